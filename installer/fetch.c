@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "fetch.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "libs.h"
+#include "util.h"
+
+const char *curl_adapter_version(void)
+{
+	return curl_version();
+}
+
+bool fetch_is_url(const char *s)
+{
+	static const char *const schemes[] = {"file://", "http://", "https://",
+					      "tftp://"};
+	for (size_t i = 0; i < ELEMENTSOF(schemes); i++)
+		if (startswith(s, schemes[i]))
+			return true;
+	return false;
+}
+
+typedef struct sink {
+	azl_buf buf;
+	size_t max;
+	bool too_big;
+} sink;
+
+static size_t on_data(char *p, size_t size, size_t n, void *userdata)
+{
+	sink *s = userdata;
+	size_t k = size * n;
+	if (s->buf.len + k > s->max) {
+		s->too_big = true;
+		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
+	}
+	buf_appendn(&s->buf, p, k);
+	return k;
+}
+
+int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len,
+	      char **ret_error)
+{
+	static bool initialised;
+	if (!initialised) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		initialised = true;
+	}
+	CURL *c = curl_easy_init();
+	if (!c)
+		return -ENOMEM;
+	sink s = {.max = max};
+	char errbuf[CURL_ERROR_SIZE] = "";
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "file,http,https,tftp");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+	CURLcode cr = curl_easy_perform(c);
+	curl_easy_cleanup(c);
+	if (s.too_big) {
+		buf_free(&s.buf);
+		*ret_error =
+			xasprintf(_("'%s' is larger than %zu bytes"), url, max);
+		return -EFBIG;
+	}
+	if (cr != CURLE_OK) {
+		buf_free(&s.buf);
+		*ret_error =
+			xasprintf(_("could not fetch '%s': %s"), url,
+				  errbuf[0] ? errbuf : curl_easy_strerror(cr));
+		return cr == CURLE_REMOTE_FILE_NOT_FOUND ||
+				       cr == CURLE_FILE_COULDNT_READ_FILE ||
+				       cr == CURLE_HTTP_RETURNED_ERROR
+			       ? -ENOENT
+			       : -EIO;
+	}
+	*ret_len = s.buf.len;
+	*ret = buf_steal(&s.buf);
+	return 0;
+}

@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * azl-installer: the command line. Parses arguments, runs one command and
+ * maps its outcome to the exit codes of DESIGN.md. exit() is called only
+ * here.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "answers.h"
+#include "exit-codes.h"
+#include "fetch.h"
+#include "i18n.h"
+#include "libs.h"
+#include "machine.h"
+#include "model.h"
+#include "plan.h"
+#include "util.h"
+#include "yaml-doc.h"
+
+#define ANSWERS_MAX_SIZE YDOC_MAX_FILE_SIZE
+
+static void usage(FILE *f)
+{
+	fputs(_("Usage:\n"
+		"  azl-installer                        interactive installer\n"
+		"  azl-installer install [--answers FILE|URL] [--disk "
+		"DEV|IMAGE]...\n"
+		"                        [--repo DIR|URL] [--firmware "
+		"bios|uefi]\n"
+		"                        [--dry-run] [--yes] "
+		"[--progress=tui|text|json]\n"
+		"                        [--log FILE]\n"
+		"  azl-installer install --root DIR [--answers FILE] [--repo "
+		"DIR|URL]\n"
+		"  azl-installer validate FILE|URL [--machine FILE]\n"
+		"  azl-installer plan --answers FILE|URL [--disk "
+		"DEV|IMAGE]...\n"
+		"                     [--firmware bios|uefi] [--machine FILE] "
+		"[--json]\n"
+		"  azl-installer convert KICKSTART [-o FILE]\n"
+		"  azl-installer probe [--json] [DEV|IMAGE]...\n"
+		"  azl-installer --version | --help\n"),
+	      f);
+}
+
+static int version(void)
+{
+	printf("azl-installer %s\n", AZL_VERSION);
+	printf("  libblkid      %s\n", blkid_adapter_version());
+	printf("  libparted     %s\n", parted_adapter_version());
+	printf("  libcryptsetup %s\n", cryptsetup_adapter_version());
+	printf("  libnm         %s\n", nm_adapter_version());
+	printf("  libyaml       %s\n", yaml_adapter_version());
+	printf("  librpm        %s\n", rpm_adapter_version());
+	printf("  libsolv       %s\n", solv_adapter_version());
+	printf("  libcurl       %s\n", curl_adapter_version());
+	printf("  libxcrypt     %s\n", xcrypt_adapter_version());
+	printf("  ncursesw      %s\n", curses_adapter_version());
+	return AZL_EXIT_OK;
+}
+
+/* Reads an answer file from a path or a URL. Errors go to stderr. */
+static int load_answers(const char *where, azl_model **ret)
+{
+	azl_diags d;
+	diags_init(&d);
+	int r;
+	if (fetch_is_url(where)) {
+		_cleanup_free_ char *text = NULL, *err = NULL;
+		size_t len = 0;
+		r = fetch_url(where, ANSWERS_MAX_SIZE, &text, &len, &err);
+		if (r < 0) {
+			fprintf(stderr, "azl-installer: %s\n", err);
+			diags_done(&d);
+			return AZL_EXIT_INVALID;
+		}
+		r = answers_read_text(where, text, len, NULL, &d, ret);
+	} else
+		r = answers_read_file(where, NULL, &d, ret);
+	diags_print(&d, stderr);
+	diags_done(&d);
+	return r < 0 ? AZL_EXIT_INVALID : AZL_EXIT_OK;
+}
+
+static int load_machine(const char *machine_file, char **disks,
+			azl_machine **ret)
+{
+	if (machine_file) {
+		azl_diags d;
+		diags_init(&d);
+		int r = machine_from_json(machine_file, &d, ret);
+		diags_print(&d, stderr);
+		diags_done(&d);
+		return r < 0 ? AZL_EXIT_INVALID : AZL_EXIT_OK;
+	}
+	/* Name the path that is not there before probing says ENOENT. */
+	for (size_t i = 0; disks && disks[i]; i++)
+		if (access(disks[i], F_OK) < 0) {
+			fprintf(stderr,
+				_("azl-installer: no disk or disk image '%s': "
+				  "%s\n"),
+				disks[i], strerror(errno));
+			return AZL_EXIT_MACHINE;
+		}
+	int r = machine_probe(disks, ret);
+	if (r < 0) {
+		fprintf(stderr, _("azl-installer: probing disks failed: %s\n"),
+			strerror(-r));
+		return AZL_EXIT_MACHINE;
+	}
+	return AZL_EXIT_OK;
+}
+
+typedef struct options {
+	char *answers;
+	char **disks;
+	char *machine;
+	char *repo;
+	char *root;
+	char *log;
+	char *output;
+	char *progress;
+	azl_firmware firmware;
+	bool json;
+	bool dry_run;
+	bool yes;
+	char **args; /* positional arguments after the command */
+} options;
+
+static void options_done(options *o)
+{
+	strv_free(o->disks);
+	strv_free(o->args);
+}
+
+enum {
+	OPT_ANSWERS = 0x100,
+	OPT_DISK,
+	OPT_MACHINE,
+	OPT_REPO,
+	OPT_ROOT,
+	OPT_LOG,
+	OPT_PROGRESS,
+	OPT_FIRMWARE,
+	OPT_JSON,
+	OPT_DRY_RUN,
+	OPT_YES,
+	OPT_HELP,
+	OPT_VERSION,
+};
+
+static int parse_options(int argc, char **argv, options *o)
+{
+	static const struct option longopts[] = {
+		{"answers", required_argument, NULL, OPT_ANSWERS},
+		{"disk", required_argument, NULL, OPT_DISK},
+		{"machine", required_argument, NULL, OPT_MACHINE},
+		{"repo", required_argument, NULL, OPT_REPO},
+		{"root", required_argument, NULL, OPT_ROOT},
+		{"log", required_argument, NULL, OPT_LOG},
+		{"progress", required_argument, NULL, OPT_PROGRESS},
+		{"firmware", required_argument, NULL, OPT_FIRMWARE},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+		{"yes", no_argument, NULL, OPT_YES},
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, OPT_HELP},
+		{"version", no_argument, NULL, OPT_VERSION},
+		{},
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ANSWERS:
+			o->answers = optarg;
+			break;
+		case OPT_DISK:
+			strv_push(&o->disks, xstrdup(optarg));
+			break;
+		case OPT_MACHINE:
+			o->machine = optarg;
+			break;
+		case OPT_REPO:
+			o->repo = optarg;
+			break;
+		case OPT_ROOT:
+			o->root = optarg;
+			break;
+		case OPT_LOG:
+			o->log = optarg;
+			break;
+		case OPT_PROGRESS:
+			if (strcmp(optarg, "tui") && strcmp(optarg, "text") &&
+			    strcmp(optarg, "json")) {
+				fprintf(stderr,
+					_("azl-installer: --progress takes "
+					  "tui, text or json, not '%s'\n"),
+					optarg);
+				return -EINVAL;
+			}
+			o->progress = optarg;
+			break;
+		case OPT_FIRMWARE:
+			if (firmware_from_string(optarg, &o->firmware) < 0 ||
+			    o->firmware == AZL_FIRMWARE_AUTO) {
+				fprintf(stderr,
+					_("azl-installer: --firmware takes "
+					  "bios or uefi, not '%s'\n"),
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_DRY_RUN:
+			o->dry_run = true;
+			break;
+		case OPT_YES:
+			o->yes = true;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_HELP:
+		case 'h':
+			usage(stdout);
+			return 1;
+		case OPT_VERSION:
+			return 2;
+		default:
+			if (optopt)
+				fprintf(stderr,
+					_("azl-installer: option '%s' needs a "
+					  "value or is unknown\n"),
+					argv[optind - 1]);
+			else
+				fprintf(stderr,
+					_("azl-installer: unknown option "
+					  "'%s'\n"),
+					argv[optind - 1]);
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		strv_push(&o->args, xstrdup(argv[i]));
+	return 0;
+}
+
+static int cmd_validate(options *o)
+{
+	size_t n = strv_length(o->args);
+	if (n != 1 && !(n == 0 && o->answers)) {
+		fputs(_("azl-installer: validate takes one answer file\n"),
+		      stderr);
+		return AZL_EXIT_INVALID;
+	}
+	const char *file = n ? o->args[0] : o->answers;
+	_cleanup_model_ azl_model *m = NULL;
+	int r = load_answers(file, &m);
+	if (r != AZL_EXIT_OK)
+		return r;
+	/* With a machine description, the storage part is checked too. */
+	if (o->machine) {
+		_cleanup_machine_ azl_machine *machine = NULL;
+		r = load_machine(o->machine, NULL, &machine);
+		if (r != AZL_EXIT_OK)
+			return r;
+		azl_plan_overrides ov = {.disks = o->disks,
+					 .firmware = o->firmware};
+		_cleanup_plan_ azl_plan *p = NULL;
+		azl_plan_error err = {0};
+		if (plan_build(m, machine, &ov, &p, &err) < 0) {
+			fprintf(stderr, "%s: %s\n", file, err.message);
+			int code = err.exit_code;
+			plan_error_done(&err);
+			return code;
+		}
+	}
+	return AZL_EXIT_OK;
+}
+
+static int cmd_plan(options *o)
+{
+	if (!o->answers && strv_length(o->args) == 1)
+		o->answers = o->args[0];
+	if (!o->answers) {
+		fputs(_("azl-installer: plan needs --answers FILE\n"), stderr);
+		return AZL_EXIT_INVALID;
+	}
+	_cleanup_model_ azl_model *m = NULL;
+	int r = load_answers(o->answers, &m);
+	if (r != AZL_EXIT_OK)
+		return r;
+	_cleanup_machine_ azl_machine *machine = NULL;
+	r = load_machine(o->machine, o->disks, &machine);
+	if (r != AZL_EXIT_OK)
+		return r;
+	azl_plan_overrides ov = {.disks = o->disks, .firmware = o->firmware};
+	_cleanup_plan_ azl_plan *p = NULL;
+	azl_plan_error err = {0};
+	if (plan_build(m, machine, &ov, &p, &err) < 0) {
+		fprintf(stderr, "azl-installer: %s\n", err.message);
+		int code = err.exit_code;
+		plan_error_done(&err);
+		return code;
+	}
+	_cleanup_free_ char *out = o->json ? plan_to_json(p) : plan_to_text(p);
+	fputs(out, stdout);
+	return AZL_EXIT_OK;
+}
+
+static int cmd_probe(options *o)
+{
+	_cleanup_machine_ azl_machine *machine = NULL;
+	int r = load_machine(o->machine, o->args, &machine);
+	if (r != AZL_EXIT_OK)
+		return r;
+	_cleanup_free_ char *out =
+		o->json ? machine_to_json(machine) : machine_to_text(machine);
+	fputs(out, stdout);
+	return AZL_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+	textdomain(GETTEXT_PACKAGE);
+
+	const char *cmd = NULL;
+	int first = 1;
+	if (argc > 1 && argv[1][0] != '-') {
+		cmd = argv[1];
+		first = 2;
+	}
+	options o = {0};
+	/* getopt sees the command's own arguments only. */
+	char **sub = argv + first - 1;
+	int subc = argc - first + 1;
+	int r = parse_options(subc, sub, &o);
+	if (r == 1 || r == 2) {
+		options_done(&o);
+		return r == 2 ? version() : AZL_EXIT_OK;
+	}
+	if (r < 0) {
+		options_done(&o);
+		return AZL_EXIT_INVALID;
+	}
+
+	int code;
+	if (!cmd) {
+		fputs(_("azl-installer: the interactive installer is not built "
+			"yet; "
+			"use 'azl-installer install --answers FILE'\n"),
+		      stderr);
+		usage(stderr);
+		code = AZL_EXIT_INVALID;
+	} else if (strcmp(cmd, "validate") == 0)
+		code = cmd_validate(&o);
+	else if (strcmp(cmd, "plan") == 0)
+		code = cmd_plan(&o);
+	else if (strcmp(cmd, "probe") == 0)
+		code = cmd_probe(&o);
+	else {
+		fprintf(stderr, _("azl-installer: unknown command '%s'\n"),
+			cmd);
+		usage(stderr);
+		code = AZL_EXIT_INVALID;
+	}
+	options_done(&o);
+	return code;
+}

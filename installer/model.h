@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The install model: everything an answer file (version 1), a kickstart or
+ * the TUI can say about an install. Readers fill it, validation checks it,
+ * the planner reads it, the writer serialises it back.
+ *
+ * Ownership: every pointer in the model is owned by the struct that holds
+ * it, every array by the struct holding the array and its count. Each type
+ * has one destructor, *_done() for embedded structs and *_free() for the
+ * heap ones; all accept NULL and zero-filled values. Secrets are
+ * azl_secret buffers, wiped when freed. Each item that a later check may
+ * complain about carries the azl_loc it was read from (line 0 when it did
+ * not come from a file).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "secret.h"
+
+/* --- sizes -------------------------------------------------------------- */
+
+typedef enum azl_size_kind {
+	AZL_SIZE_UNSET = 0,
+	AZL_SIZE_BYTES,	  /* 512M, 1G, 1.5GiB: binary units */
+	AZL_SIZE_PERCENT, /* 30%: of the disk the partition lands on */
+	AZL_SIZE_GROW,	  /* "grow": whatever is left, shared by weight */
+} azl_size_kind;
+
+typedef struct azl_size {
+	azl_size_kind kind;
+	uint64_t bytes;	  /* AZL_SIZE_BYTES */
+	uint32_t percent; /* AZL_SIZE_PERCENT, in hundredths of a percent */
+} azl_size;
+
+/* Parses "512M", "1G", "1.5GiB", "4096", "30%", "12.5%", "grow".
+ * Returns 0, or -EINVAL with *ret_why set to a static English reason. */
+int size_parse(const char *s, azl_size *ret, const char **ret_why);
+/* Formats bytes the way an answer file writes them: the largest binary
+ * unit that divides exactly ("600M", "1G", "1536K"); "0" for zero. */
+char *size_format_bytes(uint64_t bytes);
+char *size_format(const azl_size *s);
+/* Human figure with one decimal, "7.5 GiB", for tables and messages. */
+char *size_human(uint64_t bytes);
+
+/* --- enumerations ------------------------------------------------------- */
+
+typedef enum azl_wipe { AZL_WIPE_ALL, AZL_WIPE_LINUX, AZL_WIPE_NONE } azl_wipe;
+typedef enum azl_table { AZL_TABLE_GPT, AZL_TABLE_MSDOS } azl_table;
+typedef enum azl_layout { AZL_LAYOUT_LVM, AZL_LAYOUT_PLAIN } azl_layout;
+typedef enum azl_fs {
+	AZL_FS_NONE = 0,
+	AZL_FS_EXT4,
+	AZL_FS_XFS,
+	AZL_FS_VFAT,
+	AZL_FS_SWAP,
+} azl_fs;
+typedef enum azl_firmware {
+	AZL_FIRMWARE_AUTO,
+	AZL_FIRMWARE_UEFI,
+	AZL_FIRMWARE_BIOS,
+} azl_firmware;
+typedef enum azl_selinux {
+	AZL_SELINUX_ENFORCING,
+	AZL_SELINUX_PERMISSIVE,
+	AZL_SELINUX_DISABLED,
+} azl_selinux;
+typedef enum azl_finish {
+	AZL_FINISH_REBOOT,
+	AZL_FINISH_POWEROFF,
+	AZL_FINISH_SHELL,
+} azl_finish;
+typedef enum azl_disk_match_size {
+	AZL_MATCH_SIZE_ANY = 0,
+	AZL_MATCH_SIZE_LARGEST,
+	AZL_MATCH_SIZE_SMALLEST,
+} azl_disk_match_size;
+
+/* Answer-file spellings of the enumerations ("ext4", "msdos", ...), and
+ * back. *_from_string returns -EINVAL for an unknown word. */
+const char *wipe_to_string(azl_wipe v);
+int wipe_from_string(const char *s, azl_wipe *ret);
+const char *table_to_string(azl_table v);
+int table_from_string(const char *s, azl_table *ret);
+const char *layout_to_string(azl_layout v);
+int layout_from_string(const char *s, azl_layout *ret);
+const char *fs_to_string(azl_fs v); /* NONE -> NULL */
+int fs_from_string(const char *s, azl_fs *ret);
+const char *firmware_to_string(azl_firmware v);
+int firmware_from_string(const char *s, azl_firmware *ret);
+const char *selinux_to_string(azl_selinux v);
+int selinux_from_string(const char *s, azl_selinux *ret);
+const char *finish_to_string(azl_finish v);
+int finish_from_string(const char *s, azl_finish *ret);
+
+/* --- storage ------------------------------------------------------------ */
+
+/* One entry of storage.disks: a path, or a match rule. */
+typedef struct azl_disk_spec {
+	char *path; /* /dev/vda, /dev/disk/by-id/..., or an image file */
+	azl_disk_match_size match_size;
+	char *match_serial;
+	char *match_model;
+	azl_loc loc;
+} azl_disk_spec;
+
+typedef struct azl_partition_spec {
+	char *mount;	    /* "/", "/boot", "swap", ...; NULL for none */
+	azl_size size;	    /* UNSET = the whole free space (like grow) */
+	bool grow;	    /* take a weighted share of what is left */
+	uint64_t max_bytes; /* 0 = no cap on growth */
+	azl_fs fs;	    /* NONE = chosen from the mount point */
+	bool encrypt;
+	int disk_index;	 /* 1-based into storage.disks; 0 = by disk_path or 1 */
+	char *disk_path; /* "disk: /dev/vdb" */
+	char *label;	 /* filesystem label */
+	char *fs_options; /* fstab options; NULL = defaults */
+	azl_loc loc;
+} azl_partition_spec;
+
+typedef struct azl_encryption {
+	bool enabled;
+	azl_secret *passphrase;
+	char *passphrase_file; /* read at install time; never copied anywhere */
+	char *pbkdf; /* argon2id (default), pbkdf2; cheaper only on request */
+	uint32_t pbkdf_memory_kib;   /* 0 = libcryptsetup's default */
+	uint32_t pbkdf_iter_time_ms; /* 0 = default */
+	azl_loc loc;
+} azl_encryption;
+
+typedef struct azl_storage {
+	azl_disk_spec *disks;
+	size_t n_disks;
+	azl_wipe wipe;
+	azl_table table;
+	azl_layout layout;
+	azl_fs filesystem;  /* root of guided layouts: EXT4 or XFS */
+	bool swap;	    /* false: swap: none */
+	azl_size swap_size; /* UNSET = the guided default */
+	azl_encryption encryption;
+	azl_partition_spec *partitions; /* n_partitions > 0: custom layout */
+	size_t n_partitions;
+	azl_loc loc;
+} azl_storage;
+
+/* --- boot loader, network, accounts ------------------------------------- */
+
+typedef struct azl_bootloader {
+	azl_firmware firmware;
+	int timeout;	    /* seconds */
+	char **kernel_args; /* strv */
+	azl_loc loc;
+} azl_bootloader;
+
+typedef struct azl_bond {
+	char **slaves; /* interface names; NULL when this is no bond */
+	char *mode;
+	char **options; /* "miimon=100" style, in order */
+} azl_bond;
+
+typedef struct azl_interface {
+	char *name;	 /* e.g. eth0; NULL when matched by MAC */
+	char *match_mac; /* "52:54:00:12:34:56" */
+	bool dhcp4;
+	bool dhcp6;
+	char **addresses; /* "192.0.2.10/24", "2001:db8::10/64" */
+	char *gateway4;
+	char *gateway6;
+	char **dns;
+	int vlan_id;	 /* 0 = none */
+	char *vlan_link; /* parent for a VLAN; NULL = this interface's name */
+	azl_bond bond;
+	bool activate; /* bring up in the live environment too */
+	azl_loc loc;
+} azl_interface;
+
+typedef struct azl_network {
+	azl_interface *interfaces;
+	size_t n_interfaces;
+	azl_loc loc;
+} azl_network;
+
+typedef struct azl_root_account {
+	bool lock;
+	azl_secret *password; /* plaintext: hashed before it is stored */
+	char *password_hash;  /* $y$, $6$ ... kept as given */
+	char **ssh_authorized_keys;
+	azl_loc loc;
+} azl_root_account;
+
+typedef struct azl_user {
+	char *name;
+	char *gecos;
+	uint32_t uid; /* 0 = allocate */
+	char *shell;
+	char *home;
+	azl_secret *password;
+	char *password_hash;
+	char **groups;
+	char **ssh_authorized_keys;
+	azl_loc loc;
+} azl_user;
+
+typedef struct azl_accounts {
+	azl_root_account root;
+	azl_user *users;
+	size_t n_users;
+	azl_loc loc;
+} azl_accounts;
+
+/* --- packages, services, scripts ---------------------------------------- */
+
+typedef struct azl_repo {
+	char *name;
+	char *baseurl; /* file://, http://, https:// */
+	bool gpgcheck;
+	int priority; /* lower wins, like dnf; default 99 */
+	char *gpgkey; /* URL of the key; NULL = the repository's own */
+	azl_loc loc;
+} azl_repo;
+
+typedef struct azl_packages {
+	azl_repo *repos;
+	size_t n_repos;
+	char **install; /* names, "@group", "@^environment" */
+	char **exclude;
+	bool ignore_missing;
+	bool install_weak_deps; /* default true, like dnf */
+	azl_loc loc;
+} azl_packages;
+
+typedef struct azl_services {
+	char **enable;
+	char **disable;
+} azl_services;
+
+typedef enum azl_script_when {
+	AZL_SCRIPT_PRE,
+	AZL_SCRIPT_POST,
+	AZL_SCRIPT_ERROR,
+} azl_script_when;
+
+typedef struct azl_script {
+	char *interpreter; /* default /bin/sh */
+	char *run;	   /* the script text */
+	bool chroot;	   /* post only: run inside the target */
+	bool ignore_errors;
+	azl_loc loc;
+} azl_script;
+
+typedef struct azl_scripts {
+	azl_script *pre;
+	size_t n_pre;
+	azl_script *post;
+	size_t n_post;
+	azl_script *error;
+	size_t n_error;
+} azl_scripts;
+
+/* --- the whole model ---------------------------------------------------- */
+
+typedef struct azl_model {
+	int version; /* 1 */
+	char *locale;
+	char *keyboard;
+	char *timezone;
+	char *hostname;
+	azl_storage storage;
+	azl_bootloader bootloader;
+	azl_network network;
+	azl_accounts accounts;
+	azl_packages packages;
+	azl_services services;
+	azl_selinux selinux;
+	azl_scripts scripts;
+	char **interactive; /* section names the TUI still shows; "*" = all */
+	azl_finish finish;
+	/* Which top-level sections the input said anything about; the TUI and
+	 * the writer use it to tell a default from an explicit choice. */
+	bool has_storage, has_network, has_accounts, has_packages;
+} azl_model;
+
+/* A model with every default of DESIGN.md filled in. */
+azl_model *model_new(void);
+void model_free(azl_model *m);
+static inline void model_freep(azl_model **m)
+{
+	model_free(*m);
+}
+#define _cleanup_model_ _cleanup_(model_freep)
+
+void disk_spec_done(azl_disk_spec *d);
+void partition_spec_done(azl_partition_spec *p);
+void encryption_done(azl_encryption *e);
+void storage_done(azl_storage *s);
+void bootloader_done(azl_bootloader *b);
+void bond_done(azl_bond *b);
+void interface_done(azl_interface *i);
+void network_done(azl_network *n);
+void root_account_done(azl_root_account *r);
+void user_done(azl_user *u);
+void accounts_done(azl_accounts *a);
+void repo_done(azl_repo *r);
+void packages_done(azl_packages *p);
+void services_done(azl_services *s);
+void script_done(azl_script *s);
+void scripts_done(azl_scripts *s);
+
+/* Semantic checks that need the whole model (after the reader's type and
+ * key checks): custom layout without "/", duplicate mount points, encrypt
+ * without a passphrase, password together with password_hash, disk index
+ * out of range, ... Each is reported through d at the item's location.
+ * Returns 0 or -EINVAL. Does no I/O except checking that a time zone is
+ * in the zoneinfo database (zoneinfo_dir, NULL = /usr/share/zoneinfo). */
+int model_validate(const azl_model *m, azl_diags *d, const char *zoneinfo_dir);
+
+/* Checks for single values, shared by the readers and the TUI. */
+bool hostname_is_valid(const char *s); /* RFC 1123, at most 253 chars */
+bool locale_is_valid(const char *s);   /* ll_CC[.charset][@modifier] */
+bool keymap_is_valid(const char *s);   /* us, de-nodeadkeys, fr-latin9 */
+bool timezone_is_valid(const char *s, const char *zoneinfo_dir);
+bool username_is_valid(const char *s);

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The adapter to libxcrypt: password hashes for /etc/shadow. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "secret.h"
+
+/* Hashes pw with yescrypt ($y$) and a fresh random salt. Returns 0 or
+ * -errno; *ret is an ordinary string (a hash is no secret). */
+int password_hash_yescrypt(const azl_secret *pw, char **ret);
+/* True for hashes libxcrypt can verify: $y$, $gy$, $7$, $6$, $5$, $2b$,
+ * and "!" / "*" locked markers are not hashes. */
+bool password_hash_is_valid(const char *hash);
+/* Checks pw against hash (used by tests and the TUI's confirm field). */
+bool password_hash_matches(const azl_secret *pw, const char *hash);

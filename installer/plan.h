@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The plan: a pure function from (model, probed machine, overrides) to the
+ * partitions, LUKS containers, volume groups, filesystems, mounts and the
+ * ordered list of actions that apply carries out. No I/O at all, so every
+ * storage decision is unit-tested on machine fixtures without root.
+ *
+ * Ownership as in model.h.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "machine.h"
+#include "model.h"
+
+typedef enum azl_role {
+	AZL_ROLE_ESP,
+	AZL_ROLE_BIOSBOOT,
+	AZL_ROLE_BOOT,
+	AZL_ROLE_ROOT,
+	AZL_ROLE_SWAP,
+	AZL_ROLE_LVM_PV,
+	AZL_ROLE_DATA,
+	AZL_ROLE_EXISTING, /* kept as it is (wipe: none / linux) */
+} azl_role;
+const char *role_to_string(azl_role r); /* "esp", "lvm-pv", ... */
+
+typedef struct azl_plan_part {
+	int number;
+	uint64_t start; /* bytes, 1 MiB aligned for new partitions */
+	uint64_t size;
+	azl_role role;
+	azl_fs fs;	/* filesystem made on it (or inside its LUKS) */
+	char *mount;	/* NULL: not mounted (biosboot, PV, swap has "swap") */
+	bool encrypted; /* LUKS2 container on this partition */
+	bool keep;	/* an existing partition left untouched */
+	const char
+		*type_guid; /* Discoverable Partitions type (static string) */
+	char *partlabel;    /* GPT name */
+	char *fs_label;
+	char *fs_options;
+	char *luks_name; /* mapper name when encrypted: "luks-root", ... */
+	char *device;	 /* expected node: /dev/vda1, /dev/nvme0n1p1 */
+	char *fs_type;	 /* kept partitions: what blkid saw ("ntfs") */
+} azl_plan_part;
+
+typedef struct azl_plan_disk {
+	char *path;
+	uint64_t size;
+	uint32_t sector_size;
+	azl_table table;
+	bool new_table; /* false when wipe: none keeps the existing table */
+	azl_plan_part *parts; /* the table after apply, by start */
+	size_t n_parts;
+	/* Existing partitions that wipe: linux removes (keep == false). */
+	azl_plan_part *removed;
+	size_t n_removed;
+} azl_plan_disk;
+
+typedef struct azl_plan_lv {
+	char *name; /* lv_root, lv_swap */
+	uint64_t size;
+	azl_fs fs;
+	char *mount;
+	char *device; /* /dev/vg_azl/lv_root */
+} azl_plan_lv;
+
+typedef struct azl_plan_vg {
+	char *name; /* vg_azl */
+	char **pvs; /* devices (the LUKS mapper path when encrypted) */
+	azl_plan_lv *lvs;
+	size_t n_lvs;
+	uint64_t size; /* usable bytes after LVM metadata */
+} azl_plan_vg;
+
+typedef enum azl_op {
+	AZL_OP_WIPE_SIGNATURES, /* disk: erase old signatures */
+	AZL_OP_CREATE_TABLE,
+	AZL_OP_CREATE_PARTITION,
+	AZL_OP_LUKS_FORMAT,
+	AZL_OP_LUKS_OPEN,
+	AZL_OP_PV_CREATE,
+	AZL_OP_VG_CREATE,
+	AZL_OP_LV_CREATE,
+	AZL_OP_MKFS,
+	AZL_OP_MKSWAP,
+	AZL_OP_MOUNT,
+	AZL_OP_INSTALL_PACKAGES,
+	AZL_OP_CONFIGURE,
+	AZL_OP_INSTALL_BOOTLOADER,
+	AZL_OP_DELETE_PARTITION, /* wipe: linux; before any create-partition */
+} azl_op;
+const char *op_to_string(azl_op op); /* "create-partition", ... */
+
+/* One step. Which fields mean something depends on op; unused ones are
+ * NULL/0 and are left out of the JSON. */
+typedef struct azl_action {
+	azl_op op;
+	char *disk;   /* whole disk the step concerns */
+	char *device; /* partition, mapper or LV device it acts on */
+	int number;   /* partition number */
+	uint64_t start, size;
+	azl_table table;
+	azl_fs fs;
+	char *name;	  /* LUKS mapper, VG or LV name; fs label */
+	char *mount;	  /* mount point inside the target */
+	char *detail;	  /* for people: "600 MiB EFI system partition" */
+	char *object;	  /* what the JSON calls "object": device, VG or path */
+	const char *type; /* create-partition: GPT type GUID or msdos id */
+	char *vg;	  /* lv-create: the volume group */
+} azl_action;
+
+typedef struct azl_plan {
+	azl_firmware firmware; /* resolved: never AUTO */
+	azl_plan_disk *disks;
+	size_t n_disks;
+	azl_plan_vg *vgs;
+	size_t n_vgs;
+	azl_action *actions;
+	size_t n_actions;
+	/* Disks named in storage.disks that this layout leaves alone (plain
+	 * guided layouts use only the first disk); for the text output. */
+	char **untouched_disks;
+} azl_plan;
+
+void plan_free(azl_plan *p);
+static inline void plan_freep(azl_plan **p)
+{
+	plan_free(*p);
+}
+#define _cleanup_plan_ _cleanup_(plan_freep)
+
+/* What the command line says over the answer file. */
+typedef struct azl_plan_overrides {
+	char **disks; /* --disk, replaces storage.disks when non-NULL */
+	azl_firmware firmware; /* --firmware, AUTO = keep the model's */
+} azl_plan_overrides;
+
+/* The planner's refusals carry the exit code the command line uses: 1 for
+ * a problem of the answer file, 2 for what the machine does not allow
+ * (disk too small, no matching disk, disk in use). */
+typedef struct azl_plan_error {
+	int exit_code;
+	char *message; /* a whole sentence that says what would be needed */
+} azl_plan_error;
+void plan_error_done(azl_plan_error *e);
+
+/* Pure: reads m and machine, allocates the plan. Returns 0, or -EINVAL
+ * (model) / -ENOSPC (too small) / -ENODEV (no disk) / -EBUSY (in use) with
+ * *err filled. */
+int plan_build(const azl_model *m, const azl_machine *machine,
+	       const azl_plan_overrides *ov, azl_plan **ret,
+	       azl_plan_error *err);
+
+/* The JSON object of DESIGN.md: disks, volume_groups, actions. */
+char *plan_to_json(const azl_plan *p);
+/* The human table with an activity column, like systemd-repart's. */
+char *plan_to_text(const azl_plan *p);

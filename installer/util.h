@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Small helpers shared by every layer: ownership macros in the style of
+ * systemd (_cleanup_, TAKE_PTR), allocation that aborts on exhaustion (an
+ * installer that runs out of memory has nothing sensible left to do), and
+ * a growable string buffer.
+ */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define _cleanup_(f)   __attribute__((cleanup(f)))
+#define _printf_(a, b) __attribute__((format(printf, a, b)))
+#define _unused_       __attribute__((unused))
+
+/* Hands ownership of *p to the caller and leaves NULL behind. */
+#define TAKE_PTR(p)                                                            \
+	({                                                                     \
+		__typeof__(p) _take_tmp = (p);                                 \
+		(p) = NULL;                                                    \
+		_take_tmp;                                                     \
+	})
+
+#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* free() that is spelled like the rest of the destructors; accepts NULL. */
+void x_free(void *p);
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
+#define _cleanup_free_ _cleanup_(freep)
+
+void *xmalloc(size_t n);
+void *xzalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grows *array (of *n elements of size) by one zeroed element; returns it. */
+void *xappend(void *array_p, size_t *n, size_t size);
+char *xstrdup(const char *s); /* NULL stays NULL */
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) _printf_(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) _printf_(1, 0);
+
+bool streq_ptr(const char *a, const char *b); /* NULL-safe strcmp()==0 */
+bool startswith(const char *s, const char *prefix);
+bool endswith(const char *s, const char *suffix);
+
+/* A NULL-terminated vector of owned strings. */
+void strv_free(char **v);
+static inline void strv_freep(char ***v)
+{
+	strv_free(*v);
+}
+#define _cleanup_strv_free_ _cleanup_(strv_freep)
+size_t strv_length(char *const *v);
+char **strv_copy(char *const *v);
+void strv_push(char ***v, char *s); /* takes ownership of s */
+bool strv_contains(char *const *v, const char *s);
+
+/* Growable buffer for text that is built piece by piece. */
+typedef struct azl_buf {
+	char *data; /* always NUL-terminated once anything was appended */
+	size_t len;
+	size_t cap;
+} azl_buf;
+
+void buf_append(azl_buf *b, const char *s);
+void buf_appendn(azl_buf *b, const char *s, size_t n);
+void buf_printf(azl_buf *b, const char *fmt, ...) _printf_(2, 3);
+char *buf_steal(azl_buf *b); /* returns "" rather than NULL when empty */
+void buf_free(azl_buf *b);
+
+/* Reads a whole file, refusing anything larger than max bytes (-EFBIG).
+ * ret_len may be NULL. */
+int read_file_bounded(const char *path, size_t max, char **ret,
+		      size_t *ret_len);
+
+/* Levenshtein distance, for "did you mean" suggestions. */
+size_t edit_distance(const char *a, const char *b);

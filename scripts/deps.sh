@@ -1,0 +1,38 @@
+#!/bin/sh
+# Installs every Debian 12 package the build, the tests, the demo repository,
+# the ISO and the benchmarks need. Idempotent: packages already present are
+# not fetched again, and apt-get update runs only when something is missing.
+set -eu
+
+PKGS="
+build-essential cmake pkg-config clang clang-format
+libncurses-dev libparted-dev libblkid-dev libcryptsetup-dev libnm-dev
+libyaml-dev librpm-dev libsolv-dev libsolvext-dev libcurl4-openssl-dev
+libcrypt-dev libcmocka-dev gettext
+python3 python3-jsonschema python3-yaml tzdata
+parted util-linux fdisk e2fsprogs xfsprogs dosfstools mtools cryptsetup-bin
+lvm2 kmod
+rpm createrepo-c gnupg
+xorriso qemu-system-x86 qemu-utils ovmf seabios
+grub-pc-bin grub-efi-amd64-bin grub-common grub2-common
+busybox-static tmux
+linux-image-amd64 cpio file zstd
+"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps.sh: missing packages:$missing (run as root to install them)" >&2
+		exit 2
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing
+fi

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The probed-machine model: JSON out, JSON back in, and the errors a
+ * hand-edited machine file gets. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "machine.h"
+
+static char *write_temp(const char *text)
+{
+	char *path = xstrdup("/tmp/test-machine-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	size_t n = strlen(text);
+	assert_int_equal(write(fd, text, n), (ssize_t)n);
+	close(fd);
+	return path;
+}
+
+static azl_machine *sample(void)
+{
+	azl_machine *m = machine_new();
+	m->firmware = AZL_FIRMWARE_UEFI;
+	m->device_mapper = false;
+	m->memory = UINT64_C(2147483648);
+
+	azl_disk_info *d = xappend(&m->disks, &m->n_disks, sizeof(*d));
+	d->path = xstrdup("/dev/vda");
+	d->name = xstrdup("vda");
+	d->size = UINT64_C(21474836480);
+	d->model = xstrdup("QEMU \"HARDDISK\" \\ x");
+	d->serial = xstrdup("abc");
+	strv_push(&d->by_id, xstrdup("/dev/disk/by-id/virtio-abc"));
+	strv_push(&d->by_id, xstrdup("/dev/disk/by-id/wwn-0x1"));
+	d->transport = xstrdup("virtio");
+	d->rotational = true;
+	d->removable = false;
+	d->readonly = true;
+	d->logical_sector_size = 4096;
+	d->physical_sector_size = 4096;
+	d->table = xstrdup("gpt");
+	d->in_use = true;
+	d->in_use_reason = xstrdup("partition /dev/vda2 is mounted on /home");
+	d->boot_medium = false;
+
+	azl_part_info *p = xappend(&d->parts, &d->n_parts, sizeof(*p));
+	p->number = 1;
+	p->path = xstrdup("/dev/vda1");
+	p->start = 1048576;
+	p->size = 524288000;
+	p->type = xstrdup("ebd0a0a2-b9e5-4433-87c0-68b6b72699c7");
+	p->partlabel = xstrdup("Basic data partition");
+	p->fs_type = xstrdup("ntfs");
+	p->fs_label = xstrdup("Windows — Système");
+	p->fs_uuid = xstrdup("1234-ABCD");
+
+	p = xappend(&d->parts, &d->n_parts, sizeof(*p));
+	p->number = 2;
+	p->start = 525336576;
+	p->size = 1073741824;
+	p->fs_type = xstrdup("ext4");
+	p->mountpoint = xstrdup("/home");
+	p->in_use = true;
+	p->in_use_reason = xstrdup("mounted on /home");
+
+	d = xappend(&m->disks, &m->n_disks, sizeof(*d));
+	d->path = xstrdup("/srv/disk.img");
+	d->name = xstrdup("disk.img");
+	d->size = 8192;
+	d->transport = xstrdup("file");
+	d->logical_sector_size = 512;
+	d->physical_sector_size = 512;
+	d->fs_type = xstrdup("iso9660");
+	d->boot_medium = true;
+	return m;
+}
+
+static azl_machine *load(const char *text, azl_diags *d, int *ret_r)
+{
+	_cleanup_free_ char *path = write_temp(text);
+	azl_machine *m = NULL;
+	*ret_r = machine_from_json(path, d, &m);
+	unlink(path);
+	return m;
+}
+
+static void test_round_trip(void **state)
+{
+	_cleanup_machine_ azl_machine *m = sample();
+	_cleanup_free_ char *json = machine_to_json(m);
+	assert_non_null(strstr(json, "\"firmware\": \"uefi\""));
+	assert_non_null(strstr(json, "\"table\": null"));
+
+	azl_diags d;
+	diags_init(&d);
+	int r;
+	_cleanup_machine_ azl_machine *back = load(json, &d, &r);
+	diags_print(&d, stderr);
+	assert_int_equal(r, 0);
+	assert_int_equal(d.n, 0);
+	assert_non_null(back);
+
+	assert_int_equal(back->firmware, AZL_FIRMWARE_UEFI);
+	assert_false(back->device_mapper);
+	assert_int_equal(back->memory, UINT64_C(2147483648));
+	assert_int_equal(back->n_disks, 2);
+	const azl_disk_info *a = &back->disks[0];
+	assert_string_equal(a->path, "/dev/vda");
+	assert_string_equal(a->model, "QEMU \"HARDDISK\" \\ x");
+	assert_int_equal(a->size, UINT64_C(21474836480));
+	assert_int_equal(strv_length(a->by_id), 2);
+	assert_string_equal(a->by_id[1], "/dev/disk/by-id/wwn-0x1");
+	assert_true(a->rotational);
+	assert_true(a->readonly);
+	assert_int_equal(a->logical_sector_size, 4096);
+	assert_null(a->fs_type);
+	assert_int_equal(a->n_parts, 2);
+	assert_string_equal(a->parts[0].fs_label, "Windows — Système");
+	assert_null(a->parts[1].path);
+	assert_string_equal(a->parts[1].mountpoint, "/home");
+	assert_true(a->parts[1].in_use);
+	assert_null(back->disks[1].table);
+	assert_true(back->disks[1].boot_medium);
+
+	/* Everything survives: the second trip prints the same text. */
+	_cleanup_free_ char *again = machine_to_json(back);
+	assert_string_equal(json, again);
+	diags_done(&d);
+
+	assert_ptr_equal(machine_find_disk(back, "/dev/vda"), &back->disks[0]);
+	assert_ptr_equal(machine_find_disk(back, "/dev/disk/by-id/virtio-abc"),
+			 &back->disks[0]);
+	assert_null(machine_find_disk(back, "/dev/vdz"));
+}
+
+static void test_defaults(void **state)
+{
+	azl_diags d;
+	diags_init(&d);
+	int r;
+	_cleanup_machine_ azl_machine *m =
+		load("{\"disks\": [{\"path\": \"/dev/sda\", \"size\": 1000,\n"
+		     "  \"partitions\": [{\"number\": 1, \"start\": 512, "
+		     "\"size\": 100, \"type\": null}]}]}\n",
+		     &d, &r);
+	assert_int_equal(r, 0);
+	assert_int_equal(m->firmware, AZL_FIRMWARE_BIOS);
+	assert_true(m->device_mapper);
+	assert_int_equal(m->memory, 0);
+	assert_int_equal(m->n_disks, 1);
+	assert_int_equal(m->disks[0].logical_sector_size, 512);
+	assert_int_equal(m->disks[0].physical_sector_size, 512);
+	assert_null(m->disks[0].table);
+	assert_int_equal(m->disks[0].parts[0].start, 512);
+	assert_null(m->disks[0].parts[0].type);
+	diags_done(&d);
+}
+
+/* Loads text and expects exactly the error texts in `want`, in order. */
+static void expect_errors(const char *text, const char *const *want,
+			  size_t n_want)
+{
+	_cleanup_free_ char *path = write_temp(text);
+	azl_diags d;
+	diags_init(&d);
+	azl_machine *m = NULL;
+	int r = machine_from_json(path, &d, &m);
+	/* The diagnostics keep their own copy of the text. */
+	unlink(path);
+	assert_int_equal(r, -EINVAL);
+	assert_null(m);
+	assert_int_equal(d.n, n_want);
+	for (size_t i = 0; i < n_want; i++) {
+		_cleanup_free_ char *got = diag_format(&d, &d.items[i]);
+		/* Each expected text starts with "%s", the temp file name. */
+		assert_true(startswith(want[i], "%s"));
+		_cleanup_free_ char *exp = xasprintf("%s%s", path, want[i] + 2);
+		assert_string_equal(got, exp);
+	}
+	diags_done(&d);
+}
+
+static void test_unknown_key(void **state)
+{
+	static const char *const want[] = {
+		"%s:3:46: error: unknown key 'colour' in a disk\n"
+		"      {\"path\": \"/dev/vda\", \"size\": 1073741824, "
+		"\"colour\": \"red\"}\n"
+		"                                               ^",
+	};
+	expect_errors("{\n  \"disks\": [\n"
+		      "    {\"path\": \"/dev/vda\", \"size\": 1073741824, "
+		      "\"colour\": \"red\"}\n  ]\n}\n",
+		      want, ELEMENTSOF(want));
+}
+
+static void test_wrong_types(void **state)
+{
+	static const char *const want[] = {
+		"%s:1:14: error: 'firmware' must be \"uefi\" or \"bios\", not "
+		"a string\n"
+		"  {\"firmware\": \"efi\", \"disks\": [{\"path\": "
+		"\"/dev/vda\", "
+		"\"size\": \"1G\",\n"
+		"               ^",
+		"%s:1:60: error: 'size' must be a number of bytes, not a "
+		"string\n"
+		"  {\"firmware\": \"efi\", \"disks\": [{\"path\": "
+		"\"/dev/vda\", "
+		"\"size\": \"1G\",\n"
+		"                                                             "
+		"^",
+		"%s:2:16: error: 'rotational' must be true or false, not a "
+		"number\n"
+		"   \"rotational\": 1, \"partitions\": [{\"number\": 1, "
+		"\"size\": 5}]}]}\n"
+		"                 ^",
+		"%s:2:34: error: a partition needs 'start'\n"
+		"   \"rotational\": 1, \"partitions\": [{\"number\": 1, "
+		"\"size\": 5}]}]}\n"
+		"                                   ^",
+	};
+	expect_errors(
+		"{\"firmware\": \"efi\", \"disks\": [{\"path\": \"/dev/vda\", "
+		"\"size\": \"1G\",\n"
+		" \"rotational\": 1, \"partitions\": [{\"number\": 1, "
+		"\"size\": 5}]}]}\n",
+		want, ELEMENTSOF(want));
+}
+
+static void test_not_a_mapping(void **state)
+{
+	static const char *const want[] = {
+		"%s:1:1: error: the machine description must be a mapping, "
+		"not a list\n"
+		"  [1, 2]\n"
+		"  ^",
+	};
+	expect_errors("[1, 2]\n", want, ELEMENTSOF(want));
+}
+
+static void test_text(void **state)
+{
+	_cleanup_machine_ azl_machine *m = sample();
+	_cleanup_free_ char *t = machine_to_text(m);
+	assert_non_null(strstr(t, "vda"));
+	assert_non_null(strstr(t, "20 GiB"));
+	assert_non_null(strstr(t, "/home"));
+	assert_non_null(strstr(t, "partition /dev/vda2 is mounted on /home"));
+	assert_non_null(strstr(t, "/srv/disk.img"));
+	assert_non_null(strstr(t, "Firmware: UEFI"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_unknown_key),
+		cmocka_unit_test(test_wrong_types),
+		cmocka_unit_test(test_not_a_mapping),
+		cmocka_unit_test(test_text),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
