@@ -66,10 +66,11 @@
  *    anything else → ext4; no mount and no fs → a bare data partition.
  *  - Roles: /boot/efi → esp (must be vfat), /boot → boot, / → root, swap →
  *    swap, the rest data.
- *  - UEFI without /boot/efi: exit 1. BIOS with a GPT boot disk: a 1 MiB
- *    BIOS boot partition is added as the first new partition of the boot
- *    disk unless one is kept. The boot disk holds /boot/efi (UEFI), else
- *    /boot, else /; GRUB goes to that disk on BIOS.
+ *  - UEFI without /boot/efi: a 600 MiB ESP is added as the first new
+ *    partition of the disk of /boot (else /), unless wipe keeps an ESP
+ *    there. BIOS with a GPT boot disk: a 1 MiB BIOS boot partition is
+ *    added the same way unless one is kept. The boot disk holds /boot/efi
+ * (UEFI), else /boot, else /; GRUB goes to that disk on BIOS.
  *  - encrypt: true → LUKS2 on that partition (refused for /boot and
  *    /boot/efi); storage.encryption only supplies the passphrase there.
  *    A stated size is the partition's; the filesystem inside is 16 MiB
@@ -1398,10 +1399,21 @@ static int plan_custom(const azl_model *m, const azl_machine *machine,
 		return fail(err, AZL_EXIT_INVALID, -EINVAL,
 			    _("the custom layout has no '/' partition; add "
 			      "{mount: /, size: grow}"));
-	if (plan->firmware == AZL_FIRMWARE_UEFI && esp_disk == SIZE_MAX)
-		return fail(err, AZL_EXIT_INVALID, -EINVAL,
-			    _("UEFI needs a /boot/efi partition; add {mount: "
-			      "/boot/efi, size: 600M, fs: vfat}"));
+	if (plan->firmware == AZL_FIRMWARE_UEFI && esp_disk == SIZE_MAX) {
+		/* Added rather than demanded, like the BIOS boot partition
+		 * below, kickstart's reqpart and subiquity: on the disk of
+		 * /boot (else /), reusing an ESP that wipe keeps there. */
+		esp_disk = boot_disk != SIZE_MAX ? boot_disk : root_disk;
+		disk_work *ew = &w[esp_disk];
+		if (!reuse_existing(ew, AZL_FIRMWARE_UEFI)) {
+			add_request(ew, AZL_ROLE_ESP, AZL_FS_VFAT, "/boot/efi",
+				    ESP_SIZE, false);
+			request esp = ew->reqs[ew->n_reqs - 1];
+			memmove(ew->reqs + 1, ew->reqs,
+				(ew->n_reqs - 1) * sizeof(*ew->reqs));
+			ew->reqs[0] = esp;
+		}
+	}
 
 	size_t bd = plan->firmware == AZL_FIRMWARE_UEFI ? esp_disk
 		    : boot_disk != SIZE_MAX		? boot_disk

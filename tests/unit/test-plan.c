@@ -743,9 +743,16 @@ static void test_custom_rules(void **state)
 	_cleanup_model_ azl_model *m = model_new();
 	add_part(m, "/boot", GIB);
 	add_part(m, "/", 0);
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "UEFI needs a /boot/efi partition; add {mount: /boot/efi, "
-		    "size: 600M, fs: vfat}");
+	/* UEFI without /boot/efi: a 600 MiB ESP is added first */
+	{
+		_cleanup_plan_ azl_plan *u = build(m, mach);
+		const azl_plan_disk *ud = &u->disks[0];
+		assert_int_equal(ud->n_parts, 3);
+		assert_part(&ud->parts[0], 1, MIB, 600 * MIB, AZL_ROLE_ESP);
+		assert_int_equal(ud->parts[0].fs, AZL_FS_VFAT);
+		assert_string_equal(ud->parts[0].mount, "/boot/efi");
+		assert_part(&ud->parts[1], 2, 601 * MIB, GIB, AZL_ROLE_BOOT);
+	}
 
 	/* BIOS + GPT: a BIOS boot partition is added first */
 	m->bootloader.firmware = AZL_FIRMWARE_BIOS;
@@ -762,7 +769,14 @@ static void test_custom_rules(void **state)
 
 	/* --firmware wins over the answer file */
 	azl_plan_overrides ov = {.firmware = AZL_FIRMWARE_UEFI};
-	expect_fail_ov(m, mach, &ov, AZL_EXIT_INVALID, "UEFI needs*");
+	{
+		_cleanup_plan_ azl_plan *u = NULL;
+		azl_plan_error e = {0};
+		assert_int_equal(plan_build(m, mach, &ov, &u, &e), 0);
+		assert_int_equal(u->firmware, AZL_FIRMWARE_UEFI);
+		assert_int_equal(u->disks[0].parts[0].role, AZL_ROLE_ESP);
+		plan_error_done(&e);
+	}
 
 	m->storage.partitions[0].encrypt = true;
 	expect_fail(m, mach, AZL_EXIT_INVALID,
