@@ -9,12 +9,14 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "answers.h"
 #include "exit-codes.h"
 #include "fetch.h"
 #include "i18n.h"
+#include "kickstart.h"
 #include "libs.h"
 #include "machine.h"
 #include "model.h"
@@ -37,12 +39,15 @@ static void usage(FILE *f)
 		"                        [--log FILE]\n"
 		"  azl-installer install --root DIR [--answers FILE] [--repo "
 		"DIR|URL]\n"
-		"  azl-installer validate FILE|URL [--machine FILE]\n"
+		"  azl-installer validate FILE|URL [--machine FILE] "
+		"[--strict]\n"
 		"  azl-installer plan --answers FILE|URL [--disk "
 		"DEV|IMAGE]...\n"
 		"                     [--firmware bios|uefi] [--machine FILE] "
 		"[--json]\n"
-		"  azl-installer convert KICKSTART [-o FILE]\n"
+		"  azl-installer convert KICKSTART [-o FILE] [--strict]\n"
+		"  azl-installer convert --to kickstart ANSWERS.yaml [-o "
+		"FILE]\n"
 		"  azl-installer probe [--json] [DEV|IMAGE]...\n"
 		"  azl-installer --version | --help\n"),
 	      f);
@@ -64,11 +69,13 @@ static int version(void)
 	return AZL_EXIT_OK;
 }
 
-/* Reads an answer file from a path or a URL. Errors go to stderr. */
-static int load_answers(const char *where, azl_model **ret)
+/* Reads an answer file or a kickstart (told apart by content) from a path
+ * or a URL. Diagnostics go to stderr; with strict, warnings fail too. */
+static int load_answers(const char *where, bool strict, azl_model **ret)
 {
 	azl_diags d;
 	diags_init(&d);
+	d.warnings_are_errors = strict;
 	int r;
 	if (fetch_is_url(where)) {
 		_cleanup_free_ char *text = NULL, *err = NULL;
@@ -79,10 +86,14 @@ static int load_answers(const char *where, azl_model **ret)
 			diags_done(&d);
 			return AZL_EXIT_INVALID;
 		}
-		r = answers_read_text(where, text, len, NULL, &d, ret);
+		r = answers_load(where, text, len, &d, ret);
 	} else
-		r = answers_read_file(where, NULL, &d, ret);
+		r = answers_load(where, NULL, 0, &d, ret);
 	diags_print(&d, stderr);
+	if (r >= 0 && strict && diags_errors(&d) > 0) {
+		model_free(TAKE_PTR(*ret));
+		r = -EINVAL;
+	}
 	diags_done(&d);
 	return r < 0 ? AZL_EXIT_INVALID : AZL_EXIT_OK;
 }
@@ -125,10 +136,12 @@ typedef struct options {
 	char *log;
 	char *output;
 	char *progress;
+	char *to;
 	azl_firmware firmware;
 	bool json;
 	bool dry_run;
 	bool yes;
+	bool strict;
 	char **args; /* positional arguments after the command */
 } options;
 
@@ -150,6 +163,8 @@ enum {
 	OPT_JSON,
 	OPT_DRY_RUN,
 	OPT_YES,
+	OPT_STRICT,
+	OPT_TO,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -168,6 +183,8 @@ static int parse_options(int argc, char **argv, options *o)
 		{"json", no_argument, NULL, OPT_JSON},
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 		{"yes", no_argument, NULL, OPT_YES},
+		{"strict", no_argument, NULL, OPT_STRICT},
+		{"to", required_argument, NULL, OPT_TO},
 		{"output", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, OPT_HELP},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -175,7 +192,7 @@ static int parse_options(int argc, char **argv, options *o)
 	};
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ANSWERS:
 			o->answers = optarg;
@@ -225,6 +242,20 @@ static int parse_options(int argc, char **argv, options *o)
 		case OPT_YES:
 			o->yes = true;
 			break;
+		case OPT_STRICT:
+			o->strict = true;
+			break;
+		case OPT_TO:
+			if (strcmp(optarg, "yaml") &&
+			    strcmp(optarg, "kickstart")) {
+				fprintf(stderr,
+					_("azl-installer: --to takes yaml or "
+					  "kickstart, not '%s'\n"),
+					optarg);
+				return -EINVAL;
+			}
+			o->to = optarg;
+			break;
 		case 'o':
 			o->output = optarg;
 			break;
@@ -264,7 +295,7 @@ static int cmd_validate(options *o)
 	}
 	const char *file = n ? o->args[0] : o->answers;
 	_cleanup_model_ azl_model *m = NULL;
-	int r = load_answers(file, &m);
+	int r = load_answers(file, o->strict, &m);
 	if (r != AZL_EXIT_OK)
 		return r;
 	/* With a machine description, the storage part is checked too. */
@@ -296,7 +327,7 @@ static int cmd_plan(options *o)
 		return AZL_EXIT_INVALID;
 	}
 	_cleanup_model_ azl_model *m = NULL;
-	int r = load_answers(o->answers, &m);
+	int r = load_answers(o->answers, o->strict, &m);
 	if (r != AZL_EXIT_OK)
 		return r;
 	_cleanup_machine_ azl_machine *machine = NULL;
@@ -315,6 +346,70 @@ static int cmd_plan(options *o)
 	_cleanup_free_ char *out = o->json ? plan_to_json(p) : plan_to_text(p);
 	fputs(out, stdout);
 	return AZL_EXIT_OK;
+}
+
+/* Writes text to -o FILE (atomically: temp file, then rename) or stdout. */
+static int write_output(const char *path, const char *text)
+{
+	if (!path || strcmp(path, "-") == 0) {
+		fputs(text, stdout);
+		return AZL_EXIT_OK;
+	}
+	_cleanup_free_ char *tmp = xasprintf("%s.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		goto fail;
+	/* The answer file may hold password hashes: 0600, like Anaconda's
+	 * anaconda-ks.cfg. */
+	if (fchmod(fd, 0600) < 0) {
+		close(fd);
+		goto fail_unlink;
+	}
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		goto fail_unlink;
+	}
+	bool ok = fputs(text, f) >= 0 && fflush(f) == 0 && fsync(fd) == 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) < 0)
+		goto fail_unlink;
+	return AZL_EXIT_OK;
+fail_unlink:
+	unlink(tmp);
+fail:
+	fprintf(stderr, _("azl-installer: cannot write '%s': %s\n"), path,
+		strerror(errno));
+	return AZL_EXIT_MACHINE;
+}
+
+static int cmd_convert(options *o)
+{
+	if (strv_length(o->args) != 1) {
+		fputs(_("azl-installer: convert takes one kickstart or answer "
+			"file\n"),
+		      stderr);
+		return AZL_EXIT_INVALID;
+	}
+	_cleanup_model_ azl_model *m = NULL;
+	int r = load_answers(o->args[0], o->strict, &m);
+	if (r != AZL_EXIT_OK)
+		return r;
+	_cleanup_free_ char *out = NULL;
+	if (o->to && strcmp(o->to, "kickstart") == 0)
+		out = kickstart_write(m);
+	else {
+		int err = 0;
+		out = answers_write(m, &err);
+		if (!out) {
+			fprintf(stderr,
+				_("azl-installer: cannot write the answer "
+				  "file: %s\n"),
+				strerror(-err));
+			return AZL_EXIT_MACHINE;
+		}
+	}
+	return write_output(o->output, out);
 }
 
 static int cmd_probe(options *o)
@@ -369,6 +464,8 @@ int main(int argc, char **argv)
 		code = cmd_plan(&o);
 	else if (strcmp(cmd, "probe") == 0)
 		code = cmd_probe(&o);
+	else if (strcmp(cmd, "convert") == 0)
+		code = cmd_convert(&o);
 	else {
 		fprintf(stderr, _("azl-installer: unknown command '%s'\n"),
 			cmd);

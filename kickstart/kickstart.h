@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The Anaconda kickstart translator: reads a kickstart (the grammar of
+ * pykickstart's Fedora 43-45 handlers) into the same install model as the
+ * YAML answer file, and writes a model back as a kickstart.
+ *
+ * Every command and option is either translated, or said: a warning with
+ * the line it came from ("FILE:LINE: warning: 'cmd' is not supported and
+ * was ignored"). Malformed lines are errors. With strict, warnings count
+ * as errors (d->warnings_are_errors). Secrets (rootpw, user --password,
+ * --passphrase) go into azl_secret buffers and never into a diagnostic.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "model.h"
+
+/* Largest kickstart (or %include'd file) read, in bytes. */
+#define KS_MAX_FILE_SIZE (4u * 1024 * 1024)
+/* How deep %include / %ksappend may nest. */
+#define KS_MAX_INCLUDE_DEPTH 16
+
+/* Reads the kickstart at path; %include is relative to its directory.
+ * Registers every source read in d. Returns 0 with *ret set, -EINVAL with
+ * errors in d, or -errno when path cannot be read (also reported in d).
+ * zoneinfo_dir: NULL = /usr/share/zoneinfo. */
+int kickstart_read_file(const char *path, const char *zoneinfo_dir, bool strict,
+			azl_diags *d, azl_model **ret);
+/* The same for text in memory; name is what diagnostics call it.
+ * base_dir: where relative %include paths start; NULL = %include and
+ * %ksappend are errors (for text from a URL, and for the fuzzer). */
+int kickstart_read_text(const char *name, const char *text, size_t len,
+			const char *base_dir, const char *zoneinfo_dir,
+			bool strict, azl_diags *d, azl_model **ret);
+
+/* Serialises the model as a kickstart that reads back into an equal model
+ * where kickstart can say it; what it cannot say is written as a comment.
+ * Plaintext passwords are written as yescrypt hashes (--iscrypted) and
+ * passphrases are left out with a comment: the output holds no secret. */
+char *kickstart_write(const azl_model *m);
+
+/* True when text looks like a kickstart rather than a YAML answer file:
+ * decided by content, never by the file name. */
+bool input_is_kickstart(const char *text, size_t len);
+
+/* Reads an answer file or a kickstart, whichever the content is. With
+ * text_or_NULL, the text is given (fetched from a URL: no %include) and
+ * path_or_name only names it; otherwise path_or_name is read. */
+int answers_load(const char *path_or_name, const char *text_or_NULL, size_t len,
+		 azl_diags *d, azl_model **ret);

@@ -1,0 +1,1580 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kickstart command table, in the spirit of pykickstart's handler map:
+ * command -> option table -> handler. Options pykickstart accepts but the
+ * model cannot carry are KS_WARN rows, so the warning names the option and
+ * its line; options pykickstart does not know are errors. Storage lines are
+ * collected first and turned into the model's storage in ks_finish(), since
+ * volgroup/logvol/part refer to each other in any order.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "ks-internal.h"
+#include "util.h"
+
+/* --- small helpers ------------------------------------------------------ */
+
+const char *ks_opt(const ks_line *l, const char *canon)
+{
+	const char *v = NULL;
+	for (size_t i = 0; i < l->n_opts; i++)
+		if (strcmp(l->opts[i].canon, canon) == 0)
+			v = l->opts[i].value ? l->opts[i].value : "";
+	return v;
+}
+
+bool ks_has(const ks_line *l, const char *canon)
+{
+	return ks_opt(l, canon) != NULL;
+}
+
+static void not_carried(ks_ctx *c, const ks_line *l, const char *what)
+{
+	diag_warn(c->d, l->loc, _("'%s %s' is not supported and was ignored"),
+		  l->cmd, what);
+}
+
+/* Splits "a,b , c" into words; empty items are dropped. */
+static char **split_list(const char *s, const char *seps)
+{
+	char **v = xzalloc(sizeof(char *));
+	const char *p = s;
+	while (p && *p) {
+		size_t n = strcspn(p, seps);
+		size_t a = 0, b = n;
+		while (a < b && (p[a] == ' ' || p[a] == '\t'))
+			a++;
+		while (b > a && (p[b - 1] == ' ' || p[b - 1] == '\t'))
+			b--;
+		if (b > a)
+			strv_push(&v, xstrndup(p + a, b - a));
+		p += n;
+		if (*p)
+			p++;
+	}
+	return v;
+}
+
+static void strv_extend(char ***v, char *const *add)
+{
+	for (; add && *add; add++)
+		if (!strv_contains(*v, *add))
+			strv_push(v, xstrdup(*add));
+}
+
+static void set_str(char **field, const char *v)
+{
+	free(*field);
+	*field = xstrdup(v);
+}
+
+static int parse_uint(ks_ctx *c, const ks_line *l, const char *opt,
+		      const char *v, uint64_t max, uint64_t *ret)
+{
+	uint64_t x = 0;
+	if (!v || !*v)
+		goto bad;
+	for (const char *p = v; *p; p++) {
+		if (*p < '0' || *p > '9' || x > (UINT64_MAX - 9) / 10)
+			goto bad;
+		x = x * 10 + (uint64_t)(*p - '0');
+	}
+	if (x > max)
+		goto bad;
+	*ret = x;
+	return 0;
+bad:
+	diag_error(
+		c->d, l->loc,
+		_("'%s %s' needs a whole number up to %" PRIu64 ", not '%s'"),
+		l->cmd, opt, max, v ? v : "");
+	return -EINVAL;
+}
+
+/* pykickstart's boolean spellings for --onboot and friends. */
+static int parse_bool(ks_ctx *c, const ks_line *l, const char *opt,
+		      const char *v, bool *ret)
+{
+	static const char *const yes[] = {"yes", "on", "true", "1"};
+	static const char *const no[] = {"no", "off", "false", "0"};
+	for (size_t i = 0; v && i < ELEMENTSOF(yes); i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*ret = true;
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*ret = false;
+			return 0;
+		}
+	}
+	diag_error(c->d, l->loc, _("'%s %s' needs yes or no, not '%s'"), l->cmd,
+		   opt, v ? v : "");
+	return -EINVAL;
+}
+
+/* Maps a kickstart --fstype to the model. */
+static int parse_fstype(ks_ctx *c, const ks_line *l, const char *v, azl_fs *ret)
+{
+	static const struct {
+		const char *ks;
+		azl_fs fs;
+		bool exact;
+	} map[] = {
+		{"ext4", AZL_FS_EXT4, true},  {"xfs", AZL_FS_XFS, true},
+		{"vfat", AZL_FS_VFAT, true},  {"efi", AZL_FS_VFAT, true},
+		{"swap", AZL_FS_SWAP, true},  {"ext3", AZL_FS_EXT4, false},
+		{"ext2", AZL_FS_EXT4, false}, {"btrfs", AZL_FS_EXT4, false},
+		{"lvmpv", AZL_FS_NONE, true},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(map); i++)
+		if (strcmp(v, map[i].ks) == 0) {
+			if (!map[i].exact)
+				diag_warn(
+					c->d, l->loc,
+					_("file system '%s' is not supported; "
+					  "'ext4' is used instead"),
+					v);
+			*ret = map[i].fs;
+			return 0;
+		}
+	diag_error(c->d, l->loc,
+		   _("file system '%s' is not supported; use ext4, xfs, "
+		     "vfat/efi or swap"),
+		   v);
+	return -EINVAL;
+}
+
+static char *disk_path(const char *s)
+{
+	if (s[0] == '/')
+		return xstrdup(s);
+	if (startswith(s, "disk/"))
+		return xasprintf("/dev/%s", s);
+	return xasprintf("/dev/%s", s);
+}
+
+/* Sets the one passphrase of the model; kickstart may give one per line. */
+static void take_passphrase(ks_ctx *c, const ks_line *l)
+{
+	const char *pw = ks_opt(l, "--passphrase");
+	azl_encryption *e = &c->m->storage.encryption;
+	if (!e->enabled)
+		e->loc = l->loc;
+	e->enabled = true;
+	if (!pw)
+		return;
+	if (!e->passphrase) {
+		e->passphrase = secret_new(pw, strlen(pw));
+		return;
+	}
+	if (strcmp(e->passphrase->data, pw) != 0)
+		diag_warn(c->d, l->loc,
+			  _("only one passphrase is supported; the one given "
+			    "first is used for every encrypted device"));
+}
+
+static void luks_options(ks_ctx *c, const ks_line *l)
+{
+	azl_encryption *e = &c->m->storage.encryption;
+	const char *v = ks_opt(l, "--luks-version");
+	if (v && strcmp(v, "luks2") != 0)
+		diag_warn(c->d, l->loc,
+			  _("'--luks-version=%s' is not supported; LUKS2 is "
+			    "used"),
+			  v);
+	if ((v = ks_opt(l, "--pbkdf")))
+		set_str(&e->pbkdf, v);
+	uint64_t x;
+	if ((v = ks_opt(l, "--pbkdf-memory")) &&
+	    parse_uint(c, l, "--pbkdf-memory", v, UINT32_MAX, &x) == 0)
+		e->pbkdf_memory_kib = (uint32_t)x;
+	if ((v = ks_opt(l, "--pbkdf-time")) &&
+	    parse_uint(c, l, "--pbkdf-time", v, UINT32_MAX, &x) == 0)
+		e->pbkdf_iter_time_ms = (uint32_t)x;
+	if (ks_has(l, "--pbkdf-iterations"))
+		not_carried(c, l, "--pbkdf-iterations");
+}
+
+/* --- commands: localisation -------------------------------------------- */
+
+static int cmd_lang(ks_ctx *c, const ks_line *l)
+{
+	set_str(&c->m->locale, l->args[0]);
+	return 0;
+}
+
+static int cmd_keyboard(ks_ctx *c, const ks_line *l)
+{
+	const char *v = ks_opt(l, "--vckeymap");
+	_cleanup_strv_free_ char **xl = NULL;
+	if (!v && l->n_args > 0)
+		v = l->args[0];
+	if (!v && ks_opt(l, "--xlayouts")) {
+		xl = split_list(ks_opt(l, "--xlayouts"), ",");
+		if (xl[0]) {
+			/* "us (intl)" is X's layout and variant. */
+			xl[0][strcspn(xl[0], " (")] = '\0';
+			v = xl[0];
+		}
+	}
+	if (!v) {
+		diag_error(c->d, l->loc,
+			   _("'keyboard' needs a keymap, --vckeymap or "
+			     "--xlayouts"));
+		return -EINVAL;
+	}
+	set_str(&c->m->keyboard, v);
+	return 0;
+}
+
+static int cmd_timezone(ks_ctx *c, const ks_line *l)
+{
+	if (l->n_args == 0 && !ks_has(l, "--ntpservers")) {
+		diag_error(c->d, l->loc, _("'timezone' needs a time zone"));
+		return -EINVAL;
+	}
+	if (l->n_args > 0)
+		set_str(&c->m->timezone, l->args[0]);
+	if (ks_has(l, "--ntpservers"))
+		diag_warn(c->d, l->loc,
+			  _("'timezone --ntpservers' is not supported and was "
+			    "ignored: the answer file has no NTP servers"));
+	return 0;
+}
+
+static int cmd_timesource(ks_ctx *c, const ks_line *l)
+{
+	diag_warn(c->d, l->loc,
+		  _("'timesource' is not supported and was ignored: the "
+		    "answer file has no NTP servers"));
+	return 0;
+}
+
+/* --- accounts ----------------------------------------------------------- */
+
+static int cmd_rootpw(ks_ctx *c, const ks_line *l)
+{
+	azl_root_account *r = &c->m->accounts.root;
+	c->m->has_accounts = true;
+	secret_free(r->password);
+	r->password = NULL;
+	free(r->password_hash);
+	r->password_hash = NULL;
+	r->loc = l->loc;
+	if (ks_has(l, "--iscrypted") && ks_has(l, "--plaintext")) {
+		diag_error(c->d, l->loc,
+			   _("'rootpw' takes --iscrypted or --plaintext, not "
+			     "both"));
+		return -EINVAL;
+	}
+	if (l->n_args == 0) {
+		if (!ks_has(l, "--lock")) {
+			diag_error(c->d, l->loc,
+				   _("'rootpw' needs a password or --lock"));
+			return -EINVAL;
+		}
+		r->lock = true;
+	} else {
+		if (ks_has(l, "--iscrypted"))
+			r->password_hash = xstrdup(l->args[0]);
+		else
+			r->password =
+				secret_new(l->args[0], strlen(l->args[0]));
+		r->lock = ks_has(l, "--lock");
+	}
+	if (ks_has(l, "--allow-ssh"))
+		diag_warn(c->d, l->loc,
+			  _("'rootpw --allow-ssh' is not supported and was "
+			    "ignored: root may log in over SSH with a key "
+			    "only"));
+	return 0;
+}
+
+static azl_user *find_user(ks_ctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->m->accounts.n_users; i++)
+		if (streq_ptr(c->m->accounts.users[i].name, name))
+			return &c->m->accounts.users[i];
+	return NULL;
+}
+
+static int cmd_user(ks_ctx *c, const ks_line *l)
+{
+	const char *name = ks_opt(l, "--name");
+	if (!name || !*name) {
+		diag_error(c->d, l->loc, _("'user' needs --name"));
+		return -EINVAL;
+	}
+	azl_user *u = find_user(c, name);
+	if (u) {
+		diag_warn(c->d, l->loc,
+			  _("user '%s' was given before; this line replaces "
+			    "it"),
+			  name);
+		user_done(u);
+	} else
+		u = xappend(&c->m->accounts.users, &c->m->accounts.n_users,
+			    sizeof(*u));
+	c->m->has_accounts = true;
+	u->loc = l->loc;
+	u->name = xstrdup(name);
+	const char *v;
+	if ((v = ks_opt(l, "--gecos")))
+		u->gecos = xstrdup(v);
+	if ((v = ks_opt(l, "--homedir")))
+		u->home = xstrdup(v);
+	if ((v = ks_opt(l, "--shell")))
+		u->shell = xstrdup(v);
+	uint64_t x;
+	if ((v = ks_opt(l, "--uid")) &&
+	    parse_uint(c, l, "--uid", v, UINT32_MAX - 1, &x) == 0)
+		u->uid = (uint32_t)x;
+	if ((v = ks_opt(l, "--groups"))) {
+		_cleanup_strv_free_ char **g = split_list(v, ",");
+		strv_extend(&u->groups, g);
+	}
+	if ((v = ks_opt(l, "--password"))) {
+		if (ks_has(l, "--iscrypted"))
+			u->password_hash = xstrdup(v);
+		else
+			u->password = secret_new(v, strlen(v));
+	}
+	if (ks_has(l, "--lock"))
+		not_carried(c, l, "--lock");
+	return 0;
+}
+
+static int cmd_sshkey(ks_ctx *c, const ks_line *l)
+{
+	const char *user = ks_opt(l, "--username");
+	if (!user || !*user) {
+		diag_error(c->d, l->loc, _("'sshkey' needs --username"));
+		return -EINVAL;
+	}
+	ks_key *k = xappend(&c->keys, &c->n_keys, sizeof(*k));
+	k->user = xstrdup(user);
+	k->key = xstrdup(l->args[0]);
+	k->loc = l->loc;
+	return 0;
+}
+
+/* --- network ------------------------------------------------------------ */
+
+static int netmask_prefix(const char *s)
+{
+	unsigned a[4];
+	char tail;
+	if (s[0] == '/')
+		s++;
+	if (sscanf(s, "%u.%u.%u.%u%c", &a[0], &a[1], &a[2], &a[3], &tail) ==
+	    4) {
+		uint32_t m = 0;
+		for (int i = 0; i < 4; i++) {
+			if (a[i] > 255)
+				return -1;
+			m = (m << 8) | a[i];
+		}
+		int n = 0;
+		while (n < 32 && (m & (UINT32_C(0x80000000) >> n)))
+			n++;
+		if (n < 32 && (m << n) != 0)
+			return -1; /* not contiguous */
+		return n;
+	}
+	char *e;
+	long v = strtol(s, &e, 10);
+	if (*s && !*e && v >= 0 && v <= 32)
+		return (int)v;
+	return -1;
+}
+
+static bool is_mac(const char *s)
+{
+	if (strlen(s) != 17)
+		return false;
+	for (int i = 0; i < 17; i++) {
+		char ch = s[i];
+		bool hex = (ch >= '0' && ch <= '9') ||
+			   ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f');
+		if (i % 3 == 2 ? ch != ':' : !hex)
+			return false;
+	}
+	return true;
+}
+
+static int cmd_network(ks_ctx *c, const ks_line *l)
+{
+	azl_model *m = c->m;
+	const char *v;
+	if ((v = ks_opt(l, "--hostname")))
+		set_str(&m->hostname, v);
+
+	const char *dev = ks_opt(l, "--device");
+	const char *proto = ks_opt(l, "--bootproto");
+	bool only_hostname = !dev && !proto && !ks_has(l, "--ip") &&
+			     !ks_has(l, "--activate") && !ks_has(l, "--ipv6");
+	if (only_hostname)
+		return 0;
+	if (!dev || strcmp(dev, "link") == 0 ||
+	    strcasecmp(dev, "bootif") == 0) {
+		diag_warn(c->d, l->loc,
+			  _("'network --device=%s' cannot be said in an answer "
+			    "file; the line was not carried over and the "
+			    "default network configuration applies"),
+			  dev ? dev : "(first with link)");
+		return 0;
+	}
+	if (proto && strcmp(proto, "dhcp") != 0 &&
+	    strcmp(proto, "static") != 0 && strcmp(proto, "bootp") != 0) {
+		diag_warn(c->d, l->loc,
+			  _("'network --bootproto=%s' is not supported; the "
+			    "line was not carried over"),
+			  proto);
+		return 0;
+	}
+
+	const char *vlan_name = ks_opt(l, "--interfacename");
+	uint64_t vlanid = 0;
+	if ((v = ks_opt(l, "--vlanid")) &&
+	    parse_uint(c, l, "--vlanid", v, 4094, &vlanid) < 0)
+		return -EINVAL;
+
+	bool by_mac = is_mac(dev);
+	const char *name = vlanid && vlan_name ? vlan_name : dev;
+	azl_interface *i = NULL;
+	for (size_t k = 0; k < m->network.n_interfaces; k++) {
+		azl_interface *o = &m->network.interfaces[k];
+		if (by_mac ? strcasecmp(o->match_mac ? o->match_mac : "",
+					dev) == 0
+			   : streq_ptr(o->name, name)) {
+			interface_done(o);
+			i = o;
+			break;
+		}
+	}
+	if (!i)
+		i = xappend(&m->network.interfaces, &m->network.n_interfaces,
+			    sizeof(*i));
+	m->has_network = true;
+	i->loc = l->loc;
+	if (by_mac)
+		i->match_mac = xstrdup(dev);
+	else
+		i->name = xstrdup(name);
+	if (vlanid) {
+		i->vlan_id = (int)vlanid;
+		if (vlan_name && !by_mac)
+			i->vlan_link = xstrdup(dev);
+	}
+
+	const char *ip = ks_opt(l, "--ip");
+	bool is_static =
+		(proto && strcmp(proto, "static") == 0) || (!proto && ip);
+	if (ks_has(l, "--noipv4"))
+		is_static = false;
+	else if (!is_static)
+		i->dhcp4 = true;
+	if (is_static) {
+		if (!ip) {
+			diag_error(
+				c->d, l->loc,
+				_("'network --bootproto=static' needs --ip"));
+			return -EINVAL;
+		}
+		const char *mask = ks_opt(l, "--netmask");
+		int prefix = 32;
+		if (strchr(ip, '/'))
+			prefix = -2;
+		else if (mask && (prefix = netmask_prefix(mask)) < 0) {
+			diag_error(c->d, l->loc,
+				   _("'network --netmask=%s' is no netmask"),
+				   mask);
+			return -EINVAL;
+		} else if (!mask)
+			diag_warn(c->d, l->loc,
+				  _("'network --ip' without --netmask; /32 "
+				    "is assumed"));
+		strv_push(&i->addresses,
+			  prefix == -2 ? xstrdup(ip)
+				       : xasprintf("%s/%d", ip, prefix));
+		if ((v = ks_opt(l, "--gateway")))
+			i->gateway4 = xstrdup(v);
+	}
+	if ((v = ks_opt(l, "--nameserver"))) {
+		_cleanup_strv_free_ char **ns = split_list(v, ",");
+		strv_extend(&i->dns, ns);
+	}
+	if ((v = ks_opt(l, "--ipv6")) && !ks_has(l, "--noipv6")) {
+		if (strcmp(v, "auto") == 0 || strcmp(v, "dhcp") == 0)
+			i->dhcp6 = true;
+		else if (strchr(v, '/'))
+			strv_push(&i->addresses, xstrdup(v));
+		else
+			strv_push(&i->addresses, xasprintf("%s/64", v));
+	}
+	if ((v = ks_opt(l, "--ipv6gateway")))
+		i->gateway6 = xstrdup(v);
+	if ((v = ks_opt(l, "--bondslaves"))) {
+		i->bond.slaves = split_list(v, ",");
+		const char *o = ks_opt(l, "--bondopts");
+		/* pykickstart: ';' separates when values contain commas. */
+		_cleanup_strv_free_ char **opts =
+			o ? split_list(o, strchr(o, ';') ? ";" : ",") : NULL;
+		for (char **p = opts; p && *p; p++) {
+			if (startswith(*p, "mode="))
+				set_str(&i->bond.mode, *p + 5);
+			else
+				strv_push(&i->bond.options, xstrdup(*p));
+		}
+		if (!i->bond.options)
+			i->bond.options = NULL;
+	} else if (ks_has(l, "--bondopts"))
+		diag_warn(c->d, l->loc,
+			  _("'network --bondopts' without --bondslaves was "
+			    "ignored"));
+	bool on = true;
+	if ((v = ks_opt(l, "--onboot")) &&
+	    parse_bool(c, l, "--onboot", v, &on) == 0 && !on)
+		not_carried(c, l, "--onboot=no");
+	i->activate = ks_has(l, "--activate") && !ks_has(l, "--no-activate");
+	return 0;
+}
+
+/* --- storage ------------------------------------------------------------ */
+
+void ks_part_done(ks_part *p)
+{
+	free(p->mount);
+	free(p->disk);
+	free(p->label);
+	free(p->fsoptions);
+	free(p->vgname);
+	free(p->name);
+}
+
+/* What part and logvol have in common. */
+static int read_volume(ks_ctx *c, const ks_line *l, ks_part *p)
+{
+	const char *v;
+	uint64_t x;
+	p->loc = l->loc;
+	p->mount = xstrdup(l->args[0]);
+	if ((v = ks_opt(l, "--size"))) {
+		if (parse_uint(c, l, "--size", v, UINT64_MAX >> 21, &x) < 0)
+			return -EINVAL;
+		p->size_mib = x;
+		p->has_size = true;
+	}
+	if ((v = ks_opt(l, "--maxsize"))) {
+		if (parse_uint(c, l, "--maxsize", v, UINT64_MAX >> 21, &x) < 0)
+			return -EINVAL;
+		p->max_mib = x;
+	}
+	p->grow = ks_has(l, "--grow");
+	p->recommended = ks_has(l, "--recommended");
+	if (ks_has(l, "--hibernation"))
+		p->recommended = true;
+	if ((v = ks_opt(l, "--fstype")) && parse_fstype(c, l, v, &p->fs) < 0)
+		return -EINVAL;
+	if ((v = ks_opt(l, "--label")))
+		p->label = xstrdup(v);
+	if ((v = ks_opt(l, "--fsoptions")))
+		p->fsoptions = xstrdup(v);
+	if ((p->encrypt = ks_has(l, "--encrypted"))) {
+		take_passphrase(c, l);
+		luks_options(c, l);
+	}
+	if (ks_has(l, "--onpart") || ks_has(l, "--useexisting") ||
+	    ks_has(l, "--noformat")) {
+		diag_error(c->d, l->loc,
+			   _("'%s' on an existing device (--onpart, "
+			     "--useexisting, --noformat) is not supported"),
+			   l->cmd);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int cmd_part(ks_ctx *c, const ks_line *l)
+{
+	ks_part p = {0};
+	const char *m = l->args[0];
+	if (startswith(m, "raid.") || startswith(m, "btrfs.")) {
+		diag_warn(c->d, l->loc,
+			  _("'%s %s': RAID and btrfs members are not supported "
+			    "and were ignored"),
+			  l->cmd, m);
+		return 0;
+	}
+	const char *fst = ks_opt(l, "--fstype");
+	/* The planner makes the BIOS boot partition when it is needed. */
+	if (strcmp(m, "biosboot") == 0 || streq_ptr(fst, "biosboot"))
+		return 0;
+	if (streq_ptr(fst, "prepboot") || strcmp(m, "prepboot") == 0) {
+		diag_warn(c->d, l->loc,
+			  _("PReP boot partitions are not supported and were "
+			    "ignored"));
+		return 0;
+	}
+	if (read_volume(c, l, &p) < 0) {
+		ks_part_done(&p);
+		return -EINVAL;
+	}
+	const char *v;
+	if ((v = ks_opt(l, "--ondisk")))
+		p.disk = xstrdup(v);
+	*(ks_part *)xappend(&c->parts, &c->n_parts, sizeof(p)) = p;
+	return 0;
+}
+
+static int cmd_logvol(ks_ctx *c, const ks_line *l)
+{
+	ks_part p = {0};
+	const char *v;
+	uint64_t x;
+	if (!ks_has(l, "--vgname") || !ks_has(l, "--name")) {
+		diag_error(c->d, l->loc,
+			   _("'logvol' needs --vgname and --name"));
+		return -EINVAL;
+	}
+	if (read_volume(c, l, &p) < 0)
+		goto fail;
+	p.vgname = xstrdup(ks_opt(l, "--vgname"));
+	p.name = xstrdup(ks_opt(l, "--name"));
+	if ((v = ks_opt(l, "--percent"))) {
+		if (parse_uint(c, l, "--percent", v, 100, &x) < 0 || x == 0) {
+			if (x == 0)
+				diag_error(c->d, l->loc,
+					   _("'logvol --percent' must be 1 to "
+					     "100"));
+			goto fail;
+		}
+		p.percent = (uint32_t)x * 100;
+	}
+	if (ks_has(l, "--thin") || ks_has(l, "--thinpool"))
+		diag_warn(c->d, l->loc,
+			  _("thin logical volumes are not supported; '%s' is "
+			    "carried over as a plain volume"),
+			  p.name);
+	*(ks_part *)xappend(&c->lvs, &c->n_lvs, sizeof(p)) = p;
+	return 0;
+fail:
+	ks_part_done(&p);
+	return -EINVAL;
+}
+
+static int cmd_volgroup(ks_ctx *c, const ks_line *l)
+{
+	if (l->n_args < 2 && !ks_has(l, "--useexisting")) {
+		diag_error(c->d, l->loc,
+			   _("'volgroup' needs a name and its physical "
+			     "volumes"));
+		return -EINVAL;
+	}
+	if (ks_has(l, "--useexisting") || ks_has(l, "--noformat")) {
+		diag_error(c->d, l->loc,
+			   _("'volgroup --useexisting/--noformat' is not "
+			     "supported"));
+		return -EINVAL;
+	}
+	ks_vg *g = xappend(&c->vgs, &c->n_vgs, sizeof(*g));
+	g->name = xstrdup(l->args[0]);
+	g->pvs = strv_copy(l->args + 1);
+	g->loc = l->loc;
+	return 0;
+}
+
+static int cmd_autopart(ks_ctx *c, const ks_line *l)
+{
+	azl_storage *s = &c->m->storage;
+	const char *v;
+	c->autopart = l->loc;
+	c->m->has_storage = true;
+	if ((v = ks_opt(l, "--type"))) {
+		if (strcmp(v, "plain") == 0)
+			s->layout = AZL_LAYOUT_PLAIN;
+		else if (strcmp(v, "lvm") == 0)
+			s->layout = AZL_LAYOUT_LVM;
+		else if (strcmp(v, "thinp") == 0 || strcmp(v, "btrfs") == 0) {
+			diag_warn(c->d, l->loc,
+				  _("'autopart --type=%s' is not supported; "
+				    "'lvm' is used"),
+				  v);
+			s->layout = AZL_LAYOUT_LVM;
+		} else {
+			diag_error(c->d, l->loc,
+				   _("'autopart --type=%s': use lvm, plain, "
+				     "thinp or btrfs"),
+				   v);
+			return -EINVAL;
+		}
+	}
+	if ((v = ks_opt(l, "--fstype"))) {
+		azl_fs fs;
+		if (parse_fstype(c, l, v, &fs) < 0)
+			return -EINVAL;
+		if (fs != AZL_FS_EXT4 && fs != AZL_FS_XFS) {
+			diag_error(c->d, l->loc,
+				   _("'autopart --fstype=%s': the root file "
+				     "system is ext4 or xfs"),
+				   v);
+			return -EINVAL;
+		}
+		s->filesystem = fs;
+	}
+	if (ks_has(l, "--noswap"))
+		s->swap = false;
+	if (ks_has(l, "--encrypted")) {
+		take_passphrase(c, l);
+		luks_options(c, l);
+	}
+	return 0;
+}
+
+static int cmd_reqpart(ks_ctx *c, const ks_line *l)
+{
+	c->reqpart = l->loc;
+	c->reqpart_boot = ks_has(l, "--add-boot");
+	return 0;
+}
+
+static int cmd_clearpart(ks_ctx *c, const ks_line *l)
+{
+	azl_storage *s = &c->m->storage;
+	const char *v;
+	int n = ks_has(l, "--all") + ks_has(l, "--linux") +
+		ks_has(l, "--none") + ks_has(l, "--list");
+	if (n > 1) {
+		diag_error(c->d, l->loc,
+			   _("'clearpart' takes one of --all, --linux, --none "
+			     "and --list"));
+		return -EINVAL;
+	}
+	c->m->has_storage = true;
+	if (ks_has(l, "--all"))
+		s->wipe = AZL_WIPE_ALL;
+	else if (ks_has(l, "--linux"))
+		s->wipe = AZL_WIPE_LINUX;
+	else if (ks_has(l, "--none") || n == 0)
+		s->wipe = AZL_WIPE_NONE;
+	else {
+		diag_warn(c->d, l->loc,
+			  _("'clearpart --list' is not supported; nothing is "
+			    "removed (wipe: none)"));
+		s->wipe = AZL_WIPE_NONE;
+	}
+	if ((v = ks_opt(l, "--drives"))) {
+		strv_free(c->clear_drives);
+		c->clear_drives = split_list(v, ",");
+		c->clearpart_drives = l->loc;
+	}
+	if ((v = ks_opt(l, "--disklabel"))) {
+		if (strcmp(v, "gpt") == 0)
+			s->table = AZL_TABLE_GPT;
+		else if (strcmp(v, "msdos") == 0 || strcmp(v, "mbr") == 0)
+			s->table = AZL_TABLE_MSDOS;
+		else {
+			diag_error(c->d, l->loc,
+				   _("'clearpart --disklabel=%s': use gpt or "
+				     "msdos"),
+				   v);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void set_disks(ks_ctx *c, char **drives, azl_loc loc)
+{
+	azl_storage *s = &c->m->storage;
+	for (size_t i = 0; i < s->n_disks; i++)
+		disk_spec_done(&s->disks[i]);
+	free(s->disks);
+	s->disks = NULL;
+	s->n_disks = 0;
+	for (char **p = drives; p && *p; p++) {
+		azl_disk_spec *ds =
+			xappend(&s->disks, &s->n_disks, sizeof(*ds));
+		ds->path = disk_path(*p);
+		ds->loc = loc;
+	}
+	c->m->has_storage = true;
+}
+
+static int cmd_ignoredisk(ks_ctx *c, const ks_line *l)
+{
+	const char *v = ks_opt(l, "--only-use");
+	if (v) {
+		_cleanup_strv_free_ char **d = split_list(v, ",");
+		set_disks(c, d, l->loc);
+		c->have_only_use = true;
+	}
+	if (ks_has(l, "--drives"))
+		not_carried(c, l, "--drives");
+	if (!v && !ks_has(l, "--drives") && !ks_has(l, "--interactive")) {
+		diag_error(c->d, l->loc,
+			   _("'ignoredisk' needs --only-use or --drives"));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int cmd_zerombr(ks_ctx *c, const ks_line *l)
+{
+	return 0;
+}
+
+/* --- boot loader -------------------------------------------------------- */
+
+static int cmd_bootloader(ks_ctx *c, const ks_line *l)
+{
+	azl_bootloader *b = &c->m->bootloader;
+	const char *v;
+	b->loc = l->loc;
+	if ((v = ks_opt(l, "--append"))) {
+		char **words = NULL;
+		const char *why;
+		if (ks_split(v, strlen(v), &words, &why) < 0) {
+			diag_error(c->d, l->loc, _("'bootloader --append': %s"),
+				   _(why));
+			return -EINVAL;
+		}
+		strv_free(b->kernel_args);
+		b->kernel_args = words;
+	}
+	uint64_t x;
+	if ((v = ks_opt(l, "--timeout"))) {
+		if (parse_uint(c, l, "--timeout", v, 3600, &x) < 0)
+			return -EINVAL;
+		b->timeout = (int)x;
+	}
+	if ((v = ks_opt(l, "--location")) && strcmp(v, "mbr") != 0 &&
+	    strcmp(v, "boot") != 0 && strcmp(v, "partition") != 0) {
+		if (strcmp(v, "none") == 0)
+			diag_warn(c->d, l->loc,
+				  _("'bootloader --location=none' is not "
+				    "supported; a boot loader is installed"));
+		else {
+			diag_error(c->d, l->loc,
+				   _("'bootloader --location=%s': use mbr, "
+				     "partition, boot or none"),
+				   v);
+			return -EINVAL;
+		}
+	}
+	if ((v = ks_opt(l, "--boot-drive")))
+		diag_warn(c->d, l->loc,
+			  _("'bootloader --boot-drive' is not supported; the "
+			    "boot loader goes on the first disk"));
+	if (ks_has(l, "--password"))
+		diag_warn(c->d, l->loc,
+			  _("'bootloader --password' is not supported and was "
+			    "ignored"));
+	return 0;
+}
+
+/* --- system ------------------------------------------------------------- */
+
+static int cmd_selinux(ks_ctx *c, const ks_line *l)
+{
+	int n = ks_has(l, "--enforcing") + ks_has(l, "--permissive") +
+		ks_has(l, "--disabled");
+	if (n != 1) {
+		diag_error(c->d, l->loc,
+			   _("'selinux' takes one of --enforcing, --permissive "
+			     "and --disabled"));
+		return -EINVAL;
+	}
+	c->m->selinux = ks_has(l, "--enforcing")    ? AZL_SELINUX_ENFORCING
+			: ks_has(l, "--permissive") ? AZL_SELINUX_PERMISSIVE
+						    : AZL_SELINUX_DISABLED;
+	return 0;
+}
+
+static void move_service(char ***to, char ***from, const char *name)
+{
+	char **f = *from;
+	for (size_t i = 0; f && f[i]; i++)
+		if (strcmp(f[i], name) == 0) {
+			free(f[i]);
+			memmove(f + i, f + i + 1,
+				(strv_length(f + i + 1) + 1) * sizeof(char *));
+			break;
+		}
+	if (!strv_contains(*to, name))
+		strv_push(to, xstrdup(name));
+}
+
+static int cmd_services(ks_ctx *c, const ks_line *l)
+{
+	azl_services *s = &c->m->services;
+	const char *v;
+	if ((v = ks_opt(l, "--disabled"))) {
+		_cleanup_strv_free_ char **w = split_list(v, ",");
+		for (char **p = w; *p; p++)
+			move_service(&s->disable, &s->enable, *p);
+	}
+	if ((v = ks_opt(l, "--enabled"))) {
+		_cleanup_strv_free_ char **w = split_list(v, ",");
+		for (char **p = w; *p; p++)
+			move_service(&s->enable, &s->disable, *p);
+	}
+	return 0;
+}
+
+static int cmd_firewall(ks_ctx *c, const ks_line *l)
+{
+	azl_services *s = &c->m->services;
+	if (ks_has(l, "--disabled"))
+		move_service(&s->disable, &s->enable, "firewalld");
+	else if (ks_has(l, "--enabled") || ks_has(l, "--enable")) {
+		move_service(&s->enable, &s->disable, "firewalld");
+		if (ks_has(l, "--service") || ks_has(l, "--port") ||
+		    ks_has(l, "--trust") || ks_has(l, "--remove-service"))
+			diag_warn(c->d, l->loc,
+				  _("'firewall' rules (--service, --port, "
+				    "--trust) are not supported; firewalld "
+				    "keeps its default zone"));
+	} else if (ks_has(l, "--use-system-defaults"))
+		return 0;
+	else {
+		diag_error(c->d, l->loc,
+			   _("'firewall' needs --enabled or --disabled"));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int cmd_finish(ks_ctx *c, const ks_line *l)
+{
+	/* halt leaves the machine waiting in the installer: "shell" here. */
+	c->m->finish = strcmp(l->cmd, "reboot") == 0 ? AZL_FINISH_REBOOT
+		       : strcmp(l->cmd, "halt") == 0 ? AZL_FINISH_SHELL
+						     : AZL_FINISH_POWEROFF;
+	return 0;
+}
+
+static int cmd_noop(ks_ctx *c, const ks_line *l)
+{
+	return 0;
+}
+
+static int cmd_graphical(ks_ctx *c, const ks_line *l)
+{
+	diag_warn(c->d, l->loc,
+		  _("'graphical' is not supported; the installer is "
+		    "text-only"));
+	return 0;
+}
+
+static int cmd_firstboot(ks_ctx *c, const ks_line *l)
+{
+	if (ks_has(l, "--enable") || ks_has(l, "--reconfig"))
+		diag_warn(c->d, l->loc,
+			  _("'firstboot --enable' is not supported: there is "
+			    "no first-boot setup tool; ignored"));
+	return 0;
+}
+
+static int cmd_url(ks_ctx *c, const ks_line *l);
+static int cmd_repo(ks_ctx *c, const ks_line *l);
+
+/* --- repositories ------------------------------------------------------- */
+
+static azl_repo *add_repo(ks_ctx *c, const ks_line *l, const char *name,
+			  const char *url)
+{
+	azl_packages *p = &c->m->packages;
+	azl_repo *r = NULL;
+	for (size_t i = 0; i < p->n_repos; i++)
+		if (streq_ptr(p->repos[i].name, name)) {
+			diag_warn(c->d, l->loc,
+				  _("repository '%s' was given before; this "
+				    "line replaces it"),
+				  name);
+			r = &p->repos[i];
+			repo_done(r);
+		}
+	if (!r)
+		r = xappend(&p->repos, &p->n_repos, sizeof(*r));
+	c->m->has_packages = true;
+	r->name = xstrdup(name);
+	r->baseurl = xstrdup(url);
+	r->gpgcheck = true;
+	r->priority = 99;
+	r->loc = l->loc;
+	return r;
+}
+
+static int repo_url(ks_ctx *c, const ks_line *l, const char **ret)
+{
+	const char *u = ks_opt(l, "--baseurl");
+	if (!u)
+		u = ks_opt(l, "--url");
+	if (!u) {
+		diag_warn(c->d, l->loc,
+			  _("'%s' without a base URL (--mirrorlist, "
+			    "--metalink) is not supported and was ignored"),
+			  l->cmd);
+		return -ENOENT;
+	}
+	if (!startswith(u, "http://") && !startswith(u, "https://") &&
+	    !startswith(u, "file://")) {
+		diag_error(c->d, l->loc,
+			   _("'%s' URL '%s' is not supported; use http://, "
+			     "https:// or file://"),
+			   l->cmd, u);
+		return -EINVAL;
+	}
+	*ret = u;
+	return 0;
+}
+
+static int cmd_url(ks_ctx *c, const ks_line *l)
+{
+	const char *u;
+	int r = repo_url(c, l, &u);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	add_repo(c, l, "anaconda", u);
+	return 0;
+}
+
+static int cmd_repo(ks_ctx *c, const ks_line *l)
+{
+	const char *name = ks_opt(l, "--name");
+	const char *u;
+	if (!name || !*name) {
+		diag_error(c->d, l->loc, _("'repo' needs --name"));
+		return -EINVAL;
+	}
+	int r = repo_url(c, l, &u);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	add_repo(c, l, name, u);
+	return 0;
+}
+
+/* --- the command table -------------------------------------------------- */
+
+#define O(n, a, s)                                                             \
+	{                                                                      \
+		n, NULL, a, s                                                  \
+	}
+#define A(n, canon, a, s)                                                      \
+	{                                                                      \
+		n, canon, a, s                                                 \
+	}
+#define END                                                                    \
+	{                                                                      \
+		NULL, NULL, 0, 0                                               \
+	}
+
+static const ks_option opt_lang[] = {O("--addsupport", KS_VALUE, KS_WARN), END};
+static const ks_option opt_keyboard[] = {O("--vckeymap", KS_VALUE, KS_DONE),
+					 O("--xlayouts", KS_VALUE, KS_DONE),
+					 O("--switch", KS_VALUE, KS_WARN), END};
+static const ks_option opt_timezone[] = {
+	O("--utc", KS_FLAG, KS_QUIET), A("--isUtc", "--utc", KS_FLAG, KS_QUIET),
+	O("--nontp", KS_FLAG, KS_QUIET), O("--ntpservers", KS_VALUE, KS_DONE),
+	END};
+static const ks_option opt_timesource[] = {O("--ntp-server", KS_VALUE, KS_DONE),
+					   O("--ntp-pool", KS_VALUE, KS_DONE),
+					   O("--ntp-disable", KS_FLAG, KS_DONE),
+					   O("--nts", KS_FLAG, KS_DONE), END};
+static const ks_option opt_rootpw[] = {
+	O("--iscrypted", KS_FLAG, KS_DONE), O("--plaintext", KS_FLAG, KS_QUIET),
+	O("--lock", KS_FLAG, KS_DONE), O("--allow-ssh", KS_FLAG, KS_DONE), END};
+static const ks_option opt_user[] = {
+	O("--name", KS_VALUE, KS_DONE),	    O("--gecos", KS_VALUE, KS_DONE),
+	O("--groups", KS_VALUE, KS_DONE),   O("--homedir", KS_VALUE, KS_DONE),
+	O("--iscrypted", KS_FLAG, KS_DONE), O("--plaintext", KS_FLAG, KS_QUIET),
+	O("--lock", KS_FLAG, KS_DONE),	    O("--password", KS_VALUE, KS_DONE),
+	O("--shell", KS_VALUE, KS_DONE),    O("--uid", KS_VALUE, KS_DONE),
+	O("--gid", KS_VALUE, KS_WARN),	    END};
+static const ks_option opt_sshkey[] = {O("--username", KS_VALUE, KS_DONE), END};
+static const ks_option opt_network[] = {
+	O("--bootproto", KS_VALUE, KS_DONE),
+	O("--device", KS_VALUE, KS_DONE),
+	O("--ip", KS_VALUE, KS_DONE),
+	O("--netmask", KS_VALUE, KS_DONE),
+	O("--gateway", KS_VALUE, KS_DONE),
+	O("--nameserver", KS_VALUE, KS_DONE),
+	O("--hostname", KS_VALUE, KS_DONE),
+	O("--vlanid", KS_VALUE, KS_DONE),
+	O("--interfacename", KS_VALUE, KS_DONE),
+	O("--bondslaves", KS_VALUE, KS_DONE),
+	O("--bondopts", KS_VALUE, KS_DONE),
+	O("--onboot", KS_VALUE, KS_DONE),
+	O("--activate", KS_FLAG, KS_DONE),
+	O("--no-activate", KS_FLAG, KS_DONE),
+	O("--ipv6", KS_VALUE, KS_DONE),
+	O("--ipv6gateway", KS_VALUE, KS_DONE),
+	O("--noipv4", KS_FLAG, KS_DONE),
+	O("--noipv6", KS_FLAG, KS_DONE),
+	O("--mtu", KS_VALUE, KS_WARN),
+	O("--nodefroute", KS_FLAG, KS_WARN),
+	O("--nodns", KS_FLAG, KS_WARN),
+	O("--ethtool", KS_VALUE, KS_WARN),
+	O("--essid", KS_VALUE, KS_WARN),
+	O("--wepkey", KS_VALUE, KS_WARN),
+	O("--wpakey", KS_VALUE, KS_WARN),
+	O("--dhcpclass", KS_VALUE, KS_WARN),
+	O("--teamslaves", KS_VALUE, KS_WARN),
+	O("--teamconfig", KS_VALUE, KS_WARN),
+	O("--bridgeslaves", KS_VALUE, KS_WARN),
+	O("--bridgeopts", KS_VALUE, KS_WARN),
+	O("--bindto", KS_VALUE, KS_WARN),
+	O("--ipv4-dns-search", KS_VALUE, KS_WARN),
+	O("--ipv6-dns-search", KS_VALUE, KS_WARN),
+	O("--ipv4-ignore-auto-dns", KS_FLAG, KS_WARN),
+	O("--ipv6-ignore-auto-dns", KS_FLAG, KS_WARN),
+	END};
+#define VOLUME_OPTS                                                            \
+	O("--size", KS_VALUE, KS_DONE), O("--grow", KS_FLAG, KS_DONE),         \
+		O("--maxsize", KS_VALUE, KS_DONE),                             \
+		O("--fstype", KS_VALUE, KS_DONE),                              \
+		O("--encrypted", KS_FLAG, KS_DONE),                            \
+		O("--passphrase", KS_VALUE, KS_DONE),                          \
+		O("--luks-version", KS_VALUE, KS_DONE),                        \
+		O("--pbkdf", KS_VALUE, KS_DONE),                               \
+		O("--pbkdf-memory", KS_VALUE, KS_DONE),                        \
+		O("--pbkdf-time", KS_VALUE, KS_DONE),                          \
+		O("--pbkdf-iterations", KS_VALUE, KS_DONE),                    \
+		O("--label", KS_VALUE, KS_DONE),                               \
+		O("--fsoptions", KS_VALUE, KS_DONE),                           \
+		O("--recommended", KS_FLAG, KS_DONE),                          \
+		O("--hibernation", KS_FLAG, KS_DONE),                          \
+		O("--noformat", KS_FLAG, KS_DONE),                             \
+		O("--useexisting", KS_FLAG, KS_DONE),                          \
+		O("--fsprofile", KS_VALUE, KS_WARN),                           \
+		O("--mkfsoptions", KS_VALUE, KS_WARN),                         \
+		O("--cipher", KS_VALUE, KS_WARN),                              \
+		O("--escrowcert", KS_VALUE, KS_WARN),                          \
+		O("--backuppassphrase", KS_FLAG, KS_WARN),                     \
+		O("--resize", KS_FLAG, KS_WARN)
+static const ks_option opt_part[] = {
+	VOLUME_OPTS,
+	O("--ondisk", KS_VALUE, KS_DONE),
+	A("--ondrive", "--ondisk", KS_VALUE, KS_DONE),
+	O("--onpart", KS_VALUE, KS_DONE),
+	A("--usepart", "--onpart", KS_VALUE, KS_DONE),
+	O("--asprimary", KS_FLAG, KS_QUIET),
+	O("--onbiosdisk", KS_VALUE, KS_WARN),
+	END};
+static const ks_option opt_logvol[] = {VOLUME_OPTS,
+				       O("--vgname", KS_VALUE, KS_DONE),
+				       O("--name", KS_VALUE, KS_DONE),
+				       O("--percent", KS_VALUE, KS_DONE),
+				       O("--thin", KS_FLAG, KS_DONE),
+				       O("--thinpool", KS_FLAG, KS_DONE),
+				       O("--poolname", KS_VALUE, KS_WARN),
+				       O("--chunksize", KS_VALUE, KS_WARN),
+				       O("--metadatasize", KS_VALUE, KS_WARN),
+				       O("--cache-size", KS_VALUE, KS_WARN),
+				       O("--cache-mode", KS_VALUE, KS_WARN),
+				       O("--cache-pvs", KS_VALUE, KS_WARN),
+				       END};
+static const ks_option opt_volgroup[] = {
+	O("--pesize", KS_VALUE, KS_WARN),
+	O("--reserved-space", KS_VALUE, KS_WARN),
+	O("--reserved-percent", KS_VALUE, KS_WARN),
+	O("--useexisting", KS_FLAG, KS_DONE),
+	O("--noformat", KS_FLAG, KS_DONE),
+	END};
+static const ks_option opt_autopart[] = {
+	O("--type", KS_VALUE, KS_DONE),
+	O("--fstype", KS_VALUE, KS_DONE),
+	O("--nohome", KS_FLAG, KS_QUIET),
+	O("--noswap", KS_FLAG, KS_DONE),
+	O("--noboot", KS_FLAG, KS_WARN),
+	O("--nolvm", KS_FLAG, KS_DONE),
+	O("--encrypted", KS_FLAG, KS_DONE),
+	O("--passphrase", KS_VALUE, KS_DONE),
+	O("--luks-version", KS_VALUE, KS_DONE),
+	O("--pbkdf", KS_VALUE, KS_DONE),
+	O("--pbkdf-memory", KS_VALUE, KS_DONE),
+	O("--pbkdf-time", KS_VALUE, KS_DONE),
+	O("--pbkdf-iterations", KS_VALUE, KS_DONE),
+	O("--cipher", KS_VALUE, KS_WARN),
+	O("--escrowcert", KS_VALUE, KS_WARN),
+	O("--backuppassphrase", KS_FLAG, KS_WARN),
+	O("--hibernation", KS_FLAG, KS_WARN),
+	END};
+static const ks_option opt_reqpart[] = {O("--add-boot", KS_FLAG, KS_DONE), END};
+static const ks_option opt_clearpart[] = {O("--all", KS_FLAG, KS_DONE),
+					  O("--linux", KS_FLAG, KS_DONE),
+					  O("--none", KS_FLAG, KS_DONE),
+					  O("--list", KS_VALUE, KS_DONE),
+					  O("--drives", KS_VALUE, KS_DONE),
+					  O("--initlabel", KS_FLAG, KS_QUIET),
+					  O("--disklabel", KS_VALUE, KS_DONE),
+					  O("--cdl", KS_FLAG, KS_WARN),
+					  END};
+static const ks_option opt_ignoredisk[] = {
+	O("--only-use", KS_VALUE, KS_DONE),
+	A("--onlyuse", "--only-use", KS_VALUE, KS_DONE),
+	O("--drives", KS_VALUE, KS_DONE), O("--interactive", KS_FLAG, KS_WARN),
+	END};
+static const ks_option opt_bootloader[] = {
+	O("--append", KS_VALUE, KS_DONE),
+	O("--timeout", KS_VALUE, KS_DONE),
+	O("--location", KS_VALUE, KS_DONE),
+	O("--boot-drive", KS_VALUE, KS_DONE),
+	O("--password", KS_VALUE, KS_DONE),
+	O("--iscrypted", KS_FLAG, KS_QUIET),
+	O("--driveorder", KS_VALUE, KS_WARN),
+	O("--leavebootorder", KS_FLAG, KS_WARN),
+	O("--md5pass", KS_VALUE, KS_WARN),
+	O("--extlinux", KS_FLAG, KS_WARN),
+	O("--sdboot", KS_FLAG, KS_WARN),
+	O("--nombr", KS_FLAG, KS_WARN),
+	O("--disabled", KS_FLAG, KS_WARN),
+	O("--btrfs-snapshot", KS_VALUE, KS_WARN),
+	END};
+static const ks_option opt_selinux[] = {O("--enforcing", KS_FLAG, KS_DONE),
+					O("--permissive", KS_FLAG, KS_DONE),
+					O("--disabled", KS_FLAG, KS_DONE), END};
+static const ks_option opt_services[] = {O("--enabled", KS_VALUE, KS_DONE),
+					 O("--disabled", KS_VALUE, KS_DONE),
+					 END};
+static const ks_option opt_firewall[] = {
+	O("--enabled", KS_FLAG, KS_DONE),
+	A("--enable", "--enabled", KS_FLAG, KS_DONE),
+	O("--disabled", KS_FLAG, KS_DONE),
+	A("--disable", "--disabled", KS_FLAG, KS_DONE),
+	O("--use-system-defaults", KS_FLAG, KS_DONE),
+	O("--service", KS_VALUE, KS_DONE),
+	O("--port", KS_VALUE, KS_DONE),
+	O("--trust", KS_VALUE, KS_DONE),
+	O("--remove-service", KS_VALUE, KS_DONE),
+	O("--ssh", KS_FLAG, KS_QUIET),
+	O("--smtp", KS_FLAG, KS_WARN),
+	O("--http", KS_FLAG, KS_WARN),
+	O("--ftp", KS_FLAG, KS_WARN),
+	O("--telnet", KS_FLAG, KS_WARN),
+	END};
+static const ks_option opt_finish[] = {O("--eject", KS_FLAG, KS_QUIET),
+				       O("--kexec", KS_FLAG, KS_WARN), END};
+static const ks_option opt_firstboot[] = {
+	O("--enable", KS_FLAG, KS_DONE),
+	A("--enabled", "--enable", KS_FLAG, KS_DONE),
+	O("--disable", KS_FLAG, KS_QUIET),
+	A("--disabled", "--disable", KS_FLAG, KS_QUIET),
+	O("--reconfig", KS_FLAG, KS_DONE),
+	END};
+static const ks_option opt_eula[] = {
+	O("--agreed", KS_FLAG, KS_QUIET),
+	A("--agree", "--agreed", KS_FLAG, KS_QUIET),
+	A("--accept", "--agreed", KS_FLAG, KS_QUIET), END};
+static const ks_option opt_text[] = {O("--non-interactive", KS_FLAG, KS_QUIET),
+				     END};
+static const ks_option opt_url[] = {O("--url", KS_VALUE, KS_DONE),
+				    O("--mirrorlist", KS_VALUE, KS_DONE),
+				    O("--metalink", KS_VALUE, KS_DONE),
+				    O("--proxy", KS_VALUE, KS_WARN),
+				    O("--noverifyssl", KS_FLAG, KS_WARN),
+				    O("--sslcacert", KS_VALUE, KS_WARN),
+				    O("--sslclientcert", KS_VALUE, KS_WARN),
+				    O("--sslclientkey", KS_VALUE, KS_WARN),
+				    END};
+static const ks_option opt_repo[] = {O("--name", KS_VALUE, KS_DONE),
+				     O("--baseurl", KS_VALUE, KS_DONE),
+				     O("--mirrorlist", KS_VALUE, KS_DONE),
+				     O("--metalink", KS_VALUE, KS_DONE),
+				     O("--cost", KS_VALUE, KS_WARN),
+				     O("--excludepkgs", KS_VALUE, KS_WARN),
+				     O("--includepkgs", KS_VALUE, KS_WARN),
+				     O("--proxy", KS_VALUE, KS_WARN),
+				     O("--noverifyssl", KS_FLAG, KS_WARN),
+				     O("--install", KS_FLAG, KS_WARN),
+				     O("--ignoregroups", KS_VALUE, KS_WARN),
+				     O("--sslcacert", KS_VALUE, KS_WARN),
+				     O("--sslclientcert", KS_VALUE, KS_WARN),
+				     O("--sslclientkey", KS_VALUE, KS_WARN),
+				     END};
+
+#define CMD(n, k, o, h, lo, hi)                                                \
+	{                                                                      \
+		n, k, o, h, lo, hi                                             \
+	}
+#define REMOVED(n)                                                             \
+	{                                                                      \
+		n, KS_REMOVED, NULL, NULL, 0, -1                               \
+	}
+#define UNSUPPORTED(n)                                                         \
+	{                                                                      \
+		n, KS_UNSUPPORTED, NULL, NULL, 0, -1                           \
+	}
+
+/* Sorted by name (ks_command_find bisects). */
+const ks_command ks_commands[] = {
+	REMOVED("auth"),
+	REMOVED("authconfig"),
+	UNSUPPORTED("authselect"),
+	CMD("autopart", KS_SINGLE, opt_autopart, cmd_autopart, 0, 0),
+	REMOVED("autostep"),
+	CMD("bootloader", KS_SINGLE, opt_bootloader, cmd_bootloader, 0, 0),
+	UNSUPPORTED("bootc"),
+	UNSUPPORTED("btrfs"),
+	UNSUPPORTED("cdrom"),
+	CMD("clearpart", KS_SINGLE, opt_clearpart, cmd_clearpart, 0, 0),
+	CMD("cmdline", KS_SINGLE, opt_text, cmd_noop, 0, 0),
+	REMOVED("device"),
+	REMOVED("deviceprobe"),
+	UNSUPPORTED("driverdisk"),
+	REMOVED("dmraid"),
+	CMD("eula", KS_SINGLE, opt_eula, cmd_noop, 0, 0),
+	UNSUPPORTED("fcoe"),
+	CMD("firewall", KS_SINGLE, opt_firewall, cmd_firewall, 0, 0),
+	CMD("firstboot", KS_SINGLE, opt_firstboot, cmd_firstboot, 0, 0),
+	CMD("graphical", KS_SINGLE, opt_text, cmd_graphical, 0, 0),
+	UNSUPPORTED("group"),
+	CMD("halt", KS_SINGLE, opt_finish, cmd_finish, 0, 0),
+	UNSUPPORTED("harddrive"),
+	UNSUPPORTED("hmc"),
+	CMD("ignoredisk", KS_SINGLE, opt_ignoredisk, cmd_ignoredisk, 0, 0),
+	REMOVED("install"),
+	REMOVED("interactive"),
+	UNSUPPORTED("iscsi"),
+	UNSUPPORTED("iscsiname"),
+	REMOVED("key"),
+	CMD("keyboard", KS_SINGLE, opt_keyboard, cmd_keyboard, 0, 1),
+	CMD("lang", KS_SINGLE, opt_lang, cmd_lang, 1, 1),
+	REMOVED("langsupport"),
+	REMOVED("lilo"),
+	REMOVED("lilocheck"),
+	UNSUPPORTED("liveimg"),
+	CMD("logging", KS_UNSUPPORTED, NULL, NULL, 0, -1),
+	CMD("logvol", KS_MULTI, opt_logvol, cmd_logvol, 1, 1),
+	UNSUPPORTED("mediacheck"),
+	REMOVED("method"),
+	UNSUPPORTED("module"),
+	REMOVED("monitor"),
+	REMOVED("mouse"),
+	REMOVED("multipath"),
+	CMD("network", KS_MULTI, opt_network, cmd_network, 0, 0),
+	UNSUPPORTED("nfs"),
+	REMOVED("nvdimm"),
+	UNSUPPORTED("ostreecontainer"),
+	UNSUPPORTED("ostreesetup"),
+	CMD("part", KS_MULTI, opt_part, cmd_part, 1, 1),
+	CMD("partition", KS_MULTI, opt_part, cmd_part, 1, 1),
+	CMD("poweroff", KS_SINGLE, opt_finish, cmd_finish, 0, 0),
+	UNSUPPORTED("raid"),
+	UNSUPPORTED("rdp"),
+	UNSUPPORTED("realm"),
+	CMD("reboot", KS_SINGLE, opt_finish, cmd_finish, 0, 0),
+	CMD("repo", KS_MULTI, opt_repo, cmd_repo, 0, 0),
+	CMD("reqpart", KS_SINGLE, opt_reqpart, cmd_reqpart, 0, 0),
+	UNSUPPORTED("rescue"),
+	UNSUPPORTED("rhsm"),
+	CMD("rootpw", KS_SINGLE, opt_rootpw, cmd_rootpw, 0, 1),
+	CMD("selinux", KS_SINGLE, opt_selinux, cmd_selinux, 0, 0),
+	CMD("services", KS_SINGLE, opt_services, cmd_services, 0, 0),
+	CMD("shutdown", KS_SINGLE, opt_finish, cmd_finish, 0, 0),
+	CMD("skipx", KS_SINGLE, NULL, cmd_noop, 0, 0),
+	UNSUPPORTED("snapshot"),
+	CMD("sshkey", KS_MULTI, opt_sshkey, cmd_sshkey, 1, 1),
+	UNSUPPORTED("sshpw"),
+	UNSUPPORTED("syspurpose"),
+	CMD("text", KS_SINGLE, opt_text, cmd_noop, 0, 0),
+	CMD("timesource", KS_MULTI, opt_timesource, cmd_timesource, 0, 0),
+	CMD("timezone", KS_SINGLE, opt_timezone, cmd_timezone, 0, 1),
+	REMOVED("updates"),
+	REMOVED("upgrade"),
+	CMD("url", KS_SINGLE, opt_url, cmd_url, 0, 0),
+	CMD("user", KS_MULTI, opt_user, cmd_user, 0, 0),
+	UNSUPPORTED("vnc"),
+	CMD("volgroup", KS_MULTI, opt_volgroup, cmd_volgroup, 1, -1),
+	UNSUPPORTED("xconfig"),
+	CMD("zerombr", KS_SINGLE, NULL, cmd_zerombr, 0, 0),
+	UNSUPPORTED("zfcp"),
+	UNSUPPORTED("zipl"),
+};
+const size_t ks_n_commands = ELEMENTSOF(ks_commands);
+
+const ks_command *ks_command_find(const char *name)
+{
+	size_t lo = 0, hi = ks_n_commands;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int k = strcmp(name, ks_commands[mid].name);
+		if (k == 0)
+			return &ks_commands[mid];
+		if (k < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* --- dispatch ----------------------------------------------------------- */
+
+ks_ctx *ks_ctx_new(azl_model *m, azl_diags *d)
+{
+	ks_ctx *c = xzalloc(sizeof(*c));
+	c->m = m;
+	c->d = d;
+	c->seen = xcalloc(ks_n_commands, sizeof(azl_loc));
+	return c;
+}
+
+void ks_ctx_free(ks_ctx *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n_parts; i++)
+		ks_part_done(&c->parts[i]);
+	free(c->parts);
+	for (size_t i = 0; i < c->n_lvs; i++)
+		ks_part_done(&c->lvs[i]);
+	free(c->lvs);
+	for (size_t i = 0; i < c->n_vgs; i++) {
+		free(c->vgs[i].name);
+		strv_free(c->vgs[i].pvs);
+	}
+	free(c->vgs);
+	for (size_t i = 0; i < c->n_keys; i++) {
+		free(c->keys[i].user);
+		free(c->keys[i].key);
+	}
+	free(c->keys);
+	strv_free(c->clear_drives);
+	free(c->seen);
+	free(c);
+}
+
+static const ks_option *find_option(const ks_option *options, const char *name,
+				    size_t n)
+{
+	for (const ks_option *o = options; o && o->name; o++)
+		if (strlen(o->name) == n && memcmp(o->name, name, n) == 0)
+			return o;
+	return NULL;
+}
+
+void ks_line_done(ks_line *l)
+{
+	for (size_t i = 0; i < l->n_opts; i++)
+		if (l->opts[i].value) {
+			wipe_memory(l->opts[i].value, strlen(l->opts[i].value));
+			free(l->opts[i].value);
+		}
+	free(l->opts);
+	free(l->args);
+}
+
+int ks_parse_options(ks_ctx *c, const char *name, const ks_option *options,
+		     char **words, azl_loc loc, ks_line *ret)
+{
+	ks_line l = {.cmd = name, .loc = loc};
+	l.args = xzalloc(sizeof(char *));
+	bool ok = true;
+	for (size_t i = 1; words[i]; i++) {
+		const char *w = words[i];
+		if (!startswith(w, "--") || strcmp(w, "--") == 0) {
+			l.args = xrealloc(l.args,
+					  (l.n_args + 2) * sizeof(char *));
+			l.args[l.n_args++] = words[i];
+			l.args[l.n_args] = NULL;
+			continue;
+		}
+		const char *eq = strchr(w, '=');
+		size_t n = eq ? (size_t)(eq - w) : strlen(w);
+		const ks_option *o = find_option(options, w, n);
+		if (!o) {
+			diag_error(c->d, loc, _("'%s' has no option '%.*s'"),
+				   name, (int)n, w);
+			ok = false;
+			continue;
+		}
+		const char *value = NULL;
+		if (o->arg == KS_FLAG) {
+			if (eq) {
+				diag_error(c->d, loc,
+					   _("'%s %s' takes no value"), name,
+					   o->name);
+				ok = false;
+				continue;
+			}
+		} else if (eq)
+			value = eq + 1;
+		else if (words[i + 1])
+			value = words[++i];
+		else {
+			diag_error(c->d, loc, _("'%s %s' needs a value"), name,
+				   o->name);
+			ok = false;
+			continue;
+		}
+		if (o->support == KS_WARN)
+			diag_warn(c->d, loc,
+				  _("'%s %s' is not supported and was ignored"),
+				  name, o->name);
+		ks_optval *v = xappend(&l.opts, &l.n_opts, sizeof(*v));
+		v->canon = o->canon ? o->canon : o->name;
+		v->value = value ? xstrdup(value) : NULL;
+	}
+	*ret = l;
+	return ok ? 0 : -EINVAL;
+}
+
+void ks_dispatch(ks_ctx *c, char **words, azl_loc loc)
+{
+	const char *name = words[0];
+	const ks_command *cmd = ks_command_find(name);
+	if (!cmd) {
+		diag_error(c->d, loc, _("unknown kickstart command '%s'"),
+			   name);
+		return;
+	}
+	if (cmd->kind == KS_REMOVED) {
+		diag_warn(c->d, loc,
+			  _("'%s' was removed from Fedora's kickstart and was "
+			    "ignored"),
+			  name);
+		return;
+	}
+	if (cmd->kind == KS_UNSUPPORTED) {
+		diag_warn(c->d, loc, _("'%s' is not supported and was ignored"),
+			  name);
+		return;
+	}
+
+	ks_line l = {0};
+	bool ok = ks_parse_options(c, cmd->name, cmd->options, words, loc,
+				   &l) == 0;
+	if (ok && (l.n_args < (size_t)cmd->min_args ||
+		   (cmd->max_args >= 0 && l.n_args > (size_t)cmd->max_args))) {
+		if (cmd->max_args == 0)
+			diag_error(c->d, loc,
+				   _("'%s' takes no arguments besides options"),
+				   name);
+		else if (l.n_args < (size_t)cmd->min_args)
+			diag_error(c->d, loc, _("'%s' needs %d argument(s)"),
+				   name, cmd->min_args);
+		else
+			diag_error(c->d, loc,
+				   _("'%s' takes at most %d "
+				     "argument(s)"),
+				   name, cmd->max_args);
+		ok = false;
+	}
+	if (ok) {
+		size_t idx = (size_t)(cmd - ks_commands);
+		if (cmd->kind == KS_SINGLE && c->seen[idx].line > 0)
+			diag_warn(c->d, loc,
+				  _("'%s' was already given on line %d; the "
+				    "last one wins"),
+				  name, c->seen[idx].line);
+		c->seen[idx] = loc;
+		(void)cmd->handler(c, &l);
+	}
+	ks_line_done(&l);
+}

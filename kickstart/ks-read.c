@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kickstart reader: lines, continuation lines, %include / %ksappend and
+ * %sections; every command line goes to the command table (ks-commands.c).
+ * Parse rules follow pykickstart's parser: sections end with %end, a
+ * section that does not is an error, words are split like shlex.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <string.h>
+
+#include "answers.h"
+#include "i18n.h"
+#include "kickstart.h"
+#include "ks-internal.h"
+#include "util.h"
+
+typedef struct ks_reader {
+	ks_ctx *ctx;
+	azl_diags *d;
+	int depth;
+} ks_reader;
+
+typedef struct ks_open_section {
+	bool open;
+	ks_section_kind kind;
+	char **words;
+	azl_loc loc;
+	char **lines;
+	azl_loc *locs;
+	size_t n_lines;
+} ks_open_section;
+
+static const struct {
+	const char *name;
+	ks_section_kind kind;
+} section_names[] = {
+	{"%packages", KS_SEC_PACKAGES},
+	{"%pre", KS_SEC_PRE},
+	{"%pre-install", KS_SEC_PRE_INSTALL},
+	{"%post", KS_SEC_POST},
+	{"%onerror", KS_SEC_ONERROR},
+	{"%traceback", KS_SEC_TRACEBACK},
+	{"%addon", KS_SEC_ADDON},
+	{"%anaconda", KS_SEC_ANACONDA},
+};
+
+static int section_kind(const char *word, ks_section_kind *ret)
+{
+	for (size_t i = 0; i < ELEMENTSOF(section_names); i++)
+		if (strcmp(word, section_names[i].name) == 0) {
+			*ret = section_names[i].kind;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static void section_reset(ks_open_section *s)
+{
+	ks_strv_free_wipe(s->words);
+	ks_strv_free_wipe(s->lines);
+	free(s->locs);
+	*s = (ks_open_section){0};
+}
+
+/* The first whitespace-separated word of a raw line, for %end checks. */
+static bool first_word_is(const char *line, size_t n, const char *word)
+{
+	size_t i = 0, wl = strlen(word);
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (n - i < wl || memcmp(line + i, word, wl) != 0)
+		return false;
+	return i + wl == n || line[i + wl] == ' ' || line[i + wl] == '\t' ||
+	       line[i + wl] == '#';
+}
+
+static bool first_word_is_section(const char *line, size_t n)
+{
+	for (size_t i = 0; i < ELEMENTSOF(section_names); i++)
+		if (first_word_is(line, n, section_names[i].name))
+			return true;
+	return false;
+}
+
+static void section_close(ks_reader *r, ks_open_section *s)
+{
+	ks_section(r->ctx, s->kind, s->words, s->loc, s->lines, s->locs,
+		   s->n_lines);
+	section_reset(s);
+}
+
+static int read_text(ks_reader *r, const char *name, const char *text,
+		     size_t len, const char *base_dir);
+
+static int include_file(ks_reader *r, const char *word, const char *arg,
+			azl_loc loc, const char *base_dir)
+{
+	if (!arg) {
+		diag_error(r->d, loc, _("'%s' needs a file name"), word);
+		return -EINVAL;
+	}
+	if (!base_dir) {
+		diag_error(r->d, loc,
+			   _("'%s' is not allowed in a kickstart read from "
+			     "a URL or from memory"),
+			   word);
+		return -EINVAL;
+	}
+	if (strstr(arg, "://")) {
+		diag_error(r->d, loc,
+			   _("'%s' of URL '%s' is not supported; include a "
+			     "local file"),
+			   word, arg);
+		return -EINVAL;
+	}
+	if (r->depth >= KS_MAX_INCLUDE_DEPTH) {
+		diag_error(
+			r->d, loc,
+			_("'%s' nests deeper than %d files; is there a loop?"),
+			word, KS_MAX_INCLUDE_DEPTH);
+		return -ELOOP;
+	}
+	_cleanup_free_ char *path = arg[0] == '/'
+					    ? xstrdup(arg)
+					    : xasprintf("%s/%s", base_dir, arg);
+	_cleanup_free_ char *text = NULL;
+	size_t n = 0;
+	int k = read_file_bounded(path, KS_MAX_FILE_SIZE, &text, &n);
+	if (k < 0) {
+		diag_error(r->d, loc,
+			   _("cannot read '%s': %s (files written by %%pre do "
+			     "not exist when a kickstart is converted)"),
+			   path, strerror(-k));
+		return k;
+	}
+	_cleanup_free_ char *dir_copy = xstrdup(path);
+	const char *dir = dirname(dir_copy);
+	r->depth++;
+	k = read_text(r, path, text, n, dir);
+	r->depth--;
+	return k;
+}
+
+static void section_open(ks_reader *r, ks_open_section *s, ks_section_kind kind,
+			 char **words, azl_loc loc)
+{
+	s->open = true;
+	s->kind = kind;
+	s->words = words;
+	s->loc = loc;
+	s->lines = xzalloc(sizeof(char *));
+}
+
+static int read_text(ks_reader *r, const char *name, const char *text,
+		     size_t len, const char *base_dir)
+{
+	azl_source *src = diags_add_source(r->d, source_new(name, text, len));
+	const char *file = src->path;
+	const char *p = src->text, *end = src->text + src->len;
+	ks_open_section sec = {0};
+	int line = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *next = nl ? nl + 1 : end;
+		line++;
+		azl_loc loc = {file, line, 0};
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+
+		if (sec.open) {
+			if (first_word_is(p, n, "%end")) {
+				section_close(r, &sec);
+				p = next;
+				continue;
+			}
+			if (!first_word_is_section(p, n)) {
+				strv_push(&sec.lines, xstrndup(p, n));
+				sec.locs = xrealloc(sec.locs,
+						    (sec.n_lines + 1) *
+							    sizeof(azl_loc));
+				sec.locs[sec.n_lines++] = loc;
+				p = next;
+				continue;
+			}
+			diag_error(r->d, sec.loc,
+				   _("section '%s' does not end with %%end"),
+				   sec.words[0]);
+			section_close(r, &sec);
+		}
+
+		/* A logical line: a trailing unescaped backslash joins the
+		 * next physical line. */
+		azl_buf logical = {0};
+		for (;;) {
+			size_t bs = 0;
+			while (bs < n && p[n - 1 - bs] == '\\')
+				bs++;
+			if (bs % 2 == 0 || next >= end) {
+				buf_appendn(&logical, p, n - (bs % 2));
+				p = next;
+				break;
+			}
+			buf_appendn(&logical, p, n - 1);
+			p = next;
+			nl = memchr(p, '\n', (size_t)(end - p));
+			n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			next = nl ? nl + 1 : end;
+			line++;
+			if (n > 0 && p[n - 1] == '\r')
+				n--;
+		}
+		char **words = NULL;
+		const char *why = NULL;
+		int k = ks_split(logical.data ? logical.data : "", logical.len,
+				 &words, &why);
+		if (logical.data)
+			wipe_memory(logical.data, logical.len);
+		buf_free(&logical);
+		if (k < 0) {
+			diag_error(r->d, loc, _("cannot split the line: %s"),
+				   _(why));
+			continue;
+		}
+		if (!words[0]) {
+			ks_strv_free_wipe(words);
+			continue;
+		}
+		if (words[0][0] != '%') {
+			ks_dispatch(r->ctx, words, loc);
+			ks_strv_free_wipe(words);
+			continue;
+		}
+		ks_section_kind kind;
+		if (streq_ptr(words[0], "%include") ||
+		    streq_ptr(words[0], "%ksappend")) {
+			if (words[1] && words[2])
+				diag_error(r->d, loc,
+					   _("'%s' takes one file name"),
+					   words[0]);
+			else
+				(void)include_file(r, words[0], words[1], loc,
+						   base_dir);
+			ks_strv_free_wipe(words);
+		} else if (streq_ptr(words[0], "%end")) {
+			diag_error(r->d, loc,
+				   _("'%%end' outside of a section"));
+			ks_strv_free_wipe(words);
+		} else if (section_kind(words[0], &kind) == 0) {
+			section_open(r, &sec, kind, words, loc);
+		} else {
+			diag_error(r->d, loc, _("unknown section '%s'"),
+				   words[0]);
+			ks_strv_free_wipe(words);
+		}
+	}
+	if (sec.open) {
+		diag_error(r->d, sec.loc,
+			   _("section '%s' does not end with %%end"),
+			   sec.words[0]);
+		section_close(r, &sec);
+	}
+	return 0;
+}
+
+int kickstart_read_text(const char *name, const char *text, size_t len,
+			const char *base_dir, const char *zoneinfo_dir,
+			bool strict, azl_diags *d, azl_model **ret)
+{
+	_cleanup_model_ azl_model *m = model_new();
+	ks_reader r = {.ctx = ks_ctx_new(m, d), .d = d};
+	size_t before = d->n;
+
+	if (strict)
+		d->warnings_are_errors = true;
+	if (len > KS_MAX_FILE_SIZE) {
+		diag_error(d, ((azl_loc){name, 0, 0}),
+			   _("the kickstart is larger than %u bytes"),
+			   KS_MAX_FILE_SIZE);
+		ks_ctx_free(r.ctx);
+		return -EFBIG;
+	}
+	(void)read_text(&r, name, text, len, base_dir);
+	(void)ks_finish(r.ctx);
+	ks_ctx_free(r.ctx);
+
+	bool bad = false;
+	for (size_t i = before; i < d->n; i++)
+		if (d->items[i].severity == AZL_ERROR || d->warnings_are_errors)
+			bad = true;
+	if (bad)
+		return -EINVAL;
+	if (model_validate(m, d, zoneinfo_dir) < 0)
+		return -EINVAL;
+	*ret = TAKE_PTR(m);
+	return 0;
+}
+
+int kickstart_read_file(const char *path, const char *zoneinfo_dir, bool strict,
+			azl_diags *d, azl_model **ret)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r = read_file_bounded(path, KS_MAX_FILE_SIZE, &text, &len);
+	if (r < 0) {
+		diag_error(d, ((azl_loc){path, 0, 0}),
+			   _("cannot read '%s': %s"), path, strerror(-r));
+		return r;
+	}
+	_cleanup_free_ char *dir_copy = xstrdup(path);
+	return kickstart_read_text(path, text, len, dirname(dir_copy),
+				   zoneinfo_dir, strict, d, ret);
+}
+
+bool input_is_kickstart(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		const char *s = p;
+		p = nl ? nl + 1 : end;
+		while (s < e && (*s == ' ' || *s == '\t' || *s == '\r'))
+			s++;
+		if (s == e || *s == '#')
+			continue;
+		/* YAML markers: directives, document start, flow or block
+		 * collections, and "key:" mappings such as "version: 1". */
+		if (*s == '%')
+			return !((size_t)(e - s) >= 5 &&
+				 memcmp(s, "%YAML", 5) == 0);
+		if (*s == '{' || *s == '[' || *s == '-' || *s == '"' ||
+		    *s == '\'')
+			return false;
+		const char *w = s;
+		while (w < e &&
+		       (((*w | 0x20) >= 'a' && (*w | 0x20) <= 'z') ||
+			(*w >= '0' && *w <= '9') || *w == '_' || *w == '-'))
+			w++;
+		return !(w < e && *w == ':');
+	}
+	return false;
+}
+
+int answers_load(const char *path_or_name, const char *text_or_NULL, size_t len,
+		 azl_diags *d, azl_model **ret)
+{
+	bool strict = d->warnings_are_errors;
+	if (text_or_NULL) {
+		if (input_is_kickstart(text_or_NULL, len))
+			return kickstart_read_text(path_or_name, text_or_NULL,
+						   len, NULL, NULL, strict, d,
+						   ret);
+		return answers_read_text(path_or_name, text_or_NULL, len, NULL,
+					 d, ret);
+	}
+	_cleanup_free_ char *text = NULL;
+	size_t n = 0;
+	int r = read_file_bounded(path_or_name, KS_MAX_FILE_SIZE, &text, &n);
+	if (r < 0) {
+		diag_error(d, ((azl_loc){path_or_name, 0, 0}),
+			   _("cannot read '%s': %s"), path_or_name,
+			   strerror(-r));
+		return r;
+	}
+	if (!input_is_kickstart(text, n))
+		return answers_read_text(path_or_name, text, n, NULL, d, ret);
+	_cleanup_free_ char *dir_copy = xstrdup(path_or_name);
+	return kickstart_read_text(path_or_name, text, n, dirname(dir_copy),
+				   NULL, strict, d, ret);
+}

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The %sections of a kickstart: %packages and the scripts. */
+#include <errno.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "ks-internal.h"
+#include "util.h"
+
+static const ks_option opt_packages[] = {
+	{"--nocore", NULL, KS_FLAG, KS_DONE},
+	{"--ignoremissing", NULL, KS_FLAG, KS_DONE},
+	{"--exclude-weakdeps", NULL, KS_FLAG, KS_DONE},
+	{"--excludedocs", NULL, KS_FLAG, KS_WARN},
+	{"--default", NULL, KS_FLAG, KS_WARN},
+	{"--inst-langs", NULL, KS_VALUE, KS_WARN},
+	{"--instLangs", "--inst-langs", KS_VALUE, KS_WARN},
+	{"--multilib", NULL, KS_FLAG, KS_WARN},
+	{"--timeout", NULL, KS_VALUE, KS_WARN},
+	{"--retries", NULL, KS_VALUE, KS_WARN},
+	{"--nobase", NULL, KS_FLAG, KS_WARN},
+	{"--resolvedeps", NULL, KS_FLAG, KS_WARN},
+	{"--ignoredeps", NULL, KS_FLAG, KS_WARN},
+	{NULL, NULL, 0, 0},
+};
+
+static const ks_option opt_script[] = {
+	{"--interpreter", NULL, KS_VALUE, KS_DONE},
+	{"--erroronfail", NULL, KS_FLAG, KS_DONE},
+	{"--log", NULL, KS_VALUE, KS_WARN},
+	{"--logfile", "--log", KS_VALUE, KS_WARN},
+	{NULL, NULL, 0, 0},
+};
+
+static const ks_option opt_post[] = {
+	{"--interpreter", NULL, KS_VALUE, KS_DONE},
+	{"--erroronfail", NULL, KS_FLAG, KS_DONE},
+	{"--nochroot", NULL, KS_FLAG, KS_DONE},
+	{"--log", NULL, KS_VALUE, KS_WARN},
+	{"--logfile", "--log", KS_VALUE, KS_WARN},
+	{NULL, NULL, 0, 0},
+};
+
+static void remove_item(char **v, const char *s)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		if (strcmp(v[i], s) == 0) {
+			free(v[i]);
+			memmove(v + i, v + i + 1,
+				(strv_length(v + i + 1) + 1) * sizeof(char *));
+			i--;
+		}
+}
+
+static int packages(ks_ctx *c, const ks_line *h, char **lines,
+		    const azl_loc *locs, size_t n)
+{
+	azl_packages *p = &c->m->packages;
+	c->m->has_packages = true;
+	if (c->packages_seen)
+		diag_warn(c->d, h->loc,
+			  _("'%%packages' was given before; the lists are "
+			    "joined"));
+	c->packages_seen = true;
+	if (ks_has(h, "--ignoremissing"))
+		p->ignore_missing = true;
+	if (ks_has(h, "--exclude-weakdeps"))
+		p->install_weak_deps = false;
+	/* The minimal group stands for Fedora's @core, which every
+	 * kickstart install gets unless --nocore. */
+	if (ks_has(h, "--nocore"))
+		remove_item(p->install, "@minimal");
+
+	for (size_t i = 0; i < n; i++) {
+		char **w = NULL;
+		const char *why = NULL;
+		if (ks_split(lines[i], strlen(lines[i]), &w, &why) < 0) {
+			diag_error(c->d, locs[i],
+				   _("cannot split the line: %s"), _(why));
+			continue;
+		}
+		if (!w[0]) {
+			strv_free(w);
+			continue;
+		}
+		for (size_t k = 1; w[k]; k++) {
+			if (strcmp(w[k], "--optional") == 0 ||
+			    strcmp(w[k], "--nodefaults") == 0)
+				diag_warn(c->d, locs[i],
+					  _("'%s' of group '%s' is not "
+					    "supported and was ignored"),
+					  w[k], w[0]);
+			else
+				diag_error(c->d, locs[i],
+					   _("'%s' is not a package or group "
+					     "option"),
+					   w[k]);
+		}
+		const char *item = w[0];
+		if (item[0] == '-') {
+			if (item[1] == '\0')
+				diag_error(c->d, locs[i],
+					   _("'-' needs a package name"));
+			else if (!strv_contains(p->exclude, item + 1))
+				strv_push(&p->exclude, xstrdup(item + 1));
+		} else if (strcmp(item, "@") == 0 || strcmp(item, "@^") == 0)
+			diag_error(c->d, locs[i], _("'%s' needs a group name"),
+				   item);
+		else if (!strv_contains(p->install, item))
+			strv_push(&p->install, xstrdup(item));
+		strv_free(w);
+	}
+	return 0;
+}
+
+static char *join_lines(char **lines, size_t n)
+{
+	azl_buf b = {0};
+	for (size_t i = 0; i < n; i++) {
+		buf_append(&b, lines[i]);
+		buf_append(&b, "\n");
+	}
+	return buf_steal(&b);
+}
+
+static void script(ks_ctx *c, ks_section_kind kind, const ks_line *h,
+		   char **lines, size_t n)
+{
+	azl_scripts *s = &c->m->scripts;
+	azl_script *x;
+	if (kind == KS_SEC_PRE)
+		x = xappend(&s->pre, &s->n_pre, sizeof(*x));
+	else if (kind == KS_SEC_POST)
+		x = xappend(&s->post, &s->n_post, sizeof(*x));
+	else
+		x = xappend(&s->error, &s->n_error, sizeof(*x));
+	const char *v = ks_opt(h, "--interpreter");
+	x->interpreter = xstrdup(v ? v : "/bin/sh");
+	x->run = join_lines(lines, n);
+	x->chroot = kind == KS_SEC_POST && !ks_has(h, "--nochroot");
+	/* Anaconda goes on after a failed script unless --erroronfail. */
+	x->ignore_errors = !ks_has(h, "--erroronfail");
+	x->loc = h->loc;
+}
+
+int ks_section(ks_ctx *c, ks_section_kind kind, char **words, azl_loc loc,
+	       char **lines, const azl_loc *line_locs, size_t n_lines)
+{
+	const ks_option *opts = NULL;
+	switch (kind) {
+	case KS_SEC_PACKAGES:
+		opts = opt_packages;
+		break;
+	case KS_SEC_PRE:
+	case KS_SEC_ONERROR:
+		opts = opt_script;
+		break;
+	case KS_SEC_POST:
+		opts = opt_post;
+		break;
+	case KS_SEC_PRE_INSTALL:
+		diag_warn(c->d, loc,
+			  _("'%%pre-install' is not supported and was ignored: "
+			    "there is no step between storage and packages"));
+		return 0;
+	case KS_SEC_TRACEBACK:
+		diag_warn(c->d, loc,
+			  _("'%%traceback' was removed from Fedora's kickstart "
+			    "and was ignored; use %%onerror"));
+		return 0;
+	case KS_SEC_ADDON:
+	case KS_SEC_ANACONDA:
+		diag_warn(c->d, loc, _("'%s' is not supported and was ignored"),
+			  words[0]);
+		return 0;
+	}
+	ks_line h = {0};
+	int r = ks_parse_options(c, words[0], opts, words, loc, &h);
+	if (r == 0 && h.n_args > 0) {
+		diag_error(c->d, loc,
+			   _("'%s' takes no arguments besides "
+			     "options"),
+			   words[0]);
+		r = -EINVAL;
+	}
+	if (r == 0) {
+		if (kind == KS_SEC_PACKAGES)
+			r = packages(c, &h, lines, line_locs, n_lines);
+		else
+			script(c, kind, &h, lines, n_lines);
+	}
+	ks_line_done(&h);
+	return r;
+}

@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Model -> kickstart. What kickstart cannot say (disk match rules, sizes in
+ * percent, bond options without a bond, the firmware, ...) becomes a
+ * comment, so nothing is lost without a word. Secrets are never written:
+ * plaintext passwords become yescrypt hashes, passphrases are left out.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "kickstart.h"
+#include "passwd-hash.h"
+#include "util.h"
+
+/* Appends s so that shlex reads it back as one word. */
+static void put_word(azl_buf *b, const char *s)
+{
+	bool plain = *s != '\0';
+	for (const char *p = s; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX"
+			    "YZ"
+			    "0123456789@%+=:,./_-^$",
+			    *p))
+			plain = false;
+	if (plain) {
+		buf_append(b, s);
+		return;
+	}
+	buf_append(b, "'");
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'')
+			buf_append(b, "'\"'\"'");
+		else
+			buf_appendn(b, p, 1);
+	}
+	buf_append(b, "'");
+}
+
+static void put_opt(azl_buf *b, const char *opt, const char *value)
+{
+	buf_printf(b, " %s=", opt);
+	put_word(b, value);
+}
+
+static void put_list(azl_buf *b, const char *opt, char *const *v)
+{
+	if (!v || !v[0])
+		return;
+	azl_buf j = {0};
+	for (size_t i = 0; v[i]; i++) {
+		if (i)
+			buf_append(&j, ",");
+		buf_append(&j, v[i]);
+	}
+	put_opt(b, opt, j.data);
+	buf_free(&j);
+}
+
+static void put_password(azl_buf *b, const azl_secret *pw, const char *hash,
+			 const char *opt)
+{
+	_cleanup_free_ char *h = NULL;
+	if (!hash && pw && password_hash_yescrypt(pw, &h) == 0)
+		hash = h;
+	if (!hash)
+		return;
+	if (opt) {
+		buf_append(b, " --iscrypted");
+		put_opt(b, opt, hash);
+	} else {
+		buf_append(b, " --iscrypted ");
+		put_word(b, hash);
+	}
+}
+
+static void write_network(azl_buf *b, const azl_model *m)
+{
+	buf_append(b, "network");
+	put_opt(b, "--hostname", m->hostname);
+	buf_append(b, "\n");
+	for (size_t k = 0; k < m->network.n_interfaces; k++) {
+		const azl_interface *i = &m->network.interfaces[k];
+		azl_buf note = {0};
+		const char *v4 = NULL, *v6 = NULL;
+		for (size_t a = 0; i->addresses && i->addresses[a]; a++) {
+			const char *addr = i->addresses[a];
+			const char **slot = strchr(addr, ':') ? &v6 : &v4;
+			if (!*slot)
+				*slot = addr;
+			else
+				buf_printf(&note,
+					   "# address %s cannot be said in "
+					   "kickstart\n",
+					   addr);
+		}
+		bool is_static = v4 && !i->dhcp4;
+		if (v4 && i->dhcp4)
+			buf_printf(&note,
+				   "# address %s next to DHCP cannot be said "
+				   "in kickstart\n",
+				   v4);
+		if (i->bond.options && !i->bond.slaves)
+			buf_append(&note, "# bond options without slaves were "
+					  "left out\n");
+		buf_append(b, note.data ? note.data : "");
+		buf_free(&note);
+
+		buf_append(b, "network");
+		const char *dev = i->match_mac	 ? i->match_mac
+				  : i->vlan_link ? i->vlan_link
+						 : i->name;
+		put_opt(b, "--device", dev ? dev : "");
+		put_opt(b, "--bootproto", is_static ? "static" : "dhcp");
+		if (is_static) {
+			_cleanup_free_ char *ip = xstrdup(v4);
+			char *slash = strchr(ip, '/');
+			if (slash)
+				*slash++ = '\0';
+			put_opt(b, "--ip", ip);
+			if (slash)
+				put_opt(b, "--netmask", slash);
+			if (i->gateway4)
+				put_opt(b, "--gateway", i->gateway4);
+		} else if (!i->dhcp4)
+			buf_append(b, " --noipv4");
+		put_list(b, "--nameserver", i->dns);
+		if (v6)
+			put_opt(b, "--ipv6", v6);
+		else if (i->dhcp6)
+			put_opt(b, "--ipv6", "dhcp");
+		if (i->gateway6)
+			put_opt(b, "--ipv6gateway", i->gateway6);
+		if (i->vlan_id) {
+			buf_printf(b, " --vlanid=%d", i->vlan_id);
+			if (i->vlan_link && i->name)
+				put_opt(b, "--interfacename", i->name);
+		}
+		if (i->bond.slaves) {
+			put_list(b, "--bondslaves", i->bond.slaves);
+			azl_buf o = {0};
+			if (i->bond.mode)
+				buf_printf(&o, "mode=%s", i->bond.mode);
+			for (char **p = i->bond.options; p && *p; p++)
+				buf_printf(&o, "%s%s", o.len ? ";" : "", *p);
+			if (o.len)
+				put_opt(b, "--bondopts", o.data);
+			buf_free(&o);
+		}
+		if (i->activate)
+			buf_append(b, " --activate");
+		buf_append(b, "\n");
+	}
+}
+
+static void write_accounts(azl_buf *b, const azl_model *m)
+{
+	const azl_root_account *r = &m->accounts.root;
+	if (r->password || r->password_hash) {
+		buf_append(b, "rootpw");
+		if (r->lock)
+			buf_append(b, " --lock");
+		put_password(b, r->password, r->password_hash, NULL);
+		buf_append(b, "\n");
+	} else if (r->lock)
+		buf_append(b, "rootpw --lock\n");
+	else
+		buf_append(b, "# root has neither a password nor a lock\n");
+	for (size_t k = 0; k < m->accounts.n_users; k++) {
+		const azl_user *u = &m->accounts.users[k];
+		buf_append(b, "user");
+		put_opt(b, "--name", u->name);
+		if (u->gecos)
+			put_opt(b, "--gecos", u->gecos);
+		if (u->home)
+			put_opt(b, "--homedir", u->home);
+		if (u->shell)
+			put_opt(b, "--shell", u->shell);
+		if (u->uid)
+			buf_printf(b, " --uid=%" PRIu32, u->uid);
+		put_list(b, "--groups", u->groups);
+		put_password(b, u->password, u->password_hash, "--password");
+		buf_append(b, "\n");
+	}
+	for (char **k = r->ssh_authorized_keys; k && *k; k++) {
+		buf_append(b, "sshkey --username=root ");
+		put_word(b, *k);
+		buf_append(b, "\n");
+	}
+	for (size_t n = 0; n < m->accounts.n_users; n++)
+		for (char **k = m->accounts.users[n].ssh_authorized_keys;
+		     k && *k; k++) {
+			buf_append(b, "sshkey");
+			put_opt(b, "--username", m->accounts.users[n].name);
+			buf_append(b, " ");
+			put_word(b, *k);
+			buf_append(b, "\n");
+		}
+}
+
+static const char *disk_name(const char *path)
+{
+	return startswith(path, "/dev/") && !strchr(path + 5, '/') ? path + 5
+								   : path;
+}
+
+static void write_encryption_note(azl_buf *b, const azl_encryption *e)
+{
+	if (e->passphrase_file)
+		buf_printf(b,
+			   "# the passphrase is read from '%s' by the answer "
+			   "file; kickstart cannot say that\n",
+			   e->passphrase_file);
+	else
+		buf_append(b, "# the passphrase was left out: add "
+			      "--passphrase=... to the encrypted lines\n");
+}
+
+static void luks_opts(azl_buf *b, const azl_encryption *e)
+{
+	if (e->pbkdf)
+		put_opt(b, "--pbkdf", e->pbkdf);
+	if (e->pbkdf_memory_kib)
+		buf_printf(b, " --pbkdf-memory=%" PRIu32, e->pbkdf_memory_kib);
+	if (e->pbkdf_iter_time_ms)
+		buf_printf(b, " --pbkdf-time=%" PRIu32, e->pbkdf_iter_time_ms);
+}
+
+static void write_storage(azl_buf *b, const azl_model *m)
+{
+	const azl_storage *s = &m->storage;
+	azl_buf disks = {0};
+	for (size_t i = 0; i < s->n_disks; i++) {
+		const azl_disk_spec *d = &s->disks[i];
+		if (!d->path) {
+			buf_printf(b,
+				   "# disk %zu is chosen by a match rule, "
+				   "which kickstart cannot say\n",
+				   i + 1);
+			continue;
+		}
+		if (disks.len)
+			buf_append(&disks, ",");
+		buf_append(&disks, disk_name(d->path));
+	}
+	if (disks.len) {
+		buf_append(b, "ignoredisk");
+		put_opt(b, "--only-use", disks.data);
+		buf_append(b, "\n");
+	}
+	buf_free(&disks);
+	buf_printf(b, "clearpart --%s --disklabel=%s\n",
+		   s->wipe == AZL_WIPE_ALL     ? "all"
+		   : s->wipe == AZL_WIPE_LINUX ? "linux"
+					       : "none",
+		   table_to_string(s->table));
+	if (s->wipe == AZL_WIPE_ALL)
+		buf_append(b, "zerombr\n");
+	if (s->encryption.enabled)
+		write_encryption_note(b, &s->encryption);
+
+	if (s->n_partitions == 0 && s->layout == AZL_LAYOUT_LVM && s->swap &&
+	    s->swap_size.kind == AZL_SIZE_BYTES) {
+		/* autopart has no swap size; this shape reads back as the
+		 * guided LVM layout with it. */
+		buf_append(b, "part /boot/efi --fstype=efi --size=600\n"
+			      "part /boot --size=1024\n"
+			      "part pv.01 --size=1 --grow");
+		if (s->encryption.enabled) {
+			buf_append(b, " --encrypted");
+			luks_opts(b, &s->encryption);
+		}
+		buf_printf(b,
+			   "\nvolgroup vg_azl pv.01\n"
+			   "logvol / --vgname=vg_azl --name=root --fstype=%s "
+			   "--size=1 --grow\n"
+			   "logvol swap --vgname=vg_azl --name=swap "
+			   "--size=%" PRIu64 "\n",
+			   fs_to_string(s->filesystem),
+			   (s->swap_size.bytes + (1u << 20) - 1) >> 20);
+		return;
+	}
+	if (s->n_partitions == 0) {
+		if (s->swap && s->swap_size.kind != AZL_SIZE_UNSET) {
+			_cleanup_free_ char *z = size_format(&s->swap_size);
+			buf_printf(b,
+				   "# swap size %s cannot be said with "
+				   "autopart\n",
+				   z);
+		}
+		buf_printf(b, "autopart --type=%s --fstype=%s",
+			   layout_to_string(s->layout),
+			   fs_to_string(s->filesystem));
+		if (!s->swap)
+			buf_append(b, " --noswap");
+		if (s->encryption.enabled) {
+			buf_append(b, " --encrypted");
+			luks_opts(b, &s->encryption);
+		}
+		buf_append(b, "\n");
+		return;
+	}
+	for (size_t i = 0; i < s->n_partitions; i++) {
+		const azl_partition_spec *p = &s->partitions[i];
+		azl_buf line = {0};
+		buf_append(&line, "part ");
+		put_word(&line, p->mount ? p->mount : "none");
+		if (p->size.kind == AZL_SIZE_BYTES) {
+			uint64_t mib = (p->size.bytes + (1u << 20) - 1) >> 20;
+			if (p->size.bytes % (1u << 20))
+				buf_printf(b,
+					   "# the size of '%s' is rounded up "
+					   "to MiB\n",
+					   p->mount ? p->mount : "none");
+			buf_printf(&line, " --size=%" PRIu64, mib);
+		} else if (p->size.kind == AZL_SIZE_PERCENT) {
+			_cleanup_free_ char *z = size_format(&p->size);
+			buf_printf(b,
+				   "# '%s' is %s of the disk, which kickstart "
+				   "cannot say; it grows instead\n",
+				   p->mount ? p->mount : "none", z);
+		}
+		if (p->grow || p->size.kind != AZL_SIZE_BYTES)
+			buf_append(&line, " --grow");
+		if (p->max_bytes)
+			buf_printf(&line, " --maxsize=%" PRIu64,
+				   (p->max_bytes + (1u << 20) - 1) >> 20);
+		if (p->fs != AZL_FS_NONE)
+			put_opt(&line, "--fstype", fs_to_string(p->fs));
+		const char *disk = p->disk_path;
+		if (!disk && p->disk_index > 0 &&
+		    (size_t)p->disk_index <= s->n_disks)
+			disk = s->disks[p->disk_index - 1].path;
+		if (disk)
+			put_opt(&line, "--ondisk", disk_name(disk));
+		if (p->encrypt) {
+			buf_append(&line, " --encrypted");
+			luks_opts(&line, &s->encryption);
+		}
+		if (p->label)
+			put_opt(&line, "--label", p->label);
+		if (p->fs_options)
+			put_opt(&line, "--fsoptions", p->fs_options);
+		buf_append(&line, "\n");
+		buf_append(b, line.data);
+		buf_free(&line);
+	}
+}
+
+static void write_script(azl_buf *b, const char *section, const azl_script *s,
+			 bool post)
+{
+	buf_append(b, "\n");
+	buf_append(b, section);
+	if (s->interpreter && strcmp(s->interpreter, "/bin/sh") != 0)
+		put_opt(b, "--interpreter", s->interpreter);
+	if (post && !s->chroot)
+		buf_append(b, " --nochroot");
+	if (!s->ignore_errors)
+		buf_append(b, " --erroronfail");
+	buf_append(b, "\n");
+	const char *run = s->run ? s->run : "";
+	buf_append(b, run);
+	if (*run && run[strlen(run) - 1] != '\n')
+		buf_append(b, "\n");
+	buf_append(b, "%end\n");
+}
+
+char *kickstart_write(const azl_model *m)
+{
+	azl_buf b = {0};
+	buf_append(&b, "# Kickstart written by azl-installer\n");
+	if (m->interactive)
+		buf_append(&b, "# 'interactive' sections cannot be said in "
+			       "kickstart\n");
+	buf_append(&b, "text\n");
+	buf_append(&b, "lang ");
+	put_word(&b, m->locale);
+	buf_append(&b, "\nkeyboard");
+	put_opt(&b, "--vckeymap", m->keyboard);
+	buf_append(&b, "\ntimezone ");
+	put_word(&b, m->timezone);
+	buf_append(&b, " --utc\n");
+	write_network(&b, m);
+	write_accounts(&b, m);
+
+	const azl_bootloader *bl = &m->bootloader;
+	if (bl->firmware != AZL_FIRMWARE_AUTO)
+		buf_printf(&b, "# firmware: %s cannot be said in kickstart\n",
+			   firmware_to_string(bl->firmware));
+	buf_printf(&b, "bootloader --timeout=%d", bl->timeout);
+	if (bl->kernel_args && bl->kernel_args[0]) {
+		azl_buf a = {0};
+		for (char **p = bl->kernel_args; *p; p++) {
+			if (a.len)
+				buf_append(&a, " ");
+			put_word(&a, *p);
+		}
+		put_opt(&b, "--append", a.data);
+		buf_free(&a);
+	}
+	buf_append(&b, "\n");
+	write_storage(&b, m);
+
+	for (size_t i = 0; i < m->packages.n_repos; i++) {
+		const azl_repo *r = &m->packages.repos[i];
+		if (!r->gpgcheck || r->priority != 99 || r->gpgkey)
+			buf_printf(&b,
+				   "# gpgcheck, priority and gpgkey of "
+				   "'%s' cannot be said in kickstart\n",
+				   r->name);
+		if (streq_ptr(r->name, "anaconda")) {
+			buf_append(&b, "url");
+			put_opt(&b, "--url", r->baseurl);
+		} else {
+			buf_append(&b, "repo");
+			put_opt(&b, "--name", r->name);
+			put_opt(&b, "--baseurl", r->baseurl);
+		}
+		buf_append(&b, "\n");
+	}
+	buf_printf(&b, "selinux --%s\n", selinux_to_string(m->selinux));
+	if (m->services.enable || m->services.disable) {
+		buf_append(&b, "services");
+		put_list(&b, "--enabled", m->services.enable);
+		put_list(&b, "--disabled", m->services.disable);
+		buf_append(&b, "\n");
+	}
+	buf_append(&b, m->finish == AZL_FINISH_REBOOT	  ? "reboot\n"
+		       : m->finish == AZL_FINISH_POWEROFF ? "poweroff\n"
+							  : "halt\n");
+
+	const azl_packages *p = &m->packages;
+	if (!m->has_packages)
+		goto scripts;
+	buf_append(&b, "\n%packages");
+	if (!strv_contains(p->install, "@minimal"))
+		buf_append(&b, " --nocore");
+	if (p->ignore_missing)
+		buf_append(&b, " --ignoremissing");
+	if (!p->install_weak_deps)
+		buf_append(&b, " --exclude-weakdeps");
+	buf_append(&b, "\n");
+	for (char **x = p->install; x && *x; x++)
+		if (strcmp(*x, "@minimal") != 0)
+			buf_printf(&b, "%s\n", *x);
+	for (char **x = p->exclude; x && *x; x++)
+		buf_printf(&b, "-%s\n", *x);
+	buf_append(&b, "%end\n");
+
+scripts:
+	for (size_t i = 0; i < m->scripts.n_pre; i++)
+		write_script(&b, "%pre", &m->scripts.pre[i], false);
+	for (size_t i = 0; i < m->scripts.n_post; i++)
+		write_script(&b, "%post", &m->scripts.post[i], true);
+	for (size_t i = 0; i < m->scripts.n_error; i++)
+		write_script(&b, "%onerror", &m->scripts.error[i], false);
+	return buf_steal(&b);
+}
