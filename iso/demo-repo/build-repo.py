@@ -1,0 +1,466 @@
+#!/usr/bin/env python3
+"""Build the signed demo RPM repository from packages.py.
+
+    build-repo.py --out BUILD/demo-repo --work BUILD/demo-repo-work
+
+Everything is written below --out and --work. The signing key is generated
+once into WORK/gnupg (no passphrase, never committed) and reused by later
+builds of the same build directory, so a key imported from an earlier build
+keeps verifying. Packages are staged under WORK/stage/NAME, described by a
+generated spec in WORK/specs, built by rpmbuild (two at a time), signed
+together by rpmsign, and indexed by createrepo_c with comps.xml.
+"""
+
+import argparse
+import concurrent.futures
+import glob
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import packages as table  # noqa: E402
+
+FILES = os.path.join(HERE, "files")
+RELEASE = "1.azl4"
+KEY_NAME = "Azure Linux demo repository (generated at build time, not for production) <azl-demo@invalid>"
+KEY_FILE = "RPM-GPG-KEY-azl-demo"
+LIBDIR = "/usr/lib/x86_64-linux-gnu"
+GLIBC_LIBS = re.compile(r"^(ld-linux-x86-64\.so\.2|lib(c|m|dl|pthread|rt|resolv|util|anl|mvec)\.so\.\d+)$")
+
+# Modules the installed system and its initramfs load; their dependencies
+# come along (modprobe --show-depends).
+MODULES = """
+virtio_blk virtio_scsi virtio_pci virtio_net virtio_console virtio_rng
+ahci ata_piix sd_mod sr_mod nvme usb_storage uas xhci_pci ehci_pci
+e1000 e1000e ext4 xfs vfat nls_cp437 nls_iso8859_1 nls_utf8 isofs
+dm_mod dm_crypt dm_snapshot dm_mirror dm_zero dm_thin_pool dm_raid raid1
+aesni_intel aes_generic xts cbc essiv sha256_generic sha512_generic
+crc32c_intel crc32c_generic af_packet loop efivarfs
+""".split()
+# Loaded by the initramfs before it looks for root.
+INITRAMFS_MODULES = """
+virtio_pci virtio_blk virtio_scsi ahci ata_piix sd_mod nvme usb_storage uas
+xhci_pci ehci_pci ext4 xfs dm_mod dm_crypt aesni_intel xts sha256_generic
+crc32c_intel crc32c_generic
+""".split()
+GRUB_TOOLS = ["grub-install", "grub-mkimage", "grub-probe",
+              "grub-editenv", "grub-mkrelpath", "grub-file",
+              "grub-mkpasswd-pbkdf2", "grub-script-check"]
+GRUB_EFI_MODULES = """
+part_gpt part_msdos fat ext2 xfs lvm cryptodisk luks luks2 gcry_rijndael
+gcry_sha256 gcry_sha512 pbkdf2 normal configfile search search_fs_uuid
+search_fs_file search_label linux echo test all_video efi_gop gfxterm font
+serial terminal boot chain loadenv ls cat reboot halt sleep true regexp
+""".split()
+LVM_LINKS = """
+lvchange lvcreate lvdisplay lvextend lvremove lvrename lvresize lvs lvscan
+pvchange pvcreate pvdisplay pvremove pvresize pvs pvscan vgchange vgcreate
+vgdisplay vgextend vgremove vgrename vgs vgscan vgmknodes
+""".split()
+FILESYSTEM_DIRS = {
+    "/boot": 0o755, "/dev": 0o755, "/etc": 0o755, "/etc/default": 0o755,
+    "/etc/pki": 0o755, "/etc/pki/rpm-gpg": 0o755, "/etc/yum.repos.d": 0o755,
+    "/etc/rc.d": 0o755, "/home": 0o755, "/media": 0o755, "/mnt": 0o755,
+    "/opt": 0o755, "/proc": 0o555, "/root": 0o550, "/run": 0o755,
+    "/srv": 0o755, "/sys": 0o555, "/tmp": 0o1777, "/usr": 0o755,
+    "/usr/bin": 0o755, "/usr/include": 0o755, "/usr/lib": 0o755,
+    "/usr/lib64": 0o755, "/usr/lib/modules": 0o755, LIBDIR: 0o755,
+    "/usr/lib/sysimage": 0o755, "/usr/libexec": 0o755, "/usr/local": 0o755,
+    "/usr/local/bin": 0o755, "/usr/share": 0o755, "/usr/share/doc": 0o755,
+    "/var": 0o755, "/var/cache": 0o755, "/var/lib": 0o755, "/var/log": 0o755,
+    "/var/spool": 0o755, "/var/tmp": 0o1777, "/etc/systemd": 0o755,
+    "/usr/lib/systemd": 0o755, "/usr/share/licenses": 0o755,
+}
+FILESYSTEM_LINKS = {"/bin": "usr/bin", "/sbin": "usr/bin", "/lib": "usr/lib",
+                    "/lib64": "usr/lib64", "/usr/sbin": "bin",
+                    "/var/run": "../run", "/etc/init.d": "rc.d"}
+
+
+def log(msg):
+    print("demo-repo: " + msg, flush=True)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def out(cmd):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
+class Builder:
+    def __init__(self, outdir, work, kver):
+        self.out = outdir
+        self.work = work
+        self.kver = kver
+        self.stage = os.path.join(work, "stage")
+        self.libs = {}  # soname -> host path, for glibc/azl-demo-libs
+        self.elfs = []  # staged dynamic binaries (host paths)
+
+    # -- staging helpers ---------------------------------------------------
+    def dest(self, pkg, path):
+        d = os.path.join(self.stage, pkg["name"]) + path
+        os.makedirs(os.path.dirname(d), exist_ok=True)
+        return d
+
+    def put(self, pkg, path, data, mode):
+        d = self.dest(pkg, path)
+        with open(d, "wb") as f:
+            f.write(data if isinstance(data, bytes) else data.encode())
+        os.chmod(d, mode)
+
+    def copy(self, pkg, src, path, mode=None):
+        d = self.dest(pkg, path)
+        shutil.copyfile(os.path.realpath(src), d)
+        os.chmod(d, mode if mode is not None else
+                 stat.S_IMODE(os.stat(src).st_mode))
+
+    def link(self, pkg, path, target):
+        d = self.dest(pkg, path)
+        if os.path.lexists(d):
+            os.unlink(d)
+        os.symlink(target, d)
+
+    def mkdir(self, pkg, path, mode):
+        d = os.path.join(self.stage, pkg["name"]) + path
+        os.makedirs(d, exist_ok=True)
+        os.chmod(d, mode)
+        pkg.setdefault("dirs", set()).add(path)
+
+    def elf(self, pkg, src, path):
+        self.copy(pkg, src, path, 0o755)
+        self.elfs.append(src)
+
+    def closure(self):
+        for binary in self.elfs:
+            for line in out(["ldd", binary]).splitlines():
+                m = re.match(r"\s*(\S+) => (\S+)", line) or \
+                    re.match(r"\s*(/\S+ld-linux\S+)", line)
+                if not m:
+                    continue
+                host = m.group(2) if m.lastindex == 2 else m.group(1)
+                self.libs[os.path.basename(host)] = host
+
+    # -- recipes -----------------------------------------------------------
+    def recipe(self, pkg, r):
+        kind = r[0]
+        if kind == "dir":
+            self.mkdir(pkg, r[1], r[2])
+        elif kind == "symlink":
+            self.link(pkg, r[1], r[2])
+        elif kind == "file":
+            self.copy(pkg, os.path.join(FILES, r[2]), r[1], r[3])
+        elif kind == "text":
+            self.put(pkg, r[1], r[2], r[3])
+        elif kind == "host":
+            self.copy(pkg, r[1], r[2], r[3])
+        elif kind == "elf":
+            self.elf(pkg, r[1], r[2])
+        elif kind == "tree":
+            d = os.path.join(self.stage, pkg["name"]) + r[2]
+            shutil.copytree(r[1], d, symlinks=True, dirs_exist_ok=True)
+        elif kind == "applets":
+            for a in r[1]:
+                self.link(pkg, "/usr/bin/" + a, "busybox")
+        elif kind == "lvm-links":
+            for a in LVM_LINKS:
+                self.link(pkg, "/usr/bin/" + a, "lvm")
+        elif kind == "libs":
+            want_glibc = r[1] == "glibc"
+            for soname, host in sorted(self.libs.items()):
+                if bool(GLIBC_LIBS.match(soname)) == want_glibc:
+                    self.copy(pkg, host, LIBDIR + "/" + soname, 0o755)
+        elif kind == "filesystem":
+            for d, mode in FILESYSTEM_DIRS.items():
+                self.mkdir(pkg, d, mode)
+            for l, t in FILESYSTEM_LINKS.items():
+                self.link(pkg, l, t)
+        elif kind == "release":
+            osr = ('NAME="Azure Linux"\nVERSION="4.0 (demo repository)"\n'
+                   'ID=azurelinux\nVERSION_ID="4.0"\n'
+                   'PRETTY_NAME="Azure Linux 4.0 (demo repository)"\n'
+                   'ANSI_COLOR="1;34"\nHOME_URL="https://aka.ms/azurelinux"\n'
+                   'VARIANT="azl-installer demo"\nVARIANT_ID=demo\n')
+            self.put(pkg, "/usr/lib/os-release", osr, 0o644)
+            self.link(pkg, "/etc/os-release", "../usr/lib/os-release")
+            self.put(pkg, "/etc/azurelinux-release",
+                     "Azure Linux release 4.0 (demo repository)\n", 0o644)
+            self.link(pkg, "/etc/system-release", "azurelinux-release")
+        elif kind == "repo-key":
+            self.copy(pkg, os.path.join(self.out, KEY_FILE), r[1], 0o644)
+        elif kind == "kernel":
+            mod = "/usr/lib/modules/" + self.kver
+            self.copy(pkg, "/boot/vmlinuz-" + self.kver, mod + "/vmlinuz", 0o755)
+            self.copy(pkg, "/boot/System.map-" + self.kver, mod + "/System.map", 0o644)
+            self.copy(pkg, "/boot/config-" + self.kver, mod + "/config", 0o644)
+        elif kind == "modules":
+            self.stage_modules(pkg)
+        elif kind == "initramfs-lists":
+            self.put(pkg, "/usr/lib/azl-initramfs/modules",
+                     "\n".join(INITRAMFS_MODULES) + "\n", 0o644)
+            libs = [self.libs_for(b) for b in ("/usr/sbin/cryptsetup", "/usr/sbin/lvm")]
+            files = sorted(set(sum(libs, [])))
+            self.put(pkg, "/usr/lib/azl-initramfs/libraries",
+                     "".join(LIBDIR + "/" + f + "\n" for f in files), 0o644)
+        elif kind == "grub-tools":
+            for t in GRUB_TOOLS:
+                host = shutil.which(t, path="/usr/sbin:/usr/bin")
+                self.elf(pkg, host, "/usr/bin/" + t)
+                self.link(pkg, "/usr/bin/" + t.replace("grub-", "grub2-"), t)
+            self.tree_if(pkg, "/usr/share/grub", "/usr/share/grub")
+        elif kind == "grub-efi-image":
+            img = self.dest(pkg, "/usr/lib/grub/x86_64-efi/monolithic/grubx64.efi")
+            run(["grub-mkimage", "-O", "x86_64-efi", "-p", "/EFI/azurelinux",
+                 "-o", img] + GRUB_EFI_MODULES)
+        else:
+            raise SystemExit("unknown recipe %r in %s" % (r, pkg["name"]))
+
+    def tree_if(self, pkg, src, path):
+        if os.path.isdir(src):
+            self.recipe(pkg, ("tree", src, path))
+
+    def libs_for(self, binary):
+        names = []
+        for line in out(["ldd", binary]).splitlines():
+            m = re.match(r"\s*(\S+) => (\S+)", line)
+            if m:
+                names.append(os.path.basename(m.group(2)))
+        return names + ["ld-linux-x86-64.so.2"]
+
+    def stage_modules(self, pkg):
+        deps = ""
+        for m in MODULES:
+            r = subprocess.run(["modprobe", "-S", self.kver, "--show-depends",
+                                "-i", m], capture_output=True, text=True)
+            if r.returncode:
+                log("module %s: not in kernel %s, skipped" % (m, self.kver))
+            deps += r.stdout
+        src = "/usr/lib/modules/" + self.kver
+        mod = "/usr/lib/modules/" + self.kver
+        for line in deps.splitlines():
+            m = re.match(r"insmod (\S+)", line)
+            if m:
+                rel = os.path.relpath(os.path.realpath(m.group(1)),
+                                      os.path.realpath(src))
+                self.copy(pkg, m.group(1), mod + "/" + rel, 0o644)
+        for f in ("modules.order", "modules.builtin", "modules.builtin.modinfo"):
+            if os.path.exists(os.path.join(src, f)):
+                self.copy(pkg, os.path.join(src, f), mod + "/" + f, 0o644)
+        root = os.path.join(self.stage, pkg["name"])
+        # depmod -b wants BASE/lib/modules; the stage is /usr-merged.
+        tmp = os.path.join(self.work, "depmod")
+        shutil.rmtree(tmp, ignore_errors=True)
+        os.makedirs(os.path.join(tmp, "lib"))
+        os.symlink(os.path.join(root, "usr/lib/modules"),
+                   os.path.join(tmp, "lib/modules"))
+        run(["depmod", "-b", tmp, self.kver])
+
+    # -- spec, build, sign, index ------------------------------------------
+    def subst(self, s, pkg):
+        return (s.replace("@KVER@", self.kver)
+                 .replace("@KVERSION@", self.kversion)
+                 .replace("@EVR@", pkg["version"] + "-" + RELEASE))
+
+    def spec(self, pkg):
+        name = pkg["name"]
+        root = os.path.join(self.stage, name)
+        kind = "real payload" if pkg["real"] else "placeholder"
+        self.put(pkg, "/usr/share/doc/%s/README.azl-demo" % name,
+                 "%s: %s.\nBuilt by azl-installer's demo repository (%s); see "
+                 "docs/demo-repo.md in the azl-installer sources.\n"
+                 % (name, pkg["summary"], kind), 0o644)
+        fsdirs = set(FILESYSTEM_DIRS) | set(FILESYSTEM_LINKS)
+        lines, dirs = [], []
+        for top, dnames, fnames in os.walk(root):
+            rel = "/" + os.path.relpath(top, root) if top != root else ""
+            for d in dnames:
+                p = rel + "/" + d
+                full = os.path.join(top, d)
+                if os.path.islink(full):
+                    fnames.append(d)
+                elif name == "filesystem" or p not in fsdirs:
+                    dirs.append(p)
+            for f in fnames:
+                p = rel + "/" + f
+                lines.append(("%config(noreplace) " if p in pkg.get("config", ())
+                              else "") + '"%s"' % p)
+        if name != "filesystem":
+            dirs = [d for d in dirs if d not in fsdirs]
+        body = ["%%dir \"%s\"" % d for d in sorted(dirs)] + sorted(lines)
+        reqs = [self.subst(r, pkg) for r in pkg.get("requires", [])]
+        s = ["Name: " + name,
+             "Version: " + pkg["version"],
+             "Release: " + RELEASE,
+             "Summary: " + pkg["summary"],
+             "License: " + ("See /usr/share/doc; from Debian 12" if pkg["real"]
+                            else "MIT"),
+             "URL: https://github.com/microsoft/azurelinux",
+             "BuildArch: " + pkg.get("arch", "x86_64"),
+             "AutoReqProv: no"]
+        s += ["Requires: " + r for r in reqs]
+        s += ["Requires(pre): " + r for r in pkg.get("requires_pre", [])]
+        s += ["Requires(posttrans): " + r for r in pkg.get("requires_posttrans", [])]
+        s += ["Provides: " + self.subst(p, pkg) for p in pkg.get("provides", [])]
+        s += ["", "%description",
+              "%s. This is the azl-installer demo repository's %s package: %s."
+              % (pkg["summary"], name, kind),
+              "", "%install", "cp -a '%s'/. %%{buildroot}/" % root, ""]
+        if "posttrans" in pkg:
+            with open(os.path.join(FILES, pkg["posttrans"])) as f:
+                s += ["%posttrans", self.subst(f.read(), pkg)]
+        s += ["%files", "%defattr(-,root,root,-)"] + body + [""]
+        path = os.path.join(self.work, "specs", name + ".spec")
+        with open(path, "w") as f:
+            f.write("\n".join(s))
+        return path
+
+    def rpmbuild(self, spec):
+        topdir = os.path.join(self.work, "rpmbuild")
+        r = subprocess.run(
+            ["rpmbuild", "-bb", "--quiet",
+             "--define", "_topdir " + topdir,
+             "--define", "_rpmdir " + os.path.join(self.out, "Packages"),
+             "--define", "_rpmfilename %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm",
+             "--define", "_buildhost azl-demo",
+             "--define", "__spec_install_post %{nil}",
+             "--define", "__os_install_post %{nil}",
+             "--define", "debug_package %{nil}",
+             "--define", "_build_id_links none",
+             "--define", "_binary_payload w3.zstdio",
+             "--define", "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm",
+             spec], capture_output=True, text=True)
+        if r.returncode:
+            raise SystemExit("rpmbuild %s failed:\n%s%s" % (spec, r.stdout, r.stderr))
+
+    def key(self):
+        home = os.path.join(self.work, "gnupg")
+        env = dict(os.environ, GNUPGHOME=home)
+        if not os.path.exists(os.path.join(home, "key.done")):
+            shutil.rmtree(home, ignore_errors=True)
+            os.makedirs(home, mode=0o700)
+            params = ("%no-protection\nKey-Type: RSA\nKey-Length: 3072\n"
+                      "Key-Usage: sign\nName-Real: Azure Linux demo repository\n"
+                      "Name-Comment: generated at build time, not for production\n"
+                      "Name-Email: azl-demo@invalid\nExpire-Date: 0\n%commit\n")
+            run(["gpg", "--batch", "--quiet", "--gen-key"], input=params.encode(),
+                env=env)
+            open(os.path.join(home, "key.done"), "w").close()
+        with open(os.path.join(self.out, KEY_FILE), "wb") as f:
+            f.write(subprocess.run(["gpg", "--armor", "--export", "azl-demo@invalid"],
+                                   check=True, capture_output=True, env=env).stdout)
+        return home
+
+    def comps(self):
+        def reqs(names, typ):
+            return "".join('      <packagereq type="%s">%s</packagereq>\n' % (typ, n)
+                           for n in names)
+        def group(gid, name, desc, mandatory, optional):
+            return ("  <group>\n    <id>%s</id>\n    <name>%s</name>\n"
+                    "    <description>%s</description>\n    <default>true</default>\n"
+                    "    <uservisible>true</uservisible>\n    <packagelist>\n%s%s"
+                    "    </packagelist>\n  </group>\n"
+                    % (gid, name, desc, reqs(mandatory, "mandatory"),
+                       reqs(optional, "optional")))
+        core = table.MINIMAL + [p for p in table.CORE_EXTRA if p not in table.MINIMAL]
+        core_opt = [p for p in table.MINIMAL_OPTIONAL if p not in core]
+        xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+               '<!DOCTYPE comps PUBLIC "-//Red Hat, Inc.//DTD Comps info//EN" "comps.dtd">\n'
+               "<comps>\n" +
+               group("minimal", "Minimal", "The smallest system that boots and lets you log in.",
+                     table.MINIMAL, table.MINIMAL_OPTIONAL) +
+               group("core", "Core", "Minimal plus remote access, networking and admin tools.",
+                     core, core_opt) +
+               "  <environment>\n    <id>minimal-environment</id>\n"
+               "    <name>Minimal Install</name>\n"
+               "    <description>Basic functionality.</description>\n"
+               "    <display_order>1</display_order>\n"
+               "    <grouplist>\n      <groupid>core</groupid>\n    </grouplist>\n"
+               "  </environment>\n</comps>\n")
+        path = os.path.join(self.work, "comps.xml")
+        with open(path, "w") as f:
+            f.write(xml)
+        return path
+
+    def build(self):
+        t0 = time.time()
+        for d in (self.stage, os.path.join(self.work, "specs"),
+                  os.path.join(self.work, "rpmbuild"), self.out):
+            shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(os.path.join(self.work, "specs"))
+        os.makedirs(os.path.join(self.out, "Packages"))
+        home = self.key()
+        kpkg = out(["dpkg-query", "-W", "-f=${Version}", "linux-image-" + self.kver])
+        self.kversion = re.sub(r"[^0-9a-zA-Z.+_~]", "_", kpkg.split("-")[0])
+
+        pkgs = table.PACKAGES
+        for pkg in pkgs:
+            pkg["version"] = pkg["version"].replace("@KVERSION@", self.kversion)
+        # Libraries are collected from every binary first, then staged.
+        later = ("libs", "initramfs-lists")
+        for pkg in pkgs:
+            os.makedirs(os.path.join(self.stage, pkg["name"]), exist_ok=True)
+            for r in pkg["payload"]:
+                if r[0] not in later:
+                    self.recipe(pkg, r)
+        self.closure()
+        for pkg in pkgs:
+            for r in pkg["payload"]:
+                if r[0] in later:
+                    self.recipe(pkg, r)
+        specs = [self.spec(p) for p in pkgs]
+        log("staged %d packages in %.1fs" % (len(pkgs), time.time() - t0))
+        # The big ones first so two workers finish together.
+        specs.sort(key=lambda s: -dir_size(os.path.join(
+            self.stage, os.path.basename(s)[:-5])))
+        with concurrent.futures.ThreadPoolExecutor(max(2, os.cpu_count() or 2)) as ex:
+            list(ex.map(self.rpmbuild, specs))
+        log("built %d rpms in %.1fs" % (len(specs), time.time() - t0))
+        rpms = sorted(glob.glob(os.path.join(self.out, "Packages", "*.rpm")))
+        r = subprocess.run(["rpmsign", "--addsign",
+             "--define", "_gpg_name azl-demo@invalid",
+             "--define", "_gpg_path " + home,
+             "--define", "__gpg /usr/bin/gpg"] + rpms,
+            capture_output=True, text=True)
+        if r.returncode:
+            raise SystemExit("rpmsign failed:\n" + r.stdout + r.stderr)
+        log("signed in %.1fs" % (time.time() - t0))
+        comps = self.comps()
+        run(["createrepo_c", "--quiet", "--groupfile", comps, self.out])
+        shutil.copy(comps, os.path.join(self.out, "comps.xml"))
+        log("repository %s ready in %.1fs" % (self.out, time.time() - t0))
+
+
+def dir_size(path):
+    total = 0
+    for top, _, files in os.walk(path):
+        for f in files:
+            p = os.path.join(top, f)
+            if not os.path.islink(p):
+                total += os.path.getsize(p)
+    return total
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--kver", help="kernel release (default: newest in /boot)")
+    a = ap.parse_args()
+    kver = a.kver
+    if not kver:
+        ks = sorted(glob.glob("/boot/vmlinuz-*"))
+        if not ks:
+            raise SystemExit("demo-repo: no /boot/vmlinuz-*; run scripts/deps.sh "
+                             "(it installs linux-image-amd64)")
+        kver = ks[-1][len("/boot/vmlinuz-"):]
+    Builder(os.path.abspath(a.out), os.path.abspath(a.work), kver).build()
+
+
+if __name__ == "__main__":
+    main()
