@@ -418,6 +418,10 @@ class Builder:
         # The big ones first so two workers finish together.
         specs.sort(key=lambda s: -dir_size(os.path.join(
             self.stage, os.path.basename(s)[:-5])))
+        # rpmbuild creates its top directories itself, and two of them
+        # racing on the same mkdir fail ("File exists"): make them first.
+        for sub in ("BUILD", "BUILDROOT", "RPMS", "SOURCES", "SPECS", "SRPMS"):
+            os.makedirs(os.path.join(self.work, "rpmbuild", sub), exist_ok=True)
         with concurrent.futures.ThreadPoolExecutor(max(2, os.cpu_count() or 2)) as ex:
             list(ex.map(self.rpmbuild, specs))
         log("built %d rpms in %.1fs" % (len(specs), time.time() - t0))
