@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "libs.h"
+#include "log.h"
 #include "util.h"
 
 const char *blkid_adapter_version(void)
@@ -160,4 +161,51 @@ int blkid_adapter_probe(const char *path, uint64_t offset, uint64_t size,
 		read_partitions(fd, offset, size, &info);
 	*ret = info;
 	return 0;
+}
+
+int blkid_adapter_wipe(int fd, uint64_t offset, uint64_t size, const char *what)
+{
+	__attribute__((cleanup(blkid_probe_freep))) blkid_probe pr =
+		blkid_new_probe();
+	if (!pr)
+		return -ENOMEM;
+	if (blkid_probe_set_device(pr, fd, (blkid_loff_t)offset,
+				   (blkid_loff_t)size) < 0)
+		return -EIO;
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_MAGIC |
+						      BLKID_SUBLKS_TYPE |
+						      BLKID_SUBLKS_BADCSUM);
+	blkid_probe_enable_partitions(pr, 1);
+	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_MAGIC |
+						     BLKID_PARTS_FORCE_GPT);
+	int n = 0;
+	/* blkid_do_wipe() steps the probe back, so the next blkid_do_probe()
+	 * looks again where the erased signature was: a signature hidden
+	 * behind it (the backup GPT, LUKS2's second header) shows up then. A
+	 * bound keeps a signature that cannot be erased from looping. */
+	for (int i = 0; i < 64; i++) {
+		int r = blkid_do_probe(pr);
+		if (r == 1)
+			break;
+		if (r < 0)
+			return -EIO;
+		const char *type = NULL, *off = NULL;
+		if (blkid_probe_lookup_value(pr, "TYPE", &type, NULL) < 0)
+			(void)blkid_probe_lookup_value(pr, "PTTYPE", &type,
+						       NULL);
+		if (blkid_probe_lookup_value(pr, "SBMAGIC_OFFSET", &off, NULL) <
+		    0)
+			(void)blkid_probe_lookup_value(pr, "PTMAGIC_OFFSET",
+						       &off, NULL);
+		errno = 0;
+		if (blkid_do_wipe(pr, 0) < 0)
+			return errno > 0 ? -errno : -EIO;
+		log_info("erased the %s signature at offset %s of %s",
+			 type ? type : "unknown", off ? off : "?", what);
+		n++;
+	}
+	if (fsync(fd) < 0)
+		return -errno;
+	return n;
 }

@@ -35,3 +35,12 @@ typedef struct azl_blkid_info {
 int blkid_adapter_probe(const char *path, uint64_t offset, uint64_t size,
 			azl_blkid_info *ret);
 void blkid_info_done(azl_blkid_info *i);
+
+/* Erases every signature libblkid knows (filesystems, swap, LUKS1/2 with
+ * the LUKS2 secondary header, LVM2, md RAID, partition tables with the
+ * backup GPT) on the byte range [offset, offset + size) of the device open
+ * for writing as fd (size 0: to the end), the way `wipefs -a` does: probe,
+ * wipe, probe again until nothing is found. what names the device in the
+ * log. Returns the number of signatures erased, or -errno. */
+int blkid_adapter_wipe(int fd, uint64_t offset, uint64_t size,
+		       const char *what);

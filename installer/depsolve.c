@@ -1,10 +1,812 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The adapter to libsolv and libsolvext: repository metadata and solving. */
+#include "depsolve.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <solv/chksum.h>
+#include <solv/pool.h>
+#include <solv/poolarch.h>
+#include <solv/repo.h>
+#include <solv/repo_comps.h>
+#include <solv/repo_repomdxml.h>
+#include <solv/repo_rpmdb.h>
+#include <solv/repo_rpmmd.h>
+#include <solv/repo_solv.h>
+#include <solv/repo_write.h>
+#include <solv/selection.h>
+#include <solv/solv_xfopen.h>
+#include <solv/solver.h>
+#include <solv/solverdebug.h>
 #include <solv/solvversion.h>
+#include <solv/transaction.h>
 
 #include "libs.h"
+#include "log.h"
+
+#define TARGET_DBPATH "usr/lib/sysimage/rpm"
 
 const char *solv_adapter_version(void)
 {
 	return solv_version;
+}
+
+/* A repository in the pool: where its filelists.xml is, if it has not
+ * been read yet, and its cache. */
+typedef struct repo_state {
+	Repo *repo;
+	char *name;
+	char *location, *chk_type, *chk_hex; /* filelists; NULL = read */
+	depsolve_fetch_fn fetch;
+	void *userdata;
+	char *cache_dir;
+	char *cache_base; /* CACHE_DIR/SHA256-OF-REPOMD; NULL = no cache */
+	bool dirty;	  /* parsed from XML since the cache was written */
+} repo_state;
+
+struct azl_solver {
+	Pool *pool;
+	Repo *installed;
+	repo_state *repos;
+	size_t n_repos;
+};
+
+static void repo_state_done(repo_state *l)
+{
+	free(l->name);
+	free(l->location);
+	free(l->chk_type);
+	free(l->chk_hex);
+	free(l->cache_dir);
+	free(l->cache_base);
+}
+
+void depsolve_pkgs_free(depsolve_pkg *p, size_t n)
+{
+	for (size_t i = 0; p && i < n; i++) {
+		free(p[i].nevra);
+		free(p[i].name);
+		free(p[i].location);
+		free(p[i].checksum_type);
+		free(p[i].checksum);
+	}
+	free(p);
+}
+
+static bool has_rpmdb(const char *root)
+{
+	_cleanup_free_ char *db =
+		xasprintf("%s/" TARGET_DBPATH "/rpmdb.sqlite", root);
+	return access(db, F_OK) == 0;
+}
+
+int depsolve_new(const char *root, azl_solver **ret)
+{
+	azl_solver *s = xzalloc(sizeof(*s));
+	s->pool = pool_create();
+	/* Debian builds libsolv for several distributions and defaults to
+	 * Debian's: arch "all", dpkg version rules. */
+	pool_setdisttype(s->pool, DISTTYPE_RPM);
+	struct utsname u;
+	uname(&u);
+	pool_setarch(s->pool, u.machine);
+	if (root && has_rpmdb(root)) {
+		/* libsolv reads the target's rpmdb through librpm below the
+		 * root directory; it finds /usr/lib/sysimage/rpm there. */
+		pool_set_rootdir(s->pool, root);
+		s->installed = repo_create(s->pool, "@System");
+		if (repo_add_rpmdb(s->installed, NULL, REPO_USE_ROOTDIR) < 0) {
+			log_error("cannot read the rpmdb in '%s': %s", root,
+				  pool_errstr(s->pool));
+			depsolve_free(s);
+			return -EIO;
+		}
+		pool_set_installed(s->pool, s->installed);
+		log_info("%d packages are installed in '%s' already",
+			 s->installed->nsolvables, root);
+	}
+	*ret = s;
+	return 0;
+}
+
+void depsolve_free(azl_solver *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n_repos; i++)
+		repo_state_done(&s->repos[i]);
+	free(s->repos);
+	/* pool_free() leaves the excludes' map to its owner. */
+	if (s->pool->considered) {
+		map_free(s->pool->considered);
+		solv_free(s->pool->considered);
+	}
+	pool_free(s->pool);
+	free(s);
+}
+
+/* The location and checksum of one repomd.xml <data type=...> entry. */
+static const char *repomd_find(Repo *repo, const char *what, char **ret_type,
+			       char **ret_hex)
+{
+	Pool *pool = repo->pool;
+	const char *loc = NULL;
+	Dataiterator di;
+	dataiterator_init(&di, pool, repo, SOLVID_META, REPOSITORY_REPOMD_TYPE,
+			  what, SEARCH_STRING);
+	dataiterator_prepend_keyname(&di, REPOSITORY_REPOMD);
+	if (dataiterator_step(&di)) {
+		dataiterator_setpos_parent(&di);
+		loc = pool_lookup_str(pool, SOLVID_POS,
+				      REPOSITORY_REPOMD_LOCATION);
+		Id type = 0;
+		const unsigned char *chk = pool_lookup_bin_checksum(
+			pool, SOLVID_POS, REPOSITORY_REPOMD_CHECKSUM, &type);
+		if (chk && type) {
+			*ret_type = xstrdup(solv_chksum_type2str(type));
+			*ret_hex = xstrdup(
+				pool_bin2hex(pool, chk, solv_chksum_len(type)));
+		}
+	}
+	dataiterator_free(&di);
+	return loc;
+}
+
+typedef enum md_kind { MD_PRIMARY, MD_FILELISTS, MD_COMPS } md_kind;
+
+/* The location and checksum of the first of types in repomd.xml. */
+static bool repomd_lookup(Repo *repo, const char *const *types, char **ret_loc,
+			  char **ret_type, char **ret_hex)
+{
+	for (size_t i = 0; types[i]; i++) {
+		/* Pool strings move when the pool grows: copy. */
+		const char *loc =
+			repomd_find(repo, types[i], ret_type, ret_hex);
+		if (loc) {
+			*ret_loc = xstrdup(loc);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int add_metadata(Repo *repo, const char *name, md_kind kind,
+			const char *const *types, bool required,
+			depsolve_fetch_fn fetch, void *userdata)
+{
+	_cleanup_free_ char *where = NULL, *chk_type = NULL, *chk_hex = NULL;
+	if (!repomd_lookup(repo, types, &where, &chk_type, &chk_hex)) {
+		if (!required)
+			return 0;
+		log_error("repository '%s' has no %s metadata in repomd.xml",
+			  name, types[0]);
+		return -EBADMSG;
+	}
+	_cleanup_free_ char *path = NULL;
+	int r = fetch(userdata, where, chk_type, chk_hex, &path);
+	if (r < 0)
+		return r;
+	FILE *f = solv_xfopen(path, "r");
+	if (!f)
+		return log_error_errno(errno, "cannot open '%s'", path);
+	switch (kind) {
+	case MD_PRIMARY:
+		r = repo_add_rpmmd(repo, f, NULL, 0);
+		break;
+	case MD_FILELISTS:
+		r = repo_add_rpmmd(repo, f, NULL, REPO_EXTEND_SOLVABLES);
+		break;
+	case MD_COMPS:
+		r = repo_add_comps(repo, f, 0);
+		break;
+	}
+	fclose(f);
+	if (r < 0) {
+		log_error("repository '%s': cannot read '%s': %s", name, where,
+			  pool_errstr(repo->pool));
+		return -EBADMSG;
+	}
+	log_debug("repository '%s': read %s", name, where);
+	return 0;
+}
+
+/* The sha256 of a file in hex, or NULL. */
+static char *file_sha256(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	Chksum *c = solv_chksum_create(REPOKEY_TYPE_SHA256);
+	unsigned char buf[65536];
+	ssize_t k;
+	while ((k = read(fd, buf, sizeof(buf))) > 0)
+		solv_chksum_add(c, buf, (int)k);
+	close(fd);
+	int len = 0;
+	const unsigned char *sum = solv_chksum_get(c, &len);
+	char *hex = NULL;
+	if (k == 0 && len == 32) {
+		hex = xmalloc(65);
+		solv_bin2hex(sum, len, hex);
+	}
+	solv_chksum_free(c, NULL);
+	return hex;
+}
+
+/* The parsed repository in libsolv's own format, named after the
+ * repomd.xml it came from: the next run over the same metadata reads it
+ * in milliseconds instead of parsing XML (what dnf's .solv cache does). */
+static bool load_solv_cache(Repo *repo, const char *path)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	int r = repo_add_solv(repo, f, 0);
+	fclose(f);
+	if (r < 0) {
+		log_warning("ignoring the damaged cache '%s'", path);
+		repo_empty(repo, 1);
+		return false;
+	}
+	return true;
+}
+
+/* quiet: in the background writer, which must not touch the log. */
+static void write_solv_cache(Repo *repo, const char *dir, const char *path,
+			     bool quiet)
+{
+	_cleanup_free_ char *p = xstrdup(dir);
+	for (char *c = p + 1;; c++) {
+		bool end = *c == '\0';
+		if (*c != '/' && !end)
+			continue;
+		*c = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			if (!quiet)
+				log_warning("cannot create the cache '%s': %s",
+					    p, strerror(errno));
+			return;
+		}
+		if (end)
+			break;
+		*c = '/';
+	}
+	_cleanup_free_ char *tmp = xasprintf("%s.part", path);
+	FILE *f = fopen(tmp, "we");
+	if (!f)
+		return;
+	bool ok = repo_write(repo, f) == 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) < 0) {
+		if (!quiet)
+			log_warning("cannot write the cache '%s'", path);
+		unlink(tmp);
+	}
+}
+
+/* Searching every file list for the file dependencies is most of a warm
+ * start; the cache records which file provides were added (libsolv's
+ * ADDEDFILEPROVIDES), so pool_addfileprovides() skips the search when
+ * the repository's own file dependencies are all there is. */
+static void remember_fileprovides(Repo *repo)
+{
+	Pool *pool = repo->pool;
+	Queue added;
+	queue_init(&added);
+	pool_addfileprovides_queue(pool, &added, NULL);
+	if (added.count) {
+		Repodata *data = repo_last_repodata(repo);
+		for (int i = 0; i < added.count; i++)
+			repodata_add_idarray(data, SOLVID_META,
+					     REPOSITORY_ADDEDFILEPROVIDES,
+					     added.elements[i]);
+		repodata_internalize(data);
+	}
+	queue_free(&added);
+}
+
+static const char *const filelists_types[] = {"filelists", NULL};
+
+static bool filelists_pending(const azl_solver *s)
+{
+	for (size_t i = 0; i < s->n_repos; i++)
+		if (s->repos[i].location)
+			return true;
+	return false;
+}
+
+/* primary.xml has the files most dependencies name (/etc, bin
+ * directories); filelists.xml, several times larger, is read only when
+ * a request cannot be solved without it (what dnf5 does). */
+static int load_filelists(azl_solver *s)
+{
+	for (size_t i = 0; i < s->n_repos; i++) {
+		repo_state *l = &s->repos[i];
+		if (!l->location)
+			continue;
+		log_info("repository '%s': reading filelists for file "
+			 "dependencies",
+			 l->name);
+		int r = add_metadata(l->repo, l->name, MD_FILELISTS,
+				     filelists_types, true, l->fetch,
+				     l->userdata);
+		if (r < 0)
+			return r;
+		repo_internalize(l->repo);
+		free(l->location);
+		l->location = NULL;
+		l->dirty = true;
+	}
+	return 0;
+}
+
+/* The cache holds what was read: SHA.solv without filelists, SHA-full.solv
+ * with them (and the file provides derived from them). */
+static void write_caches_now(azl_solver *s, bool quiet)
+{
+	for (size_t i = 0; i < s->n_repos; i++) {
+		repo_state *l = &s->repos[i];
+		if (!l->cache_base || !l->dirty)
+			continue;
+		bool full = !l->location;
+		if (full)
+			remember_fileprovides(l->repo);
+		_cleanup_free_ char *path = xasprintf(
+			"%s%s.solv", l->cache_base, full ? "-full" : "");
+		write_solv_cache(l->repo, l->cache_dir, path, quiet);
+		l->dirty = false;
+	}
+}
+
+/* Writing a Fedora-sized repository takes longer than parsing half of it;
+ * that is done by a detached grandchild, off the install's path, which
+ * leaves nothing to reap. Small repositories are written at once. */
+#define BACKGROUND_CACHE_SOLVABLES 20000
+
+static void write_caches(azl_solver *s)
+{
+	int big = 0, dirty = 0;
+	for (size_t i = 0; i < s->n_repos; i++)
+		if (s->repos[i].cache_base && s->repos[i].dirty) {
+			dirty++;
+			big += s->repos[i].repo->nsolvables >=
+			       BACKGROUND_CACHE_SOLVABLES;
+		}
+	if (!dirty)
+		return;
+	if (!big) {
+		write_caches_now(s, false);
+		return;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		write_caches_now(s, false);
+		return;
+	}
+	if (pid == 0) {
+		if (fork() == 0) {
+			write_caches_now(s, true);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	for (size_t i = 0; i < s->n_repos; i++)
+		s->repos[i].dirty = false;
+	log_info("writing the metadata cache in the background");
+}
+
+int depsolve_add_repo(azl_solver *s, size_t index, const char *name,
+		      int priority, const char *cache_dir,
+		      depsolve_fetch_fn fetch, void *userdata)
+{
+	_cleanup_free_ char *repomd = NULL;
+	int r = fetch(userdata, "repodata/repomd.xml", NULL, NULL, &repomd);
+	if (r < 0)
+		return r;
+	Repo *repo = repo_create(s->pool, name);
+	/* libsolv prefers the higher number, dnf the lower one. */
+	repo->priority = -priority;
+	repo->appdata = (void *)(uintptr_t)(index + 1);
+	repo_state *st = xappend(&s->repos, &s->n_repos, sizeof(*st));
+	st->repo = repo;
+	st->name = xstrdup(name);
+	st->fetch = fetch;
+	st->userdata = userdata;
+	if (cache_dir) {
+		_cleanup_free_ char *sum = file_sha256(repomd);
+		if (sum) {
+			st->cache_dir = xstrdup(cache_dir);
+			st->cache_base = xasprintf("%s/%s", cache_dir, sum);
+		}
+	}
+	if (st->cache_base) {
+		_cleanup_free_ char *full =
+			xasprintf("%s-full.solv", st->cache_base);
+		_cleanup_free_ char *part =
+			xasprintf("%s.solv", st->cache_base);
+		bool with_filelists = load_solv_cache(repo, full);
+		if (with_filelists || load_solv_cache(repo, part)) {
+			log_info("repository '%s': %d packages and groups from "
+				 "the cache%s, priority %d",
+				 name, repo->nsolvables,
+				 with_filelists ? " (with filelists)" : "",
+				 priority);
+			if (!with_filelists)
+				repomd_lookup(repo, filelists_types,
+					      &st->location, &st->chk_type,
+					      &st->chk_hex);
+			return 0;
+		}
+	}
+	FILE *f = fopen(repomd, "re");
+	if (!f)
+		return log_error_errno(errno, "cannot open '%s'", repomd);
+	r = repo_add_repomdxml(repo, f, 0);
+	fclose(f);
+	if (r < 0) {
+		log_error("repository '%s': bad repomd.xml: %s", name,
+			  pool_errstr(s->pool));
+		return -EBADMSG;
+	}
+	static const char *const primary[] = {"primary", NULL};
+	static const char *const comps[] = {"group_gz", "group", NULL};
+	r = add_metadata(repo, name, MD_PRIMARY, primary, true, fetch,
+			 userdata);
+	if (r >= 0)
+		r = add_metadata(repo, name, MD_COMPS, comps, false, fetch,
+				 userdata);
+	if (r < 0)
+		return r;
+	repo_internalize(repo);
+	log_info("repository '%s': %d packages and groups, priority %d", name,
+		 repo->nsolvables, priority);
+	repomd_lookup(repo, filelists_types, &st->location, &st->chk_type,
+		      &st->chk_hex);
+	st->dirty = true;
+	return 0;
+}
+
+/* Keeps the solvables that are not excluded. */
+static void filter_considered(Pool *pool, Queue *q)
+{
+	if (!pool->considered)
+		return;
+	int k = 0;
+	for (int i = 0; i < q->count; i++)
+		if (MAPTST(pool->considered, q->elements[i]))
+			q->elements[k++] = q->elements[i];
+	queue_truncate(q, k);
+}
+
+/* The solvables a user's word names: name, glob, name.arch,
+ * name-version..., a provide or a file path. */
+static void select_spec(Pool *pool, const char *spec, Queue *ret)
+{
+	Queue sel;
+	queue_init(&sel);
+	int flags = SELECTION_NAME | SELECTION_PROVIDES | SELECTION_GLOB |
+		    SELECTION_DOTARCH | SELECTION_CANON | SELECTION_REL;
+	if (spec[0] == '/')
+		flags |= SELECTION_FILELIST;
+	selection_make(pool, &sel, spec, flags);
+	selection_solvables(pool, &sel, ret);
+	queue_free(&sel);
+	filter_considered(pool, ret);
+}
+
+static void job_install_one_of(Pool *pool, Queue *job, Queue *q)
+{
+	queue_push2(job, SOLVER_INSTALL | SOLVER_SOLVABLE_ONE_OF,
+		    pool_queuetowhatprovides(pool, q));
+}
+
+static Solvable *find_comps(Pool *pool, const char *prefix, const char *id)
+{
+	_cleanup_free_ char *want = xasprintf("%s:%s", prefix, id);
+	Id nid = pool_str2id(pool, want, 0);
+	Id p;
+	Solvable *s;
+	if (nid) {
+		FOR_POOL_SOLVABLES(p)
+		{
+			s = pool->solvables + p;
+			if (s->name == nid && s->repo != pool->installed)
+				return s;
+		}
+	}
+	/* Also by display name, as dnf accepts "@Minimal Install". */
+	FOR_POOL_SOLVABLES(p)
+	{
+		s = pool->solvables + p;
+		if (!startswith(pool_id2str(pool, s->name), prefix))
+			continue;
+		const char *summary = solvable_lookup_str(s, SOLVABLE_SUMMARY);
+		if (summary && strcasecmp(summary, id) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* A group's mandatory (requires) and default (recommends) packages, as
+ * dnf installs them; optional ones (suggests) are left out. A member no
+ * repository has is a warning, like dnf's. */
+static void add_group(Pool *pool, Solvable *g, Queue *job)
+{
+	Queue deps, q;
+	queue_init(&deps);
+	queue_init(&q);
+	static const Id keys[] = {SOLVABLE_REQUIRES, SOLVABLE_RECOMMENDS};
+	for (size_t k = 0; k < ELEMENTSOF(keys); k++) {
+		queue_empty(&deps);
+		solvable_lookup_deparray(g, keys[k], &deps, -1);
+		for (int i = 0; i < deps.count; i++) {
+			const char *dep = pool_dep2str(pool, deps.elements[i]);
+			if (startswith(dep, "group:")) {
+				Solvable *sub =
+					find_comps(pool, "group", dep + 6);
+				if (sub)
+					add_group(pool, sub, job);
+				else
+					log_warning("group '%s' of '%s' is in "
+						    "no repository",
+						    dep + 6,
+						    pool_solvable2str(pool, g));
+				continue;
+			}
+			queue_empty(&q);
+			Id p, pp;
+			FOR_PROVIDES(p, pp, deps.elements[i])
+			queue_push(&q, p);
+			filter_considered(pool, &q);
+			if (q.count)
+				job_install_one_of(pool, job, &q);
+			else
+				log_warning("'%s' of group '%s' is in no "
+					    "repository (or excluded); "
+					    "skipped",
+					    dep, pool_solvable2str(pool, g));
+		}
+	}
+	queue_free(&q);
+	queue_free(&deps);
+}
+
+static void apply_excludes(Pool *pool, char *const *exclude)
+{
+	if (pool->considered) {
+		map_free(pool->considered);
+		pool->considered = solv_free(pool->considered);
+	}
+	if (!exclude || !exclude[0])
+		return;
+	pool->considered = solv_calloc(1, sizeof(Map));
+	map_init(pool->considered, pool->nsolvables);
+	map_setall(pool->considered);
+	Queue q;
+	queue_init(&q);
+	for (size_t i = 0; exclude[i]; i++) {
+		Queue sel;
+		queue_init(&sel);
+		queue_empty(&q);
+		selection_make(pool, &sel, exclude[i],
+			       SELECTION_NAME | SELECTION_GLOB |
+				       SELECTION_DOTARCH | SELECTION_CANON);
+		selection_solvables(pool, &sel, &q);
+		queue_free(&sel);
+		int n = 0;
+		for (int k = 0; k < q.count; k++) {
+			Solvable *s = pool->solvables + q.elements[k];
+			if (s->repo == pool->installed)
+				continue;
+			MAPCLR(pool->considered, q.elements[k]);
+			n++;
+		}
+		log_info("exclude '%s': %d packages", exclude[i], n);
+	}
+	queue_free(&q);
+}
+
+static int make_jobs(Pool *pool, const depsolve_request *rq, Queue *job,
+		     bool quiet)
+{
+	_cleanup_free_ char *missing = NULL;
+	Queue q;
+	queue_init(&q);
+	for (size_t i = 0; rq->install && rq->install[i]; i++) {
+		const char *spec = rq->install[i];
+		if (spec[0] == '@') {
+			bool env = spec[1] == '^';
+			const char *id = spec + (env ? 2 : 1);
+			Solvable *g = find_comps(
+				pool, env ? "environment" : "group", id);
+			/* dnf also takes an environment without the '^'. */
+			if (!g && !env)
+				g = find_comps(pool, "environment", id);
+			if (g) {
+				add_group(pool, g, job);
+				continue;
+			}
+		} else {
+			queue_empty(&q);
+			select_spec(pool, spec, &q);
+			if (q.count) {
+				job_install_one_of(pool, job, &q);
+				continue;
+			}
+		}
+		if (quiet)
+			missing = missing ? missing : xstrdup(spec);
+		else if (rq->ignore_missing)
+			log_warning("'%s' is in no repository (or excluded); "
+				    "ignored as ignore_missing says",
+				    spec);
+		else {
+			log_error("package '%s' is in no repository (or is "
+				  "excluded)",
+				  spec);
+			char *m = missing ? xasprintf("%s, '%s'", missing, spec)
+					  : xasprintf("'%s'", spec);
+			free(missing);
+			missing = m;
+		}
+	}
+	queue_free(&q);
+	if (!missing)
+		return 0;
+	if (quiet)
+		return -ENOENT;
+	/* One summary, the message people see at the end. */
+	log_error("not in any repository: %s; fix packages.install, add the "
+		  "repository that has them, or set ignore_missing: true",
+		  missing);
+	return -ENOENT;
+}
+
+static depsolve_pkg pkg_from_solvable(Pool *pool, Solvable *s)
+{
+	depsolve_pkg p = {0};
+	p.nevra = xstrdup(pool_solvable2str(pool, s));
+	p.name = xstrdup(pool_id2str(pool, s->name));
+	p.location = xstrdup(solvable_lookup_location(s, NULL));
+	Id type = 0;
+	const unsigned char *chk =
+		solvable_lookup_bin_checksum(s, SOLVABLE_CHECKSUM, &type);
+	if (chk && type) {
+		p.checksum_type = xstrdup(solv_chksum_type2str(type));
+		p.checksum =
+			xstrdup(pool_bin2hex(pool, chk, solv_chksum_len(type)));
+	}
+	p.size = solvable_lookup_num(s, SOLVABLE_DOWNLOADSIZE, 0);
+	p.repo = (size_t)(uintptr_t)s->repo->appdata - 1;
+	return p;
+}
+
+/* Every rule behind one problem, in words with package names
+ * ("package bash-5.2-1.azl4.x86_64 requires busybox, but none of the
+ * providers can be installed"), never solver ids. */
+static void log_problem(Solver *solv, Id problem)
+{
+	Queue rules;
+	queue_init(&rules);
+	solver_findallproblemrules(solv, problem, &rules);
+	azl_buf b = {0};
+	for (int i = 0; i < rules.count; i++) {
+		Id dep, source, target;
+		SolverRuleinfo type = solver_ruleinfo(solv, rules.elements[i],
+						      &source, &target, &dep);
+		const char *text = solver_problemruleinfo2str(
+			solv, type, source, target, dep);
+		if (b.len && strstr(b.data, text))
+			continue;
+		buf_printf(&b, "%s%s", b.len ? "; " : "", text);
+	}
+	queue_free(&rules);
+	log_error("cannot install the packages asked for: %s",
+		  b.len ? b.data : solver_problem2str(solv, problem));
+	buf_free(&b);
+}
+
+int depsolve_solve(azl_solver *s, const depsolve_request *rq,
+		   depsolve_pkg **ret, size_t *ret_n)
+{
+	Pool *pool = s->pool;
+	Solver *solv = NULL;
+	int nproblems = 0;
+	for (;;) {
+		pool_addfileprovides(pool);
+		pool_createwhatprovides(pool);
+		apply_excludes(pool, rq->exclude);
+		bool more = filelists_pending(s);
+		Queue job;
+		queue_init(&job);
+		int r = make_jobs(pool, rq, &job, more);
+		if (r < 0 && !more) {
+			queue_free(&job);
+			write_caches(s);
+			return r;
+		}
+		if (r >= 0) {
+			solv = solver_create(pool);
+			solver_set_flag(solv, SOLVER_FLAG_IGNORE_RECOMMENDED,
+					!rq->weak_deps);
+			nproblems = solver_solve(solv, &job);
+		}
+		queue_free(&job);
+		if ((r >= 0 && !nproblems) || !more)
+			break;
+		/* A name or a dependency that only filelists.xml has. */
+		if (solv)
+			solver_free(solv);
+		solv = NULL;
+		r = load_filelists(s);
+		if (r < 0)
+			return r;
+	}
+	if (nproblems) {
+		for (Id p = 1; p <= nproblems; p++)
+			log_problem(solv, p);
+		solver_free(solv);
+		write_caches(s);
+		return -EPROTO;
+	}
+	Transaction *trans = solver_create_transaction(solv);
+	depsolve_pkg *pkgs = NULL;
+	size_t n = 0;
+	uint64_t bytes = 0;
+	for (int i = 0; i < trans->steps.count; i++) {
+		Solvable *sv = pool->solvables + trans->steps.elements[i];
+		if (sv->repo == pool->installed)
+			continue; /* replaced by an update, rpm erases it */
+		depsolve_pkg *p = xappend(&pkgs, &n, sizeof(*pkgs));
+		*p = pkg_from_solvable(pool, sv);
+		bytes += p->size;
+	}
+	transaction_free(trans);
+	solver_free(solv);
+	/* Last: it adds file provides to the pool, which the solver and
+	 * the transaction must not see change under them. */
+	write_caches(s);
+	log_info("depsolving: %zu packages to install, %llu bytes to read", n,
+		 (unsigned long long)bytes);
+	*ret = pkgs;
+	*ret_n = n;
+	return 0;
+}
+
+int depsolve_check_file(const char *path, const char *type, const char *hex)
+{
+	Id t = solv_chksum_str2type(type);
+	if (!t)
+		return -EINVAL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	Chksum *c = solv_chksum_create(t);
+	unsigned char buf[65536];
+	ssize_t k;
+	while ((k = read(fd, buf, sizeof(buf))) > 0)
+		solv_chksum_add(c, buf, (int)k);
+	int err = k < 0 ? -errno : 0;
+	close(fd);
+	int len = 0;
+	const unsigned char *sum = solv_chksum_get(c, &len);
+	char got[2 * 64 + 1];
+	if (len <= 0 || len > 64)
+		err = err ? err : -EINVAL;
+	else
+		solv_bin2hex(sum, len, got);
+	solv_chksum_free(c, NULL);
+	if (err)
+		return err;
+	return strcasecmp(got, hex) == 0 ? 0 : -EBADMSG;
 }

@@ -3,7 +3,9 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "i18n.h"
 #include "libs.h"
@@ -42,19 +44,17 @@ static size_t on_data(char *p, size_t size, size_t n, void *userdata)
 	return k;
 }
 
-int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len,
-	      char **ret_error)
+static void global_init(void)
 {
 	static bool initialised;
 	if (!initialised) {
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		initialised = true;
 	}
-	CURL *c = curl_easy_init();
-	if (!c)
-		return -ENOMEM;
-	sink s = {.max = max};
-	char errbuf[CURL_ERROR_SIZE] = "";
+}
+
+static void set_common_options(CURL *c, const char *url, char *errbuf)
+{
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "file,http,https,tftp");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -67,6 +67,30 @@ int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len,
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+}
+
+static int curl_error(CURLcode cr, const char *url, const char *errbuf,
+		      char **ret_error)
+{
+	*ret_error = xasprintf(_("could not fetch '%s': %s"), url,
+			       errbuf[0] ? errbuf : curl_easy_strerror(cr));
+	return cr == CURLE_REMOTE_FILE_NOT_FOUND ||
+			       cr == CURLE_FILE_COULDNT_READ_FILE ||
+			       cr == CURLE_HTTP_RETURNED_ERROR
+		       ? -ENOENT
+		       : -EIO;
+}
+
+int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len,
+	      char **ret_error)
+{
+	global_init();
+	CURL *c = curl_easy_init();
+	if (!c)
+		return -ENOMEM;
+	sink s = {.max = max};
+	char errbuf[CURL_ERROR_SIZE] = "";
+	set_common_options(c, url, errbuf);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
 	CURLcode cr = curl_easy_perform(c);
@@ -79,16 +103,47 @@ int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len,
 	}
 	if (cr != CURLE_OK) {
 		buf_free(&s.buf);
-		*ret_error =
-			xasprintf(_("could not fetch '%s': %s"), url,
-				  errbuf[0] ? errbuf : curl_easy_strerror(cr));
-		return cr == CURLE_REMOTE_FILE_NOT_FOUND ||
-				       cr == CURLE_FILE_COULDNT_READ_FILE ||
-				       cr == CURLE_HTTP_RETURNED_ERROR
-			       ? -ENOENT
-			       : -EIO;
+		return curl_error(cr, url, errbuf, ret_error);
 	}
 	*ret_len = s.buf.len;
 	*ret = buf_steal(&s.buf);
+	return 0;
+}
+
+int fetch_to_file(const char *url, const char *path, char **ret_error)
+{
+	global_init();
+	_cleanup_free_ char *part = xasprintf("%s.part", path);
+	FILE *f = fopen(part, "we");
+	if (!f) {
+		int r = -errno;
+		*ret_error = xasprintf(_("cannot write '%s': %s"), part,
+				       strerror(-r));
+		return r;
+	}
+	CURL *c = curl_easy_init();
+	if (!c) {
+		fclose(f);
+		unlink(part);
+		return -ENOMEM;
+	}
+	char errbuf[CURL_ERROR_SIZE] = "";
+	set_common_options(c, url, errbuf);
+	/* libcurl's default write function fwrite()s to WRITEDATA. */
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
+	CURLcode cr = curl_easy_perform(c);
+	curl_easy_cleanup(c);
+	bool write_failed = fclose(f) != 0;
+	if (cr != CURLE_OK) {
+		unlink(part);
+		return curl_error(cr, url, errbuf, ret_error);
+	}
+	if (write_failed || rename(part, path) < 0) {
+		int r = -errno;
+		unlink(part);
+		*ret_error = xasprintf(_("cannot write '%s': %s"), path,
+				       strerror(-r));
+		return r;
+	}
 	return 0;
 }

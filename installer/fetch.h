@@ -12,3 +12,8 @@ bool fetch_is_url(const char *s);
  * sentence for people in *ret_error (owned by the caller). */
 int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len,
 	      char **ret_error);
+
+/* Downloads url into the file path (written as path.part, renamed when
+ * complete, so a cache never holds a half file). Same errors as
+ * fetch_url(). */
+int fetch_to_file(const char *url, const char *path, char **ret_error);

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,11 +17,14 @@
 #include "exit-codes.h"
 #include "fetch.h"
 #include "i18n.h"
+#include "install.h"
 #include "kickstart.h"
 #include "libs.h"
 #include "machine.h"
 #include "model.h"
 #include "plan.h"
+#include "progress.h"
+#include "tui.h"
 #include "util.h"
 #include "yaml-doc.h"
 
@@ -29,7 +33,8 @@
 static void usage(FILE *f)
 {
 	fputs(_("Usage:\n"
-		"  azl-installer                        interactive installer\n"
+		"  azl-installer [--answers FILE] [--save-answers FILE]\n"
+		"                                       interactive installer\n"
 		"  azl-installer install [--answers FILE|URL] [--disk "
 		"DEV|IMAGE]...\n"
 		"                        [--repo DIR|URL] [--firmware "
@@ -131,12 +136,15 @@ typedef struct options {
 	char *answers;
 	char **disks;
 	char *machine;
-	char *repo;
+	char **repos;
 	char *root;
 	char *log;
 	char *output;
+	char *save_answers;
 	char *progress;
 	char *to;
+	char *stop_after;
+	char *start_at;
 	azl_firmware firmware;
 	bool json;
 	bool dry_run;
@@ -148,6 +156,7 @@ typedef struct options {
 static void options_done(options *o)
 {
 	strv_free(o->disks);
+	strv_free(o->repos);
 	strv_free(o->args);
 }
 
@@ -165,6 +174,9 @@ enum {
 	OPT_YES,
 	OPT_STRICT,
 	OPT_TO,
+	OPT_SAVE_ANSWERS,
+	OPT_STOP_AFTER,
+	OPT_START_AT,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -185,6 +197,10 @@ static int parse_options(int argc, char **argv, options *o)
 		{"yes", no_argument, NULL, OPT_YES},
 		{"strict", no_argument, NULL, OPT_STRICT},
 		{"to", required_argument, NULL, OPT_TO},
+		{"save-answers", required_argument, NULL, OPT_SAVE_ANSWERS},
+		/* Testing aid, not in --help: docs/storage.md. */
+		{"stop-after", required_argument, NULL, OPT_STOP_AFTER},
+		{"start-at", required_argument, NULL, OPT_START_AT},
 		{"output", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, OPT_HELP},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -204,7 +220,7 @@ static int parse_options(int argc, char **argv, options *o)
 			o->machine = optarg;
 			break;
 		case OPT_REPO:
-			o->repo = optarg;
+			strv_push(&o->repos, xstrdup(optarg));
 			break;
 		case OPT_ROOT:
 			o->root = optarg;
@@ -242,8 +258,34 @@ static int parse_options(int argc, char **argv, options *o)
 		case OPT_YES:
 			o->yes = true;
 			break;
+		case OPT_SAVE_ANSWERS:
+			o->save_answers = optarg;
+			break;
 		case OPT_STRICT:
 			o->strict = true;
+			break;
+		case OPT_START_AT:
+			if (strcmp(optarg, "configure")) {
+				fprintf(stderr,
+					_("azl-installer: --start-at takes "
+					  "configure, not '%s'\n"),
+					optarg);
+				return -EINVAL;
+			}
+			o->start_at = optarg;
+			break;
+		case OPT_STOP_AFTER:
+			if (strcmp(optarg, "storage") &&
+			    strcmp(optarg, "depsolve") &&
+			    strcmp(optarg, "packages")) {
+				fprintf(stderr,
+					_("azl-installer: --stop-after takes "
+					  "storage, depsolve or packages, not "
+					  "'%s'\n"),
+					optarg);
+				return -EINVAL;
+			}
+			o->stop_after = optarg;
 			break;
 		case OPT_TO:
 			if (strcmp(optarg, "yaml") &&
@@ -412,6 +454,43 @@ static int cmd_convert(options *o)
 	return write_output(o->output, out);
 }
 
+static int cmd_install(options *o)
+{
+	if (strv_length(o->args) > 0) {
+		fprintf(stderr,
+			_("azl-installer: install takes no argument '%s'; "
+			  "use --answers FILE\n"),
+			o->args[0]);
+		return AZL_EXIT_INVALID;
+	}
+	_cleanup_model_ azl_model *m = NULL;
+	if (o->answers) {
+		int r = load_answers(o->answers, o->strict, &m);
+		if (r != AZL_EXIT_OK)
+			return r;
+	} else
+		m = model_new();
+
+	const char *mode = o->progress ? o->progress : "text";
+	if (strcmp(mode, "json") == 0)
+		progress_set_sink(progress_sink_json, stdout);
+	else
+		progress_set_sink(progress_sink_text, stdout);
+
+	azl_install_opts io = {
+		.disks = o->disks,
+		.repos = o->repos,
+		.root_dir = o->root,
+		.firmware = o->firmware,
+		.log_file = o->log,
+		.yes = o->yes,
+		.dry_run = o->dry_run,
+		.stop_after = o->stop_after,
+		.start_at = o->start_at,
+	};
+	return install_run(m, &io);
+}
+
 static int cmd_probe(options *o)
 {
 	_cleanup_machine_ azl_machine *machine = NULL;
@@ -427,7 +506,10 @@ static int cmd_probe(options *o)
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
-	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+	/* AZL_LOCALEDIR: catalogs of a build tree (tests, development). */
+	const char *localedir = getenv("AZL_LOCALEDIR");
+	bindtextdomain(GETTEXT_PACKAGE,
+		       localedir && *localedir ? localedir : LOCALEDIR);
 	textdomain(GETTEXT_PACKAGE);
 
 	const char *cmd = NULL;
@@ -451,19 +533,25 @@ int main(int argc, char **argv)
 	}
 
 	int code;
-	if (!cmd) {
-		fputs(_("azl-installer: the interactive installer is not built "
-			"yet; "
-			"use 'azl-installer install --answers FILE'\n"),
-		      stderr);
-		usage(stderr);
-		code = AZL_EXIT_INVALID;
+	if (!cmd || strcmp(cmd, "tui") == 0) {
+		azl_tui_opts to = {
+			.answers = o.answers,
+			.save_answers = o.save_answers,
+			.disks = o.disks,
+			.repos = o.repos,
+			.firmware = o.firmware,
+			.machine = o.machine,
+			.log_file = o.log,
+		};
+		code = tui_run(&to);
 	} else if (strcmp(cmd, "validate") == 0)
 		code = cmd_validate(&o);
 	else if (strcmp(cmd, "plan") == 0)
 		code = cmd_plan(&o);
 	else if (strcmp(cmd, "probe") == 0)
 		code = cmd_probe(&o);
+	else if (strcmp(cmd, "install") == 0)
+		code = cmd_install(&o);
 	else if (strcmp(cmd, "convert") == 0)
 		code = cmd_convert(&o);
 	else {

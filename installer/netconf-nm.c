@@ -2,9 +2,16 @@
 /* The adapter to libnm: connection profiles for the target and, when
  * NetworkManager runs, for the live environment. */
 #include <NetworkManager.h>
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 
 #include "libs.h"
+#include "log.h"
+#include "netconf.h"
+#include "util.h"
 
 const char *nm_adapter_version(void)
 {
@@ -13,4 +20,355 @@ const char *nm_adapter_version(void)
 	snprintf(v, sizeof(v), "%u.%u.%u", (ver >> 16) & 0xff,
 		 (ver >> 8) & 0xff, ver & 0xff);
 	return v;
+}
+
+/* One profile and the interface it came from (for the live step). */
+typedef struct profile {
+	NMConnection *conn;
+	const azl_interface *iface;
+	char *ifname; /* NULL when matched by MAC */
+	bool port;    /* a bond member */
+} profile;
+
+static void profiles_free(profile *p, size_t n)
+{
+	for (size_t i = 0; p && i < n; i++) {
+		g_object_unref(p[i].conn);
+		free(p[i].ifname);
+	}
+	free(p);
+}
+
+static NMConnection *new_connection(const char *id, const char *type,
+				    const char *ifname)
+{
+	NMConnection *c = nm_simple_connection_new();
+	NMSettingConnection *s =
+		NM_SETTING_CONNECTION(nm_setting_connection_new());
+	char *uuid = nm_utils_uuid_generate();
+	g_object_set(s, NM_SETTING_CONNECTION_ID, id,
+		     NM_SETTING_CONNECTION_UUID, uuid,
+		     NM_SETTING_CONNECTION_TYPE, type,
+		     NM_SETTING_CONNECTION_AUTOCONNECT, TRUE, NULL);
+	if (ifname)
+		g_object_set(s, NM_SETTING_CONNECTION_INTERFACE_NAME, ifname,
+			     NULL);
+	g_free(uuid);
+	nm_connection_add_setting(c, NM_SETTING(s));
+	return c;
+}
+
+static int add_addresses(NMSettingIPConfig *s, const azl_interface *i,
+			 int family)
+{
+	for (size_t k = 0; i->addresses && i->addresses[k]; k++) {
+		const char *a = i->addresses[k];
+		if (netconf_is_ipv6(a) != (family == AF_INET6))
+			continue;
+		_cleanup_free_ char *host = xstrdup(a);
+		char *slash = strchr(host, '/');
+		guint prefix = family == AF_INET6 ? 64 : 24;
+		if (slash) {
+			*slash = '\0';
+			prefix = (guint)strtoul(slash + 1, NULL, 10);
+		} else
+			log_warning("network: address '%s' has no prefix; "
+				    "using /%u",
+				    a, prefix);
+		GError *err = NULL;
+		NMIPAddress *ip = nm_ip_address_new(family, host, prefix, &err);
+		if (!ip) {
+			log_error("network: address '%s': %s", a, err->message);
+			g_error_free(err);
+			return -EINVAL;
+		}
+		nm_setting_ip_config_add_address(s, ip);
+		nm_ip_address_unref(ip);
+	}
+	return 0;
+}
+
+static bool has_family(const azl_interface *i, int family)
+{
+	for (size_t k = 0; i->addresses && i->addresses[k]; k++)
+		if (netconf_is_ipv6(i->addresses[k]) == (family == AF_INET6))
+			return true;
+	return false;
+}
+
+static int add_ip(NMConnection *c, const azl_interface *i)
+{
+	NMSettingIPConfig *s4 =
+		NM_SETTING_IP_CONFIG(nm_setting_ip4_config_new());
+	NMSettingIPConfig *s6 =
+		NM_SETTING_IP_CONFIG(nm_setting_ip6_config_new());
+	bool v4 = has_family(i, AF_INET), v6 = has_family(i, AF_INET6);
+	g_object_set(s4, NM_SETTING_IP_CONFIG_METHOD,
+		     i->dhcp4 ? NM_SETTING_IP4_CONFIG_METHOD_AUTO
+		     : v4     ? NM_SETTING_IP4_CONFIG_METHOD_MANUAL
+			      : NM_SETTING_IP4_CONFIG_METHOD_DISABLED,
+		     NULL);
+	g_object_set(s6, NM_SETTING_IP_CONFIG_METHOD,
+		     i->dhcp6 ? NM_SETTING_IP6_CONFIG_METHOD_AUTO
+		     : v6     ? NM_SETTING_IP6_CONFIG_METHOD_MANUAL
+			      : NM_SETTING_IP6_CONFIG_METHOD_DISABLED,
+		     NULL);
+	int r = add_addresses(s4, i, AF_INET);
+	if (r >= 0)
+		r = add_addresses(s6, i, AF_INET6);
+	if (i->gateway4)
+		g_object_set(s4, NM_SETTING_IP_CONFIG_GATEWAY, i->gateway4,
+			     NULL);
+	if (i->gateway6)
+		g_object_set(s6, NM_SETTING_IP_CONFIG_GATEWAY, i->gateway6,
+			     NULL);
+	for (size_t k = 0; i->dns && i->dns[k]; k++)
+		nm_setting_ip_config_add_dns(
+			netconf_is_ipv6(i->dns[k]) ? s6 : s4, i->dns[k]);
+	nm_connection_add_setting(c, NM_SETTING(s4));
+	nm_connection_add_setting(c, NM_SETTING(s6));
+	return r;
+}
+
+static char *mac_id(const char *mac)
+{
+	azl_buf b = {0};
+	buf_append(&b, "ethernet-");
+	for (const char *c = mac; *c; c++)
+		if (*c != ':')
+			buf_appendn(&b, c, 1);
+	return buf_steal(&b);
+}
+
+static void push_profile(profile **p, size_t *n, NMConnection *c,
+			 const azl_interface *i, const char *ifname, bool port)
+{
+	profile *e = xappend(p, n, sizeof(**p));
+	*e = (profile){
+		.conn = c, .iface = i, .ifname = xstrdup(ifname), .port = port};
+}
+
+static int build_profiles(const azl_network *net, profile **ret, size_t *n_ret)
+{
+	profile *p = NULL;
+	size_t n = 0;
+	int r = 0;
+	for (size_t k = 0; r >= 0 && k < net->n_interfaces; k++) {
+		const azl_interface *i = &net->interfaces[k];
+		NMConnection *c;
+		if (i->bond.slaves) {
+			c = new_connection(
+				i->name, NM_SETTING_BOND_SETTING_NAME, i->name);
+			NMSettingBond *b =
+				NM_SETTING_BOND(nm_setting_bond_new());
+			if (i->bond.mode &&
+			    !nm_setting_bond_add_option(
+				    b, NM_SETTING_BOND_OPTION_MODE,
+				    i->bond.mode)) {
+				log_error(
+					"network: bond '%s': mode '%s' is not "
+					"valid",
+					i->name, i->bond.mode);
+				r = -EINVAL;
+			}
+			for (size_t o = 0;
+			     i->bond.options && i->bond.options[o]; o++) {
+				_cleanup_free_ char *kv =
+					xstrdup(i->bond.options[o]);
+				char *eq = strchr(kv, '=');
+				if (eq)
+					*eq++ = '\0';
+				if (!eq ||
+				    !nm_setting_bond_add_option(b, kv, eq)) {
+					log_error("network: bond '%s': option "
+						  "'%s' is not valid",
+						  i->name, i->bond.options[o]);
+					r = -EINVAL;
+				}
+			}
+			nm_connection_add_setting(c, NM_SETTING(b));
+			if (r >= 0)
+				r = add_ip(c, i);
+			push_profile(&p, &n, c, i, i->name, false);
+			for (size_t s = 0; i->bond.slaves[s]; s++) {
+				_cleanup_free_ char *id =
+					xasprintf("%s-port-%s", i->name,
+						  i->bond.slaves[s]);
+				NMConnection *pc = new_connection(
+					id, NM_SETTING_WIRED_SETTING_NAME,
+					i->bond.slaves[s]);
+				NMSettingConnection *sc =
+					nm_connection_get_setting_connection(
+						pc);
+				g_object_set(sc, NM_SETTING_CONNECTION_MASTER,
+					     i->name,
+					     NM_SETTING_CONNECTION_SLAVE_TYPE,
+					     NM_SETTING_BOND_SETTING_NAME,
+					     NULL);
+				nm_connection_add_setting(
+					pc, nm_setting_wired_new());
+				push_profile(&p, &n, pc, i, i->bond.slaves[s],
+					     true);
+			}
+			continue;
+		}
+		if (i->vlan_id > 0) {
+			_cleanup_free_ char *ifname = netconf_vlan_ifname(i);
+			c = new_connection(ifname, NM_SETTING_VLAN_SETTING_NAME,
+					   ifname);
+			NMSetting *v = nm_setting_vlan_new();
+			g_object_set(v, NM_SETTING_VLAN_ID, (guint)i->vlan_id,
+				     NM_SETTING_VLAN_PARENT,
+				     netconf_vlan_parent(i), NULL);
+			nm_connection_add_setting(c, v);
+			r = add_ip(c, i);
+			push_profile(&p, &n, c, i, ifname, false);
+			continue;
+		}
+		_cleanup_free_ char *id =
+			i->name ? xstrdup(i->name) : mac_id(i->match_mac);
+		c = new_connection(id, NM_SETTING_WIRED_SETTING_NAME, i->name);
+		NMSetting *w = nm_setting_wired_new();
+		if (i->match_mac)
+			g_object_set(w, NM_SETTING_WIRED_MAC_ADDRESS,
+				     i->match_mac, NULL);
+		nm_connection_add_setting(c, w);
+		r = add_ip(c, i);
+		push_profile(&p, &n, c, i, i->name, false);
+	}
+	for (size_t k = 0; r >= 0 && k < n; k++) {
+		GError *err = NULL;
+		if (!nm_connection_normalize(p[k].conn, NULL, NULL, &err)) {
+			log_error("network: profile '%s' is not valid: %s",
+				  nm_connection_get_id(p[k].conn),
+				  err->message);
+			g_error_free(err);
+			r = -EINVAL;
+		}
+	}
+	if (r < 0) {
+		profiles_free(p, n);
+		return r;
+	}
+	*ret = p;
+	*n_ret = n;
+	return 0;
+}
+
+int nm_build_keyfiles(const azl_network *net, azl_netfile **ret, size_t *n_ret)
+{
+	profile *p = NULL;
+	size_t n = 0;
+	int r = build_profiles(net, &p, &n);
+	if (r < 0)
+		return r;
+	azl_netfile *f = NULL;
+	size_t nf = 0;
+	for (size_t k = 0; r >= 0 && k < n; k++) {
+		GError *err = NULL;
+		GKeyFile *kf = nm_keyfile_write(p[k].conn,
+						NM_KEYFILE_HANDLER_FLAGS_NONE,
+						NULL, NULL, &err);
+		if (!kf) {
+			log_error("network: cannot write profile '%s': %s",
+				  nm_connection_get_id(p[k].conn),
+				  err->message);
+			g_error_free(err);
+			r = -EINVAL;
+			break;
+		}
+		gsize len = 0;
+		char *data = g_key_file_to_data(kf, &len, NULL);
+		g_key_file_unref(kf);
+		azl_netfile *e = xappend(&f, &nf, sizeof(*f));
+		_cleanup_free_ char *id =
+			xstrdup(nm_connection_get_id(p[k].conn));
+		for (char *c = id; *c; c++)
+			if (*c == '/')
+				*c = '_';
+		e->name = xasprintf("%s.nmconnection", id);
+		e->text = xstrdup(data);
+		g_free(data);
+	}
+	profiles_free(p, n);
+	if (r < 0) {
+		netfiles_free(f, nf);
+		return r;
+	}
+	*ret = f;
+	*n_ret = nf;
+	return 0;
+}
+
+/* The live step: asynchronous libnm calls driven by a private loop. */
+typedef struct live_call {
+	bool done;
+	GError *err;
+} live_call;
+
+static void on_activated(GObject *src, GAsyncResult *res, gpointer data)
+{
+	live_call *lc = data;
+	NMActiveConnection *ac = nm_client_add_and_activate_connection_finish(
+		NM_CLIENT(src), res, &lc->err);
+	if (ac)
+		g_object_unref(ac);
+	lc->done = true;
+}
+
+static NMDevice *find_device(NMClient *client, const profile *p)
+{
+	if (p->ifname)
+		return nm_client_get_device_by_iface(client, p->ifname);
+	const GPtrArray *devs = nm_client_get_devices(client);
+	for (guint k = 0; devs && k < devs->len; k++) {
+		NMDevice *d = devs->pdata[k];
+		const char *hw = nm_device_get_hw_address(d);
+		if (hw && p->iface->match_mac &&
+		    strcasecmp(hw, p->iface->match_mac) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+int nm_apply_live(const azl_network *net)
+{
+	GError *err = NULL;
+	NMClient *client = nm_client_new(NULL, &err);
+	if (!client) {
+		log_debug("libnm: %s", err->message);
+		g_error_free(err);
+		return -ENOTCONN;
+	}
+	if (!nm_client_get_nm_running(client)) {
+		g_object_unref(client);
+		return -ENOTCONN;
+	}
+	profile *p = NULL;
+	size_t n = 0;
+	int r = build_profiles(net, &p, &n);
+	for (size_t k = 0; r >= 0 && k < n; k++) {
+		if (!p[k].iface->activate)
+			continue;
+		/* Installer-made profiles live only until the reboot. */
+		NMDevice *dev = find_device(client, &p[k]);
+		live_call lc = {0};
+		nm_client_add_and_activate_connection_async(
+			client, p[k].conn, dev, NULL, NULL, on_activated, &lc);
+		while (!lc.done)
+			g_main_context_iteration(NULL, TRUE);
+		if (lc.err) {
+			log_error("network: cannot activate '%s' here: %s",
+				  nm_connection_get_id(p[k].conn),
+				  lc.err->message);
+			g_error_free(lc.err);
+			r = -EIO;
+		} else
+			log_info("network: activated '%s' in the live "
+				 "environment",
+				 nm_connection_get_id(p[k].conn));
+	}
+	profiles_free(p, n);
+	g_object_unref(client);
+	return r;
 }

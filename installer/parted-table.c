@@ -2,11 +2,14 @@
 #include "parted-table.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
 #include <parted/parted.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "libs.h"
+#include "log.h"
 #include "util.h"
 
 const char *parted_adapter_version(void)
@@ -110,4 +113,225 @@ int parted_table_read(const char *path, azl_parted_table *ret)
 	}
 	*ret = t;
 	return 0;
+}
+
+/* --- writing ------------------------------------------------------------- */
+
+/* libparted >= 3.6 sets any GPT type GUID; with 3.5 the symbol is absent
+ * and the weak reference is NULL. */
+extern int ped_partition_set_type_uuid(PedPartition *part, const uint8_t *uuid)
+	__attribute__((weak));
+
+/* While writing, libparted's questions are answered as a careful person
+ * would (no "fix", no "ignore" of an error), and each one is logged. */
+static PedExceptionOption write_handler(PedException *ex)
+{
+	log_msg(ex->type >= PED_EXCEPTION_ERROR ? AZL_LOG_ERROR
+						: AZL_LOG_WARNING,
+		"libparted: %s", ex->message);
+	if (ex->type < PED_EXCEPTION_ERROR &&
+	    (ex->options & PED_EXCEPTION_IGNORE))
+		return PED_EXCEPTION_IGNORE;
+	if (ex->options & PED_EXCEPTION_CANCEL)
+		return PED_EXCEPTION_CANCEL;
+	if (ex->options & PED_EXCEPTION_NO)
+		return PED_EXCEPTION_NO;
+	if (ex->options & PED_EXCEPTION_OK)
+		return PED_EXCEPTION_OK;
+	return PED_EXCEPTION_UNHANDLED;
+}
+
+#define GUID_ESP      "c12a7328-f81f-11d2-ba4b-00a0c93ec93b"
+#define GUID_BIOSBOOT "21686148-6449-6e6f-744e-656564454649"
+#define GUID_XBOOTLDR "bc13c2ff-59e6-4262-a352-b275fd6f7172"
+#define GUID_SWAP     "0657fd6d-a4ab-43c4-84e5-0933c84b4f4f"
+#define GUID_LVM      "e6d6d379-f507-44c2-a23c-238f2a3df928"
+#define GUID_HOME     "933ac7e1-2eb4-4f13-b844-0e14e2aef915"
+#define GUID_LINUX    "0fc63daf-8483-4772-8e79-3d69d8477de4"
+
+/* GPT stores the first three fields of a GUID little-endian. */
+static bool guid_to_bytes(const char *s, uint8_t out[16])
+{
+	unsigned v[16];
+	if (!s ||
+	    sscanf(s, "%2x%2x%2x%2x-%2x%2x-%2x%2x-%2x%2x-%2x%2x%2x%2x%2x%2x",
+		   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7],
+		   &v[8], &v[9], &v[10], &v[11], &v[12], &v[13], &v[14],
+		   &v[15]) != 16)
+		return false;
+	static const int order[16] = {3, 2, 1,	0,  5,	4,  7,	6,
+				      8, 9, 10, 11, 12, 13, 14, 15};
+	for (int i = 0; i < 16; i++)
+		out[i] = (uint8_t)v[order[i]];
+	return true;
+}
+
+static int set_flag(PedPartition *p, PedPartitionFlag f)
+{
+	if (!ped_partition_is_flag_available(p, f) ||
+	    !ped_partition_set_flag(p, f, 1))
+		return -EINVAL;
+	return 0;
+}
+
+/* The type of a GPT partition: through a flag where libparted 3.5 has one,
+ * else ped_partition_set_type_uuid where libparted has it. */
+static int set_gpt_type(PedPartition *p, azl_parted_new_part *np)
+{
+	static const struct {
+		const char *guid;
+		PedPartitionFlag flag;
+	} flags[] = {
+		{GUID_ESP, PED_PARTITION_ESP},
+		{GUID_BIOSBOOT, PED_PARTITION_BIOS_GRUB},
+		{GUID_XBOOTLDR, PED_PARTITION_BLS_BOOT},
+		{GUID_SWAP, PED_PARTITION_SWAP},
+		{GUID_LVM, PED_PARTITION_LVM},
+		{GUID_HOME, PED_PARTITION_LINUX_HOME},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(flags); i++)
+		if (streq_ptr(np->type, flags[i].guid)) {
+			np->type_set = set_flag(p, flags[i].flag) == 0;
+			return np->type_set ? 0 : -EINVAL;
+		}
+	uint8_t b[16];
+	if (ped_partition_set_type_uuid && guid_to_bytes(np->type, b)) {
+		if (!ped_partition_set_type_uuid(p, b))
+			return -EINVAL;
+		np->type_set = true;
+		return 0;
+	}
+	/* libparted's default for a new partition without filesystem. */
+	np->type_set = !np->type || streq_ptr(np->type, GUID_LINUX);
+	return 0;
+}
+
+static int set_msdos_type(PedPartition *p, azl_parted_new_part *np)
+{
+	unsigned id = 0x83;
+	if (np->type && sscanf(np->type, "%x", &id) != 1)
+		return -EINVAL;
+	int r = 0;
+	switch (id) {
+	case 0x83:
+		break;
+	case 0xef:
+		r = set_flag(p, PED_PARTITION_ESP);
+		break;
+	case 0x8e:
+		r = set_flag(p, PED_PARTITION_LVM);
+		break;
+	case 0xfd:
+		r = set_flag(p, PED_PARTITION_RAID);
+		break;
+	case 0x82: /* set through the filesystem type "linux-swap" */
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (r == 0 && np->boot)
+		r = set_flag(p, PED_PARTITION_BOOT);
+	np->type_set = r == 0;
+	return r;
+}
+
+static int add_partition(PedDisk *disk, azl_parted_new_part *np, bool gpt)
+{
+	uint64_t ss = (uint64_t)disk->dev->sector_size;
+	if (np->start % ss || np->size % ss || np->size == 0)
+		return -EINVAL;
+	PedSector start = (PedSector)(np->start / ss);
+	PedSector end = start + (PedSector)(np->size / ss) - 1;
+	bool swap = gpt ? streq_ptr(np->type, GUID_SWAP)
+			: streq_ptr(np->type, "0x82");
+	const PedFileSystemType *fst =
+		swap ? ped_file_system_type_get("linux-swap") : NULL;
+	PedPartition *p =
+		ped_partition_new(disk, PED_PARTITION_NORMAL, fst, start, end);
+	if (!p)
+		return -EINVAL;
+	PedGeometry *g = ped_geometry_new(disk->dev, start, end - start + 1);
+	PedConstraint *c = g ? ped_constraint_exact(g) : NULL;
+	bool ok = c && ped_disk_add_partition(disk, p, c);
+	ped_constraint_destroy(c);
+	if (g)
+		ped_geometry_destroy(g);
+	if (!ok) {
+		ped_partition_destroy(p);
+		return -ENOSPC;
+	}
+	if (p->num != np->number) {
+		log_error("libparted numbered the partition at %" PRIu64
+			  " bytes %d, the plan says %d",
+			  np->start, p->num, np->number);
+		return -EINVAL;
+	}
+	int r = gpt ? set_gpt_type(p, np) : set_msdos_type(p, np);
+	if (r < 0)
+		return r;
+	if (gpt && np->name && !ped_partition_set_name(p, np->name))
+		return -EINVAL;
+	return 0;
+}
+
+static int cmp_new_part(const void *a, const void *b)
+{
+	return ((const azl_parted_new_part *)a)->number -
+	       ((const azl_parted_new_part *)b)->number;
+}
+
+static int write_table(PedDevice *dev, const char *fresh_label,
+		       const int *remove, size_t n_remove,
+		       azl_parted_new_part *parts, size_t n_parts)
+{
+	PedDisk *disk;
+	if (fresh_label) {
+		PedDiskType *type = ped_disk_type_get(fresh_label);
+		if (!type)
+			return -EINVAL;
+		disk = ped_disk_new_fresh(dev, type);
+	} else
+		disk = ped_disk_new(dev);
+	if (!disk)
+		return -EIO;
+	bool gpt = strcmp(disk->type->name, "gpt") == 0;
+	int r = 0;
+	for (size_t i = 0; i < n_remove && r == 0; i++) {
+		PedPartition *p = ped_disk_get_partition(disk, remove[i]);
+		if (!p || !ped_disk_delete_partition(disk, p))
+			r = -ENOENT;
+	}
+	/* libparted gives a new partition the lowest free number: adding
+	 * them in the plan's order of numbers keeps the plan's numbers. */
+	qsort(parts, n_parts, sizeof(*parts), cmp_new_part);
+	for (size_t i = 0; i < n_parts && r == 0; i++) {
+		r = add_partition(disk, &parts[i], gpt);
+		if (r < 0)
+			log_error("cannot add partition %d (%" PRIu64
+				  " bytes at %" PRIu64 ") to '%s'",
+				  parts[i].number, parts[i].size,
+				  parts[i].start, dev->path);
+	}
+	/* ped_disk_commit writes the table, then tells the kernel partition
+	 * by partition (BLKPG): the nodes appear through devtmpfs. */
+	if (r == 0 && !ped_disk_commit(disk))
+		r = -EIO;
+	ped_disk_destroy(disk);
+	return r;
+}
+
+int parted_table_write(const char *dev, const char *fresh_label,
+		       const int *remove, size_t n_remove,
+		       azl_parted_new_part *parts, size_t n_parts)
+{
+	PedExceptionHandler *old = ped_exception_get_handler();
+	ped_exception_set_handler(write_handler);
+	PedDevice *d = ped_device_get(dev);
+	int r = d ? write_table(d, fresh_label, remove, n_remove, parts,
+				n_parts)
+		  : -ENODEV;
+	if (d)
+		ped_device_destroy(d);
+	ped_exception_set_handler(old);
+	return r;
 }

@@ -154,6 +154,15 @@ int plan_build(const azl_model *m, const azl_machine *machine,
 	       const azl_plan_overrides *ov, azl_plan **ret,
 	       azl_plan_error *err);
 
+/* The programs the storage actions of p run (strv, owned by the caller),
+ * and the package that usually provides one (NULL if not known). */
+char **plan_required_tools(const azl_plan *p);
+const char *tool_package(const char *tool);
+/* The packages the installed system needs because of p: the boot loader
+ * of its firmware, cryptsetup for LUKS, lvm2, the mkfs tools of its
+ * filesystems (strv, owned by the caller). */
+char **plan_required_packages(const azl_plan *p);
+
 /* The JSON object of DESIGN.md: disks, volume_groups, actions. */
 char *plan_to_json(const azl_plan *p);
 /* The human table with an activity column, like systemd-repart's. */

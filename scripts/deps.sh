@@ -17,6 +17,8 @@ xorriso qemu-system-x86 qemu-utils ovmf seabios
 grub-pc-bin grub-efi-amd64-bin grub-common grub2-common
 busybox-static tmux
 linux-image-amd64 cpio file zstd
+efibootmgr eject ipxe-qemu binutils
+dnf time bc
 "
 
 missing=""

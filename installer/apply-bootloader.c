@@ -1,0 +1,636 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * bootloader_apply: kernel and initramfs in /boot, BLS entries, grub.cfg,
+ * and GRUB itself, for BIOS and for UEFI.
+ *
+ * BIOS: grub-install cannot be used on a loop device: it asks grub-probe
+ * for the partition that holds /boot, and GRUB finds a partition's start
+ * through HDIO_GETGEO (which loop partitions do not answer) or through
+ * `udevadm` (which a minimal target does not have), so it fails with
+ * "cannot find a GRUB drive ... Check your device.map". What Anaconda's
+ * image builds and diskimage-builder do instead, we do step by step:
+ * the core image is made with grub2-mkimage from the target's own
+ * i386-pc modules, with an embedded config that finds /boot by its
+ * filesystem UUID (no probing at all), and grub-bios-setup writes
+ * boot.img into the MBR and core.img into the BIOS boot partition (or
+ * the gap after the MBR), told by a device.map that (hd0) is the boot
+ * disk. The setup tool runs from the live environment, where the boot
+ * disk's partitions can be resolved, and falls back to the target's copy
+ * in a chroot.
+ *
+ * UEFI: \EFI\BOOT\BOOTX64.EFI (the removable-media fallback path) and a
+ * vendor directory \EFI\azurelinux\ with shim first when the target has
+ * one, GRUB behind it, and a grub.cfg stub that finds /boot by UUID. The
+ * ESP is written through the mounted /boot/efi, or with mtools when the
+ * host cannot mount vfat (storage leaves it unmounted then). An NVRAM
+ * entry is made with efibootmgr when efivars exist.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "apply-system.h"
+#include "chroot.h"
+#include "i18n.h"
+#include "log.h"
+#include "progress.h"
+#include "spawn.h"
+#include "util.h"
+
+#define VENDOR	"azurelinux"
+#define TITLE	"Azure Linux 4.0"
+#define EFI_MAX (64u << 20)
+#define GRUB_MODS_BIOS                                                         \
+	"biosdisk part_gpt part_msdos ext2 xfs lvm luks2 "                     \
+	"cryptodisk search search_fs_uuid normal configfile "                  \
+	"linux echo test serial terminal"
+
+/* Kernel versions with a vmlinuz under /usr/lib/modules, newest first
+ * (by strverscmp). */
+static char **find_kernels(const azl_target *t)
+{
+	char **v = NULL;
+	int fd = target_openat(t, "usr/lib/modules", O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return NULL;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return NULL;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		_cleanup_free_ char *p =
+			xasprintf("usr/lib/modules/%s/vmlinuz", e->d_name);
+		if (target_exists(t, p))
+			strv_push(&v, xstrdup(e->d_name));
+	}
+	closedir(d);
+	size_t n = strv_length(v);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && strverscmp(v[j - 1], v[j]) < 0;
+		     j--) {
+			char *x = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = x;
+		}
+	return v;
+}
+
+/* Copies a file inside the target (src and dst relative to its root). */
+static int copy_in_target(const azl_target *t, const char *src, const char *dst,
+			  mode_t mode)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r = target_read_file(t, src, 256u << 20, &data, &len);
+	if (r < 0)
+		return log_error_errno(r, "cannot read /%s", src);
+	r = target_write_file(t, dst, data, len, mode, 0, 0);
+	if (r < 0)
+		return log_error_errno(r, "cannot write /%s", dst);
+	return 0;
+}
+
+static bool target_has_tool(const azl_target *t, const char *const *names,
+			    const char **ret)
+{
+	for (size_t i = 0; names[i]; i++)
+		if (target_exists(t, names[i])) {
+			*ret = names[i];
+			return true;
+		}
+	return false;
+}
+
+/* The kernels in /boot and a fresh initramfs from the target's dracut. */
+static int install_kernels(const azl_target *t, char **kernels)
+{
+	static const char *const dracuts[] = {"usr/bin/dracut",
+					      "usr/sbin/dracut", NULL};
+	const char *dracut = NULL;
+	bool have_dracut = target_has_tool(t, dracuts, &dracut);
+	azl_chroot_mounts cm = {0};
+	int r = 0;
+	if (have_dracut && (r = chroot_mount(t->root, &cm)) < 0)
+		return r;
+	for (size_t i = 0; r >= 0 && kernels[i]; i++) {
+		const char *k = kernels[i];
+		_cleanup_free_ char *src =
+			xasprintf("usr/lib/modules/%s/vmlinuz", k);
+		_cleanup_free_ char *dst = xasprintf("boot/vmlinuz-%s", k);
+		if (!target_exists(t, dst)) {
+			r = copy_in_target(t, src, dst, 0755);
+			if (r < 0)
+				break;
+			log_info("copied the kernel %s to /boot", k);
+		}
+		_cleanup_free_ char *img =
+			xasprintf("/boot/initramfs-%s.img", k);
+		if (have_dracut) {
+			_cleanup_free_ char *abs = xasprintf("/%s", dracut);
+			char *argv[] = {abs,	   "-f", "--kver",
+					(char *)k, img,	 NULL};
+			azl_spawn_opts o = {.chroot = t->root};
+			r = spawn_check(argv, &o);
+		} else if (!target_exists(t, img))
+			log_warning("the target has no dracut and no %s; the "
+				    "kernel %s boots without an initramfs",
+				    img, k);
+	}
+	int u = chroot_umount(&cm);
+	return r < 0 ? r : u;
+}
+
+static char *kernel_cmdline(const azl_model *m, const azl_installed_storage *st)
+{
+	azl_buf b = {0};
+	buf_printf(&b, "root=UUID=%s ro", st->root_uuid);
+	for (size_t i = 0; st->luks_uuids && st->luks_uuids[i]; i++)
+		buf_printf(&b, " rd.luks.uuid=luks-%s", st->luks_uuids[i]);
+	for (size_t i = 0; st->lvm_lvs && st->lvm_lvs[i]; i++)
+		buf_printf(&b, " rd.lvm.lv=%s", st->lvm_lvs[i]);
+	for (size_t i = 0;
+	     m->bootloader.kernel_args && m->bootloader.kernel_args[i]; i++)
+		buf_printf(&b, " %s", m->bootloader.kernel_args[i]);
+	return buf_steal(&b);
+}
+
+/* Paths as GRUB sees them on the filesystem that holds /boot. */
+static const char *boot_prefix(const azl_installed_storage *st)
+{
+	return st->boot_uuid ? "" : "/boot";
+}
+
+static int write_bls(const azl_target *t, char **kernels, const char *cmdline,
+		     const char *pfx)
+{
+	int r = target_mkdir_p(t, "boot/loader/entries", 0755);
+	if (r < 0)
+		return log_error_errno(r, "cannot create /boot/loader/entries");
+	for (size_t i = 0; kernels[i]; i++) {
+		const char *k = kernels[i];
+		_cleanup_free_ char *text = xasprintf(
+			"title %s (%s)\nversion %s\nlinux %s/vmlinuz-%s\n"
+			"initrd %s/initramfs-%s.img\noptions %s\n"
+			"grub_users $grub_users\ngrub_arg --unrestricted\n"
+			"grub_class " VENDOR "\n",
+			TITLE, k, k, pfx, k, pfx, k, cmdline);
+		_cleanup_free_ char *p =
+			xasprintf("boot/loader/entries/" VENDOR "-%s.conf", k);
+		r = target_write_file(t, p, text, strlen(text), 0644, 0, 0);
+		if (r < 0)
+			return log_error_errno(r, "cannot write /%s", p);
+		log_info("wrote /%s", p);
+	}
+	return 0;
+}
+
+static bool target_grub_has_blscfg(const azl_target *t)
+{
+	return target_exists(t, "usr/lib/grub/i386-pc/blscfg.mod") ||
+	       target_exists(t, "usr/lib/grub/x86_64-efi/blscfg.mod");
+}
+
+/* "console=ttyS0,115200" among the kernel arguments: GRUB talks on the
+ * same serial port. */
+static void serial_lines(const azl_model *m, azl_buf *b)
+{
+	for (size_t i = 0;
+	     m->bootloader.kernel_args && m->bootloader.kernel_args[i]; i++) {
+		const char *a = m->bootloader.kernel_args[i];
+		if (!startswith(a, "console=ttyS"))
+			continue;
+		unsigned unit = (unsigned)strtoul(a + 12, NULL, 10);
+		const char *comma = strchr(a, ',');
+		unsigned speed =
+			comma ? (unsigned)strtoul(comma + 1, NULL, 10) : 9600;
+		buf_printf(b,
+			   "serial --unit=%u --speed=%u\n"
+			   "terminal_input serial console\n"
+			   "terminal_output serial console\n",
+			   unit, speed ? speed : 9600);
+		return;
+	}
+}
+
+static char *grub_cfg_text(const azl_model *m, const azl_target *t,
+			   const azl_installed_storage *st, char **kernels,
+			   const char *cmdline)
+{
+	const char *pfx = boot_prefix(st);
+	const char *uuid = st->boot_uuid ? st->boot_uuid : st->root_uuid;
+	azl_buf b = {0};
+	buf_printf(&b,
+		   "# Written by azl-installer. Boot entries are in "
+		   "/boot/loader/entries/ (BLS).\n"
+		   "set timeout=%d\nset default=0\n",
+		   m->bootloader.timeout);
+	serial_lines(m, &b);
+	buf_append(&b, "insmod part_gpt\ninsmod part_msdos\ninsmod ext2\n"
+		       "insmod xfs\n");
+	if (!st->boot_uuid && st->lvm_lvs)
+		buf_append(&b, "insmod lvm\n");
+	buf_printf(&b, "search --no-floppy --fs-uuid --set=root %s\n", uuid);
+	if (target_grub_has_blscfg(t)) {
+		buf_append(&b, "insmod blscfg\nblscfg\n");
+		return buf_steal(&b);
+	}
+	/* A GRUB without blscfg (the demo repository's Debian build) reads
+	 * the same entries written out as menu entries. */
+	for (size_t i = 0; kernels[i]; i++)
+		buf_printf(&b,
+			   "menuentry '%s (%s)' --class " VENDOR " {\n"
+			   "\tlinux %s/vmlinuz-%s %s\n"
+			   "\tinitrd %s/initramfs-%s.img\n}\n",
+			   TITLE, kernels[i], pfx, kernels[i], cmdline, pfx,
+			   kernels[i]);
+	return buf_steal(&b);
+}
+
+/* Runs a GRUB tool: the target's (chrooted) when it has one of names,
+ * else the live environment's. argv[0] is replaced. */
+static int run_grub_tool(const azl_target *t, const char *const *target_names,
+			 const char *const *host_names, char **argv,
+			 bool prefer_host)
+{
+	const char *tp = NULL;
+	bool in_target = target_has_tool(t, target_names, &tp);
+	const char *hp = NULL;
+	for (size_t i = 0; host_names[i] && !hp; i++)
+		if (spawn_have_tool(host_names[i]))
+			hp = host_names[i];
+	if (prefer_host && hp) {
+		argv[0] = (char *)hp;
+		return spawn_check(argv, NULL);
+	}
+	if (in_target) {
+		_cleanup_free_ char *abs = xasprintf("/%s", tp);
+		argv[0] = abs;
+		azl_spawn_opts o = {.chroot = t->root};
+		return spawn_check(argv, &o);
+	}
+	if (hp) {
+		argv[0] = (char *)hp;
+		return spawn_check(argv, NULL);
+	}
+	return log_error_errno(ENOENT, "no '%s' in the target or here",
+			       host_names[0]);
+}
+
+/* Copies the target's GRUB modules of a platform to /boot/grub2/PLAT so
+ * that insmod finds them at boot. */
+static int copy_modules(const azl_target *t, const char *plat)
+{
+	_cleanup_free_ char *src = xasprintf("usr/lib/grub/%s", plat);
+	_cleanup_free_ char *dst = xasprintf("boot/grub2/%s", plat);
+	int r = target_mkdir_p(t, dst, 0755);
+	if (r < 0)
+		return log_error_errno(r, "cannot create /%s", dst);
+	int fd = target_openat(t, src, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return log_error_errno(fd,
+				       "the target has no /%s (GRUB for "
+				       "%s is not installed)",
+				       src, plat);
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	struct dirent *e;
+	size_t n = 0;
+	while (r >= 0 && (e = readdir(d))) {
+		if (!endswith(e->d_name, ".mod") &&
+		    !endswith(e->d_name, ".lst") &&
+		    !endswith(e->d_name, ".img") && !endswith(e->d_name, ".o"))
+			continue;
+		_cleanup_free_ char *s = xasprintf("%s/%s", src, e->d_name);
+		_cleanup_free_ char *p = xasprintf("%s/%s", dst, e->d_name);
+		r = copy_in_target(t, s, p, 0644);
+		n++;
+	}
+	closedir(d);
+	if (r >= 0)
+		log_info("copied %zu GRUB files to /%s", n, dst);
+	return r;
+}
+
+static int install_bios(const azl_target *t, const azl_installed_storage *st)
+{
+	if (!st->boot_disk)
+		return log_error_errno(EINVAL, "no boot disk for GRUB");
+	int r = copy_modules(t, "i386-pc");
+	if (r < 0)
+		return r;
+	const char *uuid = st->boot_uuid ? st->boot_uuid : st->root_uuid;
+	_cleanup_free_ char *load =
+		xasprintf("search --no-floppy --fs-uuid --set=root %s\n"
+			  "set prefix=($root)%s/grub2\n",
+			  uuid, boot_prefix(st));
+	r = target_write_file(t, "boot/grub2/i386-pc/load.cfg", load,
+			      strlen(load), 0644, 0, 0);
+	if (r < 0)
+		return log_error_errno(r, "cannot write load.cfg");
+
+	/* The core image: the target's modules, our embedded config. */
+	static const char *const mk_t[] = {"usr/bin/grub2-mkimage",
+					   "usr/bin/grub-mkimage", NULL};
+	static const char *const mk_h[] = {"grub2-mkimage", "grub-mkimage",
+					   NULL};
+	const char *tp;
+	bool chrooted = target_has_tool(t, mk_t, &tp);
+	_cleanup_free_ char *dir =
+		chrooted ? xstrdup("/usr/lib/grub/i386-pc")
+			 : target_path(t, "usr/lib/grub/i386-pc");
+	_cleanup_free_ char *bdir = chrooted ? xstrdup("/boot/grub2")
+					     : target_path(t, "boot/grub2");
+	_cleanup_free_ char *out = xasprintf("%s/i386-pc/core.img", bdir);
+	_cleanup_free_ char *cfg = xasprintf("%s/i386-pc/load.cfg", bdir);
+	_cleanup_free_ char *pfx = xasprintf("%s/grub2", boot_prefix(st));
+	_cleanup_strv_free_ char **argv = NULL;
+	strv_push(&argv, xstrdup("grub2-mkimage"));
+	strv_push(&argv, xstrdup("-O"));
+	strv_push(&argv, xstrdup("i386-pc"));
+	strv_push(&argv, xstrdup("-d"));
+	strv_push(&argv, xstrdup(dir));
+	strv_push(&argv, xstrdup("-o"));
+	strv_push(&argv, xstrdup(out));
+	strv_push(&argv, xstrdup("-c"));
+	strv_push(&argv, xstrdup(cfg));
+	strv_push(&argv, xstrdup("-p"));
+	strv_push(&argv, xstrdup(pfx));
+	_cleanup_free_ char *mods = xstrdup(GRUB_MODS_BIOS);
+	char *save = NULL;
+	for (char *w = strtok_r(mods, " ", &save); w;
+	     w = strtok_r(NULL, " ", &save))
+		strv_push(&argv, xstrdup(w));
+	free(argv[0]);
+	argv[0] = xstrdup("x");
+	char *keep = argv[0];
+	r = run_grub_tool(t, mk_t, mk_h, argv, false);
+	argv[0] = keep;
+	if (r < 0)
+		return r;
+
+	_cleanup_free_ char *map = xasprintf("(hd0) %s\n", st->boot_disk);
+	r = target_write_file(t, "boot/grub2/device.map", map, strlen(map),
+			      0644, 0, 0);
+	if (r < 0)
+		return log_error_errno(r, "cannot write device.map");
+	static const char *const bs_t[] = {
+		"usr/sbin/grub2-bios-setup", "usr/bin/grub2-bios-setup",
+		"usr/lib/grub/i386-pc/grub-bios-setup", NULL};
+	static const char *const bs_h[] = {
+		"grub2-bios-setup", "grub-bios-setup",
+		"/usr/lib/grub/i386-pc/grub-bios-setup", NULL};
+	/* From the live environment: in the chroot GRUB cannot resolve the
+	 * directory's partition without udevadm (see the top). */
+	_cleanup_free_ char *hdir = target_path(t, "boot/grub2/i386-pc");
+	_cleanup_free_ char *hmap = target_path(t, "boot/grub2/device.map");
+	char *bs_argv[] = {"x", "-d", hdir, "-m", hmap, st->boot_disk, NULL};
+	r = run_grub_tool(t, bs_t, bs_h, bs_argv, true);
+	/* The map names a device of this boot only (a loop device for an
+	 * image); it would mislead a later grub2-install. */
+	int fd = target_openat(t, "boot/grub2", O_PATH | O_DIRECTORY, 0);
+	if (fd >= 0) {
+		unlinkat(fd, "device.map", 0);
+		close(fd);
+	}
+	if (r < 0)
+		return r;
+	log_info("GRUB for BIOS written to %s", st->boot_disk);
+	return 0;
+}
+
+/* The ESP: mounted at /boot/efi (another filesystem than /boot/efi's
+ * parent), or only a device to be written with mtools. */
+static bool esp_mounted(const azl_target *t)
+{
+	int a = target_openat(t, "boot/efi", O_RDONLY | O_DIRECTORY, 0);
+	int b = target_openat(t, "boot", O_RDONLY | O_DIRECTORY, 0);
+	struct stat sa, sb;
+	bool m = a >= 0 && b >= 0 && fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+		 sa.st_dev != sb.st_dev;
+	if (a >= 0)
+		close(a);
+	if (b >= 0)
+		close(b);
+	return m;
+}
+
+typedef struct esp_file {
+	const char *dst; /* EFI/BOOT/BOOTX64.EFI */
+	char *src;	 /* path in the target, or NULL with text */
+	char *text;
+} esp_file;
+
+static int write_esp_mtools(const azl_target *t, const char *dev, esp_file *f,
+			    size_t n)
+{
+	char *env[] = {"MTOOLS_SKIP_CHECK=1", NULL};
+	azl_spawn_opts o = {.env = env};
+	static const char *const dirs[] = {"::/EFI", "::/EFI/BOOT",
+					   ("::/EFI/" VENDOR)};
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		char *argv[] = {"mmd",		 "-D", "s", "-i", (char *)dev,
+				(char *)dirs[i], NULL};
+		/* An existing directory makes mmd fail; harmless. */
+		azl_spawn_opts q = {.env = env, .quiet = true};
+		if (spawn_run(argv, &q) == -ENOENT)
+			return log_error_errno(ENOENT,
+					       "mtools (mmd) is missing");
+	}
+	char tmpl[] = "/tmp/azl-esp-XXXXXX";
+	int r = 0;
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		_cleanup_free_ char *src = NULL;
+		if (f[i].src)
+			src = target_path(t, f[i].src);
+		else {
+			int fd = mkstemp(tmpl);
+			if (fd < 0)
+				return log_error_errno(errno, "cannot make a "
+							      "temporary file");
+			size_t len = strlen(f[i].text);
+			bool ok = write(fd, f[i].text, len) == (ssize_t)len;
+			close(fd);
+			if (!ok) {
+				unlink(tmpl);
+				return log_error_errno(EIO, "cannot write %s",
+						       tmpl);
+			}
+			src = xstrdup(tmpl);
+		}
+		_cleanup_free_ char *dst = xasprintf("::/%s", f[i].dst);
+		char *argv[] = {"mcopy", "-o", "-i", (char *)dev,
+				src,	 dst,  NULL};
+		r = spawn_check(argv, &o);
+		if (!f[i].src) {
+			unlink(src);
+			strcpy(tmpl, "/tmp/azl-esp-XXXXXX");
+		}
+	}
+	return r;
+}
+
+static int write_esp_mounted(const azl_target *t, esp_file *f, size_t n)
+{
+	int r = target_mkdir_p(t, "boot/efi/EFI/BOOT", 0700);
+	if (r >= 0)
+		r = target_mkdir_p(t, "boot/efi/EFI/" VENDOR, 0700);
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		_cleanup_free_ char *dst = xasprintf("boot/efi/%s", f[i].dst);
+		if (f[i].src)
+			r = copy_in_target(t, f[i].src, dst, 0700);
+		else
+			r = target_write_file(t, dst, f[i].text,
+					      strlen(f[i].text), 0700, 0, 0);
+	}
+	return r < 0 ? log_error_errno(r, "cannot write the ESP") : 0;
+}
+
+/* The first of candidates that exists in the target. */
+static char *first_existing(const azl_target *t, const char *const *c)
+{
+	for (size_t i = 0; c[i]; i++)
+		if (target_exists(t, c[i]))
+			return xstrdup(c[i]);
+	return NULL;
+}
+
+static int nvram_entry(const azl_installed_storage *st, bool shim)
+{
+	if (access("/sys/firmware/efi/efivars", F_OK) < 0) {
+		log_info("no EFI variables here (not booted with UEFI): no "
+			 "NVRAM entry; the firmware finds "
+			 "\\EFI\\BOOT\\BOOTX64.EFI");
+		return 0;
+	}
+	if (!spawn_have_tool("efibootmgr")) {
+		log_warning("efibootmgr is missing: no NVRAM entry; the "
+			    "firmware finds \\EFI\\BOOT\\BOOTX64.EFI");
+		return 0;
+	}
+	/* The partition number is the trailing digits of the ESP device. */
+	const char *dev = st->esp_device;
+	size_t len = strlen(dev), k = len;
+	while (k > 0 && dev[k - 1] >= '0' && dev[k - 1] <= '9')
+		k--;
+	if (k == len || !st->boot_disk)
+		return log_error_errno(EINVAL,
+				       "cannot tell the partition number "
+				       "of '%s'",
+				       dev);
+	const char *loader = shim ? "\\EFI\\" VENDOR "\\shimx64.efi"
+				  : "\\EFI\\" VENDOR "\\grubx64.efi";
+	char *argv[] = {
+		"efibootmgr", "--create",      "--disk",   st->boot_disk,
+		"--part",     (char *)dev + k, "--loader", (char *)loader,
+		"--label",    TITLE,	       NULL};
+	return spawn_check(argv, NULL);
+}
+
+static int install_uefi(const azl_target *t, const azl_installed_storage *st)
+{
+	if (!st->esp_device)
+		return log_error_errno(EINVAL, "UEFI needs an EFI system "
+					       "partition; the plan has none");
+	/* What the target's packages provide: Fedora's shim-x64 and
+	 * grub2-efi-x64 put their images under /boot/efi/EFI/VENDOR (in the
+	 * root filesystem when the ESP was not mounted during the
+	 * transaction); the demo repository ships a monolithic image. */
+	static const char *const shims[] = {
+		"boot/efi/EFI/" VENDOR "/shimx64.efi",
+		"boot/efi/EFI/BOOT/BOOTX64.EFI.shim",
+		"usr/share/shim/x64/shimx64.efi",
+		"usr/share/shim/shimx64.efi",
+		NULL,
+	};
+	static const char *const grubs[] = {
+		"boot/efi/EFI/" VENDOR "/grubx64.efi",
+		"usr/lib/grub/x86_64-efi/monolithic/grubx64.efi",
+		"usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed",
+		NULL,
+	};
+	_cleanup_free_ char *shim = first_existing(t, shims);
+	_cleanup_free_ char *grub = first_existing(t, grubs);
+	if (!grub)
+		return log_error_errno(ENOENT,
+				       "the target has no GRUB for UEFI "
+				       "(grub2-efi-x64)");
+	const char *uuid = st->boot_uuid ? st->boot_uuid : st->root_uuid;
+	_cleanup_free_ char *stub =
+		xasprintf("search --no-floppy --fs-uuid --set=dev %s\n"
+			  "set prefix=($dev)%s/grub2\n"
+			  "export $prefix\n"
+			  "configfile $prefix/grub.cfg\n",
+			  uuid, boot_prefix(st));
+	esp_file f[6];
+	size_t n = 0;
+	f[n++] = (esp_file){"EFI/BOOT/BOOTX64.EFI", shim ? shim : grub, NULL};
+	if (shim) {
+		f[n++] = (esp_file){"EFI/BOOT/grubx64.efi", grub, NULL};
+		f[n++] = (esp_file){"EFI/" VENDOR "/shimx64.efi", shim, NULL};
+	}
+	f[n++] = (esp_file){"EFI/" VENDOR "/grubx64.efi", grub, NULL};
+	f[n++] = (esp_file){"EFI/" VENDOR "/grub.cfg", NULL, stub};
+	f[n++] = (esp_file){"EFI/BOOT/grub.cfg", NULL, stub};
+	int r;
+	if (esp_mounted(t)) {
+		log_info("writing the ESP through /boot/efi");
+		r = write_esp_mounted(t, f, n);
+	} else {
+		log_info("the ESP %s is not mounted; writing it with mtools",
+			 st->esp_device);
+		r = write_esp_mtools(t, st->esp_device, f, n);
+	}
+	if (r < 0)
+		return r;
+	log_info("GRUB for UEFI on %s (%s)", st->esp_device,
+		 shim ? "shim first" : "no shim in the target");
+	return nvram_entry(st, shim != NULL);
+}
+
+int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,
+		     const azl_installed_storage *st)
+{
+	if (!st || !st->root_uuid)
+		return log_error_errno(EINVAL, "the boot loader needs the "
+					       "installed storage");
+	progress_phase("bootloader", 0, _("Installing the kernel"));
+	_cleanup_strv_free_ char **kernels = find_kernels(t);
+	if (!kernels)
+		return log_error_errno(ENOENT, "the target has no kernel "
+					       "(/usr/lib/modules/*/vmlinuz)");
+	int r = install_kernels(t, kernels);
+	if (r < 0)
+		return r;
+	progress_phase("bootloader", 40, _("Writing boot entries"));
+	_cleanup_free_ char *cmdline = kernel_cmdline(m, st);
+	log_info("kernel command line: %s", cmdline);
+	r = write_bls(t, kernels, cmdline, boot_prefix(st));
+	if (r < 0)
+		return r;
+	r = target_mkdir_p(t, "boot/grub2", 0755);
+	_cleanup_free_ char *cfg = grub_cfg_text(m, t, st, kernels, cmdline);
+	if (r >= 0)
+		r = target_write_file(t, "boot/grub2/grub.cfg", cfg,
+				      strlen(cfg), 0600, 0, 0);
+	if (r < 0)
+		return log_error_errno(r, "cannot write /boot/grub2/grub.cfg");
+	progress_phase("bootloader", 60, _("Installing GRUB (%s)"),
+		       p->firmware == AZL_FIRMWARE_UEFI ? "UEFI" : "BIOS");
+	r = p->firmware == AZL_FIRMWARE_UEFI ? install_uefi(t, st)
+					     : install_bios(t, st);
+	if (r < 0)
+		return r;
+	progress_phase("bootloader", 100, _("Boot loader installed"));
+	return 0;
+}

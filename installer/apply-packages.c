@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The packages phase: repositories (repo.c), depsolving (depsolve.c,
+ * libsolv), downloads of remote packages into the cache, then the keys
+ * and one rpm transaction into the target (rpm-install.c, librpm).
+ * docs/packages.md describes the rules.
+ */
+#include "apply-packages.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "depsolve.h"
+#include "i18n.h"
+#include "install.h"
+#include "log.h"
+#include "progress.h"
+#include "repo.h"
+#include "rpm-install.h"
+
+typedef struct fetch_ctx {
+	const azl_repo_src *repo;
+} fetch_ctx;
+
+static int fetch_from_repo(void *userdata, const char *relpath,
+			   const char *chk_type, const char *chk_hex,
+			   char **ret_path)
+{
+	fetch_ctx *c = userdata;
+	return repo_fetch(c->repo, relpath, chk_type, chk_hex, ret_path);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Loads every repository and solves the model's request. */
+static int solve(const azl_model *m, const azl_repo_list *repos,
+		 char *const *extra, const char *root, depsolve_pkg **ret,
+		 size_t *ret_n)
+{
+	double t0 = now_s();
+	_cleanup_solver_ azl_solver *s = NULL;
+	int r = rpm_setup();
+	if (r < 0)
+		return r;
+	r = depsolve_new(root, &s);
+	if (r < 0)
+		return r;
+	/* The solver may come back for filelists: ctx lives as long. */
+	_cleanup_free_ fetch_ctx *ctx = xcalloc(repos->n + 1, sizeof(*ctx));
+	for (size_t i = 0; i < repos->n; i++) {
+		const azl_repo_src *src = &repos->repos[i];
+		progress_phase("packages", 0, _("Reading repository %s"),
+			       src->name);
+		log_info("repository '%s': %s (priority %d, gpgcheck %s)",
+			 src->name, src->baseurl, src->priority,
+			 src->gpgcheck ? "on" : "off");
+		ctx[i].repo = src;
+		r = depsolve_add_repo(s, i, src->name, src->priority,
+				      src->solv_dir, fetch_from_repo, &ctx[i]);
+		if (r < 0) {
+			log_error("repository '%s' (%s) cannot be read",
+				  src->name, src->baseurl);
+			/* -ENOENT is kept for a missing package. */
+			return r == -ENOENT ? -ENXIO : r;
+		}
+	}
+	const azl_packages *p = &m->packages;
+	char *const fallback[] = {(char *)"@minimal", NULL};
+	_cleanup_strv_free_ char **install =
+		strv_copy(p->install && p->install[0] ? p->install : fallback);
+	for (size_t i = 0; extra && extra[i]; i++)
+		if (!strv_contains(install, extra[i]))
+			strv_push(&install, xstrdup(extra[i]));
+	depsolve_request rq = {
+		.install = install,
+		.exclude = p->exclude,
+		.ignore_missing = p->ignore_missing,
+		.weak_deps = p->install_weak_deps,
+	};
+	progress_phase("packages", 1, _("Resolving dependencies"));
+	r = depsolve_solve(s, &rq, ret, ret_n);
+	if (r < 0)
+		return r;
+	log_info("depsolving took %.3f s", now_s() - t0);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int packages_solve(const azl_model *m, char *const *repos, char *const *extra,
+		   const char *root, char ***ret)
+{
+	azl_repo_list l = {0};
+	int r = repo_list_build(&m->packages, repos, NULL, &l);
+	if (r < 0)
+		return r;
+	depsolve_pkg *pkgs = NULL;
+	size_t n = 0;
+	r = solve(m, &l, extra, root, &pkgs, &n);
+	repo_list_done(&l);
+	if (r < 0)
+		return r;
+	char **names = NULL;
+	for (size_t i = 0; i < n; i++)
+		strv_push(&names, xstrdup(pkgs[i].nevra));
+	depsolve_pkgs_free(pkgs, n);
+	if (names)
+		qsort(names, n, sizeof(char *), cmp_str);
+	*ret = names;
+	return 0;
+}
+
+/* Local paths of every package: in place, or downloaded into the cache
+ * and checked against primary.xml's checksum. */
+static int fetch_packages(const azl_repo_list *repos, const depsolve_pkg *pkgs,
+			  size_t n, char ***ret)
+{
+	_cleanup_strv_free_ char **paths = NULL;
+	uint64_t total = 0, done = 0;
+	for (size_t i = 0; i < n; i++)
+		total += pkgs[i].size;
+	for (size_t i = 0; i < n; i++) {
+		if (install_interrupted())
+			return -EINTR;
+		const azl_repo_src *src = &repos->repos[pkgs[i].repo];
+		if (src->cache_dir)
+			progress_phase("packages",
+				       total ? (int)(done * 10 / total) : 0,
+				       _("Downloading %s"), pkgs[i].nevra);
+		char *path = NULL;
+		int r = repo_fetch(src, pkgs[i].location, pkgs[i].checksum_type,
+				   pkgs[i].checksum, &path);
+		if (r < 0) {
+			log_error("cannot get package '%s' from repository "
+				  "'%s'",
+				  pkgs[i].nevra, src->name);
+			return r == -ENOENT ? -ENXIO : r;
+		}
+		strv_push(&paths, path);
+		done += pkgs[i].size;
+	}
+	*ret = TAKE_PTR(paths);
+	return 0;
+}
+
+/* Every gpgcheck repository's keys, imported before the transaction. */
+static int import_keys(const azl_repo_list *repos, const char *root)
+{
+	_cleanup_strv_free_ char **all = NULL;
+	for (size_t i = 0; i < repos->n; i++) {
+		const azl_repo_src *src = &repos->repos[i];
+		if (!src->gpgcheck)
+			continue;
+		_cleanup_strv_free_ char **keys = NULL;
+		int r = repo_keys(src, &keys);
+		if (r < 0)
+			return r;
+		if (!keys || !keys[0])
+			log_warning("repository '%s' has gpgcheck on but no "
+				    "key (gpgkey, or RPM-GPG-KEY-* at its "
+				    "root); its packages need a key of "
+				    "another repository",
+				    src->name);
+		for (size_t k = 0; keys && keys[k]; k++)
+			strv_push(&all, TAKE_PTR(keys[k]));
+	}
+	if (!all)
+		return 0;
+	return rpm_import_keys(root, all);
+}
+
+int packages_apply(const azl_model *m, char *const *repos, char *const *extra,
+		   const char *root)
+{
+	azl_repo_list l = {0};
+	int r = repo_list_build(&m->packages, repos, NULL, &l);
+	if (r < 0)
+		return r;
+	depsolve_pkg *pkgs = NULL;
+	size_t n = 0;
+	_cleanup_strv_free_ char **paths = NULL;
+	rpm_install_pkg *items = NULL;
+	r = solve(m, &l, extra, root, &pkgs, &n);
+	if (r < 0)
+		goto out;
+	if (n == 0) {
+		progress_phase("packages", 100,
+			       _("Every package asked for is installed"));
+		goto out;
+	}
+	r = fetch_packages(&l, pkgs, n, &paths);
+	if (r < 0)
+		goto out;
+	r = import_keys(&l, root);
+	if (r < 0)
+		goto out;
+	items = xcalloc(n, sizeof(*items));
+	for (size_t i = 0; i < n; i++)
+		items[i] = (rpm_install_pkg){
+			.path = paths[i],
+			.nevra = pkgs[i].nevra,
+			.size = pkgs[i].size,
+			.gpgcheck = l.repos[pkgs[i].repo].gpgcheck,
+		};
+	progress_phase("packages", 10, _("Installing %zu packages"), n);
+	double t0 = now_s();
+	r = rpm_install(root, items, n);
+	if (r >= 0)
+		log_info("the rpm transaction took %.1f s", now_s() - t0);
+out:
+	free(items);
+	depsolve_pkgs_free(pkgs, n);
+	repo_list_done(&l);
+	return r;
+}

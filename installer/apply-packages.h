@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Installing packages into the target: repositories (file://, http(s)://
+ * through libcurl) with repomd/primary/filelists/comps read by libsolvext,
+ * depsolving with libsolv (groups, excludes, weak deps), then one librpm
+ * transaction into root with the rpmdb at /usr/lib/sysimage/rpm, the
+ * repositories' keys imported and every package's signature checked.
+ * Progress goes through progress_packages().
+ */
+#pragma once
+
+#include "model.h"
+
+/* repos: --repo values (directories or URLs) used instead of the model's
+ * packages.repos when non-NULL. extra: packages the plan itself needs
+ * (the boot loader of the firmware, the tools of the storage it made;
+ * plan_required_packages()) on top of packages.install; NULL for none. Returns
+ * 0, -ENOENT for a missing package (named in the log), -EBADMSG for a bad
+ * signature, -EPROTO for unresolvable dependencies, -ENXIO for a repository
+ * that cannot be read, other -errno. */
+int packages_apply(const azl_model *m, char *const *repos, char *const *extra,
+		   const char *root);
+
+/* Depsolving only (--stop-after depsolve): the NEVRAs that packages_apply
+ * would install, in *ret (owned by the caller). Same errors. */
+int packages_solve(const azl_model *m, char *const *repos, char *const *extra,
+		   const char *root, char ***ret);

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Carrying out the storage part of a plan: attach disk images to loop
+ * devices, lock every whole disk (flock), wipe old signatures (libblkid),
+ * write partition tables (libparted), LUKS2 (libcryptsetup), LVM (lvm2
+ * tools), filesystems (mkfs.*), mount the target tree, write fstab and
+ * crypttab. Everything it opens or activates is recorded in the state so
+ * storage_teardown() can undo it in reverse, after success and after a
+ * failure alike.
+ */
+#pragma once
+
+#include "model.h"
+#include "plan.h"
+
+/* What later phases need to know about the storage that was made. */
+typedef struct azl_installed_storage {
+	char *target;	   /* where the target's / is mounted */
+	char *root_device; /* /dev/mapper/vg_azl-lv_root, /dev/loop0p4 */
+	char *root_uuid;   /* filesystem UUID of / */
+	azl_fs root_fs;
+	char *boot_uuid;  /* filesystem UUID of /boot; NULL if on / */
+	char *esp_device; /* NULL on BIOS */
+	char *esp_uuid;
+	char **luks_uuids; /* LUKS container UUIDs, for rd.luks.uuid= */
+	char **lvm_lvs;	   /* "vg_azl/lv_root", ... for rd.lvm.lv= */
+	char *swap_device; /* for resume=; NULL without swap */
+	char *boot_disk;   /* whole disk for BIOS grub-install (the loop
+			      device for an image) */
+	char **disks;	   /* every whole disk used (loop devices for images) */
+} azl_installed_storage;
+
+typedef struct azl_storage_state azl_storage_state;
+
+/* Carries out every storage action of plan (the actions up to and
+ * including the mounts) and mounts the target at target_dir. Passphrases
+ * come from m. On failure the state is still returned in *ret (for
+ * storage_teardown) and the error is logged. Returns 0 or -errno. */
+int storage_apply(const azl_plan *plan, const azl_model *m,
+		  const char *target_dir, azl_storage_state **ret);
+const azl_installed_storage *storage_result(const azl_storage_state *st);
+/* Unmounts, swapoff, closes LUKS, deactivates VGs, releases locks,
+ * detaches loop devices, in reverse order; frees st. Accepts NULL.
+ * Returns 0 or the first -errno (and goes on after errors). */
+int storage_teardown(azl_storage_state *st);

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The adapter to libsolv and libsolvext: repository metadata (repomd.xml,
+ * primary, filelists, comps) into a pool, the target's existing rpmdb as
+ * the installed repository, and the solver. Nothing outside this file
+ * includes a libsolv header.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+typedef struct azl_solver azl_solver;
+
+/* One package of the solver's result, to be installed. */
+typedef struct depsolve_pkg {
+	char *nevra; /* name-[epoch:]version-release.arch */
+	char *name;
+	char *location;	     /* relative to its repository's base URL */
+	char *checksum_type; /* "sha256" ..., NULL if the metadata has none */
+	char *checksum;	     /* hex */
+	uint64_t size;	     /* download size in bytes */
+	size_t repo;	     /* the index given to depsolve_add_repo() */
+} depsolve_pkg;
+
+void depsolve_pkgs_free(depsolve_pkg *p, size_t n);
+
+/* Resolves a repository-relative path to a local file (downloading it),
+ * checking it against the checksum when one is given. */
+typedef int (*depsolve_fetch_fn)(void *userdata, const char *relpath,
+				 const char *chk_type, const char *chk_hex,
+				 char **ret_path);
+
+/* root: the target whose rpmdb (/usr/lib/sysimage/rpm) holds what is
+ * installed already; NULL or a root without an rpmdb = nothing. */
+int depsolve_new(const char *root, azl_solver **ret);
+void depsolve_free(azl_solver *s);
+static inline void depsolve_freep(azl_solver **s)
+{
+	depsolve_free(*s);
+}
+#define _cleanup_solver_ _cleanup_(depsolve_freep)
+
+/* Reads repodata/repomd.xml, then primary, filelists and comps (group)
+ * through fetch. priority: lower wins. cache_dir (NULL = none): where the
+ * parsed repository is kept as CACHE_DIR/SHA256-OF-REPOMD.solv and read
+ * back by the next run over the same repomd.xml. Returns 0 or -errno
+ * (logged). */
+int depsolve_add_repo(azl_solver *s, size_t index, const char *name,
+		      int priority, const char *cache_dir,
+		      depsolve_fetch_fn fetch, void *userdata);
+
+typedef struct depsolve_request {
+	char *const *install; /* names, globs, provides, "@group", "@^env" */
+	char *const *exclude; /* names or globs never installed */
+	bool ignore_missing;  /* a missing name is a warning, not -ENOENT */
+	bool weak_deps;	      /* install Recommends (dnf's install_weak_deps) */
+} depsolve_request;
+
+/* Solves and returns the packages to install, in no particular order.
+ * Returns 0; -ENOENT when a requested name matches nothing (each named in
+ * the log); -EPROTO when the request cannot be satisfied (each problem
+ * logged with package names). */
+int depsolve_solve(azl_solver *s, const depsolve_request *rq,
+		   depsolve_pkg **ret, size_t *ret_n);
+
+/* Checks a file against a checksum of type "sha256", "sha512", "sha1"...
+ * Returns 0, -EBADMSG on a mismatch, -EINVAL for an unknown type. */
+int depsolve_check_file(const char *path, const char *type, const char *hex);

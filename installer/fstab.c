@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "fstab.h"
+
+#include <string.h>
+
+#include "util.h"
+
+char *fstab_text(const azl_fstab_entry *e, size_t n)
+{
+	azl_buf b = {0};
+	buf_append(&b, "# /etc/fstab, written by azl-installer.\n"
+		       "# Filesystems are named by UUID; see blkid(8).\n"
+		       "#\n");
+	for (size_t i = 0; i < n; i++) {
+		bool swap = e[i].fs == AZL_FS_SWAP;
+		const char *opts = e[i].options ? e[i].options
+				   : e[i].fs == AZL_FS_VFAT
+					   ? "umask=0077,shortname=winnt"
+					   : "defaults";
+		/* fsck order: / first, the rest after; xfs and swap are
+		 * never checked at boot (fsck.xfs does nothing). */
+		int pass = swap || e[i].fs == AZL_FS_XFS  ? 0
+			   : strcmp(e[i].mount, "/") == 0 ? 1
+							  : 2;
+		buf_printf(&b, "UUID=%s %s %s %s 0 %d\n", e[i].uuid,
+			   swap ? "none" : e[i].mount, fs_to_string(e[i].fs),
+			   opts, pass);
+	}
+	return buf_steal(&b);
+}
+
+char *crypttab_text(const azl_crypttab_entry *e, size_t n)
+{
+	azl_buf b = {0};
+	buf_append(&b, "# /etc/crypttab, written by azl-installer.\n");
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, "%s UUID=%s none luks\n", e[i].name, e[i].uuid);
+	return buf_steal(&b);
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static azl_buf memory_log;
+static int log_fd = -1;
+static char *log_file;
+static char *last_error;
+static azl_log_level stderr_level = AZL_LOG_ERROR;
+static bool stderr_enabled;
+
+static const char *const level_names[] = {"debug", "info", "warning", "error"};
+
+static void emit(const char *s, size_t n)
+{
+	buf_appendn(&memory_log, s, n);
+	if (log_fd >= 0) {
+		/* Best effort: a full disk must not stop the install here. */
+		while (n > 0) {
+			ssize_t k = write(log_fd, s, n);
+			if (k <= 0) {
+				if (k < 0 && errno == EINTR)
+					continue;
+				break;
+			}
+			s += k;
+			n -= (size_t)k;
+		}
+	}
+}
+
+int log_open(const char *path)
+{
+	log_close();
+	if (!path)
+		return 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	log_fd = fd;
+	log_file = xstrdup(path);
+	/* What was logged before the file existed goes in first. */
+	if (memory_log.len > 0) {
+		size_t n = memory_log.len;
+		const char *s = memory_log.data;
+		while (n > 0) {
+			ssize_t k = write(log_fd, s, n);
+			if (k <= 0)
+				break;
+			s += k;
+			n -= (size_t)k;
+		}
+	}
+	return 0;
+}
+
+void log_close(void)
+{
+	if (log_fd >= 0)
+		close(log_fd);
+	log_fd = -1;
+	free(log_file);
+	log_file = NULL;
+}
+
+const char *log_path(void)
+{
+	return log_file;
+}
+
+void log_set_stderr_level(azl_log_level level, bool enabled)
+{
+	stderr_level = level;
+	stderr_enabled = enabled;
+}
+
+_printf_(2, 0) static void vlog(azl_log_level level, const char *fmt,
+				va_list ap)
+{
+	_cleanup_free_ char *msg = xvasprintf(fmt, ap);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	struct tm tm;
+	gmtime_r(&ts.tv_sec, &tm);
+	char stamp[32];
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	_cleanup_free_ char *line =
+		xasprintf("%s.%03ldZ %-7s %s\n", stamp, ts.tv_nsec / 1000000,
+			  level_names[level], msg);
+	emit(line, strlen(line));
+	if (level == AZL_LOG_ERROR) {
+		free(last_error);
+		last_error = xstrdup(msg);
+	}
+	if (stderr_enabled && level >= stderr_level)
+		fprintf(stderr, "azl-installer: %s\n", msg);
+}
+
+void log_msg(azl_log_level level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(level, fmt, ap);
+	va_end(ap);
+}
+
+int log_error_errno(int err, const char *fmt, ...)
+{
+	if (err < 0)
+		err = -err;
+	va_list ap;
+	va_start(ap, fmt);
+	_cleanup_free_ char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	log_msg(AZL_LOG_ERROR, "%s: %s", msg, strerror(err));
+	return -err;
+}
+
+void log_raw(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		emit("    | ", 6);
+		emit(p, n);
+		emit("\n", 1);
+		p += n + (nl ? 1 : 0);
+	}
+}
+
+char *log_contents(void)
+{
+	return xstrndup(memory_log.data ? memory_log.data : "", memory_log.len);
+}
+
+const char *log_last_error(void)
+{
+	return last_error;
+}

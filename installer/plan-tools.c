@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The programs a plan's storage actions run, derived from the plan alone,
+ * so a missing one is refused before anything is written. */
+#include "plan.h"
+
+#include <string.h>
+
+static void add(char ***v, const char *tool)
+{
+	if (!strv_contains(*v, tool))
+		strv_push(v, xstrdup(tool));
+}
+
+char **plan_required_tools(const azl_plan *p)
+{
+	char **v = NULL;
+	for (size_t i = 0; i < p->n_disks; i++)
+		if (p->disks[i].table == AZL_TABLE_GPT)
+			add(&v, "sfdisk"); /* DPS type GUIDs libparted < 3.6
+					      lacks */
+	for (size_t i = 0; i < p->n_actions; i++) {
+		const azl_action *a = &p->actions[i];
+		switch (a->op) {
+		case AZL_OP_MKFS:
+			if (a->fs == AZL_FS_EXT4)
+				add(&v, "mkfs.ext4");
+			else if (a->fs == AZL_FS_XFS)
+				add(&v, "mkfs.xfs");
+			else if (a->fs == AZL_FS_VFAT)
+				add(&v, "mkfs.vfat");
+			break;
+		case AZL_OP_MKSWAP:
+			add(&v, "mkswap");
+			break;
+		case AZL_OP_PV_CREATE:
+			add(&v, "pvcreate");
+			add(&v, "vgchange"); /* teardown deactivates the VG */
+			break;
+		case AZL_OP_VG_CREATE:
+			add(&v, "vgcreate");
+			break;
+		case AZL_OP_LV_CREATE:
+			add(&v, "lvcreate");
+			break;
+		default:
+			break;
+		}
+	}
+	return v;
+}
+
+const char *tool_package(const char *tool)
+{
+	static const struct {
+		const char *tool, *package;
+	} map[] = {
+		{"mkfs.ext4", "e2fsprogs"},  {"mkfs.xfs", "xfsprogs"},
+		{"mkfs.vfat", "dosfstools"}, {"mkswap", "util-linux"},
+		{"sfdisk", "util-linux"},    {"pvcreate", "lvm2"},
+		{"vgcreate", "lvm2"},	     {"lvcreate", "lvm2"},
+		{"vgchange", "lvm2"},	     {"mcopy", "mtools"},
+		{"mmd", "mtools"},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(map); i++)
+		if (strcmp(map[i].tool, tool) == 0)
+			return map[i].package;
+	return NULL;
+}
+
+char **plan_required_packages(const azl_plan *p)
+{
+	char **v = NULL;
+	/* Azure Linux 4.0 / Fedora package names. */
+	add(&v,
+	    p->firmware == AZL_FIRMWARE_UEFI ? "grub2-efi-x64" : "grub2-pc");
+	bool luks = false, lvm = p->n_vgs > 0;
+	for (size_t i = 0; i < p->n_disks; i++)
+		for (size_t k = 0; k < p->disks[i].n_parts; k++)
+			luks = luks || p->disks[i].parts[k].encrypted;
+	if (luks)
+		add(&v, "cryptsetup");
+	if (lvm)
+		add(&v, "lvm2");
+	for (size_t i = 0; i < p->n_actions; i++) {
+		const azl_action *a = &p->actions[i];
+		if (a->op != AZL_OP_MKFS)
+			continue;
+		if (a->fs == AZL_FS_EXT4)
+			add(&v, "e2fsprogs");
+		else if (a->fs == AZL_FS_XFS)
+			add(&v, "xfsprogs");
+		else if (a->fs == AZL_FS_VFAT)
+			add(&v, "dosfstools");
+	}
+	return v;
+}

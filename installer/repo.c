@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "repo.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "depsolve.h"
+#include "fetch.h"
+#include "log.h"
+
+static void repo_src_done(azl_repo_src *r)
+{
+	free(r->name);
+	free(r->baseurl);
+	free(r->local_dir);
+	free(r->cache_dir);
+	free(r->solv_dir);
+	free(r->gpgkey);
+}
+
+void repo_list_done(azl_repo_list *l)
+{
+	for (size_t i = 0; l && i < l->n; i++)
+		repo_src_done(&l->repos[i]);
+	free(l ? l->repos : NULL);
+	if (l)
+		*l = (azl_repo_list){0};
+}
+
+/* A short stable tag of a URL for its cache directory (FNV-1a). */
+static uint32_t url_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static char *with_slash(const char *s)
+{
+	return endswith(s, "/") ? xstrdup(s) : xasprintf("%s/", s);
+}
+
+static int repo_src_init(azl_repo_src *r, const char *name, const char *url,
+			 const char *cache_root)
+{
+	r->name = xstrdup(name);
+	_cleanup_free_ char *safe = xstrdup(name);
+	for (char *c = safe; *c; c++)
+		if (*c == '/' || *c == '.')
+			*c = '_';
+	if (startswith(url, "http://") || startswith(url, "https://")) {
+		r->baseurl = with_slash(url);
+		r->cache_dir = xasprintf("%s/%s-%08x", cache_root, safe,
+					 url_hash(r->baseurl));
+		r->solv_dir = xasprintf("%s/solv", r->cache_dir);
+		return 0;
+	}
+	const char *path = url;
+	if (startswith(url, "file://"))
+		path = url + strlen("file://");
+	else if (fetch_is_url(url)) {
+		log_error(
+			"repository '%s': '%s' is not a directory or a file:, "
+			"http: or https: URL",
+			name, url);
+		return -EINVAL;
+	}
+	char abs[PATH_MAX];
+	if (!realpath(path, abs)) {
+		/* Reported when its repomd.xml is read; keep the path. */
+		snprintf(abs, sizeof(abs), "%s", path);
+	}
+	size_t len = strlen(abs);
+	while (len > 1 && abs[len - 1] == '/')
+		abs[--len] = '\0';
+	r->local_dir = xstrdup(abs);
+	r->baseurl = xasprintf("file://%s/", strcmp(abs, "/") ? abs : "");
+	r->solv_dir = xasprintf("%s/%s-%08x/solv", cache_root, safe,
+				url_hash(r->baseurl));
+	return 0;
+}
+
+int repo_list_build(const azl_packages *p, char *const *cli,
+		    const char *cache_root, azl_repo_list *ret)
+{
+	azl_repo_list l = {0};
+	if (!cache_root)
+		cache_root = getenv("AZL_CACHE_DIR");
+	if (!cache_root || !cache_root[0])
+		cache_root = AZL_DEFAULT_CACHE;
+	int r = 0;
+	if (cli && cli[0]) {
+		for (size_t i = 0; cli[i] && r >= 0; i++) {
+			azl_repo_src *s = xappend(&l.repos, &l.n, sizeof(*s));
+			_cleanup_free_ char *name =
+				i ? xasprintf("cmdline-%zu", i + 1)
+				  : xstrdup("cmdline");
+			s->priority = 99;
+			s->gpgcheck = true;
+			r = repo_src_init(s, name, cli[i], cache_root);
+		}
+	} else if (p && p->n_repos) {
+		for (size_t i = 0; i < p->n_repos && r >= 0; i++) {
+			const azl_repo *m = &p->repos[i];
+			azl_repo_src *s = xappend(&l.repos, &l.n, sizeof(*s));
+			_cleanup_free_ char *name =
+				m->name ? xstrdup(m->name)
+					: xasprintf("repo-%zu", i + 1);
+			s->priority = m->priority > 0 ? m->priority : 99;
+			s->gpgcheck = m->gpgcheck;
+			s->gpgkey = xstrdup(m->gpgkey);
+			r = repo_src_init(s, name, m->baseurl, cache_root);
+		}
+	} else {
+		azl_repo_src *s = xappend(&l.repos, &l.n, sizeof(*s));
+		s->priority = 99;
+		s->gpgcheck = true;
+		r = repo_src_init(s, "media", AZL_DEFAULT_REPO, cache_root);
+	}
+	if (r < 0) {
+		repo_list_done(&l);
+		return r;
+	}
+	*ret = l;
+	return 0;
+}
+
+/* Metadata may name any path; only plain relative ones are taken. */
+static bool relpath_is_safe(const char *p)
+{
+	if (!p[0] || p[0] == '/')
+		return false;
+	for (const char *s = p; s; s = strchr(s, '/')) {
+		if (*s == '/')
+			s++;
+		if (startswith(s, "../") || streq_ptr(s, ".."))
+			return false;
+	}
+	return true;
+}
+
+static int mkdir_parents_of(const char *path)
+{
+	_cleanup_free_ char *p = xstrdup(path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	return 0;
+}
+
+int repo_fetch(const azl_repo_src *r, const char *relpath, const char *chk_type,
+	       const char *chk_hex, char **ret_path)
+{
+	if (!relpath_is_safe(relpath)) {
+		log_error("repository '%s' names an unsafe path '%s'", r->name,
+			  relpath);
+		return -EBADMSG;
+	}
+	if (r->local_dir) {
+		char *path = xasprintf("%s/%s", r->local_dir, relpath);
+		if (access(path, R_OK) < 0) {
+			int err = -errno;
+			log_error("repository '%s': cannot read '%s': %s",
+				  r->name, path, strerror(-err));
+			free(path);
+			return err;
+		}
+		*ret_path = path;
+		return 0;
+	}
+	_cleanup_free_ char *path = xasprintf("%s/%s", r->cache_dir, relpath);
+	if (chk_type && chk_hex && access(path, F_OK) == 0) {
+		if (depsolve_check_file(path, chk_type, chk_hex) == 0) {
+			log_debug("repository '%s': '%s' from the cache",
+				  r->name, relpath);
+			*ret_path = TAKE_PTR(path);
+			return 0;
+		}
+		unlink(path);
+	}
+	int err = mkdir_parents_of(path);
+	if (err < 0)
+		return log_error_errno(err, "cannot create the cache for '%s'",
+				       path);
+	_cleanup_free_ char *url = xasprintf("%s%s", r->baseurl, relpath);
+	_cleanup_free_ char *why = NULL;
+	err = fetch_to_file(url, path, &why);
+	if (err < 0) {
+		log_error("repository '%s': %s", r->name, why);
+		return err;
+	}
+	if (chk_type && chk_hex) {
+		err = depsolve_check_file(path, chk_type, chk_hex);
+		if (err < 0) {
+			unlink(path);
+			log_error("repository '%s': '%s' does not match its "
+				  "%s checksum in the metadata",
+				  r->name, url, chk_type);
+			return err == -EBADMSG ? err : -EIO;
+		}
+	}
+	log_debug("repository '%s': downloaded '%s'", r->name, url);
+	*ret_path = TAKE_PTR(path);
+	return 0;
+}
+
+static int read_key(const char *where, char **ret)
+{
+	size_t len = 0;
+	char *text = NULL;
+	int r;
+	if (fetch_is_url(where)) {
+		_cleanup_free_ char *why = NULL;
+		r = fetch_url(where, 1 << 20, &text, &len, &why);
+		if (r < 0) {
+			log_error("cannot read the key: %s", why);
+			return r;
+		}
+	} else {
+		r = read_file_bounded(where, 1 << 20, &text, &len);
+		if (r < 0)
+			return log_error_errno(r, "cannot read the key '%s'",
+					       where);
+	}
+	*ret = text;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int repo_keys(const azl_repo_src *r, char ***ret)
+{
+	_cleanup_strv_free_ char **keys = NULL;
+	char *text = NULL;
+	if (r->gpgkey) {
+		int e = read_key(r->gpgkey, &text);
+		if (e < 0)
+			return e;
+		strv_push(&keys, text);
+	} else if (r->local_dir) {
+		DIR *d = opendir(r->local_dir);
+		if (!d)
+			return log_error_errno(errno, "cannot read '%s'",
+					       r->local_dir);
+		_cleanup_strv_free_ char **names = NULL;
+		struct dirent *de;
+		while ((de = readdir(d)))
+			if (startswith(de->d_name, "RPM-GPG-KEY-"))
+				strv_push(&names,
+					  xasprintf("%s/%s", r->local_dir,
+						    de->d_name));
+		closedir(d);
+		if (names)
+			qsort(names, strv_length(names), sizeof(char *),
+			      cmp_str);
+		for (size_t i = 0; names && names[i]; i++) {
+			int e = read_key(names[i], &text);
+			if (e < 0)
+				return e;
+			strv_push(&keys, text);
+		}
+	}
+	*ret = TAKE_PTR(keys);
+	return 0;
+}

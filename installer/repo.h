@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The repositories of an install: the list (--repo values, else the answer
+ * file's packages.repos, else the ISO's file:///run/install/repo), their
+ * files (repodata, packages, keys) and the download cache of remote ones.
+ * A local repository (file:// URL or a directory) is read in place; an
+ * http(s) one is downloaded through fetch.c into
+ * CACHE/NAME-HASH/{repodata,Packages}/..., where a file whose checksum
+ * matches the metadata is reused. docs/packages.md has the rules.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model.h"
+
+#define AZL_DEFAULT_REPO  "file:///run/install/repo"
+#define AZL_DEFAULT_CACHE "/var/cache/azl-installer"
+
+typedef struct azl_repo_src {
+	char *name;
+	char *baseurl;	 /* ends in '/' */
+	char *local_dir; /* a local repository's directory; NULL if remote */
+	char *cache_dir; /* a remote repository's cache; NULL if local */
+	char *solv_dir;	 /* parsed metadata cache, local and remote */
+	char *gpgkey;	 /* URL or path of the key; NULL = RPM-GPG-KEY-* */
+	int priority;	 /* lower wins, like dnf */
+	bool gpgcheck;
+} azl_repo_src;
+
+typedef struct azl_repo_list {
+	azl_repo_src *repos;
+	size_t n;
+} azl_repo_list;
+
+/* cli: --repo values (directories or URLs), used instead of the model's
+ * repositories when non-NULL. cache_root: NULL = $AZL_CACHE_DIR or
+ * AZL_DEFAULT_CACHE. Returns 0 or -EINVAL for a repository that is neither
+ * a directory nor a file:, http: or https: URL (logged). */
+int repo_list_build(const azl_packages *p, char *const *cli,
+		    const char *cache_root, azl_repo_list *ret);
+void repo_list_done(azl_repo_list *l);
+
+/* The local path of a file of the repository, relpath being relative to
+ * its base URL ("repodata/repomd.xml", "Packages/x.rpm"); owned by the
+ * caller. A remote file is downloaded unless a cached copy matches chk_hex
+ * (checksum of type chk_type, "sha256" ...; NULL = always download). A
+ * download that does not match is removed and refused (-EBADMSG). */
+int repo_fetch(const azl_repo_src *r, const char *relpath, const char *chk_type,
+	       const char *chk_hex, char **ret_path);
+
+/* The armored public keys of the repository: gpgkey if set, else every
+ * RPM-GPG-KEY-* at a local repository's root. A remote repository without
+ * gpgkey has none of its own (*ret empty). Returns 0 or -errno. */
+int repo_keys(const azl_repo_src *r, char ***ret);

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The adapter to librpm: one transaction into a target root. The rpmdb is
+ * always ROOT/usr/lib/sysimage/rpm (sqlite), whatever the host's macros
+ * say; keys are imported into that rpmdb; every package's digests are
+ * checked, and its signature when its repository says gpgcheck, before
+ * anything is installed. Scriptlets run chrooted into the root (librpm
+ * does that), their output goes to the install log. No per-file fsync
+ * (%_flush_io stays off); one syncfs() at the end.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct rpm_install_pkg {
+	const char *path;  /* the package file */
+	const char *nevra; /* for messages */
+	uint64_t size;	   /* bytes, for progress */
+	bool gpgcheck;	   /* a signature by an imported key is required */
+} rpm_install_pkg;
+
+/* Reads librpm's configuration and puts the target's macros on top, for
+ * this process: call it before anything reads a target's rpmdb (libsolv
+ * does through librpm). Returns 0 or -EIO. */
+int rpm_setup(void);
+
+/* Imports the armored public keys into ROOT's rpmdb. Returns 0 or -errno. */
+int rpm_import_keys(const char *root, char *const *keys);
+
+/* Installs pkgs into root as one transaction (upgrading what is there).
+ * Returns 0; -EBADMSG when a package is unsigned, signed by an unknown key
+ * or tampered with (each named in the log, nothing installed); -EPROTO for
+ * dependency or file conflicts; -EIO when the transaction failed part-way.
+ * Progress: progress_packages() once per package. */
+int rpm_install(const char *root, const rpm_install_pkg *pkgs, size_t n);

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* scripts: pre, post and error scripts of the answer file. */
+#include <errno.h>
+#include <string.h>
+
+#include "apply-system.h"
+#include "chroot.h"
+#include "i18n.h"
+#include "log.h"
+#include "progress.h"
+#include "spawn.h"
+
+static const char *when_name(azl_script_when when)
+{
+	switch (when) {
+	case AZL_SCRIPT_PRE:
+		return "pre";
+	case AZL_SCRIPT_POST:
+		return "post";
+	default:
+		return "error";
+	}
+}
+
+/* The script text goes to the interpreter on stdin, as Anaconda's %pre
+ * and %post do with a file: no shell string is ever built from it. */
+static int run_one(const azl_script *s, const char *kind, size_t idx,
+		   const char *chroot_dir, const char *root)
+{
+	const char *interp = s->interpreter ? s->interpreter : "/bin/sh";
+	char *argv[] = {(char *)interp, NULL};
+	/* Outside the chroot a post script finds the target in $AZL_TARGET
+	 * (Anaconda's --nochroot scripts use /mnt/sysroot the same way). */
+	_cleanup_free_ char *target_env =
+		root && !chroot_dir ? xasprintf("AZL_TARGET=%s", root) : NULL;
+	char *env[] = {"AZL_INSTALLER=1", target_env, NULL};
+	azl_spawn_opts o = {
+		.chroot = chroot_dir,
+		.stdin_text = s->run ? s->run : "",
+		.env = env,
+	};
+	log_info("%s script %zu%s%s (%s)", kind, idx + 1,
+		 chroot_dir ? " in " : "", chroot_dir ? chroot_dir : "",
+		 interp);
+	int r = spawn_run(argv, &o);
+	if (r == 0)
+		return 0;
+	if (r < 0)
+		log_error("%s script %zu: cannot run '%s'", kind, idx + 1,
+			  interp);
+	else
+		log_error("%s script %zu exited with status %d", kind, idx + 1,
+			  r);
+	if (s->ignore_errors) {
+		log_warning(
+			"%s script %zu failed; ignore_errors: true, going on",
+			kind, idx + 1);
+		return 0;
+	}
+	return r < 0 ? r : -EIO;
+}
+
+int scripts_run(const azl_model *m, azl_script_when when, const char *root)
+{
+	const azl_script *list;
+	size_t n;
+	switch (when) {
+	case AZL_SCRIPT_PRE:
+		list = m->scripts.pre, n = m->scripts.n_pre;
+		break;
+	case AZL_SCRIPT_POST:
+		list = m->scripts.post, n = m->scripts.n_post;
+		break;
+	default:
+		list = m->scripts.error, n = m->scripts.n_error;
+		break;
+	}
+	if (n == 0)
+		return 0;
+	const char *kind = when_name(when);
+	bool any_chroot = false;
+	for (size_t i = 0; i < n; i++)
+		any_chroot = any_chroot || (list[i].chroot && root);
+
+	azl_chroot_mounts cm = {0};
+	if (any_chroot) {
+		int r = chroot_mount(root, &cm);
+		if (r < 0)
+			return r;
+	}
+	int ret = 0;
+	for (size_t i = 0; i < n; i++) {
+		progress_phase(when == AZL_SCRIPT_ERROR ? "error" : kind,
+			       (int)(i * 100 / n),
+			       _("Running %s script %zu of %zu"), kind, i + 1,
+			       n);
+		/* Error scripts all run, whatever one of them does. */
+		const char *dir = list[i].chroot && root ? root : NULL;
+		if (list[i].chroot && !root && when == AZL_SCRIPT_POST)
+			log_warning("post script %zu asks for chroot but there "
+				    "is no target; running it outside",
+				    i + 1);
+		int r = run_one(&list[i], kind, i, dir, root);
+		if (r < 0 && ret == 0)
+			ret = r;
+		if (r < 0 && when != AZL_SCRIPT_ERROR)
+			break;
+	}
+	int u = chroot_umount(&cm);
+	return ret < 0 ? ret : u;
+}

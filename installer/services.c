@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "services.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+#define UNIT_MAX (1u << 20)
+
+/* Where systemd looks for units, highest priority first. */
+static const char *const unit_dirs[] = {
+	"etc/systemd/system",
+	"usr/lib/systemd/system",
+	"lib/systemd/system",
+};
+
+void unit_install_done(azl_unit_install *u)
+{
+	if (!u)
+		return;
+	strv_free(u->wanted_by);
+	strv_free(u->required_by);
+	strv_free(u->alias);
+	strv_free(u->also);
+	free(u->default_instance);
+	*u = (azl_unit_install){0};
+}
+
+static char *strip(const char *s, size_t len)
+{
+	while (len && (*s == ' ' || *s == '\t'))
+		s++, len--;
+	while (len &&
+	       (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+		len--;
+	return xstrndup(s, len);
+}
+
+/* "WantedBy=a.target b.target": words are pushed; an empty value
+ * resets the list, as systemd does. */
+static void push_words(char ***v, const char *value)
+{
+	if (!*value) {
+		strv_free(*v);
+		*v = NULL;
+		return;
+	}
+	_cleanup_free_ char *copy = xstrdup(value);
+	char *save = NULL;
+	for (char *w = strtok_r(copy, " \t", &save); w;
+	     w = strtok_r(NULL, " \t", &save))
+		if (!strv_contains(*v, w))
+			strv_push(v, xstrdup(w));
+}
+
+void unit_install_parse(const char *text, azl_unit_install *ret)
+{
+	azl_unit_install u = {0};
+	bool in_install = false;
+	for (const char *s = text; s && *s;) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+		_cleanup_free_ char *line = strip(s, len);
+		s = nl ? nl + 1 : s + len;
+		if (!*line || line[0] == '#' || line[0] == ';')
+			continue;
+		if (line[0] == '[') {
+			in_install = strcmp(line, "[Install]") == 0;
+			continue;
+		}
+		char *eq = strchr(line, '=');
+		if (!in_install || !eq)
+			continue;
+		_cleanup_free_ char *key = strip(line, (size_t)(eq - line));
+		_cleanup_free_ char *value = strip(eq + 1, strlen(eq + 1));
+		if (strcmp(key, "WantedBy") == 0)
+			push_words(&u.wanted_by, value);
+		else if (strcmp(key, "RequiredBy") == 0)
+			push_words(&u.required_by, value);
+		else if (strcmp(key, "Alias") == 0)
+			push_words(&u.alias, value);
+		else if (strcmp(key, "Also") == 0)
+			push_words(&u.also, value);
+		else if (strcmp(key, "DefaultInstance") == 0) {
+			free(u.default_instance);
+			u.default_instance = *value ? TAKE_PTR(value) : NULL;
+		}
+	}
+	*ret = u;
+}
+
+char *unit_name_normalize(const char *name)
+{
+	static const char *const suffixes[] = {
+		".service", ".socket",	  ".timer", ".target", ".path",
+		".mount",   ".automount", ".swap",  ".slice",  ".device",
+	};
+	for (size_t i = 0; i < ELEMENTSOF(suffixes); i++)
+		if (endswith(name, suffixes[i]))
+			return xstrdup(name);
+	return xasprintf("%s.service", name);
+}
+
+/* "foo@.service" + instance "bar" -> "foo@bar.service". */
+static char *instantiate(const char *template_name, const char *instance)
+{
+	const char *at = strchr(template_name, '@');
+	if (!at || at[1] != '.' || !instance)
+		return xstrdup(template_name);
+	return xasprintf("%.*s@%s%s", (int)(at - template_name), template_name,
+			 instance, at + 1);
+}
+
+char **unit_enable_links(const char *unit, const char *unit_path,
+			 const azl_unit_install *in)
+{
+	char **v = NULL;
+	/* A bare template is enabled as its DefaultInstance= (or not at
+	 * all: systemctl refuses too). */
+	_cleanup_free_ char *name = NULL;
+	const char *at = strchr(unit, '@');
+	if (at && at[1] == '.') {
+		if (!in->default_instance)
+			return NULL;
+		name = instantiate(unit, in->default_instance);
+	} else
+		name = xstrdup(unit);
+	char **const deps[] = {in->wanted_by, in->required_by};
+	const char *const kinds[] = {"wants", "requires"};
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; deps[k] && deps[k][i]; i++) {
+			strv_push(&v, xasprintf("etc/systemd/system/%s.%s/%s",
+						deps[k][i], kinds[k], name));
+			strv_push(&v, xstrdup(unit_path));
+		}
+	for (size_t i = 0; in->alias && in->alias[i]; i++) {
+		strv_push(&v, xasprintf("etc/systemd/system/%s", in->alias[i]));
+		strv_push(&v, xstrdup(unit_path));
+	}
+	return v;
+}
+
+/* The unit's file in the target: the template's for an instance. Sets
+ * *ret_path to the absolute path inside the target. */
+static int find_unit(const azl_target *t, const char *unit, char **ret_path,
+		     char **ret_text)
+{
+	_cleanup_free_ char *file = xstrdup(unit);
+	char *at = strchr(file, '@');
+	if (at && at[1] != '.') {
+		char *dot = strrchr(at, '.');
+		if (dot)
+			memmove(at + 1, dot, strlen(dot) + 1);
+	}
+	for (size_t i = 0; i < ELEMENTSOF(unit_dirs); i++) {
+		_cleanup_free_ char *p = xasprintf("%s/%s", unit_dirs[i], file);
+		_cleanup_free_ char *text = NULL;
+		int r = target_read_file(t, p, UNIT_MAX, &text, NULL);
+		if (r == -ENOENT)
+			continue;
+		if (r < 0)
+			return log_error_errno(r, "cannot read /%s", p);
+		/* Lower-priority copies under /lib are what /usr/lib is
+		 * on a merged-/usr system; links point at /usr/lib. */
+		*ret_path =
+			i == 2 ? xasprintf("/usr/lib/systemd/system/%s", file)
+			       : xasprintf("/%s", p);
+		*ret_text = TAKE_PTR(text);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int make_link(const azl_target *t, const char *link, const char *dest)
+{
+	_cleanup_free_ char *dir = xstrdup(link);
+	char *slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		int r = target_mkdir_p(t, dir, 0755);
+		if (r < 0)
+			return log_error_errno(r, "cannot create /%s", dir);
+	}
+	int r = target_symlink(t, dest, link);
+	if (r < 0)
+		return log_error_errno(r, "cannot link /%s", link);
+	log_info("/%s -> %s", link, dest);
+	return 0;
+}
+
+static int enable_unit(const azl_target *t, const char *name, int depth)
+{
+	_cleanup_free_ char *unit = unit_name_normalize(name);
+	_cleanup_free_ char *path = NULL, *text = NULL;
+	int r = find_unit(t, unit, &path, &text);
+	if (r == -ENOENT) {
+		log_warning("services: unit '%s' is not in the target; not "
+			    "enabled",
+			    unit);
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	azl_unit_install in = {0};
+	unit_install_parse(text, &in);
+	/* An instance takes its own name, not the DefaultInstance. */
+	const char *at = strchr(unit, '@');
+	if (at && at[1] != '.') {
+		free(in.default_instance);
+		in.default_instance = NULL;
+	}
+	_cleanup_strv_free_ char **links = unit_enable_links(unit, path, &in);
+	if (!links)
+		log_warning("services: unit '%s' has no [Install] section; "
+			    "nothing to enable",
+			    unit);
+	for (size_t i = 0; r >= 0 && links && links[i]; i += 2)
+		r = make_link(t, links[i], links[i + 1]);
+	for (size_t i = 0; r >= 0 && depth < 8 && in.also && in.also[i]; i++)
+		r = enable_unit(t, in.also[i], depth + 1);
+	unit_install_done(&in);
+	return r < 0 ? r : 0;
+}
+
+/* Removes every link to unit in etc/systemd/system/ *.wants|*.requires
+ * and its aliases. */
+static int disable_unit(const azl_target *t, const char *name)
+{
+	_cleanup_free_ char *unit = unit_name_normalize(name);
+	_cleanup_free_ char *path = NULL, *text = NULL;
+	int r = find_unit(t, unit, &path, &text);
+	if (r == -ENOENT)
+		log_warning("services: unit '%s' is not in the target; "
+			    "removing any links to it all the same",
+			    unit);
+	else if (r < 0)
+		return r;
+	azl_unit_install in = {0};
+	if (text)
+		unit_install_parse(text, &in);
+	int dfd = target_openat(t, "etc/systemd/system", O_RDONLY | O_DIRECTORY,
+				0);
+	if (dfd < 0) {
+		unit_install_done(&in);
+		return dfd == -ENOENT
+			       ? 0
+			       : log_error_errno(dfd, "cannot open "
+						      "/etc/systemd/system");
+	}
+	int dup_fd = dup(dfd);
+	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	if (!d) {
+		r = log_error_errno(errno, "cannot read /etc/systemd/system");
+		if (dup_fd >= 0)
+			close(dup_fd);
+		close(dfd);
+		unit_install_done(&in);
+		return r;
+	}
+	r = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!endswith(e->d_name, ".wants") &&
+		    !endswith(e->d_name, ".requires"))
+			continue;
+		int sub =
+			openat(dfd, e->d_name,
+			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0)
+			continue;
+		struct stat st;
+		if (fstatat(sub, unit, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(st.st_mode)) {
+			if (unlinkat(sub, unit, 0) < 0)
+				r = log_error_errno(errno,
+						    "cannot remove "
+						    "/etc/systemd/system/%s/%s",
+						    e->d_name, unit);
+			else
+				log_info("removed /etc/systemd/system/%s/%s",
+					 e->d_name, unit);
+		}
+		close(sub);
+	}
+	closedir(d);
+	for (size_t i = 0; in.alias && in.alias[i]; i++) {
+		struct stat st;
+		if (fstatat(dfd, in.alias[i], &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(st.st_mode) && unlinkat(dfd, in.alias[i], 0) == 0)
+			log_info("removed /etc/systemd/system/%s", in.alias[i]);
+	}
+	close(dfd);
+	unit_install_done(&in);
+	return r;
+}
+
+int services_apply(const azl_model *m, const azl_target *t)
+{
+	int r = 0;
+	for (size_t i = 0;
+	     r >= 0 && m->services.enable && m->services.enable[i]; i++)
+		r = enable_unit(t, m->services.enable[i], 0);
+	for (size_t i = 0;
+	     r >= 0 && m->services.disable && m->services.disable[i]; i++)
+		r = disable_unit(t, m->services.disable[i]);
+	return r;
+}

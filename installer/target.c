@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "target.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* Every lookup inside the target is resolved as if root were "/": ".."
+ * and absolute symlinks stay inside it. */
+static int open_in_root(int rootfd, const char *path, int flags, mode_t mode)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC),
+		.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	while (*path == '/')
+		path++;
+	if (!*path)
+		path = ".";
+	long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	return fd < 0 ? -errno : (int)fd;
+}
+
+int target_open(const char *root, azl_target *ret)
+{
+	int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	char *abs = realpath(root, NULL);
+	if (!abs) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	*ret = (azl_target){.root = abs, .fd = fd};
+	return 0;
+}
+
+void target_close(azl_target *t)
+{
+	if (!t)
+		return;
+	if (t->fd >= 0)
+		close(t->fd);
+	free(t->root);
+	*t = (azl_target){.fd = -1};
+}
+
+int target_openat(const azl_target *t, const char *relpath, int flags,
+		  mode_t mode)
+{
+	return open_in_root(t->fd, relpath, flags, mode);
+}
+
+/* Splits "etc/ssh/sshd_config" into an fd of etc/ssh (inside the root)
+ * and "sshd_config". */
+static int open_parent(const azl_target *t, const char *relpath,
+		       const char **ret_name)
+{
+	while (*relpath == '/')
+		relpath++;
+	const char *slash = strrchr(relpath, '/');
+	const char *name = slash ? slash + 1 : relpath;
+	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return -EINVAL;
+	_cleanup_free_ char *dir =
+		slash ? xstrndup(relpath, (size_t)(slash - relpath))
+		      : xstrdup(".");
+	*ret_name = name;
+	return open_in_root(t->fd, dir, O_PATH | O_DIRECTORY, 0);
+}
+
+int target_mkdir_p(const azl_target *t, const char *relpath, mode_t mode)
+{
+	_cleanup_free_ char *path = xstrdup(relpath);
+	char *p = path;
+	while (*p == '/')
+		p++;
+	for (char *s = p;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char saved = *s;
+		*s = '\0';
+		if (*p) {
+			const char *name;
+			int dfd = open_parent(t, p, &name);
+			if (dfd < 0)
+				return dfd;
+			int r = mkdirat(dfd, name, mode) < 0 && errno != EEXIST
+					? -errno
+					: 0;
+			close(dfd);
+			if (r < 0)
+				return r;
+		}
+		*s = saved;
+		if (!saved)
+			break;
+	}
+	return 0;
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, s, n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		s += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+int target_write_file(const azl_target *t, const char *relpath,
+		      const char *content, size_t len, mode_t mode, uid_t uid,
+		      gid_t gid)
+{
+	const char *name;
+	int dfd = open_parent(t, relpath, &name);
+	if (dfd < 0)
+		return dfd;
+	_cleanup_free_ char *tmp = NULL;
+	int fd = -1;
+	for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
+		free(tmp);
+		tmp = xasprintf(".#%s.%x%04x", name, (unsigned)getpid(),
+				(unsigned)random() & 0xffff);
+		fd = openat(dfd, tmp,
+			    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+				    O_NOFOLLOW,
+			    0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	int r = fd < 0 ? -errno : 0;
+	if (r == 0)
+		r = write_all(fd, content, len);
+	if (r == 0 && fchmod(fd, mode) < 0)
+		r = -errno;
+	if (r == 0 && uid != (uid_t)-1 && fchown(fd, uid, gid) < 0)
+		r = -errno;
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (fd >= 0 && close(fd) < 0 && r == 0)
+		r = -errno;
+	/* rename replaces a symlink at name itself, never its target. */
+	if (r == 0 && renameat(dfd, tmp, dfd, name) < 0)
+		r = -errno;
+	if (r < 0 && fd >= 0)
+		unlinkat(dfd, tmp, 0);
+	close(dfd);
+	return r;
+}
+
+int target_read_file(const azl_target *t, const char *relpath, size_t max,
+		     char **ret, size_t *ret_len)
+{
+	int fd = open_in_root(t->fd, relpath, O_RDONLY, 0);
+	if (fd < 0)
+		return fd;
+	_cleanup_free_ char *p = xasprintf("/proc/self/fd/%d", fd);
+	int r = read_file_bounded(p, max, ret, ret_len);
+	close(fd);
+	return r;
+}
+
+bool target_exists(const azl_target *t, const char *relpath)
+{
+	int fd = open_in_root(t->fd, relpath, O_PATH, 0);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+int target_symlink(const azl_target *t, const char *dest, const char *relpath)
+{
+	const char *name;
+	int dfd = open_parent(t, relpath, &name);
+	if (dfd < 0)
+		return dfd;
+	_cleanup_free_ char *tmp =
+		xasprintf(".#%s.%x", name, (unsigned)getpid());
+	unlinkat(dfd, tmp, 0);
+	int r = symlinkat(dest, dfd, tmp) < 0 ? -errno : 0;
+	if (r == 0 && renameat(dfd, tmp, dfd, name) < 0) {
+		r = -errno;
+		unlinkat(dfd, tmp, 0);
+	}
+	close(dfd);
+	return r;
+}
+
+char *target_path(const azl_target *t, const char *relpath)
+{
+	while (*relpath == '/')
+		relpath++;
+	return xasprintf("%s/%s", t->root, relpath);
+}

@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# What storage apply must refuse or survive, on sparse image files: a disk
+# too small, a mounted disk, LVM without device-mapper (all exit 2 with
+# nothing written), wipe: none keeping a partition bit for bit, a loop
+# device that was not named and is never written, a tool missing part-way
+# (exit 3) and SIGINT part-way (exit 130), each leaving nothing mounted or
+# attached, and a rerun that then succeeds.
+. "$(dirname "$0")/storage-lib.sh"
+
+sum() { sha256sum "$1" | cut -d' ' -f1; }
+# A sparse image nothing wrote to has no block allocated.
+untouched() { [ "$(stat -c %b "$1")" = 0 ]; }
+head_sum() { head -c $((1 << 20)) "$1" | sha256sum | cut -d' ' -f1; }
+
+cat >"$tmp/plain.yaml" <<'YAML'
+version: 1
+storage: {layout: plain, filesystem: xfs, swap: 128M}
+bootloader: {firmware: bios}
+YAML
+
+# --- a disk too small ---------------------------------------------------
+d=$(img small.img 1G)
+install_storage "$tmp/plain.yaml" "$d"
+[ "$rc" = 2 ] || fail "small: exit $rc: $(cat "$tmp/out")"
+grep -qi "too small" "$tmp/out" || fail "small: no reason: $(cat "$tmp/out")"
+untouched "$d" || fail "small: the image was written"
+assert_clean
+echo "ok: a disk too small is refused, nothing written"
+
+# --- a mounted disk -------------------------------------------------------
+d=$(img mounted.img 3G)
+printf 'label: gpt\nstart=2048, size=204800, type=linux\n' | sfdisk -q "$d"
+l=$(attach "$d")
+mkfs.ext4 -q "${l}p1"
+mkdir -p "$tmp/busy"
+mount "${l}p1" "$tmp/busy"
+before=$(head_sum "$d"); head -c 1048576 "$d" >"$tmp/h0"
+install_storage "$tmp/plain.yaml" "$l"
+[ "$rc" = 2 ] || fail "mounted: exit $rc: $(cat "$tmp/out")"
+grep -q "mounted on $tmp/busy" "$tmp/out" || fail "mounted: no reason: $(cat "$tmp/out")"
+install_storage "$tmp/plain.yaml" "$d"
+[ "$rc" = 2 ] || fail "mounted image: exit $rc: $(cat "$tmp/out")"
+umount "$tmp/busy"
+detach "$l"
+after=$(head_sum "$d")
+[ "$after" = "$before" ] || { cmp <(head -c 1048576 "$d") "$tmp/h0" | head; fail "mounted: the table was written"; }
+assert_clean
+echo "ok: a mounted disk is refused, nothing written"
+
+# --- LVM without device-mapper ----------------------------------------------
+if ! grep -qw device-mapper /proc/misc; then
+	d=$(img lvm.img 4G)
+	cat >"$tmp/lvm.yaml" <<'YAML'
+version: 1
+storage: {layout: lvm}
+bootloader: {firmware: bios}
+YAML
+	install_storage "$tmp/lvm.yaml" "$d"
+	[ "$rc" = 2 ] || fail "lvm: exit $rc: $(cat "$tmp/out")"
+	grep -q "device-mapper" "$tmp/out" || fail "lvm: the refusal does not name device-mapper"
+	untouched "$d" || fail "lvm: the image was written"
+	assert_clean
+	echo "ok: LVM without device-mapper is refused"
+fi
+
+# --- wipe: none keeps a partition bit for bit; a sentinel is never written --
+d=$(img keep.img 4G)
+printf 'label: gpt\nstart=2048, size=131072, type=linux, name=keepme\n' | sfdisk -q "$d"
+head -c $((8 << 20)) /dev/urandom | dd of="$d" bs=1M seek=1 conv=notrunc status=none
+region() { dd if="$d" bs=1M skip=1 count=64 status=none | sha256sum | cut -d' ' -f1; }
+kept=$(region)
+s=$(img sentinel.img 16M)
+head -c $((16 << 20)) /dev/urandom >"$s"
+sentinel=$(losetup -f --show "$s")
+own_loops="$own_loops $sentinel"
+sentinel_sum=$(sum "$s")
+cat >"$tmp/keep.yaml" <<'YAML'
+version: 1
+storage:
+  wipe: none
+  partitions:
+    - {mount: /, size: 2G, grow: true, fs: ext4}
+bootloader: {firmware: bios}
+YAML
+install_storage "$tmp/keep.yaml" "$d"
+losetup -d "$sentinel"
+own_loops=$(echo "$own_loops" | sed "s#$sentinel##")
+[ "$rc" = 0 ] || fail "keep: exit $rc: $(cat "$tmp/out")"
+assert_clean
+[ "$(region)" = "$kept" ] || fail "keep: the kept partition changed"
+[ "$(part "$d" 1 start)" = 2048 ] && [ "$(part "$d" 1 size)" = 131072 ] &&
+	[ "$(part "$d" 1 name)" = keepme ] || fail "keep: partition 1 moved or renamed"
+[ "$(fs "$d" 3)" = ext4 ] || fail "keep: no new root ($(sfdisk -d "$d"))"
+[ "$(sum "$s")" = "$sentinel_sum" ] || fail "the sentinel was written"
+echo "ok: wipe: none keeps a partition bit for bit; the sentinel is untouched"
+
+# --- a missing tool: exit 2 before anything is written ---------------------
+d=$(img fail.img 4G)
+mkdir -p "$tmp/bin"
+for t in mkfs.ext4 mke2fs mkswap mkfs.vfat sfdisk; do
+	ln -sf "$(command -v $t)" "$tmp/bin/$t"
+done
+INSTALL_PATH=$tmp/bin install_storage "$tmp/plain.yaml" "$d"
+[ "$rc" = 2 ] || fail "missing tool: exit $rc, wanted 2: $(cat "$tmp/out")"
+grep -q "needs 'mkfs.xfs', which is not in PATH (package xfsprogs); nothing was written" "$tmp/out" ||
+	fail "missing tool: not named: $(cat "$tmp/out")"
+untouched "$d" || fail "missing tool: the disk was written"
+assert_clean
+echo "ok: a missing tool is refused with exit 2 and nothing written"
+
+# --- a tool failing part-way: exit 3, all taken down, then a rerun works --
+mkdir -p "$tmp/failbin"
+printf '#!/bin/sh\necho "mkfs.xfs: injected failure" >&2\nexit 1\n' >"$tmp/failbin/mkfs.xfs"
+chmod +x "$tmp/failbin/mkfs.xfs"
+INSTALL_PATH=$tmp/failbin:$PATH install_storage "$tmp/plain.yaml" "$d"
+[ "$rc" = 3 ] || fail "failing tool: exit $rc: $(cat "$tmp/out")"
+grep -q "xfs on '/dev/loop[0-9]*p4' failed" "$tmp/out" ||
+	fail "failing tool: the step is not named: $(cat "$tmp/out")"
+assert_clean
+[ "$(fs "$d" 2)" = ext4 ] || fail "failing tool: the failure was not part-way"
+install_storage "$tmp/plain.yaml" "$d"
+[ "$rc" = 0 ] || fail "rerun after failure: exit $rc: $(cat "$tmp/out")"
+assert_clean
+[ "$(fs "$d" 4)" = xfs ] || fail "rerun: no xfs root"
+echo "ok: a failure part-way exits 3 and leaves nothing; a rerun succeeds"
+
+# --- SIGINT part-way: exit 130, all taken down -------------------------------
+mkdir -p "$tmp/intr"
+cat >"$tmp/intr/mkswap" <<EOF2
+#!/bin/sh
+kill -INT \$PPID
+exec $(command -v mkswap) "\$@"
+EOF2
+chmod +x "$tmp/intr/mkswap"
+INSTALL_PATH=$tmp/intr:$PATH install_storage "$tmp/plain.yaml" "$d"
+[ "$rc" = 130 ] || fail "SIGINT: exit $rc: $(cat "$tmp/out")"
+grep -q "interrupted" "$tmp/out" || fail "SIGINT: no message: $(cat "$tmp/out")"
+assert_clean
+echo "ok: SIGINT part-way exits 130 and leaves nothing"

@@ -1,0 +1,31 @@
+# Helpers for the tmux-driven TUI tests (tests/check-tui-*.sh and
+# tests/integration/test-tui-*.sh): start the real binary in a detached
+# 80x24 tmux session, send keys, wait for text with a bounded poll.
+tui_session=azl-tui-$$
+# A tmux server of our own: no interference with other tmux users or
+# with a server that is shutting down after an earlier test.
+tmx() { tmux -L "$tui_session" -f /dev/null "$@"; }
+tui_start() { # TERM COMMAND...
+	local term=$1
+	shift
+	tmx kill-session -t "$tui_session" 2>/dev/null || :
+	tmx new-session -d -s "$tui_session" -x 80 -y 24 \
+		"env TERM=$term LANG=C.UTF-8 AZL_LOCALEDIR=$AZL_BUILD_DIR/locale $* ; echo \"TUI-EXIT=\$?\"; sleep 600"
+}
+tui_stop() { tmx kill-server 2>/dev/null || :; }
+tui_screen() { tmx capture-pane -p -t "$tui_session"; }
+# Waits up to ${2:-20} seconds for the text to appear on the screen.
+tui_wait() {
+	local text=$1 limit=$(( ${2:-20} * 5 )) i
+	for ((i = 0; i < limit; i++)); do
+		tui_screen | grep -qF -- "$text" && return 0
+		sleep 0.2
+	done
+	echo "--- screen while waiting for '$text':" >&2
+	tui_screen >&2
+	return 1
+}
+# Sends keys (tmux key names), then waits a moment for the redraw.
+tui_keys() { tmx send-keys -t "$tui_session" "$@"; sleep 0.3; }
+tui_type() { tmx send-keys -t "$tui_session" -l "$1"; sleep 0.3; }
+tui_exit_code() { tui_screen | sed -n 's/^TUI-EXIT=\([0-9]*\).*/\1/p' | tail -1; }

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Pure parts of the configure phase: [Install] parsing and enable links,
+ * /etc/hosts and SELinux text, networkd files, account database edits. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <errno.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "accounts.h"
+#include "identity.h"
+#include "netconf.h"
+#include "services.h"
+#include "util.h"
+
+static void test_unit_install(void **state)
+{
+	(void)state;
+	azl_unit_install in = {0};
+	unit_install_parse("[Unit]\nWantedBy=nope.target\n[Install]\n"
+			   "WantedBy=multi-user.target graphical.target\n"
+			   "Alias=sshd-alias.service\nAlso=sshd.socket\n",
+			   &in);
+	assert_int_equal(strv_length(in.wanted_by), 2);
+	assert_string_equal(in.wanted_by[0], "multi-user.target");
+	_cleanup_strv_free_ char **l = unit_enable_links(
+		"sshd.service", "/usr/lib/systemd/system/sshd.service", &in);
+	assert_int_equal(strv_length(l), 6);
+	assert_string_equal(l[0], "etc/systemd/system/multi-user.target.wants/"
+				  "sshd.service");
+	assert_string_equal(l[1], "/usr/lib/systemd/system/sshd.service");
+	assert_string_equal(l[4], "etc/systemd/system/sshd-alias.service");
+	assert_string_equal(in.also[0], "sshd.socket");
+	unit_install_done(&in);
+
+	/* A template is enabled as its DefaultInstance, or not at all. */
+	unit_install_parse("[Install]\nWantedBy=getty.target\n"
+			   "DefaultInstance=tty1\n",
+			   &in);
+	_cleanup_strv_free_ char **t = unit_enable_links(
+		"getty@.service", "/usr/lib/systemd/system/getty@.service",
+		&in);
+	assert_string_equal(t[0], "etc/systemd/system/getty.target.wants/"
+				  "getty@tty1.service");
+	unit_install_done(&in);
+	unit_install_parse("[Service]\nExecStart=/bin/true\n", &in);
+	assert_null(unit_enable_links("x.service", "/x", &in));
+	unit_install_done(&in);
+
+	_cleanup_free_ char *a = unit_name_normalize("sshd");
+	_cleanup_free_ char *b = unit_name_normalize("fstrim.timer");
+	assert_string_equal(a, "sshd.service");
+	assert_string_equal(b, "fstrim.timer");
+}
+
+static void test_hosts_selinux(void **state)
+{
+	(void)state;
+	_cleanup_free_ char *h = identity_hosts_text(
+		"127.0.0.1 localhost\n127.0.1.1 old\n10.0.0.1 db\n",
+		"n1.example.com");
+	assert_string_equal(h, "127.0.0.1 localhost\n10.0.0.1 db\n"
+			       "::1         localhost localhost.localdomain "
+			       "localhost6 localhost6.localdomain6\n"
+			       "127.0.1.1   n1.example.com n1\n");
+	_cleanup_free_ char *s = identity_selinux_text(
+		"# c\nSELINUX=enforcing\nSELINUXTYPE=targeted\n",
+		AZL_SELINUX_DISABLED);
+	assert_string_equal(s, "# c\nSELINUX=disabled\nSELINUXTYPE=targeted\n");
+	_cleanup_free_ char *n =
+		identity_selinux_text(NULL, AZL_SELINUX_PERMISSIVE);
+	assert_string_equal(n, "SELINUXTYPE=targeted\nSELINUX=permissive\n");
+}
+
+static const char *file_text(azl_netfile *f, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(f[i].name, name) == 0)
+			return f[i].text;
+	return NULL;
+}
+
+static void test_networkd(void **state)
+{
+	(void)state;
+	char *addrs[] = {"192.0.2.10/24", NULL}, *dns[] = {"192.0.2.53", NULL};
+	char *ports[] = {"eno1", NULL}, *opts[] = {"miimon=100", NULL};
+	azl_interface ifs[] = {
+		{.name = "eth1",
+		 .addresses = addrs,
+		 .gateway4 = "192.0.2.1",
+		 .dns = dns},
+		{.match_mac = "52:54:00:12:34:56", .dhcp4 = true},
+		{.name = "bond0",
+		 .bond = {.slaves = ports, .mode = "802.3ad", .options = opts}},
+		{.name = "eth2", .vlan_id = 10, .dhcp4 = true},
+	};
+	azl_network net = {.interfaces = ifs, .n_interfaces = 4};
+	azl_netfile *f = NULL;
+	size_t n = 0;
+	assert_int_equal(networkd_build_files(&net, &f, &n), 0);
+	assert_string_equal(file_text(f, n, "10-azl-eth1.network"),
+			    "[Match]\nName=eth1\n\n[Network]\nDHCP=no\n"
+			    "LinkLocalAddressing=no\nIPv6AcceptRA=no\n"
+			    "Address=192.0.2.10/24\nGateway=192.0.2.1\n"
+			    "DNS=192.0.2.53\n");
+	assert_non_null(strstr(
+		file_text(f, n, "10-azl-ethernet-525400123456.network"),
+		"MACAddress=52:54:00:12:34:56\n\n[Network]\nDHCP=ipv4\n"));
+	assert_string_equal(file_text(f, n, "10-azl-bond0.netdev"),
+			    "[NetDev]\nName=bond0\nKind=bond\n\n[Bond]\n"
+			    "Mode=802.3ad\nMIIMonitorSec=100ms\n");
+	assert_non_null(
+		strstr(file_text(f, n, "10-azl-eno1.network"), "Bond=bond0\n"));
+	assert_non_null(strstr(file_text(f, n, "10-azl-eth2.10.netdev"),
+			       "Kind=vlan\n\n[VLAN]\nId=10\n"));
+	assert_non_null(strstr(file_text(f, n, "10-azl-eth2.network"),
+			       "VLAN=eth2.10\n"));
+	netfiles_free(f, n);
+
+	char *bad[] = {"no_such_option=1", NULL};
+	ifs[2].bond.options = bad;
+	assert_int_equal(networkd_build_files(&net, &f, &n), -EINVAL);
+}
+
+static void test_accounts_edit(void **state)
+{
+	(void)state;
+	azl_account_files f = {
+		.passwd = xstrdup("root:x:0:0:root:/root:/bin/bash\n"
+				  "u1:x:1000:1000::/home/u1:/bin/bash\n"),
+		.shadow = xstrdup("root:!locked::0:99999:7:::\n"),
+		.group = xstrdup("root:x:0:\nwheel:x:10:\nu1:x:1000:\n"),
+		.gshadow = xstrdup("root:::\nwheel:::\n"),
+	};
+	char *groups[] = {"wheel", "ops", NULL};
+	azl_user users[] = {{.name = "admin",
+			     .groups = groups,
+			     .password_hash = "$6$s$abc"}};
+	azl_accounts a = {.root = {.lock = true}, .users = users, .n_users = 1};
+	azl_account_result *res = NULL;
+	size_t n = 0;
+	assert_int_equal(accounts_edit(&f, &a, 20000, &res, &n), 0);
+	assert_int_equal(n, 2);
+	/* uid 1000 and gid 1000 are taken: both move on to 1001. */
+	assert_non_null(
+		strstr(f.passwd, "admin:x:1001:1001::/home/admin:/bin/bash\n"));
+	assert_non_null(strstr(f.shadow, "root:!:20000:0:99999:7:::\n"));
+	assert_non_null(
+		strstr(f.shadow, "admin:$6$s$abc:20000:0:99999:7:::\n"));
+	assert_non_null(strstr(f.group, "wheel:x:10:admin\n"));
+	assert_non_null(strstr(f.group, "ops:x:1002:admin\n"));
+	assert_non_null(strstr(f.gshadow, "ops:!::admin\n"));
+	assert_int_equal(res[1].uid, 1001);
+	assert_string_equal(res[1].home, "/home/admin");
+	account_results_free(res, n);
+	account_files_done(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unit_install),
+		cmocka_unit_test(test_hosts_selinux),
+		cmocka_unit_test(test_networkd),
+		cmocka_unit_test(test_accounts_edit),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The installer screens' logic on the model, without a terminal. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "machine.h"
+#include "model.h"
+#include "spokes.h"
+#include "util.h"
+
+static azl_machine *fixture(const char *name)
+{
+	const char *dir = getenv("AZL_FIXTURES");
+	assert_non_null(dir);
+	_cleanup_free_ char *p = xasprintf("%s/machines/%s", dir, name);
+	azl_diags d;
+	diags_init(&d);
+	azl_machine *m = NULL;
+	assert_int_equal(machine_from_json(p, &d, &m), 0);
+	diags_done(&d);
+	return m;
+}
+
+static void test_status_defaults(void **state)
+{
+	_cleanup_model_ azl_model *m = model_new();
+	_cleanup_machine_ azl_machine *mach = fixture("uefi-one-disk.json");
+	char *why = NULL;
+	assert_true(spoke_status(SPOKE_LANGUAGE, m, mach, NULL));
+	assert_true(spoke_status(SPOKE_TIMEZONE, m, mach, NULL));
+	assert_true(spoke_status(SPOKE_SOFTWARE, m, mach, NULL));
+	assert_true(spoke_status(SPOKE_PASSPHRASE, m, mach, NULL));
+	/* No disk chosen and nobody could log in. */
+	assert_false(spoke_status(SPOKE_DISKS, m, mach, &why));
+	assert_string_equal(why, "No disk is chosen.");
+	free(why);
+	assert_false(spoke_status(SPOKE_ACCOUNTS, m, mach, &why));
+	assert_non_null(strstr(why, "Nobody could log in"));
+	free(why);
+	/* Without a probed machine the Disks spoke cannot be complete. */
+	char *paths[] = {(char *)"/dev/vda", NULL};
+	storage_set_disks(&m->storage, paths);
+	assert_false(spoke_status(SPOKE_DISKS, m, NULL, NULL));
+	assert_true(spoke_status(SPOKE_DISKS, m, mach, NULL));
+}
+
+static void test_disks_too_small(void **state)
+{
+	_cleanup_model_ azl_model *m = model_new();
+	_cleanup_machine_ azl_machine *mach = fixture("tiny.json");
+	char *paths[] = {mach->disks[0].path, NULL};
+	storage_set_disks(&m->storage, paths);
+	char *why = NULL;
+	assert_false(spoke_status(SPOKE_DISKS, m, mach, &why));
+	assert_non_null(why);
+	free(why);
+}
+
+static void test_passphrase(void **state)
+{
+	_cleanup_model_ azl_model *m = model_new();
+	m->storage.encryption.enabled = true;
+	char *why = NULL;
+	assert_false(spoke_status(SPOKE_PASSPHRASE, m, NULL, &why));
+	assert_non_null(strstr(why, "no passphrase"));
+	free(why);
+	m->storage.encryption.passphrase = secret_new("x", 1);
+	assert_true(spoke_status(SPOKE_PASSPHRASE, m, NULL, NULL));
+
+	assert_int_equal(passphrase_strength("", NULL), STRENGTH_EMPTY);
+	assert_int_equal(passphrase_strength("abc", NULL), STRENGTH_WEAK);
+	assert_int_equal(passphrase_strength("abcdefghij", NULL),
+			 STRENGTH_WEAK);
+	assert_int_equal(passphrase_strength("abcdefg1", NULL), STRENGTH_FAIR);
+	assert_int_equal(passphrase_strength("Abcdefgh12!x", NULL),
+			 STRENGTH_STRONG);
+	/* Characters, not bytes: 7 umlauts are still short. */
+	assert_int_equal(passphrase_strength("äöüäöüä", NULL), STRENGTH_WEAK);
+}
+
+static void test_partition_editor(void **state)
+{
+	_cleanup_model_ azl_model *m = model_new();
+	_cleanup_machine_ azl_machine *mach = fixture("uefi-one-disk.json");
+	char *paths[] = {(char *)"/dev/vda", NULL};
+	storage_set_disks(&m->storage, paths);
+	azl_storage *s = &m->storage;
+	partitions_from_guided(s, AZL_FIRMWARE_UEFI);
+	assert_int_equal(s->n_partitions, 4);
+	assert_string_equal(s->partitions[0].mount, "/boot/efi");
+	assert_int_equal(s->partitions[0].fs, AZL_FS_VFAT);
+	assert_true(s->partitions[3].grow);
+	assert_true(spoke_status(SPOKE_DISKS, m, mach, NULL));
+
+	const char *why = NULL;
+	assert_int_equal(partition_add(s, "/", "1G", AZL_FS_NONE, false, &why),
+			 -EINVAL);
+	assert_non_null(why);
+	assert_int_equal(
+		partition_add(s, "srv", "1G", AZL_FS_NONE, false, &why),
+		-EINVAL);
+	assert_int_equal(
+		partition_add(s, "/srv", "lots", AZL_FS_NONE, false, &why),
+		-EINVAL);
+	assert_int_equal(
+		partition_add(s, "/srv", "2G", AZL_FS_NONE, true, &why), 0);
+	assert_int_equal(s->n_partitions, 5);
+	assert_true(s->partitions[4].encrypt);
+	assert_int_equal(s->partitions[4].size.bytes, 2ull << 30);
+	assert_int_equal(partition_resize(s, 4, "30%", &why), 0);
+	assert_int_equal(s->partitions[4].size.kind, AZL_SIZE_PERCENT);
+	assert_int_equal(partition_set_mount(s, 4, "/boot", &why), -EINVAL);
+	assert_int_equal(partition_set_mount(s, 4, "/data", &why), 0);
+	assert_int_equal(s->partitions[4].fs, AZL_FS_EXT4);
+	assert_int_equal(partition_next_fs(&s->partitions[4]), AZL_FS_XFS);
+	assert_int_equal(partition_next_fs(&s->partitions[0]), AZL_FS_VFAT);
+	assert_true(storage_wants_encryption(s));
+	/* Encryption wanted, no passphrase: the Passphrase spoke says so. */
+	assert_false(spoke_status(SPOKE_PASSPHRASE, m, mach, NULL));
+	assert_int_equal(partition_delete(s, 3), 0); /* "/" */
+	char *w = NULL;
+	assert_false(spoke_status(SPOKE_DISKS, m, mach, &w));
+	assert_non_null(strstr(w, "no / partition"));
+	free(w);
+	assert_int_equal(partition_delete(s, 9), -ENOENT);
+}
+
+static void test_clone_commit(void **state)
+{
+	_cleanup_model_ azl_model *m = model_new();
+	assert_int_equal(
+		accounts_set_user(&m->accounts, "admin", "pw1", NULL, NULL), 0);
+	azl_accounts clone = {0};
+	accounts_clone(&clone, &m->accounts);
+	const char *why = NULL;
+	assert_int_equal(
+		accounts_set_user(&clone, "Bad Name", NULL, NULL, &why),
+		-EINVAL);
+	assert_int_equal(
+		accounts_set_user(&clone, "ops", NULL, "not a key", &why),
+		-EINVAL);
+	assert_int_equal(accounts_set_user(&clone, "ops", NULL,
+					   "ssh-ed25519 AAAAC3Nz ops@x", &why),
+			 0);
+	/* The model is untouched until the clone is committed. */
+	assert_string_equal(m->accounts.users[0].name, "admin");
+	assert_null(m->accounts.users[0].ssh_authorized_keys);
+	assert_string_equal(clone.users[0].name, "ops");
+	assert_true(strv_contains(clone.users[0].groups, "wheel"));
+	assert_string_equal(clone.users[0].password->data, "pw1");
+	accounts_done(&m->accounts);
+	m->accounts = clone;
+	assert_true(spoke_status(SPOKE_ACCOUNTS, m, NULL, NULL));
+	assert_int_equal(accounts_set_root(&m->accounts, false, NULL, &why),
+			 -EINVAL);
+	assert_int_equal(accounts_set_root(&m->accounts, false, "r00t", &why),
+			 0);
+	assert_false(m->accounts.root.lock);
+}
+
+static void test_network(void **state)
+{
+	_cleanup_model_ azl_model *m = model_new();
+	azl_interface *it = network_interface(&m->network, "eth0");
+	const char *why = NULL;
+	assert_int_equal(interface_set_static(it, "192.0.2.10", "", "", &why),
+			 -EINVAL);
+	assert_int_equal(
+		interface_set_static(it, "192.0.2.10/33", "", "", &why),
+		-EINVAL);
+	assert_int_equal(interface_set_static(it, "192.0.2.10/24", "192.0.2.x",
+					      "", &why),
+			 -EINVAL);
+	assert_int_equal(
+		interface_set_static(it, "192.0.2.10/24, 2001:db8::10/64",
+				     "192.0.2.1", "192.0.2.53 9.9.9.9", &why),
+		0);
+	assert_false(it->dhcp4);
+	assert_int_equal(strv_length(it->addresses), 2);
+	assert_string_equal(it->gateway4, "192.0.2.1");
+	assert_int_equal(strv_length(it->dns), 2);
+	assert_true(spoke_status(SPOKE_NETWORK, m, NULL, NULL));
+	azl_network clone = {0};
+	network_clone(&clone, &m->network);
+	interface_set_dhcp(&clone.interfaces[0]);
+	assert_false(m->network.interfaces[0].dhcp4);
+	network_done(&clone);
+	free(m->hostname);
+	m->hostname = xstrdup("bad_host!");
+	assert_false(spoke_status(SPOKE_NETWORK, m, NULL, NULL));
+}
+
+static void test_shown_and_packages(void **state)
+{
+	char *net[] = {(char *)"network", NULL};
+	char *all[] = {(char *)"*", NULL};
+	char *st[] = {(char *)"storage", NULL};
+	assert_true(spoke_shown(SPOKE_DISKS, NULL));
+	assert_true(spoke_shown(SPOKE_NETWORK, net));
+	assert_false(spoke_shown(SPOKE_ACCOUNTS, net));
+	assert_true(spoke_shown(SPOKE_ACCOUNTS, all));
+	assert_true(spoke_shown(SPOKE_PASSPHRASE, st));
+
+	_cleanup_model_ azl_model *m = model_new();
+	strv_push(&m->packages.install, xstrdup("vim"));
+	char *ids[] = {(char *)"core", NULL};
+	packages_set_groups(&m->packages, ids);
+	assert_int_equal(strv_length(m->packages.install), 2);
+	assert_string_equal(m->packages.install[0], "@core");
+	assert_string_equal(m->packages.install[1], "vim");
+	assert_true(packages_has_group(&m->packages, "core"));
+	assert_false(packages_has_group(&m->packages, "minimal"));
+}
+
+static void test_comps(void **state)
+{
+	static const char xml[] =
+		"<?xml version=\"1.0\"?><comps>"
+		"<group><id>minimal</id><name>Minimal</name>"
+		"<name xml:lang=\"de\">Minimal-DE</name>"
+		"<description>Small &amp; fast</description></group>"
+		"<group><id>hidden</id><name>H</name>"
+		"<uservisible>false</uservisible></group>"
+		"<group><name>no id</name></group></comps>";
+	ui_group *g = NULL;
+	size_t n = 0;
+	assert_int_equal(comps_parse(xml, strlen(xml), &g, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(g[0].id, "minimal");
+	assert_string_equal(g[0].name, "Minimal");
+	assert_string_equal(g[0].description, "Small & fast");
+	assert_true(g[0].visible);
+	assert_false(g[1].visible);
+	groups_free(g, n);
+	assert_int_equal(comps_parse("<comps><group><id>x</id>", 24, &g, &n),
+			 -EINVAL);
+	assert_int_equal(comps_parse("nothing", 7, &g, &n), -EINVAL);
+}
+
+static void test_destructive_text(void **state)
+{
+	_cleanup_model_ azl_model *m = model_new();
+	_cleanup_machine_ azl_machine *mach = fixture("ntfs-free-space.json");
+	char *paths[] = {mach->disks[0].path, NULL};
+	storage_set_disks(&m->storage, paths);
+	azl_plan_overrides ov = {0};
+	azl_plan_error err = {0};
+	_cleanup_plan_ azl_plan *p = NULL;
+	assert_int_equal(plan_build(m, mach, &ov, &p, &err), 0);
+	_cleanup_free_ char *t = plan_destructive_text(p, mach);
+	assert_true(startswith(t, "ERASE all of "));
+	assert_non_null(strstr(t, mach->disks[0].path));
+	assert_non_null(strstr(t, "ntfs"));
+	/* wipe: none keeps the table: nothing is erased. */
+	m->storage.wipe = AZL_WIPE_NONE;
+	_cleanup_plan_ azl_plan *p2 = NULL;
+	if (plan_build(m, mach, &ov, &p2, &err) == 0) {
+		_cleanup_free_ char *t2 = plan_destructive_text(p2, mach);
+		assert_null(strstr(t2, "ERASE"));
+	} else
+		plan_error_done(&err);
+}
+
+static void test_zones(void **state)
+{
+	_cleanup_strv_free_ char **r = zones_regions(NULL);
+	assert_true(strv_contains(r, "Europe"));
+	assert_true(strv_contains(r, "UTC"));
+	_cleanup_strv_free_ char **z = zones_in_region(NULL, "Europe");
+	assert_true(strv_contains(z, "Berlin"));
+	_cleanup_strv_free_ char **a = zones_in_region(NULL, "America");
+	assert_true(strv_contains(a, "Argentina/Buenos_Aires"));
+	_cleanup_strv_free_ char **bad = zones_in_region(NULL, "../etc");
+	assert_int_equal(strv_length(bad), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_status_defaults),
+		cmocka_unit_test(test_disks_too_small),
+		cmocka_unit_test(test_passphrase),
+		cmocka_unit_test(test_partition_editor),
+		cmocka_unit_test(test_clone_commit),
+		cmocka_unit_test(test_network),
+		cmocka_unit_test(test_shown_and_packages),
+		cmocka_unit_test(test_comps),
+		cmocka_unit_test(test_destructive_text),
+		cmocka_unit_test(test_zones),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

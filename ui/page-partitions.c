@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The custom partition editor (cfdisk style): the rows are the model's
+ * partitions, the keys edit them, the plan below says at once whether
+ * the layout fits. Nothing is written; the Summary shows what will be. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "pages.h"
+#include "util.h"
+
+static const char parts_help[] =
+	N_("a add  d delete  s size  m mount  f filesystem  e encrypt  "
+	   "Enter/Esc back");
+
+static char *part_line(const azl_partition_spec *p)
+{
+	_cleanup_free_ char *sz = p->grow ? xstrdup(_("grow"))
+				  : p->size.kind == AZL_SIZE_UNSET
+					  ? xstrdup(_("rest"))
+					  : size_format(&p->size);
+	const char *fs = fs_to_string(p->fs);
+	return xasprintf("%-20s %-10s %-6s %-9s %s", p->mount ? p->mount : "-",
+			 sz, fs ? fs : "-", p->encrypt ? _("encrypted") : "",
+			 p->disk_path ? p->disk_path : "");
+}
+
+static void fail(const char *why)
+{
+	ui_message(_("Partition"), why);
+}
+
+int page_partitions(ui_ctx *c, azl_storage *st)
+{
+	ui_list l = {0};
+	for (;;) {
+		size_t sel = l.sel;
+		char **v = xzalloc(sizeof(char *));
+		for (size_t i = 0; i < st->n_partitions; i++)
+			strv_push(&v, part_line(&st->partitions[i]));
+		ui_list_set(&l, v);
+		l.sel = sel < l.n ? sel : (l.n ? l.n - 1 : 0);
+
+		ui_frame(N_("Partitions"), parts_help);
+		ui_attr_on(UIA_BOLD);
+		_cleanup_free_ char *hdr =
+			xasprintf("  %-20s %-10s %-6s %-9s", _("Mount point"),
+				  _("Size"), _("Type"), _("Encryption"));
+		ui_put(2, 2, COLS - 4, hdr, false);
+		ui_attr_off(UIA_BOLD);
+		int h = 8;
+		ui_list_draw(&l, 3, 2, h, COLS - 4, true);
+
+		/* The plan of this layout, as the Summary will show it. */
+		azl_model tmp = *c->m;
+		tmp.storage = *st;
+		azl_plan_overrides ov = {0};
+		azl_plan_error err = {0};
+		_cleanup_plan_ azl_plan *p = NULL;
+		if (plan_build(&tmp, c->machine, &ov, &p, &err) < 0) {
+			ui_attr_on(UIA_WARN);
+			ui_wrap(4 + h, 2, COLS - 4, 4, err.message);
+			ui_attr_off(UIA_WARN);
+			plan_error_done(&err);
+		} else {
+			_cleanup_free_ char *text = plan_to_text(p);
+			ui_wrap(4 + h, 2, COLS - 4, LINES - 7 - h, text);
+		}
+
+		int key = ui_getkey();
+		if (key == UIK_QUIT) {
+			ui_list_done(&l);
+			return UI_QUIT;
+		}
+		if (key == UIK_ESC || key == UIK_ENTER)
+			break;
+		const char *why = NULL;
+		azl_partition_spec *cur = l.n ? &st->partitions[l.sel] : NULL;
+		switch (key) {
+		case 'a': {
+			_cleanup_free_ char *mnt = ui_input(
+				_("Add a partition"),
+				_("Mount point (/, /boot, /home, /srv, swap):"),
+				"");
+			if (!mnt)
+				break;
+			_cleanup_free_ char *sz = ui_input(
+				_("Add a partition"),
+				_("Size (600M, 8G, 30%, grow):"), "grow");
+			if (!sz)
+				break;
+			if (partition_add(st, mnt, sz, AZL_FS_NONE,
+					  st->encryption.enabled, &why) < 0)
+				fail(why);
+			else
+				l.sel = st->n_partitions - 1;
+			break;
+		}
+		case 'd':
+		case -KEY_DC:
+			if (cur && ui_ask(_("Delete"),
+					  _("Delete this partition from the "
+					    "layout?")))
+				partition_delete(st, l.sel);
+			break;
+		case 's': {
+			if (!cur)
+				break;
+			_cleanup_free_ char *old =
+				cur->grow ? xstrdup("grow")
+					  : size_format(&cur->size);
+			_cleanup_free_ char *sz =
+				ui_input(_("Size"),
+					 _("Size (600M, 8G, 30%, grow):"), old);
+			if (sz && partition_resize(st, l.sel, sz, &why) < 0)
+				fail(why);
+			break;
+		}
+		case 'm': {
+			if (!cur)
+				break;
+			_cleanup_free_ char *mnt =
+				ui_input(_("Mount point"),
+					 _("Mount point (/, /boot, /home, "
+					   "/srv, swap):"),
+					 cur->mount);
+			if (mnt &&
+			    partition_set_mount(st, l.sel, mnt, &why) < 0)
+				fail(why);
+			break;
+		}
+		case 'f':
+			if (cur)
+				cur->fs = partition_next_fs(cur);
+			break;
+		case 'e':
+			if (cur && !streq_ptr(cur->mount, "/boot") &&
+			    !streq_ptr(cur->mount, "/boot/efi"))
+				cur->encrypt = !cur->encrypt;
+			else if (cur)
+				fail(_("The boot loader must read /boot and "
+				       "/boot/efi: they stay unencrypted."));
+			break;
+		default:
+			ui_list_key(&l, key, h);
+			break;
+		}
+	}
+	ui_list_done(&l);
+	return UI_DONE;
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The logic of the installer's screens, without a terminal: which spokes
+ * are shown and complete, the one-line summaries of the hub, passphrase
+ * strength, section clones (a spoke edits a clone and commits it on Done,
+ * like nmtui's editors), the edits the screens make, the list of
+ * destructive actions, and the comps group reader. Unit-tested in
+ * tests/unit/test-ui-spokes.c.
+ *
+ * Strings returned for people are already translated; the caller frees
+ * what a function's comment says it allocates.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "machine.h"
+#include "model.h"
+#include "plan.h"
+
+typedef enum ui_spoke {
+	SPOKE_LANGUAGE,
+	SPOKE_TIMEZONE,
+	SPOKE_DISKS,
+	SPOKE_PASSPHRASE,
+	SPOKE_NETWORK,
+	SPOKE_ACCOUNTS,
+	SPOKE_SOFTWARE,
+	_SPOKE_MAX,
+} ui_spoke;
+
+/* The spoke's title, untranslated (an N_() string). */
+const char *spoke_title(ui_spoke s);
+/* Whether the hub shows the spoke: every spoke without an interactive:
+ * list, otherwise the spokes of the sections it names ("*" = all). */
+bool spoke_shown(ui_spoke s, char *const *interactive);
+/* Complete or not; when not, *ret_reason (if non-NULL) gets a translated
+ * sentence saying what is missing (allocated). machine may be NULL (the
+ * Disks spoke is then incomplete). */
+bool spoke_status(ui_spoke s, const azl_model *m, const azl_machine *machine,
+		  char **ret_reason);
+/* A short translated description of the spoke's current values. */
+char *spoke_summary(ui_spoke s, const azl_model *m);
+
+/* True when root, swap or any custom partition is to be encrypted. */
+bool storage_wants_encryption(const azl_storage *s);
+
+typedef enum ui_strength {
+	STRENGTH_EMPTY,
+	STRENGTH_WEAK,
+	STRENGTH_FAIR,
+	STRENGTH_STRONG,
+} ui_strength;
+/* A hint, not a gate: length and character classes. *ret_hint gets a
+ * translated static string. */
+ui_strength passphrase_strength(const char *s, const char **ret_hint);
+
+/* Deep copies of a model section into a zero-filled dst; free with the
+ * section's *_done(). Secrets are copied as secrets. */
+void storage_clone(azl_storage *dst, const azl_storage *src);
+void network_clone(azl_network *dst, const azl_network *src);
+void accounts_clone(azl_accounts *dst, const azl_accounts *src);
+void interface_clone(azl_interface *dst, const azl_interface *src);
+
+/* --- edits the screens make ------------------------------------------- */
+
+/* storage.disks becomes exactly these paths. */
+void storage_set_disks(azl_storage *s, char *const *paths);
+/* Custom partitions. *ret_why gets a translated static reason on
+ * -EINVAL. size is an answer-file size ("8G", "30%", "grow"). */
+int partition_add(azl_storage *s, const char *mount, const char *size,
+		  azl_fs fs, bool encrypt, const char **ret_why);
+int partition_delete(azl_storage *s, size_t i);
+int partition_resize(azl_storage *s, size_t i, const char *size,
+		     const char **ret_why);
+int partition_set_mount(azl_storage *s, size_t i, const char *mount,
+			const char **ret_why);
+/* The filesystems a mount point may take, cycled by the editor. */
+azl_fs partition_next_fs(const azl_partition_spec *p);
+/* Turns a guided layout into the custom partitions it stands for, so the
+ * editor starts from something sensible. */
+void partitions_from_guided(azl_storage *s, azl_firmware firmware);
+
+/* DHCP, or static with addresses "a/p[, b/q]", a gateway and DNS servers
+ * separated by commas or spaces. */
+int interface_set_static(azl_interface *i, const char *addresses,
+			 const char *gateway, const char *dns,
+			 const char **ret_why);
+void interface_set_dhcp(azl_interface *i);
+/* The interface of that name, created (DHCP) when absent. */
+azl_interface *network_interface(azl_network *n, const char *name);
+
+/* root: locked, or a password (pw must be non-empty then). */
+int accounts_set_root(azl_accounts *a, bool lock, const char *pw,
+		      const char **ret_why);
+/* The first user (created when absent) gets name, a password (NULL or ""
+ * keeps the one it has), membership in wheel and an SSH key (NULL or ""
+ * keeps the keys it has). An empty name removes the user. */
+int accounts_set_user(azl_accounts *a, const char *name, const char *pw,
+		      const char *ssh_key, const char **ret_why);
+
+/* packages.install: "@id" for each id, plain package names kept. */
+void packages_set_groups(azl_packages *p, char *const *ids);
+bool packages_has_group(const azl_packages *p, const char *id);
+
+/* Translated lines, one per destructive step of the plan: which disk,
+ * its size, and what is on it that will be erased. Allocated. */
+char *plan_destructive_text(const azl_plan *p, const azl_machine *machine);
+
+/* --- comps ------------------------------------------------------------ */
+
+typedef struct ui_group {
+	char *id;
+	char *name;
+	char *description;
+	bool visible;
+} ui_group;
+
+/* Reads the <group> elements of a comps.xml text (bounded; no DTDs, no
+ * entities beyond the five predefined ones). Returns 0 or -EINVAL. */
+int comps_parse(const char *xml, size_t len, ui_group **ret, size_t *ret_n);
+/* Finds repodata/...comps....xml in a repository directory (or file:// URL)
+ * and parses it. -ENOENT when the repository has no comps. */
+int comps_read_repo(const char *repo, ui_group **ret, size_t *ret_n);
+void groups_free(ui_group *g, size_t n);
+
+/* Time zones: the regions of zoneinfo_dir (NULL = /usr/share/zoneinfo)
+ * and the zones in one region ("Europe" -> "Berlin", ...); sorted strv. */
+char **zones_regions(const char *zoneinfo_dir);
+char **zones_in_region(const char *zoneinfo_dir, const char *region);
