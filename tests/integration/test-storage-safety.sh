@@ -29,7 +29,7 @@ assert_clean
 echo "ok: a disk too small is refused, nothing written"
 
 # --- a mounted disk -------------------------------------------------------
-d=$(img mounted.img 3G)
+d=$(img mounted.img 4G)
 printf 'label: gpt\nstart=2048, size=204800, type=linux\n' | sfdisk -q "$d"
 l=$(attach "$d")
 mkfs.ext4 -q "${l}p1"
@@ -42,11 +42,18 @@ grep -q "mounted on $tmp/busy" "$tmp/out" || fail "mounted: no reason: $(cat "$t
 install_storage "$tmp/plain.yaml" "$d"
 [ "$rc" = 2 ] || fail "mounted image: exit $rc: $(cat "$tmp/out")"
 umount "$tmp/busy"
-detach "$l"
 after=$(head_sum "$d")
 [ "$after" = "$before" ] || { cmp <(head -c 1048576 "$d") "$tmp/h0" | head; fail "mounted: the table was written"; }
-assert_clean
 echo "ok: a mounted disk is refused, nothing written"
+# Free now, the same block device installs; a loop device the installer did
+# not attach stays attached.
+install_storage "$tmp/plain.yaml" "$l"
+[ "$rc" = 0 ] || fail "block device: exit $rc: $(cat "$tmp/out")"
+losetup "$l" >/dev/null 2>&1 || fail "block device: the installer detached '$l'"
+detach "$l"
+[ "$(fs "$d" 4)" = xfs ] || fail "block device: no xfs root ($(sfdisk -d "$d"))"
+echo "ok: an install onto a block device"
+assert_clean
 
 # --- LVM without device-mapper ----------------------------------------------
 if ! grep -qw device-mapper /proc/misc; then
