@@ -42,6 +42,7 @@ if diff -q "$work/azl.names" "$work/dnf.names" >/dev/null; then
 	echo "same transaction"
 else
 	echo "transactions differ:"; diff "$work/azl.names" "$work/dnf.names" | head -20
+	exit 1
 fi
 
 # The installer writes a big repository's parsed cache in a detached

@@ -48,6 +48,7 @@ typedef struct repo_state {
 	void *userdata;
 	char *cache_dir;
 	char *cache_base; /* CACHE_DIR/SHA256-OF-REPOMD; NULL = no cache */
+	int fl_start;	  /* first repodata of the filelists; 0 = not read */
 	bool dirty;	  /* parsed from XML since the cache was written */
 } repo_state;
 
@@ -258,14 +259,48 @@ static bool load_solv_cache(Repo *repo, const char *path)
 	return true;
 }
 
-/* quiet: in the background writer, which must not touch the log. */
+/* What the installer never reads (only names, dependencies, location,
+ * checksum, size, summary and files): left out of the cache, which is
+ * then a third smaller and read that much faster. */
+static int cache_keyfilter(Repo *repo, Repokey *key, void *kfdata)
+{
+	switch (key->name) {
+	case SOLVABLE_DESCRIPTION:
+	case SOLVABLE_URL:
+	case SOLVABLE_LICENSE:
+	case SOLVABLE_BUILDTIME:
+	case SOLVABLE_BUILDHOST:
+	case SOLVABLE_PACKAGER:
+	case SOLVABLE_VENDOR:
+	case SOLVABLE_INSTALLSIZE:
+	case SOLVABLE_SOURCEARCH:
+	case SOLVABLE_SOURCENAME:
+	case SOLVABLE_SOURCEEVR:
+	case SOLVABLE_HEADEREND:
+	case SOLVABLE_GROUP:
+	case SOLVABLE_PKGID:
+	case SOLVABLE_HDRID:
+		return KEY_STORAGE_DROPPED;
+	case SOLVABLE_SUMMARY:
+	case SOLVABLE_MEDIAFILE:
+		/* Read from the file only for the packages chosen. */
+		return KEY_STORAGE_VERTICAL_OFFSET;
+	default:
+		return repo_write_stdkeyfilter(repo, key, kfdata);
+	}
+}
+
+/* Writes the repodata [start, end) of repo; ext: the filelists
+ * extension, which holds no solvables of its own (read back with
+ * REPO_EXTEND_SOLVABLES onto the main cache's). quiet: in the background
+ * writer, which must not touch the log. */
 static void write_solv_cache(Repo *repo, const char *dir, const char *path,
-			     bool quiet)
+			     int start, int end, bool ext, bool quiet)
 {
 	_cleanup_free_ char *p = xstrdup(dir);
 	for (char *c = p + 1;; c++) {
-		bool end = *c == '\0';
-		if (*c != '/' && !end)
+		bool last = *c == '\0';
+		if (*c != '/' && !last)
 			continue;
 		*c = '\0';
 		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
@@ -274,7 +309,7 @@ static void write_solv_cache(Repo *repo, const char *dir, const char *path,
 					    p, strerror(errno));
 			return;
 		}
-		if (end)
+		if (last)
 			break;
 		*c = '/';
 	}
@@ -282,7 +317,14 @@ static void write_solv_cache(Repo *repo, const char *dir, const char *path,
 	FILE *f = fopen(tmp, "we");
 	if (!f)
 		return;
-	bool ok = repo_write(repo, f) == 0;
+	Repowriter *w = repowriter_create(repo);
+	repowriter_set_repodatarange(w, start, end);
+	if (ext)
+		repowriter_set_flags(w, REPOWRITER_NO_STORAGE_SOLVABLE);
+	else
+		repowriter_set_keyfilter(w, cache_keyfilter, NULL);
+	bool ok = repowriter_write(w, f) == 0;
+	repowriter_free(w);
 	ok = fclose(f) == 0 && ok;
 	if (!ok || rename(tmp, path) < 0) {
 		if (!quiet)
@@ -295,14 +337,15 @@ static void write_solv_cache(Repo *repo, const char *dir, const char *path,
  * start; the cache records which file provides were added (libsolv's
  * ADDEDFILEPROVIDES), so pool_addfileprovides() skips the search when
  * the repository's own file dependencies are all there is. */
-static void remember_fileprovides(Repo *repo)
+static void remember_fileprovides(Repo *repo, int rdid)
 {
 	Pool *pool = repo->pool;
 	Queue added;
 	queue_init(&added);
 	pool_addfileprovides_queue(pool, &added, NULL);
 	if (added.count) {
-		Repodata *data = repo_last_repodata(repo);
+		/* In the main cache, not in the filelists extension. */
+		Repodata *data = repo_id2repodata(repo, rdid);
 		for (int i = 0; i < added.count; i++)
 			repodata_add_idarray(data, SOLVID_META,
 					     REPOSITORY_ADDEDFILEPROVIDES,
@@ -322,9 +365,32 @@ static bool filelists_pending(const azl_solver *s)
 	return false;
 }
 
+/* The filelists extension of the cache, written with the main cache by
+ * the run that read filelists.xml. */
+static bool load_filelists_cache(repo_state *l)
+{
+	if (!l->cache_base)
+		return false;
+	_cleanup_free_ char *path =
+		xasprintf("%s-filelists.solvx", l->cache_base);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	int r = repo_add_solv(l->repo, f, REPO_EXTEND_SOLVABLES);
+	fclose(f);
+	if (r < 0) {
+		log_warning("ignoring the damaged cache '%s': %s", path,
+			    pool_errstr(l->repo->pool));
+		return false;
+	}
+	return true;
+}
+
 /* primary.xml has the files most dependencies name (/etc, bin
  * directories); filelists.xml, several times larger, is read only when
- * a request cannot be solved without it (what dnf5 does). */
+ * a request cannot be solved without it (what dnf5 does). The main cache
+ * keeps the file provides found in it, so a warm start solves without it
+ * what a cold one needed it for. */
 static int load_filelists(azl_solver *s)
 {
 	for (size_t i = 0; i < s->n_repos; i++) {
@@ -334,33 +400,46 @@ static int load_filelists(azl_solver *s)
 		log_info("repository '%s': reading filelists for file "
 			 "dependencies",
 			 l->name);
-		int r = add_metadata(l->repo, l->name, MD_FILELISTS,
-				     filelists_types, true, l->fetch,
-				     l->userdata);
-		if (r < 0)
-			return r;
+		l->fl_start = l->repo->nrepodata;
+		if (!load_filelists_cache(l)) {
+			int r = add_metadata(l->repo, l->name, MD_FILELISTS,
+					     filelists_types, true, l->fetch,
+					     l->userdata);
+			if (r < 0)
+				return r;
+			l->dirty = true;
+		}
 		repo_internalize(l->repo);
 		free(l->location);
 		l->location = NULL;
-		l->dirty = true;
 	}
 	return 0;
 }
 
-/* The cache holds what was read: SHA.solv without filelists, SHA-full.solv
- * with them (and the file provides derived from them). */
+/* The cache holds what was read: SHA.solv the primary and comps data
+ * (with the file provides derived from filelists, when they were read),
+ * SHA-filelists.solvx the filelists, read only when needed. */
 static void write_caches_now(azl_solver *s, bool quiet)
 {
 	for (size_t i = 0; i < s->n_repos; i++) {
 		repo_state *l = &s->repos[i];
 		if (!l->cache_base || !l->dirty)
 			continue;
-		bool full = !l->location;
-		if (full)
-			remember_fileprovides(l->repo);
-		_cleanup_free_ char *path = xasprintf(
-			"%s%s.solv", l->cache_base, full ? "-full" : "");
-		write_solv_cache(l->repo, l->cache_dir, path, quiet);
+		Repo *repo = l->repo;
+		int end = l->fl_start > 1 ? l->fl_start : repo->nrepodata;
+		if (l->fl_start > 1)
+			remember_fileprovides(repo, l->fl_start - 1);
+		_cleanup_free_ char *path = xasprintf("%s.solv", l->cache_base);
+		if (end < repo->nrepodata) {
+			/* The extension first: a main cache with file
+			 * provides and no extension would read XML. */
+			_cleanup_free_ char *ext =
+				xasprintf("%s-filelists.solvx", l->cache_base);
+			write_solv_cache(repo, l->cache_dir, ext, end,
+					 repo->nrepodata, true, quiet);
+		}
+		write_solv_cache(repo, l->cache_dir, path, 1, end, false,
+				 quiet);
 		l->dirty = false;
 	}
 }
@@ -430,21 +509,14 @@ int depsolve_add_repo(azl_solver *s, size_t index, const char *name,
 		}
 	}
 	if (st->cache_base) {
-		_cleanup_free_ char *full =
-			xasprintf("%s-full.solv", st->cache_base);
-		_cleanup_free_ char *part =
+		_cleanup_free_ char *path =
 			xasprintf("%s.solv", st->cache_base);
-		bool with_filelists = load_solv_cache(repo, full);
-		if (with_filelists || load_solv_cache(repo, part)) {
+		if (load_solv_cache(repo, path)) {
 			log_info("repository '%s': %d packages and groups from "
-				 "the cache%s, priority %d",
-				 name, repo->nsolvables,
-				 with_filelists ? " (with filelists)" : "",
-				 priority);
-			if (!with_filelists)
-				repomd_lookup(repo, filelists_types,
-					      &st->location, &st->chk_type,
-					      &st->chk_hex);
+				 "the cache, priority %d",
+				 name, repo->nsolvables, priority);
+			repomd_lookup(repo, filelists_types, &st->location,
+				      &st->chk_type, &st->chk_hex);
 			return 0;
 		}
 	}
@@ -517,7 +589,10 @@ static Solvable *find_comps(Pool *pool, const char *prefix, const char *id)
 	Id p;
 	Solvable *s;
 	if (nid) {
-		FOR_POOL_SOLVABLES(p)
+		/* A group provides its own name: no walk over every
+		 * package. */
+		Id pp;
+		FOR_PROVIDES(p, pp, nid)
 		{
 			s = pool->solvables + p;
 			if (s->name == nid && s->repo != pool->installed)
@@ -723,6 +798,11 @@ int depsolve_solve(azl_solver *s, const depsolve_request *rq,
 	Solver *solv = NULL;
 	int nproblems = 0;
 	for (;;) {
+		/* The excluded stay in whatprovides (libsolv leaves out what
+		 * is not "considered"), for the same problem text whether or
+		 * not filelists were read: "package A requires B, but none of
+		 * the providers can be installed". */
+		apply_excludes(pool, NULL);
 		pool_addfileprovides(pool);
 		pool_createwhatprovides(pool);
 		apply_excludes(pool, rq->exclude);

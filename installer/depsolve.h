@@ -46,9 +46,10 @@ static inline void depsolve_freep(azl_solver **s)
 
 /* Reads repodata/repomd.xml, then primary, filelists and comps (group)
  * through fetch. priority: lower wins. cache_dir (NULL = none): where the
- * parsed repository is kept as CACHE_DIR/SHA256-OF-REPOMD.solv and read
- * back by the next run over the same repomd.xml. Returns 0 or -errno
- * (logged). */
+ * parsed repository is kept as CACHE_DIR/SHA256-OF-REPOMD.solv (primary,
+ * comps, file provides) and SHA256-OF-REPOMD-filelists.solvx (read only
+ * when a file dependency needs it) and read back by the next run over the
+ * same repomd.xml. Returns 0 or -errno (logged). */
 int depsolve_add_repo(azl_solver *s, size_t index, const char *name,
 		      int priority, const char *cache_dir,
 		      depsolve_fetch_fn fetch, void *userdata);
