@@ -15,7 +15,7 @@ lvm2 kmod
 rpm createrepo-c gnupg
 xorriso qemu-system-x86 qemu-utils ovmf seabios
 grub-pc-bin grub-efi-amd64-bin grub-common grub2-common
-busybox-static tmux
+busybox-static tmux dbus-daemon login libpam0g libpam-modules
 linux-image-amd64 cpio file zstd
 efibootmgr eject ipxe-qemu binutils
 dnf time bc

@@ -102,6 +102,7 @@ class Builder:
         self.stage = os.path.join(work, "stage")
         self.libs = {}  # soname -> host path, for glibc/azl-demo-libs
         self.elfs = []  # staged dynamic binaries (host paths)
+        self.owned = set()  # sonames a package ships itself (pam's libpam)
 
     # -- staging helpers ---------------------------------------------------
     def dest(self, pkg, path):
@@ -136,6 +137,8 @@ class Builder:
     def elf(self, pkg, src, path):
         self.copy(pkg, src, path, 0o755)
         self.elfs.append(src)
+        if os.path.dirname(path) == LIBDIR:
+            self.owned.add(os.path.basename(path))
 
     def closure(self):
         for binary in self.elfs:
@@ -174,6 +177,8 @@ class Builder:
         elif kind == "libs":
             want_glibc = r[1] == "glibc"
             for soname, host in sorted(self.libs.items()):
+                if soname in self.owned:
+                    continue
                 if bool(GLIBC_LIBS.match(soname)) == want_glibc:
                     self.copy(pkg, host, LIBDIR + "/" + soname, 0o755)
         elif kind == "filesystem":

@@ -19,6 +19,7 @@
 #   ("initramfs-lists",) ("repo-key", PATH)
 # config: paths marked %config(noreplace).
 
+LIBDIR = "/usr/lib/x86_64-linux-gnu"
 KVER = None  # filled in by build-repo.py from the build machine's kernel
 
 PLACEHOLDER = "placeholder"
@@ -113,12 +114,30 @@ PACKAGES = [
              "uniq", "wc", "whoami", "yes", "grep", "sed", "awk", "find",
              "xargs", "gzip", "gunzip", "zcat", "tar", "less", "more",
              "hostname", "ps", "kill", "free", "uptime", "which"])]),
+    dict(name="pam", version="1.5.2", real=True,
+         summary="Debian's Linux-PAM: libpam and pam_unix (verifies through libxcrypt), pam_permit, pam_deny",
+         requires=["glibc", "libxcrypt", "audit-libs", "libselinux", "setup"],
+         provides=["libpam.so.0()(64bit)", "libpam_misc.so.0()(64bit)"],
+         config=["/etc/pam.d/other"],
+         payload=[("elf", LIBDIR + "/libpam.so.0", LIBDIR + "/libpam.so.0"),
+                  ("elf", LIBDIR + "/libpam_misc.so.0",
+                   LIBDIR + "/libpam_misc.so.0"),
+                  ("elf", LIBDIR + "/security/pam_unix.so",
+                   LIBDIR + "/security/pam_unix.so"),
+                  ("elf", LIBDIR + "/security/pam_permit.so",
+                   LIBDIR + "/security/pam_permit.so"),
+                  ("elf", LIBDIR + "/security/pam_deny.so",
+                   LIBDIR + "/security/pam_deny.so"),
+                  ("file", "/etc/pam.d/other", "pam/other", 0o644)]),
     dict(name="util-linux", version="2.40", real=False,
-         summary="Stand-in: mount, login, getty, fdisk, ... as busybox applets",
-         requires=["busybox", "filesystem", "azl-demo-libs"],
+         summary="login (real, with PAM: yescrypt works) and, as busybox applets, mount, getty, fdisk, ...",
+         requires=["busybox", "filesystem", "azl-demo-libs", "pam", "setup"],
          provides=["util-linux-core", "/bin/login", "/usr/bin/login"],
-         payload=[("applets", [
-             "mount", "umount", "login", "getty", "agetty", "su", "sulogin",
+         config=["/etc/pam.d/login"],
+         payload=[("elf", "/usr/bin/login", "/usr/bin/login"),
+                  ("file", "/etc/pam.d/login", "util-linux/login.pam", 0o644),
+                  ("applets", [
+             "mount", "umount", "getty", "agetty", "su", "sulogin",
              "fdisk", "losetup", "blockdev", "mkswap", "swapon", "swapoff",
              "switch_root", "findfs", "dmesg", "hwclock", "nsenter",
              "unshare", "setsid", "fstrim", "blkdiscard", "partprobe",

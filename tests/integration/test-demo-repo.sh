@@ -11,9 +11,8 @@ repo=$build/demo-repo
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
 
-if [ ! -f "$repo/repodata/repomd.xml" ]; then
-	cmake --build "$build" --target demo-repo
-fi
+# Incremental: rebuilt only when iso/demo-repo changed.
+cmake --build "$build" --target demo-repo
 
 tmp=$(mktemp -d /tmp/test-demo-repo.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -59,7 +58,7 @@ need = """azurelinux-release azurelinux-repos filesystem setup bash coreutils gl
 systemd util-linux shadow-utils openssh-server openssh-clients sudo
 ca-certificates iproute e2fsprogs xfsprogs dosfstools cryptsetup lvm2 grub2-pc
 grub2-efi-x64 kernel kernel-core kernel-modules dracut NetworkManager
-selinux-policy-targeted chrony vim-minimal tzdata glibc-langpack-en""".split()
+selinux-policy-targeted chrony vim-minimal tzdata glibc-langpack-en pam""".split()
 names, provides, files, requires = set(), {}, set(), []
 for line in open(sys.argv[1]):
     f = line.split()

@@ -14,7 +14,8 @@ bin=${AZL_BIN:-$build/azl-installer}
 repo=$build/demo-repo
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
-[ -f "$repo/repodata/repomd.xml" ] || cmake --build "$build" --target demo-repo >/dev/null
+# Incremental: rebuilt only when iso/demo-repo changed.
+cmake --build "$build" --target demo-repo >/dev/null
 
 tmp=$(mktemp -d /tmp/test-packages-disk.XXXXXX)
 loop=""

@@ -16,7 +16,8 @@ for t in losetup sfdisk blkid debugfs qemu-system-x86_64; do
 	command -v "$t" >/dev/null || { echo "$t missing: skipped"; exit 77; }
 done
 repo=$AZL_BUILD_DIR/demo-repo
-[ -f "$repo/repodata/repomd.xml" ] || cmake --build "$AZL_BUILD_DIR" --target demo-repo >/dev/null
+# Incremental: rebuilt only when iso/demo-repo changed.
+cmake --build "$AZL_BUILD_DIR" --target demo-repo >/dev/null
 
 tmp=$(mktemp -d /tmp/test-system-bios.XXXXXX)
 cleanup() {

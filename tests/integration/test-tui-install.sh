@@ -16,7 +16,8 @@ losetup -f >/dev/null 2>&1 || { echo "SKIP: no loop devices"; exit 77; }
 : "${AZL_BIN:?}" "${AZL_BUILD_DIR:?}"
 export AZL_BUILD_DIR
 repo=$AZL_BUILD_DIR/demo-repo
-[ -f "$repo/repodata/repomd.xml" ] || cmake --build "$AZL_BUILD_DIR" --target demo-repo >/dev/null
+# Incremental: rebuilt only when iso/demo-repo changed.
+cmake --build "$AZL_BUILD_DIR" --target demo-repo >/dev/null
 . "$(dirname "$0")/../tui-lib.sh"
 tmp=$(mktemp -d /tmp/test-tui-install.XXXXXX)
 loop=""
