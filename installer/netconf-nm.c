@@ -2,11 +2,16 @@
 /* The adapter to libnm: connection profiles for the target and, when
  * NetworkManager runs, for the live environment. */
 #include <NetworkManager.h>
+#include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "libs.h"
 #include "log.h"
@@ -371,4 +376,238 @@ int nm_apply_live(const azl_network *net)
 	profiles_free(p, n);
 	g_object_unref(client);
 	return r;
+}
+
+/* --- the devices of this machine --------------------------------------- */
+
+void netinfo_done(azl_netinfo *i)
+{
+	if (!i)
+		return;
+	for (size_t k = 0; k < i->n_devs; k++) {
+		azl_netdev *d = &i->devs[k];
+		free(d->name);
+		free(d->type);
+		free(d->mac);
+		free(d->state);
+		free(d->ipv4);
+	}
+	free(i->devs);
+	free(i->hostname);
+	*i = (azl_netinfo){0};
+}
+
+static char *xstrdup_or_null(const char *s)
+{
+	return s && *s ? xstrdup(s) : NULL;
+}
+
+static const char *nm_state_name(NMDeviceState st)
+{
+	switch (st) {
+	case NM_DEVICE_STATE_UNMANAGED:
+		return "unmanaged";
+	case NM_DEVICE_STATE_UNAVAILABLE:
+		return "unavailable";
+	case NM_DEVICE_STATE_DISCONNECTED:
+		return "disconnected";
+	case NM_DEVICE_STATE_ACTIVATED:
+		return "connected";
+	case NM_DEVICE_STATE_DEACTIVATING:
+		return "deactivating";
+	case NM_DEVICE_STATE_FAILED:
+		return "failed";
+	case NM_DEVICE_STATE_PREPARE:
+	case NM_DEVICE_STATE_CONFIG:
+	case NM_DEVICE_STATE_NEED_AUTH:
+	case NM_DEVICE_STATE_IP_CONFIG:
+	case NM_DEVICE_STATE_IP_CHECK:
+	case NM_DEVICE_STATE_SECONDARIES:
+		return "connecting";
+	default:
+		return "unknown";
+	}
+}
+
+typedef struct client_call {
+	NMClient *client;
+	GError *err;
+	bool done;
+} client_call;
+
+static void on_client(GObject *src, GAsyncResult *res, gpointer data)
+{
+	client_call *cc = data;
+	cc->client = nm_client_new_finish(res, &cc->err);
+	cc->done = true;
+}
+
+static gboolean on_timeout(gpointer data)
+{
+	g_cancellable_cancel(data);
+	return G_SOURCE_REMOVE;
+}
+
+static void read_client(NMClient *client, azl_netinfo *ret)
+{
+	const GPtrArray *devs = nm_client_get_devices(client);
+	for (guint k = 0; devs && k < devs->len; k++) {
+		NMDevice *d = devs->pdata[k];
+		if (nm_device_get_device_type(d) == NM_DEVICE_TYPE_LOOPBACK)
+			continue;
+		azl_netdev *e =
+			xappend(&ret->devs, &ret->n_devs, sizeof(*ret->devs));
+		e->name = xstrdup(nm_device_get_iface(d));
+		e->type = xstrdup(nm_device_get_type_description(d));
+		e->mac = xstrdup_or_null(nm_device_get_hw_address(d));
+		e->state = xstrdup(nm_state_name(nm_device_get_state(d)));
+		NMIPConfig *ip = nm_device_get_ip4_config(d);
+		GPtrArray *a = ip ? nm_ip_config_get_addresses(ip) : NULL;
+		if (a && a->len > 0)
+			e->ipv4 = xasprintf(
+				"%s/%u", nm_ip_address_get_address(a->pdata[0]),
+				nm_ip_address_get_prefix(a->pdata[0]));
+		e->dhcp4 = nm_device_get_dhcp4_config(d) != NULL;
+	}
+	char *host = NULL;
+	g_object_get(client, NM_CLIENT_HOSTNAME, &host, NULL);
+	ret->hostname = xstrdup_or_null(host);
+	g_free(host);
+	ret->from_nm = true;
+}
+
+int nm_read_devices(azl_netinfo *ret, unsigned timeout_ms)
+{
+	*ret = (azl_netinfo){0};
+	/* A private context, so that a slow or absent bus costs at most
+	 * timeout_ms and no caller's loop runs our callbacks. */
+	GMainContext *ctx = g_main_context_new();
+	g_main_context_push_thread_default(ctx);
+	GCancellable *cancel = g_cancellable_new();
+	GSource *timer = g_timeout_source_new(timeout_ms);
+	g_source_set_callback(timer, on_timeout, cancel, NULL);
+	g_source_attach(timer, ctx);
+	client_call cc = {0};
+	nm_client_new_async(cancel, on_client, &cc);
+	while (!cc.done)
+		g_main_context_iteration(ctx, TRUE);
+	g_source_destroy(timer);
+	g_source_unref(timer);
+	int r = 0;
+	if (!cc.client) {
+		log_debug("libnm: %s", cc.err->message);
+		g_error_free(cc.err);
+		r = -ENOTCONN;
+	} else if (!nm_client_get_nm_running(cc.client))
+		r = -ESRCH;
+	else
+		read_client(cc.client, ret);
+	if (cc.client) {
+		/* libnm: iterate the context until the client let go of it. */
+		GObject *busy = nm_client_get_context_busy_watcher(cc.client);
+		g_object_add_weak_pointer(busy, (gpointer *)&busy);
+		g_object_unref(cc.client);
+		while (busy)
+			g_main_context_iteration(ctx, TRUE);
+	}
+	g_object_unref(cancel);
+	g_main_context_pop_thread_default(ctx);
+	g_main_context_unref(ctx);
+	return r;
+}
+
+static char *sysfs_attr(const char *dir, const char *ifname, const char *attr)
+{
+	_cleanup_free_ char *p = xasprintf("%s/%s/%s", dir, ifname, attr);
+	char *s = NULL;
+	if (read_file_bounded(p, 4096, &s, NULL) < 0)
+		return NULL;
+	s[strcspn(s, "\n")] = '\0';
+	return s;
+}
+
+static const char *sysfs_type(const char *dir, const char *ifname)
+{
+	static const char *const kinds[] = {"wireless", "bonding", "bridge"};
+	static const char *const names[] = {"wifi", "bond", "bridge"};
+	for (size_t k = 0; k < 3; k++) {
+		_cleanup_free_ char *p =
+			xasprintf("%s/%s/%s", dir, ifname, kinds[k]);
+		if (access(p, F_OK) == 0)
+			return names[k];
+	}
+	_cleanup_free_ char *t = sysfs_attr(dir, ifname, "type");
+	/* ARPHRD_ETHER */
+	return t && strcmp(t, "1") == 0 ? "ethernet" : "other";
+}
+
+static int cmp_dev(const void *a, const void *b)
+{
+	return strcmp(((const azl_netdev *)a)->name,
+		      ((const azl_netdev *)b)->name);
+}
+
+int sysfs_read_devices(const char *dir, azl_netinfo *ret)
+{
+	*ret = (azl_netinfo){0};
+	if (!dir)
+		dir = "/sys/class/net";
+	DIR *d = opendir(dir);
+	if (!d)
+		return log_error_errno(errno, "network: cannot read %s", dir);
+	struct ifaddrs *ifa = NULL;
+	if (getifaddrs(&ifa) < 0)
+		ifa = NULL;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "lo") == 0)
+			continue;
+		azl_netdev *e =
+			xappend(&ret->devs, &ret->n_devs, sizeof(*ret->devs));
+		e->name = xstrdup(de->d_name);
+		e->type = xstrdup(sysfs_type(dir, de->d_name));
+		e->mac = sysfs_attr(dir, de->d_name, "address");
+		if (e->mac && !*e->mac) {
+			free(e->mac);
+			e->mac = NULL;
+		}
+		e->state = sysfs_attr(dir, de->d_name, "operstate");
+		if (!e->state)
+			e->state = xstrdup("unknown");
+		for (struct ifaddrs *a = ifa; a && !e->ipv4; a = a->ifa_next) {
+			if (!a->ifa_addr || !a->ifa_netmask ||
+			    a->ifa_addr->sa_family != AF_INET ||
+			    strcmp(a->ifa_name, de->d_name) != 0)
+				continue;
+			char host[INET_ADDRSTRLEN];
+			struct in_addr m =
+				((struct sockaddr_in *)a->ifa_netmask)
+					->sin_addr;
+			inet_ntop(
+				AF_INET,
+				&((struct sockaddr_in *)a->ifa_addr)->sin_addr,
+				host, sizeof(host));
+			e->ipv4 = xasprintf("%s/%d", host,
+					    __builtin_popcount(m.s_addr));
+		}
+	}
+	closedir(d);
+	freeifaddrs(ifa);
+	if (ret->n_devs)
+		qsort(ret->devs, ret->n_devs, sizeof(*ret->devs), cmp_dev);
+	char host[256] = "";
+	if (gethostname(host, sizeof(host) - 1) == 0)
+		ret->hostname = xstrdup_or_null(host);
+	return 0;
+}
+
+int netinfo_read(azl_netinfo *ret, unsigned timeout_ms)
+{
+	int r = nm_read_devices(ret, timeout_ms);
+	if (r >= 0)
+		return 0;
+	log_debug("network: NetworkManager not reachable (%s); reading "
+		  "/sys/class/net",
+		  strerror(-r));
+	return sysfs_read_devices(NULL, ret);
 }

@@ -64,3 +64,35 @@ int netconf_apply(const azl_model *m, const azl_target *t);
 /* The live environment: profiles with activate: true, through libnm,
  * when NetworkManager runs; otherwise a note in the log. */
 int netconf_apply_live(const azl_model *m);
+
+/* --- the devices of this machine (the installer's Network spoke) ------- */
+
+/* One network device as seen now. */
+typedef struct azl_netdev {
+	char *name;  /* interface name */
+	char *type;  /* "ethernet", "wifi", "bond", ... */
+	char *mac;   /* NULL when it has none */
+	char *state; /* NetworkManager's state, or the kernel's operstate */
+	char *ipv4;  /* first IPv4 address "a.b.c.d/p", or NULL */
+	bool dhcp4;  /* NetworkManager got ipv4 from DHCP */
+} azl_netdev;
+
+typedef struct azl_netinfo {
+	azl_netdev *devs;
+	size_t n_devs;
+	bool from_nm;	/* read through libnm, else from sysfs */
+	char *hostname; /* NetworkManager's (or the kernel's) host name */
+} azl_netinfo;
+void netinfo_done(azl_netinfo *i);
+
+/* netconf-nm.c: the devices NetworkManager manages (loopback left out),
+ * waiting at most timeout_ms for it. -ENOTCONN when the system bus cannot
+ * be reached (or the wait timed out), -ESRCH when the bus answers but no
+ * NetworkManager runs on it. */
+int nm_read_devices(azl_netinfo *ret, unsigned timeout_ms);
+/* The interfaces under dir (NULL: /sys/class/net), loopback left out,
+ * with their addresses from the kernel (getifaddrs). */
+int sysfs_read_devices(const char *dir, azl_netinfo *ret);
+/* NetworkManager's view when it runs, else sysfs; ret->from_nm says
+ * which. */
+int netinfo_read(azl_netinfo *ret, unsigned timeout_ms);

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Network: host name and, per interface, DHCP or a static address. The
- * page edits a clone of the network section and shows the configuration
- * that will be written into the target. */
+ * page edits a clone of the network section, lists the devices of this
+ * machine (through libnm when NetworkManager runs, else /sys/class/net)
+ * and shows the configuration that will be written into the target. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "i18n.h"
+#include "netconf.h"
 #include "pages.h"
 #include "util.h"
 
@@ -99,9 +100,17 @@ int page_network(ui_ctx *c)
 {
 	azl_network net = {0};
 	network_clone(&net, &c->m->network);
-	_cleanup_strv_free_ char **names = strv_copy(c->ifaces);
-	if (!names)
-		names = xzalloc(sizeof(char *));
+	/* Never waits long: a busy or absent bus falls back to sysfs. */
+	azl_netinfo info = {0};
+	if (netinfo_read(&info, 1500) < 0)
+		info = (azl_netinfo){0};
+	_cleanup_free_ char *devtext = netinfo_text(&info);
+	_cleanup_strv_free_ char **names = xzalloc(sizeof(char *));
+	for (size_t i = 0; i < info.n_devs; i++)
+		strv_push(&names, xstrdup(info.devs[i].name));
+	for (size_t i = 0; c->ifaces && c->ifaces[i]; i++)
+		if (!strv_contains(names, c->ifaces[i]))
+			strv_push(&names, xstrdup(c->ifaces[i]));
 	for (size_t i = 0; i < net.n_interfaces; i++)
 		if (net.interfaces[i].name &&
 		    !strv_contains(names, net.interfaces[i].name))
@@ -123,7 +132,6 @@ int page_network(ui_ctx *c)
 	size_t shown_if = 0;
 	if (ifc->n_choices)
 		load(&f, &net, names[0]);
-	bool nm = access("/run/NetworkManager", F_OK) == 0;
 	int result = UI_BACK;
 	for (;;) {
 		bool has_if = ifc->n_choices > 0;
@@ -136,14 +144,24 @@ int page_network(ui_ctx *c)
 		_cleanup_free_ char *host =
 			ui_field_get(&f.items[N_HOST].field);
 		_cleanup_free_ char *pv = preview(&net, host);
+		/* The devices from row 11, leaving the preview 3 rows. */
+		int y = 11, last = LINES - 3;
+		const char *line = devtext;
+		for (bool first = true; *line && y <= last - 4; first = false) {
+			size_t len = strcspn(line, "\n");
+			_cleanup_free_ char *one = xstrndup(line, len);
+			if (first)
+				ui_attr_on(UIA_BOLD);
+			ui_put(y++, 2, COLS - 4, one, false);
+			if (first)
+				ui_attr_off(UIA_BOLD);
+			line += len + (line[len] == '\n');
+		}
 		ui_attr_on(UIA_BOLD);
-		ui_put(13, 2, COLS - 4,
-		       nm ? _("NetworkManager runs here; the installed system "
-			      "gets this configuration:")
-			  : _("Configuration that will be written:"),
+		ui_put(y, 2, COLS - 4, _("Configuration that will be written:"),
 		       false);
 		ui_attr_off(UIA_BOLD);
-		ui_wrap(14, 4, COLS - 6, LINES - 17, pv);
+		ui_wrap(y + 1, 4, COLS - 6, last - y, pv);
 		int k = ui_getkey();
 		if (k == UIK_QUIT) {
 			result = UI_QUIT;
@@ -190,6 +208,7 @@ int page_network(ui_ctx *c)
 		break;
 	}
 	network_done(&net);
+	netinfo_done(&info);
 	ui_form_done(&f);
 	return result;
 }

@@ -601,6 +601,30 @@ void partitions_from_guided(azl_storage *s, azl_firmware firmware)
 
 /* --- network edits ---------------------------------------------------- */
 
+char *netinfo_text(const azl_netinfo *i)
+{
+	azl_buf b = {0};
+	buf_printf(&b, "%s\n",
+		   i->from_nm ? _("Devices (from NetworkManager):")
+			      : _("Devices (from /sys/class/net; "
+				  "NetworkManager is not running):"));
+	if (i->n_devs == 0)
+		buf_printf(&b, "  %s\n", _("no network devices"));
+	for (size_t k = 0; k < i->n_devs; k++) {
+		const azl_netdev *d = &i->devs[k];
+		buf_printf(&b, "  %-10s %-9s %-17s %-12s %s", d->name, d->type,
+			   d->mac ? d->mac : "-", d->state,
+			   d->ipv4 ? d->ipv4 : "-");
+		if (d->ipv4 && i->from_nm)
+			buf_printf(&b, " (%s)",
+				   d->dhcp4 ? "DHCP" : _("static"));
+		buf_append(&b, "\n");
+	}
+	if (i->hostname)
+		buf_printf(&b, _("  current host name: %s\n"), i->hostname);
+	return buf_steal(&b);
+}
+
 static bool ip_is_valid(const char *s, bool with_prefix)
 {
 	char buf[INET6_ADDRSTRLEN + 8];

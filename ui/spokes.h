@@ -17,6 +17,7 @@
 
 #include "machine.h"
 #include "model.h"
+#include "netconf.h"
 #include "plan.h"
 
 typedef enum ui_spoke {
@@ -90,6 +91,12 @@ int interface_set_static(azl_interface *i, const char *addresses,
 void interface_set_dhcp(azl_interface *i);
 /* The interface of that name, created (DHCP) when absent. */
 azl_interface *network_interface(azl_network *n, const char *name);
+
+/* The devices of this machine for the Network spoke: a translated title
+ * naming the source (NetworkManager or /sys/class/net), then one line per
+ * device (name, type, MAC, state, IPv4 address and whether DHCP gave it)
+ * and the current host name. Allocated. */
+char *netinfo_text(const azl_netinfo *i);
 
 /* root: locked, or a password (pw must be non-empty then). */
 int accounts_set_root(azl_accounts *a, bool lock, const char *pw,

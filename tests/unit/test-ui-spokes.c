@@ -9,6 +9,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "machine.h"
 #include "model.h"
@@ -197,6 +202,133 @@ static void test_network(void **state)
 	assert_false(spoke_status(SPOKE_NETWORK, m, NULL, NULL));
 }
 
+/* What the kernel says, through ip(8): "a.b.c.d/p" of the first IPv4
+ * address of ifname, or NULL. */
+static char *ip_first_v4(const char *ifname)
+{
+	_cleanup_free_ char *cmd =
+		xasprintf("ip -4 -o addr show dev '%s' 2>/dev/null", ifname);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	char line[512], *ret = NULL;
+	if (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, " inet ");
+		assert_non_null(p);
+		p += 6;
+		ret = xstrndup(p, strcspn(p, " "));
+	}
+	pclose(f);
+	return ret;
+}
+
+static const azl_netdev *find_dev(const azl_netinfo *i, const char *name)
+{
+	for (size_t k = 0; k < i->n_devs; k++)
+		if (strcmp(i->devs[k].name, name) == 0)
+			return &i->devs[k];
+	return NULL;
+}
+
+/* The fallback on this machine's real /sys/class/net. */
+static void test_netinfo_sysfs(void **state)
+{
+	azl_netinfo info;
+	assert_int_equal(sysfs_read_devices(NULL, &info), 0);
+	assert_false(info.from_nm);
+	DIR *d = opendir("/sys/class/net");
+	assert_non_null(d);
+	size_t seen = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		const azl_netdev *e = find_dev(&info, de->d_name);
+		if (strcmp(de->d_name, "lo") == 0) {
+			assert_null(e);
+			continue;
+		}
+		assert_non_null(e);
+		seen++;
+		_cleanup_free_ char *p =
+			xasprintf("/sys/class/net/%s/address", de->d_name);
+		_cleanup_free_ char *mac = NULL;
+		assert_int_equal(read_file_bounded(p, 4096, &mac, NULL), 0);
+		mac[strcspn(mac, "\n")] = '\0';
+		if (*mac)
+			assert_string_equal(e->mac, mac);
+		else
+			assert_null(e->mac);
+		_cleanup_free_ char *v4 = ip_first_v4(de->d_name);
+		if (v4)
+			assert_string_equal(e->ipv4, v4);
+		else
+			assert_null(e->ipv4);
+		assert_non_null(e->state);
+		assert_non_null(e->type);
+	}
+	closedir(d);
+	assert_int_equal(info.n_devs, seen);
+	for (size_t k = 1; k < info.n_devs; k++)
+		assert_true(strcmp(info.devs[k - 1].name, info.devs[k].name) <
+			    0);
+	char host[256] = "";
+	assert_int_equal(gethostname(host, sizeof(host) - 1), 0);
+	assert_string_equal(info.hostname, host);
+	_cleanup_free_ char *text = netinfo_text(&info);
+	assert_non_null(strstr(text, "/sys/class/net"));
+	for (size_t k = 0; k < info.n_devs; k++)
+		assert_non_null(strstr(text, info.devs[k].name));
+	netinfo_done(&info);
+	/* A directory that is not there is an error, not an empty list. */
+	assert_int_equal(sysfs_read_devices("/nonexistent/net", &info),
+			 -ENOENT);
+	netinfo_done(&info);
+}
+
+/* libnm's "not running" detection, against a bus that is not there and
+ * against a real (private) D-Bus daemon on which no NetworkManager runs. */
+static void test_netinfo_nm_not_running(void **state)
+{
+	const char *old = getenv("DBUS_SYSTEM_BUS_ADDRESS");
+	_cleanup_free_ char *saved = old ? xstrdup(old) : NULL;
+	char dir[] = "/tmp/azl-dbus-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	_cleanup_free_ char *addr = xasprintf("unix:path=%s/bus", dir);
+	azl_netinfo info;
+
+	assert_int_equal(setenv("DBUS_SYSTEM_BUS_ADDRESS", addr, 1), 0);
+	assert_int_equal(nm_read_devices(&info, 2000), -ENOTCONN);
+	assert_int_equal(info.n_devs, 0);
+
+	assert_int_equal(access("/usr/bin/dbus-daemon", X_OK), 0);
+	_cleanup_free_ char *cmd = xasprintf(
+		"dbus-daemon --config-file=/usr/share/dbus-1/session.conf "
+		"--address=%s --fork --print-pid",
+		addr);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	int pid = 0;
+	assert_int_equal(fscanf(f, "%d", &pid), 1);
+	pclose(f);
+	assert_true(pid > 1);
+	int r = nm_read_devices(&info, 5000);
+	netinfo_done(&info);
+	/* And the spoke's reader falls back to sysfs. */
+	int r2 = netinfo_read(&info, 5000);
+	kill(pid, SIGTERM);
+	assert_int_equal(r, -ESRCH);
+	assert_int_equal(r2, 0);
+	assert_false(info.from_nm);
+	netinfo_done(&info);
+	_cleanup_free_ char *sock = xasprintf("%s/bus", dir);
+	unlink(sock);
+	rmdir(dir);
+	if (saved)
+		setenv("DBUS_SYSTEM_BUS_ADDRESS", saved, 1);
+	else
+		unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
+}
+
 static void test_shown_and_packages(void **state)
 {
 	char *net[] = {(char *)"network", NULL};
@@ -290,6 +422,8 @@ int main(void)
 		cmocka_unit_test(test_partition_editor),
 		cmocka_unit_test(test_clone_commit),
 		cmocka_unit_test(test_network),
+		cmocka_unit_test(test_netinfo_sysfs),
+		cmocka_unit_test(test_netinfo_nm_not_running),
 		cmocka_unit_test(test_shown_and_packages),
 		cmocka_unit_test(test_comps),
 		cmocka_unit_test(test_destructive_text),
