@@ -49,6 +49,17 @@ tui_wait "TUI-EXIT=" || fail "did not exit"
 [ ! -e "$out" ] || fail "quitting wrote $out"
 ok "Ctrl-C asks, n stays, y exits 130 writing nothing; survives a resize"
 
+# 1b. The same on a vt100 (the oldest serial terminal the issue names).
+tui_start vt100 "$AZL_BIN" --machine "$machine" --repo "$repo" --save-answers "$out"
+tui_wait "Installation summary" || fail "vt100: no hub"
+tui_screen | grep -q '\[!\] Disks' || fail "vt100: Disks not marked incomplete"
+tui_keys C-c
+tui_wait "Quit the installer?" || fail "vt100: Ctrl-C did not ask"
+tui_keys y
+tui_wait "TUI-EXIT=" || fail "vt100: did not exit"
+[ "$(tui_exit_code)" = 130 ] || fail "vt100: exit code $(tui_exit_code), not 130"
+ok "TERM=vt100: hub drawn, Ctrl-C then y exits 130"
+
 # 2. A whole session.
 tui_start vt220 "$AZL_BIN" --machine "$machine" --repo "$repo" --save-answers "$out"
 tui_wait "Installation summary" || fail "no hub"
