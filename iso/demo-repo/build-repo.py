@@ -40,15 +40,17 @@ virtio_blk virtio_scsi virtio_pci virtio_net virtio_console virtio_rng
 ahci ata_piix sd_mod sr_mod nvme usb_storage uas xhci_pci ehci_pci
 e1000 e1000e ext4 xfs vfat nls_cp437 nls_iso8859_1 nls_utf8 isofs
 dm_mod dm_crypt dm_snapshot dm_mirror dm_zero dm_thin_pool dm_raid raid1
-aesni_intel aes_generic xts cbc essiv sha256_generic sha512_generic
+aesni_intel aes_generic xts ecb cbc essiv sha256_generic sha512_generic
 crc32c_intel crc32c_generic af_packet loop efivarfs
 """.split()
 # Loaded by the initramfs before it looks for root.
 INITRAMFS_MODULES = """
 virtio_pci virtio_blk virtio_scsi ahci ata_piix sd_mod nvme usb_storage uas
 xhci_pci ehci_pci ext4 xfs dm_mod dm_crypt aesni_intel xts sha256_generic
-crc32c_intel crc32c_generic
+crc32c_intel crc32c_generic aes_generic ecb
 """.split()
+# (aes_generic and ecb: without AES-NI, under QEMU's TCG for one, xts(aes)
+# is built from them.)
 GRUB_TOOLS = ["grub-install", "grub-mkimage", "grub-probe",
               "grub-editenv", "grub-mkrelpath", "grub-file",
               "grub-mkpasswd-pbkdf2", "grub-script-check"]
@@ -101,6 +103,9 @@ class Builder:
         self.kver = kver
         self.stage = os.path.join(work, "stage")
         self.libs = {}  # soname -> host path, for glibc/azl-demo-libs
+        # glibc dlopen()s libgcc_s for pthread_exit/cancel (cryptsetup's
+        # threads need it), so ldd never lists it.
+        self.libs["libgcc_s.so.1"] = LIBDIR + "/libgcc_s.so.1"
         self.elfs = []  # staged dynamic binaries (host paths)
         self.owned = set()  # sonames a package ships itself (pam's libpam)
 
@@ -210,7 +215,7 @@ class Builder:
             self.put(pkg, "/usr/lib/azl-initramfs/modules",
                      "\n".join(INITRAMFS_MODULES) + "\n", 0o644)
             libs = [self.libs_for(b) for b in ("/usr/sbin/cryptsetup", "/usr/sbin/lvm")]
-            files = sorted(set(sum(libs, [])))
+            files = sorted(set(sum(libs, []) + ["libgcc_s.so.1"]))
             self.put(pkg, "/usr/lib/azl-initramfs/libraries",
                      "".join(LIBDIR + "/" + f + "\n" for f in files), 0o644)
         elif kind == "grub-tools":
