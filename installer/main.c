@@ -390,39 +390,21 @@ static int cmd_plan(options *o)
 	return AZL_EXIT_OK;
 }
 
-/* Writes text to -o FILE (atomically: temp file, then rename) or stdout. */
+/* Writes text to -o FILE or stdout. The answer file may hold password
+ * hashes: 0600, like Anaconda's anaconda-ks.cfg. */
 static int write_output(const char *path, const char *text)
 {
 	if (!path || strcmp(path, "-") == 0) {
 		fputs(text, stdout);
 		return AZL_EXIT_OK;
 	}
-	_cleanup_free_ char *tmp = xasprintf("%s.XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		goto fail;
-	/* The answer file may hold password hashes: 0600, like Anaconda's
-	 * anaconda-ks.cfg. */
-	if (fchmod(fd, 0600) < 0) {
-		close(fd);
-		goto fail_unlink;
+	int r = write_file_atomic(path, text, strlen(text), 0600);
+	if (r < 0) {
+		fprintf(stderr, _("azl-installer: cannot write '%s': %s\n"),
+			path, strerror(-r));
+		return AZL_EXIT_MACHINE;
 	}
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		goto fail_unlink;
-	}
-	bool ok = fputs(text, f) >= 0 && fflush(f) == 0 && fsync(fd) == 0;
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) < 0)
-		goto fail_unlink;
 	return AZL_EXIT_OK;
-fail_unlink:
-	unlink(tmp);
-fail:
-	fprintf(stderr, _("azl-installer: cannot write '%s': %s\n"), path,
-		strerror(errno));
-	return AZL_EXIT_MACHINE;
 }
 
 static int cmd_convert(options *o)

@@ -129,16 +129,14 @@ static PedExceptionOption write_handler(PedException *ex)
 	log_msg(ex->type >= PED_EXCEPTION_ERROR ? AZL_LOG_ERROR
 						: AZL_LOG_WARNING,
 		"libparted: %s", ex->message);
-	if (ex->type < PED_EXCEPTION_ERROR &&
-	    (ex->options & PED_EXCEPTION_IGNORE))
-		return PED_EXCEPTION_IGNORE;
-	if (ex->options & PED_EXCEPTION_CANCEL)
-		return PED_EXCEPTION_CANCEL;
-	if (ex->options & PED_EXCEPTION_NO)
-		return PED_EXCEPTION_NO;
-	if (ex->options & PED_EXCEPTION_OK)
-		return PED_EXCEPTION_OK;
-	return PED_EXCEPTION_UNHANDLED;
+	/* An error is never ignored while writing; else as when reading. */
+	if (ex->type >= PED_EXCEPTION_ERROR &&
+	    (ex->options & PED_EXCEPTION_IGNORE)) {
+		PedException masked = *ex;
+		masked.options &= ~PED_EXCEPTION_IGNORE;
+		return quiet_handler(&masked);
+	}
+	return quiet_handler(ex);
 }
 
 #define GUID_ESP      "c12a7328-f81f-11d2-ba4b-00a0c93ec93b"

@@ -243,6 +243,36 @@ int read_file_bounded(const char *path, size_t max, char **ret, size_t *ret_len)
 	return 0;
 }
 
+int write_file_atomic(const char *path, const char *text, size_t len,
+		      unsigned mode)
+{
+	_cleanup_free_ char *tmp = xasprintf("%s.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return -errno;
+	int r = fchmod(fd, (mode_t)mode) < 0 ? -errno : 0;
+	while (r == 0 && len > 0) {
+		ssize_t k = write(fd, text, len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			r = -errno;
+		else {
+			text += k;
+			len -= (size_t)k;
+		}
+	}
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
 size_t edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);

@@ -80,5 +80,10 @@ void buf_free(azl_buf *b);
 int read_file_bounded(const char *path, size_t max, char **ret,
 		      size_t *ret_len);
 
+/* Writes text to path atomically (a temp file beside it, fsync, rename)
+ * with mode: a crash never leaves half a file. Returns 0 or -errno. */
+int write_file_atomic(const char *path, const char *text, size_t len,
+		      unsigned mode);
+
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t edit_distance(const char *a, const char *b);

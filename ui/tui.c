@@ -157,33 +157,10 @@ static int save_answers(ui_ctx *c, char **ret_err)
 				     strerror(-r));
 		return r;
 	}
-	int fd = open(c->o->save_answers,
-		      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		      0600);
-	if (fd < 0)
-		goto fail;
-	size_t len = strlen(text), off = 0;
-	if (fchmod(fd, 0600) < 0) {
-		close(fd);
-		goto fail;
-	}
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			goto fail;
-		}
-		off += n;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0)
-		goto fail;
-	return 0;
-fail:
-	r = -errno;
-	*ret_err = xasprintf(_("cannot write '%s': %s"), c->o->save_answers,
-			     strerror(errno));
+	r = write_file_atomic(c->o->save_answers, text, strlen(text), 0600);
+	if (r < 0)
+		*ret_err = xasprintf(_("cannot write '%s': %s"),
+				     c->o->save_answers, strerror(-r));
 	return r;
 }
 
