@@ -12,7 +12,9 @@
  *     partition nodes waited for (BLKPG fallback), and every new
  *     partition wiped again before anything is made on it: a LUKS header
  *     left where a new partition starts must never confuse a reinstall.
- *  3. LUKS2 format + open, pvcreate/vgcreate/lvcreate, mkfs/mkswap,
+ *  3. LUKS2 format + open, pvcreate/vgcreate/lvcreate (for every volume
+ *     group of the plan: the guided vg_azl or the answer file's, each over
+ *     the PVs the plan lists for it, plain or LUKS mappings), mkfs/mkswap,
  *     mounts under the target directory in the plan's order (parents
  *     first), then /etc/fstab and /etc/crypttab by UUID.
  *
@@ -371,6 +373,16 @@ static const azl_plan_vg *find_vg(const azl_plan *p, const char *name)
 	return NULL;
 }
 
+/* The logical volume of the plan on device /dev/VG/LV, or NULL. */
+static const azl_plan_lv *find_lv(const azl_plan *p, const char *dev)
+{
+	for (size_t v = 0; v < p->n_vgs; v++)
+		for (size_t l = 0; l < p->vgs[v].n_lvs; l++)
+			if (streq_ptr(p->vgs[v].lvs[l].device, dev))
+				return &p->vgs[v].lvs[l];
+	return NULL;
+}
+
 /* The size of what a mkfs step acts on, for FAT32 or not. */
 static uint64_t device_size(const azl_plan *p, const char *dev)
 {
@@ -378,7 +390,8 @@ static uint64_t device_size(const azl_plan *p, const char *dev)
 		for (size_t k = 0; k < p->disks[i].n_parts; k++)
 			if (streq_ptr(p->disks[i].parts[k].device, dev))
 				return p->disks[i].parts[k].size;
-	return 0;
+	const azl_plan_lv *lv = find_lv(p, dev);
+	return lv ? lv->size : 0;
 }
 
 static char *fs_uuid_of(const char *dev)
@@ -399,17 +412,23 @@ typedef struct made_fs {
 	const char *options;
 } made_fs;
 
+/* The fstab options the plan gives the filesystem on plan_dev: a
+ * partition, its LUKS mapping, or a logical volume. */
 static const char *fs_options_of(const azl_plan *p, const char *plan_dev)
 {
+	const char *mapper = startswith(plan_dev, "/dev/mapper/")
+				     ? plan_dev + strlen("/dev/mapper/")
+				     : NULL;
 	for (size_t i = 0; i < p->n_disks; i++)
 		for (size_t k = 0; k < p->disks[i].n_parts; k++) {
 			const azl_plan_part *pp = &p->disks[i].parts[k];
 			if (streq_ptr(pp->device, plan_dev) ||
-			    (pp->encrypted && pp->luks_name &&
-			     endswith(plan_dev, pp->luks_name)))
+			    (pp->encrypted && mapper &&
+			     streq_ptr(pp->luks_name, mapper)))
 				return pp->fs_options;
 		}
-	return NULL;
+	const azl_plan_lv *lv = find_lv(p, plan_dev);
+	return lv ? lv->fs_options : NULL;
 }
 
 /* The mount point of a filesystem the plan makes or keeps on plan_dev. */
@@ -571,9 +590,19 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 			break;
 		case AZL_OP_VG_CREATE: {
 			const azl_plan_vg *vg = find_vg(plan, ac->name);
+			if (!vg || strv_length(vg->pvs) == 0) {
+				r = log_error_errno(EINVAL,
+						    "the plan gives volume "
+						    "group '%s' no physical "
+						    "volume",
+						    ac->name);
+				break;
+			}
 			_cleanup_strv_free_ char **pvs = NULL;
-			for (size_t i = 0; vg && vg->pvs && vg->pvs[i]; i++)
+			for (size_t i = 0; vg->pvs[i]; i++)
 				strv_push(&pvs, map_device(st, vg->pvs[i]));
+			progress_phase("storage", pct, _("LVM volume group %s"),
+				       ac->name);
 			r = lvm_vgcreate(ac->name, pvs);
 			if (r < 0) {
 				step_failed(r, "vgcreate '%s'", ac->name);

@@ -153,6 +153,201 @@ static bool gateway_is_valid(const char *s, int family)
 	return inet_pton(family, s, buf) == 1;
 }
 
+/* What lvm(8) allows in volume group and logical volume names. */
+static bool lvm_name_is_valid(const char *s)
+{
+	if (!s || !*s || *s == '-' || strlen(s) > 127 || streq_ptr(s, ".") ||
+	    streq_ptr(s, ".."))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!is_alnum(*p) && !strchr("_.+-", *p))
+			return false;
+	return true;
+}
+
+static const azl_volume_group *find_volume_group(const azl_storage *s,
+						 const char *name)
+{
+	for (size_t i = 0; i < s->n_volume_groups; i++)
+		if (streq_ptr(s->volume_groups[i].name, name))
+			return &s->volume_groups[i];
+	return NULL;
+}
+
+/* A partition with volume_group: is only a container for LVM. */
+static void check_physical_volume(const azl_storage *s,
+				  const azl_partition_spec *p, azl_diags *d)
+{
+	const char *keys[4] = {
+		p->mount ? "mount" : NULL,
+		p->fs != AZL_FS_NONE ? "fs" : NULL,
+		p->label ? "label" : NULL,
+		p->fs_options ? "options" : NULL,
+	};
+	_cleanup_free_ char *list = NULL;
+	for (size_t k = 0; k < ELEMENTSOF(keys); k++) {
+		if (!keys[k])
+			continue;
+		char *l = list ? xasprintf("%s, '%s'", list, keys[k])
+			       : xasprintf("'%s'", keys[k]);
+		free(list);
+		list = l;
+	}
+	if (list)
+		diag_error(d, p->loc,
+			   _("a physical volume of volume group '%s' cannot "
+			     "have %s; mount points, filesystems, labels and "
+			     "options belong to its volumes"),
+			   p->volume_group, list);
+	if (!find_volume_group(s, p->volume_group))
+		diag_error(d, p->loc,
+			   _("volume group '%s' is not listed in "
+			     "'storage.volume_groups'; add it there with its "
+			     "volumes"),
+			   p->volume_group);
+}
+
+/* A mount point of a volume may clash with a partition's or with one of
+ * an earlier volume; returns the line of the first use, or 0. */
+static int mount_first_use(const azl_storage *s, const azl_volume_spec *v)
+{
+	for (size_t i = 0; i < s->n_partitions; i++)
+		if (streq_ptr(s->partitions[i].mount, v->mount))
+			return s->partitions[i].loc.line > 0
+				       ? s->partitions[i].loc.line
+				       : -1;
+	for (size_t g = 0; g < s->n_volume_groups; g++)
+		for (size_t k = 0; k < s->volume_groups[g].n_volumes; k++) {
+			const azl_volume_spec *o =
+				&s->volume_groups[g].volumes[k];
+			if (o == v)
+				return 0;
+			if (streq_ptr(o->mount, v->mount))
+				return o->loc.line > 0 ? o->loc.line : -1;
+		}
+	return 0;
+}
+
+static void check_volume(const azl_storage *s, const azl_volume_group *g,
+			 size_t i, azl_diags *d)
+{
+	const azl_volume_spec *v = &g->volumes[i];
+	const char *gname = g->name ? g->name : "?";
+	if (!v->name)
+		diag_error(d, v->loc,
+			   _("a volume of volume group '%s' needs a 'name'"),
+			   gname);
+	else if (!lvm_name_is_valid(v->name))
+		diag_error(d, v->loc,
+			   _("'%s' is not a valid logical volume name: use "
+			     "letters, digits and '_.+-', not starting with "
+			     "'-', at most 127 characters"),
+			   v->name);
+	for (size_t k = 0; v->name && k < i; k++)
+		if (streq_ptr(g->volumes[k].name, v->name)) {
+			diag_error(d, v->loc,
+				   _("volume '%s' is listed twice in volume "
+				     "group '%s' (first at line %d)"),
+				   v->name, gname, g->volumes[k].loc.line);
+			break;
+		}
+	const char *name = v->name ? v->name : "?";
+	bool is_swap = streq_ptr(v->mount, "swap");
+	int first = v->mount ? mount_first_use(s, v) : 0;
+	if (first > 0)
+		diag_error(d, v->loc,
+			   _("mount point '%s' is used twice (first at line "
+			     "%d); give each partition and volume its own"),
+			   v->mount, first);
+	else if (first < 0)
+		diag_error(d, v->loc,
+			   _("mount point '%s' is used twice; give each "
+			     "partition and volume its own"),
+			   v->mount);
+	if (streq_ptr(v->mount, "/boot") || streq_ptr(v->mount, "/boot/efi"))
+		diag_error(d, v->loc,
+			   _("'%s' cannot be a logical volume: the boot "
+			     "loader reads it before LVM is up; make it a "
+			     "partition"),
+			   v->mount);
+	if (is_swap && v->fs != AZL_FS_NONE && v->fs != AZL_FS_SWAP)
+		diag_error(d, v->loc,
+			   _("the swap volume cannot have 'fs: %s'; leave "
+			     "'fs' out or use swap"),
+			   fs_to_string(v->fs));
+	if (!is_swap && v->fs == AZL_FS_SWAP && v->mount)
+		diag_error(d, v->loc,
+			   _("volume '%s' has 'fs: swap'; use 'mount: swap' "
+			     "for swap space"),
+			   name);
+	if (streq_ptr(v->mount, "/") && v->fs == AZL_FS_VFAT)
+		diag_error(d, v->loc, _("'/' cannot be vfat; use ext4 or xfs"));
+	if (v->max_bytes && v->size.kind == AZL_SIZE_BYTES &&
+	    v->size.bytes > v->max_bytes)
+		diag_error(d, v->loc,
+			   _("volume '%s' has a 'size' larger than its "
+			     "'max_size'"),
+			   name);
+}
+
+/* Returns whether a volume is mounted on "/". */
+static bool check_volume_groups(const azl_storage *s, azl_diags *d)
+{
+	bool have_root = false;
+	if (s->n_volume_groups > 0 && s->n_partitions == 0)
+		diag_error(d, s->volume_groups[0].loc,
+			   _("'volume_groups' needs a custom layout: list the "
+			     "physical volumes in 'partitions' with "
+			     "'volume_group: NAME'"));
+	for (size_t i = 0; i < s->n_volume_groups; i++) {
+		const azl_volume_group *g = &s->volume_groups[i];
+		if (!g->name)
+			diag_error(d, g->loc,
+				   _("a volume group needs a 'name'"));
+		else if (!lvm_name_is_valid(g->name))
+			diag_error(d, g->loc,
+				   _("'%s' is not a valid volume group name: "
+				     "use letters, digits and '_.+-', not "
+				     "starting with '-', at most 127 "
+				     "characters"),
+				   g->name);
+		for (size_t k = 0; g->name && k < i; k++)
+			if (streq_ptr(s->volume_groups[k].name, g->name)) {
+				diag_error(d, g->loc,
+					   _("volume group '%s' is listed "
+					     "twice (first at line %d)"),
+					   g->name,
+					   s->volume_groups[k].loc.line);
+				break;
+			}
+		bool has_pv = false;
+		for (size_t k = 0; g->name && k < s->n_partitions; k++)
+			has_pv = has_pv ||
+				 streq_ptr(s->partitions[k].volume_group,
+					   g->name);
+		if (g->name && !has_pv && s->n_partitions > 0)
+			diag_error(d, g->loc,
+				   _("volume group '%s' has no physical "
+				     "volume; add a partition with "
+				     "'volume_group: %s'"),
+				   g->name, g->name);
+		uint64_t percent = 0;
+		for (size_t k = 0; k < g->n_volumes; k++) {
+			check_volume(s, g, k, d);
+			if (g->volumes[k].size.kind == AZL_SIZE_PERCENT)
+				percent += g->volumes[k].size.percent;
+			if (streq_ptr(g->volumes[k].mount, "/"))
+				have_root = true;
+		}
+		if (percent > 10000)
+			diag_error(d, g->loc,
+				   _("the volumes of volume group '%s' ask for "
+				     "more than 100%% of it in all"),
+				   g->name ? g->name : "?");
+	}
+	return have_root;
+}
+
 static void check_storage(const azl_storage *s, azl_diags *d)
 {
 	const azl_encryption *e = &s->encryption;
@@ -182,7 +377,14 @@ static void check_storage(const azl_storage *s, azl_diags *d)
 	bool have_root = false;
 	for (size_t i = 0; i < s->n_partitions; i++) {
 		const azl_partition_spec *p = &s->partitions[i];
-		const char *mnt = p->mount ? p->mount : _("(no mount point)");
+		_cleanup_free_ char *pv_name =
+			p->volume_group
+				? xasprintf(_("(a physical volume of %s)"),
+					    p->volume_group)
+				: NULL;
+		const char *mnt = p->mount  ? p->mount
+				  : pv_name ? pv_name
+					    : _("(no mount point)");
 		bool is_swap = streq_ptr(p->mount, "swap");
 		if (streq_ptr(p->mount, "/"))
 			have_root = true;
@@ -230,11 +432,19 @@ static void check_storage(const azl_storage *s, azl_diags *d)
 				   _("partition '%s' has a 'size' larger than "
 				     "its 'max_size'"),
 				   mnt);
+		if (p->volume_group)
+			check_physical_volume(s, p, d);
 	}
+	have_root = check_volume_groups(s, d) || have_root;
 	if (s->n_partitions > 0 && !have_root)
 		diag_error(d, s->loc,
-			   _("the custom layout in 'partitions' has no '/'; "
-			     "add a partition with 'mount: /'"));
+			   s->n_volume_groups == 0
+				   ? _("the custom layout in 'partitions' has "
+				       "no '/'; add a partition with 'mount: "
+				       "/'")
+				   : _("the custom layout has no '/'; add a "
+				       "partition or a volume with 'mount: "
+				       "/'"));
 }
 
 static void check_password(const char *who, const azl_secret *pw,
@@ -290,13 +500,31 @@ static void check_network(const azl_network *n, azl_diags *d)
 {
 	for (size_t i = 0; i < n->n_interfaces; i++) {
 		const azl_interface *it = &n->interfaces[i];
-		const char *name = it->name ? it->name : it->match_mac;
-		if (!it->name && !it->match_mac) {
+		int ways = !!it->name + !!it->match_mac + it->match_link +
+			   it->match_bootif;
+		const char *name = it->name	      ? it->name
+				   : it->match_mac    ? it->match_mac
+				   : it->match_link   ? "match: {link: true}"
+				   : it->match_bootif ? "match: {bootif: true}"
+						      : "?";
+		bool virt = it->vlan_id || it->vlan_link || it->bond.slaves;
+		if (virt && (!it->name || ways > 1))
 			diag_error(d, it->loc,
-				   _("an interface needs 'name' or 'match: "
-				     "{mac: ...}'"));
-			name = "?";
-		}
+				   _("a VLAN or bond interface needs a 'name' "
+				     "and no 'match'; it does not exist until "
+				     "it is made"));
+		else if (ways == 0)
+			diag_error(d, it->loc,
+				   _("an interface needs one of 'name', "
+				     "'match: {mac: ...}', 'match: {link: "
+				     "true}' or 'match: {bootif: true}'"));
+		else if (ways > 1)
+			diag_error(d, it->loc,
+				   _("interface '%s' is picked in more than "
+				     "one way; give exactly one of 'name', "
+				     "'match: {mac: ...}', 'match: {link: "
+				     "true}' or 'match: {bootif: true}'"),
+				   name);
 		for (size_t k = 0; it->addresses && it->addresses[k]; k++)
 			if (!address_is_valid(it->addresses[k]))
 				diag_error(d, it->loc,
@@ -322,6 +550,39 @@ static void check_network(const azl_network *n, azl_diags *d)
 			diag_error(d, it->loc,
 				   _("'vlan' of '%s' needs an 'id'"), name);
 	}
+}
+
+static bool time_source_is_valid(const char *s)
+{
+	unsigned char buf[16];
+	return hostname_is_valid(s) || inet_pton(AF_INET, s, buf) == 1 ||
+	       inet_pton(AF_INET6, s, buf) == 1;
+}
+
+static void check_ntp(const azl_ntp *n, azl_diags *d)
+{
+	char **lists[] = {n->servers, n->pools};
+	static const char *const keys[] = {"servers", "pools"};
+	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
+		for (size_t i = 0; lists[l] && lists[l][i]; i++)
+			if (!time_source_is_valid(lists[l][i]))
+				diag_error(d, n->loc,
+					   _("'%s' in '%s' is neither a host "
+					     "name nor an IP address"),
+					   lists[l][i], keys[l]);
+}
+
+static void check_bootloader(const azl_bootloader *b, const azl_storage *s,
+			     azl_diags *d)
+{
+	if (b->boot_drive_index < 0 ||
+	    (s->n_disks > 0 && (size_t)b->boot_drive_index > s->n_disks) ||
+	    (s->n_disks == 0 && b->boot_drive_index > 1))
+		diag_error(d, b->loc,
+			   _("'boot_drive' is disk %d, but 'storage.disks' "
+			     "lists %zu; use an index from 1 to %zu"),
+			   b->boot_drive_index, s->n_disks,
+			   s->n_disks ? s->n_disks : 1);
 }
 
 static void check_packages(const azl_packages *p, azl_diags *d)
@@ -379,7 +640,9 @@ int model_validate(const azl_model *m, azl_diags *d, const char *zoneinfo_dir)
 			     "database"),
 			   m->timezone ? m->timezone : "");
 
+	check_ntp(&m->ntp, d);
 	check_storage(&m->storage, d);
+	check_bootloader(&m->bootloader, &m->storage, d);
 	check_network(&m->network, d);
 	check_accounts(&m->accounts, d);
 	check_packages(&m->packages, d);

@@ -268,7 +268,39 @@ void partition_spec_done(azl_partition_spec *p)
 	free(p->disk_path);
 	free(p->label);
 	free(p->fs_options);
+	free(p->volume_group);
 	*p = (azl_partition_spec){0};
+}
+
+void volume_spec_done(azl_volume_spec *v)
+{
+	if (!v)
+		return;
+	free(v->name);
+	free(v->mount);
+	free(v->label);
+	free(v->fs_options);
+	*v = (azl_volume_spec){0};
+}
+
+void volume_group_done(azl_volume_group *g)
+{
+	if (!g)
+		return;
+	free(g->name);
+	for (size_t i = 0; i < g->n_volumes; i++)
+		volume_spec_done(&g->volumes[i]);
+	free(g->volumes);
+	*g = (azl_volume_group){0};
+}
+
+void ntp_done(azl_ntp *n)
+{
+	if (!n)
+		return;
+	strv_free(n->servers);
+	strv_free(n->pools);
+	*n = (azl_ntp){0};
 }
 
 void encryption_done(azl_encryption *e)
@@ -292,6 +324,9 @@ void storage_done(azl_storage *s)
 	for (size_t i = 0; i < s->n_partitions; i++)
 		partition_spec_done(&s->partitions[i]);
 	free(s->partitions);
+	for (size_t i = 0; i < s->n_volume_groups; i++)
+		volume_group_done(&s->volume_groups[i]);
+	free(s->volume_groups);
 	*s = (azl_storage){0};
 }
 
@@ -300,6 +335,7 @@ void bootloader_done(azl_bootloader *b)
 	if (!b)
 		return;
 	strv_free(b->kernel_args);
+	free(b->boot_drive_path);
 	*b = (azl_bootloader){0};
 }
 
@@ -439,6 +475,7 @@ void model_free(azl_model *m)
 	free(m->keyboard);
 	free(m->timezone);
 	free(m->hostname);
+	ntp_done(&m->ntp);
 	storage_done(&m->storage);
 	bootloader_done(&m->bootloader);
 	network_done(&m->network);

@@ -117,8 +117,37 @@ typedef struct azl_partition_spec {
 	char *disk_path; /* "disk: /dev/vdb" */
 	char *label;	 /* filesystem label */
 	char *fs_options; /* fstab options; NULL = defaults */
+	/* "volume_group: NAME": this partition is an LVM physical volume of
+	 * storage.volume_groups[NAME] (kickstart's part pv.01 + volgroup).
+	 * It then has no mount, fs, label or fs_options; encrypt puts the PV
+	 * inside LUKS2. */
+	char *volume_group;
 	azl_loc loc;
 } azl_partition_spec;
+
+/* One logical volume of a custom volume group (kickstart's logvol). */
+typedef struct azl_volume_spec {
+	char *name;	    /* LV name: "root", "lv_home"; [A-Za-z0-9_.+-] */
+	char *mount;	    /* "/", "/home", "swap"; NULL for none */
+	azl_size size;	    /* BYTES; PERCENT of the volume group (logvol
+			     * --percent); UNSET = the whole free space */
+	bool grow;	    /* take a weighted share of what is left */
+	uint64_t max_bytes; /* 0 = no cap on growth */
+	azl_fs fs;	    /* NONE = chosen from the mount point */
+	char *label;
+	char *fs_options;
+	azl_loc loc;
+} azl_volume_spec;
+
+/* storage.volume_groups[]: a volume group made of the partitions whose
+ * volume_group names it, holding the listed volumes. Only with a custom
+ * layout (partitions:). */
+typedef struct azl_volume_group {
+	char *name; /* VG name; [A-Za-z0-9_.+-], not starting with '-' */
+	azl_volume_spec *volumes;
+	size_t n_volumes;
+	azl_loc loc;
+} azl_volume_group;
 
 typedef struct azl_encryption {
 	bool enabled;
@@ -142,6 +171,8 @@ typedef struct azl_storage {
 	azl_encryption encryption;
 	azl_partition_spec *partitions; /* n_partitions > 0: custom layout */
 	size_t n_partitions;
+	azl_volume_group *volume_groups; /* custom layout only */
+	size_t n_volume_groups;
 	azl_loc loc;
 } azl_storage;
 
@@ -151,6 +182,13 @@ typedef struct azl_bootloader {
 	azl_firmware firmware;
 	int timeout;	    /* seconds */
 	char **kernel_args; /* strv */
+	/* "boot_drive:": the disk that gets the boot code (BIOS) and the ESP
+	 * (UEFI) in guided layouts, and whose ESP/biosboot partition is used
+	 * in custom ones (kickstart bootloader --boot-drive). Like a
+	 * partition's disk: a 1-based index into storage.disks or a path;
+	 * both unset = the first disk. */
+	int boot_drive_index;
+	char *boot_drive_path;
 	azl_loc loc;
 } azl_bootloader;
 
@@ -161,8 +199,16 @@ typedef struct azl_bond {
 } azl_bond;
 
 typedef struct azl_interface {
-	char *name;	 /* e.g. eth0; NULL when matched by MAC */
+	char *name;	 /* e.g. eth0; NULL when matched otherwise */
 	char *match_mac; /* "52:54:00:12:34:56" */
+	/* match: {link: true}: the first interface (in name order) that has
+	 * a carrier when the install runs (kickstart --device=link);
+	 * match: {bootif: true}: the interface whose MAC the boot loader
+	 * passed as BOOTIF=01-52-54-00-12-34-56 on the kernel command line
+	 * (kickstart --device=bootif). Both are resolved to a MAC when the
+	 * configuration is written, and written as a MAC match. */
+	bool match_link;
+	bool match_bootif;
 	bool dhcp4;
 	bool dhcp6;
 	char **addresses; /* "192.0.2.10/24", "2001:db8::10/64" */
@@ -184,6 +230,11 @@ typedef struct azl_network {
 
 typedef struct azl_root_account {
 	bool lock;
+	/* allow_ssh: root may log in over SSH with its password
+	 * (PermitRootLogin yes in
+	 * /etc/ssh/sshd_config.d/01-permitrootlogin.conf, as Anaconda's rootpw
+	 * --allow-ssh writes it). */
+	bool allow_ssh;
 	azl_secret *password; /* plaintext: hashed before it is stored */
 	char *password_hash;  /* $y$, $6$ ... kept as given */
 	char **ssh_authorized_keys;
@@ -259,6 +310,19 @@ typedef struct azl_scripts {
 	size_t n_error;
 } azl_scripts;
 
+/* --- time ----------------------------------------------------------------- */
+
+/* ntp: the installed system's time sources (kickstart's timesource and
+ * timezone --ntpservers/--nontp). Written into the target's chrony.conf
+ * (replacing its server/pool lines) when it has chrony; enabled: false
+ * disables chronyd. Nothing given = the target's own defaults. */
+typedef struct azl_ntp {
+	char **servers; /* host names or addresses, "server X iburst" */
+	char **pools;	/* "pool X iburst" */
+	bool disabled;	/* enabled: false */
+	azl_loc loc;
+} azl_ntp;
+
 /* --- the whole model ---------------------------------------------------- */
 
 typedef struct azl_model {
@@ -267,6 +331,7 @@ typedef struct azl_model {
 	char *keyboard;
 	char *timezone;
 	char *hostname;
+	azl_ntp ntp;
 	azl_storage storage;
 	azl_bootloader bootloader;
 	azl_network network;
@@ -295,6 +360,9 @@ void disk_spec_done(azl_disk_spec *d);
 void partition_spec_done(azl_partition_spec *p);
 void encryption_done(azl_encryption *e);
 void storage_done(azl_storage *s);
+void volume_spec_done(azl_volume_spec *v);
+void volume_group_done(azl_volume_group *g);
+void ntp_done(azl_ntp *n);
 void bootloader_done(azl_bootloader *b);
 void bond_done(azl_bond *b);
 void interface_done(azl_interface *i);

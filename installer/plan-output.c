@@ -106,6 +106,12 @@ char *plan_to_json(const azl_plan *p)
 		const azl_plan_vg *vg = &p->vgs[i];
 		json_begin_object(&j, NULL);
 		json_string(&j, "name", vg->name);
+		/* usable bytes (extents) and the physical volumes */
+		json_uint(&j, "size", vg->size);
+		json_begin_array(&j, "devices");
+		for (size_t k = 0; vg->pvs && vg->pvs[k]; k++)
+			json_string(&j, NULL, vg->pvs[k]);
+		json_end_array(&j);
 		json_begin_array(&j, "volumes");
 		for (size_t k = 0; k < vg->n_lvs; k++) {
 			const azl_plan_lv *lv = &vg->lvs[k];

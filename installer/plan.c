@@ -26,6 +26,10 @@
  *  - The same disk named twice is an answer-file error (exit 1).
  *  - Firmware: --firmware, else bootloader.firmware, else what the machine
  *    booted with; a machine that could not tell is planned as UEFI.
+ *  - bootloader.boot_drive (an index into, or a path among, the disks in
+ *    effect, --disk included) is the disk that gets the boot loader. It
+ *    is always disks[0] of the plan and plan->boot_disk; the
+ *    install-bootloader action names it.
  *
  * Geometry
  *  - Every start and size is a multiple of 1 MiB, also on 4Kn disks. The
@@ -54,6 +58,9 @@
  *    none, else RAM < 2 GiB → 2×RAM, ≤ 8 GiB → RAM, ≤ 64 GiB → RAM/2,
  *    above → 4 GiB, unknown RAM → 2 GiB; capped at 10% of disk 1 and
  *    rounded down to a MiB (to 4 MiB extents for lv_swap, at least one).
+ *  - boot_drive: the boot drive takes the first disk's place (ESP or
+ *    BIOS boot, /boot, and the first PV or everything of a plain layout,
+ *    whose other disks stay untouched); the others follow in order.
  *  - The root filesystem needs at least 2 GiB; the disk-too-small message
  *    lists every part of the minimum, overheads included.
  *  - With wipe: none/linux on UEFI an existing vfat ESP of at least
@@ -70,7 +77,11 @@
  *    partition of the disk of /boot (else /), unless wipe keeps an ESP
  *    there. BIOS with a GPT boot disk: a 1 MiB BIOS boot partition is
  *    added the same way unless one is kept. The boot disk holds /boot/efi
- * (UEFI), else /boot, else /; GRUB goes to that disk on BIOS.
+ *    (UEFI), else /boot, else / (the disk of the first PV when / is a
+ *    logical volume); GRUB goes to that disk on BIOS. bootloader.
+ *    boot_drive overrides that: the ESP or BIOS boot partition is added
+ *    there, a /boot/efi on another disk is an error (exit 1), and so is,
+ *    on BIOS + msdos, a boot drive without any partition of the layout.
  *  - encrypt: true → LUKS2 on that partition (refused for /boot and
  *    /boot/efi); storage.encryption only supplies the passphrase there.
  *    A stated size is the partition's; the filesystem inside is 16 MiB
@@ -78,6 +89,28 @@
  *  - Disks of storage.disks that no partition names are left alone.
  *  - disk: naming a path that is not in storage.disks is an error (exit
  *    1): add it to storage.disks.
+ *
+ * Custom volume groups (storage.volume_groups, kickstart's volgroup and
+ * logvol)
+ *  - A partition with volume_group is an lvm-pv partition sized like any
+ *    other (at least 1 MiB metadata + one extent, + the LUKS2 header when
+ *    encrypted: a grower is raised to that, a fixed size is refused);
+ *    encrypt: true puts the PV inside LUKS2, mapper "luks-" + the group
+ *    name, made unique with a number ("luks-vg_sys", "luks-vg_sys2").
+ *  - A group's size is the sum of its PVs' capacities, computed as for
+ *    the guided vg_azl: (partition - LUKS2 header - 1 MiB) rounded down
+ *    to 4 MiB extents, PV by PV.
+ *  - Volumes: bytes rounded up to extents (as lvcreate does), percent of
+ *    the group rounded down to extents, no size or grow: a weighted share
+ *    of the rest, in whole extents, max_size capping it, exactly like
+ *    growing partitions. Volumes that do not fit: exit 2, with the need
+ *    and the group's size. fs from the mount point as for partitions; a
+ *    volume without mount and fs stays bare. /boot and /boot/efi cannot
+ *    be volumes; a mount point is given once across partitions and
+ *    volumes.
+ *  - Actions: every pv-create (group by group, PVs in disk order), then
+ *    every vg-create, then every lv-create, so a group can span disks and
+ *    the phases never go back.
  *
  * Overheads: LUKS2 header 16 MiB; LVM 1 MiB metadata at the PV start and
  * 4 MiB extents, LV sizes rounded down to extents.
@@ -200,6 +233,7 @@ static void plan_part_done(azl_plan_part *p)
 	free(p->luks_name);
 	free(p->device);
 	free(p->fs_type);
+	free(p->vg);
 	*p = (azl_plan_part){0};
 }
 
@@ -223,6 +257,8 @@ static void plan_vg_done(azl_plan_vg *v)
 		free(v->lvs[i].name);
 		free(v->lvs[i].mount);
 		free(v->lvs[i].device);
+		free(v->lvs[i].fs_label);
+		free(v->lvs[i].fs_options);
 	}
 	free(v->lvs);
 	*v = (azl_plan_vg){0};
@@ -254,6 +290,7 @@ void plan_free(azl_plan *p)
 		action_done(&p->actions[i]);
 	free(p->actions);
 	strv_free(p->untouched_disks);
+	free(p->boot_disk);
 	free(p);
 }
 
@@ -701,6 +738,8 @@ typedef struct request {
 	azl_fs fs;
 	const char *mount;
 	const char *fs_label, *fs_options;
+	const char *vg;	       /* lvm-pv: its volume group */
+	const char *luks_stem; /* lvm-pv: mapper name stem; NULL = "pv" */
 	bool encrypt;
 	bool grow;
 	uint64_t min, max, weight;
@@ -846,8 +885,11 @@ static request *add_request(disk_work *w, azl_role role, azl_fs fs,
 
 /* Shares space among the requests: minimums first, then what is left to
  * the growers by weight, capped ones handing their excess on. Returns
- * -ENOSPC with *ret_need = the sum of the minimums when they do not fit. */
-static int allocate(request *reqs, size_t n, uint64_t space, uint64_t *ret_need)
+ * -ENOSPC with *ret_need = the sum of the minimums when they do not fit.
+ * Sizes, minimums and caps are multiples of unit (1 MiB for partitions,
+ * one extent for logical volumes), and so are the results. */
+static int allocate(request *reqs, size_t n, uint64_t space, uint64_t unit,
+		    uint64_t *ret_need)
 {
 	uint64_t need = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -858,7 +900,7 @@ static int allocate(request *reqs, size_t n, uint64_t space, uint64_t *ret_need)
 		*ret_need = need;
 		return -ENOSPC;
 	}
-	uint64_t left = (space - need) / MIB;
+	uint64_t left = (space - need) / unit;
 	_cleanup_free_ bool *active = xcalloc(n + 1, sizeof(bool));
 	for (size_t i = 0; i < n; i++)
 		active[i] = reqs[i].grow &&
@@ -869,7 +911,7 @@ static int allocate(request *reqs, size_t n, uint64_t space, uint64_t *ret_need)
 		size_t n_active = 0;
 		for (size_t i = 0; i < n; i++)
 			if (active[i]) {
-				total += reqs[i].weight / MIB ?: 1;
+				total += reqs[i].weight / unit ?: 1;
 				n_active++;
 			}
 		if (n_active == 0 || left == 0)
@@ -879,13 +921,13 @@ static int allocate(request *reqs, size_t n, uint64_t space, uint64_t *ret_need)
 		for (size_t i = 0; i < n; i++) {
 			if (!active[i] || reqs[i].max == 0)
 				continue;
-			uint64_t w = reqs[i].weight / MIB ?: 1;
+			uint64_t w = reqs[i].weight / unit ?: 1;
 			uint64_t share =
 				(uint64_t)((unsigned __int128)left * w / total);
-			if (reqs[i].size + share * MIB >= reqs[i].max) {
+			if (reqs[i].size + share * unit >= reqs[i].max) {
 				uint64_t give =
-					(reqs[i].max - reqs[i].size) / MIB;
-				reqs[i].size += give * MIB;
+					(reqs[i].max - reqs[i].size) / unit;
+				reqs[i].size += give * unit;
 				left -= give;
 				active[i] = false;
 				capped = true;
@@ -898,15 +940,15 @@ static int allocate(request *reqs, size_t n, uint64_t space, uint64_t *ret_need)
 		for (size_t i = 0; i < n; i++) {
 			if (!active[i])
 				continue;
-			uint64_t w = reqs[i].weight / MIB ?: 1;
+			uint64_t w = reqs[i].weight / unit ?: 1;
 			uint64_t share =
 				(uint64_t)((unsigned __int128)left * w / total);
-			reqs[i].size += share * MIB;
+			reqs[i].size += share * unit;
 			given += share;
 		}
 		for (size_t i = 0; i < n && given < left; i++)
 			if (active[i]) {
-				reqs[i].size += MIB;
+				reqs[i].size += unit;
 				given++;
 			}
 		break;
@@ -1021,7 +1063,10 @@ static int place_requests(disk_work *w, namer *nm, azl_plan_error *err)
 		p->fs_options = xstrdup(r->fs_options);
 		if (r->encrypt)
 			p->luks_name = unique_luks_name(
-				nm, r->role == AZL_ROLE_LVM_PV ? "pv" : stem);
+				nm, r->role != AZL_ROLE_LVM_PV ? stem
+				    : r->luks_stem	       ? r->luks_stem
+							       : "pv");
+		p->vg = xstrdup(r->vg);
 		p->device = part_device(w->info->path, number);
 		at += r->size;
 		n_new++;
@@ -1220,6 +1265,7 @@ static int plan_guided(const azl_model *m, const azl_machine *machine,
 		request *pv = add_request(first, AZL_ROLE_LVM_PV, AZL_FS_NONE,
 					  NULL, pv_min, true);
 		pv->encrypt = enc;
+		pv->vg = VG_NAME;
 	} else {
 		if (swap) {
 			request *sw = add_request(
@@ -1242,7 +1288,8 @@ static int plan_guided(const azl_model *m, const azl_machine *machine,
 		items[n_items++] = (need_item){2 * MIB, _("partition table")};
 
 	uint64_t need;
-	if (allocate(first->reqs, first->n_reqs, region_size(first), &need) < 0)
+	if (allocate(first->reqs, first->n_reqs, region_size(first), MIB,
+		     &need) < 0)
 		return too_small(first, items, n_items, err);
 
 	if (!lvm) {
@@ -1260,7 +1307,8 @@ static int plan_guided(const azl_model *m, const azl_machine *machine,
 		request *pv = add_request(&w[i], AZL_ROLE_LVM_PV, AZL_FS_NONE,
 					  NULL, pv_min, true);
 		pv->encrypt = enc;
-		if (allocate(w[i].reqs, w[i].n_reqs, region_size(&w[i]),
+		pv->vg = VG_NAME;
+		if (allocate(w[i].reqs, w[i].n_reqs, region_size(&w[i]), MIB,
 			     &need) < 0) {
 			_cleanup_free_ char *h = human(region_size(&w[i]));
 			return fail(err, AZL_EXIT_MACHINE, -ENOSPC,
@@ -1284,6 +1332,15 @@ static int plan_guided(const azl_model *m, const azl_machine *machine,
 
 /* --- custom layouts ----------------------------------------------------- */
 
+/* What a partition spec is called in messages: its mount point, the
+ * volume group it is a physical volume of, or "-". */
+static const char *spec_name(const azl_partition_spec *ps)
+{
+	return ps->mount	  ? ps->mount
+	       : ps->volume_group ? ps->volume_group
+				  : "-";
+}
+
 static int custom_disk_index(const azl_partition_spec *ps,
 			     const azl_machine *machine, const disk_work *w,
 			     size_t n, size_t *ret, azl_plan_error *err)
@@ -1294,8 +1351,7 @@ static int custom_disk_index(const azl_partition_spec *ps,
 				    _("the partition for '%s' is on disk %d, "
 				      "but only %zu disks are given; name "
 				      "more disks or fix 'disk:'"),
-				    ps->mount ? ps->mount : "-", ps->disk_index,
-				    n);
+				    spec_name(ps), ps->disk_index, n);
 		*ret = (size_t)ps->disk_index - 1;
 		return 0;
 	}
@@ -1310,27 +1366,283 @@ static int custom_disk_index(const azl_partition_spec *ps,
 		return fail(err, AZL_EXIT_INVALID, -EINVAL,
 			    _("the partition for '%s' names disk '%s', which "
 			      "is not in storage.disks; add it there"),
-			    ps->mount ? ps->mount : "-", ps->disk_path);
+			    spec_name(ps), ps->disk_path);
 	}
 	*ret = 0;
 	return 0;
 }
 
+static const azl_volume_group *model_vg(const azl_storage *s, const char *name,
+					size_t *ret_index)
+{
+	for (size_t i = 0; i < s->n_volume_groups; i++)
+		if (streq_ptr(s->volume_groups[i].name, name)) {
+			if (ret_index)
+				*ret_index = i;
+			return &s->volume_groups[i];
+		}
+	return NULL;
+}
+
+/* Every mount point once, across partitions and logical volumes. */
+static int check_mounts_once(const azl_storage *s, azl_plan_error *err)
+{
+	_cleanup_strv_free_ char **seen = NULL;
+	for (size_t i = 0; i < s->n_partitions + s->n_volume_groups; i++) {
+		const char *one = NULL;
+		const azl_volume_group *g = NULL;
+		if (i < s->n_partitions)
+			one = s->partitions[i].mount;
+		else
+			g = &s->volume_groups[i - s->n_partitions];
+		for (size_t k = 0; g ? k < g->n_volumes : k < 1; k++) {
+			const char *mnt = g ? g->volumes[k].mount : one;
+			if (!mnt || streq_ptr(mnt, "swap"))
+				continue;
+			if (strv_contains(seen, mnt))
+				return fail(err, AZL_EXIT_INVALID, -EINVAL,
+					    _("'%s' is mounted twice (among "
+					      "the partitions and the volumes "
+					      "of storage.volume_groups); give "
+					      "each mount point once"),
+					    mnt);
+			strv_push(&seen, xstrdup(mnt));
+		}
+	}
+	return 0;
+}
+
+/* Checks the volume groups of the model before any space is shared:
+ * names once, each with a physical volume, volumes named once and not
+ * holding what the boot loader must read without LVM. */
+static int check_volume_groups(const azl_storage *s, azl_plan_error *err)
+{
+	for (size_t i = 0; i < s->n_volume_groups; i++) {
+		const azl_volume_group *g = &s->volume_groups[i];
+		if (!g->name || !g->name[0])
+			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+				    _("a volume group in storage.volume_groups "
+				      "has no name; add name: vg_sys"));
+		size_t first = 0;
+		model_vg(s, g->name, &first);
+		if (first != i)
+			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+				    _("volume group '%s' is defined twice in "
+				      "storage.volume_groups; define it once"),
+				    g->name);
+		bool has_pv = false;
+		for (size_t k = 0; k < s->n_partitions; k++)
+			has_pv |= streq_ptr(s->partitions[k].volume_group,
+					    g->name);
+		if (!has_pv)
+			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+				    _("volume group '%s' has no physical "
+				      "volume; add a partition with "
+				      "volume_group: %s"),
+				    g->name, g->name);
+		if (g->n_volumes == 0)
+			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+				    _("volume group '%s' has no volumes; add "
+				      "one to its volumes:"),
+				    g->name);
+		for (size_t k = 0; k < g->n_volumes; k++) {
+			const azl_volume_spec *v = &g->volumes[k];
+			if (!v->name || !v->name[0])
+				return fail(err, AZL_EXIT_INVALID, -EINVAL,
+					    _("a volume of volume group '%s' "
+					      "has no name; add name: to it"),
+					    g->name);
+			for (size_t q = 0; q < k; q++)
+				if (streq_ptr(g->volumes[q].name, v->name))
+					return fail(
+						err, AZL_EXIT_INVALID, -EINVAL,
+						_("volume group '%s' has two "
+						  "volumes named '%s'; name "
+						  "each volume once"),
+						g->name, v->name);
+			if (streq_ptr(v->mount, "/boot") ||
+			    streq_ptr(v->mount, "/boot/efi"))
+				return fail(err, AZL_EXIT_INVALID, -EINVAL,
+					    _("'%s' cannot be a logical "
+					      "volume: the firmware and the "
+					      "boot loader read it before LVM "
+					      "is started; make it a "
+					      "partition"),
+					    v->mount);
+		}
+	}
+	return 0;
+}
+
+/* The logical volumes of one volume group whose size (its physical
+ * volumes' extents) is known: sized like partitions, in extents. */
+static int plan_volumes(const azl_volume_group *g, azl_plan_vg *vg,
+			azl_plan_error *err)
+{
+	_cleanup_free_ request *reqs = xcalloc(g->n_volumes + 1, sizeof(*reqs));
+	for (size_t k = 0; k < g->n_volumes; k++) {
+		const azl_volume_spec *v = &g->volumes[k];
+		request *rq = &reqs[k];
+		rq->grow = v->grow;
+		switch (v->size.kind) {
+		case AZL_SIZE_BYTES:
+			/* lvcreate rounds a size up to whole extents */
+			rq->min = align_up(v->size.bytes, LVM_EXTENT);
+			break;
+		case AZL_SIZE_PERCENT:
+			rq->min = align_down(
+				percent_of(vg->size, v->size.percent),
+				LVM_EXTENT);
+			break;
+		case AZL_SIZE_GROW:
+		case AZL_SIZE_UNSET:
+			rq->grow = true;
+			break;
+		}
+		rq->weight = rq->min ? rq->min : GROW_WEIGHT;
+		if (v->max_bytes) {
+			rq->max = align_down(v->max_bytes, LVM_EXTENT);
+			if (rq->max < rq->min || rq->max == 0)
+				return fail(err, AZL_EXIT_INVALID, -EINVAL,
+					    _("volume '%s' of volume group "
+					      "'%s' has a max smaller than its "
+					      "size; raise max or lower the "
+					      "size"),
+					    v->name, g->name);
+		}
+	}
+	uint64_t need = 0;
+	if (allocate(reqs, g->n_volumes, vg->size, LVM_EXTENT, &need) < 0) {
+		_cleanup_free_ char *hn = human(need);
+		_cleanup_free_ char *hv = human(vg->size);
+		return fail(err, AZL_EXIT_MACHINE, -ENOSPC,
+			    _("the volumes of volume group '%s' need at least "
+			      "%s, but the group holds only %s (its physical "
+			      "volumes less LVM metadata and LUKS2 headers); "
+			      "make the volumes smaller or its physical "
+			      "volumes larger"),
+			    g->name, hn, hv);
+	}
+	for (size_t k = 0; k < g->n_volumes; k++) {
+		const azl_volume_spec *v = &g->volumes[k];
+		if (reqs[k].size == 0) {
+			_cleanup_free_ char *hv = human(vg->size);
+			return fail(err, AZL_EXIT_MACHINE, -ENOSPC,
+				    _("no space is left for volume '%s' in "
+				      "volume group '%s' (%s); give the other "
+				      "volumes smaller sizes"),
+				    v->name, g->name, hv);
+		}
+		azl_plan_lv *lv = xappend(&vg->lvs, &vg->n_lvs, sizeof(*lv));
+		lv->name = xstrdup(v->name);
+		lv->size = reqs[k].size;
+		lv->fs = v->fs;
+		if (lv->fs == AZL_FS_NONE && v->mount)
+			lv->fs = streq_ptr(v->mount, "swap") ? AZL_FS_SWAP
+							     : AZL_FS_EXT4;
+		lv->mount = xstrdup(v->mount);
+		lv->device = xasprintf("/dev/%s/%s", g->name, v->name);
+		lv->fs_label = xstrdup(v->label);
+		lv->fs_options = xstrdup(v->fs_options);
+	}
+	return 0;
+}
+
+/* bootloader.boot_drive as an index into the disks in effect; SIZE_MAX
+ * when the answer file does not say. */
+static int resolve_boot_drive(const azl_model *m, const azl_machine *machine,
+			      const azl_disk_info *const *disks, size_t n,
+			      size_t *ret, azl_plan_error *err)
+{
+	const azl_bootloader *b = &m->bootloader;
+	*ret = SIZE_MAX;
+	if (b->boot_drive_index > 0) {
+		if ((size_t)b->boot_drive_index > n)
+			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+				    _("bootloader.boot_drive is disk %d, but "
+				      "only %zu disks are given; name more "
+				      "disks or fix boot_drive"),
+				    b->boot_drive_index, n);
+		*ret = (size_t)b->boot_drive_index - 1;
+		return 0;
+	}
+	if (!b->boot_drive_path)
+		return 0;
+	const azl_disk_info *d = NULL;
+	for (size_t i = 0; !d && i < machine->n_disks; i++)
+		if (streq_ptr(machine->disks[i].path, b->boot_drive_path) ||
+		    strv_contains(machine->disks[i].by_id, b->boot_drive_path))
+			d = &machine->disks[i];
+	if (!d)
+		d = machine_find_disk(machine, b->boot_drive_path);
+	for (size_t i = 0; d && i < n; i++)
+		if (disks[i] == d) {
+			*ret = i;
+			return 0;
+		}
+	return fail(err, AZL_EXIT_INVALID, -EINVAL,
+		    _("bootloader.boot_drive names disk '%s', which is not in "
+		      "storage.disks; add it there"),
+		    b->boot_drive_path);
+}
+
+/* Puts a request made last at the front of its disk's list. */
+static void request_to_front(disk_work *w)
+{
+	request r = w->reqs[w->n_reqs - 1];
+	memmove(w->reqs + 1, w->reqs, (w->n_reqs - 1) * sizeof(*w->reqs));
+	w->reqs[0] = r;
+}
+
 static int plan_custom(const azl_model *m, const azl_machine *machine,
-		       azl_plan *plan, disk_work *w, size_t n, namer *nm,
-		       azl_plan_error *err)
+		       azl_plan *plan, disk_work *w, size_t n,
+		       size_t boot_drive, namer *nm, azl_plan_error *err)
 {
 	const azl_storage *s = &m->storage;
 	bool have_root = false;
 	size_t esp_disk = SIZE_MAX, boot_disk = SIZE_MAX, root_disk = 0;
+	const char *root_vg = NULL;
+	size_t root_pv_disk = SIZE_MAX; /* first PV of the group of / */
 	int r;
+
+	r = check_volume_groups(s, err);
+	if (r < 0)
+		return r;
+	r = check_mounts_once(s, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < s->n_volume_groups; i++)
+		for (size_t k = 0; k < s->volume_groups[i].n_volumes; k++)
+			if (streq_ptr(s->volume_groups[i].volumes[k].mount,
+				      "/")) {
+				have_root = true;
+				root_vg = s->volume_groups[i].name;
+			}
 
 	for (size_t i = 0; i < s->n_partitions; i++) {
 		const azl_partition_spec *ps = &s->partitions[i];
 		const char *mnt = ps->mount;
 		azl_role role = AZL_ROLE_DATA;
 		azl_fs fs = ps->fs;
-		if (streq_ptr(mnt, "/boot/efi"))
+		if (ps->volume_group) {
+			if (!model_vg(s, ps->volume_group, NULL))
+				return fail(err, AZL_EXIT_INVALID, -EINVAL,
+					    _("a partition names volume group "
+					      "'%s', which storage.volume_"
+					      "groups does not define; add it "
+					      "there"),
+					    ps->volume_group);
+			if (mnt || fs != AZL_FS_NONE || ps->label ||
+			    ps->fs_options)
+				return fail(err, AZL_EXIT_INVALID, -EINVAL,
+					    _("a physical volume of volume "
+					      "group '%s' has no mount point, "
+					      "filesystem, label or options of "
+					      "its own; give them to the "
+					      "group's volumes"),
+					    ps->volume_group);
+			role = AZL_ROLE_LVM_PV;
+		} else if (streq_ptr(mnt, "/boot/efi"))
 			role = AZL_ROLE_ESP;
 		else if (streq_ptr(mnt, "/boot"))
 			role = AZL_ROLE_BOOT;
@@ -1377,14 +1689,38 @@ static int plan_custom(const azl_model *m, const azl_machine *machine,
 		rq->encrypt = ps->encrypt;
 		rq->fs_label = ps->label;
 		rq->fs_options = ps->fs_options;
+		if (role == AZL_ROLE_LVM_PV) {
+			rq->vg = ps->volume_group;
+			rq->luks_stem = ps->volume_group;
+			/* Room for the metadata and one extent at least
+			 * (kickstart's part pv.01 --size=1 --grow). */
+			uint64_t pv_min = LVM_METADATA + LVM_EXTENT +
+					  (ps->encrypt ? LUKS_HEADER : 0);
+			if (rq->min < pv_min) {
+				if (!grow) {
+					_cleanup_free_ char *h = human(pv_min);
+					return fail(
+						err, AZL_EXIT_INVALID, -EINVAL,
+						_("a physical volume of volume "
+						  "group '%s' is smaller than "
+						  "the %s LVM needs there; "
+						  "make it larger"),
+						ps->volume_group, h);
+				}
+				rq->min = pv_min;
+			}
+			if (streq_ptr(ps->volume_group, root_vg) &&
+			    root_pv_disk == SIZE_MAX)
+				root_pv_disk = di;
+		}
 		if (ps->max_bytes) {
 			rq->max = align_down(ps->max_bytes, MIB);
-			if (rq->max < min)
+			if (rq->max < rq->min)
 				return fail(err, AZL_EXIT_INVALID, -EINVAL,
 					    _("the partition for '%s' has a "
 					      "max smaller than its size; "
 					      "raise max or lower the size"),
-					    mnt ? mnt : "-");
+					    spec_name(ps));
 		}
 		if (role == AZL_ROLE_ESP)
 			esp_disk = di;
@@ -1399,37 +1735,59 @@ static int plan_custom(const azl_model *m, const azl_machine *machine,
 		return fail(err, AZL_EXIT_INVALID, -EINVAL,
 			    _("the custom layout has no '/' partition; add "
 			      "{mount: /, size: grow}"));
+	if (root_pv_disk != SIZE_MAX)
+		root_disk = root_pv_disk;
+
+	/* bootloader.boot_drive decides; else the disk of /boot/efi
+	 * (UEFI), else /boot, else /. */
+	if (boot_drive != SIZE_MAX && plan->firmware == AZL_FIRMWARE_UEFI &&
+	    esp_disk != SIZE_MAX && esp_disk != boot_drive)
+		return fail(err, AZL_EXIT_INVALID, -EINVAL,
+			    _("'/boot/efi' is on disk '%s', but "
+			      "bootloader.boot_drive is '%s', where the "
+			      "firmware looks for the boot loader; put "
+			      "/boot/efi on disk %zu or change boot_drive"),
+			    w[esp_disk].info->path, w[boot_drive].info->path,
+			    boot_drive + 1);
 	if (plan->firmware == AZL_FIRMWARE_UEFI && esp_disk == SIZE_MAX) {
 		/* Added rather than demanded, like the BIOS boot partition
-		 * below, kickstart's reqpart and subiquity: on the disk of
-		 * /boot (else /), reusing an ESP that wipe keeps there. */
-		esp_disk = boot_disk != SIZE_MAX ? boot_disk : root_disk;
+		 * below, kickstart's reqpart and subiquity: on the boot
+		 * drive, else the disk of /boot (else /), reusing an ESP
+		 * that wipe keeps there. */
+		esp_disk = boot_drive != SIZE_MAX  ? boot_drive
+			   : boot_disk != SIZE_MAX ? boot_disk
+						   : root_disk;
 		disk_work *ew = &w[esp_disk];
 		if (!reuse_existing(ew, AZL_FIRMWARE_UEFI)) {
 			add_request(ew, AZL_ROLE_ESP, AZL_FS_VFAT, "/boot/efi",
 				    ESP_SIZE, false);
-			request esp = ew->reqs[ew->n_reqs - 1];
-			memmove(ew->reqs + 1, ew->reqs,
-				(ew->n_reqs - 1) * sizeof(*ew->reqs));
-			ew->reqs[0] = esp;
+			request_to_front(ew);
 		}
+		ew->used = true;
 	}
 
-	size_t bd = plan->firmware == AZL_FIRMWARE_UEFI ? esp_disk
-		    : boot_disk != SIZE_MAX		? boot_disk
-							: root_disk;
+	size_t bd = boot_drive != SIZE_MAX		  ? boot_drive
+		    : plan->firmware == AZL_FIRMWARE_UEFI ? esp_disk
+		    : boot_disk != SIZE_MAX		  ? boot_disk
+							  : root_disk;
 	disk_work *boot = &w[bd];
 	if (plan->firmware == AZL_FIRMWARE_BIOS &&
-	    boot->pd.table == AZL_TABLE_GPT &&
-	    !reuse_existing(boot, AZL_FIRMWARE_BIOS)) {
-		add_request(boot, AZL_ROLE_BIOSBOOT, AZL_FS_NONE, NULL,
-			    BIOSBOOT_SIZE, false);
-		/* It goes first: move it to the front. */
-		request bb = boot->reqs[boot->n_reqs - 1];
-		memmove(boot->reqs + 1, boot->reqs,
-			(boot->n_reqs - 1) * sizeof(*boot->reqs));
-		boot->reqs[0] = bb;
+	    boot->pd.table == AZL_TABLE_GPT) {
+		if (!reuse_existing(boot, AZL_FIRMWARE_BIOS)) {
+			add_request(boot, AZL_ROLE_BIOSBOOT, AZL_FS_NONE, NULL,
+				    BIOSBOOT_SIZE, false);
+			request_to_front(boot);
+		}
+		boot->used = true;
 	}
+	if (!boot->used)
+		return fail(err, AZL_EXIT_INVALID, -EINVAL,
+			    _("bootloader.boot_drive is '%s', where this "
+			      "layout puts no partition, so GRUB would have "
+			      "no partition table to boot from there; put a "
+			      "partition such as /boot on disk %zu or change "
+			      "boot_drive"),
+			    boot->info->path, bd + 1);
 	/* The boot disk goes first in the plan. */
 	if (bd != 0) {
 		disk_work t = w[bd];
@@ -1444,7 +1802,7 @@ static int plan_custom(const azl_model *m, const azl_machine *machine,
 			continue;
 		}
 		uint64_t need;
-		if (allocate(w[i].reqs, w[i].n_reqs, region_size(&w[i]),
+		if (allocate(w[i].reqs, w[i].n_reqs, region_size(&w[i]), MIB,
 			     &need) < 0) {
 			_cleanup_free_ char *hn = human(need);
 			_cleanup_free_ char *hf = human(region_size(&w[i]));
@@ -1456,6 +1814,25 @@ static int plan_custom(const azl_model *m, const azl_machine *machine,
 				    w[i].info->path, hn, hf);
 		}
 		r = place_requests(&w[i], nm, err);
+		if (r < 0)
+			return r;
+	}
+
+	/* The groups, now that their physical volumes have sizes. */
+	for (size_t g = 0; g < s->n_volume_groups; g++) {
+		const azl_volume_group *mg = &s->volume_groups[g];
+		azl_plan_vg *vg =
+			xappend(&plan->vgs, &plan->n_vgs, sizeof(*vg));
+		vg->name = xstrdup(mg->name);
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = 0; k < w[i].pd.n_parts; k++) {
+				const azl_plan_part *pp = &w[i].pd.parts[k];
+				if (pp->role == AZL_ROLE_LVM_PV && !pp->keep &&
+				    streq_ptr(pp->vg, mg->name))
+					vg->size += pv_capacity(pp->size,
+								pp->encrypted);
+			}
+		r = plan_volumes(mg, vg, err);
 		if (r < 0)
 			return r;
 	}
@@ -1505,8 +1882,9 @@ static void add_mkfs(azl_plan *p, const char *device, azl_fs fs,
 			    : xasprintf("%s %s", fs_to_string(fs), what);
 }
 
-static void build_actions(azl_plan *p, const char *boot_disk)
+static void build_actions(azl_plan *p)
 {
+	const char *boot_disk = p->boot_disk;
 	for (size_t i = 0; i < p->n_disks; i++) {
 		const azl_plan_disk *d = &p->disks[i];
 		if (d->new_table) {
@@ -1567,12 +1945,15 @@ static void build_actions(azl_plan *p, const char *boot_disk)
 			a->detail = xasprintf("/dev/mapper/%s", pp->luks_name);
 		}
 
+	/* Every physical volume, then every group, then every volume: a
+	 * group may span disks, and the phases never go back. */
 	for (size_t v = 0; v < p->n_vgs; v++) {
 		azl_plan_vg *vg = &p->vgs[v];
 		for (size_t i = 0; i < p->n_disks; i++)
 			for (size_t k = 0; k < p->disks[i].n_parts; k++) {
 				const azl_plan_part *pp = &p->disks[i].parts[k];
-				if (pp->role != AZL_ROLE_LVM_PV || pp->keep)
+				if (pp->role != AZL_ROLE_LVM_PV || pp->keep ||
+				    !streq_ptr(pp->vg, vg->name))
 					continue;
 				char *dev = fs_device(pp);
 				azl_action *a =
@@ -1580,11 +1961,21 @@ static void build_actions(azl_plan *p, const char *boot_disk)
 				a->device = xstrdup(dev);
 				strv_push(&vg->pvs, dev);
 			}
+	}
+	for (size_t v = 0; v < p->n_vgs; v++) {
+		const azl_plan_vg *vg = &p->vgs[v];
 		azl_action *a = add_action(p, AZL_OP_VG_CREATE, vg->name);
 		a->name = xstrdup(vg->name);
+		_cleanup_free_ char *h = human(vg->size);
+		a->detail = xasprintf(_("%s over %zu physical volume(s)"), h,
+				      strv_length(vg->pvs));
+	}
+	for (size_t v = 0; v < p->n_vgs; v++) {
+		const azl_plan_vg *vg = &p->vgs[v];
 		for (size_t l = 0; l < vg->n_lvs; l++) {
 			const azl_plan_lv *lv = &vg->lvs[l];
-			a = add_action(p, AZL_OP_LV_CREATE, lv->device);
+			azl_action *a =
+				add_action(p, AZL_OP_LV_CREATE, lv->device);
 			a->device = xstrdup(lv->device);
 			a->name = xstrdup(lv->name);
 			a->vg = xstrdup(vg->name);
@@ -1616,7 +2007,11 @@ static void build_actions(azl_plan *p, const char *boot_disk)
 	for (size_t v = 0; v < p->n_vgs; v++)
 		for (size_t l = 0; l < p->vgs[v].n_lvs; l++) {
 			const azl_plan_lv *lv = &p->vgs[v].lvs[l];
-			add_mkfs(p, lv->device, lv->fs, NULL, lv->mount);
+			if (lv->fs == AZL_FS_NONE)
+				continue; /* a bare volume, like a bare
+					   * partition */
+			add_mkfs(p, lv->device, lv->fs, lv->fs_label,
+				 lv->mount ? lv->mount : lv->name);
 			if (lv->mount && lv->fs != AZL_FS_SWAP) {
 				mount_entry *e =
 					xappend(&mounts, &n_mounts, sizeof(*e));
@@ -1650,8 +2045,10 @@ static bool needs_device_mapper(const azl_storage *s)
 {
 	if (s->n_partitions == 0)
 		return s->layout == AZL_LAYOUT_LVM || s->encryption.enabled;
+	if (s->n_volume_groups > 0)
+		return true;
 	for (size_t i = 0; i < s->n_partitions; i++)
-		if (s->partitions[i].encrypt)
+		if (s->partitions[i].encrypt || s->partitions[i].volume_group)
 			return true;
 	return false;
 }
@@ -1670,6 +2067,12 @@ int plan_build(const azl_model *m, const azl_machine *machine,
 	if (plan->firmware == AZL_FIRMWARE_AUTO)
 		plan->firmware = AZL_FIRMWARE_UEFI;
 
+	if (m->storage.n_partitions == 0 && m->storage.n_volume_groups > 0)
+		return fail(err, AZL_EXIT_INVALID, -EINVAL,
+			    _("storage.volume_groups needs a custom layout: "
+			      "add partitions: with a volume_group: partition "
+			      "for each group"));
+
 	_cleanup_free_ const azl_disk_info **disks = NULL;
 	size_t n = 0;
 	r = resolve_disks(m, machine, ov, &disks, &n, err);
@@ -1683,11 +2086,24 @@ int plan_build(const azl_model *m, const azl_machine *machine,
 			      "have; choose layout: plain without encryption, "
 			      "or boot a kernel with dm-mod"));
 
+	size_t boot_drive = SIZE_MAX;
+	r = resolve_boot_drive(m, machine, disks, n, &boot_drive, err);
+	if (r < 0)
+		return r;
+
 	disk_work *w = xcalloc(n, sizeof(*w));
 	namer nm = {0};
 	for (size_t i = 0; i < n; i++)
 		w[i].info = disks[i];
 	bool custom = m->storage.n_partitions > 0;
+	if (!custom && boot_drive != SIZE_MAX && boot_drive != 0) {
+		/* Guided layouts put the boot partitions (and a plain
+		 * layout everything) on their first disk: let that be the
+		 * boot drive, the others following in their order. */
+		disk_work t = w[boot_drive];
+		memmove(w + 1, w, boot_drive * sizeof(*w));
+		w[0] = t;
+	}
 	for (size_t i = 0; i < n; i++) {
 		/* A plain guided layout leaves further disks alone, even
 		 * their tables: no need to look at them. */
@@ -1697,7 +2113,7 @@ int plan_build(const azl_model *m, const azl_machine *machine,
 		if (r < 0)
 			goto out;
 	}
-	r = custom ? plan_custom(m, machine, plan, w, n, &nm, err)
+	r = custom ? plan_custom(m, machine, plan, w, n, boot_drive, &nm, err)
 		   : plan_guided(m, machine, plan, w, n, &nm, err);
 	if (r < 0)
 		goto out;
@@ -1710,7 +2126,9 @@ int plan_build(const azl_model *m, const azl_machine *machine,
 		*pd = w[i].pd;
 		w[i].pd = (azl_plan_disk){0};
 	}
-	build_actions(plan, plan->disks[0].path);
+	/* Both layouts put the boot disk first. */
+	plan->boot_disk = xstrdup(plan->disks[0].path);
+	build_actions(plan);
 	*ret = TAKE_PTR(plan);
 	r = 0;
 out:

@@ -44,6 +44,7 @@ typedef struct azl_plan_part {
 	char *luks_name; /* mapper name when encrypted: "luks-root", ... */
 	char *device;	 /* expected node: /dev/vda1, /dev/nvme0n1p1 */
 	char *fs_type;	 /* kept partitions: what blkid saw ("ntfs") */
+	char *vg;	 /* lvm-pv: the volume group it belongs to */
 } azl_plan_part;
 
 typedef struct azl_plan_disk {
@@ -65,6 +66,8 @@ typedef struct azl_plan_lv {
 	azl_fs fs;
 	char *mount;
 	char *device; /* /dev/vg_azl/lv_root */
+	char *fs_label;
+	char *fs_options; /* fstab options; NULL = defaults */
 } azl_plan_lv;
 
 typedef struct azl_plan_vg {
@@ -123,6 +126,10 @@ typedef struct azl_plan {
 	/* Disks named in storage.disks that this layout leaves alone (plain
 	 * guided layouts use only the first disk); for the text output. */
 	char **untouched_disks;
+	/* The whole disk that gets the boot loader: GRUB's boot code on
+	 * BIOS, the ESP (and the NVRAM entry's --disk) on UEFI. Always one
+	 * of disks[], and disks[0] is it. */
+	char *boot_disk;
 } azl_plan;
 
 void plan_free(azl_plan *p);
@@ -159,7 +166,8 @@ int plan_build(const azl_model *m, const azl_machine *machine,
 char **plan_required_tools(const azl_plan *p);
 const char *tool_package(const char *tool);
 /* The packages the installed system needs because of p: the boot loader
- * of its firmware, cryptsetup for LUKS, lvm2, the mkfs tools of its
+ * of its firmware ("?shim-x64" too for UEFI: "?" = only when a repository
+ * has it), cryptsetup for LUKS, lvm2, the mkfs tools of its
  * filesystems (strv, owned by the caller). */
 char **plan_required_packages(const azl_plan *p);
 

@@ -7,6 +7,7 @@
  */
 #include "answers.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
@@ -519,29 +520,40 @@ static void h_encryption(reader *r, const field *f, const ynode *v, void *base)
 	read_map(r, v, encryption_fields, ELEMENTSOF(encryption_fields), e);
 }
 
-static void h_part_disk(reader *r, const field *f, const ynode *v, void *base)
+/* "disk: 2" or "disk: /dev/vdb": data says where the index and the path
+ * live in the struct being read. */
+typedef struct disk_ref {
+	size_t index, path; /* offsets of the int and the char * */
+} disk_ref;
+
+static void h_disk_ref(reader *r, const field *f, const ynode *v, void *base)
 {
-	azl_partition_spec *p = base;
+	const disk_ref *ref = f->data;
 	static const int_range range = {1, 128};
 	long long x;
 	if (!need_value(r, f, v))
 		return;
 	if (!v->quoted && v->scalar[0] >= '0' && v->scalar[0] <= '9') {
 		if (parse_int(v, &range, &x) < 0) {
-			diag_error(
-				r->d, v->loc,
-				_("'disk' must be an index into "
-				  "'storage.disks' starting at 1, or a path; "
-				  "not '%s'"),
-				v->scalar);
+			diag_error(r->d, v->loc,
+				   _("'%s' must be an index into "
+				     "'storage.disks' starting at 1, or a "
+				     "path; not '%s'"),
+				   f->key, v->scalar);
 			return;
 		}
-		p->disk_index = (int)x;
+		*(int *)((char *)base + ref->index) = (int)x;
 		return;
 	}
-	free(p->disk_path);
-	p->disk_path = xstrdup(v->scalar);
+	char **path = (char **)((char *)base + ref->path);
+	free(*path);
+	*path = xstrdup(v->scalar);
 }
+
+static const disk_ref partition_disk = {
+	offsetof(azl_partition_spec, disk_index),
+	offsetof(azl_partition_spec, disk_path),
+};
 
 static const field partition_fields[] = {
 	F_CHECKED("mount", azl_partition_spec, mount, check_mount),
@@ -552,10 +564,11 @@ static const field partition_fields[] = {
 	  N_("a size like 20G"), NULL),
 	F_ENUM("fs", fs, azl_partition_spec, fs),
 	F_BOOL("encrypt", azl_partition_spec, encrypt),
-	F("disk", YNODE_SCALAR, h_part_disk, azl_partition_spec, disk_index,
-	  N_("a number or a path"), NULL),
+	F("disk", YNODE_SCALAR, h_disk_ref, azl_partition_spec, disk_index,
+	  N_("a number or a path"), &partition_disk),
 	F_STR("label", azl_partition_spec, label),
 	F_STR("options", azl_partition_spec, fs_options),
+	F_STR("volume_group", azl_partition_spec, volume_group),
 };
 
 static void h_partitions(reader *r, const field *f, const ynode *v, void *base)
@@ -565,6 +578,54 @@ static void h_partitions(reader *r, const field *f, const ynode *v, void *base)
 			  sizeof(azl_partition_spec),
 			  offsetof(azl_partition_spec, loc), partition_fields,
 			  ELEMENTSOF(partition_fields));
+}
+
+static void h_volume_encrypt(reader *r, const field *f, const ynode *v,
+			     void *base)
+{
+	diag_error(r->d, v->loc,
+		   _("a volume is not encrypted on its own; put 'encrypt: "
+		     "true' on the partitions of its volume group (LUKS2 "
+		     "under the physical volume)"));
+}
+
+static const field volume_fields[] = {
+	F_STR("name", azl_volume_spec, name),
+	F_CHECKED("mount", azl_volume_spec, mount, check_mount),
+	F("size", YNODE_SCALAR, h_size, azl_volume_spec, size,
+	  N_("a size like 10G, 30% or grow"), NULL),
+	F_BOOL("grow", azl_volume_spec, grow),
+	F("max_size", YNODE_SCALAR, h_max_size, azl_volume_spec, max_bytes,
+	  N_("a size like 20G"), NULL),
+	F_ENUM("fs", fs, azl_volume_spec, fs),
+	F_STR("label", azl_volume_spec, label),
+	F_STR("options", azl_volume_spec, fs_options),
+	/* Any value: the key itself is the mistake. */
+	{.key = "encrypt", .kind = (ynode_kind)-1, .fn = h_volume_encrypt},
+};
+
+static void h_volumes(reader *r, const field *f, const ynode *v, void *base)
+{
+	azl_volume_group *g = base;
+	read_list_of_maps(r, f, v, &g->volumes, &g->n_volumes,
+			  sizeof(azl_volume_spec),
+			  offsetof(azl_volume_spec, loc), volume_fields,
+			  ELEMENTSOF(volume_fields));
+}
+
+static const field volume_group_fields[] = {
+	F_STR("name", azl_volume_group, name),
+	F_SUB("volumes", YNODE_SEQUENCE, h_volumes),
+};
+
+static void h_volume_groups(reader *r, const field *f, const ynode *v,
+			    void *base)
+{
+	azl_storage *s = base;
+	read_list_of_maps(r, f, v, &s->volume_groups, &s->n_volume_groups,
+			  sizeof(azl_volume_group),
+			  offsetof(azl_volume_group, loc), volume_group_fields,
+			  ELEMENTSOF(volume_group_fields));
 }
 
 static const field storage_fields[] = {
@@ -577,6 +638,7 @@ static const field storage_fields[] = {
 	  N_("a size like 2G, or none"), NULL),
 	F_SUB("encryption", YNODE_MAPPING, h_encryption),
 	F_SUB("partitions", YNODE_SEQUENCE, h_partitions),
+	F_SUB("volume_groups", YNODE_SEQUENCE, h_volume_groups),
 };
 
 /* --- boot loader -------------------------------------------------------- */
@@ -611,18 +673,44 @@ static void h_kernel_args(reader *r, const field *f, const ynode *v, void *base)
 	}
 }
 
+static const disk_ref boot_drive_ref = {
+	offsetof(azl_bootloader, boot_drive_index),
+	offsetof(azl_bootloader, boot_drive_path),
+};
+
 static const field bootloader_fields[] = {
 	F_ENUM("firmware", firmware, azl_bootloader, firmware),
 	F("timeout", YNODE_SCALAR, h_int, azl_bootloader, timeout,
 	  N_("a number of seconds"), &range_timeout),
 	F("kernel_args", YNODE_SEQUENCE, h_kernel_args, azl_bootloader,
 	  kernel_args, N_("a list"), NULL),
+	F("boot_drive", YNODE_SCALAR, h_disk_ref, azl_bootloader,
+	  boot_drive_index, N_("a number or a path"), &boot_drive_ref),
 };
 
 /* --- network ------------------------------------------------------------ */
 
+/* match: {link: true}: false would mean nothing, so it is refused rather
+ * than silently read as "no match". */
+static void h_true(reader *r, const field *f, const ynode *v, void *base)
+{
+	bool b;
+	if (v->quoted || parse_bool(v->scalar, &b) < 0 || !b) {
+		diag_error(r->d, v->loc,
+			   _("'%s' can only be true, not '%s'; leave it out "
+			     "to match otherwise"),
+			   f->key, v->scalar);
+		return;
+	}
+	*AT(base, f, bool) = true;
+}
+
 static const field iface_match_fields[] = {
 	F_CHECKED("mac", azl_interface, match_mac, check_mac),
+	F("link", YNODE_SCALAR, h_true, azl_interface, match_link, N_("true"),
+	  NULL),
+	F("bootif", YNODE_SCALAR, h_true, azl_interface, match_bootif,
+	  N_("true"), NULL),
 };
 
 static void h_iface_match(reader *r, const field *f, const ynode *v, void *base)
@@ -731,6 +819,7 @@ static const field network_fields[] = {
 
 static const field root_fields[] = {
 	F_BOOL("lock", azl_root_account, lock),
+	F_BOOL("allow_ssh", azl_root_account, allow_ssh),
 	F_SECRET("password", azl_root_account, password),
 	F_STR("password_hash", azl_root_account, password_hash),
 	F_STRV("ssh_authorized_keys", azl_root_account, ssh_authorized_keys),
@@ -877,6 +966,50 @@ static const field scripts_fields[] = {
 	 .data = &list_error},
 };
 
+/* --- time --------------------------------------------------------------- */
+
+static void h_ntp_enabled(reader *r, const field *f, const ynode *v, void *base)
+{
+	bool enabled = true;
+	h_bool(r, f, v, &enabled);
+	((azl_ntp *)base)->disabled = !enabled;
+}
+
+static bool time_source_is_valid(const char *s)
+{
+	unsigned char buf[16];
+	return hostname_is_valid(s) || inet_pton(AF_INET, s, buf) == 1 ||
+	       inet_pton(AF_INET6, s, buf) == 1;
+}
+
+/* Checked here, where each entry still has its line and column;
+ * model_validate() repeats the check for the other readers. */
+static void h_time_sources(reader *r, const field *f, const ynode *v,
+			   void *base)
+{
+	h_strv(r, f, v, base);
+	for (size_t i = 0; i < v->n_items; i++) {
+		const ynode *it = v->items[i];
+		if (it->kind == YNODE_SCALAR && (!it->is_null || it->quoted) &&
+		    !time_source_is_valid(it->scalar))
+			diag_error(r->d, it->loc,
+				   _("'%s' in '%s' is neither a host name nor "
+				     "an IP address"),
+				   it->scalar, f->key);
+	}
+}
+
+static const field ntp_fields[] = {
+	F("servers", YNODE_SEQUENCE, h_time_sources, azl_ntp, servers,
+	  N_("a list"), NULL),
+	F("pools", YNODE_SEQUENCE, h_time_sources, azl_ntp, pools, N_("a list"),
+	  NULL),
+	{.key = "enabled",
+	 .kind = YNODE_SCALAR,
+	 .fn = h_ntp_enabled,
+	 .what = N_("true or false")},
+};
+
 /* --- top level ---------------------------------------------------------- */
 
 static const char *const interactive_sections[] = {
@@ -923,6 +1056,13 @@ static void h_interactive(reader *r, const field *f, const ynode *v, void *base)
 		.key = key_, .kind = YNODE_MAPPING, .fn = fn_,                 \
 		.what = N_("a mapping")                                        \
 	}
+
+static void h_ntp(reader *r, const field *f, const ynode *v, void *base)
+{
+	azl_model *m = base;
+	m->ntp.loc = v->loc;
+	read_map(r, v, ntp_fields, ELEMENTSOF(ntp_fields), &m->ntp);
+}
 
 static void h_storage(reader *r, const field *f, const ynode *v, void *base)
 {
@@ -986,6 +1126,7 @@ static const field top_fields[] = {
 	F("timezone", YNODE_SCALAR, h_timezone, azl_model, timezone,
 	  N_("a string"), NULL),
 	F_CHECKED("hostname", azl_model, hostname, check_hostname),
+	F_SECTION("ntp", h_ntp),
 	F_SECTION("storage", h_storage),
 	F_SECTION("bootloader", h_bootloader),
 	F_SECTION("network", h_network),

@@ -307,6 +307,7 @@ static void write_partition(writer *w, int ind, const azl_partition_spec *p)
 {
 	open_entry(w);
 	kv_str(w, ind, "mount", p->mount);
+	kv_str(w, ind, "volume_group", p->volume_group);
 	kv_size(w, ind, "size", &p->size);
 	if (p->grow)
 		kv_bool(w, ind, "grow", true);
@@ -324,6 +325,38 @@ static void write_partition(writer *w, int ind, const azl_partition_spec *p)
 		kv_str(w, ind, "disk", p->disk_path);
 	kv_str(w, ind, "label", p->label);
 	kv_str(w, ind, "options", p->fs_options);
+	close_entry(w, ind);
+}
+
+static void write_volume(writer *w, int ind, const azl_volume_spec *v)
+{
+	open_entry(w);
+	kv_str(w, ind, "name", v->name);
+	kv_str(w, ind, "mount", v->mount);
+	kv_size(w, ind, "size", &v->size);
+	if (v->grow)
+		kv_bool(w, ind, "grow", true);
+	if (v->max_bytes) {
+		_cleanup_free_ char *t = size_format_bytes(v->max_bytes);
+		kv_raw(w, ind, "max_size", t);
+	}
+	if (fs_to_string(v->fs))
+		kv_raw(w, ind, "fs", fs_to_string(v->fs));
+	kv_str(w, ind, "label", v->label);
+	kv_str(w, ind, "options", v->fs_options);
+	close_entry(w, ind);
+}
+
+static void write_volume_group(writer *w, int ind, const azl_volume_group *g)
+{
+	open_entry(w);
+	kv_str(w, ind, "name", g->name);
+	if (g->n_volumes > 0) {
+		key(w, ind, "volumes");
+		buf_append(&w->b, "\n");
+		for (size_t i = 0; i < g->n_volumes; i++)
+			write_volume(w, ind + 4, &g->volumes[i]);
+	}
 	close_entry(w, ind);
 }
 
@@ -370,6 +403,12 @@ static void write_storage(writer *w, const azl_storage *s)
 		for (size_t i = 0; i < s->n_partitions; i++)
 			write_partition(w, 6, &s->partitions[i]);
 	}
+	if (s->n_volume_groups > 0) {
+		key(w, 2, "volume_groups");
+		buf_append(&w->b, "\n");
+		for (size_t i = 0; i < s->n_volume_groups; i++)
+			write_volume_group(w, 6, &s->volume_groups[i]);
+	}
 	close_map(w, m);
 }
 
@@ -379,6 +418,10 @@ static void write_bootloader(writer *w, const azl_bootloader *b)
 	kv_raw(w, 2, "firmware", firmware_to_string(b->firmware));
 	kv_int(w, 2, "timeout", b->timeout);
 	kv_strv(w, 2, "kernel_args", b->kernel_args);
+	if (b->boot_drive_index > 0)
+		kv_int(w, 2, "boot_drive", b->boot_drive_index);
+	else
+		kv_str(w, 2, "boot_drive", b->boot_drive_path);
 	close_map(w, m);
 }
 
@@ -386,9 +429,13 @@ static void write_interface(writer *w, int ind, const azl_interface *it)
 {
 	open_entry(w);
 	kv_str(w, ind, "name", it->name);
-	if (it->match_mac) {
+	if (it->match_mac || it->match_link || it->match_bootif) {
 		open_map(w, ind, "match");
 		kv_str(w, ind + 2, "mac", it->match_mac);
+		if (it->match_link)
+			kv_bool(w, ind + 2, "link", true);
+		if (it->match_bootif)
+			kv_bool(w, ind + 2, "bootif", true);
 	}
 	if (it->dhcp4)
 		kv_bool(w, ind, "dhcp4", true);
@@ -466,6 +513,8 @@ static void write_accounts(writer *w, const azl_accounts *a)
 	size_t m = open_map(w, 0, "accounts");
 	open_map(w, 2, "root");
 	kv_bool(w, 4, "lock", a->root.lock);
+	if (a->root.allow_ssh)
+		kv_bool(w, 4, "allow_ssh", true);
 	write_password(w, 4, a->root.password, a->root.password_hash);
 	kv_strv(w, 4, "ssh_authorized_keys", a->root.ssh_authorized_keys);
 	if (a->n_users > 0) {
@@ -524,19 +573,32 @@ static void write_script_list(writer *w, const char *k, const azl_script *s,
 	}
 }
 
+static void write_ntp(writer *w, const azl_ntp *n)
+{
+	if (!n->servers && !n->pools && !n->disabled)
+		return;
+	size_t m = open_map(w, 0, "ntp");
+	kv_strv(w, 2, "servers", n->servers);
+	kv_strv(w, 2, "pools", n->pools);
+	if (n->disabled)
+		kv_bool(w, 2, "enabled", false);
+	close_map(w, m);
+}
+
 static bool storage_is_default(const azl_storage *s)
 {
 	return s->n_disks == 0 && s->n_partitions == 0 &&
-	       !s->encryption.enabled && s->wipe == AZL_WIPE_ALL &&
-	       s->table == AZL_TABLE_GPT && s->layout == AZL_LAYOUT_LVM &&
-	       s->filesystem == AZL_FS_EXT4 && s->swap &&
-	       s->swap_size.kind == AZL_SIZE_UNSET;
+	       s->n_volume_groups == 0 && !s->encryption.enabled &&
+	       s->wipe == AZL_WIPE_ALL && s->table == AZL_TABLE_GPT &&
+	       s->layout == AZL_LAYOUT_LVM && s->filesystem == AZL_FS_EXT4 &&
+	       s->swap && s->swap_size.kind == AZL_SIZE_UNSET;
 }
 
 static bool accounts_are_default(const azl_accounts *a)
 {
-	return a->n_users == 0 && a->root.lock && !a->root.password &&
-	       !a->root.password_hash && !a->root.ssh_authorized_keys;
+	return a->n_users == 0 && a->root.lock && !a->root.allow_ssh &&
+	       !a->root.password && !a->root.password_hash &&
+	       !a->root.ssh_authorized_keys;
 }
 
 static bool packages_are_default(const azl_packages *p)
@@ -556,6 +618,7 @@ char *answers_write(const azl_model *m, int *ret_err)
 	kv_str(&w, 0, "keyboard", m->keyboard);
 	kv_str(&w, 0, "timezone", m->timezone);
 	kv_str(&w, 0, "hostname", m->hostname);
+	write_ntp(&w, &m->ntp);
 	if (m->has_storage || !storage_is_default(&m->storage))
 		write_storage(&w, &m->storage);
 	write_bootloader(&w, &m->bootloader);

@@ -231,26 +231,60 @@ static int cmd_keyboard(ks_ctx *c, const ks_line *l)
 	return 0;
 }
 
+/* Adds each host of a comma list to *list, once. */
+static void add_time_sources(char ***list, const char *v)
+{
+	_cleanup_strv_free_ char **w = split_list(v, ",");
+	strv_extend(list, w);
+}
+
 static int cmd_timezone(ks_ctx *c, const ks_line *l)
 {
-	if (l->n_args == 0 && !ks_has(l, "--ntpservers")) {
+	azl_ntp *n = &c->m->ntp;
+	const char *v;
+	if (l->n_args == 0 && !ks_has(l, "--ntpservers") &&
+	    !ks_has(l, "--nontp")) {
 		diag_error(c->d, l->loc, _("'timezone' needs a time zone"));
 		return -EINVAL;
 	}
 	if (l->n_args > 0)
 		set_str(&c->m->timezone, l->args[0]);
-	if (ks_has(l, "--ntpservers"))
-		diag_warn(c->d, l->loc,
-			  _("'timezone --ntpservers' is not supported and was "
-			    "ignored: the answer file has no NTP servers"));
+	if ((v = ks_opt(l, "--ntpservers"))) {
+		add_time_sources(&n->servers, v);
+		n->loc = l->loc;
+	}
+	if (ks_has(l, "--nontp")) {
+		n->disabled = true;
+		n->loc = l->loc;
+	}
 	return 0;
 }
 
+/* timesource: one source (or --ntp-disable) a line; lines accumulate. */
 static int cmd_timesource(ks_ctx *c, const ks_line *l)
 {
-	diag_warn(c->d, l->loc,
-		  _("'timesource' is not supported and was ignored: the "
-		    "answer file has no NTP servers"));
+	azl_ntp *n = &c->m->ntp;
+	const char *server = ks_opt(l, "--ntp-server");
+	const char *pool = ks_opt(l, "--ntp-pool");
+	bool disable = ks_has(l, "--ntp-disable");
+	if ((server != NULL) + (pool != NULL) + disable != 1) {
+		diag_error(c->d, l->loc,
+			   _("'timesource' takes one of --ntp-server, "
+			     "--ntp-pool and --ntp-disable"));
+		return -EINVAL;
+	}
+	if ((server && !*server) || (pool && !*pool)) {
+		diag_error(c->d, l->loc,
+			   _("'timesource' needs a host name or address"));
+		return -EINVAL;
+	}
+	if (server && !strv_contains(n->servers, server))
+		strv_push(&n->servers, xstrdup(server));
+	if (pool && !strv_contains(n->pools, pool))
+		strv_push(&n->pools, xstrdup(pool));
+	if (disable)
+		n->disabled = true;
+	n->loc = l->loc;
 	return 0;
 }
 
@@ -286,11 +320,7 @@ static int cmd_rootpw(ks_ctx *c, const ks_line *l)
 				secret_new(l->args[0], strlen(l->args[0]));
 		r->lock = ks_has(l, "--lock");
 	}
-	if (ks_has(l, "--allow-ssh"))
-		diag_warn(c->d, l->loc,
-			  _("'rootpw --allow-ssh' is not supported and was "
-			    "ignored: root may log in over SSH with a key "
-			    "only"));
+	r->allow_ssh = ks_has(l, "--allow-ssh");
 	return 0;
 }
 
@@ -419,13 +449,11 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 			     !ks_has(l, "--activate") && !ks_has(l, "--ipv6");
 	if (only_hostname)
 		return 0;
-	if (!dev || strcmp(dev, "link") == 0 ||
-	    strcasecmp(dev, "bootif") == 0) {
+	if (!dev || !*dev) {
 		diag_warn(c->d, l->loc,
-			  _("'network --device=%s' cannot be said in an answer "
-			    "file; the line was not carried over and the "
-			    "default network configuration applies"),
-			  dev ? dev : "(first with link)");
+			  _("'network' without --device was not carried over "
+			    "and the default network configuration applies; "
+			    "say --device=NAME, MAC, link or bootif"));
 		return 0;
 	}
 	if (proto && strcmp(proto, "dhcp") != 0 &&
@@ -443,14 +471,23 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 	    parse_uint(c, l, "--vlanid", v, 4094, &vlanid) < 0)
 		return -EINVAL;
 
+	/* Anaconda's special device names: the first interface with a
+	 * carrier, and the one the boot loader named in BOOTIF=. */
+	bool by_link = strcmp(dev, "link") == 0;
+	bool by_bootif = strcasecmp(dev, "bootif") == 0;
 	bool by_mac = is_mac(dev);
+	bool by_match = by_link || by_bootif || by_mac;
 	const char *name = vlanid && vlan_name ? vlan_name : dev;
 	azl_interface *i = NULL;
 	for (size_t k = 0; k < m->network.n_interfaces; k++) {
 		azl_interface *o = &m->network.interfaces[k];
-		if (by_mac ? strcasecmp(o->match_mac ? o->match_mac : "",
-					dev) == 0
-			   : streq_ptr(o->name, name)) {
+		bool same =
+			by_link	    ? o->match_link
+			: by_bootif ? o->match_bootif
+			: by_mac ? strcasecmp(o->match_mac ? o->match_mac : "",
+					      dev) == 0
+				 : streq_ptr(o->name, name);
+		if (same) {
 			interface_done(o);
 			i = o;
 			break;
@@ -461,13 +498,17 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 			    sizeof(*i));
 	m->has_network = true;
 	i->loc = l->loc;
-	if (by_mac)
+	if (by_link)
+		i->match_link = true;
+	else if (by_bootif)
+		i->match_bootif = true;
+	else if (by_mac)
 		i->match_mac = xstrdup(dev);
 	else
 		i->name = xstrdup(name);
 	if (vlanid) {
 		i->vlan_id = (int)vlanid;
-		if (vlan_name && !by_mac)
+		if (vlan_name && !by_match)
 			i->vlan_link = xstrdup(dev);
 	}
 
@@ -681,6 +722,23 @@ static int cmd_volgroup(ks_ctx *c, const ks_line *l)
 			     "supported"));
 		return -EINVAL;
 	}
+	for (size_t i = 0; i < c->n_vgs; i++)
+		if (strcmp(c->vgs[i].name, l->args[0]) == 0) {
+			diag_error(c->d, l->loc,
+				   _("volume group '%s' was made on line %d "
+				     "already"),
+				   l->args[0], c->vgs[i].loc.line);
+			return -EINVAL;
+		}
+	for (size_t a = 1; a < l->n_args; a++)
+		for (size_t i = 0; i < c->n_vgs; i++)
+			if (strv_contains(c->vgs[i].pvs, l->args[a])) {
+				diag_error(c->d, l->loc,
+					   _("physical volume '%s' is in "
+					     "volume group '%s' already"),
+					   l->args[a], c->vgs[i].name);
+				return -EINVAL;
+			}
 	ks_vg *g = xappend(&c->vgs, &c->n_vgs, sizeof(*g));
 	g->name = xstrdup(l->args[0]);
 	g->pvs = strv_copy(l->args + 1);
@@ -866,10 +924,19 @@ static int cmd_bootloader(ks_ctx *c, const ks_line *l)
 			return -EINVAL;
 		}
 	}
-	if ((v = ks_opt(l, "--boot-drive")))
-		diag_warn(c->d, l->loc,
-			  _("'bootloader --boot-drive' is not supported; the "
-			    "boot loader goes on the first disk"));
+	/* Kept as a path here; ks_finish() turns it into an index when it
+	 * names one of storage.disks, which may be given later. */
+	if ((v = ks_opt(l, "--boot-drive"))) {
+		if (!*v) {
+			diag_error(c->d, l->loc,
+				   _("'bootloader --boot-drive' needs a "
+				     "disk"));
+			return -EINVAL;
+		}
+		free(b->boot_drive_path);
+		b->boot_drive_path = disk_path(v);
+		b->boot_drive_index = 0;
+	}
 	if (ks_has(l, "--password"))
 		diag_warn(c->d, l->loc,
 			  _("'bootloader --password' is not supported and was "
@@ -1080,12 +1147,12 @@ static const ks_option opt_keyboard[] = {O("--vckeymap", KS_VALUE, KS_DONE),
 					 O("--switch", KS_VALUE, KS_WARN), END};
 static const ks_option opt_timezone[] = {
 	O("--utc", KS_FLAG, KS_QUIET), A("--isUtc", "--utc", KS_FLAG, KS_QUIET),
-	O("--nontp", KS_FLAG, KS_QUIET), O("--ntpservers", KS_VALUE, KS_DONE),
+	O("--nontp", KS_FLAG, KS_DONE), O("--ntpservers", KS_VALUE, KS_DONE),
 	END};
 static const ks_option opt_timesource[] = {O("--ntp-server", KS_VALUE, KS_DONE),
 					   O("--ntp-pool", KS_VALUE, KS_DONE),
 					   O("--ntp-disable", KS_FLAG, KS_DONE),
-					   O("--nts", KS_FLAG, KS_DONE), END};
+					   O("--nts", KS_FLAG, KS_WARN), END};
 static const ks_option opt_rootpw[] = {
 	O("--iscrypted", KS_FLAG, KS_DONE), O("--plaintext", KS_FLAG, KS_QUIET),
 	O("--lock", KS_FLAG, KS_DONE), O("--allow-ssh", KS_FLAG, KS_DONE), END};

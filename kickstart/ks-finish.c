@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The end of a kickstart translation: part/volgroup/logvol/reqpart become
- * the model's storage, sshkey lines find their users.
+ * the model's storage, sshkey lines find their users, the boot drive finds
+ * its disk.
  *
- * The model's custom layout has no LVM. The one LVM shape that kickstarts
- * use most (the Fedora and Azure Linux installers' own: /boot, /boot/efi
- * and one volume group holding / and swap) is the guided "lvm" layout;
- * any other volume group is carried over as plain partitions, with a
- * warning that says so.
+ * part/logvol map one to one: each part line is a storage.partitions[]
+ * entry in file order ("part pv.NN" one with volume_group set), each
+ * volgroup a storage.volume_groups[] entry holding its logvol lines in file
+ * order. Only autopart makes a guided layout.
  */
 #include <errno.h>
 #include <string.h>
@@ -40,66 +40,57 @@ static const ks_part *pv_part(const ks_ctx *c, const char *pv)
 	return NULL;
 }
 
-/* Does the layout match the guided LVM layout? */
-static bool is_guided_lvm(const ks_ctx *c)
+static const ks_vg *find_vg(const ks_ctx *c, const char *name)
 {
-	if (c->n_vgs != 1)
-		return false;
-	int roots = 0, swaps = 0;
-	for (size_t i = 0; i < c->n_lvs; i++) {
-		const ks_part *lv = &c->lvs[i];
-		if (strcmp(lv->mount, "/") == 0)
-			roots++;
-		else if (strcmp(lv->mount, "swap") == 0)
-			swaps++;
-		else
-			return false;
-		if (lv->fs != AZL_FS_NONE && lv->fs != AZL_FS_EXT4 &&
-		    lv->fs != AZL_FS_XFS && lv->fs != AZL_FS_SWAP)
-			return false;
-	}
-	if (roots != 1 || swaps > 1)
-		return false;
-	for (size_t i = 0; i < c->n_parts; i++) {
-		const ks_part *p = &c->parts[i];
-		if (is_pv(p))
-			continue;
-		if (strcmp(p->mount, "/boot") != 0 &&
-		    strcmp(p->mount, "/boot/efi") != 0)
-			return false;
-		if (p->encrypt)
-			return false;
-	}
-	return true;
+	for (size_t i = 0; i < c->n_vgs; i++)
+		if (streq_ptr(c->vgs[i].name, name))
+			return &c->vgs[i];
+	return NULL;
 }
 
-static void guided_lvm(ks_ctx *c)
+/* The size of a part or logvol line, as kickstart means it: --size and
+ * --maxsize in MiB, --percent of the volume group, --grow alone = all
+ * that is left (size UNSET). */
+static azl_size volume_size(ks_ctx *c, const ks_part *p, const char *what)
 {
-	azl_storage *s = &c->m->storage;
-	s->layout = AZL_LAYOUT_LVM;
-	s->swap = false;
-	for (size_t i = 0; i < c->n_lvs; i++) {
-		const ks_part *lv = &c->lvs[i];
-		if (strcmp(lv->mount, "/") == 0) {
-			if (lv->fs != AZL_FS_NONE)
-				s->filesystem = lv->fs;
-		} else {
-			s->swap = true;
-			if (lv->has_size && !lv->recommended)
-				s->swap_size =
-					(azl_size){.kind = AZL_SIZE_BYTES,
-						   .bytes = lv->size_mib << 20};
-		}
+	if (p->percent)
+		return (azl_size){.kind = AZL_SIZE_PERCENT,
+				  .percent = p->percent};
+	if (p->has_size && !(p->recommended && !p->size_mib))
+		return (azl_size){.kind = AZL_SIZE_BYTES,
+				  .bytes = p->size_mib << 20};
+	if (strcmp(p->mount, "swap") == 0 && p->recommended) {
+		diag_warn(c->d, p->loc,
+			  _("the recommended swap size depends on the memory "
+			    "of the machine; %d MiB is used"),
+			  RECOMMENDED_SWAP_MIB);
+		return (azl_size){.kind = AZL_SIZE_BYTES,
+				  .bytes = (uint64_t)RECOMMENDED_SWAP_MIB
+					   << 20};
 	}
-	diag_warn(c->d, c->vgs[0].loc,
-		  _("the LVM layout of volume group '%s' is carried over as "
-		    "the guided 'lvm' layout: the installer chooses the sizes "
-		    "of /boot, /boot/efi and the root volume"),
-		  c->vgs[0].name);
+	if (!p->grow) {
+		diag_warn(c->d, p->loc,
+			  _("'%s' has no --size; %d MiB is used, as Anaconda "
+			    "does"),
+			  what, DEFAULT_SIZE_MIB);
+		return (azl_size){.kind = AZL_SIZE_BYTES,
+				  .bytes = (uint64_t)DEFAULT_SIZE_MIB << 20};
+	}
+	return (azl_size){0};
 }
 
-static void add_partition(ks_ctx *c, const ks_part *p, const char *disk,
-			  bool encrypt)
+static azl_fs volume_fs(const ks_part *p)
+{
+	if (p->fs != AZL_FS_NONE)
+		return p->fs;
+	if (strcmp(p->mount, "swap") == 0)
+		return AZL_FS_SWAP;
+	if (strcmp(p->mount, "/boot/efi") == 0)
+		return AZL_FS_VFAT;
+	return AZL_FS_NONE;
+}
+
+static void add_partition(ks_ctx *c, const ks_part *p)
 {
 	azl_storage *s = &c->m->storage;
 	azl_partition_spec *ps =
@@ -108,42 +99,39 @@ static void add_partition(ks_ctx *c, const ks_part *p, const char *disk,
 	ps->loc = p->loc;
 	ps->grow = p->grow;
 	ps->max_bytes = p->max_mib << 20;
-	if (p->percent)
-		ps->size = (azl_size){.kind = AZL_SIZE_PERCENT,
-				      .percent = p->percent};
-	else if (p->has_size && !(p->recommended && !p->size_mib))
-		ps->size = (azl_size){.kind = AZL_SIZE_BYTES,
-				      .bytes = p->size_mib << 20};
-	else if (strcmp(p->mount, "swap") == 0 && p->recommended) {
-		diag_warn(c->d, p->loc,
-			  _("the recommended swap size depends on the memory "
-			    "of the machine; %d MiB is used"),
-			  RECOMMENDED_SWAP_MIB);
-		ps->size = (azl_size){.kind = AZL_SIZE_BYTES,
-				      .bytes = (uint64_t)RECOMMENDED_SWAP_MIB
-					       << 20};
-	} else if (!p->grow) {
-		diag_warn(c->d, p->loc,
-			  _("'%s' has no --size; %d MiB is used, as Anaconda "
-			    "does"),
-			  p->mount, DEFAULT_SIZE_MIB);
-		ps->size =
-			(azl_size){.kind = AZL_SIZE_BYTES,
-				   .bytes = (uint64_t)DEFAULT_SIZE_MIB << 20};
-	}
-	/* grow without --size: size stays UNSET, the whole free space */
-	ps->fs = p->fs;
-	if (ps->fs == AZL_FS_NONE && strcmp(p->mount, "swap") == 0)
-		ps->fs = AZL_FS_SWAP;
-	if (ps->fs == AZL_FS_NONE && strcmp(p->mount, "/boot/efi") == 0)
-		ps->fs = AZL_FS_VFAT;
-	ps->encrypt = encrypt;
-	if (disk) {
-		ps->disk_path = disk[0] == '/' ? xstrdup(disk)
-					       : xasprintf("/dev/%s", disk);
-	}
+	ps->size = volume_size(c, p, p->mount);
+	ps->fs = volume_fs(p);
+	ps->encrypt = p->encrypt;
+	if (p->disk)
+		ps->disk_path = p->disk[0] == '/'
+					? xstrdup(p->disk)
+					: xasprintf("/dev/%s", p->disk);
 	ps->label = xstrdup(p->label);
 	ps->fs_options = xstrdup(p->fsoptions);
+}
+
+/* An LVM physical volume: a partition with volume_group and nothing that
+ * belongs to a file system. */
+static void add_pv(ks_ctx *c, const ks_part *p, const ks_vg *vg, bool encrypt)
+{
+	azl_storage *s = &c->m->storage;
+	if (p->fs != AZL_FS_NONE || p->label || p->fsoptions)
+		diag_warn(c->d, p->loc,
+			  _("physical volume '%s' holds no file system; its "
+			    "--fstype, --label and --fsoptions were ignored"),
+			  p->mount);
+	azl_partition_spec *ps =
+		xappend(&s->partitions, &s->n_partitions, sizeof(*ps));
+	ps->loc = p->loc;
+	ps->grow = p->grow;
+	ps->max_bytes = p->max_mib << 20;
+	ps->size = volume_size(c, p, p->mount);
+	ps->encrypt = p->encrypt || encrypt;
+	if (p->disk)
+		ps->disk_path = p->disk[0] == '/'
+					? xstrdup(p->disk)
+					: xasprintf("/dev/%s", p->disk);
+	ps->volume_group = xstrdup(vg->name);
 }
 
 static bool valid_mount(ks_ctx *c, const ks_part *p)
@@ -157,42 +145,82 @@ static bool valid_mount(ks_ctx *c, const ks_part *p)
 	return false;
 }
 
-static void custom(ks_ctx *c)
+/* LUKS on a logical volume is not supported: a logvol --encrypted
+ * encrypts the physical volumes of its group instead, which covers every
+ * volume of the group (never less than the kickstart asked for). Returns
+ * whether the group's PVs must be encrypted for that reason. */
+static bool vg_encrypted_by_lv(ks_ctx *c, const ks_vg *vg)
 {
-	for (size_t i = 0; i < c->n_vgs; i++)
-		diag_warn(c->d, c->vgs[i].loc,
-			  _("volume group '%s': custom LVM layouts are not "
-			    "supported; its logical volumes become plain "
-			    "partitions (--percent of the disk, not of the "
-			    "group)"),
-			  c->vgs[i].name);
-	for (size_t i = 0; i < c->n_parts; i++) {
-		const ks_part *p = &c->parts[i];
-		if (is_pv(p)) {
-			if (!vg_of_pv(c, p->mount))
-				diag_warn(
-					c->d, p->loc,
-					_("physical volume '%s' belongs to no "
-					  "volume group and was ignored"),
-					p->mount);
-			continue;
-		}
-		if (valid_mount(c, p))
-			add_partition(c, p, p->disk, p->encrypt);
+	const ks_part *first = NULL;
+	for (size_t i = 0; i < c->n_lvs && !first; i++)
+		if (c->lvs[i].encrypt && streq_ptr(c->lvs[i].vgname, vg->name))
+			first = &c->lvs[i];
+	if (!first)
+		return false;
+	bool all_pvs = true;
+	for (char **pv = vg->pvs; pv && *pv; pv++) {
+		const ks_part *p = pv_part(c, *pv);
+		all_pvs &= p && p->encrypt;
 	}
+	if (!all_pvs)
+		diag_warn(c->d, first->loc,
+			  _("LUKS on logical volume '%s' is not supported; the "
+			    "physical volumes of volume group '%s' are "
+			    "encrypted instead, which covers all its volumes"),
+			  first->name, vg->name);
+	return true;
+}
+
+static void add_volume_group(ks_ctx *c, const ks_vg *vg)
+{
+	azl_storage *s = &c->m->storage;
+	azl_volume_group *g =
+		xappend(&s->volume_groups, &s->n_volume_groups, sizeof(*g));
+	g->name = xstrdup(vg->name);
+	g->loc = vg->loc;
 	for (size_t i = 0; i < c->n_lvs; i++) {
 		const ks_part *lv = &c->lvs[i];
-		const ks_vg *vg = NULL;
-		for (size_t k = 0; k < c->n_vgs; k++)
-			if (strcmp(c->vgs[k].name, lv->vgname) == 0)
-				vg = &c->vgs[k];
-		if (!valid_mount(c, lv))
+		if (!streq_ptr(lv->vgname, vg->name) || !valid_mount(c, lv))
 			continue;
-		const ks_part *pv =
-			vg && vg->pvs[0] ? pv_part(c, vg->pvs[0]) : NULL;
-		add_partition(c, lv, pv ? pv->disk : NULL,
-			      lv->encrypt || (pv && pv->encrypt));
+		azl_volume_spec *v =
+			xappend(&g->volumes, &g->n_volumes, sizeof(*v));
+		v->name = xstrdup(lv->name);
+		v->mount = xstrdup(lv->mount);
+		v->loc = lv->loc;
+		v->grow = lv->grow;
+		v->max_bytes = lv->max_mib << 20;
+		v->size = volume_size(c, lv, lv->mount);
+		v->fs = volume_fs(lv);
+		v->label = xstrdup(lv->label);
+		v->fs_options = xstrdup(lv->fsoptions);
 	}
+}
+
+static void custom(ks_ctx *c)
+{
+	bool *enc = xcalloc(c->n_vgs ? c->n_vgs : 1, sizeof(bool));
+	for (size_t k = 0; k < c->n_vgs; k++)
+		enc[k] = vg_encrypted_by_lv(c, &c->vgs[k]);
+	for (size_t i = 0; i < c->n_parts; i++) {
+		const ks_part *p = &c->parts[i];
+		if (!is_pv(p)) {
+			if (valid_mount(c, p))
+				add_partition(c, p);
+			continue;
+		}
+		const ks_vg *vg = vg_of_pv(c, p->mount);
+		if (!vg) {
+			diag_warn(c->d, p->loc,
+				  _("physical volume '%s' belongs to no "
+				    "volume group and was ignored"),
+				  p->mount);
+			continue;
+		}
+		add_pv(c, p, vg, enc[vg - c->vgs]);
+	}
+	for (size_t k = 0; k < c->n_vgs; k++)
+		add_volume_group(c, &c->vgs[k]);
+	free(enc);
 }
 
 static void storage(ks_ctx *c)
@@ -208,10 +236,7 @@ static void storage(ks_ctx *c)
 		}
 	}
 	for (size_t i = 0; i < c->n_lvs; i++) {
-		bool found = false;
-		for (size_t k = 0; k < c->n_vgs; k++)
-			found |= strcmp(c->vgs[k].name, c->lvs[i].vgname) == 0;
-		if (!found)
+		if (!find_vg(c, c->lvs[i].vgname))
 			diag_error(c->d, c->lvs[i].loc,
 				   _("logical volume '%s' is in volume group "
 				     "'%s', which no 'volgroup' line makes"),
@@ -239,10 +264,6 @@ static void storage(ks_ctx *c)
 	if (!have_custom)
 		return;
 	c->m->has_storage = true;
-	if (c->n_vgs > 0 && is_guided_lvm(c)) {
-		guided_lvm(c);
-		return;
-	}
 	custom(c);
 	bool have_boot = false;
 	for (size_t i = 0; i < s->n_partitions; i++)
@@ -252,7 +273,7 @@ static void storage(ks_ctx *c)
 				.has_size = true,
 				.size_mib = 1024,
 				.loc = c->reqpart};
-		add_partition(c, &boot, NULL, false);
+		add_partition(c, &boot);
 	}
 }
 
@@ -281,9 +302,27 @@ static void keys(ks_ctx *c)
 	}
 }
 
+/* bootloader --boot-drive=sdb: the index of that disk when it is one of
+ * storage.disks (as a partition's --ondisk would name it), else the path. */
+static void boot_drive(ks_ctx *c)
+{
+	azl_bootloader *b = &c->m->bootloader;
+	const azl_storage *s = &c->m->storage;
+	if (!b->boot_drive_path)
+		return;
+	for (size_t i = 0; i < s->n_disks; i++)
+		if (streq_ptr(s->disks[i].path, b->boot_drive_path)) {
+			free(b->boot_drive_path);
+			b->boot_drive_path = NULL;
+			b->boot_drive_index = (int)i + 1;
+			return;
+		}
+}
+
 int ks_finish(ks_ctx *c)
 {
 	storage(c);
+	boot_drive(c);
 	keys(c);
 	return 0;
 }

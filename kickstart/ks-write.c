@@ -106,9 +106,11 @@ static void write_network(azl_buf *b, const azl_model *m)
 		buf_free(&note);
 
 		buf_append(b, "network");
-		const char *dev = i->match_mac	 ? i->match_mac
-				  : i->vlan_link ? i->vlan_link
-						 : i->name;
+		const char *dev = i->match_link	    ? "link"
+				  : i->match_bootif ? "bootif"
+				  : i->match_mac    ? i->match_mac
+				  : i->vlan_link    ? i->vlan_link
+						    : i->name;
 		put_opt(b, "--device", dev ? dev : "");
 		put_opt(b, "--bootproto", is_static ? "static" : "dhcp");
 		if (is_static) {
@@ -155,16 +157,21 @@ static void write_network(azl_buf *b, const azl_model *m)
 static void write_accounts(azl_buf *b, const azl_model *m)
 {
 	const azl_root_account *r = &m->accounts.root;
+	const char *ssh = r->allow_ssh ? " --allow-ssh" : "";
 	if (r->password || r->password_hash) {
 		buf_append(b, "rootpw");
 		if (r->lock)
 			buf_append(b, " --lock");
+		buf_append(b, ssh);
 		put_password(b, r->password, r->password_hash, NULL);
 		buf_append(b, "\n");
 	} else if (r->lock)
-		buf_append(b, "rootpw --lock\n");
+		buf_printf(b, "rootpw --lock%s\n", ssh);
 	else
-		buf_append(b, "# root has neither a password nor a lock\n");
+		buf_printf(b, "# root has neither a password nor a lock%s\n",
+			   r->allow_ssh ? " (allow_ssh cannot be said without "
+					  "rootpw)"
+					: "");
 	for (size_t k = 0; k < m->accounts.n_users; k++) {
 		const azl_user *u = &m->accounts.users[k];
 		buf_append(b, "user");
@@ -225,6 +232,105 @@ static void luks_opts(azl_buf *b, const azl_encryption *e)
 		buf_printf(b, " --pbkdf-time=%" PRIu32, e->pbkdf_iter_time_ms);
 }
 
+/* --size (MiB, rounded up), --grow, --maxsize, and --percent where
+ * kickstart has it (logvol: of the volume group). What it cannot say goes
+ * into b as a comment before the line. */
+static void put_size(azl_buf *b, azl_buf *line, const char *what,
+		     const azl_size *z, bool grow, uint64_t max_bytes,
+		     bool percent_ok)
+{
+	bool sized = false;
+	if (z->kind == AZL_SIZE_BYTES) {
+		uint64_t mib = (z->bytes + (1u << 20) - 1) >> 20;
+		if (z->bytes % (1u << 20))
+			buf_printf(b,
+				   "# the size of '%s' is rounded up to MiB\n",
+				   what);
+		buf_printf(line, " --size=%" PRIu64, mib);
+		sized = true;
+	} else if (z->kind == AZL_SIZE_PERCENT && percent_ok) {
+		uint32_t pc = (z->percent + 50) / 100;
+		if (pc < 1)
+			pc = 1;
+		if (z->percent % 100) {
+			_cleanup_free_ char *t = size_format(z);
+			buf_printf(
+				b,
+				"# '%s' is %s of the volume group; kickstart "
+				"says whole percents: %" PRIu32 "%%\n",
+				what, t, pc);
+		}
+		buf_printf(line, " --percent=%" PRIu32, pc);
+		sized = true;
+	} else if (z->kind == AZL_SIZE_PERCENT) {
+		_cleanup_free_ char *t = size_format(z);
+		buf_printf(b,
+			   "# '%s' is %s of the disk, which kickstart cannot "
+			   "say; it grows instead\n",
+			   what, t);
+	}
+	if (grow || !sized)
+		buf_append(line, " --grow");
+	if (max_bytes)
+		buf_printf(line, " --maxsize=%" PRIu64,
+			   (max_bytes + (1u << 20) - 1) >> 20);
+}
+
+/* volgroup NAME pv.NN... with the PVs numbered as write_storage() numbers
+ * them, then its logvol lines. */
+static void write_volume_group(azl_buf *b, const azl_storage *s,
+			       const azl_volume_group *g)
+{
+	azl_buf pvs = {0};
+	size_t n_pv = 0;
+	for (size_t i = 0; i < s->n_partitions; i++) {
+		const char *vg = s->partitions[i].volume_group;
+		if (!vg)
+			continue;
+		n_pv++;
+		if (streq_ptr(vg, g->name))
+			buf_printf(&pvs, " pv.%02zu", n_pv);
+	}
+	if (!g->name || !pvs.len) {
+		buf_free(&pvs);
+		buf_printf(b,
+			   "# volume group '%s' has no physical volume, which "
+			   "kickstart cannot say\n",
+			   g->name ? g->name : "");
+		return;
+	}
+	buf_append(b, "volgroup ");
+	put_word(b, g->name);
+	buf_printf(b, "%s\n", pvs.data);
+	buf_free(&pvs);
+	for (size_t i = 0; i < g->n_volumes; i++) {
+		const azl_volume_spec *v = &g->volumes[i];
+		if (!v->mount) {
+			buf_printf(b,
+				   "# volume '%s' of '%s' has no mount point, "
+				   "which kickstart cannot say\n",
+				   v->name, g->name);
+			continue;
+		}
+		azl_buf line = {0};
+		buf_append(&line, "logvol ");
+		put_word(&line, v->mount);
+		put_opt(&line, "--vgname", g->name);
+		put_opt(&line, "--name", v->name ? v->name : "");
+		put_size(b, &line, v->mount, &v->size, v->grow, v->max_bytes,
+			 true);
+		if (v->fs != AZL_FS_NONE)
+			put_opt(&line, "--fstype", fs_to_string(v->fs));
+		if (v->label)
+			put_opt(&line, "--label", v->label);
+		if (v->fs_options)
+			put_opt(&line, "--fsoptions", v->fs_options);
+		buf_append(&line, "\n");
+		buf_append(b, line.data);
+		buf_free(&line);
+	}
+}
+
 static void write_storage(azl_buf *b, const azl_model *m)
 {
 	const azl_storage *s = &m->storage;
@@ -258,27 +364,6 @@ static void write_storage(azl_buf *b, const azl_model *m)
 	if (s->encryption.enabled)
 		write_encryption_note(b, &s->encryption);
 
-	if (s->n_partitions == 0 && s->layout == AZL_LAYOUT_LVM && s->swap &&
-	    s->swap_size.kind == AZL_SIZE_BYTES) {
-		/* autopart has no swap size; this shape reads back as the
-		 * guided LVM layout with it. */
-		buf_append(b, "part /boot/efi --fstype=efi --size=600\n"
-			      "part /boot --size=1024\n"
-			      "part pv.01 --size=1 --grow");
-		if (s->encryption.enabled) {
-			buf_append(b, " --encrypted");
-			luks_opts(b, &s->encryption);
-		}
-		buf_printf(b,
-			   "\nvolgroup vg_azl pv.01\n"
-			   "logvol / --vgname=vg_azl --name=root --fstype=%s "
-			   "--size=1 --grow\n"
-			   "logvol swap --vgname=vg_azl --name=swap "
-			   "--size=%" PRIu64 "\n",
-			   fs_to_string(s->filesystem),
-			   (s->swap_size.bytes + (1u << 20) - 1) >> 20);
-		return;
-	}
 	if (s->n_partitions == 0) {
 		if (s->swap && s->swap_size.kind != AZL_SIZE_UNSET) {
 			_cleanup_free_ char *z = size_format(&s->swap_size);
@@ -299,32 +384,19 @@ static void write_storage(azl_buf *b, const azl_model *m)
 		buf_append(b, "\n");
 		return;
 	}
+	/* PVs are named pv.01, pv.02, ... in partition order. */
+	size_t n_pv = 0;
 	for (size_t i = 0; i < s->n_partitions; i++) {
 		const azl_partition_spec *p = &s->partitions[i];
+		_cleanup_free_ char *pv =
+			p->volume_group ? xasprintf("pv.%02zu", ++n_pv) : NULL;
+		const char *what = pv ? pv : p->mount ? p->mount : "none";
 		azl_buf line = {0};
 		buf_append(&line, "part ");
-		put_word(&line, p->mount ? p->mount : "none");
-		if (p->size.kind == AZL_SIZE_BYTES) {
-			uint64_t mib = (p->size.bytes + (1u << 20) - 1) >> 20;
-			if (p->size.bytes % (1u << 20))
-				buf_printf(b,
-					   "# the size of '%s' is rounded up "
-					   "to MiB\n",
-					   p->mount ? p->mount : "none");
-			buf_printf(&line, " --size=%" PRIu64, mib);
-		} else if (p->size.kind == AZL_SIZE_PERCENT) {
-			_cleanup_free_ char *z = size_format(&p->size);
-			buf_printf(b,
-				   "# '%s' is %s of the disk, which kickstart "
-				   "cannot say; it grows instead\n",
-				   p->mount ? p->mount : "none", z);
-		}
-		if (p->grow || p->size.kind != AZL_SIZE_BYTES)
-			buf_append(&line, " --grow");
-		if (p->max_bytes)
-			buf_printf(&line, " --maxsize=%" PRIu64,
-				   (p->max_bytes + (1u << 20) - 1) >> 20);
-		if (p->fs != AZL_FS_NONE)
+		put_word(&line, what);
+		put_size(b, &line, what, &p->size, p->grow, p->max_bytes,
+			 false);
+		if (p->fs != AZL_FS_NONE && !pv)
 			put_opt(&line, "--fstype", fs_to_string(p->fs));
 		const char *disk = p->disk_path;
 		if (!disk && p->disk_index > 0 &&
@@ -336,13 +408,27 @@ static void write_storage(azl_buf *b, const azl_model *m)
 			buf_append(&line, " --encrypted");
 			luks_opts(&line, &s->encryption);
 		}
-		if (p->label)
+		if (p->label && !pv)
 			put_opt(&line, "--label", p->label);
-		if (p->fs_options)
+		if (p->fs_options && !pv)
 			put_opt(&line, "--fsoptions", p->fs_options);
 		buf_append(&line, "\n");
 		buf_append(b, line.data);
 		buf_free(&line);
+	}
+	for (size_t k = 0; k < s->n_volume_groups; k++)
+		write_volume_group(b, s, &s->volume_groups[k]);
+	/* Partitions naming a group that volume_groups does not list. */
+	for (size_t i = 0; i < s->n_partitions; i++) {
+		const char *vg = s->partitions[i].volume_group;
+		bool seen = false;
+		for (size_t k = 0; vg && k < s->n_volume_groups; k++)
+			seen |= streq_ptr(s->volume_groups[k].name, vg);
+		for (size_t j = 0; vg && j < i; j++)
+			seen |= streq_ptr(s->partitions[j].volume_group, vg);
+		if (vg && !seen)
+			write_volume_group(
+				b, s, &(azl_volume_group){.name = (char *)vg});
 	}
 }
 
@@ -379,7 +465,20 @@ char *kickstart_write(const azl_model *m)
 	put_opt(&b, "--vckeymap", m->keyboard);
 	buf_append(&b, "\ntimezone ");
 	put_word(&b, m->timezone);
-	buf_append(&b, " --utc\n");
+	buf_append(&b, " --utc");
+	if (m->ntp.disabled)
+		buf_append(&b, " --nontp");
+	buf_append(&b, "\n");
+	for (char **x = m->ntp.servers; x && *x; x++) {
+		buf_append(&b, "timesource");
+		put_opt(&b, "--ntp-server", *x);
+		buf_append(&b, "\n");
+	}
+	for (char **x = m->ntp.pools; x && *x; x++) {
+		buf_append(&b, "timesource");
+		put_opt(&b, "--ntp-pool", *x);
+		buf_append(&b, "\n");
+	}
 	write_network(&b, m);
 	write_accounts(&b, m);
 
@@ -398,7 +497,18 @@ char *kickstart_write(const azl_model *m)
 		put_opt(&b, "--append", a.data);
 		buf_free(&a);
 	}
+	const char *bd = bl->boot_drive_path;
+	if (!bd && bl->boot_drive_index > 0 &&
+	    (size_t)bl->boot_drive_index <= m->storage.n_disks)
+		bd = m->storage.disks[bl->boot_drive_index - 1].path;
+	if (bd)
+		put_opt(&b, "--boot-drive", disk_name(bd));
 	buf_append(&b, "\n");
+	if (!bd && bl->boot_drive_index > 0)
+		buf_printf(&b,
+			   "# boot_drive: %d is a disk chosen by a match "
+			   "rule, which kickstart cannot say\n",
+			   bl->boot_drive_index);
 	write_storage(&b, m);
 
 	for (size_t i = 0; i < m->packages.n_repos; i++) {

@@ -38,6 +38,7 @@ declare -A PLAN=(
 	[msdos-bios]="bios-one-disk file root,msdos,bios"
 	[xfs-plain]="uefi-one-disk:4kn file root,no-lvm,no-swap"
 	[prefilled-interactive]="- none -"
+	[custom-lvm]="two-disks fixed root,encrypted,esp"
 )
 
 TMP=$(mktemp -d)

@@ -1,7 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Every catalog in po/ is complete: msgfmt --check passes and its
-# statistics report no untranslated and no fuzzy message.
+# Every catalog in po/ is complete: msgfmt --check passes, its statistics
+# report no untranslated and no fuzzy message, and it translates every
+# message the sources have today (a template made afresh with xgettext,
+# compared with msgcmp), so a new _() string without its translations
+# fails here even when po/azl-installer.pot was not regenerated.
 set -u
 src=${AZL_SOURCE_DIR:-$(dirname "$0")/..}
 command -v msgfmt >/dev/null || { echo "msgfmt is missing (gettext)"; exit 1; }
@@ -30,6 +33,23 @@ for po in "$src"/po/*.po; do
 		status=1
 		;;
 	esac
+done
+command -v xgettext >/dev/null || { echo "xgettext is missing (gettext)"; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+(cd "$src" && xgettext --from-code=UTF-8 --language=C --keyword=_ \
+	--keyword=N_ -o "$tmp/now.pot" installer/*.c kickstart/*.c ui/*.c) || {
+	echo "FAIL: xgettext could not read the sources"
+	exit 1
+}
+for po in "$src"/po/*.po; do
+	[ -e "$po" ] || continue
+	if ! out=$(msgcmp "$po" "$tmp/now.pot" 2>&1); then
+		echo "$out" | head -n 20
+		echo "FAIL: $(basename "$po") lacks messages the sources have;" \
+			"run 'cmake --build BUILD --target pot', msgmerge and translate"
+		status=1
+	fi
 done
 if [ "$n" -eq 0 ]; then
 	echo "FAIL: no catalogs in $src/po"

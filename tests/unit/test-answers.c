@@ -467,6 +467,304 @@ static void test_defaults_and_values(void **state)
 	diags_done(&d);
 }
 
+/* --- volume groups, ntp, boot drive, interface matches, allow_ssh ------- */
+
+static void assert_strv_equal(char *const *a, char *const *b)
+{
+	assert_int_equal(strv_length(a), strv_length(b));
+	assert_int_equal(a == NULL, b == NULL);
+	for (size_t i = 0; a && a[i]; i++)
+		assert_string_equal(a[i], b[i]);
+}
+
+static void assert_size_equal(const azl_size *a, const azl_size *b)
+{
+	assert_int_equal(a->kind, b->kind);
+	assert_int_equal(a->bytes, b->bytes);
+	assert_int_equal(a->percent, b->percent);
+}
+
+/* The fields issue 6 added, compared one by one: what read -> write ->
+ * read must carry over unchanged. */
+static void assert_new_fields_equal(const azl_model *a, const azl_model *b)
+{
+	assert_strv_equal(a->ntp.servers, b->ntp.servers);
+	assert_strv_equal(a->ntp.pools, b->ntp.pools);
+	assert_int_equal(a->ntp.disabled, b->ntp.disabled);
+	assert_int_equal(a->storage.n_partitions, b->storage.n_partitions);
+	for (size_t i = 0; i < a->storage.n_partitions; i++) {
+		const azl_partition_spec *p = &a->storage.partitions[i],
+					 *q = &b->storage.partitions[i];
+		assert_true(streq_ptr(p->volume_group, q->volume_group));
+		assert_true(streq_ptr(p->mount, q->mount));
+		assert_size_equal(&p->size, &q->size);
+		assert_int_equal(p->grow, q->grow);
+		assert_int_equal(p->max_bytes, q->max_bytes);
+		assert_int_equal(p->encrypt, q->encrypt);
+		assert_int_equal(p->disk_index, q->disk_index);
+		assert_true(streq_ptr(p->disk_path, q->disk_path));
+	}
+	assert_int_equal(a->storage.n_volume_groups,
+			 b->storage.n_volume_groups);
+	for (size_t g = 0; g < a->storage.n_volume_groups; g++) {
+		const azl_volume_group *x = &a->storage.volume_groups[g],
+				       *y = &b->storage.volume_groups[g];
+		assert_string_equal(x->name, y->name);
+		assert_int_equal(x->n_volumes, y->n_volumes);
+		for (size_t i = 0; i < x->n_volumes; i++) {
+			const azl_volume_spec *v = &x->volumes[i],
+					      *w = &y->volumes[i];
+			assert_true(streq_ptr(v->name, w->name));
+			assert_true(streq_ptr(v->mount, w->mount));
+			assert_size_equal(&v->size, &w->size);
+			assert_int_equal(v->grow, w->grow);
+			assert_int_equal(v->max_bytes, w->max_bytes);
+			assert_int_equal(v->fs, w->fs);
+			assert_true(streq_ptr(v->label, w->label));
+			assert_true(streq_ptr(v->fs_options, w->fs_options));
+		}
+	}
+	assert_int_equal(a->bootloader.boot_drive_index,
+			 b->bootloader.boot_drive_index);
+	assert_true(streq_ptr(a->bootloader.boot_drive_path,
+			      b->bootloader.boot_drive_path));
+	assert_int_equal(a->network.n_interfaces, b->network.n_interfaces);
+	for (size_t i = 0; i < a->network.n_interfaces; i++) {
+		const azl_interface *x = &a->network.interfaces[i],
+				    *y = &b->network.interfaces[i];
+		assert_true(streq_ptr(x->name, y->name));
+		assert_true(streq_ptr(x->match_mac, y->match_mac));
+		assert_int_equal(x->match_link, y->match_link);
+		assert_int_equal(x->match_bootif, y->match_bootif);
+	}
+	assert_int_equal(a->accounts.root.allow_ssh,
+			 b->accounts.root.allow_ssh);
+	assert_int_equal(a->accounts.root.lock, b->accounts.root.lock);
+}
+
+/* read -> write -> read, and the two models agree on every new field. */
+static void round_trip_new_fields(const azl_model *m)
+{
+	int err = 0;
+	_cleanup_free_ char *out = answers_write(m, &err);
+	assert_non_null(out);
+	azl_diags d;
+	diags_init(&d);
+	_cleanup_model_ azl_model *back = NULL;
+	if (read_string(out, &d, &back) < 0) {
+		_cleanup_free_ char *t = diags_text(&d);
+		print_error("written file does not read back:\n%s\n%s", t, out);
+	}
+	assert_non_null(back);
+	assert_new_fields_equal(m, back);
+	diags_done(&d);
+}
+
+static void test_lvm_ntp_values(void **state)
+{
+	azl_diags d;
+	diags_init(&d);
+	_cleanup_model_ azl_model *m = NULL;
+	assert_int_equal(read_fixture("answers/good/custom-lvm.yaml", &d, &m),
+			 0);
+	const azl_ntp *n = &m->ntp;
+	assert_int_equal(strv_length(n->servers), 3);
+	assert_string_equal(n->servers[0], "ntp1.example.com");
+	assert_string_equal(n->servers[2], "2001:db8::123");
+	assert_string_equal(n->pools[0], "2.fedora.pool.ntp.org");
+	assert_false(n->disabled);
+	assert_int_equal(n->loc.line, 6);
+
+	const azl_storage *s = &m->storage;
+	assert_int_equal(s->n_partitions, 5);
+	assert_string_equal(s->partitions[2].volume_group, "vg_sys");
+	assert_null(s->partitions[2].mount);
+	assert_int_equal(s->partitions[2].size.kind, AZL_SIZE_GROW);
+	assert_true(s->partitions[2].encrypt);
+	assert_int_equal(s->partitions[3].disk_index, 2);
+	assert_string_equal(s->partitions[4].disk_path, "/dev/vdb");
+	assert_int_equal(s->n_volume_groups, 2);
+	const azl_volume_group *g = &s->volume_groups[0];
+	assert_string_equal(g->name, "vg_sys");
+	assert_int_equal(g->loc.line, 19);
+	assert_int_equal(g->n_volumes, 4);
+	const azl_volume_spec *root = &g->volumes[0];
+	assert_string_equal(root->name, "root");
+	assert_string_equal(root->mount, "/");
+	assert_int_equal(root->size.kind, AZL_SIZE_BYTES);
+	assert_int_equal(root->size.bytes, 10ull << 30);
+	assert_true(root->grow);
+	assert_int_equal(root->max_bytes, 50ull << 30);
+	assert_int_equal(root->fs, AZL_FS_XFS);
+	assert_string_equal(root->label, "root");
+	assert_string_equal(root->fs_options, "noatime");
+	assert_int_equal(root->loc.line, 21);
+	assert_int_equal(g->volumes[1].fs, AZL_FS_NONE);
+	assert_int_equal(g->volumes[2].size.kind, AZL_SIZE_PERCENT);
+	assert_int_equal(g->volumes[2].size.percent, 3000);
+	assert_int_equal(g->volumes[3].size.kind, AZL_SIZE_UNSET);
+	assert_null(g->volumes[3].mount);
+	assert_string_equal(s->volume_groups[1].name, "vg.data+1");
+	assert_int_equal(s->volume_groups[1].volumes[0].size.kind,
+			 AZL_SIZE_GROW);
+	assert_int_equal(s->volume_groups[1].volumes[1].size.percent, 1250);
+
+	assert_int_equal(m->bootloader.boot_drive_index, 2);
+	assert_null(m->bootloader.boot_drive_path);
+	assert_true(m->network.interfaces[0].match_link);
+	assert_false(m->network.interfaces[0].match_bootif);
+	assert_null(m->network.interfaces[0].name);
+	assert_true(m->network.interfaces[1].match_bootif);
+	assert_false(m->network.interfaces[1].match_link);
+	assert_true(m->accounts.root.allow_ssh);
+	assert_false(m->accounts.root.lock);
+	round_trip_new_fields(m);
+
+	_cleanup_model_ azl_model *off = NULL;
+	assert_int_equal(
+		read_fixture("answers/good/ntp-disabled.yaml", &d, &off), 0);
+	assert_true(off->ntp.disabled);
+	assert_null(off->ntp.servers);
+	assert_string_equal(off->bootloader.boot_drive_path, "/dev/sdb");
+	assert_int_equal(off->bootloader.boot_drive_index, 0);
+	assert_int_equal(off->storage.volume_groups[0].n_volumes, 0);
+	assert_false(off->accounts.root.allow_ssh);
+	round_trip_new_fields(off);
+	assert_int_equal(d.n, 0);
+	diags_done(&d);
+}
+
+/* Defaults are left out of the written file; set values are not. */
+static void test_new_fields_written_only_when_set(void **state)
+{
+	azl_diags d;
+	diags_init(&d);
+	_cleanup_model_ azl_model *m = NULL;
+	assert_int_equal(read_string("version: 1\n"
+				     "ntp: {}\n"
+				     "accounts:\n"
+				     "  root: {allow_ssh: false}\n"
+				     "bootloader: {timeout: 3}\n",
+				     &d, &m),
+			 0);
+	int err = 0;
+	_cleanup_free_ char *out = answers_write(m, &err);
+	assert_non_null(out);
+	static const char *const absent[] = {
+		"ntp:",	     "servers",	      "pools",	      "enabled",
+		"allow_ssh", "boot_drive",    "volume_group", "link:",
+		"bootif",    "volume_groups",
+	};
+	for (size_t i = 0; i < ELEMENTSOF(absent); i++)
+		if (strstr(out, absent[i])) {
+			print_error("'%s' written for a default:\n%s\n",
+				    absent[i], out);
+			fail();
+		}
+
+	/* A model the kickstart reader or the TUI could have filled. */
+	_cleanup_model_ azl_model *k = model_new();
+	strv_push(&k->ntp.servers, xstrdup("time.example.com"));
+	k->ntp.disabled = true;
+	k->bootloader.boot_drive_path = xstrdup("/dev/disk/by-id/x");
+	k->accounts.root.allow_ssh = true;
+	azl_interface *it = xappend(&k->network.interfaces,
+				    &k->network.n_interfaces, sizeof(*it));
+	it->match_bootif = true;
+	it->dhcp4 = true;
+	_cleanup_free_ char *kout = answers_write(k, &err);
+	assert_non_null(kout);
+	assert_non_null(strstr(kout, "ntp:\n  servers:\n    - "
+				     "time.example.com\n  enabled: false\n"));
+	assert_non_null(strstr(kout, "  boot_drive: /dev/disk/by-id/x\n"));
+	assert_non_null(strstr(kout, "    allow_ssh: true\n"));
+	assert_non_null(strstr(kout, "    - match:\n        bootif: true\n"));
+	round_trip_new_fields(k);
+	diags_done(&d);
+}
+
+static char *validate_text(const azl_model *m)
+{
+	azl_diags d;
+	diags_init(&d);
+	_cleanup_free_ char *zi = zoneinfo();
+	int r = model_validate(m, &d, zi);
+	char *t = diags_text(&d);
+	assert_int_equal(r<0, diags_errors(&d)> 0);
+	diags_done(&d);
+	return t;
+}
+
+/* model_validate() on models built in code, as the kickstart translator
+ * and the TUI build them (no reader has looked at the values). */
+static void test_validate_new_fields(void **state)
+{
+	_cleanup_model_ azl_model *m = model_new();
+	azl_storage *s = &m->storage;
+	azl_disk_spec *ds = xappend(&s->disks, &s->n_disks, sizeof(*ds));
+	ds->path = xstrdup("/dev/vda");
+	azl_partition_spec *p =
+		xappend(&s->partitions, &s->n_partitions, sizeof(*p));
+	p->volume_group = xstrdup("vg0");
+	azl_volume_group *g =
+		xappend(&s->volume_groups, &s->n_volume_groups, sizeof(*g));
+	g->name = xstrdup("vg0");
+	azl_volume_spec *v = xappend(&g->volumes, &g->n_volumes, sizeof(*v));
+	v->name = xstrdup("root");
+	v->mount = xstrdup("/");
+	_cleanup_free_ char *ok = validate_text(m);
+	assert_string_equal(ok, "");
+
+	/* Each mistake alone gives its message. */
+	strv_push(&m->ntp.pools, xstrdup("pool .example"));
+	_cleanup_free_ char *t1 = validate_text(m);
+	assert_string_equal(t1, "error: 'pool .example' in 'pools' is "
+				"neither a host name nor an IP address\n");
+	strv_free(m->ntp.pools);
+	m->ntp.pools = NULL;
+
+	m->bootloader.boot_drive_index = 2;
+	_cleanup_free_ char *t2 = validate_text(m);
+	assert_string_equal(t2, "error: 'boot_drive' is disk 2, but "
+				"'storage.disks' lists 1; use an index from 1 "
+				"to 1\n");
+	m->bootloader.boot_drive_index = 1;
+
+	azl_interface *it = xappend(&m->network.interfaces,
+				    &m->network.n_interfaces, sizeof(*it));
+	it->name = xstrdup("eth0");
+	it->match_link = true;
+	_cleanup_free_ char *t3 = validate_text(m);
+	assert_non_null(strstr(t3, "interface 'eth0' is picked in more than "
+				   "one way"));
+	free(it->name);
+	it->name = NULL;
+	_cleanup_free_ char *t4 = validate_text(m);
+	assert_string_equal(t4, "");
+
+	free(v->name);
+	v->name = xstrdup("-root");
+	free(g->name);
+	g->name = xstrdup("vg0/x");
+	_cleanup_free_ char *t5 = validate_text(m);
+	assert_non_null(strstr(t5, "'-root' is not a valid logical volume"));
+	assert_non_null(strstr(t5, "'vg0/x' is not a valid volume group"));
+	assert_non_null(strstr(t5, "volume group 'vg0' is not listed"));
+	assert_non_null(strstr(t5, "volume group 'vg0/x' has no physical"));
+
+	/* Without partitions, volume groups are refused as such. */
+	free(g->name);
+	g->name = xstrdup("vg0");
+	free(v->name);
+	v->name = xstrdup("root");
+	partition_spec_done(p);
+	s->n_partitions = 0;
+	_cleanup_free_ char *t6 = validate_text(m);
+	assert_string_equal(t6, "error: 'volume_groups' needs a custom "
+				"layout: list the physical volumes in "
+				"'partitions' with 'volume_group: NAME'\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -480,6 +778,9 @@ int main(void)
 		cmocka_unit_test(test_passphrase_not_written),
 		cmocka_unit_test(test_secret_line_hidden),
 		cmocka_unit_test(test_oversized),
+		cmocka_unit_test(test_lvm_ntp_values),
+		cmocka_unit_test(test_new_fields_written_only_when_set),
+		cmocka_unit_test(test_validate_new_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -160,6 +160,9 @@ static void test_yaml_round_trip(void **state)
 	_cleanup_strv_free_ char **names = fixture_names();
 	bool ok = true;
 	size_t tried = 0;
+	/* Which of issue 6's fields went through the round trip. */
+	bool vg = false, pv = false, ntp = false, link = false, bootif = false,
+	     ssh = false, drive = false;
 	for (char **n = names; *n; n++) {
 		_cleanup_free_ char *yamlp = xasprintf("kickstart/%s.yaml", *n);
 		_cleanup_free_ char *text = slurp(yamlp);
@@ -175,6 +178,16 @@ static void test_yaml_round_trip(void **state)
 			continue;
 		}
 		tried++;
+		vg |= m->storage.n_volume_groups > 0;
+		for (size_t i = 0; i < m->storage.n_partitions; i++)
+			pv |= m->storage.partitions[i].volume_group != NULL;
+		ntp |= m->ntp.servers && m->ntp.pools && m->ntp.disabled;
+		for (size_t i = 0; i < m->network.n_interfaces; i++) {
+			link |= m->network.interfaces[i].match_link;
+			bootif |= m->network.interfaces[i].match_bootif;
+		}
+		ssh |= m->accounts.root.allow_ssh;
+		drive |= m->bootloader.boot_drive_index > 0;
 		_cleanup_free_ char *k = kickstart_write(m);
 		_cleanup_model_ azl_model *m2 = NULL;
 		if (kickstart_read_text("round-trip.ks", k, strlen(k), NULL,
@@ -198,6 +211,7 @@ static void test_yaml_round_trip(void **state)
 		diags_done(&d);
 	}
 	assert_true(tried >= 10);
+	assert_true(vg && pv && ntp && link && bootif && ssh && drive);
 	assert_true(ok);
 }
 
@@ -365,7 +379,7 @@ static void test_model_values(void **state)
 	assert_int_equal(kickstart_read_file("kickstart/bond-vlan.ks", NULL,
 					     false, &d, &m),
 			 0);
-	assert_int_equal(m->network.n_interfaces, 3);
+	assert_int_equal(m->network.n_interfaces, 4);
 	const azl_interface *b = &m->network.interfaces[0];
 	assert_string_equal(b->name, "bond0");
 	assert_string_equal(b->addresses[0], "192.0.2.10/24");
@@ -376,6 +390,12 @@ static void test_model_values(void **state)
 	assert_int_equal(m->network.interfaces[1].vlan_id, 10);
 	assert_string_equal(m->network.interfaces[2].match_mac,
 			    "52:54:00:12:34:56");
+	/* --device=link: matched by carrier, no name, no MAC */
+	assert_true(m->network.interfaces[3].match_link);
+	assert_false(m->network.interfaces[3].match_bootif);
+	assert_null(m->network.interfaces[3].name);
+	assert_null(m->network.interfaces[3].match_mac);
+	assert_true(m->network.interfaces[3].dhcp4);
 	diags_done(&d);
 
 	diags_init(&d);
@@ -395,6 +415,215 @@ static void test_model_values(void **state)
 	diags_done(&d);
 }
 
+static azl_model *read_fixture(const char *name)
+{
+	_cleanup_free_ char *path = xasprintf("kickstart/%s.ks", name);
+	azl_diags d;
+	diags_init(&d);
+	azl_model *m = NULL;
+	assert_int_equal(kickstart_read_file(path, NULL, false, &d, &m), 0);
+	diags_done(&d);
+	return m;
+}
+
+/* Issue 6: volgroup/logvol, timesource, link/bootif, allow-ssh and
+ * boot-drive land in the model's own fields. */
+static void test_new_fields(void **state)
+{
+	enter_fixtures();
+	_cleanup_model_ azl_model *m = read_fixture("boot-drive-vg");
+	const azl_storage *s = &m->storage;
+	assert_int_equal(s->n_disks, 2);
+	assert_int_equal(s->n_partitions, 4);
+	/* the PVs: no mount, no fs, the group's name, their own disk */
+	const azl_partition_spec *pv1 = &s->partitions[2],
+				 *pv2 = &s->partitions[3];
+	assert_null(pv1->mount);
+	assert_int_equal(pv1->fs, AZL_FS_NONE);
+	assert_string_equal(pv1->volume_group, "vg_sys");
+	assert_string_equal(pv1->disk_path, "/dev/vda");
+	assert_int_equal(pv1->size.bytes, (uint64_t)1 << 20);
+	assert_true(pv1->grow);
+	assert_string_equal(pv2->volume_group, "vg_sys");
+	assert_string_equal(pv2->disk_path, "/dev/vdb");
+	assert_int_equal(pv2->max_bytes, (uint64_t)102400 << 20);
+	assert_null(s->partitions[0].volume_group);
+	assert_int_equal(s->n_volume_groups, 1);
+	const azl_volume_group *g = &s->volume_groups[0];
+	assert_string_equal(g->name, "vg_sys");
+	assert_int_equal(g->n_volumes, 4);
+	assert_string_equal(g->volumes[0].name, "root");
+	assert_string_equal(g->volumes[0].mount, "/");
+	assert_int_equal(g->volumes[0].size.kind, AZL_SIZE_BYTES);
+	assert_int_equal(g->volumes[0].size.bytes, (uint64_t)10240 << 20);
+	assert_int_equal(g->volumes[0].max_bytes, (uint64_t)51200 << 20);
+	assert_true(g->volumes[0].grow);
+	assert_int_equal(g->volumes[0].fs, AZL_FS_XFS);
+	assert_string_equal(g->volumes[0].label, "root");
+	assert_string_equal(g->volumes[0].fs_options, "noatime");
+	/* swap --recommended: 2 GiB */
+	assert_int_equal(g->volumes[1].fs, AZL_FS_SWAP);
+	assert_int_equal(g->volumes[1].size.bytes, (uint64_t)2048 << 20);
+	/* --percent is of the group, in hundredths */
+	assert_int_equal(g->volumes[2].size.kind, AZL_SIZE_PERCENT);
+	assert_int_equal(g->volumes[2].size.percent, 3000);
+	/* --boot-drive=vdb names the second of storage.disks */
+	assert_int_equal(m->bootloader.boot_drive_index, 2);
+	assert_null(m->bootloader.boot_drive_path);
+	assert_false(m->storage.encryption.enabled);
+
+	model_free(m);
+	m = read_fixture("lvm-encrypted-lv");
+	s = &m->storage;
+	assert_int_equal(s->n_volume_groups, 2);
+	/* logvol --encrypted encrypts the group's PV, not the other group */
+	assert_string_equal(s->partitions[0].volume_group, "vg_root");
+	assert_true(s->partitions[0].encrypt);
+	assert_string_equal(s->partitions[1].volume_group, "vg_data");
+	assert_false(s->partitions[1].encrypt);
+	assert_true(s->encryption.enabled);
+	assert_non_null(s->encryption.passphrase);
+
+	model_free(m);
+	m = read_fixture("network-link-bootif");
+	const azl_network *n = &m->network;
+	assert_int_equal(n->n_interfaces, 4);
+	assert_true(n->interfaces[0].match_link);
+	assert_true(n->interfaces[0].activate);
+	/* --device=BOOTIF replaced the earlier bootif line */
+	assert_true(n->interfaces[1].match_bootif);
+	assert_null(n->interfaces[1].name);
+	assert_string_equal(n->interfaces[1].addresses[0], "192.0.2.21/24");
+	assert_null(n->interfaces[1].addresses[1]);
+	assert_string_equal(n->interfaces[2].match_mac, "52:54:00:aa:bb:cc");
+	assert_false(n->interfaces[2].match_link);
+	assert_string_equal(n->interfaces[3].name, "eth3");
+	assert_true(m->accounts.root.allow_ssh);
+	assert_true(m->ntp.disabled);
+	assert_int_equal(m->bootloader.boot_drive_index, 0);
+	assert_string_equal(m->bootloader.boot_drive_path,
+			    "/dev/disk/by-id/virtio-boot0");
+
+	model_free(m);
+	m = read_fixture("timesource-ntp-ok");
+	assert_string_equal(m->ntp.servers[0], "ntp1.example.com");
+	assert_string_equal(m->ntp.servers[1], "time.example.net");
+	assert_null(m->ntp.servers[2]);
+	assert_string_equal(m->ntp.pools[0], "2.fedora.pool.ntp.org");
+	assert_null(m->ntp.pools[1]);
+	assert_true(m->ntp.disabled);
+	assert_int_equal(m->ntp.loc.line, 7);
+}
+
+/* The kickstart written for the new fields says them the way Anaconda
+ * reads them. */
+static void test_write_new_fields(void **state)
+{
+	enter_fixtures();
+	static const struct {
+		const char *fixture;
+		const char *line;
+	} want[] = {
+		{"boot-drive-vg",
+		 "\nbootloader --timeout=3 --boot-drive=vdb\n"},
+		{"boot-drive-vg",
+		 "\npart pv.01 --size=1 --grow --ondisk=vda\n"},
+		{"boot-drive-vg", "\npart pv.02 --size=4096 --grow "
+				  "--maxsize=102400 --ondisk=vdb\n"},
+		{"boot-drive-vg", "\nvolgroup vg_sys pv.01 pv.02\n"},
+		{"boot-drive-vg",
+		 "\nlogvol / --vgname=vg_sys --name=root --size=10240 --grow "
+		 "--maxsize=51200 --fstype=xfs --label=root "
+		 "--fsoptions=noatime\n"},
+		{"boot-drive-vg",
+		 "\nlogvol /home --vgname=vg_sys --name=home --percent=30\n"},
+		{"lvm-encrypted-lv", "\npart pv.01 --size=20480 --grow "
+				     "--encrypted\n"},
+		{"lvm-encrypted-lv", "\nvolgroup vg_data pv.02\n"},
+		{"network-link-bootif",
+		 "\nnetwork --device=link --bootproto=dhcp --activate\n"},
+		{"network-link-bootif", "\nnetwork --device=bootif "
+					"--bootproto=static --ip=192.0.2.21 "
+					"--netmask=24 --gateway=192.0.2.1\n"},
+		{"network-link-bootif", "\nrootpw --allow-ssh --iscrypted $6$"},
+		{"network-link-bootif",
+		 " --boot-drive=/dev/disk/by-id/virtio-boot0\n"},
+		{"network-link-bootif", "\ntimezone UTC --utc --nontp\n"},
+		{"timesource-ntp-ok",
+		 "\ntimesource --ntp-server=ntp1.example.com\n"
+		 "timesource --ntp-server=time.example.net\n"
+		 "timesource --ntp-pool=2.fedora.pool.ntp.org\n"},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(want); i++) {
+		_cleanup_model_ azl_model *m = read_fixture(want[i].fixture);
+		_cleanup_free_ char *k = kickstart_write(m);
+		if (!strstr(k, want[i].line)) {
+			print_error("%s: no '%s' in:\n%s\n", want[i].fixture,
+				    want[i].line, k);
+			fail();
+		}
+	}
+
+	/* A boot drive given by path that is one of the disks reads back as
+	 * its index: the same disk, said the way --ondisk says it. */
+	_cleanup_model_ azl_model *m = read_fixture("boot-drive-vg");
+	m->bootloader.boot_drive_index = 0;
+	m->bootloader.boot_drive_path = xstrdup("/dev/vdb");
+	_cleanup_free_ char *k = kickstart_write(m);
+	assert_non_null(strstr(k, " --boot-drive=vdb\n"));
+	_cleanup_free_ char *dt = NULL;
+	_cleanup_model_ azl_model *m2 = NULL;
+	assert_int_equal(read_text(k, NULL, false, &dt, &m2), 0);
+	assert_int_equal(m2->bootloader.boot_drive_index, 2);
+	assert_null(m2->bootloader.boot_drive_path);
+}
+
+/* Mistakes in the new commands are errors with their line. */
+static void test_lvm_errors(void **state)
+{
+	static const struct {
+		const char *ks;
+		const char *err;
+	} cases[] = {
+		{"rootpw --lock\npart pv.01 --size=1 --grow\n"
+		 "volgroup vg pv.01\nvolgroup vg pv.02\n",
+		 "mem.ks:4: error: volume group 'vg' was made on line 3 "
+		 "already"},
+		{"rootpw --lock\npart pv.01 --size=1 --grow\n"
+		 "volgroup a pv.01\nvolgroup b pv.01\n",
+		 "mem.ks:4: error: physical volume 'pv.01' is in volume group "
+		 "'a' already"},
+		{"rootpw --lock\npart pv.01 --size=1 --grow\n"
+		 "volgroup a pv.01\nlogvol / --vgname=b --name=root "
+		 "--size=1\n",
+		 "mem.ks:4: error: logical volume 'root' is in volume group "
+		 "'b', which no 'volgroup' line makes"},
+		{"rootpw --lock\nvolgroup a pv.09\nlogvol / --vgname=a "
+		 "--name=r --size=9\n",
+		 "mem.ks:2: error: volume group 'a' uses 'pv.09', which no "
+		 "'part' line makes"},
+		{"rootpw --lock\npart pv.01 --size=1 --grow\n"
+		 "volgroup a pv.01 --useexisting\n",
+		 "mem.ks:3: error: 'volgroup --useexisting/--noformat' is not "
+		 "supported"},
+		{"rootpw --lock\ntimesource --ntp-disable --ntp-pool=x\n"
+		 "autopart\n",
+		 "mem.ks:2: error: 'timesource' takes one of"},
+		{"rootpw --lock\nbootloader --boot-drive=\nautopart\n",
+		 "mem.ks:2: error: 'bootloader --boot-drive' needs a disk"},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		_cleanup_free_ char *dt = NULL;
+		assert_int_equal(read_text(cases[i].ks, NULL, false, &dt, NULL),
+				 -EINVAL);
+		if (!strstr(dt, cases[i].err)) {
+			print_error("case %zu: want '%s', got:\n%s\n", i,
+				    cases[i].err, dt);
+			fail();
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +633,9 @@ int main(void)
 		cmocka_unit_test(test_secrets),
 		cmocka_unit_test(test_include_rules),
 		cmocka_unit_test(test_model_values),
+		cmocka_unit_test(test_new_fields),
+		cmocka_unit_test(test_write_new_fields),
+		cmocka_unit_test(test_lvm_errors),
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test(test_yaml_round_trip),
 	};

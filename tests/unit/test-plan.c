@@ -793,6 +793,501 @@ static void test_custom_rules(void **state)
 		    "choose a larger disk");
 }
 
+/* --- custom volume groups ----------------------------------------------- */
+
+static azl_partition_spec *add_pv(azl_model *m, const char *vg, int disk)
+{
+	azl_partition_spec *p = xappend(&m->storage.partitions,
+					&m->storage.n_partitions, sizeof(*p));
+	p->volume_group = xstrdup(vg);
+	p->disk_index = disk;
+	p->size = (azl_size){.kind = AZL_SIZE_GROW};
+	return p;
+}
+
+static azl_volume_group *add_vg(azl_model *m, const char *name)
+{
+	azl_volume_group *g = xappend(&m->storage.volume_groups,
+				      &m->storage.n_volume_groups, sizeof(*g));
+	g->name = xstrdup(name);
+	return g;
+}
+
+static azl_volume_spec *add_lv(azl_volume_group *g, const char *name,
+			       const char *mount, uint64_t bytes)
+{
+	azl_volume_spec *v = xappend(&g->volumes, &g->n_volumes, sizeof(*v));
+	v->name = xstrdup(name);
+	v->mount = xstrdup(mount);
+	if (bytes)
+		v->size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = bytes};
+	return v;
+}
+
+/* The Azure Linux ISO's kickstart in answer-file form, over two disks:
+ * /boot/efi, /boot, a PV on each disk, root (10G, grow, max 20G, xfs,
+ * label, options), swap 2G, /home 30% of the group. */
+static azl_model *vg_two_disks_model(void)
+{
+	azl_model *m = model_new();
+	set_disks(m, "/dev/vda", "/dev/vdb");
+	add_part(m, "/boot/efi", 600 * MIB);
+	add_part(m, "/boot", GIB);
+	add_pv(m, "vg_sys", 1);
+	add_pv(m, "vg_sys", 2);
+	azl_volume_group *g = add_vg(m, "vg_sys");
+	azl_volume_spec *root = add_lv(g, "root", "/", 10 * GIB);
+	root->grow = true;
+	root->max_bytes = 20 * GIB;
+	root->fs = AZL_FS_XFS;
+	root->label = xstrdup("root");
+	root->fs_options = xstrdup("noatime");
+	add_lv(g, "swap", "swap", 2 * GIB);
+	azl_volume_spec *home = add_lv(g, "home", "/home", 0);
+	home->size = (azl_size){.kind = AZL_SIZE_PERCENT, .percent = 3000};
+	return m;
+}
+
+static const azl_action *find_action(const azl_plan *p, azl_op op,
+				     const char *object)
+{
+	for (size_t i = 0; i < p->n_actions; i++)
+		if (p->actions[i].op == op &&
+		    streq_ptr(p->actions[i].object, object))
+			return &p->actions[i];
+	return NULL;
+}
+
+static void test_custom_vg_two_disks(void **state)
+{
+	_cleanup_machine_ azl_machine *mach = load("two-disks");
+	_cleanup_model_ azl_model *m = vg_two_disks_model();
+	_cleanup_plan_ azl_plan *p = build(m, mach);
+
+	assert_int_equal(p->n_disks, 2);
+	const azl_plan_disk *a = &p->disks[0], *b = &p->disks[1];
+	assert_int_equal(a->n_parts, 3);
+	assert_part(&a->parts[0], 1, MIB, 600 * MIB, AZL_ROLE_ESP);
+	assert_part(&a->parts[1], 2, 601 * MIB, GIB, AZL_ROLE_BOOT);
+	assert_part(&a->parts[2], 3, 1625 * MIB, (20479 - 1625) * MIB,
+		    AZL_ROLE_LVM_PV);
+	assert_null(a->parts[2].mount);
+	assert_int_equal(a->parts[2].fs, AZL_FS_NONE);
+	assert_string_equal(a->parts[2].type_guid,
+			    "e6d6d379-f507-44c2-a23c-238f2a3df928");
+	assert_string_equal(a->parts[2].vg, "vg_sys");
+	assert_int_equal(b->n_parts, 1);
+	assert_part(&b->parts[0], 1, MIB, 40958 * MIB, AZL_ROLE_LVM_PV);
+
+	assert_int_equal(p->n_vgs, 1);
+	const azl_plan_vg *vg = &p->vgs[0];
+	assert_string_equal(vg->name, "vg_sys");
+	assert_int_equal(strv_length(vg->pvs), 2);
+	assert_string_equal(vg->pvs[0], "/dev/vda3");
+	assert_string_equal(vg->pvs[1], "/dev/vdb1");
+	/* each PV: 1 MiB metadata, then whole 4 MiB extents */
+	assert_int_equal(vg->size, (18852 + 40956) * MIB);
+	assert_int_equal(vg->n_lvs, 3);
+	/* root: 10 GiB, grows alone, capped at 20 GiB */
+	assert_string_equal(vg->lvs[0].name, "root");
+	assert_int_equal(vg->lvs[0].size, 20 * GIB);
+	assert_int_equal(vg->lvs[0].fs, AZL_FS_XFS);
+	assert_string_equal(vg->lvs[0].device, "/dev/vg_sys/root");
+	assert_string_equal(vg->lvs[0].fs_label, "root");
+	assert_string_equal(vg->lvs[0].fs_options, "noatime");
+	assert_int_equal(vg->lvs[1].size, 2 * GIB);
+	assert_int_equal(vg->lvs[1].fs, AZL_FS_SWAP);
+	/* 30% of 59808 MiB = 17942 MiB, down to 4 MiB extents */
+	assert_int_equal(vg->lvs[2].size, 17940 * MIB);
+	assert_int_equal(vg->lvs[2].fs, AZL_FS_EXT4);
+
+	static const azl_op ops[] = {
+		AZL_OP_WIPE_SIGNATURES,
+		AZL_OP_CREATE_TABLE,
+		AZL_OP_CREATE_PARTITION,
+		AZL_OP_CREATE_PARTITION,
+		AZL_OP_CREATE_PARTITION,
+		AZL_OP_WIPE_SIGNATURES,
+		AZL_OP_CREATE_TABLE,
+		AZL_OP_CREATE_PARTITION,
+		AZL_OP_PV_CREATE,
+		AZL_OP_PV_CREATE,
+		AZL_OP_VG_CREATE,
+		AZL_OP_LV_CREATE,
+		AZL_OP_LV_CREATE,
+		AZL_OP_LV_CREATE,
+		AZL_OP_MKFS,
+		AZL_OP_MKFS,
+		AZL_OP_MKFS,
+		AZL_OP_MKSWAP,
+		AZL_OP_MKFS,
+		AZL_OP_MOUNT,
+		AZL_OP_MOUNT,
+		AZL_OP_MOUNT,
+		AZL_OP_MOUNT,
+		AZL_OP_INSTALL_PACKAGES,
+		AZL_OP_CONFIGURE,
+		AZL_OP_INSTALL_BOOTLOADER,
+	};
+	assert_ops(p, ops, ELEMENTSOF(ops));
+	const azl_action *mk = find_action(p, AZL_OP_MKFS, "/dev/vg_sys/root");
+	assert_non_null(mk);
+	assert_int_equal(mk->fs, AZL_FS_XFS);
+	assert_string_equal(mk->name, "root");
+	const azl_action *lv =
+		find_action(p, AZL_OP_LV_CREATE, "/dev/vg_sys/home");
+	assert_string_equal(lv->vg, "vg_sys");
+	assert_int_equal(lv->size, 17940 * MIB);
+	assert_string_equal(p->actions[19].object, "/dev/vg_sys/root");
+	assert_string_equal(p->actions[19].mount, "/");
+	assert_string_equal(p->actions[22].mount, "/home");
+	assert_string_equal(p->boot_disk, "/dev/vda");
+
+	_cleanup_free_ char *t = plan_to_text(p);
+	assert_non_null(strstr(t, "Volume group vg_sys (58.4 GiB) on "
+				  "/dev/vda3 /dev/vdb1"));
+	_cleanup_free_ char *j = plan_to_json(p);
+	assert_non_null(strstr(j, "\"devices\": [\n        \"/dev/vda3\""));
+
+	/* both PVs encrypted: two LUKS2 containers, mapper names unique,
+	 * the group over the mappings, 16 MiB less on each */
+	m->storage.partitions[2].encrypt = true;
+	m->storage.partitions[3].encrypt = true;
+	m->storage.encryption.passphrase = secret_new("x", 1);
+	_cleanup_plan_ azl_plan *q = build(m, mach);
+	assert_string_equal(q->disks[0].parts[2].luks_name, "luks-vg_sys");
+	assert_string_equal(q->disks[1].parts[0].luks_name, "luks-vg_sys2");
+	assert_string_equal(q->vgs[0].pvs[0], "/dev/mapper/luks-vg_sys");
+	assert_string_equal(q->vgs[0].pvs[1], "/dev/mapper/luks-vg_sys2");
+	assert_int_equal(q->vgs[0].size,
+			 ((18854 - 17) / 4 + (40958 - 17) / 4) * 4 * MIB);
+	size_t n_format = 0;
+	for (size_t i = 0; i < q->n_actions; i++)
+		n_format += q->actions[i].op == AZL_OP_LUKS_FORMAT;
+	assert_int_equal(n_format, 2);
+	assert_non_null(
+		find_action(q, AZL_OP_PV_CREATE, "/dev/mapper/luks-vg_sys2"));
+}
+
+static void test_custom_vg_encrypted(void **state)
+{
+	_cleanup_machine_ azl_machine *mach = load("uefi-one-disk");
+	_cleanup_model_ azl_model *m = model_new();
+	add_part(m, "/boot", GIB);
+	add_pv(m, "vg_sys", 0)->encrypt = true;
+	add_pv(m, "vg_data", 0)->size =
+		(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 4 * GIB};
+	azl_volume_group *sys = add_vg(m, "vg_sys");
+	add_lv(sys, "swap", "swap", GIB);
+	add_lv(sys, "root", "/", 0);
+	azl_volume_group *data = add_vg(m, "vg_data");
+	add_lv(data, "srv", "/srv", 0)->fs = AZL_FS_XFS;
+	add_lv(data, "var", "/var", GIB)->grow = true;
+	_cleanup_plan_ azl_plan *p = build(m, mach);
+
+	const azl_plan_disk *d = &p->disks[0];
+	assert_int_equal(d->n_parts, 4);
+	/* UEFI without /boot/efi: the ESP is added first */
+	assert_part(&d->parts[0], 1, MIB, 600 * MIB, AZL_ROLE_ESP);
+	assert_part(&d->parts[1], 2, 601 * MIB, GIB, AZL_ROLE_BOOT);
+	assert_part(&d->parts[2], 3, 1625 * MIB, (20479 - 1625 - 4096) * MIB,
+		    AZL_ROLE_LVM_PV);
+	assert_part(&d->parts[3], 4, (20479 - 4096) * MIB, 4 * GIB,
+		    AZL_ROLE_LVM_PV);
+	assert_true(d->parts[2].encrypted);
+	assert_false(d->parts[3].encrypted);
+	assert_string_equal(d->parts[2].luks_name, "luks-vg_sys");
+	assert_string_equal(d->parts[3].vg, "vg_data");
+
+	assert_int_equal(p->n_vgs, 2);
+	const azl_plan_vg *sv = &p->vgs[0], *dv = &p->vgs[1];
+	assert_int_equal(strv_length(sv->pvs), 1);
+	assert_string_equal(sv->pvs[0], "/dev/mapper/luks-vg_sys");
+	assert_int_equal(strv_length(dv->pvs), 1);
+	assert_string_equal(dv->pvs[0], "/dev/vda4");
+	/* 14758 MiB - 16 MiB LUKS2 - 1 MiB metadata, in extents */
+	assert_int_equal(sv->size, 14740 * MIB);
+	assert_int_equal(sv->lvs[0].size, GIB);
+	assert_int_equal(sv->lvs[1].size, (14740 - 1024) * MIB);
+	assert_int_equal(dv->size, 4092 * MIB);
+	/* srv (no size: weight 1 GiB) and var (1 GiB, grow) share the 767
+	 * free extents equally, the odd one going to the first */
+	assert_int_equal(dv->lvs[0].size, 384 * 4 * MIB);
+	assert_int_equal(dv->lvs[1].size, (1024 + 383 * 4) * MIB);
+
+	static const azl_op ops[] = {
+		AZL_OP_WIPE_SIGNATURES,
+		AZL_OP_CREATE_TABLE,
+		AZL_OP_CREATE_PARTITION,
+		AZL_OP_CREATE_PARTITION,
+		AZL_OP_CREATE_PARTITION,
+		AZL_OP_CREATE_PARTITION,
+		AZL_OP_LUKS_FORMAT,
+		AZL_OP_LUKS_OPEN,
+		AZL_OP_PV_CREATE,
+		AZL_OP_PV_CREATE,
+		AZL_OP_VG_CREATE,
+		AZL_OP_VG_CREATE,
+		AZL_OP_LV_CREATE,
+		AZL_OP_LV_CREATE,
+		AZL_OP_LV_CREATE,
+		AZL_OP_LV_CREATE,
+		AZL_OP_MKFS,
+		AZL_OP_MKFS,
+		AZL_OP_MKSWAP,
+		AZL_OP_MKFS,
+		AZL_OP_MKFS,
+		AZL_OP_MKFS,
+		AZL_OP_MOUNT,
+		AZL_OP_MOUNT,
+		AZL_OP_MOUNT,
+		AZL_OP_MOUNT,
+		AZL_OP_MOUNT,
+		AZL_OP_INSTALL_PACKAGES,
+		AZL_OP_CONFIGURE,
+		AZL_OP_INSTALL_BOOTLOADER,
+	};
+	assert_ops(p, ops, ELEMENTSOF(ops));
+	assert_string_equal(p->actions[6].object, "/dev/vda3");
+	assert_string_equal(p->actions[7].name, "luks-vg_sys");
+	assert_string_equal(p->actions[8].object, "/dev/mapper/luks-vg_sys");
+	assert_string_equal(p->actions[9].object, "/dev/vda4");
+	assert_string_equal(p->actions[10].name, "vg_sys");
+	assert_string_equal(p->actions[11].name, "vg_data");
+	assert_string_equal(p->actions[22].object, "/dev/vg_sys/root");
+	assert_string_equal(p->actions[25].mount, "/srv");
+	assert_string_equal(p->actions[26].mount, "/var");
+
+	/* the plan needs LVM and LUKS in the target */
+	_cleanup_strv_free_ char **pk = plan_required_packages(p);
+	assert_true(strv_contains(pk, "lvm2"));
+	assert_true(strv_contains(pk, "cryptsetup"));
+	/* UEFI: GRUB, and shim when a repository has it */
+	assert_true(strv_contains(pk, "grub2-efi-x64"));
+	assert_true(strv_contains(pk, "?shim-x64"));
+}
+
+static void test_custom_vg_refusals(void **state)
+{
+	_cleanup_machine_ azl_machine *mach = load("two-disks");
+	_cleanup_model_ azl_model *m = vg_two_disks_model();
+	azl_volume_spec *root = &m->storage.volume_groups[0].volumes[0];
+
+	/* too big: 10 GiB + 2 GiB + 30% do not fit into 58.4 GiB */
+	root->size.bytes = 50 * GIB;
+	root->max_bytes = 0;
+	expect_fail(m, mach, AZL_EXIT_MACHINE,
+		    "the volumes of volume group 'vg_sys' need at least 69.5 "
+		    "GiB, but the group holds only 58.4 GiB (its physical "
+		    "volumes less LVM metadata and LUKS2 headers); make the "
+		    "volumes smaller or its physical volumes larger");
+	/* a grower with nothing left: root takes exactly the rest */
+	root->size.bytes = (59808 - 17940 - 2048) * MIB;
+	root->grow = false;
+	azl_volume_spec *extra =
+		add_lv(&m->storage.volume_groups[0], "extra", NULL, 0);
+	expect_fail(m, mach, AZL_EXIT_MACHINE,
+		    "no space is left for volume 'extra' in volume group "
+		    "'vg_sys' (58.4 GiB); give the other volumes smaller "
+		    "sizes");
+	extra->size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = GIB};
+	extra->max_bytes = 512 * MIB;
+	expect_fail(m, mach, AZL_EXIT_INVALID,
+		    "volume 'extra' of volume group 'vg_sys' has a max smaller "
+		    "than its size; raise max or lower the size");
+	m->storage.volume_groups[0].n_volumes--;
+	volume_spec_done(extra);
+
+	/* a PV naming a group that is not defined, or with a mount */
+	free(m->storage.partitions[3].volume_group);
+	m->storage.partitions[3].volume_group = xstrdup("vg_nope");
+	expect_fail(m, mach, AZL_EXIT_INVALID,
+		    "a partition names volume group 'vg_nope', which "
+		    "storage.volume_groups does not define; add it there");
+	free(m->storage.partitions[3].volume_group);
+	m->storage.partitions[3].volume_group = xstrdup("vg_sys");
+	m->storage.partitions[3].mount = xstrdup("/srv");
+	expect_fail(m, mach, AZL_EXIT_INVALID,
+		    "a physical volume of volume group 'vg_sys' has no mount "
+		    "point, filesystem, label or options of its own; give "
+		    "them to the group's volumes");
+	free(m->storage.partitions[3].mount);
+	m->storage.partitions[3].mount = NULL;
+	/* a fixed PV too small for metadata and one extent */
+	m->storage.partitions[3].size =
+		(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 2 * MIB};
+	expect_fail(m, mach, AZL_EXIT_INVALID,
+		    "a physical volume of volume group 'vg_sys' is smaller "
+		    "than the 5 MiB LVM needs there; make it larger");
+	m->storage.partitions[3].size = (azl_size){.kind = AZL_SIZE_GROW};
+
+	/* /boot on a volume; a mount point twice; a group without PV */
+	free(m->storage.volume_groups[0].volumes[2].mount);
+	m->storage.volume_groups[0].volumes[2].mount = xstrdup("/boot");
+	expect_fail(m, mach, AZL_EXIT_INVALID,
+		    "'/boot' cannot be a logical volume: the firmware and the "
+		    "boot loader read it before LVM is started; make it a "
+		    "partition");
+	volume_spec_done(&m->storage.volume_groups[0].volumes[2]);
+	m->storage.volume_groups[0].n_volumes--;
+	add_part(m, "/", GIB);
+	expect_fail(m, mach, AZL_EXIT_INVALID,
+		    "'/' is mounted twice (among the partitions and the "
+		    "volumes of storage.volume_groups); give each mount point "
+		    "once");
+	add_vg(m, "vg_empty");
+	expect_fail(m, mach, AZL_EXIT_INVALID,
+		    "volume group 'vg_empty' has no physical volume; add a "
+		    "partition with volume_group: vg_empty");
+	/* groups without a custom layout */
+	_cleanup_model_ azl_model *g = model_new();
+	add_lv(add_vg(g, "vg_x"), "root", "/", 0);
+	expect_fail(g, mach, AZL_EXIT_INVALID,
+		    "storage.volume_groups needs a custom layout: add "
+		    "partitions: with a volume_group: partition for each "
+		    "group");
+	/* no device-mapper, no LVM */
+	mach->device_mapper = false;
+	expect_fail(m, mach, AZL_EXIT_MACHINE, "LVM and encryption need*");
+}
+
+/* --- bootloader.boot_drive ---------------------------------------------- */
+
+static void test_boot_drive_guided(void **state)
+{
+	_cleanup_machine_ azl_machine *mach = load("two-disks");
+	_cleanup_model_ azl_model *m = model_new();
+	set_disks(m, "/dev/vda", "/dev/vdb");
+	m->bootloader.boot_drive_index = 2;
+
+	/* lvm, UEFI: ESP and /boot on vdb, which comes first; a PV on
+	 * each disk */
+	_cleanup_plan_ azl_plan *p = build(m, mach);
+	assert_string_equal(p->boot_disk, "/dev/vdb");
+	assert_int_equal(p->n_disks, 2);
+	const azl_plan_disk *a = &p->disks[0], *b = &p->disks[1];
+	assert_string_equal(a->path, "/dev/vdb");
+	assert_int_equal(a->n_parts, 3);
+	assert_part(&a->parts[0], 1, MIB, 600 * MIB, AZL_ROLE_ESP);
+	assert_part(&a->parts[1], 2, 601 * MIB, GIB, AZL_ROLE_BOOT);
+	assert_part(&a->parts[2], 3, 1625 * MIB, (40959 - 1625) * MIB,
+		    AZL_ROLE_LVM_PV);
+	assert_string_equal(b->path, "/dev/vda");
+	assert_int_equal(b->n_parts, 1);
+	assert_part(&b->parts[0], 1, MIB, 20478 * MIB, AZL_ROLE_LVM_PV);
+	assert_string_equal(p->vgs[0].pvs[0], "/dev/vdb3");
+	assert_string_equal(p->vgs[0].pvs[1], "/dev/vda1");
+	const azl_action *bl = &p->actions[p->n_actions - 1];
+	assert_string_equal(bl->disk, "/dev/vdb");
+	assert_string_equal(bl->object, "/boot/efi");
+
+	/* lvm, BIOS: the BIOS boot partition and GRUB on vdb */
+	m->bootloader.firmware = AZL_FIRMWARE_BIOS;
+	_cleanup_plan_ azl_plan *q = build(m, mach);
+	assert_string_equal(q->disks[0].path, "/dev/vdb");
+	assert_part(&q->disks[0].parts[0], 1, MIB, MIB, AZL_ROLE_BIOSBOOT);
+	assert_part(&q->disks[0].parts[1], 2, 2 * MIB, GIB, AZL_ROLE_BOOT);
+	assert_int_equal(q->disks[1].n_parts, 1);
+	assert_int_equal(q->disks[1].parts[0].role, AZL_ROLE_LVM_PV);
+	assert_string_equal(q->actions[q->n_actions - 1].object, "/dev/vdb");
+	assert_string_equal(q->boot_disk, "/dev/vdb");
+
+	/* plain, BIOS: everything on the boot drive, vda left alone; the
+	 * boot drive also by path */
+	m->storage.layout = AZL_LAYOUT_PLAIN;
+	m->bootloader.boot_drive_index = 0;
+	m->bootloader.boot_drive_path = xstrdup("/dev/vdb");
+	_cleanup_plan_ azl_plan *r = build(m, mach);
+	assert_int_equal(r->n_disks, 1);
+	assert_string_equal(r->disks[0].path, "/dev/vdb");
+	assert_int_equal(r->disks[0].n_parts, 4);
+	assert_part(&r->disks[0].parts[0], 1, MIB, MIB, AZL_ROLE_BIOSBOOT);
+	assert_int_equal(r->disks[0].parts[3].role, AZL_ROLE_ROOT);
+	assert_string_equal(r->untouched_disks[0], "/dev/vda");
+	assert_string_equal(r->actions[r->n_actions - 1].object, "/dev/vdb");
+
+	/* plain, UEFI */
+	m->bootloader.firmware = AZL_FIRMWARE_UEFI;
+	_cleanup_plan_ azl_plan *u = build(m, mach);
+	assert_string_equal(u->disks[0].path, "/dev/vdb");
+	assert_part(&u->disks[0].parts[0], 1, MIB, 600 * MIB, AZL_ROLE_ESP);
+	assert_string_equal(u->boot_disk, "/dev/vdb");
+
+	/* boot_drive 1 is the default */
+	free(m->bootloader.boot_drive_path);
+	m->bootloader.boot_drive_path = NULL;
+	m->bootloader.boot_drive_index = 1;
+	_cleanup_plan_ azl_plan *one = build(m, mach);
+	assert_string_equal(one->boot_disk, "/dev/vda");
+
+	/* refusals: out of range, not among the disks */
+	m->bootloader.boot_drive_index = 3;
+	expect_fail(m, mach, AZL_EXIT_INVALID,
+		    "bootloader.boot_drive is disk 3, but only 2 disks are "
+		    "given; name more disks or fix boot_drive");
+	m->bootloader.boot_drive_index = 0;
+	m->bootloader.boot_drive_path = xstrdup("/dev/vdb");
+	free(m->storage.disks[1].path);
+	m->storage.disks[1].path = NULL;
+	m->storage.n_disks = 1;
+	expect_fail(m, mach, AZL_EXIT_INVALID,
+		    "bootloader.boot_drive names disk '/dev/vdb', which is not "
+		    "in storage.disks; add it there");
+}
+
+static void test_boot_drive_custom(void **state)
+{
+	_cleanup_machine_ azl_machine *mach = load("two-disks");
+	_cleanup_model_ azl_model *m = vg_two_disks_model();
+	m->bootloader.boot_drive_index = 2;
+
+	/* the ESP is on disk 1, the boot drive is disk 2 */
+	expect_fail(m, mach, AZL_EXIT_INVALID,
+		    "'/boot/efi' is on disk '/dev/vda', but "
+		    "bootloader.boot_drive is '/dev/vdb', where the firmware "
+		    "looks for the boot loader; put /boot/efi on disk 2 or "
+		    "change boot_drive");
+	m->storage.partitions[0].disk_index = 2;
+	m->storage.partitions[1].disk_index = 2;
+	_cleanup_plan_ azl_plan *p = build(m, mach);
+	assert_string_equal(p->boot_disk, "/dev/vdb");
+	assert_string_equal(p->disks[0].path, "/dev/vdb");
+	assert_part(&p->disks[0].parts[0], 1, MIB, 600 * MIB, AZL_ROLE_ESP);
+	assert_part(&p->disks[0].parts[2], 3, 1625 * MIB, (40959 - 1625) * MIB,
+		    AZL_ROLE_LVM_PV);
+	assert_string_equal(p->disks[1].path, "/dev/vda");
+	assert_part(&p->disks[1].parts[0], 1, MIB, 20478 * MIB,
+		    AZL_ROLE_LVM_PV);
+	assert_string_equal(p->actions[p->n_actions - 1].disk, "/dev/vdb");
+
+	/* without /boot/efi the ESP is added on the boot drive */
+	_cleanup_model_ azl_model *n = model_new();
+	set_disks(n, "/dev/vda", "/dev/vdb");
+	add_part(n, "/", 0);
+	n->bootloader.boot_drive_index = 2;
+	_cleanup_plan_ azl_plan *q = build(n, mach);
+	assert_int_equal(q->n_disks, 2);
+	assert_string_equal(q->disks[0].path, "/dev/vdb");
+	assert_int_equal(q->disks[0].n_parts, 1);
+	assert_part(&q->disks[0].parts[0], 1, MIB, 600 * MIB, AZL_ROLE_ESP);
+	assert_int_equal(q->disks[1].parts[0].role, AZL_ROLE_ROOT);
+
+	/* BIOS + GPT: the BIOS boot partition on the boot drive */
+	n->bootloader.firmware = AZL_FIRMWARE_BIOS;
+	_cleanup_plan_ azl_plan *r = build(n, mach);
+	assert_string_equal(r->disks[0].path, "/dev/vdb");
+	assert_part(&r->disks[0].parts[0], 1, MIB, MIB, AZL_ROLE_BIOSBOOT);
+	assert_string_equal(r->actions[r->n_actions - 1].object, "/dev/vdb");
+
+	/* BIOS + msdos: nothing of this layout on the boot drive */
+	n->storage.table = AZL_TABLE_MSDOS;
+	expect_fail(n, mach, AZL_EXIT_INVALID,
+		    "bootloader.boot_drive is '/dev/vdb', where this layout "
+		    "puts no partition, so GRUB would have no partition table "
+		    "to boot from there; put a partition such as /boot on disk "
+		    "2 or change boot_drive");
+}
+
 /* --- golden JSON -------------------------------------------------------- */
 
 static void golden(const azl_plan *p, const char *name)
@@ -848,6 +1343,18 @@ static void test_golden(void **state)
 	srv->fs = AZL_FS_XFS;
 	_cleanup_plan_ azl_plan *d = build(n, two);
 	golden(d, "custom-two-disks");
+
+	_cleanup_model_ azl_model *v = vg_two_disks_model();
+	v->storage.partitions[3].encrypt = true;
+	_cleanup_plan_ azl_plan *e = build(v, two);
+	golden(e, "custom-vg-two-disks");
+
+	_cleanup_model_ azl_model *g = model_new();
+	set_disks(g, "/dev/vda", "/dev/vdb");
+	g->bootloader.boot_drive_index = 2;
+	g->bootloader.firmware = AZL_FIRMWARE_BIOS;
+	_cleanup_plan_ azl_plan *f = build(g, two);
+	golden(f, "guided-lvm-boot-drive-bios");
 }
 
 int main(void)
@@ -870,6 +1377,11 @@ int main(void)
 		cmocka_unit_test(test_device_mapper),
 		cmocka_unit_test(test_custom_grow_weights),
 		cmocka_unit_test(test_custom_rules),
+		cmocka_unit_test(test_custom_vg_two_disks),
+		cmocka_unit_test(test_custom_vg_encrypted),
+		cmocka_unit_test(test_custom_vg_refusals),
+		cmocka_unit_test(test_boot_drive_guided),
+		cmocka_unit_test(test_boot_drive_custom),
 		cmocka_unit_test(test_golden),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
