@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -522,6 +523,66 @@ static int read_db(const azl_target *t, const char *path, char **ret)
 	return r < 0 ? log_error_errno(r, "cannot read /%s", path) : 0;
 }
 
+/* Does sshd_config read the drop-in directory? Fedora's starts with
+ * an Include of /etc/ssh/sshd_config.d; without it the drop-in is
+ * ignored. */
+static bool sshd_reads_dropins(const char *config)
+{
+	for (const char *s = config; s && *s;) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+		_cleanup_free_ char *line = xstrndup(s, len);
+		s = nl ? nl + 1 : s + len;
+		char *w = line + strspn(line, " \t");
+		if (strncasecmp(w, "Include", 7) == 0 &&
+		    (w[7] == ' ' || w[7] == '\t') && strstr(w, "sshd_config.d"))
+			return true;
+	}
+	return false;
+}
+
+/* accounts.root.allow_ssh: the drop-in Anaconda's rootpw --allow-ssh
+ * writes, 0600 like the rest of /etc/ssh. */
+static int apply_root_ssh(const azl_root_account *root, const azl_target *t)
+{
+	static const char dropin[] = "etc/ssh/sshd_config.d/"
+				     "01-permitrootlogin.conf";
+	static const char text[] =
+		"# Written by azl-installer (accounts.root.allow_ssh: true).\n"
+		"# Root may log in over SSH with its password. Remove this "
+		"file to opt out.\n"
+		"PermitRootLogin yes\n";
+	if (!root->allow_ssh)
+		return 0;
+	if (!target_exists(t, "etc/ssh")) {
+		log_warning("accounts: root.allow_ssh: the target has no "
+			    "/etc/ssh (no OpenSSH server installed); "
+			    "/%s is not written",
+			    dropin);
+		return 0;
+	}
+	int r = target_mkdir_p(t, "etc/ssh/sshd_config.d", 0755);
+	if (r < 0)
+		return log_error_errno(r,
+				       "cannot create /etc/ssh/sshd_config.d");
+	r = target_write_file(t, dropin, text, strlen(text), 0600, 0, 0);
+	if (r < 0)
+		return log_error_errno(r, "cannot write /%s", dropin);
+	log_info("accounts: root may log in over SSH (/%s)", dropin);
+	_cleanup_free_ char *config = NULL;
+	r = target_read_file(t, "etc/ssh/sshd_config", MAX_DB, &config, NULL);
+	if (r >= 0 && !sshd_reads_dropins(config))
+		log_warning("accounts: root.allow_ssh: the target's "
+			    "/etc/ssh/sshd_config has no 'Include "
+			    "/etc/ssh/sshd_config.d/*.conf'; its sshd will "
+			    "not read /%s",
+			    dropin);
+	if (root->lock && !root->ssh_authorized_keys)
+		log_warning("accounts: root.allow_ssh: root is locked and has "
+			    "no SSH key, so it still cannot log in over SSH");
+	return 0;
+}
+
 int accounts_apply(const azl_model *m, const azl_target *t)
 {
 	azl_account_files f = {0};
@@ -566,6 +627,8 @@ int accounts_apply(const azl_model *m, const azl_target *t)
 		if (r == 0)
 			r = write_keys(t, &res[i], keys);
 	}
+	if (r == 0)
+		r = apply_root_ssh(&m->accounts.root, t);
 	if (r == 0)
 		log_info("accounts: root %s, %zu user(s)",
 			 m->accounts.root.lock ? "locked" : "with a password",

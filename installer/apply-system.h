@@ -16,6 +16,15 @@
 /* st is NULL for `install --root DIR` (no disks). Returns 0 or -errno. */
 int system_apply(const azl_model *m, const azl_target *t,
 		 const azl_installed_storage *st);
+/* Pure: chrony.conf text for ntp: old without its server and pool
+ * lines, "server X iburst" for each of servers, then "pool X iburst" for
+ * each of pools, where the first dropped line was (at the end when there
+ * was none); every other line kept as it was. */
+char *ntp_chrony_conf(const char *old, char *const *servers,
+		      char *const *pools);
+/* Pure: a systemd-timesyncd drop-in ("[Time]\nNTP=...") for the same. */
+char *ntp_timesyncd_conf(char *const *servers, char *const *pools);
+
 /* Kernel, initramfs, BLS entries, grub.cfg, GRUB for BIOS or UEFI. */
 int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,
 		     const azl_installed_storage *st);

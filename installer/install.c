@@ -19,6 +19,7 @@
 #include "log.h"
 #include "machine.h"
 #include "progress.h"
+#include "netconf-match.h"
 #include "netconf.h"
 #include "spawn.h"
 #include "target.h"
@@ -155,6 +156,23 @@ static void report_failure(const run_state *s)
 			log_path());
 }
 
+/* match: {link|bootif} are facts of this machine: an interface that
+ * cannot be found refuses the install before anything is written. */
+static int check_network_matches(const azl_model *m)
+{
+	azl_resolved_network res = {0};
+	if (netconf_resolve_matches(&m->network, &res) < 0) {
+		const char *why = log_last_error();
+		fprintf(stderr,
+			_("azl-installer: the network section names an "
+			  "interface this machine does not have: %s\n"),
+			why ? why : "");
+		return AZL_EXIT_MACHINE;
+	}
+	resolved_network_done(&res);
+	return AZL_EXIT_OK;
+}
+
 /* --root DIR: packages and configuration into a directory, no disks. */
 static int install_into_dir(const azl_model *m, const azl_install_opts *o)
 {
@@ -186,6 +204,11 @@ static int install_into_dir(const azl_model *m, const azl_install_opts *o)
 			report_failure(&s);
 		target_close(&t);
 		return finish_code(&s);
+	}
+	int code = check_network_matches(m);
+	if (code != AZL_EXIT_OK) {
+		target_close(&t);
+		return code;
 	}
 	bool stop = streq_ptr(o->stop_after, "packages");
 	bool skip = streq_ptr(o->start_at, "configure");
@@ -374,6 +397,9 @@ int install_run(const azl_model *m, const azl_install_opts *o)
 	code = check_tools(plan);
 	if (code != AZL_EXIT_OK)
 		return code;
+	code = check_network_matches(m);
+	if (code != AZL_EXIT_OK)
+		return code;
 
 	catch_signals(true);
 	run_state s = {0};
@@ -394,9 +420,18 @@ int install_run(const azl_model *m, const azl_install_opts *o)
 	bool stopped = false;
 
 	/* Network repositories must be reachable before packages. */
-	if (running_live(o) && netconf_apply_live(m) < 0)
-		log_warning(
-			"the live network could not be configured; going on");
+	if (running_live(o)) {
+		/* The live step sees link/bootif as the MAC they resolve to
+		 * (checked above), like the writers of the target's files. */
+		azl_resolved_network res = {0};
+		azl_model live = *m;
+		if (netconf_resolve_matches(&m->network, &res) >= 0)
+			live.network = res.net;
+		if (netconf_apply_live(&live) < 0)
+			log_warning("the live network could not be configured; "
+				    "going on");
+		resolved_network_done(&res);
+	}
 	if (phase_result(&s, "pre", scripts_run(m, AZL_SCRIPT_PRE, NULL)) < 0)
 		goto done;
 	int r = mkdir_parents(target_dir, 0700);

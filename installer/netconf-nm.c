@@ -305,79 +305,6 @@ int nm_build_keyfiles(const azl_network *net, azl_netfile **ret, size_t *n_ret)
 	return 0;
 }
 
-/* The live step: asynchronous libnm calls driven by a private loop. */
-typedef struct live_call {
-	bool done;
-	GError *err;
-} live_call;
-
-static void on_activated(GObject *src, GAsyncResult *res, gpointer data)
-{
-	live_call *lc = data;
-	NMActiveConnection *ac = nm_client_add_and_activate_connection_finish(
-		NM_CLIENT(src), res, &lc->err);
-	if (ac)
-		g_object_unref(ac);
-	lc->done = true;
-}
-
-static NMDevice *find_device(NMClient *client, const profile *p)
-{
-	if (p->ifname)
-		return nm_client_get_device_by_iface(client, p->ifname);
-	const GPtrArray *devs = nm_client_get_devices(client);
-	for (guint k = 0; devs && k < devs->len; k++) {
-		NMDevice *d = devs->pdata[k];
-		const char *hw = nm_device_get_hw_address(d);
-		if (hw && p->iface->match_mac &&
-		    strcasecmp(hw, p->iface->match_mac) == 0)
-			return d;
-	}
-	return NULL;
-}
-
-int nm_apply_live(const azl_network *net)
-{
-	GError *err = NULL;
-	NMClient *client = nm_client_new(NULL, &err);
-	if (!client) {
-		log_debug("libnm: %s", err->message);
-		g_error_free(err);
-		return -ENOTCONN;
-	}
-	if (!nm_client_get_nm_running(client)) {
-		g_object_unref(client);
-		return -ENOTCONN;
-	}
-	profile *p = NULL;
-	size_t n = 0;
-	int r = build_profiles(net, &p, &n);
-	for (size_t k = 0; r >= 0 && k < n; k++) {
-		if (!p[k].iface->activate)
-			continue;
-		/* Installer-made profiles live only until the reboot. */
-		NMDevice *dev = find_device(client, &p[k]);
-		live_call lc = {0};
-		nm_client_add_and_activate_connection_async(
-			client, p[k].conn, dev, NULL, NULL, on_activated, &lc);
-		while (!lc.done)
-			g_main_context_iteration(NULL, TRUE);
-		if (lc.err) {
-			log_error("network: cannot activate '%s' here: %s",
-				  nm_connection_get_id(p[k].conn),
-				  lc.err->message);
-			g_error_free(lc.err);
-			r = -EIO;
-		} else
-			log_info("network: activated '%s' in the live "
-				 "environment",
-				 nm_connection_get_id(p[k].conn));
-	}
-	profiles_free(p, n);
-	g_object_unref(client);
-	return r;
-}
-
 /* --- the devices of this machine --------------------------------------- */
 
 void netinfo_done(azl_netinfo *i)
@@ -504,6 +431,179 @@ int nm_read_devices(azl_netinfo *ret, unsigned timeout_ms)
 		read_client(cc.client, ret);
 	if (cc.client) {
 		/* libnm: iterate the context until the client let go of it. */
+		GObject *busy = nm_client_get_context_busy_watcher(cc.client);
+		g_object_add_weak_pointer(busy, (gpointer *)&busy);
+		g_object_unref(cc.client);
+		while (busy)
+			g_main_context_iteration(ctx, TRUE);
+	}
+	g_object_unref(cancel);
+	g_main_context_pop_thread_default(ctx);
+	g_main_context_unref(ctx);
+	return r;
+}
+
+/* --- the live step ------------------------------------------------------ */
+
+/* How long one profile may take to come up: NetworkManager's own DHCP
+ * timeout is 45 s. */
+#define LIVE_ACTIVATE_MS 60000u
+#define LIVE_CLIENT_MS	 10000u
+
+typedef struct live_call {
+	bool done;
+	GError *err;
+	NMActiveConnection *ac;
+} live_call;
+
+static void on_activated(GObject *src, GAsyncResult *res, gpointer data)
+{
+	live_call *lc = data;
+	GVariant *out = NULL;
+	lc->ac = nm_client_add_and_activate_connection2_finish(
+		NM_CLIENT(src), res, &out, &lc->err);
+	if (out)
+		g_variant_unref(out);
+	lc->done = true;
+}
+
+static gboolean on_tick(gpointer data)
+{
+	(void)data;
+	return G_SOURCE_CONTINUE;
+}
+
+static NMDevice *find_device(NMClient *client, const profile *p)
+{
+	if (p->ifname)
+		return nm_client_get_device_by_iface(client, p->ifname);
+	const GPtrArray *devs = nm_client_get_devices(client);
+	for (guint k = 0; devs && k < devs->len; k++) {
+		NMDevice *d = devs->pdata[k];
+		const char *hw = nm_device_get_hw_address(d);
+		if (hw && p->iface->match_mac &&
+		    strcasecmp(hw, p->iface->match_mac) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+/* Waits (iterating ctx) until ac is activated, has failed, or timeout_ms
+ * passed. Bond ports and VLANs wait for their master the same way. */
+static int wait_activated(GMainContext *ctx, NMActiveConnection *ac,
+			  const char *id, unsigned timeout_ms)
+{
+	gint64 end = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+	GSource *tick = g_timeout_source_new(100);
+	g_source_set_callback(tick, on_tick, NULL, NULL);
+	g_source_attach(tick, ctx);
+	int r = 0;
+	for (;;) {
+		NMActiveConnectionState st = nm_active_connection_get_state(ac);
+		if (st == NM_ACTIVE_CONNECTION_STATE_ACTIVATED)
+			break;
+		if (st == NM_ACTIVE_CONNECTION_STATE_DEACTIVATING ||
+		    st == NM_ACTIVE_CONNECTION_STATE_DEACTIVATED) {
+			log_error(
+				"network: '%s' could not be activated here "
+				"(NetworkManager's reason %d)",
+				id,
+				(int)nm_active_connection_get_state_reason(ac));
+			r = -EIO;
+			break;
+		}
+		if (g_get_monotonic_time() >= end) {
+			log_error("network: '%s' was not activated within %u s",
+				  id, timeout_ms / 1000);
+			r = -ETIMEDOUT;
+			break;
+		}
+		g_main_context_iteration(ctx, TRUE);
+	}
+	g_source_destroy(tick);
+	g_source_unref(tick);
+	return r;
+}
+
+/* Adds one profile to the running NetworkManager, in memory only (gone at
+ * the reboot: the target gets its own keyfiles), and starts activating
+ * it. */
+static int start_one(GMainContext *ctx, NMClient *client, const profile *p,
+		     NMActiveConnection **ret)
+{
+	const char *id = nm_connection_get_id(p->conn);
+	NMDevice *dev = find_device(client, p);
+	GVariantBuilder b;
+	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&b, "{sv}", "persist",
+			      g_variant_new_string("memory"));
+	live_call lc = {0};
+	nm_client_add_and_activate_connection2(client, p->conn, dev, NULL,
+					       g_variant_builder_end(&b), NULL,
+					       on_activated, &lc);
+	while (!lc.done)
+		g_main_context_iteration(ctx, TRUE);
+	if (!lc.ac) {
+		log_error("network: cannot activate '%s' here: %s", id,
+			  lc.err ? lc.err->message : "?");
+		if (lc.err)
+			g_error_free(lc.err);
+		return -EIO;
+	}
+	log_info("network: activating '%s'%s%s", id, dev ? " on " : "",
+		 dev ? nm_device_get_iface(dev) : "");
+	*ret = lc.ac;
+	return 0;
+}
+
+int nm_apply_live(const azl_network *net)
+{
+	profile *p = NULL;
+	size_t n = 0;
+	int r = build_profiles(net, &p, &n);
+	if (r < 0)
+		return r;
+	/* A private context, as in nm_read_devices: the caller's loop (the
+	 * TUI's) never runs our callbacks, and a silent bus costs at most
+	 * LIVE_CLIENT_MS. */
+	GMainContext *ctx = g_main_context_new();
+	g_main_context_push_thread_default(ctx);
+	GCancellable *cancel = g_cancellable_new();
+	GSource *timer = g_timeout_source_new(LIVE_CLIENT_MS);
+	g_source_set_callback(timer, on_timeout, cancel, NULL);
+	g_source_attach(timer, ctx);
+	client_call cc = {0};
+	nm_client_new_async(cancel, on_client, &cc);
+	while (!cc.done)
+		g_main_context_iteration(ctx, TRUE);
+	g_source_destroy(timer);
+	g_source_unref(timer);
+	if (!cc.client) {
+		log_debug("libnm: %s", cc.err->message);
+		g_error_free(cc.err);
+		r = -ENOTCONN;
+	} else if (!nm_client_get_nm_running(cc.client))
+		r = -ENOTCONN;
+	/* All first, then the wait: a bond comes up with its ports. */
+	NMActiveConnection **acs = xcalloc(n ? n : 1, sizeof(*acs));
+	for (size_t k = 0; r >= 0 && k < n; k++)
+		if (p[k].iface->activate)
+			r = start_one(ctx, cc.client, &p[k], &acs[k]);
+	for (size_t k = 0; r >= 0 && k < n; k++)
+		if (acs[k]) {
+			const char *id = nm_connection_get_id(p[k].conn);
+			r = wait_activated(ctx, acs[k], id, LIVE_ACTIVATE_MS);
+			if (r >= 0)
+				log_info("network: '%s' is active in the live "
+					 "environment",
+					 id);
+		}
+	for (size_t k = 0; k < n; k++)
+		if (acs[k])
+			g_object_unref(acs[k]);
+	free(acs);
+	profiles_free(p, n);
+	if (cc.client) {
 		GObject *busy = nm_client_get_context_busy_watcher(cc.client);
 		g_object_add_weak_pointer(busy, (gpointer *)&busy);
 		g_object_unref(cc.client);

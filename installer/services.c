@@ -300,14 +300,91 @@ static int disable_unit(const azl_target *t, const char *name)
 	return r;
 }
 
+/* First boot (an empty /etc/machine-id) applies the target's presets in
+ * enable-only mode: a unit that a preset file enables would come back.
+ * A "disable" line in a preset file of our own, sorting before the
+ * distribution's (first match wins), keeps it off. */
+static int write_presets(const azl_target *t, char *const *units)
+{
+	static const char path[] =
+		"etc/systemd/system-preset/00-azl-installer.preset";
+	if (!units)
+		return 0;
+	azl_buf b = {0};
+	buf_append(&b, "# Written by azl-installer: units the answer file "
+		       "disables stay disabled\n# when presets are applied "
+		       "on first boot.\n");
+	for (size_t i = 0; units[i]; i++)
+		buf_printf(&b, "disable %s\n", units[i]);
+	_cleanup_free_ char *text = buf_steal(&b);
+	int r = target_mkdir_p(t, "etc/systemd/system-preset", 0755);
+	if (r < 0)
+		return log_error_errno(r, "cannot create "
+					  "/etc/systemd/system-preset");
+	r = target_write_file(t, path, text, strlen(text), 0644, 0, 0);
+	if (r < 0)
+		return log_error_errno(r, "cannot write /%s", path);
+	log_info("wrote /%s", path);
+	return 0;
+}
+
+/* ntp: {enabled: false}: the time service the target has, chronyd or
+ * else systemd-timesyncd, is disabled. */
+static const char *ntp_unit(const azl_target *t)
+{
+	static const char *const units[] = {"chronyd.service",
+					    "systemd-timesyncd.service"};
+	for (size_t i = 0; i < ELEMENTSOF(units); i++) {
+		_cleanup_free_ char *path = NULL, *text = NULL;
+		if (find_unit(t, units[i], &path, &text) == 0)
+			return units[i];
+	}
+	return NULL;
+}
+
 int services_apply(const azl_model *m, const azl_target *t)
 {
 	int r = 0;
+	_cleanup_strv_free_ char **off = NULL;
 	for (size_t i = 0;
 	     r >= 0 && m->services.enable && m->services.enable[i]; i++)
 		r = enable_unit(t, m->services.enable[i], 0);
 	for (size_t i = 0;
-	     r >= 0 && m->services.disable && m->services.disable[i]; i++)
+	     r >= 0 && m->services.disable && m->services.disable[i]; i++) {
 		r = disable_unit(t, m->services.disable[i]);
+		char *unit = unit_name_normalize(m->services.disable[i]);
+		if (strv_contains(off, unit))
+			free(unit);
+		else
+			strv_push(&off, unit);
+	}
+	if (r >= 0 && m->ntp.disabled) {
+		const char *unit = ntp_unit(t);
+		if (!unit)
+			log_warning("ntp: enabled: false, but the target has "
+				    "neither chronyd.service nor "
+				    "systemd-timesyncd.service; nothing to "
+				    "disable");
+		else {
+			_cleanup_strv_free_ char **en = NULL;
+			for (size_t i = 0;
+			     m->services.enable && m->services.enable[i]; i++)
+				strv_push(&en, unit_name_normalize(
+						       m->services.enable[i]));
+			if (strv_contains(en, unit))
+				log_warning("ntp: enabled: false disables "
+					    "'%s', which services.enable "
+					    "lists",
+					    unit);
+			r = disable_unit(t, unit);
+			if (r >= 0) {
+				log_info("ntp: '%s' disabled", unit);
+				if (!strv_contains(off, unit))
+					strv_push(&off, xstrdup(unit));
+			}
+		}
+	}
+	if (r >= 0)
+		r = write_presets(t, off);
 	return r;
 }

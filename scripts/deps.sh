@@ -17,8 +17,9 @@ xorriso qemu-system-x86 qemu-utils ovmf seabios
 grub-pc-bin grub-efi-amd64-bin grub-common grub2-common
 busybox-static tmux dbus-daemon login libpam0g libpam-modules
 linux-image-amd64 cpio file zstd
-efibootmgr eject ipxe-qemu binutils
+efibootmgr eject ipxe-qemu binutils pxelinux syslinux-common
 dnf time bc
+network-manager
 "
 
 missing=""
