@@ -15,7 +15,7 @@ function(azl_require var module debian)
 endfunction()
 
 azl_require(NCURSESW   ncursesw       libncurses-dev)
-azl_require(PARTED     libparted      libparted-dev)
+azl_require(PARTED     libparted      libparted-dev) # headers; dlopen()ed
 azl_require(BLKID      blkid          libblkid-dev)
 azl_require(CRYPTSETUP libcryptsetup  libcryptsetup-dev)
 azl_require(NM         libnm          libnm-dev)

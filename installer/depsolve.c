@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <solv/chksum.h>
@@ -58,6 +59,15 @@ struct azl_solver {
 	repo_state *repos;
 	size_t n_repos;
 };
+
+/* Milliseconds on a monotonic clock, for the debug lines that say where
+ * a solve spends its time (docs/performance.md). */
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
 
 static void repo_state_done(repo_state *l)
 {
@@ -249,8 +259,10 @@ static bool load_solv_cache(Repo *repo, const char *path)
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return false;
+	double t0 = now_ms();
 	int r = repo_add_solv(repo, f, 0);
 	fclose(f);
+	log_debug("depsolve: read '%s' in %.1f ms", path, now_ms() - t0);
 	if (r < 0) {
 		log_warning("ignoring the damaged cache '%s'", path);
 		repo_empty(repo, 1);
@@ -699,6 +711,10 @@ static int make_jobs(Pool *pool, const depsolve_request *rq, Queue *job,
 	queue_init(&q);
 	for (size_t i = 0; rq->install && rq->install[i]; i++) {
 		const char *spec = rq->install[i];
+		/* "?name": wanted when a repository has it (the installer's
+		 * own additions, such as shim next to GRUB). */
+		bool optional = spec[0] == '?';
+		spec += optional;
 		if (spec[0] == '@') {
 			bool env = spec[1] == '^';
 			const char *id = spec + (env ? 2 : 1);
@@ -719,7 +735,10 @@ static int make_jobs(Pool *pool, const depsolve_request *rq, Queue *job,
 				continue;
 			}
 		}
-		if (quiet)
+		if (optional)
+			log_info("'%s' is in no repository: not installed",
+				 spec);
+		else if (quiet)
 			missing = missing ? missing : xstrdup(spec);
 		else if (rq->ignore_missing)
 			log_warning("'%s' is in no repository (or excluded); "
@@ -803,8 +822,14 @@ int depsolve_solve(azl_solver *s, const depsolve_request *rq,
 		 * not filelists were read: "package A requires B, but none of
 		 * the providers can be installed". */
 		apply_excludes(pool, NULL);
+		double t0 = now_ms();
 		pool_addfileprovides(pool);
+		double t1 = now_ms();
 		pool_createwhatprovides(pool);
+		double t2 = now_ms();
+		log_debug("depsolve: file provides %.1f ms, whatprovides "
+			  "%.1f ms",
+			  t1 - t0, t2 - t1);
 		apply_excludes(pool, rq->exclude);
 		bool more = filelists_pending(s);
 		Queue job;
@@ -819,7 +844,10 @@ int depsolve_solve(azl_solver *s, const depsolve_request *rq,
 			solv = solver_create(pool);
 			solver_set_flag(solv, SOLVER_FLAG_IGNORE_RECOMMENDED,
 					!rq->weak_deps);
+			double t3 = now_ms();
 			nproblems = solver_solve(solv, &job);
+			log_debug("depsolve: jobs %.1f ms, solving %.1f ms",
+				  t3 - t2, now_ms() - t3);
 		}
 		queue_free(&job);
 		if ((r >= 0 && !nproblems) || !more)

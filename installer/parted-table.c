@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "parted-table.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -12,10 +13,90 @@
 #include "log.h"
 #include "util.h"
 
+/*
+ * libparted is loaded on first use, not linked: its constructor
+ * (ped_disk_gpt_init) runs `sh -c "dmidecode -s system-manufacturer"`,
+ * which would fork and exec on every start of the installer, also for
+ * commands that never touch a partition table (validate, plan, depsolve).
+ * The header still gives the types; every call goes through this table.
+ */
+#define PARTED_SONAME  "libparted.so.2"
+#define PARTED_PACKAGE "libparted2 (Debian), parted (Azure Linux, Fedora)"
+
+#define PARTED_FUNCTIONS(X)                                                    \
+	X(ped_constraint_destroy)                                              \
+	X(ped_constraint_exact)                                                \
+	X(ped_device_destroy)                                                  \
+	X(ped_device_get)                                                      \
+	X(ped_disk_add_partition)                                              \
+	X(ped_disk_commit)                                                     \
+	X(ped_disk_delete_partition)                                           \
+	X(ped_disk_destroy)                                                    \
+	X(ped_disk_get_partition)                                              \
+	X(ped_disk_new)                                                        \
+	X(ped_disk_new_fresh)                                                  \
+	X(ped_disk_next_partition)                                             \
+	X(ped_disk_probe)                                                      \
+	X(ped_disk_type_check_feature)                                         \
+	X(ped_disk_type_get)                                                   \
+	X(ped_exception_get_handler)                                           \
+	X(ped_exception_set_handler)                                           \
+	X(ped_file_system_type_get)                                            \
+	X(ped_geometry_destroy)                                                \
+	X(ped_geometry_new)                                                    \
+	X(ped_get_version)                                                     \
+	X(ped_partition_destroy)                                               \
+	X(ped_partition_get_name)                                              \
+	X(ped_partition_is_flag_available)                                     \
+	X(ped_partition_new)                                                   \
+	X(ped_partition_set_flag)                                              \
+	X(ped_partition_set_name)
+
+static struct {
+#define X(f) __typeof__(f) *f;
+	PARTED_FUNCTIONS(X)
+#undef X
+	/* libparted >= 3.6 sets any GPT type GUID; 3.5 lacks the symbol. */
+	int (*set_type_uuid)(PedPartition *part, const uint8_t *uuid);
+} lp;
+
+/* 0: not tried yet, 1: loaded, -errno: failed (logged once). The
+ * installer calls the adapter from one thread only. */
+static int lp_state;
+
+static int parted_load(void)
+{
+	if (lp_state != 0)
+		return lp_state < 0 ? lp_state : 0;
+	/* Never closed: libparted keeps its device list and handlers. */
+	void *h = dlopen(PARTED_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		log_error("cannot load %s (%s); install the package %s",
+			  PARTED_SONAME, dlerror(), PARTED_PACKAGE);
+		return lp_state = -ENOPKG;
+	}
+#define X(f)                                                                   \
+	if (!(lp.f = (__typeof__(f) *)dlsym(h, #f))) {                         \
+		log_error("%s has no function %s; install the package %s",     \
+			  PARTED_SONAME, #f, PARTED_PACKAGE);                  \
+		dlclose(h);                                                    \
+		lp = (__typeof__(lp)){0};                                      \
+		return lp_state = -ENOPKG;                                     \
+	}
+	PARTED_FUNCTIONS(X)
+#undef X
+	lp.set_type_uuid = (int (*)(PedPartition *, const uint8_t *))dlsym(
+		h, "ped_partition_set_type_uuid");
+	lp_state = 1;
+	return 0;
+}
+
 const char *parted_adapter_version(void)
 {
 	static char v[64];
-	snprintf(v, sizeof(v), "libparted %s", ped_get_version());
+	if (parted_load() < 0)
+		return "libparted not available (" PARTED_SONAME ")";
+	snprintf(v, sizeof(v), "libparted %s", lp.ped_get_version());
 	return v;
 }
 
@@ -58,19 +139,19 @@ static int read_table(PedDevice *dev, azl_parted_table *t)
 	t->sector_size = (uint64_t)dev->sector_size;
 	t->length = (uint64_t)dev->length * (uint64_t)dev->sector_size;
 
-	PedDiskType *type = ped_disk_probe(dev);
+	PedDiskType *type = lp.ped_disk_probe(dev);
 	/* "loop" is libparted's name for a filesystem on the whole device:
 	 * no partition table. */
 	if (!type || strcmp(type->name, "loop") == 0)
 		return 0;
-	PedDisk *disk = ped_disk_new(dev);
+	PedDisk *disk = lp.ped_disk_new(dev);
 	if (!disk)
 		return -EIO;
 	t->label = xstrdup(type->name);
-	bool names = ped_disk_type_check_feature(disk->type,
-						 PED_DISK_TYPE_PARTITION_NAME);
-	for (PedPartition *p = ped_disk_next_partition(disk, NULL); p;
-	     p = ped_disk_next_partition(disk, p)) {
+	bool names = lp.ped_disk_type_check_feature(
+		disk->type, PED_DISK_TYPE_PARTITION_NAME);
+	for (PedPartition *p = lp.ped_disk_next_partition(disk, NULL); p;
+	     p = lp.ped_disk_next_partition(disk, p)) {
 		if (p->num < 1 || (p->type & (PED_PARTITION_FREESPACE |
 					      PED_PARTITION_METADATA)))
 			continue;
@@ -81,32 +162,34 @@ static int read_table(PedDevice *dev, azl_parted_table *t)
 		e->size = (uint64_t)p->geom.length * t->sector_size;
 		e->extended = (p->type & PED_PARTITION_EXTENDED) != 0;
 		if (names) {
-			const char *n = ped_partition_get_name(p);
+			const char *n = lp.ped_partition_get_name(p);
 			e->name = n && *n ? xstrdup(n) : NULL;
 		}
 	}
-	ped_disk_destroy(disk);
+	lp.ped_disk_destroy(disk);
 	return 0;
 }
 
 int parted_table_read(const char *path, azl_parted_table *ret)
 {
 	*ret = (azl_parted_table){0};
-	PedExceptionHandler *old = ped_exception_get_handler();
-	ped_exception_set_handler(quiet_handler);
+	int r = parted_load();
+	if (r < 0)
+		return r;
+	PedExceptionHandler *old = lp.ped_exception_get_handler();
+	lp.ped_exception_set_handler(quiet_handler);
 
 	azl_parted_table t = {0};
-	int r;
-	PedDevice *dev = ped_device_get(path);
+	PedDevice *dev = lp.ped_device_get(path);
 	if (!dev)
 		r = -ENODEV;
 	else {
 		r = read_table(dev, &t);
 		/* Also drops it from libparted's device cache, so a later
 		 * read sees the device as it is then. */
-		ped_device_destroy(dev);
+		lp.ped_device_destroy(dev);
 	}
-	ped_exception_set_handler(old);
+	lp.ped_exception_set_handler(old);
 	if (r < 0) {
 		parted_table_done(&t);
 		return r;
@@ -116,11 +199,6 @@ int parted_table_read(const char *path, azl_parted_table *ret)
 }
 
 /* --- writing ------------------------------------------------------------- */
-
-/* libparted >= 3.6 sets any GPT type GUID; with 3.5 the symbol is absent
- * and the weak reference is NULL. */
-extern int ped_partition_set_type_uuid(PedPartition *part, const uint8_t *uuid)
-	__attribute__((weak));
 
 /* While writing, libparted's questions are answered as a careful person
  * would (no "fix", no "ignore" of an error), and each one is logged. */
@@ -166,8 +244,8 @@ static bool guid_to_bytes(const char *s, uint8_t out[16])
 
 static int set_flag(PedPartition *p, PedPartitionFlag f)
 {
-	if (!ped_partition_is_flag_available(p, f) ||
-	    !ped_partition_set_flag(p, f, 1))
+	if (!lp.ped_partition_is_flag_available(p, f) ||
+	    !lp.ped_partition_set_flag(p, f, 1))
 		return -EINVAL;
 	return 0;
 }
@@ -193,8 +271,8 @@ static int set_gpt_type(PedPartition *p, azl_parted_new_part *np)
 			return np->type_set ? 0 : -EINVAL;
 		}
 	uint8_t b[16];
-	if (ped_partition_set_type_uuid && guid_to_bytes(np->type, b)) {
-		if (!ped_partition_set_type_uuid(p, b))
+	if (lp.set_type_uuid && guid_to_bytes(np->type, b)) {
+		if (!lp.set_type_uuid(p, b))
 			return -EINVAL;
 		np->type_set = true;
 		return 0;
@@ -243,19 +321,19 @@ static int add_partition(PedDisk *disk, azl_parted_new_part *np, bool gpt)
 	bool swap = gpt ? streq_ptr(np->type, GUID_SWAP)
 			: streq_ptr(np->type, "0x82");
 	const PedFileSystemType *fst =
-		swap ? ped_file_system_type_get("linux-swap") : NULL;
-	PedPartition *p =
-		ped_partition_new(disk, PED_PARTITION_NORMAL, fst, start, end);
+		swap ? lp.ped_file_system_type_get("linux-swap") : NULL;
+	PedPartition *p = lp.ped_partition_new(disk, PED_PARTITION_NORMAL, fst,
+					       start, end);
 	if (!p)
 		return -EINVAL;
-	PedGeometry *g = ped_geometry_new(disk->dev, start, end - start + 1);
-	PedConstraint *c = g ? ped_constraint_exact(g) : NULL;
-	bool ok = c && ped_disk_add_partition(disk, p, c);
-	ped_constraint_destroy(c);
+	PedGeometry *g = lp.ped_geometry_new(disk->dev, start, end - start + 1);
+	PedConstraint *c = g ? lp.ped_constraint_exact(g) : NULL;
+	bool ok = c && lp.ped_disk_add_partition(disk, p, c);
+	lp.ped_constraint_destroy(c);
 	if (g)
-		ped_geometry_destroy(g);
+		lp.ped_geometry_destroy(g);
 	if (!ok) {
-		ped_partition_destroy(p);
+		lp.ped_partition_destroy(p);
 		return -ENOSPC;
 	}
 	if (p->num != np->number) {
@@ -267,7 +345,7 @@ static int add_partition(PedDisk *disk, azl_parted_new_part *np, bool gpt)
 	int r = gpt ? set_gpt_type(p, np) : set_msdos_type(p, np);
 	if (r < 0)
 		return r;
-	if (gpt && np->name && !ped_partition_set_name(p, np->name))
+	if (gpt && np->name && !lp.ped_partition_set_name(p, np->name))
 		return -EINVAL;
 	return 0;
 }
@@ -284,19 +362,19 @@ static int write_table(PedDevice *dev, const char *fresh_label,
 {
 	PedDisk *disk;
 	if (fresh_label) {
-		PedDiskType *type = ped_disk_type_get(fresh_label);
+		PedDiskType *type = lp.ped_disk_type_get(fresh_label);
 		if (!type)
 			return -EINVAL;
-		disk = ped_disk_new_fresh(dev, type);
+		disk = lp.ped_disk_new_fresh(dev, type);
 	} else
-		disk = ped_disk_new(dev);
+		disk = lp.ped_disk_new(dev);
 	if (!disk)
 		return -EIO;
 	bool gpt = strcmp(disk->type->name, "gpt") == 0;
 	int r = 0;
 	for (size_t i = 0; i < n_remove && r == 0; i++) {
-		PedPartition *p = ped_disk_get_partition(disk, remove[i]);
-		if (!p || !ped_disk_delete_partition(disk, p))
+		PedPartition *p = lp.ped_disk_get_partition(disk, remove[i]);
+		if (!p || !lp.ped_disk_delete_partition(disk, p))
 			r = -ENOENT;
 	}
 	/* libparted gives a new partition the lowest free number: adding
@@ -312,9 +390,9 @@ static int write_table(PedDevice *dev, const char *fresh_label,
 	}
 	/* ped_disk_commit writes the table, then tells the kernel partition
 	 * by partition (BLKPG): the nodes appear through devtmpfs. */
-	if (r == 0 && !ped_disk_commit(disk))
+	if (r == 0 && !lp.ped_disk_commit(disk))
 		r = -EIO;
-	ped_disk_destroy(disk);
+	lp.ped_disk_destroy(disk);
 	return r;
 }
 
@@ -322,14 +400,16 @@ int parted_table_write(const char *dev, const char *fresh_label,
 		       const int *remove, size_t n_remove,
 		       azl_parted_new_part *parts, size_t n_parts)
 {
-	PedExceptionHandler *old = ped_exception_get_handler();
-	ped_exception_set_handler(write_handler);
-	PedDevice *d = ped_device_get(dev);
-	int r = d ? write_table(d, fresh_label, remove, n_remove, parts,
-				n_parts)
-		  : -ENODEV;
+	int r = parted_load();
+	if (r < 0)
+		return r;
+	PedExceptionHandler *old = lp.ped_exception_get_handler();
+	lp.ped_exception_set_handler(write_handler);
+	PedDevice *d = lp.ped_device_get(dev);
+	r = d ? write_table(d, fresh_label, remove, n_remove, parts, n_parts)
+	      : -ENODEV;
 	if (d)
-		ped_device_destroy(d);
-	ped_exception_set_handler(old);
+		lp.ped_device_destroy(d);
+	lp.ped_exception_set_handler(old);
 	return r;
 }

@@ -145,6 +145,15 @@ for lib in libgcc_s.so.1; do
 	}
 	copy_elf / "$path"
 done
+# The installer dlopen()s libparted on first use (installer/parted-table.c):
+# ldd does not list it, so it and its closure are named here.
+for lib in libparted.so.2; do
+	path=$(resolve_lib / "$lib") || {
+		echo "mkinitramfs.sh: azl-installer loads $lib, not found" >&2
+		exit 2
+	}
+	copy_elf / "$path"
+done
 for p in /usr/lib/x86_64-linux-gnu/rpm-plugins/*.so; do
 	[ -e "$p" ] && copy_elf / "$p"
 done
