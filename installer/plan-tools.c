@@ -73,6 +73,10 @@ char **plan_required_packages(const azl_plan *p)
 	/* Azure Linux 4.0 / Fedora package names. */
 	add(&v,
 	    p->firmware == AZL_FIRMWARE_UEFI ? "grub2-efi-x64" : "grub2-pc");
+	/* Shim first when the repository has it (Fedora's and Azure
+	 * Linux's shim-x64); "?": optional, GRUB alone boots too. */
+	if (p->firmware == AZL_FIRMWARE_UEFI)
+		add(&v, "?shim-x64");
 	bool luks = false, lvm = p->n_vgs > 0;
 	for (size_t i = 0; i < p->n_disks; i++)
 		for (size_t k = 0; k < p->disks[i].n_parts; k++)

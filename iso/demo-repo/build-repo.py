@@ -228,8 +228,36 @@ class Builder:
             img = self.dest(pkg, "/usr/lib/grub/x86_64-efi/monolithic/grubx64.efi")
             run(["grub-mkimage", "-O", "x86_64-efi", "-p", "/EFI/azurelinux",
                  "-o", img] + GRUB_EFI_MODULES)
+        elif kind == "deb":
+            self.copy(pkg, self.deb_file(r[1], r[2]), r[3], r[4])
         else:
             raise SystemExit("unknown recipe %r in %s" % (r, pkg["name"]))
+
+    def deb_file(self, debpkg, path):
+        """PATH from the Debian package DEBPKG: the build machine's copy when
+        the package is installed, else `apt-get download` into WORK/debs
+        (kept across builds) and `dpkg-deb -x`."""
+        if os.path.isfile(path) and subprocess.run(
+                ["dpkg-query", "-S", path], capture_output=True).returncode == 0:
+            return path
+        cache = os.path.join(self.work, "debs")
+        os.makedirs(cache, exist_ok=True)
+        debs = glob.glob(os.path.join(cache, debpkg + "_*.deb"))
+        if not debs:
+            r = subprocess.run(["apt-get", "download", "-q",
+                                "-o", "APT::Sandbox::User=root", debpkg],
+                               cwd=cache, capture_output=True, text=True)
+            debs = glob.glob(os.path.join(cache, debpkg + "_*.deb"))
+            if r.returncode or not debs:
+                raise SystemExit("demo-repo: cannot download the Debian package "
+                                 "%s (apt-get download):\n%s" % (debpkg, r.stderr))
+        tree = os.path.join(cache, debpkg)
+        if not os.path.exists(tree + path):
+            shutil.rmtree(tree, ignore_errors=True)
+            run(["dpkg-deb", "-x", sorted(debs)[-1], tree])
+        if not os.path.isfile(tree + path):
+            raise SystemExit("demo-repo: %s has no %s" % (debpkg, path))
+        return tree + path
 
     def tree_if(self, pkg, src, path):
         if os.path.isdir(src):
@@ -302,6 +330,7 @@ class Builder:
                               else "") + '"%s"' % p)
         if name != "filesystem":
             dirs = [d for d in dirs if d not in fsdirs]
+        dirs = [d for d in dirs if d not in pkg.get("unowned", ())]
         body = ["%%dir \"%s\"" % d for d in sorted(dirs)] + sorted(lines)
         reqs = [self.subst(r, pkg) for r in pkg.get("requires", [])]
         s = ["Name: " + name,
@@ -446,6 +475,7 @@ class Builder:
         log("signed in %.1fs" % (time.time() - t0))
         comps = self.comps()
         run(["createrepo_c", "--quiet", "--groupfile", comps, self.out])
+        shutil.copy(os.path.join(self.out, KEY_FILE), os.path.join(self.out, "repodata", "repomd.xml.key"))
         shutil.copy(comps, os.path.join(self.out, "comps.xml"))
         log("repository %s ready in %.1fs" % (self.out, time.time() - t0))
 

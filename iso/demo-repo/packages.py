@@ -17,7 +17,13 @@
 #   ("applets", [NAME...])            /usr/bin/NAME -> busybox
 #   ("kernel",) ("modules",) ("libs", "glibc"|"other") ("grub-efi-image",)
 #   ("initramfs-lists",) ("repo-key", PATH)
+#   ("deb", DEBPKG, DEBPATH, PATH, MODE)
+#                                     one file of a Debian package, fetched
+#                                     at build time (`apt-get download`
+#                                     into WORK/debs, `dpkg-deb -x`)
 # config: paths marked %config(noreplace).
+# unowned: directories the package puts files in but does not own
+# (Fedora's efi-filesystem owns /boot/efi and /boot/efi/EFI).
 
 LIBDIR = "/usr/lib/x86_64-linux-gnu"
 KVER = None  # filled in by build-repo.py from the build machine's kernel
@@ -31,7 +37,7 @@ MINIMAL = ["setup", "filesystem", "azurelinux-release", "azurelinux-repos",
 # The installer adds these according to the plan (firmware, encryption,
 # LVM, an ESP), as Anaconda does; comps lists them as optional.
 MINIMAL_OPTIONAL = ["cryptsetup", "lvm2", "dosfstools", "grub2-pc",
-                    "grub2-efi-x64"]
+                    "grub2-efi-x64", "shim-x64"]
 CORE_EXTRA = ["openssh-server", "openssh-clients", "sudo", "NetworkManager",
               "iproute", "chrony", "vim-minimal", "selinux-policy-targeted",
               "cryptsetup", "lvm2", "dosfstools"]
@@ -260,6 +266,15 @@ PACKAGES = [
          requires=["grub2-tools"], provides=["grub2-efi-x64-modules"],
          payload=[("tree", "/usr/lib/grub/x86_64-efi", "/usr/lib/grub/x86_64-efi"),
                   ("grub-efi-image",)]),
+    # Debian's shim, signed by Microsoft's UEFI CA (Debian's certificate
+    # inside): what Secure Boot firmware accepts. It loads grubx64.efi from
+    # its own directory. Where Fedora's and Azure Linux's shim-x64 put it.
+    dict(name="shim-x64", version="16.1", real=True,
+         summary="First-stage UEFI boot loader: Debian 12's signed shim",
+         requires=["filesystem"], provides=["shim = @EVR@"],
+         unowned=["/boot", "/boot/efi", "/boot/efi/EFI"],
+         payload=[("deb", "shim-signed", "/usr/lib/shim/shimx64.efi.signed",
+                   "/boot/efi/EFI/azurelinux/shimx64.efi", 0o755)]),
     dict(name="openssh", version="9.8p1", real=False,
          summary="Placeholder: OpenSSH common files",
          requires=["filesystem"], provides=[],
