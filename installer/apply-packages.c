@@ -167,8 +167,9 @@ static int import_keys(const azl_repo_list *repos, const char *root)
 			return r;
 		if (!keys || !keys[0])
 			log_warning("repository '%s' has gpgcheck on but no "
-				    "key (gpgkey, or RPM-GPG-KEY-* at its "
-				    "root); its packages need a key of "
+				    "key (gpgkey, --repo-gpgkey, RPM-GPG-KEY-* "
+				    "at its root or repodata/repomd.xml.key); "
+				    "its packages need a key of "
 				    "another repository",
 				    src->name);
 		for (size_t k = 0; keys && keys[k]; k++)

@@ -24,6 +24,7 @@
 #include "model.h"
 #include "plan.h"
 #include "progress.h"
+#include "repo.h"
 #include "tui.h"
 #include "util.h"
 #include "yaml-doc.h"
@@ -37,8 +38,9 @@ static void usage(FILE *f)
 		"                                       interactive installer\n"
 		"  azl-installer install [--answers FILE|URL] [--disk "
 		"DEV|IMAGE]...\n"
-		"                        [--repo DIR|URL] [--firmware "
-		"bios|uefi]\n"
+		"                        [--repo DIR|URL [--repo-gpgkey "
+		"PATH|URL]]\n"
+		"                        [--firmware bios|uefi]\n"
 		"                        [--dry-run] [--yes] "
 		"[--progress=tui|text|json]\n"
 		"                        [--log FILE]\n"
@@ -137,6 +139,7 @@ typedef struct options {
 	char **disks;
 	char *machine;
 	char **repos;
+	char *repo_gpgkey;
 	char *root;
 	char *log;
 	char *output;
@@ -165,6 +168,7 @@ enum {
 	OPT_DISK,
 	OPT_MACHINE,
 	OPT_REPO,
+	OPT_REPO_GPGKEY,
 	OPT_ROOT,
 	OPT_LOG,
 	OPT_PROGRESS,
@@ -188,6 +192,7 @@ static int parse_options(int argc, char **argv, options *o)
 		{"disk", required_argument, NULL, OPT_DISK},
 		{"machine", required_argument, NULL, OPT_MACHINE},
 		{"repo", required_argument, NULL, OPT_REPO},
+		{"repo-gpgkey", required_argument, NULL, OPT_REPO_GPGKEY},
 		{"root", required_argument, NULL, OPT_ROOT},
 		{"log", required_argument, NULL, OPT_LOG},
 		{"progress", required_argument, NULL, OPT_PROGRESS},
@@ -221,6 +226,9 @@ static int parse_options(int argc, char **argv, options *o)
 			break;
 		case OPT_REPO:
 			strv_push(&o->repos, xstrdup(optarg));
+			break;
+		case OPT_REPO_GPGKEY:
+			o->repo_gpgkey = optarg;
 			break;
 		case OPT_ROOT:
 			o->root = optarg;
@@ -324,6 +332,14 @@ static int parse_options(int argc, char **argv, options *o)
 	}
 	for (int i = optind; i < argc; i++)
 		strv_push(&o->args, xstrdup(argv[i]));
+	if (o->repo_gpgkey) {
+		if (!o->repos) {
+			fputs(_("azl-installer: --repo-gpgkey needs --repo\n"),
+			      stderr);
+			return -EINVAL;
+		}
+		repo_set_cli_gpgkey(o->repo_gpgkey);
+	}
 	return 0;
 }
 

@@ -86,6 +86,15 @@ static int repo_src_init(azl_repo_src *r, const char *name, const char *url,
 	return 0;
 }
 
+/* --repo-gpgkey: the key of the repositories given with --repo. */
+static char *cli_gpgkey;
+
+void repo_set_cli_gpgkey(const char *url)
+{
+	free(cli_gpgkey);
+	cli_gpgkey = url ? xstrdup(url) : NULL;
+}
+
 int repo_list_build(const azl_packages *p, char *const *cli,
 		    const char *cache_root, azl_repo_list *ret)
 {
@@ -103,6 +112,7 @@ int repo_list_build(const azl_packages *p, char *const *cli,
 				  : xstrdup("cmdline");
 			s->priority = 99;
 			s->gpgcheck = true;
+			s->gpgkey = xstrdup(cli_gpgkey);
 			r = repo_src_init(s, name, cli[i], cache_root);
 		}
 	} else if (p && p->n_repos) {
@@ -215,20 +225,30 @@ int repo_fetch(const azl_repo_src *r, const char *relpath, const char *chk_type,
 	return 0;
 }
 
-static int read_key(const char *where, char **ret)
+/* Reads one armored key from a path or a URL (file:, http:, https:,
+ * tftp:). optional: a key that does not exist (-ENOENT, an HTTP 404) is
+ * not an error: *ret is NULL and 0 is returned. */
+static int read_key(const char *where, bool optional, char **ret)
 {
 	size_t len = 0;
 	char *text = NULL;
 	int r;
+	*ret = NULL;
 	if (fetch_is_url(where)) {
 		_cleanup_free_ char *why = NULL;
 		r = fetch_url(where, 1 << 20, &text, &len, &why);
+		if (r == -ENOENT && optional) {
+			log_debug("no key at '%s'", where);
+			return 0;
+		}
 		if (r < 0) {
 			log_error("cannot read the key: %s", why);
 			return r;
 		}
 	} else {
 		r = read_file_bounded(where, 1 << 20, &text, &len);
+		if (r == -ENOENT && optional)
+			return 0;
 		if (r < 0)
 			return log_error_errno(r, "cannot read the key '%s'",
 					       where);
@@ -246,8 +266,9 @@ int repo_keys(const azl_repo_src *r, char ***ret)
 {
 	_cleanup_strv_free_ char **keys = NULL;
 	char *text = NULL;
-	if (r->gpgkey) {
-		int e = read_key(r->gpgkey, &text);
+	const char *gpgkey = r->gpgkey;
+	if (gpgkey) {
+		int e = read_key(gpgkey, false, &text);
 		if (e < 0)
 			return e;
 		strv_push(&keys, text);
@@ -268,9 +289,26 @@ int repo_keys(const azl_repo_src *r, char ***ret)
 			qsort(names, strv_length(names), sizeof(char *),
 			      cmp_str);
 		for (size_t i = 0; names && names[i]; i++) {
-			int e = read_key(names[i], &text);
+			int e = read_key(names[i], false, &text);
 			if (e < 0)
 				return e;
+			strv_push(&keys, text);
+		}
+	}
+	if (!keys && !gpgkey && r->gpgcheck) {
+		/* No RPM-GPG-KEY-* listing over HTTP: the key next to the
+		 * metadata, zypper's convention (docs/pxe.md). */
+		_cleanup_free_ char *where =
+			r->local_dir ? xasprintf("%s/repodata/repomd.xml.key",
+						 r->local_dir)
+				     : xasprintf("%srepodata/repomd.xml.key",
+						 r->baseurl);
+		int e = read_key(where, true, &text);
+		if (e < 0)
+			return e;
+		if (text) {
+			log_info("repository '%s': key from '%s'", r->name,
+				 where);
 			strv_push(&keys, text);
 		}
 	}

@@ -51,6 +51,11 @@ int repo_fetch(const azl_repo_src *r, const char *relpath, const char *chk_type,
 	       const char *chk_hex, char **ret_path);
 
 /* The armored public keys of the repository: gpgkey if set, else every
- * RPM-GPG-KEY-* at a local repository's root. A remote repository without
- * gpgkey has none of its own (*ret empty). Returns 0 or -errno. */
+ * RPM-GPG-KEY-* at a local repository's root, else (gpgcheck on)
+ * repodata/repomd.xml.key when the repository has one (zypper's
+ * convention; a remote repository cannot be listed). *ret empty when none
+ * is found. Returns 0 or -errno. */
 int repo_keys(const azl_repo_src *r, char ***ret);
+/* --repo-gpgkey: the key (path or URL) of the repositories given with
+ * --repo, which repo_list_build() then creates with it as gpgkey. */
+void repo_set_cli_gpgkey(const char *url);

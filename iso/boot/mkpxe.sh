@@ -34,7 +34,10 @@ cat >"$out.tmp/boot.ipxe" <<EOF
 #!ipxe
 # azl-installer over iPXE: DHCP, then kernel and initramfs relative to this
 # script's own URL (tftp:// or http://). BOOTIF tells the live system which
-# interface booted; iPXE itself expands \${...} before the kernel sees it.
+# interface booted; iPXE itself expands \${...} before the kernel sees it:
+# \${net0/mac} is the MAC with colons, the same name the live system gives
+# \${mac} in the GRUB and pxelinux samples, so one answer file per machine
+# serves all three.
 dhcp || goto failed
 menu azl-installer
 item --default unattended Install Azure Linux 4.0 unattended (answer file per MAC)
@@ -44,7 +47,7 @@ choose --timeout 5000 target || goto unattended
 goto \${target}
 
 :unattended
-kernel vmlinuz initrd=initrd.img $common BOOTIF=01-\${net0/mac:hexhyp} azl.unattended azl.answers=http://ANSWERS-SERVER/answers/\${net0/mac:hexhyp}.yaml
+kernel vmlinuz initrd=initrd.img $common BOOTIF=01-\${net0/mac:hexhyp} azl.unattended azl.answers=http://ANSWERS-SERVER/answers/\${net0/mac}.yaml
 initrd initrd.img
 boot || goto failed
 
@@ -76,11 +79,26 @@ grub-mkimage -O x86_64-efi -p '(tftp)/grub' -o "$out.tmp/bootx64.efi" \
 # (the i386-pc-pxe format already starts with pxeboot.img)
 grub-mkimage -O i386-pc-pxe -p '(pxe)/grub' -o "$out.tmp/core.0" $netmods pxe
 
-# pxelinux (Debian's pxelinux + syslinux-common packages provide pxelinux.0
-# and ldlinux.c32; they are not shipped here). IPAPPEND 2 adds BOOTIF=.
+# pxelinux: lpxelinux.0 (pxelinux that also reads http:// paths) and the
+# ldlinux.c32 it loads, from the build machine (Debian: pxelinux,
+# syslinux-common) when it has them. IPAPPEND 2 adds BOOTIF=.
+pxelinux=
+for d in /usr/lib/PXELINUX /usr/lib/syslinux /usr/share/syslinux; do
+	[ -f "$d/lpxelinux.0" ] && { pxelinux=$d/lpxelinux.0; break; }
+done
+ldlinux=
+for d in /usr/lib/syslinux/modules/bios /usr/lib/syslinux /usr/share/syslinux; do
+	[ -f "$d/ldlinux.c32" ] && { ldlinux=$d/ldlinux.c32; break; }
+done
+if [ -n "$pxelinux" ] && [ -n "$ldlinux" ]; then
+	cp "$pxelinux" "$out.tmp/lpxelinux.0"
+	cp "$ldlinux" "$out.tmp/ldlinux.c32"
+else
+	echo "mkpxe.sh: no lpxelinux.0/ldlinux.c32 on this machine (Debian: pxelinux, syslinux-common): pxelinux.cfg/default only" >&2
+fi
 cat >"$out.tmp/pxelinux.cfg/default" <<EOF
-# azl-installer for pxelinux: put pxelinux.0 and ldlinux.c32 next to this
-# directory. IPAPPEND 2 appends BOOTIF=01-<mac> (the interface that booted).
+# azl-installer for pxelinux (lpxelinux.0 and ldlinux.c32 next to this
+# directory). IPAPPEND 2 appends BOOTIF=01-<mac> (the interface that booted).
 DEFAULT unattended
 PROMPT 1
 TIMEOUT 50
@@ -110,4 +128,4 @@ EOF
 
 rm -rf "$out"
 mv "$out.tmp" "$out"
-echo "mkpxe.sh: $out: vmlinuz, initrd.img ($(du -m --apparent-size "$out/initrd.img" | cut -f1) MiB), boot.ipxe, bootx64.efi + core.0 + grub/grub.cfg, pxelinux.cfg/default"
+echo "mkpxe.sh: $out: vmlinuz, initrd.img ($(du -m --apparent-size "$out/initrd.img" | cut -f1) MiB), boot.ipxe, bootx64.efi + core.0 + grub/grub.cfg, ${pxelinux:+lpxelinux.0 + ldlinux.c32 + }pxelinux.cfg/default"

@@ -49,7 +49,10 @@ e2e_cleanup() {
 }
 
 # Builds the targets a test needs (a no-op when they are up to date).
+# AZL_E2E_NO_BUILD=1 uses the artifacts as they are (while sources change
+# under a long-running build).
 e2e_build() {
+	[ "${AZL_E2E_NO_BUILD:-}" = 1 ] && return 0
 	cmake --build "$AZL_BUILD_DIR" --target "$@" >"$WORK/build.log" 2>&1 || {
 		tail -n 30 "$WORK/build.log"
 		echo "e2e: building $* failed"
@@ -165,4 +168,31 @@ e2e_boot_installed() {
 		send 'poweroff\n'
 	echo "$name: installed system to login: $(since "$t") s"
 	qemu_wait 120 || :
+}
+
+# Stops the guest started last (a test that has seen what it waited for).
+qemu_kill() {
+	kill "$QEMU_PID" 2>/dev/null || :
+	wait "$QEMU_PID" 2>/dev/null || :
+}
+
+# Fails unless FILE (a scratch disk image) holds only zero bytes.
+e2e_all_zero() {
+	if [ -n "$(tr -d '\0' <"$1" | head -c 1)" ]; then
+		echo "e2e: $1 was written to"
+		return 1
+	fi
+}
+
+# monitor NAME STEP...: runs monitor.py on guest NAME's human monitor at
+# $WORK/NAME.mon (started with "${MONITOR_ARGS[@]}", see monitor.py).
+monitor() {
+	local name=$1
+	shift
+	python3 "$E2E_DIR/monitor.py" "$WORK/$name.mon" "$@"
+}
+monitor_args() { # NAME: the QEMU arguments for monitor NAME
+	# shellcheck disable=SC2034,SC2054 # used by the caller; QEMU's commas
+	MONITOR_ARGS=(-chardev "socket,id=mon0,path=$WORK/$1.mon,server=on,wait=off"
+		-mon chardev=mon0,mode=readline)
 }

@@ -2,10 +2,13 @@
 # (c) A PXE install: QEMU's built-in iPXE ROM (SeaBIOS, virtio-net) gets
 # core.0 (GRUB for PXE, from the pxe target) over QEMU's own TFTP server
 # (-netdev user,restrict=on,tftp=,bootfile=), GRUB loads vmlinuz and the
-# initramfs over TFTP, the live system fetches the answer file over TFTP
-# (its URL holds ${mac}, expanded by the live system) and the packages over
-# HTTP (the answer file's repository, with its gpgkey), installs unattended with JSON progress on the serial
-# console, powers off; then the installed disk boots to a login.
+# initramfs over TFTP, the live system fetches a KICKSTART over TFTP
+# (inst.ks=, its URL holds ${mac}, expanded by the live system) in the
+# upstream Azure Linux 4.0 ISO's LVM shape (part /boot, part pv.01 --grow,
+# volgroup, logvol / and swap: a custom volume group) and the packages over
+# HTTP from azl.repo= with the key azl.repo.gpgkey= names, installs
+# unattended with JSON progress on the serial console, powers off; then the
+# installed disk boots to a login (its initramfs activates the VG).
 . "$(dirname "$0")/lib.sh"
 e2e_requirements
 e2e_workdir pxe-install
@@ -23,23 +26,35 @@ terminal_input serial console
 terminal_output serial console
 set timeout=1
 menuentry "azl-installer PXE e2e" {
-	linux /vmlinuz console=tty0 console=ttyS0,115200 azl.unattended 'azl.answers=tftp://10.0.2.2/answers/\${mac}.yaml'
+	linux /vmlinuz console=tty0 console=ttyS0,115200 azl.unattended 'inst.ks=tftp://10.0.2.2/answers/\${mac}.ks' azl.repo=http://10.0.2.100/ azl.repo.gpgkey=http://10.0.2.100/RPM-GPG-KEY-azl-demo
 	initrd /initrd.img
 }
 CFG
 mkdir -p "$tftp/answers"
-cat >"$tftp/answers/$mac.yaml" <<YAML
-version: 1
-hostname: azl-pxe
-storage: {disks: [/dev/vda], wipe: all, layout: plain, filesystem: ext4, swap: none}
-bootloader: {firmware: bios, timeout: 1, kernel_args: ["console=ttyS0,115200"]}
-accounts:
-  root: {lock: false, password_hash: "$E2E_ROOT_HASH"}
-packages:
-  install: ["@minimal"]
-  repos: [{name: demo, baseurl: "http://10.0.2.100/", gpgcheck: true, gpgkey: "http://10.0.2.100/RPM-GPG-KEY-azl-demo"}]
-finish: poweroff
-YAML
+cat >"$tftp/answers/$mac.ks" <<KS
+# The upstream Azure Linux 4.0 ISO's LVM layout (BIOS, smaller sizes)
+text
+lang en_US.UTF-8
+keyboard us
+timezone Etc/UTC --utc
+network --hostname=azl-pxe
+rootpw --iscrypted $E2E_ROOT_HASH
+ignoredisk --only-use=vda
+zerombr
+clearpart --all --initlabel
+reqpart
+part /boot --fstype=ext4 --size=512
+part pv.01 --size=1 --grow
+volgroup azurelinux pv.01
+logvol / --vgname=azurelinux --name=root --fstype=ext4 --size=2048 --grow
+logvol swap --vgname=azurelinux --name=swap --size=256
+bootloader --location=mbr --timeout=1 --append="console=ttyS0,115200"
+poweroff
+
+%packages
+@minimal
+%end
+KS
 e2e_http "$AZL_BUILD_DIR/demo-repo"
 truncate -s 6G "$WORK/disk.img"
 
@@ -50,7 +65,7 @@ qemu_start install bios -boot order=n \
 	-drive "file=$WORK/disk.img,if=virtio,format=raw"
 console install reject 'Kernel panic' reject '"phase":"error"' \
 	expect 'azl-installer PXE e2e' 120 mark grub-menu \
-	expect "installer ready after .*answers: tftp://10.0.2.2/answers/$mac.yaml" 240 \
+	expect "installer ready after .*answers: tftp://10.0.2.2/answers/$mac.ks" 240 \
 	mark installer-ready \
 	expect '\{"phase":"storage"' 300 mark storage \
 	expect '\{"phase":"packages"' 600 mark packages \
