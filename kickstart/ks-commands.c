@@ -449,11 +449,18 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 			     !ks_has(l, "--activate") && !ks_has(l, "--ipv6");
 	if (only_hostname)
 		return 0;
-	if (!dev || !*dev) {
+	bool first = !c->network_seen;
+	c->network_seen = true;
+	if ((!dev || !*dev) && first) {
+		/* Anaconda: the first network command without --device
+		 * configures inst.ks.device, whose default is "link". */
+		dev = "link";
+	} else if (!dev || !*dev) {
 		diag_warn(c->d, l->loc,
 			  _("'network' without --device was not carried over "
-			    "and the default network configuration applies; "
-			    "say --device=NAME, MAC, link or bootif"));
+			    "(only the first network line may leave it out, "
+			    "meaning --device=link); say --device=NAME, MAC, "
+			    "link or bootif"));
 		return 0;
 	}
 	if (proto && strcmp(proto, "dhcp") != 0 &&
@@ -581,7 +588,10 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 	if ((v = ks_opt(l, "--onboot")) &&
 	    parse_bool(c, l, "--onboot", v, &on) == 0 && !on)
 		not_carried(c, l, "--onboot=no");
-	i->activate = ks_has(l, "--activate") && !ks_has(l, "--no-activate");
+	/* Anaconda activates the first network line's device even without
+	 * --activate. */
+	i->activate = (first || ks_has(l, "--activate")) &&
+		      !ks_has(l, "--no-activate");
 	return 0;
 }
 

@@ -100,6 +100,7 @@ typedef struct ks_ctx {
 	bool have_only_use;
 	char **clear_drives;
 	bool packages_seen;
+	bool network_seen; /* a network line other than --hostname alone */
 } ks_ctx;
 
 void ks_part_done(ks_part *p);

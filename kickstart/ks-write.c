@@ -148,8 +148,11 @@ static void write_network(azl_buf *b, const azl_model *m)
 				put_opt(b, "--bondopts", o.data);
 			buf_free(&o);
 		}
-		if (i->activate)
+		/* Anaconda activates the first line's device unasked. */
+		if (i->activate && k > 0)
 			buf_append(b, " --activate");
+		else if (!i->activate && k == 0)
+			buf_append(b, " --no-activate");
 		buf_append(b, "\n");
 	}
 }

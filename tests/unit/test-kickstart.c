@@ -541,7 +541,7 @@ static void test_write_new_fields(void **state)
 				     "--encrypted\n"},
 		{"lvm-encrypted-lv", "\nvolgroup vg_data pv.02\n"},
 		{"network-link-bootif",
-		 "\nnetwork --device=link --bootproto=dhcp --activate\n"},
+		 "\nnetwork --device=link --bootproto=dhcp\n"},
 		{"network-link-bootif", "\nnetwork --device=bootif "
 					"--bootproto=static --ip=192.0.2.21 "
 					"--netmask=24 --gateway=192.0.2.1\n"},
