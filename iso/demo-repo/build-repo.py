@@ -38,7 +38,7 @@ GLIBC_LIBS = re.compile(r"^(ld-linux-x86-64\.so\.2|lib(c|m|dl|pthread|rt|resolv|
 MODULES = """
 virtio_blk virtio_scsi virtio_pci virtio_net virtio_console virtio_rng
 ahci ata_piix sd_mod sr_mod nvme usb_storage uas xhci_pci ehci_pci
-e1000 e1000e ext4 xfs vfat nls_cp437 nls_iso8859_1 nls_utf8 isofs
+e1000 e1000e ext4 xfs vfat nls_cp437 nls_iso8859_1 nls_utf8 nls_ascii isofs
 dm_mod dm_crypt dm_snapshot dm_mirror dm_zero dm_thin_pool dm_raid raid1
 aesni_intel aes_generic xts ecb cbc essiv sha256_generic sha512_generic
 crc32c_intel crc32c_generic af_packet loop efivarfs

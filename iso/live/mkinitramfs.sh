@@ -202,8 +202,16 @@ copy_tree() {
 copy_tree /usr/lib/grub/i386-pc
 copy_tree /usr/lib/grub/x86_64-efi
 copy_tree /usr/share/grub optional
-copy_tree /usr/lib/rpm optional
-copy_tree /etc/rpm optional
+# librpm's configuration goes with librpm: the sysroot's when it has rpm,
+# else the build machine's, where the installer's librpm came from.
+for d in /usr/lib/rpm /etc/rpm; do
+	if [ -e "$sysroot$d" ]; then
+		copy_tree "$d"
+	elif [ -e "$d" ]; then
+		mkdir -p "$(dirname "${d#/}")"
+		cp -a "$d" "$(dirname "${d#/}")/"
+	fi
+done
 copy_tree /usr/lib/locale/C.utf8 optional
 # Time zones, for the answer file's timezone: (not the right/ and posix/ copies).
 if [ -d "$sysroot/usr/share/zoneinfo" ]; then
@@ -276,6 +284,8 @@ for m in $mods; do
 	}
 	while read -r kind path _; do
 		[ "$kind" = insmod ] || continue
+		# with -d, modprobe names the files under the sysroot
+		[ -z "$sysroot" ] || path=${path#"$sysroot"}
 		path=/usr${path#/usr}
 		rel=${path#/usr/lib/modules/$kver/}
 		mkdir -p "usr/lib/modules/$kver/$(dirname "$rel")"
