@@ -403,43 +403,65 @@ static void read_client(NMClient *client, azl_netinfo *ret)
 	ret->from_nm = true;
 }
 
-int nm_read_devices(azl_netinfo *ret, unsigned timeout_ms)
+/* A client on a private main context, so that a slow or absent bus costs
+ * at most the timeout and no caller's loop (the TUI's) runs our
+ * callbacks. */
+typedef struct nm_session {
+	GMainContext *ctx;
+	GCancellable *cancel;
+	NMClient *client;
+} nm_session;
+
+/* Returns 0, -ENOTCONN (no bus, no answer in timeout_ms) or -ESRCH
+ * (NetworkManager is not running); session_close() in every case. */
+static int session_open(nm_session *s, unsigned timeout_ms)
 {
-	*ret = (azl_netinfo){0};
-	/* A private context, so that a slow or absent bus costs at most
-	 * timeout_ms and no caller's loop runs our callbacks. */
-	GMainContext *ctx = g_main_context_new();
-	g_main_context_push_thread_default(ctx);
-	GCancellable *cancel = g_cancellable_new();
+	*s = (nm_session){0};
+	s->ctx = g_main_context_new();
+	g_main_context_push_thread_default(s->ctx);
+	s->cancel = g_cancellable_new();
 	GSource *timer = g_timeout_source_new(timeout_ms);
-	g_source_set_callback(timer, on_timeout, cancel, NULL);
-	g_source_attach(timer, ctx);
+	g_source_set_callback(timer, on_timeout, s->cancel, NULL);
+	g_source_attach(timer, s->ctx);
 	client_call cc = {0};
-	nm_client_new_async(cancel, on_client, &cc);
+	nm_client_new_async(s->cancel, on_client, &cc);
 	while (!cc.done)
-		g_main_context_iteration(ctx, TRUE);
+		g_main_context_iteration(s->ctx, TRUE);
 	g_source_destroy(timer);
 	g_source_unref(timer);
-	int r = 0;
+	s->client = cc.client;
 	if (!cc.client) {
 		log_debug("libnm: %s", cc.err->message);
 		g_error_free(cc.err);
-		r = -ENOTCONN;
-	} else if (!nm_client_get_nm_running(cc.client))
-		r = -ESRCH;
-	else
-		read_client(cc.client, ret);
-	if (cc.client) {
-		/* libnm: iterate the context until the client let go of it. */
-		GObject *busy = nm_client_get_context_busy_watcher(cc.client);
-		g_object_add_weak_pointer(busy, (gpointer *)&busy);
-		g_object_unref(cc.client);
-		while (busy)
-			g_main_context_iteration(ctx, TRUE);
+		return -ENOTCONN;
 	}
-	g_object_unref(cancel);
-	g_main_context_pop_thread_default(ctx);
-	g_main_context_unref(ctx);
+	return nm_client_get_nm_running(cc.client) ? 0 : -ESRCH;
+}
+
+static void session_close(nm_session *s)
+{
+	if (s->client) {
+		/* libnm: iterate the context until the client let go of it. */
+		GObject *busy = nm_client_get_context_busy_watcher(s->client);
+		g_object_add_weak_pointer(busy, (gpointer *)&busy);
+		g_object_unref(s->client);
+		while (busy)
+			g_main_context_iteration(s->ctx, TRUE);
+	}
+	g_object_unref(s->cancel);
+	g_main_context_pop_thread_default(s->ctx);
+	g_main_context_unref(s->ctx);
+	*s = (nm_session){0};
+}
+
+int nm_read_devices(azl_netinfo *ret, unsigned timeout_ms)
+{
+	*ret = (azl_netinfo){0};
+	nm_session s;
+	int r = session_open(&s, timeout_ms);
+	if (r >= 0)
+		read_client(s.client, ret);
+	session_close(&s);
 	return r;
 }
 
@@ -563,36 +585,19 @@ int nm_apply_live(const azl_network *net)
 	int r = build_profiles(net, &p, &n);
 	if (r < 0)
 		return r;
-	/* A private context, as in nm_read_devices: the caller's loop (the
-	 * TUI's) never runs our callbacks, and a silent bus costs at most
-	 * LIVE_CLIENT_MS. */
-	GMainContext *ctx = g_main_context_new();
-	g_main_context_push_thread_default(ctx);
-	GCancellable *cancel = g_cancellable_new();
-	GSource *timer = g_timeout_source_new(LIVE_CLIENT_MS);
-	g_source_set_callback(timer, on_timeout, cancel, NULL);
-	g_source_attach(timer, ctx);
-	client_call cc = {0};
-	nm_client_new_async(cancel, on_client, &cc);
-	while (!cc.done)
-		g_main_context_iteration(ctx, TRUE);
-	g_source_destroy(timer);
-	g_source_unref(timer);
-	if (!cc.client) {
-		log_debug("libnm: %s", cc.err->message);
-		g_error_free(cc.err);
-		r = -ENOTCONN;
-	} else if (!nm_client_get_nm_running(cc.client))
+	nm_session s;
+	r = session_open(&s, LIVE_CLIENT_MS);
+	if (r == -ESRCH)
 		r = -ENOTCONN;
 	/* All first, then the wait: a bond comes up with its ports. */
 	NMActiveConnection **acs = xcalloc(n ? n : 1, sizeof(*acs));
 	for (size_t k = 0; r >= 0 && k < n; k++)
 		if (p[k].iface->activate)
-			r = start_one(ctx, cc.client, &p[k], &acs[k]);
+			r = start_one(s.ctx, s.client, &p[k], &acs[k]);
 	for (size_t k = 0; r >= 0 && k < n; k++)
 		if (acs[k]) {
 			const char *id = nm_connection_get_id(p[k].conn);
-			r = wait_activated(ctx, acs[k], id, LIVE_ACTIVATE_MS);
+			r = wait_activated(s.ctx, acs[k], id, LIVE_ACTIVATE_MS);
 			if (r >= 0)
 				log_info("network: '%s' is active in the live "
 					 "environment",
@@ -603,16 +608,7 @@ int nm_apply_live(const azl_network *net)
 			g_object_unref(acs[k]);
 	free(acs);
 	profiles_free(p, n);
-	if (cc.client) {
-		GObject *busy = nm_client_get_context_busy_watcher(cc.client);
-		g_object_add_weak_pointer(busy, (gpointer *)&busy);
-		g_object_unref(cc.client);
-		while (busy)
-			g_main_context_iteration(ctx, TRUE);
-	}
-	g_object_unref(cancel);
-	g_main_context_pop_thread_default(ctx);
-	g_main_context_unref(ctx);
+	session_close(&s);
 	return r;
 }
 
