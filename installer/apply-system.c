@@ -47,23 +47,9 @@ static void append_sources(azl_buf *b, char *const *servers, char *const *pools)
 char *ntp_chrony_conf(const char *old, char *const *servers, char *const *pools)
 {
 	azl_buf b = {0};
-	bool placed = false;
-	for (const char *s = old ? old : ""; *s;) {
-		const char *nl = strchr(s, '\n');
-		size_t len = nl ? (size_t)(nl - s) : strlen(s);
-		if (is_source_line(s, len)) {
-			if (!placed)
-				append_sources(&b, servers, pools);
-			placed = true;
-		} else {
-			buf_appendn(&b, s, len);
-			buf_append(&b, "\n");
-		}
-		s = nl ? nl + 1 : s + len;
-	}
-	if (!placed)
-		append_sources(&b, servers, pools);
-	return buf_steal(&b);
+	append_sources(&b, servers, pools);
+	_cleanup_free_ char *block = buf_steal(&b);
+	return text_replace_lines(old, is_source_line, block);
 }
 
 char *ntp_timesyncd_conf(char *const *servers, char *const *pools)

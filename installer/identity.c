@@ -59,29 +59,17 @@ char *identity_hosts_text(const char *old, const char *hostname)
 	return buf_steal(&b);
 }
 
+static bool is_selinux_line(const char *line, size_t len)
+{
+	return len >= 8 && strncmp(line, "SELINUX=", 8) == 0;
+}
+
 char *identity_selinux_text(const char *old, azl_selinux mode)
 {
-	azl_buf b = {0};
-	bool done = false;
-	if (!old)
-		old = "SELINUXTYPE=targeted\n";
-	for (const char *s = old; *s;) {
-		const char *nl = strchr(s, '\n');
-		size_t len = nl ? (size_t)(nl - s) : strlen(s);
-		if (len >= 8 && strncmp(s, "SELINUX=", 8) == 0) {
-			if (!done)
-				buf_printf(&b, "SELINUX=%s\n",
-					   selinux_to_string(mode));
-			done = true;
-		} else {
-			buf_appendn(&b, s, len);
-			buf_append(&b, "\n");
-		}
-		s = nl ? nl + 1 : s + len;
-	}
-	if (!done)
-		buf_printf(&b, "SELINUX=%s\n", selinux_to_string(mode));
-	return buf_steal(&b);
+	_cleanup_free_ char *line =
+		xasprintf("SELINUX=%s\n", selinux_to_string(mode));
+	return text_replace_lines(old ? old : "SELINUXTYPE=targeted\n",
+				  is_selinux_line, line);
 }
 
 static int write_text(const azl_target *t, const char *path, const char *text,

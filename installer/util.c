@@ -194,6 +194,30 @@ char *buf_steal(azl_buf *b)
 	return r;
 }
 
+char *text_replace_lines(const char *old,
+			 bool (*match)(const char *line, size_t len),
+			 const char *block)
+{
+	azl_buf b = {0};
+	bool placed = false;
+	for (const char *s = old ? old : ""; *s;) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+		if (match(s, len)) {
+			if (!placed)
+				buf_append(&b, block);
+			placed = true;
+		} else {
+			buf_appendn(&b, s, len);
+			buf_append(&b, "\n");
+		}
+		s = nl ? nl + 1 : s + len;
+	}
+	if (!placed)
+		buf_append(&b, block);
+	return buf_steal(&b);
+}
+
 void buf_free(azl_buf *b)
 {
 	free(b->data);

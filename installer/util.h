@@ -75,6 +75,13 @@ void buf_printf(azl_buf *b, const char *fmt, ...) _printf_(2, 3);
 char *buf_steal(azl_buf *b); /* returns "" rather than NULL when empty */
 void buf_free(azl_buf *b);
 
+/* A configuration file's text with every line that match() accepts
+ * dropped and block (whole lines) put where the first of them stood, or
+ * at the end when none did. old may be NULL (empty). */
+char *text_replace_lines(const char *old,
+			 bool (*match)(const char *line, size_t len),
+			 const char *block);
+
 /* Reads a whole file, refusing anything larger than max bytes (-EFBIG).
  * ret_len may be NULL. */
 int read_file_bounded(const char *path, size_t max, char **ret,

@@ -193,25 +193,22 @@ for a in $(chroot "$sysroot" /usr/bin/busybox --list 2>/dev/null || busybox --li
 done
 
 # Data the tools and libraries read.
+# copy_tree PATH [optional|host]: from the sysroot; "host": from the build
+# machine when the sysroot has none.
 copy_tree() {
-	local p
-	[ -e "$sysroot$1" ] || { [ "${2:-}" = optional ] && return 0; echo "mkinitramfs.sh: no $sysroot$1" >&2; exit 2; }
+	local from=$sysroot
+	[ -e "$sysroot$1" ] || [ "${2:-}" != host ] || [ ! -e "$1" ] || from=
+	[ -e "$from$1" ] || { [ -n "${2:-}" ] && return 0; echo "mkinitramfs.sh: no $sysroot$1" >&2; exit 2; }
 	mkdir -p "$(dirname "${1#/}")"
-	cp -a "$sysroot$1" "$(dirname "${1#/}")/"
+	cp -a "$from$1" "$(dirname "${1#/}")/"
 }
 copy_tree /usr/lib/grub/i386-pc
 copy_tree /usr/lib/grub/x86_64-efi
 copy_tree /usr/share/grub optional
 # librpm's configuration goes with librpm: the sysroot's when it has rpm,
 # else the build machine's, where the installer's librpm came from.
-for d in /usr/lib/rpm /etc/rpm; do
-	if [ -e "$sysroot$d" ]; then
-		copy_tree "$d"
-	elif [ -e "$d" ]; then
-		mkdir -p "$(dirname "${d#/}")"
-		cp -a "$d" "$(dirname "${d#/}")/"
-	fi
-done
+copy_tree /usr/lib/rpm host
+copy_tree /etc/rpm host
 copy_tree /usr/lib/locale/C.utf8 optional
 # Time zones, for the answer file's timezone: (not the right/ and posix/ copies).
 if [ -d "$sysroot/usr/share/zoneinfo" ]; then
