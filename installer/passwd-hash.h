@@ -9,8 +9,9 @@
 /* Hashes pw with yescrypt ($y$) and a fresh random salt. Returns 0 or
  * -errno; *ret is an ordinary string (a hash is no secret). */
 int password_hash_yescrypt(const azl_secret *pw, char **ret);
-/* True for hashes libxcrypt can verify: $y$, $gy$, $7$, $6$, $5$, $2b$,
- * and "!" / "*" locked markers are not hashes. */
+/* True for well-formed hashes of the methods libxcrypt verifies: $y$,
+ * $gy$, $7$, $6$, $5$, $2b$/$2y$; "!" / "*" locked markers are not hashes.
+ * Judged by shape, never by computing one, whatever its cost. */
 bool password_hash_is_valid(const char *hash);
 /* Checks pw against hash (used by tests and the TUI's confirm field). */
 bool password_hash_matches(const azl_secret *pw, const char *hash);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <crypt.h>
 
 #include "answers.h"
 #include "diag.h"
@@ -255,6 +256,64 @@ static void test_password_is_hashed(void **state)
 	assert_true(password_hash_matches(apw,
 					  m2->accounts.users[0].password_hash));
 	diags_done(&d);
+}
+
+/* Every method libxcrypt offers, hashed by libxcrypt itself at its
+ * cheapest cost, is judged well-formed; damaged copies are not. */
+static void test_password_hash_shapes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *prefix;
+		unsigned long count;
+	} methods[] = {{"$y$", 1},    {"$gy$", 1}, {"$7$", 6}, {"$6$", 1000},
+		       {"$5$", 1000}, {"$2b$", 4}, {"$2y$", 4}};
+	for (size_t i = 0; i < ELEMENTSOF(methods); i++) {
+		char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+		assert_non_null(crypt_gensalt_rn(methods[i].prefix,
+						 methods[i].count, NULL, 0,
+						 salt, sizeof(salt)));
+		struct crypt_data cd = {0};
+		const char *h = crypt_rn("pw", salt, &cd, sizeof(cd));
+		assert_non_null(h);
+		assert_true(h[0] != '*');
+		if (!password_hash_is_valid(h))
+			fail_msg("libxcrypt's own %s hash %s judged malformed",
+				 methods[i].prefix, h);
+		_cleanup_free_ char *cut = xstrndup(h, strlen(h) - 1);
+		assert_false(password_hash_is_valid(cut));
+		_cleanup_free_ char *longer = xasprintf("%sA", h);
+		assert_false(password_hash_is_valid(longer));
+		_cleanup_free_ char *bad = xstrdup(h);
+		bad[strlen(bad) - 5] = '!';
+		assert_false(password_hash_is_valid(bad));
+	}
+	/* Well-formed with the highest costs their methods allow: judged
+	 * without computing them (computing would take hours, or all the
+	 * memory, and this test would run into ctest's timeout). */
+	assert_true(password_hash_is_valid("$2b$31$abcdefghijklmnopqrstuu"
+					   "abcdefghijklmnopqrstuvwxyz01234"));
+	assert_true(password_hash_is_valid(
+		"$6$rounds=999999999$saltsaltsaltsalt$"
+		"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+		"abcdefghijklmnopqrstuvwxyzabcdefgh"));
+	assert_true(password_hash_is_valid(
+		"$y$jzT$hy9LJAHCW2j6Bkn7TPjYP1$"
+		"KkIiw1cdiIfI3LC3/D5yTVRYECQAC/E0Cm2RAnAxmL0"));
+	/* Out of range or malformed costs. */
+	assert_false(password_hash_is_valid("$2b$32$abcdefghijklmnopqrstuu"
+					    "abcdefghijklmnopqrstuvwxyz01234"));
+	assert_false(password_hash_is_valid("$2b$3$abcdefghijklmnopqrstuu"
+					    "abcdefghijklmnopqrstuvwxyz01234"));
+	assert_false(password_hash_is_valid(
+		"$6$rounds=$salt$"
+		"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+		"abcdefghijklmnopqrstuvwxyzabcdefgh"));
+	assert_false(password_hash_is_valid("$y$short"));
+	assert_false(password_hash_is_valid("$1$saltsalt$"
+					    "abcdefghijklmnopqrstuv"));
+	assert_false(password_hash_is_valid("!"));
+	assert_false(password_hash_is_valid(""));
 }
 
 static void test_passphrase_not_written(void **state)
@@ -775,6 +834,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_defaults_and_values),
 		cmocka_unit_test(test_password_is_hashed),
+		cmocka_unit_test(test_password_hash_shapes),
 		cmocka_unit_test(test_passphrase_not_written),
 		cmocka_unit_test(test_secret_line_hidden),
 		cmocka_unit_test(test_oversized),
