@@ -45,9 +45,9 @@ else
 	exit 1
 fi
 
-# The installer writes a big repository's parsed cache in a detached
-# process after solving; dnf is timed only once that is done.
-settle="until ls $work/azl-cache/*/solv/*.solv >/dev/null 2>&1 && ! ls $work/azl-cache/*/solv/*.part >/dev/null 2>&1; do sleep 0.1; done"
+# The installer writes a big repository's parsed cache and its index in a
+# detached process after solving; dnf is timed only once that is done.
+settle="until ls $work/azl-cache/*/solv/*.solv $work/azl-cache/*/solv/*.idx >/dev/null 2>&1 && ! ls $work/azl-cache/*/solv/*.part >/dev/null 2>&1; do sleep 0.1; done"
 echo "== cold: no metadata cache =="
 python3 "$src/bench/alternate.py" --runs "$runs" \
 	--name-a azl-installer --prep-a "rm -rf $work/azl-cache" --a "$azl" \

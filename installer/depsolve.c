@@ -31,6 +31,7 @@
 
 #include "libs.h"
 #include "log.h"
+#include "solv-index.h"
 
 #define TARGET_DBPATH "usr/lib/sysimage/rpm"
 
@@ -51,6 +52,13 @@ typedef struct repo_state {
 	char *cache_base; /* CACHE_DIR/SHA256-OF-REPOMD; NULL = no cache */
 	int fl_start;	  /* first repodata of the filelists; 0 = not read */
 	bool dirty;	  /* parsed from XML since the cache was written */
+	/* Warm, with an index: the cache is read only if the packages a
+	 * request reaches are not enough (solv-index.h). */
+	char *repomd; /* the local repomd.xml */
+	int priority;
+	solv_index *ix;
+	bool lazy;	 /* nothing but the index read yet */
+	bool need_index; /* read from a cache that has no index */
 } repo_state;
 
 struct azl_solver {
@@ -77,6 +85,8 @@ static void repo_state_done(repo_state *l)
 	free(l->chk_hex);
 	free(l->cache_dir);
 	free(l->cache_base);
+	free(l->repomd);
+	solv_index_close(l->ix);
 }
 
 void depsolve_pkgs_free(depsolve_pkg *p, size_t n)
@@ -428,6 +438,23 @@ static int load_filelists(azl_solver *s)
 	return 0;
 }
 
+/* SHA.idx, the index of SHA.solv (solv-index.h), made from the cache as
+ * the next run reads it, so that the strings are in the same order. */
+static int write_index(const char *solv, const char *idx)
+{
+	FILE *f = fopen(solv, "re");
+	if (!f)
+		return -errno;
+	Pool *pool = pool_create();
+	pool_setdisttype(pool, DISTTYPE_RPM);
+	Repo *repo = repo_create(pool, "index");
+	int r = repo_add_solv(repo, f, 0) == 0 ? solv_index_write(repo, idx)
+					       : -EBADMSG;
+	fclose(f);
+	pool_free(pool);
+	return r;
+}
+
 /* The cache holds what was read: SHA.solv the primary and comps data
  * (with the file provides derived from filelists, when they were read),
  * SHA-filelists.solvx the filelists, read only when needed. */
@@ -435,13 +462,22 @@ static void write_caches_now(azl_solver *s, bool quiet)
 {
 	for (size_t i = 0; i < s->n_repos; i++) {
 		repo_state *l = &s->repos[i];
-		if (!l->cache_base || !l->dirty)
+		if (!l->cache_base || (!l->dirty && !l->need_index))
 			continue;
 		Repo *repo = l->repo;
+		_cleanup_free_ char *idx = xasprintf("%s.idx", l->cache_base);
+		_cleanup_free_ char *path = xasprintf("%s.solv", l->cache_base);
+		if (!l->dirty) {
+			/* A cache an earlier version wrote: its index. */
+			write_index(path, idx);
+			l->need_index = false;
+			continue;
+		}
+		/* Never an index older than the cache it answers for. */
+		unlink(idx);
 		int end = l->fl_start > 1 ? l->fl_start : repo->nrepodata;
 		if (l->fl_start > 1)
 			remember_fileprovides(repo, l->fl_start - 1);
-		_cleanup_free_ char *path = xasprintf("%s.solv", l->cache_base);
 		if (end < repo->nrepodata) {
 			/* The extension first: a main cache with file
 			 * provides and no extension would read XML. */
@@ -452,7 +488,10 @@ static void write_caches_now(azl_solver *s, bool quiet)
 		}
 		write_solv_cache(repo, l->cache_dir, path, 1, end, false,
 				 quiet);
+		if (write_index(path, idx) < 0 && !quiet)
+			log_warning("cannot write the cache index '%s'", idx);
 		l->dirty = false;
+		l->need_index = false;
 	}
 }
 
@@ -465,7 +504,8 @@ static void write_caches(azl_solver *s)
 {
 	int big = 0, dirty = 0;
 	for (size_t i = 0; i < s->n_repos; i++)
-		if (s->repos[i].cache_base && s->repos[i].dirty) {
+		if (s->repos[i].cache_base &&
+		    (s->repos[i].dirty || s->repos[i].need_index)) {
 			dirty++;
 			big += s->repos[i].repo->nsolvables >=
 			       BACKGROUND_CACHE_SOLVABLES;
@@ -492,8 +532,55 @@ static void write_caches(azl_solver *s)
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	for (size_t i = 0; i < s->n_repos; i++)
-		s->repos[i].dirty = false;
+		s->repos[i].dirty = s->repos[i].need_index = false;
 	log_info("writing the metadata cache in the background");
+}
+
+/* Reads a repository's packages: from the cache when there is one for
+ * this repomd.xml, else from its XML. */
+static int load_repo(azl_solver *s, repo_state *st)
+{
+	Repo *repo = st->repo;
+	const char *name = st->name;
+	if (st->cache_base) {
+		_cleanup_free_ char *path =
+			xasprintf("%s.solv", st->cache_base);
+		if (load_solv_cache(repo, path)) {
+			log_info("repository '%s': %d packages and groups from "
+				 "the cache, priority %d",
+				 name, repo->nsolvables, st->priority);
+			repomd_lookup(repo, filelists_types, &st->location,
+				      &st->chk_type, &st->chk_hex);
+			st->need_index = !st->ix;
+			return 0;
+		}
+	}
+	FILE *f = fopen(st->repomd, "re");
+	if (!f)
+		return log_error_errno(errno, "cannot open '%s'", st->repomd);
+	int r = repo_add_repomdxml(repo, f, 0);
+	fclose(f);
+	if (r < 0) {
+		log_error("repository '%s': bad repomd.xml: %s", name,
+			  pool_errstr(s->pool));
+		return -EBADMSG;
+	}
+	static const char *const primary[] = {"primary", NULL};
+	static const char *const comps[] = {"group_gz", "group", NULL};
+	r = add_metadata(repo, name, MD_PRIMARY, primary, true, st->fetch,
+			 st->userdata);
+	if (r >= 0)
+		r = add_metadata(repo, name, MD_COMPS, comps, false, st->fetch,
+				 st->userdata);
+	if (r < 0)
+		return r;
+	repo_internalize(repo);
+	log_info("repository '%s': %d packages and groups, priority %d", name,
+		 repo->nsolvables, st->priority);
+	repomd_lookup(repo, filelists_types, &st->location, &st->chk_type,
+		      &st->chk_hex);
+	st->dirty = true;
+	return 0;
 }
 
 int depsolve_add_repo(azl_solver *s, size_t index, const char *name,
@@ -513,6 +600,8 @@ int depsolve_add_repo(azl_solver *s, size_t index, const char *name,
 	st->name = xstrdup(name);
 	st->fetch = fetch;
 	st->userdata = userdata;
+	st->repomd = xstrdup(repomd);
+	st->priority = priority;
 	if (cache_dir) {
 		_cleanup_free_ char *sum = file_sha256(repomd);
 		if (sum) {
@@ -520,44 +609,28 @@ int depsolve_add_repo(azl_solver *s, size_t index, const char *name,
 			st->cache_base = xasprintf("%s/%s", cache_dir, sum);
 		}
 	}
-	if (st->cache_base) {
-		_cleanup_free_ char *path =
+	if (st->cache_base && !s->installed) {
+		_cleanup_free_ char *solv =
 			xasprintf("%s.solv", st->cache_base);
-		if (load_solv_cache(repo, path)) {
-			log_info("repository '%s': %d packages and groups from "
+		_cleanup_free_ char *idx = xasprintf("%s.idx", st->cache_base);
+		st->ix = access(solv, F_OK) == 0 ? solv_index_open(idx) : NULL;
+		if (st->ix) {
+			st->lazy = true;
+			log_info("repository '%s': %u packages and groups in "
 				 "the cache, priority %d",
-				 name, repo->nsolvables, priority);
-			repomd_lookup(repo, filelists_types, &st->location,
-				      &st->chk_type, &st->chk_hex);
+				 name, solv_index_packages(st->ix), priority);
 			return 0;
 		}
 	}
-	FILE *f = fopen(repomd, "re");
-	if (!f)
-		return log_error_errno(errno, "cannot open '%s'", repomd);
-	r = repo_add_repomdxml(repo, f, 0);
-	fclose(f);
-	if (r < 0) {
-		log_error("repository '%s': bad repomd.xml: %s", name,
-			  pool_errstr(s->pool));
-		return -EBADMSG;
-	}
-	static const char *const primary[] = {"primary", NULL};
-	static const char *const comps[] = {"group_gz", "group", NULL};
-	r = add_metadata(repo, name, MD_PRIMARY, primary, true, fetch,
-			 userdata);
-	if (r >= 0)
-		r = add_metadata(repo, name, MD_COMPS, comps, false, fetch,
-				 userdata);
-	if (r < 0)
-		return r;
-	repo_internalize(repo);
-	log_info("repository '%s': %d packages and groups, priority %d", name,
-		 repo->nsolvables, priority);
-	repomd_lookup(repo, filelists_types, &st->location, &st->chk_type,
-		      &st->chk_hex);
-	st->dirty = true;
-	return 0;
+	return load_repo(s, st);
+}
+
+size_t depsolve_packages_read(const azl_solver *s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_repos; i++)
+		n += (size_t)s->repos[i].repo->nsolvables;
+	return n;
 }
 
 /* Keeps the solvables that are not excluded. */
@@ -810,12 +883,157 @@ static void log_problem(Solver *solv, Id problem)
 	buf_free(&b);
 }
 
-int depsolve_solve(azl_solver *s, const depsolve_request *rq,
-		   depsolve_pkg **ret, size_t *ret_n)
+static bool any_lazy(const azl_solver *s)
+{
+	for (size_t i = 0; i < s->n_repos; i++)
+		if (s->repos[i].lazy)
+			return true;
+	return false;
+}
+
+/* Reads in full every repository that only has its index read. */
+static int load_lazy(azl_solver *s)
+{
+	/* Emptied from the last: the solvable ids are then those of a
+	 * pool that read the caches alone. */
+	for (size_t i = s->n_repos; i-- > 0;)
+		if (s->repos[i].lazy)
+			repo_empty(s->repos[i].repo, 1);
+	for (size_t i = 0; i < s->n_repos; i++) {
+		repo_state *st = &s->repos[i];
+		if (!st->lazy)
+			continue;
+		st->lazy = false;
+		int r = load_repo(s, st);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* A word the index answers as the whole repository would: letters,
+ * digits and ._+- (no glob, version comparison or path). */
+static bool plain_word(const char *w)
+{
+	if (!*w)
+		return false;
+	for (; *w; w++)
+		if (!((*w >= 'a' && *w <= 'z') || (*w >= 'A' && *w <= 'Z') ||
+		      (*w >= '0' && *w <= '9') || strchr("._+-", *w)))
+			return false;
+	return true;
+}
+
+/* Could libsolv's selection read word as name-version or name.arch of a
+ * package the index has? */
+static bool maybe_canon(solv_reach *r, const char *word)
+{
+	for (const char *c = word; *c; c++) {
+		if (*c != '-' && *c != '.')
+			continue;
+		_cleanup_free_ char *head = xstrndup(word, (size_t)(c - word));
+		if (solv_reach_known(r, head))
+			return true;
+	}
+	return false;
+}
+
+/* Marks what the request reaches; false when only the whole
+ * repositories answer it exactly. */
+static bool reach_request(solv_reach *r, const depsolve_request *rq)
+{
+	for (size_t i = 0; rq->install && rq->install[i]; i++) {
+		const char *spec = rq->install[i];
+		bool optional = spec[0] == '?';
+		spec += optional;
+		if (spec[0] == '@') {
+			bool env = spec[1] == '^';
+			const char *id = spec + (env ? 2 : 1);
+			if (!plain_word(id))
+				return false;
+			_cleanup_free_ char *g = xasprintf("group:%s", id);
+			_cleanup_free_ char *e =
+				xasprintf("environment:%s", id);
+			/* By display name: the whole repository. */
+			if (!(!env && solv_reach_name(r, g)) &&
+			    !solv_reach_name(r, e))
+				return false;
+			continue;
+		}
+		if (!plain_word(spec))
+			return false;
+		if (solv_reach_name(r, spec))
+			continue;
+		/* Absent: fine when it is optional and no selection could
+		 * find it another way. */
+		if (!optional || maybe_canon(r, spec))
+			return false;
+	}
+	for (size_t i = 0; rq->exclude && rq->exclude[i]; i++) {
+		if (!plain_word(rq->exclude[i]))
+			return false;
+		/* Read, so that the exclude counts what it would count in
+		 * the whole repository. */
+		solv_reach_name(r, rq->exclude[i]);
+	}
+	solv_reach_close(r);
+	return !r->need_all;
+}
+
+static int solve_loop(azl_solver *s, const depsolve_request *rq,
+		      Solver **ret_solv, int *ret_problems);
+
+/* The warm path: only the packages the request reaches go into the pool
+ * (solv-index.h). Returns true with *ret_solv solved without problems;
+ * false when the whole repositories must answer (then all are read). */
+static bool solve_reached(azl_solver *s, const depsolve_request *rq,
+			  Solver **ret_solv)
+{
+	solv_index **ix = xcalloc(s->n_repos, sizeof(*ix));
+	bool all_lazy = true;
+	for (size_t i = 0; i < s->n_repos; i++) {
+		ix[i] = s->repos[i].ix;
+		all_lazy = all_lazy && s->repos[i].lazy;
+	}
+	double t0 = now_ms();
+	solv_reach r;
+	solv_reach_init(&r, ix, s->n_repos);
+	bool ok = all_lazy && reach_request(&r, rq);
+	size_t total = 0, n = 0;
+	if (ok)
+		for (size_t i = 0; i < s->n_repos; i++) {
+			total += solv_index_packages(ix[i]);
+			n += solv_reach_load(&r, i, s->repos[i].repo);
+		}
+	solv_reach_done(&r);
+	free(ix);
+	if (ok) {
+		log_debug("depsolve: %zu of %zu packages reachable, read in "
+			  "%.1f ms",
+			  n, total, now_ms() - t0);
+		int problems = 0;
+		if (solve_loop(s, rq, ret_solv, &problems) == 0 && !problems)
+			return true;
+		if (*ret_solv)
+			solver_free(*ret_solv);
+		*ret_solv = NULL;
+		log_debug("depsolve: not solved with the reachable packages "
+			  "alone; reading the whole repositories");
+	}
+	return false;
+}
+
+/* Solves, reading filelists when a name or dependency needs them.
+ * Returns 0 with *ret_solv (and its number of problems) or -errno; quiet
+ * while repositories are still only partly read. */
+static int solve_loop(azl_solver *s, const depsolve_request *rq,
+		      Solver **ret_solv, int *ret_problems)
 {
 	Pool *pool = s->pool;
 	Solver *solv = NULL;
 	int nproblems = 0;
+	bool partial = any_lazy(s);
+	*ret_solv = NULL;
 	for (;;) {
 		/* The excluded stay in whatprovides (libsolv leaves out what
 		 * is not "considered"), for the same problem text whether or
@@ -834,10 +1052,9 @@ int depsolve_solve(azl_solver *s, const depsolve_request *rq,
 		bool more = filelists_pending(s);
 		Queue job;
 		queue_init(&job);
-		int r = make_jobs(pool, rq, &job, more);
-		if (r < 0 && !more) {
+		int r = make_jobs(pool, rq, &job, more || partial);
+		if (r < 0 && (!more || partial)) {
 			queue_free(&job);
-			write_caches(s);
 			return r;
 		}
 		if (r >= 0) {
@@ -850,7 +1067,7 @@ int depsolve_solve(azl_solver *s, const depsolve_request *rq,
 				  t3 - t2, now_ms() - t3);
 		}
 		queue_free(&job);
-		if ((r >= 0 && !nproblems) || !more)
+		if ((r >= 0 && !nproblems) || !more || partial)
 			break;
 		/* A name or a dependency that only filelists.xml has. */
 		if (solv)
@@ -859,6 +1076,29 @@ int depsolve_solve(azl_solver *s, const depsolve_request *rq,
 		r = load_filelists(s);
 		if (r < 0)
 			return r;
+	}
+	*ret_solv = solv;
+	*ret_problems = nproblems;
+	return 0;
+}
+
+int depsolve_solve(azl_solver *s, const depsolve_request *rq,
+		   depsolve_pkg **ret, size_t *ret_n)
+{
+	Pool *pool = s->pool;
+	Solver *solv = NULL;
+	int nproblems = 0;
+	if (any_lazy(s) && !solve_reached(s, rq, &solv)) {
+		int r = load_lazy(s);
+		if (r < 0)
+			return r;
+	}
+	if (!solv) {
+		int r = solve_loop(s, rq, &solv, &nproblems);
+		if (r < 0) {
+			write_caches(s);
+			return r;
+		}
 	}
 	if (nproblems) {
 		for (Id p = 1; p <= nproblems; p++)

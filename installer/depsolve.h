@@ -68,6 +68,10 @@ typedef struct depsolve_request {
 int depsolve_solve(azl_solver *s, const depsolve_request *rq,
 		   depsolve_pkg **ret, size_t *ret_n);
 
+/* How many packages and groups the last depsolve_solve() read into the
+ * solver: with a warm cache, those the request can reach; else all. */
+size_t depsolve_packages_read(const azl_solver *s);
+
 /* Checks a file against a checksum of type "sha256", "sha512", "sha1"...
  * Returns 0, -EBADMSG on a mismatch, -EINVAL for an unknown type. */
 int depsolve_check_file(const char *path, const char *type, const char *hex);
