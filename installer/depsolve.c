@@ -66,6 +66,7 @@ struct azl_solver {
 	Repo *installed;
 	repo_state *repos;
 	size_t n_repos;
+	bool reduced; /* the pool holds only what one request reached */
 };
 
 /* Milliseconds on a monotonic clock, for the debug lines that say where
@@ -445,11 +446,31 @@ static int write_index(const char *solv, const char *idx)
 	FILE *f = fopen(solv, "re");
 	if (!f)
 		return -errno;
+	struct stat st;
+	if (fstat(fileno(f), &st) < 0) {
+		fclose(f);
+		return -errno;
+	}
 	Pool *pool = pool_create();
 	pool_setdisttype(pool, DISTTYPE_RPM);
 	Repo *repo = repo_create(pool, "index");
-	int r = repo_add_solv(repo, f, 0) == 0 ? solv_index_write(repo, idx)
-					       : -EBADMSG;
+	int r = -EBADMSG;
+	if (repo_add_solv(repo, f, 0) == 0) {
+		/* The file provides this repository's solvables carry in
+		 * full: those of its own file dependencies (searched now,
+		 * as a warm run would) and those the cache recorded. */
+		Queue searched, recorded;
+		queue_init(&searched);
+		queue_init(&recorded);
+		pool_addfileprovides_queue(pool, &searched, NULL);
+		repo_lookup_idarray(repo, SOLVID_META,
+				    REPOSITORY_ADDEDFILEPROVIDES, &recorded);
+		for (int i = 0; i < recorded.count; i++)
+			queue_pushunique(&searched, recorded.elements[i]);
+		r = solv_index_write(repo, &searched, &st, idx);
+		queue_free(&searched);
+		queue_free(&recorded);
+	}
 	fclose(f);
 	pool_free(pool);
 	return r;
@@ -536,6 +557,8 @@ static void write_caches(azl_solver *s)
 	log_info("writing the metadata cache in the background");
 }
 
+static int load_lazy(azl_solver *s);
+
 /* Reads a repository's packages: from the cache when there is one for
  * this repomd.xml, else from its XML. */
 static int load_repo(azl_solver *s, repo_state *st)
@@ -551,7 +574,13 @@ static int load_repo(azl_solver *s, repo_state *st)
 				 name, repo->nsolvables, st->priority);
 			repomd_lookup(repo, filelists_types, &st->location,
 				      &st->chk_type, &st->chk_hex);
-			st->need_index = !st->ix;
+			if (!st->ix) {
+				_cleanup_free_ char *idx =
+					xasprintf("%s.idx", st->cache_base);
+				solv_index *ix = solv_index_open(idx, path);
+				st->need_index = !ix;
+				solv_index_close(ix);
+			}
 			return 0;
 		}
 	}
@@ -613,7 +642,7 @@ int depsolve_add_repo(azl_solver *s, size_t index, const char *name,
 		_cleanup_free_ char *solv =
 			xasprintf("%s.solv", st->cache_base);
 		_cleanup_free_ char *idx = xasprintf("%s.idx", st->cache_base);
-		st->ix = access(solv, F_OK) == 0 ? solv_index_open(idx) : NULL;
+		st->ix = solv_index_open(idx, solv);
 		if (st->ix) {
 			st->lazy = true;
 			log_info("repository '%s': %u packages and groups in "
@@ -622,7 +651,11 @@ int depsolve_add_repo(azl_solver *s, size_t index, const char *name,
 			return 0;
 		}
 	}
-	return load_repo(s, st);
+	/* The repositories before it first, so that the pool holds them
+	 * in the order they were given (libsolv breaks some ties by
+	 * it). */
+	r = load_lazy(s);
+	return r < 0 ? r : load_repo(s, st);
 }
 
 size_t depsolve_packages_read(const azl_solver *s)
@@ -700,7 +733,7 @@ static Solvable *find_comps(Pool *pool, const char *prefix, const char *id)
 /* A group's mandatory (requires) and default (recommends) packages, as
  * dnf installs them; optional ones (suggests) are left out. A member no
  * repository has is a warning, like dnf's. */
-static void add_group(Pool *pool, Solvable *g, Queue *job)
+static void add_group(Pool *pool, Solvable *g, Queue *job, bool silent)
 {
 	Queue deps, q;
 	queue_init(&deps);
@@ -715,8 +748,8 @@ static void add_group(Pool *pool, Solvable *g, Queue *job)
 				Solvable *sub =
 					find_comps(pool, "group", dep + 6);
 				if (sub)
-					add_group(pool, sub, job);
-				else
+					add_group(pool, sub, job, silent);
+				else if (!silent)
 					log_warning("group '%s' of '%s' is in "
 						    "no repository",
 						    dep + 6,
@@ -730,7 +763,7 @@ static void add_group(Pool *pool, Solvable *g, Queue *job)
 			filter_considered(pool, &q);
 			if (q.count)
 				job_install_one_of(pool, job, &q);
-			else
+			else if (!silent)
 				log_warning("'%s' of group '%s' is in no "
 					    "repository (or excluded); "
 					    "skipped",
@@ -741,7 +774,7 @@ static void add_group(Pool *pool, Solvable *g, Queue *job)
 	queue_free(&deps);
 }
 
-static void apply_excludes(Pool *pool, char *const *exclude)
+static void apply_excludes(Pool *pool, char *const *exclude, bool silent)
 {
 	if (pool->considered) {
 		map_free(pool->considered);
@@ -771,13 +804,16 @@ static void apply_excludes(Pool *pool, char *const *exclude)
 			MAPCLR(pool->considered, q.elements[k]);
 			n++;
 		}
-		log_info("exclude '%s': %d packages", exclude[i], n);
+		if (!silent)
+			log_info("exclude '%s': %d packages", exclude[i], n);
 	}
 	queue_free(&q);
 }
 
+/* quiet: a missing name is only returned, not logged; silent (the pool
+ * holds part of the repositories): no warnings either. */
 static int make_jobs(Pool *pool, const depsolve_request *rq, Queue *job,
-		     bool quiet)
+		     bool quiet, bool silent)
 {
 	_cleanup_free_ char *missing = NULL;
 	Queue q;
@@ -797,7 +833,7 @@ static int make_jobs(Pool *pool, const depsolve_request *rq, Queue *job,
 			if (!g && !env)
 				g = find_comps(pool, "environment", id);
 			if (g) {
-				add_group(pool, g, job);
+				add_group(pool, g, job, silent);
 				continue;
 			}
 		} else {
@@ -808,6 +844,8 @@ static int make_jobs(Pool *pool, const depsolve_request *rq, Queue *job,
 				continue;
 			}
 		}
+		if (optional && silent)
+			continue;
 		if (optional)
 			log_info("'%s' is in no repository: not installed",
 				 spec);
@@ -908,6 +946,7 @@ static int load_lazy(azl_solver *s)
 		if (r < 0)
 			return r;
 	}
+	s->reduced = false;
 	return 0;
 }
 
@@ -954,9 +993,11 @@ static bool reach_request(solv_reach *r, const depsolve_request *rq)
 			_cleanup_free_ char *g = xasprintf("group:%s", id);
 			_cleanup_free_ char *e =
 				xasprintf("environment:%s", id);
-			/* By display name: the whole repository. */
-			if (!(!env && solv_reach_name(r, g)) &&
-			    !solv_reach_name(r, e))
+			/* "@X" is a group, else a group's display name (which
+			 * only the whole repository has), else an
+			 * environment. */
+			if (!(env ? solv_reach_name(r, e)
+				  : solv_reach_name(r, g)))
 				return false;
 			continue;
 		}
@@ -989,16 +1030,24 @@ static int solve_loop(azl_solver *s, const depsolve_request *rq,
 static bool solve_reached(azl_solver *s, const depsolve_request *rq,
 			  Solver **ret_solv)
 {
+	/* Once: a second request may need what the first did not reach. */
+	if (s->reduced)
+		return false;
 	solv_index **ix = xcalloc(s->n_repos, sizeof(*ix));
 	bool all_lazy = true;
 	for (size_t i = 0; i < s->n_repos; i++) {
 		ix[i] = s->repos[i].ix;
 		all_lazy = all_lazy && s->repos[i].lazy;
 	}
+	if (!all_lazy) {
+		/* Some repository has no index (solv_reach needs all). */
+		free(ix);
+		return false;
+	}
 	double t0 = now_ms();
 	solv_reach r;
 	solv_reach_init(&r, ix, s->n_repos);
-	bool ok = all_lazy && reach_request(&r, rq);
+	bool ok = reach_request(&r, rq);
 	size_t total = 0, n = 0;
 	if (ok)
 		for (size_t i = 0; i < s->n_repos; i++) {
@@ -1008,6 +1057,7 @@ static bool solve_reached(azl_solver *s, const depsolve_request *rq,
 	solv_reach_done(&r);
 	free(ix);
 	if (ok) {
+		s->reduced = true;
 		log_debug("depsolve: %zu of %zu packages reachable, read in "
 			  "%.1f ms",
 			  n, total, now_ms() - t0);
@@ -1039,7 +1089,7 @@ static int solve_loop(azl_solver *s, const depsolve_request *rq,
 		 * is not "considered"), for the same problem text whether or
 		 * not filelists were read: "package A requires B, but none of
 		 * the providers can be installed". */
-		apply_excludes(pool, NULL);
+		apply_excludes(pool, NULL, false);
 		double t0 = now_ms();
 		pool_addfileprovides(pool);
 		double t1 = now_ms();
@@ -1048,11 +1098,11 @@ static int solve_loop(azl_solver *s, const depsolve_request *rq,
 		log_debug("depsolve: file provides %.1f ms, whatprovides "
 			  "%.1f ms",
 			  t1 - t0, t2 - t1);
-		apply_excludes(pool, rq->exclude);
+		apply_excludes(pool, rq->exclude, partial);
 		bool more = filelists_pending(s);
 		Queue job;
 		queue_init(&job);
-		int r = make_jobs(pool, rq, &job, more || partial);
+		int r = make_jobs(pool, rq, &job, more || partial, partial);
 		if (r < 0 && (!more || partial)) {
 			queue_free(&job);
 			return r;
@@ -1090,8 +1140,10 @@ int depsolve_solve(azl_solver *s, const depsolve_request *rq,
 	int nproblems = 0;
 	if (any_lazy(s) && !solve_reached(s, rq, &solv)) {
 		int r = load_lazy(s);
-		if (r < 0)
+		if (r < 0) {
+			write_caches(s);
 			return r;
+		}
 	}
 	if (!solv) {
 		int r = solve_loop(s, rq, &solv, &nproblems);

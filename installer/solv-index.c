@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <solv/chksum.h>
+#include <solv/dataiterator.h>
 #include <solv/repo.h>
 #include <solv/repodata.h>
 
@@ -20,15 +21,18 @@
 /* The file: a header, then sections at 8-byte aligned offsets, in the
  * machine's own byte order (the cache never leaves the machine; another
  * magic or size is "not an index"). */
-#define IX_MAGIC "AZLSIX02"
+#define IX_MAGIC "AZLSIX03"
 
 typedef struct ix_header {
 	char magic[8];
 	uint32_t npkgs, nstrings, nnames, nbuckets;
-	uint32_t ndeps, nprov, nsupp, nalways;
+	uint32_t ndeps, nprov, nsupp, nalways, nfiles, pad;
 	uint64_t off_stroff, off_blob, blob_len, off_pkgs, off_deps, off_names,
-		off_buckets, off_prov, off_supp, off_always;
+		off_buckets, off_prov, off_supp, off_always, off_files;
 	uint64_t size;
+	/* The SHA.solv it was made from: an index answers for that file
+	 * only. */
+	uint64_t solv_dev, solv_ino, solv_size, solv_mtime_ns;
 } ix_header;
 
 typedef struct ix_pkg {
@@ -37,8 +41,15 @@ typedef struct ix_pkg {
 } ix_pkg;
 
 typedef struct ix_name {
-	uint32_t str, hash, prov, nprov, supp, nsupp;
+	uint32_t str, hash, prov, nprov, supp, nsupp, flags, pad;
 } ix_name;
+
+/* A file dependency whose providers in this repository are all in the
+ * index: its file lists were searched for it. For any other path, the
+ * sorted hashes of the paths in the repository's file lists (those of
+ * primary.xml, which a warm libsolv searches) say whether this
+ * repository could provide it. */
+#define NAME_FILE_SEARCHED 1u
 
 /* The dependency stream: per package, its provides, obsoletes,
  * conflicts, requires, recommends, suggests, supplements and enhances,
@@ -60,8 +71,14 @@ struct solv_index {
 	const ix_pkg *pkgs;
 	const uint32_t *deps;
 	const ix_name *names;
-	const uint32_t *buckets, *prov, *supp, *always;
+	const uint32_t *buckets, *prov, *supp, *always, *files;
 };
+
+static uint64_t mtime_ns(const struct stat *st)
+{
+	return (uint64_t)st->st_mtim.tv_sec * 1000000000u +
+	       (uint64_t)st->st_mtim.tv_nsec;
+}
 
 static uint32_t fnv1a(const char *s)
 {
@@ -89,17 +106,20 @@ static void u32v_push(u32v *a, uint32_t x)
 
 /* String i of the index is the pool's string Id i (then the locations
  * and checksums): a solve that interns the strings it needs in that order
- * gives them the same order of Ids as reading the whole cache does, and
- * libsolv breaks some ties between providers by name Id. */
+ * gives them, within one repository, the same order of Ids as reading the
+ * whole cache does. (libsolv's policy compares names as strings, so this
+ * is care rather than need; the tests pass in either order.) */
 typedef struct writer {
 	Pool *pool;
 	uint32_t *namemap; /* pool string Id -> name + 1 */
 	size_t nmap;
 	char *blob;
 	size_t blob_len, blob_cap;
-	u32v stroff, deps, prov_pairs, supp_pairs, names, always;
+	u32v stroff, deps, prov_pairs, supp_pairs, names, always, searched,
+		files;
 	ix_pkg *pkgs;
 	size_t npkgs;
+	bool too_deep; /* a dependency nested deeper than the index keeps */
 } writer;
 
 static uint32_t add_text(writer *w, const char *s)
@@ -143,9 +163,14 @@ static bool name_side_only(int flags)
 	       flags == REL_MULTIARCH || flags == REL_KIND;
 }
 
+#define MAX_DEPTH 64
+
 static void encode(writer *w, Id id, int depth)
 {
-	if (ISRELDEP(id) && depth < 64) {
+	if (depth >= MAX_DEPTH) {
+		w->too_deep = true;
+		u32v_push(&w->deps, 0);
+	} else if (ISRELDEP(id)) {
 		Reldep *rd = GETRELDEP(w->pool, id);
 		u32v_push(&w->deps, T_REL | (uint32_t)rd->flags);
 		encode(w, rd->name, depth + 1);
@@ -158,13 +183,17 @@ static void encode(writer *w, Id id, int depth)
 		u32v_push(&w->deps, add_str(w, ISRELDEP(id) ? 0 : id));
 }
 
-/* Every name in a supplements dependency, for the reverse table; a
- * namespace makes the package one that is always read. */
+/* Every name in a supplements dependency, for the reverse table. A
+ * namespace, or a condition (libsolv takes "(a if b)" as met when b is
+ * not installed, and "(a unless b)" likewise), makes the package one
+ * that is always read. */
 static void supplement_names(writer *w, Id id, uint32_t pkg, bool *always,
 			     int depth)
 {
-	if (depth > 64)
+	if (depth >= MAX_DEPTH) {
+		w->too_deep = true;
 		return;
+	}
 	if (!ISRELDEP(id)) {
 		uint32_t n = name_of(w, id);
 		if (n != UINT32_MAX) {
@@ -174,7 +203,8 @@ static void supplement_names(writer *w, Id id, uint32_t pkg, bool *always,
 		return;
 	}
 	Reldep *rd = GETRELDEP(w->pool, id);
-	if (rd->flags == REL_NAMESPACE) {
+	if (rd->flags == REL_NAMESPACE || rd->flags == REL_COND ||
+	    rd->flags == REL_UNLESS) {
 		*always = true;
 		return;
 	}
@@ -216,8 +246,10 @@ static void add_solvable(writer *w, Solvable *s)
 		s->recommends, s->suggests,  s->supplements, s->enhances};
 	bool always = false;
 	uint32_t self = name_of(w, s->name);
-	u32v_push(&w->prov_pairs, self);
-	u32v_push(&w->prov_pairs, k);
+	if (self != UINT32_MAX) {
+		u32v_push(&w->prov_pairs, self);
+		u32v_push(&w->prov_pairs, k);
+	}
 	for (int a = 0; a < N_DEPARRAYS; a++) {
 		for (Id *dp = arrays[a] ? s->repo->idarraydata + arrays[a]
 					: NULL;
@@ -281,7 +313,49 @@ static uint64_t aligned(uint64_t at, size_t len)
 	return at + (8 - at % 8) % 8;
 }
 
-int solv_index_write(Repo *repo, const char *path)
+static void writer_free(writer *w)
+{
+	free(w->namemap);
+	free(w->blob);
+	free(w->stroff.v);
+	free(w->deps.v);
+	free(w->prov_pairs.v);
+	free(w->supp_pairs.v);
+	free(w->names.v);
+	free(w->always.v);
+	free(w->searched.v);
+	free(w->files.v);
+	free(w->pkgs);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The hashes of every path in the repository's file lists, sorted and
+ * unique. */
+static void add_file_hashes(writer *w, Repo *repo)
+{
+	Dataiterator di;
+	dataiterator_init(&di, repo->pool, repo, 0, SOLVABLE_FILELIST, NULL,
+			  SEARCH_FILES | SEARCH_COMPLETE_FILELIST);
+	while (dataiterator_step(&di))
+		u32v_push(&w->files, fnv1a(di.kv.str));
+	dataiterator_free(&di);
+	if (!w->files.n)
+		return;
+	qsort(w->files.v, w->files.n, sizeof(uint32_t), cmp_u32);
+	size_t k = 1;
+	for (size_t i = 1; i < w->files.n; i++)
+		if (w->files.v[i] != w->files.v[k - 1])
+			w->files.v[k++] = w->files.v[i];
+	w->files.n = k;
+}
+
+int solv_index_write(Repo *repo, const Queue *searched, const struct stat *solv,
+		     const char *path)
 {
 	Pool *pool = repo->pool;
 	writer w = {.pool = pool, .nmap = (size_t)pool->ss.nstrings};
@@ -293,6 +367,18 @@ int solv_index_write(Repo *repo, const char *path)
 	Solvable *s;
 	FOR_REPO_SOLVABLES(repo, p, s)
 	add_solvable(&w, s);
+	for (int i = 0; searched && i < searched->count; i++) {
+		uint32_t n = name_of(&w, searched->elements[i]);
+		if (n != UINT32_MAX)
+			u32v_push(&w.searched, n);
+	}
+	add_file_hashes(&w, repo);
+	if (w.too_deep) {
+		/* Rather no index (every solve reads the whole repository)
+		 * than one that lost a dependency. */
+		writer_free(&w);
+		return -E2BIG;
+	}
 
 	size_t nnames = w.names.n;
 	ix_name *names = xcalloc(nnames ? nnames : 1, sizeof(*names));
@@ -319,6 +405,8 @@ int solv_index_write(Repo *repo, const char *path)
 			b = (b + 1) & (nbuckets - 1);
 		buckets[b] = (uint32_t)i + 1;
 	}
+	for (size_t i = 0; i < w.searched.n; i++)
+		names[w.searched.v[i]].flags |= NAME_FILE_SEARCHED;
 
 	ix_header h = {.npkgs = (uint32_t)w.npkgs,
 		       .nstrings = (uint32_t)w.stroff.n,
@@ -327,7 +415,12 @@ int solv_index_write(Repo *repo, const char *path)
 		       .ndeps = (uint32_t)w.deps.n,
 		       .nprov = (uint32_t)(w.prov_pairs.n / 2),
 		       .nsupp = (uint32_t)(w.supp_pairs.n / 2),
-		       .nalways = (uint32_t)w.always.n};
+		       .nalways = (uint32_t)w.always.n,
+		       .nfiles = (uint32_t)w.files.n,
+		       .solv_dev = (uint64_t)solv->st_dev,
+		       .solv_ino = (uint64_t)solv->st_ino,
+		       .solv_size = (uint64_t)solv->st_size,
+		       .solv_mtime_ns = mtime_ns(solv)};
 	memcpy(h.magic, IX_MAGIC, 8);
 	uint64_t at = aligned(0, sizeof(h));
 	h.off_stroff = at;
@@ -349,6 +442,8 @@ int solv_index_write(Repo *repo, const char *path)
 	at = aligned(at, (size_t)h.nsupp * 4);
 	h.off_always = at;
 	at = aligned(at, w.always.n * 4);
+	h.off_files = at;
+	at = aligned(at, w.files.n * 4);
 	h.size = at;
 
 	int r = 0;
@@ -369,7 +464,8 @@ int solv_index_write(Repo *repo, const char *path)
 			  put(f, &pos, buckets, (size_t)nbuckets * 4) &&
 			  put(f, &pos, prov, (size_t)h.nprov * 4) &&
 			  put(f, &pos, supp, (size_t)h.nsupp * 4) &&
-			  put(f, &pos, w.always.v, w.always.n * 4);
+			  put(f, &pos, w.always.v, w.always.n * 4) &&
+			  put(f, &pos, w.files.v, w.files.n * 4);
 		ok = fclose(f) == 0 && ok && pos == h.size;
 		if (!ok || rename(tmp, path) < 0) {
 			r = -EIO;
@@ -384,15 +480,7 @@ int solv_index_write(Repo *repo, const char *path)
 	free(sstart);
 	free(scount);
 	free(names);
-	free(w.namemap);
-	free(w.blob);
-	free(w.stroff.v);
-	free(w.deps.v);
-	free(w.prov_pairs.v);
-	free(w.supp_pairs.v);
-	free(w.names.v);
-	free(w.always.v);
-	free(w.pkgs);
+	writer_free(&w);
 	return r;
 }
 
@@ -401,11 +489,14 @@ int solv_index_write(Repo *repo, const char *path)
 static bool section_ok(const ix_header *h, uint64_t off, uint64_t n,
 		       uint64_t size)
 {
-	return off % 4 == 0 && off <= h->size && n <= (h->size - off) / size;
+	return off % 8 == 0 && off <= h->size && n <= (h->size - off) / size;
 }
 
-solv_index *solv_index_open(const char *path)
+solv_index *solv_index_open(const char *path, const char *solv_path)
 {
+	struct stat sst;
+	if (stat(solv_path, &sst) < 0)
+		return NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
@@ -421,7 +512,11 @@ solv_index *solv_index_open(const char *path)
 	bool ok = memcmp(h->magic, IX_MAGIC, 8) == 0 &&
 		  h->size == (uint64_t)st.st_size && h->nstrings > 0 &&
 		  h->nbuckets > 0 && (h->nbuckets & (h->nbuckets - 1)) == 0 &&
-		  h->nnames < h->nbuckets && h->ndeps > 0 && h->blob_len > 0 &&
+		  h->nnames < h->nbuckets && h->blob_len > 0 &&
+		  h->solv_dev == (uint64_t)sst.st_dev &&
+		  h->solv_ino == (uint64_t)sst.st_ino &&
+		  h->solv_size == (uint64_t)sst.st_size &&
+		  h->solv_mtime_ns == mtime_ns(&sst) &&
 		  section_ok(h, h->off_stroff, h->nstrings, 4) &&
 		  section_ok(h, h->off_blob, h->blob_len, 1) &&
 		  section_ok(h, h->off_pkgs, h->npkgs, sizeof(ix_pkg)) &&
@@ -430,7 +525,8 @@ solv_index *solv_index_open(const char *path)
 		  section_ok(h, h->off_buckets, h->nbuckets, 4) &&
 		  section_ok(h, h->off_prov, h->nprov, 4) &&
 		  section_ok(h, h->off_supp, h->nsupp, 4) &&
-		  section_ok(h, h->off_always, h->nalways, 4);
+		  section_ok(h, h->off_always, h->nalways, 4) &&
+		  section_ok(h, h->off_files, h->nfiles, 4);
 	const char *base = map;
 	/* Every string ends inside the blob. */
 	ok = ok && base[h->off_blob + h->blob_len - 1] == '\0';
@@ -451,6 +547,7 @@ solv_index *solv_index_open(const char *path)
 	ix->prov = (const uint32_t *)(base + h->off_prov);
 	ix->supp = (const uint32_t *)(base + h->off_supp);
 	ix->always = (const uint32_t *)(base + h->off_always);
+	ix->files = (const uint32_t *)(base + h->off_files);
 	return ix;
 }
 
@@ -505,10 +602,16 @@ static uint32_t run_ok(uint32_t start, uint32_t n, uint32_t total)
  * dependencies). Returns false on a damaged stream. */
 typedef void (*name_fn)(solv_reach *r, const char *name);
 
+/* What libsolv 0.7 has: comparisons, and REL_AND to REL_CONDA. */
+static bool known_flags(int flags)
+{
+	return is_compare(flags) || (flags >= REL_AND && flags <= REL_CONDA);
+}
+
 static bool walk(solv_reach *r, const solv_index *ix, uint32_t *pos, name_fn fn,
 		 int depth)
 {
-	if (*pos >= ix->h->ndeps || depth > 64)
+	if (*pos >= ix->h->ndeps || depth >= MAX_DEPTH)
 		return false;
 	uint32_t t = ix->deps[(*pos)++];
 	if (t == T_PREREQ || t == T_FILEMARK)
@@ -519,6 +622,8 @@ static bool walk(solv_reach *r, const solv_index *ix, uint32_t *pos, name_fn fn,
 		return true;
 	}
 	int flags = (int)(t & ~T_REL);
+	if (!known_flags(flags))
+		return false;
 	if (!walk(r, ix, pos, fn, depth + 1))
 		return false;
 	return walk(r, ix, pos, name_side_only(flags) ? NULL : fn, depth + 1);
@@ -530,8 +635,8 @@ void solv_reach_init(solv_reach *r, solv_index **ix, size_t n)
 	r->pkg_seen = xcalloc(n ? n : 1, sizeof(*r->pkg_seen));
 	r->name_seen = xcalloc(n ? n : 1, sizeof(*r->name_seen));
 	for (size_t k = 0; k < n; k++) {
-		r->pkg_seen[k] = xcalloc(ix[k]->h->npkgs + 1, 1);
-		r->name_seen[k] = xcalloc(ix[k]->h->nnames + 1, 1);
+		r->pkg_seen[k] = xcalloc((size_t)ix[k]->h->npkgs + 1, 1);
+		r->name_seen[k] = xcalloc((size_t)ix[k]->h->nnames + 1, 1);
 	}
 }
 
@@ -605,10 +710,42 @@ bool solv_reach_known(solv_reach *r, const char *name)
 	return false;
 }
 
+/* A path is answered only where every repository's file lists were
+ * searched for it when its index was made (another repository's cache,
+ * written in another run, may not have been): else the whole
+ * repositories, whose file lists libsolv searches, must answer. */
+static bool has_file_hash(const solv_index *ix, uint32_t hash)
+{
+	size_t lo = 0, hi = ix->h->nfiles;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ix->files[mid] < hash)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ix->h->nfiles && ix->files[lo] == hash;
+}
+
+static void check_file(solv_reach *r, const char *name)
+{
+	if (name[0] != '/')
+		return;
+	uint32_t hash = fnv1a(name);
+	for (size_t k = 0; k < r->n; k++) {
+		uint32_t i;
+		const ix_name *n = ix_lookup(r->ix[k], name, &i);
+		if ((!n || !(n->flags & NAME_FILE_SEARCHED)) &&
+		    has_file_hash(r->ix[k], hash))
+			r->need_all = true;
+	}
+}
+
 static void follow_dep(solv_reach *r, const char *name)
 {
-	/* A file no package provides may still be in filelists.xml, which
-	 * only the whole repository can read. */
+	check_file(r, name);
+	/* A path nothing provides may be in filelists.xml, which only the
+	 * whole repository reads. */
 	if (solv_reach_name(r, name) == 0 && name[0] == '/')
 		r->need_all = true;
 }
@@ -630,7 +767,7 @@ void solv_reach_close(solv_reach *r)
 		const ix_pkg *p = &ix->pkgs[r->queue[q + 1]];
 		uint32_t pos = p->deps;
 		for (int a = 0; a < N_DEPARRAYS; a++) {
-			name_fn fn = NULL;
+			name_fn fn = check_file;
 			if (a == D_PROVIDES)
 				fn = follow_supplements;
 			else if (a == D_REQUIRES || a == D_RECOMMENDS)
@@ -675,7 +812,7 @@ static void mark_strings(const solv_index *ix, uint32_t pos, uint8_t *used)
 static Id decode(Pool *pool, const solv_index *ix, Id *ids, uint32_t *pos,
 		 int depth)
 {
-	if (*pos >= ix->h->ndeps || depth > 64)
+	if (*pos >= ix->h->ndeps || depth >= MAX_DEPTH)
 		return 0;
 	uint32_t t = ix->deps[(*pos)++];
 	if (t == T_PREREQ)

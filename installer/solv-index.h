@@ -19,17 +19,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/stat.h>
+
 #include <solv/pool.h>
+#include <solv/queue.h>
 #include <solv/repo.h>
 
 typedef struct solv_index solv_index;
 
 /* Writes the index of repo's solvables to path (atomically: path.PID.part,
- * then renamed). Returns 0 or -errno. */
-int solv_index_write(Repo *repo, const char *path);
+ * then renamed). searched: the file dependencies (pool string Ids) whose
+ * providers repo's solvables carry in full; solv: the stat of the cache
+ * file repo was read from, which the index then answers for. Returns 0,
+ * -E2BIG for a dependency nested deeper than it keeps, or -errno. */
+int solv_index_write(Repo *repo, const Queue *searched, const struct stat *solv,
+		     const char *path);
 
-/* Maps path; NULL when it is missing, of another format or damaged. */
-solv_index *solv_index_open(const char *path);
+/* Maps path; NULL when it is missing, of another format, damaged, or
+ * made from another file than solv_path is now. */
+solv_index *solv_index_open(const char *path, const char *solv_path);
 void solv_index_close(solv_index *ix);
 uint32_t solv_index_packages(const solv_index *ix);
 

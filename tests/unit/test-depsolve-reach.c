@@ -4,12 +4,14 @@
  * into the solver. Two repositories written here hold what makes that
  * hard: alternatives ("(libx or liby)", two providers of "mta" the solver
  * chooses between), versions, a file dependency, recommends, reverse
- * weak dependencies (supplements, plain and rich), comps groups and an
- * environment, priorities, an exclude, a missing name and an unsolvable
- * package. Each request is solved with no cache at all (the whole
- * repositories parsed from XML) and warm; the answers must be the same
- * and the warm one must have read fewer packages, or all of them where
- * the index cannot answer (a glob). */
+ * weak dependencies (supplements, plain, rich and conditional), comps
+ * groups and an environment, priorities, an exclude, a missing name, an
+ * unsolvable package, a path only the other repository's file list has,
+ * and the same package in two repositories of one priority (the first
+ * given wins, also when only one of them has an index). Each request is solved
+ * with no cache at all (the whole repositories parsed from XML) and warm; the
+ * answers must be the same and the warm one must have read fewer packages, or
+ * all of them where the index cannot answer (a glob). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,7 +34,7 @@ static char *cache_dir;
 #define E(x) "<rpm:entry name=\"" x "\"/>"
 #define EV(x, f, v)                                                            \
 	"<rpm:entry name=\"" x "\" flags=\"" f "\" epoch=\"0\" ver=\"" v "\"/" \
-									 ">"
+	">"
 
 typedef struct pkg {
 	const char *name, *ver;
@@ -58,12 +60,20 @@ static const pkg repo_a[] = {
 	{"mta1", "1.0", E("mta"), "", "", "", ""},
 	{"app2", "1.0", "", E("mta") E("tool"), "", "", ""},
 	{"broken", "1.0", "", E("missing-thing"), "", "", ""},
+	/* libsolv takes "(a if b)" as met while b is not installed. */
+	{"odd", "1.0", "", "", "", E("(lang-en if lang-fr)"), ""},
+	{"lang-fr", "1.0", "", "", "", "", ""},
+	{"same", "1.0", "", "", "", "", ""},
+	{"mailer", "1.0", "", "", "", "", "<file>/usr/sbin/sendmail</file>"},
 };
 
 static const pkg repo_b[] = {
 	{"tool", "3.0", "", "", "", "", ""},
 	{"onlyb", "1.0", "", E("base"), "", "", ""},
 	{"mta0", "1.0", E("mta"), "", "", "", ""},
+	{"same", "1.0", "", "", "", "", ""},
+	/* A path only the other repository's file list has. */
+	{"needsfile", "1.0", "", E("/usr/sbin/sendmail"), "", "", ""},
 };
 
 static const char comps[] =
@@ -183,6 +193,8 @@ typedef struct request {
 	bool weak;
 } request;
 
+static int prio_b = 50;
+
 /* The sorted "nevra@repo location size" lines of the answer, or the
  * error; *ret_read: the packages read into the solver. */
 static char *solve(const char *cache, const request *rq, size_t *ret_read)
@@ -192,7 +204,8 @@ static char *solve(const char *cache, const request *rq, size_t *ret_read)
 	assert_int_equal(
 		depsolve_add_repo(s, 0, "a", 10, cache, fetch_local, "a"), 0);
 	assert_int_equal(
-		depsolve_add_repo(s, 1, "b", 50, cache, fetch_local, "b"), 0);
+		depsolve_add_repo(s, 1, "b", prio_b, cache, fetch_local, "b"),
+		0);
 	depsolve_request r = {.install = rq->install,
 			      .exclude = rq->exclude,
 			      .weak_deps = rq->weak};
@@ -292,6 +305,42 @@ static void test_warm_reads_what_is_reached(void **state)
 	check(&missing, false, NULL);
 	request broken = {{"broken"}, {NULL}, true};
 	check(&broken, false, NULL);
+	/* A path the index of one repository was not searched for. */
+	request file = {{"needsfile"}, {NULL}, true};
+	check(&file, false, "mailer");
+}
+
+/* Removes repository name's index, solves warm and compares. */
+static void solve_without_index(const char *name, const request *rq,
+				const char *want)
+{
+	_cleanup_free_ char *cmd =
+		xasprintf("rm %s/$(sha256sum %s/%s/repodata/repomd.xml | cut "
+			  "-d' ' -f1).idx",
+			  cache_dir, dir, name);
+	assert_int_equal(system(cmd), 0);
+	size_t n = 0;
+	_cleanup_free_ char *got = solve(cache_dir, rq, &n);
+	assert_string_equal(want, got);
+	assert_int_equal(n, total);
+}
+
+/* Repositories of the same priority: the first given wins a tie, also
+ * when only the second must be read in full (its index is gone). */
+static void test_repository_order(void **state)
+{
+	prio_b = 10;
+	request rq = {{"same"}, {NULL}, true};
+	size_t n = 0;
+	_cleanup_free_ char *cold = solve(NULL, &rq, &n);
+	assert_non_null(strstr(cold, "same-1.0-1.noarch@0"));
+	_cleanup_free_ char *warm = solve(cache_dir, &rq, &n);
+	assert_string_equal(cold, warm);
+	/* Only the second one's index gone, then (indexed again by that
+	 * run) only the first one's. */
+	solve_without_index("b", &rq, cold);
+	solve_without_index("a", &rq, cold);
+	prio_b = 50;
 }
 
 /* A damaged index is no index: the cache is read in full. */
@@ -315,6 +364,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_warm_reads_what_is_reached),
 		cmocka_unit_test(test_damaged_index),
+		cmocka_unit_test(test_repository_order),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
