@@ -55,7 +55,6 @@ typedef struct repo_state {
 	/* Warm, with an index: the cache is read only if the packages a
 	 * request reaches are not enough (solv-index.h). */
 	char *repomd; /* the local repomd.xml */
-	int priority;
 	solv_index *ix;
 	bool lazy;	 /* nothing but the index read yet */
 	bool need_index; /* read from a cache that has no index */
@@ -571,7 +570,7 @@ static int load_repo(azl_solver *s, repo_state *st)
 		if (load_solv_cache(repo, path)) {
 			log_info("repository '%s': %d packages and groups from "
 				 "the cache, priority %d",
-				 name, repo->nsolvables, st->priority);
+				 name, repo->nsolvables, -repo->priority);
 			repomd_lookup(repo, filelists_types, &st->location,
 				      &st->chk_type, &st->chk_hex);
 			if (!st->ix) {
@@ -605,7 +604,7 @@ static int load_repo(azl_solver *s, repo_state *st)
 		return r;
 	repo_internalize(repo);
 	log_info("repository '%s': %d packages and groups, priority %d", name,
-		 repo->nsolvables, st->priority);
+		 repo->nsolvables, -repo->priority);
 	repomd_lookup(repo, filelists_types, &st->location, &st->chk_type,
 		      &st->chk_hex);
 	st->dirty = true;
@@ -630,7 +629,6 @@ int depsolve_add_repo(azl_solver *s, size_t index, const char *name,
 	st->fetch = fetch;
 	st->userdata = userdata;
 	st->repomd = xstrdup(repomd);
-	st->priority = priority;
 	if (cache_dir) {
 		_cleanup_free_ char *sum = file_sha256(repomd);
 		if (sum) {
