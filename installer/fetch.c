@@ -9,6 +9,7 @@
 
 #include "i18n.h"
 #include "libs.h"
+#include "trust.h"
 #include "util.h"
 
 const char *curl_adapter_version(void)
@@ -72,8 +73,10 @@ static void set_common_options(CURL *c, const char *url, char *errbuf)
 static int curl_error(CURLcode cr, const char *url, const char *errbuf,
 		      char **ret_error)
 {
-	*ret_error = xasprintf(_("could not fetch '%s': %s"), url,
-			       errbuf[0] ? errbuf : curl_easy_strerror(cr));
+	_cleanup_free_ char *shown = redact_urls(url);
+	_cleanup_free_ char *why =
+		redact_urls(errbuf[0] ? errbuf : curl_easy_strerror(cr));
+	*ret_error = xasprintf(_("could not fetch '%s': %s"), shown, why);
 	return cr == CURLE_REMOTE_FILE_NOT_FOUND ||
 			       cr == CURLE_FILE_COULDNT_READ_FILE ||
 			       cr == CURLE_HTTP_RETURNED_ERROR
@@ -97,8 +100,9 @@ int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len,
 	curl_easy_cleanup(c);
 	if (s.too_big) {
 		buf_free(&s.buf);
-		*ret_error =
-			xasprintf(_("'%s' is larger than %zu bytes"), url, max);
+		_cleanup_free_ char *shown = redact_urls(url);
+		*ret_error = xasprintf(_("'%s' is larger than %zu bytes"),
+				       shown, max);
 		return -EFBIG;
 	}
 	if (cr != CURLE_OK) {

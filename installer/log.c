@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "trust.h"
+
 static azl_buf memory_log;
 static int log_fd = -1;
 static char *log_file;
@@ -83,7 +85,9 @@ void log_set_stderr_level(azl_log_level level, bool enabled)
 _printf_(2, 0) static void vlog(azl_log_level level, const char *fmt,
 				va_list ap)
 {
-	_cleanup_free_ char *msg = xvasprintf(fmt, ap);
+	/* A URL's credentials never reach the log, stderr or a summary. */
+	_cleanup_free_ char *raw = xvasprintf(fmt, ap);
+	_cleanup_free_ char *msg = redact_urls(raw);
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	struct tm tm;
@@ -122,8 +126,11 @@ int log_error_errno(int err, const char *fmt, ...)
 	return -err;
 }
 
-void log_raw(const char *text, size_t len)
+void log_raw(const char *raw, size_t raw_len)
 {
+	_cleanup_free_ char *all = xstrndup(raw, raw_len);
+	_cleanup_free_ char *text = redact_urls(all);
+	size_t len = strlen(text);
 	const char *p = text, *end = text + len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));

@@ -4,7 +4,8 @@
  * timestamp. It lives in memory until log_open() names a file (so what
  * happened before the target existed is kept), and it is copied into the
  * target at the end (/var/log/azl-installer/). Secrets never reach it:
- * nothing takes an azl_secret, and commands get secrets on stdin only.
+ * nothing takes an azl_secret, commands get secrets on stdin only, and
+ * every line has the credentials of its URLs taken out (redact_urls()).
  *
  * log_error_errno() logs and returns -abs(err), systemd style:
  *     return log_error_errno(r, "cannot mount '%s'", dev);

@@ -25,6 +25,7 @@
 #include "plan.h"
 #include "progress.h"
 #include "repo.h"
+#include "trust.h"
 #include "tui.h"
 #include "util.h"
 #include "yaml-doc.h"
@@ -93,7 +94,9 @@ static int load_answers(const char *where, bool strict, azl_model **ret)
 			diags_done(&d);
 			return AZL_EXIT_INVALID;
 		}
-		r = answers_load(where, text, len, &d, ret);
+		/* Diagnostics name the URL without its credentials. */
+		_cleanup_free_ char *name = redact_urls(where);
+		r = answers_load(name, text, len, &d, ret);
 	} else
 		r = answers_load(where, NULL, 0, &d, ret);
 	diags_print(&d, stderr);
