@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "depsolve.h"
 #include "i18n.h"
@@ -167,10 +168,9 @@ static int import_keys(const azl_repo_list *repos, const char *root)
 			return r;
 		if (!keys || !keys[0])
 			log_warning("repository '%s' has gpgcheck on but no "
-				    "key (gpgkey, --repo-gpgkey, RPM-GPG-KEY-* "
-				    "at its root or repodata/repomd.xml.key); "
-				    "its packages need a key of "
-				    "another repository",
+				    "key file (RPM-GPG-KEY-* at its root or "
+				    "repodata/repomd.xml.key); its packages "
+				    "need a key of another repository",
 				    src->name);
 		for (size_t k = 0; keys && keys[k]; k++)
 			strv_push(&all, TAKE_PTR(keys[k]));
@@ -178,6 +178,23 @@ static int import_keys(const azl_repo_list *repos, const char *root)
 	if (!all)
 		return 0;
 	return rpm_import_keys(root, all);
+}
+
+int packages_check_keys(const azl_model *m, char *const *repos)
+{
+	azl_repo_list l = {0};
+	int r = repo_list_build(&m->packages, repos, NULL, &l);
+	for (size_t i = 0; r >= 0 && i < l.n; i++) {
+		_cleanup_strv_free_ char **keys = NULL;
+		const azl_repo_src *s = &l.repos[i];
+		/* A local repository that is not there is the packages
+		 * phase's to report, as before. */
+		if (s->gpgcheck &&
+		    !(s->local_dir && access(s->local_dir, F_OK) < 0))
+			r = repo_keys(s, &keys);
+	}
+	repo_list_done(&l);
+	return r;
 }
 
 int packages_apply(const azl_model *m, char *const *repos, char *const *extra,

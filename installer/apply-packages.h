@@ -21,6 +21,15 @@
 int packages_apply(const azl_model *m, char *const *repos, char *const *extra,
 		   const char *root);
 
+/* Before anything is written: every gpgcheck repository has a key the
+ * operator pinned (repo_keys(): fetched, fingerprints checked, then
+ * dropped; the packages phase fetches and checks them again and imports
+ * exactly what it checked). Returns 0; -EPERM for a repository without a
+ * trusted key, -EKEYREJECTED for a key that does not match its pinned
+ * fingerprint, other -errno when a key cannot be read; each logged with
+ * what to do. */
+int packages_check_keys(const azl_model *m, char *const *repos);
+
 /* Depsolving only (--stop-after depsolve): the NEVRAs that packages_apply
  * would install, in *ret (owned by the caller). Same errors. */
 int packages_solve(const azl_model *m, char *const *repos, char *const *extra,

@@ -173,11 +173,31 @@ static int check_network_matches(const azl_model *m)
 	return AZL_EXIT_OK;
 }
 
+/* DESIGN.md, Trust: every repository that is to be checked has a key the
+ * operator pinned, and a key fetched by URL matches its fingerprint;
+ * otherwise the install is refused before anything is written. */
+static int check_repo_keys(const azl_model *m, const azl_install_opts *o)
+{
+	int r = packages_check_keys(m, o->repos);
+	if (r >= 0)
+		return AZL_EXIT_OK;
+	const char *why = log_last_error();
+	fprintf(stderr, _("azl-installer: %s; nothing was written\n"),
+		why ? why : strerror(-r));
+	return AZL_EXIT_MACHINE;
+}
+
 /* --root DIR: packages and configuration into a directory, no disks. */
 static int install_into_dir(const azl_model *m, const azl_install_opts *o)
 {
 	run_state s = {0};
 	azl_target t = {.fd = -1};
+	if (!streq_ptr(o->stop_after, "depsolve") &&
+	    !streq_ptr(o->start_at, "configure")) {
+		int code = check_repo_keys(m, o);
+		if (code != AZL_EXIT_OK)
+			return code;
+	}
 	int r = mkdir_parents(o->root_dir, 0755);
 	if (r < 0) {
 		log_error_errno(r, "cannot create '%s'", o->root_dir);
@@ -431,6 +451,14 @@ int install_run(const azl_model *m, const azl_install_opts *o)
 			log_warning("the live network could not be configured; "
 				    "going on");
 		resolved_network_done(&res);
+	}
+	/* After the live network is up: keys may be fetched by URL. */
+	if (!streq_ptr(o->stop_after, "storage")) {
+		code = check_repo_keys(m, o);
+		if (code != AZL_EXIT_OK) {
+			catch_signals(false);
+			return code;
+		}
 	}
 	if (phase_result(&s, "pre", scripts_run(m, AZL_SCRIPT_PRE, NULL)) < 0)
 		goto done;

@@ -40,7 +40,8 @@ static void usage(FILE *f)
 		"  azl-installer install [--answers FILE|URL] [--disk "
 		"DEV|IMAGE]...\n"
 		"                        [--repo DIR|URL [--repo-gpgkey "
-		"PATH|URL]]\n"
+		"PATH|URL]\n"
+		"                        [--repo-gpgkey-fingerprint FPR]]\n"
 		"                        [--firmware bios|uefi]\n"
 		"                        [--dry-run] [--yes] "
 		"[--progress=tui|text|json]\n"
@@ -143,6 +144,7 @@ typedef struct options {
 	char *machine;
 	char **repos;
 	char *repo_gpgkey;
+	char *repo_gpgkey_fpr;
 	char *root;
 	char *log;
 	char *output;
@@ -172,6 +174,7 @@ enum {
 	OPT_MACHINE,
 	OPT_REPO,
 	OPT_REPO_GPGKEY,
+	OPT_REPO_GPGKEY_FPR,
 	OPT_ROOT,
 	OPT_LOG,
 	OPT_PROGRESS,
@@ -196,6 +199,8 @@ static int parse_options(int argc, char **argv, options *o)
 		{"machine", required_argument, NULL, OPT_MACHINE},
 		{"repo", required_argument, NULL, OPT_REPO},
 		{"repo-gpgkey", required_argument, NULL, OPT_REPO_GPGKEY},
+		{"repo-gpgkey-fingerprint", required_argument, NULL,
+		 OPT_REPO_GPGKEY_FPR},
 		{"root", required_argument, NULL, OPT_ROOT},
 		{"log", required_argument, NULL, OPT_LOG},
 		{"progress", required_argument, NULL, OPT_PROGRESS},
@@ -232,6 +237,9 @@ static int parse_options(int argc, char **argv, options *o)
 			break;
 		case OPT_REPO_GPGKEY:
 			o->repo_gpgkey = optarg;
+			break;
+		case OPT_REPO_GPGKEY_FPR:
+			o->repo_gpgkey_fpr = optarg;
 			break;
 		case OPT_ROOT:
 			o->root = optarg;
@@ -335,13 +343,31 @@ static int parse_options(int argc, char **argv, options *o)
 	}
 	for (int i = optind; i < argc; i++)
 		strv_push(&o->args, xstrdup(argv[i]));
+	if (o->repo_gpgkey_fpr && !o->repo_gpgkey) {
+		fputs(_("azl-installer: --repo-gpgkey-fingerprint is the "
+			"fingerprint of the key --repo-gpgkey names; give "
+			"both\n"),
+		      stderr);
+		return -EINVAL;
+	}
 	if (o->repo_gpgkey) {
 		if (!o->repos) {
 			fputs(_("azl-installer: --repo-gpgkey needs --repo\n"),
 			      stderr);
 			return -EINVAL;
 		}
-		repo_set_cli_gpgkey(o->repo_gpgkey);
+		_cleanup_free_ char *fpr =
+			fingerprint_normalize(o->repo_gpgkey_fpr);
+		if (o->repo_gpgkey_fpr && !fpr) {
+			fprintf(stderr,
+				_("azl-installer: '%s' is not a full OpenPGP "
+				  "fingerprint (40 or 64 hex digits, as 'gpg "
+				  "--show-keys --with-fingerprint KEYFILE' "
+				  "prints it)\n"),
+				o->repo_gpgkey_fpr);
+			return -EINVAL;
+		}
+		repo_set_cli_gpgkey(o->repo_gpgkey, fpr);
 	}
 	return 0;
 }

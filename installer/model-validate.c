@@ -11,6 +11,7 @@
 #include "i18n.h"
 #include "model.h"
 #include "passwd-hash.h"
+#include "trust.h"
 #include "util.h"
 
 static bool is_lower(char c)
@@ -585,6 +586,38 @@ static void check_bootloader(const azl_bootloader *b, const azl_storage *s,
 			   s->n_disks ? s->n_disks : 1);
 }
 
+/* DESIGN.md, Trust: a key that travels over the network is trusted only
+ * through the fingerprint the answer file pins (docs/packages.md). */
+static void check_repo_key(const azl_repo *r, azl_diags *d)
+{
+	const char *name = r->name ? r->name : "?";
+	if (r->gpgkey_fingerprint) {
+		_cleanup_free_ char *fpr =
+			fingerprint_normalize(r->gpgkey_fingerprint);
+		if (!fpr)
+			diag_error(d, r->loc,
+				   _("repository '%s': 'gpgkey_fingerprint' "
+				     "'%s' is not a full OpenPGP fingerprint; "
+				     "write the 40 (or 64) hex digits that "
+				     "'gpg --show-keys --with-fingerprint "
+				     "KEYFILE' prints"),
+				   name, r->gpgkey_fingerprint);
+		if (!r->gpgkey)
+			diag_error(d, r->loc,
+				   _("repository '%s': 'gpgkey_fingerprint' "
+				     "is the fingerprint of the key 'gpgkey' "
+				     "names; add 'gpgkey'"),
+				   name);
+	} else if (url_is_remote(r->gpgkey))
+		diag_error(d, r->loc,
+			   _("repository '%s': the key '%s' is fetched over "
+			     "the network, so it is trusted only with its "
+			     "fingerprint: add 'gpgkey_fingerprint' (what "
+			     "'gpg --show-keys --with-fingerprint KEYFILE' "
+			     "prints), or give the key as a file path"),
+			   name, r->gpgkey);
+}
+
 static void check_packages(const azl_packages *p, azl_diags *d)
 {
 	for (size_t i = 0; i < p->n_repos; i++) {
@@ -603,6 +636,7 @@ static void check_packages(const azl_packages *p, azl_diags *d)
 					   r->name, p->repos[k].loc.line);
 				break;
 			}
+		check_repo_key(r, d);
 	}
 }
 

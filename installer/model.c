@@ -417,6 +417,7 @@ void repo_done(azl_repo *r)
 	free(r->name);
 	free(r->baseurl);
 	free(r->gpgkey);
+	free(r->gpgkey_fingerprint);
 	*r = (azl_repo){0};
 }
 

@@ -268,7 +268,10 @@ typedef struct azl_repo {
 	char *baseurl; /* file://, http://, https:// */
 	bool gpgcheck;
 	int priority; /* lower wins, like dnf; default 99 */
-	char *gpgkey; /* URL of the key; NULL = the repository's own */
+	char *gpgkey; /* path or URL of the key; NULL = the repository's own */
+	/* The key's OpenPGP fingerprint, canonical (upper-case hex): needed
+	 * for a key fetched over the network (docs/packages.md). */
+	char *gpgkey_fingerprint;
 	azl_loc loc;
 } azl_repo;
 

@@ -3,15 +3,20 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "depsolve.h"
 #include "fetch.h"
 #include "log.h"
+#include "rpm-install.h"
+#include "trust.h"
 
 static void repo_src_done(azl_repo_src *r)
 {
@@ -21,6 +26,7 @@ static void repo_src_done(azl_repo_src *r)
 	free(r->cache_dir);
 	free(r->solv_dir);
 	free(r->gpgkey);
+	free(r->gpgkey_fpr);
 }
 
 void repo_list_done(azl_repo_list *l)
@@ -86,13 +92,16 @@ static int repo_src_init(azl_repo_src *r, const char *name, const char *url,
 	return 0;
 }
 
-/* --repo-gpgkey: the key of the repositories given with --repo. */
-static char *cli_gpgkey;
+/* --repo-gpgkey and its fingerprint: the key of the --repo
+ * repositories. */
+static char *cli_gpgkey, *cli_gpgkey_fpr;
 
-void repo_set_cli_gpgkey(const char *url)
+void repo_set_cli_gpgkey(const char *url, const char *fpr)
 {
 	free(cli_gpgkey);
-	cli_gpgkey = url ? xstrdup(url) : NULL;
+	free(cli_gpgkey_fpr);
+	cli_gpgkey = xstrdup(url);
+	cli_gpgkey_fpr = xstrdup(fpr);
 }
 
 int repo_list_build(const azl_packages *p, char *const *cli,
@@ -113,6 +122,7 @@ int repo_list_build(const azl_packages *p, char *const *cli,
 			s->priority = 99;
 			s->gpgcheck = true;
 			s->gpgkey = xstrdup(cli_gpgkey);
+			s->gpgkey_fpr = xstrdup(cli_gpgkey_fpr);
 			r = repo_src_init(s, name, cli[i], cache_root);
 		}
 	} else if (p && p->n_repos) {
@@ -125,6 +135,17 @@ int repo_list_build(const azl_packages *p, char *const *cli,
 			s->priority = m->priority > 0 ? m->priority : 99;
 			s->gpgcheck = m->gpgcheck;
 			s->gpgkey = xstrdup(m->gpgkey);
+			s->gpgkey_fpr =
+				fingerprint_normalize(m->gpgkey_fingerprint);
+			if (m->gpgkey_fingerprint && !s->gpgkey_fpr) {
+				/* validate says so first; never unchecked. */
+				log_error("repository '%s': '%s' is not an "
+					  "OpenPGP fingerprint",
+					  m->name ? m->name : "?",
+					  m->gpgkey_fingerprint);
+				r = -EINVAL;
+				break;
+			}
 			r = repo_src_init(s, name, m->baseurl, cache_root);
 		}
 	} else {
@@ -226,29 +247,21 @@ int repo_fetch(const azl_repo_src *r, const char *relpath, const char *chk_type,
 }
 
 /* Reads one armored key from a path or a URL (file:, http:, https:,
- * tftp:). optional: a key that does not exist (-ENOENT, an HTTP 404) is
- * not an error: *ret is NULL and 0 is returned. */
-static int read_key(const char *where, bool optional, char **ret)
+ * tftp:). */
+static int read_key(const char *where, char **ret)
 {
 	size_t len = 0;
 	char *text = NULL;
 	int r;
-	*ret = NULL;
 	if (fetch_is_url(where)) {
 		_cleanup_free_ char *why = NULL;
 		r = fetch_url(where, 1 << 20, &text, &len, &why);
-		if (r == -ENOENT && optional) {
-			log_debug("no key at '%s'", where);
-			return 0;
-		}
 		if (r < 0) {
 			log_error("cannot read the key: %s", why);
 			return r;
 		}
 	} else {
 		r = read_file_bounded(where, 1 << 20, &text, &len);
-		if (r == -ENOENT && optional)
-			return 0;
 		if (r < 0)
 			return log_error_errno(r, "cannot read the key '%s'",
 					       where);
@@ -257,61 +270,160 @@ static int read_key(const char *where, bool optional, char **ret)
 	return 0;
 }
 
+/* A key file of a local repository, opened beneath its directory: "..",
+ * absolute symlinks and symlinks out of it are refused (-EXDEV), so the
+ * key is one that lies in the repository the operator chose. -ENOENT when
+ * there is none. */
+static int read_own_key(int dirfd, const char *dir, const char *name,
+			char **ret)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+	if (fd < 0) {
+		int r = -errno;
+		if (r != -ENOENT)
+			log_error("the key '%s/%s' is not a file inside the "
+				  "repository (%s); it is not trusted",
+				  dir, name, strerror(-r));
+		return r;
+	}
+	struct stat st;
+	int r = fstat((int)fd, &st) < 0 ? -errno : 0;
+	if (r == 0 && !S_ISREG(st.st_mode))
+		r = -EINVAL;
+	_cleanup_free_ char *p = xasprintf("/proc/self/fd/%ld", fd);
+	size_t len = 0;
+	if (r == 0)
+		r = read_file_bounded(p, 1 << 20, ret, &len);
+	close((int)fd);
+	if (r < 0)
+		return log_error_errno(r, "cannot read the key '%s/%s'", dir,
+				       name);
+	return 0;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* RPM-GPG-KEY-* at a local repository's root, else its
+ * repodata/repomd.xml.key (the demo repository has both). */
+static int local_keys(const azl_repo_src *r, char ***keys)
+{
+	int dfd = open(r->local_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return log_error_errno(errno, "cannot read '%s'", r->local_dir);
+	int e = 0;
+	DIR *d = fdopendir(dup(dfd));
+	_cleanup_strv_free_ char **names = NULL;
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		if (startswith(de->d_name, "RPM-GPG-KEY-"))
+			strv_push(&names, xstrdup(de->d_name));
+	if (d)
+		closedir(d);
+	else
+		e = log_error_errno(errno, "cannot read '%s'", r->local_dir);
+	if (names)
+		qsort(names, strv_length(names), sizeof(char *), cmp_str);
+	for (size_t i = 0; e >= 0 && names && names[i]; i++) {
+		char *text = NULL;
+		e = read_own_key(dfd, r->local_dir, names[i], &text);
+		if (e >= 0)
+			strv_push(keys, text);
+	}
+	if (e >= 0 && !*keys) {
+		char *text = NULL;
+		e = read_own_key(dfd, r->local_dir, "repodata/repomd.xml.key",
+				 &text);
+		if (e >= 0) {
+			log_info("repository '%s': key from its "
+				 "repodata/repomd.xml.key",
+				 r->name);
+			strv_push(keys, text);
+		} else if (e == -ENOENT)
+			e = 0;
+	}
+	close(dfd);
+	return e;
+}
+
+/* Every key must be the one the operator pinned by its fingerprint. */
+static int check_fingerprint(const azl_repo_src *r, const char *where,
+			     const char *key)
+{
+	_cleanup_free_ char *fpr = NULL;
+	int e = rpm_key_fingerprint(key, &fpr);
+	if (e < 0) {
+		log_error("repository '%s': '%s' is not one armored OpenPGP "
+			  "public key",
+			  r->name, where);
+		return -EKEYREJECTED;
+	}
+	if (strcmp(fpr, r->gpgkey_fpr) != 0) {
+		log_error("repository '%s': the key from '%s' has the "
+			  "fingerprint %s, not the pinned %s; it is refused",
+			  r->name, where, fpr, r->gpgkey_fpr);
+		return -EKEYREJECTED;
+	}
+	log_info("repository '%s': the key from '%s' has the pinned "
+		 "fingerprint %s",
+		 r->name, where, fpr);
+	return 0;
+}
+
+static int refuse_unpinned(const azl_repo_src *r)
+{
+	bool cli = startswith(r->name, "cmdline");
+	if (r->gpgkey)
+		log_error("repository '%s': the key '%s' is fetched over the "
+			  "network and no fingerprint is pinned for it, so it "
+			  "cannot be trusted; give %s, or the key as a file "
+			  "path",
+			  r->name, r->gpgkey,
+			  cli ? "--repo-gpgkey-fingerprint FPR "
+				"(azl.repo.gpgkey.fingerprint=FPR)"
+			      : "'gpgkey_fingerprint: FPR'");
+	else
+		log_error("repository '%s' (%s) has gpgcheck on and no pinned "
+			  "key; a key from the server it is meant to protect "
+			  "is never trusted. Pin one: %s",
+			  r->name, r->baseurl,
+			  cli ? "--repo-gpgkey PATH, or --repo-gpgkey URL with "
+				"--repo-gpgkey-fingerprint FPR (kernel "
+				"command line: azl.repo.gpgkey=URL "
+				"azl.repo.gpgkey.fingerprint=FPR)"
+			      : "'gpgkey: PATH', or 'gpgkey: URL' with "
+				"'gpgkey_fingerprint: FPR'");
+	return -EPERM;
+}
+
 int repo_keys(const azl_repo_src *r, char ***ret)
 {
 	_cleanup_strv_free_ char **keys = NULL;
-	char *text = NULL;
-	const char *gpgkey = r->gpgkey;
-	if (gpgkey) {
-		int e = read_key(gpgkey, false, &text);
+	if (r->gpgkey) {
+		if (url_is_remote(r->gpgkey) && !r->gpgkey_fpr)
+			return refuse_unpinned(r);
+		char *text = NULL;
+		int e = read_key(r->gpgkey, &text);
 		if (e < 0)
 			return e;
 		strv_push(&keys, text);
-	} else if (r->local_dir) {
-		DIR *d = opendir(r->local_dir);
-		if (!d)
-			return log_error_errno(errno, "cannot read '%s'",
-					       r->local_dir);
-		_cleanup_strv_free_ char **names = NULL;
-		struct dirent *de;
-		while ((de = readdir(d)))
-			if (startswith(de->d_name, "RPM-GPG-KEY-"))
-				strv_push(&names,
-					  xasprintf("%s/%s", r->local_dir,
-						    de->d_name));
-		closedir(d);
-		if (names)
-			qsort(names, strv_length(names), sizeof(char *),
-			      cmp_str);
-		for (size_t i = 0; names && names[i]; i++) {
-			int e = read_key(names[i], false, &text);
+		if (r->gpgkey_fpr) {
+			e = check_fingerprint(r, r->gpgkey, text);
 			if (e < 0)
 				return e;
-			strv_push(&keys, text);
 		}
-	}
-	if (!keys && !gpgkey && r->gpgcheck) {
-		/* No RPM-GPG-KEY-* listing over HTTP: the key next to the
-		 * metadata, zypper's convention (docs/pxe.md). */
-		_cleanup_free_ char *where =
-			r->local_dir ? xasprintf("%s/repodata/repomd.xml.key",
-						 r->local_dir)
-				     : xasprintf("%srepodata/repomd.xml.key",
-						 r->baseurl);
-		int e = read_key(where, true, &text);
+	} else if (r->local_dir) {
+		int e = local_keys(r, &keys);
 		if (e < 0)
 			return e;
-		if (text) {
-			log_info("repository '%s': key from '%s'", r->name,
-				 where);
-			strv_push(&keys, text);
-		}
-	}
+	} else
+		return refuse_unpinned(r);
 	*ret = TAKE_PTR(keys);
 	return 0;
 }

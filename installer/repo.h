@@ -20,12 +20,13 @@
 
 typedef struct azl_repo_src {
 	char *name;
-	char *baseurl;	 /* ends in '/' */
-	char *local_dir; /* a local repository's directory; NULL if remote */
-	char *cache_dir; /* a remote repository's cache; NULL if local */
-	char *solv_dir;	 /* parsed metadata cache, local and remote */
-	char *gpgkey;	 /* URL or path of the key; NULL = RPM-GPG-KEY-* */
-	int priority;	 /* lower wins, like dnf */
+	char *baseurl;	  /* ends in '/' */
+	char *local_dir;  /* a local repository's directory; NULL if remote */
+	char *cache_dir;  /* a remote repository's cache; NULL if local */
+	char *solv_dir;	  /* parsed metadata cache, local and remote */
+	char *gpgkey;	  /* URL or path of the key; NULL = RPM-GPG-KEY-* */
+	char *gpgkey_fpr; /* its pinned fingerprint (canonical hex) or NULL */
+	int priority;	  /* lower wins, like dnf */
 	bool gpgcheck;
 } azl_repo_src;
 
@@ -50,12 +51,20 @@ void repo_list_done(azl_repo_list *l);
 int repo_fetch(const azl_repo_src *r, const char *relpath, const char *chk_type,
 	       const char *chk_hex, char **ret_path);
 
-/* The armored public keys of the repository: gpgkey if set, else every
- * RPM-GPG-KEY-* at a local repository's root, else (gpgcheck on)
- * repodata/repomd.xml.key when the repository has one (zypper's
- * convention; a remote repository cannot be listed). *ret empty when none
- * is found. Returns 0 or -errno. */
+/* The armored public keys that verify the repository's packages, only
+ * from where the operator put trust (DESIGN.md, Trust; docs/packages.md):
+ *   - gpgkey: a path or file: URL as it is; an http:, https: or tftp: URL
+ *     only with gpgkey_fpr, which the key must match (else -EKEYREJECTED);
+ *     gpgkey_fpr is checked for a local key too when it is given;
+ *   - no gpgkey, a local repository: every RPM-GPG-KEY-* at its root, else
+ *     repodata/repomd.xml.key, each a file inside the repository's
+ *     directory (a symlink out of it is refused);
+ *   - no gpgkey, a remote repository: none is trusted, a key from the
+ *     server it would protect least of all: -EPERM.
+ * Every refusal is logged with how to pin a key. *ret empty when a local
+ * repository has no key file. Returns 0 or -errno. */
 int repo_keys(const azl_repo_src *r, char ***ret);
-/* --repo-gpgkey: the key (path or URL) of the repositories given with
- * --repo, which repo_list_build() then creates with it as gpgkey. */
-void repo_set_cli_gpgkey(const char *url);
+/* --repo-gpgkey and --repo-gpgkey-fingerprint (canonical, or NULL): the
+ * key of the repositories given with --repo, which repo_list_build()
+ * then creates with them as gpgkey and gpgkey_fpr. */
+void repo_set_cli_gpgkey(const char *url, const char *fpr);

@@ -164,6 +164,72 @@ static int import_keys(rpmts ts, char *const *keys)
 	return 0;
 }
 
+/* The number of primary public-key packets (tag 6) in an OpenPGP packet
+ * stream (RFC 4880 4.2), -1 when it does not parse. A pinned fingerprint
+ * names one key: a second one behind it would be imported unchecked. */
+static int count_primary_keys(const uint8_t *p, size_t n)
+{
+	int keys = 0;
+	size_t i = 0;
+	while (i < n) {
+		uint8_t h = p[i++];
+		size_t len = 0, k = 0;
+		int tag;
+		if (!(h & 0x80))
+			return -1;
+		if (h & 0x40) {
+			tag = h & 0x3f;
+			if (i >= n)
+				return -1;
+			uint8_t a = p[i++];
+			if (a < 192)
+				len = a;
+			else if (a < 224 && i < n)
+				len = ((size_t)(a - 192) << 8) + p[i++] + 192;
+			else if (a == 255)
+				k = 4;
+			else
+				return -1; /* partial lengths: not in keys */
+		} else {
+			tag = (h >> 2) & 0xf;
+			static const size_t sizes[] = {1, 2, 4, 0};
+			k = sizes[h & 3];
+			if (k == 0)
+				return -1;
+		}
+		if (k > n - i)
+			return -1;
+		for (; k > 0; k--)
+			len = (len << 8) | p[i++];
+		if (len > n - i)
+			return -1;
+		if (tag == 6)
+			keys++;
+		i += len;
+	}
+	return keys;
+}
+
+int rpm_key_fingerprint(const char *armored, char **ret_hex)
+{
+	uint8_t *pkt = NULL, *fp = NULL;
+	size_t len = 0, fplen = 0;
+	if (pgpParsePkts(armored, &pkt, &len) != PGPARMOR_PUBKEY ||
+	    count_primary_keys(pkt, len) != 1 ||
+	    pgpPubkeyFingerprint(pkt, len, &fp, &fplen) != 0 || fplen == 0) {
+		free(pkt);
+		free(fp);
+		return -EBADMSG;
+	}
+	free(pkt);
+	azl_buf b = {0};
+	for (size_t i = 0; i < fplen; i++)
+		buf_printf(&b, "%02X", fp[i]);
+	free(fp);
+	*ret_hex = buf_steal(&b);
+	return 0;
+}
+
 int rpm_import_keys(const char *root, char *const *keys)
 {
 	rpmts ts = NULL;

@@ -26,6 +26,12 @@ typedef struct rpm_install_pkg {
  * does through librpm). Returns 0 or -EIO. */
 int rpm_setup(void);
 
+/* The OpenPGP fingerprint of the public key in an armored key block, as
+ * upper-case hex: the key that rpm_import_keys() would import. Returns 0,
+ * or -EBADMSG when it is not an armored public key or holds more than one
+ * primary key. */
+int rpm_key_fingerprint(const char *armored, char **ret_hex);
+
 /* Imports the armored public keys into ROOT's rpmdb. Returns 0 or -errno. */
 int rpm_import_keys(const char *root, char *const *keys);
 

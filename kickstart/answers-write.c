@@ -540,6 +540,8 @@ static void write_packages(writer *w, const azl_packages *p)
 			kv_bool(w, 6, "gpgcheck", r->gpgcheck);
 			kv_int(w, 6, "priority", r->priority);
 			kv_str(w, 6, "gpgkey", r->gpgkey);
+			kv_str(w, 6, "gpgkey_fingerprint",
+			       r->gpgkey_fingerprint);
 		}
 	}
 	if (p->install)

@@ -516,7 +516,8 @@ char *kickstart_write(const azl_model *m)
 
 	for (size_t i = 0; i < m->packages.n_repos; i++) {
 		const azl_repo *r = &m->packages.repos[i];
-		if (!r->gpgcheck || r->priority != 99 || r->gpgkey)
+		if (!r->gpgcheck || r->priority != 99 || r->gpgkey ||
+		    r->gpgkey_fingerprint)
 			buf_printf(&b,
 				   "# gpgcheck, priority and gpgkey of "
 				   "'%s' cannot be said in kickstart\n",

@@ -6,7 +6,8 @@
 # (inst.ks=, its URL holds ${mac}, expanded by the live system) in the
 # upstream Azure Linux 4.0 ISO's LVM shape (part /boot, part pv.01 --grow,
 # volgroup, logvol / and swap: a custom volume group) and the packages over
-# HTTP from azl.repo= with the key azl.repo.gpgkey= names, installs
+# HTTP from azl.repo= with the key azl.repo.gpgkey= names and
+# azl.repo.gpgkey.fingerprint= pins, installs
 # unattended with JSON progress on the serial console, powers off; then the
 # installed disk boots to a login (its initramfs activates the VG).
 . "$(dirname "$0")/lib.sh"
@@ -19,6 +20,10 @@ mkdir -p "$tftp/grub"
 cp -l "$AZL_BUILD_DIR"/pxe/{vmlinuz,initrd.img,core.0} "$tftp/" 2>/dev/null ||
 	cp "$AZL_BUILD_DIR"/pxe/{vmlinuz,initrd.img,core.0} "$tftp/"
 mac=52:54:00:e2:e0:01
+# The key comes over HTTP: trusted only with its fingerprint pinned.
+fpr=$(GNUPGHOME=$WORK/gnupg gpg --show-keys --with-colons "$AZL_BUILD_DIR/demo-repo/RPM-GPG-KEY-azl-demo" 2>/dev/null |
+	awk -F: '/^fpr/ {print $10; exit}')
+[ -n "$fpr" ] || { echo "e2e: no fingerprint of the demo key"; exit 1; }
 # GRUB would expand ${mac} itself: single quotes pass it to the kernel.
 cat >"$tftp/grub/grub.cfg" <<CFG
 serial --unit=0 --speed=115200
@@ -26,7 +31,7 @@ terminal_input serial console
 terminal_output serial console
 set timeout=1
 menuentry "azl-installer PXE e2e" {
-	linux /vmlinuz console=tty0 console=ttyS0,115200 azl.unattended 'inst.ks=tftp://10.0.2.2/answers/\${mac}.ks' azl.repo=http://10.0.2.100/ azl.repo.gpgkey=http://10.0.2.100/RPM-GPG-KEY-azl-demo
+	linux /vmlinuz console=tty0 console=ttyS0,115200 azl.unattended 'inst.ks=tftp://10.0.2.2/answers/\${mac}.ks' azl.repo=http://10.0.2.100/ azl.repo.gpgkey=http://10.0.2.100/RPM-GPG-KEY-azl-demo azl.repo.gpgkey.fingerprint=$fpr
 	initrd /initrd.img
 }
 CFG

@@ -2,8 +2,9 @@
 # Package signatures and remote repositories (docs/packages.md): a
 # tampered package and an unsigned one are refused with their names (exit
 # 3, nothing installed) unless their repository says gpgcheck: false; a
-# repository served over HTTP from 127.0.0.1 with its key given by URL,
-# downloaded into the cache and reused from it; repository priorities;
+# repository served over HTTP from 127.0.0.1 with its key given by URL
+# and pinned by its fingerprint, downloaded into the cache and reused
+# from it; repository priorities;
 # an HTTPS server with a self-signed certificate is refused (TLS verified).
 set -euo pipefail
 
@@ -111,10 +112,14 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 python3 -m http.server --bind 127.0.0.1 --directory "$repo" "$port" >"$tmp/http.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/repodata/repomd.xml" >/dev/null && break; sleep 0.1; done
+# A key fetched by URL is trusted only with its pinned fingerprint.
+fpr=$(GNUPGHOME=$tmp/gnupg gpg --show-keys --with-colons "$repo/RPM-GPG-KEY-azl-demo" 2>/dev/null |
+	awk -F: '/^fpr/ {print $10; exit}')
+[ -n "$fpr" ] || fail "no fingerprint of the demo key"
 cat >"$tmp/h.yaml" <<EOT
 version: 1
 packages:
-  repos: [{name: web, baseurl: "http://127.0.0.1:$port", gpgcheck: true, gpgkey: "http://127.0.0.1:$port/RPM-GPG-KEY-azl-demo"}]
+  repos: [{name: web, baseurl: "http://127.0.0.1:$port", gpgcheck: true, gpgkey: "http://127.0.0.1:$port/RPM-GPG-KEY-azl-demo", gpgkey_fingerprint: "$fpr"}]
   install: [bash]
 EOT
 install h "$tmp/h.yaml"
@@ -157,7 +162,7 @@ curl -skf "https://127.0.0.1:$sport/repodata/repomd.xml" >/dev/null || fail "the
 cat >"$tmp/s.yaml" <<EOT
 version: 1
 packages:
-  repos: [{name: tls, baseurl: "https://127.0.0.1:$sport", gpgcheck: true}]
+  repos: [{name: tls, baseurl: "https://127.0.0.1:$sport", gpgcheck: true, gpgkey: "$repo/RPM-GPG-KEY-azl-demo"}]
   install: [bash]
 EOT
 install s "$tmp/s.yaml"

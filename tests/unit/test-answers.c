@@ -510,6 +510,9 @@ static void test_defaults_and_values(void **state)
 	assert_int_equal(m->packages.repos[0].priority, 10);
 	assert_false(m->packages.repos[0].gpgcheck);
 	assert_true(m->packages.repos[1].gpgcheck);
+	assert_string_equal(
+		m->packages.repos[0].gpgkey_fingerprint,
+		"56B3 7FDB AAFC 2499 BA39  A513 B16A C406 E360 820E");
 	assert_false(m->packages.install_weak_deps);
 	assert_true(m->scripts.post[0].chroot);
 	assert_int_equal(m->accounts.users[0].uid, 1000);
