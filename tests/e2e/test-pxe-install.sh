@@ -21,8 +21,9 @@ cp -l "$AZL_BUILD_DIR"/pxe/{vmlinuz,initrd.img,core.0} "$tftp/" 2>/dev/null ||
 	cp "$AZL_BUILD_DIR"/pxe/{vmlinuz,initrd.img,core.0} "$tftp/"
 mac=52:54:00:e2:e0:01
 # The key comes over HTTP: trusted only with its fingerprint pinned.
+mkdir -p -m 700 "$WORK/gnupg"
 fpr=$(GNUPGHOME=$WORK/gnupg gpg --show-keys --with-colons "$AZL_BUILD_DIR/demo-repo/RPM-GPG-KEY-azl-demo" 2>/dev/null |
-	awk -F: '/^fpr/ {print $10; exit}')
+	awk -F: '/^fpr/ && !f {print $10; f = 1}')
 [ -n "$fpr" ] || { echo "e2e: no fingerprint of the demo key"; exit 1; }
 # GRUB would expand ${mac} itself: single quotes pass it to the kernel.
 cat >"$tftp/grub/grub.cfg" <<CFG

@@ -113,8 +113,9 @@ python3 -m http.server --bind 127.0.0.1 --directory "$repo" "$port" >"$tmp/http.
 pids+=($!)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/repodata/repomd.xml" >/dev/null && break; sleep 0.1; done
 # A key fetched by URL is trusted only with its pinned fingerprint.
+mkdir -m 700 "$tmp/gnupg"
 fpr=$(GNUPGHOME=$tmp/gnupg gpg --show-keys --with-colons "$repo/RPM-GPG-KEY-azl-demo" 2>/dev/null |
-	awk -F: '/^fpr/ {print $10; exit}')
+	awk -F: '/^fpr/ && !f {print $10; f = 1}')
 [ -n "$fpr" ] || fail "no fingerprint of the demo key"
 cat >"$tmp/h.yaml" <<EOT
 version: 1

@@ -41,7 +41,7 @@ export AZL_CACHE_DIR=$tmp/cache
 export GNUPGHOME=$tmp/gnupg
 mkdir -m 700 "$GNUPGHOME"
 rq() { rpm --root "$1" --dbpath /usr/lib/sysimage/rpm "${@:2}"; }
-fpr_of() { gpg --show-keys --with-colons "$1" 2>/dev/null | awk -F: '/^fpr/ {print $10; exit}'; }
+fpr_of() { gpg --show-keys --with-colons "$1" 2>/dev/null | awk -F: '/^fpr/ && !f {print $10; f = 1}'; }
 
 # --- the hostile repository ------------------------------------------------
 gpg --batch --quiet --gen-key <<'EOT'
