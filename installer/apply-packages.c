@@ -50,6 +50,10 @@ static int solve(const azl_model *m, const azl_repo_list *repos,
 	int r = rpm_setup();
 	if (r < 0)
 		return r;
+	/* libsolv reads the target's rpmdb through librpm, by its path. */
+	r = rpm_check_dbpath(root, false);
+	if (r < 0)
+		return r;
 	r = depsolve_new(root, &s);
 	if (r < 0)
 		return r;

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "machine.h"
 #include "progress.h"
+#include "rpm-install.h"
 #include "netconf-match.h"
 #include "netconf.h"
 #include "spawn.h"
@@ -197,6 +198,15 @@ static int install_into_dir(const azl_model *m, const azl_install_opts *o)
 		int code = check_repo_keys(m, o);
 		if (code != AZL_EXIT_OK)
 			return code;
+		/* A root that exists may hold a symlink out of it where its
+		 * rpmdb goes. */
+		if (rpm_check_dbpath(o->root_dir, false) < 0) {
+			const char *why = log_last_error();
+			fprintf(stderr,
+				_("azl-installer: %s; nothing was written\n"),
+				why ? why : "");
+			return AZL_EXIT_MACHINE;
+		}
 	}
 	int r = mkdir_parents(o->root_dir, 0755);
 	if (r < 0) {

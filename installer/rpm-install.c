@@ -21,6 +21,7 @@
 #include "libs.h"
 #include "log.h"
 #include "progress.h"
+#include "target.h"
 
 #define TARGET_DBPATH "/usr/lib/sysimage/rpm"
 
@@ -92,20 +93,78 @@ int rpm_setup(void)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
+/* Where fd is, as the kernel names it; NULL when it cannot tell. */
+static char *fd_path(int fd)
 {
-	_cleanup_free_ char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*s = '/';
+	_cleanup_free_ char *link = xasprintf("/proc/self/fd/%d", fd);
+	char buf[4096];
+	ssize_t n = readlink(link, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+/* Whether relpath resolves to the same place inside the root and as the
+ * host resolves root/relpath (or to nothing either way). *ret_exists:
+ * it exists inside the root; *ret_host: where the host would go. */
+static bool same_both_ways(const azl_target *t, const char *relpath,
+			   bool *ret_exists, char **ret_host)
+{
+	_cleanup_free_ char *inside = NULL;
+	int fd = target_openat(t, relpath, O_PATH, 0);
+	if (fd >= 0) {
+		inside = fd_path(fd);
+		close(fd);
 	}
-	if (mkdir(p, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
+	_cleanup_free_ char *host = xasprintf("%s/%s", t->root, relpath);
+	char *outside = realpath(host, NULL);
+	int host_err = outside ? 0 : errno;
+	*ret_exists = inside != NULL;
+	free(*ret_host);
+	*ret_host = outside;
+	if (!inside && !outside)
+		return fd == -ENOENT && host_err == ENOENT;
+	return inside && outside && strcmp(inside, outside) == 0;
+}
+
+int rpm_check_dbpath(const char *root, bool create)
+{
+	azl_target t = {.fd = -1};
+	int r = target_open(root, &t);
+	if (r == -ENOENT && !create)
+		return 0; /* no root yet: nothing planted in it either */
+	if (r < 0)
+		return log_error_errno(r, "cannot open the target '%s'", root);
+	/* Made inside the root: mkdirat() never follows the last name. */
+	int mk = create ? target_mkdir_p(&t, TARGET_DBPATH, 0755) : 0;
+	_cleanup_free_ char *rel = xstrdup(&TARGET_DBPATH[1]);
+	_cleanup_free_ char *host = NULL;
+	bool same = true, exists = false;
+	/* usr, usr/lib, ...: a symlink out of the root anywhere on the way. */
+	for (char *s = rel; same; s++) {
+		if (*s && *s != '/')
+			continue;
+		char saved = *s;
+		*s = '\0';
+		same = same_both_ways(&t, rel, &exists, &host);
+		*s = saved;
+		if (!saved)
+			break;
+	}
+	_cleanup_free_ char *path = xasprintf("%s" TARGET_DBPATH, t.root);
+	target_close(&t);
+	if (same && create && !exists && mk < 0)
+		return log_error_errno(mk, "cannot create '%s'", path);
+	/* A dangling symlink: librpm would make its directory on the host. */
+	if (same && (exists || !create))
+		return 0;
+	log_error("the rpmdb path '%s' leads out of the target (to '%s'; a "
+		  "symlink in the target); it is refused so that the "
+		  "installing system's files stay untouched: remove the "
+		  "symlink or use an empty --root",
+		  path, host ? host : "a path that does not exist");
+	return -ELOOP;
 }
 
 /* A transaction set on root with its rpmdb open for writing. */
@@ -114,10 +173,9 @@ static int open_ts(const char *root, rpmts *ret)
 	int r = rpm_setup();
 	if (r < 0)
 		return r;
-	_cleanup_free_ char *dbdir = xasprintf("%s" TARGET_DBPATH, root);
-	r = mkdir_p(dbdir);
+	r = rpm_check_dbpath(root, true);
 	if (r < 0)
-		return log_error_errno(r, "cannot create '%s'", dbdir);
+		return r;
 	push_target_macros();
 	rpmts ts = rpmtsCreate();
 	if (rpmtsSetRootDir(ts, root) != 0) {

@@ -32,6 +32,16 @@ int rpm_setup(void);
  * primary key. */
 int rpm_key_fingerprint(const char *armored, char **ret_hex);
 
+/* librpm opens ROOT/usr/lib/sysimage/rpm by its path on the installing
+ * system, following symlinks as that system sees them: a symlink planted
+ * in the target (usr/lib/sysimage/rpm -> /var/lib/rpm, usr -> /usr) would
+ * lead it to the host's files. This resolves the path inside the root
+ * (target.c, RESOLVE_IN_ROOT) and as the host would, and refuses
+ * (-ELOOP, logged) when they differ. create: make the directory first,
+ * inside the root (and require it); else a path that exists neither way
+ * passes. Returns 0 or -errno. */
+int rpm_check_dbpath(const char *root, bool create);
+
 /* Imports the armored public keys into ROOT's rpmdb. Returns 0 or -errno. */
 int rpm_import_keys(const char *root, char *const *keys);
 

@@ -1,0 +1,80 @@
+#!/bin/bash
+# Symlinks planted in a target never lead the installer to the installing
+# system's files (DESIGN.md, Trust: disk contents are untrusted).
+#   - rpmdb: `install --root R` where R/usr/lib/sysimage/rpm (or R/usr) is
+#     an absolute symlink to a directory of the host: refused (exit 2),
+#     the host directory untouched (same files, same bytes, same times);
+#     a relative symlink that stays inside R is followed and works.
+#   - ESP through mtools: the boot loader's files are read inside the
+#     target (esp-write, tests/integration/esp-write.c, runs the code that
+#     fills an unmounted ESP): a grubx64.efi that is a symlink to a host
+#     file puts the target's file of that name in the ESP, never the
+#     host's.
+set -euo pipefail
+
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
+build=${AZL_BUILD_DIR:-$(dirname "$0")/../../build}
+bin=${AZL_BIN:-$build/azl-installer}
+repo=$build/demo-repo
+fail() { echo "FAIL: $*" >&2; exit 1; }
+ok() { echo "ok: $*"; }
+cmake --build "$build" --target demo-repo >/dev/null
+
+tmp=$(mktemp -d /tmp/test-target-symlinks.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+export AZL_CACHE_DIR=$tmp/cache
+rq() { rpm --root "$1" --dbpath /usr/lib/sysimage/rpm "${@:2}"; }
+printf 'version: 1\npackages:\n  install: [filesystem]\n' >"$tmp/a.yaml"
+
+# A directory of "the host" with a real (empty) rpmdb in it.
+hostdb=$tmp/host/var/lib/rpm
+mkdir -p "$hostdb"
+rpm --define "_db_backend sqlite" --dbpath "$hostdb" --initdb
+[ -s "$hostdb/rpmdb.sqlite" ] || fail "no rpmdb made in $hostdb"
+snapshot() { (cd "$tmp/host" && find . -printf '%p %y %s %T@ %m\n' | sort && find . -type f -exec sha256sum {} + | sort); }
+before=$(snapshot)
+
+install() { # NAME -> $rc; --root $tmp/NAME
+	rc=0
+	"$bin" install --root "$tmp/$1" --answers "$tmp/a.yaml" --repo "$repo" --stop-after packages \
+		--log "$tmp/$1.log" >"$tmp/$1.out" 2>"$tmp/$1.err" || rc=$?
+}
+
+# R/usr/lib/sysimage/rpm -> the host's rpmdb directory (absolute)
+mkdir -p "$tmp/r1/usr/lib/sysimage"
+ln -s "$hostdb" "$tmp/r1/usr/lib/sysimage/rpm"
+install r1
+[ "$(snapshot)" = "$before" ] || fail "r1: the host directory was changed (exit $rc): $(ls -la "$hostdb")"
+[ $rc -eq 2 ] || { cat "$tmp/r1.err"; fail "r1: a planted rpmdb symlink: exit $rc, not 2"; }
+grep -q "leads out of the target" "$tmp/r1.err" || fail "r1: stderr does not say why: $(cat "$tmp/r1.err")"
+[ ! -e "$tmp/r1/usr/bin" ] && [ ! -e "$tmp/r1/etc" ] || fail "r1: packages were installed"
+
+# R/usr -> the host's "usr" (absolute): the rpmdb directory would be made
+# on the host.
+mkdir -p "$tmp/host/usr" "$tmp/r2"
+before=$(snapshot)
+ln -s "$tmp/host/usr" "$tmp/r2/usr"
+install r2
+[ "$(snapshot)" = "$before" ] || fail "r2: the host directory was changed (exit $rc): $(find "$tmp/host")"
+[ $rc -eq 2 ] || { cat "$tmp/r2.err"; fail "r2: a planted /usr symlink: exit $rc, not 2"; }
+
+# A dangling absolute symlink passes the first look (nothing there either
+# way), but librpm would make its directory on the host: the transaction's
+# own check, with the directory made inside the root, refuses it.
+mkdir -p "$tmp/r3/usr/lib/sysimage"
+ln -s /no/such/dir/rpm "$tmp/r3/usr/lib/sysimage/rpm"
+install r3
+[ $rc -ne 0 ] || fail "r3: a dangling absolute rpmdb symlink was followed"
+grep -q "leads out of the target" "$tmp/r3.log" || fail "r3: $(tail -3 "$tmp/r3.log")"
+[ ! -e /no/such/dir ] || fail "r3: /no/such/dir was created on the host"
+[ "$(snapshot)" = "$before" ] || fail "r3: the host directory was changed"
+ok "an rpmdb path that a symlink leads out of the target is refused; the host directory untouched"
+
+# A relative symlink that stays inside the target is the target's business.
+mkdir -p "$tmp/r4/usr/lib/sysimage" "$tmp/r4/var/lib/rpm"
+ln -s ../../../var/lib/rpm "$tmp/r4/usr/lib/sysimage/rpm"
+install r4
+[ $rc -eq 0 ] || { tail "$tmp/r4.log"; fail "r4: an rpmdb symlink inside the target: exit $rc"; }
+[ -f "$tmp/r4/var/lib/rpm/rpmdb.sqlite" ] || fail "r4: the rpmdb is not where the target's symlink points"
+rq "$tmp/r4" -q filesystem >/dev/null || fail "r4: filesystem not installed"
+ok "an rpmdb symlink that stays inside the target is followed"
