@@ -83,13 +83,35 @@ static char **find_kernels(const azl_target *t)
 	return v;
 }
 
+/* The content of a file of the target, read through the root fd: a
+ * symlink planted in the target resolves inside it (RESOLVE_IN_ROOT),
+ * never to a file of the installing system; only a regular file (at most
+ * max bytes). */
+static int read_target_file(const azl_target *t, const char *relpath,
+			    size_t max, char **ret, size_t *ret_len)
+{
+	/* O_NONBLOCK: a FIFO must not hang the install. */
+	int fd = target_openat(t, relpath, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
+	if (fd < 0)
+		return fd;
+	struct stat st;
+	int r = fstat(fd, &st) < 0 ? -errno : 0;
+	if (r == 0 && !S_ISREG(st.st_mode))
+		r = -EINVAL;
+	_cleanup_free_ char *p = xasprintf("/proc/self/fd/%d", fd);
+	if (r == 0)
+		r = read_file_bounded(p, max, ret, ret_len);
+	close(fd);
+	return r;
+}
+
 /* Copies a file inside the target (src and dst relative to its root). */
 static int copy_in_target(const azl_target *t, const char *src, const char *dst,
 			  mode_t mode)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
-	int r = target_read_file(t, src, 256u << 20, &data, &len);
+	int r = read_target_file(t, src, 256u << 20, &data, &len);
 	if (r < 0)
 		return log_error_errno(r, "cannot read /%s", src);
 	r = target_write_file(t, dst, data, len, mode, 0, 0);
@@ -431,6 +453,9 @@ typedef struct esp_file {
 	char *text;
 } esp_file;
 
+/* mcopy reads its source by path, as the installing system resolves it:
+ * every file goes through a private temporary copy, made from the
+ * target's file read inside the root, or from the text. */
 static int write_esp_mtools(const azl_target *t, const char *dev, esp_file *f,
 			    size_t n)
 {
@@ -447,35 +472,35 @@ static int write_esp_mtools(const azl_target *t, const char *dev, esp_file *f,
 			return log_error_errno(ENOENT,
 					       "mtools (mmd) is missing");
 	}
-	char tmpl[] = "/tmp/azl-esp-XXXXXX";
 	int r = 0;
 	for (size_t i = 0; r >= 0 && i < n; i++) {
-		_cleanup_free_ char *src = NULL;
-		if (f[i].src)
-			src = target_path(t, f[i].src);
-		else {
-			int fd = mkstemp(tmpl);
-			if (fd < 0)
-				return log_error_errno(errno, "cannot make a "
-							      "temporary file");
-			size_t len = strlen(f[i].text);
-			bool ok = write(fd, f[i].text, len) == (ssize_t)len;
-			close(fd);
-			if (!ok) {
-				unlink(tmpl);
-				return log_error_errno(EIO, "cannot write %s",
-						       tmpl);
-			}
-			src = xstrdup(tmpl);
+		_cleanup_free_ char *data = NULL;
+		size_t len = 0;
+		if (f[i].src) {
+			r = read_target_file(t, f[i].src, EFI_MAX, &data, &len);
+			if (r < 0)
+				return log_error_errno(r, "cannot read /%s",
+						       f[i].src);
+		} else {
+			data = xstrdup(f[i].text);
+			len = strlen(data);
+		}
+		char tmpl[] = "/tmp/azl-esp-XXXXXX";
+		int fd = mkstemp(tmpl);
+		if (fd < 0)
+			return log_error_errno(errno, "cannot make a "
+						      "temporary file");
+		bool ok = write(fd, data, len) == (ssize_t)len;
+		ok = close(fd) == 0 && ok;
+		if (!ok) {
+			unlink(tmpl);
+			return log_error_errno(EIO, "cannot write %s", tmpl);
 		}
 		_cleanup_free_ char *dst = xasprintf("::/%s", f[i].dst);
 		char *argv[] = {"mcopy", "-o", "-i", (char *)dev,
-				src,	 dst,  NULL};
+				tmpl,	 dst,  NULL};
 		r = spawn_check(argv, &o);
-		if (!f[i].src) {
-			unlink(src);
-			strcpy(tmpl, "/tmp/azl-esp-XXXXXX");
-		}
+		unlink(tmpl);
 	}
 	return r;
 }
@@ -537,7 +562,8 @@ static int nvram_entry(const azl_installed_storage *st, bool shim)
 	return spawn_check(argv, NULL);
 }
 
-static int install_uefi(const azl_target *t, const azl_installed_storage *st)
+int bootloader_write_esp(const azl_target *t, const azl_installed_storage *st,
+			 bool *ret_shim)
 {
 	if (!st->esp_device)
 		return log_error_errno(EINVAL, "UEFI needs an EFI system "
@@ -595,7 +621,15 @@ static int install_uefi(const azl_target *t, const azl_installed_storage *st)
 		return r;
 	log_info("GRUB for UEFI on %s (%s)", st->esp_device,
 		 shim ? "shim first" : "no shim in the target");
-	return nvram_entry(st, shim != NULL);
+	*ret_shim = shim != NULL;
+	return 0;
+}
+
+static int install_uefi(const azl_target *t, const azl_installed_storage *st)
+{
+	bool shim = false;
+	int r = bootloader_write_esp(t, st, &shim);
+	return r < 0 ? r : nvram_entry(st, shim);
 }
 
 int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,

@@ -28,6 +28,13 @@ char *ntp_timesyncd_conf(char *const *servers, char *const *pools);
 /* Kernel, initramfs, BLS entries, grub.cfg, GRUB for BIOS or UEFI. */
 int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,
 		     const azl_installed_storage *st);
+/* The UEFI part that fills the ESP st->esp_device from the target's shim
+ * and GRUB (through /boot/efi when it is mounted there, else with
+ * mtools); every source file is read inside the target's root. No NVRAM
+ * entry. *ret_shim: the target had shim. Returns 0 or -errno. (Its own
+ * entry point for tests/integration/esp-write.c.) */
+int bootloader_write_esp(const azl_target *t, const azl_installed_storage *st,
+			 bool *ret_shim);
 /* Runs the model's scripts of one kind: pre (live environment, before
  * storage; root NULL), post (in the target when chroot: true) and error
  * (after a failure). Output goes to the install log. A failing script

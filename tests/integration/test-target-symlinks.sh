@@ -78,3 +78,45 @@ install r4
 [ -f "$tmp/r4/var/lib/rpm/rpmdb.sqlite" ] || fail "r4: the rpmdb is not where the target's symlink points"
 rq "$tmp/r4" -q filesystem >/dev/null || fail "r4: filesystem not installed"
 ok "an rpmdb symlink that stays inside the target is followed"
+
+# --- the ESP written with mtools --------------------------------------------
+helper=$build/tests/esp-write
+[ -x "$helper" ] || cmake --build "$build" --target esp-write >/dev/null
+for t in mkfs.vfat mcopy mtype; do
+	command -v "$t" >/dev/null || fail "$t is missing (scripts/deps.sh)"
+done
+# A secret of the installing system, and a target whose GRUB and shim
+# images are symlinks to it: an absolute one, and a relative one with
+# more ".." than the target is deep.
+secret=$tmp/host/etc/host-secret
+mkdir -p "$(dirname "$secret")"
+echo "HOST SECRET $RANDOM" >"$secret"
+R=$tmp/esp-root
+g=usr/lib/grub/x86_64-efi/monolithic
+s=usr/share/shim/x64
+mkdir -p "$R/$g" "$R/$s" "$R/boot/efi" "$R$(dirname "$secret")"
+ln -s "$secret" "$R/$g/grubx64.efi"
+ln -s "../../../../../../../../../../..$secret" "$R/$s/shimx64.efi"
+# What those names mean inside the target: its own files.
+echo "the target's own file" >"$R$secret"
+esp=$tmp/esp.img
+truncate -s 64M "$esp"
+mkfs.vfat -n ESP "$esp" >/dev/null
+MTOOLS_SKIP_CHECK=1 "$helper" "$R" "$esp" >"$tmp/esp.out" 2>&1 || { cat "$tmp/esp.out"; fail "esp-write failed"; }
+grep -q "shim: yes" "$tmp/esp.out" || fail "the target's shim was not found: $(cat "$tmp/esp.out")"
+for f in EFI/BOOT/BOOTX64.EFI EFI/BOOT/grubx64.efi EFI/azurelinux/shimx64.efi EFI/azurelinux/grubx64.efi; do
+	got=$(MTOOLS_SKIP_CHECK=1 mtype -i "$esp" "::/$f") || fail "no $f in the ESP"
+	[ "$got" != "$(cat "$secret")" ] || fail "$f in the ESP is the installing system's $secret"
+	[ "$got" = "the target's own file" ] || fail "$f in the ESP is '$got', not the target's file"
+done
+MTOOLS_SKIP_CHECK=1 mtype -i "$esp" ::/EFI/azurelinux/grub.cfg | grep -q "search --no-floppy --fs-uuid" ||
+	fail "no grub.cfg stub in the ESP"
+ok "the ESP (mtools) gets the target's files, never the host's through a planted symlink"
+
+# A source that is not a regular file inside the target: refused.
+rm "$R$secret"
+mkfifo "$R$secret"
+rc=0
+MTOOLS_SKIP_CHECK=1 timeout 20 "$helper" "$R" "$esp" >"$tmp/esp2.out" 2>&1 || rc=$?
+[ $rc -eq 1 ] || fail "a FIFO as GRUB image: exit $rc, not 1: $(cat "$tmp/esp2.out")"
+ok "a boot loader image that is not a regular file is refused"
