@@ -305,7 +305,13 @@ static int cache_keyfilter(Repo *repo, Repokey *key, void *kfdata)
 		return KEY_STORAGE_DROPPED;
 	case SOLVABLE_SUMMARY:
 	case SOLVABLE_MEDIAFILE:
-		/* Read from the file only for the packages chosen. */
+		/* Read from the file only for the packages chosen. Not a
+		 * void MEDIAFILE (the file is named after the package), which
+		 * has no data to page: libsolv 0.7 writes it vertical once,
+		 * then drops it when that cache is written again, leaving
+		 * every package without a location (issue #14). */
+		if (key->type == REPOKEY_TYPE_VOID)
+			return KEY_STORAGE_INCORE;
 		return KEY_STORAGE_VERTICAL_OFFSET;
 	default:
 		return repo_write_stdkeyfilter(repo, key, kfdata);
@@ -1161,16 +1167,29 @@ int depsolve_solve(azl_solver *s, const depsolve_request *rq,
 	depsolve_pkg *pkgs = NULL;
 	size_t n = 0;
 	uint64_t bytes = 0;
-	for (int i = 0; i < trans->steps.count; i++) {
+	int r = 0;
+	for (int i = 0; i < trans->steps.count && r == 0; i++) {
 		Solvable *sv = pool->solvables + trans->steps.elements[i];
 		if (sv->repo == pool->installed)
 			continue; /* replaced by an update, rpm erases it */
 		depsolve_pkg *p = xappend(&pkgs, &n, sizeof(*pkgs));
 		*p = pkg_from_solvable(pool, sv);
 		bytes += p->size;
+		if (p->location)
+			continue;
+		r = -EBADMSG;
+		log_error("package '%s' of repository '%s' has no location in "
+			  "the repository's metadata; fix the repository "
+			  "(createrepo_c) or exclude it",
+			  p->nevra, sv->repo->name);
 	}
 	transaction_free(trans);
 	solver_free(solv);
+	if (r < 0) {
+		depsolve_pkgs_free(pkgs, n);
+		write_caches(s);
+		return r;
+	}
 	/* Last: it adds file provides to the pool, which the solver and
 	 * the transaction must not see change under them. */
 	write_caches(s);
