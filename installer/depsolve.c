@@ -1273,9 +1273,11 @@ int depsolve_solve(azl_solver *s, const depsolve_request *rq,
 	bool cached = any_cached(s);
 	int r = solve_pool(s, rq, cached, ret, ret_n);
 	if (cached && (r == -ENOENT || r == -EPROTO || r == -EBADMSG)) {
-		log_info("depsolve: the cache does not answer the request "
-			 "(%s); reading the repositories' metadata",
-			 strerror(-r));
+		log_info("depsolve: from the cache, %s; reading the "
+			 "repositories' metadata to be sure",
+			 r == -ENOENT	? "a name is missing"
+			 : r == -EPROTO ? "the request cannot be solved"
+					: "a package has no location");
 		r = reload_metadata(s);
 		if (r >= 0)
 			r = solve_pool(s, rq, false, ret, ret_n);
