@@ -31,6 +31,7 @@
 
 #include "libs.h"
 #include "log.h"
+#include "solv-cache.h"
 #include "solv-index.h"
 
 #define TARGET_DBPATH "usr/lib/sysimage/rpm"
@@ -58,6 +59,8 @@ typedef struct repo_state {
 	solv_index *ix;
 	bool lazy;	 /* nothing but the index read yet */
 	bool need_index; /* read from a cache that has no index */
+	bool cached;	 /* what the pool holds came from the cache */
+	bool bypass;	 /* read the metadata, not the cache */
 } repo_state;
 
 struct azl_solver {
@@ -266,15 +269,24 @@ static char *file_sha256(const char *path)
  * in milliseconds instead of parsing XML (what dnf's .solv cache does). */
 static bool load_solv_cache(Repo *repo, const char *path)
 {
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return false;
 	double t0 = now_ms();
+	uint64_t len;
+	FILE *f = solv_cache_open(path, &len);
+	if (!f) {
+		if (errno != ENOENT)
+			log_warning("ignoring the damaged cache '%s' (%s); "
+				    "reading the repository's metadata",
+				    path, strerror(errno));
+		return false;
+	}
 	int r = repo_add_solv(repo, f, 0);
+	/* libsolv stops where its data ends, before the seal. */
+	bool whole = r == 0 && ftell(f) >= 0 && (uint64_t)ftell(f) <= len;
 	fclose(f);
 	log_debug("depsolve: read '%s' in %.1f ms", path, now_ms() - t0);
-	if (r < 0) {
-		log_warning("ignoring the damaged cache '%s'", path);
+	if (!whole) {
+		log_warning("ignoring the damaged cache '%s': %s", path,
+			    r ? pool_errstr(repo->pool) : "too long");
 		repo_empty(repo, 1);
 		return false;
 	}
@@ -305,40 +317,30 @@ static int cache_keyfilter(Repo *repo, Repokey *key, void *kfdata)
 		return KEY_STORAGE_DROPPED;
 	case SOLVABLE_SUMMARY:
 	case SOLVABLE_MEDIAFILE:
-		/* Read from the file only for the packages chosen. */
+		/* Read from the file only for the packages chosen. Not a
+		 * void MEDIAFILE (the file is named after the package), which
+		 * has no data to page: libsolv 0.7 writes it vertical once,
+		 * then drops it when that cache is written again, leaving
+		 * every package without a location (issue #14). */
+		if (key->type == REPOKEY_TYPE_VOID)
+			return KEY_STORAGE_INCORE;
 		return KEY_STORAGE_VERTICAL_OFFSET;
 	default:
 		return repo_write_stdkeyfilter(repo, key, kfdata);
 	}
 }
 
-/* Writes the repodata [start, end) of repo; ext: the filelists
- * extension, which holds no solvables of its own (read back with
- * REPO_EXTEND_SOLVABLES onto the main cache's). quiet: in the background
- * writer, which must not touch the log. */
-static void write_solv_cache(Repo *repo, const char *dir, const char *path,
-			     int start, int end, bool ext, bool quiet)
+/* Writes the repodata [start, end) of repo to path, sealed (the caller
+ * holds the cache's lock); ext: the filelists extension, which holds no
+ * solvables of its own (read back with REPO_EXTEND_SOLVABLES onto the
+ * main cache's). Returns 0 or -errno. */
+static int write_solv_cache(Repo *repo, const char *path, int start, int end,
+			    bool ext)
 {
-	_cleanup_free_ char *p = xstrdup(dir);
-	for (char *c = p + 1;; c++) {
-		bool last = *c == '\0';
-		if (*c != '/' && !last)
-			continue;
-		*c = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-			if (!quiet)
-				log_warning("cannot create the cache '%s': %s",
-					    p, strerror(errno));
-			return;
-		}
-		if (last)
-			break;
-		*c = '/';
-	}
-	_cleanup_free_ char *tmp = xasprintf("%s.part", path);
-	FILE *f = fopen(tmp, "we");
+	char *tmp = NULL;
+	FILE *f = solv_cache_create(path, &tmp);
 	if (!f)
-		return;
+		return -errno;
 	Repowriter *w = repowriter_create(repo);
 	repowriter_set_repodatarange(w, start, end);
 	if (ext)
@@ -347,12 +349,13 @@ static void write_solv_cache(Repo *repo, const char *dir, const char *path,
 		repowriter_set_keyfilter(w, cache_keyfilter, NULL);
 	bool ok = repowriter_write(w, f) == 0;
 	repowriter_free(w);
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path) < 0) {
-		if (!quiet)
-			log_warning("cannot write the cache '%s'", path);
+	if (!ok) {
+		fclose(f);
 		unlink(tmp);
+		free(tmp);
+		return -EIO;
 	}
+	return solv_cache_commit(f, tmp, path);
 }
 
 /* Searching every file list for the file dependencies is most of a warm
@@ -391,18 +394,30 @@ static bool filelists_pending(const azl_solver *s)
  * the run that read filelists.xml. */
 static bool load_filelists_cache(repo_state *l)
 {
-	if (!l->cache_base)
+	if (!l->cache_base || l->bypass)
 		return false;
 	_cleanup_free_ char *path =
 		xasprintf("%s-filelists.solvx", l->cache_base);
-	FILE *f = fopen(path, "re");
-	if (!f)
+	uint64_t len;
+	FILE *f = solv_cache_open(path, &len);
+	if (!f) {
+		if (errno != ENOENT)
+			log_warning("ignoring the damaged cache '%s' (%s); "
+				    "reading the repository's metadata",
+				    path, strerror(errno));
 		return false;
+	}
+	int nrepodata = l->repo->nrepodata;
 	int r = repo_add_solv(l->repo, f, REPO_EXTEND_SOLVABLES);
+	bool whole = r == 0 && ftell(f) >= 0 && (uint64_t)ftell(f) <= len;
 	fclose(f);
-	if (r < 0) {
+	if (!whole) {
 		log_warning("ignoring the damaged cache '%s': %s", path,
-			    pool_errstr(l->repo->pool));
+			    r ? pool_errstr(l->repo->pool) : "too long");
+		/* What it added, if anything, goes with it. */
+		while (l->repo->nrepodata > nrepodata)
+			repodata_free(repo_id2repodata(l->repo,
+						       l->repo->nrepodata - 1));
 		return false;
 	}
 	return true;
@@ -442,7 +457,8 @@ static int load_filelists(azl_solver *s)
  * the next run reads it, so that the strings are in the same order. */
 static int write_index(const char *solv, const char *idx)
 {
-	FILE *f = fopen(solv, "re");
+	uint64_t len;
+	FILE *f = solv_cache_open(solv, &len);
 	if (!f)
 		return -errno;
 	struct stat st;
@@ -478,38 +494,52 @@ static int write_index(const char *solv, const char *idx)
 /* The cache holds what was read: SHA.solv the primary and comps data
  * (with the file provides derived from filelists, when they were read),
  * SHA-filelists.solvx the filelists, read only when needed. */
+static int write_repo_cache(repo_state *l)
+{
+	Repo *repo = l->repo;
+	_cleanup_free_ char *idx = xasprintf("%s.idx", l->cache_base);
+	_cleanup_free_ char *path = xasprintf("%s.solv", l->cache_base);
+	if (!l->dirty)
+		/* A sound cache whose index is missing or damaged. */
+		return write_index(path, idx);
+	/* Never an index older than the cache it answers for. */
+	unlink(idx);
+	int end = l->fl_start > 1 ? l->fl_start : repo->nrepodata;
+	if (l->fl_start > 1)
+		remember_fileprovides(repo, l->fl_start - 1);
+	int r = 0;
+	if (end < repo->nrepodata) {
+		/* The extension first: a main cache with file provides and
+		 * no extension would read XML. */
+		_cleanup_free_ char *ext =
+			xasprintf("%s-filelists.solvx", l->cache_base);
+		r = write_solv_cache(repo, ext, end, repo->nrepodata, true);
+	}
+	if (r == 0)
+		r = write_solv_cache(repo, path, 1, end, false);
+	if (r == 0)
+		r = write_index(path, idx);
+	return r;
+}
+
+/* quiet: in the background writer, which must not touch the log (and may
+ * wait for the lock). */
 static void write_caches_now(azl_solver *s, bool quiet)
 {
 	for (size_t i = 0; i < s->n_repos; i++) {
 		repo_state *l = &s->repos[i];
 		if (!l->cache_base || (!l->dirty && !l->need_index))
 			continue;
-		Repo *repo = l->repo;
-		_cleanup_free_ char *idx = xasprintf("%s.idx", l->cache_base);
-		_cleanup_free_ char *path = xasprintf("%s.solv", l->cache_base);
-		if (!l->dirty) {
-			/* A cache an earlier version wrote: its index. */
-			write_index(path, idx);
-			l->need_index = false;
-			continue;
-		}
-		/* Never an index older than the cache it answers for. */
-		unlink(idx);
-		int end = l->fl_start > 1 ? l->fl_start : repo->nrepodata;
-		if (l->fl_start > 1)
-			remember_fileprovides(repo, l->fl_start - 1);
-		if (end < repo->nrepodata) {
-			/* The extension first: a main cache with file
-			 * provides and no extension would read XML. */
-			_cleanup_free_ char *ext =
-				xasprintf("%s-filelists.solvx", l->cache_base);
-			write_solv_cache(repo, l->cache_dir, ext, end,
-					 repo->nrepodata, true, quiet);
-		}
-		write_solv_cache(repo, l->cache_dir, path, 1, end, false,
-				 quiet);
-		if (write_index(path, idx) < 0 && !quiet)
-			log_warning("cannot write the cache index '%s'", idx);
+		int lock = solv_cache_lock(l->cache_dir, quiet);
+		int r = lock < 0 ? lock : write_repo_cache(l);
+		solv_cache_unlock(lock);
+		if (r == -EWOULDBLOCK && !quiet)
+			log_info("repository '%s': another process is writing "
+				 "the cache '%s'; not written",
+				 l->name, l->cache_dir);
+		else if (r < 0 && !quiet)
+			log_warning("cannot write the cache '%s.solv': %s",
+				    l->cache_base, strerror(-r));
 		l->dirty = false;
 		l->need_index = false;
 	}
@@ -564,10 +594,11 @@ static int load_repo(azl_solver *s, repo_state *st)
 {
 	Repo *repo = st->repo;
 	const char *name = st->name;
-	if (st->cache_base) {
+	if (st->cache_base && !st->bypass) {
 		_cleanup_free_ char *path =
 			xasprintf("%s.solv", st->cache_base);
 		if (load_solv_cache(repo, path)) {
+			st->cached = true;
 			log_info("repository '%s': %d packages and groups from "
 				 "the cache, priority %d",
 				 name, repo->nsolvables, -repo->priority);
@@ -641,8 +672,13 @@ int depsolve_add_repo(azl_solver *s, size_t index, const char *name,
 			xasprintf("%s.solv", st->cache_base);
 		_cleanup_free_ char *idx = xasprintf("%s.idx", st->cache_base);
 		st->ix = solv_index_open(idx, solv);
+		if (!st->ix && access(idx, F_OK) == 0)
+			log_info("repository '%s': ignoring the cache index "
+				 "'%s' (damaged, or not of this cache); it is "
+				 "written again",
+				 name, idx);
 		if (st->ix) {
-			st->lazy = true;
+			st->lazy = st->cached = true;
 			log_info("repository '%s': %u packages and groups in "
 				 "the cache, priority %d",
 				 name, solv_index_packages(st->ix), priority);
@@ -1019,7 +1055,7 @@ static bool reach_request(solv_reach *r, const depsolve_request *rq)
 	return !r->need_all;
 }
 
-static int solve_loop(azl_solver *s, const depsolve_request *rq,
+static int solve_loop(azl_solver *s, const depsolve_request *rq, bool quiet,
 		      Solver **ret_solv, int *ret_problems);
 
 /* The warm path: only the packages the request reaches go into the pool
@@ -1060,7 +1096,8 @@ static bool solve_reached(azl_solver *s, const depsolve_request *rq,
 			  "%.1f ms",
 			  n, total, now_ms() - t0);
 		int problems = 0;
-		if (solve_loop(s, rq, ret_solv, &problems) == 0 && !problems)
+		if (solve_loop(s, rq, true, ret_solv, &problems) == 0 &&
+		    !problems)
 			return true;
 		if (*ret_solv)
 			solver_free(*ret_solv);
@@ -1073,8 +1110,9 @@ static bool solve_reached(azl_solver *s, const depsolve_request *rq,
 
 /* Solves, reading filelists when a name or dependency needs them.
  * Returns 0 with *ret_solv (and its number of problems) or -errno; quiet
- * while repositories are still only partly read. */
-static int solve_loop(azl_solver *s, const depsolve_request *rq,
+ * (a missing name only returned) while repositories are still only partly
+ * read, or when the metadata may be asked again. */
+static int solve_loop(azl_solver *s, const depsolve_request *rq, bool quiet,
 		      Solver **ret_solv, int *ret_problems)
 {
 	Pool *pool = s->pool;
@@ -1100,7 +1138,8 @@ static int solve_loop(azl_solver *s, const depsolve_request *rq,
 		bool more = filelists_pending(s);
 		Queue job;
 		queue_init(&job);
-		int r = make_jobs(pool, rq, &job, more || partial, partial);
+		int r = make_jobs(pool, rq, &job, more || partial || quiet,
+				  partial);
 		if (r < 0 && (!more || partial)) {
 			queue_free(&job);
 			return r;
@@ -1130,55 +1169,123 @@ static int solve_loop(azl_solver *s, const depsolve_request *rq,
 	return 0;
 }
 
-int depsolve_solve(azl_solver *s, const depsolve_request *rq,
-		   depsolve_pkg **ret, size_t *ret_n)
+/* Solves over the repositories as read so far. quiet: what is missing
+ * and the problems are only returned, not logged (the metadata will be
+ * asked again). Returns 0, -ENOENT, -EPROTO, -EBADMSG (a package without
+ * a location) or another -errno. */
+static int solve_pool(azl_solver *s, const depsolve_request *rq, bool quiet,
+		      depsolve_pkg **ret, size_t *ret_n)
 {
 	Pool *pool = s->pool;
 	Solver *solv = NULL;
 	int nproblems = 0;
 	if (any_lazy(s) && !solve_reached(s, rq, &solv)) {
 		int r = load_lazy(s);
-		if (r < 0) {
-			write_caches(s);
+		if (r < 0)
 			return r;
-		}
 	}
 	if (!solv) {
-		int r = solve_loop(s, rq, &solv, &nproblems);
-		if (r < 0) {
-			write_caches(s);
+		int r = solve_loop(s, rq, quiet, &solv, &nproblems);
+		if (r < 0)
 			return r;
-		}
 	}
 	if (nproblems) {
-		for (Id p = 1; p <= nproblems; p++)
+		for (Id p = 1; !quiet && p <= nproblems; p++)
 			log_problem(solv, p);
 		solver_free(solv);
-		write_caches(s);
 		return -EPROTO;
 	}
 	Transaction *trans = solver_create_transaction(solv);
 	depsolve_pkg *pkgs = NULL;
 	size_t n = 0;
 	uint64_t bytes = 0;
-	for (int i = 0; i < trans->steps.count; i++) {
+	int r = 0;
+	for (int i = 0; i < trans->steps.count && r == 0; i++) {
 		Solvable *sv = pool->solvables + trans->steps.elements[i];
 		if (sv->repo == pool->installed)
 			continue; /* replaced by an update, rpm erases it */
 		depsolve_pkg *p = xappend(&pkgs, &n, sizeof(*pkgs));
 		*p = pkg_from_solvable(pool, sv);
 		bytes += p->size;
+		if (p->location)
+			continue;
+		r = -EBADMSG;
+		if (!quiet)
+			log_error("package '%s' of repository '%s' has no "
+				  "location in the repository's metadata; fix "
+				  "the repository (createrepo_c) or exclude it",
+				  p->nevra, sv->repo->name);
 	}
 	transaction_free(trans);
 	solver_free(solv);
-	/* Last: it adds file provides to the pool, which the solver and
-	 * the transaction must not see change under them. */
-	write_caches(s);
+	if (r < 0) {
+		depsolve_pkgs_free(pkgs, n);
+		return r;
+	}
 	log_info("depsolving: %zu packages to install, %llu bytes to read", n,
 		 (unsigned long long)bytes);
 	*ret = pkgs;
 	*ret_n = n;
 	return 0;
+}
+
+static bool any_cached(const azl_solver *s)
+{
+	for (size_t i = 0; i < s->n_repos; i++)
+		if (s->repos[i].cached)
+			return true;
+	return false;
+}
+
+/* Empties the pool's repositories and reads them again from their
+ * metadata, past the cache, which is then written anew. */
+static int reload_metadata(azl_solver *s)
+{
+	for (size_t i = s->n_repos; i-- > 0;)
+		repo_empty(s->repos[i].repo, 1);
+	for (size_t i = 0; i < s->n_repos; i++) {
+		repo_state *st = &s->repos[i];
+		free(st->location);
+		free(st->chk_type);
+		free(st->chk_hex);
+		st->location = st->chk_type = st->chk_hex = NULL;
+		solv_index_close(st->ix);
+		st->ix = NULL;
+		st->fl_start = 0;
+		st->lazy = st->cached = st->dirty = st->need_index = false;
+		st->bypass = true;
+	}
+	s->reduced = false;
+	for (size_t i = 0; i < s->n_repos; i++) {
+		int r = load_repo(s, &s->repos[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int depsolve_solve(azl_solver *s, const depsolve_request *rq,
+		   depsolve_pkg **ret, size_t *ret_n)
+{
+	/* The cache never decides what exists: what it cannot answer (a
+	 * missing name, a conflict, a package without a location) is asked
+	 * of the metadata again. */
+	bool cached = any_cached(s);
+	int r = solve_pool(s, rq, cached, ret, ret_n);
+	if (cached && (r == -ENOENT || r == -EPROTO || r == -EBADMSG)) {
+		log_info("depsolve: from the cache, %s; reading the "
+			 "repositories' metadata to be sure",
+			 r == -ENOENT	? "a name is missing"
+			 : r == -EPROTO ? "the request cannot be solved"
+					: "a package has no location");
+		r = reload_metadata(s);
+		if (r >= 0)
+			r = solve_pool(s, rq, false, ret, ret_n);
+	}
+	/* Last: it adds file provides to the pool, which the solver and
+	 * the transaction must not see change under them. */
+	write_caches(s);
+	return r;
 }
 
 int depsolve_check_file(const char *path, const char *type, const char *hex)

@@ -193,6 +193,13 @@ static int mkdir_parents_of(const char *path)
 int repo_fetch(const azl_repo_src *r, const char *relpath, const char *chk_type,
 	       const char *chk_hex, char **ret_path)
 {
+	if (!relpath) {
+		/* The caller names the package (depsolve refuses one without
+		 * a location); never a NULL path further down. */
+		log_error("repository '%s': a file without a location",
+			  r->name);
+		return -EBADMSG;
+	}
 	if (!relpath_is_safe(relpath)) {
 		log_error("repository '%s' names an unsafe path '%s'", r->name,
 			  relpath);

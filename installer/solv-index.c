@@ -16,12 +16,13 @@
 #include <solv/repo.h>
 #include <solv/repodata.h>
 
+#include "solv-cache.h"
 #include "util.h"
 
 /* The file: a header, then sections at 8-byte aligned offsets, in the
  * machine's own byte order (the cache never leaves the machine; another
- * magic or size is "not an index"). */
-#define IX_MAGIC "AZLSIX03"
+ * magic or size is "not an index"), then the seal of solv-cache.h. */
+#define IX_MAGIC "AZLSIX04"
 
 typedef struct ix_header {
 	char magic[8];
@@ -63,8 +64,9 @@ typedef struct ix_name {
 enum { D_PROVIDES, D_REQUIRES = 3, D_RECOMMENDS, D_SUPPLEMENTS = 6 };
 
 struct solv_index {
-	void *map;
+	void *map; /* mapped: the file, of size bytes; or */
 	size_t size;
+	void *buffer; /* a copy (solv_index_from_buffer) */
 	const ix_header *h;
 	const uint32_t *stroff;
 	const char *blob;
@@ -447,10 +449,8 @@ int solv_index_write(Repo *repo, const Queue *searched, const struct stat *solv,
 	h.size = at;
 
 	int r = 0;
-	/* Two processes may write it at once (a run that found a cache
-	 * without an index while the writer of both is still busy). */
-	_cleanup_free_ char *tmp = xasprintf("%s.%d.part", path, getpid());
-	FILE *f = fopen(tmp, "we");
+	char *tmp = NULL;
+	FILE *f = solv_cache_create(path, &tmp);
 	if (!f)
 		r = -errno;
 	else {
@@ -466,10 +466,13 @@ int solv_index_write(Repo *repo, const Queue *searched, const struct stat *solv,
 			  put(f, &pos, supp, (size_t)h.nsupp * 4) &&
 			  put(f, &pos, w.always.v, w.always.n * 4) &&
 			  put(f, &pos, w.files.v, w.files.n * 4);
-		ok = fclose(f) == 0 && ok && pos == h.size;
-		if (!ok || rename(tmp, path) < 0) {
+		if (ok && pos == h.size)
+			r = solv_cache_commit(f, tmp, path);
+		else {
 			r = -EIO;
+			fclose(f);
 			unlink(tmp);
+			free(tmp);
 		}
 	}
 	free(buckets);
@@ -492,31 +495,17 @@ static bool section_ok(const ix_header *h, uint64_t off, uint64_t n,
 	return off % 8 == 0 && off <= h->size && n <= (h->size - off) / size;
 }
 
-solv_index *solv_index_open(const char *path, const char *solv_path)
+/* The index in data[0, size), after checking that its header and
+ * sections fit; NULL if not. data stays the caller's. */
+static solv_index *index_check(const void *data, size_t size)
 {
-	struct stat sst;
-	if (stat(solv_path, &sst) < 0)
+	if (size < sizeof(ix_header) || (uintptr_t)data % 8)
 		return NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	struct stat st;
-	void *map = MAP_FAILED;
-	if (fstat(fd, &st) == 0 && (size_t)st.st_size >= sizeof(ix_header))
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
-			   0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return NULL;
-	const ix_header *h = map;
-	bool ok = memcmp(h->magic, IX_MAGIC, 8) == 0 &&
-		  h->size == (uint64_t)st.st_size && h->nstrings > 0 &&
-		  h->nbuckets > 0 && (h->nbuckets & (h->nbuckets - 1)) == 0 &&
+	const ix_header *h = data;
+	bool ok = memcmp(h->magic, IX_MAGIC, 8) == 0 && h->size == size &&
+		  h->nstrings > 0 && h->nbuckets > 0 &&
+		  (h->nbuckets & (h->nbuckets - 1)) == 0 &&
 		  h->nnames < h->nbuckets && h->blob_len > 0 &&
-		  h->solv_dev == (uint64_t)sst.st_dev &&
-		  h->solv_ino == (uint64_t)sst.st_ino &&
-		  h->solv_size == (uint64_t)sst.st_size &&
-		  h->solv_mtime_ns == mtime_ns(&sst) &&
 		  section_ok(h, h->off_stroff, h->nstrings, 4) &&
 		  section_ok(h, h->off_blob, h->blob_len, 1) &&
 		  section_ok(h, h->off_pkgs, h->npkgs, sizeof(ix_pkg)) &&
@@ -527,16 +516,11 @@ solv_index *solv_index_open(const char *path, const char *solv_path)
 		  section_ok(h, h->off_supp, h->nsupp, 4) &&
 		  section_ok(h, h->off_always, h->nalways, 4) &&
 		  section_ok(h, h->off_files, h->nfiles, 4);
-	const char *base = map;
+	const char *base = data;
 	/* Every string ends inside the blob. */
-	ok = ok && base[h->off_blob + h->blob_len - 1] == '\0';
-	if (!ok) {
-		munmap(map, (size_t)st.st_size);
+	if (!ok || base[h->off_blob + h->blob_len - 1] != '\0')
 		return NULL;
-	}
 	solv_index *ix = xzalloc(sizeof(*ix));
-	ix->map = map;
-	ix->size = (size_t)st.st_size;
 	ix->h = h;
 	ix->stroff = (const uint32_t *)(base + h->off_stroff);
 	ix->blob = base + h->off_blob;
@@ -551,11 +535,69 @@ solv_index *solv_index_open(const char *path, const char *solv_path)
 	return ix;
 }
 
+solv_index *solv_index_open(const char *path, const char *solv_path)
+{
+	struct stat sst;
+	if (stat(solv_path, &sst) < 0)
+		return NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	void *map = MAP_FAILED;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size >= sizeof(ix_header) &&
+	    (uint64_t)st.st_size <= SIZE_MAX)
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+			   0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return NULL;
+	/* The whole file is read once for its checksum: a few ms for a
+	 * Fedora-sized index (docs/packages.md), and a damaged index is
+	 * never followed. */
+	int64_t len = solv_cache_check(map, (size_t)st.st_size);
+	solv_index *ix = len >= 0 ? index_check(map, (size_t)len) : NULL;
+	/* An index answers for the SHA.solv it was made from only. */
+	if (ix && !(ix->h->solv_dev == (uint64_t)sst.st_dev &&
+		    ix->h->solv_ino == (uint64_t)sst.st_ino &&
+		    ix->h->solv_size == (uint64_t)sst.st_size &&
+		    ix->h->solv_mtime_ns == mtime_ns(&sst))) {
+		free(ix);
+		ix = NULL;
+	}
+	if (!ix) {
+		munmap(map, (size_t)st.st_size);
+		return NULL;
+	}
+	ix->map = map;
+	ix->size = (size_t)st.st_size;
+	return ix;
+}
+
+solv_index *solv_index_from_buffer(const void *data, size_t size)
+{
+	if (size == 0)
+		return NULL;
+	/* Aligned as a mapping is. */
+	void *copy = xmalloc(size);
+	memcpy(copy, data, size);
+	solv_index *ix = index_check(copy, size);
+	if (!ix) {
+		free(copy);
+		return NULL;
+	}
+	ix->buffer = copy;
+	return ix;
+}
+
 void solv_index_close(solv_index *ix)
 {
 	if (!ix)
 		return;
-	munmap(ix->map, ix->size);
+	if (ix->map)
+		munmap(ix->map, ix->size);
+	free(ix->buffer);
 	free(ix);
 }
 

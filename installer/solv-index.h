@@ -27,17 +27,22 @@
 
 typedef struct solv_index solv_index;
 
-/* Writes the index of repo's solvables to path (atomically: path.PID.part,
- * then renamed). searched: the file dependencies (pool string Ids) whose
+/* Writes the index of repo's solvables to path, sealed, through a
+ * temporary file renamed over it (solv-cache.h; the caller holds the
+ * cache's lock). searched: the file dependencies (pool string Ids) whose
  * providers repo's solvables carry in full; solv: the stat of the cache
  * file repo was read from, which the index then answers for. Returns 0,
  * -E2BIG for a dependency nested deeper than it keeps, or -errno. */
 int solv_index_write(Repo *repo, const Queue *searched, const struct stat *solv,
 		     const char *path);
 
-/* Maps path; NULL when it is missing, of another format, damaged, or
- * made from another file than solv_path is now. */
+/* Maps path; NULL when it is missing, of another format, damaged (its
+ * seal, its header or a section that does not fit), or made from another
+ * file than solv_path is now. */
 solv_index *solv_index_open(const char *path, const char *solv_path);
+/* An index from memory (copied), with the checks of solv_index_open()
+ * but the seal's and solv_path's: the fuzzer's way in. */
+solv_index *solv_index_from_buffer(const void *data, size_t size);
 void solv_index_close(solv_index *ix);
 uint32_t solv_index_packages(const solv_index *ix);
 

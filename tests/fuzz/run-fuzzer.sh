@@ -2,6 +2,8 @@
 # run-fuzzer.sh BINARY NAME SECONDS
 # Runs a libFuzzer target for SECONDS from a fresh corpus seeded with the
 # checked-in seeds (tests/fuzz/seeds-NAME/), so runs never grow the tree.
+# tests/fuzz/NAME.options, when there is one, holds more libFuzzer options
+# for that target (the reason is in the target's source).
 # The progress lines go to a log; what is printed is the final figures, or
 # on a failure the end of the report and the failing input itself (base64,
 # also kept in $AZL_BUILD_DIR/fuzz-artifacts/) so that a failure seen once
@@ -16,8 +18,13 @@ if [ -d "$here/seeds-$name" ]; then
 	cp -r "$here/seeds-$name/." "$work/corpus/"
 fi
 cd "$work"
+opts=
+if [ -f "$here/$name.options" ]; then
+	opts=$(grep -v '^#' "$here/$name.options")
+fi
 rc=0
-"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+# shellcheck disable=SC2086 # the options are words
+"$bin" $opts -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 	-max_len=65536 -print_final_stats=1 \
 	-artifact_prefix="$work/artifacts/" corpus >"$work/log" 2>&1 || rc=$?
 if [ "$rc" -eq 0 ]; then
