@@ -467,7 +467,9 @@ int install_run(const azl_model *m, const azl_install_opts *o)
 	}
 	if (phase_result(&s, "configure", system_apply(m, &t, is)) < 0)
 		goto done;
-	if (phase_result(&s, "bootloader", bootloader_apply(m, plan, &t, is)) <
+	if (phase_result(&s, "bootloader",
+			 bootloader_apply(m, plan, &t, is,
+					  running_live(o) || o->nvram_entry)) <
 	    0)
 		goto done;
 	if (phase_result(&s, "post", scripts_run(m, AZL_SCRIPT_POST, t.root)) <
