@@ -37,7 +37,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <linux/major.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "blkid-probe.h"
@@ -204,6 +206,35 @@ static int open_image(azl_storage_state *st, disk_rt *d)
 	return 0;
 }
 
+/* A loop device given as the disk: the other loop devices over its file are
+ * the same bytes, and none of them may be in use either. */
+static int open_loop_device(azl_storage_state *st, disk_rt *d,
+			    const struct stat *s)
+{
+	if (major(s->st_rdev) != LOOP_MAJOR)
+		return 0;
+	/* The kernel's name: minors count in steps of max_part + 1. */
+	_cleanup_free_ char *link = xasprintf(
+		"/sys/dev/block/%u:%u", major(s->st_rdev), minor(s->st_rdev));
+	_cleanup_free_ char *sys = realpath(link, NULL);
+	const char *name = sys ? strrchr(sys, '/') + 1 : NULL;
+	if (!name)
+		return 0;
+	dev_t bdev;
+	ino_t bino;
+	uint64_t off;
+	if (loop_backing(name, &bdev, &bino, &off) < 0)
+		return 0; /* nothing attached: opening it fails below */
+	_cleanup_free_ char *other = NULL;
+	if (loop_devices_busy(bdev, bino, name, &other) > 0)
+		return disk_busy(st,
+				 "'%s' is in use through /dev/%s, which is "
+				 "attached to the same file (mounted or held); "
+				 "unmount it first",
+				 d->dev, other);
+	return 0;
+}
+
 static int open_disk(azl_storage_state *st, const azl_plan_disk *pd)
 {
 	disk_rt *d = xappend(&st->disks, &st->n_disks, sizeof(*d));
@@ -216,9 +247,12 @@ static int open_disk(azl_storage_state *st, const azl_plan_disk *pd)
 		int r = open_image(st, d);
 		if (r < 0)
 			return r;
-	} else if (S_ISBLK(s.st_mode))
+	} else if (S_ISBLK(s.st_mode)) {
 		d->dev = xstrdup(pd->path);
-	else
+		int r = open_loop_device(st, d, &s);
+		if (r < 0)
+			return r;
+	} else
 		return log_error_errno(ENOTBLK,
 				       "'%s' is neither a block "
 				       "device nor a disk image",

@@ -196,6 +196,16 @@ grep -q "the image '$d' is in use through /dev/loop[0-9]* (mounted or held)" "$t
 umount "$tmp/offset"
 for o in $(losetup -n -O NAME -j "$d"); do losetup -d "$o"; done
 [ "$(head_sum "$d")" = "$before" ] || fail "losetup -o after probing: the table was written"
+# The same through a loop device over the image given as the disk.
+l=$(attach "$d")
+install_storage "$tmp/pre-offset.yaml" "$l"
+[ "$rc" = 2 ] || fail "losetup -o after probing, through $l: exit $rc: $(cat "$tmp/out")"
+grep -q "'$l' is in use through /dev/loop[0-9]*, which is attached to the same file" "$tmp/out" ||
+	fail "losetup -o after probing, through $l: no reason: $(cat "$tmp/out")"
+umount "$tmp/offset"
+for o in $(losetup -n -O NAME -j "$d"); do [ "$o" = "$l" ] || losetup -d "$o"; done
+detach "$l"
+[ "$(head_sum "$d")" = "$before" ] || fail "losetup -o after probing, through $l: the table was written"
 assert_clean
 echo "ok: a losetup -o mount made after probing is refused by storage, nothing written"
 
