@@ -571,9 +571,11 @@ static void mark_disk(azl_disk_info *d, const char *reason)
 }
 
 /* Usage of the disk's own node and of its partitions, as the kernel
- * names them. `label` names the disk in the reason. */
+ * names them. `label` names the disk in the reason. same_table: the
+ * kernel's partitions are d's (false for a loop device at another offset
+ * of the same file), so their use is also told on d's partitions. */
 static void disk_usage(const context *c, const char *name, const char *label,
-		       azl_disk_info *d)
+		       bool same_table, azl_disk_info *d)
 {
 	dev_t dev;
 	_cleanup_free_ char *sysdir = xasprintf(SYS_BLOCK "/%s", name);
@@ -600,7 +602,7 @@ static void disk_usage(const context *c, const char *name, const char *label,
 		for (size_t k = 0; k < d->n_parts; k++)
 			if (d->parts[k].number == kp[i].number)
 				p = &d->parts[k];
-		if (p && why && !p->in_use) {
+		if (same_table && p && why && !p->in_use) {
 			p->in_use = true;
 			p->in_use_reason = xstrdup(why);
 			p->mountpoint = TAKE_PTR(mount);
@@ -639,9 +641,11 @@ static char *image_lock_usage(const char *path)
 
 /* Every loop device over the file (dev, ino) but `self`, at any offset: its
  * node or partitions in use make the disk d busy, since they are the same
- * bytes. `what` names the file in the reasons. */
+ * bytes. d starts at self_off of the file. `what` names the file in the
+ * reasons. */
 static void backing_usage(const context *c, dev_t dev, ino_t ino,
-			  const char *self, const char *what, azl_disk_info *d)
+			  const char *self, uint64_t self_off, const char *what,
+			  azl_disk_info *d)
 {
 	_cleanup_strv_free_ char **loops = loop_devices_of(dev, ino);
 	for (size_t i = 0; loops && loops[i]; i++) {
@@ -651,16 +655,20 @@ static void backing_usage(const context *c, dev_t dev, ino_t ino,
 		ino_t bino;
 		uint64_t off = 0;
 		(void)loop_backing(loops[i], &bdev, &bino, &off);
+		_cleanup_free_ char *attached =
+			off ? xasprintf("attached to /dev/%s at offset "
+					"%" PRIu64,
+					loops[i], off)
+			    : xasprintf("attached to /dev/%s", loops[i]);
 		_cleanup_free_ char *label =
-			off ? xasprintf("%s (attached to /dev/%s at offset "
-					"%" PRIu64 ")",
-					what, loops[i], off)
-			    : xasprintf("%s (attached to /dev/%s)", what,
-					loops[i]);
-		disk_usage(c, loops[i], label, d);
+			xasprintf("%s (%s)", what, attached);
+		bool was_in_use = d->in_use;
+		disk_usage(c, loops[i], label, off == self_off, d);
 		/* The reasons name the loop's partitions: say whose. */
-		if (d->in_use && !strstr(d->in_use_reason, "attached to")) {
-			char *s = xasprintf("%s (%s)", d->in_use_reason, label);
+		if (!was_in_use && d->in_use &&
+		    !strstr(d->in_use_reason, "attached to")) {
+			char *s = xasprintf("%s (%s is %s)", d->in_use_reason,
+					    what, attached);
 			free(d->in_use_reason);
 			d->in_use_reason = s;
 		}
@@ -721,7 +729,7 @@ static int probe_block(const context *c, const char *name, azl_disk_info *ret)
 			fill_fs(p, d.path, p->start, p->size);
 	}
 
-	disk_usage(c, name, d.path, &d);
+	disk_usage(c, name, d.path, true, &d);
 	dev_t bdev;
 	ino_t bino;
 	uint64_t off;
@@ -731,7 +739,7 @@ static int probe_block(const context *c, const char *name, azl_disk_info *ret)
 			sysfs_read(SYS_BLOCK "/%s/loop/backing_file", name);
 		_cleanup_free_ char *what =
 			xasprintf("the file behind %s", d.path);
-		backing_usage(c, bdev, bino, name, what, &d);
+		backing_usage(c, bdev, bino, name, off, what, &d);
 		_cleanup_free_ char *locked = bf ? image_lock_usage(bf) : NULL;
 		if (locked)
 			mark_disk(&d, locked);
@@ -771,7 +779,7 @@ static int probe_image(const context *c, const char *real,
 	for (size_t i = 0; i < d.n_parts; i++)
 		fill_fs(&d.parts[i], real, d.parts[i].start, d.parts[i].size);
 
-	backing_usage(c, st->st_dev, st->st_ino, NULL, real, &d);
+	backing_usage(c, st->st_dev, st->st_ino, NULL, 0, real, &d);
 	_cleanup_free_ char *locked = image_lock_usage(real);
 	if (locked)
 		mark_disk(&d, locked);
