@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "loop.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/loop.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -160,9 +160,10 @@ int loop_devices_busy(dev_t dev, ino_t ino, const char *except, char **ret_name)
 	return 0;
 }
 
-/* QEMU's RAW_LOCK_PERM_BASE and RAW_LOCK_SHARED_BASE, and one byte for each
- * permission bit up to BLK_PERM_GRAPH_MOD (0x10, gone in QEMU 7 and locked
- * anyway: a byte too many costs nothing). */
+/* QEMU's RAW_LOCK_PERM_BASE and RAW_LOCK_SHARED_BASE, each followed by one
+ * byte per permission bit (PERM_FOREACH): consistent read 0x01, write 0x02,
+ * write unchanged 0x04, resize 0x08, and 0x10 (graph mod in older QEMU); a
+ * byte no QEMU uses costs nothing. */
 static const off_t lock_ranges[] = {100, 200};
 #define LOCK_BYTES 5
 
