@@ -23,7 +23,11 @@
  * one, GRUB behind it, and a grub.cfg stub that finds /boot by UUID. The
  * ESP is written through the mounted /boot/efi, or with mtools when the
  * host cannot mount vfat (storage leaves it unmounted then). An NVRAM
- * entry is made with efibootmgr when efivars exist.
+ * entry is made with efibootmgr when efivars exist, and only in the
+ * firmware that will boot the disk: from the live environment (or when
+ * --nvram-entry asks for it), and never for a disk image (a loop or network
+ * block device), which some other machine boots: there the entry would
+ * land in the firmware of the host that builds the image.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -31,6 +35,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "apply-system.h"
@@ -530,8 +535,33 @@ static char *first_existing(const azl_target *t, const char *const *c)
 	return NULL;
 }
 
-static int nvram_entry(const azl_installed_storage *st, bool shim)
+/* Loop devices and NBD (qemu-nbd) stand for an image of another machine. */
+static bool image_device(const char *dev)
 {
+	struct stat s;
+	return dev && stat(dev, &s) == 0 && S_ISBLK(s.st_mode) &&
+	       (major(s.st_rdev) == 7 || major(s.st_rdev) == 43);
+}
+
+static int nvram_entry(const azl_installed_storage *st, bool shim,
+		       bool own_firmware)
+{
+	if (image_device(st->boot_disk)) {
+		log_info("no NVRAM entry: the boot disk '%s' is a disk image "
+			 "(loop or network block device), and this machine's "
+			 "firmware does not boot it; the firmware that does "
+			 "finds \\EFI\\BOOT\\BOOTX64.EFI",
+			 st->boot_disk);
+		return 0;
+	}
+	if (!own_firmware) {
+		log_info("no NVRAM entry: this is not the live environment, so "
+			 "this machine's firmware is not the one that boots "
+			 "'%s' (--nvram-entry makes one anyway); the firmware "
+			 "finds \\EFI\\BOOT\\BOOTX64.EFI",
+			 st->boot_disk);
+		return 0;
+	}
 	if (access("/sys/firmware/efi/efivars", F_OK) < 0) {
 		log_info("no EFI variables here (not booted with UEFI): no "
 			 "NVRAM entry; the firmware finds "
@@ -625,15 +655,16 @@ int bootloader_write_esp(const azl_target *t, const azl_installed_storage *st,
 	return 0;
 }
 
-static int install_uefi(const azl_target *t, const azl_installed_storage *st)
+static int install_uefi(const azl_target *t, const azl_installed_storage *st,
+			bool own_firmware)
 {
 	bool shim = false;
 	int r = bootloader_write_esp(t, st, &shim);
-	return r < 0 ? r : nvram_entry(st, shim);
+	return r < 0 ? r : nvram_entry(st, shim, own_firmware);
 }
 
 int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,
-		     const azl_installed_storage *st)
+		     const azl_installed_storage *st, bool own_firmware)
 {
 	if (!st || !st->root_uuid)
 		return log_error_errno(EINVAL, "the boot loader needs the "
@@ -661,7 +692,7 @@ int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,
 		return log_error_errno(r, "cannot write /boot/grub2/grub.cfg");
 	progress_phase("bootloader", 60, _("Installing GRUB (%s)"),
 		       p->firmware == AZL_FIRMWARE_UEFI ? "UEFI" : "BIOS");
-	r = p->firmware == AZL_FIRMWARE_UEFI ? install_uefi(t, st)
+	r = p->firmware == AZL_FIRMWARE_UEFI ? install_uefi(t, st, own_firmware)
 					     : install_bios(t, st);
 	if (r < 0)
 		return r;

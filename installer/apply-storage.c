@@ -2,10 +2,15 @@
 /*
  * Storage apply: the plan's storage actions, in order.
  *
- *  1. disks: an image file is attached to a loop device (partition
- *     scanning on); every whole disk is opened and flock(LOCK_EX)ed, as
- *     systemd/udev expect of a program that repartitions, and held so
- *     until teardown. Only disks of the plan are ever opened for writing.
+ *  1. disks: an image file gets QEMU's lock bytes (loop.h) and is refused
+ *     when another loop device over it is in use, then it is attached to
+ *     a loop device (partition scanning on); every whole disk is opened
+ *     O_EXCL (the kernel's word on mounted or held, in any namespace; kept
+ *     until the tables are written) and flock(LOCK_EX)ed, as systemd/udev
+ *     expect of a program that repartitions, and held so until teardown.
+ *     A disk in use there is refused before anything is written
+ *     (storage_refused()). Only disks of the plan are ever opened for
+ *     writing.
  *  2. per disk: old signatures erased (libblkid) in the regions of the old
  *     partitions and on the whole disk, the table written (libparted),
  *     GPT types libparted 3.5 cannot set given with sfdisk --part-type,
@@ -32,7 +37,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <linux/major.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "blkid-probe.h"
@@ -59,6 +66,8 @@ typedef struct disk_rt {
 	char *dev;     /* the block device: the disk, or the loop device */
 	bool attached; /* dev is a loop device this installer attached */
 	int fd;	       /* O_RDWR, flock(LOCK_EX) held until teardown */
+	int excl_fd;   /* O_EXCL, held while the table is written */
+	int image_fd;  /* the image file, QEMU's lock bytes held */
 } disk_rt;
 
 struct azl_storage_state {
@@ -68,11 +77,17 @@ struct azl_storage_state {
 	char **luks;   /* mapper names opened, in order */
 	char **vgs;    /* volume groups created (active) */
 	char **mounts; /* absolute mount points, in mount order */
+	bool refused;  /* a disk was in use: nothing was written */
 };
 
 const azl_installed_storage *storage_result(const azl_storage_state *st)
 {
 	return st ? &st->result : NULL;
+}
+
+bool storage_refused(const azl_storage_state *st)
+{
+	return st && st->refused;
 }
 
 static void installed_storage_done(azl_installed_storage *s)
@@ -138,41 +153,144 @@ static char *map_device(const azl_storage_state *st, const char *dev)
 	return xstrdup(dev);
 }
 
+/* Another program uses a disk the plan writes: refused before anything
+ * is written (exit 2, as when probing had seen it). */
+static _printf_(2, 3) int disk_busy(azl_storage_state *st, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	_cleanup_free_ char *why = xvasprintf(fmt, ap);
+	va_end(ap);
+	st->refused = true;
+	return log_error_errno(EBUSY, "%s; nothing was written", why);
+}
+
+/* An image: QEMU's lock bytes first (a VM that uses it holds them), then
+ * no other loop device over the same file may be in use, whatever its
+ * offset: a partition mounted through `losetup -o` is one. */
+static int open_image(azl_storage_state *st, disk_rt *d)
+{
+	const char *path = d->pd->path;
+	d->image_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (d->image_fd < 0)
+		return log_error_errno(errno, "cannot open the image '%s'",
+				       path);
+	int r = image_lock(d->image_fd);
+	if (r == -EBUSY)
+		return disk_busy(st,
+				 "the image '%s' is in use: another program "
+				 "holds its lock (QEMU does while a virtual "
+				 "machine runs from it); stop it first",
+				 path);
+	/* A filesystem without OFD locks (some network and FUSE ones): QEMU
+	 * goes on without its lock there too. */
+	if (r == -ENOLCK || r == -EOPNOTSUPP || r == -EINVAL)
+		log_warning("cannot lock the image '%s' (%s): a virtual "
+			    "machine could use it at the same time",
+			    path, strerror(-r));
+	else if (r < 0)
+		return log_error_errno(r, "cannot lock the image '%s'", path);
+	struct stat s;
+	if (fstat(d->image_fd, &s) < 0)
+		return log_error_errno(errno, "cannot stat '%s'", path);
+	_cleanup_free_ char *loop = NULL;
+	if (loop_devices_busy(s.st_dev, s.st_ino, NULL, &loop) > 0)
+		return disk_busy(st,
+				 "the image '%s' is in use through /dev/%s "
+				 "(mounted or held); unmount it first",
+				 path, loop);
+	r = loop_attach(path, &d->dev);
+	if (r < 0)
+		return r;
+	d->attached = true;
+	return 0;
+}
+
+/* A loop device given as the disk: the other loop devices over its file are
+ * the same bytes, and none of them may be in use either. */
+static int open_loop_device(azl_storage_state *st, disk_rt *d,
+			    const struct stat *s)
+{
+	if (major(s->st_rdev) != LOOP_MAJOR)
+		return 0;
+	/* The kernel's name: minors count in steps of max_part + 1. */
+	_cleanup_free_ char *link = xasprintf(
+		"/sys/dev/block/%u:%u", major(s->st_rdev), minor(s->st_rdev));
+	_cleanup_free_ char *sys = realpath(link, NULL);
+	const char *name = sys ? strrchr(sys, '/') + 1 : NULL;
+	if (!name)
+		return 0;
+	dev_t bdev;
+	ino_t bino;
+	uint64_t off;
+	if (loop_backing(name, &bdev, &bino, &off) < 0)
+		return 0; /* nothing attached: opening it fails below */
+	_cleanup_free_ char *other = NULL;
+	if (loop_devices_busy(bdev, bino, name, &other) > 0)
+		return disk_busy(st,
+				 "'%s' is in use through /dev/%s, which is "
+				 "attached to the same file (mounted or held); "
+				 "unmount it first",
+				 d->dev, other);
+	return 0;
+}
+
 static int open_disk(azl_storage_state *st, const azl_plan_disk *pd)
 {
 	disk_rt *d = xappend(&st->disks, &st->n_disks, sizeof(*d));
 	d->pd = pd;
-	d->fd = -1;
+	d->fd = d->excl_fd = d->image_fd = -1;
 	struct stat s;
 	if (stat(pd->path, &s) < 0)
 		return log_error_errno(errno, "no disk '%s'", pd->path);
 	if (S_ISREG(s.st_mode)) {
-		int r = loop_attach(pd->path, &d->dev);
+		int r = open_image(st, d);
 		if (r < 0)
 			return r;
-		d->attached = true;
-	} else if (S_ISBLK(s.st_mode))
+	} else if (S_ISBLK(s.st_mode)) {
 		d->dev = xstrdup(pd->path);
-	else
+		int r = open_loop_device(st, d, &s);
+		if (r < 0)
+			return r;
+	} else
 		return log_error_errno(ENOTBLK,
 				       "'%s' is neither a block "
 				       "device nor a disk image",
 				       pd->path);
+	/* The kernel refuses O_EXCL on a device that is mounted, holds a
+	 * mounted partition or is held (dm, md, another program's O_EXCL),
+	 * in any mount namespace: the last word after probing. Held until
+	 * the table is written; mkfs and mount claim the partitions then. */
+	d->excl_fd = open(d->dev, O_RDONLY | O_EXCL | O_CLOEXEC);
+	if (d->excl_fd < 0 && errno == EBUSY)
+		return disk_busy(st,
+				 "'%s' is in use (mounted, or held by another "
+				 "program); unmount or stop it first",
+				 d->dev);
+	if (d->excl_fd < 0)
+		return log_error_errno(errno, "cannot open '%s'", d->dev);
 	d->fd = open(d->dev, O_RDWR | O_CLOEXEC);
 	if (d->fd < 0)
 		return log_error_errno(errno, "cannot open '%s'", d->dev);
 	if (flock(d->fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno == EWOULDBLOCK)
-			return log_error_errno(EBUSY,
-					       "another program holds the lock "
-					       "of '%s'",
-					       d->dev);
+			return disk_busy(st,
+					 "another program holds the lock of "
+					 "'%s'",
+					 d->dev);
 		return log_error_errno(errno, "cannot lock '%s'", d->dev);
 	}
 	strv_push(&st->result.disks, xstrdup(d->dev));
 	log_info("locked %s%s%s", d->dev, d->attached ? " for " : "",
 		 d->attached ? pd->path : "");
 	return 0;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
 }
 
 /* --- partition tables ------------------------------------------------------
@@ -711,6 +829,8 @@ int storage_apply(const azl_plan *plan, const azl_model *m,
 	progress_phase("storage", 0, _("Preparing the disks"));
 	for (size_t i = 0; i < plan->n_disks; i++) {
 		r = open_disk(st, &plan->disks[i]);
+		if (r < 0 && st->refused)
+			return r; /* the refusal says it all */
 		if (r < 0)
 			return step_failed(r, "opening '%s'",
 					   plan->disks[i].path);
@@ -723,6 +843,8 @@ int storage_apply(const azl_plan *plan, const azl_model *m,
 		if (r < 0)
 			return r;
 	}
+	for (size_t i = 0; i < st->n_disks; i++)
+		close_fd(&st->disks[i].excl_fd);
 	r = run_actions(st, plan, m, target_dir);
 	if (r < 0)
 		return r;
@@ -752,6 +874,7 @@ int storage_teardown(azl_storage_state *st)
 		KEEP(luks_close(st->luks[i - 1]));
 	for (size_t i = st->n_disks; i > 0; i--) {
 		disk_rt *d = &st->disks[i - 1];
+		close_fd(&d->excl_fd);
 		if (d->fd >= 0) {
 			/* Let the kernel and the image see every write before
 			 * the lock goes. */
@@ -765,6 +888,8 @@ int storage_teardown(azl_storage_state *st)
 						d->dev);
 			KEEP(r);
 		}
+		/* QEMU's lock bytes go last: the image is written. */
+		close_fd(&d->image_fd);
 		free(d->dev);
 	}
 #undef KEEP

@@ -10,6 +10,8 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
 #include "model.h"
 #include "plan.h"
 
@@ -39,6 +41,9 @@ typedef struct azl_storage_state azl_storage_state;
 int storage_apply(const azl_plan *plan, const azl_model *m,
 		  const char *target_dir, azl_storage_state **ret);
 const azl_installed_storage *storage_result(const azl_storage_state *st);
+/* Whether storage_apply() failed because a disk is in use (mounted, held,
+ * locked by QEMU) before anything was written: exit 2, not 3. */
+bool storage_refused(const azl_storage_state *st);
 /* Unmounts, swapoff, closes LUKS, deactivates VGs, releases locks,
  * detaches loop devices, in reverse order; frees st. Accepts NULL.
  * Returns 0 or the first -errno (and goes on after errors). */

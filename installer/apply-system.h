@@ -25,9 +25,13 @@ char *ntp_chrony_conf(const char *old, char *const *servers,
 /* Pure: a systemd-timesyncd drop-in ("[Time]\nNTP=...") for the same. */
 char *ntp_timesyncd_conf(char *const *servers, char *const *pools);
 
-/* Kernel, initramfs, BLS entries, grub.cfg, GRUB for BIOS or UEFI. */
+/* Kernel, initramfs, BLS entries, grub.cfg, GRUB for BIOS or UEFI.
+ * own_firmware: this machine's firmware is the one that will boot the
+ * installed disk (the live environment, or --nvram-entry), so a UEFI install
+ * may add its NVRAM entry there; never when the boot disk is a loop or
+ * network block device (an image for some other machine). */
 int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,
-		     const azl_installed_storage *st);
+		     const azl_installed_storage *st, bool own_firmware);
 /* The UEFI part that fills the ESP st->esp_device from the target's shim
  * and GRUB (through /boot/efi when it is mounted there, else with
  * mtools); every source file is read inside the target's root. No NVRAM

@@ -113,6 +113,7 @@ static int write_finish_files(const azl_model *m, const azl_target *t)
 typedef struct run_state {
 	const char *failed_phase;
 	int failed_r;
+	bool refused; /* a disk was in use; nothing was written */
 } run_state;
 
 static int phase_result(run_state *s, const char *phase, int r)
@@ -132,6 +133,8 @@ static int finish_code(const run_state *s)
 		return AZL_EXIT_OK;
 	if (s->failed_r == -EINTR || interrupted)
 		return AZL_EXIT_INTERRUPTED;
+	if (s->refused)
+		return AZL_EXIT_MACHINE;
 	/* A package no repository has is the answer file's fault. */
 	if (streq_ptr(s->failed_phase, "packages") && s->failed_r == -ENOENT)
 		return AZL_EXIT_INVALID;
@@ -147,6 +150,8 @@ static void report_failure(const run_state *s)
 			  "was "
 			  "unmounted and closed\n"),
 			s->failed_phase);
+	else if (s->refused)
+		fprintf(stderr, _("azl-installer: %s\n"), why ? why : "");
 	else
 		fprintf(stderr,
 			_("azl-installer: the install failed in step '%s': "
@@ -479,8 +484,10 @@ int install_run(const azl_model *m, const azl_install_opts *o)
 			  : 0) < 0)
 		goto done;
 	if (phase_result(&s, "storage",
-			 storage_apply(plan, m, target_dir, &st)) < 0)
+			 storage_apply(plan, m, target_dir, &st)) < 0) {
+		s.refused = storage_refused(st);
 		goto done;
+	}
 	r = target_open(target_dir, &t);
 	if (phase_result(&s, "storage",
 			 r < 0 ? log_error_errno(r, "cannot open the target")
@@ -505,7 +512,9 @@ int install_run(const azl_model *m, const azl_install_opts *o)
 	}
 	if (phase_result(&s, "configure", system_apply(m, &t, is)) < 0)
 		goto done;
-	if (phase_result(&s, "bootloader", bootloader_apply(m, plan, &t, is)) <
+	if (phase_result(&s, "bootloader",
+			 bootloader_apply(m, plan, &t, is,
+					  running_live(o) || o->nvram_entry)) <
 	    0)
 		goto done;
 	if (phase_result(&s, "post", scripts_run(m, AZL_SCRIPT_POST, t.root)) <

@@ -25,6 +25,9 @@ typedef struct azl_install_opts {
 	bool yes;		/* destructive steps allowed */
 	bool dry_run;
 	bool live; /* running as the live environment: follow finish: */
+	/* --nvram-entry: add the UEFI boot entry to this machine's firmware
+	 * outside the live environment too (never for an image) */
+	bool nvram_entry;
 	/* Testing aid (--stop-after storage|depsolve|packages; depsolve
 	 * prints the transaction and installs nothing, --root only): end
 	 * after this phase, tearing

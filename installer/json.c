@@ -9,10 +9,27 @@ void json_init(azl_json *j, bool pretty)
 	*j = (azl_json){.pretty = pretty};
 }
 
+/* Valid JSON from any bytes: controls (C0, DEL, C1) as \u escapes, a byte
+ * that starts no UTF-8 character as U+FFFD, so that disk labels and other
+ * untrusted text can neither break the document nor reach a terminal raw. */
 void json_escape(azl_buf *b, const char *s)
 {
 	buf_append(b, "\"");
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		uint32_t cp;
+		size_t n = utf8_char((const char *)p, &cp);
+		if (n == 0) {
+			buf_append(b, "\\ufffd");
+			continue;
+		}
+		if (n > 1 || cp == 0x7f) {
+			if (is_control_cp(cp))
+				buf_printf(b, "\\u%04x", (unsigned)cp);
+			else
+				buf_appendn(b, (const char *)p, n);
+			p += n - 1;
+			continue;
+		}
 		switch (*p) {
 		case '"':
 			buf_append(b, "\\\"");

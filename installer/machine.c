@@ -465,13 +465,15 @@ static void add_row(row **rows, size_t *n, const char *name, uint64_t size,
 		    const char *type, const char *fstype, const char *label,
 		    const char *use)
 {
+	/* Labels, models, paths and mount points come from disks and other
+	 * programs: no escape sequence of theirs reaches the terminal. */
 	row *r = xappend(rows, n, sizeof(**rows));
-	r->cell[COL_NAME] = xstrdup(name);
+	r->cell[COL_NAME] = str_escape_untrusted(name);
 	r->cell[COL_SIZE] = size_human(size);
-	r->cell[COL_TYPE] = xstrdup(type);
-	r->cell[COL_FSTYPE] = xstrdup(fstype ? fstype : "");
-	r->cell[COL_LABEL] = xstrdup(label ? label : "");
-	r->cell[COL_USE] = xstrdup(use ? use : "");
+	r->cell[COL_TYPE] = str_escape_untrusted(type);
+	r->cell[COL_FSTYPE] = str_escape_untrusted(fstype ? fstype : "");
+	r->cell[COL_LABEL] = str_escape_untrusted(label ? label : "");
+	r->cell[COL_USE] = str_escape_untrusted(use ? use : "");
 }
 
 /* The human table uses ASCII tree marks unless the locale speaks UTF-8. */

@@ -42,7 +42,8 @@ static void usage(FILE *f)
 		"                        [--repo DIR|URL [--repo-gpgkey "
 		"PATH|URL]\n"
 		"                        [--repo-gpgkey-fingerprint FPR]]\n"
-		"                        [--firmware bios|uefi]\n"
+		"                        [--firmware bios|uefi] "
+		"[--nvram-entry]\n"
 		"                        [--dry-run] [--yes] "
 		"[--progress=tui|text|json]\n"
 		"                        [--log FILE]\n"
@@ -158,6 +159,7 @@ typedef struct options {
 	bool dry_run;
 	bool yes;
 	bool strict;
+	bool nvram_entry;
 	char **args; /* positional arguments after the command */
 } options;
 
@@ -187,6 +189,7 @@ enum {
 	OPT_SAVE_ANSWERS,
 	OPT_STOP_AFTER,
 	OPT_START_AT,
+	OPT_NVRAM_ENTRY,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -211,6 +214,7 @@ static int parse_options(int argc, char **argv, options *o)
 		{"strict", no_argument, NULL, OPT_STRICT},
 		{"to", required_argument, NULL, OPT_TO},
 		{"save-answers", required_argument, NULL, OPT_SAVE_ANSWERS},
+		{"nvram-entry", no_argument, NULL, OPT_NVRAM_ENTRY},
 		/* Testing aid, not in --help: docs/storage.md. */
 		{"stop-after", required_argument, NULL, OPT_STOP_AFTER},
 		{"start-at", required_argument, NULL, OPT_START_AT},
@@ -282,6 +286,9 @@ static int parse_options(int argc, char **argv, options *o)
 			break;
 		case OPT_STRICT:
 			o->strict = true;
+			break;
+		case OPT_NVRAM_ENTRY:
+			o->nvram_entry = true;
 			break;
 		case OPT_START_AT:
 			if (strcmp(optarg, "configure")) {
@@ -514,6 +521,7 @@ static int cmd_install(options *o)
 		.dry_run = o->dry_run,
 		.stop_after = o->stop_after,
 		.start_at = o->start_at,
+		.nvram_entry = o->nvram_entry,
 	};
 	return install_run(m, &io);
 }

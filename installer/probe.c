@@ -28,6 +28,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -38,6 +39,7 @@
 #include <unistd.h>
 
 #include "blkid-probe.h"
+#include "loop.h"
 #include "luks.h"
 #include "machine.h"
 
@@ -270,6 +272,20 @@ static char *node_usage(const usage *u, dev_t dev, const char *node,
 	if (h)
 		return xasprintf("held by %s", h);
 	return NULL;
+}
+
+/* What the kernel knows beyond this mount namespace: a mount in another
+ * one, another program's exclusive open, of the device or of one of its
+ * partitions. O_EXCL on a block device claims it for a moment and writes
+ * nothing. */
+static bool claimed_elsewhere(const char *node)
+{
+	int fd = open(node, O_RDONLY | O_EXCL | O_CLOEXEC | O_NONBLOCK);
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return errno == EBUSY;
 }
 
 /* --- the boot medium ------------------------------------------------------
@@ -555,9 +571,11 @@ static void mark_disk(azl_disk_info *d, const char *reason)
 }
 
 /* Usage of the disk's own node and of its partitions, as the kernel
- * names them. `label` names the disk in the reason. */
+ * names them. `label` names the disk in the reason. same_table: the
+ * kernel's partitions are d's (false for a loop device at another offset
+ * of the same file), so their use is also told on d's partitions. */
 static void disk_usage(const context *c, const char *name, const char *label,
-		       azl_disk_info *d)
+		       bool same_table, azl_disk_info *d)
 {
 	dev_t dev;
 	_cleanup_free_ char *sysdir = xasprintf(SYS_BLOCK "/%s", name);
@@ -584,7 +602,7 @@ static void disk_usage(const context *c, const char *name, const char *label,
 		for (size_t k = 0; k < d->n_parts; k++)
 			if (d->parts[k].number == kp[i].number)
 				p = &d->parts[k];
-		if (p && why && !p->in_use) {
+		if (same_table && p && why && !p->in_use) {
 			p->in_use = true;
 			p->in_use_reason = xstrdup(why);
 			p->mountpoint = TAKE_PTR(mount);
@@ -593,6 +611,66 @@ static void disk_usage(const context *c, const char *name, const char *label,
 			_cleanup_free_ char *s =
 				xasprintf("partition %s is %s", pnode, why);
 			mark_disk(d, s);
+		}
+	}
+	/* Last, as the least precise reason. */
+	if (!d->in_use && claimed_elsewhere(node)) {
+		_cleanup_free_ char *s = xasprintf(
+			"%s is in use (mounted in another mount namespace, or "
+			"opened exclusively by another program)",
+			label);
+		mark_disk(d, s);
+	}
+}
+
+/* Another program holds QEMU's lock bytes of the image at path (a VM
+ * runs from it): the reason, or NULL. */
+static char *image_lock_usage(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return NULL;
+	int r = image_lock_test(fd);
+	close(fd);
+	if (r <= 0)
+		return NULL;
+	return xasprintf("%s is locked by another program (QEMU holds this "
+			 "lock while a virtual machine uses the image)",
+			 path);
+}
+
+/* Every loop device over the file (dev, ino) but `self`, at any offset: its
+ * node or partitions in use make the disk d busy, since they are the same
+ * bytes. d starts at self_off of the file. `what` names the file in the
+ * reasons. */
+static void backing_usage(const context *c, dev_t dev, ino_t ino,
+			  const char *self, uint64_t self_off, const char *what,
+			  azl_disk_info *d)
+{
+	_cleanup_strv_free_ char **loops = loop_devices_of(dev, ino);
+	for (size_t i = 0; loops && loops[i]; i++) {
+		if (streq_ptr(loops[i], self))
+			continue;
+		dev_t bdev;
+		ino_t bino;
+		uint64_t off = 0;
+		(void)loop_backing(loops[i], &bdev, &bino, &off);
+		_cleanup_free_ char *attached =
+			off ? xasprintf("attached to /dev/%s at offset "
+					"%" PRIu64,
+					loops[i], off)
+			    : xasprintf("attached to /dev/%s", loops[i]);
+		_cleanup_free_ char *label =
+			xasprintf("%s (%s)", what, attached);
+		bool was_in_use = d->in_use;
+		disk_usage(c, loops[i], label, off == self_off, d);
+		/* The reasons name the loop's partitions: say whose. */
+		if (!was_in_use && d->in_use &&
+		    !strstr(d->in_use_reason, "attached to")) {
+			char *s = xasprintf("%s (%s is %s)", d->in_use_reason,
+					    what, attached);
+			free(d->in_use_reason);
+			d->in_use_reason = s;
 		}
 	}
 }
@@ -651,7 +729,21 @@ static int probe_block(const context *c, const char *name, azl_disk_info *ret)
 			fill_fs(p, d.path, p->start, p->size);
 	}
 
-	disk_usage(c, name, d.path, &d);
+	disk_usage(c, name, d.path, true, &d);
+	dev_t bdev;
+	ino_t bino;
+	uint64_t off;
+	if (startswith(name, "loop") &&
+	    loop_backing(name, &bdev, &bino, &off) == 0) {
+		_cleanup_free_ char *bf =
+			sysfs_read(SYS_BLOCK "/%s/loop/backing_file", name);
+		_cleanup_free_ char *what =
+			xasprintf("the file behind %s", d.path);
+		backing_usage(c, bdev, bino, name, off, what, &d);
+		_cleanup_free_ char *locked = bf ? image_lock_usage(bf) : NULL;
+		if (locked)
+			mark_disk(&d, locked);
+	}
 
 	dev_t dev;
 	if ((sysfs_devnum(name, &dev) && is_medium(&c->medium, dev)) ||
@@ -664,8 +756,9 @@ static int probe_block(const context *c, const char *name, azl_disk_info *ret)
 	return 0;
 }
 
-/* A regular file is a disk image: libblkid reads it like a
- * disk. It is busy when a loop device over it is. */
+/* A regular file is a disk image: libblkid reads it like a disk. It is
+ * busy when a loop device over it is, at whatever offset (`losetup -o`
+ * mounts a partition of it that way), or when QEMU holds its lock. */
 static int probe_image(const context *c, const char *real,
 		       const struct stat *st, azl_disk_info *ret)
 {
@@ -686,33 +779,10 @@ static int probe_image(const context *c, const char *real,
 	for (size_t i = 0; i < d.n_parts; i++)
 		fill_fs(&d.parts[i], real, d.parts[i].start, d.parts[i].size);
 
-	DIR *dir = opendir(SYS_BLOCK);
-	struct dirent *de;
-	while (dir && (de = readdir(dir))) {
-		if (!startswith(de->d_name, "loop"))
-			continue;
-		_cleanup_free_ char *bf = sysfs_read(
-			SYS_BLOCK "/%s/loop/backing_file", de->d_name);
-		if (!streq_ptr(bf, real))
-			continue;
-		uint64_t off = 0;
-		(void)sysfs_u64(&off, SYS_BLOCK "/%s/loop/offset", de->d_name);
-		if (off != 0)
-			continue; /* its partitions are not the image's */
-		_cleanup_free_ char *label =
-			xasprintf("%s (attached to /dev/%s)", real, de->d_name);
-		disk_usage(c, de->d_name, label, &d);
-		/* The reasons name the loop's partitions: say whose. */
-		if (d.in_use && !strstr(d.in_use_reason, "attached to")) {
-			char *s = xasprintf("%s (the image is attached to "
-					    "/dev/%s)",
-					    d.in_use_reason, de->d_name);
-			free(d.in_use_reason);
-			d.in_use_reason = s;
-		}
-	}
-	if (dir)
-		closedir(dir);
+	backing_usage(c, st->st_dev, st->st_ino, NULL, 0, real, &d);
+	_cleanup_free_ char *locked = image_lock_usage(real);
+	if (locked)
+		mark_disk(&d, locked);
 	*ret = d;
 	return 0;
 }

@@ -320,3 +320,55 @@ size_t edit_distance(const char *a, const char *b)
 	}
 	return row[lb];
 }
+
+size_t utf8_char(const char *s, uint32_t *ret_cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+	uint32_t cp, min;
+	if (p[0] < 0x80) {
+		*ret_cp = p[0];
+		return p[0] ? 1 : 0;
+	}
+	if ((p[0] & 0xe0) == 0xc0)
+		n = 2, cp = p[0] & 0x1f, min = 0x80;
+	else if ((p[0] & 0xf0) == 0xe0)
+		n = 3, cp = p[0] & 0x0f, min = 0x800;
+	else if ((p[0] & 0xf8) == 0xf0)
+		n = 4, cp = p[0] & 0x07, min = 0x10000;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0; /* also the NUL of a truncated one */
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	*ret_cp = cp;
+	return n;
+}
+
+char *str_escape_untrusted(const char *s)
+{
+	if (!s)
+		return NULL;
+	azl_buf b = {0};
+	while (*s) {
+		uint32_t cp;
+		size_t n = utf8_char(s, &cp);
+		if (n == 0 || is_control_cp(cp)) {
+			size_t k = n ? n : 1;
+			for (size_t i = 0; i < k; i++)
+				buf_printf(&b, "\\x%02x", (unsigned char)s[i]);
+			s += k;
+		} else if (*s == '\\') {
+			buf_append(&b, "\\\\");
+			s++;
+		} else {
+			buf_appendn(&b, s, n);
+			s += n;
+		}
+	}
+	return buf_steal(&b);
+}

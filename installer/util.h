@@ -94,3 +94,18 @@ int write_file_atomic(const char *path, const char *text, size_t len,
 
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t edit_distance(const char *a, const char *b);
+
+/* The length (1 to 4) of the well-formed UTF-8 character at s, its code
+ * point in *ret_cp; 0 for a byte that starts none (overlong, surrogate,
+ * truncated, beyond U+10FFFF) or for the NUL at the end. */
+size_t utf8_char(const char *s, uint32_t *ret_cp);
+/* Whether the code point is a C0 or C1 control character or DEL. */
+static inline bool is_control_cp(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
+}
+/* Text read from a disk (labels, partition names, models, serials) made
+ * safe for a terminal: control characters and bytes that are not UTF-8
+ * become \xHH (C1 characters as the \xHH of their bytes), a backslash
+ * "\\"; the rest is kept. Allocated; NULL gives NULL. */
+char *str_escape_untrusted(const char *s);

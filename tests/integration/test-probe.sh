@@ -9,7 +9,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "not root: skipped"
 	exit 77
 fi
-for tool in losetup sfdisk mkfs.ext4 partx python3 sha256sum; do
+for tool in losetup sfdisk mkfs.ext4 partx parted python3 sha256sum; do
 	if ! command -v "$tool" >/dev/null; then
 		echo "$tool missing: skipped"
 		exit 77
@@ -136,6 +136,43 @@ umount "$tmp/mnt"
 import json, sys
 d = json.load(sys.stdin)["disks"][0]
 assert d["in_use"] is False, d["in_use_reason"]'
+
+# (f) labels and partition names come from the disk: escape sequences, a
+# newline, a C1 control (U+009B, 8-bit CSI) and a byte that is no UTF-8
+# never reach the terminal raw; JSON stays valid and says what is there.
+esc=$tmp/esc.img
+truncate -s 64M "$esc"
+sfdisk -q "$esc" <<'EOF'
+label: gpt
+start=2048, size=110592, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name="x"
+EOF
+parted -s "$esc" name 1 "$(printf 'p\033]0;pwn\007\nZ')"
+eloop=$(losetup -f --show -P "$esc")
+[ -b "${eloop}p1" ] || partx -a "$eloop" 2>/dev/null || true
+mkfs.ext4 -q -L "$(printf '\033[31mX\nY\302\233\377')" "${eloop}p1"
+losetup -d "$eloop"
+"$AZL_BIN" probe "$esc" >"$tmp/esc.txt"
+if grep -q "$(printf '[\033\007\302\377]')" "$tmp/esc.txt"; then
+	od -c "$tmp/esc.txt" | head -30
+	fail "probe printed a control character or a stray byte raw"
+fi
+[ "$(wc -l <"$tmp/esc.txt")" = 4 ] || { cat -v "$tmp/esc.txt"; fail "a label's newline broke the table"; }
+grep -qF 'ext4    \x1b[31mX\x0aY\xc2\x9b\xff' "$tmp/esc.txt" || {
+	cat -v "$tmp/esc.txt"
+	fail "the label is not shown escaped"
+}
+"$AZL_BIN" probe --json "$esc" >"$tmp/esc.json"
+python3 - "$tmp/esc.json" <<'EOF'
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+assert not any(b < 0x20 and b != 0x0a for b in raw), "raw control byte in JSON"
+assert b"\xc2\x9b" not in raw and b"\x1b" not in raw, raw
+text = raw.decode("utf-8")  # strict: the document is UTF-8
+p = json.loads(text)["disks"][0]["partitions"][0]
+assert p["partlabel"] == "p\x1b]0;pwn\x07\nZ", repr(p["partlabel"])
+assert p["fs_label"] == "\x1b[31mX\nY\x9b\ufffd", repr(p["fs_label"])
+EOF
+echo "ok: labels and partition names are escaped in text and JSON"
 
 # A path that is neither a block device nor a file is an error.
 if "$AZL_BIN" probe --json "$tmp" >/dev/null 2>&1; then

@@ -145,3 +145,168 @@ INSTALL_PATH=$tmp/intr:$PATH install_storage "$tmp/plain.yaml" "$d"
 grep -q "interrupted" "$tmp/out" || fail "SIGINT: no message: $(cat "$tmp/out")"
 assert_clean
 echo "ok: SIGINT part-way exits 130 and leaves nothing"
+
+# --- the same file through other loop devices, at any offset ------------------
+# A partition of the image mounted through `losetup -o` is the image in use:
+# refused through the image and through another loop device over it.
+stop_bg() {
+	local p
+	for p in ${bg_pids:-}; do kill "$p" 2>/dev/null || true; done
+}
+trap 'stop_bg; cleanup' EXIT
+bg_pids=""
+P1_OFFSET=$((2048 * 512))
+P1_SIZE=$((204800 * 512))
+d=$(img offset.img 4G)
+printf 'label: gpt\nstart=2048, size=204800, type=linux\n' | sfdisk -q "$d"
+o=$(losetup -f --show -o $P1_OFFSET --sizelimit $P1_SIZE "$d")
+own_loops="$own_loops $o"
+mkfs.ext4 -q "$o"
+mkdir -p "$tmp/offset"
+mount "$o" "$tmp/offset"
+before=$(head_sum "$d")
+install_storage "$tmp/plain.yaml" "$d"
+[ "$rc" = 2 ] || fail "losetup -o: exit $rc: $(cat "$tmp/out")"
+grep -q "attached to $o at offset $P1_OFFSET) is mounted on $tmp/offset" "$tmp/out" ||
+	fail "losetup -o: no reason: $(cat "$tmp/out")"
+l=$(attach "$d")
+install_storage "$tmp/plain.yaml" "$l"
+[ "$rc" = 2 ] || fail "losetup -o, through $l: exit $rc: $(cat "$tmp/out")"
+grep -q "$o at offset $P1_OFFSET) is mounted on $tmp/offset" "$tmp/out" ||
+	fail "losetup -o, through $l: no reason: $(cat "$tmp/out")"
+detach "$l"
+umount "$tmp/offset"
+detach "$o"
+[ "$(head_sum "$d")" = "$before" ] || fail "losetup -o: the table was written"
+echo "ok: a partition mounted through losetup -o makes the image busy, nothing written"
+
+# The same mount made after probing (by a pre script): storage refuses it
+# before it writes, with exit 2.
+cat >"$tmp/pre-offset.yaml" <<YAML
+version: 1
+storage: {layout: plain, filesystem: xfs, swap: 128M}
+bootloader: {firmware: bios}
+scripts:
+  pre: [{run: "o=\$(losetup -f --show -o $P1_OFFSET --sizelimit $P1_SIZE $d) && mount \$o $tmp/offset"}]
+YAML
+install_storage "$tmp/pre-offset.yaml" "$d"
+[ "$rc" = 2 ] || fail "losetup -o after probing: exit $rc: $(cat "$tmp/out")"
+grep -q "the image '$d' is in use through /dev/loop[0-9]* (mounted or held)" "$tmp/out" ||
+	fail "losetup -o after probing: no reason: $(cat "$tmp/out")"
+umount "$tmp/offset"
+for o in $(losetup -n -O NAME -j "$d"); do losetup -d "$o"; done
+[ "$(head_sum "$d")" = "$before" ] || fail "losetup -o after probing: the table was written"
+# The same through a loop device over the image given as the disk.
+l=$(attach "$d")
+install_storage "$tmp/pre-offset.yaml" "$l"
+[ "$rc" = 2 ] || fail "losetup -o after probing, through $l: exit $rc: $(cat "$tmp/out")"
+grep -q "'$l' is in use through /dev/loop[0-9]*, which is attached to the same file" "$tmp/out" ||
+	fail "losetup -o after probing, through $l: no reason: $(cat "$tmp/out")"
+umount "$tmp/offset"
+for o in $(losetup -n -O NAME -j "$d"); do [ "$o" = "$l" ] || losetup -d "$o"; done
+detach "$l"
+[ "$(head_sum "$d")" = "$before" ] || fail "losetup -o after probing, through $l: the table was written"
+assert_clean
+echo "ok: a losetup -o mount made after probing is refused by storage, nothing written"
+
+# --- O_EXCL: what the kernel knows and the mount table does not show -----------
+# A partition mounted in another mount namespace (a container, a service
+# with private mounts) is invisible in our mountinfo; the kernel's O_EXCL
+# refusal sees it.
+d=$(img excl.img 4G)
+printf 'label: gpt\nstart=2048, size=204800, type=linux\n' | sfdisk -q "$d"
+l=$(attach "$d")
+mkfs.ext4 -q "${l}p1"
+mkdir -p "$tmp/ns"
+unshare -m --propagation private sh -c \
+	"mount ${l}p1 $tmp/ns && touch $tmp/ns.ready && exec sleep 600" &
+nspid=$!
+bg_pids="$bg_pids $nspid"
+for _ in $(seq 100); do [ -e "$tmp/ns.ready" ] && break; sleep 0.1; done
+[ -e "$tmp/ns.ready" ] || fail "the other namespace did not mount ${l}p1"
+before=$(head_sum "$d")
+install_storage "$tmp/plain.yaml" "$l"
+[ "$rc" = 2 ] || fail "other namespace: exit $rc: $(cat "$tmp/out")"
+grep -q "$l is in use (mounted in another mount namespace" "$tmp/out" ||
+	fail "other namespace: no reason: $(cat "$tmp/out")"
+kill "$nspid"
+wait "$nspid" 2>/dev/null || true
+[ "$(head_sum "$d")" = "$before" ] || fail "other namespace: the table was written"
+echo "ok: a partition mounted in another mount namespace is refused, nothing written"
+
+# A partition mounted directly after probing (by a pre script): the disk's
+# O_EXCL open in storage is refused, exit 2 before anything is written.
+mkdir -p "$tmp/busy"
+cat >"$tmp/pre-mount.yaml" <<YAML
+version: 1
+storage: {layout: plain, filesystem: xfs, swap: 128M}
+bootloader: {firmware: bios}
+scripts:
+  pre: [{run: "mount ${l}p1 $tmp/busy"}]
+YAML
+install_storage "$tmp/pre-mount.yaml" "$l"
+[ "$rc" = 2 ] || fail "mounted after probing: exit $rc: $(cat "$tmp/out")"
+grep -q "'$l' is in use (mounted, or held by another program)" "$tmp/out" ||
+	fail "mounted after probing: no reason: $(cat "$tmp/out")"
+umount "$tmp/busy"
+detach "$l"
+[ "$(head_sum "$d")" = "$before" ] || fail "mounted after probing: the table was written"
+assert_clean
+echo "ok: a partition mounted after probing is refused by O_EXCL, nothing written"
+
+# --- QEMU's image lock ---------------------------------------------------------
+if command -v qemu-system-x86_64 >/dev/null; then
+	qemu_on() { # IMAGE PIDFILE: a paused VM using IMAGE read-write
+		qemu-system-x86_64 -accel tcg -S -display none -nodefaults \
+			-daemonize -pidfile "$2" -drive "file=$1,format=raw,if=virtio"
+	}
+	d=$(img vm.img 4G)
+	qemu_on "$d" "$tmp/vm.pid"
+	bg_pids="$bg_pids $(cat "$tmp/vm.pid")"
+	install_storage "$tmp/plain.yaml" "$d"
+	kill "$(cat "$tmp/vm.pid")"
+	[ "$rc" = 2 ] || fail "VM: exit $rc: $(cat "$tmp/out")"
+	grep -q "$d is locked by another program (QEMU" "$tmp/out" || fail "VM: no reason: $(cat "$tmp/out")"
+	untouched "$d" || fail "VM: the image was written"
+	echo "ok: an image a paused VM uses is refused, nothing written"
+
+	# While storage writes the image, QEMU refuses it: mkfs.xfs (run with
+	# the image locked) first tries to start a VM on it.
+	mkdir -p "$tmp/vmtry"
+	cat >"$tmp/vmtry/mkfs.xfs" <<EOF2
+#!/bin/sh
+if qemu-system-x86_64 -accel tcg -S -display none -nodefaults -daemonize \
+	-pidfile $tmp/vmtry.pid -drive file=$d,format=raw,if=virtio 2>$tmp/vmtry.err; then
+	echo started >>$tmp/vmtry.err
+	kill \$(cat $tmp/vmtry.pid)
+fi
+exec $(command -v mkfs.xfs) "\$@"
+EOF2
+	chmod +x "$tmp/vmtry/mkfs.xfs"
+	rm -f "$tmp/vmtry.err"
+	INSTALL_PATH=$tmp/vmtry:$PATH install_storage "$tmp/plain.yaml" "$d"
+	[ "$rc" = 0 ] || fail "VM during storage: exit $rc: $(cat "$tmp/out")"
+	[ -e "$tmp/vmtry.err" ] || fail "VM during storage: mkfs.xfs was not run"
+	grep -q "Failed to lock byte" "$tmp/vmtry.err" ||
+		fail "VM during storage: QEMU opened the image the installer writes: $(cat "$tmp/vmtry.err")"
+	assert_clean
+	echo "ok: while storage writes an image, QEMU refuses to open it"
+
+	# A VM started after probing (by a pre script): storage refuses.
+	cat >"$tmp/pre-vm.yaml" <<YAML
+version: 1
+storage: {layout: plain, filesystem: xfs, swap: 128M}
+bootloader: {firmware: bios}
+scripts:
+  pre: [{run: "qemu-system-x86_64 -accel tcg -S -display none -nodefaults -daemonize -pidfile $tmp/vm2.pid -drive file=$d,format=raw,if=virtio"}]
+YAML
+	before=$(head_sum "$d")
+	install_storage "$tmp/pre-vm.yaml" "$d"
+	[ -e "$tmp/vm2.pid" ] && kill "$(cat "$tmp/vm2.pid")"
+	[ "$rc" = 2 ] || fail "VM after probing: exit $rc: $(cat "$tmp/out")"
+	grep -q "the image '$d' is in use: another program holds its lock" "$tmp/out" ||
+		fail "VM after probing: no reason: $(cat "$tmp/out")"
+	[ "$(head_sum "$d")" = "$before" ] || fail "VM after probing: the table was written"
+	assert_clean
+	echo "ok: a VM started after probing is refused by storage's lock, nothing written"
+fi

@@ -260,6 +260,62 @@ static void test_text(void **state)
 	assert_non_null(strstr(t, "Firmware: UEFI"));
 }
 
+/* Labels, names and models are read from disks: in the text table no
+ * control character or stray byte reaches the terminal, and the JSON is
+ * valid UTF-8 that reads back to the same text. */
+static void test_untrusted_text(void **state)
+{
+	_cleanup_machine_ azl_machine *m = machine_new();
+	azl_disk_info *d = xappend(&m->disks, &m->n_disks, sizeof(*d));
+	d->path = xstrdup("/dev/vdb");
+	d->name = xstrdup("vdb");
+	d->size = UINT64_C(1073741824);
+	d->model = xstrdup("EVIL\x1b]0;owned\x07 \\");
+	d->table = xstrdup("gpt");
+	d->logical_sector_size = d->physical_sector_size = 512;
+	azl_part_info *p = xappend(&d->parts, &d->n_parts, sizeof(*p));
+	p->number = 1;
+	p->start = 1048576;
+	p->size = 1048576;
+	p->partlabel = xstrdup("\x1b[2J");
+	p->fs_type = xstrdup("ext4");
+	p->fs_label = xstrdup("a\nb\xc2\x9b\xff");
+
+	_cleanup_free_ char *t = machine_to_text(m);
+	for (const char *c = t; *c; c++)
+		assert_true((unsigned char)*c >= 0x20 || *c == '\n');
+	assert_null(strstr(t, "\xc2\x9b"));
+	assert_null(strchr(t, '\xff'));
+	assert_non_null(strstr(t, "EVIL\\x1b]0;owned\\x07 \\\\"));
+	assert_non_null(strstr(t, "a\\x0ab\\xc2\\x9b\\xff"));
+	size_t lines = 0;
+	for (const char *c = t; *c; c++)
+		lines += *c == '\n';
+	assert_int_equal(lines, 4); /* header, disk, partition, footer */
+
+	_cleanup_free_ char *j = machine_to_json(m);
+	assert_null(strchr(j, '\x1b'));
+	assert_null(strstr(j, "\xc2\x9b"));
+	assert_non_null(strstr(j, "\"a\\nb\\u009b\\ufffd\""));
+	for (const char *c = j; *c;) {
+		uint32_t cp;
+		size_t n = utf8_char(c, &cp);
+		assert_true(n > 0);
+		c += n;
+	}
+	azl_diags diags;
+	diags_init(&diags);
+	int r;
+	_cleanup_machine_ azl_machine *back = load(j, &diags, &r);
+	assert_int_equal(r, 0);
+	assert_string_equal(back->disks[0].model, "EVIL\x1b]0;owned\x07 \\");
+	assert_string_equal(back->disks[0].parts[0].partlabel, "\x1b[2J");
+	assert_string_equal(back->disks[0].parts[0].fs_label,
+			    "a\nb\xc2\x9b\xef\xbf\xbd");
+	diags_done(&diags);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_not_a_mapping),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_untrusted_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
