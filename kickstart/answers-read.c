@@ -1159,6 +1159,32 @@ static void unknown_key(reader *r, const ynode *key, const field *fields,
 			   key->scalar);
 }
 
+/* A key that is no key of the format but may be a misspelt password or
+ * passphrase ("pasword", "passphrse", "Password"): its value is hidden
+ * like a secret's. */
+static bool key_looks_secret(const char *key)
+{
+	static const char *const secrets[] = {"password", "passphrase"};
+	_cleanup_free_ char *low = xstrdup(key);
+	for (char *p = low; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (strstr(low, "pass") || strstr(low, "secret") || strstr(low, "pw"))
+		return true;
+	for (size_t i = 0; i < ELEMENTSOF(secrets); i++)
+		if (edit_distance(low, secrets[i]) <= 3)
+			return true;
+	return false;
+}
+
+/* Mappings where any unknown key is taken for a secret: the ones that
+ * hold passwords and passphrases. */
+static bool fields_hold_secrets(const field *fields)
+{
+	return fields == root_fields || fields == user_fields ||
+	       fields == accounts_fields || fields == encryption_fields;
+}
+
 static void read_map(reader *r, const ynode *n, const field *fields,
 		     size_t n_fields, void *base)
 {
@@ -1169,6 +1195,9 @@ static void read_map(reader *r, const ynode *n, const field *fields,
 			if (strcmp(k->scalar, fields[j].key) == 0)
 				f = &fields[j];
 		if (!f) {
+			if (fields_hold_secrets(fields) ||
+			    key_looks_secret(k->scalar))
+				remember_secret(r, k->scalar, v);
 			unknown_key(r, k, fields, n_fields);
 			continue;
 		}
@@ -1194,29 +1223,35 @@ static void read_map(reader *r, const ynode *n, const field *fields,
 
 /* Where a password or passphrase sits, the quoted source line would show
  * it: both the lines the reader saw a secret on and, for files it could
- * not parse, any line that looks like "password: ...". */
-static const char *secret_key_on_line(const reader *r, int line)
+ * not parse, any line that looks like "KEY: ..." with a KEY that is or
+ * looks like a secret's ("password", "pasword", "passphrse"). Returns the
+ * key, allocated, or NULL. */
+static char *secret_key_on_line(const reader *r, int line)
 {
-	static const char *const keys[] = {"passphrase", "password"};
 	for (size_t i = 0; i < r->n_secrets; i++)
 		if (line >= r->secrets[i].first && line <= r->secrets[i].last)
-			return r->secrets[i].key;
+			return xstrdup(r->secrets[i].key);
 	size_t len;
 	const char *s = source_line(r->src, line, &len);
 	if (!s)
 		return NULL;
-	for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
-		size_t kl = strlen(keys[i]);
-		for (const char *p = s; p + kl <= s + len; p++) {
-			if (strncmp(p, keys[i], kl) != 0)
-				continue;
-			const char *q = p + kl;
-			while (q < s + len && (*q == '"' || *q == '\'' ||
-					       *q == ' ' || *q == '\t'))
-				q++;
-			if (q < s + len && *q == ':')
-				return keys[i];
+	for (const char *p = s; p < s + len;) {
+		const char *w = p;
+		while (p < s + len &&
+		       ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			*p == '_' || *p == '-'))
+			p++;
+		if (p == w) {
+			p++;
+			continue;
 		}
+		_cleanup_free_ char *word = xstrndup(w, (size_t)(p - w));
+		const char *q = p;
+		while (q < s + len &&
+		       (*q == '"' || *q == '\'' || *q == ' ' || *q == '\t'))
+			q++;
+		if (q < s + len && *q == ':' && key_looks_secret(word))
+			return TAKE_PTR(word);
 	}
 	return NULL;
 }
@@ -1227,7 +1262,7 @@ static void hide_secrets(reader *r, size_t first_diag)
 		azl_diag *it = &r->d->items[i];
 		if (it->loc.file != r->src->path || it->loc.line < 1)
 			continue;
-		const char *key = secret_key_on_line(r, it->loc.line);
+		_cleanup_free_ char *key = secret_key_on_line(r, it->loc.line);
 		if (key) {
 			_cleanup_free_ char *shown =
 				xasprintf("%s: <hidden>", key);
