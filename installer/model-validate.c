@@ -479,12 +479,14 @@ static void check_accounts(const azl_accounts *a, azl_diags *d)
 			diag_error(d, u->loc,
 				   _("'root' is set up under 'accounts.root', "
 				     "not under 'users'"));
-		else if (!username_is_valid(u->name))
+		else if (!username_is_valid(u->name)) {
+			_cleanup_free_ char *shown = value_for_message(u->name);
 			diag_error(d, u->loc,
 				   _("'%s' is not a valid user name: use "
 				     "lowercase letters, digits, '_' and '-', "
 				     "starting with a letter"),
-				   u->name);
+				   shown);
+		}
 		for (size_t k = 0; k < i; k++)
 			if (streq_ptr(a->users[k].name, u->name)) {
 				diag_error(d, u->loc,
@@ -629,23 +631,28 @@ int model_validate(const azl_model *m, azl_diags *d, const char *zoneinfo_dir)
 		diag_error(d, AZL_LOC_NONE,
 			   _("unsupported answer file version %d; use 1"),
 			   m->version);
+	_cleanup_free_ char *host =
+		value_for_message(m->hostname ? m->hostname : "");
+	_cleanup_free_ char *locale =
+		value_for_message(m->locale ? m->locale : "");
+	_cleanup_free_ char *keymap =
+		value_for_message(m->keyboard ? m->keyboard : "");
+	_cleanup_free_ char *zone =
+		value_for_message(m->timezone ? m->timezone : "");
 	if (!hostname_is_valid(m->hostname))
 		diag_error(d, model_value_loc(m, m->hostname, AZL_LOC_NONE),
-			   _("'%s' is not a valid host name"),
-			   m->hostname ? m->hostname : "");
+			   _("'%s' is not a valid host name"), host);
 	if (!locale_is_valid(m->locale))
 		diag_error(d, model_value_loc(m, m->locale, AZL_LOC_NONE),
-			   _("'%s' is not a locale name"),
-			   m->locale ? m->locale : "");
+			   _("'%s' is not a locale name"), locale);
 	if (!keymap_is_valid(m->keyboard))
 		diag_error(d, model_value_loc(m, m->keyboard, AZL_LOC_NONE),
-			   _("'%s' is not a keymap name"),
-			   m->keyboard ? m->keyboard : "");
+			   _("'%s' is not a keymap name"), keymap);
 	if (!timezone_is_valid(m->timezone, zoneinfo_dir))
 		diag_error(d, model_value_loc(m, m->timezone, AZL_LOC_NONE),
 			   _("time zone '%s' is not in the time zone "
 			     "database"),
-			   m->timezone ? m->timezone : "");
+			   zone);
 
 	check_ntp(m, d);
 	check_storage(&m->storage, d);
