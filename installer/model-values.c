@@ -517,7 +517,7 @@ static bool repo_name_is_valid(const char *s)
 
 static bool url_is_valid(const char *s)
 {
-	return (startswith(s, "file:///") || startswith(s, "http://") ||
+	return (startswith(s, "file://") || startswith(s, "http://") ||
 		startswith(s, "https://")) &&
 	       is_word(s) && strlen(s) <= 4096;
 }
@@ -540,7 +540,7 @@ static void check_package_values(const vctx *c)
 				_cleanup_free_ char *v =
 					value_for_message(urls[k]);
 				diag_error(c->d, at(c, urls[k], r->loc),
-					   _("'%s' is not a file:///, http:// "
+					   _("'%s' is not a file://, http:// "
 					     "or https:// URL without spaces "
 					     "or control characters"),
 					   v);
