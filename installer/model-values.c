@@ -36,42 +36,68 @@ static bool is_ctrl(unsigned char c)
 	return c < 0x20 || c == 0x7f;
 }
 
-static bool has_ctrl(const char *s)
+/* Length of the UTF-8 sequence at p, or 0 when it is not well-formed
+ * (overlong, a surrogate, beyond U+10FFFF, cut short). */
+static size_t utf8_len(const unsigned char *p)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (is_ctrl(*p))
-			return true;
-	return false;
+	if (p[0] < 0x80)
+		return 1;
+	size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+	if (n == 0 || p[0] > 0xf4)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
+		return 0;
+	return n;
 }
 
-/* No control character and no space or tab: one word of a file. */
+/* Text a file of the target can hold: UTF-8 (a kickstart is read as
+ * bytes, and the answer file written from it must read back) and no
+ * control characters. */
+static bool is_text(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_len(p);
+		if (n == 0 || is_ctrl(*p) || (p[0] == 0xc2 && p[1] < 0xa0))
+			return false; /* C0, DEL and C1 controls */
+		p += n;
+	}
+	return true;
+}
+
+/* Such text without a space: one word of a file. */
 static bool is_word(const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (is_ctrl(*p) || *p == ' ')
-			return false;
-	return *s != '\0';
+	return *s != '\0' && is_text(s) && !strchr(s, ' ');
 }
 
 /* A value as a message quotes it: control characters escaped, so that an
- * error about a line break does not print one, and at most 60 bytes. */
+ * error about a line break does not print one; bytes that are no UTF-8
+ * escaped too; at most 60 characters. */
 char *value_for_message(const char *s)
 {
 	azl_buf b = {0};
 	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
 		if (++n > 60) {
 			buf_printf(&b, "...");
 			break;
 		}
+		size_t len = utf8_len(p);
 		if (*p == '\n')
 			buf_printf(&b, "\\n");
 		else if (*p == '\t')
 			buf_printf(&b, "\\t");
-		else if (is_ctrl(*p))
+		else if (len == 0 || is_ctrl(*p) ||
+			 (p[0] == 0xc2 && p[1] < 0xa0)) {
 			buf_printf(&b, "\\x%02x", *p);
-		else
-			buf_printf(&b, "%c", *p);
+			len = 1;
+		} else
+			buf_printf(&b, "%.*s", (int)len, (const char *)p);
+		p += len ? len : 1;
 	}
 	return buf_steal(&b);
 }
@@ -192,7 +218,7 @@ static void check_label(const vctx *c, const char *label, azl_fs fs,
 	if (!label)
 		return;
 	size_t max = fs == AZL_FS_XFS ? 12 : fs == AZL_FS_VFAT ? 11 : 16;
-	bool ok = *label && strlen(label) <= max && !has_ctrl(label) &&
+	bool ok = *label && strlen(label) <= max && is_text(label) &&
 		  !strchr(label, '/') && !strchr(label, '\\');
 	if (ok)
 		return;
@@ -212,7 +238,7 @@ static void check_encryption(const vctx *c, const azl_encryption *e)
 	const char *f = e->passphrase_file;
 	if (!f)
 		return;
-	if (!*f || has_ctrl(f)) {
+	if (!*f || !is_text(f)) {
 		_cleanup_free_ char *v = value_for_message(f);
 		diag_error(c->d, at(c, f, e->loc),
 			   _("'passphrase_file' '%s' is not a path"), v);
@@ -405,7 +431,7 @@ static bool home_is_valid(const char *s)
 
 static bool ssh_key_is_valid(const char *s)
 {
-	if (!*s || strlen(s) > 16384 || has_ctrl(s) || s[0] == '#')
+	if (!*s || strlen(s) > 16384 || !is_text(s) || s[0] == '#')
 		return false;
 	/* [options] TYPE BASE64 [comment]: find the type word. */
 	static const char *const types[] = {"ssh-", "ecdsa-sha2-", "sk-ssh-",
@@ -454,12 +480,12 @@ static void check_user_values(const vctx *c, const azl_user *u)
 	_cleanup_free_ char *who = xasprintf("user '%s'", name);
 	check_password_empty(c, u->password, who, u->loc);
 	if (u->gecos && (strlen(u->gecos) > 255 || strchr(u->gecos, ':') ||
-			 has_ctrl(u->gecos))) {
+			 !is_text(u->gecos))) {
 		_cleanup_free_ char *v = value_for_message(u->gecos);
 		diag_error(c->d, at(c, u->gecos, u->loc),
-			   _("'gecos' of %s ('%s') cannot hold ':' or control "
-			     "characters such as a line break; at most 255 "
-			     "characters"),
+			   _("'gecos' of %s ('%s') must be UTF-8 text without "
+			     "':' or control characters such as a line break; "
+			     "at most 255 characters"),
 			   who, v);
 	}
 	if (u->shell && (!path_is_normal(u->shell) || strchr(u->shell, ':') ||
@@ -554,9 +580,9 @@ static void check_package_values(const vctx *c)
 				_cleanup_free_ char *v =
 					value_for_message(lists[l][k]);
 				diag_error(c->d, at(c, lists[l][k], p->loc),
-					   _("package '%s' must be one word "
-					     "without spaces or control "
-					     "characters"),
+					   _("package '%s' must be one word of "
+					     "UTF-8 text without spaces or "
+					     "control characters"),
 					   v);
 			}
 }
