@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "i18n.h"
+#include "model-values.h"
 #include "model.h"
 #include "passwd-hash.h"
 #include "trust.h"
@@ -479,12 +480,14 @@ static void check_accounts(const azl_accounts *a, azl_diags *d)
 			diag_error(d, u->loc,
 				   _("'root' is set up under 'accounts.root', "
 				     "not under 'users'"));
-		else if (!username_is_valid(u->name))
+		else if (!username_is_valid(u->name)) {
+			_cleanup_free_ char *shown = value_for_message(u->name);
 			diag_error(d, u->loc,
 				   _("'%s' is not a valid user name: use "
 				     "lowercase letters, digits, '_' and '-', "
 				     "starting with a letter"),
-				   u->name);
+				   shown);
+		}
 		for (size_t k = 0; k < i; k++)
 			if (streq_ptr(a->users[k].name, u->name)) {
 				diag_error(d, u->loc,
@@ -560,17 +563,20 @@ static bool time_source_is_valid(const char *s)
 	       inet_pton(AF_INET6, s, buf) == 1;
 }
 
-static void check_ntp(const azl_ntp *n, azl_diags *d)
+static void check_ntp(const azl_model *m, azl_diags *d)
 {
+	const azl_ntp *n = &m->ntp;
 	char **lists[] = {n->servers, n->pools};
 	static const char *const keys[] = {"servers", "pools"};
 	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
 		for (size_t i = 0; lists[l] && lists[l][i]; i++)
 			if (!time_source_is_valid(lists[l][i]))
-				diag_error(d, n->loc,
-					   _("'%s' in '%s' is neither a host "
-					     "name nor an IP address"),
-					   lists[l][i], keys[l]);
+				diag_error(
+					d,
+					model_value_loc(m, lists[l][i], n->loc),
+					_("'%s' in '%s' is neither a host "
+					  "name nor an IP address"),
+					lists[l][i], keys[l]);
 }
 
 static void check_bootloader(const azl_bootloader *b, const azl_storage *s,
@@ -659,22 +665,30 @@ int model_validate(const azl_model *m, azl_diags *d, const char *zoneinfo_dir)
 		diag_error(d, AZL_LOC_NONE,
 			   _("unsupported answer file version %d; use 1"),
 			   m->version);
+	_cleanup_free_ char *host =
+		value_for_message(m->hostname ? m->hostname : "");
+	_cleanup_free_ char *locale =
+		value_for_message(m->locale ? m->locale : "");
+	_cleanup_free_ char *keymap =
+		value_for_message(m->keyboard ? m->keyboard : "");
+	_cleanup_free_ char *zone =
+		value_for_message(m->timezone ? m->timezone : "");
 	if (!hostname_is_valid(m->hostname))
-		diag_error(d, AZL_LOC_NONE, _("'%s' is not a valid host name"),
-			   m->hostname ? m->hostname : "");
+		diag_error(d, model_value_loc(m, m->hostname, AZL_LOC_NONE),
+			   _("'%s' is not a valid host name"), host);
 	if (!locale_is_valid(m->locale))
-		diag_error(d, AZL_LOC_NONE, _("'%s' is not a locale name"),
-			   m->locale ? m->locale : "");
+		diag_error(d, model_value_loc(m, m->locale, AZL_LOC_NONE),
+			   _("'%s' is not a locale name"), locale);
 	if (!keymap_is_valid(m->keyboard))
-		diag_error(d, AZL_LOC_NONE, _("'%s' is not a keymap name"),
-			   m->keyboard ? m->keyboard : "");
+		diag_error(d, model_value_loc(m, m->keyboard, AZL_LOC_NONE),
+			   _("'%s' is not a keymap name"), keymap);
 	if (!timezone_is_valid(m->timezone, zoneinfo_dir))
-		diag_error(d, AZL_LOC_NONE,
+		diag_error(d, model_value_loc(m, m->timezone, AZL_LOC_NONE),
 			   _("time zone '%s' is not in the time zone "
 			     "database"),
-			   m->timezone ? m->timezone : "");
+			   zone);
 
-	check_ntp(&m->ntp, d);
+	check_ntp(m, d);
 	check_storage(&m->storage, d);
 	check_bootloader(&m->bootloader, &m->storage, d);
 	check_network(&m->network, d);
@@ -683,6 +697,20 @@ int model_validate(const azl_model *m, azl_diags *d, const char *zoneinfo_dir)
 	check_scripts(m->scripts.pre, m->scripts.n_pre, "pre", d);
 	check_scripts(m->scripts.post, m->scripts.n_post, "post", d);
 	check_scripts(m->scripts.error, m->scripts.n_error, "error", d);
+	model_check_values(m, d);
 
 	return diags_errors(d) > before ? -EINVAL : 0;
+}
+
+char *model_first_error(const azl_model *m, const char *zoneinfo_dir)
+{
+	azl_diags d;
+	diags_init(&d);
+	char *msg = NULL;
+	if (model_validate(m, &d, zoneinfo_dir) < 0)
+		for (size_t i = 0; i < d.n && !msg; i++)
+			if (d.items[i].severity == AZL_ERROR)
+				msg = xstrdup(d.items[i].message);
+	diags_done(&d);
+	return msg;
 }

@@ -485,5 +485,55 @@ void model_free(azl_model *m)
 	services_done(&m->services);
 	scripts_done(&m->scripts);
 	strv_free(m->interactive);
+	free(m->value_locs.slots);
 	free(m);
+}
+
+/* --- where values were read --------------------------------------------- */
+
+static size_t loc_slot(const azl_value_locs *t, const void *value)
+{
+	uintptr_t h = (uintptr_t)value;
+	h ^= h >> 17;
+	h *= (uintptr_t)0x9e3779b97f4a7c15ULL;
+	size_t i = (size_t)(h ^ (h >> 29)) & (t->cap - 1);
+	while (t->slots[i].value && t->slots[i].value != value)
+		i = (i + 1) & (t->cap - 1);
+	return i;
+}
+
+void model_note_loc(azl_model *m, const void *value, azl_loc loc)
+{
+	azl_value_locs *t = &m->value_locs;
+	if (!value || loc.line <= 0)
+		return;
+	if (2 * (t->n + 1) > t->cap) {
+		azl_value_locs grown = {
+			.slots = xcalloc(t->cap ? 2 * t->cap : 64,
+					 sizeof(azl_value_loc)),
+			.cap = t->cap ? 2 * t->cap : 64,
+		};
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slots[i].value) {
+				grown.slots[loc_slot(&grown,
+						     t->slots[i].value)] =
+					t->slots[i];
+				grown.n++;
+			}
+		free(t->slots);
+		*t = grown;
+	}
+	size_t i = loc_slot(t, value);
+	if (!t->slots[i].value)
+		t->n++;
+	t->slots[i] = (azl_value_loc){value, loc};
+}
+
+azl_loc model_value_loc(const azl_model *m, const void *value, azl_loc fallback)
+{
+	const azl_value_locs *t = &m->value_locs;
+	if (!value || t->cap == 0)
+		return fallback;
+	size_t i = loc_slot(t, value);
+	return t->slots[i].value ? t->slots[i].loc : fallback;
 }

@@ -326,6 +326,23 @@ typedef struct azl_ntp {
 	azl_loc loc;
 } azl_ntp;
 
+/* --- where values were read --------------------------------------------- */
+
+/* A reader notes where each value it stores was written (the scalar's
+ * FILE:LINE:COL, or the kickstart line), keyed by the value's address: a
+ * string, an entry of a strv, an azl_secret. Validation then points at the
+ * value itself; a value without a note (the TUI's) falls back to its
+ * item's location. A hash table, so a large file stays linear. */
+typedef struct azl_value_loc {
+	const void *value;
+	azl_loc loc;
+} azl_value_loc;
+
+typedef struct azl_value_locs {
+	azl_value_loc *slots; /* cap entries, value NULL = free */
+	size_t n, cap;
+} azl_value_locs;
+
 /* --- the whole model ---------------------------------------------------- */
 
 typedef struct azl_model {
@@ -348,6 +365,7 @@ typedef struct azl_model {
 	/* Which top-level sections the input said anything about; the TUI and
 	 * the writer use it to tell a default from an explicit choice. */
 	bool has_storage, has_network, has_accounts, has_packages;
+	azl_value_locs value_locs; /* owned; see model_note_loc() */
 } azl_model;
 
 /* A model with every default of DESIGN.md filled in. */
@@ -358,6 +376,13 @@ static inline void model_freep(azl_model **m)
 	model_free(*m);
 }
 #define _cleanup_model_ _cleanup_(model_freep)
+
+/* Notes that value (non-NULL, owned by m) was read at loc; a later note for
+ * the same address replaces it. */
+void model_note_loc(azl_model *m, const void *value, azl_loc loc);
+/* Where value was read, or fallback when no reader noted it. */
+azl_loc model_value_loc(const azl_model *m, const void *value,
+			azl_loc fallback);
 
 void disk_spec_done(azl_disk_spec *d);
 void partition_spec_done(azl_partition_spec *p);
@@ -382,14 +407,28 @@ void scripts_done(azl_scripts *s);
 /* Semantic checks that need the whole model (after the reader's type and
  * key checks): custom layout without "/", duplicate mount points, encrypt
  * without a passphrase, password together with password_hash, disk index
- * out of range, ... Each is reported through d at the item's location.
+ * out of range, ... and every value that reaches a file in the target
+ * (names, GECOS, paths, kernel arguments, mount options, network names,
+ * keys) against what its consumer accepts; docs/answer-file.md lists the
+ * rules. The one gate for YAML, kickstart and the TUI. Each is reported
+ * through d at the value's location (model_value_loc), else the item's.
  * Returns 0 or -EINVAL. Does no I/O except checking that a time zone is
- * in the zoneinfo database (zoneinfo_dir, NULL = /usr/share/zoneinfo). */
+ * in the zoneinfo database (zoneinfo_dir, NULL = /usr/share/zoneinfo) and
+ * that a readable passphrase_file is not empty. */
 int model_validate(const azl_model *m, azl_diags *d, const char *zoneinfo_dir);
+/* model_validate() for a front end without file positions: NULL when the
+ * model is valid, else the first error's message (allocated). */
+char *model_first_error(const azl_model *m, const char *zoneinfo_dir);
 
 /* Checks for single values, shared by the readers and the TUI. */
 bool hostname_is_valid(const char *s); /* RFC 1123, at most 253 chars */
 bool locale_is_valid(const char *s);   /* ll_CC[.charset][@modifier] */
 bool keymap_is_valid(const char *s);   /* us, de-nodeadkeys, fr-latin9 */
 bool timezone_is_valid(const char *s, const char *zoneinfo_dir);
-bool username_is_valid(const char *s);
+bool username_is_valid(const char *s);	     /* also group names */
+bool mount_point_is_valid(const char *s);    /* absolute, normalised, or swap */
+bool interface_name_is_valid(const char *s); /* the kernel's, <= 15 */
+bool mac_address_is_valid(const char *s);    /* 52:54:00:12:34:56 */
+/* s as a message quotes it: control characters escaped ("\\n"), at most
+ * 60 bytes and "...". Allocated. */
+char *value_for_message(const char *s);

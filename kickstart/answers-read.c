@@ -82,6 +82,7 @@ static void h_string(reader *r, const field *f, const ynode *v, void *base)
 	char **p = AT(base, f, char *);
 	free(*p);
 	*p = xstrdup(v->scalar);
+	model_note_loc(r->m, *p, v->loc);
 }
 
 static void h_secret(reader *r, const field *f, const ynode *v, void *base)
@@ -93,6 +94,7 @@ static void h_secret(reader *r, const field *f, const ynode *v, void *base)
 	azl_secret **p = AT(base, f, azl_secret *);
 	secret_free(*p);
 	*p = secret_new(v->scalar, strlen(v->scalar));
+	model_note_loc(r->m, *p, v->loc);
 }
 
 static int parse_bool(const char *s, bool *ret)
@@ -251,7 +253,8 @@ static void h_checked(reader *r, const field *f, const ynode *v, void *base)
 	if (!need_value(r, f, v))
 		return;
 	if (!c->valid(v->scalar)) {
-		diag_error(r->d, v->loc, "'%s' %s", v->scalar, _(c->message));
+		_cleanup_free_ char *shown = value_for_message(v->scalar);
+		diag_error(r->d, v->loc, "'%s' %s", shown, _(c->message));
 		return;
 	}
 	h_string(r, f, v, base);
@@ -269,25 +272,6 @@ static void h_timezone(reader *r, const field *f, const ynode *v, void *base)
 		return;
 	}
 	h_string(r, f, v, base);
-}
-
-static bool mac_is_valid(const char *s)
-{
-	for (int i = 0; i < 6; i++) {
-		for (int k = 0; k < 2; k++, s++)
-			if (!strchr("0123456789abcdefABCDEF", *s) || !*s)
-				return false;
-		if (i < 5 && *s++ != ':')
-			return false;
-	}
-	return *s == '\0';
-}
-
-static bool mount_is_valid(const char *s)
-{
-	return (s[0] == '/' && !strstr(s, "//") && !strstr(s, "/../") &&
-		!endswith(s, "/..") && (s[1] == '\0' || !endswith(s, "/"))) ||
-	       strcmp(s, "swap") == 0;
 }
 
 static bool pbkdf_is_valid(const char *s)
@@ -310,13 +294,14 @@ static const checked_string check_keymap = {
 	N_("is not a keymap name like us, de-nodeadkeys or fr-latin9"),
 };
 static const checked_string check_mac = {
-	mac_is_valid,
+	mac_address_is_valid,
 	N_("is not a MAC address like 52:54:00:12:34:56"),
 };
 static const checked_string check_mount = {
-	mount_is_valid,
-	N_("is not a mount point; use an absolute path like /srv, or "
-	   "swap"),
+	mount_point_is_valid,
+	N_("is not a mount point: use an absolute path like /srv without "
+	   "'.', '..', '//', spaces or a trailing '/', not under /proc, /sys, "
+	   "/dev or /run; or swap"),
 };
 static const checked_string check_pbkdf = {
 	pbkdf_is_valid,
@@ -347,8 +332,11 @@ static void h_strv(reader *r, const field *f, const ynode *v, void *base)
 	char ***p = AT(base, f, char **);
 	char **l = xzalloc(sizeof(char *));
 	for (size_t i = 0; i < v->n_items; i++)
-		if (entry_is(r, f, v->items[i], YNODE_SCALAR))
-			strv_push(&l, xstrdup(v->items[i]->scalar));
+		if (entry_is(r, f, v->items[i], YNODE_SCALAR)) {
+			char *s = xstrdup(v->items[i]->scalar);
+			model_note_loc(r->m, s, v->items[i]->loc);
+			strv_push(&l, s);
+		}
 	strv_free(*p);
 	*p = l;
 }
@@ -662,6 +650,9 @@ static void h_kernel_args(reader *r, const field *f, const ynode *v, void *base)
 		    prev->end.line == it->loc.line &&
 		    prev->end.col + 1 == it->loc.col) {
 			char *joined = xasprintf("%s,%s", l[k - 1], l[k]);
+			model_note_loc(
+				r->m, joined,
+				model_value_loc(r->m, l[k - 1], prev->loc));
 			free(l[k - 1]);
 			l[k - 1] = joined;
 			free(l[k]);
@@ -763,9 +754,10 @@ static void h_bond_options(reader *r, const field *f, const ynode *v,
 				   _(ynode_kind_name(val->kind)));
 			continue;
 		}
-		strv_push(&b->options,
-			  xasprintf("%s=%s", v->pairs[i].key->scalar,
-				    val->scalar));
+		char *o = xasprintf("%s=%s", v->pairs[i].key->scalar,
+				    val->scalar);
+		model_note_loc(r->m, o, v->pairs[i].key->loc);
+		strv_push(&b->options, o);
 	}
 }
 
@@ -1168,6 +1160,32 @@ static void unknown_key(reader *r, const ynode *key, const field *fields,
 			   key->scalar);
 }
 
+/* A key that is no key of the format but may be a misspelt password or
+ * passphrase ("pasword", "passphrse", "Password"): its value is hidden
+ * like a secret's. */
+static bool key_looks_secret(const char *key)
+{
+	static const char *const secrets[] = {"password", "passphrase"};
+	_cleanup_free_ char *low = xstrdup(key);
+	for (char *p = low; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (strstr(low, "pass") || strstr(low, "secret") || strstr(low, "pw"))
+		return true;
+	for (size_t i = 0; i < ELEMENTSOF(secrets); i++)
+		if (edit_distance(low, secrets[i]) <= 3)
+			return true;
+	return false;
+}
+
+/* Mappings where any unknown key is taken for a secret: the ones that
+ * hold passwords and passphrases. */
+static bool fields_hold_secrets(const field *fields)
+{
+	return fields == root_fields || fields == user_fields ||
+	       fields == accounts_fields || fields == encryption_fields;
+}
+
 static void read_map(reader *r, const ynode *n, const field *fields,
 		     size_t n_fields, void *base)
 {
@@ -1178,6 +1196,9 @@ static void read_map(reader *r, const ynode *n, const field *fields,
 			if (strcmp(k->scalar, fields[j].key) == 0)
 				f = &fields[j];
 		if (!f) {
+			if (fields_hold_secrets(fields) ||
+			    key_looks_secret(k->scalar))
+				remember_secret(r, k->scalar, v);
 			unknown_key(r, k, fields, n_fields);
 			continue;
 		}
@@ -1203,29 +1224,35 @@ static void read_map(reader *r, const ynode *n, const field *fields,
 
 /* Where a password or passphrase sits, the quoted source line would show
  * it: both the lines the reader saw a secret on and, for files it could
- * not parse, any line that looks like "password: ...". */
-static const char *secret_key_on_line(const reader *r, int line)
+ * not parse, any line that looks like "KEY: ..." with a KEY that is or
+ * looks like a secret's ("password", "pasword", "passphrse"). Returns the
+ * key, allocated, or NULL. */
+static char *secret_key_on_line(const reader *r, int line)
 {
-	static const char *const keys[] = {"passphrase", "password"};
 	for (size_t i = 0; i < r->n_secrets; i++)
 		if (line >= r->secrets[i].first && line <= r->secrets[i].last)
-			return r->secrets[i].key;
+			return xstrdup(r->secrets[i].key);
 	size_t len;
 	const char *s = source_line(r->src, line, &len);
 	if (!s)
 		return NULL;
-	for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
-		size_t kl = strlen(keys[i]);
-		for (const char *p = s; p + kl <= s + len; p++) {
-			if (strncmp(p, keys[i], kl) != 0)
-				continue;
-			const char *q = p + kl;
-			while (q < s + len && (*q == '"' || *q == '\'' ||
-					       *q == ' ' || *q == '\t'))
-				q++;
-			if (q < s + len && *q == ':')
-				return keys[i];
+	for (const char *p = s; p < s + len;) {
+		const char *w = p;
+		while (p < s + len &&
+		       ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			*p == '_' || *p == '-'))
+			p++;
+		if (p == w) {
+			p++;
+			continue;
 		}
+		_cleanup_free_ char *word = xstrndup(w, (size_t)(p - w));
+		const char *q = p;
+		while (q < s + len &&
+		       (*q == '"' || *q == '\'' || *q == ' ' || *q == '\t'))
+			q++;
+		if (q < s + len && *q == ':' && key_looks_secret(word))
+			return TAKE_PTR(word);
 	}
 	return NULL;
 }
@@ -1236,7 +1263,7 @@ static void hide_secrets(reader *r, size_t first_diag)
 		azl_diag *it = &r->d->items[i];
 		if (it->loc.file != r->src->path || it->loc.line < 1)
 			continue;
-		const char *key = secret_key_on_line(r, it->loc.line);
+		_cleanup_free_ char *key = secret_key_on_line(r, it->loc.line);
 		if (key) {
 			_cleanup_free_ char *shown =
 				xasprintf("%s: <hidden>", key);

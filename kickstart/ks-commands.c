@@ -72,6 +72,14 @@ static void set_str(char **field, const char *v)
 	*field = xstrdup(v);
 }
 
+/* set_str() for a value model_validate() checks on its own: errors about
+ * it then name this line. */
+static void set_str_at(ks_ctx *c, const ks_line *l, char **field, const char *v)
+{
+	set_str(field, v);
+	model_note_loc(c->m, *field, l->loc);
+}
+
 static int parse_uint(ks_ctx *c, const ks_line *l, const char *opt,
 		      const char *v, uint64_t max, uint64_t *ret)
 {
@@ -203,7 +211,7 @@ static void luks_options(ks_ctx *c, const ks_line *l)
 
 static int cmd_lang(ks_ctx *c, const ks_line *l)
 {
-	set_str(&c->m->locale, l->args[0]);
+	set_str_at(c, l, &c->m->locale, l->args[0]);
 	return 0;
 }
 
@@ -227,7 +235,7 @@ static int cmd_keyboard(ks_ctx *c, const ks_line *l)
 			     "--xlayouts"));
 		return -EINVAL;
 	}
-	set_str(&c->m->keyboard, v);
+	set_str_at(c, l, &c->m->keyboard, v);
 	return 0;
 }
 
@@ -248,7 +256,7 @@ static int cmd_timezone(ks_ctx *c, const ks_line *l)
 		return -EINVAL;
 	}
 	if (l->n_args > 0)
-		set_str(&c->m->timezone, l->args[0]);
+		set_str_at(c, l, &c->m->timezone, l->args[0]);
 	if ((v = ks_opt(l, "--ntpservers"))) {
 		add_time_sources(&n->servers, v);
 		n->loc = l->loc;
@@ -441,7 +449,7 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 	azl_model *m = c->m;
 	const char *v;
 	if ((v = ks_opt(l, "--hostname")))
-		set_str(&m->hostname, v);
+		set_str_at(c, l, &m->hostname, v);
 
 	const char *dev = ks_opt(l, "--device");
 	const char *proto = ks_opt(l, "--bootproto");
@@ -972,7 +980,8 @@ static int cmd_selinux(ks_ctx *c, const ks_line *l)
 	return 0;
 }
 
-static void move_service(char ***to, char ***from, const char *name)
+static void move_service(ks_ctx *c, const ks_line *l, char ***to, char ***from,
+			 const char *name)
 {
 	char **f = *from;
 	for (size_t i = 0; f && f[i]; i++)
@@ -982,8 +991,11 @@ static void move_service(char ***to, char ***from, const char *name)
 				(strv_length(f + i + 1) + 1) * sizeof(char *));
 			break;
 		}
-	if (!strv_contains(*to, name))
-		strv_push(to, xstrdup(name));
+	if (!strv_contains(*to, name)) {
+		char *n = xstrdup(name);
+		model_note_loc(c->m, n, l->loc);
+		strv_push(to, n);
+	}
 }
 
 static int cmd_services(ks_ctx *c, const ks_line *l)
@@ -993,12 +1005,12 @@ static int cmd_services(ks_ctx *c, const ks_line *l)
 	if ((v = ks_opt(l, "--disabled"))) {
 		_cleanup_strv_free_ char **w = split_list(v, ",");
 		for (char **p = w; *p; p++)
-			move_service(&s->disable, &s->enable, *p);
+			move_service(c, l, &s->disable, &s->enable, *p);
 	}
 	if ((v = ks_opt(l, "--enabled"))) {
 		_cleanup_strv_free_ char **w = split_list(v, ",");
 		for (char **p = w; *p; p++)
-			move_service(&s->enable, &s->disable, *p);
+			move_service(c, l, &s->enable, &s->disable, *p);
 	}
 	return 0;
 }
@@ -1007,9 +1019,9 @@ static int cmd_firewall(ks_ctx *c, const ks_line *l)
 {
 	azl_services *s = &c->m->services;
 	if (ks_has(l, "--disabled"))
-		move_service(&s->disable, &s->enable, "firewalld");
+		move_service(c, l, &s->disable, &s->enable, "firewalld");
 	else if (ks_has(l, "--enabled") || ks_has(l, "--enable")) {
-		move_service(&s->enable, &s->disable, "firewalld");
+		move_service(c, l, &s->enable, &s->disable, "firewalld");
 		if (ks_has(l, "--service") || ks_has(l, "--port") ||
 		    ks_has(l, "--trust") || ks_has(l, "--remove-service"))
 			diag_warn(c->d, l->loc,

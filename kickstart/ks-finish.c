@@ -297,8 +297,11 @@ static void keys(ks_ctx *c)
 			continue;
 		}
 		c->m->has_accounts = true;
-		if (!strv_contains(*list, k->key))
-			strv_push(list, xstrdup(k->key));
+		if (!strv_contains(*list, k->key)) {
+			char *key = xstrdup(k->key);
+			model_note_loc(c->m, key, k->loc);
+			strv_push(list, key);
+		}
 	}
 }
 

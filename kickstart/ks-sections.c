@@ -101,13 +101,19 @@ static int packages(ks_ctx *c, const ks_line *h, char **lines,
 			if (item[1] == '\0')
 				diag_error(c->d, locs[i],
 					   _("'-' needs a package name"));
-			else if (!strv_contains(p->exclude, item + 1))
-				strv_push(&p->exclude, xstrdup(item + 1));
+			else if (!strv_contains(p->exclude, item + 1)) {
+				char *x = xstrdup(item + 1);
+				model_note_loc(c->m, x, locs[i]);
+				strv_push(&p->exclude, x);
+			}
 		} else if (strcmp(item, "@") == 0 || strcmp(item, "@^") == 0)
 			diag_error(c->d, locs[i], _("'%s' needs a group name"),
 				   item);
-		else if (!strv_contains(p->install, item))
-			strv_push(&p->install, xstrdup(item));
+		else if (!strv_contains(p->install, item)) {
+			char *x = xstrdup(item);
+			model_note_loc(c->m, x, locs[i]);
+			strv_push(&p->install, x);
+		}
 		strv_free(w);
 	}
 	return 0;

@@ -213,6 +213,13 @@ int tui_run(const azl_tui_opts *o)
 			code = AZL_EXIT_INTERRUPTED;
 			break;
 		}
+		/* The same gate as an answer file's: every value that
+		 * reaches a file of the target, before anything is written. */
+		_cleanup_free_ char *invalid = model_first_error(m, NULL);
+		if (invalid) {
+			ui_message(_("Error"), invalid);
+			continue;
+		}
 		if (o->save_answers) {
 			_cleanup_free_ char *err = NULL;
 			azl_encryption *e = &m->storage.encryption;

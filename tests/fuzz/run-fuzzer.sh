@@ -29,6 +29,20 @@ rc=0
 	-artifact_prefix="$work/artifacts/" corpus >"$work/log" 2>&1 || rc=$?
 if [ "$rc" -eq 0 ]; then
 	grep -E '^(INFO: Seed|stat::|Done )' "$work/log" || true
+	# A target may say how many inputs got past its reader into the
+	# code it is there for ("NAME: N of M inputs reached ..."); none
+	# means that code was never fuzzed.
+	reach=$(grep -E "^$name: [0-9]+ of [0-9]+ inputs reached" "$work/log" |
+		tail -n 1)
+	if [ -n "$reach" ]; then
+		echo "$reach"
+		case $reach in
+		"$name: 0 of "*)
+			echo "$name: no input got past the reader" >&2
+			exit 1
+			;;
+		esac
+	fi
 	exit 0
 fi
 echo "$name failed (exit $rc); the end of its report:"

@@ -365,6 +365,43 @@ static void test_secret_line_hidden(void **state)
 
 /* --- limits ------------------------------------------------------------- */
 
+/* An empty passphrase_file is refused when validation can read it; one it
+ * cannot read is left to the installing machine. */
+static void test_passphrase_file_empty(void **state)
+{
+	char path[] = "/tmp/test-answers-pf.XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	_cleanup_free_ char *text = xasprintf(
+		"version: 1\nstorage:\n  encryption: {passphrase_file: %s}\n",
+		path);
+	azl_diags d;
+	diags_init(&d);
+	azl_model *m = NULL;
+	assert_int_equal(read_string(text, &d, &m), -EINVAL);
+	_cleanup_free_ char *dt = diags_text(&d);
+	assert_non_null(strstr(dt, "test.yaml:3:33: error: 'passphrase_file'"));
+	assert_non_null(strstr(dt, "is empty; put the passphrase in it"));
+	diags_done(&d);
+
+	assert_int_equal(write(fd, "SECRET-pf", 9), 9);
+	close(fd);
+	diags_init(&d);
+	assert_int_equal(read_string(text, &d, &m), 0);
+	model_free(m);
+	diags_done(&d);
+	unlink(path);
+
+	_cleanup_free_ char *gone = xasprintf(
+		"version: 1\nstorage:\n  encryption: {passphrase_file: "
+		"%s.none}\n",
+		path);
+	diags_init(&d);
+	assert_int_equal(read_string(gone, &d, &m), 0);
+	model_free(m);
+	diags_done(&d);
+}
+
 static void test_oversized(void **state)
 {
 	size_t len = YDOC_MAX_FILE_SIZE + 1;
@@ -840,6 +877,7 @@ int main(void)
 		cmocka_unit_test(test_password_hash_shapes),
 		cmocka_unit_test(test_passphrase_not_written),
 		cmocka_unit_test(test_secret_line_hidden),
+		cmocka_unit_test(test_passphrase_file_empty),
 		cmocka_unit_test(test_oversized),
 		cmocka_unit_test(test_lvm_ntp_values),
 		cmocka_unit_test(test_new_fields_written_only_when_set),

@@ -170,6 +170,27 @@ static void test_clone_commit(void **state)
 	assert_false(m->accounts.root.lock);
 }
 
+/* The TUI installs only what model_validate() takes (tui.c asks
+ * model_first_error() before it begins): a key the Accounts spoke lets
+ * through with a control character is stopped there. */
+static void test_tui_gate(void **state)
+{
+	_cleanup_model_ azl_model *m = model_new();
+	const char *why = NULL;
+	assert_int_equal(
+		accounts_set_user(&m->accounts, "ops", "pw", NULL, &why), 0);
+	_cleanup_free_ char *fine = model_first_error(m, NULL);
+	assert_null(fine);
+	assert_int_equal(accounts_set_user(&m->accounts, "ops", NULL,
+					   "ssh-ed25519 AAAAC3Nz ops@x\x1b[2J",
+					   &why),
+			 0);
+	_cleanup_free_ char *bad = model_first_error(m, NULL);
+	assert_non_null(bad);
+	assert_non_null(strstr(bad, "SSH key"));
+	assert_non_null(strstr(bad, "\\x1b[2J"));
+}
+
 static void test_network(void **state)
 {
 	_cleanup_model_ azl_model *m = model_new();
@@ -421,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_passphrase),
 		cmocka_unit_test(test_partition_editor),
 		cmocka_unit_test(test_clone_commit),
+		cmocka_unit_test(test_tui_gate),
 		cmocka_unit_test(test_network),
 		cmocka_unit_test(test_netinfo_sysfs),
 		cmocka_unit_test(test_netinfo_nm_not_running),
