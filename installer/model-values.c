@@ -560,17 +560,26 @@ static void check_package_values(const vctx *c)
 				     "digits and '_.:-' only"),
 				   v);
 		}
-		const char *urls[] = {r->baseurl, r->gpgkey};
-		for (size_t k = 0; k < ELEMENTSOF(urls); k++)
-			if (urls[k] && !url_is_valid(urls[k])) {
-				_cleanup_free_ char *v =
-					value_for_message(urls[k]);
-				diag_error(c->d, at(c, urls[k], r->loc),
-					   _("'%s' is not a file://, http:// "
-					     "or https:// URL without spaces "
-					     "or control characters"),
-					   v);
-			}
+		if (r->baseurl && !url_is_valid(r->baseurl)) {
+			_cleanup_free_ char *v = value_for_message(r->baseurl);
+			diag_error(
+				c->d, at(c, r->baseurl, r->loc),
+				_("'%s' is not a file://, http:// or https:// "
+				  "URL without spaces or control characters"),
+				v);
+		}
+		/* A key is a URL or a file on the medium (docs/packages.md). */
+		if (r->gpgkey && !url_is_valid(r->gpgkey) &&
+		    !startswith(r->gpgkey, "tftp://") &&
+		    !path_is_normal(r->gpgkey)) {
+			_cleanup_free_ char *v = value_for_message(r->gpgkey);
+			diag_error(
+				c->d, at(c, r->gpgkey, r->loc),
+				_("key '%s' is neither an absolute path nor a "
+				  "file://, http://, https:// or tftp:// URL "
+				  "without spaces or control characters"),
+				v);
+		}
 	}
 	char *const *lists[] = {p->install, p->exclude};
 	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
