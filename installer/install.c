@@ -28,6 +28,7 @@
 #define DEFAULT_TARGET "/run/azl-installer/target"
 
 static volatile sig_atomic_t interrupted;
+static bool catching;
 
 static void on_signal(int sig)
 {
@@ -37,11 +38,21 @@ static void on_signal(int sig)
 
 bool install_interrupted(void)
 {
-	return interrupted != 0;
+	if (interrupted)
+		return true;
+	/* librpm blocks signals for the length of its transaction
+	 * (rpmsqBlock): a SIGINT or SIGTERM waits there, pending, until the
+	 * transaction ends. Seen here, the transaction stops early; the
+	 * handler runs once librpm unblocks it. */
+	sigset_t pending;
+	return catching && sigpending(&pending) == 0 &&
+	       (sigismember(&pending, SIGINT) == 1 ||
+		sigismember(&pending, SIGTERM) == 1);
 }
 
 static void catch_signals(bool on)
 {
+	catching = on;
 	struct sigaction sa = {.sa_handler = on ? on_signal : SIG_DFL};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);

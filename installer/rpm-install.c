@@ -18,6 +18,7 @@
 #include <rpm/rpmtag.h>
 #include <rpm/rpmts.h>
 
+#include "install.h"
 #include "libs.h"
 #include "log.h"
 #include "progress.h"
@@ -354,6 +355,7 @@ typedef struct run_state {
 	uint64_t bytes, total_bytes;
 	FD_t fd;
 	bool failed;
+	bool interrupted; /* packages refused after SIGINT/SIGTERM */
 } run_state;
 
 static void *on_event(const void *arg, const rpmCallbackType what,
@@ -366,6 +368,18 @@ static void *on_event(const void *arg, const rpmCallbackType what,
 	case RPMCALLBACK_INST_OPEN_FILE:
 		if (!p)
 			return NULL;
+		/* librpm cannot be cancelled; after SIGINT/SIGTERM every
+		 * package it has yet to open fails at once, so the transaction
+		 * ends after the package being unpacked instead of running to
+		 * its end (scriptlets of those packages included). */
+		if (install_interrupted()) {
+			if (!st->interrupted)
+				log_warning("interrupted: the rpm transaction "
+					    "stops before %s",
+					    p->nevra);
+			st->interrupted = true;
+			return NULL;
+		}
 		st->fd = Fopen(p->path, "r.ufdio");
 		if (!st->fd || Ferror(st->fd)) {
 			log_error("cannot open package '%s'", p->path);
@@ -491,7 +505,12 @@ int rpm_install(const char *root, const rpm_install_pkg *pkgs, size_t n)
 		rpmtsSetScriptFd(ts, sfd);
 	log_info("rpm transaction: %zu packages into '%s'", n, root);
 	int rc = rpmtsRun(ts, NULL, RPMPROB_FILTER_NONE);
-	if (rc > 0) {
+	if (st.interrupted || install_interrupted()) {
+		log_error("interrupted: the rpm transaction stopped after %zu "
+			  "of %zu packages",
+			  st.done, n);
+		r = -EINTR;
+	} else if (rc > 0) {
 		log_problems(ts, "rpm transaction");
 		r = -EBADMSG;
 		/* A package that does not verify is the usual cause; file
