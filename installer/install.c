@@ -337,6 +337,22 @@ int install_run(const azl_model *m, const azl_install_opts *o)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (o->log_file) {
 		int r = log_open(o->log_file);
+		if (r == -ELOOP) {
+			fprintf(stderr,
+				_("azl-installer: the log '%s' is a symlink, "
+				  "which is never followed; name the file "
+				  "itself\n"),
+				o->log_file);
+			return AZL_EXIT_MACHINE;
+		}
+		if (r == -ENOTSUP) {
+			fprintf(stderr,
+				_("azl-installer: the log '%s' is neither a "
+				  "file, a character device nor a FIFO; name "
+				  "a file\n"),
+				o->log_file);
+			return AZL_EXIT_MACHINE;
+		}
 		if (r < 0) {
 			fprintf(stderr,
 				_("azl-installer: cannot write the log '%s': "

@@ -414,7 +414,14 @@ static int write_output(const char *path, const char *text)
 		fputs(text, stdout);
 		return AZL_EXIT_OK;
 	}
-	int r = write_file_atomic(path, text, strlen(text), 0600);
+	int r = write_file_output(path, text, strlen(text), 0600);
+	if (r == -ENOTSUP) {
+		fprintf(stderr,
+			_("azl-installer: '%s' is neither a file, a character "
+			  "device nor a FIFO; name a file for -o\n"),
+			path);
+		return AZL_EXIT_MACHINE;
+	}
 	if (r < 0) {
 		fprintf(stderr, _("azl-installer: cannot write '%s': %s\n"),
 			path, strerror(-r));

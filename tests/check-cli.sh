@@ -51,6 +51,56 @@ check 0 "plan --json" -- "$AZL_BIN" plan --answers "$tmp/ok.yaml" \
 	python3 -c 'import json,sys; d=json.load(sys.stdin); assert set(d)=={"disks","volume_groups","actions"}, d.keys()' ||
 	flunk "plan --json is not the DESIGN.md object"
 
+# Outputs the user names (-o, --log) are written where they are when they
+# are devices or FIFOs: a rename over /dev/null put a 0600 file in its place.
+ks=$AZL_FIXTURES/kickstart/azurelinux-iso.ks
+check 0 "convert -o /dev/null" -- "$AZL_BIN" convert "$ks" -o /dev/null >/dev/null
+[ -c /dev/null ] || flunk "convert -o /dev/null replaced /dev/null: $(ls -l /dev/null)"
+mknod "$tmp/null" c 1 3 && chmod 666 "$tmp/null" || flunk "mknod (needs root)"
+check 0 "convert -o a character device" -- "$AZL_BIN" convert "$ks" -o "$tmp/null" >/dev/null
+[ -c "$tmp/null" ] && [ "$(stat -c %a "$tmp/null")" = 666 ] ||
+	flunk "-o to a character device: $(ls -l "$tmp/null")"
+mkfifo "$tmp/fifo"
+timeout 20 cat "$tmp/fifo" >"$tmp/fifo.out" &
+check 0 "convert -o a FIFO" -- "$AZL_BIN" convert "$ks" -o "$tmp/fifo" >/dev/null
+wait $!
+[ -p "$tmp/fifo" ] || flunk "-o to a FIFO replaced it: $(ls -l "$tmp/fifo")"
+grep -q '^version: 1' "$tmp/fifo.out" || flunk "-o to a FIFO: the reader got no answer file"
+echo old >"$tmp/file"
+ln -s file "$tmp/link"
+check 0 "convert -o a symlink" -- "$AZL_BIN" convert "$ks" -o "$tmp/link" >/dev/null
+[ -L "$tmp/link" ] || flunk "-o replaced the symlink itself"
+grep -q '^version: 1' "$tmp/file" && [ "$(stat -c %a "$tmp/file")" = 600 ] ||
+	flunk "-o through a symlink: the file it names was not written 0600"
+mknod "$tmp/blk" b 7 250 || flunk "mknod (needs root)"
+check 2 "convert -o a block device" -- "$AZL_BIN" convert "$ks" -o "$tmp/blk" |
+	grep -q "'$tmp/blk' is neither a file" || flunk "-o to a block device not refused"
+[ -b "$tmp/blk" ] || flunk "-o replaced a block device node"
+# --log: never through a symlink; 0600 even for a file that was there.
+echo keep >"$tmp/victim"
+ln -s victim "$tmp/loglink"
+check 2 "--log a symlink" -- "$AZL_BIN" install --root "$tmp/r" --dry-run \
+	--log "$tmp/loglink" | grep -q "is a symlink" || flunk "--log symlink not named"
+[ "$(cat "$tmp/victim")" = keep ] || flunk "--log wrote through a symlink"
+echo old >"$tmp/log"
+chmod 644 "$tmp/log"
+check 0 "--log an existing file" -- "$AZL_BIN" install --root "$tmp/r" --dry-run \
+	--log "$tmp/log" >/dev/null
+[ "$(stat -c %a "$tmp/log")" = 600 ] || flunk "--log kept mode $(stat -c %a "$tmp/log")"
+grep -q old "$tmp/log" && flunk "--log did not start the file anew"
+grep -q 'info    azl-installer' "$tmp/log" || flunk "--log file has no log"
+check 0 "--log a character device" -- "$AZL_BIN" install --root "$tmp/r" --dry-run \
+	--log "$tmp/null" >/dev/null
+[ -c "$tmp/null" ] && [ "$(stat -c %a "$tmp/null")" = 666 ] ||
+	flunk "--log to a character device: $(ls -l "$tmp/null")"
+timeout 20 cat "$tmp/fifo" >"$tmp/fifo.log" &
+check 0 "--log a FIFO" -- "$AZL_BIN" install --root "$tmp/r" --dry-run \
+	--log "$tmp/fifo" >/dev/null
+wait $!
+grep -q 'info    azl-installer' "$tmp/fifo.log" || flunk "--log to a FIFO: nothing read"
+check 2 "--log a block device" -- "$AZL_BIN" install --root "$tmp/r" --dry-run \
+	--log "$tmp/blk" | grep -q "is neither a file" || flunk "--log block device not refused"
+
 if [ -s "$failed" ]; then
 	echo "cli: $(wc -l <"$failed") checks failed"
 	exit 1

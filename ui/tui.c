@@ -157,8 +157,13 @@ static int save_answers(ui_ctx *c, char **ret_err)
 				     strerror(-r));
 		return r;
 	}
-	r = write_file_atomic(c->o->save_answers, text, strlen(text), 0600);
-	if (r < 0)
+	r = write_file_output(c->o->save_answers, text, strlen(text), 0600);
+	if (r == -ENOTSUP)
+		*ret_err = xasprintf(_("'%s' is neither a file, a character "
+				       "device nor a FIFO; name a file for "
+				       "--save-answers"),
+				     c->o->save_answers);
+	else if (r < 0)
 		*ret_err = xasprintf(_("cannot write '%s': %s"),
 				     c->o->save_answers, strerror(-r));
 	return r;
