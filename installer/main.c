@@ -77,8 +77,10 @@ static int version(void)
 }
 
 /* Reads an answer file or a kickstart (told apart by content) from a path
- * or a URL. Diagnostics go to stderr; with strict, warnings fail too. */
-static int load_answers(const char *where, bool strict, azl_model **ret)
+ * or a URL. Diagnostics go to stderr; with strict, warnings fail too. ov
+ * (--disk, --firmware) is applied before the model is validated. */
+static int load_answers(const char *where, bool strict,
+			const azl_model_overrides *ov, azl_model **ret)
 {
 	azl_diags d;
 	diags_init(&d);
@@ -93,9 +95,9 @@ static int load_answers(const char *where, bool strict, azl_model **ret)
 			diags_done(&d);
 			return AZL_EXIT_INVALID;
 		}
-		r = answers_load(where, text, len, &d, ret);
+		r = answers_load(where, text, len, ov, &d, ret);
 	} else
-		r = answers_load(where, NULL, 0, &d, ret);
+		r = answers_load(where, NULL, 0, ov, &d, ret);
 	diags_print(&d, stderr);
 	if (r >= 0 && strict && diags_errors(&d) > 0) {
 		model_free(TAKE_PTR(*ret));
@@ -353,7 +355,8 @@ static int cmd_validate(options *o)
 	}
 	const char *file = n ? o->args[0] : o->answers;
 	_cleanup_model_ azl_model *m = NULL;
-	int r = load_answers(file, o->strict, &m);
+	azl_model_overrides mov = {o->disks, o->firmware};
+	int r = load_answers(file, o->strict, &mov, &m);
 	if (r != AZL_EXIT_OK)
 		return r;
 	/* With a machine description, the storage part is checked too. */
@@ -385,7 +388,8 @@ static int cmd_plan(options *o)
 		return AZL_EXIT_INVALID;
 	}
 	_cleanup_model_ azl_model *m = NULL;
-	int r = load_answers(o->answers, o->strict, &m);
+	azl_model_overrides mov = {o->disks, o->firmware};
+	int r = load_answers(o->answers, o->strict, &mov, &m);
 	if (r != AZL_EXIT_OK)
 		return r;
 	_cleanup_machine_ azl_machine *machine = NULL;
@@ -439,7 +443,7 @@ static int cmd_convert(options *o)
 		return AZL_EXIT_INVALID;
 	}
 	_cleanup_model_ azl_model *m = NULL;
-	int r = load_answers(o->args[0], o->strict, &m);
+	int r = load_answers(o->args[0], o->strict, NULL, &m);
 	if (r != AZL_EXIT_OK)
 		return r;
 	_cleanup_free_ char *out = NULL;
@@ -470,7 +474,8 @@ static int cmd_install(options *o)
 	}
 	_cleanup_model_ azl_model *m = NULL;
 	if (o->answers) {
-		int r = load_answers(o->answers, o->strict, &m);
+		azl_model_overrides mov = {o->disks, o->firmware};
+		int r = load_answers(o->answers, o->strict, &mov, &m);
 		if (r != AZL_EXIT_OK)
 			return r;
 	} else

@@ -51,6 +51,33 @@ check 0 "plan --json" -- "$AZL_BIN" plan --answers "$tmp/ok.yaml" \
 	python3 -c 'import json,sys; d=json.load(sys.stdin); assert set(d)=={"disks","volume_groups","actions"}, d.keys()' ||
 	flunk "plan --json is not the DESIGN.md object"
 
+# --disk replaces storage.disks before the answer file is validated: a
+# partition and the boot drive on disk 2 of an answer file with no disks.
+cat >"$tmp/disk2.yaml" <<'EOF'
+version: 1
+storage:
+  partitions:
+    - {mount: /, size: 4G, fs: ext4}
+    - {disk: 2, mount: /srv, size: 1G, fs: xfs}
+bootloader:
+  boot_drive: 2
+EOF
+check 1 "disk 2 without --disk" -- "$AZL_BIN" validate "$tmp/disk2.yaml" |
+	grep -q "lists 0" || flunk "disk 2 of no disks not refused"
+check 0 "validate disk 2 with two --disk" -- "$AZL_BIN" validate "$tmp/disk2.yaml" \
+	--disk /dev/vda --disk /dev/vdb >/dev/null
+check 0 "plan disk 2 with two --disk" -- "$AZL_BIN" plan --answers "$tmp/disk2.yaml" \
+	--machine "$AZL_FIXTURES/machines/two-disks.json" --firmware bios \
+	--disk /dev/vda --disk /dev/vdb --json |
+	python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+disks = {x["path"]: x for x in d["disks"]}
+assert [p["mount"] for p in disks["/dev/vdb"]["partitions"] if p["role"] == "data"] == ["/srv"], d
+assert any(p["role"] == "biosboot" for p in disks["/dev/vdb"]["partitions"]), d
+assert [a["object"] for a in d["actions"] if a["op"] == "install-bootloader"] == ["/dev/vdb"], d
+' || flunk "plan with --disk: /srv and the boot loader not on /dev/vdb"
+
 # Outputs the user names (-o, --log) are written where they are when they
 # are devices or FIFOs: a rename over /dev/null put a 0600 file in its place.
 ks=$AZL_FIXTURES/kickstart/azurelinux-iso.ks

@@ -176,7 +176,8 @@ int tui_run(const azl_tui_opts *o)
 	if (o->answers) {
 		azl_diags d;
 		diags_init(&d);
-		int r = answers_load(o->answers, NULL, 0, &d, &m);
+		azl_model_overrides mov = {o->disks, o->firmware};
+		int r = answers_load(o->answers, NULL, 0, &mov, &d, &m);
 		diags_print(&d, stderr);
 		diags_done(&d);
 		if (r < 0)
