@@ -335,6 +335,7 @@ int install_run(const azl_model *m, const azl_install_opts *o)
 {
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	progress_reset();
 	if (o->log_file) {
 		int r = log_open(o->log_file);
 		if (r == -ELOOP) {

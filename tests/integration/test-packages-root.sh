@@ -108,8 +108,14 @@ items = sorted({e["item"] for e in pk})
 assert items == list(range(1, n + 1)), items
 assert pk[-1]["bytes"] == pk[-1]["total_bytes"] > 1000000, pk[-1]
 assert all(a["bytes"] <= b["bytes"] for a, b in zip(pk, pk[1:])), "bytes go back"
+# The whole install's percent never goes backwards (it went from 21 %,
+# "Installing N packages", to 15 % for the first package).
+ps = [(e["percent"], e["message"]) for e in evs]
+for a, b in zip(ps, ps[1:]):
+    assert a[0] <= b[0], "percent goes back: %r then %r" % (a, b)
+assert ps[-1][0] >= 80, ps[-1]
 PY
-ok "one progress event per package, with count and bytes"
+ok "one progress event per package, with count and bytes; percent never goes back"
 
 # Again into the same root: libsolv reads the target's rpmdb.
 "$bin" install --root "$tmp/root" --repo "$repo" --answers "$tmp/min.yaml" \
