@@ -134,6 +134,10 @@ static int finish_code(const run_state *s)
 	/* A package no repository has is the answer file's fault. */
 	if (streq_ptr(s->failed_phase, "packages") && s->failed_r == -ENOENT)
 		return AZL_EXIT_INVALID;
+	/* No service in the repositories to read the network configuration:
+	 * refused before a package was installed. */
+	if (streq_ptr(s->failed_phase, "packages") && s->failed_r == -ENOPKG)
+		return AZL_EXIT_MACHINE;
 	return AZL_EXIT_FAILED;
 }
 
@@ -191,12 +195,14 @@ static int install_into_dir(const azl_model *m, const azl_install_opts *o)
 			o->root_dir, strerror(-r));
 		return AZL_EXIT_MACHINE;
 	}
+	/* No plan here, but the same network service a disk install adds. */
+	char *net_pkg[] = {(char *)plan_network_package(m), NULL};
 	if (streq_ptr(o->stop_after, "depsolve")) {
 		/* Testing and benchmark aid: the transaction, nothing written
 		 * into the root. */
 		_cleanup_strv_free_ char **nevras = NULL;
 		if (phase_result(&s, "packages",
-				 packages_solve(m, o->repos, NULL, t.root,
+				 packages_solve(m, o->repos, net_pkg, t.root,
 						&nevras)) >= 0)
 			for (size_t i = 0; nevras && nevras[i]; i++)
 				printf("%s\n", nevras[i]);
@@ -214,11 +220,11 @@ static int install_into_dir(const azl_model *m, const azl_install_opts *o)
 	bool skip = streq_ptr(o->start_at, "configure");
 	if (skip)
 		log_info("starting at configure (--start-at configure)");
-	if ((skip ||
-	     (phase_result(&s, "pre", scripts_run(m, AZL_SCRIPT_PRE, NULL)) >=
-		      0 &&
-	      phase_result(&s, "packages",
-			   packages_apply(m, o->repos, NULL, t.root)) >= 0)) &&
+	if ((skip || (phase_result(&s, "pre",
+				   scripts_run(m, AZL_SCRIPT_PRE, NULL)) >= 0 &&
+		      phase_result(&s, "packages",
+				   packages_apply(m, o->repos, net_pkg,
+						  t.root)) >= 0)) &&
 	    !stop &&
 	    phase_result(&s, "configure", system_apply(m, &t, NULL)) >= 0 &&
 	    phase_result(&s, "post", scripts_run(m, AZL_SCRIPT_POST, t.root)) >=

@@ -124,6 +124,46 @@ grep -q "packages are installed in" "$tmp/again.log" || fail "installed packages
 grep -q "0 packages to install" "$tmp/again.log" || fail "second run installs again"
 ok "a second run finds everything installed"
 
+# --- a network section brings the service that reads it -----------------
+# @minimal has neither NetworkManager nor networkd: a static address was
+# written for nobody. NetworkManager is added (as lvm2 is for LVM) ...
+answers "$tmp/net.yaml" '"@minimal"'
+cat >>"$tmp/net.yaml" <<'EOT'
+network:
+  interfaces:
+    - name: eth0
+      addresses: [192.0.2.10/24]
+      gateway4: 192.0.2.1
+      dns: [192.0.2.53]
+EOT
+rq "$tmp/root" -q NetworkManager >/dev/null && fail "@minimal already has NetworkManager"
+"$bin" install --root "$tmp/root" --repo "$repo" --answers "$tmp/net.yaml" \
+	--log "$tmp/net.log" >/dev/null || { tail -5 "$tmp/net.log"; fail "network run: exit $?"; }
+rq "$tmp/root" -q NetworkManager >/dev/null || fail "NetworkManager not added for the network section"
+kf=$tmp/root/etc/NetworkManager/system-connections/eth0.nmconnection
+[ "$(stat -c %a "$kf" 2>/dev/null)" = 600 ] || fail "no 0600 keyfile for eth0"
+python3 - "$kf" <<'PY' || fail "the keyfile does not say the static address"
+import configparser, sys
+c = configparser.ConfigParser(interpolation=None)
+c.read(sys.argv[1])
+assert c.get("connection", "interface-name") == "eth0"
+assert c.get("ipv4", "method") == "manual"
+assert c.get("ipv4", "address1") == "192.0.2.10/24,192.0.2.1", c.get("ipv4", "address1")
+assert c.get("ipv4", "dns") == "192.0.2.53;"
+PY
+# ... and where none can be had (excluded here), the install is refused
+# after solving, before any package is installed: exit 2.
+answers "$tmp/nonet.yaml" '"@minimal"' 'exclude: [NetworkManager]'
+sed -n '/^network:/,$p' "$tmp/net.yaml" >>"$tmp/nonet.yaml"
+rc=0
+"$bin" install --root "$tmp/nonet" --repo "$repo" --answers "$tmp/nonet.yaml" \
+	--log "$tmp/nonet.log" >/dev/null 2>"$tmp/nonet.err" || rc=$?
+[ $rc -eq 2 ] || { cat "$tmp/nonet.err"; fail "no network service: exit $rc, not 2"; }
+grep -q "neither NetworkManager nor systemd-networkd" "$tmp/nonet.err" ||
+	fail "the refusal does not say why: $(cat "$tmp/nonet.err")"
+[ ! -e "$tmp/nonet/usr" ] || fail "the refused install wrote packages"
+ok "a network section adds NetworkManager (0600 keyfile); without one: exit 2, nothing installed"
+
 # --- depsolving rules ------------------------------------------------------
 solve() { # solve answers-file -> stdout nevras; exit code kept
 	local rc=0
