@@ -25,6 +25,7 @@
 #include "plan.h"
 #include "progress.h"
 #include "repo.h"
+#include "secret.h"
 #include "tui.h"
 #include "util.h"
 #include "yaml-doc.h"
@@ -521,6 +522,14 @@ int main(int argc, char **argv)
 	bindtextdomain(GETTEXT_PACKAGE,
 		       localedir && *localedir ? localedir : LOCALEDIR);
 	textdomain(GETTEXT_PACKAGE);
+
+	/* Answer files, kickstarts and the TUI bring passwords and
+	 * passphrases into memory: no core dump may carry them off. */
+	if (secret_protect_process() < 0)
+		fputs(_("azl-installer: warning: core dumps could not be "
+			"turned "
+			"off\n"),
+		      stderr);
 
 	const char *cmd = NULL;
 	int first = 1;

@@ -128,6 +128,30 @@ grep -q 'info    azl-installer' "$tmp/fifo.log" || flunk "--log to a FIFO: nothi
 check 2 "--log a block device" -- "$AZL_BIN" install --root "$tmp/r" --dry-run \
 	--log "$tmp/blk" | grep -q "is neither a file" || flunk "--log block device not refused"
 
+# Secrets in memory never reach a core dump: a running install (as an
+# ordinary user, blocked reading its answer file from a FIFO) has no core
+# limit left and is not dumpable (its /proc files then belong to root).
+chmod 755 "$tmp" # the test's own files: nothing secret
+mkdir -m 755 "$tmp/core"
+mkfifo -m 666 "$tmp/core/answers"
+(ulimit -c unlimited && exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$AZL_BIN" install --root "$tmp/core/r" --dry-run --answers "$tmp/core/answers") \
+	>"$tmp/core/out" 2>&1 &
+pid=$!
+# Until it waits in open() of the FIFO, past main()'s start.
+for i in $(seq 100); do
+	[ "$(cat /proc/$pid/comm 2>/dev/null)" = azl-installer ] &&
+		[ "$(cat /proc/$pid/wchan 2>/dev/null)" = wait_for_partner ] && break
+	sleep 0.1
+done
+limits=$(grep '^Max core file size' /proc/$pid/limits)
+owner=$(stat -c %U /proc/$pid/status)
+timeout 10 sh -c 'printf "version: 1\n" >"$1"' sh "$tmp/core/answers" ||
+	flunk "the install did not read its answers: $(cat "$tmp/core/out")"
+wait $pid || flunk "the install reading a FIFO: exit $?: $(cat "$tmp/core/out")"
+echo "$limits" | grep -Eq 'size +0 +0 ' || flunk "core dumps still allowed: $limits"
+[ "$owner" = root ] || flunk "the install is dumpable (/proc/PID/status owned by $owner)"
+
 if [ -s "$failed" ]; then
 	echo "cli: $(wc -l <"$failed") checks failed"
 	exit 1
