@@ -17,9 +17,11 @@
 #include "i18n.h"
 #include "install.h"
 #include "log.h"
+#include "netconf.h"
 #include "progress.h"
 #include "repo.h"
 #include "rpm-install.h"
+#include "target.h"
 
 typedef struct fetch_ctx {
 	const azl_repo_src *repo;
@@ -201,6 +203,35 @@ int packages_check_keys(const azl_model *m, char *const *repos)
 	return r;
 }
 
+/* A network configuration is written for NetworkManager or
+ * systemd-networkd: without either in the target it would be read by
+ * nobody (a server with a static address comes up unreachable). Checked
+ * after solving, before anything is downloaded or installed. */
+static int check_network_service(const azl_model *m, const depsolve_pkg *pkgs,
+				 size_t n, const char *root)
+{
+	if (m->network.n_interfaces == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (streq_ptr(pkgs[i].name, "NetworkManager") ||
+		    streq_ptr(pkgs[i].name, "systemd-networkd"))
+			return 0;
+	azl_target t = {.fd = -1};
+	if (target_open(root, &t) >= 0) {
+		azl_net_backend b = netconf_detect(&t);
+		target_close(&t);
+		if (b != AZL_NET_NONE)
+			return 0;
+	}
+	log_error("the network section configures %zu interface(s), but "
+		  "neither NetworkManager nor systemd-networkd would be in the "
+		  "target to read it; add NetworkManager to packages.install "
+		  "(and not to packages.exclude) or use a repository that has "
+		  "it; no package was installed",
+		  m->network.n_interfaces);
+	return -ENOPKG;
+}
+
 int packages_apply(const azl_model *m, char *const *repos, char *const *extra,
 		   const char *root)
 {
@@ -213,6 +244,9 @@ int packages_apply(const azl_model *m, char *const *repos, char *const *extra,
 	_cleanup_strv_free_ char **paths = NULL;
 	rpm_install_pkg *items = NULL;
 	r = solve(m, &l, extra, root, &pkgs, &n);
+	if (r < 0)
+		goto out;
+	r = check_network_service(m, pkgs, n, root);
 	if (r < 0)
 		goto out;
 	if (n == 0) {

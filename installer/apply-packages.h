@@ -17,7 +17,9 @@
  * plan_required_packages()) on top of packages.install; NULL for none. Returns
  * 0, -ENOENT for a missing package (named in the log), -EBADMSG for a bad
  * signature, -EPROTO for unresolvable dependencies, -ENXIO for a repository
- * that cannot be read, other -errno. */
+ * that cannot be read, -ENOPKG when the model configures a network and
+ * neither NetworkManager nor systemd-networkd would be in the target
+ * (refused after solving, before anything is installed), other -errno. */
 int packages_apply(const azl_model *m, char *const *repos, char *const *extra,
 		   const char *root);
 

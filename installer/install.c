@@ -149,6 +149,10 @@ static int finish_code(const run_state *s)
 	/* A package no repository has is the answer file's fault. */
 	if (streq_ptr(s->failed_phase, "packages") && s->failed_r == -ENOENT)
 		return AZL_EXIT_INVALID;
+	/* No service in the repositories to read the network configuration:
+	 * refused before a package was installed. */
+	if (streq_ptr(s->failed_phase, "packages") && s->failed_r == -ENOPKG)
+		return AZL_EXIT_MACHINE;
 	return AZL_EXIT_FAILED;
 }
 
@@ -237,12 +241,14 @@ static int install_into_dir(const azl_model *m, const azl_install_opts *o)
 			o->root_dir, strerror(-r));
 		return AZL_EXIT_MACHINE;
 	}
+	/* No plan here, but the same network service a disk install adds. */
+	char *net_pkg[] = {(char *)plan_network_package(m), NULL};
 	if (streq_ptr(o->stop_after, "depsolve")) {
 		/* Testing and benchmark aid: the transaction, nothing written
 		 * into the root. */
 		_cleanup_strv_free_ char **nevras = NULL;
 		if (phase_result(&s, "packages",
-				 packages_solve(m, o->repos, NULL, t.root,
+				 packages_solve(m, o->repos, net_pkg, t.root,
 						&nevras)) >= 0)
 			for (size_t i = 0; nevras && nevras[i]; i++)
 				printf("%s\n", nevras[i]);
@@ -260,11 +266,11 @@ static int install_into_dir(const azl_model *m, const azl_install_opts *o)
 	bool skip = streq_ptr(o->start_at, "configure");
 	if (skip)
 		log_info("starting at configure (--start-at configure)");
-	if ((skip ||
-	     (phase_result(&s, "pre", scripts_run(m, AZL_SCRIPT_PRE, NULL)) >=
-		      0 &&
-	      phase_result(&s, "packages",
-			   packages_apply(m, o->repos, NULL, t.root)) >= 0)) &&
+	if ((skip || (phase_result(&s, "pre",
+				   scripts_run(m, AZL_SCRIPT_PRE, NULL)) >= 0 &&
+		      phase_result(&s, "packages",
+				   packages_apply(m, o->repos, net_pkg,
+						  t.root)) >= 0)) &&
 	    !stop &&
 	    phase_result(&s, "configure", system_apply(m, &t, NULL)) >= 0 &&
 	    phase_result(&s, "post", scripts_run(m, AZL_SCRIPT_POST, t.root)) >=
@@ -381,8 +387,25 @@ int install_run(const azl_model *m, const azl_install_opts *o)
 {
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	progress_reset();
 	if (o->log_file) {
 		int r = log_open(o->log_file);
+		if (r == -ELOOP) {
+			fprintf(stderr,
+				_("azl-installer: the log '%s' is a symlink, "
+				  "which is never followed; name the file "
+				  "itself\n"),
+				o->log_file);
+			return AZL_EXIT_MACHINE;
+		}
+		if (r == -ENOTSUP) {
+			fprintf(stderr,
+				_("azl-installer: the log '%s' is neither a "
+				  "file, a character device nor a FIFO; name "
+				  "a file\n"),
+				o->log_file);
+			return AZL_EXIT_MACHINE;
+		}
 		if (r < 0) {
 			fprintf(stderr,
 				_("azl-installer: cannot write the log '%s': "

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,14 +38,39 @@ static void emit(const char *s, size_t n)
 	}
 }
 
+/* The log holds what the install did, names and addresses: 0600, never
+ * through a symlink (one planted in /tmp would send it elsewhere), and a
+ * file that was there gets the mode too. A character device (a serial
+ * console) or a FIFO is written as it is; anything else is refused. */
+static int open_log_file(const char *path)
+{
+	int fd = open(path,
+		      O_WRONLY | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
+		      0600);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	int r = fstat(fd, &st) < 0 ? -errno : 0;
+	if (r == 0 && S_ISREG(st.st_mode)) {
+		if (ftruncate(fd, 0) < 0 || fchmod(fd, 0600) < 0)
+			r = -errno;
+	} else if (r == 0 && !S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode))
+		r = -ENOTSUP;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
 int log_open(const char *path)
 {
 	log_close();
 	if (!path)
 		return 0;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = open_log_file(path);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	log_fd = fd;
 	log_file = xstrdup(path);
 	/* What was logged before the file existed goes in first. */

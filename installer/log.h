@@ -24,7 +24,10 @@ typedef enum azl_log_level {
 } azl_log_level;
 
 /* Starts writing to path (appending what was logged so far); NULL keeps
- * the log in memory only. Returns 0 or -errno. */
+ * the log in memory only. A regular file is truncated and made 0600; a
+ * character device or a FIFO is written as it is. Returns 0, -ELOOP for
+ * a symlink (never followed), -ENOTSUP for another kind of file, or
+ * -errno. */
 int log_open(const char *path);
 void log_close(void);
 const char *log_path(void); /* NULL while in memory */

@@ -26,6 +26,7 @@
 #include "progress.h"
 #include "repo.h"
 #include "trust.h"
+#include "secret.h"
 #include "tui.h"
 #include "util.h"
 #include "yaml-doc.h"
@@ -80,8 +81,10 @@ static int version(void)
 }
 
 /* Reads an answer file or a kickstart (told apart by content) from a path
- * or a URL. Diagnostics go to stderr; with strict, warnings fail too. */
-static int load_answers(const char *where, bool strict, azl_model **ret)
+ * or a URL. Diagnostics go to stderr; with strict, warnings fail too. ov
+ * (--disk, --firmware) is applied before the model is validated. */
+static int load_answers(const char *where, bool strict,
+			const azl_model_overrides *ov, azl_model **ret)
 {
 	azl_diags d;
 	diags_init(&d);
@@ -98,9 +101,9 @@ static int load_answers(const char *where, bool strict, azl_model **ret)
 		}
 		/* Diagnostics name the URL without its credentials. */
 		_cleanup_free_ char *name = redact_urls(where);
-		r = answers_load(name, text, len, &d, ret);
+		r = answers_load(name, text, len, ov, &d, ret);
 	} else
-		r = answers_load(where, NULL, 0, &d, ret);
+		r = answers_load(where, NULL, 0, ov, &d, ret);
 	diags_print(&d, stderr);
 	if (r >= 0 && strict && diags_errors(&d) > 0) {
 		model_free(TAKE_PTR(*ret));
@@ -389,7 +392,8 @@ static int cmd_validate(options *o)
 	}
 	const char *file = n ? o->args[0] : o->answers;
 	_cleanup_model_ azl_model *m = NULL;
-	int r = load_answers(file, o->strict, &m);
+	azl_model_overrides mov = {o->disks, o->firmware};
+	int r = load_answers(file, o->strict, &mov, &m);
 	if (r != AZL_EXIT_OK)
 		return r;
 	/* With a machine description, the storage part is checked too. */
@@ -421,7 +425,8 @@ static int cmd_plan(options *o)
 		return AZL_EXIT_INVALID;
 	}
 	_cleanup_model_ azl_model *m = NULL;
-	int r = load_answers(o->answers, o->strict, &m);
+	azl_model_overrides mov = {o->disks, o->firmware};
+	int r = load_answers(o->answers, o->strict, &mov, &m);
 	if (r != AZL_EXIT_OK)
 		return r;
 	_cleanup_machine_ azl_machine *machine = NULL;
@@ -450,7 +455,14 @@ static int write_output(const char *path, const char *text)
 		fputs(text, stdout);
 		return AZL_EXIT_OK;
 	}
-	int r = write_file_atomic(path, text, strlen(text), 0600);
+	int r = write_file_output(path, text, strlen(text), 0600);
+	if (r == -ENOTSUP) {
+		fprintf(stderr,
+			_("azl-installer: '%s' is neither a file, a character "
+			  "device nor a FIFO; name a file for -o\n"),
+			path);
+		return AZL_EXIT_MACHINE;
+	}
 	if (r < 0) {
 		fprintf(stderr, _("azl-installer: cannot write '%s': %s\n"),
 			path, strerror(-r));
@@ -468,7 +480,7 @@ static int cmd_convert(options *o)
 		return AZL_EXIT_INVALID;
 	}
 	_cleanup_model_ azl_model *m = NULL;
-	int r = load_answers(o->args[0], o->strict, &m);
+	int r = load_answers(o->args[0], o->strict, NULL, &m);
 	if (r != AZL_EXIT_OK)
 		return r;
 	_cleanup_free_ char *out = NULL;
@@ -499,7 +511,8 @@ static int cmd_install(options *o)
 	}
 	_cleanup_model_ azl_model *m = NULL;
 	if (o->answers) {
-		int r = load_answers(o->answers, o->strict, &m);
+		azl_model_overrides mov = {o->disks, o->firmware};
+		int r = load_answers(o->answers, o->strict, &mov, &m);
 		if (r != AZL_EXIT_OK)
 			return r;
 	} else
@@ -546,6 +559,14 @@ int main(int argc, char **argv)
 	bindtextdomain(GETTEXT_PACKAGE,
 		       localedir && *localedir ? localedir : LOCALEDIR);
 	textdomain(GETTEXT_PACKAGE);
+
+	/* Answer files, kickstarts and the TUI bring passwords and
+	 * passphrases into memory: no core dump may carry them off. */
+	if (secret_protect_process() < 0)
+		fputs(_("azl-installer: warning: core dumps could not be "
+			"turned "
+			"off\n"),
+		      stderr);
 
 	const char *cmd = NULL;
 	int first = 1;

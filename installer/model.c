@@ -468,6 +468,27 @@ void scripts_done(azl_scripts *s)
 	*s = (azl_scripts){0};
 }
 
+void model_apply_overrides(azl_model *m, const azl_model_overrides *ov)
+{
+	if (!ov)
+		return;
+	if (ov->disks) {
+		azl_storage *s = &m->storage;
+		for (size_t i = 0; i < s->n_disks; i++)
+			disk_spec_done(&s->disks[i]);
+		free(s->disks);
+		s->disks = NULL;
+		s->n_disks = 0;
+		for (size_t i = 0; ov->disks[i]; i++) {
+			azl_disk_spec *d = xappend(&s->disks, &s->n_disks,
+						   sizeof(*s->disks));
+			d->path = xstrdup(ov->disks[i]);
+		}
+	}
+	if (ov->firmware != AZL_FIRMWARE_AUTO)
+		m->bootloader.firmware = ov->firmware;
+}
+
 void model_free(azl_model *m)
 {
 	if (!m)

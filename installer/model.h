@@ -404,6 +404,16 @@ void services_done(azl_services *s);
 void script_done(azl_script *s);
 void scripts_done(azl_scripts *s);
 
+/* What the command line says over an answer file, applied before the
+ * model is validated: --disk replaces storage.disks (when non-NULL),
+ * --firmware bootloader.firmware (AUTO keeps the answer file's). */
+typedef struct azl_model_overrides {
+	char *const *disks;
+	azl_firmware firmware;
+} azl_model_overrides;
+/* ov may be NULL (nothing to apply). */
+void model_apply_overrides(azl_model *m, const azl_model_overrides *ov);
+
 /* Semantic checks that need the whole model (after the reader's type and
  * key checks): custom layout without "/", duplicate mount points, encrypt
  * without a passphrase, password together with password_hash, disk index

@@ -70,6 +70,15 @@ static void json_action(azl_json *j, const azl_plan *p, const azl_action *a)
 	}
 	if (a->op == AZL_OP_INSTALL_BOOTLOADER)
 		json_string(j, "firmware", firmware_to_string(p->firmware));
+	if (a->op == AZL_OP_INSTALL_PACKAGES) {
+		/* What the plan adds to packages.install ("?": only when a
+		 * repository has it). */
+		_cleanup_strv_free_ char **pk = plan_required_packages(p);
+		json_begin_array(j, "packages");
+		for (size_t i = 0; pk && pk[i]; i++)
+			json_string(j, NULL, pk[i]);
+		json_end_array(j);
+	}
 	json_end_object(j);
 }
 
@@ -282,6 +291,13 @@ char *plan_to_text(const azl_plan *p)
 			   a->object);
 		if (a->detail)
 			buf_printf(&b, " (%s)", a->detail);
+		if (a->op == AZL_OP_INSTALL_PACKAGES) {
+			_cleanup_strv_free_ char **pk =
+				plan_required_packages(p);
+			for (size_t k = 0; pk && pk[k]; k++)
+				buf_printf(&b, "%s%s", k ? ", " : _(" with "),
+					   pk[k]);
+		}
 		buf_append(&b, "\n");
 	}
 	return buf_steal(&b);

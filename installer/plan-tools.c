@@ -3,6 +3,7 @@
  * so a missing one is refused before anything is written. */
 #include "plan.h"
 
+#include <fnmatch.h>
 #include <string.h>
 
 static void add(char ***v, const char *tool)
@@ -67,6 +68,30 @@ const char *tool_package(const char *tool)
 	return NULL;
 }
 
+static bool listed(char *const *v, const char *name, bool glob)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		if (glob ? fnmatch(v[i], name, 0) == 0
+			 : strcmp(v[i], name) == 0)
+			return true;
+	return false;
+}
+
+const char *plan_network_package(const azl_model *m)
+{
+	const azl_packages *p = &m->packages;
+	if (m->network.n_interfaces == 0)
+		return NULL;
+	/* The answer file chose its network service itself, or excluded
+	 * NetworkManager: then the packages phase checks that one of the two
+	 * is there after solving. */
+	if (listed(p->install, "NetworkManager", false) ||
+	    listed(p->install, "systemd-networkd", false) ||
+	    listed(p->exclude, "NetworkManager", true))
+		return NULL;
+	return "NetworkManager";
+}
+
 char **plan_required_packages(const azl_plan *p)
 {
 	char **v = NULL;
@@ -85,6 +110,8 @@ char **plan_required_packages(const azl_plan *p)
 		add(&v, "cryptsetup");
 	if (lvm)
 		add(&v, "lvm2");
+	if (p->network_package)
+		add(&v, p->network_package);
 	for (size_t i = 0; i < p->n_actions; i++) {
 		const azl_action *a = &p->actions[i];
 		if (a->op != AZL_OP_MKFS)

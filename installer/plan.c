@@ -2128,6 +2128,7 @@ int plan_build(const azl_model *m, const azl_machine *machine,
 	}
 	/* Both layouts put the boot disk first. */
 	plan->boot_disk = xstrdup(plan->disks[0].path);
+	plan->network_package = plan_network_package(m);
 	build_actions(plan);
 	*ret = TAKE_PTR(plan);
 	r = 0;

@@ -130,6 +130,10 @@ typedef struct azl_plan {
 	 * BIOS, the ESP (and the NVRAM entry's --disk) on UEFI. Always one
 	 * of disks[], and disks[0] is it. */
 	char *boot_disk;
+	/* The service that reads the answer file's network configuration,
+	 * added to the packages (plan_network_package()); NULL for none.
+	 * Static, not owned. */
+	const char *network_package;
 } azl_plan;
 
 void plan_free(azl_plan *p);
@@ -170,6 +174,12 @@ const char *tool_package(const char *tool);
  * has it), cryptsetup for LUKS, lvm2, the mkfs tools of its
  * filesystems (strv, owned by the caller). */
 char **plan_required_packages(const azl_plan *p);
+/* "NetworkManager" when the answer file configures a network and names
+ * neither NetworkManager nor systemd-networkd itself (nor excludes
+ * NetworkManager): without one of them in the target, the configuration
+ * would be written for nobody. NULL otherwise. Used for --root installs,
+ * which have no plan, too. */
+const char *plan_network_package(const azl_model *m);
 
 /* The JSON object of DESIGN.md: disks, volume_groups, actions. */
 char *plan_to_json(const azl_plan *p);

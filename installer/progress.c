@@ -12,6 +12,9 @@
 static azl_progress_fn sink_fn;
 static void *sink_data;
 static int json_tee = -1;
+/* The highest percent delivered so far: what people and fleet tools see
+ * never goes backwards. */
+static int shown_percent;
 
 /* The share of the whole install each phase takes: packages dominate. */
 static const struct {
@@ -54,8 +57,19 @@ char *progress_event_to_json(const azl_progress_event *ev)
 	return json_steal(&j);
 }
 
-static void deliver(const azl_progress_event *ev)
+void progress_reset(void)
 {
+	shown_percent = 0;
+}
+
+static void deliver(azl_progress_event *ev)
+{
+	/* Phases report in their own terms and may start a step below where
+	 * the last one ended (downloads, then the transaction from its first
+	 * package): the whole install's percent only rises. */
+	if (ev->percent < shown_percent)
+		ev->percent = shown_percent;
+	shown_percent = ev->percent;
 	log_info("[%s %d%%] %s", ev->phase, ev->percent, ev->message);
 	if (json_tee >= 0) {
 		_cleanup_free_ char *line = progress_event_to_json(ev);
@@ -98,9 +112,12 @@ void progress_phase(const char *phase, int phase_percent, const char *fmt, ...)
 void progress_packages(uint64_t item, uint64_t items, uint64_t bytes,
 		       uint64_t total_bytes, const char *name)
 {
-	int pp = total_bytes ? (int)(bytes * 100 / total_bytes)
-		 : items     ? (int)(item * 100 / items)
-			     : 0;
+	/* The transaction takes the packages phase from 10 % (what
+	 * downloading and the keys took) to 100 %. */
+	int done = total_bytes ? (int)(bytes * 90 / total_bytes)
+		   : items     ? (int)(item * 90 / items)
+			       : 0;
+	int pp = 10 + done;
 	_cleanup_free_ char *msg =
 		xasprintf("%s (%llu/%llu)", name, (unsigned long long)item,
 			  (unsigned long long)items);

@@ -36,10 +36,15 @@ void progress_sink_json(const azl_progress_event *ev, void *userdata);
 void progress_set_json_tee(int fd);
 
 /* Each phase owns a slice of the percent range; phase_percent 0..100 is
- * mapped into it, so the apply code speaks in its own terms. */
+ * mapped into it, so the apply code speaks in its own terms. The percent
+ * delivered never goes below one delivered before (until
+ * progress_reset(), at the start of an install). */
+void progress_reset(void);
 void progress_phase(const char *phase, int phase_percent, const char *fmt, ...)
 	_printf_(3, 4);
-/* Package progress: item n of items, bytes of total. */
+/* Package progress: item n of items, bytes of total, the rpm transaction
+ * (10..100 % of the packages phase; 0..10 are repositories, downloads and
+ * keys). */
 void progress_packages(uint64_t item, uint64_t items, uint64_t bytes,
 		       uint64_t total_bytes, const char *name);
 /* Serialises one event as a JSON object line (no newline). */

@@ -1,10 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "secret.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "util.h"
+
+int secret_protect_process(void)
+{
+	int r = 0;
+	struct rlimit none = {0, 0};
+	if (setrlimit(RLIMIT_CORE, &none) < 0)
+		r = -errno;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
 
 void wipe_memory(void *p, size_t n)
 {

@@ -22,5 +22,12 @@ static inline void secret_freep(azl_secret **s)
 }
 #define _cleanup_secret_ _cleanup_(secret_freep)
 
+/* Keeps secrets out of core dumps for the rest of the process's life: no
+ * core file (RLIMIT_CORE 0, soft and hard) and not dumpable
+ * (PR_SET_DUMPABLE 0: no core, no ptrace attach or /proc/PID/mem by other
+ * processes of the same user). main() calls it before any answer file,
+ * kickstart or TUI input is read. Returns 0 or -errno (both are tried). */
+int secret_protect_process(void);
+
 /* Wipes a plain buffer in a way the compiler cannot elide. */
 void wipe_memory(void *p, size_t n);

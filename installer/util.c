@@ -297,6 +297,63 @@ int write_file_atomic(const char *path, const char *text, size_t len,
 	return r;
 }
 
+static int write_all(int fd, const char *text, size_t len)
+{
+	while (len > 0) {
+		ssize_t k = write(fd, text, len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		text += k;
+		len -= (size_t)k;
+	}
+	return 0;
+}
+
+/* A device or a FIFO is written where it is: a rename would put a
+ * regular file in its place (/dev/null replaced by a file breaks every
+ * program on the host). */
+static int write_in_place(const char *path, const char *text, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	int r = fstat(fd, &st) < 0 ? -errno : 0;
+	/* What was opened, not what stat() saw before. */
+	if (r == 0 && !S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode))
+		r = -ENOTSUP;
+	if (r == 0)
+		r = write_all(fd, text, len);
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+int write_file_output(const char *path, const char *text, size_t len,
+		      unsigned mode)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		return write_file_atomic(path, text, len, mode);
+	}
+	if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
+		return write_in_place(path, text, len);
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return -ENOTSUP;
+	/* A symlink to a file (/dev/stdout redirected to one, too): the
+	 * file is replaced, never the link. */
+	_cleanup_free_ char *real = realpath(path, NULL);
+	if (!real)
+		return -errno;
+	return write_file_atomic(real, text, len, mode);
+}
+
 size_t edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);

@@ -92,6 +92,14 @@ int read_file_bounded(const char *path, size_t max, char **ret,
 int write_file_atomic(const char *path, const char *text, size_t len,
 		      unsigned mode);
 
+/* Writes an output the user named (-o, --save-answers): a regular file
+ * or a new path atomically as write_file_atomic() does (through a
+ * symlink: the file it points to); a character device or a FIFO in place,
+ * its mode untouched (-o /dev/null stays a device). -EISDIR for a
+ * directory, -ENOTSUP for a block device or a socket, or -errno. */
+int write_file_output(const char *path, const char *text, size_t len,
+		      unsigned mode);
+
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t edit_distance(const char *a, const char *b);
 

@@ -1306,7 +1306,8 @@ static int read_doc(reader *r, const ynode *root)
 }
 
 static int read_source(const azl_source *src, const char *zoneinfo_dir,
-		       azl_diags *d, azl_model **ret)
+		       const azl_model_overrides *ov, azl_diags *d,
+		       azl_model **ret)
 {
 	size_t first_diag = d->n, errors = diags_errors(d);
 	_cleanup_model_ azl_model *m = model_new();
@@ -1318,8 +1319,10 @@ static int read_source(const azl_source *src, const char *zoneinfo_dir,
 	};
 
 	_cleanup_ynode_ ynode *root = ydoc_load(src, d);
-	if (root && read_doc(&r, root) >= 0 && diags_errors(d) == errors)
+	if (root && read_doc(&r, root) >= 0 && diags_errors(d) == errors) {
+		model_apply_overrides(m, ov);
 		(void)model_validate(m, d, zoneinfo_dir);
+	}
 	hide_secrets(&r, first_diag);
 	free(r.secrets);
 	if (!root || diags_errors(d) != errors)
@@ -1331,8 +1334,17 @@ static int read_source(const azl_source *src, const char *zoneinfo_dir,
 int answers_read_text(const char *name, const char *text, size_t len,
 		      const char *zoneinfo_dir, azl_diags *d, azl_model **ret)
 {
+	return answers_read_text_with(name, text, len, zoneinfo_dir, NULL, d,
+				      ret);
+}
+
+int answers_read_text_with(const char *name, const char *text, size_t len,
+			   const char *zoneinfo_dir,
+			   const azl_model_overrides *ov, azl_diags *d,
+			   azl_model **ret)
+{
 	azl_source *src = diags_add_source(d, source_new(name, text, len));
-	return read_source(src, zoneinfo_dir, d, ret);
+	return read_source(src, zoneinfo_dir, ov, d, ret);
 }
 
 int answers_read_file(const char *path, const char *zoneinfo_dir, azl_diags *d,

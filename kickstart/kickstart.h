@@ -35,6 +35,12 @@ int kickstart_read_file(const char *path, const char *zoneinfo_dir, bool strict,
 int kickstart_read_text(const char *name, const char *text, size_t len,
 			const char *base_dir, const char *zoneinfo_dir,
 			bool strict, azl_diags *d, azl_model **ret);
+/* The same with the command line's overrides (--disk, --firmware; NULL =
+ * none) applied before the model is validated. */
+int kickstart_read_text_with(const char *name, const char *text, size_t len,
+			     const char *base_dir, const char *zoneinfo_dir,
+			     bool strict, const azl_model_overrides *ov,
+			     azl_diags *d, azl_model **ret);
 
 /* Serialises the model as a kickstart that reads back into an equal model
  * where kickstart can say it; what it cannot say is written as a comment.
@@ -48,6 +54,8 @@ bool input_is_kickstart(const char *text, size_t len);
 
 /* Reads an answer file or a kickstart, whichever the content is. With
  * text_or_NULL, the text is given (fetched from a URL: no %include) and
- * path_or_name only names it; otherwise path_or_name is read. */
+ * path_or_name only names it; otherwise path_or_name is read. ov: what
+ * the command line replaces (--disk, --firmware), applied before the
+ * model is validated; NULL = nothing. */
 int answers_load(const char *path_or_name, const char *text_or_NULL, size_t len,
-		 azl_diags *d, azl_model **ret);
+		 const azl_model_overrides *ov, azl_diags *d, azl_model **ret);

@@ -269,6 +269,15 @@ int kickstart_read_text(const char *name, const char *text, size_t len,
 			const char *base_dir, const char *zoneinfo_dir,
 			bool strict, azl_diags *d, azl_model **ret)
 {
+	return kickstart_read_text_with(name, text, len, base_dir, zoneinfo_dir,
+					strict, NULL, d, ret);
+}
+
+int kickstart_read_text_with(const char *name, const char *text, size_t len,
+			     const char *base_dir, const char *zoneinfo_dir,
+			     bool strict, const azl_model_overrides *ov,
+			     azl_diags *d, azl_model **ret)
+{
 	_cleanup_model_ azl_model *m = model_new();
 	ks_reader r = {.ctx = ks_ctx_new(m, d), .d = d};
 	size_t before = d->n;
@@ -292,6 +301,7 @@ int kickstart_read_text(const char *name, const char *text, size_t len,
 			bad = true;
 	if (bad)
 		return -EINVAL;
+	model_apply_overrides(m, ov);
 	if (model_validate(m, d, zoneinfo_dir) < 0)
 		return -EINVAL;
 	*ret = TAKE_PTR(m);
@@ -345,16 +355,16 @@ bool input_is_kickstart(const char *text, size_t len)
 }
 
 int answers_load(const char *path_or_name, const char *text_or_NULL, size_t len,
-		 azl_diags *d, azl_model **ret)
+		 const azl_model_overrides *ov, azl_diags *d, azl_model **ret)
 {
 	bool strict = d->warnings_are_errors;
 	if (text_or_NULL) {
 		if (input_is_kickstart(text_or_NULL, len))
-			return kickstart_read_text(path_or_name, text_or_NULL,
-						   len, NULL, NULL, strict, d,
-						   ret);
-		return answers_read_text(path_or_name, text_or_NULL, len, NULL,
-					 d, ret);
+			return kickstart_read_text_with(
+				path_or_name, text_or_NULL, len, NULL, NULL,
+				strict, ov, d, ret);
+		return answers_read_text_with(path_or_name, text_or_NULL, len,
+					      NULL, ov, d, ret);
 	}
 	_cleanup_free_ char *text = NULL;
 	size_t n = 0;
@@ -366,8 +376,10 @@ int answers_load(const char *path_or_name, const char *text_or_NULL, size_t len,
 		return r;
 	}
 	if (!input_is_kickstart(text, n))
-		return answers_read_text(path_or_name, text, n, NULL, d, ret);
+		return answers_read_text_with(path_or_name, text, n, NULL, ov,
+					      d, ret);
 	_cleanup_free_ char *dir_copy = xstrdup(path_or_name);
-	return kickstart_read_text(path_or_name, text, n, dirname(dir_copy),
-				   NULL, strict, d, ret);
+	return kickstart_read_text_with(path_or_name, text, n,
+					dirname(dir_copy), NULL, strict, ov, d,
+					ret);
 }

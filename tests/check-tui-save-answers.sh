@@ -183,3 +183,17 @@ tui_keys b Enter
 tui_wait "TUI-EXIT=0" || fail "pre-filled save"
 grep -q 'timezone: Europe/Berlin' "$tmp/again.yaml" || fail "pre-filled value lost"
 ok "--answers pre-fills; interactive: [accounts] shows only Accounts"
+
+# 4. --save-answers into a FIFO: written into it, never a file in its place.
+mkfifo "$tmp/fifo"
+timeout 60 cat "$tmp/fifo" >"$tmp/fifo.out" &
+reader=$!
+tui_start linux "$AZL_BIN" --answers "$out" --machine "$machine" --repo "$repo" \
+	--save-answers "$tmp/fifo"
+tui_wait "Installation summary" || fail "no hub for the FIFO"
+tui_keys b Enter
+tui_wait "TUI-EXIT=0" || fail "save into a FIFO"
+wait $reader || fail "the FIFO's reader: $?"
+[ -p "$tmp/fifo" ] || fail "--save-answers replaced the FIFO: $(ls -l "$tmp/fifo")"
+grep -q 'timezone: Europe/Berlin' "$tmp/fifo.out" || fail "the FIFO's reader got no answer file"
+ok "--save-answers into a FIFO writes through it"

@@ -157,8 +157,13 @@ static int save_answers(ui_ctx *c, char **ret_err)
 				     strerror(-r));
 		return r;
 	}
-	r = write_file_atomic(c->o->save_answers, text, strlen(text), 0600);
-	if (r < 0)
+	r = write_file_output(c->o->save_answers, text, strlen(text), 0600);
+	if (r == -ENOTSUP)
+		*ret_err = xasprintf(_("'%s' is neither a file, a character "
+				       "device nor a FIFO; name a file for "
+				       "--save-answers"),
+				     c->o->save_answers);
+	else if (r < 0)
 		*ret_err = xasprintf(_("cannot write '%s': %s"),
 				     c->o->save_answers, strerror(-r));
 	return r;
@@ -171,7 +176,8 @@ int tui_run(const azl_tui_opts *o)
 	if (o->answers) {
 		azl_diags d;
 		diags_init(&d);
-		int r = answers_load(o->answers, NULL, 0, &d, &m);
+		azl_model_overrides mov = {o->disks, o->firmware};
+		int r = answers_load(o->answers, NULL, 0, &mov, &d, &m);
 		diags_print(&d, stderr);
 		diags_done(&d);
 		if (r < 0)

@@ -365,7 +365,7 @@ static void test_detection(void **state)
 	diags_init(&d);
 	_cleanup_model_ azl_model *m = NULL;
 	const char *t = "lang de_DE.UTF-8\nrootpw --lock\nautopart\n";
-	assert_int_equal(answers_load("x", t, strlen(t), &d, &m), 0);
+	assert_int_equal(answers_load("x", t, strlen(t), NULL, &d, &m), 0);
 	assert_string_equal(m->locale, "de_DE.UTF-8");
 	diags_done(&d);
 }

@@ -1288,6 +1288,48 @@ static void test_boot_drive_custom(void **state)
 		    "2 or change boot_drive");
 }
 
+/* --- the network service -------------------------------------------------- */
+
+/* A network configuration brings NetworkManager into the package set (as
+ * LVM brings lvm2), unless the answer file chose its service itself. */
+static void test_network_package(void **state)
+{
+	(void)state;
+	_cleanup_machine_ azl_machine *mach = load("uefi-one-disk");
+	_cleanup_model_ azl_model *m = model_new();
+	_cleanup_plan_ azl_plan *none = build(m, mach);
+	_cleanup_strv_free_ char **pk = plan_required_packages(none);
+	assert_false(strv_contains(pk, "NetworkManager"));
+	_cleanup_free_ char *json = plan_to_json(none);
+	assert_null(strstr(json, "NetworkManager"));
+
+	azl_interface *it =
+		xappend(&m->network.interfaces, &m->network.n_interfaces,
+			sizeof(*m->network.interfaces));
+	it->name = xstrdup("eth0");
+	strv_push(&it->addresses, xstrdup("192.0.2.10/24"));
+	_cleanup_plan_ azl_plan *p = build(m, mach);
+	_cleanup_strv_free_ char **pk2 = plan_required_packages(p);
+	assert_true(strv_contains(pk2, "NetworkManager"));
+	_cleanup_free_ char *json2 = plan_to_json(p);
+	assert_non_null(strstr(json2, "\"NetworkManager\""));
+	_cleanup_free_ char *text = plan_to_text(p);
+	assert_non_null(strstr(text, "install-packages / with "));
+	assert_non_null(strstr(text, "NetworkManager"));
+
+	/* The answer file's own choice, or NetworkManager excluded (by a
+	 * glob too): nothing added; the packages phase checks the result. */
+	strv_push(&m->packages.install, xstrdup("systemd-networkd"));
+	assert_null(plan_network_package(m));
+	strv_free(m->packages.install);
+	m->packages.install = NULL;
+	strv_push(&m->packages.exclude, xstrdup("Network*"));
+	assert_null(plan_network_package(m));
+	strv_free(m->packages.exclude);
+	m->packages.exclude = NULL;
+	assert_string_equal(plan_network_package(m), "NetworkManager");
+}
+
 /* --- golden JSON -------------------------------------------------------- */
 
 static void golden(const azl_plan *p, const char *name)
@@ -1382,6 +1424,7 @@ int main(void)
 		cmocka_unit_test(test_custom_vg_refusals),
 		cmocka_unit_test(test_boot_drive_guided),
 		cmocka_unit_test(test_boot_drive_custom),
+		cmocka_unit_test(test_network_package),
 		cmocka_unit_test(test_golden),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
