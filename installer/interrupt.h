@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * SIGINT and SIGTERM while the installer has work to undo (an install, a
+ * download): the handler only sets a flag; the work checks it between
+ * steps (install phases) or while it waits (fetch.c's progress callback,
+ * called at least once a second) and stops cleanly, and the command
+ * exits 130.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+/* on: SIGINT and SIGTERM set the flag (which is cleared first); off: their
+ * default action again (the flag stays for the caller to read). */
+void interrupt_catch(bool on);
+/* Whether SIGINT or SIGTERM came since interrupt_catch(true). */
+bool interrupt_requested(void);
