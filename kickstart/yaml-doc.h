@@ -23,6 +23,8 @@
 #define YDOC_MAX_DEPTH	   64
 #define YDOC_MAX_NODES	   200000 /* after alias expansion */
 #define YDOC_MAX_ANCHORS   100
+/* Entries of a list of mappings (partitions, users, interfaces ...). */
+#define YDOC_MAX_ENTRIES 4096
 
 typedef enum ynode_kind {
 	YNODE_SCALAR,
