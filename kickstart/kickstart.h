@@ -26,8 +26,9 @@
 #define KS_MAX_INCLUDE_DEPTH 16
 #define KS_MAX_INCLUDES	     64
 /* Command lines (outside %sections) of a kickstart and its included files,
- * and words on one line: the commands' checks compare lines with each
- * other, so their number is bounded, not only the bytes. */
+ * and words (and comma-separated list items) on one line: the commands'
+ * checks compare lines and items with each other, so their number is
+ * bounded, not only the bytes. */
 #define KS_MAX_COMMANDS 4096
 #define KS_MAX_WORDS	1024
 

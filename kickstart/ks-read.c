@@ -206,6 +206,19 @@ static void section_add_line(ks_open_section *s, char *line, azl_loc loc)
 	s->locs[s->lines.n - 1] = loc;
 }
 
+/* Words, plus the items of comma (or semicolon) lists in them: commands
+ * check list items against each other. */
+static size_t line_items(char **words)
+{
+	size_t n = 0;
+	for (; *words; words++) {
+		n++;
+		for (const char *c = *words; *c; c++)
+			n += *c == ',' || *c == ';';
+	}
+	return n;
+}
+
 /* A command line: counted, refused past the bounds of kickstart.h. */
 static void command(ks_reader *r, char **words, azl_loc loc)
 {
@@ -215,9 +228,10 @@ static void command(ks_reader *r, char **words, azl_loc loc)
 			     "more"),
 			   KS_MAX_COMMANDS);
 		r->stop = true;
-	} else if (strv_length(words) > KS_MAX_WORDS)
+	} else if (line_items(words) > KS_MAX_WORDS)
 		diag_error(r->d, loc,
-			   _("the line has more than %d words; refusing it"),
+			   _("the line has more than %d words or list items; "
+			     "refusing it"),
 			   KS_MAX_WORDS);
 	else
 		ks_dispatch(r->ctx, words, loc);

@@ -287,7 +287,24 @@ static void test_ks_many_words(void **state)
 	assert_int_equal(ks_read("w.ks", b.data, b.len, NULL, &t, NULL),
 			 -EINVAL);
 	assert_string_equal(t, "w.ks:5: error: the line has more than 1024 "
-			       "words; refusing it\n");
+			       "words or list items; refusing it\n");
+	buf_free(&b);
+}
+
+/* 300000 services in one comma list: each was checked against all the
+ * others (over 30 s). */
+static void test_ks_long_comma_list(void **state)
+{
+	azl_buf b = {0};
+	buf_append(&b, KS_HEAD "services --enabled=s0");
+	for (size_t i = 1; i < 300000; i++)
+		buf_printf(&b, ",s%zu", i);
+	buf_append(&b, "\n");
+	_cleanup_free_ char *t = NULL;
+	assert_int_equal(ks_read("s.ks", b.data, b.len, NULL, &t, NULL),
+			 -EINVAL);
+	assert_string_equal(t, "s.ks:5: error: the line has more than 1024 "
+			       "words or list items; refusing it\n");
 	buf_free(&b);
 }
 
@@ -416,6 +433,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ks_many_commands, guard,
 						unguard),
 		cmocka_unit_test_setup_teardown(test_ks_many_words, guard,
+						unguard),
+		cmocka_unit_test_setup_teardown(test_ks_long_comma_list, guard,
 						unguard),
 		cmocka_unit_test_setup_teardown(test_ks_self_include, guard,
 						unguard),
