@@ -4,6 +4,10 @@
 #include <signal.h>
 
 static volatile sig_atomic_t interrupted;
+/* What SIGINT and SIGTERM did before interrupt_catch(true): a shell starts
+ * background jobs with SIGINT ignored, and that is given back. */
+static struct sigaction saved_int, saved_term;
+static bool caught;
 
 static void on_signal(int sig)
 {
@@ -13,12 +17,19 @@ static void on_signal(int sig)
 
 void interrupt_catch(bool on)
 {
-	if (on)
-		interrupted = 0;
-	struct sigaction sa = {.sa_handler = on ? on_signal : SIG_DFL};
+	if (on == caught)
+		return;
+	caught = on;
+	if (!on) {
+		sigaction(SIGINT, &saved_int, NULL);
+		sigaction(SIGTERM, &saved_term, NULL);
+		return;
+	}
+	interrupted = 0;
+	struct sigaction sa = {.sa_handler = on_signal};
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, &saved_int);
+	sigaction(SIGTERM, &sa, &saved_term);
 }
 
 bool interrupt_requested(void)

@@ -10,8 +10,9 @@
 
 #include <stdbool.h>
 
-/* on: SIGINT and SIGTERM set the flag (which is cleared first); off: their
- * default action again (the flag stays for the caller to read). */
+/* on: SIGINT and SIGTERM set the flag (which is cleared first); off: what
+ * they did before (the flag stays for the caller to read). Calls do not
+ * nest: a second "on" is a no-op. */
 void interrupt_catch(bool on);
 /* Whether SIGINT or SIGTERM came since interrupt_catch(true). */
 bool interrupt_requested(void);
