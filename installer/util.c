@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -51,7 +52,12 @@ void *xrealloc(void *p, size_t n)
 void *xappend(void *array_p, size_t *n, size_t size)
 {
 	char **a = array_p;
-	*a = xrealloc(*a, (*n + 1) * size);
+	/* Grown by doubling, so appends are amortized O(1) whatever the
+	 * allocator does (ASan's realloc always copies); the block's own
+	 * size says how much room is left, so arrays allocated elsewhere
+	 * work too. */
+	if ((*n + 1) * size > malloc_usable_size(*a))
+		*a = xrealloc(*a, (*n < 4 ? 4 : 2 * *n) * size);
 	char *elem = *a + *n * size;
 	memset(elem, 0, size);
 	(*n)++;
