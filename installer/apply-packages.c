@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "depsolve.h"
+#include "fetch.h"
 #include "i18n.h"
 #include "install.h"
 #include "log.h"
@@ -145,8 +146,12 @@ static int fetch_packages(const azl_repo_list *repos, const depsolve_pkg *pkgs,
 				       total ? (int)(done * 10 / total) : 0,
 				       _("Downloading %s"), pkgs[i].nevra);
 		char *path = NULL;
-		int r = repo_fetch(src, pkgs[i].location, pkgs[i].checksum_type,
-				   pkgs[i].checksum, &path);
+		uint64_t max = pkgs[i].size && pkgs[i].size < FETCH_MAX_PACKAGE
+				       ? pkgs[i].size
+				       : FETCH_MAX_PACKAGE;
+		int r = repo_fetch_sized(src, pkgs[i].location, max,
+					 pkgs[i].checksum_type,
+					 pkgs[i].checksum, &path);
 		if (r < 0) {
 			log_error("cannot get package '%s' from repository "
 				  "'%s'",

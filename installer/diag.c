@@ -72,11 +72,26 @@ azl_source *diags_add_source(azl_diags *d, azl_source *src)
 	return src;
 }
 
+static const azl_source *find_source(const azl_diags *d, const char *file);
+
 void diag_add(azl_diags *d, azl_severity sev, azl_loc loc, const char *fmt, ...)
 {
 	azl_diag *item = xappend(&d->items, &d->n, sizeof(*d->items));
 	item->severity = sev;
 	item->loc = loc;
+	const azl_source *src = find_source(d, loc.file);
+	if (src && src->quiet) {
+		item->message = xstrdup(
+			sev == AZL_ERROR
+				? _("this line of an included file is refused; "
+				    "its text is not repeated here: check that "
+				    "file with 'azl-installer validate'")
+				: _("this line of an included file is not "
+				    "carried over in full; its text is not "
+				    "repeated here: check that file with "
+				    "'azl-installer validate'"));
+		return;
+	}
 	va_list ap;
 	va_start(ap, fmt);
 	item->message = xvasprintf(fmt, ap);
@@ -129,7 +144,7 @@ char *diag_format(const azl_diags *d, const azl_diag *item)
 
 	const azl_source *src = find_source(d, l->file);
 	size_t n;
-	const char *line = l->line > 0 && l->col > 0
+	const char *line = l->line > 0 && l->col > 0 && !(src && src->quiet)
 				   ? source_line(src, l->line, &n)
 				   : NULL;
 	if (item->hidden && l->line > 0) {

@@ -31,6 +31,9 @@ typedef struct azl_source {
 	char *path;
 	char *text;
 	size_t len;
+	/* Diagnostics located here neither quote the text nor repeat words
+	 * of it: a kickstart's %include may name any file (/etc/shadow). */
+	bool quiet;
 } azl_source;
 
 azl_source *source_new(const char *path, const char *text, size_t len);

@@ -4,11 +4,14 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "i18n.h"
+#include "interrupt.h"
 #include "libs.h"
+#include "log.h"
 #include "trust.h"
 #include "util.h"
 
@@ -27,22 +30,40 @@ bool fetch_is_url(const char *s)
 	return false;
 }
 
+/* Where the body goes: memory (f NULL) or a file; bounded by max. */
 typedef struct sink {
 	azl_buf buf;
-	size_t max;
+	FILE *f;
+	uint64_t got;
+	uint64_t max;
 	bool too_big;
+	bool write_failed;
 } sink;
 
 static size_t on_data(char *p, size_t size, size_t n, void *userdata)
 {
 	sink *s = userdata;
 	size_t k = size * n;
-	if (s->buf.len + k > s->max) {
+	if (s->got + k > s->max) {
 		s->too_big = true;
 		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
 	}
-	buf_appendn(&s->buf, p, k);
+	s->got += k;
+	if (!s->f)
+		buf_appendn(&s->buf, p, k);
+	else if (fwrite(p, 1, k, s->f) != k) {
+		s->write_failed = true;
+		return 0;
+	}
 	return k;
+}
+
+/* Called at least once a second, even while nothing arrives. */
+static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
+		       curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)userdata, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return interrupt_requested() ? 1 : 0;
 }
 
 static void global_init(void)
@@ -54,7 +75,25 @@ static void global_init(void)
 	}
 }
 
-static void set_common_options(CURL *c, const char *url, char *errbuf)
+/* A whole number of seconds from the environment, or def. */
+static long env_seconds(const char *name, long def)
+{
+	const char *v = getenv(name);
+	if (!v || !*v)
+		return def;
+	char *end = NULL;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || *end || n <= 0 || n > 7L * 24 * 3600) {
+		log_warning("%s='%s' is not a number of seconds; using %ld",
+			    name, v, def);
+		return def;
+	}
+	return n;
+}
+
+static void set_common_options(CURL *c, const char *url, uint64_t max,
+			       char *errbuf)
 {
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "file,http,https,tftp");
@@ -65,17 +104,45 @@ static void set_common_options(CURL *c, const char *url, char *errbuf)
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, (long)FETCH_MIN_RATE);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
+			 env_seconds("AZL_FETCH_STALL", 30));
+	curl_easy_setopt(c, CURLOPT_TIMEOUT,
+			 env_seconds("AZL_FETCH_DEADLINE",
+				     max <= FETCH_MAX_SMALL ? 120 : 1800));
+	/* A Content-Length above max is refused before the body. */
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 }
 
-static int curl_error(CURLcode cr, const char *url, const char *errbuf,
-		      char **ret_error)
+static int fetch_error(CURLcode cr, const sink *s, const char *url,
+		       const char *errbuf, char **ret_error)
 {
 	_cleanup_free_ char *shown = redact_urls(url);
 	_cleanup_free_ char *why =
 		redact_urls(errbuf[0] ? errbuf : curl_easy_strerror(cr));
+	if (s->too_big || cr == CURLE_FILESIZE_EXCEEDED) {
+		*ret_error = xasprintf(_("'%s' is larger than %llu bytes; "
+					 "refusing it"),
+				       shown, (unsigned long long)s->max);
+		return -EFBIG;
+	}
+	if (cr == CURLE_ABORTED_BY_CALLBACK) {
+		*ret_error = xasprintf(_("the download of '%s' was "
+					 "interrupted"),
+				       shown);
+		return -EINTR;
+	}
+	if (cr == CURLE_OPERATION_TIMEDOUT) {
+		*ret_error = xasprintf(
+			_("could not fetch '%s' in time: %s; check the "
+			  "network and the server (AZL_FETCH_DEADLINE, "
+			  "AZL_FETCH_STALL)"),
+			shown, why);
+		return -ETIMEDOUT;
+	}
 	*ret_error = xasprintf(_("could not fetch '%s': %s"), shown, why);
 	return cr == CURLE_REMOTE_FILE_NOT_FOUND ||
 			       cr == CURLE_FILE_COULDNT_READ_FILE ||
@@ -84,39 +151,47 @@ static int curl_error(CURLcode cr, const char *url, const char *errbuf,
 		       : -EIO;
 }
 
-int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len,
-	      char **ret_error)
+/* Runs one transfer into s. */
+static int perform(const char *url, sink *s, char **ret_error)
 {
 	global_init();
 	CURL *c = curl_easy_init();
-	if (!c)
+	if (!c) {
+		_cleanup_free_ char *shown = redact_urls(url);
+		*ret_error = xasprintf(_("could not fetch '%s': %s"), shown,
+				       strerror(ENOMEM));
 		return -ENOMEM;
-	sink s = {.max = max};
+	}
 	char errbuf[CURL_ERROR_SIZE] = "";
-	set_common_options(c, url, errbuf);
+	set_common_options(c, url, s->max, errbuf);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
 	CURLcode cr = curl_easy_perform(c);
 	curl_easy_cleanup(c);
-	if (s.too_big) {
+	if (cr == CURLE_OK && !s->too_big)
+		return 0;
+	if (s->write_failed)
+		return -EIO; /* the caller names the file */
+	return fetch_error(cr, s, url, errbuf, ret_error);
+}
+
+int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len,
+	      char **ret_error)
+{
+	sink s = {.max = max};
+	int r = perform(url, &s, ret_error);
+	if (r < 0) {
 		buf_free(&s.buf);
-		_cleanup_free_ char *shown = redact_urls(url);
-		*ret_error = xasprintf(_("'%s' is larger than %zu bytes"),
-				       shown, max);
-		return -EFBIG;
-	}
-	if (cr != CURLE_OK) {
-		buf_free(&s.buf);
-		return curl_error(cr, url, errbuf, ret_error);
+		return r;
 	}
 	*ret_len = s.buf.len;
 	*ret = buf_steal(&s.buf);
 	return 0;
 }
 
-int fetch_to_file(const char *url, const char *path, char **ret_error)
+int fetch_to_file(const char *url, const char *path, uint64_t max,
+		  char **ret_error)
 {
-	global_init();
 	_cleanup_free_ char *part = xasprintf("%s.part", path);
 	FILE *f = fopen(part, "we");
 	if (!f) {
@@ -125,29 +200,16 @@ int fetch_to_file(const char *url, const char *path, char **ret_error)
 				       strerror(-r));
 		return r;
 	}
-	CURL *c = curl_easy_init();
-	if (!c) {
-		fclose(f);
-		unlink(part);
-		return -ENOMEM;
-	}
-	char errbuf[CURL_ERROR_SIZE] = "";
-	set_common_options(c, url, errbuf);
-	/* libcurl's default write function fwrite()s to WRITEDATA. */
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
-	CURLcode cr = curl_easy_perform(c);
-	curl_easy_cleanup(c);
-	bool write_failed = fclose(f) != 0;
-	if (cr != CURLE_OK) {
-		unlink(part);
-		return curl_error(cr, url, errbuf, ret_error);
-	}
-	if (write_failed || rename(part, path) < 0) {
-		int r = -errno;
-		unlink(part);
+	sink s = {.f = f, .max = max};
+	int r = perform(url, &s, ret_error);
+	if (fclose(f) != 0 && r >= 0)
+		r = -errno;
+	if (r >= 0 && rename(part, path) < 0)
+		r = -errno;
+	if (r < 0 && (s.write_failed || !*ret_error))
 		*ret_error = xasprintf(_("cannot write '%s': %s"), path,
 				       strerror(-r));
-		return r;
-	}
-	return 0;
+	if (r < 0)
+		unlink(part);
+	return r;
 }

@@ -1,19 +1,40 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The adapter to libcurl: answer files and repository files over file:,
- * http:, https: (TLS verified) and tftp:. */
+ * http:, https: (TLS verified) and tftp:.
+ *
+ * Every download is bounded: in size (the caller's maximum; a
+ * Content-Length above it is refused before the body is read), in speed
+ * (slower than FETCH_MIN_RATE for $AZL_FETCH_STALL seconds, default 30, is
+ * abandoned) and in time (at most $AZL_FETCH_DEADLINE seconds; default 120
+ * for files of at most FETCH_MAX_SMALL bytes, 1800 for larger ones). SIGINT
+ * and SIGTERM, when interrupt_catch() is on, stop a download within about
+ * a second. docs/packages.md describes the bounds. */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/* Answer files, kickstarts, keys, repomd.xml. */
+#define FETCH_MAX_SMALL (4u << 20)
+/* Repository metadata (primary, filelists, comps). */
+#define FETCH_MAX_METADATA (256ull << 20)
+/* A package: the size its metadata states, never more than this. */
+#define FETCH_MAX_PACKAGE (8ull << 30)
+/* Bytes per second below which a download counts as stalled. */
+#define FETCH_MIN_RATE 1024
 
 /* True when s looks like a URL this adapter fetches (scheme://...). */
 bool fetch_is_url(const char *s);
 /* Fetches url into memory, at most max bytes. Returns 0, or -errno with a
- * sentence for people in *ret_error (owned by the caller). */
+ * sentence for people in *ret_error (owned by the caller): -ENOENT not
+ * found, -EFBIG larger than max, -ETIMEDOUT stalled or past the deadline,
+ * -EINTR interrupted (SIGINT/SIGTERM), -EIO anything else. */
 int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len,
 	      char **ret_error);
 
-/* Downloads url into the file path (written as path.part, renamed when
- * complete, so a cache never holds a half file). Same errors as
- * fetch_url(). */
-int fetch_to_file(const char *url, const char *path, char **ret_error);
+/* Downloads url, at most max bytes, into the file path (written as
+ * path.part, renamed when complete, so a cache never holds a half file;
+ * the part is removed on any failure). Same errors as fetch_url(). */
+int fetch_to_file(const char *url, const char *path, uint64_t max,
+		  char **ret_error);

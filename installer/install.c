@@ -16,6 +16,7 @@
 #include "apply-system.h"
 #include "exit-codes.h"
 #include "i18n.h"
+#include "interrupt.h"
 #include "log.h"
 #include "machine.h"
 #include "progress.h"
@@ -27,36 +28,14 @@
 
 #define DEFAULT_TARGET "/run/azl-installer/target"
 
-static volatile sig_atomic_t interrupted;
-static bool catching;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
 bool install_interrupted(void)
 {
-	if (interrupted)
-		return true;
-	/* librpm blocks signals for the length of its transaction
-	 * (rpmsqBlock): a SIGINT or SIGTERM waits there, pending, until the
-	 * transaction ends. Seen here, the transaction stops early; the
-	 * handler runs once librpm unblocks it. */
-	sigset_t pending;
-	return catching && sigpending(&pending) == 0 &&
-	       (sigismember(&pending, SIGINT) == 1 ||
-		sigismember(&pending, SIGTERM) == 1);
+	return interrupt_requested();
 }
 
 static void catch_signals(bool on)
 {
-	catching = on;
-	struct sigaction sa = {.sa_handler = on ? on_signal : SIG_DFL};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	interrupt_catch(on);
 }
 
 /* Whether the running kernel mounts fs, from /proc/filesystems (the live
@@ -129,7 +108,7 @@ typedef struct run_state {
 
 static int phase_result(run_state *s, const char *phase, int r)
 {
-	if (r >= 0 && interrupted)
+	if (r >= 0 && interrupt_requested())
 		r = -EINTR;
 	if (r < 0 && !s->failed_phase) {
 		s->failed_phase = phase;
@@ -142,7 +121,7 @@ static int finish_code(const run_state *s)
 {
 	if (!s->failed_phase)
 		return AZL_EXIT_OK;
-	if (s->failed_r == -EINTR || interrupted)
+	if (s->failed_r == -EINTR || interrupt_requested())
 		return AZL_EXIT_INTERRUPTED;
 	if (s->refused)
 		return AZL_EXIT_MACHINE;
@@ -159,7 +138,7 @@ static int finish_code(const run_state *s)
 static void report_failure(const run_state *s)
 {
 	const char *why = log_last_error();
-	if (s->failed_r == -EINTR || interrupted)
+	if (s->failed_r == -EINTR || interrupt_requested())
 		fprintf(stderr,
 			_("azl-installer: interrupted during %s; everything "
 			  "was "

@@ -18,6 +18,7 @@
 #include "fetch.h"
 #include "i18n.h"
 #include "install.h"
+#include "interrupt.h"
 #include "kickstart.h"
 #include "libs.h"
 #include "machine.h"
@@ -80,6 +81,21 @@ static int version(void)
 	return AZL_EXIT_OK;
 }
 
+/* An answer file that is not there or too large is the input's fault; a
+ * network that does not deliver it in time is the machine's. */
+static int fetch_exit_code(int r)
+{
+	switch (r) {
+	case -EINTR:
+		return AZL_EXIT_INTERRUPTED;
+	case -ENOENT:
+	case -EFBIG:
+		return AZL_EXIT_INVALID;
+	default:
+		return AZL_EXIT_MACHINE;
+	}
+}
+
 /* Reads an answer file or a kickstart (told apart by content) from a path
  * or a URL. Diagnostics go to stderr; with strict, warnings fail too. ov
  * (--disk, --firmware) is applied before the model is validated. */
@@ -93,11 +109,13 @@ static int load_answers(const char *where, bool strict,
 	if (fetch_is_url(where)) {
 		_cleanup_free_ char *text = NULL, *err = NULL;
 		size_t len = 0;
+		interrupt_catch(true);
 		r = fetch_url(where, ANSWERS_MAX_SIZE, &text, &len, &err);
+		interrupt_catch(false);
 		if (r < 0) {
 			fprintf(stderr, "azl-installer: %s\n", err);
 			diags_done(&d);
-			return AZL_EXIT_INVALID;
+			return fetch_exit_code(r);
 		}
 		/* Diagnostics name the URL without its credentials. */
 		_cleanup_free_ char *name = redact_urls(where);

@@ -193,6 +193,16 @@ static int mkdir_parents_of(const char *path)
 int repo_fetch(const azl_repo_src *r, const char *relpath, const char *chk_type,
 	       const char *chk_hex, char **ret_path)
 {
+	/* repomd.xml is an index of a few KiB; the rest is metadata. */
+	uint64_t max = streq_ptr(relpath, "repodata/repomd.xml")
+			       ? FETCH_MAX_SMALL
+			       : FETCH_MAX_METADATA;
+	return repo_fetch_sized(r, relpath, max, chk_type, chk_hex, ret_path);
+}
+
+int repo_fetch_sized(const azl_repo_src *r, const char *relpath, uint64_t max,
+		     const char *chk_type, const char *chk_hex, char **ret_path)
+{
 	if (!relpath) {
 		/* The caller names the package (depsolve refuses one without
 		 * a location); never a NULL path further down. */
@@ -233,7 +243,7 @@ int repo_fetch(const azl_repo_src *r, const char *relpath, const char *chk_type,
 				       path);
 	_cleanup_free_ char *url = xasprintf("%s%s", r->baseurl, relpath);
 	_cleanup_free_ char *why = NULL;
-	err = fetch_to_file(url, path, &why);
+	err = fetch_to_file(url, path, max, &why);
 	if (err < 0) {
 		log_error("repository '%s': %s", r->name, why);
 		return err;

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model.h"
 
@@ -50,6 +51,13 @@ void repo_list_done(azl_repo_list *l);
  * download that does not match is removed and refused (-EBADMSG). */
 int repo_fetch(const azl_repo_src *r, const char *relpath, const char *chk_type,
 	       const char *chk_hex, char **ret_path);
+/* repo_fetch() of a file that may not be larger than max bytes (a
+ * package: the size its metadata states); repo_fetch() bounds repomd.xml
+ * by FETCH_MAX_SMALL and other metadata by FETCH_MAX_METADATA. A download
+ * beyond it is refused (-EFBIG). */
+int repo_fetch_sized(const azl_repo_src *r, const char *relpath, uint64_t max,
+		     const char *chk_type, const char *chk_hex,
+		     char **ret_path);
 
 /* The armored public keys that verify the repository's packages, only
  * from where the operator put trust (DESIGN.md, Trust; docs/packages.md):

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -51,7 +52,12 @@ void *xrealloc(void *p, size_t n)
 void *xappend(void *array_p, size_t *n, size_t size)
 {
 	char **a = array_p;
-	*a = xrealloc(*a, (*n + 1) * size);
+	/* Grown by doubling, so appends are amortized O(1) whatever the
+	 * allocator does (ASan's realloc always copies); the block's own
+	 * size says how much room is left, so arrays allocated elsewhere
+	 * work too. */
+	if ((*n + 1) * size > malloc_usable_size(*a))
+		*a = xrealloc(*a, (*n < 4 ? 4 : 2 * *n) * size);
 	char *elem = *a + *n * size;
 	memset(elem, 0, size);
 	(*n)++;
@@ -157,6 +163,60 @@ bool strv_contains(char *const *v, const char *s)
 		if (streq_ptr(v[i], s))
 			return true;
 	return false;
+}
+
+void strvb_push(strv_builder *b, char *s)
+{
+	if (b->n + 2 > b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 8;
+		b->v = xrealloc(b->v, b->cap * sizeof(char *));
+	}
+	b->v[b->n++] = s;
+	b->v[b->n] = NULL;
+}
+
+char **strvb_steal(strv_builder *b)
+{
+	char **v = b->v ? b->v : xzalloc(sizeof(char *));
+	*b = (strv_builder){0};
+	return v;
+}
+
+typedef struct strv_ref {
+	const char *s;
+	size_t index;
+} strv_ref;
+
+static int strv_ref_cmp(const void *a, const void *b)
+{
+	const strv_ref *x = a, *y = b;
+	int r = strcmp(x->s, y->s);
+	if (r != 0)
+		return r;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void strv_uniq(char **v)
+{
+	size_t n = strv_length(v);
+	if (n < 2)
+		return;
+	_cleanup_free_ strv_ref *refs = xcalloc(n, sizeof(*refs));
+	for (size_t i = 0; i < n; i++)
+		refs[i] = (strv_ref){v[i], i};
+	qsort(refs, n, sizeof(*refs), strv_ref_cmp);
+	_cleanup_free_ bool *drop = xcalloc(n, sizeof(bool));
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(refs[i].s, refs[i - 1].s) == 0)
+			drop[refs[i].index] = true;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (drop[i])
+			free(v[i]);
+		else
+			v[k++] = v[i];
+	}
+	v[k] = NULL;
 }
 
 void buf_appendn(azl_buf *b, const char *s, size_t n)

@@ -59,8 +59,23 @@ static inline void strv_freep(char ***v)
 #define _cleanup_strv_free_ _cleanup_(strv_freep)
 size_t strv_length(char *const *v);
 char **strv_copy(char *const *v);
-void strv_push(char ***v, char *s); /* takes ownership of s */
+/* Appends s (owned from now on); O(length of v): for short lists. A list
+ * that grows with the input is built with strv_builder. */
+void strv_push(char ***v, char *s);
 bool strv_contains(char *const *v, const char *s);
+/* Removes every string equal to an earlier one, keeping the order of the
+ * first ones: O(n log n). */
+void strv_uniq(char **v);
+
+/* A string list under construction: appends in amortized O(1). v is a
+ * plain NULL-terminated strv (or NULL while n is 0). */
+typedef struct strv_builder {
+	char **v;
+	size_t n, cap;
+} strv_builder;
+void strvb_push(strv_builder *b, char *s); /* takes ownership of s */
+/* The list (never NULL: an empty one is {NULL}); b is empty afterwards. */
+char **strvb_steal(strv_builder *b);
 
 /* Growable buffer for text that is built piece by piece. */
 typedef struct azl_buf {

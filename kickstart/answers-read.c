@@ -330,15 +330,15 @@ static bool entry_is(reader *r, const field *f, const ynode *item,
 static void h_strv(reader *r, const field *f, const ynode *v, void *base)
 {
 	char ***p = AT(base, f, char **);
-	char **l = xzalloc(sizeof(char *));
+	strv_builder l = {0};
 	for (size_t i = 0; i < v->n_items; i++)
 		if (entry_is(r, f, v->items[i], YNODE_SCALAR)) {
 			char *s = xstrdup(v->items[i]->scalar);
 			model_note_loc(r->m, s, v->items[i]->loc);
-			strv_push(&l, s);
+			strvb_push(&l, s);
 		}
 	strv_free(*p);
-	*p = l;
+	*p = strvb_steal(&l);
 }
 
 /* Appends one zeroed element per mapping entry of v and reads it with
@@ -348,6 +348,13 @@ static void read_list_of_maps(reader *r, const field *f, const ynode *v,
 			      size_t loc_offset, const field *fields,
 			      size_t n_fields)
 {
+	/* The checks of the whole model compare entries with each other. */
+	if (v->n_items > YDOC_MAX_ENTRIES) {
+		diag_error(r->d, v->loc,
+			   _("'%s' has more than %d entries; refusing it"),
+			   f->key, YDOC_MAX_ENTRIES);
+		return;
+	}
 	for (size_t i = 0; i < v->n_items; i++) {
 		const ynode *item = v->items[i];
 		if (!entry_is(r, f, item, YNODE_MAPPING))

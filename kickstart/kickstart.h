@@ -18,10 +18,19 @@
 #include "diag.h"
 #include "model.h"
 
-/* Largest kickstart (or %include'd file) read, in bytes. */
+/* Largest kickstart read, in bytes: also the most a kickstart and every
+ * file it includes may hold together. */
 #define KS_MAX_FILE_SIZE (4u * 1024 * 1024)
-/* How deep %include / %ksappend may nest. */
+/* How deep %include / %ksappend may nest, and how many files one kickstart
+ * may include in all (a file that includes itself is refused at once). */
 #define KS_MAX_INCLUDE_DEPTH 16
+#define KS_MAX_INCLUDES	     64
+/* Command lines (outside %sections) of a kickstart and its included files,
+ * and words (and comma-separated list items) on one line: the commands'
+ * checks compare lines and items with each other, so their number is
+ * bounded, not only the bytes. */
+#define KS_MAX_COMMANDS 4096
+#define KS_MAX_WORDS	1024
 
 /* Reads the kickstart at path; %include is relative to its directory.
  * Registers every source read in d. Returns 0 with *ret set, -EINVAL with

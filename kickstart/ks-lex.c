@@ -25,13 +25,11 @@ static bool is_space(char ch)
 
 int ks_split(const char *line, size_t len, char ***ret, const char **ret_why)
 {
-	char **words = NULL;
+	strv_builder words = {0};
 	azl_buf w = {0};
 	bool in_word = false;
 	const char *why = NULL;
 	size_t i = 0;
-
-	words = xzalloc(sizeof(char *)); /* an empty line gives {NULL} */
 
 	while (i < len) {
 		char ch = line[i];
@@ -41,7 +39,7 @@ int ks_split(const char *line, size_t len, char ***ret, const char **ret_why)
 		}
 		if (is_space(ch)) {
 			if (in_word) {
-				strv_push(&words, buf_steal(&w));
+				strvb_push(&words, buf_steal(&w));
 				w = (azl_buf){0};
 				in_word = false;
 			}
@@ -99,16 +97,16 @@ int ks_split(const char *line, size_t len, char ***ret, const char **ret_why)
 		i++;
 	}
 	if (in_word)
-		strv_push(&words, buf_steal(&w));
+		strvb_push(&words, buf_steal(&w));
 	else
 		buf_free(&w);
-	*ret = words;
+	*ret = strvb_steal(&words); /* an empty line gives {NULL} */
 	return 0;
 fail:
 	if (w.data)
 		wipe_memory(w.data, w.len);
 	buf_free(&w);
-	ks_strv_free_wipe(words);
+	ks_strv_free_wipe(words.v);
 	if (ret_why)
 		*ret_why = why;
 	return -EINVAL;

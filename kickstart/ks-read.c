@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "answers.h"
 #include "i18n.h"
@@ -15,10 +16,22 @@
 #include "ks-internal.h"
 #include "util.h"
 
+/* A file being read, to refuse one that includes itself. */
+typedef struct ks_file_id {
+	dev_t dev;
+	ino_t ino;
+} ks_file_id;
+
 typedef struct ks_reader {
 	ks_ctx *ctx;
 	azl_diags *d;
 	int depth;
+	ks_file_id open[KS_MAX_INCLUDE_DEPTH + 1]; /* the include chain */
+	int n_open;
+	size_t includes; /* files included so far */
+	size_t bytes;	 /* bytes of every file read so far */
+	size_t commands; /* command lines so far */
+	bool stop;	 /* a bound was reached: read no further */
 } ks_reader;
 
 typedef struct ks_open_section {
@@ -26,9 +39,9 @@ typedef struct ks_open_section {
 	ks_section_kind kind;
 	char **words;
 	azl_loc loc;
-	char **lines;
-	azl_loc *locs;
-	size_t n_lines;
+	strv_builder lines;
+	azl_loc *locs; /* one per line */
+	size_t locs_cap;
 } ks_open_section;
 
 static const struct {
@@ -58,7 +71,7 @@ static int section_kind(const char *word, ks_section_kind *ret)
 static void section_reset(ks_open_section *s)
 {
 	ks_strv_free_wipe(s->words);
-	ks_strv_free_wipe(s->lines);
+	ks_strv_free_wipe(s->lines.v);
 	free(s->locs);
 	*s = (ks_open_section){0};
 }
@@ -85,13 +98,14 @@ static bool first_word_is_section(const char *line, size_t n)
 
 static void section_close(ks_reader *r, ks_open_section *s)
 {
-	ks_section(r->ctx, s->kind, s->words, s->loc, s->lines, s->locs,
-		   s->n_lines);
+	char *none[] = {NULL};
+	ks_section(r->ctx, s->kind, s->words, s->loc,
+		   s->lines.v ? s->lines.v : none, s->locs, s->lines.n);
 	section_reset(s);
 }
 
 static int read_text(ks_reader *r, const char *name, const char *text,
-		     size_t len, const char *base_dir);
+		     size_t len, const char *base_dir, bool included);
 
 static int include_file(ks_reader *r, const char *word, const char *arg,
 			azl_loc loc, const char *base_dir)
@@ -121,12 +135,41 @@ static int include_file(ks_reader *r, const char *word, const char *arg,
 			word, KS_MAX_INCLUDE_DEPTH);
 		return -ELOOP;
 	}
+	if (r->includes >= KS_MAX_INCLUDES) {
+		diag_error(r->d, loc,
+			   _("'%s': more than %d files are included in all; "
+			     "refusing to read more"),
+			   word, KS_MAX_INCLUDES);
+		r->stop = true;
+		return -ELOOP;
+	}
+	r->includes++;
 	_cleanup_free_ char *path = arg[0] == '/'
 					    ? xstrdup(arg)
 					    : xasprintf("%s/%s", base_dir, arg);
+	struct stat st = {0};
+	if (stat(path, &st) == 0)
+		for (int i = 0; i < r->n_open; i++)
+			if (r->open[i].dev == st.st_dev &&
+			    r->open[i].ino == st.st_ino) {
+				diag_error(r->d, loc,
+					   _("'%s' of '%s' includes a file "
+					     "that is being read already; "
+					     "remove the loop"),
+					   word, path);
+				return -ELOOP;
+			}
 	_cleanup_free_ char *text = NULL;
 	size_t n = 0;
-	int k = read_file_bounded(path, KS_MAX_FILE_SIZE, &text, &n);
+	int k = read_file_bounded(path, KS_MAX_FILE_SIZE - r->bytes, &text, &n);
+	if (k == -EFBIG) {
+		diag_error(r->d, loc,
+			   _("'%s' of '%s' makes the kickstart and its "
+			     "included files larger than %u bytes together"),
+			   word, path, KS_MAX_FILE_SIZE);
+		r->stop = true;
+		return k;
+	}
 	if (k < 0) {
 		diag_error(r->d, loc,
 			   _("cannot read '%s': %s (files written by %%pre do "
@@ -137,7 +180,9 @@ static int include_file(ks_reader *r, const char *word, const char *arg,
 	_cleanup_free_ char *dir_copy = xstrdup(path);
 	const char *dir = dirname(dir_copy);
 	r->depth++;
-	k = read_text(r, path, text, n, dir);
+	r->open[r->n_open++] = (ks_file_id){st.st_dev, st.st_ino};
+	k = read_text(r, path, text, n, dir, true);
+	r->n_open--;
 	r->depth--;
 	return k;
 }
@@ -149,19 +194,63 @@ static void section_open(ks_reader *r, ks_open_section *s, ks_section_kind kind,
 	s->kind = kind;
 	s->words = words;
 	s->loc = loc;
-	s->lines = xzalloc(sizeof(char *));
 }
 
-static int read_text(ks_reader *r, const char *name, const char *text,
-		     size_t len, const char *base_dir)
+static void section_add_line(ks_open_section *s, char *line, azl_loc loc)
 {
+	strvb_push(&s->lines, line);
+	if (s->locs_cap < s->lines.cap) {
+		s->locs_cap = s->lines.cap;
+		s->locs = xrealloc(s->locs, s->locs_cap * sizeof(azl_loc));
+	}
+	s->locs[s->lines.n - 1] = loc;
+}
+
+/* Words, plus the items of comma (or semicolon) lists in them: commands
+ * check list items against each other. */
+static size_t line_items(char **words)
+{
+	size_t n = 0;
+	for (; *words; words++) {
+		n++;
+		for (const char *c = *words; *c; c++)
+			n += *c == ',' || *c == ';';
+	}
+	return n;
+}
+
+/* A command line: counted, refused past the bounds of kickstart.h. */
+static void command(ks_reader *r, char **words, azl_loc loc)
+{
+	if (++r->commands > KS_MAX_COMMANDS) {
+		diag_error(r->d, loc,
+			   _("more than %d command lines; refusing to read "
+			     "more"),
+			   KS_MAX_COMMANDS);
+		r->stop = true;
+	} else if (line_items(words) > KS_MAX_WORDS)
+		diag_error(r->d, loc,
+			   _("the line has more than %d words or list items; "
+			     "refusing it"),
+			   KS_MAX_WORDS);
+	else
+		ks_dispatch(r->ctx, words, loc);
+}
+
+/* included: the text of an included file, which may be any file the
+ * reader can read (/etc/shadow): diagnostics never quote it. */
+static int read_text(ks_reader *r, const char *name, const char *text,
+		     size_t len, const char *base_dir, bool included)
+{
+	r->bytes += len;
 	azl_source *src = diags_add_source(r->d, source_new(name, text, len));
+	src->quiet = included;
 	const char *file = src->path;
 	const char *p = src->text, *end = src->text + src->len;
 	ks_open_section sec = {0};
 	int line = 0;
 
-	while (p < end) {
+	while (p < end && !r->stop) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		const char *next = nl ? nl + 1 : end;
@@ -177,11 +266,7 @@ static int read_text(ks_reader *r, const char *name, const char *text,
 				continue;
 			}
 			if (!first_word_is_section(p, n)) {
-				strv_push(&sec.lines, xstrndup(p, n));
-				sec.locs = xrealloc(sec.locs,
-						    (sec.n_lines + 1) *
-							    sizeof(azl_loc));
-				sec.locs[sec.n_lines++] = loc;
+				section_add_line(&sec, xstrndup(p, n), loc);
 				p = next;
 				continue;
 			}
@@ -229,7 +314,7 @@ static int read_text(ks_reader *r, const char *name, const char *text,
 			continue;
 		}
 		if (words[0][0] != '%') {
-			ks_dispatch(r->ctx, words, loc);
+			command(r, words, loc);
 			ks_strv_free_wipe(words);
 			continue;
 		}
@@ -291,7 +376,10 @@ int kickstart_read_text_with(const char *name, const char *text, size_t len,
 		ks_ctx_free(r.ctx);
 		return -EFBIG;
 	}
-	(void)read_text(&r, name, text, len, base_dir);
+	struct stat st;
+	if (base_dir && stat(name, &st) == 0)
+		r.open[r.n_open++] = (ks_file_id){st.st_dev, st.st_ino};
+	(void)read_text(&r, name, text, len, base_dir, false);
 	(void)ks_finish(r.ctx);
 	ks_ctx_free(r.ctx);
 

@@ -52,6 +52,15 @@ static void remove_item(char **v, const char *s)
 		}
 }
 
+/* Moves the strings of *v to the end of b. */
+static void take_all(strv_builder *b, char ***v)
+{
+	for (char **s = *v; s && *s; s++)
+		strvb_push(b, *s);
+	free(*v);
+	*v = NULL;
+}
+
 static int packages(ks_ctx *c, const ks_line *h, char **lines,
 		    const azl_loc *locs, size_t n)
 {
@@ -71,6 +80,11 @@ static int packages(ks_ctx *c, const ks_line *h, char **lines,
 	if (ks_has(h, "--nocore"))
 		remove_item(p->install, "@minimal");
 
+	/* Joined with what earlier sections gave, duplicates dropped once at
+	 * the end: linear in the lines, whatever their number. */
+	strv_builder install = {0}, exclude = {0};
+	take_all(&install, &p->install);
+	take_all(&exclude, &p->exclude);
 	for (size_t i = 0; i < n; i++) {
 		char **w = NULL;
 		const char *why = NULL;
@@ -101,21 +115,25 @@ static int packages(ks_ctx *c, const ks_line *h, char **lines,
 			if (item[1] == '\0')
 				diag_error(c->d, locs[i],
 					   _("'-' needs a package name"));
-			else if (!strv_contains(p->exclude, item + 1)) {
+			else {
 				char *x = xstrdup(item + 1);
 				model_note_loc(c->m, x, locs[i]);
-				strv_push(&p->exclude, x);
+				strvb_push(&exclude, x);
 			}
 		} else if (strcmp(item, "@") == 0 || strcmp(item, "@^") == 0)
 			diag_error(c->d, locs[i], _("'%s' needs a group name"),
 				   item);
-		else if (!strv_contains(p->install, item)) {
+		else {
 			char *x = xstrdup(item);
 			model_note_loc(c->m, x, locs[i]);
-			strv_push(&p->install, x);
+			strvb_push(&install, x);
 		}
 		strv_free(w);
 	}
+	p->install = install.n ? strvb_steal(&install) : NULL;
+	p->exclude = exclude.n ? strvb_steal(&exclude) : NULL;
+	strv_uniq(p->install);
+	strv_uniq(p->exclude);
 	return 0;
 }
 

@@ -261,6 +261,95 @@ static void parser_error(const yaml_parser_t *p, const azl_source *src,
 			   problem);
 }
 
+static bool is_node_event(const yaml_event_t *ev)
+{
+	return ev->type == YAML_SCALAR_EVENT || ev->type == YAML_ALIAS_EVENT ||
+	       ev->type == YAML_SEQUENCE_START_EVENT ||
+	       ev->type == YAML_MAPPING_START_EVENT;
+}
+
+static const yaml_char_t *event_anchor(const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		return ev->data.scalar.anchor;
+	case YAML_SEQUENCE_START_EVENT:
+		return ev->data.sequence_start.anchor;
+	case YAML_MAPPING_START_EVENT:
+		return ev->data.mapping_start.anchor;
+	default:
+		return NULL;
+	}
+}
+
+/* One node (a value, an alias or the start of a collection) at depth
+ * (the number of collections open around it). */
+static int count_node(const azl_source *src, azl_diags *d,
+		      const yaml_event_t *ev, size_t depth, size_t *nodes,
+		      size_t *anchors)
+{
+	azl_loc loc = mark_loc(src, ev->start_mark);
+	if (depth + 1 > YDOC_MAX_DEPTH) {
+		diag_error(d, loc,
+			   _("the document nests deeper than %d levels; "
+			     "refusing it"),
+			   YDOC_MAX_DEPTH);
+		return -EINVAL;
+	}
+	if (++*nodes > YDOC_MAX_NODES) {
+		diag_error(d, loc,
+			   _("the document has more than %d values; refusing "
+			     "it"),
+			   YDOC_MAX_NODES);
+		return -EINVAL;
+	}
+	if (event_anchor(ev) && ++*anchors > YDOC_MAX_ANCHORS) {
+		diag_error(d, loc,
+			   _("the document has more than %d anchors (&name); "
+			     "refusing it"),
+			   YDOC_MAX_ANCHORS);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* libyaml's scanner checks every open flow level on each token and its
+ * loader looks anchors up one by one: quadratic in nesting and in anchors.
+ * This first pass reads events only, as far as the first limit it breaks,
+ * so the document loader never sees a document beyond the limits. */
+static int prescan(const azl_source *src, azl_diags *d)
+{
+	yaml_parser_t parser;
+	if (!yaml_parser_initialize(&parser))
+		abort(); /* only fails when out of memory */
+	yaml_parser_set_input_string(&parser, (const unsigned char *)src->text,
+				     src->len);
+	size_t depth = 0, nodes = 0, anchors = 0;
+	int r = 0;
+	for (bool done = false; !done && r == 0;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev)) {
+			parser_error(&parser, src, d);
+			r = -EINVAL;
+			break;
+		}
+		if (ev.type == YAML_STREAM_END_EVENT)
+			done = true;
+		else if (ev.type == YAML_SEQUENCE_END_EVENT ||
+			 ev.type == YAML_MAPPING_END_EVENT)
+			depth--;
+		else if (is_node_event(&ev)) {
+			r = count_node(src, d, &ev, depth, &nodes, &anchors);
+			if (ev.type == YAML_SEQUENCE_START_EVENT ||
+			    ev.type == YAML_MAPPING_START_EVENT)
+				depth++;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return r;
+}
+
 ynode *ydoc_load(const azl_source *src, azl_diags *d)
 {
 	if (src->len > YDOC_MAX_FILE_SIZE) {
@@ -269,6 +358,8 @@ ynode *ydoc_load(const azl_source *src, azl_diags *d)
 			   YDOC_MAX_FILE_SIZE);
 		return NULL;
 	}
+	if (prescan(src, d) < 0)
+		return NULL;
 
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser))

@@ -5,8 +5,12 @@
  * 1-based line/column marks for every node. Nothing else includes yaml.h.
  *
  * Hostile input is bounded here: the file size, the nesting depth, the
- * number of nodes reachable through aliases (a "billion laughs" document is
- * refused instead of expanded) and the number of documents.
+ * number of nodes and anchors (checked by a first pass over libyaml's
+ * events, which stops at the first limit, before the document loader
+ * runs: its work grows with the square of the nesting), the number of
+ * nodes reachable through aliases (a "billion laughs" document is
+ * refused instead of expanded) and the number of documents. Linear time
+ * in the input.
  */
 #pragma once
 
@@ -18,6 +22,9 @@
 #define YDOC_MAX_FILE_SIZE (4u * 1024 * 1024)
 #define YDOC_MAX_DEPTH	   64
 #define YDOC_MAX_NODES	   200000 /* after alias expansion */
+#define YDOC_MAX_ANCHORS   100
+/* Entries of a list of mappings (partitions, users, interfaces ...). */
+#define YDOC_MAX_ENTRIES 4096
 
 typedef enum ynode_kind {
 	YNODE_SCALAR,

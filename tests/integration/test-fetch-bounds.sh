@@ -1,0 +1,38 @@
+#!/bin/bash
+# A hostile repository on 127.0.0.1 (tests/hostile-http.py): an endless
+# repomd.xml is refused after FETCH_MAX_SMALL, a package larger than its
+# metadata states is refused at that size, SIGINT while a package trickles
+# in stops the install with exit 130 within 2 s; no half file (*.part) is
+# left in the cache.
+set -uo pipefail
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
+. "$(dirname "$0")/../fetch-bounds-lib.sh"
+bin=${AZL_BIN:-$src/build/azl-installer}
+export AZL_CACHE_DIR=$tmp/cache
+printf 'version: 1\npackages:\n  install: [tiny]\n' >"$tmp/a.yaml"
+no_part() {
+	! find "$tmp/cache" -name '*.part' | grep -q . ||
+		fail "a half file is left in the cache: $(find "$tmp/cache" -name '*.part')"
+}
+
+run 3 10 "$bin" install --root "$tmp/r1" --answers "$tmp/a.yaml" \
+	--repo "$url/endless/" --log "$tmp/log1"
+grep -q "repodata/repomd.xml' is larger than 4194304 bytes; refusing it" "$tmp/log1" ||
+	fail "endless repomd.xml: $(tail -3 "$tmp/log1")"
+no_part
+ok "an endless repomd.xml: refused after 4 MiB (${elapsed_ms} ms)"
+
+run 3 10 "$bin" install --root "$tmp/r2" --answers "$tmp/a.yaml" \
+	--repo "$url/repo/" --log "$tmp/log2"
+grep -q "Packages/tiny.rpm' is larger than 100 bytes; refusing it" "$tmp/log2" ||
+	fail "endless package: $(tail -3 "$tmp/log2")"
+no_part
+ok "a package larger than its metadata says: refused at that size (${elapsed_ms} ms)"
+
+interrupt INT "$bin" install --root "$tmp/r3" --answers "$tmp/a.yaml" \
+	--repo "$url/slowrepo/"
+grep -q "interrupted during packages" "$tmp/err" ||
+	fail "SIGINT: $(cat "$tmp/err")"
+no_part
+ok "SIGINT while a package trickles in: exit 130 ${elapsed_ms} ms later"
+echo "PASS"
