@@ -25,10 +25,10 @@ if [ "${1:-}" = --merge ]; then
 	merge=1
 	shift
 fi
-bin=$1 name=$2 secs=${3:-}
+bin=$(realpath "$1") name=$2 secs=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 seeds=${AZL_FUZZ_SEEDS:-$here/seeds-$name}
-build=${AZL_BUILD_DIR:-$(dirname "$(dirname "$(realpath "$bin")")")}
+build=${AZL_BUILD_DIR:-$(dirname "$(dirname "$bin")")}
 corpus=$build/fuzz-corpus/$name
 mkdir -p "$corpus" "$seeds"
 
