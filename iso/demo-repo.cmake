@@ -1,6 +1,20 @@
+# The kernel of the demo repository and of the live environment: Debian 12's
+# linux-image package, fetched with `apt-get download` and unpacked into the
+# build tree by scripts/fetch-kernel.sh, never installed on the build machine.
+# The target runs every build (apt-cache says which package is current) but
+# changes BUILD/kernel/release only when the package changes, and only then
+# are the demo repository and the live initramfs rebuilt.
+#   cmake --build build --target kernel   ->  build/kernel/{root,release,version}
+set(AZL_KERNEL_DIR ${CMAKE_BINARY_DIR}/kernel)
+set(AZL_KERNEL_RELEASE ${AZL_KERNEL_DIR}/release)
+add_custom_target(kernel
+  COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/fetch-kernel.sh ${AZL_KERNEL_DIR}
+  BYPRODUCTS ${AZL_KERNEL_RELEASE}
+  VERBATIM)
+
 # The demo repository (docs/demo-repo.md): a signed RPM repository with
-# Azure Linux 4.0's minimal package names, built from the build machine's
-# own kernel, busybox, cryptsetup, lvm and grub. Independent of the
+# Azure Linux 4.0's minimal package names, built from that kernel and the
+# build machine's own busybox, cryptsetup, lvm and grub. Independent of the
 # installer binary.
 #   cmake --build build --target demo-repo   ->  build/demo-repo/
 find_program(AZL_PYTHON3 python3)
@@ -10,14 +24,14 @@ set(DEMO_REPO_STAMP ${DEMO_REPO_WORK}/demo-repo.stamp)
 file(GLOB_RECURSE DEMO_REPO_INPUTS CONFIGURE_DEPENDS
   ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/*.py
   ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/files/*)
-# A kernel update on the build machine rebuilds the repository too.
-file(GLOB DEMO_REPO_KERNELS CONFIGURE_DEPENDS /boot/vmlinuz-*)
 
 add_custom_command(OUTPUT ${DEMO_REPO_STAMP}
   COMMAND ${AZL_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/build-repo.py
           --out ${DEMO_REPO_DIR} --work ${DEMO_REPO_WORK}
+          --kernel ${AZL_KERNEL_DIR}
   COMMAND ${CMAKE_COMMAND} -E touch ${DEMO_REPO_STAMP}
-  DEPENDS ${DEMO_REPO_INPUTS} ${DEMO_REPO_KERNELS}
+  DEPENDS ${DEMO_REPO_INPUTS} ${AZL_KERNEL_RELEASE}
   COMMENT "Building the signed demo RPM repository in ${DEMO_REPO_DIR}"
   USES_TERMINAL VERBATIM)
 add_custom_target(demo-repo DEPENDS ${DEMO_REPO_STAMP})
+add_dependencies(demo-repo kernel)

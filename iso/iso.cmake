@@ -41,9 +41,15 @@ if(AZL_LIVE_FROM_REPO)
             ${AZL_ISO_REPO_DEPS}
     COMMENT "Installing the live sysroot from ${AZL_ISO_REPO}"
     USES_TERMINAL VERBATIM)
+  set(AZL_LIVE_KERNEL_ARGS)
+  set(AZL_LIVE_KERNEL_DEPS)
 else()
+  # Tools from the build machine; the kernel from BUILD/kernel (fetched,
+  # never the build machine's own /boot and /lib/modules).
   set(AZL_LIVE_SYSROOT /)
   set(AZL_LIVE_SYSROOT_STAMP)
+  set(AZL_LIVE_KERNEL_ARGS --kernel ${AZL_KERNEL_DIR})
+  set(AZL_LIVE_KERNEL_DEPS ${AZL_KERNEL_RELEASE})
 endif()
 
 if(AZL_SANITIZE)
@@ -61,13 +67,15 @@ add_custom_command(OUTPUT ${AZL_LIVE_INITRD} ${AZL_LIVE_KERNEL}
   COMMAND ${CMAKE_COMMAND} -E make_directory ${AZL_LIVE_DIR}
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/live/mkinitramfs.sh
           --installer $<TARGET_FILE:azl-installer>
-          --sysroot ${AZL_LIVE_SYSROOT} --label ${AZL_ISO_LABEL}
+          --sysroot ${AZL_LIVE_SYSROOT} ${AZL_LIVE_KERNEL_ARGS}
+          --label ${AZL_ISO_LABEL}
           --out ${AZL_LIVE_INITRD} --vmlinuz-out ${AZL_LIVE_KERNEL}
   DEPENDS azl-installer ${AZL_LIVE_INPUTS} ${AZL_LIVE_SYSROOT_STAMP}
-          ${DEMO_REPO_KERNELS}
+          ${AZL_LIVE_KERNEL_DEPS}
   COMMENT "Building the live initramfs in ${AZL_LIVE_DIR}"
   USES_TERMINAL VERBATIM)
 add_custom_target(live DEPENDS ${AZL_LIVE_INITRD} ${AZL_LIVE_KERNEL})
+add_dependencies(live kernel)
 
 set(AZL_ISO_ARGS)
 if(AZL_ISO_ANSWERS)

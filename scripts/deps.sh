@@ -2,6 +2,16 @@
 # Installs every Debian 12 package the build, the tests, the demo repository,
 # the ISO and the benchmarks need. Idempotent: packages already present are
 # not fetched again, and apt-get update runs only when something is missing.
+#
+# Nothing here changes how the build machine boots: no kernel and nothing
+# that runs update-initramfs, update-grub or grub-install on it
+# (linux-image-*, initramfs-tools, dracut, grub-pc, grub-efi-amd64 are
+# forbidden; the -bin packages only carry GRUB's modules and tools). The
+# kernel that goes into the demo repository and the live environment is
+# fetched with `apt-get download` and unpacked into the build tree by
+# scripts/fetch-kernel.sh (the `kernel` target). tests/check-deps.sh checks
+# both rules: the packages a fresh machine would get, and that every
+# command the tests and build scripts run comes from one of them.
 set -eu
 
 PKGS="
@@ -16,10 +26,11 @@ rpm createrepo-c gnupg
 xorriso qemu-system-x86 qemu-utils ovmf seabios
 grub-pc-bin grub-efi-amd64-bin grub-common grub2-common
 busybox-static tmux dbus-daemon login libpam0g libpam-modules
-linux-image-amd64 cpio file zstd
+cpio file zstd
 efibootmgr eject ipxe-qemu binutils pxelinux syslinux-common
 dnf time bc
-network-manager
+network-manager iproute2
+curl openssl strace
 "
 
 missing=""

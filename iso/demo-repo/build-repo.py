@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
 """Build the signed demo RPM repository from packages.py.
 
-    build-repo.py --out BUILD/demo-repo --work BUILD/demo-repo-work
+    build-repo.py --out BUILD/demo-repo --work BUILD/demo-repo-work \
+                  --kernel BUILD/kernel
 
-Everything is written below --out and --work. The signing key is generated
+Everything is written below --out and --work. The kernel is the Debian
+package scripts/fetch-kernel.sh unpacked in --kernel (never the build
+machine's own /boot or /lib/modules).
+
+The signing key is generated
 once into WORK/gnupg (no passphrase, never committed) and reused by later
 builds of the same build directory, so a key imported from an earlier build
 keeps verifying. Packages are staged under WORK/stage/NAME, described by a
@@ -97,10 +102,17 @@ def out(cmd):
 
 
 class Builder:
-    def __init__(self, outdir, work, kver):
+    def __init__(self, outdir, work, kernel):
         self.out = outdir
         self.work = work
-        self.kver = kver
+        # scripts/fetch-kernel.sh's directory: root/, release, version
+        self.kroot = os.path.join(kernel, "root")
+        self.kver = read_line(os.path.join(kernel, "release"))
+        kpkg = read_line(os.path.join(kernel, "version"))
+        self.kversion = re.sub(r"[^0-9a-zA-Z.+_~]", "_", kpkg.split("-")[0])
+        if not os.path.isdir(os.path.join(self.kroot, "usr/lib/modules", self.kver)):
+            raise SystemExit("demo-repo: no kernel %s in %s; run scripts/fetch-kernel.sh %s"
+                             % (self.kver, self.kroot, kernel))
         self.stage = os.path.join(work, "stage")
         self.libs = {}  # soname -> host path, for glibc/azl-demo-libs
         # glibc dlopen()s libgcc_s for pthread_exit/cancel (cryptsetup's
@@ -206,9 +218,10 @@ class Builder:
             self.copy(pkg, os.path.join(self.out, KEY_FILE), r[1], 0o644)
         elif kind == "kernel":
             mod = "/usr/lib/modules/" + self.kver
-            self.copy(pkg, "/boot/vmlinuz-" + self.kver, mod + "/vmlinuz", 0o755)
-            self.copy(pkg, "/boot/System.map-" + self.kver, mod + "/System.map", 0o644)
-            self.copy(pkg, "/boot/config-" + self.kver, mod + "/config", 0o644)
+            boot = os.path.join(self.kroot, "boot")
+            self.copy(pkg, boot + "/vmlinuz-" + self.kver, mod + "/vmlinuz", 0o755)
+            self.copy(pkg, boot + "/System.map-" + self.kver, mod + "/System.map", 0o644)
+            self.copy(pkg, boot + "/config-" + self.kver, mod + "/config", 0o644)
         elif kind == "modules":
             self.stage_modules(pkg)
         elif kind == "initramfs-lists":
@@ -274,12 +287,13 @@ class Builder:
     def stage_modules(self, pkg):
         deps = ""
         for m in MODULES:
-            r = subprocess.run(["modprobe", "-S", self.kver, "--show-depends",
-                                "-i", m], capture_output=True, text=True)
+            r = subprocess.run(["modprobe", "-d", self.kroot, "-S", self.kver,
+                                "--show-depends", "-i", m],
+                               capture_output=True, text=True)
             if r.returncode:
                 log("module %s: not in kernel %s, skipped" % (m, self.kver))
             deps += r.stdout
-        src = "/usr/lib/modules/" + self.kver
+        src = os.path.join(self.kroot, "usr/lib/modules", self.kver)
         mod = "/usr/lib/modules/" + self.kver
         for line in deps.splitlines():
             m = re.match(r"insmod (\S+)", line)
@@ -434,8 +448,6 @@ class Builder:
         os.makedirs(os.path.join(self.work, "specs"))
         os.makedirs(os.path.join(self.out, "Packages"))
         home = self.key()
-        kpkg = out(["dpkg-query", "-W", "-f=${Version}", "linux-image-" + self.kver])
-        self.kversion = re.sub(r"[^0-9a-zA-Z.+_~]", "_", kpkg.split("-")[0])
 
         pkgs = table.PACKAGES
         for pkg in pkgs:
@@ -480,6 +492,15 @@ class Builder:
         log("repository %s ready in %.1fs" % (self.out, time.time() - t0))
 
 
+def read_line(path):
+    try:
+        with open(path) as f:
+            return f.readline().strip()
+    except OSError as e:
+        raise SystemExit("demo-repo: cannot read %s (%s); run scripts/fetch-kernel.sh"
+                         % (path, e.strerror))
+
+
 def dir_size(path):
     total = 0
     for top, _, files in os.walk(path):
@@ -494,16 +515,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--work", required=True)
-    ap.add_argument("--kver", help="kernel release (default: newest in /boot)")
+    ap.add_argument("--kernel", required=True,
+                    help="the directory scripts/fetch-kernel.sh filled")
     a = ap.parse_args()
-    kver = a.kver
-    if not kver:
-        ks = sorted(glob.glob("/boot/vmlinuz-*"))
-        if not ks:
-            raise SystemExit("demo-repo: no /boot/vmlinuz-*; run scripts/deps.sh "
-                             "(it installs linux-image-amd64)")
-        kver = ks[-1][len("/boot/vmlinuz-"):]
-    Builder(os.path.abspath(a.out), os.path.abspath(a.work), kver).build()
+    Builder(os.path.abspath(a.out), os.path.abspath(a.work),
+            os.path.abspath(a.kernel)).build()
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@
 # (Fedora's efi-filesystem owns /boot/efi and /boot/efi/EFI).
 
 LIBDIR = "/usr/lib/x86_64-linux-gnu"
-KVER = None  # filled in by build-repo.py from the build machine's kernel
+KVER = None  # filled in by build-repo.py from the fetched Debian kernel
 
 PLACEHOLDER = "placeholder"
 
@@ -188,7 +188,7 @@ PACKAGES = [
          requires=["kernel-core = @EVR@", "kernel-modules = @EVR@"],
          provides=[], payload=[]),
     dict(name="kernel-core", version="@KVERSION@", real=True,
-         summary="The build machine's Debian kernel image, in Fedora's layout",
+         summary="Debian 12's kernel image (fetched, not the build machine's), in Fedora's layout",
          requires=["filesystem", "dracut"], requires_posttrans=["dracut"],
          provides=["kernel-uname-r(@KVER@)", "installonlypkg(kernel)"],
          payload=[("kernel",)],

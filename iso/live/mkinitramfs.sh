@@ -4,24 +4,30 @@
 # the install runs (mkfs, lvm, cryptsetup, grub, efibootmgr, ...), and a
 # depmod'ed subset of the kernel's modules.
 #
-#   mkinitramfs.sh --installer BIN --out FILE [--sysroot DIR] [--kver KVER]
-#                  [--label ISO_LABEL] [--compress zstd|xz] [--vmlinuz-out FILE]
+#   mkinitramfs.sh --installer BIN --out FILE [--sysroot DIR] [--kernel KDIR]
+#                  [--kver KVER] [--label ISO_LABEL] [--compress zstd|xz|none]
+#                  [--vmlinuz-out FILE]
 #
-# --sysroot (default /) is where the tools, libraries, modules and kernel
-# come from: the build machine itself, or a root filled by
-# `azl-installer install --root DIR` from an Azure Linux repository. The
+# --sysroot (default /) is where the tools and libraries come from: the
+# build machine itself, or a root filled by `azl-installer install --root
+# DIR` from an Azure Linux repository. The kernel and its modules come from
+# --kernel KDIR, a directory scripts/fetch-kernel.sh filled (Debian's kernel
+# package unpacked, KDIR/root and KDIR/release), else from the sysroot; the
+# build machine's own /boot and /lib/modules are never read (with the
+# default sysroot, --kernel is required). The
 # installer binary and its closure always come from the build machine
 # (it was linked there). Libraries are resolved with readelf (DT_NEEDED)
 # inside the sysroot, so this works for a foreign root too.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-installer= out= sysroot=/ kver= label=AZL_4_0_X86_64 compress=zstd vmlinuz_out=
+installer= out= sysroot=/ kernel= kver= label=AZL_4_0_X86_64 compress=zstd vmlinuz_out=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--installer) installer=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--sysroot) sysroot=$2; shift 2 ;;
+	--kernel) kernel=$2; shift 2 ;;
 	--kver) kver=$2; shift 2 ;;
 	--label) label=$2; shift 2 ;;
 	--compress) compress=$2; shift 2 ;;
@@ -30,26 +36,36 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -n "$installer" ] && [ -n "$out" ] || {
-	echo "usage: mkinitramfs.sh --installer BIN --out FILE [--sysroot DIR] [--kver KVER]" >&2
+	echo "usage: mkinitramfs.sh --installer BIN --out FILE [--sysroot DIR] [--kernel KDIR] [--kver KVER]" >&2
 	exit 1
 }
 sysroot=${sysroot%/}
 installer=$(realpath "$installer")
 out=$(realpath "$out")
 [ -n "$vmlinuz_out" ] && vmlinuz_out=$(realpath "$vmlinuz_out")
+if [ -n "$kernel" ]; then
+	kroot=$(realpath "$kernel")/root
+	[ -n "$kver" ] || kver=$(cat "$kernel/release" 2>/dev/null) || :
+elif [ -n "$sysroot" ]; then
+	kroot=$sysroot
+else
+	echo "mkinitramfs.sh: with the build machine as sysroot the kernel comes from --kernel DIR" \
+		"(scripts/fetch-kernel.sh DIR), not from its own /boot" >&2
+	exit 1
+fi
 if [ -z "$kver" ]; then
-	for v in "$sysroot"/boot/vmlinuz-* "$sysroot"/usr/lib/modules/*/vmlinuz; do
+	for v in "$kroot"/boot/vmlinuz-* "$kroot"/usr/lib/modules/*/vmlinuz; do
 		[ -e "$v" ] || continue
 		case "$v" in
 		*/boot/vmlinuz-*) k=${v##*/vmlinuz-} ;;
 		*) k=${v%/vmlinuz}; k=${k##*/} ;;
 		esac
-		[ -d "$sysroot/usr/lib/modules/$k" ] && kver=$k
+		[ -d "$kroot/usr/lib/modules/$k" ] && kver=$k
 	done
 fi
-moddir=$sysroot/usr/lib/modules/$kver
+moddir=$kroot/usr/lib/modules/$kver
 [ -n "$kver" ] && [ -d "$moddir" ] || {
-	echo "mkinitramfs.sh: no kernel with modules in $sysroot (install linux-image-amd64)" >&2
+	echo "mkinitramfs.sh: no kernel with modules in $kroot (scripts/fetch-kernel.sh DIR, then --kernel DIR)" >&2
 	exit 2
 }
 
@@ -275,18 +291,18 @@ mods=$(sed -e 's/#.*//' "$here/modules" | awk 'NF { print $1 }')
 sed -e 's/#.*//' "$here/modules" | awk '$2 == "load" { print $1 }' >etc/azl-live/modules
 missing=
 for m in $mods; do
-	deps=$(modprobe -d "$sysroot" -S "$kver" --show-depends "$m" 2>/dev/null) || {
+	deps=$(modprobe -d "$kroot" -S "$kver" --show-depends "$m" 2>/dev/null) || {
 		missing="$missing $m"
 		continue
 	}
 	while read -r kind path _; do
 		[ "$kind" = insmod ] || continue
-		# with -d, modprobe names the files under the sysroot
-		[ -z "$sysroot" ] || path=${path#"$sysroot"}
+		# with -d, modprobe names the files under the kernel's root
+		path=${path#"$kroot"}
 		path=/usr${path#/usr}
 		rel=${path#/usr/lib/modules/$kver/}
 		mkdir -p "usr/lib/modules/$kver/$(dirname "$rel")"
-		cp -n "$sysroot/usr/lib/modules/$kver/$rel" "usr/lib/modules/$kver/$rel"
+		cp -n "$kroot/usr/lib/modules/$kver/$rel" "usr/lib/modules/$kver/$rel"
 	done <<<"$deps"
 done
 [ -z "$missing" ] || echo "mkinitramfs.sh: not in kernel $kver (skipped):$missing" >&2
@@ -296,7 +312,7 @@ done
 depmod -b "$stage" "$kver"
 
 if [ -n "$vmlinuz_out" ]; then
-	for v in "$sysroot/boot/vmlinuz-$kver" "$moddir/vmlinuz"; do
+	for v in "$kroot/boot/vmlinuz-$kver" "$moddir/vmlinuz"; do
 		if [ -e "$v" ]; then
 			cp "$v" "$vmlinuz_out"
 			break
@@ -308,7 +324,8 @@ fi
 case "$compress" in
 zstd) comp=(zstd -q -19 -T0) ;;
 xz) comp=(xz -9 --check=crc32 -T0) ;;
-*) echo "mkinitramfs.sh: --compress zstd or xz" >&2; exit 1 ;;
+none) comp=(cat) ;; # for tests: the kernel unpacks a plain cpio too
+*) echo "mkinitramfs.sh: --compress zstd, xz or none" >&2; exit 1 ;;
 esac
 find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | "${comp[@]}" >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -48,10 +48,12 @@ grep -v '^{' "$tmp/solved" | sort >"$tmp/solved.s" && mv "$tmp/solved.s" "$tmp/s
 [ "$(wc -l <"$tmp/solved")" -ge 20 ] || fail "only $(wc -l <"$tmp/solved") packages solved"
 [ ! -e "$tmp/root/usr" ] || fail "--stop-after depsolve wrote into the root"
 
-# Under strace when there is one, to count fsyncs (no per-file storm).
+# Under strace, to count fsyncs (no per-file storm); strace is required
+# (scripts/deps.sh installs it), so the count is never silently left out.
 trace=()
 # (Not for a sanitizer build: LeakSanitizer cannot run under ptrace.)
-if command -v strace >/dev/null && ! grep -qa __asan_init "$bin"; then
+if ! grep -qa __asan_init "$bin"; then
+	command -v strace >/dev/null || fail "strace is missing (scripts/deps.sh installs it)"
 	trace=(strace -f -c -o "$tmp/strace" -e trace=fsync,fdatasync,syncfs,sync_file_range)
 fi
 rc=0

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Fail when a test was skipped without a reason this machine really has.
+
+    check-skips.py [--allowlist FILE] JUNIT.xml...
+    check-skips.py --conditions      (the conditions that hold here)
+
+JUNIT.xml is what `ctest --output-junit` wrote. A test counts as skipped
+when ctest did not run it to the end: it exited with its SKIP_RETURN_CODE
+(77), its output matched SKIP_REGULAR_EXPRESSION (a cmocka skip(), see
+tests/CMakeLists.txt), it was disabled, or it was never started. Each such
+test must be listed in the allow-list (default tests/skip-allowlist), one a
+line:
+
+    TEST-NAME  CONDITION  why, for people
+
+and CONDITION must hold on this machine right now:
+
+    not-root          the tests do not run as root
+    no-kvm            /dev/kvm cannot be opened
+    no-device-mapper  the kernel's device-mapper is not reachable
+                      (/dev/mapper/control missing or unusable)
+
+So an entry "not-root" does not excuse a skip in a run as root. Exit 0
+when every skip is excused, 1 otherwise (the skips are listed), 2 when a
+file cannot be read or the allow-list is malformed.
+"""
+
+import argparse
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_ALLOWLIST = os.path.join(HERE, "..", "tests", "skip-allowlist")
+
+
+def can_open(path):
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
+CONDITIONS = {
+    "not-root": lambda: os.geteuid() != 0,
+    "no-kvm": lambda: not can_open("/dev/kvm"),
+    "no-device-mapper": lambda: not can_open("/dev/mapper/control"),
+}
+
+
+def read_allowlist(path):
+    """{test name: (condition, reason)}; SystemExit(2) when malformed."""
+    allowed = {}
+    try:
+        with open(path) as f:
+            lines = f.read().splitlines()
+    except FileNotFoundError:
+        return allowed
+    except OSError as e:
+        sys.exit("check-skips: cannot read '%s': %s" % (path, e.strerror))
+    for n, line in enumerate(lines, 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split(None, 2)
+        if len(parts) < 3:
+            print("%s:%d: expected 'TEST-NAME CONDITION reason'" % (path, n),
+                  file=sys.stderr)
+            sys.exit(2)
+        name, cond, reason = parts
+        if cond not in CONDITIONS:
+            print("%s:%d: unknown condition '%s'; use one of: %s"
+                  % (path, n, cond, ", ".join(sorted(CONDITIONS))),
+                  file=sys.stderr)
+            sys.exit(2)
+        allowed[name] = (cond, reason)
+    return allowed
+
+
+def skipped_tests(junit):
+    """[(test name, why)] of the tests in JUNIT that did not run through."""
+    try:
+        root = ET.parse(junit).getroot()
+    except (OSError, ET.ParseError) as e:
+        print("check-skips: cannot read '%s': %s" % (junit, e), file=sys.stderr)
+        sys.exit(2)
+    out = []
+    for tc in root.iter("testcase"):
+        status = tc.get("status", "")
+        skipped = tc.find("skipped")
+        if status in ("run", "fail") and skipped is None:
+            continue
+        why = skipped.get("message", "") if skipped is not None else ""
+        out.append((tc.get("name", "?"), why or status))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--allowlist", default=DEFAULT_ALLOWLIST)
+    ap.add_argument("--conditions", action="store_true",
+                    help="print the conditions that hold here and exit")
+    ap.add_argument("junit", nargs="*")
+    a = ap.parse_args()
+    if a.conditions:
+        for c in sorted(CONDITIONS):
+            if CONDITIONS[c]():
+                print(c)
+        return 0
+    if not a.junit:
+        ap.error("no JUnit file")
+    allowed = read_allowlist(a.allowlist)
+    bad = []
+    excused = 0
+    for junit in a.junit:
+        for name, why in skipped_tests(junit):
+            entry = allowed.get(name)
+            if entry and CONDITIONS[entry[0]]():
+                excused += 1
+                print("check-skips: %s skipped (%s: %s)" % (name, entry[0], entry[1]))
+                continue
+            note = ("listed for '%s', which does not hold here" % entry[0]
+                    if entry else "not in the allow-list")
+            bad.append("  %s (%s; %s)" % (name, why, note))
+    if bad:
+        print("check-skips: %d test(s) skipped without a reason this machine has "
+              "(%s):" % (len(bad), os.path.normpath(a.allowlist)))
+        print("\n".join(bad))
+        print("check-skips: make them run (scripts/deps.sh installs every tool "
+              "the tests use), or list them in the allow-list with a condition")
+        return 1
+    print("check-skips: no unexpected skips (%d excused) in %s"
+          % (excused, " ".join(a.junit)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+#!/bin/bash
+# The golden-file update variables (AZL_UPDATE_FIXTURES for test-answers and
+# test-kickstart, AZL_UPDATE_GOLDEN for test-plan) rewrite the expected
+# files from what the code produces: under CI (CI set, as .ci/run does) the
+# unit tests refuse them and fail, and leave the files alone. Run on a copy
+# of the fixtures with one expected file tampered with: refused under CI
+# (the tampered file stays), rewritten without CI (so the refusal is what
+# kept it).
+set -euo pipefail
+: "${AZL_SOURCE_DIR:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${AZL_BUILD_DIR:=$AZL_SOURCE_DIR/build}"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+tmp=$(mktemp -d /tmp/check-golden-ci.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# check BINARY VARIABLE EXPECTED-FILE (relative to the fixtures)
+check() {
+	local bin=$AZL_BUILD_DIR/tests/$1 var=$2 file=$3 fx=$tmp/$1 rc=0
+	[ -x "$bin" ] || fail "$bin is not built (cmake --build BUILD)"
+	rm -rf "$fx"
+	cp -a "$AZL_SOURCE_DIR/tests/fixtures" "$fx"
+	[ -f "$fx/$file" ] || fail "no fixture $file"
+	echo "TAMPERED" >>"$fx/$file"
+
+	env CI=true "$var=1" AZL_FIXTURES="$fx" "$bin" >"$tmp/out" 2>&1 || rc=$?
+	[ "$rc" != 0 ] || { cat "$tmp/out"; fail "$1: $var under CI passed"; }
+	grep -q "$var is set under CI" "$tmp/out" || { cat "$tmp/out"; fail "$1: no message naming $var"; }
+	grep -q TAMPERED "$fx/$file" || fail "$1: $var under CI rewrote $file"
+
+	env -u CI "$var=1" AZL_FIXTURES="$fx" "$bin" >"$tmp/out" 2>&1 || :
+	grep -q TAMPERED "$fx/$file" && { cat "$tmp/out"; fail "$1: $var without CI did not rewrite $file"; }
+	echo "ok: $1 refuses $var under CI"
+}
+
+check test-answers AZL_UPDATE_FIXTURES answers/bad/bad-bool.err
+check test-kickstart AZL_UPDATE_FIXTURES kickstart/malformed.err
+check test-plan AZL_UPDATE_GOLDEN plans/custom-two-disks.json
