@@ -107,6 +107,27 @@ if [ -n "$present" ]; then
 	[ "$rc" = 1 ] || fail "one unlisted skip: exit $rc"
 fi
 
+# 5b. A cmocka program that skips one test and fails another shows as
+# skipped in ctest (the regular expression wins); it fails the check even
+# when an allow-list entry with a condition that holds names it.
+sed -e 's/static void test_runs(void \*\*state) { (void)state; }/static void test_runs(void **state) { (void)state; fail(); }/' \
+	"$tmp/skipper.c" >"$tmp/skipfail.c"
+cc -o "$tmp/skipfail" "$tmp/skipfail.c" -lcmocka || fail "cannot build a cmocka program"
+mkdir "$tmp/run2"
+cat >"$tmp/run2/CTestTestfile.cmake" <<EOF
+add_test(unit/skipfail "$tmp/skipfail")
+set_tests_properties(unit/skipfail PROPERTIES SKIP_REGULAR_EXPRESSION "$cmake_regex")
+EOF
+(cd "$tmp/run2" && ctest --output-junit "$tmp/skipfail.xml" >"$tmp/ctest2.log" 2>&1) || :
+grep -q 'unit/skipfail .*Skipped' "$tmp/ctest2.log" || { cat "$tmp/ctest2.log"; fail "ctest no longer shows a skipping, failing cmocka program as skipped"; }
+if [ -n "$present" ]; then
+	printf 'unit/skipfail %s reason\n' "$present" >"$tmp/sf-list"
+	rc=0
+	python3 "$detector" --allowlist "$tmp/sf-list" "$tmp/skipfail.xml" >"$tmp/out" 2>&1 || rc=$?
+	[ "$rc" = 1 ] || { cat "$tmp/out"; fail "a skipped test that also failed was excused: exit $rc"; }
+	grep -q 'it also FAILED' "$tmp/out" || fail "the failure of a skipped test is not named"
+fi
+
 # 6. A malformed allow-list is an error, and the committed one is well-formed.
 printf 'unit/skipper\n' >"$tmp/bad"
 rc=0
