@@ -88,35 +88,13 @@ static char **find_kernels(const azl_target *t)
 	return v;
 }
 
-/* The content of a file of the target, read through the root fd: a
- * symlink planted in the target resolves inside it (RESOLVE_IN_ROOT),
- * never to a file of the installing system; only a regular file (at most
- * max bytes). */
-static int read_target_file(const azl_target *t, const char *relpath,
-			    size_t max, char **ret, size_t *ret_len)
-{
-	/* O_NONBLOCK: a FIFO must not hang the install. */
-	int fd = target_openat(t, relpath, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
-	if (fd < 0)
-		return fd;
-	struct stat st;
-	int r = fstat(fd, &st) < 0 ? -errno : 0;
-	if (r == 0 && !S_ISREG(st.st_mode))
-		r = -EINVAL;
-	_cleanup_free_ char *p = xasprintf("/proc/self/fd/%d", fd);
-	if (r == 0)
-		r = read_file_bounded(p, max, ret, ret_len);
-	close(fd);
-	return r;
-}
-
 /* Copies a file inside the target (src and dst relative to its root). */
 static int copy_in_target(const azl_target *t, const char *src, const char *dst,
 			  mode_t mode)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
-	int r = read_target_file(t, src, 256u << 20, &data, &len);
+	int r = target_read_file(t, src, 256u << 20, &data, &len);
 	if (r < 0)
 		return log_error_errno(r, "cannot read /%s", src);
 	r = target_write_file(t, dst, data, len, mode, 0, 0);
@@ -482,7 +460,7 @@ static int write_esp_mtools(const azl_target *t, const char *dev, esp_file *f,
 		_cleanup_free_ char *data = NULL;
 		size_t len = 0;
 		if (f[i].src) {
-			r = read_target_file(t, f[i].src, EFI_MAX, &data, &len);
+			r = target_read_file(t, f[i].src, EFI_MAX, &data, &len);
 			if (r < 0)
 				return log_error_errno(r, "cannot read /%s",
 						       f[i].src);

@@ -295,7 +295,7 @@ static int read_own_key(int dirfd, const char *dir, const char *name,
 			char **ret)
 {
 	struct open_how how = {
-		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	long fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
@@ -307,14 +307,7 @@ static int read_own_key(int dirfd, const char *dir, const char *name,
 				  dir, name, strerror(-r));
 		return r;
 	}
-	struct stat st;
-	int r = fstat((int)fd, &st) < 0 ? -errno : 0;
-	if (r == 0 && !S_ISREG(st.st_mode))
-		r = -EINVAL;
-	_cleanup_free_ char *p = xasprintf("/proc/self/fd/%ld", fd);
-	size_t len = 0;
-	if (r == 0)
-		r = read_file_bounded(p, 1 << 20, ret, &len);
+	int r = read_fd_bounded((int)fd, 1 << 20, true, ret, NULL);
 	close((int)fd);
 	if (r < 0)
 		return log_error_errno(r, "cannot read the key '%s/%s'", dir,

@@ -168,11 +168,13 @@ int target_write_file(const azl_target *t, const char *relpath,
 int target_read_file(const azl_target *t, const char *relpath, size_t max,
 		     char **ret, size_t *ret_len)
 {
-	int fd = open_in_root(t->fd, relpath, O_RDONLY, 0);
+	/* O_NONBLOCK and regular files only: a FIFO or device planted in
+	 * the target must not hang the install or be read. */
+	int fd = open_in_root(t->fd, relpath, O_RDONLY | O_NOCTTY | O_NONBLOCK,
+			      0);
 	if (fd < 0)
 		return fd;
-	_cleanup_free_ char *p = xasprintf("/proc/self/fd/%d", fd);
-	int r = read_file_bounded(p, max, ret, ret_len);
+	int r = read_fd_bounded(fd, max, true, ret, ret_len);
 	close(fd);
 	return r;
 }

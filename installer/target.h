@@ -29,7 +29,8 @@ int target_mkdir_p(const azl_target *t, const char *relpath, mode_t mode);
 int target_write_file(const azl_target *t, const char *relpath,
 		      const char *content, size_t len, mode_t mode, uid_t uid,
 		      gid_t gid);
-/* Reads a file inside the root (bounded at max bytes). */
+/* Reads a regular file inside the root (bounded at max bytes); anything
+ * else (a FIFO, a device planted in the target) is -EINVAL, never read. */
 int target_read_file(const azl_target *t, const char *relpath, size_t max,
 		     char **ret, size_t *ret_len);
 bool target_exists(const azl_target *t, const char *relpath);

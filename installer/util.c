@@ -284,21 +284,16 @@ void buf_free(azl_buf *b)
 	*b = (azl_buf){0};
 }
 
-int read_file_bounded(const char *path, size_t max, char **ret, size_t *ret_len)
+int read_fd_bounded(int fd, size_t max, bool regular_only, char **ret,
+		    size_t *ret_len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		int r = -errno;
-		close(fd);
-		return r;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
 		return -EISDIR;
-	}
+	if (regular_only && !S_ISREG(st.st_mode))
+		return -EINVAL;
 	azl_buf b = {0};
 	char chunk[65536];
 	for (;;) {
@@ -307,24 +302,31 @@ int read_file_bounded(const char *path, size_t max, char **ret, size_t *ret_len)
 			if (errno == EINTR)
 				continue;
 			int r = -errno;
-			close(fd);
 			buf_free(&b);
 			return r;
 		}
 		if (k == 0)
 			break;
 		if (b.len + (size_t)k > max) {
-			close(fd);
 			buf_free(&b);
 			return -EFBIG;
 		}
 		buf_appendn(&b, chunk, (size_t)k);
 	}
-	close(fd);
 	if (ret_len)
 		*ret_len = b.len;
 	*ret = buf_steal(&b);
 	return 0;
+}
+
+int read_file_bounded(const char *path, size_t max, char **ret, size_t *ret_len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int r = read_fd_bounded(fd, max, false, ret, ret_len);
+	close(fd);
+	return r;
 }
 
 int write_file_atomic(const char *path, const char *text, size_t len,

@@ -101,6 +101,11 @@ char *text_replace_lines(const char *old,
  * ret_len may be NULL. */
 int read_file_bounded(const char *path, size_t max, char **ret,
 		      size_t *ret_len);
+/* The same from an open fd (the caller's; not closed): the way to read a
+ * file that was opened safely (openat2 RESOLVE_IN_ROOT/BENEATH, O_NONBLOCK).
+ * regular_only: anything but a regular file is -EINVAL. */
+int read_fd_bounded(int fd, size_t max, bool regular_only, char **ret,
+		    size_t *ret_len);
 
 /* Writes text to path atomically (a temp file beside it, fsync, rename)
  * with mode: a crash never leaves half a file. Returns 0 or -errno. */
