@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "i18n.h"
@@ -97,7 +98,11 @@ static void set_common_options(CURL *c, const char *url, uint64_t max,
 {
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "file,http,https,tftp");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	/* A redirect never downgrades: from https only to https (an answer
+	 * file or key fetched over TLS is not handed to plain HTTP). */
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR,
+			 strncasecmp(url, "https:", 6) == 0 ? "https"
+							    : "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
@@ -192,7 +197,10 @@ int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len,
 int fetch_to_file(const char *url, const char *path, uint64_t max,
 		  char **ret_error)
 {
-	_cleanup_free_ char *part = xasprintf("%s.part", path);
+	/* Named for this process: two installs sharing a cache directory
+	 * never write into each other's download. */
+	_cleanup_free_ char *part =
+		xasprintf("%s.%ld.part", path, (long)getpid());
 	FILE *f = fopen(part, "we");
 	if (!f) {
 		int r = -errno;
