@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "trust.h"
 
 azl_source *source_new(const char *path, const char *text, size_t len)
 {
@@ -124,6 +125,25 @@ static const azl_source *find_source(const azl_diags *d, const char *file)
 	return NULL;
 }
 
+/* What a diagnostic shows of text that came from the input: credentials
+ * in URLs taken out (trust.h), and control characters (a value's line
+ * break, a terminal escape) never written raw: in a message as \xHH, in
+ * the echoed source line as '?' so the caret keeps its column. */
+static void append_shown(azl_buf *b, const char *s, size_t n, bool in_line)
+{
+	_cleanup_free_ char *copy = xstrndup(s, n);
+	_cleanup_free_ char *red = redact_urls(copy);
+	for (const unsigned char *p = (const unsigned char *)red; *p; p++) {
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
+			if (in_line)
+				buf_append(b, "?");
+			else
+				buf_printf(b, "\\x%02x", *p);
+		} else
+			buf_appendn(b, (const char *)p, 1);
+	}
+}
+
 char *diag_format(const azl_diags *d, const azl_diag *item)
 {
 	azl_buf b = {0};
@@ -132,15 +152,14 @@ char *diag_format(const azl_diags *d, const azl_diag *item)
 	const char *sev = error ? _("error") : _("warning");
 
 	if (l->file && l->line > 0 && l->col > 0)
-		buf_printf(&b, "%s:%d:%d: %s: %s", l->file, l->line, l->col,
-			   sev, item->message);
+		buf_printf(&b, "%s:%d:%d: %s: ", l->file, l->line, l->col, sev);
 	else if (l->file && l->line > 0)
-		buf_printf(&b, "%s:%d: %s: %s", l->file, l->line, sev,
-			   item->message);
+		buf_printf(&b, "%s:%d: %s: ", l->file, l->line, sev);
 	else if (l->file)
-		buf_printf(&b, "%s: %s: %s", l->file, sev, item->message);
+		buf_printf(&b, "%s: %s: ", l->file, sev);
 	else
-		buf_printf(&b, "%s: %s", sev, item->message);
+		buf_printf(&b, "%s: ", sev);
+	append_shown(&b, item->message, strlen(item->message), false);
 
 	const azl_source *src = find_source(d, l->file);
 	size_t n;
@@ -152,7 +171,7 @@ char *diag_format(const azl_diags *d, const azl_diag *item)
 		buf_append(&b, item->hidden);
 	} else if (line) {
 		buf_append(&b, "\n  ");
-		buf_appendn(&b, line, n);
+		append_shown(&b, line, n, true);
 		buf_append(&b, "\n  ");
 		/* Keep tabs so the caret lines up under the same column. */
 		for (int c = 1; c < l->col && (size_t)(c - 1) < n; c++)
