@@ -10,7 +10,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -246,16 +245,15 @@ static void check_encryption(const vctx *c, const azl_encryption *e)
 	}
 	/* Read where it is given; a file only the installing machine has is
 	 * checked when it is read there. */
-	int fd = open(f, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return;
+	/* stat(), never open(): opening a device node can act on it. */
 	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+	if (stat(f, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+		_cleanup_free_ char *v = value_for_message(f);
 		diag_error(c->d, at(c, f, e->loc),
 			   _("'passphrase_file' '%s' is empty; put the "
 			     "passphrase in it"),
-			   f);
-	close(fd);
+			   v);
+	}
 }
 
 static void check_storage_values(const vctx *c)
@@ -570,7 +568,8 @@ static void check_package_values(const vctx *c)
 		}
 		/* A key is a URL or a file on the medium (docs/packages.md). */
 		if (r->gpgkey && !url_is_valid(r->gpgkey) &&
-		    !startswith(r->gpgkey, "tftp://") &&
+		    !(startswith(r->gpgkey, "tftp://") && is_word(r->gpgkey) &&
+		      strlen(r->gpgkey) <= 4096) &&
 		    !path_is_normal(r->gpgkey)) {
 			_cleanup_free_ char *v = value_for_message(r->gpgkey);
 			diag_error(
