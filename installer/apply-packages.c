@@ -16,7 +16,7 @@
 #include "depsolve.h"
 #include "fetch.h"
 #include "i18n.h"
-#include "install.h"
+#include "interrupt.h"
 #include "log.h"
 #include "netconf.h"
 #include "progress.h"
@@ -138,7 +138,7 @@ static int fetch_packages(const azl_repo_list *repos, const depsolve_pkg *pkgs,
 	for (size_t i = 0; i < n; i++)
 		total += pkgs[i].size;
 	for (size_t i = 0; i < n; i++) {
-		if (install_interrupted())
+		if (interrupt_requested())
 			return -EINTR;
 		const azl_repo_src *src = &repos->repos[pkgs[i].repo];
 		if (src->cache_dir)

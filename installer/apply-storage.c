@@ -25,7 +25,7 @@
  *
  * Everything made active (loop devices, locks, LUKS mappings, volume
  * groups, mounts) is recorded in the state as it happens, so
- * storage_teardown() undoes exactly that, in reverse. install_interrupted()
+ * storage_teardown() undoes exactly that, in reverse. interrupt_requested()
  * is checked between steps.
  */
 #include "apply-storage.h"
@@ -45,7 +45,7 @@
 #include "blkid-probe.h"
 #include "fstab.h"
 #include "i18n.h"
-#include "install.h"
+#include "interrupt.h"
 #include "log.h"
 #include "loop.h"
 #include "luks.h"
@@ -125,7 +125,7 @@ static _printf_(2, 3) int step_failed(int r, const char *fmt, ...)
 
 static int check_interrupted(void)
 {
-	return install_interrupted() ? -EINTR : 0;
+	return interrupt_requested() ? -EINTR : 0;
 }
 
 /* --- devices ------------------------------------------------------------- */

@@ -28,16 +28,6 @@
 
 #define DEFAULT_TARGET "/run/azl-installer/target"
 
-bool install_interrupted(void)
-{
-	return interrupt_requested();
-}
-
-static void catch_signals(bool on)
-{
-	interrupt_catch(on);
-}
-
 /* Whether the running kernel mounts fs, from /proc/filesystems (the live
  * environment loads vfat at boot). */
 static bool kernel_has_fs(const char *fs)
@@ -420,9 +410,9 @@ int install_run(const azl_model *m, const azl_install_opts *o)
 			       o->root_dir);
 			return AZL_EXIT_OK;
 		}
-		catch_signals(true);
+		interrupt_catch(true);
 		int code = install_into_dir(m, o);
-		catch_signals(false);
+		interrupt_catch(false);
 		return code;
 	}
 
@@ -449,7 +439,7 @@ int install_run(const azl_model *m, const azl_install_opts *o)
 	if (code != AZL_EXIT_OK)
 		return code;
 
-	catch_signals(true);
+	interrupt_catch(true);
 	run_state s = {0};
 	/* The live environment installs once, at the documented place; on an
 	 * ordinary host several installs (into several images) may run at
@@ -484,7 +474,7 @@ int install_run(const azl_model *m, const azl_install_opts *o)
 	if (!streq_ptr(o->stop_after, "storage")) {
 		code = check_repo_keys(m, o);
 		if (code != AZL_EXIT_OK) {
-			catch_signals(false);
+			interrupt_catch(false);
 			return code;
 		}
 	}
@@ -549,7 +539,7 @@ done:
 			own_target, strlen(own_target) - strlen("/target"));
 		rmdir(pid_dir);
 	}
-	catch_signals(false);
+	interrupt_catch(false);
 	if (s.failed_phase) {
 		report_failure(&s);
 		return finish_code(&s);

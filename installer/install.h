@@ -43,6 +43,3 @@ typedef struct azl_install_opts {
  * progress sink must be set by the caller. The model is the one to
  * install; its answer file is written into the target at the end. */
 int install_run(const azl_model *m, const azl_install_opts *o);
-
-/* Set by the SIGINT/SIGTERM handler; phases check it between steps. */
-bool install_interrupted(void);

@@ -18,7 +18,7 @@
 #include <rpm/rpmtag.h>
 #include <rpm/rpmts.h>
 
-#include "install.h"
+#include "interrupt.h"
 #include "libs.h"
 #include "log.h"
 #include "progress.h"
@@ -372,7 +372,7 @@ static void *on_event(const void *arg, const rpmCallbackType what,
 		 * package it has yet to open fails at once, so the transaction
 		 * ends after the package being unpacked instead of running to
 		 * its end (scriptlets of those packages included). */
-		if (install_interrupted()) {
+		if (interrupt_requested()) {
 			if (!st->interrupted)
 				log_warning("interrupted: the rpm transaction "
 					    "stops before %s",
@@ -505,7 +505,7 @@ int rpm_install(const char *root, const rpm_install_pkg *pkgs, size_t n)
 		rpmtsSetScriptFd(ts, sfd);
 	log_info("rpm transaction: %zu packages into '%s'", n, root);
 	int rc = rpmtsRun(ts, NULL, RPMPROB_FILTER_NONE);
-	if (st.interrupted || install_interrupted()) {
+	if (st.interrupted || interrupt_requested()) {
 		log_error("interrupted: the rpm transaction stopped after %zu "
 			  "of %zu packages",
 			  st.done, n);
