@@ -622,6 +622,15 @@ static void check_repo_key(const azl_repo *r, azl_diags *d)
 			     "'gpg --show-keys --with-fingerprint KEYFILE' "
 			     "prints), or give the key as a file path"),
 			   name, r->gpgkey);
+	else if (r->gpgcheck && !r->gpgkey && url_is_remote(r->baseurl))
+		/* A warning, not an error: the key may still come with the
+		 * install (--repo-gpgkey, azl.repo.gpgkey=, the medium). */
+		diag_warn(d, r->loc,
+			  _("repository '%s' is on the network and names no "
+			    "key: the install refuses it unless a key is "
+			    "pinned; add 'gpgkey' (a file, or a URL with "
+			    "'gpgkey_fingerprint')"),
+			  name);
 }
 
 static void check_packages(const azl_packages *p, azl_diags *d)
