@@ -160,7 +160,16 @@ rc=0
 [ $rc -eq 2 ] || { cat "$tmp/nonet.err"; fail "no network service: exit $rc, not 2"; }
 grep -q "neither NetworkManager nor systemd-networkd" "$tmp/nonet.err" ||
 	fail "the refusal does not say why: $(cat "$tmp/nonet.err")"
-[ ! -e "$tmp/nonet/usr" ] || fail "the refused install wrote packages"
+# Refused before the root is even created (issue #14: a refused install
+# writes nothing), as is a package no repository has (exit 1).
+[ ! -e "$tmp/nonet" ] || fail "the refused install created the root"
+answers "$tmp/typo.yaml" '"@minimal", no-such-package'
+rc=0
+"$bin" install --root "$tmp/typo" --repo "$repo" --answers "$tmp/typo.yaml" \
+	--log "$tmp/typo.log" >/dev/null 2>"$tmp/typo.err" || rc=$?
+[ $rc -eq 1 ] || { cat "$tmp/typo.err"; fail "missing package into a new root: exit $rc, not 1"; }
+grep -q "'no-such-package'.*nothing was written" "$tmp/typo.err" || fail "the refusal does not say why: $(cat "$tmp/typo.err")"
+[ ! -e "$tmp/typo" ] || fail "the refused install created the root"
 ok "a network section adds NetworkManager (a 0600 keyfile libnm reads); without one: exit 2, nothing installed"
 
 # --- depsolving rules ------------------------------------------------------
