@@ -129,8 +129,9 @@ static int finish_code(const run_state *s)
 	/* Only when nothing was written: after check_packages() the same
 	 * failure means the repositories changed part-way (exit 3). */
 	bool refusal = streq_ptr(s->failed_phase, "packages") && !s->checked;
-	/* A package no repository has is the answer file's fault. */
-	if (refusal && s->failed_r == -ENOENT)
+	/* A package no repository has, a request that cannot be solved: the
+	 * answer file's fault. */
+	if (refusal && (s->failed_r == -ENOENT || s->failed_r == -EPROTO))
 		return AZL_EXIT_INVALID;
 	/* No service in the repositories to read the network configuration:
 	 * refused before a package was installed. */
