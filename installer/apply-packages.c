@@ -8,6 +8,7 @@
 #include "apply-packages.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -43,10 +44,13 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Loads every repository and solves the model's request. */
+/* Loads every repository and solves the model's request. check: the
+ * check before anything is written (packages_check()): no progress
+ * events, and the names no repository has in *missing. root NULL: an
+ * empty target. */
 static int solve(const azl_model *m, const azl_repo_list *repos,
-		 char *const *extra, const char *root, depsolve_pkg **ret,
-		 size_t *ret_n)
+		 char *const *extra, const char *root, bool check,
+		 char ***missing, depsolve_pkg **ret, size_t *ret_n)
 {
 	double t0 = now_s();
 	_cleanup_solver_ azl_solver *s = NULL;
@@ -54,7 +58,7 @@ static int solve(const azl_model *m, const azl_repo_list *repos,
 	if (r < 0)
 		return r;
 	/* libsolv reads the target's rpmdb through librpm, by its path. */
-	r = rpm_check_dbpath(root, false);
+	r = root ? rpm_check_dbpath(root, false) : 0;
 	if (r < 0)
 		return r;
 	r = depsolve_new(root, &s);
@@ -64,8 +68,9 @@ static int solve(const azl_model *m, const azl_repo_list *repos,
 	_cleanup_free_ fetch_ctx *ctx = xcalloc(repos->n + 1, sizeof(*ctx));
 	for (size_t i = 0; i < repos->n; i++) {
 		const azl_repo_src *src = &repos->repos[i];
-		progress_phase("packages", 0, _("Reading repository %s"),
-			       src->name);
+		if (!check)
+			progress_phase("packages", 0,
+				       _("Reading repository %s"), src->name);
 		log_info("repository '%s': %s (priority %d, gpgcheck %s)",
 			 src->name, src->baseurl, src->priority,
 			 src->gpgcheck ? "on" : "off");
@@ -91,12 +96,16 @@ static int solve(const azl_model *m, const azl_repo_list *repos,
 		.exclude = p->exclude,
 		.ignore_missing = p->ignore_missing,
 		.weak_deps = p->install_weak_deps,
+		.missing = missing,
 	};
-	progress_phase("packages", 1, _("Resolving dependencies"));
+	if (!check)
+		progress_phase("packages", 1, _("Resolving dependencies"));
 	r = depsolve_solve(s, &rq, ret, ret_n);
 	if (r < 0)
 		return r;
-	log_info("depsolving took %.3f s", now_s() - t0);
+	log_info("depsolving%s took %.3f s",
+		 check ? " (the check before anything is written)" : "",
+		 now_s() - t0);
 	return 0;
 }
 
@@ -114,7 +123,7 @@ int packages_solve(const azl_model *m, char *const *repos, char *const *extra,
 		return r;
 	depsolve_pkg *pkgs = NULL;
 	size_t n = 0;
-	r = solve(m, &l, extra, root, &pkgs, &n);
+	r = solve(m, &l, extra, root, false, NULL, &pkgs, &n);
 	repo_list_done(&l);
 	if (r < 0)
 		return r;
@@ -222,7 +231,7 @@ static int check_network_service(const azl_model *m, const depsolve_pkg *pkgs,
 		    streq_ptr(pkgs[i].name, "systemd-networkd"))
 			return 0;
 	azl_target t = {.fd = -1};
-	if (target_open(root, &t) >= 0) {
+	if (root && target_open(root, &t) >= 0) {
 		azl_net_backend b = netconf_detect(&t);
 		target_close(&t);
 		if (b != AZL_NET_NONE)
@@ -248,7 +257,7 @@ int packages_apply(const azl_model *m, char *const *repos, char *const *extra,
 	size_t n = 0;
 	_cleanup_strv_free_ char **paths = NULL;
 	rpm_install_pkg *items = NULL;
-	r = solve(m, &l, extra, root, &pkgs, &n);
+	r = solve(m, &l, extra, root, false, NULL, &pkgs, &n);
 	if (r < 0)
 		goto out;
 	r = check_network_service(m, pkgs, n, root);
@@ -282,5 +291,43 @@ out:
 	free(items);
 	depsolve_pkgs_free(pkgs, n);
 	repo_list_done(&l);
+	return r;
+}
+
+int packages_check(const azl_model *m, char *const *repos, char *const *extra,
+		   const char *root, char ***ret_plan_missing)
+{
+	*ret_plan_missing = NULL;
+	azl_repo_list l = {0};
+	int r = repo_list_build(&m->packages, repos, NULL, &l);
+	if (r < 0)
+		return r;
+	depsolve_pkg *pkgs = NULL;
+	size_t n = 0;
+	_cleanup_strv_free_ char **missing = NULL;
+	r = solve(m, &l, extra, root, true, &missing, &pkgs, &n);
+	if (r >= 0)
+		r = check_network_service(m, pkgs, n, root);
+	depsolve_pkgs_free(pkgs, n);
+	repo_list_done(&l);
+	if (r != -ENOENT || !missing)
+		return r;
+	/* The plan's own additions, unless the answer file asks for or
+	 * excludes the same name: the repository lacks them, the answer file
+	 * is not wrong. */
+	const azl_packages *p = &m->packages;
+	_cleanup_strv_free_ char **own = NULL;
+	for (size_t i = 0; missing[i]; i++) {
+		bool added = false, excluded = false;
+		for (size_t k = 0; extra && extra[k]; k++)
+			added = added || streq_ptr(extra[k], missing[i]);
+		for (size_t k = 0; p->exclude && p->exclude[k]; k++)
+			excluded = excluded ||
+				   fnmatch(p->exclude[k], missing[i], 0) == 0;
+		if (!added || excluded || strv_contains(p->install, missing[i]))
+			return r;
+		strv_push(&own, xstrdup(missing[i]));
+	}
+	*ret_plan_missing = TAKE_PTR(own);
 	return r;
 }

@@ -36,3 +36,14 @@ int packages_check_keys(const azl_model *m, char *const *repos);
  * would install, in *ret (owned by the caller). Same errors. */
 int packages_solve(const azl_model *m, char *const *repos, char *const *extra,
 		   const char *root, char ***ret);
+
+/* The packages phase's solve and network-service check, before anything
+ * is written (docs/packages.md): the same request against root (NULL: an
+ * empty target), nothing downloaded or installed; the parsed metadata goes
+ * into the cache, which the packages phase then reads. Returns 0 or the
+ * error packages_apply() would return (-ENOENT, -EPROTO, -ENOPKG, -ENXIO,
+ * ...); on -ENOENT, *ret_plan_missing lists the missing names when every
+ * one is in extra (added by the plan, not asked for by the answer file),
+ * else it is NULL. */
+int packages_check(const azl_model *m, char *const *repos, char *const *extra,
+		   const char *root, char ***ret_plan_missing);

@@ -893,6 +893,8 @@ static int make_jobs(Pool *pool, const depsolve_request *rq, Queue *job,
 			log_error("package '%s' is in no repository (or is "
 				  "excluded)",
 				  spec);
+			if (rq->missing)
+				strv_push(rq->missing, xstrdup(spec));
 			char *m = missing ? xasprintf("%s, '%s'", missing, spec)
 					  : xasprintf("'%s'", spec);
 			free(missing);

@@ -59,6 +59,9 @@ typedef struct depsolve_request {
 	char *const *exclude; /* names or globs never installed */
 	bool ignore_missing;  /* a missing name is a warning, not -ENOENT */
 	bool weak_deps;	      /* install Recommends (dnf's install_weak_deps) */
+	/* NULL, or where each requested name that matches nothing is
+	 * pushed (without a leading '?'), with -ENOENT. */
+	char ***missing;
 } depsolve_request;
 
 /* Solves and returns the packages to install, in no particular order.

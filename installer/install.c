@@ -94,6 +94,7 @@ typedef struct run_state {
 	const char *failed_phase;
 	int failed_r;
 	bool refused; /* a disk was in use; nothing was written */
+	bool checked; /* check_packages() solved the request beforehand */
 } run_state;
 
 static int phase_result(run_state *s, const char *phase, int r)
@@ -115,12 +116,16 @@ static int finish_code(const run_state *s)
 		return AZL_EXIT_INTERRUPTED;
 	if (s->refused)
 		return AZL_EXIT_MACHINE;
-	/* A package no repository has is the answer file's fault. */
-	if (streq_ptr(s->failed_phase, "packages") && s->failed_r == -ENOENT)
+	/* Only when nothing was written: after check_packages() the same
+	 * failure means the repositories changed part-way (exit 3). */
+	bool refusal = streq_ptr(s->failed_phase, "packages") && !s->checked;
+	/* A package no repository has, a request that cannot be solved: the
+	 * answer file's fault. */
+	if (refusal && (s->failed_r == -ENOENT || s->failed_r == -EPROTO))
 		return AZL_EXIT_INVALID;
 	/* No service in the repositories to read the network configuration:
 	 * refused before a package was installed. */
-	if (streq_ptr(s->failed_phase, "packages") && s->failed_r == -ENOPKG)
+	if (refusal && s->failed_r == -ENOPKG)
 		return AZL_EXIT_MACHINE;
 	return AZL_EXIT_FAILED;
 }
@@ -177,11 +182,55 @@ static int check_repo_keys(const azl_model *m, const azl_install_opts *o)
 	return AZL_EXIT_MACHINE;
 }
 
+/* The packages phase's solve, done before anything is written (the
+ * packages phase comes after storage has wiped the disks): a package no
+ * repository has or a request that cannot be solved is the answer file's
+ * (exit 1), a package the plan adds itself that the repositories lack, a
+ * network nothing would read, a repository that cannot be read are the
+ * machine's (exit 2). root: NULL for the empty disks. */
+static int check_packages(const azl_model *m, const azl_install_opts *o,
+			  char *const *extra, const char *root)
+{
+	_cleanup_strv_free_ char **own = NULL;
+	int r = packages_check(m, o->repos, extra, root, &own);
+	if (r >= 0)
+		return AZL_EXIT_OK;
+	if (r == -EINTR || interrupt_requested()) {
+		fputs(_("azl-installer: interrupted; nothing was written\n"),
+		      stderr);
+		return AZL_EXIT_INTERRUPTED;
+	}
+	if (own) {
+		_cleanup_free_ char *names = xstrdup(own[0]);
+		for (size_t i = 1; own[i]; i++) {
+			char *n = xasprintf("%s', '%s", names, own[i]);
+			free(names);
+			names = n;
+		}
+		log_error("the repositories lack '%s', which this plan adds "
+			  "itself",
+			  names);
+		fprintf(stderr,
+			_("azl-installer: this plan needs '%s', which no "
+			  "repository has; add a repository that has it; "
+			  "nothing was written\n"),
+			names);
+		return AZL_EXIT_MACHINE;
+	}
+	const char *why = log_last_error();
+	fprintf(stderr, _("azl-installer: %s; nothing was written\n"),
+		why ? why : strerror(-r));
+	return r == -ENOENT || r == -EPROTO ? AZL_EXIT_INVALID
+					    : AZL_EXIT_MACHINE;
+}
+
 /* --root DIR: packages and configuration into a directory, no disks. */
 static int install_into_dir(const azl_model *m, const azl_install_opts *o)
 {
 	run_state s = {0};
 	azl_target t = {.fd = -1};
+	/* No plan here, but the same network service a disk install adds. */
+	char *net_pkg[] = {(char *)plan_network_package(m), NULL};
 	if (!streq_ptr(o->stop_after, "depsolve") &&
 	    !streq_ptr(o->start_at, "configure")) {
 		int code = check_repo_keys(m, o);
@@ -196,6 +245,12 @@ static int install_into_dir(const azl_model *m, const azl_install_opts *o)
 				why ? why : "");
 			return AZL_EXIT_MACHINE;
 		}
+		/* Against the root as it is (what it has installed counts), or
+		 * nothing when it does not exist yet. */
+		code = check_packages(m, o, net_pkg, o->root_dir);
+		if (code != AZL_EXIT_OK)
+			return code;
+		s.checked = true;
 	}
 	int r = mkdir_parents(o->root_dir, 0755);
 	if (r < 0) {
@@ -210,8 +265,6 @@ static int install_into_dir(const azl_model *m, const azl_install_opts *o)
 			o->root_dir, strerror(-r));
 		return AZL_EXIT_MACHINE;
 	}
-	/* No plan here, but the same network service a disk install adds. */
-	char *net_pkg[] = {(char *)plan_network_package(m), NULL};
 	if (streq_ptr(o->stop_after, "depsolve")) {
 		/* Testing and benchmark aid: the transaction, nothing written
 		 * into the root. */
@@ -470,13 +523,19 @@ int install_run(const azl_model *m, const azl_install_opts *o)
 				    "going on");
 		resolved_network_done(&res);
 	}
+	/* What the plan itself needs on top of the answer file's packages,
+	 * as Anaconda adds the boot loader and storage tools. */
+	needed = plan_required_packages(plan);
 	/* After the live network is up: keys may be fetched by URL. */
 	if (!streq_ptr(o->stop_after, "storage")) {
 		code = check_repo_keys(m, o);
+		if (code == AZL_EXIT_OK)
+			code = check_packages(m, o, needed, NULL);
 		if (code != AZL_EXIT_OK) {
 			interrupt_catch(false);
 			return code;
 		}
+		s.checked = true;
 	}
 	if (phase_result(&s, "pre", scripts_run(m, AZL_SCRIPT_PRE, NULL)) < 0)
 		goto done;
@@ -502,9 +561,6 @@ int install_run(const azl_model *m, const azl_install_opts *o)
 		goto done;
 	}
 	const azl_installed_storage *is = storage_result(st);
-	/* What the plan itself needs on top of the answer file's packages,
-	 * as Anaconda adds the boot loader and storage tools. */
-	needed = plan_required_packages(plan);
 	if (phase_result(&s, "packages",
 			 packages_apply(m, o->repos, needed, t.root)) < 0)
 		goto done;

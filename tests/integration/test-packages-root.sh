@@ -6,7 +6,7 @@
 # chroot (the kernel's %posttrans built an initramfs), per-package JSON
 # progress with counts and bytes; a second run finds everything installed;
 # depsolving: groups, environments, excludes, weak deps, a missing
-# package (exit 1, named; ignore_missing), an unresolvable request listed
+# package (exit 1, named; ignore_missing), an unresolvable request (exit 1) listed
 # with package names.
 set -euo pipefail
 
@@ -160,7 +160,16 @@ rc=0
 [ $rc -eq 2 ] || { cat "$tmp/nonet.err"; fail "no network service: exit $rc, not 2"; }
 grep -q "neither NetworkManager nor systemd-networkd" "$tmp/nonet.err" ||
 	fail "the refusal does not say why: $(cat "$tmp/nonet.err")"
-[ ! -e "$tmp/nonet/usr" ] || fail "the refused install wrote packages"
+# Refused before the root is even created (issue #14: a refused install
+# writes nothing), as is a package no repository has (exit 1).
+[ ! -e "$tmp/nonet" ] || fail "the refused install created the root"
+answers "$tmp/typo.yaml" '"@minimal", no-such-package'
+rc=0
+"$bin" install --root "$tmp/typo" --repo "$repo" --answers "$tmp/typo.yaml" \
+	--log "$tmp/typo.log" >/dev/null 2>"$tmp/typo.err" || rc=$?
+[ $rc -eq 1 ] || { cat "$tmp/typo.err"; fail "missing package into a new root: exit $rc, not 1"; }
+grep -q "'no-such-package'.*nothing was written" "$tmp/typo.err" || fail "the refusal does not say why: $(cat "$tmp/typo.err")"
+[ ! -e "$tmp/typo" ] || fail "the refused install created the root"
 ok "a network section adds NetworkManager (a 0600 keyfile libnm reads); without one: exit 2, nothing installed"
 
 # --- depsolving rules ------------------------------------------------------
@@ -203,10 +212,10 @@ ok "missing package: exit 1 naming it; ignore_missing: a warning"
 
 answers "$tmp/a.yaml" 'bash' 'exclude: [busybox]'
 rc=0; solve "$tmp/a.yaml" >/dev/null || rc=$?
-[ $rc -eq 3 ] || fail "unresolvable: exit $rc"
+[ $rc -eq 1 ] || fail "unresolvable: exit $rc, not 1 (nothing was written)"
 grep -q "package bash-5[^ ]* requires busybox" "$tmp/s.log" || fail "problem not named with packages"
 grep -qi "solvable\|#[0-9]" "$tmp/s.log" && fail "solver ids in the problem text"
-ok "unresolvable request: problems listed with package names, exit 3"
+ok "unresolvable request: problems listed with package names, exit 1"
 
 # Weak deps: the demo repository has no Recommends; bench/'s synthetic
 # repository (small here) has them, and comps "default" packages.

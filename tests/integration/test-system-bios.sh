@@ -44,6 +44,57 @@ scripts:
   post: [{chroot: true, run: "echo post-ran-in-chroot > /root/post.txt"}]
 YAML
 
+# A refused install writes nothing (issue #14): the request is solved
+# before storage, so what the packages phase would refuse is refused while
+# the image is still all zeros.
+export AZL_CACHE_DIR=$tmp/cache
+zeros() { [ "$(stat -c %b "$img")" = 0 ] && cmp -s -n "$(stat -c %s "$img")" "$img" /dev/zero; }
+refused() { # answers expected-exit grep-pattern what
+	local rc=0
+	"$AZL_BIN" install --answers "$1" --disk "$img" --repo "$repo" --yes \
+		--log "$tmp/refused.log" >"$tmp/refused.out" 2>&1 || rc=$?
+	[ "$rc" = "$2" ] || { tail -5 "$tmp/refused.out"; fail "$4: exit $rc, not $2"; }
+	grep -q "$3" "$tmp/refused.out" || { tail -5 "$tmp/refused.out"; fail "$4: the message does not say '$3'"; }
+	grep -q "nothing was written" "$tmp/refused.out" || fail "$4: does not say nothing was written"
+	zeros || fail "$4: the image was written"
+	ok "$4: exit $2, the image all zeros"
+}
+base='storage: {wipe: all, table: gpt, layout: plain, filesystem: ext4, swap: none}
+bootloader: {firmware: bios}'
+printf 'version: 1\n%s\npackages: {install: ["@minimal", opnessh-server]}\n' "$base" >"$tmp/typo.yaml"
+refused "$tmp/typo.yaml" 1 "'opnessh-server'" "a misspelt package"
+printf 'version: 1\n%s\nnetwork: {interfaces: [{name: eth0, dhcp4: true}]}\npackages: {install: ["@minimal"], exclude: [NetworkManager]}\n' \
+	"$base" >"$tmp/nonm.yaml"
+refused "$tmp/nonm.yaml" 2 "neither NetworkManager nor systemd-networkd" "a network and NetworkManager excluded"
+# A repository without the NetworkManager the plan adds for a network.
+cp -r "$repo" "$tmp/lean"
+cp "$(ls "$repo"/repodata/*comps*.xml | head -1)" "$tmp/comps.xml"
+cp -r "$repo" "$tmp/shrinks"
+rm "$tmp"/lean/Packages/NetworkManager-[0-9]*.rpm
+createrepo_c --quiet --groupfile "$tmp/comps.xml" "$tmp/lean"
+lean() { # answers-file extra-yaml: the lean repository, a network
+	printf 'version: 1\n%s\nnetwork: {interfaces: [{name: eth0, dhcp4: true}]}\npackages:\n  repos: [{name: lean, baseurl: "file://%s", gpgcheck: false}]\n  install: ["@minimal"]\n%s' \
+		"$base" "$tmp/lean" "$2" >"$1"
+}
+lean "$tmp/lean.yaml" ""
+repo=$tmp/lean refused "$tmp/lean.yaml" 2 "needs 'NetworkManager', which no repository has" \
+	"a repository without the NetworkManager the plan adds"
+# The check passes, then the repository loses a package before the
+# packages phase (a pre script): the disk was written, so exit 3.
+lean "$tmp/shrinks.yaml" "scripts:
+  pre: [{run: \"rm $tmp/shrinks/Packages/NetworkManager-[0-9]*.rpm && createrepo_c --quiet --groupfile $tmp/comps.xml $tmp/shrinks\"}]
+"
+sed -i "s#$tmp/lean#$tmp/shrinks#" "$tmp/shrinks.yaml"
+rc=0
+"$AZL_BIN" install --answers "$tmp/shrinks.yaml" --disk "$img" --yes \
+	--log "$tmp/shrinks.log" >"$tmp/shrinks.out" 2>&1 || rc=$?
+[ "$rc" = 3 ] || { tail -5 "$tmp/shrinks.out"; fail "a repository changed after the check: exit $rc, not 3"; }
+grep -q "'NetworkManager'" "$tmp/shrinks.out" || fail "a repository changed after the check: NetworkManager not named"
+ok "a repository that loses a package after the check, disks written: exit 3"
+truncate -s 0 "$img"
+truncate -s 4G "$img"
+unset AZL_CACHE_DIR
+
 "$AZL_BIN" install --answers "$tmp/a.yaml" --disk "$img" --repo "$repo" --yes \
 	--log "$tmp/install.log" >"$tmp/out" 2>&1 || { cat "$tmp/out"; tail -20 "$tmp/install.log"; fail "install failed"; }
 ok "installed into $img"
