@@ -17,6 +17,7 @@
 
 #include "i18n.h"
 #include "model-values.h"
+#include "passwd-hash.h"
 #include "util.h"
 
 typedef struct vctx {
@@ -461,8 +462,8 @@ static void check_keys(const vctx *c, char *const *keys, const char *who,
 		}
 }
 
-static void check_password_empty(const vctx *c, const azl_secret *pw,
-				 const char *who, azl_loc item)
+static void check_password(const vctx *c, const azl_secret *pw, const char *who,
+			   azl_loc item)
 {
 	if (pw && pw->len == 0)
 		diag_error(c->d, at(c, pw, item),
@@ -470,13 +471,19 @@ static void check_password_empty(const vctx *c, const azl_secret *pw,
 			     "leave it out and use an SSH key or a locked "
 			     "account"),
 			   who);
+	else if (pw && pw->len > PASSWORD_MAX_LEN)
+		diag_error(c->d, at(c, pw, item),
+			   _("the 'password' of %s is longer than %d bytes, "
+			     "which no password hash takes; use a shorter "
+			     "one"),
+			   who, PASSWORD_MAX_LEN);
 }
 
 static void check_user_values(const vctx *c, const azl_user *u)
 {
 	_cleanup_free_ char *name = value_for_message(u->name ? u->name : "?");
 	_cleanup_free_ char *who = xasprintf("user '%s'", name);
-	check_password_empty(c, u->password, who, u->loc);
+	check_password(c, u->password, who, u->loc);
 	if (u->gecos && (strlen(u->gecos) > 255 || strchr(u->gecos, ':') ||
 			 !is_text(u->gecos))) {
 		_cleanup_free_ char *v = value_for_message(u->gecos);
@@ -520,7 +527,7 @@ static void check_user_values(const vctx *c, const azl_user *u)
 static void check_accounts_values(const vctx *c)
 {
 	const azl_accounts *a = &c->m->accounts;
-	check_password_empty(c, a->root.password, "'root'", a->root.loc);
+	check_password(c, a->root.password, "'root'", a->root.loc);
 	check_keys(c, a->root.ssh_authorized_keys, "'root'", a->root.loc);
 	for (size_t i = 0; i < a->n_users; i++)
 		check_user_values(c, &a->users[i]);

@@ -8,6 +8,9 @@
 #include "libs.h"
 #include "util.h"
 
+_Static_assert(PASSWORD_MAX_LEN + 1 == CRYPT_MAX_PASSPHRASE_SIZE,
+	       "PASSWORD_MAX_LEN follows libxcrypt");
+
 int password_hash_yescrypt(const azl_secret *pw, char **ret)
 {
 	/* count 0 = libxcrypt's default cost; NULL rbytes = it reads its own

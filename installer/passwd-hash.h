@@ -6,6 +6,10 @@
 
 #include "secret.h"
 
+/* The longest password libxcrypt hashes (its CRYPT_MAX_PASSPHRASE_SIZE
+ * less the terminating NUL); a longer one is refused at validation. */
+#define PASSWORD_MAX_LEN 511
+
 /* Hashes pw with yescrypt ($y$) and a fresh random salt. Returns 0 or
  * -errno; *ret is an ordinary string (a hash is no secret). */
 int password_hash_yescrypt(const azl_secret *pw, char **ret);
