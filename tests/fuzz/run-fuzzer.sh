@@ -71,8 +71,10 @@ rc=0
 # The first directory is where libFuzzer writes new inputs; the seeds are
 # only read.
 # shellcheck disable=SC2086 # the options are words
+# -reduce_inputs=0: libFuzzer would otherwise delete kept inputs it
+# replaces with smaller ones; the kept corpus only grows, --merge compacts.
 "$bin" $opts -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-	-max_len=65536 -print_final_stats=1 \
+	-max_len=65536 -print_final_stats=1 -reduce_inputs=0 \
 	-artifact_prefix="$work/artifacts/" "$corpus" "$seeds" "$work/fixtures" \
 	>"$work/log" 2>&1 || rc=$?
 if [ "$rc" -eq 0 ]; then
