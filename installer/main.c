@@ -41,8 +41,8 @@ static void usage(FILE *f)
 		"                                       interactive installer\n"
 		"  azl-installer install [--answers FILE|URL] [--disk "
 		"DEV|IMAGE]...\n"
-		"                        [--repo DIR|URL [--repo-gpgkey "
-		"PATH|URL]\n"
+		"                        [--repo DIR|URL|azurelinux "
+		"[--repo-gpgkey PATH|URL]\n"
 		"                        [--repo-gpgkey-fingerprint FPR]]\n"
 		"                        [--firmware bios|uefi] "
 		"[--nvram-entry]\n"
@@ -382,6 +382,20 @@ static int parse_options(int argc, char **argv, options *o)
 		if (!o->repos) {
 			fputs(_("azl-installer: --repo-gpgkey needs --repo\n"),
 			      stderr);
+			return -EINVAL;
+		}
+		/* A preset brings its own pinned key: --repo-gpgkey is for
+		 * the other --repo values, and there must be one. */
+		bool keyed = false;
+		for (size_t i = 0; o->repos[i]; i++)
+			keyed = keyed || !repo_preset_find(o->repos[i]);
+		if (!keyed) {
+			fprintf(stderr,
+				_("azl-installer: --repo '%s' is a repository "
+				  "preset with its own pinned key; "
+				  "--repo-gpgkey is for the other --repo "
+				  "repositories, and there is none\n"),
+				o->repos[0]);
 			return -EINVAL;
 		}
 		_cleanup_free_ char *fpr =

@@ -12,6 +12,7 @@
 #include "model-values.h"
 #include "model.h"
 #include "passwd-hash.h"
+#include "repo-preset.h"
 #include "trust.h"
 #include "util.h"
 
@@ -633,24 +634,88 @@ static void check_repo_key(const azl_repo *r, azl_diags *d)
 			  name);
 }
 
-static void check_packages(const azl_packages *p, azl_diags *d)
+/* A preset names its repositories and pins their key itself: what would
+ * change either is refused, never half-applied (docs/answer-file.md). */
+static void check_repo_preset(const azl_model *m, const azl_repo *r,
+			      azl_diags *d)
 {
+	if (!repo_preset_find(r->preset)) {
+		_cleanup_free_ char *v = value_for_message(r->preset);
+		diag_error(d, model_value_loc(m, r->preset, r->loc),
+			   _("'%s' is not a repository preset; the presets "
+			     "are: %s"),
+			   v, repo_preset_names());
+	}
+	const struct {
+		const char *key, *value;
+	} own[] = {
+		{"name", r->name},
+		{"baseurl", r->baseurl},
+		{"gpgkey", r->gpgkey},
+		{"gpgkey_fingerprint", r->gpgkey_fingerprint},
+	};
+	for (size_t k = 0; k < ELEMENTSOF(own); k++)
+		if (own[k].value)
+			diag_error(d, model_value_loc(m, own[k].value, r->loc),
+				   _("a 'preset' repository takes no '%s': "
+				     "the preset names its repositories and "
+				     "pins their signing key; to give your "
+				     "own, list the repository without "
+				     "'preset'"),
+				   own[k].key);
+	if (!r->gpgcheck)
+		diag_error(d, r->loc,
+			   _("the packages of a 'preset' repository are "
+			     "always checked against its pinned key; leave "
+			     "'gpgcheck' out"));
+}
+
+/* The repository ids an entry stands for: its name, or its preset's. */
+static bool repo_has_id(const azl_repo *r, const char *id)
+{
+	if (!r->preset)
+		return r->name && id && strcmp(r->name, id) == 0;
+	const azl_repo_preset *p = repo_preset_find(r->preset);
+	for (size_t i = 0; p && id && i < p->n_repos; i++)
+		if (strcmp(p->repos[i].name, id) == 0)
+			return true;
+	return false;
+}
+
+static void check_repo_ids(const azl_packages *p, size_t i, azl_diags *d)
+{
+	const azl_repo *r = &p->repos[i];
+	const azl_repo_preset *pre = repo_preset_find(r->preset);
+	size_t n = r->preset ? (pre ? pre->n_repos : 0) : (r->name ? 1 : 0);
+	for (size_t j = 0; j < n; j++) {
+		const char *id = r->preset ? pre->repos[j].name : r->name;
+		for (size_t k = 0; k < i; k++)
+			if (repo_has_id(&p->repos[k], id)) {
+				diag_error(d, r->loc,
+					   _("repository name '%s' is used "
+					     "twice (first at line %d)"),
+					   id, p->repos[k].loc.line);
+				return;
+			}
+	}
+}
+
+static void check_packages(const azl_model *m, azl_diags *d)
+{
+	const azl_packages *p = &m->packages;
 	for (size_t i = 0; i < p->n_repos; i++) {
 		const azl_repo *r = &p->repos[i];
+		check_repo_ids(p, i, d);
+		if (r->preset) {
+			check_repo_preset(m, r, d);
+			continue;
+		}
 		if (!r->name)
 			diag_error(d, r->loc, _("a repository needs a 'name'"));
 		if (!r->baseurl)
 			diag_error(d, r->loc,
 				   _("repository '%s' needs a 'baseurl'"),
 				   r->name ? r->name : "?");
-		for (size_t k = 0; r->name && k < i; k++)
-			if (streq_ptr(p->repos[k].name, r->name)) {
-				diag_error(d, r->loc,
-					   _("repository name '%s' is used "
-					     "twice (first at line %d)"),
-					   r->name, p->repos[k].loc.line);
-				break;
-			}
 		check_repo_key(r, d);
 	}
 }
@@ -702,7 +767,7 @@ int model_validate(const azl_model *m, azl_diags *d, const char *zoneinfo_dir)
 	check_bootloader(&m->bootloader, &m->storage, d);
 	check_network(&m->network, d);
 	check_accounts(&m->accounts, d);
-	check_packages(&m->packages, d);
+	check_packages(m, d);
 	check_scripts(m->scripts.pre, m->scripts.n_pre, "pre", d);
 	check_scripts(m->scripts.post, m->scripts.n_post, "post", d);
 	check_scripts(m->scripts.error, m->scripts.n_error, "error", d);

@@ -418,6 +418,7 @@ void repo_done(azl_repo *r)
 	free(r->baseurl);
 	free(r->gpgkey);
 	free(r->gpgkey_fingerprint);
+	free(r->preset);
 	*r = (azl_repo){0};
 }
 

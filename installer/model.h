@@ -272,6 +272,10 @@ typedef struct azl_repo {
 	/* The key's OpenPGP fingerprint, canonical (upper-case hex): needed
 	 * for a key fetched over the network (docs/packages.md). */
 	char *gpgkey_fingerprint;
+	/* A repository preset ("azurelinux", installer/repo-preset.h): it
+	 * stands for its repositories and their pinned key, so name, baseurl,
+	 * gpgkey and gpgkey_fingerprint stay NULL; priority applies to each. */
+	char *preset;
 	azl_loc loc;
 } azl_repo;
 

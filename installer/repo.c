@@ -104,6 +104,23 @@ void repo_set_cli_gpgkey(const char *url, const char *fpr)
 	cli_gpgkey_fpr = xstrdup(fpr);
 }
 
+/* A preset's repositories, appended to l. */
+static int add_preset(azl_repo_list *l, const azl_repo_preset *pre,
+		      int priority, const char *cache_root)
+{
+	int r = 0;
+	for (size_t i = 0; i < pre->n_repos && r >= 0; i++) {
+		azl_repo_src *s = xappend(&l->repos, &l->n, sizeof(*s));
+		_cleanup_free_ char *url = repo_preset_baseurl(pre, i);
+		s->priority = priority;
+		s->gpgcheck = true;
+		s->preset = pre;
+		s->gpgkey_fpr = xstrdup(pre->key_fingerprint);
+		r = repo_src_init(s, pre->repos[i].name, url, cache_root);
+	}
+	return r;
+}
+
 int repo_list_build(const azl_packages *p, char *const *cli,
 		    const char *cache_root, azl_repo_list *ret)
 {
@@ -115,6 +132,16 @@ int repo_list_build(const azl_packages *p, char *const *cli,
 	int r = 0;
 	if (cli && cli[0]) {
 		for (size_t i = 0; cli[i] && r >= 0; i++) {
+			const azl_repo_preset *pre = repo_preset_find(cli[i]);
+			if (pre) {
+				if (access(cli[i], F_OK) == 0)
+					log_warning("--repo '%s' is the "
+						    "repository preset; write "
+						    "'./%s' for the directory",
+						    cli[i], cli[i]);
+				r = add_preset(&l, pre, 99, cache_root);
+				continue;
+			}
 			azl_repo_src *s = xappend(&l.repos, &l.n, sizeof(*s));
 			_cleanup_free_ char *name =
 				i ? xasprintf("cmdline-%zu", i + 1)
@@ -128,11 +155,26 @@ int repo_list_build(const azl_packages *p, char *const *cli,
 	} else if (p && p->n_repos) {
 		for (size_t i = 0; i < p->n_repos && r >= 0; i++) {
 			const azl_repo *m = &p->repos[i];
+			int prio = m->priority > 0 ? m->priority : 99;
+			if (m->preset) {
+				const azl_repo_preset *pre =
+					repo_preset_find(m->preset);
+				if (!pre) {
+					/* validate says so first. */
+					log_error("'%s' is not a repository "
+						  "preset",
+						  m->preset);
+					r = -EINVAL;
+					break;
+				}
+				r = add_preset(&l, pre, prio, cache_root);
+				continue;
+			}
 			azl_repo_src *s = xappend(&l.repos, &l.n, sizeof(*s));
 			_cleanup_free_ char *name =
 				m->name ? xstrdup(m->name)
 					: xasprintf("repo-%zu", i + 1);
-			s->priority = m->priority > 0 ? m->priority : 99;
+			s->priority = prio;
 			s->gpgcheck = m->gpgcheck;
 			s->gpgkey = xstrdup(m->gpgkey);
 			s->gpgkey_fpr =
@@ -415,7 +457,16 @@ static int refuse_unpinned(const azl_repo_src *r)
 int repo_keys(const azl_repo_src *r, char ***ret)
 {
 	_cleanup_strv_free_ char **keys = NULL;
-	if (r->gpgkey) {
+	if (r->preset) {
+		/* Built in and pinned; checked all the same, so a key that
+		 * is not the one the preset names never gets through. */
+		_cleanup_free_ char *where =
+			xasprintf("built-in %s", r->preset->key_file);
+		int e = check_fingerprint(r, where, r->preset->key);
+		if (e < 0)
+			return e;
+		strv_push(&keys, xstrdup(r->preset->key));
+	} else if (r->gpgkey) {
 		if (url_is_remote(r->gpgkey) && !r->gpgkey_fpr)
 			return refuse_unpinned(r);
 		char *text = NULL;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "repo-preset.h"
 
 #define AZL_DEFAULT_REPO  "file:///run/install/repo"
 #define AZL_DEFAULT_CACHE "/var/cache/azl-installer"
@@ -27,7 +28,10 @@ typedef struct azl_repo_src {
 	char *solv_dir;	  /* parsed metadata cache, local and remote */
 	char *gpgkey;	  /* URL or path of the key; NULL = RPM-GPG-KEY-* */
 	char *gpgkey_fpr; /* its pinned fingerprint (canonical hex) or NULL */
-	int priority;	  /* lower wins, like dnf */
+	/* The preset it comes from: its built-in key is the only one, and
+	 * gpgkey_fpr is the preset's fingerprint. NULL otherwise. */
+	const azl_repo_preset *preset;
+	int priority; /* lower wins, like dnf */
 	bool gpgcheck;
 } azl_repo_src;
 
@@ -36,10 +40,12 @@ typedef struct azl_repo_list {
 	size_t n;
 } azl_repo_list;
 
-/* cli: --repo values (directories or URLs), used instead of the model's
- * repositories when non-NULL. cache_root: NULL = $AZL_CACHE_DIR or
- * AZL_DEFAULT_CACHE. Returns 0 or -EINVAL for a repository that is neither
- * a directory nor a file:, http: or https: URL (logged). */
+/* cli: --repo values (directories, URLs or a preset's name: "azurelinux"),
+ * used instead of the model's repositories when non-NULL. A preset, on the
+ * command line or in the model, becomes each of its repositories with its
+ * base URL expanded, gpgcheck on and the preset's key. cache_root: NULL =
+ * $AZL_CACHE_DIR or AZL_DEFAULT_CACHE. Returns 0 or -EINVAL for a repository
+ * that is neither a directory nor a file:, http: or https: URL (logged). */
 int repo_list_build(const azl_packages *p, char *const *cli,
 		    const char *cache_root, azl_repo_list *ret);
 void repo_list_done(azl_repo_list *l);
@@ -68,7 +74,9 @@ int repo_fetch_sized(const azl_repo_src *r, const char *relpath, uint64_t max,
  *     repodata/repomd.xml.key, each a file inside the repository's
  *     directory (a symlink out of it is refused);
  *   - no gpgkey, a remote repository: none is trusted, a key from the
- *     server it would protect least of all: -EPERM.
+ *     server it would protect least of all: -EPERM;
+ *   - a preset's repository: the key built into the installer, checked
+ *     against the fingerprint the preset pins (else -EKEYREJECTED).
  * Every refusal is logged with how to pin a key. *ret empty when a local
  * repository has no key file. Returns 0 or -errno. */
 int repo_keys(const azl_repo_src *r, char ***ret);

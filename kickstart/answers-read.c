@@ -875,6 +875,7 @@ static const field repo_fields[] = {
 	  N_("a number from 1 to 99"), &range_priority),
 	F_STR("gpgkey", azl_repo, gpgkey),
 	F_STR("gpgkey_fingerprint", azl_repo, gpgkey_fingerprint),
+	F_STR("preset", azl_repo, preset),
 };
 
 static void h_repos(reader *r, const field *f, const ynode *v, void *base)

@@ -535,9 +535,11 @@ static void write_packages(writer *w, const azl_packages *p)
 		for (size_t i = 0; i < p->n_repos; i++) {
 			const azl_repo *r = &p->repos[i];
 			open_entry(w);
+			kv_str(w, 6, "preset", r->preset);
 			kv_str(w, 6, "name", r->name);
 			kv_str(w, 6, "baseurl", r->baseurl);
-			kv_bool(w, 6, "gpgcheck", r->gpgcheck);
+			if (!r->preset || !r->gpgcheck)
+				kv_bool(w, 6, "gpgcheck", r->gpgcheck);
 			kv_int(w, 6, "priority", r->priority);
 			kv_str(w, 6, "gpgkey", r->gpgkey);
 			kv_str(w, 6, "gpgkey_fingerprint",

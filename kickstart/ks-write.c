@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "repo-preset.h"
 #include "kickstart.h"
 #include "passwd-hash.h"
 #include "util.h"
@@ -516,6 +517,19 @@ char *kickstart_write(const azl_model *m)
 
 	for (size_t i = 0; i < m->packages.n_repos; i++) {
 		const azl_repo *r = &m->packages.repos[i];
+		if (r->preset) {
+			/* Its repositories are nothing without its pinned
+			 * key, which kickstart cannot carry. */
+			const azl_repo_preset *p = repo_preset_find(r->preset);
+			const char *n = p ? p->name : "NAME";
+			buf_printf(
+				&b,
+				"# the repository preset '%s' cannot be said "
+				"in kickstart: install with --repo %s "
+				"(azl.repo=%s)\n",
+				n, n, n);
+			continue;
+		}
 		if (!r->gpgcheck || r->priority != 99 || r->gpgkey ||
 		    r->gpgkey_fingerprint)
 			buf_printf(&b,
