@@ -196,6 +196,10 @@ BAD = [
     ("upper-case keymap", "version: 1\nkeyboard: US\n"),
     ("mount with ..", "version: 1\nstorage:\n  partitions: [{mount: /srv/../etc}]\n"),
     ("repo priority 100", "version: 1\npackages:\n  repos: [{name: r, baseurl: \"file:///r\", priority: 100}]\n"),
+    ("unknown repo preset", "version: 1\npackages:\n  repos: [{preset: azurelinx}]\n"),
+    ("repo preset with a baseurl", "version: 1\npackages:\n  repos: [{preset: azurelinux, baseurl: \"https://x/\"}]\n"),
+    ("repo preset with a key", "version: 1\npackages:\n  repos: [{preset: azurelinux, gpgkey: /k}]\n"),
+    ("repo preset without gpgcheck", "version: 1\npackages:\n  repos: [{preset: azurelinux, gpgcheck: false}]\n"),
     # issue 6: volume groups, boot drive, interface matches, ntp, allow_ssh
     ("physical volume with a mount", "version: 1\nstorage:\n  partitions: [{volume_group: vg, mount: /srv}]\n  volume_groups: [{name: vg}]\n"),
     ("physical volume with fs", "version: 1\nstorage:\n  partitions: [{volume_group: vg, fs: xfs}]\n  volume_groups: [{name: vg}]\n"),
