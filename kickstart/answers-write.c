@@ -621,7 +621,10 @@ char *answers_write(const azl_model *m, int *ret_err)
 	kv_str(&w, 0, "timezone", m->timezone);
 	kv_str(&w, 0, "hostname", m->hostname);
 	write_ntp(&w, &m->ntp);
-	if (m->has_storage || !storage_is_default(&m->storage))
+	/* Storage left to be asked (a kickstart without storage commands)
+	 * stays unsaid, so that the file read back asks it too. */
+	if (m->has_storage ||
+	    (!storage_is_default(&m->storage) && !model_asks_storage(m)))
 		write_storage(&w, &m->storage);
 	write_bootloader(&w, &m->bootloader);
 	if (m->has_network || m->network.n_interfaces > 0)
