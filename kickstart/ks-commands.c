@@ -1184,6 +1184,53 @@ static int cmd_repo(ks_ctx *c, const ks_line *l);
 
 /* --- repositories ------------------------------------------------------- */
 
+/* The target's dnf variables: Azure Linux 4.0 on the architecture this
+ * installer was built for (it installs its own architecture). */
+#if defined(__x86_64__)
+#define KS_BASEARCH "x86_64"
+#elif defined(__aarch64__)
+#define KS_BASEARCH "aarch64"
+#else
+#error "KS_BASEARCH: name the dnf base architecture of this target"
+#endif
+#define KS_RELEASEVER "4.0"
+
+char *ks_dnf_vars(const char *url)
+{
+	static const char *const vars[][2] = {
+		{"basearch", KS_BASEARCH},
+		{"arch", KS_BASEARCH},
+		{"releasever", KS_RELEASEVER},
+	};
+	azl_buf b = {0};
+	for (const char *p = url; *p;) {
+		bool done = false;
+		for (size_t i = 0; *p == '$' && i < ELEMENTSOF(vars); i++) {
+			const char *n = vars[i][0];
+			size_t k = strlen(n);
+			/* $name (not followed by a name character) or
+			 * ${name}, as dnf's substitute_vars reads them. */
+			if (strncmp(p + 1, n, k) == 0 &&
+			    !(p[1 + k] == '_' ||
+			      (p[1 + k] >= 'a' && p[1 + k] <= 'z') ||
+			      (p[1 + k] >= 'A' && p[1 + k] <= 'Z') ||
+			      (p[1 + k] >= '0' && p[1 + k] <= '9'))) {
+				buf_append(&b, vars[i][1]);
+				p += 1 + k;
+				done = true;
+			} else if (p[1] == '{' && strncmp(p + 2, n, k) == 0 &&
+				   p[2 + k] == '}') {
+				buf_append(&b, vars[i][1]);
+				p += 3 + k;
+				done = true;
+			}
+		}
+		if (!done)
+			buf_appendn(&b, p++, 1);
+	}
+	return buf_steal(&b);
+}
+
 static azl_repo *add_repo(ks_ctx *c, const ks_line *l, const char *name,
 			  const char *url)
 {
@@ -1202,7 +1249,10 @@ static azl_repo *add_repo(ks_ctx *c, const ks_line *l, const char *name,
 		r = xappend(&p->repos, &p->n_repos, sizeof(*r));
 	c->m->has_packages = true;
 	r->name = xstrdup(name);
-	r->baseurl = xstrdup(url);
+	/* dnf substitutes $basearch and $releasever in Anaconda's
+	 * repositories (dnf's conf/substitutions); so here, for the
+	 * target. */
+	r->baseurl = ks_dnf_vars(url);
 	r->gpgcheck = true;
 	r->priority = 99;
 	r->loc = l->loc;

@@ -259,6 +259,30 @@ static void storage(ks_ctx *c)
 			ds->loc = c->clearpart_drives;
 		}
 	}
+	/* Neither ignoredisk --only-use nor clearpart --drives: Anaconda
+	 * may use every disk, and the disks the part lines name with
+	 * --ondisk are the ones the layout is on. They become the disk
+	 * list, in the order they are first named, so that a two-disk
+	 * layout has its two disks and a missing disk is the machine's
+	 * fault (exit 2), not the file's. */
+	if (s->n_disks == 0)
+		for (size_t i = 0; i < c->n_parts; i++) {
+			const char *d = c->parts[i].disk;
+			if (!d)
+				continue;
+			_cleanup_free_ char *path =
+				d[0] == '/' ? xstrdup(d)
+					    : xasprintf("/dev/%s", d);
+			bool have = false;
+			for (size_t k = 0; k < s->n_disks; k++)
+				have |= streq_ptr(s->disks[k].path, path);
+			if (have)
+				continue;
+			azl_disk_spec *ds =
+				xappend(&s->disks, &s->n_disks, sizeof(*ds));
+			ds->path = TAKE_PTR(path);
+			ds->loc = c->parts[i].loc;
+		}
 	for (size_t i = 0; i < c->n_lvs; i++) {
 		/* A group whose line was refused was reported there. */
 		if (!find_vg(c, c->lvs[i].vgname) &&

@@ -119,6 +119,9 @@ typedef struct ks_ctx {
 } ks_ctx;
 
 void ks_part_done(ks_part *p);
+/* url with dnf's $basearch, $arch and $releasever (also ${...}) replaced
+ * by the target's values (x86_64 or aarch64, 4.0). */
+char *ks_dnf_vars(const char *url);
 /* Where a refused or dropped storage line named name; NULL if none. */
 const azl_loc *ks_dropped(const ks_ctx *c, const char *name);
 
