@@ -217,6 +217,12 @@ typedef struct azl_interface {
 	bool match_bootif;
 	bool dhcp4;
 	bool dhcp6;
+	/* "ipv6: false" (kickstart --noipv6): no IPv6 at all. Otherwise an
+	 * interface configured for IPv4 that says nothing about IPv6 gets
+	 * automatic IPv6 (router advertisements), Anaconda's default
+	 * (pyanaconda/modules/network/nm_client.py,
+	 * update_connection_ip_settings_from_ksdata: method6 "auto"). */
+	bool no_ipv6;
 	char **addresses; /* "192.0.2.10/24", "2001:db8::10/64" */
 	char *gateway4;
 	char *gateway6;

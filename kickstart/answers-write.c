@@ -441,6 +441,8 @@ static void write_interface(writer *w, int ind, const azl_interface *it)
 		kv_bool(w, ind, "dhcp4", true);
 	if (it->dhcp6)
 		kv_bool(w, ind, "dhcp6", true);
+	if (it->no_ipv6)
+		kv_bool(w, ind, "ipv6", false);
 	kv_strv(w, ind, "addresses", it->addresses);
 	kv_str(w, ind, "gateway4", it->gateway4);
 	kv_str(w, ind, "gateway6", it->gateway6);

@@ -560,6 +560,20 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 	    parse_uint(c, l, "--vlanid", v, 4094, &vlanid) < 0)
 		return -EINVAL;
 
+	/* A bond is made, so it has a name of its own: Anaconda names it
+	 * after --device (nm_client.py, get_device_name_from_network_data:
+	 * "virtual device does not exist, which is OK"); link, bootif or a
+	 * MAC name no bond. */
+	if (ks_has(l, "--bondslaves") &&
+	    (strcmp(dev, "link") == 0 || strcasecmp(dev, "bootif") == 0 ||
+	     is_mac(dev))) {
+		diag_warn(
+			c->d, l->loc,
+			_("'network --bondslaves' names no bond (--device=%s); "
+			  "the bond is called 'bond0'"),
+			dev);
+		dev = "bond0";
+	}
 	/* Anaconda's special device names: the first interface with a
 	 * carrier, and the one the boot loader named in BOOTIF=. */
 	bool by_link = strcmp(dev, "link") == 0;
@@ -648,6 +662,10 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 	}
 	if ((v = ks_opt(l, "--ipv6gateway")))
 		i->gateway6 = xstrdup(v);
+	/* --noipv6: Anaconda's method6 "ignore"; nothing said: "auto"
+	 * (nm_client.py, update_connection_ip_settings_from_ksdata), which
+	 * the writers make of an interface with IPv4 and no IPv6 setting. */
+	i->no_ipv6 = ks_has(l, "--noipv6");
 	if ((v = ks_opt(l, "--bondslaves"))) {
 		i->bond.slaves = split_list(v, ",");
 		const char *o = ks_opt(l, "--bondopts");

@@ -132,6 +132,8 @@ static void write_network(azl_buf *b, const azl_model *m)
 			put_opt(b, "--ipv6", "dhcp");
 		if (i->gateway6)
 			put_opt(b, "--ipv6gateway", i->gateway6);
+		if (i->no_ipv6)
+			buf_append(b, " --noipv6");
 		if (i->vlan_id) {
 			buf_printf(b, " --vlanid=%d", i->vlan_id);
 			if (i->vlan_link && i->name)
