@@ -1872,12 +1872,15 @@ static bool is_storage_command(const char *name)
 }
 
 /* Notes the positional words of a storage line that is refused or not
- * carried over: "/", "pv.01", "vg00" (see ks_ctx.dropped). */
+ * carried over: "/", "pv.01", "vg00" (see ks_ctx.dropped). At most
+ * KS_MAX_DROPPED names in all, so that looking them up stays bounded
+ * whatever the kickstart; past that, follow-on messages may show. */
+#define KS_MAX_DROPPED 256
 static void note_dropped(ks_ctx *c, char **words, azl_loc loc)
 {
 	if (!is_storage_command(words[0]))
 		return;
-	for (size_t i = 1; words[i]; i++) {
+	for (size_t i = 1; words[i] && c->n_dropped < KS_MAX_DROPPED; i++) {
 		if (startswith(words[i], "-")) {
 			/* "--opt value": the value is no name. */
 			if (!strchr(words[i], '=') && words[i + 1] &&
