@@ -395,6 +395,25 @@ static void finish_action(const azl_model *m, const azl_install_opts *o)
 		puts(_("Installed. The live environment gives you a shell."));
 		return;
 	}
+	if (m->finish == AZL_FINISH_WAIT) {
+		/* Anaconda's "Installation complete. Press ENTER to quit";
+		 * with nobody to press it the machine stays as it is, never
+		 * rebooted into a PXE install again. */
+		if (!isatty(STDIN_FILENO)) {
+			puts(_("Installed. finish: wait, and there is no "
+			       "terminal to wait on: the machine stays as it "
+			       "is; reboot it yourself."));
+			return;
+		}
+		fputs(_("Installation complete. Press Enter to reboot.\n"),
+		      stdout);
+		fflush(stdout);
+		int ch;
+		while ((ch = getchar()) != EOF && ch != '\n')
+			;
+		if (ch == EOF)
+			return;
+	}
 	log_close();
 	sync();
 	char *argv[] = {

@@ -351,10 +351,12 @@ static bool check_volume_groups(const azl_storage *s, azl_diags *d)
 	return have_root;
 }
 
-static void check_storage(const azl_storage *s, azl_diags *d)
+static void check_storage(const azl_storage *s, bool asked, azl_diags *d)
 {
 	const azl_encryption *e = &s->encryption;
-	bool have_key = e->passphrase || e->passphrase_file;
+	/* asked: interactive: storage, whose passphrase page asks it; an
+	 * unattended install refuses the plan (model_storage_unanswered). */
+	bool have_key = e->passphrase || e->passphrase_file || asked;
 
 	if (s->filesystem != AZL_FS_EXT4 && s->filesystem != AZL_FS_XFS)
 		diag_error(d, s->loc,
@@ -458,7 +460,13 @@ static void check_password(const char *who, const azl_secret *pw,
 			   _("%s has both 'password' and 'password_hash'; "
 			     "keep one"),
 			   who);
-	if (hash && !password_hash_is_valid(hash))
+	if (hash && startswith(hash, "$1$"))
+		diag_error(d, loc,
+			   _("the 'password_hash' of %s is an MD5 hash ($1$): "
+			     "MD5 is refused, it is too weak; make a yescrypt "
+			     "hash with 'mkpasswd -m yescrypt'"),
+			   who);
+	else if (hash && !password_hash_is_valid(hash))
 		diag_error(d, loc,
 			   _("the 'password_hash' of %s is not a crypt(3) "
 			     "hash like $y$...; make one with 'mkpasswd -m "
@@ -763,7 +771,7 @@ int model_validate(const azl_model *m, azl_diags *d, const char *zoneinfo_dir)
 			   zone);
 
 	check_ntp(m, d);
-	check_storage(&m->storage, d);
+	check_storage(&m->storage, model_asks_storage(m), d);
 	check_bootloader(&m->bootloader, &m->storage, d);
 	check_network(&m->network, d);
 	check_accounts(&m->accounts, d);

@@ -34,7 +34,7 @@ ENUM_STRINGS(layout, azl_layout, "lvm", "plain")
 ENUM_STRINGS(fs, azl_fs, NULL, "ext4", "xfs", "vfat", "swap")
 ENUM_STRINGS(firmware, azl_firmware, "auto", "uefi", "bios")
 ENUM_STRINGS(selinux, azl_selinux, "enforcing", "permissive", "disabled")
-ENUM_STRINGS(finish, azl_finish, "reboot", "poweroff", "shell")
+ENUM_STRINGS(finish, azl_finish, "reboot", "poweroff", "shell", "wait")
 
 /* --- sizes -------------------------------------------------------------- */
 
@@ -226,6 +226,26 @@ char *size_human(uint64_t bytes)
 }
 
 /* --- constructors and destructors --------------------------------------- */
+
+bool model_asks_storage(const azl_model *m)
+{
+	return strv_contains(m->interactive, "storage") ||
+	       strv_contains(m->interactive, "*");
+}
+
+bool model_storage_unanswered(const azl_model *m)
+{
+	const azl_storage *s = &m->storage;
+	if (!model_asks_storage(m))
+		return false;
+	if (!m->has_storage)
+		return true;
+	bool wanted = s->n_partitions == 0 && s->encryption.enabled;
+	for (size_t i = 0; i < s->n_partitions; i++)
+		wanted |= s->partitions[i].encrypt;
+	return wanted && !s->encryption.passphrase &&
+	       !s->encryption.passphrase_file;
+}
 
 azl_model *model_new(void)
 {

@@ -71,6 +71,12 @@ typedef enum azl_finish {
 	AZL_FINISH_REBOOT,
 	AZL_FINISH_POWEROFF,
 	AZL_FINISH_SHELL,
+	/* Anaconda without reboot/poweroff/shutdown/halt in the kickstart
+	 * (pyanaconda/ui/tui/spokes/installation_progress.py: "Installation
+	 * complete. Press ENTER to quit", then anaconda.py reboots): wait
+	 * for Enter on the console, then reboot. A PXE-booted machine thus
+	 * does not install itself again and again. */
+	AZL_FINISH_WAIT,
 } azl_finish;
 typedef enum azl_disk_match_size {
 	AZL_MATCH_SIZE_ANY = 0,
@@ -211,6 +217,12 @@ typedef struct azl_interface {
 	bool match_bootif;
 	bool dhcp4;
 	bool dhcp6;
+	/* "ipv6: false" (kickstart --noipv6): no IPv6 at all. Otherwise an
+	 * interface configured for IPv4 that says nothing about IPv6 gets
+	 * automatic IPv6 (router advertisements), Anaconda's default
+	 * (pyanaconda/modules/network/nm_client.py,
+	 * update_connection_ip_settings_from_ksdata: method6 "auto"). */
+	bool no_ipv6;
 	char **addresses; /* "192.0.2.10/24", "2001:db8::10/64" */
 	char *gateway4;
 	char *gateway6;
@@ -371,6 +383,13 @@ typedef struct azl_model {
 	bool has_storage, has_network, has_accounts, has_packages;
 	azl_value_locs value_locs; /* owned; see model_note_loc() */
 } azl_model;
+
+/* interactive: names storage (or "*"). */
+bool model_asks_storage(const azl_model *m);
+/* Storage is left to the interactive installer and not answered yet: it
+ * asks storage and the file has no storage section, or encryption is
+ * wanted without a passphrase (the passphrase page asks it). */
+bool model_storage_unanswered(const azl_model *m);
 
 /* A model with every default of DESIGN.md filled in. */
 azl_model *model_new(void);

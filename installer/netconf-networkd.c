@@ -71,14 +71,16 @@ static void add_ip(netw *w, const azl_interface *i)
 			   : i->dhcp6		? "ipv6"
 						: "no";
 	buf_printf(&w->network, "DHCP=%s\n", dhcp);
-	/* No IPv6 asked for: none at all, as with NetworkManager's
-	 * ipv6.method=disabled. */
-	if (!i->dhcp6 && !v6)
+	/* ipv6: false, or an interface with no address at all (a bond or
+	 * parent that only carries VLANs): no IPv6. IPv4 configured and
+	 * nothing said about IPv6: automatic IPv6, Anaconda's default, as
+	 * the NetworkManager writer's ipv6.method=auto. */
+	bool auto6 = !i->no_ipv6 && !v6 && (i->dhcp4 || v4);
+	if (i->no_ipv6 || (!i->dhcp6 && !v6 && !auto6))
 		buf_append(&w->network, "LinkLocalAddressing=no\n"
 					"IPv6AcceptRA=no\n");
-	else if (i->dhcp6)
+	else if (i->dhcp6 || auto6)
 		buf_append(&w->network, "IPv6AcceptRA=yes\n");
-	(void)v4;
 	for (size_t k = 0; i->addresses && i->addresses[k]; k++)
 		buf_printf(&w->network, "Address=%s\n", i->addresses[k]);
 	if (i->gateway4)
@@ -96,10 +98,10 @@ static void push_file(azl_netfile **f, size_t *n, char *name, char *text)
 	e->text = text;
 }
 
-static int bond_netdev(const azl_interface *i, char **ret)
+static int bond_netdev(const azl_interface *i, const char *name, char **ret)
 {
 	azl_buf b = {0};
-	buf_printf(&b, "[NetDev]\nName=%s\nKind=bond\n\n[Bond]\n", i->name);
+	buf_printf(&b, "[NetDev]\nName=%s\nKind=bond\n\n[Bond]\n", name);
 	if (i->bond.mode)
 		buf_printf(&b, "Mode=%s\n", i->bond.mode);
 	for (size_t o = 0; i->bond.options && i->bond.options[o]; o++) {
@@ -139,17 +141,41 @@ int networkd_build_files(const azl_network *net, azl_netfile **ret,
 	for (size_t k = 0; r >= 0 && k < net->n_interfaces; k++) {
 		const azl_interface *i = &net->interfaces[k];
 		if (i->bond.slaves) {
+			/* A bond with a VLAN (kickstart --bondslaves with
+			 * --vlanid): the bond is the VLAN's parent and holds
+			 * no address; the VLAN gets the IP settings, as
+			 * Anaconda makes it (nm_client.py,
+			 * _create_vlan_bond_connection_from_ksdata). */
+			const char *bname = i->vlan_id > 0
+						    ? netconf_vlan_parent(i)
+						    : i->name;
 			char *text = NULL;
-			r = bond_netdev(i, &text);
+			r = bond_netdev(i, bname, &text);
 			if (r < 0)
 				break;
-			push_file(&f, &nf,
-				  xasprintf("10-azl-%s.netdev", i->name), text);
-			add_ip(netw_get(&ws, &nw, i->name, NULL), i);
+			push_file(&f, &nf, xasprintf("10-azl-%s.netdev", bname),
+				  text);
+			if (i->vlan_id > 0) {
+				_cleanup_free_ char *vif =
+					netconf_vlan_ifname(i);
+				push_file(&f, &nf,
+					  xasprintf("10-azl-%s.netdev", vif),
+					  xasprintf("[NetDev]\nName=%s\n"
+						    "Kind=vlan\n\n[VLAN]\n"
+						    "Id=%d\n",
+						    vif, i->vlan_id));
+				netw *bw = netw_get(&ws, &nw, bname, NULL);
+				buf_printf(&bw->network,
+					   "LinkLocalAddressing=no\n"
+					   "IPv6AcceptRA=no\nVLAN=%s\n",
+					   vif);
+				add_ip(netw_get(&ws, &nw, vif, NULL), i);
+			} else
+				add_ip(netw_get(&ws, &nw, bname, NULL), i);
 			for (size_t s = 0; i->bond.slaves[s]; s++) {
 				netw *p = netw_get(&ws, &nw, i->bond.slaves[s],
 						   NULL);
-				buf_printf(&p->network, "Bond=%s\n", i->name);
+				buf_printf(&p->network, "Bond=%s\n", bname);
 			}
 		} else if (i->vlan_id > 0) {
 			_cleanup_free_ char *vif = netconf_vlan_ifname(i);

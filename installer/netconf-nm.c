@@ -113,10 +113,17 @@ static int add_ip(NMConnection *c, const azl_interface *i)
 		     : v4     ? NM_SETTING_IP4_CONFIG_METHOD_MANUAL
 			      : NM_SETTING_IP4_CONFIG_METHOD_DISABLED,
 		     NULL);
+	/* IPv4 configured and nothing said about IPv6: automatic IPv6,
+	 * Anaconda's default (nm_client.py,
+	 * update_connection_ip_settings_from_ksdata). ipv6: false, or no
+	 * address at all (a bond carrying VLANs): disabled. */
+	bool auto6 = !i->no_ipv6 && (i->dhcp4 || v4);
 	g_object_set(s6, NM_SETTING_IP_CONFIG_METHOD,
-		     i->dhcp6 ? NM_SETTING_IP6_CONFIG_METHOD_AUTO
-		     : v6     ? NM_SETTING_IP6_CONFIG_METHOD_MANUAL
-			      : NM_SETTING_IP6_CONFIG_METHOD_DISABLED,
+		     i->no_ipv6 ? NM_SETTING_IP6_CONFIG_METHOD_DISABLED
+		     : i->dhcp6 ? NM_SETTING_IP6_CONFIG_METHOD_AUTO
+		     : v6	? NM_SETTING_IP6_CONFIG_METHOD_MANUAL
+		     : auto6	? NM_SETTING_IP6_CONFIG_METHOD_AUTO
+				: NM_SETTING_IP6_CONFIG_METHOD_DISABLED,
 		     NULL);
 	int r = add_addresses(s4, i, AF_INET);
 	if (r >= 0)
@@ -162,8 +169,15 @@ static int build_profiles(const azl_network *net, profile **ret, size_t *n_ret)
 		const azl_interface *i = &net->interfaces[k];
 		NMConnection *c;
 		if (i->bond.slaves) {
-			c = new_connection(
-				i->name, NM_SETTING_BOND_SETTING_NAME, i->name);
+			/* With a VLAN, the bond is its parent and holds no
+			 * address (nm_client.py,
+			 * _create_vlan_bond_connection_from_ksdata: "No ip
+			 * configuration on vlan parent (bond)"). */
+			const char *bname = i->vlan_id > 0
+						    ? netconf_vlan_parent(i)
+						    : i->name;
+			c = new_connection(bname, NM_SETTING_BOND_SETTING_NAME,
+					   bname);
 			NMSettingBond *b =
 				NM_SETTING_BOND(nm_setting_bond_new());
 			if (i->bond.mode &&
@@ -173,7 +187,7 @@ static int build_profiles(const azl_network *net, profile **ret, size_t *n_ret)
 				log_error(
 					"network: bond '%s': mode '%s' is not "
 					"valid",
-					i->name, i->bond.mode);
+					bname, i->bond.mode);
 				r = -EINVAL;
 			}
 			for (size_t o = 0;
@@ -187,29 +201,45 @@ static int build_profiles(const azl_network *net, profile **ret, size_t *n_ret)
 				    !nm_setting_bond_add_option(b, kv, eq)) {
 					log_error("network: bond '%s': option "
 						  "'%s' is not valid",
-						  i->name, i->bond.options[o]);
+						  bname, i->bond.options[o]);
 					r = -EINVAL;
 				}
 			}
 			nm_connection_add_setting(c, NM_SETTING(b));
-			if (r >= 0)
+			if (r >= 0 && i->vlan_id > 0) {
+				azl_interface none = {.no_ipv6 = true};
+				r = add_ip(c, &none);
+			} else if (r >= 0)
 				r = add_ip(c, i);
-			push_profile(&p, &n, c, i, i->name, false);
+			push_profile(&p, &n, c, i, bname, false);
+			if (r >= 0 && i->vlan_id > 0) {
+				_cleanup_free_ char *ifname =
+					netconf_vlan_ifname(i);
+				NMConnection *vc = new_connection(
+					ifname, NM_SETTING_VLAN_SETTING_NAME,
+					ifname);
+				NMSetting *v = nm_setting_vlan_new();
+				g_object_set(v, NM_SETTING_VLAN_ID,
+					     (guint)i->vlan_id,
+					     NM_SETTING_VLAN_PARENT, bname,
+					     NULL);
+				nm_connection_add_setting(vc, v);
+				r = add_ip(vc, i);
+				push_profile(&p, &n, vc, i, ifname, false);
+			}
 			for (size_t s = 0; i->bond.slaves[s]; s++) {
-				_cleanup_free_ char *id =
-					xasprintf("%s-port-%s", i->name,
-						  i->bond.slaves[s]);
+				_cleanup_free_ char *id = xasprintf(
+					"%s-port-%s", bname, i->bond.slaves[s]);
 				NMConnection *pc = new_connection(
 					id, NM_SETTING_WIRED_SETTING_NAME,
 					i->bond.slaves[s]);
 				NMSettingConnection *sc =
 					nm_connection_get_setting_connection(
 						pc);
-				g_object_set(sc, NM_SETTING_CONNECTION_MASTER,
-					     i->name,
-					     NM_SETTING_CONNECTION_SLAVE_TYPE,
-					     NM_SETTING_BOND_SETTING_NAME,
-					     NULL);
+				g_object_set(
+					sc, NM_SETTING_CONNECTION_MASTER, bname,
+					NM_SETTING_CONNECTION_SLAVE_TYPE,
+					NM_SETTING_BOND_SETTING_NAME, NULL);
 				nm_connection_add_setting(
 					pc, nm_setting_wired_new());
 				push_profile(&p, &n, pc, i, i->bond.slaves[s],

@@ -2067,6 +2067,27 @@ int plan_build(const azl_model *m, const azl_machine *machine,
 	if (plan->firmware == AZL_FIRMWARE_AUTO)
 		plan->firmware = AZL_FIRMWARE_UEFI;
 
+	/* What the answer file leaves to be asked (a kickstart without
+	 * storage commands, or --encrypted without --passphrase: Anaconda
+	 * stops and asks) is asked by the interactive installer only; a plan
+	 * without it would guess, and a guess may erase a disk. */
+	if (model_storage_unanswered(m))
+		return fail(err, AZL_EXIT_INVALID, -EINVAL,
+			    !m->has_storage
+				    ? _("the answer file leaves storage to be "
+					"asked (interactive: storage, no "
+					"storage: section); run the "
+					"interactive installer "
+					"('azl-installer --answers FILE') "
+					"or say the disks and layout in "
+					"the file")
+				    : _("the answer file leaves the "
+					"encryption passphrase to be asked "
+					"(interactive: storage); run the "
+					"interactive installer "
+					"('azl-installer --answers FILE') "
+					"or add storage.encryption."
+					"passphrase_file"));
 	if (m->storage.n_partitions == 0 && m->storage.n_volume_groups > 0)
 		return fail(err, AZL_EXIT_INVALID, -EINVAL,
 			    _("storage.volume_groups needs a custom layout: "

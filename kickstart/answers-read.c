@@ -788,11 +788,25 @@ static void h_bond(reader *r, const field *f, const ynode *v, void *base)
 			     "members"));
 }
 
+/* ipv6: true (the default) or false; the model keeps the exception. */
+static void h_ipv6(reader *r, const field *f, const ynode *v, void *base)
+{
+	bool on = true;
+	field one = *f;
+	one.offset = 0;
+	h_bool(r, &one, v, &on);
+	((azl_interface *)base)->no_ipv6 = !on;
+}
+
 static const field interface_fields[] = {
 	F_STR("name", azl_interface, name),
 	F_SUB("match", YNODE_MAPPING, h_iface_match),
 	F_BOOL("dhcp4", azl_interface, dhcp4),
 	F_BOOL("dhcp6", azl_interface, dhcp6),
+	{.key = "ipv6",
+	 .kind = YNODE_SCALAR,
+	 .fn = h_ipv6,
+	 .what = N_("true or false")},
 	F_STRV("addresses", azl_interface, addresses),
 	F_STR("gateway4", azl_interface, gateway4),
 	F_STR("gateway6", azl_interface, gateway6),

@@ -441,6 +441,8 @@ static void write_interface(writer *w, int ind, const azl_interface *it)
 		kv_bool(w, ind, "dhcp4", true);
 	if (it->dhcp6)
 		kv_bool(w, ind, "dhcp6", true);
+	if (it->no_ipv6)
+		kv_bool(w, ind, "ipv6", false);
 	kv_strv(w, ind, "addresses", it->addresses);
 	kv_str(w, ind, "gateway4", it->gateway4);
 	kv_str(w, ind, "gateway6", it->gateway6);
@@ -623,7 +625,10 @@ char *answers_write(const azl_model *m, int *ret_err)
 	kv_str(&w, 0, "timezone", m->timezone);
 	kv_str(&w, 0, "hostname", m->hostname);
 	write_ntp(&w, &m->ntp);
-	if (m->has_storage || !storage_is_default(&m->storage))
+	/* Storage left to be asked (a kickstart without storage commands)
+	 * stays unsaid, so that the file read back asks it too. */
+	if (m->has_storage ||
+	    (!storage_is_default(&m->storage) && !model_asks_storage(m)))
 		write_storage(&w, &m->storage);
 	write_bootloader(&w, &m->bootloader);
 	if (m->has_network || m->network.n_interfaces > 0)

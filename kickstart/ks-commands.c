@@ -209,9 +209,64 @@ static void luks_options(ks_ctx *c, const ks_line *l)
 
 /* --- commands: localisation -------------------------------------------- */
 
+/* The locale a language alone stands for: the first of langtable's
+ * list_locales(languageId=...) for it, which is what Anaconda takes
+ * (pyanaconda/localization.py, setup_locale_environment and
+ * get_language_locales). Common languages only; others need a
+ * territory. */
+static const char *const lang_territory[][2] = {
+	{"ar", "EG"}, {"bg", "BG"}, {"ca", "ES"}, {"cs", "CZ"}, {"da", "DK"},
+	{"de", "DE"}, {"el", "GR"}, {"en", "US"}, {"es", "ES"}, {"et", "EE"},
+	{"fi", "FI"}, {"fr", "FR"}, {"he", "IL"}, {"hi", "IN"}, {"hr", "HR"},
+	{"hu", "HU"}, {"id", "ID"}, {"it", "IT"}, {"ja", "JP"}, {"ko", "KR"},
+	{"lt", "LT"}, {"lv", "LV"}, {"nb", "NO"}, {"nl", "NL"}, {"pl", "PL"},
+	{"pt", "BR"}, {"ro", "RO"}, {"ru", "RU"}, {"sk", "SK"}, {"sl", "SI"},
+	{"sr", "RS"}, {"sv", "SE"}, {"th", "TH"}, {"tr", "TR"}, {"uk", "UA"},
+	{"vi", "VN"}, {"zh", "CN"},
+};
+
+/* Anaconda normalises the kickstart's lang through langtable before it
+ * uses it (setup_locale_environment): "en" and "en_US" become
+ * "en_US.UTF-8", and the BCP 47 spelling "en-US" is read as en_US. The
+ * same here; what is still no locale name is left to model_validate(),
+ * whose error names this line. */
+static char *normalise_locale(const char *v)
+{
+	size_t n = 0;
+	while (v[n] >= 'a' && v[n] <= 'z')
+		n++;
+	if (n < 2 || n > 3 || strchr(v, '@'))
+		return xstrdup(v);
+	const char *terr = NULL;
+	size_t tn = 0;
+	const char *rest = v + n;
+	if ((rest[0] == '_' || rest[0] == '-') && rest[1] >= 'A' &&
+	    rest[1] <= 'Z' && rest[2] >= 'A' && rest[2] <= 'Z') {
+		terr = rest + 1;
+		tn = 2;
+		rest += 3;
+	} else if (rest[0] == '\0' || rest[0] == '.') {
+		for (size_t i = 0; i < ELEMENTSOF(lang_territory); i++)
+			if (strlen(lang_territory[i][0]) == n &&
+			    memcmp(lang_territory[i][0], v, n) == 0) {
+				terr = lang_territory[i][1];
+				tn = 2;
+			}
+		if (!terr)
+			return xstrdup(v);
+	} else
+		return xstrdup(v);
+	if (rest[0] == '\0')
+		rest = ".UTF-8";
+	else if (rest[0] != '.')
+		return xstrdup(v);
+	return xasprintf("%.*s_%.*s%s", (int)n, v, (int)tn, terr, rest);
+}
+
 static int cmd_lang(ks_ctx *c, const ks_line *l)
 {
-	set_str_at(c, l, &c->m->locale, l->args[0]);
+	_cleanup_free_ char *v = normalise_locale(l->args[0]);
+	set_str_at(c, l, &c->m->locale, v);
 	return 0;
 }
 
@@ -321,8 +376,27 @@ static int cmd_rootpw(ks_ctx *c, const ks_line *l)
 		}
 		r->lock = true;
 	} else {
+		const char *pw = l->args[0];
+		if (ks_has(l, "--iscrypted") && pw[0] != '$') {
+			/* Fedora's, Rocky's and CentOS's own kickstarts lock
+			 * root with "rootpw --iscrypted --lock locked":
+			 * Anaconda (pyanaconda/modules/users/users.py,
+			 * set_root_password) writes the word into
+			 * /etc/shadow as it is, and a word that is no crypt(3)
+			 * hash matches no password: root is locked. A value
+			 * that starts with '$' is meant as a hash and is
+			 * checked as one (model_validate). */
+			diag_warn(
+				c->d, l->loc,
+				_("'rootpw --iscrypted' is given no crypt(3) "
+				  "hash; no password can match it, so root is "
+				  "locked"));
+			r->lock = true;
+			r->allow_ssh = ks_has(l, "--allow-ssh");
+			return 0;
+		}
 		if (ks_has(l, "--iscrypted"))
-			r->password_hash = xstrdup(l->args[0]);
+			r->password_hash = xstrdup(pw);
 		else
 			r->password =
 				secret_new(l->args[0], strlen(l->args[0]));
@@ -486,6 +560,20 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 	    parse_uint(c, l, "--vlanid", v, 4094, &vlanid) < 0)
 		return -EINVAL;
 
+	/* A bond is made, so it has a name of its own: Anaconda names it
+	 * after --device (nm_client.py, get_device_name_from_network_data:
+	 * "virtual device does not exist, which is OK"); link, bootif or a
+	 * MAC name no bond. */
+	if (ks_has(l, "--bondslaves") &&
+	    (strcmp(dev, "link") == 0 || strcasecmp(dev, "bootif") == 0 ||
+	     is_mac(dev))) {
+		diag_warn(
+			c->d, l->loc,
+			_("'network --bondslaves' names no bond (--device=%s); "
+			  "the bond is called 'bond0'"),
+			dev);
+		dev = "bond0";
+	}
 	/* Anaconda's special device names: the first interface with a
 	 * carrier, and the one the boot loader named in BOOTIF=. */
 	bool by_link = strcmp(dev, "link") == 0;
@@ -574,6 +662,10 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 	}
 	if ((v = ks_opt(l, "--ipv6gateway")))
 		i->gateway6 = xstrdup(v);
+	/* --noipv6: Anaconda's method6 "ignore"; nothing said: "auto"
+	 * (nm_client.py, update_connection_ip_settings_from_ksdata), which
+	 * the writers make of an interface with IPv4 and no IPv6 setting. */
+	i->no_ipv6 = ks_has(l, "--noipv6");
 	if ((v = ks_opt(l, "--bondslaves"))) {
 		i->bond.slaves = split_list(v, ",");
 		const char *o = ks_opt(l, "--bondopts");
@@ -662,12 +754,14 @@ static int cmd_part(ks_ctx *c, const ks_line *l)
 {
 	ks_part p = {0};
 	const char *m = l->args[0];
+	if (c->first_part.line == 0)
+		c->first_part = l->loc;
 	if (startswith(m, "raid.") || startswith(m, "btrfs.")) {
 		diag_warn(c->d, l->loc,
 			  _("'%s %s': RAID and btrfs members are not supported "
 			    "and were ignored"),
 			  l->cmd, m);
-		return 0;
+		return -ENOTSUP; /* noted as dropped; the warning says it */
 	}
 	const char *fst = ks_opt(l, "--fstype");
 	/* The planner makes the BIOS boot partition when it is needed. */
@@ -695,6 +789,8 @@ static int cmd_logvol(ks_ctx *c, const ks_line *l)
 	ks_part p = {0};
 	const char *v;
 	uint64_t x;
+	if (c->first_logvol.line == 0)
+		c->first_logvol = l->loc;
 	if (!ks_has(l, "--vgname") || !ks_has(l, "--name")) {
 		diag_error(c->d, l->loc,
 			   _("'logvol' needs --vgname and --name"));
@@ -714,7 +810,20 @@ static int cmd_logvol(ks_ctx *c, const ks_line *l)
 		}
 		p.percent = (uint32_t)x * 100;
 	}
-	if (ks_has(l, "--thin") || ks_has(l, "--thinpool"))
+	if (ks_has(l, "--thinpool")) {
+		/* "logvol none --thinpool": the pool holds the thin volumes
+		 * and is mounted nowhere. With no thin provisioning here the
+		 * pool is not made; its volumes become plain volumes of the
+		 * group (below), which take the room the pool would have. */
+		diag_warn(c->d, l->loc,
+			  _("thin pools are not supported; pool '%s' is not "
+			    "made and its thin volumes become plain volumes "
+			    "of volume group '%s'"),
+			  p.name, p.vgname);
+		ks_part_done(&p);
+		return 0;
+	}
+	if (ks_has(l, "--thin"))
 		diag_warn(c->d, l->loc,
 			  _("thin logical volumes are not supported; '%s' is "
 			    "carried over as a plain volume"),
@@ -789,6 +898,16 @@ static int cmd_autopart(ks_ctx *c, const ks_line *l)
 			return -EINVAL;
 		}
 	}
+	/* pykickstart (commands/autopart.py, F17_AutoPart): --nolvm is
+	 * --type=plain; the later of the two on the line wins. */
+	for (size_t i = 0; i < l->n_opts; i++)
+		if (strcmp(l->opts[i].canon, "--nolvm") == 0)
+			s->layout = AZL_LAYOUT_PLAIN;
+		else if (strcmp(l->opts[i].canon, "--type") == 0 &&
+			 streq_ptr(l->opts[i].value, "plain"))
+			s->layout = AZL_LAYOUT_PLAIN;
+		else if (strcmp(l->opts[i].canon, "--type") == 0)
+			s->layout = AZL_LAYOUT_LVM;
 	if ((v = ks_opt(l, "--fstype"))) {
 		azl_fs fs;
 		if (parse_fstype(c, l, v, &fs) < 0)
@@ -831,6 +950,7 @@ static int cmd_clearpart(ks_ctx *c, const ks_line *l)
 		return -EINVAL;
 	}
 	c->m->has_storage = true;
+	c->clearpart = l->loc;
 	if (ks_has(l, "--all"))
 		s->wipe = AZL_WIPE_ALL;
 	else if (ks_has(l, "--linux"))
@@ -1031,15 +1151,23 @@ static int cmd_firewall(ks_ctx *c, const ks_line *l)
 	} else if (ks_has(l, "--use-system-defaults"))
 		return 0;
 	else {
-		diag_error(c->d, l->loc,
-			   _("'firewall' needs --enabled or --disabled"));
-		return -EINVAL;
+		/* pykickstart (commands/firewall.py, FC3_Firewall
+		 * _getParser): --enabled defaults to True, so a firewall line
+		 * without --enabled/--disabled enables it. */
+		move_service(c, l, &s->enable, &s->disable, "firewalld");
+		if (ks_has(l, "--service") || ks_has(l, "--port") ||
+		    ks_has(l, "--trust") || ks_has(l, "--remove-service"))
+			diag_warn(c->d, l->loc,
+				  _("'firewall' rules (--service, --port, "
+				    "--trust) are not supported; firewalld "
+				    "keeps its default zone"));
 	}
 	return 0;
 }
 
 static int cmd_finish(ks_ctx *c, const ks_line *l)
 {
+	c->finish_seen = true;
 	/* halt leaves the machine waiting in the installer: "shell" here. */
 	c->m->finish = strcmp(l->cmd, "reboot") == 0 ? AZL_FINISH_REBOOT
 		       : strcmp(l->cmd, "halt") == 0 ? AZL_FINISH_SHELL
@@ -1074,6 +1202,53 @@ static int cmd_repo(ks_ctx *c, const ks_line *l);
 
 /* --- repositories ------------------------------------------------------- */
 
+/* The target's dnf variables: Azure Linux 4.0 on the architecture this
+ * installer was built for (it installs its own architecture). */
+#if defined(__x86_64__)
+#define KS_BASEARCH "x86_64"
+#elif defined(__aarch64__)
+#define KS_BASEARCH "aarch64"
+#else
+#error "KS_BASEARCH: name the dnf base architecture of this target"
+#endif
+#define KS_RELEASEVER "4.0"
+
+char *ks_dnf_vars(const char *url)
+{
+	static const char *const vars[][2] = {
+		{"basearch", KS_BASEARCH},
+		{"arch", KS_BASEARCH},
+		{"releasever", KS_RELEASEVER},
+	};
+	azl_buf b = {0};
+	for (const char *p = url; *p;) {
+		bool done = false;
+		for (size_t i = 0; *p == '$' && i < ELEMENTSOF(vars); i++) {
+			const char *n = vars[i][0];
+			size_t k = strlen(n);
+			/* $name (not followed by a name character) or
+			 * ${name}, as dnf's substitute_vars reads them. */
+			if (strncmp(p + 1, n, k) == 0 &&
+			    !(p[1 + k] == '_' ||
+			      (p[1 + k] >= 'a' && p[1 + k] <= 'z') ||
+			      (p[1 + k] >= 'A' && p[1 + k] <= 'Z') ||
+			      (p[1 + k] >= '0' && p[1 + k] <= '9'))) {
+				buf_append(&b, vars[i][1]);
+				p += 1 + k;
+				done = true;
+			} else if (p[1] == '{' && strncmp(p + 2, n, k) == 0 &&
+				   p[2 + k] == '}') {
+				buf_append(&b, vars[i][1]);
+				p += 3 + k;
+				done = true;
+			}
+		}
+		if (!done)
+			buf_appendn(&b, p++, 1);
+	}
+	return buf_steal(&b);
+}
+
 static azl_repo *add_repo(ks_ctx *c, const ks_line *l, const char *name,
 			  const char *url)
 {
@@ -1092,7 +1267,10 @@ static azl_repo *add_repo(ks_ctx *c, const ks_line *l, const char *name,
 		r = xappend(&p->repos, &p->n_repos, sizeof(*r));
 	c->m->has_packages = true;
 	r->name = xstrdup(name);
-	r->baseurl = xstrdup(url);
+	/* dnf substitutes $basearch and $releasever in Anaconda's
+	 * repositories (dnf's conf/substitutions); so here, for the
+	 * target. */
+	r->baseurl = ks_dnf_vars(url);
 	r->gpgcheck = true;
 	r->priority = 99;
 	r->loc = l->loc;
@@ -1510,6 +1688,7 @@ ks_ctx *ks_ctx_new(azl_model *m, azl_diags *d)
 	ks_ctx *c = xzalloc(sizeof(*c));
 	c->m = m;
 	c->d = d;
+	c->errors_before = diags_errors(d);
 	c->seen = xcalloc(ks_n_commands, sizeof(azl_loc));
 	return c;
 }
@@ -1535,17 +1714,37 @@ void ks_ctx_free(ks_ctx *c)
 	}
 	free(c->keys);
 	strv_free(c->clear_drives);
+	strv_free(c->dropped);
+	free(c->dropped_locs);
 	free(c->seen);
 	free(c);
 }
 
+/* The option name[0..n) names: the one spelled so, else the only one it
+ * is a prefix of, as pykickstart's KSOptionParser (options.py, an
+ * argparse.ArgumentParser with allow_abbrev left on) accepts
+ * "bootloader --disable" for --disabled. *ambiguous is set when the
+ * prefix fits more than one option (argparse refuses that too). */
 static const ks_option *find_option(const ks_option *options, const char *name,
-				    size_t n)
+				    size_t n, bool *ambiguous)
 {
-	for (const ks_option *o = options; o && o->name; o++)
+	const ks_option *prefix = NULL;
+	size_t fits = 0;
+	*ambiguous = false;
+	for (const ks_option *o = options; o && o->name; o++) {
 		if (strlen(o->name) == n && memcmp(o->name, name, n) == 0)
 			return o;
-	return NULL;
+		if (n > 2 && strlen(o->name) > n &&
+		    memcmp(o->name, name, n) == 0) {
+			prefix = o;
+			fits++;
+		}
+	}
+	if (fits > 1) {
+		*ambiguous = true;
+		return NULL;
+	}
+	return prefix;
 }
 
 void ks_line_done(ks_line *l)
@@ -1576,7 +1775,16 @@ int ks_parse_options(ks_ctx *c, const char *name, const ks_option *options,
 		}
 		const char *eq = strchr(w, '=');
 		size_t n = eq ? (size_t)(eq - w) : strlen(w);
-		const ks_option *o = find_option(options, w, n);
+		bool ambiguous;
+		const ks_option *o = find_option(options, w, n, &ambiguous);
+		if (!o && ambiguous) {
+			diag_error(c->d, loc,
+				   _("'%s %.*s' is ambiguous: it abbreviates "
+				     "more than one option; spell it out"),
+				   name, (int)n, w);
+			ok = false;
+			continue;
+		}
 		if (!o) {
 			diag_error(c->d, loc, _("'%s' has no option '%.*s'"),
 				   name, (int)n, w);
@@ -1614,6 +1822,92 @@ int ks_parse_options(ks_ctx *c, const char *name, const ks_option *options,
 	return ok ? 0 : -EINVAL;
 }
 
+/* pykickstart keeps one object per single command and sets every
+ * attribute again from each line's namespace, defaults included
+ * (base.py, KickstartCommand.set_to_self): a second line replaces the
+ * first entirely. The handlers below add to what an earlier line set, so
+ * that is forgotten first. Commands that set one value need nothing. */
+static void single_reset(ks_ctx *c, const char *name)
+{
+	azl_model *m = c->m;
+	_cleanup_model_ azl_model *def = model_new();
+	if (strcmp(name, "autopart") == 0) {
+		m->storage.layout = def->storage.layout;
+		m->storage.filesystem = def->storage.filesystem;
+		m->storage.swap = def->storage.swap;
+		encryption_done(&m->storage.encryption);
+		m->storage.encryption = (azl_encryption){0};
+	} else if (strcmp(name, "bootloader") == 0) {
+		strv_free(m->bootloader.kernel_args);
+		m->bootloader.kernel_args = NULL;
+		m->bootloader.timeout = def->bootloader.timeout;
+		free(m->bootloader.boot_drive_path);
+		m->bootloader.boot_drive_path = NULL;
+	} else if (strcmp(name, "clearpart") == 0) {
+		strv_free(c->clear_drives);
+		c->clear_drives = NULL;
+		m->storage.table = def->storage.table;
+	} else if (strcmp(name, "services") == 0) {
+		/* firewalld is the firewall line's, which stays. */
+		bool on = strv_contains(m->services.enable, "firewalld");
+		bool off = strv_contains(m->services.disable, "firewalld");
+		strv_free(m->services.enable);
+		strv_free(m->services.disable);
+		m->services.enable = m->services.disable = NULL;
+		if (on)
+			strv_push(&m->services.enable, xstrdup("firewalld"));
+		if (off)
+			strv_push(&m->services.disable, xstrdup("firewalld"));
+	}
+}
+
+static bool is_storage_command(const char *name)
+{
+	static const char *const storage[] = {"part",	  "partition", "logvol",
+					      "volgroup", "raid",      "btrfs"};
+	for (size_t i = 0; i < ELEMENTSOF(storage); i++)
+		if (strcmp(name, storage[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Notes the positional words of a storage line that is refused or not
+ * carried over: "/", "pv.01", "vg00" (see ks_ctx.dropped). At most
+ * KS_MAX_DROPPED names in all, so that looking them up stays bounded
+ * whatever the kickstart; past that, follow-on messages may show. */
+#define KS_MAX_DROPPED 256
+static void note_dropped(ks_ctx *c, char **words, azl_loc loc)
+{
+	if (!is_storage_command(words[0]))
+		return;
+	for (size_t i = 1; words[i] && c->n_dropped < KS_MAX_DROPPED; i++) {
+		if (startswith(words[i], "-")) {
+			/* "--opt value": the value is no name. */
+			if (!strchr(words[i], '=') && words[i + 1] &&
+			    !startswith(words[i + 1], "-") &&
+			    strcmp(words[0], "raid") != 0 &&
+			    strcmp(words[0], "btrfs") != 0)
+				i++;
+			continue;
+		}
+		if (strv_contains(c->dropped, words[i]))
+			continue;
+		if (!c->dropped)
+			c->dropped = xzalloc(sizeof(char *));
+		strv_push(&c->dropped, xstrdup(words[i]));
+		*(azl_loc *)xappend(&c->dropped_locs, &c->n_dropped,
+				    sizeof(azl_loc)) = loc;
+	}
+}
+
+const azl_loc *ks_dropped(const ks_ctx *c, const char *name)
+{
+	for (size_t i = 0; c->dropped && c->dropped[i]; i++)
+		if (strcmp(c->dropped[i], name) == 0)
+			return &c->dropped_locs[i];
+	return NULL;
+}
+
 void ks_dispatch(ks_ctx *c, char **words, azl_loc loc)
 {
 	const char *name = words[0];
@@ -1633,6 +1927,7 @@ void ks_dispatch(ks_ctx *c, char **words, azl_loc loc)
 	if (cmd->kind == KS_UNSUPPORTED) {
 		diag_warn(c->d, loc, _("'%s' is not supported and was ignored"),
 			  name);
+		note_dropped(c, words, loc);
 		return;
 	}
 
@@ -1657,13 +1952,19 @@ void ks_dispatch(ks_ctx *c, char **words, azl_loc loc)
 	}
 	if (ok) {
 		size_t idx = (size_t)(cmd - ks_commands);
-		if (cmd->kind == KS_SINGLE && c->seen[idx].line > 0)
+		if (cmd->kind == KS_SINGLE && c->seen[idx].line > 0) {
 			diag_warn(c->d, loc,
-				  _("'%s' was already given on line %d; the "
-				    "last one wins"),
+				  _("'%s' was already given on line %d; this "
+				    "line replaces it (what that line said is "
+				    "dropped)"),
 				  name, c->seen[idx].line);
+			single_reset(c, name);
+		}
 		c->seen[idx] = loc;
-		(void)cmd->handler(c, &l);
+		if (cmd->handler(c, &l) < 0)
+			ok = false;
 	}
+	if (!ok)
+		note_dropped(c, words, loc);
 	ks_line_done(&l);
 }

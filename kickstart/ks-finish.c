@@ -209,6 +209,8 @@ static void custom(ks_ctx *c)
 			continue;
 		}
 		const ks_vg *vg = vg_of_pv(c, p->mount);
+		if (!vg && ks_dropped(c, p->mount))
+			continue; /* its volgroup line was refused */
 		if (!vg) {
 			diag_warn(c->d, p->loc,
 				  _("physical volume '%s' belongs to no "
@@ -223,6 +225,28 @@ static void custom(ks_ctx *c)
 	free(enc);
 }
 
+/* A custom layout without '/' whose '/' was on a line that was refused or
+ * not carried over (raid /, btrfs /, part / --onpart=...): say that, at
+ * that line, rather than "the layout has no '/'". */
+static void no_root(ks_ctx *c)
+{
+	const azl_storage *s = &c->m->storage;
+	for (size_t i = 0; i < s->n_partitions; i++)
+		if (streq_ptr(s->partitions[i].mount, "/"))
+			return;
+	for (size_t k = 0; k < s->n_volume_groups; k++)
+		for (size_t i = 0; i < s->volume_groups[k].n_volumes; i++)
+			if (streq_ptr(s->volume_groups[k].volumes[i].mount,
+				      "/"))
+				return;
+	const azl_loc *at = ks_dropped(c, "/");
+	if (at)
+		diag_error(c->d, *at,
+			   _("'/' is on this line, which is not carried over, "
+			     "so the layout has no '/'; put '/' on a 'part' "
+			     "or 'logvol' line"));
+}
+
 static void storage(ks_ctx *c)
 {
 	azl_storage *s = &c->m->storage;
@@ -235,8 +259,34 @@ static void storage(ks_ctx *c)
 			ds->loc = c->clearpart_drives;
 		}
 	}
+	/* Neither ignoredisk --only-use nor clearpart --drives: Anaconda
+	 * may use every disk, and the disks the part lines name with
+	 * --ondisk are the ones the layout is on. They become the disk
+	 * list, in the order they are first named, so that a two-disk
+	 * layout has its two disks and a missing disk is the machine's
+	 * fault (exit 2), not the file's. */
+	if (s->n_disks == 0)
+		for (size_t i = 0; i < c->n_parts; i++) {
+			const char *d = c->parts[i].disk;
+			if (!d)
+				continue;
+			_cleanup_free_ char *path =
+				d[0] == '/' ? xstrdup(d)
+					    : xasprintf("/dev/%s", d);
+			bool have = false;
+			for (size_t k = 0; k < s->n_disks; k++)
+				have |= streq_ptr(s->disks[k].path, path);
+			if (have)
+				continue;
+			azl_disk_spec *ds =
+				xappend(&s->disks, &s->n_disks, sizeof(*ds));
+			ds->path = TAKE_PTR(path);
+			ds->loc = c->parts[i].loc;
+		}
 	for (size_t i = 0; i < c->n_lvs; i++) {
-		if (!find_vg(c, c->lvs[i].vgname))
+		/* A group whose line was refused was reported there. */
+		if (!find_vg(c, c->lvs[i].vgname) &&
+		    !ks_dropped(c, c->lvs[i].vgname))
 			diag_error(c->d, c->lvs[i].loc,
 				   _("logical volume '%s' is in volume group "
 				     "'%s', which no 'volgroup' line makes"),
@@ -244,17 +294,25 @@ static void storage(ks_ctx *c)
 	}
 	for (size_t k = 0; k < c->n_vgs; k++)
 		for (char **pv = c->vgs[k].pvs; pv && *pv; pv++)
-			if (!pv_part(c, *pv))
+			if (!pv_part(c, *pv) && !ks_dropped(c, *pv))
 				diag_error(c->d, c->vgs[k].loc,
 					   _("volume group '%s' uses '%s', "
 					     "which no 'part' line makes"),
 					   c->vgs[k].name, *pv);
 
 	bool have_custom = c->n_parts > 0 || c->n_lvs > 0;
-	if (c->autopart.line > 0 && have_custom) {
+	/* pykickstart (base.py, _checkConflictingCommands; partition.py and
+	 * logvol.py list autopart in conflictingCommands): any part or
+	 * logvol line, also "part biosboot", conflicts with autopart. */
+	if (c->autopart.line > 0 &&
+	    (c->first_part.line > 0 || c->first_logvol.line > 0)) {
+		azl_loc other = c->first_part.line > 0 ? c->first_part
+						       : c->first_logvol;
 		diag_error(c->d, c->autopart,
 			   _("'autopart' cannot be used together with 'part' "
-			     "or 'logvol'"));
+			     "or 'logvol' (line %d); Anaconda refuses that "
+			     "too: drop one"),
+			   other.line);
 		return;
 	}
 	if (c->reqpart.line > 0 && c->autopart.line > 0)
@@ -264,7 +322,9 @@ static void storage(ks_ctx *c)
 	if (!have_custom)
 		return;
 	c->m->has_storage = true;
+	c->m->has_storage = true;
 	custom(c);
+	no_root(c);
 	bool have_boot = false;
 	for (size_t i = 0; i < s->n_partitions; i++)
 		have_boot |= streq_ptr(s->partitions[i].mount, "/boot");
@@ -322,9 +382,83 @@ static void boot_drive(ks_ctx *c)
 		}
 }
 
+static void ask_storage(ks_ctx *c)
+{
+	if (!model_asks_storage(c->m))
+		strv_push(&c->m->interactive, xstrdup("storage"));
+}
+
+/* What Anaconda does not do unless told, and asks when not told. */
+static void storage_defaults(ks_ctx *c)
+{
+	azl_storage *s = &c->m->storage;
+	/* After an error the kickstart is refused: no advice that follows
+	 * from a line that was refused. */
+	bool had_errors = diags_errors(c->d) > c->errors_before;
+	/* No clearpart: nothing is removed. Anaconda's DEFAULT
+	 * initialization mode (pyanaconda/modules/storage/disk_initialization/
+	 * initialization.py, _map_clearpart_type) clears nothing. */
+	if (c->clearpart.line == 0)
+		s->wipe = AZL_WIPE_NONE;
+	/* No autopart, part, logvol, volgroup or reqpart: Anaconda has no
+	 * partitioning method (pyanaconda/modules/storage/partitioning/
+	 * factory.py, get_method_for_kickstart returns None) and its storage
+	 * spoke stops and asks. The same: the interactive installer asks,
+	 * an unattended install refuses (plan_build). */
+	if (c->n_parts == 0 && c->n_lvs == 0 && c->n_dropped > 0 &&
+	    c->autopart.line == 0) {
+		/* Only lines that were not carried over (raid, btrfs, ...):
+		 * nothing is guessed. */
+		azl_loc whole = {c->file, 0, 0};
+		if (!had_errors)
+			diag_warn(
+				c->d, whole,
+				_("no storage line was carried over: the "
+				  "interactive "
+				  "installer asks for the storage layout; an "
+				  "unattended install refuses this kickstart"));
+		c->m->has_storage = false;
+		ask_storage(c);
+		return;
+	}
+	if (c->autopart.line == 0 && c->first_part.line == 0 &&
+	    c->first_logvol.line == 0 && c->n_vgs == 0 &&
+	    c->reqpart.line == 0) {
+		azl_loc whole = {c->file, 0, 0};
+		if (!had_errors)
+			diag_warn(c->d, whole,
+				  _("no autopart, part or logvol: the "
+				    "interactive "
+				    "installer asks for the storage layout, as "
+				    "Anaconda does; an unattended install "
+				    "refuses "
+				    "this kickstart"));
+		c->m->has_storage = false;
+		ask_storage(c);
+		return;
+	}
+	/* --encrypted without --passphrase: Anaconda asks for it
+	 * (pyanaconda/ui/tui/spokes/storage.py, the passphrase dialog). */
+	const azl_encryption *e = &s->encryption;
+	if (e->enabled && !e->passphrase && !e->passphrase_file) {
+		diag_warn(c->d, e->loc,
+			  _("--encrypted without --passphrase: the interactive "
+			    "installer asks for the passphrase, as Anaconda "
+			    "does; an unattended install refuses this "
+			    "kickstart"));
+		ask_storage(c);
+	}
+}
+
 int ks_finish(ks_ctx *c)
 {
+	/* No reboot/poweroff/shutdown/halt: Anaconda waits for a key
+	 * (pyanaconda/ui/tui/spokes/installation_progress.py, prompt), then
+	 * reboots (anaconda.py, exitHandler). */
+	if (!c->finish_seen)
+		c->m->finish = AZL_FINISH_WAIT;
 	storage(c);
+	storage_defaults(c);
 	boot_drive(c);
 	keys(c);
 	return 0;

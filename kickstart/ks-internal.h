@@ -84,8 +84,10 @@ typedef struct ks_key {
 } ks_key;
 
 typedef struct ks_ctx {
+	const char *file; /* the kickstart's name, for whole-file messages */
 	azl_model *m;
 	azl_diags *d;
+	size_t errors_before; /* diags_errors(d) when the reading began */
 	azl_loc *seen; /* per command: where a single command was last given */
 	ks_part *parts;
 	size_t n_parts;
@@ -96,6 +98,19 @@ typedef struct ks_ctx {
 	ks_key *keys;
 	size_t n_keys;
 	azl_loc autopart, reqpart, clearpart_drives;
+	/* The first part/logvol line, also one that adds nothing to the
+	 * model (part biosboot, raid.NN, logvol --thinpool): pykickstart
+	 * refuses any of them together with autopart. */
+	azl_loc first_part, first_logvol;
+	azl_loc clearpart; /* line > 0: a clearpart line was given */
+	bool finish_seen;  /* reboot, poweroff, shutdown or halt */
+	/* What storage lines that were refused or not carried over (raid,
+	 * btrfs, part raid.NN, --onpart ...) named: their mount points, PVs
+	 * and groups, each with its line. Checks that one line refers to
+	 * another say "not carried over" instead of "missing" for these. */
+	char **dropped;
+	azl_loc *dropped_locs;
+	size_t n_dropped;
 	bool reqpart_boot;
 	bool have_only_use;
 	char **clear_drives;
@@ -104,6 +119,11 @@ typedef struct ks_ctx {
 } ks_ctx;
 
 void ks_part_done(ks_part *p);
+/* url with dnf's $basearch, $arch and $releasever (also ${...}) replaced
+ * by the target's values (x86_64 or aarch64, 4.0). */
+char *ks_dnf_vars(const char *url);
+/* Where a refused or dropped storage line named name; NULL if none. */
+const azl_loc *ks_dropped(const ks_ctx *c, const char *name);
 
 typedef enum ks_cmd_kind {
 	KS_SINGLE,	/* the last one wins */

@@ -246,6 +246,8 @@ static int read_text(ks_reader *r, const char *name, const char *text,
 	azl_source *src = diags_add_source(r->d, source_new(name, text, len));
 	src->quiet = included;
 	const char *file = src->path;
+	if (!included)
+		r->ctx->file = file;
 	const char *p = src->text, *end = src->text + src->len;
 	ks_open_section sec = {0};
 	int line = 0;

@@ -97,6 +97,43 @@ static int packages(ks_ctx *c, const ks_line *h, char **lines,
 			strv_free(w);
 			continue;
 		}
+		bool group =
+			w[0][0] == '@' || (w[0][0] == '-' && w[0][1] == '@');
+		if (!group && w[1]) {
+			/* pykickstart (sections.py, PackageSection.handleLine,
+			 * and parser.py, Packages.add) takes a package line
+			 * whole, spaces and all, as one name; no package is
+			 * named so, and Anaconda's dnf stops the install on
+			 * it unless --ignoremissing. */
+			_cleanup_free_ char *whole = xstrdup(lines[i]);
+			whole[strcspn(whole, "#")] = '\0';
+			char *t = whole + strspn(whole, " \t");
+			size_t tl = strlen(t);
+			while (tl > 0 &&
+			       (t[tl - 1] == ' ' || t[tl - 1] == '\t'))
+				t[--tl] = '\0';
+			_cleanup_free_ char *name = value_for_message(t);
+			if (p->ignore_missing)
+				diag_warn(
+					c->d, locs[i],
+					_("no package can be named '%s' (the "
+					  "whole line is one name, as in "
+					  "pykickstart); with --ignoremissing "
+					  "it is skipped"),
+					name);
+			else
+				diag_error(
+					c->d, locs[i],
+					_("no package can be named '%s' (the "
+					  "whole line is one name, as in "
+					  "pykickstart, and names have no "
+					  "spaces): Anaconda would stop the "
+					  "install here; put one package on "
+					  "a line, or add --ignoremissing"),
+					name);
+			strv_free(w);
+			continue;
+		}
 		for (size_t k = 1; w[k]; k++) {
 			if (strcmp(w[k], "--optional") == 0 ||
 			    strcmp(w[k], "--nodefaults") == 0)

@@ -133,6 +133,8 @@ static void write_network(azl_buf *b, const azl_model *m)
 			put_opt(b, "--ipv6", "dhcp");
 		if (i->gateway6)
 			put_opt(b, "--ipv6gateway", i->gateway6);
+		if (i->no_ipv6)
+			buf_append(b, " --noipv6");
 		if (i->vlan_id) {
 			buf_printf(b, " --vlanid=%d", i->vlan_id);
 			if (i->vlan_link && i->name)
@@ -513,7 +515,10 @@ char *kickstart_write(const azl_model *m)
 			   "# boot_drive: %d is a disk chosen by a match "
 			   "rule, which kickstart cannot say\n",
 			   bl->boot_drive_index);
-	write_storage(&b, m);
+	/* Storage left to be asked: a kickstart without storage commands
+	 * means just that. */
+	if (m->has_storage || !model_asks_storage(m))
+		write_storage(&b, m);
 
 	for (size_t i = 0; i < m->packages.n_repos; i++) {
 		const azl_repo *r = &m->packages.repos[i];
@@ -553,9 +558,11 @@ char *kickstart_write(const azl_model *m)
 		put_list(&b, "--disabled", m->services.disable);
 		buf_append(&b, "\n");
 	}
-	buf_append(&b, m->finish == AZL_FINISH_REBOOT	  ? "reboot\n"
-		       : m->finish == AZL_FINISH_POWEROFF ? "poweroff\n"
-							  : "halt\n");
+	/* finish: wait is a kickstart without any of the four. */
+	if (m->finish != AZL_FINISH_WAIT)
+		buf_append(&b, m->finish == AZL_FINISH_REBOOT	  ? "reboot\n"
+			       : m->finish == AZL_FINISH_POWEROFF ? "poweroff\n"
+								  : "halt\n");
 
 	const azl_packages *p = &m->packages;
 	if (!m->has_packages)

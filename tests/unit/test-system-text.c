@@ -102,9 +102,11 @@ static void test_networkd(void **state)
 	azl_netfile *f = NULL;
 	size_t n = 0;
 	assert_int_equal(networkd_build_files(&net, &f, &n), 0);
+	/* IPv4 only and nothing said about IPv6: automatic IPv6, as
+	 * Anaconda does (issue 13; it was switched off before). */
 	assert_string_equal(file_text(f, n, "10-azl-eth1.network"),
 			    "[Match]\nName=eth1\n\n[Network]\nDHCP=no\n"
-			    "LinkLocalAddressing=no\nIPv6AcceptRA=no\n"
+			    "IPv6AcceptRA=yes\n"
 			    "Address=192.0.2.10/24\nGateway=192.0.2.1\n"
 			    "DNS=192.0.2.53\n");
 	assert_non_null(strstr(
@@ -121,9 +123,98 @@ static void test_networkd(void **state)
 			       "VLAN=eth2.10\n"));
 	netfiles_free(f, n);
 
+	/* ipv6: false switches it off; a bond that only carries VLANs
+	 * (no address at all) has none either. */
+	ifs[0].no_ipv6 = true;
+	assert_int_equal(networkd_build_files(&net, &f, &n), 0);
+	assert_non_null(strstr(file_text(f, n, "10-azl-eth1.network"),
+			       "DHCP=no\nLinkLocalAddressing=no\n"
+			       "IPv6AcceptRA=no\n"));
+	assert_non_null(strstr(file_text(f, n, "10-azl-bond0.network"),
+			       "LinkLocalAddressing=no\nIPv6AcceptRA=no\n"));
+	netfiles_free(f, n);
+	ifs[0].no_ipv6 = false;
+
 	char *bad[] = {"no_such_option=1", NULL};
 	ifs[2].bond.options = bad;
 	assert_int_equal(networkd_build_files(&net, &f, &n), -EINVAL);
+}
+
+/* Issue 13: kickstart's --bondslaves with --vlanid, and the same shape in
+ * YAML: the VLAN rides on the bond and carries the IP settings; the bond
+ * has none. Both writers. */
+static azl_interface bond_vlan_iface(char **ports)
+{
+	return (azl_interface){.name = "bond0",
+			       .bond = {.slaves = ports, .mode = "802.3ad"},
+			       .vlan_id = 50,
+			       .dhcp4 = true};
+}
+
+static void test_bond_vlan_networkd(void **state)
+{
+	(void)state;
+	char *ports[] = {"eth0", "eth1", NULL};
+	azl_interface ifs[] = {bond_vlan_iface(ports)};
+	azl_network net = {.interfaces = ifs, .n_interfaces = 1};
+	azl_netfile *f = NULL;
+	size_t n = 0;
+	assert_int_equal(networkd_build_files(&net, &f, &n), 0);
+	assert_non_null(strstr(file_text(f, n, "10-azl-bond0.netdev"),
+			       "Name=bond0\nKind=bond\n"));
+	assert_non_null(strstr(file_text(f, n, "10-azl-bond0.50.netdev"),
+			       "Name=bond0.50\nKind=vlan\n\n[VLAN]\nId=50\n"));
+	assert_string_equal(file_text(f, n, "10-azl-bond0.network"),
+			    "[Match]\nName=bond0\n\n[Network]\n"
+			    "LinkLocalAddressing=no\nIPv6AcceptRA=no\n"
+			    "VLAN=bond0.50\n");
+	assert_string_equal(file_text(f, n, "10-azl-bond0.50.network"),
+			    "[Match]\nName=bond0.50\n\n[Network]\nDHCP=ipv4\n"
+			    "IPv6AcceptRA=yes\n");
+	assert_non_null(
+		strstr(file_text(f, n, "10-azl-eth1.network"), "Bond=bond0\n"));
+	netfiles_free(f, n);
+}
+
+static void test_bond_vlan_nm(void **state)
+{
+	(void)state;
+	char *ports[] = {"eth0", "eth1", NULL};
+	char *addrs[] = {"192.0.2.10/24", NULL};
+	azl_interface ifs[] = {
+		bond_vlan_iface(ports),
+		{.name = "eth2", .addresses = addrs},
+		{.name = "eth3", .dhcp4 = true, .no_ipv6 = true},
+	};
+	azl_network net = {.interfaces = ifs, .n_interfaces = 3};
+	azl_netfile *f = NULL;
+	size_t n = 0;
+	assert_int_equal(nm_build_keyfiles(&net, &f, &n), 0);
+	const char *bond = file_text(f, n, "bond0.nmconnection");
+	const char *vlan = file_text(f, n, "bond0.50.nmconnection");
+	const char *port = file_text(f, n, "bond0-port-eth1.nmconnection");
+	assert_non_null(bond);
+	assert_non_null(vlan);
+	assert_non_null(port);
+	assert_non_null(strstr(bond, "type=bond\n"));
+	assert_non_null(strstr(bond, "[ipv4]\nmethod=disabled\n"));
+	assert_non_null(strstr(bond, "[ipv6]\n"));
+	assert_non_null(strstr(bond, "method=disabled\n"));
+	assert_non_null(strstr(vlan, "type=vlan\n"));
+	assert_non_null(strstr(vlan, "id=50\n"));
+	assert_non_null(strstr(vlan, "parent=bond0\n"));
+	assert_non_null(strstr(vlan, "[ipv4]\nmethod=auto\n"));
+	assert_non_null(strstr(port, "master=bond0\n"));
+	/* IPv4 only: automatic IPv6 (Anaconda's default); ipv6: false
+	 * disables it. */
+	const char *eth2 = file_text(f, n, "eth2.nmconnection");
+	assert_non_null(eth2);
+	assert_non_null(strstr(eth2, "[ipv6]\naddr-gen-mode"));
+	assert_non_null(strstr(strstr(eth2, "[ipv6]"), "method=auto\n"));
+	const char *eth3 = file_text(f, n, "eth3.nmconnection");
+	assert_non_null(eth3);
+	assert_non_null(strstr(strstr(eth3, "[ipv6]"), "method=disabled\n"));
+	netfiles_free(f, n);
 }
 
 static void test_accounts_edit(void **state)
@@ -166,6 +257,8 @@ int main(void)
 		cmocka_unit_test(test_unit_install),
 		cmocka_unit_test(test_hosts_selinux),
 		cmocka_unit_test(test_networkd),
+		cmocka_unit_test(test_bond_vlan_networkd),
+		cmocka_unit_test(test_bond_vlan_nm),
 		cmocka_unit_test(test_accounts_edit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
