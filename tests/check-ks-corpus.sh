@@ -48,6 +48,7 @@ normalise() {
 # So do the salted hashes convert makes of plaintext passwords (the YAML
 # only: messages never hold a hash).
 normalise_yaml() {
+	# shellcheck disable=SC2016 # a literal $
 	sed -E 's/\$(y|gy|7|2b|6|5|1)\$[^"'"'"' ]*/<crypt hash>/g'
 }
 
@@ -64,7 +65,7 @@ run() {
 	fi
 }
 
-fail=0 n=0 crashed= missing= changed= we_refuse= we_accept= plans=0
+fail=0 n=0 crashed='' missing='' changed='' we_refuse='' we_accept='' plans=0
 shopt -s nullglob
 for ks in "$real"/*.ks; do
 	name=$(basename "$ks" .ks)
@@ -130,6 +131,7 @@ for exp in "$real"/expected/*.expect; do
 	fi
 done
 
+# shellcheck disable=SC2086 # the names are words
 count() { set -- $1; echo $#; }
 echo "ks-corpus: $n real kickstarts; $(count "$we_refuse") accepted by pykickstart F43" \
 	"but refused by convert:${we_refuse:- none}"
