@@ -54,10 +54,10 @@ AZL_BUILD_DIR=$build AZL_FUZZ_SEEDS=$seeds RECORD_DIR=$tmp/rec1 \
 	{ cat "$tmp/run1.log"; fail "first run"; }
 cat "$tmp/run1.log"
 
-# Every kickstart fixture and the seed were inputs.
+# Every kickstart fixture (the real ones of others too) and the seed were inputs.
 (cd "$tmp/rec1" && sha256sum -- * | cut -d' ' -f1 | sort -u) >"$tmp/seen"
 missing=0
-for f in "$AZL_SOURCE_DIR"/tests/fixtures/kickstart/*.ks "$seeds/one-seed"; do
+for f in "$AZL_SOURCE_DIR"/tests/fixtures/kickstart/*.ks "$AZL_SOURCE_DIR"/tests/fixtures/kickstart/real/*.ks "$seeds/one-seed"; do
 	h=$(sha256sum <"$f" | cut -d' ' -f1)
 	grep -qx "$h" "$tmp/seen" || { echo "not fuzzed: $f"; missing=$((missing + 1)); }
 done

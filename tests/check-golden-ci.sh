@@ -35,3 +35,25 @@ check() {
 check test-answers AZL_UPDATE_FIXTURES answers/bad/bad-bool.err
 check test-kickstart AZL_UPDATE_FIXTURES kickstart/malformed.err
 check test-plan AZL_UPDATE_GOLDEN plans/custom-two-disks.json
+
+# tests/check-ks-corpus.sh (the real kickstarts) honours AZL_UPDATE_FIXTURES
+# the same way; on a copy holding one of its kickstarts.
+src=$tmp/ks-corpus
+export AZL_BIN=${AZL_BIN:-$AZL_BUILD_DIR/azl-installer}
+real=tests/fixtures/kickstart/real
+mkdir -p "$src/$real/expected" "$src/tests/fixtures/machines"
+cp "$AZL_SOURCE_DIR/tests/check-ks-corpus.sh" "$src/tests/"
+cp "$AZL_SOURCE_DIR/tests/fixtures/machines/real-"*.json "$src/tests/fixtures/machines/"
+cp "$AZL_SOURCE_DIR/$real/lorax-fedora-vagrant.ks" "$src/$real/"
+cp "$AZL_SOURCE_DIR/$real/expected/lorax-fedora-vagrant.expect" "$src/$real/expected/"
+exp=$src/$real/expected/lorax-fedora-vagrant.expect
+echo "TAMPERED" >>"$exp"
+rc=0
+env CI=true AZL_UPDATE_FIXTURES=1 AZL_SOURCE_DIR="$src" bash "$src/tests/check-ks-corpus.sh" >"$tmp/out" 2>&1 || rc=$?
+[ "$rc" != 0 ] || { cat "$tmp/out"; fail "check-ks-corpus: AZL_UPDATE_FIXTURES under CI passed"; }
+grep -q "AZL_UPDATE_FIXTURES is set under CI" "$tmp/out" || { cat "$tmp/out"; fail "check-ks-corpus: no message naming AZL_UPDATE_FIXTURES"; }
+grep -q TAMPERED "$exp" || fail "check-ks-corpus: AZL_UPDATE_FIXTURES under CI rewrote the expected file"
+env -u CI AZL_UPDATE_FIXTURES=1 AZL_SOURCE_DIR="$src" bash "$src/tests/check-ks-corpus.sh" >"$tmp/out" 2>&1 || :
+grep -q TAMPERED "$exp" && { cat "$tmp/out"; fail "check-ks-corpus: AZL_UPDATE_FIXTURES without CI did not rewrite the expected file"; }
+cmp -s "$exp" "$AZL_SOURCE_DIR/$real/expected/lorax-fedora-vagrant.expect" || fail "check-ks-corpus: the rewritten file differs from the committed one"
+echo "ok: check-ks-corpus refuses AZL_UPDATE_FIXTURES under CI"

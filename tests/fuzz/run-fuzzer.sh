@@ -3,7 +3,8 @@
 #   Runs a libFuzzer target for SECONDS over a working corpus that is kept
 #   across runs, $AZL_BUILD_DIR/fuzz-corpus/NAME (created on the first run),
 #   the checked-in seeds, tests/fuzz/seeds-NAME/, and the real fixtures
-#   (fuzz-kickstart: tests/fixtures/kickstart/*.ks and include/;
+#   (fuzz-kickstart: tests/fixtures/kickstart/*.ks, include/ and the real
+#   kickstarts of others in real/*.ks;
 #   fuzz-answers: tests/fixtures/answers/{good,bad}/*.yaml and
 #   docs/examples/*.yaml), taken from the tree at each run so a fixture
 #   added later is a seed too. New interesting inputs go to the
@@ -52,7 +53,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/artifacts" "$work/fixtures"
 src=$(dirname "$(dirname "$here")")
 case "$name" in
-fuzz-kickstart) fixtures="$src/tests/fixtures/kickstart/*.ks $src/tests/fixtures/kickstart/include/*" ;;
+fuzz-kickstart) fixtures="$src/tests/fixtures/kickstart/*.ks $src/tests/fixtures/kickstart/include/* $src/tests/fixtures/kickstart/real/*.ks" ;;
 fuzz-answers) fixtures="$src/tests/fixtures/answers/good/*.yaml $src/tests/fixtures/answers/bad/*.yaml $src/docs/examples/*.yaml" ;;
 *) fixtures= ;;
 esac
