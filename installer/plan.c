@@ -2066,6 +2066,7 @@ int plan_build(const azl_model *m, const azl_machine *machine,
 				 : machine->firmware;
 	if (plan->firmware == AZL_FIRMWARE_AUTO)
 		plan->firmware = AZL_FIRMWARE_UEFI;
+	plan->secure_boot = m->bootloader.secure_boot;
 
 	if (m->storage.n_partitions == 0 && m->storage.n_volume_groups > 0)
 		return fail(err, AZL_EXIT_INVALID, -EINVAL,
