@@ -435,7 +435,13 @@ typedef struct esp_file {
 	const char *dst; /* EFI/BOOT/BOOTX64.EFI */
 	char *src;	 /* path in the target, or NULL with text */
 	char *text;
+	size_t len; /* of text; 0: strlen(text) */
 } esp_file;
+
+static size_t esp_text_len(const esp_file *f)
+{
+	return f->len ? f->len : strlen(f->text);
+}
 
 /* mcopy reads its source by path, as the installing system resolves it:
  * every file goes through a private temporary copy, made from the
@@ -474,8 +480,9 @@ static int write_esp_mtools(const azl_target *t, const char *dev, esp_file *f,
 				return log_error_errno(r, "cannot read /%s",
 						       f[i].src);
 		} else {
-			data = xstrdup(f[i].text);
-			len = strlen(data);
+			len = esp_text_len(&f[i]);
+			data = xmalloc(len + 1);
+			memcpy(data, f[i].text, len);
 		}
 		char tmpl[] = "/tmp/azl-esp-XXXXXX";
 		int fd = mkstemp(tmpl);
@@ -513,7 +520,7 @@ static int write_esp_mounted(const azl_target *t, esp_file *f, size_t n,
 			r = copy_in_target(t, f[i].src, dst, 0700);
 		else
 			r = target_write_file(t, dst, f[i].text,
-					      strlen(f[i].text), 0700, 0, 0);
+					      esp_text_len(&f[i]), 0700, 0, 0);
 	}
 	return r < 0 ? log_error_errno(r, "cannot write the ESP") : 0;
 }
@@ -675,28 +682,46 @@ int bootloader_write_esp(const azl_target *t, const azl_installed_storage *st,
 			  "export $prefix\n"
 			  "configfile $prefix/grub.cfg\n",
 			  uuid, boot_prefix(st));
-	esp_file f[8];
+	esp_file f[12]; /* at most 10 below */
 	size_t n = 0;
-	f[n++] = (esp_file){"EFI/BOOT/BOOTX64.EFI", shim ? shim : grub, NULL};
+	f[n++] =
+		(esp_file){"EFI/BOOT/BOOTX64.EFI", shim ? shim : grub, NULL, 0};
 	if (shim) {
-		f[n++] = (esp_file){"EFI/BOOT/grubx64.efi", grub, NULL};
-		f[n++] = (esp_file){"EFI/" VENDOR "/shimx64.efi", shim, NULL};
+		f[n++] = (esp_file){"EFI/BOOT/grubx64.efi", grub, NULL, 0};
+		f[n++] =
+			(esp_file){"EFI/" VENDOR "/shimx64.efi", shim, NULL, 0};
 	}
-	f[n++] = (esp_file){"EFI/" VENDOR "/grubx64.efi", grub, NULL};
-	f[n++] = (esp_file){"EFI/" VENDOR "/grub.cfg", NULL, stub};
-	f[n++] = (esp_file){"EFI/BOOT/grub.cfg", NULL, stub};
+	f[n++] = (esp_file){"EFI/" VENDOR "/grubx64.efi", grub, NULL, 0};
+	f[n++] = (esp_file){"EFI/" VENDOR "/grub.cfg", NULL, stub, 0};
+	f[n++] = (esp_file){"EFI/BOOT/grub.cfg", NULL, stub, 0};
 	_cleanup_free_ char *cfg_path = xasprintf("%s/grub.cfg", cfg_dir);
 	if (!streq_ptr(cfg_dir, "EFI/" VENDOR) &&
 	    !streq_ptr(cfg_dir, "EFI/BOOT"))
-		f[n++] = (esp_file){cfg_path, NULL, stub};
+		f[n++] = (esp_file){cfg_path, NULL, stub, 0};
 	/* shim-x64's helpers: MokManager beside shim, the fallback loader
 	 * beside BOOTX64.EFI (shim runs it when started from there). */
 	_cleanup_free_ char *mm = xstrdup("boot/efi/EFI/" VENDOR "/mmx64.efi");
 	_cleanup_free_ char *fb = xstrdup("boot/efi/EFI/BOOT/fbx64.efi");
 	if (shim && target_exists(t, mm))
-		f[n++] = (esp_file){"EFI/" VENDOR "/mmx64.efi", mm, NULL};
-	if (shim && target_exists(t, fb))
-		f[n++] = (esp_file){"EFI/BOOT/fbx64.efi", fb, NULL};
+		f[n++] = (esp_file){"EFI/" VENDOR "/mmx64.efi", mm, NULL, 0};
+	/* fbx64.efi makes an NVRAM entry from \EFI\VENDOR\BOOTX64.CSV
+	 * (UCS-2, as Fedora's shim-x64 ships it) when the firmware starts
+	 * \EFI\BOOT\BOOTX64.EFI; without the file it would find nothing. */
+	static const char csv_text[] =
+		"shimx64.efi," TITLE ",,This is the boot entry for " TITLE "\n";
+	char csv[2 * sizeof(csv_text) + 2];
+	size_t csv_len = 0;
+	csv[csv_len++] = (char)0xff; /* byte order mark */
+	csv[csv_len++] = (char)0xfe;
+	for (size_t i = 0; csv_text[i]; i++) {
+		csv[csv_len++] = csv_text[i];
+		csv[csv_len++] = 0;
+	}
+	if (shim && target_exists(t, fb)) {
+		f[n++] = (esp_file){"EFI/BOOT/fbx64.efi", fb, NULL, 0};
+		f[n++] = (esp_file){"EFI/" VENDOR "/BOOTX64.CSV", NULL, csv,
+				    csv_len};
+	}
 	if (esp_mounted(t)) {
 		log_info("writing the ESP through /boot/efi");
 		r = write_esp_mounted(t, f, n, cfg_dir);

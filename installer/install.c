@@ -398,6 +398,10 @@ static int plan_for_install(const azl_model *m, const azl_install_opts *o,
 			strerror(-r));
 		return AZL_EXIT_MACHINE;
 	}
+	if (machine->firmware == AZL_FIRMWARE_UEFI)
+		log_info("this machine: UEFI, Secure Boot %s, setup mode %s",
+			 machine->secure_boot ? "on" : "off",
+			 machine->setup_mode ? "on" : "off");
 	azl_plan_overrides ov = {.disks = o->disks, .firmware = o->firmware};
 	azl_plan_error err = {0};
 	if (plan_build(m, machine, &ov, ret, &err) < 0) {
