@@ -7,7 +7,9 @@
 #  - required, against the demo repository (Debian's signed shim, GRUB and
 #    kernel): the install goes through, and the ESP has grub.cfg where the
 #    signed GRUB's built-in prefix says (\EFI\debian), MokManager beside
-#    shim, the fallback loader with its BOOTX64.CSV.
+#    shim, the fallback loader with its BOOTX64.CSV;
+#  - auto, against the unsigned repository: a warning, and the self-built
+#    GRUB installed with grub.cfg at its own prefix (\EFI\azurelinux).
 set -euo pipefail
 
 if [ "$(id -u)" != 0 ]; then echo "not root: skipped"; exit 77; fi
@@ -59,6 +61,11 @@ rpmbuild -bb --quiet --define "_topdir $tmp/rpm/top" \
 	--define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
 	--define "__spec_install_post %{nil}" --define "debug_package %{nil}" \
 	"$tmp/rpm/grub.spec" >"$tmp/rpmbuild.log" 2>&1 || { cat "$tmp/rpmbuild.log"; fail "rpmbuild"; }
+# Signed as an RPM (the demo repository's key), not for Secure Boot.
+rpmsign --addsign --define "_gpg_name azl-demo@invalid" \
+	--define "_gpg_path $AZL_BUILD_DIR/demo-repo-work/gnupg" \
+	--define "__gpg /usr/bin/gpg" "$tmp/unsigned/Packages/grub2-efi-x64-2.06-9.azl4.x86_64.rpm" \
+	>"$tmp/rpmsign.log" 2>&1 || { cat "$tmp/rpmsign.log"; fail "rpmsign"; }
 createrepo_c --quiet --groupfile "$repo/comps.xml" "$tmp/unsigned"
 cp "$repo/repodata/repomd.xml.key" "$tmp/unsigned/repodata/"
 
@@ -86,6 +93,26 @@ grep -q "nothing was written" "$tmp/out" || fail "the refusal does not say nothi
 	fail "a loop device was left behind"
 ok "secure_boot: required refuses an unsigned GRUB, exit 2, nothing written"
 
+# auto with the same repository: a warning, and the unsigned self-built
+# GRUB installed the way it always was, grub.cfg at its own prefix
+# (/EFI/azurelinux), nothing at Debian's.
+sed 's/secure_boot: required/secure_boot: auto/' "$tmp/a.yaml" >"$tmp/auto.yaml"
+set +e
+"$AZL_BIN" install --answers "$tmp/auto.yaml" --disk "$img" --repo "$tmp/unsigned" \
+	--yes --log "$tmp/auto.log" >"$tmp/out" 2>&1
+rc=$?
+set -e
+[ "$rc" = 0 ] || { cat "$tmp/out"; tail -20 "$tmp/auto.log"; fail "auto with an unsigned GRUB: exit $rc"; }
+grep -q "boot chain is not signed throughout" "$tmp/auto.log" || fail "auto did not warn"
+grep -q "(not signed) reads /EFI/azurelinux/grub.cfg on the ESP" "$tmp/auto.log" ||
+	fail "the unsigned GRUB's prefix: $(grep 'grub.cfg' "$tmp/auto.log")"
+export MTOOLS_SKIP_CHECK=1
+esp_start=$(sfdisk -d "$img" | awk -F'[=,]' '/C12A7328-F81F-11D2-BA4B-00A0C93EC93B/ {gsub(/ /,""); print $2}')
+esp="$img@@$((esp_start * 512))"
+mtype -i "$esp" ::/EFI/azurelinux/grub.cfg | grep -q -- "--fs-uuid" || fail "no \EFI\azurelinux\grub.cfg"
+! mdir -i "$esp" ::/EFI/debian >/dev/null 2>&1 || fail "\EFI\debian on the ESP of an unsigned GRUB"
+ok "secure_boot: auto warns and installs the unsigned GRUB with grub.cfg at its prefix"
+
 set +e
 "$AZL_BIN" install --answers "$tmp/a.yaml" --disk "$img" --repo "$repo" \
 	--yes --log "$tmp/install.log" >"$tmp/out" 2>&1
@@ -96,7 +123,6 @@ grep -q "UEFI boot chain: shim-x64-.* (signed) -> grub2-efi-x64-.* (signed) -> k
 	fail "the log does not name the signed chain: $(grep 'boot chain' "$tmp/install.log")"
 grep -q "reads /EFI/debian/grub.cfg on the ESP" "$tmp/install.log" ||
 	fail "the installer did not read the signed GRUB's prefix: $(grep 'grub.cfg' "$tmp/install.log")"
-export MTOOLS_SKIP_CHECK=1
 esp_start=$(sfdisk -d "$img" | awk -F'[=,]' '/C12A7328-F81F-11D2-BA4B-00A0C93EC93B/ {gsub(/ /,""); print $2}')
 esp="$img@@$((esp_start * 512))"
 mtype -i "$esp" ::/EFI/debian/grub.cfg | grep -q -- "--fs-uuid" ||
