@@ -592,8 +592,9 @@ static int nvram_entry(const azl_installed_storage *st, bool shim,
 }
 
 /* The ESP directory (no leading slash) where the GRUB image at grub (a
- * path in the target) reads its grub.cfg: the image's own prefix. Logs
- * which images are signed, for the Secure Boot chain. */
+ * path in the target) reads its grub.cfg: the image's own prefix; NULL
+ * (with a warning) for an image whose prefix cannot be read. Logs which
+ * images are signed, for the Secure Boot chain. */
 static int grub_cfg_dir(const azl_target *t, const char *grub, const char *shim,
 			char **ret)
 {
@@ -604,14 +605,17 @@ static int grub_cfg_dir(const azl_target *t, const char *grub, const char *shim,
 		return log_error_errno(r, "cannot read /%s", grub);
 	_cleanup_free_ char *prefix = NULL;
 	r = efi_grub_prefix(data, len, &prefix);
-	if (r < 0)
-		return log_error_errno(r,
-				       "cannot tell where '/%s' reads its "
-				       "grub.cfg: %s; is it a GRUB EFI image "
-				       "(grub2-efi-x64)?",
-				       grub,
-				       r == -ENOENT ? "it has no prefix"
-						    : "not a GRUB EFI image");
+	if (r < 0) {
+		/* grub.cfg is next to it anyway ($cmdpath, where GRUB
+		 * images built without a prefix look). */
+		log_warning("cannot tell where '/%s' reads its grub.cfg (%s); "
+			    "writing it next to the image only",
+			    grub,
+			    r == -ENOENT ? "it has no prefix"
+					 : "not a GRUB EFI image");
+		*ret = NULL;
+		return 0;
+	}
 	const char *p = prefix;
 	while (*p == '/')
 		p++;
@@ -694,8 +698,9 @@ int bootloader_write_esp(const azl_target *t, const azl_installed_storage *st,
 	f[n++] = (esp_file){"EFI/" VENDOR "/grubx64.efi", grub, NULL, 0};
 	f[n++] = (esp_file){"EFI/" VENDOR "/grub.cfg", NULL, stub, 0};
 	f[n++] = (esp_file){"EFI/BOOT/grub.cfg", NULL, stub, 0};
-	_cleanup_free_ char *cfg_path = xasprintf("%s/grub.cfg", cfg_dir);
-	if (!streq_ptr(cfg_dir, "EFI/" VENDOR) &&
+	_cleanup_free_ char *cfg_path =
+		cfg_dir ? xasprintf("%s/grub.cfg", cfg_dir) : NULL;
+	if (cfg_dir && !streq_ptr(cfg_dir, "EFI/" VENDOR) &&
 	    !streq_ptr(cfg_dir, "EFI/BOOT"))
 		f[n++] = (esp_file){cfg_path, NULL, stub, 0};
 	/* shim-x64's helpers: MokManager beside shim, the fallback loader
