@@ -40,6 +40,7 @@
 
 #include "apply-system.h"
 #include "chroot.h"
+#include "efi-image.h"
 #include "i18n.h"
 #include "log.h"
 #include "progress.h"
@@ -434,21 +435,35 @@ typedef struct esp_file {
 	const char *dst; /* EFI/BOOT/BOOTX64.EFI */
 	char *src;	 /* path in the target, or NULL with text */
 	char *text;
+	size_t len; /* of text; 0: strlen(text) */
 } esp_file;
+
+static size_t esp_text_len(const esp_file *f)
+{
+	return f->len ? f->len : strlen(f->text);
+}
 
 /* mcopy reads its source by path, as the installing system resolves it:
  * every file goes through a private temporary copy, made from the
  * target's file read inside the root, or from the text. */
 static int write_esp_mtools(const azl_target *t, const char *dev, esp_file *f,
-			    size_t n)
+			    size_t n, const char *cfg_dir)
 {
 	char *env[] = {"MTOOLS_SKIP_CHECK=1", NULL};
 	azl_spawn_opts o = {.env = env};
-	static const char *const dirs[] = {"::/EFI", "::/EFI/BOOT",
-					   ("::/EFI/" VENDOR)};
-	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-		char *argv[] = {"mmd",		 "-D", "s", "-i", (char *)dev,
-				(char *)dirs[i], NULL};
+	_cleanup_strv_free_ char **dirs = NULL;
+	strv_push(&dirs, xstrdup("::/EFI"));
+	strv_push(&dirs, xstrdup("::/EFI/BOOT"));
+	strv_push(&dirs, xstrdup("::/EFI/" VENDOR));
+	/* GRUB's prefix, one level at a time ("EFI/debian"). */
+	for (const char *s = cfg_dir; s && (s = strchr(s + 1, '/')) != NULL;)
+		strv_push(&dirs,
+			  xasprintf("::/%.*s", (int)(s - cfg_dir), cfg_dir));
+	if (cfg_dir)
+		strv_push(&dirs, xasprintf("::/%s", cfg_dir));
+	for (size_t i = 0; dirs[i]; i++) {
+		char *argv[] = {"mmd",	     "-D",    "s", "-i",
+				(char *)dev, dirs[i], NULL};
 		/* An existing directory makes mmd fail; harmless. */
 		azl_spawn_opts q = {.env = env, .quiet = true};
 		if (spawn_run(argv, &q) == -ENOENT)
@@ -465,8 +480,9 @@ static int write_esp_mtools(const azl_target *t, const char *dev, esp_file *f,
 				return log_error_errno(r, "cannot read /%s",
 						       f[i].src);
 		} else {
-			data = xstrdup(f[i].text);
-			len = strlen(data);
+			len = esp_text_len(&f[i]);
+			data = xmalloc(len + 1);
+			memcpy(data, f[i].text, len);
 		}
 		char tmpl[] = "/tmp/azl-esp-XXXXXX";
 		int fd = mkstemp(tmpl);
@@ -488,18 +504,23 @@ static int write_esp_mtools(const azl_target *t, const char *dev, esp_file *f,
 	return r;
 }
 
-static int write_esp_mounted(const azl_target *t, esp_file *f, size_t n)
+static int write_esp_mounted(const azl_target *t, esp_file *f, size_t n,
+			     const char *cfg_dir)
 {
 	int r = target_mkdir_p(t, "boot/efi/EFI/BOOT", 0700);
 	if (r >= 0)
 		r = target_mkdir_p(t, "boot/efi/EFI/" VENDOR, 0700);
+	if (r >= 0 && cfg_dir) {
+		_cleanup_free_ char *d = xasprintf("boot/efi/%s", cfg_dir);
+		r = target_mkdir_p(t, d, 0700);
+	}
 	for (size_t i = 0; r >= 0 && i < n; i++) {
 		_cleanup_free_ char *dst = xasprintf("boot/efi/%s", f[i].dst);
 		if (f[i].src)
 			r = copy_in_target(t, f[i].src, dst, 0700);
 		else
 			r = target_write_file(t, dst, f[i].text,
-					      strlen(f[i].text), 0700, 0, 0);
+					      esp_text_len(&f[i]), 0700, 0, 0);
 	}
 	return r < 0 ? log_error_errno(r, "cannot write the ESP") : 0;
 }
@@ -570,6 +591,59 @@ static int nvram_entry(const azl_installed_storage *st, bool shim,
 	return spawn_check(argv, NULL);
 }
 
+/* The ESP directory (no leading slash) where the GRUB image at grub (a
+ * path in the target) reads its grub.cfg: the image's own prefix; NULL
+ * (with a warning) for an image whose prefix cannot be read. Logs which
+ * images are signed, for the Secure Boot chain. */
+static int grub_cfg_dir(const azl_target *t, const char *grub, const char *shim,
+			char **ret)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r = target_read_file(t, grub, EFI_MAX, &data, &len);
+	if (r < 0)
+		return log_error_errno(r, "cannot read /%s", grub);
+	_cleanup_free_ char *prefix = NULL;
+	r = efi_grub_prefix(data, len, &prefix);
+	if (r < 0) {
+		/* grub.cfg is next to it anyway ($cmdpath, where GRUB
+		 * images built without a prefix look). */
+		log_warning("cannot tell where '/%s' reads its grub.cfg (%s); "
+			    "writing it next to the image only",
+			    grub,
+			    r == -ENOENT ? "it has no prefix"
+					 : "not a GRUB EFI image");
+		*ret = NULL;
+		return 0;
+	}
+	const char *p = prefix;
+	while (*p == '/')
+		p++;
+	size_t n = strlen(p);
+	while (n > 0 && p[n - 1] == '/')
+		n--;
+	if (n == 0 || strstr(p, ".."))
+		return log_error_errno(EINVAL,
+				       "'/%s' has the prefix '%s', which is "
+				       "no directory of the ESP",
+				       grub, prefix);
+	*ret = xstrndup(p, n);
+	bool grub_signed = efi_pe_signed(data, len);
+	bool shim_signed = false;
+	if (shim) {
+		free(data);
+		data = NULL;
+		if (target_read_file(t, shim, EFI_MAX, &data, &len) >= 0)
+			shim_signed = efi_pe_signed(data, len);
+	}
+	log_info("GRUB '/%s' (%s) reads /%s/grub.cfg on the ESP; shim: %s",
+		 grub, grub_signed ? "signed" : "not signed", *ret,
+		 !shim	       ? "none"
+		 : shim_signed ? "signed"
+			       : "not signed");
+	return 0;
+}
+
 int bootloader_write_esp(const azl_target *t, const azl_installed_storage *st,
 			 bool *ret_shim)
 {
@@ -599,6 +673,12 @@ int bootloader_write_esp(const azl_target *t, const azl_installed_storage *st,
 		return log_error_errno(ENOENT,
 				       "the target has no GRUB for UEFI "
 				       "(grub2-efi-x64)");
+	/* Where this GRUB reads grub.cfg: its built-in prefix, e.g.
+	 * Debian's signed image says /EFI/debian (docs/secure-boot.md). */
+	_cleanup_free_ char *cfg_dir = NULL;
+	int r = grub_cfg_dir(t, grub, shim, &cfg_dir);
+	if (r < 0)
+		return r;
 	const char *uuid = st->boot_uuid ? st->boot_uuid : st->root_uuid;
 	_cleanup_free_ char *stub =
 		xasprintf("search --no-floppy --fs-uuid --set=dev %s\n"
@@ -606,24 +686,54 @@ int bootloader_write_esp(const azl_target *t, const azl_installed_storage *st,
 			  "export $prefix\n"
 			  "configfile $prefix/grub.cfg\n",
 			  uuid, boot_prefix(st));
-	esp_file f[6];
+	esp_file f[12]; /* at most 10 below */
 	size_t n = 0;
-	f[n++] = (esp_file){"EFI/BOOT/BOOTX64.EFI", shim ? shim : grub, NULL};
+	f[n++] =
+		(esp_file){"EFI/BOOT/BOOTX64.EFI", shim ? shim : grub, NULL, 0};
 	if (shim) {
-		f[n++] = (esp_file){"EFI/BOOT/grubx64.efi", grub, NULL};
-		f[n++] = (esp_file){"EFI/" VENDOR "/shimx64.efi", shim, NULL};
+		f[n++] = (esp_file){"EFI/BOOT/grubx64.efi", grub, NULL, 0};
+		f[n++] =
+			(esp_file){"EFI/" VENDOR "/shimx64.efi", shim, NULL, 0};
 	}
-	f[n++] = (esp_file){"EFI/" VENDOR "/grubx64.efi", grub, NULL};
-	f[n++] = (esp_file){"EFI/" VENDOR "/grub.cfg", NULL, stub};
-	f[n++] = (esp_file){"EFI/BOOT/grub.cfg", NULL, stub};
-	int r;
+	f[n++] = (esp_file){"EFI/" VENDOR "/grubx64.efi", grub, NULL, 0};
+	f[n++] = (esp_file){"EFI/" VENDOR "/grub.cfg", NULL, stub, 0};
+	f[n++] = (esp_file){"EFI/BOOT/grub.cfg", NULL, stub, 0};
+	_cleanup_free_ char *cfg_path =
+		cfg_dir ? xasprintf("%s/grub.cfg", cfg_dir) : NULL;
+	if (cfg_dir && !streq_ptr(cfg_dir, "EFI/" VENDOR) &&
+	    !streq_ptr(cfg_dir, "EFI/BOOT"))
+		f[n++] = (esp_file){cfg_path, NULL, stub, 0};
+	/* shim-x64's helpers: MokManager beside shim, the fallback loader
+	 * beside BOOTX64.EFI (shim runs it when started from there). */
+	_cleanup_free_ char *mm = xstrdup("boot/efi/EFI/" VENDOR "/mmx64.efi");
+	_cleanup_free_ char *fb = xstrdup("boot/efi/EFI/BOOT/fbx64.efi");
+	if (shim && target_exists(t, mm))
+		f[n++] = (esp_file){"EFI/" VENDOR "/mmx64.efi", mm, NULL, 0};
+	/* fbx64.efi makes an NVRAM entry from \EFI\VENDOR\BOOTX64.CSV
+	 * (UCS-2, as Fedora's shim-x64 ships it) when the firmware starts
+	 * \EFI\BOOT\BOOTX64.EFI; without the file it would find nothing. */
+	static const char csv_text[] =
+		"shimx64.efi," TITLE ",,This is the boot entry for " TITLE "\n";
+	char csv[2 * sizeof(csv_text) + 2];
+	size_t csv_len = 0;
+	csv[csv_len++] = (char)0xff; /* byte order mark */
+	csv[csv_len++] = (char)0xfe;
+	for (size_t i = 0; csv_text[i]; i++) {
+		csv[csv_len++] = csv_text[i];
+		csv[csv_len++] = 0;
+	}
+	if (shim && target_exists(t, fb)) {
+		f[n++] = (esp_file){"EFI/BOOT/fbx64.efi", fb, NULL, 0};
+		f[n++] = (esp_file){"EFI/" VENDOR "/BOOTX64.CSV", NULL, csv,
+				    csv_len};
+	}
 	if (esp_mounted(t)) {
 		log_info("writing the ESP through /boot/efi");
-		r = write_esp_mounted(t, f, n);
+		r = write_esp_mounted(t, f, n, cfg_dir);
 	} else {
 		log_info("the ESP %s is not mounted; writing it with mtools",
 			 st->esp_device);
-		r = write_esp_mtools(t, st->esp_device, f, n);
+		r = write_esp_mtools(t, st->esp_device, f, n, cfg_dir);
 	}
 	if (r < 0)
 		return r;

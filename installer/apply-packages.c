@@ -294,8 +294,59 @@ out:
 	return r;
 }
 
+void boot_chain_done(azl_boot_chain *c)
+{
+	free(c->shim);
+	free(c->grub);
+	free(c->kernel);
+	*c = (azl_boot_chain){0};
+}
+
+bool boot_chain_signed(const azl_boot_chain *c)
+{
+	return c->shim && c->grub && c->kernel && c->shim_signed &&
+	       c->grub_signed && c->kernel_signed;
+}
+
+char *boot_chain_describe(const azl_boot_chain *c)
+{
+	const char *nv[] = {c->shim, c->grub, c->kernel};
+	const bool sg[] = {c->shim_signed, c->grub_signed, c->kernel_signed};
+	const char *what[] = {"shim", "GRUB", "kernel"};
+	azl_buf b = {0};
+	for (size_t i = 0; i < ELEMENTSOF(nv); i++)
+		buf_printf(&b, "%s%s (%s)", i ? " -> " : "",
+			   nv[i] ? nv[i] : what[i],
+			   !nv[i]  ? "none"
+			   : sg[i] ? "signed"
+				   : "not signed");
+	return buf_steal(&b);
+}
+
+/* The packages of each stage: Azure Linux 4.0 / Fedora names first. */
+static void boot_chain_fill(const depsolve_pkg *pkgs, size_t n,
+			    azl_boot_chain *c)
+{
+	static const char *const shims[] = {"shim-x64", "shim", NULL};
+	static const char *const grubs[] = {"grub2-efi-x64", "grub2-efi-binary",
+					    NULL};
+	static const char *const kernels[] = {"kernel-core", "kernel", NULL};
+	const char *const *names[] = {shims, grubs, kernels};
+	char **nv[] = {&c->shim, &c->grub, &c->kernel};
+	bool *sg[] = {&c->shim_signed, &c->grub_signed, &c->kernel_signed};
+	for (size_t s = 0; s < ELEMENTSOF(names); s++)
+		for (size_t k = 0; names[s][k] && !*nv[s]; k++)
+			for (size_t i = 0; i < n; i++)
+				if (streq_ptr(pkgs[i].name, names[s][k])) {
+					*nv[s] = xstrdup(pkgs[i].nevra);
+					*sg[s] = pkgs[i].secure_boot_signed;
+					break;
+				}
+}
+
 int packages_check(const azl_model *m, char *const *repos, char *const *extra,
-		   const char *root, char ***ret_plan_missing)
+		   const char *root, char ***ret_plan_missing,
+		   azl_boot_chain *ret_chain)
 {
 	*ret_plan_missing = NULL;
 	azl_repo_list l = {0};
@@ -306,6 +357,8 @@ int packages_check(const azl_model *m, char *const *repos, char *const *extra,
 	size_t n = 0;
 	_cleanup_strv_free_ char **missing = NULL;
 	r = solve(m, &l, extra, root, true, &missing, &pkgs, &n);
+	if (r >= 0 && ret_chain)
+		boot_chain_fill(pkgs, n, ret_chain);
 	if (r >= 0)
 		r = check_network_service(m, pkgs, n, root);
 	depsolve_pkgs_free(pkgs, n);

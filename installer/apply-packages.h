@@ -37,6 +37,19 @@ int packages_check_keys(const azl_model *m, char *const *repos);
 int packages_solve(const azl_model *m, char *const *repos, char *const *extra,
 		   const char *root, char ***ret);
 
+/* The UEFI boot chain a transaction installs (docs/secure-boot.md): the
+ * NEVRA of each stage's package (NULL: none in the transaction) and
+ * whether that package provides "secure-boot(signed)". */
+typedef struct azl_boot_chain {
+	char *shim, *grub, *kernel;
+	bool shim_signed, grub_signed, kernel_signed;
+} azl_boot_chain;
+void boot_chain_done(azl_boot_chain *c);
+/* Every stage present and signed. */
+bool boot_chain_signed(const azl_boot_chain *c);
+/* "shim-x64-16.1-1.azl4.x86_64 (signed) -> ..." for people (owned). */
+char *boot_chain_describe(const azl_boot_chain *c);
+
 /* The packages phase's solve and network-service check, before anything
  * is written (docs/packages.md): the same request against root (NULL: an
  * empty target), nothing downloaded or installed; the parsed metadata goes
@@ -44,6 +57,8 @@ int packages_solve(const azl_model *m, char *const *repos, char *const *extra,
  * error packages_apply() would return (-ENOENT, -EPROTO, -ENOPKG, -ENXIO,
  * ...); on -ENOENT, *ret_plan_missing lists the missing names when every
  * one is in extra (added by the plan, not asked for by the answer file),
- * else it is NULL. */
+ * else it is NULL. ret_chain (may be NULL): the boot chain of the solved
+ * transaction, filled when the solve succeeds. */
 int packages_check(const azl_model *m, char *const *repos, char *const *extra,
-		   const char *root, char ***ret_plan_missing);
+		   const char *root, char ***ret_plan_missing,
+		   azl_boot_chain *ret_chain);

@@ -929,6 +929,11 @@ static depsolve_pkg pkg_from_solvable(Pool *pool, Solvable *s)
 	}
 	p.size = solvable_lookup_num(s, SOLVABLE_DOWNLOADSIZE, 0);
 	p.repo = (size_t)(uintptr_t)s->repo->appdata - 1;
+	Id sb = pool_str2id(pool, "secure-boot(signed)", 0);
+	if (sb && s->provides) {
+		for (Id *d = s->repo->idarraydata + s->provides; *d; d++)
+			p.secure_boot_signed = p.secure_boot_signed || *d == sb;
+	}
 	return p;
 }
 

@@ -24,6 +24,9 @@ typedef struct depsolve_pkg {
 	char *checksum;	     /* hex */
 	uint64_t size;	     /* download size in bytes */
 	size_t repo;	     /* the index given to depsolve_add_repo() */
+	/* Provides "secure-boot(signed)": the package's boot images carry
+	 * Secure Boot signatures (docs/secure-boot.md). */
+	bool secure_boot_signed;
 } depsolve_pkg;
 
 void depsolve_pkgs_free(depsolve_pkg *p, size_t n);

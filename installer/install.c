@@ -182,6 +182,44 @@ static int check_repo_keys(const azl_model *m, const azl_install_opts *o)
 	return AZL_EXIT_MACHINE;
 }
 
+/* bootloader.secure_boot against the boot chain the solve picked, before
+ * anything is written (docs/secure-boot.md): required refuses a chain
+ * that is not signed throughout (exit 2), auto warns, off is silent. A
+ * stage counts as signed when its package provides "secure-boot(signed)"
+ * in the repository's metadata. plan: NULL (--root, BIOS) checks nothing. */
+static int check_secure_boot(const azl_plan *plan, const azl_boot_chain *c)
+{
+	if (!plan || plan->firmware != AZL_FIRMWARE_UEFI)
+		return AZL_EXIT_OK;
+	_cleanup_free_ char *desc = boot_chain_describe(c);
+	bool ok = boot_chain_signed(c);
+	log_info("UEFI boot chain: %s; Secure Boot %s, bootloader.secure_boot "
+		 "%s",
+		 desc, ok ? "ready" : "NOT ready",
+		 secure_boot_to_string(plan->secure_boot));
+	if (ok || plan->secure_boot == AZL_SECURE_BOOT_OFF)
+		return AZL_EXIT_OK;
+	if (plan->secure_boot == AZL_SECURE_BOOT_AUTO) {
+		log_warning("the repository's boot chain is not signed "
+			    "throughout (%s): the installed system will not "
+			    "boot with Secure Boot on; turn it off in the "
+			    "firmware or use a repository with a signed chain",
+			    desc);
+		return AZL_EXIT_OK;
+	}
+	log_error("bootloader.secure_boot is required and the boot chain is "
+		  "not signed throughout: %s",
+		  desc);
+	fprintf(stderr,
+		_("azl-installer: bootloader.secure_boot is 'required', but "
+		  "the repository's boot chain is not signed throughout: %s; "
+		  "use a repository whose shim, GRUB and kernel packages are "
+		  "signed (docs/secure-boot.md) or set secure_boot: auto; "
+		  "nothing was written\n"),
+		desc);
+	return AZL_EXIT_MACHINE;
+}
+
 /* The packages phase's solve, done before anything is written (the
  * packages phase comes after storage has wiped the disks): a package no
  * repository has or a request that cannot be solved is the answer file's
@@ -189,12 +227,18 @@ static int check_repo_keys(const azl_model *m, const azl_install_opts *o)
  * network nothing would read, a repository that cannot be read are the
  * machine's (exit 2). root: NULL for the empty disks. */
 static int check_packages(const azl_model *m, const azl_install_opts *o,
-			  char *const *extra, const char *root)
+			  char *const *extra, const char *root,
+			  const azl_plan *plan)
 {
 	_cleanup_strv_free_ char **own = NULL;
-	int r = packages_check(m, o->repos, extra, root, &own);
-	if (r >= 0)
-		return AZL_EXIT_OK;
+	azl_boot_chain chain = {0};
+	int r = packages_check(m, o->repos, extra, root, &own, &chain);
+	if (r >= 0) {
+		int code = check_secure_boot(plan, &chain);
+		boot_chain_done(&chain);
+		return code;
+	}
+	boot_chain_done(&chain);
 	if (r == -EINTR || interrupt_requested()) {
 		fputs(_("azl-installer: interrupted; nothing was written\n"),
 		      stderr);
@@ -247,7 +291,7 @@ static int install_into_dir(const azl_model *m, const azl_install_opts *o)
 		}
 		/* Against the root as it is (what it has installed counts), or
 		 * nothing when it does not exist yet. */
-		code = check_packages(m, o, net_pkg, o->root_dir);
+		code = check_packages(m, o, net_pkg, o->root_dir, NULL);
 		if (code != AZL_EXIT_OK)
 			return code;
 		s.checked = true;
@@ -354,6 +398,10 @@ static int plan_for_install(const azl_model *m, const azl_install_opts *o,
 			strerror(-r));
 		return AZL_EXIT_MACHINE;
 	}
+	if (machine->firmware == AZL_FIRMWARE_UEFI)
+		log_info("this machine: UEFI, Secure Boot %s, setup mode %s",
+			 machine->secure_boot ? "on" : "off",
+			 machine->setup_mode ? "on" : "off");
 	azl_plan_overrides ov = {.disks = o->disks, .firmware = o->firmware};
 	azl_plan_error err = {0};
 	if (plan_build(m, machine, &ov, ret, &err) < 0) {
@@ -549,7 +597,7 @@ int install_run(const azl_model *m, const azl_install_opts *o)
 	if (!streq_ptr(o->stop_after, "storage")) {
 		code = check_repo_keys(m, o);
 		if (code == AZL_EXIT_OK)
-			code = check_packages(m, o, needed, NULL);
+			code = check_packages(m, o, needed, NULL, plan);
 		if (code != AZL_EXIT_OK) {
 			interrupt_catch(false);
 			return code;

@@ -140,6 +140,8 @@ char *machine_to_json(const azl_machine *m)
 	json_begin_object(&j, NULL);
 	json_string(&j, "firmware",
 		    m->firmware == AZL_FIRMWARE_UEFI ? "uefi" : "bios");
+	json_bool(&j, "secure_boot", m->secure_boot);
+	json_bool(&j, "setup_mode", m->setup_mode);
 	json_bool(&j, "device_mapper", m->device_mapper);
 	json_uint(&j, "memory", m->memory);
 	json_begin_array(&j, "disks");
@@ -399,6 +401,10 @@ static bool read_machine(azl_diags *d, const ynode *root, azl_machine *m)
 	static const field machine_fields[] = {
 		{"firmware", F_FIRMWARE, offsetof(azl_machine, firmware),
 		 false},
+		{"secure_boot", F_BOOL, offsetof(azl_machine, secure_boot),
+		 false},
+		{"setup_mode", F_BOOL, offsetof(azl_machine, setup_mode),
+		 false},
 		{"device_mapper", F_BOOL, offsetof(azl_machine, device_mapper),
 		 false},
 		{"memory", F_UINT64, offsetof(azl_machine, memory), false},
@@ -557,8 +563,12 @@ char *machine_to_text(const azl_machine *m)
 		buf_append(&b, _("No disks found.\n"));
 
 	_cleanup_free_ char *mem = size_human(m->memory);
-	buf_printf(&b, _("Firmware: %s. Memory: %s. Device-mapper: %s.\n"),
+	buf_printf(&b, _("Firmware: %s%s. Memory: %s. Device-mapper: %s.\n"),
 		   m->firmware == AZL_FIRMWARE_UEFI ? "UEFI" : "BIOS",
+		   m->secure_boot  ? _(" (Secure Boot on)")
+		   : m->setup_mode ? _(" (Secure Boot off: setup mode)")
+		   : m->firmware == AZL_FIRMWARE_UEFI ? _(" (Secure Boot off)")
+						      : "",
 		   m->memory ? mem : _("unknown"),
 		   m->device_mapper ? _("available") : _("not available"));
 	return buf_steal(&b);

@@ -60,9 +60,18 @@ typedef struct azl_machine {
 	azl_disk_info *disks;
 	size_t n_disks;
 	azl_firmware firmware; /* what the machine booted with: UEFI or BIOS */
-	bool device_mapper;    /* the kernel offers device-mapper */
-	uint64_t memory;       /* bytes of RAM (MemTotal); 0 = unknown */
+	/* UEFI variables SecureBoot and SetupMode (efivarfs); false on BIOS
+	 * or when the firmware does not have them. */
+	bool secure_boot;
+	bool setup_mode;
+	bool device_mapper; /* the kernel offers device-mapper */
+	uint64_t memory;    /* bytes of RAM (MemTotal); 0 = unknown */
 } azl_machine;
+
+/* Reads SecureBoot and SetupMode from efivars (an efivarfs directory,
+ * /sys/firmware/efi/efivars) into m: 4 bytes of attributes, then the
+ * value byte. A variable that is missing or unreadable counts as 0. */
+void machine_read_secure_boot(const char *efivars, azl_machine *m);
 
 azl_machine *machine_new(void);
 void machine_free(azl_machine *m);

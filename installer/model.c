@@ -33,6 +33,7 @@ ENUM_STRINGS(table, azl_table, "gpt", "msdos")
 ENUM_STRINGS(layout, azl_layout, "lvm", "plain")
 ENUM_STRINGS(fs, azl_fs, NULL, "ext4", "xfs", "vfat", "swap")
 ENUM_STRINGS(firmware, azl_firmware, "auto", "uefi", "bios")
+ENUM_STRINGS(secure_boot, azl_secure_boot, "auto", "required", "off")
 ENUM_STRINGS(selinux, azl_selinux, "enforcing", "permissive", "disabled")
 ENUM_STRINGS(finish, azl_finish, "reboot", "poweroff", "shell", "wait")
 

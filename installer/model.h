@@ -62,6 +62,14 @@ typedef enum azl_firmware {
 	AZL_FIRMWARE_UEFI,
 	AZL_FIRMWARE_BIOS,
 } azl_firmware;
+/* bootloader.secure_boot (docs/secure-boot.md): REQUIRED refuses a
+ * repository whose UEFI boot chain is not signed, AUTO warns, OFF says
+ * nothing. */
+typedef enum azl_secure_boot {
+	AZL_SECURE_BOOT_AUTO,
+	AZL_SECURE_BOOT_REQUIRED,
+	AZL_SECURE_BOOT_OFF,
+} azl_secure_boot;
 typedef enum azl_selinux {
 	AZL_SELINUX_ENFORCING,
 	AZL_SELINUX_PERMISSIVE,
@@ -96,6 +104,8 @@ const char *fs_to_string(azl_fs v); /* NONE -> NULL */
 int fs_from_string(const char *s, azl_fs *ret);
 const char *firmware_to_string(azl_firmware v);
 int firmware_from_string(const char *s, azl_firmware *ret);
+const char *secure_boot_to_string(azl_secure_boot v);
+int secure_boot_from_string(const char *s, azl_secure_boot *ret);
 const char *selinux_to_string(azl_selinux v);
 int selinux_from_string(const char *s, azl_selinux *ret);
 const char *finish_to_string(azl_finish v);
@@ -186,6 +196,7 @@ typedef struct azl_storage {
 
 typedef struct azl_bootloader {
 	azl_firmware firmware;
+	azl_secure_boot secure_boot;
 	int timeout;	    /* seconds */
 	char **kernel_args; /* strv */
 	/* "boot_drive:": the disk that gets the boot code (BIOS) and the ESP

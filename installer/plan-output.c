@@ -68,8 +68,26 @@ static void json_action(azl_json *j, const azl_plan *p, const azl_action *a)
 			json_string(j, NULL, vg->pvs[i]);
 		json_end_array(j);
 	}
-	if (a->op == AZL_OP_INSTALL_BOOTLOADER)
+	if (a->op == AZL_OP_INSTALL_BOOTLOADER) {
 		json_string(j, "firmware", firmware_to_string(p->firmware));
+		/* The chain the firmware starts, in order
+		 * (docs/secure-boot.md): the packages of each stage ("?": only
+		 * when a repository has it, as in "packages"). */
+		json_begin_array(j, "chain");
+		if (p->firmware == AZL_FIRMWARE_UEFI) {
+			json_string(j, NULL,
+				    p->secure_boot == AZL_SECURE_BOOT_REQUIRED
+					    ? "shim-x64"
+					    : "?shim-x64");
+			json_string(j, NULL, "grub2-efi-x64");
+		} else
+			json_string(j, NULL, "grub2-pc");
+		json_string(j, NULL, "kernel-core");
+		json_end_array(j);
+		if (p->firmware == AZL_FIRMWARE_UEFI)
+			json_string(j, "secure_boot",
+				    secure_boot_to_string(p->secure_boot));
+	}
 	if (a->op == AZL_OP_INSTALL_PACKAGES) {
 		/* What the plan adds to packages.install ("?": only when a
 		 * repository has it). */

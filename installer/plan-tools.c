@@ -99,9 +99,12 @@ char **plan_required_packages(const azl_plan *p)
 	add(&v,
 	    p->firmware == AZL_FIRMWARE_UEFI ? "grub2-efi-x64" : "grub2-pc");
 	/* Shim first when the repository has it (Fedora's and Azure
-	 * Linux's shim-x64); "?": optional, GRUB alone boots too. */
+	 * Linux's shim-x64); "?": optional, GRUB alone boots too, but not
+	 * under Secure Boot: secure_boot: required needs it. */
 	if (p->firmware == AZL_FIRMWARE_UEFI)
-		add(&v, "?shim-x64");
+		add(&v, p->secure_boot == AZL_SECURE_BOOT_REQUIRED
+				? "shim-x64"
+				: "?shim-x64");
 	bool luks = false, lvm = p->n_vgs > 0;
 	for (size_t i = 0; i < p->n_disks; i++)
 		for (size_t k = 0; k < p->disks[i].n_parts; k++)

@@ -2066,6 +2066,7 @@ int plan_build(const azl_model *m, const azl_machine *machine,
 				 : machine->firmware;
 	if (plan->firmware == AZL_FIRMWARE_AUTO)
 		plan->firmware = AZL_FIRMWARE_UEFI;
+	plan->secure_boot = m->bootloader.secure_boot;
 
 	/* What the answer file leaves to be asked (a kickstart without
 	 * storage commands, or --encrypted without --passphrase: Anaconda

@@ -116,7 +116,8 @@ typedef struct azl_action {
 } azl_action;
 
 typedef struct azl_plan {
-	azl_firmware firmware; /* resolved: never AUTO */
+	azl_firmware firmware;	     /* resolved: never AUTO */
+	azl_secure_boot secure_boot; /* bootloader.secure_boot */
 	azl_plan_disk *disks;
 	size_t n_disks;
 	azl_plan_vg *vgs;

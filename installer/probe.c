@@ -872,12 +872,35 @@ static uint64_t memory_total(void)
 	return kib * 1024;
 }
 
+#define EFI_GLOBAL_GUID "8be4df61-93ca-11d2-aa0d-00e098032b8c"
+
+static bool efivar_flag(const char *efivars, const char *name)
+{
+	_cleanup_free_ char *p =
+		xasprintf("%s/%s-" EFI_GLOBAL_GUID, efivars, name);
+	unsigned char v[5];
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, v, sizeof(v));
+	close(fd);
+	return n == (ssize_t)sizeof(v) && v[4] == 1;
+}
+
+void machine_read_secure_boot(const char *efivars, azl_machine *m)
+{
+	m->secure_boot = efivar_flag(efivars, "SecureBoot");
+	m->setup_mode = efivar_flag(efivars, "SetupMode");
+}
+
 int machine_probe(char *const *only, azl_machine **ret)
 {
 	_cleanup_machine_ azl_machine *m = machine_new();
 	m->firmware = access("/sys/firmware/efi", F_OK) == 0
 			      ? AZL_FIRMWARE_UEFI
 			      : AZL_FIRMWARE_BIOS;
+	if (m->firmware == AZL_FIRMWARE_UEFI)
+		machine_read_secure_boot("/sys/firmware/efi/efivars", m);
 	m->device_mapper = luks_device_mapper_available();
 	m->memory = memory_total();
 

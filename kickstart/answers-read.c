@@ -238,6 +238,7 @@ ENUM_HANDLER(table, azl_table, "gpt, msdos")
 ENUM_HANDLER(layout, azl_layout, "lvm, plain")
 ENUM_HANDLER(fs, azl_fs, "ext4, xfs, vfat, swap")
 ENUM_HANDLER(firmware, azl_firmware, "auto, uefi, bios")
+ENUM_HANDLER(secure_boot, azl_secure_boot, "auto, required, off")
 ENUM_HANDLER(selinux, azl_selinux, "enforcing, permissive, disabled")
 ENUM_HANDLER(finish, azl_finish, "reboot, poweroff, shell")
 
@@ -678,6 +679,7 @@ static const disk_ref boot_drive_ref = {
 
 static const field bootloader_fields[] = {
 	F_ENUM("firmware", firmware, azl_bootloader, firmware),
+	F_ENUM("secure_boot", secure_boot, azl_bootloader, secure_boot),
 	F("timeout", YNODE_SCALAR, h_int, azl_bootloader, timeout,
 	  N_("a number of seconds"), &range_timeout),
 	F("kernel_args", YNODE_SEQUENCE, h_kernel_args, azl_bootloader,

@@ -416,6 +416,9 @@ static void write_bootloader(writer *w, const azl_bootloader *b)
 {
 	size_t m = open_map(w, 0, "bootloader");
 	kv_raw(w, 2, "firmware", firmware_to_string(b->firmware));
+	if (b->secure_boot != AZL_SECURE_BOOT_AUTO)
+		kv_raw(w, 2, "secure_boot",
+		       secure_boot_to_string(b->secure_boot));
 	kv_int(w, 2, "timeout", b->timeout);
 	kv_strv(w, 2, "kernel_args", b->kernel_args);
 	if (b->boot_drive_index > 0)

@@ -23,7 +23,7 @@ python3 python3-jsonschema python3-yaml tzdata
 parted util-linux fdisk e2fsprogs xfsprogs dosfstools mtools cryptsetup-bin
 lvm2 kmod
 rpm createrepo-c gnupg
-xorriso qemu-system-x86 qemu-utils ovmf seabios
+xorriso qemu-system-x86 qemu-utils ovmf seabios sbsigntool
 grub-pc-bin grub-efi-amd64-bin grub-common grub2-common
 busybox-static tmux dbus-daemon login libpam0g libpam-modules
 cpio file zstd

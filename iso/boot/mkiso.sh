@@ -75,19 +75,63 @@ mods="normal configfile linux echo test search search_fs_file search_label
 # the MBR loads the same core from a USB stick.
 grub-mkimage -O i386-pc-eltorito -p /boot/grub -c "$work/early.cfg" \
 	-o "$tree/boot/grub/bios.img" $mods biosdisk
-# UEFI: one GRUB EFI binary, the fallback path every firmware tries.
-grub-mkimage -O x86_64-efi -p /boot/grub -c "$work/early.cfg" \
-	-o "$work/BOOTX64.EFI" $mods efi_gop efi_uga all_video
-cp "$work/BOOTX64.EFI" "$tree/EFI/BOOT/BOOTX64.EFI"
+# UEFI, the fallback path every firmware tries (\EFI\BOOT\BOOTX64.EFI),
+# in the EFI system image and in the ISO tree. With Secure Boot in mind
+# (docs/secure-boot.md): the repository's own signed chain when it has
+# one, shim (shim-x64) as BOOTX64.EFI and the signed GRUB (grub2-efi-x64)
+# beside it, where shim looks for grubx64.efi. A signed GRUB loads no
+# config of ours from inside the image: it reads grub.cfg from its
+# built-in prefix (grub-prefix.py; /EFI/debian for Debian's), so early.cfg
+# goes there, in the EFI image (GRUB's root on a USB stick) and in the
+# ISO tree (its root as an optical disc). MokManager comes along; the
+# fallback loader does not (a medium makes no NVRAM entries). Without
+# those packages: a GRUB built here, unsigned, which boots only with
+# Secure Boot off.
+efi=$work/efi
+mkdir -p "$efi/EFI/BOOT"
+rpmx=$work/rpm
+mkdir -p "$rpmx"
+for p in shim-x64 grub2-efi-x64; do
+	rpm=$(find "$repo" -name "$p-[0-9]*.rpm" | sort -V | tail -n 1)
+	[ -n "$rpm" ] || continue
+	(cd "$rpmx" && rpm2cpio "$rpm" | cpio -idm --quiet './boot/efi/*') || {
+		echo "mkiso.sh: cannot unpack '$rpm' (rpm2cpio, cpio)" >&2
+		exit 2
+	}
+done
+vendor=$(ls -d "$rpmx"/boot/efi/EFI/*/shimx64.efi 2>/dev/null | head -n 1)
+vendor=${vendor%/shimx64.efi}
+if [ -n "$vendor" ] && [ -f "$vendor/grubx64.efi" ]; then
+	cp "$vendor/shimx64.efi" "$efi/EFI/BOOT/BOOTX64.EFI"
+	cp "$vendor/grubx64.efi" "$efi/EFI/BOOT/grubx64.efi"
+	[ -f "$vendor/mmx64.efi" ] && cp "$vendor/mmx64.efi" "$efi/EFI/BOOT/mmx64.efi"
+	prefix=$(python3 "$here/grub-prefix.py" "$efi/EFI/BOOT/grubx64.efi") || exit 2
+	prefix=${prefix#/}
+	prefix=${prefix%/}
+	mkdir -p "$efi/$prefix" "$tree/$prefix"
+	cp "$work/early.cfg" "$efi/$prefix/grub.cfg"
+	cp "$work/early.cfg" "$tree/$prefix/grub.cfg"
+	echo "mkiso.sh: UEFI chain from the repository: shim, then GRUB (reads /$prefix/grub.cfg)"
+else
+	grub-mkimage -O x86_64-efi -p /boot/grub -c "$work/early.cfg" \
+		-o "$efi/EFI/BOOT/BOOTX64.EFI" $mods efi_gop efi_uga all_video
+	echo "mkiso.sh: no shim-x64 and grub2-efi-x64 in '$repo': an unsigned GRUB (no Secure Boot)"
+fi
+cp -r "$efi/EFI/." "$tree/EFI/"
 
 # The EFI system image: FAT12, sized to its content plus the FAT's own
-# overhead (a 64 KiB margin and 64 KiB for directories and tables).
-efi_kib=$(( ($(stat -c %s "$work/BOOTX64.EFI") + 1023) / 1024 ))
-img_kib=$(( (efi_kib + 128 + 31) / 32 * 32 ))
+# overhead (a 64 KiB margin, 64 KiB for tables and 4 KiB a directory).
+efi_kib=$(( $(du -k --apparent-size -s "$efi" | cut -f1) + $(find "$efi" -type f | wc -l) ))
+dirs=$(find "$efi" -mindepth 1 -type d | wc -l)
+img_kib=$(( (efi_kib + 128 + 4 * dirs + 31) / 32 * 32 ))
 mkfs.vfat -C -n AZL_EFI "$work/efi.img" "$img_kib" >/dev/null
-mmd -i "$work/efi.img" ::/EFI ::/EFI/BOOT
-mcopy -i "$work/efi.img" "$work/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
-echo "mkiso.sh: EFI system image $img_kib KiB for a $efi_kib KiB GRUB"
+(cd "$efi" && find . -mindepth 1 -type d | sort) | while read -r d; do
+	mmd -i "$work/efi.img" "::/${d#./}"
+done
+(cd "$efi" && find . -type f | sort) | while read -r f; do
+	mcopy -i "$work/efi.img" "$efi/${f#./}" "::/${f#./}"
+done
+echo "mkiso.sh: EFI system image $img_kib KiB for $efi_kib KiB of boot files"
 
 rm -f "$out"
 xorriso -as mkisofs -o "$out" \

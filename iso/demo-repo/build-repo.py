@@ -219,6 +219,7 @@ class Builder:
         elif kind == "kernel":
             mod = "/usr/lib/modules/" + self.kver
             boot = os.path.join(self.kroot, "boot")
+            require_pe_signature(boot + "/vmlinuz-" + self.kver)
             self.copy(pkg, boot + "/vmlinuz-" + self.kver, mod + "/vmlinuz", 0o755)
             self.copy(pkg, boot + "/System.map-" + self.kver, mod + "/System.map", 0o644)
             self.copy(pkg, boot + "/config-" + self.kver, mod + "/config", 0o644)
@@ -242,7 +243,10 @@ class Builder:
             run(["grub-mkimage", "-O", "x86_64-efi", "-p", "/EFI/azurelinux",
                  "-o", img] + GRUB_EFI_MODULES)
         elif kind == "deb":
-            self.copy(pkg, self.deb_file(r[1], r[2]), r[3], r[4])
+            src = self.deb_file(r[1], r[2])
+            if src.endswith(".efi.signed"):
+                require_pe_signature(src)
+            self.copy(pkg, src, r[3], r[4])
         else:
             raise SystemExit("unknown recipe %r in %s" % (r, pkg["name"]))
 
@@ -298,6 +302,7 @@ class Builder:
         for line in deps.splitlines():
             m = re.match(r"insmod (\S+)", line)
             if m:
+                require_module_signature(m.group(1))
                 rel = os.path.relpath(os.path.realpath(m.group(1)),
                                       os.path.realpath(src))
                 self.copy(pkg, m.group(1), mod + "/" + rel, 0o644)
@@ -490,6 +495,29 @@ class Builder:
         shutil.copy(os.path.join(self.out, KEY_FILE), os.path.join(self.out, "repodata", "repomd.xml.key"))
         shutil.copy(comps, os.path.join(self.out, "comps.xml"))
         log("repository %s ready in %.1fs" % (self.out, time.time() - t0))
+
+
+def require_pe_signature(path):
+    """The Secure Boot chain's images must carry an Authenticode signature
+    (docs/secure-boot.md); sbverify --list names its signers."""
+    r = subprocess.run(["sbverify", "--list", path], capture_output=True,
+                       text=True)
+    if r.returncode or "signature 1" not in r.stdout:
+        raise SystemExit("demo-repo: %s carries no Secure Boot signature "
+                         "(sbverify --list):\n%s%s" % (path, r.stdout, r.stderr))
+
+
+MODSIG = b"~Module signature appended~\n"
+
+
+def require_module_signature(path):
+    """Under Secure Boot the kernel is locked down and loads only signed
+    modules: each one ends with the module signature trailer."""
+    with open(path, "rb") as f:
+        f.seek(-len(MODSIG), os.SEEK_END)
+        if f.read() != MODSIG:
+            raise SystemExit("demo-repo: the module %s is not signed; "
+                             "a Secure Boot kernel would refuse it" % path)
 
 
 def read_line(path):

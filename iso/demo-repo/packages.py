@@ -187,10 +187,14 @@ PACKAGES = [
          summary="The Linux kernel (meta package)",
          requires=["kernel-core = @EVR@", "kernel-modules = @EVR@"],
          provides=[], payload=[]),
+    # Debian's linux-image-*-amd64 is the signed build: vmlinuz carries
+    # Debian's Secure Boot signature and every module its module signature
+    # (build-repo.py checks both with sbverify and the modules' trailer).
     dict(name="kernel-core", version="@KVERSION@", real=True,
-         summary="Debian 12's kernel image (fetched, not the build machine's), in Fedora's layout",
+         summary="Debian 12's signed kernel image (fetched, not the build machine's), in Fedora's layout",
          requires=["filesystem", "dracut"], requires_posttrans=["dracut"],
-         provides=["kernel-uname-r(@KVER@)", "installonlypkg(kernel)"],
+         provides=["kernel-uname-r(@KVER@)", "installonlypkg(kernel)",
+                   "secure-boot(signed)"],
          payload=[("kernel",)],
          posttrans="kernel-core.posttrans"),
     dict(name="kernel-modules", version="@KVERSION@", real=True,
@@ -275,20 +279,44 @@ PACKAGES = [
          requires=["grub2-tools", "grub2-pc-modules"],
          provides=["grub2-pc-modules"],
          payload=[("tree", "/usr/lib/grub/i386-pc", "/usr/lib/grub/i386-pc")]),
+    # The Secure Boot chain (docs/secure-boot.md): Debian 12's shim signed
+    # by Microsoft's UEFI CA, Debian's GRUB and kernel signed by Debian's
+    # key, which shim carries. Each package of the chain declares
+    # "secure-boot(signed)": what `bootloader: {secure_boot: required}`
+    # looks for in the repository before anything is written.
+    #
+    # grubx64.efi is Debian's signed monolithic GRUB: its modules are built
+    # in (it loads none from disk under Secure Boot) and its prefix is
+    # /EFI/debian, where the installer writes grub.cfg (read from the
+    # image). The unsigned self-built image of earlier demo repositories
+    # stays as monolithic/grubx64.efi for firmware without Secure Boot.
     dict(name="grub2-efi-x64", version="2.06", real=True,
-         summary="GRUB for UEFI: x86_64-efi modules and a prebuilt grubx64.efi",
-         requires=["grub2-tools"], provides=["grub2-efi-x64-modules"],
+         summary="GRUB for UEFI: Debian 12's signed grubx64.efi, x86_64-efi modules",
+         requires=["grub2-tools"],
+         provides=["grub2-efi-x64-modules", "secure-boot(signed)"],
+         unowned=["/boot", "/boot/efi", "/boot/efi/EFI"],
          payload=[("tree", "/usr/lib/grub/x86_64-efi", "/usr/lib/grub/x86_64-efi"),
-                  ("grub-efi-image",)]),
+                  ("grub-efi-image",),
+                  ("deb", "grub-efi-amd64-signed",
+                   "/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed",
+                   "/boot/efi/EFI/azurelinux/grubx64.efi", 0o755)]),
     # Debian's shim, signed by Microsoft's UEFI CA (Debian's certificate
     # inside): what Secure Boot firmware accepts. It loads grubx64.efi from
-    # its own directory. Where Fedora's and Azure Linux's shim-x64 put it.
+    # its own directory. Where Fedora's and Azure Linux's shim-x64 put it,
+    # with MokManager (mmx64.efi) beside it and the fallback loader
+    # (fbx64.efi) in EFI/BOOT, both from shim-helpers-amd64-signed.
     dict(name="shim-x64", version="16.1", real=True,
-         summary="First-stage UEFI boot loader: Debian 12's signed shim",
-         requires=["filesystem"], provides=["shim = @EVR@"],
+         summary="First-stage UEFI boot loader: Debian 12's signed shim, MokManager, fallback",
+         requires=["filesystem"], provides=["shim = @EVR@", "secure-boot(signed)"],
          unowned=["/boot", "/boot/efi", "/boot/efi/EFI"],
          payload=[("deb", "shim-signed", "/usr/lib/shim/shimx64.efi.signed",
-                   "/boot/efi/EFI/azurelinux/shimx64.efi", 0o755)]),
+                   "/boot/efi/EFI/azurelinux/shimx64.efi", 0o755),
+                  ("deb", "shim-helpers-amd64-signed",
+                   "/usr/lib/shim/mmx64.efi.signed",
+                   "/boot/efi/EFI/azurelinux/mmx64.efi", 0o755),
+                  ("deb", "shim-helpers-amd64-signed",
+                   "/usr/lib/shim/fbx64.efi.signed",
+                   "/boot/efi/EFI/BOOT/fbx64.efi", 0o755)]),
     dict(name="openssh", version="9.8p1", real=False,
          summary="Placeholder: OpenSSH common files",
          requires=["filesystem"], provides=[],

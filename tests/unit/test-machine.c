@@ -142,6 +142,66 @@ static void test_round_trip(void **state)
 	assert_null(machine_find_disk(back, "/dev/vdz"));
 }
 
+/* SecureBoot and SetupMode as efivarfs shows them: 4 bytes of attributes
+ * (NV|BS|RT = 6), then the value byte. */
+static void put_var(const char *dir, const char *name, unsigned char v)
+{
+	_cleanup_free_ char *p = xasprintf(
+		"%s/%s-8be4df61-93ca-11d2-aa0d-00e098032b8c", dir, name);
+	const unsigned char data[5] = {6, 0, 0, 0, v};
+	FILE *f = fopen(p, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, sizeof(data), f), sizeof(data));
+	assert_int_equal(fclose(f), 0);
+}
+
+static void test_secure_boot_efivars(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/test-machine-efivars-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	_cleanup_machine_ azl_machine *m = sample();
+
+	/* Enforcing: keys enrolled, Secure Boot on. */
+	put_var(dir, "SecureBoot", 1);
+	put_var(dir, "SetupMode", 0);
+	machine_read_secure_boot(dir, m);
+	assert_true(m->secure_boot);
+	assert_false(m->setup_mode);
+	_cleanup_free_ char *json = machine_to_json(m);
+	assert_non_null(strstr(json, "\"secure_boot\": true"));
+	assert_non_null(strstr(json, "\"setup_mode\": false"));
+	azl_diags d;
+	diags_init(&d);
+	int r;
+	_cleanup_machine_ azl_machine *back = load(json, &d, &r);
+	assert_int_equal(r, 0);
+	assert_true(back->secure_boot);
+	assert_false(back->setup_mode);
+	diags_done(&d);
+	_cleanup_free_ char *text = machine_to_text(m);
+	assert_non_null(strstr(text, "UEFI (Secure Boot on)"));
+
+	/* Setup mode: no platform key, nothing is checked. */
+	put_var(dir, "SecureBoot", 0);
+	put_var(dir, "SetupMode", 1);
+	machine_read_secure_boot(dir, m);
+	assert_false(m->secure_boot);
+	assert_true(m->setup_mode);
+
+	/* No variables (a firmware without Secure Boot): both off. */
+	_cleanup_free_ char *a = xasprintf(
+		"%s/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c", dir);
+	_cleanup_free_ char *b = xasprintf(
+		"%s/SetupMode-8be4df61-93ca-11d2-aa0d-00e098032b8c", dir);
+	assert_int_equal(unlink(a), 0);
+	assert_int_equal(unlink(b), 0);
+	assert_int_equal(rmdir(dir), 0);
+	machine_read_secure_boot(dir, m);
+	assert_false(m->secure_boot);
+	assert_false(m->setup_mode);
+}
+
 static void test_defaults(void **state)
 {
 	azl_diags d;
@@ -320,6 +380,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_secure_boot_efivars),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_unknown_key),
 		cmocka_unit_test(test_wrong_types),
