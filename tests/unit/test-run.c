@@ -10,11 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "cmdline.h"
+#include "exit-codes.h"
+#include "install.h"
 #include "interrupt.h"
 #include "phase.h"
 #include "progress.h"
@@ -126,6 +129,65 @@ static void test_cmdline(void **state)
 	unlink(path);
 }
 
+/* finish: has one owner, install_finish(), called once the result was
+ * shown. A fake reboot/poweroff first in PATH records what was run. */
+static char *finish_run(azl_finish f, bool pending, bool note, char **out)
+{
+	char dir[] = "/tmp/test-run-finish.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	const char *names[] = {"reboot", "poweroff"};
+	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+		_cleanup_free_ char *p = xasprintf("%s/%s", dir, names[i]);
+		FILE *fp = fopen(p, "w");
+		assert_non_null(fp);
+		fprintf(fp, "#!/bin/sh\necho %s >%s/ran\n", names[i], dir);
+		fclose(fp);
+		assert_int_equal(chmod(p, 0755), 0);
+	}
+	_cleanup_free_ char *old = xstrdup(getenv("PATH"));
+	_cleanup_free_ char *path = xasprintf("%s:%s", dir, old);
+	setenv("PATH", path, 1);
+	azl_install_result r = {.exit_code = AZL_EXIT_OK,
+				.finish = f,
+				.finish_pending = pending,
+				.finish_note = note};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+	assert_int_equal(install_finish(&r, o, o), 0);
+	fclose(o);
+	*out = buf;
+	setenv("PATH", old, 1);
+	_cleanup_free_ char *ranf = xasprintf("%s/ran", dir);
+	char *ran = NULL;
+	if (read_file_bounded(ranf, 64, &ran, NULL) < 0)
+		ran = NULL;
+	_cleanup_free_ char *rm = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(rm), 0);
+	return ran;
+}
+
+static void test_finish(void **state)
+{
+	(void)state;
+	_cleanup_free_ char *o1 = NULL, *o2 = NULL, *o3 = NULL, *o4 = NULL;
+	_cleanup_free_ char *r1 =
+		finish_run(AZL_FINISH_REBOOT, true, false, &o1);
+	assert_string_equal(r1, "reboot\n");
+	_cleanup_free_ char *r2 =
+		finish_run(AZL_FINISH_POWEROFF, true, false, &o2);
+	assert_string_equal(r2, "poweroff\n");
+	_cleanup_free_ char *r3 =
+		finish_run(AZL_FINISH_SHELL, true, false, &o3);
+	assert_null(r3);
+	assert_non_null(strstr(o3, "gives you a shell"));
+	/* Not live: never rebooted, only said. */
+	_cleanup_free_ char *r4 =
+		finish_run(AZL_FINISH_REBOOT, false, true, &o4);
+	assert_null(r4);
+	assert_non_null(strstr(o4, "finish: reboot would follow"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_two_sinks),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_cmdline),
+		cmocka_unit_test(test_finish),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
