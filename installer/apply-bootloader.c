@@ -757,7 +757,7 @@ int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,
 	if (!st || !st->root_uuid)
 		return log_error_errno(EINVAL, "the boot loader needs the "
 					       "installed storage");
-	progress_phase("bootloader", 0, _("Installing the kernel"));
+	progress_phase(AZL_PHASE_BOOTLOADER, 0, _("Installing the kernel"));
 	_cleanup_strv_free_ char **kernels = find_kernels(t);
 	if (!kernels)
 		return log_error_errno(ENOENT, "the target has no kernel "
@@ -765,7 +765,7 @@ int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,
 	int r = install_kernels(t, kernels);
 	if (r < 0)
 		return r;
-	progress_phase("bootloader", 40, _("Writing boot entries"));
+	progress_phase(AZL_PHASE_BOOTLOADER, 40, _("Writing boot entries"));
 	_cleanup_free_ char *cmdline = kernel_cmdline(m, st);
 	log_info("kernel command line: %s", cmdline);
 	r = write_bls(t, kernels, cmdline, boot_prefix(st));
@@ -778,12 +778,12 @@ int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,
 				      strlen(cfg), 0600, 0, 0);
 	if (r < 0)
 		return log_error_errno(r, "cannot write /boot/grub2/grub.cfg");
-	progress_phase("bootloader", 60, _("Installing GRUB (%s)"),
+	progress_phase(AZL_PHASE_BOOTLOADER, 60, _("Installing GRUB (%s)"),
 		       p->firmware == AZL_FIRMWARE_UEFI ? "UEFI" : "BIOS");
 	r = p->firmware == AZL_FIRMWARE_UEFI ? install_uefi(t, st, own_firmware)
 					     : install_bios(t, st);
 	if (r < 0)
 		return r;
-	progress_phase("bootloader", 100, _("Boot loader installed"));
+	progress_phase(AZL_PHASE_BOOTLOADER, 100, _("Boot loader installed"));
 	return 0;
 }

@@ -17,11 +17,11 @@
 #include "depsolve.h"
 #include "fetch.h"
 #include "i18n.h"
-#include "interrupt.h"
 #include "log.h"
 #include "netconf.h"
 #include "progress.h"
 #include "repo.h"
+#include "run.h"
 #include "rpm-install.h"
 #include "target.h"
 
@@ -69,7 +69,7 @@ static int solve(const azl_model *m, const azl_repo_list *repos,
 	for (size_t i = 0; i < repos->n; i++) {
 		const azl_repo_src *src = &repos->repos[i];
 		if (!check)
-			progress_phase("packages", 0,
+			progress_phase(AZL_PHASE_PACKAGES, 0,
 				       _("Reading repository %s"), src->name);
 		log_info("repository '%s': %s (priority %d, gpgcheck %s)",
 			 src->name, src->baseurl, src->priority,
@@ -99,7 +99,8 @@ static int solve(const azl_model *m, const azl_repo_list *repos,
 		.missing = missing,
 	};
 	if (!check)
-		progress_phase("packages", 1, _("Resolving dependencies"));
+		progress_phase(AZL_PHASE_PACKAGES, 1,
+			       _("Resolving dependencies"));
 	r = depsolve_solve(s, &rq, ret, ret_n);
 	if (r < 0)
 		return r;
@@ -139,19 +140,19 @@ int packages_solve(const azl_model *m, char *const *repos, char *const *extra,
 
 /* Local paths of every package: in place, or downloaded into the cache
  * and checked against primary.xml's checksum. */
-static int fetch_packages(const azl_repo_list *repos, const depsolve_pkg *pkgs,
-			  size_t n, char ***ret)
+static int fetch_packages(const azl_run_ctx *ctx, const azl_repo_list *repos,
+			  const depsolve_pkg *pkgs, size_t n, char ***ret)
 {
 	_cleanup_strv_free_ char **paths = NULL;
 	uint64_t total = 0, done = 0;
 	for (size_t i = 0; i < n; i++)
 		total += pkgs[i].size;
 	for (size_t i = 0; i < n; i++) {
-		if (interrupt_requested())
+		if (run_cancelled(ctx))
 			return -EINTR;
 		const azl_repo_src *src = &repos->repos[pkgs[i].repo];
 		if (src->cache_dir)
-			progress_phase("packages",
+			progress_phase(AZL_PHASE_PACKAGES,
 				       total ? (int)(done * 10 / total) : 0,
 				       _("Downloading %s"), pkgs[i].nevra);
 		char *path = NULL;
@@ -246,8 +247,8 @@ static int check_network_service(const azl_model *m, const depsolve_pkg *pkgs,
 	return -ENOPKG;
 }
 
-int packages_apply(const azl_model *m, char *const *repos, char *const *extra,
-		   const char *root)
+int packages_apply(const azl_run_ctx *ctx, const azl_model *m,
+		   char *const *repos, char *const *extra, const char *root)
 {
 	azl_repo_list l = {0};
 	int r = repo_list_build(&m->packages, repos, NULL, &l);
@@ -264,11 +265,11 @@ int packages_apply(const azl_model *m, char *const *repos, char *const *extra,
 	if (r < 0)
 		goto out;
 	if (n == 0) {
-		progress_phase("packages", 100,
+		progress_phase(AZL_PHASE_PACKAGES, 100,
 			       _("Every package asked for is installed"));
 		goto out;
 	}
-	r = fetch_packages(&l, pkgs, n, &paths);
+	r = fetch_packages(ctx, &l, pkgs, n, &paths);
 	if (r < 0)
 		goto out;
 	r = import_keys(&l, root);
@@ -282,7 +283,7 @@ int packages_apply(const azl_model *m, char *const *repos, char *const *extra,
 			.size = pkgs[i].size,
 			.gpgcheck = l.repos[pkgs[i].repo].gpgcheck,
 		};
-	progress_phase("packages", 10, _("Installing %zu packages"), n);
+	progress_phase(AZL_PHASE_PACKAGES, 10, _("Installing %zu packages"), n);
 	double t0 = now_s();
 	r = rpm_install(root, items, n);
 	if (r >= 0)

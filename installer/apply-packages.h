@@ -11,6 +11,8 @@
 
 #include "model.h"
 
+typedef struct azl_run_ctx azl_run_ctx;
+
 /* repos: --repo values (directories or URLs) used instead of the model's
  * packages.repos when non-NULL. extra: packages the plan itself needs
  * (the boot loader of the firmware, the tools of the storage it made;
@@ -19,9 +21,10 @@
  * signature, -EPROTO for unresolvable dependencies, -ENXIO for a repository
  * that cannot be read, -ENOPKG when the model configures a network and
  * neither NetworkManager nor systemd-networkd would be in the target
- * (refused after solving, before anything is installed), other -errno. */
-int packages_apply(const azl_model *m, char *const *repos, char *const *extra,
-		   const char *root);
+ * (refused after solving, before anything is installed), -EINTR when
+ * ctx (run.h) was cancelled, other -errno. */
+int packages_apply(const azl_run_ctx *ctx, const azl_model *m,
+		   char *const *repos, char *const *extra, const char *root);
 
 /* Before anything is written: every gpgcheck repository has a key the
  * operator pinned (repo_keys(): fetched, fingerprints checked, then

@@ -25,8 +25,9 @@
  *
  * Everything made active (loop devices, locks, LUKS mappings, volume
  * groups, mounts) is recorded in the state as it happens, so
- * storage_teardown() undoes exactly that, in reverse. interrupt_requested()
- * is checked between steps.
+ * storage_teardown() undoes exactly that, in reverse. A cancelled run
+ * context (run.h: the TUI, SIGINT, SIGTERM) stops between steps with
+ * -EINTR.
  */
 #include "apply-storage.h"
 
@@ -45,7 +46,6 @@
 #include "blkid-probe.h"
 #include "fstab.h"
 #include "i18n.h"
-#include "interrupt.h"
 #include "log.h"
 #include "loop.h"
 #include "luks.h"
@@ -55,6 +55,7 @@
 #include "part-nodes.h"
 #include "parted-table.h"
 #include "progress.h"
+#include "run.h"
 #include "spawn.h"
 #include "target.h"
 #include "util.h"
@@ -74,10 +75,11 @@ struct azl_storage_state {
 	azl_installed_storage result;
 	disk_rt *disks;
 	size_t n_disks;
-	char **luks;   /* mapper names opened, in order */
-	char **vgs;    /* volume groups created (active) */
-	char **mounts; /* absolute mount points, in mount order */
-	bool refused;  /* a disk was in use: nothing was written */
+	char **luks;		/* mapper names opened, in order */
+	char **vgs;		/* volume groups created (active) */
+	char **mounts;		/* absolute mount points, in mount order */
+	bool refused;		/* a disk was in use: nothing was written */
+	const azl_run_ctx *ctx; /* cancel flag */
 };
 
 const azl_installed_storage *storage_result(const azl_storage_state *st)
@@ -123,9 +125,9 @@ static _printf_(2, 3) int step_failed(int r, const char *fmt, ...)
 	return log_error_errno(r, "%s failed", step);
 }
 
-static int check_interrupted(void)
+static int check_interrupted(const azl_storage_state *st)
 {
-	return interrupt_requested() ? -EINTR : 0;
+	return run_cancelled(st->ctx) ? -EINTR : 0;
 }
 
 /* --- devices ------------------------------------------------------------- */
@@ -388,7 +390,7 @@ static int partition_disk(azl_storage_state *st, disk_rt *d)
 		};
 	}
 	if (pd->new_table || n > 0 || pd->n_removed > 0) {
-		progress_phase("storage", 10,
+		progress_phase(AZL_PHASE_STORAGE, 10,
 			       _("Writing the partition table "
 				 "of %s"),
 			       d->dev);
@@ -424,7 +426,7 @@ static int partition_disk(azl_storage_state *st, disk_rt *d)
 		r = wipe_node(node);
 		if (r < 0)
 			return step_failed(r, "wiping '%s'", node);
-		r = check_interrupted();
+		r = check_interrupted(st);
 		if (r < 0)
 			return step_failed(r, "the next partition");
 	}
@@ -658,7 +660,7 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 
 	for (size_t a = 0; a < plan->n_actions && r >= 0; a++) {
 		const azl_action *ac = &plan->actions[a];
-		r = check_interrupted();
+		r = check_interrupted(st);
 		if (r < 0) {
 			step_failed(r, "%s", op_to_string(ac->op));
 			break;
@@ -678,7 +680,7 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 				.memory_kib = e->pbkdf_memory_kib,
 				.iter_time_ms = e->pbkdf_iter_time_ms,
 			};
-			progress_phase("storage", pct,
+			progress_phase(AZL_PHASE_STORAGE, pct,
 				       _("Encrypting %s (LUKS2)"), dev);
 			char *uuid = NULL;
 			r = luks_format(dev, ac->name, pass, &kdf, &uuid);
@@ -700,7 +702,7 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 			strv_push(&st->luks, xstrdup(ac->name));
 			break;
 		case AZL_OP_PV_CREATE:
-			progress_phase("storage", pct,
+			progress_phase(AZL_PHASE_STORAGE, pct,
 				       _("LVM physical volume %s"), dev);
 			r = lvm_pvcreate(dev);
 			if (r < 0)
@@ -719,8 +721,8 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 			_cleanup_strv_free_ char **pvs = NULL;
 			for (size_t i = 0; vg->pvs[i]; i++)
 				strv_push(&pvs, map_device(st, vg->pvs[i]));
-			progress_phase("storage", pct, _("LVM volume group %s"),
-				       ac->name);
+			progress_phase(AZL_PHASE_STORAGE, pct,
+				       _("LVM volume group %s"), ac->name);
 			r = lvm_vgcreate(ac->name, pvs);
 			if (r < 0) {
 				step_failed(r, "vgcreate '%s'", ac->name);
@@ -741,7 +743,8 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 			break;
 		case AZL_OP_MKFS:
 		case AZL_OP_MKSWAP: {
-			progress_phase("storage", pct, _("Making %s on %s"),
+			progress_phase(AZL_PHASE_STORAGE, pct,
+				       _("Making %s on %s"),
 				       fs_to_string(ac->fs), dev);
 			r = mkfs_run(dev, ac->fs, ac->name,
 				     device_size(plan, ac->device));
@@ -818,15 +821,17 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 	return r;
 }
 
-int storage_apply(const azl_plan *plan, const azl_model *m,
-		  const char *target_dir, azl_storage_state **ret)
+int storage_apply(const azl_run_ctx *ctx, const azl_plan *plan,
+		  const azl_model *m, const char *target_dir,
+		  azl_storage_state **ret)
 {
 	azl_storage_state *st = xzalloc(sizeof(*st));
 	*ret = st;
+	st->ctx = ctx;
 	st->result.target = xstrdup(target_dir);
 	int r;
 
-	progress_phase("storage", 0, _("Preparing the disks"));
+	progress_phase(AZL_PHASE_STORAGE, 0, _("Preparing the disks"));
 	for (size_t i = 0; i < plan->n_disks; i++) {
 		r = open_disk(st, &plan->disks[i]);
 		if (r < 0 && st->refused)
@@ -836,7 +841,7 @@ int storage_apply(const azl_plan *plan, const azl_model *m,
 					   plan->disks[i].path);
 	}
 	for (size_t i = 0; i < st->n_disks; i++) {
-		r = check_interrupted();
+		r = check_interrupted(st);
 		if (r < 0)
 			return step_failed(r, "partitioning");
 		r = partition_disk(st, &st->disks[i]);
@@ -848,7 +853,7 @@ int storage_apply(const azl_plan *plan, const azl_model *m,
 	r = run_actions(st, plan, m, target_dir);
 	if (r < 0)
 		return r;
-	progress_phase("storage", 100,
+	progress_phase(AZL_PHASE_STORAGE, 100,
 		       _("Disks ready; the target is mounted "
 			 "on %s"),
 		       target_dir);

@@ -148,22 +148,22 @@ int system_apply(const azl_model *m, const azl_target *t,
 {
 	(void)st;
 	int r;
-	progress_phase("configure", 0,
+	progress_phase(AZL_PHASE_CONFIGURE, 0,
 		       _("Setting host name, time zone and "
 			 "locale"));
 	if ((r = identity_apply(m, t)) < 0)
 		return r;
 	if ((r = ntp_apply(&m->ntp, t)) < 0)
 		return r;
-	progress_phase("configure", 25, _("Creating accounts"));
+	progress_phase(AZL_PHASE_CONFIGURE, 25, _("Creating accounts"));
 	if ((r = accounts_apply(m, t)) < 0)
 		return r;
-	progress_phase("configure", 60, _("Configuring the network"));
+	progress_phase(AZL_PHASE_CONFIGURE, 60, _("Configuring the network"));
 	if ((r = network_apply(m, t)) < 0)
 		return r;
-	progress_phase("configure", 85, _("Enabling services"));
+	progress_phase(AZL_PHASE_CONFIGURE, 85, _("Enabling services"));
 	if ((r = services_apply(m, t)) < 0)
 		return r;
-	progress_phase("configure", 100, _("System configured"));
+	progress_phase(AZL_PHASE_CONFIGURE, 100, _("System configured"));
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "apply-packages.h"
 #include "apply-storage.h"
 #include "apply-system.h"
+#include "cmdline.h"
 #include "exit-codes.h"
 #include "i18n.h"
 #include "interrupt.h"
@@ -23,6 +24,7 @@
 #include "rpm-install.h"
 #include "netconf-match.h"
 #include "netconf.h"
+#include "run.h"
 #include "spawn.h"
 #include "target.h"
 
@@ -89,97 +91,139 @@ static int write_finish_files(const azl_model *m, const azl_target *t)
 	return 0;
 }
 
-/* A phase that failed: "storage", "packages", ... for the final message. */
-typedef struct run_state {
-	const char *failed_phase;
-	int failed_r;
+/* Everything one install carries from phase to phase. */
+typedef struct run_job {
+	const azl_model *m;
+	const azl_install_opts *o;
+	azl_run_ctx *ctx;
+	azl_install_result *res;
+	const azl_plan *plan; /* NULL: --root, packages and configuration */
+	const char *target_dir;
+	azl_storage_state *st;
+	azl_target t;
+	char **extra; /* packages the plan (or --root) adds itself */
 	bool refused; /* a disk was in use; nothing was written */
 	bool checked; /* check_packages() solved the request beforehand */
-} run_state;
+	struct timespec t0;
+} run_job;
 
-static int phase_result(run_state *s, const char *phase, int r)
+void install_result_done(azl_install_result *r)
 {
-	if (r >= 0 && interrupt_requested())
+	free(r->message);
+	r->message = NULL;
+}
+
+/* Adds a line for people to the result. */
+static _printf_(2, 3) void say(azl_install_result *res, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	_cleanup_free_ char *line = xvasprintf(fmt, ap);
+	va_end(ap);
+	char *m = res->message ? xasprintf("%s\n%s", res->message, line)
+			       : xstrdup(line);
+	free(res->message);
+	res->message = m;
+}
+
+/* A refusal before the first phase: the message and the exit code. */
+static _printf_(3, 4) int refuse(azl_install_result *res, int code,
+				 const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	_cleanup_free_ char *line = xvasprintf(fmt, ap);
+	va_end(ap);
+	say(res, "%s", line);
+	res->exit_code = code;
+	return code;
+}
+
+static bool is_interrupt(const run_job *j, int r)
+{
+	return r == -EINTR || run_cancelled(j->ctx);
+}
+
+/* Records the first failure: its phase, its error and the message for
+ * people, written now, before the error scripts and the teardown log
+ * errors of their own. */
+static int phase_result(run_job *j, azl_phase phase, int r)
+{
+	azl_install_result *res = j->res;
+	if (r >= 0 && run_cancelled(j->ctx))
 		r = -EINTR;
-	if (r < 0 && !s->failed_phase) {
-		s->failed_phase = phase;
-		s->failed_r = r;
-	}
+	if (r >= 0 || res->error < 0)
+		return r;
+	res->phase = phase;
+	res->error = r;
+	res->interrupted = is_interrupt(j, r);
+	const char *why = log_last_error();
+	free(res->message);
+	res->message = NULL;
+	if (res->interrupted)
+		say(res,
+		    _("interrupted during %s; everything was unmounted and "
+		      "closed"),
+		    phase_name(phase));
+	else if (j->refused)
+		say(res, "%s", why ? why : "");
+	else
+		say(res, _("the install failed in step '%s': %s"),
+		    phase_name(phase), why ? why : strerror(-r));
 	return r;
 }
 
-static int finish_code(const run_state *s)
+static int finish_code(const run_job *j)
 {
-	if (!s->failed_phase)
+	const azl_install_result *s = j->res;
+	if (s->error >= 0)
 		return AZL_EXIT_OK;
-	if (s->failed_r == -EINTR || interrupt_requested())
+	if (s->interrupted || run_cancelled(j->ctx))
 		return AZL_EXIT_INTERRUPTED;
-	if (s->refused)
+	if (j->refused)
 		return AZL_EXIT_MACHINE;
 	/* Only when nothing was written: after check_packages() the same
 	 * failure means the repositories changed part-way (exit 3). */
-	bool refusal = streq_ptr(s->failed_phase, "packages") && !s->checked;
+	bool refusal = s->phase == AZL_PHASE_PACKAGES && !j->checked;
 	/* A package no repository has, a request that cannot be solved: the
 	 * answer file's fault. */
-	if (refusal && (s->failed_r == -ENOENT || s->failed_r == -EPROTO))
+	if (refusal && (s->error == -ENOENT || s->error == -EPROTO))
 		return AZL_EXIT_INVALID;
 	/* No service in the repositories to read the network configuration:
 	 * refused before a package was installed. */
-	if (refusal && s->failed_r == -ENOPKG)
+	if (refusal && s->error == -ENOPKG)
 		return AZL_EXIT_MACHINE;
 	return AZL_EXIT_FAILED;
 }
 
-static void report_failure(const run_state *s)
-{
-	const char *why = log_last_error();
-	if (s->failed_r == -EINTR || interrupt_requested())
-		fprintf(stderr,
-			_("azl-installer: interrupted during %s; everything "
-			  "was "
-			  "unmounted and closed\n"),
-			s->failed_phase);
-	else if (s->refused)
-		fprintf(stderr, _("azl-installer: %s\n"), why ? why : "");
-	else
-		fprintf(stderr,
-			_("azl-installer: the install failed in step '%s': "
-			  "%s\n"),
-			s->failed_phase, why ? why : strerror(-s->failed_r));
-	if (log_path())
-		fprintf(stderr, _("azl-installer: the log is in %s\n"),
-			log_path());
-}
-
 /* match: {link|bootif} are facts of this machine: an interface that
  * cannot be found refuses the install before anything is written. */
-static int check_network_matches(const azl_model *m)
+static int check_network_matches(const azl_model *m, azl_install_result *res)
 {
-	azl_resolved_network res = {0};
-	if (netconf_resolve_matches(&m->network, &res) < 0) {
+	azl_resolved_network res_net = {0};
+	if (netconf_resolve_matches(&m->network, &res_net) < 0) {
 		const char *why = log_last_error();
-		fprintf(stderr,
-			_("azl-installer: the network section names an "
-			  "interface this machine does not have: %s\n"),
-			why ? why : "");
-		return AZL_EXIT_MACHINE;
+		return refuse(res, AZL_EXIT_MACHINE,
+			      _("the network section names an interface this "
+				"machine does not have: %s"),
+			      why ? why : "");
 	}
-	resolved_network_done(&res);
+	resolved_network_done(&res_net);
 	return AZL_EXIT_OK;
 }
 
 /* DESIGN.md, Trust: every repository that is to be checked has a key the
  * operator pinned, and a key fetched by URL matches its fingerprint;
  * otherwise the install is refused before anything is written. */
-static int check_repo_keys(const azl_model *m, const azl_install_opts *o)
+static int check_repo_keys(const azl_model *m, const azl_install_opts *o,
+			   azl_install_result *res)
 {
 	int r = packages_check_keys(m, o->repos);
 	if (r >= 0)
 		return AZL_EXIT_OK;
 	const char *why = log_last_error();
-	fprintf(stderr, _("azl-installer: %s; nothing was written\n"),
-		why ? why : strerror(-r));
-	return AZL_EXIT_MACHINE;
+	return refuse(res, AZL_EXIT_MACHINE, _("%s; nothing was written"),
+		      why ? why : strerror(-r));
 }
 
 /* bootloader.secure_boot against the boot chain the solve picked, before
@@ -187,7 +231,8 @@ static int check_repo_keys(const azl_model *m, const azl_install_opts *o)
  * that is not signed throughout (exit 2), auto warns, off is silent. A
  * stage counts as signed when its package provides "secure-boot(signed)"
  * in the repository's metadata. plan: NULL (--root, BIOS) checks nothing. */
-static int check_secure_boot(const azl_plan *plan, const azl_boot_chain *c)
+static int check_secure_boot(azl_install_result *res, const azl_plan *plan,
+			     const azl_boot_chain *c)
 {
 	if (!plan || plan->firmware != AZL_FIRMWARE_UEFI)
 		return AZL_EXIT_OK;
@@ -210,14 +255,13 @@ static int check_secure_boot(const azl_plan *plan, const azl_boot_chain *c)
 	log_error("bootloader.secure_boot is required and the boot chain is "
 		  "not signed throughout: %s",
 		  desc);
-	fprintf(stderr,
-		_("azl-installer: bootloader.secure_boot is 'required', but "
-		  "the repository's boot chain is not signed throughout: %s; "
-		  "use a repository whose shim, GRUB and kernel packages are "
-		  "signed (docs/secure-boot.md) or set secure_boot: auto; "
-		  "nothing was written\n"),
-		desc);
-	return AZL_EXIT_MACHINE;
+	return refuse(res, AZL_EXIT_MACHINE,
+		      _("bootloader.secure_boot is 'required', but the "
+			"repository's boot chain is not signed throughout: %s; "
+			"use a repository whose shim, GRUB and kernel packages "
+			"are signed (docs/secure-boot.md) or set secure_boot: "
+			"auto; nothing was written"),
+		      desc);
 }
 
 /* The packages phase's solve, done before anything is written (the
@@ -226,23 +270,21 @@ static int check_secure_boot(const azl_plan *plan, const azl_boot_chain *c)
  * (exit 1), a package the plan adds itself that the repositories lack, a
  * network nothing would read, a repository that cannot be read are the
  * machine's (exit 2). root: NULL for the empty disks. */
-static int check_packages(const azl_model *m, const azl_install_opts *o,
-			  char *const *extra, const char *root,
-			  const azl_plan *plan)
+static int check_packages(run_job *j, const char *root)
 {
 	_cleanup_strv_free_ char **own = NULL;
 	azl_boot_chain chain = {0};
-	int r = packages_check(m, o->repos, extra, root, &own, &chain);
+	int r = packages_check(j->m, j->o->repos, j->extra, root, &own, &chain);
 	if (r >= 0) {
-		int code = check_secure_boot(plan, &chain);
+		int code = check_secure_boot(j->res, j->plan, &chain);
 		boot_chain_done(&chain);
 		return code;
 	}
 	boot_chain_done(&chain);
-	if (r == -EINTR || interrupt_requested()) {
-		fputs(_("azl-installer: interrupted; nothing was written\n"),
-		      stderr);
-		return AZL_EXIT_INTERRUPTED;
+	if (is_interrupt(j, r)) {
+		j->res->interrupted = true;
+		return refuse(j->res, AZL_EXIT_INTERRUPTED,
+			      _("interrupted; nothing was written"));
 	}
 	if (own) {
 		_cleanup_free_ char *names = xstrdup(own[0]);
@@ -254,110 +296,194 @@ static int check_packages(const azl_model *m, const azl_install_opts *o,
 		log_error("the repositories lack '%s', which this plan adds "
 			  "itself",
 			  names);
-		fprintf(stderr,
-			_("azl-installer: this plan needs '%s', which no "
-			  "repository has; add a repository that has it; "
-			  "nothing was written\n"),
-			names);
-		return AZL_EXIT_MACHINE;
+		return refuse(j->res, AZL_EXIT_MACHINE,
+			      _("this plan needs '%s', which no repository "
+				"has; add a repository that has it; nothing "
+				"was written"),
+			      names);
 	}
 	const char *why = log_last_error();
-	fprintf(stderr, _("azl-installer: %s; nothing was written\n"),
-		why ? why : strerror(-r));
-	return r == -ENOENT || r == -EPROTO ? AZL_EXIT_INVALID
-					    : AZL_EXIT_MACHINE;
+	return refuse(j->res,
+		      r == -ENOENT || r == -EPROTO ? AZL_EXIT_INVALID
+						   : AZL_EXIT_MACHINE,
+		      _("%s; nothing was written"), why ? why : strerror(-r));
+}
+
+/* --- the phases ------------------------------------------------------- */
+
+typedef int (*phase_runner)(run_job *j);
+
+static int run_pre(run_job *j)
+{
+	return scripts_run(j->m, AZL_SCRIPT_PRE, NULL);
+}
+
+static int run_storage(run_job *j)
+{
+	int r = mkdir_parents(j->target_dir, 0700);
+	if (r < 0)
+		return log_error_errno(r, "cannot create '%s'", j->target_dir);
+	r = storage_apply(j->ctx, j->plan, j->m, j->target_dir, &j->st);
+	if (r < 0) {
+		j->refused = storage_refused(j->st);
+		return r;
+	}
+	r = target_open(j->target_dir, &j->t);
+	if (r < 0)
+		return log_error_errno(r, "cannot open the target");
+	return 0;
+}
+
+static int run_packages(run_job *j)
+{
+	return packages_apply(j->ctx, j->m, j->o->repos, j->extra, j->t.root);
+}
+
+static int run_configure(run_job *j)
+{
+	return system_apply(j->m, &j->t,
+			    j->plan ? storage_result(j->st) : NULL);
+}
+
+static int run_bootloader(run_job *j)
+{
+	return bootloader_apply(j->m, j->plan, &j->t, storage_result(j->st),
+				install_running_live() || j->o->live ||
+					j->o->nvram_entry);
+}
+
+static int run_post(run_job *j)
+{
+	return scripts_run(j->m, AZL_SCRIPT_POST, j->t.root);
+}
+
+static int run_finish(run_job *j)
+{
+	return write_finish_files(j->m, &j->t);
+}
+
+/* The runners of phase.h's table, in its order; disk: only when there are
+ * disks (not for --root). */
+static const struct {
+	phase_runner run;
+	bool disk;
+} runners[AZL_PHASE__COUNT] = {
+	[AZL_PHASE_PRE] = {run_pre, false},
+	[AZL_PHASE_STORAGE] = {run_storage, true},
+	[AZL_PHASE_PACKAGES] = {run_packages, false},
+	[AZL_PHASE_CONFIGURE] = {run_configure, false},
+	[AZL_PHASE_BOOTLOADER] = {run_bootloader, true},
+	[AZL_PHASE_POST] = {run_post, false},
+	[AZL_PHASE_FINISH] = {run_finish, false},
+	[AZL_PHASE_ERROR] = {NULL, false}, /* only after a failure */
+};
+
+/* The one loop: every phase from start (AZL_PHASE_NONE: the first) to the
+ * end or o->stop_after; the first failure ends it. */
+static void run_phases(run_job *j, azl_phase start)
+{
+	for (int p = start == AZL_PHASE_NONE ? AZL_PHASE_PRE : (int)start;
+	     p < AZL_PHASE__COUNT; p++) {
+		if (!runners[p].run || (runners[p].disk && !j->plan))
+			continue;
+		if (phase_result(j, p, runners[p].run(j)) < 0)
+			return;
+		if (p == (int)j->o->stop_after) {
+			log_info("stopping after %s (--stop-after %s)",
+				 phase_name(p), phase_name(p));
+			j->res->stopped = true;
+			j->res->phase = p;
+			return;
+		}
+	}
+}
+
+/* After a failure: the error scripts (inside the target when there is
+ * one), whose own failures never replace the first. */
+static void run_error_scripts(run_job *j)
+{
+	if (j->res->error < 0)
+		scripts_run(j->m, AZL_SCRIPT_ERROR, j->t.root);
 }
 
 /* --root DIR: packages and configuration into a directory, no disks. */
-static int install_into_dir(const azl_model *m, const azl_install_opts *o)
+static int install_into_dir(run_job *j)
 {
-	run_state s = {0};
-	azl_target t = {.fd = -1};
+	const azl_model *m = j->m;
+	const azl_install_opts *o = j->o;
+	azl_install_result *res = j->res;
 	/* No plan here, but the same network service a disk install adds. */
 	char *net_pkg[] = {(char *)plan_network_package(m), NULL};
-	if (!streq_ptr(o->stop_after, "depsolve") &&
-	    !streq_ptr(o->start_at, "configure")) {
-		int code = check_repo_keys(m, o);
+	j->extra = net_pkg;
+	bool skip = o->start_at == AZL_PHASE_CONFIGURE;
+	if (!o->solve_only && !skip) {
+		int code = check_repo_keys(m, o, res);
 		if (code != AZL_EXIT_OK)
 			return code;
 		/* A root that exists may hold a symlink out of it where its
 		 * rpmdb goes. */
 		if (rpm_check_dbpath(o->root_dir, false) < 0) {
 			const char *why = log_last_error();
-			fprintf(stderr,
-				_("azl-installer: %s; nothing was written\n"),
-				why ? why : "");
-			return AZL_EXIT_MACHINE;
+			return refuse(res, AZL_EXIT_MACHINE,
+				      _("%s; nothing was written"),
+				      why ? why : "");
 		}
 		/* Against the root as it is (what it has installed counts), or
 		 * nothing when it does not exist yet. */
-		code = check_packages(m, o, net_pkg, o->root_dir, NULL);
+		code = check_packages(j, o->root_dir);
 		if (code != AZL_EXIT_OK)
 			return code;
-		s.checked = true;
+		j->checked = true;
 	}
 	int r = mkdir_parents(o->root_dir, 0755);
 	if (r < 0) {
 		log_error_errno(r, "cannot create '%s'", o->root_dir);
-		fprintf(stderr, _("azl-installer: cannot create '%s': %s\n"),
-			o->root_dir, strerror(-r));
-		return AZL_EXIT_MACHINE;
+		return refuse(res, AZL_EXIT_MACHINE,
+			      _("cannot create '%s': %s"), o->root_dir,
+			      strerror(-r));
 	}
-	r = target_open(o->root_dir, &t);
-	if (r < 0) {
-		fprintf(stderr, _("azl-installer: cannot open '%s': %s\n"),
-			o->root_dir, strerror(-r));
-		return AZL_EXIT_MACHINE;
-	}
-	if (streq_ptr(o->stop_after, "depsolve")) {
+	r = target_open(o->root_dir, &j->t);
+	if (r < 0)
+		return refuse(res, AZL_EXIT_MACHINE, _("cannot open '%s': %s"),
+			      o->root_dir, strerror(-r));
+	if (o->solve_only) {
 		/* Testing and benchmark aid: the transaction, nothing written
 		 * into the root. */
 		_cleanup_strv_free_ char **nevras = NULL;
-		if (phase_result(&s, "packages",
-				 packages_solve(m, o->repos, net_pkg, t.root,
+		if (phase_result(j, AZL_PHASE_PACKAGES,
+				 packages_solve(m, o->repos, net_pkg, j->t.root,
 						&nevras)) >= 0)
 			for (size_t i = 0; nevras && nevras[i]; i++)
 				printf("%s\n", nevras[i]);
-		if (s.failed_phase)
-			report_failure(&s);
-		target_close(&t);
-		return finish_code(&s);
+		target_close(&j->t);
+		return finish_code(j);
 	}
-	int code = check_network_matches(m);
+	int code = check_network_matches(m, res);
 	if (code != AZL_EXIT_OK) {
-		target_close(&t);
+		target_close(&j->t);
 		return code;
 	}
-	bool stop = streq_ptr(o->stop_after, "packages");
-	bool skip = streq_ptr(o->start_at, "configure");
 	if (skip)
 		log_info("starting at configure (--start-at configure)");
-	if ((skip || (phase_result(&s, "pre",
-				   scripts_run(m, AZL_SCRIPT_PRE, NULL)) >= 0 &&
-		      phase_result(&s, "packages",
-				   packages_apply(m, o->repos, net_pkg,
-						  t.root)) >= 0)) &&
-	    !stop &&
-	    phase_result(&s, "configure", system_apply(m, &t, NULL)) >= 0 &&
-	    phase_result(&s, "post", scripts_run(m, AZL_SCRIPT_POST, t.root)) >=
-		    0)
-		phase_result(&s, "finish", write_finish_files(m, &t));
-	if (s.failed_phase) {
+	run_phases(j, skip ? AZL_PHASE_CONFIGURE : AZL_PHASE_NONE);
+	if (res->error < 0)
+		/* As before: the error scripts of a directory install run
+		 * outside it. */
 		scripts_run(m, AZL_SCRIPT_ERROR, NULL);
-		report_failure(&s);
-	} else if (stop)
-		progress_phase("finish", 100,
+	else if (res->stopped)
+		progress_phase(AZL_PHASE_FINISH, 100,
 			       _("Stopped after packages, as asked (%s)"),
-			       t.root);
+			       j->t.root);
 	else
-		progress_phase("finish", 100, _("Installed into %s"), t.root);
-	target_close(&t);
-	return finish_code(&s);
+		progress_phase(AZL_PHASE_FINISH, 100, _("Installed into %s"),
+			       j->t.root);
+	target_close(&j->t);
+	return finish_code(j);
 }
 
 /* A missing program is the machine's refusal (exit 2), found before
  * anything is written rather than part-way through. */
-static int check_tools(const azl_plan *plan)
+static int check_tools(const azl_plan *plan, azl_install_result *res)
 {
 	_cleanup_strv_free_ char **tools = plan_required_tools(plan);
 	/* Without FAT in the kernel the ESP is written with mtools. */
@@ -371,33 +497,28 @@ static int check_tools(const azl_plan *plan)
 			continue;
 		const char *pkg = tool_package(tools[i]);
 		if (pkg)
-			fprintf(stderr,
-				_("azl-installer: this plan needs '%s', which "
-				  "is "
-				  "not in PATH (package %s); nothing was "
-				  "written\n"),
-				tools[i], pkg);
+			code = refuse(res, AZL_EXIT_MACHINE,
+				      _("this plan needs '%s', which is not in "
+					"PATH (package %s); nothing was "
+					"written"),
+				      tools[i], pkg);
 		else
-			fprintf(stderr,
-				_("azl-installer: this plan needs '%s', which "
-				  "is "
-				  "not in PATH; nothing was written\n"),
-				tools[i]);
-		code = AZL_EXIT_MACHINE;
+			code = refuse(res, AZL_EXIT_MACHINE,
+				      _("this plan needs '%s', which is not in "
+					"PATH; nothing was written"),
+				      tools[i]);
 	}
 	return code;
 }
 
 static int plan_for_install(const azl_model *m, const azl_install_opts *o,
-			    azl_plan **ret)
+			    azl_install_result *res, azl_plan **ret)
 {
 	_cleanup_machine_ azl_machine *machine = NULL;
 	int r = machine_probe(o->disks, &machine);
-	if (r < 0) {
-		fprintf(stderr, _("azl-installer: probing disks failed: %s\n"),
-			strerror(-r));
-		return AZL_EXIT_MACHINE;
-	}
+	if (r < 0)
+		return refuse(res, AZL_EXIT_MACHINE,
+			      _("probing disks failed: %s"), strerror(-r));
 	if (machine->firmware == AZL_FIRMWARE_UEFI)
 		log_info("this machine: UEFI, Secure Boot %s, setup mode %s",
 			 machine->secure_boot ? "on" : "off",
@@ -405,53 +526,52 @@ static int plan_for_install(const azl_model *m, const azl_install_opts *o,
 	azl_plan_overrides ov = {.disks = o->disks, .firmware = o->firmware};
 	azl_plan_error err = {0};
 	if (plan_build(m, machine, &ov, ret, &err) < 0) {
-		fprintf(stderr, "azl-installer: %s\n", err.message);
-		int code = err.exit_code;
+		int code = refuse(res, err.exit_code, "%s", err.message);
 		plan_error_done(&err);
 		return code;
 	}
 	return AZL_EXIT_OK;
 }
 
-/* finish: in the live environment (docs/system.md): /run/azl-live exists
- * or the kernel command line says azl.live. Anywhere else the host is
- * never rebooted; what would happen is only printed. */
-static bool running_live(const azl_install_opts *o)
+bool install_running_live(void)
 {
-	if (o->live || access("/run/azl-live", F_OK) == 0)
-		return true;
-	_cleanup_free_ char *cmdline = NULL;
-	if (read_file_bounded("/proc/cmdline", 65536, &cmdline, NULL) < 0)
-		return false;
-	for (char *w = strtok(cmdline, " \t\n"); w; w = strtok(NULL, " \t\n"))
-		if (strcmp(w, "azl.live") == 0 || strcmp(w, "azl.live=1") == 0)
-			return true;
-	return false;
+	return access("/run/azl-live", F_OK) == 0 || cmdline_flag("azl.live");
 }
 
-static void finish_action(const azl_model *m, const azl_install_opts *o)
+int install_finish(const azl_install_result *r, FILE *out, FILE *err)
 {
-	const char *what = finish_to_string(m->finish);
-	if (!running_live(o)) {
-		printf(_("finish: %s would follow in the live environment; "
-			 "this is not one, so nothing else happens.\n"),
-		       what);
-		return;
+	if (r->exit_code != AZL_EXIT_OK || r->stopped)
+		return 0;
+	const char *what = finish_to_string(r->finish);
+	if (!r->finish_pending) {
+		if (out && r->finish_note)
+			fprintf(out,
+				_("finish: %s would follow in the live "
+				  "environment; this is not one, so nothing "
+				  "else happens.\n"),
+				what);
+		return 0;
 	}
 	log_info("finish: %s", what);
-	if (m->finish == AZL_FINISH_SHELL) {
-		puts(_("Installed. The live environment gives you a shell."));
-		return;
+	if (r->finish == AZL_FINISH_SHELL) {
+		if (out)
+			fputs(_("Installed. The live environment gives you a "
+				"shell.\n"),
+			      out);
+		return 0;
 	}
-	if (m->finish == AZL_FINISH_WAIT) {
+	if (r->finish == AZL_FINISH_WAIT) {
 		/* Anaconda's "Installation complete. Press ENTER to quit";
 		 * with nobody to press it the machine stays as it is, never
 		 * rebooted into a PXE install again. */
 		if (!isatty(STDIN_FILENO)) {
-			puts(_("Installed. finish: wait, and there is no "
-			       "terminal to wait on: the machine stays as it "
-			       "is; reboot it yourself."));
-			return;
+			if (out)
+				fputs(_("Installed. finish: wait, and there is "
+					"no terminal to wait on: the machine "
+					"stays as it is; reboot it "
+					"yourself.\n"),
+				      out);
+			return 0;
 		}
 		fputs(_("Installation complete. Press Enter to reboot.\n"),
 		      stdout);
@@ -460,200 +580,109 @@ static void finish_action(const azl_model *m, const azl_install_opts *o)
 		while ((ch = getchar()) != EOF && ch != '\n')
 			;
 		if (ch == EOF)
-			return;
+			return 0;
 	}
 	log_close();
 	sync();
 	char *argv[] = {
-		m->finish == AZL_FINISH_POWEROFF ? "poweroff" : "reboot", NULL};
-	if (spawn_run(argv, NULL) != 0)
-		fprintf(stderr,
-			_("azl-installer: '%s' failed; do it by hand\n"),
-			argv[0]);
+		r->finish == AZL_FINISH_POWEROFF ? "poweroff" : "reboot", NULL};
+	if (spawn_run(argv, NULL) != 0) {
+		if (err)
+			fprintf(err,
+				_("azl-installer: '%s' failed; do it by "
+				  "hand\n"),
+				argv[0]);
+		return -EIO;
+	}
+	return 0;
 }
 
-int install_run(const azl_model *m, const azl_install_opts *o)
+void install_result_print(const azl_install_result *r, FILE *err)
 {
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	progress_reset();
-	if (o->log_file) {
-		int r = log_open(o->log_file);
-		if (r == -ELOOP) {
-			fprintf(stderr,
-				_("azl-installer: the log '%s' is a symlink, "
-				  "which is never followed; name the file "
-				  "itself\n"),
-				o->log_file);
-			return AZL_EXIT_MACHINE;
-		}
-		if (r == -ENOTSUP) {
-			fprintf(stderr,
-				_("azl-installer: the log '%s' is neither a "
-				  "file, a character device nor a FIFO; name "
-				  "a file\n"),
-				o->log_file);
-			return AZL_EXIT_MACHINE;
-		}
-		if (r < 0) {
-			fprintf(stderr,
-				_("azl-installer: cannot write the log '%s': "
-				  "%s\n"),
-				o->log_file, strerror(-r));
-			return AZL_EXIT_MACHINE;
-		}
+	if (r->exit_code == AZL_EXIT_OK || !r->message)
+		return;
+	for (const char *p = r->message; *p;) {
+		size_t n = strcspn(p, "\n");
+		fprintf(err, "azl-installer: %.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
 	}
-	log_info("azl-installer %s", AZL_VERSION);
+	/* After a phase failed (not a refusal before the first). */
+	if (r->phase != AZL_PHASE_NONE && !r->stopped && log_path())
+		fprintf(err, _("azl-installer: the log is in %s\n"),
+			log_path());
+}
 
-	if (o->root_dir && o->disks) {
-		fputs(_("azl-installer: --root installs into a directory; it "
-			"takes no --disk\n"),
-		      stderr);
-		return AZL_EXIT_INVALID;
-	}
-	if (o->start_at && !o->root_dir) {
-		fputs(_("azl-installer: --start-at works with --root only\n"),
-		      stderr);
-		return AZL_EXIT_INVALID;
-	}
-	if (!o->dry_run && geteuid() != 0) {
-		fputs(_("azl-installer: installing needs root; run it as root "
-			"or use 'azl-installer plan' to see what it would "
-			"do\n"),
-		      stderr);
-		return AZL_EXIT_MACHINE;
-	}
-	if (o->root_dir) {
-		if (o->dry_run) {
-			printf(_("Would install packages and configuration "
-				 "into '%s'; nothing was written.\n"),
-			       o->root_dir);
-			return AZL_EXIT_OK;
-		}
-		interrupt_catch(true);
-		int code = install_into_dir(m, o);
-		interrupt_catch(false);
-		return code;
-	}
+static int open_log(const azl_install_opts *o, azl_install_result *res)
+{
+	int r = log_open(o->log_file);
+	if (r == -ELOOP)
+		return refuse(res, AZL_EXIT_MACHINE,
+			      _("the log '%s' is a symlink, which is never "
+				"followed; name the file itself"),
+			      o->log_file);
+	if (r == -ENOTSUP)
+		return refuse(res, AZL_EXIT_MACHINE,
+			      _("the log '%s' is neither a file, a character "
+				"device nor a FIFO; name a file"),
+			      o->log_file);
+	if (r < 0)
+		return refuse(res, AZL_EXIT_MACHINE,
+			      _("cannot write the log '%s': %s"), o->log_file,
+			      strerror(-r));
+	return AZL_EXIT_OK;
+}
 
-	_cleanup_plan_ azl_plan *plan = NULL;
-	int code = plan_for_install(m, o, &plan);
-	if (code != AZL_EXIT_OK)
-		return code;
-	_cleanup_free_ char *text = plan_to_text(plan);
-	fputs(text, stdout);
-	fflush(stdout);
-	if (o->dry_run) {
-		puts(_("Dry run: nothing was written."));
-		return AZL_EXIT_OK;
-	}
-	if (!o->yes) {
-		puts(_("Nothing was written. Run again with --yes to carry out "
-		       "this plan; it erases what the plan says it erases."));
-		return AZL_EXIT_INVALID;
-	}
-	code = check_tools(plan);
-	if (code != AZL_EXIT_OK)
-		return code;
-	code = check_network_matches(m);
-	if (code != AZL_EXIT_OK)
-		return code;
-
-	interrupt_catch(true);
-	run_state s = {0};
+/* The disk install, once the plan is made and the checks passed. */
+static int install_onto_disks(run_job *j)
+{
+	const azl_model *m = j->m;
+	const azl_install_opts *o = j->o;
+	bool live = o->live || install_running_live();
 	/* The live environment installs once, at the documented place; on an
 	 * ordinary host several installs (into several images) may run at
 	 * once, each under its own directory. */
 	_cleanup_free_ char *own_target =
-		o->target_dir || running_live(o)
+		o->target_dir || live
 			? NULL
 			: xasprintf("/run/azl-installer/%d/target",
 				    (int)getpid());
-	const char *target_dir = o->target_dir ? o->target_dir
-				 : own_target  ? own_target
-					       : DEFAULT_TARGET;
-	azl_storage_state *st = NULL;
-	azl_target t = {.fd = -1};
-	_cleanup_strv_free_ char **needed = NULL;
-	bool stopped = false;
+	j->target_dir = o->target_dir ? o->target_dir
+			: own_target  ? own_target
+				      : DEFAULT_TARGET;
 
 	/* Network repositories must be reachable before packages. */
-	if (running_live(o)) {
+	if (live) {
 		/* The live step sees link/bootif as the MAC they resolve to
 		 * (checked above), like the writers of the target's files. */
-		azl_resolved_network res = {0};
-		azl_model live = *m;
-		if (netconf_resolve_matches(&m->network, &res) >= 0)
-			live.network = res.net;
-		if (netconf_apply_live(&live) < 0)
+		azl_resolved_network rn = {0};
+		azl_model lm = *m;
+		if (netconf_resolve_matches(&m->network, &rn) >= 0)
+			lm.network = rn.net;
+		if (netconf_apply_live(&lm) < 0)
 			log_warning("the live network could not be configured; "
 				    "going on");
-		resolved_network_done(&res);
+		resolved_network_done(&rn);
 	}
 	/* What the plan itself needs on top of the answer file's packages,
 	 * as Anaconda adds the boot loader and storage tools. */
-	needed = plan_required_packages(plan);
+	_cleanup_strv_free_ char **needed = plan_required_packages(j->plan);
+	j->extra = needed;
 	/* After the live network is up: keys may be fetched by URL. */
-	if (!streq_ptr(o->stop_after, "storage")) {
-		code = check_repo_keys(m, o);
+	if (o->stop_after != AZL_PHASE_STORAGE) {
+		int code = check_repo_keys(m, o, j->res);
 		if (code == AZL_EXIT_OK)
-			code = check_packages(m, o, needed, NULL, plan);
-		if (code != AZL_EXIT_OK) {
-			interrupt_catch(false);
+			code = check_packages(j, NULL);
+		if (code != AZL_EXIT_OK)
 			return code;
-		}
-		s.checked = true;
+		j->checked = true;
 	}
-	if (phase_result(&s, "pre", scripts_run(m, AZL_SCRIPT_PRE, NULL)) < 0)
-		goto done;
-	int r = mkdir_parents(target_dir, 0700);
-	if (phase_result(
-		    &s, "storage",
-		    r < 0 ? log_error_errno(r, "cannot create '%s'", target_dir)
-			  : 0) < 0)
-		goto done;
-	if (phase_result(&s, "storage",
-			 storage_apply(plan, m, target_dir, &st)) < 0) {
-		s.refused = storage_refused(st);
-		goto done;
-	}
-	r = target_open(target_dir, &t);
-	if (phase_result(&s, "storage",
-			 r < 0 ? log_error_errno(r, "cannot open the target")
-			       : 0) < 0)
-		goto done;
-	if (streq_ptr(o->stop_after, "storage")) {
-		log_info("stopping after storage (--stop-after storage)");
-		stopped = true;
-		goto done;
-	}
-	const azl_installed_storage *is = storage_result(st);
-	if (phase_result(&s, "packages",
-			 packages_apply(m, o->repos, needed, t.root)) < 0)
-		goto done;
-	if (streq_ptr(o->stop_after, "packages")) {
-		log_info("stopping after packages (--stop-after packages)");
-		stopped = true;
-		goto done;
-	}
-	if (phase_result(&s, "configure", system_apply(m, &t, is)) < 0)
-		goto done;
-	if (phase_result(&s, "bootloader",
-			 bootloader_apply(m, plan, &t, is,
-					  running_live(o) || o->nvram_entry)) <
-	    0)
-		goto done;
-	if (phase_result(&s, "post", scripts_run(m, AZL_SCRIPT_POST, t.root)) <
-	    0)
-		goto done;
-	phase_result(&s, "finish", write_finish_files(m, &t));
-done:
-	if (s.failed_phase)
-		scripts_run(m, AZL_SCRIPT_ERROR, t.root);
-	target_close(&t);
-	r = storage_teardown(st);
-	if (r < 0 && !s.failed_phase)
-		phase_result(&s, "finish", r);
+	run_phases(j, AZL_PHASE_NONE);
+	run_error_scripts(j);
+	target_close(&j->t);
+	int r = storage_teardown(j->st);
+	j->st = NULL;
+	if (r < 0 && j->res->error >= 0)
+		phase_result(j, AZL_PHASE_FINISH, r);
 	if (own_target && r >= 0) {
 		/* Empty once everything is unmounted; rmdir never removes
 		 * anything else. */
@@ -662,23 +691,125 @@ done:
 			own_target, strlen(own_target) - strlen("/target"));
 		rmdir(pid_dir);
 	}
-	interrupt_catch(false);
-	if (s.failed_phase) {
-		report_failure(&s);
-		return finish_code(&s);
-	}
-	if (stopped) {
-		progress_phase("finish", 100,
+	if (j->res->error < 0)
+		return finish_code(j);
+	if (j->res->stopped) {
+		progress_phase(AZL_PHASE_FINISH, 100,
 			       _("Stopped after %s, as asked; everything "
 				 "was unmounted and closed"),
-			       o->stop_after);
+			       phase_name(o->stop_after));
 		return AZL_EXIT_OK;
 	}
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	long secs = (long)(t1.tv_sec - t0.tv_sec);
-	progress_phase("finish", 100, _("Installed in %ld min %ld s"),
+	long secs = (long)(t1.tv_sec - j->t0.tv_sec);
+	progress_phase(AZL_PHASE_FINISH, 100, _("Installed in %ld min %ld s"),
 		       secs / 60, secs % 60);
-	finish_action(m, o);
+	/* finish: is left to do; install_finish() does it (live) or says
+	 * what would have happened. */
+	j->res->finish_pending = live;
+	j->res->finish_note = !live;
 	return AZL_EXIT_OK;
+}
+
+/* SIGINT, SIGTERM and the context's cancel flag stop what follows. */
+static int install_caught(run_job *j, int (*fn)(run_job *j))
+{
+	interrupt_catch(true);
+	interrupt_watch(&j->ctx->cancel);
+	int code = fn(j);
+	interrupt_watch(NULL);
+	interrupt_catch(false);
+	return code;
+}
+
+static int install_checked(const azl_model *m, const azl_install_opts *o,
+			   azl_run_ctx *ctx, azl_install_result *res)
+{
+	if (o->log_file) {
+		int code = open_log(o, res);
+		if (code != AZL_EXIT_OK)
+			return code;
+	}
+	log_info("azl-installer %s", AZL_VERSION);
+
+	if (o->root_dir && o->disks)
+		return refuse(res, AZL_EXIT_INVALID,
+			      _("--root installs into a directory; it takes "
+				"no --disk"));
+	if (o->start_at != AZL_PHASE_NONE && !o->root_dir)
+		return refuse(res, AZL_EXIT_INVALID,
+			      _("--start-at works with --root only"));
+	if (!o->dry_run && geteuid() != 0)
+		return refuse(res, AZL_EXIT_MACHINE,
+			      _("installing needs root; run it as root or use "
+				"'azl-installer plan' to see what it would "
+				"do"));
+	run_job j = {.m = m, .o = o, .ctx = ctx, .res = res, .t = {.fd = -1}};
+	clock_gettime(CLOCK_MONOTONIC, &j.t0);
+	if (o->root_dir) {
+		if (o->dry_run) {
+			if (o->out)
+				fprintf(o->out,
+					_("Would install packages and "
+					  "configuration into '%s'; nothing "
+					  "was "
+					  "written.\n"),
+					o->root_dir);
+			return AZL_EXIT_OK;
+		}
+		return install_caught(&j, install_into_dir);
+	}
+
+	_cleanup_plan_ azl_plan *plan = NULL;
+	int code = plan_for_install(m, o, res, &plan);
+	if (code != AZL_EXIT_OK)
+		return code;
+	if (o->out) {
+		_cleanup_free_ char *text = plan_to_text(plan);
+		fputs(text, o->out);
+		fflush(o->out);
+	}
+	if (o->dry_run) {
+		if (o->out)
+			fprintf(o->out, "%s\n",
+				_("Dry run: nothing was written."));
+		return AZL_EXIT_OK;
+	}
+	if (!o->yes) {
+		if (o->out)
+			fprintf(o->out, "%s\n",
+				_("Nothing was written. Run again with --yes "
+				  "to carry out this plan; it erases what the "
+				  "plan says it erases."));
+		res->exit_code = AZL_EXIT_INVALID;
+		return AZL_EXIT_INVALID;
+	}
+	code = check_tools(plan, res);
+	if (code != AZL_EXIT_OK)
+		return code;
+	code = check_network_matches(m, res);
+	if (code != AZL_EXIT_OK)
+		return code;
+	j.plan = plan;
+	return install_caught(&j, install_onto_disks);
+}
+
+int install_run(const azl_model *m, const azl_install_opts *o, azl_run_ctx *ctx,
+		azl_install_result *ret)
+{
+	*ret = (azl_install_result){.phase = AZL_PHASE_NONE,
+				    .finish = m->finish};
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	progress_reset();
+	progress_set_sinks(ctx->sinks, ctx->n_sinks);
+	int code = install_checked(m, o, ctx, ret);
+	progress_set_sinks(NULL, 0);
+	if (code == AZL_EXIT_INTERRUPTED)
+		ret->interrupted = true;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ret->seconds = (long)(t1.tv_sec - t0.tv_sec);
+	ret->exit_code = code;
+	return code;
 }

@@ -8,6 +8,7 @@ static volatile sig_atomic_t interrupted;
  * background jobs with SIGINT ignored, and that is given back. */
 static struct sigaction saved_int, saved_term;
 static bool caught;
+static volatile sig_atomic_t *watched;
 
 static void on_signal(int sig)
 {
@@ -32,9 +33,14 @@ void interrupt_catch(bool on)
 	sigaction(SIGTERM, &sa, &saved_term);
 }
 
+void interrupt_watch(volatile sig_atomic_t *flag)
+{
+	watched = flag;
+}
+
 bool interrupt_requested(void)
 {
-	if (interrupted)
+	if (interrupted || (caught && watched && *watched))
 		return true;
 	/* librpm blocks signals for the length of its transaction
 	 * (rpmsqBlock): a SIGINT or SIGTERM waits there, pending, until the

@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <signal.h>
 #include <stdbool.h>
 
 /* on: SIGINT and SIGTERM set the flag (which is cleared first); off: what
@@ -17,3 +18,7 @@ void interrupt_catch(bool on);
 /* Whether SIGINT or SIGTERM came (or waits, blocked) since
  * interrupt_catch(true). */
 bool interrupt_requested(void);
+/* While caught, interrupt_requested() is also true once *flag is set (the
+ * run context's cancel flag, run.h), so code that only knows this module
+ * (a download, the rpm transaction) stops on a cancel too. NULL: none. */
+void interrupt_watch(volatile sig_atomic_t *flag);

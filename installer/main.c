@@ -24,7 +24,9 @@
 #include "machine.h"
 #include "model.h"
 #include "plan.h"
+#include "phase.h"
 #include "progress.h"
+#include "run.h"
 #include "repo.h"
 #include "secret.h"
 #include "trust.h"
@@ -173,8 +175,9 @@ typedef struct options {
 	char *save_answers;
 	char *progress;
 	char *to;
-	char *stop_after;
-	char *start_at;
+	azl_phase stop_after; /* AZL_PHASE_NONE: all */
+	bool solve_only;      /* --stop-after depsolve */
+	azl_phase start_at;   /* AZL_PHASE_NONE: the first */
 	azl_firmware firmware;
 	bool json;
 	bool dry_run;
@@ -312,19 +315,23 @@ static int parse_options(int argc, char **argv, options *o)
 			o->nvram_entry = true;
 			break;
 		case OPT_START_AT:
-			if (strcmp(optarg, "configure")) {
+			if (phase_from_name(optarg) != AZL_PHASE_CONFIGURE) {
 				fprintf(stderr,
 					_("azl-installer: --start-at takes "
 					  "configure, not '%s'\n"),
 					optarg);
 				return -EINVAL;
 			}
-			o->start_at = optarg;
+			o->start_at = AZL_PHASE_CONFIGURE;
 			break;
 		case OPT_STOP_AFTER:
-			if (strcmp(optarg, "storage") &&
-			    strcmp(optarg, "depsolve") &&
-			    strcmp(optarg, "packages")) {
+			if (strcmp(optarg, "depsolve") == 0) {
+				o->solve_only = true;
+				break;
+			}
+			o->stop_after = phase_from_name(optarg);
+			if (o->stop_after != AZL_PHASE_STORAGE &&
+			    o->stop_after != AZL_PHASE_PACKAGES) {
 				fprintf(stderr,
 					_("azl-installer: --stop-after takes "
 					  "storage, depsolve or packages, not "
@@ -332,7 +339,6 @@ static int parse_options(int argc, char **argv, options *o)
 					optarg);
 				return -EINVAL;
 			}
-			o->stop_after = optarg;
 			break;
 		case OPT_TO:
 			if (strcmp(optarg, "yaml") &&
@@ -550,11 +556,12 @@ static int cmd_install(options *o)
 	} else
 		m = model_new();
 
+	azl_run_ctx ctx = {0};
 	const char *mode = o->progress ? o->progress : "text";
 	if (strcmp(mode, "json") == 0)
-		progress_set_sink(progress_sink_json, stdout);
+		run_ctx_add_sink(&ctx, progress_sink_json, stdout);
 	else
-		progress_set_sink(progress_sink_text, stdout);
+		run_ctx_add_sink(&ctx, progress_sink_text, stdout);
 
 	azl_install_opts io = {
 		.disks = o->disks,
@@ -565,10 +572,19 @@ static int cmd_install(options *o)
 		.yes = o->yes,
 		.dry_run = o->dry_run,
 		.stop_after = o->stop_after,
+		.solve_only = o->solve_only,
 		.start_at = o->start_at,
 		.nvram_entry = o->nvram_entry,
+		.out = stdout,
 	};
-	return install_run(m, &io);
+	azl_install_result res;
+	int code = install_run(m, &io, &ctx, &res);
+	install_result_print(&res, stderr);
+	fflush(stdout);
+	/* Only after the verdict was shown: reboot, poweroff or shell. */
+	install_finish(&res, stdout, stderr);
+	install_result_done(&res);
+	return code;
 }
 
 static int cmd_probe(options *o)
@@ -630,6 +646,7 @@ int main(int argc, char **argv)
 			.firmware = o.firmware,
 			.machine = o.machine,
 			.log_file = o.log,
+			.live = install_running_live(),
 		};
 		code = tui_run(&to);
 	} else if (strcmp(cmd, "validate") == 0)

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "log.h"
 #include "util.h"
 
@@ -74,43 +75,13 @@ int netconf_parse_bootif(const char *value, char **ret_mac)
 	return -EINVAL;
 }
 
-/* Next word of a kernel command line; double quotes group and are
- * dropped, as the kernel's own parser does. NULL at the end. */
-static char *next_word(const char **p)
-{
-	const char *s = *p;
-	while (*s && isspace((unsigned char)*s))
-		s++;
-	if (!*s) {
-		*p = s;
-		return NULL;
-	}
-	azl_buf b = {0};
-	bool quoted = false;
-	for (; *s && (quoted || !isspace((unsigned char)*s)); s++) {
-		if (*s == '"')
-			quoted = !quoted;
-		else
-			buf_appendn(&b, s, 1);
-	}
-	*p = s;
-	return buf_steal(&b);
-}
-
 int netconf_cmdline_bootif(const char *cmdline, char **ret_value)
 {
-	_cleanup_free_ char *found = NULL;
-	const char *p = cmdline ? cmdline : "";
-	for (char *w; (w = next_word(&p));) {
-		if (startswith(w, "BOOTIF=")) {
-			free(found);
-			found = xstrdup(w + strlen("BOOTIF="));
-		}
-		free(w);
-	}
-	if (!found)
+	_cleanup_strv_free_ char **v = cmdline_values(cmdline, "BOOTIF", false);
+	size_t n = strv_length(v);
+	if (n == 0)
 		return -ENOENT;
-	*ret_value = TAKE_PTR(found);
+	*ret_value = xstrdup(v[n - 1]);
 	return 0;
 }
 
@@ -125,10 +96,10 @@ static const char *source(const char *given, const char *env,
 
 int netconf_bootif_mac(const char *cmdline_path, char **ret_mac)
 {
-	const char *path =
-		source(cmdline_path, "AZL_PROC_CMDLINE", "/proc/cmdline");
+	const char *path = cmdline_path;
 	_cleanup_free_ char *text = NULL, *value = NULL;
-	int r = read_file_bounded(path, CMDLINE_MAX, &text, NULL);
+	int r = path ? read_file_bounded(path, CMDLINE_MAX, &text, NULL)
+		     : cmdline_read(&text, &path);
 	if (r < 0)
 		return log_error_errno(r,
 				       "network: match: {bootif: true}: cannot "

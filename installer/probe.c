@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "blkid-probe.h"
+#include "cmdline.h"
 #include "loop.h"
 #include "luks.h"
 #include "machine.h"
@@ -352,18 +353,12 @@ static void load_medium(const usage *u, medium *m)
 				medium_add(m, u->mounts[i].dev);
 
 	_cleanup_free_ char *cmdline = NULL;
-	size_t len;
-	if (read_file_bounded("/proc/cmdline", 65536, &cmdline, &len) < 0)
+	if (cmdline_read(&cmdline, NULL) < 0)
 		return;
-	char *save = NULL;
-	for (char *w = strtok_r(cmdline, " \t\n", &save); w;
-	     w = strtok_r(NULL, " \t\n", &save)) {
-		/* What follows "--" is for init, not for the kernel. */
-		if (strcmp(w, "--") == 0)
-			break;
-		if (!startswith(w, "azl.medium="))
-			continue;
-		const char *v = w + strlen("azl.medium=");
+	_cleanup_strv_free_ char **vals =
+		cmdline_values(cmdline, "azl.medium", true);
+	for (size_t i = 0; vals && vals[i]; i++) {
+		const char *v = vals[i];
 		if (startswith(v, "LABEL="))
 			m->label = xstrdup(v + strlen("LABEL="));
 		else if (startswith(v, "UUID="))

@@ -9,27 +9,17 @@
 #include "json.h"
 #include "log.h"
 
-static azl_progress_fn sink_fn;
-static void *sink_data;
+static const azl_progress_sink *sinks;
+static size_t n_sinks;
 static int json_tee = -1;
 /* The highest percent delivered so far: what people and fleet tools see
  * never goes backwards. */
 static int shown_percent;
 
-/* The share of the whole install each phase takes: packages dominate. */
-static const struct {
-	const char *phase;
-	int from, to;
-} phases[] = {
-	{"pre", 0, 2},	       {"storage", 2, 15},     {"packages", 15, 80},
-	{"configure", 80, 88}, {"bootloader", 88, 96}, {"post", 96, 99},
-	{"finish", 99, 100},   {"error", 100, 100},
-};
-
-void progress_set_sink(azl_progress_fn fn, void *userdata)
+void progress_set_sinks(const azl_progress_sink *list, size_t n)
 {
-	sink_fn = fn;
-	sink_data = userdata;
+	sinks = list;
+	n_sinks = list ? n : 0;
 }
 
 void progress_set_json_tee(int fd)
@@ -77,32 +67,30 @@ static void deliver(azl_progress_event *ev)
 		/* The console may be slow or gone; the install goes on. */
 		(void)!write(json_tee, l, strlen(l));
 	}
-	if (sink_fn)
-		sink_fn(ev, sink_data);
+	for (size_t i = 0; i < n_sinks; i++)
+		if (sinks[i].fn)
+			sinks[i].fn(ev, sinks[i].userdata);
 }
 
-static int overall(const char *phase, int phase_percent)
+static int overall(azl_phase phase, int phase_percent)
 {
 	if (phase_percent < 0)
 		phase_percent = 0;
 	if (phase_percent > 100)
 		phase_percent = 100;
-	for (size_t i = 0; i < ELEMENTSOF(phases); i++)
-		if (strcmp(phases[i].phase, phase) == 0)
-			return phases[i].from +
-			       (phases[i].to - phases[i].from) * phase_percent /
-				       100;
-	return 0;
+	const azl_phase_info *i = phase_info(phase);
+	return i ? i->from + (i->to - i->from) * phase_percent / 100 : 0;
 }
 
-void progress_phase(const char *phase, int phase_percent, const char *fmt, ...)
+void progress_phase(azl_phase phase, int phase_percent, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	_cleanup_free_ char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	azl_progress_event ev = {
-		.phase = phase,
+		.id = phase,
+		.phase = phase_name(phase),
 		.percent = overall(phase, phase_percent),
 		.message = msg,
 	};
@@ -122,8 +110,9 @@ void progress_packages(uint64_t item, uint64_t items, uint64_t bytes,
 		xasprintf("%s (%llu/%llu)", name, (unsigned long long)item,
 			  (unsigned long long)items);
 	azl_progress_event ev = {
-		.phase = "packages",
-		.percent = overall("packages", pp),
+		.id = AZL_PHASE_PACKAGES,
+		.phase = phase_name(AZL_PHASE_PACKAGES),
+		.percent = overall(AZL_PHASE_PACKAGES, pp),
 		.message = msg,
 		.item = item,
 		.items = items,

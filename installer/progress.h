@@ -5,17 +5,18 @@
  * the live environment also copies to the serial console. The apply layer
  * only emits; it never draws or prints.
  *
- * Phases, in order: "pre", "storage", "packages", "configure",
- * "bootloader", "post", "finish" (and "error" for error scripts).
+ * Phases and their slices of the percent range: phase.h's table.
  */
 #pragma once
 
 #include <stdint.h>
 
+#include "phase.h"
 #include "util.h"
 
 typedef struct azl_progress_event {
-	const char *phase;   /* one of the phases above */
+	azl_phase id;	     /* phase.h */
+	const char *phase;   /* its name, phase_name(id) */
 	int percent;	     /* of the whole install, 0..100 */
 	const char *message; /* for people, already translated */
 	/* Package installs: n of total packages, bytes of total bytes. */
@@ -25,8 +26,15 @@ typedef struct azl_progress_event {
 
 typedef void (*azl_progress_fn)(const azl_progress_event *ev, void *userdata);
 
-/* Sinks: NULL fn = events are only logged. */
-void progress_set_sink(azl_progress_fn fn, void *userdata);
+typedef struct azl_progress_sink {
+	azl_progress_fn fn;
+	void *userdata;
+} azl_progress_sink;
+
+/* Every event goes to each of these sinks in turn (the run context's
+ * list, run.h, while an install runs); n = 0: events are only logged.
+ * The array is not copied: it must outlive the next call. */
+void progress_set_sinks(const azl_progress_sink *sinks, size_t n);
 /* Ready-made sinks for the command line: text lines and JSON lines to a
  * stream (userdata is a FILE *). */
 void progress_sink_text(const azl_progress_event *ev, void *userdata);
@@ -40,7 +48,7 @@ void progress_set_json_tee(int fd);
  * delivered never goes below one delivered before (until
  * progress_reset(), at the start of an install). */
 void progress_reset(void);
-void progress_phase(const char *phase, int phase_percent, const char *fmt, ...)
+void progress_phase(azl_phase phase, int phase_percent, const char *fmt, ...)
 	_printf_(3, 4);
 /* Package progress: item n of items, bytes of total, the rpm transaction
  * (10..100 % of the packages phase; 0..10 are repositories, downloads and

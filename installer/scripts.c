@@ -90,7 +90,9 @@ int scripts_run(const azl_model *m, azl_script_when when, const char *root)
 	}
 	int ret = 0;
 	for (size_t i = 0; i < n; i++) {
-		progress_phase(when == AZL_SCRIPT_ERROR ? "error" : kind,
+		progress_phase(when == AZL_SCRIPT_ERROR ? AZL_PHASE_ERROR
+			       : when == AZL_SCRIPT_PRE ? AZL_PHASE_PRE
+							: AZL_PHASE_POST,
 			       (int)(i * 100 / n),
 			       _("Running %s script %zu of %zu"), kind, i + 1,
 			       n);

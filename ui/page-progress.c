@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The progress screen, fed by the apply layer's events through the
- * progress sink, then the finish or failure screen. install_run() prints
- * its plan and failure lines to stdout/stderr; while it runs those go to
- * a memory file (curses draws on its own copy of the terminal), and the
- * failure screen shows them. */
+/* The progress screen, fed by the apply layer's events through a sink of
+ * the run context, then the finish or failure screen, drawn from the
+ * install's result (install.h). Ctrl-C cancels through the context;
+ * finish: (reboot, poweroff) is carried out after the Done screen. */
 #include <curses.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,30 +16,18 @@
 #include "install.h"
 #include "log.h"
 #include "pages.h"
+#include "phase.h"
 #include "progress.h"
+#include "run.h"
 #include "spawn.h"
 #include "util.h"
 
 #define DEFAULT_LOG "/tmp/azl-installer.log"
-#define CAPTURE_MAX (64u << 10)
-
-static const struct {
-	const char *phase;
-	const char *name;
-} phase_names[] = {
-	{"pre", N_("Running pre-installation scripts")},
-	{"storage", N_("Partitioning, encrypting and formatting")},
-	{"packages", N_("Installing packages")},
-	{"configure", N_("Configuring the system")},
-	{"bootloader", N_("Installing the boot loader")},
-	{"post", N_("Running post-installation scripts")},
-	{"finish", N_("Finishing")},
-	{"error", N_("Running error scripts")},
-};
 
 typedef struct run_view {
 	struct timespec t0;
-	char phase[32];
+	azl_run_ctx *ctx;
+	azl_phase phase;
 	char *message;
 	int percent;
 	uint64_t item, items, bytes, total_bytes;
@@ -51,12 +36,10 @@ typedef struct run_view {
 
 static const char run_help[] = N_("l log view  Ctrl-C stop the install");
 
-static const char *phase_name(const char *phase)
+static const char *phase_title(azl_phase phase)
 {
-	for (size_t i = 0; i < ELEMENTSOF(phase_names); i++)
-		if (strcmp(phase_names[i].phase, phase) == 0)
-			return _(phase_names[i].name);
-	return phase;
+	const azl_phase_info *i = phase_info(phase);
+	return i ? _(i->title) : _("Starting");
 }
 
 static long elapsed(const run_view *v)
@@ -96,8 +79,7 @@ static void draw_progress(run_view *v)
 	ui_put(2, 2, COLS - 4, _("Installing Azure Linux"), false);
 	ui_attr_off(UIA_BOLD);
 	_cleanup_free_ char *ph =
-		xasprintf(_("Step: %s"),
-			  v->phase[0] ? phase_name(v->phase) : _("Starting"));
+		xasprintf(_("Step: %s"), phase_title(v->phase));
 	ui_put(4, 2, COLS - 4, ph, false);
 	int bw = COLS - 14;
 	_cleanup_free_ char *bar = xmalloc(bw + 1);
@@ -146,8 +128,8 @@ static void draw_progress(run_view *v)
 static void sink(const azl_progress_event *ev, void *userdata)
 {
 	run_view *v = userdata;
-	if (ev->phase)
-		snprintf(v->phase, sizeof(v->phase), "%s", ev->phase);
+	if (ev->id != AZL_PHASE_NONE)
+		v->phase = ev->id;
 	v->percent = ev->percent < 0	 ? 0
 		     : ev->percent > 100 ? 100
 					 : ev->percent;
@@ -165,83 +147,18 @@ static void sink(const azl_progress_event *ev, void *userdata)
 			break;
 		if (k == 'l' || k == 'L')
 			v->show_log = !v->show_log;
-		if (k == UIK_QUIT) {
-			/* install_run's handler turns this into a clean stop
-			 * (teardown, exit 130); outside it, nothing to stop. */
-			struct sigaction sa;
-			if (sigaction(SIGINT, NULL, &sa) == 0 &&
-			    sa.sa_handler != SIG_DFL &&
-			    sa.sa_handler != SIG_IGN)
-				raise(SIGINT);
-		}
+		if (k == UIK_QUIT)
+			/* A clean stop: the phase under way stops at its
+			 * next check, everything is torn down, exit 130. */
+			run_cancel(v->ctx);
 	}
 	draw_progress(v);
 }
 
-static char *read_capture(int fd)
-{
-	if (lseek(fd, 0, SEEK_SET) < 0)
-		return NULL;
-	char *buf = xmalloc(CAPTURE_MAX + 1);
-	size_t len = 0;
-	while (len < CAPTURE_MAX) {
-		ssize_t n = read(fd, buf + len, CAPTURE_MAX - len);
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	buf[len] = 0;
-	return buf;
-}
-
-/* Runs install_run with fds 1 and 2 pointing into a memory file. */
-static int run_captured(ui_ctx *c, const azl_install_opts *io)
-{
-	int mem = memfd_create("azl-tui-output", MFD_CLOEXEC);
-	int out = dup(STDOUT_FILENO), err = dup(STDERR_FILENO);
-	if (mem >= 0 && out >= 0 && err >= 0) {
-		fflush(stdout);
-		fflush(stderr);
-		dup2(mem, STDOUT_FILENO);
-		dup2(mem, STDERR_FILENO);
-	}
-	int code = install_run(c->m, io);
-	fflush(stdout);
-	fflush(stderr);
-	if (mem >= 0 && out >= 0 && err >= 0) {
-		dup2(out, STDOUT_FILENO);
-		dup2(err, STDERR_FILENO);
-		free(c->capture);
-		c->capture = read_capture(mem);
-	}
-	if (out >= 0)
-		close(out);
-	if (err >= 0)
-		close(err);
-	if (mem >= 0)
-		close(mem);
-	return code;
-}
-
-/* The lines install_run addressed to people ("azl-installer: ..."). */
-static char *failure_lines(const char *capture, const char *log)
-{
-	azl_buf b = {0};
-	for (const char *p = capture ? capture : ""; *p;) {
-		size_t n = strcspn(p, "\n");
-		_cleanup_free_ char *line = xstrndup(p, n);
-		/* The log's path is shown on a line of its own. */
-		if (startswith(p, "azl-installer: ") &&
-		    !(log && strstr(line, log)))
-			buf_printf(&b, "%.*s\n", (int)(n - 15), p + 15);
-		p += n + (p[n] == '\n');
-	}
-	return buf_steal(&b);
-}
-
 int page_progress(ui_ctx *c)
 {
-	run_view v = {0};
+	azl_run_ctx ctx = {0};
+	run_view v = {.ctx = &ctx};
 	clock_gettime(CLOCK_MONOTONIC, &v.t0);
 	_cleanup_strv_free_ char **disks = NULL;
 	if (c->o->disks) {
@@ -263,13 +180,13 @@ int page_progress(ui_ctx *c)
 				"stays partly written; the disks are "
 				"unmounted and closed."));
 	draw_progress(&v);
-	progress_set_sink(sink, &v);
-	int code = run_captured(c, &io);
-	progress_set_sink(NULL, NULL);
+	run_ctx_add_sink(&ctx, sink, &v);
+	azl_install_result *res = &c->result;
+	int code = install_run(c->m, &io, &ctx, res);
+	c->ran = true;
 	ui_set_quit_question(NULL);
-	long secs = elapsed(&v);
-	_cleanup_free_ char *why = failure_lines(
-		c->capture, log_path() ? log_path() : io.log_file);
+	long secs = res->seconds;
+	bool reboot = res->finish_pending && res->finish != AZL_FINISH_SHELL;
 	for (;;) {
 		ui_frame(code == AZL_EXIT_OK ? N_("Done") : N_("Failed"),
 			 N_("Enter finish  l view the log"));
@@ -295,15 +212,12 @@ int page_progress(ui_ctx *c)
 					    "'%s'.")
 					: _("The install failed during step "
 					    "'%s'."),
-				v.phase[0] ? v.phase : "-");
+				phase_name(res->phase));
 			row += ui_wrap(row, 2, COLS - 4, 2, t);
 			ui_attr_off(UIA_WARN);
-			const char *last = log_last_error();
-			if (*why)
-				row += ui_wrap(row + 1, 2, COLS - 4, 8, why) +
-				       1;
-			else if (last)
-				row += ui_wrap(row + 1, 2, COLS - 4, 4, last) +
+			if (res->message)
+				row += ui_wrap(row + 1, 2, COLS - 4, 8,
+					       res->message) +
 				       1;
 			_cleanup_free_ char *lp = xasprintf(
 				_("The log is in %s"),
@@ -313,8 +227,10 @@ int page_progress(ui_ctx *c)
 			ui_attr_off(UIA_BOLD);
 		}
 		ui_button_draw(row + 1, 2,
-			       code == AZL_EXIT_OK && c->o->live ? _("Reboot")
-								 : _("Exit"),
+			       !reboot ? _("Exit")
+			       : res->finish == AZL_FINISH_POWEROFF
+				       ? _("Power off")
+				       : _("Reboot"),
 			       true, false);
 		int k = ui_getkey();
 		if (k == 'l' || k == 'L') {
@@ -327,10 +243,6 @@ int page_progress(ui_ctx *c)
 			break;
 	}
 	free(v.message);
-	if (code == AZL_EXIT_OK && c->o->live) {
-		char *argv[] = {(char *)"reboot", NULL};
-		azl_spawn_opts so = {0};
-		spawn_run(argv, &so);
-	}
+	/* finish: is carried out by tui_run() once curses ended. */
 	return code;
 }

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "install.h"
 #include "machine.h"
 #include "model.h"
 #include "spokes.h"
@@ -20,8 +21,9 @@ typedef struct ui_ctx {
 	ui_group *groups; /* comps of the first repository */
 	size_t n_groups;
 	char *groups_error;
-	char **ifaces; /* network interfaces of this machine */
-	char *capture; /* what install_run printed (failure text) */
+	char **ifaces;		   /* network interfaces of this machine */
+	azl_install_result result; /* of install_run(), for tui_run() */
+	bool ran;		   /* install_run() ran: result is set */
 } ui_ctx;
 
 /* The hub; UI_DONE when Begin was chosen (and confirmed on the summary),

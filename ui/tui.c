@@ -139,7 +139,7 @@ static void ctx_done(ui_ctx *c)
 	groups_free(c->groups, c->n_groups);
 	free(c->groups_error);
 	strv_free(c->ifaces);
-	free(c->capture);
+	install_result_done(&c->result);
 }
 
 static int save_answers(ui_ctx *c, char **ret_err)
@@ -260,10 +260,14 @@ int tui_run(const azl_tui_opts *o)
 	if (code == AZL_EXIT_OK && o->save_answers)
 		printf(_("The answer file was written to %s\n"),
 		       o->save_answers);
-	else if (code == AZL_EXIT_INTERRUPTED && !c.capture)
+	else if (code == AZL_EXIT_INTERRUPTED && !c.ran)
 		puts(_("Quit; nothing was written to any disk."));
-	else if (code != AZL_EXIT_OK && c.capture)
-		fputs(c.capture, stderr);
+	else if (c.ran)
+		install_result_print(&c.result, stderr);
+	/* finish: after the Done screen was shown and curses ended:
+	 * reboot or poweroff in the live environment. */
+	if (c.ran)
+		install_finish(&c.result, NULL, stderr);
 	ctx_done(&c);
 	return code;
 }

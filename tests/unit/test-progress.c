@@ -40,19 +40,20 @@ static void test_packages_then_transaction(void **state)
 	(void)state;
 	seen s = {0};
 	progress_reset();
-	progress_set_sink(record, &s);
-	progress_phase("pre", 0, "pre");
-	progress_phase("packages", 0, "Reading repository %s", "demo");
-	progress_phase("packages", 1, "Resolving dependencies");
+	azl_progress_sink sink = {record, &s};
+	progress_set_sinks(&sink, 1);
+	progress_phase(AZL_PHASE_PRE, 0, "pre");
+	progress_phase(AZL_PHASE_PACKAGES, 0, "Reading repository %s", "demo");
+	progress_phase(AZL_PHASE_PACKAGES, 1, "Resolving dependencies");
 	for (int i = 0; i <= 10; i += 5)
-		progress_phase("packages", i, "Downloading %d", i);
-	progress_phase("packages", 10, "Installing %d packages", 25);
+		progress_phase(AZL_PHASE_PACKAGES, i, "Downloading %d", i);
+	progress_phase(AZL_PHASE_PACKAGES, 10, "Installing %d packages", 25);
 	size_t installing = s.n - 1;
 	for (uint64_t k = 1; k <= 25; k++)
 		progress_packages(k, 25, k * 1000, 25000, "pkg");
-	progress_phase("configure", 0, "configure");
-	progress_phase("finish", 100, "done");
-	progress_set_sink(NULL, NULL);
+	progress_phase(AZL_PHASE_CONFIGURE, 0, "configure");
+	progress_phase(AZL_PHASE_FINISH, 100, "done");
+	progress_set_sinks(NULL, 0);
 
 	assert_monotonic(&s);
 	/* The first package is not below "Installing 25 packages" (21 %). */
@@ -72,13 +73,14 @@ static void test_never_backwards(void **state)
 	(void)state;
 	seen s = {0};
 	progress_reset();
-	progress_set_sink(record, &s);
-	progress_phase("configure", 50, "configure");
-	progress_phase("storage", 0, "storage again");
+	azl_progress_sink sink = {record, &s};
+	progress_set_sinks(&sink, 1);
+	progress_phase(AZL_PHASE_CONFIGURE, 50, "configure");
+	progress_phase(AZL_PHASE_STORAGE, 0, "storage again");
 	progress_packages(1, 100, 0, 0, "first");
-	progress_phase("configure", 10, "lower in the same phase");
-	progress_phase("bootloader", 0, "bootloader");
-	progress_set_sink(NULL, NULL);
+	progress_phase(AZL_PHASE_CONFIGURE, 10, "lower in the same phase");
+	progress_phase(AZL_PHASE_BOOTLOADER, 0, "bootloader");
+	progress_set_sinks(NULL, 0);
 	assert_int_equal(s.n, 5);
 	assert_monotonic(&s);
 	assert_int_equal(s.percent[0], 84);
@@ -93,11 +95,12 @@ static void test_reset(void **state)
 	(void)state;
 	seen s = {0};
 	progress_reset();
-	progress_set_sink(record, &s);
-	progress_phase("finish", 100, "done");
+	azl_progress_sink sink = {record, &s};
+	progress_set_sinks(&sink, 1);
+	progress_phase(AZL_PHASE_FINISH, 100, "done");
 	progress_reset();
-	progress_phase("pre", 0, "pre");
-	progress_set_sink(NULL, NULL);
+	progress_phase(AZL_PHASE_PRE, 0, "pre");
+	progress_set_sinks(NULL, 0);
 	assert_int_equal(s.n, 2);
 	assert_int_equal(s.percent[0], 100);
 	assert_int_equal(s.percent[1], 0);
