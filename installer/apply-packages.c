@@ -284,7 +284,11 @@ int packages_apply(const azl_model *m, char *const *repos, char *const *extra,
 		};
 	progress_phase("packages", 10, _("Installing %zu packages"), n);
 	double t0 = now_s();
-	r = rpm_install(root, items, n);
+	rpm_install_opts ro = {
+		.nodocs = m->packages.exclude_docs,
+		.install_langs = m->packages.install_langs,
+	};
+	r = rpm_install_with(root, items, n, &ro);
 	if (r >= 0)
 		log_info("the rpm transaction took %.1f s", now_s() - t0);
 out:

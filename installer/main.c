@@ -57,7 +57,8 @@ static void usage(FILE *f)
 		"DEV|IMAGE]...\n"
 		"                     [--firmware bios|uefi] [--machine FILE] "
 		"[--json]\n"
-		"  azl-installer convert KICKSTART [-o FILE] [--strict]\n"
+		"  azl-installer convert KICKSTART [-o FILE] [--strict] "
+		"[--force]\n"
 		"  azl-installer convert --to kickstart ANSWERS.yaml [-o "
 		"FILE]\n"
 		"  azl-installer probe [--json] [DEV|IMAGE]...\n"
@@ -99,12 +100,13 @@ static int fetch_exit_code(int r)
 /* Reads an answer file or a kickstart (told apart by content) from a path
  * or a URL. Diagnostics go to stderr; with strict, warnings fail too. ov
  * (--disk, --firmware) is applied before the model is validated. */
-static int load_answers(const char *where, bool strict,
-			const azl_model_overrides *ov, azl_model **ret)
+static int load_answers_ex(const char *where, bool strict, bool force,
+			   const azl_model_overrides *ov, azl_model **ret)
 {
 	azl_diags d;
 	diags_init(&d);
 	d.warnings_are_errors = strict;
+	d.force = force;
 	int r;
 	if (fetch_is_url(where)) {
 		_cleanup_free_ char *text = NULL, *err = NULL;
@@ -129,6 +131,12 @@ static int load_answers(const char *where, bool strict,
 	}
 	diags_done(&d);
 	return r < 0 ? AZL_EXIT_INVALID : AZL_EXIT_OK;
+}
+
+static int load_answers(const char *where, bool strict,
+			const azl_model_overrides *ov, azl_model **ret)
+{
+	return load_answers_ex(where, strict, false, ov, ret);
 }
 
 static int load_machine(const char *machine_file, char **disks,
@@ -180,6 +188,7 @@ typedef struct options {
 	bool dry_run;
 	bool yes;
 	bool strict;
+	bool force; /* convert: dropped security controls are warnings */
 	bool nvram_entry;
 	char **args; /* positional arguments after the command */
 } options;
@@ -206,6 +215,7 @@ enum {
 	OPT_DRY_RUN,
 	OPT_YES,
 	OPT_STRICT,
+	OPT_FORCE,
 	OPT_TO,
 	OPT_SAVE_ANSWERS,
 	OPT_STOP_AFTER,
@@ -233,6 +243,7 @@ static int parse_options(int argc, char **argv, options *o)
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 		{"yes", no_argument, NULL, OPT_YES},
 		{"strict", no_argument, NULL, OPT_STRICT},
+		{"force", no_argument, NULL, OPT_FORCE},
 		{"to", required_argument, NULL, OPT_TO},
 		{"save-answers", required_argument, NULL, OPT_SAVE_ANSWERS},
 		{"nvram-entry", no_argument, NULL, OPT_NVRAM_ENTRY},
@@ -307,6 +318,9 @@ static int parse_options(int argc, char **argv, options *o)
 			break;
 		case OPT_STRICT:
 			o->strict = true;
+			break;
+		case OPT_FORCE:
+			o->force = true;
 			break;
 		case OPT_NVRAM_ENTRY:
 			o->nvram_entry = true;
@@ -498,7 +512,7 @@ static int cmd_convert(options *o)
 		return AZL_EXIT_INVALID;
 	}
 	_cleanup_model_ azl_model *m = NULL;
-	int r = load_answers(o->args[0], o->strict, NULL, &m);
+	int r = load_answers_ex(o->args[0], o->strict, o->force, NULL, &m);
 	if (r != AZL_EXIT_OK)
 		return r;
 	_cleanup_free_ char *out = NULL;

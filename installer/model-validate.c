@@ -12,6 +12,7 @@
 #include "model-values.h"
 #include "model.h"
 #include "passwd-hash.h"
+#include "pbkdf2.h"
 #include "trust.h"
 #include "util.h"
 
@@ -590,6 +591,21 @@ static void check_bootloader(const azl_bootloader *b, const azl_storage *s,
 			     "lists %zu; use an index from 1 to %zu"),
 			   b->boot_drive_index, s->n_disks,
 			   s->n_disks ? s->n_disks : 1);
+	if (b->password && b->password_hash)
+		diag_error(d, b->loc,
+			   _("'bootloader' has both 'password' and "
+			     "'password_hash'; keep one"));
+	if (b->password &&
+	    (b->password->len == 0 || b->password->len > PASSWORD_MAX_LEN))
+		diag_error(d, b->loc,
+			   _("'bootloader.password' must be 1 to %d bytes "
+			     "long"),
+			   PASSWORD_MAX_LEN);
+	if (b->password_hash && !grub_password_hash_is_valid(b->password_hash))
+		diag_error(d, b->loc,
+			   _("'bootloader.password_hash' is not a GRUB "
+			     "password hash; write what grub2-mkpasswd-pbkdf2 "
+			     "prints (grub.pbkdf2.sha512.10000....)"));
 }
 
 /* DESIGN.md, Trust: a key that travels over the network is trusted only

@@ -553,6 +553,26 @@ static bool url_is_valid(const char *s)
 	       is_word(s) && strlen(s) <= 4096;
 }
 
+/* librpm's %_install_langs: "all", "none", or "en:de_DE.UTF-8:sr@latin". */
+static bool install_langs_is_valid(const char *s)
+{
+	if (strlen(s) > 1024)
+		return false;
+	if (strcmp(s, "all") == 0 || strcmp(s, "none") == 0)
+		return true;
+	for (const char *p = s;; p++) {
+		size_t n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmno"
+				     "pqrstuvwxyz0123456789_.@-");
+		if (n == 0)
+			return false;
+		p += n;
+		if (*p == '\0')
+			return true;
+		if (*p != ':')
+			return false;
+	}
+}
+
 static void check_package_values(const vctx *c)
 {
 	const azl_packages *p = &c->m->packages;
@@ -586,6 +606,13 @@ static void check_package_values(const vctx *c)
 				  "without spaces or control characters"),
 				v);
 		}
+	}
+	if (p->install_langs && !install_langs_is_valid(p->install_langs)) {
+		_cleanup_free_ char *v = value_for_message(p->install_langs);
+		diag_error(c->d, at(c, p->install_langs, p->loc),
+			   _("'install_langs' '%s' must be all, none, or "
+			     "locales separated by ':' like en:de_DE"),
+			   v);
 	}
 	char *const *lists[] = {p->install, p->exclude};
 	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
@@ -637,6 +664,18 @@ static void check_service_values(const vctx *c)
 static void check_interpreters(const vctx *c, const azl_script *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		const char *lg = s[i].log;
+		if (lg && (!path_is_normal(lg) || streq_ptr(lg, "/") ||
+			   path_under(lg, "/proc") || path_under(lg, "/sys") ||
+			   path_under(lg, "/dev"))) {
+			_cleanup_free_ char *v = value_for_message(lg);
+			diag_error(c->d, at(c, lg, s[i].loc),
+				   _("'log' '%s' must be an absolute file path "
+				     "like /root/ks-post.log, without spaces, "
+				     "'.' or '..', not under /proc, /sys or "
+				     "/dev"),
+				   v);
+		}
 		const char *in = s[i].interpreter;
 		if (!in || (path_is_normal(in) && strlen(in) <= 255 &&
 			    !streq_ptr(in, "/")))

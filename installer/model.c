@@ -336,6 +336,8 @@ void bootloader_done(azl_bootloader *b)
 		return;
 	strv_free(b->kernel_args);
 	free(b->boot_drive_path);
+	secret_free(b->password);
+	free(b->password_hash);
 	*b = (azl_bootloader){0};
 }
 
@@ -430,6 +432,7 @@ void packages_done(azl_packages *p)
 	free(p->repos);
 	strv_free(p->install);
 	strv_free(p->exclude);
+	free(p->install_langs);
 	*p = (azl_packages){0};
 }
 
@@ -448,6 +451,7 @@ void script_done(azl_script *s)
 		return;
 	free(s->interpreter);
 	free(s->run);
+	free(s->log);
 	*s = (azl_script){0};
 }
 

@@ -189,6 +189,12 @@ typedef struct azl_bootloader {
 	 * both unset = the first disk. */
 	int boot_drive_index;
 	char *boot_drive_path;
+	/* GRUB's superuser password (kickstart bootloader --password): menu
+	 * entries boot without it, editing them and the GRUB shell need it.
+	 * password: plaintext, hashed (PBKDF2) before anything is written;
+	 * password_hash: "grub.pbkdf2.sha512...." kept as given. */
+	azl_secret *password;
+	char *password_hash;
 	azl_loc loc;
 } azl_bootloader;
 
@@ -282,6 +288,13 @@ typedef struct azl_packages {
 	char **exclude;
 	bool ignore_missing;
 	bool install_weak_deps; /* default true, like dnf */
+	/* %packages --excludedocs: no file marked %doc is installed
+	 * (RPMTRANS_FLAG_NODOCS). */
+	bool exclude_docs;
+	/* %packages --instLangs: librpm's %_install_langs for the
+	 * transaction: "none", or locales separated by ':' ("en:de_DE");
+	 * NULL (or "all") = every translation. */
+	char *install_langs;
 	azl_loc loc;
 } azl_packages;
 
@@ -301,6 +314,10 @@ typedef struct azl_script {
 	char *run;	   /* the script text */
 	bool chroot;	   /* post only: run inside the target */
 	bool ignore_errors;
+	/* "log:" (kickstart --log): the script's output (stdout and stderr)
+	 * also goes to this file, truncated first; a path in the target for
+	 * a chroot post script, in the live environment otherwise. */
+	char *log;
 	azl_loc loc;
 } azl_script;
 

@@ -684,6 +684,8 @@ static const field bootloader_fields[] = {
 	  kernel_args, N_("a list"), NULL),
 	F("boot_drive", YNODE_SCALAR, h_disk_ref, azl_bootloader,
 	  boot_drive_index, N_("a number or a path"), &boot_drive_ref),
+	F_SECRET("password", azl_bootloader, password),
+	F_STR("password_hash", azl_bootloader, password_hash),
 };
 
 /* --- network ------------------------------------------------------------ */
@@ -899,6 +901,8 @@ static const field packages_fields[] = {
 	F_STRV("exclude", azl_packages, exclude),
 	F_BOOL("ignore_missing", azl_packages, ignore_missing),
 	F_BOOL("install_weak_deps", azl_packages, install_weak_deps),
+	F_BOOL("exclude_docs", azl_packages, exclude_docs),
+	F_STR("install_langs", azl_packages, install_langs),
 };
 
 static const field services_fields[] = {
@@ -918,7 +922,8 @@ static void h_not_chroot(reader *r, const field *f, const ynode *v, void *base)
 		F_STR("run", azl_script, run),                                 \
 		F("chroot", YNODE_SCALAR, chroot_fn, azl_script, chroot,       \
 		  N_("true or false"), NULL),                                  \
-		F_BOOL("ignore_errors", azl_script, ignore_errors)
+		F_BOOL("ignore_errors", azl_script, ignore_errors),            \
+		F_STR("log", azl_script, log)
 
 static const field script_fields[] = {SCRIPT_FIELDS(h_not_chroot)};
 static const field post_script_fields[] = {SCRIPT_FIELDS(h_bool)};

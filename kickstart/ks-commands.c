@@ -955,10 +955,36 @@ static int cmd_bootloader(ks_ctx *c, const ks_line *l)
 		b->boot_drive_path = disk_path(v);
 		b->boot_drive_index = 0;
 	}
-	if (ks_has(l, "--password"))
-		diag_warn(c->d, l->loc,
-			  _("'bootloader --password' is not supported and was "
-			    "ignored"));
+	/* GRUB's superuser password. --md5pass is the old spelling of
+	 * --password with --iscrypted. A hash GRUB 2 cannot read would drop
+	 * the control: an error unless convert --force. */
+	const char *pw = ks_opt(l, "--password");
+	bool crypted = ks_has(l, "--iscrypted");
+	if ((v = ks_opt(l, "--md5pass"))) {
+		pw = v;
+		crypted = true;
+	}
+	secret_free(b->password);
+	b->password = NULL;
+	free(b->password_hash);
+	b->password_hash = NULL;
+	if (pw && !*pw) {
+		diag_error(c->d, l->loc,
+			   _("'bootloader --password' needs a password"));
+		return -EINVAL;
+	}
+	if (pw && crypted && !startswith(pw, "grub.pbkdf2.")) {
+		diag_add(c->d, c->d->force ? AZL_WARNING : AZL_ERROR, l->loc,
+			 _("'bootloader --iscrypted' needs a GRUB 2 hash "
+			   "(grub.pbkdf2.sha512..., what grub2-mkpasswd-pbkdf2 "
+			   "prints); GRUB would be left without a password "
+			   "(convert --force drops it)"));
+		return c->d->force ? 0 : -EINVAL;
+	}
+	if (pw && crypted)
+		set_str_at(c, l, &b->password_hash, pw);
+	else if (pw)
+		b->password = secret_new(pw, strlen(pw));
 	return 0;
 }
 
@@ -1318,7 +1344,7 @@ static const ks_option opt_bootloader[] = {
 	O("--iscrypted", KS_FLAG, KS_QUIET),
 	O("--driveorder", KS_VALUE, KS_WARN),
 	O("--leavebootorder", KS_FLAG, KS_WARN),
-	O("--md5pass", KS_VALUE, KS_WARN),
+	O("--md5pass", KS_VALUE, KS_DONE),
 	O("--extlinux", KS_FLAG, KS_WARN),
 	O("--sdboot", KS_FLAG, KS_WARN),
 	O("--nombr", KS_FLAG, KS_WARN),
@@ -1399,6 +1425,10 @@ static const ks_option opt_repo[] = {O("--name", KS_VALUE, KS_DONE),
 	{                                                                      \
 		n, KS_UNSUPPORTED, NULL, NULL, 0, -1                           \
 	}
+#define REFUSED(n)                                                             \
+	{                                                                      \
+		n, KS_REFUSED, NULL, NULL, 0, -1                               \
+	}
 
 /* Sorted by name (ks_command_find bisects). */
 const ks_command ks_commands[] = {
@@ -1407,16 +1437,16 @@ const ks_command ks_commands[] = {
 	UNSUPPORTED("authselect"),
 	CMD("autopart", KS_SINGLE, opt_autopart, cmd_autopart, 0, 0),
 	REMOVED("autostep"),
+	REFUSED("bootc"),
 	CMD("bootloader", KS_SINGLE, opt_bootloader, cmd_bootloader, 0, 0),
-	UNSUPPORTED("bootc"),
 	UNSUPPORTED("btrfs"),
 	UNSUPPORTED("cdrom"),
 	CMD("clearpart", KS_SINGLE, opt_clearpart, cmd_clearpart, 0, 0),
 	CMD("cmdline", KS_SINGLE, opt_text, cmd_noop, 0, 0),
 	REMOVED("device"),
 	REMOVED("deviceprobe"),
-	UNSUPPORTED("driverdisk"),
 	REMOVED("dmraid"),
+	UNSUPPORTED("driverdisk"),
 	CMD("eula", KS_SINGLE, opt_eula, cmd_noop, 0, 0),
 	UNSUPPORTED("fcoe"),
 	CMD("firewall", KS_SINGLE, opt_firewall, cmd_firewall, 0, 0),
@@ -1437,7 +1467,7 @@ const ks_command ks_commands[] = {
 	REMOVED("langsupport"),
 	REMOVED("lilo"),
 	REMOVED("lilocheck"),
-	UNSUPPORTED("liveimg"),
+	REFUSED("liveimg"),
 	CMD("logging", KS_UNSUPPORTED, NULL, NULL, 0, -1),
 	CMD("logvol", KS_MULTI, opt_logvol, cmd_logvol, 1, 1),
 	UNSUPPORTED("mediacheck"),
@@ -1449,8 +1479,8 @@ const ks_command ks_commands[] = {
 	CMD("network", KS_MULTI, opt_network, cmd_network, 0, 0),
 	UNSUPPORTED("nfs"),
 	REMOVED("nvdimm"),
-	UNSUPPORTED("ostreecontainer"),
-	UNSUPPORTED("ostreesetup"),
+	REFUSED("ostreecontainer"),
+	REFUSED("ostreesetup"),
 	CMD("part", KS_MULTI, opt_part, cmd_part, 1, 1),
 	CMD("partition", KS_MULTI, opt_part, cmd_part, 1, 1),
 	CMD("poweroff", KS_SINGLE, opt_finish, cmd_finish, 0, 0),
@@ -1633,6 +1663,17 @@ void ks_dispatch(ks_ctx *c, char **words, azl_loc loc)
 	if (cmd->kind == KS_UNSUPPORTED) {
 		diag_warn(c->d, loc, _("'%s' is not supported and was ignored"),
 			  name);
+		return;
+	}
+	/* Ignoring another payload would install Azure Linux from packages
+	 * on a machine meant to get an image or an OSTree deployment. */
+	if (cmd->kind == KS_REFUSED) {
+		diag_error(c->d, loc,
+			   _("'%s' is not supported (yet): this installer "
+			     "installs Azure Linux from packages only; remove "
+			     "the line to install packages, or install this "
+			     "payload with Anaconda"),
+			   name);
 		return;
 	}
 

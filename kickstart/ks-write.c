@@ -10,6 +10,7 @@
 
 #include "kickstart.h"
 #include "passwd-hash.h"
+#include "pbkdf2.h"
 #include "util.h"
 
 /* Appends s so that shlex reads it back as one word. */
@@ -446,6 +447,8 @@ static void write_script(azl_buf *b, const char *section, const azl_script *s,
 		buf_append(b, " --nochroot");
 	if (!s->ignore_errors)
 		buf_append(b, " --erroronfail");
+	if (s->log)
+		put_opt(b, "--log", s->log);
 	buf_append(b, "\n");
 	const char *run = s->run ? s->run : "";
 	buf_append(b, run);
@@ -506,6 +509,18 @@ char *kickstart_write(const azl_model *m)
 		bd = m->storage.disks[bl->boot_drive_index - 1].path;
 	if (bd)
 		put_opt(&b, "--boot-drive", disk_name(bd));
+	{
+		/* A plaintext password is written as its hash. */
+		_cleanup_free_ char *h = NULL;
+		const char *ph = bl->password_hash;
+		if (!ph && bl->password &&
+		    grub_password_hash(bl->password, &h) == 0)
+			ph = h;
+		if (ph) {
+			buf_append(&b, " --iscrypted");
+			put_opt(&b, "--password", ph);
+		}
+	}
 	buf_append(&b, "\n");
 	if (!bd && bl->boot_drive_index > 0)
 		buf_printf(&b,
@@ -553,6 +568,13 @@ char *kickstart_write(const azl_model *m)
 		buf_append(&b, " --ignoremissing");
 	if (!p->install_weak_deps)
 		buf_append(&b, " --exclude-weakdeps");
+	if (p->exclude_docs)
+		buf_append(&b, " --excludedocs");
+	if (p->install_langs)
+		put_opt(&b, "--instLangs",
+			strcmp(p->install_langs, "none") == 0
+				? ""
+				: p->install_langs);
 	buf_append(&b, "\n");
 	for (char **x = p->install; x && *x; x++)
 		if (strcmp(*x, "@minimal") != 0)
