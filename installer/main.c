@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "answers.h"
+#include "apply-system.h"
 #include "exit-codes.h"
 #include "fetch.h"
 #include "i18n.h"
@@ -532,6 +533,49 @@ static int cmd_convert(options *o)
 	return write_output(o->output, out);
 }
 
+/* Anaconda runs %pre, then reads the kickstart again, so that a %include
+ * can name a file %pre writes (a disk layout chosen on the machine). For
+ * a kickstart file whose %include names a file that does not exist yet,
+ * the %pre scripts run here, before it is read; *ran tells whether they
+ * did (they are not run again). Returns an exit code. */
+static int kickstart_pre_first(const char *path, bool *ran)
+{
+	*ran = false;
+	if (fetch_is_url(path))
+		return AZL_EXIT_OK;
+	azl_scripts pre = {0};
+	bool deferred = false;
+	if (kickstart_pre_scripts(path, &pre, &deferred) < 0 || !deferred ||
+	    pre.n_pre == 0) {
+		scripts_done(&pre);
+		return AZL_EXIT_OK; /* the real read reports */
+	}
+	_cleanup_model_ azl_model *pm = model_new();
+	pm->scripts = pre;
+	azl_diags d;
+	diags_init(&d);
+	int r = model_validate(pm, &d, NULL);
+	diags_print(&d, stderr);
+	diags_done(&d);
+	if (r < 0)
+		return AZL_EXIT_INVALID;
+	fprintf(stderr,
+		_("azl-installer: '%s' includes a file that does not exist "
+		  "yet: running its %%pre scripts first, then reading it "
+		  "again (as Anaconda does)\n"),
+		path);
+	r = scripts_run(pm, AZL_SCRIPT_PRE, NULL);
+	if (r < 0) {
+		fprintf(stderr,
+			_("azl-installer: a %%pre script of '%s' failed; "
+			  "nothing was written to a disk\n"),
+			path);
+		return r == -EINTR ? AZL_EXIT_INTERRUPTED : AZL_EXIT_FAILED;
+	}
+	*ran = true;
+	return AZL_EXIT_OK;
+}
+
 static int cmd_install(options *o)
 {
 	if (strv_length(o->args) > 0) {
@@ -544,9 +588,19 @@ static int cmd_install(options *o)
 	_cleanup_model_ azl_model *m = NULL;
 	if (o->answers) {
 		azl_model_overrides mov = {o->disks, o->firmware};
-		int r = load_answers(o->answers, o->strict, &mov, &m);
+		bool pre_ran = false;
+		int r = kickstart_pre_first(o->answers, &pre_ran);
+		if (r == AZL_EXIT_OK)
+			r = load_answers(o->answers, o->strict, &mov, &m);
 		if (r != AZL_EXIT_OK)
 			return r;
+		if (pre_ran) {
+			for (size_t i = 0; i < m->scripts.n_pre; i++)
+				script_done(&m->scripts.pre[i]);
+			free(m->scripts.pre);
+			m->scripts.pre = NULL;
+			m->scripts.n_pre = 0;
+		}
 	} else
 		m = model_new();
 

@@ -458,8 +458,9 @@ int rpm_install(const char *root, const rpm_install_pkg *pkgs, size_t n)
 }
 
 /* %_install_langs for this transaction only, as Anaconda sets it: librpm
- * reads it when the transaction runs and skips files of other languages
- * (%lang); "none" becomes %{nil}, which installs no translation. */
+ * reads it when the transaction set is created and skips files of other
+ * languages (%lang); "none" becomes %{nil}, which installs no
+ * translation. */
 static bool push_langs(const rpm_install_opts *o)
 {
 	if (!o || !o->install_langs || strcmp(o->install_langs, "all") == 0)
@@ -476,7 +477,10 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 		     const rpm_install_opts *opts)
 {
 	rpmts ts = NULL;
+	bool langs = push_langs(opts);
 	int r = open_ts(root, &ts);
+	if (langs)
+		rpmPopMacro(NULL, "_install_langs");
 	if (r < 0)
 		return r;
 	if (opts && opts->nodocs) {
@@ -529,10 +533,7 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 	if (sfd)
 		rpmtsSetScriptFd(ts, sfd);
 	log_info("rpm transaction: %zu packages into '%s'", n, root);
-	bool langs = push_langs(opts);
 	int rc = rpmtsRun(ts, NULL, RPMPROB_FILTER_NONE);
-	if (langs)
-		rpmPopMacro(NULL, "_install_langs");
 	if (st.interrupted || interrupt_requested()) {
 		log_error("interrupted: the rpm transaction stopped after %zu "
 			  "of %zu packages",
