@@ -638,7 +638,8 @@ static void check_repo_key(const azl_repo *r, azl_diags *d)
 			     "'gpg --show-keys --with-fingerprint KEYFILE' "
 			     "prints), or give the key as a file path"),
 			   name, r->gpgkey);
-	else if (r->gpgcheck && !r->gpgkey && url_is_remote(r->baseurl))
+	else if (r->gpgcheck && !r->gpgkey &&
+		 (url_is_remote(r->baseurl) || r->mirrorlist || r->metalink))
 		/* A warning, not an error: the key may still come with the
 		 * install (--repo-gpgkey, azl.repo.gpgkey=, the medium). */
 		diag_warn(d, r->loc,
@@ -655,9 +656,11 @@ static void check_packages(const azl_packages *p, azl_diags *d)
 		const azl_repo *r = &p->repos[i];
 		if (!r->name)
 			diag_error(d, r->loc, _("a repository needs a 'name'"));
-		if (!r->baseurl)
+		int urls = !!r->baseurl + !!r->mirrorlist + !!r->metalink;
+		if (urls != 1)
 			diag_error(d, r->loc,
-				   _("repository '%s' needs a 'baseurl'"),
+				   _("repository '%s' needs one of "
+				     "'baseurl', 'mirrorlist' and 'metalink'"),
 				   r->name ? r->name : "?");
 		for (size_t k = 0; r->name && k < i; k++)
 			if (streq_ptr(p->repos[k].name, r->name)) {

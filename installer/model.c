@@ -418,6 +418,8 @@ void repo_done(azl_repo *r)
 		return;
 	free(r->name);
 	free(r->baseurl);
+	free(r->mirrorlist);
+	free(r->metalink);
 	free(r->gpgkey);
 	free(r->gpgkey_fingerprint);
 	*r = (azl_repo){0};
@@ -442,6 +444,10 @@ void services_done(azl_services *s)
 		return;
 	strv_free(s->enable);
 	strv_free(s->disable);
+	strv_free(s->firewall.services);
+	strv_free(s->firewall.ports);
+	strv_free(s->firewall.trusted);
+	strv_free(s->firewall.remove_services);
 	*s = (azl_services){0};
 }
 

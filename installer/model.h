@@ -272,6 +272,13 @@ typedef struct azl_accounts {
 typedef struct azl_repo {
 	char *name;
 	char *baseurl; /* file://, http://, https:// */
+	/* Instead of baseurl (kickstart --mirrorlist/--metalink): a list of
+	 * base URLs (one a line) or a metalink (XML, <url>s of repomd.xml),
+	 * fetched when the install starts; the first mirror that serves
+	 * repodata/repomd.xml is used. Signatures are the trust boundary,
+	 * so any mirror will do. */
+	char *mirrorlist;
+	char *metalink;
 	bool gpgcheck;
 	int priority; /* lower wins, like dnf; default 99 */
 	char *gpgkey; /* path or URL of the key; NULL = the repository's own */
@@ -298,9 +305,20 @@ typedef struct azl_packages {
 	azl_loc loc;
 } azl_packages;
 
+/* "services.firewall" (kickstart firewall --service/--port/--trust): rules
+ * for firewalld's default zone, written into the target's offline
+ * configuration (/etc/firewalld/zones/) when the target has firewalld. */
+typedef struct azl_firewall {
+	char **services;	/* firewalld service names: ssh, http */
+	char **ports;		/* "8080/tcp", "60000-61000/udp" */
+	char **trusted;		/* interfaces put into the trusted zone */
+	char **remove_services; /* taken out of the default zone */
+} azl_firewall;
+
 typedef struct azl_services {
 	char **enable;
 	char **disable;
+	azl_firewall firewall;
 } azl_services;
 
 typedef enum azl_script_when {

@@ -872,6 +872,8 @@ static const int_range range_priority = {1, 99};
 static const field repo_fields[] = {
 	F_STR("name", azl_repo, name),
 	F_STR("baseurl", azl_repo, baseurl),
+	F_STR("mirrorlist", azl_repo, mirrorlist),
+	F_STR("metalink", azl_repo, metalink),
 	F_BOOL("gpgcheck", azl_repo, gpgcheck),
 	F("priority", YNODE_SCALAR, h_int, azl_repo, priority,
 	  N_("a number from 1 to 99"), &range_priority),
@@ -905,9 +907,26 @@ static const field packages_fields[] = {
 	F_STR("install_langs", azl_packages, install_langs),
 };
 
+static const field firewall_fields[] = {
+	F_STRV("services", azl_firewall, services),
+	F_STRV("ports", azl_firewall, ports),
+	F_STRV("trusted", azl_firewall, trusted),
+	F_STRV("remove_services", azl_firewall, remove_services),
+};
+
+static void h_firewall(reader *r, const field *f, const ynode *v, void *base)
+{
+	read_map(r, v, firewall_fields, ELEMENTSOF(firewall_fields),
+		 &((azl_services *)base)->firewall);
+}
+
 static const field services_fields[] = {
 	F_STRV("enable", azl_services, enable),
 	F_STRV("disable", azl_services, disable),
+	{.key = "firewall",
+	 .kind = YNODE_MAPPING,
+	 .fn = h_firewall,
+	 .what = N_("a mapping")},
 };
 
 static void h_not_chroot(reader *r, const field *f, const ynode *v, void *base)

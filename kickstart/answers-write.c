@@ -548,6 +548,8 @@ static void write_packages(writer *w, const azl_packages *p)
 			open_entry(w);
 			kv_str(w, 6, "name", r->name);
 			kv_str(w, 6, "baseurl", r->baseurl);
+			kv_str(w, 6, "mirrorlist", r->mirrorlist);
+			kv_str(w, 6, "metalink", r->metalink);
 			kv_bool(w, 6, "gpgcheck", r->gpgcheck);
 			kv_int(w, 6, "priority", r->priority);
 			kv_str(w, 6, "gpgkey", r->gpgkey);
@@ -646,10 +648,21 @@ char *answers_write(const azl_model *m, int *ret_err)
 		write_accounts(&w, &m->accounts);
 	if (m->has_packages || !packages_are_default(&m->packages))
 		write_packages(&w, &m->packages);
-	if (m->services.enable || m->services.disable) {
+	const azl_firewall *fw = &m->services.firewall;
+	bool rules =
+		fw->services || fw->ports || fw->trusted || fw->remove_services;
+	if (m->services.enable || m->services.disable || rules) {
 		size_t mk = open_map(&w, 0, "services");
 		kv_strv(&w, 2, "enable", m->services.enable);
 		kv_strv(&w, 2, "disable", m->services.disable);
+		if (rules) {
+			size_t mf = open_map(&w, 2, "firewall");
+			kv_strv(&w, 4, "services", fw->services);
+			kv_strv(&w, 4, "ports", fw->ports);
+			kv_strv(&w, 4, "trusted", fw->trusted);
+			kv_strv(&w, 4, "remove_services", fw->remove_services);
+			close_map(&w, mf);
+		}
 		close_map(&w, mk);
 	}
 	kv_raw(&w, 0, "selinux", selinux_to_string(m->selinux));

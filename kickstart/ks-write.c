@@ -537,14 +537,16 @@ char *kickstart_write(const azl_model *m)
 				   "# gpgcheck, priority and gpgkey of "
 				   "'%s' cannot be said in kickstart\n",
 				   r->name);
-		if (streq_ptr(r->name, "anaconda")) {
-			buf_append(&b, "url");
-			put_opt(&b, "--url", r->baseurl);
-		} else {
-			buf_append(&b, "repo");
+		bool url = streq_ptr(r->name, "anaconda");
+		buf_append(&b, url ? "url" : "repo");
+		if (!url)
 			put_opt(&b, "--name", r->name);
-			put_opt(&b, "--baseurl", r->baseurl);
-		}
+		if (r->baseurl)
+			put_opt(&b, url ? "--url" : "--baseurl", r->baseurl);
+		if (r->mirrorlist)
+			put_opt(&b, "--mirrorlist", r->mirrorlist);
+		if (r->metalink)
+			put_opt(&b, "--metalink", r->metalink);
 		buf_append(&b, "\n");
 	}
 	buf_printf(&b, "selinux --%s\n", selinux_to_string(m->selinux));
@@ -552,6 +554,28 @@ char *kickstart_write(const azl_model *m)
 		buf_append(&b, "services");
 		put_list(&b, "--enabled", m->services.enable);
 		put_list(&b, "--disabled", m->services.disable);
+		buf_append(&b, "\n");
+	}
+	const azl_firewall *fw = &m->services.firewall;
+	if (fw->services || fw->ports || fw->trusted || fw->remove_services) {
+		/* A firewall line enables firewalld: said only when the
+		 * model enables it. */
+		if (!strv_contains(m->services.enable, "firewalld"))
+			buf_append(&b, "# services.firewall: rules for a "
+				       "firewalld that is not enabled\n#");
+		buf_append(&b, "firewall --enabled");
+		put_list(&b, "--service", fw->services);
+		_cleanup_strv_free_ char **ports = NULL;
+		for (char **p = fw->ports; p && *p; p++) {
+			char *x = xstrdup(*p);
+			char *slash = strchr(x, '/');
+			if (slash)
+				*slash = ':';
+			strv_push(&ports, x);
+		}
+		put_list(&b, "--port", ports);
+		put_list(&b, "--trust", fw->trusted);
+		put_list(&b, "--remove-service", fw->remove_services);
 		buf_append(&b, "\n");
 	}
 	buf_append(&b, m->finish == AZL_FINISH_REBOOT	  ? "reboot\n"
