@@ -541,7 +541,10 @@ static int cmd_convert(options *o)
 static int kickstart_pre_first(const char *path, bool *ran)
 {
 	*ran = false;
-	if (fetch_is_url(path))
+	/* A regular file only: a FIFO or a device can be read once, by the
+	 * real read. */
+	struct stat st;
+	if (fetch_is_url(path) || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 		return AZL_EXIT_OK;
 	azl_scripts pre = {0};
 	bool deferred = false;
