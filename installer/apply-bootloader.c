@@ -43,6 +43,7 @@
 #include "efi-image.h"
 #include "i18n.h"
 #include "log.h"
+#include "pbkdf2.h"
 #include "progress.h"
 #include "spawn.h"
 #include "util.h"
@@ -226,6 +227,33 @@ static void serial_lines(const azl_model *m, azl_buf *b)
 	}
 }
 
+/* bootloader.password: GRUB's superuser "root", as Anaconda sets it up
+ * (there in user.cfg). Entries stay bootable (BLS: grub_arg --unrestricted;
+ * menuentry: --unrestricted); editing them and the GRUB shell ask for the
+ * password. A plaintext password is hashed here and never written.
+ * Returns 0 or -errno. */
+static int grub_password_lines(const azl_model *m, azl_buf *b)
+{
+	const azl_bootloader *bl = &m->bootloader;
+	_cleanup_free_ char *h = NULL;
+	const char *hash = bl->password_hash;
+	if (!hash && bl->password) {
+		int r = grub_password_hash(bl->password, &h);
+		if (r < 0)
+			return log_error_errno(r,
+					       "cannot hash the GRUB password");
+		hash = h;
+	}
+	if (!hash)
+		return 0;
+	buf_printf(b,
+		   "set superusers=\"root\"\nexport superusers\n"
+		   "password_pbkdf2 root %s\n",
+		   hash);
+	log_info("GRUB password set for superuser root");
+	return 0;
+}
+
 static char *grub_cfg_text(const azl_model *m, const azl_target *t,
 			   const azl_installed_storage *st, char **kernels,
 			   const char *cmdline)
@@ -239,6 +267,10 @@ static char *grub_cfg_text(const azl_model *m, const azl_target *t,
 		   "set timeout=%d\nset default=0\n",
 		   m->bootloader.timeout);
 	serial_lines(m, &b);
+	if (grub_password_lines(m, &b) < 0) {
+		buf_free(&b);
+		return NULL;
+	}
 	buf_append(&b, "insmod part_gpt\ninsmod part_msdos\ninsmod ext2\n"
 		       "insmod xfs\n");
 	if (!st->boot_uuid && st->lvm_lvs)
@@ -250,13 +282,14 @@ static char *grub_cfg_text(const azl_model *m, const azl_target *t,
 	}
 	/* A GRUB without blscfg (the demo repository's Debian build) reads
 	 * the same entries written out as menu entries. */
+	bool locked = m->bootloader.password || m->bootloader.password_hash;
 	for (size_t i = 0; kernels[i]; i++)
 		buf_printf(&b,
-			   "menuentry '%s (%s)' --class " VENDOR " {\n"
+			   "menuentry '%s (%s)' --class " VENDOR "%s {\n"
 			   "\tlinux %s/vmlinuz-%s %s\n"
 			   "\tinitrd %s/initramfs-%s.img\n}\n",
-			   TITLE, kernels[i], pfx, kernels[i], cmdline, pfx,
-			   kernels[i]);
+			   TITLE, kernels[i], locked ? " --unrestricted" : "",
+			   pfx, kernels[i], cmdline, pfx, kernels[i]);
 	return buf_steal(&b);
 }
 
@@ -773,6 +806,8 @@ int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,
 		return r;
 	r = target_mkdir_p(t, "boot/grub2", 0755);
 	_cleanup_free_ char *cfg = grub_cfg_text(m, t, st, kernels, cmdline);
+	if (r >= 0 && !cfg)
+		r = -EIO;
 	if (r >= 0)
 		r = target_write_file(t, "boot/grub2/grub.cfg", cfg,
 				      strlen(cfg), 0600, 0, 0);

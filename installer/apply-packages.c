@@ -285,7 +285,11 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m,
 		};
 	progress_phase(AZL_PHASE_PACKAGES, 10, _("Installing %zu packages"), n);
 	double t0 = now_s();
-	r = rpm_install(root, items, n);
+	rpm_install_opts ro = {
+		.nodocs = m->packages.exclude_docs,
+		.install_langs = m->packages.install_langs,
+	};
+	r = rpm_install_with(root, items, n, &ro);
 	if (r >= 0)
 		log_info("the rpm transaction took %.1f s", now_s() - t0);
 out:

@@ -62,6 +62,10 @@ typedef struct azl_diags {
 	azl_source **sources; /* owned */
 	size_t n_sources;
 	bool warnings_are_errors; /* kickstart --strict */
+	/* convert --force: a kickstart's dropped security control (an
+	 * OpenSCAP %addon, a GRUB password hash of an unknown kind) is a
+	 * warning instead of an error. */
+	bool force;
 } azl_diags;
 
 void diags_init(azl_diags *d);

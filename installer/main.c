@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "answers.h"
+#include "apply-system.h"
 #include "exit-codes.h"
 #include "fetch.h"
 #include "i18n.h"
@@ -59,7 +60,8 @@ static void usage(FILE *f)
 		"DEV|IMAGE]...\n"
 		"                     [--firmware bios|uefi] [--machine FILE] "
 		"[--json]\n"
-		"  azl-installer convert KICKSTART [-o FILE] [--strict]\n"
+		"  azl-installer convert KICKSTART [-o FILE] [--strict] "
+		"[--force]\n"
 		"  azl-installer convert --to kickstart ANSWERS.yaml [-o "
 		"FILE]\n"
 		"  azl-installer probe [--json] [DEV|IMAGE]...\n"
@@ -101,12 +103,13 @@ static int fetch_exit_code(int r)
 /* Reads an answer file or a kickstart (told apart by content) from a path
  * or a URL. Diagnostics go to stderr; with strict, warnings fail too. ov
  * (--disk, --firmware) is applied before the model is validated. */
-static int load_answers(const char *where, bool strict,
-			const azl_model_overrides *ov, azl_model **ret)
+static int load_answers_ex(const char *where, bool strict, bool force,
+			   const azl_model_overrides *ov, azl_model **ret)
 {
 	azl_diags d;
 	diags_init(&d);
 	d.warnings_are_errors = strict;
+	d.force = force;
 	int r;
 	if (fetch_is_url(where)) {
 		_cleanup_free_ char *text = NULL, *err = NULL;
@@ -131,6 +134,12 @@ static int load_answers(const char *where, bool strict,
 	}
 	diags_done(&d);
 	return r < 0 ? AZL_EXIT_INVALID : AZL_EXIT_OK;
+}
+
+static int load_answers(const char *where, bool strict,
+			const azl_model_overrides *ov, azl_model **ret)
+{
+	return load_answers_ex(where, strict, false, ov, ret);
 }
 
 static int load_machine(const char *machine_file, char **disks,
@@ -183,6 +192,7 @@ typedef struct options {
 	bool dry_run;
 	bool yes;
 	bool strict;
+	bool force; /* convert: dropped security controls are warnings */
 	bool nvram_entry;
 	char **args; /* positional arguments after the command */
 } options;
@@ -209,6 +219,7 @@ enum {
 	OPT_DRY_RUN,
 	OPT_YES,
 	OPT_STRICT,
+	OPT_FORCE,
 	OPT_TO,
 	OPT_SAVE_ANSWERS,
 	OPT_STOP_AFTER,
@@ -236,6 +247,7 @@ static int parse_options(int argc, char **argv, options *o)
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 		{"yes", no_argument, NULL, OPT_YES},
 		{"strict", no_argument, NULL, OPT_STRICT},
+		{"force", no_argument, NULL, OPT_FORCE},
 		{"to", required_argument, NULL, OPT_TO},
 		{"save-answers", required_argument, NULL, OPT_SAVE_ANSWERS},
 		{"nvram-entry", no_argument, NULL, OPT_NVRAM_ENTRY},
@@ -310,6 +322,9 @@ static int parse_options(int argc, char **argv, options *o)
 			break;
 		case OPT_STRICT:
 			o->strict = true;
+			break;
+		case OPT_FORCE:
+			o->force = true;
 			break;
 		case OPT_NVRAM_ENTRY:
 			o->nvram_entry = true;
@@ -518,7 +533,7 @@ static int cmd_convert(options *o)
 		return AZL_EXIT_INVALID;
 	}
 	_cleanup_model_ azl_model *m = NULL;
-	int r = load_answers(o->args[0], o->strict, NULL, &m);
+	int r = load_answers_ex(o->args[0], o->strict, o->force, NULL, &m);
 	if (r != AZL_EXIT_OK)
 		return r;
 	_cleanup_free_ char *out = NULL;
@@ -538,6 +553,52 @@ static int cmd_convert(options *o)
 	return write_output(o->output, out);
 }
 
+/* Anaconda runs %pre, then reads the kickstart again, so that a %include
+ * can name a file %pre writes (a disk layout chosen on the machine). For
+ * a kickstart file whose %include names a file that does not exist yet,
+ * the %pre scripts run here, before it is read; *ran tells whether they
+ * did (they are not run again). Returns an exit code. */
+static int kickstart_pre_first(const char *path, bool *ran)
+{
+	*ran = false;
+	/* A regular file only: a FIFO or a device can be read once, by the
+	 * real read. */
+	struct stat st;
+	if (fetch_is_url(path) || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return AZL_EXIT_OK;
+	azl_scripts pre = {0};
+	bool deferred = false;
+	if (kickstart_pre_scripts(path, &pre, &deferred) < 0 || !deferred ||
+	    pre.n_pre == 0) {
+		scripts_done(&pre);
+		return AZL_EXIT_OK; /* the real read reports */
+	}
+	_cleanup_model_ azl_model *pm = model_new();
+	pm->scripts = pre;
+	azl_diags d;
+	diags_init(&d);
+	int r = model_validate(pm, &d, NULL);
+	diags_print(&d, stderr);
+	diags_done(&d);
+	if (r < 0)
+		return AZL_EXIT_INVALID;
+	fprintf(stderr,
+		_("azl-installer: '%s' includes a file that does not exist "
+		  "yet: running its %%pre scripts first, then reading it "
+		  "again (as Anaconda does)\n"),
+		path);
+	r = scripts_run(pm, AZL_SCRIPT_PRE, NULL);
+	if (r < 0) {
+		fprintf(stderr,
+			_("azl-installer: a %%pre script of '%s' failed; "
+			  "nothing was written to a disk\n"),
+			path);
+		return r == -EINTR ? AZL_EXIT_INTERRUPTED : AZL_EXIT_FAILED;
+	}
+	*ran = true;
+	return AZL_EXIT_OK;
+}
+
 static int cmd_install(options *o)
 {
 	if (strv_length(o->args) > 0) {
@@ -550,9 +611,19 @@ static int cmd_install(options *o)
 	_cleanup_model_ azl_model *m = NULL;
 	if (o->answers) {
 		azl_model_overrides mov = {o->disks, o->firmware};
-		int r = load_answers(o->answers, o->strict, &mov, &m);
+		bool pre_ran = false;
+		int r = kickstart_pre_first(o->answers, &pre_ran);
+		if (r == AZL_EXIT_OK)
+			r = load_answers(o->answers, o->strict, &mov, &m);
 		if (r != AZL_EXIT_OK)
 			return r;
+		if (pre_ran) {
+			for (size_t i = 0; i < m->scripts.n_pre; i++)
+				script_done(&m->scripts.pre[i]);
+			free(m->scripts.pre);
+			m->scripts.pre = NULL;
+			m->scripts.n_pre = 0;
+		}
 	} else
 		m = model_new();
 

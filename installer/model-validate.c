@@ -12,6 +12,7 @@
 #include "model-values.h"
 #include "model.h"
 #include "passwd-hash.h"
+#include "pbkdf2.h"
 #include "repo-preset.h"
 #include "trust.h"
 #include "util.h"
@@ -599,6 +600,21 @@ static void check_bootloader(const azl_bootloader *b, const azl_storage *s,
 			     "lists %zu; use an index from 1 to %zu"),
 			   b->boot_drive_index, s->n_disks,
 			   s->n_disks ? s->n_disks : 1);
+	if (b->password && b->password_hash)
+		diag_error(d, b->loc,
+			   _("'bootloader' has both 'password' and "
+			     "'password_hash'; keep one"));
+	if (b->password &&
+	    (b->password->len == 0 || b->password->len > PASSWORD_MAX_LEN))
+		diag_error(d, b->loc,
+			   _("'bootloader.password' must be 1 to %d bytes "
+			     "long"),
+			   PASSWORD_MAX_LEN);
+	if (b->password_hash && !grub_password_hash_is_valid(b->password_hash))
+		diag_error(d, b->loc,
+			   _("'bootloader.password_hash' is not a GRUB "
+			     "password hash; write what grub2-mkpasswd-pbkdf2 "
+			     "prints (grub.pbkdf2.sha512.10000....)"));
 }
 
 /* DESIGN.md, Trust: a key that travels over the network is trusted only
@@ -631,7 +647,8 @@ static void check_repo_key(const azl_repo *r, azl_diags *d)
 			     "'gpg --show-keys --with-fingerprint KEYFILE' "
 			     "prints), or give the key as a file path"),
 			   name, r->gpgkey);
-	else if (r->gpgcheck && !r->gpgkey && url_is_remote(r->baseurl))
+	else if (r->gpgcheck && !r->gpgkey &&
+		 (url_is_remote(r->baseurl) || r->mirrorlist || r->metalink))
 		/* A warning, not an error: the key may still come with the
 		 * install (--repo-gpgkey, azl.repo.gpgkey=, the medium). */
 		diag_warn(d, r->loc,
@@ -720,9 +737,11 @@ static void check_packages(const azl_model *m, azl_diags *d)
 		}
 		if (!r->name)
 			diag_error(d, r->loc, _("a repository needs a 'name'"));
-		if (!r->baseurl)
+		int urls = !!r->baseurl + !!r->mirrorlist + !!r->metalink;
+		if (urls != 1)
 			diag_error(d, r->loc,
-				   _("repository '%s' needs a 'baseurl'"),
+				   _("repository '%s' needs one of "
+				     "'baseurl', 'mirrorlist' and 'metalink'"),
 				   r->name ? r->name : "?");
 		check_repo_key(r, d);
 	}

@@ -9,6 +9,7 @@
  * anything is written. docs/answer-file.md states the rules.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -553,6 +554,26 @@ static bool url_is_valid(const char *s)
 	       is_word(s) && strlen(s) <= 4096;
 }
 
+/* librpm's %_install_langs: "all", "none", or "en:de_DE.UTF-8:sr@latin". */
+static bool install_langs_is_valid(const char *s)
+{
+	if (strlen(s) > 1024)
+		return false;
+	if (strcmp(s, "all") == 0 || strcmp(s, "none") == 0)
+		return true;
+	for (const char *p = s;; p++) {
+		size_t n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmno"
+				     "pqrstuvwxyz0123456789_.@-");
+		if (n == 0)
+			return false;
+		p += n;
+		if (*p == '\0')
+			return true;
+		if (*p != ':')
+			return false;
+	}
+}
+
 static void check_package_values(const vctx *c)
 {
 	const azl_packages *p = &c->m->packages;
@@ -565,6 +586,18 @@ static void check_package_values(const vctx *c)
 				     "digits and '_.:-' only"),
 				   v);
 		}
+		const char *lists[] = {r->mirrorlist, r->metalink};
+		for (size_t k = 0; k < ELEMENTSOF(lists); k++)
+			if (lists[k] && (!url_is_valid(lists[k]) ||
+					 startswith(lists[k], "file://"))) {
+				_cleanup_free_ char *v =
+					value_for_message(lists[k]);
+				diag_error(c->d, at(c, lists[k], r->loc),
+					   _("'%s' is not an http:// or "
+					     "https:// URL without spaces or "
+					     "control characters"),
+					   v);
+			}
 		if (r->baseurl && !url_is_valid(r->baseurl)) {
 			_cleanup_free_ char *v = value_for_message(r->baseurl);
 			diag_error(
@@ -586,6 +619,13 @@ static void check_package_values(const vctx *c)
 				  "without spaces or control characters"),
 				v);
 		}
+	}
+	if (p->install_langs && !install_langs_is_valid(p->install_langs)) {
+		_cleanup_free_ char *v = value_for_message(p->install_langs);
+		diag_error(c->d, at(c, p->install_langs, p->loc),
+			   _("'install_langs' '%s' must be all, none, or "
+			     "locales separated by ':' like en:de_DE"),
+			   v);
 	}
 	char *const *lists[] = {p->install, p->exclude};
 	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
@@ -614,9 +654,72 @@ static bool unit_name_is_valid(const char *s)
 	return true;
 }
 
+/* firewalld's names: a service ("ssh"), a port ("8080/tcp",
+ * "60000-61000/udp"). Both become XML attribute values in the zone file,
+ * so the characters are few. */
+static bool fw_name_is_valid(const char *s)
+{
+	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+			     "vwxyz0123456789_.+-");
+	return n > 0 && n <= 128 && s[n] == '\0';
+}
+
+static bool firewall_port_is_valid(const char *s)
+{
+	char *end;
+	unsigned long a = strtoul(s, &end, 10);
+	if (end == s || !isdigit((unsigned char)s[0]) || a == 0 || a > 65535)
+		return false;
+	if (*end == '-') {
+		const char *b0 = end + 1;
+		unsigned long b = strtoul(b0, &end, 10);
+		if (end == b0 || !isdigit((unsigned char)b0[0]) || b < a ||
+		    b > 65535)
+			return false;
+	}
+	if (*end != '/')
+		return false;
+	end++;
+	return strcmp(end, "tcp") == 0 || strcmp(end, "udp") == 0 ||
+	       strcmp(end, "sctp") == 0 || strcmp(end, "dccp") == 0;
+}
+
+static void check_firewall_values(const vctx *c)
+{
+	const azl_firewall *f = &c->m->services.firewall;
+	char *const *names[] = {f->services, f->remove_services};
+	static const char *const keys[] = {"services", "remove_services"};
+	for (size_t l = 0; l < ELEMENTSOF(names); l++)
+		for (size_t k = 0; names[l] && names[l][k]; k++)
+			if (!fw_name_is_valid(names[l][k])) {
+				_cleanup_free_ char *v =
+					value_for_message(names[l][k]);
+				diag_error(c->d,
+					   at(c, names[l][k], AZL_LOC_NONE),
+					   _("'%s' in 'firewall.%s' is not a "
+					     "firewalld service name: letters, "
+					     "digits and '_.+-', like ssh"),
+					   v, keys[l]);
+			}
+	for (size_t k = 0; f->ports && f->ports[k]; k++)
+		if (!firewall_port_is_valid(f->ports[k])) {
+			_cleanup_free_ char *v = value_for_message(f->ports[k]);
+			diag_error(c->d, at(c, f->ports[k], AZL_LOC_NONE),
+				   _("'%s' in 'firewall.ports' is not a port: "
+				     "write PORT/PROTOCOL or FROM-TO/PROTOCOL "
+				     "with tcp, udp, sctp or dccp, like "
+				     "8080/tcp"),
+				   v);
+		}
+	for (size_t k = 0; f->trusted && f->trusted[k]; k++)
+		check_ifname(c, f->trusted[k], "firewall.trusted",
+			     AZL_LOC_NONE);
+}
+
 static void check_service_values(const vctx *c)
 {
 	const azl_services *s = &c->m->services;
+	check_firewall_values(c);
 	char *const *lists[] = {s->enable, s->disable};
 	static const char *const keys[] = {"enable", "disable"};
 	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
@@ -637,6 +740,18 @@ static void check_service_values(const vctx *c)
 static void check_interpreters(const vctx *c, const azl_script *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		const char *lg = s[i].log;
+		if (lg && (!path_is_normal(lg) || streq_ptr(lg, "/") ||
+			   path_under(lg, "/proc") || path_under(lg, "/sys") ||
+			   path_under(lg, "/dev"))) {
+			_cleanup_free_ char *v = value_for_message(lg);
+			diag_error(c->d, at(c, lg, s[i].loc),
+				   _("'log' '%s' must be an absolute file path "
+				     "like /root/ks-post.log, without spaces, "
+				     "'.' or '..', not under /proc, /sys or "
+				     "/dev"),
+				   v);
+		}
 		const char *in = s[i].interpreter;
 		if (!in || (path_is_normal(in) && strlen(in) <= 255 &&
 			    !streq_ptr(in, "/")))

@@ -357,6 +357,8 @@ void bootloader_done(azl_bootloader *b)
 		return;
 	strv_free(b->kernel_args);
 	free(b->boot_drive_path);
+	secret_free(b->password);
+	free(b->password_hash);
 	*b = (azl_bootloader){0};
 }
 
@@ -437,6 +439,8 @@ void repo_done(azl_repo *r)
 		return;
 	free(r->name);
 	free(r->baseurl);
+	free(r->mirrorlist);
+	free(r->metalink);
 	free(r->gpgkey);
 	free(r->gpgkey_fingerprint);
 	free(r->preset);
@@ -452,6 +456,7 @@ void packages_done(azl_packages *p)
 	free(p->repos);
 	strv_free(p->install);
 	strv_free(p->exclude);
+	free(p->install_langs);
 	*p = (azl_packages){0};
 }
 
@@ -461,6 +466,10 @@ void services_done(azl_services *s)
 		return;
 	strv_free(s->enable);
 	strv_free(s->disable);
+	strv_free(s->firewall.services);
+	strv_free(s->firewall.ports);
+	strv_free(s->firewall.trusted);
+	strv_free(s->firewall.remove_services);
 	*s = (azl_services){0};
 }
 
@@ -470,6 +479,7 @@ void script_done(azl_script *s)
 		return;
 	free(s->interpreter);
 	free(s->run);
+	free(s->log);
 	*s = (azl_script){0};
 }
 

@@ -206,6 +206,12 @@ typedef struct azl_bootloader {
 	 * both unset = the first disk. */
 	int boot_drive_index;
 	char *boot_drive_path;
+	/* GRUB's superuser password (kickstart bootloader --password): menu
+	 * entries boot without it, editing them and the GRUB shell need it.
+	 * password: plaintext, hashed (PBKDF2) before anything is written;
+	 * password_hash: "grub.pbkdf2.sha512...." kept as given. */
+	azl_secret *password;
+	char *password_hash;
 	azl_loc loc;
 } azl_bootloader;
 
@@ -289,6 +295,13 @@ typedef struct azl_accounts {
 typedef struct azl_repo {
 	char *name;
 	char *baseurl; /* file://, http://, https:// */
+	/* Instead of baseurl (kickstart --mirrorlist/--metalink): a list of
+	 * base URLs (one a line) or a metalink (XML, <url>s of repomd.xml),
+	 * fetched when the install starts; the first mirror that serves
+	 * repodata/repomd.xml is used. Signatures are the trust boundary,
+	 * so any mirror will do. */
+	char *mirrorlist;
+	char *metalink;
 	bool gpgcheck;
 	int priority; /* lower wins, like dnf; default 99 */
 	char *gpgkey; /* path or URL of the key; NULL = the repository's own */
@@ -309,12 +322,30 @@ typedef struct azl_packages {
 	char **exclude;
 	bool ignore_missing;
 	bool install_weak_deps; /* default true, like dnf */
+	/* %packages --excludedocs: no file marked %doc is installed
+	 * (RPMTRANS_FLAG_NODOCS). */
+	bool exclude_docs;
+	/* %packages --instLangs: librpm's %_install_langs for the
+	 * transaction: "none", or locales separated by ':' ("en:de_DE");
+	 * NULL (or "all") = every translation. */
+	char *install_langs;
 	azl_loc loc;
 } azl_packages;
+
+/* "services.firewall" (kickstart firewall --service/--port/--trust): rules
+ * for firewalld's default zone, written into the target's offline
+ * configuration (/etc/firewalld/zones/) when the target has firewalld. */
+typedef struct azl_firewall {
+	char **services;	/* firewalld service names: ssh, http */
+	char **ports;		/* "8080/tcp", "60000-61000/udp" */
+	char **trusted;		/* interfaces put into the trusted zone */
+	char **remove_services; /* taken out of the default zone */
+} azl_firewall;
 
 typedef struct azl_services {
 	char **enable;
 	char **disable;
+	azl_firewall firewall;
 } azl_services;
 
 typedef enum azl_script_when {
@@ -328,6 +359,10 @@ typedef struct azl_script {
 	char *run;	   /* the script text */
 	bool chroot;	   /* post only: run inside the target */
 	bool ignore_errors;
+	/* "log:" (kickstart --log): the script's output (stdout and stderr)
+	 * also goes to this file, truncated first; a path in the target for
+	 * a chroot post script, in the live environment otherwise. */
+	char *log;
 	azl_loc loc;
 } azl_script;
 

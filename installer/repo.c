@@ -121,6 +121,99 @@ static int add_preset(azl_repo_list *l, const azl_repo_preset *pre,
 	return r;
 }
 
+/* Bytes of a mirrorlist or metalink; mirrors tried at most. */
+#define MIRRORS_MAX_SIZE  (1u << 20)
+#define MIRRORS_MAX_TRIED 16
+
+/* The base URLs (with a trailing '/') a mirrorlist (one URL a line, '#'
+ * comments) or a metalink (<url ...>BASE/repodata/repomd.xml</url>)
+ * names, in order; only http:// and https:// ones. */
+static char **mirror_urls(const char *text, bool metalink)
+{
+	char **v = NULL;
+	const char *p = text;
+	while (p && *p) {
+		const char *s, *e;
+		if (metalink) {
+			const char *tag = strstr(p, "<url");
+			if (!tag)
+				break;
+			s = strchr(tag, '>');
+			if (!s)
+				break;
+			s++;
+			e = strstr(s, "</url>");
+			if (!e)
+				break;
+			p = e + strlen("</url>");
+		} else {
+			s = p;
+			e = strchr(s, '\n');
+			p = e ? e + 1 : NULL;
+			if (!e)
+				e = s + strlen(s);
+		}
+		while (s < e && strchr(" \t\r\n", *s))
+			s++;
+		while (e > s && strchr(" \t\r\n", e[-1]))
+			e--;
+		_cleanup_free_ char *u = xstrndup(s, (size_t)(e - s));
+		if (metalink && endswith(u, "repodata/repomd.xml"))
+			u[strlen(u) - strlen("repodata/repomd.xml")] = '\0';
+		if (!startswith(u, "http://") && !startswith(u, "https://"))
+			continue;
+		if (strpbrk(u, " \t<>\"'"))
+			continue;
+		strv_push(&v, with_slash(u));
+	}
+	return v;
+}
+
+/* A repository given by --mirrorlist/--metalink: the first mirror that
+ * serves repodata/repomd.xml. The list and the mirrors are untrusted like
+ * every server: package signatures decide. Returns 0 or -errno. */
+static int resolve_mirrors(const azl_repo *m, const char *name, char **ret)
+{
+	bool metalink = !m->mirrorlist;
+	const char *src = metalink ? m->metalink : m->mirrorlist;
+	const char *what = metalink ? "metalink" : "mirrorlist";
+	_cleanup_free_ char *text = NULL, *err = NULL;
+	size_t len = 0;
+	int r = fetch_url(src, MIRRORS_MAX_SIZE, &text, &len, &err);
+	if (r < 0) {
+		log_error("repository '%s': cannot fetch its %s: %s", name,
+			  what, err);
+		return r;
+	}
+	_cleanup_strv_free_ char **urls = mirror_urls(text, metalink);
+	for (size_t i = 0; urls && urls[i] && i < MIRRORS_MAX_TRIED; i++) {
+		_cleanup_free_ char *repomd =
+			xasprintf("%srepodata/repomd.xml", urls[i]);
+		_cleanup_free_ char *body = NULL, *e = NULL;
+		size_t n = 0;
+		int k = fetch_url(repomd, 16u << 20, &body, &n, &e);
+		if (k == -EINTR)
+			return k;
+		if (k < 0) {
+			log_warning("repository '%s': mirror %zu of its %s: "
+				    "%s; trying the next",
+				    name, i + 1, what, e);
+			continue;
+		}
+		log_info("repository '%s': mirror %zu of its %s: %s", name,
+			 i + 1, what, urls[i]);
+		*ret = xstrdup(urls[i]);
+		return 0;
+	}
+	log_error("repository '%s': no mirror its %s names serves "
+		  "repodata/repomd.xml (%zu tried)",
+		  name, what,
+		  strv_length(urls) < MIRRORS_MAX_TRIED ? strv_length(urls)
+							: MIRRORS_MAX_TRIED);
+	/* What an unreachable baseurl gives. */
+	return -EIO;
+}
+
 int repo_list_build(const azl_packages *p, char *const *cli,
 		    const char *cache_root, azl_repo_list *ret)
 {
@@ -188,7 +281,14 @@ int repo_list_build(const azl_packages *p, char *const *cli,
 				r = -EINVAL;
 				break;
 			}
-			r = repo_src_init(s, name, m->baseurl, cache_root);
+			_cleanup_free_ char *mirror = NULL;
+			if (!m->baseurl && (m->mirrorlist || m->metalink)) {
+				r = resolve_mirrors(m, name, &mirror);
+				if (r < 0)
+					break;
+			}
+			r = repo_src_init(s, name, mirror ? mirror : m->baseurl,
+					  cache_root);
 		}
 	} else {
 		azl_repo_src *s = xappend(&l.repos, &l.n, sizeof(*s));

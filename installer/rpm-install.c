@@ -454,10 +454,39 @@ static void log_script_output(int fd)
 
 int rpm_install(const char *root, const rpm_install_pkg *pkgs, size_t n)
 {
+	return rpm_install_with(root, pkgs, n, NULL);
+}
+
+/* %_install_langs for this transaction only, as Anaconda sets it: librpm
+ * reads it when the transaction set is created and skips files of other
+ * languages (%lang); "none" becomes %{nil}, which installs no
+ * translation. */
+static bool push_langs(const rpm_install_opts *o)
+{
+	if (!o || !o->install_langs || strcmp(o->install_langs, "all") == 0)
+		return false;
+	const char *v = strcmp(o->install_langs, "none") == 0
+				? "%{nil}"
+				: o->install_langs;
+	rpmPushMacro(NULL, "_install_langs", NULL, v, RMIL_CMDLINE);
+	log_info("rpm: %%_install_langs %s", o->install_langs);
+	return true;
+}
+
+int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
+		     const rpm_install_opts *opts)
+{
 	rpmts ts = NULL;
+	bool langs = push_langs(opts);
 	int r = open_ts(root, &ts);
+	if (langs)
+		rpmPopMacro(NULL, "_install_langs");
 	if (r < 0)
 		return r;
+	if (opts && opts->nodocs) {
+		rpmtsSetFlags(ts, rpmtsFlags(ts) | RPMTRANS_FLAG_NODOCS);
+		log_info("rpm: documentation excluded (RPMTRANS_FLAG_NODOCS)");
+	}
 	run_state st = {.pkgs = pkgs, .n = n};
 	bool all_signed = true;
 	for (size_t i = 0; i < n && r >= 0; i++) {

@@ -51,3 +51,13 @@ int rpm_import_keys(const char *root, char *const *keys);
  * dependency or file conflicts; -EIO when the transaction failed part-way.
  * Progress: progress_packages() once per package. */
 int rpm_install(const char *root, const rpm_install_pkg *pkgs, size_t n);
+
+/* What a kickstart's %packages line asks of the transaction. */
+typedef struct rpm_install_opts {
+	bool nodocs;		   /* --excludedocs: RPMTRANS_FLAG_NODOCS */
+	const char *install_langs; /* --instLangs: %_install_langs; NULL =
+				      all, "none" = no translations */
+} rpm_install_opts;
+/* rpm_install() with opts (NULL = none). */
+int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
+		     const rpm_install_opts *opts);

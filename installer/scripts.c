@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scripts: pre, post and error scripts of the answer file. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "apply-system.h"
 #include "chroot.h"
@@ -9,6 +12,8 @@
 #include "log.h"
 #include "progress.h"
 #include "spawn.h"
+#include "target.h"
+#include "util.h"
 
 static const char *when_name(azl_script_when when)
 {
@@ -20,6 +25,52 @@ static const char *when_name(azl_script_when when)
 	default:
 		return "error";
 	}
+}
+
+/* mkdir -p of path's parent directories in the live environment. */
+static void make_parents(const char *path)
+{
+	_cleanup_free_ char *p = xstrdup(path);
+	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		(void)mkdir(p, 0755);
+		*s = '/';
+	}
+}
+
+/* Opens the script's log: inside the target (no symlink leads out of it)
+ * for a chroot post script, and for a --nochroot one whose path names
+ * Anaconda's target mount (/mnt/sysimage, /mnt/sysroot); in the live
+ * environment otherwise. Truncated, mode 0600. Returns an fd or -errno. */
+static int open_log(const char *log, const char *chroot_dir, const char *root)
+{
+	const int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW;
+	const char *in_target = chroot_dir ? log : NULL;
+	static const char *const anaconda_roots[] = {"/mnt/sysimage/",
+						     "/mnt/sysroot/"};
+	for (size_t i = 0;
+	     !chroot_dir && root && i < ELEMENTSOF(anaconda_roots); i++)
+		if (startswith(log, anaconda_roots[i]))
+			in_target = log + strlen(anaconda_roots[i]) - 1;
+	if (!in_target) {
+		make_parents(log);
+		int fd = open(log, flags, 0600);
+		return fd < 0 ? -errno : fd;
+	}
+	azl_target t;
+	int r = target_open(chroot_dir ? chroot_dir : root, &t);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *dir = xstrdup(in_target);
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		r = target_mkdir_p(&t, dir, 0755);
+	}
+	if (r >= 0)
+		r = target_openat(&t, in_target, flags, 0600);
+	target_close(&t);
+	return r;
 }
 
 /* The script text goes to the interpreter on stdin, as Anaconda's %pre
@@ -34,15 +85,27 @@ static int run_one(const azl_script *s, const char *kind, size_t idx,
 	_cleanup_free_ char *target_env =
 		root && !chroot_dir ? xasprintf("AZL_TARGET=%s", root) : NULL;
 	char *env[] = {"AZL_INSTALLER=1", target_env, NULL};
+	int log_fd = -1;
+	if (s->log) {
+		log_fd = open_log(s->log, chroot_dir, root);
+		if (log_fd < 0)
+			log_warning("%s script %zu: cannot open its log '%s': "
+				    "%s; its output goes to the install log "
+				    "only",
+				    kind, idx + 1, s->log, strerror(-log_fd));
+	}
 	azl_spawn_opts o = {
 		.chroot = chroot_dir,
 		.stdin_text = s->run ? s->run : "",
 		.env = env,
+		.tee_fd = log_fd,
 	};
 	log_info("%s script %zu%s%s (%s)", kind, idx + 1,
 		 chroot_dir ? " in " : "", chroot_dir ? chroot_dir : "",
 		 interp);
 	int r = spawn_run(argv, &o);
+	if (log_fd >= 0)
+		close(log_fd);
 	if (r == 0)
 		return 0;
 	if (r < 0)

@@ -342,6 +342,131 @@ static const char *ntp_unit(const azl_target *t)
 	return NULL;
 }
 
+/* --- firewalld's offline configuration --------------------------------- */
+
+#define ZONE_MAX (256u * 1024)
+
+/* The zone firewalld.conf names as DefaultZone, else "public". */
+static char *default_zone(const azl_target *t)
+{
+	_cleanup_free_ char *conf = NULL;
+	size_t len = 0;
+	if (target_read_file(t, "etc/firewalld/firewalld.conf", ZONE_MAX, &conf,
+			     &len) == 0)
+		for (char *line = strtok(conf, "\n"); line;
+		     line = strtok(NULL, "\n")) {
+			if (!startswith(line, "DefaultZone="))
+				continue;
+			const char *z = line + strlen("DefaultZone=");
+			size_t n =
+				strspn(z, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+					  "klmnopqrstuvwxyz0123456789_-");
+			if (n > 0 && n < 64 && z[n] == '\0')
+				return xstrdup(z);
+		}
+	return xstrdup("public");
+}
+
+/* One line of XML text holds this element (a zone file lists one per
+ * line, as firewalld writes it). */
+static bool has_line(const char *xml, const char *element)
+{
+	return strstr(xml, element) != NULL;
+}
+
+/* Adds (add) and removes (drop) the elements "<KIND NAME/>" of zone in the
+ * target's /etc/firewalld/zones/ZONE.xml, starting from the one there or
+ * firewalld's own /usr/lib/firewalld/zones/ZONE.xml; everything else of
+ * the zone is kept as it is. What firewall-offline-cmd does, without
+ * running it. */
+static int edit_zone(const azl_target *t, const char *zone, char *const *add,
+		     char *const *drop)
+{
+	_cleanup_free_ char *etc =
+		xasprintf("etc/firewalld/zones/%s.xml", zone);
+	_cleanup_free_ char *usr =
+		xasprintf("usr/lib/firewalld/zones/%s.xml", zone);
+	_cleanup_free_ char *base = NULL;
+	size_t len = 0;
+	if (target_read_file(t, etc, ZONE_MAX, &base, &len) < 0 &&
+	    target_read_file(t, usr, ZONE_MAX, &base, &len) < 0)
+		base = xasprintf("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+				 "<zone>\n  <short>%s</short>\n</zone>\n",
+				 zone);
+	char *close = strstr(base, "</zone>");
+	if (!close)
+		return log_error_errno(EINVAL,
+				       "/%s is not a firewalld zone (no "
+				       "</zone>); rules not written",
+				       usr);
+	azl_buf b = {0};
+	/* Lines before </zone>, less the dropped elements. */
+	for (const char *p = base; p < close;) {
+		const char *nl = memchr(p, '\n', (size_t)(close - p));
+		size_t n = nl ? (size_t)(nl - p + 1) : (size_t)(close - p);
+		bool dropped = false;
+		for (size_t i = 0; drop && drop[i]; i++) {
+			size_t k = strlen(drop[i]);
+			const char *hit = memmem(p, n, drop[i], k);
+			dropped = dropped || hit;
+		}
+		if (!dropped)
+			buf_appendn(&b, p, n);
+		p += n;
+	}
+	for (size_t i = 0; add && add[i]; i++)
+		if (!has_line(base, add[i]))
+			buf_printf(&b, "  %s\n", add[i]);
+	buf_append(&b, close);
+	int r = target_mkdir_p(t, "etc/firewalld/zones", 0750);
+	if (r >= 0)
+		r = target_write_file(t, etc, b.data, b.len, 0644, 0, 0);
+	buf_free(&b);
+	if (r < 0)
+		return log_error_errno(r, "cannot write /%s", etc);
+	log_info("firewalld: wrote /%s", etc);
+	return 0;
+}
+
+static int firewall_apply(const azl_model *m, const azl_target *t)
+{
+	const azl_firewall *f = &m->services.firewall;
+	if (!f->services && !f->ports && !f->trusted && !f->remove_services)
+		return 0;
+	if (!target_exists(t, "usr/lib/firewalld/zones") &&
+	    !target_exists(t, "usr/sbin/firewalld")) {
+		log_warning("firewall rules (services.firewall) are not "
+			    "written: the target has no firewalld; add "
+			    "firewalld to packages.install");
+		return 0;
+	}
+	_cleanup_free_ char *zone = default_zone(t);
+	_cleanup_strv_free_ char **add = NULL, **drop = NULL;
+	for (char **s = f->services; s && *s; s++)
+		strv_push(&add, xasprintf("<service name=\"%s\"/>", *s));
+	for (char **s = f->ports; s && *s; s++) {
+		const char *slash = strchr(*s, '/');
+		if (slash)
+			strv_push(&add,
+				  xasprintf("<port protocol=\"%s\" "
+					    "port=\"%.*s\"/>",
+					    slash + 1, (int)(slash - *s), *s));
+	}
+	for (char **s = f->remove_services; s && *s; s++)
+		strv_push(&drop, xasprintf("<service name=\"%s\"/>", *s));
+	int r = 0;
+	if (add || drop)
+		r = edit_zone(t, zone, add, drop);
+	if (r >= 0 && f->trusted) {
+		_cleanup_strv_free_ char **ifs = NULL;
+		for (char **s = f->trusted; *s; s++)
+			strv_push(&ifs,
+				  xasprintf("<interface name=\"%s\"/>", *s));
+		r = edit_zone(t, "trusted", ifs, NULL);
+	}
+	return r;
+}
+
 int services_apply(const azl_model *m, const azl_target *t)
 {
 	int r = 0;
@@ -386,5 +511,7 @@ int services_apply(const azl_model *m, const azl_target *t)
 	}
 	if (r >= 0)
 		r = write_presets(t, off);
+	if (r >= 0)
+		r = firewall_apply(m, t);
 	return r;
 }

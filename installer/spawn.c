@@ -85,6 +85,21 @@ fail:;
 	_exit(127);
 }
 
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
 int spawn_run(char *const argv[], const azl_spawn_opts *o)
 {
 	static const azl_spawn_opts none = {0};
@@ -156,6 +171,11 @@ int spawn_run(char *const argv[], const azl_spawn_opts *o)
 				fds_open--;
 				continue;
 			}
+			if (o->tee_fd > 0 && !(i == 0 && o->capture) &&
+			    write_all(o->tee_fd, chunk, (size_t)k) < 0)
+				log_warning("cannot write the output of '%s' "
+					    "to its log file",
+					    argv[0]);
 			if (i == 0 && o->capture)
 				buf_appendn(&cap, chunk, (size_t)k);
 			else if (!o->quiet)

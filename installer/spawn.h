@@ -18,6 +18,7 @@ typedef struct azl_spawn_opts {
 	char **env;			/* extra NAME=value entries (strv) */
 	char **capture; /* if set, *capture gets stdout (not logged) */
 	bool quiet;	/* do not log the command's output */
+	int tee_fd;	/* > 0: stdout and stderr are also written here */
 } azl_spawn_opts;
 
 /* Runs argv[0] (looked up in PATH, or in the chroot's PATH) with argv.

@@ -686,6 +686,8 @@ static const field bootloader_fields[] = {
 	  kernel_args, N_("a list"), NULL),
 	F("boot_drive", YNODE_SCALAR, h_disk_ref, azl_bootloader,
 	  boot_drive_index, N_("a number or a path"), &boot_drive_ref),
+	F_SECRET("password", azl_bootloader, password),
+	F_STR("password_hash", azl_bootloader, password_hash),
 };
 
 /* --- network ------------------------------------------------------------ */
@@ -886,6 +888,8 @@ static const int_range range_priority = {1, 99};
 static const field repo_fields[] = {
 	F_STR("name", azl_repo, name),
 	F_STR("baseurl", azl_repo, baseurl),
+	F_STR("mirrorlist", azl_repo, mirrorlist),
+	F_STR("metalink", azl_repo, metalink),
 	F_BOOL("gpgcheck", azl_repo, gpgcheck),
 	F("priority", YNODE_SCALAR, h_int, azl_repo, priority,
 	  N_("a number from 1 to 99"), &range_priority),
@@ -916,11 +920,30 @@ static const field packages_fields[] = {
 	F_STRV("exclude", azl_packages, exclude),
 	F_BOOL("ignore_missing", azl_packages, ignore_missing),
 	F_BOOL("install_weak_deps", azl_packages, install_weak_deps),
+	F_BOOL("exclude_docs", azl_packages, exclude_docs),
+	F_STR("install_langs", azl_packages, install_langs),
 };
+
+static const field firewall_fields[] = {
+	F_STRV("services", azl_firewall, services),
+	F_STRV("ports", azl_firewall, ports),
+	F_STRV("trusted", azl_firewall, trusted),
+	F_STRV("remove_services", azl_firewall, remove_services),
+};
+
+static void h_firewall(reader *r, const field *f, const ynode *v, void *base)
+{
+	read_map(r, v, firewall_fields, ELEMENTSOF(firewall_fields),
+		 &((azl_services *)base)->firewall);
+}
 
 static const field services_fields[] = {
 	F_STRV("enable", azl_services, enable),
 	F_STRV("disable", azl_services, disable),
+	{.key = "firewall",
+	 .kind = YNODE_MAPPING,
+	 .fn = h_firewall,
+	 .what = N_("a mapping")},
 };
 
 static void h_not_chroot(reader *r, const field *f, const ynode *v, void *base)
@@ -935,7 +958,8 @@ static void h_not_chroot(reader *r, const field *f, const ynode *v, void *base)
 		F_STR("run", azl_script, run),                                 \
 		F("chroot", YNODE_SCALAR, chroot_fn, azl_script, chroot,       \
 		  N_("true or false"), NULL),                                  \
-		F_BOOL("ignore_errors", azl_script, ignore_errors)
+		F_BOOL("ignore_errors", azl_script, ignore_errors),            \
+		F_STR("log", azl_script, log)
 
 static const field script_fields[] = {SCRIPT_FIELDS(h_not_chroot)};
 static const field post_script_fields[] = {SCRIPT_FIELDS(h_bool)};

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "passwd-hash.h"
+#include "pbkdf2.h"
 #include "util.h"
 
 typedef struct writer {
@@ -425,6 +426,16 @@ static void write_bootloader(writer *w, const azl_bootloader *b)
 		kv_int(w, 2, "boot_drive", b->boot_drive_index);
 	else
 		kv_str(w, 2, "boot_drive", b->boot_drive_path);
+	/* The plaintext never reaches the output: it is hashed here. */
+	if (b->password) {
+		_cleanup_free_ char *h = NULL;
+		int r = grub_password_hash(b->password, &h);
+		if (r < 0)
+			w->err = r;
+		else
+			kv_str(w, 2, "password_hash", h);
+	} else
+		kv_str(w, 2, "password_hash", b->password_hash);
 	close_map(w, m);
 }
 
@@ -543,6 +554,8 @@ static void write_packages(writer *w, const azl_packages *p)
 			kv_str(w, 6, "preset", r->preset);
 			kv_str(w, 6, "name", r->name);
 			kv_str(w, 6, "baseurl", r->baseurl);
+			kv_str(w, 6, "mirrorlist", r->mirrorlist);
+			kv_str(w, 6, "metalink", r->metalink);
 			if (!r->preset || !r->gpgcheck)
 				kv_bool(w, 6, "gpgcheck", r->gpgcheck);
 			kv_int(w, 6, "priority", r->priority);
@@ -560,6 +573,9 @@ static void write_packages(writer *w, const azl_packages *p)
 		kv_bool(w, 2, "ignore_missing", true);
 	if (!p->install_weak_deps)
 		kv_bool(w, 2, "install_weak_deps", false);
+	if (p->exclude_docs)
+		kv_bool(w, 2, "exclude_docs", true);
+	kv_str(w, 2, "install_langs", p->install_langs);
 	close_map(w, m);
 }
 
@@ -577,6 +593,7 @@ static void write_script_list(writer *w, const char *k, const azl_script *s,
 			kv_bool(w, 6, "chroot", true);
 		if (s[i].ignore_errors)
 			kv_bool(w, 6, "ignore_errors", true);
+		kv_str(w, 6, "log", s[i].log);
 		kv_text(w, 6, "run", s[i].run);
 		close_entry(w, 6);
 	}
@@ -614,7 +631,8 @@ static bool packages_are_default(const azl_packages *p)
 {
 	return p->n_repos == 0 && strv_length(p->install) == 1 &&
 	       streq_ptr(p->install[0], "@minimal") && !p->exclude &&
-	       !p->ignore_missing && p->install_weak_deps;
+	       !p->ignore_missing && p->install_weak_deps && !p->exclude_docs &&
+	       !p->install_langs;
 }
 
 char *answers_write(const azl_model *m, int *ret_err)
@@ -640,10 +658,21 @@ char *answers_write(const azl_model *m, int *ret_err)
 		write_accounts(&w, &m->accounts);
 	if (m->has_packages || !packages_are_default(&m->packages))
 		write_packages(&w, &m->packages);
-	if (m->services.enable || m->services.disable) {
+	const azl_firewall *fw = &m->services.firewall;
+	bool rules =
+		fw->services || fw->ports || fw->trusted || fw->remove_services;
+	if (m->services.enable || m->services.disable || rules) {
 		size_t mk = open_map(&w, 0, "services");
 		kv_strv(&w, 2, "enable", m->services.enable);
 		kv_strv(&w, 2, "disable", m->services.disable);
+		if (rules) {
+			size_t mf = open_map(&w, 2, "firewall");
+			kv_strv(&w, 4, "services", fw->services);
+			kv_strv(&w, 4, "ports", fw->ports);
+			kv_strv(&w, 4, "trusted", fw->trusted);
+			kv_strv(&w, 4, "remove_services", fw->remove_services);
+			close_map(&w, mf);
+		}
 		close_map(&w, mk);
 	}
 	kv_raw(&w, 0, "selinux", selinux_to_string(m->selinux));

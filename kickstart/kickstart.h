@@ -51,6 +51,16 @@ int kickstart_read_text_with(const char *name, const char *text, size_t len,
 			     bool strict, const azl_model_overrides *ov,
 			     azl_diags *d, azl_model **ret);
 
+/* Anaconda runs %pre, then reads the kickstart again: a %include of a
+ * file that %pre writes (datacenter kickstarts pick their disk layout so)
+ * needs the %pre scripts before the kickstart can be read. Reads the
+ * kickstart file at path for its %pre scripts only (nothing is reported;
+ * the real read reports). *ret_deferred: a %include named a file that
+ * does not exist yet. *ret holds only pre scripts (release it with
+ * scripts_done()). Returns 0, or -errno when path cannot be read. */
+int kickstart_pre_scripts(const char *path, azl_scripts *ret,
+			  bool *ret_deferred);
+
 /* Serialises the model as a kickstart that reads back into an equal model
  * where kickstart can say it; what it cannot say is written as a comment.
  * Plaintext passwords are written as yescrypt hashes (--iscrypted) and

@@ -741,9 +741,15 @@ static int read_volume(ks_ctx *c, const ks_line *l, ks_part *p)
 	}
 	if (ks_has(l, "--onpart") || ks_has(l, "--useexisting") ||
 	    ks_has(l, "--noformat")) {
+		/* The planner makes every partition it uses: reusing one
+		 * (a reinstall that keeps /home) cannot be said yet. */
 		diag_error(c->d, l->loc,
 			   _("'%s' on an existing device (--onpart, "
-			     "--useexisting, --noformat) is not supported"),
+			     "--useexisting, --noformat) is not supported "
+			     "(yet): this installer creates every partition "
+			     "it uses. To keep a partition, install into free "
+			     "space (clearpart --none) and mount the kept "
+			     "partition from %%post, or back its data up"),
 			   l->cmd);
 		return -EINVAL;
 	}
@@ -1075,10 +1081,36 @@ static int cmd_bootloader(ks_ctx *c, const ks_line *l)
 		b->boot_drive_path = disk_path(v);
 		b->boot_drive_index = 0;
 	}
-	if (ks_has(l, "--password"))
-		diag_warn(c->d, l->loc,
-			  _("'bootloader --password' is not supported and was "
-			    "ignored"));
+	/* GRUB's superuser password. --md5pass is the old spelling of
+	 * --password with --iscrypted. A hash GRUB 2 cannot read would drop
+	 * the control: an error unless convert --force. */
+	const char *pw = ks_opt(l, "--password");
+	bool crypted = ks_has(l, "--iscrypted");
+	if ((v = ks_opt(l, "--md5pass"))) {
+		pw = v;
+		crypted = true;
+	}
+	secret_free(b->password);
+	b->password = NULL;
+	free(b->password_hash);
+	b->password_hash = NULL;
+	if (pw && !*pw) {
+		diag_error(c->d, l->loc,
+			   _("'bootloader --password' needs a password"));
+		return -EINVAL;
+	}
+	if (pw && crypted && !startswith(pw, "grub.pbkdf2.")) {
+		diag_add(c->d, c->d->force ? AZL_WARNING : AZL_ERROR, l->loc,
+			 _("'bootloader --iscrypted' needs a GRUB 2 hash "
+			   "(grub.pbkdf2.sha512..., what grub2-mkpasswd-pbkdf2 "
+			   "prints); GRUB would be left without a password "
+			   "(convert --force drops it)"));
+		return c->d->force ? 0 : -EINVAL;
+	}
+	if (pw && crypted)
+		set_str_at(c, l, &b->password_hash, pw);
+	else if (pw)
+		b->password = secret_new(pw, strlen(pw));
 	return 0;
 }
 
@@ -1135,6 +1167,57 @@ static int cmd_services(ks_ctx *c, const ks_line *l)
 	return 0;
 }
 
+/* Every value of a repeatable option (--service=a,b --service=c), each
+ * split at commas, added to *to without duplicates. */
+static void firewall_list(ks_ctx *c, const ks_line *l, const char *opt,
+			  char ***to)
+{
+	for (size_t i = 0; i < l->n_opts; i++) {
+		if (strcmp(l->opts[i].canon, opt) != 0 || !l->opts[i].value)
+			continue;
+		_cleanup_strv_free_ char **w =
+			split_list(l->opts[i].value, ",");
+		for (char **p = w; *p; p++)
+			if (!strv_contains(*to, *p)) {
+				char *x = xstrdup(*p);
+				model_note_loc(c->m, x, l->loc);
+				strv_push(to, x);
+			}
+	}
+}
+
+/* Anaconda's firewall rules: --service, --port PORT[:PROTO] (tcp when no
+ * protocol, as firewall-offline-cmd is told), --trust, --remove-service,
+ * and the old --http/--smtp/--ftp/--telnet (--ssh is in every default
+ * zone). firewalld's own spelling is PORT/PROTO. */
+static int firewall_rules(ks_ctx *c, const ks_line *l)
+{
+	azl_firewall *f = &c->m->services.firewall;
+	firewall_list(c, l, "--service", &f->services);
+	static const char *const legacy[] = {"--http", "--smtp", "--ftp",
+					     "--telnet"};
+	for (size_t i = 0; i < ELEMENTSOF(legacy); i++)
+		if (ks_has(l, legacy[i]) &&
+		    !strv_contains(f->services, legacy[i] + 2))
+			strv_push(&f->services, xstrdup(legacy[i] + 2));
+	firewall_list(c, l, "--trust", &f->trusted);
+	firewall_list(c, l, "--remove-service", &f->remove_services);
+	_cleanup_strv_free_ char **ports = NULL;
+	firewall_list(c, l, "--port", &ports);
+	for (char **p = ports; p && *p; p++) {
+		const char *colon = strchr(*p, ':');
+		_cleanup_free_ char *x =
+			colon ? xasprintf("%.*s/%s", (int)(colon - *p), *p,
+					  colon + 1)
+			      : xasprintf("%s/tcp", *p);
+		if (!strv_contains(f->ports, x)) {
+			model_note_loc(c->m, x, l->loc);
+			strv_push(&f->ports, TAKE_PTR(x));
+		}
+	}
+	return 0;
+}
+
 static int cmd_firewall(ks_ctx *c, const ks_line *l)
 {
 	azl_services *s = &c->m->services;
@@ -1142,12 +1225,7 @@ static int cmd_firewall(ks_ctx *c, const ks_line *l)
 		move_service(c, l, &s->disable, &s->enable, "firewalld");
 	else if (ks_has(l, "--enabled") || ks_has(l, "--enable")) {
 		move_service(c, l, &s->enable, &s->disable, "firewalld");
-		if (ks_has(l, "--service") || ks_has(l, "--port") ||
-		    ks_has(l, "--trust") || ks_has(l, "--remove-service"))
-			diag_warn(c->d, l->loc,
-				  _("'firewall' rules (--service, --port, "
-				    "--trust) are not supported; firewalld "
-				    "keeps its default zone"));
+		return firewall_rules(c, l);
 	} else if (ks_has(l, "--use-system-defaults"))
 		return 0;
 	else {
@@ -1277,18 +1355,39 @@ static azl_repo *add_repo(ks_ctx *c, const ks_line *l, const char *name,
 	return r;
 }
 
+/* --mirrorlist / --metalink without a base URL: fetched when the install
+ * starts (repo.c). Returns -ENOENT when the line has neither. */
+static int repo_mirrors(ks_ctx *c, const ks_line *l, const char *name)
+{
+	const char *ml = ks_opt(l, "--mirrorlist");
+	const char *mk = ks_opt(l, "--metalink");
+	if (!ml && !mk) {
+		diag_error(c->d, l->loc,
+			   _("'%s' needs a base URL, --mirrorlist or "
+			     "--metalink"),
+			   l->cmd);
+		return -EINVAL;
+	}
+	if (ml && mk) {
+		diag_error(c->d, l->loc,
+			   _("'%s' takes --mirrorlist or --metalink, not "
+			     "both"),
+			   l->cmd);
+		return -EINVAL;
+	}
+	azl_repo *r = add_repo(c, l, name, NULL);
+	char **field = ml ? &r->mirrorlist : &r->metalink;
+	set_str_at(c, l, field, ml ? ml : mk);
+	return 0;
+}
+
 static int repo_url(ks_ctx *c, const ks_line *l, const char **ret)
 {
 	const char *u = ks_opt(l, "--baseurl");
 	if (!u)
 		u = ks_opt(l, "--url");
-	if (!u) {
-		diag_warn(c->d, l->loc,
-			  _("'%s' without a base URL (--mirrorlist, "
-			    "--metalink) is not supported and was ignored"),
-			  l->cmd);
+	if (!u)
 		return -ENOENT;
-	}
 	if (!startswith(u, "http://") && !startswith(u, "https://") &&
 	    !startswith(u, "file://")) {
 		diag_error(c->d, l->loc,
@@ -1305,10 +1404,11 @@ static int cmd_url(ks_ctx *c, const ks_line *l)
 {
 	const char *u;
 	int r = repo_url(c, l, &u);
-	if (r < 0)
-		return r == -ENOENT ? 0 : r;
-	add_repo(c, l, "anaconda", u);
-	return 0;
+	if (r == -ENOENT)
+		r = repo_mirrors(c, l, "anaconda");
+	else if (r == 0)
+		add_repo(c, l, "anaconda", u);
+	return r == -ENOENT ? 0 : r;
 }
 
 static int cmd_repo(ks_ctx *c, const ks_line *l)
@@ -1320,10 +1420,11 @@ static int cmd_repo(ks_ctx *c, const ks_line *l)
 		return -EINVAL;
 	}
 	int r = repo_url(c, l, &u);
-	if (r < 0)
-		return r == -ENOENT ? 0 : r;
-	add_repo(c, l, name, u);
-	return 0;
+	if (r == -ENOENT)
+		r = repo_mirrors(c, l, name);
+	else if (r == 0)
+		add_repo(c, l, name, u);
+	return r == -ENOENT ? 0 : r;
 }
 
 /* --- the command table -------------------------------------------------- */
@@ -1496,7 +1597,7 @@ static const ks_option opt_bootloader[] = {
 	O("--iscrypted", KS_FLAG, KS_QUIET),
 	O("--driveorder", KS_VALUE, KS_WARN),
 	O("--leavebootorder", KS_FLAG, KS_WARN),
-	O("--md5pass", KS_VALUE, KS_WARN),
+	O("--md5pass", KS_VALUE, KS_DONE),
 	O("--extlinux", KS_FLAG, KS_WARN),
 	O("--sdboot", KS_FLAG, KS_WARN),
 	O("--nombr", KS_FLAG, KS_WARN),
@@ -1520,10 +1621,10 @@ static const ks_option opt_firewall[] = {
 	O("--trust", KS_VALUE, KS_DONE),
 	O("--remove-service", KS_VALUE, KS_DONE),
 	O("--ssh", KS_FLAG, KS_QUIET),
-	O("--smtp", KS_FLAG, KS_WARN),
-	O("--http", KS_FLAG, KS_WARN),
-	O("--ftp", KS_FLAG, KS_WARN),
-	O("--telnet", KS_FLAG, KS_WARN),
+	O("--smtp", KS_FLAG, KS_DONE),
+	O("--http", KS_FLAG, KS_DONE),
+	O("--ftp", KS_FLAG, KS_DONE),
+	O("--telnet", KS_FLAG, KS_DONE),
 	END};
 static const ks_option opt_finish[] = {O("--eject", KS_FLAG, KS_QUIET),
 				       O("--kexec", KS_FLAG, KS_WARN), END};
@@ -1577,6 +1678,10 @@ static const ks_option opt_repo[] = {O("--name", KS_VALUE, KS_DONE),
 	{                                                                      \
 		n, KS_UNSUPPORTED, NULL, NULL, 0, -1                           \
 	}
+#define REFUSED(n)                                                             \
+	{                                                                      \
+		n, KS_REFUSED, NULL, NULL, 0, -1                               \
+	}
 
 /* Sorted by name (ks_command_find bisects). */
 const ks_command ks_commands[] = {
@@ -1585,16 +1690,16 @@ const ks_command ks_commands[] = {
 	UNSUPPORTED("authselect"),
 	CMD("autopart", KS_SINGLE, opt_autopart, cmd_autopart, 0, 0),
 	REMOVED("autostep"),
+	REFUSED("bootc"),
 	CMD("bootloader", KS_SINGLE, opt_bootloader, cmd_bootloader, 0, 0),
-	UNSUPPORTED("bootc"),
 	UNSUPPORTED("btrfs"),
 	UNSUPPORTED("cdrom"),
 	CMD("clearpart", KS_SINGLE, opt_clearpart, cmd_clearpart, 0, 0),
 	CMD("cmdline", KS_SINGLE, opt_text, cmd_noop, 0, 0),
 	REMOVED("device"),
 	REMOVED("deviceprobe"),
-	UNSUPPORTED("driverdisk"),
 	REMOVED("dmraid"),
+	UNSUPPORTED("driverdisk"),
 	CMD("eula", KS_SINGLE, opt_eula, cmd_noop, 0, 0),
 	UNSUPPORTED("fcoe"),
 	CMD("firewall", KS_SINGLE, opt_firewall, cmd_firewall, 0, 0),
@@ -1615,7 +1720,7 @@ const ks_command ks_commands[] = {
 	REMOVED("langsupport"),
 	REMOVED("lilo"),
 	REMOVED("lilocheck"),
-	UNSUPPORTED("liveimg"),
+	REFUSED("liveimg"),
 	CMD("logging", KS_UNSUPPORTED, NULL, NULL, 0, -1),
 	CMD("logvol", KS_MULTI, opt_logvol, cmd_logvol, 1, 1),
 	UNSUPPORTED("mediacheck"),
@@ -1627,8 +1732,8 @@ const ks_command ks_commands[] = {
 	CMD("network", KS_MULTI, opt_network, cmd_network, 0, 0),
 	UNSUPPORTED("nfs"),
 	REMOVED("nvdimm"),
-	UNSUPPORTED("ostreecontainer"),
-	UNSUPPORTED("ostreesetup"),
+	REFUSED("ostreecontainer"),
+	REFUSED("ostreesetup"),
 	CMD("part", KS_MULTI, opt_part, cmd_part, 1, 1),
 	CMD("partition", KS_MULTI, opt_part, cmd_part, 1, 1),
 	CMD("poweroff", KS_SINGLE, opt_finish, cmd_finish, 0, 0),
@@ -1928,6 +2033,17 @@ void ks_dispatch(ks_ctx *c, char **words, azl_loc loc)
 		diag_warn(c->d, loc, _("'%s' is not supported and was ignored"),
 			  name);
 		note_dropped(c, words, loc);
+		return;
+	}
+	/* Ignoring another payload would install Azure Linux from packages
+	 * on a machine meant to get an image or an OSTree deployment. */
+	if (cmd->kind == KS_REFUSED) {
+		diag_error(c->d, loc,
+			   _("'%s' is not supported (yet): this installer "
+			     "installs Azure Linux from packages only; remove "
+			     "the line to install packages, or install this "
+			     "payload with Anaconda"),
+			   name);
 		return;
 	}
 

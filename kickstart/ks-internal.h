@@ -130,6 +130,7 @@ typedef enum ks_cmd_kind {
 	KS_MULTI,	/* each line adds one */
 	KS_REMOVED,	/* Fedora removed it: warning */
 	KS_UNSUPPORTED, /* valid kickstart, nothing here: warning */
+	KS_REFUSED,	/* a payload this installer cannot install: error */
 } ks_cmd_kind;
 
 typedef struct ks_command {

@@ -32,6 +32,13 @@ typedef struct ks_reader {
 	size_t bytes;	 /* bytes of every file read so far */
 	size_t commands; /* command lines so far */
 	bool stop;	 /* a bound was reached: read no further */
+	/* A %include of a file that does not exist: with has_pre, a %pre
+	 * script may write it (Anaconda runs %pre, then reads the kickstart
+	 * again); with defer_missing it is skipped and deferred is set
+	 * (kickstart_pre_scripts). */
+	bool has_pre;
+	bool defer_missing;
+	bool deferred;
 } ks_reader;
 
 typedef struct ks_open_section {
@@ -168,6 +175,22 @@ static int include_file(ks_reader *r, const char *word, const char *arg,
 			     "included files larger than %u bytes together"),
 			   word, path, KS_MAX_FILE_SIZE);
 		r->stop = true;
+		return k;
+	}
+	if (k == -ENOENT && r->defer_missing) {
+		r->deferred = true;
+		return 0;
+	}
+	if (k == -ENOENT && r->has_pre) {
+		diag_error(r->d, loc,
+			   _("'%s %s': the file does not exist yet; a %%pre "
+			     "script of this kickstart may write it. "
+			     "'azl-installer install --answers KICKSTART' "
+			     "runs %%pre first and then reads the kickstart "
+			     "again, as Anaconda does; convert, validate and "
+			     "plan cannot (run the %%pre script yourself, "
+			     "then convert)"),
+			   word, path);
 		return k;
 	}
 	if (k < 0) {
@@ -352,6 +375,59 @@ static int read_text(ks_reader *r, const char *name, const char *text,
 	return 0;
 }
 
+/* A line of text starts a %pre section. */
+static bool text_has_pre(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (first_word_is(p, n, "%pre"))
+			return true;
+		p = nl ? nl + 1 : end;
+	}
+	return false;
+}
+
+int kickstart_pre_scripts(const char *path, azl_scripts *ret,
+			  bool *ret_deferred)
+{
+	*ret = (azl_scripts){0};
+	*ret_deferred = false;
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int k = read_file_bounded(path, KS_MAX_FILE_SIZE, &text, &len);
+	if (k < 0)
+		return k;
+	if (!input_is_kickstart(text, len) || !text_has_pre(text, len))
+		return 0;
+	/* Read for the %pre sections only: what the reader says is said
+	 * again when the kickstart is read for real. */
+	azl_diags d;
+	diags_init(&d);
+	_cleanup_model_ azl_model *m = model_new();
+	_cleanup_free_ char *dir_copy = xstrdup(path);
+	ks_reader r = {.ctx = ks_ctx_new(m, &d),
+		       .d = &d,
+		       .has_pre = true,
+		       .defer_missing = true};
+	struct stat st;
+	if (stat(path, &st) == 0)
+		r.open[r.n_open++] = (ks_file_id){st.st_dev, st.st_ino};
+	(void)read_text(&r, path, text, len, dirname(dir_copy), false);
+	ks_ctx_free(r.ctx);
+	diags_done(&d);
+	*ret_deferred = r.deferred;
+	*ret = m->scripts;
+	m->scripts.pre = NULL;
+	m->scripts.n_pre = 0;
+	ret->post = NULL;
+	ret->n_post = 0;
+	ret->error = NULL;
+	ret->n_error = 0;
+	return 0;
+}
+
 int kickstart_read_text(const char *name, const char *text, size_t len,
 			const char *base_dir, const char *zoneinfo_dir,
 			bool strict, azl_diags *d, azl_model **ret)
@@ -366,7 +442,9 @@ int kickstart_read_text_with(const char *name, const char *text, size_t len,
 			     azl_diags *d, azl_model **ret)
 {
 	_cleanup_model_ azl_model *m = model_new();
-	ks_reader r = {.ctx = ks_ctx_new(m, d), .d = d};
+	ks_reader r = {.ctx = ks_ctx_new(m, d),
+		       .d = d,
+		       .has_pre = text_has_pre(text, len)};
 	size_t before = d->n;
 
 	if (strict)

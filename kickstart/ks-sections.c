@@ -11,10 +11,10 @@ static const ks_option opt_packages[] = {
 	{"--nocore", NULL, KS_FLAG, KS_DONE},
 	{"--ignoremissing", NULL, KS_FLAG, KS_DONE},
 	{"--exclude-weakdeps", NULL, KS_FLAG, KS_DONE},
-	{"--excludedocs", NULL, KS_FLAG, KS_WARN},
+	{"--excludedocs", NULL, KS_FLAG, KS_DONE},
 	{"--default", NULL, KS_FLAG, KS_WARN},
-	{"--inst-langs", NULL, KS_VALUE, KS_WARN},
-	{"--instLangs", "--inst-langs", KS_VALUE, KS_WARN},
+	{"--inst-langs", NULL, KS_VALUE, KS_DONE},
+	{"--instLangs", "--inst-langs", KS_VALUE, KS_DONE},
 	{"--multilib", NULL, KS_FLAG, KS_WARN},
 	{"--timeout", NULL, KS_VALUE, KS_WARN},
 	{"--retries", NULL, KS_VALUE, KS_WARN},
@@ -27,8 +27,8 @@ static const ks_option opt_packages[] = {
 static const ks_option opt_script[] = {
 	{"--interpreter", NULL, KS_VALUE, KS_DONE},
 	{"--erroronfail", NULL, KS_FLAG, KS_DONE},
-	{"--log", NULL, KS_VALUE, KS_WARN},
-	{"--logfile", "--log", KS_VALUE, KS_WARN},
+	{"--log", NULL, KS_VALUE, KS_DONE},
+	{"--logfile", "--log", KS_VALUE, KS_DONE},
 	{NULL, NULL, 0, 0},
 };
 
@@ -36,8 +36,8 @@ static const ks_option opt_post[] = {
 	{"--interpreter", NULL, KS_VALUE, KS_DONE},
 	{"--erroronfail", NULL, KS_FLAG, KS_DONE},
 	{"--nochroot", NULL, KS_FLAG, KS_DONE},
-	{"--log", NULL, KS_VALUE, KS_WARN},
-	{"--logfile", "--log", KS_VALUE, KS_WARN},
+	{"--log", NULL, KS_VALUE, KS_DONE},
+	{"--logfile", "--log", KS_VALUE, KS_DONE},
 	{NULL, NULL, 0, 0},
 };
 
@@ -75,6 +75,15 @@ static int packages(ks_ctx *c, const ks_line *h, char **lines,
 		p->ignore_missing = true;
 	if (ks_has(h, "--exclude-weakdeps"))
 		p->install_weak_deps = false;
+	if (ks_has(h, "--excludedocs"))
+		p->exclude_docs = true;
+	/* An empty --instLangs= installs no translation (Anaconda: none). */
+	const char *langs = ks_opt(h, "--inst-langs");
+	if (langs) {
+		free(p->install_langs);
+		p->install_langs = xstrdup(*langs ? langs : "none");
+		model_note_loc(c->m, p->install_langs, h->loc);
+	}
 	/* The minimal group stands for Fedora's @core, which every
 	 * kickstart install gets unless --nocore. */
 	if (ks_has(h, "--nocore"))
@@ -201,6 +210,10 @@ static void script(ks_ctx *c, ks_section_kind kind, const ks_line *h,
 	x->chroot = kind == KS_SEC_POST && !ks_has(h, "--nochroot");
 	/* Anaconda goes on after a failed script unless --erroronfail. */
 	x->ignore_errors = !ks_has(h, "--erroronfail");
+	if ((v = ks_opt(h, "--log"))) {
+		x->log = xstrdup(v);
+		model_note_loc(c->m, x->log, h->loc);
+	}
 	x->loc = h->loc;
 }
 
@@ -230,6 +243,24 @@ int ks_section(ks_ctx *c, ks_section_kind kind, char **words, azl_loc loc,
 			    "and was ignored; use %%onerror"));
 		return 0;
 	case KS_SEC_ADDON:
+		/* An OpenSCAP profile hardens the installed system: dropping
+		 * it silently would install a system that fails its audit. */
+		if (words[1] && (strcmp(words[1], "com_redhat_oscap") == 0 ||
+				 strcmp(words[1], "org_fedora_oscap") == 0)) {
+			diag_add(c->d, c->d->force ? AZL_WARNING : AZL_ERROR,
+				 loc,
+				 _("'%%addon %s' (an OpenSCAP security policy) "
+				   "is not supported: the installed system "
+				   "would not be hardened; apply the profile "
+				   "in %%post (oscap xccdf eval --remediate); "
+				   "convert --force drops it"),
+				 words[1]);
+			return 0;
+		}
+		diag_warn(c->d, loc,
+			  _("'%s %s' is not supported and was ignored"),
+			  words[0], words[1] ? words[1] : "");
+		return 0;
 	case KS_SEC_ANACONDA:
 		diag_warn(c->d, loc, _("'%s' is not supported and was ignored"),
 			  words[0]);

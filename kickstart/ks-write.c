@@ -11,6 +11,7 @@
 #include "repo-preset.h"
 #include "kickstart.h"
 #include "passwd-hash.h"
+#include "pbkdf2.h"
 #include "util.h"
 
 /* Appends s so that shlex reads it back as one word. */
@@ -449,6 +450,8 @@ static void write_script(azl_buf *b, const char *section, const azl_script *s,
 		buf_append(b, " --nochroot");
 	if (!s->ignore_errors)
 		buf_append(b, " --erroronfail");
+	if (s->log)
+		put_opt(b, "--log", s->log);
 	buf_append(b, "\n");
 	const char *run = s->run ? s->run : "";
 	buf_append(b, run);
@@ -509,6 +512,18 @@ char *kickstart_write(const azl_model *m)
 		bd = m->storage.disks[bl->boot_drive_index - 1].path;
 	if (bd)
 		put_opt(&b, "--boot-drive", disk_name(bd));
+	{
+		/* A plaintext password is written as its hash. */
+		_cleanup_free_ char *h = NULL;
+		const char *ph = bl->password_hash;
+		if (!ph && bl->password &&
+		    grub_password_hash(bl->password, &h) == 0)
+			ph = h;
+		if (ph) {
+			buf_append(&b, " --iscrypted");
+			put_opt(&b, "--password", ph);
+		}
+	}
 	buf_append(&b, "\n");
 	if (!bd && bl->boot_drive_index > 0)
 		buf_printf(&b,
@@ -541,14 +556,16 @@ char *kickstart_write(const azl_model *m)
 				   "# gpgcheck, priority and gpgkey of "
 				   "'%s' cannot be said in kickstart\n",
 				   r->name);
-		if (streq_ptr(r->name, "anaconda")) {
-			buf_append(&b, "url");
-			put_opt(&b, "--url", r->baseurl);
-		} else {
-			buf_append(&b, "repo");
+		bool url = streq_ptr(r->name, "anaconda");
+		buf_append(&b, url ? "url" : "repo");
+		if (!url)
 			put_opt(&b, "--name", r->name);
-			put_opt(&b, "--baseurl", r->baseurl);
-		}
+		if (r->baseurl)
+			put_opt(&b, url ? "--url" : "--baseurl", r->baseurl);
+		if (r->mirrorlist)
+			put_opt(&b, "--mirrorlist", r->mirrorlist);
+		if (r->metalink)
+			put_opt(&b, "--metalink", r->metalink);
 		buf_append(&b, "\n");
 	}
 	buf_printf(&b, "selinux --%s\n", selinux_to_string(m->selinux));
@@ -556,6 +573,28 @@ char *kickstart_write(const azl_model *m)
 		buf_append(&b, "services");
 		put_list(&b, "--enabled", m->services.enable);
 		put_list(&b, "--disabled", m->services.disable);
+		buf_append(&b, "\n");
+	}
+	const azl_firewall *fw = &m->services.firewall;
+	if (fw->services || fw->ports || fw->trusted || fw->remove_services) {
+		/* A firewall line enables firewalld: said only when the
+		 * model enables it. */
+		if (!strv_contains(m->services.enable, "firewalld"))
+			buf_append(&b, "# services.firewall: rules for a "
+				       "firewalld that is not enabled\n#");
+		buf_append(&b, "firewall --enabled");
+		put_list(&b, "--service", fw->services);
+		_cleanup_strv_free_ char **ports = NULL;
+		for (char **p = fw->ports; p && *p; p++) {
+			char *x = xstrdup(*p);
+			char *slash = strchr(x, '/');
+			if (slash)
+				*slash = ':';
+			strv_push(&ports, x);
+		}
+		put_list(&b, "--port", ports);
+		put_list(&b, "--trust", fw->trusted);
+		put_list(&b, "--remove-service", fw->remove_services);
 		buf_append(&b, "\n");
 	}
 	/* finish: wait is a kickstart without any of the four. */
@@ -574,6 +613,13 @@ char *kickstart_write(const azl_model *m)
 		buf_append(&b, " --ignoremissing");
 	if (!p->install_weak_deps)
 		buf_append(&b, " --exclude-weakdeps");
+	if (p->exclude_docs)
+		buf_append(&b, " --excludedocs");
+	if (p->install_langs)
+		put_opt(&b, "--instLangs",
+			strcmp(p->install_langs, "none") == 0
+				? ""
+				: p->install_langs);
 	buf_append(&b, "\n");
 	for (char **x = p->install; x && *x; x++)
 		if (strcmp(*x, "@minimal") != 0)

@@ -36,7 +36,9 @@ cat >"$tmp/a.yaml" <<'YAML'
 version: 1
 hostname: biosbox
 storage: {wipe: all, table: gpt, layout: plain, filesystem: ext4, swap: none}
-bootloader: {firmware: bios, timeout: 1, kernel_args: [console=ttyS0,115200, quiet]}
+# A GRUB password (kickstart bootloader --password): hashed by the
+# installer, entries still boot without it (the QEMU boot below).
+bootloader: {firmware: bios, timeout: 1, kernel_args: [console=ttyS0,115200, quiet], password: "grub-secret-1"}
 accounts: {root: {password: "root-secret-1"}}
 # grub2-pc is not asked for: the plan (BIOS) adds it, as Anaconda does.
 packages: {install: ["@minimal"]}
@@ -141,6 +143,24 @@ grep -q "search --no-floppy --fs-uuid --set=root $boot_uuid" <<<"$cfg" || fail "
 grep -q "set timeout=1" <<<"$cfg" || fail "timeout"
 grep -q "linux /vmlinuz-$kver root=UUID=$root_uuid ro console=ttyS0,115200 quiet" <<<"$cfg" || fail "grub.cfg entry"
 ok "kernel, initramfs, BLS entry and grub.cfg (root=UUID, kernel_args, /boot by UUID)"
+
+# bootloader.password: superuser root with a PBKDF2 hash of the password
+# (checked by computing it), entries unrestricted, no plaintext anywhere.
+grep -qx 'set superusers="root"' <<<"$cfg" || fail "grub.cfg: no superusers"
+pbk=$(sed -n 's/^password_pbkdf2 root //p' <<<"$cfg")
+python3 - "$pbk" <<'PY' || fail "grub.cfg: password_pbkdf2 is not the hash of the password: $pbk"
+import hashlib, sys
+alg, kdf, md, it, salt, key = sys.argv[1].split(".")
+assert (alg, kdf, md, it) == ("grub", "pbkdf2", "sha512", "10000")
+got = hashlib.pbkdf2_hmac("sha512", b"grub-secret-1", bytes.fromhex(salt), int(it))
+assert got.hex().upper() == key and len(salt) == 128
+PY
+grep -q "^menuentry .* --unrestricted {" <<<"$cfg" || grep -qx "grub_arg --unrestricted" <<<"$bls" ||
+	fail "grub.cfg: entries are not --unrestricted"
+! grep -aq "grub-secret-1" "$tmp/install.log" "$tmp/out" || fail "the GRUB password is in the log or output"
+# (zeros dropped first: grep would hold the sparse image's zeros as one line)
+[ "$(LC_ALL=C tr -d '\000' <"$img" | grep -acF "grub-secret-1")" = 0 ] || fail "the GRUB password is in plaintext on the disk"
+ok "GRUB password: superusers + password_pbkdf2 (hash verified), entries unrestricted, no plaintext on disk or in the log"
 
 [ "$(dump "$root" /root/post.txt)" = post-ran-in-chroot ] || fail "post script"
 dump "$root" /root/azl-installer-answers.yaml | grep -q 'password_hash: "\$y\$' || fail "answer file"

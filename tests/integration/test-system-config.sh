@@ -61,7 +61,16 @@ scripts:
     - {chroot: true, interpreter: /bin/sh, run: "echo in-chroot > /root/post.txt; id -u admin >> /root/post.txt; test -e /proc/self"}
     - {chroot: false, run: "echo outside > \"$AZL_TARGET/root/outside.txt\""}
     - {run: "exit 3", ignore_errors: true}
+    # kickstart %post --log: stdout and stderr into the file, in the target
+    # for a chroot script, Anaconda's /mnt/sysimage mapped to the target for
+    # a --nochroot one; a symlink planted there is not followed.
+    - {chroot: true, log: /root/ks/post.log, run: "echo chroot-out; echo chroot-err >&2"}
+    - {chroot: false, log: /mnt/sysimage/root/nochroot.log, run: "echo nochroot-out"}
+    - {chroot: true, log: /root/planted.log, run: "echo planted-out"}
 YAML
+echo host-file >"$tmp/host-file"
+mkdir -p "$T/root"
+ln -sf "$tmp/host-file" "$T/root/planted.log"
 
 # /etc/skel comes from the target; the demo has none, so a pre-made one
 # in T (packages do not remove it) shows the copy.
@@ -163,6 +172,13 @@ ok "enable links from [Install]; unknown unit warned by name"
 1000" ] || fail "post script in the chroot: $(cat "$T/root/post.txt")"
 [ "$(cat "$T/root/outside.txt")" = outside ] || fail "post script outside"
 grep -q "exited with status 3" "$tmp/install.log" || fail "failing script not logged"
+[ "$(cat "$T/root/ks/post.log")" = "chroot-out
+chroot-err" ] || fail "post --log in the chroot: $(cat "$T/root/ks/post.log" 2>&1)"
+[ "$(stat -c %a "$T/root/ks/post.log")" = 600 ] || fail "post --log mode"
+[ "$(cat "$T/root/nochroot.log")" = nochroot-out ] || fail "post --nochroot --log=/mnt/sysimage/...: $(cat "$T/root/nochroot.log" 2>&1)"
+[ "$(cat "$tmp/host-file")" = host-file ] || fail "a post --log followed a symlink planted in the target"
+grep -q "cannot open its log '/root/planted.log'" "$tmp/install.log" || fail "a refused --log is not warned"
+ok "post --log: output in the target's file (0600), /mnt/sysimage mapped, planted symlink not followed"
 ok "post scripts in the chroot and outside; ignore_errors"
 [ "$(stat -c %a "$T/root/azl-installer-answers.yaml")" = 600 ] || fail "answers mode"
 grep -q 'password_hash: "\$y\$' "$T/root/azl-installer-answers.yaml" || fail "answers without hashes"

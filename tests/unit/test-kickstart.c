@@ -29,6 +29,7 @@
 #include "kickstart.h"
 #include "ks-internal.h"
 #include "model.h"
+#include "pbkdf2.h"
 #include "util.h"
 
 /* The update variable rewrites the expected files from what the code
@@ -322,6 +323,99 @@ static void test_strict(void **state)
 	assert_int_equal(read_text(ks, NULL, true, &b, NULL), -EINVAL);
 	assert_string_equal(b, "mem.ks:3: error: 'mouse' was removed from "
 			       "Fedora's kickstart and was ignored\n");
+}
+
+/* bootloader --password: carried, hashed (PBKDF2-SHA512, GRUB's format)
+ * wherever it is written; a hash GRUB cannot read is a dropped control. */
+static void test_grub_password(void **state)
+{
+	/* The same bytes Python's hashlib.pbkdf2_hmac gives. */
+	unsigned char salt[64];
+	for (size_t i = 0; i < sizeof(salt); i++)
+		salt[i] = (unsigned char)i;
+	_cleanup_(secret_freep) azl_secret *pw = secret_new("SECRET-grub", 11);
+	_cleanup_free_ char *h = NULL;
+	assert_int_equal(grub_password_hash_with(pw, 10000, salt, 64, &h), 0);
+	assert_true(startswith(h, "grub.pbkdf2.sha512.10000.000102030405"));
+	assert_true(endswith(
+		h, ".B6CB7944153CEE7C261B9D65EB80E29174BF687BD65B953ADF3BD64CC"
+		   "21D7F55C7363162E673EEBCD32BC998172D826174A6DD23D4D909805C"
+		   "CF7ACA9EC95BC9"));
+	assert_true(grub_password_hash_is_valid(h));
+	assert_false(grub_password_hash_is_valid("grub.pbkdf2.sha512.0.AA.BB"));
+	assert_false(grub_password_hash_is_valid("$1$abc$def"));
+	assert_false(grub_password_hash_is_valid("grub.pbkdf2.sha512.10.AA.B"));
+
+	_cleanup_free_ char *dt = NULL;
+	_cleanup_model_ azl_model *m = NULL;
+	assert_int_equal(read_text("rootpw --lock\nautopart\n"
+				   "bootloader --password=SECRET-grub\n",
+				   NULL, false, &dt, &m),
+			 0);
+	assert_string_equal(dt, "");
+	assert_string_equal(m->bootloader.password->data, "SECRET-grub");
+	_cleanup_free_ char *k = kickstart_write(m);
+	assert_false(has_secret(k));
+	assert_non_null(strstr(k, "--iscrypted --password="
+				  "grub.pbkdf2.sha512.10000."));
+	int err = 0;
+	_cleanup_free_ char *y = answers_write(m, &err);
+	assert_non_null(y);
+	assert_false(has_secret(y));
+	assert_non_null(strstr(y, "password_hash: grub.pbkdf2.sha512.10000."));
+
+	free(dt);
+	model_free(TAKE_PTR(m));
+	_cleanup_free_ char *ks =
+		xasprintf("rootpw --lock\nautopart\nbootloader --iscrypted "
+			  "--password=%s\n",
+			  h);
+	assert_int_equal(read_text(ks, NULL, false, &dt, &m), 0);
+	assert_string_equal(m->bootloader.password_hash, h);
+
+	/* GRUB legacy's MD5 hash cannot protect GRUB 2: refused. */
+	free(dt);
+	assert_int_equal(read_text("rootpw --lock\nautopart\n"
+				   "bootloader --md5pass=$1$x$SECRET-md5\n",
+				   NULL, false, &dt, NULL),
+			 -EINVAL);
+	assert_non_null(strstr(dt, "mem.ks:3: error: 'bootloader --iscrypted' "
+				   "needs a GRUB 2 hash"));
+	assert_false(has_secret(dt));
+}
+
+/* ks_command_find() bisects: every row of the table must be found
+ * ('bootc' and 'dmraid' were out of order and read as unknown). */
+static void test_command_table(void **state)
+{
+	for (size_t i = 0; i < ks_n_commands; i++)
+		assert_ptr_equal(ks_command_find(ks_commands[i].name),
+				 &ks_commands[i]);
+}
+
+/* convert --force: a dropped security control (an OpenSCAP %addon) is a
+ * warning, not an error; without it the kickstart is refused. */
+static void test_force(void **state)
+{
+	const char *ks = "rootpw --lock\nautopart\n"
+			 "%addon org_fedora_oscap\nprofile = cis\n%end\n";
+	_cleanup_free_ char *a = NULL;
+	assert_int_equal(read_text(ks, NULL, false, &a, NULL), -EINVAL);
+	assert_non_null(
+		strstr(a, "mem.ks:3: error: '%addon org_fedora_oscap'"));
+	azl_diags d;
+	diags_init(&d);
+	d.force = true;
+	azl_model *m = NULL;
+	assert_int_equal(kickstart_read_text("mem.ks", ks, strlen(ks), NULL,
+					     NULL, false, &d, &m),
+			 0);
+	assert_non_null(m);
+	_cleanup_free_ char *b = diags_text(&d);
+	assert_non_null(
+		strstr(b, "mem.ks:3: warning: '%addon org_fedora_oscap'"));
+	model_free(m);
+	diags_done(&d);
 }
 
 static void test_secrets(void **state)
@@ -639,6 +733,9 @@ int main(void)
 		cmocka_unit_test(test_lexer),
 		cmocka_unit_test(test_detection),
 		cmocka_unit_test(test_strict),
+		cmocka_unit_test(test_force),
+		cmocka_unit_test(test_command_table),
+		cmocka_unit_test(test_grub_password),
 		cmocka_unit_test(test_secrets),
 		cmocka_unit_test(test_include_rules),
 		cmocka_unit_test(test_model_values),

@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# %include of a file that %pre writes (docs/kickstart.md): Anaconda runs
+# %pre, then reads the kickstart again; datacenter kickstarts choose their
+# disk layout that way. Through the real binary on a sparse disk image:
+#   - convert: exit 1, the message says %pre may write the file and that
+#     install runs it first;
+#   - install --dry-run: %pre runs once (not again in the install), the
+#     included layout is the plan; the image is not written;
+#   - a failing %pre: exit 3, nothing written.
+set -euo pipefail
+
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
+build=${AZL_BUILD_DIR:-$(dirname "$0")/../../build}
+bin=${AZL_BIN:-$build/azl-installer}
+fail() { echo "FAIL: $*" >&2; exit 1; }
+ok() { echo "ok: $*"; }
+
+tmp=$(mktemp -d /tmp/test-ks-pre-include.XXXXXX)
+cleanup() {
+	for l in $(losetup -n -O NAME,BACK-FILE -l | awk -v t="$tmp/" 'index($2, t) == 1 {print $1}'); do
+		losetup -d "$l" 2>/dev/null || true
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+img=$tmp/disk.img
+truncate -s 8G "$img"
+
+cat >"$tmp/ks.cfg" <<KS
+lang en_US.UTF-8
+keyboard us
+timezone UTC
+rootpw --lock
+bootloader --timeout=1
+clearpart --all
+%include $tmp/part-include
+
+%pre
+echo ran >>$tmp/pre-count
+cat >$tmp/part-include <<'INC'
+part /boot --size=1024 --fstype=ext4
+part / --size=3072 --fstype=xfs
+part /srv/pre-chosen --size=1024 --grow --fstype=ext4
+INC
+%end
+KS
+
+rc=0
+"$bin" convert "$tmp/ks.cfg" >"$tmp/convert.out" 2>&1 || rc=$?
+[ "$rc" = 1 ] || { cat "$tmp/convert.out"; fail "convert: exit $rc, not 1"; }
+grep -q "does not exist yet; a %pre script of this kickstart may write it" "$tmp/convert.out" ||
+	{ cat "$tmp/convert.out"; fail "convert: the message does not name %pre"; }
+[ ! -e "$tmp/pre-count" ] || fail "convert ran %pre"
+ok "convert: exit 1, says %pre may write the included file and install runs it first"
+
+rc=0
+"$bin" install --answers "$tmp/ks.cfg" --disk "$img" --firmware bios --dry-run >"$tmp/dry.out" 2>&1 || rc=$?
+[ "$rc" = 0 ] || { cat "$tmp/dry.out"; fail "install --dry-run: exit $rc"; }
+[ "$(cat "$tmp/pre-count")" = ran ] || fail "%pre ran $(wc -l <"$tmp/pre-count") times, not once"
+grep -q "/srv/pre-chosen" "$tmp/dry.out" || { cat "$tmp/dry.out"; fail "the plan does not hold the included layout"; }
+grep -q "xfs *  */ " "$tmp/dry.out" || grep -q "xfs.*/ " "$tmp/dry.out" || { cat "$tmp/dry.out"; fail "the plan's / is not the included xfs"; }
+[ "$(stat -c %b "$img")" = 0 ] || fail "the dry run wrote the image"
+ok "install --dry-run: %pre ran once, then the included layout is the plan; image untouched"
+
+# --erroronfail: without it Anaconda (and this installer) goes on.
+sed -i -e "s#^echo ran >>.*#exit 4#" -e "s#^%pre\$#%pre --erroronfail#" "$tmp/ks.cfg"
+rm -f "$tmp/part-include"
+rc=0
+"$bin" install --answers "$tmp/ks.cfg" --disk "$img" --firmware bios --yes >"$tmp/fail.out" 2>&1 || rc=$?
+[ "$rc" = 3 ] || { cat "$tmp/fail.out"; fail "a failing %pre: exit $rc, not 3"; }
+grep -q "a %pre script of '$tmp/ks.cfg' failed; nothing was written" "$tmp/fail.out" || { cat "$tmp/fail.out"; fail "a failing %pre: message"; }
+[ "$(stat -c %b "$img")" = 0 ] || fail "a failing %pre: the image was written"
+ok "a failing %pre: exit 3, nothing written"
+echo "all %pre-then-%include checks passed"
