@@ -1348,7 +1348,7 @@ static azl_repo *add_repo(ks_ctx *c, const ks_line *l, const char *name,
 	/* dnf substitutes $basearch and $releasever in Anaconda's
 	 * repositories (dnf's conf/substitutions); so here, for the
 	 * target. */
-	r->baseurl = ks_dnf_vars(url);
+	r->baseurl = url ? ks_dnf_vars(url) : NULL;
 	r->gpgcheck = true;
 	r->priority = 99;
 	r->loc = l->loc;
@@ -1377,7 +1377,10 @@ static int repo_mirrors(ks_ctx *c, const ks_line *l, const char *name)
 	}
 	azl_repo *r = add_repo(c, l, name, NULL);
 	char **field = ml ? &r->mirrorlist : &r->metalink;
-	set_str_at(c, l, field, ml ? ml : mk);
+	/* The same substitutions as a base URL (dnf does them in all
+	 * three). */
+	_cleanup_free_ char *url = ks_dnf_vars(ml ? ml : mk);
+	set_str_at(c, l, field, url);
 	return 0;
 }
 

@@ -12,6 +12,8 @@ static const ks_option opt_packages[] = {
 	{"--ignoremissing", NULL, KS_FLAG, KS_DONE},
 	{"--exclude-weakdeps", NULL, KS_FLAG, KS_DONE},
 	{"--excludedocs", NULL, KS_FLAG, KS_DONE},
+	/* pykickstart: deprecated, "no longer has any effect". */
+	{"--excludeWeakdeps", NULL, KS_FLAG, KS_WARN},
 	{"--default", NULL, KS_FLAG, KS_WARN},
 	{"--inst-langs", NULL, KS_VALUE, KS_DONE},
 	{"--instLangs", "--inst-langs", KS_VALUE, KS_DONE},
