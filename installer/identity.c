@@ -266,9 +266,10 @@ static char **labelled_mounts(const azl_target *t)
 /* What Anaconda's restorecon pass does: the target's setfiles, in the
  * target, labels every installed filesystem from the policy's
  * file_contexts (checked against the binary policy with -c, so it needs
- * no SELinux in the installing kernel), not crossing into other mounts
- * (-x: the chroot's /dev, /proc, /sys, /run). Then /.autorelabel, which
- * identity_apply() wrote as the fallback, goes: the first boot needs no
+ * no SELinux in the installing kernel). setfiles never crosses into
+ * another mount (unlike restorecon without -x): each filesystem is named,
+ * and the chroot's /dev, /proc, /sys, /run are left alone. Then /.autorelabel,
+ * which identity_apply() wrote as the fallback, goes: the first boot needs no
  * relabelling pass and no extra reboot. A post script writes after this,
  * so with post scripts /.autorelabel stays and labels their files too. */
 int selinux_label(const azl_model *m, const azl_target *t)
@@ -298,7 +299,6 @@ int selinux_label(const azl_model *m, const azl_target *t)
 	_cleanup_strv_free_ char **argv = NULL;
 	strv_push(&argv, xasprintf("/%s", tool));
 	strv_push(&argv, xstrdup("-F"));
-	strv_push(&argv, xstrdup("-x"));
 	strv_push(&argv, xstrdup("-c"));
 	strv_push(&argv, xasprintf("/%s", pol));
 	strv_push(&argv, xasprintf("/%s", fc));
