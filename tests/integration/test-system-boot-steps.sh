@@ -108,11 +108,13 @@ ok "demo: no setfiles or policy: /.autorelabel stays, no security=selinux"
 losetup -d "$loop"
 
 real=$AZL_BUILD_DIR/real-repo
-if ! cmake --build "$AZL_BUILD_DIR" --target help 2>/dev/null | grep -q real-repo; then
+# (grep -q on the pipe would make cmake die of SIGPIPE under pipefail)
+targets=$(cmake --build "$AZL_BUILD_DIR" --target help 2>/dev/null || :)
+if ! grep -q '^\.\.\. real-repo$' <<<"$targets"; then
 	echo "all demo-repo checks passed (no real-repo target in this build)"
 	exit 0
 fi
-cmake --build "$AZL_BUILD_DIR" --target real-repo >/dev/null
+[ "${AZL_E2E_NO_BUILD:-}" = 1 ] || cmake --build "$AZL_BUILD_DIR" --target real-repo >/dev/null
 install "$real" real
 common real
 grep -q "systemctl preset-all" "$log" || fail "real: systemctl preset-all did not run"
