@@ -365,7 +365,7 @@ class Builder:
             # Scripts' interpreters that the installed system does not
             # carry (Debian's perl and python helpers are not packaged).
             s += ["%global __requires_exclude "
-                  "^(/usr/bin/perl|perl\\(|/usr/bin/python3?|python\\(|/usr/bin/tclsh|/usr/bin/expect)"]
+                  "^(/usr/bin/perl|perl\\\\(|/usr/bin/python3?|python\\\\()"]
         s += ["Requires: " + r for r in reqs]
         s += ["Requires(post): " + r for r in pkg.get("requires_post", [])]
         s += ["Requires(pre): " + r for r in pkg.get("requires_pre", [])]
@@ -426,15 +426,14 @@ class Builder:
         """Every Requires of every package is provided by a package of the
         repository (a Provides or a file): rpmbuild's automatic
         dependencies would otherwise only fail at install time."""
-        fmt = "[%{NAME} R %{REQUIRENAME}\\n][%{NAME} P %{PROVIDENAME}\\n][%{NAME} F %{FILENAMES}\\n]"
-        text = out(["rpm", "-qp", "--nosignature", "--qf", fmt] + rpms)
-        req, have = [], set()
-        for line in text.splitlines():
-            name, kind, what = line.split(" ", 2)
-            if kind == "R":
-                req.append((name, what))
-            else:
-                have.add(what)
+        def query(fmt):
+            lines = out(["rpm", "-qp", "--nosignature", "--qf", fmt] + rpms).splitlines()
+            if not lines:
+                raise SystemExit("%s: rpm -qp --qf %r read nothing" % (PREFIX[0], fmt))
+            return [tuple(l.split(" ", 1)) for l in lines]
+        req = query("[%{=NAME} %{REQUIRENAME}\\n]")
+        have = {w for _, w in query("[%{=NAME} %{PROVIDENAME}\\n]")}
+        have |= {w for _, w in query("[%{=NAME} %{FILENAMES}\\n]")}
         bad = sorted({"%s needs %s" % (n, w) for n, w in req
                       if w not in have and not w.startswith("rpmlib(")})
         if bad:

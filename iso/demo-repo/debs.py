@@ -32,9 +32,13 @@ import re
 import shutil
 import stat
 import subprocess
+import time
 
 DROP = [
     r"^/usr/share/(doc|man|info|locale|lintian|bug|doc-base|bash-completion|zsh|fish|apport|menu|gtk-doc|help|reportbug)(/|$)",
+    r"^/usr/(share|lib/x86_64-linux-gnu)/pkgconfig(/|$)", r"^/etc/(sv|runit)(/|$)",
+    r"^/usr/share/libgcrypt20/clean-up-unmanaged-libraries$",
+    r"^/usr/bin/(pam-auth-update|pam_getenv|helpztags)$",
     r"^/etc/init\.d(/|$)", r"^/etc/rc[0-6S]\.d(/|$)", r"^/etc/(cron\.[a-z]+|logrotate\.d|insserv\.conf\.d|apport)(/|$)",
     r"^/usr/lib/tmpfiles\.d/legacy\.conf$",
     r"^/usr/share/initramfs-tools(/|$)", r"^/etc/initramfs-tools(/|$)",
@@ -73,27 +77,31 @@ class Debs:
         os.makedirs(self.xdir, exist_ok=True)
         self.info = {}  # name -> (version, arch)
 
-    def _show(self, name):
-        r = subprocess.run(["apt-cache", "show", "--no-all-versions", name],
+    def _show(self, names):
+        """apt-cache show of NAMES at once: {name: {field: value}}."""
+        r = subprocess.run(["apt-cache", "show", "--no-all-versions"] + list(names),
                            capture_output=True, text=True)
-        fields = {}
-        key = None
-        for line in r.stdout.splitlines():
+        out, fields, key = {}, {}, None
+        for line in r.stdout.splitlines() + [""]:
             if not line:
-                break
+                if "Package" in fields:
+                    out.setdefault(fields["Package"], fields)
+                fields, key = {}, None
+                continue
             if line[0] in " \t" and key:
                 continue
             key, _, val = line.partition(":")
             fields[key] = val.strip()
-        return fields
+        return out
 
     def resolve(self, wanted, assumed):
         """The packages apt would install for WANTED on a system that has
         only ASSUMED: [(name, version, arch)], in apt's order."""
         status = os.path.join(self.cache, "status")
         stanzas = []
+        shown = self._show(assumed)
         for name in assumed:
-            f = self._show(name)
+            f = shown.get(name)
             if not f:
                 continue  # unknown here (a virtual name): nothing to assume
             s = ("Package: %s\nStatus: install ok installed\nPriority: optional\n"
@@ -212,11 +220,18 @@ class Stager:
                        % (path, origin, rpm, prev[2], prev[0], prev[2]))
         return False
 
+    @staticmethod
+    def _rename(path, rename):
+        for old, new in rename:
+            if path == old or path.startswith(old + "/"):
+                return new + path[len(old):]
+        return path
+
     def _mkdirs(self, rpm, path):
         d = os.path.dirname(os.path.join(self.stage, rpm) + path)
         os.makedirs(d, exist_ok=True)
 
-    def stage_tree(self, rpm, debname, tree, drop=None, license_dir=True):
+    def stage_tree(self, rpm, debname, tree, drop=None, rename=(), license_dir=True):
         """Every file of TREE (an unpacked .deb) into STAGE/RPM."""
         root = os.path.join(self.stage, rpm)
         for top, dnames, fnames in os.walk(tree):
@@ -228,7 +243,7 @@ class Stager:
                     fnames.append(d)
                     continue
                 orig = rel + "/" + d
-                new = reloc(orig)
+                new = self._rename(reloc(orig), rename)
                 if (DROP_RE.search(new) or (drop and drop.search(new))) \
                         and not new.startswith("/usr/share/doc"):
                     dnames.remove(d)
@@ -252,7 +267,7 @@ class Stager:
                         shutil.copyfile(full, root + dst)
                         os.chmod(root + dst, 0o644)
                     continue
-                new = reloc(orig)
+                new = self._rename(reloc(orig), rename)
                 if DROP_RE.search(new) or new.startswith("/usr/share/doc") \
                         or (drop and drop.search(new)):
                     continue
@@ -263,7 +278,7 @@ class Stager:
                         abs_t = os.path.normpath(target)
                     else:
                         abs_t = os.path.normpath(os.path.join(os.path.dirname(orig), target))
-                    new_t = reloc(abs_t)
+                    new_t = self._rename(reloc(abs_t), rename)
                     if new_t == new:
                         continue  # a compatibility link, now the file itself
                     if not target.startswith("/"):

@@ -194,6 +194,8 @@ REAL = [
          drop=[r"^/etc/sudoers$"],
          payload=[("file", "/etc/sudoers", "sudo/sudoers", 0o440)]),
     dict(name="iproute", summary="ip, ss, bridge (Debian's iproute2)", debs=["iproute2"],
+         # tc's ATM queue needs libatm, which Debian only recommends.
+         drop=[r"/tc/q_atm\.so$"],
          provides=["iproute2"]),
     dict(name="kmod", summary="modprobe, insmod, lsmod, depmod", debs=["kmod"]),
     dict(name="cryptsetup", summary="cryptsetup (LUKS)", debs=["cryptsetup-bin"]),
@@ -203,7 +205,9 @@ REAL = [
          debs=["dmsetup"]),
     dict(name="kpartx", summary="kpartx", debs=["kpartx"]),
     dict(name="e2fsprogs", summary="ext2/3/4 tools", debs=["e2fsprogs", "logsave"]),
-    dict(name="xfsprogs", summary="XFS tools", debs=["xfsprogs"]),
+    dict(name="xfsprogs", summary="XFS tools (without xfs_scrub_all, a python3 script)",
+         debs=["xfsprogs"],
+         drop=[r"^/usr/bin/xfs_scrub_all$", r"^/usr/lib/systemd/system/xfs_scrub_all\.", r"xfs_scrub_all"]),
     dict(name="dosfstools", summary="FAT tools", debs=["dosfstools"]),
     dict(name="rpm", summary="rpm (Debian's 4.18), its rpmdb in /usr/lib/sysimage/rpm",
          debs=["rpm", "rpm-common", "rpm2cpio"],
@@ -221,7 +225,12 @@ REAL = [
          debs=[], config=["/etc/selinux/config"],
          payload=[("file", "/etc/selinux/config", "selinux/config", 0o644)]),
     dict(name="selinux-policy-targeted", summary="Debian's reference policy (selinux-policy-default) as the store 'targeted'",
-         debs=["selinux-policy-default"], requires=["selinux-policy", "policycoreutils"]),
+         debs=["selinux-policy-default"], requires=["selinux-policy", "policycoreutils"],
+         # Debian's store is called "default"; Fedora's and Azure Linux's
+         # "targeted" (SELINUXTYPE=targeted in /etc/selinux/config).
+         rename=[("/etc/selinux/default", "/etc/selinux/targeted"),
+                 ("/usr/share/selinux/default", "/usr/share/selinux/targeted")],
+         post="selinux/policy.post", post_requires=["policycoreutils"]),
     dict(name="procps-ng", summary="ps, top, free, kill, sysctl, ...", debs=["procps", "libproc2-0"]),
     dict(name="less", summary="less", debs=["less"]),
     dict(name="vim-minimal", summary="vi (Debian's vim-tiny)", debs=["vim-tiny", "vim-common"],
@@ -271,14 +280,28 @@ def _host_lib_debs(builder):
         for name in builder.libs_for(b):
             libs.add(name)
     out = set()
-    for lib in sorted(libs):
-        r = debs.subprocess.run(["dpkg", "-S", "*/" + lib], capture_output=True, text=True)
-        for line in r.stdout.splitlines():
-            out.add(line.split(":")[0])
+    # One dpkg -S for all of them (each call reads every file list).
+    r = debs.subprocess.run(["dpkg", "-S"] + ["*/x86_64-linux-gnu/" + lib for lib in sorted(libs)],
+                            capture_output=True, text=True)
+    for line in r.stdout.splitlines():
+        out.add(line.split(":")[0])
     return out
 
 
-def _scripts(name, files, post_requires):
+def _needed(root, paths):
+    """The soname Requires (rpm's spelling) of the ELF files PATHS under
+    ROOT, minus what ROOT ships itself."""
+    own = {os.path.basename(p) for p in paths}
+    out = set()
+    for p in paths:
+        r = debs.subprocess.run(["readelf", "-d", root + p], capture_output=True, text=True)
+        for m in debs.re.finditer(r"\(NEEDED\)\s+Shared library: \[([^]]+)\]", r.stdout):
+            if m.group(1) not in own:
+                out.add("%s()(64bit)" % m.group(1))
+    return sorted(out)
+
+
+def _scripts(name, root, files, post_requires):
     """Fedora-style scriptlets from what the package ships."""
     sysusers = sorted(f for f in files if f.startswith("/usr/lib/sysusers.d/") and f.endswith(".conf"))
     tmpfiles = sorted(f for f in files if f.startswith("/usr/lib/tmpfiles.d/") and f.endswith(".conf"))
@@ -300,6 +323,14 @@ def _scripts(name, files, post_requires):
         scripts["post"] = "\n".join(post) + "\n"
         if name != "systemd":
             post_requires = post_requires + ["systemd"]
+        else:
+            # systemd's own %post runs its sysusers, tmpfiles and systemctl:
+            # the libraries they load must be there first, also when rpm
+            # breaks a dependency loop (systemd <-> pam, ...).
+            post_requires = post_requires + _needed(root, [
+                "/usr/bin/systemd-sysusers", "/usr/bin/systemd-tmpfiles",
+                "/usr/bin/systemctl"] + [
+                f for f in files if "/libsystemd-shared-" in f and f.endswith(".so")])
     if preun:
         scripts["preun"] = "\n".join(preun) + "\n"
     return scripts, post_requires
@@ -309,6 +340,7 @@ def expand(builder):
     """The package list for build-repo.py: resolves, fetches and stages the
     Debian packages into builder.stage, returns the entries."""
     log = lambda m: print("real-repo: " + m, flush=True)  # noqa: E731
+    t0 = debs.time.time()
     d = debs.Debs(builder.work, log)
     wanted = set()
     for e in REAL:
@@ -320,7 +352,8 @@ def expand(builder):
     if missing:
         raise SystemExit("real-repo: apt did not put %s in the closure" % " ".join(missing))
     fetched = d.fetch(closure)
-    log("%d Debian packages in the closure (%d downloaded)" % (len(closure), fetched))
+    log("%d Debian packages in the closure (%d downloaded) in %.1fs"
+        % (len(closure), fetched, debs.time.time() - t0))
 
     entries = [dict(e) for e in REAL]
     rpm_of = {}
@@ -344,21 +377,28 @@ def expand(builder):
         if not e["summary"]:
             e["summary"] = "Debian 12's %s" % ", ".join(e["debs"])
 
+    # Paths our own files take: the table's payloads and the reused
+    # entries' (setup's login.defs and default/useradd win over Debian's).
     reserved = {}
-    for e in entries:
+    for e in entries + [_by_name(n) for n in REUSED]:
         for r in e.get("payload", []):
             if r[0] in ("file", "text", "symlink"):
                 reserved[r[1]] = e["name"]
+            elif r[0] == "host":
+                reserved[r[2]] = e["name"]
+            elif r[0] == "deb":
+                reserved[r[3]] = e["name"]
     stager = debs.Stager(builder.stage, os.path.join(builder.work, "conflicts.txt"), reserved)
     with open(os.path.join(builder.work, "composition.txt"), "w") as comp:
         for e in entries:
             os.makedirs(os.path.join(builder.stage, e["name"]), exist_ok=True)
             drop = debs.re.compile("|".join(e["drop"])) if e.get("drop") else None
             for deb in e["debs"]:
-                stager.stage_tree(e["name"], deb, d.tree(deb), drop)
+                stager.stage_tree(e["name"], deb, d.tree(deb), drop, e.get("rename", ()))
             comp.write("%s: %s\n" % (e["name"], " ".join(
                 "%s=%s" % (deb, d.info[deb][0]) for deb in e["debs"])))
     stager.log.close()
+    log("unpacked and relocated in %.1fs" % (debs.time.time() - t0))
 
     pkgs = []
     for e in entries:
@@ -380,7 +420,10 @@ def expand(builder):
                         and not os.path.islink(root + f))
         vdeb = e["debs"][0] if e["debs"] else e.get("version_from")
         version = debs.rpm_version(d.info[vdeb][0]) if vdeb else "4.0"
-        scripts, preq = _scripts(e["name"], files, e.get("post_requires", []))
+        scripts, preq = _scripts(e["name"], root, files, e.get("post_requires", []))
+        if e.get("post"):
+            with open(os.path.join(HERE, "files", FILES + e["post"])) as f:
+                scripts["post"] = scripts.get("post", "") + f.read()
         pkgs.append(dict(name=e["name"], version=version, real=True,
                          summary=e["summary"], requires=e.get("requires", []),
                          requires_post=preq, provides=e.get("provides", []),

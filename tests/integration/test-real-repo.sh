@@ -15,7 +15,7 @@ losetup -f >/dev/null 2>&1 || { echo "SKIP: no loop devices"; exit 77; }
 build=${AZL_BUILD_DIR:-$(dirname "$0")/../../build}
 bin=${AZL_BIN:-$build/azl-installer}
 repo=$(realpath "$build")/real-repo
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() { keep; echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
 # Incremental: rebuilt only when iso/demo-repo or the kernel changed.
 cmake --build "$build" --target real-repo >/dev/null
@@ -31,6 +31,8 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+# AZL_KEEP_LOG=FILE: the install log is copied there (to read it after a failure).
+keep() { [ -z "${AZL_KEEP_LOG:-}" ] || cp "$tmp/install.log" "$AZL_KEEP_LOG"; }
 export AZL_CACHE_DIR=$tmp/cache
 img=$tmp/disk.img
 truncate -s 4G "$img"
@@ -59,7 +61,8 @@ m=$tmp/mnt
 rq() { rpm --root "$m" --dbpath /usr/lib/sysimage/rpm "$@"; }
 
 # Exactly the solved set: what the installer said it installs.
-sed -n 's/.*installing \([^ ]*\)$/\1/p' "$tmp/install.log" | sort -u >"$tmp/solved"
+sed -n 's/^[^ ]* info  *installing \([^ ]*\.\(x86_64\|noarch\)\)$/\1/p' "$tmp/install.log" |
+	sort -u >"$tmp/solved"
 rq -qa --qf '%{NEVRA}\n' | grep -v '^gpg-pubkey' | sort >"$tmp/installed"
 [ -s "$tmp/solved" ] || fail "the install log names no package"
 diff -u "$tmp/solved" "$tmp/installed" >&2 || fail "the rpmdb is not the solved set"
@@ -79,8 +82,8 @@ bad=$(grep -v '^\S\+\s\+c /' "$tmp/verify" || :)
 ok "rpm -Va clean outside config files ($(wc -l <"$tmp/verify") config files changed)"
 
 # Boots into systemd; no busybox anywhere.
-[ "$(readlink -f "$m/sbin/init")" = "$m/usr/lib/systemd/systemd" ] ||
-	fail "/sbin/init is $(readlink -f "$m/sbin/init"), not systemd"
+init=$(chroot "$m" /usr/bin/readlink -f /sbin/init)
+[ "$init" = /usr/lib/systemd/systemd ] || fail "/sbin/init is $init, not systemd"
 file -L "$m/usr/lib/systemd/systemd" | grep -q ELF || fail "systemd is not a program"
 rq -q busybox >/dev/null 2>&1 && fail "busybox is installed"
 [ -z "$(find "$m/usr" -name busybox -print -quit)" ] || fail "a busybox binary in /usr"
