@@ -168,9 +168,12 @@ int identity_apply(const azl_model *m, const azl_target *t)
 		xasprintf("KEYMAP=%s\n", m->keyboard ? m->keyboard : "us");
 	if ((r = write_text(t, "etc/vconsole.conf", vc, 0644)) < 0)
 		return r;
-	/* Empty, not absent: systemd then generates the id on first boot
-	 * and treats it as the first boot (presets apply). */
-	if ((r = write_text(t, "etc/machine-id", "", 0444)) < 0)
+	/* "uninitialized": what machine-id(5) defines as the first boot
+	 * (since systemd 247; an empty file is not one any more): systemd
+	 * generates the id, runs the ConditionFirstBoot= units and presets,
+	 * and writes the id to disk once first-boot-complete.target is
+	 * reached. */
+	if ((r = write_text(t, "etc/machine-id", "uninitialized\n", 0444)) < 0)
 		return r;
 	return apply_selinux(m, t);
 }

@@ -302,9 +302,9 @@ static int disable_unit(const azl_target *t, const char *name)
 	return r;
 }
 
-/* First boot (an empty /etc/machine-id) applies the target's presets in
- * enable-only mode: a unit that a preset file enables would come back.
- * A "disable" line in a preset file of our own, sorting before the
+/* First boot (/etc/machine-id says "uninitialized") applies the target's
+ * presets in enable-only mode: a unit that a preset file enables would come
+ * back. A "disable" line in a preset file of our own, sorting before the
  * distribution's (first match wins), keeps it off. */
 static int write_presets(const azl_target *t, char *const *units)
 {

@@ -43,7 +43,7 @@ linux-base initramfs-tools python3
 # Debian library package -> Fedora name. The rule for the rest: the
 # Debian name.
 LIBNAMES = {
-    "libc6": "glibc", "libgcc-s1": "libgcc", "gcc-12-base": "libgcc",
+    "libc6": "glibc", "libc-bin": "glibc", "libgcc-s1": "libgcc", "gcc-12-base": "libgcc",
     "libstdc++6": "libstdc++", "zlib1g": "zlib", "libssl3": "openssl-libs",
     "libcrypt1": "libxcrypt", "libselinux1": "libselinux",
     "libsepol2": "libsepol", "libsemanage2": "libsemanage",
@@ -109,7 +109,9 @@ def own(path, src, mode=0o644):
 # expressions of paths not staged), modes {path: mode}.
 REAL = [
     dict(name="glibc", summary="The GNU C library (Debian 12's libc6)",
-         debs=["libc6"], provides=["rtld(GNU_HASH)", "glibc-common"],
+         # libc-bin: ldd and ldconfig, which dracut needs to copy the
+         # libraries of what it puts into the initramfs.
+         debs=["libc6", "libc-bin"], provides=["rtld(GNU_HASH)", "glibc-common"],
          drop=[r"^/usr/lib/x86_64-linux-gnu/gconv/(?!gconv-modules)"]),
     dict(name="bash", summary="The GNU Bourne Again shell (also /usr/bin/sh)",
          debs=["bash"], provides=["/bin/sh", "/bin/bash", "/usr/bin/sh"],
