@@ -149,8 +149,10 @@ gs dmesg | grep -q 'systemd\[1\]: Initializing machine ID' ||
 first=$(g systemctl show -P ConditionResult systemd-firstboot.service)
 fact "first boot" "ConditionFirstBoot units ran: $first"
 [ "$first" = yes ] || fail "systemd did not take this for the first boot"
-g rpm -qa --qf '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\n' | grep -v '^gpg-pubkey-' | sort >"$WORK/rpmqa.txt"
-fact "rpm -qa" "$(wc -l <"$WORK/rpmqa.txt") packages (+ $(g rpm -q gpg-pubkey | wc -l) gpg-pubkey)"
+g "rpm -qa --qf '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\\n'" >"$WORK/rpmqa.raw" 2>"$WORK/rpmqa.err" ||
+	{ cat "$WORK/rpmqa.err"; fail "rpm -qa failed in the guest"; }
+grep -v '^gpg-pubkey-' "$WORK/rpmqa.raw" | sort >"$WORK/rpmqa.txt"
+fact "rpm -qa" "$(wc -l <"$WORK/rpmqa.txt") packages (+ $(grep -c '^gpg-pubkey-' "$WORK/rpmqa.raw" || :) gpg-pubkey)"
 diff -u "$WORK/planned.txt" "$WORK/rpmqa.txt" || fail "rpm -qa differs from what the installer installed"
 va=$(gs rpm -Va || :)
 # Config files (flag c) may differ: the installer edits them.
