@@ -42,6 +42,7 @@
 #include "chroot.h"
 #include "efi-image.h"
 #include "i18n.h"
+#include "identity.h"
 #include "log.h"
 #include "pbkdf2.h"
 #include "progress.h"
@@ -116,17 +117,71 @@ static bool target_has_tool(const azl_target *t, const char *const *names,
 	return false;
 }
 
+/* Loop devices and NBD (qemu-nbd) stand for an image of another machine. */
+static bool image_device(const char *dev)
+{
+	struct stat s;
+	return dev && stat(dev, &s) == 0 && S_ISBLK(s.st_mode) &&
+	       (major(s.st_rdev) == 7 || major(s.st_rdev) == 43);
+}
+
+/* The dracut modules the installed layout needs to find /: what Anaconda
+ * asks dracut for (it has no RAID layout here, so never mdraid). dracut
+ * would pick crypt and lvm up by itself in host-only mode; --add makes
+ * them explicit in both modes and fails when the target lacks them. */
+char *bootloader_dracut_modules(const azl_installed_storage *st)
+{
+	azl_buf b = {0};
+	if (st->luks_uuids && st->luks_uuids[0])
+		buf_append(&b, "crypt");
+	if (st->lvm_lvs && st->lvm_lvs[0])
+		buf_printf(&b, "%slvm", b.len ? " " : "");
+	return b.len ? buf_steal(&b) : NULL;
+}
+
+/* dracut's argv, as Fedora's kernel-install plugin and Anaconda run it:
+ * host-only (only what this machine needs) when the installed disk is
+ * the one this machine boots (the live environment), generic
+ * (--no-hostonly: every driver) for a disk image or any other machine's
+ * disk, where the drivers of the machine that boots it are unknown. */
+char **bootloader_dracut_argv(const char *dracut, const char *kver,
+			      const char *out, const char *modules,
+			      bool hostonly)
+{
+	char **v = NULL;
+	strv_push(&v, xstrdup(dracut));
+	strv_push(&v, xstrdup("-f"));
+	strv_push(&v, xstrdup("--kver"));
+	strv_push(&v, xstrdup(kver));
+	strv_push(&v, xstrdup(hostonly ? "--hostonly" : "--no-hostonly"));
+	if (modules) {
+		strv_push(&v, xstrdup("--add"));
+		strv_push(&v, xstrdup(modules));
+	}
+	strv_push(&v, xstrdup(out));
+	return v;
+}
+
 /* The kernels in /boot and a fresh initramfs from the target's dracut. */
-static int install_kernels(const azl_target *t, char **kernels)
+static int install_kernels(const azl_target *t, char **kernels,
+			   const azl_installed_storage *st, bool hostonly)
 {
 	static const char *const dracuts[] = {"usr/bin/dracut",
 					      "usr/sbin/dracut", NULL};
 	const char *dracut = NULL;
 	bool have_dracut = target_has_tool(t, dracuts, &dracut);
+	_cleanup_free_ char *mods = bootloader_dracut_modules(st);
 	azl_chroot_mounts cm = {0};
 	int r = 0;
-	if (have_dracut && (r = chroot_mount(t->root, &cm)) < 0)
-		return r;
+	if (have_dracut) {
+		log_info("initramfs: the target's dracut, %s%s%s",
+			 hostonly ? "host-only (this machine boots the disk)"
+				  : "generic (the disk is an image or another "
+				    "machine's)",
+			 mods ? ", modules " : "", mods ? mods : "");
+		if ((r = chroot_mount(t->root, &cm)) < 0)
+			return r;
+	}
 	for (size_t i = 0; r >= 0 && kernels[i]; i++) {
 		const char *k = kernels[i];
 		_cleanup_free_ char *src =
@@ -142,8 +197,9 @@ static int install_kernels(const azl_target *t, char **kernels)
 			xasprintf("/boot/initramfs-%s.img", k);
 		if (have_dracut) {
 			_cleanup_free_ char *abs = xasprintf("/%s", dracut);
-			char *argv[] = {abs,	   "-f", "--kver",
-					(char *)k, img,	 NULL};
+			_cleanup_strv_free_ char **argv =
+				bootloader_dracut_argv(abs, k, img, mods,
+						       hostonly);
 			azl_spawn_opts o = {.chroot = t->root};
 			r = spawn_check(argv, &o);
 		} else if (!target_exists(t, img))
@@ -155,7 +211,19 @@ static int install_kernels(const azl_target *t, char **kernels)
 	return r < 0 ? r : u;
 }
 
-static char *kernel_cmdline(const azl_model *m, const azl_installed_storage *st)
+/* Whether args already choose the major LSM or switch SELinux off. */
+static bool args_choose_lsm(char *const *args)
+{
+	for (size_t i = 0; args && args[i]; i++)
+		if (startswith(args[i], "security=") ||
+		    startswith(args[i], "lsm=") ||
+		    startswith(args[i], "selinux="))
+			return true;
+	return false;
+}
+
+char *bootloader_cmdline(const azl_model *m, const azl_installed_storage *st,
+			 bool selinux_policy)
 {
 	azl_buf b = {0};
 	buf_printf(&b, "root=UUID=%s ro", st->root_uuid);
@@ -163,6 +231,14 @@ static char *kernel_cmdline(const azl_model *m, const azl_installed_storage *st)
 		buf_printf(&b, " rd.luks.uuid=luks-%s", st->luks_uuids[i]);
 	for (size_t i = 0; st->lvm_lvs && st->lvm_lvs[i]; i++)
 		buf_printf(&b, " rd.lvm.lv=%s", st->lvm_lvs[i]);
+	/* SELinux must be the active major LSM for the mode to mean
+	 * anything. Debian's kernel (the demo repository's) starts AppArmor
+	 * unless told otherwise, as Debian's own selinux-activate does with
+	 * this argument; Azure Linux's kernel starts SELinux already, and
+	 * the argument only repeats its default there. */
+	if (selinux_policy && m->selinux != AZL_SELINUX_DISABLED &&
+	    !args_choose_lsm(m->bootloader.kernel_args))
+		buf_append(&b, " security=selinux");
 	for (size_t i = 0;
 	     m->bootloader.kernel_args && m->bootloader.kernel_args[i]; i++)
 		buf_printf(&b, " %s", m->bootloader.kernel_args[i]);
@@ -175,26 +251,97 @@ static const char *boot_prefix(const azl_installed_storage *st)
 	return st->boot_uuid ? "" : "/boot";
 }
 
+#define OS_RELEASE_MAX (64u << 10)
+
+/* ID= of the target's os-release (/etc, then /usr/lib), unquoted; NULL
+ * when there is none. */
+static char *os_release_id(const azl_target *t)
+{
+	static const char *const files[] = {"etc/os-release",
+					    "usr/lib/os-release"};
+	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+		_cleanup_free_ char *text = NULL;
+		if (target_read_file(t, files[i], OS_RELEASE_MAX, &text, NULL) <
+		    0)
+			continue;
+		for (char *line = text; line && *line;) {
+			char *nl = strchr(line, '\n');
+			if (nl)
+				*nl = '\0';
+			if (startswith(line, "ID=")) {
+				char *v = line + 3;
+				size_t n = strlen(v);
+				if (n >= 2 && (v[0] == '"' || v[0] == '\'') &&
+				    v[n - 1] == v[0]) {
+					v++;
+					n -= 2;
+				}
+				if (n)
+					return xstrndup(v, n);
+			}
+			line = nl ? nl + 1 : NULL;
+		}
+	}
+	return NULL;
+}
+
+char *bootloader_bls_entry(const char *kver, const char *cmdline,
+			   const char *pfx, const char *sort_key)
+{
+	azl_buf b = {0};
+	buf_printf(&b, "title %s (%s)\nversion %s\n", TITLE, kver, kver);
+	if (sort_key)
+		buf_printf(&b, "sort-key %s\n", sort_key);
+	buf_printf(&b,
+		   "linux %s/vmlinuz-%s\ninitrd %s/initramfs-%s.img\n"
+		   "options %s\n"
+		   "grub_users $grub_users\ngrub_arg --unrestricted\n"
+		   "grub_class " VENDOR "\n",
+		   pfx, kver, pfx, kver, cmdline);
+	return buf_steal(&b);
+}
+
+/* The entries kernel-install would write for Fedora's layout (kernel and
+ * initramfs in /boot, one ENTRY-TOKEN-KVER.conf each). The entry token
+ * is the os-release ID, as `kernel-install --entry-token=os-id` has it:
+ * not the machine ID, which stays empty until first boot. So that a
+ * later kernel update names and fills its entry the same way,
+ * /etc/kernel/entry-token keeps the token and /etc/kernel/cmdline the
+ * options (kernel-install would otherwise copy /proc/cmdline, the live
+ * environment's). */
 static int write_bls(const azl_target *t, char **kernels, const char *cmdline,
 		     const char *pfx)
 {
+	_cleanup_free_ char *id = os_release_id(t);
+	const char *token = id ? id : VENDOR;
 	int r = target_mkdir_p(t, "boot/loader/entries", 0755);
 	if (r < 0)
 		return log_error_errno(r, "cannot create /boot/loader/entries");
 	for (size_t i = 0; kernels[i]; i++) {
 		const char *k = kernels[i];
-		_cleanup_free_ char *text = xasprintf(
-			"title %s (%s)\nversion %s\nlinux %s/vmlinuz-%s\n"
-			"initrd %s/initramfs-%s.img\noptions %s\n"
-			"grub_users $grub_users\ngrub_arg --unrestricted\n"
-			"grub_class " VENDOR "\n",
-			TITLE, k, k, pfx, k, pfx, k, cmdline);
+		_cleanup_free_ char *text =
+			bootloader_bls_entry(k, cmdline, pfx, token);
 		_cleanup_free_ char *p =
-			xasprintf("boot/loader/entries/" VENDOR "-%s.conf", k);
+			xasprintf("boot/loader/entries/%s-%s.conf", token, k);
 		r = target_write_file(t, p, text, strlen(text), 0644, 0, 0);
 		if (r < 0)
 			return log_error_errno(r, "cannot write /%s", p);
 		log_info("wrote /%s", p);
+	}
+	r = target_mkdir_p(t, "etc/kernel", 0755);
+	if (r < 0)
+		return log_error_errno(r, "cannot create /etc/kernel");
+	_cleanup_free_ char *tok = xasprintf("%s\n", token);
+	_cleanup_free_ char *cl = xasprintf("%s\n", cmdline);
+	const char *const files[][2] = {{"etc/kernel/entry-token", tok},
+					{"etc/kernel/cmdline", cl}};
+	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+		r = target_write_file(t, files[i][0], files[i][1],
+				      strlen(files[i][1]), 0644, 0, 0);
+		if (r < 0)
+			return log_error_errno(r, "cannot write /%s",
+					       files[i][0]);
+		log_info("wrote /%s", files[i][0]);
 	}
 	return 0;
 }
@@ -567,14 +714,6 @@ static char *first_existing(const azl_target *t, const char *const *c)
 	return NULL;
 }
 
-/* Loop devices and NBD (qemu-nbd) stand for an image of another machine. */
-static bool image_device(const char *dev)
-{
-	struct stat s;
-	return dev && stat(dev, &s) == 0 && S_ISBLK(s.st_mode) &&
-	       (major(s.st_rdev) == 7 || major(s.st_rdev) == 43);
-}
-
 static int nvram_entry(const azl_installed_storage *st, bool shim,
 		       bool own_firmware)
 {
@@ -795,11 +934,15 @@ int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,
 	if (!kernels)
 		return log_error_errno(ENOENT, "the target has no kernel "
 					       "(/usr/lib/modules/*/vmlinuz)");
-	int r = install_kernels(t, kernels);
+	/* --nvram-entry says the same as the live environment: this
+	 * machine boots the disk. */
+	bool hostonly = own_firmware && !image_device(st->boot_disk);
+	int r = install_kernels(t, kernels, st, hostonly);
 	if (r < 0)
 		return r;
 	progress_phase(AZL_PHASE_BOOTLOADER, 40, _("Writing boot entries"));
-	_cleanup_free_ char *cmdline = kernel_cmdline(m, st);
+	_cleanup_free_ char *cmdline =
+		bootloader_cmdline(m, st, selinux_target_has_policy(t));
 	log_info("kernel command line: %s", cmdline);
 	r = write_bls(t, kernels, cmdline, boot_prefix(st));
 	if (r < 0)
@@ -818,6 +961,9 @@ int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,
 	r = p->firmware == AZL_FIRMWARE_UEFI ? install_uefi(t, st, own_firmware)
 					     : install_bios(t, st);
 	if (r < 0)
+		return r;
+	/* Last of the installed files: now they can be labelled. */
+	if ((r = selinux_label(m, t)) < 0)
 		return r;
 	progress_phase(AZL_PHASE_BOOTLOADER, 100, _("Boot loader installed"));
 	return 0;

@@ -44,3 +44,15 @@ int bootloader_write_esp(const azl_target *t, const azl_installed_storage *st,
  * (after a failure). Output goes to the install log. A failing script
  * fails the phase unless it says ignore_errors. */
 int scripts_run(const azl_model *m, azl_script_when when, const char *root);
+/* Pure, for tests: dracut's --add list for the layout (NULL: none), its
+ * argv, the kernel command line (selinux_policy: the target has one,
+ * then "security=selinux" unless disabled or kernel_args choose), one BLS
+ * entry's text. */
+char *bootloader_dracut_modules(const azl_installed_storage *st);
+char **bootloader_dracut_argv(const char *dracut, const char *kver,
+			      const char *out, const char *modules,
+			      bool hostonly);
+char *bootloader_cmdline(const azl_model *m, const azl_installed_storage *st,
+			 bool selinux_policy);
+char *bootloader_bls_entry(const char *kver, const char *cmdline,
+			   const char *pfx, const char *sort_key);

@@ -18,3 +18,11 @@ char *identity_hosts_text(const char *old, const char *hostname);
 char *identity_selinux_text(const char *old, azl_selinux mode);
 
 int identity_apply(const azl_model *m, const azl_target *t);
+/* Whether the target has a binary SELinux policy of the type its
+ * /etc/selinux/config names. */
+bool selinux_target_has_policy(const azl_target *t);
+/* Labels the installed filesystems with the target's setfiles and policy
+ * when SELinux is not disabled (Anaconda's restorecon pass) and removes
+ * /.autorelabel; without setfiles or a policy, /.autorelabel stays.
+ * Returns 0 or -errno. */
+int selinux_label(const azl_model *m, const azl_target *t);

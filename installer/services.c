@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "chroot.h"
 #include "log.h"
+#include "spawn.h"
 #include "util.h"
 
 #define UNIT_MAX (1u << 20)
@@ -300,9 +302,9 @@ static int disable_unit(const azl_target *t, const char *name)
 	return r;
 }
 
-/* First boot (an empty /etc/machine-id) applies the target's presets in
- * enable-only mode: a unit that a preset file enables would come back.
- * A "disable" line in a preset file of our own, sorting before the
+/* First boot (/etc/machine-id says "uninitialized") applies the target's
+ * presets in enable-only mode: a unit that a preset file enables would come
+ * back. A "disable" line in a preset file of our own, sorting before the
  * distribution's (first match wins), keeps it off. */
 static int write_presets(const azl_target *t, char *const *units)
 {
@@ -467,9 +469,46 @@ static int firewall_apply(const azl_model *m, const azl_target *t)
 	return r;
 }
 
+/* What Anaconda and a Fedora image build do after the packages: every
+ * unit enabled or disabled as the distribution's presets say
+ * (/usr/lib/systemd/system-preset), by the target's own systemctl in the
+ * target (it sees the chroot and works on the files, with no manager to
+ * talk to). The answer file's services come on top of this. Without
+ * systemctl (the busybox stand-in) the presets wait for first boot. */
+static int presets_apply(const azl_target *t)
+{
+	static const char *const tools[] = {"usr/bin/systemctl",
+					    "bin/systemctl", NULL};
+	const char *tool = NULL;
+	for (size_t i = 0; tools[i] && !tool; i++)
+		if (target_exists(t, tools[i]))
+			tool = tools[i];
+	if (!tool) {
+		log_info("services: the target has no systemctl; its presets "
+			 "are applied on first boot");
+		return 0;
+	}
+	azl_chroot_mounts cm = {0};
+	int r = chroot_mount(t->root, &cm);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *abs = xasprintf("/%s", tool);
+	char *argv[] = {abs, "preset-all", NULL};
+	azl_spawn_opts o = {.chroot = t->root};
+	r = spawn_check(argv, &o);
+	int u = chroot_umount(&cm);
+	if (r < 0)
+		return log_error_errno(r, "services: the target's presets "
+					  "could not be applied "
+					  "(systemctl preset-all)");
+	log_info("services: the target's presets applied (systemctl "
+		 "preset-all)");
+	return u;
+}
+
 int services_apply(const azl_model *m, const azl_target *t)
 {
-	int r = 0;
+	int r = presets_apply(t);
 	_cleanup_strv_free_ char **off = NULL;
 	for (size_t i = 0;
 	     r >= 0 && m->services.enable && m->services.enable[i]; i++)

@@ -35,3 +35,25 @@ add_custom_command(OUTPUT ${DEMO_REPO_STAMP}
   USES_TERMINAL VERBATIM)
 add_custom_target(demo-repo DEPENDS ${DEMO_REPO_STAMP})
 add_dependencies(demo-repo kernel)
+
+# The real system repository (docs/demo-repo.md, "The real system
+# repository"): Debian 12's systemd, dracut, NetworkManager, OpenSSH, ...
+# repackaged as signed RPMs under Azure Linux names by the same builder,
+# with iso/demo-repo/system-packages.py as the table. The Debian packages
+# are resolved and downloaded at build time into real-repo-work/debs (kept
+# across builds); rebuilt only when iso/demo-repo or the kernel changes.
+#   cmake --build build --target real-repo   ->  build/real-repo/
+set(REAL_REPO_DIR ${CMAKE_BINARY_DIR}/real-repo)
+set(REAL_REPO_WORK ${CMAKE_BINARY_DIR}/real-repo-work)
+set(REAL_REPO_STAMP ${REAL_REPO_WORK}/real-repo.stamp)
+add_custom_command(OUTPUT ${REAL_REPO_STAMP}
+  COMMAND ${AZL_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/build-repo.py
+          --out ${REAL_REPO_DIR} --work ${REAL_REPO_WORK}
+          --kernel ${AZL_KERNEL_DIR}
+          --table ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/system-packages.py
+  COMMAND ${CMAKE_COMMAND} -E touch ${REAL_REPO_STAMP}
+  DEPENDS ${DEMO_REPO_INPUTS} ${AZL_KERNEL_RELEASE}
+  COMMENT "Building the signed real system RPM repository in ${REAL_REPO_DIR}"
+  USES_TERMINAL VERBATIM)
+add_custom_target(real-repo DEPENDS ${REAL_REPO_STAMP})
+add_dependencies(real-repo kernel)

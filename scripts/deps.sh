@@ -30,7 +30,7 @@ cpio file zstd
 efibootmgr eject ipxe-qemu binutils pxelinux syslinux-common
 dnf time bc
 network-manager iproute2
-curl openssl strace
+curl openssl strace openssh-client
 "
 
 missing=""

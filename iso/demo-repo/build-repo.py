@@ -29,7 +29,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import packages as table  # noqa: E402
+import packages as table  # noqa: E402  (--table may replace it)
 
 FILES = os.path.join(HERE, "files")
 RELEASE = "1.azl4"
@@ -89,8 +89,11 @@ FILESYSTEM_LINKS = {"/bin": "usr/bin", "/sbin": "usr/bin", "/lib": "usr/lib",
                     "/var/run": "../run", "/etc/init.d": "rc.d"}
 
 
+PREFIX = ["demo-repo"]
+
+
 def log(msg):
-    print("demo-repo: " + msg, flush=True)
+    print(PREFIX[0] + ": " + msg, flush=True)
 
 
 def run(cmd, **kw):
@@ -102,7 +105,8 @@ def out(cmd):
 
 
 class Builder:
-    def __init__(self, outdir, work, kernel):
+    def __init__(self, outdir, work, kernel, tbl=None):
+        self.table = tbl or table
         self.out = outdir
         self.work = work
         # scripts/fetch-kernel.sh's directory: root/, release, version
@@ -352,6 +356,7 @@ class Builder:
         dirs = [d for d in dirs if d not in pkg.get("unowned", ())]
         body = ["%%dir \"%s\"" % d for d in sorted(dirs)] + sorted(lines)
         reqs = [self.subst(r, pkg) for r in pkg.get("requires", [])]
+        auto = pkg.get("autoreqprov", False)
         s = ["Name: " + name,
              "Version: " + pkg["version"],
              "Release: " + RELEASE,
@@ -360,8 +365,14 @@ class Builder:
                             else "MIT"),
              "URL: https://github.com/microsoft/azurelinux",
              "BuildArch: " + pkg.get("arch", "x86_64"),
-             "AutoReqProv: no"]
+             "AutoReqProv: " + ("yes" if auto else "no")]
+        if auto:
+            # Scripts' interpreters that the installed system does not
+            # carry (Debian's perl and python helpers are not packaged).
+            s += ["%global __requires_exclude "
+                  "^(/usr/bin/perl|perl\\\\(|/usr/bin/python3?|python\\\\()"]
         s += ["Requires: " + r for r in reqs]
+        s += ["Requires(post): " + r for r in pkg.get("requires_post", [])]
         s += ["Requires(pre): " + r for r in pkg.get("requires_pre", [])]
         s += ["Requires(posttrans): " + r for r in pkg.get("requires_posttrans", [])]
         s += ["Provides: " + self.subst(p, pkg) for p in pkg.get("provides", [])]
@@ -369,6 +380,8 @@ class Builder:
               "%s. This is the azl-installer demo repository's %s package: %s."
               % (pkg["summary"], name, kind),
               "", "%install", "cp -a '%s'/. %%{buildroot}/" % root, ""]
+        for section, text in sorted(pkg.get("scripts", {}).items()):
+            s += ["%" + section, text]
         if "posttrans" in pkg:
             with open(os.path.join(FILES, pkg["posttrans"])) as f:
                 s += ["%posttrans", self.subst(f.read(), pkg)]
@@ -414,6 +427,25 @@ class Builder:
                                    check=True, capture_output=True, env=env).stdout)
         return home
 
+    def check_deps(self, rpms):
+        """Every Requires of every package is provided by a package of the
+        repository (a Provides or a file): rpmbuild's automatic
+        dependencies would otherwise only fail at install time."""
+        def query(fmt):
+            lines = out(["rpm", "-qp", "--nosignature", "--qf", fmt] + rpms).splitlines()
+            if not lines:
+                raise SystemExit("%s: rpm -qp --qf %r read nothing" % (PREFIX[0], fmt))
+            return [tuple(l.split(" ", 1)) for l in lines]
+        req = query("[%{=NAME} %{REQUIRENAME}\\n]")
+        have = {w for _, w in query("[%{=NAME} %{PROVIDENAME}\\n]")}
+        have |= {w for _, w in query("[%{=NAME} %{FILENAMES}\\n]")}
+        bad = sorted({"%s needs %s" % (n, w) for n, w in req
+                      if w not in have and not w.startswith("rpmlib(")})
+        if bad:
+            raise SystemExit("%s: unresolved dependencies:\n  %s"
+                             % (PREFIX[0], "\n  ".join(bad)))
+        log("every dependency of %d packages resolves inside the repository" % len(rpms))
+
     def comps(self):
         def reqs(names, typ):
             return "".join('      <packagereq type="%s">%s</packagereq>\n' % (typ, n)
@@ -425,6 +457,7 @@ class Builder:
                     "    </packagelist>\n  </group>\n"
                     % (gid, name, desc, reqs(mandatory, "mandatory"),
                        reqs(optional, "optional")))
+        table = self.table
         core = table.MINIMAL + [p for p in table.CORE_EXTRA if p not in table.MINIMAL]
         core_opt = [p for p in table.MINIMAL_OPTIONAL if p not in core]
         xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -454,7 +487,8 @@ class Builder:
         os.makedirs(os.path.join(self.out, "Packages"))
         home = self.key()
 
-        pkgs = table.PACKAGES
+        pkgs = (self.table.expand(self) if hasattr(self.table, "expand")
+                else self.table.PACKAGES)
         for pkg in pkgs:
             pkg["version"] = pkg["version"].replace("@KVERSION@", self.kversion)
         # Libraries are collected from every binary first, then staged.
@@ -490,6 +524,8 @@ class Builder:
         if r.returncode:
             raise SystemExit("rpmsign failed:\n" + r.stdout + r.stderr)
         log("signed in %.1fs" % (time.time() - t0))
+        if any(p.get("autoreqprov") for p in pkgs):
+            self.check_deps(rpms)
         comps = self.comps()
         run(["createrepo_c", "--quiet", "--groupfile", comps, self.out])
         shutil.copy(os.path.join(self.out, KEY_FILE), os.path.join(self.out, "repodata", "repomd.xml.key"))
@@ -545,9 +581,18 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--kernel", required=True,
                     help="the directory scripts/fetch-kernel.sh filled")
+    ap.add_argument("--table", help="a package table other than packages.py "
+                    "(system-packages.py: the real system repository)")
     a = ap.parse_args()
+    tbl = None
+    if a.table:
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("table", os.path.abspath(a.table))
+        tbl = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(tbl)
+        PREFIX[0] = "real-repo"
     Builder(os.path.abspath(a.out), os.path.abspath(a.work),
-            os.path.abspath(a.kernel)).build()
+            os.path.abspath(a.kernel), tbl).build()
 
 
 if __name__ == "__main__":

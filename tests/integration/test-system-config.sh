@@ -127,7 +127,8 @@ grep -q '^127.0.0.1 .*localhost' "$T/etc/hosts" || fail "hosts lost localhost"
 [ -f "$T/usr/share/zoneinfo/Europe/Berlin" ] || fail "no tzdata"
 [ "$(cat "$T/etc/locale.conf")" = LANG=de_DE.UTF-8 ] || fail locale.conf
 [ "$(cat "$T/etc/vconsole.conf")" = KEYMAP=de-nodeadkeys ] || fail vconsole.conf
-[ -f "$T/etc/machine-id" ] && [ ! -s "$T/etc/machine-id" ] || fail "machine-id not empty"
+# machine-id(5): "uninitialized" is the first boot; an empty file is not.
+[ "$(cat "$T/etc/machine-id")" = uninitialized ] || fail "machine-id is not 'uninitialized'"
 grep -qx 'SELINUX=permissive' "$T/etc/selinux/config" || fail selinux
 grep -qx 'SELINUXTYPE=targeted' "$T/etc/selinux/config" || fail "SELINUXTYPE lost"
 [ -f "$T/.autorelabel" ] || fail "no /.autorelabel"

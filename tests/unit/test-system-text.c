@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "accounts.h"
+#include "apply-system.h"
 #include "identity.h"
 #include "netconf.h"
 #include "services.h"
@@ -251,6 +252,80 @@ static void test_accounts_edit(void **state)
 	account_files_done(&f);
 }
 
+static char *join(char **v)
+{
+	azl_buf b = {0};
+	for (size_t i = 0; v && v[i]; i++)
+		buf_printf(&b, "%s%s", i ? "|" : "", v[i]);
+	return buf_steal(&b);
+}
+
+/* What dracut is asked for and what the boot entries say (issue #12). */
+static void test_boot_pieces(void **state)
+{
+	(void)state;
+	char *luks[] = {"1111", NULL};
+	char *lvs[] = {"vg_azl/lv_root", "vg_azl/lv_swap", NULL};
+	azl_installed_storage plain = {.root_uuid = "ROOT"};
+	azl_installed_storage lvm = {.root_uuid = "ROOT", .lvm_lvs = lvs};
+	azl_installed_storage both = {
+		.root_uuid = "ROOT", .luks_uuids = luks, .lvm_lvs = lvs};
+	assert_null(bootloader_dracut_modules(&plain));
+	_cleanup_free_ char *m1 = bootloader_dracut_modules(&lvm);
+	_cleanup_free_ char *m2 = bootloader_dracut_modules(&both);
+	assert_string_equal(m1, "lvm");
+	assert_string_equal(m2, "crypt lvm");
+
+	_cleanup_strv_free_ char **gen = bootloader_dracut_argv(
+		"/usr/bin/dracut", "6.1.0-1", "/boot/initramfs-6.1.0-1.img", m2,
+		false);
+	_cleanup_free_ char *gs = join(gen);
+	assert_string_equal(gs, "/usr/bin/dracut|-f|--kver|6.1.0-1|"
+				"--no-hostonly|--add|crypt lvm|"
+				"/boot/initramfs-6.1.0-1.img");
+	_cleanup_strv_free_ char **host = bootloader_dracut_argv(
+		"/usr/bin/dracut", "6.1.0-1", "/boot/i.img", NULL, true);
+	_cleanup_free_ char *hs = join(host);
+	assert_string_equal(hs, "/usr/bin/dracut|-f|--kver|6.1.0-1|"
+				"--hostonly|/boot/i.img");
+
+	/* security=selinux: only with a policy, not when disabled, not when
+	 * the answer file's kernel_args choose. */
+	char *args[] = {"console=ttyS0", NULL};
+	char *own[] = {"security=apparmor", NULL};
+	azl_model m = {0};
+	m.selinux = AZL_SELINUX_ENFORCING;
+	m.bootloader.kernel_args = args;
+	_cleanup_free_ char *c1 = bootloader_cmdline(&m, &both, true);
+	assert_string_equal(c1, "root=UUID=ROOT ro rd.luks.uuid=luks-1111 "
+				"rd.lvm.lv=vg_azl/lv_root "
+				"rd.lvm.lv=vg_azl/lv_swap security=selinux "
+				"console=ttyS0");
+	_cleanup_free_ char *c2 = bootloader_cmdline(&m, &plain, false);
+	assert_string_equal(c2, "root=UUID=ROOT ro console=ttyS0");
+	m.selinux = AZL_SELINUX_DISABLED;
+	_cleanup_free_ char *c3 = bootloader_cmdline(&m, &plain, true);
+	assert_string_equal(c3, "root=UUID=ROOT ro console=ttyS0");
+	m.selinux = AZL_SELINUX_PERMISSIVE;
+	m.bootloader.kernel_args = own;
+	_cleanup_free_ char *c4 = bootloader_cmdline(&m, &plain, true);
+	assert_string_equal(c4, "root=UUID=ROOT ro security=apparmor");
+
+	/* The BLS keys kernel-install writes, sort-key the os-release ID,
+	 * plus Fedora GRUB's grub_* keys. */
+	_cleanup_free_ char *e = bootloader_bls_entry(
+		"6.1.0-1", "root=UUID=ROOT ro", "", "azurelinux");
+	assert_string_equal(e, "title Azure Linux 4.0 (6.1.0-1)\n"
+			       "version 6.1.0-1\n"
+			       "sort-key azurelinux\n"
+			       "linux /vmlinuz-6.1.0-1\n"
+			       "initrd /initramfs-6.1.0-1.img\n"
+			       "options root=UUID=ROOT ro\n"
+			       "grub_users $grub_users\n"
+			       "grub_arg --unrestricted\n"
+			       "grub_class azurelinux\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_bond_vlan_networkd),
 		cmocka_unit_test(test_bond_vlan_nm),
 		cmocka_unit_test(test_accounts_edit),
+		cmocka_unit_test(test_boot_pieces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

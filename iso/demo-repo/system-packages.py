@@ -1,0 +1,454 @@
+# The real system repository's package table (docs/demo-repo.md, "The real
+# system repository"): Debian 12's binaries repackaged by debs.py under
+# Azure Linux 4.0 / Fedora names, built by build-repo.py --table this-file.
+#
+# Each entry of REAL names the Debian packages it is made from ("debs"); the
+# dependency closure of all of them is resolved by apt at build time and
+# every Debian package of the closure that no entry names becomes an RPM of
+# its own, named by LIBNAMES (Fedora's name) or else by its Debian name.
+# Several Debian packages may map to one RPM. Dependencies are real:
+# rpmbuild's automatic soname Requires/Provides (AutoReqProv), plus the
+# "requires" below. Debian's maintainer scripts are not run; the scriptlets
+# are generated Fedora-style (sysusers, tmpfiles, systemctl preset) from
+# what each package ships, see expand().
+#
+# The entries that need no Debian package (setup, filesystem, kernel, GRUB,
+# shim, tzdata, ca-certificates, ...) are packages.py's, imported.
+
+import importlib.util
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import packages as demo  # noqa: E402
+import debs  # noqa: E402
+
+FILES = "real/"  # under iso/demo-repo/files/
+
+# Debian packages that count as present, so nothing pulls them in: they
+# exist for Debian's maintainer scripts (debconf, perl, ucf, adduser,
+# init-system-helpers, usrmerge, dpkg, runit-helper, lsb-base), or the
+# reused entries carry the same thing (base-files: azurelinux-release;
+# tzdata, ca-certificates, ncurses-base), or only rpmbuild needs them
+# (debugedit: the installed rpm builds no packages).
+ASSUMED = """
+debconf cdebconf perl perl-base perl-modules-5.36 libperl5.36 usrmerge
+usr-is-merged init-system-helpers adduser ucf lsb-base dpkg runit-helper
+sensible-utils base-files base-passwd tzdata ca-certificates ncurses-base
+debugedit libfile-find-rule-perl sgml-base xml-core media-types
+linux-base initramfs-tools python3
+""".split()
+
+# Debian library package -> Fedora name. The rule for the rest: the
+# Debian name.
+LIBNAMES = {
+    "libc6": "glibc", "libc-bin": "glibc", "libgcc-s1": "libgcc", "gcc-12-base": "libgcc",
+    "libstdc++6": "libstdc++", "zlib1g": "zlib", "libssl3": "openssl-libs",
+    "libcrypt1": "libxcrypt", "libselinux1": "libselinux",
+    "libsepol2": "libsepol", "libsemanage2": "libsemanage",
+    "libsemanage-common": "libsemanage", "libaudit1": "audit-libs",
+    "libaudit-common": "audit-libs", "libcap2": "libcap", "libcap2-bin": "libcap",
+    "libcap-ng0": "libcap-ng", "libacl1": "libacl", "libattr1": "libattr",
+    "libblkid1": "libblkid", "libmount1": "libmount", "libuuid1": "libuuid",
+    "libsmartcols1": "libsmartcols", "libfdisk1": "libfdisk",
+    "libpcre2-8-0": "pcre2", "libzstd1": "libzstd", "liblzma5": "xz-libs",
+    "liblz4-1": "lz4-libs", "libbz2-1.0": "bzip2-libs",
+    "libgcrypt20": "libgcrypt", "libgpg-error0": "libgpg-error",
+    "libkmod2": "kmod-libs", "libcryptsetup12": "cryptsetup-libs",
+    "libdevmapper1.02.1": "device-mapper-libs",
+    "libdevmapper-event1.02.1": "device-mapper-event-libs",
+    "liblvm2cmd2.03": "lvm2-libs", "libargon2-1": "libargon2",
+    "libjson-c5": "json-c", "libpopt0": "popt", "libseccomp2": "libseccomp",
+    "libexpat1": "expat", "libffi8": "libffi", "libglib2.0-0": "glib2",
+    "libdbus-1-3": "dbus-libs", "libsystemd0": "systemd-libs",
+    "libudev1": "systemd-libs", "libnm0": "NetworkManager-libnm",
+    "libgnutls30": "gnutls", "libnettle8": "nettle", "libhogweed6": "nettle",
+    "libgmp10": "gmp", "libidn2-0": "libidn2", "libunistring2": "libunistring",
+    "libtasn1-6": "libtasn1", "libp11-kit0": "p11-kit",
+    "libkrb5-3": "krb5-libs", "libk5crypto3": "krb5-libs",
+    "libkrb5support0": "krb5-libs", "libgssapi-krb5-2": "krb5-libs",
+    "libkeyutils1": "keyutils-libs", "libcom-err2": "libcom_err",
+    "libext2fs2": "e2fsprogs-libs", "libss2": "e2fsprogs-libs",
+    "libreadline8": "readline", "readline-common": "readline",
+    "libtinfo6": "ncurses-libs", "libncursesw6": "ncurses-libs",
+    "libedit2": "libedit", "libtirpc3": "libtirpc", "libtirpc-common": "libtirpc",
+    "libnsl2": "libnsl2", "libcurl4": "libcurl", "libcurl3-gnutls": "libcurl-gnutls",
+    "libnghttp2-14": "libnghttp2", "libpsl5": "libpsl", "libssh2-1": "libssh2",
+    "librtmp1": "librtmp", "libldap-2.5-0": "openldap",
+    "libsasl2-2": "cyrus-sasl-lib", "libsasl2-modules-db": "cyrus-sasl-lib",
+    "libbrotli1": "libbrotli", "libelf1": "elfutils-libelf", "libdw1": "elfutils-libs",
+    "libbpf1": "libbpf", "libmnl0": "libmnl", "libxtables12": "iptables-libs",
+    "libip4tc2": "iptables-libs", "libapparmor1": "libapparmor",
+    "libfido2-1": "libfido2", "libcbor0.8": "libcbor", "libmd0": "libmd",
+    "libbsd0": "libbsd", "libsqlite3-0": "sqlite-libs", "libdb5.3": "libdb",
+    "libmagic1": "file-libs", "libmagic-mgc": "file-libs",
+    "liblua5.3-0": "lua-libs", "libarchive13": "libarchive",
+    "libxml2": "libxml2", "libicu72": "libicu", "libjansson4": "jansson",
+    "libndp0": "libndp", "libnewt0.52": "newt", "libslang2": "slang",
+    "libteamdctl0": "libteam", "libmm-glib0": "ModemManager-glib",
+    "libbluetooth3": "bluez-libs", "libduktape207": "duktape",
+    "libpolkit-gobject-1-0": "polkit-libs", "libpolkit-agent-1-0": "polkit-libs",
+    "libaio1": "libaio", "liburcu8": "userspace-rcu", "libinih1": "inih",
+    "libgomp1": "libgomp", "libwrap0": "tcp_wrappers-libs",
+    "libefiboot1": "efivar-libs", "libefivar1": "efivar-libs",
+    "libfreetype6": "freetype", "libpng16-16": "libpng", "libfuse3-3": "fuse3-libs",
+    "libpam0g": "pam", "libpam-modules": "pam", "libpam-modules-bin": "pam",
+    "libpam-runtime": "pam",
+}
+
+
+def own(path, src, mode=0o644):
+    return ("file", path, FILES + src, mode)
+
+
+# Every entry: name, summary, debs, and optionally requires, provides,
+# config (beyond every file under /etc, which is %config(noreplace)),
+# payload (recipes of build-repo.py, applied after the Debian files; a
+# path they write is ours: no Debian file is staged there), drop (regular
+# expressions of paths not staged), modes {path: mode}.
+REAL = [
+    dict(name="glibc", summary="The GNU C library (Debian 12's libc6)",
+         # libc-bin: ldd and ldconfig, which dracut needs to copy the
+         # libraries of what it puts into the initramfs.
+         debs=["libc6", "libc-bin"], provides=["rtld(GNU_HASH)", "glibc-common"],
+         drop=[r"^/usr/lib/x86_64-linux-gnu/gconv/(?!gconv-modules)"]),
+    dict(name="bash", summary="The GNU Bourne Again shell (also /usr/bin/sh)",
+         debs=["bash"], provides=["/bin/sh", "/bin/bash", "/usr/bin/sh"],
+         payload=[("symlink", "/usr/bin/sh", "bash")]),
+    dict(name="coreutils", summary="GNU coreutils", debs=["coreutils"]),
+    dict(name="grep", summary="GNU grep", debs=["grep"]),
+    dict(name="sed", summary="GNU sed", debs=["sed"]),
+    dict(name="findutils", summary="GNU find and xargs", debs=["findutils"]),
+    dict(name="gawk", summary="awk (Debian's mawk, also as /usr/bin/awk)",
+         debs=["mawk"], payload=[("symlink", "/usr/bin/awk", "mawk")]),
+    dict(name="gzip", summary="gzip", debs=["gzip"]),
+    dict(name="tar", summary="GNU tar", debs=["tar"]),
+    dict(name="zstd", summary="zstd", debs=["zstd"]),
+    dict(name="cpio", summary="GNU cpio (dracut packs the initramfs with it)", debs=["cpio"]),
+    dict(name="hostname", summary="hostname", debs=["hostname"]),
+    dict(name="which", summary="which, run-parts and friends (Debian's debianutils)",
+         debs=["debianutils"]),
+    dict(name="util-linux", summary="util-linux: mount, agetty, login (Debian's shadow login), su, fdisk, ...",
+         debs=["util-linux", "util-linux-extra", "mount", "login", "fdisk"],
+         provides=["util-linux-core", "/bin/login", "/usr/bin/login"]),
+    dict(name="shadow-utils", summary="passwd, useradd, usermod, chpasswd, ... (Debian's passwd)",
+         debs=["passwd"]),
+    dict(name="pam", summary="Linux-PAM with Fedora-like static stacks (common-*, system-auth)",
+         debs=["libpam0g", "libpam-modules", "libpam-modules-bin", "libpam-runtime"],
+         payload=[own("/etc/pam.d/common-auth", "pam/common-auth"),
+                  own("/etc/pam.d/common-account", "pam/common-account"),
+                  own("/etc/pam.d/common-password", "pam/common-password"),
+                  own("/etc/pam.d/common-session", "pam/common-session"),
+                  own("/etc/pam.d/common-session-noninteractive",
+                      "pam/common-session-noninteractive"),
+                  own("/etc/pam.d/system-auth", "pam/system-auth"),
+                  own("/etc/pam.d/password-auth", "pam/system-auth"),
+                  # pam_env in Debian's stacks reads the locale from here.
+                  ("symlink", "/etc/default/locale", "../locale.conf")],
+         modes={"/usr/bin/unix_chkpwd": 0o4755}),
+    dict(name="systemd", summary="systemd: PID 1, journald, logind, sysusers, tmpfiles, firstboot, systemd-cryptsetup",
+         debs=["systemd", "systemd-sysv", "libsystemd-shared", "libpam-systemd"],
+         requires=["setup", "systemd-udev", "dbus-broker"], post_requires=["setup"],
+         provides=["/sbin/init", "/usr/sbin/init", "systemd-pam", "initscripts-service"]),
+    dict(name="systemd-udev", summary="udev (systemd-udevd, udevadm, rules, hwdb)",
+         debs=["udev"], requires=["systemd"]),
+    dict(name="dbus-broker", summary="The D-Bus system bus (dbus-broker), as dbus.service",
+         debs=["dbus-broker"], requires=["dbus-common"], provides=["dbus"]),
+    dict(name="dbus-common", summary="D-Bus configuration and the messagebus user",
+         debs=["dbus-system-bus-common"]),
+    dict(name="polkit", summary="polkitd", debs=["polkitd"]),
+    dict(name="dracut", summary="dracut 059 (Debian's dracut-core): modules systemd, crypt, lvm, mdraid, ...",
+         debs=["dracut-core"], requires=["cpio", "gzip", "kmod", "systemd-udev"]),
+    dict(name="NetworkManager", summary="NetworkManager with its keyfile plugin and nmcli",
+         debs=["network-manager"],
+         requires=["dbus-broker", "iproute"],
+         drop=[r"^/etc/NetworkManager/NetworkManager\.conf$",
+               r"^/etc/NetworkManager/dispatcher\.d/01-ifupdown$"],
+         payload=[own("/etc/NetworkManager/NetworkManager.conf", "nm/NetworkManager.conf"),
+                  ("dir", "/etc/NetworkManager/system-connections", 0o700)]),
+    dict(name="openssh", summary="OpenSSH: ssh-keygen and common files",
+         debs=[], payload=[("dir", "/etc/ssh", 0o755)]),
+    dict(name="openssh-clients", summary="OpenSSH client (ssh, scp, ssh-keygen, ssh-agent)",
+         debs=["openssh-client"], requires=["openssh"]),
+    dict(name="openssh-server", summary="OpenSSH server: sshd.service, sshd-keygen.service at first boot",
+         debs=["openssh-server", "openssh-sftp-server"],
+         requires=["openssh", "openssh-clients", "pam"],
+         drop=[r"^/usr/lib/systemd/system/(ssh|rescue-ssh)",
+               r"^/etc/default/ssh$", r"^/etc/ufw(/|$)"],
+         payload=[own("/usr/lib/systemd/system/sshd.service", "openssh/sshd.service"),
+                  own("/usr/lib/systemd/system/sshd-keygen.service",
+                      "openssh/sshd-keygen.service"),
+                  own("/etc/ssh/sshd_config", "openssh/sshd_config", 0o600),
+                  ("dir", "/etc/ssh/sshd_config.d", 0o755),
+                  own("/usr/lib/sysusers.d/openssh-server.conf", "openssh/sysusers.conf"),
+                  own("/usr/lib/tmpfiles.d/openssh-server.conf", "openssh/tmpfiles.conf")]),
+    dict(name="chrony", summary="chronyd and chronyc, reading /etc/chrony.conf",
+         debs=["chrony"],
+         drop=[r"^/usr/lib/systemd/system/chrony\.service$", r"^/etc/chrony(/|$)",
+               r"^/etc/default/chrony$", r"^/usr/lib/systemd/system/chronyd?-.*",
+               r"^/var/(lib|log)/chrony$"],
+         payload=[own("/usr/lib/systemd/system/chronyd.service", "chrony/chronyd.service"),
+                  own("/etc/chrony.conf", "chrony/chrony.conf"),
+                  own("/usr/lib/sysusers.d/chrony.conf", "chrony/sysusers.conf"),
+                  own("/usr/lib/tmpfiles.d/chrony.conf", "chrony/tmpfiles.conf")]),
+    dict(name="sudo", summary="sudo (wheel may sudo)", debs=["sudo"],
+         drop=[r"^/etc/sudoers$"],
+         payload=[("file", "/etc/sudoers", "sudo/sudoers", 0o440)]),
+    dict(name="iproute", summary="ip, ss, bridge (Debian's iproute2)", debs=["iproute2"],
+         # tc's ATM queue needs libatm, which Debian only recommends.
+         drop=[r"/tc/q_atm\.so$"],
+         provides=["iproute2"]),
+    dict(name="kmod", summary="modprobe, insmod, lsmod, depmod", debs=["kmod"]),
+    dict(name="cryptsetup", summary="cryptsetup (LUKS)", debs=["cryptsetup-bin"]),
+    dict(name="lvm2", summary="LVM2 (lvm, dmeventd)", debs=["lvm2", "dmeventd"],
+         requires=["device-mapper"]),
+    dict(name="device-mapper", summary="dmsetup and the device-mapper udev rules",
+         debs=["dmsetup"]),
+    dict(name="kpartx", summary="kpartx", debs=["kpartx"]),
+    dict(name="e2fsprogs", summary="ext2/3/4 tools", debs=["e2fsprogs", "logsave"]),
+    dict(name="xfsprogs", summary="XFS tools (without xfs_scrub_all, a python3 script)",
+         debs=["xfsprogs"],
+         drop=[r"^/usr/bin/xfs_scrub_all$", r"^/usr/lib/systemd/system/xfs_scrub_all\.", r"xfs_scrub_all"]),
+    dict(name="dosfstools", summary="FAT tools", debs=["dosfstools"]),
+    dict(name="rpm", summary="rpm (Debian's 4.18), its rpmdb in /usr/lib/sysimage/rpm",
+         debs=["rpm", "rpm-common", "rpm2cpio"],
+         drop=[r"^/var/lib/rpm(/|$)", r"^/usr/bin/(rpmbuild|rpmspec|rpmsign|gendiff)$", r"^/usr/lib/rpm/(?!macros|rpmrc|rpmpopt|platform)"],
+         payload=[own("/usr/lib/rpm/macros.d/macros.azl-dbpath", "rpm/macros.dbpath"),
+                  ("dir", "/usr/lib/sysimage/rpm", 0o755),
+                  ("symlink", "/var/lib/rpm", "../../usr/lib/sysimage/rpm")]),
+    dict(name="rpm-libs", summary="librpm and librpmio", debs=["librpm9", "librpmio9"]),
+    dict(name="curl", summary="curl", debs=["curl"]),
+    dict(name="policycoreutils", summary="SELinux policy tools: semodule, setfiles, restorecon, load_policy",
+         debs=["policycoreutils"]),
+    dict(name="libselinux-utils", summary="getenforce, setenforce, selinuxenabled, ...",
+         debs=["selinux-utils"]),
+    dict(name="selinux-policy", summary="SELinux configuration: /etc/selinux/config",
+         debs=[], config=["/etc/selinux/config"],
+         payload=[("file", "/etc/selinux/config", "selinux/config", 0o644)]),
+    dict(name="selinux-policy-targeted", summary="Debian's reference policy (selinux-policy-default) as the store 'targeted'",
+         debs=["selinux-policy-default"], requires=["selinux-policy", "policycoreutils"],
+         # Debian's store is called "default"; Fedora's and Azure Linux's
+         # "targeted" (SELINUXTYPE=targeted in /etc/selinux/config).
+         rename=[("/etc/selinux/default", "/etc/selinux/targeted"),
+                 ("/usr/share/selinux/default", "/usr/share/selinux/targeted")],
+         post="selinux/policy.post", post_requires=["policycoreutils"]),
+    dict(name="procps-ng", summary="ps, top, free, kill, sysctl, ...", debs=["procps", "libproc2-0"]),
+    dict(name="less", summary="less", debs=["less"]),
+    dict(name="vim-minimal", summary="vi (Debian's vim-tiny)", debs=["vim-tiny", "vim-common"],
+         provides=["vi", "/usr/bin/vi"],
+         payload=[("symlink", "/usr/bin/vi", "vim.tiny")]),
+]
+
+# packages.py's entries used as they are (no Debian package in them).
+REUSED = ["setup", "filesystem", "azurelinux-repos", "kernel", "kernel-core",
+          "kernel-modules", "grub2-tools", "grub2-pc", "grub2-efi-x64",
+          "shim-x64", "tzdata", "ca-certificates", "ncurses-base"]
+
+MINIMAL = ["setup", "filesystem", "azurelinux-release", "azurelinux-repos",
+           "glibc", "bash", "coreutils", "util-linux", "shadow-utils", "pam",
+           "systemd", "systemd-udev", "dbus-broker", "kmod", "kernel", "dracut",
+           "tzdata", "ca-certificates", "e2fsprogs", "xfsprogs", "rpm",
+           "NetworkManager", "openssh-server", "openssh-clients", "curl",
+           "sudo", "chrony", "iproute", "procps-ng", "less", "vim-minimal",
+           "policycoreutils", "libselinux-utils", "selinux-policy-targeted",
+           "hostname", "which", "grep", "sed", "findutils", "gawk", "tar", "gzip"]
+MINIMAL_OPTIONAL = ["cryptsetup", "lvm2", "dosfstools", "grub2-pc",
+                    "grub2-efi-x64", "shim-x64"]
+CORE_EXTRA = ["cryptsetup", "lvm2", "dosfstools", "kpartx"]
+
+PRESET_TYPES = (".service", ".socket", ".timer", ".path")
+
+
+def _by_name(name):
+    for p in demo.PACKAGES:
+        if p["name"] == name:
+            return p
+    raise SystemExit("real-repo: packages.py has no %s" % name)
+
+
+def _host_lib_debs(builder):
+    """Debian packages holding the libraries of the host binaries that the
+    reused entries carry (GRUB's tools): they must be in the closure."""
+    mod = sys.modules[type(builder).__module__]
+    bins = []
+    for t in mod.GRUB_TOOLS:
+        for d in ("/usr/sbin/", "/usr/bin/"):
+            if os.path.exists(d + t):
+                bins.append(d + t)
+                break
+    libs = set()
+    for b in bins:
+        for name in builder.libs_for(b):
+            libs.add(name)
+    out = set()
+    # One dpkg -S for all of them (each call reads every file list).
+    r = debs.subprocess.run(["dpkg", "-S"] + ["*/x86_64-linux-gnu/" + lib for lib in sorted(libs)],
+                            capture_output=True, text=True)
+    for line in r.stdout.splitlines():
+        out.add(line.split(":")[0])
+    return out
+
+
+def _needed(root, paths):
+    """The soname Requires (rpm's spelling) of the ELF files PATHS under
+    ROOT, minus what ROOT ships itself."""
+    own = {os.path.basename(p) for p in paths}
+    out = set()
+    for p in paths:
+        r = debs.subprocess.run(["readelf", "-d", root + p], capture_output=True, text=True)
+        for m in debs.re.finditer(r"\(NEEDED\)\s+Shared library: \[([^]]+)\]", r.stdout):
+            if m.group(1) not in own:
+                out.add("%s()(64bit)" % m.group(1))
+    return sorted(out)
+
+
+def _scripts(name, root, files, post_requires):
+    """Fedora-style scriptlets from what the package ships."""
+    sysusers = sorted(f for f in files if f.startswith("/usr/lib/sysusers.d/") and f.endswith(".conf"))
+    tmpfiles = sorted(f for f in files if f.startswith("/usr/lib/tmpfiles.d/") and f.endswith(".conf"))
+    units = sorted(os.path.basename(f) for f in files
+                   if os.path.dirname(f) == "/usr/lib/systemd/system"
+                   and f.endswith(PRESET_TYPES))
+    post, preun = [], []
+    if sysusers:
+        post.append("systemd-sysusers %s || :" % " ".join(sysusers))
+    if tmpfiles:
+        post.append("systemd-tmpfiles --create %s >/dev/null 2>&1 || :" % " ".join(tmpfiles))
+    if units:
+        post.append("if [ $1 -eq 1 ]; then\n\tsystemctl --no-reload preset %s >/dev/null 2>&1 || :\nfi"
+                    % " ".join(units))
+        preun.append("if [ $1 -eq 0 ]; then\n\tsystemctl --no-reload disable --now %s >/dev/null 2>&1 || :\nfi"
+                     % " ".join(units))
+    scripts = {}
+    if post:
+        scripts["post"] = "\n".join(post) + "\n"
+        if name != "systemd":
+            post_requires = post_requires + ["systemd"]
+        else:
+            # systemd's own %post runs its sysusers, tmpfiles and systemctl:
+            # the libraries they load must be there first, also when rpm
+            # breaks a dependency loop (systemd <-> pam, ...).
+            post_requires = post_requires + _needed(root, [
+                "/usr/bin/systemd-sysusers", "/usr/bin/systemd-tmpfiles",
+                "/usr/bin/systemctl"] + [
+                f for f in files if "/libsystemd-shared-" in f and f.endswith(".so")])
+    if preun:
+        scripts["preun"] = "\n".join(preun) + "\n"
+    return scripts, post_requires
+
+
+def expand(builder):
+    """The package list for build-repo.py: resolves, fetches and stages the
+    Debian packages into builder.stage, returns the entries."""
+    log = lambda m: print("real-repo: " + m, flush=True)  # noqa: E731
+    t0 = debs.time.time()
+    d = debs.Debs(builder.work, log)
+    wanted = set()
+    for e in REAL:
+        wanted.update(e["debs"])
+    wanted |= _host_lib_debs(builder)
+    closure = d.resolve(sorted(wanted), ASSUMED)
+    got = {n for n, _, _ in closure}
+    missing = [w for w in wanted if w not in got]
+    if missing:
+        raise SystemExit("real-repo: apt did not put %s in the closure" % " ".join(missing))
+    fetched = d.fetch(closure)
+    log("%d Debian packages in the closure (%d downloaded) in %.1fs"
+        % (len(closure), fetched, debs.time.time() - t0))
+
+    entries = [dict(e) for e in REAL]
+    rpm_of = {}
+    for e in entries:
+        for deb in e["debs"]:
+            rpm_of[deb] = e["name"]
+    auto = {}
+    for n, _, _ in closure:
+        if n in rpm_of:
+            continue
+        rpm = LIBNAMES.get(n, n)
+        if any(e["name"] == rpm for e in entries):
+            next(e for e in entries if e["name"] == rpm)["debs"].append(n)
+        elif rpm in auto:
+            auto[rpm]["debs"].append(n)
+        else:
+            auto[rpm] = dict(name=rpm, debs=[n], summary="")
+        rpm_of[n] = rpm
+    entries += [auto[k] for k in sorted(auto)]
+    for e in entries:
+        if not e["summary"]:
+            e["summary"] = "Debian 12's %s" % ", ".join(e["debs"])
+
+    # Paths our own files take: the table's payloads and the reused
+    # entries' (setup's login.defs and default/useradd win over Debian's).
+    reserved = {}
+    for e in entries + [_by_name(n) for n in REUSED]:
+        for r in e.get("payload", []):
+            if r[0] in ("file", "text", "symlink"):
+                reserved[r[1]] = e["name"]
+            elif r[0] == "host":
+                reserved[r[2]] = e["name"]
+            elif r[0] == "deb":
+                reserved[r[3]] = e["name"]
+    stager = debs.Stager(builder.stage, os.path.join(builder.work, "conflicts.txt"), reserved)
+    with open(os.path.join(builder.work, "composition.txt"), "w") as comp:
+        for e in entries:
+            os.makedirs(os.path.join(builder.stage, e["name"]), exist_ok=True)
+            drop = debs.re.compile("|".join(e["drop"])) if e.get("drop") else None
+            for deb in e["debs"]:
+                stager.stage_tree(e["name"], deb, d.tree(deb), drop, e.get("rename", ()))
+            comp.write("%s: %s\n" % (e["name"], " ".join(
+                "%s=%s" % (deb, d.info[deb][0]) for deb in e["debs"])))
+    stager.log.close()
+    log("unpacked and relocated in %.1fs" % (debs.time.time() - t0))
+
+    pkgs = []
+    for e in entries:
+        root = os.path.join(builder.stage, e["name"])
+        for path, mode in e.get("modes", {}).items():
+            f = root + path
+            data = open(f, "rb").read()
+            os.unlink(f)  # a hard link to the unpacked .deb: break it
+            with open(f, "wb") as fh:
+                fh.write(data)
+            os.chmod(f, mode)
+        files = set(e.get("config", []))
+        for top, dnames, fnames in os.walk(root):
+            for f in fnames + [x for x in dnames if os.path.islink(os.path.join(top, x))]:
+                files.add("/" + os.path.relpath(os.path.join(top, f), root))
+        payload = list(e.get("payload", []))
+        files |= {r[1] for r in payload if r[0] in ("file", "text", "symlink")}
+        config = sorted(f for f in files if f.startswith("/etc/")
+                        and not os.path.islink(root + f))
+        vdeb = e["debs"][0] if e["debs"] else e.get("version_from")
+        version = debs.rpm_version(d.info[vdeb][0]) if vdeb else "4.0"
+        scripts, preq = _scripts(e["name"], root, files, e.get("post_requires", []))
+        if e.get("post"):
+            with open(os.path.join(HERE, "files", FILES + e["post"])) as f:
+                scripts["post"] = scripts.get("post", "") + f.read()
+        pkgs.append(dict(name=e["name"], version=version, real=True,
+                         summary=e["summary"], requires=e.get("requires", []),
+                         requires_post=preq, provides=e.get("provides", []),
+                         config=config, payload=payload, autoreqprov=True,
+                         scripts=scripts, debs=e["debs"]))
+    for p in pkgs:
+        if p["name"] == "openssh":
+            p["version"] = debs.rpm_version(d.info["openssh-client"][0])
+        if p["name"] == "selinux-policy":
+            p["version"] = debs.rpm_version(d.info["selinux-policy-default"][0])
+
+    rel = _by_name("azurelinux-release")
+    pkgs.append(dict(rel, payload=rel["payload"] + [
+        own("/usr/lib/systemd/system-preset/90-default.preset", "release/90-default.preset"),
+        own("/usr/lib/systemd/system-preset/99-default-disable.preset",
+            "release/99-default-disable.preset")]))
+    for name in REUSED:
+        p = _by_name(name)
+        if any(r[0] in ("elf", "grub-tools") for r in p["payload"]):
+            # Host binaries: their libraries come from the Debian
+            # packages above, found by rpmbuild's soname dependencies.
+            p = dict(p, requires=[r for r in p["requires"]
+                                  if r not in ("azl-demo-libs", "glibc")],
+                     autoreqprov=True)
+        pkgs.append(p)
+    return pkgs

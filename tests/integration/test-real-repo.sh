@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The real system repository (docs/demo-repo.md, "The real system
+# repository"): Debian 12's systemd, dracut, NetworkManager, OpenSSH, ...
+# repackaged as signed RPMs. The installer puts @minimal on a plain BIOS
+# layout in a sparse image (the whole install: storage, packages, the
+# target's own dracut, GRUB); then, read from the image: the rpmdb holds
+# exactly the set the installer solved, `rpm -Va` is clean outside config
+# files, /sbin/init is systemd, the sysusers users exist, presets enabled
+# sshd, NetworkManager and chronyd, and there is no busybox.
+set -euo pipefail
+
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
+losetup -f >/dev/null 2>&1 || { echo "SKIP: no loop devices"; exit 77; }
+build=${AZL_BUILD_DIR:-$(dirname "$0")/../../build}
+bin=${AZL_BIN:-$build/azl-installer}
+repo=$(realpath "$build")/real-repo
+fail() { keep; echo "FAIL: $*" >&2; exit 1; }
+ok() { echo "ok: $*"; }
+# Incremental: rebuilt only when iso/demo-repo or the kernel changed.
+cmake --build "$build" --target real-repo >/dev/null
+
+tmp=$(mktemp -d /tmp/test-real-repo.XXXXXX)
+loop=""
+cleanup() {
+	mountpoint -q "$tmp/mnt" && umount "$tmp/mnt"
+	[ -n "$loop" ] && losetup -d "$loop"
+	for l in $(losetup -n -O NAME,BACK-FILE -l | awk -v t="$tmp/" 'index($2, t) == 1 {print $1}'); do
+		losetup -d "$l" 2>/dev/null || true
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+# AZL_KEEP_LOG=FILE: the install log is copied there (to read it after a failure).
+keep() { [ -z "${AZL_KEEP_LOG:-}" ] || cp "$tmp/install.log" "$AZL_KEEP_LOG"; }
+export AZL_CACHE_DIR=$tmp/cache
+img=$tmp/disk.img
+truncate -s 4G "$img"
+
+cat >"$tmp/a.yaml" <<YAML
+version: 1
+hostname: realbox
+storage: {wipe: all, table: gpt, layout: plain, filesystem: ext4, swap: none}
+bootloader: {firmware: bios, timeout: 1, kernel_args: [console=ttyS0,115200]}
+accounts: {root: {password: "root-secret-1"}}
+packages:
+  repos: [{name: real, baseurl: "file://$repo", gpgcheck: true}]
+  install: ["@minimal"]
+YAML
+t0=$(date +%s)
+"$bin" install --answers "$tmp/a.yaml" --disk "$img" --yes \
+	--log "$tmp/install.log" >"$tmp/out" 2>&1 || { cat "$tmp/out"; tail -30 "$tmp/install.log"; fail "install failed"; }
+ok "installed @minimal of the real system repository in $(($(date +%s) - t0)) s"
+
+loop=$(losetup -f --show -P "$img")
+root=$(sfdisk -d "$img" | awk '/name="root"/ {print $1}'); root=${loop}p${root##*img}
+partx -a "$loop" 2>/dev/null || true
+mkdir "$tmp/mnt"
+mount "$root" "$tmp/mnt"
+m=$tmp/mnt
+rq() { rpm --root "$m" --dbpath /usr/lib/sysimage/rpm "$@"; }
+
+# Exactly the solved set: what the installer said it installs.
+sed -n 's/^[^ ]* info  *installing \([^ ]*\.\(x86_64\|noarch\)\)$/\1/p' "$tmp/install.log" |
+	sort -u >"$tmp/solved"
+rq -qa --qf '%{NEVRA}\n' | grep -v '^gpg-pubkey' | sort >"$tmp/installed"
+[ -s "$tmp/solved" ] || fail "the install log names no package"
+diff -u "$tmp/solved" "$tmp/installed" >&2 || fail "the rpmdb is not the solved set"
+n=$(wc -l <"$tmp/installed")
+for p in systemd systemd-udev dracut NetworkManager openssh-server openssh-clients \
+	chrony sudo bash coreutils util-linux shadow-utils pam libxcrypt rpm curl \
+	selinux-policy-targeted policycoreutils kernel-core grub2-pc glibc; do
+	rq -q "$p" >/dev/null || fail "'$p' is not installed"
+done
+ok "the rpmdb holds exactly the $n packages the installer solved"
+
+# rpm -Va: every file as packaged, except configuration files (which the
+# installer writes: passwd, shadow, sshd_config.d, ...).
+rq -Va --nomtime >"$tmp/verify" 2>&1 || :
+bad=$(grep -v '^\S\+\s\+c /' "$tmp/verify" || :)
+[ -z "$bad" ] || fail "rpm -Va outside config files: $bad"
+ok "rpm -Va clean outside config files ($(wc -l <"$tmp/verify") config files changed)"
+
+# Boots into systemd; no busybox anywhere.
+init=$(chroot "$m" /usr/bin/readlink -f /sbin/init)
+[ "$init" = /usr/lib/systemd/systemd ] || fail "/sbin/init is $init, not systemd"
+file -L "$m/usr/lib/systemd/systemd" | grep -q ELF || fail "systemd is not a program"
+rq -q busybox >/dev/null 2>&1 && fail "busybox is installed"
+[ -z "$(find "$m/usr" -name busybox -print -quit)" ] || fail "a busybox binary in /usr"
+ok "/sbin/init is systemd; no busybox"
+
+# Users and groups made by systemd-sysusers in the packages' %post.
+for u in sshd messagebus systemd-network _chrony polkitd; do
+	grep -q "^$u:" "$m/etc/passwd" || fail "no user '$u' in /etc/passwd"
+done
+grep -q "^systemd-journal:" "$m/etc/group" || fail "no group systemd-journal"
+ok "sysusers users: sshd, messagebus, systemd-network, _chrony, polkitd"
+
+# Presets applied in %post: the enable links exist.
+w=$m/etc/systemd/system
+[ "$(readlink "$w/multi-user.target.wants/sshd.service")" = /usr/lib/systemd/system/sshd.service ] ||
+	fail "sshd.service is not enabled"
+[ -L "$w/multi-user.target.wants/NetworkManager.service" ] || fail "NetworkManager.service is not enabled"
+[ -L "$w/multi-user.target.wants/chronyd.service" ] || fail "chronyd.service is not enabled"
+[ -L "$w/dbus.service" ] || fail "dbus.service (dbus-broker) is not enabled"
+[ -L "$w/getty.target.wants/getty@tty1.service" ] || fail "getty@tty1 is not enabled"
+[ -e "$w/multi-user.target.wants/systemd-networkd.service" ] && fail "systemd-networkd is enabled next to NetworkManager"
+ok "presets: sshd, NetworkManager, chronyd, dbus-broker, getty@tty1 enabled; networkd not"
+
+# The pieces the installer's files are read by.
+grep -qx 'Include /etc/ssh/sshd_config.d/\*.conf' "$m/etc/ssh/sshd_config" || fail "sshd_config has no Include"
+[ "$(stat -c %a "$m/etc/NetworkManager/system-connections")" = 700 ] || fail "system-connections is not 0700"
+[ -e "$m/etc/ssh/ssh_host_ed25519_key" ] && fail "host keys made at install time"
+rq --eval %_dbpath | grep -qx /usr/lib/sysimage/rpm || :
+chroot "$m" /usr/bin/rpm --eval %_dbpath | grep -qx /usr/lib/sysimage/rpm ||
+	fail "the installed rpm's dbpath is not /usr/lib/sysimage/rpm"
+[ "$(chroot "$m" /usr/bin/rpm -qa | grep -vc '^gpg-pubkey')" = "$n" ] ||
+	fail "the installed rpm does not read the rpmdb"
+ls "$m"/boot/initramfs-*.img >/dev/null 2>&1 || fail "no initramfs in /boot"
+lsinitrd=$(ls "$m"/usr/bin/lsinitrd "$m"/usr/lib/dracut/lsinitrd 2>/dev/null | head -1 || :)
+ok "sshd_config Include, keyfile directory, no host keys yet, the installed rpm reads its rpmdb, an initramfs"
+echo "all real system repository checks passed"
