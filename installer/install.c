@@ -560,7 +560,7 @@ int install_finish(const azl_install_result *r, FILE *out, FILE *err)
 			      out);
 		return 0;
 	}
-	if (r->finish == AZL_FINISH_WAIT) {
+	if (r->finish == AZL_FINISH_WAIT && !r->finish_confirmed) {
 		/* Anaconda's "Installation complete. Press ENTER to quit";
 		 * with nobody to press it the machine stays as it is, never
 		 * rebooted into a PXE install again. */

@@ -67,6 +67,9 @@ typedef struct azl_install_result {
 	bool finish_pending;
 	bool finish_note; /* a disk install elsewhere: only say what it
 			     would have done */
+	/* Somebody already confirmed the end (the TUI's Done screen, whose
+	 * button says Reboot): finish: wait does not ask a second time. */
+	bool finish_confirmed;
 	azl_finish finish;
 } azl_install_result;
 

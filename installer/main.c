@@ -558,7 +558,7 @@ static int cmd_convert(options *o)
  * a kickstart file whose %include names a file that does not exist yet,
  * the %pre scripts run here, before it is read; *ran tells whether they
  * did (they are not run again). Returns an exit code. */
-static int kickstart_pre_first(const char *path, bool *ran)
+static int kickstart_pre_first(const char *path, bool dry_run, bool *ran)
 {
 	*ran = false;
 	/* A regular file only: a FIFO or a device can be read once, by the
@@ -572,6 +572,15 @@ static int kickstart_pre_first(const char *path, bool *ran)
 	    pre.n_pre == 0) {
 		scripts_done(&pre);
 		return AZL_EXIT_OK; /* the real read reports */
+	}
+	/* install_run() refuses an install that is not root (a dry run
+	 * aside): before any script ran, not after. */
+	if (!dry_run && geteuid() != 0) {
+		scripts_done(&pre);
+		fprintf(stderr, "azl-installer: %s\n",
+			_("installing needs root; run it as root or use "
+			  "'azl-installer plan' to see what it would do"));
+		return AZL_EXIT_MACHINE;
 	}
 	_cleanup_model_ azl_model *pm = model_new();
 	pm->scripts = pre;
@@ -612,7 +621,7 @@ static int cmd_install(options *o)
 	if (o->answers) {
 		azl_model_overrides mov = {o->disks, o->firmware};
 		bool pre_ran = false;
-		int r = kickstart_pre_first(o->answers, &pre_ran);
+		int r = kickstart_pre_first(o->answers, o->dry_run, &pre_ran);
 		if (r == AZL_EXIT_OK)
 			r = load_answers(o->answers, o->strict, &mov, &m);
 		if (r != AZL_EXIT_OK)

@@ -676,6 +676,8 @@ static void check_repo_preset(const azl_model *m, const azl_repo *r,
 	} own[] = {
 		{"name", r->name},
 		{"baseurl", r->baseurl},
+		{"mirrorlist", r->mirrorlist},
+		{"metalink", r->metalink},
 		{"gpgkey", r->gpgkey},
 		{"gpgkey_fingerprint", r->gpgkey_fingerprint},
 	};

@@ -53,6 +53,18 @@ echo "$out" | grep -q "^mixed.yaml:5:16: error: a 'preset' repository takes no '
 echo "$out" | grep -q "^mixed.yaml:6:15: error: a 'preset' repository takes no 'gpgkey'" ||
 	flunk "gpgkey next to a preset is not refused at its place: $out"
 
+# A mirrorlist or metalink next to a preset would be ignored (the preset's
+# own URLs are used): refused like a baseurl.
+printf 'version: 1\npackages:\n  repos:\n    - preset: azurelinux\n      mirrorlist: "https://mirrors.example.com/list"\n' >ml.yaml
+printf 'version: 1\npackages:\n  repos:\n    - preset: azurelinux\n      metalink: "https://mirrors.example.com/ml"\n' >mlink.yaml
+for f in ml mlink; do
+	out=$("$BIN" validate $f.yaml 2>&1)
+	rc=$?
+	[ $rc -eq 1 ] || flunk "a preset with a mirror list ($f.yaml): exit $rc, wanted 1"
+	echo "$out" | grep -q "^$f.yaml:5:[0-9]*: error: a 'preset' repository takes no 'm[a-z]*'" ||
+		flunk "a mirror list next to a preset is not refused at its place: $out"
+done
+
 out=$("$BIN" install --repo azurelinux --repo-gpgkey /k --dry-run 2>&1)
 rc=$?
 [ $rc -eq 1 ] || flunk "--repo azurelinux --repo-gpgkey: exit $rc, wanted 1"

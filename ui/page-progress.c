@@ -239,7 +239,12 @@ int page_progress(ui_ctx *c)
 				break;
 			continue;
 		}
-		if (k == UIK_ENTER || k == UIK_QUIT)
+		if (k == UIK_ENTER) {
+			/* The Done screen was the wait of finish: wait. */
+			res->finish_confirmed = true;
+			break;
+		}
+		if (k == UIK_QUIT)
 			break;
 	}
 	free(v.message);

@@ -72,4 +72,32 @@ rc=0
 grep -q "a %pre script of '$tmp/ks.cfg' failed; nothing was written" "$tmp/fail.out" || { cat "$tmp/fail.out"; fail "a failing %pre: message"; }
 [ "$(stat -c %b "$img")" = 0 ] || fail "a failing %pre: the image was written"
 ok "a failing %pre: exit 3, nothing written"
+# Not root (and no --dry-run): install_run() refuses it (exit 2); the
+# %pre scripts must not have run before that refusal.
+nr=$tmp/nonroot
+mkdir -m 755 "$nr"
+chmod 755 "$tmp"
+cat >"$nr/ks.cfg" <<KS
+lang en_US.UTF-8
+keyboard us
+timezone UTC
+rootpw --lock
+bootloader --timeout=1
+clearpart --all
+%include $nr/part-include
+
+%pre
+touch $nr/pre-ran
+echo 'part / --size=3072 --fstype=xfs' >$nr/part-include
+%end
+KS
+chmod 644 "$nr/ks.cfg"
+chmod 777 "$nr"
+rc=0
+setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$bin" install --answers "$nr/ks.cfg" --disk "$img" --firmware bios --yes >"$tmp/nonroot.out" 2>&1 || rc=$?
+[ "$rc" = 2 ] || { cat "$tmp/nonroot.out"; fail "not root: exit $rc, not 2"; }
+grep -q "installing needs root" "$tmp/nonroot.out" || { cat "$tmp/nonroot.out"; fail "not root: message"; }
+[ ! -e "$nr/pre-ran" ] || { cat "$tmp/nonroot.out"; fail "not root: %pre ran before the refusal"; }
+ok "not root: exit 2 before %pre ran"
 echo "all %pre-then-%include checks passed"

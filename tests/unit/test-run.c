@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,7 +132,8 @@ static void test_cmdline(void **state)
 
 /* finish: has one owner, install_finish(), called once the result was
  * shown. A fake reboot/poweroff first in PATH records what was run. */
-static char *finish_run(azl_finish f, bool pending, bool note, char **out)
+static char *finish_run_ex(azl_finish f, bool pending, bool note,
+			   bool confirmed, char **out)
 {
 	char dir[] = "/tmp/test-run-finish.XXXXXX";
 	assert_non_null(mkdtemp(dir));
@@ -150,11 +152,20 @@ static char *finish_run(azl_finish f, bool pending, bool note, char **out)
 	azl_install_result r = {.exit_code = AZL_EXIT_OK,
 				.finish = f,
 				.finish_pending = pending,
-				.finish_note = note};
+				.finish_note = note,
+				.finish_confirmed = confirmed};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *o = open_memstream(&buf, &len);
+	/* Nobody at a terminal: stdin is /dev/null. */
+	int saved = dup(STDIN_FILENO);
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	assert_true(saved >= 0 && null >= 0);
+	assert_int_equal(dup2(null, STDIN_FILENO), STDIN_FILENO);
+	close(null);
 	assert_int_equal(install_finish(&r, o, o), 0);
+	assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+	close(saved);
 	fclose(o);
 	*out = buf;
 	setenv("PATH", old, 1);
@@ -165,6 +176,11 @@ static char *finish_run(azl_finish f, bool pending, bool note, char **out)
 	_cleanup_free_ char *rm = xasprintf("rm -rf '%s'", dir);
 	assert_int_equal(system(rm), 0);
 	return ran;
+}
+
+static char *finish_run(azl_finish f, bool pending, bool note, char **out)
+{
+	return finish_run_ex(f, pending, note, false, out);
 }
 
 static void test_finish(void **state)
@@ -186,6 +202,17 @@ static void test_finish(void **state)
 		finish_run(AZL_FINISH_REBOOT, false, true, &o4);
 	assert_null(r4);
 	assert_non_null(strstr(o4, "finish: reboot would follow"));
+	/* finish: wait with nobody at a terminal: the machine stays. */
+	_cleanup_free_ char *o5 = NULL, *o6 = NULL;
+	_cleanup_free_ char *r5 =
+		finish_run_ex(AZL_FINISH_WAIT, true, false, false, &o5);
+	assert_null(r5);
+	assert_non_null(strstr(o5, "no terminal to wait on"));
+	/* finish: wait after the TUI's Done screen (its Reboot button was
+	 * pressed): rebooted, not asked again. */
+	_cleanup_free_ char *r6 =
+		finish_run_ex(AZL_FINISH_WAIT, true, false, true, &o6);
+	assert_string_equal(r6, "reboot\n");
 }
 
 int main(void)
