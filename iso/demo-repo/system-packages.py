@@ -377,8 +377,11 @@ def _build_policy(builder, name, log):
                        check=True)
     for d in ("tmp", "var/lib/selinux"):
         os.makedirs(os.path.join(root, d), exist_ok=True)
+    shutil.copy(os.path.join(HERE, "files", FILES + "selinux/azl-local.cil"),
+                os.path.join(root, "tmp/azl-local.cil"))
     script = ('set -e; set --; for m in $(cat /usr/share/selinux/targeted/.modules); do '
               'set -- "$@" -i /usr/share/selinux/targeted/$m.pp.bz2; done; '
+              'set -- "$@" -i /tmp/azl-local.cil; '
               'for m in %s; do set -- "$@" -d $m; done; '
               'semodule -X 100 -n -s targeted "$@"' % " ".join(POLICY_DISABLED))
     cmd = ["chroot", root, "/usr/bin/bash", "-c", script]
