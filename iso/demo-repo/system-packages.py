@@ -231,8 +231,11 @@ REAL = [
          # Debian's store is called "default"; Fedora's and Azure Linux's
          # "targeted" (SELINUXTYPE=targeted in /etc/selinux/config).
          rename=[("/etc/selinux/default", "/etc/selinux/targeted"),
-                 ("/usr/share/selinux/default", "/usr/share/selinux/targeted")],
-         post="selinux/policy.post", post_requires=["policycoreutils"]),
+                 ("/usr/share/selinux/default", "/usr/share/selinux/targeted"),
+                 ("/var/lib/selinux/default", "/var/lib/selinux/targeted")],
+         # The binary policy is built here, at build time (_build_policy),
+         # not by a %post: see docs/system.md "SELinux".
+         build_policy=True),
     dict(name="procps-ng", summary="ps, top, free, kill, sysctl, ...", debs=["procps", "libproc2-0"]),
     dict(name="less", summary="less", debs=["less"]),
     dict(name="vim-minimal", summary="vi (Debian's vim-tiny)", debs=["vim-tiny", "vim-common"],
@@ -338,6 +341,75 @@ def _scripts(name, root, files, post_requires):
     return scripts, post_requires
 
 
+# The modules Debian's selinux-policy-default postinst leaves disabled.
+POLICY_DISABLED = ("amtu bugzilla cobbler condor cyphesis git ksmtuned likewise livecd "
+                   "nessus numad oddjob openca soundserver thunderbird updfstab usernetctl").split()
+# What Debian's semodule needs to run: the packages merged into a root.
+POLICY_TOOLS = ["glibc", "bash", "coreutils", "ncurses-libs", "libselinux",
+                "libsepol", "libsemanage", "policycoreutils", "libselinux-utils",
+                "bzip2-libs", "pcre2", "audit-libs", "libcap-ng", "grep", "sed"]
+
+
+def _build_policy(builder, name, log):
+    """What Debian's selinux-policy-default postinst does (semodule -X 100 -n
+    -i every module -d the disabled ones), run at build time with Debian's own
+    semodule in a root merged from the staged packages, so that the package
+    ships the module store /var/lib/selinux/targeted and the binary policy
+    /etc/selinux/targeted/policy/policy.33 with contexts/files/file_contexts
+    (.bin) that the installer's setfiles pass labels with."""
+    import shutil
+    import subprocess
+    t0 = debs.time.time()
+    root = os.path.join(builder.work, "policy-root")
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(os.path.join(root, "usr"))
+    # filesystem's merged-/usr links (its package is staged later).
+    for link, target in (("bin", "usr/bin"), ("sbin", "usr/bin"), ("lib", "usr/lib"),
+                         ("lib64", "usr/lib64"), ("usr/sbin", "bin")):
+        os.symlink(target, os.path.join(root, link))
+    for p in POLICY_TOOLS + ["selinux-policy", name]:
+        src = os.path.join(builder.stage, p) + "/."
+        if not os.path.isdir(src):
+            continue
+        # The policy's own trees are copied: semodule writes in them, and
+        # the staged files are hard links into the unpacked .debs.
+        subprocess.run(["cp", "-a" if p in ("selinux-policy", name) else "-al", src, root],
+                       check=True)
+    for d in ("tmp", "var/lib/selinux"):
+        os.makedirs(os.path.join(root, d), exist_ok=True)
+    shutil.copy(os.path.join(HERE, "files", FILES + "selinux/azl-local.cil"),
+                os.path.join(root, "tmp/azl-local.cil"))
+    script = ('set -e; set --; for m in $(cat /usr/share/selinux/targeted/.modules); do '
+              'set -- "$@" -i /usr/share/selinux/targeted/$m.pp.bz2; done; '
+              'set -- "$@" -i /tmp/azl-local.cil; '
+              'for m in %s; do set -- "$@" -d $m; done; '
+              'semodule -X 100 -n -s targeted "$@"' % " ".join(POLICY_DISABLED))
+    cmd = ["chroot", root, "/usr/bin/bash", "-c", script]
+    if os.geteuid() != 0:
+        cmd = ["unshare", "-r"] + cmd
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = [ln for ln in r.stdout.splitlines() if "not in password file" not in ln]
+    if r.returncode != 0:
+        raise SystemExit("real-repo: semodule could not build the policy 'targeted':\n"
+                         + "\n".join(out))
+    built = os.path.join(root, "etc/selinux/targeted")
+    for f in ("policy/policy.33", "contexts/files/file_contexts",
+              "contexts/files/file_contexts.bin"):
+        if not os.path.isfile(os.path.join(built, f)):
+            raise SystemExit("real-repo: semodule wrote no '/etc/selinux/targeted/%s'" % f)
+    dest = os.path.join(builder.stage, name)
+    for top in ("etc/selinux/targeted", "var/lib/selinux/targeted"):
+        shutil.rmtree(os.path.join(dest, top), ignore_errors=True)
+        shutil.copytree(os.path.join(root, top), os.path.join(dest, top), symlinks=True)
+    for lock in ("semanage.read.LOCK", "semanage.trans.LOCK"):
+        f = os.path.join(dest, "var/lib/selinux/targeted", lock)
+        if os.path.exists(f):
+            os.unlink(f)
+    shutil.rmtree(root)
+    log("built the SELinux policy 'targeted' (policy.33, file_contexts.bin) in %.1fs"
+        % (debs.time.time() - t0))
+
+
 def expand(builder):
     """The package list for build-repo.py: resolves, fetches and stages the
     Debian packages into builder.stage, returns the entries."""
@@ -401,6 +473,9 @@ def expand(builder):
                 "%s=%s" % (deb, d.info[deb][0]) for deb in e["debs"])))
     stager.log.close()
     log("unpacked and relocated in %.1fs" % (debs.time.time() - t0))
+    for e in entries:
+        if e.get("build_policy"):
+            _build_policy(builder, e["name"], log)
 
     pkgs = []
     for e in entries:

@@ -74,6 +74,16 @@ for p in systemd systemd-udev dracut NetworkManager openssh-server openssh-clien
 done
 ok "the rpmdb holds exactly the $n packages the installer solved"
 
+# selinux-policy-targeted ships the policy built at repository build time
+# (system-packages.py _build_policy): the binary policy and compiled file
+# contexts setfiles labels with, and the module store semodule reads.
+for f in policy/policy.33 contexts/files/file_contexts contexts/files/file_contexts.bin; do
+	[ -s "$m/etc/selinux/targeted/$f" ] || fail "selinux-policy-targeted has no '/etc/selinux/targeted/$f'"
+done
+nmod=$(chroot "$m" semodule -s targeted -l 2>&1 | wc -l)
+[ "$nmod" -gt 100 ] || fail "semodule -s targeted -l in the target lists $nmod modules: $(chroot "$m" semodule -s targeted -l 2>&1 | head -3)"
+ok "the target has the binary policy targeted (policy.33, file_contexts.bin) and a store of $nmod modules"
+
 # rpm -Va: every file as packaged, except configuration files (which the
 # installer writes: passwd, shadow, sshd_config.d, ...).
 rq -Va --nomtime >"$tmp/verify" 2>&1 || :
