@@ -100,11 +100,11 @@ rq -q busybox >/dev/null 2>&1 && fail "busybox is installed"
 ok "/sbin/init is systemd; no busybox"
 
 # Users and groups made by systemd-sysusers in the packages' %post.
-for u in sshd messagebus systemd-network _chrony polkitd; do
+for u in sshd messagebus systemd-network _chrony; do
 	grep -q "^$u:" "$m/etc/passwd" || fail "no user '$u' in /etc/passwd"
 done
 grep -q "^systemd-journal:" "$m/etc/group" || fail "no group systemd-journal"
-ok "sysusers users: sshd, messagebus, systemd-network, _chrony, polkitd"
+ok "sysusers users: sshd, messagebus, systemd-network, _chrony"
 
 # Presets applied in %post: the enable links exist.
 w=$m/etc/systemd/system
