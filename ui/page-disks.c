@@ -38,6 +38,8 @@ static char *check(ui_ctx *c, const azl_storage *st)
 {
 	azl_model tmp = *c->m;
 	tmp.storage = *st;
+	/* This page is the storage answer being given. */
+	tmp.has_storage = true;
 	char *why = NULL;
 	spoke_status(SPOKE_DISKS, &tmp, c->machine, &why);
 	return why;

@@ -55,6 +55,8 @@ int page_partitions(ui_ctx *c, azl_storage *st)
 		/* The plan of this layout, as the Summary will show it. */
 		azl_model tmp = *c->m;
 		tmp.storage = *st;
+		/* This page is the storage answer being given. */
+		tmp.has_storage = true;
 		azl_plan_overrides ov = {0};
 		azl_plan_error err = {0};
 		_cleanup_plan_ azl_plan *p = NULL;
