@@ -25,8 +25,10 @@ file(GLOB_RECURSE DEMO_REPO_INPUTS CONFIGURE_DEPENDS
   ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/*.py
   ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/files/*)
 
+# flock: tests running side by side (ctest -j) may ask for the same
+# repository at once; the second waits instead of writing beside the first.
 add_custom_command(OUTPUT ${DEMO_REPO_STAMP}
-  COMMAND ${AZL_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/build-repo.py
+  COMMAND flock ${CMAKE_BINARY_DIR}/demo-repo.lock ${AZL_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/build-repo.py
           --out ${DEMO_REPO_DIR} --work ${DEMO_REPO_WORK}
           --kernel ${AZL_KERNEL_DIR}
   COMMAND ${CMAKE_COMMAND} -E touch ${DEMO_REPO_STAMP}
@@ -47,7 +49,7 @@ set(REAL_REPO_DIR ${CMAKE_BINARY_DIR}/real-repo)
 set(REAL_REPO_WORK ${CMAKE_BINARY_DIR}/real-repo-work)
 set(REAL_REPO_STAMP ${REAL_REPO_WORK}/real-repo.stamp)
 add_custom_command(OUTPUT ${REAL_REPO_STAMP}
-  COMMAND ${AZL_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/build-repo.py
+  COMMAND flock ${CMAKE_BINARY_DIR}/real-repo.lock ${AZL_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/build-repo.py
           --out ${REAL_REPO_DIR} --work ${REAL_REPO_WORK}
           --kernel ${AZL_KERNEL_DIR}
           --table ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/system-packages.py
