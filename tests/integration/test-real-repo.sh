@@ -23,6 +23,7 @@ cmake --build "$build" --target real-repo >/dev/null
 tmp=$(mktemp -d /tmp/test-real-repo.XXXXXX)
 loop=""
 cleanup() {
+	mountpoint -q "$tmp/mnt/boot" && umount "$tmp/mnt/boot"
 	mountpoint -q "$tmp/mnt" && umount "$tmp/mnt"
 	[ -n "$loop" ] && losetup -d "$loop"
 	for l in $(losetup -n -O NAME,BACK-FILE -l | awk -v t="$tmp/" 'index($2, t) == 1 {print $1}'); do
@@ -58,6 +59,11 @@ partx -a "$loop" 2>/dev/null || true
 mkdir "$tmp/mnt"
 mount "$root" "$tmp/mnt"
 m=$tmp/mnt
+# The guided plain layout has its own /boot partition.
+boot=$(sfdisk -d "$img" | awk '/name="boot"/ {print $1}')
+if [ -n "$boot" ]; then
+	mount "${loop}p${boot##*img}" "$m/boot"
+fi
 rq() { rpm --root "$m" --dbpath /usr/lib/sysimage/rpm "$@"; }
 
 # Exactly the solved set: what the installer said it installs.
