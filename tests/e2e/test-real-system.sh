@@ -144,7 +144,10 @@ fact "machine-id" "$mid"
 [[ "$mid" =~ ^[0-9a-f]{32}$ ]] || fail "/etc/machine-id is '$mid'"
 # The image said "uninitialized" (test-system-boot-steps checks it): this
 # was the first boot, and PID 1 made the ID.
-gs dmesg | grep -q 'systemd\[1\]: Initializing machine ID' ||
+# (read whole first: grep -q on the ssh pipe would end it with SIGPIPE,
+# which pipefail reports as a failure)
+kmsg=$(gs dmesg 2>&1 || :)
+grep -q 'systemd\[1\]: Initializing machine ID' <<<"$kmsg" ||
 	fail "PID 1 did not initialize the machine ID this boot"
 first=$(g systemctl show -P ConditionResult systemd-firstboot.service)
 fact "first boot" "ConditionFirstBoot units ran: $first"
