@@ -76,7 +76,7 @@ ok "a foreign install's target, its mounts and loop device are left alone"
 own=$(sed -n 's/^own=\([0-9]*\) .*/\1/p' <<<"$out")
 own_loop=$(sed -n 's/^own=.* loop=\([^ ]*\) .*/\1/p' <<<"$out")
 own_tmp=$(sed -n 's/^own=.* tmp=\(.*\)$/\1/p' <<<"$out")
-[ -n "$own" ] && [ -n "$own_loop" ] && [ -n "$own_tmp" ] || fail "unexpected output: $out"
+if [ -z "$own" ] || [ -z "$own_loop" ] || [ -z "$own_tmp" ]; then fail "unexpected output: $out"; fi
 
 grep -q " /run/azl-installer/$own/" /proc/mounts && fail "the test's own target is still mounted"
 [ ! -e "/run/azl-installer/$own" ] || fail "the test's own run directory is left"
