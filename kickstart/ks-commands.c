@@ -133,11 +133,16 @@ static int parse_fstype(ks_ctx *c, const ks_line *l, const char *v, azl_fs *ret)
 		azl_fs fs;
 		bool exact;
 	} map[] = {
-		{"ext4", AZL_FS_EXT4, true},  {"xfs", AZL_FS_XFS, true},
-		{"vfat", AZL_FS_VFAT, true},  {"efi", AZL_FS_VFAT, true},
-		{"swap", AZL_FS_SWAP, true},  {"ext3", AZL_FS_EXT4, false},
-		{"ext2", AZL_FS_EXT4, false}, {"btrfs", AZL_FS_EXT4, false},
+		{"ext4", AZL_FS_EXT4, true},
+		{"xfs", AZL_FS_XFS, true},
+		{"vfat", AZL_FS_VFAT, true},
+		{"efi", AZL_FS_VFAT, true},
+		{"swap", AZL_FS_SWAP, true},
+		{"ext3", AZL_FS_EXT4, false},
+		{"ext2", AZL_FS_EXT4, false},
+		{"btrfs", AZL_FS_EXT4, false},
 		{"lvmpv", AZL_FS_NONE, true},
+		{"mdmember", AZL_FS_NONE, true}, /* part raid.NN */
 	};
 	for (size_t i = 0; i < ELEMENTSOF(map); i++)
 		if (strcmp(v, map[i].ks) == 0) {
