@@ -318,6 +318,41 @@ char *plan_to_text(const azl_plan *p)
 		buf_append(&b, "\n");
 		text_disk(&b, &p->disks[i]);
 	}
+	if (p->n_raids > 0) {
+		buf_append(&b, _("\nSoftware RAID\n"));
+		table t = {.n_cols = 6};
+		table_add(&t, xstrdup(_("DEVICE")));
+		table_add(&t, xstrdup(_("LEVEL")));
+		table_add(&t, xstrdup(_("SIZE")));
+		table_add(&t, xstrdup(_("HOLDS")));
+		table_add(&t, xstrdup(_("ENCRYPTED")));
+		table_add(&t, xstrdup(_("MEMBERS")));
+		for (size_t i = 0; i < p->n_raids; i++) {
+			const azl_plan_raid *r = &p->raids[i];
+			table_add(&t, xstrdup(r->device));
+			table_add(&t, xasprintf("raid%d (%s)", r->level,
+						r->metadata));
+			table_add(&t, size_human(r->size));
+			table_add(&t, r->vg ? xasprintf("LVM %s", r->vg)
+				      : r->mount
+					      ? xasprintf("%s %s",
+							  fs_to_string(r->fs),
+							  r->mount)
+					      : xstrdup(fs_to_string(r->fs)));
+			table_add(&t,
+				  xstrdup(r->encrypted ? _("yes") : _("no")));
+			azl_buf mb = {0};
+			size_t n = strv_length(r->members);
+			for (size_t k = 0; k < n; k++)
+				buf_printf(&mb, "%s%s%s", k ? "," : "",
+					   r->members[k],
+					   k >= n - (size_t)r->spares
+						   ? _(" (spare)")
+						   : "");
+			table_add(&t, buf_steal(&mb));
+		}
+		table_print(&b, &t, "  ");
+	}
 	for (size_t i = 0; i < p->n_vgs; i++) {
 		const azl_plan_vg *vg = &p->vgs[i];
 		_cleanup_free_ char *size = size_human(vg->size);

@@ -13,6 +13,8 @@
 #include <cmocka.h>
 
 #include "answers.h"
+#include "apply-storage.h"
+#include "apply-system.h"
 #include "exit-codes.h"
 #include "machine.h"
 #include "mdraid.h"
@@ -498,6 +500,27 @@ static void test_conf_line(void **state)
 	assert_null(mdraid_conf_line("ARRAY /dev/md0 metadata=1.2", "x"));
 }
 
+/* What the boot loader gets from an installed RAID: dracut's mdraid
+ * module and rd.md.uuid= for every array. */
+static void test_boot_args(void **state)
+{
+	(void)state;
+	char *md[] = {"3e4b2b6c:1f0e5a3d:9a7c1b2e:4d5f6a7b",
+		      "01234567:89abcdef:01234567:89abcdef", NULL};
+	char *lvs[] = {"vg_sys/root", NULL};
+	azl_installed_storage st = {
+		.root_uuid = "ROOT", .lvm_lvs = lvs, .md_uuids = md};
+	_cleanup_free_ char *mods = bootloader_dracut_modules(&st);
+	assert_string_equal(mods, "lvm mdraid");
+	azl_model m = {0};
+	m.selinux = AZL_SELINUX_DISABLED;
+	_cleanup_free_ char *c = bootloader_cmdline(&m, &st, false);
+	assert_string_equal(c,
+			    "root=UUID=ROOT ro rd.lvm.lv=vg_sys/root "
+			    "rd.md.uuid=3e4b2b6c:1f0e5a3d:9a7c1b2e:4d5f6a7b "
+			    "rd.md.uuid=01234567:89abcdef:01234567:89abcdef");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -507,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_conf_line),
+		cmocka_unit_test(test_boot_args),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
