@@ -363,6 +363,45 @@ void storage_clone(azl_storage *dst, const azl_storage *src)
 		d->disk_path = xstrdup(p->disk_path);
 		d->label = xstrdup(p->label);
 		d->fs_options = xstrdup(p->fs_options);
+		d->volume_group = xstrdup(p->volume_group);
+		d->raid = xstrdup(p->raid);
+	}
+	/* Volume groups and arrays are owned too: a clone that is dropped
+	 * (Cancel) must not free the model's. */
+	dst->volume_groups = src->n_volume_groups
+				     ? xcalloc(src->n_volume_groups,
+					       sizeof(*dst->volume_groups))
+				     : NULL;
+	for (size_t i = 0; i < src->n_volume_groups; i++) {
+		azl_volume_group *d = &dst->volume_groups[i];
+		const azl_volume_group *g = &src->volume_groups[i];
+		*d = *g;
+		d->name = xstrdup(g->name);
+		d->volumes = g->n_volumes ? xcalloc(g->n_volumes,
+						    sizeof(*d->volumes))
+					  : NULL;
+		for (size_t k = 0; k < g->n_volumes; k++) {
+			azl_volume_spec *dv = &d->volumes[k];
+			const azl_volume_spec *v = &g->volumes[k];
+			*dv = *v;
+			dv->name = xstrdup(v->name);
+			dv->mount = xstrdup(v->mount);
+			dv->label = xstrdup(v->label);
+			dv->fs_options = xstrdup(v->fs_options);
+		}
+	}
+	dst->raids = src->n_raids ? xcalloc(src->n_raids, sizeof(*dst->raids))
+				  : NULL;
+	for (size_t i = 0; i < src->n_raids; i++) {
+		azl_raid_spec *d = &dst->raids[i];
+		const azl_raid_spec *r = &src->raids[i];
+		*d = *r;
+		d->name = xstrdup(r->name);
+		d->metadata = xstrdup(r->metadata);
+		d->mount = xstrdup(r->mount);
+		d->label = xstrdup(r->label);
+		d->fs_options = xstrdup(r->fs_options);
+		d->volume_group = xstrdup(r->volume_group);
 	}
 }
 

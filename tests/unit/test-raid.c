@@ -20,6 +20,7 @@
 #include "mdraid.h"
 #include "model.h"
 #include "plan.h"
+#include "spokes.h"
 #include "util.h"
 
 #define MIB ((uint64_t)1024 * 1024)
@@ -521,6 +522,28 @@ static void test_boot_args(void **state)
 			    "rd.md.uuid=01234567:89abcdef:01234567:89abcdef");
 }
 
+/* The TUI's Disks page edits a clone of the storage and drops it on
+ * Cancel: the clone owns its own arrays and groups. */
+static void test_tui_clone(void **state)
+{
+	(void)state;
+	_cleanup_model_ azl_model *m = read_ok(mirror_yaml);
+	azl_storage c;
+	storage_clone(&c, &m->storage);
+	assert_int_equal(c.n_raids, 3);
+	assert_ptr_not_equal(c.raids, m->storage.raids);
+	assert_ptr_not_equal(c.raids[0].name, m->storage.raids[0].name);
+	assert_ptr_not_equal(c.volume_groups, m->storage.volume_groups);
+	assert_ptr_not_equal(c.partitions[0].raid,
+			     m->storage.partitions[0].raid);
+	assert_string_equal(c.partitions[0].raid, "esp");
+	storage_done(&c);
+	/* the model is whole: it still plans */
+	_cleanup_machine_ azl_machine *mach = load("two-disks");
+	_cleanup_plan_ azl_plan *p = build(m, mach);
+	assert_int_equal(p->n_raids, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -531,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_conf_line),
 		cmocka_unit_test(test_boot_args),
+		cmocka_unit_test(test_tui_clone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
