@@ -62,6 +62,9 @@ bool storage_wants_encryption(const azl_storage *s)
 	for (size_t i = 0; i < s->n_partitions; i++)
 		if (s->partitions[i].encrypt)
 			return true;
+	for (size_t i = 0; i < s->n_raids; i++)
+		if (s->raids[i].encrypt)
+			return true;
 	return false;
 }
 
@@ -87,6 +90,18 @@ static bool status_disks(const azl_model *m, const azl_machine *machine,
 		for (size_t i = 0; i < m->storage.n_partitions; i++)
 			root = root ||
 			       streq_ptr(m->storage.partitions[i].mount, "/");
+		/* or on an array, or a logical volume */
+		for (size_t i = 0; i < m->storage.n_raids; i++)
+			root = root ||
+			       streq_ptr(m->storage.raids[i].mount, "/");
+		for (size_t g = 0; g < m->storage.n_volume_groups; g++)
+			for (size_t k = 0;
+			     k < m->storage.volume_groups[g].n_volumes; k++)
+				root = root ||
+				       streq_ptr(m->storage.volume_groups[g]
+							 .volumes[k]
+							 .mount,
+						 "/");
 		if (!root) {
 			*ret_reason = xstrdup(
 				_("The custom layout has no / partition."));

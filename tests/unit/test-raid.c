@@ -542,6 +542,14 @@ static void test_tui_clone(void **state)
 	_cleanup_machine_ azl_machine *mach = load("two-disks");
 	_cleanup_plan_ azl_plan *p = build(m, mach);
 	assert_int_equal(p->n_raids, 3);
+
+	/* the Disks spoke: '/' on a volume of a group on an array is a
+	 * root; the passphrase spoke: an encrypted array wants one */
+	_cleanup_free_ char *why = NULL;
+	assert_true(spoke_status(SPOKE_DISKS, m, mach, &why));
+	assert_true(storage_wants_encryption(&m->storage));
+	m->storage.raids[2].encrypt = false;
+	assert_false(storage_wants_encryption(&m->storage));
 }
 
 int main(void)
