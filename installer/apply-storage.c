@@ -50,6 +50,7 @@
 #include "loop.h"
 #include "luks.h"
 #include "lvm.h"
+#include "mdraid.h"
 #include "mkfs.h"
 #include "mounts.h"
 #include "part-nodes.h"
@@ -77,6 +78,8 @@ struct azl_storage_state {
 	size_t n_disks;
 	char **luks;		/* mapper names opened, in order */
 	char **vgs;		/* volume groups created (active) */
+	char **raids;		/* md arrays created (running) */
+	char **mdadm_conf;	/* ARRAY lines for the target */
 	char **mounts;		/* absolute mount points, in mount order */
 	bool refused;		/* a disk was in use: nothing was written */
 	const azl_run_ctx *ctx; /* cancel flag */
@@ -105,6 +108,9 @@ static void installed_storage_done(azl_installed_storage *s)
 	free(s->swap_device);
 	free(s->boot_disk);
 	strv_free(s->disks);
+	strv_free(s->md_uuids);
+	strv_free(s->mirror_boot_disks);
+	strv_free(s->esp_members);
 	*s = (azl_installed_storage){0};
 }
 
@@ -510,6 +516,9 @@ static uint64_t device_size(const azl_plan *p, const char *dev)
 		for (size_t k = 0; k < p->disks[i].n_parts; k++)
 			if (streq_ptr(p->disks[i].parts[k].device, dev))
 				return p->disks[i].parts[k].size;
+	for (size_t i = 0; i < p->n_raids; i++)
+		if (streq_ptr(p->raids[i].device, dev))
+			return p->raids[i].size;
 	const azl_plan_lv *lv = find_lv(p, dev);
 	return lv ? lv->size : 0;
 }
@@ -547,6 +556,12 @@ static const char *fs_options_of(const azl_plan *p, const char *plan_dev)
 			     streq_ptr(pp->luks_name, mapper)))
 				return pp->fs_options;
 		}
+	for (size_t i = 0; i < p->n_raids; i++) {
+		const azl_plan_raid *r = &p->raids[i];
+		if (streq_ptr(r->device, plan_dev) ||
+		    (r->encrypted && mapper && streq_ptr(r->luks_name, mapper)))
+			return r->fs_options;
+	}
 	const azl_plan_lv *lv = find_lv(p, plan_dev);
 	return lv ? lv->fs_options : NULL;
 }
@@ -600,6 +615,16 @@ static int write_tabs(azl_storage_state *st, const azl_plan *plan,
 	if (r >= 0)
 		r = target_write_file(&t, "etc/fstab", fstab, strlen(fstab),
 				      0644, (uid_t)-1, (gid_t)-1);
+	if (r >= 0 && st->mdadm_conf) {
+		azl_buf b = {0};
+		buf_append(&b, "# Written by azl-installer: the software RAID "
+			       "arrays of this system.\n");
+		for (size_t i = 0; st->mdadm_conf[i]; i++)
+			buf_printf(&b, "%s\n", st->mdadm_conf[i]);
+		_cleanup_free_ char *conf = buf_steal(&b);
+		r = target_write_file(&t, "etc/mdadm.conf", conf, strlen(conf),
+				      0644, (uid_t)-1, (gid_t)-1);
+	}
 	if (r >= 0 && n_ct > 0) {
 		_cleanup_free_ char *crypttab = crypttab_text(ct, n_ct);
 		r = target_write_file(&t, "etc/crypttab", crypttab,
@@ -610,9 +635,9 @@ static int write_tabs(azl_storage_state *st, const azl_plan *plan,
 	if (r < 0)
 		return log_error_errno(r, "cannot write /etc/fstab or "
 					  "/etc/crypttab into the target");
-	log_info("wrote /etc/fstab (%zu entries)%s", n,
-		 n_ct ? " and /etc/crypttab" : "");
-	(void)st;
+	log_info("wrote /etc/fstab (%zu entries)%s%s", n,
+		 n_ct ? " and /etc/crypttab" : "",
+		 st->mdadm_conf ? " and /etc/mdadm.conf" : "");
 	return 0;
 }
 
@@ -644,6 +669,63 @@ static void fill_result(azl_storage_state *st, const azl_plan *plan,
 			res->boot_disk = xstrdup(d ? d->dev : ac->disk);
 		}
 	}
+	for (size_t i = 0;
+	     plan->mirror_boot_disks && plan->mirror_boot_disks[i]; i++) {
+		disk_rt *d = find_disk(st, plan->mirror_boot_disks[i]);
+		strv_push(&res->mirror_boot_disks,
+			  xstrdup(d ? d->dev : plan->mirror_boot_disks[i]));
+	}
+	for (size_t i = 0; i < plan->n_raids; i++)
+		if (plan->raids[i].role == AZL_ROLE_ESP)
+			for (size_t k = 0; plan->raids[i].members[k]; k++)
+				strv_push(
+					&res->esp_members,
+					map_device(st,
+						   plan->raids[i].members[k]));
+}
+
+/* mdadm --create over the members (their real nodes), then the array's
+ * UUID for rd.md.uuid= and its line for the target's mdadm.conf. */
+static int create_raid(azl_storage_state *st, const azl_plan *plan,
+		       const char *name, int pct)
+{
+	const azl_plan_raid *pr = NULL;
+	for (size_t i = 0; i < plan->n_raids; i++)
+		if (streq_ptr(plan->raids[i].name, name))
+			pr = &plan->raids[i];
+	if (!pr)
+		return log_error_errno(EINVAL, "the plan has no RAID '%s'",
+				       name);
+	_cleanup_strv_free_ char **members = NULL;
+	for (size_t i = 0; pr->members && pr->members[i]; i++)
+		strv_push(&members, map_device(st, pr->members[i]));
+	progress_phase(AZL_PHASE_STORAGE, pct, _("RAID%d array %s"), pr->level,
+		       pr->device);
+	azl_mdraid_create c = {
+		.device = pr->device,
+		.name = pr->name,
+		.level = pr->level,
+		.metadata = pr->metadata,
+		.members = members,
+		.spares = pr->spares,
+	};
+	int r = mdraid_create(&c);
+	if (r < 0)
+		return step_failed(r, "mdadm --create '%s'", pr->device);
+	/* Running from here on: teardown stops it, whatever follows. */
+	strv_push(&st->raids, xstrdup(pr->device));
+	_cleanup_free_ char *uuid = NULL, *brief = NULL;
+	r = mdraid_detail(pr->device, &uuid, &brief);
+	if (r < 0)
+		return step_failed(r, "mdadm --detail '%s'", pr->device);
+	char *line = mdraid_conf_line(brief, pr->name);
+	if (!line)
+		return step_failed(-ENODATA, "mdadm --detail '%s'", pr->device);
+	strv_push(&st->mdadm_conf, line);
+	strv_push(&st->result.md_uuids, TAKE_PTR(uuid));
+	log_info("RAID%d '%s' over %zu members: %s", pr->level, pr->device,
+		 strv_length(members), line);
+	return 0;
 }
 
 static int run_actions(azl_storage_state *st, const azl_plan *plan,
@@ -700,6 +782,9 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 				break;
 			}
 			strv_push(&st->luks, xstrdup(ac->name));
+			break;
+		case AZL_OP_RAID_CREATE:
+			r = create_raid(st, plan, ac->name, pct);
 			break;
 		case AZL_OP_PV_CREATE:
 			progress_phase(AZL_PHASE_STORAGE, pct,
@@ -877,6 +962,10 @@ int storage_teardown(azl_storage_state *st)
 		KEEP(lvm_vg_deactivate(st->vgs[i - 1]));
 	for (size_t i = strv_length(st->luks); i > 0; i--)
 		KEEP(luks_close(st->luks[i - 1]));
+	/* After what sits on them, before the disks go: a failed install
+	 * leaves no array assembled. */
+	for (size_t i = strv_length(st->raids); i > 0; i--)
+		KEEP(mdraid_stop(st->raids[i - 1]));
 	for (size_t i = st->n_disks; i > 0; i--) {
 		disk_rt *d = &st->disks[i - 1];
 		close_fd(&d->excl_fd);
@@ -901,6 +990,8 @@ int storage_teardown(azl_storage_state *st)
 	free(st->disks);
 	strv_free(st->luks);
 	strv_free(st->vgs);
+	strv_free(st->raids);
+	strv_free(st->mdadm_conf);
 	strv_free(st->mounts);
 	installed_storage_done(&st->result);
 	free(st);

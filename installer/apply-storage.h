@@ -30,6 +30,14 @@ typedef struct azl_installed_storage {
 	char *boot_disk;   /* whole disk for BIOS grub-install (the loop
 			      device for an image) */
 	char **disks;	   /* every whole disk used (loop devices for images) */
+	/* Software RAID: the arrays' UUIDs (mdadm's 8:8:8:8 form) for
+	 * rd.md.uuid=, written to the target's /etc/mdadm.conf; the other
+	 * disks that get the boot loader (plan->mirror_boot_disks, as
+	 * devices); the member partitions of a mirrored ESP, for an NVRAM
+	 * entry each. */
+	char **md_uuids;
+	char **mirror_boot_disks;
+	char **esp_members;
 } azl_installed_storage;
 
 typedef struct azl_storage_state azl_storage_state;

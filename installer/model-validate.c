@@ -220,6 +220,10 @@ static int mount_first_use(const azl_storage *s, const azl_volume_spec *v)
 			return s->partitions[i].loc.line > 0
 				       ? s->partitions[i].loc.line
 				       : -1;
+	for (size_t i = 0; i < s->n_raids; i++)
+		if (streq_ptr(s->raids[i].mount, v->mount))
+			return s->raids[i].loc.line > 0 ? s->raids[i].loc.line
+							: -1;
 	for (size_t g = 0; g < s->n_volume_groups; g++)
 		for (size_t k = 0; k < s->volume_groups[g].n_volumes; k++) {
 			const azl_volume_spec *o =
@@ -329,6 +333,9 @@ static bool check_volume_groups(const azl_storage *s, azl_diags *d)
 			has_pv = has_pv ||
 				 streq_ptr(s->partitions[k].volume_group,
 					   g->name);
+		for (size_t k = 0; g->name && k < s->n_raids; k++)
+			has_pv = has_pv ||
+				 streq_ptr(s->raids[k].volume_group, g->name);
 		if (g->name && !has_pv && s->n_partitions > 0)
 			diag_error(d, g->loc,
 				   _("volume group '%s' has no physical "
@@ -348,6 +355,237 @@ static bool check_volume_groups(const azl_storage *s, azl_diags *d)
 				   _("the volumes of volume group '%s' ask for "
 				     "more than 100%% of it in all"),
 				   g->name ? g->name : "?");
+	}
+	return have_root;
+}
+
+/* An md array name: /dev/md/NAME, and mdadm's --name (at most 32). */
+static bool raid_name_is_valid(const char *s)
+{
+	if (!s || !*s || *s == '-' || strlen(s) > 32 || streq_ptr(s, ".") ||
+	    streq_ptr(s, ".."))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!is_alnum(*p) && !strchr("_.-", *p))
+			return false;
+	return true;
+}
+
+static const azl_raid_spec *find_raid(const azl_storage *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_raids; i++)
+		if (streq_ptr(s->raids[i].name, name))
+			return &s->raids[i];
+	return NULL;
+}
+
+/* The fewest active members (members less spares) md accepts for a level
+ * the installer offers; 0 for a level it does not offer. RAID10 asks for
+ * 4 like Anaconda (blivet's RAID10.min_members), although md's near
+ * layout would mirror 2: use level 1 for that. */
+int raid_level_min_members(int level)
+{
+	switch (level) {
+	case 1:
+		return 2;
+	case 5:
+		return 3;
+	case 6:
+	case 10:
+		return 4;
+	default:
+		return 0;
+	}
+}
+
+/* A partition with raid: is only a member; the array has the rest. */
+static void check_raid_member(const azl_storage *s, const azl_partition_spec *p,
+			      azl_diags *d)
+{
+	const char *keys[6] = {
+		p->mount ? "mount" : NULL,
+		p->fs != AZL_FS_NONE ? "fs" : NULL,
+		p->label ? "label" : NULL,
+		p->fs_options ? "options" : NULL,
+		p->encrypt ? "encrypt" : NULL,
+		p->volume_group ? "volume_group" : NULL,
+	};
+	_cleanup_free_ char *list = NULL;
+	for (size_t k = 0; k < ELEMENTSOF(keys); k++) {
+		if (!keys[k])
+			continue;
+		char *l = list ? xasprintf("%s, '%s'", list, keys[k])
+			       : xasprintf("'%s'", keys[k]);
+		free(list);
+		list = l;
+	}
+	if (list)
+		diag_error(d, p->loc,
+			   _("a member of RAID '%s' cannot have %s; give "
+			     "them to the array in 'storage.raids'"),
+			   p->raid, list);
+	if (!find_raid(s, p->raid))
+		diag_error(d, p->loc,
+			   _("RAID '%s' is not listed in 'storage.raids'; add "
+			     "it there with its level"),
+			   p->raid);
+}
+
+/* Returns whether an array is mounted on "/". */
+static bool check_raids(const azl_storage *s, bool have_key, azl_diags *d)
+{
+	bool have_root = false;
+	if (s->n_raids > 0 && s->n_partitions == 0)
+		diag_error(d, s->raids[0].loc,
+			   _("'raids' needs a custom layout: list the members "
+			     "in 'partitions' with 'raid: NAME'"));
+	for (size_t i = 0; i < s->n_raids; i++) {
+		const azl_raid_spec *r = &s->raids[i];
+		const char *name = r->name ? r->name : "?";
+		if (!r->name)
+			diag_error(d, r->loc, _("a RAID needs a 'name'"));
+		else if (!raid_name_is_valid(r->name))
+			diag_error(d, r->loc,
+				   _("'%s' is not a valid RAID name: use "
+				     "letters, digits and '_.-', not starting "
+				     "with '-', at most 32 characters"),
+				   r->name);
+		for (size_t k = 0; r->name && k < i; k++)
+			if (streq_ptr(s->raids[k].name, r->name)) {
+				diag_error(d, r->loc,
+					   _("RAID '%s' is listed twice "
+					     "(first at line %d)"),
+					   r->name, s->raids[k].loc.line);
+				break;
+			}
+		int min = raid_level_min_members(r->level);
+		if (min == 0)
+			diag_error(d, r->loc,
+				   r->level == 0
+					   ? _("RAID '%s' needs a 'level': 1, "
+					       "5, 6 or 10")
+					   : _("RAID '%s' has level %d; the "
+					       "installer makes levels 1, 5, 6 "
+					       "and 10"),
+				   name, r->level);
+		if (r->metadata && !streq_ptr(r->metadata, "1.0") &&
+		    !streq_ptr(r->metadata, "1.1") &&
+		    !streq_ptr(r->metadata, "1.2"))
+			diag_error(d, r->loc,
+				   _("RAID '%s' has metadata '%s'; use 1.2 "
+				     "(the default), or 1.0 for a mirror the "
+				     "firmware reads"),
+				   name, r->metadata);
+		int members = 0;
+		for (size_t k = 0; r->name && k < s->n_partitions; k++) {
+			const azl_partition_spec *p = &s->partitions[k];
+			if (!streq_ptr(p->raid, r->name))
+				continue;
+			members++;
+			/* Two members on one disk: one failure takes both. */
+			for (size_t q = 0; q < k; q++) {
+				const azl_partition_spec *o = &s->partitions[q];
+				if (!streq_ptr(o->raid, r->name))
+					continue;
+				bool same =
+					o->disk_path || p->disk_path
+						? streq_ptr(o->disk_path,
+							    p->disk_path)
+						: (o->disk_index ?: 1) ==
+							  (p->disk_index ?: 1);
+				if (same) {
+					diag_error(
+						d, p->loc,
+						_("two members of RAID '%s' "
+						  "are on the same disk (first "
+						  "at line %d); put each "
+						  "member "
+						  "on its own disk"),
+						name, o->loc.line);
+					break;
+				}
+			}
+		}
+		if (r->name && s->n_partitions > 0 && members == 0)
+			diag_error(d, r->loc,
+				   _("RAID '%s' has no members; add partitions "
+				     "with 'raid: %s' on %d disks"),
+				   name, name, min ? min : 2);
+		else if (min > 0 && members > 0 && members - r->spares < min)
+			diag_error(d, r->loc,
+				   _("RAID '%s' of level %d needs at least %d "
+				     "active members, but has %d (and %d "
+				     "spares); add members on more disks"),
+				   name, r->level, min, members - r->spares,
+				   r->spares);
+		if (r->mount && r->volume_group)
+			diag_error(d, r->loc,
+				   _("RAID '%s' has both 'mount' and "
+				     "'volume_group'; an LVM physical volume "
+				     "is not mounted"),
+				   name);
+		if (r->volume_group && !find_volume_group(s, r->volume_group))
+			diag_error(d, r->loc,
+				   _("volume group '%s' is not listed in "
+				     "'storage.volume_groups'; add it there "
+				     "with its volumes"),
+				   r->volume_group);
+		if (r->mount)
+			for (size_t k = 0; k < s->n_partitions; k++)
+				if (streq_ptr(s->partitions[k].mount,
+					      r->mount) &&
+				    !streq_ptr(r->mount, "swap"))
+					diag_error(
+						d, r->loc,
+						_("mount point '%s' is used "
+						  "twice (first at line %d); "
+						  "give each partition and "
+						  "RAID its own"),
+						r->mount,
+						s->partitions[k].loc.line);
+		for (size_t k = 0; r->mount && k < i; k++)
+			if (streq_ptr(s->raids[k].mount, r->mount) &&
+			    !streq_ptr(r->mount, "swap"))
+				diag_error(d, r->loc,
+					   _("mount point '%s' is used twice "
+					     "(first at line %d); give each "
+					     "RAID its own"),
+					   r->mount, s->raids[k].loc.line);
+		bool boot = streq_ptr(r->mount, "/boot") ||
+			    streq_ptr(r->mount, "/boot/efi");
+		if (r->encrypt && boot)
+			diag_error(d, r->loc,
+				   _("'%s' cannot be encrypted: the firmware "
+				     "and the boot loader read it before any "
+				     "passphrase is asked; remove 'encrypt: "
+				     "true' there"),
+				   r->mount);
+		if (r->encrypt && !have_key)
+			diag_error(d, r->loc,
+				   _("RAID '%s' is to be encrypted but no "
+				     "passphrase is given; add "
+				     "'storage.encryption' with 'passphrase' "
+				     "or 'passphrase_file'"),
+				   name);
+		if (streq_ptr(r->mount, "/boot/efi") &&
+		    (r->level != 1 || !streq_ptr(r->metadata, "1.0")))
+			diag_error(d, r->loc,
+				   _("RAID '%s' holds /boot/efi, which the "
+				     "firmware reads as a plain FAT partition: "
+				     "only a mirror with the superblock at the "
+				     "end allows that; use 'level: 1' and "
+				     "'metadata: \"1.0\"'"),
+				   name);
+		if (streq_ptr(r->mount, "/boot/efi") && r->fs != AZL_FS_NONE &&
+		    r->fs != AZL_FS_VFAT)
+			diag_error(d, r->loc,
+				   _("'/boot/efi' must be vfat; use 'fs: "
+				     "vfat'"));
+		if (streq_ptr(r->mount, "/") && r->fs == AZL_FS_VFAT)
+			diag_error(d, r->loc,
+				   _("'/' cannot be vfat; use ext4 or xfs"));
+		if (streq_ptr(r->mount, "/"))
+			have_root = true;
 	}
 	return have_root;
 }
@@ -438,10 +676,13 @@ static void check_storage(const azl_storage *s, bool asked, azl_diags *d)
 				   _("partition '%s' has a 'size' larger than "
 				     "its 'max_size'"),
 				   mnt);
-		if (p->volume_group)
+		if (p->raid)
+			check_raid_member(s, p, d);
+		else if (p->volume_group)
 			check_physical_volume(s, p, d);
 	}
 	have_root = check_volume_groups(s, d) || have_root;
+	have_root = check_raids(s, have_key, d) || have_root;
 	if (s->n_partitions > 0 && !have_root)
 		diag_error(d, s->loc,
 			   s->n_volume_groups == 0

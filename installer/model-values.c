@@ -276,6 +276,12 @@ static void check_storage_values(const vctx *c)
 			check_fs_options(c, v->fs_options, v->loc);
 			check_label(c, v->label, v->fs, v->loc);
 		}
+	for (size_t i = 0; i < s->n_raids; i++) {
+		const azl_raid_spec *r = &s->raids[i];
+		check_mount(c, r->mount, r->loc);
+		check_fs_options(c, r->fs_options, r->loc);
+		check_label(c, r->label, r->fs, r->loc);
+	}
 }
 
 /* --- boot loader -------------------------------------------------------- */

@@ -290,7 +290,21 @@ void partition_spec_done(azl_partition_spec *p)
 	free(p->label);
 	free(p->fs_options);
 	free(p->volume_group);
+	free(p->raid);
 	*p = (azl_partition_spec){0};
+}
+
+void raid_spec_done(azl_raid_spec *r)
+{
+	if (!r)
+		return;
+	free(r->name);
+	free(r->metadata);
+	free(r->mount);
+	free(r->label);
+	free(r->fs_options);
+	free(r->volume_group);
+	*r = (azl_raid_spec){0};
 }
 
 void volume_spec_done(azl_volume_spec *v)
@@ -348,6 +362,9 @@ void storage_done(azl_storage *s)
 	for (size_t i = 0; i < s->n_volume_groups; i++)
 		volume_group_done(&s->volume_groups[i]);
 	free(s->volume_groups);
+	for (size_t i = 0; i < s->n_raids; i++)
+		raid_spec_done(&s->raids[i]);
+	free(s->raids);
 	*s = (azl_storage){0};
 }
 

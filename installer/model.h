@@ -138,8 +138,32 @@ typedef struct azl_partition_spec {
 	 * It then has no mount, fs, label or fs_options; encrypt puts the PV
 	 * inside LUKS2. */
 	char *volume_group;
+	/* "raid: NAME": this partition is a member of the software RAID
+	 * storage.raids[NAME] (kickstart's part raid.01 + raid). Like a
+	 * physical volume it then has no mount, fs, label, fs_options or
+	 * encrypt of its own: the array has them. */
+	char *raid;
 	azl_loc loc;
 } azl_partition_spec;
+
+/* storage.raids[]: a Linux software RAID (mdadm) over the partitions whose
+ * raid: names it (docs/storage.md "Software RAID"). What the array holds
+ * is said like a partition's: a mount point and filesystem, or
+ * volume_group: (the array is an LVM physical volume), optionally inside
+ * LUKS2 (encrypt). */
+typedef struct azl_raid_spec {
+	char *name;	/* md device name: /dev/md/NAME; [A-Za-z0-9_.-] */
+	int level;	/* 0 = unset (an error); 1, 5, 6, 10 */
+	char *metadata; /* "1.2" (default when NULL), "1.0", "1.1" */
+	int spares;	/* the last N members are hot spares */
+	char *mount;
+	azl_fs fs;
+	bool encrypt;
+	char *label;
+	char *fs_options;
+	char *volume_group;
+	azl_loc loc;
+} azl_raid_spec;
 
 /* One logical volume of a custom volume group (kickstart's logvol). */
 typedef struct azl_volume_spec {
@@ -189,6 +213,8 @@ typedef struct azl_storage {
 	size_t n_partitions;
 	azl_volume_group *volume_groups; /* custom layout only */
 	size_t n_volume_groups;
+	azl_raid_spec *raids; /* custom layout only */
+	size_t n_raids;
 	azl_loc loc;
 } azl_storage;
 
@@ -459,6 +485,7 @@ void encryption_done(azl_encryption *e);
 void storage_done(azl_storage *s);
 void volume_spec_done(azl_volume_spec *v);
 void volume_group_done(azl_volume_group *g);
+void raid_spec_done(azl_raid_spec *r);
 void ntp_done(azl_ntp *n);
 void bootloader_done(azl_bootloader *b);
 void bond_done(azl_bond *b);
@@ -504,8 +531,11 @@ bool hostname_is_valid(const char *s); /* RFC 1123, at most 253 chars */
 bool locale_is_valid(const char *s);   /* ll_CC[.charset][@modifier] */
 bool keymap_is_valid(const char *s);   /* us, de-nodeadkeys, fr-latin9 */
 bool timezone_is_valid(const char *s, const char *zoneinfo_dir);
-bool username_is_valid(const char *s);	     /* also group names */
-bool mount_point_is_valid(const char *s);    /* absolute, normalised, or swap */
+bool username_is_valid(const char *s);	  /* also group names */
+bool mount_point_is_valid(const char *s); /* absolute, normalised, or swap */
+/* The fewest active members of a RAID level the installer makes (1: 2,
+ * 5: 3, 6: 4, 10: 4); 0 for any other level. */
+int raid_level_min_members(int level);
 bool interface_name_is_valid(const char *s); /* the kernel's, <= 15 */
 bool mac_address_is_valid(const char *s);    /* 52:54:00:12:34:56 */
 /* s as a message quotes it: control characters escaped ("\\n"), at most

@@ -43,6 +43,9 @@ char **plan_required_tools(const azl_plan *p)
 		case AZL_OP_LV_CREATE:
 			add(&v, "lvcreate");
 			break;
+		case AZL_OP_RAID_CREATE:
+			add(&v, "mdadm");
+			break;
 		default:
 			break;
 		}
@@ -60,7 +63,7 @@ const char *tool_package(const char *tool)
 		{"sfdisk", "util-linux"},    {"pvcreate", "lvm2"},
 		{"vgcreate", "lvm2"},	     {"lvcreate", "lvm2"},
 		{"vgchange", "lvm2"},	     {"mcopy", "mtools"},
-		{"mmd", "mtools"},
+		{"mmd", "mtools"},	     {"mdadm", "mdadm"},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(map); i++)
 		if (strcmp(map[i].tool, tool) == 0)
@@ -109,10 +112,15 @@ char **plan_required_packages(const azl_plan *p)
 	for (size_t i = 0; i < p->n_disks; i++)
 		for (size_t k = 0; k < p->disks[i].n_parts; k++)
 			luks = luks || p->disks[i].parts[k].encrypted;
+	for (size_t i = 0; i < p->n_raids; i++)
+		luks = luks || p->raids[i].encrypted;
 	if (luks)
 		add(&v, "cryptsetup");
 	if (lvm)
 		add(&v, "lvm2");
+	/* mdadm.conf's reader, and dracut's mdraid module needs it. */
+	if (p->n_raids > 0)
+		add(&v, "mdadm");
 	if (p->network_package)
 		add(&v, p->network_package);
 	for (size_t i = 0; i < p->n_actions; i++) {

@@ -565,6 +565,7 @@ static const field partition_fields[] = {
 	F_STR("label", azl_partition_spec, label),
 	F_STR("options", azl_partition_spec, fs_options),
 	F_STR("volume_group", azl_partition_spec, volume_group),
+	F_STR("raid", azl_partition_spec, raid),
 };
 
 static void h_partitions(reader *r, const field *f, const ynode *v, void *base)
@@ -624,6 +625,32 @@ static void h_volume_groups(reader *r, const field *f, const ynode *v,
 			  ELEMENTSOF(volume_group_fields));
 }
 
+static const int_range range_raid_level = {0, 10};
+static const int_range range_raid_spares = {0, 64};
+
+static const field raid_fields[] = {
+	F_STR("name", azl_raid_spec, name),
+	F("level", YNODE_SCALAR, h_int, azl_raid_spec, level,
+	  N_("1, 5, 6 or 10"), &range_raid_level),
+	F_STR("metadata", azl_raid_spec, metadata),
+	F("spares", YNODE_SCALAR, h_int, azl_raid_spec, spares,
+	  N_("a number of members"), &range_raid_spares),
+	F_CHECKED("mount", azl_raid_spec, mount, check_mount),
+	F_ENUM("fs", fs, azl_raid_spec, fs),
+	F_BOOL("encrypt", azl_raid_spec, encrypt),
+	F_STR("label", azl_raid_spec, label),
+	F_STR("options", azl_raid_spec, fs_options),
+	F_STR("volume_group", azl_raid_spec, volume_group),
+};
+
+static void h_raids(reader *r, const field *f, const ynode *v, void *base)
+{
+	azl_storage *s = base;
+	read_list_of_maps(r, f, v, &s->raids, &s->n_raids,
+			  sizeof(azl_raid_spec), offsetof(azl_raid_spec, loc),
+			  raid_fields, ELEMENTSOF(raid_fields));
+}
+
 static const field storage_fields[] = {
 	F_SUB("disks", YNODE_SEQUENCE, h_disks),
 	F_ENUM("wipe", wipe, azl_storage, wipe),
@@ -635,6 +662,7 @@ static const field storage_fields[] = {
 	F_SUB("encryption", YNODE_MAPPING, h_encryption),
 	F_SUB("partitions", YNODE_SEQUENCE, h_partitions),
 	F_SUB("volume_groups", YNODE_SEQUENCE, h_volume_groups),
+	F_SUB("raids", YNODE_SEQUENCE, h_raids),
 };
 
 /* --- boot loader -------------------------------------------------------- */

@@ -309,6 +309,7 @@ static void write_partition(writer *w, int ind, const azl_partition_spec *p)
 	open_entry(w);
 	kv_str(w, ind, "mount", p->mount);
 	kv_str(w, ind, "volume_group", p->volume_group);
+	kv_str(w, ind, "raid", p->raid);
 	kv_size(w, ind, "size", &p->size);
 	if (p->grow)
 		kv_bool(w, ind, "grow", true);
@@ -361,6 +362,26 @@ static void write_volume_group(writer *w, int ind, const azl_volume_group *g)
 	close_entry(w, ind);
 }
 
+static void write_raid(writer *w, int ind, const azl_raid_spec *r)
+{
+	open_entry(w);
+	kv_str(w, ind, "name", r->name);
+	if (r->level)
+		kv_int(w, ind, "level", r->level);
+	kv_str(w, ind, "metadata", r->metadata);
+	if (r->spares)
+		kv_int(w, ind, "spares", r->spares);
+	kv_str(w, ind, "mount", r->mount);
+	kv_str(w, ind, "volume_group", r->volume_group);
+	if (fs_to_string(r->fs))
+		kv_raw(w, ind, "fs", fs_to_string(r->fs));
+	if (r->encrypt)
+		kv_bool(w, ind, "encrypt", true);
+	kv_str(w, ind, "label", r->label);
+	kv_str(w, ind, "options", r->fs_options);
+	close_entry(w, ind);
+}
+
 static void write_storage(writer *w, const azl_storage *s)
 {
 	size_t m = open_map(w, 0, "storage");
@@ -409,6 +430,12 @@ static void write_storage(writer *w, const azl_storage *s)
 		buf_append(&w->b, "\n");
 		for (size_t i = 0; i < s->n_volume_groups; i++)
 			write_volume_group(w, 6, &s->volume_groups[i]);
+	}
+	if (s->n_raids > 0) {
+		key(w, 2, "raids");
+		buf_append(&w->b, "\n");
+		for (size_t i = 0; i < s->n_raids; i++)
+			write_raid(w, 6, &s->raids[i]);
 	}
 	close_map(w, m);
 }

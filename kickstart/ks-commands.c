@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "i18n.h"
 #include "ks-internal.h"
@@ -132,11 +133,16 @@ static int parse_fstype(ks_ctx *c, const ks_line *l, const char *v, azl_fs *ret)
 		azl_fs fs;
 		bool exact;
 	} map[] = {
-		{"ext4", AZL_FS_EXT4, true},  {"xfs", AZL_FS_XFS, true},
-		{"vfat", AZL_FS_VFAT, true},  {"efi", AZL_FS_VFAT, true},
-		{"swap", AZL_FS_SWAP, true},  {"ext3", AZL_FS_EXT4, false},
-		{"ext2", AZL_FS_EXT4, false}, {"btrfs", AZL_FS_EXT4, false},
+		{"ext4", AZL_FS_EXT4, true},
+		{"xfs", AZL_FS_XFS, true},
+		{"vfat", AZL_FS_VFAT, true},
+		{"efi", AZL_FS_VFAT, true},
+		{"swap", AZL_FS_SWAP, true},
+		{"ext3", AZL_FS_EXT4, false},
+		{"ext2", AZL_FS_EXT4, false},
+		{"btrfs", AZL_FS_EXT4, false},
 		{"lvmpv", AZL_FS_NONE, true},
+		{"mdmember", AZL_FS_NONE, true}, /* part raid.NN */
 	};
 	for (size_t i = 0; i < ELEMENTSOF(map); i++)
 		if (strcmp(v, map[i].ks) == 0) {
@@ -762,6 +768,24 @@ static int cmd_part(ks_ctx *c, const ks_line *l)
 	const char *m = l->args[0];
 	if (c->first_part.line == 0)
 		c->first_part = l->loc;
+	if (startswith(m, "raid.")) {
+		/* A member: its size and disk; the raid line has the rest. */
+		if (read_volume(c, l, &p) < 0) {
+			ks_part_done(&p);
+			return -EINVAL;
+		}
+		if (p.fs != AZL_FS_NONE || p.label || p.fsoptions || p.encrypt)
+			diag_warn(c->d, l->loc,
+				  _("RAID member '%s' holds no file system of "
+				    "its own; its --fstype, --label, "
+				    "--fsoptions and --encrypted were ignored "
+				    "(give them to the raid line)"),
+				  m);
+		const char *d = ks_opt(l, "--ondisk");
+		p.disk = xstrdup(d);
+		*(ks_part *)xappend(&c->parts, &c->n_parts, sizeof(p)) = p;
+		return 0;
+	}
 	if (startswith(m, "raid.") || startswith(m, "btrfs.")) {
 		diag_warn(c->d, l->loc,
 			  _("'%s %s': RAID and btrfs members are not supported "
@@ -876,6 +900,95 @@ static int cmd_volgroup(ks_ctx *c, const ks_line *l)
 	g->name = xstrdup(l->args[0]);
 	g->pvs = strv_copy(l->args + 1);
 	g->loc = l->loc;
+	return 0;
+}
+
+/* pykickstart's --level words: RAID1, raid1, 1 (and RAID0/4, which md
+ * has and the installer does not make). */
+static int parse_raid_level(const char *v)
+{
+	if (strncasecmp(v, "raid", 4) == 0)
+		v += 4;
+	if (strcmp(v, "1") == 0)
+		return 1;
+	if (strcmp(v, "5") == 0)
+		return 5;
+	if (strcmp(v, "6") == 0)
+		return 6;
+	if (strcmp(v, "10") == 0)
+		return 10;
+	return 0;
+}
+
+static int cmd_raid(ks_ctx *c, const ks_line *l)
+{
+	const char *v;
+	ks_part p = {0};
+	if (c->first_part.line == 0)
+		c->first_part = l->loc;
+	if (startswith(l->args[0], "btrfs.")) {
+		diag_warn(c->d, l->loc,
+			  _("'raid %s': btrfs on RAID is not supported and "
+			    "was ignored"),
+			  l->args[0]);
+		return -ENOTSUP;
+	}
+	if (l->n_args < 2) {
+		diag_error(c->d, l->loc,
+			   _("'raid' needs a mount point and its members "
+			     "(part raid.NN lines)"));
+		return -EINVAL;
+	}
+	v = ks_opt(l, "--level");
+	int level = v ? parse_raid_level(v) : 0;
+	if (!v || level == 0) {
+		diag_error(c->d, l->loc,
+			   v ? _("'raid --level=%s' is not supported; use "
+				 "RAID1, RAID5, RAID6 or RAID10")
+			     : _("'raid' needs --level%s"),
+			   v ? v : "");
+		return -EINVAL;
+	}
+	const char *dev = ks_opt(l, "--device");
+	if (!dev) {
+		diag_error(c->d, l->loc, _("'raid' needs --device"));
+		return -EINVAL;
+	}
+	if (startswith(dev, "/dev/md/"))
+		dev += strlen("/dev/md/");
+	else if (startswith(dev, "/dev/"))
+		dev += strlen("/dev/");
+	for (size_t i = 0; i < c->n_raids; i++)
+		if (strcmp(c->raids[i].name, dev) == 0) {
+			diag_error(c->d, l->loc,
+				   _("RAID '%s' was made on line %d already"),
+				   dev, c->raids[i].loc.line);
+			return -EINVAL;
+		}
+	uint64_t spares = 0;
+	if ((v = ks_opt(l, "--spares")) &&
+	    parse_uint(c, l, "--spares", v, 64, &spares) < 0)
+		return -EINVAL;
+	/* Mount point, --fstype, --label, --fsoptions, --encrypted as a
+	 * part line has them. */
+	ks_line one = *l;
+	one.n_args = 1;
+	if (read_volume(c, &one, &p) < 0) {
+		ks_part_done(&p);
+		return -EINVAL;
+	}
+	ks_raid *r = xappend(&c->raids, &c->n_raids, sizeof(*r));
+	r->mount = TAKE_PTR(p.mount);
+	r->name = xstrdup(dev);
+	r->level = level;
+	r->spares = (int)spares;
+	r->fs = p.fs;
+	r->encrypt = p.encrypt;
+	r->label = TAKE_PTR(p.label);
+	r->fsoptions = TAKE_PTR(p.fsoptions);
+	r->members = strv_copy(l->args + 1);
+	r->loc = l->loc;
+	ks_part_done(&p);
 	return 0;
 }
 
@@ -1557,6 +1670,28 @@ static const ks_option opt_volgroup[] = {
 	O("--useexisting", KS_FLAG, KS_DONE),
 	O("--noformat", KS_FLAG, KS_DONE),
 	END};
+static const ks_option opt_raid[] = {O("--level", KS_VALUE, KS_DONE),
+				     O("--device", KS_VALUE, KS_DONE),
+				     O("--spares", KS_VALUE, KS_DONE),
+				     O("--fstype", KS_VALUE, KS_DONE),
+				     O("--encrypted", KS_FLAG, KS_DONE),
+				     O("--passphrase", KS_VALUE, KS_DONE),
+				     O("--luks-version", KS_VALUE, KS_DONE),
+				     O("--pbkdf", KS_VALUE, KS_DONE),
+				     O("--pbkdf-memory", KS_VALUE, KS_DONE),
+				     O("--pbkdf-time", KS_VALUE, KS_DONE),
+				     O("--pbkdf-iterations", KS_VALUE, KS_DONE),
+				     O("--label", KS_VALUE, KS_DONE),
+				     O("--fsoptions", KS_VALUE, KS_DONE),
+				     O("--noformat", KS_FLAG, KS_DONE),
+				     O("--useexisting", KS_FLAG, KS_DONE),
+				     O("--chunksize", KS_VALUE, KS_WARN),
+				     O("--fsprofile", KS_VALUE, KS_WARN),
+				     O("--mkfsoptions", KS_VALUE, KS_WARN),
+				     O("--cipher", KS_VALUE, KS_WARN),
+				     O("--escrowcert", KS_VALUE, KS_WARN),
+				     O("--backuppassphrase", KS_FLAG, KS_WARN),
+				     END};
 static const ks_option opt_autopart[] = {
 	O("--type", KS_VALUE, KS_DONE),
 	O("--fstype", KS_VALUE, KS_DONE),
@@ -1740,7 +1875,7 @@ const ks_command ks_commands[] = {
 	CMD("part", KS_MULTI, opt_part, cmd_part, 1, 1),
 	CMD("partition", KS_MULTI, opt_part, cmd_part, 1, 1),
 	CMD("poweroff", KS_SINGLE, opt_finish, cmd_finish, 0, 0),
-	UNSUPPORTED("raid"),
+	CMD("raid", KS_MULTI, opt_raid, cmd_raid, 1, -1),
 	UNSUPPORTED("rdp"),
 	UNSUPPORTED("realm"),
 	CMD("reboot", KS_SINGLE, opt_finish, cmd_finish, 0, 0),
@@ -1816,6 +1951,14 @@ void ks_ctx_free(ks_ctx *c)
 		strv_free(c->vgs[i].pvs);
 	}
 	free(c->vgs);
+	for (size_t i = 0; i < c->n_raids; i++) {
+		free(c->raids[i].mount);
+		free(c->raids[i].name);
+		free(c->raids[i].label);
+		free(c->raids[i].fsoptions);
+		strv_free(c->raids[i].members);
+	}
+	free(c->raids);
 	for (size_t i = 0; i < c->n_keys; i++) {
 		free(c->keys[i].user);
 		free(c->keys[i].key);

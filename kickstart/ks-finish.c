@@ -24,6 +24,27 @@ static bool is_pv(const ks_part *p)
 	return startswith(p->mount, "pv.");
 }
 
+static bool is_raid_member(const ks_part *p)
+{
+	return startswith(p->mount, "raid.");
+}
+
+static const ks_raid *raid_of_member(const ks_ctx *c, const char *member)
+{
+	for (size_t i = 0; i < c->n_raids; i++)
+		if (strv_contains(c->raids[i].members, member))
+			return &c->raids[i];
+	return NULL;
+}
+
+static const ks_raid *raid_pv(const ks_ctx *c, const char *pv)
+{
+	for (size_t i = 0; i < c->n_raids; i++)
+		if (streq_ptr(c->raids[i].mount, pv))
+			return &c->raids[i];
+	return NULL;
+}
+
 static const ks_vg *vg_of_pv(const ks_ctx *c, const char *pv)
 {
 	for (size_t i = 0; i < c->n_vgs; i++)
@@ -196,6 +217,88 @@ static void add_volume_group(ks_ctx *c, const ks_vg *vg)
 	}
 }
 
+/* part raid.NN: a member of the array whose raid line lists it. */
+static void add_raid_member(ks_ctx *c, const ks_part *p)
+{
+	const ks_raid *r = raid_of_member(c, p->mount);
+	if (!r) {
+		if (!ks_dropped(c, p->mount))
+			diag_warn(c->d, p->loc,
+				  _("RAID member '%s' belongs to no 'raid' "
+				    "line and was ignored"),
+				  p->mount);
+		return;
+	}
+	azl_storage *s = &c->m->storage;
+	azl_partition_spec *ps =
+		xappend(&s->partitions, &s->n_partitions, sizeof(*ps));
+	ps->loc = p->loc;
+	ps->grow = p->grow;
+	ps->max_bytes = p->max_mib << 20;
+	ps->size = volume_size(c, p, p->mount);
+	if (p->disk)
+		ps->disk_path = p->disk[0] == '/'
+					? xstrdup(p->disk)
+					: xasprintf("/dev/%s", p->disk);
+	ps->raid = xstrdup(r->name);
+}
+
+/* raid lines: storage.raids[], a pv.NN one as a physical volume of its
+ * group. /boot/efi gets metadata 1.0, as Anaconda makes it (the firmware
+ * reads a member as a plain FAT partition). */
+static void add_raids(ks_ctx *c, const bool *enc)
+{
+	azl_storage *s = &c->m->storage;
+	for (size_t i = 0; i < c->n_raids; i++) {
+		const ks_raid *r = &c->raids[i];
+		for (char **m = r->members; m && *m; m++) {
+			bool found = false;
+			for (size_t k = 0; k < c->n_parts; k++)
+				found |= streq_ptr(c->parts[k].mount, *m);
+			if (!found && !ks_dropped(c, *m))
+				diag_error(c->d, r->loc,
+					   _("RAID '%s' uses '%s', which no "
+					     "'part' line makes"),
+					   r->name, *m);
+		}
+		azl_raid_spec *rs =
+			xappend(&s->raids, &s->n_raids, sizeof(*rs));
+		rs->name = xstrdup(r->name);
+		rs->level = r->level;
+		rs->spares = r->spares;
+		rs->loc = r->loc;
+		rs->encrypt = r->encrypt;
+		if (startswith(r->mount, "pv.")) {
+			const ks_vg *vg = vg_of_pv(c, r->mount);
+			if (!vg) {
+				diag_warn(c->d, r->loc,
+					  _("physical volume '%s' belongs to "
+					    "no volume group; RAID '%s' is "
+					    "made but holds nothing"),
+					  r->mount, r->name);
+				continue;
+			}
+			rs->volume_group = xstrdup(vg->name);
+			rs->encrypt |= enc[vg - c->vgs];
+			continue;
+		}
+		if (strcmp(r->mount, "swap") != 0 && r->mount[0] != '/') {
+			diag_error(c->d, r->loc,
+				   _("'%s' is no mount point: use an absolute "
+				     "path, 'swap' or 'pv.NAME'"),
+				   r->mount);
+			continue;
+		}
+		rs->mount = xstrdup(r->mount);
+		ks_part tmp = {.mount = r->mount, .fs = r->fs};
+		rs->fs = volume_fs(&tmp);
+		rs->label = xstrdup(r->label);
+		rs->fs_options = xstrdup(r->fsoptions);
+		if (strcmp(r->mount, "/boot/efi") == 0)
+			rs->metadata = xstrdup("1.0");
+	}
+}
+
 static void custom(ks_ctx *c)
 {
 	bool *enc = xcalloc(c->n_vgs ? c->n_vgs : 1, sizeof(bool));
@@ -203,6 +306,10 @@ static void custom(ks_ctx *c)
 		enc[k] = vg_encrypted_by_lv(c, &c->vgs[k]);
 	for (size_t i = 0; i < c->n_parts; i++) {
 		const ks_part *p = &c->parts[i];
+		if (is_raid_member(p)) {
+			add_raid_member(c, p);
+			continue;
+		}
 		if (!is_pv(p)) {
 			if (valid_mount(c, p))
 				add_partition(c, p);
@@ -220,6 +327,7 @@ static void custom(ks_ctx *c)
 		}
 		add_pv(c, p, vg, enc[vg - c->vgs]);
 	}
+	add_raids(c, enc);
 	for (size_t k = 0; k < c->n_vgs; k++)
 		add_volume_group(c, &c->vgs[k]);
 	free(enc);
@@ -233,6 +341,9 @@ static void no_root(ks_ctx *c)
 	const azl_storage *s = &c->m->storage;
 	for (size_t i = 0; i < s->n_partitions; i++)
 		if (streq_ptr(s->partitions[i].mount, "/"))
+			return;
+	for (size_t i = 0; i < s->n_raids; i++)
+		if (streq_ptr(s->raids[i].mount, "/"))
 			return;
 	for (size_t k = 0; k < s->n_volume_groups; k++)
 		for (size_t i = 0; i < s->volume_groups[k].n_volumes; i++)
@@ -294,7 +405,8 @@ static void storage(ks_ctx *c)
 	}
 	for (size_t k = 0; k < c->n_vgs; k++)
 		for (char **pv = c->vgs[k].pvs; pv && *pv; pv++)
-			if (!pv_part(c, *pv) && !ks_dropped(c, *pv))
+			if (!pv_part(c, *pv) && !raid_pv(c, *pv) &&
+			    !ks_dropped(c, *pv))
 				diag_error(c->d, c->vgs[k].loc,
 					   _("volume group '%s' uses '%s', "
 					     "which no 'part' line makes"),
@@ -328,6 +440,8 @@ static void storage(ks_ctx *c)
 	bool have_boot = false;
 	for (size_t i = 0; i < s->n_partitions; i++)
 		have_boot |= streq_ptr(s->partitions[i].mount, "/boot");
+	for (size_t i = 0; i < s->n_raids; i++)
+		have_boot |= streq_ptr(s->raids[i].mount, "/boot");
 	if (c->reqpart.line > 0 && c->reqpart_boot && !have_boot) {
 		ks_part boot = {.mount = (char *)"/boot",
 				.has_size = true,

@@ -298,6 +298,14 @@ static void write_volume_group(azl_buf *b, const azl_storage *s,
 		if (streq_ptr(vg, g->name))
 			buf_printf(&pvs, " pv.%02zu", n_pv);
 	}
+	/* Arrays that are PVs come after the partitions' PVs. */
+	for (size_t i = 0; i < s->n_raids; i++) {
+		if (!s->raids[i].volume_group)
+			continue;
+		n_pv++;
+		if (streq_ptr(s->raids[i].volume_group, g->name))
+			buf_printf(&pvs, " pv.%02zu", n_pv);
+	}
 	if (!g->name || !pvs.len) {
 		buf_free(&pvs);
 		buf_printf(b,
@@ -335,6 +343,63 @@ static void write_volume_group(azl_buf *b, const azl_storage *s,
 		buf_append(&line, "\n");
 		buf_append(b, line.data);
 		buf_free(&line);
+	}
+}
+
+/* raid MOUNT --level=N --device=NAME raid.NN...: members numbered as
+ * write_storage() numbers them; an array that is a PV is pv.NN after
+ * the partitions' n_pv. Kickstart has no --metadata: Anaconda chooses
+ * 1.0 for /boot/efi by itself, which is what storage.raids asks. */
+static void write_raids(azl_buf *b, const azl_storage *s, size_t n_pv)
+{
+	for (size_t k = 0; k < s->n_raids; k++) {
+		const azl_raid_spec *r = &s->raids[k];
+		azl_buf members = {0};
+		size_t n_member = 0;
+		for (size_t i = 0; i < s->n_partitions; i++) {
+			if (!s->partitions[i].raid)
+				continue;
+			n_member++;
+			if (streq_ptr(s->partitions[i].raid, r->name))
+				buf_printf(&members, " raid.%02zu", n_member);
+		}
+		_cleanup_free_ char *pv =
+			r->volume_group ? xasprintf("pv.%02zu", ++n_pv) : NULL;
+		const char *what = pv ? pv : r->mount;
+		if (!members.len || !what || !r->name) {
+			buf_free(&members);
+			buf_printf(b,
+				   "# RAID '%s' has no members or holds "
+				   "nothing, which kickstart cannot say\n",
+				   r->name ? r->name : "");
+			continue;
+		}
+		if (r->metadata && !streq_ptr(r->metadata, "1.2") &&
+		    !streq_ptr(r->mount, "/boot/efi"))
+			buf_printf(b,
+				   "# RAID '%s' has metadata %s, which "
+				   "kickstart cannot say\n",
+				   r->name, r->metadata);
+		azl_buf line = {0};
+		buf_append(&line, "raid ");
+		put_word(&line, what);
+		buf_printf(&line, " --level=RAID%d", r->level);
+		put_opt(&line, "--device", r->name);
+		if (r->spares)
+			buf_printf(&line, " --spares=%d", r->spares);
+		if (r->fs != AZL_FS_NONE && !pv)
+			put_opt(&line, "--fstype", fs_to_string(r->fs));
+		if (r->encrypt) {
+			buf_append(&line, " --encrypted");
+			luks_opts(&line, &s->encryption);
+		}
+		if (r->label && !pv)
+			put_opt(&line, "--label", r->label);
+		if (r->fs_options && !pv)
+			put_opt(&line, "--fsoptions", r->fs_options);
+		buf_printf(b, "%s%s\n", line.data, members.data);
+		buf_free(&line);
+		buf_free(&members);
 	}
 }
 
@@ -391,12 +456,15 @@ static void write_storage(azl_buf *b, const azl_model *m)
 		buf_append(b, "\n");
 		return;
 	}
-	/* PVs are named pv.01, pv.02, ... in partition order. */
-	size_t n_pv = 0;
+	/* PVs are named pv.01, pv.02, ... in partition order, RAID members
+	 * raid.01, raid.02, ... */
+	size_t n_pv = 0, n_member = 0;
 	for (size_t i = 0; i < s->n_partitions; i++) {
 		const azl_partition_spec *p = &s->partitions[i];
 		_cleanup_free_ char *pv =
-			p->volume_group ? xasprintf("pv.%02zu", ++n_pv) : NULL;
+			p->raid		  ? xasprintf("raid.%02zu", ++n_member)
+			: p->volume_group ? xasprintf("pv.%02zu", ++n_pv)
+					  : NULL;
 		const char *what = pv ? pv : p->mount ? p->mount : "none";
 		azl_buf line = {0};
 		buf_append(&line, "part ");
@@ -423,6 +491,7 @@ static void write_storage(azl_buf *b, const azl_model *m)
 		buf_append(b, line.data);
 		buf_free(&line);
 	}
+	write_raids(b, s, n_pv);
 	for (size_t k = 0; k < s->n_volume_groups; k++)
 		write_volume_group(b, s, &s->volume_groups[k]);
 	/* Partitions naming a group that volume_groups does not list. */

@@ -67,6 +67,7 @@ static int phase(azl_op op)
 	case AZL_OP_DELETE_PARTITION:
 	case AZL_OP_CREATE_PARTITION:
 		return 0;
+	case AZL_OP_RAID_CREATE:
 	case AZL_OP_LUKS_FORMAT:
 	case AZL_OP_LUKS_OPEN:
 		return 1;
