@@ -128,6 +128,8 @@ static void draw_progress(run_view *v)
 static void sink(const azl_progress_event *ev, void *userdata)
 {
 	run_view *v = userdata;
+	if (ev->kind != AZL_PROGRESS_STEP)
+		return;
 	if (ev->id != AZL_PHASE_NONE)
 		v->phase = ev->id;
 	v->percent = ev->percent < 0	 ? 0
