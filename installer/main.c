@@ -760,7 +760,12 @@ int main(int argc, char **argv)
 			.log_file = o.log,
 			.live = install_running_live(),
 		};
+		/* inst.syslog= in the live environment, as for install. */
+		_cleanup_free_ char *cmdline = NULL;
+		if (to.live && cmdline_read(&cmdline, NULL) >= 0)
+			remote_log_from_cmdline(cmdline);
 		code = tui_run(&to);
+		remote_log_close();
 	} else if (strcmp(cmd, "validate") == 0)
 		code = cmd_validate(&o);
 	else if (strcmp(cmd, "plan") == 0)
