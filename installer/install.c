@@ -386,7 +386,11 @@ static void run_phases(run_job *j, azl_phase start)
 	     p < AZL_PHASE__COUNT; p++) {
 		if (!runners[p].run || (runners[p].disk && !j->plan))
 			continue;
-		if (phase_result(j, p, runners[p].run(j)) < 0)
+		progress_phase_start(p);
+		int r = phase_result(j, p, runners[p].run(j));
+		progress_phase_finish(p, r < 0 ? r : 0,
+				      r < 0 ? j->res->message : NULL);
+		if (r < 0)
 			return;
 		if (p == (int)j->o->stop_after) {
 			log_info("stopping after %s (--stop-after %s)",

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "i18n.h"
@@ -830,6 +831,104 @@ static void check_ntp(const azl_model *m, azl_diags *d)
 					lists[l][i], keys[l]);
 }
 
+bool webhook_endpoint_is_valid(const char *url)
+{
+	if (!url || strlen(url) > 2048)
+		return false;
+	const char *host = NULL;
+	if (strncmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else if (strncmp(url, "https://", 8) == 0)
+		host = url + 8;
+	if (!host || !*host || *host == '/' || *host == ':' || *host == '?')
+		return false;
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/* An HTTP header name: RFC 9110's token. */
+static bool header_name_is_valid(const char *s)
+{
+	if (!s || !*s || strlen(s) > 256)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') ||
+		      strchr("!#$%&'*+-.^_`|~", *p)))
+			return false;
+	return true;
+}
+
+/* A header value: no line break (which would add a header of its own)
+ * and no other control character but a tab. */
+static bool header_value_is_valid(const azl_secret *v)
+{
+	if (!v || v->len > 8192 || strlen(v->data) != v->len)
+		return false;
+	for (size_t i = 0; i < v->len; i++) {
+		unsigned char c = (unsigned char)v->data[i];
+		if ((c < ' ' && c != '\t') || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static void check_reporting(const azl_model *m, azl_diags *d)
+{
+	for (size_t i = 0; i < m->reporting.n_hooks; i++) {
+		const azl_webhook *w = &m->reporting.hooks[i];
+		if (w->type && strcmp(w->type, "webhook") != 0) {
+			_cleanup_free_ char *t = value_for_message(w->type);
+			diag_error(d, model_value_loc(m, w->type, w->loc),
+				   _("reporting '%s': type '%s' is not "
+				     "supported; use 'webhook'"),
+				   w->name, t);
+		}
+		if (!w->endpoint)
+			diag_error(d, w->loc,
+				   _("reporting '%s' needs 'endpoint: URL' "
+				     "(http:// or https://)"),
+				   w->name);
+		else if (!webhook_endpoint_is_valid(w->endpoint)) {
+			_cleanup_free_ char *u = value_for_message(w->endpoint);
+			diag_error(d, model_value_loc(m, w->endpoint, w->loc),
+				   _("reporting '%s': endpoint '%s' is not an "
+				     "http:// or https:// URL"),
+				   w->name, u);
+		}
+		if (w->level && strcasecmp(w->level, "debug") != 0 &&
+		    strcasecmp(w->level, "info") != 0) {
+			_cleanup_free_ char *l = value_for_message(w->level);
+			diag_error(d, model_value_loc(m, w->level, w->loc),
+				   _("reporting '%s': level '%s' is neither "
+				     "DEBUG (progress too) nor INFO (phases "
+				     "and the result)"),
+				   w->name, l);
+		}
+		for (size_t k = 0; k < w->n_headers; k++) {
+			const azl_report_header *h = &w->headers[k];
+			if (!header_name_is_valid(h->name)) {
+				_cleanup_free_ char *n =
+					value_for_message(h->name);
+				diag_error(d, h->loc,
+					   _("reporting '%s': '%s' is not an "
+					     "HTTP header name"),
+					   w->name, n);
+			}
+			/* The value is a secret: say where, never what. */
+			if (!header_value_is_valid(h->value))
+				diag_error(d,
+					   model_value_loc(m, h->value, h->loc),
+					   _("reporting '%s': the value of "
+					     "header '%s' holds a line break "
+					     "or a control character"),
+					   w->name, h->name);
+		}
+	}
+}
+
 static void check_bootloader(const azl_bootloader *b, const azl_storage *s,
 			     azl_diags *d)
 {
@@ -1033,6 +1132,7 @@ int model_validate(const azl_model *m, azl_diags *d, const char *zoneinfo_dir)
 			   zone);
 
 	check_ntp(m, d);
+	check_reporting(m, d);
 	check_storage(&m->storage, model_asks_storage(m), d);
 	check_bootloader(&m->bootloader, &m->storage, d);
 	check_network(&m->network, d);

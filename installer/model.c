@@ -338,6 +338,32 @@ void ntp_done(azl_ntp *n)
 	*n = (azl_ntp){0};
 }
 
+void webhook_done(azl_webhook *w)
+{
+	if (!w)
+		return;
+	free(w->name);
+	free(w->type);
+	free(w->endpoint);
+	for (size_t i = 0; i < w->n_headers; i++) {
+		free(w->headers[i].name);
+		secret_free(w->headers[i].value);
+	}
+	free(w->headers);
+	free(w->level);
+	*w = (azl_webhook){0};
+}
+
+void reporting_done(azl_reporting *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_hooks; i++)
+		webhook_done(&r->hooks[i]);
+	free(r->hooks);
+	*r = (azl_reporting){0};
+}
+
 void encryption_done(azl_encryption *e)
 {
 	if (!e)
@@ -555,6 +581,7 @@ void model_free(azl_model *m)
 	services_done(&m->services);
 	scripts_done(&m->scripts);
 	strv_free(m->interactive);
+	reporting_done(&m->reporting);
 	free(m->value_locs.slots);
 	free(m);
 }

@@ -414,6 +414,34 @@ typedef struct azl_ntp {
 	azl_loc loc;
 } azl_ntp;
 
+/* --- reporting ---------------------------------------------------------- */
+
+/* "reporting:" (docs/answer-file.md): where the install's events go, in
+ * cloud-init's and curtin's shape: {NAME: {type: webhook, endpoint: URL,
+ * headers: {H: V}, level: DEBUG|INFO}}. Header values may carry tokens:
+ * they are secrets (never printed, logged or written back). */
+typedef struct azl_report_header {
+	char *name;
+	azl_secret *value;
+	azl_loc loc;
+} azl_report_header;
+
+typedef struct azl_webhook {
+	char *name;	/* the key under reporting: */
+	char *type;	/* "webhook", the one type there is */
+	char *endpoint; /* http:// or https:// */
+	azl_report_header *headers;
+	size_t n_headers;
+	char *level; /* DEBUG (default: progress events too) | INFO */
+	azl_loc loc;
+} azl_webhook;
+
+typedef struct azl_reporting {
+	azl_webhook *hooks;
+	size_t n_hooks;
+	azl_loc loc;
+} azl_reporting;
+
 /* --- where values were read --------------------------------------------- */
 
 /* A reader notes where each value it stores was written (the scalar's
@@ -450,6 +478,7 @@ typedef struct azl_model {
 	azl_scripts scripts;
 	char **interactive; /* section names the TUI still shows; "*" = all */
 	azl_finish finish;
+	azl_reporting reporting;
 	/* Which top-level sections the input said anything about; the TUI and
 	 * the writer use it to tell a default from an explicit choice. */
 	bool has_storage, has_network, has_accounts, has_packages;
@@ -487,6 +516,8 @@ void volume_spec_done(azl_volume_spec *v);
 void volume_group_done(azl_volume_group *g);
 void raid_spec_done(azl_raid_spec *r);
 void ntp_done(azl_ntp *n);
+void webhook_done(azl_webhook *w);
+void reporting_done(azl_reporting *r);
 void bootloader_done(azl_bootloader *b);
 void bond_done(azl_bond *b);
 void interface_done(azl_interface *i);
@@ -541,3 +572,5 @@ bool mac_address_is_valid(const char *s);    /* 52:54:00:12:34:56 */
 /* s as a message quotes it: control characters escaped ("\\n"), at most
  * 60 bytes and "...". Allocated. */
 char *value_for_message(const char *s);
+/* url is an http:// or https:// URL a webhook may POST to. */
+bool webhook_endpoint_is_valid(const char *url);

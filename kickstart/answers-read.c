@@ -1188,6 +1188,83 @@ static void h_scripts(reader *r, const field *f, const ynode *v, void *base)
 	read_map(r, v, scripts_fields, ELEMENTSOF(scripts_fields), &m->scripts);
 }
 
+/* --- reporting ---------------------------------------------------------- */
+
+/* headers: {Name: value}: every value may be a token, so every value is a
+ * secret: hidden in diagnostics, never written back. */
+static void h_headers(reader *r, const field *f, const ynode *v, void *base)
+{
+	azl_webhook *w = base;
+	for (size_t i = 0; i < v->n_pairs; i++) {
+		const ynode *k = v->pairs[i].key, *val = v->pairs[i].value;
+		remember_secret(r, k->scalar, val);
+		if (val->kind != YNODE_SCALAR ||
+		    (val->is_null && !val->quoted)) {
+			diag_error(r->d, val->loc,
+				   _("header '%s' must be a string"),
+				   k->scalar);
+			continue;
+		}
+		azl_report_header *h =
+			xappend(&w->headers, &w->n_headers, sizeof(*h));
+		h->name = xstrdup(k->scalar);
+		h->value = secret_new(val->scalar, strlen(val->scalar));
+		h->loc = k->loc;
+		model_note_loc(r->m, h->name, k->loc);
+		model_note_loc(r->m, h->value, val->loc);
+	}
+}
+
+/* curtin's and cloud-init's MAAS credentials: OAuth 1.0 signing, which
+ * this installer does not do. */
+static void h_oauth(reader *r, const field *f, const ynode *v, void *base)
+{
+	diag_error(r->d, r->key->loc,
+		   _("'%s': OAuth signing (MAAS) is not supported; send a "
+		     "token with headers: {Authorization: \"Bearer ...\"}"),
+		   f->key);
+}
+
+#define F_OAUTH(key_)                                                          \
+	{                                                                      \
+		.key = key_, .kind = (ynode_kind)-1, .fn = h_oauth,            \
+		.what = N_("a string"), .secret = true                         \
+	}
+
+static const field webhook_fields[] = {
+	F_STR("type", azl_webhook, type),
+	F_STR("endpoint", azl_webhook, endpoint),
+	F_SUB("headers", YNODE_MAPPING, h_headers),
+	F_STR("level", azl_webhook, level),
+	F_OAUTH("consumer_key"),
+	F_OAUTH("consumer_secret"),
+	F_OAUTH("token_key"),
+	F_OAUTH("token_secret"),
+};
+
+static void h_reporting(reader *r, const field *f, const ynode *v, void *base)
+{
+	azl_model *m = base;
+	m->reporting.loc = v->loc;
+	for (size_t i = 0; i < v->n_pairs; i++) {
+		const ynode *k = v->pairs[i].key, *val = v->pairs[i].value;
+		if (val->kind != YNODE_MAPPING) {
+			diag_error(r->d, val->loc,
+				   _("reporting '%s' must be a mapping "
+				     "({type: webhook, endpoint: URL}), not "
+				     "%s"),
+				   k->scalar, _(ynode_kind_name(val->kind)));
+			continue;
+		}
+		azl_webhook *w = xappend(&m->reporting.hooks,
+					 &m->reporting.n_hooks, sizeof(*w));
+		w->name = xstrdup(k->scalar);
+		w->loc = k->loc;
+		model_note_loc(r->m, w->name, k->loc);
+		read_map(r, val, webhook_fields, ELEMENTSOF(webhook_fields), w);
+	}
+}
+
 static const field top_fields[] = {
 	{.key = "version", .kind = YNODE_SCALAR, .fn = h_ignore},
 	F_CHECKED("locale", azl_model, locale, check_locale),
@@ -1209,6 +1286,7 @@ static const field top_fields[] = {
 	 .fn = h_interactive,
 	 .what = N_("a list")},
 	F_ENUM("finish", finish, azl_model, finish),
+	F_SECTION("reporting", h_reporting),
 };
 
 /* --- the driver --------------------------------------------------------- */
@@ -1259,7 +1337,8 @@ static bool key_looks_secret(const char *key)
 static bool fields_hold_secrets(const field *fields)
 {
 	return fields == root_fields || fields == user_fields ||
-	       fields == accounts_fields || fields == encryption_fields;
+	       fields == accounts_fields || fields == encryption_fields ||
+	       fields == webhook_fields;
 }
 
 static void read_map(reader *r, const ynode *n, const field *fields,

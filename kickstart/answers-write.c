@@ -662,6 +662,26 @@ static bool packages_are_default(const azl_packages *p)
 	       !p->install_langs;
 }
 
+/* Header values may be tokens: they are never written back. */
+static void write_reporting(writer *w, const azl_reporting *r)
+{
+	if (!r->n_hooks)
+		return;
+	buf_append(&w->b, "reporting:\n");
+	for (size_t i = 0; i < r->n_hooks; i++) {
+		const azl_webhook *h = &r->hooks[i];
+		buf_append(&w->b, "  ");
+		put_scalar(&w->b, h->name);
+		buf_append(&w->b, ":\n");
+		kv_str(w, 4, "type", h->type ? h->type : "webhook");
+		kv_str(w, 4, "endpoint", h->endpoint);
+		kv_str(w, 4, "level", h->level);
+		if (h->n_headers)
+			buf_append(&w->b, "    # headers: not written to this "
+					  "file; they may hold tokens\n");
+	}
+}
+
 char *answers_write(const azl_model *m, int *ret_err)
 {
 	writer w = {0};
@@ -712,6 +732,7 @@ char *answers_write(const azl_model *m, int *ret_err)
 	}
 	kv_strv(&w, 0, "interactive", m->interactive);
 	kv_raw(&w, 0, "finish", finish_to_string(m->finish));
+	write_reporting(&w, &m->reporting);
 
 	if (w.err < 0) {
 		buf_free(&w.b);
