@@ -38,3 +38,9 @@ int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len,
  * the part is removed on any failure). Same errors as fetch_url(). */
 int fetch_to_file(const char *url, const char *path, uint64_t max,
 		  char **ret_error);
+
+/* Streams url, at most max bytes, into fd (a pipe) as it arrives; fd is
+ * not closed. A reader that closes its end stops the download: -EPIPE,
+ * without a message (the caller blocks SIGPIPE in the thread that calls
+ * this). Otherwise the same errors as fetch_url(). */
+int fetch_to_fd(const char *url, int fd, uint64_t max, char **ret_error);

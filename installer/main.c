@@ -80,6 +80,7 @@ static int version(void)
 	printf("  librpm        %s\n", rpm_adapter_version());
 	printf("  libsolv       %s\n", solv_adapter_version());
 	printf("  libcurl       %s\n", curl_adapter_version());
+	printf("  libarchive    %s\n", archive_adapter_version());
 	printf("  libxcrypt     %s\n", xcrypt_adapter_version());
 	printf("  ncursesw      %s\n", curses_adapter_version());
 	return AZL_EXIT_OK;

@@ -17,7 +17,7 @@ set -eu
 PKGS="
 build-essential cmake pkg-config clang clang-format
 libncurses-dev libparted-dev libblkid-dev libcryptsetup-dev libnm-dev
-libyaml-dev librpm-dev libsolv-dev libsolvext-dev libcurl4-openssl-dev
+libyaml-dev librpm-dev libsolv-dev libsolvext-dev libcurl4-openssl-dev libarchive-dev
 libcrypt-dev libgcrypt20-dev libcmocka-dev gettext
 python3 python3-jsonschema python3-yaml tzdata
 parted util-linux fdisk e2fsprogs xfsprogs dosfstools mtools cryptsetup-bin
