@@ -19,7 +19,7 @@ build-essential cmake pkg-config clang clang-format
 libncurses-dev libparted-dev libblkid-dev libcryptsetup-dev libnm-dev
 libyaml-dev librpm-dev libsolv-dev libsolvext-dev libcurl4-openssl-dev libarchive-dev
 libcrypt-dev libgcrypt20-dev libcmocka-dev gettext
-python3 python3-jsonschema python3-yaml tzdata
+python3 python3-jsonschema python3-yaml python3-jinja2 tzdata
 parted util-linux fdisk e2fsprogs xfsprogs dosfstools mtools cryptsetup-bin
 lvm2 kmod
 rpm createrepo-c gnupg
