@@ -175,8 +175,10 @@ for p in /usr/lib/x86_64-linux-gnu/rpm-plugins/*.so; do
 done
 
 # The tools an install runs; required ones fail the build when missing.
+# curl: kickstarts written for Anaconda call /usr/bin/curl in %pre and
+# %onerror (OpenStack Ironic's heartbeats, issue 17).
 required="busybox mke2fs mkfs.xfs mkfs.fat mkswap lvm cryptsetup grub-install
-	grub-mkimage blkid mount umount"
+	grub-mkimage blkid mount umount curl"
 wanted="mkfs.ext4 e2fsck tune2fs resize2fs dmsetup grub-probe grub-editenv
 	efibootmgr sfdisk partx wipefs losetup eject rpm mkfs.vfat mkfs.ext3
 	fsck.ext4 e2label xfs_repair xfs_growfs xfs_admin fsck.fat swapon swapoff
