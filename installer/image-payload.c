@@ -71,6 +71,17 @@ static la_ssize_t on_read(struct archive *a, void *data, const void **block)
 			archive_set_error(a, errno, "%s", strerror(errno));
 			return -1;
 		}
+		/* squashfs ("hsqs", little-endian): said plainly rather than
+		 * "unrecognized archive format". */
+		if (s->bytes == 0 && k >= 4 && memcmp(s->buf, "hsqs", 4) == 0) {
+			archive_set_error(
+				a, EPROTONOSUPPORT,
+				"this is a squashfs image, which is "
+				"not supported (yet); make a tarball "
+				"of the root (tar --xattrs "
+				"--xattrs-include='*' --acls) instead");
+			return -1;
+		}
 		gcry_md_write(s->md, s->buf, (size_t)k);
 		s->bytes += (uint64_t)k;
 		*block = s->buf;

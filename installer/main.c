@@ -347,11 +347,12 @@ static int parse_options(int argc, char **argv, options *o)
 			}
 			o->stop_after = phase_from_name(optarg);
 			if (o->stop_after != AZL_PHASE_STORAGE &&
+			    o->stop_after != AZL_PHASE_IMAGE &&
 			    o->stop_after != AZL_PHASE_PACKAGES) {
 				fprintf(stderr,
 					_("azl-installer: --stop-after takes "
-					  "storage, depsolve or packages, not "
-					  "'%s'\n"),
+					  "storage, depsolve, image or "
+					  "packages, not '%s'\n"),
 					optarg);
 				return -EINVAL;
 			}
