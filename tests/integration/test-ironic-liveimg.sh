@@ -42,7 +42,11 @@ fi
 tmp=$(mktemp -d /tmp/test-ironic-liveimg.XXXXXX)
 server=
 cleanup() {
-	[ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+	set +e
+	if [ -n "$server" ]; then
+		kill "$server" 2>/dev/null || :
+		wait "$server" 2>/dev/null || :
+	fi
 	grep -o " $tmp/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount "$m" 2>/dev/null || true; done
 	for l in $(losetup -n -O NAME,BACK-FILE -l | awk -v t="$tmp/" 'index($2, t) == 1 {print $1}'); do
 		losetup -d "$l" 2>/dev/null || true
