@@ -485,8 +485,8 @@ static int install_into_dir(run_job *j)
 		scripts_run(m, AZL_SCRIPT_ERROR, NULL);
 	else if (res->stopped)
 		progress_phase(AZL_PHASE_FINISH, 100,
-			       _("Stopped after packages, as asked (%s)"),
-			       j->t.root);
+			       _("Stopped after %s, as asked (%s)"),
+			       phase_name(o->stop_after), j->t.root);
 	else
 		progress_phase(AZL_PHASE_FINISH, 100, _("Installed into %s"),
 			       j->t.root);
