@@ -19,6 +19,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "progress.h"
+#include "spawn.h"
 #include "trust.h"
 #include "util.h"
 
@@ -57,6 +58,8 @@ typedef struct stream {
 	int fd;
 	gcry_md_hd_t md;
 	uint64_t bytes;
+	bool squashfs; /* the first block (peek bytes of buf) was squashfs */
+	size_t peek;
 	unsigned char buf[1 << 16];
 } stream;
 
@@ -71,15 +74,12 @@ static la_ssize_t on_read(struct archive *a, void *data, const void **block)
 			archive_set_error(a, errno, "%s", strerror(errno));
 			return -1;
 		}
-		/* squashfs ("hsqs", little-endian): said plainly rather than
-		 * "unrecognized archive format". */
+		/* squashfs ("hsqs", little-endian): not for libarchive;
+		 * image_squashfs() takes the stream over from here. */
 		if (s->bytes == 0 && k >= 4 && memcmp(s->buf, "hsqs", 4) == 0) {
-			archive_set_error(
-				a, EPROTONOSUPPORT,
-				"this is a squashfs image, which is "
-				"not supported (yet); make a tarball "
-				"of the root (tar --xattrs "
-				"--xattrs-include='*' --acls) instead");
+			s->squashfs = true;
+			s->peek = (size_t)k;
+			archive_set_error(a, EPROTONOSUPPORT, "squashfs");
 			return -1;
 		}
 		gcry_md_write(s->md, s->buf, (size_t)k);
@@ -213,6 +213,79 @@ static int image_stream(azl_run_ctx *ctx, const azl_image *im,
 			const char *shown, const char *root, int root_fd,
 			int cwd);
 
+/* A squashfs image cannot be read as a stream: the rest of it goes into a
+ * file on the target's own disk (never RAM or the live system), hashed on
+ * the way; unsquashfs then writes it out under root (ownership, modes,
+ * hard links, devices and xattrs, security.selinux included; no mount to
+ * undo, no loop device) and the file is removed. */
+#define SQUASHFS_FILE ".azl-image.squashfs"
+
+static int squashfs_save(stream *s, int root_fd, const char *shown)
+{
+	int fd = openat(root_fd, SQUASHFS_FILE,
+			O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+			0600);
+	if (fd < 0)
+		return log_error_errno(-errno,
+				       "cannot write '/%s' in the target",
+				       SQUASHFS_FILE);
+	gcry_md_write(s->md, s->buf, s->peek);
+	s->bytes += s->peek;
+	size_t k = s->peek;
+	int r = 0;
+	for (;;) {
+		for (size_t done = 0; done < k;) {
+			ssize_t w = write(fd, s->buf + done, k - done);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				r = log_error_errno(-errno,
+						    "image '%s': cannot write "
+						    "'/%s' in the target",
+						    shown, SQUASHFS_FILE);
+				break;
+			}
+			done += (size_t)w;
+		}
+		if (r < 0)
+			break;
+		ssize_t n = read(s->fd, s->buf, sizeof(s->buf));
+		if (n < 0 && errno == EINTR) {
+			k = 0;
+			continue;
+		}
+		if (n < 0) {
+			r = log_error_errno(
+				-errno, "image '%s': reading failed", shown);
+			break;
+		}
+		if (n == 0)
+			break;
+		gcry_md_write(s->md, s->buf, (size_t)n);
+		s->bytes += (uint64_t)n;
+		k = (size_t)n;
+	}
+	if (close(fd) < 0 && r >= 0)
+		r = log_error_errno(-errno, "cannot write '/%s' in the target",
+				    SQUASHFS_FILE);
+	return r;
+}
+
+static int squashfs_extract(const char *root, const char *shown)
+{
+	_cleanup_free_ char *file = xasprintf("%s/%s", root, SQUASHFS_FILE);
+	char *argv[] = {"unsquashfs", "-f", "-no-progress", "-d", (char *)root,
+			file,	      NULL};
+	azl_spawn_opts o = {.quiet = true};
+	int r = spawn_check(argv, &o);
+	if (r < 0)
+		return log_error_errno(r,
+				       "image '%s': unsquashfs could not write "
+				       "the squashfs image into the target",
+				       shown);
+	return 0;
+}
+
 int image_install(azl_run_ctx *ctx, const azl_image *im, const char *root)
 {
 	_cleanup_free_ char *url = redact_urls(im->url);
@@ -282,16 +355,20 @@ static int image_stream(azl_run_ctx *ctx, const azl_image *im,
 	archive_write_disk_set_options(w, extract_flags);
 
 	uint64_t entries = 0;
+	bool squashfs = false;
 	if (fchdir(root_fd) < 0)
 		r = log_error_errno(-errno, "cannot enter '%s'", root);
-	else if (archive_read_open(a, s, NULL, on_read, NULL) != ARCHIVE_OK)
+	else if (archive_read_open(a, s, NULL, on_read, NULL) == ARCHIVE_OK)
+		r = extract(ctx, a, w, shown, &entries);
+	else if (s->squashfs) {
+		squashfs = true;
+		r = squashfs_save(s, root_fd, shown);
+	} else
 		r = log_error_errno(archive_errno_of(a, -EPROTO),
 				    "image '%s' cannot be read as a tarball: "
 				    "%s",
 				    shown, archive_error_string(a));
-	else
-		r = extract(ctx, a, w, shown, &entries);
-	if (r >= 0) {
+	if (r >= 0 && !squashfs) {
 		int k = drain(s);
 		if (k < 0)
 			r = log_error_errno(k, "image '%s': reading failed",
@@ -318,20 +395,24 @@ static int image_stream(azl_run_ctx *ctx, const azl_image *im,
 	uint64_t bytes = s->bytes;
 	gcry_md_close(s->md);
 	free(s);
+	if (r >= 0)
+		log_info("image: %s%llu entries, %llu bytes, sha256 %s",
+			 squashfs ? "squashfs, " : "",
+			 (unsigned long long)entries, (unsigned long long)bytes,
+			 sum);
+	if (r >= 0 && im->checksum && strcasecmp(im->checksum, sum) != 0)
+		r = log_error_errno(-EBADMSG,
+				    "image '%s' has SHA-256 %s, not the %s "
+				    "the answer file names; the target is not "
+				    "used; check the image and its checksum",
+				    shown, sum, im->checksum);
+	if (r >= 0 && squashfs)
+		r = squashfs_extract(root, shown);
+	if (squashfs)
+		unlinkat(root_fd, SQUASHFS_FILE, 0);
 	if (r < 0)
 		return r;
-	log_info("image: %llu entries, %llu bytes, sha256 %s",
-		 (unsigned long long)entries, (unsigned long long)bytes, sum);
-	if (im->checksum && strcasecmp(im->checksum, sum) != 0)
-		return log_error_errno(-EBADMSG,
-				       "image '%s' has SHA-256 %s, not the %s "
-				       "the answer file names; the target is "
-				       "not used; check the image and its "
-				       "checksum",
-				       shown, sum, im->checksum);
-	progress_phase(AZL_PHASE_IMAGE, 100,
-		       _("Installed the image: %llu files"),
-		       (unsigned long long)entries);
+	progress_phase(AZL_PHASE_IMAGE, 100, _("Installed the image"));
 	return 0;
 }
 

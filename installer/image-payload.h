@@ -12,7 +12,9 @@
  * never the live system's names), permissions, times, hard links, device
  * nodes, xattrs (security.selinux included) and POSIX ACLs are kept;
  * extraction is secure: no absolute paths, no '..', no write through a
- * symlink. docs/answer-file.md, "packages.image".
+ * symlink. A squashfs image is saved on the target's disk (hashed on the
+ * way), then written out by unsquashfs and removed. docs/answer-file.md,
+ * "packages.image".
  */
 #pragma once
 
@@ -25,7 +27,7 @@
 /* Streams im into root (a mounted, empty target). Returns 0 or -errno,
  * logged with a sentence for people: -ENOENT the URL has no image,
  * -EBADMSG the checksum does not match, -EPROTO not a tarball or a
- * refused entry, -EINTR interrupted. */
+ * refused entry, -EIO unsquashfs failed, -EINTR interrupted. */
 int image_install(azl_run_ctx *ctx, const azl_image *im, const char *root);
 
 /* The image's kernel: /usr/lib/modules/VERSION/vmlinuz or

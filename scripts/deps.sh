@@ -26,7 +26,7 @@ rpm createrepo-c gnupg
 xorriso qemu-system-x86 qemu-utils ovmf seabios sbsigntool
 grub-pc-bin grub-efi-amd64-bin grub-common grub2-common
 busybox-static tmux dbus-daemon login libpam0g libpam-modules
-cpio file zstd
+cpio file zstd squashfs-tools
 efibootmgr eject ipxe-qemu binutils pxelinux syslinux-common
 dnf time bc
 network-manager iproute2

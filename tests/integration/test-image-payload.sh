@@ -3,14 +3,14 @@
 # packages.image into a directory (--root, --stop-after image), no disks:
 # tar, .tar.gz, .tar.xz and .tar.zst read by libarchive from file:// URLs;
 # a matching checksum passes, one that does not is exit 3; an image
-# without a kernel is named as such; a squashfs image is said to be one;
+# without a kernel is named as such; a squashfs image through unsquashfs;
 # hostile tarballs (an absolute path, '..', a write through a symlink)
 # write nothing outside the root and fail with exit 3.
 set -euo pipefail
 
 if [ "$(id -u)" != 0 ]; then echo "not root: skipped"; exit 77; fi
 : "${AZL_BIN:?}"
-for t in python3 tar gzip xz zstd sha256sum; do
+for t in python3 tar gzip xz zstd sha256sum mksquashfs unsquashfs; do
 	command -v "$t" >/dev/null || { echo "$t missing: skipped"; exit 77; }
 done
 tmp=$(mktemp -d /tmp/test-image-payload.XXXXXX)
@@ -59,10 +59,25 @@ rc=$(run nokernel "file://$tmp/nokernel.tar.gz")
 [ "$rc" = 3 ] && grep -q "carries no kernel" "$tmp/nokernel.out" || { cat "$tmp/nokernel.out"; fail "no kernel: exit $rc"; }
 ok "an image without a kernel: exit 3, said so"
 
-printf 'hsqs\0\0\0\0squashfs-ish' >"$tmp/root.squashfs"
-rc=$(run squashfs "file://$tmp/root.squashfs")
-[ "$rc" = 3 ] && grep -q "squashfs image" "$tmp/squashfs.out" || { cat "$tmp/squashfs.out"; fail "squashfs: exit $rc"; }
-ok "a squashfs image: exit 3, said so"
+# squashfs: saved on the target's disk, checked, written out by
+# unsquashfs (xattrs too), then removed.
+python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.azl", b"kept")' "$src/etc/motd"
+mksquashfs "$src" "$tmp/root.squashfs" -quiet -no-progress >/dev/null
+sum=$(sha256sum "$tmp/root.squashfs" | cut -d' ' -f1)
+rc=$(run squashfs "file://$tmp/root.squashfs" "$sum")
+[ "$rc" = 0 ] || { cat "$tmp/squashfs.out"; fail "squashfs: exit $rc"; }
+r=$tmp/root-squashfs
+[ "$(cat "$r/etc/motd")" = hello ] || fail "squashfs: /etc/motd not written"
+[ "$(stat -c %i "$r/etc/motd")" = "$(stat -c %i "$r/etc/motd.link")" ] || fail "squashfs: hard link lost"
+python3 -c 'import os, sys; assert os.getxattr(sys.argv[1], "user.azl") == b"kept"' "$r/etc/motd" ||
+	fail "squashfs: xattr lost"
+[ ! -e "$r/.azl-image.squashfs" ] || fail "squashfs: the downloaded image was left in the target"
+ok "a squashfs image: written out with its hard link and xattr, checksum matched, file removed"
+printf 'hsqs\0\0\0\0squashfs-ish' >"$tmp/broken.squashfs"
+rc=$(run broken-squashfs "file://$tmp/broken.squashfs")
+[ "$rc" = 3 ] && grep -q "unsquashfs" "$tmp/broken-squashfs.out" || { cat "$tmp/broken-squashfs.out"; fail "a broken squashfs: exit $rc"; }
+[ ! -e "$tmp/root-broken-squashfs/.azl-image.squashfs" ] || fail "a broken squashfs was left in the target"
+ok "a broken squashfs image: exit 3, said so, file removed"
 
 rc=$(run missing "file://$tmp/no-such.tar")
 [ "$rc" = 3 ] && grep -q "no-such.tar" "$tmp/missing.out" || { cat "$tmp/missing.out"; fail "a missing image: exit $rc"; }
