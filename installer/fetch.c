@@ -36,6 +36,8 @@ bool fetch_is_url(const char *s)
 typedef struct sink {
 	azl_buf buf;
 	FILE *f;
+	int fd; /* to_fd: a pipe, written as the body arrives */
+	bool to_fd;
 	uint64_t got;
 	uint64_t max;
 	bool too_big;
@@ -51,7 +53,18 @@ static size_t on_data(char *p, size_t size, size_t n, void *userdata)
 		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
 	}
 	s->got += k;
-	if (!s->f)
+	if (s->to_fd) {
+		for (size_t done = 0; done < k;) {
+			ssize_t w = write(s->fd, p + done, k - done);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				s->write_failed = true;
+				return 0;
+			}
+			done += (size_t)w;
+		}
+	} else if (!s->f)
 		buf_appendn(&s->buf, p, k);
 	else if (fwrite(p, 1, k, s->f) != k) {
 		s->write_failed = true;
@@ -308,4 +321,10 @@ int fetch_post(const azl_post *p, long *ret_status, char **ret_error)
 	if (cr == CURLE_COULDNT_CONNECT)
 		return -ECONNREFUSED;
 	return -EIO;
+int fetch_to_fd(const char *url, int fd, uint64_t max, char **ret_error)
+{
+	sink s = {.fd = fd, .to_fd = true, .max = max};
+	int r = perform(url, &s, ret_error);
+	/* The reader closed its end: it knows why. */
+	return r < 0 && s.write_failed ? -EPIPE : r;
 }

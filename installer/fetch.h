@@ -62,3 +62,8 @@ typedef struct azl_post {
  * -ETIMEDOUT, -ECONNREFUSED, -ECANCELED, -EIO, with a sentence in
  * *ret_error (owned by the caller; never holds a header). */
 int fetch_post(const azl_post *p, long *ret_status, char **ret_error);
+/* Streams url, at most max bytes, into fd (a pipe) as it arrives; fd is
+ * not closed. A reader that closes its end stops the download: -EPIPE,
+ * without a message (the caller blocks SIGPIPE in the thread that calls
+ * this). Otherwise the same errors as fetch_url(). */
+int fetch_to_fd(const char *url, int fd, uint64_t max, char **ret_error);

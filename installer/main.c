@@ -83,6 +83,7 @@ static int version(void)
 	printf("  librpm        %s\n", rpm_adapter_version());
 	printf("  libsolv       %s\n", solv_adapter_version());
 	printf("  libcurl       %s\n", curl_adapter_version());
+	printf("  libarchive    %s\n", archive_adapter_version());
 	printf("  libxcrypt     %s\n", xcrypt_adapter_version());
 	printf("  ncursesw      %s\n", curses_adapter_version());
 	return AZL_EXIT_OK;
@@ -349,11 +350,12 @@ static int parse_options(int argc, char **argv, options *o)
 			}
 			o->stop_after = phase_from_name(optarg);
 			if (o->stop_after != AZL_PHASE_STORAGE &&
+			    o->stop_after != AZL_PHASE_IMAGE &&
 			    o->stop_after != AZL_PHASE_PACKAGES) {
 				fprintf(stderr,
 					_("azl-installer: --stop-after takes "
-					  "storage, depsolve or packages, not "
-					  "'%s'\n"),
+					  "storage, depsolve, image or "
+					  "packages, not '%s'\n"),
 					optarg);
 				return -EINVAL;
 			}

@@ -1070,6 +1070,29 @@ static void check_repo_ids(const azl_packages *p, size_t i, azl_diags *d)
 static void check_packages(const azl_model *m, azl_diags *d)
 {
 	const azl_packages *p = &m->packages;
+	/* An image is the whole system: packages beside it would be ignored,
+	 * and an answer file never drops what it was told silently. */
+	if (p->image.url) {
+		if (p->install_loc.line > 0)
+			diag_error(d, p->install_loc,
+				   _("packages to install ('install', "
+				     "%%packages) and an image ('image', "
+				     "liveimg) exclude each other: an image "
+				     "payload installs no packages; remove one "
+				     "of them"));
+		if (p->exclude)
+			diag_error(d, model_value_loc(m, p->exclude[0], p->loc),
+				   _("'exclude' and an image ('image', "
+				     "liveimg) exclude each other: an image "
+				     "payload installs no packages; remove one "
+				     "of them"));
+		if (p->n_repos > 0)
+			diag_error(d, p->repos[0].loc,
+				   _("repositories ('repos', url, repo) and "
+				     "an image ('image', liveimg) exclude each "
+				     "other: an image payload reads no "
+				     "repository; remove one of them"));
+	}
 	for (size_t i = 0; i < p->n_repos; i++) {
 		const azl_repo *r = &p->repos[i];
 		check_repo_ids(p, i, d);

@@ -560,6 +560,16 @@ static bool url_is_valid(const char *s)
 	       is_word(s) && strlen(s) <= 4096;
 }
 
+/* sha256sum's output: 64 hex digits (either case). */
+static bool sha256_hex_is_valid(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (!strchr("0123456789abcdefABCDEF", s[n]))
+			return false;
+	return n == 64;
+}
+
 /* librpm's %_install_langs: "all", "none", or "en:de_DE.UTF-8:sr@latin". */
 static bool install_langs_is_valid(const char *s)
 {
@@ -631,6 +641,20 @@ static void check_package_values(const vctx *c)
 		diag_error(c->d, at(c, p->install_langs, p->loc),
 			   _("'install_langs' '%s' must be all, none, or "
 			     "locales separated by ':' like en:de_DE"),
+			   v);
+	}
+	if (p->image.url && !url_is_valid(p->image.url)) {
+		_cleanup_free_ char *v = value_for_message(p->image.url);
+		diag_error(c->d, at(c, p->image.url, p->image.loc),
+			   _("image '%s' is not a file://, http:// or https:// "
+			     "URL without spaces or control characters"),
+			   v);
+	}
+	if (p->image.checksum && !sha256_hex_is_valid(p->image.checksum)) {
+		_cleanup_free_ char *v = value_for_message(p->image.checksum);
+		diag_error(c->d, at(c, p->image.checksum, p->image.loc),
+			   _("checksum '%s' is not a SHA-256 sum: 64 hex "
+			     "digits, as sha256sum prints it"),
 			   v);
 	}
 	char *const *lists[] = {p->install, p->exclude};

@@ -500,6 +500,8 @@ void packages_done(azl_packages *p)
 	strv_free(p->install);
 	strv_free(p->exclude);
 	free(p->install_langs);
+	free(p->image.url);
+	free(p->image.checksum);
 	*p = (azl_packages){0};
 }
 

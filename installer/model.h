@@ -341,6 +341,16 @@ typedef struct azl_repo {
 	azl_loc loc;
 } azl_repo;
 
+/* "packages.image" (kickstart liveimg): a root filesystem image
+ * installed instead of packages: a tarball (tar, .tar.gz, .tar.xz,
+ * .tar.zst), streamed and extracted into the target
+ * (installer/image-payload.h, docs/answer-file.md). */
+typedef struct azl_image {
+	char *url;	/* file://, http://, https:// */
+	char *checksum; /* SHA-256 of the file, 64 hex digits; NULL = none */
+	azl_loc loc;
+} azl_image;
+
 typedef struct azl_packages {
 	azl_repo *repos;
 	size_t n_repos;
@@ -355,6 +365,12 @@ typedef struct azl_packages {
 	 * transaction: "none", or locales separated by ':' ("en:de_DE");
 	 * NULL (or "all") = every translation. */
 	char *install_langs;
+	/* An image instead of packages (url NULL: packages). With it,
+	 * install, exclude and repos are refused by validation. */
+	azl_image image;
+	/* Where 'install' (or %packages) was written: validation points
+	 * there when it conflicts with image; line 0 = not written. */
+	azl_loc install_loc;
 	azl_loc loc;
 } azl_packages;
 

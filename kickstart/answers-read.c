@@ -942,8 +942,24 @@ static void h_repos(reader *r, const field *f, const ynode *v, void *base)
 	}
 }
 
+static const field image_fields[] = {
+	F_STR("url", azl_image, url),
+	F_STR("checksum", azl_image, checksum),
+};
+
+static void h_image(reader *r, const field *f, const ynode *v, void *base)
+{
+	azl_packages *p = base;
+	p->image.loc = v->loc;
+	read_map(r, v, image_fields, ELEMENTSOF(image_fields), &p->image);
+	if (!p->image.url)
+		diag_error(r->d, v->loc,
+			   _("'image' needs 'url', where the image is"));
+}
+
 static const field packages_fields[] = {
 	F_SUB("repos", YNODE_SEQUENCE, h_repos),
+	F_SUB("image", YNODE_MAPPING, h_image),
 	F_STRV("install", azl_packages, install),
 	F_STRV("exclude", azl_packages, exclude),
 	F_BOOL("ignore_missing", azl_packages, ignore_missing),
@@ -1173,6 +1189,9 @@ static void h_packages(reader *r, const field *f, const ynode *v, void *base)
 	m->packages.loc = v->loc;
 	read_map(r, v, packages_fields, ELEMENTSOF(packages_fields),
 		 &m->packages);
+	const ynode *install = ynode_get(v, "install");
+	if (install)
+		m->packages.install_loc = install->loc;
 }
 
 static void h_services(reader *r, const field *f, const ynode *v, void *base)

@@ -591,7 +591,12 @@ static void write_packages(writer *w, const azl_packages *p)
 			       r->gpgkey_fingerprint);
 		}
 	}
-	if (p->install)
+	if (p->image.url) {
+		key(w, 2, "image");
+		buf_append(&w->b, "\n");
+		kv_str(w, 4, "url", p->image.url);
+		kv_str(w, 4, "checksum", p->image.checksum);
+	} else if (p->install)
 		kv_strv(w, 2, "install", p->install);
 	else
 		kv_raw(w, 2, "install", "[]");
@@ -659,7 +664,7 @@ static bool packages_are_default(const azl_packages *p)
 	return p->n_repos == 0 && strv_length(p->install) == 1 &&
 	       streq_ptr(p->install[0], "@minimal") && !p->exclude &&
 	       !p->ignore_missing && p->install_weak_deps && !p->exclude_docs &&
-	       !p->install_langs;
+	       !p->install_langs && !p->image.url;
 }
 
 /* Header values may be tokens: they are never written back. */

@@ -1389,6 +1389,7 @@ static int cmd_firstboot(ks_ctx *c, const ks_line *l)
 }
 
 static int cmd_url(ks_ctx *c, const ks_line *l);
+static int cmd_liveimg(ks_ctx *c, const ks_line *l);
 static int cmd_repo(ks_ctx *c, const ks_line *l);
 
 /* --- repositories ------------------------------------------------------- */
@@ -1525,6 +1526,27 @@ static int cmd_url(ks_ctx *c, const ks_line *l)
 	else if (r == 0)
 		add_repo(c, l, "anaconda", u);
 	return r == -ENOENT ? 0 : r;
+}
+
+/* liveimg --url=URL [--checksum=SHA256]: the image payload
+ * (packages.image); the URL's scheme and the checksum are checked by
+ * validation, like the answer file's. */
+static int cmd_liveimg(ks_ctx *c, const ks_line *l)
+{
+	const char *u = ks_opt(l, "--url");
+	if (!u || !*u) {
+		diag_error(c->d, l->loc,
+			   _("'liveimg' needs --url, where the image is"));
+		return -EINVAL;
+	}
+	azl_image *im = &c->m->packages.image;
+	c->m->has_packages = true;
+	im->loc = l->loc;
+	set_str_at(c, l, &im->url, u);
+	const char *sum = ks_opt(l, "--checksum");
+	if (sum)
+		set_str_at(c, l, &im->checksum, sum);
+	return 0;
 }
 
 static int cmd_repo(ks_ctx *c, const ks_line *l)
@@ -1788,6 +1810,10 @@ static const ks_option opt_url[] = {O("--url", KS_VALUE, KS_DONE),
 				    O("--sslclientcert", KS_VALUE, KS_WARN),
 				    O("--sslclientkey", KS_VALUE, KS_WARN),
 				    END};
+static const ks_option opt_liveimg[] = {
+	O("--url", KS_VALUE, KS_DONE), O("--checksum", KS_VALUE, KS_DONE),
+	O("--proxy", KS_VALUE, KS_WARN), O("--noverifyssl", KS_FLAG, KS_WARN),
+	END};
 static const ks_option opt_repo[] = {O("--name", KS_VALUE, KS_DONE),
 				     O("--baseurl", KS_VALUE, KS_DONE),
 				     O("--mirrorlist", KS_VALUE, KS_DONE),
@@ -1858,7 +1884,7 @@ const ks_command ks_commands[] = {
 	REMOVED("langsupport"),
 	REMOVED("lilo"),
 	REMOVED("lilocheck"),
-	REFUSED("liveimg"),
+	CMD("liveimg", KS_SINGLE, opt_liveimg, cmd_liveimg, 0, 0),
 	CMD("logging", KS_UNSUPPORTED, NULL, NULL, 0, -1),
 	CMD("logvol", KS_MULTI, opt_logvol, cmd_logvol, 1, 1),
 	UNSUPPORTED("mediacheck"),
@@ -2186,9 +2212,9 @@ void ks_dispatch(ks_ctx *c, char **words, azl_loc loc)
 	if (cmd->kind == KS_REFUSED) {
 		diag_error(c->d, loc,
 			   _("'%s' is not supported (yet): this installer "
-			     "installs Azure Linux from packages only; remove "
-			     "the line to install packages, or install this "
-			     "payload with Anaconda"),
+			     "installs Azure Linux from packages or a tarball "
+			     "image (liveimg) only; remove the line, or "
+			     "install this payload with Anaconda"),
 			   name);
 		return;
 	}

@@ -673,6 +673,14 @@ char *kickstart_write(const azl_model *m)
 								  : "halt\n");
 
 	const azl_packages *p = &m->packages;
+	if (p->image.url) {
+		buf_append(&b, "liveimg");
+		put_opt(&b, "--url", p->image.url);
+		if (p->image.checksum)
+			put_opt(&b, "--checksum", p->image.checksum);
+		buf_append(&b, "\n");
+		goto scripts;
+	}
 	if (!m->has_packages)
 		goto scripts;
 	buf_append(&b, "\n%packages");
