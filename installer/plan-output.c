@@ -59,6 +59,8 @@ static void json_action(azl_json *j, const azl_plan *p, const azl_action *a)
 		json_string(j, "vg", a->vg);
 	if (a->mount && !streq_ptr(a->mount, a->object))
 		json_string(j, "mount", a->mount);
+	if (a->subvol)
+		json_string(j, "subvol", a->subvol);
 	if (a->op == AZL_OP_CREATE_TABLE)
 		json_string(j, "table", table_to_string(a->table));
 	if (a->op == AZL_OP_VG_CREATE) {
@@ -122,6 +124,18 @@ char *plan_to_json(const azl_plan *p)
 			json_string(&j, "fs", part_fs(pp));
 			json_string(&j, "mount", pp->mount);
 			json_bool(&j, "encrypted", pp->encrypted);
+			if (pp->n_subvols > 0) {
+				json_begin_array(&j, "subvolumes");
+				for (size_t v = 0; v < pp->n_subvols; v++) {
+					json_begin_object(&j, NULL);
+					json_string(&j, "name",
+						    pp->subvols[v].name);
+					json_string(&j, "mount",
+						    pp->subvols[v].mount);
+					json_end_object(&j);
+				}
+				json_end_array(&j);
+			}
 			json_end_object(&j);
 		}
 		json_end_array(&j);
