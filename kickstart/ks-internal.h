@@ -77,6 +77,18 @@ typedef struct ks_vg {
 	azl_loc loc;
 } ks_vg;
 
+/* A btrfs line: a volume ("btrfs none --label=x btrfs.01") or a
+ * subvolume ("btrfs / --subvol --name=root LABEL=x"). */
+typedef struct ks_btrfs {
+	char *mount; /* "/", "/home"; "none" */
+	bool subvol;
+	char *name;	/* --name */
+	char *label;	/* --label (volumes) */
+	char **members; /* volumes: btrfs.NN; subvolumes: the parent */
+	char *fsoptions;
+	azl_loc loc;
+} ks_btrfs;
+
 typedef struct ks_key {
 	char *user;
 	char *key;
@@ -95,6 +107,8 @@ typedef struct ks_ctx {
 	size_t n_lvs;
 	ks_vg *vgs;
 	size_t n_vgs;
+	ks_btrfs *btrfs;
+	size_t n_btrfs;
 	ks_key *keys;
 	size_t n_keys;
 	azl_loc autopart, reqpart, clearpart_drives;
