@@ -542,10 +542,11 @@ static char *subvol_options(const char *subvol, const char *more)
 			 more ? "," : "", more ? more : "");
 }
 
-/* The fstab options the plan gives subvolume name of the btrfs on
- * plan_dev. */
-static const char *subvol_fs_options(const azl_plan *p, const char *plan_dev,
-				     const char *name)
+/* The fstab options of subvolume name of the btrfs on plan_dev: Fedora's,
+ * then the partition's (kickstart part --fsoptions applies to each of its
+ * subvolumes, as Anaconda does), then the subvolume's own. */
+static char *subvol_fstab_options(const azl_plan *p, const char *plan_dev,
+				  const char *name)
 {
 	const char *mapper = startswith(plan_dev, "/dev/mapper/")
 				     ? plan_dev + strlen("/dev/mapper/")
@@ -557,11 +558,21 @@ static const char *subvol_fs_options(const azl_plan *p, const char *plan_dev,
 			    !(pp->encrypted && mapper &&
 			      streq_ptr(pp->luks_name, mapper)))
 				continue;
-			for (size_t v = 0; v < pp->n_subvols; v++)
-				if (streq_ptr(pp->subvols[v].name, name))
-					return pp->subvols[v].fs_options;
+			for (size_t v = 0; v < pp->n_subvols; v++) {
+				const char *own = pp->subvols[v].fs_options;
+				if (!streq_ptr(pp->subvols[v].name, name))
+					continue;
+				_cleanup_free_ char *more =
+					pp->fs_options && own
+						? xasprintf("%s,%s",
+							    pp->fs_options, own)
+						: xstrdup(pp->fs_options
+								  ? pp->fs_options
+								  : own);
+				return subvol_options(name, more);
+			}
 		}
-	return NULL;
+	return subvol_options(name, NULL);
 }
 
 /* The fstab options the plan gives the filesystem on plan_dev: a
@@ -853,9 +864,8 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 			if (mt->op != AZL_OP_MOUNT || !mt->subvol ||
 			    !streq_ptr(mt->device, ac->device))
 				continue;
-			char *o = subvol_options(
-				mt->subvol, subvol_fs_options(plan, ac->device,
-							      mt->subvol));
+			char *o = subvol_fstab_options(plan, ac->device,
+						       mt->subvol);
 			strv_push(&owned, o);
 			made = xrealloc(made, (n_made + 1) * sizeof(*made));
 			made[n_made++] = (made_fs){

@@ -1246,6 +1246,11 @@ static int plan_guided(const azl_model *m, const azl_machine *machine,
 	azl_fs root_fs =
 		s->filesystem != AZL_FS_NONE ? s->filesystem : AZL_FS_EXT4;
 	disk_work *first = &w[0];
+	if (lvm && root_fs == AZL_FS_BTRFS)
+		return fail(err, AZL_EXIT_INVALID, -EINVAL,
+			    _("filesystem: btrfs goes with layout: plain "
+			      "(btrfs has subvolumes instead of logical "
+			      "volumes); choose the plain guided layout"));
 	uint64_t swap = 0;
 	int r = guided_swap(m, machine, first, &swap, err);
 	if (r < 0)

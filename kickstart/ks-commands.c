@@ -764,8 +764,8 @@ static int cmd_part(ks_ctx *c, const ks_line *l)
 		c->first_part = l->loc;
 	if (startswith(m, "raid.")) {
 		diag_warn(c->d, l->loc,
-			  _("'%s %s': RAID members are not supported and were "
-			    "ignored"),
+			  _("'%s %s': RAID and btrfs members are not supported "
+			    "and were ignored"),
 			  l->cmd, m);
 		return -ENOTSUP; /* noted as dropped; the warning says it */
 	}

@@ -208,7 +208,8 @@ static bool is_btrfs_member(const ks_part *p)
 }
 
 /* Whether subvolume line sv is made on volume vol: its parent names the
- * volume by LABEL=, label, --name or mount point. */
+ * volume by LABEL=, label, --name, mount point or member partition
+ * (btrfs.01). */
 static bool subvol_of(const ks_btrfs *sv, const ks_btrfs *vol)
 {
 	const char *parent = sv->members ? sv->members[0] : NULL;
@@ -217,6 +218,7 @@ static bool subvol_of(const ks_btrfs *sv, const ks_btrfs *vol)
 	if (startswith(parent, "LABEL="))
 		return streq_ptr(vol->label, parent + strlen("LABEL="));
 	return streq_ptr(vol->label, parent) || streq_ptr(vol->name, parent) ||
+	       strv_contains(vol->members, parent) ||
 	       (strcmp(vol->mount, "none") != 0 &&
 		streq_ptr(vol->mount, parent));
 }
@@ -314,7 +316,8 @@ static void check_btrfs(ks_ctx *c)
 				diag_error(c->d, vol->loc,
 					   _("btrfs volume '%s' uses '%s', "
 					     "which no 'part' line makes"),
-					   vol->mount, *m);
+					   vol->label ? vol->label : vol->mount,
+					   *m);
 		}
 	}
 }

@@ -48,6 +48,7 @@ storage:
     - fs: btrfs
       label: azlbtrfs
       size: grow
+      options: ssd
       subvolumes:
         - {name: root, mount: /}
         - {name: home, mount: /home}
@@ -81,13 +82,13 @@ subs=$(btrfs subvolume list "$tmp/mnt" | awk '{print $NF}' | sort | tr '\n' ' ')
 ok "subvolumes root, home, var on the btrfs partition"
 
 top=$tmp/mnt
-grep -q "^UUID=$uuid / btrfs subvol=root,compress=zstd:1 0 0$" "$top/root/etc/fstab" ||
+grep -q "^UUID=$uuid / btrfs subvol=root,compress=zstd:1,ssd 0 0$" "$top/root/etc/fstab" ||
 	fail "fstab has no / line: $(cat "$top/root/etc/fstab")"
-grep -q "^UUID=$uuid /home btrfs subvol=home,compress=zstd:1 0 0$" "$top/root/etc/fstab" ||
+grep -q "^UUID=$uuid /home btrfs subvol=home,compress=zstd:1,ssd 0 0$" "$top/root/etc/fstab" ||
 	fail "fstab has no /home line"
-grep -q "^UUID=$uuid /var btrfs subvol=var,compress=zstd:1,noatime 0 0$" "$top/root/etc/fstab" ||
+grep -q "^UUID=$uuid /var btrfs subvol=var,compress=zstd:1,ssd,noatime 0 0$" "$top/root/etc/fstab" ||
 	fail "fstab has no /var line"
-ok "fstab: subvol= and compress=zstd:1 by UUID"
+ok "fstab: subvol=, compress=zstd:1, the partition's and the subvolume's options, by UUID"
 
 # Each subvolume holds its own tree: the rpmdb in root's /usr and var's
 # /var, nothing of /var or /home inside root.
