@@ -36,7 +36,7 @@ MINIMAL = ["setup", "filesystem", "azurelinux-release", "azurelinux-repos",
            "dracut", "tzdata", "ca-certificates", "e2fsprogs", "xfsprogs"]
 # The installer adds these according to the plan (firmware, encryption,
 # LVM, an ESP), as Anaconda does; comps lists them as optional.
-MINIMAL_OPTIONAL = ["cryptsetup", "lvm2", "dosfstools", "grub2-pc",
+MINIMAL_OPTIONAL = ["cryptsetup", "lvm2", "dosfstools", "btrfs-progs", "grub2-pc",
                     "grub2-efi-x64", "shim-x64"]
 CORE_EXTRA = ["openssh-server", "openssh-clients", "sudo", "NetworkManager",
               "iproute", "chrony", "vim-minimal", "selinux-policy-targeted",
