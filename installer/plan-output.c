@@ -273,7 +273,18 @@ static void text_disk(azl_buf *b, const azl_plan_disk *d)
 		table_add(&t, size_human(pp->size));
 		table_add(&t, xstrdup(role_to_string(pp->role)));
 		table_add(&t, xstrdup(part_fs(pp)));
-		table_add(&t, xstrdup(pp->mount));
+		if (pp->n_subvols > 0) {
+			/* btrfs: where its subvolumes are mounted. */
+			azl_buf m = {0};
+			for (size_t v = 0; v < pp->n_subvols; v++)
+				buf_printf(&m, "%s%s=%s", v ? "," : "",
+					   pp->subvols[v].name,
+					   pp->subvols[v].mount
+						   ? pp->subvols[v].mount
+						   : "-");
+			table_add(&t, buf_steal(&m));
+		} else
+			table_add(&t, xstrdup(pp->mount));
 		table_add(&t, xstrdup(pp->encrypted ? "luks2" : _("no")));
 		table_add(&t, xstrdup(rows[i].removed ? _("delete")
 				      : pp->keep      ? _("keep")

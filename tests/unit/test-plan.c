@@ -379,6 +379,8 @@ static void test_guided_btrfs(void **state)
 	assert_int_equal(mounted, 2);
 	_cleanup_free_ char *j = plan_to_json(p);
 	assert_non_null(strstr(j, "\"subvol\": \"root\""));
+	_cleanup_free_ char *t = plan_to_text(p);
+	assert_non_null(strstr(t, "root=/,home=/home"));
 	_cleanup_strv_free_ char **tools = plan_required_tools(p);
 	assert_true(strv_contains(tools, "mkfs.btrfs"));
 	assert_true(strv_contains(tools, "btrfs"));
