@@ -138,6 +138,8 @@ char *bootloader_dracut_modules(const azl_installed_storage *st)
 		buf_printf(&b, "%slvm", b.len ? " " : "");
 	if (st->md_uuids && st->md_uuids[0])
 		buf_printf(&b, "%smdraid", b.len ? " " : "");
+	if (st->root_fs == AZL_FS_BTRFS)
+		buf_printf(&b, "%sbtrfs", b.len ? " " : "");
 	return b.len ? buf_steal(&b) : NULL;
 }
 
@@ -229,6 +231,9 @@ char *bootloader_cmdline(const azl_model *m, const azl_installed_storage *st,
 {
 	azl_buf b = {0};
 	buf_printf(&b, "root=UUID=%s ro", st->root_uuid);
+	/* / on a btrfs subvolume (Fedora: rootflags=subvol=root). */
+	if (st->root_subvol)
+		buf_printf(&b, " rootflags=subvol=%s", st->root_subvol);
 	for (size_t i = 0; st->luks_uuids && st->luks_uuids[i]; i++)
 		buf_printf(&b, " rd.luks.uuid=luks-%s", st->luks_uuids[i]);
 	for (size_t i = 0; st->lvm_lvs && st->lvm_lvs[i]; i++)

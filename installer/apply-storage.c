@@ -100,6 +100,7 @@ static void installed_storage_done(azl_installed_storage *s)
 	free(s->target);
 	free(s->root_device);
 	free(s->root_uuid);
+	free(s->root_subvol);
 	free(s->boot_uuid);
 	free(s->esp_device);
 	free(s->esp_uuid);
@@ -539,7 +540,49 @@ typedef struct made_fs {
 	azl_fs fs;
 	const char *mount; /* from the plan; "swap" for swap */
 	const char *options;
+	const char *subvol; /* btrfs: the subvolume mounted on mount */
 } made_fs;
+
+/* Fedora's fstab options of a btrfs subvolume, and the subvolume's own
+ * after them. */
+static char *subvol_options(const char *subvol, const char *more)
+{
+	return xasprintf("subvol=%s,compress=zstd:1%s%s", subvol,
+			 more ? "," : "", more ? more : "");
+}
+
+/* The fstab options of subvolume name of the btrfs on plan_dev: Fedora's,
+ * then the partition's (kickstart part --fsoptions applies to each of its
+ * subvolumes, as Anaconda does), then the subvolume's own. */
+static char *subvol_fstab_options(const azl_plan *p, const char *plan_dev,
+				  const char *name)
+{
+	const char *mapper = startswith(plan_dev, "/dev/mapper/")
+				     ? plan_dev + strlen("/dev/mapper/")
+				     : NULL;
+	for (size_t i = 0; i < p->n_disks; i++)
+		for (size_t k = 0; k < p->disks[i].n_parts; k++) {
+			const azl_plan_part *pp = &p->disks[i].parts[k];
+			if (!streq_ptr(pp->device, plan_dev) &&
+			    !(pp->encrypted && mapper &&
+			      streq_ptr(pp->luks_name, mapper)))
+				continue;
+			for (size_t v = 0; v < pp->n_subvols; v++) {
+				const char *own = pp->subvols[v].fs_options;
+				if (!streq_ptr(pp->subvols[v].name, name))
+					continue;
+				_cleanup_free_ char *more =
+					pp->fs_options && own
+						? xasprintf("%s,%s",
+							    pp->fs_options, own)
+						: xstrdup(pp->fs_options
+								  ? pp->fs_options
+								  : own);
+				return subvol_options(name, more);
+			}
+		}
+	return subvol_options(name, NULL);
+}
 
 /* The fstab options the plan gives the filesystem on plan_dev: a
  * partition, its LUKS mapping, or a logical volume. */
@@ -655,6 +698,7 @@ static void fill_result(azl_storage_state *st, const azl_plan *plan,
 			res->root_device = xstrdup(f->device);
 			res->root_uuid = xstrdup(f->uuid);
 			res->root_fs = f->fs;
+			res->root_subvol = xstrdup(f->subvol);
 		} else if (strcmp(f->mount, "/boot") == 0)
 			res->boot_uuid = xstrdup(f->uuid);
 		else if (strcmp(f->mount, "/boot/efi") == 0) {
@@ -843,10 +887,22 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 			}
 			break;
 		}
+		case AZL_OP_SUBVOLUME_CREATE:
+			progress_phase(AZL_PHASE_STORAGE, pct,
+				       _("btrfs subvolume %s on %s"), ac->name,
+				       dev);
+			r = btrfs_subvolume_create(dev, ac->name);
+			if (r < 0)
+				step_failed(r, "btrfs subvolume '%s' on '%s'",
+					    ac->name, dev);
+			break;
 		case AZL_OP_MOUNT: {
 			char *path = NULL;
-			r = mount_target_fs(dev, ac->fs, target_dir, ac->mount,
-					    &path);
+			_cleanup_free_ char *data =
+				ac->subvol ? subvol_options(ac->subvol, NULL)
+					   : NULL;
+			r = mount_target_fs_data(dev, ac->fs, target_dir,
+						 ac->mount, data, &path);
 			if (r == -ENODEV && ac->fs == AZL_FS_VFAT) {
 				r = 0; /* bootloader_apply uses mtools */
 				break;
@@ -884,6 +940,31 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 		strv_push(&owned, dev);
 		if (uuid)
 			strv_push(&owned, uuid);
+		/* A btrfs with subvolumes: one fstab line a mounted
+		 * subvolume, the same UUID with subvol=NAME. */
+		size_t n_sub = 0;
+		for (size_t i = 0; ac->op == AZL_OP_MKFS && i < plan->n_actions;
+		     i++) {
+			const azl_action *mt = &plan->actions[i];
+			if (mt->op != AZL_OP_MOUNT || !mt->subvol ||
+			    !streq_ptr(mt->device, ac->device))
+				continue;
+			char *o = subvol_fstab_options(plan, ac->device,
+						       mt->subvol);
+			strv_push(&owned, o);
+			made = xrealloc(made, (n_made + 1) * sizeof(*made));
+			made[n_made++] = (made_fs){
+				.device = dev,
+				.uuid = uuid,
+				.fs = ac->fs,
+				.mount = mt->mount,
+				.options = o,
+				.subvol = mt->subvol,
+			};
+			n_sub++;
+		}
+		if (n_sub > 0)
+			continue;
 		made = xrealloc(made, (n_made + 1) * sizeof(*made));
 		made[n_made++] = (made_fs){
 			.device = dev,

@@ -21,8 +21,9 @@ typedef struct azl_installed_storage {
 	char *root_device; /* /dev/mapper/vg_azl-lv_root, /dev/loop0p4 */
 	char *root_uuid;   /* filesystem UUID of / */
 	azl_fs root_fs;
-	char *boot_uuid;  /* filesystem UUID of /boot; NULL if on / */
-	char *esp_device; /* NULL on BIOS */
+	char *root_subvol; /* btrfs: the subvolume on /, for rootflags= */
+	char *boot_uuid;   /* filesystem UUID of /boot; NULL if on / */
+	char *esp_device;  /* NULL on BIOS */
 	char *esp_uuid;
 	char **luks_uuids; /* LUKS container UUIDs, for rd.luks.uuid= */
 	char **lvm_lvs;	   /* "vg_azl/lv_root", ... for rd.lvm.lv= */

@@ -212,6 +212,100 @@ static void check_physical_volume(const azl_storage *s,
 			   p->volume_group);
 }
 
+/* A btrfs partition's subvolumes (fs: btrfs, subvolumes:): named once,
+ * each mount point once across partitions, subvolumes and volumes, and
+ * none of what GRUB and the firmware read (/boot stays a partition of its
+ * own, as Fedora lays btrfs out). Returns whether one is mounted on "/". */
+static bool check_subvolumes(const azl_storage *s, size_t pi, azl_diags *d)
+{
+	const azl_partition_spec *p = &s->partitions[pi];
+	bool have_root = false;
+	if (p->n_subvolumes == 0)
+		return false;
+	if (p->fs != AZL_FS_BTRFS)
+		diag_error(d, p->loc,
+			   _("only a btrfs partition has 'subvolumes'; add "
+			     "'fs: btrfs' to it or remove 'subvolumes'"));
+	if (p->mount)
+		diag_error(d, p->loc,
+			   _("a btrfs partition with 'subvolumes' has no "
+			     "'mount' of its own; give '%s' to one of its "
+			     "subvolumes"),
+			   p->mount);
+	for (size_t i = 0; i < p->n_subvolumes; i++) {
+		const azl_subvolume_spec *v = &p->subvolumes[i];
+		if (!v->name)
+			diag_error(d, v->loc, _("a subvolume needs a 'name'"));
+		else if (!lvm_name_is_valid(v->name))
+			diag_error(d, v->loc,
+				   _("'%s' is not a valid subvolume name: use "
+				     "letters, digits and '_.+-', not starting "
+				     "with '-', at most 127 characters"),
+				   v->name);
+		for (size_t k = 0; v->name && k < i; k++)
+			if (streq_ptr(p->subvolumes[k].name, v->name)) {
+				diag_error(d, v->loc,
+					   _("subvolume '%s' is listed twice "
+					     "(first at line %d)"),
+					   v->name, p->subvolumes[k].loc.line);
+				break;
+			}
+		if (!v->mount)
+			continue;
+		if (streq_ptr(v->mount, "/"))
+			have_root = true;
+		if (streq_ptr(v->mount, "swap") ||
+		    streq_ptr(v->mount, "/boot") ||
+		    streq_ptr(v->mount, "/boot/efi")) {
+			diag_error(d, v->loc,
+				   _("'%s' cannot be a btrfs subvolume; make "
+				     "it a partition of its own (/boot ext4, "
+				     "as Fedora does)"),
+				   v->mount);
+			continue;
+		}
+		int first = 0;
+		for (size_t k = 0; !first && k < s->n_partitions; k++)
+			if (streq_ptr(s->partitions[k].mount, v->mount))
+				first = s->partitions[k].loc.line > 0
+						? s->partitions[k].loc.line
+						: -1;
+		for (size_t k = 0; !first && k <= pi; k++) {
+			const azl_partition_spec *o = &s->partitions[k];
+			for (size_t q = 0; !first && q < o->n_subvolumes; q++) {
+				const azl_subvolume_spec *w = &o->subvolumes[q];
+				if (w == v)
+					break;
+				if (streq_ptr(w->mount, v->mount))
+					first = w->loc.line > 0 ? w->loc.line
+								: -1;
+			}
+		}
+		for (size_t g = 0; !first && g < s->n_volume_groups; g++)
+			for (size_t k = 0;
+			     !first && k < s->volume_groups[g].n_volumes; k++) {
+				const azl_volume_spec *o =
+					&s->volume_groups[g].volumes[k];
+				if (streq_ptr(o->mount, v->mount))
+					first = o->loc.line > 0 ? o->loc.line
+								: -1;
+			}
+		if (first > 0)
+			diag_error(d, v->loc,
+				   _("mount point '%s' is used twice (first "
+				     "at line %d); give each partition, "
+				     "subvolume and volume its own"),
+				   v->mount, first);
+		else if (first < 0)
+			diag_error(d, v->loc,
+				   _("mount point '%s' is used twice; give "
+				     "each partition, subvolume and volume "
+				     "its own"),
+				   v->mount);
+	}
+	return have_root;
+}
+
 /* A mount point of a volume may clash with a partition's or with one of
  * an earlier volume; returns the line of the first use, or 0. */
 static int mount_first_use(const azl_storage *s, const azl_volume_spec *v)
@@ -291,6 +385,12 @@ static void check_volume(const azl_storage *s, const azl_volume_group *g,
 			   name);
 	if (streq_ptr(v->mount, "/") && v->fs == AZL_FS_VFAT)
 		diag_error(d, v->loc, _("'/' cannot be vfat; use ext4 or xfs"));
+	if (v->fs == AZL_FS_BTRFS)
+		diag_error(d, v->loc,
+			   _("volume '%s' cannot be btrfs: btrfs goes on a "
+			     "partition (with its subvolumes), not on LVM; "
+			     "use ext4 or xfs"),
+			   name);
 	if (v->max_bytes && v->size.kind == AZL_SIZE_BYTES &&
 	    v->size.bytes > v->max_bytes)
 		diag_error(d, v->loc,
@@ -598,13 +698,22 @@ static void check_storage(const azl_storage *s, bool asked, azl_diags *d)
 	 * unattended install refuses the plan (model_storage_unanswered). */
 	bool have_key = e->passphrase || e->passphrase_file || asked;
 
-	if (s->filesystem != AZL_FS_EXT4 && s->filesystem != AZL_FS_XFS)
+	if (s->filesystem != AZL_FS_EXT4 && s->filesystem != AZL_FS_XFS &&
+	    s->filesystem != AZL_FS_BTRFS)
 		diag_error(d, s->loc,
-			   _("'filesystem' of a guided layout must be ext4 or "
-			     "xfs, not '%s'"),
+			   _("'filesystem' of a guided layout must be ext4, "
+			     "xfs or btrfs, not '%s'"),
 			   fs_to_string(s->filesystem)
 				   ? fs_to_string(s->filesystem)
 				   : "none");
+	/* Like Anaconda's autopart --type=btrfs: one btrfs volume on a
+	 * partition, never on LVM. */
+	if (s->filesystem == AZL_FS_BTRFS && s->layout == AZL_LAYOUT_LVM &&
+	    s->n_partitions == 0)
+		diag_error(d, s->loc,
+			   _("'filesystem: btrfs' goes with 'layout: plain' "
+			     "(btrfs has subvolumes instead of logical "
+			     "volumes); add 'layout: plain'"));
 	if (e->enabled && !have_key)
 		diag_error(d, e->loc,
 			   _("'encryption' needs 'passphrase' or "
@@ -655,6 +764,24 @@ static void check_storage(const azl_storage *s, bool asked, azl_diags *d)
 		if (streq_ptr(p->mount, "/") && p->fs == AZL_FS_VFAT)
 			diag_error(d, p->loc,
 				   _("'/' cannot be vfat; use ext4 or xfs"));
+		if (streq_ptr(p->mount, "/boot") && p->fs == AZL_FS_BTRFS)
+			diag_error(d, p->loc,
+				   _("'/boot' cannot be btrfs here; make it "
+				     "ext4 (as Fedora does) or xfs"));
+		if (check_subvolumes(s, i, d)) {
+			have_root = true;
+			bool boot = false;
+			for (size_t k = 0; k < s->n_partitions; k++)
+				boot |= streq_ptr(s->partitions[k].mount,
+						  "/boot");
+			if (!boot)
+				diag_error(d, p->loc,
+					   _("'/' on a btrfs subvolume needs "
+					     "'/boot' as a partition of its "
+					     "own, which GRUB reads; add "
+					     "{mount: /boot, size: 1G} as "
+					     "Fedora does"));
+		}
 		if (p->encrypt && !have_key)
 			diag_error(d, p->loc,
 				   _("partition '%s' is to be encrypted but no "

@@ -218,7 +218,10 @@ static void check_label(const vctx *c, const char *label, azl_fs fs,
 {
 	if (!label)
 		return;
-	size_t max = fs == AZL_FS_XFS ? 12 : fs == AZL_FS_VFAT ? 11 : 16;
+	size_t max = fs == AZL_FS_XFS	  ? 12
+		     : fs == AZL_FS_VFAT  ? 11
+		     : fs == AZL_FS_BTRFS ? 255
+					  : 16;
 	bool ok = *label && strlen(label) <= max && is_text(label) &&
 		  !strchr(label, '/') && !strchr(label, '\\');
 	if (ok)
@@ -267,6 +270,11 @@ static void check_storage_values(const vctx *c)
 		check_mount(c, p->mount, p->loc);
 		check_fs_options(c, p->fs_options, p->loc);
 		check_label(c, p->label, p->fs, p->loc);
+		for (size_t k = 0; k < p->n_subvolumes; k++) {
+			const azl_subvolume_spec *v = &p->subvolumes[k];
+			check_mount(c, v->mount, v->loc);
+			check_fs_options(c, v->fs_options, v->loc);
+		}
 	}
 	for (size_t g = 0; g < s->n_volume_groups; g++)
 		for (size_t i = 0; i < s->volume_groups[g].n_volumes; i++) {

@@ -31,7 +31,7 @@
 ENUM_STRINGS(wipe, azl_wipe, "all", "linux", "none")
 ENUM_STRINGS(table, azl_table, "gpt", "msdos")
 ENUM_STRINGS(layout, azl_layout, "lvm", "plain")
-ENUM_STRINGS(fs, azl_fs, NULL, "ext4", "xfs", "vfat", "swap")
+ENUM_STRINGS(fs, azl_fs, NULL, "ext4", "xfs", "vfat", "swap", "btrfs")
 ENUM_STRINGS(firmware, azl_firmware, "auto", "uefi", "bios")
 ENUM_STRINGS(secure_boot, azl_secure_boot, "auto", "required", "off")
 ENUM_STRINGS(selinux, azl_selinux, "enforcing", "permissive", "disabled")
@@ -281,10 +281,23 @@ void disk_spec_done(azl_disk_spec *d)
 	*d = (azl_disk_spec){0};
 }
 
+void subvolume_spec_done(azl_subvolume_spec *v)
+{
+	if (!v)
+		return;
+	free(v->name);
+	free(v->mount);
+	free(v->fs_options);
+	*v = (azl_subvolume_spec){0};
+}
+
 void partition_spec_done(azl_partition_spec *p)
 {
 	if (!p)
 		return;
+	for (size_t i = 0; i < p->n_subvolumes; i++)
+		subvolume_spec_done(&p->subvolumes[i]);
+	free(p->subvolumes);
 	free(p->mount);
 	free(p->disk_path);
 	free(p->label);

@@ -56,6 +56,7 @@ typedef enum azl_fs {
 	AZL_FS_XFS,
 	AZL_FS_VFAT,
 	AZL_FS_SWAP,
+	AZL_FS_BTRFS,
 } azl_fs;
 typedef enum azl_firmware {
 	AZL_FIRMWARE_AUTO,
@@ -122,6 +123,16 @@ typedef struct azl_disk_spec {
 	azl_loc loc;
 } azl_disk_spec;
 
+/* One subvolume of a btrfs partition (fs: btrfs, subvolumes:), the way
+ * Fedora lays btrfs out: subvolume "root" mounted on /, "home" on /home.
+ * Mounted with subvol=NAME (and compress=zstd:1, as Fedora does). */
+typedef struct azl_subvolume_spec {
+	char *name;	  /* [A-Za-z0-9_.+-], not "." or ".." */
+	char *mount;	  /* "/", "/home", "/var"; NULL: made, not mounted */
+	char *fs_options; /* more fstab options; NULL = Fedora's */
+	azl_loc loc;
+} azl_subvolume_spec;
+
 typedef struct azl_partition_spec {
 	char *mount;	    /* "/", "/boot", "swap", ...; NULL for none */
 	azl_size size;	    /* UNSET = the whole free space (like grow) */
@@ -143,6 +154,10 @@ typedef struct azl_partition_spec {
 	 * physical volume it then has no mount, fs, label, fs_options or
 	 * encrypt of its own: the array has them. */
 	char *raid;
+	/* fs: btrfs only: the subvolumes made on it and mounted; the
+	 * partition then has no mount of its own. */
+	azl_subvolume_spec *subvolumes;
+	size_t n_subvolumes;
 	azl_loc loc;
 } azl_partition_spec;
 
@@ -205,7 +220,8 @@ typedef struct azl_storage {
 	azl_wipe wipe;
 	azl_table table;
 	azl_layout layout;
-	azl_fs filesystem;  /* root of guided layouts: EXT4 or XFS */
+	azl_fs filesystem;  /* root of guided layouts: EXT4, XFS or BTRFS
+			     * (plain only: subvolumes root and home) */
 	bool swap;	    /* false: swap: none */
 	azl_size swap_size; /* UNSET = the guided default */
 	azl_encryption encryption;
@@ -525,6 +541,7 @@ azl_loc model_value_loc(const azl_model *m, const void *value,
 			azl_loc fallback);
 
 void disk_spec_done(azl_disk_spec *d);
+void subvolume_spec_done(azl_subvolume_spec *v);
 void partition_spec_done(azl_partition_spec *p);
 void encryption_done(azl_encryption *e);
 void storage_done(azl_storage *s);

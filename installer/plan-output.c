@@ -59,6 +59,8 @@ static void json_action(azl_json *j, const azl_plan *p, const azl_action *a)
 		json_string(j, "vg", a->vg);
 	if (a->mount && !streq_ptr(a->mount, a->object))
 		json_string(j, "mount", a->mount);
+	if (a->subvol)
+		json_string(j, "subvol", a->subvol);
 	if (a->op == AZL_OP_CREATE_TABLE)
 		json_string(j, "table", table_to_string(a->table));
 	if (a->op == AZL_OP_RAID_CREATE) {
@@ -139,6 +141,18 @@ char *plan_to_json(const azl_plan *p)
 			json_bool(&j, "encrypted", pp->encrypted);
 			if (pp->raid)
 				json_string(&j, "raid", pp->raid);
+			if (pp->n_subvols > 0) {
+				json_begin_array(&j, "subvolumes");
+				for (size_t v = 0; v < pp->n_subvols; v++) {
+					json_begin_object(&j, NULL);
+					json_string(&j, "name",
+						    pp->subvols[v].name);
+					json_string(&j, "mount",
+						    pp->subvols[v].mount);
+					json_end_object(&j);
+				}
+				json_end_array(&j);
+			}
 			json_end_object(&j);
 		}
 		json_end_array(&j);
@@ -301,7 +315,18 @@ static void text_disk(azl_buf *b, const azl_plan_disk *d)
 		table_add(&t, size_human(pp->size));
 		table_add(&t, xstrdup(role_to_string(pp->role)));
 		table_add(&t, xstrdup(part_fs(pp)));
-		table_add(&t, xstrdup(pp->mount));
+		if (pp->n_subvols > 0) {
+			/* btrfs: where its subvolumes are mounted. */
+			azl_buf m = {0};
+			for (size_t v = 0; v < pp->n_subvols; v++)
+				buf_printf(&m, "%s%s=%s", v ? "," : "",
+					   pp->subvols[v].name,
+					   pp->subvols[v].mount
+						   ? pp->subvols[v].mount
+						   : "-");
+			table_add(&t, buf_steal(&m));
+		} else
+			table_add(&t, xstrdup(pp->mount));
 		table_add(&t, xstrdup(pp->encrypted ? "luks2" : _("no")));
 		table_add(&t, xstrdup(rows[i].removed ? _("delete")
 				      : pp->keep      ? _("keep")

@@ -29,6 +29,11 @@ char **plan_required_tools(const azl_plan *p)
 				add(&v, "mkfs.xfs");
 			else if (a->fs == AZL_FS_VFAT)
 				add(&v, "mkfs.vfat");
+			else if (a->fs == AZL_FS_BTRFS)
+				add(&v, "mkfs.btrfs");
+			break;
+		case AZL_OP_SUBVOLUME_CREATE:
+			add(&v, "btrfs");
 			break;
 		case AZL_OP_MKSWAP:
 			add(&v, "mkswap");
@@ -58,12 +63,20 @@ const char *tool_package(const char *tool)
 	static const struct {
 		const char *tool, *package;
 	} map[] = {
-		{"mkfs.ext4", "e2fsprogs"},  {"mkfs.xfs", "xfsprogs"},
-		{"mkfs.vfat", "dosfstools"}, {"mkswap", "util-linux"},
-		{"sfdisk", "util-linux"},    {"pvcreate", "lvm2"},
-		{"vgcreate", "lvm2"},	     {"lvcreate", "lvm2"},
-		{"vgchange", "lvm2"},	     {"mcopy", "mtools"},
-		{"mmd", "mtools"},	     {"mdadm", "mdadm"},
+		{"mkfs.ext4", "e2fsprogs"},
+		{"mkfs.xfs", "xfsprogs"},
+		{"mkfs.vfat", "dosfstools"},
+		{"mkswap", "util-linux"},
+		{"sfdisk", "util-linux"},
+		{"pvcreate", "lvm2"},
+		{"vgcreate", "lvm2"},
+		{"lvcreate", "lvm2"},
+		{"vgchange", "lvm2"},
+		{"mcopy", "mtools"},
+		{"mmd", "mtools"},
+		{"mdadm", "mdadm"},
+		{"mkfs.btrfs", "btrfs-progs"},
+		{"btrfs", "btrfs-progs"},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(map); i++)
 		if (strcmp(map[i].tool, tool) == 0)
@@ -133,6 +146,8 @@ char **plan_required_packages(const azl_plan *p)
 			add(&v, "xfsprogs");
 		else if (a->fs == AZL_FS_VFAT)
 			add(&v, "dosfstools");
+		else if (a->fs == AZL_FS_BTRFS)
+			add(&v, "btrfs-progs");
 	}
 	return v;
 }

@@ -222,6 +222,7 @@ static const char *const op_names[] = {
 	[AZL_OP_INSTALL_BOOTLOADER] = "install-bootloader",
 	[AZL_OP_DELETE_PARTITION] = "delete-partition",
 	[AZL_OP_RAID_CREATE] = "raid-create",
+	[AZL_OP_SUBVOLUME_CREATE] = "subvolume-create",
 };
 
 const char *op_to_string(azl_op op)
@@ -242,6 +243,12 @@ static void plan_part_done(azl_plan_part *p)
 	free(p->fs_type);
 	free(p->vg);
 	free(p->raid);
+	for (size_t i = 0; i < p->n_subvols; i++) {
+		free(p->subvols[i].name);
+		free(p->subvols[i].mount);
+		free(p->subvols[i].fs_options);
+	}
+	free(p->subvols);
 	*p = (azl_plan_part){0};
 }
 
@@ -295,6 +302,7 @@ static void action_done(azl_action *a)
 	free(a->detail);
 	free(a->object);
 	free(a->vg);
+	free(a->subvol);
 	*a = (azl_action){0};
 }
 
@@ -777,6 +785,8 @@ typedef struct request {
 	const char *raid;	/* raid-member: its array */
 	const char *raid_mount; /* raid-member: the array's mount point */
 	int raid_seq;		/* raid-member: index in storage.partitions */
+	const azl_subvolume_spec *subvols; /* btrfs */
+	size_t n_subvols;
 	bool encrypt;
 	bool grow;
 	uint64_t min, max, weight;
@@ -1110,6 +1120,20 @@ static int place_requests(disk_work *w, namer *nm, azl_plan_error *err)
 		p->raid = xstrdup(r->raid);
 		p->raid_seq = r->raid_seq;
 		p->device = part_device(w->info->path, number);
+		if (r->n_subvols > 0) {
+			/* One btrfs volume holding several mounts is no
+			 * Discoverable root partition: Linux data, as
+			 * Anaconda types it. */
+			p->type_guid =
+				type_for(w->pd.table, AZL_ROLE_DATA, NULL);
+			p->subvols = xcalloc(r->n_subvols, sizeof(*p->subvols));
+			p->n_subvols = r->n_subvols;
+			for (size_t k = 0; k < r->n_subvols; k++)
+				p->subvols[k] = (azl_plan_subvol){
+					xstrdup(r->subvols[k].name),
+					xstrdup(r->subvols[k].mount),
+					xstrdup(r->subvols[k].fs_options)};
+		}
 		at += r->size;
 		n_new++;
 	}
@@ -1264,6 +1288,11 @@ static int plan_guided(const azl_model *m, const azl_machine *machine,
 	azl_fs root_fs =
 		s->filesystem != AZL_FS_NONE ? s->filesystem : AZL_FS_EXT4;
 	disk_work *first = &w[0];
+	if (lvm && root_fs == AZL_FS_BTRFS)
+		return fail(err, AZL_EXIT_INVALID, -EINVAL,
+			    _("filesystem: btrfs goes with layout: plain "
+			      "(btrfs has subvolumes instead of logical "
+			      "volumes); choose the plain guided layout"));
 	uint64_t swap = 0;
 	int r = guided_swap(m, machine, first, &swap, err);
 	if (r < 0)
@@ -1315,10 +1344,22 @@ static int plan_guided(const azl_model *m, const azl_machine *machine,
 				swap + (enc ? LUKS_HEADER : 0), false);
 			sw->encrypt = enc;
 		}
-		request *root =
-			add_request(first, AZL_ROLE_ROOT, root_fs, "/",
-				    ROOT_MIN + (enc ? LUKS_HEADER : 0), true);
+		/* btrfs as Fedora lays it out (its default since 33): one
+		 * volume, subvolume root on / and home on /home; /boot
+		 * stays ext4 above. */
+		static const azl_subvolume_spec fedora_subvols[] = {
+			{.name = (char *)"root", .mount = (char *)"/"},
+			{.name = (char *)"home", .mount = (char *)"/home"},
+		};
+		bool btrfs = root_fs == AZL_FS_BTRFS;
+		request *root = add_request(
+			first, AZL_ROLE_ROOT, root_fs, btrfs ? NULL : "/",
+			ROOT_MIN + (enc ? LUKS_HEADER : 0), true);
 		root->encrypt = enc;
+		if (btrfs) {
+			root->subvols = fedora_subvols;
+			root->n_subvols = ELEMENTSOF(fedora_subvols);
+		}
 		items[n_items++] = (need_item){swap, _("swap")};
 		items[n_items++] = (need_item){ROOT_MIN, _("root")};
 		if (enc)
@@ -1449,8 +1490,13 @@ static int check_mounts_once(const azl_storage *s, azl_plan_error *err)
 			one = s->partitions[i].mount;
 		else
 			g = &s->volume_groups[i - s->n_partitions];
-		for (size_t k = 0; g ? k < g->n_volumes : k < 1; k++) {
-			const char *mnt = g ? g->volumes[k].mount : one;
+		const azl_partition_spec *ps =
+			i < s->n_partitions ? &s->partitions[i] : NULL;
+		size_t n_sub = ps ? ps->n_subvolumes : 0;
+		for (size_t k = 0; g ? k < g->n_volumes : k < 1 + n_sub; k++) {
+			const char *mnt = g   ? g->volumes[k].mount
+					  : k ? ps->subvolumes[k - 1].mount
+					      : one;
 			if (!mnt || streq_ptr(mnt, "swap"))
 				continue;
 			if (strv_contains(seen, mnt))
@@ -1969,6 +2015,9 @@ static int plan_custom(const azl_model *m, const azl_machine *machine,
 		azl_role role = AZL_ROLE_DATA;
 		azl_fs fs = ps->fs;
 		const azl_raid_spec *raid = NULL;
+		bool subvol_root = false;
+		for (size_t k = 0; k < ps->n_subvolumes; k++)
+			subvol_root |= streq_ptr(ps->subvolumes[k].mount, "/");
 		if (ps->raid) {
 			raid = model_raid(s, ps->raid);
 			if (!raid)
@@ -1987,6 +2036,16 @@ static int plan_custom(const azl_model *m, const azl_machine *machine,
 					      "the array"),
 					    ps->raid);
 			role = AZL_ROLE_RAID_MEMBER;
+		} else if (ps->n_subvolumes > 0) {
+			if (mnt || fs != AZL_FS_BTRFS)
+				return fail(err, AZL_EXIT_INVALID, -EINVAL,
+					    _("a partition with subvolumes is "
+					      "btrfs without a mount point of "
+					      "its own; use fs: btrfs and "
+					      "give the mount points to its "
+					      "subvolumes"));
+			if (subvol_root)
+				role = AZL_ROLE_ROOT;
 		} else if (ps->volume_group) {
 			if (!model_vg(s, ps->volume_group, NULL))
 				return fail(err, AZL_EXIT_INVALID, -EINVAL,
@@ -2100,6 +2159,8 @@ static int plan_custom(const azl_model *m, const azl_machine *machine,
 			    root_pv_disk == SIZE_MAX)
 				root_pv_disk = di;
 		}
+		rq->subvols = ps->subvolumes;
+		rq->n_subvols = ps->n_subvolumes;
 		if (role == AZL_ROLE_LVM_PV) {
 			rq->vg = ps->volume_group;
 			rq->luks_stem = ps->volume_group;
@@ -2313,6 +2374,7 @@ static char *raid_fs_device(const azl_plan_raid *r)
 typedef struct mount_entry {
 	const char *mount, *device;
 	azl_fs fs;
+	const char *subvol; /* btrfs: the subvolume mounted there */
 } mount_entry;
 
 static int cmp_mount(const void *a, const void *b)
@@ -2487,7 +2549,26 @@ static void build_actions(azl_plan *p)
 			if (pp->mount && pp->fs != AZL_FS_SWAP) {
 				mount_entry *e =
 					xappend(&mounts, &n_mounts, sizeof(*e));
-				*e = (mount_entry){pp->mount, dev, pp->fs};
+				*e = (mount_entry){pp->mount, dev, pp->fs,
+						   NULL};
+			}
+			for (size_t s = 0; s < pp->n_subvols; s++) {
+				const azl_plan_subvol *sv = &pp->subvols[s];
+				if (!pp->keep) {
+					azl_action *a = add_action(
+						p, AZL_OP_SUBVOLUME_CREATE,
+						dev);
+					a->device = xstrdup(dev);
+					a->name = xstrdup(sv->name);
+					a->detail = xasprintf(_("subvolume %s"),
+							      sv->name);
+				}
+				if (!sv->mount)
+					continue;
+				mount_entry *e =
+					xappend(&mounts, &n_mounts, sizeof(*e));
+				*e = (mount_entry){sv->mount, dev, pp->fs,
+						   sv->name};
 			}
 		}
 	for (size_t i = 0; i < p->n_raids; i++) {
@@ -2516,7 +2597,7 @@ static void build_actions(azl_plan *p)
 				mount_entry *e =
 					xappend(&mounts, &n_mounts, sizeof(*e));
 				*e = (mount_entry){lv->mount, lv->device,
-						   lv->fs};
+						   lv->fs, NULL};
 			}
 		}
 	if (n_mounts > 0)
@@ -2526,7 +2607,11 @@ static void build_actions(azl_plan *p)
 		a->device = xstrdup(mounts[i].device);
 		a->mount = xstrdup(mounts[i].mount);
 		a->fs = mounts[i].fs;
-		a->detail = xstrdup(mounts[i].mount);
+		a->subvol = xstrdup(mounts[i].subvol);
+		a->detail = mounts[i].subvol ? xasprintf("%s (subvol=%s)",
+							 mounts[i].mount,
+							 mounts[i].subvol)
+					     : xstrdup(mounts[i].mount);
 	}
 	free(mounts);
 

@@ -28,6 +28,13 @@ typedef enum azl_role {
 } azl_role;
 const char *role_to_string(azl_role r); /* "esp", "lvm-pv", ... */
 
+/* A btrfs subvolume the plan makes on a partition's filesystem. */
+typedef struct azl_plan_subvol {
+	char *name;	  /* "root", "home" */
+	char *mount;	  /* NULL: made, not mounted */
+	char *fs_options; /* fstab options after subvol=NAME */
+} azl_plan_subvol;
+
 typedef struct azl_plan_part {
 	int number;
 	uint64_t start; /* bytes, 1 MiB aligned for new partitions */
@@ -48,6 +55,10 @@ typedef struct azl_plan_part {
 	char *vg;	 /* lvm-pv: the volume group it belongs to */
 	char *raid;	 /* raid-member: the array it belongs to */
 	int raid_seq;	 /* raid-member: its place in storage.partitions */
+	/* fs btrfs: its subvolumes (mount is NULL then); mounted with
+	 * subvol=NAME. */
+	azl_plan_subvol *subvols;
+	size_t n_subvols;
 } azl_plan_part;
 
 /* A software RAID (mdadm) over partitions of several disks. What it holds
@@ -119,6 +130,7 @@ typedef enum azl_op {
 	AZL_OP_INSTALL_BOOTLOADER,
 	AZL_OP_DELETE_PARTITION, /* wipe: linux; before any create-partition */
 	AZL_OP_RAID_CREATE,	 /* mdadm --create; after the partitions */
+	AZL_OP_SUBVOLUME_CREATE, /* btrfs subvolume name on device */
 } azl_op;
 const char *op_to_string(azl_op op); /* "create-partition", ... */
 
@@ -138,6 +150,7 @@ typedef struct azl_action {
 	char *object;	  /* what the JSON calls "object": device, VG or path */
 	const char *type; /* create-partition: GPT type GUID or msdos id */
 	char *vg;	  /* lv-create: the volume group */
+	char *subvol;	  /* mount: the btrfs subvolume mounted */
 } azl_action;
 
 typedef struct azl_plan {

@@ -236,7 +236,7 @@ static void h_max_size(reader *r, const field *f, const ynode *v, void *base)
 ENUM_HANDLER(wipe, azl_wipe, "all, linux, none")
 ENUM_HANDLER(table, azl_table, "gpt, msdos")
 ENUM_HANDLER(layout, azl_layout, "lvm, plain")
-ENUM_HANDLER(fs, azl_fs, "ext4, xfs, vfat, swap")
+ENUM_HANDLER(fs, azl_fs, "ext4, xfs, vfat, swap, btrfs")
 ENUM_HANDLER(firmware, azl_firmware, "auto, uefi, bios")
 ENUM_HANDLER(secure_boot, azl_secure_boot, "auto, required, off")
 ENUM_HANDLER(selinux, azl_selinux, "enforcing, permissive, disabled")
@@ -551,6 +551,21 @@ static const disk_ref partition_disk = {
 	offsetof(azl_partition_spec, disk_path),
 };
 
+static const field subvolume_fields[] = {
+	F_STR("name", azl_subvolume_spec, name),
+	F_CHECKED("mount", azl_subvolume_spec, mount, check_mount),
+	F_STR("options", azl_subvolume_spec, fs_options),
+};
+
+static void h_subvolumes(reader *r, const field *f, const ynode *v, void *base)
+{
+	azl_partition_spec *p = base;
+	read_list_of_maps(r, f, v, &p->subvolumes, &p->n_subvolumes,
+			  sizeof(azl_subvolume_spec),
+			  offsetof(azl_subvolume_spec, loc), subvolume_fields,
+			  ELEMENTSOF(subvolume_fields));
+}
+
 static const field partition_fields[] = {
 	F_CHECKED("mount", azl_partition_spec, mount, check_mount),
 	F("size", YNODE_SCALAR, h_size, azl_partition_spec, size,
@@ -566,6 +581,7 @@ static const field partition_fields[] = {
 	F_STR("options", azl_partition_spec, fs_options),
 	F_STR("volume_group", azl_partition_spec, volume_group),
 	F_STR("raid", azl_partition_spec, raid),
+	F_SUB("subvolumes", YNODE_SEQUENCE, h_subvolumes),
 };
 
 static void h_partitions(reader *r, const field *f, const ynode *v, void *base)

@@ -304,6 +304,15 @@ static void write_disk(writer *w, int ind, const azl_disk_spec *d)
 	close_map(w, m);
 }
 
+static void write_subvolume(writer *w, int ind, const azl_subvolume_spec *v)
+{
+	open_entry(w);
+	kv_str(w, ind, "name", v->name);
+	kv_str(w, ind, "mount", v->mount);
+	kv_str(w, ind, "options", v->fs_options);
+	close_entry(w, ind);
+}
+
 static void write_partition(writer *w, int ind, const azl_partition_spec *p)
 {
 	open_entry(w);
@@ -327,6 +336,12 @@ static void write_partition(writer *w, int ind, const azl_partition_spec *p)
 		kv_str(w, ind, "disk", p->disk_path);
 	kv_str(w, ind, "label", p->label);
 	kv_str(w, ind, "options", p->fs_options);
+	if (p->n_subvolumes > 0) {
+		key(w, ind, "subvolumes");
+		buf_append(&w->b, "\n");
+		for (size_t i = 0; i < p->n_subvolumes; i++)
+			write_subvolume(w, ind + 4, &p->subvolumes[i]);
+	}
 	close_entry(w, ind);
 }
 

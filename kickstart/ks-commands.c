@@ -140,7 +140,7 @@ static int parse_fstype(ks_ctx *c, const ks_line *l, const char *v, azl_fs *ret)
 		{"swap", AZL_FS_SWAP, true},
 		{"ext3", AZL_FS_EXT4, false},
 		{"ext2", AZL_FS_EXT4, false},
-		{"btrfs", AZL_FS_EXT4, false},
+		{"btrfs", AZL_FS_BTRFS, true},
 		{"lvmpv", AZL_FS_NONE, true},
 		{"mdmember", AZL_FS_NONE, true}, /* part raid.NN */
 	};
@@ -786,13 +786,6 @@ static int cmd_part(ks_ctx *c, const ks_line *l)
 		*(ks_part *)xappend(&c->parts, &c->n_parts, sizeof(p)) = p;
 		return 0;
 	}
-	if (startswith(m, "raid.") || startswith(m, "btrfs.")) {
-		diag_warn(c->d, l->loc,
-			  _("'%s %s': RAID and btrfs members are not supported "
-			    "and were ignored"),
-			  l->cmd, m);
-		return -ENOTSUP; /* noted as dropped; the warning says it */
-	}
 	const char *fst = ks_opt(l, "--fstype");
 	/* The planner makes the BIOS boot partition when it is needed. */
 	if (strcmp(m, "biosboot") == 0 || streq_ptr(fst, "biosboot"))
@@ -992,6 +985,64 @@ static int cmd_raid(ks_ctx *c, const ks_line *l)
 	return 0;
 }
 
+/* btrfs MOUNT --label=L btrfs.01 (a volume over its one member) or
+ * btrfs MOUNT --subvol --name=N PARENT (a subvolume of the volume whose
+ * label, name or mount point PARENT is, also LABEL=L): pykickstart's
+ * commands/btrfs.py. */
+static int cmd_btrfs(ks_ctx *c, const ks_line *l)
+{
+	bool subvol = ks_has(l, "--subvol");
+	if (ks_has(l, "--useexisting") || ks_has(l, "--noformat")) {
+		diag_error(c->d, l->loc,
+			   _("'btrfs --useexisting/--noformat' is not "
+			     "supported: the installer makes a new btrfs"));
+		return -EINVAL;
+	}
+	if (l->n_args < 2) {
+		diag_error(c->d, l->loc,
+			   subvol ? _("'btrfs --subvol' needs a mount point "
+				      "and the volume it is made on")
+				  : _("'btrfs' needs a mount point (or none) "
+				      "and its member partitions btrfs.NN"));
+		return -EINVAL;
+	}
+	if (subvol && !ks_opt(l, "--name")) {
+		diag_error(c->d, l->loc,
+			   _("'btrfs --subvol' needs --name=NAME"));
+		return -EINVAL;
+	}
+	if (subvol && l->n_args != 2) {
+		diag_error(c->d, l->loc,
+			   _("'btrfs --subvol' takes one volume, not %zu"),
+			   l->n_args - 1);
+		return -EINVAL;
+	}
+	if (!subvol && l->n_args > 2) {
+		diag_error(c->d, l->loc,
+			   _("a btrfs volume over %zu partitions (btrfs "
+			     "RAID) is not supported; make it of one btrfs.NN "
+			     "partition"),
+			   l->n_args - 1);
+		return -EINVAL;
+	}
+	const char *v;
+	if (!subvol &&
+	    ((v = ks_opt(l, "--data")) || (v = ks_opt(l, "--metadata"))))
+		diag_warn(c->d, l->loc,
+			  _("'btrfs --data/--metadata=%s' was ignored: a "
+			    "volume of one partition keeps btrfs's defaults"),
+			  v);
+	ks_btrfs *b = xappend(&c->btrfs, &c->n_btrfs, sizeof(*b));
+	b->mount = xstrdup(l->args[0]);
+	b->subvol = subvol;
+	b->name = xstrdup(ks_opt(l, "--name"));
+	b->label = xstrdup(ks_opt(l, "--label"));
+	b->members = strv_copy(l->args + 1);
+	b->fsoptions = xstrdup(ks_opt(l, "--fsoptions"));
+	b->loc = l->loc;
+	return 0;
+}
+
 static int cmd_autopart(ks_ctx *c, const ks_line *l)
 {
 	azl_storage *s = &c->m->storage;
@@ -1003,7 +1054,12 @@ static int cmd_autopart(ks_ctx *c, const ks_line *l)
 			s->layout = AZL_LAYOUT_PLAIN;
 		else if (strcmp(v, "lvm") == 0)
 			s->layout = AZL_LAYOUT_LVM;
-		else if (strcmp(v, "thinp") == 0 || strcmp(v, "btrfs") == 0) {
+		else if (strcmp(v, "btrfs") == 0) {
+			/* Fedora's default: / and /home subvolumes of one
+			 * btrfs partition, /boot ext4. */
+			s->layout = AZL_LAYOUT_PLAIN;
+			s->filesystem = AZL_FS_BTRFS;
+		} else if (strcmp(v, "thinp") == 0) {
 			diag_warn(c->d, l->loc,
 				  _("'autopart --type=%s' is not supported; "
 				    "'lvm' is used"),
@@ -1023,7 +1079,8 @@ static int cmd_autopart(ks_ctx *c, const ks_line *l)
 		if (strcmp(l->opts[i].canon, "--nolvm") == 0)
 			s->layout = AZL_LAYOUT_PLAIN;
 		else if (strcmp(l->opts[i].canon, "--type") == 0 &&
-			 streq_ptr(l->opts[i].value, "plain"))
+			 (streq_ptr(l->opts[i].value, "plain") ||
+			  streq_ptr(l->opts[i].value, "btrfs")))
 			s->layout = AZL_LAYOUT_PLAIN;
 		else if (strcmp(l->opts[i].canon, "--type") == 0)
 			s->layout = AZL_LAYOUT_LVM;
@@ -1031,7 +1088,13 @@ static int cmd_autopart(ks_ctx *c, const ks_line *l)
 		azl_fs fs;
 		if (parse_fstype(c, l, v, &fs) < 0)
 			return -EINVAL;
-		if (fs != AZL_FS_EXT4 && fs != AZL_FS_XFS) {
+		if (s->filesystem == AZL_FS_BTRFS) {
+			diag_warn(c->d, l->loc,
+				  _("'autopart --fstype=%s' was ignored: "
+				    "--type=btrfs makes btrfs"),
+				  v);
+			fs = AZL_FS_BTRFS;
+		} else if (fs != AZL_FS_EXT4 && fs != AZL_FS_XFS) {
 			diag_error(c->d, l->loc,
 				   _("'autopart --fstype=%s': the root file "
 				     "system is ext4 or xfs"),
@@ -1714,6 +1777,18 @@ static const ks_option opt_raid[] = {O("--level", KS_VALUE, KS_DONE),
 				     O("--escrowcert", KS_VALUE, KS_WARN),
 				     O("--backuppassphrase", KS_FLAG, KS_WARN),
 				     END};
+static const ks_option opt_btrfs[] = {O("--subvol", KS_FLAG, KS_DONE),
+				      O("--name", KS_VALUE, KS_DONE),
+				      O("--label", KS_VALUE, KS_DONE),
+				      O("--data", KS_VALUE, KS_DONE),
+				      O("--metadata", KS_VALUE, KS_DONE),
+				      O("--fsoptions", KS_VALUE, KS_DONE),
+				      O("--noformat", KS_FLAG, KS_DONE),
+				      O("--useexisting", KS_FLAG, KS_DONE),
+				      O("--mkfsoptions", KS_VALUE, KS_WARN),
+				      O("--snapshot", KS_FLAG, KS_WARN),
+				      O("--base-snapshot", KS_VALUE, KS_WARN),
+				      END};
 static const ks_option opt_autopart[] = {
 	O("--type", KS_VALUE, KS_DONE),
 	O("--fstype", KS_VALUE, KS_DONE),
@@ -1856,7 +1931,7 @@ const ks_command ks_commands[] = {
 	REMOVED("autostep"),
 	REFUSED("bootc"),
 	CMD("bootloader", KS_SINGLE, opt_bootloader, cmd_bootloader, 0, 0),
-	UNSUPPORTED("btrfs"),
+	CMD("btrfs", KS_MULTI, opt_btrfs, cmd_btrfs, 1, -1),
 	UNSUPPORTED("cdrom"),
 	CMD("clearpart", KS_SINGLE, opt_clearpart, cmd_clearpart, 0, 0),
 	CMD("cmdline", KS_SINGLE, opt_text, cmd_noop, 0, 0),
@@ -1985,6 +2060,14 @@ void ks_ctx_free(ks_ctx *c)
 		strv_free(c->raids[i].members);
 	}
 	free(c->raids);
+	for (size_t i = 0; i < c->n_btrfs; i++) {
+		free(c->btrfs[i].mount);
+		free(c->btrfs[i].name);
+		free(c->btrfs[i].label);
+		strv_free(c->btrfs[i].members);
+		free(c->btrfs[i].fsoptions);
+	}
+	free(c->btrfs);
 	for (size_t i = 0; i < c->n_keys; i++) {
 		free(c->keys[i].user);
 		free(c->keys[i].key);

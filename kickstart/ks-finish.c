@@ -212,6 +212,12 @@ static void add_volume_group(ks_ctx *c, const ks_vg *vg)
 		v->max_bytes = lv->max_mib << 20;
 		v->size = volume_size(c, lv, lv->mount);
 		v->fs = volume_fs(lv);
+		if (v->fs == AZL_FS_BTRFS) {
+			diag_warn(c->d, lv->loc,
+				  _("btrfs on a logical volume is not "
+				    "supported; 'ext4' is used instead"));
+			v->fs = AZL_FS_EXT4;
+		}
 		v->label = xstrdup(lv->label);
 		v->fs_options = xstrdup(lv->fsoptions);
 	}
@@ -299,6 +305,126 @@ static void add_raids(ks_ctx *c, const bool *enc)
 	}
 }
 
+static bool is_btrfs_member(const ks_part *p)
+{
+	return startswith(p->mount, "btrfs.");
+}
+
+/* Whether subvolume line sv is made on volume vol: its parent names the
+ * volume by LABEL=, label, --name, mount point or member partition
+ * (btrfs.01). */
+static bool subvol_of(const ks_btrfs *sv, const ks_btrfs *vol)
+{
+	const char *parent = sv->members ? sv->members[0] : NULL;
+	if (!parent)
+		return false;
+	if (startswith(parent, "LABEL="))
+		return streq_ptr(vol->label, parent + strlen("LABEL="));
+	return streq_ptr(vol->label, parent) || streq_ptr(vol->name, parent) ||
+	       strv_contains(vol->members, parent) ||
+	       (strcmp(vol->mount, "none") != 0 &&
+		streq_ptr(vol->mount, parent));
+}
+
+/* part btrfs.NN + btrfs volume + btrfs --subvol lines: one btrfs
+ * partition with its subvolumes. */
+static void add_btrfs(ks_ctx *c, const ks_part *p)
+{
+	const ks_btrfs *vol = NULL;
+	for (size_t i = 0; i < c->n_btrfs && !vol; i++)
+		if (!c->btrfs[i].subvol &&
+		    strv_contains(c->btrfs[i].members, p->mount))
+			vol = &c->btrfs[i];
+	if (!vol) {
+		diag_warn(c->d, p->loc,
+			  _("btrfs member '%s' belongs to no 'btrfs' volume "
+			    "and was ignored"),
+			  p->mount);
+		return;
+	}
+	if (p->fs != AZL_FS_NONE && p->fs != AZL_FS_BTRFS)
+		diag_warn(c->d, p->loc,
+			  _("btrfs member '%s': its --fstype was ignored"),
+			  p->mount);
+	bool top = strcmp(vol->mount, "none") != 0;
+	ks_part part = *p;
+	part.mount = top ? vol->mount : NULL;
+	part.fs = AZL_FS_BTRFS;
+	part.label = vol->label ? vol->label : p->label;
+	part.fsoptions = vol->fsoptions ? vol->fsoptions : p->fsoptions;
+	azl_storage *s = &c->m->storage;
+	if (top && !valid_mount(c, &part))
+		return;
+	if (!top) {
+		/* add_partition() copies a NULL mount as none. */
+		part.mount = (char *)"";
+	}
+	add_partition(c, &part);
+	azl_partition_spec *ps = &s->partitions[s->n_partitions - 1];
+	if (!top) {
+		free(ps->mount);
+		ps->mount = NULL;
+	}
+	ps->loc = vol->loc;
+	for (size_t i = 0; i < c->n_btrfs; i++) {
+		const ks_btrfs *sv = &c->btrfs[i];
+		if (!sv->subvol || !subvol_of(sv, vol))
+			continue;
+		azl_subvolume_spec *v =
+			xappend(&ps->subvolumes, &ps->n_subvolumes, sizeof(*v));
+		v->name = xstrdup(sv->name);
+		v->mount = strcmp(sv->mount, "none") != 0 ? xstrdup(sv->mount)
+							  : NULL;
+		v->fs_options = xstrdup(sv->fsoptions);
+		v->loc = sv->loc;
+	}
+	if (top && ps->n_subvolumes > 0) {
+		/* Anaconda mounts the top level and the subvolumes; here the
+		 * subvolumes carry the mount points. */
+		diag_warn(c->d, vol->loc,
+			  _("btrfs volume '%s' is not mounted itself, only its "
+			    "subvolumes are; use 'btrfs none' for it"),
+			  vol->mount);
+		free(ps->mount);
+		ps->mount = NULL;
+	}
+}
+
+/* Subvolume lines whose volume no btrfs line makes. */
+static void check_btrfs(ks_ctx *c)
+{
+	for (size_t i = 0; i < c->n_btrfs; i++) {
+		const ks_btrfs *sv = &c->btrfs[i];
+		if (!sv->subvol)
+			continue;
+		bool found = false;
+		for (size_t k = 0; k < c->n_btrfs && !found; k++)
+			found = !c->btrfs[k].subvol &&
+				subvol_of(sv, &c->btrfs[k]);
+		if (!found)
+			diag_error(c->d, sv->loc,
+				   _("btrfs subvolume '%s' is on '%s', which "
+				     "no 'btrfs' volume line makes (name it "
+				     "by LABEL=, its --label or its mount "
+				     "point)"),
+				   sv->name, sv->members[0]);
+	}
+	for (size_t i = 0; i < c->n_btrfs; i++) {
+		const ks_btrfs *vol = &c->btrfs[i];
+		for (char **m = vol->members; !vol->subvol && m && *m; m++) {
+			bool have = false;
+			for (size_t k = 0; k < c->n_parts; k++)
+				have |= streq_ptr(c->parts[k].mount, *m);
+			if (!have)
+				diag_error(c->d, vol->loc,
+					   _("btrfs volume '%s' uses '%s', "
+					     "which no 'part' line makes"),
+					   vol->label ? vol->label : vol->mount,
+					   *m);
+		}
+	}
+}
+
 static void custom(ks_ctx *c)
 {
 	bool *enc = xcalloc(c->n_vgs ? c->n_vgs : 1, sizeof(bool));
@@ -308,6 +434,10 @@ static void custom(ks_ctx *c)
 		const ks_part *p = &c->parts[i];
 		if (is_raid_member(p)) {
 			add_raid_member(c, p);
+			continue;
+		}
+		if (is_btrfs_member(p)) {
+			add_btrfs(c, p);
 			continue;
 		}
 		if (!is_pv(p)) {
@@ -339,9 +469,14 @@ static void custom(ks_ctx *c)
 static void no_root(ks_ctx *c)
 {
 	const azl_storage *s = &c->m->storage;
-	for (size_t i = 0; i < s->n_partitions; i++)
+	for (size_t i = 0; i < s->n_partitions; i++) {
 		if (streq_ptr(s->partitions[i].mount, "/"))
 			return;
+		for (size_t k = 0; k < s->partitions[i].n_subvolumes; k++)
+			if (streq_ptr(s->partitions[i].subvolumes[k].mount,
+				      "/"))
+				return;
+	}
 	for (size_t i = 0; i < s->n_raids; i++)
 		if (streq_ptr(s->raids[i].mount, "/"))
 			return;
@@ -435,6 +570,7 @@ static void storage(ks_ctx *c)
 		return;
 	c->m->has_storage = true;
 	c->m->has_storage = true;
+	check_btrfs(c);
 	custom(c);
 	no_root(c);
 	bool have_boot = false;

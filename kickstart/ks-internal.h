@@ -91,6 +91,17 @@ typedef struct ks_raid {
 	char **members; /* "raid.01", ... */
 	azl_loc loc;
 } ks_raid;
+/* A btrfs line: a volume ("btrfs none --label=x btrfs.01") or a
+ * subvolume ("btrfs / --subvol --name=root LABEL=x"). */
+typedef struct ks_btrfs {
+	char *mount; /* "/", "/home"; "none" */
+	bool subvol;
+	char *name;	/* --name */
+	char *label;	/* --label (volumes) */
+	char **members; /* volumes: btrfs.NN; subvolumes: the parent */
+	char *fsoptions;
+	azl_loc loc;
+} ks_btrfs;
 
 typedef struct ks_key {
 	char *user;
@@ -112,6 +123,8 @@ typedef struct ks_ctx {
 	size_t n_vgs;
 	ks_raid *raids;
 	size_t n_raids;
+	ks_btrfs *btrfs;
+	size_t n_btrfs;
 	ks_key *keys;
 	size_t n_keys;
 	azl_loc autopart, reqpart, clearpart_drives;

@@ -403,6 +403,40 @@ static void write_raids(azl_buf *b, const azl_storage *s, size_t n_pv)
 	}
 }
 
+/* btrfs none --label=L btrfs.NN, then btrfs MOUNT --subvol --name=N
+ * LABEL=L for each subvolume, numbered as write_storage() numbers them. */
+static void write_btrfs(azl_buf *b, const azl_storage *s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_partitions; i++) {
+		const azl_partition_spec *p = &s->partitions[i];
+		if (p->n_subvolumes == 0)
+			continue;
+		n++;
+		_cleanup_free_ char *label =
+			p->label ? xstrdup(p->label) : xasprintf("btrfs%zu", n);
+		buf_append(b, "btrfs none");
+		put_opt(b, "--label", label);
+		if (p->fs_options)
+			put_opt(b, "--fsoptions", p->fs_options);
+		buf_printf(b, " btrfs.%02zu\n", n);
+		for (size_t k = 0; k < p->n_subvolumes; k++) {
+			const azl_subvolume_spec *v = &p->subvolumes[k];
+			buf_append(b, "btrfs ");
+			put_word(b, v->mount ? v->mount : "none");
+			buf_append(b, " --subvol");
+			put_opt(b, "--name", v->name ? v->name : "");
+			if (v->fs_options)
+				put_opt(b, "--fsoptions", v->fs_options);
+			_cleanup_free_ char *parent =
+				xasprintf("LABEL=%s", label);
+			buf_append(b, " ");
+			put_word(b, parent);
+			buf_append(b, "\n");
+		}
+	}
+}
+
 static void write_storage(azl_buf *b, const azl_model *m)
 {
 	const azl_storage *s = &m->storage;
@@ -444,9 +478,12 @@ static void write_storage(azl_buf *b, const azl_model *m)
 				   "autopart\n",
 				   z);
 		}
-		buf_printf(b, "autopart --type=%s --fstype=%s",
-			   layout_to_string(s->layout),
-			   fs_to_string(s->filesystem));
+		if (s->filesystem == AZL_FS_BTRFS)
+			buf_append(b, "autopart --type=btrfs");
+		else
+			buf_printf(b, "autopart --type=%s --fstype=%s",
+				   layout_to_string(s->layout),
+				   fs_to_string(s->filesystem));
 		if (!s->swap)
 			buf_append(b, " --noswap");
 		if (s->encryption.enabled) {
@@ -457,14 +494,16 @@ static void write_storage(azl_buf *b, const azl_model *m)
 		return;
 	}
 	/* PVs are named pv.01, pv.02, ... in partition order, RAID members
-	 * raid.01, raid.02, ... */
-	size_t n_pv = 0, n_member = 0;
+	 * raid.01, raid.02, ..., btrfs volumes with subvolumes btrfs.01, ... */
+	size_t n_pv = 0, n_member = 0, n_btrfs = 0;
 	for (size_t i = 0; i < s->n_partitions; i++) {
 		const azl_partition_spec *p = &s->partitions[i];
 		_cleanup_free_ char *pv =
 			p->raid		  ? xasprintf("raid.%02zu", ++n_member)
 			: p->volume_group ? xasprintf("pv.%02zu", ++n_pv)
-					  : NULL;
+			: p->n_subvolumes > 0
+				? xasprintf("btrfs.%02zu", ++n_btrfs)
+				: NULL;
 		const char *what = pv ? pv : p->mount ? p->mount : "none";
 		azl_buf line = {0};
 		buf_append(&line, "part ");
@@ -492,6 +531,7 @@ static void write_storage(azl_buf *b, const azl_model *m)
 		buf_free(&line);
 	}
 	write_raids(b, s, n_pv);
+	write_btrfs(b, s);
 	for (size_t k = 0; k < s->n_volume_groups; k++)
 		write_volume_group(b, s, &s->volume_groups[k]);
 	/* Partitions naming a group that volume_groups does not list. */
