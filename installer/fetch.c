@@ -321,6 +321,8 @@ int fetch_post(const azl_post *p, long *ret_status, char **ret_error)
 	if (cr == CURLE_COULDNT_CONNECT)
 		return -ECONNREFUSED;
 	return -EIO;
+}
+
 int fetch_to_fd(const char *url, int fd, uint64_t max, char **ret_error)
 {
 	sink s = {.fd = fd, .to_fd = true, .max = max};

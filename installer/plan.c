@@ -2582,7 +2582,7 @@ static void build_actions(azl_plan *p)
 		if (r->mount && r->fs != AZL_FS_SWAP) {
 			mount_entry *e =
 				xappend(&mounts, &n_mounts, sizeof(*e));
-			*e = (mount_entry){r->mount, dev, r->fs};
+			*e = (mount_entry){r->mount, dev, r->fs, NULL};
 		}
 	}
 	for (size_t v = 0; v < p->n_vgs; v++)
