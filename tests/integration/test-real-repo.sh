@@ -146,6 +146,7 @@ lsinitrd=$(ls "$m"/usr/bin/lsinitrd "$m"/usr/lib/dracut/lsinitrd 2>/dev/null | h
 ok "sshd_config Include, keyfile directory, no host keys yet, the installed rpm reads its rpmdb, an initramfs"
 
 # --- drivers (issue 20) ---
+t1=$(date +%s)
 kver=$(ls "$m/usr/lib/modules" | head -1)
 rq -q kernel-modules-core kernel-modules >/dev/null || fail "kernel-modules-core/kernel-modules not installed"
 # Each driver the QEMU matrix and bare metal need, from kernel-modules-core,
@@ -203,4 +204,5 @@ rpm --root "$m" --dbpath /usr/lib/sysimage/rpm -i --nodeps --nosignature "$repo"
 "$helper" "$m" "$kver" "/boot/initramfs-$kver.img" r8169,bnx2,e1000 >"$tmp/fw" 2>&1 || fail "firmware check failed"
 grep -q "firmware: the loaded module" "$tmp/fw" && { cat "$tmp/fw"; fail "firmware still missing with linux-firmware"; }
 ok "firmware: r8169's rtl_nic files warned about, then present with linux-firmware"
+ok "driver checks took $(($(date +%s) - t1)) s"
 echo "all real system repository checks passed"
