@@ -461,7 +461,7 @@ void reporter_sink(const azl_progress_event *ev, void *userdata)
 		e.reason = ev->message;
 		e.error = ev->error;
 		if (!ev->message || ev->error >= 0)
-			e.description = _(pi ? pi->title : "");
+			e.description = pi ? _(pi->title) : "";
 		break;
 	case AZL_PROGRESS_STEP: {
 		time_t now = time(NULL);
