@@ -148,10 +148,15 @@ char *bootloader_dracut_modules(const azl_installed_storage *st)
  * host-only (only what this machine needs) when the installed disk is
  * the one this machine boots (the live environment), generic
  * (--no-hostonly: every driver) for a disk image or any other machine's
- * disk, where the drivers of the machine that boots it are unknown. */
+ * disk, where the drivers of the machine that boots it are unknown.
+ * drivers (host-only): the kernel modules the layout needs, named with
+ * --add-drivers. dracut's own host-only detection asks udev
+ * (get_dev_module) and the live environment has none, so on its own it
+ * left out the disk controller and sd_mod (the driver matrix found
+ * initramfs images that could not find /). */
 char **bootloader_dracut_argv(const char *dracut, const char *kver,
 			      const char *out, const char *modules,
-			      bool hostonly)
+			      const char *drivers, bool hostonly)
 {
 	char **v = NULL;
 	strv_push(&v, xstrdup(dracut));
@@ -162,6 +167,10 @@ char **bootloader_dracut_argv(const char *dracut, const char *kver,
 	if (modules) {
 		strv_push(&v, xstrdup("--add"));
 		strv_push(&v, xstrdup(modules));
+	}
+	if (drivers && hostonly) {
+		strv_push(&v, xstrdup("--add-drivers"));
+		strv_push(&v, xstrdup(drivers));
 	}
 	strv_push(&v, xstrdup(out));
 	return v;
@@ -226,7 +235,7 @@ static int make_rescue(const azl_target *t, const char *dracut, const char *k,
 		_cleanup_free_ char *abs = xasprintf("/%s", dracut);
 		_cleanup_free_ char *out = xasprintf("/%s", img);
 		_cleanup_strv_free_ char **argv =
-			bootloader_dracut_argv(abs, k, out, mods, false);
+			bootloader_dracut_argv(abs, k, out, mods, NULL, false);
 		azl_spawn_opts o = {.chroot = t->root};
 		r = spawn_check(argv, &o);
 	} else {
@@ -257,9 +266,26 @@ static int install_kernels(const azl_target *t, char **kernels,
 	bool have_dracut = target_has_tool(t, dracuts, &dracut);
 	bool real = have_dracut && target_has_real_dracut(t);
 	_cleanup_free_ char *mods = bootloader_dracut_modules(st);
+	_cleanup_free_ char *drivers = NULL;
 	azl_chroot_mounts cm = {0};
 	int r = 0;
 	*ret_rescue = NULL;
+	if (hostonly && real) {
+		_cleanup_strv_free_ char **need = NULL;
+		_cleanup_strv_free_ char **whys = NULL;
+		_cleanup_strv_free_ char **images = NULL;
+		r = initramfs_needed_modules(t->root, &need, &whys, &images);
+		if (r < 0)
+			return r;
+		azl_buf b = {0};
+		for (size_t i = 0; need && need[i]; i++)
+			buf_printf(&b, "%s%s", b.len ? " " : "", need[i]);
+		drivers = b.len ? buf_steal(&b) : NULL;
+		if (drivers)
+			log_info("initramfs: host-only with the drivers the "
+				 "layout needs: %s",
+				 drivers);
+	}
 	if (have_dracut) {
 		log_info("initramfs: the target's dracut, %s%s%s",
 			 hostonly ? "host-only (this machine boots the disk)"
@@ -286,7 +312,7 @@ static int install_kernels(const azl_target *t, char **kernels,
 			_cleanup_free_ char *abs = xasprintf("/%s", dracut);
 			_cleanup_strv_free_ char **argv =
 				bootloader_dracut_argv(abs, k, img, mods,
-						       hostonly);
+						       drivers, hostonly);
 			azl_spawn_opts o = {.chroot = t->root};
 			r = spawn_check(argv, &o);
 			if (r >= 0 && real)
