@@ -4,8 +4,9 @@
 # tar, .tar.gz, .tar.xz and .tar.zst read by libarchive from file:// URLs;
 # a matching checksum passes, one that does not is exit 3; an image
 # without a kernel is named as such; a squashfs image through unsquashfs;
-# hostile tarballs (an absolute path, '..', a write through a symlink)
-# write nothing outside the root and fail with exit 3.
+# hostile tarballs (an absolute path, '..', a write through a symlink, a
+# hard link to a file outside by an absolute or a '..' name) write nothing
+# outside the root and fail with exit 3.
 set -euo pipefail
 
 if [ "$(id -u)" != 0 ]; then echo "not root: skipped"; exit 77; fi
@@ -84,7 +85,8 @@ rc=$(run missing "file://$tmp/no-such.tar")
 ok "a missing image: exit 3, named"
 
 # Hostile tarballs, made with Python's tarfile (GNU tar strips them).
-mkdir "$tmp/outside"
+mkdir "$tmp/outside" "$tmp/victim"
+echo secret >"$tmp/victim/secret"
 python3 - "$tmp" <<'PY'
 import io, sys, tarfile
 tmp = sys.argv[1]
@@ -99,10 +101,15 @@ def sym(path, target):
 tar("absolute", [reg(f"{tmp}/outside/absolute")])
 tar("dotdot", [reg("../outside/dotdot")])
 tar("symlink", [sym("escape", f"{tmp}/outside"), reg("escape/via-symlink")])
+def hard(path, target):
+    i = tarfile.TarInfo(path); i.type = tarfile.LNKTYPE; i.linkname = target; return (i,)
+tar("hardlink-absolute", [hard("hl", f"{tmp}/victim/secret")])
+tar("hardlink-dotdot", [hard("hl", "../victim/secret")])
 PY
-for h in absolute dotdot symlink; do
+for h in absolute dotdot symlink hardlink-absolute hardlink-dotdot; do
 	rc=$(run "$h" "file://$tmp/$h.tar")
 	[ "$rc" = 3 ] && grep -q "refused" "$tmp/$h.out" || { cat "$tmp/$h.out"; fail "hostile tarball '$h': exit $rc, not 3, or not refused"; }
 	[ -z "$(ls -A "$tmp/outside")" ] || fail "hostile tarball '$h' wrote outside the root: $(ls "$tmp/outside")"
+	[ "$(stat -c %h "$tmp/victim/secret")" = 1 ] || fail "hostile tarball '$h' linked a file outside the root into it"
 	ok "hostile tarball '$h': refused, nothing outside the root"
 done
