@@ -51,6 +51,16 @@ for ext in tar tar.gz tar.xz tar.zst; do
 	ok ".$ext extracted, checksum matched"
 done
 
+# --stop-after packages with an image payload stops after the image (the
+# packages phase never runs, so it stopped nowhere and went on to the end).
+rc=0
+printf 'version: 1\npackages: {image: {url: "file://%s"}}\n' "$tmp/img.tar" >"$tmp/stop.yaml"
+"$AZL_BIN" install --root "$tmp/root-stop" --answers "$tmp/stop.yaml" \
+	--stop-after packages >"$tmp/stop.out" 2>&1 || rc=$?
+[ "$rc" = 0 ] && grep -q "Stopped after image" "$tmp/stop.out" ||
+	{ cat "$tmp/stop.out"; fail "--stop-after packages with an image: exit $rc, did not stop after the image"; }
+ok "--stop-after packages with an image payload stops after the image"
+
 bad=$(sha256sum "$tmp/img.tar.gz" | cut -d' ' -f1 | tr 0-9a-f 1-9a-f0)
 rc=$(run badsum "file://$tmp/img.tar.gz" "$bad")
 [ "$rc" = 3 ] && grep -q "has SHA-256" "$tmp/badsum.out" || { cat "$tmp/badsum.out"; fail "a wrong checksum: exit $rc"; }
