@@ -256,8 +256,8 @@ static int post_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
 			 curl_off_t ultotal, curl_off_t ulnow)
 {
 	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
-	const volatile int *stop = userdata;
-	return stop && *stop ? 1 : 0;
+	const atomic_int *stop = userdata;
+	return stop && atomic_load(stop) ? 1 : 0;
 }
 
 int fetch_post(const azl_post *p, long *ret_status, char **ret_error)

@@ -11,6 +11,8 @@
  * a second. docs/packages.md describes the bounds. */
 #pragma once
 
+#include <stdatomic.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,7 +55,7 @@ typedef struct azl_post {
 	long connect_timeout_ms, timeout_ms;
 	/* When not NULL and set, the transfer is abandoned within about a
 	 * second (-ECANCELED). */
-	const volatile int *stop;
+	const atomic_int *stop;
 } azl_post;
 
 /* POSTs p->body. Safe to call from any thread once fetch_global_init()

@@ -389,12 +389,17 @@ static const struct {
  * end or o->stop_after; the first failure ends it. */
 static void run_phases(run_job *j, azl_phase start)
 {
+	/* An image payload or packages, never both: --stop-after image or
+	 * packages stops after the payload this install has (else the
+	 * phase it names never runs and the install would go to the end). */
+	bool image = j->m->packages.image.url != NULL;
+	azl_phase stop = j->o->stop_after;
+	if (stop == AZL_PHASE_IMAGE || stop == AZL_PHASE_PACKAGES)
+		stop = image ? AZL_PHASE_IMAGE : AZL_PHASE_PACKAGES;
 	for (int p = start == AZL_PHASE_NONE ? AZL_PHASE_PRE : (int)start;
 	     p < AZL_PHASE__COUNT; p++) {
 		if (!runners[p].run || (runners[p].disk && !j->plan))
 			continue;
-		/* An image payload or packages, never both. */
-		bool image = j->m->packages.image.url != NULL;
 		if ((p == AZL_PHASE_IMAGE && !image) ||
 		    (p == AZL_PHASE_PACKAGES && image))
 			continue;
@@ -404,7 +409,7 @@ static void run_phases(run_job *j, azl_phase start)
 				      r < 0 ? j->res->message : NULL);
 		if (r < 0)
 			return;
-		if (p == (int)j->o->stop_after) {
+		if (p == (int)stop) {
 			log_info("stopping after %s (--stop-after %s)",
 				 phase_name(p), phase_name(p));
 			j->res->stopped = true;
@@ -490,7 +495,7 @@ static int install_into_dir(run_job *j)
 	else if (res->stopped)
 		progress_phase(AZL_PHASE_FINISH, 100,
 			       _("Stopped after %s, as asked (%s)"),
-			       phase_name(o->stop_after), j->t.root);
+			       phase_name(res->phase), j->t.root);
 	else
 		progress_phase(AZL_PHASE_FINISH, 100, _("Installed into %s"),
 			       j->t.root);
@@ -714,7 +719,7 @@ static int install_onto_disks(run_job *j)
 		progress_phase(AZL_PHASE_FINISH, 100,
 			       _("Stopped after %s, as asked; everything "
 				 "was unmounted and closed"),
-			       phase_name(o->stop_after));
+			       phase_name(j->res->phase));
 		return AZL_EXIT_OK;
 	}
 	struct timespec t1;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -152,10 +153,11 @@ typedef struct sender {
 	pthread_cond_t idle_cv;
 	item q[REPORT_QUEUE_MAX];
 	size_t head, n;
-	bool busy;	    /* a POST (with its retries) under way */
-	bool draining;	    /* reporter_free(): no more retries but the
-			       final event's */
-	volatile int abort; /* give up now; read by curl's callback */
+	bool busy;	  /* a POST (with its retries) under way */
+	bool draining;	  /* reporter_free(): no more retries but the
+			     final event's */
+	atomic_int abort; /* give up now; read by curl's callback in this
+			     sender's thread while another sets it */
 	/* Counted by the thread, read after it ended. */
 	unsigned sent, failed, dropped;
 	char *last_error;
@@ -334,7 +336,7 @@ static void sender_stop(sender *s, long long deadline)
 		}
 		pthread_cond_timedwait(&s->idle_cv, &s->mu, &until);
 	}
-	s->abort = 1;
+	atomic_store(&s->abort, 1);
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 	/* The POST under way notices abort within about a second. */

@@ -768,6 +768,19 @@ static int cmd_part(ks_ctx *c, const ks_line *l)
 	const char *m = l->args[0];
 	if (c->first_part.line == 0)
 		c->first_part = l->loc;
+	/* A member's name (raid.NN, pv.NN, btrfs.NN) names one partition:
+	 * a second line of that name would add a member silently. */
+	if (startswith(m, "raid.") || startswith(m, "pv.") ||
+	    startswith(m, "btrfs."))
+		for (size_t i = 0; i < c->n_parts; i++)
+			if (streq_ptr(c->parts[i].mount, m)) {
+				diag_error(c->d, l->loc,
+					   _("'part %s' was made on line %d "
+					     "already; give each member "
+					     "partition its own name"),
+					   m, c->parts[i].loc.line);
+				return -EINVAL;
+			}
 	if (startswith(m, "raid.")) {
 		/* A member: its size and disk; the raid line has the rest. */
 		if (read_volume(c, l, &p) < 0) {
@@ -958,6 +971,17 @@ static int cmd_raid(ks_ctx *c, const ks_line *l)
 				   dev, c->raids[i].loc.line);
 			return -EINVAL;
 		}
+	for (size_t a = 1; a < l->n_args; a++)
+		for (size_t i = 0; i < c->n_raids; i++)
+			if (strv_contains(c->raids[i].members, l->args[a])) {
+				diag_error(c->d, l->loc,
+					   _("'%s' is a member of RAID '%s' "
+					     "(line %d) already; give each "
+					     "array its own members"),
+					   l->args[a], c->raids[i].name,
+					   c->raids[i].loc.line);
+				return -EINVAL;
+			}
 	uint64_t spares = 0;
 	if ((v = ks_opt(l, "--spares")) &&
 	    parse_uint(c, l, "--spares", v, 64, &spares) < 0)

@@ -380,6 +380,18 @@ void storage_clone(azl_storage *dst, const azl_storage *src)
 		d->fs_options = xstrdup(p->fs_options);
 		d->volume_group = xstrdup(p->volume_group);
 		d->raid = xstrdup(p->raid);
+		d->subvolumes = p->n_subvolumes
+					? xcalloc(p->n_subvolumes,
+						  sizeof(*d->subvolumes))
+					: NULL;
+		for (size_t k = 0; k < p->n_subvolumes; k++) {
+			azl_subvolume_spec *dv = &d->subvolumes[k];
+			const azl_subvolume_spec *v = &p->subvolumes[k];
+			*dv = *v;
+			dv->name = xstrdup(v->name);
+			dv->mount = xstrdup(v->mount);
+			dv->fs_options = xstrdup(v->fs_options);
+		}
 	}
 	/* Volume groups and arrays are owned too: a clone that is dropped
 	 * (Cancel) must not free the model's. */

@@ -4,8 +4,9 @@
 # tar, .tar.gz, .tar.xz and .tar.zst read by libarchive from file:// URLs;
 # a matching checksum passes, one that does not is exit 3; an image
 # without a kernel is named as such; a squashfs image through unsquashfs;
-# hostile tarballs (an absolute path, '..', a write through a symlink)
-# write nothing outside the root and fail with exit 3.
+# hostile tarballs (an absolute path, '..', a write through a symlink, a
+# hard link to a file outside by an absolute or a '..' name) write nothing
+# outside the root and fail with exit 3.
 set -euo pipefail
 
 if [ "$(id -u)" != 0 ]; then echo "not root: skipped"; exit 77; fi
@@ -50,6 +51,16 @@ for ext in tar tar.gz tar.xz tar.zst; do
 	ok ".$ext extracted, checksum matched"
 done
 
+# --stop-after packages with an image payload stops after the image (the
+# packages phase never runs, so it stopped nowhere and went on to the end).
+rc=0
+printf 'version: 1\npackages: {image: {url: "file://%s"}}\n' "$tmp/img.tar" >"$tmp/stop.yaml"
+"$AZL_BIN" install --root "$tmp/root-stop" --answers "$tmp/stop.yaml" \
+	--stop-after packages >"$tmp/stop.out" 2>&1 || rc=$?
+[ "$rc" = 0 ] && grep -q "Stopped after image" "$tmp/stop.out" ||
+	{ cat "$tmp/stop.out"; fail "--stop-after packages with an image: exit $rc, did not stop after the image"; }
+ok "--stop-after packages with an image payload stops after the image"
+
 bad=$(sha256sum "$tmp/img.tar.gz" | cut -d' ' -f1 | tr 0-9a-f 1-9a-f0)
 rc=$(run badsum "file://$tmp/img.tar.gz" "$bad")
 [ "$rc" = 3 ] && grep -q "has SHA-256" "$tmp/badsum.out" || { cat "$tmp/badsum.out"; fail "a wrong checksum: exit $rc"; }
@@ -84,7 +95,8 @@ rc=$(run missing "file://$tmp/no-such.tar")
 ok "a missing image: exit 3, named"
 
 # Hostile tarballs, made with Python's tarfile (GNU tar strips them).
-mkdir "$tmp/outside"
+mkdir "$tmp/outside" "$tmp/victim"
+echo secret >"$tmp/victim/secret"
 python3 - "$tmp" <<'PY'
 import io, sys, tarfile
 tmp = sys.argv[1]
@@ -99,10 +111,15 @@ def sym(path, target):
 tar("absolute", [reg(f"{tmp}/outside/absolute")])
 tar("dotdot", [reg("../outside/dotdot")])
 tar("symlink", [sym("escape", f"{tmp}/outside"), reg("escape/via-symlink")])
+def hard(path, target):
+    i = tarfile.TarInfo(path); i.type = tarfile.LNKTYPE; i.linkname = target; return (i,)
+tar("hardlink-absolute", [hard("hl", f"{tmp}/victim/secret")])
+tar("hardlink-dotdot", [hard("hl", "../victim/secret")])
 PY
-for h in absolute dotdot symlink; do
+for h in absolute dotdot symlink hardlink-absolute hardlink-dotdot; do
 	rc=$(run "$h" "file://$tmp/$h.tar")
 	[ "$rc" = 3 ] && grep -q "refused" "$tmp/$h.out" || { cat "$tmp/$h.out"; fail "hostile tarball '$h': exit $rc, not 3, or not refused"; }
 	[ -z "$(ls -A "$tmp/outside")" ] || fail "hostile tarball '$h' wrote outside the root: $(ls "$tmp/outside")"
+	[ "$(stat -c %h "$tmp/victim/secret")" = 1 ] || fail "hostile tarball '$h' linked a file outside the root into it"
 	ok "hostile tarball '$h': refused, nothing outside the root"
 done

@@ -191,6 +191,38 @@ static void test_clone_commit(void **state)
 	assert_false(m->accounts.root.lock);
 }
 
+/* A clone of the storage owns its partitions' btrfs subvolumes: the Disks
+ * page drops its clone on Cancel, and the model's subvolumes must stay. */
+static void test_storage_clone_subvolumes(void **state)
+{
+	azl_storage src = {0};
+	src.partitions = xcalloc(1, sizeof(*src.partitions));
+	src.n_partitions = 1;
+	src.partitions[0].fs = AZL_FS_BTRFS;
+	src.partitions[0].subvolumes =
+		xcalloc(2, sizeof(*src.partitions[0].subvolumes));
+	src.partitions[0].n_subvolumes = 2;
+	src.partitions[0].subvolumes[0] = (azl_subvolume_spec){
+		.name = xstrdup("root"), .mount = xstrdup("/")};
+	src.partitions[0].subvolumes[1] =
+		(azl_subvolume_spec){.name = xstrdup("home"),
+				     .mount = xstrdup("/home"),
+				     .fs_options = xstrdup("noatime")};
+	azl_storage clone = {0};
+	storage_clone(&clone, &src);
+	assert_int_equal(clone.partitions[0].n_subvolumes, 2);
+	assert_ptr_not_equal(clone.partitions[0].subvolumes,
+			     src.partitions[0].subvolumes);
+	assert_ptr_not_equal(clone.partitions[0].subvolumes[1].name,
+			     src.partitions[0].subvolumes[1].name);
+	assert_string_equal(clone.partitions[0].subvolumes[1].fs_options,
+			    "noatime");
+	storage_done(&clone); /* Cancel */
+	assert_string_equal(src.partitions[0].subvolumes[0].name, "root");
+	assert_string_equal(src.partitions[0].subvolumes[1].mount, "/home");
+	storage_done(&src);
+}
+
 /* The TUI installs only what model_validate() takes (tui.c asks
  * model_first_error() before it begins): a key the Accounts spoke lets
  * through with a control character is stopped there. */
@@ -464,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_passphrase),
 		cmocka_unit_test(test_partition_editor),
 		cmocka_unit_test(test_clone_commit),
+		cmocka_unit_test(test_storage_clone_subvolumes),
 		cmocka_unit_test(test_tui_gate),
 		cmocka_unit_test(test_network),
 		cmocka_unit_test(test_netinfo_sysfs),
