@@ -74,6 +74,21 @@ static la_ssize_t on_read(struct archive *a, void *data, const void **block)
 			archive_set_error(a, errno, "%s", strerror(errno));
 			return -1;
 		}
+		/* The first read may be short (a pipe): the magic needs 4. */
+		while (s->bytes == 0 && k > 0 && k < 4) {
+			ssize_t more = read(s->fd, s->buf + k,
+					    sizeof(s->buf) - (size_t)k);
+			if (more < 0 && errno == EINTR)
+				continue;
+			if (more < 0) {
+				archive_set_error(a, errno, "%s",
+						  strerror(errno));
+				return -1;
+			}
+			if (more == 0)
+				break;
+			k += more;
+		}
 		/* squashfs ("hsqs", little-endian): not for libarchive;
 		 * image_squashfs() takes the stream over from here. */
 		if (s->bytes == 0 && k >= 4 && memcmp(s->buf, "hsqs", 4) == 0) {

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "mdraid.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -61,6 +64,40 @@ static bool is_block(const char *dev)
 	return stat(dev, &s) == 0 && S_ISBLK(s.st_mode);
 }
 
+/* The arrays that hold c's members, stopped by their kernel names (the
+ * node mdadm was asked for is missing, so mdadm --stop cannot name them):
+ * "clear" in md/array_state stops an array and forgets it. Only arrays
+ * over this install's own members are touched. */
+static void stop_holders(const azl_mdraid_create *c)
+{
+	for (size_t i = 0; c->members && c->members[i]; i++) {
+		char real[PATH_MAX];
+		if (!realpath(c->members[i], real))
+			continue;
+		const char *base = strrchr(real, '/');
+		base = base ? base + 1 : real;
+		_cleanup_free_ char *dir =
+			xasprintf("/sys/class/block/%s/holders", base);
+		DIR *d = opendir(dir);
+		if (!d)
+			continue;
+		for (struct dirent *e; (e = readdir(d));) {
+			if (strncmp(e->d_name, "md", 2) != 0)
+				continue;
+			_cleanup_free_ char *st = xasprintf(
+				"/sys/block/%s/md/array_state", e->d_name);
+			FILE *f = fopen(st, "we");
+			if (!f)
+				continue;
+			fputs("clear", f);
+			if (fclose(f) == 0)
+				log_info("stopped md array '%s' (over '%s')",
+					 e->d_name, c->members[i]);
+		}
+		closedir(d);
+	}
+}
+
 int mdraid_create(const azl_mdraid_create *c)
 {
 	_cleanup_strv_free_ char **argv = mdraid_create_argv(c);
@@ -73,11 +110,13 @@ int mdraid_create(const azl_mdraid_create *c)
 		struct timespec ts = {0, 100 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
-	if (!is_block(c->device))
+	if (!is_block(c->device)) {
+		stop_holders(c);
 		return log_error_errno(ENODEV,
 				       "mdadm created '%s', but its device "
 				       "node did not appear",
 				       c->device);
+	}
 	return 0;
 }
 

@@ -1806,9 +1806,10 @@ static int check_raids(const azl_storage *s, azl_plan_error *err)
 				    r->mount);
 		if (streq_ptr(r->mount, "/boot/efi") && r->fs != AZL_FS_NONE &&
 		    r->fs != AZL_FS_VFAT)
-			return fail(
-				err, AZL_EXIT_INVALID, -EINVAL,
-				_("'/boot/efi' must be vfat; use fs: vfat"));
+			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+				    _("RAID '%s' holds '/boot/efi', which must "
+				      "be vfat; use fs: vfat"),
+				    r->name);
 	}
 	return 0;
 }

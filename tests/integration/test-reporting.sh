@@ -146,6 +146,7 @@ PY
 ok "a whole install: every phase's start and finish in order, progress, SUCCESS, identity, token header"
 
 for f in "$tmp/install.log" "$tmp/out" "$tmp/syslog/syslog"; do
+	[ -s "$f" ] || fail "$f is missing or empty"
 	! grep -q "tok-Zq9xV3" "$f" || fail "the token is in $f"
 done
 grep -q "tok-Zq9xV3" "$tmp/cmdline" && fail "test bug"
