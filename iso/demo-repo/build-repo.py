@@ -229,6 +229,8 @@ class Builder:
             self.copy(pkg, boot + "/config-" + self.kver, mod + "/config", 0o644)
         elif kind == "modules":
             self.stage_modules(pkg)
+        elif kind == "module-tree":
+            self.stage_module_part(pkg, r[1])
         elif kind == "initramfs-lists":
             self.put(pkg, "/usr/lib/azl-initramfs/modules",
                      "\n".join(INITRAMFS_MODULES) + "\n", 0o644)
@@ -321,6 +323,96 @@ class Builder:
         os.symlink(os.path.join(root, "usr/lib/modules"),
                    os.path.join(tmp, "lib/modules"))
         run(["depmod", "-b", tmp, self.kver])
+
+    def module_tree(self):
+        """The kernel's whole module tree, compressed as Fedora ships it
+        (.ko.xz, xz --check=crc32 --lzma2=dict=1MiB: what the kernel's
+        own `make modules_install` with CONFIG_MODULE_COMPRESS_XZ does),
+        each module's Debian signature inside (kmod decompresses and hands
+        the signed image to the kernel). Compressed once into
+        WORK/module-tree/KVER and kept across builds; depmod'ed there.
+        Returns (tree, {relpath: part}) with part from the table's
+        module_part(), widened so that every module's dependencies sit in
+        the same package or one it requires (core < modules < extra)."""
+        if getattr(self, "_mtree", None):
+            return self._mtree
+        t0 = time.time()
+        src = os.path.join(self.kroot, "usr/lib/modules", self.kver)
+        base = os.path.join(self.work, "module-tree")
+        tree = os.path.join(base, "lib/modules", self.kver)
+        os.makedirs(tree, exist_ok=True)
+        kos = []
+        for top, _, fnames in os.walk(os.path.join(src, "kernel")):
+            for f in fnames:
+                if f.endswith(".ko"):
+                    kos.append(os.path.relpath(os.path.join(top, f), src))
+        todo = []
+        for rel in kos:
+            dst = os.path.join(tree, rel + ".xz")
+            if not os.path.exists(dst):
+                require_module_signature(os.path.join(src, rel))
+                todo.append(rel)
+
+        def xz(rel):
+            dst = os.path.join(tree, rel + ".xz")
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            with open(os.path.join(src, rel), "rb") as fi, open(dst + ".tmp", "wb") as fo:
+                subprocess.run(["xz", "-T1", "--check=crc32", "--lzma2=dict=1MiB", "-c"],
+                               stdin=fi, stdout=fo, check=True)
+            os.rename(dst + ".tmp", dst)
+        with concurrent.futures.ThreadPoolExecutor(max(2, os.cpu_count() or 2)) as ex:
+            list(ex.map(xz, todo))
+        for f in ("modules.order", "modules.builtin", "modules.builtin.modinfo"):
+            if os.path.exists(os.path.join(src, f)):
+                shutil.copyfile(os.path.join(src, f), os.path.join(tree, f))
+        run(["depmod", "-b", base, self.kver])
+        # modules.dep: "kernel/a.ko.xz: kernel/b.ko.xz ..."
+        deps = {}
+        with open(os.path.join(tree, "modules.dep")) as f:
+            for line in f:
+                mod, _, rest = line.partition(":")
+                deps[mod[:-3]] = [d[:-3] for d in rest.split()]
+        order = {"core": 0, "modules": 1, "extra": 2}
+        part = {rel: self.table.module_part(rel[len("kernel/"):]) for rel in kos}
+        changed = True
+        while changed:
+            changed = False
+            for rel in kos:
+                for d in deps.get(rel, ()):
+                    if order[part[d]] > order[part[rel]]:
+                        part[d] = part[rel]
+                        changed = True
+        sizes = {}
+        for rel, p in part.items():
+            raw, comp = sizes.get(p, (0, 0))
+            sizes[p] = (raw + os.path.getsize(os.path.join(src, rel)),
+                        comp + os.path.getsize(os.path.join(tree, rel + ".xz")))
+        log("module tree of %s: %d modules (%d compressed now) in %.1fs; %s" % (
+            self.kver, len(kos), len(todo), time.time() - t0, ", ".join(
+                "%s %d modules %.1f MiB (%.1f MiB as .ko)" % (
+                    p, sum(1 for v in part.values() if v == p), sizes[p][1] / 2**20,
+                    sizes[p][0] / 2**20) for p in sorted(sizes, key=order.get))))
+        with open(os.path.join(self.work, "module-split.txt"), "w") as f:
+            for rel in sorted(part):
+                f.write("%s %s\n" % (part[rel], rel))
+        self._mtree = (tree, part)
+        return self._mtree
+
+    def stage_module_part(self, pkg, which):
+        tree, part = self.module_tree()
+        mod = "/usr/lib/modules/" + self.kver
+        for rel, p in part.items():
+            if p == which:
+                d = self.dest(pkg, mod + "/" + rel + ".xz")
+                os.link(os.path.join(tree, rel + ".xz"), d)
+        if which == "core":
+            # The depmod data of the whole tree: kernel-modules-core is
+            # what every kernel installs (the kernel meta package requires
+            # kernel-modules too); modprobe of a module of an optional
+            # package not installed says it is not found.
+            for f in sorted(os.listdir(tree)):
+                if f.startswith("modules."):
+                    self.copy(pkg, os.path.join(tree, f), mod + "/" + f, 0o644)
 
     # -- spec, build, sign, index ------------------------------------------
     def subst(self, s, pkg):

@@ -244,8 +244,7 @@ REAL = [
 ]
 
 # packages.py's entries used as they are (no Debian package in them).
-REUSED = ["setup", "filesystem", "azurelinux-repos", "kernel", "kernel-core",
-          "kernel-modules", "grub2-tools", "grub2-pc", "grub2-efi-x64",
+REUSED = ["setup", "filesystem", "azurelinux-repos", "kernel-core", "grub2-tools", "grub2-pc", "grub2-efi-x64",
           "shim-x64", "tzdata", "ca-certificates", "ncurses-base"]
 
 MINIMAL = ["setup", "filesystem", "azurelinux-release", "azurelinux-repos",
@@ -259,6 +258,85 @@ MINIMAL = ["setup", "filesystem", "azurelinux-release", "azurelinux-repos",
 MINIMAL_OPTIONAL = ["cryptsetup", "lvm2", "dosfstools", "grub2-pc",
                     "grub2-efi-x64", "shim-x64"]
 CORE_EXTRA = ["cryptsetup", "lvm2", "dosfstools", "kpartx"]
+
+# The kernel's whole Debian module tree (.ko.xz), split the way Fedora
+# splits it: kernel-modules-core what a server needs to boot and reach the
+# network (storage controllers, NICs, filesystems, dm/md, virtio, Hyper-V,
+# VMware, Xen, crypto, netfilter), kernel-modules the rest (GPUs, sound,
+# media, wireless, Bluetooth, InfiniBand, sensors...), kernel-modules-extra
+# rare protocols and filesystems (Fedora's mod-extra.list). build-repo.py
+# moves a module's dependencies into the package of the module that needs
+# them (core < modules < extra). The kernel meta package requires core and
+# modules, as on Fedora.
+EXTRA_DIRS = """
+net/appletalk net/atm net/ax25 net/batman-adv net/caif net/can net/dccp
+net/ieee802154 net/6lowpan net/lapb net/mac802154 net/netrom net/nfc
+net/phonet net/rds net/rose net/sctp net/tipc net/x25 net/9p net/llc/
+drivers/isdn drivers/atm drivers/staging drivers/comedi drivers/net/hamradio
+drivers/net/arcnet drivers/net/fddi drivers/net/wan drivers/net/can
+drivers/net/ieee802154 drivers/net/plip drivers/net/slip drivers/net/appletalk
+drivers/nfc drivers/parport drivers/pcmcia drivers/net/ethernet/8390/pcnet_cs
+fs/affs fs/befs fs/coda fs/cramfs fs/hfs/ fs/hfsplus fs/jfs fs/minix fs/nilfs2
+fs/omfs fs/qnx4 fs/qnx6 fs/sysv fs/ufs fs/romfs fs/gfs2 fs/ocfs2 fs/reiserfs
+fs/orangefs fs/adfs fs/bfs fs/efs fs/freevxfs fs/hpfs fs/dlm fs/9p
+""".split()
+MODULES_DIRS = """
+drivers/gpu drivers/media drivers/net/wireless drivers/bluetooth
+drivers/infiniband drivers/iio drivers/hwmon drivers/mtd drivers/mmc
+drivers/input/joystick drivers/input/touchscreen drivers/input/tablet
+drivers/input/misc drivers/leds drivers/platform drivers/power drivers/w1
+drivers/usb/serial drivers/usb/misc drivers/usb/gadget drivers/usb/typec
+drivers/usb/atm drivers/usb/image drivers/net/usb drivers/net/ppp
+drivers/net/wwan drivers/misc drivers/video drivers/thunderbolt drivers/i2c
+drivers/spi drivers/gpio drivers/pinctrl drivers/regulator drivers/rtc
+drivers/watchdog drivers/edac drivers/hid drivers/media drivers/soundwire
+drivers/ssb drivers/bcma drivers/memstick drivers/firewire drivers/uwb
+drivers/extcon drivers/mux drivers/phy drivers/pwm drivers/siox drivers/slimbus
+drivers/fpga drivers/counter drivers/most drivers/greybus drivers/accessibility
+drivers/vdpa drivers/target drivers/net/ethernet/8390 sound net/wireless
+net/mac80211 net/bluetooth net/rfkill net/mpls net/openvswitch net/sunrpc/xprtrdma
+""".split()
+# Keyboards and the HID core an initramfs needs for a passphrase prompt.
+CORE_NAMES = {"hid.ko", "hid-generic.ko", "usbhid.ko", "hid-hyperv.ko",
+              "hyperv-keyboard.ko", "i2c-core.ko", "i2c-piix4.ko", "i2c-algo-bit.ko"}
+
+
+def module_part(rel):
+    """'core', 'modules' or 'extra' for a module path under kernel/."""
+    base = os.path.basename(rel)
+    if any(rel.startswith(d if d.endswith("/") else d + "/") for d in EXTRA_DIRS):
+        return "extra"
+    if base in CORE_NAMES:
+        return "core"
+    if any(rel.startswith(d if d.endswith("/") else d + "/") for d in MODULES_DIRS):
+        return "modules"
+    return "core"
+
+
+KERNEL_ENTRIES = [
+    dict(name="kernel", version="@KVERSION@", real=True,
+         summary="The Linux kernel (meta package: kernel-core, kernel-modules-core, kernel-modules)",
+         requires=["kernel-core = @EVR@", "kernel-modules-core = @EVR@",
+                   "kernel-modules = @EVR@"], provides=[], payload=[]),
+    dict(name="kernel-modules-core", version="@KVERSION@", real=True,
+         summary="Kernel modules a server boots with: storage controllers, NICs, "
+                 "filesystems, dm/md, virtio, Hyper-V, VMware, Xen (.ko.xz, signed); depmod data",
+         requires=["kernel-core = @EVR@"],
+         provides=["installonlypkg(kernel-module)"],
+         payload=[("module-tree", "core")]),
+    dict(name="kernel-modules", version="@KVERSION@", real=True,
+         summary="The other kernel modules: GPUs, sound, media, wireless, Bluetooth, "
+                 "InfiniBand, sensors (.ko.xz, signed)",
+         requires=["kernel-modules-core = @EVR@"],
+         provides=["installonlypkg(kernel-module)"],
+         payload=[("module-tree", "modules")]),
+    dict(name="kernel-modules-extra", version="@KVERSION@", real=True,
+         summary="Kernel modules for rare protocols and filesystems (Fedora's "
+                 "kernel-modules-extra: SCTP, TIPC, CAN, ISDN, HFS, JFS, ...)",
+         requires=["kernel-modules = @EVR@"],
+         provides=["installonlypkg(kernel-module)"],
+         payload=[("module-tree", "extra")]),
+]
 
 PRESET_TYPES = (".service", ".socket", ".timer", ".path")
 
@@ -526,4 +604,5 @@ def expand(builder):
                                   if r not in ("azl-demo-libs", "glibc")],
                      autoreqprov=True)
         pkgs.append(p)
+    pkgs += [dict(e) for e in KERNEL_ENTRIES]
     return pkgs
