@@ -44,7 +44,7 @@ if ! grep -q '^\.\.\. real-repo$' <<<"$targets"; then
 fi
 T_ALL=$(now)
 e2e_build real-repo iso
-REPO=$AZL_BUILD_DIR/real-repo
+REPO=${AZL_REAL_REPO:-$AZL_BUILD_DIR/real-repo}
 ISO=$AZL_BUILD_DIR/azl-installer.iso
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
@@ -98,6 +98,18 @@ scripts:
             p=\${p%/*}
           done
         }
+        # SAS discovery (mptsas) ends after the module is loaded: wait
+        # for the six SCSI disks of the test (at most 30 s).
+        i=0
+        while [ "\$(ls -d /sys/block/sd* 2>/dev/null | wc -l)" -lt 6 ] && [ \$i -lt 30 ]; do
+          sleep 1; i=\$((i + 1))
+        done
+        for d in /sys/bus/pci/drivers/*; do
+          for l in "\$d"/0000:*; do
+            [ -e "\$l" ] && echo "LIVE pci=\${l##*/} driver=\${d##*/}"
+          done
+        done >/dev/console
+        dmesg | grep -iE 'mptsas|mptbase|ioc0' | tail -6 | sed 's/^/LIVE dmesg: /' >/dev/console
         for b in /sys/block/*; do
           [ -e "\$b/device" ] || continue
           echo "LIVE disk=\${b##*/} driver=\$(drv "\$b/device") size=\$(cat "\$b/size")"
@@ -106,6 +118,8 @@ scripts:
           [ -e "\$n/device" ] || continue
           echo "LIVE nic=\${n##*/} driver=\$(drv "\$n/device") mac=\$(cat "\$n/address")"
         done >/dev/console
+  error:
+    - run: tail -n 40 /run/azl-installer/install.log | sed 's/^/LOG /' >/dev/console
   post:
     - chroot: true
       run: |
@@ -213,6 +227,10 @@ tr -d '\r' <"$WORK/install.log" >"$WORK/install.txt"
 grep '^LIVE ' "$WORK/install.txt" || fail "the pre script printed nothing"
 for c in megasas mptsas1068 pvscsi lsi53c895a ahci nvme usb-storage; do
 	d=${STORAGE_DRIVER[$c]}
+	[ "$c" = usb-storage ] && d=xhci_hcd
+	grep -Eq "^LIVE pci=[0-9a-f:.]+ driver=($d)$" "$WORK/install.txt" ||
+		fail "the live system did not bind $d to the $c controller"
+	d=${STORAGE_DRIVER[$c]}
 	grep -Eq "^LIVE disk=[a-z0-9]+ driver=($d)( |$)" "$WORK/install.txt" ||
 		fail "the live system has no disk behind $c driven by $d"
 done
@@ -240,8 +258,9 @@ cell() {
 		>"$WORK/$name.qemu.log" 2>&1 &
 	local qpid=$!
 	if [ -n "$rescue" ]; then
-		# GRUB's menu: the rescue entry is the second one (BLS, newest first).
-		steps=(expect 'rescue' 120 send '\x1b[B' send '\r')
+		# GRUB's menu on the serial console: the 0-rescue entry is the last
+		# of two; Ctrl-N moves down, Enter boots it.
+		steps=(expect '0-rescue' 120 send '\x0e' send '\r')
 	fi
 	local rc=0
 	console "$name" reject 'Kernel panic' reject 'Entering emergency mode' \
