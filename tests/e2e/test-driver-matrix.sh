@@ -82,7 +82,10 @@ packages:
       baseurl: "$url/"
       gpgkey: "$url/$key"
       gpgkey_fingerprint: "$fpr"
-  install: [kernel, systemd, systemd-udev, dbus-broker, NetworkManager, openssh-server, iproute, procps-ng, util-linux]
+  # (grep, sed, findutils, gawk, gzip: Debian's "essential" tools, which
+  # the repackaged dracut uses without requiring them)
+  install: [kernel, systemd, systemd-udev, dbus-broker, NetworkManager, openssh-server, iproute,
+            procps-ng, util-linux, kmod, grep, sed, findutils, gawk, gzip, tar, which, hostname]
   install_weak_deps: false
 scripts:
   pre:
@@ -187,17 +190,24 @@ declare -A NIC_DRIVER=([e1000]=e1000 [e1000e]=e1000e [rtl8139]='8139cp|8139too'
 # --- 1. the install: every controller and NIC at once -----------------------
 img=$WORK/disk.img
 truncate -s 4G "$img"
-for c in mptsas1068 pvscsi lsi53c895a ahci nvme; do
-	truncate -s 16M "$WORK/small-$c.img"
+# The target disk behind $TARGET (megasas), a small disk behind every other
+# controller, the OEMDRV volume behind usb-storage.
+TARGET=${AZL_MATRIX_TARGET:-megasas}
+dev_args=()
+id=1
+for c in megasas mptsas1068 pvscsi lsi53c895a ahci nvme usb-storage; do
+	if [ "$c" = "$TARGET" ]; then
+		f="file=$img,format=raw,cache=unsafe"
+	elif [ "$c" = usb-storage ]; then
+		f="file=$WORK/oemdrv.img,format=raw"
+	else
+		truncate -s 16M "$WORK/small-$c.img"
+		f="file=$WORK/small-$c.img,format=raw"
+	fi
+	# shellcheck disable=SC2207 # the words of storage_args
+	dev_args+=($(storage_args "$c" "$f" $id))
+	id=$((id + 1))
 done
-# shellcheck disable=SC2046 # the word lists of storage_args
-dev_args=($(storage_args megasas "file=$img,format=raw,cache=unsafe" 1)
-	$(storage_args mptsas1068 "file=$WORK/small-mptsas1068.img,format=raw" 2)
-	$(storage_args pvscsi "file=$WORK/small-pvscsi.img,format=raw" 3)
-	$(storage_args lsi53c895a "file=$WORK/small-lsi53c895a.img,format=raw" 4)
-	$(storage_args ahci "file=$WORK/small-ahci.img,format=raw" 5)
-	$(storage_args nvme "file=$WORK/small-nvme.img,format=raw" 6)
-	$(storage_args usb-storage "file=$WORK/oemdrv.img,format=raw" 7))
 i=0
 for n in e1000 e1000e rtl8139 vmxnet3 i82559er; do
 	m=$mac
@@ -216,7 +226,8 @@ qemu-system-x86_64 -accel tcg -machine q35 -smp 2 -m 2048 -display none -vga non
 	"${dev_args[@]}" >"$WORK/install.qemu.log" 2>&1 &
 QEMU_PIDS="$QEMU_PIDS $!"
 QEMU_PID=$!
-console install reject 'Kernel panic' reject '"phase":"error"' \
+# (the failure line of the live system, after the error script's LOG lines)
+console install reject 'Kernel panic' reject 'azl-installer exited with' \
 	expect 'installer ready after' 240 mark installer-ready \
 	expect '"phase":"packages"' 600 mark packages \
 	expect '"phase":"bootloader"' 1200 mark bootloader \
@@ -225,14 +236,17 @@ qemu_wait 30 || :
 install_s=$(since "$t")
 tr -d '\r' <"$WORK/install.log" >"$WORK/install.txt"
 grep '^LIVE ' "$WORK/install.txt" || fail "the pre script printed nothing"
+live_bad=
 for c in megasas mptsas1068 pvscsi lsi53c895a ahci nvme usb-storage; do
 	d=${STORAGE_DRIVER[$c]}
 	[ "$c" = usb-storage ] && d=xhci_hcd
 	grep -Eq "^LIVE pci=[0-9a-f:.]+ driver=($d)$" "$WORK/install.txt" ||
 		fail "the live system did not bind $d to the $c controller"
 	d=${STORAGE_DRIVER[$c]}
-	grep -Eq "^LIVE disk=[a-z0-9]+ driver=($d)( |$)" "$WORK/install.txt" ||
-		fail "the live system has no disk behind $c driven by $d"
+	if ! grep -Eq "^LIVE disk=[a-z0-9]+ driver=($d) " "$WORK/install.txt"; then
+		echo "FAIL: the live system sees no disk behind $c ($d)"
+		live_bad="$live_bad $c"
+	fi
 done
 for n in e1000 e1000e rtl8139 vmxnet3 i82559er; do
 	d=${NIC_DRIVER[$n]}
@@ -276,7 +290,11 @@ cell() {
 	echo "rc=$rc login=${login:-} total=$(since "$t0")" >"$WORK/$name.result"
 }
 
-CELLS=${AZL_MATRIX_CELLS:-"megasas:e1000 mptsas1068:e1000e pvscsi:vmxnet3 lsi53c895a:rtl8139 ahci:i82559er nvme:e1000 usb-storage:rtl8139 am53c974:e1000e:rescue"}
+# TODO (issue #20): the cell "am53c974:e1000e:rescue" (the disk on a
+# controller the live system never saw, GRUB's 0-rescue entry) needs the
+# installer of the drivers branch in the ISO; add it to the default list
+# once that is merged.
+CELLS=${AZL_MATRIX_CELLS:-"megasas:e1000 mptsas1068:e1000e pvscsi:vmxnet3 lsi53c895a:rtl8139 ahci:i82559er nvme:e1000 usb-storage:rtl8139"}
 echo "== 2. the installed disk behind each controller, two guests at a time =="
 t=$(now)
 running=0
@@ -318,5 +336,6 @@ for c in $CELLS; do
 done
 echo
 echo "figures: install ${install_s} s (live boot to power-off); matrix ${matrix_s} s for $(wc -w <<<"$CELLS") boots; whole test $(since "$T_ALL") s"
+[ -z "$live_bad" ] || fail "the live system saw no disk behind:$live_bad"
 [ $bad -eq 0 ] || fail "$bad cell(s) of the matrix failed (consoles: $WORK/*.log)"
 echo "all driver matrix cells passed"
