@@ -43,6 +43,7 @@
 #include "efi-image.h"
 #include "i18n.h"
 #include "identity.h"
+#include "initramfs-check.h"
 #include "log.h"
 #include "pbkdf2.h"
 #include "progress.h"
@@ -162,17 +163,99 @@ char **bootloader_dracut_argv(const char *dracut, const char *kver,
 	return v;
 }
 
-/* The kernels in /boot and a fresh initramfs from the target's dracut. */
+static char *os_release_id(const azl_target *t);
+
+/* The BLS entry token: the os-release ID, as `kernel-install
+ * --entry-token=os-id` has it (docs/system.md). */
+static char *entry_token(const azl_target *t)
+{
+	char *id = os_release_id(t);
+	return id ? id : xstrdup(VENDOR);
+}
+
+/* Real dracut (not the demo repository's stand-in): its module tree. */
+static bool target_has_real_dracut(const azl_target *t)
+{
+	return target_exists(t, "usr/lib/dracut/dracut-functions.sh");
+}
+
+/* What the layout needs in the initramfs img of kernel k, proven there
+ * (initramfs-check.c); the firmware of this machine's loaded modules
+ * when this machine boots the disk. */
+static int check_initramfs(const azl_target *t, const char *k, const char *img,
+			   bool hostonly)
+{
+	_cleanup_strv_free_ char **mods = NULL;
+	_cleanup_strv_free_ char **whys = NULL;
+	_cleanup_strv_free_ char **images = NULL;
+	int r = initramfs_needed_modules(t->root, &mods, &whys, &images);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; images && images[i]; i++)
+		log_info("initramfs: '%s' is a disk image (no controller of "
+			 "its own): the machine that boots it brings the "
+			 "driver, and the initramfs is generic",
+			 images[i]);
+	r = initramfs_verify(t, k, img, mods, whys);
+	if (r < 0)
+		return r;
+	return hostonly ? initramfs_check_firmware(t, k, NULL) : 0;
+}
+
+/* Fedora's 51-dracut-rescue.install: the newest kernel once more as
+ * vmlinuz-0-rescue-TOKEN with a generic initramfs (every driver, and the
+ * layout's dracut modules), for a disk moved to other hardware. A generic
+ * initramfs made for a disk image already is one: it is copied. *ret: the
+ * entry's version "0-rescue-TOKEN". */
+static int make_rescue(const azl_target *t, const char *dracut, const char *k,
+		       const char *mods, bool hostonly, char **ret)
+{
+	_cleanup_free_ char *token = entry_token(t);
+	_cleanup_free_ char *ver = xasprintf("0-rescue-%s", token);
+	_cleanup_free_ char *src = xasprintf("usr/lib/modules/%s/vmlinuz", k);
+	_cleanup_free_ char *vml = xasprintf("boot/vmlinuz-%s", ver);
+	_cleanup_free_ char *img = xasprintf("boot/initramfs-%s.img", ver);
+	int r = copy_in_target(t, src, vml, 0755);
+	if (r < 0)
+		return r;
+	if (hostonly) {
+		_cleanup_free_ char *abs = xasprintf("/%s", dracut);
+		_cleanup_free_ char *out = xasprintf("/%s", img);
+		_cleanup_strv_free_ char **argv =
+			bootloader_dracut_argv(abs, k, out, mods, false);
+		azl_spawn_opts o = {.chroot = t->root};
+		r = spawn_check(argv, &o);
+	} else {
+		_cleanup_free_ char *gen =
+			xasprintf("boot/initramfs-%s.img", k);
+		r = copy_in_target(t, gen, img, 0600);
+	}
+	if (r < 0)
+		return r;
+	log_info("rescue: /%s and /%s (%s, from the kernel %s)", vml, img,
+		 hostonly ? "a generic initramfs made by dracut --no-hostonly"
+			  : "a copy of the generic initramfs",
+		 k);
+	*ret = TAKE_PTR(ver);
+	return 0;
+}
+
+/* The kernels in /boot and a fresh initramfs from the target's dracut,
+ * each checked for what the layout needs; a rescue kernel and initramfs
+ * (*ret_rescue: its version, or NULL) when the dracut is real. */
 static int install_kernels(const azl_target *t, char **kernels,
-			   const azl_installed_storage *st, bool hostonly)
+			   const azl_installed_storage *st, bool hostonly,
+			   char **ret_rescue)
 {
 	static const char *const dracuts[] = {"usr/bin/dracut",
 					      "usr/sbin/dracut", NULL};
 	const char *dracut = NULL;
 	bool have_dracut = target_has_tool(t, dracuts, &dracut);
+	bool real = have_dracut && target_has_real_dracut(t);
 	_cleanup_free_ char *mods = bootloader_dracut_modules(st);
 	azl_chroot_mounts cm = {0};
 	int r = 0;
+	*ret_rescue = NULL;
 	if (have_dracut) {
 		log_info("initramfs: the target's dracut, %s%s%s",
 			 hostonly ? "host-only (this machine boots the disk)"
@@ -202,11 +285,20 @@ static int install_kernels(const azl_target *t, char **kernels,
 						       hostonly);
 			azl_spawn_opts o = {.chroot = t->root};
 			r = spawn_check(argv, &o);
+			if (r >= 0 && real)
+				r = check_initramfs(t, k, img, hostonly);
 		} else if (!target_exists(t, img))
 			log_warning("the target has no dracut and no %s; the "
 				    "kernel %s boots without an initramfs",
 				    img, k);
 	}
+	if (r >= 0 && real)
+		r = make_rescue(t, dracut, kernels[0], mods, hostonly,
+				ret_rescue);
+	else if (r >= 0 && have_dracut)
+		log_info("rescue: no 0-rescue entry: the target's dracut is "
+			 "the demo repository's stand-in, whose initramfs is "
+			 "generic already");
 	int u = chroot_umount(&cm);
 	return r < 0 ? r : u;
 }
@@ -310,10 +402,9 @@ char *bootloader_bls_entry(const char *kver, const char *cmdline,
  * options (kernel-install would otherwise copy /proc/cmdline, the live
  * environment's). */
 static int write_bls(const azl_target *t, char **kernels, const char *cmdline,
-		     const char *pfx)
+		     const char *pfx, const char *rescue)
 {
-	_cleanup_free_ char *id = os_release_id(t);
-	const char *token = id ? id : VENDOR;
+	_cleanup_free_ char *token = entry_token(t);
 	int r = target_mkdir_p(t, "boot/loader/entries", 0755);
 	if (r < 0)
 		return log_error_errno(r, "cannot create /boot/loader/entries");
@@ -323,6 +414,17 @@ static int write_bls(const azl_target *t, char **kernels, const char *cmdline,
 			bootloader_bls_entry(k, cmdline, pfx, token);
 		_cleanup_free_ char *p =
 			xasprintf("boot/loader/entries/%s-%s.conf", token, k);
+		r = target_write_file(t, p, text, strlen(text), 0644, 0, 0);
+		if (r < 0)
+			return log_error_errno(r, "cannot write /%s", p);
+		log_info("wrote /%s", p);
+	}
+	if (rescue) {
+		/* Fedora's TOKEN-0-rescue.conf: the same options. */
+		_cleanup_free_ char *text =
+			bootloader_bls_entry(rescue, cmdline, pfx, token);
+		_cleanup_free_ char *p = xasprintf(
+			"boot/loader/entries/%s-0-rescue.conf", token);
 		r = target_write_file(t, p, text, strlen(text), 0644, 0, 0);
 		if (r < 0)
 			return log_error_errno(r, "cannot write /%s", p);
@@ -937,16 +1039,21 @@ int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,
 	/* --nvram-entry says the same as the live environment: this
 	 * machine boots the disk. */
 	bool hostonly = own_firmware && !image_device(st->boot_disk);
-	int r = install_kernels(t, kernels, st, hostonly);
+	_cleanup_free_ char *rescue = NULL;
+	int r = install_kernels(t, kernels, st, hostonly, &rescue);
 	if (r < 0)
 		return r;
+
 	progress_phase(AZL_PHASE_BOOTLOADER, 40, _("Writing boot entries"));
 	_cleanup_free_ char *cmdline =
 		bootloader_cmdline(m, st, selinux_target_has_policy(t));
 	log_info("kernel command line: %s", cmdline);
-	r = write_bls(t, kernels, cmdline, boot_prefix(st));
+	r = write_bls(t, kernels, cmdline, boot_prefix(st), rescue);
 	if (r < 0)
 		return r;
+	/* The rescue entry last in a menu without blscfg too. */
+	if (rescue)
+		strv_push(&kernels, xstrdup(rescue));
 	r = target_mkdir_p(t, "boot/grub2", 0755);
 	_cleanup_free_ char *cfg = grub_cfg_text(m, t, st, kernels, cmdline);
 	if (r >= 0 && !cfg)

@@ -229,6 +229,8 @@ class Builder:
             self.copy(pkg, boot + "/config-" + self.kver, mod + "/config", 0o644)
         elif kind == "modules":
             self.stage_modules(pkg)
+        elif kind == "firmware":
+            self.stage_firmware(pkg, r[1], r[2], r[3])
         elif kind == "module-tree":
             self.stage_module_part(pkg, r[1])
         elif kind == "initramfs-lists":
@@ -397,6 +399,70 @@ class Builder:
                 f.write("%s %s\n" % (part[rel], rel))
         self._mtree = (tree, part)
         return self._mtree
+
+    def firmware_deb(self, debpkg):
+        """The unpacked tree of DEBPKG from Debian 12's main and
+        non-free-firmware components, fetched with `apt-get download`
+        under a private apt configuration in WORK/firmware-apt (the build
+        machine's /etc/apt is neither read for sources nor changed)."""
+        a = os.path.join(self.work, "firmware-apt")
+        debdir = os.path.join(a, "debs")
+        tree = os.path.join(debdir, "x", debpkg)
+        if os.path.isdir(tree):
+            return tree
+        os.makedirs(debdir, exist_ok=True)
+        opts = []
+        if not glob.glob(os.path.join(debdir, debpkg + "_*.deb")):
+            src = os.path.join(a, "sources.list")
+            with open(src, "w") as f:
+                f.write("deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
+                        "http://deb.debian.org/debian bookworm main non-free-firmware\n")
+            for d in ("state/lists/partial", "cache/archives/partial"):
+                os.makedirs(os.path.join(a, d), exist_ok=True)
+            opts = ["-o", "Dir::Etc::SourceList=" + src,
+                    "-o", "Dir::Etc::SourceParts=/dev/null",
+                    "-o", "Dir::State=" + os.path.join(a, "state"),
+                    "-o", "Dir::Cache=" + os.path.join(a, "cache"),
+                    "-o", "APT::Sandbox::User=root"]
+            if not os.path.exists(os.path.join(a, "state/updated")):
+                r = subprocess.run(["apt-get", "-q"] + opts + ["update"],
+                                   capture_output=True, text=True)
+                if r.returncode:
+                    raise SystemExit("real-repo: apt-get update of Debian's "
+                                     "non-free-firmware failed:\n" + r.stdout + r.stderr)
+                open(os.path.join(a, "state/updated"), "w").close()
+            r = subprocess.run(["apt-get", "-q"] + opts + ["download", debpkg],
+                               cwd=debdir, capture_output=True, text=True)
+            if r.returncode:
+                raise SystemExit("real-repo: cannot download %s:\n%s" % (debpkg, r.stderr))
+        deb = sorted(glob.glob(os.path.join(debdir, debpkg + "_*.deb")))[-1]
+        shutil.rmtree(tree + ".tmp", ignore_errors=True)
+        os.makedirs(tree + ".tmp")
+        run(["dpkg-deb", "-x", deb, tree + ".tmp"])
+        os.rename(tree + ".tmp", tree)
+        return tree
+
+    def stage_firmware(self, pkg, debpkgs, only, skip):
+        """/lib/firmware of DEBPKGS as /usr/lib/firmware, the paths under
+        ONLY (prefixes; None: all) minus those under SKIP."""
+        n = size = 0
+        for debpkg in debpkgs:
+            fw = os.path.join(self.firmware_deb(debpkg), "lib/firmware")
+            for top, dnames, fnames in os.walk(fw):
+                for f in fnames + [d for d in dnames if os.path.islink(os.path.join(top, d))]:
+                    full = os.path.join(top, f)
+                    rel = os.path.relpath(full, fw)
+                    if only is not None and not any(rel.startswith(p) for p in only):
+                        continue
+                    if any(rel.startswith(p) for p in skip):
+                        continue
+                    if os.path.islink(full):
+                        self.link(pkg, "/usr/lib/firmware/" + rel, os.readlink(full))
+                    else:
+                        self.copy(pkg, full, "/usr/lib/firmware/" + rel, 0o644)
+                        size += os.path.getsize(full)
+                    n += 1
+        log("%s: %d firmware files, %.1f MiB" % (pkg["name"], n, size / 2**20))
 
     def stage_module_part(self, pkg, which):
         tree, part = self.module_tree()

@@ -256,8 +256,8 @@ MINIMAL = ["setup", "filesystem", "azurelinux-release", "azurelinux-repos",
            "policycoreutils", "libselinux-utils", "selinux-policy-targeted",
            "hostname", "which", "grep", "sed", "findutils", "gawk", "tar", "gzip"]
 MINIMAL_OPTIONAL = ["cryptsetup", "lvm2", "dosfstools", "grub2-pc",
-                    "grub2-efi-x64", "shim-x64"]
-CORE_EXTRA = ["cryptsetup", "lvm2", "dosfstools", "kpartx"]
+                    "grub2-efi-x64", "shim-x64", "linux-firmware"]
+CORE_EXTRA = ["cryptsetup", "lvm2", "dosfstools", "kpartx", "linux-firmware"]
 
 # The kernel's whole Debian module tree (.ko.xz), split the way Fedora
 # splits it: kernel-modules-core what a server needs to boot and reach the
@@ -337,6 +337,27 @@ KERNEL_ENTRIES = [
          provides=["installonlypkg(kernel-module)"],
          payload=[("module-tree", "extra")]),
 ]
+
+# Firmware from Debian 12's main (firmware-linux-free) and non-free-firmware
+# components, split the way Fedora splits linux-firmware: the GPU and
+# MediaTek Wi-Fi/Bluetooth blobs are packages of their own.
+FW_DEBS = ["firmware-linux-free", "firmware-realtek", "firmware-bnx2",
+           "firmware-bnx2x", "firmware-misc-nonfree"]
+FW_SPLIT = [("intel-gpu-firmware", "Intel GPU firmware (i915)", ["i915/"]),
+            ("nvidia-gpu-firmware", "NVIDIA GPU firmware (nouveau)", ["nvidia/"]),
+            ("mt7xxx-firmware", "MediaTek Wi-Fi and Bluetooth firmware",
+             ["mediatek/", "mt7"])]
+FIRMWARE_ENTRIES = [
+    dict(name="linux-firmware", version="20230210", arch="noarch", real=True,
+         summary="Firmware for NICs and storage controllers (Realtek, Broadcom "
+                 "bnx2/bnx2x/tg3, Intel ice, Chelsio, QLogic, ...) from Debian 12's "
+                 "firmware packages",
+         requires=[], provides=[],
+         payload=[("firmware", FW_DEBS, None, sum((p for _, _, p in FW_SPLIT), []))]),
+] + [dict(name=n, version="20230210", arch="noarch", real=True, summary=s,
+          requires=[], provides=[],
+          payload=[("firmware", ["firmware-misc-nonfree"], p, [])])
+     for n, s, p in FW_SPLIT]
 
 PRESET_TYPES = (".service", ".socket", ".timer", ".path")
 
@@ -604,5 +625,5 @@ def expand(builder):
                                   if r not in ("azl-demo-libs", "glibc")],
                      autoreqprov=True)
         pkgs.append(p)
-    pkgs += [dict(e) for e in KERNEL_ENTRIES]
+    pkgs += [dict(e) for e in KERNEL_ENTRIES + FIRMWARE_ENTRIES]
     return pkgs

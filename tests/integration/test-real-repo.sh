@@ -7,7 +7,11 @@
 # target's own dracut, GRUB); then, read from the image: the rpmdb holds
 # exactly the set the installer solved, `rpm -Va` is clean outside config
 # files, /sbin/init is systemd, the sysusers users exist, presets enabled
-# sshd, NetworkManager and chronyd, and there is no busybox.
+# sshd, NetworkManager and chronyd, and there is no busybox. Drivers
+# (issue 20): the whole module tree split into kernel-modules-core /
+# kernel-modules (.ko.xz, signed), the 0-rescue entry, the installer's
+# proof that the initramfs holds what the layout needs (and its refusal of
+# one built with --omit-drivers), the firmware warning and linux-firmware.
 set -euo pipefail
 
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
@@ -19,6 +23,7 @@ fail() { keep; echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
 # Incremental: rebuilt only when iso/demo-repo or the kernel changed.
 cmake --build "$build" --target real-repo >/dev/null
+cmake --build "$build" --target initramfs-check >/dev/null
 
 tmp=$(mktemp -d /tmp/test-real-repo.XXXXXX)
 loop=""
@@ -139,4 +144,63 @@ chroot "$m" /usr/bin/rpm --eval %_dbpath | grep -qx /usr/lib/sysimage/rpm ||
 ls "$m"/boot/initramfs-*.img >/dev/null 2>&1 || fail "no initramfs in /boot"
 lsinitrd=$(ls "$m"/usr/bin/lsinitrd "$m"/usr/lib/dracut/lsinitrd 2>/dev/null | head -1 || :)
 ok "sshd_config Include, keyfile directory, no host keys yet, the installed rpm reads its rpmdb, an initramfs"
+
+# --- drivers (issue 20) ---
+kver=$(ls "$m/usr/lib/modules" | head -1)
+rq -q kernel-modules-core kernel-modules >/dev/null || fail "kernel-modules-core/kernel-modules not installed"
+# Each driver the QEMU matrix and bare metal need, from kernel-modules-core,
+# read by the target's own modinfo (kmod +XZ) with Debian's signature.
+for d in megaraid_sas mptsas vmw_pvscsi sym53c8xx ahci nvme uas usb_storage \
+	e1000 e1000e 8139cp 8139too vmxnet3 e100 hv_storvsc hv_netvsc hv_vmbus \
+	mpt3sas smartpqi hpsa igb ixgbe i40e ice bnxt_en tg3 mlx5_core r8169 \
+	xfs ext4 dm_crypt raid1 virtio_blk virtio_net; do
+	f=$(chroot "$m" /usr/bin/modinfo -k "$kver" -F filename "$d" 2>/dev/null) ||
+		fail "the target's modinfo does not find the module '$d'"
+	case $f in *.ko.xz) ;; *) fail "'$d' is '$f', not a .ko.xz" ;; esac
+	[ "$(rq -qf --qf '%{NAME}\n' "$f")" = kernel-modules-core ] || fail "'$f' is not kernel-modules-core's"
+	chroot "$m" /usr/bin/modinfo -k "$kver" -F signer "$d" | grep -q . || fail "'$d' carries no signature"
+done
+ok "kernel-modules-core: the storage, NIC, Hyper-V and VMware drivers as signed .ko.xz"
+
+# 0-rescue: Fedora's 51-dracut-rescue.install, named by the entry token.
+tok=$(cat "$m/etc/kernel/entry-token")
+e=$m/boot/loader/entries
+[ -s "$m/boot/vmlinuz-0-rescue-$tok" ] || fail "no /boot/vmlinuz-0-rescue-$tok"
+[ -s "$m/boot/initramfs-0-rescue-$tok.img" ] || fail "no /boot/initramfs-0-rescue-$tok.img"
+grep -qx "title Azure Linux 4.0 (0-rescue-$tok)" "$e/$tok-0-rescue.conf" || fail "no rescue entry $tok-0-rescue.conf"
+[ "$(grep '^options' "$e/$tok-0-rescue.conf")" = "$(grep '^options' "$e/$tok-$kver.conf")" ] ||
+	fail "the rescue entry's options differ"
+cmp -s "$m/boot/vmlinuz-0-rescue-$tok" "$m/boot/vmlinuz-$kver" || fail "the rescue kernel is not $kver's"
+grep -q "0-rescue-$tok" "$m/boot/grub2/grub.cfg" || grep -q blscfg "$m/boot/grub2/grub.cfg" ||
+	fail "grub.cfg has no rescue menu entry"
+ok "0-rescue: vmlinuz, initramfs, entry $tok-0-rescue.conf"
+
+# The installer proved the initramfs holds the layout's modules.
+grep -q "initramfs '/boot/initramfs-$kver.img' holds what the layout needs: .*ext4" "$tmp/install.log" ||
+	fail "the install log has no initramfs check naming ext4"
+helper=$build/tests/initramfs-check
+"$helper" "$m" "$kver" "/boot/initramfs-$kver.img" >"$tmp/check" 2>&1 || { cat "$tmp/check"; fail "the check refuses the installed initramfs"; }
+# The same initramfs made by the target's dracut without ext4.
+unshare -m sh -c 'mount --rbind /dev "$1/dev" && mount -t proc proc "$1/proc" &&
+	mount --rbind /sys "$1/sys" &&
+	chroot "$1" dracut -q -f --no-hostonly --omit-drivers ext4 --kver "$2" /boot/omit.img' \
+	sh "$m" "$kver" >"$tmp/dracut" 2>&1 || { cat "$tmp/dracut"; fail "dracut --omit-drivers failed"; }
+if "$helper" "$m" "$kver" /boot/omit.img >"$tmp/check" 2>&1; then
+	cat "$tmp/check"; fail "the check accepts an initramfs without ext4"
+fi
+grep -q "has no module 'ext4', which the ext4 file system of / needs" "$tmp/check" ||
+	{ cat "$tmp/check"; fail "the refusal does not name ext4 and /"; }
+rm -f "$m/boot/omit.img"
+ok "initramfs check: the installed one holds ext4; one made with --omit-drivers ext4 is refused"
+
+# Firmware: warnings name what the loaded modules need and the target
+# lacks; linux-firmware (Debian's non-free-firmware) brings it.
+"$helper" "$m" "$kver" "/boot/initramfs-$kver.img" r8169,bnx2,e1000 >"$tmp/fw" 2>&1 || fail "firmware check failed"
+grep -q "firmware: the loaded module 'r8169' may load .*'rtl_nic/rtl8168" "$tmp/fw" || { cat "$tmp/fw"; fail "no warning names r8169's firmware"; }
+grep -q "module 'e1000' may load" "$tmp/fw" && fail "e1000 needs no firmware but is warned about"
+rpm --root "$m" --dbpath /usr/lib/sysimage/rpm -i --nodeps --nosignature "$repo"/Packages/linux-firmware-[0-9]*.rpm ||
+	fail "cannot install linux-firmware"
+"$helper" "$m" "$kver" "/boot/initramfs-$kver.img" r8169,bnx2,e1000 >"$tmp/fw" 2>&1 || fail "firmware check failed"
+grep -q "firmware: the loaded module" "$tmp/fw" && { cat "$tmp/fw"; fail "firmware still missing with linux-firmware"; }
+ok "firmware: r8169's rtl_nic files warned about, then present with linux-firmware"
 echo "all real system repository checks passed"
