@@ -1,13 +1,28 @@
 #!/usr/bin/env python3
-"""Runs two commands alternately (A B A B ...), each after its own prepare
-command (untimed), and reports wall time (median, min, max), CPU time
-(user + system, of the command and the children it waited for) and peak
-RSS of each, and the ratios B/A of the medians. CPU time is reported too
-because a shared machine's load stretches wall time. Commands are shell
-strings.
+"""Runs two or three commands alternately (A B [C] A B [C] ...), each after its own prepare
+command (untimed) and followed by its own check command (untimed; a check
+that fails, or a command that exits with another code than expected, fails
+the benchmark). Commands are shell strings.
 
-    alternate.py --runs 5 --name-a azl --a 'CMD' --prep-a 'CMD' \
-                 --name-b rpm --b 'CMD' --prep-b 'CMD' [--json OUT]
+Each run is started in a cgroup of its own (cgroup v2, or v1's cpuacct
+hierarchy), so that what it leaves running detached (the installer's cache
+writer) is still seen. Reported per contender, as median (min–max):
+
+  answer  wall time until the command exits (its answer is out)
+  done    wall time until every process it started has exited (caches
+          written); equals "answer" for a tool that leaves nothing behind
+  CPU     user + system time of all those processes (the cgroup's)
+  RSS     peak resident set of the command and the children it waited for
+          (GNU time's %M)
+
+and the ratios A/B (and A/C) of the medians (A's time as a fraction of
+the other's: below 1, A is faster). A ratio is printed "indistinguishable"
+when the spread of either contender (max - min) exceeds the difference of
+the medians. Asserts nothing about time.
+
+    alternate.py --runs 5 --name-a azl --a 'CMD' [--prep-a CMD] [--check-a CMD] \
+                 --name-b rpm --b 'CMD' [--prep-b CMD] [--check-b CMD] \
+                 [--name-c dnf --c 'CMD' ...] [--json OUT]
 """
 import argparse
 import json
@@ -17,61 +32,140 @@ import subprocess
 import sys
 import time
 
+V2 = "/sys/fs/cgroup"
+V1 = "/sys/fs/cgroup/cpuacct"
 
-def run(cmd):
-    t0 = time.monotonic()
-    p = subprocess.Popen(["/bin/sh", "-c", cmd], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
-    dt = time.monotonic() - t0
-    code = status >> 8
-    return dt, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, code
+
+class Cgroup:
+    def __init__(self, tag):
+        if os.path.exists(f"{V2}/cgroup.controllers"):
+            self.v2, base = True, V2
+        elif os.path.isdir(V1):
+            self.v2, base = False, V1
+        else:
+            sys.exit("alternate.py: no cgroup v2 and no v1 cpuacct hierarchy")
+        self.path = f"{base}/azl-bench-{os.getpid()}-{tag}"
+        self.rss = f"/tmp/azl-bench-{os.getpid()}-{tag}.rss"
+        os.mkdir(self.path)
+
+    def wrap(self, cmd):
+        # The shell moves itself into the cgroup, then becomes GNU time,
+        # which forks the command: a child of Python (vfork or fork) would
+        # carry Python's resident set into its own peak.
+        return ["/bin/sh", "-c",
+                f'echo $$ >{self.path}/cgroup.procs && '
+                f'exec /usr/bin/time -f %M -o {self.rss} /bin/sh -c "$0"', cmd]
+
+    def rss_kib(self):
+        with open(self.rss) as f:
+            return int(f.read().split()[-1])
+
+    def empty(self):
+        with open(f"{self.path}/cgroup.procs") as f:
+            return not f.read().strip()
+
+    def cpu_s(self):
+        if self.v2:
+            with open(f"{self.path}/cpu.stat") as f:
+                for line in f:
+                    k, v = line.split()
+                    if k == "usage_usec":
+                        return int(v) / 1e6
+            return 0.0
+        with open(f"{self.path}/cpuacct.usage") as f:
+            return int(f.read()) / 1e9
+
+    def remove(self):
+        os.rmdir(self.path)
+        if os.path.exists(self.rss):
+            os.unlink(self.rss)
+
+
+def run(cmd, tag):
+    cg = Cgroup(tag)
+    try:
+        t0 = time.monotonic()
+        p = subprocess.Popen(cg.wrap(cmd), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        _, status, _ = os.wait4(p.pid, 0)
+        answer = time.monotonic() - t0
+        while not cg.empty():
+            time.sleep(0.005)
+        done = time.monotonic() - t0
+        cpu = cg.cpu_s()
+        rss = cg.rss_kib()
+    finally:
+        while True:
+            try:
+                cg.remove()
+                break
+            except OSError:
+                time.sleep(0.01)
+    code = os.waitstatus_to_exitcode(status)
+    return {"answer_s": answer, "done_s": done, "cpu_s": cpu,
+            "rss_kib": rss, "exit": code}
+
+
+def summary(xs):
+    return {"median": statistics.median(xs), "min": min(xs), "max": max(xs)}
+
+
+def verdict(a, b):
+    """ratio b/a of the medians, and whether the spread hides it"""
+    diff = abs(b["median"] - a["median"])
+    spread = max(a["max"] - a["min"], b["max"] - b["min"])
+    ratio = b["median"] / max(a["median"], 1e-9)
+    return ratio, spread > diff
+
+
+def fmt(s):
+    return f"{s['median']:.3f} s ({s['min']:.3f}–{s['max']:.3f})"
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--a", required=True)
-    ap.add_argument("--b", required=True)
-    ap.add_argument("--prep-a", default="true")
-    ap.add_argument("--prep-b", default="true")
-    ap.add_argument("--name-a", default="A")
-    ap.add_argument("--name-b", default="B")
-    ap.add_argument("--ok-a", type=int, default=0, help="expected exit code")
-    ap.add_argument("--ok-b", type=int, default=0, help="expected exit code")
+    for x in "abc":
+        ap.add_argument(f"--{x}", required=x != "c", help="the command (C is optional)")
+        ap.add_argument(f"--prep-{x}", default="true", help="untimed, before each run")
+        ap.add_argument(f"--check-{x}", default="true", help="untimed, after each run; must succeed")
+        ap.add_argument(f"--name-{x}", default=x.upper())
+        ap.add_argument(f"--ok-{x}", type=int, default=0, help="expected exit code")
     ap.add_argument("--json")
     a = ap.parse_args()
-    res = {a.name_a: [], a.name_b: []}
-    cpu = {a.name_a: [], a.name_b: []}
-    rss = {a.name_a: 0, a.name_b: 0}
+    who = [(x, getattr(a, f"name_{x}"), getattr(a, f"prep_{x}"), getattr(a, x),
+            getattr(a, f"check_{x}"), getattr(a, f"ok_{x}"))
+           for x in "abc" if getattr(a, x) is not None]
+    runs = {w[1]: [] for w in who}
     for i in range(a.runs):
-        for name, prep, cmd, ok in ((a.name_a, a.prep_a, a.a, a.ok_a),
-                                    (a.name_b, a.prep_b, a.b, a.ok_b)):
+        for tag, name, prep, cmd, check, ok in who:
             subprocess.run(["/bin/sh", "-c", prep], check=True,
                            stdout=subprocess.DEVNULL)
-            dt, cputime, maxrss, code = run(cmd)
-            if code != ok:
-                sys.exit(f"{name} run {i + 1}: exit {code}, expected {ok}: {cmd}")
-            res[name].append(dt)
-            cpu[name].append(cputime)
-            rss[name] = max(rss[name], maxrss)
-            print(f"run {i + 1} {name}: {dt:.3f} s wall, {cputime:.3f} s CPU, "
-                  f"{maxrss // 1024} MiB peak RSS", flush=True)
+            r = run(cmd, f"{i}{tag}")
+            if r["exit"] != ok:
+                sys.exit(f"FAIL: {name} run {i + 1}: exit {r['exit']}, expected {ok}: {cmd}")
+            c = subprocess.run(["/bin/sh", "-c", check])
+            if c.returncode != 0:
+                sys.exit(f"FAIL: {name} run {i + 1}: the check failed: {check}")
+            runs[name].append(r)
+            print(f"run {i + 1} {name}: answer {r['answer_s']:.3f} s, done "
+                  f"{r['done_s']:.3f} s, CPU {r['cpu_s']:.3f} s, "
+                  f"{r['rss_kib'] // 1024} MiB peak RSS", flush=True)
     out = {}
-    for name, ts in res.items():
-        c = cpu[name]
-        out[name] = {"median_s": statistics.median(ts), "min_s": min(ts),
-                     "max_s": max(ts), "runs": ts,
-                     "median_cpu_s": statistics.median(c), "cpu_runs": c,
-                     "max_rss_kib": rss[name]}
-        print(f"{name}: wall median {statistics.median(ts):.3f} s (min {min(ts):.3f}, "
-              f"max {max(ts):.3f}), CPU median {statistics.median(c):.3f} s, "
-              f"peak RSS {rss[name] // 1024} MiB")
-    ratio = out[a.name_b]["median_s"] / out[a.name_a]["median_s"]
-    cratio = out[a.name_b]["median_cpu_s"] / max(out[a.name_a]["median_cpu_s"], 1e-6)
-    out["ratio_b_over_a"] = ratio
-    out["cpu_ratio_b_over_a"] = cratio
-    print(f"ratio {a.name_b}/{a.name_a}: wall {ratio:.2f}, CPU {cratio:.2f}")
+    for name, rs in runs.items():
+        out[name] = {k: summary([r[k + "_s"] for r in rs]) for k in ("answer", "done", "cpu")}
+        out[name]["max_rss_kib"] = max(r["rss_kib"] for r in rs)
+        out[name]["runs"] = rs
+        print(f"{name}: answer {fmt(out[name]['answer'])}, done {fmt(out[name]['done'])}, "
+              f"CPU {fmt(out[name]['cpu'])}, peak RSS {out[name]['max_rss_kib'] // 1024} MiB")
+    first = who[0][1]
+    out["ratios"] = {}
+    for _, other, *_ in who[1:]:
+        for k in ("answer", "done", "cpu"):
+            ratio, hidden = verdict(out[other][k], out[first][k])
+            out["ratios"][f"{first}/{other} {k}"] = {"ratio": ratio, "indistinguishable": hidden}
+            print(f"ratio {first}/{other} {k}: {ratio:.2f}"
+                  + ("  indistinguishable (spread exceeds the difference)" if hidden else ""))
     if a.json:
         with open(a.json, "w") as f:
             json.dump(out, f, indent=1)

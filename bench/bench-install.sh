@@ -1,18 +1,32 @@
 #!/bin/bash
-# Benchmark (a): the same package set installed by `azl-installer install
-# --root` and by `rpm -i --root` (the same RPM files, the same key import,
-# the same rpmdb path), alternating runs, median wall time and the ratio.
-# Root only. Not a test: it asserts nothing about time.
+# Benchmark (a): the same package set installed into an empty directory by
+# `azl-installer install --root R --stop-after packages`, by `rpm -i --root`
+# of exactly the RPM files the installer chose, and by `dnf --installroot`
+# of the same NEVRAs from the same repository; all three import the
+# repository's key into the target's rpmdb and check every package's
+# signature (dnf: gpgcheck=1, localpkg_gpgcheck=1). Alternating runs
+# (bench/alternate.py), median (min–max) of wall time and CPU time.
+# After every run the target's rpmdb must list exactly the chosen packages:
+# anything else fails the benchmark. Root only. Not a test: it asserts
+# nothing about time.
 #
-#   bench/bench-install.sh [BUILD_DIR] [RUNS]     (defaults: build, 5)
+#   bench/bench-install.sh [BUILD_DIR] [RUNS] [REPO]
+#       defaults: build, 5, real-repo (BUILD/real-repo, @minimal, about 140
+#       packages; demo-repo: the 22-package demo repository)
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath "${1:-$src/build}")
 runs=${2:-5}
+which=${3:-real-repo}
 bin=${AZL_BIN:-$build/azl-installer}
-repo=$build/demo-repo
-[ -f "$repo/repodata/repomd.xml" ] || cmake --build "$build" --target demo-repo >/dev/null
-work=${BENCH_DIR:-/var/tmp/azl-bench}/install
+repo=$build/$which
+[ -f "$repo/repodata/repomd.xml" ] || nice -n 10 cmake --build "$build" --target "$which" >/dev/null
+key=$(ls "$repo"/RPM-GPG-KEY-* | head -1)
+# The bench's own dependencies (also in scripts/deps.sh).
+command -v dnf >/dev/null && [ -x /usr/bin/time ] || {
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dnf time >/dev/null
+}
+work=${BENCH_DIR:-/var/tmp/azl-bench}/install-$which
 rm -rf "$work"
 mkdir -p "$work"
 export AZL_CACHE_DIR=$work/cache
@@ -22,32 +36,55 @@ version: 1
 packages:
   install: ["@minimal"]
 EOT
-# The transaction, once, to give rpm exactly the same files.
+# The transaction, once, to give rpm and dnf exactly the same packages.
 "$bin" install --root "$work/solve" --repo "$repo" --answers "$work/answers.yaml" \
-	--stop-after depsolve --progress=json | grep -v '^{' >"$work/nevras"
+	--stop-after depsolve --progress=json | grep -v '^{' | sort >"$work/nevras"
 files=()
 while read -r nevra; do files+=("$repo/Packages/$nevra.rpm"); done <"$work/nevras"
 for f in "${files[@]}"; do [ -f "$f" ] || { echo "no $f" >&2; exit 1; }; done
-echo "${#files[@]} packages, $(du -cb "${files[@]}" | tail -1 | cut -f1) bytes"
+bytes=$(du -cb "${files[@]}" | tail -1 | cut -f1)
+echo "${#files[@]} packages from $repo, $bytes bytes ($(echo "scale=1; $bytes / 1048576" | bc) MiB) of RPMs"
 
-# Debian's rpm refuses to install without --force-debian (it wants dpkg to
-# own the host); the target here is a directory, so that is moot.
-force=""
-rpm --help 2>&1 | grep -q -- --force-debian && force=--force-debian
 db=/usr/lib/sysimage/rpm
-key=$repo/RPM-GPG-KEY-azl-demo
-rpmcmd="rpm --root $work/r-rpm --dbpath $db --import $key && rpm -i $force --root $work/r-rpm --dbpath $db ${files[*]}"
+rpmcmd="rpm --root $work/r-rpm --dbpath $db --import $key && rpm -i --root $work/r-rpm --dbpath $db ${files[*]}"
 azlcmd="$bin install --root $work/r-azl --repo $repo --answers $work/answers.yaml --stop-after packages --progress=json"
+# dnf takes the rpmdb path from rpm's macros: Debian's default is
+# ~/.rpmdb, so HOME points at a .rpmmacros that says what the others use.
+mkdir -p "$work/dnf-home"
+echo "%_dbpath $db" >"$work/dnf-home/.rpmmacros"
+dnfbase="HOME=$work/dnf-home dnf --installroot $work/r-dnf --setopt=reposdir=/dev/null --setopt=cachedir=$work/dnf-cache --repofrompath=azl,file://$repo --setopt=azl.gpgcheck=1 --setopt=localpkg_gpgcheck=1 --setopt=install_weak_deps=False --releasever=4.0 --forcearch=x86_64 -q -y"
+dnfcmd="rpm --root $work/r-dnf --dbpath $db --import $key && $dnfbase -C install $(tr '\n' ' ' <"$work/nevras")"
 
-# Metadata cache of the installer warm for every run (rpm has none).
+# Each contender's root must list exactly the chosen packages after each
+# run; anything else fails the benchmark.
+cat >"$work/same.sh" <<EOT
+#!/bin/bash
+set -euo pipefail
+rpm --root "\$1" --dbpath $db -qa --qf '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\n' |
+	grep -v '^gpg-pubkey-' | sort >"\$1.qa"
+diff "\$1.qa" $work/nevras >"\$1.diff" || {
+	echo "FAIL: \$1 does not hold the chosen packages (< only there, > missing):" >&2
+	head -20 "\$1.diff" >&2
+	exit 1
+}
+EOT
+chmod +x "$work/same.sh"
+
+# Metadata caches warm for every run: the installer's and dnf's (rpm has none).
 "$bin" install --root "$work/solve" --repo "$repo" --answers "$work/answers.yaml" \
 	--stop-after depsolve >/dev/null
+mkdir -p "$work/r-dnf"
+sh -c "$dnfbase makecache" >/dev/null
+rm -rf "$work/r-dnf"
 python3 "$src/bench/alternate.py" --runs "$runs" \
 	--name-a azl-installer --prep-a "rm -rf $work/r-azl; sync" --a "$azlcmd" \
+	--check-a "$work/same.sh $work/r-azl" \
 	--name-b "rpm -i" --prep-b "rm -rf $work/r-rpm; mkdir -p $work/r-rpm; sync" --b "$rpmcmd" \
+	--check-b "$work/same.sh $work/r-rpm" \
+	--name-c "dnf --installroot" --prep-c "rm -rf $work/r-dnf; mkdir -p $work/r-dnf; sync" --c "$dnfcmd" \
+	--check-c "$work/same.sh $work/r-dnf" \
 	--json "$work/result.json"
-# Both roots hold the same packages.
-diff <(rpm --root "$work/r-azl" --dbpath $db -qa | sort) \
-	<(rpm --root "$work/r-rpm" --dbpath $db -qa | sort) && echo "same packages installed by both"
-echo "rpm -i command: $rpmcmd" | cut -c1-200
+echo "same packages, every run, in all three roots: ${#files[@]}"
 echo "azl command: $azlcmd"
+echo "rpm -i command: $rpmcmd" | cut -c1-300
+echo "dnf command: $dnfcmd" | cut -c1-500

@@ -6,9 +6,34 @@ with groups core and minimal, for depsolving benchmarks (bench/README.md).
 Deterministic for a given --seed. Packages look like Fedora's: shared
 libraries with soname provides ("libfoo.so.3()(64bit)"), -devel packages
 requiring their library at the same version, python3-/perl-/golang-/rust-
-/texlive- families, file requires (/bin/sh, /usr/bin/python3, /usr/bin/perl,
-paths that only filelists.xml has), versioned and rich requires,
-Recommends, Obsoletes, Conflicts, and noarch -doc/-data subpackages.
+/texlive- families, noarch -doc subpackages, and the dependency kinds real
+metadata has, in the proportions counted in a real repository's
+primary.xml (CentOS Stream 9 AppStream, 17,649 packages, from osbuild's
+test/data/testrepos; `bench/count-dep-kinds.py PRIMARY.xml.gz` counts
+them, and counts this script's output the same way):
+
+  kind (packages having it)     CS9 AppStream      this script, 60,000
+  Requires: rich entries        0.4 %              0.4 %
+  Requires: file entries        5.3 %; 2 of 10,573 4.9 %; 7 of 9,748
+                                name a path only   (/bin/sh, /usr/bin/
+                                filelists.xml has  python3, perl, ...)
+  Recommends                    6.9 % (5 % rich)   6.8 % (5 % rich)
+  Suggests                      1.3 %              1.3 %
+  Supplements                   3.6 % (88 % rich,  3.3 % (87 % rich,
+                                85 % langpacks)    84 % langpacks)
+  Enhances                      0.1 %              0.1 %
+  Conflicts                     7.4 %              7.5 % (versioned)
+  Obsoletes                     21.3 %             21.3 %
+  provided capabilities with
+  several providing names       4.2 %              4.2 %
+  required ones                 0.8 %              0.7 %
+
+Langpacks as Fedora splits them: X-langpack-LL supplements
+"(X and langpacks-LL)"; langpacks-en is in core and glibc, systemd, dnf,
+NetworkManager, vim-minimal and shadow-utils have langpacks, so a weak
+dependency solve pulls X-langpack-en in. The proportions are CS9's, a
+real repository of the same family; no Fedora primary.xml was at hand to
+count (the 60,000 packages are Fedora's size, the kinds Fedora's too).
 """
 import argparse
 import gzip
@@ -43,6 +68,9 @@ audit policycoreutils selinux-policy selinux-policy-targeted libselinux
 pam ncurses ncurses-libs readline zlib libxcrypt libgcc libstdc++ dbus
 dbus-broker polkit firewalld parted sg3_utils man-db rootfiles""".split()
 
+LANGS = """en de fr es it ja ko zh_CN zh_TW pt_BR ru pl cs nl sv fi da nb
+tr uk hu ar he hi""".split()
+
 ARCH = "x86_64"
 
 
@@ -52,12 +80,14 @@ def pkgid(name, ver):
 
 class Pkg:
     __slots__ = ("name", "ver", "rel", "arch", "provides", "requires",
-                 "recommends", "obsoletes", "conflicts", "files",
-                 "primary_files", "summary", "size")
+                 "recommends", "suggests", "supplements", "enhances",
+                 "obsoletes", "conflicts", "files", "primary_files",
+                 "summary", "size")
 
     def __init__(self, name, ver, arch=ARCH):
         self.name, self.ver, self.rel, self.arch = name, ver, "1.fc43", arch
         self.provides, self.requires, self.recommends = [], [], []
+        self.suggests, self.supplements, self.enhances = [], [], []
         self.obsoletes, self.conflicts = [], []
         self.files, self.primary_files = [], []
         self.summary = f"The {name} package"
@@ -126,6 +156,66 @@ def make(n, seed):
         if name == "filesystem":
             p.requires.append(("setup",))
 
+    vcaps = []
+
+    def earlier(idx):
+        return pkgs[rnd.randrange(len(BASE), max(idx, len(BASE) + 1))]
+
+    def langpacks(p, always=False):
+        # Translations split out like Fedora's: X-langpack-LL, pulled in
+        # when X and langpacks-LL are both installed.
+        langs = rnd.sample(LANGS, 8)
+        if always and "en" not in langs:
+            langs[0] = "en"
+        for ll in langs:
+            if len(pkgs) >= n and not always:
+                return
+            d = new(f"{p.name}-langpack-{ll}", p.arch)
+            d.ver = p.ver
+            d.requires.append((p.name, "EQ", p.ver))
+            d.supplements.append((f"({p.name} and langpacks-{ll})",))
+            add_files(d, [f"/usr/share/locale/{ll}/LC_MESSAGES/{p.name}.mo"])
+
+    def weak_and_rich(p, idx):
+        # The proportions of CentOS Stream 9 AppStream's primary.xml
+        # (module docstring): per package, how often each kind occurs,
+        # scaled up as the -devel, -doc and -langpack subpackages made
+        # here get none of them.
+        if rnd.random() < 0.086:
+            q = earlier(idx)
+            p.recommends.append((f"({q.name} if {earlier(idx).name})",)
+                                if rnd.random() < 0.054 else (q.name,))
+        if rnd.random() < 0.017:
+            p.suggests.append((earlier(idx).name,))
+        if rnd.random() < 0.0065:
+            q = earlier(idx)
+            p.supplements.append((f"({q.name} and {earlier(idx).name})",)
+                                 if rnd.random() < 0.15 else (q.name,))
+        if rnd.random() < 0.00125:
+            p.enhances.append((earlier(idx).name,))
+        if rnd.random() < 0.004 * len(p.requires):
+            a, b = earlier(idx).name, earlier(idx).name
+            p.requires.append((f"({a} if {b})" if rnd.random() < 0.5 else f"({a} or {b})",))
+        if rnd.random() < 0.093:
+            q = earlier(idx)
+            p.conflicts.append((q.name, "LT", q.ver))
+        if rnd.random() < 0.267:
+            p.obsoletes.append((f"{p.name}-old", "LT", p.ver))
+        if rnd.random() < 0.06 and ("/bin/sh",) not in p.requires:
+            p.requires.append(("/bin/sh",))  # 5.3 % of requires name a file
+        r = rnd.random()
+        if r < 0.36:
+            # Capabilities several packages provide (alternatives, compat
+            # builds): 4.2 % of provided capabilities have more than one
+            # provider, 0.8 % of required ones.
+            if vcaps and r < 0.18:
+                p.provides.append((rnd.choice(vcaps),))
+            else:
+                vcaps.append(f"alternative({p.name})")
+                p.provides.append((vcaps[-1],))
+        if vcaps and rnd.random() < 0.003:
+            p.requires.append((rnd.choice(vcaps),))
+
     families = ["lib", "python3-", "perl-", "golang-github-", "rust-",
                 "texlive-", "ghc-", "nodejs-", "", ""]
     k = 0
@@ -185,25 +275,27 @@ def make(n, seed):
                           f"/etc/{w}.conf", f"/usr/libexec/{w}/helper"])
             if rnd.random() < 0.15:
                 p.requires.append(("/bin/sh",))
-            if rnd.random() < 0.05:
-                # A file only filelists.xml knows about.
+            if rnd.random() < 0.0005:
+                # A file only filelists.xml knows about (2 of the 10,573
+                # file requires counted name such a path).
                 q = pkgs[rnd.randrange(len(BASE), len(pkgs) - 1)]
                 deep = [f for f in q.files if "/bin/" not in f and not f.startswith("/etc/")]
                 if deep:
                     p.requires.append((deep[0],))
-            if rnd.random() < 0.1:
-                q = pkgs[rnd.randrange(len(BASE), len(pkgs) - 1)]
-                p.recommends.append((q.name,))
-            if rnd.random() < 0.02:
-                p.requires.append((f"({rnd.choice(BASE)} if {rnd.choice(BASE)})",))
-            if rnd.random() < 0.02:
-                p.obsoletes.append((f"{w}-old", "LT", p.ver))
             if len(pkgs) < n and rnd.random() < 0.4:
                 d = new(f"{name}-doc", "noarch")
                 d.requires.append((name,))
                 add_files(d, [f"/usr/share/doc/{w}/{x}.html" for x in ("index", "api", "faq")])
-        if rnd.random() < 0.01 and idx > 10:
-            p.conflicts.append((pkgs[rnd.randrange(len(BASE), idx)].name,))
+            if rnd.random() < 0.0156:
+                langpacks(p)
+        weak_and_rich(p, idx)
+    # The langpacks-LL meta packages (langpacks-en is in core, so the
+    # base's own X-langpack-en subpackages are pulled in by Supplements).
+    for ll in LANGS:
+        lp = next((p for p in pkgs if p.name == f"langpacks-{ll}"), None)
+        if lp is None:
+            lp = new(f"langpacks-{ll}", "noarch")
+            lp.requires.append(("filesystem",))
     # Providers for the virtual names used above.
     for prov, owner in (("python(abi)", "python3"), ("pkgconfig", "rpm"),
                         ("perl(:MODULE_COMPAT_5.40.0)", "perl-libs")):
@@ -211,6 +303,9 @@ def make(n, seed):
         o.provides.append((prov, "EQ", "3.13") if prov == "python(abi)" else (prov,))
     next(p for p in pkgs if p.name == "rpm").files.append("/usr/bin/pkg-config")
     next(p for p in pkgs if p.name == "rpm").primary_files.append("/usr/bin/pkg-config")
+    # Langpacks for some of the base (as glibc-langpack-*, systemd's).
+    for name in ("glibc", "systemd", "dnf", "NetworkManager", "vim-minimal", "shadow-utils"):
+        langpacks(next(p for p in pkgs if p.name == name), always=True)
     # A few Recommends in the base set, for install_weak_deps.
     base_pkgs = pkgs[:len(BASE)]
     for p in base_pkgs[5:25]:
@@ -244,7 +339,8 @@ def write_primary(path, pkgs):
                 f'<rpm:header-range start="4504" end="{4504 + 2000}"/>'
                 + deps_xml("provides", prov) + deps_xml("requires", p.requires)
                 + deps_xml("conflicts", p.conflicts) + deps_xml("obsoletes", p.obsoletes)
-                + deps_xml("recommends", p.recommends)
+                + deps_xml("recommends", p.recommends) + deps_xml("suggests", p.suggests)
+                + deps_xml("supplements", p.supplements) + deps_xml("enhances", p.enhances)
                 + files + "</format></package>\n")
         f.write("</metadata>\n")
 
@@ -262,7 +358,7 @@ def write_filelists(path, pkgs):
 
 
 def write_comps(path, pkgs, rnd):
-    core = BASE[:]
+    core = BASE + ["langpacks-en"]
     minimal = BASE[:40]
     defaults = [p.name for p in pkgs[len(BASE):len(BASE) + 3000] if rnd.random() < 0.01][:20]
 

@@ -127,7 +127,7 @@ static bool image_device(const char *dev)
 }
 
 /* The dracut modules the installed layout needs to find /: what Anaconda
- * asks dracut for (it has no RAID layout here, so never mdraid). dracut
+ * asks dracut for (crypt, lvm, mdraid for software RAID). dracut
  * would pick crypt and lvm up by itself in host-only mode; --add makes
  * them explicit in both modes and fails when the target lacks them. */
 char *bootloader_dracut_modules(const azl_installed_storage *st)
@@ -137,6 +137,10 @@ char *bootloader_dracut_modules(const azl_installed_storage *st)
 		buf_append(&b, "crypt");
 	if (st->lvm_lvs && st->lvm_lvs[0])
 		buf_printf(&b, "%slvm", b.len ? " " : "");
+	if (st->md_uuids && st->md_uuids[0])
+		buf_printf(&b, "%smdraid", b.len ? " " : "");
+	if (st->root_fs == AZL_FS_BTRFS)
+		buf_printf(&b, "%sbtrfs", b.len ? " " : "");
 	return b.len ? buf_steal(&b) : NULL;
 }
 
@@ -144,10 +148,15 @@ char *bootloader_dracut_modules(const azl_installed_storage *st)
  * host-only (only what this machine needs) when the installed disk is
  * the one this machine boots (the live environment), generic
  * (--no-hostonly: every driver) for a disk image or any other machine's
- * disk, where the drivers of the machine that boots it are unknown. */
+ * disk, where the drivers of the machine that boots it are unknown.
+ * drivers (host-only): the kernel modules the layout needs, named with
+ * --add-drivers. dracut's own host-only detection asks udev
+ * (get_dev_module) and the live environment has none, so on its own it
+ * left out the disk controller and sd_mod (the driver matrix found
+ * initramfs images that could not find /). */
 char **bootloader_dracut_argv(const char *dracut, const char *kver,
 			      const char *out, const char *modules,
-			      bool hostonly)
+			      const char *drivers, bool hostonly)
 {
 	char **v = NULL;
 	strv_push(&v, xstrdup(dracut));
@@ -158,6 +167,10 @@ char **bootloader_dracut_argv(const char *dracut, const char *kver,
 	if (modules) {
 		strv_push(&v, xstrdup("--add"));
 		strv_push(&v, xstrdup(modules));
+	}
+	if (drivers && hostonly) {
+		strv_push(&v, xstrdup("--add-drivers"));
+		strv_push(&v, xstrdup(drivers));
 	}
 	strv_push(&v, xstrdup(out));
 	return v;
@@ -222,7 +235,7 @@ static int make_rescue(const azl_target *t, const char *dracut, const char *k,
 		_cleanup_free_ char *abs = xasprintf("/%s", dracut);
 		_cleanup_free_ char *out = xasprintf("/%s", img);
 		_cleanup_strv_free_ char **argv =
-			bootloader_dracut_argv(abs, k, out, mods, false);
+			bootloader_dracut_argv(abs, k, out, mods, NULL, false);
 		azl_spawn_opts o = {.chroot = t->root};
 		r = spawn_check(argv, &o);
 	} else {
@@ -253,9 +266,26 @@ static int install_kernels(const azl_target *t, char **kernels,
 	bool have_dracut = target_has_tool(t, dracuts, &dracut);
 	bool real = have_dracut && target_has_real_dracut(t);
 	_cleanup_free_ char *mods = bootloader_dracut_modules(st);
+	_cleanup_free_ char *drivers = NULL;
 	azl_chroot_mounts cm = {0};
 	int r = 0;
 	*ret_rescue = NULL;
+	if (hostonly && real) {
+		_cleanup_strv_free_ char **need = NULL;
+		_cleanup_strv_free_ char **whys = NULL;
+		_cleanup_strv_free_ char **images = NULL;
+		r = initramfs_needed_modules(t->root, &need, &whys, &images);
+		if (r < 0)
+			return r;
+		azl_buf b = {0};
+		for (size_t i = 0; need && need[i]; i++)
+			buf_printf(&b, "%s%s", b.len ? " " : "", need[i]);
+		drivers = b.len ? buf_steal(&b) : NULL;
+		if (drivers)
+			log_info("initramfs: host-only with the drivers the "
+				 "layout needs: %s",
+				 drivers);
+	}
 	if (have_dracut) {
 		log_info("initramfs: the target's dracut, %s%s%s",
 			 hostonly ? "host-only (this machine boots the disk)"
@@ -282,7 +312,7 @@ static int install_kernels(const azl_target *t, char **kernels,
 			_cleanup_free_ char *abs = xasprintf("/%s", dracut);
 			_cleanup_strv_free_ char **argv =
 				bootloader_dracut_argv(abs, k, img, mods,
-						       hostonly);
+						       drivers, hostonly);
 			azl_spawn_opts o = {.chroot = t->root};
 			r = spawn_check(argv, &o);
 			if (r >= 0 && real)
@@ -319,10 +349,15 @@ char *bootloader_cmdline(const azl_model *m, const azl_installed_storage *st,
 {
 	azl_buf b = {0};
 	buf_printf(&b, "root=UUID=%s ro", st->root_uuid);
+	/* / on a btrfs subvolume (Fedora: rootflags=subvol=root). */
+	if (st->root_subvol)
+		buf_printf(&b, " rootflags=subvol=%s", st->root_subvol);
 	for (size_t i = 0; st->luks_uuids && st->luks_uuids[i]; i++)
 		buf_printf(&b, " rd.luks.uuid=luks-%s", st->luks_uuids[i]);
 	for (size_t i = 0; st->lvm_lvs && st->lvm_lvs[i]; i++)
 		buf_printf(&b, " rd.lvm.lv=%s", st->lvm_lvs[i]);
+	for (size_t i = 0; st->md_uuids && st->md_uuids[i]; i++)
+		buf_printf(&b, " rd.md.uuid=%s", st->md_uuids[i]);
 	/* SELinux must be the active major LSM for the mode to mean
 	 * anything. Debian's kernel (the demo repository's) starts AppArmor
 	 * unless told otherwise, as Debian's own selinux-activate does with
@@ -610,6 +645,8 @@ static int copy_modules(const azl_target *t, const char *plat)
 	return r;
 }
 
+static int bios_setup(const azl_target *t, const char *disk);
+
 static int install_bios(const azl_target *t, const azl_installed_storage *st)
 {
 	if (!st->boot_disk)
@@ -654,7 +691,11 @@ static int install_bios(const azl_target *t, const azl_installed_storage *st)
 	strv_push(&argv, xstrdup(cfg));
 	strv_push(&argv, xstrdup("-p"));
 	strv_push(&argv, xstrdup(pfx));
-	_cleanup_free_ char *mods = xstrdup(GRUB_MODS_BIOS);
+	/* /boot on an md array: GRUB assembles it itself. */
+	_cleanup_free_ char *mods =
+		xstrdup(st->md_uuids && st->md_uuids[0] ? GRUB_MODS_BIOS
+				" diskfilter mdraid1x"
+							: GRUB_MODS_BIOS);
 	char *save = NULL;
 	for (char *w = strtok_r(mods, " ", &save); w;
 	     w = strtok_r(NULL, " ", &save))
@@ -667,7 +708,23 @@ static int install_bios(const azl_target *t, const azl_installed_storage *st)
 	if (r < 0)
 		return r;
 
-	_cleanup_free_ char *map = xasprintf("(hd0) %s\n", st->boot_disk);
+	/* The boot disk, then every other disk of a mirrored /boot: the
+	 * machine boots from whichever is left. */
+	_cleanup_strv_free_ char **targets = NULL;
+	strv_push(&targets, xstrdup(st->boot_disk));
+	for (size_t i = 0; st->mirror_boot_disks && st->mirror_boot_disks[i];
+	     i++)
+		strv_push(&targets, xstrdup(st->mirror_boot_disks[i]));
+	for (size_t i = 0; r >= 0 && targets[i]; i++)
+		r = bios_setup(t, targets[i]);
+	return r;
+}
+
+/* grub-bios-setup of the core image (made by install_bios) onto disk. */
+static int bios_setup(const azl_target *t, const char *disk)
+{
+	int r;
+	_cleanup_free_ char *map = xasprintf("(hd0) %s\n", disk);
 	r = target_write_file(t, "boot/grub2/device.map", map, strlen(map),
 			      0644, 0, 0);
 	if (r < 0)
@@ -682,7 +739,7 @@ static int install_bios(const azl_target *t, const azl_installed_storage *st)
 	 * directory's partition without udevadm (see the top). */
 	_cleanup_free_ char *hdir = target_path(t, "boot/grub2/i386-pc");
 	_cleanup_free_ char *hmap = target_path(t, "boot/grub2/device.map");
-	char *bs_argv[] = {"x", "-d", hdir, "-m", hmap, st->boot_disk, NULL};
+	char *bs_argv[] = {"x", "-d", hdir, "-m", hmap, (char *)disk, NULL};
 	r = run_grub_tool(t, bs_t, bs_h, bs_argv, true);
 	/* The map names a device of this boot only (a loop device for an
 	 * image); it would mislead a later grub2-install. */
@@ -693,7 +750,7 @@ static int install_bios(const azl_target *t, const azl_installed_storage *st)
 	}
 	if (r < 0)
 		return r;
-	log_info("GRUB for BIOS written to %s", st->boot_disk);
+	log_info("GRUB for BIOS written to %s", disk);
 	return 0;
 }
 
@@ -816,6 +873,39 @@ static char *first_existing(const azl_target *t, const char *const *c)
 	return NULL;
 }
 
+/* The whole disk of a partition node: /dev/vda2 -> /dev/vda,
+ * /dev/nvme0n1p2 -> /dev/nvme0n1. */
+static char *partition_parent(const char *part)
+{
+	size_t k = strlen(part);
+	while (k > 0 && part[k - 1] >= '0' && part[k - 1] <= '9')
+		k--;
+	if (k > 1 && part[k - 1] == 'p' && part[k - 2] >= '0' &&
+	    part[k - 2] <= '9')
+		k--;
+	return xstrndup(part, k);
+}
+
+static int nvram_entry_one(const char *disk, const char *dev, bool shim)
+{
+	/* The partition number is the trailing digits of the ESP device. */
+	size_t len = strlen(dev), k = len;
+	while (k > 0 && dev[k - 1] >= '0' && dev[k - 1] <= '9')
+		k--;
+	if (k == len || !disk)
+		return log_error_errno(EINVAL,
+				       "cannot tell the partition number "
+				       "of '%s'",
+				       dev);
+	const char *loader = shim ? "\\EFI\\" VENDOR "\\shimx64.efi"
+				  : "\\EFI\\" VENDOR "\\grubx64.efi";
+	char *argv[] = {
+		"efibootmgr", "--create",      "--disk",   (char *)disk,
+		"--part",     (char *)dev + k, "--loader", (char *)loader,
+		"--label",    TITLE,	       NULL};
+	return spawn_check(argv, NULL);
+}
+
 static int nvram_entry(const azl_installed_storage *st, bool shim,
 		       bool own_firmware)
 {
@@ -846,23 +936,18 @@ static int nvram_entry(const azl_installed_storage *st, bool shim,
 			    "firmware finds \\EFI\\BOOT\\BOOTX64.EFI");
 		return 0;
 	}
-	/* The partition number is the trailing digits of the ESP device. */
-	const char *dev = st->esp_device;
-	size_t len = strlen(dev), k = len;
-	while (k > 0 && dev[k - 1] >= '0' && dev[k - 1] <= '9')
-		k--;
-	if (k == len || !st->boot_disk)
-		return log_error_errno(EINVAL,
-				       "cannot tell the partition number "
-				       "of '%s'",
-				       dev);
-	const char *loader = shim ? "\\EFI\\" VENDOR "\\shimx64.efi"
-				  : "\\EFI\\" VENDOR "\\grubx64.efi";
-	char *argv[] = {
-		"efibootmgr", "--create",      "--disk",   st->boot_disk,
-		"--part",     (char *)dev + k, "--loader", (char *)loader,
-		"--label",    TITLE,	       NULL};
-	return spawn_check(argv, NULL);
+	if (st->esp_members) {
+		/* A mirrored ESP (RAID1, metadata 1.0): one entry per
+		 * member, so the firmware boots from either disk. */
+		int r = 0;
+		for (size_t i = 0; r >= 0 && st->esp_members[i]; i++) {
+			_cleanup_free_ char *disk =
+				partition_parent(st->esp_members[i]);
+			r = nvram_entry_one(disk, st->esp_members[i], shim);
+		}
+		return r;
+	}
+	return nvram_entry_one(st->boot_disk, st->esp_device, shim);
 }
 
 /* The ESP directory (no leading slash) where the GRUB image at grub (a

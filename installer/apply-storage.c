@@ -50,6 +50,7 @@
 #include "loop.h"
 #include "luks.h"
 #include "lvm.h"
+#include "mdraid.h"
 #include "mkfs.h"
 #include "mounts.h"
 #include "part-nodes.h"
@@ -77,6 +78,8 @@ struct azl_storage_state {
 	size_t n_disks;
 	char **luks;		/* mapper names opened, in order */
 	char **vgs;		/* volume groups created (active) */
+	char **raids;		/* md arrays created (running) */
+	char **mdadm_conf;	/* ARRAY lines for the target */
 	char **mounts;		/* absolute mount points, in mount order */
 	bool refused;		/* a disk was in use: nothing was written */
 	const azl_run_ctx *ctx; /* cancel flag */
@@ -97,6 +100,7 @@ static void installed_storage_done(azl_installed_storage *s)
 	free(s->target);
 	free(s->root_device);
 	free(s->root_uuid);
+	free(s->root_subvol);
 	free(s->boot_uuid);
 	free(s->esp_device);
 	free(s->esp_uuid);
@@ -105,6 +109,9 @@ static void installed_storage_done(azl_installed_storage *s)
 	free(s->swap_device);
 	free(s->boot_disk);
 	strv_free(s->disks);
+	strv_free(s->md_uuids);
+	strv_free(s->mirror_boot_disks);
+	strv_free(s->esp_members);
 	*s = (azl_installed_storage){0};
 }
 
@@ -510,6 +517,9 @@ static uint64_t device_size(const azl_plan *p, const char *dev)
 		for (size_t k = 0; k < p->disks[i].n_parts; k++)
 			if (streq_ptr(p->disks[i].parts[k].device, dev))
 				return p->disks[i].parts[k].size;
+	for (size_t i = 0; i < p->n_raids; i++)
+		if (streq_ptr(p->raids[i].device, dev))
+			return p->raids[i].size;
 	const azl_plan_lv *lv = find_lv(p, dev);
 	return lv ? lv->size : 0;
 }
@@ -530,7 +540,49 @@ typedef struct made_fs {
 	azl_fs fs;
 	const char *mount; /* from the plan; "swap" for swap */
 	const char *options;
+	const char *subvol; /* btrfs: the subvolume mounted on mount */
 } made_fs;
+
+/* Fedora's fstab options of a btrfs subvolume, and the subvolume's own
+ * after them. */
+static char *subvol_options(const char *subvol, const char *more)
+{
+	return xasprintf("subvol=%s,compress=zstd:1%s%s", subvol,
+			 more ? "," : "", more ? more : "");
+}
+
+/* The fstab options of subvolume name of the btrfs on plan_dev: Fedora's,
+ * then the partition's (kickstart part --fsoptions applies to each of its
+ * subvolumes, as Anaconda does), then the subvolume's own. */
+static char *subvol_fstab_options(const azl_plan *p, const char *plan_dev,
+				  const char *name)
+{
+	const char *mapper = startswith(plan_dev, "/dev/mapper/")
+				     ? plan_dev + strlen("/dev/mapper/")
+				     : NULL;
+	for (size_t i = 0; i < p->n_disks; i++)
+		for (size_t k = 0; k < p->disks[i].n_parts; k++) {
+			const azl_plan_part *pp = &p->disks[i].parts[k];
+			if (!streq_ptr(pp->device, plan_dev) &&
+			    !(pp->encrypted && mapper &&
+			      streq_ptr(pp->luks_name, mapper)))
+				continue;
+			for (size_t v = 0; v < pp->n_subvols; v++) {
+				const char *own = pp->subvols[v].fs_options;
+				if (!streq_ptr(pp->subvols[v].name, name))
+					continue;
+				_cleanup_free_ char *more =
+					pp->fs_options && own
+						? xasprintf("%s,%s",
+							    pp->fs_options, own)
+						: xstrdup(pp->fs_options
+								  ? pp->fs_options
+								  : own);
+				return subvol_options(name, more);
+			}
+		}
+	return subvol_options(name, NULL);
+}
 
 /* The fstab options the plan gives the filesystem on plan_dev: a
  * partition, its LUKS mapping, or a logical volume. */
@@ -547,6 +599,12 @@ static const char *fs_options_of(const azl_plan *p, const char *plan_dev)
 			     streq_ptr(pp->luks_name, mapper)))
 				return pp->fs_options;
 		}
+	for (size_t i = 0; i < p->n_raids; i++) {
+		const azl_plan_raid *r = &p->raids[i];
+		if (streq_ptr(r->device, plan_dev) ||
+		    (r->encrypted && mapper && streq_ptr(r->luks_name, mapper)))
+			return r->fs_options;
+	}
 	const azl_plan_lv *lv = find_lv(p, plan_dev);
 	return lv ? lv->fs_options : NULL;
 }
@@ -600,6 +658,16 @@ static int write_tabs(azl_storage_state *st, const azl_plan *plan,
 	if (r >= 0)
 		r = target_write_file(&t, "etc/fstab", fstab, strlen(fstab),
 				      0644, (uid_t)-1, (gid_t)-1);
+	if (r >= 0 && st->mdadm_conf) {
+		azl_buf b = {0};
+		buf_append(&b, "# Written by azl-installer: the software RAID "
+			       "arrays of this system.\n");
+		for (size_t i = 0; st->mdadm_conf[i]; i++)
+			buf_printf(&b, "%s\n", st->mdadm_conf[i]);
+		_cleanup_free_ char *conf = buf_steal(&b);
+		r = target_write_file(&t, "etc/mdadm.conf", conf, strlen(conf),
+				      0644, (uid_t)-1, (gid_t)-1);
+	}
 	if (r >= 0 && n_ct > 0) {
 		_cleanup_free_ char *crypttab = crypttab_text(ct, n_ct);
 		r = target_write_file(&t, "etc/crypttab", crypttab,
@@ -610,9 +678,9 @@ static int write_tabs(azl_storage_state *st, const azl_plan *plan,
 	if (r < 0)
 		return log_error_errno(r, "cannot write /etc/fstab or "
 					  "/etc/crypttab into the target");
-	log_info("wrote /etc/fstab (%zu entries)%s", n,
-		 n_ct ? " and /etc/crypttab" : "");
-	(void)st;
+	log_info("wrote /etc/fstab (%zu entries)%s%s", n,
+		 n_ct ? " and /etc/crypttab" : "",
+		 st->mdadm_conf ? " and /etc/mdadm.conf" : "");
 	return 0;
 }
 
@@ -630,6 +698,7 @@ static void fill_result(azl_storage_state *st, const azl_plan *plan,
 			res->root_device = xstrdup(f->device);
 			res->root_uuid = xstrdup(f->uuid);
 			res->root_fs = f->fs;
+			res->root_subvol = xstrdup(f->subvol);
 		} else if (strcmp(f->mount, "/boot") == 0)
 			res->boot_uuid = xstrdup(f->uuid);
 		else if (strcmp(f->mount, "/boot/efi") == 0) {
@@ -644,6 +713,63 @@ static void fill_result(azl_storage_state *st, const azl_plan *plan,
 			res->boot_disk = xstrdup(d ? d->dev : ac->disk);
 		}
 	}
+	for (size_t i = 0;
+	     plan->mirror_boot_disks && plan->mirror_boot_disks[i]; i++) {
+		disk_rt *d = find_disk(st, plan->mirror_boot_disks[i]);
+		strv_push(&res->mirror_boot_disks,
+			  xstrdup(d ? d->dev : plan->mirror_boot_disks[i]));
+	}
+	for (size_t i = 0; i < plan->n_raids; i++)
+		if (plan->raids[i].role == AZL_ROLE_ESP)
+			for (size_t k = 0; plan->raids[i].members[k]; k++)
+				strv_push(
+					&res->esp_members,
+					map_device(st,
+						   plan->raids[i].members[k]));
+}
+
+/* mdadm --create over the members (their real nodes), then the array's
+ * UUID for rd.md.uuid= and its line for the target's mdadm.conf. */
+static int create_raid(azl_storage_state *st, const azl_plan *plan,
+		       const char *name, int pct)
+{
+	const azl_plan_raid *pr = NULL;
+	for (size_t i = 0; i < plan->n_raids; i++)
+		if (streq_ptr(plan->raids[i].name, name))
+			pr = &plan->raids[i];
+	if (!pr)
+		return log_error_errno(EINVAL, "the plan has no RAID '%s'",
+				       name);
+	_cleanup_strv_free_ char **members = NULL;
+	for (size_t i = 0; pr->members && pr->members[i]; i++)
+		strv_push(&members, map_device(st, pr->members[i]));
+	progress_phase(AZL_PHASE_STORAGE, pct, _("RAID%d array %s"), pr->level,
+		       pr->device);
+	azl_mdraid_create c = {
+		.device = pr->device,
+		.name = pr->name,
+		.level = pr->level,
+		.metadata = pr->metadata,
+		.members = members,
+		.spares = pr->spares,
+	};
+	int r = mdraid_create(&c);
+	if (r < 0)
+		return step_failed(r, "mdadm --create '%s'", pr->device);
+	/* Running from here on: teardown stops it, whatever follows. */
+	strv_push(&st->raids, xstrdup(pr->device));
+	_cleanup_free_ char *uuid = NULL, *brief = NULL;
+	r = mdraid_detail(pr->device, &uuid, &brief);
+	if (r < 0)
+		return step_failed(r, "mdadm --detail '%s'", pr->device);
+	char *line = mdraid_conf_line(brief, pr->name);
+	if (!line)
+		return step_failed(-ENODATA, "mdadm --detail '%s'", pr->device);
+	strv_push(&st->mdadm_conf, line);
+	strv_push(&st->result.md_uuids, TAKE_PTR(uuid));
+	log_info("RAID%d '%s' over %zu members: %s", pr->level, pr->device,
+		 strv_length(members), line);
+	return 0;
 }
 
 static int run_actions(azl_storage_state *st, const azl_plan *plan,
@@ -700,6 +826,9 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 				break;
 			}
 			strv_push(&st->luks, xstrdup(ac->name));
+			break;
+		case AZL_OP_RAID_CREATE:
+			r = create_raid(st, plan, ac->name, pct);
 			break;
 		case AZL_OP_PV_CREATE:
 			progress_phase(AZL_PHASE_STORAGE, pct,
@@ -758,10 +887,22 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 			}
 			break;
 		}
+		case AZL_OP_SUBVOLUME_CREATE:
+			progress_phase(AZL_PHASE_STORAGE, pct,
+				       _("btrfs subvolume %s on %s"), ac->name,
+				       dev);
+			r = btrfs_subvolume_create(dev, ac->name);
+			if (r < 0)
+				step_failed(r, "btrfs subvolume '%s' on '%s'",
+					    ac->name, dev);
+			break;
 		case AZL_OP_MOUNT: {
 			char *path = NULL;
-			r = mount_target_fs(dev, ac->fs, target_dir, ac->mount,
-					    &path);
+			_cleanup_free_ char *data =
+				ac->subvol ? subvol_options(ac->subvol, NULL)
+					   : NULL;
+			r = mount_target_fs_data(dev, ac->fs, target_dir,
+						 ac->mount, data, &path);
 			if (r == -ENODEV && ac->fs == AZL_FS_VFAT) {
 				r = 0; /* bootloader_apply uses mtools */
 				break;
@@ -799,6 +940,31 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 		strv_push(&owned, dev);
 		if (uuid)
 			strv_push(&owned, uuid);
+		/* A btrfs with subvolumes: one fstab line a mounted
+		 * subvolume, the same UUID with subvol=NAME. */
+		size_t n_sub = 0;
+		for (size_t i = 0; ac->op == AZL_OP_MKFS && i < plan->n_actions;
+		     i++) {
+			const azl_action *mt = &plan->actions[i];
+			if (mt->op != AZL_OP_MOUNT || !mt->subvol ||
+			    !streq_ptr(mt->device, ac->device))
+				continue;
+			char *o = subvol_fstab_options(plan, ac->device,
+						       mt->subvol);
+			strv_push(&owned, o);
+			made = xrealloc(made, (n_made + 1) * sizeof(*made));
+			made[n_made++] = (made_fs){
+				.device = dev,
+				.uuid = uuid,
+				.fs = ac->fs,
+				.mount = mt->mount,
+				.options = o,
+				.subvol = mt->subvol,
+			};
+			n_sub++;
+		}
+		if (n_sub > 0)
+			continue;
 		made = xrealloc(made, (n_made + 1) * sizeof(*made));
 		made[n_made++] = (made_fs){
 			.device = dev,
@@ -877,6 +1043,10 @@ int storage_teardown(azl_storage_state *st)
 		KEEP(lvm_vg_deactivate(st->vgs[i - 1]));
 	for (size_t i = strv_length(st->luks); i > 0; i--)
 		KEEP(luks_close(st->luks[i - 1]));
+	/* After what sits on them, before the disks go: a failed install
+	 * leaves no array assembled. */
+	for (size_t i = strv_length(st->raids); i > 0; i--)
+		KEEP(mdraid_stop(st->raids[i - 1]));
 	for (size_t i = st->n_disks; i > 0; i--) {
 		disk_rt *d = &st->disks[i - 1];
 		close_fd(&d->excl_fd);
@@ -901,6 +1071,8 @@ int storage_teardown(azl_storage_state *st)
 	free(st->disks);
 	strv_free(st->luks);
 	strv_free(st->vgs);
+	strv_free(st->raids);
+	strv_free(st->mdadm_conf);
 	strv_free(st->mounts);
 	installed_storage_done(&st->result);
 	free(st);

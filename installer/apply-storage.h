@@ -21,8 +21,9 @@ typedef struct azl_installed_storage {
 	char *root_device; /* /dev/mapper/vg_azl-lv_root, /dev/loop0p4 */
 	char *root_uuid;   /* filesystem UUID of / */
 	azl_fs root_fs;
-	char *boot_uuid;  /* filesystem UUID of /boot; NULL if on / */
-	char *esp_device; /* NULL on BIOS */
+	char *root_subvol; /* btrfs: the subvolume on /, for rootflags= */
+	char *boot_uuid;   /* filesystem UUID of /boot; NULL if on / */
+	char *esp_device;  /* NULL on BIOS */
 	char *esp_uuid;
 	char **luks_uuids; /* LUKS container UUIDs, for rd.luks.uuid= */
 	char **lvm_lvs;	   /* "vg_azl/lv_root", ... for rd.lvm.lv= */
@@ -30,6 +31,14 @@ typedef struct azl_installed_storage {
 	char *boot_disk;   /* whole disk for BIOS grub-install (the loop
 			      device for an image) */
 	char **disks;	   /* every whole disk used (loop devices for images) */
+	/* Software RAID: the arrays' UUIDs (mdadm's 8:8:8:8 form) for
+	 * rd.md.uuid=, written to the target's /etc/mdadm.conf; the other
+	 * disks that get the boot loader (plan->mirror_boot_disks, as
+	 * devices); the member partitions of a mirrored ESP, for an NVRAM
+	 * entry each. */
+	char **md_uuids;
+	char **mirror_boot_disks;
+	char **esp_members;
 } azl_installed_storage;
 
 typedef struct azl_storage_state azl_storage_state;

@@ -51,7 +51,7 @@ int scripts_run(const azl_model *m, azl_script_when when, const char *root);
 char *bootloader_dracut_modules(const azl_installed_storage *st);
 char **bootloader_dracut_argv(const char *dracut, const char *kver,
 			      const char *out, const char *modules,
-			      bool hostonly);
+			      const char *drivers, bool hostonly);
 char *bootloader_cmdline(const azl_model *m, const azl_installed_storage *st,
 			 bool selinux_policy);
 char *bootloader_bls_entry(const char *kver, const char *cmdline,

@@ -13,6 +13,7 @@
 #include "interrupt.h"
 #include "libs.h"
 #include "log.h"
+#include "secret.h"
 #include "trust.h"
 #include "util.h"
 
@@ -35,6 +36,8 @@ bool fetch_is_url(const char *s)
 typedef struct sink {
 	azl_buf buf;
 	FILE *f;
+	int fd; /* to_fd: a pipe, written as the body arrives */
+	bool to_fd;
 	uint64_t got;
 	uint64_t max;
 	bool too_big;
@@ -50,7 +53,18 @@ static size_t on_data(char *p, size_t size, size_t n, void *userdata)
 		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
 	}
 	s->got += k;
-	if (!s->f)
+	if (s->to_fd) {
+		for (size_t done = 0; done < k;) {
+			ssize_t w = write(s->fd, p + done, k - done);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				s->write_failed = true;
+				return 0;
+			}
+			done += (size_t)w;
+		}
+	} else if (!s->f)
 		buf_appendn(&s->buf, p, k);
 	else if (fwrite(p, 1, k, s->f) != k) {
 		s->write_failed = true;
@@ -74,6 +88,11 @@ static void global_init(void)
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		initialised = true;
 	}
+}
+
+void fetch_global_init(void)
+{
+	global_init();
 }
 
 /* A whole number of seconds from the environment, or def. */
@@ -220,4 +239,94 @@ int fetch_to_file(const char *url, const char *path, uint64_t max,
 	if (r < 0)
 		unlink(part);
 	return r;
+}
+
+/* A POST's answer is read and thrown away, at most this much. */
+#define POST_MAX_ANSWER (64u << 10)
+
+static size_t discard(char *p, size_t size, size_t n, void *userdata)
+{
+	size_t *got = userdata;
+	(void)p;
+	*got += size * n;
+	return *got > POST_MAX_ANSWER ? 0 : size * n;
+}
+
+static int post_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
+			 curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	const volatile int *stop = userdata;
+	return stop && *stop ? 1 : 0;
+}
+
+int fetch_post(const azl_post *p, long *ret_status, char **ret_error)
+{
+	*ret_status = 0;
+	CURL *c = curl_easy_init();
+	if (!c) {
+		*ret_error = xstrdup(strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	struct curl_slist *hl = NULL;
+	_cleanup_free_ char *ct =
+		xasprintf("Content-Type: %s", p->content_type);
+	hl = curl_slist_append(hl, ct);
+	/* No "Expect: 100-continue" round trip for a small body. */
+	hl = curl_slist_append(hl, "Expect:");
+	for (size_t i = 0; p->headers && p->headers[i]; i++)
+		hl = curl_slist_append(hl, p->headers[i]);
+	char errbuf[CURL_ERROR_SIZE] = "";
+	size_t got = 0;
+	curl_easy_setopt(c, CURLOPT_URL, p->url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	/* Called from a thread of its own: no SIGALRM for name lookups. */
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, p->connect_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, p->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(c, CURLOPT_POST, 1L);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, p->body);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)p->len);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &got);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, post_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)p->stop);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	CURLcode cr = curl_easy_perform(c);
+	long status = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(c);
+	/* The list held the headers, tokens among them. */
+	for (struct curl_slist *e = hl; e; e = e->next)
+		wipe_memory(e->data, strlen(e->data));
+	curl_slist_free_all(hl);
+	*ret_status = status;
+	if (cr == CURLE_OK && status >= 200 && status < 300)
+		return 0;
+	if (cr == CURLE_OK) {
+		*ret_error =
+			xasprintf(_("the server answered HTTP %ld"), status);
+		return -EPROTO;
+	}
+	*ret_error = redact_urls(errbuf[0] ? errbuf : curl_easy_strerror(cr));
+	if (cr == CURLE_ABORTED_BY_CALLBACK)
+		return -ECANCELED;
+	if (cr == CURLE_OPERATION_TIMEDOUT)
+		return -ETIMEDOUT;
+	if (cr == CURLE_COULDNT_CONNECT)
+		return -ECONNREFUSED;
+	return -EIO;
+}
+
+int fetch_to_fd(const char *url, int fd, uint64_t max, char **ret_error)
+{
+	sink s = {.fd = fd, .to_fd = true, .max = max};
+	int r = perform(url, &s, ret_error);
+	/* The reader closed its end: it knows why. */
+	return r < 0 && s.write_failed ? -EPIPE : r;
 }

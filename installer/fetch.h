@@ -38,3 +38,32 @@ int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len,
  * the part is removed on any failure). Same errors as fetch_url(). */
 int fetch_to_file(const char *url, const char *path, uint64_t max,
 		  char **ret_error);
+
+/* curl_global_init(): before a second thread uses this adapter. */
+void fetch_global_init(void);
+
+/* One POST (status reporting, report.c). */
+typedef struct azl_post {
+	const char *url;
+	const char *content_type;
+	const char *body;
+	size_t len;
+	/* "Name: value" lines; may hold tokens: never logged. NULL-ended. */
+	char *const *headers;
+	long connect_timeout_ms, timeout_ms;
+	/* When not NULL and set, the transfer is abandoned within about a
+	 * second (-ECANCELED). */
+	const volatile int *stop;
+} azl_post;
+
+/* POSTs p->body. Safe to call from any thread once fetch_global_init()
+ * ran; never looks at SIGINT (the caller's stop flag ends it). Returns 0
+ * for an HTTP 2xx answer; else -EPROTO (another status, in *ret_status),
+ * -ETIMEDOUT, -ECONNREFUSED, -ECANCELED, -EIO, with a sentence in
+ * *ret_error (owned by the caller; never holds a header). */
+int fetch_post(const azl_post *p, long *ret_status, char **ret_error);
+/* Streams url, at most max bytes, into fd (a pipe) as it arrives; fd is
+ * not closed. A reader that closes its end stops the download: -EPIPE,
+ * without a message (the caller blocks SIGPIPE in the thread that calls
+ * this). Otherwise the same errors as fetch_url(). */
+int fetch_to_fd(const char *url, int fd, uint64_t max, char **ret_error);

@@ -17,11 +17,14 @@ char *fstab_text(const azl_fstab_entry *e, size_t n)
 				   : e[i].fs == AZL_FS_VFAT
 					   ? "umask=0077,shortname=winnt"
 					   : "defaults";
-		/* fsck order: / first, the rest after; xfs and swap are
-		 * never checked at boot (fsck.xfs does nothing). */
-		int pass = swap || e[i].fs == AZL_FS_XFS  ? 0
-			   : strcmp(e[i].mount, "/") == 0 ? 1
-							  : 2;
+		/* fsck order: / first, the rest after; xfs, btrfs and
+		 * swap are never checked at boot (fsck.xfs and fsck.btrfs
+		 * do nothing; Fedora writes 0 0 for btrfs). */
+		int pass =
+			swap || e[i].fs == AZL_FS_XFS || e[i].fs == AZL_FS_BTRFS
+				? 0
+			: strcmp(e[i].mount, "/") == 0 ? 1
+						       : 2;
 		buf_printf(&b, "UUID=%s %s %s %s 0 %d\n", e[i].uuid,
 			   swap ? "none" : e[i].mount, fs_to_string(e[i].fs),
 			   opts, pass);

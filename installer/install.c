@@ -15,6 +15,7 @@
 #include "apply-storage.h"
 #include "apply-system.h"
 #include "cmdline.h"
+#include "image-payload.h"
 #include "exit-codes.h"
 #include "i18n.h"
 #include "interrupt.h"
@@ -334,6 +335,11 @@ static int run_storage(run_job *j)
 	return 0;
 }
 
+static int run_image(run_job *j)
+{
+	return image_install(j->ctx, &j->m->packages.image, j->t.root);
+}
+
 static int run_packages(run_job *j)
 {
 	return packages_apply(j->ctx, j->m, j->o->repos, j->extra, j->t.root);
@@ -370,6 +376,7 @@ static const struct {
 } runners[AZL_PHASE__COUNT] = {
 	[AZL_PHASE_PRE] = {run_pre, false},
 	[AZL_PHASE_STORAGE] = {run_storage, true},
+	[AZL_PHASE_IMAGE] = {run_image, false},
 	[AZL_PHASE_PACKAGES] = {run_packages, false},
 	[AZL_PHASE_CONFIGURE] = {run_configure, false},
 	[AZL_PHASE_BOOTLOADER] = {run_bootloader, true},
@@ -386,7 +393,16 @@ static void run_phases(run_job *j, azl_phase start)
 	     p < AZL_PHASE__COUNT; p++) {
 		if (!runners[p].run || (runners[p].disk && !j->plan))
 			continue;
-		if (phase_result(j, p, runners[p].run(j)) < 0)
+		/* An image payload or packages, never both. */
+		bool image = j->m->packages.image.url != NULL;
+		if ((p == AZL_PHASE_IMAGE && !image) ||
+		    (p == AZL_PHASE_PACKAGES && image))
+			continue;
+		progress_phase_start(p);
+		int r = phase_result(j, p, runners[p].run(j));
+		progress_phase_finish(p, r < 0 ? r : 0,
+				      r < 0 ? j->res->message : NULL);
+		if (r < 0)
 			return;
 		if (p == (int)j->o->stop_after) {
 			log_info("stopping after %s (--stop-after %s)",
@@ -416,7 +432,8 @@ static int install_into_dir(run_job *j)
 	char *net_pkg[] = {(char *)plan_network_package(m), NULL};
 	j->extra = net_pkg;
 	bool skip = o->start_at == AZL_PHASE_CONFIGURE;
-	if (!o->solve_only && !skip) {
+	/* An image payload reads no repository. */
+	if (!o->solve_only && !skip && !m->packages.image.url) {
 		int code = check_repo_keys(m, o, res);
 		if (code != AZL_EXIT_OK)
 			return code;
@@ -472,8 +489,8 @@ static int install_into_dir(run_job *j)
 		scripts_run(m, AZL_SCRIPT_ERROR, NULL);
 	else if (res->stopped)
 		progress_phase(AZL_PHASE_FINISH, 100,
-			       _("Stopped after packages, as asked (%s)"),
-			       j->t.root);
+			       _("Stopped after %s, as asked (%s)"),
+			       phase_name(o->stop_after), j->t.root);
 	else
 		progress_phase(AZL_PHASE_FINISH, 100, _("Installed into %s"),
 			       j->t.root);
@@ -668,7 +685,7 @@ static int install_onto_disks(run_job *j)
 	_cleanup_strv_free_ char **needed = plan_required_packages(j->plan);
 	j->extra = needed;
 	/* After the live network is up: keys may be fetched by URL. */
-	if (o->stop_after != AZL_PHASE_STORAGE) {
+	if (o->stop_after != AZL_PHASE_STORAGE && !m->packages.image.url) {
 		int code = check_repo_keys(m, o, j->res);
 		if (code == AZL_EXIT_OK)
 			code = check_packages(j, NULL);

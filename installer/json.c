@@ -131,6 +131,12 @@ void json_uint(azl_json *j, const char *key, uint64_t v)
 	buf_printf(&j->buf, "%" PRIu64, v);
 }
 
+void json_number(azl_json *j, const char *key, const char *text)
+{
+	value_prefix(j, key);
+	buf_append(&j->buf, text);
+}
+
 void json_int(azl_json *j, const char *key, int64_t v)
 {
 	value_prefix(j, key);

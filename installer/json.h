@@ -28,6 +28,8 @@ void json_string(azl_json *j, const char *key,
 		 const char *v); /* NULL -> null */
 void json_uint(azl_json *j, const char *key, uint64_t v);
 void json_int(azl_json *j, const char *key, int64_t v);
+/* text is a JSON number already ("1764653409.123456"). */
+void json_number(azl_json *j, const char *key, const char *text);
 void json_bool(azl_json *j, const char *key, bool v);
 void json_null(azl_json *j, const char *key);
 char *json_steal(azl_json *j); /* the text, with a final newline when pretty */

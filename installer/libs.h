@@ -14,5 +14,6 @@ const char *yaml_adapter_version(void);	      /* kickstart/yaml-doc.c */
 const char *rpm_adapter_version(void);	      /* rpm-install.c */
 const char *solv_adapter_version(void);	      /* depsolve.c */
 const char *curl_adapter_version(void);	      /* fetch.c */
+const char *archive_adapter_version(void);    /* image-payload.c */
 const char *xcrypt_adapter_version(void);     /* passwd-hash.c */
 const char *curses_adapter_version(void);     /* ui/tui.c */

@@ -102,6 +102,13 @@ const char *log_path(void)
 	return log_file;
 }
 
+static log_forward_fn forward;
+
+void log_set_forward(log_forward_fn fn)
+{
+	forward = fn;
+}
+
 void log_set_stderr_level(azl_log_level level, bool enabled)
 {
 	stderr_level = level;
@@ -124,6 +131,8 @@ _printf_(2, 0) static void vlog(azl_log_level level, const char *fmt,
 		xasprintf("%s.%03ldZ %-7s %s\n", stamp, ts.tv_nsec / 1000000,
 			  level_names[level], msg);
 	emit(line, strlen(line));
+	if (forward)
+		forward(level, msg);
 	if (level == AZL_LOG_ERROR) {
 		free(last_error);
 		last_error = xstrdup(msg);
@@ -164,6 +173,10 @@ void log_raw(const char *raw, size_t raw_len)
 		emit("    | ", 6);
 		emit(p, n);
 		emit("\n", 1);
+		if (forward) {
+			_cleanup_free_ char *l = xasprintf("| %.*s", (int)n, p);
+			forward(AZL_LOG_DEBUG, l);
+		}
 		p += n + (nl ? 1 : 0);
 	}
 }

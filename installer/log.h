@@ -35,6 +35,11 @@ const char *log_path(void); /* NULL while in memory */
  * the progress sink speaks to people). */
 void log_set_stderr_level(azl_log_level level, bool enabled);
 
+/* Also hands every line, already redacted, to fn (remote-log.h: a
+ * syslog server); NULL: none. Called on the thread that logs. */
+typedef void (*log_forward_fn)(azl_log_level level, const char *msg);
+void log_set_forward(log_forward_fn fn);
+
 void log_msg(azl_log_level level, const char *fmt, ...) _printf_(2, 3);
 #define log_debug(...)	 log_msg(AZL_LOG_DEBUG, __VA_ARGS__)
 #define log_info(...)	 log_msg(AZL_LOG_INFO, __VA_ARGS__)

@@ -22,6 +22,7 @@ azl_machine *machine_new(void)
 	azl_machine *m = xzalloc(sizeof(*m));
 	m->firmware = AZL_FIRMWARE_BIOS;
 	m->device_mapper = true;
+	m->md_raid = true;
 	return m;
 }
 
@@ -143,6 +144,7 @@ char *machine_to_json(const azl_machine *m)
 	json_bool(&j, "secure_boot", m->secure_boot);
 	json_bool(&j, "setup_mode", m->setup_mode);
 	json_bool(&j, "device_mapper", m->device_mapper);
+	json_bool(&j, "md_raid", m->md_raid);
 	json_uint(&j, "memory", m->memory);
 	json_begin_array(&j, "disks");
 	for (size_t i = 0; i < m->n_disks; i++)
@@ -407,6 +409,7 @@ static bool read_machine(azl_diags *d, const ynode *root, azl_machine *m)
 		 false},
 		{"device_mapper", F_BOOL, offsetof(azl_machine, device_mapper),
 		 false},
+		{"md_raid", F_BOOL, offsetof(azl_machine, md_raid), false},
 		{"memory", F_UINT64, offsetof(azl_machine, memory), false},
 	};
 	const ynode *disks = NULL;

@@ -65,6 +65,7 @@ typedef struct azl_machine {
 	bool secure_boot;
 	bool setup_mode;
 	bool device_mapper; /* the kernel offers device-mapper */
+	bool md_raid;	    /* the kernel offers md (software RAID) */
 	uint64_t memory;    /* bytes of RAM (MemTotal); 0 = unknown */
 } azl_machine;
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "answers.h"
+#include "cmdline.h"
 #include "apply-system.h"
 #include "exit-codes.h"
 #include "fetch.h"
@@ -27,6 +28,8 @@
 #include "plan.h"
 #include "phase.h"
 #include "progress.h"
+#include "remote-log.h"
+#include "report.h"
 #include "run.h"
 #include "repo.h"
 #include "secret.h"
@@ -80,6 +83,7 @@ static int version(void)
 	printf("  librpm        %s\n", rpm_adapter_version());
 	printf("  libsolv       %s\n", solv_adapter_version());
 	printf("  libcurl       %s\n", curl_adapter_version());
+	printf("  libarchive    %s\n", archive_adapter_version());
 	printf("  libxcrypt     %s\n", xcrypt_adapter_version());
 	printf("  ncursesw      %s\n", curses_adapter_version());
 	return AZL_EXIT_OK;
@@ -346,11 +350,12 @@ static int parse_options(int argc, char **argv, options *o)
 			}
 			o->stop_after = phase_from_name(optarg);
 			if (o->stop_after != AZL_PHASE_STORAGE &&
+			    o->stop_after != AZL_PHASE_IMAGE &&
 			    o->stop_after != AZL_PHASE_PACKAGES) {
 				fprintf(stderr,
 					_("azl-installer: --stop-after takes "
-					  "storage, depsolve or packages, not "
-					  "'%s'\n"),
+					  "storage, depsolve, image or "
+					  "packages, not '%s'\n"),
 					optarg);
 				return -EINVAL;
 			}
@@ -617,6 +622,14 @@ static int cmd_install(options *o)
 			o->args[0]);
 		return AZL_EXIT_INVALID;
 	}
+	/* Fleet hooks (docs/pxe.md): azl.report= and inst.syslog= of the
+	 * kernel command line, for a real install only. */
+	bool real = !o->dry_run && (o->yes || o->root);
+	_cleanup_free_ char *cmdline = NULL;
+	if (real && cmdline_read(&cmdline, NULL) < 0)
+		cmdline = NULL;
+	if (real)
+		remote_log_from_cmdline(cmdline);
 	_cleanup_model_ azl_model *m = NULL;
 	if (o->answers) {
 		azl_model_overrides mov = {o->disks, o->firmware};
@@ -624,8 +637,18 @@ static int cmd_install(options *o)
 		int r = kickstart_pre_first(o->answers, o->dry_run, &pre_ran);
 		if (r == AZL_EXIT_OK)
 			r = load_answers(o->answers, o->strict, &mov, &m);
-		if (r != AZL_EXIT_OK)
+		if (r != AZL_EXIT_OK) {
+			/* The engine hears of an answer file it cannot use
+			 * when the kernel command line names a webhook. */
+			_cleanup_reporter_ azl_reporter *rep =
+				real ? reporter_new(NULL, cmdline) : NULL;
+			reporter_begin(rep);
+			reporter_end(rep, r, false, NULL, -EINVAL,
+				     _("the answer file could not be used; "
+				       "the console says why"));
+			remote_log_close();
 			return r;
+		}
 		if (pre_ran) {
 			for (size_t i = 0; i < m->scripts.n_pre; i++)
 				script_done(&m->scripts.pre[i]);
@@ -657,10 +680,21 @@ static int cmd_install(options *o)
 		.nvram_entry = o->nvram_entry,
 		.out = stdout,
 	};
+	azl_reporter *rep = real ? reporter_new(&m->reporting, cmdline) : NULL;
+	if (rep) {
+		run_ctx_add_sink(&ctx, reporter_sink, rep);
+		reporter_begin(rep);
+	}
 	azl_install_result res;
 	int code = install_run(m, &io, &ctx, &res);
 	install_result_print(&res, stderr);
 	fflush(stdout);
+	/* Sent, or given up on within REPORT_FLUSH_MS, before a reboot. */
+	reporter_end(rep, code, res.stopped,
+		     res.phase != AZL_PHASE_NONE ? phase_name(res.phase) : NULL,
+		     res.error, res.message);
+	reporter_free(rep);
+	remote_log_close();
 	/* Only after the verdict was shown: reboot, poweroff or shell. */
 	install_finish(&res, stdout, stderr);
 	install_result_done(&res);
@@ -728,7 +762,12 @@ int main(int argc, char **argv)
 			.log_file = o.log,
 			.live = install_running_live(),
 		};
+		/* inst.syslog= in the live environment, as for install. */
+		_cleanup_free_ char *cmdline = NULL;
+		if (to.live && cmdline_read(&cmdline, NULL) >= 0)
+			remote_log_from_cmdline(cmdline);
 		code = tui_run(&to);
+		remote_log_close();
 	} else if (strcmp(cmd, "validate") == 0)
 		code = cmd_validate(&o);
 	else if (strcmp(cmd, "plan") == 0)

@@ -2,6 +2,9 @@
 #include "mkfs.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "spawn.h"
@@ -31,6 +34,15 @@ char **mkfs_argv(const char *device, azl_fs fs, const char *label,
 		if (label) {
 			strv_push(&v, xstrdup("-L"));
 			strv_push(&v, xstrndup(label, 12));
+		}
+		break;
+	case AZL_FS_BTRFS:
+		strv_push(&v, xstrdup("mkfs.btrfs"));
+		strv_push(&v, xstrdup("-f"));
+		strv_push(&v, xstrdup("-q"));
+		if (label) {
+			strv_push(&v, xstrdup("-L"));
+			strv_push(&v, xstrndup(label, 255));
 		}
 		break;
 	case AZL_FS_VFAT:
@@ -66,4 +78,30 @@ int mkfs_run(const char *device, azl_fs fs, const char *label, uint64_t size)
 	if (!argv)
 		return -EINVAL;
 	return spawn_check(argv, &(azl_spawn_opts){0});
+}
+
+int btrfs_subvolume_create(const char *device, const char *name)
+{
+	char dir[] = "/tmp/azl-btrfs-XXXXXX";
+	if (!mkdtemp(dir))
+		return log_error_errno(errno,
+				       "cannot make a directory to "
+				       "mount '%s' on",
+				       device);
+	int r = 0;
+	if (mount(device, dir, "btrfs", 0, NULL) < 0) {
+		r = log_error_errno(errno, "cannot mount '%s' (btrfs)", device);
+		(void)rmdir(dir);
+		return r;
+	}
+	_cleanup_free_ char *path = xasprintf("%s/%s", dir, name);
+	char *argv[] = {(char *)"btrfs", (char *)"subvolume", (char *)"create",
+			path, NULL};
+	r = spawn_check(argv, &(azl_spawn_opts){0});
+	if (r >= 0)
+		log_info("made btrfs subvolume '%s' on %s", name, device);
+	if (umount2(dir, 0) < 0 && r >= 0)
+		r = log_error_errno(errno, "cannot unmount '%s'", dir);
+	(void)rmdir(dir);
+	return r;
 }

@@ -16,3 +16,7 @@ char **mkfs_argv(const char *device, azl_fs fs, const char *label,
 /* Runs it. Returns 0, -ENOENT when the tool is missing, -EIO when it
  * failed (its output is in the log). */
 int mkfs_run(const char *device, azl_fs fs, const char *label, uint64_t size);
+
+/* Makes btrfs subvolume name at the top of the btrfs on device (mounted
+ * on a directory of its own for the time). */
+int btrfs_subvolume_create(const char *device, const char *name);

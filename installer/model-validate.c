@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "i18n.h"
@@ -211,6 +212,100 @@ static void check_physical_volume(const azl_storage *s,
 			   p->volume_group);
 }
 
+/* A btrfs partition's subvolumes (fs: btrfs, subvolumes:): named once,
+ * each mount point once across partitions, subvolumes and volumes, and
+ * none of what GRUB and the firmware read (/boot stays a partition of its
+ * own, as Fedora lays btrfs out). Returns whether one is mounted on "/". */
+static bool check_subvolumes(const azl_storage *s, size_t pi, azl_diags *d)
+{
+	const azl_partition_spec *p = &s->partitions[pi];
+	bool have_root = false;
+	if (p->n_subvolumes == 0)
+		return false;
+	if (p->fs != AZL_FS_BTRFS)
+		diag_error(d, p->loc,
+			   _("only a btrfs partition has 'subvolumes'; add "
+			     "'fs: btrfs' to it or remove 'subvolumes'"));
+	if (p->mount)
+		diag_error(d, p->loc,
+			   _("a btrfs partition with 'subvolumes' has no "
+			     "'mount' of its own; give '%s' to one of its "
+			     "subvolumes"),
+			   p->mount);
+	for (size_t i = 0; i < p->n_subvolumes; i++) {
+		const azl_subvolume_spec *v = &p->subvolumes[i];
+		if (!v->name)
+			diag_error(d, v->loc, _("a subvolume needs a 'name'"));
+		else if (!lvm_name_is_valid(v->name))
+			diag_error(d, v->loc,
+				   _("'%s' is not a valid subvolume name: use "
+				     "letters, digits and '_.+-', not starting "
+				     "with '-', at most 127 characters"),
+				   v->name);
+		for (size_t k = 0; v->name && k < i; k++)
+			if (streq_ptr(p->subvolumes[k].name, v->name)) {
+				diag_error(d, v->loc,
+					   _("subvolume '%s' is listed twice "
+					     "(first at line %d)"),
+					   v->name, p->subvolumes[k].loc.line);
+				break;
+			}
+		if (!v->mount)
+			continue;
+		if (streq_ptr(v->mount, "/"))
+			have_root = true;
+		if (streq_ptr(v->mount, "swap") ||
+		    streq_ptr(v->mount, "/boot") ||
+		    streq_ptr(v->mount, "/boot/efi")) {
+			diag_error(d, v->loc,
+				   _("'%s' cannot be a btrfs subvolume; make "
+				     "it a partition of its own (/boot ext4, "
+				     "as Fedora does)"),
+				   v->mount);
+			continue;
+		}
+		int first = 0;
+		for (size_t k = 0; !first && k < s->n_partitions; k++)
+			if (streq_ptr(s->partitions[k].mount, v->mount))
+				first = s->partitions[k].loc.line > 0
+						? s->partitions[k].loc.line
+						: -1;
+		for (size_t k = 0; !first && k <= pi; k++) {
+			const azl_partition_spec *o = &s->partitions[k];
+			for (size_t q = 0; !first && q < o->n_subvolumes; q++) {
+				const azl_subvolume_spec *w = &o->subvolumes[q];
+				if (w == v)
+					break;
+				if (streq_ptr(w->mount, v->mount))
+					first = w->loc.line > 0 ? w->loc.line
+								: -1;
+			}
+		}
+		for (size_t g = 0; !first && g < s->n_volume_groups; g++)
+			for (size_t k = 0;
+			     !first && k < s->volume_groups[g].n_volumes; k++) {
+				const azl_volume_spec *o =
+					&s->volume_groups[g].volumes[k];
+				if (streq_ptr(o->mount, v->mount))
+					first = o->loc.line > 0 ? o->loc.line
+								: -1;
+			}
+		if (first > 0)
+			diag_error(d, v->loc,
+				   _("mount point '%s' is used twice (first "
+				     "at line %d); give each partition, "
+				     "subvolume and volume its own"),
+				   v->mount, first);
+		else if (first < 0)
+			diag_error(d, v->loc,
+				   _("mount point '%s' is used twice; give "
+				     "each partition, subvolume and volume "
+				     "its own"),
+				   v->mount);
+	}
+	return have_root;
+}
+
 /* A mount point of a volume may clash with a partition's or with one of
  * an earlier volume; returns the line of the first use, or 0. */
 static int mount_first_use(const azl_storage *s, const azl_volume_spec *v)
@@ -220,6 +315,10 @@ static int mount_first_use(const azl_storage *s, const azl_volume_spec *v)
 			return s->partitions[i].loc.line > 0
 				       ? s->partitions[i].loc.line
 				       : -1;
+	for (size_t i = 0; i < s->n_raids; i++)
+		if (streq_ptr(s->raids[i].mount, v->mount))
+			return s->raids[i].loc.line > 0 ? s->raids[i].loc.line
+							: -1;
 	for (size_t g = 0; g < s->n_volume_groups; g++)
 		for (size_t k = 0; k < s->volume_groups[g].n_volumes; k++) {
 			const azl_volume_spec *o =
@@ -286,6 +385,12 @@ static void check_volume(const azl_storage *s, const azl_volume_group *g,
 			   name);
 	if (streq_ptr(v->mount, "/") && v->fs == AZL_FS_VFAT)
 		diag_error(d, v->loc, _("'/' cannot be vfat; use ext4 or xfs"));
+	if (v->fs == AZL_FS_BTRFS)
+		diag_error(d, v->loc,
+			   _("volume '%s' cannot be btrfs: btrfs goes on a "
+			     "partition (with its subvolumes), not on LVM; "
+			     "use ext4 or xfs"),
+			   name);
 	if (v->max_bytes && v->size.kind == AZL_SIZE_BYTES &&
 	    v->size.bytes > v->max_bytes)
 		diag_error(d, v->loc,
@@ -329,6 +434,9 @@ static bool check_volume_groups(const azl_storage *s, azl_diags *d)
 			has_pv = has_pv ||
 				 streq_ptr(s->partitions[k].volume_group,
 					   g->name);
+		for (size_t k = 0; g->name && k < s->n_raids; k++)
+			has_pv = has_pv ||
+				 streq_ptr(s->raids[k].volume_group, g->name);
 		if (g->name && !has_pv && s->n_partitions > 0)
 			diag_error(d, g->loc,
 				   _("volume group '%s' has no physical "
@@ -352,6 +460,237 @@ static bool check_volume_groups(const azl_storage *s, azl_diags *d)
 	return have_root;
 }
 
+/* An md array name: /dev/md/NAME, and mdadm's --name (at most 32). */
+static bool raid_name_is_valid(const char *s)
+{
+	if (!s || !*s || *s == '-' || strlen(s) > 32 || streq_ptr(s, ".") ||
+	    streq_ptr(s, ".."))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!is_alnum(*p) && !strchr("_.-", *p))
+			return false;
+	return true;
+}
+
+static const azl_raid_spec *find_raid(const azl_storage *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_raids; i++)
+		if (streq_ptr(s->raids[i].name, name))
+			return &s->raids[i];
+	return NULL;
+}
+
+/* The fewest active members (members less spares) md accepts for a level
+ * the installer offers; 0 for a level it does not offer. RAID10 asks for
+ * 4 like Anaconda (blivet's RAID10.min_members), although md's near
+ * layout would mirror 2: use level 1 for that. */
+int raid_level_min_members(int level)
+{
+	switch (level) {
+	case 1:
+		return 2;
+	case 5:
+		return 3;
+	case 6:
+	case 10:
+		return 4;
+	default:
+		return 0;
+	}
+}
+
+/* A partition with raid: is only a member; the array has the rest. */
+static void check_raid_member(const azl_storage *s, const azl_partition_spec *p,
+			      azl_diags *d)
+{
+	const char *keys[6] = {
+		p->mount ? "mount" : NULL,
+		p->fs != AZL_FS_NONE ? "fs" : NULL,
+		p->label ? "label" : NULL,
+		p->fs_options ? "options" : NULL,
+		p->encrypt ? "encrypt" : NULL,
+		p->volume_group ? "volume_group" : NULL,
+	};
+	_cleanup_free_ char *list = NULL;
+	for (size_t k = 0; k < ELEMENTSOF(keys); k++) {
+		if (!keys[k])
+			continue;
+		char *l = list ? xasprintf("%s, '%s'", list, keys[k])
+			       : xasprintf("'%s'", keys[k]);
+		free(list);
+		list = l;
+	}
+	if (list)
+		diag_error(d, p->loc,
+			   _("a member of RAID '%s' cannot have %s; give "
+			     "them to the array in 'storage.raids'"),
+			   p->raid, list);
+	if (!find_raid(s, p->raid))
+		diag_error(d, p->loc,
+			   _("RAID '%s' is not listed in 'storage.raids'; add "
+			     "it there with its level"),
+			   p->raid);
+}
+
+/* Returns whether an array is mounted on "/". */
+static bool check_raids(const azl_storage *s, bool have_key, azl_diags *d)
+{
+	bool have_root = false;
+	if (s->n_raids > 0 && s->n_partitions == 0)
+		diag_error(d, s->raids[0].loc,
+			   _("'raids' needs a custom layout: list the members "
+			     "in 'partitions' with 'raid: NAME'"));
+	for (size_t i = 0; i < s->n_raids; i++) {
+		const azl_raid_spec *r = &s->raids[i];
+		const char *name = r->name ? r->name : "?";
+		if (!r->name)
+			diag_error(d, r->loc, _("a RAID needs a 'name'"));
+		else if (!raid_name_is_valid(r->name))
+			diag_error(d, r->loc,
+				   _("'%s' is not a valid RAID name: use "
+				     "letters, digits and '_.-', not starting "
+				     "with '-', at most 32 characters"),
+				   r->name);
+		for (size_t k = 0; r->name && k < i; k++)
+			if (streq_ptr(s->raids[k].name, r->name)) {
+				diag_error(d, r->loc,
+					   _("RAID '%s' is listed twice "
+					     "(first at line %d)"),
+					   r->name, s->raids[k].loc.line);
+				break;
+			}
+		int min = raid_level_min_members(r->level);
+		if (min == 0)
+			diag_error(d, r->loc,
+				   r->level == 0
+					   ? _("RAID '%s' needs a 'level': 1, "
+					       "5, 6 or 10")
+					   : _("RAID '%s' has level %d; the "
+					       "installer makes levels 1, 5, 6 "
+					       "and 10"),
+				   name, r->level);
+		if (r->metadata && !streq_ptr(r->metadata, "1.0") &&
+		    !streq_ptr(r->metadata, "1.1") &&
+		    !streq_ptr(r->metadata, "1.2"))
+			diag_error(d, r->loc,
+				   _("RAID '%s' has metadata '%s'; use 1.2 "
+				     "(the default), or 1.0 for a mirror the "
+				     "firmware reads"),
+				   name, r->metadata);
+		int members = 0;
+		for (size_t k = 0; r->name && k < s->n_partitions; k++) {
+			const azl_partition_spec *p = &s->partitions[k];
+			if (!streq_ptr(p->raid, r->name))
+				continue;
+			members++;
+			/* Two members on one disk: one failure takes both. */
+			for (size_t q = 0; q < k; q++) {
+				const azl_partition_spec *o = &s->partitions[q];
+				if (!streq_ptr(o->raid, r->name))
+					continue;
+				bool same =
+					o->disk_path || p->disk_path
+						? streq_ptr(o->disk_path,
+							    p->disk_path)
+						: (o->disk_index ?: 1) ==
+							  (p->disk_index ?: 1);
+				if (same) {
+					diag_error(
+						d, p->loc,
+						_("two members of RAID '%s' "
+						  "are on the same disk (first "
+						  "at line %d); put each "
+						  "member "
+						  "on its own disk"),
+						name, o->loc.line);
+					break;
+				}
+			}
+		}
+		if (r->name && s->n_partitions > 0 && members == 0)
+			diag_error(d, r->loc,
+				   _("RAID '%s' has no members; add partitions "
+				     "with 'raid: %s' on %d disks"),
+				   name, name, min ? min : 2);
+		else if (min > 0 && members > 0 && members - r->spares < min)
+			diag_error(d, r->loc,
+				   _("RAID '%s' of level %d needs at least %d "
+				     "active members, but has %d (and %d "
+				     "spares); add members on more disks"),
+				   name, r->level, min, members - r->spares,
+				   r->spares);
+		if (r->mount && r->volume_group)
+			diag_error(d, r->loc,
+				   _("RAID '%s' has both 'mount' and "
+				     "'volume_group'; an LVM physical volume "
+				     "is not mounted"),
+				   name);
+		if (r->volume_group && !find_volume_group(s, r->volume_group))
+			diag_error(d, r->loc,
+				   _("volume group '%s' is not listed in "
+				     "'storage.volume_groups'; add it there "
+				     "with its volumes"),
+				   r->volume_group);
+		if (r->mount)
+			for (size_t k = 0; k < s->n_partitions; k++)
+				if (streq_ptr(s->partitions[k].mount,
+					      r->mount) &&
+				    !streq_ptr(r->mount, "swap"))
+					diag_error(
+						d, r->loc,
+						_("mount point '%s' is used "
+						  "twice (first at line %d); "
+						  "give each partition and "
+						  "RAID its own"),
+						r->mount,
+						s->partitions[k].loc.line);
+		for (size_t k = 0; r->mount && k < i; k++)
+			if (streq_ptr(s->raids[k].mount, r->mount) &&
+			    !streq_ptr(r->mount, "swap"))
+				diag_error(d, r->loc,
+					   _("mount point '%s' is used twice "
+					     "(first at line %d); give each "
+					     "RAID its own"),
+					   r->mount, s->raids[k].loc.line);
+		bool boot = streq_ptr(r->mount, "/boot") ||
+			    streq_ptr(r->mount, "/boot/efi");
+		if (r->encrypt && boot)
+			diag_error(d, r->loc,
+				   _("'%s' cannot be encrypted: the firmware "
+				     "and the boot loader read it before any "
+				     "passphrase is asked; remove 'encrypt: "
+				     "true' there"),
+				   r->mount);
+		if (r->encrypt && !have_key)
+			diag_error(d, r->loc,
+				   _("RAID '%s' is to be encrypted but no "
+				     "passphrase is given; add "
+				     "'storage.encryption' with 'passphrase' "
+				     "or 'passphrase_file'"),
+				   name);
+		if (streq_ptr(r->mount, "/boot/efi") &&
+		    (r->level != 1 || !streq_ptr(r->metadata, "1.0")))
+			diag_error(d, r->loc,
+				   _("RAID '%s' holds /boot/efi, which the "
+				     "firmware reads as a plain FAT partition: "
+				     "only a mirror with the superblock at the "
+				     "end allows that; use 'level: 1' and "
+				     "'metadata: \"1.0\"'"),
+				   name);
+		if (streq_ptr(r->mount, "/boot/efi") && r->fs != AZL_FS_NONE &&
+		    r->fs != AZL_FS_VFAT)
+			diag_error(d, r->loc,
+				   _("'/boot/efi' must be vfat; use 'fs: "
+				     "vfat'"));
+		if (streq_ptr(r->mount, "/") && r->fs == AZL_FS_VFAT)
+			diag_error(d, r->loc,
+				   _("'/' cannot be vfat; use ext4 or xfs"));
+		if (streq_ptr(r->mount, "/"))
+			have_root = true;
+	}
+	return have_root;
+}
+
 static void check_storage(const azl_storage *s, bool asked, azl_diags *d)
 {
 	const azl_encryption *e = &s->encryption;
@@ -359,13 +698,22 @@ static void check_storage(const azl_storage *s, bool asked, azl_diags *d)
 	 * unattended install refuses the plan (model_storage_unanswered). */
 	bool have_key = e->passphrase || e->passphrase_file || asked;
 
-	if (s->filesystem != AZL_FS_EXT4 && s->filesystem != AZL_FS_XFS)
+	if (s->filesystem != AZL_FS_EXT4 && s->filesystem != AZL_FS_XFS &&
+	    s->filesystem != AZL_FS_BTRFS)
 		diag_error(d, s->loc,
-			   _("'filesystem' of a guided layout must be ext4 or "
-			     "xfs, not '%s'"),
+			   _("'filesystem' of a guided layout must be ext4, "
+			     "xfs or btrfs, not '%s'"),
 			   fs_to_string(s->filesystem)
 				   ? fs_to_string(s->filesystem)
 				   : "none");
+	/* Like Anaconda's autopart --type=btrfs: one btrfs volume on a
+	 * partition, never on LVM. */
+	if (s->filesystem == AZL_FS_BTRFS && s->layout == AZL_LAYOUT_LVM &&
+	    s->n_partitions == 0)
+		diag_error(d, s->loc,
+			   _("'filesystem: btrfs' goes with 'layout: plain' "
+			     "(btrfs has subvolumes instead of logical "
+			     "volumes); add 'layout: plain'"));
 	if (e->enabled && !have_key)
 		diag_error(d, e->loc,
 			   _("'encryption' needs 'passphrase' or "
@@ -416,6 +764,24 @@ static void check_storage(const azl_storage *s, bool asked, azl_diags *d)
 		if (streq_ptr(p->mount, "/") && p->fs == AZL_FS_VFAT)
 			diag_error(d, p->loc,
 				   _("'/' cannot be vfat; use ext4 or xfs"));
+		if (streq_ptr(p->mount, "/boot") && p->fs == AZL_FS_BTRFS)
+			diag_error(d, p->loc,
+				   _("'/boot' cannot be btrfs here; make it "
+				     "ext4 (as Fedora does) or xfs"));
+		if (check_subvolumes(s, i, d)) {
+			have_root = true;
+			bool boot = false;
+			for (size_t k = 0; k < s->n_partitions; k++)
+				boot |= streq_ptr(s->partitions[k].mount,
+						  "/boot");
+			if (!boot)
+				diag_error(d, p->loc,
+					   _("'/' on a btrfs subvolume needs "
+					     "'/boot' as a partition of its "
+					     "own, which GRUB reads; add "
+					     "{mount: /boot, size: 1G} as "
+					     "Fedora does"));
+		}
 		if (p->encrypt && !have_key)
 			diag_error(d, p->loc,
 				   _("partition '%s' is to be encrypted but no "
@@ -438,10 +804,13 @@ static void check_storage(const azl_storage *s, bool asked, azl_diags *d)
 				   _("partition '%s' has a 'size' larger than "
 				     "its 'max_size'"),
 				   mnt);
-		if (p->volume_group)
+		if (p->raid)
+			check_raid_member(s, p, d);
+		else if (p->volume_group)
 			check_physical_volume(s, p, d);
 	}
 	have_root = check_volume_groups(s, d) || have_root;
+	have_root = check_raids(s, have_key, d) || have_root;
 	if (s->n_partitions > 0 && !have_root)
 		diag_error(d, s->loc,
 			   s->n_volume_groups == 0
@@ -589,6 +958,104 @@ static void check_ntp(const azl_model *m, azl_diags *d)
 					lists[l][i], keys[l]);
 }
 
+bool webhook_endpoint_is_valid(const char *url)
+{
+	if (!url || strlen(url) > 2048)
+		return false;
+	const char *host = NULL;
+	if (strncmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else if (strncmp(url, "https://", 8) == 0)
+		host = url + 8;
+	if (!host || !*host || *host == '/' || *host == ':' || *host == '?')
+		return false;
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/* An HTTP header name: RFC 9110's token. */
+static bool header_name_is_valid(const char *s)
+{
+	if (!s || !*s || strlen(s) > 256)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') ||
+		      strchr("!#$%&'*+-.^_`|~", *p)))
+			return false;
+	return true;
+}
+
+/* A header value: no line break (which would add a header of its own)
+ * and no other control character but a tab. */
+static bool header_value_is_valid(const azl_secret *v)
+{
+	if (!v || v->len > 8192 || strlen(v->data) != v->len)
+		return false;
+	for (size_t i = 0; i < v->len; i++) {
+		unsigned char c = (unsigned char)v->data[i];
+		if ((c < ' ' && c != '\t') || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static void check_reporting(const azl_model *m, azl_diags *d)
+{
+	for (size_t i = 0; i < m->reporting.n_hooks; i++) {
+		const azl_webhook *w = &m->reporting.hooks[i];
+		if (w->type && strcmp(w->type, "webhook") != 0) {
+			_cleanup_free_ char *t = value_for_message(w->type);
+			diag_error(d, model_value_loc(m, w->type, w->loc),
+				   _("reporting '%s': type '%s' is not "
+				     "supported; use 'webhook'"),
+				   w->name, t);
+		}
+		if (!w->endpoint)
+			diag_error(d, w->loc,
+				   _("reporting '%s' needs 'endpoint: URL' "
+				     "(http:// or https://)"),
+				   w->name);
+		else if (!webhook_endpoint_is_valid(w->endpoint)) {
+			_cleanup_free_ char *u = value_for_message(w->endpoint);
+			diag_error(d, model_value_loc(m, w->endpoint, w->loc),
+				   _("reporting '%s': endpoint '%s' is not an "
+				     "http:// or https:// URL"),
+				   w->name, u);
+		}
+		if (w->level && strcasecmp(w->level, "debug") != 0 &&
+		    strcasecmp(w->level, "info") != 0) {
+			_cleanup_free_ char *l = value_for_message(w->level);
+			diag_error(d, model_value_loc(m, w->level, w->loc),
+				   _("reporting '%s': level '%s' is neither "
+				     "DEBUG (progress too) nor INFO (phases "
+				     "and the result)"),
+				   w->name, l);
+		}
+		for (size_t k = 0; k < w->n_headers; k++) {
+			const azl_report_header *h = &w->headers[k];
+			if (!header_name_is_valid(h->name)) {
+				_cleanup_free_ char *n =
+					value_for_message(h->name);
+				diag_error(d, h->loc,
+					   _("reporting '%s': '%s' is not an "
+					     "HTTP header name"),
+					   w->name, n);
+			}
+			/* The value is a secret: say where, never what. */
+			if (!header_value_is_valid(h->value))
+				diag_error(d,
+					   model_value_loc(m, h->value, h->loc),
+					   _("reporting '%s': the value of "
+					     "header '%s' holds a line break "
+					     "or a control character"),
+					   w->name, h->name);
+		}
+	}
+}
+
 static void check_bootloader(const azl_bootloader *b, const azl_storage *s,
 			     azl_diags *d)
 {
@@ -730,6 +1197,29 @@ static void check_repo_ids(const azl_packages *p, size_t i, azl_diags *d)
 static void check_packages(const azl_model *m, azl_diags *d)
 {
 	const azl_packages *p = &m->packages;
+	/* An image is the whole system: packages beside it would be ignored,
+	 * and an answer file never drops what it was told silently. */
+	if (p->image.url) {
+		if (p->install_loc.line > 0)
+			diag_error(d, p->install_loc,
+				   _("packages to install ('install', "
+				     "%%packages) and an image ('image', "
+				     "liveimg) exclude each other: an image "
+				     "payload installs no packages; remove one "
+				     "of them"));
+		if (p->exclude)
+			diag_error(d, model_value_loc(m, p->exclude[0], p->loc),
+				   _("'exclude' and an image ('image', "
+				     "liveimg) exclude each other: an image "
+				     "payload installs no packages; remove one "
+				     "of them"));
+		if (p->n_repos > 0)
+			diag_error(d, p->repos[0].loc,
+				   _("repositories ('repos', url, repo) and "
+				     "an image ('image', liveimg) exclude each "
+				     "other: an image payload reads no "
+				     "repository; remove one of them"));
+	}
 	for (size_t i = 0; i < p->n_repos; i++) {
 		const azl_repo *r = &p->repos[i];
 		check_repo_ids(p, i, d);
@@ -792,6 +1282,7 @@ int model_validate(const azl_model *m, azl_diags *d, const char *zoneinfo_dir)
 			   zone);
 
 	check_ntp(m, d);
+	check_reporting(m, d);
 	check_storage(&m->storage, model_asks_storage(m), d);
 	check_bootloader(&m->bootloader, &m->storage, d);
 	check_network(&m->network, d);

@@ -218,7 +218,10 @@ static void check_label(const vctx *c, const char *label, azl_fs fs,
 {
 	if (!label)
 		return;
-	size_t max = fs == AZL_FS_XFS ? 12 : fs == AZL_FS_VFAT ? 11 : 16;
+	size_t max = fs == AZL_FS_XFS	  ? 12
+		     : fs == AZL_FS_VFAT  ? 11
+		     : fs == AZL_FS_BTRFS ? 255
+					  : 16;
 	bool ok = *label && strlen(label) <= max && is_text(label) &&
 		  !strchr(label, '/') && !strchr(label, '\\');
 	if (ok)
@@ -267,6 +270,11 @@ static void check_storage_values(const vctx *c)
 		check_mount(c, p->mount, p->loc);
 		check_fs_options(c, p->fs_options, p->loc);
 		check_label(c, p->label, p->fs, p->loc);
+		for (size_t k = 0; k < p->n_subvolumes; k++) {
+			const azl_subvolume_spec *v = &p->subvolumes[k];
+			check_mount(c, v->mount, v->loc);
+			check_fs_options(c, v->fs_options, v->loc);
+		}
 	}
 	for (size_t g = 0; g < s->n_volume_groups; g++)
 		for (size_t i = 0; i < s->volume_groups[g].n_volumes; i++) {
@@ -276,6 +284,12 @@ static void check_storage_values(const vctx *c)
 			check_fs_options(c, v->fs_options, v->loc);
 			check_label(c, v->label, v->fs, v->loc);
 		}
+	for (size_t i = 0; i < s->n_raids; i++) {
+		const azl_raid_spec *r = &s->raids[i];
+		check_mount(c, r->mount, r->loc);
+		check_fs_options(c, r->fs_options, r->loc);
+		check_label(c, r->label, r->fs, r->loc);
+	}
 }
 
 /* --- boot loader -------------------------------------------------------- */
@@ -554,6 +568,16 @@ static bool url_is_valid(const char *s)
 	       is_word(s) && strlen(s) <= 4096;
 }
 
+/* sha256sum's output: 64 hex digits (either case). */
+static bool sha256_hex_is_valid(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (!strchr("0123456789abcdefABCDEF", s[n]))
+			return false;
+	return n == 64;
+}
+
 /* librpm's %_install_langs: "all", "none", or "en:de_DE.UTF-8:sr@latin". */
 static bool install_langs_is_valid(const char *s)
 {
@@ -625,6 +649,20 @@ static void check_package_values(const vctx *c)
 		diag_error(c->d, at(c, p->install_langs, p->loc),
 			   _("'install_langs' '%s' must be all, none, or "
 			     "locales separated by ':' like en:de_DE"),
+			   v);
+	}
+	if (p->image.url && !url_is_valid(p->image.url)) {
+		_cleanup_free_ char *v = value_for_message(p->image.url);
+		diag_error(c->d, at(c, p->image.url, p->image.loc),
+			   _("image '%s' is not a file://, http:// or https:// "
+			     "URL without spaces or control characters"),
+			   v);
+	}
+	if (p->image.checksum && !sha256_hex_is_valid(p->image.checksum)) {
+		_cleanup_free_ char *v = value_for_message(p->image.checksum);
+		diag_error(c->d, at(c, p->image.checksum, p->image.loc),
+			   _("checksum '%s' is not a SHA-256 sum: 64 hex "
+			     "digits, as sha256sum prints it"),
 			   v);
 	}
 	char *const *lists[] = {p->install, p->exclude};

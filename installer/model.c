@@ -31,7 +31,7 @@
 ENUM_STRINGS(wipe, azl_wipe, "all", "linux", "none")
 ENUM_STRINGS(table, azl_table, "gpt", "msdos")
 ENUM_STRINGS(layout, azl_layout, "lvm", "plain")
-ENUM_STRINGS(fs, azl_fs, NULL, "ext4", "xfs", "vfat", "swap")
+ENUM_STRINGS(fs, azl_fs, NULL, "ext4", "xfs", "vfat", "swap", "btrfs")
 ENUM_STRINGS(firmware, azl_firmware, "auto", "uefi", "bios")
 ENUM_STRINGS(secure_boot, azl_secure_boot, "auto", "required", "off")
 ENUM_STRINGS(selinux, azl_selinux, "enforcing", "permissive", "disabled")
@@ -281,16 +281,43 @@ void disk_spec_done(azl_disk_spec *d)
 	*d = (azl_disk_spec){0};
 }
 
+void subvolume_spec_done(azl_subvolume_spec *v)
+{
+	if (!v)
+		return;
+	free(v->name);
+	free(v->mount);
+	free(v->fs_options);
+	*v = (azl_subvolume_spec){0};
+}
+
 void partition_spec_done(azl_partition_spec *p)
 {
 	if (!p)
 		return;
+	for (size_t i = 0; i < p->n_subvolumes; i++)
+		subvolume_spec_done(&p->subvolumes[i]);
+	free(p->subvolumes);
 	free(p->mount);
 	free(p->disk_path);
 	free(p->label);
 	free(p->fs_options);
 	free(p->volume_group);
+	free(p->raid);
 	*p = (azl_partition_spec){0};
+}
+
+void raid_spec_done(azl_raid_spec *r)
+{
+	if (!r)
+		return;
+	free(r->name);
+	free(r->metadata);
+	free(r->mount);
+	free(r->label);
+	free(r->fs_options);
+	free(r->volume_group);
+	*r = (azl_raid_spec){0};
 }
 
 void volume_spec_done(azl_volume_spec *v)
@@ -324,6 +351,32 @@ void ntp_done(azl_ntp *n)
 	*n = (azl_ntp){0};
 }
 
+void webhook_done(azl_webhook *w)
+{
+	if (!w)
+		return;
+	free(w->name);
+	free(w->type);
+	free(w->endpoint);
+	for (size_t i = 0; i < w->n_headers; i++) {
+		free(w->headers[i].name);
+		secret_free(w->headers[i].value);
+	}
+	free(w->headers);
+	free(w->level);
+	*w = (azl_webhook){0};
+}
+
+void reporting_done(azl_reporting *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_hooks; i++)
+		webhook_done(&r->hooks[i]);
+	free(r->hooks);
+	*r = (azl_reporting){0};
+}
+
 void encryption_done(azl_encryption *e)
 {
 	if (!e)
@@ -348,6 +401,9 @@ void storage_done(azl_storage *s)
 	for (size_t i = 0; i < s->n_volume_groups; i++)
 		volume_group_done(&s->volume_groups[i]);
 	free(s->volume_groups);
+	for (size_t i = 0; i < s->n_raids; i++)
+		raid_spec_done(&s->raids[i]);
+	free(s->raids);
 	*s = (azl_storage){0};
 }
 
@@ -457,6 +513,8 @@ void packages_done(azl_packages *p)
 	strv_free(p->install);
 	strv_free(p->exclude);
 	free(p->install_langs);
+	free(p->image.url);
+	free(p->image.checksum);
 	*p = (azl_packages){0};
 }
 
@@ -538,6 +596,7 @@ void model_free(azl_model *m)
 	services_done(&m->services);
 	scripts_done(&m->scripts);
 	strv_free(m->interactive);
+	reporting_done(&m->reporting);
 	free(m->value_locs.slots);
 	free(m);
 }

@@ -56,6 +56,7 @@ typedef enum azl_fs {
 	AZL_FS_XFS,
 	AZL_FS_VFAT,
 	AZL_FS_SWAP,
+	AZL_FS_BTRFS,
 } azl_fs;
 typedef enum azl_firmware {
 	AZL_FIRMWARE_AUTO,
@@ -122,6 +123,16 @@ typedef struct azl_disk_spec {
 	azl_loc loc;
 } azl_disk_spec;
 
+/* One subvolume of a btrfs partition (fs: btrfs, subvolumes:), the way
+ * Fedora lays btrfs out: subvolume "root" mounted on /, "home" on /home.
+ * Mounted with subvol=NAME (and compress=zstd:1, as Fedora does). */
+typedef struct azl_subvolume_spec {
+	char *name;	  /* [A-Za-z0-9_.+-], not "." or ".." */
+	char *mount;	  /* "/", "/home", "/var"; NULL: made, not mounted */
+	char *fs_options; /* more fstab options; NULL = Fedora's */
+	azl_loc loc;
+} azl_subvolume_spec;
+
 typedef struct azl_partition_spec {
 	char *mount;	    /* "/", "/boot", "swap", ...; NULL for none */
 	azl_size size;	    /* UNSET = the whole free space (like grow) */
@@ -138,8 +149,36 @@ typedef struct azl_partition_spec {
 	 * It then has no mount, fs, label or fs_options; encrypt puts the PV
 	 * inside LUKS2. */
 	char *volume_group;
+	/* "raid: NAME": this partition is a member of the software RAID
+	 * storage.raids[NAME] (kickstart's part raid.01 + raid). Like a
+	 * physical volume it then has no mount, fs, label, fs_options or
+	 * encrypt of its own: the array has them. */
+	char *raid;
+	/* fs: btrfs only: the subvolumes made on it and mounted; the
+	 * partition then has no mount of its own. */
+	azl_subvolume_spec *subvolumes;
+	size_t n_subvolumes;
 	azl_loc loc;
 } azl_partition_spec;
+
+/* storage.raids[]: a Linux software RAID (mdadm) over the partitions whose
+ * raid: names it (docs/storage.md "Software RAID"). What the array holds
+ * is said like a partition's: a mount point and filesystem, or
+ * volume_group: (the array is an LVM physical volume), optionally inside
+ * LUKS2 (encrypt). */
+typedef struct azl_raid_spec {
+	char *name;	/* md device name: /dev/md/NAME; [A-Za-z0-9_.-] */
+	int level;	/* 0 = unset (an error); 1, 5, 6, 10 */
+	char *metadata; /* "1.2" (default when NULL), "1.0", "1.1" */
+	int spares;	/* the last N members are hot spares */
+	char *mount;
+	azl_fs fs;
+	bool encrypt;
+	char *label;
+	char *fs_options;
+	char *volume_group;
+	azl_loc loc;
+} azl_raid_spec;
 
 /* One logical volume of a custom volume group (kickstart's logvol). */
 typedef struct azl_volume_spec {
@@ -181,7 +220,8 @@ typedef struct azl_storage {
 	azl_wipe wipe;
 	azl_table table;
 	azl_layout layout;
-	azl_fs filesystem;  /* root of guided layouts: EXT4 or XFS */
+	azl_fs filesystem;  /* root of guided layouts: EXT4, XFS or BTRFS
+			     * (plain only: subvolumes root and home) */
 	bool swap;	    /* false: swap: none */
 	azl_size swap_size; /* UNSET = the guided default */
 	azl_encryption encryption;
@@ -189,6 +229,8 @@ typedef struct azl_storage {
 	size_t n_partitions;
 	azl_volume_group *volume_groups; /* custom layout only */
 	size_t n_volume_groups;
+	azl_raid_spec *raids; /* custom layout only */
+	size_t n_raids;
 	azl_loc loc;
 } azl_storage;
 
@@ -315,6 +357,16 @@ typedef struct azl_repo {
 	azl_loc loc;
 } azl_repo;
 
+/* "packages.image" (kickstart liveimg): a root filesystem image
+ * installed instead of packages: a tarball (tar, .tar.gz, .tar.xz,
+ * .tar.zst), streamed and extracted into the target
+ * (installer/image-payload.h, docs/answer-file.md). */
+typedef struct azl_image {
+	char *url;	/* file://, http://, https:// */
+	char *checksum; /* SHA-256 of the file, 64 hex digits; NULL = none */
+	azl_loc loc;
+} azl_image;
+
 typedef struct azl_packages {
 	azl_repo *repos;
 	size_t n_repos;
@@ -329,6 +381,12 @@ typedef struct azl_packages {
 	 * transaction: "none", or locales separated by ':' ("en:de_DE");
 	 * NULL (or "all") = every translation. */
 	char *install_langs;
+	/* An image instead of packages (url NULL: packages). With it,
+	 * install, exclude and repos are refused by validation. */
+	azl_image image;
+	/* Where 'install' (or %packages) was written: validation points
+	 * there when it conflicts with image; line 0 = not written. */
+	azl_loc install_loc;
 	azl_loc loc;
 } azl_packages;
 
@@ -388,6 +446,34 @@ typedef struct azl_ntp {
 	azl_loc loc;
 } azl_ntp;
 
+/* --- reporting ---------------------------------------------------------- */
+
+/* "reporting:" (docs/answer-file.md): where the install's events go, in
+ * cloud-init's and curtin's shape: {NAME: {type: webhook, endpoint: URL,
+ * headers: {H: V}, level: DEBUG|INFO}}. Header values may carry tokens:
+ * they are secrets (never printed, logged or written back). */
+typedef struct azl_report_header {
+	char *name;
+	azl_secret *value;
+	azl_loc loc;
+} azl_report_header;
+
+typedef struct azl_webhook {
+	char *name;	/* the key under reporting: */
+	char *type;	/* "webhook", the one type there is */
+	char *endpoint; /* http:// or https:// */
+	azl_report_header *headers;
+	size_t n_headers;
+	char *level; /* DEBUG (default: progress events too) | INFO */
+	azl_loc loc;
+} azl_webhook;
+
+typedef struct azl_reporting {
+	azl_webhook *hooks;
+	size_t n_hooks;
+	azl_loc loc;
+} azl_reporting;
+
 /* --- where values were read --------------------------------------------- */
 
 /* A reader notes where each value it stores was written (the scalar's
@@ -424,6 +510,7 @@ typedef struct azl_model {
 	azl_scripts scripts;
 	char **interactive; /* section names the TUI still shows; "*" = all */
 	azl_finish finish;
+	azl_reporting reporting;
 	/* Which top-level sections the input said anything about; the TUI and
 	 * the writer use it to tell a default from an explicit choice. */
 	bool has_storage, has_network, has_accounts, has_packages;
@@ -454,12 +541,16 @@ azl_loc model_value_loc(const azl_model *m, const void *value,
 			azl_loc fallback);
 
 void disk_spec_done(azl_disk_spec *d);
+void subvolume_spec_done(azl_subvolume_spec *v);
 void partition_spec_done(azl_partition_spec *p);
 void encryption_done(azl_encryption *e);
 void storage_done(azl_storage *s);
 void volume_spec_done(azl_volume_spec *v);
 void volume_group_done(azl_volume_group *g);
+void raid_spec_done(azl_raid_spec *r);
 void ntp_done(azl_ntp *n);
+void webhook_done(azl_webhook *w);
+void reporting_done(azl_reporting *r);
 void bootloader_done(azl_bootloader *b);
 void bond_done(azl_bond *b);
 void interface_done(azl_interface *i);
@@ -504,10 +595,15 @@ bool hostname_is_valid(const char *s); /* RFC 1123, at most 253 chars */
 bool locale_is_valid(const char *s);   /* ll_CC[.charset][@modifier] */
 bool keymap_is_valid(const char *s);   /* us, de-nodeadkeys, fr-latin9 */
 bool timezone_is_valid(const char *s, const char *zoneinfo_dir);
-bool username_is_valid(const char *s);	     /* also group names */
-bool mount_point_is_valid(const char *s);    /* absolute, normalised, or swap */
+bool username_is_valid(const char *s);	  /* also group names */
+bool mount_point_is_valid(const char *s); /* absolute, normalised, or swap */
+/* The fewest active members of a RAID level the installer makes (1: 2,
+ * 5: 3, 6: 4, 10: 4); 0 for any other level. */
+int raid_level_min_members(int level);
 bool interface_name_is_valid(const char *s); /* the kernel's, <= 15 */
 bool mac_address_is_valid(const char *s);    /* 52:54:00:12:34:56 */
 /* s as a message quotes it: control characters escaped ("\\n"), at most
  * 60 bytes and "...". Allocated. */
 char *value_for_message(const char *s);
+/* url is an http:// or https:// URL a webhook may POST to. */
+bool webhook_endpoint_is_valid(const char *url);

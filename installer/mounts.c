@@ -38,6 +38,12 @@ static int mkdir_below(const char *target, const char *rel)
 int mount_target_fs(const char *device, azl_fs fs, const char *target,
 		    const char *where, char **ret_path)
 {
+	return mount_target_fs_data(device, fs, target, where, NULL, ret_path);
+}
+
+int mount_target_fs_data(const char *device, azl_fs fs, const char *target,
+			 const char *where, const char *data, char **ret_path)
+{
 	const char *rel = where;
 	while (*rel == '/')
 		rel++;
@@ -51,7 +57,7 @@ int mount_target_fs(const char *device, azl_fs fs, const char *target,
 					       "point '%s'",
 					       path);
 	}
-	if (mount(device, path, fs_to_string(fs), 0, NULL) < 0) {
+	if (mount(device, path, fs_to_string(fs), 0, data) < 0) {
 		int r = errno;
 		/* The ESP is written with mtools when the kernel cannot mount
 		 * FAT (as on the build machines); the caller decides. */
@@ -70,7 +76,8 @@ int mount_target_fs(const char *device, azl_fs fs, const char *target,
 		return log_error_errno(r, "cannot mount '%s' on '%s'", device,
 				       path);
 	}
-	log_info("mounted %s on %s (%s)", device, path, fs_to_string(fs));
+	log_info("mounted %s on %s (%s%s%s)", device, path, fs_to_string(fs),
+		 data ? " " : "", data ? data : "");
 	*ret_path = TAKE_PTR(path);
 	return 0;
 }

@@ -13,6 +13,9 @@ static const azl_phase_info phases[AZL_PHASE__COUNT] = {
 	[AZL_PHASE_STORAGE] = {"storage",
 			       N_("Partitioning, encrypting and formatting"), 2,
 			       15},
+	/* One or the other: an image payload or packages. */
+	[AZL_PHASE_IMAGE] = {"image", N_("Installing the system image"), 15,
+			     80},
 	[AZL_PHASE_PACKAGES] = {"packages", N_("Installing packages"), 15, 80},
 	[AZL_PHASE_CONFIGURE] = {"configure", N_("Configuring the system"), 80,
 				 88},

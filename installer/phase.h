@@ -14,6 +14,7 @@ typedef enum azl_phase {
 	AZL_PHASE_NONE = 0,
 	AZL_PHASE_PRE,
 	AZL_PHASE_STORAGE,
+	AZL_PHASE_IMAGE, /* packages.image: instead of packages */
 	AZL_PHASE_PACKAGES,
 	AZL_PHASE_CONFIGURE,
 	AZL_PHASE_BOOTLOADER,

@@ -59,8 +59,25 @@ static void json_action(azl_json *j, const azl_plan *p, const azl_action *a)
 		json_string(j, "vg", a->vg);
 	if (a->mount && !streq_ptr(a->mount, a->object))
 		json_string(j, "mount", a->mount);
+	if (a->subvol)
+		json_string(j, "subvol", a->subvol);
 	if (a->op == AZL_OP_CREATE_TABLE)
 		json_string(j, "table", table_to_string(a->table));
+	if (a->op == AZL_OP_RAID_CREATE) {
+		for (size_t i = 0; i < p->n_raids; i++) {
+			const azl_plan_raid *r = &p->raids[i];
+			if (!streq_ptr(r->name, a->name))
+				continue;
+			json_int(j, "level", r->level);
+			json_string(j, "metadata", r->metadata);
+			json_begin_array(j, "devices");
+			for (size_t k = 0; r->members && r->members[k]; k++)
+				json_string(j, NULL, r->members[k]);
+			json_end_array(j);
+			if (r->spares)
+				json_int(j, "spares", r->spares);
+		}
+	}
 	if (a->op == AZL_OP_VG_CREATE) {
 		const azl_plan_vg *vg = find_vg(p, a->name);
 		json_begin_array(j, "devices");
@@ -122,6 +139,20 @@ char *plan_to_json(const azl_plan *p)
 			json_string(&j, "fs", part_fs(pp));
 			json_string(&j, "mount", pp->mount);
 			json_bool(&j, "encrypted", pp->encrypted);
+			if (pp->raid)
+				json_string(&j, "raid", pp->raid);
+			if (pp->n_subvols > 0) {
+				json_begin_array(&j, "subvolumes");
+				for (size_t v = 0; v < pp->n_subvols; v++) {
+					json_begin_object(&j, NULL);
+					json_string(&j, "name",
+						    pp->subvols[v].name);
+					json_string(&j, "mount",
+						    pp->subvols[v].mount);
+					json_end_object(&j);
+				}
+				json_end_array(&j);
+			}
 			json_end_object(&j);
 		}
 		json_end_array(&j);
@@ -153,6 +184,31 @@ char *plan_to_json(const azl_plan *p)
 		json_end_object(&j);
 	}
 	json_end_array(&j);
+	if (p->n_raids > 0) {
+		json_begin_array(&j, "raids");
+		for (size_t i = 0; i < p->n_raids; i++) {
+			const azl_plan_raid *r = &p->raids[i];
+			json_begin_object(&j, NULL);
+			json_string(&j, "name", r->name);
+			json_string(&j, "device", r->device);
+			json_int(&j, "level", r->level);
+			json_string(&j, "metadata", r->metadata);
+			json_uint(&j, "member_size", r->member_size);
+			json_uint(&j, "size", r->size);
+			json_begin_array(&j, "members");
+			for (size_t k = 0; r->members && r->members[k]; k++)
+				json_string(&j, NULL, r->members[k]);
+			json_end_array(&j);
+			json_int(&j, "spares", r->spares);
+			json_string(&j, "role", role_to_string(r->role));
+			json_string(&j, "fs", fs_to_string(r->fs));
+			json_string(&j, "mount", r->mount);
+			json_string(&j, "vg", r->vg);
+			json_bool(&j, "encrypted", r->encrypted);
+			json_end_object(&j);
+		}
+		json_end_array(&j);
+	}
 	json_begin_array(&j, "actions");
 	for (size_t i = 0; i < p->n_actions; i++)
 		json_action(&j, p, &p->actions[i]);
@@ -259,7 +315,18 @@ static void text_disk(azl_buf *b, const azl_plan_disk *d)
 		table_add(&t, size_human(pp->size));
 		table_add(&t, xstrdup(role_to_string(pp->role)));
 		table_add(&t, xstrdup(part_fs(pp)));
-		table_add(&t, xstrdup(pp->mount));
+		if (pp->n_subvols > 0) {
+			/* btrfs: where its subvolumes are mounted. */
+			azl_buf m = {0};
+			for (size_t v = 0; v < pp->n_subvols; v++)
+				buf_printf(&m, "%s%s=%s", v ? "," : "",
+					   pp->subvols[v].name,
+					   pp->subvols[v].mount
+						   ? pp->subvols[v].mount
+						   : "-");
+			table_add(&t, buf_steal(&m));
+		} else
+			table_add(&t, xstrdup(pp->mount));
 		table_add(&t, xstrdup(pp->encrypted ? "luks2" : _("no")));
 		table_add(&t, xstrdup(rows[i].removed ? _("delete")
 				      : pp->keep      ? _("keep")
@@ -275,6 +342,41 @@ char *plan_to_text(const azl_plan *p)
 	for (size_t i = 0; i < p->n_disks; i++) {
 		buf_append(&b, "\n");
 		text_disk(&b, &p->disks[i]);
+	}
+	if (p->n_raids > 0) {
+		buf_append(&b, _("\nSoftware RAID\n"));
+		table t = {.n_cols = 6};
+		table_add(&t, xstrdup(_("DEVICE")));
+		table_add(&t, xstrdup(_("LEVEL")));
+		table_add(&t, xstrdup(_("SIZE")));
+		table_add(&t, xstrdup(_("HOLDS")));
+		table_add(&t, xstrdup(_("ENCRYPTED")));
+		table_add(&t, xstrdup(_("MEMBERS")));
+		for (size_t i = 0; i < p->n_raids; i++) {
+			const azl_plan_raid *r = &p->raids[i];
+			table_add(&t, xstrdup(r->device));
+			table_add(&t, xasprintf("raid%d (%s)", r->level,
+						r->metadata));
+			table_add(&t, size_human(r->size));
+			table_add(&t, r->vg ? xasprintf("LVM %s", r->vg)
+				      : r->mount
+					      ? xasprintf("%s %s",
+							  fs_to_string(r->fs),
+							  r->mount)
+					      : xstrdup(fs_to_string(r->fs)));
+			table_add(&t,
+				  xstrdup(r->encrypted ? _("yes") : _("no")));
+			azl_buf mb = {0};
+			size_t n = strv_length(r->members);
+			for (size_t k = 0; k < n; k++)
+				buf_printf(&mb, "%s%s%s", k ? "," : "",
+					   r->members[k],
+					   k >= n - (size_t)r->spares
+						   ? _(" (spare)")
+						   : "");
+			table_add(&t, buf_steal(&mb));
+		}
+		table_print(&b, &t, "  ");
 	}
 	for (size_t i = 0; i < p->n_vgs; i++) {
 		const azl_plan_vg *vg = &p->vgs[i];

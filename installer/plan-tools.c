@@ -29,6 +29,11 @@ char **plan_required_tools(const azl_plan *p)
 				add(&v, "mkfs.xfs");
 			else if (a->fs == AZL_FS_VFAT)
 				add(&v, "mkfs.vfat");
+			else if (a->fs == AZL_FS_BTRFS)
+				add(&v, "mkfs.btrfs");
+			break;
+		case AZL_OP_SUBVOLUME_CREATE:
+			add(&v, "btrfs");
 			break;
 		case AZL_OP_MKSWAP:
 			add(&v, "mkswap");
@@ -43,6 +48,9 @@ char **plan_required_tools(const azl_plan *p)
 		case AZL_OP_LV_CREATE:
 			add(&v, "lvcreate");
 			break;
+		case AZL_OP_RAID_CREATE:
+			add(&v, "mdadm");
+			break;
 		default:
 			break;
 		}
@@ -55,12 +63,20 @@ const char *tool_package(const char *tool)
 	static const struct {
 		const char *tool, *package;
 	} map[] = {
-		{"mkfs.ext4", "e2fsprogs"},  {"mkfs.xfs", "xfsprogs"},
-		{"mkfs.vfat", "dosfstools"}, {"mkswap", "util-linux"},
-		{"sfdisk", "util-linux"},    {"pvcreate", "lvm2"},
-		{"vgcreate", "lvm2"},	     {"lvcreate", "lvm2"},
-		{"vgchange", "lvm2"},	     {"mcopy", "mtools"},
+		{"mkfs.ext4", "e2fsprogs"},
+		{"mkfs.xfs", "xfsprogs"},
+		{"mkfs.vfat", "dosfstools"},
+		{"mkswap", "util-linux"},
+		{"sfdisk", "util-linux"},
+		{"pvcreate", "lvm2"},
+		{"vgcreate", "lvm2"},
+		{"lvcreate", "lvm2"},
+		{"vgchange", "lvm2"},
+		{"mcopy", "mtools"},
 		{"mmd", "mtools"},
+		{"mdadm", "mdadm"},
+		{"mkfs.btrfs", "btrfs-progs"},
+		{"btrfs", "btrfs-progs"},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(map); i++)
 		if (strcmp(map[i].tool, tool) == 0)
@@ -109,10 +125,15 @@ char **plan_required_packages(const azl_plan *p)
 	for (size_t i = 0; i < p->n_disks; i++)
 		for (size_t k = 0; k < p->disks[i].n_parts; k++)
 			luks = luks || p->disks[i].parts[k].encrypted;
+	for (size_t i = 0; i < p->n_raids; i++)
+		luks = luks || p->raids[i].encrypted;
 	if (luks)
 		add(&v, "cryptsetup");
 	if (lvm)
 		add(&v, "lvm2");
+	/* mdadm.conf's reader, and dracut's mdraid module needs it. */
+	if (p->n_raids > 0)
+		add(&v, "mdadm");
 	if (p->network_package)
 		add(&v, p->network_package);
 	for (size_t i = 0; i < p->n_actions; i++) {
@@ -125,6 +146,8 @@ char **plan_required_packages(const azl_plan *p)
 			add(&v, "xfsprogs");
 		else if (a->fs == AZL_FS_VFAT)
 			add(&v, "dosfstools");
+		else if (a->fs == AZL_FS_BTRFS)
+			add(&v, "btrfs-progs");
 	}
 	return v;
 }

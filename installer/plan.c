@@ -179,6 +179,7 @@
 #define GUID_VAR      "4d21b016-b534-45c2-a9fb-5c16e091fd2d"
 #define GUID_VAR_TMP  "7ec6f557-3bc5-4aca-b293-16ef5df639d1"
 #define GUID_LINUX    "0fc63daf-8483-4772-8e79-3d69d8477de4"
+#define GUID_RAID     "a19d880f-05fc-4d3b-a006-743f0f84911e"
 #if defined(__aarch64__)
 #define GUID_ROOT "b921b045-1df0-41c3-af44-4c6f280d3fae"
 #else
@@ -188,10 +189,15 @@
 /* --- names -------------------------------------------------------------- */
 
 static const char *const role_names[] = {
-	[AZL_ROLE_ESP] = "esp",	  [AZL_ROLE_BIOSBOOT] = "biosboot",
-	[AZL_ROLE_BOOT] = "boot", [AZL_ROLE_ROOT] = "root",
-	[AZL_ROLE_SWAP] = "swap", [AZL_ROLE_LVM_PV] = "lvm-pv",
-	[AZL_ROLE_DATA] = "data", [AZL_ROLE_EXISTING] = "existing",
+	[AZL_ROLE_ESP] = "esp",
+	[AZL_ROLE_BIOSBOOT] = "biosboot",
+	[AZL_ROLE_BOOT] = "boot",
+	[AZL_ROLE_ROOT] = "root",
+	[AZL_ROLE_SWAP] = "swap",
+	[AZL_ROLE_LVM_PV] = "lvm-pv",
+	[AZL_ROLE_DATA] = "data",
+	[AZL_ROLE_EXISTING] = "existing",
+	[AZL_ROLE_RAID_MEMBER] = "raid-member",
 };
 
 const char *role_to_string(azl_role r)
@@ -215,6 +221,8 @@ static const char *const op_names[] = {
 	[AZL_OP_CONFIGURE] = "configure",
 	[AZL_OP_INSTALL_BOOTLOADER] = "install-bootloader",
 	[AZL_OP_DELETE_PARTITION] = "delete-partition",
+	[AZL_OP_RAID_CREATE] = "raid-create",
+	[AZL_OP_SUBVOLUME_CREATE] = "subvolume-create",
 };
 
 const char *op_to_string(azl_op op)
@@ -234,6 +242,13 @@ static void plan_part_done(azl_plan_part *p)
 	free(p->device);
 	free(p->fs_type);
 	free(p->vg);
+	free(p->raid);
+	for (size_t i = 0; i < p->n_subvols; i++) {
+		free(p->subvols[i].name);
+		free(p->subvols[i].mount);
+		free(p->subvols[i].fs_options);
+	}
+	free(p->subvols);
 	*p = (azl_plan_part){0};
 }
 
@@ -264,6 +279,20 @@ static void plan_vg_done(azl_plan_vg *v)
 	*v = (azl_plan_vg){0};
 }
 
+static void plan_raid_done(azl_plan_raid *r)
+{
+	free(r->name);
+	free(r->device);
+	free(r->metadata);
+	strv_free(r->members);
+	free(r->mount);
+	free(r->luks_name);
+	free(r->fs_label);
+	free(r->fs_options);
+	free(r->vg);
+	*r = (azl_plan_raid){0};
+}
+
 static void action_done(azl_action *a)
 {
 	free(a->disk);
@@ -273,6 +302,7 @@ static void action_done(azl_action *a)
 	free(a->detail);
 	free(a->object);
 	free(a->vg);
+	free(a->subvol);
 	*a = (azl_action){0};
 }
 
@@ -286,6 +316,10 @@ void plan_free(azl_plan *p)
 	for (size_t i = 0; i < p->n_vgs; i++)
 		plan_vg_done(&p->vgs[i]);
 	free(p->vgs);
+	for (size_t i = 0; i < p->n_raids; i++)
+		plan_raid_done(&p->raids[i]);
+	free(p->raids);
+	strv_free(p->mirror_boot_disks);
 	for (size_t i = 0; i < p->n_actions; i++)
 		action_done(&p->actions[i]);
 	free(p->actions);
@@ -639,6 +673,10 @@ static const char *type_for(azl_table t, azl_role role, const char *mount)
 {
 	if (t == AZL_TABLE_MSDOS)
 		switch (role) {
+		case AZL_ROLE_RAID_MEMBER:
+			/* A member of a mirrored ESP (metadata 1.0) must look
+			 * like an ESP to the firmware. */
+			return streq_ptr(mount, "/boot/efi") ? "0xef" : "0xfd";
 		case AZL_ROLE_ESP:
 			return "0xef";
 		case AZL_ROLE_SWAP:
@@ -661,6 +699,8 @@ static const char *type_for(azl_table t, azl_role role, const char *mount)
 		return GUID_SWAP;
 	case AZL_ROLE_LVM_PV:
 		return GUID_LVM;
+	case AZL_ROLE_RAID_MEMBER:
+		return streq_ptr(mount, "/boot/efi") ? GUID_ESP : GUID_RAID;
 	default:
 		break;
 	}
@@ -725,6 +765,8 @@ static const char *role_describe(azl_role role)
 		return _("swap");
 	case AZL_ROLE_LVM_PV:
 		return _("LVM physical volume");
+	case AZL_ROLE_RAID_MEMBER:
+		return _("RAID member");
 	default:
 		return _("data");
 	}
@@ -738,8 +780,13 @@ typedef struct request {
 	azl_fs fs;
 	const char *mount;
 	const char *fs_label, *fs_options;
-	const char *vg;	       /* lvm-pv: its volume group */
-	const char *luks_stem; /* lvm-pv: mapper name stem; NULL = "pv" */
+	const char *vg;		/* lvm-pv: its volume group */
+	const char *luks_stem;	/* lvm-pv: mapper name stem; NULL = "pv" */
+	const char *raid;	/* raid-member: its array */
+	const char *raid_mount; /* raid-member: the array's mount point */
+	int raid_seq;		/* raid-member: index in storage.partitions */
+	const azl_subvolume_spec *subvols; /* btrfs */
+	size_t n_subvols;
 	bool encrypt;
 	bool grow;
 	uint64_t min, max, weight;
@@ -1055,8 +1102,11 @@ static int place_requests(disk_work *w, namer *nm, azl_plan_error *err)
 		p->fs = r->fs;
 		p->mount = xstrdup(r->mount);
 		p->encrypted = r->encrypt;
-		p->type_guid = type_for(w->pd.table, r->role, r->mount);
-		_cleanup_free_ char *stem = stem_for(r->role, r->mount);
+		p->type_guid = type_for(w->pd.table, r->role,
+					r->raid ? r->raid_mount : r->mount);
+		_cleanup_free_ char *stem =
+			r->raid ? xasprintf("raid-%s", r->raid)
+				: stem_for(r->role, r->mount);
 		if (w->pd.table == AZL_TABLE_GPT)
 			p->partlabel = xstrdup(stem);
 		p->fs_label = xstrdup(r->fs_label);
@@ -1067,7 +1117,23 @@ static int place_requests(disk_work *w, namer *nm, azl_plan_error *err)
 				    : r->luks_stem	       ? r->luks_stem
 							       : "pv");
 		p->vg = xstrdup(r->vg);
+		p->raid = xstrdup(r->raid);
+		p->raid_seq = r->raid_seq;
 		p->device = part_device(w->info->path, number);
+		if (r->n_subvols > 0) {
+			/* One btrfs volume holding several mounts is no
+			 * Discoverable root partition: Linux data, as
+			 * Anaconda types it. */
+			p->type_guid =
+				type_for(w->pd.table, AZL_ROLE_DATA, NULL);
+			p->subvols = xcalloc(r->n_subvols, sizeof(*p->subvols));
+			p->n_subvols = r->n_subvols;
+			for (size_t k = 0; k < r->n_subvols; k++)
+				p->subvols[k] = (azl_plan_subvol){
+					xstrdup(r->subvols[k].name),
+					xstrdup(r->subvols[k].mount),
+					xstrdup(r->subvols[k].fs_options)};
+		}
 		at += r->size;
 		n_new++;
 	}
@@ -1222,6 +1288,11 @@ static int plan_guided(const azl_model *m, const azl_machine *machine,
 	azl_fs root_fs =
 		s->filesystem != AZL_FS_NONE ? s->filesystem : AZL_FS_EXT4;
 	disk_work *first = &w[0];
+	if (lvm && root_fs == AZL_FS_BTRFS)
+		return fail(err, AZL_EXIT_INVALID, -EINVAL,
+			    _("filesystem: btrfs goes with layout: plain "
+			      "(btrfs has subvolumes instead of logical "
+			      "volumes); choose the plain guided layout"));
 	uint64_t swap = 0;
 	int r = guided_swap(m, machine, first, &swap, err);
 	if (r < 0)
@@ -1273,10 +1344,22 @@ static int plan_guided(const azl_model *m, const azl_machine *machine,
 				swap + (enc ? LUKS_HEADER : 0), false);
 			sw->encrypt = enc;
 		}
-		request *root =
-			add_request(first, AZL_ROLE_ROOT, root_fs, "/",
-				    ROOT_MIN + (enc ? LUKS_HEADER : 0), true);
+		/* btrfs as Fedora lays it out (its default since 33): one
+		 * volume, subvolume root on / and home on /home; /boot
+		 * stays ext4 above. */
+		static const azl_subvolume_spec fedora_subvols[] = {
+			{.name = (char *)"root", .mount = (char *)"/"},
+			{.name = (char *)"home", .mount = (char *)"/home"},
+		};
+		bool btrfs = root_fs == AZL_FS_BTRFS;
+		request *root = add_request(
+			first, AZL_ROLE_ROOT, root_fs, btrfs ? NULL : "/",
+			ROOT_MIN + (enc ? LUKS_HEADER : 0), true);
 		root->encrypt = enc;
+		if (btrfs) {
+			root->subvols = fedora_subvols;
+			root->n_subvols = ELEMENTSOF(fedora_subvols);
+		}
 		items[n_items++] = (need_item){swap, _("swap")};
 		items[n_items++] = (need_item){ROOT_MIN, _("root")};
 		if (enc)
@@ -1338,6 +1421,7 @@ static const char *spec_name(const azl_partition_spec *ps)
 {
 	return ps->mount	  ? ps->mount
 	       : ps->volume_group ? ps->volume_group
+	       : ps->raid	  ? ps->raid
 				  : "-";
 }
 
@@ -1388,6 +1472,17 @@ static const azl_volume_group *model_vg(const azl_storage *s, const char *name,
 static int check_mounts_once(const azl_storage *s, azl_plan_error *err)
 {
 	_cleanup_strv_free_ char **seen = NULL;
+	for (size_t i = 0; i < s->n_raids; i++)
+		if (s->raids[i].mount &&
+		    !streq_ptr(s->raids[i].mount, "swap")) {
+			if (strv_contains(seen, s->raids[i].mount))
+				return fail(err, AZL_EXIT_INVALID, -EINVAL,
+					    _("'%s' is mounted twice (among "
+					      "the RAIDs); give each mount "
+					      "point once"),
+					    s->raids[i].mount);
+			strv_push(&seen, xstrdup(s->raids[i].mount));
+		}
 	for (size_t i = 0; i < s->n_partitions + s->n_volume_groups; i++) {
 		const char *one = NULL;
 		const azl_volume_group *g = NULL;
@@ -1395,8 +1490,13 @@ static int check_mounts_once(const azl_storage *s, azl_plan_error *err)
 			one = s->partitions[i].mount;
 		else
 			g = &s->volume_groups[i - s->n_partitions];
-		for (size_t k = 0; g ? k < g->n_volumes : k < 1; k++) {
-			const char *mnt = g ? g->volumes[k].mount : one;
+		const azl_partition_spec *ps =
+			i < s->n_partitions ? &s->partitions[i] : NULL;
+		size_t n_sub = ps ? ps->n_subvolumes : 0;
+		for (size_t k = 0; g ? k < g->n_volumes : k < 1 + n_sub; k++) {
+			const char *mnt = g   ? g->volumes[k].mount
+					  : k ? ps->subvolumes[k - 1].mount
+					      : one;
 			if (!mnt || streq_ptr(mnt, "swap"))
 				continue;
 			if (strv_contains(seen, mnt))
@@ -1434,6 +1534,8 @@ static int check_volume_groups(const azl_storage *s, azl_plan_error *err)
 		for (size_t k = 0; k < s->n_partitions; k++)
 			has_pv |= streq_ptr(s->partitions[k].volume_group,
 					    g->name);
+		for (size_t k = 0; k < s->n_raids; k++)
+			has_pv |= streq_ptr(s->raids[k].volume_group, g->name);
 		if (!has_pv)
 			return fail(err, AZL_EXIT_INVALID, -EINVAL,
 				    _("volume group '%s' has no physical "
@@ -1586,6 +1688,267 @@ static int resolve_boot_drive(const azl_model *m, const azl_machine *machine,
 		    b->boot_drive_path);
 }
 
+/* --- software RAID ------------------------------------------------------ */
+
+static const azl_raid_spec *model_raid(const azl_storage *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_raids; i++)
+		if (streq_ptr(s->raids[i].name, name))
+			return &s->raids[i];
+	return NULL;
+}
+
+/* What md keeps of each member for itself: the superblock and, for
+ * metadata 1.1/1.2 (at the start), mdadm's data offset, which grows with
+ * the member up to 128 MiB of reshape headroom (mdadm's super1.c). Taken
+ * generously, so the array is never smaller than planned. */
+static uint64_t md_reserve(uint64_t member, const char *metadata)
+{
+	if (streq_ptr(metadata, "1.0"))
+		return MIB;
+	uint64_t headroom = align_up(member / 1024, MIB);
+	if (headroom < MIB)
+		headroom = MIB;
+	if (headroom > 128 * MIB)
+		headroom = 128 * MIB;
+	return headroom + MIB;
+}
+
+/* The usable bytes of an array of `active` members of member bytes. */
+static uint64_t raid_capacity(int level, size_t active, uint64_t member,
+			      const char *metadata)
+{
+	uint64_t r = md_reserve(member, metadata);
+	uint64_t data = member > r ? align_down(member - r, MIB) : 0;
+	switch (level) {
+	case 1:
+		return data;
+	case 5:
+		return active > 1 ? data * (active - 1) : 0;
+	case 6:
+		return active > 2 ? data * (active - 2) : 0;
+	case 10: /* near layout, two copies */
+		return align_down(data * active / 2, MIB);
+	default:
+		return 0;
+	}
+}
+
+/* The role of what an array or partition holds, from its mount point. */
+static azl_role role_of_mount(const char *mnt)
+{
+	return streq_ptr(mnt, "/boot/efi") ? AZL_ROLE_ESP
+	       : streq_ptr(mnt, "/boot")   ? AZL_ROLE_BOOT
+	       : streq_ptr(mnt, "/")	   ? AZL_ROLE_ROOT
+	       : streq_ptr(mnt, "swap")	   ? AZL_ROLE_SWAP
+					   : AZL_ROLE_DATA;
+}
+
+/* The answer file's arrays, before any disk is looked at: names once,
+ * levels the installer makes, enough members, what they hold. */
+static int check_raids(const azl_storage *s, azl_plan_error *err)
+{
+	for (size_t i = 0; i < s->n_raids; i++) {
+		const azl_raid_spec *r = &s->raids[i];
+		if (!r->name || !r->name[0])
+			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+				    _("a RAID in storage.raids has no name; "
+				      "add name: md0"));
+		if (model_raid(s, r->name) != r)
+			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+				    _("RAID '%s' is defined twice in "
+				      "storage.raids; define it once"),
+				    r->name);
+		int min = raid_level_min_members(r->level);
+		if (min == 0)
+			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+				    _("RAID '%s' has level %d; use level 1, "
+				      "5, 6 or 10"),
+				    r->name, r->level);
+		int members = 0;
+		for (size_t k = 0; k < s->n_partitions; k++)
+			members += streq_ptr(s->partitions[k].raid, r->name);
+		if (members - r->spares < min)
+			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+				    _("RAID '%s' of level %d needs at least %d "
+				      "active members on as many disks, but "
+				      "has %d (and %d spares); add members on "
+				      "more disks"),
+				    r->name, r->level, min, members - r->spares,
+				    r->spares);
+		if (r->mount && r->volume_group)
+			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+				    _("RAID '%s' has both a mount point and a "
+				      "volume group; choose one"),
+				    r->name);
+		if (r->volume_group && !model_vg(s, r->volume_group, NULL))
+			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+				    _("RAID '%s' names volume group '%s', "
+				      "which storage.volume_groups does not "
+				      "define; add it there"),
+				    r->name, r->volume_group);
+		if (streq_ptr(r->mount, "/boot/efi") &&
+		    (r->level != 1 || !streq_ptr(r->metadata, "1.0")))
+			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+				    _("RAID '%s' holds /boot/efi, which the "
+				      "firmware reads as a plain FAT "
+				      "partition: only a mirror with its "
+				      "superblock at the end (level: 1, "
+				      "metadata: \"1.0\") allows that"),
+				    r->name);
+		if (r->encrypt && (streq_ptr(r->mount, "/boot") ||
+				   streq_ptr(r->mount, "/boot/efi")))
+			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+				    _("'%s' cannot be encrypted: the firmware "
+				      "and the boot loader read it before any "
+				      "passphrase is asked; remove encrypt: "
+				      "true there"),
+				    r->mount);
+		if (streq_ptr(r->mount, "/boot/efi") && r->fs != AZL_FS_NONE &&
+		    r->fs != AZL_FS_VFAT)
+			return fail(
+				err, AZL_EXIT_INVALID, -EINVAL,
+				_("'/boot/efi' must be vfat; use fs: vfat"));
+	}
+	return 0;
+}
+
+/* The smallest member an array can use: md's own part, the LUKS2
+ * header, and LVM's metadata and one extent for a physical volume. */
+static uint64_t raid_member_min(const azl_raid_spec *r)
+{
+	uint64_t min = md_reserve(0, r->metadata) + MIB;
+	if (r->encrypt)
+		min += LUKS_HEADER;
+	if (r->volume_group)
+		min += LVM_METADATA + LVM_EXTENT;
+	return min;
+}
+
+/* Every member of an array gets the same size: md uses the smallest's
+ * anyway. Fixed sizes must agree; growing members are cut to the
+ * smallest member; a member that got less than another's fixed size is
+ * on a disk too small for it. */
+static int equalize_raid(const azl_raid_spec *r, disk_work *w, size_t n,
+			 azl_plan_error *err)
+{
+	uint64_t fixed = 0, target = UINT64_MAX;
+	const char *fixed_disk = NULL;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < w[i].n_reqs; k++) {
+			const request *rq = &w[i].reqs[k];
+			if (!streq_ptr(rq->raid, r->name))
+				continue;
+			if (!rq->grow) {
+				if (fixed && rq->size != fixed) {
+					_cleanup_free_ char *a = human(fixed);
+					_cleanup_free_ char *b =
+						human(rq->size);
+					return fail(
+						err, AZL_EXIT_INVALID, -EINVAL,
+						_("the members of RAID '%s' "
+						  "have different sizes (%s on "
+						  "'%s', %s on '%s'); give "
+						  "them "
+						  "the same size"),
+						r->name, a, fixed_disk, b,
+						w[i].info->path);
+				}
+				fixed = rq->size;
+				fixed_disk = w[i].info->path;
+			}
+			if (rq->size < target)
+				target = rq->size;
+		}
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < w[i].n_reqs; k++) {
+			request *rq = &w[i].reqs[k];
+			if (!streq_ptr(rq->raid, r->name))
+				continue;
+			if (fixed && rq->size < fixed) {
+				_cleanup_free_ char *hf = human(fixed);
+				_cleanup_free_ char *hg = human(rq->size);
+				return fail(err, AZL_EXIT_MACHINE, -ENOSPC,
+					    _("the member of RAID '%s' on disk "
+					      "'%s' can have only %s, but the "
+					      "other members have %s and md "
+					      "uses the smallest; free space "
+					      "there or use a larger disk"),
+					    r->name, w[i].info->path, hg, hf);
+			}
+			rq->size = target;
+		}
+	return 0;
+}
+
+/* The arrays, once their members are placed: members in the order of
+ * storage.partitions (spares last, as mdadm takes them). */
+static int plan_raids(const azl_storage *s, azl_plan *plan, disk_work *w,
+		      size_t n, namer *nm, azl_plan_error *err)
+{
+	for (size_t i = 0; i < s->n_raids; i++) {
+		const azl_raid_spec *mr = &s->raids[i];
+		azl_plan_raid *r =
+			xappend(&plan->raids, &plan->n_raids, sizeof(*r));
+		r->name = xstrdup(mr->name);
+		r->device = xasprintf("/dev/md/%s", mr->name);
+		r->level = mr->level;
+		r->metadata = xstrdup(mr->metadata ? mr->metadata : "1.2");
+		r->spares = mr->spares;
+		for (size_t k = 0; k < s->n_partitions; k++) {
+			if (!streq_ptr(s->partitions[k].raid, mr->name))
+				continue;
+			for (size_t d = 0; d < n; d++)
+				for (size_t q = 0; q < w[d].pd.n_parts; q++) {
+					const azl_plan_part *pp =
+						&w[d].pd.parts[q];
+					if (pp->raid && pp->raid_seq == (int)k)
+						strv_push(&r->members,
+							  xstrdup(pp->device));
+				}
+		}
+		for (size_t d = 0; d < n; d++)
+			for (size_t q = 0; q < w[d].pd.n_parts; q++)
+				if (streq_ptr(w[d].pd.parts[q].raid, mr->name))
+					r->member_size = w[d].pd.parts[q].size;
+		size_t active = strv_length(r->members) - (size_t)r->spares;
+		r->size = raid_capacity(r->level, active, r->member_size,
+					r->metadata);
+		r->role = mr->volume_group ? AZL_ROLE_LVM_PV
+					   : role_of_mount(mr->mount);
+		r->fs = mr->fs;
+		if (r->fs == AZL_FS_NONE && mr->mount)
+			r->fs = r->role == AZL_ROLE_SWAP  ? AZL_FS_SWAP
+				: r->role == AZL_ROLE_ESP ? AZL_FS_VFAT
+							  : AZL_FS_EXT4;
+		r->mount = xstrdup(mr->mount);
+		r->fs_label = xstrdup(mr->label);
+		r->fs_options = xstrdup(mr->fs_options);
+		r->vg = xstrdup(mr->volume_group);
+		r->encrypted = mr->encrypt;
+		uint64_t need =
+			raid_member_min(mr) - md_reserve(0, r->metadata);
+		if (r->role == AZL_ROLE_ESP && w[0].pd.sector_size >= 4096)
+			need = ESP_MIN_4KN;
+		if (r->size < need) {
+			_cleanup_free_ char *hs = human(r->size);
+			_cleanup_free_ char *hn = human(need);
+			return fail(err, AZL_EXIT_MACHINE, -ENOSPC,
+				    _("RAID '%s' would hold only %s, less than "
+				      "the %s it needs; make its members "
+				      "larger"),
+				    r->name, hs, hn);
+		}
+		if (r->encrypted) {
+			_cleanup_free_ char *stem =
+				r->vg ? xstrdup(r->vg)
+				      : stem_for(r->role, r->mount);
+			r->luks_name = unique_luks_name(nm, stem);
+		}
+	}
+	return 0;
+}
+
 /* Puts a request made last at the front of its disk's list. */
 static void request_to_front(disk_work *w)
 {
@@ -1608,6 +1971,9 @@ static int plan_custom(const azl_model *m, const azl_machine *machine,
 	r = check_volume_groups(s, err);
 	if (r < 0)
 		return r;
+	r = check_raids(s, err);
+	if (r < 0)
+		return r;
 	r = check_mounts_once(s, err);
 	if (r < 0)
 		return r;
@@ -1618,13 +1984,69 @@ static int plan_custom(const azl_model *m, const azl_machine *machine,
 				have_root = true;
 				root_vg = s->volume_groups[i].name;
 			}
+	/* The array holding what GRUB reads (/boot, else / or the group of
+	 * /), and the one holding /boot/efi: their members' disks all get
+	 * the boot loader. */
+	const char *boot_raid = NULL, *esp_raid = NULL;
+	bool have_boot = false;
+	for (size_t i = 0; i < s->n_partitions; i++)
+		have_boot |= streq_ptr(s->partitions[i].mount, "/boot");
+	for (size_t i = 0; i < s->n_raids; i++)
+		have_boot |= streq_ptr(s->raids[i].mount, "/boot");
+	for (size_t i = 0; i < s->n_raids; i++) {
+		const azl_raid_spec *rs = &s->raids[i];
+		if (streq_ptr(rs->mount, "/"))
+			have_root = true;
+		if (streq_ptr(rs->mount, "/boot/efi"))
+			esp_raid = rs->name;
+		if (streq_ptr(rs->mount, "/boot") ||
+		    (!have_boot && !boot_raid &&
+		     (streq_ptr(rs->mount, "/") ||
+		      (root_vg && streq_ptr(rs->volume_group, root_vg)))))
+			boot_raid = rs->name;
+	}
+	/* The disk of each member seen so far, by partition index. */
+	_cleanup_free_ size_t *member_disk =
+		xcalloc(s->n_partitions + 1, sizeof(size_t));
 
 	for (size_t i = 0; i < s->n_partitions; i++) {
 		const azl_partition_spec *ps = &s->partitions[i];
 		const char *mnt = ps->mount;
 		azl_role role = AZL_ROLE_DATA;
 		azl_fs fs = ps->fs;
-		if (ps->volume_group) {
+		const azl_raid_spec *raid = NULL;
+		bool subvol_root = false;
+		for (size_t k = 0; k < ps->n_subvolumes; k++)
+			subvol_root |= streq_ptr(ps->subvolumes[k].mount, "/");
+		if (ps->raid) {
+			raid = model_raid(s, ps->raid);
+			if (!raid)
+				return fail(err, AZL_EXIT_INVALID, -EINVAL,
+					    _("a partition names RAID '%s', "
+					      "which storage.raids does not "
+					      "define; add it there"),
+					    ps->raid);
+			if (mnt || fs != AZL_FS_NONE || ps->label ||
+			    ps->fs_options || ps->encrypt || ps->volume_group)
+				return fail(err, AZL_EXIT_INVALID, -EINVAL,
+					    _("a member of RAID '%s' has no "
+					      "mount point, filesystem, label, "
+					      "options, encryption or volume "
+					      "group of its own; give them to "
+					      "the array"),
+					    ps->raid);
+			role = AZL_ROLE_RAID_MEMBER;
+		} else if (ps->n_subvolumes > 0) {
+			if (mnt || fs != AZL_FS_BTRFS)
+				return fail(err, AZL_EXIT_INVALID, -EINVAL,
+					    _("a partition with subvolumes is "
+					      "btrfs without a mount point of "
+					      "its own; use fs: btrfs and "
+					      "give the mount points to its "
+					      "subvolumes"));
+			if (subvol_root)
+				role = AZL_ROLE_ROOT;
+		} else if (ps->volume_group) {
 			if (!model_vg(s, ps->volume_group, NULL))
 				return fail(err, AZL_EXIT_INVALID, -EINVAL,
 					    _("a partition names volume group "
@@ -1689,6 +2111,56 @@ static int plan_custom(const azl_model *m, const azl_machine *machine,
 		rq->encrypt = ps->encrypt;
 		rq->fs_label = ps->label;
 		rq->fs_options = ps->fs_options;
+		if (raid) {
+			rq->raid = raid->name;
+			rq->raid_mount = raid->mount;
+			rq->raid_seq = (int)i;
+			for (size_t q = 0; q < i; q++)
+				if (streq_ptr(s->partitions[q].raid,
+					      raid->name) &&
+				    member_disk[q] == di)
+					return fail(
+						err, AZL_EXIT_INVALID, -EINVAL,
+						_("two members of RAID '%s' "
+						  "are on disk '%s', where one "
+						  "failure takes both; put "
+						  "each "
+						  "member on its own disk"),
+						raid->name, w[di].info->path);
+			member_disk[i] = di;
+			uint64_t mmin = raid_member_min(raid);
+			if (rq->min < mmin) {
+				if (!grow) {
+					_cleanup_free_ char *h = human(mmin);
+					return fail(
+						err, AZL_EXIT_INVALID, -EINVAL,
+						_("a member of RAID '%s' is "
+						  "smaller than the %s the "
+						  "array needs of each; make "
+						  "it "
+						  "larger"),
+						raid->name, h);
+				}
+				rq->min = mmin;
+			}
+			/* The first member's disk stands for the array. */
+			bool first = true;
+			for (size_t q = 0; q < i; q++)
+				first &= !streq_ptr(s->partitions[q].raid,
+						    raid->name);
+			if (first && streq_ptr(raid->mount, "/boot/efi"))
+				esp_disk = di;
+			if (first && streq_ptr(raid->mount, "/boot"))
+				boot_disk = di;
+			if (first && streq_ptr(raid->mount, "/"))
+				root_disk = di;
+			if (first && root_vg &&
+			    streq_ptr(raid->volume_group, root_vg) &&
+			    root_pv_disk == SIZE_MAX)
+				root_pv_disk = di;
+		}
+		rq->subvols = ps->subvolumes;
+		rq->n_subvols = ps->n_subvolumes;
 		if (role == AZL_ROLE_LVM_PV) {
 			rq->vg = ps->volume_group;
 			rq->luks_stem = ps->volume_group;
@@ -1780,6 +2252,26 @@ static int plan_custom(const azl_model *m, const azl_machine *machine,
 		}
 		boot->used = true;
 	}
+	/* The other disks of a mirrored /boot (BIOS) or /boot/efi (UEFI)
+	 * get the boot loader too: GRUB's boot code in a BIOS boot partition
+	 * of their own, or an NVRAM entry. */
+	const char *mirror =
+		plan->firmware == AZL_FIRMWARE_UEFI ? esp_raid : boot_raid;
+	for (size_t i = 0; mirror && i < n; i++) {
+		bool member = false;
+		for (size_t k = 0; k < w[i].n_reqs; k++)
+			member |= streq_ptr(w[i].reqs[k].raid, mirror);
+		if (!member || &w[i] == boot)
+			continue;
+		strv_push(&plan->mirror_boot_disks, xstrdup(w[i].info->path));
+		if (plan->firmware == AZL_FIRMWARE_BIOS &&
+		    w[i].pd.table == AZL_TABLE_GPT &&
+		    !reuse_existing(&w[i], AZL_FIRMWARE_BIOS)) {
+			add_request(&w[i], AZL_ROLE_BIOSBOOT, AZL_FS_NONE, NULL,
+				    BIOSBOOT_SIZE, false);
+			request_to_front(&w[i]);
+		}
+	}
 	if (!boot->used)
 		return fail(err, AZL_EXIT_INVALID, -EINVAL,
 			    _("bootloader.boot_drive is '%s', where this "
@@ -1813,10 +2305,22 @@ static int plan_custom(const azl_model *m, const azl_machine *machine,
 				      "disk"),
 				    w[i].info->path, hn, hf);
 		}
+	}
+	for (size_t i = 0; i < s->n_raids; i++) {
+		r = equalize_raid(&s->raids[i], w, n, err);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!w[i].used)
+			continue;
 		r = place_requests(&w[i], nm, err);
 		if (r < 0)
 			return r;
 	}
+	r = plan_raids(s, plan, w, n, nm, err);
+	if (r < 0)
+		return r;
 
 	/* The groups, now that their physical volumes have sizes. */
 	for (size_t g = 0; g < s->n_volume_groups; g++) {
@@ -1832,6 +2336,11 @@ static int plan_custom(const azl_model *m, const azl_machine *machine,
 					vg->size += pv_capacity(pp->size,
 								pp->encrypted);
 			}
+		for (size_t i = 0; i < plan->n_raids; i++)
+			if (streq_ptr(plan->raids[i].vg, mg->name))
+				vg->size +=
+					pv_capacity(plan->raids[i].size,
+						    plan->raids[i].encrypted);
 		r = plan_volumes(mg, vg, err);
 		if (r < 0)
 			return r;
@@ -1856,9 +2365,16 @@ static char *fs_device(const azl_plan_part *p)
 			    : xstrdup(p->device);
 }
 
+static char *raid_fs_device(const azl_plan_raid *r)
+{
+	return r->encrypted ? xasprintf("/dev/mapper/%s", r->luks_name)
+			    : xstrdup(r->device);
+}
+
 typedef struct mount_entry {
 	const char *mount, *device;
 	azl_fs fs;
+	const char *subvol; /* btrfs: the subvolume mounted there */
 } mount_entry;
 
 static int cmp_mount(const void *a, const void *b)
@@ -1929,6 +2445,29 @@ static void build_actions(azl_plan *p)
 		}
 	}
 
+	for (size_t i = 0; i < p->n_raids; i++) {
+		const azl_plan_raid *r = &p->raids[i];
+		azl_action *a = add_action(p, AZL_OP_RAID_CREATE, r->device);
+		a->device = xstrdup(r->device);
+		a->name = xstrdup(r->name);
+		a->size = r->size;
+		_cleanup_free_ char *h = human(r->size);
+		a->detail = xasprintf(_("RAID%d of %zu members, %s"), r->level,
+				      strv_length(r->members), h);
+	}
+	for (size_t i = 0; i < p->n_raids; i++) {
+		const azl_plan_raid *r = &p->raids[i];
+		if (!r->encrypted)
+			continue;
+		azl_action *a = add_action(p, AZL_OP_LUKS_FORMAT, r->device);
+		a->device = xstrdup(r->device);
+		a->name = xstrdup(r->luks_name);
+		a->detail = xstrdup("LUKS2");
+		a = add_action(p, AZL_OP_LUKS_OPEN, r->device);
+		a->device = xstrdup(r->device);
+		a->name = xstrdup(r->luks_name);
+		a->detail = xasprintf("/dev/mapper/%s", r->luks_name);
+	}
 	for (size_t i = 0; i < p->n_disks; i++)
 		for (size_t k = 0; k < p->disks[i].n_parts; k++) {
 			const azl_plan_part *pp = &p->disks[i].parts[k];
@@ -1961,6 +2500,15 @@ static void build_actions(azl_plan *p)
 				a->device = xstrdup(dev);
 				strv_push(&vg->pvs, dev);
 			}
+		for (size_t i = 0; i < p->n_raids; i++) {
+			const azl_plan_raid *r = &p->raids[i];
+			if (!streq_ptr(r->vg, vg->name))
+				continue;
+			char *dev = raid_fs_device(r);
+			azl_action *a = add_action(p, AZL_OP_PV_CREATE, dev);
+			a->device = xstrdup(dev);
+			strv_push(&vg->pvs, dev);
+		}
 	}
 	for (size_t v = 0; v < p->n_vgs; v++) {
 		const azl_plan_vg *vg = &p->vgs[v];
@@ -2001,9 +2549,42 @@ static void build_actions(azl_plan *p)
 			if (pp->mount && pp->fs != AZL_FS_SWAP) {
 				mount_entry *e =
 					xappend(&mounts, &n_mounts, sizeof(*e));
-				*e = (mount_entry){pp->mount, dev, pp->fs};
+				*e = (mount_entry){pp->mount, dev, pp->fs,
+						   NULL};
+			}
+			for (size_t s = 0; s < pp->n_subvols; s++) {
+				const azl_plan_subvol *sv = &pp->subvols[s];
+				if (!pp->keep) {
+					azl_action *a = add_action(
+						p, AZL_OP_SUBVOLUME_CREATE,
+						dev);
+					a->device = xstrdup(dev);
+					a->name = xstrdup(sv->name);
+					a->detail = xasprintf(_("subvolume %s"),
+							      sv->name);
+				}
+				if (!sv->mount)
+					continue;
+				mount_entry *e =
+					xappend(&mounts, &n_mounts, sizeof(*e));
+				*e = (mount_entry){sv->mount, dev, pp->fs,
+						   sv->name};
 			}
 		}
+	for (size_t i = 0; i < p->n_raids; i++) {
+		const azl_plan_raid *r = &p->raids[i];
+		if (r->fs == AZL_FS_NONE)
+			continue;
+		char *dev = raid_fs_device(r);
+		strv_push(&devs, dev);
+		add_mkfs(p, dev, r->fs, r->fs_label,
+			 r->mount ? r->mount : r->name);
+		if (r->mount && r->fs != AZL_FS_SWAP) {
+			mount_entry *e =
+				xappend(&mounts, &n_mounts, sizeof(*e));
+			*e = (mount_entry){r->mount, dev, r->fs, NULL};
+		}
+	}
 	for (size_t v = 0; v < p->n_vgs; v++)
 		for (size_t l = 0; l < p->vgs[v].n_lvs; l++) {
 			const azl_plan_lv *lv = &p->vgs[v].lvs[l];
@@ -2016,7 +2597,7 @@ static void build_actions(azl_plan *p)
 				mount_entry *e =
 					xappend(&mounts, &n_mounts, sizeof(*e));
 				*e = (mount_entry){lv->mount, lv->device,
-						   lv->fs};
+						   lv->fs, NULL};
 			}
 		}
 	if (n_mounts > 0)
@@ -2026,7 +2607,11 @@ static void build_actions(azl_plan *p)
 		a->device = xstrdup(mounts[i].device);
 		a->mount = xstrdup(mounts[i].mount);
 		a->fs = mounts[i].fs;
-		a->detail = xstrdup(mounts[i].mount);
+		a->subvol = xstrdup(mounts[i].subvol);
+		a->detail = mounts[i].subvol ? xasprintf("%s (subvol=%s)",
+							 mounts[i].mount,
+							 mounts[i].subvol)
+					     : xstrdup(mounts[i].mount);
 	}
 	free(mounts);
 
@@ -2049,6 +2634,9 @@ static bool needs_device_mapper(const azl_storage *s)
 		return true;
 	for (size_t i = 0; i < s->n_partitions; i++)
 		if (s->partitions[i].encrypt || s->partitions[i].volume_group)
+			return true;
+	for (size_t i = 0; i < s->n_raids; i++)
+		if (s->raids[i].encrypt || s->raids[i].volume_group)
 			return true;
 	return false;
 }
@@ -2089,6 +2677,10 @@ int plan_build(const azl_model *m, const azl_machine *machine,
 					"('azl-installer --answers FILE') "
 					"or add storage.encryption."
 					"passphrase_file"));
+	if (m->storage.n_partitions == 0 && m->storage.n_raids > 0)
+		return fail(err, AZL_EXIT_INVALID, -EINVAL,
+			    _("storage.raids needs a custom layout: add "
+			      "partitions: with raid: members for each array"));
 	if (m->storage.n_partitions == 0 && m->storage.n_volume_groups > 0)
 		return fail(err, AZL_EXIT_INVALID, -EINVAL,
 			    _("storage.volume_groups needs a custom layout: "
@@ -2107,6 +2699,14 @@ int plan_build(const azl_model *m, const azl_machine *machine,
 			      "device-mapper, which this machine does not "
 			      "have; choose layout: plain without encryption, "
 			      "or boot a kernel with dm-mod"));
+
+	if (m->storage.n_partitions > 0 && m->storage.n_raids > 0 &&
+	    !machine->md_raid)
+		return fail(err, AZL_EXIT_MACHINE, -ENODEV,
+			    _("software RAID needs the kernel's md driver, "
+			      "which this machine does not have; leave "
+			      "storage.raids out, or boot a kernel with "
+			      "md_mod (the live environment has it)"));
 
 	size_t boot_drive = SIZE_MAX;
 	r = resolve_boot_drive(m, machine, disks, n, &boot_drive, err);

@@ -23,9 +23,17 @@ typedef enum azl_role {
 	AZL_ROLE_SWAP,
 	AZL_ROLE_LVM_PV,
 	AZL_ROLE_DATA,
-	AZL_ROLE_EXISTING, /* kept as it is (wipe: none / linux) */
+	AZL_ROLE_EXISTING,    /* kept as it is (wipe: none / linux) */
+	AZL_ROLE_RAID_MEMBER, /* a member of a software RAID (md) */
 } azl_role;
 const char *role_to_string(azl_role r); /* "esp", "lvm-pv", ... */
+
+/* A btrfs subvolume the plan makes on a partition's filesystem. */
+typedef struct azl_plan_subvol {
+	char *name;	  /* "root", "home" */
+	char *mount;	  /* NULL: made, not mounted */
+	char *fs_options; /* fstab options after subvol=NAME */
+} azl_plan_subvol;
 
 typedef struct azl_plan_part {
 	int number;
@@ -45,7 +53,34 @@ typedef struct azl_plan_part {
 	char *device;	 /* expected node: /dev/vda1, /dev/nvme0n1p1 */
 	char *fs_type;	 /* kept partitions: what blkid saw ("ntfs") */
 	char *vg;	 /* lvm-pv: the volume group it belongs to */
+	char *raid;	 /* raid-member: the array it belongs to */
+	int raid_seq;	 /* raid-member: its place in storage.partitions */
+	/* fs btrfs: its subvolumes (mount is NULL then); mounted with
+	 * subvol=NAME. */
+	azl_plan_subvol *subvols;
+	size_t n_subvols;
 } azl_plan_part;
+
+/* A software RAID (mdadm) over partitions of several disks. What it holds
+ * is said like a partition's: role, fs, mount, LUKS, or an LVM PV. */
+typedef struct azl_plan_raid {
+	char *name;	/* storage.raids[].name */
+	char *device;	/* /dev/md/NAME */
+	int level;	/* 1, 5, 6, 10 */
+	char *metadata; /* "1.2", "1.0" */
+	int spares;	/* the last `spares` members are spares */
+	char **members; /* partition devices, in storage.partitions order */
+	uint64_t member_size; /* every member's partition size */
+	uint64_t size;	      /* usable bytes (estimate: md's data offset) */
+	azl_role role;	      /* esp, boot, root, swap, lvm-pv, data */
+	azl_fs fs;
+	char *mount;
+	bool encrypted;
+	char *luks_name;
+	char *fs_label;
+	char *fs_options;
+	char *vg;
+} azl_plan_raid;
 
 typedef struct azl_plan_disk {
 	char *path;
@@ -94,6 +129,8 @@ typedef enum azl_op {
 	AZL_OP_CONFIGURE,
 	AZL_OP_INSTALL_BOOTLOADER,
 	AZL_OP_DELETE_PARTITION, /* wipe: linux; before any create-partition */
+	AZL_OP_RAID_CREATE,	 /* mdadm --create; after the partitions */
+	AZL_OP_SUBVOLUME_CREATE, /* btrfs subvolume name on device */
 } azl_op;
 const char *op_to_string(azl_op op); /* "create-partition", ... */
 
@@ -113,6 +150,7 @@ typedef struct azl_action {
 	char *object;	  /* what the JSON calls "object": device, VG or path */
 	const char *type; /* create-partition: GPT type GUID or msdos id */
 	char *vg;	  /* lv-create: the volume group */
+	char *subvol;	  /* mount: the btrfs subvolume mounted */
 } azl_action;
 
 typedef struct azl_plan {
@@ -122,6 +160,8 @@ typedef struct azl_plan {
 	size_t n_disks;
 	azl_plan_vg *vgs;
 	size_t n_vgs;
+	azl_plan_raid *raids;
+	size_t n_raids;
 	azl_action *actions;
 	size_t n_actions;
 	/* Disks named in storage.disks that this layout leaves alone (plain
@@ -131,6 +171,11 @@ typedef struct azl_plan {
 	 * BIOS, the ESP (and the NVRAM entry's --disk) on UEFI. Always one
 	 * of disks[], and disks[0] is it. */
 	char *boot_disk;
+	/* The other disks that get the boot loader too, when /boot (BIOS) or
+	 * /boot/efi (UEFI) is on a RAID: the disks of its other members,
+	 * each with GRUB's boot code (BIOS) or an NVRAM entry (UEFI), so the
+	 * machine boots from any of them. NULL without RAID. */
+	char **mirror_boot_disks;
 	/* The service that reads the answer file's network configuration,
 	 * added to the packages (plan_network_package()); NULL for none.
 	 * Static, not owned. */

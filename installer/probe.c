@@ -42,6 +42,7 @@
 #include "cmdline.h"
 #include "loop.h"
 #include "luks.h"
+#include "mdraid.h"
 #include "machine.h"
 
 #define SYS_BLOCK "/sys/class/block"
@@ -897,6 +898,7 @@ int machine_probe(char *const *only, azl_machine **ret)
 	if (m->firmware == AZL_FIRMWARE_UEFI)
 		machine_read_secure_boot("/sys/firmware/efi/efivars", m);
 	m->device_mapper = luks_device_mapper_available();
+	m->md_raid = mdraid_available();
 	m->memory = memory_total();
 
 	context c = {0};

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "json.h"
 #include "log.h"
 
@@ -72,6 +73,38 @@ static void deliver(azl_progress_event *ev)
 			sinks[i].fn(ev, sinks[i].userdata);
 }
 
+static void deliver_phase(azl_progress_event *ev)
+{
+	ev->percent = shown_percent;
+	for (size_t i = 0; i < n_sinks; i++)
+		if (sinks[i].fn)
+			sinks[i].fn(ev, sinks[i].userdata);
+}
+
+void progress_phase_start(azl_phase phase)
+{
+	const azl_phase_info *i = phase_info(phase);
+	azl_progress_event ev = {
+		.kind = AZL_PROGRESS_PHASE_START,
+		.id = phase,
+		.phase = phase_name(phase),
+		.message = i ? _(i->title) : "",
+	};
+	deliver_phase(&ev);
+}
+
+void progress_phase_finish(azl_phase phase, int error, const char *why)
+{
+	azl_progress_event ev = {
+		.kind = AZL_PROGRESS_PHASE_FINISH,
+		.error = error,
+		.id = phase,
+		.phase = phase_name(phase),
+		.message = why,
+	};
+	deliver_phase(&ev);
+}
+
 static int overall(azl_phase phase, int phase_percent)
 {
 	if (phase_percent < 0)
@@ -125,6 +158,8 @@ void progress_packages(uint64_t item, uint64_t items, uint64_t bytes,
 void progress_sink_text(const azl_progress_event *ev, void *userdata)
 {
 	FILE *f = userdata ? userdata : stdout;
+	if (ev->kind != AZL_PROGRESS_STEP)
+		return;
 	fprintf(f, "[%3d%%] %-10s %s\n", ev->percent, ev->phase, ev->message);
 	fflush(f);
 }
@@ -132,6 +167,8 @@ void progress_sink_text(const azl_progress_event *ev, void *userdata)
 void progress_sink_json(const azl_progress_event *ev, void *userdata)
 {
 	FILE *f = userdata ? userdata : stdout;
+	if (ev->kind != AZL_PROGRESS_STEP)
+		return;
 	_cleanup_free_ char *line = progress_event_to_json(ev);
 	fprintf(f, "%s\n", line);
 	fflush(f);

@@ -14,7 +14,18 @@
 #include "phase.h"
 #include "util.h"
 
+typedef enum azl_progress_kind {
+	AZL_PROGRESS_STEP = 0,	   /* percent and message */
+	AZL_PROGRESS_PHASE_START,  /* a phase begins; message: its title */
+	AZL_PROGRESS_PHASE_FINISH, /* it ended; error: 0 or -errno, message:
+				      why it failed (NULL when it did not) */
+} azl_progress_kind;
+
+/* Sinks that only show steps (text, JSON lines, the TUI) skip the other
+ * kinds; a reporter (report.h) reads them all. */
 typedef struct azl_progress_event {
+	azl_progress_kind kind;
+	int error;	     /* AZL_PROGRESS_PHASE_FINISH */
 	azl_phase id;	     /* phase.h */
 	const char *phase;   /* its name, phase_name(id) */
 	int percent;	     /* of the whole install, 0..100 */
@@ -50,6 +61,10 @@ void progress_set_json_tee(int fd);
 void progress_reset(void);
 void progress_phase(azl_phase phase, int phase_percent, const char *fmt, ...)
 	_printf_(3, 4);
+/* A phase begins and ends (install.c's phase loop): events for the
+ * sinks, a line in the log; error 0 or -errno, why NULL or the reason. */
+void progress_phase_start(azl_phase phase);
+void progress_phase_finish(azl_phase phase, int error, const char *why);
 /* Package progress: item n of items, bytes of total, the rpm transaction
  * (10..100 % of the packages phase; 0..10 are repositories, downloads and
  * keys). */

@@ -25,13 +25,43 @@ file(GLOB_RECURSE DEMO_REPO_INPUTS CONFIGURE_DEPENDS
   ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/*.py
   ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/files/*)
 
-# flock: tests running side by side (ctest -j) may ask for the same
-# repository at once; the second waits instead of writing beside the first.
+# AZL_REPOS_FROM=DIR (scripts/check.sh gives build-san its build/): this
+# tree does not build the two repositories again (the real one is minutes
+# of work); its demo-repo and real-repo targets build them in DIR, under
+# DIR's locks, and BUILD/demo-repo, demo-repo-work, real-repo and
+# real-repo-work become links to DIR's, so tests reading
+# $AZL_BUILD_DIR/demo-repo read the same files.
+set(AZL_REPOS_FROM "" CACHE PATH "Build tree whose demo-repo and real-repo this tree uses (empty: build its own)")
+if(AZL_REPOS_FROM)
+  get_filename_component(AZL_REPOS_FROM_ABS ${AZL_REPOS_FROM} ABSOLUTE)
+  if(AZL_REPOS_FROM_ABS STREQUAL CMAKE_BINARY_DIR)
+    message(FATAL_ERROR "AZL_REPOS_FROM is this build tree itself")
+  endif()
+  set(DEMO_REPO_DIR ${CMAKE_BINARY_DIR}/demo-repo)
+  set(DEMO_REPO_STAMP ${AZL_REPOS_FROM_ABS}/demo-repo-work/demo-repo.stamp)
+  set(REAL_REPO_DIR ${CMAKE_BINARY_DIR}/real-repo)
+  foreach(r demo-repo real-repo)
+    add_custom_target(${r}
+      COMMAND ${CMAKE_COMMAND} --build ${AZL_REPOS_FROM_ABS} --target ${r}
+      COMMAND bash -c "for d in \"$2\" \"$2-work\"; do [ -L \"$1/$d\" ] || rm -rf \"$1/$d\"; ln -sfn \"$0/$d\" \"$1/$d\"; done"
+              ${AZL_REPOS_FROM_ABS} ${CMAKE_BINARY_DIR} ${r}
+      COMMENT "Using ${r} of ${AZL_REPOS_FROM_ABS}"
+      USES_TERMINAL VERBATIM)
+  endforeach()
+  return()
+endif()
+
+# Locked (scripts/build-repo-locked.sh): tests running side by side, or
+# two build trees (AZL_REPOS_FROM), may ask for the same repository at
+# once; the second waits, then finds it built instead of rebuilding it
+# under the first one's readers.
 add_custom_command(OUTPUT ${DEMO_REPO_STAMP}
-  COMMAND flock ${CMAKE_BINARY_DIR}/demo-repo.lock ${AZL_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/build-repo.py
+  COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/build-repo-locked.sh
+          ${CMAKE_BINARY_DIR}/demo-repo.lock ${DEMO_REPO_STAMP}
+          ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo ${AZL_KERNEL_RELEASE} --
+          ${AZL_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/build-repo.py
           --out ${DEMO_REPO_DIR} --work ${DEMO_REPO_WORK}
           --kernel ${AZL_KERNEL_DIR}
-  COMMAND ${CMAKE_COMMAND} -E touch ${DEMO_REPO_STAMP}
   DEPENDS ${DEMO_REPO_INPUTS} ${AZL_KERNEL_RELEASE}
   COMMENT "Building the signed demo RPM repository in ${DEMO_REPO_DIR}"
   USES_TERMINAL VERBATIM)
@@ -49,11 +79,13 @@ set(REAL_REPO_DIR ${CMAKE_BINARY_DIR}/real-repo)
 set(REAL_REPO_WORK ${CMAKE_BINARY_DIR}/real-repo-work)
 set(REAL_REPO_STAMP ${REAL_REPO_WORK}/real-repo.stamp)
 add_custom_command(OUTPUT ${REAL_REPO_STAMP}
-  COMMAND flock ${CMAKE_BINARY_DIR}/real-repo.lock ${AZL_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/build-repo.py
+  COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/build-repo-locked.sh
+          ${CMAKE_BINARY_DIR}/real-repo.lock ${REAL_REPO_STAMP}
+          ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo ${AZL_KERNEL_RELEASE} --
+          ${AZL_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/build-repo.py
           --out ${REAL_REPO_DIR} --work ${REAL_REPO_WORK}
           --kernel ${AZL_KERNEL_DIR}
           --table ${CMAKE_CURRENT_SOURCE_DIR}/demo-repo/system-packages.py
-  COMMAND ${CMAKE_COMMAND} -E touch ${REAL_REPO_STAMP}
   DEPENDS ${DEMO_REPO_INPUTS} ${AZL_KERNEL_RELEASE}
   COMMENT "Building the signed real system RPM repository in ${REAL_REPO_DIR}"
   USES_TERMINAL VERBATIM)

@@ -236,7 +236,7 @@ static void h_max_size(reader *r, const field *f, const ynode *v, void *base)
 ENUM_HANDLER(wipe, azl_wipe, "all, linux, none")
 ENUM_HANDLER(table, azl_table, "gpt, msdos")
 ENUM_HANDLER(layout, azl_layout, "lvm, plain")
-ENUM_HANDLER(fs, azl_fs, "ext4, xfs, vfat, swap")
+ENUM_HANDLER(fs, azl_fs, "ext4, xfs, vfat, swap, btrfs")
 ENUM_HANDLER(firmware, azl_firmware, "auto, uefi, bios")
 ENUM_HANDLER(secure_boot, azl_secure_boot, "auto, required, off")
 ENUM_HANDLER(selinux, azl_selinux, "enforcing, permissive, disabled")
@@ -551,6 +551,21 @@ static const disk_ref partition_disk = {
 	offsetof(azl_partition_spec, disk_path),
 };
 
+static const field subvolume_fields[] = {
+	F_STR("name", azl_subvolume_spec, name),
+	F_CHECKED("mount", azl_subvolume_spec, mount, check_mount),
+	F_STR("options", azl_subvolume_spec, fs_options),
+};
+
+static void h_subvolumes(reader *r, const field *f, const ynode *v, void *base)
+{
+	azl_partition_spec *p = base;
+	read_list_of_maps(r, f, v, &p->subvolumes, &p->n_subvolumes,
+			  sizeof(azl_subvolume_spec),
+			  offsetof(azl_subvolume_spec, loc), subvolume_fields,
+			  ELEMENTSOF(subvolume_fields));
+}
+
 static const field partition_fields[] = {
 	F_CHECKED("mount", azl_partition_spec, mount, check_mount),
 	F("size", YNODE_SCALAR, h_size, azl_partition_spec, size,
@@ -565,6 +580,8 @@ static const field partition_fields[] = {
 	F_STR("label", azl_partition_spec, label),
 	F_STR("options", azl_partition_spec, fs_options),
 	F_STR("volume_group", azl_partition_spec, volume_group),
+	F_STR("raid", azl_partition_spec, raid),
+	F_SUB("subvolumes", YNODE_SEQUENCE, h_subvolumes),
 };
 
 static void h_partitions(reader *r, const field *f, const ynode *v, void *base)
@@ -624,6 +641,32 @@ static void h_volume_groups(reader *r, const field *f, const ynode *v,
 			  ELEMENTSOF(volume_group_fields));
 }
 
+static const int_range range_raid_level = {0, 10};
+static const int_range range_raid_spares = {0, 64};
+
+static const field raid_fields[] = {
+	F_STR("name", azl_raid_spec, name),
+	F("level", YNODE_SCALAR, h_int, azl_raid_spec, level,
+	  N_("1, 5, 6 or 10"), &range_raid_level),
+	F_STR("metadata", azl_raid_spec, metadata),
+	F("spares", YNODE_SCALAR, h_int, azl_raid_spec, spares,
+	  N_("a number of members"), &range_raid_spares),
+	F_CHECKED("mount", azl_raid_spec, mount, check_mount),
+	F_ENUM("fs", fs, azl_raid_spec, fs),
+	F_BOOL("encrypt", azl_raid_spec, encrypt),
+	F_STR("label", azl_raid_spec, label),
+	F_STR("options", azl_raid_spec, fs_options),
+	F_STR("volume_group", azl_raid_spec, volume_group),
+};
+
+static void h_raids(reader *r, const field *f, const ynode *v, void *base)
+{
+	azl_storage *s = base;
+	read_list_of_maps(r, f, v, &s->raids, &s->n_raids,
+			  sizeof(azl_raid_spec), offsetof(azl_raid_spec, loc),
+			  raid_fields, ELEMENTSOF(raid_fields));
+}
+
 static const field storage_fields[] = {
 	F_SUB("disks", YNODE_SEQUENCE, h_disks),
 	F_ENUM("wipe", wipe, azl_storage, wipe),
@@ -635,6 +678,7 @@ static const field storage_fields[] = {
 	F_SUB("encryption", YNODE_MAPPING, h_encryption),
 	F_SUB("partitions", YNODE_SEQUENCE, h_partitions),
 	F_SUB("volume_groups", YNODE_SEQUENCE, h_volume_groups),
+	F_SUB("raids", YNODE_SEQUENCE, h_raids),
 };
 
 /* --- boot loader -------------------------------------------------------- */
@@ -914,8 +958,24 @@ static void h_repos(reader *r, const field *f, const ynode *v, void *base)
 	}
 }
 
+static const field image_fields[] = {
+	F_STR("url", azl_image, url),
+	F_STR("checksum", azl_image, checksum),
+};
+
+static void h_image(reader *r, const field *f, const ynode *v, void *base)
+{
+	azl_packages *p = base;
+	p->image.loc = v->loc;
+	read_map(r, v, image_fields, ELEMENTSOF(image_fields), &p->image);
+	if (!p->image.url)
+		diag_error(r->d, v->loc,
+			   _("'image' needs 'url', where the image is"));
+}
+
 static const field packages_fields[] = {
 	F_SUB("repos", YNODE_SEQUENCE, h_repos),
+	F_SUB("image", YNODE_MAPPING, h_image),
 	F_STRV("install", azl_packages, install),
 	F_STRV("exclude", azl_packages, exclude),
 	F_BOOL("ignore_missing", azl_packages, ignore_missing),
@@ -1145,6 +1205,9 @@ static void h_packages(reader *r, const field *f, const ynode *v, void *base)
 	m->packages.loc = v->loc;
 	read_map(r, v, packages_fields, ELEMENTSOF(packages_fields),
 		 &m->packages);
+	const ynode *install = ynode_get(v, "install");
+	if (install)
+		m->packages.install_loc = install->loc;
 }
 
 static void h_services(reader *r, const field *f, const ynode *v, void *base)
@@ -1158,6 +1221,83 @@ static void h_scripts(reader *r, const field *f, const ynode *v, void *base)
 {
 	azl_model *m = base;
 	read_map(r, v, scripts_fields, ELEMENTSOF(scripts_fields), &m->scripts);
+}
+
+/* --- reporting ---------------------------------------------------------- */
+
+/* headers: {Name: value}: every value may be a token, so every value is a
+ * secret: hidden in diagnostics, never written back. */
+static void h_headers(reader *r, const field *f, const ynode *v, void *base)
+{
+	azl_webhook *w = base;
+	for (size_t i = 0; i < v->n_pairs; i++) {
+		const ynode *k = v->pairs[i].key, *val = v->pairs[i].value;
+		remember_secret(r, k->scalar, val);
+		if (val->kind != YNODE_SCALAR ||
+		    (val->is_null && !val->quoted)) {
+			diag_error(r->d, val->loc,
+				   _("header '%s' must be a string"),
+				   k->scalar);
+			continue;
+		}
+		azl_report_header *h =
+			xappend(&w->headers, &w->n_headers, sizeof(*h));
+		h->name = xstrdup(k->scalar);
+		h->value = secret_new(val->scalar, strlen(val->scalar));
+		h->loc = k->loc;
+		model_note_loc(r->m, h->name, k->loc);
+		model_note_loc(r->m, h->value, val->loc);
+	}
+}
+
+/* curtin's and cloud-init's MAAS credentials: OAuth 1.0 signing, which
+ * this installer does not do. */
+static void h_oauth(reader *r, const field *f, const ynode *v, void *base)
+{
+	diag_error(r->d, r->key->loc,
+		   _("'%s': OAuth signing (MAAS) is not supported; send a "
+		     "token with headers: {Authorization: \"Bearer ...\"}"),
+		   f->key);
+}
+
+#define F_OAUTH(key_)                                                          \
+	{                                                                      \
+		.key = key_, .kind = (ynode_kind)-1, .fn = h_oauth,            \
+		.what = N_("a string"), .secret = true                         \
+	}
+
+static const field webhook_fields[] = {
+	F_STR("type", azl_webhook, type),
+	F_STR("endpoint", azl_webhook, endpoint),
+	F_SUB("headers", YNODE_MAPPING, h_headers),
+	F_STR("level", azl_webhook, level),
+	F_OAUTH("consumer_key"),
+	F_OAUTH("consumer_secret"),
+	F_OAUTH("token_key"),
+	F_OAUTH("token_secret"),
+};
+
+static void h_reporting(reader *r, const field *f, const ynode *v, void *base)
+{
+	azl_model *m = base;
+	m->reporting.loc = v->loc;
+	for (size_t i = 0; i < v->n_pairs; i++) {
+		const ynode *k = v->pairs[i].key, *val = v->pairs[i].value;
+		if (val->kind != YNODE_MAPPING) {
+			diag_error(r->d, val->loc,
+				   _("reporting '%s' must be a mapping "
+				     "({type: webhook, endpoint: URL}), not "
+				     "%s"),
+				   k->scalar, _(ynode_kind_name(val->kind)));
+			continue;
+		}
+		azl_webhook *w = xappend(&m->reporting.hooks,
+					 &m->reporting.n_hooks, sizeof(*w));
+		w->name = xstrdup(k->scalar);
+		w->loc = k->loc;
+		model_note_loc(r->m, w->name, k->loc);
+		read_map(r, val, webhook_fields, ELEMENTSOF(webhook_fields), w);
+	}
 }
 
 static const field top_fields[] = {
@@ -1181,6 +1321,7 @@ static const field top_fields[] = {
 	 .fn = h_interactive,
 	 .what = N_("a list")},
 	F_ENUM("finish", finish, azl_model, finish),
+	F_SECTION("reporting", h_reporting),
 };
 
 /* --- the driver --------------------------------------------------------- */
@@ -1231,7 +1372,8 @@ static bool key_looks_secret(const char *key)
 static bool fields_hold_secrets(const field *fields)
 {
 	return fields == root_fields || fields == user_fields ||
-	       fields == accounts_fields || fields == encryption_fields;
+	       fields == accounts_fields || fields == encryption_fields ||
+	       fields == webhook_fields;
 }
 
 static void read_map(reader *r, const ynode *n, const field *fields,

@@ -304,11 +304,21 @@ static void write_disk(writer *w, int ind, const azl_disk_spec *d)
 	close_map(w, m);
 }
 
+static void write_subvolume(writer *w, int ind, const azl_subvolume_spec *v)
+{
+	open_entry(w);
+	kv_str(w, ind, "name", v->name);
+	kv_str(w, ind, "mount", v->mount);
+	kv_str(w, ind, "options", v->fs_options);
+	close_entry(w, ind);
+}
+
 static void write_partition(writer *w, int ind, const azl_partition_spec *p)
 {
 	open_entry(w);
 	kv_str(w, ind, "mount", p->mount);
 	kv_str(w, ind, "volume_group", p->volume_group);
+	kv_str(w, ind, "raid", p->raid);
 	kv_size(w, ind, "size", &p->size);
 	if (p->grow)
 		kv_bool(w, ind, "grow", true);
@@ -326,6 +336,12 @@ static void write_partition(writer *w, int ind, const azl_partition_spec *p)
 		kv_str(w, ind, "disk", p->disk_path);
 	kv_str(w, ind, "label", p->label);
 	kv_str(w, ind, "options", p->fs_options);
+	if (p->n_subvolumes > 0) {
+		key(w, ind, "subvolumes");
+		buf_append(&w->b, "\n");
+		for (size_t i = 0; i < p->n_subvolumes; i++)
+			write_subvolume(w, ind + 4, &p->subvolumes[i]);
+	}
 	close_entry(w, ind);
 }
 
@@ -358,6 +374,26 @@ static void write_volume_group(writer *w, int ind, const azl_volume_group *g)
 		for (size_t i = 0; i < g->n_volumes; i++)
 			write_volume(w, ind + 4, &g->volumes[i]);
 	}
+	close_entry(w, ind);
+}
+
+static void write_raid(writer *w, int ind, const azl_raid_spec *r)
+{
+	open_entry(w);
+	kv_str(w, ind, "name", r->name);
+	if (r->level)
+		kv_int(w, ind, "level", r->level);
+	kv_str(w, ind, "metadata", r->metadata);
+	if (r->spares)
+		kv_int(w, ind, "spares", r->spares);
+	kv_str(w, ind, "mount", r->mount);
+	kv_str(w, ind, "volume_group", r->volume_group);
+	if (fs_to_string(r->fs))
+		kv_raw(w, ind, "fs", fs_to_string(r->fs));
+	if (r->encrypt)
+		kv_bool(w, ind, "encrypt", true);
+	kv_str(w, ind, "label", r->label);
+	kv_str(w, ind, "options", r->fs_options);
 	close_entry(w, ind);
 }
 
@@ -409,6 +445,12 @@ static void write_storage(writer *w, const azl_storage *s)
 		buf_append(&w->b, "\n");
 		for (size_t i = 0; i < s->n_volume_groups; i++)
 			write_volume_group(w, 6, &s->volume_groups[i]);
+	}
+	if (s->n_raids > 0) {
+		key(w, 2, "raids");
+		buf_append(&w->b, "\n");
+		for (size_t i = 0; i < s->n_raids; i++)
+			write_raid(w, 6, &s->raids[i]);
 	}
 	close_map(w, m);
 }
@@ -564,7 +606,12 @@ static void write_packages(writer *w, const azl_packages *p)
 			       r->gpgkey_fingerprint);
 		}
 	}
-	if (p->install)
+	if (p->image.url) {
+		key(w, 2, "image");
+		buf_append(&w->b, "\n");
+		kv_str(w, 4, "url", p->image.url);
+		kv_str(w, 4, "checksum", p->image.checksum);
+	} else if (p->install)
 		kv_strv(w, 2, "install", p->install);
 	else
 		kv_raw(w, 2, "install", "[]");
@@ -632,7 +679,27 @@ static bool packages_are_default(const azl_packages *p)
 	return p->n_repos == 0 && strv_length(p->install) == 1 &&
 	       streq_ptr(p->install[0], "@minimal") && !p->exclude &&
 	       !p->ignore_missing && p->install_weak_deps && !p->exclude_docs &&
-	       !p->install_langs;
+	       !p->install_langs && !p->image.url;
+}
+
+/* Header values may be tokens: they are never written back. */
+static void write_reporting(writer *w, const azl_reporting *r)
+{
+	if (!r->n_hooks)
+		return;
+	buf_append(&w->b, "reporting:\n");
+	for (size_t i = 0; i < r->n_hooks; i++) {
+		const azl_webhook *h = &r->hooks[i];
+		buf_append(&w->b, "  ");
+		put_scalar(&w->b, h->name);
+		buf_append(&w->b, ":\n");
+		kv_str(w, 4, "type", h->type ? h->type : "webhook");
+		kv_str(w, 4, "endpoint", h->endpoint);
+		kv_str(w, 4, "level", h->level);
+		if (h->n_headers)
+			buf_append(&w->b, "    # headers: not written to this "
+					  "file; they may hold tokens\n");
+	}
 }
 
 char *answers_write(const azl_model *m, int *ret_err)
@@ -685,6 +752,7 @@ char *answers_write(const azl_model *m, int *ret_err)
 	}
 	kv_strv(&w, 0, "interactive", m->interactive);
 	kv_raw(&w, 0, "finish", finish_to_string(m->finish));
+	write_reporting(&w, &m->reporting);
 
 	if (w.err < 0) {
 		buf_free(&w.b);

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "i18n.h"
 #include "ks-internal.h"
@@ -132,11 +133,16 @@ static int parse_fstype(ks_ctx *c, const ks_line *l, const char *v, azl_fs *ret)
 		azl_fs fs;
 		bool exact;
 	} map[] = {
-		{"ext4", AZL_FS_EXT4, true},  {"xfs", AZL_FS_XFS, true},
-		{"vfat", AZL_FS_VFAT, true},  {"efi", AZL_FS_VFAT, true},
-		{"swap", AZL_FS_SWAP, true},  {"ext3", AZL_FS_EXT4, false},
-		{"ext2", AZL_FS_EXT4, false}, {"btrfs", AZL_FS_EXT4, false},
+		{"ext4", AZL_FS_EXT4, true},
+		{"xfs", AZL_FS_XFS, true},
+		{"vfat", AZL_FS_VFAT, true},
+		{"efi", AZL_FS_VFAT, true},
+		{"swap", AZL_FS_SWAP, true},
+		{"ext3", AZL_FS_EXT4, false},
+		{"ext2", AZL_FS_EXT4, false},
+		{"btrfs", AZL_FS_BTRFS, true},
 		{"lvmpv", AZL_FS_NONE, true},
+		{"mdmember", AZL_FS_NONE, true}, /* part raid.NN */
 	};
 	for (size_t i = 0; i < ELEMENTSOF(map); i++)
 		if (strcmp(v, map[i].ks) == 0) {
@@ -762,12 +768,23 @@ static int cmd_part(ks_ctx *c, const ks_line *l)
 	const char *m = l->args[0];
 	if (c->first_part.line == 0)
 		c->first_part = l->loc;
-	if (startswith(m, "raid.") || startswith(m, "btrfs.")) {
-		diag_warn(c->d, l->loc,
-			  _("'%s %s': RAID and btrfs members are not supported "
-			    "and were ignored"),
-			  l->cmd, m);
-		return -ENOTSUP; /* noted as dropped; the warning says it */
+	if (startswith(m, "raid.")) {
+		/* A member: its size and disk; the raid line has the rest. */
+		if (read_volume(c, l, &p) < 0) {
+			ks_part_done(&p);
+			return -EINVAL;
+		}
+		if (p.fs != AZL_FS_NONE || p.label || p.fsoptions || p.encrypt)
+			diag_warn(c->d, l->loc,
+				  _("RAID member '%s' holds no file system of "
+				    "its own; its --fstype, --label, "
+				    "--fsoptions and --encrypted were ignored "
+				    "(give them to the raid line)"),
+				  m);
+		const char *d = ks_opt(l, "--ondisk");
+		p.disk = xstrdup(d);
+		*(ks_part *)xappend(&c->parts, &c->n_parts, sizeof(p)) = p;
+		return 0;
 	}
 	const char *fst = ks_opt(l, "--fstype");
 	/* The planner makes the BIOS boot partition when it is needed. */
@@ -879,6 +896,153 @@ static int cmd_volgroup(ks_ctx *c, const ks_line *l)
 	return 0;
 }
 
+/* pykickstart's --level words: RAID1, raid1, 1 (and RAID0/4, which md
+ * has and the installer does not make). */
+static int parse_raid_level(const char *v)
+{
+	if (strncasecmp(v, "raid", 4) == 0)
+		v += 4;
+	if (strcmp(v, "1") == 0)
+		return 1;
+	if (strcmp(v, "5") == 0)
+		return 5;
+	if (strcmp(v, "6") == 0)
+		return 6;
+	if (strcmp(v, "10") == 0)
+		return 10;
+	return 0;
+}
+
+static int cmd_raid(ks_ctx *c, const ks_line *l)
+{
+	const char *v;
+	ks_part p = {0};
+	if (c->first_part.line == 0)
+		c->first_part = l->loc;
+	if (startswith(l->args[0], "btrfs.")) {
+		diag_warn(c->d, l->loc,
+			  _("'raid %s': btrfs on RAID is not supported and "
+			    "was ignored"),
+			  l->args[0]);
+		return -ENOTSUP;
+	}
+	if (l->n_args < 2) {
+		diag_error(c->d, l->loc,
+			   _("'raid' needs a mount point and its members "
+			     "(part raid.NN lines)"));
+		return -EINVAL;
+	}
+	v = ks_opt(l, "--level");
+	int level = v ? parse_raid_level(v) : 0;
+	if (!v || level == 0) {
+		diag_error(c->d, l->loc,
+			   v ? _("'raid --level=%s' is not supported; use "
+				 "RAID1, RAID5, RAID6 or RAID10")
+			     : _("'raid' needs --level%s"),
+			   v ? v : "");
+		return -EINVAL;
+	}
+	const char *dev = ks_opt(l, "--device");
+	if (!dev) {
+		diag_error(c->d, l->loc, _("'raid' needs --device"));
+		return -EINVAL;
+	}
+	if (startswith(dev, "/dev/md/"))
+		dev += strlen("/dev/md/");
+	else if (startswith(dev, "/dev/"))
+		dev += strlen("/dev/");
+	for (size_t i = 0; i < c->n_raids; i++)
+		if (strcmp(c->raids[i].name, dev) == 0) {
+			diag_error(c->d, l->loc,
+				   _("RAID '%s' was made on line %d already"),
+				   dev, c->raids[i].loc.line);
+			return -EINVAL;
+		}
+	uint64_t spares = 0;
+	if ((v = ks_opt(l, "--spares")) &&
+	    parse_uint(c, l, "--spares", v, 64, &spares) < 0)
+		return -EINVAL;
+	/* Mount point, --fstype, --label, --fsoptions, --encrypted as a
+	 * part line has them. */
+	ks_line one = *l;
+	one.n_args = 1;
+	if (read_volume(c, &one, &p) < 0) {
+		ks_part_done(&p);
+		return -EINVAL;
+	}
+	ks_raid *r = xappend(&c->raids, &c->n_raids, sizeof(*r));
+	r->mount = TAKE_PTR(p.mount);
+	r->name = xstrdup(dev);
+	r->level = level;
+	r->spares = (int)spares;
+	r->fs = p.fs;
+	r->encrypt = p.encrypt;
+	r->label = TAKE_PTR(p.label);
+	r->fsoptions = TAKE_PTR(p.fsoptions);
+	r->members = strv_copy(l->args + 1);
+	r->loc = l->loc;
+	ks_part_done(&p);
+	return 0;
+}
+
+/* btrfs MOUNT --label=L btrfs.01 (a volume over its one member) or
+ * btrfs MOUNT --subvol --name=N PARENT (a subvolume of the volume whose
+ * label, name or mount point PARENT is, also LABEL=L): pykickstart's
+ * commands/btrfs.py. */
+static int cmd_btrfs(ks_ctx *c, const ks_line *l)
+{
+	bool subvol = ks_has(l, "--subvol");
+	if (ks_has(l, "--useexisting") || ks_has(l, "--noformat")) {
+		diag_error(c->d, l->loc,
+			   _("'btrfs --useexisting/--noformat' is not "
+			     "supported: the installer makes a new btrfs"));
+		return -EINVAL;
+	}
+	if (l->n_args < 2) {
+		diag_error(c->d, l->loc,
+			   subvol ? _("'btrfs --subvol' needs a mount point "
+				      "and the volume it is made on")
+				  : _("'btrfs' needs a mount point (or none) "
+				      "and its member partitions btrfs.NN"));
+		return -EINVAL;
+	}
+	if (subvol && !ks_opt(l, "--name")) {
+		diag_error(c->d, l->loc,
+			   _("'btrfs --subvol' needs --name=NAME"));
+		return -EINVAL;
+	}
+	if (subvol && l->n_args != 2) {
+		diag_error(c->d, l->loc,
+			   _("'btrfs --subvol' takes one volume, not %zu"),
+			   l->n_args - 1);
+		return -EINVAL;
+	}
+	if (!subvol && l->n_args > 2) {
+		diag_error(c->d, l->loc,
+			   _("a btrfs volume over %zu partitions (btrfs "
+			     "RAID) is not supported; make it of one btrfs.NN "
+			     "partition"),
+			   l->n_args - 1);
+		return -EINVAL;
+	}
+	const char *v;
+	if (!subvol &&
+	    ((v = ks_opt(l, "--data")) || (v = ks_opt(l, "--metadata"))))
+		diag_warn(c->d, l->loc,
+			  _("'btrfs --data/--metadata=%s' was ignored: a "
+			    "volume of one partition keeps btrfs's defaults"),
+			  v);
+	ks_btrfs *b = xappend(&c->btrfs, &c->n_btrfs, sizeof(*b));
+	b->mount = xstrdup(l->args[0]);
+	b->subvol = subvol;
+	b->name = xstrdup(ks_opt(l, "--name"));
+	b->label = xstrdup(ks_opt(l, "--label"));
+	b->members = strv_copy(l->args + 1);
+	b->fsoptions = xstrdup(ks_opt(l, "--fsoptions"));
+	b->loc = l->loc;
+	return 0;
+}
+
 static int cmd_autopart(ks_ctx *c, const ks_line *l)
 {
 	azl_storage *s = &c->m->storage;
@@ -890,7 +1054,12 @@ static int cmd_autopart(ks_ctx *c, const ks_line *l)
 			s->layout = AZL_LAYOUT_PLAIN;
 		else if (strcmp(v, "lvm") == 0)
 			s->layout = AZL_LAYOUT_LVM;
-		else if (strcmp(v, "thinp") == 0 || strcmp(v, "btrfs") == 0) {
+		else if (strcmp(v, "btrfs") == 0) {
+			/* Fedora's default: / and /home subvolumes of one
+			 * btrfs partition, /boot ext4. */
+			s->layout = AZL_LAYOUT_PLAIN;
+			s->filesystem = AZL_FS_BTRFS;
+		} else if (strcmp(v, "thinp") == 0) {
 			diag_warn(c->d, l->loc,
 				  _("'autopart --type=%s' is not supported; "
 				    "'lvm' is used"),
@@ -910,7 +1079,8 @@ static int cmd_autopart(ks_ctx *c, const ks_line *l)
 		if (strcmp(l->opts[i].canon, "--nolvm") == 0)
 			s->layout = AZL_LAYOUT_PLAIN;
 		else if (strcmp(l->opts[i].canon, "--type") == 0 &&
-			 streq_ptr(l->opts[i].value, "plain"))
+			 (streq_ptr(l->opts[i].value, "plain") ||
+			  streq_ptr(l->opts[i].value, "btrfs")))
 			s->layout = AZL_LAYOUT_PLAIN;
 		else if (strcmp(l->opts[i].canon, "--type") == 0)
 			s->layout = AZL_LAYOUT_LVM;
@@ -918,7 +1088,13 @@ static int cmd_autopart(ks_ctx *c, const ks_line *l)
 		azl_fs fs;
 		if (parse_fstype(c, l, v, &fs) < 0)
 			return -EINVAL;
-		if (fs != AZL_FS_EXT4 && fs != AZL_FS_XFS) {
+		if (s->filesystem == AZL_FS_BTRFS) {
+			diag_warn(c->d, l->loc,
+				  _("'autopart --fstype=%s' was ignored: "
+				    "--type=btrfs makes btrfs"),
+				  v);
+			fs = AZL_FS_BTRFS;
+		} else if (fs != AZL_FS_EXT4 && fs != AZL_FS_XFS) {
 			diag_error(c->d, l->loc,
 				   _("'autopart --fstype=%s': the root file "
 				     "system is ext4 or xfs"),
@@ -1276,6 +1452,7 @@ static int cmd_firstboot(ks_ctx *c, const ks_line *l)
 }
 
 static int cmd_url(ks_ctx *c, const ks_line *l);
+static int cmd_liveimg(ks_ctx *c, const ks_line *l);
 static int cmd_repo(ks_ctx *c, const ks_line *l);
 
 /* --- repositories ------------------------------------------------------- */
@@ -1412,6 +1589,27 @@ static int cmd_url(ks_ctx *c, const ks_line *l)
 	else if (r == 0)
 		add_repo(c, l, "anaconda", u);
 	return r == -ENOENT ? 0 : r;
+}
+
+/* liveimg --url=URL [--checksum=SHA256]: the image payload
+ * (packages.image); the URL's scheme and the checksum are checked by
+ * validation, like the answer file's. */
+static int cmd_liveimg(ks_ctx *c, const ks_line *l)
+{
+	const char *u = ks_opt(l, "--url");
+	if (!u || !*u) {
+		diag_error(c->d, l->loc,
+			   _("'liveimg' needs --url, where the image is"));
+		return -EINVAL;
+	}
+	azl_image *im = &c->m->packages.image;
+	c->m->has_packages = true;
+	im->loc = l->loc;
+	set_str_at(c, l, &im->url, u);
+	const char *sum = ks_opt(l, "--checksum");
+	if (sum)
+		set_str_at(c, l, &im->checksum, sum);
+	return 0;
 }
 
 static int cmd_repo(ks_ctx *c, const ks_line *l)
@@ -1557,6 +1755,40 @@ static const ks_option opt_volgroup[] = {
 	O("--useexisting", KS_FLAG, KS_DONE),
 	O("--noformat", KS_FLAG, KS_DONE),
 	END};
+static const ks_option opt_raid[] = {O("--level", KS_VALUE, KS_DONE),
+				     O("--device", KS_VALUE, KS_DONE),
+				     O("--spares", KS_VALUE, KS_DONE),
+				     O("--fstype", KS_VALUE, KS_DONE),
+				     O("--encrypted", KS_FLAG, KS_DONE),
+				     O("--passphrase", KS_VALUE, KS_DONE),
+				     O("--luks-version", KS_VALUE, KS_DONE),
+				     O("--pbkdf", KS_VALUE, KS_DONE),
+				     O("--pbkdf-memory", KS_VALUE, KS_DONE),
+				     O("--pbkdf-time", KS_VALUE, KS_DONE),
+				     O("--pbkdf-iterations", KS_VALUE, KS_DONE),
+				     O("--label", KS_VALUE, KS_DONE),
+				     O("--fsoptions", KS_VALUE, KS_DONE),
+				     O("--noformat", KS_FLAG, KS_DONE),
+				     O("--useexisting", KS_FLAG, KS_DONE),
+				     O("--chunksize", KS_VALUE, KS_WARN),
+				     O("--fsprofile", KS_VALUE, KS_WARN),
+				     O("--mkfsoptions", KS_VALUE, KS_WARN),
+				     O("--cipher", KS_VALUE, KS_WARN),
+				     O("--escrowcert", KS_VALUE, KS_WARN),
+				     O("--backuppassphrase", KS_FLAG, KS_WARN),
+				     END};
+static const ks_option opt_btrfs[] = {O("--subvol", KS_FLAG, KS_DONE),
+				      O("--name", KS_VALUE, KS_DONE),
+				      O("--label", KS_VALUE, KS_DONE),
+				      O("--data", KS_VALUE, KS_DONE),
+				      O("--metadata", KS_VALUE, KS_DONE),
+				      O("--fsoptions", KS_VALUE, KS_DONE),
+				      O("--noformat", KS_FLAG, KS_DONE),
+				      O("--useexisting", KS_FLAG, KS_DONE),
+				      O("--mkfsoptions", KS_VALUE, KS_WARN),
+				      O("--snapshot", KS_FLAG, KS_WARN),
+				      O("--base-snapshot", KS_VALUE, KS_WARN),
+				      END};
 static const ks_option opt_autopart[] = {
 	O("--type", KS_VALUE, KS_DONE),
 	O("--fstype", KS_VALUE, KS_DONE),
@@ -1653,6 +1885,10 @@ static const ks_option opt_url[] = {O("--url", KS_VALUE, KS_DONE),
 				    O("--sslclientcert", KS_VALUE, KS_WARN),
 				    O("--sslclientkey", KS_VALUE, KS_WARN),
 				    END};
+static const ks_option opt_liveimg[] = {
+	O("--url", KS_VALUE, KS_DONE), O("--checksum", KS_VALUE, KS_DONE),
+	O("--proxy", KS_VALUE, KS_WARN), O("--noverifyssl", KS_FLAG, KS_WARN),
+	END};
 static const ks_option opt_repo[] = {O("--name", KS_VALUE, KS_DONE),
 				     O("--baseurl", KS_VALUE, KS_DONE),
 				     O("--mirrorlist", KS_VALUE, KS_DONE),
@@ -1695,7 +1931,7 @@ const ks_command ks_commands[] = {
 	REMOVED("autostep"),
 	REFUSED("bootc"),
 	CMD("bootloader", KS_SINGLE, opt_bootloader, cmd_bootloader, 0, 0),
-	UNSUPPORTED("btrfs"),
+	CMD("btrfs", KS_MULTI, opt_btrfs, cmd_btrfs, 1, -1),
 	UNSUPPORTED("cdrom"),
 	CMD("clearpart", KS_SINGLE, opt_clearpart, cmd_clearpart, 0, 0),
 	CMD("cmdline", KS_SINGLE, opt_text, cmd_noop, 0, 0),
@@ -1723,7 +1959,7 @@ const ks_command ks_commands[] = {
 	REMOVED("langsupport"),
 	REMOVED("lilo"),
 	REMOVED("lilocheck"),
-	REFUSED("liveimg"),
+	CMD("liveimg", KS_SINGLE, opt_liveimg, cmd_liveimg, 0, 0),
 	CMD("logging", KS_UNSUPPORTED, NULL, NULL, 0, -1),
 	CMD("logvol", KS_MULTI, opt_logvol, cmd_logvol, 1, 1),
 	UNSUPPORTED("mediacheck"),
@@ -1740,7 +1976,7 @@ const ks_command ks_commands[] = {
 	CMD("part", KS_MULTI, opt_part, cmd_part, 1, 1),
 	CMD("partition", KS_MULTI, opt_part, cmd_part, 1, 1),
 	CMD("poweroff", KS_SINGLE, opt_finish, cmd_finish, 0, 0),
-	UNSUPPORTED("raid"),
+	CMD("raid", KS_MULTI, opt_raid, cmd_raid, 1, -1),
 	UNSUPPORTED("rdp"),
 	UNSUPPORTED("realm"),
 	CMD("reboot", KS_SINGLE, opt_finish, cmd_finish, 0, 0),
@@ -1816,6 +2052,22 @@ void ks_ctx_free(ks_ctx *c)
 		strv_free(c->vgs[i].pvs);
 	}
 	free(c->vgs);
+	for (size_t i = 0; i < c->n_raids; i++) {
+		free(c->raids[i].mount);
+		free(c->raids[i].name);
+		free(c->raids[i].label);
+		free(c->raids[i].fsoptions);
+		strv_free(c->raids[i].members);
+	}
+	free(c->raids);
+	for (size_t i = 0; i < c->n_btrfs; i++) {
+		free(c->btrfs[i].mount);
+		free(c->btrfs[i].name);
+		free(c->btrfs[i].label);
+		strv_free(c->btrfs[i].members);
+		free(c->btrfs[i].fsoptions);
+	}
+	free(c->btrfs);
 	for (size_t i = 0; i < c->n_keys; i++) {
 		free(c->keys[i].user);
 		free(c->keys[i].key);
@@ -2043,9 +2295,9 @@ void ks_dispatch(ks_ctx *c, char **words, azl_loc loc)
 	if (cmd->kind == KS_REFUSED) {
 		diag_error(c->d, loc,
 			   _("'%s' is not supported (yet): this installer "
-			     "installs Azure Linux from packages only; remove "
-			     "the line to install packages, or install this "
-			     "payload with Anaconda"),
+			     "installs Azure Linux from packages or a tarball "
+			     "image (liveimg) only; remove the line, or "
+			     "install this payload with Anaconda"),
 			   name);
 		return;
 	}

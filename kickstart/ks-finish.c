@@ -24,6 +24,27 @@ static bool is_pv(const ks_part *p)
 	return startswith(p->mount, "pv.");
 }
 
+static bool is_raid_member(const ks_part *p)
+{
+	return startswith(p->mount, "raid.");
+}
+
+static const ks_raid *raid_of_member(const ks_ctx *c, const char *member)
+{
+	for (size_t i = 0; i < c->n_raids; i++)
+		if (strv_contains(c->raids[i].members, member))
+			return &c->raids[i];
+	return NULL;
+}
+
+static const ks_raid *raid_pv(const ks_ctx *c, const char *pv)
+{
+	for (size_t i = 0; i < c->n_raids; i++)
+		if (streq_ptr(c->raids[i].mount, pv))
+			return &c->raids[i];
+	return NULL;
+}
+
 static const ks_vg *vg_of_pv(const ks_ctx *c, const char *pv)
 {
 	for (size_t i = 0; i < c->n_vgs; i++)
@@ -191,8 +212,216 @@ static void add_volume_group(ks_ctx *c, const ks_vg *vg)
 		v->max_bytes = lv->max_mib << 20;
 		v->size = volume_size(c, lv, lv->mount);
 		v->fs = volume_fs(lv);
+		if (v->fs == AZL_FS_BTRFS) {
+			diag_warn(c->d, lv->loc,
+				  _("btrfs on a logical volume is not "
+				    "supported; 'ext4' is used instead"));
+			v->fs = AZL_FS_EXT4;
+		}
 		v->label = xstrdup(lv->label);
 		v->fs_options = xstrdup(lv->fsoptions);
+	}
+}
+
+/* part raid.NN: a member of the array whose raid line lists it. */
+static void add_raid_member(ks_ctx *c, const ks_part *p)
+{
+	const ks_raid *r = raid_of_member(c, p->mount);
+	if (!r) {
+		if (!ks_dropped(c, p->mount))
+			diag_warn(c->d, p->loc,
+				  _("RAID member '%s' belongs to no 'raid' "
+				    "line and was ignored"),
+				  p->mount);
+		return;
+	}
+	azl_storage *s = &c->m->storage;
+	azl_partition_spec *ps =
+		xappend(&s->partitions, &s->n_partitions, sizeof(*ps));
+	ps->loc = p->loc;
+	ps->grow = p->grow;
+	ps->max_bytes = p->max_mib << 20;
+	ps->size = volume_size(c, p, p->mount);
+	if (p->disk)
+		ps->disk_path = p->disk[0] == '/'
+					? xstrdup(p->disk)
+					: xasprintf("/dev/%s", p->disk);
+	ps->raid = xstrdup(r->name);
+}
+
+/* raid lines: storage.raids[], a pv.NN one as a physical volume of its
+ * group. /boot/efi gets metadata 1.0, as Anaconda makes it (the firmware
+ * reads a member as a plain FAT partition). */
+static void add_raids(ks_ctx *c, const bool *enc)
+{
+	azl_storage *s = &c->m->storage;
+	for (size_t i = 0; i < c->n_raids; i++) {
+		const ks_raid *r = &c->raids[i];
+		for (char **m = r->members; m && *m; m++) {
+			bool found = false;
+			for (size_t k = 0; k < c->n_parts; k++)
+				found |= streq_ptr(c->parts[k].mount, *m);
+			if (!found && !ks_dropped(c, *m))
+				diag_error(c->d, r->loc,
+					   _("RAID '%s' uses '%s', which no "
+					     "'part' line makes"),
+					   r->name, *m);
+		}
+		azl_raid_spec *rs =
+			xappend(&s->raids, &s->n_raids, sizeof(*rs));
+		rs->name = xstrdup(r->name);
+		rs->level = r->level;
+		rs->spares = r->spares;
+		rs->loc = r->loc;
+		rs->encrypt = r->encrypt;
+		if (startswith(r->mount, "pv.")) {
+			const ks_vg *vg = vg_of_pv(c, r->mount);
+			if (!vg) {
+				diag_warn(c->d, r->loc,
+					  _("physical volume '%s' belongs to "
+					    "no volume group; RAID '%s' is "
+					    "made but holds nothing"),
+					  r->mount, r->name);
+				continue;
+			}
+			rs->volume_group = xstrdup(vg->name);
+			rs->encrypt |= enc[vg - c->vgs];
+			continue;
+		}
+		if (strcmp(r->mount, "swap") != 0 && r->mount[0] != '/') {
+			diag_error(c->d, r->loc,
+				   _("'%s' is no mount point: use an absolute "
+				     "path, 'swap' or 'pv.NAME'"),
+				   r->mount);
+			continue;
+		}
+		rs->mount = xstrdup(r->mount);
+		ks_part tmp = {.mount = r->mount, .fs = r->fs};
+		rs->fs = volume_fs(&tmp);
+		rs->label = xstrdup(r->label);
+		rs->fs_options = xstrdup(r->fsoptions);
+		if (strcmp(r->mount, "/boot/efi") == 0)
+			rs->metadata = xstrdup("1.0");
+	}
+}
+
+static bool is_btrfs_member(const ks_part *p)
+{
+	return startswith(p->mount, "btrfs.");
+}
+
+/* Whether subvolume line sv is made on volume vol: its parent names the
+ * volume by LABEL=, label, --name, mount point or member partition
+ * (btrfs.01). */
+static bool subvol_of(const ks_btrfs *sv, const ks_btrfs *vol)
+{
+	const char *parent = sv->members ? sv->members[0] : NULL;
+	if (!parent)
+		return false;
+	if (startswith(parent, "LABEL="))
+		return streq_ptr(vol->label, parent + strlen("LABEL="));
+	return streq_ptr(vol->label, parent) || streq_ptr(vol->name, parent) ||
+	       strv_contains(vol->members, parent) ||
+	       (strcmp(vol->mount, "none") != 0 &&
+		streq_ptr(vol->mount, parent));
+}
+
+/* part btrfs.NN + btrfs volume + btrfs --subvol lines: one btrfs
+ * partition with its subvolumes. */
+static void add_btrfs(ks_ctx *c, const ks_part *p)
+{
+	const ks_btrfs *vol = NULL;
+	for (size_t i = 0; i < c->n_btrfs && !vol; i++)
+		if (!c->btrfs[i].subvol &&
+		    strv_contains(c->btrfs[i].members, p->mount))
+			vol = &c->btrfs[i];
+	if (!vol) {
+		diag_warn(c->d, p->loc,
+			  _("btrfs member '%s' belongs to no 'btrfs' volume "
+			    "and was ignored"),
+			  p->mount);
+		return;
+	}
+	if (p->fs != AZL_FS_NONE && p->fs != AZL_FS_BTRFS)
+		diag_warn(c->d, p->loc,
+			  _("btrfs member '%s': its --fstype was ignored"),
+			  p->mount);
+	bool top = strcmp(vol->mount, "none") != 0;
+	ks_part part = *p;
+	part.mount = top ? vol->mount : NULL;
+	part.fs = AZL_FS_BTRFS;
+	part.label = vol->label ? vol->label : p->label;
+	part.fsoptions = vol->fsoptions ? vol->fsoptions : p->fsoptions;
+	azl_storage *s = &c->m->storage;
+	if (top && !valid_mount(c, &part))
+		return;
+	if (!top) {
+		/* add_partition() copies a NULL mount as none. */
+		part.mount = (char *)"";
+	}
+	add_partition(c, &part);
+	azl_partition_spec *ps = &s->partitions[s->n_partitions - 1];
+	if (!top) {
+		free(ps->mount);
+		ps->mount = NULL;
+	}
+	ps->loc = vol->loc;
+	for (size_t i = 0; i < c->n_btrfs; i++) {
+		const ks_btrfs *sv = &c->btrfs[i];
+		if (!sv->subvol || !subvol_of(sv, vol))
+			continue;
+		azl_subvolume_spec *v =
+			xappend(&ps->subvolumes, &ps->n_subvolumes, sizeof(*v));
+		v->name = xstrdup(sv->name);
+		v->mount = strcmp(sv->mount, "none") != 0 ? xstrdup(sv->mount)
+							  : NULL;
+		v->fs_options = xstrdup(sv->fsoptions);
+		v->loc = sv->loc;
+	}
+	if (top && ps->n_subvolumes > 0) {
+		/* Anaconda mounts the top level and the subvolumes; here the
+		 * subvolumes carry the mount points. */
+		diag_warn(c->d, vol->loc,
+			  _("btrfs volume '%s' is not mounted itself, only its "
+			    "subvolumes are; use 'btrfs none' for it"),
+			  vol->mount);
+		free(ps->mount);
+		ps->mount = NULL;
+	}
+}
+
+/* Subvolume lines whose volume no btrfs line makes. */
+static void check_btrfs(ks_ctx *c)
+{
+	for (size_t i = 0; i < c->n_btrfs; i++) {
+		const ks_btrfs *sv = &c->btrfs[i];
+		if (!sv->subvol)
+			continue;
+		bool found = false;
+		for (size_t k = 0; k < c->n_btrfs && !found; k++)
+			found = !c->btrfs[k].subvol &&
+				subvol_of(sv, &c->btrfs[k]);
+		if (!found)
+			diag_error(c->d, sv->loc,
+				   _("btrfs subvolume '%s' is on '%s', which "
+				     "no 'btrfs' volume line makes (name it "
+				     "by LABEL=, its --label or its mount "
+				     "point)"),
+				   sv->name, sv->members[0]);
+	}
+	for (size_t i = 0; i < c->n_btrfs; i++) {
+		const ks_btrfs *vol = &c->btrfs[i];
+		for (char **m = vol->members; !vol->subvol && m && *m; m++) {
+			bool have = false;
+			for (size_t k = 0; k < c->n_parts; k++)
+				have |= streq_ptr(c->parts[k].mount, *m);
+			if (!have)
+				diag_error(c->d, vol->loc,
+					   _("btrfs volume '%s' uses '%s', "
+					     "which no 'part' line makes"),
+					   vol->label ? vol->label : vol->mount,
+					   *m);
+		}
 	}
 }
 
@@ -203,6 +432,14 @@ static void custom(ks_ctx *c)
 		enc[k] = vg_encrypted_by_lv(c, &c->vgs[k]);
 	for (size_t i = 0; i < c->n_parts; i++) {
 		const ks_part *p = &c->parts[i];
+		if (is_raid_member(p)) {
+			add_raid_member(c, p);
+			continue;
+		}
+		if (is_btrfs_member(p)) {
+			add_btrfs(c, p);
+			continue;
+		}
 		if (!is_pv(p)) {
 			if (valid_mount(c, p))
 				add_partition(c, p);
@@ -220,6 +457,7 @@ static void custom(ks_ctx *c)
 		}
 		add_pv(c, p, vg, enc[vg - c->vgs]);
 	}
+	add_raids(c, enc);
 	for (size_t k = 0; k < c->n_vgs; k++)
 		add_volume_group(c, &c->vgs[k]);
 	free(enc);
@@ -231,8 +469,16 @@ static void custom(ks_ctx *c)
 static void no_root(ks_ctx *c)
 {
 	const azl_storage *s = &c->m->storage;
-	for (size_t i = 0; i < s->n_partitions; i++)
+	for (size_t i = 0; i < s->n_partitions; i++) {
 		if (streq_ptr(s->partitions[i].mount, "/"))
+			return;
+		for (size_t k = 0; k < s->partitions[i].n_subvolumes; k++)
+			if (streq_ptr(s->partitions[i].subvolumes[k].mount,
+				      "/"))
+				return;
+	}
+	for (size_t i = 0; i < s->n_raids; i++)
+		if (streq_ptr(s->raids[i].mount, "/"))
 			return;
 	for (size_t k = 0; k < s->n_volume_groups; k++)
 		for (size_t i = 0; i < s->volume_groups[k].n_volumes; i++)
@@ -294,7 +540,8 @@ static void storage(ks_ctx *c)
 	}
 	for (size_t k = 0; k < c->n_vgs; k++)
 		for (char **pv = c->vgs[k].pvs; pv && *pv; pv++)
-			if (!pv_part(c, *pv) && !ks_dropped(c, *pv))
+			if (!pv_part(c, *pv) && !raid_pv(c, *pv) &&
+			    !ks_dropped(c, *pv))
 				diag_error(c->d, c->vgs[k].loc,
 					   _("volume group '%s' uses '%s', "
 					     "which no 'part' line makes"),
@@ -323,11 +570,14 @@ static void storage(ks_ctx *c)
 		return;
 	c->m->has_storage = true;
 	c->m->has_storage = true;
+	check_btrfs(c);
 	custom(c);
 	no_root(c);
 	bool have_boot = false;
 	for (size_t i = 0; i < s->n_partitions; i++)
 		have_boot |= streq_ptr(s->partitions[i].mount, "/boot");
+	for (size_t i = 0; i < s->n_raids; i++)
+		have_boot |= streq_ptr(s->raids[i].mount, "/boot");
 	if (c->reqpart.line > 0 && c->reqpart_boot && !have_boot) {
 		ks_part boot = {.mount = (char *)"/boot",
 				.has_size = true,

@@ -77,6 +77,32 @@ typedef struct ks_vg {
 	azl_loc loc;
 } ks_vg;
 
+/* A raid line: the array, what it holds (a mount point, swap or pv.NN)
+ * and its members (part raid.NN lines). */
+typedef struct ks_raid {
+	char *mount; /* "/boot", "swap", "pv.01" */
+	char *name;  /* --device, without /dev/md/ */
+	int level;
+	int spares;
+	azl_fs fs;
+	bool encrypt;
+	char *label;
+	char *fsoptions;
+	char **members; /* "raid.01", ... */
+	azl_loc loc;
+} ks_raid;
+/* A btrfs line: a volume ("btrfs none --label=x btrfs.01") or a
+ * subvolume ("btrfs / --subvol --name=root LABEL=x"). */
+typedef struct ks_btrfs {
+	char *mount; /* "/", "/home"; "none" */
+	bool subvol;
+	char *name;	/* --name */
+	char *label;	/* --label (volumes) */
+	char **members; /* volumes: btrfs.NN; subvolumes: the parent */
+	char *fsoptions;
+	azl_loc loc;
+} ks_btrfs;
+
 typedef struct ks_key {
 	char *user;
 	char *key;
@@ -95,6 +121,10 @@ typedef struct ks_ctx {
 	size_t n_lvs;
 	ks_vg *vgs;
 	size_t n_vgs;
+	ks_raid *raids;
+	size_t n_raids;
+	ks_btrfs *btrfs;
+	size_t n_btrfs;
 	ks_key *keys;
 	size_t n_keys;
 	azl_loc autopart, reqpart, clearpart_drives;

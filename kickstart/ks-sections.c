@@ -73,6 +73,7 @@ static int packages(ks_ctx *c, const ks_line *h, char **lines,
 			  _("'%%packages' was given before; the lists are "
 			    "joined"));
 	c->packages_seen = true;
+	p->install_loc = h->loc;
 	if (ks_has(h, "--ignoremissing"))
 		p->ignore_missing = true;
 	if (ks_has(h, "--exclude-weakdeps"))

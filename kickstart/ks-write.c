@@ -298,6 +298,14 @@ static void write_volume_group(azl_buf *b, const azl_storage *s,
 		if (streq_ptr(vg, g->name))
 			buf_printf(&pvs, " pv.%02zu", n_pv);
 	}
+	/* Arrays that are PVs come after the partitions' PVs. */
+	for (size_t i = 0; i < s->n_raids; i++) {
+		if (!s->raids[i].volume_group)
+			continue;
+		n_pv++;
+		if (streq_ptr(s->raids[i].volume_group, g->name))
+			buf_printf(&pvs, " pv.%02zu", n_pv);
+	}
 	if (!g->name || !pvs.len) {
 		buf_free(&pvs);
 		buf_printf(b,
@@ -335,6 +343,97 @@ static void write_volume_group(azl_buf *b, const azl_storage *s,
 		buf_append(&line, "\n");
 		buf_append(b, line.data);
 		buf_free(&line);
+	}
+}
+
+/* raid MOUNT --level=N --device=NAME raid.NN...: members numbered as
+ * write_storage() numbers them; an array that is a PV is pv.NN after
+ * the partitions' n_pv. Kickstart has no --metadata: Anaconda chooses
+ * 1.0 for /boot/efi by itself, which is what storage.raids asks. */
+static void write_raids(azl_buf *b, const azl_storage *s, size_t n_pv)
+{
+	for (size_t k = 0; k < s->n_raids; k++) {
+		const azl_raid_spec *r = &s->raids[k];
+		azl_buf members = {0};
+		size_t n_member = 0;
+		for (size_t i = 0; i < s->n_partitions; i++) {
+			if (!s->partitions[i].raid)
+				continue;
+			n_member++;
+			if (streq_ptr(s->partitions[i].raid, r->name))
+				buf_printf(&members, " raid.%02zu", n_member);
+		}
+		_cleanup_free_ char *pv =
+			r->volume_group ? xasprintf("pv.%02zu", ++n_pv) : NULL;
+		const char *what = pv ? pv : r->mount;
+		if (!members.len || !what || !r->name) {
+			buf_free(&members);
+			buf_printf(b,
+				   "# RAID '%s' has no members or holds "
+				   "nothing, which kickstart cannot say\n",
+				   r->name ? r->name : "");
+			continue;
+		}
+		if (r->metadata && !streq_ptr(r->metadata, "1.2") &&
+		    !streq_ptr(r->mount, "/boot/efi"))
+			buf_printf(b,
+				   "# RAID '%s' has metadata %s, which "
+				   "kickstart cannot say\n",
+				   r->name, r->metadata);
+		azl_buf line = {0};
+		buf_append(&line, "raid ");
+		put_word(&line, what);
+		buf_printf(&line, " --level=RAID%d", r->level);
+		put_opt(&line, "--device", r->name);
+		if (r->spares)
+			buf_printf(&line, " --spares=%d", r->spares);
+		if (r->fs != AZL_FS_NONE && !pv)
+			put_opt(&line, "--fstype", fs_to_string(r->fs));
+		if (r->encrypt) {
+			buf_append(&line, " --encrypted");
+			luks_opts(&line, &s->encryption);
+		}
+		if (r->label && !pv)
+			put_opt(&line, "--label", r->label);
+		if (r->fs_options && !pv)
+			put_opt(&line, "--fsoptions", r->fs_options);
+		buf_printf(b, "%s%s\n", line.data, members.data);
+		buf_free(&line);
+		buf_free(&members);
+	}
+}
+
+/* btrfs none --label=L btrfs.NN, then btrfs MOUNT --subvol --name=N
+ * LABEL=L for each subvolume, numbered as write_storage() numbers them. */
+static void write_btrfs(azl_buf *b, const azl_storage *s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_partitions; i++) {
+		const azl_partition_spec *p = &s->partitions[i];
+		if (p->n_subvolumes == 0)
+			continue;
+		n++;
+		_cleanup_free_ char *label =
+			p->label ? xstrdup(p->label) : xasprintf("btrfs%zu", n);
+		buf_append(b, "btrfs none");
+		put_opt(b, "--label", label);
+		if (p->fs_options)
+			put_opt(b, "--fsoptions", p->fs_options);
+		buf_printf(b, " btrfs.%02zu\n", n);
+		for (size_t k = 0; k < p->n_subvolumes; k++) {
+			const azl_subvolume_spec *v = &p->subvolumes[k];
+			buf_append(b, "btrfs ");
+			put_word(b, v->mount ? v->mount : "none");
+			buf_append(b, " --subvol");
+			put_opt(b, "--name", v->name ? v->name : "");
+			if (v->fs_options)
+				put_opt(b, "--fsoptions", v->fs_options);
+			_cleanup_free_ char *parent =
+				xasprintf("LABEL=%s", label);
+			buf_append(b, " ");
+			put_word(b, parent);
+			buf_append(b, "\n");
+		}
 	}
 }
 
@@ -379,9 +478,12 @@ static void write_storage(azl_buf *b, const azl_model *m)
 				   "autopart\n",
 				   z);
 		}
-		buf_printf(b, "autopart --type=%s --fstype=%s",
-			   layout_to_string(s->layout),
-			   fs_to_string(s->filesystem));
+		if (s->filesystem == AZL_FS_BTRFS)
+			buf_append(b, "autopart --type=btrfs");
+		else
+			buf_printf(b, "autopart --type=%s --fstype=%s",
+				   layout_to_string(s->layout),
+				   fs_to_string(s->filesystem));
 		if (!s->swap)
 			buf_append(b, " --noswap");
 		if (s->encryption.enabled) {
@@ -391,12 +493,17 @@ static void write_storage(azl_buf *b, const azl_model *m)
 		buf_append(b, "\n");
 		return;
 	}
-	/* PVs are named pv.01, pv.02, ... in partition order. */
-	size_t n_pv = 0;
+	/* PVs are named pv.01, pv.02, ... in partition order, RAID members
+	 * raid.01, raid.02, ..., btrfs volumes with subvolumes btrfs.01, ... */
+	size_t n_pv = 0, n_member = 0, n_btrfs = 0;
 	for (size_t i = 0; i < s->n_partitions; i++) {
 		const azl_partition_spec *p = &s->partitions[i];
 		_cleanup_free_ char *pv =
-			p->volume_group ? xasprintf("pv.%02zu", ++n_pv) : NULL;
+			p->raid		  ? xasprintf("raid.%02zu", ++n_member)
+			: p->volume_group ? xasprintf("pv.%02zu", ++n_pv)
+			: p->n_subvolumes > 0
+				? xasprintf("btrfs.%02zu", ++n_btrfs)
+				: NULL;
 		const char *what = pv ? pv : p->mount ? p->mount : "none";
 		azl_buf line = {0};
 		buf_append(&line, "part ");
@@ -423,6 +530,8 @@ static void write_storage(azl_buf *b, const azl_model *m)
 		buf_append(b, line.data);
 		buf_free(&line);
 	}
+	write_raids(b, s, n_pv);
+	write_btrfs(b, s);
 	for (size_t k = 0; k < s->n_volume_groups; k++)
 		write_volume_group(b, s, &s->volume_groups[k]);
 	/* Partitions naming a group that volume_groups does not list. */
@@ -604,6 +713,14 @@ char *kickstart_write(const azl_model *m)
 								  : "halt\n");
 
 	const azl_packages *p = &m->packages;
+	if (p->image.url) {
+		buf_append(&b, "liveimg");
+		put_opt(&b, "--url", p->image.url);
+		if (p->image.checksum)
+			put_opt(&b, "--checksum", p->image.checksum);
+		buf_append(&b, "\n");
+		goto scripts;
+	}
 	if (!m->has_packages)
 		goto scripts;
 	buf_append(&b, "\n%packages");

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fail when a test was skipped without a reason this machine really has.
 
-    check-skips.py [--allowlist FILE] JUNIT.xml...
+    check-skips.py [--allowlist FILE] [--tests LISTING.json]... JUNIT.xml...
     check-skips.py --conditions      (the conditions that hold here)
 
 JUNIT.xml is what `ctest --output-junit` wrote. A test counts as skipped
@@ -20,12 +20,22 @@ and CONDITION must hold on this machine right now:
     no-device-mapper  the kernel's device-mapper is not reachable
                       (/dev/mapper/control missing or unusable)
 
-So an entry "not-root" does not excuse a skip in a run as root. Exit 0
-when every skip is excused, 1 otherwise (the skips are listed), 2 when a
-file cannot be read or the allow-list is malformed.
+So an entry "not-root" does not excuse a skip in a run as root.
+
+LISTING.json is what `ctest -N --show-only=json-v1` wrote for a build
+tree: the tests registered there. scripts/check.sh runs the tests in two
+passes (ASan+UBSan, plain) with disjoint selections; every registered test
+must appear in at least one of the JUnit files, so a test that neither
+pass selects (a label or an -E pattern that drops it) fails the check
+like a skip, and no allow-list entry excuses it.
+
+Exit 0 when every skip is excused and every listed test ran somewhere, 1
+otherwise (the tests are named), 2 when a file cannot be read or the
+allow-list is malformed.
 """
 
 import argparse
+import json
 import os
 import sys
 import xml.etree.ElementTree as ET
@@ -79,13 +89,29 @@ def read_allowlist(path):
     return allowed
 
 
-def skipped_tests(junit):
-    """[(test name, why)] of the tests in JUNIT that did not run through."""
+def read_junit(junit):
     try:
-        root = ET.parse(junit).getroot()
+        return ET.parse(junit).getroot()
     except (OSError, ET.ParseError) as e:
         print("check-skips: cannot read '%s': %s" % (junit, e), file=sys.stderr)
         sys.exit(2)
+
+
+def registered_tests(listing):
+    """The test names of a `ctest --show-only=json-v1` listing."""
+    try:
+        with open(listing) as f:
+            tests = json.load(f)["tests"]
+        return [t["name"] for t in tests]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        print("check-skips: cannot read the test listing '%s': %s" % (listing, e),
+              file=sys.stderr)
+        sys.exit(2)
+
+
+def skipped_tests(junit):
+    """[(test name, why)] of the tests in JUNIT that did not run through."""
+    root = read_junit(junit)
     out = []
     for tc in root.iter("testcase"):
         status = tc.get("status", "")
@@ -105,6 +131,9 @@ def skipped_tests(junit):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--allowlist", default=DEFAULT_ALLOWLIST)
+    ap.add_argument("--tests", action="append", default=[], metavar="LISTING.json",
+                    help="ctest -N --show-only=json-v1 of a build tree: each "
+                    "test in it must be in one of the JUnit files")
     ap.add_argument("--conditions", action="store_true",
                     help="print the conditions that hold here and exit")
     ap.add_argument("junit", nargs="*")
@@ -133,15 +162,28 @@ def main():
             note = ("listed for '%s', which does not hold here" % entry[0]
                     if entry else "not in the allow-list")
             bad.append("  %s (%s; %s)" % (name, why, note))
+    ran_somewhere = set()
+    for junit in a.junit:
+        ran_somewhere.update(tc.get("name") for tc in read_junit(junit).iter("testcase"))
+    registered = []
+    for listing in a.tests:
+        registered += [n for n in registered_tests(listing) if n not in registered]
+    missing = [n for n in registered if n not in ran_somewhere]
+    if missing:
+        print("check-skips: %d registered test(s) are in none of the JUnit files "
+              "(no ctest pass of scripts/check.sh selects them):" % len(missing))
+        print("\n".join("  %s" % n for n in missing))
     if bad:
         print("check-skips: %d test(s) skipped without a reason this machine has "
               "(%s):" % (len(bad), os.path.normpath(a.allowlist)))
         print("\n".join(bad))
         print("check-skips: make them run (scripts/deps.sh installs every tool "
               "the tests use), or list them in the allow-list with a condition")
+    if bad or missing:
         return 1
-    print("check-skips: no unexpected skips (%d excused) in %s"
-          % (excused, " ".join(a.junit)))
+    print("check-skips: no unexpected skips (%d excused) in %s%s"
+          % (excused, " ".join(a.junit),
+             "; all %d registered tests ran" % len(registered) if a.tests else ""))
     return 0
 
 

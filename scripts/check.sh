@@ -1,15 +1,25 @@
 #!/bin/bash
 # The whole test suite, as CI runs it (.ci/run):
-#   1. build/      clang, -Werror: every ctest (unit, check, fuzz for 60 s
-#                  each, integration as root, e2e when the ISO exists)
+#   1. build/      clang, -Werror
 #   2. build-gcc/  the same sources compiled with gcc -Werror (no tests):
 #                  a plain `cmake -B build` uses gcc and must build too
-#   3. build-san/  clang with ASan+UBSan: unit, check and integration tests
-#                  again under the sanitizers
+#   3. build-san/  clang with ASan+UBSan
+# Then every registered test runs once, in one of two passes (labels in
+# tests/CMakeLists.txt):
+#   a. build-san/: unit, check and integration tests (integration as root)
+#      under the sanitizers, except those labelled no-san
+#   b. build/:     e2e (QEMU boots of the ISO), fuzz (60 s each; the fuzz
+#      targets are built only here, with their own ASan) and the
+#      integration tests labelled plain: those that check something a
+#      sanitizer build cannot (test-packages-root's fsync count under
+#      strace) or that run none of our C code (test-demo-repo)
+# build-san uses build/'s demo and real repositories (-DAZL_REPOS_FROM)
+# instead of building them a second time.
 # A skipped test fails the check (scripts/check-skips.py) unless
 # tests/skip-allowlist excuses it with a condition this machine really has
 # (not root, no KVM, no device-mapper): both ctest runs write JUnit files
-# and are checked after they ran, whatever their result.
+# and are checked after they ran, whatever their result, and a registered
+# test that is in neither JUnit file (no pass selects it) fails it too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,19 +37,21 @@ cmake --build build-gcc -j"$jobs"
 
 echo "== build (clang, ASan+UBSan) =="
 cmake -S . -B build-san -DCMAKE_C_COMPILER=clang -DAZL_SANITIZE=ON \
-	-DAZL_FUZZ=OFF >/dev/null
+	-DAZL_FUZZ=OFF -DAZL_REPOS_FROM="$PWD/build" >/dev/null
 cmake --build build-san -j"$jobs"
 
 rc=0
 echo "== tests under ASan+UBSan =="
-# (the demo repository is built by scripts, not by our C code: once is enough)
 ctest --test-dir build-san --output-on-failure -j"$jobs" -L 'unit|check|integration' \
-	-E 'demo-repo' --output-junit "$PWD/build-san/ctest-junit.xml" || rc=1
+	-LE 'no-san' --output-junit "$PWD/build-san/ctest-junit.xml" || rc=1
 
-echo "== all tests =="
-ctest --test-dir build --output-on-failure -j"$jobs" \
+echo "== e2e, fuzz and plain-only tests =="
+ctest --test-dir build --output-on-failure -j"$jobs" -L 'e2e|fuzz|plain' \
 	--output-junit "$PWD/build/ctest-junit.xml" || rc=1
 
 echo "== skipped tests =="
-python3 scripts/check-skips.py build-san/ctest-junit.xml build/ctest-junit.xml || rc=1
+ctest --test-dir build -N --show-only=json-v1 >build/ctest-tests.json
+ctest --test-dir build-san -N --show-only=json-v1 >build-san/ctest-tests.json
+python3 scripts/check-skips.py --tests build/ctest-tests.json --tests build-san/ctest-tests.json \
+	build-san/ctest-junit.xml build/ctest-junit.xml || rc=1
 exit $rc

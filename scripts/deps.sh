@@ -17,16 +17,16 @@ set -eu
 PKGS="
 build-essential cmake pkg-config clang clang-format
 libncurses-dev libparted-dev libblkid-dev libcryptsetup-dev libnm-dev
-libyaml-dev librpm-dev libsolv-dev libsolvext-dev libcurl4-openssl-dev
+libyaml-dev librpm-dev libsolv-dev libsolvext-dev libcurl4-openssl-dev libarchive-dev
 libcrypt-dev libgcrypt20-dev libcmocka-dev gettext
-python3 python3-jsonschema python3-yaml tzdata
-parted util-linux fdisk e2fsprogs xfsprogs dosfstools mtools cryptsetup-bin
+python3 python3-jsonschema python3-yaml python3-jinja2 tzdata
+parted util-linux fdisk e2fsprogs xfsprogs btrfs-progs dosfstools mtools cryptsetup-bin
 lvm2 kmod
 rpm createrepo-c gnupg
 xorriso qemu-system-x86 qemu-utils ovmf seabios sbsigntool
 grub-pc-bin grub-efi-amd64-bin grub-common grub2-common
 busybox-static tmux dbus-daemon login libpam0g libpam-modules
-cpio file zstd
+cpio file zstd squashfs-tools
 efibootmgr eject ipxe-qemu binutils pxelinux syslinux-common
 dnf time bc
 network-manager iproute2

@@ -138,9 +138,40 @@ cat >"$tmp/clean.xml" <<'EOF'
 EOF
 python3 "$detector" "$tmp/clean.xml" >/dev/null || fail "tests/skip-allowlist is malformed, or a run without skips fails"
 
-# 7. scripts/check.sh checks both ctest runs.
+# 7. A registered test in neither JUnit file (no pass of check.sh selects
+#    it) fails, whatever the allow-list says; one pass is enough.
+cat >"$tmp/listing.json" <<'EOF'
+{"kind": "ctestInfo", "tests": [{"name": "unit/a"}, {"name": "check/b"}, {"name": "fuzz/c"}]}
+EOF
+cat >"$tmp/pass2.xml" <<'EOF'
+<testsuite><testcase name="fuzz/c" status="run"/></testsuite>
+EOF
+python3 "$detector" --allowlist "$tmp/empty" --tests "$tmp/listing.json" \
+	"$tmp/clean.xml" "$tmp/pass2.xml" >"$tmp/out" 2>&1 ||
+	{ cat "$tmp/out"; fail "every listed test ran in one of two passes: still fails"; }
+grep -q 'all 3 registered tests ran' "$tmp/out" || fail "the coverage is not reported"
+rc=0
+python3 "$detector" --allowlist "$tmp/empty" --tests "$tmp/listing.json" \
+	"$tmp/clean.xml" >"$tmp/out" 2>&1 || rc=$?
+[ "$rc" = 1 ] || { cat "$tmp/out"; fail "a registered test in no JUnit file: exit $rc, expected 1"; }
+grep -q '^  fuzz/c$' "$tmp/out" || { cat "$tmp/out"; fail "the test no pass ran is not named"; }
+grep -q '^  unit/a$' "$tmp/out" && fail "a test that ran is named as missing"
+if [ -n "$present" ]; then
+	printf 'fuzz/c %s reason\n' "$present" >"$tmp/c-list"
+	rc=0
+	python3 "$detector" --allowlist "$tmp/c-list" --tests "$tmp/listing.json" "$tmp/clean.xml" \
+		>/dev/null 2>&1 || rc=$?
+	[ "$rc" = 1 ] || fail "an allow-list entry excused a test that no pass ran"
+fi
+echo '{"tests": 3}' >"$tmp/broken.json"
+rc=0
+python3 "$detector" --tests "$tmp/broken.json" "$tmp/clean.xml" >/dev/null 2>&1 || rc=$?
+[ "$rc" = 2 ] || fail "an unreadable test listing: exit $rc, expected 2"
+
+# 8. scripts/check.sh checks both ctest runs, against the tests of both trees.
 check=$AZL_SOURCE_DIR/scripts/check.sh
 [ "$(grep -c -- '--output-junit' "$check")" = 2 ] || fail "check.sh: both ctest runs write JUnit"
-grep -q 'check-skips.py build-san/ctest-junit.xml build/ctest-junit.xml' "$check" ||
-	fail "check.sh does not run the skip check on both runs"
-echo "ok: unlisted skips fail, excused ones need a condition that holds"
+grep -q 'check-skips.py --tests build/ctest-tests.json --tests build-san/ctest-tests.json' "$check" &&
+	grep -q '	build-san/ctest-junit.xml build/ctest-junit.xml' "$check" ||
+	fail "check.sh does not run the skip check on both runs and both test listings"
+echo "ok: unlisted skips fail, excused ones need a condition that holds; a test no pass ran fails"

@@ -16,7 +16,8 @@ static const char disks_help[] =
 
 static const char *const layouts[] = {N_("guided, LVM"), N_("guided, plain"),
 				      N_("custom partitions")};
-static const char *const filesystems[] = {"ext4", "xfs"};
+/* btrfs: Fedora's layout, subvolumes root and home (guided plain only). */
+static const char *const filesystems[] = {"ext4", "xfs", "btrfs"};
 static const char *const tables[] = {"gpt", "msdos"};
 static const char *const wipes[] = {N_("erase the whole disk"),
 				    N_("replace Linux partitions"),
@@ -75,8 +76,10 @@ int page_disks(ui_ctx *c)
 	it->choice = st.n_partitions ? 2 : st.layout == AZL_LAYOUT_PLAIN;
 	it = ui_form_add(&f, UI_ITEM_CHOICE, N_("Root filesystem"));
 	it->choices = filesystems;
-	it->n_choices = 2;
-	it->choice = st.filesystem == AZL_FS_XFS;
+	it->n_choices = 3;
+	it->choice = st.filesystem == AZL_FS_XFS     ? 1
+		     : st.filesystem == AZL_FS_BTRFS ? 2
+						     : 0;
 	ui_form_add(&f, UI_ITEM_CHECK, N_("Swap"))->on = st.swap;
 	it = ui_form_add(&f, UI_ITEM_CHOICE, N_("Partition table"));
 	it->choices = tables;
@@ -91,7 +94,20 @@ int page_disks(ui_ctx *c)
 	ui_form_add(&f, UI_ITEM_BUTTON, N_("Cancel"));
 
 	int zone = 0, result = UI_BACK;
+	int prev_layout = f.items[F_LAYOUT].choice;
+	int prev_fs = f.items[F_FS].choice;
 	for (;;) {
+		/* btrfs is never on LVM (as in Anaconda): choosing btrfs
+		 * makes the guided layout plain, choosing LVM again makes the
+		 * filesystem ext4. */
+		if (f.items[F_FS].choice == 2 && prev_fs != 2 &&
+		    f.items[F_LAYOUT].choice == 0)
+			f.items[F_LAYOUT].choice = 1;
+		else if (f.items[F_LAYOUT].choice == 0 && prev_layout != 0 &&
+			 f.items[F_FS].choice == 2)
+			f.items[F_FS].choice = 0;
+		prev_layout = f.items[F_LAYOUT].choice;
+		prev_fs = f.items[F_FS].choice;
 		/* Form and list into the clone. */
 		_cleanup_strv_free_ char **sel = xzalloc(sizeof(char *));
 		for (size_t i = 0; i < disks.n; i++)
@@ -107,7 +123,9 @@ int page_disks(ui_ctx *c)
 				partition_delete(&st, st.n_partitions - 1);
 		st.layout = f.items[F_LAYOUT].choice == 1 ? AZL_LAYOUT_PLAIN
 							  : AZL_LAYOUT_LVM;
-		st.filesystem = f.items[F_FS].choice ? AZL_FS_XFS : AZL_FS_EXT4;
+		st.filesystem = f.items[F_FS].choice == 1   ? AZL_FS_XFS
+				: f.items[F_FS].choice == 2 ? AZL_FS_BTRFS
+							    : AZL_FS_EXT4;
 		st.swap = f.items[F_SWAP].on;
 		st.table = f.items[F_TABLE].choice ? AZL_TABLE_MSDOS
 						   : AZL_TABLE_GPT;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "exit-codes.h"
 #include "i18n.h"
 #include "install.h"
@@ -18,6 +19,7 @@
 #include "pages.h"
 #include "phase.h"
 #include "progress.h"
+#include "report.h"
 #include "run.h"
 #include "spawn.h"
 #include "util.h"
@@ -128,6 +130,8 @@ static void draw_progress(run_view *v)
 static void sink(const azl_progress_event *ev, void *userdata)
 {
 	run_view *v = userdata;
+	if (ev->kind != AZL_PROGRESS_STEP)
+		return;
 	if (ev->id != AZL_PHASE_NONE)
 		v->phase = ev->id;
 	v->percent = ev->percent < 0	 ? 0
@@ -181,8 +185,22 @@ int page_progress(ui_ctx *c)
 				"unmounted and closed."));
 	draw_progress(&v);
 	run_ctx_add_sink(&ctx, sink, &v);
+	/* Fleet hooks, as for the command line (docs/pxe.md). */
+	_cleanup_free_ char *cmdline = NULL;
+	if (cmdline_read(&cmdline, NULL) < 0)
+		cmdline = NULL;
+	azl_reporter *rep = reporter_new(&c->m->reporting, cmdline);
+	if (rep) {
+		run_ctx_add_sink(&ctx, reporter_sink, rep);
+		reporter_begin(rep);
+	}
 	azl_install_result *res = &c->result;
 	int code = install_run(c->m, &io, &ctx, res);
+	reporter_end(rep, code, res->stopped,
+		     res->phase != AZL_PHASE_NONE ? phase_name(res->phase)
+						  : NULL,
+		     res->error, res->message);
+	reporter_free(rep);
 	c->ran = true;
 	ui_set_quit_question(NULL);
 	long secs = res->seconds;

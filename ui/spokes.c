@@ -62,6 +62,9 @@ bool storage_wants_encryption(const azl_storage *s)
 	for (size_t i = 0; i < s->n_partitions; i++)
 		if (s->partitions[i].encrypt)
 			return true;
+	for (size_t i = 0; i < s->n_raids; i++)
+		if (s->raids[i].encrypt)
+			return true;
 	return false;
 }
 
@@ -87,6 +90,18 @@ static bool status_disks(const azl_model *m, const azl_machine *machine,
 		for (size_t i = 0; i < m->storage.n_partitions; i++)
 			root = root ||
 			       streq_ptr(m->storage.partitions[i].mount, "/");
+		/* or on an array, or a logical volume */
+		for (size_t i = 0; i < m->storage.n_raids; i++)
+			root = root ||
+			       streq_ptr(m->storage.raids[i].mount, "/");
+		for (size_t g = 0; g < m->storage.n_volume_groups; g++)
+			for (size_t k = 0;
+			     k < m->storage.volume_groups[g].n_volumes; k++)
+				root = root ||
+				       streq_ptr(m->storage.volume_groups[g]
+							 .volumes[k]
+							 .mount,
+						 "/");
 		if (!root) {
 			*ret_reason = xstrdup(
 				_("The custom layout has no / partition."));
@@ -363,6 +378,45 @@ void storage_clone(azl_storage *dst, const azl_storage *src)
 		d->disk_path = xstrdup(p->disk_path);
 		d->label = xstrdup(p->label);
 		d->fs_options = xstrdup(p->fs_options);
+		d->volume_group = xstrdup(p->volume_group);
+		d->raid = xstrdup(p->raid);
+	}
+	/* Volume groups and arrays are owned too: a clone that is dropped
+	 * (Cancel) must not free the model's. */
+	dst->volume_groups = src->n_volume_groups
+				     ? xcalloc(src->n_volume_groups,
+					       sizeof(*dst->volume_groups))
+				     : NULL;
+	for (size_t i = 0; i < src->n_volume_groups; i++) {
+		azl_volume_group *d = &dst->volume_groups[i];
+		const azl_volume_group *g = &src->volume_groups[i];
+		*d = *g;
+		d->name = xstrdup(g->name);
+		d->volumes = g->n_volumes ? xcalloc(g->n_volumes,
+						    sizeof(*d->volumes))
+					  : NULL;
+		for (size_t k = 0; k < g->n_volumes; k++) {
+			azl_volume_spec *dv = &d->volumes[k];
+			const azl_volume_spec *v = &g->volumes[k];
+			*dv = *v;
+			dv->name = xstrdup(v->name);
+			dv->mount = xstrdup(v->mount);
+			dv->label = xstrdup(v->label);
+			dv->fs_options = xstrdup(v->fs_options);
+		}
+	}
+	dst->raids = src->n_raids ? xcalloc(src->n_raids, sizeof(*dst->raids))
+				  : NULL;
+	for (size_t i = 0; i < src->n_raids; i++) {
+		azl_raid_spec *d = &dst->raids[i];
+		const azl_raid_spec *r = &src->raids[i];
+		*d = *r;
+		d->name = xstrdup(r->name);
+		d->metadata = xstrdup(r->metadata);
+		d->mount = xstrdup(r->mount);
+		d->label = xstrdup(r->label);
+		d->fs_options = xstrdup(r->fs_options);
+		d->volume_group = xstrdup(r->volume_group);
 	}
 }
 

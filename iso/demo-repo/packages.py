@@ -36,7 +36,7 @@ MINIMAL = ["setup", "filesystem", "azurelinux-release", "azurelinux-repos",
            "dracut", "tzdata", "ca-certificates", "e2fsprogs", "xfsprogs"]
 # The installer adds these according to the plan (firmware, encryption,
 # LVM, an ESP), as Anaconda does; comps lists them as optional.
-MINIMAL_OPTIONAL = ["cryptsetup", "lvm2", "dosfstools", "grub2-pc",
+MINIMAL_OPTIONAL = ["cryptsetup", "lvm2", "dosfstools", "btrfs-progs", "grub2-pc",
                     "grub2-efi-x64", "shim-x64"]
 CORE_EXTRA = ["openssh-server", "openssh-clients", "sudo", "NetworkManager",
               "iproute", "chrony", "vim-minimal", "selinux-policy-targeted",
@@ -246,6 +246,11 @@ PACKAGES = [
          payload=[("elf", "/usr/sbin/mkfs.xfs", "/usr/bin/mkfs.xfs"),
                   ("elf", "/usr/sbin/xfs_repair", "/usr/bin/xfs_repair"),
                   ("elf", "/usr/sbin/xfs_growfs", "/usr/bin/xfs_growfs")]),
+    dict(name="btrfs-progs", version="6.2", real=True,
+         summary="btrfs tools from the build machine",
+         requires=["azl-demo-libs", "glibc"], provides=[],
+         payload=[("elf", "/usr/bin/btrfs", "/usr/bin/btrfs"),
+                  ("elf", "/usr/sbin/mkfs.btrfs", "/usr/bin/mkfs.btrfs")]),
     dict(name="efibootmgr", version="18", real=True,
          summary="efibootmgr from the build machine (UEFI boot entries; the live environment's)",
          requires=["glibc", "azl-demo-libs"], provides=[],

@@ -53,6 +53,7 @@ LIBNAMES = {
     "libblkid1": "libblkid", "libmount1": "libmount", "libuuid1": "libuuid",
     "libsmartcols1": "libsmartcols", "libfdisk1": "libfdisk",
     "libpcre2-8-0": "pcre2", "libzstd1": "libzstd", "liblzma5": "xz-libs",
+    "liblzo2-2": "lzo",
     "liblz4-1": "lz4-libs", "libbz2-1.0": "bzip2-libs",
     "libgcrypt20": "libgcrypt", "libgpg-error0": "libgpg-error",
     "libkmod2": "kmod-libs", "libcryptsetup12": "cryptsetup-libs",
@@ -211,6 +212,12 @@ REAL = [
          debs=["xfsprogs"],
          drop=[r"^/usr/bin/xfs_scrub_all$", r"^/usr/lib/systemd/system/xfs_scrub_all\.", r"xfs_scrub_all"]),
     dict(name="dosfstools", summary="FAT tools", debs=["dosfstools"]),
+    # mkfs.btrfs and btrfs for a btrfs layout (docs/storage.md "btrfs");
+    # the plan adds it to the packages then. Debian's initramfs-tools hook
+    # is of no use to dracut.
+    dict(name="btrfs-progs", summary="btrfs tools (mkfs.btrfs, btrfs)",
+         debs=["btrfs-progs"],
+         drop=[r"^/usr/share/initramfs-tools(/|$)"]),
     dict(name="rpm", summary="rpm (Debian's 4.18), its rpmdb in /usr/lib/sysimage/rpm",
          debs=["rpm", "rpm-common", "rpm2cpio"],
          drop=[r"^/var/lib/rpm(/|$)", r"^/usr/bin/(rpmbuild|rpmspec|rpmsign|gendiff)$", r"^/usr/lib/rpm/(?!macros|rpmrc|rpmpopt|platform)"],
@@ -255,7 +262,7 @@ MINIMAL = ["setup", "filesystem", "azurelinux-release", "azurelinux-repos",
            "sudo", "chrony", "iproute", "procps-ng", "less", "vim-minimal",
            "policycoreutils", "libselinux-utils", "selinux-policy-targeted",
            "hostname", "which", "grep", "sed", "findutils", "gawk", "tar", "gzip"]
-MINIMAL_OPTIONAL = ["cryptsetup", "lvm2", "dosfstools", "grub2-pc",
+MINIMAL_OPTIONAL = ["cryptsetup", "lvm2", "dosfstools", "btrfs-progs", "grub2-pc",
                     "grub2-efi-x64", "shim-x64", "linux-firmware"]
 CORE_EXTRA = ["cryptsetup", "lvm2", "dosfstools", "kpartx", "linux-firmware"]
 

@@ -175,13 +175,15 @@ for p in /usr/lib/x86_64-linux-gnu/rpm-plugins/*.so; do
 done
 
 # The tools an install runs; required ones fail the build when missing.
+# curl: kickstarts written for Anaconda call /usr/bin/curl in %pre and
+# %onerror (OpenStack Ironic's heartbeats, issue 17).
 required="busybox mke2fs mkfs.xfs mkfs.fat mkswap lvm cryptsetup grub-install
-	grub-mkimage blkid mount umount"
+	grub-mkimage blkid mount umount curl"
 wanted="mkfs.ext4 e2fsck tune2fs resize2fs dmsetup grub-probe grub-editenv
 	efibootmgr sfdisk partx wipefs losetup eject rpm mkfs.vfat mkfs.ext3
 	fsck.ext4 e2label xfs_repair xfs_growfs xfs_admin fsck.fat swapon swapoff
 	grub-mkrelpath grub-file grub-bios-setup grub-mkpasswd-pbkdf2
-	grub-script-check findmnt lsblk fdisk sgdisk parted rpmkeys"
+	grub-script-check findmnt lsblk fdisk sgdisk parted rpmkeys unsquashfs"
 for t in $required; do
 	p=$(find_tool "$sysroot" "$t") || {
 		echo "mkinitramfs.sh: required tool '$t' not found in $sysroot" >&2

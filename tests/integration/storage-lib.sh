@@ -21,6 +21,11 @@ done
 TARGET='/run/azl-installer/[0-9]*/target'
 tmp=$(mktemp -d /tmp/test-storage.XXXXXX)
 own_loops=""
+# The installs this test started (install_storage): each mounts under
+# /run/azl-installer/PID/target. Other installs run on the same machine
+# at the same time (other tests, other people's runs): their directories
+# are never touched.
+own_runs=""
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -33,12 +38,32 @@ loops_of_tmp() {
 		awk -v t="$tmp/" 'index($2, t) == 1 {print $1}'
 }
 
+# Mount points this test is answerable for: under $tmp, under the
+# directory of an install it started, or of a device over one of its
+# images (wherever mounted); deepest first.
+own_mounts() {
+	local src tgt p dirs=("$tmp/")
+	for p in $own_runs; do dirs+=("/run/azl-installer/$p/"); done
+	while read -r src tgt; do
+		for p in "${dirs[@]}"; do
+			case $tgt/ in "$p"*)
+				echo "$tgt"
+				continue 2
+				;;
+			esac
+		done
+		case $(backing_file "$src") in "$tmp"/*) echo "$tgt" ;; esac
+	done < <(findmnt -rn -o SOURCE,TARGET) | sort -ru
+}
+
 cleanup() {
 	set +e
-	for m in $(findmnt -rn -o TARGET | grep -E "^($TARGET|$tmp)" | sort -r); do
-		umount "$m"
-	done
+	local m p
+	for m in $(own_mounts); do umount "$m"; done
 	for l in $own_loops $(loops_of_tmp); do losetup -d "$l" 2>/dev/null; done
+	for p in $own_runs; do
+		rmdir "/run/azl-installer/$p/target" "/run/azl-installer/$p" 2>/dev/null
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -59,9 +84,12 @@ install_storage() {
 	for d in "$@"; do args+=(--disk "$d"); done
 	rm -f "$tmp/log"
 	set +e
-	PATH=${INSTALL_PATH:-$PATH} "$AZL_BIN" install --answers "$answers" "${args[@]}" --yes \
+	# (its PID, for cleanup: the shell writes its own, then execs it)
+	PATH=${INSTALL_PATH:-$PATH} "$BASH" -c 'echo $$ >"$0"; exec "$@"' "$tmp/run.pid" \
+		"$AZL_BIN" install --answers "$answers" "${args[@]}" --yes \
 		--stop-after storage --log "$tmp/log" >"$tmp/out" 2>&1
 	rc=$?
+	own_runs="$own_runs $(cat "$tmp/run.pid" 2>/dev/null)"
 	set -e
 }
 

@@ -32,6 +32,9 @@ hidden bash "$src/iso/live/mkinitramfs.sh" --installer "$AZL_BIN" --kernel "$kdi
 cmp -s "$tmp/vmlinuz" "$kdir/root/boot/vmlinuz-$kver" || fail "the live vmlinuz is not the fetched one"
 cpio -it <"$tmp/initrd.img" 2>/dev/null >"$tmp/live.list"
 grep -qx "usr/lib/modules/$kver/modules.dep" "$tmp/live.list" || fail "no modules.dep for $kver in the initramfs"
+# Kickstarts written for Anaconda (Ironic's heartbeats) run /usr/bin/curl
+# in %pre and %onerror, in the live environment.
+grep -qx "usr/bin/curl" "$tmp/live.list" || fail "no /usr/bin/curl in the initramfs"
 grep -q "usr/lib/modules/$kver/kernel/drivers/md/dm-crypt.ko" "$tmp/live.list" || fail "no dm-crypt in the initramfs"
 ok "live initramfs and vmlinuz from $kdir ($kver) with the host's /boot and /lib/modules empty"
 

@@ -97,11 +97,15 @@ truncate -s 0 "$img"
 truncate -s 4G "$img"
 unset AZL_CACHE_DIR
 
-"$AZL_BIN" install --answers "$tmp/a.yaml" --disk "$img" --repo "$repo" --yes \
+# (its PID: the install mounts under /run/azl-installer/PID/target; other
+# installs on this machine have their own and are not this test's)
+"$BASH" -c 'echo $$ >"$0"; exec "$@"' "$tmp/install.pid" \
+	"$AZL_BIN" install --answers "$tmp/a.yaml" --disk "$img" --repo "$repo" --yes \
 	--log "$tmp/install.log" >"$tmp/out" 2>&1 || { cat "$tmp/out"; tail -20 "$tmp/install.log"; fail "install failed"; }
 ok "installed into $img"
 [ -z "$(losetup -n -O NAME,BACK-FILE -l | grep "$tmp/")" ] || fail "loop device left attached"
-grep -qE "/run/azl-installer/([0-9]+/)?target" /proc/mounts && fail "target left mounted"
+run_dir=/run/azl-installer/$(cat "$tmp/install.pid")
+grep -q " $run_dir/" /proc/mounts && fail "target left mounted: $(grep " $run_dir/" /proc/mounts)"
 ok "everything unmounted and detached"
 
 # Boot code: GRUB's boot.img in the MBR, its core image in the BIOS boot

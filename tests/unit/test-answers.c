@@ -358,6 +358,51 @@ static void test_passphrase_not_written(void **state)
 	diags_done(&d);
 }
 
+/* reporting: header values may be tokens: read as secrets, never
+ * written back (the written file says so), hidden in diagnostics. */
+static void test_webhook_headers_not_written(void **state)
+{
+	azl_diags d;
+	diags_init(&d);
+	_cleanup_model_ azl_model *m = NULL;
+	assert_int_equal(
+		read_string(
+			"version: 1\n"
+			"reporting:\n"
+			"  engine:\n"
+			"    type: webhook\n"
+			"    endpoint: http://192.0.2.1/r\n"
+			"    headers: {Authorization: \"Bearer SECRET-t\"}\n",
+			&d, &m),
+		0);
+	assert_int_equal(m->reporting.n_hooks, 1);
+	assert_string_equal(m->reporting.hooks[0].headers[0].name,
+			    "Authorization");
+	assert_string_equal(m->reporting.hooks[0].headers[0].value->data,
+			    "Bearer SECRET-t");
+	int err = 0;
+	_cleanup_free_ char *out = answers_write(m, &err);
+	assert_non_null(out);
+	assert_null(strstr(out, "SECRET-"));
+	assert_non_null(strstr(out, "# headers: not written"));
+	assert_non_null(strstr(out, "endpoint: http://192.0.2.1/r"));
+	/* A bad value is reported where it is, without the value. */
+	_cleanup_model_ azl_model *m2 = NULL;
+	assert_int_equal(
+		read_string("version: 1\n"
+			    "reporting:\n"
+			    "  engine:\n"
+			    "    endpoint: http://192.0.2.1/r\n"
+			    "    headers: {X-Token: \"SECRET-u\\r\\nX: 1\"}\n",
+			    &d, &m2),
+		-EINVAL);
+	_cleanup_free_ char *t = diags_text(&d);
+	assert_null(strstr(t, "SECRET-"));
+	assert_non_null(strstr(t, ":5:"));
+	assert_non_null(strstr(t, "header 'X-Token' holds a line break"));
+	diags_done(&d);
+}
+
 static void test_secret_line_hidden(void **state)
 {
 	azl_diags d;
@@ -890,6 +935,7 @@ int main(void)
 		cmocka_unit_test(test_password_is_hashed),
 		cmocka_unit_test(test_password_hash_shapes),
 		cmocka_unit_test(test_passphrase_not_written),
+		cmocka_unit_test(test_webhook_headers_not_written),
 		cmocka_unit_test(test_secret_line_hidden),
 		cmocka_unit_test(test_passphrase_file_empty),
 		cmocka_unit_test(test_oversized),

@@ -67,6 +67,7 @@ static int phase(azl_op op)
 	case AZL_OP_DELETE_PARTITION:
 	case AZL_OP_CREATE_PARTITION:
 		return 0;
+	case AZL_OP_RAID_CREATE:
 	case AZL_OP_LUKS_FORMAT:
 	case AZL_OP_LUKS_OPEN:
 		return 1;
@@ -78,6 +79,7 @@ static int phase(azl_op op)
 		return 4;
 	case AZL_OP_MKFS:
 	case AZL_OP_MKSWAP:
+	case AZL_OP_SUBVOLUME_CREATE:
 		return 5;
 	case AZL_OP_MOUNT:
 		return 6;
@@ -329,6 +331,62 @@ static void test_guided_plain_bios_gpt(void **state)
 	assert_int_equal(p->n_vgs, 0);
 	const azl_action *bl = &p->actions[p->n_actions - 1];
 	assert_string_equal(bl->object, "/dev/vda");
+}
+
+/* Fedora's btrfs layout: /boot ext4, one btrfs partition (Linux data,
+ * not the DPS root type) with subvolumes root on / and home on /home,
+ * each made and mounted; refused on LVM. */
+static void test_guided_btrfs(void **state)
+{
+	_cleanup_machine_ azl_machine *mach = load("bios-one-disk");
+	_cleanup_model_ azl_model *m = model_new();
+	m->storage.filesystem = AZL_FS_BTRFS;
+	expect_fail_ov(m, mach, NULL, 1,
+		       "filesystem: btrfs goes with layout: plain*");
+	m->storage.layout = AZL_LAYOUT_PLAIN;
+	m->storage.swap = false;
+	_cleanup_plan_ azl_plan *p = build(m, mach);
+	const azl_plan_disk *d = &p->disks[0];
+	assert_int_equal(d->n_parts, 3);
+	assert_int_equal(d->parts[1].fs, AZL_FS_EXT4);
+	assert_string_equal(d->parts[1].mount, "/boot");
+	const azl_plan_part *b = &d->parts[2];
+	assert_int_equal(b->fs, AZL_FS_BTRFS);
+	assert_null(b->mount);
+	assert_string_equal(b->type_guid,
+			    "0fc63daf-8483-4772-8e79-3d69d8477de4");
+	assert_int_equal(b->n_subvols, 2);
+	assert_string_equal(b->subvols[0].name, "root");
+	assert_string_equal(b->subvols[0].mount, "/");
+	assert_string_equal(b->subvols[1].name, "home");
+	assert_string_equal(b->subvols[1].mount, "/home");
+	size_t made = 0, mounted = 0;
+	for (size_t i = 0; i < p->n_actions; i++) {
+		const azl_action *a = &p->actions[i];
+		if (a->op == AZL_OP_SUBVOLUME_CREATE) {
+			assert_string_equal(a->device, b->device);
+			assert_string_equal(a->name, made ? "home" : "root");
+			made++;
+		}
+		if (a->op == AZL_OP_MOUNT && a->subvol) {
+			assert_string_equal(a->device, b->device);
+			assert_string_equal(
+				a->subvol,
+				strcmp(a->mount, "/") == 0 ? "root" : "home");
+			mounted++;
+		}
+	}
+	assert_int_equal(made, 2);
+	assert_int_equal(mounted, 2);
+	_cleanup_free_ char *j = plan_to_json(p);
+	assert_non_null(strstr(j, "\"subvol\": \"root\""));
+	_cleanup_free_ char *t = plan_to_text(p);
+	assert_non_null(strstr(t, "root=/,home=/home"));
+	_cleanup_strv_free_ char **tools = plan_required_tools(p);
+	assert_true(strv_contains(tools, "mkfs.btrfs"));
+	assert_true(strv_contains(tools, "btrfs"));
+	_cleanup_strv_free_ char **pk = plan_required_packages(p);
+	assert_true(strv_contains(pk, "btrfs-progs"));
 }
 
 static void test_guided_bios_msdos(void **state)
@@ -1410,6 +1468,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_guided_lvm_uefi),
 		cmocka_unit_test(test_guided_plain_bios_gpt),
+		cmocka_unit_test(test_guided_btrfs),
 		cmocka_unit_test(test_guided_bios_msdos),
 		cmocka_unit_test(test_guided_lvm_encrypted),
 		cmocka_unit_test(test_guided_plain_encrypted),

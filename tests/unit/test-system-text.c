@@ -278,16 +278,25 @@ static void test_boot_pieces(void **state)
 
 	_cleanup_strv_free_ char **gen = bootloader_dracut_argv(
 		"/usr/bin/dracut", "6.1.0-1", "/boot/initramfs-6.1.0-1.img", m2,
-		false);
+		"sd_mod ext4", false);
 	_cleanup_free_ char *gs = join(gen);
 	assert_string_equal(gs, "/usr/bin/dracut|-f|--kver|6.1.0-1|"
 				"--no-hostonly|--add|crypt lvm|"
 				"/boot/initramfs-6.1.0-1.img");
 	_cleanup_strv_free_ char **host = bootloader_dracut_argv(
-		"/usr/bin/dracut", "6.1.0-1", "/boot/i.img", NULL, true);
+		"/usr/bin/dracut", "6.1.0-1", "/boot/i.img", NULL, NULL, true);
 	_cleanup_free_ char *hs = join(host);
 	assert_string_equal(hs, "/usr/bin/dracut|-f|--kver|6.1.0-1|"
 				"--hostonly|/boot/i.img");
+	/* Host-only names the layout's drivers (no udev in the live
+	 * environment for dracut to ask); generic needs no list. */
+	_cleanup_strv_free_ char **hd = bootloader_dracut_argv(
+		"/usr/bin/dracut", "6.1.0-1", "/boot/i.img", "crypt",
+		"megaraid_sas sd_mod ext4", true);
+	_cleanup_free_ char *hds = join(hd);
+	assert_string_equal(hds, "/usr/bin/dracut|-f|--kver|6.1.0-1|"
+				 "--hostonly|--add|crypt|--add-drivers|"
+				 "megaraid_sas sd_mod ext4|/boot/i.img");
 
 	/* security=selinux: only with a policy, not when disabled, not when
 	 * the answer file's kernel_args choose. */

@@ -68,6 +68,27 @@ static void test_disks_too_small(void **state)
 	free(why);
 }
 
+/* The Disks page's btrfs choice: Fedora's plain layout plans; btrfs on
+ * the guided LVM layout is refused with what to choose instead. */
+static void test_disks_btrfs(void **state)
+{
+	_cleanup_model_ azl_model *m = model_new();
+	_cleanup_machine_ azl_machine *mach = fixture("uefi-one-disk.json");
+	char *paths[] = {mach->disks[0].path, NULL};
+	storage_set_disks(&m->storage, paths);
+	m->storage.filesystem = AZL_FS_BTRFS;
+	m->storage.layout = AZL_LAYOUT_LVM;
+	char *why = NULL;
+	assert_false(spoke_status(SPOKE_DISKS, m, mach, &why));
+	assert_non_null(why);
+	assert_non_null(strstr(why, "layout: plain"));
+	free(why);
+	m->storage.layout = AZL_LAYOUT_PLAIN;
+	why = NULL;
+	assert_true(spoke_status(SPOKE_DISKS, m, mach, &why));
+	free(why);
+}
+
 static void test_passphrase(void **state)
 {
 	_cleanup_model_ azl_model *m = model_new();
@@ -439,6 +460,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_status_defaults),
 		cmocka_unit_test(test_disks_too_small),
+		cmocka_unit_test(test_disks_btrfs),
 		cmocka_unit_test(test_passphrase),
 		cmocka_unit_test(test_partition_editor),
 		cmocka_unit_test(test_clone_commit),

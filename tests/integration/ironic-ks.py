@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Ironic's anaconda deploy, as far as the kickstart goes, for tests.
+
+render PKGROOT OUT IMAGE_URL API_URL NODE TOKEN [--config-drive]
+    Renders PKGROOT's ironic/drivers/modules/ks.cfg.template (Debian's
+    python3-ironic unpacked with dpkg -x) with Ironic's own code: its
+    render_template() (ironic/common/utils.py) and, for the config drive,
+    its prepare_config_drive() (ironic/common/kickstart_utils.py), both
+    taken from the package's files as they are; the ks_options are what
+    build_kickstart_config_options() (ironic/common/pxe_utils.py) puts
+    together: liveimg_url, agent_token, heartbeat_url, config_drive.
+
+serve DIR LOG PORTFILE TOKEN
+    Serves DIR over HTTP on 127.0.0.1 (GET) and records the heartbeats
+    Ironic's API receives (POST /v1/heartbeat/NODE) one JSON object a line
+    in LOG: the method, path, the headers that matter, the body and
+    whether it is what Ironic accepts. Writes its port into PORTFILE.
+"""
+import ast
+import base64
+import http.server
+import json
+import logging
+import os
+import sys
+import types
+
+IRONIC = "usr/lib/python3/dist-packages/ironic"
+
+
+def ironic_function(pkgroot, relpath, name, namespace):
+    """The function `name` of the package's file, defined in namespace."""
+    path = os.path.join(pkgroot, IRONIC, relpath)
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read(), path)
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            module = ast.Module(body=[node], type_ignores=[])
+            exec(compile(module, path, "exec"), namespace)
+            return namespace[name]
+    raise SystemExit(f"{path}: no function {name}")
+
+
+def render(pkgroot, out, image_url, api_url, node, token, config_drive):
+    import jinja2
+    import jinja2.sandbox
+
+    render_template = ironic_function(
+        pkgroot, "common/utils.py", "render_template",
+        {"os": os, "jinja2": jinja2, "jinja2sandbox": jinja2.sandbox})
+    ns = {"base64": base64, "os": os, "LOG": logging.getLogger("ironic"),
+          "ironic_utils": types.SimpleNamespace(
+              is_http_url=lambda u: str(u).startswith(("http://", "https://")))}
+    ironic_function(pkgroot, "common/kickstart_utils.py",
+                    "_write_config_drive_content", ns)
+    prepare_config_drive = ironic_function(
+        pkgroot, "common/kickstart_utils.py", "prepare_config_drive", ns)
+    instance_info = {"image_url": image_url}
+    if config_drive:
+        # What Nova or a user hands Ironic as a dict config drive.
+        instance_info["configdrive"] = {
+            "openstack/latest/meta_data.json": json.dumps(
+                {"uuid": node, "hostname": "ironic-node"}),
+            "openstack/latest/user_data": "#cloud-config\nhostname: ironic-node\n",
+        }
+    task = types.SimpleNamespace(node=types.SimpleNamespace(
+        uuid=node, instance_info=instance_info))
+    # build_kickstart_config_options(), without its database and CONF.
+    params = {
+        "liveimg_url": instance_info["image_url"],
+        "agent_token": token,
+        "heartbeat_url": "%s/v1/heartbeat/%s" % (api_url.rstrip("/"), node),
+        "config_drive": prepare_config_drive(task),
+    }
+    template = os.path.join(pkgroot, IRONIC, "drivers/modules/ks.cfg.template")
+    text = render_template(template, {"ks_options": params})
+    with open(out, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def serve(directory, log, portfile, token):
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, directory=directory, **kw)
+
+        def log_message(self, fmt, *args):
+            pass
+
+        def heartbeat(self):
+            n = int(self.headers.get("Content-Length", "0"))
+            raw = self.rfile.read(n)
+            rec = {"method": self.command, "path": self.path,
+                   "content_type": self.headers.get("Content-Type"),
+                   "api_version": self.headers.get(
+                       "X-OpenStack-Ironic-API-Version"),
+                   "token_header": self.headers.get(
+                       "X-OpenStack-Ironic-Agent-Token")}
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = None
+            rec["body"] = body
+            # Ironic's heartbeat API: the token in the body or the
+            # header, a JSON body, API version 1.72 for agent_status.
+            good_token = (isinstance(body, dict) and
+                          body.get("agent_token") == token) or \
+                rec["token_header"] == token
+            rec["accepted"] = bool(
+                self.path.startswith("/v1/heartbeat/") and good_token and
+                rec["content_type"] == "application/json" and
+                rec["api_version"] == "1.72")
+            rec["status"] = body.get("agent_status") if isinstance(body, dict) else None
+            with open(log, "a", encoding="utf-8") as f:
+                f.write(json.dumps(rec) + "\n")
+            self.send_response(202 if rec["accepted"] else 401)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_POST = heartbeat
+        do_PUT = heartbeat
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with open(portfile + ".tmp", "w") as f:
+        f.write(str(srv.server_address[1]))
+    os.rename(portfile + ".tmp", portfile)
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 8 and sys.argv[1] == "render":
+        render(*sys.argv[2:8], config_drive="--config-drive" in sys.argv[8:])
+    elif len(sys.argv) == 6 and sys.argv[1] == "serve":
+        serve(*sys.argv[2:6])
+    else:
+        sys.exit(__doc__)
