@@ -84,7 +84,7 @@ packages:
       gpgkey_fingerprint: "$fpr"
   # (grep, sed, findutils, gawk, gzip: Debian's "essential" tools, which
   # the repackaged dracut uses without requiring them)
-  install: [kernel, systemd, systemd-udev, dbus-broker, NetworkManager, openssh-server, iproute,
+  install: ["@minimal", kernel, systemd, systemd-udev, dbus-broker, NetworkManager, openssh-server, iproute,
             procps-ng, util-linux, kmod, grep, sed, findutils, gawk, gzip, tar, which, hostname]
   install_weak_deps: false
 scripts:
@@ -129,7 +129,7 @@ scripts:
         mkdir -p /usr/local/sbin
         cat >/usr/local/sbin/matrix-facts <<'EOF'
         #!/bin/sh
-        # tests/e2e/test-driver-matrix.sh: what this boot drives.
+        # tests/e2e/driver-matrix.sh: what this boot drives.
         drv() {
           p=\$(readlink -f "\$1")
           while [ -n "\$p" ] && [ "\$p" != / ] && [ "\$p" != /sys ]; do
@@ -287,7 +287,7 @@ cell() {
 	console "$name" reject 'Kernel panic' reject 'Entering emergency mode' \
 		"${steps[@]}" expect 'login: *$' 600 mark login \
 		send 'root\n' expect 'Password: *$' 60 send 'azl-e2e\n' expect '# *$' 60 \
-		send 'matrix-facts\n' expect 'MATRIX end' 240 mark facts \
+		send '/usr/local/sbin/matrix-facts\n' expect 'MATRIX end' 240 mark facts \
 		>"$WORK/$name.console.out" 2>&1 || rc=$?
 	kill "$qpid" 2>/dev/null || :
 	wait "$qpid" 2>/dev/null || :
