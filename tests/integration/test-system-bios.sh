@@ -69,9 +69,11 @@ printf 'version: 1\n%s\nnetwork: {interfaces: [{name: eth0, dhcp4: true}]}\npack
 	"$base" >"$tmp/nonm.yaml"
 refused "$tmp/nonm.yaml" 2 "neither NetworkManager nor systemd-networkd" "a network and NetworkManager excluded"
 # A repository without the NetworkManager the plan adds for a network.
-cp -r "$repo" "$tmp/lean"
+# (-L: under make check build-san/demo-repo is a link to build/demo-repo;
+# copying the link would make the test delete from the shared repository)
+cp -rL "$repo" "$tmp/lean"
 cp "$(ls "$repo"/repodata/*comps*.xml | head -1)" "$tmp/comps.xml"
-cp -r "$repo" "$tmp/shrinks"
+cp -rL "$repo" "$tmp/shrinks"
 rm "$tmp"/lean/Packages/NetworkManager-[0-9]*.rpm
 createrepo_c --quiet --groupfile "$tmp/comps.xml" "$tmp/lean"
 lean() { # answers-file extra-yaml: the lean repository, a network
