@@ -177,9 +177,13 @@ done
 # The tools an install runs; required ones fail the build when missing.
 # curl: kickstarts written for Anaconda call /usr/bin/curl in %pre and
 # %onerror (OpenStack Ironic's heartbeats, issue 17).
+# From a repository's sysroot (--sysroot) curl is wanted, not required:
+# the live environment has it only when the repository does (the demo
+# repository has none; docs/live.md).
 required="busybox mke2fs mkfs.xfs mkfs.fat mkswap lvm cryptsetup grub-install
-	grub-mkimage blkid mount umount curl"
-wanted="mkfs.ext4 e2fsck tune2fs resize2fs dmsetup grub-probe grub-editenv
+	grub-mkimage blkid mount umount"
+if [ -n "$sysroot" ]; then curl_kind=wanted; else required="$required curl"; curl_kind=; fi
+wanted="${curl_kind:+curl }mkfs.ext4 e2fsck tune2fs resize2fs dmsetup grub-probe grub-editenv
 	efibootmgr sfdisk partx wipefs losetup eject rpm mkfs.vfat mkfs.ext3
 	fsck.ext4 e2label xfs_repair xfs_growfs xfs_admin fsck.fat swapon swapoff
 	grub-mkrelpath grub-file grub-bios-setup grub-mkpasswd-pbkdf2
