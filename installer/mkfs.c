@@ -100,8 +100,13 @@ int btrfs_subvolume_create(const char *device, const char *name)
 	r = spawn_check(argv, &(azl_spawn_opts){0});
 	if (r >= 0)
 		log_info("made btrfs subvolume '%s' on %s", name, device);
-	if (umount2(dir, 0) < 0 && r >= 0)
-		r = log_error_errno(errno, "cannot unmount '%s'", dir);
+	if (umount2(dir, 0) < 0) {
+		int e = errno;
+		/* Never leave it mounted: nothing else knows of this mount. */
+		(void)umount2(dir, MNT_DETACH);
+		if (r >= 0)
+			r = log_error_errno(e, "cannot unmount '%s'", dir);
+	}
 	(void)rmdir(dir);
 	return r;
 }
