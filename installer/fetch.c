@@ -241,15 +241,15 @@ int fetch_to_file(const char *url, const char *path, uint64_t max,
 	return r;
 }
 
-/* A POST's answer is read and thrown away, at most this much. */
-#define POST_MAX_ANSWER (64u << 10)
-
+/* A POST's answer is read and thrown away, however long: the request's
+ * timeout bounds it. Refusing a long answer would count a delivered event
+ * as failed and send it again. */
 static size_t discard(char *p, size_t size, size_t n, void *userdata)
 {
 	size_t *got = userdata;
 	(void)p;
 	*got += size * n;
-	return *got > POST_MAX_ANSWER ? 0 : size * n;
+	return size * n;
 }
 
 static int post_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
