@@ -21,13 +21,13 @@ tui_wait "Disks to install to" || fail "Disks spoke"
 # The disk, then Root filesystem: ext4 -> xfs -> btrfs.
 tui_keys Space Tab Tab Right Right
 tui_wait "< btrfs >" || fail "btrfs not offered"
-tui_screen | grep -q "< guided, plain >" || fail "btrfs did not make the layout plain"
+tui_screen | grep "< guided, plain >" >/dev/null || fail "btrfs did not make the layout plain"
 tui_wait "The layout fits." || fail "the btrfs layout does not fit"
 ok "btrfs chosen: the layout becomes guided plain and fits"
 # Back to the layout: LVM again makes the filesystem ext4.
 tui_keys Up Left
 tui_wait "< guided, LVM >" || fail "layout not back to LVM"
-tui_screen | grep -q "< ext4 >" || fail "LVM kept btrfs"
+tui_screen | grep "< ext4 >" >/dev/null || fail "LVM kept btrfs"
 tui_wait "The layout fits." || fail "LVM + ext4 does not fit"
 ok "guided LVM again: the filesystem becomes ext4"
 # btrfs once more, then Done: the hub says plain btrfs.

@@ -111,7 +111,7 @@ rpm --root "$root" --dbpath "$db" --initdb
 rpm --root "$root" --dbpath "$db" --import "$key"
 rpm --root "$root" --dbpath "$db" --define '_pkgverify_level all' -i --quiet "${rpms[@]}" \
 	2> >(grep -v 'should not be used directly\|assuming you know' >&2)
-chroot "$root" /bin/sh -c 'cryptsetup --version && lvm version >/dev/null 2>&1; lvm version 2>/dev/null | grep -q "LVM version" && grub2-install --version && mkfs.xfs -V && test -x /sbin/init && . /etc/os-release && test "$ID" = azurelinux' \
+chroot "$root" /bin/sh -c 'cryptsetup --version && lvm version >/dev/null 2>&1; lvm version 2>/dev/null | grep "LVM version" >/dev/null && grub2-install --version && mkfs.xfs -V && test -x /sbin/init && . /etc/os-release && test "$ID" = azurelinux' \
 	>/dev/null || fail "real binaries do not run in the installed root"
 kver=$(basename "$(dirname "$vmlinuz")")
 img=$root/boot/initramfs-$kver.img

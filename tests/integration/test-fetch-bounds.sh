@@ -21,7 +21,7 @@ gpg --batch --armor --export fetch-bounds@test >"$tmp/key.asc"
 gpgconf --kill gpg-agent 2>/dev/null || :
 pin=(--repo-gpgkey "$tmp/key.asc")
 no_part() {
-	! find "$tmp/cache" -name '*.part' | grep -q . ||
+	! find "$tmp/cache" -name '*.part' | grep . >/dev/null ||
 		fail "a half file is left in the cache: $(find "$tmp/cache" -name '*.part')"
 }
 

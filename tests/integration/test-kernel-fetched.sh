@@ -56,6 +56,6 @@ cmp -s "$tmp/core/usr/lib/modules/$kver/vmlinuz" "$kdir/root/boot/vmlinuz-$kver"
 	fail "kernel-core's vmlinuz is not the fetched one"
 grep -q 'dm-crypt.ko' "$tmp/mods/usr/lib/modules/$kver/modules.dep" || fail "kernel-modules has no dm-crypt"
 want=$(sed 's/-.*//' "$kdir/version")
-rpm -qp --qf '%{VERSION}' "$tmp"/repo/Packages/kernel-core-*.rpm 2>/dev/null | grep -qx "$want" ||
+rpm -qp --qf '%{VERSION}' "$tmp"/repo/Packages/kernel-core-*.rpm 2>/dev/null | grep -x "$want" >/dev/null ||
 	fail "kernel-core's version is not the fetched package's ($want)"
 ok "demo repository's kernel-core and kernel-modules from $kdir with the host's kernel hidden"

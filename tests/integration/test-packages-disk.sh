@@ -55,5 +55,5 @@ for p in kernel-core busybox systemd openssh-server; do rq -q "$p" >/dev/null ||
 bad=$(rq -Va --nodeps --nomtime 2>&1 | grep -v ' c /\|^missing .* /run\|/etc/' || :)
 [ -z "$bad" ] || fail "rpm -V on the image: $bad"
 ls "$tmp"/mnt/boot/vmlinuz-* "$tmp"/mnt/boot/initramfs-*.img >/dev/null || fail "no kernel or initramfs in /boot"
-rq -K "$repo"/Packages/setup-*.rpm | grep -q 'digests signatures OK' || fail "the image's keyring does not verify the repository"
+rq -K "$repo"/Packages/setup-*.rpm | grep 'digests signatures OK' >/dev/null || fail "the image's keyring does not verify the repository"
 ok "@minimal + openssh-server ($n packages) into a mounted ext4 image: rpmdb, files, kernel, initramfs, fsck clean"

@@ -105,7 +105,7 @@ ok "rpm -Va clean outside config files ($(wc -l <"$tmp/verify") config files cha
 # Boots into systemd; no busybox anywhere.
 init=$(chroot "$m" /usr/bin/readlink -f /sbin/init)
 [ "$init" = /usr/lib/systemd/systemd ] || fail "/sbin/init is $init, not systemd"
-file -L "$m/usr/lib/systemd/systemd" | grep -q ELF || fail "systemd is not a program"
+file -L "$m/usr/lib/systemd/systemd" | grep ELF >/dev/null || fail "systemd is not a program"
 rq -q busybox >/dev/null 2>&1 && fail "busybox is installed"
 [ -z "$(find "$m/usr" -name busybox -print -quit)" ] || fail "a busybox binary in /usr"
 ok "/sbin/init is systemd; no busybox"
@@ -136,8 +136,8 @@ ok "presets: sshd, NetworkManager, chronyd, dbus-broker, getty@tty1 enabled; net
 grep -qx 'Include /etc/ssh/sshd_config.d/\*.conf' "$m/etc/ssh/sshd_config" || fail "sshd_config has no Include"
 [ "$(stat -c %a "$m/etc/NetworkManager/system-connections")" = 700 ] || fail "system-connections is not 0700"
 [ -e "$m/etc/ssh/ssh_host_ed25519_key" ] && fail "host keys made at install time"
-rq --eval %_dbpath | grep -qx /usr/lib/sysimage/rpm || :
-chroot "$m" /usr/bin/rpm --eval %_dbpath | grep -qx /usr/lib/sysimage/rpm ||
+rq --eval %_dbpath | grep -x /usr/lib/sysimage/rpm >/dev/null || :
+chroot "$m" /usr/bin/rpm --eval %_dbpath | grep -x /usr/lib/sysimage/rpm >/dev/null ||
 	fail "the installed rpm's dbpath is not /usr/lib/sysimage/rpm"
 [ "$(chroot "$m" /usr/bin/rpm -qa | grep -vc '^gpg-pubkey')" = "$n" ] ||
 	fail "the installed rpm does not read the rpmdb"
@@ -177,7 +177,7 @@ grep -qx "title Azure Linux 4.0 (0-rescue-$tok)" "$e/$tok-0-rescue.conf" || fail
 [ "$(grep '^options' "$e/$tok-0-rescue.conf")" = "$(grep '^options' "$e/$tok-$kver.conf")" ] ||
 	fail "the rescue entry's options differ"
 cmp -s "$m/boot/vmlinuz-0-rescue-$tok" "$m/boot/vmlinuz-$kver" || fail "the rescue kernel is not $kver's"
-grep -q "0-rescue-$tok" "$m/boot/grub2/grub.cfg" || grep -q blscfg "$m/boot/grub2/grub.cfg" ||
+grep -q "0-rescue-$tok" "$m/boot/grub2/grub.cfg" || grep blscfg >/dev/null "$m/boot/grub2/grub.cfg" ||
 	fail "grub.cfg has no rescue menu entry"
 ok "0-rescue: vmlinuz, initramfs, entry $tok-0-rescue.conf"
 

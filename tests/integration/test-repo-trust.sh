@@ -68,7 +68,7 @@ cp "$tmp/hostile.asc" "$hostile/RPM-GPG-KEY-azl-demo"
 good_fpr=$(fpr_of "$repo/RPM-GPG-KEY-azl-demo")
 bad_fpr=$(fpr_of "$tmp/hostile.asc")
 [ -n "$good_fpr" ] && [ -n "$bad_fpr" ] && [ "$good_fpr" != "$bad_fpr" ] || fail "no fingerprints"
-rpm -qp --qf '%{RSAHEADER:pgpsig}\n' "$(ls "$hostile"/Packages/setup-*.rpm)" | grep -qi "${bad_fpr: -16}" ||
+rpm -qp --qf '%{RSAHEADER:pgpsig}\n' "$(ls "$hostile"/Packages/setup-*.rpm)" | grep -i "${bad_fpr: -16}" >/dev/null ||
 	fail "the hostile packages are not signed by the hostile key"
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -109,7 +109,7 @@ grep -q "(not signed) reads /EFI/azurelinux/grub.cfg on the ESP" "$tmp/auto.log"
 export MTOOLS_SKIP_CHECK=1
 esp_start=$(sfdisk -d "$img" | awk -F'[=,]' '/C12A7328-F81F-11D2-BA4B-00A0C93EC93B/ {gsub(/ /,""); print $2}')
 esp="$img@@$((esp_start * 512))"
-mtype -i "$esp" ::/EFI/azurelinux/grub.cfg | grep -q -- "--fs-uuid" || fail "no \EFI\azurelinux\grub.cfg"
+mtype -i "$esp" ::/EFI/azurelinux/grub.cfg | grep -- "--fs-uuid" >/dev/null || fail "no \EFI\azurelinux\grub.cfg"
 ! mdir -i "$esp" ::/EFI/debian >/dev/null 2>&1 || fail "\EFI\debian on the ESP of an unsigned GRUB"
 ok "secure_boot: auto warns and installs the unsigned GRUB with grub.cfg at its prefix"
 
@@ -125,14 +125,14 @@ grep -q "reads /EFI/debian/grub.cfg on the ESP" "$tmp/install.log" ||
 	fail "the installer did not read the signed GRUB's prefix: $(grep 'grub.cfg' "$tmp/install.log")"
 esp_start=$(sfdisk -d "$img" | awk -F'[=,]' '/C12A7328-F81F-11D2-BA4B-00A0C93EC93B/ {gsub(/ /,""); print $2}')
 esp="$img@@$((esp_start * 512))"
-mtype -i "$esp" ::/EFI/debian/grub.cfg | grep -q -- "--fs-uuid" ||
+mtype -i "$esp" ::/EFI/debian/grub.cfg | grep -- "--fs-uuid" >/dev/null ||
 	fail "no grub.cfg at \\EFI\\debian, where Debian's signed GRUB reads it"
 for f in azurelinux/shimx64.efi azurelinux/grubx64.efi azurelinux/mmx64.efi \
 	BOOT/BOOTX64.EFI BOOT/grubx64.efi BOOT/fbx64.efi; do
 	mcopy -n -i "$esp" "::/EFI/$f" "$tmp/f.efi" || fail "no \\EFI\\$f on the ESP"
-	sbverify --list "$tmp/f.efi" | grep -q "signature 1" || fail "\\EFI\\$f is not signed"
+	sbverify --list "$tmp/f.efi" | grep "signature 1" >/dev/null || fail "\\EFI\\$f is not signed"
 done
 mcopy -n -i "$esp" ::/EFI/azurelinux/BOOTX64.CSV "$tmp/boot.csv" || fail "no BOOTX64.CSV"
-iconv -f UTF-16 -t UTF-8 "$tmp/boot.csv" | grep -q "^shimx64.efi,Azure Linux 4.0," ||
+iconv -f UTF-16 -t UTF-8 "$tmp/boot.csv" | grep "^shimx64.efi,Azure Linux 4.0," >/dev/null ||
 	fail "BOOTX64.CSV does not name shimx64.efi: $(od -c "$tmp/boot.csv" | head -3)"
 ok "secure_boot: required installs the signed chain; grub.cfg at the GRUB image's prefix"

@@ -61,12 +61,12 @@ YAML
 	ok "$name: installed (kernel $kver)"
 }
 dump() { debugfs -R "cat $2" "$1" 2>/dev/null; }
-exists() { debugfs -R "stat $2" "$1" 2>&1 | grep -q "^Inode:"; }
+exists() { debugfs -R "stat $2" "$1" 2>&1 | grep "^Inode:" >/dev/null; }
 
 common() { # NAME: what both repositories must show
 	local name=$1
 	# The dracut the target has, in the chroot, generic for an image.
-	grep -A1 "^running (in /" "$log" | grep -q -- "^/usr/bin/dracut -f --kver $kver --no-hostonly /boot/initramfs-$kver.img" ||
+	grep -A1 "^running (in /" "$log" | grep -- "^/usr/bin/dracut -f --kver $kver --no-hostonly /boot/initramfs-$kver.img" >/dev/null ||
 		grep -q -- "/usr/bin/dracut -f --kver $kver --no-hostonly /boot/initramfs-$kver.img" "$log" ||
 		fail "$name: dracut was not run generic in the chroot: $(grep -n dracut "$log" | head -5)"
 	exists "$boot" "/initramfs-$kver.img" || fail "$name: no initramfs"
@@ -91,7 +91,7 @@ common() { # NAME: what both repositories must show
 	[ "$(dump "$root" /etc/hostname)" = steps.example.com ] || fail "$name: /etc/hostname"
 	[ "$(dump "$root" /etc/locale.conf)" = "LANG=de_DE.UTF-8" ] || fail "$name: /etc/locale.conf"
 	[ "$(dump "$root" /etc/vconsole.conf)" = "KEYMAP=de" ] || fail "$name: /etc/vconsole.conf"
-	debugfs -R "stat /etc/localtime" "$root" 2>/dev/null | grep -q 'Fast link dest: "../usr/share/zoneinfo/Europe/Paris"' ||
+	debugfs -R "stat /etc/localtime" "$root" 2>/dev/null | grep 'Fast link dest: "../usr/share/zoneinfo/Europe/Paris"' >/dev/null ||
 		fail "$name: /etc/localtime is not a link to ../usr/share/zoneinfo/Europe/Paris"
 	# machine-id(5): "uninitialized" makes the first boot; empty does not.
 	[ "$(dump "$root" /etc/machine-id)" = uninitialized ] || fail "$name: /etc/machine-id is not 'uninitialized'"
@@ -121,11 +121,11 @@ common real
 grep -q "systemctl preset-all" "$log" || fail "real: systemctl preset-all did not run"
 # A link only presets make: the answer file enables nothing.
 for u in sshd.service NetworkManager.service chronyd.service; do
-	debugfs -R "stat /etc/systemd/system/multi-user.target.wants/$u" "$root" 2>/dev/null | grep -q "Type: symlink" ||
+	debugfs -R "stat /etc/systemd/system/multi-user.target.wants/$u" "$root" 2>/dev/null | grep "Type: symlink" >/dev/null ||
 		fail "real: $u not enabled by the presets"
 done
 ok "real: systemctl preset-all in the chroot enabled sshd, NetworkManager, chronyd"
-debugfs -R "ls /etc/selinux/targeted/policy" "$root" 2>/dev/null | grep -q "policy\.[0-9]" ||
+debugfs -R "ls /etc/selinux/targeted/policy" "$root" 2>/dev/null | grep "policy\.[0-9]" >/dev/null ||
 	fail "real: the target has no binary SELinux policy (selinux-policy-targeted ships none: see system-packages.py _build_policy)"
 grep -q "security=selinux" <<<"$opts" || fail "real: no security=selinux with a policy in the target"
 exists "$root" /.autorelabel && fail "real: /.autorelabel left although setfiles labelled the files"

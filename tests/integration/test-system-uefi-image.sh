@@ -64,6 +64,6 @@ ok "a UEFI install into an image on a UEFI host never runs efibootmgr, and says 
 
 esp_start=$(sfdisk -d "$img" | awk -F'[=,]' '/C12A7328-F81F-11D2-BA4B-00A0C93EC93B/ {gsub(/ /,""); print $2}')
 [ -n "$esp_start" ] || fail "no ESP"
-mdir -i "$img@@$((esp_start * 512))" ::/EFI/BOOT | grep -qi "BOOTX64 *EFI" ||
+mdir -i "$img@@$((esp_start * 512))" ::/EFI/BOOT | grep -i "BOOTX64 *EFI" >/dev/null ||
 	fail "no \\EFI\\BOOT\\BOOTX64.EFI on the ESP"
 ok "the ESP has the fallback path the image's own firmware boots"

@@ -109,7 +109,7 @@ for f in EFI/BOOT/BOOTX64.EFI EFI/BOOT/grubx64.efi EFI/azurelinux/shimx64.efi EF
 	[ "$got" != "$(cat "$secret")" ] || fail "$f in the ESP is the installing system's $secret"
 	[ "$got" = "the target's own file" ] || fail "$f in the ESP is '$got', not the target's file"
 done
-MTOOLS_SKIP_CHECK=1 mtype -i "$esp" ::/EFI/azurelinux/grub.cfg | grep -q "search --no-floppy --fs-uuid" ||
+MTOOLS_SKIP_CHECK=1 mtype -i "$esp" ::/EFI/azurelinux/grub.cfg | grep "search --no-floppy --fs-uuid" >/dev/null ||
 	fail "no grub.cfg stub in the ESP"
 ok "the ESP (mtools) gets the target's files, never the host's through a planted symlink"
 

@@ -54,15 +54,15 @@ tui_wait "Stop the install?" || fail "no quit question"
 tui_keys y
 tui_wait "The install was stopped during step 'packages'." 300 ||
 	fail "no stop screen naming the packages step"
-tui_screen | grep -q "interrupted during packages" ||
+tui_screen | grep "interrupted during packages" >/dev/null ||
 	fail "the stop screen does not show the result's message"
-tui_screen | grep -q "The log is in $tmp/install.log" || fail "the log is not named"
+tui_screen | grep "The log is in $tmp/install.log" >/dev/null || fail "the log is not named"
 tui_keys Enter
 tui_wait "TUI-EXIT=" || fail "did not exit"
 [ "$(tui_exit_code)" = 130 ] || fail "exit $(tui_exit_code), not 130"
-tui_screen | grep -q "^azl-installer: interrupted during packages; everything was unmounted and closed" ||
+tui_screen | grep "^azl-installer: interrupted during packages; everything was unmounted and closed" >/dev/null ||
 	fail "the verdict is not on stderr after curses ended"
 grep -q "interrupted" "$tmp/install.log" || fail "the log does not say it was interrupted"
 [ -z "$(own_loops)" ] || fail "loop devices left over the image: $(own_loops)"
-! findmnt -rn -o SOURCE | grep -q "^$tmp/" || fail "a mount of the image is left"
+! findmnt -rn -o SOURCE | grep "^$tmp/" >/dev/null || fail "a mount of the image is left"
 ok "Ctrl-C in the TUI stops the install cleanly through the run context: exit 130"

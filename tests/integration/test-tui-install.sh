@@ -41,8 +41,8 @@ EOT
 tui_start linux AZL_CACHE_DIR="$tmp/cache" "$AZL_BIN" --answers "$tmp/pre.yaml" \
 	--disk "$tmp/disk.img" --repo "$repo" --firmware bios --log "$tmp/install.log"
 tui_wait "Installation summary" || fail "no hub"
-tui_screen | grep -q '\[!\] Accounts' || fail "Accounts not marked incomplete"
-tui_screen | grep -q 'Begin installation' || fail "no Begin button"
+tui_screen | grep '\[!\] Accounts' >/dev/null || fail "Accounts not marked incomplete"
+tui_screen | grep 'Begin installation' >/dev/null || fail "no Begin button"
 # Begin is refused while a spoke is incomplete.
 tui_keys b
 tui_wait "Not ready" || fail "Begin was not refused"
@@ -74,12 +74,12 @@ tui_keys Up Enter
 tui_wait "Host name" || fail "Network spoke"
 tui_keys C-u
 tui_type "tui-node"
-if tui_screen | grep -q 'Interface *< [a-z0-9]'; then
+if tui_screen | grep 'Interface *< [a-z0-9]' >/dev/null; then
 	tui_keys Tab Tab Tab   # interface, method, Done (addresses off with DHCP)
 else
 	tui_keys Tab           # no interface on this machine: Done
 fi
-tui_screen | grep -q '< Done >' || fail "no Done button"
+tui_screen | grep '< Done >' >/dev/null || fail "no Done button"
 tui_keys Enter
 tui_wait "host tui-node" || fail "network summary"
 # Summary: the erase line, then the typed word.
@@ -97,16 +97,16 @@ tui_keys l
 tui_wait "Elapsed" || fail "progress screen lost"
 # The finish screen or the failure screen, whichever comes first.
 for ((i = 0; i < 900 * 5; i++)); do
-	tui_screen | grep -q "Azure Linux is installed\|The install failed during step" && break
+	tui_screen | grep "Azure Linux is installed\|The install failed during step" >/dev/null && break
 	sleep 0.2
 done
-if tui_screen | grep -q "The install failed during step"; then
-	tui_screen | grep -q "The log is in $tmp/install.log" ||
+if tui_screen | grep "The install failed during step" >/dev/null; then
+	tui_screen | grep "The log is in $tmp/install.log" >/dev/null ||
 		fail "the failure screen does not name the log"
 	fail "the install failed (the failure screen names the step and the log)"
 fi
-tui_screen | grep -q "Azure Linux is installed" || fail "no finish screen"
-tui_screen | grep -q "It took [0-9]* min [0-9]* s" || fail "no time taken"
+tui_screen | grep "Azure Linux is installed" >/dev/null || fail "no finish screen"
+tui_screen | grep "It took [0-9]* min [0-9]* s" >/dev/null || fail "no time taken"
 tui_keys Enter
 tui_wait "TUI-EXIT=" || fail "did not exit"
 [ "$(tui_exit_code)" = 0 ] || fail "exit $(tui_exit_code)"
@@ -115,7 +115,7 @@ ok "interactive install through every screen: exit 0"
 # The image: the plan's table and the installed system.
 loop=$(losetup -f --show -P "$tmp/disk.img")
 partx -a "$loop" 2>/dev/null || :
-sfdisk -d "$loop" | grep -q 'label: gpt' || fail "no GPT on the image"
+sfdisk -d "$loop" | grep 'label: gpt' >/dev/null || fail "no GPT on the image"
 [ "$(sfdisk -d "$loop" | grep -c '^/dev')" = 4 ] || fail "not 4 partitions"
 mkdir "$tmp/mnt"
 mount -o ro "${loop}p4" "$tmp/mnt" || fail "cannot mount the root partition"
