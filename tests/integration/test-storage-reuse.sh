@@ -98,7 +98,18 @@ rc=0
 "$AZL_BIN" plan --answers "$tmp/missing.ks" --disk "$l" --firmware uefi >"$tmp/missing.out" 2>&1 || rc=$?
 [ "$rc" = 2 ] || fail "a partition that does not exist: exit $rc, not 2"
 grep -q "partition '/dev/${n}p9' does not exist" "$tmp/missing.out" || fail "missing: $(cat "$tmp/missing.out")"
-echo "ok: clearpart --all with --onpart refused at its line (exit 1); a missing partition exit 2"
+plan_yaml() { # WANT-EXIT MESSAGE PARTITION-LINE
+	printf 'version: 1\nstorage:\n  wipe: none\n  partitions:\n    - {mount: /, existing: /dev/%sp2}\n    - %s\nbootloader: {firmware: uefi}\n' "$n" "$3" >"$tmp/p.yaml"
+	rc=0
+	"$AZL_BIN" plan --answers "$tmp/p.yaml" --disk "$l" >"$tmp/p.out" 2>&1 || rc=$?
+	[ "$rc" = "$1" ] || fail "plan '$3': exit $rc, not $1: $(cat "$tmp/p.out")"
+	grep -q -- "$2" "$tmp/p.out" || fail "plan '$3': $(cat "$tmp/p.out")"
+}
+plan_yaml 2 "partition '/dev/${n}p3' holds 'ext4', not 'xfs', and 'format: false' keeps it" \
+	"{mount: /home, existing: /dev/${n}p3, format: false, fs: xfs}"
+plan_yaml 1 "'/boot' on the existing partition '/dev/${n}p3' is kept with 'format: false'" \
+	"{mount: /boot, existing: /dev/${n}p3, format: false}"
+echo "ok: clearpart --all with --onpart refused at its line (exit 1); a missing partition exit 2; format: false of another fs exit 2, of /boot exit 1"
 detach "$l"
 
 # Cloud-image kickstarts make the partitions in %pre (parted) and reuse
