@@ -126,9 +126,12 @@ static int load_answers_ex(const char *where, bool strict, bool force,
 			diags_done(&d);
 			return fetch_exit_code(r);
 		}
-		/* Diagnostics name the URL without its credentials. */
+		/* Diagnostics name the URL without its credentials; a
+		 * kickstart's %include is fetched from next to it. */
 		_cleanup_free_ char *name = redact_urls(where);
-		r = answers_load(name, text, len, ov, &d, ret);
+		interrupt_catch(true);
+		r = answers_load_url(where, name, text, len, ov, &d, ret);
+		interrupt_catch(false);
 	} else
 		r = answers_load(where, NULL, 0, ov, &d, ret);
 	diags_print(&d, stderr);
@@ -598,8 +601,9 @@ static int kickstart_pre_first(const char *path, bool dry_run, bool *ran)
 		return AZL_EXIT_INVALID;
 	fprintf(stderr,
 		_("azl-installer: '%s' includes a file that does not exist "
-		  "yet: running its %%pre scripts first, then reading it "
-		  "again (as Anaconda does)\n"),
+		  "yet or reuses a partition (--onpart): running its %%pre "
+		  "scripts first, then reading it again and looking at the "
+		  "disks (as Anaconda does)\n"),
 		path);
 	r = scripts_run(pm, AZL_SCRIPT_PRE, NULL);
 	if (r < 0) {

@@ -18,6 +18,9 @@
 #include "trust.h"
 #include "util.h"
 
+static void check_existing(const azl_storage *s, size_t i, const char *mnt,
+			   azl_diags *d);
+
 static bool is_lower(char c)
 {
 	return c >= 'a' && c <= 'z';
@@ -808,6 +811,7 @@ static void check_storage(const azl_storage *s, bool asked, azl_diags *d)
 			check_raid_member(s, p, d);
 		else if (p->volume_group)
 			check_physical_volume(s, p, d);
+		check_existing(s, i, mnt, d);
 	}
 	have_root = check_volume_groups(s, d) || have_root;
 	have_root = check_raids(s, have_key, d) || have_root;
@@ -820,6 +824,70 @@ static void check_storage(const azl_storage *s, bool asked, azl_diags *d)
 				   : _("the custom layout has no '/'; add a "
 				       "partition or a volume with 'mount: "
 				       "/'"));
+}
+
+/* "existing:" (kickstart's --onpart): a partition the disk has, reused
+ * where it is. What a new partition is given (size, place, encryption,
+ * membership) it has already; and a wipe other than none would clear it
+ * first (Anaconda: "Partition given in part command does not exist"). */
+static void check_existing(const azl_storage *s, size_t i, const char *mnt,
+			   azl_diags *d)
+{
+	const azl_partition_spec *p = &s->partitions[i];
+	if (!p->existing) {
+		if (p->keep_fs)
+			diag_error(d, p->loc,
+				   _("partition '%s' has 'format: false', "
+				     "which keeps the filesystem of an "
+				     "existing partition; name that partition "
+				     "with 'existing: /dev/...'"),
+				   mnt);
+		return;
+	}
+	const char *e = p->existing;
+	if (!startswith(e, "/dev/") || !e[5] || strpbrk(e, " \t\n") ||
+	    strstr(e, "/../")) {
+		diag_error(d, p->loc,
+			   _("'existing' must be the path of a partition "
+			     "like /dev/vda3, not '%s'"),
+			   e);
+		return;
+	}
+	const char *what = p->size.kind != AZL_SIZE_UNSET  ? "size"
+			   : p->grow			   ? "grow"
+			   : p->max_bytes		   ? "max_size"
+			   : p->disk_index || p->disk_path ? "disk"
+			   : p->encrypt			   ? "encrypt"
+			   : p->volume_group		   ? "volume_group"
+			   : p->raid			   ? "raid"
+			   : p->n_subvolumes		   ? "subvolumes"
+			   : p->keep_fs && p->label	   ? "label"
+							   : NULL;
+	if (what)
+		diag_error(d, p->loc,
+			   _("partition '%s' is the existing partition '%s', "
+			     "which keeps its place, size and contents; "
+			     "remove '%s'"),
+			   mnt, e, what);
+	if (!p->mount)
+		diag_error(d, p->loc,
+			   _("the existing partition '%s' needs a 'mount' "
+			     "(a mount point or swap)"),
+			   e);
+	if (s->wipe != AZL_WIPE_NONE)
+		diag_error(d, p->loc,
+			   _("'wipe: %s' clears the disks before '%s' could be "
+			     "reused (Anaconda refuses clearpart together with "
+			     "--onpart the same way); use 'wipe: none'"),
+			   wipe_to_string(s->wipe), e);
+	for (size_t k = 0; k < i; k++)
+		if (streq_ptr(s->partitions[k].existing, e)) {
+			diag_error(d, p->loc,
+				   _("the existing partition '%s' is used "
+				     "twice (first at line %d)"),
+				   e, s->partitions[k].loc.line);
+			break;
+		}
 }
 
 static void check_password(const char *who, const azl_secret *pw,

@@ -304,6 +304,7 @@ void partition_spec_done(azl_partition_spec *p)
 	free(p->fs_options);
 	free(p->volume_group);
 	free(p->raid);
+	free(p->existing);
 	*p = (azl_partition_spec){0};
 }
 

@@ -158,6 +158,13 @@ typedef struct azl_partition_spec {
 	 * partition then has no mount of its own. */
 	azl_subvolume_spec *subvolumes;
 	size_t n_subvolumes;
+	/* "existing: /dev/vda3": a partition the disk has already (kickstart's
+	 * part --onpart): the partition table is not changed and the
+	 * partition keeps its place and size; its filesystem is made again,
+	 * or with keep_fs ("format: false", kickstart's --noformat) kept
+	 * with its files and only mounted. Needs storage.wipe: none. */
+	char *existing;
+	bool keep_fs;
 	azl_loc loc;
 } azl_partition_spec;
 

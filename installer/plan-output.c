@@ -139,6 +139,11 @@ char *plan_to_json(const azl_plan *p)
 			json_string(&j, "fs", part_fs(pp));
 			json_string(&j, "mount", pp->mount);
 			json_bool(&j, "encrypted", pp->encrypted);
+			if (pp->reused) {
+				/* An existing partition reused where it is. */
+				json_bool(&j, "existing", true);
+				json_bool(&j, "format", pp->reformat);
+			}
 			if (pp->raid)
 				json_string(&j, "raid", pp->raid);
 			if (pp->n_subvols > 0) {
@@ -329,6 +334,8 @@ static void text_disk(azl_buf *b, const azl_plan_disk *d)
 			table_add(&t, xstrdup(pp->mount));
 		table_add(&t, xstrdup(pp->encrypted ? "luks2" : _("no")));
 		table_add(&t, xstrdup(rows[i].removed ? _("delete")
+				      : pp->reformat  ? _("reuse, format")
+				      : pp->reused    ? _("reuse, keep files")
 				      : pp->keep      ? _("keep")
 						      : _("create")));
 	}

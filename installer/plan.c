@@ -1951,6 +1951,91 @@ static int plan_raids(const azl_storage *s, azl_plan *plan, disk_work *w,
 }
 
 /* Puts a request made last at the front of its disk's list. */
+/* storage.partitions[].existing (kickstart's part --onpart): the kept
+ * partition of that path, on one of the layout's disks, takes the role of
+ * ps; its place, size and the partition table stay as they are. */
+static int reuse_partition(const azl_partition_spec *ps, azl_role role,
+			   azl_fs fs, const azl_machine *machine, disk_work *w,
+			   size_t n, size_t *ret_disk, azl_plan_error *err)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < w[i].pd.n_parts; k++) {
+			azl_plan_part *pp = &w[i].pd.parts[k];
+			if (!pp->keep || pp->reused ||
+			    !streq_ptr(pp->device, ps->existing))
+				continue;
+			/* Swap holds nothing to keep: made again. */
+			bool keep_fs = ps->keep_fs && role != AZL_ROLE_SWAP;
+			azl_fs have = AZL_FS_NONE;
+			if (keep_fs && (!pp->fs_type ||
+					fs_from_string(pp->fs_type, &have) < 0))
+				return fail(err, AZL_EXIT_MACHINE, -EINVAL,
+					    _("partition '%s' holds %s%s%s, "
+					      "not a filesystem the installer "
+					      "can mount as '%s'; leave "
+					      "'format: false' out to make one "
+					      "there"),
+					    ps->existing,
+					    pp->fs_type ? "'" : "",
+					    pp->fs_type ? pp->fs_type
+							: _("no filesystem"),
+					    pp->fs_type ? "'" : "", ps->mount);
+			if (keep_fs && ps->fs != AZL_FS_NONE && ps->fs != have)
+				return fail(err, AZL_EXIT_MACHINE, -EINVAL,
+					    _("partition '%s' holds '%s', not "
+					      "'%s', and 'format: false' keeps "
+					      "it; leave 'fs' out or make the "
+					      "filesystem again"),
+					    ps->existing, pp->fs_type,
+					    fs_to_string(ps->fs));
+			if (keep_fs &&
+			    (role == AZL_ROLE_ROOT || role == AZL_ROLE_BOOT))
+				return fail(err, AZL_EXIT_INVALID, -EINVAL,
+					    _("'%s' on the existing partition "
+					      "'%s' is kept with 'format: "
+					      "false', but the system is "
+					      "installed into it; make it "
+					      "again (leave 'format: false' "
+					      "out)"),
+					    ps->mount, ps->existing);
+			pp->role = role;
+			pp->fs = keep_fs ? have : fs;
+			pp->mount = xstrdup(ps->mount);
+			pp->reused = true;
+			pp->reformat = !keep_fs;
+			free(pp->fs_label);
+			pp->fs_label = keep_fs ? NULL : xstrdup(ps->label);
+			pp->fs_options = xstrdup(ps->fs_options);
+			w[i].used = true;
+			*ret_disk = i;
+			return 0;
+		}
+	for (size_t i = 0; machine && i < machine->n_disks; i++)
+		for (size_t k = 0; k < machine->disks[i].n_parts; k++) {
+			const azl_disk_info *md = &machine->disks[i];
+			_cleanup_free_ char *node =
+				md->parts[k].path
+					? xstrdup(md->parts[k].path)
+					: part_device(md->path,
+						      md->parts[k].number);
+			if (streq_ptr(node, ps->existing))
+				return fail(err, AZL_EXIT_INVALID, -EINVAL,
+					    _("the existing partition '%s' is "
+					      "on disk '%s', which "
+					      "storage.disks does not name; "
+					      "add that disk"),
+					    ps->existing, md->path);
+		}
+	_cleanup_free_ const azl_disk_info **ds = xcalloc(n + 1, sizeof(*ds));
+	for (size_t i = 0; i < n; i++)
+		ds[i] = w[i].info;
+	_cleanup_free_ char *list = disk_list(ds, n);
+	return fail(err, AZL_EXIT_MACHINE, -ENOENT,
+		    _("partition '%s' does not exist (disks %s); an existing "
+		      "partition is reused where it is, never made"),
+		    ps->existing, list);
+}
+
 static void request_to_front(disk_work *w)
 {
 	request r = w->reqs[w->n_reqs - 1];
@@ -2091,6 +2176,21 @@ static int plan_custom(const azl_model *m, const azl_machine *machine,
 				    mnt);
 
 		size_t di = 0;
+		if (ps->existing) {
+			r = reuse_partition(ps, role, fs, machine, w, n, &di,
+					    err);
+			if (r < 0)
+				return r;
+			if (role == AZL_ROLE_ESP)
+				esp_disk = di;
+			if (role == AZL_ROLE_BOOT)
+				boot_disk = di;
+			if (role == AZL_ROLE_ROOT) {
+				have_root = true;
+				root_disk = di;
+			}
+			continue;
+		}
 		r = custom_disk_index(ps, machine, w, n, &di, err);
 		if (r < 0)
 			return r;
@@ -2543,7 +2643,7 @@ static void build_actions(azl_plan *p)
 				continue;
 			char *dev = fs_device(pp);
 			strv_push(&devs, dev);
-			if (!pp->keep)
+			if (!pp->keep || pp->reformat)
 				add_mkfs(p, dev, pp->fs, pp->fs_label,
 					 pp->mount ? pp->mount
 						   : role_describe(pp->role));

@@ -43,7 +43,11 @@ typedef struct azl_plan_part {
 	azl_fs fs;	/* filesystem made on it (or inside its LUKS) */
 	char *mount;	/* NULL: not mounted (biosboot, PV, swap has "swap") */
 	bool encrypted; /* LUKS2 container on this partition */
-	bool keep;	/* an existing partition left untouched */
+	bool keep;	/* an existing partition: the table keeps it */
+	/* keep with a role (storage.partitions[].existing, kickstart's
+	 * --onpart): reused where it is, its filesystem made again
+	 * (reformat) or kept and only mounted. */
+	bool reused, reformat;
 	const char
 		*type_guid; /* Discoverable Partitions type (static string) */
 	char *partlabel;    /* GPT name */

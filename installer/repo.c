@@ -172,11 +172,46 @@ static char **mirror_urls(const char *text, bool metalink)
 /* A repository given by --mirrorlist/--metalink: the first mirror that
  * serves repodata/repomd.xml. The list and the mirrors are untrusted like
  * every server: package signatures decide. Returns 0 or -errno. */
+/* What each list resolved to in this run: an install builds its
+ * repository list more than once (keys, check, payload), and the list is
+ * fetched and its mirrors tried once, not each time (a mirrorlist server
+ * may pick another mirror on the next request: one run, one mirror). */
+typedef struct mirror_choice {
+	char *src;
+	char *base;
+} mirror_choice;
+static mirror_choice *mirror_choices;
+static size_t n_mirror_choices;
+
+static const char *mirror_chosen(const char *src)
+{
+	for (size_t i = 0; i < n_mirror_choices; i++)
+		if (streq_ptr(mirror_choices[i].src, src))
+			return mirror_choices[i].base;
+	return NULL;
+}
+
+static void mirror_choose(const char *src, const char *base)
+{
+	mirror_choice *c =
+		xappend(&mirror_choices, &n_mirror_choices, sizeof(*c));
+	c->src = xstrdup(src);
+	c->base = xstrdup(base);
+}
+
 static int resolve_mirrors(const azl_repo *m, const char *name, char **ret)
 {
 	bool metalink = !m->mirrorlist;
 	const char *src = metalink ? m->metalink : m->mirrorlist;
 	const char *what = metalink ? "metalink" : "mirrorlist";
+	const char *chosen = mirror_chosen(src);
+	if (chosen) {
+		log_debug("repository '%s': its %s was resolved already in "
+			  "this run: %s",
+			  name, what, chosen);
+		*ret = xstrdup(chosen);
+		return 0;
+	}
 	_cleanup_free_ char *text = NULL, *err = NULL;
 	size_t len = 0;
 	int r = fetch_url(src, MIRRORS_MAX_SIZE, &text, &len, &err);
@@ -200,8 +235,10 @@ static int resolve_mirrors(const azl_repo *m, const char *name, char **ret)
 				    name, i + 1, what, e);
 			continue;
 		}
-		log_info("repository '%s': mirror %zu of its %s: %s", name,
-			 i + 1, what, urls[i]);
+		log_info("repository '%s': mirror %zu of its %s: %s (used for "
+			 "the whole run)",
+			 name, i + 1, what, urls[i]);
+		mirror_choose(src, urls[i]);
 		*ret = xstrdup(urls[i]);
 		return 0;
 	}

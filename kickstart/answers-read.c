@@ -566,6 +566,19 @@ static void h_subvolumes(reader *r, const field *f, const ynode *v, void *base)
 			  ELEMENTSOF(subvolume_fields));
 }
 
+/* "format: false": an existing partition's filesystem is kept. */
+static void h_format(reader *r, const field *f, const ynode *v, void *base)
+{
+	bool b;
+	if (v->quoted || parse_bool(v->scalar, &b) < 0) {
+		diag_error(r->d, v->loc,
+			   _("'%s' must be true or false, not '%s'"), f->key,
+			   v->scalar);
+		return;
+	}
+	((azl_partition_spec *)base)->keep_fs = !b;
+}
+
 static const field partition_fields[] = {
 	F_CHECKED("mount", azl_partition_spec, mount, check_mount),
 	F("size", YNODE_SCALAR, h_size, azl_partition_spec, size,
@@ -582,6 +595,9 @@ static const field partition_fields[] = {
 	F_STR("volume_group", azl_partition_spec, volume_group),
 	F_STR("raid", azl_partition_spec, raid),
 	F_SUB("subvolumes", YNODE_SEQUENCE, h_subvolumes),
+	F_STR("existing", azl_partition_spec, existing),
+	F("format", YNODE_SCALAR, h_format, azl_partition_spec, keep_fs,
+	  N_("true or false"), NULL),
 };
 
 static void h_partitions(reader *r, const field *f, const ynode *v, void *base)

@@ -336,6 +336,9 @@ static void write_partition(writer *w, int ind, const azl_partition_spec *p)
 		kv_str(w, ind, "disk", p->disk_path);
 	kv_str(w, ind, "label", p->label);
 	kv_str(w, ind, "options", p->fs_options);
+	kv_str(w, ind, "existing", p->existing);
+	if (p->keep_fs)
+		kv_bool(w, ind, "format", false);
 	if (p->n_subvolumes > 0) {
 		key(w, ind, "subvolumes");
 		buf_append(&w->b, "\n");

@@ -39,8 +39,9 @@
 int kickstart_read_file(const char *path, const char *zoneinfo_dir, bool strict,
 			azl_diags *d, azl_model **ret);
 /* The same for text in memory; name is what diagnostics call it.
- * base_dir: where relative %include paths start; NULL = %include and
- * %ksappend are errors (for text from a URL, and for the fuzzer). */
+ * base_dir: where relative %include paths start, a directory or the URL
+ * the text was fetched from; NULL = %include and %ksappend are errors
+ * (text from memory: the fuzzer). */
 int kickstart_read_text(const char *name, const char *text, size_t len,
 			const char *base_dir, const char *zoneinfo_dir,
 			bool strict, azl_diags *d, azl_model **ret);
@@ -56,8 +57,10 @@ int kickstart_read_text_with(const char *name, const char *text, size_t len,
  * needs the %pre scripts before the kickstart can be read. Reads the
  * kickstart file at path for its %pre scripts only (nothing is reported;
  * the real read reports). *ret_deferred: a %include named a file that
- * does not exist yet. *ret holds only pre scripts (release it with
- * scripts_done()). Returns 0, or -errno when path cannot be read. */
+ * does not exist yet, or a part --onpart names a partition (which %pre
+ * may make: Anaconda probes the disks after %pre). *ret holds only pre scripts
+ * (release it with scripts_done()). Returns 0, or -errno when path cannot be
+ * read. */
 int kickstart_pre_scripts(const char *path, azl_scripts *ret,
 			  bool *ret_deferred);
 
@@ -78,3 +81,10 @@ bool input_is_kickstart(const char *text, size_t len);
  * model is validated; NULL = nothing. */
 int answers_load(const char *path_or_name, const char *text_or_NULL, size_t len,
 		 const azl_model_overrides *ov, azl_diags *d, azl_model **ret);
+/* The same for text fetched from url (name: the URL as diagnostics show
+ * it, without credentials): a kickstart's relative %include is fetched
+ * from next to url, an http(s):// one as it is, an absolute path is a
+ * local file (as Anaconda reads it). */
+int answers_load_url(const char *url, const char *name, const char *text,
+		     size_t len, const azl_model_overrides *ov, azl_diags *d,
+		     azl_model **ret);

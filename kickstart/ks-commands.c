@@ -711,6 +711,61 @@ void ks_part_done(ks_part *p)
 	free(p->fsoptions);
 	free(p->vgname);
 	free(p->name);
+	free(p->onpart);
+}
+
+/* part --onpart=DEV [--noformat]: an existing partition reused where it
+ * is (pyanaconda/modules/storage/partitioning/custom/
+ * custom_partitioning.py): its filesystem made again, or with --noformat
+ * kept and only mounted. It keeps its size, as in Anaconda without
+ * --resize. */
+static int read_onpart(ks_ctx *c, const ks_line *l, ks_part *p)
+{
+	const char *v = ks_opt(l, "--onpart");
+	if (!v) {
+		diag_error(c->d, l->loc,
+			   _("'part --noformat' must also use --onpart, the "
+			     "existing partition whose filesystem is kept "
+			     "(Anaconda refuses it the same way)"));
+		return -EINVAL;
+	}
+	if (!v[0] || strchr(v, '=') || strpbrk(v, " \t") ||
+	    (v[0] == '/' && !startswith(v, "/dev/"))) {
+		diag_error(c->d, l->loc,
+			   _("'--onpart=%s': name the partition by its device "
+			     "name, like sda3 or /dev/sda3"),
+			   v);
+		return -EINVAL;
+	}
+	if (startswith(p->mount, "raid.") || startswith(p->mount, "pv.") ||
+	    startswith(p->mount, "btrfs.")) {
+		diag_error(c->d, l->loc,
+			   _("'part %s --onpart': reusing an existing "
+			     "partition as a RAID member, LVM physical volume "
+			     "or btrfs device is not supported; only a "
+			     "partition with a mount point or swap"),
+			   p->mount);
+		return -EINVAL;
+	}
+	if (p->encrypt) {
+		diag_error(c->d, l->loc,
+			   _("'part --onpart' with --encrypted is not "
+			     "supported: an existing partition is reused as "
+			     "it is, without a new LUKS container"));
+		return -EINVAL;
+	}
+	if (p->has_size || p->grow || p->max_mib || ks_has(l, "--ondisk"))
+		diag_warn(c->d, l->loc,
+			  _("'part %s --onpart=%s' reuses the partition where "
+			    "it is: its --size, --grow, --maxsize and "
+			    "--ondisk were ignored (as Anaconda does without "
+			    "--resize)"),
+			  p->mount, v);
+	p->has_size = p->grow = false;
+	p->max_mib = 0;
+	p->onpart = v[0] == '/' ? xstrdup(v) : xasprintf("/dev/%s", v);
+	p->noformat = ks_has(l, "--noformat");
+	return 0;
 }
 
 /* What part and logvol have in common. */
@@ -745,17 +800,20 @@ static int read_volume(ks_ctx *c, const ks_line *l, ks_part *p)
 		take_passphrase(c, l);
 		luks_options(c, l);
 	}
+	if ((streq_ptr(l->cmd, "part") || streq_ptr(l->cmd, "partition")) &&
+	    (ks_has(l, "--onpart") || ks_has(l, "--noformat")))
+		return read_onpart(c, l, p);
 	if (ks_has(l, "--onpart") || ks_has(l, "--useexisting") ||
 	    ks_has(l, "--noformat")) {
-		/* The planner makes every partition it uses: reusing one
-		 * (a reinstall that keeps /home) cannot be said yet. */
+		/* Partitions can be reused (part --onpart); logical volumes,
+		 * groups and arrays cannot: no LVM or md is read here. */
 		diag_error(c->d, l->loc,
-			   _("'%s' on an existing device (--onpart, "
-			     "--useexisting, --noformat) is not supported "
-			     "(yet): this installer creates every partition "
-			     "it uses. To keep a partition, install into free "
-			     "space (clearpart --none) and mount the kept "
-			     "partition from %%post, or back its data up"),
+			   _("'%s' on an existing device (--useexisting, "
+			     "--noformat) is not supported: only 'part "
+			     "--onpart' reuses an existing partition. To "
+			     "keep a logical volume, install into free space "
+			     "(clearpart --none) and mount it from %%post, "
+			     "or back its data up"),
 			   l->cmd);
 		return -EINVAL;
 	}
@@ -814,7 +872,7 @@ static int cmd_part(ks_ctx *c, const ks_line *l)
 		return -EINVAL;
 	}
 	const char *v;
-	if ((v = ks_opt(l, "--ondisk")))
+	if ((v = ks_opt(l, "--ondisk")) && !p.onpart)
 		p.disk = xstrdup(v);
 	*(ks_part *)xappend(&c->parts, &c->n_parts, sizeof(p)) = p;
 	return 0;

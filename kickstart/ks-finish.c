@@ -118,17 +118,23 @@ static void add_partition(ks_ctx *c, const ks_part *p)
 		xappend(&s->partitions, &s->n_partitions, sizeof(*ps));
 	ps->mount = xstrdup(p->mount);
 	ps->loc = p->loc;
+	ps->fs = volume_fs(p);
+	ps->label = xstrdup(p->label);
+	ps->fs_options = xstrdup(p->fsoptions);
+	if (p->onpart) {
+		/* Reused where it is: no size, place or disk of its own. */
+		ps->existing = xstrdup(p->onpart);
+		ps->keep_fs = p->noformat;
+		return;
+	}
 	ps->grow = p->grow;
 	ps->max_bytes = p->max_mib << 20;
 	ps->size = volume_size(c, p, p->mount);
-	ps->fs = volume_fs(p);
 	ps->encrypt = p->encrypt;
 	if (p->disk)
 		ps->disk_path = p->disk[0] == '/'
 					? xstrdup(p->disk)
 					: xasprintf("/dev/%s", p->disk);
-	ps->label = xstrdup(p->label);
-	ps->fs_options = xstrdup(p->fsoptions);
 }
 
 /* An LVM physical volume: a partition with volume_group and nothing that
@@ -493,6 +499,22 @@ static void no_root(ks_ctx *c)
 			     "or 'logvol' line"));
 }
 
+/* The disk of a partition device: /dev/sda3 -> /dev/sda, /dev/nvme0n1p2
+ * -> /dev/nvme0n1 (a name ending in a digit takes a 'p' before the
+ * partition number). NULL when the name has no partition number. */
+static char *disk_of_partition(const char *dev)
+{
+	size_t n = strlen(dev);
+	while (n > 0 && dev[n - 1] >= '0' && dev[n - 1] <= '9')
+		n--;
+	if (n == strlen(dev) || n == 0)
+		return NULL;
+	if (n >= 2 && dev[n - 1] == 'p' && dev[n - 2] >= '0' &&
+	    dev[n - 2] <= '9')
+		n--;
+	return xstrndup(dev, n);
+}
+
 static void storage(ks_ctx *c)
 {
 	azl_storage *s = &c->m->storage;
@@ -514,6 +536,12 @@ static void storage(ks_ctx *c)
 	if (s->n_disks == 0)
 		for (size_t i = 0; i < c->n_parts; i++) {
 			const char *d = c->parts[i].disk;
+			_cleanup_free_ char *parent =
+				c->parts[i].onpart
+					? disk_of_partition(c->parts[i].onpart)
+					: NULL;
+			if (parent)
+				d = parent;
 			if (!d)
 				continue;
 			_cleanup_free_ char *path =

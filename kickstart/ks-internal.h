@@ -68,6 +68,8 @@ typedef struct ks_part {
 	char *fsoptions;
 	char *vgname; /* logvol */
 	char *name;   /* logvol --name */
+	char *onpart; /* part --onpart: /dev/NAME of an existing partition */
+	bool noformat;
 	azl_loc loc;
 } ks_part;
 

@@ -11,9 +11,11 @@
 #include <sys/stat.h>
 
 #include "answers.h"
+#include "fetch.h"
 #include "i18n.h"
 #include "kickstart.h"
 #include "ks-internal.h"
+#include "trust.h"
 #include "util.h"
 
 /* A file being read, to refuse one that includes itself. */
@@ -28,6 +30,10 @@ typedef struct ks_reader {
 	int depth;
 	ks_file_id open[KS_MAX_INCLUDE_DEPTH + 1]; /* the include chain */
 	int n_open;
+	/* The URLs in the include chain (borrowed), to refuse a loop. */
+	const char *open_url[KS_MAX_INCLUDE_DEPTH + 1];
+	int n_open_url;
+	bool no_fetch;	 /* the %pre scan: URLs are fetched by the real read */
 	size_t includes; /* files included so far */
 	size_t bytes;	 /* bytes of every file read so far */
 	size_t commands; /* command lines so far */
@@ -112,7 +118,77 @@ static void section_close(ks_reader *r, ks_open_section *s)
 }
 
 static int read_text(ks_reader *r, const char *name, const char *text,
-		     size_t len, const char *base_dir, bool included);
+		     size_t len, const char *base_dir, bool included,
+		     bool quiet);
+
+/* rel against base, the URL of the including kickstart, as a browser
+ * resolves a relative link: base up to the last '/' of its path (without
+ * query or fragment), then rel. */
+static char *url_resolve(const char *base, const char *rel)
+{
+	const char *auth = strstr(base, "://") + 3;
+	size_t end = strcspn(base, "?#");
+	const char *path = memchr(auth, '/', end - (size_t)(auth - base));
+	if (!path)
+		return xasprintf("%.*s/%s", (int)end, base, rel);
+	size_t dir = end;
+	while (dir > (size_t)(path - base) && base[dir - 1] != '/')
+		dir--;
+	return xasprintf("%.*s%s", (int)dir, base, rel);
+}
+
+/* %include of a URL (pykickstart's load_to_str fetches any location with
+ * "://"): read with the same bounds as a file, its own URL the base of
+ * its relative includes. Diagnostics name it without credentials. */
+static int include_url(ks_reader *r, const char *word, const char *url,
+		       azl_loc loc)
+{
+	_cleanup_free_ char *shown = redact_urls(url);
+	if (!fetch_is_url(url)) {
+		diag_error(r->d, loc,
+			   _("'%s %s': only http://, https://, tftp:// and "
+			     "file:// URLs are fetched"),
+			   word, shown);
+		return -EINVAL;
+	}
+	for (int i = 0; i < r->n_open_url; i++)
+		if (streq_ptr(r->open_url[i], url)) {
+			diag_error(r->d, loc,
+				   _("'%s' of '%s' includes a file that is "
+				     "being read already; remove the loop"),
+				   word, shown);
+			return -ELOOP;
+		}
+	if (r->no_fetch)
+		return 0;
+	_cleanup_free_ char *text = NULL, *err = NULL;
+	size_t n = 0;
+	int k = fetch_url(url, KS_MAX_FILE_SIZE - r->bytes, &text, &n, &err);
+	if (k == -EFBIG) {
+		diag_error(r->d, loc,
+			   _("'%s' of '%s' makes the kickstart and its "
+			     "included files larger than %u bytes together"),
+			   word, shown, KS_MAX_FILE_SIZE);
+		r->stop = true;
+		return k;
+	}
+	if (k < 0) {
+		_cleanup_free_ char *why = redact_urls(err ? err : "");
+		/* fetch's sentence names the URL. */
+		diag_error(r->d, loc, "'%s': %s", word, why);
+		if (k == -EINTR)
+			r->stop = true;
+		return k;
+	}
+	r->depth++;
+	r->open_url[r->n_open_url++] = url;
+	/* Text from a server, as trusted as the kickstart that named it:
+	 * quoted in messages (a local file may be any file: never). */
+	k = read_text(r, shown, text, n, url, true, false);
+	r->n_open_url--;
+	r->depth--;
+	return k;
+}
 
 static int include_file(ks_reader *r, const char *word, const char *arg,
 			azl_loc loc, const char *base_dir)
@@ -124,17 +200,19 @@ static int include_file(ks_reader *r, const char *word, const char *arg,
 	if (!base_dir) {
 		diag_error(r->d, loc,
 			   _("'%s' is not allowed in a kickstart read from "
-			     "a URL or from memory"),
+			     "memory"),
 			   word);
 		return -EINVAL;
 	}
-	if (strstr(arg, "://")) {
-		diag_error(r->d, loc,
-			   _("'%s' of URL '%s' is not supported; include a "
-			     "local file"),
-			   word, arg);
-		return -EINVAL;
-	}
+	/* base_dir is a URL for a kickstart that was fetched: its
+	 * relative includes are fetched from next to it. An absolute path
+	 * is a file of this machine, as in Anaconda (which reads a fetched
+	 * kickstart from /run/install/ks.cfg): one a %pre script wrote. */
+	bool from_url = strstr(base_dir, "://") != NULL;
+	_cleanup_free_ char *url = strstr(arg, "://") ? xstrdup(arg)
+				   : from_url && arg[0] != '/'
+					   ? url_resolve(base_dir, arg)
+					   : NULL;
 	if (r->depth >= KS_MAX_INCLUDE_DEPTH) {
 		diag_error(
 			r->d, loc,
@@ -151,6 +229,8 @@ static int include_file(ks_reader *r, const char *word, const char *arg,
 		return -ELOOP;
 	}
 	r->includes++;
+	if (url)
+		return include_url(r, word, url, loc);
 	_cleanup_free_ char *path = arg[0] == '/'
 					    ? xstrdup(arg)
 					    : xasprintf("%s/%s", base_dir, arg);
@@ -181,6 +261,15 @@ static int include_file(ks_reader *r, const char *word, const char *arg,
 		r->deferred = true;
 		return 0;
 	}
+	if (k == -ENOENT && r->has_pre && from_url) {
+		diag_error(r->d, loc,
+			   _("'%s %s': the file does not exist yet; a %%pre "
+			     "script of this kickstart may write it, but "
+			     "%%pre is run first only for a kickstart file: "
+			     "save the kickstart to a file and give its path"),
+			   word, path);
+		return k;
+	}
 	if (k == -ENOENT && r->has_pre) {
 		diag_error(r->d, loc,
 			   _("'%s %s': the file does not exist yet; a %%pre "
@@ -204,7 +293,7 @@ static int include_file(ks_reader *r, const char *word, const char *arg,
 	const char *dir = dirname(dir_copy);
 	r->depth++;
 	r->open[r->n_open++] = (ks_file_id){st.st_dev, st.st_ino};
-	k = read_text(r, path, text, n, dir, true);
+	k = read_text(r, path, text, n, dir, true, true);
 	r->n_open--;
 	r->depth--;
 	return k;
@@ -260,14 +349,15 @@ static void command(ks_reader *r, char **words, azl_loc loc)
 		ks_dispatch(r->ctx, words, loc);
 }
 
-/* included: the text of an included file, which may be any file the
- * reader can read (/etc/shadow): diagnostics never quote it. */
+/* included: the text of an included file; quiet: one that may be any
+ * file the reader can read (/etc/shadow): diagnostics never quote it. */
 static int read_text(ks_reader *r, const char *name, const char *text,
-		     size_t len, const char *base_dir, bool included)
+		     size_t len, const char *base_dir, bool included,
+		     bool quiet)
 {
 	r->bytes += len;
 	azl_source *src = diags_add_source(r->d, source_new(name, text, len));
-	src->quiet = included;
+	src->quiet = quiet;
 	const char *file = src->path;
 	if (!included)
 		r->ctx->file = file;
@@ -410,14 +500,21 @@ int kickstart_pre_scripts(const char *path, azl_scripts *ret,
 	ks_reader r = {.ctx = ks_ctx_new(m, &d),
 		       .d = &d,
 		       .has_pre = true,
-		       .defer_missing = true};
+		       .defer_missing = true,
+		       .no_fetch = true};
 	struct stat st;
 	if (stat(path, &st) == 0)
 		r.open[r.n_open++] = (ks_file_id){st.st_dev, st.st_ino};
-	(void)read_text(&r, path, text, len, dirname(dir_copy), false);
+	(void)read_text(&r, path, text, len, dirname(dir_copy), false, false);
+	/* A partition reused with --onpart may be one %pre makes (cloud
+	 * image kickstarts partition with parted in %pre): Anaconda probes
+	 * the disks after %pre, so the plan must too. */
+	bool onpart = false;
+	for (size_t i = 0; i < r.ctx->n_parts; i++)
+		onpart |= r.ctx->parts[i].onpart != NULL;
 	ks_ctx_free(r.ctx);
 	diags_done(&d);
-	*ret_deferred = r.deferred;
+	*ret_deferred = r.deferred || onpart;
 	*ret = m->scripts;
 	m->scripts.pre = NULL;
 	m->scripts.n_pre = 0;
@@ -457,9 +554,11 @@ int kickstart_read_text_with(const char *name, const char *text, size_t len,
 		return -EFBIG;
 	}
 	struct stat st;
-	if (base_dir && stat(name, &st) == 0)
+	if (base_dir && strstr(base_dir, "://"))
+		r.open_url[r.n_open_url++] = base_dir;
+	else if (base_dir && stat(name, &st) == 0)
 		r.open[r.n_open++] = (ks_file_id){st.st_dev, st.st_ino};
-	(void)read_text(&r, name, text, len, base_dir, false);
+	(void)read_text(&r, name, text, len, base_dir, false, false);
 	(void)ks_finish(r.ctx);
 	ks_ctx_free(r.ctx);
 
@@ -520,6 +619,17 @@ bool input_is_kickstart(const char *text, size_t len)
 		return !(w < e && *w == ':');
 	}
 	return false;
+}
+
+int answers_load_url(const char *url, const char *name, const char *text,
+		     size_t len, const azl_model_overrides *ov, azl_diags *d,
+		     azl_model **ret)
+{
+	if (input_is_kickstart(text, len))
+		return kickstart_read_text_with(name, text, len, url, NULL,
+						d->warnings_are_errors, ov, d,
+						ret);
+	return answers_read_text_with(name, text, len, NULL, ov, d, ret);
 }
 
 int answers_load(const char *path_or_name, const char *text_or_NULL, size_t len,

@@ -508,8 +508,14 @@ static void write_storage(azl_buf *b, const azl_model *m)
 		azl_buf line = {0};
 		buf_append(&line, "part ");
 		put_word(&line, what);
-		put_size(b, &line, what, &p->size, p->grow, p->max_bytes,
-			 false);
+		if (p->existing) {
+			/* Reused where it is: it keeps its size. */
+			put_opt(&line, "--onpart", disk_name(p->existing));
+			if (p->keep_fs)
+				buf_append(&line, " --noformat");
+		} else
+			put_size(b, &line, what, &p->size, p->grow,
+				 p->max_bytes, false);
 		if (p->fs != AZL_FS_NONE && !pv)
 			put_opt(&line, "--fstype", fs_to_string(p->fs));
 		const char *disk = p->disk_path;

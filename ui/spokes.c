@@ -380,6 +380,7 @@ void storage_clone(azl_storage *dst, const azl_storage *src)
 		d->fs_options = xstrdup(p->fs_options);
 		d->volume_group = xstrdup(p->volume_group);
 		d->raid = xstrdup(p->raid);
+		d->existing = xstrdup(p->existing);
 		d->subvolumes = p->n_subvolumes
 					? xcalloc(p->n_subvolumes,
 						  sizeof(*d->subvolumes))

@@ -43,9 +43,11 @@ cat >"$tmp/www/metalink" <<XML
 </metalink>
 XML
 printf 'http://127.0.0.1:%s/os/\n%s/missing/\n' "$dead" "$base" >"$tmp/www/nomirror"
-(cd "$tmp/www" && exec python3 -m http.server --bind 127.0.0.1 "$hport" >/dev/null 2>&1) &
+# The server's request log counts how often each list is fetched.
+(cd "$tmp/www" && exec python3 -m http.server --bind 127.0.0.1 "$hport" >/dev/null 2>"$tmp/requests") &
 pids+=($!)
-for _ in $(seq 50); do curl -s -o /dev/null "$base/mirrorlist" && break; sleep 0.1; done
+for _ in $(seq 50); do curl -s -o /dev/null "$base/" && break; sleep 0.1; done
+fetched() { grep -c "\"GET /$1 HTTP" "$tmp/requests" || :; }
 
 solve() { # name repo-option expected-exit
 	printf 'lang en_US.UTF-8\nkeyboard us\ntimezone UTC\nrootpw --lock\nrepo --name=m %s\n%%packages --nocore\nfilesystem\n%%end\n' "$2" >"$tmp/$1.ks"
@@ -63,12 +65,19 @@ solve mirrorlist "--mirrorlist=$base/mirrorlist" 0
 grep -q "mirrorlist: $base/mirrorlist" "$tmp/mirrorlist.yaml" || fail "mirrorlist: not in the answer file"
 grep -q "filesystem" "$tmp/mirrorlist.out" || fail "mirrorlist: filesystem not solved"
 grep -q "mirror 3 of its mirrorlist: $base/os/" "$tmp/mirrorlist.log" || { cat "$tmp/mirrorlist.log"; fail "mirrorlist: the third mirror was not the one used"; }
-ok "--mirrorlist: a 404 mirror and a closed port skipped, the third mirror solves"
+n=$(fetched mirrorlist)
+[ "$n" = 1 ] || fail "mirrorlist: fetched $n times in one run, not once"
+n=$(fetched missing/repodata/repomd.xml)
+[ "$n" = 1 ] || fail "mirrorlist: the dead mirror was tried $n times in one run, not once"
+grep -q "mirror 3 of its mirrorlist: $base/os/ (used for the whole run)" "$tmp/mirrorlist.log" || fail "mirrorlist: the choice is not logged"
+ok "--mirrorlist: a 404 mirror and a closed port skipped, the third mirror solves; the list fetched once in the run, the choice logged"
 
 solve metalink "--metalink=$base/metalink" 0
 grep -q "mirror 2 of its metalink: $base/os/" "$tmp/metalink.log" || { cat "$tmp/metalink.log"; fail "metalink: the second mirror was not the one used"; }
 grep -q "filesystem" "$tmp/metalink.out" || fail "metalink: filesystem not solved"
-ok "--metalink: the repomd.xml URLs' base, the dead one skipped"
+n=$(fetched metalink)
+[ "$n" = 1 ] || fail "metalink: fetched $n times in one run, not once"
+ok "--metalink: the repomd.xml URLs' base, the dead one skipped, fetched once in the run"
 
 solve nomirror "--mirrorlist=$base/nomirror" 3
 grep -q "no mirror its mirrorlist names serves repodata/repomd.xml (2 tried)" "$tmp/nomirror.log" ||
