@@ -61,7 +61,9 @@ FLEET_PIDS=
 fleet_down() {
 	local p pids
 	for p in $FLEET_PIDS; do
-		kill "$p" 2>/dev/null || :
+		# the guest's subshell and what it runs now (console.py)
+		# shellcheck disable=SC2046
+		kill $(ps -o pid= --ppid "$p") "$p" 2>/dev/null || :
 	done
 	if [ -e "/run/netns/$NS" ]; then
 		# Everything in the namespace was started by this test.
@@ -79,6 +81,14 @@ fleet_down() {
 		ip netns del "$NS" 2>/dev/null || :
 	fi
 }
+# A run that was killed (SIGKILL: no trap ran) left its namespace behind,
+# named after its process id: take it down.
+for ns in /run/netns/azl-fleet-*; do
+	[ -e "$ns" ] || continue
+	pid=${ns##*-}
+	kill -0 "$pid" 2>/dev/null && continue
+	NS=${ns##*/} fleet_down
+done
 trap 'rc=$?; set +e; fleet_down; (exit $rc); e2e_cleanup' EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
