@@ -12,6 +12,11 @@
 # scripts/fetch-kernel.sh (the `kernel` target). tests/check-deps.sh checks
 # both rules: the packages a fresh machine would get, and that every
 # command the tests and build scripts run comes from one of them.
+# dnsmasq-base and nginx serve the PXE fleet test (tests/e2e/test-pxe-fleet.sh)
+# inside a network namespace it creates: dnsmasq-base is the binary without
+# the system service; installing nginx on a machine whose init starts
+# services also starts Debian's default site on port 80, which the test
+# does not use (it runs its own nginx with its own configuration).
 set -eu
 
 PKGS="
@@ -29,7 +34,7 @@ busybox-static tmux dbus-daemon login libpam0g libpam-modules
 cpio file zstd squashfs-tools
 efibootmgr eject ipxe-qemu binutils pxelinux syslinux-common
 dnf time bc
-network-manager iproute2
+network-manager iproute2 dnsmasq-base nginx
 curl openssl strace openssh-client
 "
 

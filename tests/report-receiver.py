@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Test receivers for status reporting (tests/integration/test-reporting.sh),
-on 127.0.0.1 only:
-  http DIR    webhook receiver: every request is one JSON line in DIR/events
-              (method, path, headers, body); answers 200. Port in DIR/port.
+"""Test receivers for status reporting (tests/integration/test-reporting.sh,
+tests/e2e/test-pxe-fleet.sh):
+  http DIR [ADDR [SECONDS]]
+              webhook receiver: every request is one JSON line in DIR/events
+              (method, path, headers, body, client address); answers 200. Port in DIR/port.
   sleep DIR   accepts connections and never answers (a hung engine).
               Port in DIR/port.
   udp DIR     syslog receiver: every datagram is a line in DIR/syslog.
               Port in DIR/port.
-Runs until killed, or 600 s at most."""
+Listens on 127.0.0.1, or on ADDR (http only: the PXE fleet test's bridge
+address in its network namespace). Runs until killed, or 600 s at most
+(SECONDS)."""
 import json
 import os
 import socket
@@ -18,7 +21,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 mode, out = sys.argv[1], sys.argv[2]
-LIMIT = 600
+ADDR = sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1"
+LIMIT = int(sys.argv[4]) if len(sys.argv) > 4 else 600
 
 
 def write_port(port):
@@ -37,7 +41,8 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(n).decode("utf-8", "replace")
         rec = {"method": self.command, "path": self.path,
                "headers": {k.lower(): v for k, v in self.headers.items()},
-               "body": body, "received": time.time()}
+               "body": body, "received": time.time(),
+               "client": self.client_address[0]}
         with lock, open(os.path.join(out, "events"), "a") as f:
             f.write(json.dumps(rec) + "\n")
         self.send_response(200)
@@ -53,7 +58,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 if mode == "http":
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv = ThreadingHTTPServer((ADDR, 0), Handler)
     write_port(srv.server_address[1])
     threading.Timer(LIMIT, srv.shutdown).start()
     srv.serve_forever()

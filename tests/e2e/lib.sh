@@ -5,6 +5,8 @@
 #
 # Environment: AZL_BUILD_DIR (the build with the `iso` and `pxe` targets),
 # AZL_SOURCE_DIR; AZL_E2E_MEM (MiB, default 1536) for the guests.
+# A test may set QEMU_WRAP (a command QEMU runs under, such as `ip netns
+# exec NS`) and QEMU_SMP (default 2) before qemu_start.
 set -euo pipefail
 
 : "${AZL_SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
@@ -12,6 +14,8 @@ set -euo pipefail
 E2E_DIR=$AZL_SOURCE_DIR/tests/e2e
 CONSOLE="python3 $E2E_DIR/console.py"
 MEM=${AZL_E2E_MEM:-1536}
+QEMU_WRAP=()
+QEMU_SMP=2
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 
@@ -81,7 +85,7 @@ qemu_start() {
 			-drive "if=pflash,format=raw,unit=1,file=$WORK/vars.fd")
 	fi
 	rm -f "$WORK/$name.sock"
-	qemu-system-x86_64 -accel tcg -machine q35 -smp 2 -m "$MEM" \
+	"${QEMU_WRAP[@]}" qemu-system-x86_64 -accel tcg -machine q35 -smp "$QEMU_SMP" -m "$MEM" \
 		-display none -vga std -monitor none -no-reboot \
 		-chardev "socket,id=s0,path=$WORK/$name.sock,server=on,wait=on" \
 		-serial chardev:s0 \
