@@ -163,7 +163,7 @@ bool interface_name_is_valid(const char *s)
 	return true;
 }
 
-static bool ip_is_valid(const char *s)
+bool ip_address_is_valid(const char *s)
 {
 	unsigned char buf[16];
 	return inet_pton(AF_INET, s, buf) == 1 ||
@@ -390,7 +390,7 @@ static void check_interface_values(const vctx *c, const azl_interface *it)
 			   v);
 	}
 	for (size_t k = 0; it->dns && it->dns[k]; k++)
-		if (!ip_is_valid(it->dns[k])) {
+		if (!ip_address_is_valid(it->dns[k])) {
 			_cleanup_free_ char *v = value_for_message(it->dns[k]);
 			diag_error(c->d, at(c, it->dns[k], it->loc),
 				   _("DNS server '%s' must be an IPv4 or IPv6 "
