@@ -622,11 +622,11 @@ static void disk_usage(const context *c, const char *name, const char *label,
  * runs from it): the reason, or NULL. */
 static char *image_lock_usage(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	_cleanup_close_ int fd =
+		open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return NULL;
 	int r = image_lock_test(fd);
-	close(fd);
 	if (r <= 0)
 		return NULL;
 	return xasprintf("%s is locked by another program (QEMU holds this "
@@ -874,11 +874,10 @@ static bool efivar_flag(const char *efivars, const char *name)
 	_cleanup_free_ char *p =
 		xasprintf("%s/%s-" EFI_GLOBAL_GUID, efivars, name);
 	unsigned char v[5];
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	ssize_t n = read(fd, v, sizeof(v));
-	close(fd);
 	return n == (ssize_t)sizeof(v) && v[4] == 1;
 }
 
