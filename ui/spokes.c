@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fs-facts.h"
 #include "i18n.h"
 #include "spokes.h"
 #include "util.h"
@@ -514,15 +515,6 @@ static bool mount_is_valid(const char *m, const char **ret_why)
 	return true;
 }
 
-static azl_fs fs_for_mount(const char *m)
-{
-	if (streq_ptr(m, "swap"))
-		return AZL_FS_SWAP;
-	if (streq_ptr(m, "/boot/efi"))
-		return AZL_FS_VFAT;
-	return AZL_FS_EXT4;
-}
-
 static bool mount_taken(const azl_storage *s, const char *m, size_t except)
 {
 	if (streq_ptr(m, "swap"))
@@ -565,7 +557,7 @@ int partition_add(azl_storage *s, const char *mount, const char *size,
 	if (parse_part_size(size, &p, &why) < 0)
 		goto fail;
 	p.mount = xstrdup(mount);
-	p.fs = fs != AZL_FS_NONE ? fs : fs_for_mount(mount);
+	p.fs = fs != AZL_FS_NONE ? fs : fs_default_for_mount(mount);
 	p.encrypt =
 		encrypt && strcmp(mount, "/boot") && strcmp(mount, "/boot/efi");
 	*(azl_partition_spec *)xappend(&s->partitions, &s->n_partitions,
@@ -621,7 +613,7 @@ int partition_set_mount(azl_storage *s, size_t i, const char *mount,
 	azl_partition_spec *p = &s->partitions[i];
 	free(p->mount);
 	p->mount = xstrdup(mount);
-	azl_fs want = fs_for_mount(mount);
+	azl_fs want = fs_default_for_mount(mount);
 	if (want != AZL_FS_EXT4 || p->fs == AZL_FS_SWAP || p->fs == AZL_FS_VFAT)
 		p->fs = want;
 	return 0;

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs-facts.h"
 #include "i18n.h"
 #include "model-values.h"
 #include "passwd-hash.h"
@@ -212,16 +213,13 @@ static void check_fs_options(const vctx *c, const char *o, azl_loc item)
 		   v);
 }
 
-/* What mkfs takes: ext4 and swap 16 bytes, xfs 12, vfat 11. */
+/* What mkfs takes (fs-facts.c): ext4 and swap 16 bytes, xfs 12, vfat 11. */
 static void check_label(const vctx *c, const char *label, azl_fs fs,
 			azl_loc item)
 {
 	if (!label)
 		return;
-	size_t max = fs == AZL_FS_XFS	  ? 12
-		     : fs == AZL_FS_VFAT  ? 11
-		     : fs == AZL_FS_BTRFS ? 255
-					  : 16;
+	size_t max = fs_facts(fs) ? fs_facts(fs)->label_max : 16;
 	bool ok = *label && strlen(label) <= max && is_text(label) &&
 		  !strchr(label, '/') && !strchr(label, '\\');
 	if (ok)
