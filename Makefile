@@ -18,7 +18,7 @@ check:
 	./scripts/check.sh
 
 format:
-	clang-format -i installer/*.[ch] kickstart/*.[ch] ui/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c
+	clang-format -i installer/*/*.[ch] kickstart/*.[ch] ui/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c
 
 clean:
 	rm -rf build build-*

@@ -7,7 +7,6 @@
  */
 #include "answers.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
@@ -1090,13 +1089,6 @@ static void h_ntp_enabled(reader *r, const field *f, const ynode *v, void *base)
 	bool enabled = true;
 	h_bool(r, f, v, &enabled);
 	((azl_ntp *)base)->disabled = !enabled;
-}
-
-static bool time_source_is_valid(const char *s)
-{
-	unsigned char buf[16];
-	return hostname_is_valid(s) || inet_pton(AF_INET, s, buf) == 1 ||
-	       inet_pton(AF_INET6, s, buf) == 1;
 }
 
 /* Checked here, where each entry still has its line and column;

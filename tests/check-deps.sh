@@ -68,7 +68,7 @@ files = []
 for pat in ("tests/**/*.sh", "tests/**/*.py", "tests/**/*.c", "scripts/*",
             "iso/**/*.sh", "iso/**/*.py", "iso/**/*.cmake", "iso/CMakeLists.txt",
             "iso/live/init", "iso/live/poweroff", "iso/live/udhcpc.script",
-            "bench/**/*.sh", "bench/**/*.py", "Makefile", "installer/*.c",
+            "bench/**/*.sh", "bench/**/*.py", "Makefile", "installer/*/*.c",
             "ui/*.c", "kickstart/*.c"):
     files += glob.glob(os.path.join(src, pat), recursive=True)
 files = sorted(set(f for f in files if "/fixtures/" not in f and os.path.isfile(f)))

@@ -38,7 +38,7 @@ command -v xgettext >/dev/null || { echo "xgettext is missing (gettext)"; exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 (cd "$src" && xgettext --from-code=UTF-8 --language=C --keyword=_ \
-	--keyword=N_ -o "$tmp/now.pot" installer/*.c kickstart/*.c ui/*.c) || {
+	--keyword=N_ -o "$tmp/now.pot" installer/*/*.c kickstart/*.c ui/*.c) || {
 	echo "FAIL: xgettext could not read the sources"
 	exit 1
 }

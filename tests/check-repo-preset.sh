@@ -1,5 +1,5 @@
 #!/bin/bash
-# The repository preset "azurelinux" (installer/repo-preset.c):
+# The repository preset "azurelinux" (installer/model/repo-preset.c):
 #   - the committed key installer/keys/RPM-GPG-KEY-azurelinux-4.0-primary
 #     has, by gpg's own reading, the fingerprint the code pins, and the
 #     docs print that same fingerprint;
@@ -22,9 +22,9 @@ key=$SRC/installer/keys/RPM-GPG-KEY-azurelinux-4.0-primary
 mkdir -m 700 "$tmp/gnupg"
 got=$(GNUPGHOME=$tmp/gnupg gpg --batch --with-colons --show-keys "$key" 2>/dev/null |
 	awk -F: '$1 == "fpr" { print $10; exit }')
-pinned=$(sed -n 's/.*\.key_fingerprint = "\([0-9A-F]*\)".*/\1/p' "$SRC/installer/repo-preset.c")
+pinned=$(sed -n 's/.*\.key_fingerprint = "\([0-9A-F]*\)".*/\1/p' "$SRC/installer/model/repo-preset.c")
 [ -n "$got" ] || flunk "gpg reads no key in $key"
-[ -n "$pinned" ] || flunk "installer/repo-preset.c pins no fingerprint"
+[ -n "$pinned" ] || flunk "installer/model/repo-preset.c pins no fingerprint"
 [ "$got" = "$pinned" ] || flunk "$key has the fingerprint '$got', the code pins '$pinned'"
 [ "$(grep -c -- '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$key")" = 1 ] ||
 	flunk "$key is not exactly one public key"

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The screens' logic on the model: no terminal, no I/O except reading the
  * zoneinfo database and a repository's comps file. */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -10,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fs-facts.h"
 #include "i18n.h"
 #include "spokes.h"
 #include "util.h"
@@ -516,15 +516,6 @@ static bool mount_is_valid(const char *m, const char **ret_why)
 	return true;
 }
 
-static azl_fs fs_for_mount(const char *m)
-{
-	if (streq_ptr(m, "swap"))
-		return AZL_FS_SWAP;
-	if (streq_ptr(m, "/boot/efi"))
-		return AZL_FS_VFAT;
-	return AZL_FS_EXT4;
-}
-
 static bool mount_taken(const azl_storage *s, const char *m, size_t except)
 {
 	if (streq_ptr(m, "swap"))
@@ -567,7 +558,7 @@ int partition_add(azl_storage *s, const char *mount, const char *size,
 	if (parse_part_size(size, &p, &why) < 0)
 		goto fail;
 	p.mount = xstrdup(mount);
-	p.fs = fs != AZL_FS_NONE ? fs : fs_for_mount(mount);
+	p.fs = fs != AZL_FS_NONE ? fs : fs_default_for_mount(mount);
 	p.encrypt =
 		encrypt && strcmp(mount, "/boot") && strcmp(mount, "/boot/efi");
 	*(azl_partition_spec *)xappend(&s->partitions, &s->n_partitions,
@@ -623,7 +614,7 @@ int partition_set_mount(azl_storage *s, size_t i, const char *mount,
 	azl_partition_spec *p = &s->partitions[i];
 	free(p->mount);
 	p->mount = xstrdup(mount);
-	azl_fs want = fs_for_mount(mount);
+	azl_fs want = fs_default_for_mount(mount);
 	if (want != AZL_FS_EXT4 || p->fs == AZL_FS_SWAP || p->fs == AZL_FS_VFAT)
 		p->fs = want;
 	return 0;
@@ -692,33 +683,6 @@ char *netinfo_text(const azl_netinfo *i)
 	return buf_steal(&b);
 }
 
-static bool ip_is_valid(const char *s, bool with_prefix)
-{
-	char buf[INET6_ADDRSTRLEN + 8];
-	unsigned char out[sizeof(struct in6_addr)];
-	if (!s || strlen(s) >= sizeof(buf))
-		return false;
-	strcpy(buf, s);
-	char *slash = strchr(buf, '/');
-	if (with_prefix != !!slash)
-		return false;
-	long max = 32;
-	if (slash)
-		*slash = 0;
-	bool v6 = strchr(buf, ':');
-	if (v6)
-		max = 128;
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, buf, out) != 1)
-		return false;
-	if (slash) {
-		char *end;
-		long n = strtol(slash + 1, &end, 10);
-		if (!slash[1] || *end || n < 0 || n > max)
-			return false;
-	}
-	return true;
-}
-
 static char **split_words(const char *s)
 {
 	char **v = xzalloc(sizeof(char *));
@@ -745,13 +709,13 @@ int interface_set_static(azl_interface *i, const char *addresses,
 		why = _("a static configuration needs an address like "
 			"192.0.2.10/24");
 	for (size_t k = 0; !why && a[k]; k++)
-		if (!ip_is_valid(a[k], true))
+		if (!ip_prefix_is_valid(a[k]))
 			why = _("addresses look like 192.0.2.10/24 or "
 				"2001:db8::10/64");
-	if (!why && gateway && *gateway && !ip_is_valid(gateway, false))
+	if (!why && gateway && *gateway && !ip_address_is_valid(gateway))
 		why = _("the gateway is an address like 192.0.2.1");
 	for (size_t k = 0; !why && d[k]; k++)
-		if (!ip_is_valid(d[k], false))
+		if (!ip_address_is_valid(d[k]))
 			why = _("DNS servers are addresses like 192.0.2.53");
 	if (why) {
 		if (ret_why)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """grub-prefix.py IMAGE: print the prefix a GRUB EFI image was built with
 (grub-mkimage -p; Debian's signed GRUB says /EFI/debian), without a device
-part. The same reading as installer/efi-image.c; exit 1 when IMAGE is no
+part. The same reading as installer/boot/efi-image.c; exit 1 when IMAGE is no
 GRUB EFI image or has no prefix."""
 import struct
 import sys

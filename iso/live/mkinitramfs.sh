@@ -161,7 +161,7 @@ for lib in libgcc_s.so.1; do
 	}
 	copy_elf / "$path"
 done
-# The installer dlopen()s libparted on first use (installer/parted-table.c):
+# The installer dlopen()s libparted on first use (installer/storage/parted-table.c):
 # ldd does not list it, so it and its closure are named here.
 for lib in libparted.so.2; do
 	path=$(resolve_lib / "$lib") || {

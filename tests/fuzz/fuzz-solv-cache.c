@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Feeds arbitrary bytes to the installer's reading of its metadata cache
- * (installer/depsolve.c), as damage leaves a file: each input is
+ * (installer/packages/depsolve.c), as damage leaves a file: each input is
  * CACHE/SHA.solv, then a repository is added and a request solved as an
- * install does. The seeds are real caches, sealed (installer/solv-cache.h):
+ * install does. The seeds are real caches, sealed (installer/packages/solv-cache.h):
  * those are taken, solved from, and get their index written (solv-index.c)
  * and read back; what the fuzzer makes of them must fail its seal and
  * never reach libsolv's reader, which trusts its input. The repository's

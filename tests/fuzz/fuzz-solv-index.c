@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Feeds arbitrary bytes to the cache index reader (installer/solv-index.c)
+ * Feeds arbitrary bytes to the cache index reader (installer/packages/solv-index.c)
  * as the payload of SHA.idx past its seal: whatever it opens must answer
  * what a request reaches and load those packages into a pool without
  * reading outside the index, whatever its header, sections and dependency

@@ -62,7 +62,7 @@ rc=0
 	>"$tmp/progress.json" || rc=$?
 [ $rc -eq 0 ] || { tail -20 "$tmp/install.log"; fail "install exit $rc"; }
 # The depsolve-only run wrote the cache and its index: this one reads
-# only what @minimal reaches (installer/solv-index.h), and installs what
+# only what @minimal reaches (installer/packages/solv-index.h), and installs what
 # the first run chose from everything (compared below).
 grep -q "packages reachable" "$tmp/install.log" ||
 	fail "the second run did not solve from the cache index"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# libparted is dlopen()ed on first use (installer/parted-table.c), not
+# libparted is dlopen()ed on first use (installer/storage/parted-table.c), not
 # linked: the binary does not need it, a start of the installer that
 # touches no partition table runs no other program (libparted's
 # constructor forks `sh -c dmidecode`), `--version` still names its

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The warm path of the libsolv adapter (installer/solv-index.h): with a
+/* The warm path of the libsolv adapter (installer/packages/solv-index.h): with a
  * cache and its index, only the packages a request can reach are read
  * into the solver. Two repositories written here hold what makes that
  * hard: alternatives ("(libx or liby)", two providers of "mta" the solver

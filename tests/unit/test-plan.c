@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "exit-codes.h"
+#include "fs-facts.h"
 #include "machine.h"
 #include "model.h"
 #include "plan.h"
@@ -387,6 +388,25 @@ static void test_guided_btrfs(void **state)
 	assert_true(strv_contains(tools, "btrfs"));
 	_cleanup_strv_free_ char **pk = plan_required_packages(p);
 	assert_true(strv_contains(pk, "btrfs-progs"));
+}
+
+/* Every filesystem the model knows has its row of facts, and what the
+ * planner asks for comes from that row. */
+static void test_fs_facts(void **state)
+{
+	(void)state;
+	assert_null(fs_facts(AZL_FS_NONE));
+	for (azl_fs fs = AZL_FS_NONE + 1; fs_to_string(fs); fs++) {
+		const azl_fs_facts *f = fs_facts(fs);
+		assert_non_null(f);
+		assert_non_null(f->mkfs);
+		assert_string_equal(tool_package(f->mkfs), f->package);
+		assert_true(f->label_max > 0);
+	}
+	assert_string_equal(tool_package("mkfs.xfs"), "xfsprogs");
+	assert_int_equal(fs_default_for_mount("/boot/efi"), AZL_FS_VFAT);
+	assert_int_equal(fs_default_for_mount("swap"), AZL_FS_SWAP);
+	assert_int_equal(fs_default_for_mount("/srv"), AZL_FS_EXT4);
 }
 
 static void test_guided_bios_msdos(void **state)
@@ -1491,6 +1511,7 @@ int main(void)
 		cmocka_unit_test(test_boot_drive_custom),
 		cmocka_unit_test(test_network_package),
 		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_fs_facts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The repository preset "azurelinux" (installer/repo-preset.c): what
+ * The repository preset "azurelinux" (installer/model/repo-preset.c): what
  * `--repo azurelinux` and `repos: [{preset: azurelinux}]` expand to, and
  * the key it pins. packages.microsoft.com cannot be reached from here, so
  * the expansion itself is what is checked: the exact base URLs, the key

@@ -223,6 +223,22 @@ static void test_finish(void **state)
 	assert_string_equal(r6, "reboot\n");
 }
 
+/* _cleanup_close_ closes at the end of the scope, and leaves -1 alone. */
+static void test_cleanup_close(void **state)
+{
+	(void)state;
+	int seen;
+	{
+		_cleanup_close_ int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		assert_true(fd >= 0);
+		seen = fd;
+		_cleanup_close_ _unused_ int none = -1;
+	}
+	errno = 0;
+	assert_int_equal(fcntl(seen, F_GETFD), -1);
+	assert_int_equal(errno, EBADF);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_cmdline),
 		cmocka_unit_test(test_finish),
+		cmocka_unit_test(test_cleanup_close),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The seal and the lock of the metadata cache's files
- * (installer/solv-cache.h): a sealed file reads back whole; every
+ * (installer/packages/solv-cache.h): a sealed file reads back whole; every
  * truncation, every changed byte and a 4 KiB overwrite fail the seal; a
  * second writer does not get the lock, and the lock's holder removes a
  * dead writer's temporary files. */

@@ -257,6 +257,15 @@ static void test_network(void **state)
 	assert_int_equal(interface_set_static(it, "192.0.2.10/24", "192.0.2.x",
 					      "", &why),
 			 -EINVAL);
+	/* The page uses the model's validators: what the answer file refuses
+	 * (a signed or over-long prefix) the page refuses too. */
+	assert_false(ip_prefix_is_valid("192.0.2.10/+24"));
+	assert_int_equal(
+		interface_set_static(it, "192.0.2.10/+24", "", "", &why),
+		-EINVAL);
+	assert_int_equal(
+		interface_set_static(it, "2001:db8::10/0064", "", "", &why),
+		-EINVAL);
 	assert_int_equal(
 		interface_set_static(it, "192.0.2.10/24, 2001:db8::10/64",
 				     "192.0.2.1", "192.0.2.53 9.9.9.9", &why),

@@ -4,10 +4,6 @@
 
 #include <stdbool.h>
 
-/* True when the running kernel offers device-mapper (needed to open LUKS
- * and to use LVM); reads /proc/misc and /sys, never loads a module. */
-bool luks_device_mapper_available(void);
-
 #include <stdint.h>
 
 #include "secret.h"

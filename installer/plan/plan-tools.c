@@ -3,6 +3,8 @@
  * so a missing one is refused before anything is written. */
 #include "plan.h"
 
+#include "fs-facts.h"
+
 #include <fnmatch.h>
 #include <string.h>
 
@@ -23,20 +25,14 @@ char **plan_required_tools(const azl_plan *p)
 		const azl_action *a = &p->actions[i];
 		switch (a->op) {
 		case AZL_OP_MKFS:
-			if (a->fs == AZL_FS_EXT4)
-				add(&v, "mkfs.ext4");
-			else if (a->fs == AZL_FS_XFS)
-				add(&v, "mkfs.xfs");
-			else if (a->fs == AZL_FS_VFAT)
-				add(&v, "mkfs.vfat");
-			else if (a->fs == AZL_FS_BTRFS)
-				add(&v, "mkfs.btrfs");
+			if (fs_facts(a->fs))
+				add(&v, fs_facts(a->fs)->mkfs);
 			break;
 		case AZL_OP_SUBVOLUME_CREATE:
 			add(&v, "btrfs");
 			break;
 		case AZL_OP_MKSWAP:
-			add(&v, "mkswap");
+			add(&v, fs_facts(AZL_FS_SWAP)->mkfs);
 			break;
 		case AZL_OP_PV_CREATE:
 			add(&v, "pvcreate");
@@ -63,10 +59,6 @@ const char *tool_package(const char *tool)
 	static const struct {
 		const char *tool, *package;
 	} map[] = {
-		{"mkfs.ext4", "e2fsprogs"},
-		{"mkfs.xfs", "xfsprogs"},
-		{"mkfs.vfat", "dosfstools"},
-		{"mkswap", "util-linux"},
 		{"sfdisk", "util-linux"},
 		{"pvcreate", "lvm2"},
 		{"vgcreate", "lvm2"},
@@ -75,9 +67,10 @@ const char *tool_package(const char *tool)
 		{"mcopy", "mtools"},
 		{"mmd", "mtools"},
 		{"mdadm", "mdadm"},
-		{"mkfs.btrfs", "btrfs-progs"},
 		{"btrfs", "btrfs-progs"},
 	};
+	if (fs_facts_by_tool(tool))
+		return fs_facts_by_tool(tool)->package;
 	for (size_t i = 0; i < ELEMENTSOF(map); i++)
 		if (strcmp(map[i].tool, tool) == 0)
 			return map[i].package;
@@ -138,16 +131,8 @@ char **plan_required_packages(const azl_plan *p)
 		add(&v, p->network_package);
 	for (size_t i = 0; i < p->n_actions; i++) {
 		const azl_action *a = &p->actions[i];
-		if (a->op != AZL_OP_MKFS)
-			continue;
-		if (a->fs == AZL_FS_EXT4)
-			add(&v, "e2fsprogs");
-		else if (a->fs == AZL_FS_XFS)
-			add(&v, "xfsprogs");
-		else if (a->fs == AZL_FS_VFAT)
-			add(&v, "dosfstools");
-		else if (a->fs == AZL_FS_BTRFS)
-			add(&v, "btrfs-progs");
+		if (a->op == AZL_OP_MKFS && fs_facts(a->fs))
+			add(&v, fs_facts(a->fs)->package);
 	}
 	return v;
 }

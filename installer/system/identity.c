@@ -328,11 +328,10 @@ int selinux_label(const azl_model *m, const azl_target *t)
 			 "scripts write");
 		return 0;
 	}
-	int fd = target_openat(t, ".", O_PATH | O_DIRECTORY, 0);
+	_cleanup_close_ int fd = target_openat(t, ".", O_PATH | O_DIRECTORY, 0);
 	if (fd < 0)
 		return log_error_errno(fd, "cannot open the target's /");
 	r = unlinkat(fd, ".autorelabel", 0) < 0 && errno != ENOENT ? -errno : 0;
-	close(fd);
 	if (r < 0)
 		return log_error_errno(r, "cannot remove /.autorelabel");
 	log_info("removed /.autorelabel: the files are labelled already");

@@ -8,32 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "spawn.h"
 #include "util.h"
-
-bool mdraid_available(void)
-{
-	if (access("/proc/mdstat", F_OK) == 0)
-		return true;
-	struct utsname u;
-	if (uname(&u) < 0)
-		return false;
-	static const char *const kos[] = {"md-mod.ko", "md-mod.ko.xz",
-					  "md-mod.ko.zst", "md-mod.ko.gz"};
-	for (size_t i = 0; i < ELEMENTSOF(kos); i++) {
-		_cleanup_free_ char *p =
-			xasprintf("/lib/modules/%s/kernel/drivers/md/%s",
-				  u.release, kos[i]);
-		if (access(p, F_OK) == 0)
-			return true;
-	}
-	return false;
-}
 
 char **mdraid_create_argv(const azl_mdraid_create *c)
 {

@@ -45,12 +45,6 @@ static void blkid_probe_freep(blkid_probe *pr)
 		blkid_free_probe(*pr);
 }
 
-static void closep(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-}
-
 static char *lookup(blkid_probe pr, const char *name)
 {
 	const char *v = NULL;
@@ -124,7 +118,7 @@ int blkid_adapter_probe(const char *path, uint64_t offset, uint64_t size,
 {
 	*ret = (azl_blkid_info){0};
 	/* Never for writing: probing must leave every device as it was. */
-	__attribute__((cleanup(closep))) int fd =
+	_cleanup_close_ int fd =
 		open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;

@@ -19,23 +19,6 @@ const char *cryptsetup_adapter_version(void)
 	return v;
 }
 
-bool luks_device_mapper_available(void)
-{
-	/* Not /dev/mapper/control: libdevmapper (cryptsetup, lvm) creates
-	 * that node whether or not the kernel has device-mapper, so a stale
-	 * one proves nothing. The kernel's list of misc devices does. */
-	FILE *f = fopen("/proc/misc", "re");
-	if (!f)
-		return access("/sys/class/misc/device-mapper", F_OK) == 0;
-	char line[128];
-	bool found = false;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "device-mapper"))
-			found = true;
-	fclose(f);
-	return found;
-}
-
 static void crypt_freep(struct crypt_device **cd)
 {
 	if (*cd)

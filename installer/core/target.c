@@ -170,22 +170,17 @@ int target_read_file(const azl_target *t, const char *relpath, size_t max,
 {
 	/* O_NONBLOCK and regular files only: a FIFO or device planted in
 	 * the target must not hang the install or be read. */
-	int fd = open_in_root(t->fd, relpath, O_RDONLY | O_NOCTTY | O_NONBLOCK,
-			      0);
+	_cleanup_close_ int fd = open_in_root(
+		t->fd, relpath, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
 	if (fd < 0)
 		return fd;
-	int r = read_fd_bounded(fd, max, true, ret, ret_len);
-	close(fd);
-	return r;
+	return read_fd_bounded(fd, max, true, ret, ret_len);
 }
 
 bool target_exists(const azl_target *t, const char *relpath)
 {
-	int fd = open_in_root(t->fd, relpath, O_PATH, 0);
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
+	_cleanup_close_ int fd = open_in_root(t->fd, relpath, O_PATH, 0);
+	return fd >= 0;
 }
 
 int target_symlink(const azl_target *t, const char *dest, const char *relpath)

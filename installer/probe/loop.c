@@ -15,12 +15,6 @@
 #include "log.h"
 #include "util.h"
 
-static void closep(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-}
-
 /* Kernels before 5.8 know no LOOP_CONFIGURE: the two-step way. */
 static int configure_old(int loop_fd, int file_fd,
 			 const struct loop_info64 *info)
@@ -37,12 +31,12 @@ static int configure_old(int loop_fd, int file_fd,
 
 int loop_attach(const char *path, char **ret_dev)
 {
-	__attribute__((cleanup(closep))) int file_fd =
+	_cleanup_close_ int file_fd =
 		open(path, O_RDWR | O_CLOEXEC);
 	if (file_fd < 0)
 		return log_error_errno(errno, "cannot open the image '%s'",
 				       path);
-	__attribute__((cleanup(closep))) int ctl =
+	_cleanup_close_ int ctl =
 		open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	if (ctl < 0)
 		return log_error_errno(errno, "cannot open /dev/loop-control");
@@ -55,7 +49,7 @@ int loop_attach(const char *path, char **ret_dev)
 			return log_error_errno(
 				errno, "no free loop device for '%s'", path);
 		_cleanup_free_ char *dev = xasprintf("/dev/loop%d", n);
-		__attribute__((cleanup(closep))) int loop_fd =
+		_cleanup_close_ int loop_fd =
 			open(dev, O_RDWR | O_CLOEXEC);
 		if (loop_fd < 0)
 			return log_error_errno(errno, "cannot open '%s'", dev);
@@ -92,7 +86,7 @@ int loop_backing(const char *name, dev_t *ret_dev, ino_t *ret_ino,
 	/* The kernel's own record first: a path may since have been renamed
 	 * or deleted, or name another file now. */
 	_cleanup_free_ char *node = xasprintf("/dev/%s", name);
-	__attribute__((cleanup(closep))) int fd =
+	_cleanup_close_ int fd =
 		open(node, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct loop_info64 info;
 	if (fd >= 0 && ioctl(fd, LOOP_GET_STATUS64, &info) == 0) {
@@ -204,7 +198,7 @@ int image_lock_test(int fd)
 
 int loop_detach(const char *dev)
 {
-	__attribute__((cleanup(closep))) int fd = open(dev, O_RDWR | O_CLOEXEC);
+	_cleanup_close_ int fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	/* The partitions' filesystems may still be releasing the device

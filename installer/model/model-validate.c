@@ -135,8 +135,7 @@ bool username_is_valid(const char *s)
 	return true;
 }
 
-/* "192.0.2.10/24" or "2001:db8::10/64". */
-static bool address_is_valid(const char *s)
+bool ip_prefix_is_valid(const char *s)
 {
 	const char *slash = strchr(s, '/');
 	if (!slash || !slash[1] || strlen(slash + 1) > 3)
@@ -977,7 +976,7 @@ static void check_network(const azl_network *n, azl_diags *d)
 				     "true}' or 'match: {bootif: true}'"),
 				   name);
 		for (size_t k = 0; it->addresses && it->addresses[k]; k++)
-			if (!address_is_valid(it->addresses[k]))
+			if (!ip_prefix_is_valid(it->addresses[k]))
 				diag_error(d, it->loc,
 					   _("address '%s' of '%s' must be an "
 					     "IP address with a prefix length, "
@@ -1003,11 +1002,9 @@ static void check_network(const azl_network *n, azl_diags *d)
 	}
 }
 
-static bool time_source_is_valid(const char *s)
+bool time_source_is_valid(const char *s)
 {
-	unsigned char buf[16];
-	return hostname_is_valid(s) || inet_pton(AF_INET, s, buf) == 1 ||
-	       inet_pton(AF_INET6, s, buf) == 1;
+	return hostname_is_valid(s) || ip_address_is_valid(s);
 }
 
 static void check_ntp(const azl_model *m, azl_diags *d)

@@ -609,6 +609,10 @@ bool mount_point_is_valid(const char *s); /* absolute, normalised, or swap */
 int raid_level_min_members(int level);
 bool interface_name_is_valid(const char *s); /* the kernel's, <= 15 */
 bool mac_address_is_valid(const char *s);    /* 52:54:00:12:34:56 */
+bool ip_address_is_valid(const char *s);     /* 192.0.2.10, 2001:db8::10 */
+/* An address with its prefix length: 192.0.2.10/24, 2001:db8::10/64. */
+bool ip_prefix_is_valid(const char *s);
+bool time_source_is_valid(const char *s); /* a host name or an IP address */
 /* s as a message quotes it: control characters escaped ("\\n"), at most
  * 60 bytes and "...". Allocated. */
 char *value_for_message(const char *s);

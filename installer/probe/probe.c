@@ -36,13 +36,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "blkid-probe.h"
 #include "cmdline.h"
 #include "loop.h"
-#include "luks.h"
-#include "mdraid.h"
 #include "machine.h"
 
 #define SYS_BLOCK "/sys/class/block"
@@ -623,11 +622,11 @@ static void disk_usage(const context *c, const char *name, const char *label,
  * runs from it): the reason, or NULL. */
 static char *image_lock_usage(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	_cleanup_close_ int fd =
+		open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return NULL;
 	int r = image_lock_test(fd);
-	close(fd);
 	if (r <= 0)
 		return NULL;
 	return xasprintf("%s is locked by another program (QEMU holds this "
@@ -875,11 +874,10 @@ static bool efivar_flag(const char *efivars, const char *name)
 	_cleanup_free_ char *p =
 		xasprintf("%s/%s-" EFI_GLOBAL_GUID, efivars, name);
 	unsigned char v[5];
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	ssize_t n = read(fd, v, sizeof(v));
-	close(fd);
 	return n == (ssize_t)sizeof(v) && v[4] == 1;
 }
 
@@ -887,6 +885,46 @@ void machine_read_secure_boot(const char *efivars, azl_machine *m)
 {
 	m->secure_boot = efivar_flag(efivars, "SecureBoot");
 	m->setup_mode = efivar_flag(efivars, "SetupMode");
+}
+
+/* True when the running kernel offers device-mapper (needed to open LUKS
+ * and to use LVM); reads /proc/misc and /sys, never loads a module. */
+static bool device_mapper_available(void)
+{
+	/* Not /dev/mapper/control: libdevmapper (cryptsetup, lvm) creates
+	 * that node whether or not the kernel has device-mapper, so a stale
+	 * one proves nothing. The kernel's list of misc devices does. */
+	FILE *f = fopen("/proc/misc", "re");
+	if (!f)
+		return access("/sys/class/misc/device-mapper", F_OK) == 0;
+	char line[128];
+	bool found = false;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "device-mapper"))
+			found = true;
+	fclose(f);
+	return found;
+}
+
+/* The kernel has md: /proc/mdstat exists, or md_mod can be loaded (a
+ * module file for the running kernel). */
+static bool md_raid_available(void)
+{
+	if (access("/proc/mdstat", F_OK) == 0)
+		return true;
+	struct utsname u;
+	if (uname(&u) < 0)
+		return false;
+	static const char *const kos[] = {"md-mod.ko", "md-mod.ko.xz",
+					  "md-mod.ko.zst", "md-mod.ko.gz"};
+	for (size_t i = 0; i < ELEMENTSOF(kos); i++) {
+		_cleanup_free_ char *p =
+			xasprintf("/lib/modules/%s/kernel/drivers/md/%s",
+				  u.release, kos[i]);
+		if (access(p, F_OK) == 0)
+			return true;
+	}
+	return false;
 }
 
 int machine_probe(char *const *only, azl_machine **ret)
@@ -897,8 +935,8 @@ int machine_probe(char *const *only, azl_machine **ret)
 			      : AZL_FIRMWARE_BIOS;
 	if (m->firmware == AZL_FIRMWARE_UEFI)
 		machine_read_secure_boot("/sys/firmware/efi/efivars", m);
-	m->device_mapper = luks_device_mapper_available();
-	m->md_raid = mdraid_available();
+	m->device_mapper = device_mapper_available();
+	m->md_raid = md_raid_available();
 	m->memory = memory_total();
 
 	context c = {0};

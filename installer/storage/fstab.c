@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "fs-facts.h"
 #include "util.h"
 
 char *fstab_text(const azl_fstab_entry *e, size_t n)
@@ -13,18 +14,15 @@ char *fstab_text(const azl_fstab_entry *e, size_t n)
 		       "#\n");
 	for (size_t i = 0; i < n; i++) {
 		bool swap = e[i].fs == AZL_FS_SWAP;
+		const azl_fs_facts *f = fs_facts(e[i].fs);
 		const char *opts = e[i].options ? e[i].options
-				   : e[i].fs == AZL_FS_VFAT
-					   ? "umask=0077,shortname=winnt"
-					   : "defaults";
-		/* fsck order: / first, the rest after; xfs, btrfs and
-		 * swap are never checked at boot (fsck.xfs and fsck.btrfs
-		 * do nothing; Fedora writes 0 0 for btrfs). */
-		int pass =
-			swap || e[i].fs == AZL_FS_XFS || e[i].fs == AZL_FS_BTRFS
-				? 0
-			: strcmp(e[i].mount, "/") == 0 ? 1
-						       : 2;
+				   : f		? f->options
+						: "defaults";
+		/* fsck order: / first, the rest after (fs-facts.c says
+		 * which are checked at all). */
+		int pass = f && !f->fsck		  ? 0
+			   : strcmp(e[i].mount, "/") == 0 ? 1
+							  : 2;
 		buf_printf(&b, "UUID=%s %s %s %s 0 %d\n", e[i].uuid,
 			   swap ? "none" : e[i].mount, fs_to_string(e[i].fs),
 			   opts, pass);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #define _cleanup_(f)   __attribute__((cleanup(f)))
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
@@ -57,6 +58,16 @@ static inline void strv_freep(char ***v)
 	strv_free(*v);
 }
 #define _cleanup_strv_free_ _cleanup_(strv_freep)
+
+/* A file descriptor closed when it goes out of scope (-1: nothing). Only
+ * where close()'s result does not matter: a written file is closed by
+ * hand, its error checked. */
+static inline void closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+#define _cleanup_close_ _cleanup_(closep)
 size_t strv_length(char *const *v);
 char **strv_copy(char *const *v);
 /* Appends s (owned from now on); O(length of v): for short lists. A list

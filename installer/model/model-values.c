@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs-facts.h"
 #include "i18n.h"
 #include "model-values.h"
 #include "passwd-hash.h"
@@ -163,7 +164,7 @@ bool interface_name_is_valid(const char *s)
 	return true;
 }
 
-static bool ip_is_valid(const char *s)
+bool ip_address_is_valid(const char *s)
 {
 	unsigned char buf[16];
 	return inet_pton(AF_INET, s, buf) == 1 ||
@@ -212,16 +213,13 @@ static void check_fs_options(const vctx *c, const char *o, azl_loc item)
 		   v);
 }
 
-/* What mkfs takes: ext4 and swap 16 bytes, xfs 12, vfat 11. */
+/* What mkfs takes (fs-facts.c): ext4 and swap 16 bytes, xfs 12, vfat 11. */
 static void check_label(const vctx *c, const char *label, azl_fs fs,
 			azl_loc item)
 {
 	if (!label)
 		return;
-	size_t max = fs == AZL_FS_XFS	  ? 12
-		     : fs == AZL_FS_VFAT  ? 11
-		     : fs == AZL_FS_BTRFS ? 255
-					  : 16;
+	size_t max = fs_facts(fs) ? fs_facts(fs)->label_max : 16;
 	bool ok = *label && strlen(label) <= max && is_text(label) &&
 		  !strchr(label, '/') && !strchr(label, '\\');
 	if (ok)
@@ -390,7 +388,7 @@ static void check_interface_values(const vctx *c, const azl_interface *it)
 			   v);
 	}
 	for (size_t k = 0; it->dns && it->dns[k]; k++)
-		if (!ip_is_valid(it->dns[k])) {
+		if (!ip_address_is_valid(it->dns[k])) {
 			_cleanup_free_ char *v = value_for_message(it->dns[k]);
 			diag_error(c->d, at(c, it->dns[k], it->loc),
 				   _("DNS server '%s' must be an IPv4 or IPv6 "

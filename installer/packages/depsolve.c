@@ -244,7 +244,7 @@ static int add_metadata(Repo *repo, const char *name, md_kind kind,
 /* The sha256 of a file in hex, or NULL. */
 static char *file_sha256(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
 	Chksum *c = solv_chksum_create(REPOKEY_TYPE_SHA256);
@@ -252,7 +252,6 @@ static char *file_sha256(const char *path)
 	ssize_t k;
 	while ((k = read(fd, buf, sizeof(buf))) > 0)
 		solv_chksum_add(c, buf, (int)k);
-	close(fd);
 	int len = 0;
 	const unsigned char *sum = solv_chksum_get(c, &len);
 	char *hex = NULL;

@@ -130,12 +130,11 @@ int netconf_bootif_mac(const char *cmdline_path, char **ret_mac)
 static char *attr(int dfd, const char *ifname, const char *name)
 {
 	_cleanup_free_ char *rel = xasprintf("%s/%s", ifname, name);
-	int fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
 	char buf[ATTR_MAX];
 	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
 	if (n < 0)
 		return NULL;
 	buf[n] = '\0';

@@ -6,6 +6,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "fs-facts.h"
 #include "log.h"
 #include "spawn.h"
 #include "util.h"
@@ -19,7 +20,7 @@ char **mkfs_argv(const char *device, azl_fs fs, const char *label,
 	switch (fs) {
 	case AZL_FS_EXT4:
 		/* -F: the device was just wiped; never ask. */
-		strv_push(&v, xstrdup("mkfs.ext4"));
+		strv_push(&v, xstrdup(fs_facts(fs)->mkfs));
 		strv_push(&v, xstrdup("-F"));
 		strv_push(&v, xstrdup("-q"));
 		if (label) {
@@ -28,7 +29,7 @@ char **mkfs_argv(const char *device, azl_fs fs, const char *label,
 		}
 		break;
 	case AZL_FS_XFS:
-		strv_push(&v, xstrdup("mkfs.xfs"));
+		strv_push(&v, xstrdup(fs_facts(fs)->mkfs));
 		strv_push(&v, xstrdup("-f"));
 		strv_push(&v, xstrdup("-q"));
 		if (label) {
@@ -37,7 +38,7 @@ char **mkfs_argv(const char *device, azl_fs fs, const char *label,
 		}
 		break;
 	case AZL_FS_BTRFS:
-		strv_push(&v, xstrdup("mkfs.btrfs"));
+		strv_push(&v, xstrdup(fs_facts(fs)->mkfs));
 		strv_push(&v, xstrdup("-f"));
 		strv_push(&v, xstrdup("-q"));
 		if (label) {
@@ -46,7 +47,7 @@ char **mkfs_argv(const char *device, azl_fs fs, const char *label,
 		}
 		break;
 	case AZL_FS_VFAT:
-		strv_push(&v, xstrdup("mkfs.vfat"));
+		strv_push(&v, xstrdup(fs_facts(fs)->mkfs));
 		/* UEFI wants FAT32 on an ESP; it needs about 260 MiB with
 		 * 4 KiB clusters, smaller partitions get what fits. */
 		if (size >= 260 * MIB) {
@@ -59,7 +60,7 @@ char **mkfs_argv(const char *device, azl_fs fs, const char *label,
 		}
 		break;
 	case AZL_FS_SWAP:
-		strv_push(&v, xstrdup("mkswap"));
+		strv_push(&v, xstrdup(fs_facts(fs)->mkfs));
 		if (label) {
 			strv_push(&v, xstrdup("-L"));
 			strv_push(&v, xstrndup(label, 15));

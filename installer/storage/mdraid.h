@@ -9,10 +9,6 @@
 
 #include <stdbool.h>
 
-/* The kernel has md: /proc/mdstat exists, or md_mod can be loaded (a
- * module file for the running kernel). */
-bool mdraid_available(void);
-
 typedef struct azl_mdraid_create {
 	const char *device; /* /dev/md/NAME */
 	const char *name;   /* NAME (mdadm --name) */
