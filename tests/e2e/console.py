@@ -13,6 +13,8 @@ guest writes is appended to LOG. Steps, in order:
     reject REGEX           fail if REGEX ever appears from now on
     send TEXT              type TEXT (\\n, \\r escapes understood); a little
                            slowly, as a person would, so that no FIFO overflows
+    sendfile PATH          type the bytes of the file PATH the same way (a
+                           secret: never in argv, never echoed to stdout)
     eof SECONDS            wait until the guest closes the console (QEMU
                            exited: poweroff, or -no-reboot and a reboot)
     mark NAME              print "mark NAME SECONDS" (time since the start)
@@ -103,6 +105,14 @@ def main():
             i += 2
         elif op == "send":
             text = steps[i + 1].encode().decode("unicode_escape").encode()
+            i += 2
+            for b in text:
+                s.sendall(bytes([b]))
+                time.sleep(0.02)
+                read_some(0.001)
+        elif op == "sendfile":
+            with open(steps[i + 1], "rb") as f:
+                text = f.read()
             i += 2
             for b in text:
                 s.sendall(bytes([b]))

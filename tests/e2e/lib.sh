@@ -200,3 +200,132 @@ monitor_args() { # NAME: the QEMU arguments for monitor NAME
 	MONITOR_ARGS=(-chardev "socket,id=mon0,path=$WORK/$1.mon,server=on,wait=off"
 		-mon chardev=mon0,mode=readline)
 }
+
+# --- logging in to an installed real system over SSH (issue #12) -----------
+# A free TCP port on 127.0.0.1, for hostfwd.
+e2e_free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# e2e_ssh_setup PORT USER: the ssh command line in SSH (key $WORK/id,
+# host keys in $WORK/known_hosts); g runs a command as USER in the guest,
+# gs as root through sudo with the password of $WORK/password on sudo's
+# stdin (never in argv or a log).
+e2e_ssh_setup() {
+	SSH_PORT=$1
+	SSH_USER=$2
+	SSH=(ssh -p "$SSH_PORT" -i "$WORK/id" -o IdentitiesOnly=yes -o BatchMode=yes
+		-o StrictHostKeyChecking=no -o "UserKnownHostsFile=$WORK/known_hosts"
+		-o ConnectTimeout=10 -o LogLevel=ERROR)
+}
+g() { "${SSH[@]}" "$SSH_USER@127.0.0.1" "$@"; }
+# (ssh joins the words into one remote command line: '' stays quoted.)
+gs() { g sudo -S -p "''" "$@" <"$WORK/password"; }
+
+# e2e_wait_ssh NAME TRIES: waits (2 s a try) until g logs in; fails at a
+# panic or emergency mode on guest NAME's console or when QEMU is gone.
+# Sets SSH_UP=1 when it logged in.
+e2e_wait_ssh() {
+	local name=$1 tries=$2
+	SSH_UP=
+	for _ in $(seq "$tries"); do
+		if g true 2>/dev/null; then SSH_UP=1; return 0; fi
+		kill -0 "$QEMU_PID" 2>/dev/null || return 1
+		if grep -aq 'Kernel panic\|emergency mode\|dracut-emergency\|Entering emergency' \
+			"$WORK/$name.log" 2>/dev/null; then
+			return 1
+		fi
+		sleep 2
+	done
+	return 1
+}
+
+fact() { printf '  %-28s %s\n' "$1" "$2"; }
+
+# The packages the installer installed, as rpm -qa names them (no epoch),
+# from its log LOG, into OUT.
+e2e_planned_packages() { # LOG OUT
+	tr -d '\r' <"$1" | sed -n 's/.*info    installing \(.*\)$/\1/p' |
+		sed -E 's/-[0-9]+:([^-]+-[^-]+)$/-\1/' | sort >"$2"
+	[ -s "$2" ] || { echo "FAIL: no 'installing' lines in $1" >&2; return 1; }
+}
+
+# e2e_real_checks PROFILE HOST TZ LANG KEYMAP: the checks from inside that
+# every real installed system passes (issue #12, "Inside"), printing the
+# facts: PID 1, the system state, / by fstab's UUID, swap, NetworkManager's
+# PROFILE active (its device in NM_DEV), hostname, time zone, locale and
+# keymap, the machine ID made at this (first) boot, rpm -qa against
+# $WORK/planned.txt, rpm -Va outside config files, sudo with the password,
+# root refused over SSH and locked. Fails (exit 1) at the first mismatch.
+e2e_real_checks() {
+	local profile=$1 host=$2 tz=$3 lang=$4 keymap=$5 v state
+	v=$(g cat /proc/1/comm)
+	fact "PID 1" "$v"
+	[ "$v" = systemd ] || fail "PID 1 is '$v', not systemd"
+	state=$(g systemctl is-system-running --wait || :)
+	fact "system state" "$state"
+	if [ "$state" != running ]; then
+		g systemctl --failed --no-pager || :
+		gs journalctl -b -p warning --no-pager | tail -40 || :
+		fail "the system is '$state', not running"
+	fi
+	local root_src fstab_uuid
+	root_src=$(g findmnt -no UUID /)
+	fstab_uuid=$(g cat /etc/fstab | awk '$2 == "/" {print $1}')
+	fact "/ (findmnt)" "UUID=$root_src $(g findmnt -no SOURCE /)"
+	[ "UUID=$root_src" = "$fstab_uuid" ] || fail "/ is UUID=$root_src, fstab names $fstab_uuid"
+	v=$(g swapon --show=NAME,SIZE --noheadings)
+	fact "swap" "$v"
+	[ -n "$v" ] || fail "no swap active"
+	local active
+	active=$(g nmcli -t -f NAME,DEVICE connection show --active)
+	fact "NetworkManager active" "$(tr '\n' ' ' <<<"$active")"
+	NM_DEV=$(awk -F: -v p="$profile" '$1 == p {print $2}' <<<"$active")
+	[ -n "$NM_DEV" ] || fail "the installer's profile '$profile' is not active"
+	local loc
+	v=$(g hostnamectl hostname)
+	fact "hostnamectl" "$v"
+	[ "$v" = "$host" ] || fail "hostname '$v', not '$host'"
+	v=$(g timedatectl show -p Timezone --value)
+	fact "timedatectl" "$v"
+	[ "$v" = "$tz" ] || fail "time zone '$v', not '$tz'"
+	loc=$(g localectl status)
+	fact "localectl" "$(grep -E 'Locale|Keymap' <<<"$loc" | tr -s ' ' | tr '\n' ';')"
+	grep -q "LANG=$lang" <<<"$loc" || fail "locale: $loc"
+	grep -q "VC Keymap: $keymap\$" <<<"$loc" || fail "keymap: $loc"
+	v=$(g cat /etc/machine-id)
+	fact "machine-id" "$v"
+	[[ "$v" =~ ^[0-9a-f]{32}$ ]] || fail "/etc/machine-id is '$v'"
+	# The image said "uninitialized" (test-system-boot-steps checks it):
+	# this was the first boot, and PID 1 made the ID. (Read whole first:
+	# grep -q on the ssh pipe would end it with SIGPIPE under pipefail.)
+	local kmsg
+	kmsg=$(gs dmesg 2>&1 || :)
+	grep -q 'systemd\[1\]: Initializing machine ID' <<<"$kmsg" ||
+		fail "PID 1 did not initialize the machine ID this boot"
+	v=$(g systemctl show -P ConditionResult systemd-firstboot.service)
+	fact "first boot" "ConditionFirstBoot units ran: $v"
+	[ "$v" = yes ] || fail "systemd did not take this for the first boot"
+	g "rpm -qa --qf '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\\n'" >"$WORK/rpmqa.raw" 2>"$WORK/rpmqa.err" ||
+		{ cat "$WORK/rpmqa.err"; fail "rpm -qa failed in the guest"; }
+	grep -v '^gpg-pubkey-' "$WORK/rpmqa.raw" | sort >"$WORK/rpmqa.txt"
+	fact "rpm -qa" "$(wc -l <"$WORK/rpmqa.txt") packages (+ $(grep -c '^gpg-pubkey-' "$WORK/rpmqa.raw" || :) gpg-pubkey)"
+	diff -u "$WORK/planned.txt" "$WORK/rpmqa.txt" || fail "rpm -qa differs from what the installer installed"
+	local va notcfg
+	va=$(gs rpm -Va || :)
+	# Config files (flag c) may differ: the installer edits them.
+	notcfg=$(grep -Ev '^[^ ]+ +c /' <<<"$va" || :)
+	fact "rpm -Va" "$(grep -c . <<<"$va") config file(s) changed, $(grep -c . <<<"$notcfg") other"
+	[ -z "$notcfg" ] || { echo "$notcfg"; fail "rpm -Va reports changes outside config files"; }
+	gs true || fail "sudo -S with the user's password failed"
+	fact "sudo (password on stdin)" "ok"
+	v=$(gs getent shadow "$SSH_USER" | cut -d: -f2)
+	fact "$SSH_USER's password hash" "${v:0:4}... (${#v} characters)"
+	[[ "$v" == "\$y\$"* ]] || fail "$SSH_USER's password is not hashed with yescrypt"
+	if "${SSH[@]}" root@127.0.0.1 true 2>/dev/null; then fail "root logged in over SSH"; fi
+	v=$(gs passwd -S root | awk '{print $2}')
+	fact "root" "SSH refused, password status $v"
+	[ "$v" = L ] || fail "root's password is not locked ($v)"
+}
+fail() { echo "FAIL: $*" >&2; exit 1; }
+ok() { echo "ok: $*"; }
