@@ -129,6 +129,13 @@ char **plan_required_packages(const azl_plan *p)
 		luks = luks || p->raids[i].encrypted;
 	if (luks)
 		add(&v, "cryptsetup");
+	/* systemd-cryptenroll and systemd-cryptsetup load libtss2 at run
+	 * time (no soname dependency pulls it in); dracut's tpm2-tss module
+	 * wants the tpm2 tool before it takes the libraries. */
+	if (luks && p->tpm2) {
+		add(&v, "tpm2-tss");
+		add(&v, "tpm2-tools");
+	}
 	if (lvm)
 		add(&v, "lvm2");
 	/* mdadm.conf's reader, and dracut's mdraid module needs it. */

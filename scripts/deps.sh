@@ -31,6 +31,7 @@ efibootmgr eject ipxe-qemu binutils pxelinux syslinux-common
 dnf time bc
 network-manager iproute2
 curl openssl strace openssh-client
+swtpm
 "
 
 missing=""
