@@ -496,7 +496,54 @@ static void h_swap(reader *r, const field *f, const ynode *v, void *base)
 static const int_range range_kib = {1, 4 * 1024 * 1024};
 static const int_range range_ms = {1, 600000};
 
+/* pcrs: [7] or [0, 7]: PCR numbers of a PC's TPM (0 to 23), each once. */
+static void h_pcrs(reader *r, const field *f, const ynode *v, void *base)
+{
+	static const int_range range = {0, 23};
+	azl_tpm2 *t = base;
+	uint32_t mask = 0;
+	if (v->n_items == 0) {
+		diag_error(r->d, v->loc,
+			   _("'pcrs' needs at least one PCR number; leave "
+			     "it out for the default, PCR 7"));
+		return;
+	}
+	for (size_t i = 0; i < v->n_items; i++) {
+		const ynode *item = v->items[i];
+		long long x;
+		if (item->kind != YNODE_SCALAR ||
+		    parse_int(item, &range, &x) < 0) {
+			diag_error(r->d, item->loc,
+				   _("each entry of 'pcrs' must be a PCR "
+				     "number from 0 to 23, not '%s'"),
+				   item->kind == YNODE_SCALAR
+					   ? item->scalar
+					   : _(ynode_kind_name(item->kind)));
+			continue;
+		}
+		if (mask & (UINT32_C(1) << x))
+			diag_error(r->d, item->loc,
+				   _("PCR %lld is listed twice in 'pcrs'"), x);
+		mask |= UINT32_C(1) << x;
+	}
+	t->pcr_mask = mask;
+}
+
+static const field tpm2_fields[] = {
+	F_SUB("pcrs", YNODE_SEQUENCE, h_pcrs),
+	F_STR("recovery_key_file", azl_tpm2, recovery_key_file),
+};
+
+static void h_tpm2(reader *r, const field *f, const ynode *v, void *base)
+{
+	azl_tpm2 *t = &((azl_encryption *)base)->tpm2;
+	t->enabled = true;
+	t->loc = r->key->loc;
+	read_map(r, v, tpm2_fields, ELEMENTSOF(tpm2_fields), t);
+}
+
 static const field encryption_fields[] = {
+	F_SUB("tpm2", YNODE_MAPPING, h_tpm2),
 	F_SECRET("passphrase", azl_encryption, passphrase),
 	F_STR("passphrase_file", azl_encryption, passphrase_file),
 	F_CHECKED("pbkdf", azl_encryption, pbkdf, check_pbkdf),

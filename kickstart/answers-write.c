@@ -267,6 +267,24 @@ static void close_map(writer *w, size_t mark)
 	buf_append(&w->b, " {}\n");
 }
 
+/* tpm2: its PCRs always written out, so the file says what was sealed. */
+static void write_tpm2(writer *w, const azl_tpm2 *t)
+{
+	uint32_t mask = t->pcr_mask ? t->pcr_mask : AZL_TPM2_DEFAULT_PCRS;
+	size_t m = open_map(w, 4, "tpm2");
+	key(w, 6, "pcrs");
+	buf_append(&w->b, " [");
+	const char *sep = "";
+	for (int i = 0; i < 24; i++)
+		if (mask & (UINT32_C(1) << i)) {
+			buf_printf(&w->b, "%s%d", sep, i);
+			sep = ", ";
+		}
+	buf_append(&w->b, "]\n");
+	kv_str(w, 6, "recovery_key_file", t->recovery_key_file);
+	close_map(w, m);
+}
+
 static void open_entry(writer *w)
 {
 	w->dash = true;
@@ -435,6 +453,8 @@ static void write_storage(writer *w, const azl_storage *s)
 			kv_int(w, 4, "pbkdf_memory", e->pbkdf_memory_kib);
 		if (e->pbkdf_iter_time_ms)
 			kv_int(w, 4, "pbkdf_iter_time", e->pbkdf_iter_time_ms);
+		if (e->tpm2.enabled)
+			write_tpm2(w, &e->tpm2);
 		close_map(w, em);
 	}
 	if (s->n_partitions > 0) {

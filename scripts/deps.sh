@@ -36,6 +36,7 @@ efibootmgr eject ipxe-qemu binutils pxelinux syslinux-common
 dnf time bc
 network-manager iproute2 dnsmasq-base nginx
 curl openssl strace openssh-client
+swtpm
 "
 
 missing=""

@@ -367,6 +367,8 @@ void storage_clone(azl_storage *dst, const azl_storage *src)
 	dst->encryption.passphrase_file =
 		xstrdup(src->encryption.passphrase_file);
 	dst->encryption.pbkdf = xstrdup(src->encryption.pbkdf);
+	dst->encryption.tpm2.recovery_key_file =
+		xstrdup(src->encryption.tpm2.recovery_key_file);
 	dst->partitions = src->n_partitions ? xcalloc(src->n_partitions,
 						      sizeof(*dst->partitions))
 					    : NULL;

@@ -135,6 +135,10 @@ char *bootloader_dracut_modules(const azl_installed_storage *st)
 	azl_buf b = {0};
 	if (st->luks_uuids && st->luks_uuids[0])
 		buf_append(&b, "crypt");
+	/* crypttab's tpm2-device= pulls it in host-only; the generic rescue
+	 * image needs it named. */
+	if (st->luks_uuids && st->luks_uuids[0] && st->luks_tpm2)
+		buf_append(&b, " tpm2-tss");
 	if (st->lvm_lvs && st->lvm_lvs[0])
 		buf_printf(&b, "%slvm", b.len ? " " : "");
 	if (st->md_uuids && st->md_uuids[0])
@@ -354,6 +358,10 @@ char *bootloader_cmdline(const azl_model *m, const azl_installed_storage *st,
 		buf_printf(&b, " rootflags=subvol=%s", st->root_subvol);
 	for (size_t i = 0; st->luks_uuids && st->luks_uuids[i]; i++)
 		buf_printf(&b, " rd.luks.uuid=luks-%s", st->luks_uuids[i]);
+	/* For the containers an initramfs has no crypttab line for (the
+	 * generic rescue image): the TPM first, then the passphrase. */
+	if (st->luks_uuids && st->luks_uuids[0] && st->luks_tpm2)
+		buf_append(&b, " rd.luks.options=tpm2-device=auto");
 	for (size_t i = 0; st->lvm_lvs && st->lvm_lvs[i]; i++)
 		buf_printf(&b, " rd.lvm.lv=%s", st->lvm_lvs[i]);
 	for (size_t i = 0; st->md_uuids && st->md_uuids[i]; i++)

@@ -231,8 +231,30 @@ static void check_label(const vctx *c, const char *label, azl_fs fs,
 		   v, max);
 }
 
+/* Where the recovery key goes: a file of the machine that installs (a
+ * stick it mounted, /run for a post script to hand on), never the target's
+ * own disk, which that key is to open when nothing else can. */
+static void check_tpm2(const vctx *c, const azl_tpm2 *t)
+{
+	const char *f = t->recovery_key_file;
+	if (!f)
+		return;
+	size_t n = strlen(f);
+	if (f[0] != '/' || !is_text(f) || f[n - 1] == '/' ||
+	    strstr(f, "/../") || (n >= 3 && strcmp(f + n - 3, "/..") == 0)) {
+		_cleanup_free_ char *v = value_for_message(f);
+		diag_error(c->d, at(c, f, t->loc),
+			   _("'recovery_key_file' '%s' is not an absolute "
+			     "path of a file; use one like "
+			     "/run/install/recovery-key"),
+			   v);
+	}
+}
+
 static void check_encryption(const vctx *c, const azl_encryption *e)
 {
+	if (e->tpm2.enabled)
+		check_tpm2(c, &e->tpm2);
 	if (e->passphrase && e->passphrase->len == 0)
 		diag_error(c->d, at(c, e->passphrase, e->loc),
 			   _("the encryption 'passphrase' is empty; give one "

@@ -385,6 +385,7 @@ void encryption_done(azl_encryption *e)
 	secret_free(e->passphrase);
 	free(e->passphrase_file);
 	free(e->pbkdf);
+	free(e->tpm2.recovery_key_file);
 	*e = (azl_encryption){0};
 }
 

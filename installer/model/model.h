@@ -211,6 +211,20 @@ typedef struct azl_volume_group {
 	azl_loc loc;
 } azl_volume_group;
 
+/* storage.encryption.tpm2: a key sealed by this machine's TPM 2.0 to the
+ * PCRs of pcr_mask, enrolled (systemd-cryptenroll) in every LUKS
+ * container next to the passphrase, which stays as the recovery. */
+typedef struct azl_tpm2 {
+	bool enabled;
+	uint32_t pcr_mask;	 /* bit n: PCR n; 0 = the default, PCR 7 */
+	char *recovery_key_file; /* a recovery key is enrolled too and
+				  * written here (0600, never logged) */
+	azl_loc loc;
+} azl_tpm2;
+
+/* The PCRs of tpm2 when pcrs: is not given: 7, the Secure Boot state. */
+#define AZL_TPM2_DEFAULT_PCRS (UINT32_C(1) << 7)
+
 typedef struct azl_encryption {
 	bool enabled;
 	azl_secret *passphrase;
@@ -218,6 +232,7 @@ typedef struct azl_encryption {
 	char *pbkdf; /* argon2id (default), pbkdf2; cheaper only on request */
 	uint32_t pbkdf_memory_kib;   /* 0 = libcryptsetup's default */
 	uint32_t pbkdf_iter_time_ms; /* 0 = default */
+	azl_tpm2 tpm2;
 	azl_loc loc;
 } azl_encryption;
 

@@ -120,8 +120,20 @@ char **plan_required_packages(const azl_plan *p)
 			luks = luks || p->disks[i].parts[k].encrypted;
 	for (size_t i = 0; i < p->n_raids; i++)
 		luks = luks || p->raids[i].encrypted;
-	if (luks)
+	/* dracut's crypt module needs its dm module, which needs dmsetup:
+	 * without LVM nothing else brings device-mapper (a plain LUKS root
+	 * failed to get an initramfs, tests/e2e/tpm2-unlock.sh). */
+	if (luks) {
 		add(&v, "cryptsetup");
+		add(&v, "device-mapper");
+	}
+	/* systemd-cryptenroll and systemd-cryptsetup load libtss2 at run
+	 * time (no soname dependency pulls it in); dracut's tpm2-tss module
+	 * wants the tpm2 tool before it takes the libraries. */
+	if (luks && p->tpm2) {
+		add(&v, "tpm2-tss");
+		add(&v, "tpm2-tools");
+	}
 	if (lvm)
 		add(&v, "lvm2");
 	/* mdadm.conf's reader, and dracut's mdraid module needs it. */

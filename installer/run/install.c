@@ -20,6 +20,7 @@
 #include "i18n.h"
 #include "interrupt.h"
 #include "log.h"
+#include "luks-enroll.h"
 #include "machine.h"
 #include "progress.h"
 #include "rpm-install.h"
@@ -347,8 +348,13 @@ static int run_packages(run_job *j)
 
 static int run_configure(run_job *j)
 {
-	return system_apply(j->m, &j->t,
-			    j->plan ? storage_result(j->st) : NULL);
+	int r = system_apply(j->m, &j->t,
+			     j->plan ? storage_result(j->st) : NULL);
+	/* After the packages (the target's systemd-cryptenroll and libtss2),
+	 * before the boot loader phase builds the initramfs. */
+	if (r >= 0 && j->plan)
+		r = luks_enroll_apply(j->m, &j->t, storage_result(j->st));
+	return r;
 }
 
 static int run_bootloader(run_job *j)
@@ -514,6 +520,13 @@ static int check_tools(const azl_plan *plan, azl_install_result *res)
 		strv_push(&tools, xstrdup("mmd"));
 	}
 	int code = AZL_EXIT_OK;
+	if (plan->tpm2 && !luks_tpm2_present())
+		code = refuse(res, AZL_EXIT_MACHINE,
+			      _("storage.encryption.tpm2 needs a TPM 2.0 in "
+				"this machine, and the kernel shows none "
+				"(/sys/class/tpmrm is empty): turn the TPM on "
+				"in the firmware, or remove 'tpm2'; nothing "
+				"was written"));
 	for (size_t i = 0; tools && tools[i]; i++) {
 		if (spawn_have_tool(tools[i]))
 			continue;

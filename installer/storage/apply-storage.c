@@ -105,6 +105,7 @@ static void installed_storage_done(azl_installed_storage *s)
 	free(s->esp_device);
 	free(s->esp_uuid);
 	strv_free(s->luks_uuids);
+	strv_free(s->luks_devices);
 	strv_free(s->lvm_lvs);
 	free(s->swap_device);
 	free(s->boot_disk);
@@ -456,7 +457,7 @@ static int partition_disk(azl_storage_state *st, disk_rt *d)
 
 /* --- LUKS, LVM, filesystems --------------------------------------------- */
 
-static int load_passphrase(const azl_model *m, azl_secret **ret)
+int storage_passphrase(const azl_model *m, azl_secret **ret)
 {
 	const azl_encryption *e = &m->storage.encryption;
 	if (e->passphrase) {
@@ -796,7 +797,7 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 		switch (ac->op) {
 		case AZL_OP_LUKS_FORMAT: {
 			if (!pass) {
-				r = load_passphrase(m, &pass);
+				r = storage_passphrase(m, &pass);
 				if (r < 0)
 					break;
 			}
@@ -815,8 +816,11 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 				break;
 			}
 			strv_push(&st->result.luks_uuids, uuid);
+			strv_push(&st->result.luks_devices, xstrdup(dev));
+			st->result.luks_tpm2 = e->tpm2.enabled;
 			ct = xrealloc(ct, (n_ct + 1) * sizeof(*ct));
-			ct[n_ct++] = (azl_crypttab_entry){ac->name, uuid};
+			ct[n_ct++] = (azl_crypttab_entry){ac->name, uuid,
+							  e->tpm2.enabled};
 			break;
 		}
 		case AZL_OP_LUKS_OPEN:

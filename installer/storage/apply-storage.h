@@ -39,6 +39,10 @@ typedef struct azl_installed_storage {
 	char **md_uuids;
 	char **mirror_boot_disks;
 	char **esp_members;
+	/* The devices of luks_uuids, in the same order; whether a TPM2 key
+	 * is enrolled in each (storage.encryption.tpm2). */
+	char **luks_devices;
+	bool luks_tpm2;
 } azl_installed_storage;
 
 typedef struct azl_storage_state azl_storage_state;
@@ -57,6 +61,10 @@ const azl_installed_storage *storage_result(const azl_storage_state *st);
 /* Whether storage_apply() failed because a disk is in use (mounted, held,
  * locked by QEMU) before anything was written: exit 2, not 3. */
 bool storage_refused(const azl_storage_state *st);
+/* The passphrase of storage.encryption (passphrase or passphrase_file, one
+ * trailing newline dropped) into *ret, which the caller frees. Returns 0 or
+ * -errno (logged). */
+int storage_passphrase(const azl_model *m, azl_secret **ret);
 /* Unmounts, swapoff, closes LUKS, deactivates VGs, releases locks,
  * detaches loop devices, in reverse order; frees st. Accepts NULL.
  * Returns 0 or the first -errno (and goes on after errors). */

@@ -19,6 +19,7 @@ typedef struct azl_fstab_entry {
 typedef struct azl_crypttab_entry {
 	const char *name; /* mapper name */
 	const char *uuid; /* LUKS container UUID */
+	bool tpm2;	  /* also unlocked by the TPM (tpm2-device=auto) */
 } azl_crypttab_entry;
 
 /* Entries in the order given (mount order); owned text. */

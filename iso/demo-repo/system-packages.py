@@ -202,6 +202,17 @@ REAL = [
          provides=["iproute2"]),
     dict(name="kmod", summary="modprobe, insmod, lsmod, depmod", debs=["kmod"]),
     dict(name="cryptsetup", summary="cryptsetup (LUKS)", debs=["cryptsetup-bin"]),
+    # systemd-cryptenroll and systemd-cryptsetup load libtss2 with dlopen()
+    # (no soname dependency): the installer adds both packages for
+    # storage.encryption.tpm2 (docs/storage.md "TPM2"); dracut's tpm2-tss
+    # module wants the tpm2 tool before it takes the libraries.
+    dict(name="tpm2-tss", summary="The TPM2 software stack (libtss2-*), the tss group and the TPM udev rules",
+         debs=["libtss2-esys-3.0.2-0", "libtss2-mu0", "libtss2-sys1", "libtss2-rc0",
+               "libtss2-tctildr0", "libtss2-tcti-device0", "libtss2-tcti-cmd0",
+               "libtss2-tcti-mssim0", "libtss2-tcti-swtpm0", "libtss2-fapi1", "tpm-udev"],
+         payload=[own("/usr/lib/sysusers.d/tpm2-tss.conf", "tpm2-tss/sysusers.conf")]),
+    dict(name="tpm2-tools", summary="tpm2 and the tpm2_* tools", debs=["tpm2-tools"],
+         requires=["tpm2-tss"]),
     dict(name="lvm2", summary="LVM2 (lvm, dmeventd)", debs=["lvm2", "dmeventd"],
          requires=["device-mapper"]),
     dict(name="device-mapper", summary="dmsetup and the device-mapper udev rules",

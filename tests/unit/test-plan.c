@@ -1408,6 +1408,25 @@ static void test_network_package(void **state)
 	assert_string_equal(plan_network_package(m), "NetworkManager");
 }
 
+/* storage.encryption.tpm2 adds the TPM2 stack to the packages, only with
+ * something encrypted (issue #16). */
+static void test_tpm2_packages(void **state)
+{
+	(void)state;
+	_cleanup_machine_ azl_machine *uefi = load("uefi-one-disk");
+	_cleanup_model_ azl_model *m = model_new();
+	m->storage.encryption.enabled = true;
+	_cleanup_plan_ azl_plan *a = build(m, uefi);
+	_cleanup_strv_free_ char **without = plan_required_packages(a);
+	assert_true(strv_contains(without, "cryptsetup"));
+	assert_false(strv_contains(without, "tpm2-tss"));
+	m->storage.encryption.tpm2.enabled = true;
+	_cleanup_plan_ azl_plan *b = build(m, uefi);
+	_cleanup_strv_free_ char **with = plan_required_packages(b);
+	assert_true(strv_contains(with, "tpm2-tss"));
+	assert_true(strv_contains(with, "tpm2-tools"));
+}
+
 /* --- golden JSON -------------------------------------------------------- */
 
 static void golden(const azl_plan *p, const char *name)
@@ -1512,6 +1531,7 @@ int main(void)
 		cmocka_unit_test(test_network_package),
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_fs_facts),
+		cmocka_unit_test(test_tpm2_packages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

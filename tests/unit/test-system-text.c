@@ -12,7 +12,9 @@
 
 #include "accounts.h"
 #include "apply-system.h"
+#include "fstab.h"
 #include "identity.h"
+#include "luks-enroll.h"
 #include "netconf.h"
 #include "services.h"
 #include "util.h"
@@ -260,6 +262,35 @@ static char *join(char **v)
 	return buf_steal(&b);
 }
 
+/* storage.encryption.tpm2 (issue #16): the crypttab option, the dracut
+ * module, the kernel argument, systemd-cryptenroll's --tpm2-pcrs=. */
+static void test_tpm2_pieces(void **state)
+{
+	(void)state;
+	azl_crypttab_entry ct[] = {{"luks-root", "1111", true},
+				   {"luks-swap", "2222", false}};
+	_cleanup_free_ char *t = crypttab_text(ct, 2);
+	assert_string_equal(t,
+			    "# /etc/crypttab, written by azl-installer.\n"
+			    "luks-root UUID=1111 none luks,tpm2-device=auto\n"
+			    "luks-swap UUID=2222 none luks\n");
+	char *luks[] = {"1111", NULL};
+	azl_installed_storage st = {
+		.root_uuid = "ROOT", .luks_uuids = luks, .luks_tpm2 = true};
+	_cleanup_free_ char *mods = bootloader_dracut_modules(&st);
+	assert_string_equal(mods, "crypt tpm2-tss");
+	azl_model m = {0};
+	m.selinux = AZL_SELINUX_DISABLED;
+	_cleanup_free_ char *c = bootloader_cmdline(&m, &st, false);
+	assert_string_equal(c, "root=UUID=ROOT ro rd.luks.uuid=luks-1111 "
+			       "rd.luks.options=tpm2-device=auto");
+	_cleanup_free_ char *p0 = luks_tpm2_pcrs_arg(0);
+	_cleanup_free_ char *p1 = luks_tpm2_pcrs_arg(
+		(UINT32_C(1) << 0) | (UINT32_C(1) << 7) | (UINT32_C(1) << 23));
+	assert_string_equal(p0, "7");
+	assert_string_equal(p1, "0+7+23");
+}
+
 /* What dracut is asked for and what the boot entries say (issue #12). */
 static void test_boot_pieces(void **state)
 {
@@ -345,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_bond_vlan_nm),
 		cmocka_unit_test(test_accounts_edit),
 		cmocka_unit_test(test_boot_pieces),
+		cmocka_unit_test(test_tpm2_pieces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
