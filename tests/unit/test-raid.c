@@ -554,8 +554,12 @@ static void test_boot_args(void **state)
 	char *md[] = {"3e4b2b6c:1f0e5a3d:9a7c1b2e:4d5f6a7b",
 		      "01234567:89abcdef:01234567:89abcdef", NULL};
 	char *lvs[] = {"vg_sys/root", NULL};
-	azl_installed_storage st = {
-		.root_uuid = "ROOT", .lvm_lvs = lvs, .md_uuids = md};
+	char *md_boot[] = {md[1], NULL};
+	/* (md[0]: /boot's, assembled by the booted system) */
+	azl_installed_storage st = {.root_uuid = "ROOT",
+				    .lvm_lvs = lvs,
+				    .md_uuids = md,
+				    .md_boot_uuids = md_boot};
 	_cleanup_free_ char *mods = bootloader_dracut_modules(&st);
 	assert_string_equal(mods, "lvm mdraid");
 	azl_model m = {0};
@@ -563,7 +567,6 @@ static void test_boot_args(void **state)
 	_cleanup_free_ char *c = bootloader_cmdline(&m, &st, false);
 	assert_string_equal(c,
 			    "root=UUID=ROOT ro rd.lvm.lv=vg_sys/root "
-			    "rd.md.uuid=3e4b2b6c:1f0e5a3d:9a7c1b2e:4d5f6a7b "
 			    "rd.md.uuid=01234567:89abcdef:01234567:89abcdef");
 }
 
