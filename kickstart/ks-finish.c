@@ -469,6 +469,44 @@ static void custom(ks_ctx *c)
 	free(enc);
 }
 
+/* Members without --ondisk: Anaconda would put them wherever they fit,
+ * two of one mirror on the same disk as likely as not. They get the
+ * disks of the list (ignoredisk --only-use, clearpart --drives) in order,
+ * skipping those the array's other members are on, which is what a
+ * mirror is for. Without a disk list, or with more members than disks,
+ * they stay where they are and validation names the two on one disk. */
+static void spread_raid_members(ks_ctx *c)
+{
+	azl_storage *s = &c->m->storage;
+	for (size_t r = 0; r < s->n_raids; r++) {
+		const char *name = s->raids[r].name;
+		bool *used = xcalloc(s->n_disks + 1, sizeof(bool));
+		for (size_t i = 0; i < s->n_partitions; i++) {
+			const azl_partition_spec *ps = &s->partitions[i];
+			if (!streq_ptr(ps->raid, name))
+				continue;
+			for (size_t d = 0; d < s->n_disks; d++)
+				if ((size_t)ps->disk_index == d + 1 ||
+				    streq_ptr(ps->disk_path, s->disks[d].path))
+					used[d] = true;
+		}
+		size_t next = 0;
+		for (size_t i = 0; i < s->n_partitions; i++) {
+			azl_partition_spec *ps = &s->partitions[i];
+			if (!streq_ptr(ps->raid, name) || ps->disk_path ||
+			    ps->disk_index)
+				continue;
+			while (next < s->n_disks && used[next])
+				next++;
+			if (next == s->n_disks)
+				break;
+			ps->disk_index = (int)next + 1;
+			used[next] = true;
+		}
+		free(used);
+	}
+}
+
 /* A custom layout without '/' whose '/' was on a line that was refused or
  * not carried over (raid /, btrfs /, part / --onpart=...): say that, at
  * that line, rather than "the layout has no '/'". */
@@ -600,6 +638,7 @@ static void storage(ks_ctx *c)
 	c->m->has_storage = true;
 	check_btrfs(c);
 	custom(c);
+	spread_raid_members(c);
 	no_root(c);
 	bool have_boot = false;
 	for (size_t i = 0; i < s->n_partitions; i++)

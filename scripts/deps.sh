@@ -26,7 +26,7 @@ libyaml-dev librpm-dev libsolv-dev libsolvext-dev libcurl4-openssl-dev libarchiv
 libcrypt-dev libgcrypt20-dev libcmocka-dev gettext
 python3 python3-jsonschema python3-yaml python3-jinja2 tzdata
 parted util-linux fdisk e2fsprogs xfsprogs btrfs-progs dosfstools mtools cryptsetup-bin
-lvm2 kmod
+lvm2 kmod mdadm
 rpm createrepo-c gnupg
 xorriso qemu-system-x86 qemu-utils ovmf seabios sbsigntool
 grub-pc-bin grub-efi-amd64-bin grub-common grub2-common

@@ -37,6 +37,12 @@ typedef struct azl_installed_storage {
 	 * devices); the member partitions of a mirrored ESP, for an NVRAM
 	 * entry each. */
 	char **md_uuids;
+	/* The arrays the initramfs assembles (rd.md.uuid=): those under /
+	 * or swap (and encrypted ones, whose rd.luks.uuid= waits for
+	 * them). /boot, /boot/efi and data arrays are the booted system's
+	 * udev's to assemble: an initramfs waiting for an array whose
+	 * disks its host-only drivers do not reach never finds /. */
+	char **md_boot_uuids;
 	char **mirror_boot_disks;
 	char **esp_members;
 	/* The devices of luks_uuids, in the same order; whether a TPM2 key

@@ -78,9 +78,24 @@ static void stop_holders(const azl_mdraid_create *c)
 	}
 }
 
+/* md and the level's personality, loaded before mdadm opens the array:
+ * the live environment's busybox modprobe does not resolve the kernel's
+ * requests (block-major-9-*, md-level-*), and mdadm --create failed with
+ * "unexpected failure opening /dev/md127". Built in or loaded already,
+ * modprobe has nothing to do; a failure is mdadm's to report. */
+static void load_md_modules(int level)
+{
+	const char *pers = level == 1	 ? "raid1"
+			   : level == 10 ? "raid10"
+					 : "raid456";
+	char *argv[] = {"modprobe", "-a", "md_mod", (char *)pers, NULL};
+	(void)spawn_run(argv, &(azl_spawn_opts){.quiet = true});
+}
+
 int mdraid_create(const azl_mdraid_create *c)
 {
 	_cleanup_strv_free_ char **argv = mdraid_create_argv(c);
+	load_md_modules(c->level);
 	int r = spawn_check(argv, &(azl_spawn_opts){0});
 	if (r < 0)
 		return r;

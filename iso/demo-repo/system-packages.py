@@ -215,6 +215,12 @@ REAL = [
          requires=["tpm2-tss"]),
     dict(name="lvm2", summary="LVM2 (lvm, dmeventd)", debs=["lvm2", "dmeventd"],
          requires=["device-mapper"]),
+    # Software RAID (docs/storage.md "Software RAID"): mdadm, mdmon, the md
+    # udev rules that dracut's mdraid module copies. Debian's cron jobs,
+    # SysV scripts and initramfs-tools hooks are of no use here.
+    dict(name="mdadm", summary="mdadm (Linux software RAID)", debs=["mdadm"],
+         drop=[r"^/etc/(cron\.d|cron\.daily|init\.d|logcheck)(/|$)",
+               r"^/usr/share/initramfs-tools(/|$)"]),
     dict(name="device-mapper", summary="dmsetup and the device-mapper udev rules",
          debs=["dmsetup"]),
     dict(name="kpartx", summary="kpartx", debs=["kpartx"]),
@@ -273,7 +279,7 @@ MINIMAL = ["setup", "filesystem", "azurelinux-release", "azurelinux-repos",
            "sudo", "chrony", "iproute", "procps-ng", "less", "vim-minimal",
            "policycoreutils", "libselinux-utils", "selinux-policy-targeted",
            "hostname", "which", "grep", "sed", "findutils", "gawk", "tar", "gzip"]
-MINIMAL_OPTIONAL = ["cryptsetup", "lvm2", "dosfstools", "btrfs-progs", "grub2-pc",
+MINIMAL_OPTIONAL = ["cryptsetup", "lvm2", "mdadm", "dosfstools", "btrfs-progs", "grub2-pc",
                     "grub2-efi-x64", "shim-x64", "linux-firmware"]
 CORE_EXTRA = ["cryptsetup", "lvm2", "dosfstools", "kpartx", "linux-firmware"]
 

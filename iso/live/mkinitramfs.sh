@@ -187,7 +187,7 @@ wanted="${curl_kind:+curl }mkfs.ext4 e2fsck tune2fs resize2fs dmsetup grub-probe
 	efibootmgr sfdisk partx wipefs losetup eject rpm mkfs.vfat mkfs.ext3
 	fsck.ext4 e2label xfs_repair xfs_growfs xfs_admin fsck.fat swapon swapoff
 	grub-mkrelpath grub-file grub-bios-setup grub-mkpasswd-pbkdf2
-	grub-script-check findmnt lsblk fdisk sgdisk parted rpmkeys unsquashfs"
+	grub-script-check findmnt lsblk fdisk sgdisk parted rpmkeys unsquashfs mdadm"
 for t in $required; do
 	p=$(find_tool "$sysroot" "$t") || {
 		echo "mkinitramfs.sh: required tool '$t' not found in $sysroot" >&2

@@ -2,6 +2,7 @@
 /* Software RAID (storage.raids): the answer file's checks at FILE:LINE:COL,
  * the planner's arrays and every refusal with its exit code, the mdadm
  * command line and the target's mdadm.conf line. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include "apply-storage.h"
 #include "apply-system.h"
 #include "exit-codes.h"
+#include "kickstart.h"
 #include "machine.h"
 #include "mdraid.h"
 #include "model.h"
@@ -393,6 +395,49 @@ static void test_planner_refusals(void **state)
 	free(s->partitions[5].mount);
 	s->partitions[5].mount = NULL;
 
+	/* what an array holds */
+	free(s->raids[1].name);
+	s->raids[1].name = xstrdup("");
+	expect_fail(m, mach, AZL_EXIT_INVALID,
+		    "a RAID in storage.raids has no name; add name: md0");
+	free(s->raids[1].name);
+	s->raids[1].name = xstrdup("esp");
+	expect_fail(m, mach, AZL_EXIT_INVALID,
+		    "RAID 'esp' is defined twice in storage.raids; define it "
+		    "once");
+	free(s->raids[1].name);
+	s->raids[1].name = xstrdup("boot");
+	s->raids[2].mount = xstrdup("/srv");
+	expect_fail(m, mach, AZL_EXIT_INVALID,
+		    "RAID 'sys' has both a mount point and a volume group; "
+		    "choose one");
+	free(s->raids[2].mount);
+	s->raids[2].mount = NULL;
+	free(s->raids[2].volume_group);
+	s->raids[2].volume_group = xstrdup("vg_other");
+	/* (vg_sys keeps a physical volume: a partition) */
+	azl_partition_spec *pv =
+		xappend(&s->partitions, &s->n_partitions, sizeof(*pv));
+	pv->volume_group = xstrdup("vg_sys");
+	pv->size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = GIB};
+	expect_fail(m, mach, AZL_EXIT_INVALID,
+		    "RAID 'sys' names volume group 'vg_other', which "
+		    "storage.volume_groups does not define; add it there");
+	partition_spec_done(&s->partitions[--s->n_partitions]);
+	free(s->raids[2].volume_group);
+	s->raids[2].volume_group = xstrdup("vg_sys");
+	s->raids[1].encrypt = true;
+	expect_fail(m, mach, AZL_EXIT_INVALID,
+		    "'/boot' cannot be encrypted: the firmware and the boot "
+		    "loader read it before any passphrase is asked; remove "
+		    "encrypt: true there");
+	s->raids[1].encrypt = false;
+	s->raids[0].fs = AZL_FS_EXT4;
+	expect_fail(m, mach, AZL_EXIT_INVALID,
+		    "RAID 'esp' holds '/boot/efi', which must be vfat; use "
+		    "fs: vfat");
+	s->raids[0].fs = AZL_FS_NONE;
+
 	/* a machine without md: exit 2 */
 	mach->md_raid = false;
 	expect_fail(m, mach, AZL_EXIT_MACHINE,
@@ -509,8 +554,12 @@ static void test_boot_args(void **state)
 	char *md[] = {"3e4b2b6c:1f0e5a3d:9a7c1b2e:4d5f6a7b",
 		      "01234567:89abcdef:01234567:89abcdef", NULL};
 	char *lvs[] = {"vg_sys/root", NULL};
-	azl_installed_storage st = {
-		.root_uuid = "ROOT", .lvm_lvs = lvs, .md_uuids = md};
+	char *md_boot[] = {md[1], NULL};
+	/* (md[0]: /boot's, assembled by the booted system) */
+	azl_installed_storage st = {.root_uuid = "ROOT",
+				    .lvm_lvs = lvs,
+				    .md_uuids = md,
+				    .md_boot_uuids = md_boot};
 	_cleanup_free_ char *mods = bootloader_dracut_modules(&st);
 	assert_string_equal(mods, "lvm mdraid");
 	azl_model m = {0};
@@ -518,7 +567,6 @@ static void test_boot_args(void **state)
 	_cleanup_free_ char *c = bootloader_cmdline(&m, &st, false);
 	assert_string_equal(c,
 			    "root=UUID=ROOT ro rd.lvm.lv=vg_sys/root "
-			    "rd.md.uuid=3e4b2b6c:1f0e5a3d:9a7c1b2e:4d5f6a7b "
 			    "rd.md.uuid=01234567:89abcdef:01234567:89abcdef");
 }
 
@@ -552,6 +600,65 @@ static void test_tui_clone(void **state)
 	assert_false(storage_wants_encryption(&m->storage));
 }
 
+/* Kickstart members without --ondisk: each array's members go to the
+ * disks of the list in order, skipping those its other members are on;
+ * without a disk list they stay together and are refused at their line. */
+static void test_ks_no_ondisk(void **state)
+{
+	(void)state;
+	const char *ks = "rootpw --lock\n"
+			 "clearpart --all --drives=vda,vdb\n"
+			 "part raid.01 --size=1024\n"
+			 "part raid.02 --size=1024\n"
+			 "part raid.11 --size=4096 --grow --ondisk=vdb\n"
+			 "part raid.12 --size=4096 --grow\n"
+			 "raid /boot --level=1 --device=boot raid.01 raid.02\n"
+			 "raid / --level=1 --device=root raid.11 raid.12\n";
+	_cleanup_free_ char *zi = xasprintf("%s/answers/zoneinfo", fixtures());
+	azl_diags d;
+	diags_init(&d);
+	azl_model *m = NULL;
+	int r = kickstart_read_text("raid.ks", ks, strlen(ks), NULL, zi, false,
+				    &d, &m);
+	if (r < 0)
+		diags_print(&d, stderr);
+	diags_done(&d);
+	assert_int_equal(r, 0);
+	const azl_storage *s = &m->storage;
+	assert_int_equal(s->n_partitions, 4);
+	assert_int_equal(s->partitions[0].disk_index, 1);
+	assert_int_equal(s->partitions[1].disk_index, 2);
+	assert_string_equal(s->partitions[2].disk_path, "/dev/vdb");
+	assert_int_equal(s->partitions[3].disk_index, 1);
+	_cleanup_machine_ azl_machine *mach = load("two-disks");
+	_cleanup_plan_ azl_plan *p = build(m, mach);
+	assert_int_equal(p->n_raids, 2);
+	model_free(m);
+
+	/* no disk list: both on the first disk, refused at the second */
+	const char *bare = "rootpw --lock\n"
+			   "part raid.01 --size=1024\n"
+			   "part raid.02 --size=1024\n"
+			   "raid / --level=1 --device=root raid.01 raid.02\n";
+	diags_init(&d);
+	m = NULL;
+	r = kickstart_read_text("raid.ks", bare, strlen(bare), NULL, zi, false,
+				&d, &m);
+	azl_buf b = {0};
+	for (size_t i = 0; i < d.n; i++) {
+		_cleanup_free_ char *line = diag_format(&d, &d.items[i]);
+		buf_printf(&b, "%s\n", line);
+	}
+	_cleanup_free_ char *text = b.len ? buf_steal(&b) : xstrdup("");
+	diags_done(&d);
+	assert_int_equal(r, -EINVAL);
+	assert_null(m);
+	if (!strstr(text, "raid.ks:3: error: two members of RAID 'root'"))
+		print_error("%s", text);
+	assert_non_null(strstr(text, "raid.ks:3: error: two members of RAID "
+				     "'root' are on the same disk"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -563,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_conf_line),
 		cmocka_unit_test(test_boot_args),
 		cmocka_unit_test(test_tui_clone),
+		cmocka_unit_test(test_ks_no_ondisk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
