@@ -175,8 +175,9 @@ static int fetch_packages(const azl_run_ctx *ctx, const azl_repo_list *repos,
 	return 0;
 }
 
-/* Every gpgcheck repository's keys, imported before the transaction. */
-static int import_keys(const azl_repo_list *repos, const char *root)
+/* Every gpgcheck repository's keys, imported by the transaction before
+ * anything else (*ret NULL: none). */
+static int collect_keys(const azl_repo_list *repos, char ***ret)
 {
 	_cleanup_strv_free_ char **all = NULL;
 	for (size_t i = 0; i < repos->n; i++) {
@@ -196,9 +197,8 @@ static int import_keys(const azl_repo_list *repos, const char *root)
 		for (size_t k = 0; keys && keys[k]; k++)
 			strv_push(&all, TAKE_PTR(keys[k]));
 	}
-	if (!all)
-		return 0;
-	return rpm_import_keys(root, all);
+	*ret = TAKE_PTR(all);
+	return 0;
 }
 
 int packages_check_keys(const azl_model *m, char *const *repos)
@@ -257,6 +257,7 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m,
 	depsolve_pkg *pkgs = NULL;
 	size_t n = 0;
 	_cleanup_strv_free_ char **paths = NULL;
+	_cleanup_strv_free_ char **keys = NULL;
 	rpm_install_pkg *items = NULL;
 	r = solve(m, &l, extra, root, false, NULL, &pkgs, &n);
 	if (r < 0)
@@ -272,7 +273,7 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m,
 	r = fetch_packages(ctx, &l, pkgs, n, &paths);
 	if (r < 0)
 		goto out;
-	r = import_keys(&l, root);
+	r = collect_keys(&l, &keys);
 	if (r < 0)
 		goto out;
 	items = xcalloc(n, sizeof(*items));
@@ -288,6 +289,7 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m,
 	rpm_install_opts ro = {
 		.nodocs = m->packages.exclude_docs,
 		.install_langs = m->packages.install_langs,
+		.keys = keys,
 	};
 	r = rpm_install_with(root, items, n, &ro);
 	if (r >= 0)
