@@ -36,10 +36,16 @@ const char *rpm_adapter_version(void)
 	return RPMVERSION;
 }
 
+/* Set on the verifier thread: its "FILE: digests signatures OK" lines,
+ * four per package, stay out of the log (its errors do not). */
+static _Thread_local bool quiet_notices;
+
 /* librpm's own messages go to the install log, not to the screen. */
 static int on_rpmlog(rpmlogRec rec, rpmlogCallbackData data)
 {
 	(void)data;
+	if (quiet_notices && rpmlogRecPriority(rec) > RPMLOG_WARNING)
+		return 0;
 	const char *msg = rpmlogRecMessage(rec);
 	size_t len = strlen(msg);
 	while (len && msg[len - 1] == '\n')
@@ -403,6 +409,7 @@ static void *verify_thread(void *arg)
 {
 	verifier *v = arg;
 	double t0 = mono_s();
+	quiet_notices = true;
 	for (size_t i = 0; i < v->n && !atomic_load(&v->stop); i++)
 		v->bad[i] = !verify_file(v->ts, v->pkgs[i].path);
 	v->seconds = mono_s() - t0;
