@@ -25,7 +25,7 @@ bin=${AZL_BIN:-$build/azl-installer}
 repo=$build/$which
 [ -f "$repo/repodata/repomd.xml" ] || nice -n 10 cmake --build "$build" --target "$which" >/dev/null
 repo=$(realpath "$repo")
-key=$(ls "$repo"/RPM-GPG-KEY-* | head -1)
+key=$(ls "$repo"/RPM-GPG-KEY-* | sed -n 1p)
 command -v dnf >/dev/null && [ -x /usr/bin/time ] || {
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dnf time >/dev/null
 }
@@ -63,7 +63,7 @@ srvpids="$srvpids $!"
 url=http://${net}2:8080/
 for _ in $(seq 100); do curl -sf -o /dev/null "${url}repodata/repomd.xml" && break; sleep 0.1; done
 rtt=$(curl -s -o /dev/null -w '%{time_starttransfer}' "${url}repodata/repomd.xml")
-big=$(ls -S "$repo"/Packages/*.rpm | head -1)
+big=$(ls -S "$repo"/Packages/*.rpm | sed -n 1p)
 rate=$(curl -s -o /dev/null -w '%{speed_download}' "${url}Packages/$(basename "$big")")
 echo "network: $url, one new connection's first answer after ${rtt} s (handshake + request), $(basename "$big") at $(echo "scale=1; $rate * 8 / 1000000" | bc) Mbit/s"
 
