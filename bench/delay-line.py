@@ -58,7 +58,15 @@ async def main():
     lhost, lport, thost, tport, ms = sys.argv[1:6]
     delay = float(ms) / 1000.0
 
+    # asyncio's stream protocol drops its reference to this task when the
+    # client closes its end: held here, the relay of the other direction
+    # finishes instead of being collected half-way.
+    tasks = set()
+
     async def on_client(cr, cw):
+        me = asyncio.current_task()
+        tasks.add(me)
+        me.add_done_callback(tasks.discard)
         try:
             sr, sw = await asyncio.open_connection(thost, int(tport))
         except OSError:
