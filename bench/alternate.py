@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs two or three commands alternately (A B [C] A B [C] ...), each after its own prepare
+"""Runs two to four commands alternately (A B [C [D]] A B [C [D]] ...), each after its own prepare
 command (untimed) and followed by its own check command (untimed; a check
 that fails, or a command that exits with another code than expected, fails
 the benchmark). Commands are shell strings.
@@ -15,14 +15,17 @@ writer) is still seen. Reported per contender, as median (min–max):
   RSS     peak resident set of the command and the children it waited for
           (GNU time's %M)
 
-and the ratios A/B (and A/C) of the medians (A's time as a fraction of
-the other's: below 1, A is faster). A ratio is printed "indistinguishable"
+and the ratios A/B (and A/C, A/D; --ratio c/d adds C/D) of the medians
+(A's time as a fraction of the other's: below 1, A is faster). The 1-minute
+load average is read before every run and reported beside the figures
+(median, min–max): other work on the machine stretches wall times. A ratio is printed "indistinguishable"
 when the spread of either contender (max - min) exceeds the difference of
 the medians. Asserts nothing about time.
 
     alternate.py --runs 5 --name-a azl --a 'CMD' [--prep-a CMD] [--check-a CMD] \
                  --name-b rpm --b 'CMD' [--prep-b CMD] [--check-b CMD] \
-                 [--name-c dnf --c 'CMD' ...] [--json OUT]
+                 [--name-c dnf --c 'CMD' ...] [--name-d ... --d 'CMD' ...]
+                 [--ratio c/d ...] [--json OUT]
 """
 import argparse
 import json
@@ -84,6 +87,7 @@ class Cgroup:
 def run(cmd, tag):
     cg = Cgroup(tag)
     try:
+        load1 = os.getloadavg()[0]
         t0 = time.monotonic()
         p = subprocess.Popen(cg.wrap(cmd), stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
@@ -103,7 +107,7 @@ def run(cmd, tag):
                 time.sleep(0.01)
     code = os.waitstatus_to_exitcode(status)
     return {"answer_s": answer, "done_s": done, "cpu_s": cpu,
-            "rss_kib": rss, "exit": code}
+            "rss_kib": rss, "exit": code, "load1": load1}
 
 
 def summary(xs):
@@ -125,17 +129,19 @@ def fmt(s):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
-    for x in "abc":
-        ap.add_argument(f"--{x}", required=x != "c", help="the command (C is optional)")
+    for x in "abcd":
+        ap.add_argument(f"--{x}", required=x in "ab", help="the command (C and D are optional)")
         ap.add_argument(f"--prep-{x}", default="true", help="untimed, before each run")
         ap.add_argument(f"--check-{x}", default="true", help="untimed, after each run; must succeed")
         ap.add_argument(f"--name-{x}", default=x.upper())
         ap.add_argument(f"--ok-{x}", type=int, default=0, help="expected exit code")
+    ap.add_argument("--ratio", action="append", default=[],
+                    help="X/Y: also print the ratio of contender X to Y (letters)")
     ap.add_argument("--json")
     a = ap.parse_args()
     who = [(x, getattr(a, f"name_{x}"), getattr(a, f"prep_{x}"), getattr(a, x),
             getattr(a, f"check_{x}"), getattr(a, f"ok_{x}"))
-           for x in "abc" if getattr(a, x) is not None]
+           for x in "abcd" if getattr(a, x) is not None]
     runs = {w[1]: [] for w in who}
     for i in range(a.runs):
         for tag, name, prep, cmd, check, ok in who:
@@ -150,17 +156,27 @@ def main():
             runs[name].append(r)
             print(f"run {i + 1} {name}: answer {r['answer_s']:.3f} s, done "
                   f"{r['done_s']:.3f} s, CPU {r['cpu_s']:.3f} s, "
-                  f"{r['rss_kib'] // 1024} MiB peak RSS", flush=True)
+                  f"{r['rss_kib'] // 1024} MiB peak RSS, load {r['load1']:.2f}", flush=True)
     out = {}
     for name, rs in runs.items():
         out[name] = {k: summary([r[k + "_s"] for r in rs]) for k in ("answer", "done", "cpu")}
         out[name]["max_rss_kib"] = max(r["rss_kib"] for r in rs)
+        out[name]["load1"] = summary([r["load1"] for r in rs])
         out[name]["runs"] = rs
+        ld = out[name]["load1"]
         print(f"{name}: answer {fmt(out[name]['answer'])}, done {fmt(out[name]['done'])}, "
-              f"CPU {fmt(out[name]['cpu'])}, peak RSS {out[name]['max_rss_kib'] // 1024} MiB")
+              f"CPU {fmt(out[name]['cpu'])}, peak RSS {out[name]['max_rss_kib'] // 1024} MiB, "
+              f"load average {ld['median']:.1f} ({ld['min']:.1f}–{ld['max']:.1f})")
     first = who[0][1]
     out["ratios"] = {}
-    for _, other, *_ in who[1:]:
+    pairs = [(first, other) for _, other, *_ in who[1:]]
+    names = {w[0]: w[1] for w in who}
+    for spec in a.ratio:
+        x, _, y = spec.partition("/")
+        if x not in names or y not in names:
+            sys.exit(f"alternate.py: --ratio {spec}: no such contenders")
+        pairs.append((names[x], names[y]))
+    for first, other in pairs:
         for k in ("answer", "done", "cpu"):
             ratio, hidden = verdict(out[other][k], out[first][k])
             out["ratios"][f"{first}/{other} {k}"] = {"ratio": ratio, "indistinguishable": hidden}

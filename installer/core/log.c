@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +18,12 @@ static char *log_file;
 static char *last_error;
 static azl_log_level stderr_level = AZL_LOG_ERROR;
 static bool stderr_enabled;
+
+/* Lines from several threads (the package verifier, reporting) come out
+ * whole and in one order: every write to the log, its memory copy, the
+ * forward hook and stderr happens under this lock. Recursive: a forward
+ * hook may log. */
+static pthread_mutex_t log_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
 static const char *const level_names[] = {"debug", "info", "warning", "error"};
 
@@ -71,6 +78,7 @@ int log_open(const char *path)
 	int fd = open_log_file(path);
 	if (fd < 0)
 		return fd;
+	pthread_mutex_lock(&log_lock);
 	log_fd = fd;
 	log_file = xstrdup(path);
 	/* What was logged before the file existed goes in first. */
@@ -85,16 +93,19 @@ int log_open(const char *path)
 			n -= (size_t)k;
 		}
 	}
+	pthread_mutex_unlock(&log_lock);
 	return 0;
 }
 
 void log_close(void)
 {
+	pthread_mutex_lock(&log_lock);
 	if (log_fd >= 0)
 		close(log_fd);
 	log_fd = -1;
 	free(log_file);
 	log_file = NULL;
+	pthread_mutex_unlock(&log_lock);
 }
 
 const char *log_path(void)
@@ -130,6 +141,7 @@ _printf_(2, 0) static void vlog(azl_log_level level, const char *fmt,
 	_cleanup_free_ char *line =
 		xasprintf("%s.%03ldZ %-7s %s\n", stamp, ts.tv_nsec / 1000000,
 			  level_names[level], msg);
+	pthread_mutex_lock(&log_lock);
 	emit(line, strlen(line));
 	if (forward)
 		forward(level, msg);
@@ -139,6 +151,7 @@ _printf_(2, 0) static void vlog(azl_log_level level, const char *fmt,
 	}
 	if (stderr_enabled && level >= stderr_level)
 		fprintf(stderr, "azl-installer: %s\n", msg);
+	pthread_mutex_unlock(&log_lock);
 }
 
 void log_msg(azl_log_level level, const char *fmt, ...)
@@ -167,6 +180,7 @@ void log_raw(const char *raw, size_t raw_len)
 	_cleanup_free_ char *text = redact_urls(all);
 	size_t len = strlen(text);
 	const char *p = text, *end = text + len;
+	pthread_mutex_lock(&log_lock);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -179,11 +193,16 @@ void log_raw(const char *raw, size_t raw_len)
 		}
 		p += n + (nl ? 1 : 0);
 	}
+	pthread_mutex_unlock(&log_lock);
 }
 
 char *log_contents(void)
 {
-	return xstrndup(memory_log.data ? memory_log.data : "", memory_log.len);
+	pthread_mutex_lock(&log_lock);
+	char *s = xstrndup(memory_log.data ? memory_log.data : "",
+			   memory_log.len);
+	pthread_mutex_unlock(&log_lock);
+	return s;
 }
 
 const char *log_last_error(void)

@@ -7,6 +7,9 @@
  * nothing takes an azl_secret, commands get secrets on stdin only, and
  * every line has the credentials of its URLs taken out (redact_urls()).
  *
+ * Any thread may log: a line is written whole, under one lock, to the
+ * file, the memory copy, the forward hook and stderr.
+ *
  * log_error_errno() logs and returns -abs(err), systemd style:
  *     return log_error_errno(r, "cannot mount '%s'", dev);
  */
@@ -52,5 +55,7 @@ void log_raw(const char *text, size_t len);
 
 /* The whole log so far (for the TUI's log view and for copying). */
 char *log_contents(void);
-/* The last error message logged, for the failure summary; NULL if none. */
+/* The last error message logged, for the failure summary; NULL if none.
+ * Valid until the next error is logged: read it when no other thread
+ * logs. */
 const char *log_last_error(void);

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -138,45 +139,147 @@ int packages_solve(const azl_model *m, char *const *repos, char *const *extra,
 	return 0;
 }
 
-/* Local paths of every package: in place, or downloaded into the cache
- * and checked against primary.xml's checksum. */
+/* Packages downloaded side by side: as many transfers at once (each over
+ * a connection kept open from one file to the next, fetch.c), enough to
+ * fill a link with a long round trip. */
+#define DOWNLOADS_AT_ONCE 4
+
+typedef struct dl_pool {
+	const azl_run_ctx *ctx;
+	const azl_repo_list *repos;
+	const depsolve_pkg *pkgs;
+	size_t n;
+	char **paths; /* [n] */
+	int *rc;      /* [n] */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t next, done, running;
+	uint64_t done_bytes;
+	bool stop;
+} dl_pool;
+
+/* One package: in place, or downloaded into the cache and checked against
+ * primary.xml's checksum. */
+static int fetch_one(const dl_pool *p, size_t i, char **ret)
+{
+	const depsolve_pkg *pkg = &p->pkgs[i];
+	const azl_repo_src *src = &p->repos->repos[pkg->repo];
+	uint64_t max = pkg->size && pkg->size < FETCH_MAX_PACKAGE
+			       ? pkg->size
+			       : FETCH_MAX_PACKAGE;
+	return repo_fetch_sized(src, pkg->location, max, pkg->checksum_type,
+				pkg->checksum, ret);
+}
+
+static void *dl_worker(void *arg)
+{
+	dl_pool *p = arg;
+	pthread_mutex_lock(&p->lock);
+	while (!p->stop && p->next < p->n) {
+		size_t i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		char *path = NULL;
+		int r = run_cancelled(p->ctx) ? -EINTR : fetch_one(p, i, &path);
+		pthread_mutex_lock(&p->lock);
+		p->paths[i] = path;
+		p->rc[i] = r;
+		p->done++;
+		p->done_bytes += p->pkgs[i].size;
+		if (r < 0)
+			p->stop = true;
+		pthread_cond_signal(&p->cond);
+	}
+	p->running--;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Local paths of every package (paths[i] for pkgs[i]): in place, or
+ * downloaded into the cache, DOWNLOADS_AT_ONCE at a time. The first
+ * failure stops the downloads not yet started. */
 static int fetch_packages(const azl_run_ctx *ctx, const azl_repo_list *repos,
 			  const depsolve_pkg *pkgs, size_t n, char ***ret)
 {
-	_cleanup_strv_free_ char **paths = NULL;
-	uint64_t total = 0, done = 0;
-	for (size_t i = 0; i < n; i++)
-		total += pkgs[i].size;
+	uint64_t total = 0;
+	size_t remote = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (run_cancelled(ctx))
-			return -EINTR;
-		const azl_repo_src *src = &repos->repos[pkgs[i].repo];
-		if (src->cache_dir)
-			progress_phase(AZL_PHASE_PACKAGES,
-				       total ? (int)(done * 10 / total) : 0,
-				       _("Downloading %s"), pkgs[i].nevra);
-		char *path = NULL;
-		uint64_t max = pkgs[i].size && pkgs[i].size < FETCH_MAX_PACKAGE
-				       ? pkgs[i].size
-				       : FETCH_MAX_PACKAGE;
-		int r = repo_fetch_sized(src, pkgs[i].location, max,
-					 pkgs[i].checksum_type,
-					 pkgs[i].checksum, &path);
-		if (r < 0) {
+		total += pkgs[i].size;
+		remote += repos->repos[pkgs[i].repo].cache_dir != NULL;
+	}
+	dl_pool p = {.ctx = ctx, .repos = repos, .pkgs = pkgs, .n = n};
+	p.paths = xcalloc(n + 1, sizeof(*p.paths));
+	p.rc = xcalloc(n ? n : 1, sizeof(*p.rc));
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.cond, NULL);
+	size_t want = remote < DOWNLOADS_AT_ONCE ? remote : DOWNLOADS_AT_ONCE;
+	pthread_t threads[DOWNLOADS_AT_ONCE];
+	size_t started = 0;
+	if (want > 1) {
+		fetch_global_init();
+		log_info("downloading %zu packages, %d at a time", remote,
+			 DOWNLOADS_AT_ONCE);
+	}
+	for (; want > 1 && started < want; started++) {
+		p.running++;
+		if (pthread_create(&threads[started], NULL, dl_worker, &p)) {
+			p.running--;
+			break;
+		}
+	}
+	if (started == 0) {
+		p.running = 1;
+		dl_worker(&p); /* one at a time, on this thread */
+	}
+	/* Progress from this thread only, as the downloads finish. */
+	pthread_mutex_lock(&p.lock);
+	size_t shown = 0;
+	while (p.running > 0) {
+		if (remote && p.done != shown) {
+			shown = p.done;
+			int pct = total ? (int)(p.done_bytes * 10 / total) : 0;
+			pthread_mutex_unlock(&p.lock);
+			progress_phase(AZL_PHASE_PACKAGES, pct,
+				       _("Downloading packages (%zu of %zu)"),
+				       shown, n);
+			pthread_mutex_lock(&p.lock);
+			continue;
+		}
+		pthread_cond_wait(&p.cond, &p.lock);
+	}
+	pthread_mutex_unlock(&p.lock);
+	for (size_t t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+	pthread_cond_destroy(&p.cond);
+	pthread_mutex_destroy(&p.lock);
+	int r = 0;
+	for (size_t i = 0; i < p.next; i++) {
+		if (p.rc[i] >= 0)
+			continue;
+		if (p.rc[i] != -EINTR)
 			log_error("cannot get package '%s' from repository "
 				  "'%s'",
-				  pkgs[i].nevra, src->name);
-			return r == -ENOENT ? -ENXIO : r;
-		}
-		strv_push(&paths, path);
-		done += pkgs[i].size;
+				  pkgs[i].nevra,
+				  repos->repos[pkgs[i].repo].name);
+		if (r == 0)
+			r = p.rc[i];
 	}
-	*ret = TAKE_PTR(paths);
+	if (r == 0 && p.next < n)
+		r = -EINTR;
+	free(p.rc);
+	if (r < 0) {
+		for (size_t i = 0; i < n; i++)
+			free(p.paths[i]);
+		free(p.paths);
+		return r == -ENOENT ? -ENXIO : r;
+	}
+	*ret = p.paths;
 	return 0;
 }
 
-/* Every gpgcheck repository's keys, imported before the transaction. */
-static int import_keys(const azl_repo_list *repos, const char *root)
+/* Every gpgcheck repository's keys, imported by the transaction before
+ * anything else (*ret NULL: none). */
+static int collect_keys(const azl_repo_list *repos, char ***ret)
 {
 	_cleanup_strv_free_ char **all = NULL;
 	for (size_t i = 0; i < repos->n; i++) {
@@ -196,9 +299,8 @@ static int import_keys(const azl_repo_list *repos, const char *root)
 		for (size_t k = 0; keys && keys[k]; k++)
 			strv_push(&all, TAKE_PTR(keys[k]));
 	}
-	if (!all)
-		return 0;
-	return rpm_import_keys(root, all);
+	*ret = TAKE_PTR(all);
+	return 0;
 }
 
 int packages_check_keys(const azl_model *m, char *const *repos)
@@ -257,6 +359,7 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m,
 	depsolve_pkg *pkgs = NULL;
 	size_t n = 0;
 	_cleanup_strv_free_ char **paths = NULL;
+	_cleanup_strv_free_ char **keys = NULL;
 	rpm_install_pkg *items = NULL;
 	r = solve(m, &l, extra, root, false, NULL, &pkgs, &n);
 	if (r < 0)
@@ -272,7 +375,7 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m,
 	r = fetch_packages(ctx, &l, pkgs, n, &paths);
 	if (r < 0)
 		goto out;
-	r = import_keys(&l, root);
+	r = collect_keys(&l, &keys);
 	if (r < 0)
 		goto out;
 	items = xcalloc(n, sizeof(*items));
@@ -288,6 +391,7 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m,
 	rpm_install_opts ro = {
 		.nodocs = m->packages.exclude_docs,
 		.install_langs = m->packages.install_langs,
+		.keys = keys,
 	};
 	r = rpm_install_with(root, items, n, &ro);
 	if (r >= 0)

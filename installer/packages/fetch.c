@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,11 +82,44 @@ static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
 	return interrupt_requested() ? 1 : 0;
 }
 
+/* Connections (and DNS answers) kept open between transfers and shared by
+ * the threads that download packages side by side: a repository's next
+ * file goes over a connection already open (HTTP keep-alive) instead of a
+ * new TCP and TLS handshake each. */
+static CURLSH *share;
+static pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+
+static void share_lock(CURL *c, curl_lock_data data, curl_lock_access access,
+		       void *userdata)
+{
+	(void)c, (void)access, (void)userdata;
+	pthread_mutex_lock(&share_locks[data]);
+}
+
+static void share_unlock(CURL *c, curl_lock_data data, void *userdata)
+{
+	(void)c, (void)userdata;
+	pthread_mutex_unlock(&share_locks[data]);
+}
+
 static void global_init(void)
 {
 	static bool initialised;
 	if (!initialised) {
 		curl_global_init(CURL_GLOBAL_DEFAULT);
+		for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+			pthread_mutex_init(&share_locks[i], NULL);
+		share = curl_share_init();
+		if (share) {
+			curl_share_setopt(share, CURLSHOPT_LOCKFUNC,
+					  share_lock);
+			curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC,
+					  share_unlock);
+			curl_share_setopt(share, CURLSHOPT_SHARE,
+					  CURL_LOCK_DATA_CONNECT);
+			curl_share_setopt(share, CURLSHOPT_SHARE,
+					  CURL_LOCK_DATA_DNS);
+		}
 		initialised = true;
 	}
 }
@@ -190,6 +224,10 @@ static int perform(const char *url, sink *s, char **ret_error)
 	set_common_options(c, url, s->max, errbuf);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
+	/* Any thread may download; no SIGALRM for name lookups. */
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	if (share)
+		curl_easy_setopt(c, CURLOPT_SHARE, share);
 	CURLcode cr = curl_easy_perform(c);
 	curl_easy_cleanup(c);
 	if (cr == CURLE_OK && !s->too_big)

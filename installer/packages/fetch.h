@@ -41,7 +41,10 @@ int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len,
 int fetch_to_file(const char *url, const char *path, uint64_t max,
 		  char **ret_error);
 
-/* curl_global_init(): before a second thread uses this adapter. */
+/* curl_global_init() and the connection cache shared by every transfer
+ * (HTTP keep-alive across files and threads): before a second thread uses
+ * this adapter. fetch_url() and fetch_to_file() are then safe to call from
+ * several threads at once. */
 void fetch_global_init(void);
 
 /* One POST (status reporting, report.c). */

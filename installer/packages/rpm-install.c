@@ -4,12 +4,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <rpm/header.h>
+#include <rpm/rpmcli.h>
+#include <rpm/rpmkeyring.h>
 #include <rpm/rpmlib.h>
 #include <rpm/rpmlog.h>
 #include <rpm/rpmmacro.h>
@@ -31,10 +36,16 @@ const char *rpm_adapter_version(void)
 	return RPMVERSION;
 }
 
+/* Set on the verifier thread: its "FILE: digests signatures OK" lines,
+ * four per package, stay out of the log (its errors do not). */
+static _Thread_local bool quiet_notices;
+
 /* librpm's own messages go to the install log, not to the screen. */
 static int on_rpmlog(rpmlogRec rec, rpmlogCallbackData data)
 {
 	(void)data;
+	if (quiet_notices && rpmlogRecPriority(rec) > RPMLOG_WARNING)
+		return 0;
 	const char *msg = rpmlogRecMessage(rec);
 	size_t len = strlen(msg);
 	while (len && msg[len - 1] == '\n')
@@ -349,6 +360,123 @@ static int read_verified(rpmts ts, const rpm_install_pkg *p, Header *ret)
 	return 0;
 }
 
+/*
+ * The whole-file check (lead, signature header, header and payload
+ * digests, signatures, at the transaction's %_pkgverify_level) that
+ * rpmtsRun() does for every package before it unpacks the first one, done
+ * instead by a thread on the second core while this one reads the headers
+ * and librpm checks dependencies and orders the transaction.
+ * rpmVerifySignatures() is the code rpmtsRun() runs for it (rpmpkgRead()
+ * and rpmvsVerify() with the transaction set's level, flags and keys); the
+ * thread has a transaction set of its own that shares the keyring. The
+ * transaction starts only after every package passed (nothing is
+ * installed otherwise) and then runs at level 0, so librpm does not read
+ * every file a second time; it still checks each header when it opens the
+ * package to unpack it and each file's digest as it writes the file.
+ */
+typedef struct verifier {
+	pthread_t thread;
+	bool started;
+	rpmts ts;
+	const rpm_install_pkg *pkgs;
+	size_t n;
+	bool *bad; /* per package: does not verify */
+	atomic_bool stop;
+	double seconds;
+} verifier;
+
+static double mono_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Whether the whole file verifies; in librpm's log: one line per
+ * package, one per digest and signature when librpm is verbose. */
+static bool verify_file(rpmts ts, const char *path)
+{
+	struct rpmQVKArguments_s qva = {0};
+	FD_t fd = Fopen(path, "r.ufdio");
+	bool ok = fd && !Ferror(fd) &&
+		  rpmVerifySignatures(&qva, ts, fd, path) == 0;
+	if (fd)
+		Fclose(fd);
+	return ok;
+}
+
+static void *verify_thread(void *arg)
+{
+	verifier *v = arg;
+	double t0 = mono_s();
+	quiet_notices = true;
+	for (size_t i = 0; i < v->n && !atomic_load(&v->stop); i++)
+		v->bad[i] = !verify_file(v->ts, v->pkgs[i].path);
+	v->seconds = mono_s() - t0;
+	return NULL;
+}
+
+/* Starts checking every package at level (RPMSIG_*_TYPE) with the keys of
+ * ts; false when no thread could be started (the caller lets rpmtsRun()
+ * check them). */
+static bool verifier_start(verifier *v, rpmts ts, const rpm_install_pkg *pkgs,
+			   size_t n, int level)
+{
+	*v = (verifier){.pkgs = pkgs, .n = n};
+	v->bad = xcalloc(n ? n : 1, sizeof(*v->bad));
+	v->ts = rpmtsCreate();
+	rpmKeyring keys = rpmtsGetKeyring(ts, 1);
+	rpmtsSetKeyring(v->ts, keys);
+	rpmKeyringFree(keys);
+	rpmtsSetVfyLevel(v->ts, level);
+	rpmtsSetVfyFlags(v->ts, rpmtsVfyFlags(ts));
+	atomic_init(&v->stop, false);
+	v->started = pthread_create(&v->thread, NULL, verify_thread, v) == 0;
+	if (!v->started)
+		log_warning("cannot start the package verifier thread; librpm "
+			    "checks the packages in the transaction");
+	return v->started;
+}
+
+/* Waits for the thread (stop: abandon the packages not yet checked);
+ * returns the number of packages that do not verify, each named in the
+ * log. */
+static size_t verifier_finish(verifier *v, bool stop)
+{
+	size_t bad = 0;
+	if (v->started) {
+		if (stop)
+			atomic_store(&v->stop, true);
+		pthread_join(v->thread, NULL);
+		for (size_t i = 0; !stop && i < v->n; i++) {
+			if (!v->bad[i])
+				continue;
+			bad++;
+			/* Again, verbose, on this thread (the other one has
+			 * ended): which digest or signature failed, in the
+			 * log. */
+			int mask = rpmlogSetMask(0);
+			rpmSetVerbosity(RPMLOG_INFO);
+			verify_file(v->ts, v->pkgs[i].path);
+			rpmlogSetMask(mask);
+			log_error("package '%s' is refused: its digests or "
+				  "signature do not verify (damaged or "
+				  "tampered with); nothing was installed",
+				  v->pkgs[i].nevra);
+		}
+		if (!stop)
+			log_info("verified %zu packages (digests, payload, "
+				 "signatures) in %.2f s beside the "
+				 "transaction's preparation",
+				 v->n, v->seconds);
+	}
+	if (v->ts)
+		rpmtsFree(v->ts);
+	free(v->bad);
+	*v = (verifier){0};
+	return bad;
+}
+
 typedef struct run_state {
 	const rpm_install_pkg *pkgs;
 	size_t n, done;
@@ -483,18 +611,39 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 		rpmPopMacro(NULL, "_install_langs");
 	if (r < 0)
 		return r;
+	/* Imported through this transaction set: a new rpmdb is created by
+	 * it, and librpm then writes it without an fsync per package (the
+	 * syncfs() at the end makes it durable). */
+	if (opts && opts->keys) {
+		r = import_keys(ts, opts->keys);
+		if (r < 0) {
+			close_ts(ts);
+			return r;
+		}
+		log_info("imported %zu repository keys into the target's rpmdb",
+			 strv_length(opts->keys));
+	}
 	if (opts && opts->nodocs) {
 		rpmtsSetFlags(ts, rpmtsFlags(ts) | RPMTRANS_FLAG_NODOCS);
 		log_info("rpm: documentation excluded (RPMTRANS_FLAG_NODOCS)");
 	}
 	run_state st = {.pkgs = pkgs, .n = n};
 	bool all_signed = true;
+	for (size_t i = 0; i < n; i++)
+		all_signed = all_signed && pkgs[i].gpgcheck;
+	/* Every package's repository has gpgcheck (the usual case): the
+	 * whole-file check runs on the second core from now on. Otherwise
+	 * rpmtsRun() does it at the digest level, as rpm -i would (it lets
+	 * a signature by an unknown key pass there). */
+	verifier v = {0};
+	bool ahead = all_signed && n > 0 &&
+		     verifier_start(&v, ts, pkgs, n,
+				    RPMSIG_DIGEST_TYPE | RPMSIG_SIGNATURE_TYPE);
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		Header h = NULL;
 		r = read_verified(ts, &pkgs[i], &h);
 		if (r < 0)
 			break;
-		all_signed = all_signed && pkgs[i].gpgcheck;
 		st.total_bytes += pkgs[i].size;
 		if (rpmtsAddInstallElement(ts, h, (fnpyKey)&pkgs[i], 1, NULL)) {
 			log_error("librpm cannot add '%s' to the transaction",
@@ -504,6 +653,7 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 		headerFree(h);
 	}
 	if (r < 0) {
+		verifier_finish(&v, true);
 		/* Every bad package is named, not only the first. */
 		for (size_t i = 0; r == -EBADMSG && i < n; i++) {
 			Header h = NULL;
@@ -518,15 +668,27 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 	int ndeps = rpmpsNumProblems(deps);
 	rpmpsFree(deps);
 	if (check != 0 || ndeps > 0) {
+		verifier_finish(&v, true);
 		log_problems(ts, "dependency problem");
 		close_ts(ts);
 		return -EPROTO;
 	}
 	rpmtsOrder(ts);
-	/* Before anything is unpacked, rpm checks each whole file (payload
-	 * digest included) at this level. */
-	rpmtsSetVfyLevel(ts, RPMSIG_DIGEST_TYPE |
-				     (all_signed ? RPMSIG_SIGNATURE_TYPE : 0));
+	if (ahead) {
+		/* Nothing is unpacked before every package passed. */
+		if (verifier_finish(&v, interrupt_requested()) > 0 ||
+		    interrupt_requested()) {
+			close_ts(ts);
+			return interrupt_requested() ? -EINTR : -EBADMSG;
+		}
+		rpmtsSetVfyLevel(ts, 0);
+	} else {
+		/* Before anything is unpacked, rpm checks each whole file
+		 * (payload digest included) at this level. */
+		rpmtsSetVfyLevel(
+			ts, RPMSIG_DIGEST_TYPE |
+				    (all_signed ? RPMSIG_SIGNATURE_TYPE : 0));
+	}
 	rpmtsSetNotifyCallback(ts, on_event, &st);
 	int mfd = memfd_create("rpm-scriptlets", MFD_CLOEXEC);
 	FD_t sfd = mfd >= 0 ? fdDup(mfd) : NULL;
@@ -573,6 +735,7 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 	progress_packages(n, n, st.total_bytes, st.total_bytes,
 			  "packages installed");
 	/* One flush for the whole tree instead of one per file. */
+	double t0 = mono_s();
 	int dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		if (syncfs(dfd) < 0)
@@ -580,6 +743,7 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 				    strerror(errno));
 		close(dfd);
 	}
+	log_info("syncfs('%s') took %.2f s", root, mono_s() - t0);
 	log_info("installed %zu packages into '%s'", n, root);
 	return 0;
 }

@@ -4,8 +4,10 @@
  * always ROOT/usr/lib/sysimage/rpm (sqlite), whatever the host's macros
  * say; keys are imported into that rpmdb; every package's digests are
  * checked, and its signature when its repository says gpgcheck, before
- * anything is installed. Scriptlets run chrooted into the root (librpm
- * does that), their output goes to the install log. No per-file fsync
+ * anything is installed (the whole files on a second thread while the
+ * headers are read and the transaction is checked and ordered). Scriptlets run
+ * chrooted into the root (librpm does that), their output goes to the install
+ * log. No per-file fsync
  * (%_flush_io stays off); one syncfs() at the end.
  */
 #pragma once
@@ -57,6 +59,10 @@ typedef struct rpm_install_opts {
 	bool nodocs;		   /* --excludedocs: RPMTRANS_FLAG_NODOCS */
 	const char *install_langs; /* --instLangs: %_install_langs; NULL =
 				      all, "none" = no translations */
+	/* Armored public keys imported into the rpmdb first, by the same
+	 * transaction set (rpm_import_keys() otherwise): librpm writes an
+	 * rpmdb it created itself without an fsync per package. */
+	char *const *keys;
 } rpm_install_opts;
 /* rpm_install() with opts (NULL = none). */
 int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,

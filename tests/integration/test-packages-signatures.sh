@@ -1,7 +1,8 @@
 #!/bin/bash
 # Package signatures and remote repositories (docs/packages.md): a
 # tampered package and an unsigned one are refused with their names (exit
-# 3, nothing installed) unless their repository says gpgcheck: false; a
+# 3, nothing installed) unless their repository says gpgcheck: false, the
+# package unpacked last too (checked on the second thread); a
 # repository served over HTTP from 127.0.0.1 with its key given by URL
 # and pinned by its fingerprint, downloaded into the cache and reused
 # from it; repository priorities;
@@ -71,6 +72,45 @@ pkgs_answers "$tmp/t0.yaml" "file://$tmp/tampered" false
 install t0 "$tmp/t0.yaml"
 [ $rc -eq 3 ] || fail "tampered package with gpgcheck: false: exit $rc, not 3 (digests are always checked)"
 ok "a tampered package is refused by name (exit 3), nothing installed, even with gpgcheck: false"
+
+# --- tampered late in the order: the check on the second thread --------------
+# With gpgcheck on, the whole-file checks (payload digests included) run on
+# a second thread while the headers are read and the transaction is
+# prepared, instead of in rpmtsRun() (rpm-install.c): the package that
+# would be unpacked last is refused all the same, before anything is.
+d=$tmp/late
+mkdir -p "$d/Packages"
+ln "$repo"/Packages/*.rpm "$d/Packages/"
+cp "$repo"/RPM-GPG-KEY-azl-demo "$repo"/comps.xml "$d/"
+b=$(basename "$(ls "$repo"/Packages/bash-[0-9]*.rpm | head -1)")
+rm "$d/Packages/$b"
+cp "$repo/Packages/$b" "$d/Packages/$b"
+size=$(stat -c %s "$d/Packages/$b")
+printf 'X' | dd of="$d/Packages/$b" bs=1 seek=$((size - 200)) conv=notrunc status=none
+mkrepo "$d"
+cat >"$tmp/late.yaml" <<EOT
+version: 1
+packages:
+  repos: [{name: variant, baseurl: "file://$d", gpgcheck: true}]
+  install: [bash]
+EOT
+install late "$tmp/late.yaml"
+[ $rc -eq 3 ] || fail "a tampered bash: exit $rc, not 3"
+grep -q "'bash-[^']*' is refused: its digests or signature do not verify" "$tmp/late.log" ||
+	fail "the log does not name the tampered bash"
+grep -q "Payload SHA256 digest: BAD" "$tmp/late.log" || fail "the log does not say which digest failed"
+[ -z "$(rq "$tmp/late" -qa 2>/dev/null | grep -v gpg-pubkey || :)" ] || fail "late: something was installed"
+[ ! -e "$tmp/late/usr/bin" ] && [ ! -e "$tmp/late/etc/passwd" ] || fail "late: files were unpacked"
+# The same repository without the tampered file: the check ran on the
+# thread (its log line) and everything installed.
+cp "$repo/Packages/$b" "$d/Packages/$b"
+mkrepo "$d"
+install late2 "$tmp/late.yaml"
+[ $rc -eq 0 ] || { tail "$tmp/late2.log"; fail "late2: exit $rc"; }
+grep -q "verified [0-9]* packages (digests, payload, signatures)" "$tmp/late2.log" ||
+	fail "the packages were not checked ahead of the transaction"
+rq "$tmp/late2" -q bash >/dev/null || fail "late2: bash not installed"
+ok "a tampered package installed last is refused before anything is unpacked (checked on a second thread)"
 
 # --- unsigned ---------------------------------------------------------------
 f=$(variant "$tmp/unsigned")

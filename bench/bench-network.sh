@@ -1,0 +1,140 @@
+#!/bin/bash
+# Benchmark (d): the package phase with its repository served over HTTP
+# from a network namespace, against the same from file://; dnf the same two
+# ways. The namespace is reached through a veth pair shaped to 1 Gbit/s
+# each way (tc tbf) and a 20 ms round trip: the kernel of the build machine
+# has no netem (CONFIG_NET_SCH_NETEM unset), so the delay is
+# bench/delay-line.py, a TCP relay in the namespace that holds every chunk
+# 10 ms each way and a new connection's first request one more round trip
+# (its docstring says what it does not model). The server is
+# bench/http-serve.py (HTTP/1.1, keep-alive). Before each run the
+# downloaded packages are deleted (the metadata caches stay warm, as in
+# bench-install.sh); after each run the root's rpmdb must list exactly the
+# chosen packages, and the HTTP runs must have downloaded every one of
+# them, else the benchmark fails. Root only; asserts nothing about time.
+#
+#   bench/bench-network.sh [BUILD_DIR] [RUNS] [REPO] [ONE_WAY_MS]
+#       defaults: build, 5, real-repo, 10
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=$(realpath "${1:-$src/build}")
+runs=${2:-5}
+which=${3:-real-repo}
+ms=${4:-10}
+bin=${AZL_BIN:-$build/azl-installer}
+repo=$build/$which
+[ -f "$repo/repodata/repomd.xml" ] || nice -n 10 cmake --build "$build" --target "$which" >/dev/null
+repo=$(realpath "$repo")
+key=$(ls "$repo"/RPM-GPG-KEY-* | sed -n 1p)
+command -v dnf >/dev/null && [ -x /usr/bin/time ] || {
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dnf time >/dev/null
+}
+work=${BENCH_DIR:-/var/tmp/azl-bench}/network-$which
+rm -rf "$work"
+mkdir -p "$work"
+export AZL_CACHE_DIR=$work/cache
+
+# --- the network -------------------------------------------------------------
+ns=azlbench$$
+vh=azlb$$h
+vn=azlb$$n
+net=10.231.$(($$ % 250)).
+cleanup() {
+	[ -n "${srvpids:-}" ] && kill $srvpids 2>/dev/null
+	ip link del "$vh" 2>/dev/null || :
+	ip netns del "$ns" 2>/dev/null || :
+}
+trap cleanup EXIT
+ip netns add "$ns"
+ip link add "$vh" type veth peer name "$vn"
+ip link set "$vn" netns "$ns"
+ip addr add "${net}1/24" dev "$vh"
+ip link set "$vh" up
+ip -n "$ns" addr add "${net}2/24" dev "$vn"
+ip -n "$ns" link set "$vn" up
+ip -n "$ns" link set lo up
+# 1 Gbit/s each way; a burst of 1 MiB, at most 50 ms queued.
+tc qdisc add dev "$vh" root tbf rate 1gbit burst 1mb latency 50ms
+tc -n "$ns" qdisc add dev "$vn" root tbf rate 1gbit burst 1mb latency 50ms
+ip netns exec "$ns" python3 "$src/bench/http-serve.py" "$repo" 127.0.0.1 8081 &
+srvpids=$!
+ip netns exec "$ns" python3 "$src/bench/delay-line.py" "${net}2" 8080 127.0.0.1 8081 "$ms" &
+srvpids="$srvpids $!"
+url=http://${net}2:8080/
+for _ in $(seq 100); do curl -sf -o /dev/null "${url}repodata/repomd.xml" && break; sleep 0.1; done
+rtt=$(curl -s -o /dev/null -w '%{time_starttransfer}' "${url}repodata/repomd.xml")
+big=$(ls -S "$repo"/Packages/*.rpm | sed -n 1p)
+rate=$(curl -s -o /dev/null -w '%{speed_download}' "${url}Packages/$(basename "$big")")
+echo "network: $url, one new connection's first answer after ${rtt} s (handshake + request), $(basename "$big") at $(echo "scale=1; $rate * 8 / 1000000" | bc) Mbit/s"
+
+# --- the contenders ------------------------------------------------------------
+answers() { # FILE BASEURL
+	cat >"$1" <<EOT
+version: 1
+packages:
+  repos: [{name: azl, baseurl: "$2", gpgcheck: true, gpgkey: "$key"}]
+  install: ["@minimal"]
+EOT
+}
+answers "$work/file.yaml" "file://$repo"
+answers "$work/http.yaml" "$url"
+"$bin" install --root "$work/solve" --answers "$work/file.yaml" \
+	--stop-after depsolve --progress=json | grep -v '^{' | sort >"$work/nevras"
+n=$(wc -l <"$work/nevras")
+bytes=0
+while read -r nevra; do bytes=$((bytes + $(stat -c %s "$repo/Packages/$nevra.rpm"))); done <"$work/nevras"
+echo "$n packages, $bytes bytes ($(echo "scale=1; $bytes / 1048576" | bc) MiB) of RPMs"
+
+db=/usr/lib/sysimage/rpm
+cat >"$work/same.sh" <<EOT
+#!/bin/bash
+set -euo pipefail
+rpm --root "\$1" --dbpath $db -qa --qf '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\n' |
+	grep -v '^gpg-pubkey-' | sort >"\$1.qa"
+diff "\$1.qa" $work/nevras >"\$1.diff" || {
+	echo "FAIL: \$1 does not hold the chosen packages" >&2; head -20 "\$1.diff" >&2; exit 1; }
+# An HTTP run must have downloaded every package (into \$2).
+if [ -n "\${2:-}" ]; then
+	got=\$(find \$2 -name '*.rpm' | wc -l)
+	[ "\$got" -eq $n ] || { echo "FAIL: \$1: \$got of $n packages downloaded" >&2; exit 1; }
+fi
+EOT
+chmod +x "$work/same.sh"
+
+azl() { # ANSWERS ROOT
+	echo "$bin install --root $work/$2 --answers $work/$1 --stop-after packages --progress=json"
+}
+mkdir -p "$work/dnf-home"
+echo "%_dbpath $db" >"$work/dnf-home/.rpmmacros"
+dnfbase() { # REPOURL ROOT CACHE
+	echo "HOME=$work/dnf-home dnf --installroot $work/$2 --setopt=reposdir=/dev/null --setopt=cachedir=$work/$3 --repofrompath=azl,$1 --setopt=azl.gpgcheck=1 --setopt=localpkg_gpgcheck=1 --setopt=install_weak_deps=False --setopt=keepcache=True --setopt=metadata_expire=-1 --releasever=4.0 --forcearch=x86_64 -q -y"
+}
+dnfcmd() { # REPOURL ROOT CACHE
+	echo "rpm --root $work/$2 --dbpath $db --import $key && $(dnfbase "$1" "$2" "$3") install $(tr '\n' ' ' <"$work/nevras")"
+}
+
+# Metadata caches warm: the installer's (both repositories) and dnf's.
+for y in file http; do
+	"$bin" install --root "$work/solve" --answers "$work/$y.yaml" --stop-after depsolve >/dev/null
+done
+for c in file http; do
+	u="file://$repo"
+	[ $c = http ] && u=$url
+	mkdir -p "$work/r-dnf-$c"
+	sh -c "$(dnfbase "$u" "r-dnf-$c" "dnf-cache-$c") makecache" >/dev/null
+	rm -rf "$work/r-dnf-$c"
+done
+
+python3 "$src/bench/alternate.py" --runs "$runs" \
+	--name-a "azl-installer http" --prep-a "rm -rf $work/r-azl-http $AZL_CACHE_DIR/azl-*/Packages; sync" \
+	--a "$(azl http.yaml r-azl-http)" --check-a "$work/same.sh $work/r-azl-http $AZL_CACHE_DIR" \
+	--name-b "azl-installer file" --prep-b "rm -rf $work/r-azl-file; sync" \
+	--b "$(azl file.yaml r-azl-file)" --check-b "$work/same.sh $work/r-azl-file" \
+	--name-c "dnf http" --prep-c "rm -rf $work/r-dnf-http; mkdir -p $work/r-dnf-http; find $work/dnf-cache-http -name '*.rpm' -delete; sync" \
+	--c "$(dnfcmd "$url" r-dnf-http dnf-cache-http)" --check-c "$work/same.sh $work/r-dnf-http $work/dnf-cache-http" \
+	--name-d "dnf file" --prep-d "rm -rf $work/r-dnf-file; mkdir -p $work/r-dnf-file; sync" \
+	--d "$(dnfcmd "file://$repo" r-dnf-file dnf-cache-file)" --check-d "$work/same.sh $work/r-dnf-file" \
+	--ratio c/d --json "$work/result.json"
+echo "same $n packages, every run, in all four roots; every HTTP run downloaded all of them"
+echo "azl http command: $(azl http.yaml r-azl-http)"
+echo "dnf http command: $(dnfcmd "$url" r-dnf-http dnf-cache-http)" | cut -c1-400
