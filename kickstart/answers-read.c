@@ -47,8 +47,7 @@ struct field {
 
 #define AT(base, f, type) ((type *)((char *)(base) + (f)->offset))
 
-static void read_map(reader *r, const ynode *n, const field *fields,
-		     size_t n_fields, void *base);
+static void read_map(reader *r, const ynode *n, const field *fields, size_t n_fields, void *base);
 
 static void remember_secret(reader *r, const char *key, const ynode *v)
 {
@@ -67,8 +66,7 @@ static bool need_value(reader *r, const field *f, const ynode *v)
 {
 	if (!v->is_null || v->quoted)
 		return true;
-	diag_error(r->d, v->loc, _("'%s' needs a value: %s"), f->key,
-		   _(f->what));
+	diag_error(r->d, v->loc, _("'%s' needs a value: %s"), f->key, _(f->what));
 	return false;
 }
 
@@ -98,10 +96,8 @@ static void h_secret(reader *r, const field *f, const ynode *v, void *base)
 
 static int parse_bool(const char *s, bool *ret)
 {
-	static const char *const yes[] = {"true", "True", "TRUE",
-					  "yes",  "Yes",  "YES"};
-	static const char *const no[] = {"false", "False", "FALSE",
-					 "no",	  "No",	   "NO"};
+	static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES"};
+	static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO"};
 	for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
 		if (strcmp(s, yes[i]) == 0) {
 			*ret = true;
@@ -119,8 +115,7 @@ static void h_bool(reader *r, const field *f, const ynode *v, void *base)
 {
 	bool b;
 	if (v->quoted || parse_bool(v->scalar, &b) < 0) {
-		diag_error(r->d, v->loc,
-			   _("'%s' must be true or false, not '%s'"), f->key,
+		diag_error(r->d, v->loc, _("'%s' must be true or false, not '%s'"), f->key,
 			   v->scalar);
 		return;
 	}
@@ -162,9 +157,8 @@ static bool read_int(reader *r, const field *f, const ynode *v, long long *ret)
 	const int_range *range = f->data;
 	if (parse_int(v, range, ret) < 0) {
 		diag_error(r->d, v->loc,
-			   _("'%s' must be a whole number from %lld to %lld, "
-			     "not '%s'"),
-			   f->key, range->min, range->max, v->scalar);
+			   _("'%s' must be a whole number from %lld to %lld, not '%s'"), f->key,
+			   range->min, range->max, v->scalar);
 		return false;
 	}
 	return true;
@@ -191,8 +185,7 @@ static void h_size(reader *r, const field *f, const ynode *v, void *base)
 	if (!need_value(r, f, v))
 		return;
 	if (size_parse(v->scalar, &s, &why) < 0) {
-		diag_error(r->d, v->loc, _("'%s': bad size '%s': %s"), f->key,
-			   v->scalar, _(why));
+		diag_error(r->d, v->loc, _("'%s': bad size '%s': %s"), f->key, v->scalar, _(why));
 		return;
 	}
 	*AT(base, f, azl_size) = s;
@@ -205,31 +198,27 @@ static void h_max_size(reader *r, const field *f, const ynode *v, void *base)
 	if (!need_value(r, f, v))
 		return;
 	if (size_parse(v->scalar, &s, &why) < 0) {
-		diag_error(r->d, v->loc, _("'%s': bad size '%s': %s"), f->key,
-			   v->scalar, _(why));
+		diag_error(r->d, v->loc, _("'%s': bad size '%s': %s"), f->key, v->scalar, _(why));
 		return;
 	}
 	if (s.kind != AZL_SIZE_BYTES || s.bytes == 0) {
-		diag_error(r->d, v->loc,
-			   _("'%s' must be a size in bytes like 20G, not '%s'"),
+		diag_error(r->d, v->loc, _("'%s' must be a size in bytes like 20G, not '%s'"),
 			   f->key, v->scalar);
 		return;
 	}
 	*AT(base, f, uint64_t) = s.bytes;
 }
 
-#define ENUM_HANDLER(name, type, choices)                                      \
-	static void h_##name(reader *r, const field *f, const ynode *v,        \
-			     void *base)                                       \
-	{                                                                      \
-		type x;                                                        \
-		if (v->is_null || name##_from_string(v->scalar, &x) < 0) {     \
-			diag_error(r->d, v->loc,                               \
-				   _("'%s' must be one of %s, not '%s'"),      \
-				   f->key, choices, v->scalar);                \
-			return;                                                \
-		}                                                              \
-		*AT(base, f, type) = x;                                        \
+#define ENUM_HANDLER(name, type, choices)                                                          \
+	static void h_##name(reader *r, const field *f, const ynode *v, void *base)                \
+	{                                                                                          \
+		type x;                                                                            \
+		if (v->is_null || name##_from_string(v->scalar, &x) < 0) {                         \
+			diag_error(r->d, v->loc, _("'%s' must be one of %s, not '%s'"), f->key,    \
+				   choices, v->scalar);                                            \
+			return;                                                                    \
+		}                                                                                  \
+		*AT(base, f, type) = x;                                                            \
 	}
 
 ENUM_HANDLER(wipe, azl_wipe, "all, linux, none")
@@ -265,10 +254,10 @@ static void h_timezone(reader *r, const field *f, const ynode *v, void *base)
 	if (!need_value(r, f, v))
 		return;
 	if (!timezone_is_valid(v->scalar, r->zoneinfo_dir)) {
-		diag_error(r->d, v->loc,
-			   _("time zone '%s' is not in the time zone database; "
-			     "use a name like Europe/Berlin or UTC"),
-			   v->scalar);
+		diag_error(
+			r->d, v->loc,
+			_("time zone '%s' is not in the time zone database; use a name like Europe/Berlin or UTC"),
+			v->scalar);
 		return;
 	}
 	h_string(r, f, v, base);
@@ -276,14 +265,12 @@ static void h_timezone(reader *r, const field *f, const ynode *v, void *base)
 
 static bool pbkdf_is_valid(const char *s)
 {
-	return streq_ptr(s, "argon2id") || streq_ptr(s, "argon2i") ||
-	       streq_ptr(s, "pbkdf2");
+	return streq_ptr(s, "argon2id") || streq_ptr(s, "argon2i") || streq_ptr(s, "pbkdf2");
 }
 
 static const checked_string check_hostname = {
 	hostname_is_valid,
-	N_("is not a valid host name: use letters, digits and '-' in "
-	   "labels of at most 63 characters"),
+	N_("is not a valid host name: use letters, digits and '-' in labels of at most 63 characters"),
 };
 static const checked_string check_locale = {
 	locale_is_valid,
@@ -299,31 +286,23 @@ static const checked_string check_mac = {
 };
 static const checked_string check_mount = {
 	mount_point_is_valid,
-	N_("is not a mount point: use an absolute path like /srv without "
-	   "'.', '..', '//', spaces or a trailing '/', not under /proc, /sys, "
-	   "/dev or /run; or swap"),
+	N_("is not a mount point: use an absolute path like /srv without '.', '..', '//', spaces or a trailing '/', not under /proc, /sys, /dev or /run; or swap"),
 };
 static const checked_string check_pbkdf = {
 	pbkdf_is_valid,
-	N_("is not a key derivation function; use argon2id, argon2i or "
-	   "pbkdf2"),
+	N_("is not a key derivation function; use argon2id, argon2i or pbkdf2"),
 };
 
 /* --- list handlers ------------------------------------------------------ */
 
-static bool entry_is(reader *r, const field *f, const ynode *item,
-		     ynode_kind kind)
+static bool entry_is(reader *r, const field *f, const ynode *item, ynode_kind kind)
 {
-	if (item->kind == kind &&
-	    (kind != YNODE_SCALAR || !item->is_null || item->quoted))
+	if (item->kind == kind && (kind != YNODE_SCALAR || !item->is_null || item->quoted))
 		return true;
-	diag_error(r->d, item->loc, _("each entry of '%s' must be %s, not %s"),
-		   f->key,
-		   kind == YNODE_SCALAR ? _("a string")
-					: _(ynode_kind_name(kind)),
-		   item->kind == YNODE_SCALAR && item->is_null
-			   ? _("empty")
-			   : _(ynode_kind_name(item->kind)));
+	diag_error(r->d, item->loc, _("each entry of '%s' must be %s, not %s"), f->key,
+		   kind == YNODE_SCALAR ? _("a string") : _(ynode_kind_name(kind)),
+		   item->kind == YNODE_SCALAR && item->is_null ? _("empty")
+							       : _(ynode_kind_name(item->kind)));
 	return false;
 }
 
@@ -343,16 +322,14 @@ static void h_strv(reader *r, const field *f, const ynode *v, void *base)
 
 /* Appends one zeroed element per mapping entry of v and reads it with
  * fields; returns nothing, errors go to the diags. */
-static void read_list_of_maps(reader *r, const field *f, const ynode *v,
-			      void *array_p, size_t *n, size_t elem_size,
-			      size_t loc_offset, const field *fields,
+static void read_list_of_maps(reader *r, const field *f, const ynode *v, void *array_p, size_t *n,
+			      size_t elem_size, size_t loc_offset, const field *fields,
 			      size_t n_fields)
 {
 	/* The checks of the whole model compare entries with each other. */
 	if (v->n_items > YDOC_MAX_ENTRIES) {
-		diag_error(r->d, v->loc,
-			   _("'%s' has more than %d entries; refusing it"),
-			   f->key, YDOC_MAX_ENTRIES);
+		diag_error(r->d, v->loc, _("'%s' has more than %d entries; refusing it"), f->key,
+			   YDOC_MAX_ENTRIES);
 		return;
 	}
 	for (size_t i = 0; i < v->n_items; i++) {
@@ -365,34 +342,29 @@ static void read_list_of_maps(reader *r, const field *f, const ynode *v,
 	}
 }
 
-#define F(key_, kind_, fn_, type_, member_, what_, data_)                      \
-	{                                                                      \
-		.key = key_, .kind = kind_, .fn = fn_,                         \
-		.offset = offsetof(type_, member_), .what = what_,             \
-		.data = data_                                                  \
+#define F(key_, kind_, fn_, type_, member_, what_, data_)                                          \
+	{                                                                                          \
+		.key = key_, .kind = kind_, .fn = fn_, .offset = offsetof(type_, member_),         \
+		.what = what_, .data = data_                                                       \
 	}
-#define F_STR(key, type, member)                                               \
-	F(key, YNODE_SCALAR, h_string, type, member, N_("a string"), NULL)
-#define F_BOOL(key, type, member)                                              \
+#define F_STR(key, type, member) F(key, YNODE_SCALAR, h_string, type, member, N_("a string"), NULL)
+#define F_BOOL(key, type, member)                                                                  \
 	F(key, YNODE_SCALAR, h_bool, type, member, N_("true or false"), NULL)
-#define F_STRV(key, type, member)                                              \
-	F(key, YNODE_SEQUENCE, h_strv, type, member, N_("a list"), NULL)
-#define F_ENUM(key, name, type, member)                                        \
+#define F_STRV(key, type, member) F(key, YNODE_SEQUENCE, h_strv, type, member, N_("a list"), NULL)
+#define F_ENUM(key, name, type, member)                                                            \
 	F(key, YNODE_SCALAR, h_##name, type, member, N_("one word"), NULL)
-#define F_CHECKED(key, type, member, check)                                    \
+#define F_CHECKED(key, type, member, check)                                                        \
 	F(key, YNODE_SCALAR, h_checked, type, member, N_("a string"), &check)
-#define F_SECRET(key_, type, member)                                           \
-	{                                                                      \
-		.key = key_, .kind = YNODE_SCALAR, .fn = h_secret,             \
-		.offset = offsetof(type, member), .what = N_("a string"),      \
-		.secret = true                                                 \
+#define F_SECRET(key_, type, member)                                                               \
+	{                                                                                          \
+		.key = key_, .kind = YNODE_SCALAR, .fn = h_secret,                                 \
+		.offset = offsetof(type, member), .what = N_("a string"), .secret = true           \
 	}
 /* A handler that reads a nested mapping or list itself. */
-#define F_SUB(key_, kind_, fn_)                                                \
-	{                                                                      \
-		.key = key_, .kind = kind_, .fn = fn_,                         \
-		.what = kind_ == YNODE_MAPPING ? N_("a mapping")               \
-					       : N_("a list")                  \
+#define F_SUB(key_, kind_, fn_)                                                                    \
+	{                                                                                          \
+		.key = key_, .kind = kind_, .fn = fn_,                                             \
+		.what = kind_ == YNODE_MAPPING ? N_("a mapping") : N_("a list")                    \
 	}
 
 /* --- storage ------------------------------------------------------------ */
@@ -405,14 +377,13 @@ static void h_match_size(reader *r, const field *f, const ynode *v, void *base)
 	else if (streq_ptr(v->scalar, "smallest"))
 		*p = AZL_MATCH_SIZE_SMALLEST;
 	else
-		diag_error(r->d, v->loc,
-			   _("'%s' must be one of largest, smallest, not '%s'"),
+		diag_error(r->d, v->loc, _("'%s' must be one of largest, smallest, not '%s'"),
 			   f->key, v->scalar);
 }
 
 static const field disk_match_fields[] = {
-	F("size", YNODE_SCALAR, h_match_size, azl_disk_spec, match_size,
-	  N_("largest or smallest"), NULL),
+	F("size", YNODE_SCALAR, h_match_size, azl_disk_spec, match_size, N_("largest or smallest"),
+	  NULL),
 	F_STR("serial", azl_disk_spec, match_serial),
 	F_STR("model", azl_disk_spec, match_model),
 };
@@ -421,11 +392,9 @@ static void h_disk_match(reader *r, const field *f, const ynode *v, void *base)
 {
 	read_map(r, v, disk_match_fields, ELEMENTSOF(disk_match_fields), base);
 	azl_disk_spec *ds = base;
-	if (ds->match_size == AZL_MATCH_SIZE_ANY && !ds->match_serial &&
-	    !ds->match_model)
+	if (ds->match_size == AZL_MATCH_SIZE_ANY && !ds->match_serial && !ds->match_model)
 		diag_error(r->d, v->loc,
-			   _("'match' needs at least one of 'size', 'serial' "
-			     "or 'model'"));
+			   _("'match' needs at least one of 'size', 'serial' or 'model'"));
 }
 
 static const field disk_fields[] = {
@@ -437,31 +406,25 @@ static void h_disks(reader *r, const field *f, const ynode *v, void *base)
 	azl_storage *s = base;
 	for (size_t i = 0; i < v->n_items; i++) {
 		const ynode *item = v->items[i];
-		if (item->kind == YNODE_SCALAR &&
-		    (!item->is_null || item->quoted)) {
-			azl_disk_spec *ds =
-				xappend(&s->disks, &s->n_disks, sizeof(*ds));
+		if (item->kind == YNODE_SCALAR && (!item->is_null || item->quoted)) {
+			azl_disk_spec *ds = xappend(&s->disks, &s->n_disks, sizeof(*ds));
 			ds->path = xstrdup(item->scalar);
 			ds->loc = item->loc;
 			continue;
 		}
 		if (item->kind != YNODE_MAPPING) {
-			diag_error(r->d, item->loc,
-				   _("each entry of 'disks' must be a path or "
-				     "a mapping with 'match', not %s"),
-				   item->kind == YNODE_SCALAR
-					   ? _("empty")
-					   : _(ynode_kind_name(item->kind)));
+			diag_error(
+				r->d, item->loc,
+				_("each entry of 'disks' must be a path or a mapping with 'match', not %s"),
+				item->kind == YNODE_SCALAR ? _("empty")
+							   : _(ynode_kind_name(item->kind)));
 			continue;
 		}
-		azl_disk_spec *ds =
-			xappend(&s->disks, &s->n_disks, sizeof(*ds));
+		azl_disk_spec *ds = xappend(&s->disks, &s->n_disks, sizeof(*ds));
 		ds->loc = item->loc;
 		read_map(r, item, disk_fields, ELEMENTSOF(disk_fields), ds);
 		if (!ynode_get(item, "match"))
-			diag_error(
-				r->d, item->loc,
-				_("a disk given as a mapping needs 'match'"));
+			diag_error(r->d, item->loc, _("a disk given as a mapping needs 'match'"));
 	}
 }
 
@@ -478,14 +441,12 @@ static void h_swap(reader *r, const field *f, const ynode *v, void *base)
 		return;
 	}
 	if (size_parse(v->scalar, &z, &why) < 0) {
-		diag_error(r->d, v->loc, _("'%s': bad size '%s': %s"), f->key,
-			   v->scalar, _(why));
+		diag_error(r->d, v->loc, _("'%s': bad size '%s': %s"), f->key, v->scalar, _(why));
 		return;
 	}
 	if (z.kind != AZL_SIZE_BYTES || z.bytes == 0) {
 		diag_error(r->d, v->loc,
-			   _("'swap' must be a size in bytes like 2G, or none; "
-			     "not '%s'"),
+			   _("'swap' must be a size in bytes like 2G, or none; not '%s'"),
 			   v->scalar);
 		return;
 	}
@@ -503,27 +464,24 @@ static void h_pcrs(reader *r, const field *f, const ynode *v, void *base)
 	azl_tpm2 *t = base;
 	uint32_t mask = 0;
 	if (v->n_items == 0) {
-		diag_error(r->d, v->loc,
-			   _("'pcrs' needs at least one PCR number; leave "
-			     "it out for the default, PCR 7"));
+		diag_error(
+			r->d, v->loc,
+			_("'pcrs' needs at least one PCR number; leave it out for the default, PCR 7"));
 		return;
 	}
 	for (size_t i = 0; i < v->n_items; i++) {
 		const ynode *item = v->items[i];
 		long long x;
-		if (item->kind != YNODE_SCALAR ||
-		    parse_int(item, &range, &x) < 0) {
-			diag_error(r->d, item->loc,
-				   _("each entry of 'pcrs' must be a PCR "
-				     "number from 0 to 23, not '%s'"),
-				   item->kind == YNODE_SCALAR
-					   ? item->scalar
-					   : _(ynode_kind_name(item->kind)));
+		if (item->kind != YNODE_SCALAR || parse_int(item, &range, &x) < 0) {
+			diag_error(
+				r->d, item->loc,
+				_("each entry of 'pcrs' must be a PCR number from 0 to 23, not '%s'"),
+				item->kind == YNODE_SCALAR ? item->scalar
+							   : _(ynode_kind_name(item->kind)));
 			continue;
 		}
 		if (mask & (UINT32_C(1) << x))
-			diag_error(r->d, item->loc,
-				   _("PCR %lld is listed twice in 'pcrs'"), x);
+			diag_error(r->d, item->loc, _("PCR %lld is listed twice in 'pcrs'"), x);
 		mask |= UINT32_C(1) << x;
 	}
 	t->pcr_mask = mask;
@@ -547,10 +505,10 @@ static const field encryption_fields[] = {
 	F_SECRET("passphrase", azl_encryption, passphrase),
 	F_STR("passphrase_file", azl_encryption, passphrase_file),
 	F_CHECKED("pbkdf", azl_encryption, pbkdf, check_pbkdf),
-	F("pbkdf_memory", YNODE_SCALAR, h_u32, azl_encryption, pbkdf_memory_kib,
-	  N_("a number"), &range_kib),
-	F("pbkdf_iter_time", YNODE_SCALAR, h_u32, azl_encryption,
-	  pbkdf_iter_time_ms, N_("a number"), &range_ms),
+	F("pbkdf_memory", YNODE_SCALAR, h_u32, azl_encryption, pbkdf_memory_kib, N_("a number"),
+	  &range_kib),
+	F("pbkdf_iter_time", YNODE_SCALAR, h_u32, azl_encryption, pbkdf_iter_time_ms,
+	  N_("a number"), &range_ms),
 };
 
 static void h_encryption(reader *r, const field *f, const ynode *v, void *base)
@@ -577,11 +535,10 @@ static void h_disk_ref(reader *r, const field *f, const ynode *v, void *base)
 		return;
 	if (!v->quoted && v->scalar[0] >= '0' && v->scalar[0] <= '9') {
 		if (parse_int(v, &range, &x) < 0) {
-			diag_error(r->d, v->loc,
-				   _("'%s' must be an index into "
-				     "'storage.disks' starting at 1, or a "
-				     "path; not '%s'"),
-				   f->key, v->scalar);
+			diag_error(
+				r->d, v->loc,
+				_("'%s' must be an index into 'storage.disks' starting at 1, or a path; not '%s'"),
+				f->key, v->scalar);
 			return;
 		}
 		*(int *)((char *)base + ref->index) = (int)x;
@@ -606,8 +563,7 @@ static const field subvolume_fields[] = {
 static void h_subvolumes(reader *r, const field *f, const ynode *v, void *base)
 {
 	azl_partition_spec *p = base;
-	read_list_of_maps(r, f, v, &p->subvolumes, &p->n_subvolumes,
-			  sizeof(azl_subvolume_spec),
+	read_list_of_maps(r, f, v, &p->subvolumes, &p->n_subvolumes, sizeof(azl_subvolume_spec),
 			  offsetof(azl_subvolume_spec, loc), subvolume_fields,
 			  ELEMENTSOF(subvolume_fields));
 }
@@ -617,8 +573,7 @@ static void h_format(reader *r, const field *f, const ynode *v, void *base)
 {
 	bool b;
 	if (v->quoted || parse_bool(v->scalar, &b) < 0) {
-		diag_error(r->d, v->loc,
-			   _("'%s' must be true or false, not '%s'"), f->key,
+		diag_error(r->d, v->loc, _("'%s' must be true or false, not '%s'"), f->key,
 			   v->scalar);
 		return;
 	}
@@ -627,8 +582,8 @@ static void h_format(reader *r, const field *f, const ynode *v, void *base)
 
 static const field partition_fields[] = {
 	F_CHECKED("mount", azl_partition_spec, mount, check_mount),
-	F("size", YNODE_SCALAR, h_size, azl_partition_spec, size,
-	  N_("a size like 1G, 30% or grow"), NULL),
+	F("size", YNODE_SCALAR, h_size, azl_partition_spec, size, N_("a size like 1G, 30% or grow"),
+	  NULL),
 	F_BOOL("grow", azl_partition_spec, grow),
 	F("max_size", YNODE_SCALAR, h_max_size, azl_partition_spec, max_bytes,
 	  N_("a size like 20G"), NULL),
@@ -642,36 +597,32 @@ static const field partition_fields[] = {
 	F_STR("raid", azl_partition_spec, raid),
 	F_SUB("subvolumes", YNODE_SEQUENCE, h_subvolumes),
 	F_STR("existing", azl_partition_spec, existing),
-	F("format", YNODE_SCALAR, h_format, azl_partition_spec, keep_fs,
-	  N_("true or false"), NULL),
+	F("format", YNODE_SCALAR, h_format, azl_partition_spec, keep_fs, N_("true or false"), NULL),
 };
 
 static void h_partitions(reader *r, const field *f, const ynode *v, void *base)
 {
 	azl_storage *s = base;
-	read_list_of_maps(r, f, v, &s->partitions, &s->n_partitions,
-			  sizeof(azl_partition_spec),
+	read_list_of_maps(r, f, v, &s->partitions, &s->n_partitions, sizeof(azl_partition_spec),
 			  offsetof(azl_partition_spec, loc), partition_fields,
 			  ELEMENTSOF(partition_fields));
 }
 
-static void h_volume_encrypt(reader *r, const field *f, const ynode *v,
-			     void *base)
+static void h_volume_encrypt(reader *r, const field *f, const ynode *v, void *base)
 {
-	diag_error(r->d, v->loc,
-		   _("a volume is not encrypted on its own; put 'encrypt: "
-		     "true' on the partitions of its volume group (LUKS2 "
-		     "under the physical volume)"));
+	diag_error(
+		r->d, v->loc,
+		_("a volume is not encrypted on its own; put 'encrypt: true' on the partitions of its volume group (LUKS2 under the physical volume)"));
 }
 
 static const field volume_fields[] = {
 	F_STR("name", azl_volume_spec, name),
 	F_CHECKED("mount", azl_volume_spec, mount, check_mount),
-	F("size", YNODE_SCALAR, h_size, azl_volume_spec, size,
-	  N_("a size like 10G, 30% or grow"), NULL),
+	F("size", YNODE_SCALAR, h_size, azl_volume_spec, size, N_("a size like 10G, 30% or grow"),
+	  NULL),
 	F_BOOL("grow", azl_volume_spec, grow),
-	F("max_size", YNODE_SCALAR, h_max_size, azl_volume_spec, max_bytes,
-	  N_("a size like 20G"), NULL),
+	F("max_size", YNODE_SCALAR, h_max_size, azl_volume_spec, max_bytes, N_("a size like 20G"),
+	  NULL),
 	F_ENUM("fs", fs, azl_volume_spec, fs),
 	F_STR("label", azl_volume_spec, label),
 	F_STR("options", azl_volume_spec, fs_options),
@@ -682,10 +633,8 @@ static const field volume_fields[] = {
 static void h_volumes(reader *r, const field *f, const ynode *v, void *base)
 {
 	azl_volume_group *g = base;
-	read_list_of_maps(r, f, v, &g->volumes, &g->n_volumes,
-			  sizeof(azl_volume_spec),
-			  offsetof(azl_volume_spec, loc), volume_fields,
-			  ELEMENTSOF(volume_fields));
+	read_list_of_maps(r, f, v, &g->volumes, &g->n_volumes, sizeof(azl_volume_spec),
+			  offsetof(azl_volume_spec, loc), volume_fields, ELEMENTSOF(volume_fields));
 }
 
 static const field volume_group_fields[] = {
@@ -693,12 +642,10 @@ static const field volume_group_fields[] = {
 	F_SUB("volumes", YNODE_SEQUENCE, h_volumes),
 };
 
-static void h_volume_groups(reader *r, const field *f, const ynode *v,
-			    void *base)
+static void h_volume_groups(reader *r, const field *f, const ynode *v, void *base)
 {
 	azl_storage *s = base;
-	read_list_of_maps(r, f, v, &s->volume_groups, &s->n_volume_groups,
-			  sizeof(azl_volume_group),
+	read_list_of_maps(r, f, v, &s->volume_groups, &s->n_volume_groups, sizeof(azl_volume_group),
 			  offsetof(azl_volume_group, loc), volume_group_fields,
 			  ELEMENTSOF(volume_group_fields));
 }
@@ -708,11 +655,11 @@ static const int_range range_raid_spares = {0, 64};
 
 static const field raid_fields[] = {
 	F_STR("name", azl_raid_spec, name),
-	F("level", YNODE_SCALAR, h_int, azl_raid_spec, level,
-	  N_("1, 5, 6 or 10"), &range_raid_level),
+	F("level", YNODE_SCALAR, h_int, azl_raid_spec, level, N_("1, 5, 6 or 10"),
+	  &range_raid_level),
 	F_STR("metadata", azl_raid_spec, metadata),
-	F("spares", YNODE_SCALAR, h_int, azl_raid_spec, spares,
-	  N_("a number of members"), &range_raid_spares),
+	F("spares", YNODE_SCALAR, h_int, azl_raid_spec, spares, N_("a number of members"),
+	  &range_raid_spares),
 	F_CHECKED("mount", azl_raid_spec, mount, check_mount),
 	F_ENUM("fs", fs, azl_raid_spec, fs),
 	F_BOOL("encrypt", azl_raid_spec, encrypt),
@@ -724,9 +671,8 @@ static const field raid_fields[] = {
 static void h_raids(reader *r, const field *f, const ynode *v, void *base)
 {
 	azl_storage *s = base;
-	read_list_of_maps(r, f, v, &s->raids, &s->n_raids,
-			  sizeof(azl_raid_spec), offsetof(azl_raid_spec, loc),
-			  raid_fields, ELEMENTSOF(raid_fields));
+	read_list_of_maps(r, f, v, &s->raids, &s->n_raids, sizeof(azl_raid_spec),
+			  offsetof(azl_raid_spec, loc), raid_fields, ELEMENTSOF(raid_fields));
 }
 
 static const field storage_fields[] = {
@@ -735,8 +681,7 @@ static const field storage_fields[] = {
 	F_ENUM("table", table, azl_storage, table),
 	F_ENUM("layout", layout, azl_storage, layout),
 	F_ENUM("filesystem", fs, azl_storage, filesystem),
-	F("swap", YNODE_SCALAR, h_swap, azl_storage, swap,
-	  N_("a size like 2G, or none"), NULL),
+	F("swap", YNODE_SCALAR, h_swap, azl_storage, swap, N_("a size like 2G, or none"), NULL),
 	F_SUB("encryption", YNODE_MAPPING, h_encryption),
 	F_SUB("partitions", YNODE_SEQUENCE, h_partitions),
 	F_SUB("volume_groups", YNODE_SEQUENCE, h_volume_groups),
@@ -760,18 +705,14 @@ static void h_kernel_args(reader *r, const field *f, const ynode *v, void *base)
 		if (it->kind != YNODE_SCALAR || (it->is_null && !it->quoted))
 			return; /* already reported; keep the list as read */
 		const ynode *prev = i > 0 ? v->items[i - 1] : NULL;
-		if (prev && !prev->quoted && !it->quoted &&
-		    prev->end.line == it->loc.line &&
+		if (prev && !prev->quoted && !it->quoted && prev->end.line == it->loc.line &&
 		    prev->end.col + 1 == it->loc.col) {
 			char *joined = xasprintf("%s,%s", l[k - 1], l[k]);
-			model_note_loc(
-				r->m, joined,
-				model_value_loc(r->m, l[k - 1], prev->loc));
+			model_note_loc(r->m, joined, model_value_loc(r->m, l[k - 1], prev->loc));
 			free(l[k - 1]);
 			l[k - 1] = joined;
 			free(l[k]);
-			memmove(&l[k], &l[k + 1],
-				(strv_length(l + k + 1) + 1) * sizeof(char *));
+			memmove(&l[k], &l[k + 1], (strv_length(l + k + 1) + 1) * sizeof(char *));
 			continue;
 		}
 		k++;
@@ -786,12 +727,12 @@ static const disk_ref boot_drive_ref = {
 static const field bootloader_fields[] = {
 	F_ENUM("firmware", firmware, azl_bootloader, firmware),
 	F_ENUM("secure_boot", secure_boot, azl_bootloader, secure_boot),
-	F("timeout", YNODE_SCALAR, h_int, azl_bootloader, timeout,
-	  N_("a number of seconds"), &range_timeout),
-	F("kernel_args", YNODE_SEQUENCE, h_kernel_args, azl_bootloader,
-	  kernel_args, N_("a list"), NULL),
-	F("boot_drive", YNODE_SCALAR, h_disk_ref, azl_bootloader,
-	  boot_drive_index, N_("a number or a path"), &boot_drive_ref),
+	F("timeout", YNODE_SCALAR, h_int, azl_bootloader, timeout, N_("a number of seconds"),
+	  &range_timeout),
+	F("kernel_args", YNODE_SEQUENCE, h_kernel_args, azl_bootloader, kernel_args, N_("a list"),
+	  NULL),
+	F("boot_drive", YNODE_SCALAR, h_disk_ref, azl_bootloader, boot_drive_index,
+	  N_("a number or a path"), &boot_drive_ref),
 	F_SECRET("password", azl_bootloader, password),
 	F_STR("password_hash", azl_bootloader, password_hash),
 };
@@ -805,8 +746,7 @@ static void h_true(reader *r, const field *f, const ynode *v, void *base)
 	bool b;
 	if (v->quoted || parse_bool(v->scalar, &b) < 0 || !b) {
 		diag_error(r->d, v->loc,
-			   _("'%s' can only be true, not '%s'; leave it out "
-			     "to match otherwise"),
+			   _("'%s' can only be true, not '%s'; leave it out to match otherwise"),
 			   f->key, v->scalar);
 		return;
 	}
@@ -815,23 +755,20 @@ static void h_true(reader *r, const field *f, const ynode *v, void *base)
 
 static const field iface_match_fields[] = {
 	F_CHECKED("mac", azl_interface, match_mac, check_mac),
-	F("link", YNODE_SCALAR, h_true, azl_interface, match_link, N_("true"),
-	  NULL),
-	F("bootif", YNODE_SCALAR, h_true, azl_interface, match_bootif,
-	  N_("true"), NULL),
+	F("link", YNODE_SCALAR, h_true, azl_interface, match_link, N_("true"), NULL),
+	F("bootif", YNODE_SCALAR, h_true, azl_interface, match_bootif, N_("true"), NULL),
 };
 
 static void h_iface_match(reader *r, const field *f, const ynode *v, void *base)
 {
-	read_map(r, v, iface_match_fields, ELEMENTSOF(iface_match_fields),
-		 base);
+	read_map(r, v, iface_match_fields, ELEMENTSOF(iface_match_fields), base);
 }
 
 static const int_range range_vlan = {1, 4094};
 
 static const field vlan_fields[] = {
-	F("id", YNODE_SCALAR, h_int, azl_interface, vlan_id,
-	  N_("a number from 1 to 4094"), &range_vlan),
+	F("id", YNODE_SCALAR, h_int, azl_interface, vlan_id, N_("a number from 1 to 4094"),
+	  &range_vlan),
 	F_STR("link", azl_interface, vlan_link),
 };
 
@@ -839,12 +776,10 @@ static void h_vlan(reader *r, const field *f, const ynode *v, void *base)
 {
 	read_map(r, v, vlan_fields, ELEMENTSOF(vlan_fields), base);
 	if (!ynode_get(v, "id"))
-		diag_error(r->d, v->loc,
-			   _("'vlan' needs an 'id' from 1 to 4094"));
+		diag_error(r->d, v->loc, _("'vlan' needs an 'id' from 1 to 4094"));
 }
 
-static void h_bond_options(reader *r, const field *f, const ynode *v,
-			   void *base)
+static void h_bond_options(reader *r, const field *f, const ynode *v, void *base)
 {
 	azl_bond *b = base;
 	strv_free(b->options);
@@ -855,8 +790,7 @@ static void h_bond_options(reader *r, const field *f, const ynode *v,
 	}
 	if (v->kind != YNODE_MAPPING) {
 		diag_error(r->d, v->loc,
-			   _("'options' must be a list like [miimon=100] or a "
-			     "mapping, not %s"),
+			   _("'options' must be a list like [miimon=100] or a mapping, not %s"),
 			   _(ynode_kind_name(v->kind)));
 		return;
 	}
@@ -865,14 +799,11 @@ static void h_bond_options(reader *r, const field *f, const ynode *v,
 		const ynode *val = v->pairs[i].value;
 		if (val->kind != YNODE_SCALAR) {
 			diag_error(r->d, val->loc,
-				   _("bond option '%s' must be a single value, "
-				     "not %s"),
-				   v->pairs[i].key->scalar,
-				   _(ynode_kind_name(val->kind)));
+				   _("bond option '%s' must be a single value, not %s"),
+				   v->pairs[i].key->scalar, _(ynode_kind_name(val->kind)));
 			continue;
 		}
-		char *o = xasprintf("%s=%s", v->pairs[i].key->scalar,
-				    val->scalar);
+		char *o = xasprintf("%s=%s", v->pairs[i].key->scalar, val->scalar);
 		model_note_loc(r->m, o, v->pairs[i].key->loc);
 		strv_push(&b->options, o);
 	}
@@ -893,9 +824,7 @@ static void h_bond(reader *r, const field *f, const ynode *v, void *base)
 	azl_bond *b = &((azl_interface *)base)->bond;
 	read_map(r, v, bond_fields, ELEMENTSOF(bond_fields), b);
 	if (!b->slaves || !b->slaves[0])
-		diag_error(r->d, v->loc,
-			   _("'bond' needs 'interfaces', the list of its "
-			     "members"));
+		diag_error(r->d, v->loc, _("'bond' needs 'interfaces', the list of its members"));
 }
 
 /* ipv6: true (the default) or false; the model keeps the exception. */
@@ -913,10 +842,7 @@ static const field interface_fields[] = {
 	F_SUB("match", YNODE_MAPPING, h_iface_match),
 	F_BOOL("dhcp4", azl_interface, dhcp4),
 	F_BOOL("dhcp6", azl_interface, dhcp6),
-	{.key = "ipv6",
-	 .kind = YNODE_SCALAR,
-	 .fn = h_ipv6,
-	 .what = N_("true or false")},
+	{.key = "ipv6", .kind = YNODE_SCALAR, .fn = h_ipv6, .what = N_("true or false")},
 	F_STRV("addresses", azl_interface, addresses),
 	F_STR("gateway4", azl_interface, gateway4),
 	F_STR("gateway6", azl_interface, gateway6),
@@ -929,9 +855,9 @@ static const field interface_fields[] = {
 static void h_interfaces(reader *r, const field *f, const ynode *v, void *base)
 {
 	azl_network *n = base;
-	read_list_of_maps(r, f, v, &n->interfaces, &n->n_interfaces,
-			  sizeof(azl_interface), offsetof(azl_interface, loc),
-			  interface_fields, ELEMENTSOF(interface_fields));
+	read_list_of_maps(r, f, v, &n->interfaces, &n->n_interfaces, sizeof(azl_interface),
+			  offsetof(azl_interface, loc), interface_fields,
+			  ELEMENTSOF(interface_fields));
 }
 
 static const field network_fields[] = {
@@ -964,8 +890,7 @@ static const int_range range_uid = {1, 4294967294LL};
 static const field user_fields[] = {
 	F_STR("name", azl_user, name),
 	F_STR("gecos", azl_user, gecos),
-	F("uid", YNODE_SCALAR, h_u32, azl_user, uid, N_("a number"),
-	  &range_uid),
+	F("uid", YNODE_SCALAR, h_u32, azl_user, uid, N_("a number"), &range_uid),
 	F_STR("shell", azl_user, shell),
 	F_STR("home", azl_user, home),
 	F_SECRET("password", azl_user, password),
@@ -978,8 +903,7 @@ static void h_users(reader *r, const field *f, const ynode *v, void *base)
 {
 	azl_accounts *a = base;
 	read_list_of_maps(r, f, v, &a->users, &a->n_users, sizeof(azl_user),
-			  offsetof(azl_user, loc), user_fields,
-			  ELEMENTSOF(user_fields));
+			  offsetof(azl_user, loc), user_fields, ELEMENTSOF(user_fields));
 }
 
 static const field accounts_fields[] = {
@@ -997,8 +921,8 @@ static const field repo_fields[] = {
 	F_STR("mirrorlist", azl_repo, mirrorlist),
 	F_STR("metalink", azl_repo, metalink),
 	F_BOOL("gpgcheck", azl_repo, gpgcheck),
-	F("priority", YNODE_SCALAR, h_int, azl_repo, priority,
-	  N_("a number from 1 to 99"), &range_priority),
+	F("priority", YNODE_SCALAR, h_int, azl_repo, priority, N_("a number from 1 to 99"),
+	  &range_priority),
 	F_STR("gpgkey", azl_repo, gpgkey),
 	F_STR("gpgkey_fingerprint", azl_repo, gpgkey_fingerprint),
 	F_STR("preset", azl_repo, preset),
@@ -1031,8 +955,7 @@ static void h_image(reader *r, const field *f, const ynode *v, void *base)
 	p->image.loc = v->loc;
 	read_map(r, v, image_fields, ELEMENTSOF(image_fields), &p->image);
 	if (!p->image.url)
-		diag_error(r->d, v->loc,
-			   _("'image' needs 'url', where the image is"));
+		diag_error(r->d, v->loc, _("'image' needs 'url', where the image is"));
 }
 
 static const field packages_fields[] = {
@@ -1062,26 +985,21 @@ static void h_firewall(reader *r, const field *f, const ynode *v, void *base)
 static const field services_fields[] = {
 	F_STRV("enable", azl_services, enable),
 	F_STRV("disable", azl_services, disable),
-	{.key = "firewall",
-	 .kind = YNODE_MAPPING,
-	 .fn = h_firewall,
-	 .what = N_("a mapping")},
+	{.key = "firewall", .kind = YNODE_MAPPING, .fn = h_firewall, .what = N_("a mapping")},
 };
 
 static void h_not_chroot(reader *r, const field *f, const ynode *v, void *base)
 {
-	diag_error(r->d, v->loc,
-		   _("'chroot' is only for 'post' scripts; 'pre' and 'error' "
-		     "scripts run in the live environment"));
+	diag_error(
+		r->d, v->loc,
+		_("'chroot' is only for 'post' scripts; 'pre' and 'error' scripts run in the live environment"));
 }
 
-#define SCRIPT_FIELDS(chroot_fn)                                               \
-	F_STR("interpreter", azl_script, interpreter),                         \
-		F_STR("run", azl_script, run),                                 \
-		F("chroot", YNODE_SCALAR, chroot_fn, azl_script, chroot,       \
-		  N_("true or false"), NULL),                                  \
-		F_BOOL("ignore_errors", azl_script, ignore_errors),            \
-		F_STR("log", azl_script, log)
+#define SCRIPT_FIELDS(chroot_fn)                                                                   \
+	F_STR("interpreter", azl_script, interpreter), F_STR("run", azl_script, run),              \
+		F("chroot", YNODE_SCALAR, chroot_fn, azl_script, chroot, N_("true or false"),      \
+		  NULL),                                                                           \
+		F_BOOL("ignore_errors", azl_script, ignore_errors), F_STR("log", azl_script, log)
 
 static const field script_fields[] = {SCRIPT_FIELDS(h_not_chroot)};
 static const field post_script_fields[] = {SCRIPT_FIELDS(h_bool)};
@@ -1092,23 +1010,19 @@ typedef struct script_list {
 	size_t n_fields;
 } script_list;
 
-static const script_list list_pre = {offsetof(azl_scripts, pre),
-				     offsetof(azl_scripts, n_pre),
+static const script_list list_pre = {offsetof(azl_scripts, pre), offsetof(azl_scripts, n_pre),
 				     script_fields, ELEMENTSOF(script_fields)};
-static const script_list list_post = {
-	offsetof(azl_scripts, post), offsetof(azl_scripts, n_post),
-	post_script_fields, ELEMENTSOF(post_script_fields)};
-static const script_list list_error = {
-	offsetof(azl_scripts, error), offsetof(azl_scripts, n_error),
-	script_fields, ELEMENTSOF(script_fields)};
+static const script_list list_post = {offsetof(azl_scripts, post), offsetof(azl_scripts, n_post),
+				      post_script_fields, ELEMENTSOF(post_script_fields)};
+static const script_list list_error = {offsetof(azl_scripts, error), offsetof(azl_scripts, n_error),
+				       script_fields, ELEMENTSOF(script_fields)};
 
 static void h_script_list(reader *r, const field *f, const ynode *v, void *base)
 {
 	const script_list *sl = f->data;
 	char *s = base;
-	read_list_of_maps(r, f, v, s + sl->array, (size_t *)(s + sl->count),
-			  sizeof(azl_script), offsetof(azl_script, loc),
-			  sl->fields, sl->n_fields);
+	read_list_of_maps(r, f, v, s + sl->array, (size_t *)(s + sl->count), sizeof(azl_script),
+			  offsetof(azl_script, loc), sl->fields, sl->n_fields);
 }
 
 static const field scripts_fields[] = {
@@ -1140,8 +1054,7 @@ static void h_ntp_enabled(reader *r, const field *f, const ynode *v, void *base)
 
 /* Checked here, where each entry still has its line and column;
  * model_validate() repeats the check for the other readers. */
-static void h_time_sources(reader *r, const field *f, const ynode *v,
-			   void *base)
+static void h_time_sources(reader *r, const field *f, const ynode *v, void *base)
 {
 	h_strv(r, f, v, base);
 	for (size_t i = 0; i < v->n_items; i++) {
@@ -1149,28 +1062,21 @@ static void h_time_sources(reader *r, const field *f, const ynode *v,
 		if (it->kind == YNODE_SCALAR && (!it->is_null || it->quoted) &&
 		    !time_source_is_valid(it->scalar))
 			diag_error(r->d, it->loc,
-				   _("'%s' in '%s' is neither a host name nor "
-				     "an IP address"),
+				   _("'%s' in '%s' is neither a host name nor an IP address"),
 				   it->scalar, f->key);
 	}
 }
 
 static const field ntp_fields[] = {
-	F("servers", YNODE_SEQUENCE, h_time_sources, azl_ntp, servers,
-	  N_("a list"), NULL),
-	F("pools", YNODE_SEQUENCE, h_time_sources, azl_ntp, pools, N_("a list"),
-	  NULL),
-	{.key = "enabled",
-	 .kind = YNODE_SCALAR,
-	 .fn = h_ntp_enabled,
-	 .what = N_("true or false")},
+	F("servers", YNODE_SEQUENCE, h_time_sources, azl_ntp, servers, N_("a list"), NULL),
+	F("pools", YNODE_SEQUENCE, h_time_sources, azl_ntp, pools, N_("a list"), NULL),
+	{.key = "enabled", .kind = YNODE_SCALAR, .fn = h_ntp_enabled, .what = N_("true or false")},
 };
 
 /* --- top level ---------------------------------------------------------- */
 
 static const char *const interactive_sections[] = {
-	"language", "keyboard", "timezone", "storage",
-	"network",  "accounts", "packages", "*",
+	"language", "keyboard", "timezone", "storage", "network", "accounts", "packages", "*",
 };
 
 static void h_interactive(reader *r, const field *f, const ynode *v, void *base)
@@ -1190,15 +1096,12 @@ static void h_interactive(reader *r, const field *f, const ynode *v, void *base)
 			continue;
 		bool known = false;
 		for (size_t k = 0; k < ELEMENTSOF(interactive_sections); k++)
-			known = known || strcmp(it->scalar,
-						interactive_sections[k]) == 0;
+			known = known || strcmp(it->scalar, interactive_sections[k]) == 0;
 		if (!known) {
-			diag_error(r->d, it->loc,
-				   _("'%s' is not a section of the installer; "
-				     "use language, keyboard, timezone, "
-				     "storage, network, accounts, packages or "
-				     "\"*\""),
-				   it->scalar);
+			diag_error(
+				r->d, it->loc,
+				_("'%s' is not a section of the installer; use language, keyboard, timezone, storage, network, accounts, packages or \"*\""),
+				it->scalar);
 			continue;
 		}
 		strv_push(&l, xstrdup(it->scalar));
@@ -1207,10 +1110,9 @@ static void h_interactive(reader *r, const field *f, const ynode *v, void *base)
 	m->interactive = l;
 }
 
-#define F_SECTION(key_, fn_)                                                   \
-	{                                                                      \
-		.key = key_, .kind = YNODE_MAPPING, .fn = fn_,                 \
-		.what = N_("a mapping")                                        \
+#define F_SECTION(key_, fn_)                                                                       \
+	{                                                                                          \
+		.key = key_, .kind = YNODE_MAPPING, .fn = fn_, .what = N_("a mapping")             \
 	}
 
 static void h_ntp(reader *r, const field *f, const ynode *v, void *base)
@@ -1232,8 +1134,7 @@ static void h_bootloader(reader *r, const field *f, const ynode *v, void *base)
 {
 	azl_model *m = base;
 	m->bootloader.loc = v->loc;
-	read_map(r, v, bootloader_fields, ELEMENTSOF(bootloader_fields),
-		 &m->bootloader);
+	read_map(r, v, bootloader_fields, ELEMENTSOF(bootloader_fields), &m->bootloader);
 }
 
 static void h_network(reader *r, const field *f, const ynode *v, void *base)
@@ -1249,8 +1150,7 @@ static void h_accounts(reader *r, const field *f, const ynode *v, void *base)
 	azl_model *m = base;
 	m->has_accounts = true;
 	m->accounts.loc = v->loc;
-	read_map(r, v, accounts_fields, ELEMENTSOF(accounts_fields),
-		 &m->accounts);
+	read_map(r, v, accounts_fields, ELEMENTSOF(accounts_fields), &m->accounts);
 }
 
 static void h_packages(reader *r, const field *f, const ynode *v, void *base)
@@ -1258,8 +1158,7 @@ static void h_packages(reader *r, const field *f, const ynode *v, void *base)
 	azl_model *m = base;
 	m->has_packages = true;
 	m->packages.loc = v->loc;
-	read_map(r, v, packages_fields, ELEMENTSOF(packages_fields),
-		 &m->packages);
+	read_map(r, v, packages_fields, ELEMENTSOF(packages_fields), &m->packages);
 	const ynode *install = ynode_get(v, "install");
 	if (install)
 		m->packages.install_loc = install->loc;
@@ -1268,8 +1167,7 @@ static void h_packages(reader *r, const field *f, const ynode *v, void *base)
 static void h_services(reader *r, const field *f, const ynode *v, void *base)
 {
 	azl_model *m = base;
-	read_map(r, v, services_fields, ELEMENTSOF(services_fields),
-		 &m->services);
+	read_map(r, v, services_fields, ELEMENTSOF(services_fields), &m->services);
 }
 
 static void h_scripts(reader *r, const field *f, const ynode *v, void *base)
@@ -1288,15 +1186,11 @@ static void h_headers(reader *r, const field *f, const ynode *v, void *base)
 	for (size_t i = 0; i < v->n_pairs; i++) {
 		const ynode *k = v->pairs[i].key, *val = v->pairs[i].value;
 		remember_secret(r, k->scalar, val);
-		if (val->kind != YNODE_SCALAR ||
-		    (val->is_null && !val->quoted)) {
-			diag_error(r->d, val->loc,
-				   _("header '%s' must be a string"),
-				   k->scalar);
+		if (val->kind != YNODE_SCALAR || (val->is_null && !val->quoted)) {
+			diag_error(r->d, val->loc, _("header '%s' must be a string"), k->scalar);
 			continue;
 		}
-		azl_report_header *h =
-			xappend(&w->headers, &w->n_headers, sizeof(*h));
+		azl_report_header *h = xappend(&w->headers, &w->n_headers, sizeof(*h));
 		h->name = xstrdup(k->scalar);
 		h->value = secret_new(val->scalar, strlen(val->scalar));
 		h->loc = k->loc;
@@ -1309,16 +1203,16 @@ static void h_headers(reader *r, const field *f, const ynode *v, void *base)
  * this installer does not do. */
 static void h_oauth(reader *r, const field *f, const ynode *v, void *base)
 {
-	diag_error(r->d, r->key->loc,
-		   _("'%s': OAuth signing (MAAS) is not supported; send a "
-		     "token with headers: {Authorization: \"Bearer ...\"}"),
-		   f->key);
+	diag_error(
+		r->d, r->key->loc,
+		_("'%s': OAuth signing (MAAS) is not supported; send a token with headers: {Authorization: \"Bearer ...\"}"),
+		f->key);
 }
 
-#define F_OAUTH(key_)                                                          \
-	{                                                                      \
-		.key = key_, .kind = (ynode_kind)-1, .fn = h_oauth,            \
-		.what = N_("a string"), .secret = true                         \
+#define F_OAUTH(key_)                                                                              \
+	{                                                                                          \
+		.key = key_, .kind = (ynode_kind)-1, .fn = h_oauth, .what = N_("a string"),        \
+		.secret = true                                                                     \
 	}
 
 static const field webhook_fields[] = {
@@ -1339,15 +1233,13 @@ static void h_reporting(reader *r, const field *f, const ynode *v, void *base)
 	for (size_t i = 0; i < v->n_pairs; i++) {
 		const ynode *k = v->pairs[i].key, *val = v->pairs[i].value;
 		if (val->kind != YNODE_MAPPING) {
-			diag_error(r->d, val->loc,
-				   _("reporting '%s' must be a mapping "
-				     "({type: webhook, endpoint: URL}), not "
-				     "%s"),
-				   k->scalar, _(ynode_kind_name(val->kind)));
+			diag_error(
+				r->d, val->loc,
+				_("reporting '%s' must be a mapping ({type: webhook, endpoint: URL}), not %s"),
+				k->scalar, _(ynode_kind_name(val->kind)));
 			continue;
 		}
-		azl_webhook *w = xappend(&m->reporting.hooks,
-					 &m->reporting.n_hooks, sizeof(*w));
+		azl_webhook *w = xappend(&m->reporting.hooks, &m->reporting.n_hooks, sizeof(*w));
 		w->name = xstrdup(k->scalar);
 		w->loc = k->loc;
 		model_note_loc(r->m, w->name, k->loc);
@@ -1359,8 +1251,7 @@ static const field top_fields[] = {
 	{.key = "version", .kind = YNODE_SCALAR, .fn = h_ignore},
 	F_CHECKED("locale", azl_model, locale, check_locale),
 	F_CHECKED("keyboard", azl_model, keyboard, check_keymap),
-	F("timezone", YNODE_SCALAR, h_timezone, azl_model, timezone,
-	  N_("a string"), NULL),
+	F("timezone", YNODE_SCALAR, h_timezone, azl_model, timezone, N_("a string"), NULL),
 	F_CHECKED("hostname", azl_model, hostname, check_hostname),
 	F_SECTION("ntp", h_ntp),
 	F_SECTION("storage", h_storage),
@@ -1371,18 +1262,14 @@ static const field top_fields[] = {
 	F_SECTION("services", h_services),
 	F_ENUM("selinux", selinux, azl_model, selinux),
 	F_SECTION("scripts", h_scripts),
-	{.key = "interactive",
-	 .kind = (ynode_kind)-1,
-	 .fn = h_interactive,
-	 .what = N_("a list")},
+	{.key = "interactive", .kind = (ynode_kind)-1, .fn = h_interactive, .what = N_("a list")},
 	F_ENUM("finish", finish, azl_model, finish),
 	F_SECTION("reporting", h_reporting),
 };
 
 /* --- the driver --------------------------------------------------------- */
 
-static void unknown_key(reader *r, const ynode *key, const field *fields,
-			size_t n_fields)
+static void unknown_key(reader *r, const ynode *key, const field *fields, size_t n_fields)
 {
 	const char *best = NULL;
 	size_t best_d = 3;
@@ -1394,14 +1281,13 @@ static void unknown_key(reader *r, const ynode *key, const field *fields,
 		}
 	}
 	if (best)
-		diag_error(r->d, key->loc,
-			   _("unknown key '%s'; did you mean '%s'?"),
-			   key->scalar, best);
+		diag_error(r->d, key->loc, _("unknown key '%s'; did you mean '%s'?"), key->scalar,
+			   best);
 	else
-		diag_error(r->d, key->loc,
-			   _("unknown key '%s'; see the answer-file reference "
-			     "for the keys allowed here"),
-			   key->scalar);
+		diag_error(
+			r->d, key->loc,
+			_("unknown key '%s'; see the answer-file reference for the keys allowed here"),
+			key->scalar);
 }
 
 /* A key that is no key of the format but may be a misspelt password or
@@ -1426,13 +1312,11 @@ static bool key_looks_secret(const char *key)
  * hold passwords and passphrases. */
 static bool fields_hold_secrets(const field *fields)
 {
-	return fields == root_fields || fields == user_fields ||
-	       fields == accounts_fields || fields == encryption_fields ||
-	       fields == webhook_fields;
+	return fields == root_fields || fields == user_fields || fields == accounts_fields ||
+	       fields == encryption_fields || fields == webhook_fields;
 }
 
-static void read_map(reader *r, const ynode *n, const field *fields,
-		     size_t n_fields, void *base)
+static void read_map(reader *r, const ynode *n, const field *fields, size_t n_fields, void *base)
 {
 	for (size_t i = 0; i < n->n_pairs; i++) {
 		const ynode *k = n->pairs[i].key, *v = n->pairs[i].value;
@@ -1441,8 +1325,7 @@ static void read_map(reader *r, const ynode *n, const field *fields,
 			if (strcmp(k->scalar, fields[j].key) == 0)
 				f = &fields[j];
 		if (!f) {
-			if (fields_hold_secrets(fields) ||
-			    key_looks_secret(k->scalar))
+			if (fields_hold_secrets(fields) || key_looks_secret(k->scalar))
 				remember_secret(r, k->scalar, v);
 			unknown_key(r, k, fields, n_fields);
 			continue;
@@ -1457,8 +1340,7 @@ static void read_map(reader *r, const ynode *n, const field *fields,
 			v = &empty;
 
 		if ((int)f->kind >= 0 && v->kind != f->kind) {
-			diag_error(r->d, v->loc, _("'%s' must be %s, not %s"),
-				   f->key, _(f->what),
+			diag_error(r->d, v->loc, _("'%s' must be %s, not %s"), f->key, _(f->what),
 				   _(ynode_kind_name(v->kind)));
 			continue;
 		}
@@ -1483,9 +1365,8 @@ static char *secret_key_on_line(const reader *r, int line)
 		return NULL;
 	for (const char *p = s; p < s + len;) {
 		const char *w = p;
-		while (p < s + len &&
-		       ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			*p == '_' || *p == '-'))
+		while (p < s + len && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+				       *p == '_' || *p == '-'))
 			p++;
 		if (p == w) {
 			p++;
@@ -1493,8 +1374,7 @@ static char *secret_key_on_line(const reader *r, int line)
 		}
 		_cleanup_free_ char *word = xstrndup(w, (size_t)(p - w));
 		const char *q = p;
-		while (q < s + len &&
-		       (*q == '"' || *q == '\'' || *q == ' ' || *q == '\t'))
+		while (q < s + len && (*q == '"' || *q == '\'' || *q == ' ' || *q == '\t'))
 			q++;
 		if (q < s + len && *q == ':' && key_looks_secret(word))
 			return TAKE_PTR(word);
@@ -1510,8 +1390,7 @@ static void hide_secrets(reader *r, size_t first_diag)
 			continue;
 		_cleanup_free_ char *key = secret_key_on_line(r, it->loc.line);
 		if (key) {
-			_cleanup_free_ char *shown =
-				xasprintf("%s: <hidden>", key);
+			_cleanup_free_ char *shown = xasprintf("%s: <hidden>", key);
 			diag_hide_source(it, shown);
 		}
 	}
@@ -1521,29 +1400,25 @@ static int read_doc(reader *r, const ynode *root)
 {
 	if (root->kind == YNODE_SCALAR && root->is_null) {
 		diag_error(r->d, root->loc,
-			   _("the answer file is empty; it needs at least "
-			     "'version: 1'"));
+			   _("the answer file is empty; it needs at least 'version: 1'"));
 		return -EINVAL;
 	}
 	if (root->kind != YNODE_MAPPING) {
 		diag_error(r->d, root->loc,
-			   _("the answer file must be a mapping of keys like "
-			     "'version: 1', not %s"),
+			   _("the answer file must be a mapping of keys like 'version: 1', not %s"),
 			   _(ynode_kind_name(root->kind)));
 		return -EINVAL;
 	}
 	const ynode *v = ynode_get(root, "version");
 	if (!v) {
-		diag_error(r->d, root->loc,
-			   _("the answer file needs 'version: 1'"));
+		diag_error(r->d, root->loc, _("the answer file needs 'version: 1'"));
 		return -EINVAL;
 	}
-	if (v->kind != YNODE_SCALAR || v->quoted ||
-	    strcmp(v->scalar, "1") != 0) {
-		diag_error(r->d, v->loc,
-			   _("unsupported answer file version '%s'; this "
-			     "installer reads 'version: 1'"),
-			   v->kind == YNODE_SCALAR ? v->scalar : "?");
+	if (v->kind != YNODE_SCALAR || v->quoted || strcmp(v->scalar, "1") != 0) {
+		diag_error(
+			r->d, v->loc,
+			_("unsupported answer file version '%s'; this installer reads 'version: 1'"),
+			v->kind == YNODE_SCALAR ? v->scalar : "?");
 		return -EINVAL;
 	}
 	read_map(r, root, top_fields, ELEMENTSOF(top_fields), r->m);
@@ -1551,8 +1426,7 @@ static int read_doc(reader *r, const ynode *root)
 }
 
 static int read_source(const azl_source *src, const char *zoneinfo_dir,
-		       const azl_model_overrides *ov, azl_diags *d,
-		       azl_model **ret)
+		       const azl_model_overrides *ov, azl_diags *d, azl_model **ret)
 {
 	size_t first_diag = d->n, errors = diags_errors(d);
 	_cleanup_model_ azl_model *m = model_new();
@@ -1576,39 +1450,33 @@ static int read_source(const azl_source *src, const char *zoneinfo_dir,
 	return 0;
 }
 
-int answers_read_text(const char *name, const char *text, size_t len,
-		      const char *zoneinfo_dir, azl_diags *d, azl_model **ret)
+int answers_read_text(const char *name, const char *text, size_t len, const char *zoneinfo_dir,
+		      azl_diags *d, azl_model **ret)
 {
-	return answers_read_text_with(name, text, len, zoneinfo_dir, NULL, d,
-				      ret);
+	return answers_read_text_with(name, text, len, zoneinfo_dir, NULL, d, ret);
 }
 
-int answers_read_text_with(const char *name, const char *text, size_t len,
-			   const char *zoneinfo_dir,
-			   const azl_model_overrides *ov, azl_diags *d,
-			   azl_model **ret)
+int answers_read_text_with(const char *name, const char *text, size_t len, const char *zoneinfo_dir,
+			   const azl_model_overrides *ov, azl_diags *d, azl_model **ret)
 {
 	azl_source *src = diags_add_source(d, source_new(name, text, len));
 	return read_source(src, zoneinfo_dir, ov, d, ret);
 }
 
-int answers_read_file(const char *path, const char *zoneinfo_dir, azl_diags *d,
-		      azl_model **ret)
+int answers_read_file(const char *path, const char *zoneinfo_dir, azl_diags *d, azl_model **ret)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
 	int r = read_file_bounded(path, YDOC_MAX_FILE_SIZE, &text, &len);
 	if (r == -EFBIG) {
 		diag_error(d, ((azl_loc){NULL, 0, 0}),
-			   _("'%s' is larger than %u bytes; an answer file is "
-			     "much smaller"),
-			   path, YDOC_MAX_FILE_SIZE);
+			   _("'%s' is larger than %u bytes; an answer file is much smaller"), path,
+			   YDOC_MAX_FILE_SIZE);
 		return -EINVAL;
 	}
 	if (r < 0) {
-		diag_error(d, ((azl_loc){NULL, 0, 0}),
-			   _("cannot read the answer file '%s': %s"), path,
-			   strerror(-r));
+		diag_error(d, ((azl_loc){NULL, 0, 0}), _("cannot read the answer file '%s': %s"),
+			   path, strerror(-r));
 		return r;
 	}
 	return answers_read_text(path, text, len, zoneinfo_dir, d, ret);

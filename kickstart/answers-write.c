@@ -39,13 +39,12 @@ static bool can_be_plain(const char *s)
 	if (!s[0] || is_reserved_word(s))
 		return false;
 	char c = s[0];
-	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' ||
-	      c == '_'))
+	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' || c == '_'))
 		return false;
 	for (const char *p = s; *p; p++) {
 		c = *p;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || strchr("/_.@+=,:%^-", c)))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      strchr("/_.@+=,:%^-", c)))
 			return false;
 	}
 	return !endswith(s, ":");
@@ -82,9 +81,8 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *ret)
  * would be folded as line breaks or refused as non-printable. */
 static bool needs_escape(uint32_t c)
 {
-	return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0xa0) ||
-	       c == 0x2028 || c == 0x2029 || c == 0xfeff || c == 0xfffe ||
-	       c == 0xffff;
+	return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0xa0) || c == 0x2028 || c == 0x2029 ||
+	       c == 0xfeff || c == 0xfffe || c == 0xffff;
 }
 
 static void put_quoted(azl_buf *b, const char *s)
@@ -136,8 +134,8 @@ static void put_scalar(azl_buf *b, const char *s)
 static bool can_be_literal(const char *s)
 {
 	size_t len = strlen(s);
-	if (len < 2 || s[len - 1] != '\n' || s[len - 2] == '\n' ||
-	    s[0] == ' ' || s[0] == '\t' || s[0] == '\n')
+	if (len < 2 || s[len - 1] != '\n' || s[len - 2] == '\n' || s[0] == ' ' || s[0] == '\t' ||
+	    s[0] == '\n')
 		return false;
 	const unsigned char *p = (const unsigned char *)s;
 	bool only_blank = true;
@@ -149,8 +147,7 @@ static bool can_be_literal(const char *s)
 		if (c == '\n') {
 			/* A line of only blanks would change the
 			 * indentation the reader detects. */
-			if (only_blank && p > (const unsigned char *)s &&
-			    p[-1] != '\n')
+			if (only_blank && p > (const unsigned char *)s && p[-1] != '\n')
 				return false;
 			only_blank = true;
 		} else if (c != ' ' && c != '\t')
@@ -315,8 +312,7 @@ static void write_disk(writer *w, int ind, const azl_disk_spec *d)
 	size_t m = open_map(w, ind, "match");
 	if (d->match_size != AZL_MATCH_SIZE_ANY)
 		kv_raw(w, ind + 2, "size",
-		       d->match_size == AZL_MATCH_SIZE_LARGEST ? "largest"
-							       : "smallest");
+		       d->match_size == AZL_MATCH_SIZE_LARGEST ? "largest" : "smallest");
 	kv_str(w, ind + 2, "serial", d->match_serial);
 	kv_str(w, ind + 2, "model", d->match_model);
 	close_map(w, m);
@@ -445,9 +441,7 @@ static void write_storage(writer *w, const azl_storage *s)
 		else if (e->passphrase)
 			buf_append(
 				&w->b,
-				"    # passphrase: not written to this file; "
-				"supply it as passphrase or "
-				"passphrase_file\n");
+				"    # passphrase: not written to this file; supply it as passphrase or passphrase_file\n");
 		kv_str(w, 4, "pbkdf", e->pbkdf);
 		if (e->pbkdf_memory_kib)
 			kv_int(w, 4, "pbkdf_memory", e->pbkdf_memory_kib);
@@ -483,8 +477,7 @@ static void write_bootloader(writer *w, const azl_bootloader *b)
 	size_t m = open_map(w, 0, "bootloader");
 	kv_raw(w, 2, "firmware", firmware_to_string(b->firmware));
 	if (b->secure_boot != AZL_SECURE_BOOT_AUTO)
-		kv_raw(w, 2, "secure_boot",
-		       secure_boot_to_string(b->secure_boot));
+		kv_raw(w, 2, "secure_boot", secure_boot_to_string(b->secure_boot));
 	kv_int(w, 2, "timeout", b->timeout);
 	kv_strv(w, 2, "kernel_args", b->kernel_args);
 	if (b->boot_drive_index > 0)
@@ -558,8 +551,7 @@ static void write_network(writer *w, const azl_network *n)
 }
 
 /* The plaintext never reaches the output: it is hashed here. */
-static void write_password(writer *w, int ind, const azl_secret *pw,
-			   const char *hash)
+static void write_password(writer *w, int ind, const azl_secret *pw, const char *hash)
 {
 	if (pw) {
 		_cleanup_free_ char *h = NULL;
@@ -625,8 +617,7 @@ static void write_packages(writer *w, const azl_packages *p)
 				kv_bool(w, 6, "gpgcheck", r->gpgcheck);
 			kv_int(w, 6, "priority", r->priority);
 			kv_str(w, 6, "gpgkey", r->gpgkey);
-			kv_str(w, 6, "gpgkey_fingerprint",
-			       r->gpgkey_fingerprint);
+			kv_str(w, 6, "gpgkey_fingerprint", r->gpgkey_fingerprint);
 		}
 	}
 	if (p->image.url) {
@@ -649,8 +640,7 @@ static void write_packages(writer *w, const azl_packages *p)
 	close_map(w, m);
 }
 
-static void write_script_list(writer *w, const char *k, const azl_script *s,
-			      size_t n, bool post)
+static void write_script_list(writer *w, const char *k, const azl_script *s, size_t n, bool post)
 {
 	if (n == 0)
 		return;
@@ -683,26 +673,23 @@ static void write_ntp(writer *w, const azl_ntp *n)
 
 static bool storage_is_default(const azl_storage *s)
 {
-	return s->n_disks == 0 && s->n_partitions == 0 &&
-	       s->n_volume_groups == 0 && !s->encryption.enabled &&
-	       s->wipe == AZL_WIPE_ALL && s->table == AZL_TABLE_GPT &&
-	       s->layout == AZL_LAYOUT_LVM && s->filesystem == AZL_FS_EXT4 &&
-	       s->swap && s->swap_size.kind == AZL_SIZE_UNSET;
+	return s->n_disks == 0 && s->n_partitions == 0 && s->n_volume_groups == 0 &&
+	       !s->encryption.enabled && s->wipe == AZL_WIPE_ALL && s->table == AZL_TABLE_GPT &&
+	       s->layout == AZL_LAYOUT_LVM && s->filesystem == AZL_FS_EXT4 && s->swap &&
+	       s->swap_size.kind == AZL_SIZE_UNSET;
 }
 
 static bool accounts_are_default(const azl_accounts *a)
 {
-	return a->n_users == 0 && a->root.lock && !a->root.allow_ssh &&
-	       !a->root.password && !a->root.password_hash &&
-	       !a->root.ssh_authorized_keys;
+	return a->n_users == 0 && a->root.lock && !a->root.allow_ssh && !a->root.password &&
+	       !a->root.password_hash && !a->root.ssh_authorized_keys;
 }
 
 static bool packages_are_default(const azl_packages *p)
 {
 	return p->n_repos == 0 && strv_length(p->install) == 1 &&
-	       streq_ptr(p->install[0], "@minimal") && !p->exclude &&
-	       !p->ignore_missing && p->install_weak_deps && !p->exclude_docs &&
-	       !p->install_langs && !p->image.url;
+	       streq_ptr(p->install[0], "@minimal") && !p->exclude && !p->ignore_missing &&
+	       p->install_weak_deps && !p->exclude_docs && !p->install_langs && !p->image.url;
 }
 
 /* Header values may be tokens: they are never written back. */
@@ -720,8 +707,9 @@ static void write_reporting(writer *w, const azl_reporting *r)
 		kv_str(w, 4, "endpoint", h->endpoint);
 		kv_str(w, 4, "level", h->level);
 		if (h->n_headers)
-			buf_append(&w->b, "    # headers: not written to this "
-					  "file; they may hold tokens\n");
+			buf_append(
+				&w->b,
+				"    # headers: not written to this file; they may hold tokens\n");
 	}
 }
 
@@ -738,8 +726,7 @@ char *answers_write(const azl_model *m, int *ret_err)
 	write_ntp(&w, &m->ntp);
 	/* Storage left to be asked (a kickstart without storage commands)
 	 * stays unsaid, so that the file read back asks it too. */
-	if (m->has_storage ||
-	    (!storage_is_default(&m->storage) && !model_asks_storage(m)))
+	if (m->has_storage || (!storage_is_default(&m->storage) && !model_asks_storage(m)))
 		write_storage(&w, &m->storage);
 	write_bootloader(&w, &m->bootloader);
 	if (m->has_network || m->network.n_interfaces > 0)
@@ -749,8 +736,7 @@ char *answers_write(const azl_model *m, int *ret_err)
 	if (m->has_packages || !packages_are_default(&m->packages))
 		write_packages(&w, &m->packages);
 	const azl_firewall *fw = &m->services.firewall;
-	bool rules =
-		fw->services || fw->ports || fw->trusted || fw->remove_services;
+	bool rules = fw->services || fw->ports || fw->trusted || fw->remove_services;
 	if (m->services.enable || m->services.disable || rules) {
 		size_t mk = open_map(&w, 0, "services");
 		kv_strv(&w, 2, "enable", m->services.enable);

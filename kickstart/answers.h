@@ -20,17 +20,14 @@
 /* Reads path; registers the source in d. Returns 0 with *ret set, or
  * -EINVAL with the errors in d (or -errno when the file cannot be read,
  * also reported in d). zoneinfo_dir: NULL = /usr/share/zoneinfo. */
-int answers_read_file(const char *path, const char *zoneinfo_dir, azl_diags *d,
-		      azl_model **ret);
+int answers_read_file(const char *path, const char *zoneinfo_dir, azl_diags *d, azl_model **ret);
 /* The same for text already in memory; name is what diagnostics call it. */
-int answers_read_text(const char *name, const char *text, size_t len,
-		      const char *zoneinfo_dir, azl_diags *d, azl_model **ret);
+int answers_read_text(const char *name, const char *text, size_t len, const char *zoneinfo_dir,
+		      azl_diags *d, azl_model **ret);
 /* The same with the command line's overrides (--disk, --firmware; NULL =
  * none) applied before the model is validated. */
-int answers_read_text_with(const char *name, const char *text, size_t len,
-			   const char *zoneinfo_dir,
-			   const azl_model_overrides *ov, azl_diags *d,
-			   azl_model **ret);
+int answers_read_text_with(const char *name, const char *text, size_t len, const char *zoneinfo_dir,
+			   const azl_model_overrides *ov, azl_diags *d, azl_model **ret);
 
 /* Serialises the model as an answer file that reads back into an equal
  * model. Plaintext passwords are written as yescrypt hashes, passphrases

@@ -36,20 +36,18 @@
  * Registers every source read in d. Returns 0 with *ret set, -EINVAL with
  * errors in d, or -errno when path cannot be read (also reported in d).
  * zoneinfo_dir: NULL = /usr/share/zoneinfo. */
-int kickstart_read_file(const char *path, const char *zoneinfo_dir, bool strict,
-			azl_diags *d, azl_model **ret);
+int kickstart_read_file(const char *path, const char *zoneinfo_dir, bool strict, azl_diags *d,
+			azl_model **ret);
 /* The same for text in memory; name is what diagnostics call it.
  * base_dir: where relative %include paths start, a directory or the URL
  * the text was fetched from; NULL = %include and %ksappend are errors
  * (text from memory: the fuzzer). */
-int kickstart_read_text(const char *name, const char *text, size_t len,
-			const char *base_dir, const char *zoneinfo_dir,
-			bool strict, azl_diags *d, azl_model **ret);
+int kickstart_read_text(const char *name, const char *text, size_t len, const char *base_dir,
+			const char *zoneinfo_dir, bool strict, azl_diags *d, azl_model **ret);
 /* The same with the command line's overrides (--disk, --firmware; NULL =
  * none) applied before the model is validated. */
-int kickstart_read_text_with(const char *name, const char *text, size_t len,
-			     const char *base_dir, const char *zoneinfo_dir,
-			     bool strict, const azl_model_overrides *ov,
+int kickstart_read_text_with(const char *name, const char *text, size_t len, const char *base_dir,
+			     const char *zoneinfo_dir, bool strict, const azl_model_overrides *ov,
 			     azl_diags *d, azl_model **ret);
 
 /* Anaconda runs %pre, then reads the kickstart again: a %include of a
@@ -61,8 +59,7 @@ int kickstart_read_text_with(const char *name, const char *text, size_t len,
  * may make: Anaconda probes the disks after %pre). *ret holds only pre scripts
  * (release it with scripts_done()). Returns 0, or -errno when path cannot be
  * read. */
-int kickstart_pre_scripts(const char *path, azl_scripts *ret,
-			  bool *ret_deferred);
+int kickstart_pre_scripts(const char *path, azl_scripts *ret, bool *ret_deferred);
 
 /* Serialises the model as a kickstart that reads back into an equal model
  * where kickstart can say it; what it cannot say is written as a comment.
@@ -85,6 +82,5 @@ int answers_load(const char *path_or_name, const char *text_or_NULL, size_t len,
  * it, without credentials): a kickstart's relative %include is fetched
  * from next to url, an http(s):// one as it is, an absolute path is a
  * local file (as Anaconda reads it). */
-int answers_load_url(const char *url, const char *name, const char *text,
-		     size_t len, const azl_model_overrides *ov, azl_diags *d,
-		     azl_model **ret);
+int answers_load_url(const char *url, const char *name, const char *text, size_t len,
+		     const azl_model_overrides *ov, azl_diags *d, azl_model **ret);

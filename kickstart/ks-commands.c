@@ -35,8 +35,7 @@ bool ks_has(const ks_line *l, const char *canon)
 
 static void not_carried(ks_ctx *c, const ks_line *l, const char *what)
 {
-	diag_warn(c->d, l->loc, _("'%s %s' is not supported and was ignored"),
-		  l->cmd, what);
+	diag_warn(c->d, l->loc, _("'%s %s' is not supported and was ignored"), l->cmd, what);
 }
 
 /* Splits "a,b , c" into words; empty items are dropped. */
@@ -81,8 +80,8 @@ static void set_str_at(ks_ctx *c, const ks_line *l, char **field, const char *v)
 	model_note_loc(c->m, *field, l->loc);
 }
 
-static int parse_uint(ks_ctx *c, const ks_line *l, const char *opt,
-		      const char *v, uint64_t max, uint64_t *ret)
+static int parse_uint(ks_ctx *c, const ks_line *l, const char *opt, const char *v, uint64_t max,
+		      uint64_t *ret)
 {
 	uint64_t x = 0;
 	if (!v || !*v)
@@ -97,16 +96,13 @@ static int parse_uint(ks_ctx *c, const ks_line *l, const char *opt,
 	*ret = x;
 	return 0;
 bad:
-	diag_error(
-		c->d, l->loc,
-		_("'%s %s' needs a whole number up to %" PRIu64 ", not '%s'"),
-		l->cmd, opt, max, v ? v : "");
+	diag_error(c->d, l->loc, _("'%s %s' needs a whole number up to %" PRIu64 ", not '%s'"),
+		   l->cmd, opt, max, v ? v : "");
 	return -EINVAL;
 }
 
 /* pykickstart's boolean spellings for --onboot and friends. */
-static int parse_bool(ks_ctx *c, const ks_line *l, const char *opt,
-		      const char *v, bool *ret)
+static int parse_bool(ks_ctx *c, const ks_line *l, const char *opt, const char *v, bool *ret)
 {
 	static const char *const yes[] = {"yes", "on", "true", "1"};
 	static const char *const no[] = {"no", "off", "false", "0"};
@@ -120,8 +116,7 @@ static int parse_bool(ks_ctx *c, const ks_line *l, const char *opt,
 			return 0;
 		}
 	}
-	diag_error(c->d, l->loc, _("'%s %s' needs yes or no, not '%s'"), l->cmd,
-		   opt, v ? v : "");
+	diag_error(c->d, l->loc, _("'%s %s' needs yes or no, not '%s'"), l->cmd, opt, v ? v : "");
 	return -EINVAL;
 }
 
@@ -133,32 +128,24 @@ static int parse_fstype(ks_ctx *c, const ks_line *l, const char *v, azl_fs *ret)
 		azl_fs fs;
 		bool exact;
 	} map[] = {
-		{"ext4", AZL_FS_EXT4, true},
-		{"xfs", AZL_FS_XFS, true},
-		{"vfat", AZL_FS_VFAT, true},
-		{"efi", AZL_FS_VFAT, true},
-		{"swap", AZL_FS_SWAP, true},
-		{"ext3", AZL_FS_EXT4, false},
-		{"ext2", AZL_FS_EXT4, false},
-		{"btrfs", AZL_FS_BTRFS, true},
-		{"lvmpv", AZL_FS_NONE, true},
-		{"mdmember", AZL_FS_NONE, true}, /* part raid.NN */
+		{"ext4", AZL_FS_EXT4, true},  {"xfs", AZL_FS_XFS, true},
+		{"vfat", AZL_FS_VFAT, true},  {"efi", AZL_FS_VFAT, true},
+		{"swap", AZL_FS_SWAP, true},  {"ext3", AZL_FS_EXT4, false},
+		{"ext2", AZL_FS_EXT4, false}, {"btrfs", AZL_FS_BTRFS, true},
+		{"lvmpv", AZL_FS_NONE, true}, {"mdmember", AZL_FS_NONE, true}, /* part raid.NN */
 	};
 	for (size_t i = 0; i < ELEMENTSOF(map); i++)
 		if (strcmp(v, map[i].ks) == 0) {
 			if (!map[i].exact)
 				diag_warn(
 					c->d, l->loc,
-					_("file system '%s' is not supported; "
-					  "'ext4' is used instead"),
+					_("file system '%s' is not supported; 'ext4' is used instead"),
 					v);
 			*ret = map[i].fs;
 			return 0;
 		}
 	diag_error(c->d, l->loc,
-		   _("file system '%s' is not supported; use ext4, xfs, "
-		     "vfat/efi or swap"),
-		   v);
+		   _("file system '%s' is not supported; use ext4, xfs, vfat/efi or swap"), v);
 	return -EINVAL;
 }
 
@@ -186,9 +173,9 @@ static void take_passphrase(ks_ctx *c, const ks_line *l)
 		return;
 	}
 	if (strcmp(e->passphrase->data, pw) != 0)
-		diag_warn(c->d, l->loc,
-			  _("only one passphrase is supported; the one given "
-			    "first is used for every encrypted device"));
+		diag_warn(
+			c->d, l->loc,
+			_("only one passphrase is supported; the one given first is used for every encrypted device"));
 }
 
 static void luks_options(ks_ctx *c, const ks_line *l)
@@ -196,9 +183,7 @@ static void luks_options(ks_ctx *c, const ks_line *l)
 	azl_encryption *e = &c->m->storage.encryption;
 	const char *v = ks_opt(l, "--luks-version");
 	if (v && strcmp(v, "luks2") != 0)
-		diag_warn(c->d, l->loc,
-			  _("'--luks-version=%s' is not supported; LUKS2 is "
-			    "used"),
+		diag_warn(c->d, l->loc, _("'--luks-version=%s' is not supported; LUKS2 is used"),
 			  v);
 	if ((v = ks_opt(l, "--pbkdf")))
 		set_str(&e->pbkdf, v);
@@ -221,14 +206,13 @@ static void luks_options(ks_ctx *c, const ks_line *l)
  * get_language_locales). Common languages only; others need a
  * territory. */
 static const char *const lang_territory[][2] = {
-	{"ar", "EG"}, {"bg", "BG"}, {"ca", "ES"}, {"cs", "CZ"}, {"da", "DK"},
-	{"de", "DE"}, {"el", "GR"}, {"en", "US"}, {"es", "ES"}, {"et", "EE"},
-	{"fi", "FI"}, {"fr", "FR"}, {"he", "IL"}, {"hi", "IN"}, {"hr", "HR"},
-	{"hu", "HU"}, {"id", "ID"}, {"it", "IT"}, {"ja", "JP"}, {"ko", "KR"},
-	{"lt", "LT"}, {"lv", "LV"}, {"nb", "NO"}, {"nl", "NL"}, {"pl", "PL"},
-	{"pt", "BR"}, {"ro", "RO"}, {"ru", "RU"}, {"sk", "SK"}, {"sl", "SI"},
-	{"sr", "RS"}, {"sv", "SE"}, {"th", "TH"}, {"tr", "TR"}, {"uk", "UA"},
-	{"vi", "VN"}, {"zh", "CN"},
+	{"ar", "EG"}, {"bg", "BG"}, {"ca", "ES"}, {"cs", "CZ"}, {"da", "DK"}, {"de", "DE"},
+	{"el", "GR"}, {"en", "US"}, {"es", "ES"}, {"et", "EE"}, {"fi", "FI"}, {"fr", "FR"},
+	{"he", "IL"}, {"hi", "IN"}, {"hr", "HR"}, {"hu", "HU"}, {"id", "ID"}, {"it", "IT"},
+	{"ja", "JP"}, {"ko", "KR"}, {"lt", "LT"}, {"lv", "LV"}, {"nb", "NO"}, {"nl", "NL"},
+	{"pl", "PL"}, {"pt", "BR"}, {"ro", "RO"}, {"ru", "RU"}, {"sk", "SK"}, {"sl", "SI"},
+	{"sr", "RS"}, {"sv", "SE"}, {"th", "TH"}, {"tr", "TR"}, {"uk", "UA"}, {"vi", "VN"},
+	{"zh", "CN"},
 };
 
 /* Anaconda normalises the kickstart's lang through langtable before it
@@ -246,8 +230,8 @@ static char *normalise_locale(const char *v)
 	const char *terr = NULL;
 	size_t tn = 0;
 	const char *rest = v + n;
-	if ((rest[0] == '_' || rest[0] == '-') && rest[1] >= 'A' &&
-	    rest[1] <= 'Z' && rest[2] >= 'A' && rest[2] <= 'Z') {
+	if ((rest[0] == '_' || rest[0] == '-') && rest[1] >= 'A' && rest[1] <= 'Z' &&
+	    rest[2] >= 'A' && rest[2] <= 'Z') {
 		terr = rest + 1;
 		tn = 2;
 		rest += 3;
@@ -291,9 +275,7 @@ static int cmd_keyboard(ks_ctx *c, const ks_line *l)
 		}
 	}
 	if (!v) {
-		diag_error(c->d, l->loc,
-			   _("'keyboard' needs a keymap, --vckeymap or "
-			     "--xlayouts"));
+		diag_error(c->d, l->loc, _("'keyboard' needs a keymap, --vckeymap or --xlayouts"));
 		return -EINVAL;
 	}
 	set_str_at(c, l, &c->m->keyboard, v);
@@ -311,8 +293,7 @@ static int cmd_timezone(ks_ctx *c, const ks_line *l)
 {
 	azl_ntp *n = &c->m->ntp;
 	const char *v;
-	if (l->n_args == 0 && !ks_has(l, "--ntpservers") &&
-	    !ks_has(l, "--nontp")) {
+	if (l->n_args == 0 && !ks_has(l, "--ntpservers") && !ks_has(l, "--nontp")) {
 		diag_error(c->d, l->loc, _("'timezone' needs a time zone"));
 		return -EINVAL;
 	}
@@ -337,14 +318,13 @@ static int cmd_timesource(ks_ctx *c, const ks_line *l)
 	const char *pool = ks_opt(l, "--ntp-pool");
 	bool disable = ks_has(l, "--ntp-disable");
 	if ((server != NULL) + (pool != NULL) + disable != 1) {
-		diag_error(c->d, l->loc,
-			   _("'timesource' takes one of --ntp-server, "
-			     "--ntp-pool and --ntp-disable"));
+		diag_error(
+			c->d, l->loc,
+			_("'timesource' takes one of --ntp-server, --ntp-pool and --ntp-disable"));
 		return -EINVAL;
 	}
 	if ((server && !*server) || (pool && !*pool)) {
-		diag_error(c->d, l->loc,
-			   _("'timesource' needs a host name or address"));
+		diag_error(c->d, l->loc, _("'timesource' needs a host name or address"));
 		return -EINVAL;
 	}
 	if (server && !strv_contains(n->servers, server))
@@ -369,15 +349,12 @@ static int cmd_rootpw(ks_ctx *c, const ks_line *l)
 	r->password_hash = NULL;
 	r->loc = l->loc;
 	if (ks_has(l, "--iscrypted") && ks_has(l, "--plaintext")) {
-		diag_error(c->d, l->loc,
-			   _("'rootpw' takes --iscrypted or --plaintext, not "
-			     "both"));
+		diag_error(c->d, l->loc, _("'rootpw' takes --iscrypted or --plaintext, not both"));
 		return -EINVAL;
 	}
 	if (l->n_args == 0) {
 		if (!ks_has(l, "--lock")) {
-			diag_error(c->d, l->loc,
-				   _("'rootpw' needs a password or --lock"));
+			diag_error(c->d, l->loc, _("'rootpw' needs a password or --lock"));
 			return -EINVAL;
 		}
 		r->lock = true;
@@ -394,9 +371,7 @@ static int cmd_rootpw(ks_ctx *c, const ks_line *l)
 			 * checked as one (model_validate). */
 			diag_warn(
 				c->d, l->loc,
-				_("'rootpw --iscrypted' is given no crypt(3) "
-				  "hash; no password can match it, so root is "
-				  "locked"));
+				_("'rootpw --iscrypted' is given no crypt(3) hash; no password can match it, so root is locked"));
 			r->lock = true;
 			r->allow_ssh = ks_has(l, "--allow-ssh");
 			return 0;
@@ -404,8 +379,7 @@ static int cmd_rootpw(ks_ctx *c, const ks_line *l)
 		if (ks_has(l, "--iscrypted"))
 			r->password_hash = xstrdup(pw);
 		else
-			r->password =
-				secret_new(l->args[0], strlen(l->args[0]));
+			r->password = secret_new(l->args[0], strlen(l->args[0]));
 		r->lock = ks_has(l, "--lock");
 	}
 	r->allow_ssh = ks_has(l, "--allow-ssh");
@@ -429,14 +403,11 @@ static int cmd_user(ks_ctx *c, const ks_line *l)
 	}
 	azl_user *u = find_user(c, name);
 	if (u) {
-		diag_warn(c->d, l->loc,
-			  _("user '%s' was given before; this line replaces "
-			    "it"),
+		diag_warn(c->d, l->loc, _("user '%s' was given before; this line replaces it"),
 			  name);
 		user_done(u);
 	} else
-		u = xappend(&c->m->accounts.users, &c->m->accounts.n_users,
-			    sizeof(*u));
+		u = xappend(&c->m->accounts.users, &c->m->accounts.n_users, sizeof(*u));
 	c->m->has_accounts = true;
 	u->loc = l->loc;
 	u->name = xstrdup(name);
@@ -448,8 +419,7 @@ static int cmd_user(ks_ctx *c, const ks_line *l)
 	if ((v = ks_opt(l, "--shell")))
 		u->shell = xstrdup(v);
 	uint64_t x;
-	if ((v = ks_opt(l, "--uid")) &&
-	    parse_uint(c, l, "--uid", v, UINT32_MAX - 1, &x) == 0)
+	if ((v = ks_opt(l, "--uid")) && parse_uint(c, l, "--uid", v, UINT32_MAX - 1, &x) == 0)
 		u->uid = (uint32_t)x;
 	if ((v = ks_opt(l, "--groups"))) {
 		_cleanup_strv_free_ char **g = split_list(v, ",");
@@ -488,8 +458,7 @@ static int netmask_prefix(const char *s)
 	char tail;
 	if (s[0] == '/')
 		s++;
-	if (sscanf(s, "%u.%u.%u.%u%c", &a[0], &a[1], &a[2], &a[3], &tail) ==
-	    4) {
+	if (sscanf(s, "%u.%u.%u.%u%c", &a[0], &a[1], &a[2], &a[3], &tail) == 4) {
 		uint32_t m = 0;
 		for (int i = 0; i < 4; i++) {
 			if (a[i] > 255)
@@ -516,8 +485,7 @@ static bool is_mac(const char *s)
 		return false;
 	for (int i = 0; i < 17; i++) {
 		char ch = s[i];
-		bool hex = (ch >= '0' && ch <= '9') ||
-			   ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f');
+		bool hex = (ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f');
 		if (i % 3 == 2 ? ch != ':' : !hex)
 			return false;
 	}
@@ -533,8 +501,8 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 
 	const char *dev = ks_opt(l, "--device");
 	const char *proto = ks_opt(l, "--bootproto");
-	bool only_hostname = !dev && !proto && !ks_has(l, "--ip") &&
-			     !ks_has(l, "--activate") && !ks_has(l, "--ipv6");
+	bool only_hostname = !dev && !proto && !ks_has(l, "--ip") && !ks_has(l, "--activate") &&
+			     !ks_has(l, "--ipv6");
 	if (only_hostname)
 		return 0;
 	bool first = !c->network_seen;
@@ -544,26 +512,23 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 		 * configures inst.ks.device, whose default is "link". */
 		dev = "link";
 	} else if (!dev || !*dev) {
-		diag_warn(c->d, l->loc,
-			  _("'network' without --device was not carried over "
-			    "(only the first network line may leave it out, "
-			    "meaning --device=link); say --device=NAME, MAC, "
-			    "link or bootif"));
+		diag_warn(
+			c->d, l->loc,
+			_("'network' without --device was not carried over (only the first network line may leave it out, meaning --device=link); say --device=NAME, MAC, link or bootif"));
 		return 0;
 	}
-	if (proto && strcmp(proto, "dhcp") != 0 &&
-	    strcmp(proto, "static") != 0 && strcmp(proto, "bootp") != 0) {
-		diag_warn(c->d, l->loc,
-			  _("'network --bootproto=%s' is not supported; the "
-			    "line was not carried over"),
-			  proto);
+	if (proto && strcmp(proto, "dhcp") != 0 && strcmp(proto, "static") != 0 &&
+	    strcmp(proto, "bootp") != 0) {
+		diag_warn(
+			c->d, l->loc,
+			_("'network --bootproto=%s' is not supported; the line was not carried over"),
+			proto);
 		return 0;
 	}
 
 	const char *vlan_name = ks_opt(l, "--interfacename");
 	uint64_t vlanid = 0;
-	if ((v = ks_opt(l, "--vlanid")) &&
-	    parse_uint(c, l, "--vlanid", v, 4094, &vlanid) < 0)
+	if ((v = ks_opt(l, "--vlanid")) && parse_uint(c, l, "--vlanid", v, 4094, &vlanid) < 0)
 		return -EINVAL;
 
 	/* A bond is made, so it has a name of its own: Anaconda names it
@@ -571,12 +536,10 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 	 * "virtual device does not exist, which is OK"); link, bootif or a
 	 * MAC name no bond. */
 	if (ks_has(l, "--bondslaves") &&
-	    (strcmp(dev, "link") == 0 || strcasecmp(dev, "bootif") == 0 ||
-	     is_mac(dev))) {
+	    (strcmp(dev, "link") == 0 || strcasecmp(dev, "bootif") == 0 || is_mac(dev))) {
 		diag_warn(
 			c->d, l->loc,
-			_("'network --bondslaves' names no bond (--device=%s); "
-			  "the bond is called 'bond0'"),
+			_("'network --bondslaves' names no bond (--device=%s); the bond is called 'bond0'"),
 			dev);
 		dev = "bond0";
 	}
@@ -590,12 +553,10 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 	azl_interface *i = NULL;
 	for (size_t k = 0; k < m->network.n_interfaces; k++) {
 		azl_interface *o = &m->network.interfaces[k];
-		bool same =
-			by_link	    ? o->match_link
-			: by_bootif ? o->match_bootif
-			: by_mac ? strcasecmp(o->match_mac ? o->match_mac : "",
-					      dev) == 0
-				 : streq_ptr(o->name, name);
+		bool same = by_link	? o->match_link
+			    : by_bootif ? o->match_bootif
+			    : by_mac	? strcasecmp(o->match_mac ? o->match_mac : "", dev) == 0
+					: streq_ptr(o->name, name);
 		if (same) {
 			interface_done(o);
 			i = o;
@@ -603,8 +564,7 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 		}
 	}
 	if (!i)
-		i = xappend(&m->network.interfaces, &m->network.n_interfaces,
-			    sizeof(*i));
+		i = xappend(&m->network.interfaces, &m->network.n_interfaces, sizeof(*i));
 	m->has_network = true;
 	i->loc = l->loc;
 	if (by_link)
@@ -622,17 +582,14 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 	}
 
 	const char *ip = ks_opt(l, "--ip");
-	bool is_static =
-		(proto && strcmp(proto, "static") == 0) || (!proto && ip);
+	bool is_static = (proto && strcmp(proto, "static") == 0) || (!proto && ip);
 	if (ks_has(l, "--noipv4"))
 		is_static = false;
 	else if (!is_static)
 		i->dhcp4 = true;
 	if (is_static) {
 		if (!ip) {
-			diag_error(
-				c->d, l->loc,
-				_("'network --bootproto=static' needs --ip"));
+			diag_error(c->d, l->loc, _("'network --bootproto=static' needs --ip"));
 			return -EINVAL;
 		}
 		const char *mask = ks_opt(l, "--netmask");
@@ -640,17 +597,13 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 		if (strchr(ip, '/'))
 			prefix = -2;
 		else if (mask && (prefix = netmask_prefix(mask)) < 0) {
-			diag_error(c->d, l->loc,
-				   _("'network --netmask=%s' is no netmask"),
-				   mask);
+			diag_error(c->d, l->loc, _("'network --netmask=%s' is no netmask"), mask);
 			return -EINVAL;
 		} else if (!mask)
 			diag_warn(c->d, l->loc,
-				  _("'network --ip' without --netmask; /32 "
-				    "is assumed"));
+				  _("'network --ip' without --netmask; /32 is assumed"));
 		strv_push(&i->addresses,
-			  prefix == -2 ? xstrdup(ip)
-				       : xasprintf("%s/%d", ip, prefix));
+			  prefix == -2 ? xstrdup(ip) : xasprintf("%s/%d", ip, prefix));
 		if ((v = ks_opt(l, "--gateway")))
 			i->gateway4 = xstrdup(v);
 	}
@@ -687,17 +640,13 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 		if (!i->bond.options)
 			i->bond.options = NULL;
 	} else if (ks_has(l, "--bondopts"))
-		diag_warn(c->d, l->loc,
-			  _("'network --bondopts' without --bondslaves was "
-			    "ignored"));
+		diag_warn(c->d, l->loc, _("'network --bondopts' without --bondslaves was ignored"));
 	bool on = true;
-	if ((v = ks_opt(l, "--onboot")) &&
-	    parse_bool(c, l, "--onboot", v, &on) == 0 && !on)
+	if ((v = ks_opt(l, "--onboot")) && parse_bool(c, l, "--onboot", v, &on) == 0 && !on)
 		not_carried(c, l, "--onboot=no");
 	/* Anaconda activates the first network line's device even without
 	 * --activate. */
-	i->activate = (first || ks_has(l, "--activate")) &&
-		      !ks_has(l, "--no-activate");
+	i->activate = (first || ks_has(l, "--activate")) && !ks_has(l, "--no-activate");
 	return 0;
 }
 
@@ -723,44 +672,38 @@ static int read_onpart(ks_ctx *c, const ks_line *l, ks_part *p)
 {
 	const char *v = ks_opt(l, "--onpart");
 	if (!v) {
-		diag_error(c->d, l->loc,
-			   _("'part --noformat' must also use --onpart, the "
-			     "existing partition whose filesystem is kept "
-			     "(Anaconda refuses it the same way)"));
+		diag_error(
+			c->d, l->loc,
+			_("'part --noformat' must also use --onpart, the existing partition whose filesystem is kept (Anaconda refuses it the same way)"));
 		return -EINVAL;
 	}
 	if (!v[0] || strchr(v, '=') || strpbrk(v, " \t") ||
 	    (v[0] == '/' && !startswith(v, "/dev/"))) {
-		diag_error(c->d, l->loc,
-			   _("'--onpart=%s': name the partition by its device "
-			     "name, like sda3 or /dev/sda3"),
-			   v);
+		diag_error(
+			c->d, l->loc,
+			_("'--onpart=%s': name the partition by its device name, like sda3 or /dev/sda3"),
+			v);
 		return -EINVAL;
 	}
 	if (startswith(p->mount, "raid.") || startswith(p->mount, "pv.") ||
 	    startswith(p->mount, "btrfs.")) {
-		diag_error(c->d, l->loc,
-			   _("'part %s --onpart': reusing an existing "
-			     "partition as a RAID member, LVM physical volume "
-			     "or btrfs device is not supported; only a "
-			     "partition with a mount point or swap"),
-			   p->mount);
+		diag_error(
+			c->d, l->loc,
+			_("'part %s --onpart': reusing an existing partition as a RAID member, LVM physical volume or btrfs device is not supported; only a partition with a mount point or swap"),
+			p->mount);
 		return -EINVAL;
 	}
 	if (p->encrypt) {
-		diag_error(c->d, l->loc,
-			   _("'part --onpart' with --encrypted is not "
-			     "supported: an existing partition is reused as "
-			     "it is, without a new LUKS container"));
+		diag_error(
+			c->d, l->loc,
+			_("'part --onpart' with --encrypted is not supported: an existing partition is reused as it is, without a new LUKS container"));
 		return -EINVAL;
 	}
 	if (p->has_size || p->grow || p->max_mib || ks_has(l, "--ondisk"))
-		diag_warn(c->d, l->loc,
-			  _("'part %s --onpart=%s' reuses the partition where "
-			    "it is: its --size, --grow, --maxsize and "
-			    "--ondisk were ignored (as Anaconda does without "
-			    "--resize)"),
-			  p->mount, v);
+		diag_warn(
+			c->d, l->loc,
+			_("'part %s --onpart=%s' reuses the partition where it is: its --size, --grow, --maxsize and --ondisk were ignored (as Anaconda does without --resize)"),
+			p->mount, v);
 	p->has_size = p->grow = false;
 	p->max_mib = 0;
 	p->onpart = v[0] == '/' ? xstrdup(v) : xasprintf("/dev/%s", v);
@@ -803,18 +746,13 @@ static int read_volume(ks_ctx *c, const ks_line *l, ks_part *p)
 	if ((streq_ptr(l->cmd, "part") || streq_ptr(l->cmd, "partition")) &&
 	    (ks_has(l, "--onpart") || ks_has(l, "--noformat")))
 		return read_onpart(c, l, p);
-	if (ks_has(l, "--onpart") || ks_has(l, "--useexisting") ||
-	    ks_has(l, "--noformat")) {
+	if (ks_has(l, "--onpart") || ks_has(l, "--useexisting") || ks_has(l, "--noformat")) {
 		/* Partitions can be reused (part --onpart); logical volumes,
 		 * groups and arrays cannot: no LVM or md is read here. */
-		diag_error(c->d, l->loc,
-			   _("'%s' on an existing device (--useexisting, "
-			     "--noformat) is not supported: only 'part "
-			     "--onpart' reuses an existing partition. To "
-			     "keep a logical volume, install into free space "
-			     "(clearpart --none) and mount it from %%post, "
-			     "or back its data up"),
-			   l->cmd);
+		diag_error(
+			c->d, l->loc,
+			_("'%s' on an existing device (--useexisting, --noformat) is not supported: only 'part --onpart' reuses an existing partition. To keep a logical volume, install into free space (clearpart --none) and mount it from %%post, or back its data up"),
+			l->cmd);
 		return -EINVAL;
 	}
 	return 0;
@@ -828,15 +766,13 @@ static int cmd_part(ks_ctx *c, const ks_line *l)
 		c->first_part = l->loc;
 	/* A member's name (raid.NN, pv.NN, btrfs.NN) names one partition:
 	 * a second line of that name would add a member silently. */
-	if (startswith(m, "raid.") || startswith(m, "pv.") ||
-	    startswith(m, "btrfs."))
+	if (startswith(m, "raid.") || startswith(m, "pv.") || startswith(m, "btrfs."))
 		for (size_t i = 0; i < c->n_parts; i++)
 			if (streq_ptr(c->parts[i].mount, m)) {
-				diag_error(c->d, l->loc,
-					   _("'part %s' was made on line %d "
-					     "already; give each member "
-					     "partition its own name"),
-					   m, c->parts[i].loc.line);
+				diag_error(
+					c->d, l->loc,
+					_("'part %s' was made on line %d already; give each member partition its own name"),
+					m, c->parts[i].loc.line);
 				return -EINVAL;
 			}
 	if (startswith(m, "raid.")) {
@@ -846,12 +782,10 @@ static int cmd_part(ks_ctx *c, const ks_line *l)
 			return -EINVAL;
 		}
 		if (p.fs != AZL_FS_NONE || p.label || p.fsoptions || p.encrypt)
-			diag_warn(c->d, l->loc,
-				  _("RAID member '%s' holds no file system of "
-				    "its own; its --fstype, --label, "
-				    "--fsoptions and --encrypted were ignored "
-				    "(give them to the raid line)"),
-				  m);
+			diag_warn(
+				c->d, l->loc,
+				_("RAID member '%s' holds no file system of its own; its --fstype, --label, --fsoptions and --encrypted were ignored (give them to the raid line)"),
+				m);
 		const char *d = ks_opt(l, "--ondisk");
 		p.disk = xstrdup(d);
 		*(ks_part *)xappend(&c->parts, &c->n_parts, sizeof(p)) = p;
@@ -863,8 +797,7 @@ static int cmd_part(ks_ctx *c, const ks_line *l)
 		return 0;
 	if (streq_ptr(fst, "prepboot") || strcmp(m, "prepboot") == 0) {
 		diag_warn(c->d, l->loc,
-			  _("PReP boot partitions are not supported and were "
-			    "ignored"));
+			  _("PReP boot partitions are not supported and were ignored"));
 		return 0;
 	}
 	if (read_volume(c, l, &p) < 0) {
@@ -886,8 +819,7 @@ static int cmd_logvol(ks_ctx *c, const ks_line *l)
 	if (c->first_logvol.line == 0)
 		c->first_logvol = l->loc;
 	if (!ks_has(l, "--vgname") || !ks_has(l, "--name")) {
-		diag_error(c->d, l->loc,
-			   _("'logvol' needs --vgname and --name"));
+		diag_error(c->d, l->loc, _("'logvol' needs --vgname and --name"));
 		return -EINVAL;
 	}
 	if (read_volume(c, l, &p) < 0)
@@ -897,9 +829,7 @@ static int cmd_logvol(ks_ctx *c, const ks_line *l)
 	if ((v = ks_opt(l, "--percent"))) {
 		if (parse_uint(c, l, "--percent", v, 100, &x) < 0 || x == 0) {
 			if (x == 0)
-				diag_error(c->d, l->loc,
-					   _("'logvol --percent' must be 1 to "
-					     "100"));
+				diag_error(c->d, l->loc, _("'logvol --percent' must be 1 to 100"));
 			goto fail;
 		}
 		p.percent = (uint32_t)x * 100;
@@ -909,19 +839,18 @@ static int cmd_logvol(ks_ctx *c, const ks_line *l)
 		 * and is mounted nowhere. With no thin provisioning here the
 		 * pool is not made; its volumes become plain volumes of the
 		 * group (below), which take the room the pool would have. */
-		diag_warn(c->d, l->loc,
-			  _("thin pools are not supported; pool '%s' is not "
-			    "made and its thin volumes become plain volumes "
-			    "of volume group '%s'"),
-			  p.name, p.vgname);
+		diag_warn(
+			c->d, l->loc,
+			_("thin pools are not supported; pool '%s' is not made and its thin volumes become plain volumes of volume group '%s'"),
+			p.name, p.vgname);
 		ks_part_done(&p);
 		return 0;
 	}
 	if (ks_has(l, "--thin"))
-		diag_warn(c->d, l->loc,
-			  _("thin logical volumes are not supported; '%s' is "
-			    "carried over as a plain volume"),
-			  p.name);
+		diag_warn(
+			c->d, l->loc,
+			_("thin logical volumes are not supported; '%s' is carried over as a plain volume"),
+			p.name);
 	*(ks_part *)xappend(&c->lvs, &c->n_lvs, sizeof(p)) = p;
 	return 0;
 fail:
@@ -932,32 +861,26 @@ fail:
 static int cmd_volgroup(ks_ctx *c, const ks_line *l)
 {
 	if (l->n_args < 2 && !ks_has(l, "--useexisting")) {
-		diag_error(c->d, l->loc,
-			   _("'volgroup' needs a name and its physical "
-			     "volumes"));
+		diag_error(c->d, l->loc, _("'volgroup' needs a name and its physical volumes"));
 		return -EINVAL;
 	}
 	if (ks_has(l, "--useexisting") || ks_has(l, "--noformat")) {
-		diag_error(c->d, l->loc,
-			   _("'volgroup --useexisting/--noformat' is not "
-			     "supported"));
+		diag_error(c->d, l->loc, _("'volgroup --useexisting/--noformat' is not supported"));
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < c->n_vgs; i++)
 		if (strcmp(c->vgs[i].name, l->args[0]) == 0) {
-			diag_error(c->d, l->loc,
-				   _("volume group '%s' was made on line %d "
-				     "already"),
+			diag_error(c->d, l->loc, _("volume group '%s' was made on line %d already"),
 				   l->args[0], c->vgs[i].loc.line);
 			return -EINVAL;
 		}
 	for (size_t a = 1; a < l->n_args; a++)
 		for (size_t i = 0; i < c->n_vgs; i++)
 			if (strv_contains(c->vgs[i].pvs, l->args[a])) {
-				diag_error(c->d, l->loc,
-					   _("physical volume '%s' is in "
-					     "volume group '%s' already"),
-					   l->args[a], c->vgs[i].name);
+				diag_error(
+					c->d, l->loc,
+					_("physical volume '%s' is in volume group '%s' already"),
+					l->args[a], c->vgs[i].name);
 				return -EINVAL;
 			}
 	ks_vg *g = xappend(&c->vgs, &c->n_vgs, sizeof(*g));
@@ -992,25 +915,23 @@ static int cmd_raid(ks_ctx *c, const ks_line *l)
 		c->first_part = l->loc;
 	if (startswith(l->args[0], "btrfs.")) {
 		diag_warn(c->d, l->loc,
-			  _("'raid %s': btrfs on RAID is not supported and "
-			    "was ignored"),
+			  _("'raid %s': btrfs on RAID is not supported and was ignored"),
 			  l->args[0]);
 		return -ENOTSUP;
 	}
 	if (l->n_args < 2) {
 		diag_error(c->d, l->loc,
-			   _("'raid' needs a mount point and its members "
-			     "(part raid.NN lines)"));
+			   _("'raid' needs a mount point and its members (part raid.NN lines)"));
 		return -EINVAL;
 	}
 	v = ks_opt(l, "--level");
 	int level = v ? parse_raid_level(v) : 0;
 	if (!v || level == 0) {
-		diag_error(c->d, l->loc,
-			   v ? _("'raid --level=%s' is not supported; use "
-				 "RAID1, RAID5, RAID6 or RAID10")
-			     : _("'raid' needs --level%s"),
-			   v ? v : "");
+		diag_error(
+			c->d, l->loc,
+			v ? _("'raid --level=%s' is not supported; use RAID1, RAID5, RAID6 or RAID10")
+			  : _("'raid' needs --level%s"),
+			v ? v : "");
 		return -EINVAL;
 	}
 	const char *dev = ks_opt(l, "--device");
@@ -1024,25 +945,21 @@ static int cmd_raid(ks_ctx *c, const ks_line *l)
 		dev += strlen("/dev/");
 	for (size_t i = 0; i < c->n_raids; i++)
 		if (strcmp(c->raids[i].name, dev) == 0) {
-			diag_error(c->d, l->loc,
-				   _("RAID '%s' was made on line %d already"),
-				   dev, c->raids[i].loc.line);
+			diag_error(c->d, l->loc, _("RAID '%s' was made on line %d already"), dev,
+				   c->raids[i].loc.line);
 			return -EINVAL;
 		}
 	for (size_t a = 1; a < l->n_args; a++)
 		for (size_t i = 0; i < c->n_raids; i++)
 			if (strv_contains(c->raids[i].members, l->args[a])) {
-				diag_error(c->d, l->loc,
-					   _("'%s' is a member of RAID '%s' "
-					     "(line %d) already; give each "
-					     "array its own members"),
-					   l->args[a], c->raids[i].name,
-					   c->raids[i].loc.line);
+				diag_error(
+					c->d, l->loc,
+					_("'%s' is a member of RAID '%s' (line %d) already; give each array its own members"),
+					l->args[a], c->raids[i].name, c->raids[i].loc.line);
 				return -EINVAL;
 			}
 	uint64_t spares = 0;
-	if ((v = ks_opt(l, "--spares")) &&
-	    parse_uint(c, l, "--spares", v, 64, &spares) < 0)
+	if ((v = ks_opt(l, "--spares")) && parse_uint(c, l, "--spares", v, 64, &spares) < 0)
 		return -EINVAL;
 	/* Mount point, --fstype, --label, --fsoptions, --encrypted as a
 	 * part line has them. */
@@ -1075,45 +992,40 @@ static int cmd_btrfs(ks_ctx *c, const ks_line *l)
 {
 	bool subvol = ks_has(l, "--subvol");
 	if (ks_has(l, "--useexisting") || ks_has(l, "--noformat")) {
-		diag_error(c->d, l->loc,
-			   _("'btrfs --useexisting/--noformat' is not "
-			     "supported: the installer makes a new btrfs"));
+		diag_error(
+			c->d, l->loc,
+			_("'btrfs --useexisting/--noformat' is not supported: the installer makes a new btrfs"));
 		return -EINVAL;
 	}
 	if (l->n_args < 2) {
-		diag_error(c->d, l->loc,
-			   subvol ? _("'btrfs --subvol' needs a mount point "
-				      "and the volume it is made on")
-				  : _("'btrfs' needs a mount point (or none) "
-				      "and its member partitions btrfs.NN"));
+		diag_error(
+			c->d, l->loc,
+			subvol ? _("'btrfs --subvol' needs a mount point and the volume it is made on")
+			       : _("'btrfs' needs a mount point (or none) and its member partitions btrfs.NN"));
 		return -EINVAL;
 	}
 	if (subvol && !ks_opt(l, "--name")) {
-		diag_error(c->d, l->loc,
-			   _("'btrfs --subvol' needs --name=NAME"));
+		diag_error(c->d, l->loc, _("'btrfs --subvol' needs --name=NAME"));
 		return -EINVAL;
 	}
 	if (subvol && l->n_args != 2) {
-		diag_error(c->d, l->loc,
-			   _("'btrfs --subvol' takes one volume, not %zu"),
+		diag_error(c->d, l->loc, _("'btrfs --subvol' takes one volume, not %zu"),
 			   l->n_args - 1);
 		return -EINVAL;
 	}
 	if (!subvol && l->n_args > 2) {
-		diag_error(c->d, l->loc,
-			   _("a btrfs volume over %zu partitions (btrfs "
-			     "RAID) is not supported; make it of one btrfs.NN "
-			     "partition"),
-			   l->n_args - 1);
+		diag_error(
+			c->d, l->loc,
+			_("a btrfs volume over %zu partitions (btrfs RAID) is not supported; make it of one btrfs.NN partition"),
+			l->n_args - 1);
 		return -EINVAL;
 	}
 	const char *v;
-	if (!subvol &&
-	    ((v = ks_opt(l, "--data")) || (v = ks_opt(l, "--metadata"))))
-		diag_warn(c->d, l->loc,
-			  _("'btrfs --data/--metadata=%s' was ignored: a "
-			    "volume of one partition keeps btrfs's defaults"),
-			  v);
+	if (!subvol && ((v = ks_opt(l, "--data")) || (v = ks_opt(l, "--metadata"))))
+		diag_warn(
+			c->d, l->loc,
+			_("'btrfs --data/--metadata=%s' was ignored: a volume of one partition keeps btrfs's defaults"),
+			v);
 	ks_btrfs *b = xappend(&c->btrfs, &c->n_btrfs, sizeof(*b));
 	b->mount = xstrdup(l->args[0]);
 	b->subvol = subvol;
@@ -1143,15 +1055,11 @@ static int cmd_autopart(ks_ctx *c, const ks_line *l)
 			s->filesystem = AZL_FS_BTRFS;
 		} else if (strcmp(v, "thinp") == 0) {
 			diag_warn(c->d, l->loc,
-				  _("'autopart --type=%s' is not supported; "
-				    "'lvm' is used"),
-				  v);
+				  _("'autopart --type=%s' is not supported; 'lvm' is used"), v);
 			s->layout = AZL_LAYOUT_LVM;
 		} else {
 			diag_error(c->d, l->loc,
-				   _("'autopart --type=%s': use lvm, plain, "
-				     "thinp or btrfs"),
-				   v);
+				   _("'autopart --type=%s': use lvm, plain, thinp or btrfs"), v);
 			return -EINVAL;
 		}
 	}
@@ -1172,14 +1080,12 @@ static int cmd_autopart(ks_ctx *c, const ks_line *l)
 			return -EINVAL;
 		if (s->filesystem == AZL_FS_BTRFS) {
 			diag_warn(c->d, l->loc,
-				  _("'autopart --fstype=%s' was ignored: "
-				    "--type=btrfs makes btrfs"),
+				  _("'autopart --fstype=%s' was ignored: --type=btrfs makes btrfs"),
 				  v);
 			fs = AZL_FS_BTRFS;
 		} else if (fs != AZL_FS_EXT4 && fs != AZL_FS_XFS) {
 			diag_error(c->d, l->loc,
-				   _("'autopart --fstype=%s': the root file "
-				     "system is ext4 or xfs"),
+				   _("'autopart --fstype=%s': the root file system is ext4 or xfs"),
 				   v);
 			return -EINVAL;
 		}
@@ -1205,12 +1111,11 @@ static int cmd_clearpart(ks_ctx *c, const ks_line *l)
 {
 	azl_storage *s = &c->m->storage;
 	const char *v;
-	int n = ks_has(l, "--all") + ks_has(l, "--linux") +
-		ks_has(l, "--none") + ks_has(l, "--list");
+	int n = ks_has(l, "--all") + ks_has(l, "--linux") + ks_has(l, "--none") +
+		ks_has(l, "--list");
 	if (n > 1) {
 		diag_error(c->d, l->loc,
-			   _("'clearpart' takes one of --all, --linux, --none "
-			     "and --list"));
+			   _("'clearpart' takes one of --all, --linux, --none and --list"));
 		return -EINVAL;
 	}
 	c->m->has_storage = true;
@@ -1222,9 +1127,9 @@ static int cmd_clearpart(ks_ctx *c, const ks_line *l)
 	else if (ks_has(l, "--none") || n == 0)
 		s->wipe = AZL_WIPE_NONE;
 	else {
-		diag_warn(c->d, l->loc,
-			  _("'clearpart --list' is not supported; nothing is "
-			    "removed (wipe: none)"));
+		diag_warn(
+			c->d, l->loc,
+			_("'clearpart --list' is not supported; nothing is removed (wipe: none)"));
 		s->wipe = AZL_WIPE_NONE;
 	}
 	if ((v = ks_opt(l, "--drives"))) {
@@ -1238,9 +1143,7 @@ static int cmd_clearpart(ks_ctx *c, const ks_line *l)
 		else if (strcmp(v, "msdos") == 0 || strcmp(v, "mbr") == 0)
 			s->table = AZL_TABLE_MSDOS;
 		else {
-			diag_error(c->d, l->loc,
-				   _("'clearpart --disklabel=%s': use gpt or "
-				     "msdos"),
+			diag_error(c->d, l->loc, _("'clearpart --disklabel=%s': use gpt or msdos"),
 				   v);
 			return -EINVAL;
 		}
@@ -1257,8 +1160,7 @@ static void set_disks(ks_ctx *c, char **drives, azl_loc loc)
 	s->disks = NULL;
 	s->n_disks = 0;
 	for (char **p = drives; p && *p; p++) {
-		azl_disk_spec *ds =
-			xappend(&s->disks, &s->n_disks, sizeof(*ds));
+		azl_disk_spec *ds = xappend(&s->disks, &s->n_disks, sizeof(*ds));
 		ds->path = disk_path(*p);
 		ds->loc = loc;
 	}
@@ -1276,8 +1178,7 @@ static int cmd_ignoredisk(ks_ctx *c, const ks_line *l)
 	if (ks_has(l, "--drives"))
 		not_carried(c, l, "--drives");
 	if (!v && !ks_has(l, "--drives") && !ks_has(l, "--interactive")) {
-		diag_error(c->d, l->loc,
-			   _("'ignoredisk' needs --only-use or --drives"));
+		diag_error(c->d, l->loc, _("'ignoredisk' needs --only-use or --drives"));
 		return -EINVAL;
 	}
 	return 0;
@@ -1299,8 +1200,7 @@ static int cmd_bootloader(ks_ctx *c, const ks_line *l)
 		char **words = NULL;
 		const char *why;
 		if (ks_split(v, strlen(v), &words, &why) < 0) {
-			diag_error(c->d, l->loc, _("'bootloader --append': %s"),
-				   _(why));
+			diag_error(c->d, l->loc, _("'bootloader --append': %s"), _(why));
 			return -EINVAL;
 		}
 		strv_free(b->kernel_args);
@@ -1312,17 +1212,17 @@ static int cmd_bootloader(ks_ctx *c, const ks_line *l)
 			return -EINVAL;
 		b->timeout = (int)x;
 	}
-	if ((v = ks_opt(l, "--location")) && strcmp(v, "mbr") != 0 &&
-	    strcmp(v, "boot") != 0 && strcmp(v, "partition") != 0) {
+	if ((v = ks_opt(l, "--location")) && strcmp(v, "mbr") != 0 && strcmp(v, "boot") != 0 &&
+	    strcmp(v, "partition") != 0) {
 		if (strcmp(v, "none") == 0)
-			diag_warn(c->d, l->loc,
-				  _("'bootloader --location=none' is not "
-				    "supported; a boot loader is installed"));
+			diag_warn(
+				c->d, l->loc,
+				_("'bootloader --location=none' is not supported; a boot loader is installed"));
 		else {
-			diag_error(c->d, l->loc,
-				   _("'bootloader --location=%s': use mbr, "
-				     "partition, boot or none"),
-				   v);
+			diag_error(
+				c->d, l->loc,
+				_("'bootloader --location=%s': use mbr, partition, boot or none"),
+				v);
 			return -EINVAL;
 		}
 	}
@@ -1330,9 +1230,7 @@ static int cmd_bootloader(ks_ctx *c, const ks_line *l)
 	 * names one of storage.disks, which may be given later. */
 	if ((v = ks_opt(l, "--boot-drive"))) {
 		if (!*v) {
-			diag_error(c->d, l->loc,
-				   _("'bootloader --boot-drive' needs a "
-				     "disk"));
+			diag_error(c->d, l->loc, _("'bootloader --boot-drive' needs a disk"));
 			return -EINVAL;
 		}
 		free(b->boot_drive_path);
@@ -1353,16 +1251,13 @@ static int cmd_bootloader(ks_ctx *c, const ks_line *l)
 	free(b->password_hash);
 	b->password_hash = NULL;
 	if (pw && !*pw) {
-		diag_error(c->d, l->loc,
-			   _("'bootloader --password' needs a password"));
+		diag_error(c->d, l->loc, _("'bootloader --password' needs a password"));
 		return -EINVAL;
 	}
 	if (pw && crypted && !startswith(pw, "grub.pbkdf2.")) {
-		diag_add(c->d, c->d->force ? AZL_WARNING : AZL_ERROR, l->loc,
-			 _("'bootloader --iscrypted' needs a GRUB 2 hash "
-			   "(grub.pbkdf2.sha512..., what grub2-mkpasswd-pbkdf2 "
-			   "prints); GRUB would be left without a password "
-			   "(convert --force drops it)"));
+		diag_add(
+			c->d, c->d->force ? AZL_WARNING : AZL_ERROR, l->loc,
+			_("'bootloader --iscrypted' needs a GRUB 2 hash (grub.pbkdf2.sha512..., what grub2-mkpasswd-pbkdf2 prints); GRUB would be left without a password (convert --force drops it)"));
 		return c->d->force ? 0 : -EINVAL;
 	}
 	if (pw && crypted)
@@ -1376,12 +1271,10 @@ static int cmd_bootloader(ks_ctx *c, const ks_line *l)
 
 static int cmd_selinux(ks_ctx *c, const ks_line *l)
 {
-	int n = ks_has(l, "--enforcing") + ks_has(l, "--permissive") +
-		ks_has(l, "--disabled");
+	int n = ks_has(l, "--enforcing") + ks_has(l, "--permissive") + ks_has(l, "--disabled");
 	if (n != 1) {
 		diag_error(c->d, l->loc,
-			   _("'selinux' takes one of --enforcing, --permissive "
-			     "and --disabled"));
+			   _("'selinux' takes one of --enforcing, --permissive and --disabled"));
 		return -EINVAL;
 	}
 	c->m->selinux = ks_has(l, "--enforcing")    ? AZL_SELINUX_ENFORCING
@@ -1390,15 +1283,13 @@ static int cmd_selinux(ks_ctx *c, const ks_line *l)
 	return 0;
 }
 
-static void move_service(ks_ctx *c, const ks_line *l, char ***to, char ***from,
-			 const char *name)
+static void move_service(ks_ctx *c, const ks_line *l, char ***to, char ***from, const char *name)
 {
 	char **f = *from;
 	for (size_t i = 0; f && f[i]; i++)
 		if (strcmp(f[i], name) == 0) {
 			free(f[i]);
-			memmove(f + i, f + i + 1,
-				(strv_length(f + i + 1) + 1) * sizeof(char *));
+			memmove(f + i, f + i + 1, (strv_length(f + i + 1) + 1) * sizeof(char *));
 			break;
 		}
 	if (!strv_contains(*to, name)) {
@@ -1427,14 +1318,12 @@ static int cmd_services(ks_ctx *c, const ks_line *l)
 
 /* Every value of a repeatable option (--service=a,b --service=c), each
  * split at commas, added to *to without duplicates. */
-static void firewall_list(ks_ctx *c, const ks_line *l, const char *opt,
-			  char ***to)
+static void firewall_list(ks_ctx *c, const ks_line *l, const char *opt, char ***to)
 {
 	for (size_t i = 0; i < l->n_opts; i++) {
 		if (strcmp(l->opts[i].canon, opt) != 0 || !l->opts[i].value)
 			continue;
-		_cleanup_strv_free_ char **w =
-			split_list(l->opts[i].value, ",");
+		_cleanup_strv_free_ char **w = split_list(l->opts[i].value, ",");
 		for (char **p = w; *p; p++)
 			if (!strv_contains(*to, *p)) {
 				char *x = xstrdup(*p);
@@ -1452,11 +1341,9 @@ static int firewall_rules(ks_ctx *c, const ks_line *l)
 {
 	azl_firewall *f = &c->m->services.firewall;
 	firewall_list(c, l, "--service", &f->services);
-	static const char *const legacy[] = {"--http", "--smtp", "--ftp",
-					     "--telnet"};
+	static const char *const legacy[] = {"--http", "--smtp", "--ftp", "--telnet"};
 	for (size_t i = 0; i < ELEMENTSOF(legacy); i++)
-		if (ks_has(l, legacy[i]) &&
-		    !strv_contains(f->services, legacy[i] + 2))
+		if (ks_has(l, legacy[i]) && !strv_contains(f->services, legacy[i] + 2))
 			strv_push(&f->services, xstrdup(legacy[i] + 2));
 	firewall_list(c, l, "--trust", &f->trusted);
 	firewall_list(c, l, "--remove-service", &f->remove_services);
@@ -1465,8 +1352,7 @@ static int firewall_rules(ks_ctx *c, const ks_line *l)
 	for (char **p = ports; p && *p; p++) {
 		const char *colon = strchr(*p, ':');
 		_cleanup_free_ char *x =
-			colon ? xasprintf("%.*s/%s", (int)(colon - *p), *p,
-					  colon + 1)
+			colon ? xasprintf("%.*s/%s", (int)(colon - *p), *p, colon + 1)
 			      : xasprintf("%s/tcp", *p);
 		if (!strv_contains(f->ports, x)) {
 			model_note_loc(c->m, x, l->loc);
@@ -1491,12 +1377,11 @@ static int cmd_firewall(ks_ctx *c, const ks_line *l)
 		 * _getParser): --enabled defaults to True, so a firewall line
 		 * without --enabled/--disabled enables it. */
 		move_service(c, l, &s->enable, &s->disable, "firewalld");
-		if (ks_has(l, "--service") || ks_has(l, "--port") ||
-		    ks_has(l, "--trust") || ks_has(l, "--remove-service"))
-			diag_warn(c->d, l->loc,
-				  _("'firewall' rules (--service, --port, "
-				    "--trust) are not supported; firewalld "
-				    "keeps its default zone"));
+		if (ks_has(l, "--service") || ks_has(l, "--port") || ks_has(l, "--trust") ||
+		    ks_has(l, "--remove-service"))
+			diag_warn(
+				c->d, l->loc,
+				_("'firewall' rules (--service, --port, --trust) are not supported; firewalld keeps its default zone"));
 	}
 	return 0;
 }
@@ -1518,18 +1403,16 @@ static int cmd_noop(ks_ctx *c, const ks_line *l)
 
 static int cmd_graphical(ks_ctx *c, const ks_line *l)
 {
-	diag_warn(c->d, l->loc,
-		  _("'graphical' is not supported; the installer is "
-		    "text-only"));
+	diag_warn(c->d, l->loc, _("'graphical' is not supported; the installer is text-only"));
 	return 0;
 }
 
 static int cmd_firstboot(ks_ctx *c, const ks_line *l)
 {
 	if (ks_has(l, "--enable") || ks_has(l, "--reconfig"))
-		diag_warn(c->d, l->loc,
-			  _("'firstboot --enable' is not supported: there is "
-			    "no first-boot setup tool; ignored"));
+		diag_warn(
+			c->d, l->loc,
+			_("'firstboot --enable' is not supported: there is no first-boot setup tool; ignored"));
 	return 0;
 }
 
@@ -1566,15 +1449,13 @@ char *ks_dnf_vars(const char *url)
 			/* $name (not followed by a name character) or
 			 * ${name}, as dnf's substitute_vars reads them. */
 			if (strncmp(p + 1, n, k) == 0 &&
-			    !(p[1 + k] == '_' ||
-			      (p[1 + k] >= 'a' && p[1 + k] <= 'z') ||
+			    !(p[1 + k] == '_' || (p[1 + k] >= 'a' && p[1 + k] <= 'z') ||
 			      (p[1 + k] >= 'A' && p[1 + k] <= 'Z') ||
 			      (p[1 + k] >= '0' && p[1 + k] <= '9'))) {
 				buf_append(&b, vars[i][1]);
 				p += 1 + k;
 				done = true;
-			} else if (p[1] == '{' && strncmp(p + 2, n, k) == 0 &&
-				   p[2 + k] == '}') {
+			} else if (p[1] == '{' && strncmp(p + 2, n, k) == 0 && p[2 + k] == '}') {
 				buf_append(&b, vars[i][1]);
 				p += 3 + k;
 				done = true;
@@ -1586,16 +1467,14 @@ char *ks_dnf_vars(const char *url)
 	return buf_steal(&b);
 }
 
-static azl_repo *add_repo(ks_ctx *c, const ks_line *l, const char *name,
-			  const char *url)
+static azl_repo *add_repo(ks_ctx *c, const ks_line *l, const char *name, const char *url)
 {
 	azl_packages *p = &c->m->packages;
 	azl_repo *r = NULL;
 	for (size_t i = 0; i < p->n_repos; i++)
 		if (streq_ptr(p->repos[i].name, name)) {
 			diag_warn(c->d, l->loc,
-				  _("repository '%s' was given before; this "
-				    "line replaces it"),
+				  _("repository '%s' was given before; this line replaces it"),
 				  name);
 			r = &p->repos[i];
 			repo_done(r);
@@ -1621,16 +1500,12 @@ static int repo_mirrors(ks_ctx *c, const ks_line *l, const char *name)
 	const char *ml = ks_opt(l, "--mirrorlist");
 	const char *mk = ks_opt(l, "--metalink");
 	if (!ml && !mk) {
-		diag_error(c->d, l->loc,
-			   _("'%s' needs a base URL, --mirrorlist or "
-			     "--metalink"),
+		diag_error(c->d, l->loc, _("'%s' needs a base URL, --mirrorlist or --metalink"),
 			   l->cmd);
 		return -EINVAL;
 	}
 	if (ml && mk) {
-		diag_error(c->d, l->loc,
-			   _("'%s' takes --mirrorlist or --metalink, not "
-			     "both"),
+		diag_error(c->d, l->loc, _("'%s' takes --mirrorlist or --metalink, not both"),
 			   l->cmd);
 		return -EINVAL;
 	}
@@ -1650,11 +1525,9 @@ static int repo_url(ks_ctx *c, const ks_line *l, const char **ret)
 		u = ks_opt(l, "--url");
 	if (!u)
 		return -ENOENT;
-	if (!startswith(u, "http://") && !startswith(u, "https://") &&
-	    !startswith(u, "file://")) {
+	if (!startswith(u, "http://") && !startswith(u, "https://") && !startswith(u, "file://")) {
 		diag_error(c->d, l->loc,
-			   _("'%s' URL '%s' is not supported; use http://, "
-			     "https:// or file://"),
+			   _("'%s' URL '%s' is not supported; use http://, https:// or file://"),
 			   l->cmd, u);
 		return -EINVAL;
 	}
@@ -1680,8 +1553,7 @@ static int cmd_liveimg(ks_ctx *c, const ks_line *l)
 {
 	const char *u = ks_opt(l, "--url");
 	if (!u || !*u) {
-		diag_error(c->d, l->loc,
-			   _("'liveimg' needs --url, where the image is"));
+		diag_error(c->d, l->loc, _("'liveimg' needs --url, where the image is"));
 		return -EINVAL;
 	}
 	azl_image *im = &c->m->packages.image;
@@ -1712,17 +1584,17 @@ static int cmd_repo(ks_ctx *c, const ks_line *l)
 
 /* --- the command table -------------------------------------------------- */
 
-#define O(n, a, s)                                                             \
-	{                                                                      \
-		n, NULL, a, s                                                  \
+#define O(n, a, s)                                                                                 \
+	{                                                                                          \
+		n, NULL, a, s                                                                      \
 	}
-#define A(n, canon, a, s)                                                      \
-	{                                                                      \
-		n, canon, a, s                                                 \
+#define A(n, canon, a, s)                                                                          \
+	{                                                                                          \
+		n, canon, a, s                                                                     \
 	}
-#define END                                                                    \
-	{                                                                      \
-		NULL, NULL, 0, 0                                               \
+#define END                                                                                        \
+	{                                                                                          \
+		NULL, NULL, 0, 0                                                                   \
 	}
 
 static const ks_option opt_lang[] = {O("--addsupport", KS_VALUE, KS_WARN), END};
@@ -1731,12 +1603,10 @@ static const ks_option opt_keyboard[] = {O("--vckeymap", KS_VALUE, KS_DONE),
 					 O("--switch", KS_VALUE, KS_WARN), END};
 static const ks_option opt_timezone[] = {
 	O("--utc", KS_FLAG, KS_QUIET), A("--isUtc", "--utc", KS_FLAG, KS_QUIET),
-	O("--nontp", KS_FLAG, KS_DONE), O("--ntpservers", KS_VALUE, KS_DONE),
-	END};
-static const ks_option opt_timesource[] = {O("--ntp-server", KS_VALUE, KS_DONE),
-					   O("--ntp-pool", KS_VALUE, KS_DONE),
-					   O("--ntp-disable", KS_FLAG, KS_DONE),
-					   O("--nts", KS_FLAG, KS_WARN), END};
+	O("--nontp", KS_FLAG, KS_DONE), O("--ntpservers", KS_VALUE, KS_DONE), END};
+static const ks_option opt_timesource[] = {
+	O("--ntp-server", KS_VALUE, KS_DONE), O("--ntp-pool", KS_VALUE, KS_DONE),
+	O("--ntp-disable", KS_FLAG, KS_DONE), O("--nts", KS_FLAG, KS_WARN), END};
 static const ks_option opt_rootpw[] = {
 	O("--iscrypted", KS_FLAG, KS_DONE), O("--plaintext", KS_FLAG, KS_QUIET),
 	O("--lock", KS_FLAG, KS_DONE), O("--allow-ssh", KS_FLAG, KS_DONE), END};
@@ -1748,75 +1618,63 @@ static const ks_option opt_user[] = {
 	O("--shell", KS_VALUE, KS_DONE),    O("--uid", KS_VALUE, KS_DONE),
 	O("--gid", KS_VALUE, KS_WARN),	    END};
 static const ks_option opt_sshkey[] = {O("--username", KS_VALUE, KS_DONE), END};
-static const ks_option opt_network[] = {
-	O("--bootproto", KS_VALUE, KS_DONE),
-	O("--device", KS_VALUE, KS_DONE),
-	O("--ip", KS_VALUE, KS_DONE),
-	O("--netmask", KS_VALUE, KS_DONE),
-	O("--gateway", KS_VALUE, KS_DONE),
-	O("--nameserver", KS_VALUE, KS_DONE),
-	O("--hostname", KS_VALUE, KS_DONE),
-	O("--vlanid", KS_VALUE, KS_DONE),
-	O("--interfacename", KS_VALUE, KS_DONE),
-	O("--bondslaves", KS_VALUE, KS_DONE),
-	O("--bondopts", KS_VALUE, KS_DONE),
-	O("--onboot", KS_VALUE, KS_DONE),
-	O("--activate", KS_FLAG, KS_DONE),
-	O("--no-activate", KS_FLAG, KS_DONE),
-	O("--ipv6", KS_VALUE, KS_DONE),
-	O("--ipv6gateway", KS_VALUE, KS_DONE),
-	O("--noipv4", KS_FLAG, KS_DONE),
-	O("--noipv6", KS_FLAG, KS_DONE),
-	O("--mtu", KS_VALUE, KS_WARN),
-	O("--nodefroute", KS_FLAG, KS_WARN),
-	O("--nodns", KS_FLAG, KS_WARN),
-	O("--ethtool", KS_VALUE, KS_WARN),
-	O("--essid", KS_VALUE, KS_WARN),
-	O("--wepkey", KS_VALUE, KS_WARN),
-	O("--wpakey", KS_VALUE, KS_WARN),
-	O("--dhcpclass", KS_VALUE, KS_WARN),
-	O("--teamslaves", KS_VALUE, KS_WARN),
-	O("--teamconfig", KS_VALUE, KS_WARN),
-	O("--bridgeslaves", KS_VALUE, KS_WARN),
-	O("--bridgeopts", KS_VALUE, KS_WARN),
-	O("--bindto", KS_VALUE, KS_WARN),
-	O("--ipv4-dns-search", KS_VALUE, KS_WARN),
-	O("--ipv6-dns-search", KS_VALUE, KS_WARN),
-	O("--ipv4-ignore-auto-dns", KS_FLAG, KS_WARN),
-	O("--ipv6-ignore-auto-dns", KS_FLAG, KS_WARN),
-	END};
-#define VOLUME_OPTS                                                            \
-	O("--size", KS_VALUE, KS_DONE), O("--grow", KS_FLAG, KS_DONE),         \
-		O("--maxsize", KS_VALUE, KS_DONE),                             \
-		O("--fstype", KS_VALUE, KS_DONE),                              \
-		O("--encrypted", KS_FLAG, KS_DONE),                            \
-		O("--passphrase", KS_VALUE, KS_DONE),                          \
-		O("--luks-version", KS_VALUE, KS_DONE),                        \
-		O("--pbkdf", KS_VALUE, KS_DONE),                               \
-		O("--pbkdf-memory", KS_VALUE, KS_DONE),                        \
-		O("--pbkdf-time", KS_VALUE, KS_DONE),                          \
-		O("--pbkdf-iterations", KS_VALUE, KS_DONE),                    \
-		O("--label", KS_VALUE, KS_DONE),                               \
-		O("--fsoptions", KS_VALUE, KS_DONE),                           \
-		O("--recommended", KS_FLAG, KS_DONE),                          \
-		O("--hibernation", KS_FLAG, KS_DONE),                          \
-		O("--noformat", KS_FLAG, KS_DONE),                             \
-		O("--useexisting", KS_FLAG, KS_DONE),                          \
-		O("--fsprofile", KS_VALUE, KS_WARN),                           \
-		O("--mkfsoptions", KS_VALUE, KS_WARN),                         \
-		O("--cipher", KS_VALUE, KS_WARN),                              \
-		O("--escrowcert", KS_VALUE, KS_WARN),                          \
-		O("--backuppassphrase", KS_FLAG, KS_WARN),                     \
+static const ks_option opt_network[] = {O("--bootproto", KS_VALUE, KS_DONE),
+					O("--device", KS_VALUE, KS_DONE),
+					O("--ip", KS_VALUE, KS_DONE),
+					O("--netmask", KS_VALUE, KS_DONE),
+					O("--gateway", KS_VALUE, KS_DONE),
+					O("--nameserver", KS_VALUE, KS_DONE),
+					O("--hostname", KS_VALUE, KS_DONE),
+					O("--vlanid", KS_VALUE, KS_DONE),
+					O("--interfacename", KS_VALUE, KS_DONE),
+					O("--bondslaves", KS_VALUE, KS_DONE),
+					O("--bondopts", KS_VALUE, KS_DONE),
+					O("--onboot", KS_VALUE, KS_DONE),
+					O("--activate", KS_FLAG, KS_DONE),
+					O("--no-activate", KS_FLAG, KS_DONE),
+					O("--ipv6", KS_VALUE, KS_DONE),
+					O("--ipv6gateway", KS_VALUE, KS_DONE),
+					O("--noipv4", KS_FLAG, KS_DONE),
+					O("--noipv6", KS_FLAG, KS_DONE),
+					O("--mtu", KS_VALUE, KS_WARN),
+					O("--nodefroute", KS_FLAG, KS_WARN),
+					O("--nodns", KS_FLAG, KS_WARN),
+					O("--ethtool", KS_VALUE, KS_WARN),
+					O("--essid", KS_VALUE, KS_WARN),
+					O("--wepkey", KS_VALUE, KS_WARN),
+					O("--wpakey", KS_VALUE, KS_WARN),
+					O("--dhcpclass", KS_VALUE, KS_WARN),
+					O("--teamslaves", KS_VALUE, KS_WARN),
+					O("--teamconfig", KS_VALUE, KS_WARN),
+					O("--bridgeslaves", KS_VALUE, KS_WARN),
+					O("--bridgeopts", KS_VALUE, KS_WARN),
+					O("--bindto", KS_VALUE, KS_WARN),
+					O("--ipv4-dns-search", KS_VALUE, KS_WARN),
+					O("--ipv6-dns-search", KS_VALUE, KS_WARN),
+					O("--ipv4-ignore-auto-dns", KS_FLAG, KS_WARN),
+					O("--ipv6-ignore-auto-dns", KS_FLAG, KS_WARN),
+					END};
+#define VOLUME_OPTS                                                                                \
+	O("--size", KS_VALUE, KS_DONE), O("--grow", KS_FLAG, KS_DONE),                             \
+		O("--maxsize", KS_VALUE, KS_DONE), O("--fstype", KS_VALUE, KS_DONE),               \
+		O("--encrypted", KS_FLAG, KS_DONE), O("--passphrase", KS_VALUE, KS_DONE),          \
+		O("--luks-version", KS_VALUE, KS_DONE), O("--pbkdf", KS_VALUE, KS_DONE),           \
+		O("--pbkdf-memory", KS_VALUE, KS_DONE), O("--pbkdf-time", KS_VALUE, KS_DONE),      \
+		O("--pbkdf-iterations", KS_VALUE, KS_DONE), O("--label", KS_VALUE, KS_DONE),       \
+		O("--fsoptions", KS_VALUE, KS_DONE), O("--recommended", KS_FLAG, KS_DONE),         \
+		O("--hibernation", KS_FLAG, KS_DONE), O("--noformat", KS_FLAG, KS_DONE),           \
+		O("--useexisting", KS_FLAG, KS_DONE), O("--fsprofile", KS_VALUE, KS_WARN),         \
+		O("--mkfsoptions", KS_VALUE, KS_WARN), O("--cipher", KS_VALUE, KS_WARN),           \
+		O("--escrowcert", KS_VALUE, KS_WARN), O("--backuppassphrase", KS_FLAG, KS_WARN),   \
 		O("--resize", KS_FLAG, KS_WARN)
-static const ks_option opt_part[] = {
-	VOLUME_OPTS,
-	O("--ondisk", KS_VALUE, KS_DONE),
-	A("--ondrive", "--ondisk", KS_VALUE, KS_DONE),
-	O("--onpart", KS_VALUE, KS_DONE),
-	A("--usepart", "--onpart", KS_VALUE, KS_DONE),
-	O("--asprimary", KS_FLAG, KS_QUIET),
-	O("--onbiosdisk", KS_VALUE, KS_WARN),
-	END};
+static const ks_option opt_part[] = {VOLUME_OPTS,
+				     O("--ondisk", KS_VALUE, KS_DONE),
+				     A("--ondrive", "--ondisk", KS_VALUE, KS_DONE),
+				     O("--onpart", KS_VALUE, KS_DONE),
+				     A("--usepart", "--onpart", KS_VALUE, KS_DONE),
+				     O("--asprimary", KS_FLAG, KS_QUIET),
+				     O("--onbiosdisk", KS_VALUE, KS_WARN),
+				     END};
 static const ks_option opt_logvol[] = {VOLUME_OPTS,
 				       O("--vgname", KS_VALUE, KS_DONE),
 				       O("--name", KS_VALUE, KS_DONE),
@@ -1831,12 +1689,9 @@ static const ks_option opt_logvol[] = {VOLUME_OPTS,
 				       O("--cache-pvs", KS_VALUE, KS_WARN),
 				       END};
 static const ks_option opt_volgroup[] = {
-	O("--pesize", KS_VALUE, KS_WARN),
-	O("--reserved-space", KS_VALUE, KS_WARN),
-	O("--reserved-percent", KS_VALUE, KS_WARN),
-	O("--useexisting", KS_FLAG, KS_DONE),
-	O("--noformat", KS_FLAG, KS_DONE),
-	END};
+	O("--pesize", KS_VALUE, KS_WARN),	    O("--reserved-space", KS_VALUE, KS_WARN),
+	O("--reserved-percent", KS_VALUE, KS_WARN), O("--useexisting", KS_FLAG, KS_DONE),
+	O("--noformat", KS_FLAG, KS_DONE),	    END};
 static const ks_option opt_raid[] = {O("--level", KS_VALUE, KS_DONE),
 				     O("--device", KS_VALUE, KS_DONE),
 				     O("--spares", KS_VALUE, KS_DONE),
@@ -1859,37 +1714,31 @@ static const ks_option opt_raid[] = {O("--level", KS_VALUE, KS_DONE),
 				     O("--escrowcert", KS_VALUE, KS_WARN),
 				     O("--backuppassphrase", KS_FLAG, KS_WARN),
 				     END};
-static const ks_option opt_btrfs[] = {O("--subvol", KS_FLAG, KS_DONE),
-				      O("--name", KS_VALUE, KS_DONE),
-				      O("--label", KS_VALUE, KS_DONE),
-				      O("--data", KS_VALUE, KS_DONE),
-				      O("--metadata", KS_VALUE, KS_DONE),
-				      O("--fsoptions", KS_VALUE, KS_DONE),
-				      O("--noformat", KS_FLAG, KS_DONE),
-				      O("--useexisting", KS_FLAG, KS_DONE),
-				      O("--mkfsoptions", KS_VALUE, KS_WARN),
-				      O("--snapshot", KS_FLAG, KS_WARN),
-				      O("--base-snapshot", KS_VALUE, KS_WARN),
-				      END};
-static const ks_option opt_autopart[] = {
-	O("--type", KS_VALUE, KS_DONE),
-	O("--fstype", KS_VALUE, KS_DONE),
-	O("--nohome", KS_FLAG, KS_QUIET),
-	O("--noswap", KS_FLAG, KS_DONE),
-	O("--noboot", KS_FLAG, KS_WARN),
-	O("--nolvm", KS_FLAG, KS_DONE),
-	O("--encrypted", KS_FLAG, KS_DONE),
-	O("--passphrase", KS_VALUE, KS_DONE),
-	O("--luks-version", KS_VALUE, KS_DONE),
-	O("--pbkdf", KS_VALUE, KS_DONE),
-	O("--pbkdf-memory", KS_VALUE, KS_DONE),
-	O("--pbkdf-time", KS_VALUE, KS_DONE),
-	O("--pbkdf-iterations", KS_VALUE, KS_DONE),
-	O("--cipher", KS_VALUE, KS_WARN),
-	O("--escrowcert", KS_VALUE, KS_WARN),
-	O("--backuppassphrase", KS_FLAG, KS_WARN),
-	O("--hibernation", KS_FLAG, KS_WARN),
-	END};
+static const ks_option opt_btrfs[] = {
+	O("--subvol", KS_FLAG, KS_DONE),	 O("--name", KS_VALUE, KS_DONE),
+	O("--label", KS_VALUE, KS_DONE),	 O("--data", KS_VALUE, KS_DONE),
+	O("--metadata", KS_VALUE, KS_DONE),	 O("--fsoptions", KS_VALUE, KS_DONE),
+	O("--noformat", KS_FLAG, KS_DONE),	 O("--useexisting", KS_FLAG, KS_DONE),
+	O("--mkfsoptions", KS_VALUE, KS_WARN),	 O("--snapshot", KS_FLAG, KS_WARN),
+	O("--base-snapshot", KS_VALUE, KS_WARN), END};
+static const ks_option opt_autopart[] = {O("--type", KS_VALUE, KS_DONE),
+					 O("--fstype", KS_VALUE, KS_DONE),
+					 O("--nohome", KS_FLAG, KS_QUIET),
+					 O("--noswap", KS_FLAG, KS_DONE),
+					 O("--noboot", KS_FLAG, KS_WARN),
+					 O("--nolvm", KS_FLAG, KS_DONE),
+					 O("--encrypted", KS_FLAG, KS_DONE),
+					 O("--passphrase", KS_VALUE, KS_DONE),
+					 O("--luks-version", KS_VALUE, KS_DONE),
+					 O("--pbkdf", KS_VALUE, KS_DONE),
+					 O("--pbkdf-memory", KS_VALUE, KS_DONE),
+					 O("--pbkdf-time", KS_VALUE, KS_DONE),
+					 O("--pbkdf-iterations", KS_VALUE, KS_DONE),
+					 O("--cipher", KS_VALUE, KS_WARN),
+					 O("--escrowcert", KS_VALUE, KS_WARN),
+					 O("--backuppassphrase", KS_FLAG, KS_WARN),
+					 O("--hibernation", KS_FLAG, KS_WARN),
+					 END};
 static const ks_option opt_reqpart[] = {O("--add-boot", KS_FLAG, KS_DONE), END};
 static const ks_option opt_clearpart[] = {O("--all", KS_FLAG, KS_DONE),
 					  O("--linux", KS_FLAG, KS_DONE),
@@ -1901,63 +1750,53 @@ static const ks_option opt_clearpart[] = {O("--all", KS_FLAG, KS_DONE),
 					  O("--cdl", KS_FLAG, KS_WARN),
 					  END};
 static const ks_option opt_ignoredisk[] = {
-	O("--only-use", KS_VALUE, KS_DONE),
-	A("--onlyuse", "--only-use", KS_VALUE, KS_DONE),
-	O("--drives", KS_VALUE, KS_DONE), O("--interactive", KS_FLAG, KS_WARN),
-	END};
-static const ks_option opt_bootloader[] = {
-	O("--append", KS_VALUE, KS_DONE),
-	O("--timeout", KS_VALUE, KS_DONE),
-	O("--location", KS_VALUE, KS_DONE),
-	O("--boot-drive", KS_VALUE, KS_DONE),
-	O("--password", KS_VALUE, KS_DONE),
-	O("--iscrypted", KS_FLAG, KS_QUIET),
-	O("--driveorder", KS_VALUE, KS_WARN),
-	O("--leavebootorder", KS_FLAG, KS_WARN),
-	O("--md5pass", KS_VALUE, KS_DONE),
-	O("--extlinux", KS_FLAG, KS_WARN),
-	O("--sdboot", KS_FLAG, KS_WARN),
-	O("--nombr", KS_FLAG, KS_WARN),
-	O("--disabled", KS_FLAG, KS_WARN),
-	O("--btrfs-snapshot", KS_VALUE, KS_WARN),
-	END};
+	O("--only-use", KS_VALUE, KS_DONE), A("--onlyuse", "--only-use", KS_VALUE, KS_DONE),
+	O("--drives", KS_VALUE, KS_DONE), O("--interactive", KS_FLAG, KS_WARN), END};
+static const ks_option opt_bootloader[] = {O("--append", KS_VALUE, KS_DONE),
+					   O("--timeout", KS_VALUE, KS_DONE),
+					   O("--location", KS_VALUE, KS_DONE),
+					   O("--boot-drive", KS_VALUE, KS_DONE),
+					   O("--password", KS_VALUE, KS_DONE),
+					   O("--iscrypted", KS_FLAG, KS_QUIET),
+					   O("--driveorder", KS_VALUE, KS_WARN),
+					   O("--leavebootorder", KS_FLAG, KS_WARN),
+					   O("--md5pass", KS_VALUE, KS_DONE),
+					   O("--extlinux", KS_FLAG, KS_WARN),
+					   O("--sdboot", KS_FLAG, KS_WARN),
+					   O("--nombr", KS_FLAG, KS_WARN),
+					   O("--disabled", KS_FLAG, KS_WARN),
+					   O("--btrfs-snapshot", KS_VALUE, KS_WARN),
+					   END};
 static const ks_option opt_selinux[] = {O("--enforcing", KS_FLAG, KS_DONE),
 					O("--permissive", KS_FLAG, KS_DONE),
 					O("--disabled", KS_FLAG, KS_DONE), END};
 static const ks_option opt_services[] = {O("--enabled", KS_VALUE, KS_DONE),
-					 O("--disabled", KS_VALUE, KS_DONE),
+					 O("--disabled", KS_VALUE, KS_DONE), END};
+static const ks_option opt_firewall[] = {O("--enabled", KS_FLAG, KS_DONE),
+					 A("--enable", "--enabled", KS_FLAG, KS_DONE),
+					 O("--disabled", KS_FLAG, KS_DONE),
+					 A("--disable", "--disabled", KS_FLAG, KS_DONE),
+					 O("--use-system-defaults", KS_FLAG, KS_DONE),
+					 O("--service", KS_VALUE, KS_DONE),
+					 O("--port", KS_VALUE, KS_DONE),
+					 O("--trust", KS_VALUE, KS_DONE),
+					 O("--remove-service", KS_VALUE, KS_DONE),
+					 O("--ssh", KS_FLAG, KS_QUIET),
+					 O("--smtp", KS_FLAG, KS_DONE),
+					 O("--http", KS_FLAG, KS_DONE),
+					 O("--ftp", KS_FLAG, KS_DONE),
+					 O("--telnet", KS_FLAG, KS_DONE),
 					 END};
-static const ks_option opt_firewall[] = {
-	O("--enabled", KS_FLAG, KS_DONE),
-	A("--enable", "--enabled", KS_FLAG, KS_DONE),
-	O("--disabled", KS_FLAG, KS_DONE),
-	A("--disable", "--disabled", KS_FLAG, KS_DONE),
-	O("--use-system-defaults", KS_FLAG, KS_DONE),
-	O("--service", KS_VALUE, KS_DONE),
-	O("--port", KS_VALUE, KS_DONE),
-	O("--trust", KS_VALUE, KS_DONE),
-	O("--remove-service", KS_VALUE, KS_DONE),
-	O("--ssh", KS_FLAG, KS_QUIET),
-	O("--smtp", KS_FLAG, KS_DONE),
-	O("--http", KS_FLAG, KS_DONE),
-	O("--ftp", KS_FLAG, KS_DONE),
-	O("--telnet", KS_FLAG, KS_DONE),
-	END};
 static const ks_option opt_finish[] = {O("--eject", KS_FLAG, KS_QUIET),
 				       O("--kexec", KS_FLAG, KS_WARN), END};
 static const ks_option opt_firstboot[] = {
-	O("--enable", KS_FLAG, KS_DONE),
-	A("--enabled", "--enable", KS_FLAG, KS_DONE),
-	O("--disable", KS_FLAG, KS_QUIET),
-	A("--disabled", "--disable", KS_FLAG, KS_QUIET),
-	O("--reconfig", KS_FLAG, KS_DONE),
-	END};
-static const ks_option opt_eula[] = {
-	O("--agreed", KS_FLAG, KS_QUIET),
-	A("--agree", "--agreed", KS_FLAG, KS_QUIET),
-	A("--accept", "--agreed", KS_FLAG, KS_QUIET), END};
-static const ks_option opt_text[] = {O("--non-interactive", KS_FLAG, KS_QUIET),
-				     END};
+	O("--enable", KS_FLAG, KS_DONE),   A("--enabled", "--enable", KS_FLAG, KS_DONE),
+	O("--disable", KS_FLAG, KS_QUIET), A("--disabled", "--disable", KS_FLAG, KS_QUIET),
+	O("--reconfig", KS_FLAG, KS_DONE), END};
+static const ks_option opt_eula[] = {O("--agreed", KS_FLAG, KS_QUIET),
+				     A("--agree", "--agreed", KS_FLAG, KS_QUIET),
+				     A("--accept", "--agreed", KS_FLAG, KS_QUIET), END};
+static const ks_option opt_text[] = {O("--non-interactive", KS_FLAG, KS_QUIET), END};
 static const ks_option opt_url[] = {O("--url", KS_VALUE, KS_DONE),
 				    O("--mirrorlist", KS_VALUE, KS_DONE),
 				    O("--metalink", KS_VALUE, KS_DONE),
@@ -1969,8 +1808,7 @@ static const ks_option opt_url[] = {O("--url", KS_VALUE, KS_DONE),
 				    END};
 static const ks_option opt_liveimg[] = {
 	O("--url", KS_VALUE, KS_DONE), O("--checksum", KS_VALUE, KS_DONE),
-	O("--proxy", KS_VALUE, KS_WARN), O("--noverifyssl", KS_FLAG, KS_WARN),
-	END};
+	O("--proxy", KS_VALUE, KS_WARN), O("--noverifyssl", KS_FLAG, KS_WARN), END};
 static const ks_option opt_repo[] = {O("--name", KS_VALUE, KS_DONE),
 				     O("--baseurl", KS_VALUE, KS_DONE),
 				     O("--mirrorlist", KS_VALUE, KS_DONE),
@@ -1987,21 +1825,21 @@ static const ks_option opt_repo[] = {O("--name", KS_VALUE, KS_DONE),
 				     O("--sslclientkey", KS_VALUE, KS_WARN),
 				     END};
 
-#define CMD(n, k, o, h, lo, hi)                                                \
-	{                                                                      \
-		n, k, o, h, lo, hi                                             \
+#define CMD(n, k, o, h, lo, hi)                                                                    \
+	{                                                                                          \
+		n, k, o, h, lo, hi                                                                 \
 	}
-#define REMOVED(n)                                                             \
-	{                                                                      \
-		n, KS_REMOVED, NULL, NULL, 0, -1                               \
+#define REMOVED(n)                                                                                 \
+	{                                                                                          \
+		n, KS_REMOVED, NULL, NULL, 0, -1                                                   \
 	}
-#define UNSUPPORTED(n)                                                         \
-	{                                                                      \
-		n, KS_UNSUPPORTED, NULL, NULL, 0, -1                           \
+#define UNSUPPORTED(n)                                                                             \
+	{                                                                                          \
+		n, KS_UNSUPPORTED, NULL, NULL, 0, -1                                               \
 	}
-#define REFUSED(n)                                                             \
-	{                                                                      \
-		n, KS_REFUSED, NULL, NULL, 0, -1                               \
+#define REFUSED(n)                                                                                 \
+	{                                                                                          \
+		n, KS_REFUSED, NULL, NULL, 0, -1                                                   \
 	}
 
 /* Sorted by name (ks_command_find bisects). */
@@ -2167,8 +2005,8 @@ void ks_ctx_free(ks_ctx *c)
  * argparse.ArgumentParser with allow_abbrev left on) accepts
  * "bootloader --disable" for --disabled. *ambiguous is set when the
  * prefix fits more than one option (argparse refuses that too). */
-static const ks_option *find_option(const ks_option *options, const char *name,
-				    size_t n, bool *ambiguous)
+static const ks_option *find_option(const ks_option *options, const char *name, size_t n,
+				    bool *ambiguous)
 {
 	const ks_option *prefix = NULL;
 	size_t fits = 0;
@@ -2176,8 +2014,7 @@ static const ks_option *find_option(const ks_option *options, const char *name,
 	for (const ks_option *o = options; o && o->name; o++) {
 		if (strlen(o->name) == n && memcmp(o->name, name, n) == 0)
 			return o;
-		if (n > 2 && strlen(o->name) > n &&
-		    memcmp(o->name, name, n) == 0) {
+		if (n > 2 && strlen(o->name) > n && memcmp(o->name, name, n) == 0) {
 			prefix = o;
 			fits++;
 		}
@@ -2200,8 +2037,8 @@ void ks_line_done(ks_line *l)
 	free(l->args);
 }
 
-int ks_parse_options(ks_ctx *c, const char *name, const ks_option *options,
-		     char **words, azl_loc loc, ks_line *ret)
+int ks_parse_options(ks_ctx *c, const char *name, const ks_option *options, char **words,
+		     azl_loc loc, ks_line *ret)
 {
 	ks_line l = {.cmd = name, .loc = loc};
 	l.args = xzalloc(sizeof(char *));
@@ -2209,8 +2046,7 @@ int ks_parse_options(ks_ctx *c, const char *name, const ks_option *options,
 	for (size_t i = 1; words[i]; i++) {
 		const char *w = words[i];
 		if (!startswith(w, "--") || strcmp(w, "--") == 0) {
-			l.args = xrealloc(l.args,
-					  (l.n_args + 2) * sizeof(char *));
+			l.args = xrealloc(l.args, (l.n_args + 2) * sizeof(char *));
 			l.args[l.n_args++] = words[i];
 			l.args[l.n_args] = NULL;
 			continue;
@@ -2220,25 +2056,22 @@ int ks_parse_options(ks_ctx *c, const char *name, const ks_option *options,
 		bool ambiguous;
 		const ks_option *o = find_option(options, w, n, &ambiguous);
 		if (!o && ambiguous) {
-			diag_error(c->d, loc,
-				   _("'%s %.*s' is ambiguous: it abbreviates "
-				     "more than one option; spell it out"),
-				   name, (int)n, w);
+			diag_error(
+				c->d, loc,
+				_("'%s %.*s' is ambiguous: it abbreviates more than one option; spell it out"),
+				name, (int)n, w);
 			ok = false;
 			continue;
 		}
 		if (!o) {
-			diag_error(c->d, loc, _("'%s' has no option '%.*s'"),
-				   name, (int)n, w);
+			diag_error(c->d, loc, _("'%s' has no option '%.*s'"), name, (int)n, w);
 			ok = false;
 			continue;
 		}
 		const char *value = NULL;
 		if (o->arg == KS_FLAG) {
 			if (eq) {
-				diag_error(c->d, loc,
-					   _("'%s %s' takes no value"), name,
-					   o->name);
+				diag_error(c->d, loc, _("'%s %s' takes no value"), name, o->name);
 				ok = false;
 				continue;
 			}
@@ -2247,15 +2080,13 @@ int ks_parse_options(ks_ctx *c, const char *name, const ks_option *options,
 		else if (words[i + 1])
 			value = words[++i];
 		else {
-			diag_error(c->d, loc, _("'%s %s' needs a value"), name,
-				   o->name);
+			diag_error(c->d, loc, _("'%s %s' needs a value"), name, o->name);
 			ok = false;
 			continue;
 		}
 		if (o->support == KS_WARN)
-			diag_warn(c->d, loc,
-				  _("'%s %s' is not supported and was ignored"),
-				  name, o->name);
+			diag_warn(c->d, loc, _("'%s %s' is not supported and was ignored"), name,
+				  o->name);
 		ks_optval *v = xappend(&l.opts, &l.n_opts, sizeof(*v));
 		v->canon = o->canon ? o->canon : o->name;
 		v->value = value ? xstrdup(value) : NULL;
@@ -2326,8 +2157,7 @@ static void note_dropped(ks_ctx *c, char **words, azl_loc loc)
 		if (startswith(words[i], "-")) {
 			/* "--opt value": the value is no name. */
 			if (!strchr(words[i], '=') && words[i + 1] &&
-			    !startswith(words[i + 1], "-") &&
-			    strcmp(words[0], "raid") != 0 &&
+			    !startswith(words[i + 1], "-") && strcmp(words[0], "raid") != 0 &&
 			    strcmp(words[0], "btrfs") != 0)
 				i++;
 			continue;
@@ -2337,8 +2167,7 @@ static void note_dropped(ks_ctx *c, char **words, azl_loc loc)
 		if (!c->dropped)
 			c->dropped = xzalloc(sizeof(char *));
 		strv_push(&c->dropped, xstrdup(words[i]));
-		*(azl_loc *)xappend(&c->dropped_locs, &c->n_dropped,
-				    sizeof(azl_loc)) = loc;
+		*(azl_loc *)xappend(&c->dropped_locs, &c->n_dropped, sizeof(azl_loc)) = loc;
 	}
 }
 
@@ -2355,62 +2184,49 @@ void ks_dispatch(ks_ctx *c, char **words, azl_loc loc)
 	const char *name = words[0];
 	const ks_command *cmd = ks_command_find(name);
 	if (!cmd) {
-		diag_error(c->d, loc, _("unknown kickstart command '%s'"),
-			   name);
+		diag_error(c->d, loc, _("unknown kickstart command '%s'"), name);
 		return;
 	}
 	if (cmd->kind == KS_REMOVED) {
-		diag_warn(c->d, loc,
-			  _("'%s' was removed from Fedora's kickstart and was "
-			    "ignored"),
+		diag_warn(c->d, loc, _("'%s' was removed from Fedora's kickstart and was ignored"),
 			  name);
 		return;
 	}
 	if (cmd->kind == KS_UNSUPPORTED) {
-		diag_warn(c->d, loc, _("'%s' is not supported and was ignored"),
-			  name);
+		diag_warn(c->d, loc, _("'%s' is not supported and was ignored"), name);
 		note_dropped(c, words, loc);
 		return;
 	}
 	/* Ignoring another payload would install Azure Linux from packages
 	 * on a machine meant to get an image or an OSTree deployment. */
 	if (cmd->kind == KS_REFUSED) {
-		diag_error(c->d, loc,
-			   _("'%s' is not supported (yet): this installer "
-			     "installs Azure Linux from packages or a tarball "
-			     "image (liveimg) only; remove the line, or "
-			     "install this payload with Anaconda"),
-			   name);
+		diag_error(
+			c->d, loc,
+			_("'%s' is not supported (yet): this installer installs Azure Linux from packages or a tarball image (liveimg) only; remove the line, or install this payload with Anaconda"),
+			name);
 		return;
 	}
 
 	ks_line l = {0};
-	bool ok = ks_parse_options(c, cmd->name, cmd->options, words, loc,
-				   &l) == 0;
+	bool ok = ks_parse_options(c, cmd->name, cmd->options, words, loc, &l) == 0;
 	if (ok && (l.n_args < (size_t)cmd->min_args ||
 		   (cmd->max_args >= 0 && l.n_args > (size_t)cmd->max_args))) {
 		if (cmd->max_args == 0)
-			diag_error(c->d, loc,
-				   _("'%s' takes no arguments besides options"),
-				   name);
+			diag_error(c->d, loc, _("'%s' takes no arguments besides options"), name);
 		else if (l.n_args < (size_t)cmd->min_args)
-			diag_error(c->d, loc, _("'%s' needs %d argument(s)"),
-				   name, cmd->min_args);
+			diag_error(c->d, loc, _("'%s' needs %d argument(s)"), name, cmd->min_args);
 		else
-			diag_error(c->d, loc,
-				   _("'%s' takes at most %d "
-				     "argument(s)"),
-				   name, cmd->max_args);
+			diag_error(c->d, loc, _("'%s' takes at most %d argument(s)"), name,
+				   cmd->max_args);
 		ok = false;
 	}
 	if (ok) {
 		size_t idx = (size_t)(cmd - ks_commands);
 		if (cmd->kind == KS_SINGLE && c->seen[idx].line > 0) {
-			diag_warn(c->d, loc,
-				  _("'%s' was already given on line %d; this "
-				    "line replaces it (what that line said is "
-				    "dropped)"),
-				  name, c->seen[idx].line);
+			diag_warn(
+				c->d, loc,
+				_("'%s' was already given on line %d; this line replaces it (what that line said is dropped)"),
+				name, c->seen[idx].line);
 			single_reset(c, name);
 		}
 		c->seen[idx] = loc;

@@ -75,24 +75,19 @@ static const ks_vg *find_vg(const ks_ctx *c, const char *name)
 static azl_size volume_size(ks_ctx *c, const ks_part *p, const char *what)
 {
 	if (p->percent)
-		return (azl_size){.kind = AZL_SIZE_PERCENT,
-				  .percent = p->percent};
+		return (azl_size){.kind = AZL_SIZE_PERCENT, .percent = p->percent};
 	if (p->has_size && !(p->recommended && !p->size_mib))
-		return (azl_size){.kind = AZL_SIZE_BYTES,
-				  .bytes = p->size_mib << 20};
+		return (azl_size){.kind = AZL_SIZE_BYTES, .bytes = p->size_mib << 20};
 	if (strcmp(p->mount, "swap") == 0 && p->recommended) {
-		diag_warn(c->d, p->loc,
-			  _("the recommended swap size depends on the memory "
-			    "of the machine; %d MiB is used"),
-			  RECOMMENDED_SWAP_MIB);
+		diag_warn(
+			c->d, p->loc,
+			_("the recommended swap size depends on the memory of the machine; %d MiB is used"),
+			RECOMMENDED_SWAP_MIB);
 		return (azl_size){.kind = AZL_SIZE_BYTES,
-				  .bytes = (uint64_t)RECOMMENDED_SWAP_MIB
-					   << 20};
+				  .bytes = (uint64_t)RECOMMENDED_SWAP_MIB << 20};
 	}
 	if (!p->grow) {
-		diag_warn(c->d, p->loc,
-			  _("'%s' has no --size; %d MiB is used, as Anaconda "
-			    "does"),
+		diag_warn(c->d, p->loc, _("'%s' has no --size; %d MiB is used, as Anaconda does"),
 			  what, DEFAULT_SIZE_MIB);
 		return (azl_size){.kind = AZL_SIZE_BYTES,
 				  .bytes = (uint64_t)DEFAULT_SIZE_MIB << 20};
@@ -114,8 +109,7 @@ static azl_fs volume_fs(const ks_part *p)
 static void add_partition(ks_ctx *c, const ks_part *p)
 {
 	azl_storage *s = &c->m->storage;
-	azl_partition_spec *ps =
-		xappend(&s->partitions, &s->n_partitions, sizeof(*ps));
+	azl_partition_spec *ps = xappend(&s->partitions, &s->n_partitions, sizeof(*ps));
 	ps->mount = xstrdup(p->mount);
 	ps->loc = p->loc;
 	ps->fs = volume_fs(p);
@@ -132,9 +126,8 @@ static void add_partition(ks_ctx *c, const ks_part *p)
 	ps->size = volume_size(c, p, p->mount);
 	ps->encrypt = p->encrypt;
 	if (p->disk)
-		ps->disk_path = p->disk[0] == '/'
-					? xstrdup(p->disk)
-					: xasprintf("/dev/%s", p->disk);
+		ps->disk_path =
+			p->disk[0] == '/' ? xstrdup(p->disk) : xasprintf("/dev/%s", p->disk);
 }
 
 /* An LVM physical volume: a partition with volume_group and nothing that
@@ -143,21 +136,19 @@ static void add_pv(ks_ctx *c, const ks_part *p, const ks_vg *vg, bool encrypt)
 {
 	azl_storage *s = &c->m->storage;
 	if (p->fs != AZL_FS_NONE || p->label || p->fsoptions)
-		diag_warn(c->d, p->loc,
-			  _("physical volume '%s' holds no file system; its "
-			    "--fstype, --label and --fsoptions were ignored"),
-			  p->mount);
-	azl_partition_spec *ps =
-		xappend(&s->partitions, &s->n_partitions, sizeof(*ps));
+		diag_warn(
+			c->d, p->loc,
+			_("physical volume '%s' holds no file system; its --fstype, --label and --fsoptions were ignored"),
+			p->mount);
+	azl_partition_spec *ps = xappend(&s->partitions, &s->n_partitions, sizeof(*ps));
 	ps->loc = p->loc;
 	ps->grow = p->grow;
 	ps->max_bytes = p->max_mib << 20;
 	ps->size = volume_size(c, p, p->mount);
 	ps->encrypt = p->encrypt || encrypt;
 	if (p->disk)
-		ps->disk_path = p->disk[0] == '/'
-					? xstrdup(p->disk)
-					: xasprintf("/dev/%s", p->disk);
+		ps->disk_path =
+			p->disk[0] == '/' ? xstrdup(p->disk) : xasprintf("/dev/%s", p->disk);
 	ps->volume_group = xstrdup(vg->name);
 }
 
@@ -165,10 +156,10 @@ static bool valid_mount(ks_ctx *c, const ks_part *p)
 {
 	if (strcmp(p->mount, "swap") == 0 || p->mount[0] == '/')
 		return true;
-	diag_error(c->d, p->loc,
-		   _("'%s' is no mount point: use an absolute path, 'swap', "
-		     "'pv.NAME' or 'biosboot'"),
-		   p->mount);
+	diag_error(
+		c->d, p->loc,
+		_("'%s' is no mount point: use an absolute path, 'swap', 'pv.NAME' or 'biosboot'"),
+		p->mount);
 	return false;
 }
 
@@ -190,27 +181,24 @@ static bool vg_encrypted_by_lv(ks_ctx *c, const ks_vg *vg)
 		all_pvs &= p && p->encrypt;
 	}
 	if (!all_pvs)
-		diag_warn(c->d, first->loc,
-			  _("LUKS on logical volume '%s' is not supported; the "
-			    "physical volumes of volume group '%s' are "
-			    "encrypted instead, which covers all its volumes"),
-			  first->name, vg->name);
+		diag_warn(
+			c->d, first->loc,
+			_("LUKS on logical volume '%s' is not supported; the physical volumes of volume group '%s' are encrypted instead, which covers all its volumes"),
+			first->name, vg->name);
 	return true;
 }
 
 static void add_volume_group(ks_ctx *c, const ks_vg *vg)
 {
 	azl_storage *s = &c->m->storage;
-	azl_volume_group *g =
-		xappend(&s->volume_groups, &s->n_volume_groups, sizeof(*g));
+	azl_volume_group *g = xappend(&s->volume_groups, &s->n_volume_groups, sizeof(*g));
 	g->name = xstrdup(vg->name);
 	g->loc = vg->loc;
 	for (size_t i = 0; i < c->n_lvs; i++) {
 		const ks_part *lv = &c->lvs[i];
 		if (!streq_ptr(lv->vgname, vg->name) || !valid_mount(c, lv))
 			continue;
-		azl_volume_spec *v =
-			xappend(&g->volumes, &g->n_volumes, sizeof(*v));
+		azl_volume_spec *v = xappend(&g->volumes, &g->n_volumes, sizeof(*v));
 		v->name = xstrdup(lv->name);
 		v->mount = xstrdup(lv->mount);
 		v->loc = lv->loc;
@@ -219,9 +207,9 @@ static void add_volume_group(ks_ctx *c, const ks_vg *vg)
 		v->size = volume_size(c, lv, lv->mount);
 		v->fs = volume_fs(lv);
 		if (v->fs == AZL_FS_BTRFS) {
-			diag_warn(c->d, lv->loc,
-				  _("btrfs on a logical volume is not "
-				    "supported; 'ext4' is used instead"));
+			diag_warn(
+				c->d, lv->loc,
+				_("btrfs on a logical volume is not supported; 'ext4' is used instead"));
 			v->fs = AZL_FS_EXT4;
 		}
 		v->label = xstrdup(lv->label);
@@ -236,22 +224,19 @@ static void add_raid_member(ks_ctx *c, const ks_part *p)
 	if (!r) {
 		if (!ks_dropped(c, p->mount))
 			diag_warn(c->d, p->loc,
-				  _("RAID member '%s' belongs to no 'raid' "
-				    "line and was ignored"),
+				  _("RAID member '%s' belongs to no 'raid' line and was ignored"),
 				  p->mount);
 		return;
 	}
 	azl_storage *s = &c->m->storage;
-	azl_partition_spec *ps =
-		xappend(&s->partitions, &s->n_partitions, sizeof(*ps));
+	azl_partition_spec *ps = xappend(&s->partitions, &s->n_partitions, sizeof(*ps));
 	ps->loc = p->loc;
 	ps->grow = p->grow;
 	ps->max_bytes = p->max_mib << 20;
 	ps->size = volume_size(c, p, p->mount);
 	if (p->disk)
-		ps->disk_path = p->disk[0] == '/'
-					? xstrdup(p->disk)
-					: xasprintf("/dev/%s", p->disk);
+		ps->disk_path =
+			p->disk[0] == '/' ? xstrdup(p->disk) : xasprintf("/dev/%s", p->disk);
 	ps->raid = xstrdup(r->name);
 }
 
@@ -269,12 +254,10 @@ static void add_raids(ks_ctx *c, const bool *enc)
 				found |= streq_ptr(c->parts[k].mount, *m);
 			if (!found && !ks_dropped(c, *m))
 				diag_error(c->d, r->loc,
-					   _("RAID '%s' uses '%s', which no "
-					     "'part' line makes"),
+					   _("RAID '%s' uses '%s', which no 'part' line makes"),
 					   r->name, *m);
 		}
-		azl_raid_spec *rs =
-			xappend(&s->raids, &s->n_raids, sizeof(*rs));
+		azl_raid_spec *rs = xappend(&s->raids, &s->n_raids, sizeof(*rs));
 		rs->name = xstrdup(r->name);
 		rs->level = r->level;
 		rs->spares = r->spares;
@@ -283,11 +266,10 @@ static void add_raids(ks_ctx *c, const bool *enc)
 		if (startswith(r->mount, "pv.")) {
 			const ks_vg *vg = vg_of_pv(c, r->mount);
 			if (!vg) {
-				diag_warn(c->d, r->loc,
-					  _("physical volume '%s' belongs to "
-					    "no volume group; RAID '%s' is "
-					    "made but holds nothing"),
-					  r->mount, r->name);
+				diag_warn(
+					c->d, r->loc,
+					_("physical volume '%s' belongs to no volume group; RAID '%s' is made but holds nothing"),
+					r->mount, r->name);
 				continue;
 			}
 			rs->volume_group = xstrdup(vg->name);
@@ -295,10 +277,10 @@ static void add_raids(ks_ctx *c, const bool *enc)
 			continue;
 		}
 		if (strcmp(r->mount, "swap") != 0 && r->mount[0] != '/') {
-			diag_error(c->d, r->loc,
-				   _("'%s' is no mount point: use an absolute "
-				     "path, 'swap' or 'pv.NAME'"),
-				   r->mount);
+			diag_error(
+				c->d, r->loc,
+				_("'%s' is no mount point: use an absolute path, 'swap' or 'pv.NAME'"),
+				r->mount);
 			continue;
 		}
 		rs->mount = xstrdup(r->mount);
@@ -328,8 +310,7 @@ static bool subvol_of(const ks_btrfs *sv, const ks_btrfs *vol)
 		return streq_ptr(vol->label, parent + strlen("LABEL="));
 	return streq_ptr(vol->label, parent) || streq_ptr(vol->name, parent) ||
 	       strv_contains(vol->members, parent) ||
-	       (strcmp(vol->mount, "none") != 0 &&
-		streq_ptr(vol->mount, parent));
+	       (strcmp(vol->mount, "none") != 0 && streq_ptr(vol->mount, parent));
 }
 
 /* part btrfs.NN + btrfs volume + btrfs --subvol lines: one btrfs
@@ -338,20 +319,16 @@ static void add_btrfs(ks_ctx *c, const ks_part *p)
 {
 	const ks_btrfs *vol = NULL;
 	for (size_t i = 0; i < c->n_btrfs && !vol; i++)
-		if (!c->btrfs[i].subvol &&
-		    strv_contains(c->btrfs[i].members, p->mount))
+		if (!c->btrfs[i].subvol && strv_contains(c->btrfs[i].members, p->mount))
 			vol = &c->btrfs[i];
 	if (!vol) {
 		diag_warn(c->d, p->loc,
-			  _("btrfs member '%s' belongs to no 'btrfs' volume "
-			    "and was ignored"),
+			  _("btrfs member '%s' belongs to no 'btrfs' volume and was ignored"),
 			  p->mount);
 		return;
 	}
 	if (p->fs != AZL_FS_NONE && p->fs != AZL_FS_BTRFS)
-		diag_warn(c->d, p->loc,
-			  _("btrfs member '%s': its --fstype was ignored"),
-			  p->mount);
+		diag_warn(c->d, p->loc, _("btrfs member '%s': its --fstype was ignored"), p->mount);
 	bool top = strcmp(vol->mount, "none") != 0;
 	ks_part part = *p;
 	part.mount = top ? vol->mount : NULL;
@@ -376,21 +353,19 @@ static void add_btrfs(ks_ctx *c, const ks_part *p)
 		const ks_btrfs *sv = &c->btrfs[i];
 		if (!sv->subvol || !subvol_of(sv, vol))
 			continue;
-		azl_subvolume_spec *v =
-			xappend(&ps->subvolumes, &ps->n_subvolumes, sizeof(*v));
+		azl_subvolume_spec *v = xappend(&ps->subvolumes, &ps->n_subvolumes, sizeof(*v));
 		v->name = xstrdup(sv->name);
-		v->mount = strcmp(sv->mount, "none") != 0 ? xstrdup(sv->mount)
-							  : NULL;
+		v->mount = strcmp(sv->mount, "none") != 0 ? xstrdup(sv->mount) : NULL;
 		v->fs_options = xstrdup(sv->fsoptions);
 		v->loc = sv->loc;
 	}
 	if (top && ps->n_subvolumes > 0) {
 		/* Anaconda mounts the top level and the subvolumes; here the
 		 * subvolumes carry the mount points. */
-		diag_warn(c->d, vol->loc,
-			  _("btrfs volume '%s' is not mounted itself, only its "
-			    "subvolumes are; use 'btrfs none' for it"),
-			  vol->mount);
+		diag_warn(
+			c->d, vol->loc,
+			_("btrfs volume '%s' is not mounted itself, only its subvolumes are; use 'btrfs none' for it"),
+			vol->mount);
 		free(ps->mount);
 		ps->mount = NULL;
 	}
@@ -405,15 +380,12 @@ static void check_btrfs(ks_ctx *c)
 			continue;
 		bool found = false;
 		for (size_t k = 0; k < c->n_btrfs && !found; k++)
-			found = !c->btrfs[k].subvol &&
-				subvol_of(sv, &c->btrfs[k]);
+			found = !c->btrfs[k].subvol && subvol_of(sv, &c->btrfs[k]);
 		if (!found)
-			diag_error(c->d, sv->loc,
-				   _("btrfs subvolume '%s' is on '%s', which "
-				     "no 'btrfs' volume line makes (name it "
-				     "by LABEL=, its --label or its mount "
-				     "point)"),
-				   sv->name, sv->members[0]);
+			diag_error(
+				c->d, sv->loc,
+				_("btrfs subvolume '%s' is on '%s', which no 'btrfs' volume line makes (name it by LABEL=, its --label or its mount point)"),
+				sv->name, sv->members[0]);
 	}
 	for (size_t i = 0; i < c->n_btrfs; i++) {
 		const ks_btrfs *vol = &c->btrfs[i];
@@ -422,11 +394,10 @@ static void check_btrfs(ks_ctx *c)
 			for (size_t k = 0; k < c->n_parts; k++)
 				have |= streq_ptr(c->parts[k].mount, *m);
 			if (!have)
-				diag_error(c->d, vol->loc,
-					   _("btrfs volume '%s' uses '%s', "
-					     "which no 'part' line makes"),
-					   vol->label ? vol->label : vol->mount,
-					   *m);
+				diag_error(
+					c->d, vol->loc,
+					_("btrfs volume '%s' uses '%s', which no 'part' line makes"),
+					vol->label ? vol->label : vol->mount, *m);
 		}
 	}
 }
@@ -455,10 +426,10 @@ static void custom(ks_ctx *c)
 		if (!vg && ks_dropped(c, p->mount))
 			continue; /* its volgroup line was refused */
 		if (!vg) {
-			diag_warn(c->d, p->loc,
-				  _("physical volume '%s' belongs to no "
-				    "volume group and was ignored"),
-				  p->mount);
+			diag_warn(
+				c->d, p->loc,
+				_("physical volume '%s' belongs to no volume group and was ignored"),
+				p->mount);
 			continue;
 		}
 		add_pv(c, p, vg, enc[vg - c->vgs]);
@@ -493,8 +464,7 @@ static void spread_raid_members(ks_ctx *c)
 		size_t next = 0;
 		for (size_t i = 0; i < s->n_partitions; i++) {
 			azl_partition_spec *ps = &s->partitions[i];
-			if (!streq_ptr(ps->raid, name) || ps->disk_path ||
-			    ps->disk_index)
+			if (!streq_ptr(ps->raid, name) || ps->disk_path || ps->disk_index)
 				continue;
 			while (next < s->n_disks && used[next])
 				next++;
@@ -517,8 +487,7 @@ static void no_root(ks_ctx *c)
 		if (streq_ptr(s->partitions[i].mount, "/"))
 			return;
 		for (size_t k = 0; k < s->partitions[i].n_subvolumes; k++)
-			if (streq_ptr(s->partitions[i].subvolumes[k].mount,
-				      "/"))
+			if (streq_ptr(s->partitions[i].subvolumes[k].mount, "/"))
 				return;
 	}
 	for (size_t i = 0; i < s->n_raids; i++)
@@ -526,15 +495,13 @@ static void no_root(ks_ctx *c)
 			return;
 	for (size_t k = 0; k < s->n_volume_groups; k++)
 		for (size_t i = 0; i < s->volume_groups[k].n_volumes; i++)
-			if (streq_ptr(s->volume_groups[k].volumes[i].mount,
-				      "/"))
+			if (streq_ptr(s->volume_groups[k].volumes[i].mount, "/"))
 				return;
 	const azl_loc *at = ks_dropped(c, "/");
 	if (at)
-		diag_error(c->d, *at,
-			   _("'/' is on this line, which is not carried over, "
-			     "so the layout has no '/'; put '/' on a 'part' "
-			     "or 'logvol' line"));
+		diag_error(
+			c->d, *at,
+			_("'/' is on this line, which is not carried over, so the layout has no '/'; put '/' on a 'part' or 'logvol' line"));
 }
 
 /* The disk of a partition device: /dev/sda3 -> /dev/sda, /dev/nvme0n1p2
@@ -547,8 +514,7 @@ static char *disk_of_partition(const char *dev)
 		n--;
 	if (n == strlen(dev) || n == 0)
 		return NULL;
-	if (n >= 2 && dev[n - 1] == 'p' && dev[n - 2] >= '0' &&
-	    dev[n - 2] <= '9')
+	if (n >= 2 && dev[n - 1] == 'p' && dev[n - 2] >= '0' && dev[n - 2] <= '9')
 		n--;
 	return xstrndup(dev, n);
 }
@@ -558,10 +524,8 @@ static void storage(ks_ctx *c)
 	azl_storage *s = &c->m->storage;
 	if (!c->have_only_use && c->clear_drives) {
 		for (char **p = c->clear_drives; *p; p++) {
-			azl_disk_spec *ds =
-				xappend(&s->disks, &s->n_disks, sizeof(*ds));
-			ds->path = (*p)[0] == '/' ? xstrdup(*p)
-						  : xasprintf("/dev/%s", *p);
+			azl_disk_spec *ds = xappend(&s->disks, &s->n_disks, sizeof(*ds));
+			ds->path = (*p)[0] == '/' ? xstrdup(*p) : xasprintf("/dev/%s", *p);
 			ds->loc = c->clearpart_drives;
 		}
 	}
@@ -575,63 +539,53 @@ static void storage(ks_ctx *c)
 		for (size_t i = 0; i < c->n_parts; i++) {
 			const char *d = c->parts[i].disk;
 			_cleanup_free_ char *parent =
-				c->parts[i].onpart
-					? disk_of_partition(c->parts[i].onpart)
-					: NULL;
+				c->parts[i].onpart ? disk_of_partition(c->parts[i].onpart) : NULL;
 			if (parent)
 				d = parent;
 			if (!d)
 				continue;
 			_cleanup_free_ char *path =
-				d[0] == '/' ? xstrdup(d)
-					    : xasprintf("/dev/%s", d);
+				d[0] == '/' ? xstrdup(d) : xasprintf("/dev/%s", d);
 			bool have = false;
 			for (size_t k = 0; k < s->n_disks; k++)
 				have |= streq_ptr(s->disks[k].path, path);
 			if (have)
 				continue;
-			azl_disk_spec *ds =
-				xappend(&s->disks, &s->n_disks, sizeof(*ds));
+			azl_disk_spec *ds = xappend(&s->disks, &s->n_disks, sizeof(*ds));
 			ds->path = TAKE_PTR(path);
 			ds->loc = c->parts[i].loc;
 		}
 	for (size_t i = 0; i < c->n_lvs; i++) {
 		/* A group whose line was refused was reported there. */
-		if (!find_vg(c, c->lvs[i].vgname) &&
-		    !ks_dropped(c, c->lvs[i].vgname))
-			diag_error(c->d, c->lvs[i].loc,
-				   _("logical volume '%s' is in volume group "
-				     "'%s', which no 'volgroup' line makes"),
-				   c->lvs[i].name, c->lvs[i].vgname);
+		if (!find_vg(c, c->lvs[i].vgname) && !ks_dropped(c, c->lvs[i].vgname))
+			diag_error(
+				c->d, c->lvs[i].loc,
+				_("logical volume '%s' is in volume group '%s', which no 'volgroup' line makes"),
+				c->lvs[i].name, c->lvs[i].vgname);
 	}
 	for (size_t k = 0; k < c->n_vgs; k++)
 		for (char **pv = c->vgs[k].pvs; pv && *pv; pv++)
-			if (!pv_part(c, *pv) && !raid_pv(c, *pv) &&
-			    !ks_dropped(c, *pv))
-				diag_error(c->d, c->vgs[k].loc,
-					   _("volume group '%s' uses '%s', "
-					     "which no 'part' line makes"),
-					   c->vgs[k].name, *pv);
+			if (!pv_part(c, *pv) && !raid_pv(c, *pv) && !ks_dropped(c, *pv))
+				diag_error(
+					c->d, c->vgs[k].loc,
+					_("volume group '%s' uses '%s', which no 'part' line makes"),
+					c->vgs[k].name, *pv);
 
 	bool have_custom = c->n_parts > 0 || c->n_lvs > 0;
 	/* pykickstart (base.py, _checkConflictingCommands; partition.py and
 	 * logvol.py list autopart in conflictingCommands): any part or
 	 * logvol line, also "part biosboot", conflicts with autopart. */
-	if (c->autopart.line > 0 &&
-	    (c->first_part.line > 0 || c->first_logvol.line > 0)) {
-		azl_loc other = c->first_part.line > 0 ? c->first_part
-						       : c->first_logvol;
-		diag_error(c->d, c->autopart,
-			   _("'autopart' cannot be used together with 'part' "
-			     "or 'logvol' (line %d); Anaconda refuses that "
-			     "too: drop one"),
-			   other.line);
+	if (c->autopart.line > 0 && (c->first_part.line > 0 || c->first_logvol.line > 0)) {
+		azl_loc other = c->first_part.line > 0 ? c->first_part : c->first_logvol;
+		diag_error(
+			c->d, c->autopart,
+			_("'autopart' cannot be used together with 'part' or 'logvol' (line %d); Anaconda refuses that too: drop one"),
+			other.line);
 		return;
 	}
 	if (c->reqpart.line > 0 && c->autopart.line > 0)
 		diag_warn(c->d, c->reqpart,
-			  _("'reqpart' has no effect together with 'autopart' "
-			    "and was ignored"));
+			  _("'reqpart' has no effect together with 'autopart' and was ignored"));
 	if (!have_custom)
 		return;
 	c->m->has_storage = true;
@@ -668,8 +622,7 @@ static void keys(ks_ctx *c)
 					list = &a->users[u].ssh_authorized_keys;
 		if (!list) {
 			diag_error(c->d, k->loc,
-				   _("'sshkey' for user '%s', whom no 'user' "
-				     "line creates"),
+				   _("'sshkey' for user '%s', whom no 'user' line creates"),
 				   k->user);
 			continue;
 		}
@@ -722,34 +675,25 @@ static void storage_defaults(ks_ctx *c)
 	 * factory.py, get_method_for_kickstart returns None) and its storage
 	 * spoke stops and asks. The same: the interactive installer asks,
 	 * an unattended install refuses (plan_build). */
-	if (c->n_parts == 0 && c->n_lvs == 0 && c->n_dropped > 0 &&
-	    c->autopart.line == 0) {
+	if (c->n_parts == 0 && c->n_lvs == 0 && c->n_dropped > 0 && c->autopart.line == 0) {
 		/* Only lines that were not carried over (raid, btrfs, ...):
 		 * nothing is guessed. */
 		azl_loc whole = {c->file, 0, 0};
 		if (!had_errors)
 			diag_warn(
 				c->d, whole,
-				_("no storage line was carried over: the "
-				  "interactive "
-				  "installer asks for the storage layout; an "
-				  "unattended install refuses this kickstart"));
+				_("no storage line was carried over: the interactive installer asks for the storage layout; an unattended install refuses this kickstart"));
 		c->m->has_storage = false;
 		ask_storage(c);
 		return;
 	}
-	if (c->autopart.line == 0 && c->first_part.line == 0 &&
-	    c->first_logvol.line == 0 && c->n_vgs == 0 &&
-	    c->reqpart.line == 0) {
+	if (c->autopart.line == 0 && c->first_part.line == 0 && c->first_logvol.line == 0 &&
+	    c->n_vgs == 0 && c->reqpart.line == 0) {
 		azl_loc whole = {c->file, 0, 0};
 		if (!had_errors)
-			diag_warn(c->d, whole,
-				  _("no autopart, part or logvol: the "
-				    "interactive "
-				    "installer asks for the storage layout, as "
-				    "Anaconda does; an unattended install "
-				    "refuses "
-				    "this kickstart"));
+			diag_warn(
+				c->d, whole,
+				_("no autopart, part or logvol: the interactive installer asks for the storage layout, as Anaconda does; an unattended install refuses this kickstart"));
 		c->m->has_storage = false;
 		ask_storage(c);
 		return;
@@ -758,11 +702,9 @@ static void storage_defaults(ks_ctx *c)
 	 * (pyanaconda/ui/tui/spokes/storage.py, the passphrase dialog). */
 	const azl_encryption *e = &s->encryption;
 	if (e->enabled && !e->passphrase && !e->passphrase_file) {
-		diag_warn(c->d, e->loc,
-			  _("--encrypted without --passphrase: the interactive "
-			    "installer asks for the passphrase, as Anaconda "
-			    "does; an unattended install refuses this "
-			    "kickstart"));
+		diag_warn(
+			c->d, e->loc,
+			_("--encrypted without --passphrase: the interactive installer asks for the passphrase, as Anaconda does; an unattended install refuses this kickstart"));
 		ask_storage(c);
 	}
 }

@@ -116,7 +116,7 @@ typedef struct ks_ctx {
 	azl_model *m;
 	azl_diags *d;
 	size_t errors_before; /* diags_errors(d) when the reading began */
-	azl_loc *seen; /* per command: where a single command was last given */
+	azl_loc *seen;	      /* per command: where a single command was last given */
 	ks_part *parts;
 	size_t n_parts;
 	ks_part *lvs;
@@ -188,8 +188,8 @@ void ks_ctx_free(ks_ctx *c);
  * positional arguments; *ret borrows the positional words. Unknown
  * options and missing values are errors, KS_WARN options warnings.
  * *ret is filled even on failure; release it with ks_line_done(). */
-int ks_parse_options(ks_ctx *c, const char *name, const ks_option *options,
-		     char **words, azl_loc loc, ks_line *ret);
+int ks_parse_options(ks_ctx *c, const char *name, const ks_option *options, char **words,
+		     azl_loc loc, ks_line *ret);
 void ks_line_done(ks_line *l);
 /* Parses the options of one command line (words[0] is the command) and
  * runs its handler. Problems are reported in the context's diagnostics. */
@@ -208,7 +208,7 @@ typedef enum ks_section_kind {
 
 /* A %section: its header split into words (words[0] is "%post"), and its
  * body lines (without newlines), each with its location. */
-int ks_section(ks_ctx *c, ks_section_kind kind, char **words, azl_loc loc,
-	       char **lines, const azl_loc *line_locs, size_t n_lines);
+int ks_section(ks_ctx *c, ks_section_kind kind, char **words, azl_loc loc, char **lines,
+	       const azl_loc *line_locs, size_t n_lines);
 /* Called once after the last line: storage, keys, then nothing else. */
 int ks_finish(ks_ctx *c);

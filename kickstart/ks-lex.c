@@ -19,8 +19,7 @@ void ks_strv_free_wipe(char **v)
 
 static bool is_space(char ch)
 {
-	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' ||
-	       ch == '\v' || ch == '\f';
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\v' || ch == '\f';
 }
 
 int ks_split(const char *line, size_t len, char ***ret, const char **ret_why)
@@ -50,14 +49,12 @@ int ks_split(const char *line, size_t len, char ***ret, const char **ret_why)
 			break; /* an unquoted # ends the line, even mid-word */
 		in_word = true;
 		if (ch == '\'') {
-			const char *end =
-				memchr(line + i + 1, '\'', len - i - 1);
+			const char *end = memchr(line + i + 1, '\'', len - i - 1);
 			if (!end) {
 				why = "no closing quotation";
 				goto fail;
 			}
-			buf_appendn(&w, line + i + 1,
-				    (size_t)(end - (line + i + 1)));
+			buf_appendn(&w, line + i + 1, (size_t)(end - (line + i + 1)));
 			i = (size_t)(end - line) + 1;
 			continue;
 		}
@@ -85,8 +82,7 @@ int ks_split(const char *line, size_t len, char ***ret, const char **ret_why)
 		}
 		if (ch == '\\') {
 			if (i + 1 >= len) {
-				why = "no escaped character after the "
-				      "backslash";
+				why = "no escaped character after the backslash";
 				goto fail;
 			}
 			buf_appendn(&w, line + i + 1, 1);

@@ -97,8 +97,7 @@ static bool first_word_is(const char *line, size_t n, const char *word)
 		i++;
 	if (n - i < wl || memcmp(line + i, word, wl) != 0)
 		return false;
-	return i + wl == n || line[i + wl] == ' ' || line[i + wl] == '\t' ||
-	       line[i + wl] == '#';
+	return i + wl == n || line[i + wl] == ' ' || line[i + wl] == '\t' || line[i + wl] == '#';
 }
 
 static bool first_word_is_section(const char *line, size_t n)
@@ -112,14 +111,13 @@ static bool first_word_is_section(const char *line, size_t n)
 static void section_close(ks_reader *r, ks_open_section *s)
 {
 	char *none[] = {NULL};
-	ks_section(r->ctx, s->kind, s->words, s->loc,
-		   s->lines.v ? s->lines.v : none, s->locs, s->lines.n);
+	ks_section(r->ctx, s->kind, s->words, s->loc, s->lines.v ? s->lines.v : none, s->locs,
+		   s->lines.n);
 	section_reset(s);
 }
 
-static int read_text(ks_reader *r, const char *name, const char *text,
-		     size_t len, const char *base_dir, bool included,
-		     bool quiet);
+static int read_text(ks_reader *r, const char *name, const char *text, size_t len,
+		     const char *base_dir, bool included, bool quiet);
 
 /* rel against base, the URL of the including kickstart, as a browser
  * resolves a relative link: base up to the last '/' of its path (without
@@ -140,23 +138,22 @@ static char *url_resolve(const char *base, const char *rel)
 /* %include of a URL (pykickstart's load_to_str fetches any location with
  * "://"): read with the same bounds as a file, its own URL the base of
  * its relative includes. Diagnostics name it without credentials. */
-static int include_url(ks_reader *r, const char *word, const char *url,
-		       azl_loc loc)
+static int include_url(ks_reader *r, const char *word, const char *url, azl_loc loc)
 {
 	_cleanup_free_ char *shown = redact_urls(url);
 	if (!fetch_is_url(url)) {
-		diag_error(r->d, loc,
-			   _("'%s %s': only http://, https://, tftp:// and "
-			     "file:// URLs are fetched"),
-			   word, shown);
+		diag_error(
+			r->d, loc,
+			_("'%s %s': only http://, https://, tftp:// and file:// URLs are fetched"),
+			word, shown);
 		return -EINVAL;
 	}
 	for (int i = 0; i < r->n_open_url; i++)
 		if (streq_ptr(r->open_url[i], url)) {
-			diag_error(r->d, loc,
-				   _("'%s' of '%s' includes a file that is "
-				     "being read already; remove the loop"),
-				   word, shown);
+			diag_error(
+				r->d, loc,
+				_("'%s' of '%s' includes a file that is being read already; remove the loop"),
+				word, shown);
 			return -ELOOP;
 		}
 	if (r->no_fetch)
@@ -165,10 +162,10 @@ static int include_url(ks_reader *r, const char *word, const char *url,
 	size_t n = 0;
 	int k = fetch_url(url, KS_MAX_FILE_SIZE - r->bytes, &text, &n, &err);
 	if (k == -EFBIG) {
-		diag_error(r->d, loc,
-			   _("'%s' of '%s' makes the kickstart and its "
-			     "included files larger than %u bytes together"),
-			   word, shown, KS_MAX_FILE_SIZE);
+		diag_error(
+			r->d, loc,
+			_("'%s' of '%s' makes the kickstart and its included files larger than %u bytes together"),
+			word, shown, KS_MAX_FILE_SIZE);
 		r->stop = true;
 		return k;
 	}
@@ -190,17 +187,15 @@ static int include_url(ks_reader *r, const char *word, const char *url,
 	return k;
 }
 
-static int include_file(ks_reader *r, const char *word, const char *arg,
-			azl_loc loc, const char *base_dir)
+static int include_file(ks_reader *r, const char *word, const char *arg, azl_loc loc,
+			const char *base_dir)
 {
 	if (!arg) {
 		diag_error(r->d, loc, _("'%s' needs a file name"), word);
 		return -EINVAL;
 	}
 	if (!base_dir) {
-		diag_error(r->d, loc,
-			   _("'%s' is not allowed in a kickstart read from "
-			     "memory"),
+		diag_error(r->d, loc, _("'%s' is not allowed in a kickstart read from memory"),
 			   word);
 		return -EINVAL;
 	}
@@ -209,21 +204,17 @@ static int include_file(ks_reader *r, const char *word, const char *arg,
 	 * is a file of this machine, as in Anaconda (which reads a fetched
 	 * kickstart from /run/install/ks.cfg): one a %pre script wrote. */
 	bool from_url = strstr(base_dir, "://") != NULL;
-	_cleanup_free_ char *url = strstr(arg, "://") ? xstrdup(arg)
-				   : from_url && arg[0] != '/'
-					   ? url_resolve(base_dir, arg)
-					   : NULL;
+	_cleanup_free_ char *url = strstr(arg, "://")	       ? xstrdup(arg)
+				   : from_url && arg[0] != '/' ? url_resolve(base_dir, arg)
+							       : NULL;
 	if (r->depth >= KS_MAX_INCLUDE_DEPTH) {
-		diag_error(
-			r->d, loc,
-			_("'%s' nests deeper than %d files; is there a loop?"),
-			word, KS_MAX_INCLUDE_DEPTH);
+		diag_error(r->d, loc, _("'%s' nests deeper than %d files; is there a loop?"), word,
+			   KS_MAX_INCLUDE_DEPTH);
 		return -ELOOP;
 	}
 	if (r->includes >= KS_MAX_INCLUDES) {
 		diag_error(r->d, loc,
-			   _("'%s': more than %d files are included in all; "
-			     "refusing to read more"),
+			   _("'%s': more than %d files are included in all; refusing to read more"),
 			   word, KS_MAX_INCLUDES);
 		r->stop = true;
 		return -ELOOP;
@@ -231,29 +222,26 @@ static int include_file(ks_reader *r, const char *word, const char *arg,
 	r->includes++;
 	if (url)
 		return include_url(r, word, url, loc);
-	_cleanup_free_ char *path = arg[0] == '/'
-					    ? xstrdup(arg)
-					    : xasprintf("%s/%s", base_dir, arg);
+	_cleanup_free_ char *path =
+		arg[0] == '/' ? xstrdup(arg) : xasprintf("%s/%s", base_dir, arg);
 	struct stat st = {0};
 	if (stat(path, &st) == 0)
 		for (int i = 0; i < r->n_open; i++)
-			if (r->open[i].dev == st.st_dev &&
-			    r->open[i].ino == st.st_ino) {
-				diag_error(r->d, loc,
-					   _("'%s' of '%s' includes a file "
-					     "that is being read already; "
-					     "remove the loop"),
-					   word, path);
+			if (r->open[i].dev == st.st_dev && r->open[i].ino == st.st_ino) {
+				diag_error(
+					r->d, loc,
+					_("'%s' of '%s' includes a file that is being read already; remove the loop"),
+					word, path);
 				return -ELOOP;
 			}
 	_cleanup_free_ char *text = NULL;
 	size_t n = 0;
 	int k = read_file_bounded(path, KS_MAX_FILE_SIZE - r->bytes, &text, &n);
 	if (k == -EFBIG) {
-		diag_error(r->d, loc,
-			   _("'%s' of '%s' makes the kickstart and its "
-			     "included files larger than %u bytes together"),
-			   word, path, KS_MAX_FILE_SIZE);
+		diag_error(
+			r->d, loc,
+			_("'%s' of '%s' makes the kickstart and its included files larger than %u bytes together"),
+			word, path, KS_MAX_FILE_SIZE);
 		r->stop = true;
 		return k;
 	}
@@ -262,31 +250,24 @@ static int include_file(ks_reader *r, const char *word, const char *arg,
 		return 0;
 	}
 	if (k == -ENOENT && r->has_pre && from_url) {
-		diag_error(r->d, loc,
-			   _("'%s %s': the file does not exist yet; a %%pre "
-			     "script of this kickstart may write it, but "
-			     "%%pre is run first only for a kickstart file: "
-			     "save the kickstart to a file and give its path"),
-			   word, path);
+		diag_error(
+			r->d, loc,
+			_("'%s %s': the file does not exist yet; a %%pre script of this kickstart may write it, but %%pre is run first only for a kickstart file: save the kickstart to a file and give its path"),
+			word, path);
 		return k;
 	}
 	if (k == -ENOENT && r->has_pre) {
-		diag_error(r->d, loc,
-			   _("'%s %s': the file does not exist yet; a %%pre "
-			     "script of this kickstart may write it. "
-			     "'azl-installer install --answers KICKSTART' "
-			     "runs %%pre first and then reads the kickstart "
-			     "again, as Anaconda does; convert, validate and "
-			     "plan cannot (run the %%pre script yourself, "
-			     "then convert)"),
-			   word, path);
+		diag_error(
+			r->d, loc,
+			_("'%s %s': the file does not exist yet; a %%pre script of this kickstart may write it. 'azl-installer install --answers KICKSTART' runs %%pre first and then reads the kickstart again, as Anaconda does; convert, validate and plan cannot (run the %%pre script yourself, then convert)"),
+			word, path);
 		return k;
 	}
 	if (k < 0) {
-		diag_error(r->d, loc,
-			   _("cannot read '%s': %s (files written by %%pre do "
-			     "not exist when a kickstart is converted)"),
-			   path, strerror(-k));
+		diag_error(
+			r->d, loc,
+			_("cannot read '%s': %s (files written by %%pre do not exist when a kickstart is converted)"),
+			path, strerror(-k));
 		return k;
 	}
 	_cleanup_free_ char *dir_copy = xstrdup(path);
@@ -299,8 +280,8 @@ static int include_file(ks_reader *r, const char *word, const char *arg,
 	return k;
 }
 
-static void section_open(ks_reader *r, ks_open_section *s, ks_section_kind kind,
-			 char **words, azl_loc loc)
+static void section_open(ks_reader *r, ks_open_section *s, ks_section_kind kind, char **words,
+			 azl_loc loc)
 {
 	s->open = true;
 	s->kind = kind;
@@ -335,15 +316,12 @@ static size_t line_items(char **words)
 static void command(ks_reader *r, char **words, azl_loc loc)
 {
 	if (++r->commands > KS_MAX_COMMANDS) {
-		diag_error(r->d, loc,
-			   _("more than %d command lines; refusing to read "
-			     "more"),
+		diag_error(r->d, loc, _("more than %d command lines; refusing to read more"),
 			   KS_MAX_COMMANDS);
 		r->stop = true;
 	} else if (line_items(words) > KS_MAX_WORDS)
 		diag_error(r->d, loc,
-			   _("the line has more than %d words or list items; "
-			     "refusing it"),
+			   _("the line has more than %d words or list items; refusing it"),
 			   KS_MAX_WORDS);
 	else
 		ks_dispatch(r->ctx, words, loc);
@@ -351,9 +329,8 @@ static void command(ks_reader *r, char **words, azl_loc loc)
 
 /* included: the text of an included file; quiet: one that may be any
  * file the reader can read (/etc/shadow): diagnostics never quote it. */
-static int read_text(ks_reader *r, const char *name, const char *text,
-		     size_t len, const char *base_dir, bool included,
-		     bool quiet)
+static int read_text(ks_reader *r, const char *name, const char *text, size_t len,
+		     const char *base_dir, bool included, bool quiet)
 {
 	r->bytes += len;
 	azl_source *src = diags_add_source(r->d, source_new(name, text, len));
@@ -385,8 +362,7 @@ static int read_text(ks_reader *r, const char *name, const char *text,
 				p = next;
 				continue;
 			}
-			diag_error(r->d, sec.loc,
-				   _("section '%s' does not end with %%end"),
+			diag_error(r->d, sec.loc, _("section '%s' does not end with %%end"),
 				   sec.words[0]);
 			section_close(r, &sec);
 		}
@@ -414,14 +390,12 @@ static int read_text(ks_reader *r, const char *name, const char *text,
 		}
 		char **words = NULL;
 		const char *why = NULL;
-		int k = ks_split(logical.data ? logical.data : "", logical.len,
-				 &words, &why);
+		int k = ks_split(logical.data ? logical.data : "", logical.len, &words, &why);
 		if (logical.data)
 			wipe_memory(logical.data, logical.len);
 		buf_free(&logical);
 		if (k < 0) {
-			diag_error(r->d, loc, _("cannot split the line: %s"),
-				   _(why));
+			diag_error(r->d, loc, _("cannot split the line: %s"), _(why));
 			continue;
 		}
 		if (!words[0]) {
@@ -434,32 +408,24 @@ static int read_text(ks_reader *r, const char *name, const char *text,
 			continue;
 		}
 		ks_section_kind kind;
-		if (streq_ptr(words[0], "%include") ||
-		    streq_ptr(words[0], "%ksappend")) {
+		if (streq_ptr(words[0], "%include") || streq_ptr(words[0], "%ksappend")) {
 			if (words[1] && words[2])
-				diag_error(r->d, loc,
-					   _("'%s' takes one file name"),
-					   words[0]);
+				diag_error(r->d, loc, _("'%s' takes one file name"), words[0]);
 			else
-				(void)include_file(r, words[0], words[1], loc,
-						   base_dir);
+				(void)include_file(r, words[0], words[1], loc, base_dir);
 			ks_strv_free_wipe(words);
 		} else if (streq_ptr(words[0], "%end")) {
-			diag_error(r->d, loc,
-				   _("'%%end' outside of a section"));
+			diag_error(r->d, loc, _("'%%end' outside of a section"));
 			ks_strv_free_wipe(words);
 		} else if (section_kind(words[0], &kind) == 0) {
 			section_open(r, &sec, kind, words, loc);
 		} else {
-			diag_error(r->d, loc, _("unknown section '%s'"),
-				   words[0]);
+			diag_error(r->d, loc, _("unknown section '%s'"), words[0]);
 			ks_strv_free_wipe(words);
 		}
 	}
 	if (sec.open) {
-		diag_error(r->d, sec.loc,
-			   _("section '%s' does not end with %%end"),
-			   sec.words[0]);
+		diag_error(r->d, sec.loc, _("section '%s' does not end with %%end"), sec.words[0]);
 		section_close(r, &sec);
 	}
 	return 0;
@@ -479,8 +445,7 @@ static bool text_has_pre(const char *text, size_t len)
 	return false;
 }
 
-int kickstart_pre_scripts(const char *path, azl_scripts *ret,
-			  bool *ret_deferred)
+int kickstart_pre_scripts(const char *path, azl_scripts *ret, bool *ret_deferred)
 {
 	*ret = (azl_scripts){0};
 	*ret_deferred = false;
@@ -525,30 +490,25 @@ int kickstart_pre_scripts(const char *path, azl_scripts *ret,
 	return 0;
 }
 
-int kickstart_read_text(const char *name, const char *text, size_t len,
-			const char *base_dir, const char *zoneinfo_dir,
-			bool strict, azl_diags *d, azl_model **ret)
+int kickstart_read_text(const char *name, const char *text, size_t len, const char *base_dir,
+			const char *zoneinfo_dir, bool strict, azl_diags *d, azl_model **ret)
 {
-	return kickstart_read_text_with(name, text, len, base_dir, zoneinfo_dir,
-					strict, NULL, d, ret);
+	return kickstart_read_text_with(name, text, len, base_dir, zoneinfo_dir, strict, NULL, d,
+					ret);
 }
 
-int kickstart_read_text_with(const char *name, const char *text, size_t len,
-			     const char *base_dir, const char *zoneinfo_dir,
-			     bool strict, const azl_model_overrides *ov,
+int kickstart_read_text_with(const char *name, const char *text, size_t len, const char *base_dir,
+			     const char *zoneinfo_dir, bool strict, const azl_model_overrides *ov,
 			     azl_diags *d, azl_model **ret)
 {
 	_cleanup_model_ azl_model *m = model_new();
-	ks_reader r = {.ctx = ks_ctx_new(m, d),
-		       .d = d,
-		       .has_pre = text_has_pre(text, len)};
+	ks_reader r = {.ctx = ks_ctx_new(m, d), .d = d, .has_pre = text_has_pre(text, len)};
 	size_t before = d->n;
 
 	if (strict)
 		d->warnings_are_errors = true;
 	if (len > KS_MAX_FILE_SIZE) {
-		diag_error(d, ((azl_loc){name, 0, 0}),
-			   _("the kickstart is larger than %u bytes"),
+		diag_error(d, ((azl_loc){name, 0, 0}), _("the kickstart is larger than %u bytes"),
 			   KS_MAX_FILE_SIZE);
 		ks_ctx_free(r.ctx);
 		return -EFBIG;
@@ -575,20 +535,20 @@ int kickstart_read_text_with(const char *name, const char *text, size_t len,
 	return 0;
 }
 
-int kickstart_read_file(const char *path, const char *zoneinfo_dir, bool strict,
-			azl_diags *d, azl_model **ret)
+int kickstart_read_file(const char *path, const char *zoneinfo_dir, bool strict, azl_diags *d,
+			azl_model **ret)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
 	int r = read_file_bounded(path, KS_MAX_FILE_SIZE, &text, &len);
 	if (r < 0) {
-		diag_error(d, ((azl_loc){path, 0, 0}),
-			   _("cannot read '%s': %s"), path, strerror(-r));
+		diag_error(d, ((azl_loc){path, 0, 0}), _("cannot read '%s': %s"), path,
+			   strerror(-r));
 		return r;
 	}
 	_cleanup_free_ char *dir_copy = xstrdup(path);
-	return kickstart_read_text(path, text, len, dirname(dir_copy),
-				   zoneinfo_dir, strict, d, ret);
+	return kickstart_read_text(path, text, len, dirname(dir_copy), zoneinfo_dir, strict, d,
+				   ret);
 }
 
 bool input_is_kickstart(const char *text, size_t len)
@@ -606,29 +566,24 @@ bool input_is_kickstart(const char *text, size_t len)
 		/* YAML markers: directives, document start, flow or block
 		 * collections, and "key:" mappings such as "version: 1". */
 		if (*s == '%')
-			return !((size_t)(e - s) >= 5 &&
-				 memcmp(s, "%YAML", 5) == 0);
-		if (*s == '{' || *s == '[' || *s == '-' || *s == '"' ||
-		    *s == '\'')
+			return !((size_t)(e - s) >= 5 && memcmp(s, "%YAML", 5) == 0);
+		if (*s == '{' || *s == '[' || *s == '-' || *s == '"' || *s == '\'')
 			return false;
 		const char *w = s;
-		while (w < e &&
-		       (((*w | 0x20) >= 'a' && (*w | 0x20) <= 'z') ||
-			(*w >= '0' && *w <= '9') || *w == '_' || *w == '-'))
+		while (w < e && (((*w | 0x20) >= 'a' && (*w | 0x20) <= 'z') ||
+				 (*w >= '0' && *w <= '9') || *w == '_' || *w == '-'))
 			w++;
 		return !(w < e && *w == ':');
 	}
 	return false;
 }
 
-int answers_load_url(const char *url, const char *name, const char *text,
-		     size_t len, const azl_model_overrides *ov, azl_diags *d,
-		     azl_model **ret)
+int answers_load_url(const char *url, const char *name, const char *text, size_t len,
+		     const azl_model_overrides *ov, azl_diags *d, azl_model **ret)
 {
 	if (input_is_kickstart(text, len))
-		return kickstart_read_text_with(name, text, len, url, NULL,
-						d->warnings_are_errors, ov, d,
-						ret);
+		return kickstart_read_text_with(name, text, len, url, NULL, d->warnings_are_errors,
+						ov, d, ret);
 	return answers_read_text_with(name, text, len, NULL, ov, d, ret);
 }
 
@@ -638,26 +593,21 @@ int answers_load(const char *path_or_name, const char *text_or_NULL, size_t len,
 	bool strict = d->warnings_are_errors;
 	if (text_or_NULL) {
 		if (input_is_kickstart(text_or_NULL, len))
-			return kickstart_read_text_with(
-				path_or_name, text_or_NULL, len, NULL, NULL,
-				strict, ov, d, ret);
-		return answers_read_text_with(path_or_name, text_or_NULL, len,
-					      NULL, ov, d, ret);
+			return kickstart_read_text_with(path_or_name, text_or_NULL, len, NULL, NULL,
+							strict, ov, d, ret);
+		return answers_read_text_with(path_or_name, text_or_NULL, len, NULL, ov, d, ret);
 	}
 	_cleanup_free_ char *text = NULL;
 	size_t n = 0;
 	int r = read_file_bounded(path_or_name, KS_MAX_FILE_SIZE, &text, &n);
 	if (r < 0) {
-		diag_error(d, ((azl_loc){path_or_name, 0, 0}),
-			   _("cannot read '%s': %s"), path_or_name,
-			   strerror(-r));
+		diag_error(d, ((azl_loc){path_or_name, 0, 0}), _("cannot read '%s': %s"),
+			   path_or_name, strerror(-r));
 		return r;
 	}
 	if (!input_is_kickstart(text, n))
-		return answers_read_text_with(path_or_name, text, n, NULL, ov,
-					      d, ret);
+		return answers_read_text_with(path_or_name, text, n, NULL, ov, d, ret);
 	_cleanup_free_ char *dir_copy = xstrdup(path_or_name);
-	return kickstart_read_text_with(path_or_name, text, n,
-					dirname(dir_copy), NULL, strict, ov, d,
-					ret);
+	return kickstart_read_text_with(path_or_name, text, n, dirname(dir_copy), NULL, strict, ov,
+					d, ret);
 }

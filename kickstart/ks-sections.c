@@ -35,12 +35,9 @@ static const ks_option opt_script[] = {
 };
 
 static const ks_option opt_post[] = {
-	{"--interpreter", NULL, KS_VALUE, KS_DONE},
-	{"--erroronfail", NULL, KS_FLAG, KS_DONE},
-	{"--nochroot", NULL, KS_FLAG, KS_DONE},
-	{"--log", NULL, KS_VALUE, KS_DONE},
-	{"--logfile", "--log", KS_VALUE, KS_DONE},
-	{NULL, NULL, 0, 0},
+	{"--interpreter", NULL, KS_VALUE, KS_DONE}, {"--erroronfail", NULL, KS_FLAG, KS_DONE},
+	{"--nochroot", NULL, KS_FLAG, KS_DONE},	    {"--log", NULL, KS_VALUE, KS_DONE},
+	{"--logfile", "--log", KS_VALUE, KS_DONE},  {NULL, NULL, 0, 0},
 };
 
 static void remove_item(char **v, const char *s)
@@ -48,8 +45,7 @@ static void remove_item(char **v, const char *s)
 	for (size_t i = 0; v && v[i]; i++)
 		if (strcmp(v[i], s) == 0) {
 			free(v[i]);
-			memmove(v + i, v + i + 1,
-				(strv_length(v + i + 1) + 1) * sizeof(char *));
+			memmove(v + i, v + i + 1, (strv_length(v + i + 1) + 1) * sizeof(char *));
 			i--;
 		}
 }
@@ -63,15 +59,12 @@ static void take_all(strv_builder *b, char ***v)
 	*v = NULL;
 }
 
-static int packages(ks_ctx *c, const ks_line *h, char **lines,
-		    const azl_loc *locs, size_t n)
+static int packages(ks_ctx *c, const ks_line *h, char **lines, const azl_loc *locs, size_t n)
 {
 	azl_packages *p = &c->m->packages;
 	c->m->has_packages = true;
 	if (c->packages_seen)
-		diag_warn(c->d, h->loc,
-			  _("'%%packages' was given before; the lists are "
-			    "joined"));
+		diag_warn(c->d, h->loc, _("'%%packages' was given before; the lists are joined"));
 	c->packages_seen = true;
 	p->install_loc = h->loc;
 	if (ks_has(h, "--ignoremissing"))
@@ -101,16 +94,14 @@ static int packages(ks_ctx *c, const ks_line *h, char **lines,
 		char **w = NULL;
 		const char *why = NULL;
 		if (ks_split(lines[i], strlen(lines[i]), &w, &why) < 0) {
-			diag_error(c->d, locs[i],
-				   _("cannot split the line: %s"), _(why));
+			diag_error(c->d, locs[i], _("cannot split the line: %s"), _(why));
 			continue;
 		}
 		if (!w[0]) {
 			strv_free(w);
 			continue;
 		}
-		bool group =
-			w[0][0] == '@' || (w[0][0] == '-' && w[0][1] == '@');
+		bool group = w[0][0] == '@' || (w[0][0] == '-' && w[0][1] == '@');
 		if (!group && w[1]) {
 			/* pykickstart (sections.py, PackageSection.handleLine,
 			 * and parser.py, Packages.add) takes a package line
@@ -121,57 +112,42 @@ static int packages(ks_ctx *c, const ks_line *h, char **lines,
 			whole[strcspn(whole, "#")] = '\0';
 			char *t = whole + strspn(whole, " \t");
 			size_t tl = strlen(t);
-			while (tl > 0 &&
-			       (t[tl - 1] == ' ' || t[tl - 1] == '\t'))
+			while (tl > 0 && (t[tl - 1] == ' ' || t[tl - 1] == '\t'))
 				t[--tl] = '\0';
 			_cleanup_free_ char *name = value_for_message(t);
 			if (p->ignore_missing)
 				diag_warn(
 					c->d, locs[i],
-					_("no package can be named '%s' (the "
-					  "whole line is one name, as in "
-					  "pykickstart); with --ignoremissing "
-					  "it is skipped"),
+					_("no package can be named '%s' (the whole line is one name, as in pykickstart); with --ignoremissing it is skipped"),
 					name);
 			else
 				diag_error(
 					c->d, locs[i],
-					_("no package can be named '%s' (the "
-					  "whole line is one name, as in "
-					  "pykickstart, and names have no "
-					  "spaces): Anaconda would stop the "
-					  "install here; put one package on "
-					  "a line, or add --ignoremissing"),
+					_("no package can be named '%s' (the whole line is one name, as in pykickstart, and names have no spaces): Anaconda would stop the install here; put one package on a line, or add --ignoremissing"),
 					name);
 			strv_free(w);
 			continue;
 		}
 		for (size_t k = 1; w[k]; k++) {
-			if (strcmp(w[k], "--optional") == 0 ||
-			    strcmp(w[k], "--nodefaults") == 0)
+			if (strcmp(w[k], "--optional") == 0 || strcmp(w[k], "--nodefaults") == 0)
 				diag_warn(c->d, locs[i],
-					  _("'%s' of group '%s' is not "
-					    "supported and was ignored"),
+					  _("'%s' of group '%s' is not supported and was ignored"),
 					  w[k], w[0]);
 			else
 				diag_error(c->d, locs[i],
-					   _("'%s' is not a package or group "
-					     "option"),
-					   w[k]);
+					   _("'%s' is not a package or group option"), w[k]);
 		}
 		const char *item = w[0];
 		if (item[0] == '-') {
 			if (item[1] == '\0')
-				diag_error(c->d, locs[i],
-					   _("'-' needs a package name"));
+				diag_error(c->d, locs[i], _("'-' needs a package name"));
 			else {
 				char *x = xstrdup(item + 1);
 				model_note_loc(c->m, x, locs[i]);
 				strvb_push(&exclude, x);
 			}
 		} else if (strcmp(item, "@") == 0 || strcmp(item, "@^") == 0)
-			diag_error(c->d, locs[i], _("'%s' needs a group name"),
-				   item);
+			diag_error(c->d, locs[i], _("'%s' needs a group name"), item);
 		else {
 			char *x = xstrdup(item);
 			model_note_loc(c->m, x, locs[i]);
@@ -196,8 +172,7 @@ static char *join_lines(char **lines, size_t n)
 	return buf_steal(&b);
 }
 
-static void script(ks_ctx *c, ks_section_kind kind, const ks_line *h,
-		   char **lines, size_t n)
+static void script(ks_ctx *c, ks_section_kind kind, const ks_line *h, char **lines, size_t n)
 {
 	azl_scripts *s = &c->m->scripts;
 	azl_script *x;
@@ -220,8 +195,8 @@ static void script(ks_ctx *c, ks_section_kind kind, const ks_line *h,
 	x->loc = h->loc;
 }
 
-int ks_section(ks_ctx *c, ks_section_kind kind, char **words, azl_loc loc,
-	       char **lines, const azl_loc *line_locs, size_t n_lines)
+int ks_section(ks_ctx *c, ks_section_kind kind, char **words, azl_loc loc, char **lines,
+	       const azl_loc *line_locs, size_t n_lines)
 {
 	const ks_option *opts = NULL;
 	switch (kind) {
@@ -236,46 +211,37 @@ int ks_section(ks_ctx *c, ks_section_kind kind, char **words, azl_loc loc,
 		opts = opt_post;
 		break;
 	case KS_SEC_PRE_INSTALL:
-		diag_warn(c->d, loc,
-			  _("'%%pre-install' is not supported and was ignored: "
-			    "there is no step between storage and packages"));
+		diag_warn(
+			c->d, loc,
+			_("'%%pre-install' is not supported and was ignored: there is no step between storage and packages"));
 		return 0;
 	case KS_SEC_TRACEBACK:
-		diag_warn(c->d, loc,
-			  _("'%%traceback' was removed from Fedora's kickstart "
-			    "and was ignored; use %%onerror"));
+		diag_warn(
+			c->d, loc,
+			_("'%%traceback' was removed from Fedora's kickstart and was ignored; use %%onerror"));
 		return 0;
 	case KS_SEC_ADDON:
 		/* An OpenSCAP profile hardens the installed system: dropping
 		 * it silently would install a system that fails its audit. */
 		if (words[1] && (strcmp(words[1], "com_redhat_oscap") == 0 ||
 				 strcmp(words[1], "org_fedora_oscap") == 0)) {
-			diag_add(c->d, c->d->force ? AZL_WARNING : AZL_ERROR,
-				 loc,
-				 _("'%%addon %s' (an OpenSCAP security policy) "
-				   "is not supported: the installed system "
-				   "would not be hardened; apply the profile "
-				   "in %%post (oscap xccdf eval --remediate); "
-				   "convert --force drops it"),
-				 words[1]);
+			diag_add(
+				c->d, c->d->force ? AZL_WARNING : AZL_ERROR, loc,
+				_("'%%addon %s' (an OpenSCAP security policy) is not supported: the installed system would not be hardened; apply the profile in %%post (oscap xccdf eval --remediate); convert --force drops it"),
+				words[1]);
 			return 0;
 		}
-		diag_warn(c->d, loc,
-			  _("'%s %s' is not supported and was ignored"),
-			  words[0], words[1] ? words[1] : "");
+		diag_warn(c->d, loc, _("'%s %s' is not supported and was ignored"), words[0],
+			  words[1] ? words[1] : "");
 		return 0;
 	case KS_SEC_ANACONDA:
-		diag_warn(c->d, loc, _("'%s' is not supported and was ignored"),
-			  words[0]);
+		diag_warn(c->d, loc, _("'%s' is not supported and was ignored"), words[0]);
 		return 0;
 	}
 	ks_line h = {0};
 	int r = ks_parse_options(c, words[0], opts, words, loc, &h);
 	if (r == 0 && h.n_args > 0) {
-		diag_error(c->d, loc,
-			   _("'%s' takes no arguments besides "
-			     "options"),
-			   words[0]);
+		diag_error(c->d, loc, _("'%s' takes no arguments besides options"), words[0]);
 		r = -EINVAL;
 	}
 	if (r == 0) {

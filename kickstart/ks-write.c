@@ -19,9 +19,7 @@ static void put_word(azl_buf *b, const char *s)
 {
 	bool plain = *s != '\0';
 	for (const char *p = s; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX"
-			    "YZ"
-			    "0123456789@%+=:,./_-^$",
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-^$",
 			    *p))
 			plain = false;
 	if (plain) {
@@ -58,8 +56,7 @@ static void put_list(azl_buf *b, const char *opt, char *const *v)
 	buf_free(&j);
 }
 
-static void put_password(azl_buf *b, const azl_secret *pw, const char *hash,
-			 const char *opt)
+static void put_password(azl_buf *b, const azl_secret *pw, const char *hash, const char *opt)
 {
 	_cleanup_free_ char *h = NULL;
 	if (!hash && pw && password_hash_yescrypt(pw, &h) == 0)
@@ -90,20 +87,15 @@ static void write_network(azl_buf *b, const azl_model *m)
 			if (!*slot)
 				*slot = addr;
 			else
-				buf_printf(&note,
-					   "# address %s cannot be said in "
-					   "kickstart\n",
+				buf_printf(&note, "# address %s cannot be said in kickstart\n",
 					   addr);
 		}
 		bool is_static = v4 && !i->dhcp4;
 		if (v4 && i->dhcp4)
-			buf_printf(&note,
-				   "# address %s next to DHCP cannot be said "
-				   "in kickstart\n",
+			buf_printf(&note, "# address %s next to DHCP cannot be said in kickstart\n",
 				   v4);
 		if (i->bond.options && !i->bond.slaves)
-			buf_append(&note, "# bond options without slaves were "
-					  "left out\n");
+			buf_append(&note, "# bond options without slaves were left out\n");
 		buf_append(b, note.data ? note.data : "");
 		buf_free(&note);
 
@@ -176,9 +168,7 @@ static void write_accounts(azl_buf *b, const azl_model *m)
 		buf_printf(b, "rootpw --lock%s\n", ssh);
 	else
 		buf_printf(b, "# root has neither a password nor a lock%s\n",
-			   r->allow_ssh ? " (allow_ssh cannot be said without "
-					  "rootpw)"
-					: "");
+			   r->allow_ssh ? " (allow_ssh cannot be said without rootpw)" : "");
 	for (size_t k = 0; k < m->accounts.n_users; k++) {
 		const azl_user *u = &m->accounts.users[k];
 		buf_append(b, "user");
@@ -201,8 +191,7 @@ static void write_accounts(azl_buf *b, const azl_model *m)
 		buf_append(b, "\n");
 	}
 	for (size_t n = 0; n < m->accounts.n_users; n++)
-		for (char **k = m->accounts.users[n].ssh_authorized_keys;
-		     k && *k; k++) {
+		for (char **k = m->accounts.users[n].ssh_authorized_keys; k && *k; k++) {
 			buf_append(b, "sshkey");
 			put_opt(b, "--username", m->accounts.users[n].name);
 			buf_append(b, " ");
@@ -213,20 +202,20 @@ static void write_accounts(azl_buf *b, const azl_model *m)
 
 static const char *disk_name(const char *path)
 {
-	return startswith(path, "/dev/") && !strchr(path + 5, '/') ? path + 5
-								   : path;
+	return startswith(path, "/dev/") && !strchr(path + 5, '/') ? path + 5 : path;
 }
 
 static void write_encryption_note(azl_buf *b, const azl_encryption *e)
 {
 	if (e->passphrase_file)
-		buf_printf(b,
-			   "# the passphrase is read from '%s' by the answer "
-			   "file; kickstart cannot say that\n",
-			   e->passphrase_file);
+		buf_printf(
+			b,
+			"# the passphrase is read from '%s' by the answer file; kickstart cannot say that\n",
+			e->passphrase_file);
 	else
-		buf_append(b, "# the passphrase was left out: add "
-			      "--passphrase=... to the encrypted lines\n");
+		buf_append(
+			b,
+			"# the passphrase was left out: add --passphrase=... to the encrypted lines\n");
 }
 
 static void luks_opts(azl_buf *b, const azl_encryption *e)
@@ -242,17 +231,14 @@ static void luks_opts(azl_buf *b, const azl_encryption *e)
 /* --size (MiB, rounded up), --grow, --maxsize, and --percent where
  * kickstart has it (logvol: of the volume group). What it cannot say goes
  * into b as a comment before the line. */
-static void put_size(azl_buf *b, azl_buf *line, const char *what,
-		     const azl_size *z, bool grow, uint64_t max_bytes,
-		     bool percent_ok)
+static void put_size(azl_buf *b, azl_buf *line, const char *what, const azl_size *z, bool grow,
+		     uint64_t max_bytes, bool percent_ok)
 {
 	bool sized = false;
 	if (z->kind == AZL_SIZE_BYTES) {
 		uint64_t mib = (z->bytes + (1u << 20) - 1) >> 20;
 		if (z->bytes % (1u << 20))
-			buf_printf(b,
-				   "# the size of '%s' is rounded up to MiB\n",
-				   what);
+			buf_printf(b, "# the size of '%s' is rounded up to MiB\n", what);
 		buf_printf(line, " --size=%" PRIu64, mib);
 		sized = true;
 	} else if (z->kind == AZL_SIZE_PERCENT && percent_ok) {
@@ -263,30 +249,28 @@ static void put_size(azl_buf *b, azl_buf *line, const char *what,
 			_cleanup_free_ char *t = size_format(z);
 			buf_printf(
 				b,
-				"# '%s' is %s of the volume group; kickstart "
-				"says whole percents: %" PRIu32 "%%\n",
+				"# '%s' is %s of the volume group; kickstart says whole percents: %" PRIu32
+				"%%\n",
 				what, t, pc);
 		}
 		buf_printf(line, " --percent=%" PRIu32, pc);
 		sized = true;
 	} else if (z->kind == AZL_SIZE_PERCENT) {
 		_cleanup_free_ char *t = size_format(z);
-		buf_printf(b,
-			   "# '%s' is %s of the disk, which kickstart cannot "
-			   "say; it grows instead\n",
-			   what, t);
+		buf_printf(
+			b,
+			"# '%s' is %s of the disk, which kickstart cannot say; it grows instead\n",
+			what, t);
 	}
 	if (grow || !sized)
 		buf_append(line, " --grow");
 	if (max_bytes)
-		buf_printf(line, " --maxsize=%" PRIu64,
-			   (max_bytes + (1u << 20) - 1) >> 20);
+		buf_printf(line, " --maxsize=%" PRIu64, (max_bytes + (1u << 20) - 1) >> 20);
 }
 
 /* volgroup NAME pv.NN... with the PVs numbered as write_storage() numbers
  * them, then its logvol lines. */
-static void write_volume_group(azl_buf *b, const azl_storage *s,
-			       const azl_volume_group *g)
+static void write_volume_group(azl_buf *b, const azl_storage *s, const azl_volume_group *g)
 {
 	azl_buf pvs = {0};
 	size_t n_pv = 0;
@@ -308,10 +292,10 @@ static void write_volume_group(azl_buf *b, const azl_storage *s,
 	}
 	if (!g->name || !pvs.len) {
 		buf_free(&pvs);
-		buf_printf(b,
-			   "# volume group '%s' has no physical volume, which "
-			   "kickstart cannot say\n",
-			   g->name ? g->name : "");
+		buf_printf(
+			b,
+			"# volume group '%s' has no physical volume, which kickstart cannot say\n",
+			g->name ? g->name : "");
 		return;
 	}
 	buf_append(b, "volgroup ");
@@ -321,10 +305,10 @@ static void write_volume_group(azl_buf *b, const azl_storage *s,
 	for (size_t i = 0; i < g->n_volumes; i++) {
 		const azl_volume_spec *v = &g->volumes[i];
 		if (!v->mount) {
-			buf_printf(b,
-				   "# volume '%s' of '%s' has no mount point, "
-				   "which kickstart cannot say\n",
-				   v->name, g->name);
+			buf_printf(
+				b,
+				"# volume '%s' of '%s' has no mount point, which kickstart cannot say\n",
+				v->name, g->name);
 			continue;
 		}
 		azl_buf line = {0};
@@ -332,8 +316,7 @@ static void write_volume_group(azl_buf *b, const azl_storage *s,
 		put_word(&line, v->mount);
 		put_opt(&line, "--vgname", g->name);
 		put_opt(&line, "--name", v->name ? v->name : "");
-		put_size(b, &line, v->mount, &v->size, v->grow, v->max_bytes,
-			 true);
+		put_size(b, &line, v->mount, &v->size, v->grow, v->max_bytes, true);
 		if (v->fs != AZL_FS_NONE)
 			put_opt(&line, "--fstype", fs_to_string(v->fs));
 		if (v->label)
@@ -363,22 +346,19 @@ static void write_raids(azl_buf *b, const azl_storage *s, size_t n_pv)
 			if (streq_ptr(s->partitions[i].raid, r->name))
 				buf_printf(&members, " raid.%02zu", n_member);
 		}
-		_cleanup_free_ char *pv =
-			r->volume_group ? xasprintf("pv.%02zu", ++n_pv) : NULL;
+		_cleanup_free_ char *pv = r->volume_group ? xasprintf("pv.%02zu", ++n_pv) : NULL;
 		const char *what = pv ? pv : r->mount;
 		if (!members.len || !what || !r->name) {
 			buf_free(&members);
-			buf_printf(b,
-				   "# RAID '%s' has no members or holds "
-				   "nothing, which kickstart cannot say\n",
-				   r->name ? r->name : "");
+			buf_printf(
+				b,
+				"# RAID '%s' has no members or holds nothing, which kickstart cannot say\n",
+				r->name ? r->name : "");
 			continue;
 		}
 		if (r->metadata && !streq_ptr(r->metadata, "1.2") &&
 		    !streq_ptr(r->mount, "/boot/efi"))
-			buf_printf(b,
-				   "# RAID '%s' has metadata %s, which "
-				   "kickstart cannot say\n",
+			buf_printf(b, "# RAID '%s' has metadata %s, which kickstart cannot say\n",
 				   r->name, r->metadata);
 		azl_buf line = {0};
 		buf_append(&line, "raid ");
@@ -428,8 +408,7 @@ static void write_btrfs(azl_buf *b, const azl_storage *s)
 			put_opt(b, "--name", v->name ? v->name : "");
 			if (v->fs_options)
 				put_opt(b, "--fsoptions", v->fs_options);
-			_cleanup_free_ char *parent =
-				xasprintf("LABEL=%s", label);
+			_cleanup_free_ char *parent = xasprintf("LABEL=%s", label);
 			buf_append(b, " ");
 			put_word(b, parent);
 			buf_append(b, "\n");
@@ -444,10 +423,10 @@ static void write_storage(azl_buf *b, const azl_model *m)
 	for (size_t i = 0; i < s->n_disks; i++) {
 		const azl_disk_spec *d = &s->disks[i];
 		if (!d->path) {
-			buf_printf(b,
-				   "# disk %zu is chosen by a match rule, "
-				   "which kickstart cannot say\n",
-				   i + 1);
+			buf_printf(
+				b,
+				"# disk %zu is chosen by a match rule, which kickstart cannot say\n",
+				i + 1);
 			continue;
 		}
 		if (disks.len)
@@ -473,16 +452,12 @@ static void write_storage(azl_buf *b, const azl_model *m)
 	if (s->n_partitions == 0) {
 		if (s->swap && s->swap_size.kind != AZL_SIZE_UNSET) {
 			_cleanup_free_ char *z = size_format(&s->swap_size);
-			buf_printf(b,
-				   "# swap size %s cannot be said with "
-				   "autopart\n",
-				   z);
+			buf_printf(b, "# swap size %s cannot be said with autopart\n", z);
 		}
 		if (s->filesystem == AZL_FS_BTRFS)
 			buf_append(b, "autopart --type=btrfs");
 		else
-			buf_printf(b, "autopart --type=%s --fstype=%s",
-				   layout_to_string(s->layout),
+			buf_printf(b, "autopart --type=%s --fstype=%s", layout_to_string(s->layout),
 				   fs_to_string(s->filesystem));
 		if (!s->swap)
 			buf_append(b, " --noswap");
@@ -498,12 +473,11 @@ static void write_storage(azl_buf *b, const azl_model *m)
 	size_t n_pv = 0, n_member = 0, n_btrfs = 0;
 	for (size_t i = 0; i < s->n_partitions; i++) {
 		const azl_partition_spec *p = &s->partitions[i];
-		_cleanup_free_ char *pv =
-			p->raid		  ? xasprintf("raid.%02zu", ++n_member)
-			: p->volume_group ? xasprintf("pv.%02zu", ++n_pv)
-			: p->n_subvolumes > 0
-				? xasprintf("btrfs.%02zu", ++n_btrfs)
-				: NULL;
+		_cleanup_free_ char *pv = p->raid	    ? xasprintf("raid.%02zu", ++n_member)
+					  : p->volume_group ? xasprintf("pv.%02zu", ++n_pv)
+					  : p->n_subvolumes > 0
+						  ? xasprintf("btrfs.%02zu", ++n_btrfs)
+						  : NULL;
 		const char *what = pv ? pv : p->mount ? p->mount : "none";
 		azl_buf line = {0};
 		buf_append(&line, "part ");
@@ -514,13 +488,11 @@ static void write_storage(azl_buf *b, const azl_model *m)
 			if (p->keep_fs)
 				buf_append(&line, " --noformat");
 		} else
-			put_size(b, &line, what, &p->size, p->grow,
-				 p->max_bytes, false);
+			put_size(b, &line, what, &p->size, p->grow, p->max_bytes, false);
 		if (p->fs != AZL_FS_NONE && !pv)
 			put_opt(&line, "--fstype", fs_to_string(p->fs));
 		const char *disk = p->disk_path;
-		if (!disk && p->disk_index > 0 &&
-		    (size_t)p->disk_index <= s->n_disks)
+		if (!disk && p->disk_index > 0 && (size_t)p->disk_index <= s->n_disks)
 			disk = s->disks[p->disk_index - 1].path;
 		if (disk)
 			put_opt(&line, "--ondisk", disk_name(disk));
@@ -549,13 +521,11 @@ static void write_storage(azl_buf *b, const azl_model *m)
 		for (size_t j = 0; vg && j < i; j++)
 			seen |= streq_ptr(s->partitions[j].volume_group, vg);
 		if (vg && !seen)
-			write_volume_group(
-				b, s, &(azl_volume_group){.name = (char *)vg});
+			write_volume_group(b, s, &(azl_volume_group){.name = (char *)vg});
 	}
 }
 
-static void write_script(azl_buf *b, const char *section, const azl_script *s,
-			 bool post)
+static void write_script(azl_buf *b, const char *section, const azl_script *s, bool post)
 {
 	buf_append(b, "\n");
 	buf_append(b, section);
@@ -580,8 +550,7 @@ char *kickstart_write(const azl_model *m)
 	azl_buf b = {0};
 	buf_append(&b, "# Kickstart written by azl-installer\n");
 	if (m->interactive)
-		buf_append(&b, "# 'interactive' sections cannot be said in "
-			       "kickstart\n");
+		buf_append(&b, "# 'interactive' sections cannot be said in kickstart\n");
 	buf_append(&b, "text\n");
 	buf_append(&b, "lang ");
 	put_word(&b, m->locale);
@@ -622,8 +591,7 @@ char *kickstart_write(const azl_model *m)
 		buf_free(&a);
 	}
 	const char *bd = bl->boot_drive_path;
-	if (!bd && bl->boot_drive_index > 0 &&
-	    (size_t)bl->boot_drive_index <= m->storage.n_disks)
+	if (!bd && bl->boot_drive_index > 0 && (size_t)bl->boot_drive_index <= m->storage.n_disks)
 		bd = m->storage.disks[bl->boot_drive_index - 1].path;
 	if (bd)
 		put_opt(&b, "--boot-drive", disk_name(bd));
@@ -631,8 +599,7 @@ char *kickstart_write(const azl_model *m)
 		/* A plaintext password is written as its hash. */
 		_cleanup_free_ char *h = NULL;
 		const char *ph = bl->password_hash;
-		if (!ph && bl->password &&
-		    grub_password_hash(bl->password, &h) == 0)
+		if (!ph && bl->password && grub_password_hash(bl->password, &h) == 0)
 			ph = h;
 		if (ph) {
 			buf_append(&b, " --iscrypted");
@@ -641,10 +608,10 @@ char *kickstart_write(const azl_model *m)
 	}
 	buf_append(&b, "\n");
 	if (!bd && bl->boot_drive_index > 0)
-		buf_printf(&b,
-			   "# boot_drive: %d is a disk chosen by a match "
-			   "rule, which kickstart cannot say\n",
-			   bl->boot_drive_index);
+		buf_printf(
+			&b,
+			"# boot_drive: %d is a disk chosen by a match rule, which kickstart cannot say\n",
+			bl->boot_drive_index);
 	/* Storage left to be asked: a kickstart without storage commands
 	 * means just that. */
 	if (m->has_storage || !model_asks_storage(m))
@@ -659,18 +626,15 @@ char *kickstart_write(const azl_model *m)
 			const char *n = p ? p->name : "NAME";
 			buf_printf(
 				&b,
-				"# the repository preset '%s' cannot be said "
-				"in kickstart: install with --repo %s "
-				"(azl.repo=%s)\n",
+				"# the repository preset '%s' cannot be said in kickstart: install with --repo %s (azl.repo=%s)\n",
 				n, n, n);
 			continue;
 		}
-		if (!r->gpgcheck || r->priority != 99 || r->gpgkey ||
-		    r->gpgkey_fingerprint)
-			buf_printf(&b,
-				   "# gpgcheck, priority and gpgkey of "
-				   "'%s' cannot be said in kickstart\n",
-				   r->name);
+		if (!r->gpgcheck || r->priority != 99 || r->gpgkey || r->gpgkey_fingerprint)
+			buf_printf(
+				&b,
+				"# gpgcheck, priority and gpgkey of '%s' cannot be said in kickstart\n",
+				r->name);
 		bool url = streq_ptr(r->name, "anaconda");
 		buf_append(&b, url ? "url" : "repo");
 		if (!url)
@@ -695,8 +659,9 @@ char *kickstart_write(const azl_model *m)
 		/* A firewall line enables firewalld: said only when the
 		 * model enables it. */
 		if (!strv_contains(m->services.enable, "firewalld"))
-			buf_append(&b, "# services.firewall: rules for a "
-				       "firewalld that is not enabled\n#");
+			buf_append(
+				&b,
+				"# services.firewall: rules for a firewalld that is not enabled\n#");
 		buf_append(&b, "firewall --enabled");
 		put_list(&b, "--service", fw->services);
 		_cleanup_strv_free_ char **ports = NULL;
@@ -740,9 +705,7 @@ char *kickstart_write(const azl_model *m)
 		buf_append(&b, " --excludedocs");
 	if (p->install_langs)
 		put_opt(&b, "--instLangs",
-			strcmp(p->install_langs, "none") == 0
-				? ""
-				: p->install_langs);
+			strcmp(p->install_langs, "none") == 0 ? "" : p->install_langs);
 	buf_append(&b, "\n");
 	for (char **x = p->install; x && *x; x++)
 		if (strcmp(*x, "@minimal") != 0)

@@ -11,16 +11,14 @@
 #include "pages.h"
 #include "util.h"
 
-static const char disks_help[] =
-	N_("Space select  Tab next  Enter edit/done  Esc cancel  F1 keys");
+static const char disks_help[] = N_("Space select  Tab next  Enter edit/done  Esc cancel  F1 keys");
 
 static const char *const layouts[] = {N_("guided, LVM"), N_("guided, plain"),
 				      N_("custom partitions")};
 /* btrfs: Fedora's layout, subvolumes root and home (guided plain only). */
 static const char *const filesystems[] = {"ext4", "xfs", "btrfs"};
 static const char *const tables[] = {"gpt", "msdos"};
-static const char *const wipes[] = {N_("erase the whole disk"),
-				    N_("replace Linux partitions"),
+static const char *const wipes[] = {N_("erase the whole disk"), N_("replace Linux partitions"),
 				    N_("use free space only")};
 
 enum { F_LAYOUT, F_FS, F_SWAP, F_TABLE, F_WIPE, F_EDIT, F_DONE, F_CANCEL };
@@ -28,8 +26,7 @@ enum { F_LAYOUT, F_FS, F_SWAP, F_TABLE, F_WIPE, F_EDIT, F_DONE, F_CANCEL };
 static char *disk_line(const azl_disk_info *d)
 {
 	_cleanup_free_ char *sz = size_human(d->size);
-	return xasprintf("%-14s %10s  %-7s %s%s%s", d->path, sz,
-			 d->transport ? d->transport : "",
+	return xasprintf("%-14s %10s  %-7s %s%s%s", d->path, sz, d->transport ? d->transport : "",
 			 d->model ? d->model : "", d->in_use ? "  " : "",
 			 d->in_use ? _("(in use)") : "");
 }
@@ -49,9 +46,8 @@ static char *check(ui_ctx *c, const azl_storage *st)
 int page_disks(ui_ctx *c)
 {
 	if (!c->machine) {
-		ui_message(_("Disks"), c->machine_error
-					       ? c->machine_error
-					       : _("No disks were found."));
+		ui_message(_("Disks"),
+			   c->machine_error ? c->machine_error : _("No disks were found."));
 		return UI_BACK;
 	}
 	azl_storage st = {0};
@@ -64,9 +60,8 @@ int page_disks(ui_ctx *c)
 	disks.checked = xcalloc(disks.n + 1, sizeof(bool));
 	for (size_t i = 0; i < st.n_disks; i++)
 		for (size_t k = 0; k < c->machine->n_disks; k++)
-			if (st.disks[i].path &&
-			    machine_find_disk(c->machine, st.disks[i].path) ==
-				    &c->machine->disks[k])
+			if (st.disks[i].path && machine_find_disk(c->machine, st.disks[i].path) ==
+							&c->machine->disks[k])
 				disks.checked[k] = true;
 
 	ui_form f = {.label_w = 22};
@@ -77,9 +72,7 @@ int page_disks(ui_ctx *c)
 	it = ui_form_add(&f, UI_ITEM_CHOICE, N_("Root filesystem"));
 	it->choices = filesystems;
 	it->n_choices = 3;
-	it->choice = st.filesystem == AZL_FS_XFS     ? 1
-		     : st.filesystem == AZL_FS_BTRFS ? 2
-						     : 0;
+	it->choice = st.filesystem == AZL_FS_XFS ? 1 : st.filesystem == AZL_FS_BTRFS ? 2 : 0;
 	ui_form_add(&f, UI_ITEM_CHECK, N_("Swap"))->on = st.swap;
 	it = ui_form_add(&f, UI_ITEM_CHOICE, N_("Partition table"));
 	it->choices = tables;
@@ -100,8 +93,7 @@ int page_disks(ui_ctx *c)
 		/* btrfs is never on LVM (as in Anaconda): choosing btrfs
 		 * makes the guided layout plain, choosing LVM again makes the
 		 * filesystem ext4. */
-		if (f.items[F_FS].choice == 2 && prev_fs != 2 &&
-		    f.items[F_LAYOUT].choice == 0)
+		if (f.items[F_FS].choice == 2 && prev_fs != 2 && f.items[F_LAYOUT].choice == 0)
 			f.items[F_LAYOUT].choice = 1;
 		else if (f.items[F_LAYOUT].choice == 0 && prev_layout != 0 &&
 			 f.items[F_FS].choice == 2)
@@ -112,8 +104,7 @@ int page_disks(ui_ctx *c)
 		_cleanup_strv_free_ char **sel = xzalloc(sizeof(char *));
 		for (size_t i = 0; i < disks.n; i++)
 			if (disks.checked[i])
-				strv_push(&sel,
-					  xstrdup(c->machine->disks[i].path));
+				strv_push(&sel, xstrdup(c->machine->disks[i].path));
 		storage_set_disks(&st, sel);
 		bool custom = f.items[F_LAYOUT].choice == 2;
 		if (custom && st.n_partitions == 0)
@@ -121,14 +112,12 @@ int page_disks(ui_ctx *c)
 		if (!custom)
 			while (st.n_partitions)
 				partition_delete(&st, st.n_partitions - 1);
-		st.layout = f.items[F_LAYOUT].choice == 1 ? AZL_LAYOUT_PLAIN
-							  : AZL_LAYOUT_LVM;
+		st.layout = f.items[F_LAYOUT].choice == 1 ? AZL_LAYOUT_PLAIN : AZL_LAYOUT_LVM;
 		st.filesystem = f.items[F_FS].choice == 1   ? AZL_FS_XFS
 				: f.items[F_FS].choice == 2 ? AZL_FS_BTRFS
 							    : AZL_FS_EXT4;
 		st.swap = f.items[F_SWAP].on;
-		st.table = f.items[F_TABLE].choice ? AZL_TABLE_MSDOS
-						   : AZL_TABLE_GPT;
+		st.table = f.items[F_TABLE].choice ? AZL_TABLE_MSDOS : AZL_TABLE_GPT;
 		st.wipe = (azl_wipe)f.items[F_WIPE].choice;
 		f.items[F_FS].disabled = custom;
 		f.items[F_SWAP].disabled = custom;
@@ -136,8 +125,7 @@ int page_disks(ui_ctx *c)
 
 		ui_frame(N_("Disks"), disks_help);
 		ui_attr_on(UIA_BOLD);
-		ui_put(2, 2, COLS - 4,
-		       _("Disks to install to (Space selects):"), false);
+		ui_put(2, 2, COLS - 4, _("Disks to install to (Space selects):"), false);
 		ui_attr_off(UIA_BOLD);
 		int lh = disks.n < 6 ? (int)disks.n : 6;
 		if (lh < 1)
@@ -154,8 +142,7 @@ int page_disks(ui_ctx *c)
 		_cleanup_free_ char *why = check(c, &st);
 		if (why)
 			ui_attr_on(UIA_WARN);
-		ui_wrap(LINES - 5, 2, COLS - 4, 3,
-			why ? why : _("The layout fits."));
+		ui_wrap(LINES - 5, 2, COLS - 4, 3, why ? why : _("The layout fits."));
 		if (why)
 			ui_attr_off(UIA_WARN);
 

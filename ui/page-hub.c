@@ -53,8 +53,7 @@ int page_hub(ui_ctx *c)
 		int row = 4;
 		for (size_t i = 0; i < n; i++) {
 			bool cur = focus == 0 && i == sel;
-			_cleanup_free_ char *sum =
-				spoke_summary(shown[i], c->m);
+			_cleanup_free_ char *sum = spoke_summary(shown[i], c->m);
 			if (!complete[i])
 				ui_attr_on(UIA_WARN);
 			ui_put(row, 2, 4, complete[i] ? "[x]" : "[!]", false);
@@ -69,9 +68,8 @@ int page_hub(ui_ctx *c)
 			row++;
 		}
 		row++;
-		const char *begin = c->o->save_answers
-					    ? _("Save answer file")
-					    : _("Begin installation");
+		const char *begin =
+			c->o->save_answers ? _("Save answer file") : _("Begin installation");
 		int bx = 6;
 		bx += ui_button_draw(row, bx, begin, focus == 1, !all) + 3;
 		ui_button_draw(row, bx, _("Quit"), focus == 2, false);
@@ -82,14 +80,10 @@ int page_hub(ui_ctx *c)
 			ui_attr_off(UIA_WARN);
 		} else if (!all) {
 			ui_wrap(row, 2, COLS - 4, 3,
-				_("Spokes marked [!] need attention before the "
-				  "installation can begin."));
+				_("Spokes marked [!] need attention before the installation can begin."));
 		} else
 			ui_wrap(row, 2, COLS - 4, 3,
-				_("Everything is ready. Begin shows the "
-				  "summary "
-				  "of what will be erased and asks for a "
-				  "confirmation."));
+				_("Everything is ready. Begin shows the summary of what will be erased and asks for a confirmation."));
 		for (size_t i = 0; i < n; i++)
 			free(reason[i]);
 
@@ -124,8 +118,7 @@ int page_hub(ui_ctx *c)
 		case 'q':
 		case 'Q':
 			if (ui_ask(_("Quit"),
-				   _("Quit the installer? Nothing has been "
-				     "written to any disk.")))
+				   _("Quit the installer? Nothing has been written to any disk.")))
 				return UI_QUIT;
 			break;
 		case 'b':
@@ -138,8 +131,7 @@ int page_hub(ui_ctx *c)
 				open = shown[sel];
 			else if (focus == 2) {
 				if (ui_ask(_("Quit"),
-					   _("Quit the installer? Nothing has "
-					     "been written to any disk.")))
+					   _("Quit the installer? Nothing has been written to any disk.")))
 					return UI_QUIT;
 			} else if (focus == 1 && all) {
 				int r = page_summary(c);
@@ -150,8 +142,7 @@ int page_hub(ui_ctx *c)
 			} else if (focus == 1) {
 				ui_message(
 					_("Not ready"),
-					_("Some spokes are incomplete (marked "
-					  "[!]); open them first."));
+					_("Some spokes are incomplete (marked [!]); open them first."));
 				focus = 0;
 			}
 			break;

@@ -32,16 +32,15 @@ static const char *const keymaps[] = {
 	"es", "it", "jp106", "dvorak",	      "se", "no", "pl",
 };
 
-static const char lang_help[] = N_("Up/Down choose  Tab next  Enter done  "
-				   "Esc cancel  F1 keys  Ctrl-C quit");
+static const char lang_help[] =
+	N_("Up/Down choose  Tab next  Enter done  Esc cancel  F1 keys  Ctrl-C quit");
 
 int page_language(ui_ctx *c)
 {
 	ui_list langs = {0}, kbds = {0};
 	char **v = xzalloc(sizeof(char *));
 	for (size_t i = 0; i < ELEMENTSOF(languages); i++)
-		strv_push(&v, xasprintf("%s  %s", languages[i].name,
-					languages[i].locale));
+		strv_push(&v, xasprintf("%s  %s", languages[i].name, languages[i].locale));
 	ui_list_set(&langs, v);
 	v = xzalloc(sizeof(char *));
 	for (size_t i = 0; i < ELEMENTSOF(keymaps); i++)
@@ -78,13 +77,10 @@ int page_language(ui_ctx *c)
 		bool ui_ok = !known || languages[langs.sel].ui;
 		if (!ui_ok)
 			ui_put(LINES - 5, 2, COLS - 4,
-			       _("The installer itself has no translation for "
-				 "this language; the system will use it."),
+			       _("The installer itself has no translation for this language; the system will use it."),
 			       false);
 		int bx = 2;
-		bx += ui_button_draw(LINES - 4, bx, _("Done"), focus == 2,
-				     false) +
-		      2;
+		bx += ui_button_draw(LINES - 4, bx, _("Done"), focus == 2, false) + 2;
 		ui_button_draw(LINES - 4, bx, _("Cancel"), focus == 3, false);
 		int key = ui_getkey();
 		if (key == UIK_QUIT) {

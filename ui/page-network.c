@@ -13,8 +13,7 @@
 #include "util.h"
 
 static const char net_help[] =
-	N_("Tab next  Space/Left/Right change  Enter next  Esc cancel  F1 "
-	   "keys");
+	N_("Tab next  Space/Left/Right change  Enter next  Esc cancel  F1 keys");
 
 static const char *const methods[] = {N_("DHCP"), N_("static")};
 
@@ -51,8 +50,7 @@ static void load(ui_form *f, azl_network *n, const char *name)
 
 /* The fields into the clone; an interface left at DHCP that the model did
  * not name stays out of it (the installer's default covers it). */
-static int store(ui_form *f, azl_network *n, const char *name,
-		 const char **ret_why)
+static int store(ui_form *f, azl_network *n, const char *name, const char **ret_why)
 {
 	if (!name)
 		return 0;
@@ -70,8 +68,7 @@ static int store(ui_form *f, azl_network *n, const char *name,
 	interface_done(&tmp);
 	if (r < 0)
 		return r;
-	return interface_set_static(network_interface(n, name), a, g, d,
-				    ret_why);
+	return interface_set_static(network_interface(n, name), a, g, d, ret_why);
 }
 
 static char *preview(const azl_network *n, const char *host)
@@ -112,12 +109,10 @@ int page_network(ui_ctx *c)
 		if (!strv_contains(names, c->ifaces[i]))
 			strv_push(&names, xstrdup(c->ifaces[i]));
 	for (size_t i = 0; i < net.n_interfaces; i++)
-		if (net.interfaces[i].name &&
-		    !strv_contains(names, net.interfaces[i].name))
+		if (net.interfaces[i].name && !strv_contains(names, net.interfaces[i].name))
 			strv_push(&names, xstrdup(net.interfaces[i].name));
 	ui_form f = {.label_w = 18};
-	ui_field_set(&ui_form_add(&f, UI_ITEM_FIELD, N_("Host name"))->field,
-		     c->m->hostname);
+	ui_field_set(&ui_form_add(&f, UI_ITEM_FIELD, N_("Host name"))->field, c->m->hostname);
 	ui_item *ifc = ui_form_add(&f, UI_ITEM_CHOICE, N_("Interface"));
 	ifc->choices = (const char *const *)names;
 	ifc->n_choices = strv_length(names);
@@ -137,12 +132,10 @@ int page_network(ui_ctx *c)
 		bool has_if = ifc->n_choices > 0;
 		ifc->disabled = meth->disabled = !has_if;
 		bool stat = has_if && meth->choice == 1;
-		f.items[N_ADDR].disabled = f.items[N_GW].disabled =
-			f.items[N_DNS].disabled = !stat;
+		f.items[N_ADDR].disabled = f.items[N_GW].disabled = f.items[N_DNS].disabled = !stat;
 		ui_frame(N_("Network"), net_help);
 		ui_form_draw(&f, 2, 2, COLS - 4);
-		_cleanup_free_ char *host =
-			ui_field_get(&f.items[N_HOST].field);
+		_cleanup_free_ char *host = ui_field_get(&f.items[N_HOST].field);
 		_cleanup_free_ char *pv = preview(&net, host);
 		/* The devices from row 11, leaving the preview 3 rows. */
 		int y = 11, last = LINES - 3;
@@ -158,8 +151,7 @@ int page_network(ui_ctx *c)
 			line += len + (line[len] == '\n');
 		}
 		ui_attr_on(UIA_BOLD);
-		ui_put(y, 2, COLS - 4, _("Configuration that will be written:"),
-		       false);
+		ui_put(y, 2, COLS - 4, _("Configuration that will be written:"), false);
 		ui_attr_off(UIA_BOLD);
 		ui_wrap(y + 1, 4, COLS - 6, last - y, pv);
 		int k = ui_getkey();
@@ -193,9 +185,9 @@ int page_network(ui_ctx *c)
 			continue;
 		}
 		if (!hostname_is_valid(host)) {
-			ui_message(_("Network"),
-				   _("A host name is letters, digits and "
-				     "hyphens, with dots between labels."));
+			ui_message(
+				_("Network"),
+				_("A host name is letters, digits and hyphens, with dots between labels."));
 			continue;
 		}
 		free(c->m->hostname);

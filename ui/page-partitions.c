@@ -11,19 +11,16 @@
 #include "util.h"
 
 static const char parts_help[] =
-	N_("a add  d delete  s size  m mount  f filesystem  e encrypt  "
-	   "Enter/Esc back");
+	N_("a add  d delete  s size  m mount  f filesystem  e encrypt  Enter/Esc back");
 
 static char *part_line(const azl_partition_spec *p)
 {
-	_cleanup_free_ char *sz = p->grow ? xstrdup(_("grow"))
-				  : p->size.kind == AZL_SIZE_UNSET
-					  ? xstrdup(_("rest"))
-					  : size_format(&p->size);
+	_cleanup_free_ char *sz = p->grow			   ? xstrdup(_("grow"))
+				  : p->size.kind == AZL_SIZE_UNSET ? xstrdup(_("rest"))
+								   : size_format(&p->size);
 	const char *fs = fs_to_string(p->fs);
-	return xasprintf("%-20s %-10s %-6s %-9s %s", p->mount ? p->mount : "-",
-			 sz, fs ? fs : "-", p->encrypt ? _("encrypted") : "",
-			 p->disk_path ? p->disk_path : "");
+	return xasprintf("%-20s %-10s %-6s %-9s %s", p->mount ? p->mount : "-", sz, fs ? fs : "-",
+			 p->encrypt ? _("encrypted") : "", p->disk_path ? p->disk_path : "");
 }
 
 static void fail(const char *why)
@@ -44,9 +41,8 @@ int page_partitions(ui_ctx *c, azl_storage *st)
 
 		ui_frame(N_("Partitions"), parts_help);
 		ui_attr_on(UIA_BOLD);
-		_cleanup_free_ char *hdr =
-			xasprintf("  %-20s %-10s %-6s %-9s", _("Mount point"),
-				  _("Size"), _("Type"), _("Encryption"));
+		_cleanup_free_ char *hdr = xasprintf("  %-20s %-10s %-6s %-9s", _("Mount point"),
+						     _("Size"), _("Type"), _("Encryption"));
 		ui_put(2, 2, COLS - 4, hdr, false);
 		ui_attr_off(UIA_BOLD);
 		int h = 8;
@@ -81,19 +77,17 @@ int page_partitions(ui_ctx *c, azl_storage *st)
 		azl_partition_spec *cur = l.n ? &st->partitions[l.sel] : NULL;
 		switch (key) {
 		case 'a': {
-			_cleanup_free_ char *mnt = ui_input(
-				_("Add a partition"),
-				_("Mount point (/, /boot, /home, /srv, swap):"),
-				"");
+			_cleanup_free_ char *mnt =
+				ui_input(_("Add a partition"),
+					 _("Mount point (/, /boot, /home, /srv, swap):"), "");
 			if (!mnt)
 				break;
 			_cleanup_free_ char *sz = ui_input(
-				_("Add a partition"),
-				_("Size (600M, 8G, 30%, grow):"), "grow");
+				_("Add a partition"), _("Size (600M, 8G, 30%, grow):"), "grow");
 			if (!sz)
 				break;
-			if (partition_add(st, mnt, sz, AZL_FS_NONE,
-					  st->encryption.enabled, &why) < 0)
+			if (partition_add(st, mnt, sz, AZL_FS_NONE, st->encryption.enabled, &why) <
+			    0)
 				fail(why);
 			else
 				l.sel = st->n_partitions - 1;
@@ -101,20 +95,16 @@ int page_partitions(ui_ctx *c, azl_storage *st)
 		}
 		case 'd':
 		case -KEY_DC:
-			if (cur && ui_ask(_("Delete"),
-					  _("Delete this partition from the "
-					    "layout?")))
+			if (cur && ui_ask(_("Delete"), _("Delete this partition from the layout?")))
 				partition_delete(st, l.sel);
 			break;
 		case 's': {
 			if (!cur)
 				break;
 			_cleanup_free_ char *old =
-				cur->grow ? xstrdup("grow")
-					  : size_format(&cur->size);
+				cur->grow ? xstrdup("grow") : size_format(&cur->size);
 			_cleanup_free_ char *sz =
-				ui_input(_("Size"),
-					 _("Size (600M, 8G, 30%, grow):"), old);
+				ui_input(_("Size"), _("Size (600M, 8G, 30%, grow):"), old);
 			if (sz && partition_resize(st, l.sel, sz, &why) < 0)
 				fail(why);
 			break;
@@ -122,13 +112,10 @@ int page_partitions(ui_ctx *c, azl_storage *st)
 		case 'm': {
 			if (!cur)
 				break;
-			_cleanup_free_ char *mnt =
-				ui_input(_("Mount point"),
-					 _("Mount point (/, /boot, /home, "
-					   "/srv, swap):"),
-					 cur->mount);
-			if (mnt &&
-			    partition_set_mount(st, l.sel, mnt, &why) < 0)
+			_cleanup_free_ char *mnt = ui_input(
+				_("Mount point"), _("Mount point (/, /boot, /home, /srv, swap):"),
+				cur->mount);
+			if (mnt && partition_set_mount(st, l.sel, mnt, &why) < 0)
 				fail(why);
 			break;
 		}
@@ -141,8 +128,7 @@ int page_partitions(ui_ctx *c, azl_storage *st)
 			    !streq_ptr(cur->mount, "/boot/efi"))
 				cur->encrypt = !cur->encrypt;
 			else if (cur)
-				fail(_("The boot loader must read /boot and "
-				       "/boot/efi: they stay unencrypted."));
+				fail(_("The boot loader must read /boot and /boot/efi: they stay unencrypted."));
 			break;
 		default:
 			ui_list_key(&l, key, h);

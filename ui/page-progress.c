@@ -80,8 +80,7 @@ static void draw_progress(run_view *v)
 	ui_attr_on(UIA_BOLD);
 	ui_put(2, 2, COLS - 4, _("Installing Azure Linux"), false);
 	ui_attr_off(UIA_BOLD);
-	_cleanup_free_ char *ph =
-		xasprintf(_("Step: %s"), phase_title(v->phase));
+	_cleanup_free_ char *ph = xasprintf(_("Step: %s"), phase_title(v->phase));
 	ui_put(4, 2, COLS - 4, ph, false);
 	int bw = COLS - 14;
 	_cleanup_free_ char *bar = xmalloc(bw + 1);
@@ -94,9 +93,9 @@ static void draw_progress(run_view *v)
 	ui_put(6, 2, COLS - 4, v->message ? v->message : "", false);
 	int row = 8;
 	if (v->items) {
-		_cleanup_free_ char *t = xasprintf(
-			_("Package %llu of %llu"), (unsigned long long)v->item,
-			(unsigned long long)v->items);
+		_cleanup_free_ char *t =
+			xasprintf(_("Package %llu of %llu"), (unsigned long long)v->item,
+				  (unsigned long long)v->items);
 		ui_put(row++, 2, COLS - 4, t, false);
 	}
 	if (v->total_bytes) {
@@ -110,13 +109,10 @@ static void draw_progress(run_view *v)
 	if (v->percent >= 2 && v->percent < 100 && s >= 5) {
 		long rest = s * (100 - v->percent) / v->percent;
 		left = rest < 60 ? xstrdup(_("less than a minute"))
-				 : xasprintf(_("about %ld min"),
-					     (rest + 59) / 60);
+				 : xasprintf(_("about %ld min"), (rest + 59) / 60);
 	}
-	_cleanup_free_ char *t =
-		xasprintf(_("Elapsed %ld:%02ld   Time left: "
-			    "%s"),
-			  s / 60, s % 60, left ? left : _("estimating"));
+	_cleanup_free_ char *t = xasprintf(_("Elapsed %ld:%02ld   Time left: %s"), s / 60, s % 60,
+					   left ? left : _("estimating"));
 	ui_put(row++, 2, COLS - 4, t, false);
 	if (v->show_log) {
 		ui_attr_on(UIA_DIM);
@@ -134,9 +130,7 @@ static void sink(const azl_progress_event *ev, void *userdata)
 		return;
 	if (ev->id != AZL_PHASE_NONE)
 		v->phase = ev->id;
-	v->percent = ev->percent < 0	 ? 0
-		     : ev->percent > 100 ? 100
-					 : ev->percent;
+	v->percent = ev->percent < 0 ? 0 : ev->percent > 100 ? 100 : ev->percent;
 	free(v->message);
 	v->message = xstrdup(ev->message);
 	if (ev->items) {
@@ -169,8 +163,7 @@ int page_progress(ui_ctx *c)
 		disks = xzalloc(sizeof(char *));
 		for (size_t i = 0; i < c->m->storage.n_disks; i++)
 			if (c->m->storage.disks[i].path)
-				strv_push(&disks,
-					  xstrdup(c->m->storage.disks[i].path));
+				strv_push(&disks, xstrdup(c->m->storage.disks[i].path));
 	}
 	azl_install_opts io = {
 		.disks = disks,
@@ -180,9 +173,8 @@ int page_progress(ui_ctx *c)
 		.yes = true,
 		.live = c->o->live,
 	};
-	ui_set_quit_question(N_("Stop the install? What was written so far "
-				"stays partly written; the disks are "
-				"unmounted and closed."));
+	ui_set_quit_question(N_(
+		"Stop the install? What was written so far stays partly written; the disks are unmounted and closed."));
 	draw_progress(&v);
 	run_ctx_add_sink(&ctx, sink, &v);
 	/* Fleet hooks, as for the command line (docs/pxe.md). */
@@ -197,9 +189,8 @@ int page_progress(ui_ctx *c)
 	azl_install_result *res = &c->result;
 	int code = install_run(c->m, &io, &ctx, res);
 	reporter_end(rep, code, res->stopped,
-		     res->phase != AZL_PHASE_NONE ? phase_name(res->phase)
-						  : NULL,
-		     res->error, res->message);
+		     res->phase != AZL_PHASE_NONE ? phase_name(res->phase) : NULL, res->error,
+		     res->message);
 	reporter_free(rep);
 	c->ran = true;
 	ui_set_quit_question(NULL);
@@ -211,44 +202,35 @@ int page_progress(ui_ctx *c)
 		int row = 2;
 		if (code == AZL_EXIT_OK) {
 			ui_attr_on(UIA_BOLD);
-			_cleanup_free_ char *t = xasprintf(
-				_("Azure Linux is installed. It took %ld min "
-				  "%ld s."),
-				secs / 60, secs % 60);
+			_cleanup_free_ char *t =
+				xasprintf(_("Azure Linux is installed. It took %ld min %ld s."),
+					  secs / 60, secs % 60);
 			row += ui_wrap(row, 2, COLS - 4, 2, t);
 			ui_attr_off(UIA_BOLD);
 			row += ui_wrap(row + 1, 2, COLS - 4, 3,
-				       _("Remove the installation medium, then "
-					 "reboot into the new system.")) +
+				       _("Remove the installation medium, then reboot into the new system.")) +
 			       1;
 		} else {
 			ui_attr_on(UIA_WARN);
-			_cleanup_free_ char *t = xasprintf(
-				code == AZL_EXIT_INTERRUPTED
-					? _("The install was stopped during "
-					    "step "
-					    "'%s'.")
-					: _("The install failed during step "
-					    "'%s'."),
-				phase_name(res->phase));
+			_cleanup_free_ char *t =
+				xasprintf(code == AZL_EXIT_INTERRUPTED
+						  ? _("The install was stopped during step '%s'.")
+						  : _("The install failed during step '%s'."),
+					  phase_name(res->phase));
 			row += ui_wrap(row, 2, COLS - 4, 2, t);
 			ui_attr_off(UIA_WARN);
 			if (res->message)
-				row += ui_wrap(row + 1, 2, COLS - 4, 8,
-					       res->message) +
-				       1;
-			_cleanup_free_ char *lp = xasprintf(
-				_("The log is in %s"),
-				log_path() ? log_path() : io.log_file);
+				row += ui_wrap(row + 1, 2, COLS - 4, 8, res->message) + 1;
+			_cleanup_free_ char *lp = xasprintf(_("The log is in %s"),
+							    log_path() ? log_path() : io.log_file);
 			ui_attr_on(UIA_BOLD);
 			row += ui_wrap(row + 1, 2, COLS - 4, 2, lp) + 1;
 			ui_attr_off(UIA_BOLD);
 		}
 		ui_button_draw(row + 1, 2,
-			       !reboot ? _("Exit")
-			       : res->finish == AZL_FINISH_POWEROFF
-				       ? _("Power off")
-				       : _("Reboot"),
+			       !reboot				    ? _("Exit")
+			       : res->finish == AZL_FINISH_POWEROFF ? _("Power off")
+								    : _("Reboot"),
 			       true, false);
 		int k = ui_getkey();
 		if (k == 'l' || k == 'L') {

@@ -9,16 +9,14 @@
 #include "pages.h"
 #include "util.h"
 
-static const char sw_help[] =
-	N_("Space select  Enter done  Esc cancel  F1 keys  Ctrl-C quit");
+static const char sw_help[] = N_("Space select  Enter done  Esc cancel  F1 keys  Ctrl-C quit");
 
 int page_software(ui_ctx *c)
 {
 	if (!c->groups || c->n_groups == 0) {
 		_cleanup_free_ char *t = xasprintf(
 			"%s\n\n%s",
-			c->groups_error ? c->groups_error
-					: _("The repository offers no groups."),
+			c->groups_error ? c->groups_error : _("The repository offers no groups."),
 			_("The package list of the answer file is kept."));
 		ui_message(_("Software"), t);
 		return UI_BACK;
@@ -31,15 +29,12 @@ int page_software(ui_ctx *c)
 			continue;
 		idx[strv_length(v)] = i;
 		strv_push(&v, xasprintf("%-20s %s", c->groups[i].name,
-					c->groups[i].description
-						? c->groups[i].description
-						: ""));
+					c->groups[i].description ? c->groups[i].description : ""));
 	}
 	ui_list_set(&l, v);
 	l.checked = xcalloc(l.n + 1, sizeof(bool));
 	for (size_t i = 0; i < l.n; i++)
-		l.checked[i] = packages_has_group(&c->m->packages,
-						  c->groups[idx[i]].id);
+		l.checked[i] = packages_has_group(&c->m->packages, c->groups[idx[i]].id);
 	int result;
 	for (;;) {
 		ui_frame(N_("Software"), sw_help);
@@ -58,13 +53,10 @@ int page_software(ui_ctx *c)
 			break;
 		}
 		if (k == UIK_ENTER) {
-			_cleanup_strv_free_ char **ids =
-				xzalloc(sizeof(char *));
+			_cleanup_strv_free_ char **ids = xzalloc(sizeof(char *));
 			for (size_t i = 0; i < l.n; i++)
 				if (l.checked[i])
-					strv_push(
-						&ids,
-						xstrdup(c->groups[idx[i]].id));
+					strv_push(&ids, xstrdup(c->groups[idx[i]].id));
 			packages_set_groups(&c->m->packages, ids);
 			c->m->has_packages = true;
 			result = UI_DONE;

@@ -9,8 +9,8 @@
 #include "pages.h"
 #include "util.h"
 
-static const char sum_help[] = N_("Up/Down/PgUp/PgDn scroll  Enter confirm  "
-				  "Esc back  F1 keys  Ctrl-C quit");
+static const char sum_help[] =
+	N_("Up/Down/PgUp/PgDn scroll  Enter confirm  Esc back  F1 keys  Ctrl-C quit");
 
 static char *summary_text(ui_ctx *c, size_t *ret_nd, char **ret_err)
 {
@@ -86,11 +86,10 @@ int page_summary(ui_ctx *c)
 		if (top + h < n)
 			ui_put(2 + h - 1, COLS - 2, 1, "v", false);
 		_cleanup_free_ char *prompt =
-			save ? xstrdup(_("Press Enter to save the answer file, "
-					 "Esc to go back."))
-			     : xasprintf(_("Type '%s' and press Enter to erase "
-					   "what is listed and install:"),
-					 _("yes"));
+			save ? xstrdup(_("Press Enter to save the answer file, Esc to go back."))
+			     : xasprintf(
+				       _("Type '%s' and press Enter to erase what is listed and install:"),
+				       _("yes"));
 		ui_attr_on(UIA_BOLD);
 		ui_put(LINES - 5, 1, COLS - 2, prompt, false);
 		ui_attr_off(UIA_BOLD);
@@ -122,9 +121,7 @@ int page_summary(ui_ctx *c)
 			if (strcmp(w, _("yes")) == 0)
 				return UI_DONE;
 			_cleanup_free_ char *m = xasprintf(
-				_("Type '%s' to confirm, or press Esc to go "
-				  "back."),
-				_("yes"));
+				_("Type '%s' to confirm, or press Esc to go back."), _("yes"));
 			ui_message(_("Summary"), m);
 			ui_field_wipe(&word);
 			continue;

@@ -9,8 +9,8 @@
 #include "pages.h"
 #include "util.h"
 
-static const char tz_help[] = N_("Up/Down choose  letter jump  Tab next  "
-				 "Enter done  Esc cancel  Ctrl-C quit");
+static const char tz_help[] =
+	N_("Up/Down choose  letter jump  Tab next  Enter done  Esc cancel  Ctrl-C quit");
 
 static void load_cities(ui_list *cities, const char *region, const char *pick)
 {
@@ -44,17 +44,13 @@ int page_timezone(ui_ctx *c)
 		_cleanup_free_ char *zone = NULL;
 		if (regions.n) {
 			const char *reg = regions.items[regions.sel];
-			zone = cities.n ? xasprintf("%s/%s", reg,
-						    cities.items[cities.sel])
+			zone = cities.n ? xasprintf("%s/%s", reg, cities.items[cities.sel])
 					: xstrdup(reg);
 		}
-		_cleanup_free_ char *line =
-			xasprintf(_("Time zone: %s"), zone ? zone : "-");
+		_cleanup_free_ char *line = xasprintf(_("Time zone: %s"), zone ? zone : "-");
 		ui_put(LINES - 5, 2, COLS - 4, line, false);
 		int bx = 2;
-		bx += ui_button_draw(LINES - 4, bx, _("Done"), focus == 2,
-				     !zone) +
-		      2;
+		bx += ui_button_draw(LINES - 4, bx, _("Done"), focus == 2, !zone) + 2;
 		ui_button_draw(LINES - 4, bx, _("Cancel"), focus == 3, false);
 		int key = ui_getkey();
 		if (key == UIK_QUIT) {
@@ -89,8 +85,7 @@ int page_timezone(ui_ctx *c)
 			size_t before = regions.sel;
 			ui_list_key(&regions, key, h);
 			if (regions.sel != before)
-				load_cities(&cities, regions.items[regions.sel],
-					    NULL);
+				load_cities(&cities, regions.items[regions.sel], NULL);
 		} else if (focus == 1)
 			ui_list_key(&cities, key, h);
 	}

@@ -26,12 +26,9 @@ static const char *const spoke_titles[_SPOKE_MAX] = {
 
 /* The answer file's interactive: words that show each spoke. */
 static const char *const spoke_sections[_SPOKE_MAX][2] = {
-	[SPOKE_LANGUAGE] = {"language", "keyboard"},
-	[SPOKE_TIMEZONE] = {"timezone", NULL},
-	[SPOKE_DISKS] = {"storage", NULL},
-	[SPOKE_PASSPHRASE] = {"storage", NULL},
-	[SPOKE_NETWORK] = {"network", NULL},
-	[SPOKE_ACCOUNTS] = {"accounts", NULL},
+	[SPOKE_LANGUAGE] = {"language", "keyboard"}, [SPOKE_TIMEZONE] = {"timezone", NULL},
+	[SPOKE_DISKS] = {"storage", NULL},	     [SPOKE_PASSPHRASE] = {"storage", NULL},
+	[SPOKE_NETWORK] = {"network", NULL},	     [SPOKE_ACCOUNTS] = {"accounts", NULL},
 	[SPOKE_SOFTWARE] = {"packages", NULL},
 };
 
@@ -49,8 +46,7 @@ bool spoke_shown(ui_spoke s, char *const *interactive)
 	if (strv_contains(interactive, "*"))
 		return true;
 	for (size_t i = 0; i < 2; i++)
-		if (spoke_sections[s][i] &&
-		    strv_contains(interactive, spoke_sections[s][i]))
+		if (spoke_sections[s][i] && strv_contains(interactive, spoke_sections[s][i]))
 			return true;
 	return false;
 }
@@ -68,14 +64,12 @@ bool storage_wants_encryption(const azl_storage *s)
 	return false;
 }
 
-static bool has_credential(const azl_secret *pw, const char *hash,
-			   char *const *keys)
+static bool has_credential(const azl_secret *pw, const char *hash, char *const *keys)
 {
 	return (pw && pw->len > 0) || (hash && *hash) || strv_length(keys) > 0;
 }
 
-static bool status_disks(const azl_model *m, const azl_machine *machine,
-			 char **ret_reason)
+static bool status_disks(const azl_model *m, const azl_machine *machine, char **ret_reason)
 {
 	if (m->storage.n_disks == 0) {
 		*ret_reason = xstrdup(_("No disk is chosen."));
@@ -88,23 +82,16 @@ static bool status_disks(const azl_model *m, const azl_machine *machine,
 	if (m->storage.n_partitions > 0) {
 		bool root = false;
 		for (size_t i = 0; i < m->storage.n_partitions; i++)
-			root = root ||
-			       streq_ptr(m->storage.partitions[i].mount, "/");
+			root = root || streq_ptr(m->storage.partitions[i].mount, "/");
 		/* or on an array, or a logical volume */
 		for (size_t i = 0; i < m->storage.n_raids; i++)
-			root = root ||
-			       streq_ptr(m->storage.raids[i].mount, "/");
+			root = root || streq_ptr(m->storage.raids[i].mount, "/");
 		for (size_t g = 0; g < m->storage.n_volume_groups; g++)
-			for (size_t k = 0;
-			     k < m->storage.volume_groups[g].n_volumes; k++)
+			for (size_t k = 0; k < m->storage.volume_groups[g].n_volumes; k++)
 				root = root ||
-				       streq_ptr(m->storage.volume_groups[g]
-							 .volumes[k]
-							 .mount,
-						 "/");
+				       streq_ptr(m->storage.volume_groups[g].volumes[k].mount, "/");
 		if (!root) {
-			*ret_reason = xstrdup(
-				_("The custom layout has no / partition."));
+			*ret_reason = xstrdup(_("The custom layout has no / partition."));
 			return false;
 		}
 	}
@@ -114,8 +101,7 @@ static bool status_disks(const azl_model *m, const azl_machine *machine,
 	if (plan_build(m, machine, &ov, &p, &err) < 0) {
 		*ret_reason = TAKE_PTR(err.message);
 		if (!*ret_reason)
-			*ret_reason =
-				xstrdup(_("The layout cannot be planned."));
+			*ret_reason = xstrdup(_("The layout cannot be planned."));
 		plan_error_done(&err);
 		return false;
 	}
@@ -125,33 +111,27 @@ static bool status_disks(const azl_model *m, const azl_machine *machine,
 static bool status_accounts(const azl_accounts *a, char **ret_reason)
 {
 	const azl_root_account *r = &a->root;
-	if (!r->lock && !has_credential(r->password, r->password_hash,
-					r->ssh_authorized_keys)) {
-		*ret_reason =
-			xstrdup(_("Root is unlocked but has no password."));
+	if (!r->lock && !has_credential(r->password, r->password_hash, r->ssh_authorized_keys)) {
+		*ret_reason = xstrdup(_("Root is unlocked but has no password."));
 		return false;
 	}
 	bool someone = !r->lock;
 	for (size_t i = 0; i < a->n_users; i++) {
 		const azl_user *u = &a->users[i];
 		if (!username_is_valid(u->name)) {
-			*ret_reason = xasprintf(_("'%s' is not a valid user "
-						  "name."),
+			*ret_reason = xasprintf(_("'%s' is not a valid user name."),
 						u->name ? u->name : "");
 			return false;
 		}
-		if (!has_credential(u->password, u->password_hash,
-				    u->ssh_authorized_keys)) {
-			*ret_reason = xasprintf(_("User '%s' has neither a "
-						  "password nor an SSH key."),
-						u->name);
+		if (!has_credential(u->password, u->password_hash, u->ssh_authorized_keys)) {
+			*ret_reason = xasprintf(
+				_("User '%s' has neither a password nor an SSH key."), u->name);
 			return false;
 		}
 		someone = true;
 	}
 	if (!someone) {
-		*ret_reason = xstrdup(_("Nobody could log in: set a root "
-					"password or add a user."));
+		*ret_reason = xstrdup(_("Nobody could log in: set a root password or add a user."));
 		return false;
 	}
 	return true;
@@ -166,11 +146,10 @@ static bool status_network(const azl_model *m, char **ret_reason)
 	}
 	for (size_t i = 0; i < m->network.n_interfaces; i++) {
 		const azl_interface *it = &m->network.interfaces[i];
-		if (!it->dhcp4 && !it->dhcp6 &&
-		    strv_length(it->addresses) == 0 && !it->bond.slaves) {
+		if (!it->dhcp4 && !it->dhcp6 && strv_length(it->addresses) == 0 &&
+		    !it->bond.slaves) {
 			*ret_reason =
-				xasprintf(_("Interface '%s' has neither "
-					    "DHCP nor an address."),
+				xasprintf(_("Interface '%s' has neither DHCP nor an address."),
 					  it->name ? it->name : it->match_mac);
 			return false;
 		}
@@ -178,8 +157,7 @@ static bool status_network(const azl_model *m, char **ret_reason)
 	return true;
 }
 
-bool spoke_status(ui_spoke s, const azl_model *m, const azl_machine *machine,
-		  char **ret_reason)
+bool spoke_status(ui_spoke s, const azl_model *m, const azl_machine *machine, char **ret_reason)
 {
 	_cleanup_free_ char *reason = NULL;
 	bool ok = true;
@@ -207,8 +185,7 @@ bool spoke_status(ui_spoke s, const azl_model *m, const azl_machine *machine,
 		    !(m->storage.encryption.passphrase &&
 		      m->storage.encryption.passphrase->len > 0) &&
 		    !m->storage.encryption.passphrase_file) {
-			reason = xstrdup(_("Encryption is on but no "
-					   "passphrase is set."));
+			reason = xstrdup(_("Encryption is on but no passphrase is set."));
 			ok = false;
 		}
 		break;
@@ -257,24 +234,20 @@ char *spoke_summary(ui_spoke s, const azl_model *m)
 		azl_buf b = {0};
 		for (size_t i = 0; i < st->n_disks; i++)
 			buf_printf(&b, "%s%s", i ? ", " : "",
-				   st->disks[i].path ? st->disks[i].path
-						     : _("(matched disk)"));
+				   st->disks[i].path ? st->disks[i].path : _("(matched disk)"));
 		if (st->n_partitions > 0)
-			buf_printf(&b, _("; custom, %zu partitions"),
-				   st->n_partitions);
+			buf_printf(&b, _("; custom, %zu partitions"), st->n_partitions);
 		else
 			buf_printf(&b, "; %s, %s",
-				   st->layout == AZL_LAYOUT_LVM
-					   ? _("guided LVM")
-					   : _("guided plain"),
+				   st->layout == AZL_LAYOUT_LVM ? _("guided LVM")
+								: _("guided plain"),
 				   fs_to_string(st->filesystem));
 		return buf_steal(&b);
 	}
 	case SPOKE_PASSPHRASE:
 		if (!storage_wants_encryption(st))
 			return xstrdup(_("not encrypted"));
-		if ((st->encryption.passphrase &&
-		     st->encryption.passphrase->len) ||
+		if ((st->encryption.passphrase && st->encryption.passphrase->len) ||
 		    st->encryption.passphrase_file)
 			return xstrdup(_("encrypted, passphrase set"));
 		return xstrdup(_("encrypted, no passphrase yet"));
@@ -286,19 +259,16 @@ char *spoke_summary(ui_spoke s, const azl_model *m)
 		for (size_t i = 0; i < m->network.n_interfaces; i++) {
 			const azl_interface *it = &m->network.interfaces[i];
 			_cleanup_free_ char *a = join(it->addresses, " ");
-			buf_printf(&b, "; %s %s",
-				   it->name ? it->name : it->match_mac,
+			buf_printf(&b, "; %s %s", it->name ? it->name : it->match_mac,
 				   it->dhcp4 || it->dhcp6 ? "DHCP" : a);
 		}
 		return buf_steal(&b);
 	}
 	case SPOKE_ACCOUNTS: {
 		azl_buf b = {0};
-		buf_append(&b, m->accounts.root.lock ? _("root locked")
-						     : _("root with password"));
+		buf_append(&b, m->accounts.root.lock ? _("root locked") : _("root with password"));
 		for (size_t i = 0; i < m->accounts.n_users; i++)
-			buf_printf(&b, _("; user %s"),
-				   m->accounts.users[i].name);
+			buf_printf(&b, _("; user %s"), m->accounts.users[i].name);
 		return buf_steal(&b);
 	}
 	case SPOKE_SOFTWARE:
@@ -312,8 +282,7 @@ ui_strength passphrase_strength(const char *s, const char **ret_hint)
 {
 	size_t chars = 0;
 	bool lower = false, upper = false, digit = false, other = false;
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
-	     p++) {
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
 		if ((*p & 0xc0) != 0x80)
 			chars++;
 		if (islower(*p))
@@ -354,24 +323,19 @@ ui_strength passphrase_strength(const char *s, const char **ret_hint)
 void storage_clone(azl_storage *dst, const azl_storage *src)
 {
 	*dst = *src;
-	dst->disks = src->n_disks ? xcalloc(src->n_disks, sizeof(*dst->disks))
-				  : NULL;
+	dst->disks = src->n_disks ? xcalloc(src->n_disks, sizeof(*dst->disks)) : NULL;
 	for (size_t i = 0; i < src->n_disks; i++) {
 		dst->disks[i] = src->disks[i];
 		dst->disks[i].path = xstrdup(src->disks[i].path);
-		dst->disks[i].match_serial =
-			xstrdup(src->disks[i].match_serial);
+		dst->disks[i].match_serial = xstrdup(src->disks[i].match_serial);
 		dst->disks[i].match_model = xstrdup(src->disks[i].match_model);
 	}
 	dst->encryption.passphrase = secret_dup(src->encryption.passphrase);
-	dst->encryption.passphrase_file =
-		xstrdup(src->encryption.passphrase_file);
+	dst->encryption.passphrase_file = xstrdup(src->encryption.passphrase_file);
 	dst->encryption.pbkdf = xstrdup(src->encryption.pbkdf);
-	dst->encryption.tpm2.recovery_key_file =
-		xstrdup(src->encryption.tpm2.recovery_key_file);
-	dst->partitions = src->n_partitions ? xcalloc(src->n_partitions,
-						      sizeof(*dst->partitions))
-					    : NULL;
+	dst->encryption.tpm2.recovery_key_file = xstrdup(src->encryption.tpm2.recovery_key_file);
+	dst->partitions =
+		src->n_partitions ? xcalloc(src->n_partitions, sizeof(*dst->partitions)) : NULL;
 	for (size_t i = 0; i < src->n_partitions; i++) {
 		azl_partition_spec *d = &dst->partitions[i];
 		const azl_partition_spec *p = &src->partitions[i];
@@ -383,10 +347,8 @@ void storage_clone(azl_storage *dst, const azl_storage *src)
 		d->volume_group = xstrdup(p->volume_group);
 		d->raid = xstrdup(p->raid);
 		d->existing = xstrdup(p->existing);
-		d->subvolumes = p->n_subvolumes
-					? xcalloc(p->n_subvolumes,
-						  sizeof(*d->subvolumes))
-					: NULL;
+		d->subvolumes =
+			p->n_subvolumes ? xcalloc(p->n_subvolumes, sizeof(*d->subvolumes)) : NULL;
 		for (size_t k = 0; k < p->n_subvolumes; k++) {
 			azl_subvolume_spec *dv = &d->subvolumes[k];
 			const azl_subvolume_spec *v = &p->subvolumes[k];
@@ -399,17 +361,14 @@ void storage_clone(azl_storage *dst, const azl_storage *src)
 	/* Volume groups and arrays are owned too: a clone that is dropped
 	 * (Cancel) must not free the model's. */
 	dst->volume_groups = src->n_volume_groups
-				     ? xcalloc(src->n_volume_groups,
-					       sizeof(*dst->volume_groups))
+				     ? xcalloc(src->n_volume_groups, sizeof(*dst->volume_groups))
 				     : NULL;
 	for (size_t i = 0; i < src->n_volume_groups; i++) {
 		azl_volume_group *d = &dst->volume_groups[i];
 		const azl_volume_group *g = &src->volume_groups[i];
 		*d = *g;
 		d->name = xstrdup(g->name);
-		d->volumes = g->n_volumes ? xcalloc(g->n_volumes,
-						    sizeof(*d->volumes))
-					  : NULL;
+		d->volumes = g->n_volumes ? xcalloc(g->n_volumes, sizeof(*d->volumes)) : NULL;
 		for (size_t k = 0; k < g->n_volumes; k++) {
 			azl_volume_spec *dv = &d->volumes[k];
 			const azl_volume_spec *v = &g->volumes[k];
@@ -420,8 +379,7 @@ void storage_clone(azl_storage *dst, const azl_storage *src)
 			dv->fs_options = xstrdup(v->fs_options);
 		}
 	}
-	dst->raids = src->n_raids ? xcalloc(src->n_raids, sizeof(*dst->raids))
-				  : NULL;
+	dst->raids = src->n_raids ? xcalloc(src->n_raids, sizeof(*dst->raids)) : NULL;
 	for (size_t i = 0; i < src->n_raids; i++) {
 		azl_raid_spec *d = &dst->raids[i];
 		const azl_raid_spec *r = &src->raids[i];
@@ -453,9 +411,8 @@ void interface_clone(azl_interface *d, const azl_interface *s)
 void network_clone(azl_network *dst, const azl_network *src)
 {
 	*dst = *src;
-	dst->interfaces = src->n_interfaces ? xcalloc(src->n_interfaces,
-						      sizeof(*dst->interfaces))
-					    : NULL;
+	dst->interfaces =
+		src->n_interfaces ? xcalloc(src->n_interfaces, sizeof(*dst->interfaces)) : NULL;
 	for (size_t i = 0; i < src->n_interfaces; i++)
 		interface_clone(&dst->interfaces[i], &src->interfaces[i]);
 }
@@ -465,10 +422,8 @@ void accounts_clone(azl_accounts *dst, const azl_accounts *src)
 	*dst = *src;
 	dst->root.password = secret_dup(src->root.password);
 	dst->root.password_hash = xstrdup(src->root.password_hash);
-	dst->root.ssh_authorized_keys =
-		strv_copy(src->root.ssh_authorized_keys);
-	dst->users = src->n_users ? xcalloc(src->n_users, sizeof(*dst->users))
-				  : NULL;
+	dst->root.ssh_authorized_keys = strv_copy(src->root.ssh_authorized_keys);
+	dst->users = src->n_users ? xcalloc(src->n_users, sizeof(*dst->users)) : NULL;
 	for (size_t i = 0; i < src->n_users; i++) {
 		azl_user *d = &dst->users[i];
 		const azl_user *u = &src->users[i];
@@ -494,8 +449,7 @@ void storage_set_disks(azl_storage *s, char *const *paths)
 	s->disks = NULL;
 	s->n_disks = 0;
 	for (size_t i = 0; paths && paths[i]; i++) {
-		azl_disk_spec *d =
-			xappend(&s->disks, &s->n_disks, sizeof(*s->disks));
+		azl_disk_spec *d = xappend(&s->disks, &s->n_disks, sizeof(*s->disks));
 		d->path = xstrdup(paths[i]);
 	}
 }
@@ -508,11 +462,9 @@ static bool mount_is_valid(const char *m, const char **ret_why)
 	}
 	if (strcmp(m, "swap") == 0)
 		return true;
-	if (m[0] != '/' || strstr(m, "//") || strstr(m, "/../") ||
-	    endswith(m, "/..") || (strlen(m) > 1 && endswith(m, "/")) ||
-	    strpbrk(m, " \t\n")) {
-		*ret_why = _("a mount point is an absolute path like /srv, "
-			     "or swap");
+	if (m[0] != '/' || strstr(m, "//") || strstr(m, "/../") || endswith(m, "/..") ||
+	    (strlen(m) > 1 && endswith(m, "/")) || strpbrk(m, " \t\n")) {
+		*ret_why = _("a mount point is an absolute path like /srv, or swap");
 		return false;
 	}
 	return true;
@@ -528,8 +480,7 @@ static bool mount_taken(const azl_storage *s, const char *m, size_t except)
 	return false;
 }
 
-static int parse_part_size(const char *size, azl_partition_spec *p,
-			   const char **ret_why)
+static int parse_part_size(const char *size, azl_partition_spec *p, const char **ret_why)
 {
 	azl_size sz;
 	const char *why = NULL;
@@ -546,8 +497,8 @@ static int parse_part_size(const char *size, azl_partition_spec *p,
 	return 0;
 }
 
-int partition_add(azl_storage *s, const char *mount, const char *size,
-		  azl_fs fs, bool encrypt, const char **ret_why)
+int partition_add(azl_storage *s, const char *mount, const char *size, azl_fs fs, bool encrypt,
+		  const char **ret_why)
 {
 	const char *why = NULL;
 	if (!mount_is_valid(mount, &why))
@@ -561,10 +512,8 @@ int partition_add(azl_storage *s, const char *mount, const char *size,
 		goto fail;
 	p.mount = xstrdup(mount);
 	p.fs = fs != AZL_FS_NONE ? fs : fs_default_for_mount(mount);
-	p.encrypt =
-		encrypt && strcmp(mount, "/boot") && strcmp(mount, "/boot/efi");
-	*(azl_partition_spec *)xappend(&s->partitions, &s->n_partitions,
-				       sizeof(p)) = p;
+	p.encrypt = encrypt && strcmp(mount, "/boot") && strcmp(mount, "/boot/efi");
+	*(azl_partition_spec *)xappend(&s->partitions, &s->n_partitions, sizeof(p)) = p;
 	return 0;
 fail:
 	if (ret_why)
@@ -583,8 +532,7 @@ int partition_delete(azl_storage *s, size_t i)
 	return 0;
 }
 
-int partition_resize(azl_storage *s, size_t i, const char *size,
-		     const char **ret_why)
+int partition_resize(azl_storage *s, size_t i, const char *size, const char **ret_why)
 {
 	if (i >= s->n_partitions)
 		return -ENOENT;
@@ -600,15 +548,13 @@ int partition_resize(azl_storage *s, size_t i, const char *size,
 	return 0;
 }
 
-int partition_set_mount(azl_storage *s, size_t i, const char *mount,
-			const char **ret_why)
+int partition_set_mount(azl_storage *s, size_t i, const char *mount, const char **ret_why)
 {
 	if (i >= s->n_partitions)
 		return -ENOENT;
 	const char *why = NULL;
 	if (!mount_is_valid(mount, &why) ||
-	    (mount_taken(s, mount, i) &&
-	     (why = _("that mount point is already used")))) {
+	    (mount_taken(s, mount, i) && (why = _("that mount point is already used")))) {
 		if (ret_why)
 			*ret_why = why;
 		return -EINVAL;
@@ -632,9 +578,8 @@ azl_fs partition_next_fs(const azl_partition_spec *p)
 	case AZL_FS_EXT4:
 		return AZL_FS_XFS;
 	case AZL_FS_XFS:
-		return streq_ptr(p->mount, "/") || streq_ptr(p->mount, "/boot")
-			       ? AZL_FS_EXT4
-			       : AZL_FS_VFAT;
+		return streq_ptr(p->mount, "/") || streq_ptr(p->mount, "/boot") ? AZL_FS_EXT4
+										: AZL_FS_VFAT;
 	default:
 		return AZL_FS_EXT4;
 	}
@@ -649,14 +594,12 @@ void partitions_from_guided(azl_storage *s, azl_firmware firmware)
 		partition_add(s, "/boot/efi", "600M", AZL_FS_VFAT, false, NULL);
 	partition_add(s, "/boot", "1G", AZL_FS_EXT4, false, NULL);
 	if (s->swap) {
-		_cleanup_free_ char *sz =
-			s->swap_size.kind == AZL_SIZE_BYTES
-				? size_format_bytes(s->swap_size.bytes)
-				: xstrdup("512M");
+		_cleanup_free_ char *sz = s->swap_size.kind == AZL_SIZE_BYTES
+						  ? size_format_bytes(s->swap_size.bytes)
+						  : xstrdup("512M");
 		partition_add(s, "swap", sz, AZL_FS_SWAP, enc, NULL);
 	}
-	partition_add(s, "/", "grow",
-		      s->filesystem ? s->filesystem : AZL_FS_EXT4, enc, NULL);
+	partition_add(s, "/", "grow", s->filesystem ? s->filesystem : AZL_FS_EXT4, enc, NULL);
 }
 
 /* --- network edits ---------------------------------------------------- */
@@ -666,18 +609,15 @@ char *netinfo_text(const azl_netinfo *i)
 	azl_buf b = {0};
 	buf_printf(&b, "%s\n",
 		   i->from_nm ? _("Devices (from NetworkManager):")
-			      : _("Devices (from /sys/class/net; "
-				  "NetworkManager is not running):"));
+			      : _("Devices (from /sys/class/net; NetworkManager is not running):"));
 	if (i->n_devs == 0)
 		buf_printf(&b, "  %s\n", _("no network devices"));
 	for (size_t k = 0; k < i->n_devs; k++) {
 		const azl_netdev *d = &i->devs[k];
 		buf_printf(&b, "  %-10s %-9s %-17s %-12s %s", d->name, d->type,
-			   d->mac ? d->mac : "-", d->state,
-			   d->ipv4 ? d->ipv4 : "-");
+			   d->mac ? d->mac : "-", d->state, d->ipv4 ? d->ipv4 : "-");
 		if (d->ipv4 && i->from_nm)
-			buf_printf(&b, " (%s)",
-				   d->dhcp4 ? "DHCP" : _("static"));
+			buf_printf(&b, " (%s)", d->dhcp4 ? "DHCP" : _("static"));
 		buf_append(&b, "\n");
 	}
 	if (i->hostname)
@@ -700,20 +640,17 @@ static char **split_words(const char *s)
 	return v;
 }
 
-int interface_set_static(azl_interface *i, const char *addresses,
-			 const char *gateway, const char *dns,
-			 const char **ret_why)
+int interface_set_static(azl_interface *i, const char *addresses, const char *gateway,
+			 const char *dns, const char **ret_why)
 {
 	_cleanup_strv_free_ char **a = split_words(addresses);
 	_cleanup_strv_free_ char **d = split_words(dns);
 	const char *why = NULL;
 	if (strv_length(a) == 0)
-		why = _("a static configuration needs an address like "
-			"192.0.2.10/24");
+		why = _("a static configuration needs an address like 192.0.2.10/24");
 	for (size_t k = 0; !why && a[k]; k++)
 		if (!ip_prefix_is_valid(a[k]))
-			why = _("addresses look like 192.0.2.10/24 or "
-				"2001:db8::10/64");
+			why = _("addresses look like 192.0.2.10/24 or 2001:db8::10/64");
 	if (!why && gateway && *gateway && !ip_address_is_valid(gateway))
 		why = _("the gateway is an address like 192.0.2.1");
 	for (size_t k = 0; !why && d[k]; k++)
@@ -758,8 +695,7 @@ azl_interface *network_interface(azl_network *n, const char *name)
 	for (size_t i = 0; i < n->n_interfaces; i++)
 		if (streq_ptr(n->interfaces[i].name, name))
 			return &n->interfaces[i];
-	azl_interface *it =
-		xappend(&n->interfaces, &n->n_interfaces, sizeof(*it));
+	azl_interface *it = xappend(&n->interfaces, &n->n_interfaces, sizeof(*it));
 	it->name = xstrdup(name);
 	it->dhcp4 = true;
 	return it;
@@ -767,8 +703,7 @@ azl_interface *network_interface(azl_network *n, const char *name)
 
 /* --- accounts edits --------------------------------------------------- */
 
-int accounts_set_root(azl_accounts *a, bool lock, const char *pw,
-		      const char **ret_why)
+int accounts_set_root(azl_accounts *a, bool lock, const char *pw, const char **ret_why)
 {
 	azl_root_account *r = &a->root;
 	if (lock) {
@@ -784,8 +719,7 @@ int accounts_set_root(azl_accounts *a, bool lock, const char *pw,
 		r->password = secret_new(pw, strlen(pw));
 		free(r->password_hash);
 		r->password_hash = NULL;
-	} else if (!has_credential(r->password, r->password_hash,
-				   r->ssh_authorized_keys)) {
+	} else if (!has_credential(r->password, r->password_hash, r->ssh_authorized_keys)) {
 		if (ret_why)
 			*ret_why = _("an unlocked root needs a password");
 		return -EINVAL;
@@ -796,13 +730,12 @@ int accounts_set_root(azl_accounts *a, bool lock, const char *pw,
 
 static bool ssh_key_is_plausible(const char *k)
 {
-	return (startswith(k, "ssh-") || startswith(k, "ecdsa-") ||
-		startswith(k, "sk-")) &&
+	return (startswith(k, "ssh-") || startswith(k, "ecdsa-") || startswith(k, "sk-")) &&
 	       strchr(k, ' ') && !strpbrk(k, "\n\r");
 }
 
-int accounts_set_user(azl_accounts *a, const char *name, const char *pw,
-		      const char *ssh_key, const char **ret_why)
+int accounts_set_user(azl_accounts *a, const char *name, const char *pw, const char *ssh_key,
+		      const char **ret_why)
 {
 	const char *why = NULL;
 	if (!name || !*name) {
@@ -813,8 +746,7 @@ int accounts_set_user(azl_accounts *a, const char *name, const char *pw,
 		return 0;
 	}
 	if (!username_is_valid(name))
-		why = _("user names are lower case letters, digits, - and _, "
-			"starting with a letter");
+		why = _("user names are lower case letters, digits, - and _, starting with a letter");
 	else if (strcmp(name, "root") == 0)
 		why = _("root is not a user to add");
 	else if (ssh_key && *ssh_key && !ssh_key_is_plausible(ssh_key))
@@ -825,8 +757,7 @@ int accounts_set_user(azl_accounts *a, const char *name, const char *pw,
 		return -EINVAL;
 	}
 	azl_user *u =
-		a->n_users ? &a->users[0]
-			   : xappend(&a->users, &a->n_users, sizeof(*a->users));
+		a->n_users ? &a->users[0] : xappend(&a->users, &a->n_users, sizeof(*a->users));
 	free(u->name);
 	u->name = xstrdup(name);
 	if (pw && *pw) {
@@ -837,8 +768,7 @@ int accounts_set_user(azl_accounts *a, const char *name, const char *pw,
 	}
 	if (!strv_contains(u->groups, "wheel"))
 		strv_push(&u->groups, xstrdup("wheel"));
-	if (ssh_key && *ssh_key &&
-	    !strv_contains(u->ssh_authorized_keys, ssh_key))
+	if (ssh_key && *ssh_key && !strv_contains(u->ssh_authorized_keys, ssh_key))
 		strv_push(&u->ssh_authorized_keys, xstrdup(ssh_key));
 	return 0;
 }
@@ -860,8 +790,7 @@ void packages_set_groups(azl_packages *p, char *const *ids)
 bool packages_has_group(const azl_packages *p, const char *id)
 {
 	for (size_t i = 0; p->install && p->install[i]; i++)
-		if (p->install[i][0] == '@' &&
-		    strcmp(p->install[i] + 1, id) == 0)
+		if (p->install[i][0] == '@' && strcmp(p->install[i] + 1, id) == 0)
 			return true;
 	return false;
 }
@@ -878,20 +807,17 @@ static void describe_contents(azl_buf *b, const azl_disk_info *d)
 		if (d->fs_type)
 			buf_printf(b, _("a %s filesystem"), d->fs_type);
 		else if (d->table)
-			buf_printf(b, _("an empty %s partition table"),
-				   d->table);
+			buf_printf(b, _("an empty %s partition table"), d->table);
 		else
-			buf_append(b,
-				   _("no partition table or filesystem found"));
+			buf_append(b, _("no partition table or filesystem found"));
 		return;
 	}
 	buf_printf(b, _("%s table with"), d->table ? d->table : "?");
 	for (size_t i = 0; i < d->n_parts; i++) {
 		const azl_part_info *p = &d->parts[i];
 		_cleanup_free_ char *sz = size_human(p->size);
-		buf_printf(b, "%s %s %d (%s%s%s)", i ? "," : "", _("partition"),
-			   p->number, sz, p->fs_type ? ", " : "",
-			   p->fs_type ? p->fs_type : "");
+		buf_printf(b, "%s %s %d (%s%s%s)", i ? "," : "", _("partition"), p->number, sz,
+			   p->fs_type ? ", " : "", p->fs_type ? p->fs_type : "");
 	}
 }
 
@@ -900,22 +826,19 @@ char *plan_destructive_text(const azl_plan *p, const azl_machine *machine)
 	azl_buf b = {0};
 	for (size_t i = 0; i < p->n_disks; i++) {
 		const azl_plan_disk *d = &p->disks[i];
-		const azl_disk_info *info =
-			machine ? machine_find_disk(machine, d->path) : NULL;
+		const azl_disk_info *info = machine ? machine_find_disk(machine, d->path) : NULL;
 		_cleanup_free_ char *sz = size_human(d->size);
 		if (d->new_table) {
-			buf_printf(&b, _("ERASE all of %s (%s): "), d->path,
-				   sz);
+			buf_printf(&b, _("ERASE all of %s (%s): "), d->path, sz);
 			describe_contents(&b, info);
 			buf_append(&b, "\n");
 		}
 		for (size_t k = 0; k < d->n_removed; k++) {
 			const azl_plan_part *r = &d->removed[k];
 			_cleanup_free_ char *rs = size_human(r->size);
-			buf_printf(
-				&b, _("DELETE partition %d of %s (%s%s%s)\n"),
-				r->number, d->path, rs, r->fs_type ? ", " : "",
-				r->fs_type ? r->fs_type : "");
+			buf_printf(&b, _("DELETE partition %d of %s (%s%s%s)\n"), r->number,
+				   d->path, rs, r->fs_type ? ", " : "",
+				   r->fs_type ? r->fs_type : "");
 		}
 	}
 	return buf_steal(&b);
@@ -938,19 +861,15 @@ static char *xml_unescape(const char *s, size_t n)
 	static const struct {
 		const char *ent;
 		char c;
-	} ents[] = {{"&amp;", '&'},
-		    {"&lt;", '<'},
-		    {"&gt;", '>'},
-		    {"&quot;", '"'},
-		    {"&apos;", '\''}};
+	} ents[] = {
+		{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
 	char *out = xmalloc(n + 1), *o = out;
 	for (size_t i = 0; i < n;) {
 		bool done = false;
 		if (s[i] == '&')
 			for (size_t k = 0; k < ELEMENTSOF(ents) && !done; k++) {
 				size_t l = strlen(ents[k].ent);
-				if (i + l <= n &&
-				    strncmp(s + i, ents[k].ent, l) == 0) {
+				if (i + l <= n && strncmp(s + i, ents[k].ent, l) == 0) {
 					*o++ = ents[k].c;
 					i += l;
 					done = true;
@@ -1003,8 +922,7 @@ int comps_parse(const char *xml, size_t len, ui_group **ret, size_t *ret_n)
 			if (!it->name)
 				it->name = xstrdup(id);
 			it->description = element_text(a, z, "description");
-			_cleanup_free_ char *vis =
-				element_text(a, z, "uservisible");
+			_cleanup_free_ char *vis = element_text(a, z, "uservisible");
 			it->visible = !vis || strcmp(vis, "false") != 0;
 		} else
 			free(id);
@@ -1030,8 +948,7 @@ int comps_read_repo(const char *repo, ui_group **ret, size_t *ret_n)
 	_cleanup_free_ char *found = NULL;
 	struct dirent *de;
 	while ((de = readdir(d)))
-		if (strstr(de->d_name, "comps") &&
-		    endswith(de->d_name, ".xml") && !found)
+		if (strstr(de->d_name, "comps") && endswith(de->d_name, ".xml") && !found)
 			found = xasprintf("%s/%s", dir, de->d_name);
 	closedir(d);
 	if (!found)
@@ -1090,8 +1007,7 @@ static void add_zones(char ***v, const char *dir, const char *prefix, int depth)
 			continue;
 		_cleanup_free_ char *p = xasprintf("%s/%s", dir, de->d_name);
 		_cleanup_free_ char *name =
-			*prefix ? xasprintf("%s/%s", prefix, de->d_name)
-				: xstrdup(de->d_name);
+			*prefix ? xasprintf("%s/%s", prefix, de->d_name) : xstrdup(de->d_name);
 		struct stat st;
 		if (stat(p, &st) < 0)
 			continue;

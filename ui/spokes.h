@@ -39,8 +39,7 @@ bool spoke_shown(ui_spoke s, char *const *interactive);
 /* Complete or not; when not, *ret_reason (if non-NULL) gets a translated
  * sentence saying what is missing (allocated). machine may be NULL (the
  * Disks spoke is then incomplete). */
-bool spoke_status(ui_spoke s, const azl_model *m, const azl_machine *machine,
-		  char **ret_reason);
+bool spoke_status(ui_spoke s, const azl_model *m, const azl_machine *machine, char **ret_reason);
 /* A short translated description of the spoke's current values. */
 char *spoke_summary(ui_spoke s, const azl_model *m);
 
@@ -70,13 +69,11 @@ void interface_clone(azl_interface *dst, const azl_interface *src);
 void storage_set_disks(azl_storage *s, char *const *paths);
 /* Custom partitions. *ret_why gets a translated static reason on
  * -EINVAL. size is an answer-file size ("8G", "30%", "grow"). */
-int partition_add(azl_storage *s, const char *mount, const char *size,
-		  azl_fs fs, bool encrypt, const char **ret_why);
+int partition_add(azl_storage *s, const char *mount, const char *size, azl_fs fs, bool encrypt,
+		  const char **ret_why);
 int partition_delete(azl_storage *s, size_t i);
-int partition_resize(azl_storage *s, size_t i, const char *size,
-		     const char **ret_why);
-int partition_set_mount(azl_storage *s, size_t i, const char *mount,
-			const char **ret_why);
+int partition_resize(azl_storage *s, size_t i, const char *size, const char **ret_why);
+int partition_set_mount(azl_storage *s, size_t i, const char *mount, const char **ret_why);
 /* The filesystems a mount point may take, cycled by the editor. */
 azl_fs partition_next_fs(const azl_partition_spec *p);
 /* Turns a guided layout into the custom partitions it stands for, so the
@@ -85,9 +82,8 @@ void partitions_from_guided(azl_storage *s, azl_firmware firmware);
 
 /* DHCP, or static with addresses "a/p[, b/q]", a gateway and DNS servers
  * separated by commas or spaces. */
-int interface_set_static(azl_interface *i, const char *addresses,
-			 const char *gateway, const char *dns,
-			 const char **ret_why);
+int interface_set_static(azl_interface *i, const char *addresses, const char *gateway,
+			 const char *dns, const char **ret_why);
 void interface_set_dhcp(azl_interface *i);
 /* The interface of that name, created (DHCP) when absent. */
 azl_interface *network_interface(azl_network *n, const char *name);
@@ -99,13 +95,12 @@ azl_interface *network_interface(azl_network *n, const char *name);
 char *netinfo_text(const azl_netinfo *i);
 
 /* root: locked, or a password (pw must be non-empty then). */
-int accounts_set_root(azl_accounts *a, bool lock, const char *pw,
-		      const char **ret_why);
+int accounts_set_root(azl_accounts *a, bool lock, const char *pw, const char **ret_why);
 /* The first user (created when absent) gets name, a password (NULL or ""
  * keeps the one it has), membership in wheel and an SSH key (NULL or ""
  * keeps the keys it has). An empty name removes the user. */
-int accounts_set_user(azl_accounts *a, const char *name, const char *pw,
-		      const char *ssh_key, const char **ret_why);
+int accounts_set_user(azl_accounts *a, const char *name, const char *pw, const char *ssh_key,
+		      const char **ret_why);
 
 /* packages.install: "@id" for each id, plain package names kept. */
 void packages_set_groups(azl_packages *p, char *const *ids);

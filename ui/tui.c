@@ -101,16 +101,14 @@ static void load_machine(ui_ctx *c)
 		diags_init(&d);
 		r = machine_from_json(c->o->machine, &d, &c->machine);
 		if (r < 0)
-			c->machine_error = xasprintf(
-				_("cannot read the machine description '%s'"),
-				c->o->machine);
+			c->machine_error = xasprintf(_("cannot read the machine description '%s'"),
+						     c->o->machine);
 		diags_done(&d);
 		return;
 	}
 	r = machine_probe(c->o->disks, &c->machine);
 	if (r < 0)
-		c->machine_error = xasprintf(_("probing the disks failed: %s"),
-					     strerror(-r));
+		c->machine_error = xasprintf(_("probing the disks failed: %s"), strerror(-r));
 }
 
 static void load_groups(ui_ctx *c)
@@ -121,15 +119,13 @@ static void load_groups(ui_ctx *c)
 	else if (c->m->packages.n_repos > 0)
 		repo = c->m->packages.repos[0].baseurl;
 	if (!repo) {
-		c->groups_error =
-			xstrdup(_("No repository is given (--repo)."));
+		c->groups_error = xstrdup(_("No repository is given (--repo)."));
 		return;
 	}
 	int r = comps_read_repo(repo, &c->groups, &c->n_groups);
 	if (r < 0)
-		c->groups_error = xasprintf(
-			_("The repository '%s' offers no groups (%s)."), repo,
-			strerror(-r));
+		c->groups_error = xasprintf(_("The repository '%s' offers no groups (%s)."), repo,
+					    strerror(-r));
 }
 
 static void ctx_done(ui_ctx *c)
@@ -148,24 +144,20 @@ static int save_answers(ui_ctx *c, char **ret_err)
 	/* The saved file is for an unattended install: it asks nothing. */
 	strv_free(m->interactive);
 	m->interactive = NULL;
-	m->has_storage = m->has_network = m->has_accounts = m->has_packages =
-		true;
+	m->has_storage = m->has_network = m->has_accounts = m->has_packages = true;
 	int r = 0;
 	_cleanup_free_ char *text = answers_write(m, &r);
 	if (!text) {
-		*ret_err = xasprintf(_("cannot write the answers: %s"),
-				     strerror(-r));
+		*ret_err = xasprintf(_("cannot write the answers: %s"), strerror(-r));
 		return r;
 	}
 	r = write_file_output(c->o->save_answers, text, strlen(text), 0600);
 	if (r == -ENOTSUP)
-		*ret_err = xasprintf(_("'%s' is neither a file, a character "
-				       "device nor a FIFO; name a file for "
-				       "--save-answers"),
-				     c->o->save_answers);
+		*ret_err = xasprintf(
+			_("'%s' is neither a file, a character device nor a FIFO; name a file for --save-answers"),
+			c->o->save_answers);
 	else if (r < 0)
-		*ret_err = xasprintf(_("cannot write '%s': %s"),
-				     c->o->save_answers, strerror(-r));
+		*ret_err = xasprintf(_("cannot write '%s': %s"), c->o->save_answers, strerror(-r));
 	return r;
 }
 
@@ -187,9 +179,7 @@ int tui_run(const azl_tui_opts *o)
 		locale_from_env(m);
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fputs(_("azl-installer: the interactive installer needs a "
-			"terminal; for an unattended install use "
-			"'azl-installer install --answers FILE'\n"),
+		fputs(_("azl-installer: the interactive installer needs a terminal; for an unattended install use 'azl-installer install --answers FILE'\n"),
 		      stderr);
 		return AZL_EXIT_INVALID;
 	}
@@ -206,8 +196,7 @@ int tui_run(const azl_tui_opts *o)
 	ui_set_language(m->locale);
 	int r = ui_term_start();
 	if (r < 0) {
-		fprintf(stderr,
-			_("azl-installer: cannot use the terminal '%s': %s\n"),
+		fprintf(stderr, _("azl-installer: cannot use the terminal '%s': %s\n"),
 			getenv("TERM") ? getenv("TERM") : "", strerror(-r));
 		ctx_done(&c);
 		return AZL_EXIT_MACHINE;
@@ -229,16 +218,12 @@ int tui_run(const azl_tui_opts *o)
 		if (o->save_answers) {
 			_cleanup_free_ char *err = NULL;
 			azl_encryption *e = &m->storage.encryption;
-			if (storage_wants_encryption(&m->storage) &&
-			    !e->passphrase_file) {
+			if (storage_wants_encryption(&m->storage) && !e->passphrase_file) {
 				/* The passphrase never goes into the file: the
 				 * installing machine reads it from a file. */
 				char *pf = ui_input(
 					_("Passphrase file"),
-					_("The passphrase is not written into "
-					  "the answer file. Path of the file "
-					  "the "
-					  "installing machine reads it from:"),
+					_("The passphrase is not written into the answer file. Path of the file the installing machine reads it from:"),
 					"/run/azl-installer/luks-passphrase");
 				if (!pf || pf[0] != '/') {
 					free(pf);
@@ -258,8 +243,7 @@ int tui_run(const azl_tui_opts *o)
 	}
 	ui_term_stop();
 	if (code == AZL_EXIT_OK && o->save_answers)
-		printf(_("The answer file was written to %s\n"),
-		       o->save_answers);
+		printf(_("The answer file was written to %s\n"), o->save_answers);
 	else if (code == AZL_EXIT_INTERRUPTED && !c.ran)
 		puts(_("Quit; nothing was written to any disk."));
 	else if (c.ran)

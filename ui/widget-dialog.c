@@ -11,8 +11,7 @@
 
 /* Draws a centred box with the title and wrapped text; returns the row
  * below the text. */
-static int dialog_box(const char *title, const char *text, int extra_rows,
-		      int *ret_x, int *ret_w)
+static int dialog_box(const char *title, const char *text, int extra_rows, int *ret_x, int *ret_w)
 {
 	int w = COLS - 10 > 70 ? 70 : COLS - 10;
 	if (w < 20)
@@ -71,8 +70,7 @@ static bool is_yes(wint_t wc)
 	const char *yes = _("yes");
 	wchar_t first = 0;
 	mbtowc(&first, yes, strlen(yes));
-	return towlower(wc) == L'y' ||
-	       (first && towlower(wc) == (wint_t)towlower(first));
+	return towlower(wc) == L'y' || (first && towlower(wc) == (wint_t)towlower(first));
 }
 
 bool ui_ask(const char *title, const char *text)
@@ -80,8 +78,7 @@ bool ui_ask(const char *title, const char *text)
 	for (;;) {
 		int x, w;
 		int row = dialog_box(title, text, 1, &x, &w);
-		_cleanup_free_ char *hint =
-			xasprintf("%s / %s", _("y: yes"), _("n: no"));
+		_cleanup_free_ char *hint = xasprintf("%s / %s", _("y: yes"), _("n: no"));
 		ui_put(row, x + 2, w - 4, hint, false);
 		refresh();
 		wint_t wc;
@@ -92,8 +89,7 @@ bool ui_ask(const char *title, const char *text)
 			continue;
 		if (is_yes(wc))
 			return true;
-		if (towlower(wc) == L'n' || wc == 27 || wc == 3 || wc == '\r' ||
-		    wc == '\n')
+		if (towlower(wc) == L'n' || wc == 27 || wc == 3 || wc == '\r' || wc == '\n')
 			return false;
 		/* The first letter of the translated "no" answers no, too. */
 		const char *no = _("no");
@@ -111,8 +107,7 @@ char *ui_input(const char *title, const char *prompt, const char *initial)
 	for (;;) {
 		int x, w;
 		int row = dialog_box(title, prompt, 3, &x, &w);
-		ui_put(row + 2, x + 2, w - 4, _("Enter: OK   Esc: cancel"),
-		       false);
+		ui_put(row + 2, x + 2, w - 4, _("Enter: OK   Esc: cancel"), false);
 		ui_field_draw(&f, row, x + 2, w - 4, true);
 		int k = ui_getkey();
 		if (k == UIK_ESC || k == UIK_QUIT) {
@@ -138,9 +133,9 @@ int ui_pager(const char *title, const char *text, const char *help)
 	}
 	size_t n = strv_length(lines), top = 0;
 	for (;;) {
-		ui_frame(title, help ? help
-				     : N_("Up/Down PgUp/PgDn scroll  "
-					  "Enter/Esc/q back  Ctrl-C quit"));
+		ui_frame(title,
+			 help ? help
+			      : N_("Up/Down PgUp/PgDn scroll  Enter/Esc/q back  Ctrl-C quit"));
 		int h = LINES - 4;
 		if (top + h > n)
 			top = n > (size_t)h ? n - h : 0;

@@ -75,8 +75,7 @@ void ui_field_draw(ui_field *f, int y, int x, int w, bool focus)
 		f->scroll = f->cur;
 	while (f->scroll < f->cur &&
 	       (f->hidden ? (int)(f->cur - f->scroll)
-			  : wcol(f->buf + f->scroll, f->cur - f->scroll)) >=
-		       w - 1)
+			  : wcol(f->buf + f->scroll, f->cur - f->scroll)) >= w - 1)
 		f->scroll++;
 	attron(focus ? A_REVERSE : A_UNDERLINE);
 	mvhline(y, x, ' ', w);

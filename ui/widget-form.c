@@ -73,8 +73,7 @@ void ui_form_draw(ui_form *f, int y, int x, int w)
 		int wx = x + lw + 1, ww = w - lw - 1;
 		switch (it->kind) {
 		case UI_ITEM_FIELD:
-			ui_field_draw(&it->field, row, wx, ww > 40 ? 40 : ww,
-				      foc);
+			ui_field_draw(&it->field, row, wx, ww > 40 ? 40 : ww, foc);
 			if (it->note && ww > 42)
 				ui_put(row, wx + 41, ww - 41, it->note, false);
 			break;
@@ -88,8 +87,7 @@ void ui_form_draw(ui_form *f, int y, int x, int w)
 				ui_put(row, wx + 4, ww - 4, it->note, false);
 			break;
 		case UI_ITEM_CHOICE: {
-			const char *c =
-				it->n_choices ? _(it->choices[it->choice]) : "";
+			const char *c = it->n_choices ? _(it->choices[it->choice]) : "";
 			_cleanup_free_ char *t = xasprintf("< %s >", c);
 			if (foc)
 				ui_attr_on(UIA_FOCUS);
@@ -112,9 +110,7 @@ void ui_form_draw(ui_form *f, int y, int x, int w)
 		if (!any_button)
 			row++;
 		any_button = true;
-		bx += ui_button_draw(row, bx, _(it->label), i == f->focus,
-				     it->disabled) +
-		      2;
+		bx += ui_button_draw(row, bx, _(it->label), i == f->focus, it->disabled) + 2;
 	}
 }
 
@@ -168,8 +164,7 @@ int ui_form_key(ui_form *f, int key)
 			return -1;
 		}
 		if (key == -KEY_LEFT) {
-			it->choice = (it->choice + it->n_choices - 1) %
-				     it->n_choices;
+			it->choice = (it->choice + it->n_choices - 1) % it->n_choices;
 			return -1;
 		}
 		return -2;

@@ -59,8 +59,7 @@ void ui_list_draw(ui_list *l, int y, int x, int h, int w, bool focus)
 		ui_put(y + r, x, 2, cur ? ">" : " ", true);
 		used = 2;
 		if (l->checked) {
-			ui_put(y + r, x + used, 4,
-			       l->checked[i] ? "[x]" : "[ ]", true);
+			ui_put(y + r, x + used, 4, l->checked[i] ? "[x]" : "[ ]", true);
 			used += 4;
 		}
 		ui_put(y + r, x + used, w - used, l->items[i], false);

@@ -48,8 +48,7 @@ int ui_term_start(void)
 	curs_set(0);
 	const char *acsc = tigetstr("acsc");
 	const char *force = getenv("AZL_TUI_ASCII");
-	ascii_lines = (force && strcmp(force, "1") == 0) || !acsc ||
-		      acsc == (char *)-1 || !*acsc;
+	ascii_lines = (force && strcmp(force, "1") == 0) || !acsc || acsc == (char *)-1 || !*acsc;
 	colours = has_colors() && !getenv("NO_COLOR");
 	if (colours) {
 		start_color();
@@ -117,11 +116,10 @@ static int read_key(bool wait)
 static int filter_key(int k)
 {
 	if (k == UIK_CTRL('c')) {
-		if (ui_ask(_("Quit"), quit_question
-					      ? quit_question
-					      : _("Quit the installer? Nothing "
-						  "has been written to any "
-						  "disk.")))
+		if (ui_ask(_("Quit"),
+			   quit_question
+				   ? quit_question
+				   : _("Quit the installer? Nothing has been written to any disk.")))
 			return UIK_QUIT;
 		return -KEY_REFRESH;
 	}
@@ -210,8 +208,7 @@ static attr_t attr_of(int what)
 {
 	attr_t a = 0;
 	if (what & UIA_TITLE)
-		a |= colours ? COLOR_PAIR(PAIR_TITLE) | A_BOLD
-			     : A_REVERSE | A_BOLD;
+		a |= colours ? COLOR_PAIR(PAIR_TITLE) | A_BOLD : A_REVERSE | A_BOLD;
 	if (what & UIA_FOCUS)
 		a |= A_REVERSE;
 	if (what & UIA_BOLD)
@@ -270,14 +267,12 @@ void ui_frame(const char *title, const char *help)
 	ui_put(0, 1, COLS - 2, _("Azure Linux 4.0 installer"), false);
 	if (title) {
 		int w = ui_width(_(title));
-		ui_put(0, COLS - w - 1 > 30 ? COLS - w - 1 : 30, COLS - 31,
-		       _(title), false);
+		ui_put(0, COLS - w - 1 > 30 ? COLS - w - 1 : 30, COLS - 31, _(title), false);
 	}
 	ui_attr_off(UIA_TITLE);
 	if (ui_too_small()) {
 		ui_attr_on(UIA_WARN);
-		ui_put(1, 0, COLS, _("The terminal is smaller than 80x24."),
-		       true);
+		ui_put(1, 0, COLS, _("The terminal is smaller than 80x24."), true);
 		ui_attr_off(UIA_WARN);
 	}
 	ui_attr_on(UIA_DIM);

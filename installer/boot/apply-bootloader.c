@@ -53,9 +53,9 @@
 #define VENDOR	"azurelinux"
 #define TITLE	"Azure Linux 4.0"
 #define EFI_MAX (64u << 20)
-#define GRUB_MODS_BIOS                                                         \
-	"biosdisk part_gpt part_msdos ext2 xfs lvm luks2 "                     \
-	"cryptodisk search search_fs_uuid normal configfile "                  \
+#define GRUB_MODS_BIOS                                                                             \
+	"biosdisk part_gpt part_msdos ext2 xfs lvm luks2 "                                         \
+	"cryptodisk search search_fs_uuid normal configfile "                                      \
 	"linux echo test serial terminal"
 
 /* Kernel versions with a vmlinuz under /usr/lib/modules, newest first
@@ -75,16 +75,14 @@ static char **find_kernels(const azl_target *t)
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		_cleanup_free_ char *p =
-			xasprintf("usr/lib/modules/%s/vmlinuz", e->d_name);
+		_cleanup_free_ char *p = xasprintf("usr/lib/modules/%s/vmlinuz", e->d_name);
 		if (target_exists(t, p))
 			strv_push(&v, xstrdup(e->d_name));
 	}
 	closedir(d);
 	size_t n = strv_length(v);
 	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strverscmp(v[j - 1], v[j]) < 0;
-		     j--) {
+		for (size_t j = i; j > 0 && strverscmp(v[j - 1], v[j]) < 0; j--) {
 			char *x = v[j];
 			v[j] = v[j - 1];
 			v[j - 1] = x;
@@ -93,8 +91,7 @@ static char **find_kernels(const azl_target *t)
 }
 
 /* Copies a file inside the target (src and dst relative to its root). */
-static int copy_in_target(const azl_target *t, const char *src, const char *dst,
-			  mode_t mode)
+static int copy_in_target(const azl_target *t, const char *src, const char *dst, mode_t mode)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
@@ -107,8 +104,7 @@ static int copy_in_target(const azl_target *t, const char *src, const char *dst,
 	return 0;
 }
 
-static bool target_has_tool(const azl_target *t, const char *const *names,
-			    const char **ret)
+static bool target_has_tool(const azl_target *t, const char *const *names, const char **ret)
 {
 	for (size_t i = 0; names[i]; i++)
 		if (target_exists(t, names[i])) {
@@ -158,9 +154,8 @@ char *bootloader_dracut_modules(const azl_installed_storage *st)
  * (get_dev_module) and the live environment has none, so on its own it
  * left out the disk controller and sd_mod (the driver matrix found
  * initramfs images that could not find /). */
-char **bootloader_dracut_argv(const char *dracut, const char *kver,
-			      const char *out, const char *modules,
-			      const char *drivers, bool hostonly)
+char **bootloader_dracut_argv(const char *dracut, const char *kver, const char *out,
+			      const char *modules, const char *drivers, bool hostonly)
 {
 	char **v = NULL;
 	strv_push(&v, xstrdup(dracut));
@@ -199,8 +194,7 @@ static bool target_has_real_dracut(const azl_target *t)
 /* What the layout needs in the initramfs img of kernel k, proven there
  * (initramfs-check.c); the firmware of this machine's loaded modules
  * when this machine boots the disk. */
-static int check_initramfs(const azl_target *t, const char *k, const char *img,
-			   bool hostonly)
+static int check_initramfs(const azl_target *t, const char *k, const char *img, bool hostonly)
 {
 	_cleanup_strv_free_ char **mods = NULL;
 	_cleanup_strv_free_ char **whys = NULL;
@@ -209,10 +203,9 @@ static int check_initramfs(const azl_target *t, const char *k, const char *img,
 	if (r < 0)
 		return r;
 	for (size_t i = 0; images && images[i]; i++)
-		log_info("initramfs: '%s' is a disk image (no controller of "
-			 "its own): the machine that boots it brings the "
-			 "driver, and the initramfs is generic",
-			 images[i]);
+		log_info(
+			"initramfs: '%s' is a disk image (no controller of its own): the machine that boots it brings the driver, and the initramfs is generic",
+			images[i]);
 	r = initramfs_verify(t, k, img, mods, whys);
 	if (r < 0)
 		return r;
@@ -224,8 +217,8 @@ static int check_initramfs(const azl_target *t, const char *k, const char *img,
  * layout's dracut modules), for a disk moved to other hardware. A generic
  * initramfs made for a disk image already is one: it is copied. *ret: the
  * entry's version "0-rescue-TOKEN". */
-static int make_rescue(const azl_target *t, const char *dracut, const char *k,
-		       const char *mods, bool hostonly, char **ret)
+static int make_rescue(const azl_target *t, const char *dracut, const char *k, const char *mods,
+		       bool hostonly, char **ret)
 {
 	_cleanup_free_ char *token = entry_token(t);
 	_cleanup_free_ char *ver = xasprintf("0-rescue-%s", token);
@@ -243,8 +236,7 @@ static int make_rescue(const azl_target *t, const char *dracut, const char *k,
 		azl_spawn_opts o = {.chroot = t->root};
 		r = spawn_check(argv, &o);
 	} else {
-		_cleanup_free_ char *gen =
-			xasprintf("boot/initramfs-%s.img", k);
+		_cleanup_free_ char *gen = xasprintf("boot/initramfs-%s.img", k);
 		r = copy_in_target(t, gen, img, 0600);
 	}
 	if (r < 0)
@@ -260,12 +252,10 @@ static int make_rescue(const azl_target *t, const char *dracut, const char *k,
 /* The kernels in /boot and a fresh initramfs from the target's dracut,
  * each checked for what the layout needs; a rescue kernel and initramfs
  * (*ret_rescue: its version, or NULL) when the dracut is real. */
-static int install_kernels(const azl_target *t, char **kernels,
-			   const azl_installed_storage *st, bool hostonly,
-			   char **ret_rescue)
+static int install_kernels(const azl_target *t, char **kernels, const azl_installed_storage *st,
+			   bool hostonly, char **ret_rescue)
 {
-	static const char *const dracuts[] = {"usr/bin/dracut",
-					      "usr/sbin/dracut", NULL};
+	static const char *const dracuts[] = {"usr/bin/dracut", "usr/sbin/dracut", NULL};
 	const char *dracut = NULL;
 	bool have_dracut = target_has_tool(t, dracuts, &dracut);
 	bool real = have_dracut && target_has_real_dracut(t);
@@ -286,23 +276,20 @@ static int install_kernels(const azl_target *t, char **kernels,
 			buf_printf(&b, "%s%s", b.len ? " " : "", need[i]);
 		drivers = b.len ? buf_steal(&b) : NULL;
 		if (drivers)
-			log_info("initramfs: host-only with the drivers the "
-				 "layout needs: %s",
+			log_info("initramfs: host-only with the drivers the layout needs: %s",
 				 drivers);
 	}
 	if (have_dracut) {
 		log_info("initramfs: the target's dracut, %s%s%s",
 			 hostonly ? "host-only (this machine boots the disk)"
-				  : "generic (the disk is an image or another "
-				    "machine's)",
+				  : "generic (the disk is an image or another machine's)",
 			 mods ? ", modules " : "", mods ? mods : "");
 		if ((r = chroot_mount(t->root, &cm)) < 0)
 			return r;
 	}
 	for (size_t i = 0; r >= 0 && kernels[i]; i++) {
 		const char *k = kernels[i];
-		_cleanup_free_ char *src =
-			xasprintf("usr/lib/modules/%s/vmlinuz", k);
+		_cleanup_free_ char *src = xasprintf("usr/lib/modules/%s/vmlinuz", k);
 		_cleanup_free_ char *dst = xasprintf("boot/vmlinuz-%s", k);
 		if (!target_exists(t, dst)) {
 			r = copy_in_target(t, src, dst, 0755);
@@ -310,29 +297,25 @@ static int install_kernels(const azl_target *t, char **kernels,
 				break;
 			log_info("copied the kernel %s to /boot", k);
 		}
-		_cleanup_free_ char *img =
-			xasprintf("/boot/initramfs-%s.img", k);
+		_cleanup_free_ char *img = xasprintf("/boot/initramfs-%s.img", k);
 		if (have_dracut) {
 			_cleanup_free_ char *abs = xasprintf("/%s", dracut);
 			_cleanup_strv_free_ char **argv =
-				bootloader_dracut_argv(abs, k, img, mods,
-						       drivers, hostonly);
+				bootloader_dracut_argv(abs, k, img, mods, drivers, hostonly);
 			azl_spawn_opts o = {.chroot = t->root};
 			r = spawn_check(argv, &o);
 			if (r >= 0 && real)
 				r = check_initramfs(t, k, img, hostonly);
 		} else if (!target_exists(t, img))
-			log_warning("the target has no dracut and no %s; the "
-				    "kernel %s boots without an initramfs",
-				    img, k);
+			log_warning(
+				"the target has no dracut and no %s; the kernel %s boots without an initramfs",
+				img, k);
 	}
 	if (r >= 0 && real)
-		r = make_rescue(t, dracut, kernels[0], mods, hostonly,
-				ret_rescue);
+		r = make_rescue(t, dracut, kernels[0], mods, hostonly, ret_rescue);
 	else if (r >= 0 && have_dracut)
-		log_info("rescue: no 0-rescue entry: the target's dracut is "
-			 "the demo repository's stand-in, whose initramfs is "
-			 "generic already");
+		log_info(
+			"rescue: no 0-rescue entry: the target's dracut is the demo repository's stand-in, whose initramfs is generic already");
 	int u = chroot_umount(&cm);
 	return r < 0 ? r : u;
 }
@@ -341,15 +324,13 @@ static int install_kernels(const azl_target *t, char **kernels,
 static bool args_choose_lsm(char *const *args)
 {
 	for (size_t i = 0; args && args[i]; i++)
-		if (startswith(args[i], "security=") ||
-		    startswith(args[i], "lsm=") ||
+		if (startswith(args[i], "security=") || startswith(args[i], "lsm=") ||
 		    startswith(args[i], "selinux="))
 			return true;
 	return false;
 }
 
-char *bootloader_cmdline(const azl_model *m, const azl_installed_storage *st,
-			 bool selinux_policy)
+char *bootloader_cmdline(const azl_model *m, const azl_installed_storage *st, bool selinux_policy)
 {
 	azl_buf b = {0};
 	buf_printf(&b, "root=UUID=%s ro", st->root_uuid);
@@ -374,8 +355,7 @@ char *bootloader_cmdline(const azl_model *m, const azl_installed_storage *st,
 	if (selinux_policy && m->selinux != AZL_SELINUX_DISABLED &&
 	    !args_choose_lsm(m->bootloader.kernel_args))
 		buf_append(&b, " security=selinux");
-	for (size_t i = 0;
-	     m->bootloader.kernel_args && m->bootloader.kernel_args[i]; i++)
+	for (size_t i = 0; m->bootloader.kernel_args && m->bootloader.kernel_args[i]; i++)
 		buf_printf(&b, " %s", m->bootloader.kernel_args[i]);
 	return buf_steal(&b);
 }
@@ -392,12 +372,10 @@ static const char *boot_prefix(const azl_installed_storage *st)
  * when there is none. */
 static char *os_release_id(const azl_target *t)
 {
-	static const char *const files[] = {"etc/os-release",
-					    "usr/lib/os-release"};
+	static const char *const files[] = {"etc/os-release", "usr/lib/os-release"};
 	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
 		_cleanup_free_ char *text = NULL;
-		if (target_read_file(t, files[i], OS_RELEASE_MAX, &text, NULL) <
-		    0)
+		if (target_read_file(t, files[i], OS_RELEASE_MAX, &text, NULL) < 0)
 			continue;
 		for (char *line = text; line && *line;) {
 			char *nl = strchr(line, '\n');
@@ -406,8 +384,7 @@ static char *os_release_id(const azl_target *t)
 			if (startswith(line, "ID=")) {
 				char *v = line + 3;
 				size_t n = strlen(v);
-				if (n >= 2 && (v[0] == '"' || v[0] == '\'') &&
-				    v[n - 1] == v[0]) {
+				if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
 					v++;
 					n -= 2;
 				}
@@ -420,8 +397,8 @@ static char *os_release_id(const azl_target *t)
 	return NULL;
 }
 
-char *bootloader_bls_entry(const char *kver, const char *cmdline,
-			   const char *pfx, const char *sort_key)
+char *bootloader_bls_entry(const char *kver, const char *cmdline, const char *pfx,
+			   const char *sort_key)
 {
 	azl_buf b = {0};
 	buf_printf(&b, "title %s (%s)\nversion %s\n", TITLE, kver, kver);
@@ -444,8 +421,8 @@ char *bootloader_bls_entry(const char *kver, const char *cmdline,
  * /etc/kernel/entry-token keeps the token and /etc/kernel/cmdline the
  * options (kernel-install would otherwise copy /proc/cmdline, the live
  * environment's). */
-static int write_bls(const azl_target *t, char **kernels, const char *cmdline,
-		     const char *pfx, const char *rescue)
+static int write_bls(const azl_target *t, char **kernels, const char *cmdline, const char *pfx,
+		     const char *rescue)
 {
 	_cleanup_free_ char *token = entry_token(t);
 	int r = target_mkdir_p(t, "boot/loader/entries", 0755);
@@ -453,10 +430,8 @@ static int write_bls(const azl_target *t, char **kernels, const char *cmdline,
 		return log_error_errno(r, "cannot create /boot/loader/entries");
 	for (size_t i = 0; kernels[i]; i++) {
 		const char *k = kernels[i];
-		_cleanup_free_ char *text =
-			bootloader_bls_entry(k, cmdline, pfx, token);
-		_cleanup_free_ char *p =
-			xasprintf("boot/loader/entries/%s-%s.conf", token, k);
+		_cleanup_free_ char *text = bootloader_bls_entry(k, cmdline, pfx, token);
+		_cleanup_free_ char *p = xasprintf("boot/loader/entries/%s-%s.conf", token, k);
 		r = target_write_file(t, p, text, strlen(text), 0644, 0, 0);
 		if (r < 0)
 			return log_error_errno(r, "cannot write /%s", p);
@@ -464,10 +439,8 @@ static int write_bls(const azl_target *t, char **kernels, const char *cmdline,
 	}
 	if (rescue) {
 		/* Fedora's TOKEN-0-rescue.conf: the same options. */
-		_cleanup_free_ char *text =
-			bootloader_bls_entry(rescue, cmdline, pfx, token);
-		_cleanup_free_ char *p = xasprintf(
-			"boot/loader/entries/%s-0-rescue.conf", token);
+		_cleanup_free_ char *text = bootloader_bls_entry(rescue, cmdline, pfx, token);
+		_cleanup_free_ char *p = xasprintf("boot/loader/entries/%s-0-rescue.conf", token);
 		r = target_write_file(t, p, text, strlen(text), 0644, 0, 0);
 		if (r < 0)
 			return log_error_errno(r, "cannot write /%s", p);
@@ -481,11 +454,9 @@ static int write_bls(const azl_target *t, char **kernels, const char *cmdline,
 	const char *const files[][2] = {{"etc/kernel/entry-token", tok},
 					{"etc/kernel/cmdline", cl}};
 	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
-		r = target_write_file(t, files[i][0], files[i][1],
-				      strlen(files[i][1]), 0644, 0, 0);
+		r = target_write_file(t, files[i][0], files[i][1], strlen(files[i][1]), 0644, 0, 0);
 		if (r < 0)
-			return log_error_errno(r, "cannot write /%s",
-					       files[i][0]);
+			return log_error_errno(r, "cannot write /%s", files[i][0]);
 		log_info("wrote /%s", files[i][0]);
 	}
 	return 0;
@@ -501,15 +472,13 @@ static bool target_grub_has_blscfg(const azl_target *t)
  * same serial port. */
 static void serial_lines(const azl_model *m, azl_buf *b)
 {
-	for (size_t i = 0;
-	     m->bootloader.kernel_args && m->bootloader.kernel_args[i]; i++) {
+	for (size_t i = 0; m->bootloader.kernel_args && m->bootloader.kernel_args[i]; i++) {
 		const char *a = m->bootloader.kernel_args[i];
 		if (!startswith(a, "console=ttyS"))
 			continue;
 		unsigned unit = (unsigned)strtoul(a + 12, NULL, 10);
 		const char *comma = strchr(a, ',');
-		unsigned speed =
-			comma ? (unsigned)strtoul(comma + 1, NULL, 10) : 9600;
+		unsigned speed = comma ? (unsigned)strtoul(comma + 1, NULL, 10) : 9600;
 		buf_printf(b,
 			   "serial --unit=%u --speed=%u\n"
 			   "terminal_input serial console\n"
@@ -532,8 +501,7 @@ static int grub_password_lines(const azl_model *m, azl_buf *b)
 	if (!hash && bl->password) {
 		int r = grub_password_hash(bl->password, &h);
 		if (r < 0)
-			return log_error_errno(r,
-					       "cannot hash the GRUB password");
+			return log_error_errno(r, "cannot hash the GRUB password");
 		hash = h;
 	}
 	if (!hash)
@@ -546,16 +514,14 @@ static int grub_password_lines(const azl_model *m, azl_buf *b)
 	return 0;
 }
 
-static char *grub_cfg_text(const azl_model *m, const azl_target *t,
-			   const azl_installed_storage *st, char **kernels,
-			   const char *cmdline)
+static char *grub_cfg_text(const azl_model *m, const azl_target *t, const azl_installed_storage *st,
+			   char **kernels, const char *cmdline)
 {
 	const char *pfx = boot_prefix(st);
 	const char *uuid = st->boot_uuid ? st->boot_uuid : st->root_uuid;
 	azl_buf b = {0};
 	buf_printf(&b,
-		   "# Written by azl-installer. Boot entries are in "
-		   "/boot/loader/entries/ (BLS).\n"
+		   "# Written by azl-installer. Boot entries are in /boot/loader/entries/ (BLS).\n"
 		   "set timeout=%d\nset default=0\n",
 		   m->bootloader.timeout);
 	serial_lines(m, &b);
@@ -580,16 +546,15 @@ static char *grub_cfg_text(const azl_model *m, const azl_target *t,
 			   "menuentry '%s (%s)' --class " VENDOR "%s {\n"
 			   "\tlinux %s/vmlinuz-%s %s\n"
 			   "\tinitrd %s/initramfs-%s.img\n}\n",
-			   TITLE, kernels[i], locked ? " --unrestricted" : "",
-			   pfx, kernels[i], cmdline, pfx, kernels[i]);
+			   TITLE, kernels[i], locked ? " --unrestricted" : "", pfx, kernels[i],
+			   cmdline, pfx, kernels[i]);
 	return buf_steal(&b);
 }
 
 /* Runs a GRUB tool: the target's (chrooted) when it has one of names,
  * else the live environment's. argv[0] is replaced. */
 static int run_grub_tool(const azl_target *t, const char *const *target_names,
-			 const char *const *host_names, char **argv,
-			 bool prefer_host)
+			 const char *const *host_names, char **argv, bool prefer_host)
 {
 	const char *tp = NULL;
 	bool in_target = target_has_tool(t, target_names, &tp);
@@ -611,8 +576,7 @@ static int run_grub_tool(const azl_target *t, const char *const *target_names,
 		argv[0] = (char *)hp;
 		return spawn_check(argv, NULL);
 	}
-	return log_error_errno(ENOENT, "no '%s' in the target or here",
-			       host_names[0]);
+	return log_error_errno(ENOENT, "no '%s' in the target or here", host_names[0]);
 }
 
 /* Copies the target's GRUB modules of a platform to /boot/grub2/PLAT so
@@ -626,9 +590,7 @@ static int copy_modules(const azl_target *t, const char *plat)
 		return log_error_errno(r, "cannot create /%s", dst);
 	int fd = target_openat(t, src, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0)
-		return log_error_errno(fd,
-				       "the target has no /%s (GRUB for "
-				       "%s is not installed)",
+		return log_error_errno(fd, "the target has no /%s (GRUB for %s is not installed)",
 				       src, plat);
 	DIR *d = fdopendir(fd);
 	if (!d) {
@@ -638,8 +600,7 @@ static int copy_modules(const azl_target *t, const char *plat)
 	struct dirent *e;
 	size_t n = 0;
 	while (r >= 0 && (e = readdir(d))) {
-		if (!endswith(e->d_name, ".mod") &&
-		    !endswith(e->d_name, ".lst") &&
+		if (!endswith(e->d_name, ".mod") && !endswith(e->d_name, ".lst") &&
 		    !endswith(e->d_name, ".img") && !endswith(e->d_name, ".o"))
 			continue;
 		_cleanup_free_ char *s = xasprintf("%s/%s", src, e->d_name);
@@ -663,27 +624,22 @@ static int install_bios(const azl_target *t, const azl_installed_storage *st)
 	if (r < 0)
 		return r;
 	const char *uuid = st->boot_uuid ? st->boot_uuid : st->root_uuid;
-	_cleanup_free_ char *load =
-		xasprintf("search --no-floppy --fs-uuid --set=root %s\n"
-			  "set prefix=($root)%s/grub2\n",
-			  uuid, boot_prefix(st));
-	r = target_write_file(t, "boot/grub2/i386-pc/load.cfg", load,
-			      strlen(load), 0644, 0, 0);
+	_cleanup_free_ char *load = xasprintf("search --no-floppy --fs-uuid --set=root %s\n"
+					      "set prefix=($root)%s/grub2\n",
+					      uuid, boot_prefix(st));
+	r = target_write_file(t, "boot/grub2/i386-pc/load.cfg", load, strlen(load), 0644, 0, 0);
 	if (r < 0)
 		return log_error_errno(r, "cannot write load.cfg");
 
 	/* The core image: the target's modules, our embedded config. */
-	static const char *const mk_t[] = {"usr/bin/grub2-mkimage",
-					   "usr/bin/grub-mkimage", NULL};
-	static const char *const mk_h[] = {"grub2-mkimage", "grub-mkimage",
-					   NULL};
+	static const char *const mk_t[] = {"usr/bin/grub2-mkimage", "usr/bin/grub-mkimage", NULL};
+	static const char *const mk_h[] = {"grub2-mkimage", "grub-mkimage", NULL};
 	const char *tp;
 	bool chrooted = target_has_tool(t, mk_t, &tp);
-	_cleanup_free_ char *dir =
-		chrooted ? xstrdup("/usr/lib/grub/i386-pc")
-			 : target_path(t, "usr/lib/grub/i386-pc");
-	_cleanup_free_ char *bdir = chrooted ? xstrdup("/boot/grub2")
-					     : target_path(t, "boot/grub2");
+	_cleanup_free_ char *dir = chrooted ? xstrdup("/usr/lib/grub/i386-pc")
+					    : target_path(t, "usr/lib/grub/i386-pc");
+	_cleanup_free_ char *bdir =
+		chrooted ? xstrdup("/boot/grub2") : target_path(t, "boot/grub2");
 	_cleanup_free_ char *out = xasprintf("%s/i386-pc/core.img", bdir);
 	_cleanup_free_ char *cfg = xasprintf("%s/i386-pc/load.cfg", bdir);
 	_cleanup_free_ char *pfx = xasprintf("%s/grub2", boot_prefix(st));
@@ -701,12 +657,10 @@ static int install_bios(const azl_target *t, const azl_installed_storage *st)
 	strv_push(&argv, xstrdup(pfx));
 	/* /boot on an md array: GRUB assembles it itself. */
 	_cleanup_free_ char *mods =
-		xstrdup(st->md_uuids && st->md_uuids[0] ? GRUB_MODS_BIOS
-				" diskfilter mdraid1x"
+		xstrdup(st->md_uuids && st->md_uuids[0] ? GRUB_MODS_BIOS " diskfilter mdraid1x"
 							: GRUB_MODS_BIOS);
 	char *save = NULL;
-	for (char *w = strtok_r(mods, " ", &save); w;
-	     w = strtok_r(NULL, " ", &save))
+	for (char *w = strtok_r(mods, " ", &save); w; w = strtok_r(NULL, " ", &save))
 		strv_push(&argv, xstrdup(w));
 	free(argv[0]);
 	argv[0] = xstrdup("x");
@@ -720,8 +674,7 @@ static int install_bios(const azl_target *t, const azl_installed_storage *st)
 	 * machine boots from whichever is left. */
 	_cleanup_strv_free_ char **targets = NULL;
 	strv_push(&targets, xstrdup(st->boot_disk));
-	for (size_t i = 0; st->mirror_boot_disks && st->mirror_boot_disks[i];
-	     i++)
+	for (size_t i = 0; st->mirror_boot_disks && st->mirror_boot_disks[i]; i++)
 		strv_push(&targets, xstrdup(st->mirror_boot_disks[i]));
 	for (size_t i = 0; r >= 0 && targets[i]; i++)
 		r = bios_setup(t, targets[i]);
@@ -733,16 +686,13 @@ static int bios_setup(const azl_target *t, const char *disk)
 {
 	int r;
 	_cleanup_free_ char *map = xasprintf("(hd0) %s\n", disk);
-	r = target_write_file(t, "boot/grub2/device.map", map, strlen(map),
-			      0644, 0, 0);
+	r = target_write_file(t, "boot/grub2/device.map", map, strlen(map), 0644, 0, 0);
 	if (r < 0)
 		return log_error_errno(r, "cannot write device.map");
-	static const char *const bs_t[] = {
-		"usr/sbin/grub2-bios-setup", "usr/bin/grub2-bios-setup",
-		"usr/lib/grub/i386-pc/grub-bios-setup", NULL};
-	static const char *const bs_h[] = {
-		"grub2-bios-setup", "grub-bios-setup",
-		"/usr/lib/grub/i386-pc/grub-bios-setup", NULL};
+	static const char *const bs_t[] = {"usr/sbin/grub2-bios-setup", "usr/bin/grub2-bios-setup",
+					   "usr/lib/grub/i386-pc/grub-bios-setup", NULL};
+	static const char *const bs_h[] = {"grub2-bios-setup", "grub-bios-setup",
+					   "/usr/lib/grub/i386-pc/grub-bios-setup", NULL};
 	/* From the live environment: in the chroot GRUB cannot resolve the
 	 * directory's partition without udevadm (see the top). */
 	_cleanup_free_ char *hdir = target_path(t, "boot/grub2/i386-pc");
@@ -793,8 +743,8 @@ static size_t esp_text_len(const esp_file *f)
 /* mcopy reads its source by path, as the installing system resolves it:
  * every file goes through a private temporary copy, made from the
  * target's file read inside the root, or from the text. */
-static int write_esp_mtools(const azl_target *t, const char *dev, esp_file *f,
-			    size_t n, const char *cfg_dir)
+static int write_esp_mtools(const azl_target *t, const char *dev, esp_file *f, size_t n,
+			    const char *cfg_dir)
 {
 	char *env[] = {"MTOOLS_SKIP_CHECK=1", NULL};
 	azl_spawn_opts o = {.env = env};
@@ -804,18 +754,15 @@ static int write_esp_mtools(const azl_target *t, const char *dev, esp_file *f,
 	strv_push(&dirs, xstrdup("::/EFI/" VENDOR));
 	/* GRUB's prefix, one level at a time ("EFI/debian"). */
 	for (const char *s = cfg_dir; s && (s = strchr(s + 1, '/')) != NULL;)
-		strv_push(&dirs,
-			  xasprintf("::/%.*s", (int)(s - cfg_dir), cfg_dir));
+		strv_push(&dirs, xasprintf("::/%.*s", (int)(s - cfg_dir), cfg_dir));
 	if (cfg_dir)
 		strv_push(&dirs, xasprintf("::/%s", cfg_dir));
 	for (size_t i = 0; dirs[i]; i++) {
-		char *argv[] = {"mmd",	     "-D",    "s", "-i",
-				(char *)dev, dirs[i], NULL};
+		char *argv[] = {"mmd", "-D", "s", "-i", (char *)dev, dirs[i], NULL};
 		/* An existing directory makes mmd fail; harmless. */
 		azl_spawn_opts q = {.env = env, .quiet = true};
 		if (spawn_run(argv, &q) == -ENOENT)
-			return log_error_errno(ENOENT,
-					       "mtools (mmd) is missing");
+			return log_error_errno(ENOENT, "mtools (mmd) is missing");
 	}
 	int r = 0;
 	for (size_t i = 0; r >= 0 && i < n; i++) {
@@ -824,8 +771,7 @@ static int write_esp_mtools(const azl_target *t, const char *dev, esp_file *f,
 		if (f[i].src) {
 			r = target_read_file(t, f[i].src, EFI_MAX, &data, &len);
 			if (r < 0)
-				return log_error_errno(r, "cannot read /%s",
-						       f[i].src);
+				return log_error_errno(r, "cannot read /%s", f[i].src);
 		} else {
 			len = esp_text_len(&f[i]);
 			data = xmalloc(len + 1);
@@ -834,8 +780,7 @@ static int write_esp_mtools(const azl_target *t, const char *dev, esp_file *f,
 		char tmpl[] = "/tmp/azl-esp-XXXXXX";
 		int fd = mkstemp(tmpl);
 		if (fd < 0)
-			return log_error_errno(errno, "cannot make a "
-						      "temporary file");
+			return log_error_errno(errno, "cannot make a temporary file");
 		bool ok = write(fd, data, len) == (ssize_t)len;
 		ok = close(fd) == 0 && ok;
 		if (!ok) {
@@ -843,16 +788,14 @@ static int write_esp_mtools(const azl_target *t, const char *dev, esp_file *f,
 			return log_error_errno(EIO, "cannot write %s", tmpl);
 		}
 		_cleanup_free_ char *dst = xasprintf("::/%s", f[i].dst);
-		char *argv[] = {"mcopy", "-o", "-i", (char *)dev,
-				tmpl,	 dst,  NULL};
+		char *argv[] = {"mcopy", "-o", "-i", (char *)dev, tmpl, dst, NULL};
 		r = spawn_check(argv, &o);
 		unlink(tmpl);
 	}
 	return r;
 }
 
-static int write_esp_mounted(const azl_target *t, esp_file *f, size_t n,
-			     const char *cfg_dir)
+static int write_esp_mounted(const azl_target *t, esp_file *f, size_t n, const char *cfg_dir)
 {
 	int r = target_mkdir_p(t, "boot/efi/EFI/BOOT", 0700);
 	if (r >= 0)
@@ -866,8 +809,7 @@ static int write_esp_mounted(const azl_target *t, esp_file *f, size_t n,
 		if (f[i].src)
 			r = copy_in_target(t, f[i].src, dst, 0700);
 		else
-			r = target_write_file(t, dst, f[i].text,
-					      esp_text_len(&f[i]), 0700, 0, 0);
+			r = target_write_file(t, dst, f[i].text, esp_text_len(&f[i]), 0700, 0, 0);
 	}
 	return r < 0 ? log_error_errno(r, "cannot write the ESP") : 0;
 }
@@ -888,8 +830,7 @@ static char *partition_parent(const char *part)
 	size_t k = strlen(part);
 	while (k > 0 && part[k - 1] >= '0' && part[k - 1] <= '9')
 		k--;
-	if (k > 1 && part[k - 1] == 'p' && part[k - 2] >= '0' &&
-	    part[k - 2] <= '9')
+	if (k > 1 && part[k - 1] == 'p' && part[k - 2] >= '0' && part[k - 2] <= '9')
 		k--;
 	return xstrndup(part, k);
 }
@@ -901,47 +842,37 @@ static int nvram_entry_one(const char *disk, const char *dev, bool shim)
 	while (k > 0 && dev[k - 1] >= '0' && dev[k - 1] <= '9')
 		k--;
 	if (k == len || !disk)
-		return log_error_errno(EINVAL,
-				       "cannot tell the partition number "
-				       "of '%s'",
-				       dev);
-	const char *loader = shim ? "\\EFI\\" VENDOR "\\shimx64.efi"
-				  : "\\EFI\\" VENDOR "\\grubx64.efi";
-	char *argv[] = {
-		"efibootmgr", "--create",      "--disk",   (char *)disk,
-		"--part",     (char *)dev + k, "--loader", (char *)loader,
-		"--label",    TITLE,	       NULL};
+		return log_error_errno(EINVAL, "cannot tell the partition number of '%s'", dev);
+	const char *loader =
+		shim ? "\\EFI\\" VENDOR "\\shimx64.efi" : "\\EFI\\" VENDOR "\\grubx64.efi";
+	char *argv[] = {"efibootmgr", "--create",      "--disk",   (char *)disk,
+			"--part",     (char *)dev + k, "--loader", (char *)loader,
+			"--label",    TITLE,	       NULL};
 	return spawn_check(argv, NULL);
 }
 
-static int nvram_entry(const azl_installed_storage *st, bool shim,
-		       bool own_firmware)
+static int nvram_entry(const azl_installed_storage *st, bool shim, bool own_firmware)
 {
 	if (image_device(st->boot_disk)) {
-		log_info("no NVRAM entry: the boot disk '%s' is a disk image "
-			 "(loop or network block device), and this machine's "
-			 "firmware does not boot it; the firmware that does "
-			 "finds \\EFI\\BOOT\\BOOTX64.EFI",
-			 st->boot_disk);
+		log_info(
+			"no NVRAM entry: the boot disk '%s' is a disk image (loop or network block device), and this machine's firmware does not boot it; the firmware that does finds \\EFI\\BOOT\\BOOTX64.EFI",
+			st->boot_disk);
 		return 0;
 	}
 	if (!own_firmware) {
-		log_info("no NVRAM entry: this is not the live environment, so "
-			 "this machine's firmware is not the one that boots "
-			 "'%s' (--nvram-entry makes one anyway); the firmware "
-			 "finds \\EFI\\BOOT\\BOOTX64.EFI",
-			 st->boot_disk);
+		log_info(
+			"no NVRAM entry: this is not the live environment, so this machine's firmware is not the one that boots '%s' (--nvram-entry makes one anyway); the firmware finds \\EFI\\BOOT\\BOOTX64.EFI",
+			st->boot_disk);
 		return 0;
 	}
 	if (access("/sys/firmware/efi/efivars", F_OK) < 0) {
-		log_info("no EFI variables here (not booted with UEFI): no "
-			 "NVRAM entry; the firmware finds "
-			 "\\EFI\\BOOT\\BOOTX64.EFI");
+		log_info(
+			"no EFI variables here (not booted with UEFI): no NVRAM entry; the firmware finds \\EFI\\BOOT\\BOOTX64.EFI");
 		return 0;
 	}
 	if (!spawn_have_tool("efibootmgr")) {
-		log_warning("efibootmgr is missing: no NVRAM entry; the "
-			    "firmware finds \\EFI\\BOOT\\BOOTX64.EFI");
+		log_warning(
+			"efibootmgr is missing: no NVRAM entry; the firmware finds \\EFI\\BOOT\\BOOTX64.EFI");
 		return 0;
 	}
 	if (st->esp_members) {
@@ -949,8 +880,7 @@ static int nvram_entry(const azl_installed_storage *st, bool shim,
 		 * member, so the firmware boots from either disk. */
 		int r = 0;
 		for (size_t i = 0; r >= 0 && st->esp_members[i]; i++) {
-			_cleanup_free_ char *disk =
-				partition_parent(st->esp_members[i]);
+			_cleanup_free_ char *disk = partition_parent(st->esp_members[i]);
 			r = nvram_entry_one(disk, st->esp_members[i], shim);
 		}
 		return r;
@@ -962,8 +892,7 @@ static int nvram_entry(const azl_installed_storage *st, bool shim,
  * path in the target) reads its grub.cfg: the image's own prefix; NULL
  * (with a warning) for an image whose prefix cannot be read. Logs which
  * images are signed, for the Secure Boot chain. */
-static int grub_cfg_dir(const azl_target *t, const char *grub, const char *shim,
-			char **ret)
+static int grub_cfg_dir(const azl_target *t, const char *grub, const char *shim, char **ret)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
@@ -975,11 +904,9 @@ static int grub_cfg_dir(const azl_target *t, const char *grub, const char *shim,
 	if (r < 0) {
 		/* grub.cfg is next to it anyway ($cmdpath, where GRUB
 		 * images built without a prefix look). */
-		log_warning("cannot tell where '/%s' reads its grub.cfg (%s); "
-			    "writing it next to the image only",
-			    grub,
-			    r == -ENOENT ? "it has no prefix"
-					 : "not a GRUB EFI image");
+		log_warning(
+			"cannot tell where '/%s' reads its grub.cfg (%s); writing it next to the image only",
+			grub, r == -ENOENT ? "it has no prefix" : "not a GRUB EFI image");
 		*ret = NULL;
 		return 0;
 	}
@@ -990,10 +917,9 @@ static int grub_cfg_dir(const azl_target *t, const char *grub, const char *shim,
 	while (n > 0 && p[n - 1] == '/')
 		n--;
 	if (n == 0 || strstr(p, ".."))
-		return log_error_errno(EINVAL,
-				       "'/%s' has the prefix '%s', which is "
-				       "no directory of the ESP",
-				       grub, prefix);
+		return log_error_errno(
+			EINVAL, "'/%s' has the prefix '%s', which is no directory of the ESP", grub,
+			prefix);
 	*ret = xstrndup(p, n);
 	bool grub_signed = efi_pe_signed(data, len);
 	bool shim_signed = false;
@@ -1003,20 +929,19 @@ static int grub_cfg_dir(const azl_target *t, const char *grub, const char *shim,
 		if (target_read_file(t, shim, EFI_MAX, &data, &len) >= 0)
 			shim_signed = efi_pe_signed(data, len);
 	}
-	log_info("GRUB '/%s' (%s) reads /%s/grub.cfg on the ESP; shim: %s",
-		 grub, grub_signed ? "signed" : "not signed", *ret,
+	log_info("GRUB '/%s' (%s) reads /%s/grub.cfg on the ESP; shim: %s", grub,
+		 grub_signed ? "signed" : "not signed", *ret,
 		 !shim	       ? "none"
 		 : shim_signed ? "signed"
 			       : "not signed");
 	return 0;
 }
 
-int bootloader_write_esp(const azl_target *t, const azl_installed_storage *st,
-			 bool *ret_shim)
+int bootloader_write_esp(const azl_target *t, const azl_installed_storage *st, bool *ret_shim)
 {
 	if (!st->esp_device)
-		return log_error_errno(EINVAL, "UEFI needs an EFI system "
-					       "partition; the plan has none");
+		return log_error_errno(EINVAL,
+				       "UEFI needs an EFI system partition; the plan has none");
 	/* What the target's packages provide: Fedora's shim-x64 and
 	 * grub2-efi-x64 put their images under /boot/efi/EFI/VENDOR (in the
 	 * root filesystem when the ESP was not mounted during the
@@ -1037,9 +962,7 @@ int bootloader_write_esp(const azl_target *t, const azl_installed_storage *st,
 	_cleanup_free_ char *shim = first_existing(t, shims);
 	_cleanup_free_ char *grub = first_existing(t, grubs);
 	if (!grub)
-		return log_error_errno(ENOENT,
-				       "the target has no GRUB for UEFI "
-				       "(grub2-efi-x64)");
+		return log_error_errno(ENOENT, "the target has no GRUB for UEFI (grub2-efi-x64)");
 	/* Where this GRUB reads grub.cfg: its built-in prefix, e.g.
 	 * Debian's signed image says /EFI/debian (docs/secure-boot.md). */
 	_cleanup_free_ char *cfg_dir = NULL;
@@ -1047,28 +970,23 @@ int bootloader_write_esp(const azl_target *t, const azl_installed_storage *st,
 	if (r < 0)
 		return r;
 	const char *uuid = st->boot_uuid ? st->boot_uuid : st->root_uuid;
-	_cleanup_free_ char *stub =
-		xasprintf("search --no-floppy --fs-uuid --set=dev %s\n"
-			  "set prefix=($dev)%s/grub2\n"
-			  "export $prefix\n"
-			  "configfile $prefix/grub.cfg\n",
-			  uuid, boot_prefix(st));
+	_cleanup_free_ char *stub = xasprintf("search --no-floppy --fs-uuid --set=dev %s\n"
+					      "set prefix=($dev)%s/grub2\n"
+					      "export $prefix\n"
+					      "configfile $prefix/grub.cfg\n",
+					      uuid, boot_prefix(st));
 	esp_file f[12]; /* at most 10 below */
 	size_t n = 0;
-	f[n++] =
-		(esp_file){"EFI/BOOT/BOOTX64.EFI", shim ? shim : grub, NULL, 0};
+	f[n++] = (esp_file){"EFI/BOOT/BOOTX64.EFI", shim ? shim : grub, NULL, 0};
 	if (shim) {
 		f[n++] = (esp_file){"EFI/BOOT/grubx64.efi", grub, NULL, 0};
-		f[n++] =
-			(esp_file){"EFI/" VENDOR "/shimx64.efi", shim, NULL, 0};
+		f[n++] = (esp_file){"EFI/" VENDOR "/shimx64.efi", shim, NULL, 0};
 	}
 	f[n++] = (esp_file){"EFI/" VENDOR "/grubx64.efi", grub, NULL, 0};
 	f[n++] = (esp_file){"EFI/" VENDOR "/grub.cfg", NULL, stub, 0};
 	f[n++] = (esp_file){"EFI/BOOT/grub.cfg", NULL, stub, 0};
-	_cleanup_free_ char *cfg_path =
-		cfg_dir ? xasprintf("%s/grub.cfg", cfg_dir) : NULL;
-	if (cfg_dir && !streq_ptr(cfg_dir, "EFI/" VENDOR) &&
-	    !streq_ptr(cfg_dir, "EFI/BOOT"))
+	_cleanup_free_ char *cfg_path = cfg_dir ? xasprintf("%s/grub.cfg", cfg_dir) : NULL;
+	if (cfg_dir && !streq_ptr(cfg_dir, "EFI/" VENDOR) && !streq_ptr(cfg_dir, "EFI/BOOT"))
 		f[n++] = (esp_file){cfg_path, NULL, stub, 0};
 	/* shim-x64's helpers: MokManager beside shim, the fallback loader
 	 * beside BOOTX64.EFI (shim runs it when started from there). */
@@ -1091,15 +1009,13 @@ int bootloader_write_esp(const azl_target *t, const azl_installed_storage *st,
 	}
 	if (shim && target_exists(t, fb)) {
 		f[n++] = (esp_file){"EFI/BOOT/fbx64.efi", fb, NULL, 0};
-		f[n++] = (esp_file){"EFI/" VENDOR "/BOOTX64.CSV", NULL, csv,
-				    csv_len};
+		f[n++] = (esp_file){"EFI/" VENDOR "/BOOTX64.CSV", NULL, csv, csv_len};
 	}
 	if (esp_mounted(t)) {
 		log_info("writing the ESP through /boot/efi");
 		r = write_esp_mounted(t, f, n, cfg_dir);
 	} else {
-		log_info("the ESP %s is not mounted; writing it with mtools",
-			 st->esp_device);
+		log_info("the ESP %s is not mounted; writing it with mtools", st->esp_device);
 		r = write_esp_mtools(t, st->esp_device, f, n, cfg_dir);
 	}
 	if (r < 0)
@@ -1110,8 +1026,7 @@ int bootloader_write_esp(const azl_target *t, const azl_installed_storage *st,
 	return 0;
 }
 
-static int install_uefi(const azl_target *t, const azl_installed_storage *st,
-			bool own_firmware)
+static int install_uefi(const azl_target *t, const azl_installed_storage *st, bool own_firmware)
 {
 	bool shim = false;
 	int r = bootloader_write_esp(t, st, &shim);
@@ -1122,13 +1037,12 @@ int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,
 		     const azl_installed_storage *st, bool own_firmware)
 {
 	if (!st || !st->root_uuid)
-		return log_error_errno(EINVAL, "the boot loader needs the "
-					       "installed storage");
+		return log_error_errno(EINVAL, "the boot loader needs the installed storage");
 	progress_phase(AZL_PHASE_BOOTLOADER, 0, _("Installing the kernel"));
 	_cleanup_strv_free_ char **kernels = find_kernels(t);
 	if (!kernels)
-		return log_error_errno(ENOENT, "the target has no kernel "
-					       "(/usr/lib/modules/*/vmlinuz)");
+		return log_error_errno(ENOENT,
+				       "the target has no kernel (/usr/lib/modules/*/vmlinuz)");
 	/* --nvram-entry says the same as the live environment: this
 	 * machine boots the disk. */
 	bool hostonly = own_firmware && !image_device(st->boot_disk);
@@ -1138,8 +1052,7 @@ int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,
 		return r;
 
 	progress_phase(AZL_PHASE_BOOTLOADER, 40, _("Writing boot entries"));
-	_cleanup_free_ char *cmdline =
-		bootloader_cmdline(m, st, selinux_target_has_policy(t));
+	_cleanup_free_ char *cmdline = bootloader_cmdline(m, st, selinux_target_has_policy(t));
 	log_info("kernel command line: %s", cmdline);
 	r = write_bls(t, kernels, cmdline, boot_prefix(st), rescue);
 	if (r < 0)
@@ -1152,8 +1065,7 @@ int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,
 	if (r >= 0 && !cfg)
 		r = -EIO;
 	if (r >= 0)
-		r = target_write_file(t, "boot/grub2/grub.cfg", cfg,
-				      strlen(cfg), 0600, 0, 0);
+		r = target_write_file(t, "boot/grub2/grub.cfg", cfg, strlen(cfg), 0600, 0, 0);
 	if (r < 0)
 		return log_error_errno(r, "cannot write /boot/grub2/grub.cfg");
 	progress_phase(AZL_PHASE_BOOTLOADER, 60, _("Installing GRUB (%s)"),

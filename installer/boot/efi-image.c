@@ -24,8 +24,8 @@ static bool get32(const unsigned char *d, size_t len, uint64_t off, uint32_t *v)
 {
 	if (off > len || len - off < 4)
 		return false;
-	*v = (uint32_t)d[off] | (uint32_t)d[off + 1] << 8 |
-	     (uint32_t)d[off + 2] << 16 | (uint32_t)d[off + 3] << 24;
+	*v = (uint32_t)d[off] | (uint32_t)d[off + 1] << 8 | (uint32_t)d[off + 2] << 16 |
+	     (uint32_t)d[off + 3] << 24;
 	return true;
 }
 
@@ -47,16 +47,14 @@ static bool get64(const unsigned char *d, size_t len, uint64_t off, uint64_t *v)
 }
 
 /* The PE header's offset and its optional header's size. */
-static bool pe_header(const unsigned char *d, size_t len, uint32_t *pe,
-		      uint16_t *nsec, uint16_t *opt)
+static bool pe_header(const unsigned char *d, size_t len, uint32_t *pe, uint16_t *nsec,
+		      uint16_t *opt)
 {
 	uint32_t sig;
-	if (len < 0x40 || d[0] != 'M' || d[1] != 'Z' ||
-	    !get32(d, len, 0x3c, pe) || !get32(d, len, *pe, &sig) ||
-	    sig != 0x00004550 /* "PE\0\0" */)
+	if (len < 0x40 || d[0] != 'M' || d[1] != 'Z' || !get32(d, len, 0x3c, pe) ||
+	    !get32(d, len, *pe, &sig) || sig != 0x00004550 /* "PE\0\0" */)
 		return false;
-	return get16(d, len, (uint64_t)*pe + 6, nsec) &&
-	       get16(d, len, (uint64_t)*pe + 20, opt);
+	return get16(d, len, (uint64_t)*pe + 6, nsec) && get16(d, len, (uint64_t)*pe + 20, opt);
 }
 
 int efi_grub_prefix(const void *data, size_t len, char **ret)
@@ -75,10 +73,8 @@ int efi_grub_prefix(const void *data, size_t len, char **ret)
 			continue;
 		uint32_t raw_size, raw_off, magic;
 		uint64_t moff, msize;
-		if (!get32(d, len, s + 16, &raw_size) ||
-		    !get32(d, len, s + 20, &raw_off) ||
-		    !get32(d, len, raw_off, &magic) ||
-		    magic != GRUB_MODULE_MAGIC ||
+		if (!get32(d, len, s + 16, &raw_size) || !get32(d, len, s + 20, &raw_off) ||
+		    !get32(d, len, raw_off, &magic) || magic != GRUB_MODULE_MAGIC ||
 		    !get64(d, len, (uint64_t)raw_off + 8, &moff) ||
 		    !get64(d, len, (uint64_t)raw_off + 16, &msize))
 			return -EBADMSG;
@@ -89,8 +85,7 @@ int efi_grub_prefix(const void *data, size_t len, char **ret)
 		 * size counting the header. */
 		for (uint64_t p = (uint64_t)raw_off + moff; p + 8 <= end;) {
 			uint32_t type, size;
-			if (!get32(d, len, p, &type) ||
-			    !get32(d, len, p + 4, &size) || size < 8 ||
+			if (!get32(d, len, p, &type) || !get32(d, len, p + 4, &size) || size < 8 ||
 			    size > end - p)
 				return -EBADMSG;
 			if (type == OBJ_TYPE_PREFIX) {
@@ -99,8 +94,7 @@ int efi_grub_prefix(const void *data, size_t len, char **ret)
 				const char *slash = memchr(body, '/', n);
 				if (n == 0 || !slash)
 					return -ENOENT;
-				*ret = xstrndup(slash,
-						n - (size_t)(slash - body));
+				*ret = xstrndup(slash, n - (size_t)(slash - body));
 				return 0;
 			}
 			p += size;
@@ -115,8 +109,7 @@ bool efi_pe_signed(const void *data, size_t len)
 	const unsigned char *d = data;
 	uint32_t pe, off, size, clen;
 	uint16_t nsec, opt, magic, ctype;
-	if (!pe_header(d, len, &pe, &nsec, &opt) ||
-	    !get16(d, len, (uint64_t)pe + 24, &magic) ||
+	if (!pe_header(d, len, &pe, &nsec, &opt) || !get16(d, len, (uint64_t)pe + 24, &magic) ||
 	    magic != PE32PLUS_MAGIC)
 		return false;
 	/* PE32+: the data directories start 112 bytes into the optional
@@ -128,6 +121,5 @@ bool efi_pe_signed(const void *data, size_t len)
 	/* WIN_CERTIFICATE { u32 dwLength; u16 wRevision; u16 wCertificateType }
 	 */
 	return get32(d, len, off, &clen) && clen >= 8 && clen <= size &&
-	       get16(d, len, (uint64_t)off + 6, &ctype) &&
-	       ctype == WIN_CERT_TYPE_PKCS_SIGNED_DATA;
+	       get16(d, len, (uint64_t)off + 6, &ctype) && ctype == WIN_CERT_TYPE_PKCS_SIGNED_DATA;
 }

@@ -89,9 +89,8 @@ static char *driver_module(const char *dir)
 static const char *md_level_module(const char *level)
 {
 	static const char *const map[][2] = {
-		{"raid0", "raid0"},   {"raid1", "raid1"},
-		{"raid4", "raid456"}, {"raid5", "raid456"},
-		{"raid6", "raid456"}, {"raid10", "raid10"},
+		{"raid0", "raid0"},   {"raid1", "raid1"},   {"raid4", "raid456"},
+		{"raid5", "raid456"}, {"raid6", "raid456"}, {"raid10", "raid10"},
 		{"linear", "linear"},
 	};
 	for (size_t i = 0; level && i < ELEMENTSOF(map); i++)
@@ -102,8 +101,8 @@ static const char *md_level_module(const char *level)
 
 /* Walks the block device at sysfs path sys (a /sys/class/block/X or
  * /sys/dev/block/M:m) for what it needs; dev names it for people. */
-static void walk_block(const char *sys, const char *what, char ***mods,
-		       char ***whys, char ***images, int depth)
+static void walk_block(const char *sys, const char *what, char ***mods, char ***whys,
+		       char ***images, int depth)
 {
 	char real[PATH_MAX];
 	if (depth > 16 || !realpath(sys, real))
@@ -139,8 +138,7 @@ static void walk_block(const char *sys, const char *what, char ***mods,
 		struct dirent *e;
 		while ((e = readdir(d)))
 			if (e->d_name[0] != '.')
-				strv_push(&sl, xasprintf("%s/%s", slaves,
-							 e->d_name));
+				strv_push(&sl, xasprintf("%s/%s", slaves, e->d_name));
 		closedir(d);
 	}
 	for (size_t i = 0; sl && sl[i]; i++)
@@ -172,10 +170,8 @@ static void unescape(char *s)
 {
 	char *o = s;
 	for (char *i = s; *i;) {
-		if (i[0] == '\\' && i[1] >= '0' && i[1] <= '3' && i[2] &&
-		    i[3]) {
-			*o++ = (char)((i[1] - '0') * 64 + (i[2] - '0') * 8 +
-				      (i[3] - '0'));
+		if (i[0] == '\\' && i[1] >= '0' && i[1] <= '3' && i[2] && i[3]) {
+			*o++ = (char)((i[1] - '0') * 64 + (i[2] - '0') * 8 + (i[3] - '0'));
 			i += 4;
 		} else
 			*o++ = *i++;
@@ -193,15 +189,14 @@ static const char *fs_module(const char *fstype)
 	return NULL;
 }
 
-int initramfs_needed_modules(const char *target, char ***ret_mods,
-			     char ***ret_whys, char ***ret_images)
+int initramfs_needed_modules(const char *target, char ***ret_mods, char ***ret_whys,
+			     char ***ret_images)
 {
 	static const char *const points[] = {"", "/boot", "/usr"};
 	char **mods = NULL, **whys = NULL, **images = NULL;
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
-		return log_error_errno(errno, "cannot read "
-					      "/proc/self/mountinfo");
+		return log_error_errno(errno, "cannot read /proc/self/mountinfo");
 	char *line = NULL;
 	size_t cap = 0;
 	size_t tl = strlen(target);
@@ -212,9 +207,7 @@ int initramfs_needed_modules(const char *target, char ***ret_mods,
 		unsigned maj, min;
 		char mp[PATH_MAX], fstype[64];
 		const char *dash = strstr(line, " - ");
-		if (!dash ||
-		    sscanf(line, "%*s %*s %u:%u %*s %4095s", &maj, &min, mp) !=
-			    3 ||
+		if (!dash || sscanf(line, "%*s %*s %u:%u %*s %4095s", &maj, &min, mp) != 3 ||
 		    sscanf(dash + 3, "%63s", fstype) != 1)
 			continue;
 		unescape(mp);
@@ -227,11 +220,10 @@ int initramfs_needed_modules(const char *target, char ***ret_mods,
 				what = points[i][0] ? points[i] : "/";
 		if (!what || maj == 0)
 			continue;
-		_cleanup_free_ char *sys =
-			xasprintf("/sys/dev/block/%u:%u", maj, min);
+		_cleanup_free_ char *sys = xasprintf("/sys/dev/block/%u:%u", maj, min);
 		if (strcmp(what, "/boot") != 0 && fs_module(fstype)) {
-			_cleanup_free_ char *why = xasprintf(
-				"the %s file system of %s", fstype, what);
+			_cleanup_free_ char *why =
+				xasprintf("the %s file system of %s", fstype, what);
 			need(&mods, &whys, fs_module(fstype), why);
 		}
 		walk_block(sys, what, &mods, &whys, &images, 0);
@@ -250,8 +242,7 @@ char **initramfs_listed_modules(const char *listing, const char *kver)
 {
 	char **v = NULL;
 	_cleanup_free_ char *key = xasprintf("modules/%s/", kver);
-	static const char *const exts[] = {".ko", ".ko.xz", ".ko.zst",
-					   ".ko.gz"};
+	static const char *const exts[] = {".ko", ".ko.xz", ".ko.zst", ".ko.gz"};
 	for (const char *l = listing; l && *l;) {
 		const char *nl = strchr(l, '\n');
 		size_t n = nl ? (size_t)(nl - l) : strlen(l);
@@ -265,11 +256,7 @@ char **initramfs_listed_modules(const char *listing, const char *kver)
 				size_t el = strlen(exts[i]);
 				if ((size_t)(end - base) > el &&
 				    memcmp(end - el, exts[i], el) == 0) {
-					strv_push(&v,
-						  module_name(
-							  base,
-							  (size_t)(end - base) -
-								  el));
+					strv_push(&v, module_name(base, (size_t)(end - base) - el));
 					break;
 				}
 			}
@@ -280,8 +267,7 @@ char **initramfs_listed_modules(const char *listing, const char *kver)
 }
 
 /* The modules of the kernel's modules.builtin (or modules.dep) file. */
-static char **kernel_list(const azl_target *t, const char *kver,
-			  const char *file)
+static char **kernel_list(const azl_target *t, const char *kver, const char *file)
 {
 	_cleanup_free_ char *p = xasprintf("usr/lib/modules/%s/%s", kver, file);
 	_cleanup_free_ char *text = NULL;
@@ -304,61 +290,47 @@ static char **kernel_list(const azl_target *t, const char *kver,
 	return initramfs_listed_modules(lines, kver);
 }
 
-int initramfs_verify(const azl_target *t, const char *kver, const char *image,
-		     char *const *mods, char *const *whys)
+int initramfs_verify(const azl_target *t, const char *kver, const char *image, char *const *mods,
+		     char *const *whys)
 {
-	const char *lsinitrds[] = {"usr/bin/lsinitrd",
-				   "usr/lib/dracut/lsinitrd.sh", NULL};
+	const char *lsinitrds[] = {"usr/bin/lsinitrd", "usr/lib/dracut/lsinitrd.sh", NULL};
 	const char *ls = NULL;
 	for (size_t i = 0; lsinitrds[i] && !ls; i++)
 		if (target_exists(t, lsinitrds[i]))
 			ls = lsinitrds[i];
 	if (!ls)
-		return log_error_errno(ENOENT,
-				       "the target has no lsinitrd to list "
-				       "'%s' with",
+		return log_error_errno(ENOENT, "the target has no lsinitrd to list '%s' with",
 				       image);
 	_cleanup_free_ char *abs = xasprintf("/%s", ls);
 	char *argv[] = {abs, (char *)image, NULL};
 	_cleanup_free_ char *listing = NULL;
-	azl_spawn_opts o = {
-		.chroot = t->root, .capture = &listing, .quiet = true};
+	azl_spawn_opts o = {.chroot = t->root, .capture = &listing, .quiet = true};
 	int r = spawn_check(argv, &o);
 	if (r < 0)
-		return log_error_errno(r, "cannot list the initramfs '%s'",
-				       image);
-	_cleanup_strv_free_ char **have =
-		initramfs_listed_modules(listing, kver);
-	_cleanup_strv_free_ char **builtin =
-		kernel_list(t, kver, "modules.builtin");
+		return log_error_errno(r, "cannot list the initramfs '%s'", image);
+	_cleanup_strv_free_ char **have = initramfs_listed_modules(listing, kver);
+	_cleanup_strv_free_ char **builtin = kernel_list(t, kver, "modules.builtin");
 	_cleanup_strv_free_ char **known = kernel_list(t, kver, "modules.dep");
 	if (!have)
-		return log_error_errno(ENOENT,
-				       "lsinitrd lists no kernel module of "
-				       "%s in '%s'",
+		return log_error_errno(ENOENT, "lsinitrd lists no kernel module of %s in '%s'",
 				       kver, image);
 	int bad = 0;
 	azl_buf ok = {0};
 	for (size_t i = 0; mods && mods[i]; i++) {
 		if (strv_contains(builtin, mods[i])) {
-			buf_printf(&ok, "%s%s (built in)", ok.len ? ", " : "",
-				   mods[i]);
+			buf_printf(&ok, "%s%s (built in)", ok.len ? ", " : "", mods[i]);
 			continue;
 		}
 		if (strv_contains(have, mods[i])) {
 			buf_printf(&ok, "%s%s", ok.len ? ", " : "", mods[i]);
 			continue;
 		}
-		log_error("the initramfs '%s' has no module '%s', which %s "
-			  "needs to boot%s; the machine would stop in "
-			  "dracut's emergency shell. Check dracut's "
-			  "omit_drivers in the target's /etc/dracut.conf.d "
-			  "and that kernel-modules-core is installed",
-			  image, mods[i], whys[i],
-			  strv_contains(known, mods[i])
-				  ? ""
-				  : " (the kernel " /* keep */
-				    "has no such module either)");
+		log_error(
+			"the initramfs '%s' has no module '%s', which %s needs to boot%s; the machine would stop in dracut's emergency shell. Check dracut's omit_drivers in the target's /etc/dracut.conf.d and that kernel-modules-core is installed",
+			image, mods[i], whys[i],
+			strv_contains(known, mods[i]) ? ""
+						      : " (the kernel " /* keep */
+							"has no such module either)");
 		bad++;
 	}
 	if (bad)
@@ -369,8 +341,7 @@ int initramfs_verify(const azl_target *t, const char *kver, const char *image,
 	return 0;
 }
 
-int initramfs_check_firmware(const azl_target *t, const char *kver,
-			     const char *loaded)
+int initramfs_check_firmware(const azl_target *t, const char *kver, const char *loaded)
 {
 	_cleanup_free_ char *pm = NULL;
 	int r = 0;
@@ -389,10 +360,8 @@ int initramfs_check_firmware(const azl_target *t, const char *kver,
 		if (w > 0 && w < 64) {
 			bool okname = true;
 			for (size_t i = 0; i < w; i++)
-				if (!(l[i] == '_' || l[i] == '-' ||
-				      (l[i] >= 'a' && l[i] <= 'z') ||
-				      (l[i] >= 'A' && l[i] <= 'Z') ||
-				      (l[i] >= '0' && l[i] <= '9')))
+				if (!(l[i] == '_' || l[i] == '-' || (l[i] >= 'a' && l[i] <= 'z') ||
+				      (l[i] >= 'A' && l[i] <= 'Z') || (l[i] >= '0' && l[i] <= '9')))
 					okname = false;
 			if (okname) {
 				buf_printf(&script, " %.*s", (int)w, l);
@@ -407,19 +376,16 @@ int initramfs_check_firmware(const azl_target *t, const char *kver,
 		return 0;
 	}
 	buf_printf(&script,
-		   "; do echo \"#$m\"; modinfo -k '%s' -F firmware \"$m\" "
-		   "2>/dev/null; done",
-		   kver);
+		   "; do echo \"#$m\"; modinfo -k '%s' -F firmware \"$m\" 2>/dev/null; done", kver);
 	_cleanup_free_ char *text = buf_steal(&script);
 	_cleanup_free_ char *out = NULL;
 	char *argv[] = {"/bin/sh", "-c", text, NULL};
 	azl_spawn_opts o = {.chroot = t->root, .capture = &out, .quiet = true};
 	r = spawn_run(argv, &o);
 	if (r != 0) {
-		log_warning("firmware: cannot ask the target's modinfo which "
-			    "firmware the loaded modules need (%s); not "
-			    "checked",
-			    r < 0 ? strerror(-r) : "it failed");
+		log_warning(
+			"firmware: cannot ask the target's modinfo which firmware the loaded modules need (%s); not checked",
+			r < 0 ? strerror(-r) : "it failed");
 		return 0;
 	}
 	static const char *const sfx[] = {"", ".xz", ".zst"};
@@ -433,33 +399,29 @@ int initramfs_check_firmware(const azl_target *t, const char *kver,
 		bool header = l[0] == '#';
 		if (header || !nl) {
 			if (mod && miss.len)
-				log_warning("firmware: the loaded module '%s' "
-					    "may load %s, not in the target's "
-					    "/usr/lib/firmware; install "
-					    "linux-firmware if its device "
-					    "needs them",
-					    mod, miss.data);
+				log_warning(
+					"firmware: the loaded module '%s' may load %s, not in the target's /usr/lib/firmware; install linux-firmware if its device needs them",
+					mod, miss.data);
 			buf_free(&miss);
 			mod = header ? l + 1 : NULL;
 		}
 		if (!header && l[0] && !strstr(l, "..")) {
 			bool found = false;
 			for (size_t i = 0; i < ELEMENTSOF(sfx) && !found; i++) {
-				_cleanup_free_ char *p = xasprintf(
-					"usr/lib/firmware/%s%s", l, sfx[i]);
+				_cleanup_free_ char *p =
+					xasprintf("usr/lib/firmware/%s%s", l, sfx[i]);
 				found = target_exists(t, p);
 			}
 			want++;
 			if (!found) {
 				missing++;
-				buf_printf(&miss, "%s'%s'",
-					   miss.len ? ", " : "", l);
+				buf_printf(&miss, "%s'%s'", miss.len ? ", " : "", l);
 			}
 		}
 		l = nl ? nl + 1 : NULL;
 	}
-	log_info("firmware: %zu loaded modules name %zu firmware files; %zu "
-		 "of them are missing in the target",
-		 n, want, missing);
+	log_info(
+		"firmware: %zu loaded modules name %zu firmware files; %zu of them are missing in the target",
+		n, want, missing);
 	return 0;
 }

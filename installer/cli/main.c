@@ -45,28 +45,18 @@ static void usage(FILE *f)
 	fputs(_("Usage:\n"
 		"  azl-installer [--answers FILE] [--save-answers FILE]\n"
 		"                                       interactive installer\n"
-		"  azl-installer install [--answers FILE|URL] [--disk "
-		"DEV|IMAGE]...\n"
-		"                        [--repo DIR|URL|azurelinux "
-		"[--repo-gpgkey PATH|URL]\n"
+		"  azl-installer install [--answers FILE|URL] [--disk DEV|IMAGE]...\n"
+		"                        [--repo DIR|URL|azurelinux [--repo-gpgkey PATH|URL]\n"
 		"                        [--repo-gpgkey-fingerprint FPR]]\n"
-		"                        [--firmware bios|uefi] "
-		"[--nvram-entry]\n"
-		"                        [--dry-run] [--yes] "
-		"[--progress=tui|text|json]\n"
+		"                        [--firmware bios|uefi] [--nvram-entry]\n"
+		"                        [--dry-run] [--yes] [--progress=tui|text|json]\n"
 		"                        [--log FILE]\n"
-		"  azl-installer install --root DIR [--answers FILE] [--repo "
-		"DIR|URL]\n"
-		"  azl-installer validate FILE|URL [--machine FILE] "
-		"[--strict]\n"
-		"  azl-installer plan --answers FILE|URL [--disk "
-		"DEV|IMAGE]...\n"
-		"                     [--firmware bios|uefi] [--machine FILE] "
-		"[--json]\n"
-		"  azl-installer convert KICKSTART [-o FILE] [--strict] "
-		"[--force]\n"
-		"  azl-installer convert --to kickstart ANSWERS.yaml [-o "
-		"FILE]\n"
+		"  azl-installer install --root DIR [--answers FILE] [--repo DIR|URL]\n"
+		"  azl-installer validate FILE|URL [--machine FILE] [--strict]\n"
+		"  azl-installer plan --answers FILE|URL [--disk DEV|IMAGE]...\n"
+		"                     [--firmware bios|uefi] [--machine FILE] [--json]\n"
+		"  azl-installer convert KICKSTART [-o FILE] [--strict] [--force]\n"
+		"  azl-installer convert --to kickstart ANSWERS.yaml [-o FILE]\n"
 		"  azl-installer probe [--json] [DEV|IMAGE]...\n"
 		"  azl-installer --version | --help\n"),
 	      f);
@@ -143,14 +133,13 @@ static int load_answers_ex(const char *where, bool strict, bool force,
 	return r < 0 ? AZL_EXIT_INVALID : AZL_EXIT_OK;
 }
 
-static int load_answers(const char *where, bool strict,
-			const azl_model_overrides *ov, azl_model **ret)
+static int load_answers(const char *where, bool strict, const azl_model_overrides *ov,
+			azl_model **ret)
 {
 	return load_answers_ex(where, strict, false, ov, ret);
 }
 
-static int load_machine(const char *machine_file, char **disks,
-			azl_machine **ret)
+static int load_machine(const char *machine_file, char **disks, azl_machine **ret)
 {
 	if (machine_file) {
 		azl_diags d;
@@ -163,16 +152,13 @@ static int load_machine(const char *machine_file, char **disks,
 	/* Name the path that is not there before probing says ENOENT. */
 	for (size_t i = 0; disks && disks[i]; i++)
 		if (access(disks[i], F_OK) < 0) {
-			fprintf(stderr,
-				_("azl-installer: no disk or disk image '%s': "
-				  "%s\n"),
+			fprintf(stderr, _("azl-installer: no disk or disk image '%s': %s\n"),
 				disks[i], strerror(errno));
 			return AZL_EXIT_MACHINE;
 		}
 	int r = machine_probe(disks, ret);
 	if (r < 0) {
-		fprintf(stderr, _("azl-installer: probing disks failed: %s\n"),
-			strerror(-r));
+		fprintf(stderr, _("azl-installer: probing disks failed: %s\n"), strerror(-r));
 		return AZL_EXIT_MACHINE;
 	}
 	return AZL_EXIT_OK;
@@ -244,8 +230,7 @@ static int parse_options(int argc, char **argv, options *o)
 		{"machine", required_argument, NULL, OPT_MACHINE},
 		{"repo", required_argument, NULL, OPT_REPO},
 		{"repo-gpgkey", required_argument, NULL, OPT_REPO_GPGKEY},
-		{"repo-gpgkey-fingerprint", required_argument, NULL,
-		 OPT_REPO_GPGKEY_FPR},
+		{"repo-gpgkey-fingerprint", required_argument, NULL, OPT_REPO_GPGKEY_FPR},
 		{"root", required_argument, NULL, OPT_ROOT},
 		{"log", required_argument, NULL, OPT_LOG},
 		{"progress", required_argument, NULL, OPT_PROGRESS},
@@ -298,8 +283,7 @@ static int parse_options(int argc, char **argv, options *o)
 			if (strcmp(optarg, "tui") && strcmp(optarg, "text") &&
 			    strcmp(optarg, "json")) {
 				fprintf(stderr,
-					_("azl-installer: --progress takes "
-					  "tui, text or json, not '%s'\n"),
+					_("azl-installer: --progress takes tui, text or json, not '%s'\n"),
 					optarg);
 				return -EINVAL;
 			}
@@ -309,8 +293,7 @@ static int parse_options(int argc, char **argv, options *o)
 			if (firmware_from_string(optarg, &o->firmware) < 0 ||
 			    o->firmware == AZL_FIRMWARE_AUTO) {
 				fprintf(stderr,
-					_("azl-installer: --firmware takes "
-					  "bios or uefi, not '%s'\n"),
+					_("azl-installer: --firmware takes bios or uefi, not '%s'\n"),
 					optarg);
 				return -EINVAL;
 			}
@@ -339,8 +322,7 @@ static int parse_options(int argc, char **argv, options *o)
 		case OPT_START_AT:
 			if (phase_from_name(optarg) != AZL_PHASE_CONFIGURE) {
 				fprintf(stderr,
-					_("azl-installer: --start-at takes "
-					  "configure, not '%s'\n"),
+					_("azl-installer: --start-at takes configure, not '%s'\n"),
 					optarg);
 				return -EINVAL;
 			}
@@ -356,19 +338,15 @@ static int parse_options(int argc, char **argv, options *o)
 			    o->stop_after != AZL_PHASE_IMAGE &&
 			    o->stop_after != AZL_PHASE_PACKAGES) {
 				fprintf(stderr,
-					_("azl-installer: --stop-after takes "
-					  "storage, depsolve, image or "
-					  "packages, not '%s'\n"),
+					_("azl-installer: --stop-after takes storage, depsolve, image or packages, not '%s'\n"),
 					optarg);
 				return -EINVAL;
 			}
 			break;
 		case OPT_TO:
-			if (strcmp(optarg, "yaml") &&
-			    strcmp(optarg, "kickstart")) {
+			if (strcmp(optarg, "yaml") && strcmp(optarg, "kickstart")) {
 				fprintf(stderr,
-					_("azl-installer: --to takes yaml or "
-					  "kickstart, not '%s'\n"),
+					_("azl-installer: --to takes yaml or kickstart, not '%s'\n"),
 					optarg);
 				return -EINVAL;
 			}
@@ -386,13 +364,10 @@ static int parse_options(int argc, char **argv, options *o)
 		default:
 			if (optopt)
 				fprintf(stderr,
-					_("azl-installer: option '%s' needs a "
-					  "value or is unknown\n"),
+					_("azl-installer: option '%s' needs a value or is unknown\n"),
 					argv[optind - 1]);
 			else
-				fprintf(stderr,
-					_("azl-installer: unknown option "
-					  "'%s'\n"),
+				fprintf(stderr, _("azl-installer: unknown option '%s'\n"),
 					argv[optind - 1]);
 			usage(stderr);
 			return -EINVAL;
@@ -401,16 +376,13 @@ static int parse_options(int argc, char **argv, options *o)
 	for (int i = optind; i < argc; i++)
 		strv_push(&o->args, xstrdup(argv[i]));
 	if (o->repo_gpgkey_fpr && !o->repo_gpgkey) {
-		fputs(_("azl-installer: --repo-gpgkey-fingerprint is the "
-			"fingerprint of the key --repo-gpgkey names; give "
-			"both\n"),
+		fputs(_("azl-installer: --repo-gpgkey-fingerprint is the fingerprint of the key --repo-gpgkey names; give both\n"),
 		      stderr);
 		return -EINVAL;
 	}
 	if (o->repo_gpgkey) {
 		if (!o->repos) {
-			fputs(_("azl-installer: --repo-gpgkey needs --repo\n"),
-			      stderr);
+			fputs(_("azl-installer: --repo-gpgkey needs --repo\n"), stderr);
 			return -EINVAL;
 		}
 		/* A preset brings its own pinned key: --repo-gpgkey is for
@@ -420,21 +392,14 @@ static int parse_options(int argc, char **argv, options *o)
 			keyed = keyed || !repo_preset_find(o->repos[i]);
 		if (!keyed) {
 			fprintf(stderr,
-				_("azl-installer: --repo '%s' is a repository "
-				  "preset with its own pinned key; "
-				  "--repo-gpgkey is for the other --repo "
-				  "repositories, and there is none\n"),
+				_("azl-installer: --repo '%s' is a repository preset with its own pinned key; --repo-gpgkey is for the other --repo repositories, and there is none\n"),
 				o->repos[0]);
 			return -EINVAL;
 		}
-		_cleanup_free_ char *fpr =
-			fingerprint_normalize(o->repo_gpgkey_fpr);
+		_cleanup_free_ char *fpr = fingerprint_normalize(o->repo_gpgkey_fpr);
 		if (o->repo_gpgkey_fpr && !fpr) {
 			fprintf(stderr,
-				_("azl-installer: '%s' is not a full OpenPGP "
-				  "fingerprint (40 or 64 hex digits, as 'gpg "
-				  "--show-keys --with-fingerprint KEYFILE' "
-				  "prints it)\n"),
+				_("azl-installer: '%s' is not a full OpenPGP fingerprint (40 or 64 hex digits, as 'gpg --show-keys --with-fingerprint KEYFILE' prints it)\n"),
 				o->repo_gpgkey_fpr);
 			return -EINVAL;
 		}
@@ -447,8 +412,7 @@ static int cmd_validate(options *o)
 {
 	size_t n = strv_length(o->args);
 	if (n != 1 && !(n == 0 && o->answers)) {
-		fputs(_("azl-installer: validate takes one answer file\n"),
-		      stderr);
+		fputs(_("azl-installer: validate takes one answer file\n"), stderr);
 		return AZL_EXIT_INVALID;
 	}
 	const char *file = n ? o->args[0] : o->answers;
@@ -463,8 +427,7 @@ static int cmd_validate(options *o)
 		r = load_machine(o->machine, NULL, &machine);
 		if (r != AZL_EXIT_OK)
 			return r;
-		azl_plan_overrides ov = {.disks = o->disks,
-					 .firmware = o->firmware};
+		azl_plan_overrides ov = {.disks = o->disks, .firmware = o->firmware};
 		_cleanup_plan_ azl_plan *p = NULL;
 		azl_plan_error err = {0};
 		if (plan_build(m, machine, &ov, &p, &err) < 0) {
@@ -519,14 +482,12 @@ static int write_output(const char *path, const char *text)
 	int r = write_file_output(path, text, strlen(text), 0600);
 	if (r == -ENOTSUP) {
 		fprintf(stderr,
-			_("azl-installer: '%s' is neither a file, a character "
-			  "device nor a FIFO; name a file for -o\n"),
+			_("azl-installer: '%s' is neither a file, a character device nor a FIFO; name a file for -o\n"),
 			path);
 		return AZL_EXIT_MACHINE;
 	}
 	if (r < 0) {
-		fprintf(stderr, _("azl-installer: cannot write '%s': %s\n"),
-			path, strerror(-r));
+		fprintf(stderr, _("azl-installer: cannot write '%s': %s\n"), path, strerror(-r));
 		return AZL_EXIT_MACHINE;
 	}
 	return AZL_EXIT_OK;
@@ -535,9 +496,7 @@ static int write_output(const char *path, const char *text)
 static int cmd_convert(options *o)
 {
 	if (strv_length(o->args) != 1) {
-		fputs(_("azl-installer: convert takes one kickstart or answer "
-			"file\n"),
-		      stderr);
+		fputs(_("azl-installer: convert takes one kickstart or answer file\n"), stderr);
 		return AZL_EXIT_INVALID;
 	}
 	_cleanup_model_ azl_model *m = NULL;
@@ -551,9 +510,7 @@ static int cmd_convert(options *o)
 		int err = 0;
 		out = answers_write(m, &err);
 		if (!out) {
-			fprintf(stderr,
-				_("azl-installer: cannot write the answer "
-				  "file: %s\n"),
+			fprintf(stderr, _("azl-installer: cannot write the answer file: %s\n"),
 				strerror(-err));
 			return AZL_EXIT_MACHINE;
 		}
@@ -576,8 +533,7 @@ static int kickstart_pre_first(const char *path, bool dry_run, bool *ran)
 		return AZL_EXIT_OK;
 	azl_scripts pre = {0};
 	bool deferred = false;
-	if (kickstart_pre_scripts(path, &pre, &deferred) < 0 || !deferred ||
-	    pre.n_pre == 0) {
+	if (kickstart_pre_scripts(path, &pre, &deferred) < 0 || !deferred || pre.n_pre == 0) {
 		scripts_done(&pre);
 		return AZL_EXIT_OK; /* the real read reports */
 	}
@@ -586,8 +542,7 @@ static int kickstart_pre_first(const char *path, bool dry_run, bool *ran)
 	if (!dry_run && geteuid() != 0) {
 		scripts_done(&pre);
 		fprintf(stderr, "azl-installer: %s\n",
-			_("installing needs root; run it as root or use "
-			  "'azl-installer plan' to see what it would do"));
+			_("installing needs root; run it as root or use 'azl-installer plan' to see what it would do"));
 		return AZL_EXIT_MACHINE;
 	}
 	_cleanup_model_ azl_model *pm = model_new();
@@ -600,16 +555,12 @@ static int kickstart_pre_first(const char *path, bool dry_run, bool *ran)
 	if (r < 0)
 		return AZL_EXIT_INVALID;
 	fprintf(stderr,
-		_("azl-installer: '%s' includes a file that does not exist "
-		  "yet or reuses a partition (--onpart): running its %%pre "
-		  "scripts first, then reading it again and looking at the "
-		  "disks (as Anaconda does)\n"),
+		_("azl-installer: '%s' includes a file that does not exist yet or reuses a partition (--onpart): running its %%pre scripts first, then reading it again and looking at the disks (as Anaconda does)\n"),
 		path);
 	r = scripts_run(pm, AZL_SCRIPT_PRE, NULL);
 	if (r < 0) {
 		fprintf(stderr,
-			_("azl-installer: a %%pre script of '%s' failed; "
-			  "nothing was written to a disk\n"),
+			_("azl-installer: a %%pre script of '%s' failed; nothing was written to a disk\n"),
 			path);
 		return r == -EINTR ? AZL_EXIT_INTERRUPTED : AZL_EXIT_FAILED;
 	}
@@ -621,8 +572,7 @@ static int cmd_install(options *o)
 {
 	if (strv_length(o->args) > 0) {
 		fprintf(stderr,
-			_("azl-installer: install takes no argument '%s'; "
-			  "use --answers FILE\n"),
+			_("azl-installer: install takes no argument '%s'; use --answers FILE\n"),
 			o->args[0]);
 		return AZL_EXIT_INVALID;
 	}
@@ -648,8 +598,7 @@ static int cmd_install(options *o)
 				real ? reporter_new(NULL, cmdline) : NULL;
 			reporter_begin(rep);
 			reporter_end(rep, r, false, NULL, -EINVAL,
-				     _("the answer file could not be used; "
-				       "the console says why"));
+				     _("the answer file could not be used; the console says why"));
 			remote_log_close();
 			return r;
 		}
@@ -695,8 +644,8 @@ static int cmd_install(options *o)
 	fflush(stdout);
 	/* Sent, or given up on within REPORT_FLUSH_MS, before a reboot. */
 	reporter_end(rep, code, res.stopped,
-		     res.phase != AZL_PHASE_NONE ? phase_name(res.phase) : NULL,
-		     res.error, res.message);
+		     res.phase != AZL_PHASE_NONE ? phase_name(res.phase) : NULL, res.error,
+		     res.message);
 	reporter_free(rep);
 	remote_log_close();
 	/* Only after the verdict was shown: reboot, poweroff or shell. */
@@ -711,8 +660,7 @@ static int cmd_probe(options *o)
 	int r = load_machine(o->machine, o->args, &machine);
 	if (r != AZL_EXIT_OK)
 		return r;
-	_cleanup_free_ char *out =
-		o->json ? machine_to_json(machine) : machine_to_text(machine);
+	_cleanup_free_ char *out = o->json ? machine_to_json(machine) : machine_to_text(machine);
 	fputs(out, stdout);
 	return AZL_EXIT_OK;
 }
@@ -722,17 +670,13 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	/* AZL_LOCALEDIR: catalogs of a build tree (tests, development). */
 	const char *localedir = getenv("AZL_LOCALEDIR");
-	bindtextdomain(GETTEXT_PACKAGE,
-		       localedir && *localedir ? localedir : LOCALEDIR);
+	bindtextdomain(GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
 	textdomain(GETTEXT_PACKAGE);
 
 	/* Answer files, kickstarts and the TUI bring passwords and
 	 * passphrases into memory: no core dump may carry them off. */
 	if (secret_protect_process() < 0)
-		fputs(_("azl-installer: warning: core dumps could not be "
-			"turned "
-			"off\n"),
-		      stderr);
+		fputs(_("azl-installer: warning: core dumps could not be turned off\n"), stderr);
 
 	const char *cmd = NULL;
 	int first = 1;
@@ -783,8 +727,7 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "convert") == 0)
 		code = cmd_convert(&o);
 	else {
-		fprintf(stderr, _("azl-installer: unknown command '%s'\n"),
-			cmd);
+		fprintf(stderr, _("azl-installer: unknown command '%s'\n"), cmd);
 		usage(stderr);
 		code = AZL_EXIT_INVALID;
 	}

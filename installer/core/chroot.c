@@ -15,16 +15,14 @@
  * binds of each API file system are enough for the tools, and efivarfs is
  * bound on its own so efibootmgr can write NVRAM entries. */
 static const char *const api_dirs[] = {
-	"/dev", "/dev/pts", "/proc", "/sys", "/sys/firmware/efi/efivars",
-	"/run",
+	"/dev", "/dev/pts", "/proc", "/sys", "/sys/firmware/efi/efivars", "/run",
 };
 
 static bool is_mountpoint_dir(const char *path)
 {
 	struct stat st, parent;
 	_cleanup_free_ char *up = xasprintf("%s/..", path);
-	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
-	    stat(up, &parent) < 0)
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode) || stat(up, &parent) < 0)
 		return false;
 	return st.st_dev != parent.st_dev || st.st_ino == parent.st_ino;
 }
@@ -44,20 +42,17 @@ int chroot_mount(const char *root, azl_chroot_mounts *ret)
 		 * mount into one over the host's own directories. */
 		struct stat st;
 		if (lstat(dst, &st) == 0 && S_ISLNK(st.st_mode)) {
-			int r = log_error_errno(ELOOP, "'%s' is a symlink",
-						dst);
+			int r = log_error_errno(ELOOP, "'%s' is a symlink", dst);
 			chroot_umount(&c);
 			return r;
 		}
 		if (mkdir(dst, 0755) < 0 && errno != EEXIST) {
-			int r = log_error_errno(errno, "cannot create '%s'",
-						dst);
+			int r = log_error_errno(errno, "cannot create '%s'", dst);
 			chroot_umount(&c);
 			return r;
 		}
 		if (mount(src, dst, NULL, MS_BIND, NULL) < 0) {
-			int r = log_error_errno(
-				errno, "cannot bind '%s' to '%s'", src, dst);
+			int r = log_error_errno(errno, "cannot bind '%s' to '%s'", src, dst);
 			chroot_umount(&c);
 			return r;
 		}
@@ -76,8 +71,7 @@ int chroot_umount(azl_chroot_mounts *c)
 	for (size_t n = strv_length(c->mounted); n > 0; n--) {
 		const char *p = c->mounted[n - 1];
 		if (umount2(p, 0) < 0 && umount2(p, MNT_DETACH) < 0) {
-			int r = log_error_errno(errno, "cannot unmount '%s'",
-						p);
+			int r = log_error_errno(errno, "cannot unmount '%s'", p);
 			if (!first)
 				first = r;
 		}

@@ -41,8 +41,7 @@ static char *next_word(const char **p)
 	return w ? w : xstrdup("");
 }
 
-static char **values(const char *text, const char *key, bool kernel_only,
-		     bool bare)
+static char **values(const char *text, const char *key, bool kernel_only, bool bare)
 {
 	char **out = NULL;
 	size_t klen = strlen(key);

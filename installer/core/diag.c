@@ -67,8 +67,7 @@ void diags_done(azl_diags *d)
 
 azl_source *diags_add_source(azl_diags *d, azl_source *src)
 {
-	d->sources =
-		xrealloc(d->sources, (d->n_sources + 1) * sizeof(*d->sources));
+	d->sources = xrealloc(d->sources, (d->n_sources + 1) * sizeof(*d->sources));
 	d->sources[d->n_sources++] = src;
 	return src;
 }
@@ -84,13 +83,8 @@ void diag_add(azl_diags *d, azl_severity sev, azl_loc loc, const char *fmt, ...)
 	if (src && src->quiet) {
 		item->message = xstrdup(
 			sev == AZL_ERROR
-				? _("this line of an included file is refused; "
-				    "its text is not repeated here: check that "
-				    "file with 'azl-installer validate'")
-				: _("this line of an included file is not "
-				    "carried over in full; its text is not "
-				    "repeated here: check that file with "
-				    "'azl-installer validate'"));
+				? _("this line of an included file is refused; its text is not repeated here: check that file with 'azl-installer validate'")
+				: _("this line of an included file is not carried over in full; its text is not repeated here: check that file with 'azl-installer validate'"));
 		return;
 	}
 	va_list ap;
@@ -119,8 +113,7 @@ static const azl_source *find_source(const azl_diags *d, const char *file)
 	if (!file)
 		return NULL;
 	for (size_t i = 0; i < d->n_sources; i++)
-		if (d->sources[i]->path == file ||
-		    streq_ptr(d->sources[i]->path, file))
+		if (d->sources[i]->path == file || streq_ptr(d->sources[i]->path, file))
 			return d->sources[i];
 	return NULL;
 }

@@ -72,8 +72,7 @@ void diags_init(azl_diags *d);
 void diags_done(azl_diags *d); /* frees items and sources */
 /* Takes ownership of src; returns it for convenience. */
 azl_source *diags_add_source(azl_diags *d, azl_source *src);
-void diag_add(azl_diags *d, azl_severity sev, azl_loc loc, const char *fmt, ...)
-	_printf_(4, 5);
+void diag_add(azl_diags *d, azl_severity sev, azl_loc loc, const char *fmt, ...) _printf_(4, 5);
 #define diag_error(d, loc, ...) diag_add((d), AZL_ERROR, (loc), __VA_ARGS__)
 #define diag_warn(d, loc, ...)	diag_add((d), AZL_WARNING, (loc), __VA_ARGS__)
 /* Makes item print `shown` instead of its source line and caret: for

@@ -48,6 +48,5 @@ bool interrupt_requested(void)
 	 * handler runs once librpm unblocks it. */
 	sigset_t pending;
 	return caught && sigpending(&pending) == 0 &&
-	       (sigismember(&pending, SIGINT) == 1 ||
-		sigismember(&pending, SIGTERM) == 1);
+	       (sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1);
 }

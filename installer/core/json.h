@@ -24,8 +24,7 @@ void json_begin_object(azl_json *j, const char *key); /* key NULL in arrays */
 void json_end_object(azl_json *j);
 void json_begin_array(azl_json *j, const char *key);
 void json_end_array(azl_json *j);
-void json_string(azl_json *j, const char *key,
-		 const char *v); /* NULL -> null */
+void json_string(azl_json *j, const char *key, const char *v); /* NULL -> null */
 void json_uint(azl_json *j, const char *key, uint64_t v);
 void json_int(azl_json *j, const char *key, int64_t v);
 /* text is a JSON number already ("1764653409.123456"). */

@@ -51,9 +51,7 @@ static void emit(const char *s, size_t n)
  * console) or a FIFO is written as it is; anything else is refused. */
 static int open_log_file(const char *path)
 {
-	int fd = open(path,
-		      O_WRONLY | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
-		      0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
 	struct stat st;
@@ -126,8 +124,7 @@ void log_set_stderr_level(azl_log_level level, bool enabled)
 	stderr_enabled = enabled;
 }
 
-_printf_(2, 0) static void vlog(azl_log_level level, const char *fmt,
-				va_list ap)
+_printf_(2, 0) static void vlog(azl_log_level level, const char *fmt, va_list ap)
 {
 	/* A URL's credentials never reach the log, stderr or a summary. */
 	_cleanup_free_ char *raw = xvasprintf(fmt, ap);
@@ -138,9 +135,8 @@ _printf_(2, 0) static void vlog(azl_log_level level, const char *fmt,
 	gmtime_r(&ts.tv_sec, &tm);
 	char stamp[32];
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	_cleanup_free_ char *line =
-		xasprintf("%s.%03ldZ %-7s %s\n", stamp, ts.tv_nsec / 1000000,
-			  level_names[level], msg);
+	_cleanup_free_ char *line = xasprintf("%s.%03ldZ %-7s %s\n", stamp, ts.tv_nsec / 1000000,
+					      level_names[level], msg);
 	pthread_mutex_lock(&log_lock);
 	emit(line, strlen(line));
 	if (forward)
@@ -199,8 +195,7 @@ void log_raw(const char *raw, size_t raw_len)
 char *log_contents(void)
 {
 	pthread_mutex_lock(&log_lock);
-	char *s = xstrndup(memory_log.data ? memory_log.data : "",
-			   memory_log.len);
+	char *s = xstrndup(memory_log.data ? memory_log.data : "", memory_log.len);
 	pthread_mutex_unlock(&log_lock);
 	return s;
 }

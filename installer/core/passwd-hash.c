@@ -44,8 +44,7 @@ static bool digit(char c)
 /* The crypt(3) base-64 alphabet. */
 static size_t span64(const char *s)
 {
-	return strspn(s, "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			 "abcdefghijklmnopqrstuvwxyz");
+	return strspn(s, "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 }
 
 /* min to max base-64 characters, then stop ('$', or '\0' for the end).
@@ -98,8 +97,7 @@ bool password_hash_is_valid(const char *hash)
 		int cost = (p[0] - '0') * 10 + (p[1] - '0');
 		return cost >= 4 && cost <= 31 && field64(p + 3, 53, 53, '\0');
 	}
-	if ((p = skip(hash, "$y$")) || (p = skip(hash, "$gy$")) ||
-	    (p = skip(hash, "$7$"))) {
+	if ((p = skip(hash, "$y$")) || (p = skip(hash, "$gy$")) || (p = skip(hash, "$7$"))) {
 		/* yescrypt, gost-yescrypt: $params$salt$hash; scrypt:
 		 * $7$<11 characters of params><salt>$hash. The hash is 32
 		 * bytes: 43 characters. */

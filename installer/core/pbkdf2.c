@@ -14,8 +14,7 @@ static void put_hex(azl_buf *b, const unsigned char *p, size_t n)
 }
 
 int grub_password_hash_with(const azl_secret *pw, unsigned long iterations,
-			    const unsigned char *salt, size_t salt_len,
-			    char **ret)
+			    const unsigned char *salt, size_t salt_len, char **ret)
 {
 	if (!pw || iterations == 0 || salt_len == 0)
 		return -EINVAL;
@@ -28,9 +27,8 @@ int grub_password_hash_with(const azl_secret *pw, unsigned long iterations,
 		gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
 	}
 	unsigned char key[GRUB_PBKDF2_KEY_LEN];
-	gcry_error_t e = gcry_kdf_derive(pw->data, pw->len, GCRY_KDF_PBKDF2,
-					 GCRY_MD_SHA512, salt, salt_len,
-					 iterations, sizeof(key), key);
+	gcry_error_t e = gcry_kdf_derive(pw->data, pw->len, GCRY_KDF_PBKDF2, GCRY_MD_SHA512, salt,
+					 salt_len, iterations, sizeof(key), key);
 	if (e) {
 		wipe_memory(key, sizeof(key));
 		return -EIO;
@@ -58,8 +56,7 @@ int grub_password_hash(const azl_secret *pw, char **ret)
 		}
 		got += (size_t)n;
 	}
-	return grub_password_hash_with(pw, GRUB_PBKDF2_ITERATIONS, salt,
-				       sizeof(salt), ret);
+	return grub_password_hash_with(pw, GRUB_PBKDF2_ITERATIONS, salt, sizeof(salt), ret);
 }
 
 static size_t hex_run(const char *s)

@@ -21,8 +21,7 @@
 int grub_password_hash(const azl_secret *pw, char **ret);
 /* The same with a given iteration count and salt (tests). */
 int grub_password_hash_with(const azl_secret *pw, unsigned long iterations,
-			    const unsigned char *salt, size_t salt_len,
-			    char **ret);
+			    const unsigned char *salt, size_t salt_len, char **ret);
 /* True for "grub.pbkdf2.sha512.N.HEX.HEX": what GRUB's password_pbkdf2
  * accepts. Judged by shape. */
 bool grub_password_hash_is_valid(const char *hash);

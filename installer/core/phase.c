@@ -10,19 +10,13 @@
 /* The share of the whole install each phase takes: packages dominate. */
 static const azl_phase_info phases[AZL_PHASE__COUNT] = {
 	[AZL_PHASE_PRE] = {"pre", N_("Running pre-installation scripts"), 0, 2},
-	[AZL_PHASE_STORAGE] = {"storage",
-			       N_("Partitioning, encrypting and formatting"), 2,
-			       15},
+	[AZL_PHASE_STORAGE] = {"storage", N_("Partitioning, encrypting and formatting"), 2, 15},
 	/* One or the other: an image payload or packages. */
-	[AZL_PHASE_IMAGE] = {"image", N_("Installing the system image"), 15,
-			     80},
+	[AZL_PHASE_IMAGE] = {"image", N_("Installing the system image"), 15, 80},
 	[AZL_PHASE_PACKAGES] = {"packages", N_("Installing packages"), 15, 80},
-	[AZL_PHASE_CONFIGURE] = {"configure", N_("Configuring the system"), 80,
-				 88},
-	[AZL_PHASE_BOOTLOADER] = {"bootloader",
-				  N_("Installing the boot loader"), 88, 96},
-	[AZL_PHASE_POST] = {"post", N_("Running post-installation scripts"), 96,
-			    99},
+	[AZL_PHASE_CONFIGURE] = {"configure", N_("Configuring the system"), 80, 88},
+	[AZL_PHASE_BOOTLOADER] = {"bootloader", N_("Installing the boot loader"), 88, 96},
+	[AZL_PHASE_POST] = {"post", N_("Running post-installation scripts"), 96, 99},
 	[AZL_PHASE_FINISH] = {"finish", N_("Finishing"), 99, 100},
 	[AZL_PHASE_ERROR] = {"error", N_("Running error scripts"), 100, 100},
 };

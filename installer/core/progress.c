@@ -130,8 +130,8 @@ void progress_phase(azl_phase phase, int phase_percent, const char *fmt, ...)
 	deliver(&ev);
 }
 
-void progress_packages(uint64_t item, uint64_t items, uint64_t bytes,
-		       uint64_t total_bytes, const char *name)
+void progress_packages(uint64_t item, uint64_t items, uint64_t bytes, uint64_t total_bytes,
+		       const char *name)
 {
 	/* The transaction takes the packages phase from 10 % (what
 	 * downloading and the keys took) to 100 %. */
@@ -139,9 +139,8 @@ void progress_packages(uint64_t item, uint64_t items, uint64_t bytes,
 		   : items     ? (int)(item * 90 / items)
 			       : 0;
 	int pp = 10 + done;
-	_cleanup_free_ char *msg =
-		xasprintf("%s (%llu/%llu)", name, (unsigned long long)item,
-			  (unsigned long long)items);
+	_cleanup_free_ char *msg = xasprintf("%s (%llu/%llu)", name, (unsigned long long)item,
+					     (unsigned long long)items);
 	azl_progress_event ev = {
 		.id = AZL_PHASE_PACKAGES,
 		.phase = phase_name(AZL_PHASE_PACKAGES),

@@ -59,8 +59,7 @@ void progress_set_json_tee(int fd);
  * delivered never goes below one delivered before (until
  * progress_reset(), at the start of an install). */
 void progress_reset(void);
-void progress_phase(azl_phase phase, int phase_percent, const char *fmt, ...)
-	_printf_(3, 4);
+void progress_phase(azl_phase phase, int phase_percent, const char *fmt, ...) _printf_(3, 4);
 /* A phase begins and ends (install.c's phase loop): events for the
  * sinks, a line in the log; error 0 or -errno, why NULL or the reason. */
 void progress_phase_start(azl_phase phase);
@@ -68,7 +67,7 @@ void progress_phase_finish(azl_phase phase, int error, const char *why);
 /* Package progress: item n of items, bytes of total, the rpm transaction
  * (10..100 % of the packages phase; 0..10 are repositories, downloads and
  * keys). */
-void progress_packages(uint64_t item, uint64_t items, uint64_t bytes,
-		       uint64_t total_bytes, const char *name);
+void progress_packages(uint64_t item, uint64_t items, uint64_t bytes, uint64_t total_bytes,
+		       const char *name);
 /* Serialises one event as a JSON object line (no newline). */
 char *progress_event_to_json(const azl_progress_event *ev);

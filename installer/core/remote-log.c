@@ -59,8 +59,8 @@ int remote_log_parse(const char *value, char **ret_host, char **ret_port)
 	return 0;
 }
 
-char *remote_log_format(int level, const char *hostname, long pid,
-			long long sec, long usec, const char *msg)
+char *remote_log_format(int level, const char *hostname, long pid, long long sec, long usec,
+			const char *msg)
 {
 	/* facility user (1); debug 7, info 6, warning 4, error 3 */
 	static const int severity[] = {7, 6, 4, 3};
@@ -79,8 +79,8 @@ char *remote_log_format(int level, const char *hostname, long pid,
 	if (k)
 		host[k] = '\0';
 	azl_buf b = {0};
-	buf_printf(&b, "<%d>1 %s.%06ldZ %s azl-installer %ld - - ", 8 + sev,
-		   stamp, usec, host, pid);
+	buf_printf(&b, "<%d>1 %s.%06ldZ %s azl-installer %ld - - ", 8 + sev, stamp, usec, host,
+		   pid);
 	/* Control characters would end or split a line at the server. */
 	for (const char *p = msg; *p && b.len < REMOTE_LOG_MAX; p++) {
 		char c = (unsigned char)*p < ' ' ? ' ' : *p;
@@ -95,9 +95,8 @@ static void forward(azl_log_level level, const char *msg)
 		return;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	_cleanup_free_ char *m =
-		remote_log_format((int)level, host_name, (long)getpid(),
-				  (long long)ts.tv_sec, ts.tv_nsec / 1000, msg);
+	_cleanup_free_ char *m = remote_log_format((int)level, host_name, (long)getpid(),
+						   (long long)ts.tv_sec, ts.tv_nsec / 1000, msg);
 	size_t n = strlen(m);
 	if (n > REMOTE_LOG_MAX)
 		n = REMOTE_LOG_MAX;
@@ -110,35 +109,30 @@ int remote_log_from_cmdline(const char *cmdline)
 {
 	if (!cmdline)
 		return 0;
-	_cleanup_strv_free_ char **inst =
-		cmdline_values(cmdline, "inst.syslog", true);
-	_cleanup_strv_free_ char **azl =
-		cmdline_values(cmdline, "azl.syslog", true);
+	_cleanup_strv_free_ char **inst = cmdline_values(cmdline, "inst.syslog", true);
+	_cleanup_strv_free_ char **azl = cmdline_values(cmdline, "azl.syslog", true);
 	size_t ni = strv_length(inst), na = strv_length(azl);
 	const char *value = na ? azl[na - 1] : ni ? inst[ni - 1] : NULL;
 	if (!value)
 		return 0;
 	_cleanup_free_ char *host = NULL, *port = NULL;
 	if (remote_log_parse(value, &host, &port) < 0) {
-		log_warning("syslog: '%s' on the kernel command line is not "
-			    "HOST[:PORT]; the log stays local",
-			    value);
+		log_warning(
+			"syslog: '%s' on the kernel command line is not HOST[:PORT]; the log stays local",
+			value);
 		return -EINVAL;
 	}
-	struct addrinfo hints = {.ai_socktype = SOCK_DGRAM,
-				 .ai_flags = AI_NUMERICSERV};
+	struct addrinfo hints = {.ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICSERV};
 	struct addrinfo *ai = NULL;
 	int r = getaddrinfo(host, port, &hints, &ai);
 	if (r != 0) {
-		log_warning("syslog: cannot resolve '%s': %s; the log stays "
-			    "local",
-			    host, gai_strerror(r));
+		log_warning("syslog: cannot resolve '%s': %s; the log stays local", host,
+			    gai_strerror(r));
 		return -EHOSTUNREACH;
 	}
 	int fd = -1;
 	for (struct addrinfo *a = ai; a && fd < 0; a = a->ai_next) {
-		fd = socket(a->ai_family,
-			    a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		if (fd >= 0 && connect(fd, a->ai_addr, a->ai_addrlen) < 0) {
 			close(fd);
 			fd = -1;
@@ -147,9 +141,8 @@ int remote_log_from_cmdline(const char *cmdline)
 	freeaddrinfo(ai);
 	if (fd < 0) {
 		r = -errno;
-		log_warning("syslog: cannot send to '%s' port %s: %s; the log "
-			    "stays local",
-			    host, port, strerror(-r));
+		log_warning("syslog: cannot send to '%s' port %s: %s; the log stays local", host,
+			    port, strerror(-r));
 		return r;
 	}
 	remote_log_close();
@@ -158,8 +151,7 @@ int remote_log_from_cmdline(const char *cmdline)
 	if (gethostname(hn, sizeof(hn) - 1) == 0)
 		host_name = xstrdup(hn);
 	log_set_forward(forward);
-	log_info("syslog: the log also goes to %s port %s (UDP, RFC 5424)",
-		 host, port);
+	log_info("syslog: the log also goes to %s port %s (UDP, RFC 5424)", host, port);
 	return 1;
 }
 

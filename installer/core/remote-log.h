@@ -17,8 +17,8 @@
  * 514. Returns 0 or -EINVAL. */
 int remote_log_parse(const char *value, char **ret_host, char **ret_port);
 /* Pure: one RFC 5424 message for level and msg (no newline). */
-char *remote_log_format(int level, const char *hostname, long pid,
-			long long sec, long usec, const char *msg);
+char *remote_log_format(int level, const char *hostname, long pid, long long sec, long usec,
+			const char *msg);
 /* Reads inst.syslog=/azl.syslog= from cmdline (NULL: none) and, when one
  * is there, sends every log line from now on. Returns 1 when it does, 0
  * when there is none, -errno when the server cannot be used (logged). */

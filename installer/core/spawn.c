@@ -13,8 +13,7 @@
 #include "log.h"
 #include "util.h"
 
-#define CHROOT_PATH                                                            \
-	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define CHROOT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 bool spawn_have_tool(const char *name)
 {
@@ -25,8 +24,7 @@ bool spawn_have_tool(const char *name)
 		path = CHROOT_PATH;
 	_cleanup_free_ char *copy = xstrdup(path);
 	char *save = NULL;
-	for (char *dir = strtok_r(copy, ":", &save); dir;
-	     dir = strtok_r(NULL, ":", &save)) {
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
 		_cleanup_free_ char *p = xasprintf("%s/%s", dir, name);
 		if (access(p, X_OK) == 0)
 			return true;
@@ -56,8 +54,8 @@ static char *argv_to_string(char *const argv[])
 	return buf_steal(&b);
 }
 
-_Noreturn static void child(char *const argv[], const azl_spawn_opts *o,
-			    int in_fd, int out_fd, int err_fd, int status_fd)
+_Noreturn static void child(char *const argv[], const azl_spawn_opts *o, int in_fd, int out_fd,
+			    int err_fd, int status_fd)
 {
 	/* The installer handles SIGINT/SIGTERM to clean up; the tool gets
 	 * the default behaviour back. */
@@ -106,15 +104,14 @@ int spawn_run(char *const argv[], const azl_spawn_opts *o)
 	if (!o)
 		o = &none;
 	_cleanup_free_ char *cmd = argv_to_string(argv);
-	log_info("running %s%s%s", o->chroot ? "(in " : "",
-		 o->chroot ? o->chroot : "", o->chroot ? ") " : "");
+	log_info("running %s%s%s", o->chroot ? "(in " : "", o->chroot ? o->chroot : "",
+		 o->chroot ? ") " : "");
 	log_raw(cmd, strlen(cmd));
 
 	int in[2], out[2], err[2], st[2];
 	if (pipe2(in, O_CLOEXEC) < 0)
 		return -errno;
-	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
-	    pipe2(st, O_CLOEXEC) < 0)
+	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(st, O_CLOEXEC) < 0)
 		return -errno; /* fds leak only on EMFILE; the install stops */
 
 	pid_t pid = fork();
@@ -130,9 +127,7 @@ int spawn_run(char *const argv[], const azl_spawn_opts *o)
 	const char *input = o->stdin_secret ? o->stdin_secret->data
 			    : o->stdin_text ? o->stdin_text
 					    : NULL;
-	size_t in_len = o->stdin_secret ? o->stdin_secret->len
-			: input		? strlen(input)
-					: 0;
+	size_t in_len = o->stdin_secret ? o->stdin_secret->len : input ? strlen(input) : 0;
 	size_t in_off = 0;
 	if (!input) {
 		close(in[1]);
@@ -155,8 +150,7 @@ int spawn_run(char *const argv[], const azl_spawn_opts *o)
 			break;
 		}
 		for (int i = 0; i < 2; i++) {
-			if (p[i].fd < 0 ||
-			    !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 			char chunk[4096];
 			ssize_t k = read(p[i].fd, chunk, sizeof(chunk));
@@ -173,20 +167,16 @@ int spawn_run(char *const argv[], const azl_spawn_opts *o)
 			}
 			if (o->tee_fd > 0 && !(i == 0 && o->capture) &&
 			    write_all(o->tee_fd, chunk, (size_t)k) < 0)
-				log_warning("cannot write the output of '%s' "
-					    "to its log file",
+				log_warning("cannot write the output of '%s' to its log file",
 					    argv[0]);
 			if (i == 0 && o->capture)
 				buf_appendn(&cap, chunk, (size_t)k);
 			else if (!o->quiet)
 				buf_appendn(&logbuf, chunk, (size_t)k);
 		}
-		if (in[1] >= 0 &&
-		    (p[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
-			ssize_t k = in_off < in_len
-					    ? write(in[1], input + in_off,
-						    in_len - in_off)
-					    : 0;
+		if (in[1] >= 0 && (p[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
+			ssize_t k =
+				in_off < in_len ? write(in[1], input + in_off, in_len - in_off) : 0;
 			if (k > 0)
 				in_off += (size_t)k;
 			if (k < 0 && errno == EAGAIN)
@@ -217,13 +207,11 @@ int spawn_run(char *const argv[], const azl_spawn_opts *o)
 		*o->capture = buf_steal(&cap);
 	if (WIFEXITED(status)) {
 		if (WEXITSTATUS(status))
-			log_info("'%s' exited with status %d", argv[0],
-				 WEXITSTATUS(status));
+			log_info("'%s' exited with status %d", argv[0], WEXITSTATUS(status));
 		return WEXITSTATUS(status);
 	}
 	if (WIFSIGNALED(status)) {
-		log_info("'%s' was killed by signal %d", argv[0],
-			 WTERMSIG(status));
+		log_info("'%s' was killed by signal %d", argv[0], WTERMSIG(status));
 		return 128 + WTERMSIG(status);
 	}
 	return -EIO;

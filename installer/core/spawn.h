@@ -12,13 +12,13 @@
 #include "secret.h"
 
 typedef struct azl_spawn_opts {
-	const char *chroot; /* run inside this root (post scripts, dracut) */
+	const char *chroot;		/* run inside this root (post scripts, dracut) */
 	const azl_secret *stdin_secret; /* written to the child's stdin */
 	const char *stdin_text;		/* or plain text on stdin (a script) */
 	char **env;			/* extra NAME=value entries (strv) */
-	char **capture; /* if set, *capture gets stdout (not logged) */
-	bool quiet;	/* do not log the command's output */
-	int tee_fd;	/* > 0: stdout and stderr are also written here */
+	char **capture;			/* if set, *capture gets stdout (not logged) */
+	bool quiet;			/* do not log the command's output */
+	int tee_fd;			/* > 0: stdout and stderr are also written here */
 } azl_spawn_opts;
 
 /* Runs argv[0] (looked up in PATH, or in the chroot's PATH) with argv.

@@ -55,16 +55,14 @@ void target_close(azl_target *t)
 	*t = (azl_target){.fd = -1};
 }
 
-int target_openat(const azl_target *t, const char *relpath, int flags,
-		  mode_t mode)
+int target_openat(const azl_target *t, const char *relpath, int flags, mode_t mode)
 {
 	return open_in_root(t->fd, relpath, flags, mode);
 }
 
 /* Splits "etc/ssh/sshd_config" into an fd of etc/ssh (inside the root)
  * and "sshd_config". */
-static int open_parent(const azl_target *t, const char *relpath,
-		       const char **ret_name)
+static int open_parent(const azl_target *t, const char *relpath, const char **ret_name)
 {
 	while (*relpath == '/')
 		relpath++;
@@ -73,8 +71,7 @@ static int open_parent(const azl_target *t, const char *relpath,
 	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return -EINVAL;
 	_cleanup_free_ char *dir =
-		slash ? xstrndup(relpath, (size_t)(slash - relpath))
-		      : xstrdup(".");
+		slash ? xstrndup(relpath, (size_t)(slash - relpath)) : xstrdup(".");
 	*ret_name = name;
 	return open_in_root(t->fd, dir, O_PATH | O_DIRECTORY, 0);
 }
@@ -95,9 +92,7 @@ int target_mkdir_p(const azl_target *t, const char *relpath, mode_t mode)
 			int dfd = open_parent(t, p, &name);
 			if (dfd < 0)
 				return dfd;
-			int r = mkdirat(dfd, name, mode) < 0 && errno != EEXIST
-					? -errno
-					: 0;
+			int r = mkdirat(dfd, name, mode) < 0 && errno != EEXIST ? -errno : 0;
 			close(dfd);
 			if (r < 0)
 				return r;
@@ -124,9 +119,8 @@ static int write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
-int target_write_file(const azl_target *t, const char *relpath,
-		      const char *content, size_t len, mode_t mode, uid_t uid,
-		      gid_t gid)
+int target_write_file(const azl_target *t, const char *relpath, const char *content, size_t len,
+		      mode_t mode, uid_t uid, gid_t gid)
 {
 	const char *name;
 	int dfd = open_parent(t, relpath, &name);
@@ -138,10 +132,7 @@ int target_write_file(const azl_target *t, const char *relpath,
 		free(tmp);
 		tmp = xasprintf(".#%s.%x%04x", name, (unsigned)getpid(),
 				(unsigned)random() & 0xffff);
-		fd = openat(dfd, tmp,
-			    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-				    O_NOFOLLOW,
-			    0600);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd < 0 && errno != EEXIST)
 			break;
 	}
@@ -165,13 +156,12 @@ int target_write_file(const azl_target *t, const char *relpath,
 	return r;
 }
 
-int target_read_file(const azl_target *t, const char *relpath, size_t max,
-		     char **ret, size_t *ret_len)
+int target_read_file(const azl_target *t, const char *relpath, size_t max, char **ret,
+		     size_t *ret_len)
 {
 	/* O_NONBLOCK and regular files only: a FIFO or device planted in
 	 * the target must not hang the install or be read. */
-	_cleanup_close_ int fd = open_in_root(
-		t->fd, relpath, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
+	_cleanup_close_ int fd = open_in_root(t->fd, relpath, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
 	if (fd < 0)
 		return fd;
 	return read_fd_bounded(fd, max, true, ret, ret_len);
@@ -189,8 +179,7 @@ int target_symlink(const azl_target *t, const char *dest, const char *relpath)
 	int dfd = open_parent(t, relpath, &name);
 	if (dfd < 0)
 		return dfd;
-	_cleanup_free_ char *tmp =
-		xasprintf(".#%s.%x", name, (unsigned)getpid());
+	_cleanup_free_ char *tmp = xasprintf(".#%s.%x", name, (unsigned)getpid());
 	unlinkat(dfd, tmp, 0);
 	int r = symlinkat(dest, dfd, tmp) < 0 ? -errno : 0;
 	if (r == 0 && renameat(dfd, tmp, dfd, name) < 0) {

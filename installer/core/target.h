@@ -21,18 +21,16 @@ int target_open(const char *root, azl_target *ret);
 void target_close(azl_target *t);
 
 /* Opens relpath ("etc/fstab" or "/etc/fstab") inside the root. */
-int target_openat(const azl_target *t, const char *relpath, int flags,
-		  mode_t mode);
+int target_openat(const azl_target *t, const char *relpath, int flags, mode_t mode);
 /* mkdir -p inside the root, each new directory with mode. */
 int target_mkdir_p(const azl_target *t, const char *relpath, mode_t mode);
 /* Writes content atomically with mode (and owner when uid != (uid_t)-1). */
-int target_write_file(const azl_target *t, const char *relpath,
-		      const char *content, size_t len, mode_t mode, uid_t uid,
-		      gid_t gid);
+int target_write_file(const azl_target *t, const char *relpath, const char *content, size_t len,
+		      mode_t mode, uid_t uid, gid_t gid);
 /* Reads a regular file inside the root (bounded at max bytes); anything
  * else (a FIFO, a device planted in the target) is -EINVAL, never read. */
-int target_read_file(const azl_target *t, const char *relpath, size_t max,
-		     char **ret, size_t *ret_len);
+int target_read_file(const azl_target *t, const char *relpath, size_t max, char **ret,
+		     size_t *ret_len);
 bool target_exists(const azl_target *t, const char *relpath);
 /* Symlink relpath -> dest (dest is stored as given), replacing any file. */
 int target_symlink(const azl_target *t, const char *dest, const char *relpath);

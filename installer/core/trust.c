@@ -33,8 +33,7 @@ char *fingerprint_normalize(const char *s)
 
 bool url_is_remote(const char *s)
 {
-	static const char *const schemes[] = {"http://", "https://", "tftp://",
-					      "ftp://"};
+	static const char *const schemes[] = {"http://", "https://", "tftp://", "ftp://"};
 	for (size_t i = 0; s && i < ELEMENTSOF(schemes); i++)
 		if (strncasecmp(s, schemes[i], strlen(schemes[i])) == 0)
 			return true;
@@ -52,9 +51,8 @@ static bool url_char(char c)
 static bool secret_param(const char *name, size_t len)
 {
 	static const char *const words[] = {
-		"password",  "passwd",	   "pass",	  "pwd",  "secret",
-		"token",     "key",	   "apikey",	  "auth", "sig",
-		"signature", "credential", "access_token"};
+		"password", "passwd", "pass", "pwd",	   "secret",	 "token",	"key",
+		"apikey",   "auth",   "sig",  "signature", "credential", "access_token"};
 	for (size_t i = 0; i < ELEMENTSOF(words); i++) {
 		size_t w = strlen(words[i]);
 		if (len >= w && strncasecmp(name + len - w, words[i], w) == 0 &&
@@ -124,8 +122,7 @@ char *redact_urls(const char *text)
 			break;
 		/* The scheme: letters, digits, '+', '-', '.' before "://". */
 		const char *s = sep;
-		while (s > p &&
-		       (isalnum((unsigned char)s[-1]) || strchr("+-.", s[-1])))
+		while (s > p && (isalnum((unsigned char)s[-1]) || strchr("+-.", s[-1])))
 			s--;
 		const char *e = sep + 3;
 		while (url_char(*e))

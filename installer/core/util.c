@@ -254,8 +254,7 @@ char *buf_steal(azl_buf *b)
 	return r;
 }
 
-char *text_replace_lines(const char *old,
-			 bool (*match)(const char *line, size_t len),
+char *text_replace_lines(const char *old, bool (*match)(const char *line, size_t len),
 			 const char *block)
 {
 	azl_buf b = {0};
@@ -284,8 +283,7 @@ void buf_free(azl_buf *b)
 	*b = (azl_buf){0};
 }
 
-int read_fd_bounded(int fd, size_t max, bool regular_only, char **ret,
-		    size_t *ret_len)
+int read_fd_bounded(int fd, size_t max, bool regular_only, char **ret, size_t *ret_len)
 {
 	struct stat st;
 	if (fstat(fd, &st) < 0)
@@ -329,8 +327,7 @@ int read_file_bounded(const char *path, size_t max, char **ret, size_t *ret_len)
 	return r;
 }
 
-int write_file_atomic(const char *path, const char *text, size_t len,
-		      unsigned mode)
+int write_file_atomic(const char *path, const char *text, size_t len, unsigned mode)
 {
 	_cleanup_free_ char *tmp = xasprintf("%s.XXXXXX", path);
 	int fd = mkstemp(tmp);
@@ -393,8 +390,7 @@ static int write_in_place(const char *path, const char *text, size_t len)
 	return r;
 }
 
-int write_file_output(const char *path, const char *text, size_t len,
-		      unsigned mode)
+int write_file_output(const char *path, const char *text, size_t len, unsigned mode)
 {
 	struct stat st;
 	if (stat(path, &st) < 0) {

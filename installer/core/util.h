@@ -19,11 +19,11 @@
 #define _unused_       __attribute__((unused))
 
 /* Hands ownership of *p to the caller and leaves NULL behind. */
-#define TAKE_PTR(p)                                                            \
-	({                                                                     \
-		__typeof__(p) _take_tmp = (p);                                 \
-		(p) = NULL;                                                    \
-		_take_tmp;                                                     \
+#define TAKE_PTR(p)                                                                                \
+	({                                                                                         \
+		__typeof__(p) _take_tmp = (p);                                                     \
+		(p) = NULL;                                                                        \
+		_take_tmp;                                                                         \
 	})
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
@@ -104,32 +104,27 @@ void buf_free(azl_buf *b);
 /* A configuration file's text with every line that match() accepts
  * dropped and block (whole lines) put where the first of them stood, or
  * at the end when none did. old may be NULL (empty). */
-char *text_replace_lines(const char *old,
-			 bool (*match)(const char *line, size_t len),
+char *text_replace_lines(const char *old, bool (*match)(const char *line, size_t len),
 			 const char *block);
 
 /* Reads a whole file, refusing anything larger than max bytes (-EFBIG).
  * ret_len may be NULL. */
-int read_file_bounded(const char *path, size_t max, char **ret,
-		      size_t *ret_len);
+int read_file_bounded(const char *path, size_t max, char **ret, size_t *ret_len);
 /* The same from an open fd (the caller's; not closed): the way to read a
  * file that was opened safely (openat2 RESOLVE_IN_ROOT/BENEATH, O_NONBLOCK).
  * regular_only: anything but a regular file is -EINVAL. */
-int read_fd_bounded(int fd, size_t max, bool regular_only, char **ret,
-		    size_t *ret_len);
+int read_fd_bounded(int fd, size_t max, bool regular_only, char **ret, size_t *ret_len);
 
 /* Writes text to path atomically (a temp file beside it, fsync, rename)
  * with mode: a crash never leaves half a file. Returns 0 or -errno. */
-int write_file_atomic(const char *path, const char *text, size_t len,
-		      unsigned mode);
+int write_file_atomic(const char *path, const char *text, size_t len, unsigned mode);
 
 /* Writes an output the user named (-o, --save-answers): a regular file
  * or a new path atomically as write_file_atomic() does (through a
  * symlink: the file it points to); a character device or a FIFO in place,
  * its mode untouched (-o /dev/null stays a device). -EISDIR for a
  * directory, -ENOTSUP for a block device or a socket, or -errno. */
-int write_file_output(const char *path, const char *text, size_t len,
-		      unsigned mode);
+int write_file_output(const char *path, const char *text, size_t len, unsigned mode);
 
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t edit_distance(const char *a, const char *b);

@@ -75,9 +75,8 @@ static bool is_null_scalar(const yaml_node_t *yn)
 	if (yn->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return false;
 	const char *v = (const char *)yn->data.scalar.value;
-	return yn->data.scalar.length == 0 || strcmp(v, "~") == 0 ||
-	       strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
-	       strcmp(v, "NULL") == 0;
+	return yn->data.scalar.length == 0 || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
+	       strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
 }
 
 typedef struct key_ref {
@@ -127,8 +126,7 @@ static void check_duplicates(loader *l, const ynode *n)
 		const ynode *k = n->pairs[dups[2 * i]].key;
 		const ynode *f = n->pairs[dups[2 * i + 1]].key;
 		diag_error(l->d, k->loc,
-			   _("duplicate key '%s' (first at line %d); remove "
-			     "one of them"),
+			   _("duplicate key '%s' (first at line %d); remove one of them"),
 			   k->scalar, f->loc.line);
 		l->duplicates = true;
 	}
@@ -141,17 +139,15 @@ static ynode *copy_node(loader *l, int id, int depth)
 		return NULL;
 	azl_loc loc = mark_loc(l->src, yn->start_mark);
 	if (++l->n_nodes > YDOC_MAX_NODES) {
-		diag_error(l->d, loc,
-			   _("the document has more than %d values once its "
-			     "aliases are expanded; refusing it"),
-			   YDOC_MAX_NODES);
+		diag_error(
+			l->d, loc,
+			_("the document has more than %d values once its aliases are expanded; refusing it"),
+			YDOC_MAX_NODES);
 		l->failed = true;
 		return NULL;
 	}
 	if (depth > YDOC_MAX_DEPTH) {
-		diag_error(l->d, loc,
-			   _("the document nests deeper than %d levels; "
-			     "refusing it"),
+		diag_error(l->d, loc, _("the document nests deeper than %d levels; refusing it"),
 			   YDOC_MAX_DEPTH);
 		l->failed = true;
 		return NULL;
@@ -163,27 +159,22 @@ static ynode *copy_node(loader *l, int id, int depth)
 	switch (yn->type) {
 	case YAML_SCALAR_NODE:
 		n->kind = YNODE_SCALAR;
-		if (strlen((const char *)yn->data.scalar.value) !=
-		    yn->data.scalar.length) {
-			diag_error(l->d, loc,
-				   _("a value holds a NUL character; remove "
-				     "it"));
+		if (strlen((const char *)yn->data.scalar.value) != yn->data.scalar.length) {
+			diag_error(l->d, loc, _("a value holds a NUL character; remove it"));
 			l->failed = true;
 			break;
 		}
-		n->scalar = xstrndup((const char *)yn->data.scalar.value,
-				     yn->data.scalar.length);
+		n->scalar = xstrndup((const char *)yn->data.scalar.value, yn->data.scalar.length);
 		n->quoted = yn->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
 		n->is_null = is_null_scalar(yn);
 		break;
 	case YAML_SEQUENCE_NODE: {
 		n->kind = YNODE_SEQUENCE;
-		size_t count = (size_t)(yn->data.sequence.items.top -
-					yn->data.sequence.items.start);
+		size_t count =
+			(size_t)(yn->data.sequence.items.top - yn->data.sequence.items.start);
 		n->items = xcalloc(count ? count : 1, sizeof(*n->items));
 		for (size_t i = 0; i < count && !l->failed; i++) {
-			ynode *c = copy_node(
-				l, yn->data.sequence.items.start[i], depth + 1);
+			ynode *c = copy_node(l, yn->data.sequence.items.start[i], depth + 1);
 			if (!c)
 				break;
 			n->items[n->n_items++] = c;
@@ -192,21 +183,16 @@ static ynode *copy_node(loader *l, int id, int depth)
 	}
 	case YAML_MAPPING_NODE: {
 		n->kind = YNODE_MAPPING;
-		size_t count = (size_t)(yn->data.mapping.pairs.top -
-					yn->data.mapping.pairs.start);
+		size_t count = (size_t)(yn->data.mapping.pairs.top - yn->data.mapping.pairs.start);
 		n->pairs = xcalloc(count ? count : 1, sizeof(*n->pairs));
 		for (size_t i = 0; i < count && !l->failed; i++) {
 			yaml_node_pair_t *p = &yn->data.mapping.pairs.start[i];
-			yaml_node_t *kn =
-				yaml_document_get_node(l->doc, p->key);
+			yaml_node_t *kn = yaml_document_get_node(l->doc, p->key);
 			if (kn && kn->type != YAML_SCALAR_NODE) {
-				diag_error(
-					l->d, mark_loc(l->src, kn->start_mark),
-					_("a key must be a single value, not "
-					  "%s"),
-					kn->type == YAML_MAPPING_NODE
-						? _("a mapping")
-						: _("a list"));
+				diag_error(l->d, mark_loc(l->src, kn->start_mark),
+					   _("a key must be a single value, not %s"),
+					   kn->type == YAML_MAPPING_NODE ? _("a mapping")
+									 : _("a list"));
 				l->failed = true;
 				break;
 			}
@@ -238,8 +224,7 @@ static ynode *copy_node(loader *l, int id, int depth)
 	return n;
 }
 
-static void parser_error(const yaml_parser_t *p, const azl_source *src,
-			 azl_diags *d)
+static void parser_error(const yaml_parser_t *p, const azl_source *src, azl_diags *d)
 {
 	const char *problem = p->problem ? p->problem : "invalid YAML";
 	azl_loc loc = mark_loc(src, p->problem_mark);
@@ -247,25 +232,20 @@ static void parser_error(const yaml_parser_t *p, const azl_source *src,
 		/* The reader reports a byte offset only. */
 		loc = (azl_loc){src->path, 0, 0};
 	size_t at = p->problem_mark.index;
-	if (p->error == YAML_SCANNER_ERROR && at < src->len &&
-	    src->text[at] == '\t') {
-		diag_error(d, loc,
-			   _("a tab cannot indent YAML; use spaces instead"));
+	if (p->error == YAML_SCANNER_ERROR && at < src->len && src->text[at] == '\t') {
+		diag_error(d, loc, _("a tab cannot indent YAML; use spaces instead"));
 		return;
 	}
 	if (p->context)
-		diag_error(d, loc, _("%s %s; check the YAML syntax here"),
-			   problem, p->context);
+		diag_error(d, loc, _("%s %s; check the YAML syntax here"), problem, p->context);
 	else
-		diag_error(d, loc, _("%s; check the YAML syntax here"),
-			   problem);
+		diag_error(d, loc, _("%s; check the YAML syntax here"), problem);
 }
 
 static bool is_node_event(const yaml_event_t *ev)
 {
 	return ev->type == YAML_SCALAR_EVENT || ev->type == YAML_ALIAS_EVENT ||
-	       ev->type == YAML_SEQUENCE_START_EVENT ||
-	       ev->type == YAML_MAPPING_START_EVENT;
+	       ev->type == YAML_SEQUENCE_START_EVENT || ev->type == YAML_MAPPING_START_EVENT;
 }
 
 static const yaml_char_t *event_anchor(const yaml_event_t *ev)
@@ -284,29 +264,22 @@ static const yaml_char_t *event_anchor(const yaml_event_t *ev)
 
 /* One node (a value, an alias or the start of a collection) at depth
  * (the number of collections open around it). */
-static int count_node(const azl_source *src, azl_diags *d,
-		      const yaml_event_t *ev, size_t depth, size_t *nodes,
-		      size_t *anchors)
+static int count_node(const azl_source *src, azl_diags *d, const yaml_event_t *ev, size_t depth,
+		      size_t *nodes, size_t *anchors)
 {
 	azl_loc loc = mark_loc(src, ev->start_mark);
 	if (depth + 1 > YDOC_MAX_DEPTH) {
-		diag_error(d, loc,
-			   _("the document nests deeper than %d levels; "
-			     "refusing it"),
+		diag_error(d, loc, _("the document nests deeper than %d levels; refusing it"),
 			   YDOC_MAX_DEPTH);
 		return -EINVAL;
 	}
 	if (++*nodes > YDOC_MAX_NODES) {
-		diag_error(d, loc,
-			   _("the document has more than %d values; refusing "
-			     "it"),
+		diag_error(d, loc, _("the document has more than %d values; refusing it"),
 			   YDOC_MAX_NODES);
 		return -EINVAL;
 	}
 	if (event_anchor(ev) && ++*anchors > YDOC_MAX_ANCHORS) {
-		diag_error(d, loc,
-			   _("the document has more than %d anchors (&name); "
-			     "refusing it"),
+		diag_error(d, loc, _("the document has more than %d anchors (&name); refusing it"),
 			   YDOC_MAX_ANCHORS);
 		return -EINVAL;
 	}
@@ -322,8 +295,7 @@ static int prescan(const azl_source *src, azl_diags *d)
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser))
 		abort(); /* only fails when out of memory */
-	yaml_parser_set_input_string(&parser, (const unsigned char *)src->text,
-				     src->len);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)src->text, src->len);
 	size_t depth = 0, nodes = 0, anchors = 0;
 	int r = 0;
 	for (bool done = false; !done && r == 0;) {
@@ -335,8 +307,7 @@ static int prescan(const azl_source *src, azl_diags *d)
 		}
 		if (ev.type == YAML_STREAM_END_EVENT)
 			done = true;
-		else if (ev.type == YAML_SEQUENCE_END_EVENT ||
-			 ev.type == YAML_MAPPING_END_EVENT)
+		else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
 			depth--;
 		else if (is_node_event(&ev)) {
 			r = count_node(src, d, &ev, depth, &nodes, &anchors);
@@ -354,8 +325,7 @@ ynode *ydoc_load(const azl_source *src, azl_diags *d)
 {
 	if (src->len > YDOC_MAX_FILE_SIZE) {
 		diag_error(d, ((azl_loc){src->path, 0, 0}),
-			   _("the file is larger than %u bytes; refusing it"),
-			   YDOC_MAX_FILE_SIZE);
+			   _("the file is larger than %u bytes; refusing it"), YDOC_MAX_FILE_SIZE);
 		return NULL;
 	}
 	if (prescan(src, d) < 0)
@@ -364,8 +334,7 @@ ynode *ydoc_load(const azl_source *src, azl_diags *d)
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser))
 		abort(); /* only fails when out of memory */
-	yaml_parser_set_input_string(&parser, (const unsigned char *)src->text,
-				     src->len);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)src->text, src->len);
 
 	yaml_document_t doc;
 	if (!yaml_parser_load(&parser, &doc)) {
@@ -409,10 +378,9 @@ ynode *ydoc_load(const azl_source *src, azl_diags *d)
 		} else {
 			yaml_node_t *n2 = yaml_document_get_root_node(&next);
 			if (n2) {
-				diag_error(d, mark_loc(src, n2->start_mark),
-					   _("a second YAML document starts "
-					     "here; an answer file holds only "
-					     "one"));
+				diag_error(
+					d, mark_loc(src, n2->start_mark),
+					_("a second YAML document starts here; an answer file holds only one"));
 				ynode_free(root);
 				root = NULL;
 			}
@@ -435,9 +403,8 @@ ynode *ydoc_load_file(const char *path, azl_diags *d)
 		return NULL;
 	}
 	if (r < 0) {
-		diag_error(d, ((azl_loc){NULL, 0, 0}),
-			   _("cannot read '%s': %s; check the path"), path,
-			   strerror(-r));
+		diag_error(d, ((azl_loc){NULL, 0, 0}), _("cannot read '%s': %s; check the path"),
+			   path, strerror(-r));
 		return NULL;
 	}
 	azl_source *src = diags_add_source(d, source_new(path, text, len));

@@ -41,11 +41,11 @@ typedef struct ypair {
 
 struct ynode {
 	ynode_kind kind;
-	azl_loc loc;  /* where the node starts */
-	azl_loc end;  /* where it ends (just past its last character) */
-	char *scalar; /* YNODE_SCALAR: the text */
-	bool quoted;  /* the scalar was quoted: "1" is a string, not a number */
-	bool is_null; /* plain ~, null, or empty */
+	azl_loc loc;   /* where the node starts */
+	azl_loc end;   /* where it ends (just past its last character) */
+	char *scalar;  /* YNODE_SCALAR: the text */
+	bool quoted;   /* the scalar was quoted: "1" is a string, not a number */
+	bool is_null;  /* plain ~, null, or empty */
 	ynode **items; /* YNODE_SEQUENCE */
 	size_t n_items;
 	ypair *pairs; /* YNODE_MAPPING, in document order */

@@ -10,8 +10,7 @@
 static const azl_fs_facts rows[] = {
 	{AZL_FS_EXT4, "mkfs.ext4", "e2fsprogs", "defaults", true, 16},
 	{AZL_FS_XFS, "mkfs.xfs", "xfsprogs", "defaults", false, 12},
-	{AZL_FS_VFAT, "mkfs.vfat", "dosfstools", "umask=0077,shortname=winnt",
-	 true, 11},
+	{AZL_FS_VFAT, "mkfs.vfat", "dosfstools", "umask=0077,shortname=winnt", true, 11},
 	{AZL_FS_SWAP, "mkswap", "util-linux", "defaults", false, 16},
 	{AZL_FS_BTRFS, "mkfs.btrfs", "btrfs-progs", "defaults", false, 255},
 };

@@ -18,8 +18,7 @@
 #include "trust.h"
 #include "util.h"
 
-static void check_existing(const azl_storage *s, size_t i, const char *mnt,
-			   azl_diags *d);
+static void check_existing(const azl_storage *s, size_t i, const char *mnt, azl_diags *d);
 
 static bool is_lower(char c)
 {
@@ -65,8 +64,8 @@ bool locale_is_valid(const char *s)
 {
 	if (!s)
 		return false;
-	if (streq_ptr(s, "C") || streq_ptr(s, "POSIX") ||
-	    streq_ptr(s, "C.UTF-8") || streq_ptr(s, "C.utf8"))
+	if (streq_ptr(s, "C") || streq_ptr(s, "POSIX") || streq_ptr(s, "C.UTF-8") ||
+	    streq_ptr(s, "C.utf8"))
 		return true;
 	const char *p = s;
 	size_t n = 0;
@@ -116,9 +115,8 @@ bool timezone_is_valid(const char *s, const char *zoneinfo_dir)
 	for (const char *p = s; *p; p++)
 		if (!is_alnum(*p) && !strchr("/_+-", *p))
 			return false;
-	_cleanup_free_ char *path = xasprintf(
-		"%s/%s", zoneinfo_dir ? zoneinfo_dir : "/usr/share/zoneinfo",
-		s);
+	_cleanup_free_ char *path =
+		xasprintf("%s/%s", zoneinfo_dir ? zoneinfo_dir : "/usr/share/zoneinfo", s);
 	struct stat st;
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
@@ -163,8 +161,7 @@ static bool gateway_is_valid(const char *s, int family)
 /* What lvm(8) allows in volume group and logical volume names. */
 static bool lvm_name_is_valid(const char *s)
 {
-	if (!s || !*s || *s == '-' || strlen(s) > 127 || streq_ptr(s, ".") ||
-	    streq_ptr(s, ".."))
+	if (!s || !*s || *s == '-' || strlen(s) > 127 || streq_ptr(s, ".") || streq_ptr(s, ".."))
 		return false;
 	for (const char *p = s; *p; p++)
 		if (!is_alnum(*p) && !strchr("_.+-", *p))
@@ -172,8 +169,7 @@ static bool lvm_name_is_valid(const char *s)
 	return true;
 }
 
-static const azl_volume_group *find_volume_group(const azl_storage *s,
-						 const char *name)
+static const azl_volume_group *find_volume_group(const azl_storage *s, const char *name)
 {
 	for (size_t i = 0; i < s->n_volume_groups; i++)
 		if (streq_ptr(s->volume_groups[i].name, name))
@@ -182,8 +178,7 @@ static const azl_volume_group *find_volume_group(const azl_storage *s,
 }
 
 /* A partition with volume_group: is only a container for LVM. */
-static void check_physical_volume(const azl_storage *s,
-				  const azl_partition_spec *p, azl_diags *d)
+static void check_physical_volume(const azl_storage *s, const azl_partition_spec *p, azl_diags *d)
 {
 	const char *keys[4] = {
 		p->mount ? "mount" : NULL,
@@ -195,23 +190,20 @@ static void check_physical_volume(const azl_storage *s,
 	for (size_t k = 0; k < ELEMENTSOF(keys); k++) {
 		if (!keys[k])
 			continue;
-		char *l = list ? xasprintf("%s, '%s'", list, keys[k])
-			       : xasprintf("'%s'", keys[k]);
+		char *l = list ? xasprintf("%s, '%s'", list, keys[k]) : xasprintf("'%s'", keys[k]);
 		free(list);
 		list = l;
 	}
 	if (list)
-		diag_error(d, p->loc,
-			   _("a physical volume of volume group '%s' cannot "
-			     "have %s; mount points, filesystems, labels and "
-			     "options belong to its volumes"),
-			   p->volume_group, list);
+		diag_error(
+			d, p->loc,
+			_("a physical volume of volume group '%s' cannot have %s; mount points, filesystems, labels and options belong to its volumes"),
+			p->volume_group, list);
 	if (!find_volume_group(s, p->volume_group))
-		diag_error(d, p->loc,
-			   _("volume group '%s' is not listed in "
-			     "'storage.volume_groups'; add it there with its "
-			     "volumes"),
-			   p->volume_group);
+		diag_error(
+			d, p->loc,
+			_("volume group '%s' is not listed in 'storage.volume_groups'; add it there with its volumes"),
+			p->volume_group);
 }
 
 /* A btrfs partition's subvolumes (fs: btrfs, subvolumes:): named once,
@@ -225,30 +217,27 @@ static bool check_subvolumes(const azl_storage *s, size_t pi, azl_diags *d)
 	if (p->n_subvolumes == 0)
 		return false;
 	if (p->fs != AZL_FS_BTRFS)
-		diag_error(d, p->loc,
-			   _("only a btrfs partition has 'subvolumes'; add "
-			     "'fs: btrfs' to it or remove 'subvolumes'"));
+		diag_error(
+			d, p->loc,
+			_("only a btrfs partition has 'subvolumes'; add 'fs: btrfs' to it or remove 'subvolumes'"));
 	if (p->mount)
-		diag_error(d, p->loc,
-			   _("a btrfs partition with 'subvolumes' has no "
-			     "'mount' of its own; give '%s' to one of its "
-			     "subvolumes"),
-			   p->mount);
+		diag_error(
+			d, p->loc,
+			_("a btrfs partition with 'subvolumes' has no 'mount' of its own; give '%s' to one of its subvolumes"),
+			p->mount);
 	for (size_t i = 0; i < p->n_subvolumes; i++) {
 		const azl_subvolume_spec *v = &p->subvolumes[i];
 		if (!v->name)
 			diag_error(d, v->loc, _("a subvolume needs a 'name'"));
 		else if (!lvm_name_is_valid(v->name))
-			diag_error(d, v->loc,
-				   _("'%s' is not a valid subvolume name: use "
-				     "letters, digits and '_.+-', not starting "
-				     "with '-', at most 127 characters"),
-				   v->name);
+			diag_error(
+				d, v->loc,
+				_("'%s' is not a valid subvolume name: use letters, digits and '_.+-', not starting with '-', at most 127 characters"),
+				v->name);
 		for (size_t k = 0; v->name && k < i; k++)
 			if (streq_ptr(p->subvolumes[k].name, v->name)) {
 				diag_error(d, v->loc,
-					   _("subvolume '%s' is listed twice "
-					     "(first at line %d)"),
+					   _("subvolume '%s' is listed twice (first at line %d)"),
 					   v->name, p->subvolumes[k].loc.line);
 				break;
 			}
@@ -256,22 +245,19 @@ static bool check_subvolumes(const azl_storage *s, size_t pi, azl_diags *d)
 			continue;
 		if (streq_ptr(v->mount, "/"))
 			have_root = true;
-		if (streq_ptr(v->mount, "swap") ||
-		    streq_ptr(v->mount, "/boot") ||
+		if (streq_ptr(v->mount, "swap") || streq_ptr(v->mount, "/boot") ||
 		    streq_ptr(v->mount, "/boot/efi")) {
-			diag_error(d, v->loc,
-				   _("'%s' cannot be a btrfs subvolume; make "
-				     "it a partition of its own (/boot ext4, "
-				     "as Fedora does)"),
-				   v->mount);
+			diag_error(
+				d, v->loc,
+				_("'%s' cannot be a btrfs subvolume; make it a partition of its own (/boot ext4, as Fedora does)"),
+				v->mount);
 			continue;
 		}
 		int first = 0;
 		for (size_t k = 0; !first && k < s->n_partitions; k++)
 			if (streq_ptr(s->partitions[k].mount, v->mount))
-				first = s->partitions[k].loc.line > 0
-						? s->partitions[k].loc.line
-						: -1;
+				first = s->partitions[k].loc.line > 0 ? s->partitions[k].loc.line
+								      : -1;
 		for (size_t k = 0; !first && k <= pi; k++) {
 			const azl_partition_spec *o = &s->partitions[k];
 			for (size_t q = 0; !first && q < o->n_subvolumes; q++) {
@@ -279,31 +265,25 @@ static bool check_subvolumes(const azl_storage *s, size_t pi, azl_diags *d)
 				if (w == v)
 					break;
 				if (streq_ptr(w->mount, v->mount))
-					first = w->loc.line > 0 ? w->loc.line
-								: -1;
+					first = w->loc.line > 0 ? w->loc.line : -1;
 			}
 		}
 		for (size_t g = 0; !first && g < s->n_volume_groups; g++)
-			for (size_t k = 0;
-			     !first && k < s->volume_groups[g].n_volumes; k++) {
-				const azl_volume_spec *o =
-					&s->volume_groups[g].volumes[k];
+			for (size_t k = 0; !first && k < s->volume_groups[g].n_volumes; k++) {
+				const azl_volume_spec *o = &s->volume_groups[g].volumes[k];
 				if (streq_ptr(o->mount, v->mount))
-					first = o->loc.line > 0 ? o->loc.line
-								: -1;
+					first = o->loc.line > 0 ? o->loc.line : -1;
 			}
 		if (first > 0)
-			diag_error(d, v->loc,
-				   _("mount point '%s' is used twice (first "
-				     "at line %d); give each partition, "
-				     "subvolume and volume its own"),
-				   v->mount, first);
+			diag_error(
+				d, v->loc,
+				_("mount point '%s' is used twice (first at line %d); give each partition, subvolume and volume its own"),
+				v->mount, first);
 		else if (first < 0)
-			diag_error(d, v->loc,
-				   _("mount point '%s' is used twice; give "
-				     "each partition, subvolume and volume "
-				     "its own"),
-				   v->mount);
+			diag_error(
+				d, v->loc,
+				_("mount point '%s' is used twice; give each partition, subvolume and volume its own"),
+				v->mount);
 	}
 	return have_root;
 }
@@ -314,17 +294,13 @@ static int mount_first_use(const azl_storage *s, const azl_volume_spec *v)
 {
 	for (size_t i = 0; i < s->n_partitions; i++)
 		if (streq_ptr(s->partitions[i].mount, v->mount))
-			return s->partitions[i].loc.line > 0
-				       ? s->partitions[i].loc.line
-				       : -1;
+			return s->partitions[i].loc.line > 0 ? s->partitions[i].loc.line : -1;
 	for (size_t i = 0; i < s->n_raids; i++)
 		if (streq_ptr(s->raids[i].mount, v->mount))
-			return s->raids[i].loc.line > 0 ? s->raids[i].loc.line
-							: -1;
+			return s->raids[i].loc.line > 0 ? s->raids[i].loc.line : -1;
 	for (size_t g = 0; g < s->n_volume_groups; g++)
 		for (size_t k = 0; k < s->volume_groups[g].n_volumes; k++) {
-			const azl_volume_spec *o =
-				&s->volume_groups[g].volumes[k];
+			const azl_volume_spec *o = &s->volume_groups[g].volumes[k];
 			if (o == v)
 				return 0;
 			if (streq_ptr(o->mount, v->mount))
@@ -333,71 +309,59 @@ static int mount_first_use(const azl_storage *s, const azl_volume_spec *v)
 	return 0;
 }
 
-static void check_volume(const azl_storage *s, const azl_volume_group *g,
-			 size_t i, azl_diags *d)
+static void check_volume(const azl_storage *s, const azl_volume_group *g, size_t i, azl_diags *d)
 {
 	const azl_volume_spec *v = &g->volumes[i];
 	const char *gname = g->name ? g->name : "?";
 	if (!v->name)
-		diag_error(d, v->loc,
-			   _("a volume of volume group '%s' needs a 'name'"),
-			   gname);
+		diag_error(d, v->loc, _("a volume of volume group '%s' needs a 'name'"), gname);
 	else if (!lvm_name_is_valid(v->name))
-		diag_error(d, v->loc,
-			   _("'%s' is not a valid logical volume name: use "
-			     "letters, digits and '_.+-', not starting with "
-			     "'-', at most 127 characters"),
-			   v->name);
+		diag_error(
+			d, v->loc,
+			_("'%s' is not a valid logical volume name: use letters, digits and '_.+-', not starting with '-', at most 127 characters"),
+			v->name);
 	for (size_t k = 0; v->name && k < i; k++)
 		if (streq_ptr(g->volumes[k].name, v->name)) {
-			diag_error(d, v->loc,
-				   _("volume '%s' is listed twice in volume "
-				     "group '%s' (first at line %d)"),
-				   v->name, gname, g->volumes[k].loc.line);
+			diag_error(
+				d, v->loc,
+				_("volume '%s' is listed twice in volume group '%s' (first at line %d)"),
+				v->name, gname, g->volumes[k].loc.line);
 			break;
 		}
 	const char *name = v->name ? v->name : "?";
 	bool is_swap = streq_ptr(v->mount, "swap");
 	int first = v->mount ? mount_first_use(s, v) : 0;
 	if (first > 0)
-		diag_error(d, v->loc,
-			   _("mount point '%s' is used twice (first at line "
-			     "%d); give each partition and volume its own"),
-			   v->mount, first);
+		diag_error(
+			d, v->loc,
+			_("mount point '%s' is used twice (first at line %d); give each partition and volume its own"),
+			v->mount, first);
 	else if (first < 0)
-		diag_error(d, v->loc,
-			   _("mount point '%s' is used twice; give each "
-			     "partition and volume its own"),
-			   v->mount);
+		diag_error(
+			d, v->loc,
+			_("mount point '%s' is used twice; give each partition and volume its own"),
+			v->mount);
 	if (streq_ptr(v->mount, "/boot") || streq_ptr(v->mount, "/boot/efi"))
-		diag_error(d, v->loc,
-			   _("'%s' cannot be a logical volume: the boot "
-			     "loader reads it before LVM is up; make it a "
-			     "partition"),
-			   v->mount);
+		diag_error(
+			d, v->loc,
+			_("'%s' cannot be a logical volume: the boot loader reads it before LVM is up; make it a partition"),
+			v->mount);
 	if (is_swap && v->fs != AZL_FS_NONE && v->fs != AZL_FS_SWAP)
 		diag_error(d, v->loc,
-			   _("the swap volume cannot have 'fs: %s'; leave "
-			     "'fs' out or use swap"),
+			   _("the swap volume cannot have 'fs: %s'; leave 'fs' out or use swap"),
 			   fs_to_string(v->fs));
 	if (!is_swap && v->fs == AZL_FS_SWAP && v->mount)
 		diag_error(d, v->loc,
-			   _("volume '%s' has 'fs: swap'; use 'mount: swap' "
-			     "for swap space"),
-			   name);
+			   _("volume '%s' has 'fs: swap'; use 'mount: swap' for swap space"), name);
 	if (streq_ptr(v->mount, "/") && v->fs == AZL_FS_VFAT)
 		diag_error(d, v->loc, _("'/' cannot be vfat; use ext4 or xfs"));
 	if (v->fs == AZL_FS_BTRFS)
-		diag_error(d, v->loc,
-			   _("volume '%s' cannot be btrfs: btrfs goes on a "
-			     "partition (with its subvolumes), not on LVM; "
-			     "use ext4 or xfs"),
-			   name);
-	if (v->max_bytes && v->size.kind == AZL_SIZE_BYTES &&
-	    v->size.bytes > v->max_bytes)
-		diag_error(d, v->loc,
-			   _("volume '%s' has a 'size' larger than its "
-			     "'max_size'"),
+		diag_error(
+			d, v->loc,
+			_("volume '%s' cannot be btrfs: btrfs goes on a partition (with its subvolumes), not on LVM; use ext4 or xfs"),
+			name);
+	if (v->max_bytes && v->size.kind == AZL_SIZE_BYTES && v->size.bytes > v->max_bytes)
+		diag_error(d, v->loc, _("volume '%s' has a 'size' larger than its 'max_size'"),
 			   name);
 }
 
@@ -406,45 +370,36 @@ static bool check_volume_groups(const azl_storage *s, azl_diags *d)
 {
 	bool have_root = false;
 	if (s->n_volume_groups > 0 && s->n_partitions == 0)
-		diag_error(d, s->volume_groups[0].loc,
-			   _("'volume_groups' needs a custom layout: list the "
-			     "physical volumes in 'partitions' with "
-			     "'volume_group: NAME'"));
+		diag_error(
+			d, s->volume_groups[0].loc,
+			_("'volume_groups' needs a custom layout: list the physical volumes in 'partitions' with 'volume_group: NAME'"));
 	for (size_t i = 0; i < s->n_volume_groups; i++) {
 		const azl_volume_group *g = &s->volume_groups[i];
 		if (!g->name)
-			diag_error(d, g->loc,
-				   _("a volume group needs a 'name'"));
+			diag_error(d, g->loc, _("a volume group needs a 'name'"));
 		else if (!lvm_name_is_valid(g->name))
-			diag_error(d, g->loc,
-				   _("'%s' is not a valid volume group name: "
-				     "use letters, digits and '_.+-', not "
-				     "starting with '-', at most 127 "
-				     "characters"),
-				   g->name);
+			diag_error(
+				d, g->loc,
+				_("'%s' is not a valid volume group name: use letters, digits and '_.+-', not starting with '-', at most 127 characters"),
+				g->name);
 		for (size_t k = 0; g->name && k < i; k++)
 			if (streq_ptr(s->volume_groups[k].name, g->name)) {
-				diag_error(d, g->loc,
-					   _("volume group '%s' is listed "
-					     "twice (first at line %d)"),
-					   g->name,
-					   s->volume_groups[k].loc.line);
+				diag_error(
+					d, g->loc,
+					_("volume group '%s' is listed twice (first at line %d)"),
+					g->name, s->volume_groups[k].loc.line);
 				break;
 			}
 		bool has_pv = false;
 		for (size_t k = 0; g->name && k < s->n_partitions; k++)
-			has_pv = has_pv ||
-				 streq_ptr(s->partitions[k].volume_group,
-					   g->name);
+			has_pv = has_pv || streq_ptr(s->partitions[k].volume_group, g->name);
 		for (size_t k = 0; g->name && k < s->n_raids; k++)
-			has_pv = has_pv ||
-				 streq_ptr(s->raids[k].volume_group, g->name);
+			has_pv = has_pv || streq_ptr(s->raids[k].volume_group, g->name);
 		if (g->name && !has_pv && s->n_partitions > 0)
-			diag_error(d, g->loc,
-				   _("volume group '%s' has no physical "
-				     "volume; add a partition with "
-				     "'volume_group: %s'"),
-				   g->name, g->name);
+			diag_error(
+				d, g->loc,
+				_("volume group '%s' has no physical volume; add a partition with 'volume_group: %s'"),
+				g->name, g->name);
 		uint64_t percent = 0;
 		for (size_t k = 0; k < g->n_volumes; k++) {
 			check_volume(s, g, k, d);
@@ -454,10 +409,10 @@ static bool check_volume_groups(const azl_storage *s, azl_diags *d)
 				have_root = true;
 		}
 		if (percent > 10000)
-			diag_error(d, g->loc,
-				   _("the volumes of volume group '%s' ask for "
-				     "more than 100%% of it in all"),
-				   g->name ? g->name : "?");
+			diag_error(
+				d, g->loc,
+				_("the volumes of volume group '%s' ask for more than 100%% of it in all"),
+				g->name ? g->name : "?");
 	}
 	return have_root;
 }
@@ -465,8 +420,7 @@ static bool check_volume_groups(const azl_storage *s, azl_diags *d)
 /* An md array name: /dev/md/NAME, and mdadm's --name (at most 32). */
 static bool raid_name_is_valid(const char *s)
 {
-	if (!s || !*s || *s == '-' || strlen(s) > 32 || streq_ptr(s, ".") ||
-	    streq_ptr(s, ".."))
+	if (!s || !*s || *s == '-' || strlen(s) > 32 || streq_ptr(s, ".") || streq_ptr(s, ".."))
 		return false;
 	for (const char *p = s; *p; p++)
 		if (!is_alnum(*p) && !strchr("_.-", *p))
@@ -502,36 +456,31 @@ int raid_level_min_members(int level)
 }
 
 /* A partition with raid: is only a member; the array has the rest. */
-static void check_raid_member(const azl_storage *s, const azl_partition_spec *p,
-			      azl_diags *d)
+static void check_raid_member(const azl_storage *s, const azl_partition_spec *p, azl_diags *d)
 {
 	const char *keys[6] = {
-		p->mount ? "mount" : NULL,
-		p->fs != AZL_FS_NONE ? "fs" : NULL,
-		p->label ? "label" : NULL,
-		p->fs_options ? "options" : NULL,
-		p->encrypt ? "encrypt" : NULL,
-		p->volume_group ? "volume_group" : NULL,
+		p->mount ? "mount" : NULL,     p->fs != AZL_FS_NONE ? "fs" : NULL,
+		p->label ? "label" : NULL,     p->fs_options ? "options" : NULL,
+		p->encrypt ? "encrypt" : NULL, p->volume_group ? "volume_group" : NULL,
 	};
 	_cleanup_free_ char *list = NULL;
 	for (size_t k = 0; k < ELEMENTSOF(keys); k++) {
 		if (!keys[k])
 			continue;
-		char *l = list ? xasprintf("%s, '%s'", list, keys[k])
-			       : xasprintf("'%s'", keys[k]);
+		char *l = list ? xasprintf("%s, '%s'", list, keys[k]) : xasprintf("'%s'", keys[k]);
 		free(list);
 		list = l;
 	}
 	if (list)
-		diag_error(d, p->loc,
-			   _("a member of RAID '%s' cannot have %s; give "
-			     "them to the array in 'storage.raids'"),
-			   p->raid, list);
+		diag_error(
+			d, p->loc,
+			_("a member of RAID '%s' cannot have %s; give them to the array in 'storage.raids'"),
+			p->raid, list);
 	if (!find_raid(s, p->raid))
-		diag_error(d, p->loc,
-			   _("RAID '%s' is not listed in 'storage.raids'; add "
-			     "it there with its level"),
-			   p->raid);
+		diag_error(
+			d, p->loc,
+			_("RAID '%s' is not listed in 'storage.raids'; add it there with its level"),
+			p->raid);
 }
 
 /* Returns whether an array is mounted on "/". */
@@ -539,46 +488,40 @@ static bool check_raids(const azl_storage *s, bool have_key, azl_diags *d)
 {
 	bool have_root = false;
 	if (s->n_raids > 0 && s->n_partitions == 0)
-		diag_error(d, s->raids[0].loc,
-			   _("'raids' needs a custom layout: list the members "
-			     "in 'partitions' with 'raid: NAME'"));
+		diag_error(
+			d, s->raids[0].loc,
+			_("'raids' needs a custom layout: list the members in 'partitions' with 'raid: NAME'"));
 	for (size_t i = 0; i < s->n_raids; i++) {
 		const azl_raid_spec *r = &s->raids[i];
 		const char *name = r->name ? r->name : "?";
 		if (!r->name)
 			diag_error(d, r->loc, _("a RAID needs a 'name'"));
 		else if (!raid_name_is_valid(r->name))
-			diag_error(d, r->loc,
-				   _("'%s' is not a valid RAID name: use "
-				     "letters, digits and '_.-', not starting "
-				     "with '-', at most 32 characters"),
-				   r->name);
+			diag_error(
+				d, r->loc,
+				_("'%s' is not a valid RAID name: use letters, digits and '_.-', not starting with '-', at most 32 characters"),
+				r->name);
 		for (size_t k = 0; r->name && k < i; k++)
 			if (streq_ptr(s->raids[k].name, r->name)) {
 				diag_error(d, r->loc,
-					   _("RAID '%s' is listed twice "
-					     "(first at line %d)"),
+					   _("RAID '%s' is listed twice (first at line %d)"),
 					   r->name, s->raids[k].loc.line);
 				break;
 			}
 		int min = raid_level_min_members(r->level);
 		if (min == 0)
-			diag_error(d, r->loc,
-				   r->level == 0
-					   ? _("RAID '%s' needs a 'level': 1, "
-					       "5, 6 or 10")
-					   : _("RAID '%s' has level %d; the "
-					       "installer makes levels 1, 5, 6 "
-					       "and 10"),
-				   name, r->level);
+			diag_error(
+				d, r->loc,
+				r->level == 0
+					? _("RAID '%s' needs a 'level': 1, 5, 6 or 10")
+					: _("RAID '%s' has level %d; the installer makes levels 1, 5, 6 and 10"),
+				name, r->level);
 		if (r->metadata && !streq_ptr(r->metadata, "1.0") &&
-		    !streq_ptr(r->metadata, "1.1") &&
-		    !streq_ptr(r->metadata, "1.2"))
-			diag_error(d, r->loc,
-				   _("RAID '%s' has metadata '%s'; use 1.2 "
-				     "(the default), or 1.0 for a mirror the "
-				     "firmware reads"),
-				   name, r->metadata);
+		    !streq_ptr(r->metadata, "1.1") && !streq_ptr(r->metadata, "1.2"))
+			diag_error(
+				d, r->loc,
+				_("RAID '%s' has metadata '%s'; use 1.2 (the default), or 1.0 for a mirror the firmware reads"),
+				name, r->metadata);
 		int members = 0;
 		for (size_t k = 0; r->name && k < s->n_partitions; k++) {
 			const azl_partition_spec *p = &s->partitions[k];
@@ -590,103 +533,74 @@ static bool check_raids(const azl_storage *s, bool have_key, azl_diags *d)
 				const azl_partition_spec *o = &s->partitions[q];
 				if (!streq_ptr(o->raid, r->name))
 					continue;
-				bool same =
-					o->disk_path || p->disk_path
-						? streq_ptr(o->disk_path,
-							    p->disk_path)
-						: (o->disk_index ?: 1) ==
-							  (p->disk_index ?: 1);
+				bool same = o->disk_path || p->disk_path
+						    ? streq_ptr(o->disk_path, p->disk_path)
+						    : (o->disk_index ?: 1) == (p->disk_index ?: 1);
 				if (same) {
 					diag_error(
 						d, p->loc,
-						_("two members of RAID '%s' "
-						  "are on the same disk (first "
-						  "at line %d); put each "
-						  "member "
-						  "on its own disk"),
+						_("two members of RAID '%s' are on the same disk (first at line %d); put each member on its own disk"),
 						name, o->loc.line);
 					break;
 				}
 			}
 		}
 		if (r->name && s->n_partitions > 0 && members == 0)
-			diag_error(d, r->loc,
-				   _("RAID '%s' has no members; add partitions "
-				     "with 'raid: %s' on %d disks"),
-				   name, name, min ? min : 2);
+			diag_error(
+				d, r->loc,
+				_("RAID '%s' has no members; add partitions with 'raid: %s' on %d disks"),
+				name, name, min ? min : 2);
 		else if (min > 0 && members > 0 && members - r->spares < min)
-			diag_error(d, r->loc,
-				   _("RAID '%s' of level %d needs at least %d "
-				     "active members, but has %d (and %d "
-				     "spares); add members on more disks"),
-				   name, r->level, min, members - r->spares,
-				   r->spares);
+			diag_error(
+				d, r->loc,
+				_("RAID '%s' of level %d needs at least %d active members, but has %d (and %d spares); add members on more disks"),
+				name, r->level, min, members - r->spares, r->spares);
 		if (r->mount && r->volume_group)
-			diag_error(d, r->loc,
-				   _("RAID '%s' has both 'mount' and "
-				     "'volume_group'; an LVM physical volume "
-				     "is not mounted"),
-				   name);
+			diag_error(
+				d, r->loc,
+				_("RAID '%s' has both 'mount' and 'volume_group'; an LVM physical volume is not mounted"),
+				name);
 		if (r->volume_group && !find_volume_group(s, r->volume_group))
-			diag_error(d, r->loc,
-				   _("volume group '%s' is not listed in "
-				     "'storage.volume_groups'; add it there "
-				     "with its volumes"),
-				   r->volume_group);
+			diag_error(
+				d, r->loc,
+				_("volume group '%s' is not listed in 'storage.volume_groups'; add it there with its volumes"),
+				r->volume_group);
 		if (r->mount)
 			for (size_t k = 0; k < s->n_partitions; k++)
-				if (streq_ptr(s->partitions[k].mount,
-					      r->mount) &&
+				if (streq_ptr(s->partitions[k].mount, r->mount) &&
 				    !streq_ptr(r->mount, "swap"))
 					diag_error(
 						d, r->loc,
-						_("mount point '%s' is used "
-						  "twice (first at line %d); "
-						  "give each partition and "
-						  "RAID its own"),
-						r->mount,
-						s->partitions[k].loc.line);
+						_("mount point '%s' is used twice (first at line %d); give each partition and RAID its own"),
+						r->mount, s->partitions[k].loc.line);
 		for (size_t k = 0; r->mount && k < i; k++)
-			if (streq_ptr(s->raids[k].mount, r->mount) &&
-			    !streq_ptr(r->mount, "swap"))
-				diag_error(d, r->loc,
-					   _("mount point '%s' is used twice "
-					     "(first at line %d); give each "
-					     "RAID its own"),
-					   r->mount, s->raids[k].loc.line);
-		bool boot = streq_ptr(r->mount, "/boot") ||
-			    streq_ptr(r->mount, "/boot/efi");
+			if (streq_ptr(s->raids[k].mount, r->mount) && !streq_ptr(r->mount, "swap"))
+				diag_error(
+					d, r->loc,
+					_("mount point '%s' is used twice (first at line %d); give each RAID its own"),
+					r->mount, s->raids[k].loc.line);
+		bool boot = streq_ptr(r->mount, "/boot") || streq_ptr(r->mount, "/boot/efi");
 		if (r->encrypt && boot)
-			diag_error(d, r->loc,
-				   _("'%s' cannot be encrypted: the firmware "
-				     "and the boot loader read it before any "
-				     "passphrase is asked; remove 'encrypt: "
-				     "true' there"),
-				   r->mount);
+			diag_error(
+				d, r->loc,
+				_("'%s' cannot be encrypted: the firmware and the boot loader read it before any passphrase is asked; remove 'encrypt: true' there"),
+				r->mount);
 		if (r->encrypt && !have_key)
-			diag_error(d, r->loc,
-				   _("RAID '%s' is to be encrypted but no "
-				     "passphrase is given; add "
-				     "'storage.encryption' with 'passphrase' "
-				     "or 'passphrase_file'"),
-				   name);
+			diag_error(
+				d, r->loc,
+				_("RAID '%s' is to be encrypted but no passphrase is given; add 'storage.encryption' with 'passphrase' or 'passphrase_file'"),
+				name);
 		if (streq_ptr(r->mount, "/boot/efi") &&
 		    (r->level != 1 || !streq_ptr(r->metadata, "1.0")))
-			diag_error(d, r->loc,
-				   _("RAID '%s' holds /boot/efi, which the "
-				     "firmware reads as a plain FAT partition: "
-				     "only a mirror with the superblock at the "
-				     "end allows that; use 'level: 1' and "
-				     "'metadata: \"1.0\"'"),
-				   name);
+			diag_error(
+				d, r->loc,
+				_("RAID '%s' holds /boot/efi, which the firmware reads as a plain FAT partition: only a mirror with the superblock at the end allows that; use 'level: 1' and 'metadata: \"1.0\"'"),
+				name);
 		if (streq_ptr(r->mount, "/boot/efi") && r->fs != AZL_FS_NONE &&
 		    r->fs != AZL_FS_VFAT)
-			diag_error(d, r->loc,
-				   _("'/boot/efi' must be vfat; use 'fs: "
-				     "vfat'"));
+			diag_error(d, r->loc, _("'/boot/efi' must be vfat; use 'fs: vfat'"));
 		if (streq_ptr(r->mount, "/") && r->fs == AZL_FS_VFAT)
-			diag_error(d, r->loc,
-				   _("'/' cannot be vfat; use ext4 or xfs"));
+			diag_error(d, r->loc, _("'/' cannot be vfat; use ext4 or xfs"));
 		if (streq_ptr(r->mount, "/"))
 			have_root = true;
 	}
@@ -702,24 +616,18 @@ static void check_storage(const azl_storage *s, bool asked, azl_diags *d)
 
 	if (s->filesystem != AZL_FS_EXT4 && s->filesystem != AZL_FS_XFS &&
 	    s->filesystem != AZL_FS_BTRFS)
-		diag_error(d, s->loc,
-			   _("'filesystem' of a guided layout must be ext4, "
-			     "xfs or btrfs, not '%s'"),
-			   fs_to_string(s->filesystem)
-				   ? fs_to_string(s->filesystem)
-				   : "none");
+		diag_error(
+			d, s->loc,
+			_("'filesystem' of a guided layout must be ext4, xfs or btrfs, not '%s'"),
+			fs_to_string(s->filesystem) ? fs_to_string(s->filesystem) : "none");
 	/* Like Anaconda's autopart --type=btrfs: one btrfs volume on a
 	 * partition, never on LVM. */
-	if (s->filesystem == AZL_FS_BTRFS && s->layout == AZL_LAYOUT_LVM &&
-	    s->n_partitions == 0)
-		diag_error(d, s->loc,
-			   _("'filesystem: btrfs' goes with 'layout: plain' "
-			     "(btrfs has subvolumes instead of logical "
-			     "volumes); add 'layout: plain'"));
+	if (s->filesystem == AZL_FS_BTRFS && s->layout == AZL_LAYOUT_LVM && s->n_partitions == 0)
+		diag_error(
+			d, s->loc,
+			_("'filesystem: btrfs' goes with 'layout: plain' (btrfs has subvolumes instead of logical volumes); add 'layout: plain'"));
 	if (e->enabled && !have_key)
-		diag_error(d, e->loc,
-			   _("'encryption' needs 'passphrase' or "
-			     "'passphrase_file'"));
+		diag_error(d, e->loc, _("'encryption' needs 'passphrase' or 'passphrase_file'"));
 	/* The TPM key sits next to the passphrase, never instead of it: the
 	 * passphrase is the way in when the PCRs change. */
 	if (e->tpm2.enabled && s->n_partitions > 0) {
@@ -729,18 +637,15 @@ static void check_storage(const azl_storage *s, bool asked, azl_diags *d)
 		for (size_t i = 0; i < s->n_raids; i++)
 			any = any || s->raids[i].encrypt;
 		if (!any)
-			diag_error(d, e->tpm2.loc,
-				   _("'tpm2' unlocks encrypted volumes, and "
-				     "this layout has none; add 'encrypt: "
-				     "true' to a partition or remove 'tpm2'"));
+			diag_error(
+				d, e->tpm2.loc,
+				_("'tpm2' unlocks encrypted volumes, and this layout has none; add 'encrypt: true' to a partition or remove 'tpm2'"));
 	}
 	for (size_t i = 0; i < s->n_disks; i++) {
 		const azl_disk_spec *ds = &s->disks[i];
-		if (!ds->path && ds->match_size == AZL_MATCH_SIZE_ANY &&
-		    !ds->match_serial && !ds->match_model)
-			diag_error(d, ds->loc,
-				   _("disk %zu has neither a path nor a match "
-				     "rule"),
+		if (!ds->path && ds->match_size == AZL_MATCH_SIZE_ANY && !ds->match_serial &&
+		    !ds->match_model)
+			diag_error(d, ds->loc, _("disk %zu has neither a path nor a match rule"),
 				   i + 1);
 	}
 
@@ -748,77 +653,60 @@ static void check_storage(const azl_storage *s, bool asked, azl_diags *d)
 	for (size_t i = 0; i < s->n_partitions; i++) {
 		const azl_partition_spec *p = &s->partitions[i];
 		_cleanup_free_ char *pv_name =
-			p->volume_group
-				? xasprintf(_("(a physical volume of %s)"),
-					    p->volume_group)
-				: NULL;
-		const char *mnt = p->mount  ? p->mount
-				  : pv_name ? pv_name
-					    : _("(no mount point)");
+			p->volume_group ? xasprintf(_("(a physical volume of %s)"), p->volume_group)
+					: NULL;
+		const char *mnt = p->mount ? p->mount : pv_name ? pv_name : _("(no mount point)");
 		bool is_swap = streq_ptr(p->mount, "swap");
 		if (streq_ptr(p->mount, "/"))
 			have_root = true;
 		for (size_t k = 0; p->mount && k < i; k++)
 			if (streq_ptr(s->partitions[k].mount, p->mount)) {
-				diag_error(d, p->loc,
-					   _("mount point '%s' is used twice "
-					     "(first at line %d); give each "
-					     "partition its own"),
-					   p->mount, s->partitions[k].loc.line);
+				diag_error(
+					d, p->loc,
+					_("mount point '%s' is used twice (first at line %d); give each partition its own"),
+					p->mount, s->partitions[k].loc.line);
 				break;
 			}
 		if (is_swap && p->fs != AZL_FS_NONE && p->fs != AZL_FS_SWAP)
-			diag_error(d, p->loc,
-				   _("the swap partition cannot have 'fs: %s'; "
-				     "leave 'fs' out or use swap"),
-				   fs_to_string(p->fs));
+			diag_error(
+				d, p->loc,
+				_("the swap partition cannot have 'fs: %s'; leave 'fs' out or use swap"),
+				fs_to_string(p->fs));
 		if (!is_swap && p->fs == AZL_FS_SWAP && p->mount)
-			diag_error(d, p->loc,
-				   _("partition '%s' has 'fs: swap'; use "
-				     "'mount: swap' for swap space"),
-				   mnt);
+			diag_error(
+				d, p->loc,
+				_("partition '%s' has 'fs: swap'; use 'mount: swap' for swap space"),
+				mnt);
 		if (streq_ptr(p->mount, "/") && p->fs == AZL_FS_VFAT)
-			diag_error(d, p->loc,
-				   _("'/' cannot be vfat; use ext4 or xfs"));
+			diag_error(d, p->loc, _("'/' cannot be vfat; use ext4 or xfs"));
 		if (streq_ptr(p->mount, "/boot") && p->fs == AZL_FS_BTRFS)
-			diag_error(d, p->loc,
-				   _("'/boot' cannot be btrfs here; make it "
-				     "ext4 (as Fedora does) or xfs"));
+			diag_error(
+				d, p->loc,
+				_("'/boot' cannot be btrfs here; make it ext4 (as Fedora does) or xfs"));
 		if (check_subvolumes(s, i, d)) {
 			have_root = true;
 			bool boot = false;
 			for (size_t k = 0; k < s->n_partitions; k++)
-				boot |= streq_ptr(s->partitions[k].mount,
-						  "/boot");
+				boot |= streq_ptr(s->partitions[k].mount, "/boot");
 			if (!boot)
-				diag_error(d, p->loc,
-					   _("'/' on a btrfs subvolume needs "
-					     "'/boot' as a partition of its "
-					     "own, which GRUB reads; add "
-					     "{mount: /boot, size: 1G} as "
-					     "Fedora does"));
+				diag_error(
+					d, p->loc,
+					_("'/' on a btrfs subvolume needs '/boot' as a partition of its own, which GRUB reads; add {mount: /boot, size: 1G} as Fedora does"));
 		}
 		if (p->encrypt && !have_key)
-			diag_error(d, p->loc,
-				   _("partition '%s' is to be encrypted but no "
-				     "passphrase is given; add "
-				     "'storage.encryption' with 'passphrase' "
-				     "or 'passphrase_file'"),
-				   mnt);
-		if (p->disk_index < 0 ||
-		    (s->n_disks > 0 && (size_t)p->disk_index > s->n_disks) ||
+			diag_error(
+				d, p->loc,
+				_("partition '%s' is to be encrypted but no passphrase is given; add 'storage.encryption' with 'passphrase' or 'passphrase_file'"),
+				mnt);
+		if (p->disk_index < 0 || (s->n_disks > 0 && (size_t)p->disk_index > s->n_disks) ||
 		    (s->n_disks == 0 && p->disk_index > 1))
+			diag_error(
+				d, p->loc,
+				_("partition '%s' is on disk %d, but 'storage.disks' lists %zu; use an index from 1 to %zu"),
+				mnt, p->disk_index, s->n_disks, s->n_disks ? s->n_disks : 1);
+		if (p->max_bytes && p->size.kind == AZL_SIZE_BYTES && p->size.bytes > p->max_bytes)
 			diag_error(d, p->loc,
-				   _("partition '%s' is on disk %d, but "
-				     "'storage.disks' lists %zu; use an index "
-				     "from 1 to %zu"),
-				   mnt, p->disk_index, s->n_disks,
-				   s->n_disks ? s->n_disks : 1);
-		if (p->max_bytes && p->size.kind == AZL_SIZE_BYTES &&
-		    p->size.bytes > p->max_bytes)
-			diag_error(d, p->loc,
-				   _("partition '%s' has a 'size' larger than "
-				     "its 'max_size'"),
+				   _("partition '%s' has a 'size' larger than its 'max_size'"),
 				   mnt);
 		if (p->raid)
 			check_raid_member(s, p, d);
@@ -829,40 +717,32 @@ static void check_storage(const azl_storage *s, bool asked, azl_diags *d)
 	have_root = check_volume_groups(s, d) || have_root;
 	have_root = check_raids(s, have_key, d) || have_root;
 	if (s->n_partitions > 0 && !have_root)
-		diag_error(d, s->loc,
-			   s->n_volume_groups == 0
-				   ? _("the custom layout in 'partitions' has "
-				       "no '/'; add a partition with 'mount: "
-				       "/'")
-				   : _("the custom layout has no '/'; add a "
-				       "partition or a volume with 'mount: "
-				       "/'"));
+		diag_error(
+			d, s->loc,
+			s->n_volume_groups == 0
+				? _("the custom layout in 'partitions' has no '/'; add a partition with 'mount: /'")
+				: _("the custom layout has no '/'; add a partition or a volume with 'mount: /'"));
 }
 
 /* "existing:" (kickstart's --onpart): a partition the disk has, reused
  * where it is. What a new partition is given (size, place, encryption,
  * membership) it has already; and a wipe other than none would clear it
  * first (Anaconda: "Partition given in part command does not exist"). */
-static void check_existing(const azl_storage *s, size_t i, const char *mnt,
-			   azl_diags *d)
+static void check_existing(const azl_storage *s, size_t i, const char *mnt, azl_diags *d)
 {
 	const azl_partition_spec *p = &s->partitions[i];
 	if (!p->existing) {
 		if (p->keep_fs)
-			diag_error(d, p->loc,
-				   _("partition '%s' has 'format: false', "
-				     "which keeps the filesystem of an "
-				     "existing partition; name that partition "
-				     "with 'existing: /dev/...'"),
-				   mnt);
+			diag_error(
+				d, p->loc,
+				_("partition '%s' has 'format: false', which keeps the filesystem of an existing partition; name that partition with 'existing: /dev/...'"),
+				mnt);
 		return;
 	}
 	const char *e = p->existing;
-	if (!startswith(e, "/dev/") || !e[5] || strpbrk(e, " \t\n") ||
-	    strstr(e, "/../")) {
+	if (!startswith(e, "/dev/") || !e[5] || strpbrk(e, " \t\n") || strstr(e, "/../")) {
 		diag_error(d, p->loc,
-			   _("'existing' must be the path of a partition "
-			     "like /dev/vda3, not '%s'"),
+			   _("'existing' must be the path of a partition like /dev/vda3, not '%s'"),
 			   e);
 		return;
 	}
@@ -877,58 +757,49 @@ static void check_existing(const azl_storage *s, size_t i, const char *mnt,
 			   : p->keep_fs && p->label	   ? "label"
 							   : NULL;
 	if (what)
-		diag_error(d, p->loc,
-			   _("partition '%s' is the existing partition '%s', "
-			     "which keeps its place, size and contents; "
-			     "remove '%s'"),
-			   mnt, e, what);
+		diag_error(
+			d, p->loc,
+			_("partition '%s' is the existing partition '%s', which keeps its place, size and contents; remove '%s'"),
+			mnt, e, what);
 	if (!p->mount)
 		diag_error(d, p->loc,
-			   _("the existing partition '%s' needs a 'mount' "
-			     "(a mount point or swap)"),
+			   _("the existing partition '%s' needs a 'mount' (a mount point or swap)"),
 			   e);
 	if (s->wipe != AZL_WIPE_NONE)
-		diag_error(d, p->loc,
-			   _("'wipe: %s' clears the disks before '%s' could be "
-			     "reused (Anaconda refuses clearpart together with "
-			     "--onpart the same way); use 'wipe: none'"),
-			   wipe_to_string(s->wipe), e);
+		diag_error(
+			d, p->loc,
+			_("'wipe: %s' clears the disks before '%s' could be reused (Anaconda refuses clearpart together with --onpart the same way); use 'wipe: none'"),
+			wipe_to_string(s->wipe), e);
 	for (size_t k = 0; k < i; k++)
 		if (streq_ptr(s->partitions[k].existing, e)) {
-			diag_error(d, p->loc,
-				   _("the existing partition '%s' is used "
-				     "twice (first at line %d)"),
-				   e, s->partitions[k].loc.line);
+			diag_error(
+				d, p->loc,
+				_("the existing partition '%s' is used twice (first at line %d)"),
+				e, s->partitions[k].loc.line);
 			break;
 		}
 }
 
-static void check_password(const char *who, const azl_secret *pw,
-			   const char *hash, azl_loc loc, azl_diags *d)
+static void check_password(const char *who, const azl_secret *pw, const char *hash, azl_loc loc,
+			   azl_diags *d)
 {
 	if (pw && hash)
-		diag_error(d, loc,
-			   _("%s has both 'password' and 'password_hash'; "
-			     "keep one"),
-			   who);
+		diag_error(d, loc, _("%s has both 'password' and 'password_hash'; keep one"), who);
 	if (hash && startswith(hash, "$1$"))
-		diag_error(d, loc,
-			   _("the 'password_hash' of %s is an MD5 hash ($1$): "
-			     "MD5 is refused, it is too weak; make a yescrypt "
-			     "hash with 'mkpasswd -m yescrypt'"),
-			   who);
+		diag_error(
+			d, loc,
+			_("the 'password_hash' of %s is an MD5 hash ($1$): MD5 is refused, it is too weak; make a yescrypt hash with 'mkpasswd -m yescrypt'"),
+			who);
 	else if (hash && !password_hash_is_valid(hash))
-		diag_error(d, loc,
-			   _("the 'password_hash' of %s is not a crypt(3) "
-			     "hash like $y$...; make one with 'mkpasswd -m "
-			     "yescrypt'"),
-			   who);
+		diag_error(
+			d, loc,
+			_("the 'password_hash' of %s is not a crypt(3) hash like $y$...; make one with 'mkpasswd -m yescrypt'"),
+			who);
 }
 
 static void check_accounts(const azl_accounts *a, azl_diags *d)
 {
-	check_password("'root'", a->root.password, a->root.password_hash,
-		       a->root.loc, d);
+	check_password("'root'", a->root.password, a->root.password_hash, a->root.loc, d);
 	for (size_t i = 0; i < a->n_users; i++) {
 		const azl_user *u = &a->users[i];
 		if (!u->name) {
@@ -938,21 +809,18 @@ static void check_accounts(const azl_accounts *a, azl_diags *d)
 		_cleanup_free_ char *who = xasprintf("user '%s'", u->name);
 		if (streq_ptr(u->name, "root"))
 			diag_error(d, u->loc,
-				   _("'root' is set up under 'accounts.root', "
-				     "not under 'users'"));
+				   _("'root' is set up under 'accounts.root', not under 'users'"));
 		else if (!username_is_valid(u->name)) {
 			_cleanup_free_ char *shown = value_for_message(u->name);
-			diag_error(d, u->loc,
-				   _("'%s' is not a valid user name: use "
-				     "lowercase letters, digits, '_' and '-', "
-				     "starting with a letter"),
-				   shown);
+			diag_error(
+				d, u->loc,
+				_("'%s' is not a valid user name: use lowercase letters, digits, '_' and '-', starting with a letter"),
+				shown);
 		}
 		for (size_t k = 0; k < i; k++)
 			if (streq_ptr(a->users[k].name, u->name)) {
 				diag_error(d, u->loc,
-					   _("user '%s' is listed twice (first "
-					     "at line %d)"),
+					   _("user '%s' is listed twice (first at line %d)"),
 					   u->name, a->users[k].loc.line);
 				break;
 			}
@@ -964,8 +832,7 @@ static void check_network(const azl_network *n, azl_diags *d)
 {
 	for (size_t i = 0; i < n->n_interfaces; i++) {
 		const azl_interface *it = &n->interfaces[i];
-		int ways = !!it->name + !!it->match_mac + it->match_link +
-			   it->match_bootif;
+		int ways = !!it->name + !!it->match_mac + it->match_link + it->match_bootif;
 		const char *name = it->name	      ? it->name
 				   : it->match_mac    ? it->match_mac
 				   : it->match_link   ? "match: {link: true}"
@@ -973,46 +840,35 @@ static void check_network(const azl_network *n, azl_diags *d)
 						      : "?";
 		bool virt = it->vlan_id || it->vlan_link || it->bond.slaves;
 		if (virt && (!it->name || ways > 1))
-			diag_error(d, it->loc,
-				   _("a VLAN or bond interface needs a 'name' "
-				     "and no 'match'; it does not exist until "
-				     "it is made"));
+			diag_error(
+				d, it->loc,
+				_("a VLAN or bond interface needs a 'name' and no 'match'; it does not exist until it is made"));
 		else if (ways == 0)
-			diag_error(d, it->loc,
-				   _("an interface needs one of 'name', "
-				     "'match: {mac: ...}', 'match: {link: "
-				     "true}' or 'match: {bootif: true}'"));
+			diag_error(
+				d, it->loc,
+				_("an interface needs one of 'name', 'match: {mac: ...}', 'match: {link: true}' or 'match: {bootif: true}'"));
 		else if (ways > 1)
-			diag_error(d, it->loc,
-				   _("interface '%s' is picked in more than "
-				     "one way; give exactly one of 'name', "
-				     "'match: {mac: ...}', 'match: {link: "
-				     "true}' or 'match: {bootif: true}'"),
-				   name);
+			diag_error(
+				d, it->loc,
+				_("interface '%s' is picked in more than one way; give exactly one of 'name', 'match: {mac: ...}', 'match: {link: true}' or 'match: {bootif: true}'"),
+				name);
 		for (size_t k = 0; it->addresses && it->addresses[k]; k++)
 			if (!ip_prefix_is_valid(it->addresses[k]))
-				diag_error(d, it->loc,
-					   _("address '%s' of '%s' must be an "
-					     "IP address with a prefix length, "
-					     "like 192.0.2.10/24"),
-					   it->addresses[k], name);
+				diag_error(
+					d, it->loc,
+					_("address '%s' of '%s' must be an IP address with a prefix length, like 192.0.2.10/24"),
+					it->addresses[k], name);
 		if (it->gateway4 && !gateway_is_valid(it->gateway4, AF_INET))
-			diag_error(d, it->loc,
-				   _("'gateway4' of '%s' is not an IPv4 "
-				     "address: '%s'"),
+			diag_error(d, it->loc, _("'gateway4' of '%s' is not an IPv4 address: '%s'"),
 				   name, it->gateway4);
 		if (it->gateway6 && !gateway_is_valid(it->gateway6, AF_INET6))
-			diag_error(d, it->loc,
-				   _("'gateway6' of '%s' is not an IPv6 "
-				     "address: '%s'"),
+			diag_error(d, it->loc, _("'gateway6' of '%s' is not an IPv6 address: '%s'"),
 				   name, it->gateway6);
 		if (it->vlan_id < 0 || it->vlan_id > 4094)
-			diag_error(d, it->loc,
-				   _("VLAN id %d of '%s' is outside 1..4094"),
+			diag_error(d, it->loc, _("VLAN id %d of '%s' is outside 1..4094"),
 				   it->vlan_id, name);
 		if (it->vlan_link && it->vlan_id == 0)
-			diag_error(d, it->loc,
-				   _("'vlan' of '%s' needs an 'id'"), name);
+			diag_error(d, it->loc, _("'vlan' of '%s' needs an 'id'"), name);
 	}
 }
 
@@ -1030,10 +886,8 @@ static void check_ntp(const azl_model *m, azl_diags *d)
 		for (size_t i = 0; lists[l] && lists[l][i]; i++)
 			if (!time_source_is_valid(lists[l][i]))
 				diag_error(
-					d,
-					model_value_loc(m, lists[l][i], n->loc),
-					_("'%s' in '%s' is neither a host "
-					  "name nor an IP address"),
+					d, model_value_loc(m, lists[l][i], n->loc),
+					_("'%s' in '%s' is neither a host name nor an IP address"),
 					lists[l][i], keys[l]);
 }
 
@@ -1061,8 +915,7 @@ static bool header_name_is_valid(const char *s)
 		return false;
 	for (const char *p = s; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') ||
-		      strchr("!#$%&'*+-.^_`|~", *p)))
+		      (*p >= '0' && *p <= '9') || strchr("!#$%&'*+-.^_`|~", *p)))
 			return false;
 	return true;
 }
@@ -1088,79 +941,65 @@ static void check_reporting(const azl_model *m, azl_diags *d)
 		if (w->type && strcmp(w->type, "webhook") != 0) {
 			_cleanup_free_ char *t = value_for_message(w->type);
 			diag_error(d, model_value_loc(m, w->type, w->loc),
-				   _("reporting '%s': type '%s' is not "
-				     "supported; use 'webhook'"),
+				   _("reporting '%s': type '%s' is not supported; use 'webhook'"),
 				   w->name, t);
 		}
 		if (!w->endpoint)
 			diag_error(d, w->loc,
-				   _("reporting '%s' needs 'endpoint: URL' "
-				     "(http:// or https://)"),
+				   _("reporting '%s' needs 'endpoint: URL' (http:// or https://)"),
 				   w->name);
 		else if (!webhook_endpoint_is_valid(w->endpoint)) {
 			_cleanup_free_ char *u = value_for_message(w->endpoint);
-			diag_error(d, model_value_loc(m, w->endpoint, w->loc),
-				   _("reporting '%s': endpoint '%s' is not an "
-				     "http:// or https:// URL"),
-				   w->name, u);
+			diag_error(
+				d, model_value_loc(m, w->endpoint, w->loc),
+				_("reporting '%s': endpoint '%s' is not an http:// or https:// URL"),
+				w->name, u);
 		}
 		if (w->level && strcasecmp(w->level, "debug") != 0 &&
 		    strcasecmp(w->level, "info") != 0) {
 			_cleanup_free_ char *l = value_for_message(w->level);
-			diag_error(d, model_value_loc(m, w->level, w->loc),
-				   _("reporting '%s': level '%s' is neither "
-				     "DEBUG (progress too) nor INFO (phases "
-				     "and the result)"),
-				   w->name, l);
+			diag_error(
+				d, model_value_loc(m, w->level, w->loc),
+				_("reporting '%s': level '%s' is neither DEBUG (progress too) nor INFO (phases and the result)"),
+				w->name, l);
 		}
 		for (size_t k = 0; k < w->n_headers; k++) {
 			const azl_report_header *h = &w->headers[k];
 			if (!header_name_is_valid(h->name)) {
-				_cleanup_free_ char *n =
-					value_for_message(h->name);
+				_cleanup_free_ char *n = value_for_message(h->name);
 				diag_error(d, h->loc,
-					   _("reporting '%s': '%s' is not an "
-					     "HTTP header name"),
+					   _("reporting '%s': '%s' is not an HTTP header name"),
 					   w->name, n);
 			}
 			/* The value is a secret: say where, never what. */
 			if (!header_value_is_valid(h->value))
-				diag_error(d,
-					   model_value_loc(m, h->value, h->loc),
-					   _("reporting '%s': the value of "
-					     "header '%s' holds a line break "
-					     "or a control character"),
-					   w->name, h->name);
+				diag_error(
+					d, model_value_loc(m, h->value, h->loc),
+					_("reporting '%s': the value of header '%s' holds a line break or a control character"),
+					w->name, h->name);
 		}
 	}
 }
 
-static void check_bootloader(const azl_bootloader *b, const azl_storage *s,
-			     azl_diags *d)
+static void check_bootloader(const azl_bootloader *b, const azl_storage *s, azl_diags *d)
 {
 	if (b->boot_drive_index < 0 ||
 	    (s->n_disks > 0 && (size_t)b->boot_drive_index > s->n_disks) ||
 	    (s->n_disks == 0 && b->boot_drive_index > 1))
-		diag_error(d, b->loc,
-			   _("'boot_drive' is disk %d, but 'storage.disks' "
-			     "lists %zu; use an index from 1 to %zu"),
-			   b->boot_drive_index, s->n_disks,
-			   s->n_disks ? s->n_disks : 1);
+		diag_error(
+			d, b->loc,
+			_("'boot_drive' is disk %d, but 'storage.disks' lists %zu; use an index from 1 to %zu"),
+			b->boot_drive_index, s->n_disks, s->n_disks ? s->n_disks : 1);
 	if (b->password && b->password_hash)
 		diag_error(d, b->loc,
-			   _("'bootloader' has both 'password' and "
-			     "'password_hash'; keep one"));
-	if (b->password &&
-	    (b->password->len == 0 || b->password->len > PASSWORD_MAX_LEN))
-		diag_error(d, b->loc,
-			   _("'bootloader.password' must be 1 to %d bytes "
-			     "long"),
+			   _("'bootloader' has both 'password' and 'password_hash'; keep one"));
+	if (b->password && (b->password->len == 0 || b->password->len > PASSWORD_MAX_LEN))
+		diag_error(d, b->loc, _("'bootloader.password' must be 1 to %d bytes long"),
 			   PASSWORD_MAX_LEN);
 	if (b->password_hash && !grub_password_hash_is_valid(b->password_hash))
-		diag_error(d, b->loc,
-			   _("'bootloader.password_hash' is not a GRUB "
-			     "password hash; write what grub2-mkpasswd-pbkdf2 "
-			     "prints (grub.pbkdf2.sha512.10000....)"));
+		diag_error(
+			d, b->loc,
+			_("'bootloader.password_hash' is not a GRUB password hash; write what grub2-mkpasswd-pbkdf2 prints (grub.pbkdf2.sha512.10000....)"));
 }
 
 /* DESIGN.md, Trust: a key that travels over the network is trusted only
@@ -1169,53 +1008,41 @@ static void check_repo_key(const azl_repo *r, azl_diags *d)
 {
 	const char *name = r->name ? r->name : "?";
 	if (r->gpgkey_fingerprint) {
-		_cleanup_free_ char *fpr =
-			fingerprint_normalize(r->gpgkey_fingerprint);
+		_cleanup_free_ char *fpr = fingerprint_normalize(r->gpgkey_fingerprint);
 		if (!fpr)
-			diag_error(d, r->loc,
-				   _("repository '%s': 'gpgkey_fingerprint' "
-				     "'%s' is not a full OpenPGP fingerprint; "
-				     "write the 40 (or 64) hex digits that "
-				     "'gpg --show-keys --with-fingerprint "
-				     "KEYFILE' prints"),
-				   name, r->gpgkey_fingerprint);
+			diag_error(
+				d, r->loc,
+				_("repository '%s': 'gpgkey_fingerprint' '%s' is not a full OpenPGP fingerprint; write the 40 (or 64) hex digits that 'gpg --show-keys --with-fingerprint KEYFILE' prints"),
+				name, r->gpgkey_fingerprint);
 		if (!r->gpgkey)
-			diag_error(d, r->loc,
-				   _("repository '%s': 'gpgkey_fingerprint' "
-				     "is the fingerprint of the key 'gpgkey' "
-				     "names; add 'gpgkey'"),
-				   name);
+			diag_error(
+				d, r->loc,
+				_("repository '%s': 'gpgkey_fingerprint' is the fingerprint of the key 'gpgkey' names; add 'gpgkey'"),
+				name);
 	} else if (url_is_remote(r->gpgkey))
-		diag_error(d, r->loc,
-			   _("repository '%s': the key '%s' is fetched over "
-			     "the network, so it is trusted only with its "
-			     "fingerprint: add 'gpgkey_fingerprint' (what "
-			     "'gpg --show-keys --with-fingerprint KEYFILE' "
-			     "prints), or give the key as a file path"),
-			   name, r->gpgkey);
+		diag_error(
+			d, r->loc,
+			_("repository '%s': the key '%s' is fetched over the network, so it is trusted only with its fingerprint: add 'gpgkey_fingerprint' (what 'gpg --show-keys --with-fingerprint KEYFILE' prints), or give the key as a file path"),
+			name, r->gpgkey);
 	else if (r->gpgcheck && !r->gpgkey &&
 		 (url_is_remote(r->baseurl) || r->mirrorlist || r->metalink))
 		/* A warning, not an error: the key may still come with the
 		 * install (--repo-gpgkey, azl.repo.gpgkey=, the medium). */
-		diag_warn(d, r->loc,
-			  _("repository '%s' is on the network and names no "
-			    "key: the install refuses it unless a key is "
-			    "pinned; add 'gpgkey' (a file, or a URL with "
-			    "'gpgkey_fingerprint')"),
-			  name);
+		diag_warn(
+			d, r->loc,
+			_("repository '%s' is on the network and names no key: the install refuses it unless a key is pinned; add 'gpgkey' (a file, or a URL with 'gpgkey_fingerprint')"),
+			name);
 }
 
 /* A preset names its repositories and pins their key itself: what would
  * change either is refused, never half-applied (docs/answer-file.md). */
-static void check_repo_preset(const azl_model *m, const azl_repo *r,
-			      azl_diags *d)
+static void check_repo_preset(const azl_model *m, const azl_repo *r, azl_diags *d)
 {
 	if (!repo_preset_find(r->preset)) {
 		_cleanup_free_ char *v = value_for_message(r->preset);
 		diag_error(d, model_value_loc(m, r->preset, r->loc),
-			   _("'%s' is not a repository preset; the presets "
-			     "are: %s"),
-			   v, repo_preset_names());
+			   _("'%s' is not a repository preset; the presets are: %s"), v,
+			   repo_preset_names());
 	}
 	const struct {
 		const char *key, *value;
@@ -1229,18 +1056,14 @@ static void check_repo_preset(const azl_model *m, const azl_repo *r,
 	};
 	for (size_t k = 0; k < ELEMENTSOF(own); k++)
 		if (own[k].value)
-			diag_error(d, model_value_loc(m, own[k].value, r->loc),
-				   _("a 'preset' repository takes no '%s': "
-				     "the preset names its repositories and "
-				     "pins their signing key; to give your "
-				     "own, list the repository without "
-				     "'preset'"),
-				   own[k].key);
+			diag_error(
+				d, model_value_loc(m, own[k].value, r->loc),
+				_("a 'preset' repository takes no '%s': the preset names its repositories and pins their signing key; to give your own, list the repository without 'preset'"),
+				own[k].key);
 	if (!r->gpgcheck)
-		diag_error(d, r->loc,
-			   _("the packages of a 'preset' repository are "
-			     "always checked against its pinned key; leave "
-			     "'gpgcheck' out"));
+		diag_error(
+			d, r->loc,
+			_("the packages of a 'preset' repository are always checked against its pinned key; leave 'gpgcheck' out"));
 }
 
 /* The repository ids an entry stands for: its name, or its preset's. */
@@ -1264,10 +1087,10 @@ static void check_repo_ids(const azl_packages *p, size_t i, azl_diags *d)
 		const char *id = r->preset ? pre->repos[j].name : r->name;
 		for (size_t k = 0; k < i; k++)
 			if (repo_has_id(&p->repos[k], id)) {
-				diag_error(d, r->loc,
-					   _("repository name '%s' is used "
-					     "twice (first at line %d)"),
-					   id, p->repos[k].loc.line);
+				diag_error(
+					d, r->loc,
+					_("repository name '%s' is used twice (first at line %d)"),
+					id, p->repos[k].loc.line);
 				return;
 			}
 	}
@@ -1280,24 +1103,17 @@ static void check_packages(const azl_model *m, azl_diags *d)
 	 * and an answer file never drops what it was told silently. */
 	if (p->image.url) {
 		if (p->install_loc.line > 0)
-			diag_error(d, p->install_loc,
-				   _("packages to install ('install', "
-				     "%%packages) and an image ('image', "
-				     "liveimg) exclude each other: an image "
-				     "payload installs no packages; remove one "
-				     "of them"));
+			diag_error(
+				d, p->install_loc,
+				_("packages to install ('install', %%packages) and an image ('image', liveimg) exclude each other: an image payload installs no packages; remove one of them"));
 		if (p->exclude)
-			diag_error(d, model_value_loc(m, p->exclude[0], p->loc),
-				   _("'exclude' and an image ('image', "
-				     "liveimg) exclude each other: an image "
-				     "payload installs no packages; remove one "
-				     "of them"));
+			diag_error(
+				d, model_value_loc(m, p->exclude[0], p->loc),
+				_("'exclude' and an image ('image', liveimg) exclude each other: an image payload installs no packages; remove one of them"));
 		if (p->n_repos > 0)
-			diag_error(d, p->repos[0].loc,
-				   _("repositories ('repos', url, repo) and "
-				     "an image ('image', liveimg) exclude each "
-				     "other: an image payload reads no "
-				     "repository; remove one of them"));
+			diag_error(
+				d, p->repos[0].loc,
+				_("repositories ('repos', url, repo) and an image ('image', liveimg) exclude each other: an image payload reads no repository; remove one of them"));
 	}
 	for (size_t i = 0; i < p->n_repos; i++) {
 		const azl_repo *r = &p->repos[i];
@@ -1310,22 +1126,19 @@ static void check_packages(const azl_model *m, azl_diags *d)
 			diag_error(d, r->loc, _("a repository needs a 'name'"));
 		int urls = !!r->baseurl + !!r->mirrorlist + !!r->metalink;
 		if (urls != 1)
-			diag_error(d, r->loc,
-				   _("repository '%s' needs one of "
-				     "'baseurl', 'mirrorlist' and 'metalink'"),
-				   r->name ? r->name : "?");
+			diag_error(
+				d, r->loc,
+				_("repository '%s' needs one of 'baseurl', 'mirrorlist' and 'metalink'"),
+				r->name ? r->name : "?");
 		check_repo_key(r, d);
 	}
 }
 
-static void check_scripts(const azl_script *s, size_t n, const char *when,
-			  azl_diags *d)
+static void check_scripts(const azl_script *s, size_t n, const char *when, azl_diags *d)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!s[i].run)
-			diag_error(d, s[i].loc,
-				   _("a '%s' script needs 'run', the script "
-				     "text"),
+			diag_error(d, s[i].loc, _("a '%s' script needs 'run', the script text"),
 				   when);
 }
 
@@ -1334,17 +1147,12 @@ int model_validate(const azl_model *m, azl_diags *d, const char *zoneinfo_dir)
 	size_t before = diags_errors(d);
 
 	if (m->version != 1)
-		diag_error(d, AZL_LOC_NONE,
-			   _("unsupported answer file version %d; use 1"),
+		diag_error(d, AZL_LOC_NONE, _("unsupported answer file version %d; use 1"),
 			   m->version);
-	_cleanup_free_ char *host =
-		value_for_message(m->hostname ? m->hostname : "");
-	_cleanup_free_ char *locale =
-		value_for_message(m->locale ? m->locale : "");
-	_cleanup_free_ char *keymap =
-		value_for_message(m->keyboard ? m->keyboard : "");
-	_cleanup_free_ char *zone =
-		value_for_message(m->timezone ? m->timezone : "");
+	_cleanup_free_ char *host = value_for_message(m->hostname ? m->hostname : "");
+	_cleanup_free_ char *locale = value_for_message(m->locale ? m->locale : "");
+	_cleanup_free_ char *keymap = value_for_message(m->keyboard ? m->keyboard : "");
+	_cleanup_free_ char *zone = value_for_message(m->timezone ? m->timezone : "");
 	if (!hostname_is_valid(m->hostname))
 		diag_error(d, model_value_loc(m, m->hostname, AZL_LOC_NONE),
 			   _("'%s' is not a valid host name"), host);
@@ -1356,9 +1164,7 @@ int model_validate(const azl_model *m, azl_diags *d, const char *zoneinfo_dir)
 			   _("'%s' is not a keymap name"), keymap);
 	if (!timezone_is_valid(m->timezone, zoneinfo_dir))
 		diag_error(d, model_value_loc(m, m->timezone, AZL_LOC_NONE),
-			   _("time zone '%s' is not in the time zone "
-			     "database"),
-			   zone);
+			   _("time zone '%s' is not in the time zone database"), zone);
 
 	check_ntp(m, d);
 	check_reporting(m, d);

@@ -29,8 +29,7 @@ typedef struct vctx {
 
 static bool is_alnum(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9');
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
 static bool is_ctrl(unsigned char c)
@@ -93,8 +92,7 @@ char *value_for_message(const char *s)
 			buf_printf(&b, "\\n");
 		else if (*p == '\t')
 			buf_printf(&b, "\\t");
-		else if (len == 0 || is_ctrl(*p) ||
-			 (p[0] == 0xc2 && p[1] < 0xa0)) {
+		else if (len == 0 || is_ctrl(*p) || (p[0] == 0xc2 && p[1] < 0xa0)) {
 			buf_printf(&b, "\\x%02x", *p);
 			len = 1;
 		} else
@@ -155,8 +153,7 @@ bool mount_point_is_valid(const char *s)
  * keyfile name take literally: no glob ('*', '?', '['), no '!', no quote. */
 bool interface_name_is_valid(const char *s)
 {
-	if (!s || !*s || strlen(s) > 15 || streq_ptr(s, ".") ||
-	    streq_ptr(s, ".."))
+	if (!s || !*s || strlen(s) > 15 || streq_ptr(s, ".") || streq_ptr(s, ".."))
 		return false;
 	for (const char *p = s; *p; p++)
 		if (!is_alnum(*p) && !strchr("_.-", *p))
@@ -167,8 +164,7 @@ bool interface_name_is_valid(const char *s)
 bool ip_address_is_valid(const char *s)
 {
 	unsigned char buf[16];
-	return inet_pton(AF_INET, s, buf) == 1 ||
-	       inet_pton(AF_INET6, s, buf) == 1;
+	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
 }
 
 bool mac_address_is_valid(const char *s)
@@ -190,45 +186,41 @@ static void check_mount(const vctx *c, const char *mount, azl_loc item)
 	if (!mount || mount_point_is_valid(mount))
 		return;
 	_cleanup_free_ char *v = value_for_message(mount);
-	diag_error(c->d, at(c, mount, item),
-		   _("'%s' is not a mount point: use an absolute path without "
-		     "'.', '..', '//', spaces or a trailing '/', not under "
-		     "/proc, /sys, /dev or /run; or swap"),
-		   v);
+	diag_error(
+		c->d, at(c, mount, item),
+		_("'%s' is not a mount point: use an absolute path without '.', '..', '//', spaces or a trailing '/', not under /proc, /sys, /dev or /run; or swap"),
+		v);
 }
 
 static void check_fs_options(const vctx *c, const char *o, azl_loc item)
 {
 	if (!o)
 		return;
-	bool ok = *o && strlen(o) <= 1024 && is_word(o) && !strchr(o, '\\') &&
-		  o[0] != ',';
+	bool ok = *o && strlen(o) <= 1024 && is_word(o) && !strchr(o, '\\') && o[0] != ',';
 	if (ok)
 		return;
 	_cleanup_free_ char *v = value_for_message(o);
-	diag_error(c->d, at(c, o, item),
-		   _("mount options '%s' must be one comma-separated word "
-		     "like noatime,nodev: no spaces, control characters or "
-		     "'\\', at most 1024 characters"),
-		   v);
+	diag_error(
+		c->d, at(c, o, item),
+		_("mount options '%s' must be one comma-separated word like noatime,nodev: no spaces, control characters or '\\', at most 1024 characters"),
+		v);
 }
 
 /* What mkfs takes (fs-facts.c): ext4 and swap 16 bytes, xfs 12, vfat 11. */
-static void check_label(const vctx *c, const char *label, azl_fs fs,
-			azl_loc item)
+static void check_label(const vctx *c, const char *label, azl_fs fs, azl_loc item)
 {
 	if (!label)
 		return;
 	size_t max = fs_facts(fs) ? fs_facts(fs)->label_max : 16;
-	bool ok = *label && strlen(label) <= max && is_text(label) &&
-		  !strchr(label, '/') && !strchr(label, '\\');
+	bool ok = *label && strlen(label) <= max && is_text(label) && !strchr(label, '/') &&
+		  !strchr(label, '\\');
 	if (ok)
 		return;
 	_cleanup_free_ char *v = value_for_message(label);
-	diag_error(c->d, at(c, label, item),
-		   _("filesystem label '%s' must be 1 to %zu characters "
-		     "without '/', '\\' or control characters"),
-		   v, max);
+	diag_error(
+		c->d, at(c, label, item),
+		_("filesystem label '%s' must be 1 to %zu characters without '/', '\\' or control characters"),
+		v, max);
 }
 
 /* Where the recovery key goes: a file of the machine that installs (a
@@ -240,14 +232,13 @@ static void check_tpm2(const vctx *c, const azl_tpm2 *t)
 	if (!f)
 		return;
 	size_t n = strlen(f);
-	if (f[0] != '/' || !is_text(f) || f[n - 1] == '/' ||
-	    strstr(f, "/../") || (n >= 3 && strcmp(f + n - 3, "/..") == 0)) {
+	if (f[0] != '/' || !is_text(f) || f[n - 1] == '/' || strstr(f, "/../") ||
+	    (n >= 3 && strcmp(f + n - 3, "/..") == 0)) {
 		_cleanup_free_ char *v = value_for_message(f);
-		diag_error(c->d, at(c, f, t->loc),
-			   _("'recovery_key_file' '%s' is not an absolute "
-			     "path of a file; use one like "
-			     "/run/install/recovery-key"),
-			   v);
+		diag_error(
+			c->d, at(c, f, t->loc),
+			_("'recovery_key_file' '%s' is not an absolute path of a file; use one like /run/install/recovery-key"),
+			v);
 	}
 }
 
@@ -256,16 +247,15 @@ static void check_encryption(const vctx *c, const azl_encryption *e)
 	if (e->tpm2.enabled)
 		check_tpm2(c, &e->tpm2);
 	if (e->passphrase && e->passphrase->len == 0)
-		diag_error(c->d, at(c, e->passphrase, e->loc),
-			   _("the encryption 'passphrase' is empty; give one "
-			     "(or 'passphrase_file')"));
+		diag_error(
+			c->d, at(c, e->passphrase, e->loc),
+			_("the encryption 'passphrase' is empty; give one (or 'passphrase_file')"));
 	const char *f = e->passphrase_file;
 	if (!f)
 		return;
 	if (!*f || !is_text(f)) {
 		_cleanup_free_ char *v = value_for_message(f);
-		diag_error(c->d, at(c, f, e->loc),
-			   _("'passphrase_file' '%s' is not a path"), v);
+		diag_error(c->d, at(c, f, e->loc), _("'passphrase_file' '%s' is not a path"), v);
 		return;
 	}
 	/* Read where it is given; a file only the installing machine has is
@@ -275,9 +265,7 @@ static void check_encryption(const vctx *c, const azl_encryption *e)
 	if (stat(f, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
 		_cleanup_free_ char *v = value_for_message(f);
 		diag_error(c->d, at(c, f, e->loc),
-			   _("'passphrase_file' '%s' is empty; put the "
-			     "passphrase in it"),
-			   v);
+			   _("'passphrase_file' '%s' is empty; put the passphrase in it"), v);
 	}
 }
 
@@ -298,8 +286,7 @@ static void check_storage_values(const vctx *c)
 	}
 	for (size_t g = 0; g < s->n_volume_groups; g++)
 		for (size_t i = 0; i < s->volume_groups[g].n_volumes; i++) {
-			const azl_volume_spec *v =
-				&s->volume_groups[g].volumes[i];
+			const azl_volume_spec *v = &s->volume_groups[g].volumes[i];
 			check_mount(c, v->mount, v->loc);
 			check_fs_options(c, v->fs_options, v->loc);
 			check_label(c, v->label, v->fs, v->loc);
@@ -335,33 +322,29 @@ static void check_bootloader_values(const vctx *c)
 		if (kernel_arg_is_valid(a))
 			continue;
 		_cleanup_free_ char *v = value_for_message(a);
-		diag_error(c->d, at(c, a, b->loc),
-			   _("kernel argument '%s' must be one word without "
-			     "spaces, control characters or any of "
-			     ";&|<>{}$`'\"\\#"),
-			   v);
+		diag_error(
+			c->d, at(c, a, b->loc),
+			_("kernel argument '%s' must be one word without spaces, control characters or any of ;&|<>{}$`'\"\\#"),
+			v);
 	}
 	if (total > KERNEL_ARGS_MAX)
-		diag_error(c->d,
-			   at(c, b->kernel_args ? b->kernel_args[0] : NULL,
-			      b->loc),
-			   _("'kernel_args' are %zu bytes in all; the kernel "
-			     "command line takes at most %d"),
-			   total, KERNEL_ARGS_MAX);
+		diag_error(
+			c->d, at(c, b->kernel_args ? b->kernel_args[0] : NULL, b->loc),
+			_("'kernel_args' are %zu bytes in all; the kernel command line takes at most %d"),
+			total, KERNEL_ARGS_MAX);
 }
 
 /* --- network ------------------------------------------------------------ */
 
-static void check_ifname(const vctx *c, const char *name, const char *key,
-			 azl_loc item)
+static void check_ifname(const vctx *c, const char *name, const char *key, azl_loc item)
 {
 	if (!name || interface_name_is_valid(name))
 		return;
 	_cleanup_free_ char *v = value_for_message(name);
-	diag_error(c->d, at(c, name, item),
-		   _("'%s' in '%s' is not an interface name: 1 to 15 letters, "
-		     "digits, '_', '.' or '-'"),
-		   v, key);
+	diag_error(
+		c->d, at(c, name, item),
+		_("'%s' in '%s' is not an interface name: 1 to 15 letters, digits, '_', '.' or '-'"),
+		v, key);
 }
 
 static bool bond_mode_is_valid(const char *s)
@@ -405,34 +388,28 @@ static void check_interface_values(const vctx *c, const azl_interface *it)
 	if (it->match_mac && !mac_address_is_valid(it->match_mac)) {
 		_cleanup_free_ char *v = value_for_message(it->match_mac);
 		diag_error(c->d, at(c, it->match_mac, it->loc),
-			   _("'%s' is not a MAC address like "
-			     "52:54:00:12:34:56"),
-			   v);
+			   _("'%s' is not a MAC address like 52:54:00:12:34:56"), v);
 	}
 	for (size_t k = 0; it->dns && it->dns[k]; k++)
 		if (!ip_address_is_valid(it->dns[k])) {
 			_cleanup_free_ char *v = value_for_message(it->dns[k]);
 			diag_error(c->d, at(c, it->dns[k], it->loc),
-				   _("DNS server '%s' must be an IPv4 or IPv6 "
-				     "address"),
-				   v);
+				   _("DNS server '%s' must be an IPv4 or IPv6 address"), v);
 		}
 	if (it->bond.mode && !bond_mode_is_valid(it->bond.mode)) {
 		_cleanup_free_ char *v = value_for_message(it->bond.mode);
-		diag_error(c->d, at(c, it->bond.mode, it->loc),
-			   _("bond mode '%s' is not one of balance-rr, "
-			     "active-backup, balance-xor, broadcast, 802.3ad, "
-			     "balance-tlb, balance-alb"),
-			   v);
+		diag_error(
+			c->d, at(c, it->bond.mode, it->loc),
+			_("bond mode '%s' is not one of balance-rr, active-backup, balance-xor, broadcast, 802.3ad, balance-tlb, balance-alb"),
+			v);
 	}
 	for (size_t k = 0; it->bond.options && it->bond.options[k]; k++)
 		if (!bond_option_is_valid(it->bond.options[k])) {
-			_cleanup_free_ char *v =
-				value_for_message(it->bond.options[k]);
-			diag_error(c->d, at(c, it->bond.options[k], it->loc),
-				   _("bond option '%s' must be NAME=VALUE with "
-				     "letters, digits and '_.,:+-'"),
-				   v);
+			_cleanup_free_ char *v = value_for_message(it->bond.options[k]);
+			diag_error(
+				c->d, at(c, it->bond.options[k], it->loc),
+				_("bond option '%s' must be NAME=VALUE with letters, digits and '_.,:+-'"),
+				v);
 		}
 }
 
@@ -445,9 +422,8 @@ static const char *const system_trees[] = {
 	"/boot", "/dev", "/proc", "/sys",  "/run", "/root",
 };
 static const char *const system_dirs[] = {
-	"/",	    "/home",	  "/var",	"/var/lib", "/var/log",
-	"/var/tmp", "/var/cache", "/var/spool", "/tmp",	    "/srv",
-	"/opt",	    "/mnt",	  "/media",
+	"/",	      "/home", "/var", "/var/lib", "/var/log", "/var/tmp", "/var/cache",
+	"/var/spool", "/tmp",  "/srv", "/opt",	   "/mnt",     "/media",
 };
 
 static bool home_is_valid(const char *s)
@@ -468,13 +444,11 @@ static bool ssh_key_is_valid(const char *s)
 	if (!*s || strlen(s) > 16384 || !is_text(s) || s[0] == '#')
 		return false;
 	/* [options] TYPE BASE64 [comment]: find the type word. */
-	static const char *const types[] = {"ssh-", "ecdsa-sha2-", "sk-ssh-",
-					    "sk-ecdsa-sha2-"};
+	static const char *const types[] = {"ssh-", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-sha2-"};
 	for (const char *p = s; *p;) {
 		size_t len = strcspn(p, " ");
 		for (size_t t = 0; t < ELEMENTSOF(types); t++)
-			if (startswith(p, types[t]) &&
-			    (p == s || p[-1] == ' ') && p[len] == ' ' &&
+			if (startswith(p, types[t]) && (p == s || p[-1] == ' ') && p[len] == ' ' &&
 			    p[len + 1] != '\0' && p[len + 1] != ' ')
 				return true;
 		p += len;
@@ -483,35 +457,30 @@ static bool ssh_key_is_valid(const char *s)
 	return false;
 }
 
-static void check_keys(const vctx *c, char *const *keys, const char *who,
-		       azl_loc item)
+static void check_keys(const vctx *c, char *const *keys, const char *who, azl_loc item)
 {
 	for (size_t k = 0; keys && keys[k]; k++)
 		if (!ssh_key_is_valid(keys[k])) {
 			_cleanup_free_ char *v = value_for_message(keys[k]);
-			diag_error(c->d, at(c, keys[k], item),
-				   _("SSH key '%s' of %s is not one line like "
-				     "'ssh-ed25519 AAAA... comment' (no line "
-				     "breaks or control characters)"),
-				   v, who);
+			diag_error(
+				c->d, at(c, keys[k], item),
+				_("SSH key '%s' of %s is not one line like 'ssh-ed25519 AAAA... comment' (no line breaks or control characters)"),
+				v, who);
 		}
 }
 
-static void check_password(const vctx *c, const azl_secret *pw, const char *who,
-			   azl_loc item)
+static void check_password(const vctx *c, const azl_secret *pw, const char *who, azl_loc item)
 {
 	if (pw && pw->len == 0)
-		diag_error(c->d, at(c, pw, item),
-			   _("the 'password' of %s is empty; give one, or "
-			     "leave it out and use an SSH key or a locked "
-			     "account"),
-			   who);
+		diag_error(
+			c->d, at(c, pw, item),
+			_("the 'password' of %s is empty; give one, or leave it out and use an SSH key or a locked account"),
+			who);
 	else if (pw && pw->len > PASSWORD_MAX_LEN)
-		diag_error(c->d, at(c, pw, item),
-			   _("the 'password' of %s is longer than %d bytes, "
-			     "which no password hash takes; use a shorter "
-			     "one"),
-			   who, PASSWORD_MAX_LEN);
+		diag_error(
+			c->d, at(c, pw, item),
+			_("the 'password' of %s is longer than %d bytes, which no password hash takes; use a shorter one"),
+			who, PASSWORD_MAX_LEN);
 }
 
 static void check_user_values(const vctx *c, const azl_user *u)
@@ -519,42 +488,35 @@ static void check_user_values(const vctx *c, const azl_user *u)
 	_cleanup_free_ char *name = value_for_message(u->name ? u->name : "?");
 	_cleanup_free_ char *who = xasprintf("user '%s'", name);
 	check_password(c, u->password, who, u->loc);
-	if (u->gecos && (strlen(u->gecos) > 255 || strchr(u->gecos, ':') ||
-			 !is_text(u->gecos))) {
+	if (u->gecos && (strlen(u->gecos) > 255 || strchr(u->gecos, ':') || !is_text(u->gecos))) {
 		_cleanup_free_ char *v = value_for_message(u->gecos);
-		diag_error(c->d, at(c, u->gecos, u->loc),
-			   _("'gecos' of %s ('%s') must be UTF-8 text without "
-			     "':' or control characters such as a line break; "
-			     "at most 255 characters"),
-			   who, v);
+		diag_error(
+			c->d, at(c, u->gecos, u->loc),
+			_("'gecos' of %s ('%s') must be UTF-8 text without ':' or control characters such as a line break; at most 255 characters"),
+			who, v);
 	}
 	if (u->shell && (!path_is_normal(u->shell) || strchr(u->shell, ':') ||
 			 strlen(u->shell) > 255 || streq_ptr(u->shell, "/"))) {
 		_cleanup_free_ char *v = value_for_message(u->shell);
-		diag_error(c->d, at(c, u->shell, u->loc),
-			   _("'shell' of %s ('%s') must be an absolute path "
-			     "like /bin/bash without ':', spaces, '.' or '..'"),
-			   who, v);
+		diag_error(
+			c->d, at(c, u->shell, u->loc),
+			_("'shell' of %s ('%s') must be an absolute path like /bin/bash without ':', spaces, '.' or '..'"),
+			who, v);
 	}
 	if (u->home && !home_is_valid(u->home)) {
 		_cleanup_free_ char *v = value_for_message(u->home);
-		diag_error(c->d, at(c, u->home, u->loc),
-			   _("'home' of %s ('%s') must be an absolute path "
-			     "without ':', spaces, '.' or '..', and not a "
-			     "system directory like /, /etc, /usr, /var or "
-			     "/root"),
-			   who, v);
+		diag_error(
+			c->d, at(c, u->home, u->loc),
+			_("'home' of %s ('%s') must be an absolute path without ':', spaces, '.' or '..', and not a system directory like /, /etc, /usr, /var or /root"),
+			who, v);
 	}
 	for (size_t k = 0; u->groups && u->groups[k]; k++)
 		if (!username_is_valid(u->groups[k])) {
-			_cleanup_free_ char *v =
-				value_for_message(u->groups[k]);
-			diag_error(c->d, at(c, u->groups[k], u->loc),
-				   _("'%s' in 'groups' of %s is not a valid "
-				     "group name: use lowercase letters, "
-				     "digits, '_' and '-', starting with a "
-				     "letter or '_', at most 32"),
-				   v, who);
+			_cleanup_free_ char *v = value_for_message(u->groups[k]);
+			diag_error(
+				c->d, at(c, u->groups[k], u->loc),
+				_("'%s' in 'groups' of %s is not a valid group name: use lowercase letters, digits, '_' and '-', starting with a letter or '_', at most 32"),
+				v, who);
 		}
 	check_keys(c, u->ssh_authorized_keys, who, u->loc);
 }
@@ -606,8 +568,8 @@ static bool install_langs_is_valid(const char *s)
 	if (strcmp(s, "all") == 0 || strcmp(s, "none") == 0)
 		return true;
 	for (const char *p = s;; p++) {
-		size_t n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmno"
-				     "pqrstuvwxyz0123456789_.@-");
+		size_t n = strspn(
+			p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.@-");
 		if (n == 0)
 			return false;
 		p += n;
@@ -625,29 +587,26 @@ static void check_package_values(const vctx *c)
 		const azl_repo *r = &p->repos[i];
 		if (r->name && !repo_name_is_valid(r->name)) {
 			_cleanup_free_ char *v = value_for_message(r->name);
-			diag_error(c->d, at(c, r->name, r->loc),
-				   _("repository name '%s' may hold letters, "
-				     "digits and '_.:-' only"),
-				   v);
+			diag_error(
+				c->d, at(c, r->name, r->loc),
+				_("repository name '%s' may hold letters, digits and '_.:-' only"),
+				v);
 		}
 		const char *lists[] = {r->mirrorlist, r->metalink};
 		for (size_t k = 0; k < ELEMENTSOF(lists); k++)
-			if (lists[k] && (!url_is_valid(lists[k]) ||
-					 startswith(lists[k], "file://"))) {
-				_cleanup_free_ char *v =
-					value_for_message(lists[k]);
-				diag_error(c->d, at(c, lists[k], r->loc),
-					   _("'%s' is not an http:// or "
-					     "https:// URL without spaces or "
-					     "control characters"),
-					   v);
+			if (lists[k] &&
+			    (!url_is_valid(lists[k]) || startswith(lists[k], "file://"))) {
+				_cleanup_free_ char *v = value_for_message(lists[k]);
+				diag_error(
+					c->d, at(c, lists[k], r->loc),
+					_("'%s' is not an http:// or https:// URL without spaces or control characters"),
+					v);
 			}
 		if (r->baseurl && !url_is_valid(r->baseurl)) {
 			_cleanup_free_ char *v = value_for_message(r->baseurl);
 			diag_error(
 				c->d, at(c, r->baseurl, r->loc),
-				_("'%s' is not a file://, http:// or https:// "
-				  "URL without spaces or control characters"),
+				_("'%s' is not a file://, http:// or https:// URL without spaces or control characters"),
 				v);
 		}
 		/* A key is a URL or a file on the medium (docs/packages.md). */
@@ -658,45 +617,40 @@ static void check_package_values(const vctx *c)
 			_cleanup_free_ char *v = value_for_message(r->gpgkey);
 			diag_error(
 				c->d, at(c, r->gpgkey, r->loc),
-				_("key '%s' is neither an absolute path nor a "
-				  "file://, http://, https:// or tftp:// URL "
-				  "without spaces or control characters"),
+				_("key '%s' is neither an absolute path nor a file://, http://, https:// or tftp:// URL without spaces or control characters"),
 				v);
 		}
 	}
 	if (p->install_langs && !install_langs_is_valid(p->install_langs)) {
 		_cleanup_free_ char *v = value_for_message(p->install_langs);
-		diag_error(c->d, at(c, p->install_langs, p->loc),
-			   _("'install_langs' '%s' must be all, none, or "
-			     "locales separated by ':' like en:de_DE"),
-			   v);
+		diag_error(
+			c->d, at(c, p->install_langs, p->loc),
+			_("'install_langs' '%s' must be all, none, or locales separated by ':' like en:de_DE"),
+			v);
 	}
 	if (p->image.url && !url_is_valid(p->image.url)) {
 		_cleanup_free_ char *v = value_for_message(p->image.url);
-		diag_error(c->d, at(c, p->image.url, p->image.loc),
-			   _("image '%s' is not a file://, http:// or https:// "
-			     "URL without spaces or control characters"),
-			   v);
+		diag_error(
+			c->d, at(c, p->image.url, p->image.loc),
+			_("image '%s' is not a file://, http:// or https:// URL without spaces or control characters"),
+			v);
 	}
 	if (p->image.checksum && !sha256_hex_is_valid(p->image.checksum)) {
 		_cleanup_free_ char *v = value_for_message(p->image.checksum);
-		diag_error(c->d, at(c, p->image.checksum, p->image.loc),
-			   _("checksum '%s' is not a SHA-256 sum: 64 hex "
-			     "digits, as sha256sum prints it"),
-			   v);
+		diag_error(
+			c->d, at(c, p->image.checksum, p->image.loc),
+			_("checksum '%s' is not a SHA-256 sum: 64 hex digits, as sha256sum prints it"),
+			v);
 	}
 	char *const *lists[] = {p->install, p->exclude};
 	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
 		for (size_t k = 0; lists[l] && lists[l][k]; k++)
-			if (!is_word(lists[l][k]) ||
-			    strlen(lists[l][k]) > 256) {
-				_cleanup_free_ char *v =
-					value_for_message(lists[l][k]);
-				diag_error(c->d, at(c, lists[l][k], p->loc),
-					   _("package '%s' must be one word of "
-					     "UTF-8 text without spaces or "
-					     "control characters"),
-					   v);
+			if (!is_word(lists[l][k]) || strlen(lists[l][k]) > 256) {
+				_cleanup_free_ char *v = value_for_message(lists[l][k]);
+				diag_error(
+					c->d, at(c, lists[l][k], p->loc),
+					_("package '%s' must be one word of UTF-8 text without spaces or control characters"),
+					v);
 			}
 }
 
@@ -717,8 +671,7 @@ static bool unit_name_is_valid(const char *s)
  * so the characters are few. */
 static bool fw_name_is_valid(const char *s)
 {
-	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
-			     "vwxyz0123456789_.+-");
+	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.+-");
 	return n > 0 && n <= 128 && s[n] == '\0';
 }
 
@@ -731,15 +684,14 @@ static bool firewall_port_is_valid(const char *s)
 	if (*end == '-') {
 		const char *b0 = end + 1;
 		unsigned long b = strtoul(b0, &end, 10);
-		if (end == b0 || !isdigit((unsigned char)b0[0]) || b < a ||
-		    b > 65535)
+		if (end == b0 || !isdigit((unsigned char)b0[0]) || b < a || b > 65535)
 			return false;
 	}
 	if (*end != '/')
 		return false;
 	end++;
-	return strcmp(end, "tcp") == 0 || strcmp(end, "udp") == 0 ||
-	       strcmp(end, "sctp") == 0 || strcmp(end, "dccp") == 0;
+	return strcmp(end, "tcp") == 0 || strcmp(end, "udp") == 0 || strcmp(end, "sctp") == 0 ||
+	       strcmp(end, "dccp") == 0;
 }
 
 static void check_firewall_values(const vctx *c)
@@ -750,28 +702,22 @@ static void check_firewall_values(const vctx *c)
 	for (size_t l = 0; l < ELEMENTSOF(names); l++)
 		for (size_t k = 0; names[l] && names[l][k]; k++)
 			if (!fw_name_is_valid(names[l][k])) {
-				_cleanup_free_ char *v =
-					value_for_message(names[l][k]);
-				diag_error(c->d,
-					   at(c, names[l][k], AZL_LOC_NONE),
-					   _("'%s' in 'firewall.%s' is not a "
-					     "firewalld service name: letters, "
-					     "digits and '_.+-', like ssh"),
-					   v, keys[l]);
+				_cleanup_free_ char *v = value_for_message(names[l][k]);
+				diag_error(
+					c->d, at(c, names[l][k], AZL_LOC_NONE),
+					_("'%s' in 'firewall.%s' is not a firewalld service name: letters, digits and '_.+-', like ssh"),
+					v, keys[l]);
 			}
 	for (size_t k = 0; f->ports && f->ports[k]; k++)
 		if (!firewall_port_is_valid(f->ports[k])) {
 			_cleanup_free_ char *v = value_for_message(f->ports[k]);
-			diag_error(c->d, at(c, f->ports[k], AZL_LOC_NONE),
-				   _("'%s' in 'firewall.ports' is not a port: "
-				     "write PORT/PROTOCOL or FROM-TO/PROTOCOL "
-				     "with tcp, udp, sctp or dccp, like "
-				     "8080/tcp"),
-				   v);
+			diag_error(
+				c->d, at(c, f->ports[k], AZL_LOC_NONE),
+				_("'%s' in 'firewall.ports' is not a port: write PORT/PROTOCOL or FROM-TO/PROTOCOL with tcp, udp, sctp or dccp, like 8080/tcp"),
+				v);
 		}
 	for (size_t k = 0; f->trusted && f->trusted[k]; k++)
-		check_ifname(c, f->trusted[k], "firewall.trusted",
-			     AZL_LOC_NONE);
+		check_ifname(c, f->trusted[k], "firewall.trusted", AZL_LOC_NONE);
 }
 
 static void check_service_values(const vctx *c)
@@ -783,15 +729,11 @@ static void check_service_values(const vctx *c)
 	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
 		for (size_t k = 0; lists[l] && lists[l][k]; k++)
 			if (!unit_name_is_valid(lists[l][k])) {
-				_cleanup_free_ char *v =
-					value_for_message(lists[l][k]);
-				diag_error(c->d,
-					   at(c, lists[l][k], AZL_LOC_NONE),
-					   _("'%s' in 'services.%s' is not a "
-					     "unit name: letters, digits and "
-					     "':-_.\\@', like sshd or "
-					     "getty@tty1.service"),
-					   v, keys[l]);
+				_cleanup_free_ char *v = value_for_message(lists[l][k]);
+				diag_error(
+					c->d, at(c, lists[l][k], AZL_LOC_NONE),
+					_("'%s' in 'services.%s' is not a unit name: letters, digits and ':-_.\\@', like sshd or getty@tty1.service"),
+					v, keys[l]);
 			}
 }
 
@@ -799,26 +741,22 @@ static void check_interpreters(const vctx *c, const azl_script *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *lg = s[i].log;
-		if (lg && (!path_is_normal(lg) || streq_ptr(lg, "/") ||
-			   path_under(lg, "/proc") || path_under(lg, "/sys") ||
-			   path_under(lg, "/dev"))) {
+		if (lg && (!path_is_normal(lg) || streq_ptr(lg, "/") || path_under(lg, "/proc") ||
+			   path_under(lg, "/sys") || path_under(lg, "/dev"))) {
 			_cleanup_free_ char *v = value_for_message(lg);
-			diag_error(c->d, at(c, lg, s[i].loc),
-				   _("'log' '%s' must be an absolute file path "
-				     "like /root/ks-post.log, without spaces, "
-				     "'.' or '..', not under /proc, /sys or "
-				     "/dev"),
-				   v);
+			diag_error(
+				c->d, at(c, lg, s[i].loc),
+				_("'log' '%s' must be an absolute file path like /root/ks-post.log, without spaces, '.' or '..', not under /proc, /sys or /dev"),
+				v);
 		}
 		const char *in = s[i].interpreter;
-		if (!in || (path_is_normal(in) && strlen(in) <= 255 &&
-			    !streq_ptr(in, "/")))
+		if (!in || (path_is_normal(in) && strlen(in) <= 255 && !streq_ptr(in, "/")))
 			continue;
 		_cleanup_free_ char *v = value_for_message(in);
-		diag_error(c->d, at(c, in, s[i].loc),
-			   _("'interpreter' '%s' must be an absolute path like "
-			     "/bin/sh, without spaces, '.' or '..'"),
-			   v);
+		diag_error(
+			c->d, at(c, in, s[i].loc),
+			_("'interpreter' '%s' must be an absolute path like /bin/sh, without spaces, '.' or '..'"),
+			v);
 	}
 }
 

@@ -10,22 +10,20 @@
 
 /* --- enumerations ------------------------------------------------------- */
 
-#define ENUM_STRINGS(name, type, ...)                                          \
-	static const char *const name##_names[] = {__VA_ARGS__};               \
-	const char *name##_to_string(type v)                                   \
-	{                                                                      \
-		return (size_t)v < ELEMENTSOF(name##_names) ? name##_names[v]  \
-							    : NULL;            \
-	}                                                                      \
-	int name##_from_string(const char *s, type *ret)                       \
-	{                                                                      \
-		for (size_t i = 0; s && i < ELEMENTSOF(name##_names); i++)     \
-			if (name##_names[i] &&                                 \
-			    strcmp(s, name##_names[i]) == 0) {                 \
-				*ret = (type)i;                                \
-				return 0;                                      \
-			}                                                      \
-		return -EINVAL;                                                \
+#define ENUM_STRINGS(name, type, ...)                                                              \
+	static const char *const name##_names[] = {__VA_ARGS__};                                   \
+	const char *name##_to_string(type v)                                                       \
+	{                                                                                          \
+		return (size_t)v < ELEMENTSOF(name##_names) ? name##_names[v] : NULL;              \
+	}                                                                                          \
+	int name##_from_string(const char *s, type *ret)                                           \
+	{                                                                                          \
+		for (size_t i = 0; s && i < ELEMENTSOF(name##_names); i++)                         \
+			if (name##_names[i] && strcmp(s, name##_names[i]) == 0) {                  \
+				*ret = (type)i;                                                    \
+				return 0;                                                          \
+			}                                                                          \
+		return -EINVAL;                                                                    \
 	}
 
 ENUM_STRINGS(wipe, azl_wipe, "all", "linux", "none")
@@ -70,8 +68,7 @@ static int parse_decimal(const char **p, uint64_t *ret_int, uint64_t *ret_frac,
 		return -EINVAL;
 	for (; *s >= '0' && *s <= '9'; s++) {
 		uint64_t digit = (uint64_t)(*s - '0');
-		if (v > UINT64_MAX / 10 ||
-		    (v == UINT64_MAX / 10 && digit > UINT64_MAX % 10))
+		if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 && digit > UINT64_MAX % 10))
 			return -ERANGE;
 		v = v * 10 + digit;
 	}
@@ -130,14 +127,12 @@ int size_parse(const char *s, azl_size *ret, const char **ret_why)
 			why = "a percentage is between 0 and 100%, like 30%";
 			goto fail;
 		}
-		*ret = (azl_size){.kind = AZL_SIZE_PERCENT,
-				  .percent = (uint32_t)hund};
+		*ret = (azl_size){.kind = AZL_SIZE_PERCENT, .percent = (uint32_t)hund};
 		return 0;
 	}
 	unsigned shift;
 	if (unit_shift(p, &shift) < 0) {
-		why = "unknown unit; use K, M, G or T (binary: 1G = 1024M), or "
-		      "%";
+		why = "unknown unit; use K, M, G or T (binary: 1G = 1024M), or %";
 		goto fail;
 	}
 	if (shift < 64 && iv > (UINT64_MAX >> shift)) {
@@ -148,8 +143,7 @@ int size_parse(const char *s, azl_size *ret, const char **ret_why)
 	if (fd > 0) {
 		/* frac/scale of a unit; a fraction of a byte is refused. */
 		uint64_t unit = (uint64_t)1 << shift;
-		if (frac > 0 && unit % scale != 0 &&
-		    (frac * unit) % scale != 0) {
+		if (frac > 0 && unit % scale != 0 && (frac * unit) % scale != 0) {
 			why = "the size is not a whole number of bytes";
 			goto fail;
 		}
@@ -186,10 +180,8 @@ char *size_format(const azl_size *s)
 		if (s->percent % 100 == 0)
 			return xasprintf("%u%%", s->percent / 100);
 		if (s->percent % 10 == 0)
-			return xasprintf("%u.%u%%", s->percent / 100,
-					 (s->percent % 100) / 10);
-		return xasprintf("%u.%02u%%", s->percent / 100,
-				 s->percent % 100);
+			return xasprintf("%u.%u%%", s->percent / 100, (s->percent % 100) / 10);
+		return xasprintf("%u.%02u%%", s->percent / 100, s->percent % 100);
 	case AZL_SIZE_GROW:
 		return xstrdup("grow");
 	case AZL_SIZE_UNSET:
@@ -200,8 +192,7 @@ char *size_format(const azl_size *s)
 
 char *size_human(uint64_t bytes)
 {
-	static const char *const units[] = {"B",   "KiB", "MiB",
-					    "GiB", "TiB", "PiB"};
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
 	size_t i = 0;
 	uint64_t whole = bytes, rem = 0;
 	while (whole >= 1024 && i + 1 < ELEMENTSOF(units)) {
@@ -230,8 +221,7 @@ char *size_human(uint64_t bytes)
 
 bool model_asks_storage(const azl_model *m)
 {
-	return strv_contains(m->interactive, "storage") ||
-	       strv_contains(m->interactive, "*");
+	return strv_contains(m->interactive, "storage") || strv_contains(m->interactive, "*");
 }
 
 bool model_storage_unanswered(const azl_model *m)
@@ -244,8 +234,7 @@ bool model_storage_unanswered(const azl_model *m)
 	bool wanted = s->n_partitions == 0 && s->encryption.enabled;
 	for (size_t i = 0; i < s->n_partitions; i++)
 		wanted |= s->partitions[i].encrypt;
-	return wanted && !s->encryption.passphrase &&
-	       !s->encryption.passphrase_file;
+	return wanted && !s->encryption.passphrase && !s->encryption.passphrase_file;
 }
 
 azl_model *model_new(void)
@@ -572,8 +561,7 @@ void model_apply_overrides(azl_model *m, const azl_model_overrides *ov)
 		s->disks = NULL;
 		s->n_disks = 0;
 		for (size_t i = 0; ov->disks[i]; i++) {
-			azl_disk_spec *d = xappend(&s->disks, &s->n_disks,
-						   sizeof(*s->disks));
+			azl_disk_spec *d = xappend(&s->disks, &s->n_disks, sizeof(*s->disks));
 			d->path = xstrdup(ov->disks[i]);
 		}
 	}
@@ -623,15 +611,12 @@ void model_note_loc(azl_model *m, const void *value, azl_loc loc)
 		return;
 	if (2 * (t->n + 1) > t->cap) {
 		azl_value_locs grown = {
-			.slots = xcalloc(t->cap ? 2 * t->cap : 64,
-					 sizeof(azl_value_loc)),
+			.slots = xcalloc(t->cap ? 2 * t->cap : 64, sizeof(azl_value_loc)),
 			.cap = t->cap ? 2 * t->cap : 64,
 		};
 		for (size_t i = 0; i < t->cap; i++)
 			if (t->slots[i].value) {
-				grown.slots[loc_slot(&grown,
-						     t->slots[i].value)] =
-					t->slots[i];
+				grown.slots[loc_slot(&grown, t->slots[i].value)] = t->slots[i];
 				grown.n++;
 			}
 		free(t->slots);

@@ -140,9 +140,9 @@ typedef struct azl_partition_spec {
 	uint64_t max_bytes; /* 0 = no cap on growth */
 	azl_fs fs;	    /* NONE = chosen from the mount point */
 	bool encrypt;
-	int disk_index;	 /* 1-based into storage.disks; 0 = by disk_path or 1 */
-	char *disk_path; /* "disk: /dev/vdb" */
-	char *label;	 /* filesystem label */
+	int disk_index;	  /* 1-based into storage.disks; 0 = by disk_path or 1 */
+	char *disk_path;  /* "disk: /dev/vdb" */
+	char *label;	  /* filesystem label */
 	char *fs_options; /* fstab options; NULL = defaults */
 	/* "volume_group: NAME": this partition is an LVM physical volume of
 	 * storage.volume_groups[NAME] (kickstart's part pv.01 + volgroup).
@@ -228,8 +228,8 @@ typedef struct azl_tpm2 {
 typedef struct azl_encryption {
 	bool enabled;
 	azl_secret *passphrase;
-	char *passphrase_file; /* read at install time; never copied anywhere */
-	char *pbkdf; /* argon2id (default), pbkdf2; cheaper only on request */
+	char *passphrase_file;	     /* read at install time; never copied anywhere */
+	char *pbkdf;		     /* argon2id (default), pbkdf2; cheaper only on request */
 	uint32_t pbkdf_memory_kib;   /* 0 = libcryptsetup's default */
 	uint32_t pbkdf_iter_time_ms; /* 0 = default */
 	azl_tpm2 tpm2;
@@ -559,8 +559,7 @@ static inline void model_freep(azl_model **m)
  * the same address replaces it. */
 void model_note_loc(azl_model *m, const void *value, azl_loc loc);
 /* Where value was read, or fallback when no reader noted it. */
-azl_loc model_value_loc(const azl_model *m, const void *value,
-			azl_loc fallback);
+azl_loc model_value_loc(const azl_model *m, const void *value, azl_loc fallback);
 
 void disk_spec_done(azl_disk_spec *d);
 void subvolume_spec_done(azl_subvolume_spec *v);

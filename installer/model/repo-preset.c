@@ -28,11 +28,9 @@ extern const char azl_key_RPM_GPG_KEY_azurelinux_4_0_primary[];
  * spec deletes it by this same fingerprint. */
 static const azl_preset_repo azurelinux_repos[] = {
 	{"azurelinux-base",
-	 "https://packages.microsoft.com/azurelinux/$releasever/prod/base/"
-	 "$basearch"},
+	 "https://packages.microsoft.com/azurelinux/$releasever/prod/base/$basearch"},
 	{"azurelinux-microsoft",
-	 "https://packages.microsoft.com/azurelinux/$releasever/prod/"
-	 "microsoft/$basearch"},
+	 "https://packages.microsoft.com/azurelinux/$releasever/prod/microsoft/$basearch"},
 };
 
 static const azl_repo_preset presets[] = {
@@ -62,8 +60,7 @@ const char *repo_preset_names(void)
 	return presets[0].name;
 }
 
-static void replace_all(azl_buf *b, const char *s, const char *var,
-			const char *value)
+static void replace_all(azl_buf *b, const char *s, const char *var, const char *value)
 {
 	size_t n = strlen(var);
 	for (const char *p; (p = strstr(s, var)); s = p + n) {

@@ -30,9 +30,8 @@ typedef struct fetch_ctx {
 	const azl_repo_src *repo;
 } fetch_ctx;
 
-static int fetch_from_repo(void *userdata, const char *relpath,
-			   const char *chk_type, const char *chk_hex,
-			   char **ret_path)
+static int fetch_from_repo(void *userdata, const char *relpath, const char *chk_type,
+			   const char *chk_hex, char **ret_path)
 {
 	fetch_ctx *c = userdata;
 	return repo_fetch(c->repo, relpath, chk_type, chk_hex, ret_path);
@@ -49,9 +48,8 @@ static double now_s(void)
  * check before anything is written (packages_check()): no progress
  * events, and the names no repository has in *missing. root NULL: an
  * empty target. */
-static int solve(const azl_model *m, const azl_repo_list *repos,
-		 char *const *extra, const char *root, bool check,
-		 char ***missing, depsolve_pkg **ret, size_t *ret_n)
+static int solve(const azl_model *m, const azl_repo_list *repos, char *const *extra,
+		 const char *root, bool check, char ***missing, depsolve_pkg **ret, size_t *ret_n)
 {
 	double t0 = now_s();
 	_cleanup_solver_ azl_solver *s = NULL;
@@ -70,17 +68,15 @@ static int solve(const azl_model *m, const azl_repo_list *repos,
 	for (size_t i = 0; i < repos->n; i++) {
 		const azl_repo_src *src = &repos->repos[i];
 		if (!check)
-			progress_phase(AZL_PHASE_PACKAGES, 0,
-				       _("Reading repository %s"), src->name);
-		log_info("repository '%s': %s (priority %d, gpgcheck %s)",
-			 src->name, src->baseurl, src->priority,
-			 src->gpgcheck ? "on" : "off");
+			progress_phase(AZL_PHASE_PACKAGES, 0, _("Reading repository %s"),
+				       src->name);
+		log_info("repository '%s': %s (priority %d, gpgcheck %s)", src->name, src->baseurl,
+			 src->priority, src->gpgcheck ? "on" : "off");
 		ctx[i].repo = src;
-		r = depsolve_add_repo(s, i, src->name, src->priority,
-				      src->solv_dir, fetch_from_repo, &ctx[i]);
+		r = depsolve_add_repo(s, i, src->name, src->priority, src->solv_dir,
+				      fetch_from_repo, &ctx[i]);
 		if (r < 0) {
-			log_error("repository '%s' (%s) cannot be read",
-				  src->name, src->baseurl);
+			log_error("repository '%s' (%s) cannot be read", src->name, src->baseurl);
 			/* -ENOENT is kept for a missing package. */
 			return r == -ENOENT ? -ENXIO : r;
 		}
@@ -100,13 +96,11 @@ static int solve(const azl_model *m, const azl_repo_list *repos,
 		.missing = missing,
 	};
 	if (!check)
-		progress_phase(AZL_PHASE_PACKAGES, 1,
-			       _("Resolving dependencies"));
+		progress_phase(AZL_PHASE_PACKAGES, 1, _("Resolving dependencies"));
 	r = depsolve_solve(s, &rq, ret, ret_n);
 	if (r < 0)
 		return r;
-	log_info("depsolving%s took %.3f s",
-		 check ? " (the check before anything is written)" : "",
+	log_info("depsolving%s took %.3f s", check ? " (the check before anything is written)" : "",
 		 now_s() - t0);
 	return 0;
 }
@@ -116,8 +110,8 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int packages_solve(const azl_model *m, char *const *repos, char *const *extra,
-		   const char *root, char ***ret)
+int packages_solve(const azl_model *m, char *const *repos, char *const *extra, const char *root,
+		   char ***ret)
 {
 	azl_repo_list l = {0};
 	int r = repo_list_build(&m->packages, repos, NULL, &l);
@@ -164,11 +158,8 @@ static int fetch_one(const dl_pool *p, size_t i, char **ret)
 {
 	const depsolve_pkg *pkg = &p->pkgs[i];
 	const azl_repo_src *src = &p->repos->repos[pkg->repo];
-	uint64_t max = pkg->size && pkg->size < FETCH_MAX_PACKAGE
-			       ? pkg->size
-			       : FETCH_MAX_PACKAGE;
-	return repo_fetch_sized(src, pkg->location, max, pkg->checksum_type,
-				pkg->checksum, ret);
+	uint64_t max = pkg->size && pkg->size < FETCH_MAX_PACKAGE ? pkg->size : FETCH_MAX_PACKAGE;
+	return repo_fetch_sized(src, pkg->location, max, pkg->checksum_type, pkg->checksum, ret);
 }
 
 static void *dl_worker(void *arg)
@@ -217,8 +208,7 @@ static int fetch_packages(const azl_run_ctx *ctx, const azl_repo_list *repos,
 	size_t started = 0;
 	if (want > 1) {
 		fetch_global_init();
-		log_info("downloading %zu packages, %d at a time", remote,
-			 DOWNLOADS_AT_ONCE);
+		log_info("downloading %zu packages, %d at a time", remote, DOWNLOADS_AT_ONCE);
 	}
 	for (; want > 1 && started < want; started++) {
 		p.running++;
@@ -240,8 +230,7 @@ static int fetch_packages(const azl_run_ctx *ctx, const azl_repo_list *repos,
 			int pct = total ? (int)(p.done_bytes * 10 / total) : 0;
 			pthread_mutex_unlock(&p.lock);
 			progress_phase(AZL_PHASE_PACKAGES, pct,
-				       _("Downloading packages (%zu of %zu)"),
-				       shown, n);
+				       _("Downloading packages (%zu of %zu)"), shown, n);
 			pthread_mutex_lock(&p.lock);
 			continue;
 		}
@@ -257,9 +246,7 @@ static int fetch_packages(const azl_run_ctx *ctx, const azl_repo_list *repos,
 		if (p.rc[i] >= 0)
 			continue;
 		if (p.rc[i] != -EINTR)
-			log_error("cannot get package '%s' from repository "
-				  "'%s'",
-				  pkgs[i].nevra,
+			log_error("cannot get package '%s' from repository '%s'", pkgs[i].nevra,
 				  repos->repos[pkgs[i].repo].name);
 		if (r == 0)
 			r = p.rc[i];
@@ -291,11 +278,9 @@ static int collect_keys(const azl_repo_list *repos, char ***ret)
 		if (r < 0)
 			return r;
 		if (!keys || !keys[0])
-			log_warning("repository '%s' has gpgcheck on but no "
-				    "key file (RPM-GPG-KEY-* at its root or "
-				    "repodata/repomd.xml.key); its packages "
-				    "need a key of another repository",
-				    src->name);
+			log_warning(
+				"repository '%s' has gpgcheck on but no key file (RPM-GPG-KEY-* at its root or repodata/repomd.xml.key); its packages need a key of another repository",
+				src->name);
 		for (size_t k = 0; keys && keys[k]; k++)
 			strv_push(&all, TAKE_PTR(keys[k]));
 	}
@@ -312,8 +297,7 @@ int packages_check_keys(const azl_model *m, char *const *repos)
 		const azl_repo_src *s = &l.repos[i];
 		/* A local repository that is not there is the packages
 		 * phase's to report, as before. */
-		if (s->gpgcheck &&
-		    !(s->local_dir && access(s->local_dir, F_OK) < 0))
+		if (s->gpgcheck && !(s->local_dir && access(s->local_dir, F_OK) < 0))
 			r = repo_keys(s, &keys);
 	}
 	repo_list_done(&l);
@@ -324,8 +308,8 @@ int packages_check_keys(const azl_model *m, char *const *repos)
  * systemd-networkd: without either in the target it would be read by
  * nobody (a server with a static address comes up unreachable). Checked
  * after solving, before anything is downloaded or installed. */
-static int check_network_service(const azl_model *m, const depsolve_pkg *pkgs,
-				 size_t n, const char *root)
+static int check_network_service(const azl_model *m, const depsolve_pkg *pkgs, size_t n,
+				 const char *root)
 {
 	if (m->network.n_interfaces == 0)
 		return 0;
@@ -340,17 +324,14 @@ static int check_network_service(const azl_model *m, const depsolve_pkg *pkgs,
 		if (b != AZL_NET_NONE)
 			return 0;
 	}
-	log_error("the network section configures %zu interface(s), but "
-		  "neither NetworkManager nor systemd-networkd would be in the "
-		  "target to read it; add NetworkManager to packages.install "
-		  "(and not to packages.exclude) or use a repository that has "
-		  "it; no package was installed",
-		  m->network.n_interfaces);
+	log_error(
+		"the network section configures %zu interface(s), but neither NetworkManager nor systemd-networkd would be in the target to read it; add NetworkManager to packages.install (and not to packages.exclude) or use a repository that has it; no package was installed",
+		m->network.n_interfaces);
 	return -ENOPKG;
 }
 
-int packages_apply(const azl_run_ctx *ctx, const azl_model *m,
-		   char *const *repos, char *const *extra, const char *root)
+int packages_apply(const azl_run_ctx *ctx, const azl_model *m, char *const *repos,
+		   char *const *extra, const char *root)
 {
 	azl_repo_list l = {0};
 	int r = repo_list_build(&m->packages, repos, NULL, &l);
@@ -368,8 +349,7 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m,
 	if (r < 0)
 		goto out;
 	if (n == 0) {
-		progress_phase(AZL_PHASE_PACKAGES, 100,
-			       _("Every package asked for is installed"));
+		progress_phase(AZL_PHASE_PACKAGES, 100, _("Every package asked for is installed"));
 		goto out;
 	}
 	r = fetch_packages(ctx, &l, pkgs, n, &paths);
@@ -413,8 +393,8 @@ void boot_chain_done(azl_boot_chain *c)
 
 bool boot_chain_signed(const azl_boot_chain *c)
 {
-	return c->shim && c->grub && c->kernel && c->shim_signed &&
-	       c->grub_signed && c->kernel_signed;
+	return c->shim && c->grub && c->kernel && c->shim_signed && c->grub_signed &&
+	       c->kernel_signed;
 }
 
 char *boot_chain_describe(const azl_boot_chain *c)
@@ -424,8 +404,7 @@ char *boot_chain_describe(const azl_boot_chain *c)
 	const char *what[] = {"shim", "GRUB", "kernel"};
 	azl_buf b = {0};
 	for (size_t i = 0; i < ELEMENTSOF(nv); i++)
-		buf_printf(&b, "%s%s (%s)", i ? " -> " : "",
-			   nv[i] ? nv[i] : what[i],
+		buf_printf(&b, "%s%s (%s)", i ? " -> " : "", nv[i] ? nv[i] : what[i],
 			   !nv[i]  ? "none"
 			   : sg[i] ? "signed"
 				   : "not signed");
@@ -433,12 +412,10 @@ char *boot_chain_describe(const azl_boot_chain *c)
 }
 
 /* The packages of each stage: Azure Linux 4.0 / Fedora names first. */
-static void boot_chain_fill(const depsolve_pkg *pkgs, size_t n,
-			    azl_boot_chain *c)
+static void boot_chain_fill(const depsolve_pkg *pkgs, size_t n, azl_boot_chain *c)
 {
 	static const char *const shims[] = {"shim-x64", "shim", NULL};
-	static const char *const grubs[] = {"grub2-efi-x64", "grub2-efi-binary",
-					    NULL};
+	static const char *const grubs[] = {"grub2-efi-x64", "grub2-efi-binary", NULL};
 	static const char *const kernels[] = {"kernel-core", "kernel", NULL};
 	const char *const *names[] = {shims, grubs, kernels};
 	char **nv[] = {&c->shim, &c->grub, &c->kernel};
@@ -453,9 +430,8 @@ static void boot_chain_fill(const depsolve_pkg *pkgs, size_t n,
 				}
 }
 
-int packages_check(const azl_model *m, char *const *repos, char *const *extra,
-		   const char *root, char ***ret_plan_missing,
-		   azl_boot_chain *ret_chain)
+int packages_check(const azl_model *m, char *const *repos, char *const *extra, const char *root,
+		   char ***ret_plan_missing, azl_boot_chain *ret_chain)
 {
 	*ret_plan_missing = NULL;
 	azl_repo_list l = {0};
@@ -484,8 +460,7 @@ int packages_check(const azl_model *m, char *const *repos, char *const *extra,
 		for (size_t k = 0; extra && extra[k]; k++)
 			added = added || streq_ptr(extra[k], missing[i]);
 		for (size_t k = 0; p->exclude && p->exclude[k]; k++)
-			excluded = excluded ||
-				   fnmatch(p->exclude[k], missing[i], 0) == 0;
+			excluded = excluded || fnmatch(p->exclude[k], missing[i], 0) == 0;
 		if (!added || excluded || strv_contains(p->install, missing[i]))
 			return r;
 		strv_push(&own, xstrdup(missing[i]));

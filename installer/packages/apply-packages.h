@@ -23,8 +23,8 @@ typedef struct azl_run_ctx azl_run_ctx;
  * neither NetworkManager nor systemd-networkd would be in the target
  * (refused after solving, before anything is installed), -EINTR when
  * ctx (run.h) was cancelled, other -errno. */
-int packages_apply(const azl_run_ctx *ctx, const azl_model *m,
-		   char *const *repos, char *const *extra, const char *root);
+int packages_apply(const azl_run_ctx *ctx, const azl_model *m, char *const *repos,
+		   char *const *extra, const char *root);
 
 /* Before anything is written: every gpgcheck repository has a key the
  * operator pinned (repo_keys(): fetched, fingerprints checked, then
@@ -37,8 +37,8 @@ int packages_check_keys(const azl_model *m, char *const *repos);
 
 /* Depsolving only (--stop-after depsolve): the NEVRAs that packages_apply
  * would install, in *ret (owned by the caller). Same errors. */
-int packages_solve(const azl_model *m, char *const *repos, char *const *extra,
-		   const char *root, char ***ret);
+int packages_solve(const azl_model *m, char *const *repos, char *const *extra, const char *root,
+		   char ***ret);
 
 /* The UEFI boot chain a transaction installs (docs/secure-boot.md): the
  * NEVRA of each stage's package (NULL: none in the transaction) and
@@ -62,6 +62,5 @@ char *boot_chain_describe(const azl_boot_chain *c);
  * one is in extra (added by the plan, not asked for by the answer file),
  * else it is NULL. ret_chain (may be NULL): the boot chain of the solved
  * transaction, filled when the solve succeeds. */
-int packages_check(const azl_model *m, char *const *repos, char *const *extra,
-		   const char *root, char ***ret_plan_missing,
-		   azl_boot_chain *ret_chain);
+int packages_check(const azl_model *m, char *const *repos, char *const *extra, const char *root,
+		   char ***ret_plan_missing, azl_boot_chain *ret_chain);

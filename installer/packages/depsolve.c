@@ -106,8 +106,7 @@ void depsolve_pkgs_free(depsolve_pkg *p, size_t n)
 
 static bool has_rpmdb(const char *root)
 {
-	_cleanup_free_ char *db =
-		xasprintf("%s/" TARGET_DBPATH "/rpmdb.sqlite", root);
+	_cleanup_free_ char *db = xasprintf("%s/" TARGET_DBPATH "/rpmdb.sqlite", root);
 	return access(db, F_OK) == 0;
 }
 
@@ -127,14 +126,13 @@ int depsolve_new(const char *root, azl_solver **ret)
 		pool_set_rootdir(s->pool, root);
 		s->installed = repo_create(s->pool, "@System");
 		if (repo_add_rpmdb(s->installed, NULL, REPO_USE_ROOTDIR) < 0) {
-			log_error("cannot read the rpmdb in '%s': %s", root,
-				  pool_errstr(s->pool));
+			log_error("cannot read the rpmdb in '%s': %s", root, pool_errstr(s->pool));
 			depsolve_free(s);
 			return -EIO;
 		}
 		pool_set_installed(s->pool, s->installed);
-		log_info("%d packages are installed in '%s' already",
-			 s->installed->nsolvables, root);
+		log_info("%d packages are installed in '%s' already", s->installed->nsolvables,
+			 root);
 	}
 	*ret = s;
 	return 0;
@@ -157,26 +155,23 @@ void depsolve_free(azl_solver *s)
 }
 
 /* The location and checksum of one repomd.xml <data type=...> entry. */
-static const char *repomd_find(Repo *repo, const char *what, char **ret_type,
-			       char **ret_hex)
+static const char *repomd_find(Repo *repo, const char *what, char **ret_type, char **ret_hex)
 {
 	Pool *pool = repo->pool;
 	const char *loc = NULL;
 	Dataiterator di;
-	dataiterator_init(&di, pool, repo, SOLVID_META, REPOSITORY_REPOMD_TYPE,
-			  what, SEARCH_STRING);
+	dataiterator_init(&di, pool, repo, SOLVID_META, REPOSITORY_REPOMD_TYPE, what,
+			  SEARCH_STRING);
 	dataiterator_prepend_keyname(&di, REPOSITORY_REPOMD);
 	if (dataiterator_step(&di)) {
 		dataiterator_setpos_parent(&di);
-		loc = pool_lookup_str(pool, SOLVID_POS,
-				      REPOSITORY_REPOMD_LOCATION);
+		loc = pool_lookup_str(pool, SOLVID_POS, REPOSITORY_REPOMD_LOCATION);
 		Id type = 0;
 		const unsigned char *chk = pool_lookup_bin_checksum(
 			pool, SOLVID_POS, REPOSITORY_REPOMD_CHECKSUM, &type);
 		if (chk && type) {
 			*ret_type = xstrdup(solv_chksum_type2str(type));
-			*ret_hex = xstrdup(
-				pool_bin2hex(pool, chk, solv_chksum_len(type)));
+			*ret_hex = xstrdup(pool_bin2hex(pool, chk, solv_chksum_len(type)));
 		}
 	}
 	dataiterator_free(&di);
@@ -186,13 +181,12 @@ static const char *repomd_find(Repo *repo, const char *what, char **ret_type,
 typedef enum md_kind { MD_PRIMARY, MD_FILELISTS, MD_COMPS } md_kind;
 
 /* The location and checksum of the first of types in repomd.xml. */
-static bool repomd_lookup(Repo *repo, const char *const *types, char **ret_loc,
-			  char **ret_type, char **ret_hex)
+static bool repomd_lookup(Repo *repo, const char *const *types, char **ret_loc, char **ret_type,
+			  char **ret_hex)
 {
 	for (size_t i = 0; types[i]; i++) {
 		/* Pool strings move when the pool grows: copy. */
-		const char *loc =
-			repomd_find(repo, types[i], ret_type, ret_hex);
+		const char *loc = repomd_find(repo, types[i], ret_type, ret_hex);
 		if (loc) {
 			*ret_loc = xstrdup(loc);
 			return true;
@@ -201,16 +195,14 @@ static bool repomd_lookup(Repo *repo, const char *const *types, char **ret_loc,
 	return false;
 }
 
-static int add_metadata(Repo *repo, const char *name, md_kind kind,
-			const char *const *types, bool required,
-			depsolve_fetch_fn fetch, void *userdata)
+static int add_metadata(Repo *repo, const char *name, md_kind kind, const char *const *types,
+			bool required, depsolve_fetch_fn fetch, void *userdata)
 {
 	_cleanup_free_ char *where = NULL, *chk_type = NULL, *chk_hex = NULL;
 	if (!repomd_lookup(repo, types, &where, &chk_type, &chk_hex)) {
 		if (!required)
 			return 0;
-		log_error("repository '%s' has no %s metadata in repomd.xml",
-			  name, types[0]);
+		log_error("repository '%s' has no %s metadata in repomd.xml", name, types[0]);
 		return -EBADMSG;
 	}
 	_cleanup_free_ char *path = NULL;
@@ -273,9 +265,9 @@ static bool load_solv_cache(Repo *repo, const char *path)
 	FILE *f = solv_cache_open(path, &len);
 	if (!f) {
 		if (errno != ENOENT)
-			log_warning("ignoring the damaged cache '%s' (%s); "
-				    "reading the repository's metadata",
-				    path, strerror(errno));
+			log_warning(
+				"ignoring the damaged cache '%s' (%s); reading the repository's metadata",
+				path, strerror(errno));
 		return false;
 	}
 	int r = repo_add_solv(repo, f, 0);
@@ -333,8 +325,7 @@ static int cache_keyfilter(Repo *repo, Repokey *key, void *kfdata)
  * holds the cache's lock); ext: the filelists extension, which holds no
  * solvables of its own (read back with REPO_EXTEND_SOLVABLES onto the
  * main cache's). Returns 0 or -errno. */
-static int write_solv_cache(Repo *repo, const char *path, int start, int end,
-			    bool ext)
+static int write_solv_cache(Repo *repo, const char *path, int start, int end, bool ext)
 {
 	char *tmp = NULL;
 	FILE *f = solv_cache_create(path, &tmp);
@@ -371,8 +362,7 @@ static void remember_fileprovides(Repo *repo, int rdid)
 		/* In the main cache, not in the filelists extension. */
 		Repodata *data = repo_id2repodata(repo, rdid);
 		for (int i = 0; i < added.count; i++)
-			repodata_add_idarray(data, SOLVID_META,
-					     REPOSITORY_ADDEDFILEPROVIDES,
+			repodata_add_idarray(data, SOLVID_META, REPOSITORY_ADDEDFILEPROVIDES,
 					     added.elements[i]);
 		repodata_internalize(data);
 	}
@@ -395,15 +385,14 @@ static bool load_filelists_cache(repo_state *l)
 {
 	if (!l->cache_base || l->bypass)
 		return false;
-	_cleanup_free_ char *path =
-		xasprintf("%s-filelists.solvx", l->cache_base);
+	_cleanup_free_ char *path = xasprintf("%s-filelists.solvx", l->cache_base);
 	uint64_t len;
 	FILE *f = solv_cache_open(path, &len);
 	if (!f) {
 		if (errno != ENOENT)
-			log_warning("ignoring the damaged cache '%s' (%s); "
-				    "reading the repository's metadata",
-				    path, strerror(errno));
+			log_warning(
+				"ignoring the damaged cache '%s' (%s); reading the repository's metadata",
+				path, strerror(errno));
 		return false;
 	}
 	int nrepodata = l->repo->nrepodata;
@@ -415,8 +404,7 @@ static bool load_filelists_cache(repo_state *l)
 			    r ? pool_errstr(l->repo->pool) : "too long");
 		/* What it added, if anything, goes with it. */
 		while (l->repo->nrepodata > nrepodata)
-			repodata_free(repo_id2repodata(l->repo,
-						       l->repo->nrepodata - 1));
+			repodata_free(repo_id2repodata(l->repo, l->repo->nrepodata - 1));
 		return false;
 	}
 	return true;
@@ -433,14 +421,11 @@ static int load_filelists(azl_solver *s)
 		repo_state *l = &s->repos[i];
 		if (!l->location)
 			continue;
-		log_info("repository '%s': reading filelists for file "
-			 "dependencies",
-			 l->name);
+		log_info("repository '%s': reading filelists for file dependencies", l->name);
 		l->fl_start = l->repo->nrepodata;
 		if (!load_filelists_cache(l)) {
-			int r = add_metadata(l->repo, l->name, MD_FILELISTS,
-					     filelists_types, true, l->fetch,
-					     l->userdata);
+			int r = add_metadata(l->repo, l->name, MD_FILELISTS, filelists_types, true,
+					     l->fetch, l->userdata);
 			if (r < 0)
 				return r;
 			l->dirty = true;
@@ -477,8 +462,7 @@ static int write_index(const char *solv, const char *idx)
 		queue_init(&searched);
 		queue_init(&recorded);
 		pool_addfileprovides_queue(pool, &searched, NULL);
-		repo_lookup_idarray(repo, SOLVID_META,
-				    REPOSITORY_ADDEDFILEPROVIDES, &recorded);
+		repo_lookup_idarray(repo, SOLVID_META, REPOSITORY_ADDEDFILEPROVIDES, &recorded);
 		for (int i = 0; i < recorded.count; i++)
 			queue_pushunique(&searched, recorded.elements[i]);
 		r = solv_index_write(repo, &searched, &st, idx);
@@ -510,8 +494,7 @@ static int write_repo_cache(repo_state *l)
 	if (end < repo->nrepodata) {
 		/* The extension first: a main cache with file provides and
 		 * no extension would read XML. */
-		_cleanup_free_ char *ext =
-			xasprintf("%s-filelists.solvx", l->cache_base);
+		_cleanup_free_ char *ext = xasprintf("%s-filelists.solvx", l->cache_base);
 		r = write_solv_cache(repo, ext, end, repo->nrepodata, true);
 	}
 	if (r == 0)
@@ -533,12 +516,12 @@ static void write_caches_now(azl_solver *s, bool quiet)
 		int r = lock < 0 ? lock : write_repo_cache(l);
 		solv_cache_unlock(lock);
 		if (r == -EWOULDBLOCK && !quiet)
-			log_info("repository '%s': another process is writing "
-				 "the cache '%s'; not written",
-				 l->name, l->cache_dir);
+			log_info(
+				"repository '%s': another process is writing the cache '%s'; not written",
+				l->name, l->cache_dir);
 		else if (r < 0 && !quiet)
-			log_warning("cannot write the cache '%s.solv': %s",
-				    l->cache_base, strerror(-r));
+			log_warning("cannot write the cache '%s.solv': %s", l->cache_base,
+				    strerror(-r));
 		l->dirty = false;
 		l->need_index = false;
 	}
@@ -553,11 +536,9 @@ static void write_caches(azl_solver *s)
 {
 	int big = 0, dirty = 0;
 	for (size_t i = 0; i < s->n_repos; i++)
-		if (s->repos[i].cache_base &&
-		    (s->repos[i].dirty || s->repos[i].need_index)) {
+		if (s->repos[i].cache_base && (s->repos[i].dirty || s->repos[i].need_index)) {
 			dirty++;
-			big += s->repos[i].repo->nsolvables >=
-			       BACKGROUND_CACHE_SOLVABLES;
+			big += s->repos[i].repo->nsolvables >= BACKGROUND_CACHE_SOLVABLES;
 		}
 	if (!dirty)
 		return;
@@ -594,18 +575,16 @@ static int load_repo(azl_solver *s, repo_state *st)
 	Repo *repo = st->repo;
 	const char *name = st->name;
 	if (st->cache_base && !st->bypass) {
-		_cleanup_free_ char *path =
-			xasprintf("%s.solv", st->cache_base);
+		_cleanup_free_ char *path = xasprintf("%s.solv", st->cache_base);
 		if (load_solv_cache(repo, path)) {
 			st->cached = true;
-			log_info("repository '%s': %d packages and groups from "
-				 "the cache, priority %d",
-				 name, repo->nsolvables, -repo->priority);
-			repomd_lookup(repo, filelists_types, &st->location,
-				      &st->chk_type, &st->chk_hex);
+			log_info(
+				"repository '%s': %d packages and groups from the cache, priority %d",
+				name, repo->nsolvables, -repo->priority);
+			repomd_lookup(repo, filelists_types, &st->location, &st->chk_type,
+				      &st->chk_hex);
 			if (!st->ix) {
-				_cleanup_free_ char *idx =
-					xasprintf("%s.idx", st->cache_base);
+				_cleanup_free_ char *idx = xasprintf("%s.idx", st->cache_base);
 				solv_index *ix = solv_index_open(idx, path);
 				st->need_index = !ix;
 				solv_index_close(ix);
@@ -619,31 +598,26 @@ static int load_repo(azl_solver *s, repo_state *st)
 	int r = repo_add_repomdxml(repo, f, 0);
 	fclose(f);
 	if (r < 0) {
-		log_error("repository '%s': bad repomd.xml: %s", name,
-			  pool_errstr(s->pool));
+		log_error("repository '%s': bad repomd.xml: %s", name, pool_errstr(s->pool));
 		return -EBADMSG;
 	}
 	static const char *const primary[] = {"primary", NULL};
 	static const char *const comps[] = {"group_gz", "group", NULL};
-	r = add_metadata(repo, name, MD_PRIMARY, primary, true, st->fetch,
-			 st->userdata);
+	r = add_metadata(repo, name, MD_PRIMARY, primary, true, st->fetch, st->userdata);
 	if (r >= 0)
-		r = add_metadata(repo, name, MD_COMPS, comps, false, st->fetch,
-				 st->userdata);
+		r = add_metadata(repo, name, MD_COMPS, comps, false, st->fetch, st->userdata);
 	if (r < 0)
 		return r;
 	repo_internalize(repo);
-	log_info("repository '%s': %d packages and groups, priority %d", name,
-		 repo->nsolvables, -repo->priority);
-	repomd_lookup(repo, filelists_types, &st->location, &st->chk_type,
-		      &st->chk_hex);
+	log_info("repository '%s': %d packages and groups, priority %d", name, repo->nsolvables,
+		 -repo->priority);
+	repomd_lookup(repo, filelists_types, &st->location, &st->chk_type, &st->chk_hex);
 	st->dirty = true;
 	return 0;
 }
 
-int depsolve_add_repo(azl_solver *s, size_t index, const char *name,
-		      int priority, const char *cache_dir,
-		      depsolve_fetch_fn fetch, void *userdata)
+int depsolve_add_repo(azl_solver *s, size_t index, const char *name, int priority,
+		      const char *cache_dir, depsolve_fetch_fn fetch, void *userdata)
 {
 	_cleanup_free_ char *repomd = NULL;
 	int r = fetch(userdata, "repodata/repomd.xml", NULL, NULL, &repomd);
@@ -667,20 +641,18 @@ int depsolve_add_repo(azl_solver *s, size_t index, const char *name,
 		}
 	}
 	if (st->cache_base && !s->installed) {
-		_cleanup_free_ char *solv =
-			xasprintf("%s.solv", st->cache_base);
+		_cleanup_free_ char *solv = xasprintf("%s.solv", st->cache_base);
 		_cleanup_free_ char *idx = xasprintf("%s.idx", st->cache_base);
 		st->ix = solv_index_open(idx, solv);
 		if (!st->ix && access(idx, F_OK) == 0)
-			log_info("repository '%s': ignoring the cache index "
-				 "'%s' (damaged, or not of this cache); it is "
-				 "written again",
-				 name, idx);
+			log_info(
+				"repository '%s': ignoring the cache index '%s' (damaged, or not of this cache); it is written again",
+				name, idx);
 		if (st->ix) {
 			st->lazy = st->cached = true;
-			log_info("repository '%s': %u packages and groups in "
-				 "the cache, priority %d",
-				 name, solv_index_packages(st->ix), priority);
+			log_info(
+				"repository '%s': %u packages and groups in the cache, priority %d",
+				name, solv_index_packages(st->ix), priority);
 			return 0;
 		}
 	}
@@ -717,8 +689,8 @@ static void select_spec(Pool *pool, const char *spec, Queue *ret)
 {
 	Queue sel;
 	queue_init(&sel);
-	int flags = SELECTION_NAME | SELECTION_PROVIDES | SELECTION_GLOB |
-		    SELECTION_DOTARCH | SELECTION_CANON | SELECTION_REL;
+	int flags = SELECTION_NAME | SELECTION_PROVIDES | SELECTION_GLOB | SELECTION_DOTARCH |
+		    SELECTION_CANON | SELECTION_REL;
 	if (spec[0] == '/')
 		flags |= SELECTION_FILELIST;
 	selection_make(pool, &sel, spec, flags);
@@ -778,15 +750,12 @@ static void add_group(Pool *pool, Solvable *g, Queue *job, bool silent)
 		for (int i = 0; i < deps.count; i++) {
 			const char *dep = pool_dep2str(pool, deps.elements[i]);
 			if (startswith(dep, "group:")) {
-				Solvable *sub =
-					find_comps(pool, "group", dep + 6);
+				Solvable *sub = find_comps(pool, "group", dep + 6);
 				if (sub)
 					add_group(pool, sub, job, silent);
 				else if (!silent)
-					log_warning("group '%s' of '%s' is in "
-						    "no repository",
-						    dep + 6,
-						    pool_solvable2str(pool, g));
+					log_warning("group '%s' of '%s' is in no repository",
+						    dep + 6, pool_solvable2str(pool, g));
 				continue;
 			}
 			queue_empty(&q);
@@ -797,10 +766,9 @@ static void add_group(Pool *pool, Solvable *g, Queue *job, bool silent)
 			if (q.count)
 				job_install_one_of(pool, job, &q);
 			else if (!silent)
-				log_warning("'%s' of group '%s' is in no "
-					    "repository (or excluded); "
-					    "skipped",
-					    dep, pool_solvable2str(pool, g));
+				log_warning(
+					"'%s' of group '%s' is in no repository (or excluded); skipped",
+					dep, pool_solvable2str(pool, g));
 		}
 	}
 	queue_free(&q);
@@ -825,8 +793,8 @@ static void apply_excludes(Pool *pool, char *const *exclude, bool silent)
 		queue_init(&sel);
 		queue_empty(&q);
 		selection_make(pool, &sel, exclude[i],
-			       SELECTION_NAME | SELECTION_GLOB |
-				       SELECTION_DOTARCH | SELECTION_CANON);
+			       SELECTION_NAME | SELECTION_GLOB | SELECTION_DOTARCH |
+				       SELECTION_CANON);
 		selection_solvables(pool, &sel, &q);
 		queue_free(&sel);
 		int n = 0;
@@ -845,8 +813,7 @@ static void apply_excludes(Pool *pool, char *const *exclude, bool silent)
 
 /* quiet: a missing name is only returned, not logged; silent (the pool
  * holds part of the repositories): no warnings either. */
-static int make_jobs(Pool *pool, const depsolve_request *rq, Queue *job,
-		     bool quiet, bool silent)
+static int make_jobs(Pool *pool, const depsolve_request *rq, Queue *job, bool quiet, bool silent)
 {
 	_cleanup_free_ char *missing = NULL;
 	Queue q;
@@ -860,8 +827,7 @@ static int make_jobs(Pool *pool, const depsolve_request *rq, Queue *job,
 		if (spec[0] == '@') {
 			bool env = spec[1] == '^';
 			const char *id = spec + (env ? 2 : 1);
-			Solvable *g = find_comps(
-				pool, env ? "environment" : "group", id);
+			Solvable *g = find_comps(pool, env ? "environment" : "group", id);
 			/* dnf also takes an environment without the '^'. */
 			if (!g && !env)
 				g = find_comps(pool, "environment", id);
@@ -880,18 +846,15 @@ static int make_jobs(Pool *pool, const depsolve_request *rq, Queue *job,
 		if (optional && silent)
 			continue;
 		if (optional)
-			log_info("'%s' is in no repository: not installed",
-				 spec);
+			log_info("'%s' is in no repository: not installed", spec);
 		else if (quiet)
 			missing = missing ? missing : xstrdup(spec);
 		else if (rq->ignore_missing)
-			log_warning("'%s' is in no repository (or excluded); "
-				    "ignored as ignore_missing says",
-				    spec);
+			log_warning(
+				"'%s' is in no repository (or excluded); ignored as ignore_missing says",
+				spec);
 		else {
-			log_error("package '%s' is in no repository (or is "
-				  "excluded)",
-				  spec);
+			log_error("package '%s' is in no repository (or is excluded)", spec);
 			if (rq->missing)
 				strv_push(rq->missing, xstrdup(spec));
 			char *m = missing ? xasprintf("%s, '%s'", missing, spec)
@@ -906,9 +869,9 @@ static int make_jobs(Pool *pool, const depsolve_request *rq, Queue *job,
 	if (quiet)
 		return -ENOENT;
 	/* One summary, the message people see at the end. */
-	log_error("not in any repository: %s; fix packages.install, add the "
-		  "repository that has them, or set ignore_missing: true",
-		  missing);
+	log_error(
+		"not in any repository: %s; fix packages.install, add the repository that has them, or set ignore_missing: true",
+		missing);
 	return -ENOENT;
 }
 
@@ -919,12 +882,10 @@ static depsolve_pkg pkg_from_solvable(Pool *pool, Solvable *s)
 	p.name = xstrdup(pool_id2str(pool, s->name));
 	p.location = xstrdup(solvable_lookup_location(s, NULL));
 	Id type = 0;
-	const unsigned char *chk =
-		solvable_lookup_bin_checksum(s, SOLVABLE_CHECKSUM, &type);
+	const unsigned char *chk = solvable_lookup_bin_checksum(s, SOLVABLE_CHECKSUM, &type);
 	if (chk && type) {
 		p.checksum_type = xstrdup(solv_chksum_type2str(type));
-		p.checksum =
-			xstrdup(pool_bin2hex(pool, chk, solv_chksum_len(type)));
+		p.checksum = xstrdup(pool_bin2hex(pool, chk, solv_chksum_len(type)));
 	}
 	p.size = solvable_lookup_num(s, SOLVABLE_DOWNLOADSIZE, 0);
 	p.repo = (size_t)(uintptr_t)s->repo->appdata - 1;
@@ -947,10 +908,9 @@ static void log_problem(Solver *solv, Id problem)
 	azl_buf b = {0};
 	for (int i = 0; i < rules.count; i++) {
 		Id dep, source, target;
-		SolverRuleinfo type = solver_ruleinfo(solv, rules.elements[i],
-						      &source, &target, &dep);
-		const char *text = solver_problemruleinfo2str(
-			solv, type, source, target, dep);
+		SolverRuleinfo type =
+			solver_ruleinfo(solv, rules.elements[i], &source, &target, &dep);
+		const char *text = solver_problemruleinfo2str(solv, type, source, target, dep);
 		if (b.len && strstr(b.data, text))
 			continue;
 		buf_printf(&b, "%s%s", b.len ? "; " : "", text);
@@ -1031,13 +991,11 @@ static bool reach_request(solv_reach *r, const depsolve_request *rq)
 			if (!plain_word(id))
 				return false;
 			_cleanup_free_ char *g = xasprintf("group:%s", id);
-			_cleanup_free_ char *e =
-				xasprintf("environment:%s", id);
+			_cleanup_free_ char *e = xasprintf("environment:%s", id);
 			/* "@X" is a group, else a group's display name (which
 			 * only the whole repository has), else an
 			 * environment. */
-			if (!(env ? solv_reach_name(r, e)
-				  : solv_reach_name(r, g)))
+			if (!(env ? solv_reach_name(r, e) : solv_reach_name(r, g)))
 				return false;
 			continue;
 		}
@@ -1061,14 +1019,13 @@ static bool reach_request(solv_reach *r, const depsolve_request *rq)
 	return !r->need_all;
 }
 
-static int solve_loop(azl_solver *s, const depsolve_request *rq, bool quiet,
-		      Solver **ret_solv, int *ret_problems);
+static int solve_loop(azl_solver *s, const depsolve_request *rq, bool quiet, Solver **ret_solv,
+		      int *ret_problems);
 
 /* The warm path: only the packages the request reaches go into the pool
  * (solv-index.h). Returns true with *ret_solv solved without problems;
  * false when the whole repositories must answer (then all are read). */
-static bool solve_reached(azl_solver *s, const depsolve_request *rq,
-			  Solver **ret_solv)
+static bool solve_reached(azl_solver *s, const depsolve_request *rq, Solver **ret_solv)
 {
 	/* Once: a second request may need what the first did not reach. */
 	if (s->reduced)
@@ -1098,18 +1055,16 @@ static bool solve_reached(azl_solver *s, const depsolve_request *rq,
 	free(ix);
 	if (ok) {
 		s->reduced = true;
-		log_debug("depsolve: %zu of %zu packages reachable, read in "
-			  "%.1f ms",
-			  n, total, now_ms() - t0);
+		log_debug("depsolve: %zu of %zu packages reachable, read in %.1f ms", n, total,
+			  now_ms() - t0);
 		int problems = 0;
-		if (solve_loop(s, rq, true, ret_solv, &problems) == 0 &&
-		    !problems)
+		if (solve_loop(s, rq, true, ret_solv, &problems) == 0 && !problems)
 			return true;
 		if (*ret_solv)
 			solver_free(*ret_solv);
 		*ret_solv = NULL;
-		log_debug("depsolve: not solved with the reachable packages "
-			  "alone; reading the whole repositories");
+		log_debug(
+			"depsolve: not solved with the reachable packages alone; reading the whole repositories");
 	}
 	return false;
 }
@@ -1118,8 +1073,8 @@ static bool solve_reached(azl_solver *s, const depsolve_request *rq,
  * Returns 0 with *ret_solv (and its number of problems) or -errno; quiet
  * (a missing name only returned) while repositories are still only partly
  * read, or when the metadata may be asked again. */
-static int solve_loop(azl_solver *s, const depsolve_request *rq, bool quiet,
-		      Solver **ret_solv, int *ret_problems)
+static int solve_loop(azl_solver *s, const depsolve_request *rq, bool quiet, Solver **ret_solv,
+		      int *ret_problems)
 {
 	Pool *pool = s->pool;
 	Solver *solv = NULL;
@@ -1137,27 +1092,24 @@ static int solve_loop(azl_solver *s, const depsolve_request *rq, bool quiet,
 		double t1 = now_ms();
 		pool_createwhatprovides(pool);
 		double t2 = now_ms();
-		log_debug("depsolve: file provides %.1f ms, whatprovides "
-			  "%.1f ms",
-			  t1 - t0, t2 - t1);
+		log_debug("depsolve: file provides %.1f ms, whatprovides %.1f ms", t1 - t0,
+			  t2 - t1);
 		apply_excludes(pool, rq->exclude, partial);
 		bool more = filelists_pending(s);
 		Queue job;
 		queue_init(&job);
-		int r = make_jobs(pool, rq, &job, more || partial || quiet,
-				  partial);
+		int r = make_jobs(pool, rq, &job, more || partial || quiet, partial);
 		if (r < 0 && (!more || partial)) {
 			queue_free(&job);
 			return r;
 		}
 		if (r >= 0) {
 			solv = solver_create(pool);
-			solver_set_flag(solv, SOLVER_FLAG_IGNORE_RECOMMENDED,
-					!rq->weak_deps);
+			solver_set_flag(solv, SOLVER_FLAG_IGNORE_RECOMMENDED, !rq->weak_deps);
 			double t3 = now_ms();
 			nproblems = solver_solve(solv, &job);
-			log_debug("depsolve: jobs %.1f ms, solving %.1f ms",
-				  t3 - t2, now_ms() - t3);
+			log_debug("depsolve: jobs %.1f ms, solving %.1f ms", t3 - t2,
+				  now_ms() - t3);
 		}
 		queue_free(&job);
 		if ((r >= 0 && !nproblems) || !more || partial)
@@ -1179,8 +1131,8 @@ static int solve_loop(azl_solver *s, const depsolve_request *rq, bool quiet,
  * and the problems are only returned, not logged (the metadata will be
  * asked again). Returns 0, -ENOENT, -EPROTO, -EBADMSG (a package without
  * a location) or another -errno. */
-static int solve_pool(azl_solver *s, const depsolve_request *rq, bool quiet,
-		      depsolve_pkg **ret, size_t *ret_n)
+static int solve_pool(azl_solver *s, const depsolve_request *rq, bool quiet, depsolve_pkg **ret,
+		      size_t *ret_n)
 {
 	Pool *pool = s->pool;
 	Solver *solv = NULL;
@@ -1217,10 +1169,9 @@ static int solve_pool(azl_solver *s, const depsolve_request *rq, bool quiet,
 			continue;
 		r = -EBADMSG;
 		if (!quiet)
-			log_error("package '%s' of repository '%s' has no "
-				  "location in the repository's metadata; fix "
-				  "the repository (createrepo_c) or exclude it",
-				  p->nevra, sv->repo->name);
+			log_error(
+				"package '%s' of repository '%s' has no location in the repository's metadata; fix the repository (createrepo_c) or exclude it",
+				p->nevra, sv->repo->name);
 	}
 	transaction_free(trans);
 	solver_free(solv);
@@ -1270,8 +1221,7 @@ static int reload_metadata(azl_solver *s)
 	return 0;
 }
 
-int depsolve_solve(azl_solver *s, const depsolve_request *rq,
-		   depsolve_pkg **ret, size_t *ret_n)
+int depsolve_solve(azl_solver *s, const depsolve_request *rq, depsolve_pkg **ret, size_t *ret_n)
 {
 	/* The cache never decides what exists: what it cannot answer (a
 	 * missing name, a conflict, a package without a location) is asked
@@ -1279,11 +1229,11 @@ int depsolve_solve(azl_solver *s, const depsolve_request *rq,
 	bool cached = any_cached(s);
 	int r = solve_pool(s, rq, cached, ret, ret_n);
 	if (cached && (r == -ENOENT || r == -EPROTO || r == -EBADMSG)) {
-		log_info("depsolve: from the cache, %s; reading the "
-			 "repositories' metadata to be sure",
-			 r == -ENOENT	? "a name is missing"
-			 : r == -EPROTO ? "the request cannot be solved"
-					: "a package has no location");
+		log_info(
+			"depsolve: from the cache, %s; reading the repositories' metadata to be sure",
+			r == -ENOENT   ? "a name is missing"
+			: r == -EPROTO ? "the request cannot be solved"
+				       : "a package has no location");
 		r = reload_metadata(s);
 		if (r >= 0)
 			r = solve_pool(s, rq, false, ret, ret_n);

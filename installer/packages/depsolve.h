@@ -33,9 +33,8 @@ void depsolve_pkgs_free(depsolve_pkg *p, size_t n);
 
 /* Resolves a repository-relative path to a local file (downloading it),
  * checking it against the checksum when one is given. */
-typedef int (*depsolve_fetch_fn)(void *userdata, const char *relpath,
-				 const char *chk_type, const char *chk_hex,
-				 char **ret_path);
+typedef int (*depsolve_fetch_fn)(void *userdata, const char *relpath, const char *chk_type,
+				 const char *chk_hex, char **ret_path);
 
 /* root: the target whose rpmdb (/usr/lib/sysimage/rpm) holds what is
  * installed already; NULL or a root without an rpmdb = nothing. */
@@ -53,9 +52,8 @@ static inline void depsolve_freep(azl_solver **s)
  * comps, file provides) and SHA256-OF-REPOMD-filelists.solvx (read only
  * when a file dependency needs it) and read back by the next run over the
  * same repomd.xml. Returns 0 or -errno (logged). */
-int depsolve_add_repo(azl_solver *s, size_t index, const char *name,
-		      int priority, const char *cache_dir,
-		      depsolve_fetch_fn fetch, void *userdata);
+int depsolve_add_repo(azl_solver *s, size_t index, const char *name, int priority,
+		      const char *cache_dir, depsolve_fetch_fn fetch, void *userdata);
 
 typedef struct depsolve_request {
 	char *const *install; /* names, globs, provides, "@group", "@^env" */
@@ -71,8 +69,7 @@ typedef struct depsolve_request {
  * Returns 0; -ENOENT when a requested name matches nothing (each named in
  * the log); -EPROTO when the request cannot be satisfied (each problem
  * logged with package names). */
-int depsolve_solve(azl_solver *s, const depsolve_request *rq,
-		   depsolve_pkg **ret, size_t *ret_n);
+int depsolve_solve(azl_solver *s, const depsolve_request *rq, depsolve_pkg **ret, size_t *ret_n);
 
 /* How many packages and groups the last depsolve_solve() read into the
  * solver: with a warm cache, those the request can reach; else all. */

@@ -25,8 +25,7 @@ const char *curl_adapter_version(void)
 
 bool fetch_is_url(const char *s)
 {
-	static const char *const schemes[] = {"file://", "http://", "https://",
-					      "tftp://"};
+	static const char *const schemes[] = {"file://", "http://", "https://", "tftp://"};
 	for (size_t i = 0; i < ELEMENTSOF(schemes); i++)
 		if (startswith(s, schemes[i]))
 			return true;
@@ -75,8 +74,8 @@ static size_t on_data(char *p, size_t size, size_t n, void *userdata)
 }
 
 /* Called at least once a second, even while nothing arrives. */
-static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
-		       curl_off_t ultotal, curl_off_t ulnow)
+static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
 {
 	(void)userdata, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
 	return interrupt_requested() ? 1 : 0;
@@ -89,8 +88,7 @@ static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
 static CURLSH *share;
 static pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
 
-static void share_lock(CURL *c, curl_lock_data data, curl_lock_access access,
-		       void *userdata)
+static void share_lock(CURL *c, curl_lock_data data, curl_lock_access access, void *userdata)
 {
 	(void)c, (void)access, (void)userdata;
 	pthread_mutex_lock(&share_locks[data]);
@@ -111,14 +109,10 @@ static void global_init(void)
 			pthread_mutex_init(&share_locks[i], NULL);
 		share = curl_share_init();
 		if (share) {
-			curl_share_setopt(share, CURLSHOPT_LOCKFUNC,
-					  share_lock);
-			curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC,
-					  share_unlock);
-			curl_share_setopt(share, CURLSHOPT_SHARE,
-					  CURL_LOCK_DATA_CONNECT);
-			curl_share_setopt(share, CURLSHOPT_SHARE,
-					  CURL_LOCK_DATA_DNS);
+			curl_share_setopt(share, CURLSHOPT_LOCKFUNC, share_lock);
+			curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+			curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+			curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 		}
 		initialised = true;
 	}
@@ -139,23 +133,20 @@ static long env_seconds(const char *name, long def)
 	errno = 0;
 	long n = strtol(v, &end, 10);
 	if (errno || *end || n <= 0 || n > 7L * 24 * 3600) {
-		log_warning("%s='%s' is not a number of seconds; using %ld",
-			    name, v, def);
+		log_warning("%s='%s' is not a number of seconds; using %ld", name, v, def);
 		return def;
 	}
 	return n;
 }
 
-static void set_common_options(CURL *c, const char *url, uint64_t max,
-			       char *errbuf)
+static void set_common_options(CURL *c, const char *url, uint64_t max, char *errbuf)
 {
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "file,http,https,tftp");
 	/* A redirect never downgrades: from https only to https (an answer
 	 * file or key fetched over TLS is not handed to plain HTTP). */
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR,
-			 strncasecmp(url, "https:", 6) == 0 ? "https"
-							    : "http,https");
+			 strncasecmp(url, "https:", 6) == 0 ? "https" : "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
@@ -163,11 +154,9 @@ static void set_common_options(CURL *c, const char *url, uint64_t max,
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, (long)FETCH_MIN_RATE);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
-			 env_seconds("AZL_FETCH_STALL", 30));
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, env_seconds("AZL_FETCH_STALL", 30));
 	curl_easy_setopt(c, CURLOPT_TIMEOUT,
-			 env_seconds("AZL_FETCH_DEADLINE",
-				     max <= FETCH_MAX_SMALL ? 120 : 1800));
+			 env_seconds("AZL_FETCH_DEADLINE", max <= FETCH_MAX_SMALL ? 120 : 1800));
 	/* A Content-Length above max is refused before the body. */
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
@@ -175,35 +164,28 @@ static void set_common_options(CURL *c, const char *url, uint64_t max,
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 }
 
-static int fetch_error(CURLcode cr, const sink *s, const char *url,
-		       const char *errbuf, char **ret_error)
+static int fetch_error(CURLcode cr, const sink *s, const char *url, const char *errbuf,
+		       char **ret_error)
 {
 	_cleanup_free_ char *shown = redact_urls(url);
-	_cleanup_free_ char *why =
-		redact_urls(errbuf[0] ? errbuf : curl_easy_strerror(cr));
+	_cleanup_free_ char *why = redact_urls(errbuf[0] ? errbuf : curl_easy_strerror(cr));
 	if (s->too_big || cr == CURLE_FILESIZE_EXCEEDED) {
-		*ret_error = xasprintf(_("'%s' is larger than %llu bytes; "
-					 "refusing it"),
-				       shown, (unsigned long long)s->max);
+		*ret_error = xasprintf(_("'%s' is larger than %llu bytes; refusing it"), shown,
+				       (unsigned long long)s->max);
 		return -EFBIG;
 	}
 	if (cr == CURLE_ABORTED_BY_CALLBACK) {
-		*ret_error = xasprintf(_("the download of '%s' was "
-					 "interrupted"),
-				       shown);
+		*ret_error = xasprintf(_("the download of '%s' was interrupted"), shown);
 		return -EINTR;
 	}
 	if (cr == CURLE_OPERATION_TIMEDOUT) {
 		*ret_error = xasprintf(
-			_("could not fetch '%s' in time: %s; check the "
-			  "network and the server (AZL_FETCH_DEADLINE, "
-			  "AZL_FETCH_STALL)"),
+			_("could not fetch '%s' in time: %s; check the network and the server (AZL_FETCH_DEADLINE, AZL_FETCH_STALL)"),
 			shown, why);
 		return -ETIMEDOUT;
 	}
 	*ret_error = xasprintf(_("could not fetch '%s': %s"), shown, why);
-	return cr == CURLE_REMOTE_FILE_NOT_FOUND ||
-			       cr == CURLE_FILE_COULDNT_READ_FILE ||
+	return cr == CURLE_REMOTE_FILE_NOT_FOUND || cr == CURLE_FILE_COULDNT_READ_FILE ||
 			       cr == CURLE_HTTP_RETURNED_ERROR
 		       ? -ENOENT
 		       : -EIO;
@@ -216,8 +198,7 @@ static int perform(const char *url, sink *s, char **ret_error)
 	CURL *c = curl_easy_init();
 	if (!c) {
 		_cleanup_free_ char *shown = redact_urls(url);
-		*ret_error = xasprintf(_("could not fetch '%s': %s"), shown,
-				       strerror(ENOMEM));
+		*ret_error = xasprintf(_("could not fetch '%s': %s"), shown, strerror(ENOMEM));
 		return -ENOMEM;
 	}
 	char errbuf[CURL_ERROR_SIZE] = "";
@@ -237,8 +218,7 @@ static int perform(const char *url, sink *s, char **ret_error)
 	return fetch_error(cr, s, url, errbuf, ret_error);
 }
 
-int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len,
-	      char **ret_error)
+int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len, char **ret_error)
 {
 	sink s = {.max = max};
 	int r = perform(url, &s, ret_error);
@@ -251,18 +231,15 @@ int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len,
 	return 0;
 }
 
-int fetch_to_file(const char *url, const char *path, uint64_t max,
-		  char **ret_error)
+int fetch_to_file(const char *url, const char *path, uint64_t max, char **ret_error)
 {
 	/* Named for this process: two installs sharing a cache directory
 	 * never write into each other's download. */
-	_cleanup_free_ char *part =
-		xasprintf("%s.%ld.part", path, (long)getpid());
+	_cleanup_free_ char *part = xasprintf("%s.%ld.part", path, (long)getpid());
 	FILE *f = fopen(part, "we");
 	if (!f) {
 		int r = -errno;
-		*ret_error = xasprintf(_("cannot write '%s': %s"), part,
-				       strerror(-r));
+		*ret_error = xasprintf(_("cannot write '%s': %s"), part, strerror(-r));
 		return r;
 	}
 	sink s = {.f = f, .max = max};
@@ -272,8 +249,7 @@ int fetch_to_file(const char *url, const char *path, uint64_t max,
 	if (r >= 0 && rename(part, path) < 0)
 		r = -errno;
 	if (r < 0 && (s.write_failed || !*ret_error))
-		*ret_error = xasprintf(_("cannot write '%s': %s"), path,
-				       strerror(-r));
+		*ret_error = xasprintf(_("cannot write '%s': %s"), path, strerror(-r));
 	if (r < 0)
 		unlink(part);
 	return r;
@@ -290,8 +266,8 @@ static size_t discard(char *p, size_t size, size_t n, void *userdata)
 	return size * n;
 }
 
-static int post_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
-			 curl_off_t ultotal, curl_off_t ulnow)
+static int post_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+			 curl_off_t ulnow)
 {
 	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
 	const atomic_int *stop = userdata;
@@ -307,8 +283,7 @@ int fetch_post(const azl_post *p, long *ret_status, char **ret_error)
 		return -ENOMEM;
 	}
 	struct curl_slist *hl = NULL;
-	_cleanup_free_ char *ct =
-		xasprintf("Content-Type: %s", p->content_type);
+	_cleanup_free_ char *ct = xasprintf("Content-Type: %s", p->content_type);
 	hl = curl_slist_append(hl, ct);
 	/* No "Expect: 100-continue" round trip for a small body. */
 	hl = curl_slist_append(hl, "Expect:");
@@ -347,8 +322,7 @@ int fetch_post(const azl_post *p, long *ret_status, char **ret_error)
 	if (cr == CURLE_OK && status >= 200 && status < 300)
 		return 0;
 	if (cr == CURLE_OK) {
-		*ret_error =
-			xasprintf(_("the server answered HTTP %ld"), status);
+		*ret_error = xasprintf(_("the server answered HTTP %ld"), status);
 		return -EPROTO;
 	}
 	*ret_error = redact_urls(errbuf[0] ? errbuf : curl_easy_strerror(cr));

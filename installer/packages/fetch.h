@@ -32,14 +32,12 @@ bool fetch_is_url(const char *s);
  * sentence for people in *ret_error (owned by the caller): -ENOENT not
  * found, -EFBIG larger than max, -ETIMEDOUT stalled or past the deadline,
  * -EINTR interrupted (SIGINT/SIGTERM), -EIO anything else. */
-int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len,
-	      char **ret_error);
+int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len, char **ret_error);
 
 /* Downloads url, at most max bytes, into the file path (written as
  * path.part, renamed when complete, so a cache never holds a half file;
  * the part is removed on any failure). Same errors as fetch_url(). */
-int fetch_to_file(const char *url, const char *path, uint64_t max,
-		  char **ret_error);
+int fetch_to_file(const char *url, const char *path, uint64_t max, char **ret_error);
 
 /* curl_global_init() and the connection cache shared by every transfer
  * (HTTP keep-alive across files and threads): before a second thread uses

@@ -76,13 +76,11 @@ static la_ssize_t on_read(struct archive *a, void *data, const void **block)
 		}
 		/* The first read may be short (a pipe): the magic needs 4. */
 		while (s->bytes == 0 && k > 0 && k < 4) {
-			ssize_t more = read(s->fd, s->buf + k,
-					    sizeof(s->buf) - (size_t)k);
+			ssize_t more = read(s->fd, s->buf + k, sizeof(s->buf) - (size_t)k);
 			if (more < 0 && errno == EINTR)
 				continue;
 			if (more < 0) {
-				archive_set_error(a, errno, "%s",
-						  strerror(errno));
+				archive_set_error(a, errno, "%s", strerror(errno));
 				return -1;
 			}
 			if (more == 0)
@@ -122,11 +120,11 @@ static int drain(stream *s)
 }
 
 /* What the image's entries keep and what they may not do. */
-static const int extract_flags =
-	ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
-	ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_FFLAGS |
-	ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-	ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS;
+static const int extract_flags = ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM |
+				 ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR |
+				 ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_FFLAGS |
+				 ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+				 ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS;
 
 static int copy_data(struct archive *a, struct archive *w)
 {
@@ -153,8 +151,8 @@ static int archive_errno_of(struct archive *a, int def)
 
 /* Every entry of a into w (whose paths are relative to the current
  * directory, the target's root). */
-static int extract(azl_run_ctx *ctx, struct archive *a, struct archive *w,
-		   const char *shown, uint64_t *ret_entries)
+static int extract(azl_run_ctx *ctx, struct archive *a, struct archive *w, const char *shown,
+		   uint64_t *ret_entries)
 {
 	struct archive_entry *e;
 	uint64_t n = 0;
@@ -166,52 +164,40 @@ static int extract(azl_run_ctx *ctx, struct archive *a, struct archive *w,
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN)
-			return log_error_errno(
-				archive_errno_of(a, -EPROTO),
-				"image '%s' cannot be read as a tarball: %s",
-				shown, archive_error_string(a));
+			return log_error_errno(archive_errno_of(a, -EPROTO),
+					       "image '%s' cannot be read as a tarball: %s", shown,
+					       archive_error_string(a));
 		const char *path = archive_entry_pathname(e);
 		r = archive_write_header(w, e);
 		if (r < ARCHIVE_WARN)
-			return log_error_errno(
-				-EPROTO,
-				"image '%s': entry '%s' refused: "
-				"%s",
-				shown, path ? path : "?",
-				archive_error_string(w));
+			return log_error_errno(-EPROTO, "image '%s': entry '%s' refused: %s", shown,
+					       path ? path : "?", archive_error_string(w));
 		if (r == ARCHIVE_WARN)
-			log_warning("image '%s': entry '%s': %s", shown,
-				    path ? path : "?", archive_error_string(w));
+			log_warning("image '%s': entry '%s': %s", shown, path ? path : "?",
+				    archive_error_string(w));
 		if (archive_entry_size(e) > 0) {
 			r = copy_data(a, w);
 			if (r < ARCHIVE_WARN)
-				return log_error_errno(
-					-EIO,
-					"image '%s': writing '%s' failed: %s",
-					shown, path ? path : "?",
-					archive_error_string(w)
-						? archive_error_string(w)
-						: archive_error_string(a));
+				return log_error_errno(-EIO, "image '%s': writing '%s' failed: %s",
+						       shown, path ? path : "?",
+						       archive_error_string(w)
+							       ? archive_error_string(w)
+							       : archive_error_string(a));
 		}
 		r = archive_write_finish_entry(w);
 		if (r < ARCHIVE_WARN)
-			return log_error_errno(-EIO,
-					       "image '%s': finishing '%s' "
-					       "failed: %s",
-					       shown, path ? path : "?",
-					       archive_error_string(w));
+			return log_error_errno(-EIO, "image '%s': finishing '%s' failed: %s", shown,
+					       path ? path : "?", archive_error_string(w));
 		n++;
 		time_t now = time(NULL);
 		if (now != last) {
 			last = now;
-			progress_phase(AZL_PHASE_IMAGE, 50,
-				       _("Installing the image: %llu files"),
+			progress_phase(AZL_PHASE_IMAGE, 50, _("Installing the image: %llu files"),
 				       (unsigned long long)n);
 		}
 	}
 	if (archive_write_close(w) < ARCHIVE_WARN)
-		return log_error_errno(-EIO, "image '%s': %s", shown,
-				       archive_error_string(w));
+		return log_error_errno(-EIO, "image '%s': %s", shown, archive_error_string(w));
 	*ret_entries = n;
 	return 0;
 }
@@ -224,9 +210,8 @@ static char *hex(const unsigned char *b, size_t n)
 	return h;
 }
 
-static int image_stream(azl_run_ctx *ctx, const azl_image *im,
-			const char *shown, const char *root, int root_fd,
-			int cwd);
+static int image_stream(azl_run_ctx *ctx, const azl_image *im, const char *shown, const char *root,
+			int root_fd, int cwd);
 
 /* A squashfs image cannot be read as a stream: the rest of it goes into a
  * file on the target's own disk (never RAM or the live system), hashed on
@@ -238,12 +223,9 @@ static int image_stream(azl_run_ctx *ctx, const azl_image *im,
 static int squashfs_save(stream *s, int root_fd, const char *shown)
 {
 	int fd = openat(root_fd, SQUASHFS_FILE,
-			O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-			0600);
+			O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
-		return log_error_errno(-errno,
-				       "cannot write '/%s' in the target",
-				       SQUASHFS_FILE);
+		return log_error_errno(-errno, "cannot write '/%s' in the target", SQUASHFS_FILE);
 	gcry_md_write(s->md, s->buf, s->peek);
 	s->bytes += s->peek;
 	size_t k = s->peek;
@@ -255,8 +237,7 @@ static int squashfs_save(stream *s, int root_fd, const char *shown)
 				continue;
 			if (w < 0) {
 				r = log_error_errno(-errno,
-						    "image '%s': cannot write "
-						    "'/%s' in the target",
+						    "image '%s': cannot write '/%s' in the target",
 						    shown, SQUASHFS_FILE);
 				break;
 			}
@@ -270,8 +251,7 @@ static int squashfs_save(stream *s, int root_fd, const char *shown)
 			continue;
 		}
 		if (n < 0) {
-			r = log_error_errno(
-				-errno, "image '%s': reading failed", shown);
+			r = log_error_errno(-errno, "image '%s': reading failed", shown);
 			break;
 		}
 		if (n == 0)
@@ -281,23 +261,21 @@ static int squashfs_save(stream *s, int root_fd, const char *shown)
 		k = (size_t)n;
 	}
 	if (close(fd) < 0 && r >= 0)
-		r = log_error_errno(-errno, "cannot write '/%s' in the target",
-				    SQUASHFS_FILE);
+		r = log_error_errno(-errno, "cannot write '/%s' in the target", SQUASHFS_FILE);
 	return r;
 }
 
 static int squashfs_extract(const char *root, const char *shown)
 {
 	_cleanup_free_ char *file = xasprintf("%s/%s", root, SQUASHFS_FILE);
-	char *argv[] = {"unsquashfs", "-f", "-no-progress", "-d", (char *)root,
-			file,	      NULL};
+	char *argv[] = {"unsquashfs", "-f", "-no-progress", "-d", (char *)root, file, NULL};
 	azl_spawn_opts o = {.quiet = true};
 	int r = spawn_check(argv, &o);
 	if (r < 0)
-		return log_error_errno(r,
-				       "image '%s': unsquashfs could not write "
-				       "the squashfs image into the target",
-				       shown);
+		return log_error_errno(
+			r,
+			"image '%s': unsquashfs could not write the squashfs image into the target",
+			shown);
 	return 0;
 }
 
@@ -332,9 +310,8 @@ int image_install(azl_run_ctx *ctx, const azl_image *im, const char *root)
 }
 
 /* The download, the extraction under root_fd and the checksum. */
-static int image_stream(azl_run_ctx *ctx, const azl_image *im,
-			const char *shown, const char *root, int root_fd,
-			int cwd)
+static int image_stream(azl_run_ctx *ctx, const azl_image *im, const char *shown, const char *root,
+			int root_fd, int cwd)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -380,14 +357,12 @@ static int image_stream(azl_run_ctx *ctx, const azl_image *im,
 		r = squashfs_save(s, root_fd, shown);
 	} else
 		r = log_error_errno(archive_errno_of(a, -EPROTO),
-				    "image '%s' cannot be read as a tarball: "
-				    "%s",
-				    shown, archive_error_string(a));
+				    "image '%s' cannot be read as a tarball: %s", shown,
+				    archive_error_string(a));
 	if (r >= 0 && !squashfs) {
 		int k = drain(s);
 		if (k < 0)
-			r = log_error_errno(k, "image '%s': reading failed",
-					    shown);
+			r = log_error_errno(k, "image '%s': reading failed", shown);
 	}
 	if (fchdir(cwd) < 0)
 		log_warning("cannot return to the previous directory: %m");
@@ -403,8 +378,7 @@ static int image_stream(azl_run_ctx *ctx, const azl_image *im,
 	if (f.r == -EINTR || run_cancelled(ctx))
 		r = -EINTR;
 	else if (f.r < 0 && f.r != -EPIPE)
-		r = log_error_errno(f.r, "%s",
-				    f.error ? f.error : strerror(-f.r));
+		r = log_error_errno(f.r, "%s", f.error ? f.error : strerror(-f.r));
 	free(f.error);
 	_cleanup_free_ char *sum = hex(gcry_md_read(s->md, GCRY_MD_SHA256), 32);
 	uint64_t bytes = s->bytes;
@@ -412,15 +386,13 @@ static int image_stream(azl_run_ctx *ctx, const azl_image *im,
 	free(s);
 	if (r >= 0)
 		log_info("image: %s%llu entries, %llu bytes, sha256 %s",
-			 squashfs ? "squashfs, " : "",
-			 (unsigned long long)entries, (unsigned long long)bytes,
-			 sum);
+			 squashfs ? "squashfs, " : "", (unsigned long long)entries,
+			 (unsigned long long)bytes, sum);
 	if (r >= 0 && im->checksum && strcasecmp(im->checksum, sum) != 0)
-		r = log_error_errno(-EBADMSG,
-				    "image '%s' has SHA-256 %s, not the %s "
-				    "the answer file names; the target is not "
-				    "used; check the image and its checksum",
-				    shown, sum, im->checksum);
+		r = log_error_errno(
+			-EBADMSG,
+			"image '%s' has SHA-256 %s, not the %s the answer file names; the target is not used; check the image and its checksum",
+			shown, sum, im->checksum);
 	if (r >= 0 && squashfs)
 		r = squashfs_extract(root, shown);
 	if (squashfs)
@@ -433,11 +405,9 @@ static int image_stream(azl_run_ctx *ctx, const azl_image *im,
 
 int image_find_kernel(const char *root, char **ret)
 {
-	static const char *const patterns[] = {"usr/lib/modules/*/vmlinuz",
-					       "boot/vmlinuz-*"};
+	static const char *const patterns[] = {"usr/lib/modules/*/vmlinuz", "boot/vmlinuz-*"};
 	for (size_t i = 0; i < ELEMENTSOF(patterns); i++) {
-		_cleanup_free_ char *pat =
-			xasprintf("%s/%s", root, patterns[i]);
+		_cleanup_free_ char *pat = xasprintf("%s/%s", root, patterns[i]);
 		glob_t g = {0};
 		if (glob(pat, 0, NULL, &g) == 0 && g.gl_pathc > 0) {
 			*ret = xstrdup(g.gl_pathv[0] + strlen(root) + 1);
@@ -446,9 +416,7 @@ int image_find_kernel(const char *root, char **ret)
 		}
 		globfree(&g);
 	}
-	return log_error_errno(-ENOENT,
-			       "the image carries no kernel: neither "
-			       "/usr/lib/modules/*/vmlinuz nor /boot/vmlinuz-* "
-			       "is in it; use an image of an installed system "
-			       "(with its kernel package)");
+	return log_error_errno(
+		-ENOENT,
+		"the image carries no kernel: neither /usr/lib/modules/*/vmlinuz nor /boot/vmlinuz-* is in it; use an image of an installed system (with its kernel package)");
 }

@@ -52,8 +52,7 @@ static char *with_slash(const char *s)
 	return endswith(s, "/") ? xstrdup(s) : xasprintf("%s/", s);
 }
 
-static int repo_src_init(azl_repo_src *r, const char *name, const char *url,
-			 const char *cache_root)
+static int repo_src_init(azl_repo_src *r, const char *name, const char *url, const char *cache_root)
 {
 	r->name = xstrdup(name);
 	_cleanup_free_ char *safe = xstrdup(name);
@@ -62,8 +61,7 @@ static int repo_src_init(azl_repo_src *r, const char *name, const char *url,
 			*c = '_';
 	if (startswith(url, "http://") || startswith(url, "https://")) {
 		r->baseurl = with_slash(url);
-		r->cache_dir = xasprintf("%s/%s-%08x", cache_root, safe,
-					 url_hash(r->baseurl));
+		r->cache_dir = xasprintf("%s/%s-%08x", cache_root, safe, url_hash(r->baseurl));
 		r->solv_dir = xasprintf("%s/solv", r->cache_dir);
 		return 0;
 	}
@@ -72,8 +70,7 @@ static int repo_src_init(azl_repo_src *r, const char *name, const char *url,
 		path = url + strlen("file://");
 	else if (fetch_is_url(url)) {
 		log_error(
-			"repository '%s': '%s' is not a directory or a file:, "
-			"http: or https: URL",
+			"repository '%s': '%s' is not a directory or a file:, http: or https: URL",
 			name, url);
 		return -EINVAL;
 	}
@@ -87,8 +84,7 @@ static int repo_src_init(azl_repo_src *r, const char *name, const char *url,
 		abs[--len] = '\0';
 	r->local_dir = xstrdup(abs);
 	r->baseurl = xasprintf("file://%s/", strcmp(abs, "/") ? abs : "");
-	r->solv_dir = xasprintf("%s/%s-%08x/solv", cache_root, safe,
-				url_hash(r->baseurl));
+	r->solv_dir = xasprintf("%s/%s-%08x/solv", cache_root, safe, url_hash(r->baseurl));
 	return 0;
 }
 
@@ -105,8 +101,8 @@ void repo_set_cli_gpgkey(const char *url, const char *fpr)
 }
 
 /* A preset's repositories, appended to l. */
-static int add_preset(azl_repo_list *l, const azl_repo_preset *pre,
-		      int priority, const char *cache_root)
+static int add_preset(azl_repo_list *l, const azl_repo_preset *pre, int priority,
+		      const char *cache_root)
 {
 	int r = 0;
 	for (size_t i = 0; i < pre->n_repos && r >= 0; i++) {
@@ -193,8 +189,7 @@ static const char *mirror_chosen(const char *src)
 
 static void mirror_choose(const char *src, const char *base)
 {
-	mirror_choice *c =
-		xappend(&mirror_choices, &n_mirror_choices, sizeof(*c));
+	mirror_choice *c = xappend(&mirror_choices, &n_mirror_choices, sizeof(*c));
 	c->src = xstrdup(src);
 	c->base = xstrdup(base);
 }
@@ -206,9 +201,8 @@ static int resolve_mirrors(const azl_repo *m, const char *name, char **ret)
 	const char *what = metalink ? "metalink" : "mirrorlist";
 	const char *chosen = mirror_chosen(src);
 	if (chosen) {
-		log_debug("repository '%s': its %s was resolved already in "
-			  "this run: %s",
-			  name, what, chosen);
+		log_debug("repository '%s': its %s was resolved already in this run: %s", name,
+			  what, chosen);
 		*ret = xstrdup(chosen);
 		return 0;
 	}
@@ -216,43 +210,37 @@ static int resolve_mirrors(const azl_repo *m, const char *name, char **ret)
 	size_t len = 0;
 	int r = fetch_url(src, MIRRORS_MAX_SIZE, &text, &len, &err);
 	if (r < 0) {
-		log_error("repository '%s': cannot fetch its %s: %s", name,
-			  what, err);
+		log_error("repository '%s': cannot fetch its %s: %s", name, what, err);
 		return r;
 	}
 	_cleanup_strv_free_ char **urls = mirror_urls(text, metalink);
 	for (size_t i = 0; urls && urls[i] && i < MIRRORS_MAX_TRIED; i++) {
-		_cleanup_free_ char *repomd =
-			xasprintf("%srepodata/repomd.xml", urls[i]);
+		_cleanup_free_ char *repomd = xasprintf("%srepodata/repomd.xml", urls[i]);
 		_cleanup_free_ char *body = NULL, *e = NULL;
 		size_t n = 0;
 		int k = fetch_url(repomd, 16u << 20, &body, &n, &e);
 		if (k == -EINTR)
 			return k;
 		if (k < 0) {
-			log_warning("repository '%s': mirror %zu of its %s: "
-				    "%s; trying the next",
+			log_warning("repository '%s': mirror %zu of its %s: %s; trying the next",
 				    name, i + 1, what, e);
 			continue;
 		}
-		log_info("repository '%s': mirror %zu of its %s: %s (used for "
-			 "the whole run)",
-			 name, i + 1, what, urls[i]);
+		log_info("repository '%s': mirror %zu of its %s: %s (used for the whole run)", name,
+			 i + 1, what, urls[i]);
 		mirror_choose(src, urls[i]);
 		*ret = xstrdup(urls[i]);
 		return 0;
 	}
-	log_error("repository '%s': no mirror its %s names serves "
-		  "repodata/repomd.xml (%zu tried)",
+	log_error("repository '%s': no mirror its %s names serves repodata/repomd.xml (%zu tried)",
 		  name, what,
-		  strv_length(urls) < MIRRORS_MAX_TRIED ? strv_length(urls)
-							: MIRRORS_MAX_TRIED);
+		  strv_length(urls) < MIRRORS_MAX_TRIED ? strv_length(urls) : MIRRORS_MAX_TRIED);
 	/* What an unreachable baseurl gives. */
 	return -EIO;
 }
 
-int repo_list_build(const azl_packages *p, char *const *cli,
-		    const char *cache_root, azl_repo_list *ret)
+int repo_list_build(const azl_packages *p, char *const *cli, const char *cache_root,
+		    azl_repo_list *ret)
 {
 	azl_repo_list l = {0};
 	if (!cache_root)
@@ -265,17 +253,15 @@ int repo_list_build(const azl_packages *p, char *const *cli,
 			const azl_repo_preset *pre = repo_preset_find(cli[i]);
 			if (pre) {
 				if (access(cli[i], F_OK) == 0)
-					log_warning("--repo '%s' is the "
-						    "repository preset; write "
-						    "'./%s' for the directory",
-						    cli[i], cli[i]);
+					log_warning(
+						"--repo '%s' is the repository preset; write './%s' for the directory",
+						cli[i], cli[i]);
 				r = add_preset(&l, pre, 99, cache_root);
 				continue;
 			}
 			azl_repo_src *s = xappend(&l.repos, &l.n, sizeof(*s));
 			_cleanup_free_ char *name =
-				i ? xasprintf("cmdline-%zu", i + 1)
-				  : xstrdup("cmdline");
+				i ? xasprintf("cmdline-%zu", i + 1) : xstrdup("cmdline");
 			s->priority = 99;
 			s->gpgcheck = true;
 			s->gpgkey = xstrdup(cli_gpgkey);
@@ -287,13 +273,10 @@ int repo_list_build(const azl_packages *p, char *const *cli,
 			const azl_repo *m = &p->repos[i];
 			int prio = m->priority > 0 ? m->priority : 99;
 			if (m->preset) {
-				const azl_repo_preset *pre =
-					repo_preset_find(m->preset);
+				const azl_repo_preset *pre = repo_preset_find(m->preset);
 				if (!pre) {
 					/* validate says so first. */
-					log_error("'%s' is not a repository "
-						  "preset",
-						  m->preset);
+					log_error("'%s' is not a repository preset", m->preset);
 					r = -EINVAL;
 					break;
 				}
@@ -302,19 +285,15 @@ int repo_list_build(const azl_packages *p, char *const *cli,
 			}
 			azl_repo_src *s = xappend(&l.repos, &l.n, sizeof(*s));
 			_cleanup_free_ char *name =
-				m->name ? xstrdup(m->name)
-					: xasprintf("repo-%zu", i + 1);
+				m->name ? xstrdup(m->name) : xasprintf("repo-%zu", i + 1);
 			s->priority = prio;
 			s->gpgcheck = m->gpgcheck;
 			s->gpgkey = xstrdup(m->gpgkey);
-			s->gpgkey_fpr =
-				fingerprint_normalize(m->gpgkey_fingerprint);
+			s->gpgkey_fpr = fingerprint_normalize(m->gpgkey_fingerprint);
 			if (m->gpgkey_fingerprint && !s->gpgkey_fpr) {
 				/* validate says so first; never unchecked. */
-				log_error("repository '%s': '%s' is not an "
-					  "OpenPGP fingerprint",
-					  m->name ? m->name : "?",
-					  m->gpgkey_fingerprint);
+				log_error("repository '%s': '%s' is not an OpenPGP fingerprint",
+					  m->name ? m->name : "?", m->gpgkey_fingerprint);
 				r = -EINVAL;
 				break;
 			}
@@ -324,8 +303,7 @@ int repo_list_build(const azl_packages *p, char *const *cli,
 				if (r < 0)
 					break;
 			}
-			r = repo_src_init(s, name, mirror ? mirror : m->baseurl,
-					  cache_root);
+			r = repo_src_init(s, name, mirror ? mirror : m->baseurl, cache_root);
 		}
 	} else {
 		azl_repo_src *s = xappend(&l.repos, &l.n, sizeof(*s));
@@ -373,33 +351,30 @@ int repo_fetch(const azl_repo_src *r, const char *relpath, const char *chk_type,
 	       const char *chk_hex, char **ret_path)
 {
 	/* repomd.xml is an index of a few KiB; the rest is metadata. */
-	uint64_t max = streq_ptr(relpath, "repodata/repomd.xml")
-			       ? FETCH_MAX_SMALL
-			       : FETCH_MAX_METADATA;
+	uint64_t max =
+		streq_ptr(relpath, "repodata/repomd.xml") ? FETCH_MAX_SMALL : FETCH_MAX_METADATA;
 	return repo_fetch_sized(r, relpath, max, chk_type, chk_hex, ret_path);
 }
 
-int repo_fetch_sized(const azl_repo_src *r, const char *relpath, uint64_t max,
-		     const char *chk_type, const char *chk_hex, char **ret_path)
+int repo_fetch_sized(const azl_repo_src *r, const char *relpath, uint64_t max, const char *chk_type,
+		     const char *chk_hex, char **ret_path)
 {
 	if (!relpath) {
 		/* The caller names the package (depsolve refuses one without
 		 * a location); never a NULL path further down. */
-		log_error("repository '%s': a file without a location",
-			  r->name);
+		log_error("repository '%s': a file without a location", r->name);
 		return -EBADMSG;
 	}
 	if (!relpath_is_safe(relpath)) {
-		log_error("repository '%s' names an unsafe path '%s'", r->name,
-			  relpath);
+		log_error("repository '%s' names an unsafe path '%s'", r->name, relpath);
 		return -EBADMSG;
 	}
 	if (r->local_dir) {
 		char *path = xasprintf("%s/%s", r->local_dir, relpath);
 		if (access(path, R_OK) < 0) {
 			int err = -errno;
-			log_error("repository '%s': cannot read '%s': %s",
-				  r->name, path, strerror(-err));
+			log_error("repository '%s': cannot read '%s': %s", r->name, path,
+				  strerror(-err));
 			free(path);
 			return err;
 		}
@@ -409,8 +384,7 @@ int repo_fetch_sized(const azl_repo_src *r, const char *relpath, uint64_t max,
 	_cleanup_free_ char *path = xasprintf("%s/%s", r->cache_dir, relpath);
 	if (chk_type && chk_hex && access(path, F_OK) == 0) {
 		if (depsolve_check_file(path, chk_type, chk_hex) == 0) {
-			log_debug("repository '%s': '%s' from the cache",
-				  r->name, relpath);
+			log_debug("repository '%s': '%s' from the cache", r->name, relpath);
 			*ret_path = TAKE_PTR(path);
 			return 0;
 		}
@@ -418,8 +392,7 @@ int repo_fetch_sized(const azl_repo_src *r, const char *relpath, uint64_t max,
 	}
 	int err = mkdir_parents_of(path);
 	if (err < 0)
-		return log_error_errno(err, "cannot create the cache for '%s'",
-				       path);
+		return log_error_errno(err, "cannot create the cache for '%s'", path);
 	_cleanup_free_ char *url = xasprintf("%s%s", r->baseurl, relpath);
 	_cleanup_free_ char *why = NULL;
 	err = fetch_to_file(url, path, max, &why);
@@ -431,9 +404,9 @@ int repo_fetch_sized(const azl_repo_src *r, const char *relpath, uint64_t max,
 		err = depsolve_check_file(path, chk_type, chk_hex);
 		if (err < 0) {
 			unlink(path);
-			log_error("repository '%s': '%s' does not match its "
-				  "%s checksum in the metadata",
-				  r->name, url, chk_type);
+			log_error(
+				"repository '%s': '%s' does not match its %s checksum in the metadata",
+				r->name, url, chk_type);
 			return err == -EBADMSG ? err : -EIO;
 		}
 	}
@@ -459,8 +432,7 @@ static int read_key(const char *where, char **ret)
 	} else {
 		r = read_file_bounded(where, 1 << 20, &text, &len);
 		if (r < 0)
-			return log_error_errno(r, "cannot read the key '%s'",
-					       where);
+			return log_error_errno(r, "cannot read the key '%s'", where);
 	}
 	*ret = text;
 	return 0;
@@ -470,8 +442,7 @@ static int read_key(const char *where, char **ret)
  * absolute symlinks and symlinks out of it are refused (-EXDEV), so the
  * key is one that lies in the repository the operator chose. -ENOENT when
  * there is none. */
-static int read_own_key(int dirfd, const char *dir, const char *name,
-			char **ret)
+static int read_own_key(int dirfd, const char *dir, const char *name, char **ret)
 {
 	struct open_how how = {
 		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
@@ -481,16 +452,15 @@ static int read_own_key(int dirfd, const char *dir, const char *name,
 	if (fd < 0) {
 		int r = -errno;
 		if (r != -ENOENT)
-			log_error("the key '%s/%s' is not a file inside the "
-				  "repository (%s); it is not trusted",
-				  dir, name, strerror(-r));
+			log_error(
+				"the key '%s/%s' is not a file inside the repository (%s); it is not trusted",
+				dir, name, strerror(-r));
 		return r;
 	}
 	int r = read_fd_bounded((int)fd, 1 << 20, true, ret, NULL);
 	close((int)fd);
 	if (r < 0)
-		return log_error_errno(r, "cannot read the key '%s/%s'", dir,
-				       name);
+		return log_error_errno(r, "cannot read the key '%s/%s'", dir, name);
 	return 0;
 }
 
@@ -527,12 +497,9 @@ static int local_keys(const azl_repo_src *r, char ***keys)
 	}
 	if (e >= 0 && !*keys) {
 		char *text = NULL;
-		e = read_own_key(dfd, r->local_dir, "repodata/repomd.xml.key",
-				 &text);
+		e = read_own_key(dfd, r->local_dir, "repodata/repomd.xml.key", &text);
 		if (e >= 0) {
-			log_info("repository '%s': key from its "
-				 "repodata/repomd.xml.key",
-				 r->name);
+			log_info("repository '%s': key from its repodata/repomd.xml.key", r->name);
 			strv_push(keys, text);
 		} else if (e == -ENOENT)
 			e = 0;
@@ -542,26 +509,23 @@ static int local_keys(const azl_repo_src *r, char ***keys)
 }
 
 /* Every key must be the one the operator pinned by its fingerprint. */
-static int check_fingerprint(const azl_repo_src *r, const char *where,
-			     const char *key)
+static int check_fingerprint(const azl_repo_src *r, const char *where, const char *key)
 {
 	_cleanup_free_ char *fpr = NULL;
 	int e = rpm_key_fingerprint(key, &fpr);
 	if (e < 0) {
-		log_error("repository '%s': '%s' is not one armored OpenPGP "
-			  "public key",
-			  r->name, where);
+		log_error("repository '%s': '%s' is not one armored OpenPGP public key", r->name,
+			  where);
 		return -EKEYREJECTED;
 	}
 	if (strcmp(fpr, r->gpgkey_fpr) != 0) {
-		log_error("repository '%s': the key from '%s' has the "
-			  "fingerprint %s, not the pinned %s; it is refused",
-			  r->name, where, fpr, r->gpgkey_fpr);
+		log_error(
+			"repository '%s': the key from '%s' has the fingerprint %s, not the pinned %s; it is refused",
+			r->name, where, fpr, r->gpgkey_fpr);
 		return -EKEYREJECTED;
 	}
-	log_info("repository '%s': the key from '%s' has the pinned "
-		 "fingerprint %s",
-		 r->name, where, fpr);
+	log_info("repository '%s': the key from '%s' has the pinned fingerprint %s", r->name, where,
+		 fpr);
 	return 0;
 }
 
@@ -569,25 +533,17 @@ static int refuse_unpinned(const azl_repo_src *r)
 {
 	bool cli = startswith(r->name, "cmdline");
 	if (r->gpgkey)
-		log_error("repository '%s': the key '%s' is fetched over the "
-			  "network and no fingerprint is pinned for it, so it "
-			  "cannot be trusted; give %s, or the key as a file "
-			  "path",
-			  r->name, r->gpgkey,
-			  cli ? "--repo-gpgkey-fingerprint FPR "
-				"(azl.repo.gpgkey.fingerprint=FPR)"
-			      : "'gpgkey_fingerprint: FPR'");
+		log_error(
+			"repository '%s': the key '%s' is fetched over the network and no fingerprint is pinned for it, so it cannot be trusted; give %s, or the key as a file path",
+			r->name, r->gpgkey,
+			cli ? "--repo-gpgkey-fingerprint FPR (azl.repo.gpgkey.fingerprint=FPR)"
+			    : "'gpgkey_fingerprint: FPR'");
 	else
-		log_error("repository '%s' (%s) has gpgcheck on and no pinned "
-			  "key; a key from the server it is meant to protect "
-			  "is never trusted. Pin one: %s",
-			  r->name, r->baseurl,
-			  cli ? "--repo-gpgkey PATH, or --repo-gpgkey URL with "
-				"--repo-gpgkey-fingerprint FPR (kernel "
-				"command line: azl.repo.gpgkey=URL "
-				"azl.repo.gpgkey.fingerprint=FPR)"
-			      : "'gpgkey: PATH', or 'gpgkey: URL' with "
-				"'gpgkey_fingerprint: FPR'");
+		log_error(
+			"repository '%s' (%s) has gpgcheck on and no pinned key; a key from the server it is meant to protect is never trusted. Pin one: %s",
+			r->name, r->baseurl,
+			cli ? "--repo-gpgkey PATH, or --repo-gpgkey URL with --repo-gpgkey-fingerprint FPR (kernel command line: azl.repo.gpgkey=URL azl.repo.gpgkey.fingerprint=FPR)"
+			    : "'gpgkey: PATH', or 'gpgkey: URL' with 'gpgkey_fingerprint: FPR'");
 	return -EPERM;
 }
 
@@ -597,8 +553,7 @@ int repo_keys(const azl_repo_src *r, char ***ret)
 	if (r->preset) {
 		/* Built in and pinned; checked all the same, so a key that
 		 * is not the one the preset names never gets through. */
-		_cleanup_free_ char *where =
-			xasprintf("built-in %s", r->preset->key_file);
+		_cleanup_free_ char *where = xasprintf("built-in %s", r->preset->key_file);
 		int e = check_fingerprint(r, where, r->preset->key);
 		if (e < 0)
 			return e;

@@ -46,8 +46,8 @@ typedef struct azl_repo_list {
  * base URL expanded, gpgcheck on and the preset's key. cache_root: NULL =
  * $AZL_CACHE_DIR or AZL_DEFAULT_CACHE. Returns 0 or -EINVAL for a repository
  * that is neither a directory nor a file:, http: or https: URL (logged). */
-int repo_list_build(const azl_packages *p, char *const *cli,
-		    const char *cache_root, azl_repo_list *ret);
+int repo_list_build(const azl_packages *p, char *const *cli, const char *cache_root,
+		    azl_repo_list *ret);
 void repo_list_done(azl_repo_list *l);
 
 /* The local path of a file of the repository, relpath being relative to
@@ -61,9 +61,8 @@ int repo_fetch(const azl_repo_src *r, const char *relpath, const char *chk_type,
  * package: the size its metadata states); repo_fetch() bounds repomd.xml
  * by FETCH_MAX_SMALL and other metadata by FETCH_MAX_METADATA. A download
  * beyond it is refused (-EFBIG). */
-int repo_fetch_sized(const azl_repo_src *r, const char *relpath, uint64_t max,
-		     const char *chk_type, const char *chk_hex,
-		     char **ret_path);
+int repo_fetch_sized(const azl_repo_src *r, const char *relpath, uint64_t max, const char *chk_type,
+		     const char *chk_hex, char **ret_path);
 
 /* The armored public keys that verify the repository's packages, only
  * from where the operator put trust (DESIGN.md, Trust; docs/packages.md):

@@ -79,8 +79,8 @@ static const struct {
 static void push_target_macros(void)
 {
 	for (size_t i = 0; i < ELEMENTSOF(target_macros); i++)
-		rpmPushMacro(NULL, target_macros[i].name, NULL,
-			     target_macros[i].value, RMIL_CMDLINE);
+		rpmPushMacro(NULL, target_macros[i].name, NULL, target_macros[i].value,
+			     RMIL_CMDLINE);
 }
 
 static void pop_target_macros(void)
@@ -120,8 +120,8 @@ static char *fd_path(int fd)
 /* Whether relpath resolves to the same place inside the root and as the
  * host resolves root/relpath (or to nothing either way). *ret_exists:
  * it exists inside the root; *ret_host: where the host would go. */
-static bool same_both_ways(const azl_target *t, const char *relpath,
-			   bool *ret_exists, char **ret_host)
+static bool same_both_ways(const azl_target *t, const char *relpath, bool *ret_exists,
+			   char **ret_host)
 {
 	_cleanup_free_ char *inside = NULL;
 	int fd = target_openat(t, relpath, O_PATH, 0);
@@ -171,11 +171,9 @@ int rpm_check_dbpath(const char *root, bool create)
 	/* A dangling symlink: librpm would make its directory on the host. */
 	if (same && (exists || !create))
 		return 0;
-	log_error("the rpmdb path '%s' leads out of the target (to '%s'; a "
-		  "symlink in the target); it is refused so that the "
-		  "installing system's files stay untouched: remove the "
-		  "symlink or use an empty --root",
-		  path, host ? host : "a path that does not exist");
+	log_error(
+		"the rpmdb path '%s' leads out of the target (to '%s'; a symlink in the target); it is refused so that the installing system's files stay untouched: remove the symlink or use an empty --root",
+		path, host ? host : "a path that does not exist");
 	return -ELOOP;
 }
 
@@ -199,8 +197,7 @@ static int open_ts(const char *root, rpmts *ret)
 	if (rpmtsOpenDB(ts, O_RDWR | O_CREAT) != 0) {
 		rpmtsFree(ts);
 		pop_target_macros();
-		log_error("cannot open the rpmdb in '%s" TARGET_DBPATH "'",
-			  root);
+		log_error("cannot open the rpmdb in '%s" TARGET_DBPATH "'", root);
 		return -EIO;
 	}
 	*ret = ts;
@@ -220,8 +217,7 @@ static int import_keys(rpmts ts, char *const *keys)
 		size_t len = 0;
 		if (pgpParsePkts(keys[i], &pkt, &len) != PGPARMOR_PUBKEY) {
 			free(pkt);
-			log_error("a repository key is not an armored OpenPGP "
-				  "public key");
+			log_error("a repository key is not an armored OpenPGP public key");
 			return -EBADMSG;
 		}
 		rpmRC rc = rpmtsImportPubkey(ts, pkt, len);
@@ -285,8 +281,8 @@ int rpm_key_fingerprint(const char *armored, char **ret_hex)
 	uint8_t *pkt = NULL, *fp = NULL;
 	size_t len = 0, fplen = 0;
 	if (pgpParsePkts(armored, &pkt, &len) != PGPARMOR_PUBKEY ||
-	    count_primary_keys(pkt, len) != 1 ||
-	    pgpPubkeyFingerprint(pkt, len, &fp, &fplen) != 0 || fplen == 0) {
+	    count_primary_keys(pkt, len) != 1 || pgpPubkeyFingerprint(pkt, len, &fp, &fplen) != 0 ||
+	    fplen == 0) {
 		free(pkt);
 		free(fp);
 		return -EBADMSG;
@@ -308,16 +304,14 @@ int rpm_import_keys(const char *root, char *const *keys)
 		return r;
 	r = import_keys(ts, keys);
 	if (r >= 0)
-		log_info("imported %zu repository keys into the target's rpmdb",
-			 strv_length(keys));
+		log_info("imported %zu repository keys into the target's rpmdb", strv_length(keys));
 	close_ts(ts);
 	return r;
 }
 
 static bool has_signature(Header h)
 {
-	return headerIsEntry(h, RPMTAG_RSAHEADER) ||
-	       headerIsEntry(h, RPMTAG_DSAHEADER);
+	return headerIsEntry(h, RPMTAG_RSAHEADER) || headerIsEntry(h, RPMTAG_DSAHEADER);
 }
 
 /* Reads a package's header, checking its digests and signature against
@@ -328,8 +322,7 @@ static int read_verified(rpmts ts, const rpm_install_pkg *p, Header *ret)
 	if (!fd || Ferror(fd)) {
 		if (fd)
 			Fclose(fd);
-		return log_error_errno(EIO, "cannot open package '%s'",
-				       p->path);
+		return log_error_errno(EIO, "cannot open package '%s'", p->path);
 	}
 	Header h = NULL;
 	rpmRC rc = rpmReadPackageFile(ts, fd, p->path, &h);
@@ -343,16 +336,13 @@ static int read_verified(rpmts ts, const rpm_install_pkg *p, Header *ret)
 	case RPMRC_NOKEY:
 	case RPMRC_NOTTRUSTED:
 		if (p->gpgcheck)
-			why = "it is signed by a key that none of the "
-			      "repositories' keys (gpgkey) is";
+			why = "it is signed by a key that none of the repositories' keys (gpgkey) is";
 		break;
 	default:
-		why = "its digests or signature do not verify (damaged or "
-		      "tampered with)";
+		why = "its digests or signature do not verify (damaged or tampered with)";
 	}
 	if (why) {
-		log_error("package '%s' is refused: %s; nothing was installed",
-			  p->nevra, why);
+		log_error("package '%s' is refused: %s; nothing was installed", p->nevra, why);
 		headerFree(h);
 		return -EBADMSG;
 	}
@@ -398,8 +388,7 @@ static bool verify_file(rpmts ts, const char *path)
 {
 	struct rpmQVKArguments_s qva = {0};
 	FD_t fd = Fopen(path, "r.ufdio");
-	bool ok = fd && !Ferror(fd) &&
-		  rpmVerifySignatures(&qva, ts, fd, path) == 0;
+	bool ok = fd && !Ferror(fd) && rpmVerifySignatures(&qva, ts, fd, path) == 0;
 	if (fd)
 		Fclose(fd);
 	return ok;
@@ -419,8 +408,7 @@ static void *verify_thread(void *arg)
 /* Starts checking every package at level (RPMSIG_*_TYPE) with the keys of
  * ts; false when no thread could be started (the caller lets rpmtsRun()
  * check them). */
-static bool verifier_start(verifier *v, rpmts ts, const rpm_install_pkg *pkgs,
-			   size_t n, int level)
+static bool verifier_start(verifier *v, rpmts ts, const rpm_install_pkg *pkgs, size_t n, int level)
 {
 	*v = (verifier){.pkgs = pkgs, .n = n};
 	v->bad = xcalloc(n ? n : 1, sizeof(*v->bad));
@@ -433,8 +421,8 @@ static bool verifier_start(verifier *v, rpmts ts, const rpm_install_pkg *pkgs,
 	atomic_init(&v->stop, false);
 	v->started = pthread_create(&v->thread, NULL, verify_thread, v) == 0;
 	if (!v->started)
-		log_warning("cannot start the package verifier thread; librpm "
-			    "checks the packages in the transaction");
+		log_warning(
+			"cannot start the package verifier thread; librpm checks the packages in the transaction");
 	return v->started;
 }
 
@@ -459,16 +447,14 @@ static size_t verifier_finish(verifier *v, bool stop)
 			rpmSetVerbosity(RPMLOG_INFO);
 			verify_file(v->ts, v->pkgs[i].path);
 			rpmlogSetMask(mask);
-			log_error("package '%s' is refused: its digests or "
-				  "signature do not verify (damaged or "
-				  "tampered with); nothing was installed",
-				  v->pkgs[i].nevra);
+			log_error(
+				"package '%s' is refused: its digests or signature do not verify (damaged or tampered with); nothing was installed",
+				v->pkgs[i].nevra);
 		}
 		if (!stop)
-			log_info("verified %zu packages (digests, payload, "
-				 "signatures) in %.2f s beside the "
-				 "transaction's preparation",
-				 v->n, v->seconds);
+			log_info(
+				"verified %zu packages (digests, payload, signatures) in %.2f s beside the transaction's preparation",
+				v->n, v->seconds);
 	}
 	if (v->ts)
 		rpmtsFree(v->ts);
@@ -486,9 +472,8 @@ typedef struct run_state {
 	bool interrupted; /* packages refused after SIGINT/SIGTERM */
 } run_state;
 
-static void *on_event(const void *arg, const rpmCallbackType what,
-		      const rpm_loff_t amount, const rpm_loff_t total,
-		      fnpyKey key, rpmCallbackData data)
+static void *on_event(const void *arg, const rpmCallbackType what, const rpm_loff_t amount,
+		      const rpm_loff_t total, fnpyKey key, rpmCallbackData data)
 {
 	run_state *st = data;
 	const rpm_install_pkg *p = key;
@@ -502,8 +487,7 @@ static void *on_event(const void *arg, const rpmCallbackType what,
 		 * its end (scriptlets of those packages included). */
 		if (interrupt_requested()) {
 			if (!st->interrupted)
-				log_warning("interrupted: the rpm transaction "
-					    "stops before %s",
+				log_warning("interrupted: the rpm transaction stops before %s",
 					    p->nevra);
 			st->interrupted = true;
 			return NULL;
@@ -527,16 +511,14 @@ static void *on_event(const void *arg, const rpmCallbackType what,
 		if (p) {
 			st->done++;
 			log_info("installing %s", p->nevra);
-			progress_packages(st->done, st->n, st->bytes,
-					  st->total_bytes, p->nevra);
+			progress_packages(st->done, st->n, st->bytes, st->total_bytes, p->nevra);
 			st->bytes += p->size;
 		}
 		break;
 	case RPMCALLBACK_SCRIPT_ERROR:
 		/* total is the scriptlet's exit status; rpm goes on with
 		 * %post failures and stops for %pre ones. */
-		log_warning("a scriptlet of %s failed (status %llu)",
-			    p ? p->nevra : "a package",
+		log_warning("a scriptlet of %s failed (status %llu)", p ? p->nevra : "a package",
 			    (unsigned long long)total);
 		break;
 	case RPMCALLBACK_UNPACK_ERROR:
@@ -593,9 +575,7 @@ static bool push_langs(const rpm_install_opts *o)
 {
 	if (!o || !o->install_langs || strcmp(o->install_langs, "all") == 0)
 		return false;
-	const char *v = strcmp(o->install_langs, "none") == 0
-				? "%{nil}"
-				: o->install_langs;
+	const char *v = strcmp(o->install_langs, "none") == 0 ? "%{nil}" : o->install_langs;
 	rpmPushMacro(NULL, "_install_langs", NULL, v, RMIL_CMDLINE);
 	log_info("rpm: %%_install_langs %s", o->install_langs);
 	return true;
@@ -637,8 +617,7 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 	 * a signature by an unknown key pass there). */
 	verifier v = {0};
 	bool ahead = all_signed && n > 0 &&
-		     verifier_start(&v, ts, pkgs, n,
-				    RPMSIG_DIGEST_TYPE | RPMSIG_SIGNATURE_TYPE);
+		     verifier_start(&v, ts, pkgs, n, RPMSIG_DIGEST_TYPE | RPMSIG_SIGNATURE_TYPE);
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		Header h = NULL;
 		r = read_verified(ts, &pkgs[i], &h);
@@ -646,8 +625,7 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 			break;
 		st.total_bytes += pkgs[i].size;
 		if (rpmtsAddInstallElement(ts, h, (fnpyKey)&pkgs[i], 1, NULL)) {
-			log_error("librpm cannot add '%s' to the transaction",
-				  pkgs[i].nevra);
+			log_error("librpm cannot add '%s' to the transaction", pkgs[i].nevra);
 			r = -EINVAL;
 		}
 		headerFree(h);
@@ -676,8 +654,7 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 	rpmtsOrder(ts);
 	if (ahead) {
 		/* Nothing is unpacked before every package passed. */
-		if (verifier_finish(&v, interrupt_requested()) > 0 ||
-		    interrupt_requested()) {
+		if (verifier_finish(&v, interrupt_requested()) > 0 || interrupt_requested()) {
 			close_ts(ts);
 			return interrupt_requested() ? -EINTR : -EBADMSG;
 		}
@@ -685,9 +662,7 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 	} else {
 		/* Before anything is unpacked, rpm checks each whole file
 		 * (payload digest included) at this level. */
-		rpmtsSetVfyLevel(
-			ts, RPMSIG_DIGEST_TYPE |
-				    (all_signed ? RPMSIG_SIGNATURE_TYPE : 0));
+		rpmtsSetVfyLevel(ts, RPMSIG_DIGEST_TYPE | (all_signed ? RPMSIG_SIGNATURE_TYPE : 0));
 	}
 	rpmtsSetNotifyCallback(ts, on_event, &st);
 	int mfd = memfd_create("rpm-scriptlets", MFD_CLOEXEC);
@@ -697,8 +672,7 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 	log_info("rpm transaction: %zu packages into '%s'", n, root);
 	int rc = rpmtsRun(ts, NULL, RPMPROB_FILTER_NONE);
 	if (st.interrupted || interrupt_requested()) {
-		log_error("interrupted: the rpm transaction stopped after %zu "
-			  "of %zu packages",
+		log_error("interrupted: the rpm transaction stopped after %zu of %zu packages",
 			  st.done, n);
 		r = -EINTR;
 	} else if (rc > 0) {
@@ -711,8 +685,7 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 		rpmProblem prob;
 		bool verify = false;
 		while ((prob = rpmpsiNext(it)))
-			verify = verify ||
-				 rpmProblemGetType(prob) == RPMPROB_VERIFY;
+			verify = verify || rpmProblemGetType(prob) == RPMPROB_VERIFY;
 		rpmpsFreeIterator(it);
 		rpmpsFree(ps);
 		if (!verify)
@@ -732,15 +705,13 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 	close_ts(ts);
 	if (r < 0)
 		return r;
-	progress_packages(n, n, st.total_bytes, st.total_bytes,
-			  "packages installed");
+	progress_packages(n, n, st.total_bytes, st.total_bytes, "packages installed");
 	/* One flush for the whole tree instead of one per file. */
 	double t0 = mono_s();
 	int dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		if (syncfs(dfd) < 0)
-			log_warning("syncfs('%s') failed: %s", root,
-				    strerror(errno));
+			log_warning("syncfs('%s') failed: %s", root, strerror(errno));
 		close(dfd);
 	}
 	log_info("syncfs('%s') took %.2f s", root, mono_s() - t0);

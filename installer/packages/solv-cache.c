@@ -57,8 +57,7 @@ uint64_t solv_cache_sum(const void *data, size_t len)
 		for (; end - p >= 32; p += 32)
 			for (int k = 0; k < 4; k++)
 				v[k] = round64(v[k], word64(p + 8 * k));
-		h = rotl64(v[0], 1) + rotl64(v[1], 7) + rotl64(v[2], 12) +
-		    rotl64(v[3], 18);
+		h = rotl64(v[0], 1) + rotl64(v[1], 7) + rotl64(v[2], 12) + rotl64(v[3], 18);
 		for (int k = 0; k < 4; k++)
 			h = (h ^ round64(0, v[k])) * P1 + P4;
 	}
@@ -197,9 +196,8 @@ int64_t solv_cache_check(const void *data, size_t size)
 		return -EBADMSG;
 	seal s;
 	memcpy(&s, (const char *)data + size - sizeof(seal), sizeof(s));
-	if (memcmp(s.magic, SEAL_MAGIC, sizeof(s.magic)) != 0 ||
-	    s.len != size - sizeof(seal) || s.len > INT64_MAX ||
-	    solv_cache_sum(data, (size_t)s.len) != s.sum)
+	if (memcmp(s.magic, SEAL_MAGIC, sizeof(s.magic)) != 0 || s.len != size - sizeof(seal) ||
+	    s.len > INT64_MAX || solv_cache_sum(data, (size_t)s.len) != s.sum)
 		return -EBADMSG;
 	return (int64_t)s.len;
 }
@@ -216,8 +214,7 @@ FILE *solv_cache_open(const char *path, uint64_t *ret_len)
 		err = errno;
 	else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size >= sizeof(seal) &&
 		 (uint64_t)st.st_size <= SIZE_MAX) {
-		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ,
-				 MAP_PRIVATE, fd, 0);
+		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (map == MAP_FAILED)
 			err = errno;
 		else {

@@ -28,8 +28,8 @@ typedef struct ix_header {
 	char magic[8];
 	uint32_t npkgs, nstrings, nnames, nbuckets;
 	uint32_t ndeps, nprov, nsupp, nalways, nfiles, pad;
-	uint64_t off_stroff, off_blob, blob_len, off_pkgs, off_deps, off_names,
-		off_buckets, off_prov, off_supp, off_always, off_files;
+	uint64_t off_stroff, off_blob, blob_len, off_pkgs, off_deps, off_names, off_buckets,
+		off_prov, off_supp, off_always, off_files;
 	uint64_t size;
 	/* The SHA.solv it was made from: an index answers for that file
 	 * only. */
@@ -78,8 +78,7 @@ struct solv_index {
 
 static uint64_t mtime_ns(const struct stat *st)
 {
-	return (uint64_t)st->st_mtim.tv_sec * 1000000000u +
-	       (uint64_t)st->st_mtim.tv_nsec;
+	return (uint64_t)st->st_mtim.tv_sec * 1000000000u + (uint64_t)st->st_mtim.tv_nsec;
 }
 
 static uint32_t fnv1a(const char *s)
@@ -117,8 +116,7 @@ typedef struct writer {
 	size_t nmap;
 	char *blob;
 	size_t blob_len, blob_cap;
-	u32v stroff, deps, prov_pairs, supp_pairs, names, always, searched,
-		files;
+	u32v stroff, deps, prov_pairs, supp_pairs, names, always, searched, files;
 	ix_pkg *pkgs;
 	size_t npkgs;
 	bool too_deep; /* a dependency nested deeper than the index keeps */
@@ -161,8 +159,8 @@ static bool is_compare(int flags)
 /* Only the name side of these is a package's or provide's name. */
 static bool name_side_only(int flags)
 {
-	return is_compare(flags) || flags == REL_ARCH ||
-	       flags == REL_MULTIARCH || flags == REL_KIND;
+	return is_compare(flags) || flags == REL_ARCH || flags == REL_MULTIARCH ||
+	       flags == REL_KIND;
 }
 
 #define MAX_DEPTH 64
@@ -189,8 +187,7 @@ static void encode(writer *w, Id id, int depth)
  * namespace, or a condition (libsolv takes "(a if b)" as met when b is
  * not installed, and "(a unless b)" likewise), makes the package one
  * that is always read. */
-static void supplement_names(writer *w, Id id, uint32_t pkg, bool *always,
-			     int depth)
+static void supplement_names(writer *w, Id id, uint32_t pkg, bool *always, int depth)
 {
 	if (depth >= MAX_DEPTH) {
 		w->too_deep = true;
@@ -205,8 +202,7 @@ static void supplement_names(writer *w, Id id, uint32_t pkg, bool *always,
 		return;
 	}
 	Reldep *rd = GETRELDEP(w->pool, id);
-	if (rd->flags == REL_NAMESPACE || rd->flags == REL_COND ||
-	    rd->flags == REL_UNLESS) {
+	if (rd->flags == REL_NAMESPACE || rd->flags == REL_COND || rd->flags == REL_UNLESS) {
 		*always = true;
 		return;
 	}
@@ -234,18 +230,16 @@ static void add_solvable(writer *w, Solvable *s)
 	const char *loc = solvable_lookup_location(s, &medianr);
 	p->location = loc ? add_text(w, loc) : 0;
 	Id type = 0;
-	const unsigned char *chk =
-		solvable_lookup_bin_checksum(s, SOLVABLE_CHECKSUM, &type);
+	const unsigned char *chk = solvable_lookup_bin_checksum(s, SOLVABLE_CHECKSUM, &type);
 	if (chk && type) {
 		p->chk_type = add_text(w, solv_chksum_type2str(type));
-		p->chk_hex = add_text(
-			w, pool_bin2hex(pool, chk, solv_chksum_len(type)));
+		p->chk_hex = add_text(w, pool_bin2hex(pool, chk, solv_chksum_len(type)));
 	}
 	p->dlsize = solvable_lookup_num(s, SOLVABLE_DOWNLOADSIZE, 0);
 	p->deps = (uint32_t)w->deps.n;
-	const Offset arrays[N_DEPARRAYS] = {
-		s->provides,   s->obsoletes, s->conflicts,   s->requires,
-		s->recommends, s->suggests,  s->supplements, s->enhances};
+	const Offset arrays[N_DEPARRAYS] = {s->provides,    s->obsoletes,  s->conflicts,
+					    s->requires,    s->recommends, s->suggests,
+					    s->supplements, s->enhances};
 	bool always = false;
 	uint32_t self = name_of(w, s->name);
 	if (self != UINT32_MAX) {
@@ -253,13 +247,11 @@ static void add_solvable(writer *w, Solvable *s)
 		u32v_push(&w->prov_pairs, k);
 	}
 	for (int a = 0; a < N_DEPARRAYS; a++) {
-		for (Id *dp = arrays[a] ? s->repo->idarraydata + arrays[a]
-					: NULL;
-		     dp && *dp; dp++) {
+		for (Id *dp = arrays[a] ? s->repo->idarraydata + arrays[a] : NULL; dp && *dp;
+		     dp++) {
 			encode(w, *dp, 0);
 			if (a == D_PROVIDES && *dp != SOLVABLE_FILEMARKER) {
-				uint32_t n =
-					name_of(w, provide_name(pool, *dp));
+				uint32_t n = name_of(w, provide_name(pool, *dp));
 				if (n != UINT32_MAX && n != self) {
 					u32v_push(&w->prov_pairs, n);
 					u32v_push(&w->prov_pairs, k);
@@ -274,8 +266,7 @@ static void add_solvable(writer *w, Solvable *s)
 }
 
 /* Pairs (name, package) into per-name runs: counts, starts, packages. */
-static uint32_t *group_pairs(const u32v *pairs, size_t nnames, uint32_t *start,
-			     uint32_t *count)
+static uint32_t *group_pairs(const u32v *pairs, size_t nnames, uint32_t *start, uint32_t *count)
 {
 	size_t n = pairs->n / 2;
 	memset(count, 0, nnames * sizeof(*count));
@@ -356,8 +347,7 @@ static void add_file_hashes(writer *w, Repo *repo)
 	w->files.n = k;
 }
 
-int solv_index_write(Repo *repo, const Queue *searched, const struct stat *solv,
-		     const char *path)
+int solv_index_write(Repo *repo, const Queue *searched, const struct stat *solv, const char *path)
 {
 	Pool *pool = repo->pool;
 	writer w = {.pool = pool, .nmap = (size_t)pool->ss.nstrings};
@@ -455,8 +445,7 @@ int solv_index_write(Repo *repo, const Queue *searched, const struct stat *solv,
 		r = -errno;
 	else {
 		uint64_t pos = 0;
-		bool ok = put(f, &pos, &h, sizeof(h)) &&
-			  put(f, &pos, w.stroff.v, w.stroff.n * 4) &&
+		bool ok = put(f, &pos, &h, sizeof(h)) && put(f, &pos, w.stroff.v, w.stroff.n * 4) &&
 			  put(f, &pos, w.blob, w.blob_len) &&
 			  put(f, &pos, w.pkgs, w.npkgs * sizeof(ix_pkg)) &&
 			  put(f, &pos, w.deps.v, w.deps.n * 4) &&
@@ -489,8 +478,7 @@ int solv_index_write(Repo *repo, const Queue *searched, const struct stat *solv,
 
 /* ---- reading ---- */
 
-static bool section_ok(const ix_header *h, uint64_t off, uint64_t n,
-		       uint64_t size)
+static bool section_ok(const ix_header *h, uint64_t off, uint64_t n, uint64_t size)
 {
 	return off % 8 == 0 && off <= h->size && n <= (h->size - off) / size;
 }
@@ -502,9 +490,8 @@ static solv_index *index_check(const void *data, size_t size)
 	if (size < sizeof(ix_header) || (uintptr_t)data % 8)
 		return NULL;
 	const ix_header *h = data;
-	bool ok = memcmp(h->magic, IX_MAGIC, 8) == 0 && h->size == size &&
-		  h->nstrings > 0 && h->nbuckets > 0 &&
-		  (h->nbuckets & (h->nbuckets - 1)) == 0 &&
+	bool ok = memcmp(h->magic, IX_MAGIC, 8) == 0 && h->size == size && h->nstrings > 0 &&
+		  h->nbuckets > 0 && (h->nbuckets & (h->nbuckets - 1)) == 0 &&
 		  h->nnames < h->nbuckets && h->blob_len > 0 &&
 		  section_ok(h, h->off_stroff, h->nstrings, 4) &&
 		  section_ok(h, h->off_blob, h->blob_len, 1) &&
@@ -546,10 +533,8 @@ solv_index *solv_index_open(const char *path, const char *solv_path)
 	struct stat st;
 	void *map = MAP_FAILED;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (uint64_t)st.st_size >= sizeof(ix_header) &&
-	    (uint64_t)st.st_size <= SIZE_MAX)
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
-			   0);
+	    (uint64_t)st.st_size >= sizeof(ix_header) && (uint64_t)st.st_size <= SIZE_MAX)
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED)
 		return NULL;
@@ -559,10 +544,10 @@ solv_index *solv_index_open(const char *path, const char *solv_path)
 	int64_t len = solv_cache_check(map, (size_t)st.st_size);
 	solv_index *ix = len >= 0 ? index_check(map, (size_t)len) : NULL;
 	/* An index answers for the SHA.solv it was made from only. */
-	if (ix && !(ix->h->solv_dev == (uint64_t)sst.st_dev &&
-		    ix->h->solv_ino == (uint64_t)sst.st_ino &&
-		    ix->h->solv_size == (uint64_t)sst.st_size &&
-		    ix->h->solv_mtime_ns == mtime_ns(&sst))) {
+	if (ix &&
+	    !(ix->h->solv_dev == (uint64_t)sst.st_dev && ix->h->solv_ino == (uint64_t)sst.st_ino &&
+	      ix->h->solv_size == (uint64_t)sst.st_size &&
+	      ix->h->solv_mtime_ns == mtime_ns(&sst))) {
 		free(ix);
 		ix = NULL;
 	}
@@ -614,12 +599,10 @@ static const char *ix_str(const solv_index *ix, uint32_t i)
 }
 
 /* The name's record, or NULL. */
-static const ix_name *ix_lookup(const solv_index *ix, const char *name,
-				uint32_t *ret_i)
+static const ix_name *ix_lookup(const solv_index *ix, const char *name, uint32_t *ret_i)
 {
 	uint32_t hash = fnv1a(name), mask = ix->h->nbuckets - 1;
-	for (uint32_t b = hash & mask, tries = 0; tries <= mask;
-	     b = (b + 1) & mask, tries++) {
+	for (uint32_t b = hash & mask, tries = 0; tries <= mask; b = (b + 1) & mask, tries++) {
 		uint32_t v = ix->buckets[b];
 		if (!v || v > ix->h->nnames)
 			return NULL;
@@ -650,8 +633,7 @@ static bool known_flags(int flags)
 	return is_compare(flags) || (flags >= REL_AND && flags <= REL_CONDA);
 }
 
-static bool walk(solv_reach *r, const solv_index *ix, uint32_t *pos, name_fn fn,
-		 int depth)
+static bool walk(solv_reach *r, const solv_index *ix, uint32_t *pos, name_fn fn, int depth)
 {
 	if (*pos >= ix->h->ndeps || depth >= MAX_DEPTH)
 		return false;
@@ -720,9 +702,8 @@ static size_t reach_by_name(solv_reach *r, const char *name, bool supplements)
 			continue;
 		const uint32_t *list = supplements ? ix->supp : ix->prov;
 		uint32_t start = supplements ? n->supp : n->prov;
-		uint32_t cnt =
-			supplements ? run_ok(n->supp, n->nsupp, ix->h->nsupp)
-				    : run_ok(n->prov, n->nprov, ix->h->nprov);
+		uint32_t cnt = supplements ? run_ok(n->supp, n->nsupp, ix->h->nsupp)
+					   : run_ok(n->prov, n->nprov, ix->h->nprov);
 		total += cnt;
 		/* A name's providers are reached once. */
 		if (!supplements) {
@@ -777,8 +758,7 @@ static void check_file(solv_reach *r, const char *name)
 	for (size_t k = 0; k < r->n; k++) {
 		uint32_t i;
 		const ix_name *n = ix_lookup(r->ix[k], name, &i);
-		if ((!n || !(n->flags & NAME_FILE_SEARCHED)) &&
-		    has_file_hash(r->ix[k], hash))
+		if ((!n || !(n->flags & NAME_FILE_SEARCHED)) && has_file_hash(r->ix[k], hash))
 			r->need_all = true;
 	}
 }
@@ -851,8 +831,7 @@ static void mark_strings(const solv_index *ix, uint32_t pos, uint8_t *used)
 	}
 }
 
-static Id decode(Pool *pool, const solv_index *ix, Id *ids, uint32_t *pos,
-		 int depth)
+static Id decode(Pool *pool, const solv_index *ix, Id *ids, uint32_t *pos, int depth)
 {
 	if (*pos >= ix->h->ndeps || depth >= MAX_DEPTH)
 		return 0;
@@ -908,8 +887,7 @@ size_t solv_reach_load(solv_reach *r, size_t k, Repo *repo)
 			while (pos < ix->h->ndeps && ix->deps[pos] != T_END) {
 				Id dep = decode(pool, ix, ids, &pos, 0);
 				if (dep)
-					arrays[a] = repo_addid(repo, arrays[a],
-							       dep);
+					arrays[a] = repo_addid(repo, arrays[a], dep);
 			}
 			pos++;
 		}
@@ -922,18 +900,15 @@ size_t solv_reach_load(solv_reach *r, size_t k, Repo *repo)
 		s->supplements = arrays[6];
 		s->enhances = arrays[7];
 		if (p->location)
-			repodata_set_location(data, id, 0, NULL,
-					      ix_str(ix, p->location));
+			repodata_set_location(data, id, 0, NULL, ix_str(ix, p->location));
 		if (p->chk_type) {
 			Id type = solv_chksum_str2type(ix_str(ix, p->chk_type));
 			if (type)
-				repodata_set_checksum(data, id,
-						      SOLVABLE_CHECKSUM, type,
+				repodata_set_checksum(data, id, SOLVABLE_CHECKSUM, type,
 						      ix_str(ix, p->chk_hex));
 		}
 		if (p->dlsize)
-			repodata_set_num(data, id, SOLVABLE_DOWNLOADSIZE,
-					 p->dlsize);
+			repodata_set_num(data, id, SOLVABLE_DOWNLOADSIZE, p->dlsize);
 		n++;
 	}
 	free(ids);

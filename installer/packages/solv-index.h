@@ -33,8 +33,7 @@ typedef struct solv_index solv_index;
  * providers repo's solvables carry in full; solv: the stat of the cache
  * file repo was read from, which the index then answers for. Returns 0,
  * -E2BIG for a dependency nested deeper than it keeps, or -errno. */
-int solv_index_write(Repo *repo, const Queue *searched, const struct stat *solv,
-		     const char *path);
+int solv_index_write(Repo *repo, const Queue *searched, const struct stat *solv, const char *path);
 
 /* Maps path; NULL when it is missing, of another format, damaged (its
  * seal, its header or a section that does not fit), or made from another

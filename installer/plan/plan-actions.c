@@ -15,14 +15,12 @@ static azl_action *add_action(azl_plan *p, azl_op op, const char *object)
 /* The device a filesystem goes on: the LUKS mapping when encrypted. */
 static char *fs_device(const azl_plan_part *p)
 {
-	return p->encrypted ? xasprintf("/dev/mapper/%s", p->luks_name)
-			    : xstrdup(p->device);
+	return p->encrypted ? xasprintf("/dev/mapper/%s", p->luks_name) : xstrdup(p->device);
 }
 
 static char *raid_fs_device(const azl_plan_raid *r)
 {
-	return r->encrypted ? xasprintf("/dev/mapper/%s", r->luks_name)
-			    : xstrdup(r->device);
+	return r->encrypted ? xasprintf("/dev/mapper/%s", r->luks_name) : xstrdup(r->device);
 }
 
 typedef struct mount_entry {
@@ -35,21 +33,17 @@ static int cmp_mount(const void *a, const void *b)
 {
 	/* A parent is a prefix of its children, so plain order mounts "/"
 	 * first and /boot before /boot/efi. */
-	return strcmp(((const mount_entry *)a)->mount,
-		      ((const mount_entry *)b)->mount);
+	return strcmp(((const mount_entry *)a)->mount, ((const mount_entry *)b)->mount);
 }
 
-static void add_mkfs(azl_plan *p, const char *device, azl_fs fs,
-		     const char *label, const char *what)
+static void add_mkfs(azl_plan *p, const char *device, azl_fs fs, const char *label,
+		     const char *what)
 {
-	azl_action *a = add_action(
-		p, fs == AZL_FS_SWAP ? AZL_OP_MKSWAP : AZL_OP_MKFS, device);
+	azl_action *a = add_action(p, fs == AZL_FS_SWAP ? AZL_OP_MKSWAP : AZL_OP_MKFS, device);
 	a->device = xstrdup(device);
 	a->fs = fs;
 	a->name = xstrdup(label);
-	a->detail = fs == AZL_FS_SWAP
-			    ? xstrdup(what)
-			    : xasprintf("%s %s", fs_to_string(fs), what);
+	a->detail = fs == AZL_FS_SWAP ? xstrdup(what) : xasprintf("%s %s", fs_to_string(fs), what);
 }
 
 void build_actions(azl_plan *p)
@@ -58,8 +52,7 @@ void build_actions(azl_plan *p)
 	for (size_t i = 0; i < p->n_disks; i++) {
 		const azl_plan_disk *d = &p->disks[i];
 		if (d->new_table) {
-			azl_action *a =
-				add_action(p, AZL_OP_WIPE_SIGNATURES, d->path);
+			azl_action *a = add_action(p, AZL_OP_WIPE_SIGNATURES, d->path);
 			a->disk = xstrdup(d->path);
 			a = add_action(p, AZL_OP_CREATE_TABLE, d->path);
 			a->disk = xstrdup(d->path);
@@ -68,21 +61,18 @@ void build_actions(azl_plan *p)
 		}
 		for (size_t k = 0; k < d->n_removed; k++) {
 			const azl_plan_part *pp = &d->removed[k];
-			azl_action *a = add_action(p, AZL_OP_DELETE_PARTITION,
-						   pp->device);
+			azl_action *a = add_action(p, AZL_OP_DELETE_PARTITION, pp->device);
 			a->disk = xstrdup(d->path);
 			a->device = xstrdup(pp->device);
 			a->number = pp->number;
 			_cleanup_free_ char *h = human(pp->size);
-			a->detail = xasprintf("%s %s", h,
-					      pp->fs_type ? pp->fs_type : "");
+			a->detail = xasprintf("%s %s", h, pp->fs_type ? pp->fs_type : "");
 		}
 		for (size_t k = 0; k < d->n_parts; k++) {
 			const azl_plan_part *pp = &d->parts[k];
 			if (pp->keep)
 				continue;
-			azl_action *a = add_action(p, AZL_OP_CREATE_PARTITION,
-						   pp->device);
+			azl_action *a = add_action(p, AZL_OP_CREATE_PARTITION, pp->device);
 			a->disk = xstrdup(d->path);
 			a->device = xstrdup(pp->device);
 			a->number = pp->number;
@@ -91,11 +81,10 @@ void build_actions(azl_plan *p)
 			a->type = pp->type_guid;
 			a->name = xstrdup(pp->partlabel);
 			_cleanup_free_ char *h = human(pp->size);
-			a->detail =
-				xasprintf("%s %s", h,
-					  pp->mount && pp->role == AZL_ROLE_DATA
-						  ? pp->mount
-						  : role_describe(pp->role));
+			a->detail = xasprintf("%s %s", h,
+					      pp->mount && pp->role == AZL_ROLE_DATA
+						      ? pp->mount
+						      : role_describe(pp->role));
 		}
 	}
 
@@ -127,8 +116,7 @@ void build_actions(azl_plan *p)
 			const azl_plan_part *pp = &p->disks[i].parts[k];
 			if (pp->keep || !pp->encrypted)
 				continue;
-			azl_action *a =
-				add_action(p, AZL_OP_LUKS_FORMAT, pp->device);
+			azl_action *a = add_action(p, AZL_OP_LUKS_FORMAT, pp->device);
 			a->device = xstrdup(pp->device);
 			a->name = xstrdup(pp->luks_name);
 			a->detail = xstrdup("LUKS2");
@@ -149,8 +137,7 @@ void build_actions(azl_plan *p)
 				    !streq_ptr(pp->vg, vg->name))
 					continue;
 				char *dev = fs_device(pp);
-				azl_action *a =
-					add_action(p, AZL_OP_PV_CREATE, dev);
+				azl_action *a = add_action(p, AZL_OP_PV_CREATE, dev);
 				a->device = xstrdup(dev);
 				strv_push(&vg->pvs, dev);
 			}
@@ -169,15 +156,13 @@ void build_actions(azl_plan *p)
 		azl_action *a = add_action(p, AZL_OP_VG_CREATE, vg->name);
 		a->name = xstrdup(vg->name);
 		_cleanup_free_ char *h = human(vg->size);
-		a->detail = xasprintf(_("%s over %zu physical volume(s)"), h,
-				      strv_length(vg->pvs));
+		a->detail = xasprintf(_("%s over %zu physical volume(s)"), h, strv_length(vg->pvs));
 	}
 	for (size_t v = 0; v < p->n_vgs; v++) {
 		const azl_plan_vg *vg = &p->vgs[v];
 		for (size_t l = 0; l < vg->n_lvs; l++) {
 			const azl_plan_lv *lv = &vg->lvs[l];
-			azl_action *a =
-				add_action(p, AZL_OP_LV_CREATE, lv->device);
+			azl_action *a = add_action(p, AZL_OP_LV_CREATE, lv->device);
 			a->device = xstrdup(lv->device);
 			a->name = xstrdup(lv->name);
 			a->vg = xstrdup(vg->name);
@@ -198,31 +183,23 @@ void build_actions(azl_plan *p)
 			strv_push(&devs, dev);
 			if (!pp->keep || pp->reformat)
 				add_mkfs(p, dev, pp->fs, pp->fs_label,
-					 pp->mount ? pp->mount
-						   : role_describe(pp->role));
+					 pp->mount ? pp->mount : role_describe(pp->role));
 			if (pp->mount && pp->fs != AZL_FS_SWAP) {
-				mount_entry *e =
-					xappend(&mounts, &n_mounts, sizeof(*e));
-				*e = (mount_entry){pp->mount, dev, pp->fs,
-						   NULL};
+				mount_entry *e = xappend(&mounts, &n_mounts, sizeof(*e));
+				*e = (mount_entry){pp->mount, dev, pp->fs, NULL};
 			}
 			for (size_t s = 0; s < pp->n_subvols; s++) {
 				const azl_plan_subvol *sv = &pp->subvols[s];
 				if (!pp->keep) {
-					azl_action *a = add_action(
-						p, AZL_OP_SUBVOLUME_CREATE,
-						dev);
+					azl_action *a = add_action(p, AZL_OP_SUBVOLUME_CREATE, dev);
 					a->device = xstrdup(dev);
 					a->name = xstrdup(sv->name);
-					a->detail = xasprintf(_("subvolume %s"),
-							      sv->name);
+					a->detail = xasprintf(_("subvolume %s"), sv->name);
 				}
 				if (!sv->mount)
 					continue;
-				mount_entry *e =
-					xappend(&mounts, &n_mounts, sizeof(*e));
-				*e = (mount_entry){sv->mount, dev, pp->fs,
-						   sv->name};
+				mount_entry *e = xappend(&mounts, &n_mounts, sizeof(*e));
+				*e = (mount_entry){sv->mount, dev, pp->fs, sv->name};
 			}
 		}
 	for (size_t i = 0; i < p->n_raids; i++) {
@@ -231,11 +208,9 @@ void build_actions(azl_plan *p)
 			continue;
 		char *dev = raid_fs_device(r);
 		strv_push(&devs, dev);
-		add_mkfs(p, dev, r->fs, r->fs_label,
-			 r->mount ? r->mount : r->name);
+		add_mkfs(p, dev, r->fs, r->fs_label, r->mount ? r->mount : r->name);
 		if (r->mount && r->fs != AZL_FS_SWAP) {
-			mount_entry *e =
-				xappend(&mounts, &n_mounts, sizeof(*e));
+			mount_entry *e = xappend(&mounts, &n_mounts, sizeof(*e));
 			*e = (mount_entry){r->mount, dev, r->fs, NULL};
 		}
 	}
@@ -248,10 +223,8 @@ void build_actions(azl_plan *p)
 			add_mkfs(p, lv->device, lv->fs, lv->fs_label,
 				 lv->mount ? lv->mount : lv->name);
 			if (lv->mount && lv->fs != AZL_FS_SWAP) {
-				mount_entry *e =
-					xappend(&mounts, &n_mounts, sizeof(*e));
-				*e = (mount_entry){lv->mount, lv->device,
-						   lv->fs, NULL};
+				mount_entry *e = xappend(&mounts, &n_mounts, sizeof(*e));
+				*e = (mount_entry){lv->mount, lv->device, lv->fs, NULL};
 			}
 		}
 	if (n_mounts > 0)
@@ -262,18 +235,16 @@ void build_actions(azl_plan *p)
 		a->mount = xstrdup(mounts[i].mount);
 		a->fs = mounts[i].fs;
 		a->subvol = xstrdup(mounts[i].subvol);
-		a->detail = mounts[i].subvol ? xasprintf("%s (subvol=%s)",
-							 mounts[i].mount,
-							 mounts[i].subvol)
-					     : xstrdup(mounts[i].mount);
+		a->detail = mounts[i].subvol
+				    ? xasprintf("%s (subvol=%s)", mounts[i].mount, mounts[i].subvol)
+				    : xstrdup(mounts[i].mount);
 	}
 	free(mounts);
 
 	azl_action *a = add_action(p, AZL_OP_INSTALL_PACKAGES, "/");
 	a = add_action(p, AZL_OP_CONFIGURE, "/");
 	a = add_action(p, AZL_OP_INSTALL_BOOTLOADER,
-		       p->firmware == AZL_FIRMWARE_UEFI ? "/boot/efi"
-							: boot_disk);
+		       p->firmware == AZL_FIRMWARE_UEFI ? "/boot/efi" : boot_disk);
 	a->disk = xstrdup(boot_disk);
 	a->detail = xstrdup(firmware_to_string(p->firmware));
 }

@@ -17,8 +17,7 @@ uint64_t align_up(uint64_t v, uint64_t a)
 /* percent is in hundredths; the result is rounded down to a MiB. */
 uint64_t percent_of(uint64_t bytes, uint32_t percent)
 {
-	return align_down(
-		(uint64_t)((unsigned __int128)bytes * percent / 10000), MIB);
+	return align_down((uint64_t)((unsigned __int128)bytes * percent / 10000), MIB);
 }
 
 char *human(uint64_t bytes)
@@ -41,8 +40,7 @@ char *disk_list(const azl_disk_info *const *disks, size_t n)
 
 static char *machine_disk_list(const azl_machine *machine)
 {
-	_cleanup_free_ const azl_disk_info **all =
-		xcalloc(machine->n_disks + 1, sizeof(*all));
+	_cleanup_free_ const azl_disk_info **all = xcalloc(machine->n_disks + 1, sizeof(*all));
 	for (size_t i = 0; i < machine->n_disks; i++)
 		all[i] = &machine->disks[i];
 	return disk_list(all, machine->n_disks);
@@ -64,14 +62,13 @@ static bool disk_eligible(const azl_disk_info *d)
 static int check_disk_usable(const azl_disk_info *d, azl_plan_error *err)
 {
 	if (d->boot_medium)
-		return fail(err, AZL_EXIT_MACHINE, -EBUSY,
-			    _("disk '%s' is the medium the installer was "
-			      "started from; choose another disk"),
-			    d->path);
+		return fail(
+			err, AZL_EXIT_MACHINE, -EBUSY,
+			_("disk '%s' is the medium the installer was started from; choose another disk"),
+			d->path);
 	if (d->readonly)
 		return fail(err, AZL_EXIT_MACHINE, -EBUSY,
-			    _("disk '%s' is read-only; choose another disk"),
-			    d->path);
+			    _("disk '%s' is read-only; choose another disk"), d->path);
 	const azl_part_info *p = part_in_use(d);
 	if (d->in_use || p) {
 		const char *why = d->in_use_reason;
@@ -79,16 +76,15 @@ static int check_disk_usable(const azl_disk_info *d, azl_plan_error *err)
 			why = p->in_use_reason;
 		if (!why)
 			why = _("in use");
-		return fail(err, AZL_EXIT_MACHINE, -EBUSY,
-			    _("disk '%s' is in use (%s): unmount it or swapoff "
-			      "it, or choose another disk"),
-			    d->path, why);
+		return fail(
+			err, AZL_EXIT_MACHINE, -EBUSY,
+			_("disk '%s' is in use (%s): unmount it or swapoff it, or choose another disk"),
+			d->path, why);
 	}
 	return 0;
 }
 
-static bool chosen_already(const azl_disk_info *const *chosen, size_t n,
-			   const azl_disk_info *d)
+static bool chosen_already(const azl_disk_info *const *chosen, size_t n, const azl_disk_info *d)
 {
 	for (size_t i = 0; i < n; i++)
 		if (chosen[i] == d)
@@ -101,15 +97,11 @@ static char *rule_describe(const azl_disk_spec *s)
 	azl_buf b = {0};
 	if (s->match_size != AZL_MATCH_SIZE_ANY)
 		buf_printf(&b, "size: %s",
-			   s->match_size == AZL_MATCH_SIZE_LARGEST
-				   ? "largest"
-				   : "smallest");
+			   s->match_size == AZL_MATCH_SIZE_LARGEST ? "largest" : "smallest");
 	if (s->match_serial)
-		buf_printf(&b, "%sserial: '%s'", b.len ? ", " : "",
-			   s->match_serial);
+		buf_printf(&b, "%sserial: '%s'", b.len ? ", " : "", s->match_serial);
 	if (s->match_model)
-		buf_printf(&b, "%smodel: '%s'", b.len ? ", " : "",
-			   s->match_model);
+		buf_printf(&b, "%smodel: '%s'", b.len ? ", " : "", s->match_model);
 	return buf_steal(&b);
 }
 
@@ -117,8 +109,7 @@ static int match_disk(const azl_machine *machine, const azl_disk_spec *s,
 		      const azl_disk_info *const *chosen, size_t n_chosen,
 		      const azl_disk_info **ret, azl_plan_error *err)
 {
-	_cleanup_free_ const azl_disk_info **found =
-		xcalloc(machine->n_disks + 1, sizeof(*found));
+	_cleanup_free_ const azl_disk_info **found = xcalloc(machine->n_disks + 1, sizeof(*found));
 	size_t n = 0;
 	for (size_t i = 0; i < machine->n_disks; i++) {
 		const azl_disk_info *d = &machine->disks[i];
@@ -126,8 +117,7 @@ static int match_disk(const azl_machine *machine, const azl_disk_spec *s,
 			continue;
 		if (s->match_serial && !streq_ptr(s->match_serial, d->serial))
 			continue;
-		if (s->match_model &&
-		    !(d->model && strstr(d->model, s->match_model)))
+		if (s->match_model && !(d->model && strstr(d->model, s->match_model)))
 			continue;
 		found[n++] = d;
 	}
@@ -135,9 +125,8 @@ static int match_disk(const azl_machine *machine, const azl_disk_spec *s,
 	if (n == 0) {
 		_cleanup_free_ char *here = machine_disk_list(machine);
 		return fail(err, AZL_EXIT_MACHINE, -ENODEV,
-			    _("no disk that is free to use matches {%s}; disks "
-			      "here: %s"),
-			    rule, here);
+			    _("no disk that is free to use matches {%s}; disks here: %s"), rule,
+			    here);
 	}
 	const azl_disk_info *best = found[0];
 	if (s->match_size == AZL_MATCH_SIZE_ANY) {
@@ -145,23 +134,20 @@ static int match_disk(const azl_machine *machine, const azl_disk_spec *s,
 			_cleanup_free_ char *list = disk_list(found, n);
 			return fail(
 				err, AZL_EXIT_MACHINE, -ENODEV,
-				_("the rule {%s} matches more than one disk "
-				  "(%s); add size: largest|smallest or a "
-				  "serial to pick one"),
+				_("the rule {%s} matches more than one disk (%s); add size: largest|smallest or a serial to pick one"),
 				rule, list);
 		}
 	} else
 		for (size_t i = 1; i < n; i++)
-			if (s->match_size == AZL_MATCH_SIZE_LARGEST
-				    ? found[i]->size > best->size
-				    : found[i]->size < best->size)
+			if (s->match_size == AZL_MATCH_SIZE_LARGEST ? found[i]->size > best->size
+								    : found[i]->size < best->size)
 				best = found[i];
 	*ret = best;
 	return 0;
 }
 
-static int lookup_disk(const azl_machine *machine, const char *path,
-		       const azl_disk_info **ret, azl_plan_error *err)
+static int lookup_disk(const azl_machine *machine, const char *path, const azl_disk_info **ret,
+		       azl_plan_error *err)
 {
 	const azl_disk_info *d = NULL;
 	/* Exact names first: only a path the probe did not record needs
@@ -175,21 +161,17 @@ static int lookup_disk(const azl_machine *machine, const char *path,
 	if (!d) {
 		_cleanup_free_ char *here = machine_disk_list(machine);
 		return fail(err, AZL_EXIT_MACHINE, -ENODEV,
-			    _("no disk '%s' on this machine; disks here: %s"),
-			    path, here);
+			    _("no disk '%s' on this machine; disks here: %s"), path, here);
 	}
 	*ret = d;
 	return 0;
 }
 
 /* The disks the plan may use, in the order the answer file gives them. */
-int resolve_disks(const azl_model *m, const azl_machine *machine,
-			 const azl_plan_overrides *ov,
-			 const azl_disk_info ***ret, size_t *ret_n,
-			 azl_plan_error *err)
+int resolve_disks(const azl_model *m, const azl_machine *machine, const azl_plan_overrides *ov,
+		  const azl_disk_info ***ret, size_t *ret_n, azl_plan_error *err)
 {
-	size_t want =
-		ov && ov->disks ? strv_length(ov->disks) : m->storage.n_disks;
+	size_t want = ov && ov->disks ? strv_length(ov->disks) : m->storage.n_disks;
 	_cleanup_free_ const azl_disk_info **disks =
 		xcalloc(want + machine->n_disks + 1, sizeof(*disks));
 	size_t n = 0;
@@ -205,10 +187,8 @@ int resolve_disks(const azl_model *m, const azl_machine *machine,
 	} else if (m->storage.n_disks > 0) {
 		for (size_t i = 0; i < m->storage.n_disks; i++) {
 			const azl_disk_spec *s = &m->storage.disks[i];
-			r = s->path ? lookup_disk(machine, s->path, &disks[n],
-						  err)
-				    : match_disk(machine, s, disks, n,
-						 &disks[n], err);
+			r = s->path ? lookup_disk(machine, s->path, &disks[n], err)
+				    : match_disk(machine, s, disks, n, &disks[n], err);
 			if (r < 0)
 				return r;
 			n++;
@@ -224,25 +204,24 @@ int resolve_disks(const azl_model *m, const azl_machine *machine,
 			_cleanup_free_ char *list = disk_list(ok, n_ok);
 			_cleanup_free_ char *here = machine_disk_list(machine);
 			if (n_ok == 0)
-				return fail(err, AZL_EXIT_MACHINE, -ENODEV,
-					    _("no disk on this machine is free "
-					      "to install to; disks here: %s"),
-					    here);
-			return fail(err, AZL_EXIT_MACHINE, -ENODEV,
-				    _("this machine has more than one disk to "
-				      "install to (%s); name one in "
-				      "storage.disks or with --disk"),
-				    list);
+				return fail(
+					err, AZL_EXIT_MACHINE, -ENODEV,
+					_("no disk on this machine is free to install to; disks here: %s"),
+					here);
+			return fail(
+				err, AZL_EXIT_MACHINE, -ENODEV,
+				_("this machine has more than one disk to install to (%s); name one in storage.disks or with --disk"),
+				list);
 		}
 		disks[n++] = ok[0];
 	}
 
 	for (size_t i = 0; i < n; i++) {
 		if (chosen_already(disks, i, disks[i]))
-			return fail(err, AZL_EXIT_INVALID, -EINVAL,
-				    _("disk '%s' is named twice in "
-				      "storage.disks; name each disk once"),
-				    disks[i]->path);
+			return fail(
+				err, AZL_EXIT_INVALID, -EINVAL,
+				_("disk '%s' is named twice in storage.disks; name each disk once"),
+				disks[i]->path);
 		r = check_disk_usable(disks[i], err);
 		if (r < 0)
 			return r;
@@ -275,9 +254,8 @@ bool part_is_esp(const azl_part_info *p)
 bool part_is_linux(const azl_part_info *p)
 {
 	static const char *const linux_fs[] = {
-		"ext2",	 "ext3", "ext4",	"xfs",
-		"btrfs", "swap", "LVM2_member", "crypto_LUKS",
-		"f2fs",	 "jfs",	 "reiserfs",	"linux_raid_member",
+		"ext2",	       "ext3",	      "ext4", "xfs", "btrfs",	 "swap",
+		"LVM2_member", "crypto_LUKS", "f2fs", "jfs", "reiserfs", "linux_raid_member",
 	};
 	static const char *const linux_guids[] = {
 		GUID_LINUX,
@@ -313,9 +291,8 @@ bool part_is_linux(const azl_part_info *p)
 
 bool linux_whole_disk_fs(const char *fs)
 {
-	static const char *const fss[] = {"ext2",	 "ext3",       "ext4",
-					  "xfs",	 "btrfs",      "swap",
-					  "LVM2_member", "crypto_LUKS"};
+	static const char *const fss[] = {"ext2",  "ext3", "ext4",	  "xfs",
+					  "btrfs", "swap", "LVM2_member", "crypto_LUKS"};
 	for (size_t i = 0; i < ELEMENTSOF(fss); i++)
 		if (streq_ptr(fs, fss[i]))
 			return true;

@@ -54,11 +54,11 @@ typedef struct request {
 	azl_fs fs;
 	const char *mount;
 	const char *fs_label, *fs_options;
-	const char *vg;		/* lvm-pv: its volume group */
-	const char *luks_stem;	/* lvm-pv: mapper name stem; NULL = "pv" */
-	const char *raid;	/* raid-member: its array */
-	const char *raid_mount; /* raid-member: the array's mount point */
-	int raid_seq;		/* raid-member: index in storage.partitions */
+	const char *vg;			   /* lvm-pv: its volume group */
+	const char *luks_stem;		   /* lvm-pv: mapper name stem; NULL = "pv" */
+	const char *raid;		   /* raid-member: its array */
+	const char *raid_mount;		   /* raid-member: the array's mount point */
+	int raid_seq;			   /* raid-member: index in storage.partitions */
 	const azl_subvolume_spec *subvols; /* btrfs */
 	size_t n_subvols;
 	bool encrypt;
@@ -85,8 +85,7 @@ typedef struct namer {
 
 /* plan.c */
 void plan_disk_done(azl_plan_disk *d);
-_printf_(4, 5) int fail(azl_plan_error *err, int exit_code, int r,
-			       const char *fmt, ...);
+_printf_(4, 5) int fail(azl_plan_error *err, int exit_code, int r, const char *fmt, ...);
 
 /* plan-disks.c */
 uint64_t align_down(uint64_t v, uint64_t a);
@@ -94,10 +93,8 @@ uint64_t align_up(uint64_t v, uint64_t a);
 uint64_t percent_of(uint64_t bytes, uint32_t percent);
 char *human(uint64_t bytes);
 char *disk_list(const azl_disk_info *const *disks, size_t n);
-int resolve_disks(const azl_model *m, const azl_machine *machine,
-			 const azl_plan_overrides *ov,
-			 const azl_disk_info ***ret, size_t *ret_n,
-			 azl_plan_error *err);
+int resolve_disks(const azl_model *m, const azl_machine *machine, const azl_plan_overrides *ov,
+		  const azl_disk_info ***ret, size_t *ret_n, azl_plan_error *err);
 bool type_is(const char *type, const char *guid);
 bool part_is_esp(const azl_part_info *p);
 bool part_is_linux(const azl_part_info *p);
@@ -109,41 +106,35 @@ const char *role_describe(azl_role role);
 
 /* plan-place.c */
 void disk_work_done(disk_work *w);
-int prepare_disk(disk_work *w, azl_wipe wipe, azl_table want,
-			azl_plan_error *err);
+int prepare_disk(disk_work *w, azl_wipe wipe, azl_table want, azl_plan_error *err);
 uint64_t region_size(const disk_work *w);
-request *add_request(disk_work *w, azl_role role, azl_fs fs,
-			    const char *mount, uint64_t min, bool grow);
-int allocate(request *reqs, size_t n, uint64_t space, uint64_t unit,
-		    uint64_t *ret_need);
+request *add_request(disk_work *w, azl_role role, azl_fs fs, const char *mount, uint64_t min,
+		     bool grow);
+int allocate(request *reqs, size_t n, uint64_t space, uint64_t unit, uint64_t *ret_need);
 char *unique_luks_name(namer *nm, const char *stem);
 int place_requests(disk_work *w, namer *nm, azl_plan_error *err);
 
 /* plan-guided.c */
 bool reuse_existing(disk_work *w, azl_firmware fw);
 uint64_t pv_capacity(uint64_t part_size, bool enc);
-int plan_guided(const azl_model *m, const azl_machine *machine,
-		       azl_plan *plan, disk_work *w, size_t n, namer *nm,
-		       azl_plan_error *err);
+int plan_guided(const azl_model *m, const azl_machine *machine, azl_plan *plan, disk_work *w,
+		size_t n, namer *nm, azl_plan_error *err);
 
 /* plan-raid.c */
 const azl_raid_spec *model_raid(const azl_storage *s, const char *name);
 int check_raids(const azl_storage *s, azl_plan_error *err);
 uint64_t raid_member_min(const azl_raid_spec *r);
-int equalize_raid(const azl_raid_spec *r, disk_work *w, size_t n,
-			 azl_plan_error *err);
-int plan_raids(const azl_storage *s, azl_plan *plan, disk_work *w,
-		      size_t n, namer *nm, azl_plan_error *err);
+int equalize_raid(const azl_raid_spec *r, disk_work *w, size_t n, azl_plan_error *err);
+int plan_raids(const azl_storage *s, azl_plan *plan, disk_work *w, size_t n, namer *nm,
+	       azl_plan_error *err);
 
 /* plan-custom.c */
-const azl_volume_group *model_vg(const azl_storage *s, const char *name,
-					size_t *ret_index);
+const azl_volume_group *model_vg(const azl_storage *s, const char *name, size_t *ret_index);
 int resolve_boot_drive(const azl_model *m, const azl_machine *machine,
-			      const azl_disk_info *const *disks, size_t n,
-			      size_t *ret, azl_plan_error *err);
-int plan_custom(const azl_model *m, const azl_machine *machine,
-		       azl_plan *plan, disk_work *w, size_t n,
-		       size_t boot_drive, namer *nm, azl_plan_error *err);
+		       const azl_disk_info *const *disks, size_t n, size_t *ret,
+		       azl_plan_error *err);
+int plan_custom(const azl_model *m, const azl_machine *machine, azl_plan *plan, disk_work *w,
+		size_t n, size_t boot_drive, namer *nm, azl_plan_error *err);
 
 /* plan-actions.c */
 void build_actions(azl_plan *p);

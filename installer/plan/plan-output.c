@@ -19,8 +19,7 @@
  * word for them, and "fs" shows what blkid saw on them. */
 static const char *json_role(const azl_plan_part *p)
 {
-	return role_to_string(p->role == AZL_ROLE_EXISTING ? AZL_ROLE_DATA
-							   : p->role);
+	return role_to_string(p->role == AZL_ROLE_EXISTING ? AZL_ROLE_DATA : p->role);
 }
 
 static const char *part_fs(const azl_plan_part *p)
@@ -93,17 +92,15 @@ static void json_action(azl_json *j, const azl_plan *p, const azl_action *a)
 		json_begin_array(j, "chain");
 		if (p->firmware == AZL_FIRMWARE_UEFI) {
 			json_string(j, NULL,
-				    p->secure_boot == AZL_SECURE_BOOT_REQUIRED
-					    ? "shim-x64"
-					    : "?shim-x64");
+				    p->secure_boot == AZL_SECURE_BOOT_REQUIRED ? "shim-x64"
+									       : "?shim-x64");
 			json_string(j, NULL, "grub2-efi-x64");
 		} else
 			json_string(j, NULL, "grub2-pc");
 		json_string(j, NULL, "kernel-core");
 		json_end_array(j);
 		if (p->firmware == AZL_FIRMWARE_UEFI)
-			json_string(j, "secure_boot",
-				    secure_boot_to_string(p->secure_boot));
+			json_string(j, "secure_boot", secure_boot_to_string(p->secure_boot));
 	}
 	if (a->op == AZL_OP_INSTALL_PACKAGES) {
 		/* What the plan adds to packages.install ("?": only when a
@@ -150,10 +147,8 @@ char *plan_to_json(const azl_plan *p)
 				json_begin_array(&j, "subvolumes");
 				for (size_t v = 0; v < pp->n_subvols; v++) {
 					json_begin_object(&j, NULL);
-					json_string(&j, "name",
-						    pp->subvols[v].name);
-					json_string(&j, "mount",
-						    pp->subvols[v].mount);
+					json_string(&j, "name", pp->subvols[v].name);
+					json_string(&j, "mount", pp->subvols[v].mount);
 					json_end_object(&j);
 				}
 				json_end_array(&j);
@@ -264,8 +259,7 @@ static void table_print(azl_buf *b, table *t, const char *indent)
 		if (col + 1 == t->n_cols)
 			buf_append(b, "\n");
 		else
-			for (size_t k = text_width(t->cells[i]);
-			     k < width[col] + 2; k++)
+			for (size_t k = text_width(t->cells[i]); k < width[col] + 2; k++)
 				buf_append(b, " ");
 	}
 	for (size_t i = 0; i < t->n_cells; i++)
@@ -291,10 +285,8 @@ static int cmp_row(const void *a, const void *b)
 static void text_disk(azl_buf *b, const azl_plan_disk *d)
 {
 	_cleanup_free_ char *size = size_human(d->size);
-	buf_printf(b, "%s (%s, %s, %s)\n", d->path, size,
-		   table_to_string(d->table),
-		   d->new_table ? _("new partition table")
-				: _("existing partition table kept"));
+	buf_printf(b, "%s (%s, %s, %s)\n", d->path, size, table_to_string(d->table),
+		   d->new_table ? _("new partition table") : _("existing partition table kept"));
 
 	size_t n = d->n_parts + d->n_removed;
 	_cleanup_free_ row *rows = xcalloc(n + 1, sizeof(*rows));
@@ -324,11 +316,8 @@ static void text_disk(azl_buf *b, const azl_plan_disk *d)
 			/* btrfs: where its subvolumes are mounted. */
 			azl_buf m = {0};
 			for (size_t v = 0; v < pp->n_subvols; v++)
-				buf_printf(&m, "%s%s=%s", v ? "," : "",
-					   pp->subvols[v].name,
-					   pp->subvols[v].mount
-						   ? pp->subvols[v].mount
-						   : "-");
+				buf_printf(&m, "%s%s=%s", v ? "," : "", pp->subvols[v].name,
+					   pp->subvols[v].mount ? pp->subvols[v].mount : "-");
 			table_add(&t, buf_steal(&m));
 		} else
 			table_add(&t, xstrdup(pp->mount));
@@ -362,25 +351,17 @@ char *plan_to_text(const azl_plan *p)
 		for (size_t i = 0; i < p->n_raids; i++) {
 			const azl_plan_raid *r = &p->raids[i];
 			table_add(&t, xstrdup(r->device));
-			table_add(&t, xasprintf("raid%d (%s)", r->level,
-						r->metadata));
+			table_add(&t, xasprintf("raid%d (%s)", r->level, r->metadata));
 			table_add(&t, size_human(r->size));
-			table_add(&t, r->vg ? xasprintf("LVM %s", r->vg)
-				      : r->mount
-					      ? xasprintf("%s %s",
-							  fs_to_string(r->fs),
-							  r->mount)
-					      : xstrdup(fs_to_string(r->fs)));
-			table_add(&t,
-				  xstrdup(r->encrypted ? _("yes") : _("no")));
+			table_add(&t, r->vg	 ? xasprintf("LVM %s", r->vg)
+				      : r->mount ? xasprintf("%s %s", fs_to_string(r->fs), r->mount)
+						 : xstrdup(fs_to_string(r->fs)));
+			table_add(&t, xstrdup(r->encrypted ? _("yes") : _("no")));
 			azl_buf mb = {0};
 			size_t n = strv_length(r->members);
 			for (size_t k = 0; k < n; k++)
-				buf_printf(&mb, "%s%s%s", k ? "," : "",
-					   r->members[k],
-					   k >= n - (size_t)r->spares
-						   ? _(" (spare)")
-						   : "");
+				buf_printf(&mb, "%s%s%s", k ? "," : "", r->members[k],
+					   k >= n - (size_t)r->spares ? _(" (spare)") : "");
 			table_add(&t, buf_steal(&mb));
 		}
 		table_print(&b, &t, "  ");
@@ -406,24 +387,19 @@ char *plan_to_text(const azl_plan *p)
 		table_print(&b, &t, "  ");
 	}
 	for (size_t i = 0; p->untouched_disks && p->untouched_disks[i]; i++)
-		buf_printf(&b,
-			   _("\n%s is left as it is: this layout does not "
-			     "use it\n"),
+		buf_printf(&b, _("\n%s is left as it is: this layout does not use it\n"),
 			   p->untouched_disks[i]);
 
 	buf_append(&b, _("\nActions:\n"));
 	for (size_t i = 0; i < p->n_actions; i++) {
 		const azl_action *a = &p->actions[i];
-		buf_printf(&b, "  %2zu. %s %s", i + 1, op_to_string(a->op),
-			   a->object);
+		buf_printf(&b, "  %2zu. %s %s", i + 1, op_to_string(a->op), a->object);
 		if (a->detail)
 			buf_printf(&b, " (%s)", a->detail);
 		if (a->op == AZL_OP_INSTALL_PACKAGES) {
-			_cleanup_strv_free_ char **pk =
-				plan_required_packages(p);
+			_cleanup_strv_free_ char **pk = plan_required_packages(p);
 			for (size_t k = 0; pk && pk[k]; k++)
-				buf_printf(&b, "%s%s", k ? ", " : _(" with "),
-					   pk[k]);
+				buf_printf(&b, "%s%s", k ? ", " : _(" with "), pk[k]);
 		}
 		buf_append(&b, "\n");
 	}

@@ -59,15 +59,9 @@ const char *tool_package(const char *tool)
 	static const struct {
 		const char *tool, *package;
 	} map[] = {
-		{"sfdisk", "util-linux"},
-		{"pvcreate", "lvm2"},
-		{"vgcreate", "lvm2"},
-		{"lvcreate", "lvm2"},
-		{"vgchange", "lvm2"},
-		{"mcopy", "mtools"},
-		{"mmd", "mtools"},
-		{"mdadm", "mdadm"},
-		{"btrfs", "btrfs-progs"},
+		{"sfdisk", "util-linux"}, {"pvcreate", "lvm2"}, {"vgcreate", "lvm2"},
+		{"lvcreate", "lvm2"},	  {"vgchange", "lvm2"}, {"mcopy", "mtools"},
+		{"mmd", "mtools"},	  {"mdadm", "mdadm"},	{"btrfs", "btrfs-progs"},
 	};
 	if (fs_facts_by_tool(tool))
 		return fs_facts_by_tool(tool)->package;
@@ -80,8 +74,7 @@ const char *tool_package(const char *tool)
 static bool listed(char *const *v, const char *name, bool glob)
 {
 	for (size_t i = 0; v && v[i]; i++)
-		if (glob ? fnmatch(v[i], name, 0) == 0
-			 : strcmp(v[i], name) == 0)
+		if (glob ? fnmatch(v[i], name, 0) == 0 : strcmp(v[i], name) == 0)
 			return true;
 	return false;
 }
@@ -105,15 +98,12 @@ char **plan_required_packages(const azl_plan *p)
 {
 	char **v = NULL;
 	/* Azure Linux 4.0 / Fedora package names. */
-	add(&v,
-	    p->firmware == AZL_FIRMWARE_UEFI ? "grub2-efi-x64" : "grub2-pc");
+	add(&v, p->firmware == AZL_FIRMWARE_UEFI ? "grub2-efi-x64" : "grub2-pc");
 	/* Shim first when the repository has it (Fedora's and Azure
 	 * Linux's shim-x64); "?": optional, GRUB alone boots too, but not
 	 * under Secure Boot: secure_boot: required needs it. */
 	if (p->firmware == AZL_FIRMWARE_UEFI)
-		add(&v, p->secure_boot == AZL_SECURE_BOOT_REQUIRED
-				? "shim-x64"
-				: "?shim-x64");
+		add(&v, p->secure_boot == AZL_SECURE_BOOT_REQUIRED ? "shim-x64" : "?shim-x64");
 	bool luks = false, lvm = p->n_vgs > 0;
 	for (size_t i = 0; i < p->n_disks; i++)
 		for (size_t k = 0; k < p->disks[i].n_parts; k++)

@@ -304,8 +304,7 @@ void plan_error_done(azl_plan_error *e)
 	*e = (azl_plan_error){0};
 }
 
-_printf_(4, 5) int fail(azl_plan_error *err, int exit_code, int r,
-			       const char *fmt, ...)
+_printf_(4, 5) int fail(azl_plan_error *err, int exit_code, int r, const char *fmt, ...)
 {
 	if (err) {
 		va_list ap;
@@ -335,17 +334,15 @@ static bool needs_device_mapper(const azl_storage *s)
 	return false;
 }
 
-int plan_build(const azl_model *m, const azl_machine *machine,
-	       const azl_plan_overrides *ov, azl_plan **ret,
-	       azl_plan_error *err)
+int plan_build(const azl_model *m, const azl_machine *machine, const azl_plan_overrides *ov,
+	       azl_plan **ret, azl_plan_error *err)
 {
 	_cleanup_plan_ azl_plan *plan = xzalloc(sizeof(*plan));
 	int r;
 
-	plan->firmware = ov && ov->firmware != AZL_FIRMWARE_AUTO ? ov->firmware
-			 : m->bootloader.firmware != AZL_FIRMWARE_AUTO
-				 ? m->bootloader.firmware
-				 : machine->firmware;
+	plan->firmware = ov && ov->firmware != AZL_FIRMWARE_AUTO       ? ov->firmware
+			 : m->bootloader.firmware != AZL_FIRMWARE_AUTO ? m->bootloader.firmware
+								       : machine->firmware;
 	if (plan->firmware == AZL_FIRMWARE_AUTO)
 		plan->firmware = AZL_FIRMWARE_UEFI;
 	plan->secure_boot = m->bootloader.secure_boot;
@@ -356,31 +353,19 @@ int plan_build(const azl_model *m, const azl_machine *machine,
 	 * stops and asks) is asked by the interactive installer only; a plan
 	 * without it would guess, and a guess may erase a disk. */
 	if (model_storage_unanswered(m))
-		return fail(err, AZL_EXIT_INVALID, -EINVAL,
-			    !m->has_storage
-				    ? _("the answer file leaves storage to be "
-					"asked (interactive: storage, no "
-					"storage: section); run the "
-					"interactive installer "
-					"('azl-installer --answers FILE') "
-					"or say the disks and layout in "
-					"the file")
-				    : _("the answer file leaves the "
-					"encryption passphrase to be asked "
-					"(interactive: storage); run the "
-					"interactive installer "
-					"('azl-installer --answers FILE') "
-					"or add storage.encryption."
-					"passphrase_file"));
+		return fail(
+			err, AZL_EXIT_INVALID, -EINVAL,
+			!m->has_storage
+				? _("the answer file leaves storage to be asked (interactive: storage, no storage: section); run the interactive installer ('azl-installer --answers FILE') or say the disks and layout in the file")
+				: _("the answer file leaves the encryption passphrase to be asked (interactive: storage); run the interactive installer ('azl-installer --answers FILE') or add storage.encryption.passphrase_file"));
 	if (m->storage.n_partitions == 0 && m->storage.n_raids > 0)
-		return fail(err, AZL_EXIT_INVALID, -EINVAL,
-			    _("storage.raids needs a custom layout: add "
-			      "partitions: with raid: members for each array"));
+		return fail(
+			err, AZL_EXIT_INVALID, -EINVAL,
+			_("storage.raids needs a custom layout: add partitions: with raid: members for each array"));
 	if (m->storage.n_partitions == 0 && m->storage.n_volume_groups > 0)
-		return fail(err, AZL_EXIT_INVALID, -EINVAL,
-			    _("storage.volume_groups needs a custom layout: "
-			      "add partitions: with a volume_group: partition "
-			      "for each group"));
+		return fail(
+			err, AZL_EXIT_INVALID, -EINVAL,
+			_("storage.volume_groups needs a custom layout: add partitions: with a volume_group: partition for each group"));
 
 	_cleanup_free_ const azl_disk_info **disks = NULL;
 	size_t n = 0;
@@ -389,19 +374,14 @@ int plan_build(const azl_model *m, const azl_machine *machine,
 		return r;
 
 	if (needs_device_mapper(&m->storage) && !machine->device_mapper)
-		return fail(err, AZL_EXIT_MACHINE, -ENODEV,
-			    _("LVM and encryption need the kernel's "
-			      "device-mapper, which this machine does not "
-			      "have; choose layout: plain without encryption, "
-			      "or boot a kernel with dm-mod"));
+		return fail(
+			err, AZL_EXIT_MACHINE, -ENODEV,
+			_("LVM and encryption need the kernel's device-mapper, which this machine does not have; choose layout: plain without encryption, or boot a kernel with dm-mod"));
 
-	if (m->storage.n_partitions > 0 && m->storage.n_raids > 0 &&
-	    !machine->md_raid)
-		return fail(err, AZL_EXIT_MACHINE, -ENODEV,
-			    _("software RAID needs the kernel's md driver, "
-			      "which this machine does not have; leave "
-			      "storage.raids out, or boot a kernel with "
-			      "md_mod (the live environment has it)"));
+	if (m->storage.n_partitions > 0 && m->storage.n_raids > 0 && !machine->md_raid)
+		return fail(
+			err, AZL_EXIT_MACHINE, -ENODEV,
+			_("software RAID needs the kernel's md driver, which this machine does not have; leave storage.raids out, or boot a kernel with md_mod (the live environment has it)"));
 
 	size_t boot_drive = SIZE_MAX;
 	r = resolve_boot_drive(m, machine, disks, n, &boot_drive, err);
@@ -438,8 +418,7 @@ int plan_build(const azl_model *m, const azl_machine *machine,
 	for (size_t i = 0; i < n; i++) {
 		if (!w[i].used)
 			continue;
-		azl_plan_disk *pd =
-			xappend(&plan->disks, &plan->n_disks, sizeof(*pd));
+		azl_plan_disk *pd = xappend(&plan->disks, &plan->n_disks, sizeof(*pd));
 		*pd = w[i].pd;
 		w[i].pd = (azl_plan_disk){0};
 	}

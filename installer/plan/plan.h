@@ -48,9 +48,8 @@ typedef struct azl_plan_part {
 	 * --onpart): reused where it is, its filesystem made again
 	 * (reformat) or kept and only mounted. */
 	bool reused, reformat;
-	const char
-		*type_guid; /* Discoverable Partitions type (static string) */
-	char *partlabel;    /* GPT name */
+	const char *type_guid; /* Discoverable Partitions type (static string) */
+	char *partlabel;       /* GPT name */
 	char *fs_label;
 	char *fs_options;
 	char *luks_name; /* mapper name when encrypted: "luks-root", ... */
@@ -68,12 +67,12 @@ typedef struct azl_plan_part {
 /* A software RAID (mdadm) over partitions of several disks. What it holds
  * is said like a partition's: role, fs, mount, LUKS, or an LVM PV. */
 typedef struct azl_plan_raid {
-	char *name;	/* storage.raids[].name */
-	char *device;	/* /dev/md/NAME */
-	int level;	/* 1, 5, 6, 10 */
-	char *metadata; /* "1.2", "1.0" */
-	int spares;	/* the last `spares` members are spares */
-	char **members; /* partition devices, in storage.partitions order */
+	char *name;	      /* storage.raids[].name */
+	char *device;	      /* /dev/md/NAME */
+	int level;	      /* 1, 5, 6, 10 */
+	char *metadata;	      /* "1.2", "1.0" */
+	int spares;	      /* the last `spares` members are spares */
+	char **members;	      /* partition devices, in storage.partitions order */
 	uint64_t member_size; /* every member's partition size */
 	uint64_t size;	      /* usable bytes (estimate: md's data offset) */
 	azl_role role;	      /* esp, boot, root, swap, lvm-pv, data */
@@ -91,7 +90,7 @@ typedef struct azl_plan_disk {
 	uint64_t size;
 	uint32_t sector_size;
 	azl_table table;
-	bool new_table; /* false when wipe: none keeps the existing table */
+	bool new_table;	      /* false when wipe: none keeps the existing table */
 	azl_plan_part *parts; /* the table after apply, by start */
 	size_t n_parts;
 	/* Existing partitions that wipe: linux removes (keep == false). */
@@ -160,7 +159,7 @@ typedef struct azl_action {
 typedef struct azl_plan {
 	azl_firmware firmware;	     /* resolved: never AUTO */
 	azl_secure_boot secure_boot; /* bootloader.secure_boot */
-	bool tpm2; /* storage.encryption.tpm2: its packages in the target */
+	bool tpm2;		     /* storage.encryption.tpm2: its packages in the target */
 	azl_plan_disk *disks;
 	size_t n_disks;
 	azl_plan_vg *vgs;
@@ -196,7 +195,7 @@ static inline void plan_freep(azl_plan **p)
 
 /* What the command line says over the answer file. */
 typedef struct azl_plan_overrides {
-	char **disks; /* --disk, replaces storage.disks when non-NULL */
+	char **disks;	       /* --disk, replaces storage.disks when non-NULL */
 	azl_firmware firmware; /* --firmware, AUTO = keep the model's */
 } azl_plan_overrides;
 
@@ -212,9 +211,8 @@ void plan_error_done(azl_plan_error *e);
 /* Pure: reads m and machine, allocates the plan. Returns 0, or -EINVAL
  * (model) / -ENOSPC (too small) / -ENODEV (no disk) / -EBUSY (in use) with
  * *err filled. */
-int plan_build(const azl_model *m, const azl_machine *machine,
-	       const azl_plan_overrides *ov, azl_plan **ret,
-	       azl_plan_error *err);
+int plan_build(const azl_model *m, const azl_machine *machine, const azl_plan_overrides *ov,
+	       azl_plan **ret, azl_plan_error *err);
 
 /* The programs the storage actions of p run (strv, owned by the caller),
  * and the package that usually provides one (NULL if not known). */

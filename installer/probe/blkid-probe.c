@@ -18,8 +18,7 @@ const char *blkid_adapter_version(void)
 	static char v[64];
 	const char *ver = NULL, *date = NULL;
 	blkid_get_library_version(&ver, &date);
-	snprintf(v, sizeof(v), "libblkid %s (%s)", ver ? ver : "?",
-		 date ? date : "?");
+	snprintf(v, sizeof(v), "libblkid %s (%s)", ver ? ver : "?", date ? date : "?");
 	return v;
 }
 
@@ -73,15 +72,12 @@ static char *lowercase(const char *s)
 
 /* The partition list comes from a second probe in binary mode: mixing it
  * with the value-mode probe of the superblocks would reset the chains. */
-static void read_partitions(int fd, uint64_t offset, uint64_t size,
-			    azl_blkid_info *info)
+static void read_partitions(int fd, uint64_t offset, uint64_t size, azl_blkid_info *info)
 {
-	__attribute__((cleanup(blkid_probe_freep))) blkid_probe pr =
-		blkid_new_probe();
+	__attribute__((cleanup(blkid_probe_freep))) blkid_probe pr = blkid_new_probe();
 	if (!pr)
 		return;
-	if (blkid_probe_set_device(pr, fd, (blkid_loff_t)offset,
-				   (blkid_loff_t)size) < 0)
+	if (blkid_probe_set_device(pr, fd, (blkid_loff_t)offset, (blkid_loff_t)size) < 0)
 		return;
 	blkid_probe_enable_superblocks(pr, 0);
 	blkid_probe_enable_partitions(pr, 1);
@@ -95,44 +91,37 @@ static void read_partitions(int fd, uint64_t offset, uint64_t size,
 		blkid_partition par = blkid_partlist_get_partition(pl, k);
 		if (!par)
 			continue;
-		azl_blkid_part *p = xappend(&info->parts, &info->n_parts,
-					    sizeof(*info->parts));
+		azl_blkid_part *p = xappend(&info->parts, &info->n_parts, sizeof(*info->parts));
 		p->number = blkid_partition_get_partno(par);
 		/* libblkid counts in 512-byte units whatever the sector size.
 		 */
 		p->start = (uint64_t)blkid_partition_get_start(par) * 512;
 		p->size = (uint64_t)blkid_partition_get_size(par) * 512;
 		if (gpt)
-			p->type =
-				lowercase(blkid_partition_get_type_string(par));
+			p->type = lowercase(blkid_partition_get_type_string(par));
 		else
-			p->type = xasprintf("0x%x",
-					    blkid_partition_get_type(par));
+			p->type = xasprintf("0x%x", blkid_partition_get_type(par));
 		const char *name = blkid_partition_get_name(par);
 		p->name = name && *name ? xstrdup(name) : NULL;
 	}
 }
 
-int blkid_adapter_probe(const char *path, uint64_t offset, uint64_t size,
-			azl_blkid_info *ret)
+int blkid_adapter_probe(const char *path, uint64_t offset, uint64_t size, azl_blkid_info *ret)
 {
 	*ret = (azl_blkid_info){0};
 	/* Never for writing: probing must leave every device as it was. */
-	_cleanup_close_ int fd =
-		open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 
-	__attribute__((cleanup(blkid_probe_freep))) blkid_probe pr =
-		blkid_new_probe();
+	__attribute__((cleanup(blkid_probe_freep))) blkid_probe pr = blkid_new_probe();
 	if (!pr)
 		return -ENOMEM;
-	if (blkid_probe_set_device(pr, fd, (blkid_loff_t)offset,
-				   (blkid_loff_t)size) < 0)
+	if (blkid_probe_set_device(pr, fd, (blkid_loff_t)offset, (blkid_loff_t)size) < 0)
 		return -EIO;
 	blkid_probe_enable_superblocks(pr, 1);
-	blkid_probe_set_superblocks_flags(
-		pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL |
+						      BLKID_SUBLKS_UUID);
 	blkid_probe_enable_partitions(pr, 1);
 	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_MAGIC);
 
@@ -159,20 +148,16 @@ int blkid_adapter_probe(const char *path, uint64_t offset, uint64_t size,
 
 int blkid_adapter_wipe(int fd, uint64_t offset, uint64_t size, const char *what)
 {
-	__attribute__((cleanup(blkid_probe_freep))) blkid_probe pr =
-		blkid_new_probe();
+	__attribute__((cleanup(blkid_probe_freep))) blkid_probe pr = blkid_new_probe();
 	if (!pr)
 		return -ENOMEM;
-	if (blkid_probe_set_device(pr, fd, (blkid_loff_t)offset,
-				   (blkid_loff_t)size) < 0)
+	if (blkid_probe_set_device(pr, fd, (blkid_loff_t)offset, (blkid_loff_t)size) < 0)
 		return -EIO;
 	blkid_probe_enable_superblocks(pr, 1);
-	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_MAGIC |
-						      BLKID_SUBLKS_TYPE |
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_MAGIC | BLKID_SUBLKS_TYPE |
 						      BLKID_SUBLKS_BADCSUM);
 	blkid_probe_enable_partitions(pr, 1);
-	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_MAGIC |
-						     BLKID_PARTS_FORCE_GPT);
+	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_MAGIC | BLKID_PARTS_FORCE_GPT);
 	int n = 0;
 	/* blkid_do_wipe() steps the probe back, so the next blkid_do_probe()
 	 * looks again where the erased signature was: a signature hidden
@@ -186,17 +171,14 @@ int blkid_adapter_wipe(int fd, uint64_t offset, uint64_t size, const char *what)
 			return -EIO;
 		const char *type = NULL, *off = NULL;
 		if (blkid_probe_lookup_value(pr, "TYPE", &type, NULL) < 0)
-			(void)blkid_probe_lookup_value(pr, "PTTYPE", &type,
-						       NULL);
-		if (blkid_probe_lookup_value(pr, "SBMAGIC_OFFSET", &off, NULL) <
-		    0)
-			(void)blkid_probe_lookup_value(pr, "PTMAGIC_OFFSET",
-						       &off, NULL);
+			(void)blkid_probe_lookup_value(pr, "PTTYPE", &type, NULL);
+		if (blkid_probe_lookup_value(pr, "SBMAGIC_OFFSET", &off, NULL) < 0)
+			(void)blkid_probe_lookup_value(pr, "PTMAGIC_OFFSET", &off, NULL);
 		errno = 0;
 		if (blkid_do_wipe(pr, 0) < 0)
 			return errno > 0 ? -errno : -EIO;
-		log_info("erased the %s signature at offset %s of %s",
-			 type ? type : "unknown", off ? off : "?", what);
+		log_info("erased the %s signature at offset %s of %s", type ? type : "unknown",
+			 off ? off : "?", what);
 		n++;
 	}
 	if (fsync(fd) < 0)

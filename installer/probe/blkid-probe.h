@@ -32,8 +32,7 @@ typedef struct azl_blkid_info {
  * range [offset, offset + size): a partition inside an image file that has
  * no device node. Fills *ret (zeroed first) and returns 0 or -errno; finding
  * nothing is success with every field NULL. */
-int blkid_adapter_probe(const char *path, uint64_t offset, uint64_t size,
-			azl_blkid_info *ret);
+int blkid_adapter_probe(const char *path, uint64_t offset, uint64_t size, azl_blkid_info *ret);
 void blkid_info_done(azl_blkid_info *i);
 
 /* Erases every signature libblkid knows (filesystems, swap, LUKS1/2 with
@@ -42,5 +41,4 @@ void blkid_info_done(azl_blkid_info *i);
  * for writing as fd (size 0: to the end), the way `wipefs -a` does: probe,
  * wipe, probe again until nothing is found. what names the device in the
  * log. Returns the number of signatures erased, or -errno. */
-int blkid_adapter_wipe(int fd, uint64_t offset, uint64_t size,
-		       const char *what);
+int blkid_adapter_wipe(int fd, uint64_t offset, uint64_t size, const char *what);

@@ -16,8 +16,7 @@
 #include "util.h"
 
 /* Kernels before 5.8 know no LOOP_CONFIGURE: the two-step way. */
-static int configure_old(int loop_fd, int file_fd,
-			 const struct loop_info64 *info)
+static int configure_old(int loop_fd, int file_fd, const struct loop_info64 *info)
 {
 	if (ioctl(loop_fd, LOOP_SET_FD, file_fd) < 0)
 		return -errno;
@@ -31,13 +30,10 @@ static int configure_old(int loop_fd, int file_fd,
 
 int loop_attach(const char *path, char **ret_dev)
 {
-	_cleanup_close_ int file_fd =
-		open(path, O_RDWR | O_CLOEXEC);
+	_cleanup_close_ int file_fd = open(path, O_RDWR | O_CLOEXEC);
 	if (file_fd < 0)
-		return log_error_errno(errno, "cannot open the image '%s'",
-				       path);
-	_cleanup_close_ int ctl =
-		open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+		return log_error_errno(errno, "cannot open the image '%s'", path);
+	_cleanup_close_ int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	if (ctl < 0)
 		return log_error_errno(errno, "cannot open /dev/loop-control");
 
@@ -46,11 +42,9 @@ int loop_attach(const char *path, char **ret_dev)
 	for (int attempt = 0; attempt < 16; attempt++) {
 		int n = ioctl(ctl, LOOP_CTL_GET_FREE);
 		if (n < 0)
-			return log_error_errno(
-				errno, "no free loop device for '%s'", path);
+			return log_error_errno(errno, "no free loop device for '%s'", path);
 		_cleanup_free_ char *dev = xasprintf("/dev/loop%d", n);
-		_cleanup_close_ int loop_fd =
-			open(dev, O_RDWR | O_CLOEXEC);
+		_cleanup_close_ int loop_fd = open(dev, O_RDWR | O_CLOEXEC);
 		if (loop_fd < 0)
 			return log_error_errno(errno, "cannot open '%s'", dev);
 
@@ -66,8 +60,7 @@ int loop_attach(const char *path, char **ret_dev)
 		if (r == -EBUSY)
 			continue;
 		if (r < 0)
-			return log_error_errno(r, "cannot attach '%s' to '%s'",
-					       path, dev);
+			return log_error_errno(r, "cannot attach '%s' to '%s'", path, dev);
 		log_info("attached '%s' to %s", path, dev);
 		*ret_dev = TAKE_PTR(dev);
 		return 0;
@@ -75,19 +68,16 @@ int loop_attach(const char *path, char **ret_dev)
 	return log_error_errno(EBUSY, "no free loop device for '%s'", path);
 }
 
-int loop_backing(const char *name, dev_t *ret_dev, ino_t *ret_ino,
-		 uint64_t *ret_offset)
+int loop_backing(const char *name, dev_t *ret_dev, ino_t *ret_ino, uint64_t *ret_offset)
 {
-	_cleanup_free_ char *attr =
-		xasprintf("/sys/block/%s/loop/backing_file", name);
+	_cleanup_free_ char *attr = xasprintf("/sys/block/%s/loop/backing_file", name);
 	_cleanup_free_ char *path = NULL;
 	if (read_file_bounded(attr, 4096 + 16, &path, NULL) < 0)
 		return -ENXIO; /* the attribute exists only while attached */
 	/* The kernel's own record first: a path may since have been renamed
 	 * or deleted, or name another file now. */
 	_cleanup_free_ char *node = xasprintf("/dev/%s", name);
-	_cleanup_close_ int fd =
-		open(node, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	_cleanup_close_ int fd = open(node, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct loop_info64 info;
 	if (fd >= 0 && ioctl(fd, LOOP_GET_STATUS64, &info) == 0) {
 		*ret_dev = (dev_t)info.lo_device;
@@ -101,12 +91,10 @@ int loop_backing(const char *name, dev_t *ret_dev, ino_t *ret_ino,
 	struct stat st;
 	if (stat(path, &st) < 0)
 		return -errno;
-	_cleanup_free_ char *off_attr =
-		xasprintf("/sys/block/%s/loop/offset", name);
+	_cleanup_free_ char *off_attr = xasprintf("/sys/block/%s/loop/offset", name);
 	_cleanup_free_ char *off = NULL;
-	*ret_offset = read_file_bounded(off_attr, 64, &off, NULL) == 0
-			      ? strtoull(off, NULL, 10)
-			      : 0;
+	*ret_offset =
+		read_file_bounded(off_attr, 64, &off, NULL) == 0 ? strtoull(off, NULL, 10) : 0;
 	*ret_dev = st.st_dev;
 	*ret_ino = st.st_ino;
 	return 0;
@@ -125,8 +113,7 @@ char **loop_devices_of(dev_t dev, ino_t ino)
 		dev_t bdev;
 		ino_t bino;
 		uint64_t off;
-		if (loop_backing(de->d_name, &bdev, &bino, &off) == 0 &&
-		    bdev == dev && bino == ino)
+		if (loop_backing(de->d_name, &bdev, &bino, &off) == 0 && bdev == dev && bino == ino)
 			strv_push(&v, xstrdup(de->d_name));
 	}
 	closedir(d);
@@ -171,8 +158,7 @@ int image_lock(int fd)
 			.l_len = LOCK_BYTES,
 		};
 		if (fcntl(fd, F_OFD_SETLK, &fl) < 0)
-			return errno == EAGAIN || errno == EACCES ? -EBUSY
-								  : -errno;
+			return errno == EAGAIN || errno == EACCES ? -EBUSY : -errno;
 	}
 	return 0;
 }

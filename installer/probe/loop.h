@@ -26,8 +26,7 @@
 int loop_attach(const char *path, char **ret_dev);
 /* The file behind loop device `name` ("loop3"): its st_dev, st_ino and the
  * offset the device starts at. -ENXIO when nothing is attached. */
-int loop_backing(const char *name, dev_t *ret_dev, ino_t *ret_ino,
-		 uint64_t *ret_offset);
+int loop_backing(const char *name, dev_t *ret_dev, ino_t *ret_ino, uint64_t *ret_offset);
 /* Every loop device ("loop3", ...) attached to the file with st_dev dev and
  * st_ino ino, at any offset and size limit; NULL when none (strv owned by
  * the caller). */
@@ -36,8 +35,7 @@ char **loop_devices_of(dev_t dev, ino_t ino);
  * (NULL: none excepted) that the kernel will not open O_EXCL: mounted,
  * holding a mounted partition, or held by another program. 1 with
  * *ret_name set (owned by the caller), 0 when there is none. */
-int loop_devices_busy(dev_t dev, ino_t ino, const char *except,
-		      char **ret_name);
+int loop_devices_busy(dev_t dev, ino_t ino, const char *except, char **ret_name);
 
 /* Takes QEMU's lock bytes of the image open (read-write) at fd, as a writer
  * that shares nothing. The locks belong to the open file description and

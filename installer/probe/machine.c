@@ -139,8 +139,7 @@ char *machine_to_json(const azl_machine *m)
 	azl_json j;
 	json_init(&j, true);
 	json_begin_object(&j, NULL);
-	json_string(&j, "firmware",
-		    m->firmware == AZL_FIRMWARE_UEFI ? "uefi" : "bios");
+	json_string(&j, "firmware", m->firmware == AZL_FIRMWARE_UEFI ? "uefi" : "bios");
 	json_bool(&j, "secure_boot", m->secure_boot);
 	json_bool(&j, "setup_mode", m->setup_mode);
 	json_bool(&j, "device_mapper", m->device_mapper);
@@ -173,13 +172,13 @@ typedef struct field {
 	bool required;
 } field;
 
-#define DISK_FIELD(k, t, req)                                                  \
-	{                                                                      \
-#k, t, offsetof(azl_disk_info, k), req                         \
+#define DISK_FIELD(k, t, req)                                                                      \
+	{                                                                                          \
+#k, t, offsetof(azl_disk_info, k), req                                             \
 	}
-#define PART_FIELD(k, t, req)                                                  \
-	{                                                                      \
-#k, t, offsetof(azl_part_info, k), req                         \
+#define PART_FIELD(k, t, req)                                                                      \
+	{                                                                                          \
+#k, t, offsetof(azl_part_info, k), req                                             \
 	}
 
 static const field disk_fields[] = {
@@ -203,25 +202,18 @@ static const field disk_fields[] = {
 };
 
 static const field part_fields[] = {
-	PART_FIELD(number, F_INT, true),
-	PART_FIELD(path, F_STRING, false),
-	PART_FIELD(start, F_UINT64, true),
-	PART_FIELD(size, F_UINT64, true),
-	PART_FIELD(type, F_STRING, false),
-	PART_FIELD(partlabel, F_STRING, false),
-	PART_FIELD(fs_type, F_STRING, false),
-	PART_FIELD(fs_label, F_STRING, false),
-	PART_FIELD(fs_uuid, F_STRING, false),
-	PART_FIELD(mountpoint, F_STRING, false),
-	PART_FIELD(in_use, F_BOOL, false),
-	PART_FIELD(in_use_reason, F_STRING, false),
+	PART_FIELD(number, F_INT, true),      PART_FIELD(path, F_STRING, false),
+	PART_FIELD(start, F_UINT64, true),    PART_FIELD(size, F_UINT64, true),
+	PART_FIELD(type, F_STRING, false),    PART_FIELD(partlabel, F_STRING, false),
+	PART_FIELD(fs_type, F_STRING, false), PART_FIELD(fs_label, F_STRING, false),
+	PART_FIELD(fs_uuid, F_STRING, false), PART_FIELD(mountpoint, F_STRING, false),
+	PART_FIELD(in_use, F_BOOL, false),    PART_FIELD(in_use_reason, F_STRING, false),
 };
 
 static bool scalar_is_bool(const ynode *n)
 {
 	return n->kind == YNODE_SCALAR && !n->quoted && !n->is_null &&
-	       (strcmp(n->scalar, "true") == 0 ||
-		strcmp(n->scalar, "false") == 0);
+	       (strcmp(n->scalar, "true") == 0 || strcmp(n->scalar, "false") == 0);
 }
 
 static bool scalar_u64(const ynode *n, uint64_t *ret)
@@ -255,11 +247,9 @@ static const char *node_what(const ynode *n)
 	return _("a string");
 }
 
-static bool wrong_type(azl_diags *d, const char *key, const ynode *n,
-		       const char *want)
+static bool wrong_type(azl_diags *d, const char *key, const ynode *n, const char *want)
 {
-	diag_error(d, n->loc, _("'%s' must be %s, not %s"), key, want,
-		   node_what(n));
+	diag_error(d, n->loc, _("'%s' must be %s, not %s"), key, want, node_what(n));
 	return false;
 }
 
@@ -300,12 +290,10 @@ static bool read_field(azl_diags *d, const field *f, const ynode *v, void *obj)
 	case F_FIRMWARE:
 		if (v->kind == YNODE_SCALAR && streq_ptr(v->scalar, "uefi"))
 			*(azl_firmware *)(base + f->offset) = AZL_FIRMWARE_UEFI;
-		else if (v->kind == YNODE_SCALAR &&
-			 streq_ptr(v->scalar, "bios"))
+		else if (v->kind == YNODE_SCALAR && streq_ptr(v->scalar, "bios"))
 			*(azl_firmware *)(base + f->offset) = AZL_FIRMWARE_BIOS;
 		else
-			return wrong_type(d, f->key, v,
-					  _("\"uefi\" or \"bios\""));
+			return wrong_type(d, f->key, v, _("\"uefi\" or \"bios\""));
 		return true;
 	case F_STRV: {
 		if (v->kind != YNODE_SEQUENCE)
@@ -336,13 +324,11 @@ static bool present(const ynode *n, const char *key)
 
 /* Reads the keys of mapping n into obj through fields; `extra` names one
  * more key the caller handles itself (its node goes to *ret_extra). */
-static bool read_object(azl_diags *d, const ynode *n, const char *what,
-			const field *fields, size_t n_fields, void *obj,
-			const char *extra, const ynode **ret_extra)
+static bool read_object(azl_diags *d, const ynode *n, const char *what, const field *fields,
+			size_t n_fields, void *obj, const char *extra, const ynode **ret_extra)
 {
 	if (n->kind != YNODE_MAPPING) {
-		diag_error(d, n->loc, _("%s must be a mapping, not %s"), what,
-			   node_what(n));
+		diag_error(d, n->loc, _("%s must be a mapping, not %s"), what, node_what(n));
 		return false;
 	}
 	bool ok = true;
@@ -358,8 +344,7 @@ static bool read_object(azl_diags *d, const ynode *n, const char *what,
 			if (strcmp(fields[k].key, key) == 0)
 				f = &fields[k];
 		if (!f) {
-			diag_error(d, p->key->loc, _("unknown key '%s' in %s"),
-				   key, what);
+			diag_error(d, p->key->loc, _("unknown key '%s' in %s"), key, what);
 			ok = false;
 			continue;
 		}
@@ -368,8 +353,7 @@ static bool read_object(azl_diags *d, const ynode *n, const char *what,
 	}
 	for (size_t k = 0; k < n_fields; k++)
 		if (fields[k].required && !present(n, fields[k].key)) {
-			diag_error(d, n->loc, _("%s needs '%s'"), what,
-				   fields[k].key);
+			diag_error(d, n->loc, _("%s needs '%s'"), what, fields[k].key);
 			ok = false;
 		}
 	return ok;
@@ -380,19 +364,16 @@ static bool read_disk(azl_diags *d, const ynode *n, azl_disk_info *disk)
 	disk->logical_sector_size = 512;
 	disk->physical_sector_size = 512;
 	const ynode *parts = NULL;
-	bool ok = read_object(d, n, _("a disk"), disk_fields,
-			      ELEMENTSOF(disk_fields), disk, "partitions",
-			      &parts);
+	bool ok = read_object(d, n, _("a disk"), disk_fields, ELEMENTSOF(disk_fields), disk,
+			      "partitions", &parts);
 	if (!parts || (parts->kind == YNODE_SCALAR && parts->is_null))
 		return ok;
 	if (parts->kind != YNODE_SEQUENCE)
 		return wrong_type(d, "partitions", parts, _("a list"));
 	for (size_t i = 0; i < parts->n_items; i++) {
-		azl_part_info *p =
-			xappend(&disk->parts, &disk->n_parts, sizeof(*p));
-		if (!read_object(d, parts->items[i], _("a partition"),
-				 part_fields, ELEMENTSOF(part_fields), p, NULL,
-				 NULL))
+		azl_part_info *p = xappend(&disk->parts, &disk->n_parts, sizeof(*p));
+		if (!read_object(d, parts->items[i], _("a partition"), part_fields,
+				 ELEMENTSOF(part_fields), p, NULL, NULL))
 			ok = false;
 	}
 	return ok;
@@ -401,29 +382,23 @@ static bool read_disk(azl_diags *d, const ynode *n, azl_disk_info *disk)
 static bool read_machine(azl_diags *d, const ynode *root, azl_machine *m)
 {
 	static const field machine_fields[] = {
-		{"firmware", F_FIRMWARE, offsetof(azl_machine, firmware),
-		 false},
-		{"secure_boot", F_BOOL, offsetof(azl_machine, secure_boot),
-		 false},
-		{"setup_mode", F_BOOL, offsetof(azl_machine, setup_mode),
-		 false},
-		{"device_mapper", F_BOOL, offsetof(azl_machine, device_mapper),
-		 false},
+		{"firmware", F_FIRMWARE, offsetof(azl_machine, firmware), false},
+		{"secure_boot", F_BOOL, offsetof(azl_machine, secure_boot), false},
+		{"setup_mode", F_BOOL, offsetof(azl_machine, setup_mode), false},
+		{"device_mapper", F_BOOL, offsetof(azl_machine, device_mapper), false},
 		{"md_raid", F_BOOL, offsetof(azl_machine, md_raid), false},
 		{"memory", F_UINT64, offsetof(azl_machine, memory), false},
 	};
 	const ynode *disks = NULL;
 	/* Keep going after an error: one run should report every mistake. */
-	bool ok = read_object(d, root, _("the machine description"),
-			      machine_fields, ELEMENTSOF(machine_fields), m,
-			      "disks", &disks);
+	bool ok = read_object(d, root, _("the machine description"), machine_fields,
+			      ELEMENTSOF(machine_fields), m, "disks", &disks);
 	if (!disks || (disks->kind == YNODE_SCALAR && disks->is_null))
 		return ok;
 	if (disks->kind != YNODE_SEQUENCE)
 		return wrong_type(d, "disks", disks, _("a list"));
 	for (size_t i = 0; i < disks->n_items; i++) {
-		azl_disk_info *disk =
-			xappend(&m->disks, &m->n_disks, sizeof(*disk));
+		azl_disk_info *disk = xappend(&m->disks, &m->n_disks, sizeof(*disk));
 		if (!read_disk(d, disks->items[i], disk))
 			ok = false;
 	}
@@ -470,9 +445,8 @@ typedef struct row {
 	char *cell[N_COLS];
 } row;
 
-static void add_row(row **rows, size_t *n, const char *name, uint64_t size,
-		    const char *type, const char *fstype, const char *label,
-		    const char *use)
+static void add_row(row **rows, size_t *n, const char *name, uint64_t size, const char *type,
+		    const char *fstype, const char *label, const char *use)
 {
 	/* Labels, models, paths and mount points come from disks and other
 	 * programs: no escape sequence of theirs reaches the terminal. */
@@ -505,25 +479,20 @@ char *machine_to_text(const azl_machine *m)
 		const char *type = streq_ptr(d->transport, "file") ? "image"
 				   : d->boot_medium		   ? "medium"
 								   : "disk";
-		const char *name =
-			streq_ptr(d->transport, "file") ? d->path : d->name;
+		const char *name = streq_ptr(d->transport, "file") ? d->path : d->name;
 		add_row(&rows, &n, name ? name : "?", d->size, type,
 			d->table ? d->table : d->fs_type, d->model,
 			d->in_use ? d->in_use_reason : NULL);
 		for (size_t k = 0; k < d->n_parts; k++) {
 			const azl_part_info *p = &d->parts[k];
 			bool last = k + 1 == d->n_parts;
-			const char *mark = utf8_locale() ? (last ? "└─" : "├─")
-							 : (last ? "`-" : "|-");
-			const char *base =
-				p->path ? strrchr(p->path, '/') : NULL;
-			_cleanup_free_ char *pname =
-				base ? xasprintf("%s%s", mark, base + 1)
-				     : xasprintf("%s%d", mark, p->number);
-			add_row(&rows, &n, pname, p->size, "part", p->fs_type,
-				p->fs_label,
-				p->mountpoint ? p->mountpoint
-					      : p->in_use_reason);
+			const char *mark =
+				utf8_locale() ? (last ? "└─" : "├─") : (last ? "`-" : "|-");
+			const char *base = p->path ? strrchr(p->path, '/') : NULL;
+			_cleanup_free_ char *pname = base ? xasprintf("%s%s", mark, base + 1)
+							  : xasprintf("%s%d", mark, p->number);
+			add_row(&rows, &n, pname, p->size, "part", p->fs_type, p->fs_label,
+				p->mountpoint ? p->mountpoint : p->in_use_reason);
 		}
 	}
 
@@ -568,8 +537,8 @@ char *machine_to_text(const azl_machine *m)
 	_cleanup_free_ char *mem = size_human(m->memory);
 	buf_printf(&b, _("Firmware: %s%s. Memory: %s. Device-mapper: %s.\n"),
 		   m->firmware == AZL_FIRMWARE_UEFI ? "UEFI" : "BIOS",
-		   m->secure_boot  ? _(" (Secure Boot on)")
-		   : m->setup_mode ? _(" (Secure Boot off: setup mode)")
+		   m->secure_boot		      ? _(" (Secure Boot on)")
+		   : m->setup_mode		      ? _(" (Secure Boot off: setup mode)")
 		   : m->firmware == AZL_FIRMWARE_UEFI ? _(" (Secure Boot off)")
 						      : "",
 		   m->memory ? mem : _("unknown"),

@@ -23,8 +23,8 @@ typedef struct azl_part_info {
 	uint64_t size;	 /* bytes */
 	char *type;	 /* GPT type GUID (lower case) or msdos id "0x83" */
 	char *partlabel; /* GPT name */
-	char *fs_type; /* blkid TYPE: ext4, ntfs, crypto_LUKS, LVM2_member, ...
-			*/
+	char *fs_type;	 /* blkid TYPE: ext4, ntfs, crypto_LUKS, LVM2_member, ...
+			  */
 	char *fs_label;
 	char *fs_uuid;
 	char *mountpoint;    /* where it is mounted now; NULL if not */

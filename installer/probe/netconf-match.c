@@ -51,8 +51,7 @@ static bool parse_octets(const char *s, size_t n_octets, unsigned char *out)
 
 static char *format_mac(const unsigned char *m)
 {
-	return xasprintf("%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
-			 m[3], m[4], m[5]);
+	return xasprintf("%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
 int netconf_parse_bootif(const char *value, char **ret_mac)
@@ -85,8 +84,7 @@ int netconf_cmdline_bootif(const char *cmdline, char **ret_value)
 	return 0;
 }
 
-static const char *source(const char *given, const char *env,
-			  const char *fallback)
+static const char *source(const char *given, const char *env, const char *fallback)
 {
 	if (given)
 		return given;
@@ -101,25 +99,20 @@ int netconf_bootif_mac(const char *cmdline_path, char **ret_mac)
 	int r = path ? read_file_bounded(path, CMDLINE_MAX, &text, NULL)
 		     : cmdline_read(&text, &path);
 	if (r < 0)
-		return log_error_errno(r,
-				       "network: match: {bootif: true}: cannot "
-				       "read the kernel command line %s",
-				       path);
+		return log_error_errno(
+			r, "network: match: {bootif: true}: cannot read the kernel command line %s",
+			path);
 	if (netconf_cmdline_bootif(text, &value) < 0) {
-		log_error("network: match: {bootif: true}: the kernel command "
-			  "line (%s) has no BOOTIF= parameter; boot through "
-			  "PXE with BOOTIF=01-xx-xx-xx-xx-xx-xx (pxelinux "
-			  "IPAPPEND 2, iPXE ${net0/mac:hexhyp}) or match the "
-			  "interface by name or MAC",
-			  path);
+		log_error(
+			"network: match: {bootif: true}: the kernel command line (%s) has no BOOTIF= parameter; boot through PXE with BOOTIF=01-xx-xx-xx-xx-xx-xx (pxelinux IPAPPEND 2, iPXE ${net0/mac:hexhyp}) or match the interface by name or MAC",
+			path);
 		return -ENODEV;
 	}
 	r = netconf_parse_bootif(value, ret_mac);
 	if (r < 0) {
-		log_error("network: match: {bootif: true}: BOOTIF='%s' on the "
-			  "kernel command line is not an ethernet address "
-			  "(01-xx-xx-xx-xx-xx-xx)",
-			  value);
+		log_error(
+			"network: match: {bootif: true}: BOOTIF='%s' on the kernel command line is not an ethernet address (01-xx-xx-xx-xx-xx-xx)",
+			value);
 		return -EINVAL;
 	}
 	return 0;
@@ -161,8 +154,7 @@ static const char *not_link(int dfd, const char *ifname, char **ret_mac)
 		return "loopback";
 	if (!has_entry(dfd, ifname, "device"))
 		return "virtual";
-	if (has_entry(dfd, ifname, "wireless") ||
-	    has_entry(dfd, ifname, "phy80211"))
+	if (has_entry(dfd, ifname, "wireless") || has_entry(dfd, ifname, "phy80211"))
 		return "wireless";
 	_cleanup_free_ char *type = attr(dfd, ifname, "type");
 	if (type && strcmp(type, "1") != 0) /* ARPHRD_ETHER */
@@ -184,10 +176,7 @@ int netconf_link_mac(const char *sysfs_dir, char **ret_mac, char **ret_ifname)
 	const char *dir = source(sysfs_dir, "AZL_SYSFS_NET", "/sys/class/net");
 	DIR *d = opendir(dir);
 	if (!d)
-		return log_error_errno(errno,
-				       "network: match: {link: true}: cannot "
-				       "read %s",
-				       dir);
+		return log_error_errno(errno, "network: match: {link: true}: cannot read %s", dir);
 	_cleanup_strv_free_ char **names = NULL;
 	struct dirent *de;
 	while ((de = readdir(d)))
@@ -201,17 +190,15 @@ int netconf_link_mac(const char *sysfs_dir, char **ret_mac, char **ret_ifname)
 	for (size_t k = 0; k < n && !mac; k++) {
 		const char *why = not_link(dirfd(d), names[k], &mac);
 		if (why)
-			buf_printf(&seen, "%s'%s' (%s)", seen.len ? ", " : "",
-				   names[k], why);
+			buf_printf(&seen, "%s'%s' (%s)", seen.len ? ", " : "", names[k], why);
 		else if (ret_ifname)
 			*ret_ifname = xstrdup(names[k]);
 	}
 	closedir(d);
 	if (!mac) {
-		log_error("network: match: {link: true}: no ethernet interface "
-			  "of this machine has a link (a cable plugged in and "
-			  "the interface up); looked at %s in %s",
-			  seen.len ? seen.data : "nothing", dir);
+		log_error(
+			"network: match: {link: true}: no ethernet interface of this machine has a link (a cable plugged in and the interface up); looked at %s in %s",
+			seen.len ? seen.data : "nothing", dir);
 		buf_free(&seen);
 		return -ENODEV;
 	}
@@ -234,8 +221,7 @@ int netconf_resolve_matches(const azl_network *n, azl_resolved_network *ret)
 	azl_resolved_network res = {.net = *n};
 	res.net.interfaces = NULL;
 	if (n->n_interfaces)
-		res.net.interfaces =
-			xcalloc(n->n_interfaces, sizeof(*n->interfaces));
+		res.net.interfaces = xcalloc(n->n_interfaces, sizeof(*n->interfaces));
 	for (size_t k = 0; k < n->n_interfaces; k++)
 		res.net.interfaces[k] = n->interfaces[k];
 	/* Each source is read once: every link entry gets the same
@@ -247,18 +233,14 @@ int netconf_resolve_matches(const azl_network *n, azl_resolved_network *ret)
 		azl_interface *i = &res.net.interfaces[k];
 		const char *mac = NULL;
 		if (i->match_bootif) {
-			if (!boot_mac &&
-			    (r = netconf_bootif_mac(NULL, &boot_mac)) >= 0)
-				log_info("network: match: {bootif: true} is "
-					 "%s (BOOTIF=)",
+			if (!boot_mac && (r = netconf_bootif_mac(NULL, &boot_mac)) >= 0)
+				log_info("network: match: {bootif: true} is %s (BOOTIF=)",
 					 boot_mac);
 			mac = boot_mac;
 		} else if (i->match_link) {
-			if (!link_mac && (r = netconf_link_mac(NULL, &link_mac,
-							       &link_if)) >= 0)
-				log_info("network: match: {link: true} is "
-					 "'%s', %s",
-					 link_if, link_mac);
+			if (!link_mac && (r = netconf_link_mac(NULL, &link_mac, &link_if)) >= 0)
+				log_info("network: match: {link: true} is '%s', %s", link_if,
+					 link_mac);
 			mac = link_mac;
 		} else
 			continue;

@@ -116,10 +116,9 @@ static char *unescape(const char *s)
 {
 	char *r = xmalloc(strlen(s) + 1), *o = r;
 	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
-		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
-				      (s[3] - '0'));
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
 			s += 4;
 		} else
 			*o++ = *s++;
@@ -190,8 +189,7 @@ static void load_mounts(usage *u)
 		dev_t dev;
 		if (!parse_devnum(fields[2], &dev))
 			continue;
-		mount_entry *e =
-			xappend(&u->mounts, &u->n_mounts, sizeof(*u->mounts));
+		mount_entry *e = xappend(&u->mounts, &u->n_mounts, sizeof(*u->mounts));
 		e->dev = dev;
 		e->target = unescape(fields[4]);
 		e->whole_root = strcmp(fields[3], "/") == 0;
@@ -223,8 +221,7 @@ static void load_swaps(usage *u)
 		_cleanup_free_ char *path = unescape(line);
 		struct stat st;
 		if (stat(path, &st) == 0 && S_ISBLK(st.st_mode))
-			*(dev_t *)xappend(&u->swaps, &u->n_swaps,
-					  sizeof(*u->swaps)) = st.st_rdev;
+			*(dev_t *)xappend(&u->swaps, &u->n_swaps, sizeof(*u->swaps)) = st.st_rdev;
 	}
 	free(line);
 	fclose(f);
@@ -249,8 +246,8 @@ static char *first_holder(const char *sysdir)
 /* Why the block device dev (node, sysfs dir sysdir) is busy: "mounted on
  * /home", "active swap", "held by dm-0"; NULL when it is free. Its mount
  * point goes to *ret_mount. */
-static char *node_usage(const usage *u, dev_t dev, const char *node,
-			const char *sysdir, char **ret_mount)
+static char *node_usage(const usage *u, dev_t dev, const char *node, const char *sysdir,
+			char **ret_mount)
 {
 	const mount_entry *hit = NULL;
 	for (size_t i = 0; i < u->n_mounts; i++) {
@@ -295,8 +292,7 @@ static bool claimed_elsewhere(const char *node)
 /* The whole disk a block device belongs to (itself when it is one). */
 static dev_t whole_disk_of(dev_t dev)
 {
-	_cleanup_free_ char *link =
-		xasprintf("/sys/dev/block/%u:%u", major(dev), minor(dev));
+	_cleanup_free_ char *link = xasprintf("/sys/dev/block/%u:%u", major(dev), minor(dev));
 	_cleanup_free_ char *real = realpath(link, NULL);
 	if (!real)
 		return dev;
@@ -333,9 +329,8 @@ static void medium_add(medium *m, dev_t dev)
 	/* A live image mounted from a loop device: the medium is the disk
 	 * that holds the loop device's backing file. */
 	if (major(disk) == 7) {
-		_cleanup_free_ char *bf =
-			sysfs_read("/sys/dev/block/%u:%u/loop/backing_file",
-				   major(disk), minor(disk));
+		_cleanup_free_ char *bf = sysfs_read("/sys/dev/block/%u:%u/loop/backing_file",
+						     major(disk), minor(disk));
 		struct stat st;
 		if (bf && stat(bf, &st) == 0 && major(st.st_dev) != 0)
 			disk = whole_disk_of(st.st_dev);
@@ -347,16 +342,14 @@ static void load_medium(const usage *u, medium *m)
 {
 	for (size_t i = 0; i < u->n_mounts; i++)
 		for (size_t k = 0; k < ELEMENTSOF(medium_mounts); k++)
-			if (strcmp(u->mounts[i].target, medium_mounts[k]) ==
-				    0 &&
+			if (strcmp(u->mounts[i].target, medium_mounts[k]) == 0 &&
 			    major(u->mounts[i].dev) != 0)
 				medium_add(m, u->mounts[i].dev);
 
 	_cleanup_free_ char *cmdline = NULL;
 	if (cmdline_read(&cmdline, NULL) < 0)
 		return;
-	_cleanup_strv_free_ char **vals =
-		cmdline_values(cmdline, "azl.medium", true);
+	_cleanup_strv_free_ char **vals = cmdline_values(cmdline, "azl.medium", true);
 	for (size_t i = 0; vals && vals[i]; i++) {
 		const char *v = vals[i];
 		if (startswith(v, "LABEL="))
@@ -385,8 +378,7 @@ static bool is_medium(const medium *m, dev_t disk)
 	return false;
 }
 
-static bool is_medium_by_fs(const medium *m, const azl_disk_info *d,
-			    const azl_blkid_info *whole)
+static bool is_medium_by_fs(const medium *m, const azl_disk_info *d, const azl_blkid_info *whole)
 {
 	if (!m->label && !m->uuid)
 		return false;
@@ -436,15 +428,13 @@ static char *transport_of(const char *name)
  * order they are most trustworthy; VPD page 0x80 as the last resort. */
 static char *serial_of(const char *name)
 {
-	static const char *const attrs[] = {"device/serial", "serial",
-					    "device/wwid"};
+	static const char *const attrs[] = {"device/serial", "serial", "device/wwid"};
 	for (size_t i = 0; i < ELEMENTSOF(attrs); i++) {
 		char *s = sysfs_read(SYS_BLOCK "/%s/%s", name, attrs[i]);
 		if (s)
 			return s;
 	}
-	_cleanup_free_ char *path =
-		xasprintf(SYS_BLOCK "/%s/device/vpd_pg80", name);
+	_cleanup_free_ char *path = xasprintf(SYS_BLOCK "/%s/device/vpd_pg80", name);
 	_cleanup_free_ char *raw = NULL;
 	size_t len = 0;
 	if (read_file_bounded(path, 512, &raw, &len) < 0 || len <= 4)
@@ -471,8 +461,7 @@ static char **by_id_of(const char *node)
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		_cleanup_free_ char *link =
-			xasprintf("/dev/disk/by-id/%s", de->d_name);
+		_cleanup_free_ char *link = xasprintf("/dev/disk/by-id/%s", de->d_name);
 		_cleanup_free_ char *real = realpath(link, NULL);
 		if (streq_ptr(real, node))
 			strv_push(&v, TAKE_PTR(link));
@@ -510,8 +499,7 @@ static size_t kernel_partitions(const char *disk, kpart **ret)
 				continue;
 			uint64_t num;
 			dev_t dev;
-			if (!sysfs_u64(&num, "%s/%s/partition", dir,
-				       de->d_name) ||
+			if (!sysfs_u64(&num, "%s/%s/partition", dir, de->d_name) ||
 			    !sysfs_devnum(de->d_name, &dev))
 				continue;
 			kpart *k = xappend(&v, &n, sizeof(*v));
@@ -545,8 +533,7 @@ static void read_table(const azl_blkid_info *whole, azl_disk_info *d)
 	}
 }
 
-static void fill_fs(azl_part_info *p, const char *path, uint64_t offset,
-		    uint64_t size)
+static void fill_fs(azl_part_info *p, const char *path, uint64_t offset, uint64_t size)
 {
 	azl_blkid_info b;
 	if (blkid_adapter_probe(path, offset, size, &b) < 0)
@@ -569,18 +556,16 @@ static void mark_disk(azl_disk_info *d, const char *reason)
  * names them. `label` names the disk in the reason. same_table: the
  * kernel's partitions are d's (false for a loop device at another offset
  * of the same file), so their use is also told on d's partitions. */
-static void disk_usage(const context *c, const char *name, const char *label,
-		       bool same_table, azl_disk_info *d)
+static void disk_usage(const context *c, const char *name, const char *label, bool same_table,
+		       azl_disk_info *d)
 {
 	dev_t dev;
 	_cleanup_free_ char *sysdir = xasprintf(SYS_BLOCK "/%s", name);
 	_cleanup_free_ char *node = xasprintf("/dev/%s", name);
 	if (sysfs_devnum(name, &dev)) {
-		_cleanup_free_ char *why =
-			node_usage(&c->usage, dev, node, sysdir, NULL);
+		_cleanup_free_ char *why = node_usage(&c->usage, dev, node, sysdir, NULL);
 		if (why) {
-			_cleanup_free_ char *s =
-				xasprintf("%s is %s", label, why);
+			_cleanup_free_ char *s = xasprintf("%s is %s", label, why);
 			mark_disk(d, s);
 		}
 	}
@@ -588,11 +573,9 @@ static void disk_usage(const context *c, const char *name, const char *label,
 	size_t n = kernel_partitions(name, &kp);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *pnode = xasprintf("/dev/%s", kp[i].name);
-		_cleanup_free_ char *psys =
-			xasprintf("%s/%s", sysdir, kp[i].name);
+		_cleanup_free_ char *psys = xasprintf("%s/%s", sysdir, kp[i].name);
 		_cleanup_free_ char *mount = NULL;
-		_cleanup_free_ char *why =
-			node_usage(&c->usage, kp[i].dev, pnode, psys, &mount);
+		_cleanup_free_ char *why = node_usage(&c->usage, kp[i].dev, pnode, psys, &mount);
 		azl_part_info *p = NULL;
 		for (size_t k = 0; k < d->n_parts; k++)
 			if (d->parts[k].number == kp[i].number)
@@ -603,16 +586,14 @@ static void disk_usage(const context *c, const char *name, const char *label,
 			p->mountpoint = TAKE_PTR(mount);
 		}
 		if (why) {
-			_cleanup_free_ char *s =
-				xasprintf("partition %s is %s", pnode, why);
+			_cleanup_free_ char *s = xasprintf("partition %s is %s", pnode, why);
 			mark_disk(d, s);
 		}
 	}
 	/* Last, as the least precise reason. */
 	if (!d->in_use && claimed_elsewhere(node)) {
 		_cleanup_free_ char *s = xasprintf(
-			"%s is in use (mounted in another mount namespace, or "
-			"opened exclusively by another program)",
+			"%s is in use (mounted in another mount namespace, or opened exclusively by another program)",
 			label);
 		mark_disk(d, s);
 	}
@@ -622,25 +603,23 @@ static void disk_usage(const context *c, const char *name, const char *label,
  * runs from it): the reason, or NULL. */
 static char *image_lock_usage(const char *path)
 {
-	_cleanup_close_ int fd =
-		open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return NULL;
 	int r = image_lock_test(fd);
 	if (r <= 0)
 		return NULL;
-	return xasprintf("%s is locked by another program (QEMU holds this "
-			 "lock while a virtual machine uses the image)",
-			 path);
+	return xasprintf(
+		"%s is locked by another program (QEMU holds this lock while a virtual machine uses the image)",
+		path);
 }
 
 /* Every loop device over the file (dev, ino) but `self`, at any offset: its
  * node or partitions in use make the disk d busy, since they are the same
  * bytes. d starts at self_off of the file. `what` names the file in the
  * reasons. */
-static void backing_usage(const context *c, dev_t dev, ino_t ino,
-			  const char *self, uint64_t self_off, const char *what,
-			  azl_disk_info *d)
+static void backing_usage(const context *c, dev_t dev, ino_t ino, const char *self,
+			  uint64_t self_off, const char *what, azl_disk_info *d)
 {
 	_cleanup_strv_free_ char **loops = loop_devices_of(dev, ino);
 	for (size_t i = 0; loops && loops[i]; i++) {
@@ -651,19 +630,14 @@ static void backing_usage(const context *c, dev_t dev, ino_t ino,
 		uint64_t off = 0;
 		(void)loop_backing(loops[i], &bdev, &bino, &off);
 		_cleanup_free_ char *attached =
-			off ? xasprintf("attached to /dev/%s at offset "
-					"%" PRIu64,
-					loops[i], off)
+			off ? xasprintf("attached to /dev/%s at offset %" PRIu64, loops[i], off)
 			    : xasprintf("attached to /dev/%s", loops[i]);
-		_cleanup_free_ char *label =
-			xasprintf("%s (%s)", what, attached);
+		_cleanup_free_ char *label = xasprintf("%s (%s)", what, attached);
 		bool was_in_use = d->in_use;
 		disk_usage(c, loops[i], label, off == self_off, d);
 		/* The reasons name the loop's partitions: say whose. */
-		if (!was_in_use && d->in_use &&
-		    !strstr(d->in_use_reason, "attached to")) {
-			char *s = xasprintf("%s (%s is %s)", d->in_use_reason,
-					    what, attached);
+		if (!was_in_use && d->in_use && !strstr(d->in_use_reason, "attached to")) {
+			char *s = xasprintf("%s (%s is %s)", d->in_use_reason, what, attached);
 			free(d->in_use_reason);
 			d->in_use_reason = s;
 		}
@@ -685,18 +659,14 @@ static int probe_block(const context *c, const char *name, azl_disk_info *ret)
 	d.serial = startswith(name, "loop") ? NULL : serial_of(name);
 	d.transport = transport_of(name);
 	d.by_id = by_id_of(d.path);
-	d.rotational =
-		sysfs_u64(&v, SYS_BLOCK "/%s/queue/rotational", name) && v != 0;
+	d.rotational = sysfs_u64(&v, SYS_BLOCK "/%s/queue/rotational", name) && v != 0;
 	d.removable = sysfs_u64(&v, SYS_BLOCK "/%s/removable", name) && v != 0;
 	d.readonly = sysfs_u64(&v, SYS_BLOCK "/%s/ro", name) && v != 0;
 	d.logical_sector_size =
-		sysfs_u64(&v, SYS_BLOCK "/%s/queue/logical_block_size", name)
-			? (uint32_t)v
-			: 512;
-	d.physical_sector_size =
-		sysfs_u64(&v, SYS_BLOCK "/%s/queue/physical_block_size", name)
-			? (uint32_t)v
-			: d.logical_sector_size;
+		sysfs_u64(&v, SYS_BLOCK "/%s/queue/logical_block_size", name) ? (uint32_t)v : 512;
+	d.physical_sector_size = sysfs_u64(&v, SYS_BLOCK "/%s/queue/physical_block_size", name)
+					 ? (uint32_t)v
+					 : d.logical_sector_size;
 
 	azl_blkid_info whole = {0};
 	if (d.size > 0) {
@@ -712,9 +682,8 @@ static int probe_block(const context *c, const char *name, azl_disk_info *ret)
 		for (size_t k = 0; k < nk; k++)
 			if (kp[k].number == p->number)
 				p->path = xasprintf("/dev/%s", kp[k].name);
-		if (p->type &&
-		    (streq_ptr(p->type, "0x5") || streq_ptr(p->type, "0xf") ||
-		     streq_ptr(p->type, "0x85")))
+		if (p->type && (streq_ptr(p->type, "0x5") || streq_ptr(p->type, "0xf") ||
+				streq_ptr(p->type, "0x85")))
 			continue; /* an extended container holds no fs */
 		/* Through the partition's own node when there is one: the
 		 * whole disk's page cache may be stale for it. */
@@ -728,12 +697,9 @@ static int probe_block(const context *c, const char *name, azl_disk_info *ret)
 	dev_t bdev;
 	ino_t bino;
 	uint64_t off;
-	if (startswith(name, "loop") &&
-	    loop_backing(name, &bdev, &bino, &off) == 0) {
-		_cleanup_free_ char *bf =
-			sysfs_read(SYS_BLOCK "/%s/loop/backing_file", name);
-		_cleanup_free_ char *what =
-			xasprintf("the file behind %s", d.path);
+	if (startswith(name, "loop") && loop_backing(name, &bdev, &bino, &off) == 0) {
+		_cleanup_free_ char *bf = sysfs_read(SYS_BLOCK "/%s/loop/backing_file", name);
+		_cleanup_free_ char *what = xasprintf("the file behind %s", d.path);
 		backing_usage(c, bdev, bino, name, off, what, &d);
 		_cleanup_free_ char *locked = bf ? image_lock_usage(bf) : NULL;
 		if (locked)
@@ -754,8 +720,8 @@ static int probe_block(const context *c, const char *name, azl_disk_info *ret)
 /* A regular file is a disk image: libblkid reads it like a disk. It is
  * busy when a loop device over it is, at whatever offset (`losetup -o`
  * mounts a partition of it that way), or when QEMU holds its lock. */
-static int probe_image(const context *c, const char *real,
-		       const struct stat *st, azl_disk_info *ret)
+static int probe_image(const context *c, const char *real, const struct stat *st,
+		       azl_disk_info *ret)
 {
 	azl_disk_info d = {0};
 	d.path = xstrdup(real);
@@ -794,8 +760,8 @@ static int probe_path(const context *c, const char *path, azl_disk_info *ret)
 		return probe_image(c, real, &st, ret);
 	if (!S_ISBLK(st.st_mode))
 		return -ENOTBLK;
-	_cleanup_free_ char *link = xasprintf(
-		"/sys/dev/block/%u:%u", major(st.st_rdev), minor(st.st_rdev));
+	_cleanup_free_ char *link =
+		xasprintf("/sys/dev/block/%u:%u", major(st.st_rdev), minor(st.st_rdev));
 	_cleanup_free_ char *sys = realpath(link, NULL);
 	if (!sys)
 		return -ENODEV;
@@ -818,8 +784,7 @@ static bool skip_block(const char *name)
 		if (startswith(name, never[i]))
 			return true;
 	if (startswith(name, "loop")) {
-		_cleanup_free_ char *bf =
-			sysfs_read(SYS_BLOCK "/%s/loop/backing_file", name);
+		_cleanup_free_ char *bf = sysfs_read(SYS_BLOCK "/%s/loop/backing_file", name);
 		return !bf;
 	}
 	return false;
@@ -844,8 +809,7 @@ static int probe_all(const context *c, azl_machine *m)
 			disk_info_done(&d);
 			continue;
 		}
-		*(azl_disk_info *)xappend(&m->disks, &m->n_disks,
-					  sizeof(*m->disks)) = d;
+		*(azl_disk_info *)xappend(&m->disks, &m->n_disks, sizeof(*m->disks)) = d;
 	}
 	for (int i = 0; i < n; i++)
 		free(names[i]);
@@ -871,8 +835,7 @@ static uint64_t memory_total(void)
 
 static bool efivar_flag(const char *efivars, const char *name)
 {
-	_cleanup_free_ char *p =
-		xasprintf("%s/%s-" EFI_GLOBAL_GUID, efivars, name);
+	_cleanup_free_ char *p = xasprintf("%s/%s-" EFI_GLOBAL_GUID, efivars, name);
 	unsigned char v[5];
 	_cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -915,12 +878,11 @@ static bool md_raid_available(void)
 	struct utsname u;
 	if (uname(&u) < 0)
 		return false;
-	static const char *const kos[] = {"md-mod.ko", "md-mod.ko.xz",
-					  "md-mod.ko.zst", "md-mod.ko.gz"};
+	static const char *const kos[] = {"md-mod.ko", "md-mod.ko.xz", "md-mod.ko.zst",
+					  "md-mod.ko.gz"};
 	for (size_t i = 0; i < ELEMENTSOF(kos); i++) {
 		_cleanup_free_ char *p =
-			xasprintf("/lib/modules/%s/kernel/drivers/md/%s",
-				  u.release, kos[i]);
+			xasprintf("/lib/modules/%s/kernel/drivers/md/%s", u.release, kos[i]);
 		if (access(p, F_OK) == 0)
 			return true;
 	}
@@ -930,9 +892,8 @@ static bool md_raid_available(void)
 int machine_probe(char *const *only, azl_machine **ret)
 {
 	_cleanup_machine_ azl_machine *m = machine_new();
-	m->firmware = access("/sys/firmware/efi", F_OK) == 0
-			      ? AZL_FIRMWARE_UEFI
-			      : AZL_FIRMWARE_BIOS;
+	m->firmware =
+		access("/sys/firmware/efi", F_OK) == 0 ? AZL_FIRMWARE_UEFI : AZL_FIRMWARE_BIOS;
 	if (m->firmware == AZL_FIRMWARE_UEFI)
 		machine_read_secure_boot("/sys/firmware/efi/efivars", m);
 	m->device_mapper = device_mapper_available();
@@ -950,9 +911,8 @@ int machine_probe(char *const *only, azl_machine **ret)
 			azl_disk_info d;
 			r = probe_path(&c, *p, &d);
 			if (r == 0)
-				*(azl_disk_info *)xappend(
-					&m->disks, &m->n_disks,
-					sizeof(*m->disks)) = d;
+				*(azl_disk_info *)xappend(&m->disks, &m->n_disks,
+							  sizeof(*m->disks)) = d;
 		}
 	} else
 		r = probe_all(&c, m);

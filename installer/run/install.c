@@ -75,19 +75,16 @@ static int write_finish_files(const azl_model *m, const azl_target *t)
 	int r = target_mkdir_p(t, "root", 0550);
 	if (r < 0)
 		return log_error_errno(r, "cannot create /root in the target");
-	r = target_write_file(t, "root/azl-installer-answers.yaml", yaml,
-			      strlen(yaml), 0600, 0, 0);
+	r = target_write_file(t, "root/azl-installer-answers.yaml", yaml, strlen(yaml), 0600, 0, 0);
 	if (r < 0)
-		return log_error_errno(
-			r, "cannot write /root/azl-installer-answers.yaml");
+		return log_error_errno(r, "cannot write /root/azl-installer-answers.yaml");
 	r = target_mkdir_p(t, "var/log/azl-installer", 0700);
 	if (r < 0)
-		return log_error_errno(r,
-				       "cannot create /var/log/azl-installer");
+		return log_error_errno(r, "cannot create /var/log/azl-installer");
 	log_info("install finished; copying this log into the target");
 	_cleanup_free_ char *text = log_contents();
-	r = target_write_file(t, "var/log/azl-installer/install.log", text,
-			      strlen(text), 0600, 0, 0);
+	r = target_write_file(t, "var/log/azl-installer/install.log", text, strlen(text), 0600, 0,
+			      0);
 	if (r < 0)
 		return log_error_errno(r, "cannot copy the install log");
 	return 0;
@@ -122,15 +119,13 @@ static _printf_(2, 3) void say(azl_install_result *res, const char *fmt, ...)
 	va_start(ap, fmt);
 	_cleanup_free_ char *line = xvasprintf(fmt, ap);
 	va_end(ap);
-	char *m = res->message ? xasprintf("%s\n%s", res->message, line)
-			       : xstrdup(line);
+	char *m = res->message ? xasprintf("%s\n%s", res->message, line) : xstrdup(line);
 	free(res->message);
 	res->message = m;
 }
 
 /* A refusal before the first phase: the message and the exit code. */
-static _printf_(3, 4) int refuse(azl_install_result *res, int code,
-				 const char *fmt, ...)
+static _printf_(3, 4) int refuse(azl_install_result *res, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -163,15 +158,13 @@ static int phase_result(run_job *j, azl_phase phase, int r)
 	free(res->message);
 	res->message = NULL;
 	if (res->interrupted)
-		say(res,
-		    _("interrupted during %s; everything was unmounted and "
-		      "closed"),
+		say(res, _("interrupted during %s; everything was unmounted and closed"),
 		    phase_name(phase));
 	else if (j->refused)
 		say(res, "%s", why ? why : "");
 	else
-		say(res, _("the install failed in step '%s': %s"),
-		    phase_name(phase), why ? why : strerror(-r));
+		say(res, _("the install failed in step '%s': %s"), phase_name(phase),
+		    why ? why : strerror(-r));
 	return r;
 }
 
@@ -205,10 +198,10 @@ static int check_network_matches(const azl_model *m, azl_install_result *res)
 	azl_resolved_network res_net = {0};
 	if (netconf_resolve_matches(&m->network, &res_net) < 0) {
 		const char *why = log_last_error();
-		return refuse(res, AZL_EXIT_MACHINE,
-			      _("the network section names an interface this "
-				"machine does not have: %s"),
-			      why ? why : "");
+		return refuse(
+			res, AZL_EXIT_MACHINE,
+			_("the network section names an interface this machine does not have: %s"),
+			why ? why : "");
 	}
 	resolved_network_done(&res_net);
 	return AZL_EXIT_OK;
@@ -217,8 +210,7 @@ static int check_network_matches(const azl_model *m, azl_install_result *res)
 /* DESIGN.md, Trust: every repository that is to be checked has a key the
  * operator pinned, and a key fetched by URL matches its fingerprint;
  * otherwise the install is refused before anything is written. */
-static int check_repo_keys(const azl_model *m, const azl_install_opts *o,
-			   azl_install_result *res)
+static int check_repo_keys(const azl_model *m, const azl_install_opts *o, azl_install_result *res)
 {
 	int r = packages_check_keys(m, o->repos);
 	if (r >= 0)
@@ -233,37 +225,29 @@ static int check_repo_keys(const azl_model *m, const azl_install_opts *o,
  * that is not signed throughout (exit 2), auto warns, off is silent. A
  * stage counts as signed when its package provides "secure-boot(signed)"
  * in the repository's metadata. plan: NULL (--root, BIOS) checks nothing. */
-static int check_secure_boot(azl_install_result *res, const azl_plan *plan,
-			     const azl_boot_chain *c)
+static int check_secure_boot(azl_install_result *res, const azl_plan *plan, const azl_boot_chain *c)
 {
 	if (!plan || plan->firmware != AZL_FIRMWARE_UEFI)
 		return AZL_EXIT_OK;
 	_cleanup_free_ char *desc = boot_chain_describe(c);
 	bool ok = boot_chain_signed(c);
-	log_info("UEFI boot chain: %s; Secure Boot %s, bootloader.secure_boot "
-		 "%s",
-		 desc, ok ? "ready" : "NOT ready",
-		 secure_boot_to_string(plan->secure_boot));
+	log_info("UEFI boot chain: %s; Secure Boot %s, bootloader.secure_boot %s", desc,
+		 ok ? "ready" : "NOT ready", secure_boot_to_string(plan->secure_boot));
 	if (ok || plan->secure_boot == AZL_SECURE_BOOT_OFF)
 		return AZL_EXIT_OK;
 	if (plan->secure_boot == AZL_SECURE_BOOT_AUTO) {
-		log_warning("the repository's boot chain is not signed "
-			    "throughout (%s): the installed system will not "
-			    "boot with Secure Boot on; turn it off in the "
-			    "firmware or use a repository with a signed chain",
-			    desc);
+		log_warning(
+			"the repository's boot chain is not signed throughout (%s): the installed system will not boot with Secure Boot on; turn it off in the firmware or use a repository with a signed chain",
+			desc);
 		return AZL_EXIT_OK;
 	}
-	log_error("bootloader.secure_boot is required and the boot chain is "
-		  "not signed throughout: %s",
-		  desc);
-	return refuse(res, AZL_EXIT_MACHINE,
-		      _("bootloader.secure_boot is 'required', but the "
-			"repository's boot chain is not signed throughout: %s; "
-			"use a repository whose shim, GRUB and kernel packages "
-			"are signed (docs/secure-boot.md) or set secure_boot: "
-			"auto; nothing was written"),
-		      desc);
+	log_error(
+		"bootloader.secure_boot is required and the boot chain is not signed throughout: %s",
+		desc);
+	return refuse(
+		res, AZL_EXIT_MACHINE,
+		_("bootloader.secure_boot is 'required', but the repository's boot chain is not signed throughout: %s; use a repository whose shim, GRUB and kernel packages are signed (docs/secure-boot.md) or set secure_boot: auto; nothing was written"),
+		desc);
 }
 
 /* The packages phase's solve, done before anything is written (the
@@ -285,8 +269,7 @@ static int check_packages(run_job *j, const char *root)
 	boot_chain_done(&chain);
 	if (is_interrupt(j, r)) {
 		j->res->interrupted = true;
-		return refuse(j->res, AZL_EXIT_INTERRUPTED,
-			      _("interrupted; nothing was written"));
+		return refuse(j->res, AZL_EXIT_INTERRUPTED, _("interrupted; nothing was written"));
 	}
 	if (own) {
 		_cleanup_free_ char *names = xstrdup(own[0]);
@@ -295,19 +278,14 @@ static int check_packages(run_job *j, const char *root)
 			free(names);
 			names = n;
 		}
-		log_error("the repositories lack '%s', which this plan adds "
-			  "itself",
-			  names);
-		return refuse(j->res, AZL_EXIT_MACHINE,
-			      _("this plan needs '%s', which no repository "
-				"has; add a repository that has it; nothing "
-				"was written"),
-			      names);
+		log_error("the repositories lack '%s', which this plan adds itself", names);
+		return refuse(
+			j->res, AZL_EXIT_MACHINE,
+			_("this plan needs '%s', which no repository has; add a repository that has it; nothing was written"),
+			names);
 	}
 	const char *why = log_last_error();
-	return refuse(j->res,
-		      r == -ENOENT || r == -EPROTO ? AZL_EXIT_INVALID
-						   : AZL_EXIT_MACHINE,
+	return refuse(j->res, r == -ENOENT || r == -EPROTO ? AZL_EXIT_INVALID : AZL_EXIT_MACHINE,
 		      _("%s; nothing was written"), why ? why : strerror(-r));
 }
 
@@ -348,8 +326,7 @@ static int run_packages(run_job *j)
 
 static int run_configure(run_job *j)
 {
-	int r = system_apply(j->m, &j->t,
-			     j->plan ? storage_result(j->st) : NULL);
+	int r = system_apply(j->m, &j->t, j->plan ? storage_result(j->st) : NULL);
 	/* After the packages (the target's systemd-cryptenroll and libtss2),
 	 * before the boot loader phase builds the initramfs. */
 	if (r >= 0 && j->plan)
@@ -360,8 +337,7 @@ static int run_configure(run_job *j)
 static int run_bootloader(run_job *j)
 {
 	return bootloader_apply(j->m, j->plan, &j->t, storage_result(j->st),
-				install_running_live() || j->o->live ||
-					j->o->nvram_entry);
+				install_running_live() || j->o->live || j->o->nvram_entry);
 }
 
 static int run_post(run_job *j)
@@ -402,22 +378,20 @@ static void run_phases(run_job *j, azl_phase start)
 	azl_phase stop = j->o->stop_after;
 	if (stop == AZL_PHASE_IMAGE || stop == AZL_PHASE_PACKAGES)
 		stop = image ? AZL_PHASE_IMAGE : AZL_PHASE_PACKAGES;
-	for (int p = start == AZL_PHASE_NONE ? AZL_PHASE_PRE : (int)start;
-	     p < AZL_PHASE__COUNT; p++) {
+	for (int p = start == AZL_PHASE_NONE ? AZL_PHASE_PRE : (int)start; p < AZL_PHASE__COUNT;
+	     p++) {
 		if (!runners[p].run || (runners[p].disk && !j->plan))
 			continue;
-		if ((p == AZL_PHASE_IMAGE && !image) ||
-		    (p == AZL_PHASE_PACKAGES && image))
+		if ((p == AZL_PHASE_IMAGE && !image) || (p == AZL_PHASE_PACKAGES && image))
 			continue;
 		progress_phase_start(p);
 		int r = phase_result(j, p, runners[p].run(j));
-		progress_phase_finish(p, r < 0 ? r : 0,
-				      r < 0 ? j->res->message : NULL);
+		progress_phase_finish(p, r < 0 ? r : 0, r < 0 ? j->res->message : NULL);
 		if (r < 0)
 			return;
 		if (p == (int)stop) {
-			log_info("stopping after %s (--stop-after %s)",
-				 phase_name(p), phase_name(p));
+			log_info("stopping after %s (--stop-after %s)", phase_name(p),
+				 phase_name(p));
 			j->res->stopped = true;
 			j->res->phase = p;
 			return;
@@ -452,8 +426,7 @@ static int install_into_dir(run_job *j)
 		 * rpmdb goes. */
 		if (rpm_check_dbpath(o->root_dir, false) < 0) {
 			const char *why = log_last_error();
-			return refuse(res, AZL_EXIT_MACHINE,
-				      _("%s; nothing was written"),
+			return refuse(res, AZL_EXIT_MACHINE, _("%s; nothing was written"),
 				      why ? why : "");
 		}
 		/* Against the root as it is (what it has installed counts), or
@@ -466,21 +439,19 @@ static int install_into_dir(run_job *j)
 	int r = mkdir_parents(o->root_dir, 0755);
 	if (r < 0) {
 		log_error_errno(r, "cannot create '%s'", o->root_dir);
-		return refuse(res, AZL_EXIT_MACHINE,
-			      _("cannot create '%s': %s"), o->root_dir,
+		return refuse(res, AZL_EXIT_MACHINE, _("cannot create '%s': %s"), o->root_dir,
 			      strerror(-r));
 	}
 	r = target_open(o->root_dir, &j->t);
 	if (r < 0)
-		return refuse(res, AZL_EXIT_MACHINE, _("cannot open '%s': %s"),
-			      o->root_dir, strerror(-r));
+		return refuse(res, AZL_EXIT_MACHINE, _("cannot open '%s': %s"), o->root_dir,
+			      strerror(-r));
 	if (o->solve_only) {
 		/* Testing and benchmark aid: the transaction, nothing written
 		 * into the root. */
 		_cleanup_strv_free_ char **nevras = NULL;
 		if (phase_result(j, AZL_PHASE_PACKAGES,
-				 packages_solve(m, o->repos, net_pkg, j->t.root,
-						&nevras)) >= 0)
+				 packages_solve(m, o->repos, net_pkg, j->t.root, &nevras)) >= 0)
 			for (size_t i = 0; nevras && nevras[i]; i++)
 				printf("%s\n", nevras[i]);
 		target_close(&j->t);
@@ -499,12 +470,10 @@ static int install_into_dir(run_job *j)
 		 * outside it. */
 		scripts_run(m, AZL_SCRIPT_ERROR, NULL);
 	else if (res->stopped)
-		progress_phase(AZL_PHASE_FINISH, 100,
-			       _("Stopped after %s, as asked (%s)"),
+		progress_phase(AZL_PHASE_FINISH, 100, _("Stopped after %s, as asked (%s)"),
 			       phase_name(res->phase), j->t.root);
 	else
-		progress_phase(AZL_PHASE_FINISH, 100, _("Installed into %s"),
-			       j->t.root);
+		progress_phase(AZL_PHASE_FINISH, 100, _("Installed into %s"), j->t.root);
 	target_close(&j->t);
 	return finish_code(j);
 }
@@ -521,43 +490,37 @@ static int check_tools(const azl_plan *plan, azl_install_result *res)
 	}
 	int code = AZL_EXIT_OK;
 	if (plan->tpm2 && !luks_tpm2_present())
-		code = refuse(res, AZL_EXIT_MACHINE,
-			      _("storage.encryption.tpm2 needs a TPM 2.0 in "
-				"this machine, and the kernel shows none "
-				"(/sys/class/tpmrm is empty): turn the TPM on "
-				"in the firmware, or remove 'tpm2'; nothing "
-				"was written"));
+		code = refuse(
+			res, AZL_EXIT_MACHINE,
+			_("storage.encryption.tpm2 needs a TPM 2.0 in this machine, and the kernel shows none (/sys/class/tpmrm is empty): turn the TPM on in the firmware, or remove 'tpm2'; nothing was written"));
 	for (size_t i = 0; tools && tools[i]; i++) {
 		if (spawn_have_tool(tools[i]))
 			continue;
 		const char *pkg = tool_package(tools[i]);
 		if (pkg)
-			code = refuse(res, AZL_EXIT_MACHINE,
-				      _("this plan needs '%s', which is not in "
-					"PATH (package %s); nothing was "
-					"written"),
-				      tools[i], pkg);
+			code = refuse(
+				res, AZL_EXIT_MACHINE,
+				_("this plan needs '%s', which is not in PATH (package %s); nothing was written"),
+				tools[i], pkg);
 		else
-			code = refuse(res, AZL_EXIT_MACHINE,
-				      _("this plan needs '%s', which is not in "
-					"PATH; nothing was written"),
-				      tools[i]);
+			code = refuse(
+				res, AZL_EXIT_MACHINE,
+				_("this plan needs '%s', which is not in PATH; nothing was written"),
+				tools[i]);
 	}
 	return code;
 }
 
-static int plan_for_install(const azl_model *m, const azl_install_opts *o,
-			    azl_install_result *res, azl_plan **ret)
+static int plan_for_install(const azl_model *m, const azl_install_opts *o, azl_install_result *res,
+			    azl_plan **ret)
 {
 	_cleanup_machine_ azl_machine *machine = NULL;
 	int r = machine_probe(o->disks, &machine);
 	if (r < 0)
-		return refuse(res, AZL_EXIT_MACHINE,
-			      _("probing disks failed: %s"), strerror(-r));
+		return refuse(res, AZL_EXIT_MACHINE, _("probing disks failed: %s"), strerror(-r));
 	if (machine->firmware == AZL_FIRMWARE_UEFI)
 		log_info("this machine: UEFI, Secure Boot %s, setup mode %s",
-			 machine->secure_boot ? "on" : "off",
-			 machine->setup_mode ? "on" : "off");
+			 machine->secure_boot ? "on" : "off", machine->setup_mode ? "on" : "off");
 	azl_plan_overrides ov = {.disks = o->disks, .firmware = o->firmware};
 	azl_plan_error err = {0};
 	if (plan_build(m, machine, &ov, ret, &err) < 0) {
@@ -581,18 +544,14 @@ int install_finish(const azl_install_result *r, FILE *out, FILE *err)
 	if (!r->finish_pending) {
 		if (out && r->finish_note)
 			fprintf(out,
-				_("finish: %s would follow in the live "
-				  "environment; this is not one, so nothing "
-				  "else happens.\n"),
+				_("finish: %s would follow in the live environment; this is not one, so nothing else happens.\n"),
 				what);
 		return 0;
 	}
 	log_info("finish: %s", what);
 	if (r->finish == AZL_FINISH_SHELL) {
 		if (out)
-			fputs(_("Installed. The live environment gives you a "
-				"shell.\n"),
-			      out);
+			fputs(_("Installed. The live environment gives you a shell.\n"), out);
 		return 0;
 	}
 	if (r->finish == AZL_FINISH_WAIT && !r->finish_confirmed) {
@@ -601,15 +560,11 @@ int install_finish(const azl_install_result *r, FILE *out, FILE *err)
 		 * rebooted into a PXE install again. */
 		if (!isatty(STDIN_FILENO)) {
 			if (out)
-				fputs(_("Installed. finish: wait, and there is "
-					"no terminal to wait on: the machine "
-					"stays as it is; reboot it "
-					"yourself.\n"),
+				fputs(_("Installed. finish: wait, and there is no terminal to wait on: the machine stays as it is; reboot it yourself.\n"),
 				      out);
 			return 0;
 		}
-		fputs(_("Installation complete. Press Enter to reboot.\n"),
-		      stdout);
+		fputs(_("Installation complete. Press Enter to reboot.\n"), stdout);
 		fflush(stdout);
 		int ch;
 		while ((ch = getchar()) != EOF && ch != '\n')
@@ -619,14 +574,10 @@ int install_finish(const azl_install_result *r, FILE *out, FILE *err)
 	}
 	log_close();
 	sync();
-	char *argv[] = {
-		r->finish == AZL_FINISH_POWEROFF ? "poweroff" : "reboot", NULL};
+	char *argv[] = {r->finish == AZL_FINISH_POWEROFF ? "poweroff" : "reboot", NULL};
 	if (spawn_run(argv, NULL) != 0) {
 		if (err)
-			fprintf(err,
-				_("azl-installer: '%s' failed; do it by "
-				  "hand\n"),
-				argv[0]);
+			fprintf(err, _("azl-installer: '%s' failed; do it by hand\n"), argv[0]);
 		return -EIO;
 	}
 	return 0;
@@ -643,27 +594,25 @@ void install_result_print(const azl_install_result *r, FILE *err)
 	}
 	/* After a phase failed (not a refusal before the first). */
 	if (r->phase != AZL_PHASE_NONE && !r->stopped && log_path())
-		fprintf(err, _("azl-installer: the log is in %s\n"),
-			log_path());
+		fprintf(err, _("azl-installer: the log is in %s\n"), log_path());
 }
 
 static int open_log(const azl_install_opts *o, azl_install_result *res)
 {
 	int r = log_open(o->log_file);
 	if (r == -ELOOP)
-		return refuse(res, AZL_EXIT_MACHINE,
-			      _("the log '%s' is a symlink, which is never "
-				"followed; name the file itself"),
-			      o->log_file);
+		return refuse(
+			res, AZL_EXIT_MACHINE,
+			_("the log '%s' is a symlink, which is never followed; name the file itself"),
+			o->log_file);
 	if (r == -ENOTSUP)
-		return refuse(res, AZL_EXIT_MACHINE,
-			      _("the log '%s' is neither a file, a character "
-				"device nor a FIFO; name a file"),
-			      o->log_file);
+		return refuse(
+			res, AZL_EXIT_MACHINE,
+			_("the log '%s' is neither a file, a character device nor a FIFO; name a file"),
+			o->log_file);
 	if (r < 0)
-		return refuse(res, AZL_EXIT_MACHINE,
-			      _("cannot write the log '%s': %s"), o->log_file,
-			      strerror(-r));
+		return refuse(res, AZL_EXIT_MACHINE, _("cannot write the log '%s': %s"),
+			      o->log_file, strerror(-r));
 	return AZL_EXIT_OK;
 }
 
@@ -677,13 +626,9 @@ static int install_onto_disks(run_job *j)
 	 * ordinary host several installs (into several images) may run at
 	 * once, each under its own directory. */
 	_cleanup_free_ char *own_target =
-		o->target_dir || live
-			? NULL
-			: xasprintf("/run/azl-installer/%d/target",
-				    (int)getpid());
-	j->target_dir = o->target_dir ? o->target_dir
-			: own_target  ? own_target
-				      : DEFAULT_TARGET;
+		o->target_dir || live ? NULL
+				      : xasprintf("/run/azl-installer/%d/target", (int)getpid());
+	j->target_dir = o->target_dir ? o->target_dir : own_target ? own_target : DEFAULT_TARGET;
 
 	/* Network repositories must be reachable before packages. */
 	if (live) {
@@ -694,8 +639,7 @@ static int install_onto_disks(run_job *j)
 		if (netconf_resolve_matches(&m->network, &rn) >= 0)
 			lm.network = rn.net;
 		if (netconf_apply_live(&lm) < 0)
-			log_warning("the live network could not be configured; "
-				    "going on");
+			log_warning("the live network could not be configured; going on");
 		resolved_network_done(&rn);
 	}
 	/* What the plan itself needs on top of the answer file's packages,
@@ -722,24 +666,23 @@ static int install_onto_disks(run_job *j)
 		/* Empty once everything is unmounted; rmdir never removes
 		 * anything else. */
 		rmdir(own_target);
-		_cleanup_free_ char *pid_dir = xstrndup(
-			own_target, strlen(own_target) - strlen("/target"));
+		_cleanup_free_ char *pid_dir =
+			xstrndup(own_target, strlen(own_target) - strlen("/target"));
 		rmdir(pid_dir);
 	}
 	if (j->res->error < 0)
 		return finish_code(j);
 	if (j->res->stopped) {
 		progress_phase(AZL_PHASE_FINISH, 100,
-			       _("Stopped after %s, as asked; everything "
-				 "was unmounted and closed"),
+			       _("Stopped after %s, as asked; everything was unmounted and closed"),
 			       phase_name(j->res->phase));
 		return AZL_EXIT_OK;
 	}
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	long secs = (long)(t1.tv_sec - j->t0.tv_sec);
-	progress_phase(AZL_PHASE_FINISH, 100, _("Installed in %ld min %ld s"),
-		       secs / 60, secs % 60);
+	progress_phase(AZL_PHASE_FINISH, 100, _("Installed in %ld min %ld s"), secs / 60,
+		       secs % 60);
 	/* finish: is left to do; install_finish() does it (live) or says
 	 * what would have happened. */
 	j->res->finish_pending = live;
@@ -758,8 +701,8 @@ static int install_caught(run_job *j, int (*fn)(run_job *j))
 	return code;
 }
 
-static int install_checked(const azl_model *m, const azl_install_opts *o,
-			   azl_run_ctx *ctx, azl_install_result *res)
+static int install_checked(const azl_model *m, const azl_install_opts *o, azl_run_ctx *ctx,
+			   azl_install_result *res)
 {
 	if (o->log_file) {
 		int code = open_log(o, res);
@@ -770,26 +713,20 @@ static int install_checked(const azl_model *m, const azl_install_opts *o,
 
 	if (o->root_dir && o->disks)
 		return refuse(res, AZL_EXIT_INVALID,
-			      _("--root installs into a directory; it takes "
-				"no --disk"));
+			      _("--root installs into a directory; it takes no --disk"));
 	if (o->start_at != AZL_PHASE_NONE && !o->root_dir)
-		return refuse(res, AZL_EXIT_INVALID,
-			      _("--start-at works with --root only"));
+		return refuse(res, AZL_EXIT_INVALID, _("--start-at works with --root only"));
 	if (!o->dry_run && geteuid() != 0)
-		return refuse(res, AZL_EXIT_MACHINE,
-			      _("installing needs root; run it as root or use "
-				"'azl-installer plan' to see what it would "
-				"do"));
+		return refuse(
+			res, AZL_EXIT_MACHINE,
+			_("installing needs root; run it as root or use 'azl-installer plan' to see what it would do"));
 	run_job j = {.m = m, .o = o, .ctx = ctx, .res = res, .t = {.fd = -1}};
 	clock_gettime(CLOCK_MONOTONIC, &j.t0);
 	if (o->root_dir) {
 		if (o->dry_run) {
 			if (o->out)
 				fprintf(o->out,
-					_("Would install packages and "
-					  "configuration into '%s'; nothing "
-					  "was "
-					  "written.\n"),
+					_("Would install packages and configuration into '%s'; nothing was written.\n"),
 					o->root_dir);
 			return AZL_EXIT_OK;
 		}
@@ -807,16 +744,13 @@ static int install_checked(const azl_model *m, const azl_install_opts *o,
 	}
 	if (o->dry_run) {
 		if (o->out)
-			fprintf(o->out, "%s\n",
-				_("Dry run: nothing was written."));
+			fprintf(o->out, "%s\n", _("Dry run: nothing was written."));
 		return AZL_EXIT_OK;
 	}
 	if (!o->yes) {
 		if (o->out)
 			fprintf(o->out, "%s\n",
-				_("Nothing was written. Run again with --yes "
-				  "to carry out this plan; it erases what the "
-				  "plan says it erases."));
+				_("Nothing was written. Run again with --yes to carry out this plan; it erases what the plan says it erases."));
 		res->exit_code = AZL_EXIT_INVALID;
 		return AZL_EXIT_INVALID;
 	}
@@ -833,8 +767,7 @@ static int install_checked(const azl_model *m, const azl_install_opts *o,
 int install_run(const azl_model *m, const azl_install_opts *o, azl_run_ctx *ctx,
 		azl_install_result *ret)
 {
-	*ret = (azl_install_result){.phase = AZL_PHASE_NONE,
-				    .finish = m->finish};
+	*ret = (azl_install_result){.phase = AZL_PHASE_NONE, .finish = m->finish};
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	progress_reset();

@@ -66,8 +66,7 @@ static char *first_nic_mac(void)
 		_cleanup_free_ char *sub = xasprintf("%s/%s", dir, names[i]);
 		_cleanup_free_ char *type = read_attr(sub, "type");
 		_cleanup_free_ char *mac = read_attr(sub, "address");
-		if (type && strcmp(type, "1") == 0 && mac &&
-		    strcmp(mac, "00:00:00:00:00:00") != 0)
+		if (type && strcmp(type, "1") == 0 && mac && strcmp(mac, "00:00:00:00:00:00") != 0)
 			return TAKE_PTR(mac);
 	}
 	return NULL;
@@ -108,8 +107,7 @@ char *report_event_to_json(const azl_report_event *e)
 	json_string(&j, "description", e->description ? e->description : "");
 	json_string(&j, "origin", "azl-installer");
 	char ts[48];
-	snprintf(ts, sizeof(ts), "%lld.%06ld", e->sec,
-		 e->usec < 0 ? 0 : e->usec % 1000000);
+	snprintf(ts, sizeof(ts), "%lld.%06ld", e->sec, e->usec < 0 ? 0 : e->usec % 1000000);
 	json_number(&j, "timestamp", ts);
 	if (e->result)
 		json_string(&j, "result", e->result);
@@ -203,8 +201,7 @@ static bool nap(sender *s, long ms, bool final)
  * token refused, a wrong path). */
 static bool permanent(int r, long status)
 {
-	return r == -EPROTO && status >= 400 && status < 500 && status != 408 &&
-	       status != 429;
+	return r == -EPROTO && status >= 400 && status < 500 && status != 408 && status != 429;
 }
 
 /* Posts one event, retrying with back-off. Called without s->mu. */
@@ -235,8 +232,7 @@ static void post_one(sender *s, const item *it)
 		}
 		free(s->last_error);
 		s->last_error = why;
-		bool again = !s->abort && !permanent(r, status) &&
-			     (!s->draining || it->final) &&
+		bool again = !s->abort && !permanent(r, status) && (!s->draining || it->final) &&
 			     (it->final || now_ms() + delay < deadline);
 		if (again)
 			again = nap(s, delay, it->final);
@@ -287,8 +283,7 @@ static void enqueue(sender *s, const char *body, bool final)
 		s->n--;
 		s->dropped++;
 	}
-	s->q[(s->head + s->n) % REPORT_QUEUE_MAX] =
-		(item){.body = xstrdup(body), .final = final};
+	s->q[(s->head + s->n) % REPORT_QUEUE_MAX] = (item){.body = xstrdup(body), .final = final};
 	s->n++;
 	pthread_cond_signal(&s->cv);
 	pthread_mutex_unlock(&s->mu);
@@ -313,8 +308,7 @@ static void sender_start(sender *s)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	s->started = r == 0;
 	if (r != 0)
-		log_warning("reporting: cannot start a thread for '%s': %s",
-			    s->url, strerror(r));
+		log_warning("reporting: cannot start a thread for '%s': %s", s->url, strerror(r));
 }
 
 /* Lets the queue drain until deadline (monotonic ms), then stops the
@@ -376,16 +370,14 @@ azl_reporter *reporter_new(const azl_reporting *cfg, const char *cmdline)
 		sender *s = &r->s[r->n++];
 		sender_init(s, w->endpoint, progress);
 		for (size_t k = 0; k < w->n_headers; k++)
-			strv_push(&s->headers,
-				  xasprintf("%s: %s", w->headers[k].name,
-					    w->headers[k].value->data));
+			strv_push(&s->headers, xasprintf("%s: %s", w->headers[k].name,
+							 w->headers[k].value->data));
 	}
 	for (size_t i = 0; urls && urls[i]; i++) {
 		if (!webhook_endpoint_is_valid(urls[i])) {
-			log_warning("reporting: azl.report='%s' on the kernel "
-				    "command line is not an http:// or "
-				    "https:// URL; not reporting there",
-				    urls[i]);
+			log_warning(
+				"reporting: azl.report='%s' on the kernel command line is not an http:// or https:// URL; not reporting there",
+				urls[i]);
 			continue;
 		}
 		sender_init(&r->s[r->n++], urls[i], true);
@@ -395,9 +387,8 @@ azl_reporter *reporter_new(const azl_reporting *cfg, const char *cmdline)
 		return NULL;
 	}
 	machine_id_read(&r->id, cmdline);
-	log_info("reporting: machine mac %s, serial %s, uuid %s",
-		 r->id.mac ? r->id.mac : "-", r->id.serial ? r->id.serial : "-",
-		 r->id.uuid ? r->id.uuid : "-");
+	log_info("reporting: machine mac %s, serial %s, uuid %s", r->id.mac ? r->id.mac : "-",
+		 r->id.serial ? r->id.serial : "-", r->id.uuid ? r->id.uuid : "-");
 	fetch_global_init();
 	for (size_t i = 0; i < r->n; i++) {
 		log_info("reporting: events go to '%s'%s", r->s[i].url,
@@ -484,8 +475,8 @@ void reporter_sink(const azl_progress_event *ev, void *userdata)
 	send_event(r, &e, false);
 }
 
-void reporter_end(azl_reporter *r, int exit_code, bool stopped,
-		  const char *phase, int error, const char *reason)
+void reporter_end(azl_reporter *r, int exit_code, bool stopped, const char *phase, int error,
+		  const char *reason)
 {
 	if (!r)
 		return;
@@ -504,8 +495,8 @@ void reporter_end(azl_reporter *r, int exit_code, bool stopped,
 		e.description = reason;
 	} else if (stopped) {
 		e.result = "WARN";
-		e.description = ok = xasprintf(_("Stopped after %s, as asked"),
-					       phase ? phase : "-");
+		e.description = ok =
+			xasprintf(_("Stopped after %s, as asked"), phase ? phase : "-");
 	} else {
 		e.result = "SUCCESS";
 		e.description = _("Azure Linux is installed");
@@ -538,15 +529,11 @@ void reporter_free(azl_reporter *r)
 			;
 		else if (s->failed || s->dropped || left)
 			log_warning(
-				"reporting: '%s': %u events sent, %u failed "
-				"(%s), %u dropped from a full queue, %u "
-				"abandoned at the end",
-				s->url, s->sent, s->failed,
-				s->last_error ? s->last_error : "-", s->dropped,
-				left);
+				"reporting: '%s': %u events sent, %u failed (%s), %u dropped from a full queue, %u abandoned at the end",
+				s->url, s->sent, s->failed, s->last_error ? s->last_error : "-",
+				s->dropped, left);
 		else
-			log_info("reporting: '%s': %u events sent", s->url,
-				 s->sent);
+			log_info("reporting: '%s': %u events sent", s->url, s->sent);
 		sender_done(s);
 	}
 	log_info("reporting: flushed in %lld ms", now_ms() - t0);

@@ -84,8 +84,8 @@ void reporter_sink(const azl_progress_event *ev, void *userdata);
 /* The finish event of the whole install: result from the exit code (0
  * SUCCESS, or WARN when stopped early as asked; else FAIL), phase NULL
  * when it failed before the first phase. */
-void reporter_end(azl_reporter *r, int exit_code, bool stopped,
-		  const char *phase, int error, const char *reason);
+void reporter_end(azl_reporter *r, int exit_code, bool stopped, const char *phase, int error,
+		  const char *reason);
 /* Waits at most REPORT_FLUSH_MS for queued events, abandons the rest,
  * stops the threads, logs what was sent, frees. NULL is fine. */
 void reporter_free(azl_reporter *r);

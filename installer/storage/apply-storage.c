@@ -127,9 +127,7 @@ static _printf_(2, 3) int step_failed(int r, const char *fmt, ...)
 	if (r == -EINTR)
 		return log_error_errno(r, "interrupted before %s", step);
 	if (r == -ENOENT)
-		return log_error_errno(r,
-				       "%s failed: a tool it needs is "
-				       "missing (see the log)",
+		return log_error_errno(r, "%s failed: a tool it needs is missing (see the log)",
 				       step);
 	return log_error_errno(r, "%s failed", step);
 }
@@ -184,21 +182,19 @@ static int open_image(azl_storage_state *st, disk_rt *d)
 	const char *path = d->pd->path;
 	d->image_fd = open(path, O_RDWR | O_CLOEXEC);
 	if (d->image_fd < 0)
-		return log_error_errno(errno, "cannot open the image '%s'",
-				       path);
+		return log_error_errno(errno, "cannot open the image '%s'", path);
 	int r = image_lock(d->image_fd);
 	if (r == -EBUSY)
-		return disk_busy(st,
-				 "the image '%s' is in use: another program "
-				 "holds its lock (QEMU does while a virtual "
-				 "machine runs from it); stop it first",
-				 path);
+		return disk_busy(
+			st,
+			"the image '%s' is in use: another program holds its lock (QEMU does while a virtual machine runs from it); stop it first",
+			path);
 	/* A filesystem without OFD locks (some network and FUSE ones): QEMU
 	 * goes on without its lock there too. */
 	if (r == -ENOLCK || r == -EOPNOTSUPP || r == -EINVAL)
-		log_warning("cannot lock the image '%s' (%s): a virtual "
-			    "machine could use it at the same time",
-			    path, strerror(-r));
+		log_warning(
+			"cannot lock the image '%s' (%s): a virtual machine could use it at the same time",
+			path, strerror(-r));
 	else if (r < 0)
 		return log_error_errno(r, "cannot lock the image '%s'", path);
 	struct stat s;
@@ -206,10 +202,10 @@ static int open_image(azl_storage_state *st, disk_rt *d)
 		return log_error_errno(errno, "cannot stat '%s'", path);
 	_cleanup_free_ char *loop = NULL;
 	if (loop_devices_busy(s.st_dev, s.st_ino, NULL, &loop) > 0)
-		return disk_busy(st,
-				 "the image '%s' is in use through /dev/%s "
-				 "(mounted or held); unmount it first",
-				 path, loop);
+		return disk_busy(
+			st,
+			"the image '%s' is in use through /dev/%s (mounted or held); unmount it first",
+			path, loop);
 	r = loop_attach(path, &d->dev);
 	if (r < 0)
 		return r;
@@ -219,14 +215,13 @@ static int open_image(azl_storage_state *st, disk_rt *d)
 
 /* A loop device given as the disk: the other loop devices over its file are
  * the same bytes, and none of them may be in use either. */
-static int open_loop_device(azl_storage_state *st, disk_rt *d,
-			    const struct stat *s)
+static int open_loop_device(azl_storage_state *st, disk_rt *d, const struct stat *s)
 {
 	if (major(s->st_rdev) != LOOP_MAJOR)
 		return 0;
 	/* The kernel's name: minors count in steps of max_part + 1. */
-	_cleanup_free_ char *link = xasprintf(
-		"/sys/dev/block/%u:%u", major(s->st_rdev), minor(s->st_rdev));
+	_cleanup_free_ char *link =
+		xasprintf("/sys/dev/block/%u:%u", major(s->st_rdev), minor(s->st_rdev));
 	_cleanup_free_ char *sys = realpath(link, NULL);
 	const char *name = sys ? strrchr(sys, '/') + 1 : NULL;
 	if (!name)
@@ -238,11 +233,10 @@ static int open_loop_device(azl_storage_state *st, disk_rt *d,
 		return 0; /* nothing attached: opening it fails below */
 	_cleanup_free_ char *other = NULL;
 	if (loop_devices_busy(bdev, bino, name, &other) > 0)
-		return disk_busy(st,
-				 "'%s' is in use through /dev/%s, which is "
-				 "attached to the same file (mounted or held); "
-				 "unmount it first",
-				 d->dev, other);
+		return disk_busy(
+			st,
+			"'%s' is in use through /dev/%s, which is attached to the same file (mounted or held); unmount it first",
+			d->dev, other);
 	return 0;
 }
 
@@ -264,9 +258,7 @@ static int open_disk(azl_storage_state *st, const azl_plan_disk *pd)
 		if (r < 0)
 			return r;
 	} else
-		return log_error_errno(ENOTBLK,
-				       "'%s' is neither a block "
-				       "device nor a disk image",
+		return log_error_errno(ENOTBLK, "'%s' is neither a block device nor a disk image",
 				       pd->path);
 	/* The kernel refuses O_EXCL on a device that is mounted, holds a
 	 * mounted partition or is held (dm, md, another program's O_EXCL),
@@ -274,10 +266,10 @@ static int open_disk(azl_storage_state *st, const azl_plan_disk *pd)
 	 * the table is written; mkfs and mount claim the partitions then. */
 	d->excl_fd = open(d->dev, O_RDONLY | O_EXCL | O_CLOEXEC);
 	if (d->excl_fd < 0 && errno == EBUSY)
-		return disk_busy(st,
-				 "'%s' is in use (mounted, or held by another "
-				 "program); unmount or stop it first",
-				 d->dev);
+		return disk_busy(
+			st,
+			"'%s' is in use (mounted, or held by another program); unmount or stop it first",
+			d->dev);
 	if (d->excl_fd < 0)
 		return log_error_errno(errno, "cannot open '%s'", d->dev);
 	d->fd = open(d->dev, O_RDWR | O_CLOEXEC);
@@ -285,15 +277,11 @@ static int open_disk(azl_storage_state *st, const azl_plan_disk *pd)
 		return log_error_errno(errno, "cannot open '%s'", d->dev);
 	if (flock(d->fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno == EWOULDBLOCK)
-			return disk_busy(st,
-					 "another program holds the lock of "
-					 "'%s'",
-					 d->dev);
+			return disk_busy(st, "another program holds the lock of '%s'", d->dev);
 		return log_error_errno(errno, "cannot lock '%s'", d->dev);
 	}
 	strv_push(&st->result.disks, xstrdup(d->dev));
-	log_info("locked %s%s%s", d->dev, d->attached ? " for " : "",
-		 d->attached ? pd->path : "");
+	log_info("locked %s%s%s", d->dev, d->attached ? " for " : "", d->attached ? pd->path : "");
 	return 0;
 }
 
@@ -318,14 +306,12 @@ static int wipe_disk(disk_rt *d)
 			if (old.parts[i].extended)
 				continue;
 			_cleanup_free_ char *what =
-				xasprintf("partition %d of %s",
-					  old.parts[i].number, d->dev);
-			int r = blkid_adapter_wipe(d->fd, old.parts[i].start,
-						   old.parts[i].size, what);
+				xasprintf("partition %d of %s", old.parts[i].number, d->dev);
+			int r = blkid_adapter_wipe(d->fd, old.parts[i].start, old.parts[i].size,
+						   what);
 			if (r < 0) {
 				parted_table_done(&old);
-				return log_error_errno(r, "cannot wipe %s",
-						       what);
+				return log_error_errno(r, "cannot wipe %s", what);
 			}
 		}
 	parted_table_done(&old);
@@ -341,9 +327,8 @@ static int wipe_disk(disk_rt *d)
 static int fix_gpt_type(const disk_rt *d, const azl_parted_new_part *np)
 {
 	_cleanup_free_ char *num = xasprintf("%d", np->number);
-	char *argv[] = {"sfdisk",	  "--no-reread", "--no-tell-kernel",
-			"--part-type",	  d->dev,	 num,
-			(char *)np->type, NULL};
+	char *argv[] = {"sfdisk", "--no-reread", "--no-tell-kernel", "--part-type",
+			d->dev,	  num,		 (char *)np->type,   NULL};
 	return spawn_check(argv, &(azl_spawn_opts){0});
 }
 
@@ -371,15 +356,13 @@ static int partition_disk(azl_storage_state *st, disk_rt *d)
 	_cleanup_free_ int *remove = xcalloc(pd->n_removed + 1, sizeof(int));
 	for (size_t i = 0; i < pd->n_removed; i++) {
 		const azl_plan_part *rp = &pd->removed[i];
-		_cleanup_free_ char *what =
-			xasprintf("partition %d of %s", rp->number, d->dev);
+		_cleanup_free_ char *what = xasprintf("partition %d of %s", rp->number, d->dev);
 		r = blkid_adapter_wipe(d->fd, rp->start, rp->size, what);
 		if (r < 0)
 			return step_failed(r, "wiping %s", what);
 		remove[i] = rp->number;
 	}
-	_cleanup_free_ azl_parted_new_part *np =
-		xcalloc(pd->n_parts + 1, sizeof(*np));
+	_cleanup_free_ azl_parted_new_part *np = xcalloc(pd->n_parts + 1, sizeof(*np));
 	size_t n = 0;
 	for (size_t i = 0; i < pd->n_parts; i++) {
 		const azl_plan_part *pp = &pd->parts[i];
@@ -390,47 +373,33 @@ static int partition_disk(azl_storage_state *st, disk_rt *d)
 			.start = pp->start,
 			.size = pp->size,
 			.type = pp->type_guid,
-			.name = pd->table == AZL_TABLE_GPT ? pp->partlabel
-							   : NULL,
+			.name = pd->table == AZL_TABLE_GPT ? pp->partlabel : NULL,
 			/* msdos + BIOS: the active flag on what holds /boot */
 			.boot = pd->table == AZL_TABLE_MSDOS &&
-				(pp->role == AZL_ROLE_BOOT ||
-				 pp->role == AZL_ROLE_ESP),
+				(pp->role == AZL_ROLE_BOOT || pp->role == AZL_ROLE_ESP),
 		};
 	}
 	if (pd->new_table || n > 0 || pd->n_removed > 0) {
-		progress_phase(AZL_PHASE_STORAGE, 10,
-			       _("Writing the partition table "
-				 "of %s"),
+		progress_phase(AZL_PHASE_STORAGE, 10, _("Writing the partition table of %s"),
 			       d->dev);
-		r = parted_table_write(
-			d->dev,
-			pd->new_table ? table_to_string(pd->table) : NULL,
-			remove, pd->n_removed, np, n);
+		r = parted_table_write(d->dev, pd->new_table ? table_to_string(pd->table) : NULL,
+				       remove, pd->n_removed, np, n);
 		if (r < 0)
-			return step_failed(r,
-					   "writing the partition table of "
-					   "'%s'",
-					   d->dev);
+			return step_failed(r, "writing the partition table of '%s'", d->dev);
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (np[i].type_set || pd->table != AZL_TABLE_GPT)
 			continue;
 		r = fix_gpt_type(d, &np[i]);
 		if (r < 0)
-			return step_failed(r,
-					   "setting the type of partition "
-					   "%d of '%s'",
+			return step_failed(r, "setting the type of partition %d of '%s'",
 					   np[i].number, d->dev);
 	}
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *node = NULL;
-		r = part_node_ensure(d->fd, d->dev, np[i].number, np[i].start,
-				     np[i].size, &node);
+		r = part_node_ensure(d->fd, d->dev, np[i].number, np[i].start, np[i].size, &node);
 		if (r < 0)
-			return step_failed(r,
-					   "creating the node of partition "
-					   "%d of '%s'",
+			return step_failed(r, "creating the node of partition %d of '%s'",
 					   np[i].number, d->dev);
 		r = wipe_node(node);
 		if (r < 0)
@@ -446,11 +415,10 @@ static int partition_disk(azl_storage_state *st, disk_rt *d)
 		if (!pp->keep)
 			continue;
 		_cleanup_free_ char *node = NULL;
-		r = part_node_ensure_existing(d->fd, d->dev, pp->number,
-					      pp->start, pp->size, &node);
+		r = part_node_ensure_existing(d->fd, d->dev, pp->number, pp->start, pp->size,
+					      &node);
 		if (r < 0)
-			return step_failed(r, "finding partition %d of '%s'",
-					   pp->number, d->dev);
+			return step_failed(r, "finding partition %d of '%s'", pp->number, d->dev);
 	}
 	(void)st;
 	return 0;
@@ -466,16 +434,12 @@ int storage_passphrase(const azl_model *m, azl_secret **ret)
 		return 0;
 	}
 	if (!e->passphrase_file)
-		return log_error_errno(EINVAL, "encryption needs a passphrase "
-					       "or passphrase_file");
+		return log_error_errno(EINVAL, "encryption needs a passphrase or passphrase_file");
 	char *text = NULL;
 	size_t len = 0;
-	int r = read_file_bounded(e->passphrase_file, PASSPHRASE_FILE_MAX,
-				  &text, &len);
+	int r = read_file_bounded(e->passphrase_file, PASSPHRASE_FILE_MAX, &text, &len);
 	if (r < 0)
-		return log_error_errno(r,
-				       "cannot read the passphrase file "
-				       "'%s'",
+		return log_error_errno(r, "cannot read the passphrase file '%s'",
 				       e->passphrase_file);
 	/* One trailing newline is the editor's, not the passphrase's. */
 	size_t n = len;
@@ -487,9 +451,7 @@ int storage_passphrase(const azl_model *m, azl_secret **ret)
 	wipe_memory(text, len);
 	free(text);
 	if (!*ret)
-		return log_error_errno(EINVAL,
-				       "the passphrase file '%s' is "
-				       "empty",
+		return log_error_errno(EINVAL, "the passphrase file '%s' is empty",
 				       e->passphrase_file);
 	return 0;
 }
@@ -549,25 +511,22 @@ typedef struct made_fs {
  * after them. */
 static char *subvol_options(const char *subvol, const char *more)
 {
-	return xasprintf("subvol=%s,compress=zstd:1%s%s", subvol,
-			 more ? "," : "", more ? more : "");
+	return xasprintf("subvol=%s,compress=zstd:1%s%s", subvol, more ? "," : "",
+			 more ? more : "");
 }
 
 /* The fstab options of subvolume name of the btrfs on plan_dev: Fedora's,
  * then the partition's (kickstart part --fsoptions applies to each of its
  * subvolumes, as Anaconda does), then the subvolume's own. */
-static char *subvol_fstab_options(const azl_plan *p, const char *plan_dev,
-				  const char *name)
+static char *subvol_fstab_options(const azl_plan *p, const char *plan_dev, const char *name)
 {
-	const char *mapper = startswith(plan_dev, "/dev/mapper/")
-				     ? plan_dev + strlen("/dev/mapper/")
-				     : NULL;
+	const char *mapper =
+		startswith(plan_dev, "/dev/mapper/") ? plan_dev + strlen("/dev/mapper/") : NULL;
 	for (size_t i = 0; i < p->n_disks; i++)
 		for (size_t k = 0; k < p->disks[i].n_parts; k++) {
 			const azl_plan_part *pp = &p->disks[i].parts[k];
 			if (!streq_ptr(pp->device, plan_dev) &&
-			    !(pp->encrypted && mapper &&
-			      streq_ptr(pp->luks_name, mapper)))
+			    !(pp->encrypted && mapper && streq_ptr(pp->luks_name, mapper)))
 				continue;
 			for (size_t v = 0; v < pp->n_subvols; v++) {
 				const char *own = pp->subvols[v].fs_options;
@@ -575,11 +534,8 @@ static char *subvol_fstab_options(const azl_plan *p, const char *plan_dev,
 					continue;
 				_cleanup_free_ char *more =
 					pp->fs_options && own
-						? xasprintf("%s,%s",
-							    pp->fs_options, own)
-						: xstrdup(pp->fs_options
-								  ? pp->fs_options
-								  : own);
+						? xasprintf("%s,%s", pp->fs_options, own)
+						: xstrdup(pp->fs_options ? pp->fs_options : own);
 				return subvol_options(name, more);
 			}
 		}
@@ -590,15 +546,13 @@ static char *subvol_fstab_options(const azl_plan *p, const char *plan_dev,
  * partition, its LUKS mapping, or a logical volume. */
 static const char *fs_options_of(const azl_plan *p, const char *plan_dev)
 {
-	const char *mapper = startswith(plan_dev, "/dev/mapper/")
-				     ? plan_dev + strlen("/dev/mapper/")
-				     : NULL;
+	const char *mapper =
+		startswith(plan_dev, "/dev/mapper/") ? plan_dev + strlen("/dev/mapper/") : NULL;
 	for (size_t i = 0; i < p->n_disks; i++)
 		for (size_t k = 0; k < p->disks[i].n_parts; k++) {
 			const azl_plan_part *pp = &p->disks[i].parts[k];
 			if (streq_ptr(pp->device, plan_dev) ||
-			    (pp->encrypted && mapper &&
-			     streq_ptr(pp->luks_name, mapper)))
+			    (pp->encrypted && mapper && streq_ptr(pp->luks_name, mapper)))
 				return pp->fs_options;
 		}
 	for (size_t i = 0; i < p->n_raids; i++) {
@@ -615,15 +569,13 @@ static const char *fs_options_of(const azl_plan *p, const char *plan_dev)
 static const char *mount_of(const azl_plan *p, const char *plan_dev)
 {
 	for (size_t i = 0; i < p->n_actions; i++)
-		if (p->actions[i].op == AZL_OP_MOUNT &&
-		    streq_ptr(p->actions[i].device, plan_dev))
+		if (p->actions[i].op == AZL_OP_MOUNT && streq_ptr(p->actions[i].device, plan_dev))
 			return p->actions[i].mount;
 	return NULL;
 }
 
-static int write_tabs(azl_storage_state *st, const azl_plan *plan,
-		      const char *target_dir, made_fs *made, size_t n_made,
-		      azl_crypttab_entry *ct, size_t n_ct)
+static int write_tabs(azl_storage_state *st, const azl_plan *plan, const char *target_dir,
+		      made_fs *made, size_t n_made, azl_crypttab_entry *ct, size_t n_ct)
 {
 	_cleanup_free_ azl_fstab_entry *fe = xcalloc(n_made + 1, sizeof(*fe));
 	size_t n = 0;
@@ -633,61 +585,53 @@ static int write_tabs(azl_storage_state *st, const azl_plan *plan,
 		if (ac->op != AZL_OP_MOUNT)
 			continue;
 		for (size_t i = 0; i < n_made; i++)
-			if (made[i].mount &&
-			    streq_ptr(made[i].mount, ac->mount))
-				fe[n++] = (azl_fstab_entry){
-					made[i].uuid, made[i].mount, made[i].fs,
-					made[i].options};
+			if (made[i].mount && streq_ptr(made[i].mount, ac->mount))
+				fe[n++] = (azl_fstab_entry){made[i].uuid, made[i].mount, made[i].fs,
+							    made[i].options};
 	}
 	for (size_t i = 0; i < n_made; i++)
 		if (made[i].fs == AZL_FS_SWAP)
-			fe[n++] = (azl_fstab_entry){made[i].uuid, "swap",
-						    AZL_FS_SWAP, NULL};
+			fe[n++] = (azl_fstab_entry){made[i].uuid, "swap", AZL_FS_SWAP, NULL};
 	for (size_t i = 0; i < n; i++)
 		if (!fe[i].uuid)
-			return log_error_errno(ENODATA,
-					       "no UUID for the filesystem of "
-					       "'%s'",
+			return log_error_errno(ENODATA, "no UUID for the filesystem of '%s'",
 					       fe[i].mount);
 
 	azl_target t = {.fd = -1};
 	int r = target_open(target_dir, &t);
 	if (r < 0)
-		return log_error_errno(r, "cannot open the target '%s'",
-				       target_dir);
+		return log_error_errno(r, "cannot open the target '%s'", target_dir);
 	r = target_mkdir_p(&t, "etc", 0755);
 	_cleanup_free_ char *fstab = fstab_text(fe, n);
 	if (r >= 0)
-		r = target_write_file(&t, "etc/fstab", fstab, strlen(fstab),
-				      0644, (uid_t)-1, (gid_t)-1);
+		r = target_write_file(&t, "etc/fstab", fstab, strlen(fstab), 0644, (uid_t)-1,
+				      (gid_t)-1);
 	if (r >= 0 && st->mdadm_conf) {
 		azl_buf b = {0};
-		buf_append(&b, "# Written by azl-installer: the software RAID "
-			       "arrays of this system.\n");
+		buf_append(
+			&b,
+			"# Written by azl-installer: the software RAID arrays of this system.\n");
 		for (size_t i = 0; st->mdadm_conf[i]; i++)
 			buf_printf(&b, "%s\n", st->mdadm_conf[i]);
 		_cleanup_free_ char *conf = buf_steal(&b);
-		r = target_write_file(&t, "etc/mdadm.conf", conf, strlen(conf),
-				      0644, (uid_t)-1, (gid_t)-1);
+		r = target_write_file(&t, "etc/mdadm.conf", conf, strlen(conf), 0644, (uid_t)-1,
+				      (gid_t)-1);
 	}
 	if (r >= 0 && n_ct > 0) {
 		_cleanup_free_ char *crypttab = crypttab_text(ct, n_ct);
-		r = target_write_file(&t, "etc/crypttab", crypttab,
-				      strlen(crypttab), 0600, (uid_t)-1,
-				      (gid_t)-1);
+		r = target_write_file(&t, "etc/crypttab", crypttab, strlen(crypttab), 0600,
+				      (uid_t)-1, (gid_t)-1);
 	}
 	target_close(&t);
 	if (r < 0)
-		return log_error_errno(r, "cannot write /etc/fstab or "
-					  "/etc/crypttab into the target");
-	log_info("wrote /etc/fstab (%zu entries)%s%s", n,
-		 n_ct ? " and /etc/crypttab" : "",
+		return log_error_errno(r,
+				       "cannot write /etc/fstab or /etc/crypttab into the target");
+	log_info("wrote /etc/fstab (%zu entries)%s%s", n, n_ct ? " and /etc/crypttab" : "",
 		 st->mdadm_conf ? " and /etc/mdadm.conf" : "");
 	return 0;
 }
 
-static void fill_result(azl_storage_state *st, const azl_plan *plan,
-			made_fs *made, size_t n_made)
+static void fill_result(azl_storage_state *st, const azl_plan *plan, made_fs *made, size_t n_made)
 {
 	azl_installed_storage *res = &st->result;
 	for (size_t i = 0; i < n_made; i++) {
@@ -715,8 +659,7 @@ static void fill_result(azl_storage_state *st, const azl_plan *plan,
 			res->boot_disk = xstrdup(d ? d->dev : ac->disk);
 		}
 	}
-	for (size_t i = 0;
-	     plan->mirror_boot_disks && plan->mirror_boot_disks[i]; i++) {
+	for (size_t i = 0; plan->mirror_boot_disks && plan->mirror_boot_disks[i]; i++) {
 		disk_rt *d = find_disk(st, plan->mirror_boot_disks[i]);
 		strv_push(&res->mirror_boot_disks,
 			  xstrdup(d ? d->dev : plan->mirror_boot_disks[i]));
@@ -724,29 +667,24 @@ static void fill_result(azl_storage_state *st, const azl_plan *plan,
 	for (size_t i = 0; i < plan->n_raids; i++)
 		if (plan->raids[i].role == AZL_ROLE_ESP)
 			for (size_t k = 0; plan->raids[i].members[k]; k++)
-				strv_push(
-					&res->esp_members,
-					map_device(st,
-						   plan->raids[i].members[k]));
+				strv_push(&res->esp_members,
+					  map_device(st, plan->raids[i].members[k]));
 }
 
 /* mdadm --create over the members (their real nodes), then the array's
  * UUID for rd.md.uuid= and its line for the target's mdadm.conf. */
-static int create_raid(azl_storage_state *st, const azl_plan *plan,
-		       const char *name, int pct)
+static int create_raid(azl_storage_state *st, const azl_plan *plan, const char *name, int pct)
 {
 	const azl_plan_raid *pr = NULL;
 	for (size_t i = 0; i < plan->n_raids; i++)
 		if (streq_ptr(plan->raids[i].name, name))
 			pr = &plan->raids[i];
 	if (!pr)
-		return log_error_errno(EINVAL, "the plan has no RAID '%s'",
-				       name);
+		return log_error_errno(EINVAL, "the plan has no RAID '%s'", name);
 	_cleanup_strv_free_ char **members = NULL;
 	for (size_t i = 0; pr->members && pr->members[i]; i++)
 		strv_push(&members, map_device(st, pr->members[i]));
-	progress_phase(AZL_PHASE_STORAGE, pct, _("RAID%d array %s"), pr->level,
-		       pr->device);
+	progress_phase(AZL_PHASE_STORAGE, pct, _("RAID%d array %s"), pr->level, pr->device);
 	azl_mdraid_create c = {
 		.device = pr->device,
 		.name = pr->name,
@@ -769,17 +707,16 @@ static int create_raid(azl_storage_state *st, const azl_plan *plan,
 		return step_failed(-ENODATA, "mdadm --detail '%s'", pr->device);
 	strv_push(&st->mdadm_conf, line);
 	if (pr->encrypted ||
-	    (pr->role != AZL_ROLE_ESP && pr->role != AZL_ROLE_BOOT &&
-	     pr->role != AZL_ROLE_DATA))
+	    (pr->role != AZL_ROLE_ESP && pr->role != AZL_ROLE_BOOT && pr->role != AZL_ROLE_DATA))
 		strv_push(&st->result.md_boot_uuids, xstrdup(uuid));
 	strv_push(&st->result.md_uuids, TAKE_PTR(uuid));
-	log_info("RAID%d '%s' over %zu members: %s", pr->level, pr->device,
-		 strv_length(members), line);
+	log_info("RAID%d '%s' over %zu members: %s", pr->level, pr->device, strv_length(members),
+		 line);
 	return 0;
 }
 
-static int run_actions(azl_storage_state *st, const azl_plan *plan,
-		       const azl_model *m, const char *target_dir)
+static int run_actions(azl_storage_state *st, const azl_plan *plan, const azl_model *m,
+		       const char *target_dir)
 {
 	_cleanup_secret_ azl_secret *pass = NULL;
 	made_fs *made = NULL;
@@ -812,8 +749,7 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 				.memory_kib = e->pbkdf_memory_kib,
 				.iter_time_ms = e->pbkdf_iter_time_ms,
 			};
-			progress_phase(AZL_PHASE_STORAGE, pct,
-				       _("Encrypting %s (LUKS2)"), dev);
+			progress_phase(AZL_PHASE_STORAGE, pct, _("Encrypting %s (LUKS2)"), dev);
 			char *uuid = NULL;
 			r = luks_format(dev, ac->name, pass, &kdf, &uuid);
 			if (r < 0) {
@@ -824,8 +760,7 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 			strv_push(&st->result.luks_devices, xstrdup(dev));
 			st->result.luks_tpm2 = e->tpm2.enabled;
 			ct = xrealloc(ct, (n_ct + 1) * sizeof(*ct));
-			ct[n_ct++] = (azl_crypttab_entry){ac->name, uuid,
-							  e->tpm2.enabled};
+			ct[n_ct++] = (azl_crypttab_entry){ac->name, uuid, e->tpm2.enabled};
 			break;
 		}
 		case AZL_OP_LUKS_OPEN:
@@ -840,8 +775,7 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 			r = create_raid(st, plan, ac->name, pct);
 			break;
 		case AZL_OP_PV_CREATE:
-			progress_phase(AZL_PHASE_STORAGE, pct,
-				       _("LVM physical volume %s"), dev);
+			progress_phase(AZL_PHASE_STORAGE, pct, _("LVM physical volume %s"), dev);
 			r = lvm_pvcreate(dev);
 			if (r < 0)
 				step_failed(r, "pvcreate '%s'", dev);
@@ -849,18 +783,16 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 		case AZL_OP_VG_CREATE: {
 			const azl_plan_vg *vg = find_vg(plan, ac->name);
 			if (!vg || strv_length(vg->pvs) == 0) {
-				r = log_error_errno(EINVAL,
-						    "the plan gives volume "
-						    "group '%s' no physical "
-						    "volume",
-						    ac->name);
+				r = log_error_errno(
+					EINVAL,
+					"the plan gives volume group '%s' no physical volume",
+					ac->name);
 				break;
 			}
 			_cleanup_strv_free_ char **pvs = NULL;
 			for (size_t i = 0; vg->pvs[i]; i++)
 				strv_push(&pvs, map_device(st, vg->pvs[i]));
-			progress_phase(AZL_PHASE_STORAGE, pct,
-				       _("LVM volume group %s"), ac->name);
+			progress_phase(AZL_PHASE_STORAGE, pct, _("LVM volume group %s"), ac->name);
 			r = lvm_vgcreate(ac->name, pvs);
 			if (r < 0) {
 				step_failed(r, "vgcreate '%s'", ac->name);
@@ -872,53 +804,42 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 		case AZL_OP_LV_CREATE:
 			r = lvm_lvcreate(ac->vg, ac->name, ac->size);
 			if (r < 0) {
-				step_failed(r, "lvcreate '%s/%s'", ac->vg,
-					    ac->name);
+				step_failed(r, "lvcreate '%s/%s'", ac->vg, ac->name);
 				break;
 			}
-			strv_push(&st->result.lvm_lvs,
-				  xasprintf("%s/%s", ac->vg, ac->name));
+			strv_push(&st->result.lvm_lvs, xasprintf("%s/%s", ac->vg, ac->name));
 			break;
 		case AZL_OP_MKFS:
 		case AZL_OP_MKSWAP: {
-			progress_phase(AZL_PHASE_STORAGE, pct,
-				       _("Making %s on %s"),
+			progress_phase(AZL_PHASE_STORAGE, pct, _("Making %s on %s"),
 				       fs_to_string(ac->fs), dev);
-			r = mkfs_run(dev, ac->fs, ac->name,
-				     device_size(plan, ac->device));
+			r = mkfs_run(dev, ac->fs, ac->name, device_size(plan, ac->device));
 			if (r < 0) {
 				step_failed(r, "%s on '%s'",
-					    ac->fs == AZL_FS_SWAP
-						    ? "mkswap"
-						    : fs_to_string(ac->fs),
+					    ac->fs == AZL_FS_SWAP ? "mkswap" : fs_to_string(ac->fs),
 					    dev);
 				break;
 			}
 			break;
 		}
 		case AZL_OP_SUBVOLUME_CREATE:
-			progress_phase(AZL_PHASE_STORAGE, pct,
-				       _("btrfs subvolume %s on %s"), ac->name,
-				       dev);
+			progress_phase(AZL_PHASE_STORAGE, pct, _("btrfs subvolume %s on %s"),
+				       ac->name, dev);
 			r = btrfs_subvolume_create(dev, ac->name);
 			if (r < 0)
-				step_failed(r, "btrfs subvolume '%s' on '%s'",
-					    ac->name, dev);
+				step_failed(r, "btrfs subvolume '%s' on '%s'", ac->name, dev);
 			break;
 		case AZL_OP_MOUNT: {
 			char *path = NULL;
 			_cleanup_free_ char *data =
-				ac->subvol ? subvol_options(ac->subvol, NULL)
-					   : NULL;
-			r = mount_target_fs_data(dev, ac->fs, target_dir,
-						 ac->mount, data, &path);
+				ac->subvol ? subvol_options(ac->subvol, NULL) : NULL;
+			r = mount_target_fs_data(dev, ac->fs, target_dir, ac->mount, data, &path);
 			if (r == -ENODEV && ac->fs == AZL_FS_VFAT) {
 				r = 0; /* bootloader_apply uses mtools */
 				break;
 			}
 			if (r < 0) {
-				step_failed(r, "mounting '%s' on %s", dev,
-					    ac->mount);
+				step_failed(r, "mounting '%s' on %s", dev, ac->mount);
 				break;
 			}
 			strv_push(&st->mounts, path);
@@ -939,8 +860,7 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 			bool seen = false;
 			for (size_t i = 0; i < plan->n_actions; i++)
 				seen |= plan->actions[i].op == AZL_OP_MKFS &&
-					streq_ptr(plan->actions[i].device,
-						  ac->device);
+					streq_ptr(plan->actions[i].device, ac->device);
 			if (seen)
 				continue; /* counted at its mkfs */
 		}
@@ -952,14 +872,12 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 		/* A btrfs with subvolumes: one fstab line a mounted
 		 * subvolume, the same UUID with subvol=NAME. */
 		size_t n_sub = 0;
-		for (size_t i = 0; ac->op == AZL_OP_MKFS && i < plan->n_actions;
-		     i++) {
+		for (size_t i = 0; ac->op == AZL_OP_MKFS && i < plan->n_actions; i++) {
 			const azl_action *mt = &plan->actions[i];
 			if (mt->op != AZL_OP_MOUNT || !mt->subvol ||
 			    !streq_ptr(mt->device, ac->device))
 				continue;
-			char *o = subvol_fstab_options(plan, ac->device,
-						       mt->subvol);
+			char *o = subvol_fstab_options(plan, ac->device, mt->subvol);
 			strv_push(&owned, o);
 			made = xrealloc(made, (n_made + 1) * sizeof(*made));
 			made[n_made++] = (made_fs){
@@ -996,9 +914,8 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan,
 	return r;
 }
 
-int storage_apply(const azl_run_ctx *ctx, const azl_plan *plan,
-		  const azl_model *m, const char *target_dir,
-		  azl_storage_state **ret)
+int storage_apply(const azl_run_ctx *ctx, const azl_plan *plan, const azl_model *m,
+		  const char *target_dir, azl_storage_state **ret)
 {
 	azl_storage_state *st = xzalloc(sizeof(*st));
 	*ret = st;
@@ -1012,8 +929,7 @@ int storage_apply(const azl_run_ctx *ctx, const azl_plan *plan,
 		if (r < 0 && st->refused)
 			return r; /* the refusal says it all */
 		if (r < 0)
-			return step_failed(r, "opening '%s'",
-					   plan->disks[i].path);
+			return step_failed(r, "opening '%s'", plan->disks[i].path);
 	}
 	for (size_t i = 0; i < st->n_disks; i++) {
 		r = check_interrupted(st);
@@ -1028,9 +944,7 @@ int storage_apply(const azl_run_ctx *ctx, const azl_plan *plan,
 	r = run_actions(st, plan, m, target_dir);
 	if (r < 0)
 		return r;
-	progress_phase(AZL_PHASE_STORAGE, 100,
-		       _("Disks ready; the target is mounted "
-			 "on %s"),
+	progress_phase(AZL_PHASE_STORAGE, 100, _("Disks ready; the target is mounted on %s"),
 		       target_dir);
 	return 0;
 }
@@ -1040,11 +954,11 @@ int storage_teardown(azl_storage_state *st)
 	if (!st)
 		return 0;
 	int first = 0;
-#define KEEP(x)                                                                \
-	do {                                                                   \
-		int _r = (x);                                                  \
-		if (_r < 0 && first == 0)                                      \
-			first = _r;                                            \
+#define KEEP(x)                                                                                    \
+	do {                                                                                       \
+		int _r = (x);                                                                      \
+		if (_r < 0 && first == 0)                                                          \
+			first = _r;                                                                \
 	} while (0)
 	for (size_t i = strv_length(st->mounts); i > 0; i--)
 		KEEP(unmount_path(st->mounts[i - 1]));
@@ -1068,8 +982,7 @@ int storage_teardown(azl_storage_state *st)
 		if (d->attached) {
 			int r = loop_detach(d->dev);
 			if (r < 0)
-				log_error_errno(r, "cannot detach '%s'",
-						d->dev);
+				log_error_errno(r, "cannot detach '%s'", d->dev);
 			KEEP(r);
 		}
 		/* QEMU's lock bytes go last: the image is written. */

@@ -60,9 +60,8 @@ typedef struct azl_run_ctx azl_run_ctx;
  * storage_teardown) and the error is logged. Between steps it checks
  * ctx's cancel flag (run.h; NULL: SIGINT/SIGTERM only) and stops with
  * -EINTR. Returns 0 or -errno. */
-int storage_apply(const azl_run_ctx *ctx, const azl_plan *plan,
-		  const azl_model *m, const char *target_dir,
-		  azl_storage_state **ret);
+int storage_apply(const azl_run_ctx *ctx, const azl_plan *plan, const azl_model *m,
+		  const char *target_dir, azl_storage_state **ret);
 const azl_installed_storage *storage_result(const azl_storage_state *st);
 /* Whether storage_apply() failed because a disk is in use (mounted, held,
  * locked by QEMU) before anything was written: exit 2, not 3. */

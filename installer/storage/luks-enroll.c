@@ -36,9 +36,7 @@ char *luks_tpm2_pcrs_arg(uint32_t mask)
 
 static int write_new_file(const char *path, const char *data, size_t len)
 {
-	int fd =
-		open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		     0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
 	int r = 0;
@@ -64,8 +62,7 @@ static void wipe_file(const char *path, size_t len)
 	if (fd >= 0) {
 		char zero[256] = {0};
 		for (size_t off = 0; off < len;) {
-			size_t n = len - off < sizeof(zero) ? len - off
-							    : sizeof(zero);
+			size_t n = len - off < sizeof(zero) ? len - off : sizeof(zero);
 			ssize_t k = write(fd, zero, n);
 			if (k <= 0)
 				break;
@@ -93,20 +90,16 @@ static bool recovery_key_is_valid(const char *k, size_t len)
 	return true;
 }
 
-static int enroll_tpm2(const azl_target *t, const char *keyfile,
-		       const char *dev, const char *pcrs)
+static int enroll_tpm2(const azl_target *t, const char *keyfile, const char *dev, const char *pcrs)
 {
-	_cleanup_free_ char *unlock =
-		xasprintf("--unlock-key-file=%s", keyfile);
+	_cleanup_free_ char *unlock = xasprintf("--unlock-key-file=%s", keyfile);
 	_cleanup_free_ char *pcr_opt = xasprintf("--tpm2-pcrs=%s", pcrs);
-	char *argv[] = {"systemd-cryptenroll", unlock,
-			"--tpm2-device=auto",  pcr_opt,
+	char *argv[] = {"systemd-cryptenroll", unlock, "--tpm2-device=auto", pcr_opt,
 			(char *)dev,	       NULL};
 	azl_spawn_opts o = {.chroot = t->root};
 	int r = spawn_check(argv, &o);
 	if (r < 0)
-		return log_error_errno(r, "cannot enroll a TPM2 key in '%s'",
-				       dev);
+		return log_error_errno(r, "cannot enroll a TPM2 key in '%s'", dev);
 	log_info("enrolled a TPM2 key sealed to PCR %s in '%s'", pcrs, dev);
 	return 0;
 }
@@ -114,13 +107,11 @@ static int enroll_tpm2(const azl_target *t, const char *keyfile,
 /* One recovery key per container, appended to *keys as "UUID=... KEY"
  * lines; the key is read from systemd-cryptenroll's stdout, which the
  * log never sees. */
-static int enroll_recovery(const azl_target *t, const char *keyfile,
-			   const char *dev, const char *uuid, azl_buf *keys)
+static int enroll_recovery(const azl_target *t, const char *keyfile, const char *dev,
+			   const char *uuid, azl_buf *keys)
 {
-	_cleanup_free_ char *unlock =
-		xasprintf("--unlock-key-file=%s", keyfile);
-	char *argv[] = {"systemd-cryptenroll", unlock, "--recovery-key",
-			(char *)dev, NULL};
+	_cleanup_free_ char *unlock = xasprintf("--unlock-key-file=%s", keyfile);
+	char *argv[] = {"systemd-cryptenroll", unlock, "--recovery-key", (char *)dev, NULL};
 	char *out = NULL;
 	azl_spawn_opts o = {.chroot = t->root, .capture = &out};
 	int r = spawn_check(argv, &o);
@@ -128,9 +119,9 @@ static int enroll_recovery(const azl_target *t, const char *keyfile,
 	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
 		n--;
 	if (r >= 0 && !recovery_key_is_valid(out, n)) {
-		log_error("systemd-cryptenroll --recovery-key printed no "
-			  "recovery key for '%s' (%zu bytes, not shown)",
-			  dev, n);
+		log_error(
+			"systemd-cryptenroll --recovery-key printed no recovery key for '%s' (%zu bytes, not shown)",
+			dev, n);
 		r = -EPROTO;
 	}
 	if (r >= 0)
@@ -139,37 +130,31 @@ static int enroll_recovery(const azl_target *t, const char *keyfile,
 		explicit_bzero(out, strlen(out));
 	free(out);
 	if (r < 0)
-		return log_error_errno(r,
-				       "cannot enroll a recovery key in "
-				       "'%s'",
-				       dev);
+		return log_error_errno(r, "cannot enroll a recovery key in '%s'", dev);
 	log_info("enrolled a recovery key in '%s'", dev);
 	return 0;
 }
 
-static int enroll_all(const azl_model *m, const azl_target *t,
-		      const azl_installed_storage *st, const char *keyfile)
+static int enroll_all(const azl_model *m, const azl_target *t, const azl_installed_storage *st,
+		      const char *keyfile)
 {
 	const azl_tpm2 *tp = &m->storage.encryption.tpm2;
 	_cleanup_free_ char *pcrs = luks_tpm2_pcrs_arg(tp->pcr_mask);
 	azl_buf keys = {0};
 	int r = 0;
-	for (size_t i = 0; st->luks_devices && st->luks_devices[i] && r >= 0;
-	     i++) {
+	for (size_t i = 0; st->luks_devices && st->luks_devices[i] && r >= 0; i++) {
 		const char *dev = st->luks_devices[i];
 		r = enroll_tpm2(t, keyfile, dev, pcrs);
 		if (r >= 0 && tp->recovery_key_file)
-			r = enroll_recovery(t, keyfile, dev, st->luks_uuids[i],
-					    &keys);
+			r = enroll_recovery(t, keyfile, dev, st->luks_uuids[i], &keys);
 	}
 	if (r >= 0 && tp->recovery_key_file) {
-		r = write_new_file(tp->recovery_key_file,
-				   keys.data ? keys.data : "", keys.len);
+		r = write_new_file(tp->recovery_key_file, keys.data ? keys.data : "", keys.len);
 		if (r < 0)
-			log_error_errno(r,
-					"cannot write the recovery key file "
-					"'%s' (it must not exist yet)",
-					tp->recovery_key_file);
+			log_error_errno(
+				r,
+				"cannot write the recovery key file '%s' (it must not exist yet)",
+				tp->recovery_key_file);
 		else
 			log_info("wrote the recovery key%s to '%s' (0600)",
 				 strv_length(st->luks_devices) > 1 ? "s" : "",
@@ -181,11 +166,9 @@ static int enroll_all(const azl_model *m, const azl_target *t,
 	return r;
 }
 
-int luks_enroll_apply(const azl_model *m, const azl_target *t,
-		      const azl_installed_storage *st)
+int luks_enroll_apply(const azl_model *m, const azl_target *t, const azl_installed_storage *st)
 {
-	if (!m->storage.encryption.tpm2.enabled || !st || !st->luks_devices ||
-	    !st->luks_devices[0])
+	if (!m->storage.encryption.tpm2.enabled || !st || !st->luks_devices || !st->luks_devices[0])
 		return 0;
 	_cleanup_secret_ azl_secret *pass = NULL;
 	int r = storage_passphrase(m, &pass);
@@ -194,8 +177,7 @@ int luks_enroll_apply(const azl_model *m, const azl_target *t,
 	/* /run is bind mounted into the target: one path for both sides. */
 	char dir[] = "/run/azl-enroll-XXXXXX";
 	if (!mkdtemp(dir))
-		return log_error_errno(errno, "cannot create a directory on "
-					      "/run for the key file");
+		return log_error_errno(errno, "cannot create a directory on /run for the key file");
 	_cleanup_free_ char *keyfile = xasprintf("%s/key", dir);
 	r = write_new_file(keyfile, pass->data, pass->len);
 	if (r < 0) {
@@ -206,8 +188,7 @@ int luks_enroll_apply(const azl_model *m, const azl_target *t,
 	azl_chroot_mounts cm = {0};
 	r = chroot_mount(t->root, &cm);
 	if (r < 0)
-		log_error_errno(r, "cannot mount /dev, /proc, /sys, /run in "
-				   "the target");
+		log_error_errno(r, "cannot mount /dev, /proc, /sys, /run in the target");
 	else
 		r = enroll_all(m, t, st, keyfile);
 	int u = chroot_umount(&cm);

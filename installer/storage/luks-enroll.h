@@ -27,5 +27,4 @@ char *luks_tpm2_pcrs_arg(uint32_t mask);
 /* Enrolls a TPM2 key (and a recovery key when tpm2.recovery_key_file is
  * set) in every container of st, from inside the target t. Nothing to do
  * without tpm2: in m. Returns 0 or -errno (logged). */
-int luks_enroll_apply(const azl_model *m, const azl_target *t,
-		      const azl_installed_storage *st);
+int luks_enroll_apply(const azl_model *m, const azl_target *t, const azl_installed_storage *st);

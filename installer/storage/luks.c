@@ -14,8 +14,7 @@
 const char *cryptsetup_adapter_version(void)
 {
 	static char v[64];
-	snprintf(v, sizeof(v), "libcryptsetup (default %s)",
-		 crypt_get_default_type());
+	snprintf(v, sizeof(v), "libcryptsetup (default %s)", crypt_get_default_type());
 	return v;
 }
 
@@ -48,22 +47,18 @@ static int init_device(const char *device, struct crypt_device **ret)
 	return 0;
 }
 
-int luks_format(const char *device, const char *label,
-		const azl_secret *passphrase, const azl_luks_pbkdf *pbkdf,
-		char **ret_uuid)
+int luks_format(const char *device, const char *label, const azl_secret *passphrase,
+		const azl_luks_pbkdf *pbkdf, char **ret_uuid)
 {
 	if (!passphrase || passphrase->len == 0)
-		return log_error_errno(EINVAL, "no passphrase for '%s'",
-				       device);
+		return log_error_errno(EINVAL, "no passphrase for '%s'", device);
 	__attribute__((cleanup(crypt_freep))) struct crypt_device *cd = NULL;
 	int r = init_device(device, &cd);
 	if (r < 0)
 		return r;
 
-	const char *type =
-		pbkdf && pbkdf->type ? pbkdf->type : CRYPT_KDF_ARGON2ID;
-	const struct crypt_pbkdf_type *def =
-		crypt_get_pbkdf_default(CRYPT_LUKS2);
+	const char *type = pbkdf && pbkdf->type ? pbkdf->type : CRYPT_KDF_ARGON2ID;
+	const struct crypt_pbkdf_type *def = crypt_get_pbkdf_default(CRYPT_LUKS2);
 	struct crypt_pbkdf_type kdf = {
 		.type = type,
 		.hash = def && def->hash ? def->hash : "sha256",
@@ -84,27 +79,22 @@ int luks_format(const char *device, const char *label,
 		.pbkdf = &kdf,
 		.label = label,
 	};
-	r = crypt_format(cd, CRYPT_LUKS2, "aes", "xts-plain64", NULL, NULL,
-			 512 / 8, &params);
+	r = crypt_format(cd, CRYPT_LUKS2, "aes", "xts-plain64", NULL, NULL, 512 / 8, &params);
 	if (r < 0)
-		return log_error_errno(r, "cannot format '%s' as LUKS2",
-				       device);
-	r = crypt_keyslot_add_by_volume_key(cd, CRYPT_ANY_SLOT, NULL, 0,
-					    passphrase->data, passphrase->len);
+		return log_error_errno(r, "cannot format '%s' as LUKS2", device);
+	r = crypt_keyslot_add_by_volume_key(cd, CRYPT_ANY_SLOT, NULL, 0, passphrase->data,
+					    passphrase->len);
 	if (r < 0)
-		return log_error_errno(r, "cannot add a keyslot to '%s'",
-				       device);
+		return log_error_errno(r, "cannot add a keyslot to '%s'", device);
 	const char *uuid = crypt_get_uuid(cd);
-	log_info("formatted '%s' as LUKS2 (aes-xts-plain64, 512-bit key, %s), "
-		 "UUID %s",
-		 device, type, uuid ? uuid : "?");
+	log_info("formatted '%s' as LUKS2 (aes-xts-plain64, 512-bit key, %s), UUID %s", device,
+		 type, uuid ? uuid : "?");
 	if (ret_uuid)
 		*ret_uuid = xstrdup(uuid);
 	return 0;
 }
 
-int luks_open(const char *device, const char *name,
-	      const azl_secret *passphrase)
+int luks_open(const char *device, const char *name, const azl_secret *passphrase)
 {
 	__attribute__((cleanup(crypt_freep))) struct crypt_device *cd = NULL;
 	int r = init_device(device, &cd);
@@ -113,11 +103,10 @@ int luks_open(const char *device, const char *name,
 	r = crypt_load(cd, CRYPT_LUKS2, NULL);
 	if (r < 0)
 		return log_error_errno(r, "no LUKS2 header on '%s'", device);
-	r = crypt_activate_by_passphrase(cd, name, CRYPT_ANY_SLOT,
-					 passphrase->data, passphrase->len, 0);
+	r = crypt_activate_by_passphrase(cd, name, CRYPT_ANY_SLOT, passphrase->data,
+					 passphrase->len, 0);
 	if (r < 0)
-		return log_error_errno(r, "cannot open '%s' as '%s'", device,
-				       name);
+		return log_error_errno(r, "cannot open '%s' as '%s'", device, name);
 	log_info("opened '%s' as /dev/mapper/%s", device, name);
 	return 0;
 }

@@ -21,11 +21,9 @@ typedef struct azl_luks_pbkdf {
 /* Formats device as LUKS2: aes-xts-plain64, 512-bit volume key, label,
  * one keyslot for the passphrase. Needs no device-mapper. *ret_uuid gets
  * the container's UUID. Returns 0 or -errno. */
-int luks_format(const char *device, const char *label,
-		const azl_secret *passphrase, const azl_luks_pbkdf *pbkdf,
-		char **ret_uuid);
+int luks_format(const char *device, const char *label, const azl_secret *passphrase,
+		const azl_luks_pbkdf *pbkdf, char **ret_uuid);
 /* Opens the container on device as /dev/mapper/name. */
-int luks_open(const char *device, const char *name,
-	      const azl_secret *passphrase);
+int luks_open(const char *device, const char *name, const azl_secret *passphrase);
 /* Closes /dev/mapper/name; -ENODEV when it is not open. */
 int luks_close(const char *name);

@@ -26,8 +26,7 @@ char **mdraid_create_argv(const azl_mdraid_create *c)
 	strv_push(&v, xstrdup(c->device));
 	/* No questions (an old signature, a member size mismatch). */
 	strv_push(&v, xstrdup("--run"));
-	strv_push(&v, xasprintf("--metadata=%s",
-				c->metadata ? c->metadata : "1.2"));
+	strv_push(&v, xasprintf("--metadata=%s", c->metadata ? c->metadata : "1.2"));
 	strv_push(&v, xasprintf("--level=%d", c->level));
 	strv_push(&v, xasprintf("--raid-devices=%zu", n - (size_t)c->spares));
 	if (c->spares > 0)
@@ -56,23 +55,22 @@ static void stop_holders(const azl_mdraid_create *c)
 			continue;
 		const char *base = strrchr(real, '/');
 		base = base ? base + 1 : real;
-		_cleanup_free_ char *dir =
-			xasprintf("/sys/class/block/%s/holders", base);
+		_cleanup_free_ char *dir = xasprintf("/sys/class/block/%s/holders", base);
 		DIR *d = opendir(dir);
 		if (!d)
 			continue;
 		for (struct dirent *e; (e = readdir(d));) {
 			if (strncmp(e->d_name, "md", 2) != 0)
 				continue;
-			_cleanup_free_ char *st = xasprintf(
-				"/sys/block/%s/md/array_state", e->d_name);
+			_cleanup_free_ char *st =
+				xasprintf("/sys/block/%s/md/array_state", e->d_name);
 			FILE *f = fopen(st, "we");
 			if (!f)
 				continue;
 			fputs("clear", f);
 			if (fclose(f) == 0)
-				log_info("stopped md array '%s' (over '%s')",
-					 e->d_name, c->members[i]);
+				log_info("stopped md array '%s' (over '%s')", e->d_name,
+					 c->members[i]);
 		}
 		closedir(d);
 	}
@@ -85,9 +83,7 @@ static void stop_holders(const azl_mdraid_create *c)
  * modprobe has nothing to do; a failure is mdadm's to report. */
 static void load_md_modules(int level)
 {
-	const char *pers = level == 1	 ? "raid1"
-			   : level == 10 ? "raid10"
-					 : "raid456";
+	const char *pers = level == 1 ? "raid1" : level == 10 ? "raid10" : "raid456";
 	char *argv[] = {"modprobe", "-a", "md_mod", (char *)pers, NULL};
 	(void)spawn_run(argv, &(azl_spawn_opts){.quiet = true});
 }
@@ -108,8 +104,7 @@ int mdraid_create(const azl_mdraid_create *c)
 	if (!is_block(c->device)) {
 		stop_holders(c);
 		return log_error_errno(ENODEV,
-				       "mdadm created '%s', but its device "
-				       "node did not appear",
+				       "mdadm created '%s', but its device node did not appear",
 				       c->device);
 	}
 	return 0;
@@ -124,9 +119,7 @@ int mdraid_detail(const char *device, char **ret_uuid, char **ret_brief)
 		return r;
 	const char *u = out ? strstr(out, "UUID=") : NULL;
 	if (!u)
-		return log_error_errno(ENODATA,
-				       "mdadm --detail --brief '%s' printed no "
-				       "UUID",
+		return log_error_errno(ENODATA, "mdadm --detail --brief '%s' printed no UUID",
 				       device);
 	u += strlen("UUID=");
 	size_t len = strspn(u, "0123456789abcdefABCDEF:");

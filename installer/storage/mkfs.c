@@ -13,8 +13,7 @@
 
 #define MIB ((uint64_t)1024 * 1024)
 
-char **mkfs_argv(const char *device, azl_fs fs, const char *label,
-		 uint64_t size)
+char **mkfs_argv(const char *device, azl_fs fs, const char *label, uint64_t size)
 {
 	char **v = NULL;
 	switch (fs) {
@@ -85,10 +84,7 @@ int btrfs_subvolume_create(const char *device, const char *name)
 {
 	char dir[] = "/tmp/azl-btrfs-XXXXXX";
 	if (!mkdtemp(dir))
-		return log_error_errno(errno,
-				       "cannot make a directory to "
-				       "mount '%s' on",
-				       device);
+		return log_error_errno(errno, "cannot make a directory to mount '%s' on", device);
 	int r = 0;
 	if (mount(device, dir, "btrfs", 0, NULL) < 0) {
 		r = log_error_errno(errno, "cannot mount '%s' (btrfs)", device);
@@ -96,8 +92,7 @@ int btrfs_subvolume_create(const char *device, const char *name)
 		return r;
 	}
 	_cleanup_free_ char *path = xasprintf("%s/%s", dir, name);
-	char *argv[] = {(char *)"btrfs", (char *)"subvolume", (char *)"create",
-			path, NULL};
+	char *argv[] = {(char *)"btrfs", (char *)"subvolume", (char *)"create", path, NULL};
 	r = spawn_check(argv, &(azl_spawn_opts){0});
 	if (r >= 0)
 		log_info("made btrfs subvolume '%s' on %s", name, device);

@@ -11,8 +11,7 @@
 
 /* The argv that makes fs on device (label may be NULL; size in bytes
  * decides FAT32 for vfat). A strv for the caller to free. */
-char **mkfs_argv(const char *device, azl_fs fs, const char *label,
-		 uint64_t size);
+char **mkfs_argv(const char *device, azl_fs fs, const char *label, uint64_t size);
 /* Runs it. Returns 0, -ENOENT when the tool is missing, -EIO when it
  * failed (its output is in the log). */
 int mkfs_run(const char *device, azl_fs fs, const char *label, uint64_t size);

@@ -35,49 +35,42 @@ static int mkdir_below(const char *target, const char *rel)
 	return 0;
 }
 
-int mount_target_fs(const char *device, azl_fs fs, const char *target,
-		    const char *where, char **ret_path)
+int mount_target_fs(const char *device, azl_fs fs, const char *target, const char *where,
+		    char **ret_path)
 {
 	return mount_target_fs_data(device, fs, target, where, NULL, ret_path);
 }
 
-int mount_target_fs_data(const char *device, azl_fs fs, const char *target,
-			 const char *where, const char *data, char **ret_path)
+int mount_target_fs_data(const char *device, azl_fs fs, const char *target, const char *where,
+			 const char *data, char **ret_path)
 {
 	const char *rel = where;
 	while (*rel == '/')
 		rel++;
-	_cleanup_free_ char *path =
-		*rel ? xasprintf("%s/%s", target, rel) : xstrdup(target);
+	_cleanup_free_ char *path = *rel ? xasprintf("%s/%s", target, rel) : xstrdup(target);
 	if (*rel) {
 		int r = mkdir_below(target, rel);
 		if (r < 0)
-			return log_error_errno(r,
-					       "cannot create the mount "
-					       "point '%s'",
-					       path);
+			return log_error_errno(r, "cannot create the mount point '%s'", path);
 	}
 	if (mount(device, path, fs_to_string(fs), 0, data) < 0) {
 		int r = errno;
 		/* The ESP is written with mtools when the kernel cannot mount
 		 * FAT (as on the build machines); the caller decides. */
 		if (r == ENODEV && fs == AZL_FS_VFAT) {
-			log_warning("this kernel cannot mount vfat; '%s' stays "
-				    "unmounted and is written with mtools",
-				    device);
+			log_warning(
+				"this kernel cannot mount vfat; '%s' stays unmounted and is written with mtools",
+				device);
 			return -ENODEV;
 		}
 		if (r == ENODEV)
 			return log_error_errno(
-				r,
-				"cannot mount '%s' on '%s': this "
-				"kernel has no %s filesystem",
+				r, "cannot mount '%s' on '%s': this kernel has no %s filesystem",
 				device, path, fs_to_string(fs));
-		return log_error_errno(r, "cannot mount '%s' on '%s'", device,
-				       path);
+		return log_error_errno(r, "cannot mount '%s' on '%s'", device, path);
 	}
-	log_info("mounted %s on %s (%s%s%s)", device, path, fs_to_string(fs),
-		 data ? " " : "", data ? data : "");
+	log_info("mounted %s on %s (%s%s%s)", device, path, fs_to_string(fs), data ? " " : "",
+		 data ? data : "");
 	*ret_path = TAKE_PTR(path);
 	return 0;
 }
@@ -90,8 +83,7 @@ int unmount_path(const char *path)
 			return 0;
 		}
 		if (errno != EBUSY)
-			return log_error_errno(errno, "cannot unmount '%s'",
-					       path);
+			return log_error_errno(errno, "cannot unmount '%s'", path);
 		usleep(100 * 1000);
 	}
 	log_warning("'%s' is still busy; detaching it lazily", path);

@@ -36,14 +36,13 @@ static bool wait_node(const char *path, int tenths)
 	return node_exists(path);
 }
 
-static int ensure(int disk_fd, const char *disk, int number, uint64_t start,
-		  uint64_t size, int tenths, char **ret)
+static int ensure(int disk_fd, const char *disk, int number, uint64_t start, uint64_t size,
+		  int tenths, char **ret)
 {
 	_cleanup_free_ char *node = part_node_name(disk, number);
 	if (!wait_node(node, tenths)) {
-		log_info("no node %s after the commit; adding partition %d "
-			 "with BLKPG",
-			 node, number);
+		log_info("no node %s after the commit; adding partition %d with BLKPG", node,
+			 number);
 		struct blkpg_partition part = {
 			.start = (long long)start,
 			.length = (long long)size,
@@ -55,27 +54,24 @@ static int ensure(int disk_fd, const char *disk, int number, uint64_t start,
 			.data = &part,
 		};
 		if (ioctl(disk_fd, BLKPG, &arg) < 0 && errno != EBUSY)
-			return log_error_errno(
-				errno,
-				"cannot add partition %d of '%s' "
-				"to the kernel",
-				number, disk);
+			return log_error_errno(errno,
+					       "cannot add partition %d of '%s' to the kernel",
+					       number, disk);
 		if (!wait_node(node, 50))
-			return log_error_errno(
-				ENODEV, "the node '%s' did not appear", node);
+			return log_error_errno(ENODEV, "the node '%s' did not appear", node);
 	}
 	*ret = TAKE_PTR(node);
 	return 0;
 }
 
-int part_node_ensure(int disk_fd, const char *disk, int number, uint64_t start,
-		     uint64_t size, char **ret)
+int part_node_ensure(int disk_fd, const char *disk, int number, uint64_t start, uint64_t size,
+		     char **ret)
 {
 	return ensure(disk_fd, disk, number, start, size, 20, ret);
 }
 
-int part_node_ensure_existing(int disk_fd, const char *disk, int number,
-			      uint64_t start, uint64_t size, char **ret)
+int part_node_ensure_existing(int disk_fd, const char *disk, int number, uint64_t start,
+			      uint64_t size, char **ret)
 {
 	return ensure(disk_fd, disk, number, start, size, 1, ret);
 }

@@ -23,33 +23,33 @@
 #define PARTED_SONAME  "libparted.so.2"
 #define PARTED_PACKAGE "libparted2 (Debian), parted (Azure Linux, Fedora)"
 
-#define PARTED_FUNCTIONS(X)                                                    \
-	X(ped_constraint_destroy)                                              \
-	X(ped_constraint_exact)                                                \
-	X(ped_device_destroy)                                                  \
-	X(ped_device_get)                                                      \
-	X(ped_disk_add_partition)                                              \
-	X(ped_disk_commit)                                                     \
-	X(ped_disk_delete_partition)                                           \
-	X(ped_disk_destroy)                                                    \
-	X(ped_disk_get_partition)                                              \
-	X(ped_disk_new)                                                        \
-	X(ped_disk_new_fresh)                                                  \
-	X(ped_disk_next_partition)                                             \
-	X(ped_disk_probe)                                                      \
-	X(ped_disk_type_check_feature)                                         \
-	X(ped_disk_type_get)                                                   \
-	X(ped_exception_get_handler)                                           \
-	X(ped_exception_set_handler)                                           \
-	X(ped_file_system_type_get)                                            \
-	X(ped_geometry_destroy)                                                \
-	X(ped_geometry_new)                                                    \
-	X(ped_get_version)                                                     \
-	X(ped_partition_destroy)                                               \
-	X(ped_partition_get_name)                                              \
-	X(ped_partition_is_flag_available)                                     \
-	X(ped_partition_new)                                                   \
-	X(ped_partition_set_flag)                                              \
+#define PARTED_FUNCTIONS(X)                                                                        \
+	X(ped_constraint_destroy)                                                                  \
+	X(ped_constraint_exact)                                                                    \
+	X(ped_device_destroy)                                                                      \
+	X(ped_device_get)                                                                          \
+	X(ped_disk_add_partition)                                                                  \
+	X(ped_disk_commit)                                                                         \
+	X(ped_disk_delete_partition)                                                               \
+	X(ped_disk_destroy)                                                                        \
+	X(ped_disk_get_partition)                                                                  \
+	X(ped_disk_new)                                                                            \
+	X(ped_disk_new_fresh)                                                                      \
+	X(ped_disk_next_partition)                                                                 \
+	X(ped_disk_probe)                                                                          \
+	X(ped_disk_type_check_feature)                                                             \
+	X(ped_disk_type_get)                                                                       \
+	X(ped_exception_get_handler)                                                               \
+	X(ped_exception_set_handler)                                                               \
+	X(ped_file_system_type_get)                                                                \
+	X(ped_geometry_destroy)                                                                    \
+	X(ped_geometry_new)                                                                        \
+	X(ped_get_version)                                                                         \
+	X(ped_partition_destroy)                                                                   \
+	X(ped_partition_get_name)                                                                  \
+	X(ped_partition_is_flag_available)                                                         \
+	X(ped_partition_new)                                                                       \
+	X(ped_partition_set_flag)                                                                  \
 	X(ped_partition_set_name)
 
 static struct {
@@ -71,22 +71,22 @@ static int parted_load(void)
 	/* Never closed: libparted keeps its device list and handlers. */
 	void *h = dlopen(PARTED_SONAME, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
-		log_error("cannot load %s (%s); install the package %s",
-			  PARTED_SONAME, dlerror(), PARTED_PACKAGE);
+		log_error("cannot load %s (%s); install the package %s", PARTED_SONAME, dlerror(),
+			  PARTED_PACKAGE);
 		return lp_state = -ENOPKG;
 	}
-#define X(f)                                                                   \
-	if (!(lp.f = (__typeof__(f) *)dlsym(h, #f))) {                         \
-		log_error("%s has no function %s; install the package %s",     \
-			  PARTED_SONAME, #f, PARTED_PACKAGE);                  \
-		dlclose(h);                                                    \
-		lp = (__typeof__(lp)){0};                                      \
-		return lp_state = -ENOPKG;                                     \
+#define X(f)                                                                                       \
+	if (!(lp.f = (__typeof__(f) *)dlsym(h, #f))) {                                             \
+		log_error("%s has no function %s; install the package %s", PARTED_SONAME, #f,      \
+			  PARTED_PACKAGE);                                                         \
+		dlclose(h);                                                                        \
+		lp = (__typeof__(lp)){0};                                                          \
+		return lp_state = -ENOPKG;                                                         \
 	}
 	PARTED_FUNCTIONS(X)
 #undef X
-	lp.set_type_uuid = (int (*)(PedPartition *, const uint8_t *))dlsym(
-		h, "ped_partition_set_type_uuid");
+	lp.set_type_uuid =
+		(int (*)(PedPartition *, const uint8_t *))dlsym(h, "ped_partition_set_type_uuid");
 	lp_state = 1;
 	return 0;
 }
@@ -148,15 +148,12 @@ static int read_table(PedDevice *dev, azl_parted_table *t)
 	if (!disk)
 		return -EIO;
 	t->label = xstrdup(type->name);
-	bool names = lp.ped_disk_type_check_feature(
-		disk->type, PED_DISK_TYPE_PARTITION_NAME);
+	bool names = lp.ped_disk_type_check_feature(disk->type, PED_DISK_TYPE_PARTITION_NAME);
 	for (PedPartition *p = lp.ped_disk_next_partition(disk, NULL); p;
 	     p = lp.ped_disk_next_partition(disk, p)) {
-		if (p->num < 1 || (p->type & (PED_PARTITION_FREESPACE |
-					      PED_PARTITION_METADATA)))
+		if (p->num < 1 || (p->type & (PED_PARTITION_FREESPACE | PED_PARTITION_METADATA)))
 			continue;
-		azl_parted_part *e =
-			xappend(&t->parts, &t->n_parts, sizeof(*t->parts));
+		azl_parted_part *e = xappend(&t->parts, &t->n_parts, sizeof(*t->parts));
 		e->number = p->num;
 		e->start = (uint64_t)p->geom.start * t->sector_size;
 		e->size = (uint64_t)p->geom.length * t->sector_size;
@@ -204,12 +201,10 @@ int parted_table_read(const char *path, azl_parted_table *ret)
  * would (no "fix", no "ignore" of an error), and each one is logged. */
 static PedExceptionOption write_handler(PedException *ex)
 {
-	log_msg(ex->type >= PED_EXCEPTION_ERROR ? AZL_LOG_ERROR
-						: AZL_LOG_WARNING,
-		"libparted: %s", ex->message);
+	log_msg(ex->type >= PED_EXCEPTION_ERROR ? AZL_LOG_ERROR : AZL_LOG_WARNING, "libparted: %s",
+		ex->message);
 	/* An error is never ignored while writing; else as when reading. */
-	if (ex->type >= PED_EXCEPTION_ERROR &&
-	    (ex->options & PED_EXCEPTION_IGNORE)) {
+	if (ex->type >= PED_EXCEPTION_ERROR && (ex->options & PED_EXCEPTION_IGNORE)) {
 		PedException masked = *ex;
 		masked.options &= ~PED_EXCEPTION_IGNORE;
 		return quiet_handler(&masked);
@@ -229,14 +224,11 @@ static PedExceptionOption write_handler(PedException *ex)
 static bool guid_to_bytes(const char *s, uint8_t out[16])
 {
 	unsigned v[16];
-	if (!s ||
-	    sscanf(s, "%2x%2x%2x%2x-%2x%2x-%2x%2x-%2x%2x-%2x%2x%2x%2x%2x%2x",
-		   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7],
-		   &v[8], &v[9], &v[10], &v[11], &v[12], &v[13], &v[14],
-		   &v[15]) != 16)
+	if (!s || sscanf(s, "%2x%2x%2x%2x-%2x%2x-%2x%2x-%2x%2x-%2x%2x%2x%2x%2x%2x", &v[0], &v[1],
+			 &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10], &v[11],
+			 &v[12], &v[13], &v[14], &v[15]) != 16)
 		return false;
-	static const int order[16] = {3, 2, 1,	0,  5,	4,  7,	6,
-				      8, 9, 10, 11, 12, 13, 14, 15};
+	static const int order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
 	for (int i = 0; i < 16; i++)
 		out[i] = (uint8_t)v[order[i]];
 	return true;
@@ -244,8 +236,7 @@ static bool guid_to_bytes(const char *s, uint8_t out[16])
 
 static int set_flag(PedPartition *p, PedPartitionFlag f)
 {
-	if (!lp.ped_partition_is_flag_available(p, f) ||
-	    !lp.ped_partition_set_flag(p, f, 1))
+	if (!lp.ped_partition_is_flag_available(p, f) || !lp.ped_partition_set_flag(p, f, 1))
 		return -EINVAL;
 	return 0;
 }
@@ -258,12 +249,9 @@ static int set_gpt_type(PedPartition *p, azl_parted_new_part *np)
 		const char *guid;
 		PedPartitionFlag flag;
 	} flags[] = {
-		{GUID_ESP, PED_PARTITION_ESP},
-		{GUID_BIOSBOOT, PED_PARTITION_BIOS_GRUB},
-		{GUID_XBOOTLDR, PED_PARTITION_BLS_BOOT},
-		{GUID_SWAP, PED_PARTITION_SWAP},
-		{GUID_LVM, PED_PARTITION_LVM},
-		{GUID_HOME, PED_PARTITION_LINUX_HOME},
+		{GUID_ESP, PED_PARTITION_ESP},		 {GUID_BIOSBOOT, PED_PARTITION_BIOS_GRUB},
+		{GUID_XBOOTLDR, PED_PARTITION_BLS_BOOT}, {GUID_SWAP, PED_PARTITION_SWAP},
+		{GUID_LVM, PED_PARTITION_LVM},		 {GUID_HOME, PED_PARTITION_LINUX_HOME},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(flags); i++)
 		if (streq_ptr(np->type, flags[i].guid)) {
@@ -318,12 +306,9 @@ static int add_partition(PedDisk *disk, azl_parted_new_part *np, bool gpt)
 		return -EINVAL;
 	PedSector start = (PedSector)(np->start / ss);
 	PedSector end = start + (PedSector)(np->size / ss) - 1;
-	bool swap = gpt ? streq_ptr(np->type, GUID_SWAP)
-			: streq_ptr(np->type, "0x82");
-	const PedFileSystemType *fst =
-		swap ? lp.ped_file_system_type_get("linux-swap") : NULL;
-	PedPartition *p = lp.ped_partition_new(disk, PED_PARTITION_NORMAL, fst,
-					       start, end);
+	bool swap = gpt ? streq_ptr(np->type, GUID_SWAP) : streq_ptr(np->type, "0x82");
+	const PedFileSystemType *fst = swap ? lp.ped_file_system_type_get("linux-swap") : NULL;
+	PedPartition *p = lp.ped_partition_new(disk, PED_PARTITION_NORMAL, fst, start, end);
 	if (!p)
 		return -EINVAL;
 	PedGeometry *g = lp.ped_geometry_new(disk->dev, start, end - start + 1);
@@ -352,12 +337,10 @@ static int add_partition(PedDisk *disk, azl_parted_new_part *np, bool gpt)
 
 static int cmp_new_part(const void *a, const void *b)
 {
-	return ((const azl_parted_new_part *)a)->number -
-	       ((const azl_parted_new_part *)b)->number;
+	return ((const azl_parted_new_part *)a)->number - ((const azl_parted_new_part *)b)->number;
 }
 
-static int write_table(PedDevice *dev, const char *fresh_label,
-		       const int *remove, size_t n_remove,
+static int write_table(PedDevice *dev, const char *fresh_label, const int *remove, size_t n_remove,
 		       azl_parted_new_part *parts, size_t n_parts)
 {
 	PedDisk *disk;
@@ -383,10 +366,9 @@ static int write_table(PedDevice *dev, const char *fresh_label,
 	for (size_t i = 0; i < n_parts && r == 0; i++) {
 		r = add_partition(disk, &parts[i], gpt);
 		if (r < 0)
-			log_error("cannot add partition %d (%" PRIu64
-				  " bytes at %" PRIu64 ") to '%s'",
-				  parts[i].number, parts[i].size,
-				  parts[i].start, dev->path);
+			log_error("cannot add partition %d (%" PRIu64 " bytes at %" PRIu64
+				  ") to '%s'",
+				  parts[i].number, parts[i].size, parts[i].start, dev->path);
 	}
 	/* ped_disk_commit writes the table, then tells the kernel partition
 	 * by partition (BLKPG): the nodes appear through devtmpfs. */
@@ -396,8 +378,7 @@ static int write_table(PedDevice *dev, const char *fresh_label,
 	return r;
 }
 
-int parted_table_write(const char *dev, const char *fresh_label,
-		       const int *remove, size_t n_remove,
+int parted_table_write(const char *dev, const char *fresh_label, const int *remove, size_t n_remove,
 		       azl_parted_new_part *parts, size_t n_parts)
 {
 	int r = parted_load();
@@ -406,8 +387,7 @@ int parted_table_write(const char *dev, const char *fresh_label,
 	PedExceptionHandler *old = lp.ped_exception_get_handler();
 	lp.ped_exception_set_handler(write_handler);
 	PedDevice *d = lp.ped_device_get(dev);
-	r = d ? write_table(d, fresh_label, remove, n_remove, parts, n_parts)
-	      : -ENODEV;
+	r = d ? write_table(d, fresh_label, remove, n_remove, parts, n_parts) : -ENODEV;
 	if (d)
 		lp.ped_device_destroy(d);
 	lp.ped_exception_set_handler(old);

@@ -19,7 +19,7 @@ typedef struct azl_parted_part {
 } azl_parted_part;
 
 typedef struct azl_parted_table {
-	char *label; /* "gpt", "msdos", ...; NULL: no partition table */
+	char *label;	      /* "gpt", "msdos", ...; NULL: no partition table */
 	uint64_t sector_size; /* logical, bytes */
 	uint64_t length;      /* bytes of the device or file */
 	azl_parted_part *parts;
@@ -53,6 +53,5 @@ typedef struct azl_parted_new_part {
  * commits to the disk and to the kernel (BLKPG, which creates the
  * partition nodes without udev). Returns 0 or -errno, with libparted's
  * message in the log. */
-int parted_table_write(const char *dev, const char *fresh_label,
-		       const int *remove, size_t n_remove,
+int parted_table_write(const char *dev, const char *fresh_label, const int *remove, size_t n_remove,
 		       azl_parted_new_part *parts, size_t n_parts);

@@ -77,8 +77,7 @@ static char *db_format(const db *d)
 static char **db_find(const db *d, const char *name)
 {
 	for (size_t i = 0; i < d->n; i++)
-		if (strv_length(d->rows[i]) > 1 &&
-		    streq_ptr(d->rows[i][0], name))
+		if (strv_length(d->rows[i]) > 1 && streq_ptr(d->rows[i][0], name))
 			return d->rows[i];
 	return NULL;
 }
@@ -96,8 +95,7 @@ static void row_set(char ***row, size_t idx, const char *value)
 static char ***db_entry(db *d, const char *name, size_t nfields)
 {
 	for (size_t i = 0; i < d->n; i++)
-		if (strv_length(d->rows[i]) > 1 &&
-		    streq_ptr(d->rows[i][0], name))
+		if (strv_length(d->rows[i]) > 1 && streq_ptr(d->rows[i][0], name))
 			return &d->rows[i];
 	char ***row = xappend(&d->rows, &d->n, sizeof(char **));
 	for (size_t j = 0; j < nfields; j++)
@@ -137,8 +135,7 @@ static void add_member(char ***row, const char *user)
 	char *members = (*row)[3];
 	_cleanup_free_ char *copy = xstrdup(members);
 	char *save = NULL;
-	for (char *m = strtok_r(copy, ",", &save); m;
-	     m = strtok_r(NULL, ",", &save))
+	for (char *m = strtok_r(copy, ",", &save); m; m = strtok_r(NULL, ",", &save))
 		if (strcmp(m, user) == 0)
 			return;
 	char *n = *members ? xasprintf("%s,%s", members, user) : xstrdup(user);
@@ -147,8 +144,8 @@ static void add_member(char ***row, const char *user)
 }
 
 /* The shadow password field for a password, a given hash and a lock. */
-static int shadow_password(const azl_secret *pw, const char *hash, bool lock,
-			   const char *old, char **ret)
+static int shadow_password(const azl_secret *pw, const char *hash, bool lock, const char *old,
+			   char **ret)
 {
 	_cleanup_free_ char *h = NULL;
 	if (pw) {
@@ -161,8 +158,7 @@ static int shadow_password(const azl_secret *pw, const char *hash, bool lock,
 		h = xstrdup(old);
 	if (lock) {
 		/* passwd -l style: the hash is kept behind a "!". */
-		*ret = h ? (h[0] == '!' ? TAKE_PTR(h) : xasprintf("!%s", h))
-			 : xstrdup("!");
+		*ret = h ? (h[0] == '!' ? TAKE_PTR(h) : xasprintf("!%s", h)) : xstrdup("!");
 		return 0;
 	}
 	/* No password at all: locked, never an empty field (which would
@@ -206,8 +202,8 @@ void account_results_free(azl_account_result *r, size_t n)
 	free(r);
 }
 
-int accounts_edit(azl_account_files *f, const azl_accounts *a, long today,
-		  azl_account_result **ret, size_t *n_ret)
+int accounts_edit(azl_account_files *f, const azl_accounts *a, long today, azl_account_result **ret,
+		  size_t *n_ret)
 {
 	db pw = {0}, sh = {0}, gr = {0}, gs = {0};
 	azl_account_result *res = NULL;
@@ -232,18 +228,16 @@ int accounts_edit(azl_account_files *f, const azl_accounts *a, long today,
 	}
 	char **old_root = db_find(&sh, "root");
 	_cleanup_free_ char *root_pw = NULL;
-	r = shadow_password(a->root.password, a->root.password_hash,
-			    a->root.lock, old_root ? old_root[1] : NULL,
-			    &root_pw);
+	r = shadow_password(a->root.password, a->root.password_hash, a->root.lock,
+			    old_root ? old_root[1] : NULL, &root_pw);
 	if (r < 0)
 		goto out;
 	set_shadow(&sh, "root", root_pw, today);
 	azl_account_result *rr = xappend(&res, &n_res, sizeof(*res));
-	*rr = (azl_account_result){
-		.name = xstrdup("root"),
-		.home = xstrdup(strv_length(root) > 5 ? root[5] : "/root"),
-		.uid = 0,
-		.gid = 0};
+	*rr = (azl_account_result){.name = xstrdup("root"),
+				   .home = xstrdup(strv_length(root) > 5 ? root[5] : "/root"),
+				   .uid = 0,
+				   .gid = 0};
 
 	for (size_t i = 0; i < a->n_users; i++) {
 		const azl_user *u = &a->users[i];
@@ -255,25 +249,21 @@ int accounts_edit(azl_account_files *f, const azl_accounts *a, long today,
 		} else {
 			uid = alloc_id(&pw, NULL, u->uid);
 			if (u->uid && uid != u->uid) {
-				r = log_error_errno(EEXIST,
-						    "uid %u for '%s' is taken",
-						    u->uid, u->name);
+				r = log_error_errno(EEXIST, "uid %u for '%s' is taken", u->uid,
+						    u->name);
 				goto out;
 			}
 			/* The user private group gets the uid as gid when
 			 * that is free, as useradd does. */
 			char **g = db_find(&gr, u->name);
-			gid = g ? strtoul(g[2], NULL, 10)
-				: alloc_id(&gr, NULL, uid);
+			gid = g ? strtoul(g[2], NULL, 10) : alloc_id(&gr, NULL, uid);
 			if (!uid || !gid) {
-				r = log_error_errno(
-					ENOSPC, "no free id for '%s'", u->name);
+				r = log_error_errno(ENOSPC, "no free id for '%s'", u->name);
 				goto out;
 			}
 			if (!g) {
 				char ***row = db_entry(&gr, u->name, 4);
-				_cleanup_free_ char *gs_id =
-					xasprintf("%lu", gid);
+				_cleanup_free_ char *gs_id = xasprintf("%lu", gid);
 				row_set(row, 1, "x");
 				row_set(row, 2, gs_id);
 				row_set(row, 3, "");
@@ -281,16 +271,15 @@ int accounts_edit(azl_account_files *f, const azl_accounts *a, long today,
 				row_set(srow, 1, "!");
 			}
 		}
-		_cleanup_free_ char *home = xstrdup(
-			u->home					? u->home
-			: existing && strv_length(existing) > 5 ? existing[5]
-								: NULL);
+		_cleanup_free_ char *home =
+			xstrdup(u->home					? u->home
+				: existing && strv_length(existing) > 5 ? existing[5]
+									: NULL);
 		if (!home)
 			home = xasprintf("/home/%s", u->name);
-		const char *shell = u->shell ? u->shell
-				    : existing && strv_length(existing) > 6
-					    ? existing[6]
-					    : "/bin/bash";
+		const char *shell = u->shell				    ? u->shell
+				    : existing && strv_length(existing) > 6 ? existing[6]
+									    : "/bin/bash";
 		_cleanup_free_ char *shell_c = xstrdup(shell);
 		_cleanup_free_ char *uid_s = xasprintf("%lu", uid);
 		_cleanup_free_ char *gid_s = xasprintf("%lu", gid);
@@ -304,8 +293,8 @@ int accounts_edit(azl_account_files *f, const azl_accounts *a, long today,
 
 		char **old = db_find(&sh, u->name);
 		_cleanup_free_ char *upw = NULL;
-		r = shadow_password(u->password, u->password_hash, false,
-				    old ? old[1] : NULL, &upw);
+		r = shadow_password(u->password, u->password_hash, false, old ? old[1] : NULL,
+				    &upw);
 		if (r < 0)
 			goto out;
 		set_shadow(&sh, u->name, upw, today);
@@ -315,20 +304,16 @@ int accounts_edit(azl_account_files *f, const azl_accounts *a, long today,
 			if (!db_find(&gr, gname)) {
 				unsigned long ngid = alloc_id(&gr, &pw, 0);
 				if (!ngid) {
-					r = log_error_errno(
-						ENOSPC, "no free gid for '%s'",
-						gname);
+					r = log_error_errno(ENOSPC, "no free gid for '%s'", gname);
 					goto out;
 				}
-				_cleanup_free_ char *ng =
-					xasprintf("%lu", ngid);
+				_cleanup_free_ char *ng = xasprintf("%lu", ngid);
 				char ***grow = db_entry(&gr, gname, 4);
 				row_set(grow, 1, "x");
 				row_set(grow, 2, ng);
 				char ***srow = db_entry(&gs, gname, 4);
 				row_set(srow, 1, "!");
-				log_info("created group '%s' (gid %lu)", gname,
-					 ngid);
+				log_info("created group '%s' (gid %lu)", gname, ngid);
 			}
 			add_member(db_entry(&gr, gname, 4), u->name);
 			add_member(db_entry(&gs, gname, 4), u->name);
@@ -383,17 +368,14 @@ static int copy_tree(int src, int dst, uid_t uid, gid_t gid, int depth)
 			break;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			if (mkdirat(dst, e->d_name, st.st_mode & 07777) < 0 &&
-			    errno != EEXIST) {
+			if (mkdirat(dst, e->d_name, st.st_mode & 07777) < 0 && errno != EEXIST) {
 				r = -errno;
 				break;
 			}
 			int s2 = openat(src, e->d_name,
-					O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-						O_CLOEXEC);
+					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			int d2 = openat(dst, e->d_name,
-					O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-						O_CLOEXEC);
+					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (s2 >= 0 && d2 >= 0) {
 				r = copy_tree(s2, d2, uid, gid, depth + 1);
 				if (r == 0 && fchown(d2, uid, gid) < 0)
@@ -406,39 +388,32 @@ static int copy_tree(int src, int dst, uid_t uid, gid_t gid, int depth)
 				close(d2);
 		} else if (S_ISLNK(st.st_mode)) {
 			char buf[4096];
-			ssize_t k = readlinkat(src, e->d_name, buf,
-					       sizeof(buf) - 1);
+			ssize_t k = readlinkat(src, e->d_name, buf, sizeof(buf) - 1);
 			if (k < 0) {
 				r = -errno;
 				break;
 			}
 			buf[k] = '\0';
-			if (symlinkat(buf, dst, e->d_name) < 0 &&
-			    errno != EEXIST)
+			if (symlinkat(buf, dst, e->d_name) < 0 && errno != EEXIST)
 				r = -errno;
-			else if (fchownat(dst, e->d_name, uid, gid,
-					  AT_SYMLINK_NOFOLLOW) < 0)
+			else if (fchownat(dst, e->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
 				r = -errno;
 		} else if (S_ISREG(st.st_mode)) {
-			int in = openat(src, e->d_name,
-					O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-			int out =
-				in < 0 ? -1
-				       : openat(dst, e->d_name,
-						O_WRONLY | O_CREAT | O_EXCL |
-							O_NOFOLLOW | O_CLOEXEC,
-						st.st_mode & 07777);
+			int in = openat(src, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			int out = in < 0 ? -1
+					 : openat(dst, e->d_name,
+						  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+							  O_CLOEXEC,
+						  st.st_mode & 07777);
 			if (in < 0 || out < 0)
 				r = errno == EEXIST ? 0 : -errno;
 			char buf[65536];
 			ssize_t k;
-			while (r == 0 && out >= 0 &&
-			       (k = read(in, buf, sizeof(buf))) > 0)
+			while (r == 0 && out >= 0 && (k = read(in, buf, sizeof(buf))) > 0)
 				if (write(out, buf, (size_t)k) != k)
 					r = -EIO;
 			if (r == 0 && out >= 0 &&
-			    (fchown(out, uid, gid) < 0 ||
-			     fchmod(out, st.st_mode & 07777) < 0))
+			    (fchown(out, uid, gid) < 0 || fchmod(out, st.st_mode & 07777) < 0))
 				r = -errno;
 			if (in >= 0)
 				close(in);
@@ -460,31 +435,24 @@ static int make_home(const azl_target *t, const azl_account_result *u)
 	if (home < 0)
 		return log_error_errno(home, "cannot open '%s'", u->home);
 	if (!existed || u->uid != 0) {
-		int skel =
-			target_openat(t, "etc/skel", O_RDONLY | O_DIRECTORY, 0);
+		int skel = target_openat(t, "etc/skel", O_RDONLY | O_DIRECTORY, 0);
 		if (skel >= 0) {
 			r = copy_tree(skel, home, u->uid, u->gid, 0);
 			close(skel);
 			if (r < 0) {
 				close(home);
-				return log_error_errno(r,
-						       "cannot copy /etc/skel "
-						       "to '%s'",
-						       u->home);
+				return log_error_errno(r, "cannot copy /etc/skel to '%s'", u->home);
 			}
 		}
 	}
 	r = 0;
-	if (fchown(home, u->uid, u->gid) < 0 ||
-	    fchmod(home, u->uid == 0 ? 0550 : 0700) < 0)
-		r = log_error_errno(errno, "cannot set the owner of '%s'",
-				    u->home);
+	if (fchown(home, u->uid, u->gid) < 0 || fchmod(home, u->uid == 0 ? 0550 : 0700) < 0)
+		r = log_error_errno(errno, "cannot set the owner of '%s'", u->home);
 	close(home);
 	return r;
 }
 
-static int write_keys(const azl_target *t, const azl_account_result *u,
-		      char **keys)
+static int write_keys(const azl_target *t, const azl_account_result *u, char **keys)
 {
 	if (!keys || !keys[0])
 		return 0;
@@ -505,8 +473,7 @@ static int write_keys(const azl_target *t, const azl_account_result *u,
 		buf_printf(&b, "%s\n", keys[i]);
 	_cleanup_free_ char *text = buf_steal(&b);
 	_cleanup_free_ char *path = xasprintf("%s/authorized_keys", dir);
-	r = target_write_file(t, path, text, strlen(text), 0600, u->uid,
-			      u->gid);
+	r = target_write_file(t, path, text, strlen(text), 0600, u->uid, u->gid);
 	if (r < 0)
 		return log_error_errno(r, "cannot write '%s'", path);
 	log_info("wrote %zu SSH key(s) to %s", strv_length(keys), path);
@@ -534,8 +501,8 @@ static bool sshd_reads_dropins(const char *config)
 		_cleanup_free_ char *line = xstrndup(s, len);
 		s = nl ? nl + 1 : s + len;
 		char *w = line + strspn(line, " \t");
-		if (strncasecmp(w, "Include", 7) == 0 &&
-		    (w[7] == ' ' || w[7] == '\t') && strstr(w, "sshd_config.d"))
+		if (strncasecmp(w, "Include", 7) == 0 && (w[7] == ' ' || w[7] == '\t') &&
+		    strstr(w, "sshd_config.d"))
 			return true;
 	}
 	return false;
@@ -545,26 +512,22 @@ static bool sshd_reads_dropins(const char *config)
  * writes, 0600 like the rest of /etc/ssh. */
 static int apply_root_ssh(const azl_root_account *root, const azl_target *t)
 {
-	static const char dropin[] = "etc/ssh/sshd_config.d/"
-				     "01-permitrootlogin.conf";
+	static const char dropin[] = "etc/ssh/sshd_config.d/01-permitrootlogin.conf";
 	static const char text[] =
 		"# Written by azl-installer (accounts.root.allow_ssh: true).\n"
-		"# Root may log in over SSH with its password. Remove this "
-		"file to opt out.\n"
+		"# Root may log in over SSH with its password. Remove this file to opt out.\n"
 		"PermitRootLogin yes\n";
 	if (!root->allow_ssh)
 		return 0;
 	if (!target_exists(t, "etc/ssh")) {
-		log_warning("accounts: root.allow_ssh: the target has no "
-			    "/etc/ssh (no OpenSSH server installed); "
-			    "/%s is not written",
-			    dropin);
+		log_warning(
+			"accounts: root.allow_ssh: the target has no /etc/ssh (no OpenSSH server installed); /%s is not written",
+			dropin);
 		return 0;
 	}
 	int r = target_mkdir_p(t, "etc/ssh/sshd_config.d", 0755);
 	if (r < 0)
-		return log_error_errno(r,
-				       "cannot create /etc/ssh/sshd_config.d");
+		return log_error_errno(r, "cannot create /etc/ssh/sshd_config.d");
 	r = target_write_file(t, dropin, text, strlen(text), 0600, 0, 0);
 	if (r < 0)
 		return log_error_errno(r, "cannot write /%s", dropin);
@@ -572,14 +535,12 @@ static int apply_root_ssh(const azl_root_account *root, const azl_target *t)
 	_cleanup_free_ char *config = NULL;
 	r = target_read_file(t, "etc/ssh/sshd_config", MAX_DB, &config, NULL);
 	if (r >= 0 && !sshd_reads_dropins(config))
-		log_warning("accounts: root.allow_ssh: the target's "
-			    "/etc/ssh/sshd_config has no 'Include "
-			    "/etc/ssh/sshd_config.d/*.conf'; its sshd will "
-			    "not read /%s",
-			    dropin);
+		log_warning(
+			"accounts: root.allow_ssh: the target's /etc/ssh/sshd_config has no 'Include /etc/ssh/sshd_config.d/*.conf'; its sshd will not read /%s",
+			dropin);
 	if (root->lock && !root->ssh_authorized_keys)
-		log_warning("accounts: root.allow_ssh: root is locked and has "
-			    "no SSH key, so it still cannot log in over SSH");
+		log_warning(
+			"accounts: root.allow_ssh: root is locked and has no SSH key, so it still cannot log in over SSH");
 	return 0;
 }
 
@@ -596,8 +557,7 @@ int accounts_apply(const azl_model *m, const azl_target *t)
 	}
 	azl_account_result *res = NULL;
 	size_t n = 0;
-	r = accounts_edit(&f, &m->accounts, (long)(time(NULL) / 86400), &res,
-			  &n);
+	r = accounts_edit(&f, &m->accounts, (long)(time(NULL) / 86400), &res, &n);
 	if (r < 0) {
 		account_files_done(&f);
 		return r;
@@ -613,17 +573,15 @@ int accounts_apply(const azl_model *m, const azl_target *t)
 	};
 	r = target_mkdir_p(t, "etc", 0755);
 	for (size_t i = 0; r == 0 && i < ELEMENTSOF(files); i++) {
-		r = target_write_file(t, files[i].path, files[i].text,
-				      strlen(files[i].text), files[i].mode, 0,
-				      0);
+		r = target_write_file(t, files[i].path, files[i].text, strlen(files[i].text),
+				      files[i].mode, 0, 0);
 		if (r < 0)
 			log_error_errno(r, "cannot write /%s", files[i].path);
 	}
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		r = make_home(t, &res[i]);
-		char **keys =
-			i == 0 ? m->accounts.root.ssh_authorized_keys
-			       : m->accounts.users[i - 1].ssh_authorized_keys;
+		char **keys = i == 0 ? m->accounts.root.ssh_authorized_keys
+				     : m->accounts.users[i - 1].ssh_authorized_keys;
 		if (r == 0)
 			r = write_keys(t, &res[i], keys);
 	}
@@ -631,8 +589,7 @@ int accounts_apply(const azl_model *m, const azl_target *t)
 		r = apply_root_ssh(&m->accounts.root, t);
 	if (r == 0)
 		log_info("accounts: root %s, %zu user(s)",
-			 m->accounts.root.lock ? "locked" : "with a password",
-			 m->accounts.n_users);
+			 m->accounts.root.lock ? "locked" : "with a password", m->accounts.n_users);
 	account_results_free(res, n);
 	account_files_done(&f);
 	return r;

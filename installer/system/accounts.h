@@ -32,8 +32,8 @@ typedef struct azl_account_result {
  * Plaintext passwords are hashed with yescrypt; given hashes are kept.
  * today is the shadow "last change" day. On success *ret and *n_ret list the
  * users (root first) with the uid, gid and home each got. */
-int accounts_edit(azl_account_files *f, const azl_accounts *a, long today,
-		  azl_account_result **ret, size_t *n_ret);
+int accounts_edit(azl_account_files *f, const azl_accounts *a, long today, azl_account_result **ret,
+		  size_t *n_ret);
 void account_results_free(azl_account_result *r, size_t n);
 
 /* Reads the databases from the target, edits them, writes them back,

@@ -55,8 +55,8 @@ char *ntp_chrony_conf(const char *old, char *const *servers, char *const *pools)
 char *ntp_timesyncd_conf(char *const *servers, char *const *pools)
 {
 	azl_buf b = {0};
-	buf_append(&b, "# Written by azl-installer from the answer file's "
-		       "ntp: section.\n[Time]\nNTP=");
+	buf_append(&b,
+		   "# Written by azl-installer from the answer file's ntp: section.\n[Time]\nNTP=");
 	const char *sep = "";
 	for (size_t i = 0; servers && servers[i]; i++, sep = " ")
 		buf_printf(&b, "%s%s", sep, servers[i]);
@@ -75,47 +75,36 @@ static int ntp_apply(const azl_ntp *ntp, const azl_target *t)
 	int r;
 	if (target_exists(t, "etc/chrony.conf")) {
 		_cleanup_free_ char *old = NULL;
-		r = target_read_file(t, "etc/chrony.conf", CHRONY_CONF_MAX,
-				     &old, NULL);
+		r = target_read_file(t, "etc/chrony.conf", CHRONY_CONF_MAX, &old, NULL);
 		if (r < 0)
-			return log_error_errno(r,
-					       "cannot read /etc/chrony.conf");
-		_cleanup_free_ char *text =
-			ntp_chrony_conf(old, ntp->servers, ntp->pools);
-		r = target_write_file(t, "etc/chrony.conf", text, strlen(text),
-				      0644, 0, 0);
+			return log_error_errno(r, "cannot read /etc/chrony.conf");
+		_cleanup_free_ char *text = ntp_chrony_conf(old, ntp->servers, ntp->pools);
+		r = target_write_file(t, "etc/chrony.conf", text, strlen(text), 0644, 0, 0);
 		if (r < 0)
-			return log_error_errno(r,
-					       "cannot write /etc/chrony.conf");
-		log_info("ntp: %zu server(s) and %zu pool(s) in "
-			 "/etc/chrony.conf",
+			return log_error_errno(r, "cannot write /etc/chrony.conf");
+		log_info("ntp: %zu server(s) and %zu pool(s) in /etc/chrony.conf",
 			 strv_length(ntp->servers), strv_length(ntp->pools));
 		return 0;
 	}
 	if (target_exists(t, "usr/lib/systemd/systemd-timesyncd") ||
-	    target_exists(t, "usr/lib/systemd/system/"
-			     "systemd-timesyncd.service")) {
+	    target_exists(t, "usr/lib/systemd/system/systemd-timesyncd.service")) {
 		static const char dir[] = "etc/systemd/timesyncd.conf.d";
-		static const char path[] =
-			"etc/systemd/timesyncd.conf.d/azl-installer.conf";
-		log_warning("ntp: the target has no chrony (/etc/chrony.conf); "
-			    "the time servers go to systemd-timesyncd");
+		static const char path[] = "etc/systemd/timesyncd.conf.d/azl-installer.conf";
+		log_warning(
+			"ntp: the target has no chrony (/etc/chrony.conf); the time servers go to systemd-timesyncd");
 		r = target_mkdir_p(t, dir, 0755);
 		if (r < 0)
 			return log_error_errno(r, "cannot create /%s", dir);
-		_cleanup_free_ char *text =
-			ntp_timesyncd_conf(ntp->servers, ntp->pools);
+		_cleanup_free_ char *text = ntp_timesyncd_conf(ntp->servers, ntp->pools);
 		r = target_write_file(t, path, text, strlen(text), 0644, 0, 0);
 		if (r < 0)
 			return log_error_errno(r, "cannot write /%s", path);
 		log_info("wrote /%s", path);
 		return 0;
 	}
-	log_warning("ntp: the target has no chrony (/etc/chrony.conf) and no "
-		    "systemd-timesyncd; the %zu time server(s) and %zu "
-		    "pool(s) of the answer file are not configured (add "
-		    "chrony to packages.install)",
-		    strv_length(ntp->servers), strv_length(ntp->pools));
+	log_warning(
+		"ntp: the target has no chrony (/etc/chrony.conf) and no systemd-timesyncd; the %zu time server(s) and %zu pool(s) of the answer file are not configured (add chrony to packages.install)",
+		strv_length(ntp->servers), strv_length(ntp->pools));
 	return 0;
 }
 
@@ -143,14 +132,11 @@ static int network_apply(const azl_model *m, const azl_target *t)
 	return r;
 }
 
-int system_apply(const azl_model *m, const azl_target *t,
-		 const azl_installed_storage *st)
+int system_apply(const azl_model *m, const azl_target *t, const azl_installed_storage *st)
 {
 	(void)st;
 	int r;
-	progress_phase(AZL_PHASE_CONFIGURE, 0,
-		       _("Setting host name, time zone and "
-			 "locale"));
+	progress_phase(AZL_PHASE_CONFIGURE, 0, _("Setting host name, time zone and locale"));
 	if ((r = identity_apply(m, t)) < 0)
 		return r;
 	if ((r = ntp_apply(&m->ntp, t)) < 0)

@@ -14,14 +14,12 @@
 #include "target.h"
 
 /* st is NULL for `install --root DIR` (no disks). Returns 0 or -errno. */
-int system_apply(const azl_model *m, const azl_target *t,
-		 const azl_installed_storage *st);
+int system_apply(const azl_model *m, const azl_target *t, const azl_installed_storage *st);
 /* Pure: chrony.conf text for ntp: old without its server and pool
  * lines, "server X iburst" for each of servers, then "pool X iburst" for
  * each of pools, where the first dropped line was (at the end when there
  * was none); every other line kept as it was. */
-char *ntp_chrony_conf(const char *old, char *const *servers,
-		      char *const *pools);
+char *ntp_chrony_conf(const char *old, char *const *servers, char *const *pools);
 /* Pure: a systemd-timesyncd drop-in ("[Time]\nNTP=...") for the same. */
 char *ntp_timesyncd_conf(char *const *servers, char *const *pools);
 
@@ -37,8 +35,7 @@ int bootloader_apply(const azl_model *m, const azl_plan *p, const azl_target *t,
  * mtools); every source file is read inside the target's root. No NVRAM
  * entry. *ret_shim: the target had shim. Returns 0 or -errno. (Its own
  * entry point for tests/integration/esp-write.c.) */
-int bootloader_write_esp(const azl_target *t, const azl_installed_storage *st,
-			 bool *ret_shim);
+int bootloader_write_esp(const azl_target *t, const azl_installed_storage *st, bool *ret_shim);
 /* Runs the model's scripts of one kind: pre (live environment, before
  * storage; root NULL), post (in the target when chroot: true) and error
  * (after a failure). Output goes to the install log. A failing script
@@ -49,10 +46,8 @@ int scripts_run(const azl_model *m, azl_script_when when, const char *root);
  * then "security=selinux" unless disabled or kernel_args choose), one BLS
  * entry's text. */
 char *bootloader_dracut_modules(const azl_installed_storage *st);
-char **bootloader_dracut_argv(const char *dracut, const char *kver,
-			      const char *out, const char *modules,
-			      const char *drivers, bool hostonly);
-char *bootloader_cmdline(const azl_model *m, const azl_installed_storage *st,
-			 bool selinux_policy);
-char *bootloader_bls_entry(const char *kver, const char *cmdline,
-			   const char *pfx, const char *sort_key);
+char **bootloader_dracut_argv(const char *dracut, const char *kver, const char *out,
+			      const char *modules, const char *drivers, bool hostonly);
+char *bootloader_cmdline(const azl_model *m, const azl_installed_storage *st, bool selinux_policy);
+char *bootloader_bls_entry(const char *kver, const char *cmdline, const char *pfx,
+			   const char *sort_key);

@@ -46,17 +46,19 @@ char *identity_hosts_text(const char *old, const char *hostname)
 		s = nl ? nl + 1 : s + len;
 	}
 	if (!have4)
-		buf_append(&b, "127.0.0.1   localhost localhost.localdomain "
-			       "localhost4 localhost4.localdomain4\n");
+		buf_append(
+			&b,
+			"127.0.0.1   localhost localhost.localdomain localhost4 localhost4.localdomain4\n");
 	if (!have6)
-		buf_append(&b, "::1         localhost localhost.localdomain "
-			       "localhost6 localhost6.localdomain6\n");
+		buf_append(
+			&b,
+			"::1         localhost localhost.localdomain localhost6 localhost6.localdomain6\n");
 	if (hostname && strcmp(hostname, "localhost") != 0) {
 		/* Short name too, for an FQDN, as hostnamectl users expect. */
 		const char *dot = strchr(hostname, '.');
 		if (dot)
-			buf_printf(&b, "127.0.1.1   %s %.*s\n", hostname,
-				   (int)(dot - hostname), hostname);
+			buf_printf(&b, "127.0.1.1   %s %.*s\n", hostname, (int)(dot - hostname),
+				   hostname);
 		else
 			buf_printf(&b, "127.0.1.1   %s\n", hostname);
 	}
@@ -70,14 +72,11 @@ static bool is_selinux_line(const char *line, size_t len)
 
 char *identity_selinux_text(const char *old, azl_selinux mode)
 {
-	_cleanup_free_ char *line =
-		xasprintf("SELINUX=%s\n", selinux_to_string(mode));
-	return text_replace_lines(old ? old : "SELINUXTYPE=targeted\n",
-				  is_selinux_line, line);
+	_cleanup_free_ char *line = xasprintf("SELINUX=%s\n", selinux_to_string(mode));
+	return text_replace_lines(old ? old : "SELINUXTYPE=targeted\n", is_selinux_line, line);
 }
 
-static int write_text(const azl_target *t, const char *path, const char *text,
-		      mode_t mode)
+static int write_text(const azl_target *t, const char *path, const char *text, mode_t mode)
 {
 	int r = target_write_file(t, path, text, strlen(text), mode, 0, 0);
 	if (r < 0)
@@ -95,18 +94,14 @@ static int apply_timezone(const azl_target *t, const char *tz)
 		bool reg = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 		close(fd);
 		if (!reg)
-			return log_error_errno(EINVAL,
-					       "time zone '%s' is no zoneinfo "
-					       "file in the target",
-					       tz);
+			return log_error_errno(
+				EINVAL, "time zone '%s' is no zoneinfo file in the target", tz);
 	} else if (target_exists(t, "usr/share/zoneinfo"))
-		return log_error_errno(ENOENT,
-				       "time zone '%s' is not in the target's "
-				       "tzdata (/usr/share/zoneinfo)",
-				       tz);
+		return log_error_errno(
+			ENOENT,
+			"time zone '%s' is not in the target's tzdata (/usr/share/zoneinfo)", tz);
 	else
-		log_warning("the target has no tzdata; /etc/localtime points "
-			    "to '%s' all the same",
+		log_warning("the target has no tzdata; /etc/localtime points to '%s' all the same",
 			    tz);
 	_cleanup_free_ char *dest = xasprintf("../usr/share/zoneinfo/%s", tz);
 	int r = target_symlink(t, dest, "etc/localtime");
@@ -120,15 +115,13 @@ static int apply_selinux(const azl_model *m, const azl_target *t)
 {
 	if (!target_exists(t, "etc/selinux")) {
 		if (m->selinux != AZL_SELINUX_DISABLED)
-			log_warning("selinux: %s, but the target has no "
-				    "/etc/selinux (no policy installed); "
-				    "nothing to configure",
-				    selinux_to_string(m->selinux));
+			log_warning(
+				"selinux: %s, but the target has no /etc/selinux (no policy installed); nothing to configure",
+				selinux_to_string(m->selinux));
 		return 0;
 	}
 	_cleanup_free_ char *old = NULL;
-	int r = target_read_file(t, "etc/selinux/config", HOSTS_MAX, &old,
-				 NULL);
+	int r = target_read_file(t, "etc/selinux/config", HOSTS_MAX, &old, NULL);
 	if (r < 0 && r != -ENOENT)
 		return log_error_errno(r, "cannot read /etc/selinux/config");
 	_cleanup_free_ char *text = identity_selinux_text(old, m->selinux);
@@ -160,12 +153,10 @@ int identity_apply(const azl_model *m, const azl_target *t)
 		return r;
 	if ((r = apply_timezone(t, m->timezone ? m->timezone : "UTC")) < 0)
 		return r;
-	_cleanup_free_ char *lc =
-		xasprintf("LANG=%s\n", m->locale ? m->locale : "en_US.UTF-8");
+	_cleanup_free_ char *lc = xasprintf("LANG=%s\n", m->locale ? m->locale : "en_US.UTF-8");
 	if ((r = write_text(t, "etc/locale.conf", lc, 0644)) < 0)
 		return r;
-	_cleanup_free_ char *vc =
-		xasprintf("KEYMAP=%s\n", m->keyboard ? m->keyboard : "us");
+	_cleanup_free_ char *vc = xasprintf("KEYMAP=%s\n", m->keyboard ? m->keyboard : "us");
 	if ((r = write_text(t, "etc/vconsole.conf", vc, 0644)) < 0)
 		return r;
 	/* "uninitialized": what machine-id(5) defines as the first boot
@@ -183,17 +174,14 @@ int identity_apply(const azl_model *m, const azl_target *t)
 static char *selinux_type(const azl_target *t)
 {
 	_cleanup_free_ char *text = NULL;
-	if (target_read_file(t, "etc/selinux/config", HOSTS_MAX, &text, NULL) >=
-	    0)
+	if (target_read_file(t, "etc/selinux/config", HOSTS_MAX, &text, NULL) >= 0)
 		for (char *line = text; line && *line;) {
 			char *nl = strchr(line, '\n');
 			if (nl)
 				*nl = '\0';
 			line += strspn(line, " \t");
-			if (startswith(line, "SELINUXTYPE=") && line[12] &&
-			    !strchr(line + 12, '/'))
-				return xstrndup(line + 12,
-						strcspn(line + 12, " \t\r"));
+			if (startswith(line, "SELINUXTYPE=") && line[12] && !strchr(line + 12, '/'))
+				return xstrndup(line + 12, strcspn(line + 12, " \t\r"));
 			line = nl ? nl + 1 : NULL;
 		}
 	return xstrdup("targeted");
@@ -236,8 +224,7 @@ bool selinux_target_has_policy(const azl_target *t)
  * extended attribute per file): paths inside the target, "/" first. */
 static char **labelled_mounts(const azl_target *t)
 {
-	static const char *const fstypes[] = {"ext2", "ext3", "ext4", "xfs",
-					      "btrfs"};
+	static const char *const fstypes[] = {"ext2", "ext3", "ext4", "xfs", "btrfs"};
 	char **v = NULL;
 	strv_push(&v, xstrdup("/"));
 	FILE *f = fopen("/proc/self/mounts", "re");
@@ -250,16 +237,14 @@ static char **labelled_mounts(const azl_target *t)
 		if (sscanf(line, "%1023s %1023s %63s", dev, dir, type) != 3)
 			continue;
 		/* The root's own line is "/" above; only mounts below it. */
-		if (strncmp(dir, t->root, rootlen) != 0 ||
-		    dir[rootlen] != '/' || !dir[rootlen + 1])
+		if (strncmp(dir, t->root, rootlen) != 0 || dir[rootlen] != '/' || !dir[rootlen + 1])
 			continue;
 		bool keeps = false;
 		for (size_t i = 0; i < ELEMENTSOF(fstypes); i++)
 			keeps = keeps || strcmp(type, fstypes[i]) == 0;
 		/* /proc/self/mounts escapes spaces as \040: skip such paths
 		 * (the installer makes none). */
-		if (keeps && !strchr(dir, '\\') &&
-		    !strv_contains(v, dir + rootlen))
+		if (keeps && !strchr(dir, '\\') && !strv_contains(v, dir + rootlen))
 			strv_push(&v, xstrdup(dir + rootlen));
 	}
 	fclose(f);
@@ -277,25 +262,22 @@ static char **labelled_mounts(const azl_target *t)
  * so with post scripts /.autorelabel stays and labels their files too. */
 int selinux_label(const azl_model *m, const azl_target *t)
 {
-	if (m->selinux == AZL_SELINUX_DISABLED ||
-	    !target_exists(t, "etc/selinux"))
+	if (m->selinux == AZL_SELINUX_DISABLED || !target_exists(t, "etc/selinux"))
 		return 0;
-	static const char *const tools[] = {"usr/sbin/setfiles",
-					    "sbin/setfiles", NULL};
+	static const char *const tools[] = {"usr/sbin/setfiles", "sbin/setfiles", NULL};
 	const char *tool = NULL;
 	for (size_t i = 0; tools[i] && !tool; i++)
 		if (target_exists(t, tools[i]))
 			tool = tools[i];
 	_cleanup_free_ char *type = selinux_type(t);
-	_cleanup_free_ char *fc =
-		xasprintf("etc/selinux/%s/contexts/files/file_contexts", type);
+	_cleanup_free_ char *fc = xasprintf("etc/selinux/%s/contexts/files/file_contexts", type);
 	_cleanup_free_ char *pol = selinux_policy_file(t, type);
 	if (!tool || !pol || !target_exists(t, fc)) {
-		log_info("selinux: the target has no %s; /.autorelabel labels "
-			 "the files on first boot",
-			 !tool	? "setfiles (policycoreutils)"
-			 : !pol ? "binary policy"
-				: "file_contexts");
+		log_info(
+			"selinux: the target has no %s; /.autorelabel labels the files on first boot",
+			!tool  ? "setfiles (policycoreutils)"
+			: !pol ? "binary policy"
+			       : "file_contexts");
 		return 0;
 	}
 	_cleanup_strv_free_ char **mounts = labelled_mounts(t);
@@ -315,17 +297,14 @@ int selinux_label(const azl_model *m, const azl_target *t)
 	r = spawn_check(argv, &o);
 	int u = chroot_umount(&cm);
 	if (r < 0)
-		return log_error_errno(r,
-				       "selinux: cannot label the installed "
-				       "files with the policy '%s'",
-				       type);
+		return log_error_errno(
+			r, "selinux: cannot label the installed files with the policy '%s'", type);
 	if (u < 0)
 		return u;
-	log_info("selinux: labelled %zu filesystem(s) with the policy '%s'",
-		 strv_length(mounts), type);
+	log_info("selinux: labelled %zu filesystem(s) with the policy '%s'", strv_length(mounts),
+		 type);
 	if (m->scripts.n_post) {
-		log_info("selinux: /.autorelabel stays for the files the post "
-			 "scripts write");
+		log_info("selinux: /.autorelabel stays for the files the post scripts write");
 		return 0;
 	}
 	_cleanup_close_ int fd = target_openat(t, ".", O_PATH | O_DIRECTORY, 0);

@@ -45,8 +45,7 @@ typedef struct netw {
 	azl_buf extra;	 /* further sections */
 } netw;
 
-static netw *netw_get(netw **list, size_t *n, const char *ifname,
-		      const char *mac)
+static netw *netw_get(netw **list, size_t *n, const char *ifname, const char *mac)
 {
 	for (size_t k = 0; ifname && k < *n; k++)
 		if (streq_ptr((*list)[k].ifname, ifname))
@@ -119,9 +118,9 @@ static int bond_netdev(const azl_interface *i, const char *name, char **ret)
 		}
 		if (!key) {
 			buf_free(&b);
-			log_error("network: bond '%s': option '%s' has no "
-				  "systemd-networkd equivalent",
-				  i->name, i->bond.options[o]);
+			log_error(
+				"network: bond '%s': option '%s' has no systemd-networkd equivalent",
+				i->name, i->bond.options[o]);
 			return -EINVAL;
 		}
 		buf_printf(&b, "%s=%s%s\n", key, eq, ms ? "ms" : "");
@@ -130,8 +129,7 @@ static int bond_netdev(const azl_interface *i, const char *name, char **ret)
 	return 0;
 }
 
-int networkd_build_files(const azl_network *net, azl_netfile **ret,
-			 size_t *n_ret)
+int networkd_build_files(const azl_network *net, azl_netfile **ret, size_t *n_ret)
 {
 	netw *ws = NULL;
 	size_t nw = 0;
@@ -146,20 +144,15 @@ int networkd_build_files(const azl_network *net, azl_netfile **ret,
 			 * no address; the VLAN gets the IP settings, as
 			 * Anaconda makes it (nm_client.py,
 			 * _create_vlan_bond_connection_from_ksdata). */
-			const char *bname = i->vlan_id > 0
-						    ? netconf_vlan_parent(i)
-						    : i->name;
+			const char *bname = i->vlan_id > 0 ? netconf_vlan_parent(i) : i->name;
 			char *text = NULL;
 			r = bond_netdev(i, bname, &text);
 			if (r < 0)
 				break;
-			push_file(&f, &nf, xasprintf("10-azl-%s.netdev", bname),
-				  text);
+			push_file(&f, &nf, xasprintf("10-azl-%s.netdev", bname), text);
 			if (i->vlan_id > 0) {
-				_cleanup_free_ char *vif =
-					netconf_vlan_ifname(i);
-				push_file(&f, &nf,
-					  xasprintf("10-azl-%s.netdev", vif),
+				_cleanup_free_ char *vif = netconf_vlan_ifname(i);
+				push_file(&f, &nf, xasprintf("10-azl-%s.netdev", vif),
 					  xasprintf("[NetDev]\nName=%s\n"
 						    "Kind=vlan\n\n[VLAN]\n"
 						    "Id=%d\n",
@@ -173,8 +166,7 @@ int networkd_build_files(const azl_network *net, azl_netfile **ret,
 			} else
 				add_ip(netw_get(&ws, &nw, bname, NULL), i);
 			for (size_t s = 0; i->bond.slaves[s]; s++) {
-				netw *p = netw_get(&ws, &nw, i->bond.slaves[s],
-						   NULL);
+				netw *p = netw_get(&ws, &nw, i->bond.slaves[s], NULL);
 				buf_printf(&p->network, "Bond=%s\n", bname);
 			}
 		} else if (i->vlan_id > 0) {
@@ -210,8 +202,7 @@ int networkd_build_files(const azl_network *net, azl_netfile **ret,
 			buf_printf(&b, "Name=%s\n", w->ifname);
 		if (w->mac)
 			buf_printf(&b, "MACAddress=%s\n", w->mac);
-		buf_printf(&b, "\n[Network]\n%s",
-			   w->network.data ? w->network.data : "");
+		buf_printf(&b, "\n[Network]\n%s", w->network.data ? w->network.data : "");
 		if (w->extra.data)
 			buf_printf(&b, "\n%s", w->extra.data);
 		_cleanup_free_ char *id = NULL;
@@ -225,8 +216,7 @@ int networkd_build_files(const azl_network *net, azl_netfile **ret,
 					buf_appendn(&ib, c, 1);
 			id = buf_steal(&ib);
 		}
-		push_file(&f, &nf, xasprintf("10-azl-%s.network", id),
-			  buf_steal(&b));
+		push_file(&f, &nf, xasprintf("10-azl-%s.network", id), buf_steal(&b));
 	}
 	for (size_t k = 0; k < nw; k++) {
 		free(ws[k].ifname);

@@ -22,8 +22,7 @@ const char *nm_adapter_version(void)
 {
 	static char v[32];
 	guint ver = nm_utils_version();
-	snprintf(v, sizeof(v), "%u.%u.%u", (ver >> 16) & 0xff,
-		 (ver >> 8) & 0xff, ver & 0xff);
+	snprintf(v, sizeof(v), "%u.%u.%u", (ver >> 16) & 0xff, (ver >> 8) & 0xff, ver & 0xff);
 	return v;
 }
 
@@ -44,27 +43,22 @@ static void profiles_free(profile *p, size_t n)
 	free(p);
 }
 
-static NMConnection *new_connection(const char *id, const char *type,
-				    const char *ifname)
+static NMConnection *new_connection(const char *id, const char *type, const char *ifname)
 {
 	NMConnection *c = nm_simple_connection_new();
-	NMSettingConnection *s =
-		NM_SETTING_CONNECTION(nm_setting_connection_new());
+	NMSettingConnection *s = NM_SETTING_CONNECTION(nm_setting_connection_new());
 	char *uuid = nm_utils_uuid_generate();
-	g_object_set(s, NM_SETTING_CONNECTION_ID, id,
-		     NM_SETTING_CONNECTION_UUID, uuid,
-		     NM_SETTING_CONNECTION_TYPE, type,
-		     NM_SETTING_CONNECTION_AUTOCONNECT, TRUE, NULL);
+	g_object_set(s, NM_SETTING_CONNECTION_ID, id, NM_SETTING_CONNECTION_UUID, uuid,
+		     NM_SETTING_CONNECTION_TYPE, type, NM_SETTING_CONNECTION_AUTOCONNECT, TRUE,
+		     NULL);
 	if (ifname)
-		g_object_set(s, NM_SETTING_CONNECTION_INTERFACE_NAME, ifname,
-			     NULL);
+		g_object_set(s, NM_SETTING_CONNECTION_INTERFACE_NAME, ifname, NULL);
 	g_free(uuid);
 	nm_connection_add_setting(c, NM_SETTING(s));
 	return c;
 }
 
-static int add_addresses(NMSettingIPConfig *s, const azl_interface *i,
-			 int family)
+static int add_addresses(NMSettingIPConfig *s, const azl_interface *i, int family)
 {
 	for (size_t k = 0; i->addresses && i->addresses[k]; k++) {
 		const char *a = i->addresses[k];
@@ -77,9 +71,7 @@ static int add_addresses(NMSettingIPConfig *s, const azl_interface *i,
 			*slash = '\0';
 			prefix = (guint)strtoul(slash + 1, NULL, 10);
 		} else
-			log_warning("network: address '%s' has no prefix; "
-				    "using /%u",
-				    a, prefix);
+			log_warning("network: address '%s' has no prefix; using /%u", a, prefix);
 		GError *err = NULL;
 		NMIPAddress *ip = nm_ip_address_new(family, host, prefix, &err);
 		if (!ip) {
@@ -103,10 +95,8 @@ static bool has_family(const azl_interface *i, int family)
 
 static int add_ip(NMConnection *c, const azl_interface *i)
 {
-	NMSettingIPConfig *s4 =
-		NM_SETTING_IP_CONFIG(nm_setting_ip4_config_new());
-	NMSettingIPConfig *s6 =
-		NM_SETTING_IP_CONFIG(nm_setting_ip6_config_new());
+	NMSettingIPConfig *s4 = NM_SETTING_IP_CONFIG(nm_setting_ip4_config_new());
+	NMSettingIPConfig *s6 = NM_SETTING_IP_CONFIG(nm_setting_ip6_config_new());
 	bool v4 = has_family(i, AF_INET), v6 = has_family(i, AF_INET6);
 	g_object_set(s4, NM_SETTING_IP_CONFIG_METHOD,
 		     i->dhcp4 ? NM_SETTING_IP4_CONFIG_METHOD_AUTO
@@ -129,14 +119,11 @@ static int add_ip(NMConnection *c, const azl_interface *i)
 	if (r >= 0)
 		r = add_addresses(s6, i, AF_INET6);
 	if (i->gateway4)
-		g_object_set(s4, NM_SETTING_IP_CONFIG_GATEWAY, i->gateway4,
-			     NULL);
+		g_object_set(s4, NM_SETTING_IP_CONFIG_GATEWAY, i->gateway4, NULL);
 	if (i->gateway6)
-		g_object_set(s6, NM_SETTING_IP_CONFIG_GATEWAY, i->gateway6,
-			     NULL);
+		g_object_set(s6, NM_SETTING_IP_CONFIG_GATEWAY, i->gateway6, NULL);
 	for (size_t k = 0; i->dns && i->dns[k]; k++)
-		nm_setting_ip_config_add_dns(
-			netconf_is_ipv6(i->dns[k]) ? s6 : s4, i->dns[k]);
+		nm_setting_ip_config_add_dns(netconf_is_ipv6(i->dns[k]) ? s6 : s4, i->dns[k]);
 	nm_connection_add_setting(c, NM_SETTING(s4));
 	nm_connection_add_setting(c, NM_SETTING(s6));
 	return r;
@@ -152,12 +139,11 @@ static char *mac_id(const char *mac)
 	return buf_steal(&b);
 }
 
-static void push_profile(profile **p, size_t *n, NMConnection *c,
-			 const azl_interface *i, const char *ifname, bool port)
+static void push_profile(profile **p, size_t *n, NMConnection *c, const azl_interface *i,
+			 const char *ifname, bool port)
 {
 	profile *e = xappend(p, n, sizeof(**p));
-	*e = (profile){
-		.conn = c, .iface = i, .ifname = xstrdup(ifname), .port = port};
+	*e = (profile){.conn = c, .iface = i, .ifname = xstrdup(ifname), .port = port};
 }
 
 static int build_profiles(const azl_network *net, profile **ret, size_t *n_ret)
@@ -173,34 +159,22 @@ static int build_profiles(const azl_network *net, profile **ret, size_t *n_ret)
 			 * address (nm_client.py,
 			 * _create_vlan_bond_connection_from_ksdata: "No ip
 			 * configuration on vlan parent (bond)"). */
-			const char *bname = i->vlan_id > 0
-						    ? netconf_vlan_parent(i)
-						    : i->name;
-			c = new_connection(bname, NM_SETTING_BOND_SETTING_NAME,
-					   bname);
-			NMSettingBond *b =
-				NM_SETTING_BOND(nm_setting_bond_new());
-			if (i->bond.mode &&
-			    !nm_setting_bond_add_option(
-				    b, NM_SETTING_BOND_OPTION_MODE,
-				    i->bond.mode)) {
-				log_error(
-					"network: bond '%s': mode '%s' is not "
-					"valid",
-					bname, i->bond.mode);
+			const char *bname = i->vlan_id > 0 ? netconf_vlan_parent(i) : i->name;
+			c = new_connection(bname, NM_SETTING_BOND_SETTING_NAME, bname);
+			NMSettingBond *b = NM_SETTING_BOND(nm_setting_bond_new());
+			if (i->bond.mode && !nm_setting_bond_add_option(
+						    b, NM_SETTING_BOND_OPTION_MODE, i->bond.mode)) {
+				log_error("network: bond '%s': mode '%s' is not valid", bname,
+					  i->bond.mode);
 				r = -EINVAL;
 			}
-			for (size_t o = 0;
-			     i->bond.options && i->bond.options[o]; o++) {
-				_cleanup_free_ char *kv =
-					xstrdup(i->bond.options[o]);
+			for (size_t o = 0; i->bond.options && i->bond.options[o]; o++) {
+				_cleanup_free_ char *kv = xstrdup(i->bond.options[o]);
 				char *eq = strchr(kv, '=');
 				if (eq)
 					*eq++ = '\0';
-				if (!eq ||
-				    !nm_setting_bond_add_option(b, kv, eq)) {
-					log_error("network: bond '%s': option "
-						  "'%s' is not valid",
+				if (!eq || !nm_setting_bond_add_option(b, kv, eq)) {
+					log_error("network: bond '%s': option '%s' is not valid",
 						  bname, i->bond.options[o]);
 					r = -EINVAL;
 				}
@@ -213,60 +187,46 @@ static int build_profiles(const azl_network *net, profile **ret, size_t *n_ret)
 				r = add_ip(c, i);
 			push_profile(&p, &n, c, i, bname, false);
 			if (r >= 0 && i->vlan_id > 0) {
-				_cleanup_free_ char *ifname =
-					netconf_vlan_ifname(i);
+				_cleanup_free_ char *ifname = netconf_vlan_ifname(i);
 				NMConnection *vc = new_connection(
-					ifname, NM_SETTING_VLAN_SETTING_NAME,
-					ifname);
+					ifname, NM_SETTING_VLAN_SETTING_NAME, ifname);
 				NMSetting *v = nm_setting_vlan_new();
-				g_object_set(v, NM_SETTING_VLAN_ID,
-					     (guint)i->vlan_id,
-					     NM_SETTING_VLAN_PARENT, bname,
-					     NULL);
+				g_object_set(v, NM_SETTING_VLAN_ID, (guint)i->vlan_id,
+					     NM_SETTING_VLAN_PARENT, bname, NULL);
 				nm_connection_add_setting(vc, v);
 				r = add_ip(vc, i);
 				push_profile(&p, &n, vc, i, ifname, false);
 			}
 			for (size_t s = 0; i->bond.slaves[s]; s++) {
-				_cleanup_free_ char *id = xasprintf(
-					"%s-port-%s", bname, i->bond.slaves[s]);
-				NMConnection *pc = new_connection(
-					id, NM_SETTING_WIRED_SETTING_NAME,
-					i->bond.slaves[s]);
-				NMSettingConnection *sc =
-					nm_connection_get_setting_connection(
-						pc);
-				g_object_set(
-					sc, NM_SETTING_CONNECTION_MASTER, bname,
-					NM_SETTING_CONNECTION_SLAVE_TYPE,
-					NM_SETTING_BOND_SETTING_NAME, NULL);
-				nm_connection_add_setting(
-					pc, nm_setting_wired_new());
-				push_profile(&p, &n, pc, i, i->bond.slaves[s],
-					     true);
+				_cleanup_free_ char *id =
+					xasprintf("%s-port-%s", bname, i->bond.slaves[s]);
+				NMConnection *pc = new_connection(id, NM_SETTING_WIRED_SETTING_NAME,
+								  i->bond.slaves[s]);
+				NMSettingConnection *sc = nm_connection_get_setting_connection(pc);
+				g_object_set(sc, NM_SETTING_CONNECTION_MASTER, bname,
+					     NM_SETTING_CONNECTION_SLAVE_TYPE,
+					     NM_SETTING_BOND_SETTING_NAME, NULL);
+				nm_connection_add_setting(pc, nm_setting_wired_new());
+				push_profile(&p, &n, pc, i, i->bond.slaves[s], true);
 			}
 			continue;
 		}
 		if (i->vlan_id > 0) {
 			_cleanup_free_ char *ifname = netconf_vlan_ifname(i);
-			c = new_connection(ifname, NM_SETTING_VLAN_SETTING_NAME,
-					   ifname);
+			c = new_connection(ifname, NM_SETTING_VLAN_SETTING_NAME, ifname);
 			NMSetting *v = nm_setting_vlan_new();
 			g_object_set(v, NM_SETTING_VLAN_ID, (guint)i->vlan_id,
-				     NM_SETTING_VLAN_PARENT,
-				     netconf_vlan_parent(i), NULL);
+				     NM_SETTING_VLAN_PARENT, netconf_vlan_parent(i), NULL);
 			nm_connection_add_setting(c, v);
 			r = add_ip(c, i);
 			push_profile(&p, &n, c, i, ifname, false);
 			continue;
 		}
-		_cleanup_free_ char *id =
-			i->name ? xstrdup(i->name) : mac_id(i->match_mac);
+		_cleanup_free_ char *id = i->name ? xstrdup(i->name) : mac_id(i->match_mac);
 		c = new_connection(id, NM_SETTING_WIRED_SETTING_NAME, i->name);
 		NMSetting *w = nm_setting_wired_new();
 		if (i->match_mac)
-			g_object_set(w, NM_SETTING_WIRED_MAC_ADDRESS,
-				     i->match_mac, NULL);
+			g_object_set(w, NM_SETTING_WIRED_MAC_ADDRESS, i->match_mac, NULL);
 		nm_connection_add_setting(c, w);
 		r = add_ip(c, i);
 		push_profile(&p, &n, c, i, i->name, false);
@@ -275,8 +235,7 @@ static int build_profiles(const azl_network *net, profile **ret, size_t *n_ret)
 		GError *err = NULL;
 		if (!nm_connection_normalize(p[k].conn, NULL, NULL, &err)) {
 			log_error("network: profile '%s' is not valid: %s",
-				  nm_connection_get_id(p[k].conn),
-				  err->message);
+				  nm_connection_get_id(p[k].conn), err->message);
 			g_error_free(err);
 			r = -EINVAL;
 		}
@@ -301,13 +260,11 @@ int nm_build_keyfiles(const azl_network *net, azl_netfile **ret, size_t *n_ret)
 	size_t nf = 0;
 	for (size_t k = 0; r >= 0 && k < n; k++) {
 		GError *err = NULL;
-		GKeyFile *kf = nm_keyfile_write(p[k].conn,
-						NM_KEYFILE_HANDLER_FLAGS_NONE,
-						NULL, NULL, &err);
+		GKeyFile *kf = nm_keyfile_write(p[k].conn, NM_KEYFILE_HANDLER_FLAGS_NONE, NULL,
+						NULL, &err);
 		if (!kf) {
 			log_error("network: cannot write profile '%s': %s",
-				  nm_connection_get_id(p[k].conn),
-				  err->message);
+				  nm_connection_get_id(p[k].conn), err->message);
 			g_error_free(err);
 			r = -EINVAL;
 			break;
@@ -316,8 +273,7 @@ int nm_build_keyfiles(const azl_network *net, azl_netfile **ret, size_t *n_ret)
 		char *data = g_key_file_to_data(kf, &len, NULL);
 		g_key_file_unref(kf);
 		azl_netfile *e = xappend(&f, &nf, sizeof(*f));
-		_cleanup_free_ char *id =
-			xstrdup(nm_connection_get_id(p[k].conn));
+		_cleanup_free_ char *id = xstrdup(nm_connection_get_id(p[k].conn));
 		for (char *c = id; *c; c++)
 			if (*c == '/')
 				*c = '_';
@@ -412,8 +368,7 @@ static void read_client(NMClient *client, azl_netinfo *ret)
 		NMDevice *d = devs->pdata[k];
 		if (nm_device_get_device_type(d) == NM_DEVICE_TYPE_LOOPBACK)
 			continue;
-		azl_netdev *e =
-			xappend(&ret->devs, &ret->n_devs, sizeof(*ret->devs));
+		azl_netdev *e = xappend(&ret->devs, &ret->n_devs, sizeof(*ret->devs));
 		e->name = xstrdup(nm_device_get_iface(d));
 		e->type = xstrdup(nm_device_get_type_description(d));
 		e->mac = xstrdup_or_null(nm_device_get_hw_address(d));
@@ -421,9 +376,8 @@ static void read_client(NMClient *client, azl_netinfo *ret)
 		NMIPConfig *ip = nm_device_get_ip4_config(d);
 		GPtrArray *a = ip ? nm_ip_config_get_addresses(ip) : NULL;
 		if (a && a->len > 0)
-			e->ipv4 = xasprintf(
-				"%s/%u", nm_ip_address_get_address(a->pdata[0]),
-				nm_ip_address_get_prefix(a->pdata[0]));
+			e->ipv4 = xasprintf("%s/%u", nm_ip_address_get_address(a->pdata[0]),
+					    nm_ip_address_get_prefix(a->pdata[0]));
 		e->dhcp4 = nm_device_get_dhcp4_config(d) != NULL;
 	}
 	char *host = NULL;
@@ -512,8 +466,7 @@ static void on_activated(GObject *src, GAsyncResult *res, gpointer data)
 {
 	live_call *lc = data;
 	GVariant *out = NULL;
-	lc->ac = nm_client_add_and_activate_connection2_finish(
-		NM_CLIENT(src), res, &out, &lc->err);
+	lc->ac = nm_client_add_and_activate_connection2_finish(NM_CLIENT(src), res, &out, &lc->err);
 	if (out)
 		g_variant_unref(out);
 	lc->done = true;
@@ -533,8 +486,7 @@ static NMDevice *find_device(NMClient *client, const profile *p)
 	for (guint k = 0; devs && k < devs->len; k++) {
 		NMDevice *d = devs->pdata[k];
 		const char *hw = nm_device_get_hw_address(d);
-		if (hw && p->iface->match_mac &&
-		    strcasecmp(hw, p->iface->match_mac) == 0)
+		if (hw && p->iface->match_mac && strcasecmp(hw, p->iface->match_mac) == 0)
 			return d;
 	}
 	return NULL;
@@ -542,8 +494,8 @@ static NMDevice *find_device(NMClient *client, const profile *p)
 
 /* Waits (iterating ctx) until ac is activated, has failed, or timeout_ms
  * passed. Bond ports and VLANs wait for their master the same way. */
-static int wait_activated(GMainContext *ctx, NMActiveConnection *ac,
-			  const char *id, unsigned timeout_ms)
+static int wait_activated(GMainContext *ctx, NMActiveConnection *ac, const char *id,
+			  unsigned timeout_ms)
 {
 	gint64 end = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
 	GSource *tick = g_timeout_source_new(100);
@@ -557,16 +509,14 @@ static int wait_activated(GMainContext *ctx, NMActiveConnection *ac,
 		if (st == NM_ACTIVE_CONNECTION_STATE_DEACTIVATING ||
 		    st == NM_ACTIVE_CONNECTION_STATE_DEACTIVATED) {
 			log_error(
-				"network: '%s' could not be activated here "
-				"(NetworkManager's reason %d)",
-				id,
-				(int)nm_active_connection_get_state_reason(ac));
+				"network: '%s' could not be activated here (NetworkManager's reason %d)",
+				id, (int)nm_active_connection_get_state_reason(ac));
 			r = -EIO;
 			break;
 		}
 		if (g_get_monotonic_time() >= end) {
-			log_error("network: '%s' was not activated within %u s",
-				  id, timeout_ms / 1000);
+			log_error("network: '%s' was not activated within %u s", id,
+				  timeout_ms / 1000);
 			r = -ETIMEDOUT;
 			break;
 		}
@@ -587,12 +537,10 @@ static int start_one(GMainContext *ctx, NMClient *client, const profile *p,
 	NMDevice *dev = find_device(client, p);
 	GVariantBuilder b;
 	g_variant_builder_init(&b, G_VARIANT_TYPE_VARDICT);
-	g_variant_builder_add(&b, "{sv}", "persist",
-			      g_variant_new_string("memory"));
+	g_variant_builder_add(&b, "{sv}", "persist", g_variant_new_string("memory"));
 	live_call lc = {0};
 	nm_client_add_and_activate_connection2(client, p->conn, dev, NULL,
-					       g_variant_builder_end(&b), NULL,
-					       on_activated, &lc);
+					       g_variant_builder_end(&b), NULL, on_activated, &lc);
 	while (!lc.done)
 		g_main_context_iteration(ctx, TRUE);
 	if (!lc.ac) {
@@ -629,9 +577,7 @@ int nm_apply_live(const azl_network *net)
 			const char *id = nm_connection_get_id(p[k].conn);
 			r = wait_activated(s.ctx, acs[k], id, LIVE_ACTIVATE_MS);
 			if (r >= 0)
-				log_info("network: '%s' is active in the live "
-					 "environment",
-					 id);
+				log_info("network: '%s' is active in the live environment", id);
 		}
 	for (size_t k = 0; k < n; k++)
 		if (acs[k])
@@ -657,8 +603,7 @@ static const char *sysfs_type(const char *dir, const char *ifname)
 	static const char *const kinds[] = {"wireless", "bonding", "bridge"};
 	static const char *const names[] = {"wifi", "bond", "bridge"};
 	for (size_t k = 0; k < 3; k++) {
-		_cleanup_free_ char *p =
-			xasprintf("%s/%s/%s", dir, ifname, kinds[k]);
+		_cleanup_free_ char *p = xasprintf("%s/%s/%s", dir, ifname, kinds[k]);
 		if (access(p, F_OK) == 0)
 			return names[k];
 	}
@@ -669,8 +614,7 @@ static const char *sysfs_type(const char *dir, const char *ifname)
 
 static int cmp_dev(const void *a, const void *b)
 {
-	return strcmp(((const azl_netdev *)a)->name,
-		      ((const azl_netdev *)b)->name);
+	return strcmp(((const azl_netdev *)a)->name, ((const azl_netdev *)b)->name);
 }
 
 int sysfs_read_devices(const char *dir, azl_netinfo *ret)
@@ -688,8 +632,7 @@ int sysfs_read_devices(const char *dir, azl_netinfo *ret)
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || strcmp(de->d_name, "lo") == 0)
 			continue;
-		azl_netdev *e =
-			xappend(&ret->devs, &ret->n_devs, sizeof(*ret->devs));
+		azl_netdev *e = xappend(&ret->devs, &ret->n_devs, sizeof(*ret->devs));
 		e->name = xstrdup(de->d_name);
 		e->type = xstrdup(sysfs_type(dir, de->d_name));
 		e->mac = sysfs_attr(dir, de->d_name, "address");
@@ -701,20 +644,14 @@ int sysfs_read_devices(const char *dir, azl_netinfo *ret)
 		if (!e->state)
 			e->state = xstrdup("unknown");
 		for (struct ifaddrs *a = ifa; a && !e->ipv4; a = a->ifa_next) {
-			if (!a->ifa_addr || !a->ifa_netmask ||
-			    a->ifa_addr->sa_family != AF_INET ||
+			if (!a->ifa_addr || !a->ifa_netmask || a->ifa_addr->sa_family != AF_INET ||
 			    strcmp(a->ifa_name, de->d_name) != 0)
 				continue;
 			char host[INET_ADDRSTRLEN];
-			struct in_addr m =
-				((struct sockaddr_in *)a->ifa_netmask)
-					->sin_addr;
-			inet_ntop(
-				AF_INET,
-				&((struct sockaddr_in *)a->ifa_addr)->sin_addr,
-				host, sizeof(host));
-			e->ipv4 = xasprintf("%s/%d", host,
-					    __builtin_popcount(m.s_addr));
+			struct in_addr m = ((struct sockaddr_in *)a->ifa_netmask)->sin_addr;
+			inet_ntop(AF_INET, &((struct sockaddr_in *)a->ifa_addr)->sin_addr, host,
+				  sizeof(host));
+			e->ipv4 = xasprintf("%s/%d", host, __builtin_popcount(m.s_addr));
 		}
 	}
 	closedir(d);
@@ -732,8 +669,7 @@ int netinfo_read(azl_netinfo *ret, unsigned timeout_ms)
 	int r = nm_read_devices(ret, timeout_ms);
 	if (r >= 0)
 		return 0;
-	log_debug("network: NetworkManager not reachable (%s); reading "
-		  "/sys/class/net",
+	log_debug("network: NetworkManager not reachable (%s); reading /sys/class/net",
 		  strerror(-r));
 	return sysfs_read_devices(NULL, ret);
 }

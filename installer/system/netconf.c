@@ -52,16 +52,15 @@ azl_net_backend netconf_detect(const azl_target *t)
 	return AZL_NET_NONE;
 }
 
-static int write_files(const azl_target *t, const char *dir, mode_t dir_mode,
-		       azl_netfile *f, size_t n, mode_t mode)
+static int write_files(const azl_target *t, const char *dir, mode_t dir_mode, azl_netfile *f,
+		       size_t n, mode_t mode)
 {
 	int r = target_mkdir_p(t, dir, dir_mode);
 	if (r < 0)
 		return log_error_errno(r, "cannot create /%s", dir);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *p = xasprintf("%s/%s", dir, f[i].name);
-		r = target_write_file(t, p, f[i].text, strlen(f[i].text), mode,
-				      0, 0);
+		r = target_write_file(t, p, f[i].text, strlen(f[i].text), mode, 0, 0);
 		if (r < 0)
 			return log_error_errno(r, "cannot write /%s", p);
 		log_info("wrote /%s", p);
@@ -81,21 +80,17 @@ int netconf_apply(const azl_model *m, const azl_target *t)
 		r = nm_build_keyfiles(&m->network, &f, &n);
 		if (r >= 0)
 			/* Keyfiles may hold secrets: 0600, in a 0700 dir. */
-			r = write_files(t,
-					"etc/NetworkManager/system-connections",
-					0700, f, n, 0600);
+			r = write_files(t, "etc/NetworkManager/system-connections", 0700, f, n,
+					0600);
 		break;
 	case AZL_NET_NETWORKD:
 		r = networkd_build_files(&m->network, &f, &n);
 		if (r >= 0)
-			r = write_files(t, "etc/systemd/network", 0755, f, n,
-					0644);
+			r = write_files(t, "etc/systemd/network", 0755, f, n, 0644);
 		break;
 	default:
 		log_warning(
-			"network: the target has neither NetworkManager nor "
-			"systemd-networkd; the %zu interface(s) of the "
-			"answer file are not configured",
+			"network: the target has neither NetworkManager nor systemd-networkd; the %zu interface(s) of the answer file are not configured",
 			m->network.n_interfaces);
 		return 0;
 	}
@@ -112,9 +107,8 @@ int netconf_apply_live(const azl_model *m)
 		return 0;
 	int r = nm_apply_live(&m->network);
 	if (r == -ENOTCONN) {
-		log_warning("network: NetworkManager does not run here; the "
-			    "interfaces with activate: true are left as they "
-			    "are");
+		log_warning(
+			"network: NetworkManager does not run here; the interfaces with activate: true are left as they are");
 		return 0;
 	}
 	return r;

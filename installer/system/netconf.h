@@ -56,8 +56,7 @@ int nm_build_keyfiles(const azl_network *n, azl_netfile **ret, size_t *n_ret);
 int nm_apply_live(const azl_network *n);
 
 /* netconf-networkd.c (pure): .network and .netdev files. */
-int networkd_build_files(const azl_network *n, azl_netfile **ret,
-			 size_t *n_ret);
+int networkd_build_files(const azl_network *n, azl_netfile **ret, size_t *n_ret);
 
 /* Writes the target's configuration for the detected back end. */
 int netconf_apply(const azl_model *m, const azl_target *t);

@@ -46,10 +46,8 @@ static int open_log(const char *log, const char *chroot_dir, const char *root)
 {
 	const int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW;
 	const char *in_target = chroot_dir ? log : NULL;
-	static const char *const anaconda_roots[] = {"/mnt/sysimage/",
-						     "/mnt/sysroot/"};
-	for (size_t i = 0;
-	     !chroot_dir && root && i < ELEMENTSOF(anaconda_roots); i++)
+	static const char *const anaconda_roots[] = {"/mnt/sysimage/", "/mnt/sysroot/"};
+	for (size_t i = 0; !chroot_dir && root && i < ELEMENTSOF(anaconda_roots); i++)
 		if (startswith(log, anaconda_roots[i]))
 			in_target = log + strlen(anaconda_roots[i]) - 1;
 	if (!in_target) {
@@ -75,8 +73,8 @@ static int open_log(const char *log, const char *chroot_dir, const char *root)
 
 /* The script text goes to the interpreter on stdin, as Anaconda's %pre
  * and %post do with a file: no shell string is ever built from it. */
-static int run_one(const azl_script *s, const char *kind, size_t idx,
-		   const char *chroot_dir, const char *root)
+static int run_one(const azl_script *s, const char *kind, size_t idx, const char *chroot_dir,
+		   const char *root)
 {
 	const char *interp = s->interpreter ? s->interpreter : "/bin/sh";
 	char *argv[] = {(char *)interp, NULL};
@@ -89,10 +87,9 @@ static int run_one(const azl_script *s, const char *kind, size_t idx,
 	if (s->log) {
 		log_fd = open_log(s->log, chroot_dir, root);
 		if (log_fd < 0)
-			log_warning("%s script %zu: cannot open its log '%s': "
-				    "%s; its output goes to the install log "
-				    "only",
-				    kind, idx + 1, s->log, strerror(-log_fd));
+			log_warning(
+				"%s script %zu: cannot open its log '%s': %s; its output goes to the install log only",
+				kind, idx + 1, s->log, strerror(-log_fd));
 	}
 	azl_spawn_opts o = {
 		.chroot = chroot_dir,
@@ -100,24 +97,19 @@ static int run_one(const azl_script *s, const char *kind, size_t idx,
 		.env = env,
 		.tee_fd = log_fd,
 	};
-	log_info("%s script %zu%s%s (%s)", kind, idx + 1,
-		 chroot_dir ? " in " : "", chroot_dir ? chroot_dir : "",
-		 interp);
+	log_info("%s script %zu%s%s (%s)", kind, idx + 1, chroot_dir ? " in " : "",
+		 chroot_dir ? chroot_dir : "", interp);
 	int r = spawn_run(argv, &o);
 	if (log_fd >= 0)
 		close(log_fd);
 	if (r == 0)
 		return 0;
 	if (r < 0)
-		log_error("%s script %zu: cannot run '%s'", kind, idx + 1,
-			  interp);
+		log_error("%s script %zu: cannot run '%s'", kind, idx + 1, interp);
 	else
-		log_error("%s script %zu exited with status %d", kind, idx + 1,
-			  r);
+		log_error("%s script %zu exited with status %d", kind, idx + 1, r);
 	if (s->ignore_errors) {
-		log_warning(
-			"%s script %zu failed; ignore_errors: true, going on",
-			kind, idx + 1);
+		log_warning("%s script %zu failed; ignore_errors: true, going on", kind, idx + 1);
 		return 0;
 	}
 	return r < 0 ? r : -EIO;
@@ -156,15 +148,14 @@ int scripts_run(const azl_model *m, azl_script_when when, const char *root)
 		progress_phase(when == AZL_SCRIPT_ERROR ? AZL_PHASE_ERROR
 			       : when == AZL_SCRIPT_PRE ? AZL_PHASE_PRE
 							: AZL_PHASE_POST,
-			       (int)(i * 100 / n),
-			       _("Running %s script %zu of %zu"), kind, i + 1,
+			       (int)(i * 100 / n), _("Running %s script %zu of %zu"), kind, i + 1,
 			       n);
 		/* Error scripts all run, whatever one of them does. */
 		const char *dir = list[i].chroot && root ? root : NULL;
 		if (list[i].chroot && !root && when == AZL_SCRIPT_POST)
-			log_warning("post script %zu asks for chroot but there "
-				    "is no target; running it outside",
-				    i + 1);
+			log_warning(
+				"post script %zu asks for chroot but there is no target; running it outside",
+				i + 1);
 		int r = run_one(&list[i], kind, i, dir, root);
 		if (r < 0 && ret == 0)
 			ret = r;

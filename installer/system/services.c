@@ -38,8 +38,7 @@ static char *strip(const char *s, size_t len)
 {
 	while (len && (*s == ' ' || *s == '\t'))
 		s++, len--;
-	while (len &&
-	       (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
 		len--;
 	return xstrndup(s, len);
 }
@@ -55,8 +54,7 @@ static void push_words(char ***v, const char *value)
 	}
 	_cleanup_free_ char *copy = xstrdup(value);
 	char *save = NULL;
-	for (char *w = strtok_r(copy, " \t", &save); w;
-	     w = strtok_r(NULL, " \t", &save))
+	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
 		if (!strv_contains(*v, w))
 			strv_push(v, xstrdup(w));
 }
@@ -115,12 +113,10 @@ static char *instantiate(const char *template_name, const char *instance)
 	const char *at = strchr(template_name, '@');
 	if (!at || at[1] != '.' || !instance)
 		return xstrdup(template_name);
-	return xasprintf("%.*s@%s%s", (int)(at - template_name), template_name,
-			 instance, at + 1);
+	return xasprintf("%.*s@%s%s", (int)(at - template_name), template_name, instance, at + 1);
 }
 
-char **unit_enable_links(const char *unit, const char *unit_path,
-			 const azl_unit_install *in)
+char **unit_enable_links(const char *unit, const char *unit_path, const azl_unit_install *in)
 {
 	char **v = NULL;
 	/* A bare template is enabled as its DefaultInstance= (or not at
@@ -137,8 +133,8 @@ char **unit_enable_links(const char *unit, const char *unit_path,
 	const char *const kinds[] = {"wants", "requires"};
 	for (size_t k = 0; k < 2; k++)
 		for (size_t i = 0; deps[k] && deps[k][i]; i++) {
-			strv_push(&v, xasprintf("etc/systemd/system/%s.%s/%s",
-						deps[k][i], kinds[k], name));
+			strv_push(&v, xasprintf("etc/systemd/system/%s.%s/%s", deps[k][i], kinds[k],
+						name));
 			strv_push(&v, xstrdup(unit_path));
 		}
 	for (size_t i = 0; in->alias && in->alias[i]; i++) {
@@ -150,8 +146,7 @@ char **unit_enable_links(const char *unit, const char *unit_path,
 
 /* The unit's file in the target: the template's for an instance. Sets
  * *ret_path to the absolute path inside the target. */
-static int find_unit(const azl_target *t, const char *unit, char **ret_path,
-		     char **ret_text)
+static int find_unit(const azl_target *t, const char *unit, char **ret_path, char **ret_text)
 {
 	_cleanup_free_ char *file = xstrdup(unit);
 	char *at = strchr(file, '@');
@@ -170,9 +165,8 @@ static int find_unit(const azl_target *t, const char *unit, char **ret_path,
 			return log_error_errno(r, "cannot read /%s", p);
 		/* Lower-priority copies under /lib are what /usr/lib is
 		 * on a merged-/usr system; links point at /usr/lib. */
-		*ret_path =
-			i == 2 ? xasprintf("/usr/lib/systemd/system/%s", file)
-			       : xasprintf("/%s", p);
+		*ret_path = i == 2 ? xasprintf("/usr/lib/systemd/system/%s", file)
+				   : xasprintf("/%s", p);
 		*ret_text = TAKE_PTR(text);
 		return 0;
 	}
@@ -202,9 +196,7 @@ static int enable_unit(const azl_target *t, const char *name, int depth)
 	_cleanup_free_ char *path = NULL, *text = NULL;
 	int r = find_unit(t, unit, &path, &text);
 	if (r == -ENOENT) {
-		log_warning("services: unit '%s' is not in the target; not "
-			    "enabled",
-			    unit);
+		log_warning("services: unit '%s' is not in the target; not enabled", unit);
 		return 0;
 	}
 	if (r < 0)
@@ -219,8 +211,7 @@ static int enable_unit(const azl_target *t, const char *name, int depth)
 	}
 	_cleanup_strv_free_ char **links = unit_enable_links(unit, path, &in);
 	if (!links)
-		log_warning("services: unit '%s' has no [Install] section; "
-			    "nothing to enable",
+		log_warning("services: unit '%s' has no [Install] section; nothing to enable",
 			    unit);
 	for (size_t i = 0; r >= 0 && links && links[i]; i += 2)
 		r = make_link(t, links[i], links[i + 1]);
@@ -238,22 +229,18 @@ static int disable_unit(const azl_target *t, const char *name)
 	_cleanup_free_ char *path = NULL, *text = NULL;
 	int r = find_unit(t, unit, &path, &text);
 	if (r == -ENOENT)
-		log_warning("services: unit '%s' is not in the target; "
-			    "removing any links to it all the same",
-			    unit);
+		log_warning(
+			"services: unit '%s' is not in the target; removing any links to it all the same",
+			unit);
 	else if (r < 0)
 		return r;
 	azl_unit_install in = {0};
 	if (text)
 		unit_install_parse(text, &in);
-	int dfd = target_openat(t, "etc/systemd/system", O_RDONLY | O_DIRECTORY,
-				0);
+	int dfd = target_openat(t, "etc/systemd/system", O_RDONLY | O_DIRECTORY, 0);
 	if (dfd < 0) {
 		unit_install_done(&in);
-		return dfd == -ENOENT
-			       ? 0
-			       : log_error_errno(dfd, "cannot open "
-						      "/etc/systemd/system");
+		return dfd == -ENOENT ? 0 : log_error_errno(dfd, "cannot open /etc/systemd/system");
 	}
 	int dup_fd = dup(dfd);
 	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
@@ -268,25 +255,19 @@ static int disable_unit(const azl_target *t, const char *name)
 	r = 0;
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		if (!endswith(e->d_name, ".wants") &&
-		    !endswith(e->d_name, ".requires"))
+		if (!endswith(e->d_name, ".wants") && !endswith(e->d_name, ".requires"))
 			continue;
-		int sub =
-			openat(dfd, e->d_name,
-			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int sub = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub < 0)
 			continue;
 		struct stat st;
-		if (fstatat(sub, unit, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISLNK(st.st_mode)) {
+		if (fstatat(sub, unit, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
 			if (unlinkat(sub, unit, 0) < 0)
 				r = log_error_errno(errno,
-						    "cannot remove "
-						    "/etc/systemd/system/%s/%s",
+						    "cannot remove /etc/systemd/system/%s/%s",
 						    e->d_name, unit);
 			else
-				log_info("removed /etc/systemd/system/%s/%s",
-					 e->d_name, unit);
+				log_info("removed /etc/systemd/system/%s/%s", e->d_name, unit);
 		}
 		close(sub);
 	}
@@ -308,21 +289,19 @@ static int disable_unit(const azl_target *t, const char *name)
  * distribution's (first match wins), keeps it off. */
 static int write_presets(const azl_target *t, char *const *units)
 {
-	static const char path[] =
-		"etc/systemd/system-preset/00-azl-installer.preset";
+	static const char path[] = "etc/systemd/system-preset/00-azl-installer.preset";
 	if (!units)
 		return 0;
 	azl_buf b = {0};
-	buf_append(&b, "# Written by azl-installer: units the answer file "
-		       "disables stay disabled\n# when presets are applied "
-		       "on first boot.\n");
+	buf_append(
+		&b,
+		"# Written by azl-installer: units the answer file disables stay disabled\n# when presets are applied on first boot.\n");
 	for (size_t i = 0; units[i]; i++)
 		buf_printf(&b, "disable %s\n", units[i]);
 	_cleanup_free_ char *text = buf_steal(&b);
 	int r = target_mkdir_p(t, "etc/systemd/system-preset", 0755);
 	if (r < 0)
-		return log_error_errno(r, "cannot create "
-					  "/etc/systemd/system-preset");
+		return log_error_errno(r, "cannot create /etc/systemd/system-preset");
 	r = target_write_file(t, path, text, strlen(text), 0644, 0, 0);
 	if (r < 0)
 		return log_error_errno(r, "cannot write /%s", path);
@@ -334,8 +313,7 @@ static int write_presets(const azl_target *t, char *const *units)
  * else systemd-timesyncd, is disabled. */
 static const char *ntp_unit(const azl_target *t)
 {
-	static const char *const units[] = {"chronyd.service",
-					    "systemd-timesyncd.service"};
+	static const char *const units[] = {"chronyd.service", "systemd-timesyncd.service"};
 	for (size_t i = 0; i < ELEMENTSOF(units); i++) {
 		_cleanup_free_ char *path = NULL, *text = NULL;
 		if (find_unit(t, units[i], &path, &text) == 0)
@@ -353,16 +331,14 @@ static char *default_zone(const azl_target *t)
 {
 	_cleanup_free_ char *conf = NULL;
 	size_t len = 0;
-	if (target_read_file(t, "etc/firewalld/firewalld.conf", ZONE_MAX, &conf,
-			     &len) == 0)
-		for (char *line = strtok(conf, "\n"); line;
-		     line = strtok(NULL, "\n")) {
+	if (target_read_file(t, "etc/firewalld/firewalld.conf", ZONE_MAX, &conf, &len) == 0)
+		for (char *line = strtok(conf, "\n"); line; line = strtok(NULL, "\n")) {
 			if (!startswith(line, "DefaultZone="))
 				continue;
 			const char *z = line + strlen("DefaultZone=");
-			size_t n =
-				strspn(z, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
-					  "klmnopqrstuvwxyz0123456789_-");
+			size_t n = strspn(
+				z,
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 			if (n > 0 && n < 64 && z[n] == '\0')
 				return xstrdup(z);
 		}
@@ -381,13 +357,10 @@ static bool has_line(const char *xml, const char *element)
  * firewalld's own /usr/lib/firewalld/zones/ZONE.xml; everything else of
  * the zone is kept as it is. What firewall-offline-cmd does, without
  * running it. */
-static int edit_zone(const azl_target *t, const char *zone, char *const *add,
-		     char *const *drop)
+static int edit_zone(const azl_target *t, const char *zone, char *const *add, char *const *drop)
 {
-	_cleanup_free_ char *etc =
-		xasprintf("etc/firewalld/zones/%s.xml", zone);
-	_cleanup_free_ char *usr =
-		xasprintf("usr/lib/firewalld/zones/%s.xml", zone);
+	_cleanup_free_ char *etc = xasprintf("etc/firewalld/zones/%s.xml", zone);
+	_cleanup_free_ char *usr = xasprintf("usr/lib/firewalld/zones/%s.xml", zone);
 	_cleanup_free_ char *base = NULL;
 	size_t len = 0;
 	if (target_read_file(t, etc, ZONE_MAX, &base, &len) < 0 &&
@@ -397,10 +370,8 @@ static int edit_zone(const azl_target *t, const char *zone, char *const *add,
 				 zone);
 	char *close = strstr(base, "</zone>");
 	if (!close)
-		return log_error_errno(EINVAL,
-				       "/%s is not a firewalld zone (no "
-				       "</zone>); rules not written",
-				       usr);
+		return log_error_errno(
+			EINVAL, "/%s is not a firewalld zone (no </zone>); rules not written", usr);
 	azl_buf b = {0};
 	/* Lines before </zone>, less the dropped elements. */
 	for (const char *p = base; p < close;) {
@@ -437,9 +408,8 @@ static int firewall_apply(const azl_model *m, const azl_target *t)
 		return 0;
 	if (!target_exists(t, "usr/lib/firewalld/zones") &&
 	    !target_exists(t, "usr/sbin/firewalld")) {
-		log_warning("firewall rules (services.firewall) are not "
-			    "written: the target has no firewalld; add "
-			    "firewalld to packages.install");
+		log_warning(
+			"firewall rules (services.firewall) are not written: the target has no firewalld; add firewalld to packages.install");
 		return 0;
 	}
 	_cleanup_free_ char *zone = default_zone(t);
@@ -449,10 +419,8 @@ static int firewall_apply(const azl_model *m, const azl_target *t)
 	for (char **s = f->ports; s && *s; s++) {
 		const char *slash = strchr(*s, '/');
 		if (slash)
-			strv_push(&add,
-				  xasprintf("<port protocol=\"%s\" "
-					    "port=\"%.*s\"/>",
-					    slash + 1, (int)(slash - *s), *s));
+			strv_push(&add, xasprintf("<port protocol=\"%s\" port=\"%.*s\"/>",
+						  slash + 1, (int)(slash - *s), *s));
 	}
 	for (char **s = f->remove_services; s && *s; s++)
 		strv_push(&drop, xasprintf("<service name=\"%s\"/>", *s));
@@ -462,8 +430,7 @@ static int firewall_apply(const azl_model *m, const azl_target *t)
 	if (r >= 0 && f->trusted) {
 		_cleanup_strv_free_ char **ifs = NULL;
 		for (char **s = f->trusted; *s; s++)
-			strv_push(&ifs,
-				  xasprintf("<interface name=\"%s\"/>", *s));
+			strv_push(&ifs, xasprintf("<interface name=\"%s\"/>", *s));
 		r = edit_zone(t, "trusted", ifs, NULL);
 	}
 	return r;
@@ -477,15 +444,14 @@ static int firewall_apply(const azl_model *m, const azl_target *t)
  * systemctl (the busybox stand-in) the presets wait for first boot. */
 static int presets_apply(const azl_target *t)
 {
-	static const char *const tools[] = {"usr/bin/systemctl",
-					    "bin/systemctl", NULL};
+	static const char *const tools[] = {"usr/bin/systemctl", "bin/systemctl", NULL};
 	const char *tool = NULL;
 	for (size_t i = 0; tools[i] && !tool; i++)
 		if (target_exists(t, tools[i]))
 			tool = tools[i];
 	if (!tool) {
-		log_info("services: the target has no systemctl; its presets "
-			 "are applied on first boot");
+		log_info(
+			"services: the target has no systemctl; its presets are applied on first boot");
 		return 0;
 	}
 	azl_chroot_mounts cm = {0};
@@ -498,11 +464,10 @@ static int presets_apply(const azl_target *t)
 	r = spawn_check(argv, &o);
 	int u = chroot_umount(&cm);
 	if (r < 0)
-		return log_error_errno(r, "services: the target's presets "
-					  "could not be applied "
-					  "(systemctl preset-all)");
-	log_info("services: the target's presets applied (systemctl "
-		 "preset-all)");
+		return log_error_errno(
+			r,
+			"services: the target's presets could not be applied (systemctl preset-all)");
+	log_info("services: the target's presets applied (systemctl preset-all)");
 	return u;
 }
 
@@ -510,11 +475,9 @@ int services_apply(const azl_model *m, const azl_target *t)
 {
 	int r = presets_apply(t);
 	_cleanup_strv_free_ char **off = NULL;
-	for (size_t i = 0;
-	     r >= 0 && m->services.enable && m->services.enable[i]; i++)
+	for (size_t i = 0; r >= 0 && m->services.enable && m->services.enable[i]; i++)
 		r = enable_unit(t, m->services.enable[i], 0);
-	for (size_t i = 0;
-	     r >= 0 && m->services.disable && m->services.disable[i]; i++) {
+	for (size_t i = 0; r >= 0 && m->services.disable && m->services.disable[i]; i++) {
 		r = disable_unit(t, m->services.disable[i]);
 		char *unit = unit_name_normalize(m->services.disable[i]);
 		if (strv_contains(off, unit))
@@ -525,21 +488,16 @@ int services_apply(const azl_model *m, const azl_target *t)
 	if (r >= 0 && m->ntp.disabled) {
 		const char *unit = ntp_unit(t);
 		if (!unit)
-			log_warning("ntp: enabled: false, but the target has "
-				    "neither chronyd.service nor "
-				    "systemd-timesyncd.service; nothing to "
-				    "disable");
+			log_warning(
+				"ntp: enabled: false, but the target has neither chronyd.service nor systemd-timesyncd.service; nothing to disable");
 		else {
 			_cleanup_strv_free_ char **en = NULL;
-			for (size_t i = 0;
-			     m->services.enable && m->services.enable[i]; i++)
-				strv_push(&en, unit_name_normalize(
-						       m->services.enable[i]));
+			for (size_t i = 0; m->services.enable && m->services.enable[i]; i++)
+				strv_push(&en, unit_name_normalize(m->services.enable[i]));
 			if (strv_contains(en, unit))
-				log_warning("ntp: enabled: false disables "
-					    "'%s', which services.enable "
-					    "lists",
-					    unit);
+				log_warning(
+					"ntp: enabled: false disables '%s', which services.enable lists",
+					unit);
 			r = disable_unit(t, unit);
 			if (r >= 0) {
 				log_info("ntp: '%s' disabled", unit);

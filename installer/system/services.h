@@ -27,7 +27,6 @@ char *unit_name_normalize(const char *name);
  * whose file is unit_path (absolute in the target, "/usr/lib/...").
  * Returns a strv of pairs: link path relative to the root, then its
  * target; NULL when the unit has nothing to install. */
-char **unit_enable_links(const char *unit, const char *unit_path,
-			 const azl_unit_install *in);
+char **unit_enable_links(const char *unit, const char *unit_path, const azl_unit_install *in);
 
 int services_apply(const azl_model *m, const azl_target *t);

@@ -42,8 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	_cleanup_model_ azl_model *m2 = read_text(w1, strlen(w1));
 	/* Only a passphrase that the writer leaves out may stop the text
 	 * from reading back. */
-	bool dropped = m->storage.encryption.passphrase &&
-		       !m->storage.encryption.passphrase_file;
+	bool dropped = m->storage.encryption.passphrase && !m->storage.encryption.passphrase_file;
 	if (!m2) {
 		if (!dropped)
 			abort();

@@ -27,9 +27,7 @@ static size_t inputs, written;
 
 static void report(void)
 {
-	fprintf(stderr,
-		"fuzz-kickstart: %zu of %zu inputs reached the writers\n",
-		written, inputs);
+	fprintf(stderr, "fuzz-kickstart: %zu of %zu inputs reached the writers\n", written, inputs);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -55,12 +53,10 @@ static void read_back(const azl_model *m, const char *text, bool yaml)
 	azl_diags d;
 	diags_init(&d);
 	azl_model *again = NULL;
-	int r = yaml ? answers_read_text("again.yaml", text, strlen(text), NULL,
-					 &d, &again)
-		     : kickstart_read_text("again.ks", text, strlen(text), NULL,
-					   NULL, false, &d, &again);
-	bool dropped = m->storage.encryption.passphrase &&
-		       !m->storage.encryption.passphrase_file;
+	int r = yaml ? answers_read_text("again.yaml", text, strlen(text), NULL, &d, &again)
+		     : kickstart_read_text("again.ks", text, strlen(text), NULL, NULL, false, &d,
+					   &again);
+	bool dropped = m->storage.encryption.passphrase && !m->storage.encryption.passphrase_file;
 	if (r < 0 && !dropped) {
 		diags_print(&d, stderr);
 		fprintf(stderr, "--- written:\n%s", text);
@@ -77,8 +73,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	azl_model *m = NULL;
 	inputs++;
 	(void)input_is_kickstart((const char *)data, size);
-	if (kickstart_read_text("fuzz.ks", (const char *)data, size, NULL, NULL,
-				false, &d, &m) == 0) {
+	if (kickstart_read_text("fuzz.ks", (const char *)data, size, NULL, NULL, false, &d, &m) ==
+	    0) {
 		written++;
 		char *k = kickstart_write(m);
 		read_back(m, k, false);

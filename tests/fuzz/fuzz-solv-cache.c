@@ -36,20 +36,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char *dir, *repomd, *base;
 
-static const char repomd_xml[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<repomd xmlns=\"http://linux.duke.edu/metadata/repo\">\n"
-	"  <revision>1</revision>\n"
-	"  <data type=\"primary\">\n"
-	"    <location href=\"repodata/primary.xml.gz\"/>\n"
-	"  </data>\n"
-	"  <data type=\"filelists\">\n"
-	"    <location href=\"repodata/filelists.xml.gz\"/>\n"
-	"  </data>\n"
-	"</repomd>\n";
+static const char repomd_xml[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+				 "<repomd xmlns=\"http://linux.duke.edu/metadata/repo\">\n"
+				 "  <revision>1</revision>\n"
+				 "  <data type=\"primary\">\n"
+				 "    <location href=\"repodata/primary.xml.gz\"/>\n"
+				 "  </data>\n"
+				 "  <data type=\"filelists\">\n"
+				 "    <location href=\"repodata/filelists.xml.gz\"/>\n"
+				 "  </data>\n"
+				 "</repomd>\n";
 
-static int fetch(void *userdata, const char *relpath, const char *chk_type,
-		 const char *chk_hex, char **ret_path)
+static int fetch(void *userdata, const char *relpath, const char *chk_type, const char *chk_hex,
+		 char **ret_path)
 {
 	(void)userdata;
 	(void)chk_type;
@@ -86,8 +85,7 @@ static void setup(void)
 	atexit(cleanup);
 	repomd = xasprintf("%s/repomd.xml", dir);
 	FILE *f = fopen(repomd, "w");
-	if (!f || fwrite(repomd_xml, 1, sizeof(repomd_xml) - 1, f) !=
-			  sizeof(repomd_xml) - 1)
+	if (!f || fwrite(repomd_xml, 1, sizeof(repomd_xml) - 1, f) != sizeof(repomd_xml) - 1)
 		abort();
 	fclose(f);
 	Chksum *c = solv_chksum_create(REPOKEY_TYPE_SHA256);
@@ -131,8 +129,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (depsolve_new(NULL, &s) < 0)
 		abort();
 	if (depsolve_add_repo(s, 0, "fuzz", 99, cache, fetch, NULL) == 0) {
-		char *install[] = {(char *)"@minimal", (char *)"bash",
-				   (char *)"?openssh-server", NULL};
+		char *install[] = {(char *)"@minimal", (char *)"bash", (char *)"?openssh-server",
+				   NULL};
 		char *exclude[] = {(char *)"no-such*", NULL};
 		depsolve_request rq = {.install = install,
 				       .exclude = exclude,

@@ -22,16 +22,14 @@
 int main(int argc, char **argv)
 {
 	if (argc != 4 && argc != 5) {
-		fputs("usage: initramfs-check ROOT KVER IMAGE [MODULES]\n",
-		      stderr);
+		fputs("usage: initramfs-check ROOT KVER IMAGE [MODULES]\n", stderr);
 		return 2;
 	}
 	log_set_stderr_level(AZL_LOG_INFO, true);
 	azl_target t = {.fd = -1};
 	int r = target_open(argv[1], &t);
 	if (r < 0) {
-		fprintf(stderr, "initramfs-check: %s: %s\n", argv[1],
-			strerror(-r));
+		fprintf(stderr, "initramfs-check: %s: %s\n", argv[1], strerror(-r));
 		return 2;
 	}
 	_cleanup_strv_free_ char **mods = NULL;

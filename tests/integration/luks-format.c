@@ -17,8 +17,7 @@
 int main(int argc, char **argv)
 {
 	if (argc != 3 && argc != 6) {
-		fputs("usage: luks-format DEVICE LABEL [PBKDF MEMORY_KIB "
-		      "ITER_TIME_MS] <passphrase\n",
+		fputs("usage: luks-format DEVICE LABEL [PBKDF MEMORY_KIB ITER_TIME_MS] <passphrase\n",
 		      stderr);
 		return 2;
 	}

@@ -40,8 +40,8 @@ static bool update(void)
 	if (!getenv("AZL_UPDATE_FIXTURES"))
 		return false;
 	if (getenv("CI"))
-		fail_msg("AZL_UPDATE_FIXTURES is set under CI: fixtures are "
-			 "updated by people, who review the diff; unset it");
+		fail_msg(
+			"AZL_UPDATE_FIXTURES is set under CI: fixtures are updated by people, who review the diff; unset it");
 	return true;
 }
 
@@ -121,8 +121,7 @@ static void test_good_fixtures(void **state)
 	assert_true(strv_length(names) >= 5);
 	size_t failed = 0;
 	for (size_t i = 0; names[i]; i++) {
-		_cleanup_free_ char *rel =
-			xasprintf("answers/good/%s", names[i]);
+		_cleanup_free_ char *rel = xasprintf("answers/good/%s", names[i]);
 		azl_diags d;
 		diags_init(&d);
 		azl_model *m = NULL;
@@ -146,12 +145,9 @@ static void test_bad_fixtures(void **state)
 	assert_true(strv_length(names) >= 25);
 	size_t failed = 0;
 	for (size_t i = 0; names[i]; i++) {
-		_cleanup_free_ char *rel =
-			xasprintf("answers/bad/%s", names[i]);
-		_cleanup_free_ char *base =
-			xstrndup(names[i], strlen(names[i]) - strlen(".yaml"));
-		_cleanup_free_ char *errpath =
-			xasprintf("%s/%s.err", dir, base);
+		_cleanup_free_ char *rel = xasprintf("answers/bad/%s", names[i]);
+		_cleanup_free_ char *base = xstrndup(names[i], strlen(names[i]) - strlen(".yaml"));
+		_cleanup_free_ char *errpath = xasprintf("%s/%s.err", dir, base);
 		azl_diags d;
 		diags_init(&d);
 		azl_model *m = NULL;
@@ -173,9 +169,8 @@ static void test_bad_fixtures(void **state)
 		} else {
 			_cleanup_free_ char *want = slurp(errpath, NULL);
 			if (!want || strcmp(want, got) != 0) {
-				print_error("%s: expected:\n%s\ngot:\n%s\n",
-					    rel, want ? want : "(no .err file)",
-					    got);
+				print_error("%s: expected:\n%s\ngot:\n%s\n", rel,
+					    want ? want : "(no .err file)", got);
 				failed++;
 			}
 		}
@@ -193,8 +188,7 @@ static char *write_read(const char *text, const char *what)
 	int r = read_string(text, &d, &m);
 	if (r < 0) {
 		_cleanup_free_ char *t = diags_text(&d);
-		print_error("%s: written text does not read back:\n%s\n%s",
-			    what, t, text);
+		print_error("%s: written text does not read back:\n%s\n%s", what, t, text);
 	}
 	assert_int_equal(r, 0);
 	int err = 0;
@@ -210,8 +204,7 @@ static void test_round_trip(void **state)
 	_cleanup_free_ char *dir = xasprintf("%s/answers/good", fixtures());
 	_cleanup_strv_free_ char **names = list_dir(dir, ".yaml");
 	for (size_t i = 0; names[i]; i++) {
-		_cleanup_free_ char *rel =
-			xasprintf("answers/good/%s", names[i]);
+		_cleanup_free_ char *rel = xasprintf("answers/good/%s", names[i]);
 		azl_diags d;
 		diags_init(&d);
 		azl_model *m = NULL;
@@ -222,8 +215,7 @@ static void test_round_trip(void **state)
 		_cleanup_free_ char *w2 = write_read(w1, rel);
 		_cleanup_free_ char *w3 = write_read(w2, rel);
 		if (strcmp(w2, w3) != 0 || strcmp(w1, w2) != 0)
-			print_error("%s: not stable:\n%s\n---\n%s\n", rel, w1,
-				    w2);
+			print_error("%s: not stable:\n%s\n---\n%s\n", rel, w1, w2);
 		assert_string_equal(w1, w2);
 		assert_string_equal(w2, w3);
 		model_free(m);
@@ -267,8 +259,7 @@ static void test_password_is_hashed(void **state)
 	assert_false(password_hash_matches(wrong, h));
 	assert_int_equal(m2->accounts.n_users, 1);
 	_cleanup_secret_ azl_secret *apw = secret_new("SECRET-admin", 12);
-	assert_true(password_hash_matches(apw,
-					  m2->accounts.users[0].password_hash));
+	assert_true(password_hash_matches(apw, m2->accounts.users[0].password_hash));
 	diags_done(&d);
 }
 
@@ -284,16 +275,15 @@ static void test_password_hash_shapes(void **state)
 		       {"$5$", 1000}, {"$2b$", 4}, {"$2y$", 4}};
 	for (size_t i = 0; i < ELEMENTSOF(methods); i++) {
 		char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-		assert_non_null(crypt_gensalt_rn(methods[i].prefix,
-						 methods[i].count, NULL, 0,
-						 salt, sizeof(salt)));
+		assert_non_null(crypt_gensalt_rn(methods[i].prefix, methods[i].count, NULL, 0, salt,
+						 sizeof(salt)));
 		struct crypt_data cd = {0};
 		const char *h = crypt_rn("pw", salt, &cd, sizeof(cd));
 		assert_non_null(h);
 		assert_true(h[0] != '*');
 		if (!password_hash_is_valid(h))
-			fail_msg("libxcrypt's own %s hash %s judged malformed",
-				 methods[i].prefix, h);
+			fail_msg("libxcrypt's own %s hash %s judged malformed", methods[i].prefix,
+				 h);
 		_cleanup_free_ char *cut = xstrndup(h, strlen(h) - 1);
 		assert_false(password_hash_is_valid(cut));
 		_cleanup_free_ char *longer = xasprintf("%sA", h);
@@ -305,27 +295,21 @@ static void test_password_hash_shapes(void **state)
 	/* Well-formed with the highest costs their methods allow: judged
 	 * without computing them (computing would take hours, or all the
 	 * memory, and this test would run into ctest's timeout). */
-	assert_true(password_hash_is_valid("$2b$31$abcdefghijklmnopqrstuu"
-					   "abcdefghijklmnopqrstuvwxyz01234"));
 	assert_true(password_hash_is_valid(
-		"$6$rounds=999999999$saltsaltsaltsalt$"
-		"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
-		"abcdefghijklmnopqrstuvwxyzabcdefgh"));
+		"$2b$31$abcdefghijklmnopqrstuuabcdefghijklmnopqrstuvwxyz01234"));
 	assert_true(password_hash_is_valid(
-		"$y$jzT$hy9LJAHCW2j6Bkn7TPjYP1$"
-		"KkIiw1cdiIfI3LC3/D5yTVRYECQAC/E0Cm2RAnAxmL0"));
+		"$6$rounds=999999999$saltsaltsaltsalt$abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefgh"));
+	assert_true(password_hash_is_valid(
+		"$y$jzT$hy9LJAHCW2j6Bkn7TPjYP1$KkIiw1cdiIfI3LC3/D5yTVRYECQAC/E0Cm2RAnAxmL0"));
 	/* Out of range or malformed costs. */
-	assert_false(password_hash_is_valid("$2b$32$abcdefghijklmnopqrstuu"
-					    "abcdefghijklmnopqrstuvwxyz01234"));
-	assert_false(password_hash_is_valid("$2b$3$abcdefghijklmnopqrstuu"
-					    "abcdefghijklmnopqrstuvwxyz01234"));
 	assert_false(password_hash_is_valid(
-		"$6$rounds=$salt$"
-		"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
-		"abcdefghijklmnopqrstuvwxyzabcdefgh"));
+		"$2b$32$abcdefghijklmnopqrstuuabcdefghijklmnopqrstuvwxyz01234"));
+	assert_false(password_hash_is_valid(
+		"$2b$3$abcdefghijklmnopqrstuuabcdefghijklmnopqrstuvwxyz01234"));
+	assert_false(password_hash_is_valid(
+		"$6$rounds=$salt$abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefgh"));
 	assert_false(password_hash_is_valid("$y$short"));
-	assert_false(password_hash_is_valid("$1$saltsalt$"
-					    "abcdefghijklmnopqrstuv"));
+	assert_false(password_hash_is_valid("$1$saltsalt$abcdefghijklmnopqrstuv"));
 	assert_false(password_hash_is_valid("!"));
 	assert_false(password_hash_is_valid(""));
 }
@@ -343,8 +327,7 @@ static void test_passphrase_not_written(void **state)
 				     &d, &m),
 			 0);
 	assert_true(m->storage.encryption.enabled);
-	assert_string_equal(m->storage.encryption.passphrase->data,
-			    "SECRET-luks");
+	assert_string_equal(m->storage.encryption.passphrase->data, "SECRET-luks");
 	int err = 0;
 	_cleanup_free_ char *out = answers_write(m, &err);
 	assert_non_null(out);
@@ -365,21 +348,17 @@ static void test_webhook_headers_not_written(void **state)
 	azl_diags d;
 	diags_init(&d);
 	_cleanup_model_ azl_model *m = NULL;
-	assert_int_equal(
-		read_string(
-			"version: 1\n"
-			"reporting:\n"
-			"  engine:\n"
-			"    type: webhook\n"
-			"    endpoint: http://192.0.2.1/r\n"
-			"    headers: {Authorization: \"Bearer SECRET-t\"}\n",
-			&d, &m),
-		0);
+	assert_int_equal(read_string("version: 1\n"
+				     "reporting:\n"
+				     "  engine:\n"
+				     "    type: webhook\n"
+				     "    endpoint: http://192.0.2.1/r\n"
+				     "    headers: {Authorization: \"Bearer SECRET-t\"}\n",
+				     &d, &m),
+			 0);
 	assert_int_equal(m->reporting.n_hooks, 1);
-	assert_string_equal(m->reporting.hooks[0].headers[0].name,
-			    "Authorization");
-	assert_string_equal(m->reporting.hooks[0].headers[0].value->data,
-			    "Bearer SECRET-t");
+	assert_string_equal(m->reporting.hooks[0].headers[0].name, "Authorization");
+	assert_string_equal(m->reporting.hooks[0].headers[0].value->data, "Bearer SECRET-t");
 	int err = 0;
 	_cleanup_free_ char *out = answers_write(m, &err);
 	assert_non_null(out);
@@ -388,14 +367,13 @@ static void test_webhook_headers_not_written(void **state)
 	assert_non_null(strstr(out, "endpoint: http://192.0.2.1/r"));
 	/* A bad value is reported where it is, without the value. */
 	_cleanup_model_ azl_model *m2 = NULL;
-	assert_int_equal(
-		read_string("version: 1\n"
-			    "reporting:\n"
-			    "  engine:\n"
-			    "    endpoint: http://192.0.2.1/r\n"
-			    "    headers: {X-Token: \"SECRET-u\\r\\nX: 1\"}\n",
-			    &d, &m2),
-		-EINVAL);
+	assert_int_equal(read_string("version: 1\n"
+				     "reporting:\n"
+				     "  engine:\n"
+				     "    endpoint: http://192.0.2.1/r\n"
+				     "    headers: {X-Token: \"SECRET-u\\r\\nX: 1\"}\n",
+				     &d, &m2),
+			 -EINVAL);
 	_cleanup_free_ char *t = diags_text(&d);
 	assert_null(strstr(t, "SECRET-"));
 	assert_non_null(strstr(t, ":5:"));
@@ -408,17 +386,16 @@ static void test_secret_line_hidden(void **state)
 	azl_diags d;
 	diags_init(&d);
 	_cleanup_model_ azl_model *m = NULL;
-	assert_int_equal(
-		read_string(
-			"version: 1\n"
-			"accounts:\n"
-			"  users: [{name: a, password: SECRET-x, uid: q}]\n",
-			&d, &m),
-		-EINVAL);
+	assert_int_equal(read_string("version: 1\n"
+				     "accounts:\n"
+				     "  users: [{name: a, password: SECRET-x, uid: q}]\n",
+				     &d, &m),
+			 -EINVAL);
 	_cleanup_free_ char *t = diags_text(&d);
-	assert_string_equal(t, "test.yaml:3:46: error: 'uid' must be a whole "
-			       "number from 1 to 4294967294, not 'q'\n"
-			       "  password: <hidden>\n");
+	assert_string_equal(
+		t,
+		"test.yaml:3:46: error: 'uid' must be a whole number from 1 to 4294967294, not 'q'\n"
+		"  password: <hidden>\n");
 	diags_done(&d);
 }
 
@@ -431,9 +408,8 @@ static void test_passphrase_file_empty(void **state)
 	char path[] = "/tmp/test-answers-pf.XXXXXX";
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
-	_cleanup_free_ char *text = xasprintf(
-		"version: 1\nstorage:\n  encryption: {passphrase_file: %s}\n",
-		path);
+	_cleanup_free_ char *text =
+		xasprintf("version: 1\nstorage:\n  encryption: {passphrase_file: %s}\n", path);
 	azl_diags d;
 	diags_init(&d);
 	azl_model *m = NULL;
@@ -451,10 +427,8 @@ static void test_passphrase_file_empty(void **state)
 	diags_done(&d);
 	unlink(path);
 
-	_cleanup_free_ char *gone = xasprintf(
-		"version: 1\nstorage:\n  encryption: {passphrase_file: "
-		"%s.none}\n",
-		path);
+	_cleanup_free_ char *gone =
+		xasprintf("version: 1\nstorage:\n  encryption: {passphrase_file: %s.none}\n", path);
 	diags_init(&d);
 	assert_int_equal(read_string(gone, &d, &m), 0);
 	model_free(m);
@@ -472,11 +446,10 @@ static void test_oversized(void **state)
 	diags_init(&d);
 	_cleanup_model_ azl_model *m = NULL;
 	_cleanup_free_ char *zi = zoneinfo();
-	assert_int_equal(answers_read_text("big.yaml", text, len, zi, &d, &m),
-			 -EINVAL);
+	assert_int_equal(answers_read_text("big.yaml", text, len, zi, &d, &m), -EINVAL);
 	_cleanup_free_ char *t = diags_text(&d);
-	assert_string_equal(t, "big.yaml: error: the file is larger than "
-			       "4194304 bytes; refusing it\n");
+	assert_string_equal(
+		t, "big.yaml: error: the file is larger than 4194304 bytes; refusing it\n");
 	diags_done(&d);
 
 	/* The same through a file on disk. */
@@ -497,11 +470,9 @@ static void test_ydoc(void **state)
 {
 	azl_diags d;
 	diags_init(&d);
-	static const char json[] =
-		"{\"disks\": [{\"path\": \"/dev/vda\", \"size\": 123}],\n"
-		" \"ok\": true}";
-	azl_source *src =
-		diags_add_source(&d, source_new("m.json", json, strlen(json)));
+	static const char json[] = "{\"disks\": [{\"path\": \"/dev/vda\", \"size\": 123}],\n"
+				   " \"ok\": true}";
+	azl_source *src = diags_add_source(&d, source_new("m.json", json, strlen(json)));
 	_cleanup_ynode_ ynode *n = ydoc_load(src, &d);
 	assert_non_null(n);
 	assert_int_equal(n->kind, YNODE_MAPPING);
@@ -545,8 +516,8 @@ static void test_validators(void **state)
 	assert_false(hostname_is_valid("a-"));
 	assert_false(hostname_is_valid("a..b"));
 	assert_false(hostname_is_valid("a_b"));
-	assert_false(hostname_is_valid("a23456789012345678901234567890123456789"
-				       "0123456789012345678901234"));
+	assert_false(hostname_is_valid(
+		"a234567890123456789012345678901234567890123456789012345678901234"));
 	assert_true(locale_is_valid("en_US.UTF-8"));
 	assert_true(locale_is_valid("de_DE@euro"));
 	assert_true(locale_is_valid("C.UTF-8"));
@@ -583,8 +554,7 @@ static void test_defaults_and_values(void **state)
 	_cleanup_model_ azl_model *m = NULL;
 	_cleanup_free_ char *rel = xstrdup("answers/good/full.yaml");
 	assert_int_equal(read_fixture(rel, &d, &m), 0);
-	assert_true(m->has_storage && m->has_network && m->has_accounts &&
-		    m->has_packages);
+	assert_true(m->has_storage && m->has_network && m->has_accounts && m->has_packages);
 	assert_int_equal(m->storage.n_partitions, 5);
 	const azl_partition_spec *p = &m->storage.partitions[2];
 	assert_string_equal(p->mount, "/");
@@ -598,17 +568,14 @@ static void test_defaults_and_values(void **state)
 	assert_string_equal(p->loc.file, "answers/good/full.yaml");
 	assert_int_equal(m->storage.partitions[4].disk_index, 2);
 	assert_int_equal(m->storage.partitions[4].size.percent, 10000);
-	assert_int_equal(m->storage.disks[1].match_size,
-			 AZL_MATCH_SIZE_LARGEST);
+	assert_int_equal(m->storage.disks[1].match_size, AZL_MATCH_SIZE_LARGEST);
 	assert_int_equal(m->network.interfaces[1].vlan_id, 10);
-	assert_string_equal(m->network.interfaces[0].match_mac,
-			    "52:54:00:12:34:56");
+	assert_string_equal(m->network.interfaces[0].match_mac, "52:54:00:12:34:56");
 	assert_int_equal(m->packages.repos[0].priority, 10);
 	assert_false(m->packages.repos[0].gpgcheck);
 	assert_true(m->packages.repos[1].gpgcheck);
-	assert_string_equal(
-		m->packages.repos[0].gpgkey_fingerprint,
-		"56B3 7FDB AAFC 2499 BA39  A513 B16A C406 E360 820E");
+	assert_string_equal(m->packages.repos[0].gpgkey_fingerprint,
+			    "56B3 7FDB AAFC 2499 BA39  A513 B16A C406 E360 820E");
 	assert_false(m->packages.install_weak_deps);
 	assert_true(m->scripts.post[0].chroot);
 	assert_int_equal(m->accounts.users[0].uid, 1000);
@@ -662,16 +629,14 @@ static void assert_new_fields_equal(const azl_model *a, const azl_model *b)
 		assert_int_equal(p->disk_index, q->disk_index);
 		assert_true(streq_ptr(p->disk_path, q->disk_path));
 	}
-	assert_int_equal(a->storage.n_volume_groups,
-			 b->storage.n_volume_groups);
+	assert_int_equal(a->storage.n_volume_groups, b->storage.n_volume_groups);
 	for (size_t g = 0; g < a->storage.n_volume_groups; g++) {
 		const azl_volume_group *x = &a->storage.volume_groups[g],
 				       *y = &b->storage.volume_groups[g];
 		assert_string_equal(x->name, y->name);
 		assert_int_equal(x->n_volumes, y->n_volumes);
 		for (size_t i = 0; i < x->n_volumes; i++) {
-			const azl_volume_spec *v = &x->volumes[i],
-					      *w = &y->volumes[i];
+			const azl_volume_spec *v = &x->volumes[i], *w = &y->volumes[i];
 			assert_true(streq_ptr(v->name, w->name));
 			assert_true(streq_ptr(v->mount, w->mount));
 			assert_size_equal(&v->size, &w->size);
@@ -682,21 +647,17 @@ static void assert_new_fields_equal(const azl_model *a, const azl_model *b)
 			assert_true(streq_ptr(v->fs_options, w->fs_options));
 		}
 	}
-	assert_int_equal(a->bootloader.boot_drive_index,
-			 b->bootloader.boot_drive_index);
-	assert_true(streq_ptr(a->bootloader.boot_drive_path,
-			      b->bootloader.boot_drive_path));
+	assert_int_equal(a->bootloader.boot_drive_index, b->bootloader.boot_drive_index);
+	assert_true(streq_ptr(a->bootloader.boot_drive_path, b->bootloader.boot_drive_path));
 	assert_int_equal(a->network.n_interfaces, b->network.n_interfaces);
 	for (size_t i = 0; i < a->network.n_interfaces; i++) {
-		const azl_interface *x = &a->network.interfaces[i],
-				    *y = &b->network.interfaces[i];
+		const azl_interface *x = &a->network.interfaces[i], *y = &b->network.interfaces[i];
 		assert_true(streq_ptr(x->name, y->name));
 		assert_true(streq_ptr(x->match_mac, y->match_mac));
 		assert_int_equal(x->match_link, y->match_link);
 		assert_int_equal(x->match_bootif, y->match_bootif);
 	}
-	assert_int_equal(a->accounts.root.allow_ssh,
-			 b->accounts.root.allow_ssh);
+	assert_int_equal(a->accounts.root.allow_ssh, b->accounts.root.allow_ssh);
 	assert_int_equal(a->accounts.root.lock, b->accounts.root.lock);
 }
 
@@ -723,8 +684,7 @@ static void test_lvm_ntp_values(void **state)
 	azl_diags d;
 	diags_init(&d);
 	_cleanup_model_ azl_model *m = NULL;
-	assert_int_equal(read_fixture("answers/good/custom-lvm.yaml", &d, &m),
-			 0);
+	assert_int_equal(read_fixture("answers/good/custom-lvm.yaml", &d, &m), 0);
 	const azl_ntp *n = &m->ntp;
 	assert_int_equal(strv_length(n->servers), 3);
 	assert_string_equal(n->servers[0], "ntp1.example.com");
@@ -763,8 +723,7 @@ static void test_lvm_ntp_values(void **state)
 	assert_int_equal(g->volumes[3].size.kind, AZL_SIZE_UNSET);
 	assert_null(g->volumes[3].mount);
 	assert_string_equal(s->volume_groups[1].name, "vg.data+1");
-	assert_int_equal(s->volume_groups[1].volumes[0].size.kind,
-			 AZL_SIZE_GROW);
+	assert_int_equal(s->volume_groups[1].volumes[0].size.kind, AZL_SIZE_GROW);
 	assert_int_equal(s->volume_groups[1].volumes[1].size.percent, 1250);
 
 	assert_int_equal(m->bootloader.boot_drive_index, 2);
@@ -779,8 +738,7 @@ static void test_lvm_ntp_values(void **state)
 	round_trip_new_fields(m);
 
 	_cleanup_model_ azl_model *off = NULL;
-	assert_int_equal(
-		read_fixture("answers/good/ntp-disabled.yaml", &d, &off), 0);
+	assert_int_equal(read_fixture("answers/good/ntp-disabled.yaml", &d, &off), 0);
 	assert_true(off->ntp.disabled);
 	assert_null(off->ntp.servers);
 	assert_string_equal(off->bootloader.boot_drive_path, "/dev/sdb");
@@ -809,14 +767,12 @@ static void test_new_fields_written_only_when_set(void **state)
 	_cleanup_free_ char *out = answers_write(m, &err);
 	assert_non_null(out);
 	static const char *const absent[] = {
-		"ntp:",	     "servers",	      "pools",	      "enabled",
-		"allow_ssh", "boot_drive",    "volume_group", "link:",
-		"bootif",    "volume_groups",
+		"ntp:",	      "servers",      "pools", "enabled", "allow_ssh",
+		"boot_drive", "volume_group", "link:", "bootif",  "volume_groups",
 	};
 	for (size_t i = 0; i < ELEMENTSOF(absent); i++)
 		if (strstr(out, absent[i])) {
-			print_error("'%s' written for a default:\n%s\n",
-				    absent[i], out);
+			print_error("'%s' written for a default:\n%s\n", absent[i], out);
 			fail();
 		}
 
@@ -826,14 +782,13 @@ static void test_new_fields_written_only_when_set(void **state)
 	k->ntp.disabled = true;
 	k->bootloader.boot_drive_path = xstrdup("/dev/disk/by-id/x");
 	k->accounts.root.allow_ssh = true;
-	azl_interface *it = xappend(&k->network.interfaces,
-				    &k->network.n_interfaces, sizeof(*it));
+	azl_interface *it = xappend(&k->network.interfaces, &k->network.n_interfaces, sizeof(*it));
 	it->match_bootif = true;
 	it->dhcp4 = true;
 	_cleanup_free_ char *kout = answers_write(k, &err);
 	assert_non_null(kout);
-	assert_non_null(strstr(kout, "ntp:\n  servers:\n    - "
-				     "time.example.com\n  enabled: false\n"));
+	assert_non_null(
+		strstr(kout, "ntp:\n  servers:\n    - time.example.com\n  enabled: false\n"));
 	assert_non_null(strstr(kout, "  boot_drive: /dev/disk/by-id/x\n"));
 	assert_non_null(strstr(kout, "    allow_ssh: true\n"));
 	assert_non_null(strstr(kout, "    - match:\n        bootif: true\n"));
@@ -861,11 +816,9 @@ static void test_validate_new_fields(void **state)
 	azl_storage *s = &m->storage;
 	azl_disk_spec *ds = xappend(&s->disks, &s->n_disks, sizeof(*ds));
 	ds->path = xstrdup("/dev/vda");
-	azl_partition_spec *p =
-		xappend(&s->partitions, &s->n_partitions, sizeof(*p));
+	azl_partition_spec *p = xappend(&s->partitions, &s->n_partitions, sizeof(*p));
 	p->volume_group = xstrdup("vg0");
-	azl_volume_group *g =
-		xappend(&s->volume_groups, &s->n_volume_groups, sizeof(*g));
+	azl_volume_group *g = xappend(&s->volume_groups, &s->n_volume_groups, sizeof(*g));
 	g->name = xstrdup("vg0");
 	azl_volume_spec *v = xappend(&g->volumes, &g->n_volumes, sizeof(*v));
 	v->name = xstrdup("root");
@@ -876,25 +829,23 @@ static void test_validate_new_fields(void **state)
 	/* Each mistake alone gives its message. */
 	strv_push(&m->ntp.pools, xstrdup("pool .example"));
 	_cleanup_free_ char *t1 = validate_text(m);
-	assert_string_equal(t1, "error: 'pool .example' in 'pools' is "
-				"neither a host name nor an IP address\n");
+	assert_string_equal(
+		t1, "error: 'pool .example' in 'pools' is neither a host name nor an IP address\n");
 	strv_free(m->ntp.pools);
 	m->ntp.pools = NULL;
 
 	m->bootloader.boot_drive_index = 2;
 	_cleanup_free_ char *t2 = validate_text(m);
-	assert_string_equal(t2, "error: 'boot_drive' is disk 2, but "
-				"'storage.disks' lists 1; use an index from 1 "
-				"to 1\n");
+	assert_string_equal(
+		t2,
+		"error: 'boot_drive' is disk 2, but 'storage.disks' lists 1; use an index from 1 to 1\n");
 	m->bootloader.boot_drive_index = 1;
 
-	azl_interface *it = xappend(&m->network.interfaces,
-				    &m->network.n_interfaces, sizeof(*it));
+	azl_interface *it = xappend(&m->network.interfaces, &m->network.n_interfaces, sizeof(*it));
 	it->name = xstrdup("eth0");
 	it->match_link = true;
 	_cleanup_free_ char *t3 = validate_text(m);
-	assert_non_null(strstr(t3, "interface 'eth0' is picked in more than "
-				   "one way"));
+	assert_non_null(strstr(t3, "interface 'eth0' is picked in more than one way"));
 	free(it->name);
 	it->name = NULL;
 	_cleanup_free_ char *t4 = validate_text(m);
@@ -918,9 +869,9 @@ static void test_validate_new_fields(void **state)
 	partition_spec_done(p);
 	s->n_partitions = 0;
 	_cleanup_free_ char *t6 = validate_text(m);
-	assert_string_equal(t6, "error: 'volume_groups' needs a custom "
-				"layout: list the physical volumes in "
-				"'partitions' with 'volume_group: NAME'\n");
+	assert_string_equal(
+		t6,
+		"error: 'volume_groups' needs a custom layout: list the physical volumes in 'partitions' with 'volume_group: NAME'\n");
 }
 
 int main(void)

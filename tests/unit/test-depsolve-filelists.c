@@ -36,15 +36,12 @@ typedef struct pkg {
 static const pkg pkgs[] = {
 	/* /usr/libexec/helper/run is in no primary.xml: only filelists. */
 	{"app", "<file>/usr/bin/app</file>",
-	 "<rpm:entry name=\"/usr/libexec/helper/run\"/>"
-	 "<rpm:entry name=\"/usr/bin/tool\"/>",
+	 "<rpm:entry name=\"/usr/libexec/helper/run\"/><rpm:entry name=\"/usr/bin/tool\"/>",
 	 "<file>/usr/bin/app</file>"},
 	{"helper", "", "",
-	 "<file>/usr/libexec/helper/run</file>"
-	 "<file>/usr/share/doc/helper/README</file>"},
+	 "<file>/usr/libexec/helper/run</file><file>/usr/share/doc/helper/README</file>"},
 	/* /usr/bin/tool is in primary.xml, as bin directories are. */
-	{"tool", "<file>/usr/bin/tool</file>", "",
-	 "<file>/usr/bin/tool</file>"},
+	{"tool", "<file>/usr/bin/tool</file>", "", "<file>/usr/bin/tool</file>"},
 	/* Nothing requires its file: only a request names it. */
 	{"data", "", "", "<file>/usr/share/data/only-in-filelists</file>"},
 	{"unrelated", "<file>/usr/bin/unrelated</file>", "",
@@ -71,40 +68,29 @@ static void write_repo(void)
 	assert_int_equal(mkdir(repo_dir, 0755), 0);
 	assert_int_equal(mkdir(rd, 0755), 0);
 	azl_buf p = {0}, fl = {0};
-	buf_printf(&p,
-		   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		   "<metadata xmlns=\"http://linux.duke.edu/metadata/"
-		   "common\" xmlns:rpm=\"http://linux.duke.edu/metadata/"
-		   "rpm\" packages=\"%zu\">\n",
-		   ELEMENTSOF(pkgs));
-	buf_printf(&fl,
-		   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		   "<filelists xmlns=\"http://linux.duke.edu/metadata/"
-		   "filelists\" packages=\"%zu\">\n",
-		   ELEMENTSOF(pkgs));
+	buf_printf(
+		&p,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<metadata xmlns=\"http://linux.duke.edu/metadata/common\" xmlns:rpm=\"http://linux.duke.edu/metadata/rpm\" packages=\"%zu\">\n",
+		ELEMENTSOF(pkgs));
+	buf_printf(
+		&fl,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<filelists xmlns=\"http://linux.duke.edu/metadata/filelists\" packages=\"%zu\">\n",
+		ELEMENTSOF(pkgs));
 	for (size_t i = 0; i < ELEMENTSOF(pkgs); i++) {
 		const pkg *k = &pkgs[i];
 		_cleanup_free_ char *id = pkgid(i);
-		buf_printf(&p,
-			   "<package type=\"rpm\"><name>%s</name>"
-			   "<arch>noarch</arch><version epoch=\"0\" "
-			   "ver=\"1.0\" rel=\"1\"/><checksum type=\"sha256\" "
-			   "pkgid=\"YES\">%s</checksum><summary>%s</summary>"
-			   "<size package=\"1000\" installed=\"2000\" "
-			   "archive=\"3000\"/><location "
-			   "href=\"Packages/%s-1.0-1.noarch.rpm\"/><format>"
-			   "<rpm:provides><rpm:entry name=\"%s\" flags=\"EQ\" "
-			   "epoch=\"0\" ver=\"1.0\" rel=\"1\"/></rpm:provides>"
-			   "%s%s%s%s</format></package>\n",
-			   k->name, id, k->name, k->name, k->name,
-			   *k->requires ? "<rpm:requires>" : "", k->requires,
-			   *k->requires ? "</rpm:requires>" : "",
-			   k->primary_files);
-		buf_printf(&fl,
-			   "<package pkgid=\"%s\" name=\"%s\" arch=\"noarch\">"
-			   "<version epoch=\"0\" ver=\"1.0\" rel=\"1\"/>%s"
-			   "</package>\n",
-			   id, k->name, k->all_files);
+		buf_printf(
+			&p,
+			"<package type=\"rpm\"><name>%s</name><arch>noarch</arch><version epoch=\"0\" ver=\"1.0\" rel=\"1\"/><checksum type=\"sha256\" pkgid=\"YES\">%s</checksum><summary>%s</summary><size package=\"1000\" installed=\"2000\" archive=\"3000\"/><location href=\"Packages/%s-1.0-1.noarch.rpm\"/><format><rpm:provides><rpm:entry name=\"%s\" flags=\"EQ\" epoch=\"0\" ver=\"1.0\" rel=\"1\"/></rpm:provides>%s%s%s%s</format></package>\n",
+			k->name, id, k->name, k->name, k->name,
+			*k->requires ? "<rpm:requires>" : "", k->requires,
+			*k->requires ? "</rpm:requires>" : "", k->primary_files);
+		buf_printf(
+			&fl,
+			"<package pkgid=\"%s\" name=\"%s\" arch=\"noarch\"><version epoch=\"0\" ver=\"1.0\" rel=\"1\"/>%s</package>\n",
+			id, k->name, k->all_files);
 	}
 	buf_printf(&p, "</metadata>\n");
 	buf_printf(&fl, "</filelists>\n");
@@ -113,13 +99,10 @@ static void write_repo(void)
 	_cleanup_free_ char *rp = xasprintf("%s/repomd.xml", rd);
 	write_file(pp, p.data);
 	write_file(fp, fl.data);
-	write_file(rp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		       "<repomd xmlns=\"http://linux.duke.edu/metadata/repo\">"
-		       "<revision>1</revision>"
-		       "<data type=\"primary\"><location "
-		       "href=\"repodata/primary.xml\"/></data>"
-		       "<data type=\"filelists\"><location "
-		       "href=\"repodata/filelists.xml\"/></data></repomd>\n");
+	write_file(
+		rp,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<repomd xmlns=\"http://linux.duke.edu/metadata/repo\"><revision>1</revision><data type=\"primary\"><location href=\"repodata/primary.xml\"/></data><data type=\"filelists\"><location href=\"repodata/filelists.xml\"/></data></repomd>\n");
 	buf_free(&p);
 	buf_free(&fl);
 }
@@ -129,9 +112,8 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int fetch_local(void *userdata, const char *relpath,
-		       const char *chk_type, const char *chk_hex,
-		       char **ret_path)
+static int fetch_local(void *userdata, const char *relpath, const char *chk_type,
+		       const char *chk_hex, char **ret_path)
 {
 	_cleanup_free_ char *path = xasprintf("%s/%s", repo_dir, relpath);
 	if (access(path, R_OK) < 0)
@@ -146,8 +128,7 @@ static char *solve(const char *cache, char *const *install, int *ret_r)
 {
 	_cleanup_solver_ azl_solver *s = NULL;
 	assert_int_equal(depsolve_new(NULL, &s), 0);
-	assert_int_equal(
-		depsolve_add_repo(s, 0, "t", 99, cache, fetch_local, NULL), 0);
+	assert_int_equal(depsolve_add_repo(s, 0, "t", 99, cache, fetch_local, NULL), 0);
 	depsolve_request rq = {.install = install};
 	depsolve_pkg *p = NULL;
 	size_t n = 0;
@@ -219,8 +200,7 @@ static void test_file_dependency_cold_and_warm(void **state)
 
 	/* Warm, with filelists.xml gone: the file provide recorded in the
 	 * main cache still resolves the dependency. */
-	_cleanup_free_ char *fl =
-		xasprintf("%s/repodata/filelists.xml", repo_dir);
+	_cleanup_free_ char *fl = xasprintf("%s/repodata/filelists.xml", repo_dir);
 	_cleanup_free_ char *keep = xasprintf("%s.keep", fl);
 	assert_int_equal(rename(fl, keep), 0);
 	_cleanup_free_ char *warm = solve(cache_dir, app, &r);
@@ -257,8 +237,7 @@ static void test_file_dependency_cold_and_warm(void **state)
  * success. */
 static void test_file_dependency_needs_filelists(void **state)
 {
-	_cleanup_free_ char *fl =
-		xasprintf("%s/repodata/filelists.xml", repo_dir);
+	_cleanup_free_ char *fl = xasprintf("%s/repodata/filelists.xml", repo_dir);
 	_cleanup_free_ char *keep = xasprintf("%s.keep", fl);
 	assert_int_equal(rename(fl, keep), 0);
 	char *app[] = {"app", NULL};

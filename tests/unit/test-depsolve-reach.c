@@ -32,8 +32,8 @@ static char dir[] = "/tmp/test-depsolve-reach-XXXXXX";
 static char *cache_dir;
 
 #define E(x) "<rpm:entry name=\"" x "\"/>"
-#define EV(x, f, v)                                                            \
-	"<rpm:entry name=\"" x "\" flags=\"" f "\" epoch=\"0\" ver=\"" v "\"/" \
+#define EV(x, f, v)                                                                                \
+	"<rpm:entry name=\"" x "\" flags=\"" f "\" epoch=\"0\" ver=\"" v "\"/"                     \
 	">"
 
 typedef struct pkg {
@@ -46,8 +46,7 @@ typedef struct pkg {
 static const pkg repo_a[] = {
 	{"base", "1.0", "", E("/bin/sh"), "", "", ""},
 	{"shell", "1.0", "", "", "", "", "<file>/bin/sh</file>"},
-	{"app", "2.0", "", E("(libx or liby)") EV("base", "GE", "1.0"),
-	 E("extra"), "", ""},
+	{"app", "2.0", "", E("(libx or liby)") EV("base", "GE", "1.0"), E("extra"), "", ""},
 	{"libx", "1.0", "", "", "", "", ""},
 	{"liby", "1.0", "", "", "", "", ""},
 	{"extra", "1.0", "", "", "", "", ""},
@@ -78,17 +77,7 @@ static const pkg repo_b[] = {
 
 static const char comps[] =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	"<comps><group><id>core</id><name>Core</name><packagelist>"
-	"<packagereq type=\"mandatory\">app</packagereq>"
-	"<packagereq type=\"default\">tool</packagereq>"
-	"<packagereq type=\"optional\">app2</packagereq>"
-	"</packagelist></group>"
-	"<group><id>mail</id><name>Mail</name><packagelist>"
-	"<packagereq type=\"mandatory\">app2</packagereq>"
-	"</packagelist></group>"
-	"<environment><id>server</id><name>Server</name><grouplist>"
-	"<groupid>core</groupid><groupid>mail</groupid></grouplist>"
-	"</environment></comps>\n";
+	"<comps><group><id>core</id><name>Core</name><packagelist><packagereq type=\"mandatory\">app</packagereq><packagereq type=\"default\">tool</packagereq><packagereq type=\"optional\">app2</packagereq></packagelist></group><group><id>mail</id><name>Mail</name><packagelist><packagereq type=\"mandatory\">app2</packagereq></packagelist></group><environment><id>server</id><name>Server</name><grouplist><groupid>core</groupid><groupid>mail</groupid></grouplist></environment></comps>\n";
 
 static void write_file(const char *path, const char *text)
 {
@@ -106,42 +95,34 @@ static void dep_list(azl_buf *b, const char *tag, const char *entries)
 
 static void add_pkg(azl_buf *b, const pkg *k, size_t i)
 {
-	buf_printf(b,
-		   "<package type=\"rpm\"><name>%s</name><arch>noarch</arch>"
-		   "<version epoch=\"0\" ver=\"%s\" rel=\"1\"/>"
-		   "<checksum type=\"sha256\" pkgid=\"YES\">%064zx</checksum>"
-		   "<summary>%s</summary><size package=\"%zu\" "
-		   "installed=\"2000\" archive=\"3000\"/>"
-		   "<location href=\"Packages/%s-%s-1.noarch.rpm\"/><format>"
-		   "<rpm:provides><rpm:entry name=\"%s\" flags=\"EQ\" "
-		   "epoch=\"0\" ver=\"%s\" rel=\"1\"/>%s</rpm:provides>",
-		   k->name, k->ver, i + 1, k->name, 1000 + i, k->name, k->ver,
-		   k->name, k->ver, k->provides);
+	buf_printf(
+		b,
+		"<package type=\"rpm\"><name>%s</name><arch>noarch</arch><version epoch=\"0\" ver=\"%s\" rel=\"1\"/><checksum type=\"sha256\" pkgid=\"YES\">%064zx</checksum><summary>%s</summary><size package=\"%zu\" installed=\"2000\" archive=\"3000\"/><location href=\"Packages/%s-%s-1.noarch.rpm\"/><format><rpm:provides><rpm:entry name=\"%s\" flags=\"EQ\" epoch=\"0\" ver=\"%s\" rel=\"1\"/>%s</rpm:provides>",
+		k->name, k->ver, i + 1, k->name, 1000 + i, k->name, k->ver, k->name, k->ver,
+		k->provides);
 	dep_list(b, "requires", k->requires);
 	dep_list(b, "recommends", k->recommends);
 	dep_list(b, "supplements", k->supplements);
 	buf_printf(b, "%s</format></package>\n", k->files);
 }
 
-static void write_repo(const char *name, const pkg *pkgs, size_t n,
-		       bool with_comps)
+static void write_repo(const char *name, const pkg *pkgs, size_t n, bool with_comps)
 {
 	_cleanup_free_ char *rd = xasprintf("%s/%s/repodata", dir, name);
 	_cleanup_free_ char *top = xasprintf("%s/%s", dir, name);
 	assert_int_equal(mkdir(top, 0755), 0);
 	assert_int_equal(mkdir(rd, 0755), 0);
 	azl_buf p = {0};
-	buf_printf(&p, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		       "<metadata xmlns=\"http://linux.duke.edu/metadata/"
-		       "common\" xmlns:rpm=\"http://linux.duke.edu/metadata/"
-		       "rpm\">\n");
+	buf_printf(
+		&p,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<metadata xmlns=\"http://linux.duke.edu/metadata/common\" xmlns:rpm=\"http://linux.duke.edu/metadata/rpm\">\n");
 	for (size_t i = 0; i < n; i++)
 		add_pkg(&p, &pkgs[i], i);
 	/* What no request reaches. */
 	for (size_t i = 0; with_comps && i < N_FILLER; i++) {
 		_cleanup_free_ char *fname = xasprintf("filler%zu", i);
-		_cleanup_free_ char *req =
-			i ? xasprintf(E("filler%zu"), i - 1) : xstrdup("");
+		_cleanup_free_ char *req = i ? xasprintf(E("filler%zu"), i - 1) : xstrdup("");
 		pkg f = {fname, "1.0", "", req, "", "", ""};
 		add_pkg(&p, &f, n + i);
 	}
@@ -153,29 +134,19 @@ static void write_repo(const char *name, const pkg *pkgs, size_t n,
 	if (with_comps)
 		write_file(cp, comps);
 	_cleanup_free_ char *rp = xasprintf("%s/repomd.xml", rd);
-	write_file(rp,
-		   with_comps
-			   ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-			     "<repomd xmlns=\"http://linux.duke.edu/metadata/"
-			     "repo\"><revision>1</revision>"
-			     "<data type=\"primary\"><location "
-			     "href=\"repodata/primary.xml\"/></data>"
-			     "<data type=\"group\"><location "
-			     "href=\"repodata/comps.xml\"/></data></repomd>\n"
-			   : "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-			     "<repomd xmlns=\"http://linux.duke.edu/metadata/"
-			     "repo\"><revision>2</revision>"
-			     "<data type=\"primary\"><location "
-			     "href=\"repodata/primary.xml\"/></data>"
-			     "</repomd>\n");
+	write_file(
+		rp,
+		with_comps
+			? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			  "<repomd xmlns=\"http://linux.duke.edu/metadata/repo\"><revision>1</revision><data type=\"primary\"><location href=\"repodata/primary.xml\"/></data><data type=\"group\"><location href=\"repodata/comps.xml\"/></data></repomd>\n"
+			: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			  "<repomd xmlns=\"http://linux.duke.edu/metadata/repo\"><revision>2</revision><data type=\"primary\"><location href=\"repodata/primary.xml\"/></data></repomd>\n");
 }
 
-static int fetch_local(void *userdata, const char *relpath,
-		       const char *chk_type, const char *chk_hex,
-		       char **ret_path)
+static int fetch_local(void *userdata, const char *relpath, const char *chk_type,
+		       const char *chk_hex, char **ret_path)
 {
-	_cleanup_free_ char *path =
-		xasprintf("%s/%s/%s", dir, (const char *)userdata, relpath);
+	_cleanup_free_ char *path = xasprintf("%s/%s/%s", dir, (const char *)userdata, relpath);
 	if (access(path, R_OK) < 0)
 		return -errno;
 	*ret_path = TAKE_PTR(path);
@@ -201,14 +172,10 @@ static char *solve(const char *cache, const request *rq, size_t *ret_read)
 {
 	_cleanup_solver_ azl_solver *s = NULL;
 	assert_int_equal(depsolve_new(NULL, &s), 0);
-	assert_int_equal(
-		depsolve_add_repo(s, 0, "a", 10, cache, fetch_local, "a"), 0);
-	assert_int_equal(
-		depsolve_add_repo(s, 1, "b", prio_b, cache, fetch_local, "b"),
-		0);
-	depsolve_request r = {.install = rq->install,
-			      .exclude = rq->exclude,
-			      .weak_deps = rq->weak};
+	assert_int_equal(depsolve_add_repo(s, 0, "a", 10, cache, fetch_local, "a"), 0);
+	assert_int_equal(depsolve_add_repo(s, 1, "b", prio_b, cache, fetch_local, "b"), 0);
+	depsolve_request r = {
+		.install = rq->install, .exclude = rq->exclude, .weak_deps = rq->weak};
 	depsolve_pkg *p = NULL;
 	size_t n = 0;
 	int err = depsolve_solve(s, &r, &p, &n);
@@ -218,9 +185,8 @@ static char *solve(const char *cache, const request *rq, size_t *ret_read)
 	char **lines = xcalloc(n + 1, sizeof(char *));
 	for (size_t i = 0; i < n; i++)
 		lines[i] =
-			xasprintf("%s@%zu %s %s:%s %llu", p[i].nevra, p[i].repo,
-				  p[i].location, p[i].checksum_type,
-				  p[i].checksum, (unsigned long long)p[i].size);
+			xasprintf("%s@%zu %s %s:%s %llu", p[i].nevra, p[i].repo, p[i].location,
+				  p[i].checksum_type, p[i].checksum, (unsigned long long)p[i].size);
 	qsort(lines, n, sizeof(char *), cmp_str);
 	azl_buf b = {0};
 	for (size_t i = 0; i < n; i++) {
@@ -250,8 +216,8 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const size_t total = ELEMENTSOF(repo_a) + N_FILLER +
-			    3 /* groups, environment */ + ELEMENTSOF(repo_b);
+static const size_t total =
+	ELEMENTSOF(repo_a) + N_FILLER + 3 /* groups, environment */ + ELEMENTSOF(repo_b);
 
 /* The answer without a cache, warm, and what the warm solve read. */
 static void check(const request *rq, bool partial, const char *must_have)
@@ -260,18 +226,15 @@ static void check(const request *rq, bool partial, const char *must_have)
 	_cleanup_free_ char *cold = solve(NULL, rq, &n_cold);
 	_cleanup_free_ char *warm = solve(cache_dir, rq, &n_warm);
 	if (strcmp(cold, warm) != 0)
-		fail_msg("request %s: without a cache:\n%s\nwarm:\n%s",
-			 rq->install[0], cold, warm);
+		fail_msg("request %s: without a cache:\n%s\nwarm:\n%s", rq->install[0], cold, warm);
 	if (must_have && !strstr(cold, must_have))
-		fail_msg("request %s: no %s in\n%s", rq->install[0], must_have,
-			 cold);
+		fail_msg("request %s: no %s in\n%s", rq->install[0], must_have, cold);
 	assert_int_equal(n_cold, total);
 	if (partial && n_warm >= total)
-		fail_msg("request %s: warm read %zu of %zu packages",
-			 rq->install[0], n_warm, total);
+		fail_msg("request %s: warm read %zu of %zu packages", rq->install[0], n_warm,
+			 total);
 	if (!partial && n_warm != total)
-		fail_msg("request %s: warm read %zu, not all %zu",
-			 rq->install[0], n_warm, total);
+		fail_msg("request %s: warm read %zu, not all %zu", rq->install[0], n_warm, total);
 }
 
 static void test_warm_reads_what_is_reached(void **state)
@@ -311,12 +274,10 @@ static void test_warm_reads_what_is_reached(void **state)
 }
 
 /* Removes repository name's index, solves warm and compares. */
-static void solve_without_index(const char *name, const request *rq,
-				const char *want)
+static void solve_without_index(const char *name, const request *rq, const char *want)
 {
 	_cleanup_free_ char *cmd =
-		xasprintf("rm %s/$(sha256sum %s/%s/repodata/repomd.xml | cut "
-			  "-d' ' -f1).idx",
+		xasprintf("rm %s/$(sha256sum %s/%s/repodata/repomd.xml | cut -d' ' -f1).idx",
 			  cache_dir, dir, name);
 	assert_int_equal(system(cmd), 0);
 	size_t n = 0;
@@ -351,8 +312,7 @@ static void test_damaged_index(void **state)
 	_cleanup_free_ char *good = solve(cache_dir, &rq, &n);
 	assert_true(n < total);
 	_cleanup_free_ char *cmd =
-		xasprintf("for f in %s/*.idx; do truncate -s 100 \"$f\"; done",
-			  cache_dir);
+		xasprintf("for f in %s/*.idx; do truncate -s 100 \"$f\"; done", cache_dir);
 	assert_int_equal(system(cmd), 0);
 	_cleanup_free_ char *after = solve(cache_dir, &rq, &n);
 	assert_int_equal(n, total);

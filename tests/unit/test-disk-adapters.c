@@ -37,20 +37,11 @@ static int setup(void **state)
 		return -1;
 	img = xasprintf("%s/disk.img", dir);
 	_cleanup_free_ char *cmd = xasprintf(
-		"truncate -s 64M %s && printf '%%s\\n' 'label: gpt' "
-		"'start=2048, size=16384, "
-		"type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, name=ESP' "
-		"'start=18432, size=110592, "
-		"type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name=root' "
-		"| sfdisk -q %s >/dev/null 2>&1 && "
-		"mkfs.ext4 -q -F -L adapt -E offset=%llu %s 55296 "
-		">/dev/null 2>&1",
+		"truncate -s 64M %s && printf '%%s\\n' 'label: gpt' 'start=2048, size=16384, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, name=ESP' 'start=18432, size=110592, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name=root' | sfdisk -q %s >/dev/null 2>&1 && mkfs.ext4 -q -F -L adapt -E offset=%llu %s 55296 >/dev/null 2>&1",
 		img, img, (unsigned long long)(18432 * 512), img);
 	if (run(cmd) < 0) {
 		print_error(
-			"cannot make the disk image '%s' with truncate, sfdisk "
-			"and mkfs.ext4; run scripts/deps.sh (packages "
-			"fdisk, e2fsprogs)\n",
+			"cannot make the disk image '%s' with truncate, sfdisk and mkfs.ext4; run scripts/deps.sh (packages fdisk, e2fsprogs)\n",
 			img);
 		return -1;
 	}
@@ -127,8 +118,7 @@ static void test_blkid_reads_image(void **state)
 	assert_null(b.fs_type);
 	assert_int_equal(b.n_parts, 2);
 	assert_int_equal(b.parts[0].start, 1 * MiB);
-	assert_string_equal(b.parts[0].type,
-			    "c12a7328-f81f-11d2-ba4b-00a0c93ec93b");
+	assert_string_equal(b.parts[0].type, "c12a7328-f81f-11d2-ba4b-00a0c93ec93b");
 	assert_string_equal(b.parts[0].name, "ESP");
 	assert_int_equal(b.parts[1].size, 54 * MiB);
 	blkid_info_done(&b);

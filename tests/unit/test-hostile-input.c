@@ -119,8 +119,8 @@ static void test_yaml_flow_nesting(void **state)
 	_cleanup_free_ char *t = ydoc_diags(b.data, b.len, &loaded);
 	assert_false(loaded);
 	/* the mapping is level 1, "x: [" level 2: the 64th '[' is level 65 */
-	assert_non_null(strstr(t, "h.yaml:2:67: error: the document nests "
-				  "deeper than 64 levels; refusing it\n"));
+	assert_non_null(strstr(
+		t, "h.yaml:2:67: error: the document nests deeper than 64 levels; refusing it\n"));
 	assert_int_equal(count(t, "error:"), 1);
 	buf_free(&b);
 }
@@ -150,10 +150,11 @@ static void test_yaml_anchors(void **state)
 	bool loaded;
 	_cleanup_free_ char *t = ydoc_diags(b.data, b.len, &loaded);
 	assert_false(loaded);
-	assert_string_equal(t, "h.yaml:101:3: error: the document has more "
-			       "than 100 anchors (&name); refusing it\n"
-			       "  - &a100 x\n"
-			       "    ^\n");
+	assert_string_equal(
+		t,
+		"h.yaml:101:3: error: the document has more than 100 anchors (&name); refusing it\n"
+		"  - &a100 x\n"
+		"    ^\n");
 	buf_free(&b);
 }
 
@@ -167,8 +168,7 @@ static void test_yaml_nodes(void **state)
 	bool loaded;
 	_cleanup_free_ char *t = ydoc_diags(b.data, b.len, &loaded);
 	assert_false(loaded);
-	assert_non_null(strstr(t, "error: the document has more than 200000 "
-				  "values; refusing it"));
+	assert_non_null(strstr(t, "error: the document has more than 200000 values; refusing it"));
 	buf_free(&b);
 }
 
@@ -185,8 +185,7 @@ static void test_yaml_long_list(void **state)
 	diags_init(&d);
 	_cleanup_model_ azl_model *m = NULL;
 	_cleanup_free_ char *zi = zoneinfo();
-	assert_int_equal(answers_read_text("l.yaml", b.data, b.len, zi, &d, &m),
-			 0);
+	assert_int_equal(answers_read_text("l.yaml", b.data, b.len, zi, &d, &m), 0);
 	assert_int_equal(strv_length(m->packages.install), 190000);
 	assert_string_equal(m->packages.install[189999], "p189999");
 	diags_done(&d);
@@ -205,21 +204,20 @@ static void test_yaml_many_entries(void **state)
 	diags_init(&d);
 	_cleanup_model_ azl_model *m = NULL;
 	_cleanup_free_ char *zi = zoneinfo();
-	assert_int_equal(answers_read_text("u.yaml", b.data, b.len, zi, &d, &m),
-			 -EINVAL);
+	assert_int_equal(answers_read_text("u.yaml", b.data, b.len, zi, &d, &m), -EINVAL);
 	_cleanup_free_ char *t = diags_text(&d);
-	assert_string_equal(t, "u.yaml:4:5: error: 'users' has more than 4096 "
-			       "entries; refusing it\n"
-			       "      - {name: u0}\n"
-			       "      ^\n");
+	assert_string_equal(t,
+			    "u.yaml:4:5: error: 'users' has more than 4096 entries; refusing it\n"
+			    "      - {name: u0}\n"
+			    "      ^\n");
 	diags_done(&d);
 	buf_free(&b);
 }
 
 /* --- kickstart --------------------------------------------------------- */
 
-static int ks_read(const char *name, const char *text, size_t len,
-		   const char *base, char **ret_diags, azl_model **ret)
+static int ks_read(const char *name, const char *text, size_t len, const char *base,
+		   char **ret_diags, azl_model **ret)
 {
 	azl_diags d;
 	diags_init(&d);
@@ -268,10 +266,9 @@ static void test_ks_many_commands(void **state)
 	for (size_t i = 0; b.len < KS_MAX_FILE_SIZE - 64; i++)
 		buf_printf(&b, "part /p%zu --size=1\n", i);
 	_cleanup_free_ char *t = NULL;
-	assert_int_equal(ks_read("c.ks", b.data, b.len, NULL, &t, NULL),
-			 -EINVAL);
-	assert_non_null(strstr(t, "c.ks:4097: error: more than 4096 command "
-				  "lines; refusing to read more\n"));
+	assert_int_equal(ks_read("c.ks", b.data, b.len, NULL, &t, NULL), -EINVAL);
+	assert_non_null(strstr(
+		t, "c.ks:4097: error: more than 4096 command lines; refusing to read more\n"));
 	buf_free(&b);
 }
 
@@ -284,10 +281,9 @@ static void test_ks_many_words(void **state)
 		buf_append(&b, " --x");
 	buf_append(&b, "\n");
 	_cleanup_free_ char *t = NULL;
-	assert_int_equal(ks_read("w.ks", b.data, b.len, NULL, &t, NULL),
-			 -EINVAL);
-	assert_string_equal(t, "w.ks:5: error: the line has more than 1024 "
-			       "words or list items; refusing it\n");
+	assert_int_equal(ks_read("w.ks", b.data, b.len, NULL, &t, NULL), -EINVAL);
+	assert_string_equal(
+		t, "w.ks:5: error: the line has more than 1024 words or list items; refusing it\n");
 	buf_free(&b);
 }
 
@@ -301,10 +297,9 @@ static void test_ks_long_comma_list(void **state)
 		buf_printf(&b, ",s%zu", i);
 	buf_append(&b, "\n");
 	_cleanup_free_ char *t = NULL;
-	assert_int_equal(ks_read("s.ks", b.data, b.len, NULL, &t, NULL),
-			 -EINVAL);
-	assert_string_equal(t, "s.ks:5: error: the line has more than 1024 "
-			       "words or list items; refusing it\n");
+	assert_int_equal(ks_read("s.ks", b.data, b.len, NULL, &t, NULL), -EINVAL);
+	assert_string_equal(
+		t, "s.ks:5: error: the line has more than 1024 words or list items; refusing it\n");
 	buf_free(&b);
 }
 
@@ -340,8 +335,7 @@ static void test_ks_self_include(void **state)
 	_cleanup_free_ char *path = xasprintf("%s/self.ks", dir);
 	_cleanup_free_ char *t = NULL;
 	assert_int_equal(ks_read(path, ks, strlen(ks), dir, &t, NULL), -EINVAL);
-	assert_int_equal(count(t, "includes a file that is being read "
-				  "already; remove the loop"),
+	assert_int_equal(count(t, "includes a file that is being read already; remove the loop"),
 			 2);
 	assert_int_equal(count(t, "\n"), 2);
 	remove_dir(dir, (const char *const[]){"self.ks", NULL});
@@ -356,11 +350,9 @@ static void test_ks_include_bounds(void **state)
 	write_text(dir, "c.inc", "# nothing\n");
 	_cleanup_free_ char *t = NULL;
 	const char *ks = KS_HEAD "%include a.inc\n";
-	assert_int_equal(ks_read("m.ks", ks, strlen(ks), dir, &t, NULL),
-			 -EINVAL);
+	assert_int_equal(ks_read("m.ks", ks, strlen(ks), dir, &t, NULL), -EINVAL);
 	/* found in b.inc, whose text is not repeated */
-	assert_non_null(strstr(t, "/b.inc:1: error: this line of an included "
-				  "file is refused"));
+	assert_non_null(strstr(t, "/b.inc:1: error: this line of an included file is refused"));
 	assert_int_equal(count(t, "\n"), 1);
 	free(t);
 
@@ -368,11 +360,10 @@ static void test_ks_include_bounds(void **state)
 	buf_append(&b, KS_HEAD);
 	for (size_t i = 0; i < 200; i++)
 		buf_append(&b, "%include c.inc\n");
-	assert_int_equal(ks_read("m.ks", b.data, b.len, dir, &t, NULL),
-			 -EINVAL);
-	assert_string_equal(t, "m.ks:69: error: '%include': more than 64 files "
-			       "are included in all; refusing to read "
-			       "more\n");
+	assert_int_equal(ks_read("m.ks", b.data, b.len, dir, &t, NULL), -EINVAL);
+	assert_string_equal(
+		t,
+		"m.ks:69: error: '%include': more than 64 files are included in all; refusing to read more\n");
 	buf_free(&b);
 	free(t);
 
@@ -383,13 +374,11 @@ static void test_ks_include_bounds(void **state)
 	write_text(dir, "big.inc", big.data);
 	buf_free(&big);
 	ks = KS_HEAD "%include big.inc\n%include big.inc\n";
-	assert_int_equal(ks_read("m.ks", ks, strlen(ks), dir, &t, NULL),
-			 -EINVAL);
+	assert_int_equal(ks_read("m.ks", ks, strlen(ks), dir, &t, NULL), -EINVAL);
 	assert_non_null(strstr(t, "m.ks:6: error: '%include' of "));
 	assert_non_null(strstr(t, "larger than 4194304 bytes together\n"));
 	assert_int_equal(count(t, "\n"), 1);
-	remove_dir(dir, (const char *const[]){"a.inc", "b.inc", "c.inc",
-					      "big.inc", NULL});
+	remove_dir(dir, (const char *const[]){"a.inc", "b.inc", "c.inc", "big.inc", NULL});
 }
 
 /* %include of a file that is no kickstart: its lines are never echoed. */
@@ -403,12 +392,11 @@ static void test_ks_include_not_echoed(void **state)
 		   "%SECRET-MARKER5\n");
 	const char *ks = KS_HEAD "%include shadow\n";
 	_cleanup_free_ char *t = NULL;
-	assert_int_equal(ks_read("m.ks", ks, strlen(ks), dir, &t, NULL),
-			 -EINVAL);
+	assert_int_equal(ks_read("m.ks", ks, strlen(ks), dir, &t, NULL), -EINVAL);
 	assert_null(strstr(t, "SECRET"));
-	assert_non_null(strstr(t, "/shadow:1: error: this line of an "
-				  "included file is refused; its text is not "
-				  "repeated here"));
+	assert_non_null(strstr(
+		t,
+		"/shadow:1: error: this line of an included file is refused; its text is not repeated here"));
 	assert_non_null(strstr(t, "/shadow:4: error: "));
 	remove_dir(dir, (const char *const[]){"shadow", NULL});
 }
@@ -416,32 +404,19 @@ static void test_ks_include_not_echoed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_yaml_flow_nesting, guard,
-						unguard),
-		cmocka_unit_test_setup_teardown(test_yaml_wide_is_read, guard,
-						unguard),
-		cmocka_unit_test_setup_teardown(test_yaml_anchors, guard,
-						unguard),
-		cmocka_unit_test_setup_teardown(test_yaml_nodes, guard,
-						unguard),
-		cmocka_unit_test_setup_teardown(test_yaml_long_list,
-						short_guard, unguard),
-		cmocka_unit_test_setup_teardown(test_yaml_many_entries, guard,
-						unguard),
-		cmocka_unit_test_setup_teardown(test_ks_many_packages, guard,
-						unguard),
-		cmocka_unit_test_setup_teardown(test_ks_many_commands, guard,
-						unguard),
-		cmocka_unit_test_setup_teardown(test_ks_many_words, guard,
-						unguard),
-		cmocka_unit_test_setup_teardown(test_ks_long_comma_list, guard,
-						unguard),
-		cmocka_unit_test_setup_teardown(test_ks_self_include, guard,
-						unguard),
-		cmocka_unit_test_setup_teardown(test_ks_include_bounds, guard,
-						unguard),
-		cmocka_unit_test_setup_teardown(test_ks_include_not_echoed,
-						guard, unguard),
+		cmocka_unit_test_setup_teardown(test_yaml_flow_nesting, guard, unguard),
+		cmocka_unit_test_setup_teardown(test_yaml_wide_is_read, guard, unguard),
+		cmocka_unit_test_setup_teardown(test_yaml_anchors, guard, unguard),
+		cmocka_unit_test_setup_teardown(test_yaml_nodes, guard, unguard),
+		cmocka_unit_test_setup_teardown(test_yaml_long_list, short_guard, unguard),
+		cmocka_unit_test_setup_teardown(test_yaml_many_entries, guard, unguard),
+		cmocka_unit_test_setup_teardown(test_ks_many_packages, guard, unguard),
+		cmocka_unit_test_setup_teardown(test_ks_many_commands, guard, unguard),
+		cmocka_unit_test_setup_teardown(test_ks_many_words, guard, unguard),
+		cmocka_unit_test_setup_teardown(test_ks_long_comma_list, guard, unguard),
+		cmocka_unit_test_setup_teardown(test_ks_self_include, guard, unguard),
+		cmocka_unit_test_setup_teardown(test_ks_include_bounds, guard, unguard),
+		cmocka_unit_test_setup_teardown(test_ks_include_not_echoed, guard, unguard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,8 +40,8 @@ static bool update(void)
 	if (!getenv("AZL_UPDATE_FIXTURES"))
 		return false;
 	if (getenv("CI"))
-		fail_msg("AZL_UPDATE_FIXTURES is set under CI: fixtures are "
-			 "updated by people, who review the diff; unset it");
+		fail_msg(
+			"AZL_UPDATE_FIXTURES is set under CI: fixtures are updated by people, who review the diff; unset it");
 	return true;
 }
 
@@ -91,8 +91,7 @@ static char **fixture_names(void)
 	struct dirent *e;
 	while ((e = readdir(dir)))
 		if (endswith(e->d_name, ".ks"))
-			strv_push(&v,
-				  xstrndup(e->d_name, strlen(e->d_name) - 3));
+			strv_push(&v, xstrndup(e->d_name, strlen(e->d_name) - 3));
 	closedir(dir);
 	return v;
 }
@@ -159,8 +158,8 @@ static void print_first_difference(const char *a, const char *b)
 		a++;
 		b++;
 	}
-	print_error("first difference on line %d:\n< %.*s\n> %.*s\n", line,
-		    (int)strcspn(a, "\n"), a, (int)strcspn(b, "\n"), b);
+	print_error("first difference on line %d:\n< %.*s\n> %.*s\n", line, (int)strcspn(a, "\n"),
+		    a, (int)strcspn(b, "\n"), b);
 }
 
 /* YAML -> kickstart -> YAML gives the same YAML, for each fixture's YAML. */
@@ -171,8 +170,8 @@ static void test_yaml_round_trip(void **state)
 	bool ok = true;
 	size_t tried = 0;
 	/* Which of issue 6's fields went through the round trip. */
-	bool vg = false, pv = false, ntp = false, link = false, bootif = false,
-	     ssh = false, drive = false;
+	bool vg = false, pv = false, ntp = false, link = false, bootif = false, ssh = false,
+	     drive = false;
 	for (char **n = names; *n; n++) {
 		_cleanup_free_ char *yamlp = xasprintf("kickstart/%s.yaml", *n);
 		_cleanup_free_ char *text = slurp(yamlp);
@@ -181,8 +180,7 @@ static void test_yaml_round_trip(void **state)
 		azl_diags d;
 		diags_init(&d);
 		_cleanup_model_ azl_model *m = NULL;
-		if (answers_read_text(yamlp, text, strlen(text), NULL, &d, &m) <
-		    0) {
+		if (answers_read_text(yamlp, text, strlen(text), NULL, &d, &m) < 0) {
 			/* e.g. encryption whose passphrase was left out */
 			diags_done(&d);
 			continue;
@@ -200,11 +198,10 @@ static void test_yaml_round_trip(void **state)
 		drive |= m->bootloader.boot_drive_index > 0;
 		_cleanup_free_ char *k = kickstart_write(m);
 		_cleanup_model_ azl_model *m2 = NULL;
-		if (kickstart_read_text("round-trip.ks", k, strlen(k), NULL,
-					NULL, false, &d, &m2) < 0) {
+		if (kickstart_read_text("round-trip.ks", k, strlen(k), NULL, NULL, false, &d, &m2) <
+		    0) {
 			_cleanup_free_ char *dt = diags_text(&d);
-			print_error("%s: kickstart did not read back:\n%s\n%s",
-				    yamlp, dt, k);
+			print_error("%s: kickstart did not read back:\n%s\n%s", yamlp, dt, k);
 			ok = false;
 			diags_done(&d);
 			continue;
@@ -213,8 +210,7 @@ static void test_yaml_round_trip(void **state)
 		_cleanup_free_ char *y1 = answers_write(m, &err);
 		_cleanup_free_ char *y2 = answers_write(m2, &err);
 		if (!streq_ptr(y1, y2)) {
-			print_error("%s: not stable through kickstart:\n%s\n",
-				    yamlp, k);
+			print_error("%s: not stable through kickstart:\n%s\n", yamlp, k);
 			print_first_difference(y1, y2);
 			ok = false;
 		}
@@ -249,14 +245,11 @@ static void expect_words(const char *line, const char *const *want)
 static void test_lexer(void **state)
 {
 	expect_words("part / --size=1024 --grow",
-		     (const char *const[]){"part", "/", "--size=1024", "--grow",
-					   NULL});
+		     (const char *const[]){"part", "/", "--size=1024", "--grow", NULL});
 	expect_words("  user --gecos='A \"B\" C'  ",
 		     (const char *const[]){"user", "--gecos=A \"B\" C", NULL});
-	expect_words("x \"a\\\"b\\\\c\\d\"",
-		     (const char *const[]){"x", "a\"b\\c\\d", NULL});
-	expect_words("x a\\ b # comment",
-		     (const char *const[]){"x", "a b", NULL});
+	expect_words("x \"a\\\"b\\\\c\\d\"", (const char *const[]){"x", "a\"b\\c\\d", NULL});
+	expect_words("x a\\ b # comment", (const char *const[]){"x", "a b", NULL});
 	expect_words("x ab#cd", (const char *const[]){"x", "ab", NULL});
 	expect_words("x '#' \"\"", (const char *const[]){"x", "#", "", NULL});
 	expect_words("   # only a comment", (const char *const[]){NULL});
@@ -269,14 +262,13 @@ static void test_lexer(void **state)
 	assert_int_equal(ks_split("x\0y", 3, &v, &why), -EINVAL);
 }
 
-static int read_text(const char *text, const char *base, bool strict,
-		     char **ret_diags, azl_model **ret)
+static int read_text(const char *text, const char *base, bool strict, char **ret_diags,
+		     azl_model **ret)
 {
 	azl_diags d;
 	diags_init(&d);
 	azl_model *m = NULL;
-	int r = kickstart_read_text("mem.ks", text, strlen(text), base, NULL,
-				    strict, &d, &m);
+	int r = kickstart_read_text("mem.ks", text, strlen(text), base, NULL, strict, &d, &m);
 	*ret_diags = diags_text(&d);
 	diags_done(&d);
 	if (ret)
@@ -291,11 +283,8 @@ static void test_include_rules(void **state)
 	enter_fixtures();
 	_cleanup_free_ char *dt = NULL;
 	/* no base directory: %include is an error, nothing is read */
-	assert_int_equal(read_text("%include include/swap.inc\n", NULL, false,
-				   &dt, NULL),
-			 -EINVAL);
-	assert_non_null(strstr(dt, "mem.ks:1: error: '%include' is not "
-				   "allowed"));
+	assert_int_equal(read_text("%include include/swap.inc\n", NULL, false, &dt, NULL), -EINVAL);
+	assert_non_null(strstr(dt, "mem.ks:1: error: '%include' is not allowed"));
 	free(dt);
 	/* relative to the base directory, and nested relative to the file */
 	_cleanup_model_ azl_model *m = NULL;
@@ -305,8 +294,7 @@ static void test_include_rules(void **state)
 			 -EINVAL); /* autopart together with part */
 	assert_non_null(strstr(dt, "'autopart' cannot be used together"));
 	free(dt);
-	assert_int_equal(read_text("%include does-not-exist\n", "kickstart",
-				   false, &dt, NULL),
+	assert_int_equal(read_text("%include does-not-exist\n", "kickstart", false, &dt, NULL),
 			 -EINVAL);
 	assert_non_null(strstr(dt, "mem.ks:1: error: cannot read"));
 }
@@ -318,11 +306,13 @@ static void test_strict(void **state)
 	_cleanup_model_ azl_model *m = NULL;
 	assert_int_equal(read_text(ks, NULL, false, &a, &m), 0);
 	assert_non_null(m);
-	assert_string_equal(a, "mem.ks:3: warning: 'mouse' was removed from "
-			       "Fedora's kickstart and was ignored\n");
+	assert_string_equal(
+		a,
+		"mem.ks:3: warning: 'mouse' was removed from Fedora's kickstart and was ignored\n");
 	assert_int_equal(read_text(ks, NULL, true, &b, NULL), -EINVAL);
-	assert_string_equal(b, "mem.ks:3: error: 'mouse' was removed from "
-			       "Fedora's kickstart and was ignored\n");
+	assert_string_equal(
+		b,
+		"mem.ks:3: error: 'mouse' was removed from Fedora's kickstart and was ignored\n");
 }
 
 /* bootloader --password: carried, hashed (PBKDF2-SHA512, GRUB's format)
@@ -338,9 +328,8 @@ static void test_grub_password(void **state)
 	assert_int_equal(grub_password_hash_with(pw, 10000, salt, 64, &h), 0);
 	assert_true(startswith(h, "grub.pbkdf2.sha512.10000.000102030405"));
 	assert_true(endswith(
-		h, ".B6CB7944153CEE7C261B9D65EB80E29174BF687BD65B953ADF3BD64CC"
-		   "21D7F55C7363162E673EEBCD32BC998172D826174A6DD23D4D909805C"
-		   "CF7ACA9EC95BC9"));
+		h,
+		".B6CB7944153CEE7C261B9D65EB80E29174BF687BD65B953ADF3BD64CC21D7F55C7363162E673EEBCD32BC998172D826174A6DD23D4D909805CCF7ACA9EC95BC9"));
 	assert_true(grub_password_hash_is_valid(h));
 	assert_false(grub_password_hash_is_valid("grub.pbkdf2.sha512.0.AA.BB"));
 	assert_false(grub_password_hash_is_valid("$1$abc$def"));
@@ -356,8 +345,7 @@ static void test_grub_password(void **state)
 	assert_string_equal(m->bootloader.password->data, "SECRET-grub");
 	_cleanup_free_ char *k = kickstart_write(m);
 	assert_false(has_secret(k));
-	assert_non_null(strstr(k, "--iscrypted --password="
-				  "grub.pbkdf2.sha512.10000."));
+	assert_non_null(strstr(k, "--iscrypted --password=grub.pbkdf2.sha512.10000."));
 	int err = 0;
 	_cleanup_free_ char *y = answers_write(m, &err);
 	assert_non_null(y);
@@ -367,9 +355,7 @@ static void test_grub_password(void **state)
 	free(dt);
 	model_free(TAKE_PTR(m));
 	_cleanup_free_ char *ks =
-		xasprintf("rootpw --lock\nautopart\nbootloader --iscrypted "
-			  "--password=%s\n",
-			  h);
+		xasprintf("rootpw --lock\nautopart\nbootloader --iscrypted --password=%s\n", h);
 	assert_int_equal(read_text(ks, NULL, false, &dt, &m), 0);
 	assert_string_equal(m->bootloader.password_hash, h);
 
@@ -379,8 +365,8 @@ static void test_grub_password(void **state)
 				   "bootloader --md5pass=$1$x$SECRET-md5\n",
 				   NULL, false, &dt, NULL),
 			 -EINVAL);
-	assert_non_null(strstr(dt, "mem.ks:3: error: 'bootloader --iscrypted' "
-				   "needs a GRUB 2 hash"));
+	assert_non_null(
+		strstr(dt, "mem.ks:3: error: 'bootloader --iscrypted' needs a GRUB 2 hash"));
 	assert_false(has_secret(dt));
 }
 
@@ -389,8 +375,7 @@ static void test_grub_password(void **state)
 static void test_command_table(void **state)
 {
 	for (size_t i = 0; i < ks_n_commands; i++)
-		assert_ptr_equal(ks_command_find(ks_commands[i].name),
-				 &ks_commands[i]);
+		assert_ptr_equal(ks_command_find(ks_commands[i].name), &ks_commands[i]);
 }
 
 /* convert --force: a dropped security control (an OpenSCAP %addon) is a
@@ -401,19 +386,16 @@ static void test_force(void **state)
 			 "%addon org_fedora_oscap\nprofile = cis\n%end\n";
 	_cleanup_free_ char *a = NULL;
 	assert_int_equal(read_text(ks, NULL, false, &a, NULL), -EINVAL);
-	assert_non_null(
-		strstr(a, "mem.ks:3: error: '%addon org_fedora_oscap'"));
+	assert_non_null(strstr(a, "mem.ks:3: error: '%addon org_fedora_oscap'"));
 	azl_diags d;
 	diags_init(&d);
 	d.force = true;
 	azl_model *m = NULL;
-	assert_int_equal(kickstart_read_text("mem.ks", ks, strlen(ks), NULL,
-					     NULL, false, &d, &m),
+	assert_int_equal(kickstart_read_text("mem.ks", ks, strlen(ks), NULL, NULL, false, &d, &m),
 			 0);
 	assert_non_null(m);
 	_cleanup_free_ char *b = diags_text(&d);
-	assert_non_null(
-		strstr(b, "mem.ks:3: warning: '%addon org_fedora_oscap'"));
+	assert_non_null(strstr(b, "mem.ks:3: warning: '%addon org_fedora_oscap'"));
 	model_free(m);
 	diags_done(&d);
 }
@@ -433,8 +415,7 @@ static void test_secrets(void **state)
 
 	_cleanup_model_ azl_model *m = NULL;
 	free(dt);
-	assert_int_equal(read_text("rootpw SECRET-a\nautopart --encrypted "
-				   "--passphrase=SECRET-d\n",
+	assert_int_equal(read_text("rootpw SECRET-a\nautopart --encrypted --passphrase=SECRET-d\n",
 				   NULL, false, &dt, &m),
 			 0);
 	assert_string_equal(m->accounts.root.password->data, "SECRET-a");
@@ -479,9 +460,7 @@ static void test_model_values(void **state)
 	azl_diags d;
 	diags_init(&d);
 	_cleanup_model_ azl_model *m = NULL;
-	assert_int_equal(kickstart_read_file("kickstart/bond-vlan.ks", NULL,
-					     false, &d, &m),
-			 0);
+	assert_int_equal(kickstart_read_file("kickstart/bond-vlan.ks", NULL, false, &d, &m), 0);
 	assert_int_equal(m->network.n_interfaces, 4);
 	const azl_interface *b = &m->network.interfaces[0];
 	assert_string_equal(b->name, "bond0");
@@ -491,8 +470,7 @@ static void test_model_values(void **state)
 	assert_string_equal(m->network.interfaces[1].name, "vlan10");
 	assert_string_equal(m->network.interfaces[1].vlan_link, "ens5");
 	assert_int_equal(m->network.interfaces[1].vlan_id, 10);
-	assert_string_equal(m->network.interfaces[2].match_mac,
-			    "52:54:00:12:34:56");
+	assert_string_equal(m->network.interfaces[2].match_mac, "52:54:00:12:34:56");
 	/* --device=link: matched by carrier, no name, no MAC */
 	assert_true(m->network.interfaces[3].match_link);
 	assert_false(m->network.interfaces[3].match_bootif);
@@ -504,15 +482,11 @@ static void test_model_values(void **state)
 	diags_init(&d);
 	model_free(m);
 	m = NULL;
-	assert_int_equal(kickstart_read_file("kickstart/bios-msdos.ks", NULL,
-					     false, &d, &m),
-			 0);
+	assert_int_equal(kickstart_read_file("kickstart/bios-msdos.ks", NULL, false, &d, &m), 0);
 	assert_int_equal(m->storage.table, AZL_TABLE_MSDOS);
 	assert_int_equal(m->storage.n_partitions, 4);
-	assert_int_equal(m->storage.partitions[2].size.bytes,
-			 (uint64_t)8192 << 20);
-	assert_int_equal(m->storage.partitions[2].max_bytes,
-			 (uint64_t)20480 << 20);
+	assert_int_equal(m->storage.partitions[2].size.bytes, (uint64_t)8192 << 20);
+	assert_int_equal(m->storage.partitions[2].max_bytes, (uint64_t)20480 << 20);
 	assert_string_equal(m->storage.partitions[3].disk_path, "/dev/vdb");
 	assert_int_equal(m->finish, AZL_FINISH_SHELL);
 	diags_done(&d);
@@ -539,8 +513,7 @@ static void test_new_fields(void **state)
 	assert_int_equal(s->n_disks, 2);
 	assert_int_equal(s->n_partitions, 4);
 	/* the PVs: no mount, no fs, the group's name, their own disk */
-	const azl_partition_spec *pv1 = &s->partitions[2],
-				 *pv2 = &s->partitions[3];
+	const azl_partition_spec *pv1 = &s->partitions[2], *pv2 = &s->partitions[3];
 	assert_null(pv1->mount);
 	assert_int_equal(pv1->fs, AZL_FS_NONE);
 	assert_string_equal(pv1->volume_group, "vg_sys");
@@ -604,8 +577,7 @@ static void test_new_fields(void **state)
 	assert_true(m->accounts.root.allow_ssh);
 	assert_true(m->ntp.disabled);
 	assert_int_equal(m->bootloader.boot_drive_index, 0);
-	assert_string_equal(m->bootloader.boot_drive_path,
-			    "/dev/disk/by-id/virtio-boot0");
+	assert_string_equal(m->bootloader.boot_drive_path, "/dev/disk/by-id/virtio-boot0");
 
 	model_free(m);
 	m = read_fixture("timesource-ntp-ok");
@@ -627,42 +599,31 @@ static void test_write_new_fields(void **state)
 		const char *fixture;
 		const char *line;
 	} want[] = {
+		{"boot-drive-vg", "\nbootloader --timeout=3 --boot-drive=vdb\n"},
+		{"boot-drive-vg", "\npart pv.01 --size=1 --grow --ondisk=vda\n"},
 		{"boot-drive-vg",
-		 "\nbootloader --timeout=3 --boot-drive=vdb\n"},
-		{"boot-drive-vg",
-		 "\npart pv.01 --size=1 --grow --ondisk=vda\n"},
-		{"boot-drive-vg", "\npart pv.02 --size=4096 --grow "
-				  "--maxsize=102400 --ondisk=vdb\n"},
+		 "\npart pv.02 --size=4096 --grow --maxsize=102400 --ondisk=vdb\n"},
 		{"boot-drive-vg", "\nvolgroup vg_sys pv.01 pv.02\n"},
 		{"boot-drive-vg",
-		 "\nlogvol / --vgname=vg_sys --name=root --size=10240 --grow "
-		 "--maxsize=51200 --fstype=xfs --label=root "
-		 "--fsoptions=noatime\n"},
-		{"boot-drive-vg",
-		 "\nlogvol /home --vgname=vg_sys --name=home --percent=30\n"},
-		{"lvm-encrypted-lv", "\npart pv.01 --size=20480 --grow "
-				     "--encrypted\n"},
+		 "\nlogvol / --vgname=vg_sys --name=root --size=10240 --grow --maxsize=51200 --fstype=xfs --label=root --fsoptions=noatime\n"},
+		{"boot-drive-vg", "\nlogvol /home --vgname=vg_sys --name=home --percent=30\n"},
+		{"lvm-encrypted-lv", "\npart pv.01 --size=20480 --grow --encrypted\n"},
 		{"lvm-encrypted-lv", "\nvolgroup vg_data pv.02\n"},
+		{"network-link-bootif", "\nnetwork --device=link --bootproto=dhcp\n"},
 		{"network-link-bootif",
-		 "\nnetwork --device=link --bootproto=dhcp\n"},
-		{"network-link-bootif", "\nnetwork --device=bootif "
-					"--bootproto=static --ip=192.0.2.21 "
-					"--netmask=24 --gateway=192.0.2.1\n"},
+		 "\nnetwork --device=bootif --bootproto=static --ip=192.0.2.21 --netmask=24 --gateway=192.0.2.1\n"},
 		{"network-link-bootif", "\nrootpw --allow-ssh --iscrypted $6$"},
-		{"network-link-bootif",
-		 " --boot-drive=/dev/disk/by-id/virtio-boot0\n"},
+		{"network-link-bootif", " --boot-drive=/dev/disk/by-id/virtio-boot0\n"},
 		{"network-link-bootif", "\ntimezone UTC --utc --nontp\n"},
-		{"timesource-ntp-ok",
-		 "\ntimesource --ntp-server=ntp1.example.com\n"
-		 "timesource --ntp-server=time.example.net\n"
-		 "timesource --ntp-pool=2.fedora.pool.ntp.org\n"},
+		{"timesource-ntp-ok", "\ntimesource --ntp-server=ntp1.example.com\n"
+				      "timesource --ntp-server=time.example.net\n"
+				      "timesource --ntp-pool=2.fedora.pool.ntp.org\n"},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(want); i++) {
 		_cleanup_model_ azl_model *m = read_fixture(want[i].fixture);
 		_cleanup_free_ char *k = kickstart_write(m);
 		if (!strstr(k, want[i].line)) {
-			print_error("%s: no '%s' in:\n%s\n", want[i].fixture,
-				    want[i].line, k);
+			print_error("%s: no '%s' in:\n%s\n", want[i].fixture, want[i].line, k);
 			fail();
 		}
 	}
@@ -690,25 +651,18 @@ static void test_lvm_errors(void **state)
 	} cases[] = {
 		{"rootpw --lock\npart pv.01 --size=1 --grow\n"
 		 "volgroup vg pv.01\nvolgroup vg pv.02\n",
-		 "mem.ks:4: error: volume group 'vg' was made on line 3 "
-		 "already"},
+		 "mem.ks:4: error: volume group 'vg' was made on line 3 already"},
 		{"rootpw --lock\npart pv.01 --size=1 --grow\n"
 		 "volgroup a pv.01\nvolgroup b pv.01\n",
-		 "mem.ks:4: error: physical volume 'pv.01' is in volume group "
-		 "'a' already"},
+		 "mem.ks:4: error: physical volume 'pv.01' is in volume group 'a' already"},
 		{"rootpw --lock\npart pv.01 --size=1 --grow\n"
-		 "volgroup a pv.01\nlogvol / --vgname=b --name=root "
-		 "--size=1\n",
-		 "mem.ks:4: error: logical volume 'root' is in volume group "
-		 "'b', which no 'volgroup' line makes"},
-		{"rootpw --lock\nvolgroup a pv.09\nlogvol / --vgname=a "
-		 "--name=r --size=9\n",
-		 "mem.ks:2: error: volume group 'a' uses 'pv.09', which no "
-		 "'part' line makes"},
+		 "volgroup a pv.01\nlogvol / --vgname=b --name=root --size=1\n",
+		 "mem.ks:4: error: logical volume 'root' is in volume group 'b', which no 'volgroup' line makes"},
+		{"rootpw --lock\nvolgroup a pv.09\nlogvol / --vgname=a --name=r --size=9\n",
+		 "mem.ks:2: error: volume group 'a' uses 'pv.09', which no 'part' line makes"},
 		{"rootpw --lock\npart pv.01 --size=1 --grow\n"
 		 "volgroup a pv.01 --useexisting\n",
-		 "mem.ks:3: error: 'volgroup --useexisting/--noformat' is not "
-		 "supported"},
+		 "mem.ks:3: error: 'volgroup --useexisting/--noformat' is not supported"},
 		{"rootpw --lock\ntimesource --ntp-disable --ntp-pool=x\n"
 		 "autopart\n",
 		 "mem.ks:2: error: 'timesource' takes one of"},
@@ -717,11 +671,9 @@ static void test_lvm_errors(void **state)
 	};
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
 		_cleanup_free_ char *dt = NULL;
-		assert_int_equal(read_text(cases[i].ks, NULL, false, &dt, NULL),
-				 -EINVAL);
+		assert_int_equal(read_text(cases[i].ks, NULL, false, &dt, NULL), -EINVAL);
 		if (!strstr(dt, cases[i].err)) {
-			print_error("case %zu: want '%s', got:\n%s\n", i,
-				    cases[i].err, dt);
+			print_error("case %zu: want '%s', got:\n%s\n", i, cases[i].err, dt);
 			fail();
 		}
 	}

@@ -137,8 +137,7 @@ static void test_round_trip(void **state)
 	diags_done(&d);
 
 	assert_ptr_equal(machine_find_disk(back, "/dev/vda"), &back->disks[0]);
-	assert_ptr_equal(machine_find_disk(back, "/dev/disk/by-id/virtio-abc"),
-			 &back->disks[0]);
+	assert_ptr_equal(machine_find_disk(back, "/dev/disk/by-id/virtio-abc"), &back->disks[0]);
 	assert_null(machine_find_disk(back, "/dev/vdz"));
 }
 
@@ -146,8 +145,7 @@ static void test_round_trip(void **state)
  * (NV|BS|RT = 6), then the value byte. */
 static void put_var(const char *dir, const char *name, unsigned char v)
 {
-	_cleanup_free_ char *p = xasprintf(
-		"%s/%s-8be4df61-93ca-11d2-aa0d-00e098032b8c", dir, name);
+	_cleanup_free_ char *p = xasprintf("%s/%s-8be4df61-93ca-11d2-aa0d-00e098032b8c", dir, name);
 	const unsigned char data[5] = {6, 0, 0, 0, v};
 	FILE *f = fopen(p, "wb");
 	assert_non_null(f);
@@ -190,10 +188,10 @@ static void test_secure_boot_efivars(void **state)
 	assert_true(m->setup_mode);
 
 	/* No variables (a firmware without Secure Boot): both off. */
-	_cleanup_free_ char *a = xasprintf(
-		"%s/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c", dir);
-	_cleanup_free_ char *b = xasprintf(
-		"%s/SetupMode-8be4df61-93ca-11d2-aa0d-00e098032b8c", dir);
+	_cleanup_free_ char *a =
+		xasprintf("%s/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c", dir);
+	_cleanup_free_ char *b =
+		xasprintf("%s/SetupMode-8be4df61-93ca-11d2-aa0d-00e098032b8c", dir);
 	assert_int_equal(unlink(a), 0);
 	assert_int_equal(unlink(b), 0);
 	assert_int_equal(rmdir(dir), 0);
@@ -207,11 +205,10 @@ static void test_defaults(void **state)
 	azl_diags d;
 	diags_init(&d);
 	int r;
-	_cleanup_machine_ azl_machine *m =
-		load("{\"disks\": [{\"path\": \"/dev/sda\", \"size\": 1000,\n"
-		     "  \"partitions\": [{\"number\": 1, \"start\": 512, "
-		     "\"size\": 100, \"type\": null}]}]}\n",
-		     &d, &r);
+	_cleanup_machine_ azl_machine *m = load(
+		"{\"disks\": [{\"path\": \"/dev/sda\", \"size\": 1000,\n"
+		"  \"partitions\": [{\"number\": 1, \"start\": 512, \"size\": 100, \"type\": null}]}]}\n",
+		&d, &r);
 	assert_int_equal(r, 0);
 	assert_int_equal(m->firmware, AZL_FIRMWARE_BIOS);
 	assert_true(m->device_mapper);
@@ -226,8 +223,7 @@ static void test_defaults(void **state)
 }
 
 /* Loads text and expects exactly the error texts in `want`, in order. */
-static void expect_errors(const char *text, const char *const *want,
-			  size_t n_want)
+static void expect_errors(const char *text, const char *const *want, size_t n_want)
 {
 	_cleanup_free_ char *path = write_temp(text);
 	azl_diags d;
@@ -253,55 +249,41 @@ static void test_unknown_key(void **state)
 {
 	static const char *const want[] = {
 		"%s:3:46: error: unknown key 'colour' in a disk\n"
-		"      {\"path\": \"/dev/vda\", \"size\": 1073741824, "
-		"\"colour\": \"red\"}\n"
+		"      {\"path\": \"/dev/vda\", \"size\": 1073741824, \"colour\": \"red\"}\n"
 		"                                               ^",
 	};
-	expect_errors("{\n  \"disks\": [\n"
-		      "    {\"path\": \"/dev/vda\", \"size\": 1073741824, "
-		      "\"colour\": \"red\"}\n  ]\n}\n",
-		      want, ELEMENTSOF(want));
+	expect_errors(
+		"{\n  \"disks\": [\n"
+		"    {\"path\": \"/dev/vda\", \"size\": 1073741824, \"colour\": \"red\"}\n  ]\n}\n",
+		want, ELEMENTSOF(want));
 }
 
 static void test_wrong_types(void **state)
 {
 	static const char *const want[] = {
-		"%s:1:14: error: 'firmware' must be \"uefi\" or \"bios\", not "
-		"a string\n"
-		"  {\"firmware\": \"efi\", \"disks\": [{\"path\": "
-		"\"/dev/vda\", "
-		"\"size\": \"1G\",\n"
+		"%s:1:14: error: 'firmware' must be \"uefi\" or \"bios\", not a string\n"
+		"  {\"firmware\": \"efi\", \"disks\": [{\"path\": \"/dev/vda\", \"size\": \"1G\",\n"
 		"               ^",
-		"%s:1:60: error: 'size' must be a number of bytes, not a "
-		"string\n"
-		"  {\"firmware\": \"efi\", \"disks\": [{\"path\": "
-		"\"/dev/vda\", "
-		"\"size\": \"1G\",\n"
-		"                                                             "
-		"^",
-		"%s:2:16: error: 'rotational' must be true or false, not a "
-		"number\n"
-		"   \"rotational\": 1, \"partitions\": [{\"number\": 1, "
-		"\"size\": 5}]}]}\n"
+		"%s:1:60: error: 'size' must be a number of bytes, not a string\n"
+		"  {\"firmware\": \"efi\", \"disks\": [{\"path\": \"/dev/vda\", \"size\": \"1G\",\n"
+		"                                                             ^",
+		"%s:2:16: error: 'rotational' must be true or false, not a number\n"
+		"   \"rotational\": 1, \"partitions\": [{\"number\": 1, \"size\": 5}]}]}\n"
 		"                 ^",
 		"%s:2:34: error: a partition needs 'start'\n"
-		"   \"rotational\": 1, \"partitions\": [{\"number\": 1, "
-		"\"size\": 5}]}]}\n"
+		"   \"rotational\": 1, \"partitions\": [{\"number\": 1, \"size\": 5}]}]}\n"
 		"                                   ^",
 	};
 	expect_errors(
-		"{\"firmware\": \"efi\", \"disks\": [{\"path\": \"/dev/vda\", "
-		"\"size\": \"1G\",\n"
-		" \"rotational\": 1, \"partitions\": [{\"number\": 1, "
-		"\"size\": 5}]}]}\n",
+		"{\"firmware\": \"efi\", \"disks\": [{\"path\": \"/dev/vda\", \"size\": \"1G\",\n"
+		" \"rotational\": 1, \"partitions\": [{\"number\": 1, \"size\": 5}]}]}\n",
 		want, ELEMENTSOF(want));
 }
 
 static void test_not_a_mapping(void **state)
 {
 	static const char *const want[] = {
-		"%s:1:1: error: the machine description must be a mapping, "
-		"not a list\n"
+		"%s:1:1: error: the machine description must be a mapping, not a list\n"
 		"  [1, 2]\n"
 		"  ^",
 	};
@@ -370,8 +352,7 @@ static void test_untrusted_text(void **state)
 	assert_int_equal(r, 0);
 	assert_string_equal(back->disks[0].model, "EVIL\x1b]0;owned\x07 \\");
 	assert_string_equal(back->disks[0].parts[0].partlabel, "\x1b[2J");
-	assert_string_equal(back->disks[0].parts[0].fs_label,
-			    "a\nb\xc2\x9b\xef\xbf\xbd");
+	assert_string_equal(back->disks[0].parts[0].fs_label, "a\nb\xc2\x9b\xef\xbf\xbd");
 	diags_done(&diags);
 	(void)state;
 }
@@ -379,14 +360,10 @@ static void test_untrusted_text(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_secure_boot_efivars),
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_unknown_key),
-		cmocka_unit_test(test_wrong_types),
-		cmocka_unit_test(test_not_a_mapping),
-		cmocka_unit_test(test_text),
-		cmocka_unit_test(test_untrusted_text),
+		cmocka_unit_test(test_round_trip),  cmocka_unit_test(test_secure_boot_efivars),
+		cmocka_unit_test(test_defaults),    cmocka_unit_test(test_unknown_key),
+		cmocka_unit_test(test_wrong_types), cmocka_unit_test(test_not_a_mapping),
+		cmocka_unit_test(test_text),	    cmocka_unit_test(test_untrusted_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

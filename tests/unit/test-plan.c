@@ -24,8 +24,8 @@
 static azl_machine *load(const char *name)
 {
 	const char *dir = getenv("AZL_FIXTURES");
-	_cleanup_free_ char *path = xasprintf(
-		"%s/machines/%s.json", dir ? dir : "tests/fixtures", name);
+	_cleanup_free_ char *path =
+		xasprintf("%s/machines/%s.json", dir ? dir : "tests/fixtures", name);
 	azl_diags d;
 	diags_init(&d);
 	azl_machine *m = NULL;
@@ -48,11 +48,10 @@ static void set_disks(azl_model *m, const char *a, const char *b)
 	}
 }
 
-static azl_partition_spec *add_part(azl_model *m, const char *mount,
-				    uint64_t bytes)
+static azl_partition_spec *add_part(azl_model *m, const char *mount, uint64_t bytes)
 {
-	azl_partition_spec *p = xappend(&m->storage.partitions,
-					&m->storage.n_partitions, sizeof(*p));
+	azl_partition_spec *p =
+		xappend(&m->storage.partitions, &m->storage.n_partitions, sizeof(*p));
 	p->mount = xstrdup(mount);
 	if (bytes)
 		p->size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = bytes};
@@ -99,8 +98,7 @@ static int phase(azl_op op)
  * parents first, and LVs within their VG. */
 static void check_plan(const azl_plan *p, const azl_machine *machine)
 {
-	assert_true(p->firmware == AZL_FIRMWARE_UEFI ||
-		    p->firmware == AZL_FIRMWARE_BIOS);
+	assert_true(p->firmware == AZL_FIRMWARE_UEFI || p->firmware == AZL_FIRMWARE_BIOS);
 	for (size_t i = 0; i < p->n_disks; i++) {
 		const azl_plan_disk *d = &p->disks[i];
 		const azl_disk_info *di = machine_find_disk(machine, d->path);
@@ -113,12 +111,8 @@ static void check_plan(const azl_plan *p, const azl_machine *machine)
 				bool found = false;
 				for (size_t q = 0; q < di->n_parts; q++)
 					if (di->parts[q].number == pp->number) {
-						assert_int_equal(
-							di->parts[q].start,
-							pp->start);
-						assert_int_equal(
-							di->parts[q].size,
-							pp->size);
+						assert_int_equal(di->parts[q].start, pp->start);
+						assert_int_equal(di->parts[q].size, pp->size);
 						found = true;
 					}
 				assert_true(found);
@@ -132,12 +126,10 @@ static void check_plan(const azl_plan *p, const azl_machine *machine)
 			}
 			if (k > 0) {
 				const azl_plan_part *prev = &d->parts[k - 1];
-				assert_true(prev->start + prev->size <=
-					    pp->start);
+				assert_true(prev->start + prev->size <= pp->start);
 			}
 			for (size_t q = 0; q < k; q++)
-				assert_int_not_equal(d->parts[q].number,
-						     pp->number);
+				assert_int_not_equal(d->parts[q].number, pp->number);
 			if (pp->encrypted)
 				assert_non_null(pp->luks_name);
 		}
@@ -167,8 +159,7 @@ static void check_plan(const azl_plan *p, const azl_machine *machine)
 			last_mount = a->mount;
 		}
 	}
-	assert_int_equal(p->actions[p->n_actions - 1].op,
-			 AZL_OP_INSTALL_BOOTLOADER);
+	assert_int_equal(p->actions[p->n_actions - 1].op, AZL_OP_INSTALL_BOOTLOADER);
 }
 
 static azl_plan *build_ov(const azl_model *m, const azl_machine *machine,
@@ -196,8 +187,7 @@ static azl_plan *build(const azl_model *m, const azl_machine *machine)
 }
 
 static void expect_fail_ov(const azl_model *m, const azl_machine *machine,
-			   const azl_plan_overrides *ov, int code,
-			   const char *message)
+			   const azl_plan_overrides *ov, int code, const char *message)
 {
 	azl_plan *p = NULL;
 	azl_plan_error err = {0};
@@ -210,19 +200,18 @@ static void expect_fail_ov(const azl_model *m, const azl_machine *machine,
 		assert_string_equal(err.message, message);
 	else
 		/* "prefix*": the sentence starts so */
-		assert_int_equal(
-			strncmp(err.message, message, strlen(message) - 1), 0);
+		assert_int_equal(strncmp(err.message, message, strlen(message) - 1), 0);
 	plan_error_done(&err);
 }
 
-static void expect_fail(const azl_model *m, const azl_machine *machine,
-			int code, const char *message)
+static void expect_fail(const azl_model *m, const azl_machine *machine, int code,
+			const char *message)
 {
 	expect_fail_ov(m, machine, NULL, code, message);
 }
 
-static void assert_part(const azl_plan_part *p, int number, uint64_t start,
-			uint64_t size, azl_role role)
+static void assert_part(const azl_plan_part *p, int number, uint64_t start, uint64_t size,
+			azl_role role)
 {
 	assert_int_equal(p->number, number);
 	assert_int_equal(p->start, start);
@@ -234,8 +223,7 @@ static void assert_ops(const azl_plan *p, const azl_op *ops, size_t n)
 {
 	assert_int_equal(p->n_actions, n);
 	for (size_t i = 0; i < n; i++)
-		assert_string_equal(op_to_string(p->actions[i].op),
-				    op_to_string(ops[i]));
+		assert_string_equal(op_to_string(p->actions[i].op), op_to_string(ops[i]));
 }
 
 /* --- guided layouts ----------------------------------------------------- */
@@ -255,15 +243,12 @@ static void test_guided_lvm_uefi(void **state)
 	assert_part(&d->parts[0], 1, MIB, 600 * MIB, AZL_ROLE_ESP);
 	assert_part(&d->parts[1], 2, 601 * MIB, GIB, AZL_ROLE_BOOT);
 	/* the rest up to 1 MiB before the end */
-	assert_part(&d->parts[2], 3, 1625 * MIB, (20479 - 1625) * MIB,
-		    AZL_ROLE_LVM_PV);
+	assert_part(&d->parts[2], 3, 1625 * MIB, (20479 - 1625) * MIB, AZL_ROLE_LVM_PV);
 	assert_string_equal(d->parts[0].device, "/dev/vda1");
 	assert_string_equal(d->parts[0].mount, "/boot/efi");
 	assert_int_equal(d->parts[0].fs, AZL_FS_VFAT);
-	assert_string_equal(d->parts[0].type_guid,
-			    "c12a7328-f81f-11d2-ba4b-00a0c93ec93b");
-	assert_string_equal(d->parts[1].type_guid,
-			    "bc13c2ff-59e6-4262-a352-b275fd6f7172");
+	assert_string_equal(d->parts[0].type_guid, "c12a7328-f81f-11d2-ba4b-00a0c93ec93b");
+	assert_string_equal(d->parts[1].type_guid, "bc13c2ff-59e6-4262-a352-b275fd6f7172");
 	assert_string_equal(d->parts[2].partlabel, "lvm-pv");
 
 	assert_int_equal(p->n_vgs, 1);
@@ -321,13 +306,11 @@ static void test_guided_plain_bios_gpt(void **state)
 	assert_int_equal(d->n_parts, 4);
 	assert_part(&d->parts[0], 1, MIB, MIB, AZL_ROLE_BIOSBOOT);
 	assert_int_equal(d->parts[0].fs, AZL_FS_NONE);
-	assert_string_equal(d->parts[0].type_guid,
-			    "21686148-6449-6e6f-744e-656564454649");
+	assert_string_equal(d->parts[0].type_guid, "21686148-6449-6e6f-744e-656564454649");
 	assert_part(&d->parts[1], 2, 2 * MIB, GIB, AZL_ROLE_BOOT);
 	/* 2 GiB RAM → 2 GiB swap */
 	assert_part(&d->parts[2], 3, 1026 * MIB, 2 * GIB, AZL_ROLE_SWAP);
-	assert_part(&d->parts[3], 4, 3074 * MIB, (20479 - 3074) * MIB,
-		    AZL_ROLE_ROOT);
+	assert_part(&d->parts[3], 4, 3074 * MIB, (20479 - 3074) * MIB, AZL_ROLE_ROOT);
 	assert_int_equal(d->parts[3].fs, AZL_FS_XFS);
 	assert_int_equal(p->n_vgs, 0);
 	const azl_action *bl = &p->actions[p->n_actions - 1];
@@ -342,8 +325,7 @@ static void test_guided_btrfs(void **state)
 	_cleanup_machine_ azl_machine *mach = load("bios-one-disk");
 	_cleanup_model_ azl_model *m = model_new();
 	m->storage.filesystem = AZL_FS_BTRFS;
-	expect_fail_ov(m, mach, NULL, 1,
-		       "filesystem: btrfs goes with layout: plain*");
+	expect_fail_ov(m, mach, NULL, 1, "filesystem: btrfs goes with layout: plain*");
 	m->storage.layout = AZL_LAYOUT_PLAIN;
 	m->storage.swap = false;
 	_cleanup_plan_ azl_plan *p = build(m, mach);
@@ -354,8 +336,7 @@ static void test_guided_btrfs(void **state)
 	const azl_plan_part *b = &d->parts[2];
 	assert_int_equal(b->fs, AZL_FS_BTRFS);
 	assert_null(b->mount);
-	assert_string_equal(b->type_guid,
-			    "0fc63daf-8483-4772-8e79-3d69d8477de4");
+	assert_string_equal(b->type_guid, "0fc63daf-8483-4772-8e79-3d69d8477de4");
 	assert_int_equal(b->n_subvols, 2);
 	assert_string_equal(b->subvols[0].name, "root");
 	assert_string_equal(b->subvols[0].mount, "/");
@@ -371,9 +352,8 @@ static void test_guided_btrfs(void **state)
 		}
 		if (a->op == AZL_OP_MOUNT && a->subvol) {
 			assert_string_equal(a->device, b->device);
-			assert_string_equal(
-				a->subvol,
-				strcmp(a->mount, "/") == 0 ? "root" : "home");
+			assert_string_equal(a->subvol,
+					    strcmp(a->mount, "/") == 0 ? "root" : "home");
 			mounted++;
 		}
 	}
@@ -420,8 +400,7 @@ static void test_guided_bios_msdos(void **state)
 	assert_int_equal(d->table, AZL_TABLE_MSDOS);
 	assert_int_equal(d->n_parts, 2);
 	assert_part(&d->parts[0], 1, MIB, GIB, AZL_ROLE_BOOT);
-	assert_part(&d->parts[1], 2, 1025 * MIB, (20479 - 1025) * MIB,
-		    AZL_ROLE_LVM_PV);
+	assert_part(&d->parts[1], 2, 1025 * MIB, (20479 - 1025) * MIB, AZL_ROLE_LVM_PV);
 	assert_string_equal(d->parts[0].type_guid, "0x83");
 	assert_string_equal(d->parts[1].type_guid, "0x8e");
 	assert_null(d->parts[0].partlabel);
@@ -477,8 +456,7 @@ static void test_guided_plain_encrypted(void **state)
 	_cleanup_model_ azl_model *m = model_new();
 	m->storage.layout = AZL_LAYOUT_PLAIN;
 	m->storage.encryption.enabled = true;
-	m->storage.swap_size =
-		(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 512 * MIB};
+	m->storage.swap_size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = 512 * MIB};
 	_cleanup_plan_ azl_plan *p = build(m, mach);
 	const azl_plan_disk *d = &p->disks[0];
 	assert_int_equal(d->n_parts, 4);
@@ -494,10 +472,9 @@ static void test_two_disks(void **state)
 	_cleanup_machine_ azl_machine *mach = load("two-disks");
 	_cleanup_model_ azl_model *m = model_new();
 
-	expect_fail(m, mach, AZL_EXIT_MACHINE,
-		    "this machine has more than one disk to install to "
-		    "(/dev/vda (20 GiB), /dev/vdb (40 GiB)); name one in "
-		    "storage.disks or with --disk");
+	expect_fail(
+		m, mach, AZL_EXIT_MACHINE,
+		"this machine has more than one disk to install to (/dev/vda (20 GiB), /dev/vdb (40 GiB)); name one in storage.disks or with --disk");
 
 	char *disks[] = {"/dev/vda", "/dev/vdb", NULL};
 	azl_plan_overrides ov = {.disks = disks};
@@ -505,8 +482,7 @@ static void test_two_disks(void **state)
 	assert_int_equal(p->n_disks, 2);
 	assert_true(p->disks[1].new_table);
 	assert_int_equal(p->disks[1].n_parts, 1);
-	assert_part(&p->disks[1].parts[0], 1, MIB, 40958 * MIB,
-		    AZL_ROLE_LVM_PV);
+	assert_part(&p->disks[1].parts[0], 1, MIB, 40958 * MIB, AZL_ROLE_LVM_PV);
 	assert_int_equal(strv_length(p->vgs[0].pvs), 2);
 	assert_string_equal(p->vgs[0].pvs[1], "/dev/vdb1");
 	assert_int_equal(p->vgs[0].size, (18852 + 40956) * MIB);
@@ -540,15 +516,13 @@ static void test_two_disks_custom(void **state)
 	assert_int_equal(a->n_parts, 4);
 	assert_part(&a->parts[0], 1, MIB, 600 * MIB, AZL_ROLE_ESP);
 	assert_part(&a->parts[1], 2, 601 * MIB, GIB, AZL_ROLE_BOOT);
-	assert_part(&a->parts[2], 3, 1625 * MIB, (20478 - 600 - 2048) * MIB,
-		    AZL_ROLE_ROOT);
+	assert_part(&a->parts[2], 3, 1625 * MIB, (20478 - 600 - 2048) * MIB, AZL_ROLE_ROOT);
 	assert_part(&a->parts[3], 4, (20479 - 1024) * MIB, GIB, AZL_ROLE_SWAP);
 	assert_int_equal(a->parts[3].fs, AZL_FS_SWAP);
 	assert_int_equal(b->n_parts, 1);
 	assert_part(&b->parts[0], 1, MIB, 40958 * MIB, AZL_ROLE_DATA);
 	assert_int_equal(b->parts[0].fs, AZL_FS_XFS);
-	assert_string_equal(b->parts[0].type_guid,
-			    "3b8f8425-20e0-4f3b-907f-1a25a76f98e8");
+	assert_string_equal(b->parts[0].type_guid, "3b8f8425-20e0-4f3b-907f-1a25a76f98e8");
 	assert_string_equal(b->parts[0].partlabel, "srv");
 
 	/* disk: by path, and one that is not among the disks */
@@ -559,9 +533,9 @@ static void test_two_disks_custom(void **state)
 	free(m->storage.disks[1].path);
 	m->storage.disks[1].path = NULL;
 	m->storage.n_disks = 1;
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "the partition for '/srv' names disk '/dev/vdb', which is "
-		    "not in storage.disks; add it there");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"the partition for '/srv' names disk '/dev/vdb', which is not in storage.disks; add it there");
 }
 
 /* --- wipe modes --------------------------------------------------------- */
@@ -587,14 +561,13 @@ static void test_ntfs_wipe_none(void **state)
 	/* new partitions only in the free space after the last one */
 	uint64_t free_start = 54212427776;
 	assert_part(&d->parts[3], 4, free_start, GIB, AZL_ROLE_BOOT);
-	assert_part(&d->parts[4], 5, free_start + GIB,
-		    102399 * MIB - free_start - GIB, AZL_ROLE_LVM_PV);
+	assert_part(&d->parts[4], 5, free_start + GIB, 102399 * MIB - free_start - GIB,
+		    AZL_ROLE_LVM_PV);
 	for (size_t i = 0; i < p->n_actions; i++) {
 		assert_int_not_equal(p->actions[i].op, AZL_OP_CREATE_TABLE);
 		assert_int_not_equal(p->actions[i].op, AZL_OP_WIPE_SIGNATURES);
 		if (p->actions[i].op == AZL_OP_MKFS)
-			assert_string_not_equal(p->actions[i].object,
-						"/dev/sda1");
+			assert_string_not_equal(p->actions[i].object, "/dev/sda1");
 	}
 	/* 8 GiB RAM → 8 GiB swap */
 	assert_int_equal(p->vgs[0].lvs[0].size, 8 * GIB);
@@ -604,11 +577,9 @@ static void test_ntfs_wipe_none(void **state)
 
 	/* too little free space: the figures are in the sentence */
 	mach->disks[0].parts[2].size = 52 * GIB;
-	expect_fail(m, mach, AZL_EXIT_MACHINE,
-		    "the largest free space on disk '/dev/sda' is 7.5 GiB, and "
-		    "this layout needs at least 11 GiB there (1 GiB /boot, 8 "
-		    "GiB swap, 2 GiB root, 1 MiB LVM metadata); free some "
-		    "space or use wipe: linux or wipe: all");
+	expect_fail(
+		m, mach, AZL_EXIT_MACHINE,
+		"the largest free space on disk '/dev/sda' is 7.5 GiB, and this layout needs at least 11 GiB there (1 GiB /boot, 8 GiB swap, 2 GiB root, 1 MiB LVM metadata); free some space or use wipe: linux or wipe: all");
 }
 
 static void test_ntfs_wipe_linux(void **state)
@@ -630,8 +601,8 @@ static void test_ntfs_wipe_linux(void **state)
 	assert_int_equal(d->n_parts, 5);
 	assert_part(&d->parts[2], 3, free_start, GIB, AZL_ROLE_BOOT);
 	assert_part(&d->parts[3], 4, free_start + GIB, 8 * GIB, AZL_ROLE_SWAP);
-	assert_part(&d->parts[4], 5, free_start + 9 * GIB,
-		    102399 * MIB - free_start - 9 * GIB, AZL_ROLE_ROOT);
+	assert_part(&d->parts[4], 5, free_start + 9 * GIB, 102399 * MIB - free_start - 9 * GIB,
+		    AZL_ROLE_ROOT);
 	assert_int_equal(p->actions[0].op, AZL_OP_DELETE_PARTITION);
 	assert_string_equal(p->actions[0].object, "/dev/sda3");
 	assert_int_equal(p->actions[1].op, AZL_OP_CREATE_PARTITION);
@@ -656,10 +627,9 @@ static void test_4kn(void **state)
 	_cleanup_model_ azl_model *c = model_new();
 	add_part(c, "/boot/efi", 200 * MIB);
 	add_part(c, "/", 0);
-	expect_fail(c, mach, AZL_EXIT_INVALID,
-		    "disk '/dev/nvme0n1' has 4096-byte sectors, where the EFI "
-		    "system partition needs at least 260 MiB; make /boot/efi "
-		    "600M");
+	expect_fail(
+		c, mach, AZL_EXIT_INVALID,
+		"disk '/dev/nvme0n1' has 4096-byte sectors, where the EFI system partition needs at least 260 MiB; make /boot/efi 600M");
 }
 
 /* --- refusals ----------------------------------------------------------- */
@@ -670,16 +640,11 @@ static void test_tiny(void **state)
 	_cleanup_model_ azl_model *m = model_new();
 	expect_fail(
 		m, mach, AZL_EXIT_MACHINE,
-		"disk '/dev/vda' (1 GiB) is too small: this layout needs at "
-		"least 3.7 GiB (600 MiB EFI system partition, 1 GiB /boot, "
-		"100 MiB swap, 2 GiB root, 1 MiB LVM metadata, 2 MiB "
-		"partition table)");
+		"disk '/dev/vda' (1 GiB) is too small: this layout needs at least 3.7 GiB (600 MiB EFI system partition, 1 GiB /boot, 100 MiB swap, 2 GiB root, 1 MiB LVM metadata, 2 MiB partition table)");
 	m->storage.layout = AZL_LAYOUT_PLAIN;
 	expect_fail(
 		m, mach, AZL_EXIT_MACHINE,
-		"disk '/dev/vda' (1 GiB) is too small: this layout needs at "
-		"least 3.7 GiB (600 MiB EFI system partition, 1 GiB /boot, "
-		"102 MiB swap, 2 GiB root, 2 MiB partition table)");
+		"disk '/dev/vda' (1 GiB) is too small: this layout needs at least 3.7 GiB (600 MiB EFI system partition, 1 GiB /boot, 102 MiB swap, 2 GiB root, 2 MiB partition table)");
 }
 
 static void test_in_use(void **state)
@@ -687,20 +652,19 @@ static void test_in_use(void **state)
 	_cleanup_machine_ azl_machine *mach = load("in-use");
 	_cleanup_model_ azl_model *m = model_new();
 	set_disks(m, "/dev/sda", NULL);
-	expect_fail(m, mach, AZL_EXIT_MACHINE,
-		    "disk '/dev/sda' is in use (/dev/sda1 mounted on /mnt): "
-		    "unmount it or swapoff it, or choose another disk");
+	expect_fail(
+		m, mach, AZL_EXIT_MACHINE,
+		"disk '/dev/sda' is in use (/dev/sda1 mounted on /mnt): unmount it or swapoff it, or choose another disk");
 	/* nothing named: no disk is free */
 	_cleanup_model_ azl_model *n = model_new();
 	expect_fail(n, mach, AZL_EXIT_MACHINE,
-		    "no disk on this machine is free to install to; disks "
-		    "here: /dev/sda (20 GiB)");
+		    "no disk on this machine is free to install to; disks here: /dev/sda (20 GiB)");
 	mach->disks[0].in_use = false;
 	mach->disks[0].parts[0].in_use = false;
 	mach->disks[0].boot_medium = true;
-	expect_fail(m, mach, AZL_EXIT_MACHINE,
-		    "disk '/dev/sda' is the medium the installer was started "
-		    "from; choose another disk");
+	expect_fail(
+		m, mach, AZL_EXIT_MACHINE,
+		"disk '/dev/sda' is the medium the installer was started from; choose another disk");
 }
 
 static void test_no_such_disk(void **state)
@@ -709,13 +673,12 @@ static void test_no_such_disk(void **state)
 	_cleanup_model_ azl_model *m = model_new();
 	char *disks[] = {"/dev/vdz", NULL};
 	azl_plan_overrides ov = {.disks = disks};
-	expect_fail_ov(m, mach, &ov, AZL_EXIT_MACHINE,
-		       "no disk '/dev/vdz' on this machine; disks here: "
-		       "/dev/vda (20 GiB), /dev/vdb (40 GiB)");
+	expect_fail_ov(
+		m, mach, &ov, AZL_EXIT_MACHINE,
+		"no disk '/dev/vdz' on this machine; disks here: /dev/vda (20 GiB), /dev/vdb (40 GiB)");
 	set_disks(m, "/dev/vda", "/dev/vda");
 	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "disk '/dev/vda' is named twice in storage.disks; name "
-		    "each disk once");
+		    "disk '/dev/vda' is named twice in storage.disks; name each disk once");
 }
 
 static void test_match(void **state)
@@ -753,9 +716,9 @@ static void test_match(void **state)
 
 	free(s->match_serial);
 	s->match_serial = xstrdup("nope");
-	expect_fail(m, mach, AZL_EXIT_MACHINE,
-		    "no disk that is free to use matches {serial: 'nope'}; "
-		    "disks here: /dev/vda (20 GiB), /dev/vdb (40 GiB)");
+	expect_fail(
+		m, mach, AZL_EXIT_MACHINE,
+		"no disk that is free to use matches {serial: 'nope'}; disks here: /dev/vda (20 GiB), /dev/vdb (40 GiB)");
 	free(s->match_serial);
 	s->match_serial = NULL;
 	s->match_model = xstrdup("QEMU");
@@ -768,10 +731,9 @@ static void test_device_mapper(void **state)
 	_cleanup_machine_ azl_machine *mach = load("uefi-one-disk");
 	_cleanup_model_ azl_model *m = model_new();
 	mach->device_mapper = false;
-	expect_fail(m, mach, AZL_EXIT_MACHINE,
-		    "LVM and encryption need the kernel's device-mapper, which "
-		    "this machine does not have; choose layout: plain without "
-		    "encryption, or boot a kernel with dm-mod");
+	expect_fail(
+		m, mach, AZL_EXIT_MACHINE,
+		"LVM and encryption need the kernel's device-mapper, which this machine does not have; choose layout: plain without encryption, or boot a kernel with dm-mod");
 	m->storage.layout = AZL_LAYOUT_PLAIN;
 	azl_plan *p = build(m, mach);
 	plan_free(p);
@@ -802,17 +764,14 @@ static void test_custom_grow_weights(void **state)
 	assert_int_equal(d->parts[3].size, 2 * GIB);
 	assert_int_equal(d->parts[4].size, (4096 + 8615 - 1024) * MIB);
 	assert_int_equal(d->parts[4].start + d->parts[4].size, 20479 * MIB);
-	assert_string_equal(d->parts[3].type_guid,
-			    "933ac7e1-2eb4-4f13-b844-0e14e2aef915");
+	assert_string_equal(d->parts[3].type_guid, "933ac7e1-2eb4-4f13-b844-0e14e2aef915");
 
 	/* two growers without a cap share by weight: 1723 + 6892 MiB */
 	m->storage.partitions[3].max_bytes = 0; /* home moved with xappend */
 	_cleanup_plan_ azl_plan *q = build(m, mach);
 	uint64_t left = 8615;
-	assert_int_equal(q->disks[0].parts[3].size,
-			 (1024 + left * 1024 / 5120) * MIB);
-	assert_int_equal(q->disks[0].parts[4].size,
-			 (4096 + left * 4096 / 5120) * MIB);
+	assert_int_equal(q->disks[0].parts[3].size, (1024 + left * 1024 / 5120) * MIB);
+	assert_int_equal(q->disks[0].parts[4].size, (4096 + left * 4096 / 5120) * MIB);
 }
 
 static void test_custom_rules(void **state)
@@ -840,8 +799,7 @@ static void test_custom_rules(void **state)
 	assert_int_equal(d->n_parts, 3);
 	assert_part(&d->parts[0], 1, MIB, MIB, AZL_ROLE_BIOSBOOT);
 	assert_part(&d->parts[1], 2, 2 * MIB, GIB, AZL_ROLE_BOOT);
-	assert_part(&d->parts[2], 3, 1026 * MIB, (20479 - 1026) * MIB,
-		    AZL_ROLE_ROOT);
+	assert_part(&d->parts[2], 3, 1026 * MIB, (20479 - 1026) * MIB, AZL_ROLE_ROOT);
 	assert_true(d->parts[2].encrypted);
 	assert_string_equal(d->parts[2].luks_name, "luks-root");
 
@@ -857,26 +815,24 @@ static void test_custom_rules(void **state)
 	}
 
 	m->storage.partitions[0].encrypt = true;
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "'/boot' cannot be encrypted: the firmware and the boot "
-		    "loader read it before any passphrase is asked; remove "
-		    "encrypt: true there");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"'/boot' cannot be encrypted: the firmware and the boot loader read it before any passphrase is asked; remove encrypt: true there");
 	m->storage.partitions[0].encrypt = false;
 
 	/* more than fits */
 	m->storage.partitions[0].size.bytes = 30 * GIB;
-	expect_fail(m, mach, AZL_EXIT_MACHINE,
-		    "the partitions for disk '/dev/vda' need at least 30 GiB, "
-		    "but only 20 GiB is free there; make them smaller or "
-		    "choose a larger disk");
+	expect_fail(
+		m, mach, AZL_EXIT_MACHINE,
+		"the partitions for disk '/dev/vda' need at least 30 GiB, but only 20 GiB is free there; make them smaller or choose a larger disk");
 }
 
 /* --- custom volume groups ----------------------------------------------- */
 
 static azl_partition_spec *add_pv(azl_model *m, const char *vg, int disk)
 {
-	azl_partition_spec *p = xappend(&m->storage.partitions,
-					&m->storage.n_partitions, sizeof(*p));
+	azl_partition_spec *p =
+		xappend(&m->storage.partitions, &m->storage.n_partitions, sizeof(*p));
 	p->volume_group = xstrdup(vg);
 	p->disk_index = disk;
 	p->size = (azl_size){.kind = AZL_SIZE_GROW};
@@ -885,14 +841,14 @@ static azl_partition_spec *add_pv(azl_model *m, const char *vg, int disk)
 
 static azl_volume_group *add_vg(azl_model *m, const char *name)
 {
-	azl_volume_group *g = xappend(&m->storage.volume_groups,
-				      &m->storage.n_volume_groups, sizeof(*g));
+	azl_volume_group *g =
+		xappend(&m->storage.volume_groups, &m->storage.n_volume_groups, sizeof(*g));
 	g->name = xstrdup(name);
 	return g;
 }
 
-static azl_volume_spec *add_lv(azl_volume_group *g, const char *name,
-			       const char *mount, uint64_t bytes)
+static azl_volume_spec *add_lv(azl_volume_group *g, const char *name, const char *mount,
+			       uint64_t bytes)
 {
 	azl_volume_spec *v = xappend(&g->volumes, &g->n_volumes, sizeof(*v));
 	v->name = xstrdup(name);
@@ -926,12 +882,10 @@ static azl_model *vg_two_disks_model(void)
 	return m;
 }
 
-static const azl_action *find_action(const azl_plan *p, azl_op op,
-				     const char *object)
+static const azl_action *find_action(const azl_plan *p, azl_op op, const char *object)
 {
 	for (size_t i = 0; i < p->n_actions; i++)
-		if (p->actions[i].op == op &&
-		    streq_ptr(p->actions[i].object, object))
+		if (p->actions[i].op == op && streq_ptr(p->actions[i].object, object))
 			return &p->actions[i];
 	return NULL;
 }
@@ -947,12 +901,10 @@ static void test_custom_vg_two_disks(void **state)
 	assert_int_equal(a->n_parts, 3);
 	assert_part(&a->parts[0], 1, MIB, 600 * MIB, AZL_ROLE_ESP);
 	assert_part(&a->parts[1], 2, 601 * MIB, GIB, AZL_ROLE_BOOT);
-	assert_part(&a->parts[2], 3, 1625 * MIB, (20479 - 1625) * MIB,
-		    AZL_ROLE_LVM_PV);
+	assert_part(&a->parts[2], 3, 1625 * MIB, (20479 - 1625) * MIB, AZL_ROLE_LVM_PV);
 	assert_null(a->parts[2].mount);
 	assert_int_equal(a->parts[2].fs, AZL_FS_NONE);
-	assert_string_equal(a->parts[2].type_guid,
-			    "e6d6d379-f507-44c2-a23c-238f2a3df928");
+	assert_string_equal(a->parts[2].type_guid, "e6d6d379-f507-44c2-a23c-238f2a3df928");
 	assert_string_equal(a->parts[2].vg, "vg_sys");
 	assert_int_equal(b->n_parts, 1);
 	assert_part(&b->parts[0], 1, MIB, 40958 * MIB, AZL_ROLE_LVM_PV);
@@ -1012,8 +964,7 @@ static void test_custom_vg_two_disks(void **state)
 	assert_non_null(mk);
 	assert_int_equal(mk->fs, AZL_FS_XFS);
 	assert_string_equal(mk->name, "root");
-	const azl_action *lv =
-		find_action(p, AZL_OP_LV_CREATE, "/dev/vg_sys/home");
+	const azl_action *lv = find_action(p, AZL_OP_LV_CREATE, "/dev/vg_sys/home");
 	assert_string_equal(lv->vg, "vg_sys");
 	assert_int_equal(lv->size, 17940 * MIB);
 	assert_string_equal(p->actions[19].object, "/dev/vg_sys/root");
@@ -1022,8 +973,7 @@ static void test_custom_vg_two_disks(void **state)
 	assert_string_equal(p->boot_disk, "/dev/vda");
 
 	_cleanup_free_ char *t = plan_to_text(p);
-	assert_non_null(strstr(t, "Volume group vg_sys (58.4 GiB) on "
-				  "/dev/vda3 /dev/vdb1"));
+	assert_non_null(strstr(t, "Volume group vg_sys (58.4 GiB) on /dev/vda3 /dev/vdb1"));
 	_cleanup_free_ char *j = plan_to_json(p);
 	assert_non_null(strstr(j, "\"devices\": [\n        \"/dev/vda3\""));
 
@@ -1037,14 +987,12 @@ static void test_custom_vg_two_disks(void **state)
 	assert_string_equal(q->disks[1].parts[0].luks_name, "luks-vg_sys2");
 	assert_string_equal(q->vgs[0].pvs[0], "/dev/mapper/luks-vg_sys");
 	assert_string_equal(q->vgs[0].pvs[1], "/dev/mapper/luks-vg_sys2");
-	assert_int_equal(q->vgs[0].size,
-			 ((18854 - 17) / 4 + (40958 - 17) / 4) * 4 * MIB);
+	assert_int_equal(q->vgs[0].size, ((18854 - 17) / 4 + (40958 - 17) / 4) * 4 * MIB);
 	size_t n_format = 0;
 	for (size_t i = 0; i < q->n_actions; i++)
 		n_format += q->actions[i].op == AZL_OP_LUKS_FORMAT;
 	assert_int_equal(n_format, 2);
-	assert_non_null(
-		find_action(q, AZL_OP_PV_CREATE, "/dev/mapper/luks-vg_sys2"));
+	assert_non_null(find_action(q, AZL_OP_PV_CREATE, "/dev/mapper/luks-vg_sys2"));
 }
 
 static void test_custom_vg_encrypted(void **state)
@@ -1053,8 +1001,7 @@ static void test_custom_vg_encrypted(void **state)
 	_cleanup_model_ azl_model *m = model_new();
 	add_part(m, "/boot", GIB);
 	add_pv(m, "vg_sys", 0)->encrypt = true;
-	add_pv(m, "vg_data", 0)->size =
-		(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 4 * GIB};
+	add_pv(m, "vg_data", 0)->size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = 4 * GIB};
 	azl_volume_group *sys = add_vg(m, "vg_sys");
 	add_lv(sys, "swap", "swap", GIB);
 	add_lv(sys, "root", "/", 0);
@@ -1068,10 +1015,8 @@ static void test_custom_vg_encrypted(void **state)
 	/* UEFI without /boot/efi: the ESP is added first */
 	assert_part(&d->parts[0], 1, MIB, 600 * MIB, AZL_ROLE_ESP);
 	assert_part(&d->parts[1], 2, 601 * MIB, GIB, AZL_ROLE_BOOT);
-	assert_part(&d->parts[2], 3, 1625 * MIB, (20479 - 1625 - 4096) * MIB,
-		    AZL_ROLE_LVM_PV);
-	assert_part(&d->parts[3], 4, (20479 - 4096) * MIB, 4 * GIB,
-		    AZL_ROLE_LVM_PV);
+	assert_part(&d->parts[2], 3, 1625 * MIB, (20479 - 1625 - 4096) * MIB, AZL_ROLE_LVM_PV);
+	assert_part(&d->parts[3], 4, (20479 - 4096) * MIB, 4 * GIB, AZL_ROLE_LVM_PV);
 	assert_true(d->parts[2].encrypted);
 	assert_false(d->parts[3].encrypted);
 	assert_string_equal(d->parts[2].luks_name, "luks-vg_sys");
@@ -1154,76 +1099,67 @@ static void test_custom_vg_refusals(void **state)
 	/* too big: 10 GiB + 2 GiB + 30% do not fit into 58.4 GiB */
 	root->size.bytes = 50 * GIB;
 	root->max_bytes = 0;
-	expect_fail(m, mach, AZL_EXIT_MACHINE,
-		    "the volumes of volume group 'vg_sys' need at least 69.5 "
-		    "GiB, but the group holds only 58.4 GiB (its physical "
-		    "volumes less LVM metadata and LUKS2 headers); make the "
-		    "volumes smaller or its physical volumes larger");
+	expect_fail(
+		m, mach, AZL_EXIT_MACHINE,
+		"the volumes of volume group 'vg_sys' need at least 69.5 GiB, but the group holds only 58.4 GiB (its physical volumes less LVM metadata and LUKS2 headers); make the volumes smaller or its physical volumes larger");
 	/* a grower with nothing left: root takes exactly the rest */
 	root->size.bytes = (59808 - 17940 - 2048) * MIB;
 	root->grow = false;
-	azl_volume_spec *extra =
-		add_lv(&m->storage.volume_groups[0], "extra", NULL, 0);
-	expect_fail(m, mach, AZL_EXIT_MACHINE,
-		    "no space is left for volume 'extra' in volume group "
-		    "'vg_sys' (58.4 GiB); give the other volumes smaller "
-		    "sizes");
+	azl_volume_spec *extra = add_lv(&m->storage.volume_groups[0], "extra", NULL, 0);
+	expect_fail(
+		m, mach, AZL_EXIT_MACHINE,
+		"no space is left for volume 'extra' in volume group 'vg_sys' (58.4 GiB); give the other volumes smaller sizes");
 	extra->size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = GIB};
 	extra->max_bytes = 512 * MIB;
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "volume 'extra' of volume group 'vg_sys' has a max smaller "
-		    "than its size; raise max or lower the size");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"volume 'extra' of volume group 'vg_sys' has a max smaller than its size; raise max or lower the size");
 	m->storage.volume_groups[0].n_volumes--;
 	volume_spec_done(extra);
 
 	/* a PV naming a group that is not defined, or with a mount */
 	free(m->storage.partitions[3].volume_group);
 	m->storage.partitions[3].volume_group = xstrdup("vg_nope");
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "a partition names volume group 'vg_nope', which "
-		    "storage.volume_groups does not define; add it there");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"a partition names volume group 'vg_nope', which storage.volume_groups does not define; add it there");
 	free(m->storage.partitions[3].volume_group);
 	m->storage.partitions[3].volume_group = xstrdup("vg_sys");
 	m->storage.partitions[3].mount = xstrdup("/srv");
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "a physical volume of volume group 'vg_sys' has no mount "
-		    "point, filesystem, label or options of its own; give "
-		    "them to the group's volumes");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"a physical volume of volume group 'vg_sys' has no mount point, filesystem, label or options of its own; give them to the group's volumes");
 	free(m->storage.partitions[3].mount);
 	m->storage.partitions[3].mount = NULL;
 	/* a fixed PV too small for metadata and one extent */
-	m->storage.partitions[3].size =
-		(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 2 * MIB};
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "a physical volume of volume group 'vg_sys' is smaller "
-		    "than the 5 MiB LVM needs there; make it larger");
+	m->storage.partitions[3].size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = 2 * MIB};
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"a physical volume of volume group 'vg_sys' is smaller than the 5 MiB LVM needs there; make it larger");
 	m->storage.partitions[3].size = (azl_size){.kind = AZL_SIZE_GROW};
 
 	/* /boot on a volume; a mount point twice; a group without PV */
 	free(m->storage.volume_groups[0].volumes[2].mount);
 	m->storage.volume_groups[0].volumes[2].mount = xstrdup("/boot");
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "'/boot' cannot be a logical volume: the firmware and the "
-		    "boot loader read it before LVM is started; make it a "
-		    "partition");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"'/boot' cannot be a logical volume: the firmware and the boot loader read it before LVM is started; make it a partition");
 	volume_spec_done(&m->storage.volume_groups[0].volumes[2]);
 	m->storage.volume_groups[0].n_volumes--;
 	add_part(m, "/", GIB);
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "'/' is mounted twice (among the partitions and the "
-		    "volumes of storage.volume_groups); give each mount point "
-		    "once");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"'/' is mounted twice (among the partitions and the volumes of storage.volume_groups); give each mount point once");
 	add_vg(m, "vg_empty");
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "volume group 'vg_empty' has no physical volume; add a "
-		    "partition with volume_group: vg_empty");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"volume group 'vg_empty' has no physical volume; add a partition with volume_group: vg_empty");
 	/* groups without a custom layout */
 	_cleanup_model_ azl_model *g = model_new();
 	add_lv(add_vg(g, "vg_x"), "root", "/", 0);
-	expect_fail(g, mach, AZL_EXIT_INVALID,
-		    "storage.volume_groups needs a custom layout: add "
-		    "partitions: with a volume_group: partition for each "
-		    "group");
+	expect_fail(
+		g, mach, AZL_EXIT_INVALID,
+		"storage.volume_groups needs a custom layout: add partitions: with a volume_group: partition for each group");
 	/* no device-mapper, no LVM */
 	mach->device_mapper = false;
 	expect_fail(m, mach, AZL_EXIT_MACHINE, "LVM and encryption need*");
@@ -1248,8 +1184,7 @@ static void test_boot_drive_guided(void **state)
 	assert_int_equal(a->n_parts, 3);
 	assert_part(&a->parts[0], 1, MIB, 600 * MIB, AZL_ROLE_ESP);
 	assert_part(&a->parts[1], 2, 601 * MIB, GIB, AZL_ROLE_BOOT);
-	assert_part(&a->parts[2], 3, 1625 * MIB, (40959 - 1625) * MIB,
-		    AZL_ROLE_LVM_PV);
+	assert_part(&a->parts[2], 3, 1625 * MIB, (40959 - 1625) * MIB, AZL_ROLE_LVM_PV);
 	assert_string_equal(b->path, "/dev/vda");
 	assert_int_equal(b->n_parts, 1);
 	assert_part(&b->parts[0], 1, MIB, 20478 * MIB, AZL_ROLE_LVM_PV);
@@ -1300,17 +1235,17 @@ static void test_boot_drive_guided(void **state)
 
 	/* refusals: out of range, not among the disks */
 	m->bootloader.boot_drive_index = 3;
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "bootloader.boot_drive is disk 3, but only 2 disks are "
-		    "given; name more disks or fix boot_drive");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"bootloader.boot_drive is disk 3, but only 2 disks are given; name more disks or fix boot_drive");
 	m->bootloader.boot_drive_index = 0;
 	m->bootloader.boot_drive_path = xstrdup("/dev/vdb");
 	free(m->storage.disks[1].path);
 	m->storage.disks[1].path = NULL;
 	m->storage.n_disks = 1;
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "bootloader.boot_drive names disk '/dev/vdb', which is not "
-		    "in storage.disks; add it there");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"bootloader.boot_drive names disk '/dev/vdb', which is not in storage.disks; add it there");
 }
 
 static void test_boot_drive_custom(void **state)
@@ -1320,22 +1255,18 @@ static void test_boot_drive_custom(void **state)
 	m->bootloader.boot_drive_index = 2;
 
 	/* the ESP is on disk 1, the boot drive is disk 2 */
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "'/boot/efi' is on disk '/dev/vda', but "
-		    "bootloader.boot_drive is '/dev/vdb', where the firmware "
-		    "looks for the boot loader; put /boot/efi on disk 2 or "
-		    "change boot_drive");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"'/boot/efi' is on disk '/dev/vda', but bootloader.boot_drive is '/dev/vdb', where the firmware looks for the boot loader; put /boot/efi on disk 2 or change boot_drive");
 	m->storage.partitions[0].disk_index = 2;
 	m->storage.partitions[1].disk_index = 2;
 	_cleanup_plan_ azl_plan *p = build(m, mach);
 	assert_string_equal(p->boot_disk, "/dev/vdb");
 	assert_string_equal(p->disks[0].path, "/dev/vdb");
 	assert_part(&p->disks[0].parts[0], 1, MIB, 600 * MIB, AZL_ROLE_ESP);
-	assert_part(&p->disks[0].parts[2], 3, 1625 * MIB, (40959 - 1625) * MIB,
-		    AZL_ROLE_LVM_PV);
+	assert_part(&p->disks[0].parts[2], 3, 1625 * MIB, (40959 - 1625) * MIB, AZL_ROLE_LVM_PV);
 	assert_string_equal(p->disks[1].path, "/dev/vda");
-	assert_part(&p->disks[1].parts[0], 1, MIB, 20478 * MIB,
-		    AZL_ROLE_LVM_PV);
+	assert_part(&p->disks[1].parts[0], 1, MIB, 20478 * MIB, AZL_ROLE_LVM_PV);
 	assert_string_equal(p->actions[p->n_actions - 1].disk, "/dev/vdb");
 
 	/* without /boot/efi the ESP is added on the boot drive */
@@ -1359,11 +1290,9 @@ static void test_boot_drive_custom(void **state)
 
 	/* BIOS + msdos: nothing of this layout on the boot drive */
 	n->storage.table = AZL_TABLE_MSDOS;
-	expect_fail(n, mach, AZL_EXIT_INVALID,
-		    "bootloader.boot_drive is '/dev/vdb', where this layout "
-		    "puts no partition, so GRUB would have no partition table "
-		    "to boot from there; put a partition such as /boot on disk "
-		    "2 or change boot_drive");
+	expect_fail(
+		n, mach, AZL_EXIT_INVALID,
+		"bootloader.boot_drive is '/dev/vdb', where this layout puts no partition, so GRUB would have no partition table to boot from there; put a partition such as /boot on disk 2 or change boot_drive");
 }
 
 /* --- the network service -------------------------------------------------- */
@@ -1381,9 +1310,8 @@ static void test_network_package(void **state)
 	_cleanup_free_ char *json = plan_to_json(none);
 	assert_null(strstr(json, "NetworkManager"));
 
-	azl_interface *it =
-		xappend(&m->network.interfaces, &m->network.n_interfaces,
-			sizeof(*m->network.interfaces));
+	azl_interface *it = xappend(&m->network.interfaces, &m->network.n_interfaces,
+				    sizeof(*m->network.interfaces));
 	it->name = xstrdup("eth0");
 	strv_push(&it->addresses, xstrdup("192.0.2.10/24"));
 	_cleanup_plan_ azl_plan *p = build(m, mach);
@@ -1432,8 +1360,8 @@ static void test_tpm2_packages(void **state)
 static void golden(const azl_plan *p, const char *name)
 {
 	const char *dir = getenv("AZL_FIXTURES");
-	_cleanup_free_ char *path = xasprintf(
-		"%s/plans/%s.json", dir ? dir : "tests/fixtures", name);
+	_cleanup_free_ char *path =
+		xasprintf("%s/plans/%s.json", dir ? dir : "tests/fixtures", name);
 	_cleanup_free_ char *json = plan_to_json(p);
 	if (getenv("AZL_SHOW_TEXT")) {
 		_cleanup_free_ char *text = plan_to_text(p);
@@ -1443,8 +1371,8 @@ static void golden(const azl_plan *p, const char *name)
 	 * produces, after which the test passes whatever the code does: under
 	 * CI (CI set in the environment) it is refused and the test fails. */
 	if (getenv("AZL_UPDATE_GOLDEN") && getenv("CI"))
-		fail_msg("AZL_UPDATE_GOLDEN is set under CI: golden plans are "
-			 "updated by people, who review the diff; unset it");
+		fail_msg(
+			"AZL_UPDATE_GOLDEN is set under CI: golden plans are updated by people, who review the diff; unset it");
 	if (getenv("AZL_UPDATE_GOLDEN")) {
 		FILE *f = fopen(path, "we");
 		assert_non_null(f);

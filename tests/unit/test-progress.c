@@ -29,8 +29,8 @@ static void assert_monotonic(const seen *s)
 {
 	for (size_t i = 1; i < s->n; i++)
 		if (s->percent[i] < s->percent[i - 1])
-			fail_msg("event %zu: %d %% after %d %%", i,
-				 s->percent[i], s->percent[i - 1]);
+			fail_msg("event %zu: %d %% after %d %%", i, s->percent[i],
+				 s->percent[i - 1]);
 }
 
 /* What an install into a directory reports: repositories, downloads,

@@ -36,8 +36,7 @@ static const char *fixtures(void)
 
 static azl_machine *load(const char *name)
 {
-	_cleanup_free_ char *path =
-		xasprintf("%s/machines/%s.json", fixtures(), name);
+	_cleanup_free_ char *path = xasprintf("%s/machines/%s.json", fixtures(), name);
 	azl_diags d;
 	diags_init(&d);
 	azl_machine *m = NULL;
@@ -81,21 +80,18 @@ static azl_model *read_ok(const char *text)
 }
 
 /* The answer file's error at raid.yaml:LINE:COL says want (a part). */
-static void expect_invalid(const char *text, const char *where,
-			   const char *want)
+static void expect_invalid(const char *text, const char *where, const char *want)
 {
 	_cleanup_free_ char *diags = NULL;
 	_cleanup_model_ azl_model *m = read_yaml(text, &diags);
 	assert_null(m);
-	_cleanup_free_ char *both =
-		xasprintf("raid.yaml:%s: error: %s", where, want);
+	_cleanup_free_ char *both = xasprintf("raid.yaml:%s: error: %s", where, want);
 	if (!strstr(diags, both))
 		print_error("want '%s' in:\n%s", both, diags);
 	assert_non_null(strstr(diags, both));
 }
 
-static void expect_fail(const azl_model *m, const azl_machine *mach, int code,
-			const char *message)
+static void expect_fail(const azl_model *m, const azl_machine *mach, int code, const char *message)
 {
 	azl_plan *p = NULL;
 	azl_plan_error err = {0};
@@ -172,10 +168,8 @@ static void test_mirror_uefi(void **state)
 		assert_int_equal(a->parts[i].start, b->parts[i].start);
 	}
 	/* ESP members keep the ESP type: the firmware reads one as FAT */
-	assert_string_equal(a->parts[0].type_guid,
-			    "c12a7328-f81f-11d2-ba4b-00a0c93ec93b");
-	assert_string_equal(a->parts[1].type_guid,
-			    "a19d880f-05fc-4d3b-a006-743f0f84911e");
+	assert_string_equal(a->parts[0].type_guid, "c12a7328-f81f-11d2-ba4b-00a0c93ec93b");
+	assert_string_equal(a->parts[1].type_guid, "a19d880f-05fc-4d3b-a006-743f0f84911e");
 	assert_string_equal(a->parts[2].partlabel, "raid-sys");
 
 	const azl_plan_raid *esp = find_raid(p, "esp");
@@ -214,8 +208,7 @@ static void test_mirror_uefi(void **state)
 		if (ac->op == AZL_OP_PV_CREATE)
 			pv_at = i;
 	}
-	assert_true(parts_end < raid_at && raid_at < luks_at &&
-		    luks_at < pv_at);
+	assert_true(parts_end < raid_at && raid_at < luks_at && luks_at < pv_at);
 	/* the other member disk gets an NVRAM entry too */
 	assert_string_equal(p->boot_disk, "/dev/vda");
 	assert_non_null(p->mirror_boot_disks);
@@ -250,20 +243,20 @@ static void test_bios_raid5(void **state)
 	c->logical_sector_size = 512;
 	c->physical_sector_size = 512;
 	mach->n_disks = 3;
-	_cleanup_model_ azl_model *m = read_ok(
-		"version: 1\n"
-		"storage:\n"
-		"  disks: [/dev/vda, /dev/vdb, /dev/vdc]\n"
-		"  partitions:\n"
-		"    - {raid: boot, disk: 1, size: 1G}\n"
-		"    - {raid: boot, disk: 2, size: 1G}\n"
-		"    - {raid: boot, disk: 3, size: 1G}\n"
-		"    - {raid: root, disk: 1, size: 8G}\n"
-		"    - {raid: root, disk: 2, size: 8G}\n"
-		"    - {raid: root, disk: 3, size: 8G}\n"
-		"  raids:\n"
-		"    - {name: boot, level: 1, mount: /boot, spares: 1}\n"
-		"    - {name: root, level: 5, mount: /, fs: xfs}\n");
+	_cleanup_model_ azl_model *m =
+		read_ok("version: 1\n"
+			"storage:\n"
+			"  disks: [/dev/vda, /dev/vdb, /dev/vdc]\n"
+			"  partitions:\n"
+			"    - {raid: boot, disk: 1, size: 1G}\n"
+			"    - {raid: boot, disk: 2, size: 1G}\n"
+			"    - {raid: boot, disk: 3, size: 1G}\n"
+			"    - {raid: root, disk: 1, size: 8G}\n"
+			"    - {raid: root, disk: 2, size: 8G}\n"
+			"    - {raid: root, disk: 3, size: 8G}\n"
+			"  raids:\n"
+			"    - {name: boot, level: 1, mount: /boot, spares: 1}\n"
+			"    - {name: root, level: 5, mount: /, fs: xfs}\n");
 	_cleanup_plan_ azl_plan *p = build(m, mach);
 	assert_int_equal(p->n_disks, 3);
 	for (size_t i = 0; i < 3; i++) {
@@ -278,21 +271,20 @@ static void test_bios_raid5(void **state)
 	const azl_plan_raid *boot = find_raid(p, "boot");
 	assert_int_equal(boot->spares, 1);
 	assert_int_equal(strv_length(boot->members), 3);
-	_cleanup_strv_free_ char **argv = mdraid_create_argv(
-		&(azl_mdraid_create){.device = boot->device,
-				     .name = boot->name,
-				     .level = boot->level,
-				     .metadata = boot->metadata,
-				     .members = boot->members,
-				     .spares = boot->spares});
+	_cleanup_strv_free_ char **argv =
+		mdraid_create_argv(&(azl_mdraid_create){.device = boot->device,
+							.name = boot->name,
+							.level = boot->level,
+							.metadata = boot->metadata,
+							.members = boot->members,
+							.spares = boot->spares});
 	azl_buf b = {0};
 	for (size_t i = 0; argv[i]; i++)
 		buf_printf(&b, "%s%s", i ? " " : "", argv[i]);
 	_cleanup_free_ char *cmd = buf_steal(&b);
-	assert_string_equal(cmd, "mdadm --create /dev/md/boot --run "
-				 "--metadata=1.2 --level=1 --raid-devices=2 "
-				 "--spare-devices=1 --name=boot /dev/vda2 "
-				 "/dev/vdb2 /dev/vdc2");
+	assert_string_equal(
+		cmd,
+		"mdadm --create /dev/md/boot --run --metadata=1.2 --level=1 --raid-devices=2 --spare-devices=1 --name=boot /dev/vda2 /dev/vdb2 /dev/vdc2");
 }
 
 static void test_planner_refusals(void **state)
@@ -304,94 +296,80 @@ static void test_planner_refusals(void **state)
 
 	/* RAID5 needs three members */
 	s->raids[1].level = 5;
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "RAID 'boot' of level 5 needs at least 3 active members "
-		    "on as many disks, but has 2 (and 0 spares); add members "
-		    "on more disks");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"RAID 'boot' of level 5 needs at least 3 active members on as many disks, but has 2 (and 0 spares); add members on more disks");
 	s->raids[1].level = 6;
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "RAID 'boot' of level 6 needs at least 4 active members "
-		    "on as many disks, but has 2 (and 0 spares); add members "
-		    "on more disks");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"RAID 'boot' of level 6 needs at least 4 active members on as many disks, but has 2 (and 0 spares); add members on more disks");
 	s->raids[1].level = 10;
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "RAID 'boot' of level 10 needs at least 4 active members "
-		    "on as many disks, but has 2 (and 0 spares); add members "
-		    "on more disks");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"RAID 'boot' of level 10 needs at least 4 active members on as many disks, but has 2 (and 0 spares); add members on more disks");
 	s->raids[1].level = 1;
 	s->raids[1].spares = 1;
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "RAID 'boot' of level 1 needs at least 2 active members "
-		    "on as many disks, but has 1 (and 1 spares); add members "
-		    "on more disks");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"RAID 'boot' of level 1 needs at least 2 active members on as many disks, but has 1 (and 1 spares); add members on more disks");
 	s->raids[1].spares = 0;
 	s->raids[1].level = 4;
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "RAID 'boot' has level 4; use level 1, 5, 6 or 10");
+	expect_fail(m, mach, AZL_EXIT_INVALID, "RAID 'boot' has level 4; use level 1, 5, 6 or 10");
 	s->raids[1].level = 1;
 
 	/* the ESP on RAID only as a mirror with metadata 1.0 */
 	free(s->raids[0].metadata);
 	s->raids[0].metadata = NULL;
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "RAID 'esp' holds /boot/efi, which the firmware reads as "
-		    "a plain FAT partition: only a mirror with its superblock "
-		    "at the end (level: 1, metadata: \"1.0\") allows that");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"RAID 'esp' holds /boot/efi, which the firmware reads as a plain FAT partition: only a mirror with its superblock at the end (level: 1, metadata: \"1.0\") allows that");
 	s->raids[0].metadata = xstrdup("1.0");
 
 	/* two members on one disk */
 	s->partitions[3].disk_index = 1;
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "two members of RAID 'boot' are on disk '/dev/vda', where "
-		    "one failure takes both; put each member on its own disk");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"two members of RAID 'boot' are on disk '/dev/vda', where one failure takes both; put each member on its own disk");
 	s->partitions[3].disk_index = 2;
 
 	/* fixed member sizes that differ */
 	s->partitions[3].size.bytes = 2 * GIB;
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "the members of RAID 'boot' have different sizes (1 GiB "
-		    "on '/dev/vda', 2 GiB on '/dev/vdb'); give them the same "
-		    "size");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"the members of RAID 'boot' have different sizes (1 GiB on '/dev/vda', 2 GiB on '/dev/vdb'); give them the same size");
 	s->partitions[3].size.bytes = GIB;
 
 	/* a member smaller than md + LUKS + LVM need */
-	s->partitions[4].size =
-		(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 4 * MIB};
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "a member of RAID 'sys' is smaller than the 24 MiB the "
-		    "array needs of each; make it larger");
+	s->partitions[4].size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = 4 * MIB};
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"a member of RAID 'sys' is smaller than the 24 MiB the array needs of each; make it larger");
 	/* members too large for the smaller disk: exit 2 */
-	s->partitions[4].size =
-		(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 30 * GIB};
-	s->partitions[5].size =
-		(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 30 * GIB};
-	expect_fail(m, mach, AZL_EXIT_MACHINE,
-		    "the partitions for disk '/dev/vda' need at least 31.6 "
-		    "GiB, but only 20 GiB is free there; make them smaller "
-		    "or choose a larger disk");
+	s->partitions[4].size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = 30 * GIB};
+	s->partitions[5].size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = 30 * GIB};
+	expect_fail(
+		m, mach, AZL_EXIT_MACHINE,
+		"the partitions for disk '/dev/vda' need at least 31.6 GiB, but only 20 GiB is free there; make them smaller or choose a larger disk");
 	/* a growing member that ends up smaller than the other's fixed
 	 * size: md would use the smaller one */
 	s->partitions[4].size = (azl_size){.kind = AZL_SIZE_GROW};
-	expect_fail(m, mach, AZL_EXIT_MACHINE,
-		    "the member of RAID 'sys' on disk '/dev/vda' can have only "
-		    "18.4 GiB, but the other members have 30 GiB and md uses "
-		    "the smallest; free space there or use a larger disk");
+	expect_fail(
+		m, mach, AZL_EXIT_MACHINE,
+		"the member of RAID 'sys' on disk '/dev/vda' can have only 18.4 GiB, but the other members have 30 GiB and md uses the smallest; free space there or use a larger disk");
 	s->partitions[5].size = (azl_size){.kind = AZL_SIZE_GROW};
 
 	/* a member naming no array, a member with a mount point */
-	azl_partition_spec *extra =
-		xappend(&s->partitions, &s->n_partitions, sizeof(*extra));
+	azl_partition_spec *extra = xappend(&s->partitions, &s->n_partitions, sizeof(*extra));
 	extra->raid = xstrdup("nope");
 	extra->size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = GIB};
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "a partition names RAID 'nope', which storage.raids does "
-		    "not define; add it there");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"a partition names RAID 'nope', which storage.raids does not define; add it there");
 	partition_spec_done(&s->partitions[--s->n_partitions]);
 	s->partitions[5].mount = xstrdup("/srv");
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "a member of RAID 'sys' has no mount point, filesystem, "
-		    "label, options, encryption or volume group of its own; "
-		    "give them to the array");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"a member of RAID 'sys' has no mount point, filesystem, label, options, encryption or volume group of its own; give them to the array");
 	free(s->partitions[5].mount);
 	s->partitions[5].mount = NULL;
 
@@ -403,47 +381,41 @@ static void test_planner_refusals(void **state)
 	free(s->raids[1].name);
 	s->raids[1].name = xstrdup("esp");
 	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "RAID 'esp' is defined twice in storage.raids; define it "
-		    "once");
+		    "RAID 'esp' is defined twice in storage.raids; define it once");
 	free(s->raids[1].name);
 	s->raids[1].name = xstrdup("boot");
 	s->raids[2].mount = xstrdup("/srv");
 	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "RAID 'sys' has both a mount point and a volume group; "
-		    "choose one");
+		    "RAID 'sys' has both a mount point and a volume group; choose one");
 	free(s->raids[2].mount);
 	s->raids[2].mount = NULL;
 	free(s->raids[2].volume_group);
 	s->raids[2].volume_group = xstrdup("vg_other");
 	/* (vg_sys keeps a physical volume: a partition) */
-	azl_partition_spec *pv =
-		xappend(&s->partitions, &s->n_partitions, sizeof(*pv));
+	azl_partition_spec *pv = xappend(&s->partitions, &s->n_partitions, sizeof(*pv));
 	pv->volume_group = xstrdup("vg_sys");
 	pv->size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = GIB};
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "RAID 'sys' names volume group 'vg_other', which "
-		    "storage.volume_groups does not define; add it there");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"RAID 'sys' names volume group 'vg_other', which storage.volume_groups does not define; add it there");
 	partition_spec_done(&s->partitions[--s->n_partitions]);
 	free(s->raids[2].volume_group);
 	s->raids[2].volume_group = xstrdup("vg_sys");
 	s->raids[1].encrypt = true;
-	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "'/boot' cannot be encrypted: the firmware and the boot "
-		    "loader read it before any passphrase is asked; remove "
-		    "encrypt: true there");
+	expect_fail(
+		m, mach, AZL_EXIT_INVALID,
+		"'/boot' cannot be encrypted: the firmware and the boot loader read it before any passphrase is asked; remove encrypt: true there");
 	s->raids[1].encrypt = false;
 	s->raids[0].fs = AZL_FS_EXT4;
 	expect_fail(m, mach, AZL_EXIT_INVALID,
-		    "RAID 'esp' holds '/boot/efi', which must be vfat; use "
-		    "fs: vfat");
+		    "RAID 'esp' holds '/boot/efi', which must be vfat; use fs: vfat");
 	s->raids[0].fs = AZL_FS_NONE;
 
 	/* a machine without md: exit 2 */
 	mach->md_raid = false;
-	expect_fail(m, mach, AZL_EXIT_MACHINE,
-		    "software RAID needs the kernel's md driver, which this "
-		    "machine does not have; leave storage.raids out, or boot "
-		    "a kernel with md_mod (the live environment has it)");
+	expect_fail(
+		m, mach, AZL_EXIT_MACHINE,
+		"software RAID needs the kernel's md driver, which this machine does not have; leave storage.raids out, or boot a kernel with md_mod (the live environment has it)");
 	mach->md_raid = true;
 	_cleanup_plan_ azl_plan *p = build(m, mach);
 	assert_int_equal(p->n_raids, 3);
@@ -457,55 +429,44 @@ static void test_validation(void **state)
 			   "  disks: [/dev/vda, /dev/vdb]\n"
 			   "  partitions:\n"
 			   "    - {mount: /, size: 4G}\n";
-	_cleanup_free_ char *t1 =
-		xasprintf("%s"
-			  "    - {raid: data, disk: 1, size: 1G}\n"
-			  "    - {raid: data, disk: 1, size: 1G, mount: /srv}\n"
-			  "  raids:\n"
-			  "    - {name: data, level: 5, mount: /data}\n"
-			  "    - {name: data, level: 3}\n"
-			  "    - {name: \"bad/name\", level: 1}\n"
-			  "    - {name: esp, level: 1, mount: /boot/efi}\n",
-			  head);
-	expect_invalid(t1, "7:7",
-		       "two members of RAID 'data' are on the same disk "
-		       "(first at line 6); put each member on its own disk");
-	expect_invalid(t1, "7:7",
-		       "a member of RAID 'data' cannot have 'mount'; give "
-		       "them to the array in 'storage.raids'");
-	expect_invalid(t1, "9:7",
-		       "RAID 'data' of level 5 needs at least 3 active "
-		       "members, but has 2 (and 0 spares); add members on "
-		       "more disks");
+	_cleanup_free_ char *t1 = xasprintf("%s    - {raid: data, disk: 1, size: 1G}\n"
+					    "    - {raid: data, disk: 1, size: 1G, mount: /srv}\n"
+					    "  raids:\n"
+					    "    - {name: data, level: 5, mount: /data}\n"
+					    "    - {name: data, level: 3}\n"
+					    "    - {name: \"bad/name\", level: 1}\n"
+					    "    - {name: esp, level: 1, mount: /boot/efi}\n",
+					    head);
+	expect_invalid(
+		t1, "7:7",
+		"two members of RAID 'data' are on the same disk (first at line 6); put each member on its own disk");
+	expect_invalid(
+		t1, "7:7",
+		"a member of RAID 'data' cannot have 'mount'; give them to the array in 'storage.raids'");
+	expect_invalid(
+		t1, "9:7",
+		"RAID 'data' of level 5 needs at least 3 active members, but has 2 (and 0 spares); add members on more disks");
+	expect_invalid(t1, "10:7", "RAID 'data' is listed twice (first at line 9)");
 	expect_invalid(t1, "10:7",
-		       "RAID 'data' is listed twice (first at line 9)");
-	expect_invalid(t1, "10:7",
-		       "RAID 'data' has level 3; the installer makes levels "
-		       "1, 5, 6 and 10");
+		       "RAID 'data' has level 3; the installer makes levels 1, 5, 6 and 10");
 	expect_invalid(t1, "11:7", "'bad/name' is not a valid RAID name");
-	expect_invalid(t1, "12:7",
-		       "RAID 'esp' holds /boot/efi, which the firmware reads "
-		       "as a plain FAT partition");
+	expect_invalid(
+		t1, "12:7",
+		"RAID 'esp' holds /boot/efi, which the firmware reads as a plain FAT partition");
 	expect_invalid(t1, "12:7", "RAID 'esp' has no members");
-	_cleanup_free_ char *t2 =
-		xasprintf("%s"
-			  "    - {raid: md0, disk: 1, size: 1G}\n"
-			  "    - {raid: md1, disk: 2, size: 1G}\n"
-			  "  raids:\n"
-			  "    - {name: md0, level: 1, metadata: \"0.90\", "
-			  "encrypt: true, "
-			  "mount: /boot}\n",
-			  head);
+	_cleanup_free_ char *t2 = xasprintf(
+		"%s    - {raid: md0, disk: 1, size: 1G}\n"
+		"    - {raid: md1, disk: 2, size: 1G}\n"
+		"  raids:\n"
+		"    - {name: md0, level: 1, metadata: \"0.90\", encrypt: true, mount: /boot}\n",
+		head);
 	expect_invalid(t2, "7:7",
-		       "RAID 'md1' is not listed in 'storage.raids'; add it "
-		       "there with its level");
-	expect_invalid(t2, "9:7",
-		       "RAID 'md0' has metadata '0.90'; use 1.2 (the "
-		       "default), or 1.0 for a mirror the firmware reads");
+		       "RAID 'md1' is not listed in 'storage.raids'; add it there with its level");
+	expect_invalid(
+		t2, "9:7",
+		"RAID 'md0' has metadata '0.90'; use 1.2 (the default), or 1.0 for a mirror the firmware reads");
 	expect_invalid(t2, "9:7", "'/boot' cannot be encrypted");
-	expect_invalid(t2, "9:7",
-		       "RAID 'md0' is to be encrypted but no "
-		       "passphrase is given");
+	expect_invalid(t2, "9:7", "RAID 'md0' is to be encrypted but no passphrase is given");
 	/* raids without partitions */
 	expect_invalid("version: 1\n"
 		       "storage:\n"
@@ -536,13 +497,12 @@ static void test_round_trip(void **state)
 static void test_conf_line(void **state)
 {
 	(void)state;
-	_cleanup_free_ char *l =
-		mdraid_conf_line("ARRAY /dev/md127 metadata=1.2 name=live:boot "
-				 "UUID=3e4b2b6c:1f0e5a3d:9a7c1b2e:4d5f6a7b\n",
-				 "boot");
-	assert_string_equal(l, "ARRAY /dev/md/boot metadata=1.2 "
-			       "name=live:boot "
-			       "UUID=3e4b2b6c:1f0e5a3d:9a7c1b2e:4d5f6a7b");
+	_cleanup_free_ char *l = mdraid_conf_line(
+		"ARRAY /dev/md127 metadata=1.2 name=live:boot UUID=3e4b2b6c:1f0e5a3d:9a7c1b2e:4d5f6a7b\n",
+		"boot");
+	assert_string_equal(
+		l,
+		"ARRAY /dev/md/boot metadata=1.2 name=live:boot UUID=3e4b2b6c:1f0e5a3d:9a7c1b2e:4d5f6a7b");
 	assert_null(mdraid_conf_line("ARRAY /dev/md0 metadata=1.2", "x"));
 }
 
@@ -551,23 +511,21 @@ static void test_conf_line(void **state)
 static void test_boot_args(void **state)
 {
 	(void)state;
-	char *md[] = {"3e4b2b6c:1f0e5a3d:9a7c1b2e:4d5f6a7b",
-		      "01234567:89abcdef:01234567:89abcdef", NULL};
+	char *md[] = {"3e4b2b6c:1f0e5a3d:9a7c1b2e:4d5f6a7b", "01234567:89abcdef:01234567:89abcdef",
+		      NULL};
 	char *lvs[] = {"vg_sys/root", NULL};
 	char *md_boot[] = {md[1], NULL};
 	/* (md[0]: /boot's, assembled by the booted system) */
-	azl_installed_storage st = {.root_uuid = "ROOT",
-				    .lvm_lvs = lvs,
-				    .md_uuids = md,
-				    .md_boot_uuids = md_boot};
+	azl_installed_storage st = {
+		.root_uuid = "ROOT", .lvm_lvs = lvs, .md_uuids = md, .md_boot_uuids = md_boot};
 	_cleanup_free_ char *mods = bootloader_dracut_modules(&st);
 	assert_string_equal(mods, "lvm mdraid");
 	azl_model m = {0};
 	m.selinux = AZL_SELINUX_DISABLED;
 	_cleanup_free_ char *c = bootloader_cmdline(&m, &st, false);
-	assert_string_equal(c,
-			    "root=UUID=ROOT ro rd.lvm.lv=vg_sys/root "
-			    "rd.md.uuid=01234567:89abcdef:01234567:89abcdef");
+	assert_string_equal(
+		c,
+		"root=UUID=ROOT ro rd.lvm.lv=vg_sys/root rd.md.uuid=01234567:89abcdef:01234567:89abcdef");
 }
 
 /* The TUI's Disks page edits a clone of the storage and drops it on
@@ -582,8 +540,7 @@ static void test_tui_clone(void **state)
 	assert_ptr_not_equal(c.raids, m->storage.raids);
 	assert_ptr_not_equal(c.raids[0].name, m->storage.raids[0].name);
 	assert_ptr_not_equal(c.volume_groups, m->storage.volume_groups);
-	assert_ptr_not_equal(c.partitions[0].raid,
-			     m->storage.partitions[0].raid);
+	assert_ptr_not_equal(c.partitions[0].raid, m->storage.partitions[0].raid);
 	assert_string_equal(c.partitions[0].raid, "esp");
 	storage_done(&c);
 	/* the model is whole: it still plans */
@@ -618,8 +575,7 @@ static void test_ks_no_ondisk(void **state)
 	azl_diags d;
 	diags_init(&d);
 	azl_model *m = NULL;
-	int r = kickstart_read_text("raid.ks", ks, strlen(ks), NULL, zi, false,
-				    &d, &m);
+	int r = kickstart_read_text("raid.ks", ks, strlen(ks), NULL, zi, false, &d, &m);
 	if (r < 0)
 		diags_print(&d, stderr);
 	diags_done(&d);
@@ -642,8 +598,7 @@ static void test_ks_no_ondisk(void **state)
 			   "raid / --level=1 --device=root raid.01 raid.02\n";
 	diags_init(&d);
 	m = NULL;
-	r = kickstart_read_text("raid.ks", bare, strlen(bare), NULL, zi, false,
-				&d, &m);
+	r = kickstart_read_text("raid.ks", bare, strlen(bare), NULL, zi, false, &d, &m);
 	azl_buf b = {0};
 	for (size_t i = 0; i < d.n; i++) {
 		_cleanup_free_ char *line = diag_format(&d, &d.items[i]);
@@ -655,21 +610,17 @@ static void test_ks_no_ondisk(void **state)
 	assert_null(m);
 	if (!strstr(text, "raid.ks:3: error: two members of RAID 'root'"))
 		print_error("%s", text);
-	assert_non_null(strstr(text, "raid.ks:3: error: two members of RAID "
-				     "'root' are on the same disk"));
+	assert_non_null(
+		strstr(text, "raid.ks:3: error: two members of RAID 'root' are on the same disk"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mirror_uefi),
-		cmocka_unit_test(test_bios_raid5),
-		cmocka_unit_test(test_planner_refusals),
-		cmocka_unit_test(test_validation),
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_conf_line),
-		cmocka_unit_test(test_boot_args),
-		cmocka_unit_test(test_tui_clone),
+		cmocka_unit_test(test_mirror_uefi),	 cmocka_unit_test(test_bios_raid5),
+		cmocka_unit_test(test_planner_refusals), cmocka_unit_test(test_validation),
+		cmocka_unit_test(test_round_trip),	 cmocka_unit_test(test_conf_line),
+		cmocka_unit_test(test_boot_args),	 cmocka_unit_test(test_tui_clone),
 		cmocka_unit_test(test_ks_no_ondisk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

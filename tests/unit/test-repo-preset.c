@@ -47,8 +47,7 @@ static void check_azurelinux(const azl_repo_src *s, int priority)
 		assert_null(s[i].gpgkey);
 		assert_string_equal(s[i].gpgkey_fpr, FPR);
 		assert_non_null(s[i].preset);
-		assert_string_equal(s[i].preset->key_file,
-				    "RPM-GPG-KEY-azurelinux-4.0-primary");
+		assert_string_equal(s[i].preset->key_file, "RPM-GPG-KEY-azurelinux-4.0-primary");
 		/* Remote: downloaded into the cache, never read in place. */
 		assert_null(s[i].local_dir);
 		assert_true(startswith(s[i].cache_dir, "/cache/azurelinux-"));
@@ -85,11 +84,9 @@ static void test_answer_file_expands(void **state)
 			   "    - {name: site, baseurl: \"file:///srv/r\"}\n";
 	azl_diags d;
 	diags_init(&d);
-	_cleanup_free_ char *zi =
-		xasprintf("%s/tests/fixtures/answers/zoneinfo", source_dir());
+	_cleanup_free_ char *zi = xasprintf("%s/tests/fixtures/answers/zoneinfo", source_dir());
 	azl_model *m = NULL;
-	assert_true(answers_read_text("t.yaml", text, strlen(text), zi, &d,
-				      &m) >= 0);
+	assert_true(answers_read_text("t.yaml", text, strlen(text), zi, &d, &m) >= 0);
 	assert_int_equal(diags_errors(&d), 0);
 	azl_repo_list l = {0};
 	assert_int_equal(repo_list_build(&m->packages, NULL, "/cache", &l), 0);
@@ -109,8 +106,7 @@ static void test_key_is_the_committed_file(void **state)
 	(void)state;
 	const azl_repo_preset *p = repo_preset_find("azurelinux");
 	assert_non_null(p);
-	_cleanup_free_ char *path =
-		xasprintf("%s/installer/keys/%s", source_dir(), p->key_file);
+	_cleanup_free_ char *path = xasprintf("%s/installer/keys/%s", source_dir(), p->key_file);
 	_cleanup_free_ char *file = NULL;
 	size_t len = 0;
 	assert_int_equal(read_file_bounded(path, 1 << 20, &file, &len), 0);

@@ -24,8 +24,7 @@
 static void test_finish_fail_escaped(void **state)
 {
 	(void)state;
-	azl_machine_id id = {
-		.mac = "52:54:00:12:34:56", .serial = NULL, .uuid = "u\"1"};
+	azl_machine_id id = {.mac = "52:54:00:12:34:56", .serial = NULL, .uuid = "u\"1"};
 	azl_report_event e = {
 		.event_type = "finish",
 		.name = "azl-installer",
@@ -42,14 +41,8 @@ static void test_finish_fail_escaped(void **state)
 	};
 	_cleanup_free_ char *j = report_event_to_json(&e);
 	assert_string_equal(
-		j, "{\"event_type\":\"finish\",\"name\":\"azl-installer\","
-		   "\"description\":\"a \\\"quoted\\\" \\\\ reason\\nline "
-		   "two\\t\\u0001 end\",\"origin\":\"azl-installer\","
-		   "\"timestamp\":1764653409.000042,\"result\":\"FAIL\","
-		   "\"phase\":\"packages\",\"reason\":\"package \\\"nope\\\" "
-		   "is in no repository\\r\\n\",\"errno\":2,\"exit_code\":3,"
-		   "\"machine\":{\"mac\":\"52:54:00:12:34:56\",\"serial\":null,"
-		   "\"uuid\":\"u\\\"1\"}}");
+		j,
+		"{\"event_type\":\"finish\",\"name\":\"azl-installer\",\"description\":\"a \\\"quoted\\\" \\\\ reason\\nline two\\t\\u0001 end\",\"origin\":\"azl-installer\",\"timestamp\":1764653409.000042,\"result\":\"FAIL\",\"phase\":\"packages\",\"reason\":\"package \\\"nope\\\" is in no repository\\r\\n\",\"errno\":2,\"exit_code\":3,\"machine\":{\"mac\":\"52:54:00:12:34:56\",\"serial\":null,\"uuid\":\"u\\\"1\"}}");
 }
 
 static void test_progress_and_start(void **state)
@@ -65,16 +58,13 @@ static void test_progress_and_start(void **state)
 		.exit_code = -1,
 	};
 	_cleanup_free_ char *j = report_event_to_json(&e);
-	assert_string_equal(j, "{\"event_type\":\"progress\",\"name\":"
-			       "\"azl-installer/packages\",\"description\":"
-			       "\"bash (3/20)\",\"origin\":\"azl-installer\","
-			       "\"timestamp\":5.999999,\"percent\":42}");
+	assert_string_equal(
+		j,
+		"{\"event_type\":\"progress\",\"name\":\"azl-installer/packages\",\"description\":\"bash (3/20)\",\"origin\":\"azl-installer\",\"timestamp\":5.999999,\"percent\":42}");
 	/* No description: an empty string, never null (cloud-init's
 	 * consumers read it as text). */
-	azl_report_event s = {.event_type = "start",
-			      .name = "azl-installer/pre",
-			      .percent = -1,
-			      .exit_code = -1};
+	azl_report_event s = {
+		.event_type = "start", .name = "azl-installer/pre", .percent = -1, .exit_code = -1};
 	_cleanup_free_ char *k = report_event_to_json(&s);
 	assert_non_null(strstr(k, "\"description\":\"\""));
 	assert_null(strstr(k, "result"));
@@ -157,13 +147,11 @@ static void test_syslog_value_and_line(void **state)
 	assert_int_equal(remote_log_parse("a b", &h, &p), -EINVAL);
 	assert_int_equal(remote_log_parse("", &h, &p), -EINVAL);
 
-	_cleanup_free_ char *l =
-		remote_log_format(3, "node 1", 77, 1764653409, 5, "bad\nthing");
-	assert_string_equal(l, "<11>1 2025-12-02T05:30:09.000005Z node1 "
-			       "azl-installer 77 - - bad thing");
+	_cleanup_free_ char *l = remote_log_format(3, "node 1", 77, 1764653409, 5, "bad\nthing");
+	assert_string_equal(
+		l, "<11>1 2025-12-02T05:30:09.000005Z node1 azl-installer 77 - - bad thing");
 	_cleanup_free_ char *m = remote_log_format(1, NULL, 1, 0, 0, "x");
-	assert_string_equal(m, "<14>1 1970-01-01T00:00:00.000000Z - "
-			       "azl-installer 1 - - x");
+	assert_string_equal(m, "<14>1 1970-01-01T00:00:00.000000Z - azl-installer 1 - - x");
 }
 
 int main(void)

@@ -107,15 +107,13 @@ static void test_cancel(void **state)
 static void test_cmdline(void **state)
 {
 	(void)state;
-	const char *text = "BOOT_IMAGE=/vmlinuz azl.medium=LABEL=x "
-			   "\"azl.medium=UUID=a b\" azl.live azl.mediumx=1 "
-			   "-- azl.medium=after\n";
+	const char *text =
+		"BOOT_IMAGE=/vmlinuz azl.medium=LABEL=x \"azl.medium=UUID=a b\" azl.live azl.mediumx=1 -- azl.medium=after\n";
 	_cleanup_strv_free_ char **v = cmdline_values(text, "azl.medium", true);
 	assert_int_equal(strv_length(v), 2);
 	assert_string_equal(v[0], "LABEL=x");
 	assert_string_equal(v[1], "UUID=a b");
-	_cleanup_strv_free_ char **all =
-		cmdline_values(text, "azl.medium", false);
+	_cleanup_strv_free_ char **all = cmdline_values(text, "azl.medium", false);
 	assert_int_equal(strv_length(all), 3);
 	assert_null(cmdline_values(text, "azl.live", true));
 
@@ -140,8 +138,7 @@ static void test_cmdline(void **state)
 
 /* finish: has one owner, install_finish(), called once the result was
  * shown. A fake reboot/poweroff first in PATH records what was run. */
-static char *finish_run_ex(azl_finish f, bool pending, bool note,
-			   bool confirmed, char **out)
+static char *finish_run_ex(azl_finish f, bool pending, bool note, bool confirmed, char **out)
 {
 	char dir[] = "/tmp/test-run-finish.XXXXXX";
 	assert_non_null(mkdtemp(dir));
@@ -195,31 +192,25 @@ static void test_finish(void **state)
 {
 	(void)state;
 	_cleanup_free_ char *o1 = NULL, *o2 = NULL, *o3 = NULL, *o4 = NULL;
-	_cleanup_free_ char *r1 =
-		finish_run(AZL_FINISH_REBOOT, true, false, &o1);
+	_cleanup_free_ char *r1 = finish_run(AZL_FINISH_REBOOT, true, false, &o1);
 	assert_string_equal(r1, "reboot\n");
-	_cleanup_free_ char *r2 =
-		finish_run(AZL_FINISH_POWEROFF, true, false, &o2);
+	_cleanup_free_ char *r2 = finish_run(AZL_FINISH_POWEROFF, true, false, &o2);
 	assert_string_equal(r2, "poweroff\n");
-	_cleanup_free_ char *r3 =
-		finish_run(AZL_FINISH_SHELL, true, false, &o3);
+	_cleanup_free_ char *r3 = finish_run(AZL_FINISH_SHELL, true, false, &o3);
 	assert_null(r3);
 	assert_non_null(strstr(o3, "gives you a shell"));
 	/* Not live: never rebooted, only said. */
-	_cleanup_free_ char *r4 =
-		finish_run(AZL_FINISH_REBOOT, false, true, &o4);
+	_cleanup_free_ char *r4 = finish_run(AZL_FINISH_REBOOT, false, true, &o4);
 	assert_null(r4);
 	assert_non_null(strstr(o4, "finish: reboot would follow"));
 	/* finish: wait with nobody at a terminal: the machine stays. */
 	_cleanup_free_ char *o5 = NULL, *o6 = NULL;
-	_cleanup_free_ char *r5 =
-		finish_run_ex(AZL_FINISH_WAIT, true, false, false, &o5);
+	_cleanup_free_ char *r5 = finish_run_ex(AZL_FINISH_WAIT, true, false, false, &o5);
 	assert_null(r5);
 	assert_non_null(strstr(o5, "no terminal to wait on"));
 	/* finish: wait after the TUI's Done screen (its Reboot button was
 	 * pressed): rebooted, not asked again. */
-	_cleanup_free_ char *r6 =
-		finish_run_ex(AZL_FINISH_WAIT, true, false, true, &o6);
+	_cleanup_free_ char *r6 = finish_run_ex(AZL_FINISH_WAIT, true, false, true, &o6);
 	assert_string_equal(r6, "reboot\n");
 }
 
@@ -242,12 +233,9 @@ static void test_cleanup_close(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_phase_table),
-		cmocka_unit_test(test_two_sinks),
-		cmocka_unit_test(test_cancel),
-		cmocka_unit_test(test_cmdline),
-		cmocka_unit_test(test_finish),
-		cmocka_unit_test(test_cleanup_close),
+		cmocka_unit_test(test_phase_table), cmocka_unit_test(test_two_sinks),
+		cmocka_unit_test(test_cancel),	    cmocka_unit_test(test_cmdline),
+		cmocka_unit_test(test_finish),	    cmocka_unit_test(test_cleanup_close),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,17 +75,14 @@ static void test_parse_other(void **state)
 
 static void test_parse_bad(void **state)
 {
-	assert_string_equal(why_bad(""),
-			    "a size is needed, like 512M, 1G, 30% or grow");
+	assert_string_equal(why_bad(""), "a size is needed, like 512M, 1G, 30% or grow");
 	assert_non_null(why_bad(NULL));
-	assert_string_equal(why_bad("101%"),
-			    "a percentage is between 0 and 100%, like 30%");
+	assert_string_equal(why_bad("101%"), "a percentage is between 0 and 100%, like 30%");
 	assert_non_null(why_bad("100.01%"));
 	assert_non_null(why_bad("0%"));
-	assert_string_equal(why_bad("12.125%"),
-			    "percentages take at most two decimals");
-	assert_string_equal(why_bad("1Q"), "unknown unit; use K, M, G or T "
-					   "(binary: 1G = 1024M), or %");
+	assert_string_equal(why_bad("12.125%"), "percentages take at most two decimals");
+	assert_string_equal(why_bad("1Q"),
+			    "unknown unit; use K, M, G or T (binary: 1G = 1024M), or %");
 	assert_non_null(why_bad("1 G"));
 	assert_non_null(why_bad("1g"));
 	assert_non_null(why_bad("1GB"));
@@ -94,8 +91,7 @@ static void test_parse_bad(void **state)
 	assert_non_null(why_bad("1."));
 	assert_non_null(why_bad(".5G"));
 	assert_non_null(why_bad("Grow"));
-	assert_string_equal(why_bad("0.3K"),
-			    "the size is not a whole number of bytes");
+	assert_string_equal(why_bad("0.3K"), "the size is not a whole number of bytes");
 	assert_non_null(why_bad("1.5")); /* half a byte */
 	assert_non_null(why_bad("0.1B"));
 	assert_string_equal(why_bad("16777216T"), "the size is too large");
@@ -117,32 +113,23 @@ static void test_format(void **state)
 {
 	_cleanup_free_ char *a = size_format_bytes(0);
 	assert_string_equal(a, "0");
-	check_format(&(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 600ull << 20},
-		     "600M");
-	check_format(&(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 1ull << 30},
-		     "1G");
-	check_format(&(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 3ull << 29},
-		     "1536M");
-	check_format(&(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 1536},
-		     "1536");
+	check_format(&(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 600ull << 20}, "600M");
+	check_format(&(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 1ull << 30}, "1G");
+	check_format(&(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 3ull << 29}, "1536M");
+	check_format(&(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 1536}, "1536");
 	check_format(&(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 2048}, "2K");
-	check_format(&(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 5ull << 40},
-		     "5T");
+	check_format(&(azl_size){.kind = AZL_SIZE_BYTES, .bytes = 5ull << 40}, "5T");
 	check_format(&(azl_size){.kind = AZL_SIZE_BYTES, .bytes = UINT64_MAX},
 		     "18446744073709551615");
-	check_format(&(azl_size){.kind = AZL_SIZE_PERCENT, .percent = 3000},
-		     "30%");
-	check_format(&(azl_size){.kind = AZL_SIZE_PERCENT, .percent = 1250},
-		     "12.5%");
-	check_format(&(azl_size){.kind = AZL_SIZE_PERCENT, .percent = 1},
-		     "0.01%");
+	check_format(&(azl_size){.kind = AZL_SIZE_PERCENT, .percent = 3000}, "30%");
+	check_format(&(azl_size){.kind = AZL_SIZE_PERCENT, .percent = 1250}, "12.5%");
+	check_format(&(azl_size){.kind = AZL_SIZE_PERCENT, .percent = 1}, "0.01%");
 	check_format(&(azl_size){.kind = AZL_SIZE_GROW}, "grow");
 	assert_null(size_format(&(azl_size){0}));
 
 	/* Whatever is parsed formats back to text that parses the same. */
-	static const char *const inputs[] = {
-		"0",	"1",	 "1.5G",  "0.5K", "12.5%",    "99.99%",
-		"100%", "1023K", "1.75T", "grow", "16777215T"};
+	static const char *const inputs[] = {"0",    "1",     "1.5G",  "0.5K", "12.5%",	   "99.99%",
+					     "100%", "1023K", "1.75T", "grow", "16777215T"};
 	for (size_t i = 0; i < ELEMENTSOF(inputs); i++) {
 		azl_size x, y;
 		assert_int_equal(size_parse(inputs[i], &x, NULL), 0);
@@ -177,10 +164,8 @@ static void test_human(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_bytes),
-		cmocka_unit_test(test_parse_other),
-		cmocka_unit_test(test_parse_bad),
-		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_parse_bytes), cmocka_unit_test(test_parse_other),
+		cmocka_unit_test(test_parse_bad),   cmocka_unit_test(test_format),
 		cmocka_unit_test(test_human),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,11 +29,10 @@ static void test_unit_install(void **state)
 			   &in);
 	assert_int_equal(strv_length(in.wanted_by), 2);
 	assert_string_equal(in.wanted_by[0], "multi-user.target");
-	_cleanup_strv_free_ char **l = unit_enable_links(
-		"sshd.service", "/usr/lib/systemd/system/sshd.service", &in);
+	_cleanup_strv_free_ char **l =
+		unit_enable_links("sshd.service", "/usr/lib/systemd/system/sshd.service", &in);
 	assert_int_equal(strv_length(l), 6);
-	assert_string_equal(l[0], "etc/systemd/system/multi-user.target.wants/"
-				  "sshd.service");
+	assert_string_equal(l[0], "etc/systemd/system/multi-user.target.wants/sshd.service");
 	assert_string_equal(l[1], "/usr/lib/systemd/system/sshd.service");
 	assert_string_equal(l[4], "etc/systemd/system/sshd-alias.service");
 	assert_string_equal(in.also[0], "sshd.socket");
@@ -43,11 +42,9 @@ static void test_unit_install(void **state)
 	unit_install_parse("[Install]\nWantedBy=getty.target\n"
 			   "DefaultInstance=tty1\n",
 			   &in);
-	_cleanup_strv_free_ char **t = unit_enable_links(
-		"getty@.service", "/usr/lib/systemd/system/getty@.service",
-		&in);
-	assert_string_equal(t[0], "etc/systemd/system/getty.target.wants/"
-				  "getty@tty1.service");
+	_cleanup_strv_free_ char **t =
+		unit_enable_links("getty@.service", "/usr/lib/systemd/system/getty@.service", &in);
+	assert_string_equal(t[0], "etc/systemd/system/getty.target.wants/getty@tty1.service");
 	unit_install_done(&in);
 	unit_install_parse("[Service]\nExecStart=/bin/true\n", &in);
 	assert_null(unit_enable_links("x.service", "/x", &in));
@@ -63,18 +60,16 @@ static void test_hosts_selinux(void **state)
 {
 	(void)state;
 	_cleanup_free_ char *h = identity_hosts_text(
-		"127.0.0.1 localhost\n127.0.1.1 old\n10.0.0.1 db\n",
-		"n1.example.com");
-	assert_string_equal(h, "127.0.0.1 localhost\n10.0.0.1 db\n"
-			       "::1         localhost localhost.localdomain "
-			       "localhost6 localhost6.localdomain6\n"
-			       "127.0.1.1   n1.example.com n1\n");
+		"127.0.0.1 localhost\n127.0.1.1 old\n10.0.0.1 db\n", "n1.example.com");
+	assert_string_equal(
+		h,
+		"127.0.0.1 localhost\n10.0.0.1 db\n"
+		"::1         localhost localhost.localdomain localhost6 localhost6.localdomain6\n"
+		"127.0.1.1   n1.example.com n1\n");
 	_cleanup_free_ char *s = identity_selinux_text(
-		"# c\nSELINUX=enforcing\nSELINUXTYPE=targeted\n",
-		AZL_SELINUX_DISABLED);
+		"# c\nSELINUX=enforcing\nSELINUXTYPE=targeted\n", AZL_SELINUX_DISABLED);
 	assert_string_equal(s, "# c\nSELINUX=disabled\nSELINUXTYPE=targeted\n");
-	_cleanup_free_ char *n =
-		identity_selinux_text(NULL, AZL_SELINUX_PERMISSIVE);
+	_cleanup_free_ char *n = identity_selinux_text(NULL, AZL_SELINUX_PERMISSIVE);
 	assert_string_equal(n, "SELINUXTYPE=targeted\nSELINUX=permissive\n");
 }
 
@@ -92,13 +87,9 @@ static void test_networkd(void **state)
 	char *addrs[] = {"192.0.2.10/24", NULL}, *dns[] = {"192.0.2.53", NULL};
 	char *ports[] = {"eno1", NULL}, *opts[] = {"miimon=100", NULL};
 	azl_interface ifs[] = {
-		{.name = "eth1",
-		 .addresses = addrs,
-		 .gateway4 = "192.0.2.1",
-		 .dns = dns},
+		{.name = "eth1", .addresses = addrs, .gateway4 = "192.0.2.1", .dns = dns},
 		{.match_mac = "52:54:00:12:34:56", .dhcp4 = true},
-		{.name = "bond0",
-		 .bond = {.slaves = ports, .mode = "802.3ad", .options = opts}},
+		{.name = "bond0", .bond = {.slaves = ports, .mode = "802.3ad", .options = opts}},
 		{.name = "eth2", .vlan_id = 10, .dhcp4 = true},
 	};
 	azl_network net = {.interfaces = ifs, .n_interfaces = 4};
@@ -112,18 +103,15 @@ static void test_networkd(void **state)
 			    "IPv6AcceptRA=yes\n"
 			    "Address=192.0.2.10/24\nGateway=192.0.2.1\n"
 			    "DNS=192.0.2.53\n");
-	assert_non_null(strstr(
-		file_text(f, n, "10-azl-ethernet-525400123456.network"),
-		"MACAddress=52:54:00:12:34:56\n\n[Network]\nDHCP=ipv4\n"));
+	assert_non_null(strstr(file_text(f, n, "10-azl-ethernet-525400123456.network"),
+			       "MACAddress=52:54:00:12:34:56\n\n[Network]\nDHCP=ipv4\n"));
 	assert_string_equal(file_text(f, n, "10-azl-bond0.netdev"),
 			    "[NetDev]\nName=bond0\nKind=bond\n\n[Bond]\n"
 			    "Mode=802.3ad\nMIIMonitorSec=100ms\n");
+	assert_non_null(strstr(file_text(f, n, "10-azl-eno1.network"), "Bond=bond0\n"));
 	assert_non_null(
-		strstr(file_text(f, n, "10-azl-eno1.network"), "Bond=bond0\n"));
-	assert_non_null(strstr(file_text(f, n, "10-azl-eth2.10.netdev"),
-			       "Kind=vlan\n\n[VLAN]\nId=10\n"));
-	assert_non_null(strstr(file_text(f, n, "10-azl-eth2.network"),
-			       "VLAN=eth2.10\n"));
+		strstr(file_text(f, n, "10-azl-eth2.10.netdev"), "Kind=vlan\n\n[VLAN]\nId=10\n"));
+	assert_non_null(strstr(file_text(f, n, "10-azl-eth2.network"), "VLAN=eth2.10\n"));
 	netfiles_free(f, n);
 
 	/* ipv6: false switches it off; a bond that only carries VLANs
@@ -163,8 +151,7 @@ static void test_bond_vlan_networkd(void **state)
 	azl_netfile *f = NULL;
 	size_t n = 0;
 	assert_int_equal(networkd_build_files(&net, &f, &n), 0);
-	assert_non_null(strstr(file_text(f, n, "10-azl-bond0.netdev"),
-			       "Name=bond0\nKind=bond\n"));
+	assert_non_null(strstr(file_text(f, n, "10-azl-bond0.netdev"), "Name=bond0\nKind=bond\n"));
 	assert_non_null(strstr(file_text(f, n, "10-azl-bond0.50.netdev"),
 			       "Name=bond0.50\nKind=vlan\n\n[VLAN]\nId=50\n"));
 	assert_string_equal(file_text(f, n, "10-azl-bond0.network"),
@@ -174,8 +161,7 @@ static void test_bond_vlan_networkd(void **state)
 	assert_string_equal(file_text(f, n, "10-azl-bond0.50.network"),
 			    "[Match]\nName=bond0.50\n\n[Network]\nDHCP=ipv4\n"
 			    "IPv6AcceptRA=yes\n");
-	assert_non_null(
-		strstr(file_text(f, n, "10-azl-eth1.network"), "Bond=bond0\n"));
+	assert_non_null(strstr(file_text(f, n, "10-azl-eth1.network"), "Bond=bond0\n"));
 	netfiles_free(f, n);
 }
 
@@ -231,20 +217,16 @@ static void test_accounts_edit(void **state)
 		.gshadow = xstrdup("root:::\nwheel:::\n"),
 	};
 	char *groups[] = {"wheel", "ops", NULL};
-	azl_user users[] = {{.name = "admin",
-			     .groups = groups,
-			     .password_hash = "$6$s$abc"}};
+	azl_user users[] = {{.name = "admin", .groups = groups, .password_hash = "$6$s$abc"}};
 	azl_accounts a = {.root = {.lock = true}, .users = users, .n_users = 1};
 	azl_account_result *res = NULL;
 	size_t n = 0;
 	assert_int_equal(accounts_edit(&f, &a, 20000, &res, &n), 0);
 	assert_int_equal(n, 2);
 	/* uid 1000 and gid 1000 are taken: both move on to 1001. */
-	assert_non_null(
-		strstr(f.passwd, "admin:x:1001:1001::/home/admin:/bin/bash\n"));
+	assert_non_null(strstr(f.passwd, "admin:x:1001:1001::/home/admin:/bin/bash\n"));
 	assert_non_null(strstr(f.shadow, "root:!:20000:0:99999:7:::\n"));
-	assert_non_null(
-		strstr(f.shadow, "admin:$6$s$abc:20000:0:99999:7:::\n"));
+	assert_non_null(strstr(f.shadow, "admin:$6$s$abc:20000:0:99999:7:::\n"));
 	assert_non_null(strstr(f.group, "wheel:x:10:admin\n"));
 	assert_non_null(strstr(f.group, "ops:x:1002:admin\n"));
 	assert_non_null(strstr(f.gshadow, "ops:!::admin\n"));
@@ -267,26 +249,23 @@ static char *join(char **v)
 static void test_tpm2_pieces(void **state)
 {
 	(void)state;
-	azl_crypttab_entry ct[] = {{"luks-root", "1111", true},
-				   {"luks-swap", "2222", false}};
+	azl_crypttab_entry ct[] = {{"luks-root", "1111", true}, {"luks-swap", "2222", false}};
 	_cleanup_free_ char *t = crypttab_text(ct, 2);
-	assert_string_equal(t,
-			    "# /etc/crypttab, written by azl-installer.\n"
-			    "luks-root UUID=1111 none luks,tpm2-device=auto\n"
-			    "luks-swap UUID=2222 none luks\n");
+	assert_string_equal(t, "# /etc/crypttab, written by azl-installer.\n"
+			       "luks-root UUID=1111 none luks,tpm2-device=auto\n"
+			       "luks-swap UUID=2222 none luks\n");
 	char *luks[] = {"1111", NULL};
-	azl_installed_storage st = {
-		.root_uuid = "ROOT", .luks_uuids = luks, .luks_tpm2 = true};
+	azl_installed_storage st = {.root_uuid = "ROOT", .luks_uuids = luks, .luks_tpm2 = true};
 	_cleanup_free_ char *mods = bootloader_dracut_modules(&st);
 	assert_string_equal(mods, "crypt tpm2-tss");
 	azl_model m = {0};
 	m.selinux = AZL_SELINUX_DISABLED;
 	_cleanup_free_ char *c = bootloader_cmdline(&m, &st, false);
-	assert_string_equal(c, "root=UUID=ROOT ro rd.luks.uuid=luks-1111 "
-			       "rd.luks.options=tpm2-device=auto");
+	assert_string_equal(
+		c, "root=UUID=ROOT ro rd.luks.uuid=luks-1111 rd.luks.options=tpm2-device=auto");
 	_cleanup_free_ char *p0 = luks_tpm2_pcrs_arg(0);
-	_cleanup_free_ char *p1 = luks_tpm2_pcrs_arg(
-		(UINT32_C(1) << 0) | (UINT32_C(1) << 7) | (UINT32_C(1) << 23));
+	_cleanup_free_ char *p1 =
+		luks_tpm2_pcrs_arg((UINT32_C(1) << 0) | (UINT32_C(1) << 7) | (UINT32_C(1) << 23));
 	assert_string_equal(p0, "7");
 	assert_string_equal(p1, "0+7+23");
 }
@@ -299,35 +278,33 @@ static void test_boot_pieces(void **state)
 	char *lvs[] = {"vg_azl/lv_root", "vg_azl/lv_swap", NULL};
 	azl_installed_storage plain = {.root_uuid = "ROOT"};
 	azl_installed_storage lvm = {.root_uuid = "ROOT", .lvm_lvs = lvs};
-	azl_installed_storage both = {
-		.root_uuid = "ROOT", .luks_uuids = luks, .lvm_lvs = lvs};
+	azl_installed_storage both = {.root_uuid = "ROOT", .luks_uuids = luks, .lvm_lvs = lvs};
 	assert_null(bootloader_dracut_modules(&plain));
 	_cleanup_free_ char *m1 = bootloader_dracut_modules(&lvm);
 	_cleanup_free_ char *m2 = bootloader_dracut_modules(&both);
 	assert_string_equal(m1, "lvm");
 	assert_string_equal(m2, "crypt lvm");
 
-	_cleanup_strv_free_ char **gen = bootloader_dracut_argv(
-		"/usr/bin/dracut", "6.1.0-1", "/boot/initramfs-6.1.0-1.img", m2,
-		"sd_mod ext4", false);
+	_cleanup_strv_free_ char **gen =
+		bootloader_dracut_argv("/usr/bin/dracut", "6.1.0-1", "/boot/initramfs-6.1.0-1.img",
+				       m2, "sd_mod ext4", false);
 	_cleanup_free_ char *gs = join(gen);
-	assert_string_equal(gs, "/usr/bin/dracut|-f|--kver|6.1.0-1|"
-				"--no-hostonly|--add|crypt lvm|"
-				"/boot/initramfs-6.1.0-1.img");
-	_cleanup_strv_free_ char **host = bootloader_dracut_argv(
-		"/usr/bin/dracut", "6.1.0-1", "/boot/i.img", NULL, NULL, true);
+	assert_string_equal(
+		gs,
+		"/usr/bin/dracut|-f|--kver|6.1.0-1|--no-hostonly|--add|crypt lvm|/boot/initramfs-6.1.0-1.img");
+	_cleanup_strv_free_ char **host = bootloader_dracut_argv("/usr/bin/dracut", "6.1.0-1",
+								 "/boot/i.img", NULL, NULL, true);
 	_cleanup_free_ char *hs = join(host);
-	assert_string_equal(hs, "/usr/bin/dracut|-f|--kver|6.1.0-1|"
-				"--hostonly|/boot/i.img");
+	assert_string_equal(hs, "/usr/bin/dracut|-f|--kver|6.1.0-1|--hostonly|/boot/i.img");
 	/* Host-only names the layout's drivers (no udev in the live
 	 * environment for dracut to ask); generic needs no list. */
-	_cleanup_strv_free_ char **hd = bootloader_dracut_argv(
-		"/usr/bin/dracut", "6.1.0-1", "/boot/i.img", "crypt",
-		"megaraid_sas sd_mod ext4", true);
+	_cleanup_strv_free_ char **hd =
+		bootloader_dracut_argv("/usr/bin/dracut", "6.1.0-1", "/boot/i.img", "crypt",
+				       "megaraid_sas sd_mod ext4", true);
 	_cleanup_free_ char *hds = join(hd);
-	assert_string_equal(hds, "/usr/bin/dracut|-f|--kver|6.1.0-1|"
-				 "--hostonly|--add|crypt|--add-drivers|"
-				 "megaraid_sas sd_mod ext4|/boot/i.img");
+	assert_string_equal(
+		hds,
+		"/usr/bin/dracut|-f|--kver|6.1.0-1|--hostonly|--add|crypt|--add-drivers|megaraid_sas sd_mod ext4|/boot/i.img");
 
 	/* security=selinux: only with a policy, not when disabled, not when
 	 * the answer file's kernel_args choose. */
@@ -337,10 +314,9 @@ static void test_boot_pieces(void **state)
 	m.selinux = AZL_SELINUX_ENFORCING;
 	m.bootloader.kernel_args = args;
 	_cleanup_free_ char *c1 = bootloader_cmdline(&m, &both, true);
-	assert_string_equal(c1, "root=UUID=ROOT ro rd.luks.uuid=luks-1111 "
-				"rd.lvm.lv=vg_azl/lv_root "
-				"rd.lvm.lv=vg_azl/lv_swap security=selinux "
-				"console=ttyS0");
+	assert_string_equal(
+		c1,
+		"root=UUID=ROOT ro rd.luks.uuid=luks-1111 rd.lvm.lv=vg_azl/lv_root rd.lvm.lv=vg_azl/lv_swap security=selinux console=ttyS0");
 	_cleanup_free_ char *c2 = bootloader_cmdline(&m, &plain, false);
 	assert_string_equal(c2, "root=UUID=ROOT ro console=ttyS0");
 	m.selinux = AZL_SELINUX_DISABLED;
@@ -353,8 +329,8 @@ static void test_boot_pieces(void **state)
 
 	/* The BLS keys kernel-install writes, sort-key the os-release ID,
 	 * plus Fedora GRUB's grub_* keys. */
-	_cleanup_free_ char *e = bootloader_bls_entry(
-		"6.1.0-1", "root=UUID=ROOT ro", "", "azurelinux");
+	_cleanup_free_ char *e =
+		bootloader_bls_entry("6.1.0-1", "root=UUID=ROOT ro", "", "azurelinux");
 	assert_string_equal(e, "title Azure Linux 4.0 (6.1.0-1)\n"
 			       "version 6.1.0-1\n"
 			       "sort-key azurelinux\n"
@@ -369,14 +345,10 @@ static void test_boot_pieces(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_unit_install),
-		cmocka_unit_test(test_hosts_selinux),
-		cmocka_unit_test(test_networkd),
-		cmocka_unit_test(test_bond_vlan_networkd),
-		cmocka_unit_test(test_bond_vlan_nm),
-		cmocka_unit_test(test_accounts_edit),
-		cmocka_unit_test(test_boot_pieces),
-		cmocka_unit_test(test_tpm2_pieces),
+		cmocka_unit_test(test_unit_install), cmocka_unit_test(test_hosts_selinux),
+		cmocka_unit_test(test_networkd),     cmocka_unit_test(test_bond_vlan_networkd),
+		cmocka_unit_test(test_bond_vlan_nm), cmocka_unit_test(test_accounts_edit),
+		cmocka_unit_test(test_boot_pieces),  cmocka_unit_test(test_tpm2_pieces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,23 +43,20 @@ static void test_redact_userinfo(void **state)
 static void test_redact_query(void **state)
 {
 	(void)state;
-	check_redact("https://h/r?token=abc&arch=x86_64",
-		     "https://h/r?token=***&arch=x86_64");
+	check_redact("https://h/r?token=abc&arch=x86_64", "https://h/r?token=***&arch=x86_64");
 	check_redact("https://h/r?arch=x&password=s3&sig=zz#frag",
 		     "https://h/r?arch=x&password=***&sig=***#frag");
 	check_redact("https://h/r?X-Amz-Security-Token=t&api_key=k",
 		     "https://h/r?X-Amz-Security-Token=***&api_key=***");
 	/* names that merely end in the letters stay */
-	check_redact("https://h/r?monkey=1&bypass=2",
-		     "https://h/r?monkey=1&bypass=2");
+	check_redact("https://h/r?monkey=1&bypass=2", "https://h/r?monkey=1&bypass=2");
 	check_redact("https://u:p@h/r?token=t", "https://***@h/r?token=***");
 }
 
 static void test_log_redacts(void **state)
 {
 	(void)state;
-	log_info("repository 'x': https://user:S3cret@h/repo/?token=T0k (%d)",
-		 1);
+	log_info("repository 'x': https://user:S3cret@h/repo/?token=T0k (%d)", 1);
 	log_error("cannot fetch 'http://a:S3cret@h/'");
 	log_raw("scriptlet says http://b:S3cret@h/\n", 34);
 	_cleanup_free_ char *all = log_contents();
@@ -80,8 +77,7 @@ static void test_fingerprint(void **state)
 	for (size_t i = 0; i < ELEMENTSOF(good); i++) {
 		_cleanup_free_ char *f = fingerprint_normalize(good[i]);
 		assert_non_null(f);
-		assert_string_equal(f,
-				    "56B37FDBAAFC2499BA39A513B16AC406E360820E");
+		assert_string_equal(f, "56B37FDBAAFC2499BA39A513B16AC406E360820E");
 	}
 	static const char *const bad[] = {
 		"",
@@ -94,9 +90,8 @@ static void test_fingerprint(void **state)
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++)
 		assert_null(fingerprint_normalize(bad[i]));
 	assert_null(fingerprint_normalize(NULL));
-	_cleanup_free_ char *v6 =
-		fingerprint_normalize("00112233445566778899AABBCCDDEEFF00112233"
-				      "445566778899aabbccddeeff");
+	_cleanup_free_ char *v6 = fingerprint_normalize(
+		"00112233445566778899AABBCCDDEEFF00112233445566778899aabbccddeeff");
 	assert_non_null(v6);
 }
 
@@ -114,10 +109,8 @@ static void test_url_is_remote(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_redact_userinfo),
-		cmocka_unit_test(test_redact_query),
-		cmocka_unit_test(test_log_redacts),
-		cmocka_unit_test(test_fingerprint),
+		cmocka_unit_test(test_redact_userinfo), cmocka_unit_test(test_redact_query),
+		cmocka_unit_test(test_log_redacts),	cmocka_unit_test(test_fingerprint),
 		cmocka_unit_test(test_url_is_remote),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

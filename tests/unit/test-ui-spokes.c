@@ -102,11 +102,9 @@ static void test_passphrase(void **state)
 
 	assert_int_equal(passphrase_strength("", NULL), STRENGTH_EMPTY);
 	assert_int_equal(passphrase_strength("abc", NULL), STRENGTH_WEAK);
-	assert_int_equal(passphrase_strength("abcdefghij", NULL),
-			 STRENGTH_WEAK);
+	assert_int_equal(passphrase_strength("abcdefghij", NULL), STRENGTH_WEAK);
 	assert_int_equal(passphrase_strength("abcdefg1", NULL), STRENGTH_FAIR);
-	assert_int_equal(passphrase_strength("Abcdefgh12!x", NULL),
-			 STRENGTH_STRONG);
+	assert_int_equal(passphrase_strength("Abcdefgh12!x", NULL), STRENGTH_STRONG);
 	/* Characters, not bytes: 7 umlauts are still short. */
 	assert_int_equal(passphrase_strength("äöüäöüä", NULL), STRENGTH_WEAK);
 }
@@ -126,17 +124,11 @@ static void test_partition_editor(void **state)
 	assert_true(spoke_status(SPOKE_DISKS, m, mach, NULL));
 
 	const char *why = NULL;
-	assert_int_equal(partition_add(s, "/", "1G", AZL_FS_NONE, false, &why),
-			 -EINVAL);
+	assert_int_equal(partition_add(s, "/", "1G", AZL_FS_NONE, false, &why), -EINVAL);
 	assert_non_null(why);
-	assert_int_equal(
-		partition_add(s, "srv", "1G", AZL_FS_NONE, false, &why),
-		-EINVAL);
-	assert_int_equal(
-		partition_add(s, "/srv", "lots", AZL_FS_NONE, false, &why),
-		-EINVAL);
-	assert_int_equal(
-		partition_add(s, "/srv", "2G", AZL_FS_NONE, true, &why), 0);
+	assert_int_equal(partition_add(s, "srv", "1G", AZL_FS_NONE, false, &why), -EINVAL);
+	assert_int_equal(partition_add(s, "/srv", "lots", AZL_FS_NONE, false, &why), -EINVAL);
+	assert_int_equal(partition_add(s, "/srv", "2G", AZL_FS_NONE, true, &why), 0);
 	assert_int_equal(s->n_partitions, 5);
 	assert_true(s->partitions[4].encrypt);
 	assert_int_equal(s->partitions[4].size.bytes, 2ull << 30);
@@ -161,19 +153,13 @@ static void test_partition_editor(void **state)
 static void test_clone_commit(void **state)
 {
 	_cleanup_model_ azl_model *m = model_new();
-	assert_int_equal(
-		accounts_set_user(&m->accounts, "admin", "pw1", NULL, NULL), 0);
+	assert_int_equal(accounts_set_user(&m->accounts, "admin", "pw1", NULL, NULL), 0);
 	azl_accounts clone = {0};
 	accounts_clone(&clone, &m->accounts);
 	const char *why = NULL;
-	assert_int_equal(
-		accounts_set_user(&clone, "Bad Name", NULL, NULL, &why),
-		-EINVAL);
-	assert_int_equal(
-		accounts_set_user(&clone, "ops", NULL, "not a key", &why),
-		-EINVAL);
-	assert_int_equal(accounts_set_user(&clone, "ops", NULL,
-					   "ssh-ed25519 AAAAC3Nz ops@x", &why),
+	assert_int_equal(accounts_set_user(&clone, "Bad Name", NULL, NULL, &why), -EINVAL);
+	assert_int_equal(accounts_set_user(&clone, "ops", NULL, "not a key", &why), -EINVAL);
+	assert_int_equal(accounts_set_user(&clone, "ops", NULL, "ssh-ed25519 AAAAC3Nz ops@x", &why),
 			 0);
 	/* The model is untouched until the clone is committed. */
 	assert_string_equal(m->accounts.users[0].name, "admin");
@@ -184,10 +170,8 @@ static void test_clone_commit(void **state)
 	accounts_done(&m->accounts);
 	m->accounts = clone;
 	assert_true(spoke_status(SPOKE_ACCOUNTS, m, NULL, NULL));
-	assert_int_equal(accounts_set_root(&m->accounts, false, NULL, &why),
-			 -EINVAL);
-	assert_int_equal(accounts_set_root(&m->accounts, false, "r00t", &why),
-			 0);
+	assert_int_equal(accounts_set_root(&m->accounts, false, NULL, &why), -EINVAL);
+	assert_int_equal(accounts_set_root(&m->accounts, false, "r00t", &why), 0);
 	assert_false(m->accounts.root.lock);
 }
 
@@ -199,24 +183,20 @@ static void test_storage_clone_subvolumes(void **state)
 	src.partitions = xcalloc(1, sizeof(*src.partitions));
 	src.n_partitions = 1;
 	src.partitions[0].fs = AZL_FS_BTRFS;
-	src.partitions[0].subvolumes =
-		xcalloc(2, sizeof(*src.partitions[0].subvolumes));
+	src.partitions[0].subvolumes = xcalloc(2, sizeof(*src.partitions[0].subvolumes));
 	src.partitions[0].n_subvolumes = 2;
-	src.partitions[0].subvolumes[0] = (azl_subvolume_spec){
-		.name = xstrdup("root"), .mount = xstrdup("/")};
-	src.partitions[0].subvolumes[1] =
-		(azl_subvolume_spec){.name = xstrdup("home"),
-				     .mount = xstrdup("/home"),
-				     .fs_options = xstrdup("noatime")};
+	src.partitions[0].subvolumes[0] =
+		(azl_subvolume_spec){.name = xstrdup("root"), .mount = xstrdup("/")};
+	src.partitions[0].subvolumes[1] = (azl_subvolume_spec){.name = xstrdup("home"),
+							       .mount = xstrdup("/home"),
+							       .fs_options = xstrdup("noatime")};
 	azl_storage clone = {0};
 	storage_clone(&clone, &src);
 	assert_int_equal(clone.partitions[0].n_subvolumes, 2);
-	assert_ptr_not_equal(clone.partitions[0].subvolumes,
-			     src.partitions[0].subvolumes);
+	assert_ptr_not_equal(clone.partitions[0].subvolumes, src.partitions[0].subvolumes);
 	assert_ptr_not_equal(clone.partitions[0].subvolumes[1].name,
 			     src.partitions[0].subvolumes[1].name);
-	assert_string_equal(clone.partitions[0].subvolumes[1].fs_options,
-			    "noatime");
+	assert_string_equal(clone.partitions[0].subvolumes[1].fs_options, "noatime");
 	storage_done(&clone); /* Cancel */
 	assert_string_equal(src.partitions[0].subvolumes[0].name, "root");
 	assert_string_equal(src.partitions[0].subvolumes[1].mount, "/home");
@@ -230,13 +210,11 @@ static void test_tui_gate(void **state)
 {
 	_cleanup_model_ azl_model *m = model_new();
 	const char *why = NULL;
-	assert_int_equal(
-		accounts_set_user(&m->accounts, "ops", "pw", NULL, &why), 0);
+	assert_int_equal(accounts_set_user(&m->accounts, "ops", "pw", NULL, &why), 0);
 	_cleanup_free_ char *fine = model_first_error(m, NULL);
 	assert_null(fine);
 	assert_int_equal(accounts_set_user(&m->accounts, "ops", NULL,
-					   "ssh-ed25519 AAAAC3Nz ops@x\x1b[2J",
-					   &why),
+					   "ssh-ed25519 AAAAC3Nz ops@x\x1b[2J", &why),
 			 0);
 	_cleanup_free_ char *bad = model_first_error(m, NULL);
 	assert_non_null(bad);
@@ -249,27 +227,17 @@ static void test_network(void **state)
 	_cleanup_model_ azl_model *m = model_new();
 	azl_interface *it = network_interface(&m->network, "eth0");
 	const char *why = NULL;
-	assert_int_equal(interface_set_static(it, "192.0.2.10", "", "", &why),
-			 -EINVAL);
-	assert_int_equal(
-		interface_set_static(it, "192.0.2.10/33", "", "", &why),
-		-EINVAL);
-	assert_int_equal(interface_set_static(it, "192.0.2.10/24", "192.0.2.x",
-					      "", &why),
-			 -EINVAL);
+	assert_int_equal(interface_set_static(it, "192.0.2.10", "", "", &why), -EINVAL);
+	assert_int_equal(interface_set_static(it, "192.0.2.10/33", "", "", &why), -EINVAL);
+	assert_int_equal(interface_set_static(it, "192.0.2.10/24", "192.0.2.x", "", &why), -EINVAL);
 	/* The page uses the model's validators: what the answer file refuses
 	 * (a signed or over-long prefix) the page refuses too. */
 	assert_false(ip_prefix_is_valid("192.0.2.10/+24"));
-	assert_int_equal(
-		interface_set_static(it, "192.0.2.10/+24", "", "", &why),
-		-EINVAL);
-	assert_int_equal(
-		interface_set_static(it, "2001:db8::10/0064", "", "", &why),
-		-EINVAL);
-	assert_int_equal(
-		interface_set_static(it, "192.0.2.10/24, 2001:db8::10/64",
-				     "192.0.2.1", "192.0.2.53 9.9.9.9", &why),
-		0);
+	assert_int_equal(interface_set_static(it, "192.0.2.10/+24", "", "", &why), -EINVAL);
+	assert_int_equal(interface_set_static(it, "2001:db8::10/0064", "", "", &why), -EINVAL);
+	assert_int_equal(interface_set_static(it, "192.0.2.10/24, 2001:db8::10/64", "192.0.2.1",
+					      "192.0.2.53 9.9.9.9", &why),
+			 0);
 	assert_false(it->dhcp4);
 	assert_int_equal(strv_length(it->addresses), 2);
 	assert_string_equal(it->gateway4, "192.0.2.1");
@@ -289,8 +257,7 @@ static void test_network(void **state)
  * address of ifname, or NULL. */
 static char *ip_first_v4(const char *ifname)
 {
-	_cleanup_free_ char *cmd =
-		xasprintf("ip -4 -o addr show dev '%s' 2>/dev/null", ifname);
+	_cleanup_free_ char *cmd = xasprintf("ip -4 -o addr show dev '%s' 2>/dev/null", ifname);
 	FILE *f = popen(cmd, "r");
 	assert_non_null(f);
 	char line[512], *ret = NULL;
@@ -332,8 +299,7 @@ static void test_netinfo_sysfs(void **state)
 		}
 		assert_non_null(e);
 		seen++;
-		_cleanup_free_ char *p =
-			xasprintf("/sys/class/net/%s/address", de->d_name);
+		_cleanup_free_ char *p = xasprintf("/sys/class/net/%s/address", de->d_name);
 		_cleanup_free_ char *mac = NULL;
 		assert_int_equal(read_file_bounded(p, 4096, &mac, NULL), 0);
 		mac[strcspn(mac, "\n")] = '\0';
@@ -352,8 +318,7 @@ static void test_netinfo_sysfs(void **state)
 	closedir(d);
 	assert_int_equal(info.n_devs, seen);
 	for (size_t k = 1; k < info.n_devs; k++)
-		assert_true(strcmp(info.devs[k - 1].name, info.devs[k].name) <
-			    0);
+		assert_true(strcmp(info.devs[k - 1].name, info.devs[k].name) < 0);
 	char host[256] = "";
 	assert_int_equal(gethostname(host, sizeof(host) - 1), 0);
 	assert_string_equal(info.hostname, host);
@@ -363,8 +328,7 @@ static void test_netinfo_sysfs(void **state)
 		assert_non_null(strstr(text, info.devs[k].name));
 	netinfo_done(&info);
 	/* A directory that is not there is an error, not an empty list. */
-	assert_int_equal(sysfs_read_devices("/nonexistent/net", &info),
-			 -ENOENT);
+	assert_int_equal(sysfs_read_devices("/nonexistent/net", &info), -ENOENT);
 	netinfo_done(&info);
 }
 
@@ -385,8 +349,7 @@ static void test_netinfo_nm_not_running(void **state)
 
 	assert_int_equal(access("/usr/bin/dbus-daemon", X_OK), 0);
 	_cleanup_free_ char *cmd = xasprintf(
-		"dbus-daemon --config-file=/usr/share/dbus-1/session.conf "
-		"--address=%s --fork --print-pid",
+		"dbus-daemon --config-file=/usr/share/dbus-1/session.conf --address=%s --fork --print-pid",
 		addr);
 	FILE *f = popen(cmd, "r");
 	assert_non_null(f);
@@ -437,13 +400,7 @@ static void test_shown_and_packages(void **state)
 static void test_comps(void **state)
 {
 	static const char xml[] =
-		"<?xml version=\"1.0\"?><comps>"
-		"<group><id>minimal</id><name>Minimal</name>"
-		"<name xml:lang=\"de\">Minimal-DE</name>"
-		"<description>Small &amp; fast</description></group>"
-		"<group><id>hidden</id><name>H</name>"
-		"<uservisible>false</uservisible></group>"
-		"<group><name>no id</name></group></comps>";
+		"<?xml version=\"1.0\"?><comps><group><id>minimal</id><name>Minimal</name><name xml:lang=\"de\">Minimal-DE</name><description>Small &amp; fast</description></group><group><id>hidden</id><name>H</name><uservisible>false</uservisible></group><group><name>no id</name></group></comps>";
 	ui_group *g = NULL;
 	size_t n = 0;
 	assert_int_equal(comps_parse(xml, strlen(xml), &g, &n), 0);
@@ -454,8 +411,7 @@ static void test_comps(void **state)
 	assert_true(g[0].visible);
 	assert_false(g[1].visible);
 	groups_free(g, n);
-	assert_int_equal(comps_parse("<comps><group><id>x</id>", 24, &g, &n),
-			 -EINVAL);
+	assert_int_equal(comps_parse("<comps><group><id>x</id>", 24, &g, &n), -EINVAL);
 	assert_int_equal(comps_parse("nothing", 7, &g, &n), -EINVAL);
 }
 
