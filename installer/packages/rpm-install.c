@@ -405,6 +405,8 @@ static void *verify_thread(void *arg)
 	return NULL;
 }
 
+static size_t verifier_finish(verifier *v, bool stop);
+
 /* Starts checking every package at level (RPMSIG_*_TYPE) with the keys of
  * ts; false when no thread could be started (the caller lets rpmtsRun()
  * check them). */
@@ -420,9 +422,11 @@ static bool verifier_start(verifier *v, rpmts ts, const rpm_install_pkg *pkgs, s
 	rpmtsSetVfyFlags(v->ts, rpmtsVfyFlags(ts));
 	atomic_init(&v->stop, false);
 	v->started = pthread_create(&v->thread, NULL, verify_thread, v) == 0;
-	if (!v->started)
+	if (!v->started) {
 		log_warning(
 			"cannot start the package verifier thread; librpm checks the packages in the transaction");
+		verifier_finish(v, true); /* frees what was made for it */
+	}
 	return v->started;
 }
 

@@ -706,7 +706,10 @@ static int create_raid(azl_storage_state *st, const azl_plan *plan, const char *
 	if (!line)
 		return step_failed(-ENODATA, "mdadm --detail '%s'", pr->device);
 	strv_push(&st->mdadm_conf, line);
-	if (pr->encrypted ||
+	/* The arrays the initramfs must assemble: under /, swap, a PV, /usr
+	 * (dracut mounts a separate /usr before switch-root) or encrypted
+	 * (rd.luks.uuid= names every container). */
+	if (pr->encrypted || streq_ptr(pr->mount, "/usr") ||
 	    (pr->role != AZL_ROLE_ESP && pr->role != AZL_ROLE_BOOT && pr->role != AZL_ROLE_DATA))
 		strv_push(&st->result.md_boot_uuids, xstrdup(uuid));
 	strv_push(&st->result.md_uuids, TAKE_PTR(uuid));

@@ -280,6 +280,8 @@ failed=
 for i in $GUESTS; do
 	wait "${gpid[$i]}" || failed="$failed $i"
 done
+# All reaped: their PIDs may be reused by anyone from here on.
+FLEET_PIDS=
 for i in $GUESTS; do
 	sed "s/^/guest $i: /" "$WORK/guest$i.out"
 done
