@@ -218,15 +218,15 @@ static void test_finish(void **state)
 static void test_cleanup_close(void **state)
 {
 	(void)state;
-	int seen;
+	int seen_fd;
 	{
 		_cleanup_close_ int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		assert_true(fd >= 0);
-		seen = fd;
+		seen_fd = fd;
 		_cleanup_close_ _unused_ int none = -1;
 	}
 	errno = 0;
-	assert_int_equal(fcntl(seen, F_GETFD), -1);
+	assert_int_equal(fcntl(seen_fd, F_GETFD), -1);
 	assert_int_equal(errno, EBADF);
 }
 
