@@ -1377,11 +1377,7 @@ static int cmd_firewall(ks_ctx *c, const ks_line *l)
 		 * _getParser): --enabled defaults to True, so a firewall line
 		 * without --enabled/--disabled enables it. */
 		move_service(c, l, &s->enable, &s->disable, "firewalld");
-		if (ks_has(l, "--service") || ks_has(l, "--port") || ks_has(l, "--trust") ||
-		    ks_has(l, "--remove-service"))
-			diag_warn(
-				c->d, l->loc,
-				_("'firewall' rules (--service, --port, --trust) are not supported; firewalld keeps its default zone"));
+		return firewall_rules(c, l);
 	}
 	return 0;
 }
