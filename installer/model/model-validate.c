@@ -177,6 +177,21 @@ static const azl_volume_group *find_volume_group(const azl_storage *s, const cha
 	return NULL;
 }
 
+/* "'a', 'b'" of the words that are not NULL; NULL when all are. */
+static char *join_quoted(const char *const *words, size_t n)
+{
+	char *list = NULL;
+	for (size_t k = 0; k < n; k++) {
+		if (!words[k])
+			continue;
+		char *l =
+			list ? xasprintf("%s, '%s'", list, words[k]) : xasprintf("'%s'", words[k]);
+		free(list);
+		list = l;
+	}
+	return list;
+}
+
 /* A partition with volume_group: is only a container for LVM. */
 static void check_physical_volume(const azl_storage *s, const azl_partition_spec *p, azl_diags *d)
 {
@@ -186,14 +201,7 @@ static void check_physical_volume(const azl_storage *s, const azl_partition_spec
 		p->label ? "label" : NULL,
 		p->fs_options ? "options" : NULL,
 	};
-	_cleanup_free_ char *list = NULL;
-	for (size_t k = 0; k < ELEMENTSOF(keys); k++) {
-		if (!keys[k])
-			continue;
-		char *l = list ? xasprintf("%s, '%s'", list, keys[k]) : xasprintf("'%s'", keys[k]);
-		free(list);
-		list = l;
-	}
+	_cleanup_free_ char *list = join_quoted(keys, ELEMENTSOF(keys));
 	if (list)
 		diag_error(
 			d, p->loc,
@@ -463,14 +471,7 @@ static void check_raid_member(const azl_storage *s, const azl_partition_spec *p,
 		p->label ? "label" : NULL,     p->fs_options ? "options" : NULL,
 		p->encrypt ? "encrypt" : NULL, p->volume_group ? "volume_group" : NULL,
 	};
-	_cleanup_free_ char *list = NULL;
-	for (size_t k = 0; k < ELEMENTSOF(keys); k++) {
-		if (!keys[k])
-			continue;
-		char *l = list ? xasprintf("%s, '%s'", list, keys[k]) : xasprintf("'%s'", keys[k]);
-		free(list);
-		list = l;
-	}
+	_cleanup_free_ char *list = join_quoted(keys, ELEMENTSOF(keys));
 	if (list)
 		diag_error(
 			d, p->loc,
