@@ -216,19 +216,22 @@ e2e_ssh_setup() {
 	SSH_USER=$2
 	SSH=(ssh -p "$SSH_PORT" -i "$WORK/id" -o IdentitiesOnly=yes -o BatchMode=yes
 		-o StrictHostKeyChecking=no -o "UserKnownHostsFile=$WORK/known_hosts"
-		-o ConnectTimeout=10 -o LogLevel=ERROR)
+		-o ConnectTimeout=10 -o ServerAliveInterval=15 -o ServerAliveCountMax=4
+		-o LogLevel=ERROR)
 }
 g() { "${SSH[@]}" "$SSH_USER@127.0.0.1" "$@"; }
 # (ssh joins the words into one remote command line: '' stays quoted.)
 gs() { g sudo -S -p "''" "$@" <"$WORK/password"; }
 
-# e2e_wait_ssh NAME TRIES: waits (2 s a try) until g logs in; fails at a
-# panic or emergency mode on guest NAME's console or when QEMU is gone.
-# Sets SSH_UP=1 when it logged in.
+# e2e_wait_ssh NAME SECONDS: waits until g logs in, at most SECONDS of
+# wall time (a try costs up to ssh's ConnectTimeout when the guest's network
+# is not up yet, so a count of tries is no bound); fails at a panic or
+# emergency mode on guest NAME's console or when QEMU is gone. Sets SSH_UP=1
+# when it logged in.
 e2e_wait_ssh() {
-	local name=$1 tries=$2
+	local name=$1 end=$((SECONDS + $2))
 	SSH_UP=
-	for _ in $(seq "$tries"); do
+	while [ "$SECONDS" -lt "$end" ]; do
 		if g true 2>/dev/null; then SSH_UP=1; return 0; fi
 		kill -0 "$QEMU_PID" 2>/dev/null || return 1
 		if grep -aq 'Kernel panic\|emergency mode\|dracut-emergency\|Entering emergency' \
@@ -262,7 +265,7 @@ e2e_real_checks() {
 	v=$(g cat /proc/1/comm)
 	fact "PID 1" "$v"
 	[ "$v" = systemd ] || fail "PID 1 is '$v', not systemd"
-	state=$(g systemctl is-system-running --wait || :)
+	state=$(g timeout 300 systemctl is-system-running --wait || :)
 	fact "system state" "$state"
 	if [ "$state" != running ]; then
 		g systemctl --failed --no-pager || :

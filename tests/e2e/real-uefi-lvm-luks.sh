@@ -215,7 +215,7 @@ console boot reject 'Kernel panic' reject 'Entering emergency mode' \
 	sendfile "$WORK/passphrase" \
 	eof 3600 >"$WORK/boot.marks" 2>&1 &
 CONSOLE_PID=$!
-e2e_wait_ssh boot 300 || { cat "$WORK/boot.marks"; tail -40 "$WORK/boot.log"; fail "no SSH login as ada within the boot"; }
+e2e_wait_ssh boot 900 || { cat "$WORK/boot.marks"; tail -40 "$WORK/boot.log"; fail "no SSH login as ada within the boot"; }
 ssh_s=$(since "$t")
 ok "SSH login with the answer file's key ${ssh_s} s after QEMU started (TCG)"
 grep -aqF -f "$WORK/passphrase" "$WORK/boot.log" && fail "the passphrase is echoed on the console"

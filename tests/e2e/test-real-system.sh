@@ -82,7 +82,7 @@ qemu_start boot bios -drive "file=$img,if=virtio,format=raw" \
 console boot reject 'Kernel panic' eof 3600 >"$WORK/console.out" 2>&1 &
 CONSOLE_PID=$!
 e2e_ssh_setup "$port" ada
-e2e_wait_ssh boot 180 || :
+e2e_wait_ssh boot 600 || :
 ssh_s=$(since "$t")
 [ -n "$SSH_UP" ] || { tail -40 "$WORK/boot.log"; fail "no SSH login as ada within the boot"; }
 ok "SSH login with the answer file's key after ${ssh_s} s (TCG)"
