@@ -537,9 +537,19 @@ static int kickstart_pre_first(const char *path, bool dry_run, bool *ran)
 		scripts_done(&pre);
 		return AZL_EXIT_OK; /* the real read reports */
 	}
-	/* install_run() refuses an install that is not root (a dry run
-	 * aside): before any script ran, not after. */
-	if (!dry_run && geteuid() != 0) {
+	/* A dry run touches nothing (DESIGN.md), and a %pre script may
+	 * write anywhere (partition a disk, say): the kickstart is read as
+	 * it is now, and says so. */
+	if (dry_run) {
+		scripts_done(&pre);
+		fprintf(stderr,
+			_("azl-installer: '%s' includes a file that does not exist yet or reuses a partition (--onpart), which its %%pre scripts may make; --dry-run runs no script, so it is read as it is now\n"),
+			path);
+		return AZL_EXIT_OK;
+	}
+	/* install_run() refuses an install that is not root: before any
+	 * script ran, not after. */
+	if (geteuid() != 0) {
 		scripts_done(&pre);
 		fprintf(stderr, "azl-installer: %s\n",
 			_("installing needs root; run it as root or use 'azl-installer plan' to see what it would do"));

@@ -11,7 +11,7 @@
 #   - clearpart --all with --onpart is refused (exit 1, FILE:LINE);
 #     a partition the disk does not have is refused by plan (exit 2);
 #   - partitions that %pre makes (sfdisk) and --onpart reuses: install
-#     runs %pre first and plans on them (--dry-run).
+#     runs %pre first and plans on them; --dry-run runs no %pre.
 . "$(dirname "$0")/storage-lib.sh"
 
 d=$(img reuse.img 3G)
@@ -114,7 +114,9 @@ detach "$l"
 
 # Cloud-image kickstarts make the partitions in %pre (parted) and reuse
 # them with --onpart: install runs %pre first, as Anaconda does, then
-# plans on what it made (here --dry-run: nothing else is written).
+# plans on what it made (stopped after the storage phase). --dry-run first:
+# it runs no script (a dry run touches nothing), so the disk stays blank
+# and the partitions --onpart names do not exist.
 d2=$(img pre.img 2G)
 l2=$(attach "$d2")
 n2=${l2#/dev/}
@@ -130,11 +132,18 @@ printf 'label: gpt\n,100M,U\n,,L\n' | sfdisk -q $l2
 %end
 KS
 rc=0
-"$AZL_BIN" install --answers "$tmp/pre.ks" --disk "$l2" --firmware uefi --dry-run >"$tmp/pre.out" 2>&1 || rc=$?
+"$AZL_BIN" install --answers "$tmp/pre.ks" --disk "$l2" --firmware uefi --dry-run >"$tmp/dry.out" 2>&1 || rc=$?
+[ "$rc" = 2 ] || fail "--dry-run of %pre + --onpart: exit $rc, not 2: $(cat "$tmp/dry.out")"
+grep -q -- "--dry-run runs no script" "$tmp/dry.out" || fail "--dry-run did not say it runs no %pre: $(cat "$tmp/dry.out")"
+[ -z "$(blkid -p -o value -s PTTYPE "$l2" || :)" ] || fail "--dry-run wrote a partition table"
+rc=0
+"$AZL_BIN" install --answers "$tmp/pre.ks" --disk "$l2" --firmware uefi --yes \
+	--stop-after storage --log "$tmp/pre.log" >"$tmp/pre.out" 2>&1 || rc=$?
 [ "$rc" = 0 ] || fail "%pre + --onpart: exit $rc: $(cat "$tmp/pre.out")"
 grep -q "reuses a partition (--onpart): running its %pre scripts first" "$tmp/pre.out" || fail "%pre did not run first: $(cat "$tmp/pre.out")"
 grep -q "reuse, format" "$tmp/pre.out" || fail "%pre + --onpart: no reuse in the plan: $(cat "$tmp/pre.out")"
-echo "ok: partitions made by %pre and reused with --onpart: %pre first, then the plan reuses them"
+[ "$(blkid -p -o value -s TYPE "${l2}p2")" = ext4 ] || fail "%pre + --onpart: ${l2}p2 was not formatted ext4"
+echo "ok: --dry-run runs no %pre (exit 2, disk blank); install runs %pre first, then plans on and formats the partitions it made"
 detach "$l2"
 assert_clean
 echo "all reuse checks passed"
