@@ -5,8 +5,10 @@
 # disk layout that way. Through the real binary on a sparse disk image:
 #   - convert: exit 1, the message says %pre may write the file and that
 #     install runs it first;
-#   - install --dry-run: %pre runs once (not again in the install), the
-#     included layout is the plan; the image is not written;
+#   - install --dry-run runs no script: the %include is refused at its
+#     line (exit 1), the image is not written;
+#   - install: %pre runs once (not again in the install), the included
+#     layout is carried out;
 #   - a failing %pre: exit 3, nothing written.
 set -euo pipefail
 
@@ -54,14 +56,33 @@ grep -q "does not exist yet; a %pre script of this kickstart may write it" "$tmp
 [ ! -e "$tmp/pre-count" ] || fail "convert ran %pre"
 ok "convert: exit 1, says %pre may write the included file and install runs it first"
 
+# --dry-run touches nothing: it runs no script, so the included file does
+# not exist and the kickstart is refused at its %include line.
 rc=0
 "$bin" install --answers "$tmp/ks.cfg" --disk "$img" --firmware bios --dry-run >"$tmp/dry.out" 2>&1 || rc=$?
-[ "$rc" = 0 ] || { cat "$tmp/dry.out"; fail "install --dry-run: exit $rc"; }
-[ "$(cat "$tmp/pre-count")" = ran ] || fail "%pre ran $(wc -l <"$tmp/pre-count") times, not once"
-grep -q "/srv/pre-chosen" "$tmp/dry.out" || { cat "$tmp/dry.out"; fail "the plan does not hold the included layout"; }
-grep -q "xfs *  */ " "$tmp/dry.out" || grep "xfs.*/ " >/dev/null "$tmp/dry.out" || { cat "$tmp/dry.out"; fail "the plan's / is not the included xfs"; }
+[ "$rc" = 1 ] || { cat "$tmp/dry.out"; fail "install --dry-run: exit $rc, not 1"; }
+grep -q -- "--dry-run runs no script" "$tmp/dry.out" || { cat "$tmp/dry.out"; fail "install --dry-run: does not say it runs no %pre"; }
+grep -q "ks.cfg:7:" "$tmp/dry.out" || { cat "$tmp/dry.out"; fail "install --dry-run: no FILE:LINE of the %include"; }
+[ ! -e "$tmp/pre-count" ] || fail "install --dry-run ran %pre"
 [ "$(stat -c %b "$img")" = 0 ] || fail "the dry run wrote the image"
-ok "install --dry-run: %pre ran once, then the included layout is the plan; image untouched"
+ok "install --dry-run: no %pre, the %include refused at its line (exit 1); image untouched"
+
+# The install runs %pre once (not again in the install), then the included
+# layout is the plan it carries out (stopped after the storage phase).
+rc=0
+"$bin" install --answers "$tmp/ks.cfg" --disk "$img" --firmware bios --yes --stop-after storage \
+	--log "$tmp/install.log" >"$tmp/install.out" 2>&1 || rc=$?
+[ "$rc" = 0 ] || { cat "$tmp/install.out"; fail "install: exit $rc"; }
+[ "$(cat "$tmp/pre-count")" = ran ] || fail "%pre ran $(wc -l <"$tmp/pre-count") times, not once"
+grep -q "/srv/pre-chosen" "$tmp/install.out" || { cat "$tmp/install.out"; fail "the plan does not hold the included layout"; }
+# (No udev here: the filesystems are read at their offsets in the image.)
+for start in $(sfdisk --dump "$img" | sed -n 's/.*start= *\([0-9]*\),.*/\1/p'); do
+	blkid -p -O $((start * 512)) -o value -s TYPE "$img" || :
+done >"$tmp/types"
+grep -x xfs "$tmp/types" >/dev/null || fail "no xfs partition (the included /): $(cat "$tmp/types")"
+ok "install: %pre ran once, then the included layout was carried out (an xfs /, /srv/pre-chosen)"
+truncate -s 0 "$img"
+truncate -s 8G "$img"
 
 # --erroronfail: without it Anaconda (and this installer) goes on.
 sed -i -e "s#^echo ran >>.*#exit 4#" -e "s#^%pre\$#%pre --erroronfail#" "$tmp/ks.cfg"
