@@ -511,6 +511,37 @@ static int check_tools(const azl_plan *plan, azl_install_result *res)
 	return code;
 }
 
+/* storage.encryption.tpm2.recovery_key_file is written after the keys
+ * are enrolled, late in the storage phase: a path that cannot take it
+ * (an existing file, which is never replaced; a folder that does not
+ * exist) refuses the install before anything is written, not after the
+ * disks were erased. */
+static int check_recovery_key_file(const azl_model *m, azl_install_result *res)
+{
+	const azl_tpm2 *tp = &m->storage.encryption.tpm2;
+	if (!tp->enabled || !tp->recovery_key_file)
+		return AZL_EXIT_OK;
+	const char *f = tp->recovery_key_file;
+	struct stat st;
+	if (lstat(f, &st) == 0)
+		return refuse(
+			res, AZL_EXIT_MACHINE,
+			_("'recovery_key_file' '%s' exists already, and a recovery key never replaces a file: move it away or name another; nothing was written"),
+			f);
+	_cleanup_free_ char *dir = xstrdup(f);
+	char *slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) < 0)
+		return refuse(
+			res, AZL_EXIT_MACHINE,
+			_("'recovery_key_file' '%s': the folder '%s' does not exist or cannot be written on this machine; nothing was written"),
+			f, dir);
+	return AZL_EXIT_OK;
+}
+
 static int plan_for_install(const azl_model *m, const azl_install_opts *o, azl_install_result *res,
 			    azl_plan **ret)
 {
@@ -733,8 +764,11 @@ static int install_checked(const azl_model *m, const azl_install_opts *o, azl_ru
 		return install_caught(&j, install_into_dir);
 	}
 
+	int code = check_recovery_key_file(m, res);
+	if (code != AZL_EXIT_OK)
+		return code;
 	_cleanup_plan_ azl_plan *plan = NULL;
-	int code = plan_for_install(m, o, res, &plan);
+	code = plan_for_install(m, o, res, &plan);
 	if (code != AZL_EXIT_OK)
 		return code;
 	if (o->out) {

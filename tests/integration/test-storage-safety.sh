@@ -116,6 +116,26 @@ untouched "$d" || fail "missing tool: the disk was written"
 assert_clean
 echo "ok: a missing tool is refused with exit 2 and nothing written"
 
+# --- a recovery key file that cannot be written: exit 2 before anything --
+# (it is written late, after the keys are enrolled; a path that exists or
+# whose folder does not is refused before the disks are touched)
+printf 'version: 1\nstorage:\n  wipe: all\n  layout: plain\n  encryption:\n    passphrase: not-used-here\n    tpm2: {pcrs: [7], recovery_key_file: %s}\nbootloader: {firmware: bios}\n' \
+	"$tmp/recovery-key" >"$tmp/tpm2.yaml"
+touch "$tmp/recovery-key"
+install_storage "$tmp/tpm2.yaml" "$d"
+[ "$rc" = 2 ] || fail "existing recovery key file: exit $rc, wanted 2: $(cat "$tmp/out")"
+grep -q "exists already, and a recovery key never replaces a file" "$tmp/out" ||
+	fail "existing recovery key file: not named: $(cat "$tmp/out")"
+sed -i "s#$tmp/recovery-key#$tmp/no-such-dir/recovery-key#" "$tmp/tpm2.yaml"
+install_storage "$tmp/tpm2.yaml" "$d"
+[ "$rc" = 2 ] || fail "recovery key folder missing: exit $rc, wanted 2: $(cat "$tmp/out")"
+grep -q "the folder '$tmp/no-such-dir' does not exist" "$tmp/out" ||
+	fail "recovery key folder missing: not named: $(cat "$tmp/out")"
+grep -q "not-used-here" "$tmp/out" "$tmp/log" && fail "the passphrase reached the output or log"
+untouched "$d" || fail "recovery key file refused: the disk was written"
+assert_clean
+echo "ok: a recovery key file that exists or has no folder is refused with exit 2 and nothing written"
+
 # --- a tool failing part-way: exit 3, all taken down, then a rerun works --
 mkdir -p "$tmp/failbin"
 printf '#!/bin/sh\necho "mkfs.xfs: injected failure" >&2\nexit 1\n' >"$tmp/failbin/mkfs.xfs"
