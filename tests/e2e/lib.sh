@@ -232,7 +232,12 @@ e2e_wait_ssh() {
 	local name=$1 end=$((SECONDS + $2))
 	SSH_UP=
 	while [ "$SECONDS" -lt "$end" ]; do
-		if g true 2>/dev/null; then SSH_UP=1; return 0; fi
+		# (timeout: ConnectTimeout ends at the key exchange; a login
+		# that hangs later, in PAM or logind, must not hold the wait)
+		if timeout 60 "${SSH[@]}" "$SSH_USER@127.0.0.1" true 2>/dev/null; then
+			SSH_UP=1
+			return 0
+		fi
 		kill -0 "$QEMU_PID" 2>/dev/null || return 1
 		if grep -aq 'Kernel panic\|emergency mode\|dracut-emergency\|Entering emergency' \
 			"$WORK/$name.log" 2>/dev/null; then

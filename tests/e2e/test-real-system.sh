@@ -84,7 +84,7 @@ CONSOLE_PID=$!
 e2e_ssh_setup "$port" ada
 e2e_wait_ssh boot 600 || :
 ssh_s=$(since "$t")
-[ -n "$SSH_UP" ] || { tail -40 "$WORK/boot.log"; fail "no SSH login as ada within the boot"; }
+[ -n "$SSH_UP" ] || { tail -80 "$WORK/boot.log"; fail "no SSH login as ada within ${ssh_s} s of the boot"; }
 ok "SSH login with the answer file's key after ${ssh_s} s (TCG)"
 
 echo "facts from inside the installed system:"
