@@ -685,27 +685,46 @@ static void test_lvm_errors(void **state)
 static void test_addon_reporting(void **state)
 {
 	enter_fixtures();
-	_cleanup_model_ azl_model *m = read_fixture("addon-reporting");
+	_cleanup_model_ azl_model *f = read_fixture("addon-reporting");
+	assert_int_equal(f->reporting.n_hooks, 2);
+	assert_string_equal(f->reporting.hooks[0].name, "kickstart");
+	assert_null(f->reporting.hooks[0].level);
+	assert_int_equal(f->reporting.hooks[0].n_headers, 0);
+	assert_string_equal(f->reporting.hooks[1].name, "maas");
+	assert_string_equal(f->reporting.hooks[1].level, "INFO");
+
+	static const char good[] =
+		"lang en_US.UTF-8\nkeyboard us\ntimezone UTC\nrootpw --lock\nautopart\n"
+		"%addon com_azurelinux_reporting --endpoint=https://deploy.example.com/api/v1/report\n"
+		"# one header a line\n"
+		"Authorization: Bearer SECRET-token-4711\n"
+		"X-Rack:   r7\n"
+		"%end\n";
+	azl_diags gd;
+	diags_init(&gd);
+	_cleanup_model_ azl_model *m = NULL;
+	assert_int_equal(
+		kickstart_read_text("good.ks", good, strlen(good), NULL, NULL, false, &gd, &m), 0);
+	diags_done(&gd);
 	const azl_reporting *r = &m->reporting;
-	assert_int_equal(r->n_hooks, 2);
+	assert_int_equal(r->n_hooks, 1);
 	assert_string_equal(r->hooks[0].name, "kickstart");
 	assert_string_equal(r->hooks[0].endpoint, "https://deploy.example.com/api/v1/report");
-	assert_null(r->hooks[0].level);
 	assert_int_equal(r->hooks[0].n_headers, 2);
 	assert_string_equal(r->hooks[0].headers[0].name, "Authorization");
 	assert_string_equal(r->hooks[0].headers[0].value->data, "Bearer SECRET-token-4711");
 	assert_string_equal(r->hooks[0].headers[1].name, "X-Rack");
 	assert_string_equal(r->hooks[0].headers[1].value->data, "r7");
-	assert_int_equal(r->hooks[0].headers[1].loc.line, 12);
-	assert_string_equal(r->hooks[1].name, "maas");
-	assert_string_equal(r->hooks[1].level, "INFO");
-	assert_int_equal(r->hooks[1].n_headers, 0);
+	assert_int_equal(r->hooks[0].headers[1].loc.line, 9);
 	_cleanup_free_ char *k = kickstart_write(m);
 	assert_non_null(
 		strstr(k, "\n%addon com_azurelinux_reporting --name=kickstart "
 			  "--endpoint=https://deploy.example.com/api/v1/report\n"
 			  "# headers: not written to this file; they may hold tokens\n%end\n"));
 	assert_null(strstr(k, "SECRET-"));
+	int err = 0;
+	_cleanup_free_ char *y = answers_write(m, &err);
+	assert_null(strstr(y, "SECRET-"));
 
 	static const char bad[] =
 		"lang en_US.UTF-8\nkeyboard us\ntimezone UTC\nrootpw --lock\nautopart\n"
