@@ -5,6 +5,7 @@
 
 #include "i18n.h"
 #include "ks-internal.h"
+#include "secret.h"
 #include "util.h"
 
 static const ks_option opt_packages[] = {
@@ -195,6 +196,103 @@ static void script(ks_ctx *c, ks_section_kind kind, const ks_line *h, char **lin
 	x->loc = h->loc;
 }
 
+/* The answer file's reporting: as an Anaconda add-on section, the way
+ * kickstarts carry what pykickstart has no command for (docs/kickstart.md):
+ *   %addon com_azurelinux_reporting --endpoint=URL [--name=N] [--level=INFO]
+ *   Authorization: Bearer ...
+ *   %end
+ * Each body line is one HTTP header; its value may be a token, so it is a
+ * secret and no message quotes it. */
+#define ADDON_REPORTING "com_azurelinux_reporting"
+
+static const ks_option opt_addon_reporting[] = {
+	{"--endpoint", NULL, KS_VALUE, KS_DONE},
+	{"--name", NULL, KS_VALUE, KS_DONE},
+	{"--level", NULL, KS_VALUE, KS_DONE},
+	{"--type", NULL, KS_VALUE, KS_DONE},
+	{NULL, NULL, 0, 0},
+};
+
+static char *strip(const char *s, size_t n)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	return xstrndup(s, n);
+}
+
+static void addon_headers(ks_ctx *c, azl_webhook *w, char **lines, const azl_loc *locs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *l = lines[i] + strspn(lines[i], " \t");
+		if (*l == '\0' || *l == '#')
+			continue;
+		const char *colon = strchr(l, ':');
+		if (!colon || colon == l) {
+			diag_error(c->d, locs[i],
+				   _("'%%addon %s': a line is one HTTP header, 'Name: value'"),
+				   ADDON_REPORTING);
+			continue;
+		}
+		azl_report_header *h = xappend(&w->headers, &w->n_headers, sizeof(*h));
+		h->name = strip(l, (size_t)(colon - l));
+		_cleanup_free_ char *v = strip(colon + 1, strlen(colon + 1));
+		h->value = secret_new(v, strlen(v));
+		wipe_memory(v, strlen(v));
+		h->loc = locs[i];
+		model_note_loc(c->m, h->name, locs[i]);
+		model_note_loc(c->m, h->value, locs[i]);
+	}
+}
+
+static int addon_reporting(ks_ctx *c, char **words, azl_loc loc, char **lines, const azl_loc *locs,
+			   size_t n)
+{
+	ks_line h = {0};
+	int r = ks_parse_options(c, words[1], opt_addon_reporting, words + 1, loc, &h);
+	if (r == 0 && h.n_args > 0) {
+		diag_error(c->d, loc, _("'%%addon %s' takes no arguments besides options"),
+			   ADDON_REPORTING);
+		r = -EINVAL;
+	}
+	if (r < 0) {
+		ks_line_done(&h);
+		return r;
+	}
+	azl_reporting *rep = &c->m->reporting;
+	const char *name = ks_opt(&h, "--name");
+	_cleanup_free_ char *dflt =
+		rep->n_hooks ? xasprintf("kickstart-%zu", rep->n_hooks + 1) : xstrdup("kickstart");
+	if (!name)
+		name = dflt;
+	for (size_t i = 0; i < rep->n_hooks; i++)
+		if (strcmp(rep->hooks[i].name, name) == 0) {
+			diag_error(
+				c->d, loc,
+				_("'%%addon %s': a webhook named '%s' was given before; give each its own --name"),
+				ADDON_REPORTING, name);
+			ks_line_done(&h);
+			return -EINVAL;
+		}
+	if (!rep->n_hooks)
+		rep->loc = loc;
+	azl_webhook *w = xappend(&rep->hooks, &rep->n_hooks, sizeof(*w));
+	w->name = xstrdup(name);
+	w->loc = loc;
+	const char *v;
+	if ((v = ks_opt(&h, "--type")))
+		w->type = xstrdup(v);
+	if ((v = ks_opt(&h, "--endpoint")))
+		w->endpoint = xstrdup(v);
+	if ((v = ks_opt(&h, "--level")))
+		w->level = xstrdup(v);
+	model_note_loc(c->m, w->name, loc);
+	addon_headers(c, w, lines, locs, n);
+	ks_line_done(&h);
+	return 0;
+}
+
 int ks_section(ks_ctx *c, ks_section_kind kind, char **words, azl_loc loc, char **lines,
 	       const azl_loc *line_locs, size_t n_lines)
 {
@@ -221,6 +319,8 @@ int ks_section(ks_ctx *c, ks_section_kind kind, char **words, azl_loc loc, char 
 			_("'%%traceback' was removed from Fedora's kickstart and was ignored; use %%onerror"));
 		return 0;
 	case KS_SEC_ADDON:
+		if (words[1] && strcmp(words[1], ADDON_REPORTING) == 0)
+			return addon_reporting(c, words, loc, lines, line_locs, n_lines);
 		/* An OpenSCAP profile hardens the installed system: dropping
 		 * it silently would install a system that fails its audit. */
 		if (words[1] && (strcmp(words[1], "com_redhat_oscap") == 0 ||

@@ -545,6 +545,28 @@ static void write_script(azl_buf *b, const char *section, const azl_script *s, b
 	buf_append(b, "%end\n");
 }
 
+/* reporting: as the add-on section the reader takes; header values may
+ * be tokens and are left out, as answers_write() leaves them out. */
+static void write_reporting(azl_buf *b, const azl_reporting *r)
+{
+	for (size_t i = 0; i < r->n_hooks; i++) {
+		const azl_webhook *h = &r->hooks[i];
+		buf_append(b, "\n%addon com_azurelinux_reporting");
+		put_opt(b, "--name", h->name);
+		if (h->type)
+			put_opt(b, "--type", h->type);
+		if (h->endpoint)
+			put_opt(b, "--endpoint", h->endpoint);
+		if (h->level)
+			put_opt(b, "--level", h->level);
+		buf_append(b, "\n");
+		if (h->n_headers)
+			buf_append(b,
+				   "# headers: not written to this file; they may hold tokens\n");
+		buf_append(b, "%end\n");
+	}
+}
+
 char *kickstart_write(const azl_model *m)
 {
 	azl_buf b = {0};
@@ -721,5 +743,6 @@ scripts:
 		write_script(&b, "%post", &m->scripts.post[i], true);
 	for (size_t i = 0; i < m->scripts.n_error; i++)
 		write_script(&b, "%onerror", &m->scripts.error[i], false);
+	write_reporting(&b, &m->reporting);
 	return buf_steal(&b);
 }

@@ -10,11 +10,28 @@
 # link: no packet leaves it. The guests (QEMU, TCG, one vCPU each: three
 # of them share the build machine's two cores) run inside it on the taps.
 #
-#   guest 1, 2  QEMU's iPXE ROM; dnsmasq answers iPXE with
+#   guest 1     QEMU's iPXE ROM; dnsmasq answers iPXE with
 #               http://10.77.0.1/pxe/boot.ipxe (the pxe target's sample,
 #               placeholders filled in, key, fingerprint and webhook added):
 #               kernel, initramfs and the answer file
 #               http://10.77.0.1/answers/${net0/mac}.yaml over HTTP.
+#   guest 2     a node of OpenStack Ironic's anaconda deploy, as far as
+#               the files go (Debian 12's python3-ironic, unpacked, never
+#               installed; tests/integration/ironic-ks.py): dnsmasq names
+#               Ironic's boot.ipxe, which chains its per-MAC
+#               pxelinux.cfg/52-54-00-f1-ee-02 (ipxe_config.template
+#               rendered and switched to boot_anaconda by Ironic's code):
+#               kernel, initramfs, inst.ks= the kickstart Ironic renders
+#               from its ks.cfg.template (liveimg of a tar.zst image,
+#               with a config drive), unchanged. A heartbeat receiver in
+#               the namespace stands for Ironic's API. The first deploy
+#               names an image that is not there: the guest sends start
+#               then error (never end) with the template's %pre and
+#               %onerror curl; then the kickstart is rendered again with
+#               the image and the node power-cycled (Ironic's power
+#               driver would): start, end (from %post, in the installed
+#               system). Its installed disk (LVM: autopart, as is; root
+#               locked) boots to the image's serial getty.
 #   guest 3     dnsmasq names core.0 (GRUB for BIOS PXE): GRUB and its
 #               grub.cfg over TFTP, kernel and initramfs over GRUB's HTTP
 #               ((http,10.77.0.1)/pxe/vmlinuz), and a KICKSTART over TFTP
@@ -23,9 +40,9 @@
 #               shape (part /boot, part pv.01 --grow, volgroup, logvol /
 #               and swap); its installed disk's initramfs activates the VG.
 #
-# All three get the demo repository over HTTP from azl.repo=, its key from
-# azl.repo.gpgkey= pinned by azl.repo.gpgkey.fingerprint=, and report to
-# azl.report=. Checked: each guest's console shows its JSON phases and the
+# Guests 1 and 3 get the demo repository over HTTP from azl.repo=, its key
+# from azl.repo.gpgkey= pinned by azl.repo.gpgkey.fingerprint=; all three
+# report to azl.report= (guest 2: in Ironic's [pxe]kernel_append_params). Checked: each guest's console shows its JSON phases and the
 # installed system has the hostname of its own answer file; nginx's log
 # shows each guest (by its fixed address) fetched its own answer file and
 # no other, dnsmasq's log the same for the TFTP kickstart; the receiver
@@ -35,15 +52,34 @@
 # logged as sent) and the time each step took.
 . "$(dirname "$0")/lib.sh"
 e2e_requirements
-for t in ip dnsmasq nginx; do
+for t in ip dnsmasq nginx zstd apt-get dpkg; do
 	command -v "$t" >/dev/null || {
 		echo "SKIP: $t is missing (scripts/deps.sh installs it)"
 		exit 77
 	}
 done
 [ "$(id -u)" = 0 ] || { echo "e2e: a network namespace needs root"; exit 1; }
+python3 -c 'import jinja2' 2>/dev/null || {
+	echo "SKIP: python3-jinja2 is missing (scripts/deps.sh installs it)"
+	exit 77
+}
 e2e_workdir pxe-fleet
-e2e_build pxe demo-repo
+e2e_build pxe demo-repo azl-installer
+
+# Ironic's templates, from Debian's package (kept in the build tree, shared
+# with tests/integration/test-ironic-liveimg.sh).
+ironic_pkg=$AZL_BUILD_DIR/ironic-pkg
+if [ ! -s "$ironic_pkg/root/usr/lib/python3/dist-packages/ironic/drivers/modules/ks.cfg.template" ]; then
+	rm -rf "$ironic_pkg" && mkdir -p "$ironic_pkg"
+	(cd "$ironic_pkg" && apt-get download -q -o APT::Sandbox::User=root python3-ironic) >"$ironic_pkg/log" 2>&1 || {
+		cat "$ironic_pkg/log"
+		echo "e2e: cannot download python3-ironic"
+		exit 1
+	}
+	dpkg -x "$ironic_pkg"/python3-ironic_*.deb "$ironic_pkg/root"
+	rm -f "$ironic_pkg"/python3-ironic_*.deb
+fi
+IRONIC_KS=$AZL_SOURCE_DIR/tests/integration/ironic-ks.py
 
 # Three guests on two cores: one vCPU and 1 GiB each (384 MiB installs,
 # docs/performance.md).
@@ -136,13 +172,67 @@ done
 [ -s "$WORK/report/port" ] || { cat "$WORK/report.log"; echo "e2e: no webhook receiver"; exit 1; }
 hook=http://$SRV:$(cat "$WORK/report/port")/report
 
+# Guest 2's image (what Glance would hold): the demo repository's @minimal
+# with GRUB, ext4 and LVM tools (autopart makes LVM), plus the host's curl
+# and its libraries for the kickstart's %post (the demo repository has no
+# curl; Azure Linux's image has), and a getty on the serial port (the
+# template's bootloader --append has no console=).
+img=$WORK/image-root
+printf 'version: 1\npackages: {install: ["@minimal", grub2-pc, e2fsprogs, lvm2]}\n' >"$WORK/image.yaml"
+AZL_CACHE_DIR=$WORK/image-cache "$AZL_BUILD_DIR/azl-installer" install --root "$img" \
+	--repo "$AZL_BUILD_DIR/demo-repo" --answers "$WORK/image.yaml" >"$WORK/image.out" 2>&1 || {
+	tail -20 "$WORK/image.out"
+	echo "e2e: the image root could not be installed"
+	exit 1
+}
+for f in /usr/bin/curl $(ldd /usr/bin/curl | awk '$2 == "=>" {print $3}'); do
+	[ -e "$img$f" ] || cp -L "$f" "$img$f"
+done
+mkdir -p "$img/etc/systemd/system/getty.target.wants"
+ln -sf /usr/lib/systemd/system/serial-getty@.service \
+	"$img/etc/systemd/system/getty.target.wants/serial-getty@ttyS0.service"
+NODE=1be26c0b-03f2-4d2e-ae87-c02d7f33c123
+ironic=$www/ironic
+mkdir -p "$ironic/$NODE" "$ironic/images"
+tar --xattrs --xattrs-include='*' --acls --numeric-owner -C "$img" -cf - . |
+	zstd -q -T2 >"$ironic/images/azl.tar.zst"
+echo "guest 2's image: $(du -h "$ironic/images/azl.tar.zst" | cut -f1) tar.zst"
+for f in vmlinuz initrd.img; do
+	ln "$www/pxe/$f" "$ironic/$NODE/${f/vmlinuz/kernel}" 2>/dev/null || cp "$www/pxe/$f" "$ironic/$NODE/${f/vmlinuz/kernel}"
+done
+mv "$ironic/$NODE/initrd.img" "$ironic/$NODE/ramdisk"
+
+# Ironic's API as far as the heartbeats go: method, headers, token, order.
+TOKEN=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+mkdir -p "$WORK/ironic-api"
+nsx python3 "$IRONIC_KS" serve "$WORK/ironic-api" "$WORK/heartbeats" "$WORK/ironic-api/port" "$TOKEN" "$SRV" \
+	</dev/null >"$WORK/ironic-api.log" 2>&1 &
+for _ in $(seq 100); do
+	[ -s "$WORK/ironic-api/port" ] && break
+	sleep 0.1
+done
+[ -s "$WORK/ironic-api/port" ] || { cat "$WORK/ironic-api.log"; echo "e2e: no heartbeat receiver"; exit 1; }
+IRONIC_API=http://$SRV:$(cat "$WORK/ironic-api/port")
+# ironic_ks IMAGE-URL: the node's kickstart, as Ironic renders it.
+ironic_ks() {
+	python3 "$IRONIC_KS" render "$ironic_pkg/root" "$ironic/$NODE/ks.cfg.new" "$1" \
+		"$IRONIC_API" "$NODE" "$TOKEN" --config-drive &&
+		mv "$ironic/$NODE/ks.cfg.new" "$ironic/$NODE/ks.cfg"
+}
+ironic_ks "http://$SRV/ironic/images/no-such-image.tar.zst" || { echo "e2e: rendering Ironic's kickstart failed"; exit 1; }
+python3 "$IRONIC_KS" ipxe "$ironic_pkg/root" "$ironic" "$(mac_of 2)" \
+	"http://$SRV/ironic/$NODE/kernel" "http://$SRV/ironic/$NODE/ramdisk" \
+	"http://$SRV/ironic/$NODE/ks.cfg" "http://$SRV/ironic/$NODE" \
+	"nofb nomodeset vga=normal console=ttyS0,115200 azl.report=$hook" ||
+	{ echo "e2e: rendering Ironic's iPXE files failed"; exit 1; }
+
 # iPXE: the shipped sample, its unattended entry given the key and the webhook.
 sed -e "s|http://ANSWERS-SERVER/|http://$SRV/|g" -e "s|REPO-SERVER|$SRV|g" \
 	-e "/^kernel .*azl\.unattended/s|\$| $repo_opts azl.report=$hook/\${net0/mac:hexhyp}|" \
 	"$AZL_BUILD_DIR/pxe/boot.ipxe" >"$www/pxe/boot.ipxe"
 grep -q "azl.report=$hook/" "$www/pxe/boot.ipxe" || { echo "e2e: boot.ipxe has no unattended kernel line"; exit 1; }
-for i in 1 2; do
-	cat >"$www/answers/$(mac_of "$i").yaml" <<YAML
+i=1
+cat >"$www/answers/$(mac_of "$i").yaml" <<YAML
 version: 1
 hostname: azl-fleet-$i
 storage: {disks: [/dev/vda], wipe: all, layout: plain, filesystem: ext4, swap: $((64 * i))M}
@@ -152,7 +242,6 @@ accounts:
 packages: {install: ["@minimal"]}
 finish: poweroff
 YAML
-done
 
 # GRUB (guest 3): itself and grub.cfg over TFTP, the kernel over HTTP
 # (faster than GRUB's TFTP). Single quotes pass ${mac} to the kernel.
@@ -221,12 +310,14 @@ hosts=()
 for i in $GUESTS; do
 	tag=
 	[ "$i" != 3 ] || tag=,set:grub
+	[ "$i" != 2 ] || tag=,set:ironic
 	hosts+=(--dhcp-host="$(mac_of "$i"),$(ip_of "$i")$tag")
 done
 nsx dnsmasq --keep-in-foreground --conf-file=/dev/null --user=root --port=0 \
 	--interface=br0 --bind-interfaces --dhcp-range=10.77.0.100,10.77.0.150,1h \
 	"${hosts[@]}" --dhcp-userclass=set:ipxe,iPXE \
-	--dhcp-boot=tag:grub,core.0 --dhcp-boot="tag:ipxe,tag:!grub,http://$SRV/pxe/boot.ipxe" \
+	--dhcp-boot=tag:grub,core.0 --dhcp-boot="tag:ipxe,tag:ironic,http://$SRV/ironic/boot.ipxe" \
+	--dhcp-boot="tag:ipxe,tag:!grub,tag:!ironic,http://$SRV/pxe/boot.ipxe" \
 	--enable-tftp --tftp-root="$tftp" --log-dhcp --log-facility="$WORK/dnsmasq.log" \
 	--dhcp-leasefile="$WORK/leases" --pid-file="$WORK/dnsmasq.pid" </dev/null >"$WORK/dnsmasq.out" 2>&1 &
 
@@ -241,9 +332,52 @@ nsx python3 -c "import urllib.request as u; u.urlopen('http://$SRV/pxe/boot.ipxe
 }
 [ -n "$(nsx ss -Hlun 'sport = :67')" ] || { cat "$WORK/dnsmasq.out"; echo "e2e: dnsmasq is not listening"; exit 1; }
 
+# Guest 2: Ironic's deploy fails (no image), is deployed again, boots.
+ironic_guest() {
+	local mac t
+	mac=$(mac_of 2)
+	truncate -s 6G "$WORK/disk2.img"
+	t=$(now)
+	qemu_start install2-broken bios -boot order=n -smbios "type=1,serial=FLEET-2" \
+		-netdev "tap,id=n0,ifname=tap2,script=no,downscript=no" \
+		-device "virtio-net-pci,netdev=n0,mac=$mac" \
+		-drive "file=$WORK/disk2.img,if=virtio,format=raw"
+	console install2-broken reject 'Kernel panic' reject '"phase":"finish"' \
+		expect "installer ready after .*answers: http://$SRV/ironic/$NODE/ks.cfg" 600 mark installer-ready \
+		expect '"phase":"error","percent":100,"message":"azl-installer exited with 3' 600 mark failed
+	echo "a deploy without its image: failed after $(since "$t") s"
+	# What Ironic's power driver does for the next deploy.
+	qemu_kill
+	ironic_ks "http://$SRV/ironic/images/azl.tar.zst" || { echo "e2e: rendering Ironic's kickstart failed"; return 1; }
+	t=$(now)
+	qemu_start install2 bios -boot order=n -smbios "type=1,serial=FLEET-2" \
+		-netdev "tap,id=n0,ifname=tap2,script=no,downscript=no" \
+		-device "virtio-net-pci,netdev=n0,mac=$mac" \
+		-drive "file=$WORK/disk2.img,if=virtio,format=raw"
+	console install2 reject 'Kernel panic' reject '"phase":"error"' \
+		expect "installer ready after .*answers: http://$SRV/ironic/$NODE/ks.cfg" 600 mark installer-ready \
+		expect '\{"phase":"storage"' 600 mark storage \
+		expect '\{"phase":"image"' 900 mark image \
+		expect '\{"phase":"bootloader"' 900 mark bootloader \
+		expect '\{"phase":"finish","percent":100' 600 mark finished \
+		eof 300
+	echo "install: $(since "$t") s"
+	qemu_wait 120
+	# Root is locked (rootpw --lock): the login prompt of the image's
+	# serial getty is as far as a boot goes without credentials.
+	t=$(now)
+	qemu_start boot2 bios -drive "file=$WORK/disk2.img,if=virtio,format=raw" \
+		-netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0
+	console boot2 reject 'Kernel panic' reject 'dropping to a shell' \
+		expect 'login: *$' 400 mark login-prompt
+	echo "boot2: installed system to login prompt: $(since "$t") s"
+	qemu_kill
+}
+
 # One guest: PXE install, then its installed disk to a login.
 guest() { # I
 	local i=$1 mac answers t steps=()
+	[ "$i" != 2 ] || { ironic_guest; return; }
 	mac=$(mac_of "$i")
 	if [ "$i" = 3 ]; then
 		answers="tftp://$SRV/answers/$mac.ks"
@@ -289,14 +423,43 @@ echo "three guests, PXE to installed login: $(since "$t0") s"
 [ -z "$failed" ] || { echo "e2e: guest(s)$failed failed"; exit 1; }
 
 # Each guest fetched its own answer file, and no other.
-for i in 1 2; do
-	got=$(awk -v ip="$(ip_of "$i")" '$1 == ip && $4 ~ "^/answers/" { print $4, $6 }' "$WORK/access.log" | sort -u)
-	[ "$got" = "/answers/$(mac_of "$i").yaml 200" ] || {
-		echo "e2e: guest $i ($(ip_of "$i")) fetched answer files: ${got:-none}"
-		exit 1
-	}
-	echo "guest $i: nginx served it /answers/$(mac_of "$i").yaml"
-done
+i=1
+got=$(awk -v ip="$(ip_of "$i")" '$1 == ip && $4 ~ "^/answers/" { print $4, $6 }' "$WORK/access.log" | sort -u)
+[ "$got" = "/answers/$(mac_of "$i").yaml 200" ] || {
+	echo "e2e: guest $i ($(ip_of "$i")) fetched answer files: ${got:-none}"
+	exit 1
+}
+echo "guest $i: nginx served it /answers/$(mac_of "$i").yaml"
+got=$(awk -v ip="$(ip_of 2)" '$1 == ip && $4 ~ "^/(answers|ironic)/" && $4 !~ "^/ironic/images/" { print $4, $6 }' "$WORK/access.log" | sort -u)
+want="/ironic/$NODE/kernel 200
+/ironic/$NODE/ks.cfg 200
+/ironic/$NODE/ramdisk 200
+/ironic/boot.ipxe 200
+/ironic/pxelinux.cfg/$(mac_of 2 | tr : -) 200"
+[ "$got" = "$want" ] || {
+	echo "e2e: guest 2 ($(ip_of 2)) fetched:"
+	echo "$got"
+	exit 1
+}
+n=$(awk -v ip="$(ip_of 2)" '$1 == ip && $4 == "/ironic/boot.ipxe"' "$WORK/access.log" | wc -l)
+[ "$n" = 2 ] || { echo "e2e: guest 2 fetched Ironic's boot.ipxe $n times, not twice (two deploys)"; exit 1; }
+echo "guest 2: nginx served it, in each of its two network boots, Ironic's boot.ipxe, its pxelinux.cfg/$(mac_of 2 | tr : -), kernel, ramdisk and ks.cfg"
+got=$(awk -v ip="$(ip_of 2)" '$1 == ip && $4 ~ "^/ironic/images/" { print $4, $6 }' "$WORK/access.log" | sort -u)
+[ "$got" = "/ironic/images/azl.tar.zst 200
+/ironic/images/no-such-image.tar.zst 404" ] || { echo "e2e: guest 2's image requests: $got"; exit 1; }
+# Ironic's heartbeats: the failed deploy start, error; the second start,
+# end; each a POST from the node, accepted (JSON, API 1.72, the token).
+python3 - "$WORK/heartbeats" "$(ip_of 2)" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+got = [r["status"] for r in recs]
+assert got == ["start", "error", "start", "end"], got
+for r in recs:
+    assert r["accepted"] and r["method"] == "POST", r
+    assert r["client"] == sys.argv[2], r
+print("guest 2: heartbeats start, error (the deploy without its image), start, end; "
+      "POST, JSON, API 1.72, the agent token, from %s" % sys.argv[2])
+PY
 got=$(sed -n "s|.*dnsmasq-tftp.*: sent $tftp/answers/\([^ ]*\) to \(.*\)|\2 \1|p" "$WORK/dnsmasq.log" | sort -u)
 [ "$got" = "$(ip_of 3) $(mac_of 3).ks" ] || {
 	echo "e2e: answer files over TFTP: ${got:-none}"
@@ -314,10 +477,16 @@ for line in open(path):
     assert r["method"] == "POST", r
     e = json.loads(r["body"])
     by_mac.setdefault(e["machine"]["mac"], []).append((r, e))
-want = [("start", "azl-installer")]
-for p in ("pre", "storage", "packages", "configure", "bootloader", "post", "finish"):
-    want += [("start", "azl-installer/" + p), ("finish", "azl-installer/" + p)]
-want += [("finish", "azl-installer")]
+def sequence(payload):
+    want = [("start", "azl-installer")]
+    for p in ("pre", "storage", payload, "configure", "bootloader", "post", "finish"):
+        want += [("start", "azl-installer/" + p), ("finish", "azl-installer/" + p)]
+    return want + [("finish", "azl-installer")]
+# Guest 2's first deploy fails in the image phase, after storage.
+failed = [("start", "azl-installer"), ("start", "azl-installer/pre"), ("finish", "azl-installer/pre"),
+          ("start", "azl-installer/storage"), ("finish", "azl-installer/storage"),
+          ("start", "azl-installer/image"), ("finish", "azl-installer/image"),
+          ("finish", "azl-installer")]
 assert sorted(by_mac) == ["52:54:00:f1:ee:0%d" % i for i in (1, 2, 3)], sorted(by_mac)
 for i in (1, 2, 3):
     mac = "52:54:00:f1:ee:0%d" % i
@@ -325,11 +494,19 @@ for i in (1, 2, 3):
     for r, e in evs:
         assert r["client"] == "10.77.0.1%d" % i, (mac, r["client"])
         assert e["machine"]["serial"] == "FLEET-%d" % i, e["machine"]
-        path_want = "/report/" + mac.replace(":", "-") if i < 3 else "/report"
+        path_want = "/report/" + mac.replace(":", "-") if i == 1 else "/report"
         assert r["path"] == path_want, (mac, r["path"])
     ts = [e["timestamp"] for _, e in evs]
     assert ts == sorted(ts), "%s: events out of order" % mac
     seq = [(e["event_type"], e["name"]) for _, e in evs if e["event_type"] != "progress"]
+    want = sequence("image" if i == 2 else "packages")
+    if i == 2:
+        want = failed + want
+        bad = [e for _, e in evs if e["event_type"] == "finish" and e["result"] != "SUCCESS"]
+        assert [(e["name"], e["result"], e.get("phase")) for e in bad] == [
+            ("azl-installer/image", "FAIL", "image"), ("azl-installer", "FAIL", "image")], bad
+        assert bad[1]["exit_code"] == 3 and "no-such-image" in bad[1]["reason"], bad[1]
+        evs = evs[[k for k, (_, e) in enumerate(evs) if e["name"] == "azl-installer"][2]:]
     assert seq == want, "%s: sequence:\n%s\nwanted:\n%s" % (mac, seq, want)
     fin = [e for _, e in evs if e["event_type"] == "finish"]
     assert all(e["result"] == "SUCCESS" for e in fin), fin
@@ -351,7 +528,9 @@ for line in open(access):
     ip, ts, _, path, status, size = m.groups()
     if ip == srv:
         continue  # the test's own probe
-    kind = ("boot" if path.startswith("/pxe/") else "answers" if path.startswith("/answers/")
+    kind = ("image" if path.startswith("/ironic/images/")
+            else "answers" if path.startswith("/answers/") or path.endswith("/ks.cfg")
+            else "boot" if path.startswith(("/pxe/", "/ironic/"))
             else "rpm" if path.endswith(".rpm") else "repo metadata, key")
     cat[ip][kind] += int(size)
     reqs[ip] += 1

@@ -14,6 +14,13 @@
 #   2. without a config drive, the image URL broken: start then error,
 #      never end, exit 3, nothing left mounted or attached.
 #   3. liveimg --checksum that does not match: the same.
+#   4. the template's package-repository form (Ironic's is_source_a_path:
+#      `url --url` and an empty `%packages --ignoremissing`), from
+#      build/real-repo over HTTP, whose @minimal (Fedora's @core) carries
+#      curl, as Azure Linux's does: start then end, the end sent by %post
+#      in the installed system with its own curl. The live system is
+#      given the repository's key as Ironic's kernel line would give it
+#      (inst.repo= the same URL, azl.repo.gpgkey=).
 # One deviation from the template: `autopart` becomes
 # `autopart --type=plain`, since the host has no device-mapper for the
 # LVM that autopart makes (DESIGN.md, machine facts; QEMU guests have it).
@@ -26,7 +33,8 @@ for t in losetup sfdisk python3 curl zstd tar apt-get dpkg; do
 done
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$AZL_BUILD_DIR/demo-repo
-cmake --build "$AZL_BUILD_DIR" --target demo-repo >/dev/null
+real=$AZL_BUILD_DIR/real-repo
+cmake --build "$AZL_BUILD_DIR" --target demo-repo real-repo >/dev/null
 
 # Ironic's template, from Debian's package (kept in the build tree).
 pkg=$AZL_BUILD_DIR/ironic-pkg
@@ -98,10 +106,14 @@ for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 [ -s "$tmp/port" ] || fail "the server did not start"
 base=http://127.0.0.1:$(cat "$tmp/port")
 
-render() { # out image-url [--config-drive]
+render() { # out image-url [--config-drive|--source-is-path]
 	python3 "$here/ironic-ks.py" render "$pkg/root" "$1" "$2" "$base" "$node" "$token" "${3:-}" ||
 		fail "rendering the template failed"
-	grep -q "^liveimg --url $2\$" "$1" || fail "$1: no liveimg line"
+	if [ "${3:-}" = --source-is-path ]; then
+		grep -q "^url --url $2\$" "$1" || fail "$1: no url line"
+	else
+		grep -q "^liveimg --url $2\$" "$1" || fail "$1: no liveimg line"
+	fi
 	# The one change: plain partitions, no LVM on this host.
 	sed -i 's/^autopart$/autopart --type=plain/' "$1"
 	grep -q "^autopart --type=plain$" "$1" || fail "$1: no autopart line"
@@ -201,3 +213,22 @@ got=$(statuses "$n")
 [ "$got" = "start error" ] || fail "a wrong checksum: heartbeats '$got', not 'start error'"
 nothing_left "a wrong checksum"
 ok "a wrong checksum: exit 3, heartbeats start, error; nothing mounted"
+
+# 4. The package-repository form, from the real repository.
+ln -s "$(readlink -f "$real")" "$tmp/srv/real-repo"
+render "$tmp/ks-repo.cfg" "$base/real-repo/" --source-is-path
+"$AZL_BIN" convert "$tmp/ks-repo.cfg" -o /dev/null 2>"$tmp/convert.err" || { cat "$tmp/convert.err"; fail "convert failed"; }
+grep -v "names no key" "$tmp/convert.err" | grep . && fail "the repository form: convert warned"
+n=$(seen)
+t0=$(date +%s)
+rc=0
+"$AZL_BIN" install --answers "$tmp/ks-repo.cfg" --disk "$tmp/disk.img" --firmware bios --yes \
+	--repo "$base/real-repo/" --repo-gpgkey "$real/RPM-GPG-KEY-azl-demo" \
+	--log "$tmp/repo.log" >"$tmp/repo.log.out" 2>&1 || rc=$?
+[ "$rc" = 0 ] || { tail -20 "$tmp/repo.log.out"; tail -30 "$tmp/repo.log"; fail "the repository form: exit $rc"; }
+ok "the repository form: installed @minimal from the real repository over HTTP in $(($(date +%s) - t0)) s"
+got=$(statuses "$n")
+[ "$got" = "start end" ] || fail "the repository form: heartbeats '$got', not 'start end'"
+nothing_left "the repository form"
+dd if="$tmp/disk.img" bs=512 count=1 2>/dev/null | grep -aq GRUB || fail "the repository form: no GRUB boot code in the MBR"
+ok "the repository form: heartbeats start, end (curl of the installed system); GRUB in the MBR"

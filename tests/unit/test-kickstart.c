@@ -30,6 +30,7 @@
 #include "ks-internal.h"
 #include "model.h"
 #include "pbkdf2.h"
+#include "secret.h"
 #include "util.h"
 
 /* The update variable rewrites the expected files from what the code
@@ -679,6 +680,74 @@ static void test_lvm_errors(void **state)
 	}
 }
 
+/* The reporting add-on fills the answer file's reporting:, header values
+ * as secrets; what validation refuses is said without them. */
+static void test_addon_reporting(void **state)
+{
+	enter_fixtures();
+	_cleanup_model_ azl_model *f = read_fixture("addon-reporting");
+	assert_int_equal(f->reporting.n_hooks, 2);
+	assert_string_equal(f->reporting.hooks[0].name, "kickstart");
+	assert_null(f->reporting.hooks[0].level);
+	assert_int_equal(f->reporting.hooks[0].n_headers, 0);
+	assert_string_equal(f->reporting.hooks[1].name, "maas");
+	assert_string_equal(f->reporting.hooks[1].level, "INFO");
+
+	static const char good[] =
+		"lang en_US.UTF-8\nkeyboard us\ntimezone UTC\nrootpw --lock\nautopart\n"
+		"%addon com_azurelinux_reporting --endpoint=https://deploy.example.com/api/v1/report\n"
+		"# one header a line\n"
+		"Authorization: Bearer SECRET-token-4711\n"
+		"X-Rack:   r7\n"
+		"%end\n";
+	azl_diags gd;
+	diags_init(&gd);
+	_cleanup_model_ azl_model *m = NULL;
+	assert_int_equal(
+		kickstart_read_text("good.ks", good, strlen(good), NULL, NULL, false, &gd, &m), 0);
+	diags_done(&gd);
+	const azl_reporting *r = &m->reporting;
+	assert_int_equal(r->n_hooks, 1);
+	assert_string_equal(r->hooks[0].name, "kickstart");
+	assert_string_equal(r->hooks[0].endpoint, "https://deploy.example.com/api/v1/report");
+	assert_int_equal(r->hooks[0].n_headers, 2);
+	assert_string_equal(r->hooks[0].headers[0].name, "Authorization");
+	assert_string_equal(r->hooks[0].headers[0].value->data, "Bearer SECRET-token-4711");
+	assert_string_equal(r->hooks[0].headers[1].name, "X-Rack");
+	assert_string_equal(r->hooks[0].headers[1].value->data, "r7");
+	assert_int_equal(r->hooks[0].headers[1].loc.line, 9);
+	_cleanup_free_ char *k = kickstart_write(m);
+	assert_non_null(
+		strstr(k, "\n%addon com_azurelinux_reporting --name=kickstart "
+			  "--endpoint=https://deploy.example.com/api/v1/report\n"
+			  "# headers: not written to this file; they may hold tokens\n%end\n"));
+	assert_null(strstr(k, "SECRET-"));
+	int err = 0;
+	_cleanup_free_ char *y = answers_write(m, &err);
+	assert_null(strstr(y, "SECRET-"));
+
+	static const char bad[] =
+		"lang en_US.UTF-8\nkeyboard us\ntimezone UTC\nrootpw --lock\nautopart\n"
+		"%addon com_azurelinux_reporting --endpoint=ftp://192.0.2.5/x --level=CHATTY\n"
+		"X-Bad: SECRET-bell\a\n"
+		"%end\n"
+		"%addon com_azurelinux_reporting --name=none\n%end\n";
+	azl_diags d;
+	diags_init(&d);
+	_cleanup_model_ azl_model *b = NULL;
+	/* Read, then validated: refused. */
+	assert_int_equal(kickstart_read_text("bad.ks", bad, strlen(bad), NULL, NULL, false, &d, &b),
+			 -EINVAL);
+	_cleanup_free_ char *dt = diags_text(&d);
+	assert_null(strstr(dt, "SECRET-"));
+	assert_non_null(strstr(dt, "bad.ks:6: error: reporting 'kickstart': endpoint 'ftp://"));
+	assert_non_null(strstr(dt, "bad.ks:6: error: reporting 'kickstart': level 'CHATTY'"));
+	assert_non_null(
+		strstr(dt, "bad.ks:7: error: reporting 'kickstart': the value of header 'X-Bad'"));
+	assert_non_null(strstr(dt, "bad.ks:9: error: reporting 'none' needs 'endpoint: URL'"));
+	diags_done(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -696,6 +765,7 @@ int main(void)
 		cmocka_unit_test(test_lvm_errors),
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test(test_yaml_round_trip),
+		cmocka_unit_test(test_addon_reporting),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
