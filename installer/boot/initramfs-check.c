@@ -18,9 +18,11 @@
  * chroot), each lib/modules/KVER/...ko[.xz|.zst|.gz] a module, plus the
  * kernel's modules.builtin.
  *
- * Firmware: for the modules loaded here (/proc/modules), each file their
- * modinfo names (the target's modinfo, in a chroot) under the target's
- * /usr/lib/firmware; a missing one is a warning.
+ * Firmware: for the modules loaded on the machine that boots the disk
+ * (/proc/modules), each file their modinfo names (the target's modinfo,
+ * in a chroot) under the target's /usr/lib/firmware: the packages phase
+ * installs the packages that hold the missing ones (install.c), the
+ * bootloader phase warns about what is still missing.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -29,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "initramfs-check.h"
@@ -341,87 +344,165 @@ int initramfs_verify(const azl_target *t, const char *kver, const char *image, c
 	return 0;
 }
 
-int initramfs_check_firmware(const azl_target *t, const char *kver, const char *loaded)
+bool initramfs_image_disk(const char *dev)
 {
-	_cleanup_free_ char *pm = NULL;
-	int r = 0;
-	if (!loaded) {
-		r = read_file_bounded("/proc/modules", LIST_MAX, &pm, NULL);
-		if (r < 0)
-			return log_error_errno(r, "cannot read /proc/modules");
-	} else
-		pm = xstrdup(loaded);
-	azl_buf script = {0};
-	buf_printf(&script, "for m in");
+	struct stat s;
+	return dev && stat(dev, &s) == 0 && S_ISBLK(s.st_mode) &&
+	       (major(s.st_rdev) == 7 || major(s.st_rdev) == 43);
+}
+
+int firmware_boot_modules(const char *boot_disk, bool own_firmware, char **ret)
+{
+	const char *aid = getenv("AZL_PROC_MODULES");
+	const char *path = aid && *aid ? aid : "/proc/modules";
+	*ret = NULL;
+	if (!(aid && *aid) && !(own_firmware && !initramfs_image_disk(boot_disk)))
+		return 0;
+	int r = read_file_bounded(path, LIST_MAX, ret, NULL);
+	/* A kernel without loadable modules has no /proc/modules. */
+	if (r == -ENOENT && path != aid)
+		return 0;
+	return r < 0 ? log_error_errno(r, "cannot read '%s'", path) : 0;
+}
+
+/* The shell loop that prints "#MODULE" and then each firmware file the
+ * target's modinfo names for it, for the kernel kver (NULL: every kernel
+ * in the target); NULL when loaded names no module. *ret_n: the modules. */
+static char *modinfo_script(const char *kver, const char *loaded, size_t *ret_n)
+{
+	azl_buf b = {0};
+	/* Lines before the first "#" are not the modules': the check that
+	 * modinfo is there at all prints its path. */
+	buf_printf(&b, "command -v modinfo || exit 127; for m in");
 	size_t n = 0;
-	for (char *l = pm; l && *l;) {
-		char *nl = strchr(l, '\n');
+	for (const char *l = loaded; l && *l;) {
+		const char *nl = strchr(l, '\n');
 		size_t w = strcspn(l, " \n");
-		if (w > 0 && w < 64) {
-			bool okname = true;
-			for (size_t i = 0; i < w; i++)
-				if (!(l[i] == '_' || l[i] == '-' || (l[i] >= 'a' && l[i] <= 'z') ||
-				      (l[i] >= 'A' && l[i] <= 'Z') || (l[i] >= '0' && l[i] <= '9')))
-					okname = false;
-			if (okname) {
-				buf_printf(&script, " %.*s", (int)w, l);
-				n++;
-			}
+		bool okname = w > 0 && w < 64;
+		for (size_t i = 0; okname && i < w; i++)
+			okname = l[i] == '_' || l[i] == '-' || (l[i] >= 'a' && l[i] <= 'z') ||
+				 (l[i] >= 'A' && l[i] <= 'Z') || (l[i] >= '0' && l[i] <= '9');
+		if (okname) {
+			buf_printf(&b, " %.*s", (int)w, l);
+			n++;
 		}
 		l = nl ? nl + 1 : NULL;
 	}
-	if (!n) {
-		buf_free(&script);
-		log_info("firmware: no module is loaded here");
-		return 0;
+	*ret_n = n;
+	if (!n || (kver && strchr(kver, '\''))) {
+		buf_free(&b);
+		return NULL;
 	}
-	buf_printf(&script,
-		   "; do echo \"#$m\"; modinfo -k '%s' -F firmware \"$m\" 2>/dev/null; done", kver);
-	_cleanup_free_ char *text = buf_steal(&script);
+	if (kver)
+		buf_printf(&b,
+			   "; do echo \"#$m\"; modinfo -k '%s' -F firmware \"$m\"; done; :", kver);
+	else
+		buf_printf(
+			&b,
+			"; do echo \"#$m\"; for k in /usr/lib/modules/*/modules.dep; do k=${k%%/modules.dep}; modinfo -k \"${k##*/}\" -F firmware \"$m\"; done; done; :");
+	return buf_steal(&b);
+}
+
+/* The firmware files the modules of loaded (module names first on each
+ * line, as /proc/modules has them) name, per the target's modinfo (in a
+ * chroot; no /dev needed) of kver (NULL: every kernel), that are not under
+ * the target's /usr/lib/firmware: *ret_missing "/usr/lib/firmware/NAME"
+ * (each once), *ret_owner the module of each (same index). *ret_n: the
+ * modules asked about, *ret_want: the files they name. Returns 0, or
+ * -errno when modinfo cannot be asked (logged as a warning). */
+static int firmware_scan(const azl_target *t, const char *kver, const char *loaded,
+			 char ***ret_missing, char ***ret_owner, size_t *ret_n, size_t *ret_want)
+{
+	*ret_missing = *ret_owner = NULL;
+	*ret_want = 0;
+	_cleanup_free_ char *script = modinfo_script(kver, loaded, ret_n);
+	if (!script)
+		return 0;
 	_cleanup_free_ char *out = NULL;
-	char *argv[] = {"/bin/sh", "-c", text, NULL};
+	char *argv[] = {"/bin/sh", "-c", script, NULL};
 	azl_spawn_opts o = {.chroot = t->root, .capture = &out, .quiet = true};
-	r = spawn_run(argv, &o);
+	int r = spawn_run(argv, &o);
 	if (r != 0) {
 		log_warning(
 			"firmware: cannot ask the target's modinfo which firmware the loaded modules need (%s); not checked",
-			r < 0 ? strerror(-r) : "it failed");
-		return 0;
+			r < 0 ? strerror(-r) : "modinfo is missing or failed");
+		return r < 0 ? r : -ENOENT;
 	}
 	static const char *const sfx[] = {"", ".xz", ".zst"};
-	size_t want = 0, missing = 0;
+	_cleanup_strv_free_ char **seen = NULL;
 	const char *mod = NULL;
-	azl_buf miss = {0};
-	for (char *l = out; l;) {
+	for (char *l = out; l && *l;) {
 		char *nl = strchr(l, '\n');
 		if (nl)
 			*nl = '\0';
-		bool header = l[0] == '#';
-		if (header || !nl) {
-			if (mod && miss.len)
-				log_warning(
-					"firmware: the loaded module '%s' may load %s, not in the target's /usr/lib/firmware; install linux-firmware if its device needs them",
-					mod, miss.data);
-			buf_free(&miss);
-			mod = header ? l + 1 : NULL;
-		}
-		if (!header && l[0] && !strstr(l, "..")) {
-			bool found = false;
+		if (l[0] == '#')
+			mod = l + 1;
+		else if (mod && l[0] && l[0] != '/' && !strstr(l, "..") && !strpbrk(l, "*?[\\ ")) {
+			_cleanup_free_ char *p = xasprintf("/usr/lib/firmware/%s", l);
+			bool found = strv_contains(seen, p);
 			for (size_t i = 0; i < ELEMENTSOF(sfx) && !found; i++) {
-				_cleanup_free_ char *p =
-					xasprintf("usr/lib/firmware/%s%s", l, sfx[i]);
-				found = target_exists(t, p);
+				_cleanup_free_ char *rel = xasprintf("%s%s", p + 1, sfx[i]);
+				found = target_exists(t, rel);
 			}
-			want++;
+			if (!strv_contains(seen, p)) {
+				strv_push(&seen, xstrdup(p));
+				(*ret_want)++;
+			}
 			if (!found) {
-				missing++;
-				buf_printf(&miss, "%s'%s'", miss.len ? ", " : "", l);
+				strv_push(ret_missing, TAKE_PTR(p));
+				strv_push(ret_owner, xstrdup(mod));
 			}
 		}
 		l = nl ? nl + 1 : NULL;
 	}
+	return 0;
+}
+
+int firmware_missing(const azl_target *t, const char *loaded, char ***ret)
+{
+	_cleanup_strv_free_ char **owner = NULL;
+	size_t n, want;
+	*ret = NULL;
+	int r = firmware_scan(t, NULL, loaded, ret, &owner, &n, &want);
+	if (r < 0)
+		return r;
+	log_info(
+		"firmware: %zu loaded modules name %zu firmware files; %zu of them are not in the target",
+		n, want, strv_length(*ret));
+	return 0;
+}
+
+int initramfs_check_firmware(const azl_target *t, const char *kver, const char *loaded)
+{
+	_cleanup_free_ char *own = NULL;
+	if (!loaded) {
+		int r = firmware_boot_modules(NULL, true, &own);
+		if (r < 0 || !own) {
+			log_info("firmware: no module is loaded here");
+			return 0;
+		}
+		loaded = own;
+	}
+	_cleanup_strv_free_ char **missing = NULL;
+	_cleanup_strv_free_ char **owner = NULL;
+	size_t n, want;
+	if (firmware_scan(t, kver, loaded, &missing, &owner, &n, &want) < 0)
+		return 0;
+	/* One warning a module: the scan lists each module's files together. */
+	for (size_t i = 0; missing && missing[i];) {
+		azl_buf b = {0};
+		size_t k = i;
+		for (; missing[k] && strcmp(owner[k], owner[i]) == 0; k++)
+			buf_printf(&b, "%s'%s'", b.len ? ", " : "",
+				   missing[k] + strlen("/usr/lib/firmware/"));
+		log_warning(
+			"firmware: the loaded module '%s' may load %s, not in the target's /usr/lib/firmware; install linux-firmware if its device needs them",
+			owner[i], b.data);
+		buf_free(&b);
+		i = k;
+	}
 	log_info(
 		"firmware: %zu loaded modules name %zu firmware files; %zu of them are missing in the target",
-		n, want, missing);
+		n, want, strv_length(missing));
 	return 0;
 }

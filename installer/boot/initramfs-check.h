@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
 #include "target.h"
 
 /* The modules the devices mounted at TARGET, TARGET/boot and TARGET/usr
@@ -23,9 +25,26 @@ char **initramfs_listed_modules(const char *listing, const char *kver);
  * missing, or -errno. */
 int initramfs_verify(const azl_target *t, const char *kver, const char *image, char *const *mods,
 		     char *const *whys);
-/* Logs a warning naming each loaded module (/proc/modules, or the
- * lines of loaded when not NULL: a module name first on each) whose
- * firmware files (the target's modinfo -k KVER -F firmware, in a chroot)
- * are not in the target's /usr/lib/firmware. Never fails the install:
- * returns 0. */
+/* Loop devices and NBD (qemu-nbd) stand for an image of another machine. */
+bool initramfs_image_disk(const char *dev);
+/* The loaded modules of the machine that boots the installed disk, as
+ * /proc/modules lists them (a module name first on each line), in *ret
+ * (owned by the caller): /proc/modules when this machine boots it
+ * (own_firmware, and boot_disk is no image); NULL when that machine is
+ * unknown (a disk image, another machine's disk) or its kernel has no
+ * modules. AZL_PROC_MODULES (a testing aid, docs/architecture.md): a file
+ * read instead, also for a disk image. Returns 0 or -errno. */
+int firmware_boot_modules(const char *boot_disk, bool own_firmware, char **ret);
+/* The firmware files the modules of loaded (the format above) name, per
+ * the target's modinfo of every kernel in the target (in a chroot; needs
+ * no /dev), that are under neither NAME nor NAME.xz/.zst in the target's
+ * /usr/lib/firmware: *ret, "/usr/lib/firmware/NAME" each once (NULL:
+ * none). Returns 0, or -errno when modinfo cannot be asked (logged as a
+ * warning). */
+int firmware_missing(const azl_target *t, const char *loaded, char ***ret);
+/* Logs a warning naming each loaded module (the machine's, as
+ * firmware_boot_modules() finds them for a machine that boots the disk,
+ * or the lines of loaded when not NULL) whose firmware files (the
+ * target's modinfo -k KVER -F firmware, in a chroot) are not in the
+ * target's /usr/lib/firmware. Never fails the install: returns 0. */
 int initramfs_check_firmware(const azl_target *t, const char *kver, const char *loaded);

@@ -16,6 +16,7 @@
 #include "apply-system.h"
 #include "cmdline.h"
 #include "image-payload.h"
+#include "initramfs-check.h"
 #include "exit-codes.h"
 #include "i18n.h"
 #include "interrupt.h"
@@ -319,9 +320,50 @@ static int run_image(run_job *j)
 	return image_install(j->ctx, &j->m->packages.image, j->t.root);
 }
 
+/* The live environment and --nvram-entry: this machine boots the disk. */
+static bool boots_here(const run_job *j)
+{
+	return install_running_live() || j->o->live || j->o->nvram_entry;
+}
+
+/* Firmware for the drivers of the machine that boots the disk
+ * (docs/bare-metal.md): the files its loaded modules name that the target
+ * lacks, from the repositories' packages that hold them, as Debian's
+ * installer (hw-detect) does. Asked after the transaction: the target's
+ * modinfo knows its kernel. A file that no repository has is a warning. */
+static int install_firmware(run_job *j)
+{
+	_cleanup_free_ char *loaded = NULL;
+	int r = firmware_boot_modules(storage_result(j->st)->boot_disk, boots_here(j), &loaded);
+	if (r < 0 || !loaded) {
+		if (r >= 0)
+			log_info(
+				"firmware: the machine that boots the disk is not this one (a disk image): no firmware chosen for it");
+		return r;
+	}
+	_cleanup_strv_free_ char **files = NULL;
+	if (firmware_missing(&j->t, loaded, &files) < 0 || !files)
+		return 0;
+	log_info(
+		"firmware: installing the packages that hold the %zu files the loaded drivers name (a file in no repository is only warned about)",
+		strv_length(files));
+	progress_phase(AZL_PHASE_PACKAGES, 95,
+		       _("Installing the firmware this machine's drivers need"));
+	/* Each file as it is, or compressed (.xz, .zst: Fedora's
+	 * linux-firmware): a glob over the repositories' file lists. */
+	_cleanup_strv_free_ char **specs = NULL;
+	for (size_t i = 0; files[i]; i++)
+		strv_push(&specs, xasprintf("%s*", files[i]));
+	azl_model m = *j->m;
+	m.packages.install = specs;
+	m.packages.ignore_missing = true;
+	return packages_apply(j->ctx, &m, j->o->repos, NULL, j->t.root);
+}
+
 static int run_packages(run_job *j)
 {
-	return packages_apply(j->ctx, j->m, j->o->repos, j->extra, j->t.root);
+	int r = packages_apply(j->ctx, j->m, j->o->repos, j->extra, j->t.root);
+	return r < 0 || !j->plan ? r : install_firmware(j);
 }
 
 static int run_configure(run_job *j)
@@ -336,8 +378,7 @@ static int run_configure(run_job *j)
 
 static int run_bootloader(run_job *j)
 {
-	return bootloader_apply(j->m, j->plan, &j->t, storage_result(j->st),
-				install_running_live() || j->o->live || j->o->nvram_entry);
+	return bootloader_apply(j->m, j->plan, &j->t, storage_result(j->st), boots_here(j));
 }
 
 static int run_post(run_job *j)
