@@ -9,6 +9,9 @@
 
 #include "model.h"
 
+/* The version of ncursesw this adapter runs against (--version, the log). */
+const char *curses_adapter_version(void);
+
 typedef struct azl_tui_opts {
 	const char *answers;	  /* --answers: pre-fills every spoke */
 	const char *save_answers; /* --save-answers: Begin writes it, exit 0 */

@@ -38,7 +38,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "apply-system.h"
+#include "apply-bootloader.h"
 #include "chroot.h"
 #include "efi-image.h"
 #include "i18n.h"

@@ -24,7 +24,6 @@
 #include <rpm/rpmts.h>
 
 #include "interrupt.h"
-#include "libs.h"
 #include "log.h"
 #include "progress.h"
 #include "target.h"

@@ -14,8 +14,8 @@
 #include <cmocka.h>
 
 #include "answers.h"
+#include "apply-bootloader.h"
 #include "apply-storage.h"
-#include "apply-system.h"
 #include "exit-codes.h"
 #include "kickstart.h"
 #include "machine.h"
