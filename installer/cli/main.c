@@ -179,6 +179,7 @@ typedef struct options {
 	char **repos;
 	char *repo_gpgkey;
 	char *repo_gpgkey_fpr;
+	char *repo_gpgkey_fpr_canon; /* repo_gpgkey_fpr as repo.h wants it */
 	char *root;
 	char *log;
 	char *output;
@@ -202,6 +203,7 @@ static void options_done(options *o)
 {
 	strv_free(o->disks);
 	strv_free(o->repos);
+	free(o->repo_gpgkey_fpr_canon);
 	strv_free(o->args);
 }
 
@@ -404,14 +406,14 @@ static int parse_options(int argc, char **argv, options *o)
 				o->repos[0]);
 			return -EINVAL;
 		}
-		_cleanup_free_ char *fpr = fingerprint_normalize(o->repo_gpgkey_fpr);
+		char *fpr = fingerprint_normalize(o->repo_gpgkey_fpr);
 		if (o->repo_gpgkey_fpr && !fpr) {
 			fprintf(stderr,
 				_("azl-installer: '%s' is not a full OpenPGP fingerprint (40 or 64 hex digits, as 'gpg --show-keys --with-fingerprint KEYFILE' prints it)\n"),
 				o->repo_gpgkey_fpr);
 			return -EINVAL;
 		}
-		repo_set_cli_gpgkey(o->repo_gpgkey, fpr);
+		o->repo_gpgkey_fpr_canon = fpr;
 	}
 	return 0;
 }
@@ -629,7 +631,7 @@ static int cmd_install(options *o)
 
 	azl_install_opts io = {
 		.disks = o->disks,
-		.repos = o->repos,
+		.repos = {o->repos, o->repo_gpgkey, o->repo_gpgkey_fpr_canon},
 		.root_dir = o->root,
 		.firmware = o->firmware,
 		.log_file = o->log,
@@ -713,6 +715,8 @@ int main(int argc, char **argv)
 			.save_answers = o.save_answers,
 			.disks = o.disks,
 			.repos = o.repos,
+			.repo_gpgkey = o.repo_gpgkey,
+			.repo_gpgkey_fpr = o.repo_gpgkey_fpr_canon,
 			.firmware = o.firmware,
 			.machine = o.machine,
 			.log_file = o.log,

@@ -214,7 +214,7 @@ static int check_network_matches(const azl_model *m, azl_install_result *res)
  * otherwise the install is refused before anything is written. */
 static int check_repo_keys(const azl_model *m, const azl_install_opts *o, azl_install_result *res)
 {
-	int r = packages_check_keys(m, o->repos);
+	int r = packages_check_keys(m, &o->repos);
 	if (r >= 0)
 		return AZL_EXIT_OK;
 	const char *why = log_last_error();
@@ -262,7 +262,7 @@ static int check_packages(run_job *j, const char *root)
 {
 	_cleanup_strv_free_ char **own = NULL;
 	azl_boot_chain chain = {0};
-	int r = packages_check(j->m, j->o->repos, j->extra, root, &own, &chain);
+	int r = packages_check(j->m, &j->o->repos, j->extra, root, &own, &chain);
 	if (r >= 0) {
 		int code = check_secure_boot(j->res, j->plan, &chain);
 		boot_chain_done(&chain);
@@ -323,7 +323,7 @@ static int run_image(run_job *j)
 
 static int run_packages(run_job *j)
 {
-	return packages_apply(j->ctx, j->m, j->o->repos, j->extra, j->t.root);
+	return packages_apply(j->ctx, j->m, &j->o->repos, j->extra, j->t.root);
 }
 
 static int run_configure(run_job *j)
@@ -453,7 +453,7 @@ static int install_into_dir(run_job *j)
 		 * into the root. */
 		_cleanup_strv_free_ char **nevras = NULL;
 		if (phase_result(j, AZL_PHASE_PACKAGES,
-				 packages_solve(m, o->repos, net_pkg, j->t.root, &nevras)) >= 0)
+				 packages_solve(m, &o->repos, net_pkg, j->t.root, &nevras)) >= 0)
 			for (size_t i = 0; nevras && nevras[i]; i++)
 				printf("%s\n", nevras[i]);
 		target_close(&j->t);

@@ -18,11 +18,13 @@
 #include "model.h"
 #include "phase.h"
 #include "plan.h"
+#include "repo.h"
 #include "run.h"
 
 typedef struct azl_install_opts {
-	char **disks;		/* --disk */
-	char **repos;		/* --repo */
+	char **disks; /* --disk */
+	/* --repo, --repo-gpgkey, --repo-gpgkey-fingerprint (repo.h) */
+	azl_cli_repos repos;
 	const char *root_dir;	/* --root: packages and configuration only */
 	azl_firmware firmware;	/* --firmware */
 	const char *log_file;	/* --log */
