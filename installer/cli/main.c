@@ -442,7 +442,7 @@ static int cmd_validate(options *o)
 		azl_plan_error err = {0};
 		if (plan_build(m, machine, &ov, &p, &err) < 0) {
 			fprintf(stderr, "%s: %s\n", file, err.message);
-			int code = err.exit_code;
+			int code = install_plan_exit_code(&err);
 			plan_error_done(&err);
 			return code;
 		}
@@ -472,7 +472,7 @@ static int cmd_plan(options *o)
 	azl_plan_error err = {0};
 	if (plan_build(m, machine, &ov, &p, &err) < 0) {
 		fprintf(stderr, "azl-installer: %s\n", err.message);
-		int code = err.exit_code;
+		int code = install_plan_exit_code(&err);
 		plan_error_done(&err);
 		return code;
 	}

@@ -513,6 +513,11 @@ static int check_tools(const azl_plan *plan, azl_install_result *res)
 	return code;
 }
 
+int install_plan_exit_code(const azl_plan_error *e)
+{
+	return e->kind == AZL_PLAN_ERROR_ANSWERS ? AZL_EXIT_INVALID : AZL_EXIT_MACHINE;
+}
+
 static int plan_for_install(const azl_model *m, const azl_install_opts *o, azl_install_result *res,
 			    azl_plan **ret)
 {
@@ -526,7 +531,7 @@ static int plan_for_install(const azl_model *m, const azl_install_opts *o, azl_i
 	azl_plan_overrides ov = {.disks = o->disks, .firmware = o->firmware};
 	azl_plan_error err = {0};
 	if (plan_build(m, machine, &ov, ret, &err) < 0) {
-		int code = refuse(res, err.exit_code, "%s", err.message);
+		int code = refuse(res, install_plan_exit_code(&err), "%s", err.message);
 		plan_error_done(&err);
 		return code;
 	}

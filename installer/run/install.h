@@ -77,6 +77,10 @@ typedef struct azl_install_result {
 
 void install_result_done(azl_install_result *r);
 
+/* The exit code (exit-codes.h, DESIGN.md) of a plan the planner refused:
+ * 1 for what the answer file asks, 2 for what this machine cannot hold. */
+int install_plan_exit_code(const azl_plan_error *e);
+
 /* Runs the whole install; fills *ret (install_result_done() it) and
  * returns its exit code (exit-codes.h). ctx: the cancel flag and the
  * progress sinks (run.h); SIGINT and SIGTERM cancel it while this runs.
