@@ -1248,7 +1248,7 @@ int depsolve_check_file(const char *path, const char *type, const char *hex)
 	Id t = solv_chksum_str2type(type);
 	if (!t)
 		return -EINVAL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	Chksum *c = solv_chksum_create(t);
@@ -1257,7 +1257,6 @@ int depsolve_check_file(const char *path, const char *type, const char *hex)
 	while ((k = read(fd, buf, sizeof(buf))) > 0)
 		solv_chksum_add(c, buf, (int)k);
 	int err = k < 0 ? -errno : 0;
-	close(fd);
 	int len = 0;
 	const unsigned char *sum = solv_chksum_get(c, &len);
 	char got[2 * 64 + 1];

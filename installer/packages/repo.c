@@ -446,8 +446,8 @@ static int read_own_key(int dirfd, const char *dir, const char *name, char **ret
 				dir, name, strerror(-r));
 		return r;
 	}
-	int r = read_fd_bounded((int)fd, 1 << 20, true, ret, NULL);
-	close((int)fd);
+	_cleanup_close_ int kfd = (int)fd;
+	int r = read_fd_bounded(kfd, 1 << 20, true, ret, NULL);
 	if (r < 0)
 		return log_error_errno(r, "cannot read the key '%s/%s'", dir, name);
 	return 0;
@@ -462,11 +462,11 @@ static int cmp_str(const void *a, const void *b)
  * repodata/repomd.xml.key (the demo repository has both). */
 static int local_keys(const azl_repo_src *r, char ***keys)
 {
-	int dfd = open(r->local_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int dfd = open(r->local_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return log_error_errno(errno, "cannot read '%s'", r->local_dir);
 	int e = 0;
-	DIR *d = fdopendir(dup(dfd));
+	DIR *d = fd_opendir_dup(dfd);
 	_cleanup_strv_free_ char **names = NULL;
 	struct dirent *de;
 	while (d && (de = readdir(d)))
@@ -493,7 +493,6 @@ static int local_keys(const azl_repo_src *r, char ***keys)
 		} else if (e == -ENOENT)
 			e = 0;
 	}
-	close(dfd);
 	return e;
 }
 
