@@ -460,10 +460,9 @@ static bool mount_is_valid(const char *m, const char **ret_why)
 		*ret_why = _("a mount point is needed: /, /boot, /srv or swap");
 		return false;
 	}
-	if (strcmp(m, "swap") == 0)
-		return true;
-	if (m[0] != '/' || strstr(m, "//") || strstr(m, "/../") || endswith(m, "/..") ||
-	    (strlen(m) > 1 && endswith(m, "/")) || strpbrk(m, " \t\n")) {
+	/* The model's rule (model-values.c), which validation applies to the
+	 * answers this screen makes. */
+	if (!mount_point_is_valid(m)) {
 		*ret_why = _("a mount point is an absolute path like /srv, or swap");
 		return false;
 	}

@@ -128,6 +128,9 @@ static void test_partition_editor(void **state)
 	assert_int_equal(partition_add(s, "/", "1G", AZL_FS_NONE, false, &why), -EINVAL);
 	assert_non_null(why);
 	assert_int_equal(partition_add(s, "srv", "1G", AZL_FS_NONE, false, &why), -EINVAL);
+	/* The model's rule: what validation would refuse later is refused here. */
+	assert_int_equal(partition_add(s, "/run/x", "1G", AZL_FS_NONE, false, &why), -EINVAL);
+	assert_int_equal(partition_add(s, "/a/./b", "1G", AZL_FS_NONE, false, &why), -EINVAL);
 	assert_int_equal(partition_add(s, "/srv", "lots", AZL_FS_NONE, false, &why), -EINVAL);
 	assert_int_equal(partition_add(s, "/srv", "2G", AZL_FS_NONE, true, &why), 0);
 	assert_int_equal(s->n_partitions, 5);
