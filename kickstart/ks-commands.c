@@ -652,6 +652,22 @@ static int cmd_network(ks_ctx *c, const ks_line *l)
 
 /* --- storage ------------------------------------------------------------ */
 
+ks_member ks_member_of(const char *name)
+{
+	static const struct {
+		const char *prefix;
+		ks_member kind;
+	} prefixes[] = {
+		{"raid.", KS_MEMBER_RAID},
+		{"pv.", KS_MEMBER_PV},
+		{"btrfs.", KS_MEMBER_BTRFS},
+	};
+	for (size_t i = 0; name && i < ELEMENTSOF(prefixes); i++)
+		if (startswith(name, prefixes[i].prefix))
+			return prefixes[i].kind;
+	return KS_MEMBER_NONE;
+}
+
 void ks_part_done(ks_part *p)
 {
 	free(p->mount);
@@ -685,8 +701,7 @@ static int read_onpart(ks_ctx *c, const ks_line *l, ks_part *p)
 			v);
 		return -EINVAL;
 	}
-	if (startswith(p->mount, "raid.") || startswith(p->mount, "pv.") ||
-	    startswith(p->mount, "btrfs.")) {
+	if (ks_member_of(p->mount) != KS_MEMBER_NONE) {
 		diag_error(
 			c->d, l->loc,
 			_("'part %s --onpart': reusing an existing partition as a RAID member, LVM physical volume or btrfs device is not supported; only a partition with a mount point or swap"),
@@ -766,7 +781,7 @@ static int cmd_part(ks_ctx *c, const ks_line *l)
 		c->first_part = l->loc;
 	/* A member's name (raid.NN, pv.NN, btrfs.NN) names one partition:
 	 * a second line of that name would add a member silently. */
-	if (startswith(m, "raid.") || startswith(m, "pv.") || startswith(m, "btrfs."))
+	if (ks_member_of(m) != KS_MEMBER_NONE)
 		for (size_t i = 0; i < c->n_parts; i++)
 			if (streq_ptr(c->parts[i].mount, m)) {
 				diag_error(
@@ -775,7 +790,7 @@ static int cmd_part(ks_ctx *c, const ks_line *l)
 					m, c->parts[i].loc.line);
 				return -EINVAL;
 			}
-	if (startswith(m, "raid.")) {
+	if (ks_member_of(m) == KS_MEMBER_RAID) {
 		/* A member: its size and disk; the raid line has the rest. */
 		if (read_volume(c, l, &p) < 0) {
 			ks_part_done(&p);
@@ -913,7 +928,7 @@ static int cmd_raid(ks_ctx *c, const ks_line *l)
 	ks_part p = {0};
 	if (c->first_part.line == 0)
 		c->first_part = l->loc;
-	if (startswith(l->args[0], "btrfs.")) {
+	if (ks_member_of(l->args[0]) == KS_MEMBER_BTRFS) {
 		diag_warn(c->d, l->loc,
 			  _("'raid %s': btrfs on RAID is not supported and was ignored"),
 			  l->args[0]);

@@ -19,16 +19,6 @@
 #define DEFAULT_SIZE_MIB     1024
 #define RECOMMENDED_SWAP_MIB 2048
 
-static bool is_pv(const ks_part *p)
-{
-	return startswith(p->mount, "pv.");
-}
-
-static bool is_raid_member(const ks_part *p)
-{
-	return startswith(p->mount, "raid.");
-}
-
 static const ks_raid *raid_of_member(const ks_ctx *c, const char *member)
 {
 	for (size_t i = 0; i < c->n_raids; i++)
@@ -263,7 +253,7 @@ static void add_raids(ks_ctx *c, const bool *enc)
 		rs->spares = r->spares;
 		rs->loc = r->loc;
 		rs->encrypt = r->encrypt;
-		if (startswith(r->mount, "pv.")) {
+		if (ks_member_of(r->mount) == KS_MEMBER_PV) {
 			const ks_vg *vg = vg_of_pv(c, r->mount);
 			if (!vg) {
 				diag_warn(
@@ -291,11 +281,6 @@ static void add_raids(ks_ctx *c, const bool *enc)
 		if (strcmp(r->mount, "/boot/efi") == 0)
 			rs->metadata = xstrdup("1.0");
 	}
-}
-
-static bool is_btrfs_member(const ks_part *p)
-{
-	return startswith(p->mount, "btrfs.");
 }
 
 /* Whether subvolume line sv is made on volume vol: its parent names the
@@ -409,15 +394,16 @@ static void custom(ks_ctx *c)
 		enc[k] = vg_encrypted_by_lv(c, &c->vgs[k]);
 	for (size_t i = 0; i < c->n_parts; i++) {
 		const ks_part *p = &c->parts[i];
-		if (is_raid_member(p)) {
+		ks_member kind = ks_member_of(p->mount);
+		if (kind == KS_MEMBER_RAID) {
 			add_raid_member(c, p);
 			continue;
 		}
-		if (is_btrfs_member(p)) {
+		if (kind == KS_MEMBER_BTRFS) {
 			add_btrfs(c, p);
 			continue;
 		}
-		if (!is_pv(p)) {
+		if (kind != KS_MEMBER_PV) {
 			if (valid_mount(c, p))
 				add_partition(c, p);
 			continue;

@@ -151,6 +151,17 @@ typedef struct ks_ctx {
 } ks_ctx;
 
 void ks_part_done(ks_part *p);
+/* What a 'part' line's name makes of the partition: a member of a 'raid'
+ * line (raid.NN), a physical volume of a 'volgroup' line (pv.NN), the
+ * device of a 'btrfs' volume (btrfs.NN), or none of these (a mount point,
+ * swap). The one reader of these prefixes; a NULL name is none. */
+typedef enum ks_member {
+	KS_MEMBER_NONE,
+	KS_MEMBER_RAID,
+	KS_MEMBER_PV,
+	KS_MEMBER_BTRFS,
+} ks_member;
+ks_member ks_member_of(const char *name);
 /* url with dnf's $basearch, $arch and $releasever (also ${...}) replaced
  * by the target's values (x86_64 or aarch64, 4.0). */
 char *ks_dnf_vars(const char *url);

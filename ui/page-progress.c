@@ -167,7 +167,7 @@ int page_progress(ui_ctx *c)
 	}
 	azl_install_opts io = {
 		.disks = disks,
-		.repos = c->o->repos,
+		.repos = {c->o->repos, c->o->repo_gpgkey, c->o->repo_gpgkey_fpr},
 		.firmware = c->o->firmware,
 		.log_file = c->o->log_file ? c->o->log_file : DEFAULT_LOG,
 		.yes = true,

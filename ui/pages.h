@@ -18,7 +18,7 @@ typedef struct ui_ctx {
 	azl_machine *machine; /* NULL when probing failed */
 	char *machine_error;  /* why, for the Disks spoke */
 	const azl_tui_opts *o;
-	ui_group *groups; /* comps of the first repository */
+	depsolve_group *groups; /* comps of the first repository */
 	size_t n_groups;
 	char *groups_error;
 	char **ifaces;		   /* network interfaces of this machine */

@@ -460,10 +460,9 @@ static bool mount_is_valid(const char *m, const char **ret_why)
 		*ret_why = _("a mount point is needed: /, /boot, /srv or swap");
 		return false;
 	}
-	if (strcmp(m, "swap") == 0)
-		return true;
-	if (m[0] != '/' || strstr(m, "//") || strstr(m, "/../") || endswith(m, "/..") ||
-	    (strlen(m) > 1 && endswith(m, "/")) || strpbrk(m, " \t\n")) {
+	/* The model's rule (model-values.c), which validation applies to the
+	 * answers this screen makes. */
+	if (!mount_point_is_valid(m)) {
 		*ret_why = _("a mount point is an absolute path like /srv, or swap");
 		return false;
 	}
@@ -846,96 +845,9 @@ char *plan_destructive_text(const azl_plan *p, const azl_machine *machine)
 
 /* --- comps ------------------------------------------------------------ */
 
-void groups_free(ui_group *g, size_t n)
-{
-	for (size_t i = 0; g && i < n; i++) {
-		free(g[i].id);
-		free(g[i].name);
-		free(g[i].description);
-	}
-	free(g);
-}
-
-static char *xml_unescape(const char *s, size_t n)
-{
-	static const struct {
-		const char *ent;
-		char c;
-	} ents[] = {
-		{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
-	char *out = xmalloc(n + 1), *o = out;
-	for (size_t i = 0; i < n;) {
-		bool done = false;
-		if (s[i] == '&')
-			for (size_t k = 0; k < ELEMENTSOF(ents) && !done; k++) {
-				size_t l = strlen(ents[k].ent);
-				if (i + l <= n && strncmp(s + i, ents[k].ent, l) == 0) {
-					*o++ = ents[k].c;
-					i += l;
-					done = true;
-				}
-			}
-		if (!done)
-			*o++ = s[i++];
-	}
-	*o = 0;
-	return out;
-}
-
-/* The text of the first <tag> (exactly, no attributes) between p and end. */
-static char *element_text(const char *p, const char *end, const char *tag)
-{
-	char open[32], close[32];
-	snprintf(open, sizeof(open), "<%s>", tag);
-	snprintf(close, sizeof(close), "</%s>", tag);
-	const char *a = memmem(p, end - p, open, strlen(open));
-	if (!a)
-		return NULL;
-	a += strlen(open);
-	const char *z = memmem(a, end - a, close, strlen(close));
-	if (!z)
-		return NULL;
-	return xml_unescape(a, z - a);
-}
-
-int comps_parse(const char *xml, size_t len, ui_group **ret, size_t *ret_n)
-{
-	ui_group *g = NULL;
-	size_t n = 0;
-	const char *p = xml, *end = xml + len;
-	if (!memmem(xml, len, "<comps", 6))
-		return -EINVAL;
-	for (;;) {
-		const char *a = memmem(p, end - p, "<group>", 7);
-		if (!a)
-			break;
-		const char *z = memmem(a, end - a, "</group>", 8);
-		if (!z) {
-			groups_free(g, n);
-			return -EINVAL;
-		}
-		char *id = element_text(a, z, "id");
-		if (id && *id) {
-			ui_group *it = xappend(&g, &n, sizeof(*g));
-			it->id = id;
-			it->name = element_text(a, z, "name");
-			if (!it->name)
-				it->name = xstrdup(id);
-			it->description = element_text(a, z, "description");
-			_cleanup_free_ char *vis = element_text(a, z, "uservisible");
-			it->visible = !vis || strcmp(vis, "false") != 0;
-		} else
-			free(id);
-		p = z + 8;
-	}
-	*ret = g;
-	*ret_n = n;
-	return 0;
-}
-
 #define COMPS_MAX_SIZE (8u << 20)
 
-int comps_read_repo(const char *repo, ui_group **ret, size_t *ret_n)
+int comps_read_repo(const char *repo, depsolve_group **ret, size_t *ret_n)
 {
 	if (startswith(repo, "file://"))
 		repo += strlen("file://");
@@ -958,7 +870,7 @@ int comps_read_repo(const char *repo, ui_group **ret, size_t *ret_n)
 	int r = read_file_bounded(found, COMPS_MAX_SIZE, &text, &len);
 	if (r < 0)
 		return r;
-	return comps_parse(text, len, ret, ret_n);
+	return depsolve_groups_parse(text, len, ret, ret_n);
 }
 
 /* --- time zones ------------------------------------------------------- */

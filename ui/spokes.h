@@ -4,7 +4,7 @@
  * are shown and complete, the one-line summaries of the hub, passphrase
  * strength, section clones (a spoke edits a clone and commits it on Done,
  * like nmtui's editors), the edits the screens make, the list of
- * destructive actions, and the comps group reader. Unit-tested in
+ * destructive actions, and where a repository keeps its comps. Unit-tested in
  * tests/unit/test-ui-spokes.c.
  *
  * Strings returned for people are already translated; the caller frees
@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "depsolve.h"
 #include "machine.h"
 #include "model.h"
 #include "netconf.h"
@@ -112,20 +113,10 @@ char *plan_destructive_text(const azl_plan *p, const azl_machine *machine);
 
 /* --- comps ------------------------------------------------------------ */
 
-typedef struct ui_group {
-	char *id;
-	char *name;
-	char *description;
-	bool visible;
-} ui_group;
-
-/* Reads the <group> elements of a comps.xml text (bounded; no DTDs, no
- * entities beyond the five predefined ones). Returns 0 or -EINVAL. */
-int comps_parse(const char *xml, size_t len, ui_group **ret, size_t *ret_n);
 /* Finds repodata/...comps....xml in a repository directory (or file:// URL)
- * and parses it. -ENOENT when the repository has no comps. */
-int comps_read_repo(const char *repo, ui_group **ret, size_t *ret_n);
-void groups_free(ui_group *g, size_t n);
+ * and reads its groups with depsolve_groups_parse() (libsolv's comps
+ * reader). -ENOENT when the repository has no comps. */
+int comps_read_repo(const char *repo, depsolve_group **ret, size_t *ret_n);
 
 /* Time zones: the regions of zoneinfo_dir (NULL = /usr/share/zoneinfo)
  * and the zones in one region ("Europe" -> "Berlin", ...); sorted strv. */

@@ -18,8 +18,8 @@
 #include "exit-codes.h"
 #include "i18n.h"
 #include "kickstart.h"
-#include "libs.h"
 #include "log.h"
+#include "machine-probe.h"
 #include "pages.h"
 #include "tui.h"
 #include "util.h"
@@ -132,7 +132,7 @@ static void ctx_done(ui_ctx *c)
 {
 	machine_free(c->machine);
 	free(c->machine_error);
-	groups_free(c->groups, c->n_groups);
+	depsolve_groups_free(c->groups, c->n_groups);
 	free(c->groups_error);
 	strv_free(c->ifaces);
 	install_result_done(&c->result);

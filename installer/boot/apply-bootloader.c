@@ -38,7 +38,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "apply-system.h"
+#include "apply-bootloader.h"
 #include "chroot.h"
 #include "efi-image.h"
 #include "i18n.h"
@@ -63,14 +63,9 @@
 static char **find_kernels(const azl_target *t)
 {
 	char **v = NULL;
-	int fd = target_openat(t, "usr/lib/modules", O_RDONLY | O_DIRECTORY, 0);
-	if (fd < 0)
+	DIR *d = fd_opendir(target_openat(t, "usr/lib/modules", O_RDONLY | O_DIRECTORY, 0));
+	if (!d)
 		return NULL;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return NULL;
-	}
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
@@ -592,11 +587,9 @@ static int copy_modules(const azl_target *t, const char *plat)
 	if (fd < 0)
 		return log_error_errno(fd, "the target has no /%s (GRUB for %s is not installed)",
 				       src, plat);
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
+	DIR *d = fd_opendir(fd);
+	if (!d)
 		return -errno;
-	}
 	struct dirent *e;
 	size_t n = 0;
 	while (r >= 0 && (e = readdir(d))) {
@@ -701,11 +694,9 @@ static int bios_setup(const azl_target *t, const char *disk)
 	r = run_grub_tool(t, bs_t, bs_h, bs_argv, true);
 	/* The map names a device of this boot only (a loop device for an
 	 * image); it would mislead a later grub2-install. */
-	int fd = target_openat(t, "boot/grub2", O_PATH | O_DIRECTORY, 0);
-	if (fd >= 0) {
+	_cleanup_close_ int fd = target_openat(t, "boot/grub2", O_PATH | O_DIRECTORY, 0);
+	if (fd >= 0)
 		unlinkat(fd, "device.map", 0);
-		close(fd);
-	}
 	if (r < 0)
 		return r;
 	log_info("GRUB for BIOS written to %s", disk);
@@ -716,16 +707,11 @@ static int bios_setup(const azl_target *t, const char *disk)
  * parent), or only a device to be written with mtools. */
 static bool esp_mounted(const azl_target *t)
 {
-	int a = target_openat(t, "boot/efi", O_RDONLY | O_DIRECTORY, 0);
-	int b = target_openat(t, "boot", O_RDONLY | O_DIRECTORY, 0);
+	_cleanup_close_ int a = target_openat(t, "boot/efi", O_RDONLY | O_DIRECTORY, 0);
+	_cleanup_close_ int b = target_openat(t, "boot", O_RDONLY | O_DIRECTORY, 0);
 	struct stat sa, sb;
-	bool m = a >= 0 && b >= 0 && fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
-		 sa.st_dev != sb.st_dev;
-	if (a >= 0)
-		close(a);
-	if (b >= 0)
-		close(b);
-	return m;
+	return a >= 0 && b >= 0 && fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	       sa.st_dev != sb.st_dev;
 }
 
 typedef struct esp_file {

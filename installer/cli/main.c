@@ -14,24 +14,32 @@
 #include <unistd.h>
 
 #include "answers.h"
-#include "cmdline.h"
 #include "apply-system.h"
+#include "blkid-probe.h"
+#include "cmdline.h"
+#include "depsolve.h"
 #include "exit-codes.h"
 #include "fetch.h"
 #include "i18n.h"
+#include "image-payload.h"
 #include "install.h"
 #include "interrupt.h"
 #include "kickstart.h"
-#include "libs.h"
+#include "luks.h"
+#include "machine-probe.h"
 #include "machine.h"
 #include "model.h"
-#include "plan.h"
+#include "netconf-nm.h"
+#include "parted-table.h"
+#include "passwd-hash.h"
 #include "phase.h"
+#include "plan.h"
 #include "progress.h"
 #include "remote-log.h"
-#include "report.h"
-#include "run.h"
 #include "repo.h"
+#include "report.h"
+#include "rpm-install.h"
+#include "run.h"
 #include "secret.h"
 #include "trust.h"
 #include "tui.h"
@@ -171,6 +179,7 @@ typedef struct options {
 	char **repos;
 	char *repo_gpgkey;
 	char *repo_gpgkey_fpr;
+	char *repo_gpgkey_fpr_canon; /* repo_gpgkey_fpr as repo.h wants it */
 	char *root;
 	char *log;
 	char *output;
@@ -194,6 +203,7 @@ static void options_done(options *o)
 {
 	strv_free(o->disks);
 	strv_free(o->repos);
+	free(o->repo_gpgkey_fpr_canon);
 	strv_free(o->args);
 }
 
@@ -396,14 +406,14 @@ static int parse_options(int argc, char **argv, options *o)
 				o->repos[0]);
 			return -EINVAL;
 		}
-		_cleanup_free_ char *fpr = fingerprint_normalize(o->repo_gpgkey_fpr);
+		char *fpr = fingerprint_normalize(o->repo_gpgkey_fpr);
 		if (o->repo_gpgkey_fpr && !fpr) {
 			fprintf(stderr,
 				_("azl-installer: '%s' is not a full OpenPGP fingerprint (40 or 64 hex digits, as 'gpg --show-keys --with-fingerprint KEYFILE' prints it)\n"),
 				o->repo_gpgkey_fpr);
 			return -EINVAL;
 		}
-		repo_set_cli_gpgkey(o->repo_gpgkey, fpr);
+		o->repo_gpgkey_fpr_canon = fpr;
 	}
 	return 0;
 }
@@ -432,7 +442,7 @@ static int cmd_validate(options *o)
 		azl_plan_error err = {0};
 		if (plan_build(m, machine, &ov, &p, &err) < 0) {
 			fprintf(stderr, "%s: %s\n", file, err.message);
-			int code = err.exit_code;
+			int code = install_plan_exit_code(&err);
 			plan_error_done(&err);
 			return code;
 		}
@@ -462,7 +472,7 @@ static int cmd_plan(options *o)
 	azl_plan_error err = {0};
 	if (plan_build(m, machine, &ov, &p, &err) < 0) {
 		fprintf(stderr, "azl-installer: %s\n", err.message);
-		int code = err.exit_code;
+		int code = install_plan_exit_code(&err);
 		plan_error_done(&err);
 		return code;
 	}
@@ -631,7 +641,7 @@ static int cmd_install(options *o)
 
 	azl_install_opts io = {
 		.disks = o->disks,
-		.repos = o->repos,
+		.repos = {o->repos, o->repo_gpgkey, o->repo_gpgkey_fpr_canon},
 		.root_dir = o->root,
 		.firmware = o->firmware,
 		.log_file = o->log,
@@ -715,6 +725,8 @@ int main(int argc, char **argv)
 			.save_answers = o.save_answers,
 			.disks = o.disks,
 			.repos = o.repos,
+			.repo_gpgkey = o.repo_gpgkey,
+			.repo_gpgkey_fpr = o.repo_gpgkey_fpr_canon,
 			.firmware = o.firmware,
 			.machine = o.machine,
 			.log_file = o.log,

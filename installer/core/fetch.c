@@ -12,7 +12,6 @@
 
 #include "i18n.h"
 #include "interrupt.h"
-#include "libs.h"
 #include "log.h"
 #include "secret.h"
 #include "trust.h"

@@ -17,6 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The version of libcurl this adapter runs against (--version, the log). */
+const char *curl_adapter_version(void);
+
 /* Answer files, kickstarts, keys, repomd.xml. */
 #define FETCH_MAX_SMALL (4u << 20)
 /* Repository metadata (primary, filelists, comps). */

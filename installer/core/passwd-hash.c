@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "libs.h"
 #include "util.h"
 
 _Static_assert(PASSWORD_MAX_LEN + 1 == CRYPT_MAX_PASSPHRASE_SIZE,

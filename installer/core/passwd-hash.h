@@ -6,6 +6,9 @@
 
 #include "secret.h"
 
+/* The version of libxcrypt this adapter runs against (--version, the log). */
+const char *xcrypt_adapter_version(void);
+
 /* The longest password libxcrypt hashes (its CRYPT_MAX_PASSPHRASE_SIZE
  * less the terminating NUL); a longer one is refused at validation. */
 #define PASSWORD_MAX_LEN 511

@@ -89,13 +89,11 @@ int target_mkdir_p(const azl_target *t, const char *relpath, mode_t mode)
 		*s = '\0';
 		if (*p) {
 			const char *name;
-			int dfd = open_parent(t, p, &name);
+			_cleanup_close_ int dfd = open_parent(t, p, &name);
 			if (dfd < 0)
 				return dfd;
-			int r = mkdirat(dfd, name, mode) < 0 && errno != EEXIST ? -errno : 0;
-			close(dfd);
-			if (r < 0)
-				return r;
+			if (mkdirat(dfd, name, mode) < 0 && errno != EEXIST)
+				return -errno;
 		}
 		*s = saved;
 		if (!saved)
@@ -176,18 +174,19 @@ bool target_exists(const azl_target *t, const char *relpath)
 int target_symlink(const azl_target *t, const char *dest, const char *relpath)
 {
 	const char *name;
-	int dfd = open_parent(t, relpath, &name);
+	_cleanup_close_ int dfd = open_parent(t, relpath, &name);
 	if (dfd < 0)
 		return dfd;
 	_cleanup_free_ char *tmp = xasprintf(".#%s.%x", name, (unsigned)getpid());
 	unlinkat(dfd, tmp, 0);
-	int r = symlinkat(dest, dfd, tmp) < 0 ? -errno : 0;
-	if (r == 0 && renameat(dfd, tmp, dfd, name) < 0) {
-		r = -errno;
+	if (symlinkat(dest, dfd, tmp) < 0)
+		return -errno;
+	if (renameat(dfd, tmp, dfd, name) < 0) {
+		int r = -errno;
 		unlinkat(dfd, tmp, 0);
+		return r;
 	}
-	close(dfd);
-	return r;
+	return 0;
 }
 
 char *target_path(const azl_target *t, const char *relpath)

@@ -487,3 +487,24 @@ char *str_escape_untrusted(const char *s)
 	}
 	return buf_steal(&b);
 }
+
+DIR *fd_opendir(int fd)
+{
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	return d;
+}
+
+DIR *fd_opendir_dup(int fd)
+{
+	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	return fd_opendir(copy < 0 ? -errno : copy);
+}

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -68,6 +69,12 @@ static inline void closep(int *fd)
 		close(*fd);
 }
 #define _cleanup_close_ _cleanup_(closep)
+/* A directory stream over fd, which closedir() then closes; on failure fd
+ * is closed and errno says why (fd < 0 counts as -errno, as the
+ * target_openat() family returns it). */
+DIR *fd_opendir(int fd);
+/* The same over a duplicate of fd, which stays the caller's to close. */
+DIR *fd_opendir_dup(int fd);
 size_t strv_length(char *const *v);
 char **strv_copy(char *const *v);
 /* Appends s (owned from now on); O(length of v): for short lists. A list

@@ -7,7 +7,6 @@
 #include <yaml.h>
 
 #include "i18n.h"
-#include "libs.h"
 #include "util.h"
 
 const char *yaml_adapter_version(void)

@@ -19,6 +19,9 @@
 
 #include "diag.h"
 
+/* The version of libyaml this adapter runs against (--version, the log). */
+const char *yaml_adapter_version(void);
+
 #define YDOC_MAX_FILE_SIZE (4u * 1024 * 1024)
 #define YDOC_MAX_DEPTH	   64
 #define YDOC_MAX_NODES	   200000 /* after alias expansion */

@@ -110,8 +110,8 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int packages_solve(const azl_model *m, char *const *repos, char *const *extra, const char *root,
-		   char ***ret)
+int packages_solve(const azl_model *m, const azl_cli_repos *repos, char *const *extra,
+		   const char *root, char ***ret)
 {
 	azl_repo_list l = {0};
 	int r = repo_list_build(&m->packages, repos, NULL, &l);
@@ -288,7 +288,7 @@ static int collect_keys(const azl_repo_list *repos, char ***ret)
 	return 0;
 }
 
-int packages_check_keys(const azl_model *m, char *const *repos)
+int packages_check_keys(const azl_model *m, const azl_cli_repos *repos)
 {
 	azl_repo_list l = {0};
 	int r = repo_list_build(&m->packages, repos, NULL, &l);
@@ -330,7 +330,7 @@ static int check_network_service(const azl_model *m, const depsolve_pkg *pkgs, s
 	return -ENOPKG;
 }
 
-int packages_apply(const azl_run_ctx *ctx, const azl_model *m, char *const *repos,
+int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_repos *repos,
 		   char *const *extra, const char *root)
 {
 	azl_repo_list l = {0};
@@ -430,8 +430,8 @@ static void boot_chain_fill(const depsolve_pkg *pkgs, size_t n, azl_boot_chain *
 				}
 }
 
-int packages_check(const azl_model *m, char *const *repos, char *const *extra, const char *root,
-		   char ***ret_plan_missing, azl_boot_chain *ret_chain)
+int packages_check(const azl_model *m, const azl_cli_repos *repos, char *const *extra,
+		   const char *root, char ***ret_plan_missing, azl_boot_chain *ret_chain)
 {
 	*ret_plan_missing = NULL;
 	azl_repo_list l = {0};

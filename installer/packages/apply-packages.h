@@ -10,12 +10,13 @@
 #pragma once
 
 #include "model.h"
+#include "repo.h"
 
 typedef struct azl_run_ctx azl_run_ctx;
 
-/* repos: --repo values (directories or URLs) used instead of the model's
- * packages.repos when non-NULL. extra: packages the plan itself needs
- * (the boot loader of the firmware, the tools of the storage it made;
+/* repos: the command line's repositories (repo.h: --repo values and their
+ * key), used instead of the model's packages.repos when they are given. extra: packages the plan
+ * itself needs (the boot loader of the firmware, the tools of the storage it made;
  * plan_required_packages()) on top of packages.install; NULL for none. Returns
  * 0, -ENOENT for a missing package (named in the log), -EBADMSG for a bad
  * signature, -EPROTO for unresolvable dependencies, -ENXIO for a repository
@@ -23,7 +24,7 @@ typedef struct azl_run_ctx azl_run_ctx;
  * neither NetworkManager nor systemd-networkd would be in the target
  * (refused after solving, before anything is installed), -EINTR when
  * ctx (run.h) was cancelled, other -errno. */
-int packages_apply(const azl_run_ctx *ctx, const azl_model *m, char *const *repos,
+int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_repos *repos,
 		   char *const *extra, const char *root);
 
 /* Before anything is written: every gpgcheck repository has a key the
@@ -33,12 +34,12 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, char *const *repo
  * trusted key, -EKEYREJECTED for a key that does not match its pinned
  * fingerprint, other -errno when a key cannot be read; each logged with
  * what to do. */
-int packages_check_keys(const azl_model *m, char *const *repos);
+int packages_check_keys(const azl_model *m, const azl_cli_repos *repos);
 
 /* Depsolving only (--stop-after depsolve): the NEVRAs that packages_apply
  * would install, in *ret (owned by the caller). Same errors. */
-int packages_solve(const azl_model *m, char *const *repos, char *const *extra, const char *root,
-		   char ***ret);
+int packages_solve(const azl_model *m, const azl_cli_repos *repos, char *const *extra,
+		   const char *root, char ***ret);
 
 /* The UEFI boot chain a transaction installs (docs/secure-boot.md): the
  * NEVRA of each stage's package (NULL: none in the transaction) and
@@ -62,5 +63,5 @@ char *boot_chain_describe(const azl_boot_chain *c);
  * one is in extra (added by the plan, not asked for by the answer file),
  * else it is NULL. ret_chain (may be NULL): the boot chain of the solved
  * transaction, filled when the solve succeeds. */
-int packages_check(const azl_model *m, char *const *repos, char *const *extra, const char *root,
-		   char ***ret_plan_missing, azl_boot_chain *ret_chain);
+int packages_check(const azl_model *m, const azl_cli_repos *repos, char *const *extra,
+		   const char *root, char ***ret_plan_missing, azl_boot_chain *ret_chain);

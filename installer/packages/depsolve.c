@@ -29,7 +29,6 @@
 #include <solv/solvversion.h>
 #include <solv/transaction.h>
 
-#include "libs.h"
 #include "log.h"
 #include "solv-cache.h"
 #include "solv-index.h"
@@ -1249,7 +1248,7 @@ int depsolve_check_file(const char *path, const char *type, const char *hex)
 	Id t = solv_chksum_str2type(type);
 	if (!t)
 		return -EINVAL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	Chksum *c = solv_chksum_create(t);
@@ -1258,7 +1257,6 @@ int depsolve_check_file(const char *path, const char *type, const char *hex)
 	while ((k = read(fd, buf, sizeof(buf))) > 0)
 		solv_chksum_add(c, buf, (int)k);
 	int err = k < 0 ? -errno : 0;
-	close(fd);
 	int len = 0;
 	const unsigned char *sum = solv_chksum_get(c, &len);
 	char got[2 * 64 + 1];
@@ -1270,4 +1268,64 @@ int depsolve_check_file(const char *path, const char *type, const char *hex)
 	if (err)
 		return err;
 	return strcasecmp(got, hex) == 0 ? 0 : -EBADMSG;
+}
+
+void depsolve_groups_free(depsolve_group *g, size_t n)
+{
+	for (size_t i = 0; g && i < n; i++) {
+		free(g[i].id);
+		free(g[i].name);
+		free(g[i].description);
+	}
+	free(g);
+}
+
+/* libsolv's XML readers report a syntax error through the pool's debug
+ * output and still return 0: count the errors instead of printing them. */
+static void count_errors(Pool *pool, void *data, int type, const char *str)
+{
+	(void)pool;
+	(void)str;
+	if (type & (SOLV_ERROR | SOLV_FATAL))
+		(*(int *)data)++;
+}
+
+int depsolve_groups_parse(const char *xml, size_t len, depsolve_group **ret, size_t *ret_n)
+{
+	if (!memmem(xml, len, "<comps", 6))
+		return -EINVAL;
+	FILE *f = fmemopen((void *)xml, len, "r");
+	if (!f)
+		return -errno;
+	Pool *pool = pool_create();
+	int errors = 0;
+	pool_setdebugcallback(pool, count_errors, &errors);
+	Repo *repo = repo_create(pool, "comps");
+	int r = repo_add_comps(repo, f, 0);
+	fclose(f);
+	depsolve_group *g = NULL;
+	size_t n = 0;
+	Id p;
+	Solvable *s;
+	FOR_REPO_SOLVABLES(repo, p, s)
+	{
+		const char *id = s->name ? pool_id2str(pool, s->name) : NULL;
+		if (!id || !startswith(id, "group:") || !id[6])
+			continue;
+		depsolve_group *it = xappend(&g, &n, sizeof(*g));
+		it->id = xstrdup(id + 6);
+		const char *name = solvable_lookup_str(s, SOLVABLE_SUMMARY);
+		const char *desc = solvable_lookup_str(s, SOLVABLE_DESCRIPTION);
+		it->name = xstrdup(name ? name : it->id);
+		it->description = desc ? xstrdup(desc) : NULL;
+		it->visible = solvable_lookup_void(s, SOLVABLE_ISVISIBLE);
+	}
+	pool_free(pool);
+	if (r < 0 || errors > 0) {
+		depsolve_groups_free(g, n);
+		return -EINVAL;
+	}
+	*ret = g;
+	*ret_n = n;
+	return 0;
 }

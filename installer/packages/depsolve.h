@@ -13,6 +13,9 @@
 
 #include "util.h"
 
+/* The version of libsolv this adapter runs against (--version, the log). */
+const char *solv_adapter_version(void);
+
 typedef struct azl_solver azl_solver;
 
 /* One package of the solver's result, to be installed. */
@@ -78,3 +81,18 @@ size_t depsolve_packages_read(const azl_solver *s);
 /* Checks a file against a checksum of type "sha256", "sha512", "sha1"...
  * Returns 0, -EBADMSG on a mismatch, -EINVAL for an unknown type. */
 int depsolve_check_file(const char *path, const char *type, const char *hex);
+
+/* One <group> of a comps document, for the TUI's Software spoke. */
+typedef struct depsolve_group {
+	char *id;	   /* <id> */
+	char *name;	   /* the untranslated <name>; the id when it has none */
+	char *description; /* the untranslated <description>; NULL if none */
+	bool visible;	   /* <uservisible> is not false */
+} depsolve_group;
+
+/* The groups of a comps.xml text read by libsolv's comps reader (the one
+ * the solver's "@group" goes through), in document order; a group without
+ * an id is left out, as are environments and categories. Returns 0, or
+ * -EINVAL when the text is no comps document or not well-formed XML. */
+int depsolve_groups_parse(const char *xml, size_t len, depsolve_group **ret, size_t *ret_n);
+void depsolve_groups_free(depsolve_group *g, size_t n);

@@ -88,18 +88,6 @@ static int repo_src_init(azl_repo_src *r, const char *name, const char *url, con
 	return 0;
 }
 
-/* --repo-gpgkey and its fingerprint: the key of the --repo
- * repositories. */
-static char *cli_gpgkey, *cli_gpgkey_fpr;
-
-void repo_set_cli_gpgkey(const char *url, const char *fpr)
-{
-	free(cli_gpgkey);
-	free(cli_gpgkey_fpr);
-	cli_gpgkey = xstrdup(url);
-	cli_gpgkey_fpr = xstrdup(fpr);
-}
-
 /* A preset's repositories, appended to l. */
 static int add_preset(azl_repo_list *l, const azl_repo_preset *pre, int priority,
 		      const char *cache_root)
@@ -239,7 +227,7 @@ static int resolve_mirrors(const azl_repo *m, const char *name, char **ret)
 	return -EIO;
 }
 
-int repo_list_build(const azl_packages *p, char *const *cli, const char *cache_root,
+int repo_list_build(const azl_packages *p, const azl_cli_repos *cli, const char *cache_root,
 		    azl_repo_list *ret)
 {
 	azl_repo_list l = {0};
@@ -248,14 +236,15 @@ int repo_list_build(const azl_packages *p, char *const *cli, const char *cache_r
 	if (!cache_root || !cache_root[0])
 		cache_root = AZL_DEFAULT_CACHE;
 	int r = 0;
-	if (cli && cli[0]) {
-		for (size_t i = 0; cli[i] && r >= 0; i++) {
-			const azl_repo_preset *pre = repo_preset_find(cli[i]);
+	char *const *given = cli ? cli->repos : NULL;
+	if (given && given[0]) {
+		for (size_t i = 0; given[i] && r >= 0; i++) {
+			const azl_repo_preset *pre = repo_preset_find(given[i]);
 			if (pre) {
-				if (access(cli[i], F_OK) == 0)
+				if (access(given[i], F_OK) == 0)
 					log_warning(
 						"--repo '%s' is the repository preset; write './%s' for the directory",
-						cli[i], cli[i]);
+						given[i], given[i]);
 				r = add_preset(&l, pre, 99, cache_root);
 				continue;
 			}
@@ -264,9 +253,9 @@ int repo_list_build(const azl_packages *p, char *const *cli, const char *cache_r
 				i ? xasprintf("cmdline-%zu", i + 1) : xstrdup("cmdline");
 			s->priority = 99;
 			s->gpgcheck = true;
-			s->gpgkey = xstrdup(cli_gpgkey);
-			s->gpgkey_fpr = xstrdup(cli_gpgkey_fpr);
-			r = repo_src_init(s, name, cli[i], cache_root);
+			s->gpgkey = xstrdup(cli->gpgkey);
+			s->gpgkey_fpr = xstrdup(cli->gpgkey_fpr);
+			r = repo_src_init(s, name, given[i], cache_root);
 		}
 	} else if (p && p->n_repos) {
 		for (size_t i = 0; i < p->n_repos && r >= 0; i++) {
@@ -457,8 +446,8 @@ static int read_own_key(int dirfd, const char *dir, const char *name, char **ret
 				dir, name, strerror(-r));
 		return r;
 	}
-	int r = read_fd_bounded((int)fd, 1 << 20, true, ret, NULL);
-	close((int)fd);
+	_cleanup_close_ int kfd = (int)fd;
+	int r = read_fd_bounded(kfd, 1 << 20, true, ret, NULL);
 	if (r < 0)
 		return log_error_errno(r, "cannot read the key '%s/%s'", dir, name);
 	return 0;
@@ -473,11 +462,11 @@ static int cmp_str(const void *a, const void *b)
  * repodata/repomd.xml.key (the demo repository has both). */
 static int local_keys(const azl_repo_src *r, char ***keys)
 {
-	int dfd = open(r->local_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int dfd = open(r->local_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return log_error_errno(errno, "cannot read '%s'", r->local_dir);
 	int e = 0;
-	DIR *d = fdopendir(dup(dfd));
+	DIR *d = fd_opendir_dup(dfd);
 	_cleanup_strv_free_ char **names = NULL;
 	struct dirent *de;
 	while (d && (de = readdir(d)))
@@ -504,7 +493,6 @@ static int local_keys(const azl_repo_src *r, char ***keys)
 		} else if (e == -ENOENT)
 			e = 0;
 	}
-	close(dfd);
 	return e;
 }
 

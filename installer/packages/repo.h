@@ -40,13 +40,24 @@ typedef struct azl_repo_list {
 	size_t n;
 } azl_repo_list;
 
-/* cli: --repo values (directories, URLs or a preset's name: "azurelinux"),
- * used instead of the model's repositories when non-NULL. A preset, on the
+/* The command line's repositories: --repo values (directories, URLs or a
+ * preset's name: "azurelinux"), which replace the model's, and the key the
+ * operator pinned for them (--repo-gpgkey, --repo-gpgkey-fingerprint),
+ * which each of them that is not a preset gets as gpgkey and gpgkey_fpr.
+ * Passed down from the install options; NULL or repos NULL: the model's. */
+typedef struct azl_cli_repos {
+	char *const *repos;
+	const char *gpgkey;	/* NULL: the repository's own key files */
+	const char *gpgkey_fpr; /* canonical hex, or NULL */
+} azl_cli_repos;
+
+/* cli: the command line's repositories, used instead of the model's when
+ * cli and cli->repos are non-NULL. A preset, on the
  * command line or in the model, becomes each of its repositories with its
  * base URL expanded, gpgcheck on and the preset's key. cache_root: NULL =
  * $AZL_CACHE_DIR or AZL_DEFAULT_CACHE. Returns 0 or -EINVAL for a repository
  * that is neither a directory nor a file:, http: or https: URL (logged). */
-int repo_list_build(const azl_packages *p, char *const *cli, const char *cache_root,
+int repo_list_build(const azl_packages *p, const azl_cli_repos *cli, const char *cache_root,
 		    azl_repo_list *ret);
 void repo_list_done(azl_repo_list *l);
 
@@ -79,7 +90,3 @@ int repo_fetch_sized(const azl_repo_src *r, const char *relpath, uint64_t max, c
  * Every refusal is logged with how to pin a key. *ret empty when a local
  * repository has no key file. Returns 0 or -errno. */
 int repo_keys(const azl_repo_src *r, char ***ret);
-/* --repo-gpgkey and --repo-gpgkey-fingerprint (canonical, or NULL): the
- * key of the repositories given with --repo, which repo_list_build()
- * then creates with them as gpgkey and gpgkey_fpr. */
-void repo_set_cli_gpgkey(const char *url, const char *fpr);

@@ -24,7 +24,6 @@
 #include <rpm/rpmts.h>
 
 #include "interrupt.h"
-#include "libs.h"
 #include "log.h"
 #include "progress.h"
 #include "target.h"
@@ -124,11 +123,9 @@ static bool same_both_ways(const azl_target *t, const char *relpath, bool *ret_e
 			   char **ret_host)
 {
 	_cleanup_free_ char *inside = NULL;
-	int fd = target_openat(t, relpath, O_PATH, 0);
-	if (fd >= 0) {
+	_cleanup_close_ int fd = target_openat(t, relpath, O_PATH, 0);
+	if (fd >= 0)
 		inside = fd_path(fd);
-		close(fd);
-	}
 	_cleanup_free_ char *host = xasprintf("%s/%s", t->root, relpath);
 	char *outside = realpath(host, NULL);
 	int host_err = outside ? 0 : errno;
@@ -712,12 +709,9 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 	progress_packages(n, n, st.total_bytes, st.total_bytes, "packages installed");
 	/* One flush for the whole tree instead of one per file. */
 	double t0 = mono_s();
-	int dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		if (syncfs(dfd) < 0)
-			log_warning("syncfs('%s') failed: %s", root, strerror(errno));
-		close(dfd);
-	}
+	_cleanup_close_ int dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0 && syncfs(dfd) < 0)
+		log_warning("syncfs('%s') failed: %s", root, strerror(errno));
 	log_info("syncfs('%s') took %.2f s", root, mono_s() - t0);
 	log_info("installed %zu packages into '%s'", n, root);
 	return 0;

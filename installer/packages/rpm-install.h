@@ -16,6 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The version of librpm this adapter runs against (--version, the log). */
+const char *rpm_adapter_version(void);
+
 typedef struct rpm_install_pkg {
 	const char *path;  /* the package file */
 	const char *nevra; /* for messages */

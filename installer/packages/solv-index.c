@@ -527,7 +527,7 @@ solv_index *solv_index_open(const char *path, const char *solv_path)
 	struct stat sst;
 	if (stat(solv_path, &sst) < 0)
 		return NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
 	struct stat st;
@@ -535,7 +535,6 @@ solv_index *solv_index_open(const char *path, const char *solv_path)
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (uint64_t)st.st_size >= sizeof(ix_header) && (uint64_t)st.st_size <= SIZE_MAX)
 		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
 	if (map == MAP_FAILED)
 		return NULL;
 	/* The whole file is read once for its checksum: a few ms for a

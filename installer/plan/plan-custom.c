@@ -21,7 +21,7 @@ static int custom_disk_index(const azl_partition_spec *ps, const azl_machine *ma
 	if (ps->disk_index > 0) {
 		if ((size_t)ps->disk_index > n)
 			return fail(
-				err, AZL_EXIT_INVALID, -EINVAL,
+				err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				_("the partition for '%s' is on disk %d, but only %zu disks are given; name more disks or fix 'disk:'"),
 				spec_name(ps), ps->disk_index, n);
 		*ret = (size_t)ps->disk_index - 1;
@@ -35,7 +35,7 @@ static int custom_disk_index(const azl_partition_spec *ps, const azl_machine *ma
 				return 0;
 			}
 		return fail(
-			err, AZL_EXIT_INVALID, -EINVAL,
+			err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 			_("the partition for '%s' names disk '%s', which is not in storage.disks; add it there"),
 			spec_name(ps), ps->disk_path);
 	}
@@ -62,7 +62,7 @@ static int check_mounts_once(const azl_storage *s, azl_plan_error *err)
 		if (s->raids[i].mount && !streq_ptr(s->raids[i].mount, "swap")) {
 			if (strv_contains(seen, s->raids[i].mount))
 				return fail(
-					err, AZL_EXIT_INVALID, -EINVAL,
+					err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 					_("'%s' is mounted twice (among the RAIDs); give each mount point once"),
 					s->raids[i].mount);
 			strv_push(&seen, xstrdup(s->raids[i].mount));
@@ -84,7 +84,7 @@ static int check_mounts_once(const azl_storage *s, azl_plan_error *err)
 				continue;
 			if (strv_contains(seen, mnt))
 				return fail(
-					err, AZL_EXIT_INVALID, -EINVAL,
+					err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 					_("'%s' is mounted twice (among the partitions and the volumes of storage.volume_groups); give each mount point once"),
 					mnt);
 			strv_push(&seen, xstrdup(mnt));
@@ -102,13 +102,13 @@ static int check_volume_groups(const azl_storage *s, azl_plan_error *err)
 		const azl_volume_group *g = &s->volume_groups[i];
 		if (!g->name || !g->name[0])
 			return fail(
-				err, AZL_EXIT_INVALID, -EINVAL,
+				err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				_("a volume group in storage.volume_groups has no name; add name: vg_sys"));
 		size_t first = 0;
 		model_vg(s, g->name, &first);
 		if (first != i)
 			return fail(
-				err, AZL_EXIT_INVALID, -EINVAL,
+				err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				_("volume group '%s' is defined twice in storage.volume_groups; define it once"),
 				g->name);
 		bool has_pv = false;
@@ -118,29 +118,29 @@ static int check_volume_groups(const azl_storage *s, azl_plan_error *err)
 			has_pv |= streq_ptr(s->raids[k].volume_group, g->name);
 		if (!has_pv)
 			return fail(
-				err, AZL_EXIT_INVALID, -EINVAL,
+				err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				_("volume group '%s' has no physical volume; add a partition with volume_group: %s"),
 				g->name, g->name);
 		if (g->n_volumes == 0)
-			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+			return fail(err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				    _("volume group '%s' has no volumes; add one to its volumes:"),
 				    g->name);
 		for (size_t k = 0; k < g->n_volumes; k++) {
 			const azl_volume_spec *v = &g->volumes[k];
 			if (!v->name || !v->name[0])
 				return fail(
-					err, AZL_EXIT_INVALID, -EINVAL,
+					err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 					_("a volume of volume group '%s' has no name; add name: to it"),
 					g->name);
 			for (size_t q = 0; q < k; q++)
 				if (streq_ptr(g->volumes[q].name, v->name))
 					return fail(
-						err, AZL_EXIT_INVALID, -EINVAL,
+						err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 						_("volume group '%s' has two volumes named '%s'; name each volume once"),
 						g->name, v->name);
 			if (streq_ptr(v->mount, "/boot") || streq_ptr(v->mount, "/boot/efi"))
 				return fail(
-					err, AZL_EXIT_INVALID, -EINVAL,
+					err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 					_("'%s' cannot be a logical volume: the firmware and the boot loader read it before LVM is started; make it a partition"),
 					v->mount);
 		}
@@ -175,7 +175,7 @@ static int plan_volumes(const azl_volume_group *g, azl_plan_vg *vg, azl_plan_err
 			rq->max = align_down(v->max_bytes, LVM_EXTENT);
 			if (rq->max < rq->min || rq->max == 0)
 				return fail(
-					err, AZL_EXIT_INVALID, -EINVAL,
+					err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 					_("volume '%s' of volume group '%s' has a max smaller than its size; raise max or lower the size"),
 					v->name, g->name);
 		}
@@ -185,7 +185,7 @@ static int plan_volumes(const azl_volume_group *g, azl_plan_vg *vg, azl_plan_err
 		_cleanup_free_ char *hn = human(need);
 		_cleanup_free_ char *hv = human(vg->size);
 		return fail(
-			err, AZL_EXIT_MACHINE, -ENOSPC,
+			err, AZL_PLAN_ERROR_MACHINE, -ENOSPC,
 			_("the volumes of volume group '%s' need at least %s, but the group holds only %s (its physical volumes less LVM metadata and LUKS2 headers); make the volumes smaller or its physical volumes larger"),
 			g->name, hn, hv);
 	}
@@ -194,7 +194,7 @@ static int plan_volumes(const azl_volume_group *g, azl_plan_vg *vg, azl_plan_err
 		if (reqs[k].size == 0) {
 			_cleanup_free_ char *hv = human(vg->size);
 			return fail(
-				err, AZL_EXIT_MACHINE, -ENOSPC,
+				err, AZL_PLAN_ERROR_MACHINE, -ENOSPC,
 				_("no space is left for volume '%s' in volume group '%s' (%s); give the other volumes smaller sizes"),
 				v->name, g->name, hv);
 		}
@@ -203,7 +203,7 @@ static int plan_volumes(const azl_volume_group *g, azl_plan_vg *vg, azl_plan_err
 		lv->size = reqs[k].size;
 		lv->fs = v->fs;
 		if (lv->fs == AZL_FS_NONE && v->mount)
-			lv->fs = streq_ptr(v->mount, "swap") ? AZL_FS_SWAP : AZL_FS_EXT4;
+			lv->fs = fs_default_for_mount(v->mount);
 		lv->mount = xstrdup(v->mount);
 		lv->device = xasprintf("/dev/%s/%s", g->name, v->name);
 		lv->fs_label = xstrdup(v->label);
@@ -223,7 +223,7 @@ int resolve_boot_drive(const azl_model *m, const azl_machine *machine,
 	if (b->boot_drive_index > 0) {
 		if ((size_t)b->boot_drive_index > n)
 			return fail(
-				err, AZL_EXIT_INVALID, -EINVAL,
+				err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				_("bootloader.boot_drive is disk %d, but only %zu disks are given; name more disks or fix boot_drive"),
 				b->boot_drive_index, n);
 		*ret = (size_t)b->boot_drive_index - 1;
@@ -244,7 +244,7 @@ int resolve_boot_drive(const azl_model *m, const azl_machine *machine,
 			return 0;
 		}
 	return fail(
-		err, AZL_EXIT_INVALID, -EINVAL,
+		err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 		_("bootloader.boot_drive names disk '%s', which is not in storage.disks; add it there"),
 		b->boot_drive_path);
 }
@@ -266,19 +266,19 @@ static int reuse_partition(const azl_partition_spec *ps, azl_role role, azl_fs f
 			azl_fs have = AZL_FS_NONE;
 			if (keep_fs && (!pp->fs_type || fs_from_string(pp->fs_type, &have) < 0))
 				return fail(
-					err, AZL_EXIT_MACHINE, -EINVAL,
+					err, AZL_PLAN_ERROR_MACHINE, -EINVAL,
 					_("partition '%s' holds %s%s%s, not a filesystem the installer can mount as '%s'; leave 'format: false' out to make one there"),
 					ps->existing, pp->fs_type ? "'" : "",
 					pp->fs_type ? pp->fs_type : _("no filesystem"),
 					pp->fs_type ? "'" : "", ps->mount);
 			if (keep_fs && ps->fs != AZL_FS_NONE && ps->fs != have)
 				return fail(
-					err, AZL_EXIT_MACHINE, -EINVAL,
+					err, AZL_PLAN_ERROR_MACHINE, -EINVAL,
 					_("partition '%s' holds '%s', not '%s', and 'format: false' keeps it; leave 'fs' out or make the filesystem again"),
 					ps->existing, pp->fs_type, fs_to_string(ps->fs));
 			if (keep_fs && (role == AZL_ROLE_ROOT || role == AZL_ROLE_BOOT))
 				return fail(
-					err, AZL_EXIT_INVALID, -EINVAL,
+					err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 					_("'%s' on the existing partition '%s' is kept with 'format: false', but the system is installed into it; make it again (leave 'format: false' out)"),
 					ps->mount, ps->existing);
 			pp->role = role;
@@ -301,7 +301,7 @@ static int reuse_partition(const azl_partition_spec *ps, azl_role role, azl_fs f
 						  : part_device(md->path, md->parts[k].number);
 			if (streq_ptr(node, ps->existing))
 				return fail(
-					err, AZL_EXIT_INVALID, -EINVAL,
+					err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 					_("the existing partition '%s' is on disk '%s', which storage.disks does not name; add that disk"),
 					ps->existing, md->path);
 		}
@@ -310,7 +310,7 @@ static int reuse_partition(const azl_partition_spec *ps, azl_role role, azl_fs f
 		ds[i] = w[i].info;
 	_cleanup_free_ char *list = disk_list(ds, n);
 	return fail(
-		err, AZL_EXIT_MACHINE, -ENOENT,
+		err, AZL_PLAN_ERROR_MACHINE, -ENOENT,
 		_("partition '%s' does not exist (disks %s); an existing partition is reused where it is, never made"),
 		ps->existing, list);
 }
@@ -385,32 +385,32 @@ int plan_custom(const azl_model *m, const azl_machine *machine, azl_plan *plan, 
 			raid = model_raid(s, ps->raid);
 			if (!raid)
 				return fail(
-					err, AZL_EXIT_INVALID, -EINVAL,
+					err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 					_("a partition names RAID '%s', which storage.raids does not define; add it there"),
 					ps->raid);
 			if (mnt || fs != AZL_FS_NONE || ps->label || ps->fs_options ||
 			    ps->encrypt || ps->volume_group)
 				return fail(
-					err, AZL_EXIT_INVALID, -EINVAL,
+					err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 					_("a member of RAID '%s' has no mount point, filesystem, label, options, encryption or volume group of its own; give them to the array"),
 					ps->raid);
 			role = AZL_ROLE_RAID_MEMBER;
 		} else if (ps->n_subvolumes > 0) {
 			if (mnt || fs != AZL_FS_BTRFS)
 				return fail(
-					err, AZL_EXIT_INVALID, -EINVAL,
+					err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 					_("a partition with subvolumes is btrfs without a mount point of its own; use fs: btrfs and give the mount points to its subvolumes"));
 			if (subvol_root)
 				role = AZL_ROLE_ROOT;
 		} else if (ps->volume_group) {
 			if (!model_vg(s, ps->volume_group, NULL))
 				return fail(
-					err, AZL_EXIT_INVALID, -EINVAL,
+					err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 					_("a partition names volume group '%s', which storage.volume_groups does not define; add it there"),
 					ps->volume_group);
 			if (mnt || fs != AZL_FS_NONE || ps->label || ps->fs_options)
 				return fail(
-					err, AZL_EXIT_INVALID, -EINVAL,
+					err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 					_("a physical volume of volume group '%s' has no mount point, filesystem, label or options of its own; give them to the group's volumes"),
 					ps->volume_group);
 			role = AZL_ROLE_LVM_PV;
@@ -423,15 +423,13 @@ int plan_custom(const azl_model *m, const azl_machine *machine, azl_plan *plan, 
 		else if (streq_ptr(mnt, "swap"))
 			role = AZL_ROLE_SWAP;
 		if (fs == AZL_FS_NONE && mnt)
-			fs = role == AZL_ROLE_SWAP  ? AZL_FS_SWAP
-			     : role == AZL_ROLE_ESP ? AZL_FS_VFAT
-						    : AZL_FS_EXT4;
+			fs = fs_default_for_mount(mnt);
 		if (role == AZL_ROLE_ESP && fs != AZL_FS_VFAT)
-			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+			return fail(err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				    _("'/boot/efi' must be vfat; use fs: vfat"));
 		if (ps->encrypt && (role == AZL_ROLE_ESP || role == AZL_ROLE_BOOT))
 			return fail(
-				err, AZL_EXIT_INVALID, -EINVAL,
+				err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				_("'%s' cannot be encrypted: the firmware and the boot loader read it before any passphrase is asked; remove encrypt: true there"),
 				mnt);
 
@@ -479,7 +477,7 @@ int plan_custom(const azl_model *m, const azl_machine *machine, azl_plan *plan, 
 				if (streq_ptr(s->partitions[q].raid, raid->name) &&
 				    member_disk[q] == di)
 					return fail(
-						err, AZL_EXIT_INVALID, -EINVAL,
+						err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 						_("two members of RAID '%s' are on disk '%s', where one failure takes both; put each member on its own disk"),
 						raid->name, w[di].info->path);
 			member_disk[i] = di;
@@ -488,7 +486,7 @@ int plan_custom(const azl_model *m, const azl_machine *machine, azl_plan *plan, 
 				if (!grow) {
 					_cleanup_free_ char *h = human(mmin);
 					return fail(
-						err, AZL_EXIT_INVALID, -EINVAL,
+						err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 						_("a member of RAID '%s' is smaller than the %s the array needs of each; make it larger"),
 						raid->name, h);
 				}
@@ -521,7 +519,7 @@ int plan_custom(const azl_model *m, const azl_machine *machine, azl_plan *plan, 
 				if (!grow) {
 					_cleanup_free_ char *h = human(pv_min);
 					return fail(
-						err, AZL_EXIT_INVALID, -EINVAL,
+						err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 						_("a physical volume of volume group '%s' is smaller than the %s LVM needs there; make it larger"),
 						ps->volume_group, h);
 				}
@@ -534,7 +532,7 @@ int plan_custom(const azl_model *m, const azl_machine *machine, azl_plan *plan, 
 			rq->max = align_down(ps->max_bytes, MIB);
 			if (rq->max < rq->min)
 				return fail(
-					err, AZL_EXIT_INVALID, -EINVAL,
+					err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 					_("the partition for '%s' has a max smaller than its size; raise max or lower the size"),
 					spec_name(ps));
 		}
@@ -549,7 +547,7 @@ int plan_custom(const azl_model *m, const azl_machine *machine, azl_plan *plan, 
 	}
 	if (!have_root)
 		return fail(
-			err, AZL_EXIT_INVALID, -EINVAL,
+			err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 			_("the custom layout has no '/' partition; add {mount: /, size: grow}"));
 	if (root_pv_disk != SIZE_MAX)
 		root_disk = root_pv_disk;
@@ -559,7 +557,7 @@ int plan_custom(const azl_model *m, const azl_machine *machine, azl_plan *plan, 
 	if (boot_drive != SIZE_MAX && plan->firmware == AZL_FIRMWARE_UEFI && esp_disk != SIZE_MAX &&
 	    esp_disk != boot_drive)
 		return fail(
-			err, AZL_EXIT_INVALID, -EINVAL,
+			err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 			_("'/boot/efi' is on disk '%s', but bootloader.boot_drive is '%s', where the firmware looks for the boot loader; put /boot/efi on disk %zu or change boot_drive"),
 			w[esp_disk].info->path, w[boot_drive].info->path, boot_drive + 1);
 	if (plan->firmware == AZL_FIRMWARE_UEFI && esp_disk == SIZE_MAX) {
@@ -611,7 +609,7 @@ int plan_custom(const azl_model *m, const azl_machine *machine, azl_plan *plan, 
 	}
 	if (!boot->used)
 		return fail(
-			err, AZL_EXIT_INVALID, -EINVAL,
+			err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 			_("bootloader.boot_drive is '%s', where this layout puts no partition, so GRUB would have no partition table to boot from there; put a partition such as /boot on disk %zu or change boot_drive"),
 			boot->info->path, bd + 1);
 	/* The boot disk goes first in the plan. */
@@ -631,7 +629,7 @@ int plan_custom(const azl_model *m, const azl_machine *machine, azl_plan *plan, 
 			_cleanup_free_ char *hn = human(need);
 			_cleanup_free_ char *hf = human(region_size(&w[i]));
 			return fail(
-				err, AZL_EXIT_MACHINE, -ENOSPC,
+				err, AZL_PLAN_ERROR_MACHINE, -ENOSPC,
 				_("the partitions for disk '%s' need at least %s, but only %s is free there; make them smaller or choose a larger disk"),
 				w[i].info->path, hn, hf);
 		}

@@ -63,11 +63,11 @@ static int check_disk_usable(const azl_disk_info *d, azl_plan_error *err)
 {
 	if (d->boot_medium)
 		return fail(
-			err, AZL_EXIT_MACHINE, -EBUSY,
+			err, AZL_PLAN_ERROR_MACHINE, -EBUSY,
 			_("disk '%s' is the medium the installer was started from; choose another disk"),
 			d->path);
 	if (d->readonly)
-		return fail(err, AZL_EXIT_MACHINE, -EBUSY,
+		return fail(err, AZL_PLAN_ERROR_MACHINE, -EBUSY,
 			    _("disk '%s' is read-only; choose another disk"), d->path);
 	const azl_part_info *p = part_in_use(d);
 	if (d->in_use || p) {
@@ -77,7 +77,7 @@ static int check_disk_usable(const azl_disk_info *d, azl_plan_error *err)
 		if (!why)
 			why = _("in use");
 		return fail(
-			err, AZL_EXIT_MACHINE, -EBUSY,
+			err, AZL_PLAN_ERROR_MACHINE, -EBUSY,
 			_("disk '%s' is in use (%s): unmount it or swapoff it, or choose another disk"),
 			d->path, why);
 	}
@@ -124,7 +124,7 @@ static int match_disk(const azl_machine *machine, const azl_disk_spec *s,
 	_cleanup_free_ char *rule = rule_describe(s);
 	if (n == 0) {
 		_cleanup_free_ char *here = machine_disk_list(machine);
-		return fail(err, AZL_EXIT_MACHINE, -ENODEV,
+		return fail(err, AZL_PLAN_ERROR_MACHINE, -ENODEV,
 			    _("no disk that is free to use matches {%s}; disks here: %s"), rule,
 			    here);
 	}
@@ -133,7 +133,7 @@ static int match_disk(const azl_machine *machine, const azl_disk_spec *s,
 		if (n > 1) {
 			_cleanup_free_ char *list = disk_list(found, n);
 			return fail(
-				err, AZL_EXIT_MACHINE, -ENODEV,
+				err, AZL_PLAN_ERROR_MACHINE, -ENODEV,
 				_("the rule {%s} matches more than one disk (%s); add size: largest|smallest or a serial to pick one"),
 				rule, list);
 		}
@@ -160,7 +160,7 @@ static int lookup_disk(const azl_machine *machine, const char *path, const azl_d
 		d = machine_find_disk(machine, path);
 	if (!d) {
 		_cleanup_free_ char *here = machine_disk_list(machine);
-		return fail(err, AZL_EXIT_MACHINE, -ENODEV,
+		return fail(err, AZL_PLAN_ERROR_MACHINE, -ENODEV,
 			    _("no disk '%s' on this machine; disks here: %s"), path, here);
 	}
 	*ret = d;
@@ -205,11 +205,11 @@ int resolve_disks(const azl_model *m, const azl_machine *machine, const azl_plan
 			_cleanup_free_ char *here = machine_disk_list(machine);
 			if (n_ok == 0)
 				return fail(
-					err, AZL_EXIT_MACHINE, -ENODEV,
+					err, AZL_PLAN_ERROR_MACHINE, -ENODEV,
 					_("no disk on this machine is free to install to; disks here: %s"),
 					here);
 			return fail(
-				err, AZL_EXIT_MACHINE, -ENODEV,
+				err, AZL_PLAN_ERROR_MACHINE, -ENODEV,
 				_("this machine has more than one disk to install to (%s); name one in storage.disks or with --disk"),
 				list);
 		}
@@ -219,7 +219,7 @@ int resolve_disks(const azl_model *m, const azl_machine *machine, const azl_plan
 	for (size_t i = 0; i < n; i++) {
 		if (chosen_already(disks, i, disks[i]))
 			return fail(
-				err, AZL_EXIT_INVALID, -EINVAL,
+				err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				_("disk '%s' is named twice in storage.disks; name each disk once"),
 				disks[i]->path);
 		r = check_disk_usable(disks[i], err);

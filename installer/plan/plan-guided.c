@@ -34,7 +34,7 @@ static int guided_swap(const azl_model *m, const azl_machine *machine, const dis
 		*ret = percent_of(first->usable, s->swap_size.percent);
 		return 0;
 	case AZL_SIZE_GROW:
-		return fail(err, AZL_EXIT_INVALID, -EINVAL,
+		return fail(err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 			    _("swap cannot grow; give it a size like 2G, or none"));
 	case AZL_SIZE_UNSET:
 		break;
@@ -64,13 +64,13 @@ static int too_small(const disk_work *w, const need_item *items, size_t n, azl_p
 	_cleanup_free_ char *need = human(total);
 	if (w->pd.new_table) {
 		_cleanup_free_ char *have = human(w->info->size);
-		return fail(err, AZL_EXIT_MACHINE, -ENOSPC,
+		return fail(err, AZL_PLAN_ERROR_MACHINE, -ENOSPC,
 			    _("disk '%s' (%s) is too small: this layout needs at least %s (%s)"),
 			    w->info->path, have, need, list);
 	}
 	_cleanup_free_ char *have = human(region_size(w));
 	return fail(
-		err, AZL_EXIT_MACHINE, -ENOSPC,
+		err, AZL_PLAN_ERROR_MACHINE, -ENOSPC,
 		_("the largest free space on disk '%s' is %s, and this layout needs at least %s there (%s); free some space or use wipe: linux or wipe: all"),
 		w->info->path, have, need, list);
 }
@@ -138,11 +138,11 @@ int plan_guided(const azl_model *m, const azl_machine *machine, azl_plan *plan, 
 {
 	const azl_storage *s = &m->storage;
 	bool enc = s->encryption.enabled, lvm = s->layout == AZL_LAYOUT_LVM;
-	azl_fs root_fs = s->filesystem != AZL_FS_NONE ? s->filesystem : AZL_FS_EXT4;
+	azl_fs root_fs = s->filesystem != AZL_FS_NONE ? s->filesystem : fs_default_for_mount("/");
 	disk_work *first = &w[0];
 	if (lvm && root_fs == AZL_FS_BTRFS)
 		return fail(
-			err, AZL_EXIT_INVALID, -EINVAL,
+			err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 			_("filesystem: btrfs goes with layout: plain (btrfs has subvolumes instead of logical volumes); choose the plain guided layout"));
 	uint64_t swap = 0;
 	int r = guided_swap(m, machine, first, &swap, err);
@@ -230,7 +230,7 @@ int plan_guided(const azl_model *m, const azl_machine *machine, azl_plan *plan, 
 		if (allocate(w[i].reqs, w[i].n_reqs, region_size(&w[i]), MIB, &need) < 0) {
 			_cleanup_free_ char *h = human(region_size(&w[i]));
 			return fail(
-				err, AZL_EXIT_MACHINE, -ENOSPC,
+				err, AZL_PLAN_ERROR_MACHINE, -ENOSPC,
 				_("disk '%s' has only %s free, too little for an LVM physical volume; leave it out of storage.disks"),
 				w[i].info->path, h);
 		}

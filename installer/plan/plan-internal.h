@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "exit-codes.h"
+#include "fs-facts.h"
 #include "i18n.h"
 #include "plan.h"
 #include "util.h"
@@ -85,7 +85,7 @@ typedef struct namer {
 
 /* plan.c */
 void plan_disk_done(azl_plan_disk *d);
-_printf_(4, 5) int fail(azl_plan_error *err, int exit_code, int r, const char *fmt, ...);
+_printf_(4, 5) int fail(azl_plan_error *err, azl_plan_error_kind kind, int r, const char *fmt, ...);
 
 /* plan-disks.c */
 uint64_t align_down(uint64_t v, uint64_t a);

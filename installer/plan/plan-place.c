@@ -46,7 +46,7 @@ int prepare_disk(disk_work *w, azl_wipe wipe, azl_table want, azl_plan_error *er
 	if (!fresh && !d->table) {
 		if (d->fs_type && (wipe == AZL_WIPE_NONE || !linux_whole_disk_fs(d->fs_type)))
 			return fail(
-				err, AZL_EXIT_MACHINE, -ENOSPC,
+				err, AZL_PLAN_ERROR_MACHINE, -ENOSPC,
 				_("disk '%s' holds a '%s' filesystem without a partition table, and wipe: %s keeps it, which leaves no room; use wipe: all or choose another disk"),
 				d->path, d->fs_type, wipe_to_string(wipe));
 		fresh = true;
@@ -61,7 +61,7 @@ int prepare_disk(disk_work *w, azl_wipe wipe, azl_table want, azl_plan_error *er
 
 	if (table_from_probe(d->table, &w->pd.table) < 0)
 		return fail(
-			err, AZL_EXIT_MACHINE, -EINVAL,
+			err, AZL_PLAN_ERROR_MACHINE, -EINVAL,
 			_("disk '%s' has a '%s' partition table, which the installer cannot change; use wipe: all or choose another disk"),
 			d->path, d->table);
 
@@ -225,18 +225,18 @@ int place_requests(disk_work *w, namer *nm, azl_plan_error *err)
 		if (r->size == 0) {
 			_cleanup_free_ char *h = human(region_size(w));
 			return fail(
-				err, AZL_EXIT_MACHINE, -ENOSPC,
+				err, AZL_PLAN_ERROR_MACHINE, -ENOSPC,
 				_("no space is left for the %s partition on disk '%s' (%s free); give the other partitions smaller sizes"),
 				r->mount ? r->mount : role_describe(r->role), w->info->path, h);
 		}
 		if (r->encrypt && r->size <= LUKS_HEADER + MIB)
 			return fail(
-				err, AZL_EXIT_INVALID, -EINVAL,
+				err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				_("the encrypted partition for '%s' is too small to hold its 16 MiB LUKS2 header; make it larger"),
 				r->mount ? r->mount : role_describe(r->role));
 		if (r->role == AZL_ROLE_ESP && w->pd.sector_size >= 4096 && r->size < ESP_MIN_4KN)
 			return fail(
-				err, AZL_EXIT_INVALID, -EINVAL,
+				err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				_("disk '%s' has 4096-byte sectors, where the EFI system partition needs at least 260 MiB; make /boot/efi 600M"),
 				w->info->path);
 
@@ -245,19 +245,21 @@ int place_requests(disk_work *w, namer *nm, azl_plan_error *err)
 			size_t total = w->pd.n_parts + w->n_reqs - n_new;
 			if (w->pd.table == AZL_TABLE_MSDOS)
 				return fail(
-					err, w->pd.new_table ? AZL_EXIT_INVALID : AZL_EXIT_MACHINE,
+					err,
+					w->pd.new_table ? AZL_PLAN_ERROR_ANSWERS
+							: AZL_PLAN_ERROR_MACHINE,
 					-ENOSPC,
 					_("an msdos partition table holds at most 4 partitions, and disk '%s' would need %zu; use table: gpt"),
 					w->info->path, total);
 			return fail(
-				err, AZL_EXIT_MACHINE, -ENOSPC,
+				err, AZL_PLAN_ERROR_MACHINE, -ENOSPC,
 				_("the partition table of disk '%s' has no free entry left; use wipe: all"),
 				w->info->path);
 		}
 		if (w->pd.table == AZL_TABLE_MSDOS &&
 		    (at + r->size) / w->pd.sector_size > UINT32_MAX)
 			return fail(
-				err, AZL_EXIT_MACHINE, -ENOSPC,
+				err, AZL_PLAN_ERROR_MACHINE, -ENOSPC,
 				_("disk '%s' is larger than an msdos partition table can address; use table: gpt"),
 				w->info->path);
 

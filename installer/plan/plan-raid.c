@@ -65,16 +65,16 @@ int check_raids(const azl_storage *s, azl_plan_error *err)
 	for (size_t i = 0; i < s->n_raids; i++) {
 		const azl_raid_spec *r = &s->raids[i];
 		if (!r->name || !r->name[0])
-			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+			return fail(err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				    _("a RAID in storage.raids has no name; add name: md0"));
 		if (model_raid(s, r->name) != r)
 			return fail(
-				err, AZL_EXIT_INVALID, -EINVAL,
+				err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				_("RAID '%s' is defined twice in storage.raids; define it once"),
 				r->name);
 		int min = raid_level_min_members(r->level);
 		if (min == 0)
-			return fail(err, AZL_EXIT_INVALID, -EINVAL,
+			return fail(err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				    _("RAID '%s' has level %d; use level 1, 5, 6 or 10"), r->name,
 				    r->level);
 		int members = 0;
@@ -82,35 +82,35 @@ int check_raids(const azl_storage *s, azl_plan_error *err)
 			members += streq_ptr(s->partitions[k].raid, r->name);
 		if (members - r->spares < min)
 			return fail(
-				err, AZL_EXIT_INVALID, -EINVAL,
+				err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				_("RAID '%s' of level %d needs at least %d active members on as many disks, but has %d (and %d spares); add members on more disks"),
 				r->name, r->level, min, members - r->spares, r->spares);
 		if (r->mount && r->volume_group)
 			return fail(
-				err, AZL_EXIT_INVALID, -EINVAL,
+				err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				_("RAID '%s' has both a mount point and a volume group; choose one"),
 				r->name);
 		if (r->volume_group && !model_vg(s, r->volume_group, NULL))
 			return fail(
-				err, AZL_EXIT_INVALID, -EINVAL,
+				err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				_("RAID '%s' names volume group '%s', which storage.volume_groups does not define; add it there"),
 				r->name, r->volume_group);
 		if (streq_ptr(r->mount, "/boot/efi") &&
 		    (r->level != 1 || !streq_ptr(r->metadata, "1.0")))
 			return fail(
-				err, AZL_EXIT_INVALID, -EINVAL,
+				err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				_("RAID '%s' holds /boot/efi, which the firmware reads as a plain FAT partition: only a mirror with its superblock at the end (level: 1, metadata: \"1.0\") allows that"),
 				r->name);
 		if (r->encrypt &&
 		    (streq_ptr(r->mount, "/boot") || streq_ptr(r->mount, "/boot/efi")))
 			return fail(
-				err, AZL_EXIT_INVALID, -EINVAL,
+				err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				_("'%s' cannot be encrypted: the firmware and the boot loader read it before any passphrase is asked; remove encrypt: true there"),
 				r->mount);
 		if (streq_ptr(r->mount, "/boot/efi") && r->fs != AZL_FS_NONE &&
 		    r->fs != AZL_FS_VFAT)
 			return fail(
-				err, AZL_EXIT_INVALID, -EINVAL,
+				err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 				_("RAID '%s' holds '/boot/efi', which must be vfat; use fs: vfat"),
 				r->name);
 	}
@@ -147,7 +147,7 @@ int equalize_raid(const azl_raid_spec *r, disk_work *w, size_t n, azl_plan_error
 					_cleanup_free_ char *a = human(fixed);
 					_cleanup_free_ char *b = human(rq->size);
 					return fail(
-						err, AZL_EXIT_INVALID, -EINVAL,
+						err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 						_("the members of RAID '%s' have different sizes (%s on '%s', %s on '%s'); give them the same size"),
 						r->name, a, fixed_disk, b, w[i].info->path);
 				}
@@ -166,7 +166,7 @@ int equalize_raid(const azl_raid_spec *r, disk_work *w, size_t n, azl_plan_error
 				_cleanup_free_ char *hf = human(fixed);
 				_cleanup_free_ char *hg = human(rq->size);
 				return fail(
-					err, AZL_EXIT_MACHINE, -ENOSPC,
+					err, AZL_PLAN_ERROR_MACHINE, -ENOSPC,
 					_("the member of RAID '%s' on disk '%s' can have only %s, but the other members have %s and md uses the smallest; free space there or use a larger disk"),
 					r->name, w[i].info->path, hg, hf);
 			}
@@ -207,9 +207,7 @@ int plan_raids(const azl_storage *s, azl_plan *plan, disk_work *w, size_t n, nam
 		r->role = mr->volume_group ? AZL_ROLE_LVM_PV : role_of_mount(mr->mount);
 		r->fs = mr->fs;
 		if (r->fs == AZL_FS_NONE && mr->mount)
-			r->fs = r->role == AZL_ROLE_SWAP  ? AZL_FS_SWAP
-				: r->role == AZL_ROLE_ESP ? AZL_FS_VFAT
-							  : AZL_FS_EXT4;
+			r->fs = fs_default_for_mount(mr->mount);
 		r->mount = xstrdup(mr->mount);
 		r->fs_label = xstrdup(mr->label);
 		r->fs_options = xstrdup(mr->fs_options);
@@ -222,7 +220,7 @@ int plan_raids(const azl_storage *s, azl_plan *plan, disk_work *w, size_t n, nam
 			_cleanup_free_ char *hs = human(r->size);
 			_cleanup_free_ char *hn = human(need);
 			return fail(
-				err, AZL_EXIT_MACHINE, -ENOSPC,
+				err, AZL_PLAN_ERROR_MACHINE, -ENOSPC,
 				_("RAID '%s' would hold only %s, less than the %s it needs; make its members larger"),
 				r->name, hs, hn);
 		}

@@ -150,7 +150,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "exit-codes.h"
 #include "i18n.h"
 #include "util.h"
 
@@ -304,14 +303,14 @@ void plan_error_done(azl_plan_error *e)
 	*e = (azl_plan_error){0};
 }
 
-_printf_(4, 5) int fail(azl_plan_error *err, int exit_code, int r, const char *fmt, ...)
+_printf_(4, 5) int fail(azl_plan_error *err, azl_plan_error_kind kind, int r, const char *fmt, ...)
 {
 	if (err) {
 		va_list ap;
 		va_start(ap, fmt);
 		free(err->message);
 		err->message = xvasprintf(fmt, ap);
-		err->exit_code = exit_code;
+		err->kind = kind;
 		va_end(ap);
 	}
 	return r;
@@ -354,17 +353,17 @@ int plan_build(const azl_model *m, const azl_machine *machine, const azl_plan_ov
 	 * without it would guess, and a guess may erase a disk. */
 	if (model_storage_unanswered(m))
 		return fail(
-			err, AZL_EXIT_INVALID, -EINVAL,
+			err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 			!m->has_storage
 				? _("the answer file leaves storage to be asked (interactive: storage, no storage: section); run the interactive installer ('azl-installer --answers FILE') or say the disks and layout in the file")
 				: _("the answer file leaves the encryption passphrase to be asked (interactive: storage); run the interactive installer ('azl-installer --answers FILE') or add storage.encryption.passphrase_file"));
 	if (m->storage.n_partitions == 0 && m->storage.n_raids > 0)
 		return fail(
-			err, AZL_EXIT_INVALID, -EINVAL,
+			err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 			_("storage.raids needs a custom layout: add partitions: with raid: members for each array"));
 	if (m->storage.n_partitions == 0 && m->storage.n_volume_groups > 0)
 		return fail(
-			err, AZL_EXIT_INVALID, -EINVAL,
+			err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 			_("storage.volume_groups needs a custom layout: add partitions: with a volume_group: partition for each group"));
 
 	_cleanup_free_ const azl_disk_info **disks = NULL;
@@ -375,12 +374,12 @@ int plan_build(const azl_model *m, const azl_machine *machine, const azl_plan_ov
 
 	if (needs_device_mapper(&m->storage) && !machine->device_mapper)
 		return fail(
-			err, AZL_EXIT_MACHINE, -ENODEV,
+			err, AZL_PLAN_ERROR_MACHINE, -ENODEV,
 			_("LVM and encryption need the kernel's device-mapper, which this machine does not have; choose layout: plain without encryption, or boot a kernel with dm-mod"));
 
 	if (m->storage.n_partitions > 0 && m->storage.n_raids > 0 && !machine->md_raid)
 		return fail(
-			err, AZL_EXIT_MACHINE, -ENODEV,
+			err, AZL_PLAN_ERROR_MACHINE, -ENODEV,
 			_("software RAID needs the kernel's md driver, which this machine does not have; leave storage.raids out, or boot a kernel with md_mod (the live environment has it)"));
 
 	size_t boot_drive = SIZE_MAX;

@@ -202,8 +202,21 @@ typedef struct azl_plan_overrides {
 /* The planner's refusals carry the exit code the command line uses: 1 for
  * a problem of the answer file, 2 for what the machine does not allow
  * (disk too small, no matching disk, disk in use). */
+/* Why plan_build() refused. The planner knows no exit codes: the front
+ * ends map the kind to theirs (install_plan_exit_code(), DESIGN.md). */
+typedef enum azl_plan_error_kind {
+	AZL_PLAN_ERROR_NONE,
+	/* The answer file asks for what no machine could hold (a size that
+	 * does not add up, a mount point twice, a RAID level its members
+	 * cannot give, ...). */
+	AZL_PLAN_ERROR_ANSWERS,
+	/* This machine cannot hold it: no such disk, a disk too small or in
+	 * use, no free space where the answer file puts a partition. */
+	AZL_PLAN_ERROR_MACHINE,
+} azl_plan_error_kind;
+
 typedef struct azl_plan_error {
-	int exit_code;
+	azl_plan_error_kind kind;
 	char *message; /* a whole sentence that says what would be needed */
 } azl_plan_error;
 void plan_error_done(azl_plan_error *e);

@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The version of libblkid this adapter runs against (--version, the log). */
+const char *blkid_adapter_version(void);
+
 /* One entry of a partition table as libblkid reads it. */
 typedef struct azl_blkid_part {
 	int number;

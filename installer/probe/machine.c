@@ -2,7 +2,7 @@
 /*
  * The probed-machine model: constructors, lookup, and its two faces: the
  * JSON of `probe --json` (read back by machine_from_json) and the table of
- * `probe`. Probing itself lives in probe.c.
+ * `probe`. Probing itself lives in machine-probe.c.
  */
 #include "machine.h"
 

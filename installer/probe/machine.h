@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The probed machine: what `probe` finds (libblkid, sysfs, libparted read
- * only) and what the planner plans against. `probe --json` prints it;
- * machine_from_json() reads that JSON back, so `plan --machine FILE` works
- * for any machine without root and without its disks.
+ * The probed machine: what `probe` finds (machine-probe.h: sysfs and
+ * libblkid, read only) and what the planner plans against. `probe --json`
+ * prints it; machine_from_json() reads that JSON back, so `plan --machine
+ * FILE` works for any machine without root and without its disks.
  *
  * Ownership as in model.h: each struct owns everything it points to.
  */
@@ -69,11 +69,6 @@ typedef struct azl_machine {
 	uint64_t memory;    /* bytes of RAM (MemTotal); 0 = unknown */
 } azl_machine;
 
-/* Reads SecureBoot and SetupMode from efivars (an efivarfs directory,
- * /sys/firmware/efi/efivars) into m: 4 bytes of attributes, then the
- * value byte. A variable that is missing or unreadable counts as 0. */
-void machine_read_secure_boot(const char *efivars, azl_machine *m);
-
 azl_machine *machine_new(void);
 void machine_free(azl_machine *m);
 static inline void machine_freep(azl_machine **m)
@@ -86,11 +81,6 @@ void part_info_done(azl_part_info *p);
 
 /* The disk whose path, by-id name or real path is `path`; NULL if none. */
 azl_disk_info *machine_find_disk(const azl_machine *m, const char *path);
-
-/* Probes this machine's disks. With only != NULL, probes just those paths
- * (block devices; regular files are described as images of their size).
- * Read only: no device is opened for writing. Returns 0 or -errno. */
-int machine_probe(char *const *only, azl_machine **ret);
 
 /* JSON of `probe --json`; machine_from_json reports errors through d with
  * file:line:col locations. */

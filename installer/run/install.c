@@ -11,22 +11,24 @@
 #include <unistd.h>
 
 #include "answers.h"
+#include "apply-bootloader.h"
 #include "apply-packages.h"
 #include "apply-storage.h"
 #include "apply-system.h"
 #include "cmdline.h"
-#include "image-payload.h"
 #include "initramfs-check.h"
 #include "exit-codes.h"
 #include "i18n.h"
+#include "image-payload.h"
 #include "interrupt.h"
 #include "log.h"
 #include "luks-enroll.h"
+#include "machine-probe.h"
 #include "machine.h"
-#include "progress.h"
-#include "rpm-install.h"
 #include "netconf-match.h"
 #include "netconf.h"
+#include "progress.h"
+#include "rpm-install.h"
 #include "run.h"
 #include "spawn.h"
 #include "target.h"
@@ -213,7 +215,7 @@ static int check_network_matches(const azl_model *m, azl_install_result *res)
  * otherwise the install is refused before anything is written. */
 static int check_repo_keys(const azl_model *m, const azl_install_opts *o, azl_install_result *res)
 {
-	int r = packages_check_keys(m, o->repos);
+	int r = packages_check_keys(m, &o->repos);
 	if (r >= 0)
 		return AZL_EXIT_OK;
 	const char *why = log_last_error();
@@ -261,7 +263,7 @@ static int check_packages(run_job *j, const char *root)
 {
 	_cleanup_strv_free_ char **own = NULL;
 	azl_boot_chain chain = {0};
-	int r = packages_check(j->m, j->o->repos, j->extra, root, &own, &chain);
+	int r = packages_check(j->m, &j->o->repos, j->extra, root, &own, &chain);
 	if (r >= 0) {
 		int code = check_secure_boot(j->res, j->plan, &chain);
 		boot_chain_done(&chain);
@@ -357,12 +359,12 @@ static int install_firmware(run_job *j)
 	azl_model m = *j->m;
 	m.packages.install = specs;
 	m.packages.ignore_missing = true;
-	return packages_apply(j->ctx, &m, j->o->repos, NULL, j->t.root);
+	return packages_apply(j->ctx, &m, &j->o->repos, NULL, j->t.root);
 }
 
 static int run_packages(run_job *j)
 {
-	int r = packages_apply(j->ctx, j->m, j->o->repos, j->extra, j->t.root);
+	int r = packages_apply(j->ctx, j->m, &j->o->repos, j->extra, j->t.root);
 	return r < 0 || !j->plan ? r : install_firmware(j);
 }
 
@@ -492,7 +494,7 @@ static int install_into_dir(run_job *j)
 		 * into the root. */
 		_cleanup_strv_free_ char **nevras = NULL;
 		if (phase_result(j, AZL_PHASE_PACKAGES,
-				 packages_solve(m, o->repos, net_pkg, j->t.root, &nevras)) >= 0)
+				 packages_solve(m, &o->repos, net_pkg, j->t.root, &nevras)) >= 0)
 			for (size_t i = 0; nevras && nevras[i]; i++)
 				printf("%s\n", nevras[i]);
 		target_close(&j->t);
@@ -583,6 +585,11 @@ static int check_recovery_key_file(const azl_model *m, azl_install_result *res)
 	return AZL_EXIT_OK;
 }
 
+int install_plan_exit_code(const azl_plan_error *e)
+{
+	return e->kind == AZL_PLAN_ERROR_ANSWERS ? AZL_EXIT_INVALID : AZL_EXIT_MACHINE;
+}
+
 static int plan_for_install(const azl_model *m, const azl_install_opts *o, azl_install_result *res,
 			    azl_plan **ret)
 {
@@ -596,7 +603,7 @@ static int plan_for_install(const azl_model *m, const azl_install_opts *o, azl_i
 	azl_plan_overrides ov = {.disks = o->disks, .firmware = o->firmware};
 	azl_plan_error err = {0};
 	if (plan_build(m, machine, &ov, ret, &err) < 0) {
-		int code = refuse(res, err.exit_code, "%s", err.message);
+		int code = refuse(res, install_plan_exit_code(&err), "%s", err.message);
 		plan_error_done(&err);
 		return code;
 	}

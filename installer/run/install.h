@@ -18,11 +18,13 @@
 #include "model.h"
 #include "phase.h"
 #include "plan.h"
+#include "repo.h"
 #include "run.h"
 
 typedef struct azl_install_opts {
-	char **disks;		/* --disk */
-	char **repos;		/* --repo */
+	char **disks; /* --disk */
+	/* --repo, --repo-gpgkey, --repo-gpgkey-fingerprint (repo.h) */
+	azl_cli_repos repos;
 	const char *root_dir;	/* --root: packages and configuration only */
 	azl_firmware firmware;	/* --firmware */
 	const char *log_file;	/* --log */
@@ -74,6 +76,10 @@ typedef struct azl_install_result {
 } azl_install_result;
 
 void install_result_done(azl_install_result *r);
+
+/* The exit code (exit-codes.h, DESIGN.md) of a plan the planner refused:
+ * 1 for what the answer file asks, 2 for what this machine cannot hold. */
+int install_plan_exit_code(const azl_plan_error *e);
 
 /* Runs the whole install; fills *ret (install_result_done() it) and
  * returns its exit code (exit-codes.h). ctx: the cancel flag and the

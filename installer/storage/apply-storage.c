@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "blkid-probe.h"
+#include "crypttab.h"
 #include "fstab.h"
 #include "i18n.h"
 #include "log.h"

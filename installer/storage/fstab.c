@@ -24,13 +24,3 @@ char *fstab_text(const azl_fstab_entry *e, size_t n)
 	}
 	return buf_steal(&b);
 }
-
-char *crypttab_text(const azl_crypttab_entry *e, size_t n)
-{
-	azl_buf b = {0};
-	buf_append(&b, "# /etc/crypttab, written by azl-installer.\n");
-	for (size_t i = 0; i < n; i++)
-		buf_printf(&b, "%s UUID=%s none luks%s\n", e[i].name, e[i].uuid,
-			   e[i].tpm2 ? ",tpm2-device=auto" : "");
-	return buf_steal(&b);
-}

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "libs.h"
 #include "log.h"
 #include "util.h"
 

@@ -8,6 +8,9 @@
 
 #include "secret.h"
 
+/* The version of libcryptsetup this adapter runs against (--version, the log). */
+const char *cryptsetup_adapter_version(void);
+
 /* How expensive the passphrase is to test. Zero fields: argon2id with
  * libcryptsetup's defaults (a benchmark aiming at 2 s, up to 1 GiB). The
  * cheaper settings exist only for answer files that ask for them

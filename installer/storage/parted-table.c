@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "libs.h"
 #include "log.h"
 #include "util.h"
 

@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The version of libparted this adapter runs against (--version, the log). */
+const char *parted_adapter_version(void);
+
 typedef struct azl_parted_part {
 	int number;
 	uint64_t start; /* bytes */

@@ -349,14 +349,9 @@ static int copy_tree(int src, int dst, uid_t uid, gid_t gid, int depth)
 {
 	if (depth > 16)
 		return -ELOOP;
-	int dup_fd = dup(src);
-	if (dup_fd < 0)
+	DIR *d = fd_opendir_dup(src);
+	if (!d)
 		return -errno;
-	DIR *d = fdopendir(dup_fd);
-	if (!d) {
-		close(dup_fd);
-		return -errno;
-	}
 	int r = 0;
 	struct dirent *e;
 	while (r == 0 && (e = readdir(d))) {
@@ -372,20 +367,16 @@ static int copy_tree(int src, int dst, uid_t uid, gid_t gid, int depth)
 				r = -errno;
 				break;
 			}
-			int s2 = openat(src, e->d_name,
-					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			int d2 = openat(dst, e->d_name,
-					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			_cleanup_close_ int s2 = openat(
+				src, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			_cleanup_close_ int d2 = openat(
+				dst, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (s2 >= 0 && d2 >= 0) {
 				r = copy_tree(s2, d2, uid, gid, depth + 1);
 				if (r == 0 && fchown(d2, uid, gid) < 0)
 					r = -errno;
 			} else
 				r = -errno;
-			if (s2 >= 0)
-				close(s2);
-			if (d2 >= 0)
-				close(d2);
 		} else if (S_ISLNK(st.st_mode)) {
 			char buf[4096];
 			ssize_t k = readlinkat(src, e->d_name, buf, sizeof(buf) - 1);
@@ -399,7 +390,8 @@ static int copy_tree(int src, int dst, uid_t uid, gid_t gid, int depth)
 			else if (fchownat(dst, e->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
 				r = -errno;
 		} else if (S_ISREG(st.st_mode)) {
-			int in = openat(src, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			_cleanup_close_ int in =
+				openat(src, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 			int out = in < 0 ? -1
 					 : openat(dst, e->d_name,
 						  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
@@ -415,8 +407,6 @@ static int copy_tree(int src, int dst, uid_t uid, gid_t gid, int depth)
 			if (r == 0 && out >= 0 &&
 			    (fchown(out, uid, gid) < 0 || fchmod(out, st.st_mode & 07777) < 0))
 				r = -errno;
-			if (in >= 0)
-				close(in);
 			if (out >= 0)
 				close(out);
 		}
@@ -431,25 +421,18 @@ static int make_home(const azl_target *t, const azl_account_result *u)
 	int r = target_mkdir_p(t, u->home, 0755);
 	if (r < 0)
 		return log_error_errno(r, "cannot create '%s'", u->home);
-	int home = target_openat(t, u->home, O_RDONLY | O_DIRECTORY, 0);
+	_cleanup_close_ int home = target_openat(t, u->home, O_RDONLY | O_DIRECTORY, 0);
 	if (home < 0)
 		return log_error_errno(home, "cannot open '%s'", u->home);
 	if (!existed || u->uid != 0) {
-		int skel = target_openat(t, "etc/skel", O_RDONLY | O_DIRECTORY, 0);
-		if (skel >= 0) {
-			r = copy_tree(skel, home, u->uid, u->gid, 0);
-			close(skel);
-			if (r < 0) {
-				close(home);
-				return log_error_errno(r, "cannot copy /etc/skel to '%s'", u->home);
-			}
-		}
+		_cleanup_close_ int skel = target_openat(t, "etc/skel", O_RDONLY | O_DIRECTORY, 0);
+		r = skel >= 0 ? copy_tree(skel, home, u->uid, u->gid, 0) : 0;
+		if (r < 0)
+			return log_error_errno(r, "cannot copy /etc/skel to '%s'", u->home);
 	}
-	r = 0;
 	if (fchown(home, u->uid, u->gid) < 0 || fchmod(home, u->uid == 0 ? 0550 : 0700) < 0)
-		r = log_error_errno(errno, "cannot set the owner of '%s'", u->home);
-	close(home);
-	return r;
+		return log_error_errno(errno, "cannot set the owner of '%s'", u->home);
+	return 0;
 }
 
 static int write_keys(const azl_target *t, const azl_account_result *u, char **keys)

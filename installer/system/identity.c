@@ -88,12 +88,10 @@ static int write_text(const azl_target *t, const char *path, const char *text, m
 static int apply_timezone(const azl_target *t, const char *tz)
 {
 	_cleanup_free_ char *zone = xasprintf("usr/share/zoneinfo/%s", tz);
-	int fd = target_openat(t, zone, O_RDONLY, 0);
+	_cleanup_close_ int fd = target_openat(t, zone, O_RDONLY, 0);
 	if (fd >= 0) {
 		struct stat st;
-		bool reg = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-		close(fd);
-		if (!reg)
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 			return log_error_errno(
 				EINVAL, "time zone '%s' is no zoneinfo file in the target", tz);
 	} else if (target_exists(t, "usr/share/zoneinfo"))
@@ -191,14 +189,9 @@ static char *selinux_type(const azl_target *t)
 static char *selinux_policy_file(const azl_target *t, const char *type)
 {
 	_cleanup_free_ char *dir = xasprintf("etc/selinux/%s/policy", type);
-	int fd = target_openat(t, dir, O_RDONLY | O_DIRECTORY, 0);
-	if (fd < 0)
+	DIR *d = fd_opendir(target_openat(t, dir, O_RDONLY | O_DIRECTORY, 0));
+	if (!d)
 		return NULL;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return NULL;
-	}
 	unsigned long best = 0;
 	struct dirent *e;
 	while ((e = readdir(d))) {

@@ -13,8 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "libs.h"
 #include "log.h"
+#include "netconf-nm.h"
 #include "netconf.h"
 #include "util.h"
 

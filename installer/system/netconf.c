@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "netconf-nm.h"
 #include "util.h"
 
 void netfiles_free(azl_netfile *f, size_t n)

@@ -3,7 +3,7 @@
  * Network configuration of the installed system and of the live
  * environment. The answer file's interfaces become NetworkManager
  * connection profiles (built as NMConnection objects and written by
- * libnm's keyfile writer, netconf-nm.c) when the target has
+ * libnm's keyfile writer, netconf-nm.c, declared in netconf-nm.h) when the target has
  * NetworkManager, or systemd-networkd .network/.netdev files
  * (netconf-networkd.c) when it has networkd instead.
  *
@@ -47,14 +47,6 @@ const char *netconf_vlan_parent(const azl_interface *i);
 /* True when s is an IPv6 address (with or without prefix). */
 bool netconf_is_ipv6(const char *s);
 
-/* netconf-nm.c (libnm): keyfiles for every interface of n. Returns 0 or
- * -errno (an invalid profile is logged with libnm's reason). */
-int nm_build_keyfiles(const azl_network *n, azl_netfile **ret, size_t *n_ret);
-/* netconf-nm.c: adds and activates the profiles of the interfaces with
- * activate: true in the running NetworkManager. -ENOTCONN when no
- * NetworkManager runs. */
-int nm_apply_live(const azl_network *n);
-
 /* netconf-networkd.c (pure): .network and .netdev files. */
 int networkd_build_files(const azl_network *n, azl_netfile **ret, size_t *n_ret);
 
@@ -84,11 +76,6 @@ typedef struct azl_netinfo {
 } azl_netinfo;
 void netinfo_done(azl_netinfo *i);
 
-/* netconf-nm.c: the devices NetworkManager manages (loopback left out),
- * waiting at most timeout_ms for it. -ENOTCONN when the system bus cannot
- * be reached (or the wait timed out), -ESRCH when the bus answers but no
- * NetworkManager runs on it. */
-int nm_read_devices(azl_netinfo *ret, unsigned timeout_ms);
 /* The interfaces under dir (NULL: /sys/class/net), loopback left out,
  * with their addresses from the kernel (getifaddrs). */
 int sysfs_read_devices(const char *dir, azl_netinfo *ret);

@@ -237,18 +237,14 @@ static int disable_unit(const azl_target *t, const char *name)
 	azl_unit_install in = {0};
 	if (text)
 		unit_install_parse(text, &in);
-	int dfd = target_openat(t, "etc/systemd/system", O_RDONLY | O_DIRECTORY, 0);
+	_cleanup_close_ int dfd = target_openat(t, "etc/systemd/system", O_RDONLY | O_DIRECTORY, 0);
 	if (dfd < 0) {
 		unit_install_done(&in);
 		return dfd == -ENOENT ? 0 : log_error_errno(dfd, "cannot open /etc/systemd/system");
 	}
-	int dup_fd = dup(dfd);
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	DIR *d = fd_opendir_dup(dfd);
 	if (!d) {
 		r = log_error_errno(errno, "cannot read /etc/systemd/system");
-		if (dup_fd >= 0)
-			close(dup_fd);
-		close(dfd);
 		unit_install_done(&in);
 		return r;
 	}
@@ -257,7 +253,8 @@ static int disable_unit(const azl_target *t, const char *name)
 	while ((e = readdir(d))) {
 		if (!endswith(e->d_name, ".wants") && !endswith(e->d_name, ".requires"))
 			continue;
-		int sub = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		_cleanup_close_ int sub =
+			openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub < 0)
 			continue;
 		struct stat st;
@@ -269,7 +266,6 @@ static int disable_unit(const azl_target *t, const char *name)
 			else
 				log_info("removed /etc/systemd/system/%s/%s", e->d_name, unit);
 		}
-		close(sub);
 	}
 	closedir(d);
 	for (size_t i = 0; in.alias && in.alias[i]; i++) {
@@ -278,7 +274,6 @@ static int disable_unit(const azl_target *t, const char *name)
 		    S_ISLNK(st.st_mode) && unlinkat(dfd, in.alias[i], 0) == 0)
 			log_info("removed /etc/systemd/system/%s", in.alias[i]);
 	}
-	close(dfd);
 	unit_install_done(&in);
 	return r;
 }

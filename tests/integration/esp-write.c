@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "apply-system.h"
+#include "apply-bootloader.h"
 #include "log.h"
 #include "target.h"
 

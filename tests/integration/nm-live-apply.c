@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "log.h"
 #include "model.h"
+#include "netconf-nm.h"
 #include "netconf.h"
 
 int main(int argc, char **argv)

@@ -16,7 +16,6 @@
 #include <cmocka.h>
 
 #include "blkid-probe.h"
-#include "libs.h"
 #include "parted-table.h"
 #include "util.h"
 

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "machine-probe.h"
 #include "machine.h"
 
 static char *write_temp(const char *text)

@@ -187,14 +187,15 @@ static azl_plan *build(const azl_model *m, const azl_machine *machine)
 }
 
 static void expect_fail_ov(const azl_model *m, const azl_machine *machine,
-			   const azl_plan_overrides *ov, int code, const char *message)
+			   const azl_plan_overrides *ov, azl_plan_error_kind kind,
+			   const char *message)
 {
 	azl_plan *p = NULL;
 	azl_plan_error err = {0};
 	int r = plan_build(m, machine, ov, &p, &err);
 	assert_true(r < 0);
 	assert_null(p);
-	assert_int_equal(err.exit_code, code);
+	assert_int_equal(err.kind, kind);
 	assert_non_null(err.message);
 	if (strchr(message, '*') == NULL)
 		assert_string_equal(err.message, message);
@@ -204,10 +205,10 @@ static void expect_fail_ov(const azl_model *m, const azl_machine *machine,
 	plan_error_done(&err);
 }
 
-static void expect_fail(const azl_model *m, const azl_machine *machine, int code,
+static void expect_fail(const azl_model *m, const azl_machine *machine, azl_plan_error_kind kind,
 			const char *message)
 {
-	expect_fail_ov(m, machine, NULL, code, message);
+	expect_fail_ov(m, machine, NULL, kind, message);
 }
 
 static void assert_part(const azl_plan_part *p, int number, uint64_t start, uint64_t size,
@@ -473,7 +474,7 @@ static void test_two_disks(void **state)
 	_cleanup_model_ azl_model *m = model_new();
 
 	expect_fail(
-		m, mach, AZL_EXIT_MACHINE,
+		m, mach, AZL_PLAN_ERROR_MACHINE,
 		"this machine has more than one disk to install to (/dev/vda (20 GiB), /dev/vdb (40 GiB)); name one in storage.disks or with --disk");
 
 	char *disks[] = {"/dev/vda", "/dev/vdb", NULL};
@@ -534,7 +535,7 @@ static void test_two_disks_custom(void **state)
 	m->storage.disks[1].path = NULL;
 	m->storage.n_disks = 1;
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"the partition for '/srv' names disk '/dev/vdb', which is not in storage.disks; add it there");
 }
 
@@ -578,7 +579,7 @@ static void test_ntfs_wipe_none(void **state)
 	/* too little free space: the figures are in the sentence */
 	mach->disks[0].parts[2].size = 52 * GIB;
 	expect_fail(
-		m, mach, AZL_EXIT_MACHINE,
+		m, mach, AZL_PLAN_ERROR_MACHINE,
 		"the largest free space on disk '/dev/sda' is 7.5 GiB, and this layout needs at least 11 GiB there (1 GiB /boot, 8 GiB swap, 2 GiB root, 1 MiB LVM metadata); free some space or use wipe: linux or wipe: all");
 }
 
@@ -628,7 +629,7 @@ static void test_4kn(void **state)
 	add_part(c, "/boot/efi", 200 * MIB);
 	add_part(c, "/", 0);
 	expect_fail(
-		c, mach, AZL_EXIT_INVALID,
+		c, mach, AZL_PLAN_ERROR_ANSWERS,
 		"disk '/dev/nvme0n1' has 4096-byte sectors, where the EFI system partition needs at least 260 MiB; make /boot/efi 600M");
 }
 
@@ -639,11 +640,11 @@ static void test_tiny(void **state)
 	_cleanup_machine_ azl_machine *mach = load("tiny");
 	_cleanup_model_ azl_model *m = model_new();
 	expect_fail(
-		m, mach, AZL_EXIT_MACHINE,
+		m, mach, AZL_PLAN_ERROR_MACHINE,
 		"disk '/dev/vda' (1 GiB) is too small: this layout needs at least 3.7 GiB (600 MiB EFI system partition, 1 GiB /boot, 100 MiB swap, 2 GiB root, 1 MiB LVM metadata, 2 MiB partition table)");
 	m->storage.layout = AZL_LAYOUT_PLAIN;
 	expect_fail(
-		m, mach, AZL_EXIT_MACHINE,
+		m, mach, AZL_PLAN_ERROR_MACHINE,
 		"disk '/dev/vda' (1 GiB) is too small: this layout needs at least 3.7 GiB (600 MiB EFI system partition, 1 GiB /boot, 102 MiB swap, 2 GiB root, 2 MiB partition table)");
 }
 
@@ -653,17 +654,17 @@ static void test_in_use(void **state)
 	_cleanup_model_ azl_model *m = model_new();
 	set_disks(m, "/dev/sda", NULL);
 	expect_fail(
-		m, mach, AZL_EXIT_MACHINE,
+		m, mach, AZL_PLAN_ERROR_MACHINE,
 		"disk '/dev/sda' is in use (/dev/sda1 mounted on /mnt): unmount it or swapoff it, or choose another disk");
 	/* nothing named: no disk is free */
 	_cleanup_model_ azl_model *n = model_new();
-	expect_fail(n, mach, AZL_EXIT_MACHINE,
+	expect_fail(n, mach, AZL_PLAN_ERROR_MACHINE,
 		    "no disk on this machine is free to install to; disks here: /dev/sda (20 GiB)");
 	mach->disks[0].in_use = false;
 	mach->disks[0].parts[0].in_use = false;
 	mach->disks[0].boot_medium = true;
 	expect_fail(
-		m, mach, AZL_EXIT_MACHINE,
+		m, mach, AZL_PLAN_ERROR_MACHINE,
 		"disk '/dev/sda' is the medium the installer was started from; choose another disk");
 }
 
@@ -674,10 +675,10 @@ static void test_no_such_disk(void **state)
 	char *disks[] = {"/dev/vdz", NULL};
 	azl_plan_overrides ov = {.disks = disks};
 	expect_fail_ov(
-		m, mach, &ov, AZL_EXIT_MACHINE,
+		m, mach, &ov, AZL_PLAN_ERROR_MACHINE,
 		"no disk '/dev/vdz' on this machine; disks here: /dev/vda (20 GiB), /dev/vdb (40 GiB)");
 	set_disks(m, "/dev/vda", "/dev/vda");
-	expect_fail(m, mach, AZL_EXIT_INVALID,
+	expect_fail(m, mach, AZL_PLAN_ERROR_ANSWERS,
 		    "disk '/dev/vda' is named twice in storage.disks; name each disk once");
 }
 
@@ -717,12 +718,12 @@ static void test_match(void **state)
 	free(s->match_serial);
 	s->match_serial = xstrdup("nope");
 	expect_fail(
-		m, mach, AZL_EXIT_MACHINE,
+		m, mach, AZL_PLAN_ERROR_MACHINE,
 		"no disk that is free to use matches {serial: 'nope'}; disks here: /dev/vda (20 GiB), /dev/vdb (40 GiB)");
 	free(s->match_serial);
 	s->match_serial = NULL;
 	s->match_model = xstrdup("QEMU");
-	expect_fail(m, mach, AZL_EXIT_MACHINE,
+	expect_fail(m, mach, AZL_PLAN_ERROR_MACHINE,
 		    "the rule {model: 'QEMU'} matches more than one disk*");
 }
 
@@ -732,7 +733,7 @@ static void test_device_mapper(void **state)
 	_cleanup_model_ azl_model *m = model_new();
 	mach->device_mapper = false;
 	expect_fail(
-		m, mach, AZL_EXIT_MACHINE,
+		m, mach, AZL_PLAN_ERROR_MACHINE,
 		"LVM and encryption need the kernel's device-mapper, which this machine does not have; choose layout: plain without encryption, or boot a kernel with dm-mod");
 	m->storage.layout = AZL_LAYOUT_PLAIN;
 	azl_plan *p = build(m, mach);
@@ -816,14 +817,14 @@ static void test_custom_rules(void **state)
 
 	m->storage.partitions[0].encrypt = true;
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"'/boot' cannot be encrypted: the firmware and the boot loader read it before any passphrase is asked; remove encrypt: true there");
 	m->storage.partitions[0].encrypt = false;
 
 	/* more than fits */
 	m->storage.partitions[0].size.bytes = 30 * GIB;
 	expect_fail(
-		m, mach, AZL_EXIT_MACHINE,
+		m, mach, AZL_PLAN_ERROR_MACHINE,
 		"the partitions for disk '/dev/vda' need at least 30 GiB, but only 20 GiB is free there; make them smaller or choose a larger disk");
 }
 
@@ -1100,19 +1101,19 @@ static void test_custom_vg_refusals(void **state)
 	root->size.bytes = 50 * GIB;
 	root->max_bytes = 0;
 	expect_fail(
-		m, mach, AZL_EXIT_MACHINE,
+		m, mach, AZL_PLAN_ERROR_MACHINE,
 		"the volumes of volume group 'vg_sys' need at least 69.5 GiB, but the group holds only 58.4 GiB (its physical volumes less LVM metadata and LUKS2 headers); make the volumes smaller or its physical volumes larger");
 	/* a grower with nothing left: root takes exactly the rest */
 	root->size.bytes = (59808 - 17940 - 2048) * MIB;
 	root->grow = false;
 	azl_volume_spec *extra = add_lv(&m->storage.volume_groups[0], "extra", NULL, 0);
 	expect_fail(
-		m, mach, AZL_EXIT_MACHINE,
+		m, mach, AZL_PLAN_ERROR_MACHINE,
 		"no space is left for volume 'extra' in volume group 'vg_sys' (58.4 GiB); give the other volumes smaller sizes");
 	extra->size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = GIB};
 	extra->max_bytes = 512 * MIB;
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"volume 'extra' of volume group 'vg_sys' has a max smaller than its size; raise max or lower the size");
 	m->storage.volume_groups[0].n_volumes--;
 	volume_spec_done(extra);
@@ -1121,20 +1122,20 @@ static void test_custom_vg_refusals(void **state)
 	free(m->storage.partitions[3].volume_group);
 	m->storage.partitions[3].volume_group = xstrdup("vg_nope");
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"a partition names volume group 'vg_nope', which storage.volume_groups does not define; add it there");
 	free(m->storage.partitions[3].volume_group);
 	m->storage.partitions[3].volume_group = xstrdup("vg_sys");
 	m->storage.partitions[3].mount = xstrdup("/srv");
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"a physical volume of volume group 'vg_sys' has no mount point, filesystem, label or options of its own; give them to the group's volumes");
 	free(m->storage.partitions[3].mount);
 	m->storage.partitions[3].mount = NULL;
 	/* a fixed PV too small for metadata and one extent */
 	m->storage.partitions[3].size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = 2 * MIB};
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"a physical volume of volume group 'vg_sys' is smaller than the 5 MiB LVM needs there; make it larger");
 	m->storage.partitions[3].size = (azl_size){.kind = AZL_SIZE_GROW};
 
@@ -1142,27 +1143,27 @@ static void test_custom_vg_refusals(void **state)
 	free(m->storage.volume_groups[0].volumes[2].mount);
 	m->storage.volume_groups[0].volumes[2].mount = xstrdup("/boot");
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"'/boot' cannot be a logical volume: the firmware and the boot loader read it before LVM is started; make it a partition");
 	volume_spec_done(&m->storage.volume_groups[0].volumes[2]);
 	m->storage.volume_groups[0].n_volumes--;
 	add_part(m, "/", GIB);
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"'/' is mounted twice (among the partitions and the volumes of storage.volume_groups); give each mount point once");
 	add_vg(m, "vg_empty");
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"volume group 'vg_empty' has no physical volume; add a partition with volume_group: vg_empty");
 	/* groups without a custom layout */
 	_cleanup_model_ azl_model *g = model_new();
 	add_lv(add_vg(g, "vg_x"), "root", "/", 0);
 	expect_fail(
-		g, mach, AZL_EXIT_INVALID,
+		g, mach, AZL_PLAN_ERROR_ANSWERS,
 		"storage.volume_groups needs a custom layout: add partitions: with a volume_group: partition for each group");
 	/* no device-mapper, no LVM */
 	mach->device_mapper = false;
-	expect_fail(m, mach, AZL_EXIT_MACHINE, "LVM and encryption need*");
+	expect_fail(m, mach, AZL_PLAN_ERROR_MACHINE, "LVM and encryption need*");
 }
 
 /* --- bootloader.boot_drive ---------------------------------------------- */
@@ -1236,7 +1237,7 @@ static void test_boot_drive_guided(void **state)
 	/* refusals: out of range, not among the disks */
 	m->bootloader.boot_drive_index = 3;
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"bootloader.boot_drive is disk 3, but only 2 disks are given; name more disks or fix boot_drive");
 	m->bootloader.boot_drive_index = 0;
 	m->bootloader.boot_drive_path = xstrdup("/dev/vdb");
@@ -1244,7 +1245,7 @@ static void test_boot_drive_guided(void **state)
 	m->storage.disks[1].path = NULL;
 	m->storage.n_disks = 1;
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"bootloader.boot_drive names disk '/dev/vdb', which is not in storage.disks; add it there");
 }
 
@@ -1256,7 +1257,7 @@ static void test_boot_drive_custom(void **state)
 
 	/* the ESP is on disk 1, the boot drive is disk 2 */
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"'/boot/efi' is on disk '/dev/vda', but bootloader.boot_drive is '/dev/vdb', where the firmware looks for the boot loader; put /boot/efi on disk 2 or change boot_drive");
 	m->storage.partitions[0].disk_index = 2;
 	m->storage.partitions[1].disk_index = 2;
@@ -1291,7 +1292,7 @@ static void test_boot_drive_custom(void **state)
 	/* BIOS + msdos: nothing of this layout on the boot drive */
 	n->storage.table = AZL_TABLE_MSDOS;
 	expect_fail(
-		n, mach, AZL_EXIT_INVALID,
+		n, mach, AZL_PLAN_ERROR_ANSWERS,
 		"bootloader.boot_drive is '/dev/vdb', where this layout puts no partition, so GRUB would have no partition table to boot from there; put a partition such as /boot on disk 2 or change boot_drive");
 }
 

@@ -14,8 +14,8 @@
 #include <cmocka.h>
 
 #include "answers.h"
+#include "apply-bootloader.h"
 #include "apply-storage.h"
-#include "apply-system.h"
 #include "exit-codes.h"
 #include "kickstart.h"
 #include "machine.h"
@@ -91,7 +91,8 @@ static void expect_invalid(const char *text, const char *where, const char *want
 	assert_non_null(strstr(diags, both));
 }
 
-static void expect_fail(const azl_model *m, const azl_machine *mach, int code, const char *message)
+static void expect_fail(const azl_model *m, const azl_machine *mach, azl_plan_error_kind kind,
+			const char *message)
 {
 	azl_plan *p = NULL;
 	azl_plan_error err = {0};
@@ -100,7 +101,7 @@ static void expect_fail(const azl_model *m, const azl_machine *mach, int code, c
 	assert_null(p);
 	if (!err.message || strcmp(err.message, message) != 0)
 		print_error("got: %s\n", err.message);
-	assert_int_equal(err.exit_code, code);
+	assert_int_equal(err.kind, kind);
 	assert_string_equal(err.message, message);
 	plan_error_done(&err);
 }
@@ -297,64 +298,65 @@ static void test_planner_refusals(void **state)
 	/* RAID5 needs three members */
 	s->raids[1].level = 5;
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"RAID 'boot' of level 5 needs at least 3 active members on as many disks, but has 2 (and 0 spares); add members on more disks");
 	s->raids[1].level = 6;
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"RAID 'boot' of level 6 needs at least 4 active members on as many disks, but has 2 (and 0 spares); add members on more disks");
 	s->raids[1].level = 10;
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"RAID 'boot' of level 10 needs at least 4 active members on as many disks, but has 2 (and 0 spares); add members on more disks");
 	s->raids[1].level = 1;
 	s->raids[1].spares = 1;
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"RAID 'boot' of level 1 needs at least 2 active members on as many disks, but has 1 (and 1 spares); add members on more disks");
 	s->raids[1].spares = 0;
 	s->raids[1].level = 4;
-	expect_fail(m, mach, AZL_EXIT_INVALID, "RAID 'boot' has level 4; use level 1, 5, 6 or 10");
+	expect_fail(m, mach, AZL_PLAN_ERROR_ANSWERS,
+		    "RAID 'boot' has level 4; use level 1, 5, 6 or 10");
 	s->raids[1].level = 1;
 
 	/* the ESP on RAID only as a mirror with metadata 1.0 */
 	free(s->raids[0].metadata);
 	s->raids[0].metadata = NULL;
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"RAID 'esp' holds /boot/efi, which the firmware reads as a plain FAT partition: only a mirror with its superblock at the end (level: 1, metadata: \"1.0\") allows that");
 	s->raids[0].metadata = xstrdup("1.0");
 
 	/* two members on one disk */
 	s->partitions[3].disk_index = 1;
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"two members of RAID 'boot' are on disk '/dev/vda', where one failure takes both; put each member on its own disk");
 	s->partitions[3].disk_index = 2;
 
 	/* fixed member sizes that differ */
 	s->partitions[3].size.bytes = 2 * GIB;
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"the members of RAID 'boot' have different sizes (1 GiB on '/dev/vda', 2 GiB on '/dev/vdb'); give them the same size");
 	s->partitions[3].size.bytes = GIB;
 
 	/* a member smaller than md + LUKS + LVM need */
 	s->partitions[4].size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = 4 * MIB};
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"a member of RAID 'sys' is smaller than the 24 MiB the array needs of each; make it larger");
 	/* members too large for the smaller disk: exit 2 */
 	s->partitions[4].size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = 30 * GIB};
 	s->partitions[5].size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = 30 * GIB};
 	expect_fail(
-		m, mach, AZL_EXIT_MACHINE,
+		m, mach, AZL_PLAN_ERROR_MACHINE,
 		"the partitions for disk '/dev/vda' need at least 31.6 GiB, but only 20 GiB is free there; make them smaller or choose a larger disk");
 	/* a growing member that ends up smaller than the other's fixed
 	 * size: md would use the smaller one */
 	s->partitions[4].size = (azl_size){.kind = AZL_SIZE_GROW};
 	expect_fail(
-		m, mach, AZL_EXIT_MACHINE,
+		m, mach, AZL_PLAN_ERROR_MACHINE,
 		"the member of RAID 'sys' on disk '/dev/vda' can have only 18.4 GiB, but the other members have 30 GiB and md uses the smallest; free space there or use a larger disk");
 	s->partitions[5].size = (azl_size){.kind = AZL_SIZE_GROW};
 
@@ -363,12 +365,12 @@ static void test_planner_refusals(void **state)
 	extra->raid = xstrdup("nope");
 	extra->size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = GIB};
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"a partition names RAID 'nope', which storage.raids does not define; add it there");
 	partition_spec_done(&s->partitions[--s->n_partitions]);
 	s->partitions[5].mount = xstrdup("/srv");
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"a member of RAID 'sys' has no mount point, filesystem, label, options, encryption or volume group of its own; give them to the array");
 	free(s->partitions[5].mount);
 	s->partitions[5].mount = NULL;
@@ -376,16 +378,16 @@ static void test_planner_refusals(void **state)
 	/* what an array holds */
 	free(s->raids[1].name);
 	s->raids[1].name = xstrdup("");
-	expect_fail(m, mach, AZL_EXIT_INVALID,
+	expect_fail(m, mach, AZL_PLAN_ERROR_ANSWERS,
 		    "a RAID in storage.raids has no name; add name: md0");
 	free(s->raids[1].name);
 	s->raids[1].name = xstrdup("esp");
-	expect_fail(m, mach, AZL_EXIT_INVALID,
+	expect_fail(m, mach, AZL_PLAN_ERROR_ANSWERS,
 		    "RAID 'esp' is defined twice in storage.raids; define it once");
 	free(s->raids[1].name);
 	s->raids[1].name = xstrdup("boot");
 	s->raids[2].mount = xstrdup("/srv");
-	expect_fail(m, mach, AZL_EXIT_INVALID,
+	expect_fail(m, mach, AZL_PLAN_ERROR_ANSWERS,
 		    "RAID 'sys' has both a mount point and a volume group; choose one");
 	free(s->raids[2].mount);
 	s->raids[2].mount = NULL;
@@ -396,25 +398,25 @@ static void test_planner_refusals(void **state)
 	pv->volume_group = xstrdup("vg_sys");
 	pv->size = (azl_size){.kind = AZL_SIZE_BYTES, .bytes = GIB};
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"RAID 'sys' names volume group 'vg_other', which storage.volume_groups does not define; add it there");
 	partition_spec_done(&s->partitions[--s->n_partitions]);
 	free(s->raids[2].volume_group);
 	s->raids[2].volume_group = xstrdup("vg_sys");
 	s->raids[1].encrypt = true;
 	expect_fail(
-		m, mach, AZL_EXIT_INVALID,
+		m, mach, AZL_PLAN_ERROR_ANSWERS,
 		"'/boot' cannot be encrypted: the firmware and the boot loader read it before any passphrase is asked; remove encrypt: true there");
 	s->raids[1].encrypt = false;
 	s->raids[0].fs = AZL_FS_EXT4;
-	expect_fail(m, mach, AZL_EXIT_INVALID,
+	expect_fail(m, mach, AZL_PLAN_ERROR_ANSWERS,
 		    "RAID 'esp' holds '/boot/efi', which must be vfat; use fs: vfat");
 	s->raids[0].fs = AZL_FS_NONE;
 
 	/* a machine without md: exit 2 */
 	mach->md_raid = false;
 	expect_fail(
-		m, mach, AZL_EXIT_MACHINE,
+		m, mach, AZL_PLAN_ERROR_MACHINE,
 		"software RAID needs the kernel's md driver, which this machine does not have; leave storage.raids out, or boot a kernel with md_mod (the live environment has it)");
 	mach->md_raid = true;
 	_cleanup_plan_ azl_plan *p = build(m, mach);

@@ -59,14 +59,14 @@ static void test_cli_expands(void **state)
 	(void)state;
 	char *cli[] = {"azurelinux", NULL};
 	azl_repo_list l = {0};
-	assert_int_equal(repo_list_build(NULL, cli, "/cache", &l), 0);
+	assert_int_equal(repo_list_build(NULL, &(azl_cli_repos){.repos = cli}, "/cache", &l), 0);
 	assert_int_equal(l.n, 2);
 	check_azurelinux(l.repos, 99);
 	repo_list_done(&l);
 
 	/* Next to a repository of one's own, which keeps its name. */
 	char *two[] = {"/srv/site", "azurelinux", NULL};
-	assert_int_equal(repo_list_build(NULL, two, "/cache", &l), 0);
+	assert_int_equal(repo_list_build(NULL, &(azl_cli_repos){.repos = two}, "/cache", &l), 0);
 	assert_int_equal(l.n, 3);
 	assert_string_equal(l.repos[0].name, "cmdline");
 	assert_null(l.repos[0].preset);
@@ -122,7 +122,7 @@ static void test_repo_keys(void **state)
 	(void)state;
 	char *cli[] = {"azurelinux", NULL};
 	azl_repo_list l = {0};
-	assert_int_equal(repo_list_build(NULL, cli, "/cache", &l), 0);
+	assert_int_equal(repo_list_build(NULL, &(azl_cli_repos){.repos = cli}, "/cache", &l), 0);
 	for (size_t i = 0; i < l.n; i++) {
 		_cleanup_strv_free_ char **keys = NULL;
 		assert_int_equal(repo_keys(&l.repos[i], &keys), 0);
@@ -152,7 +152,7 @@ static void test_names(void **state)
 	/* Not a preset: a directory of that name, as before. */
 	char *cli[] = {"./azurelinux", NULL};
 	azl_repo_list l = {0};
-	assert_int_equal(repo_list_build(NULL, cli, "/cache", &l), 0);
+	assert_int_equal(repo_list_build(NULL, &(azl_cli_repos){.repos = cli}, "/cache", &l), 0);
 	assert_int_equal(l.n, 1);
 	assert_null(l.repos[0].preset);
 	assert_non_null(l.repos[0].local_dir);

@@ -11,10 +11,13 @@
 #include <cmocka.h>
 
 #include "accounts.h"
+#include "apply-bootloader.h"
 #include "apply-system.h"
+#include "crypttab.h"
 #include "fstab.h"
 #include "identity.h"
 #include "luks-enroll.h"
+#include "netconf-nm.h"
 #include "netconf.h"
 #include "services.h"
 #include "util.h"

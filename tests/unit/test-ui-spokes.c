@@ -17,6 +17,7 @@
 
 #include "machine.h"
 #include "model.h"
+#include "netconf-nm.h"
 #include "spokes.h"
 #include "util.h"
 
@@ -127,6 +128,9 @@ static void test_partition_editor(void **state)
 	assert_int_equal(partition_add(s, "/", "1G", AZL_FS_NONE, false, &why), -EINVAL);
 	assert_non_null(why);
 	assert_int_equal(partition_add(s, "srv", "1G", AZL_FS_NONE, false, &why), -EINVAL);
+	/* The model's rule: what validation would refuse later is refused here. */
+	assert_int_equal(partition_add(s, "/run/x", "1G", AZL_FS_NONE, false, &why), -EINVAL);
+	assert_int_equal(partition_add(s, "/a/./b", "1G", AZL_FS_NONE, false, &why), -EINVAL);
 	assert_int_equal(partition_add(s, "/srv", "lots", AZL_FS_NONE, false, &why), -EINVAL);
 	assert_int_equal(partition_add(s, "/srv", "2G", AZL_FS_NONE, true, &why), 0);
 	assert_int_equal(s->n_partitions, 5);
@@ -400,19 +404,19 @@ static void test_shown_and_packages(void **state)
 static void test_comps(void **state)
 {
 	static const char xml[] =
-		"<?xml version=\"1.0\"?><comps><group><id>minimal</id><name>Minimal</name><name xml:lang=\"de\">Minimal-DE</name><description>Small &amp; fast</description></group><group><id>hidden</id><name>H</name><uservisible>false</uservisible></group><group><name>no id</name></group></comps>";
-	ui_group *g = NULL;
+		"<?xml version=\"1.0\"?><comps><group><id>minimal</id><name>Minimal</name><name xml:lang=\"de\">Minimal-DE</name><description>Small &amp; fast</description></group><group><id>hidden</id><name>H</name><uservisible>false</uservisible></group><group><name>no id</name></group><environment><id>env</id><name>E</name></environment></comps>";
+	depsolve_group *g = NULL;
 	size_t n = 0;
-	assert_int_equal(comps_parse(xml, strlen(xml), &g, &n), 0);
+	assert_int_equal(depsolve_groups_parse(xml, strlen(xml), &g, &n), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(g[0].id, "minimal");
 	assert_string_equal(g[0].name, "Minimal");
 	assert_string_equal(g[0].description, "Small & fast");
 	assert_true(g[0].visible);
 	assert_false(g[1].visible);
-	groups_free(g, n);
-	assert_int_equal(comps_parse("<comps><group><id>x</id>", 24, &g, &n), -EINVAL);
-	assert_int_equal(comps_parse("nothing", 7, &g, &n), -EINVAL);
+	depsolve_groups_free(g, n);
+	assert_int_equal(depsolve_groups_parse("<comps><group><id>x</id>", 24, &g, &n), -EINVAL);
+	assert_int_equal(depsolve_groups_parse("nothing", 7, &g, &n), -EINVAL);
 }
 
 static void test_destructive_text(void **state)

@@ -42,6 +42,7 @@
 #include "blkid-probe.h"
 #include "cmdline.h"
 #include "loop.h"
+#include "machine-probe.h"
 #include "machine.h"
 
 #define SYS_BLOCK "/sys/class/block"

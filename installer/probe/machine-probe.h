@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Probing this machine (machine-probe.c): sysfs, libblkid through
+ * blkid-probe.h, /proc/self/mountinfo, /proc/swaps, efivarfs. Fills the
+ * azl_machine of machine.h; reads, never writes.
+ */
+#pragma once
+
+#include "machine.h"
+
+/* Probes this machine's disks. With only != NULL, probes just those paths
+ * (block devices; regular files are described as images of their size).
+ * Read only: no device is opened for writing. Returns 0 or -errno. */
+int machine_probe(char *const *only, azl_machine **ret);
+
+/* Reads SecureBoot and SetupMode from efivars (an efivarfs directory,
+ * /sys/firmware/efi/efivars) into m: 4 bytes of attributes, then the
+ * value byte. A variable that is missing or unreadable counts as 0. */
+void machine_read_secure_boot(const char *efivars, azl_machine *m);
