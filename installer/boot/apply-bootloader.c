@@ -36,6 +36,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "apply-bootloader.h"
@@ -210,26 +211,61 @@ static int check_initramfs(const azl_target *t, const char *k, const char *img, 
 /* Fedora's 51-dracut-rescue.install: the newest kernel once more as
  * vmlinuz-0-rescue-TOKEN with a generic initramfs (every driver, and the
  * layout's dracut modules), for a disk moved to other hardware. A generic
- * initramfs made for a disk image already is one: it is copied. *ret: the
- * entry's version "0-rescue-TOKEN". */
-static int make_rescue(const azl_target *t, const char *dracut, const char *k, const char *mods,
-		       bool hostonly, char **ret)
+ * initramfs made for a disk image already is one: it is copied
+ * (rescue_finish). Host-only, the generic dracut runs in a child process
+ * of its own, started here, while the host-only dracut runs beside it:
+ * the two do not share a file (each has its own temporary directory and
+ * output), and under emulation (QEMU TCG: every fork and exec of
+ * dracut's shell costs milliseconds) the second run otherwise doubled
+ * the boot loader phase (docs/performance.md, issue 12). *ret_pid: the
+ * child, or -1. */
+static int rescue_start(const azl_target *t, const char *dracut, const char *k, const char *mods,
+			bool hostonly, pid_t *ret_pid)
 {
 	_cleanup_free_ char *token = entry_token(t);
 	_cleanup_free_ char *ver = xasprintf("0-rescue-%s", token);
 	_cleanup_free_ char *src = xasprintf("usr/lib/modules/%s/vmlinuz", k);
 	_cleanup_free_ char *vml = xasprintf("boot/vmlinuz-%s", ver);
 	_cleanup_free_ char *img = xasprintf("boot/initramfs-%s.img", ver);
+	*ret_pid = -1;
 	int r = copy_in_target(t, src, vml, 0755);
-	if (r < 0)
+	if (r < 0 || !hostonly)
 		return r;
-	if (hostonly) {
-		_cleanup_free_ char *abs = xasprintf("/%s", dracut);
-		_cleanup_free_ char *out = xasprintf("/%s", img);
-		_cleanup_strv_free_ char **argv =
-			bootloader_dracut_argv(abs, k, out, mods, NULL, false);
+	_cleanup_free_ char *abs = xasprintf("/%s", dracut);
+	_cleanup_free_ char *out = xasprintf("/%s", img);
+	_cleanup_strv_free_ char **argv = bootloader_dracut_argv(abs, k, out, mods, NULL, false);
+	log_info("rescue: the generic dracut runs beside the host-only one");
+	pid_t pid = fork();
+	if (pid < 0)
+		return log_error_errno(errno, "cannot start the rescue dracut");
+	if (pid == 0) {
+		/* The child only runs dracut and logs its output (log.c
+		 * writes whole lines with write(2)); no progress, no
+		 * cleanup of the parent's state. */
 		azl_spawn_opts o = {.chroot = t->root};
-		r = spawn_check(argv, &o);
+		_exit(spawn_check(argv, &o) < 0 ? 1 : 0);
+	}
+	*ret_pid = pid;
+	return 0;
+}
+
+/* Waits for the rescue dracut (pid >= 0), or copies the generic
+ * initramfs of k (a disk image's). *ret: the entry's version
+ * "0-rescue-TOKEN". */
+static int rescue_finish(const azl_target *t, const char *k, pid_t pid, char **ret)
+{
+	_cleanup_free_ char *token = entry_token(t);
+	_cleanup_free_ char *ver = xasprintf("0-rescue-%s", token);
+	_cleanup_free_ char *vml = xasprintf("boot/vmlinuz-%s", ver);
+	_cleanup_free_ char *img = xasprintf("boot/initramfs-%s.img", ver);
+	int r = 0;
+	if (pid >= 0) {
+		int status;
+		while (waitpid(pid, &status, 0) < 0)
+			if (errno != EINTR)
+				return log_error_errno(errno, "cannot wait for the rescue dracut");
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			return log_error_errno(EIO, "the rescue dracut (generic) failed");
 	} else {
 		_cleanup_free_ char *gen = xasprintf("boot/initramfs-%s.img", k);
 		r = copy_in_target(t, gen, img, 0600);
@@ -237,7 +273,7 @@ static int make_rescue(const azl_target *t, const char *dracut, const char *k, c
 	if (r < 0)
 		return r;
 	log_info("rescue: /%s and /%s (%s, from the kernel %s)", vml, img,
-		 hostonly ? "a generic initramfs made by dracut --no-hostonly"
+		 pid >= 0 ? "a generic initramfs made by dracut --no-hostonly"
 			  : "a copy of the generic initramfs",
 		 k);
 	*ret = TAKE_PTR(ver);
@@ -257,6 +293,7 @@ static int install_kernels(const azl_target *t, char **kernels, const azl_instal
 	_cleanup_free_ char *mods = bootloader_dracut_modules(st);
 	_cleanup_free_ char *drivers = NULL;
 	azl_chroot_mounts cm = {0};
+	pid_t rescue_pid = -1;
 	int r = 0;
 	*ret_rescue = NULL;
 	if (hostonly && real) {
@@ -282,6 +319,8 @@ static int install_kernels(const azl_target *t, char **kernels, const azl_instal
 		if ((r = chroot_mount(t->root, &cm)) < 0)
 			return r;
 	}
+	if (real)
+		r = rescue_start(t, dracut, kernels[0], mods, hostonly, &rescue_pid);
 	for (size_t i = 0; r >= 0 && kernels[i]; i++) {
 		const char *k = kernels[i];
 		_cleanup_free_ char *src = xasprintf("usr/lib/modules/%s/vmlinuz", k);
@@ -306,9 +345,14 @@ static int install_kernels(const azl_target *t, char **kernels, const azl_instal
 				"the target has no dracut and no %s; the kernel %s boots without an initramfs",
 				img, k);
 	}
-	if (r >= 0 && real)
-		r = make_rescue(t, dracut, kernels[0], mods, hostonly, ret_rescue);
-	else if (r >= 0 && have_dracut)
+	if (r < 0 && rescue_pid >= 0) {
+		/* Its chroot mounts go next: wait for it, verdict unchanged. */
+		int status;
+		while (waitpid(rescue_pid, &status, 0) < 0 && errno == EINTR)
+			;
+	} else if (r >= 0 && real) {
+		r = rescue_finish(t, kernels[0], rescue_pid, ret_rescue);
+	} else if (r >= 0 && have_dracut)
 		log_info(
 			"rescue: no 0-rescue entry: the target's dracut is the demo repository's stand-in, whose initramfs is generic already");
 	int u = chroot_umount(&cm);

@@ -92,7 +92,7 @@ mkdir -p "$efi/EFI/BOOT"
 rpmx=$work/rpm
 mkdir -p "$rpmx"
 for p in shim-x64 grub2-efi-x64; do
-	rpm=$(find "$repo" -name "$p-[0-9]*.rpm" | sort -V | tail -n 1)
+	rpm=$(find "$repo/" -name "$p-[0-9]*.rpm" | sort -V | tail -n 1)
 	[ -n "$rpm" ] || continue
 	(cd "$rpmx" && rpm2cpio "$rpm" | cpio -idm --quiet './boot/efi/*') || {
 		echo "mkiso.sh: cannot unpack '$rpm' (rpm2cpio, cpio)" >&2
