@@ -32,8 +32,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -241,10 +243,17 @@ static int rescue_start(const azl_target *t, const char *dracut, const char *k, 
 	if (pid == 0) {
 		/* The child only runs dracut and logs its output (log.c
 		 * writes whole lines with write(2)); no progress, no
-		 * cleanup of the parent's state. */
+		 * cleanup of the parent's state. Its own process group, so
+		 * that the parent can stop it and its dracut at once; gone
+		 * with the parent. */
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			_exit(1);
 		azl_spawn_opts o = {.chroot = t->root};
 		_exit(spawn_check(argv, &o) < 0 ? 1 : 0);
 	}
+	setpgid(pid, pid); /* (both sides: whichever runs first) */
 	*ret_pid = pid;
 	return 0;
 }
@@ -346,8 +355,11 @@ static int install_kernels(const azl_target *t, char **kernels, const azl_instal
 				img, k);
 	}
 	if (r < 0 && rescue_pid >= 0) {
-		/* Its chroot mounts go next: wait for it, verdict unchanged. */
+		/* Its chroot mounts go next, and the install failed: stop
+		 * the rescue dracut's whole group, wait, verdict unchanged. */
 		int status;
+		log_info("rescue: stopping the generic dracut (the install failed)");
+		(void)kill(-rescue_pid, SIGKILL);
 		while (waitpid(rescue_pid, &status, 0) < 0 && errno == EINTR)
 			;
 	} else if (r >= 0 && real) {

@@ -362,7 +362,7 @@ int firmware_boot_modules(const char *boot_disk, bool own_firmware, char **ret)
 	/* A kernel without loadable modules has no /proc/modules. */
 	if (r == -ENOENT && path != aid)
 		return 0;
-	return r < 0 ? log_error_errno(r, "cannot read '%s'", path) : 0;
+	return r; /* the caller warns: firmware is a help, not a need */
 }
 
 /* The shell loop that prints "#MODULE" and then each firmware file the

@@ -966,12 +966,13 @@ static void check_reporting(const azl_model *m, azl_diags *d)
 		}
 		for (size_t k = 0; k < w->n_headers; k++) {
 			const azl_report_header *h = &w->headers[k];
-			if (!header_name_is_valid(h->name)) {
-				_cleanup_free_ char *n = value_for_message(h->name);
-				diag_error(d, h->loc,
-					   _("reporting '%s': '%s' is not an HTTP header name"),
-					   w->name, n);
-			}
+			/* Not quoted: a line without its colon ("Authorization
+			 * Bearer abc:def") makes a name of part of the token. */
+			if (!header_name_is_valid(h->name))
+				diag_error(
+					d, h->loc,
+					_("reporting '%s': header %zu has no valid HTTP header name (letters, digits and !#$%%&'*+-.^_`|~, then ':'); it is not shown, as it may hold part of a secret"),
+					w->name, k + 1);
 			/* The value is a secret: say where, never what. */
 			if (!header_value_is_valid(h->value))
 				diag_error(

@@ -301,8 +301,18 @@ static int run_pre(run_job *j)
 	return scripts_run(j->m, AZL_SCRIPT_PRE, NULL);
 }
 
+static int recovery_key_file_problem(const azl_model *m, char **ret_why);
+
 static int run_storage(run_job *j)
 {
+	if (j->m->scripts.n_pre > 0) {
+		_cleanup_free_ char *why = NULL;
+		int k = recovery_key_file_problem(j->m, &why);
+		if (k < 0) {
+			log_error("%s", why);
+			return k;
+		}
+	}
 	int r = mkdir_parents(j->target_dir, 0700);
 	if (r < 0)
 		return log_error_errno(r, "cannot create '%s'", j->target_dir);
@@ -337,11 +347,16 @@ static int install_firmware(run_job *j)
 {
 	_cleanup_free_ char *loaded = NULL;
 	int r = firmware_boot_modules(storage_result(j->st)->boot_disk, boots_here(j), &loaded);
-	if (r < 0 || !loaded) {
-		if (r >= 0)
-			log_info(
-				"firmware: the machine that boots the disk is not this one (a disk image): no firmware chosen for it");
-		return r;
+	if (r < 0) {
+		log_warning(
+			"firmware: cannot read the list of loaded drivers (%s): no firmware chosen",
+			strerror(-r));
+		return 0;
+	}
+	if (!loaded) {
+		log_info(
+			"firmware: the machine that boots the disk is not this one (a disk image): no firmware chosen for it");
+		return 0;
 	}
 	_cleanup_strv_free_ char **files = NULL;
 	if (firmware_missing(&j->t, loaded, &files) < 0 || !files)
@@ -359,7 +374,17 @@ static int install_firmware(run_job *j)
 	azl_model m = *j->m;
 	m.packages.install = specs;
 	m.packages.ignore_missing = true;
-	return packages_apply(j->ctx, &m, &j->o->repos, NULL, j->t.root);
+	/* Firmware is a help, not part of what was asked for: the system
+	 * installed so far stands when this transaction fails (a mirror
+	 * without file lists, a conflict); an interrupt still stops. */
+	r = packages_apply(j->ctx, &m, &j->o->repos, NULL, j->t.root);
+	if (r < 0 && r != -EINTR) {
+		log_warning(
+			"firmware: the packages holding the firmware could not be installed (%s); the system is installed without them",
+			strerror(-r));
+		return 0;
+	}
+	return r;
 }
 
 static int run_packages(run_job *j)
@@ -557,31 +582,48 @@ static int check_tools(const azl_plan *plan, azl_install_result *res)
 /* storage.encryption.tpm2.recovery_key_file is written after the keys
  * are enrolled, late in the storage phase: a path that cannot take it
  * (an existing file, which is never replaced; a folder that does not
- * exist) refuses the install before anything is written, not after the
- * disks were erased. */
-static int check_recovery_key_file(const azl_model *m, azl_install_result *res)
+ * exist) is found before anything is written, not after the disks were
+ * erased. Returns 0, or -errno with the reason for people in *ret_why. */
+static int recovery_key_file_problem(const azl_model *m, char **ret_why)
 {
 	const azl_tpm2 *tp = &m->storage.encryption.tpm2;
+	*ret_why = NULL;
 	if (!tp->enabled || !tp->recovery_key_file)
-		return AZL_EXIT_OK;
+		return 0;
 	const char *f = tp->recovery_key_file;
 	struct stat st;
-	if (lstat(f, &st) == 0)
-		return refuse(
-			res, AZL_EXIT_MACHINE,
+	if (lstat(f, &st) == 0) {
+		*ret_why = xasprintf(
 			_("'recovery_key_file' '%s' exists already, and a recovery key never replaces a file: move it away or name another; nothing was written"),
 			f);
+		return -EEXIST;
+	}
 	_cleanup_free_ char *dir = xstrdup(f);
 	char *slash = strrchr(dir, '/');
 	if (slash == dir)
 		slash[1] = '\0';
 	else if (slash)
 		*slash = '\0';
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) < 0)
-		return refuse(
-			res, AZL_EXIT_MACHINE,
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) < 0) {
+		*ret_why = xasprintf(
 			_("'recovery_key_file' '%s': the folder '%s' does not exist or cannot be written on this machine; nothing was written"),
 			f, dir);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Before the plan, for an install without %pre scripts (exit 2). With
+ * them, run_storage() asks after they ran: a %pre may mount the stick
+ * that is to receive the key. A dry run writes no key: not asked. */
+static int check_recovery_key_file(const azl_model *m, const azl_install_opts *o,
+				   azl_install_result *res)
+{
+	if (o->dry_run || !o->yes || m->scripts.n_pre > 0)
+		return AZL_EXIT_OK;
+	_cleanup_free_ char *why = NULL;
+	if (recovery_key_file_problem(m, &why) < 0)
+		return refuse(res, AZL_EXIT_MACHINE, "%s", why);
 	return AZL_EXIT_OK;
 }
 
@@ -812,7 +854,7 @@ static int install_checked(const azl_model *m, const azl_install_opts *o, azl_ru
 		return install_caught(&j, install_into_dir);
 	}
 
-	int code = check_recovery_key_file(m, res);
+	int code = check_recovery_key_file(m, o, res);
 	if (code != AZL_EXIT_OK)
 		return code;
 	_cleanup_plan_ azl_plan *plan = NULL;

@@ -234,7 +234,9 @@ e2e_wait_ssh() {
 	while [ "$SECONDS" -lt "$end" ]; do
 		# (timeout: ConnectTimeout ends at the key exchange; a login
 		# that hangs later, in PAM or logind, must not hold the wait)
-		if timeout 60 "${SSH[@]}" "$SSH_USER@127.0.0.1" true 2>/dev/null; then
+		local left=$((end - SECONDS))
+		if timeout $((left < 60 ? (left > 10 ? left : 10) : 60)) \
+			"${SSH[@]}" "$SSH_USER@127.0.0.1" true 2>/dev/null; then
 			SSH_UP=1
 			return 0
 		fi

@@ -132,6 +132,12 @@ install_storage "$tmp/tpm2.yaml" "$d"
 grep -q "the folder '$tmp/no-such-dir' does not exist" "$tmp/out" ||
 	fail "recovery key folder missing: not named: $(cat "$tmp/out")"
 grep -q "not-used-here" "$tmp/out" "$tmp/log" && fail "the passphrase reached the output or log"
+# With a %pre script the folder may come later (a %pre mounts the stick):
+# not refused for it before the plan (here device-mapper refuses next).
+printf 'scripts:\n  pre: [{run: "mkdir -p %s"}]\n' "$tmp/no-such-dir" >>"$tmp/tpm2.yaml"
+install_storage "$tmp/tpm2.yaml" "$d"
+grep -q "recovery_key_file" "$tmp/out" && fail "recovery key folder refused before %pre ran: $(cat "$tmp/out")"
+[ "$rc" = 2 ] || fail "recovery key folder after %pre: exit $rc: $(cat "$tmp/out")"
 untouched "$d" || fail "recovery key file refused: the disk was written"
 assert_clean
 echo "ok: a recovery key file that exists or has no folder is refused with exit 2 and nothing written"
