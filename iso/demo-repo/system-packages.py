@@ -120,8 +120,11 @@ REAL = [
          # workaround and leaves libgcc_s.so.1 out of the initramfs; then
          # argon2's threads (pthread_exit) abort systemd-cryptsetup at the
          # LUKS2 passphrase prompt.
-         scripts={"transfiletriggerin -P 2000000 -p /usr/bin/ldconfig -- /lib /usr/lib /lib64 /usr/lib64": "",
-                  "transfiletriggerpostun -P 2000000 -p /usr/bin/ldconfig -- /lib /usr/lib /lib64 /usr/lib64": ""}),
+         # (A shell body: with -p ldconfig rpm passes the trigger's
+         # count as an argument, which ldconfig takes for a directory;
+         # Fedora's glibc uses lua for the same reason.)
+         scripts={"transfiletriggerin -P 2000000 -- /lib /usr/lib /lib64 /usr/lib64": "/usr/bin/ldconfig\n",
+                  "transfiletriggerpostun -P 2000000 -- /lib /usr/lib /lib64 /usr/lib64": "/usr/bin/ldconfig\n"}),
     dict(name="bash", summary="The GNU Bourne Again shell (also /usr/bin/sh)",
          debs=["bash"], provides=["/bin/sh", "/bin/bash", "/usr/bin/sh"],
          payload=[("symlink", "/usr/bin/sh", "bash")]),
