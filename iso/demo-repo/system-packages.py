@@ -113,7 +113,18 @@ REAL = [
          # libc-bin: ldd and ldconfig, which dracut needs to copy the
          # libraries of what it puts into the initramfs.
          debs=["libc6", "libc-bin"], provides=["rtld(GNU_HASH)", "glibc-common"],
-         drop=[r"^/usr/lib/x86_64-linux-gnu/gconv/(?!gconv-modules)"]),
+         drop=[r"^/usr/lib/x86_64-linux-gnu/gconv/(?!gconv-modules)"],
+         # As Fedora's glibc: ldconfig after every transaction that put
+         # libraries in place. Without /etc/ld.so.cache dracut's libdirs
+         # lack /usr/lib/x86_64-linux-gnu, so it skips its libpthread
+         # workaround and leaves libgcc_s.so.1 out of the initramfs; then
+         # argon2's threads (pthread_exit) abort systemd-cryptsetup at the
+         # LUKS2 passphrase prompt.
+         # (A shell body: with -p ldconfig rpm passes the trigger's
+         # count as an argument, which ldconfig takes for a directory;
+         # Fedora's glibc uses lua for the same reason.)
+         scripts={"transfiletriggerin -P 2000000 -- /lib /usr/lib /lib64 /usr/lib64": "/usr/bin/ldconfig\n",
+                  "transfiletriggerpostun -P 2000000 -- /lib /usr/lib /lib64 /usr/lib64": "/usr/bin/ldconfig\n"}),
     dict(name="bash", summary="The GNU Bourne Again shell (also /usr/bin/sh)",
          debs=["bash"], provides=["/bin/sh", "/bin/bash", "/usr/bin/sh"],
          payload=[("symlink", "/usr/bin/sh", "bash")]),
@@ -621,6 +632,7 @@ def expand(builder):
         vdeb = e["debs"][0] if e["debs"] else e.get("version_from")
         version = debs.rpm_version(d.info[vdeb][0]) if vdeb else "4.0"
         scripts, preq = _scripts(e["name"], root, files, e.get("post_requires", []))
+        scripts.update(e.get("scripts", {}))
         if e.get("post"):
             with open(os.path.join(HERE, "files", FILES + e["post"])) as f:
                 scripts["post"] = scripts.get("post", "") + f.read()
