@@ -6,8 +6,11 @@
 # passed: its first run (2026-12-02, a machine at load ~20) timed out in
 # the boot loader phase (two dracut runs under TCG, docs/performance.md);
 # with the two runs side by side the install finishes (983 s) and the
-# ESP/NVRAM checks pass, but at the first boot systemd-cryptsetup dies of
-# a fatal signal right after the passphrase (not yet understood).
+# ESP/NVRAM checks pass, but at the first boot systemd-cryptsetup died of
+# a fatal signal right after the passphrase: the initramfs had no
+# libgcc_s.so.1, which argon2's pthread_exit() loads (dracut adds it only
+# when ldconfig's cache shows libpthread; the glibc package now runs
+# ldconfig, and the installed initramfs holds it). Not yet re-run.
 # Once it passes it becomes tests/e2e/test-uefi-lvm-luks.sh, replacing the
 # demo-payload test of that name (it keeps every check that test has).
 #
