@@ -47,6 +47,7 @@
 #include "i18n.h"
 #include "identity.h"
 #include "initramfs-check.h"
+#include "interrupt.h"
 #include "log.h"
 #include "pbkdf2.h"
 #include "progress.h"
@@ -270,9 +271,20 @@ static int rescue_finish(const azl_target *t, const char *k, pid_t pid, char **r
 	int r = 0;
 	if (pid >= 0) {
 		int status;
-		while (waitpid(pid, &status, 0) < 0)
+		bool stopped = false;
+		while (waitpid(pid, &status, 0) < 0) {
 			if (errno != EINTR)
 				return log_error_errno(errno, "cannot wait for the rescue dracut");
+			/* Its own process group: Ctrl-C on the terminal does
+			 * not reach it; an interrupted install stops it. */
+			if (interrupt_requested() && !stopped) {
+				(void)kill(-pid, SIGKILL);
+				stopped = true;
+			}
+		}
+		if (stopped)
+			return log_error_errno(EINTR,
+					       "the rescue dracut was stopped (interrupted)");
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 			return log_error_errno(EIO, "the rescue dracut (generic) failed");
 	} else {
