@@ -763,8 +763,17 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan, const azl_mo
 			strv_push(&st->result.luks_uuids, uuid);
 			strv_push(&st->result.luks_devices, xstrdup(dev));
 			st->result.luks_tpm2 = e->tpm2.enabled;
+			/* The installed system names the mapping luks-UUID, as
+			 * Anaconda does and as rd.luks.uuid=luks-UUID makes the
+			 * initramfs open it: a crypttab name that differs from
+			 * the initramfs's makes systemd-cryptsetup in the real
+			 * root open the same container again (it asks for the
+			 * passphrase and the boot ends degraded). The name used
+			 * while installing (ac->name) is the installer's own. */
+			char *ct_name = xasprintf("luks-%s", uuid);
+			strv_push(&owned, ct_name);
 			ct = xrealloc(ct, (n_ct + 1) * sizeof(*ct));
-			ct[n_ct++] = (azl_crypttab_entry){ac->name, uuid, e->tpm2.enabled};
+			ct[n_ct++] = (azl_crypttab_entry){ct_name, uuid, e->tpm2.enabled};
 			break;
 		}
 		case AZL_OP_LUKS_OPEN:
