@@ -92,3 +92,23 @@ add_custom_command(OUTPUT ${AZL_ISO}
   COMMENT "Building ${AZL_ISO}"
   USES_TERMINAL VERBATIM)
 add_custom_target(iso DEPENDS ${AZL_ISO})
+
+# The same live system on a medium whose repository is the real one
+# (build/real-repo: Debian 12's systemd, dracut, NetworkManager, OpenSSH,
+# ... as signed RPMs): what `make demo` installs. The tests of the
+# installer's mechanics keep the small demo repository's ISO above.
+#   cmake --build build --target iso-real   ->  build/azl-installer-real.iso
+set(AZL_ISO_REAL ${CMAKE_BINARY_DIR}/azl-installer-real.iso)
+add_custom_command(OUTPUT ${AZL_ISO_REAL}
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/boot/mkiso.sh
+          --kernel ${AZL_LIVE_KERNEL} --initrd ${AZL_LIVE_INITRD}
+          --repo ${CMAKE_BINARY_DIR}/real-repo --label ${AZL_ISO_LABEL}
+          --examples ${CMAKE_SOURCE_DIR}/docs/examples
+          --out ${AZL_ISO_REAL} ${AZL_ISO_ARGS}
+  DEPENDS ${AZL_LIVE_INITRD} ${AZL_LIVE_KERNEL} ${AZL_BOOT_INPUTS}
+          ${CMAKE_BINARY_DIR}/real-repo/repodata/repomd.xml ${AZL_EXAMPLES}
+          ${AZL_ISO_ANSWERS}
+  COMMENT "Building ${AZL_ISO_REAL}"
+  USES_TERMINAL VERBATIM)
+add_custom_target(iso-real DEPENDS ${AZL_ISO_REAL})
+add_dependencies(iso-real real-repo)
