@@ -947,6 +947,7 @@ static void h_repos(reader *r, const field *f, const ynode *v, void *base)
 static const field image_fields[] = {
 	F_STR("url", azl_image, url),
 	F_STR("checksum", azl_image, checksum),
+	F_STR("ca_cert", azl_image, ca_cert),
 };
 
 static void h_image(reader *r, const field *f, const ynode *v, void *base)

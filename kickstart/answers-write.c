@@ -625,6 +625,7 @@ static void write_packages(writer *w, const azl_packages *p)
 		buf_append(&w->b, "\n");
 		kv_str(w, 4, "url", p->image.url);
 		kv_str(w, 4, "checksum", p->image.checksum);
+		kv_str(w, 4, "ca_cert", p->image.ca_cert);
 	} else if (p->install)
 		kv_strv(w, 2, "install", p->install);
 	else

@@ -506,6 +506,7 @@ void packages_done(azl_packages *p)
 	free(p->install_langs);
 	free(p->image.url);
 	free(p->image.checksum);
+	free(p->image.ca_cert);
 	*p = (azl_packages){0};
 }
 

@@ -386,6 +386,10 @@ typedef struct azl_repo {
 typedef struct azl_image {
 	char *url;	/* file://, http://, https:// */
 	char *checksum; /* SHA-256 of the file, 64 hex digits; NULL = none */
+	/* An https:// image's server is trusted when its certificate chains
+	 * to the CAs in this PEM file (an absolute path, pinned by the
+	 * operator) instead of the live system's store; NULL = the store. */
+	char *ca_cert;
 	azl_loc loc;
 } azl_image;
 
