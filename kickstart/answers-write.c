@@ -763,6 +763,13 @@ char *answers_write(const azl_model *m, int *ret_err)
 	kv_strv(&w, 0, "interactive", m->interactive);
 	kv_raw(&w, 0, "finish", finish_to_string(m->finish));
 	write_reporting(&w, &m->reporting);
+	if (m->logging.host || m->logging.level) {
+		buf_append(&w.b, "logging:\n");
+		kv_str(&w, 2, "host", m->logging.host);
+		if (m->logging.port)
+			kv_int(&w, 2, "port", m->logging.port);
+		kv_str(&w, 2, "level", m->logging.level);
+	}
 
 	if (w.err < 0) {
 		buf_free(&w.b);

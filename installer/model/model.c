@@ -588,6 +588,8 @@ void model_free(azl_model *m)
 	scripts_done(&m->scripts);
 	strv_free(m->interactive);
 	reporting_done(&m->reporting);
+	free(m->logging.host);
+	free(m->logging.level);
 	free(m->value_locs.slots);
 	free(m);
 }
