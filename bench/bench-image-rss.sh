@@ -12,6 +12,7 @@
 # image. Not a test.
 #
 #   bench/bench-image-rss.sh [BUILD_DIR] [SIZES_MIB]    (build, "256 1024")
+# Root (loop devices). Results: docs/performance.md, "Image payloads".
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath "${1:-$src/build}")
@@ -57,16 +58,16 @@ for mib in $sizes; do
 		f=$work/www/img-$mib.$fmt
 		disk=$work/disk.img
 		rm -f "$disk"
-		truncate -s $((3 * mib + 1024))M "$disk"
+		truncate -s $((3 * mib + 4096))M "$disk"
 		cat >"$work/a.yaml" <<EOT
 version: 1
-storage: {disks: ["$disk"], layout: plain, swap: none}
+storage: {layout: plain, swap: none}
 bootloader: {firmware: bios}
 packages:
   image: {url: "http://127.0.0.1:$port/$(basename "$f")", checksum: "$(sha256sum "$f" | cut -d' ' -f1)"}
 EOT
 		t0=$(date +%s.%N)
-		/usr/bin/time -f %M -o "$work/time.out" "$bin" install --answers "$work/a.yaml" --yes \
+		/usr/bin/time -f %M -o "$work/time.out" "$bin" install --answers "$work/a.yaml" --disk "$disk" --yes \
 			--stop-after image >"$work/run.log" 2>&1 &
 		tpid=$!
 		sleep 0.3

@@ -269,7 +269,14 @@ static int squashfs_save(stream *s, int root_fd, const char *shown)
 static int squashfs_extract(const char *root, const char *shown)
 {
 	_cleanup_free_ char *file = xasprintf("%s/%s", root, SQUASHFS_FILE);
-	char *argv[] = {"unsquashfs", "-f", "-no-progress", "-d", (char *)root, file, NULL};
+	/* Its data and fragment queues default to 256 MiB each: 268 MiB of
+	 * RSS whatever the image's size (bench/bench-image-rss.sh), too much
+	 * for a live system with little RAM; 16 MiB each cost no speed
+	 * there (docs/performance.md). */
+	char *argv[] = {
+		"unsquashfs", "-f", "-no-progress", "-da", "16", "-fr",
+		"16",	      "-d", (char *)root,   file,  NULL,
+	};
 	azl_spawn_opts o = {.quiet = true};
 	int r = spawn_check(argv, &o);
 	if (r < 0)
