@@ -947,6 +947,7 @@ static void h_repos(reader *r, const field *f, const ynode *v, void *base)
 static const field image_fields[] = {
 	F_STR("url", azl_image, url),
 	F_STR("checksum", azl_image, checksum),
+	F_STR("ca_cert", azl_image, ca_cert),
 };
 
 static void h_image(reader *r, const field *f, const ynode *v, void *base)
@@ -1247,6 +1248,24 @@ static void h_reporting(reader *r, const field *f, const ynode *v, void *base)
 	}
 }
 
+/* --- logging (kickstart logging) ----------------------------------------- */
+
+static const int_range range_port = {1, 65535};
+
+static const field logging_fields[] = {
+	F_STR("host", azl_logging, host),
+	F("port", YNODE_SCALAR, h_int, azl_logging, port, N_("a port number from 1 to 65535"),
+	  &range_port),
+	F_STR("level", azl_logging, level),
+};
+
+static void h_logging(reader *r, const field *f, const ynode *v, void *base)
+{
+	azl_model *m = base;
+	m->logging.loc = v->loc;
+	read_map(r, v, logging_fields, ELEMENTSOF(logging_fields), &m->logging);
+}
+
 static const field top_fields[] = {
 	{.key = "version", .kind = YNODE_SCALAR, .fn = h_ignore},
 	F_CHECKED("locale", azl_model, locale, check_locale),
@@ -1265,6 +1284,7 @@ static const field top_fields[] = {
 	{.key = "interactive", .kind = (ynode_kind)-1, .fn = h_interactive, .what = N_("a list")},
 	F_ENUM("finish", finish, azl_model, finish),
 	F_SECTION("reporting", h_reporting),
+	F_SECTION("logging", h_logging),
 };
 
 /* --- the driver --------------------------------------------------------- */

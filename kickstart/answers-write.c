@@ -625,6 +625,7 @@ static void write_packages(writer *w, const azl_packages *p)
 		buf_append(&w->b, "\n");
 		kv_str(w, 4, "url", p->image.url);
 		kv_str(w, 4, "checksum", p->image.checksum);
+		kv_str(w, 4, "ca_cert", p->image.ca_cert);
 	} else if (p->install)
 		kv_strv(w, 2, "install", p->install);
 	else
@@ -762,6 +763,13 @@ char *answers_write(const azl_model *m, int *ret_err)
 	kv_strv(&w, 0, "interactive", m->interactive);
 	kv_raw(&w, 0, "finish", finish_to_string(m->finish));
 	write_reporting(&w, &m->reporting);
+	if (m->logging.host || m->logging.level) {
+		buf_append(&w.b, "logging:\n");
+		kv_str(&w, 2, "host", m->logging.host);
+		if (m->logging.port)
+			kv_int(&w, 2, "port", m->logging.port);
+		kv_str(&w, 2, "level", m->logging.level);
+	}
 
 	if (w.err < 0) {
 		buf_free(&w.b);

@@ -1577,6 +1577,38 @@ static int cmd_liveimg(ks_ctx *c, const ks_line *l)
 	return 0;
 }
 
+/* logging [--host=HOST [--port=PORT]] [--level=LEVEL]: pykickstart's
+ * FC6_Logging. The log goes to HOST's syslog as inst.syslog= sends it;
+ * --level is the lowest level sent (validation checks the name). */
+static int cmd_logging(ks_ctx *c, const ks_line *l)
+{
+	azl_logging *g = &c->m->logging;
+	const char *host = ks_opt(l, "--host"), *port = ks_opt(l, "--port"),
+		   *level = ks_opt(l, "--level");
+	if (port && !host) {
+		diag_error(c->d, l->loc,
+			   _("'logging --port' needs --host, the syslog server to send to"));
+		return -EINVAL;
+	}
+	g->loc = l->loc;
+	if (host)
+		set_str_at(c, l, &g->host, host);
+	if (port) {
+		uint64_t x;
+		if (parse_uint(c, l, "--port", port, 65535, &x) < 0)
+			return -EINVAL;
+		if (x == 0) {
+			diag_error(c->d, l->loc,
+				   _("'logging --port' needs a port from 1 to 65535"));
+			return -EINVAL;
+		}
+		g->port = (int)x;
+	}
+	if (level)
+		set_str_at(c, l, &g->level, level);
+	return 0;
+}
+
 static int cmd_repo(ks_ctx *c, const ks_line *l)
 {
 	const char *name = ks_opt(l, "--name");
@@ -1817,6 +1849,9 @@ static const ks_option opt_url[] = {O("--url", KS_VALUE, KS_DONE),
 				    O("--sslclientcert", KS_VALUE, KS_WARN),
 				    O("--sslclientkey", KS_VALUE, KS_WARN),
 				    END};
+static const ks_option opt_logging[] = {O("--host", KS_VALUE, KS_DONE),
+					O("--port", KS_VALUE, KS_DONE),
+					O("--level", KS_VALUE, KS_DONE), END};
 static const ks_option opt_liveimg[] = {
 	O("--url", KS_VALUE, KS_DONE), O("--checksum", KS_VALUE, KS_DONE),
 	O("--proxy", KS_VALUE, KS_WARN), O("--noverifyssl", KS_FLAG, KS_WARN), END};
@@ -1891,7 +1926,7 @@ const ks_command ks_commands[] = {
 	REMOVED("lilo"),
 	REMOVED("lilocheck"),
 	CMD("liveimg", KS_SINGLE, opt_liveimg, cmd_liveimg, 0, 0),
-	CMD("logging", KS_UNSUPPORTED, NULL, NULL, 0, -1),
+	CMD("logging", KS_SINGLE, opt_logging, cmd_logging, 0, 0),
 	CMD("logvol", KS_MULTI, opt_logvol, cmd_logvol, 1, 1),
 	UNSUPPORTED("mediacheck"),
 	REMOVED("method"),

@@ -705,8 +705,26 @@ char *kickstart_write(const azl_model *m)
 			       : m->finish == AZL_FINISH_POWEROFF ? "poweroff\n"
 								  : "halt\n");
 
+	if (m->logging.host || m->logging.level) {
+		buf_append(&b, "logging");
+		if (m->logging.host)
+			put_opt(&b, "--host", m->logging.host);
+		if (m->logging.port)
+			buf_printf(&b, " --port=%d", m->logging.port);
+		if (m->logging.level)
+			put_opt(&b, "--level", m->logging.level);
+		buf_append(&b, "\n");
+	}
+
 	const azl_packages *p = &m->packages;
 	if (p->image.url) {
+		if (p->image.ca_cert) {
+			buf_append(&b, "# the image's CA file '");
+			put_word(&b, p->image.ca_cert);
+			buf_append(
+				&b,
+				"' cannot be said in kickstart: add its CAs to the live system's trust store\n");
+		}
 		buf_append(&b, "liveimg");
 		put_opt(&b, "--url", p->image.url);
 		if (p->image.checksum)

@@ -41,12 +41,20 @@ typedef struct sink {
 	uint64_t max;
 	bool too_big;
 	bool write_failed;
+	/* fetch_check(): the first bytes arrived; the transfer stops. */
+	bool probe, probed;
+	/* A PEM file of the CAs to trust instead of the system's store. */
+	const char *ca_file;
 } sink;
 
 static size_t on_data(char *p, size_t size, size_t n, void *userdata)
 {
 	sink *s = userdata;
 	size_t k = size * n;
+	if (s->probe) {
+		s->probed = true;
+		return 0;
+	}
 	if (s->got + k > s->max) {
 		s->too_big = true;
 		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
@@ -177,6 +185,11 @@ static int fetch_error(CURLcode cr, const sink *s, const char *url, const char *
 		*ret_error = xasprintf(_("the download of '%s' was interrupted"), shown);
 		return -EINTR;
 	}
+	/* The server did not prove who it is: no retry helps. */
+	if (cr == CURLE_PEER_FAILED_VERIFICATION || cr == CURLE_SSL_CACERT_BADFILE) {
+		*ret_error = xasprintf(_("the server of '%s' is not trusted: %s"), shown, why);
+		return -EKEYREJECTED;
+	}
 	if (cr == CURLE_OPERATION_TIMEDOUT) {
 		*ret_error = xasprintf(
 			_("could not fetch '%s' in time: %s; check the network and the server (AZL_FETCH_DEADLINE, AZL_FETCH_STALL)"),
@@ -202,6 +215,11 @@ static int perform(const char *url, sink *s, char **ret_error)
 	}
 	char errbuf[CURL_ERROR_SIZE] = "";
 	set_common_options(c, url, s->max, errbuf);
+	if (s->ca_file) {
+		/* Only these CAs: not the store as well. */
+		curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file);
+		curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
+	}
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
 	/* Any thread may download; no SIGALRM for name lookups. */
@@ -210,7 +228,7 @@ static int perform(const char *url, sink *s, char **ret_error)
 		curl_easy_setopt(c, CURLOPT_SHARE, share);
 	CURLcode cr = curl_easy_perform(c);
 	curl_easy_cleanup(c);
-	if (cr == CURLE_OK && !s->too_big)
+	if ((cr == CURLE_OK && !s->too_big) || (cr == CURLE_WRITE_ERROR && s->probed))
 		return 0;
 	if (s->write_failed)
 		return -EIO; /* the caller names the file */
@@ -334,9 +352,15 @@ int fetch_post(const azl_post *p, long *ret_status, char **ret_error)
 	return -EIO;
 }
 
-int fetch_to_fd(const char *url, int fd, uint64_t max, char **ret_error)
+int fetch_check(const char *url, const char *ca_file, char **ret_error)
 {
-	sink s = {.fd = fd, .to_fd = true, .max = max};
+	sink s = {.max = UINT64_MAX >> 1, .probe = true, .ca_file = ca_file};
+	return perform(url, &s, ret_error);
+}
+
+int fetch_to_fd(const char *url, const char *ca_file, int fd, uint64_t max, char **ret_error)
+{
+	sink s = {.fd = fd, .to_fd = true, .max = max, .ca_file = ca_file};
 	int r = perform(url, &s, ret_error);
 	/* The reader closed its end: it knows why. */
 	return r < 0 && s.write_failed ? -EPIPE : r;

@@ -34,7 +34,9 @@ bool fetch_is_url(const char *s);
 /* Fetches url into memory, at most max bytes. Returns 0, or -errno with a
  * sentence for people in *ret_error (owned by the caller): -ENOENT not
  * found, -EFBIG larger than max, -ETIMEDOUT stalled or past the deadline,
- * -EINTR interrupted (SIGINT/SIGTERM), -EIO anything else. */
+ * -EINTR interrupted (SIGINT/SIGTERM), -EKEYREJECTED an https server whose
+ * certificate is not trusted (or the CA file cannot be read), -EIO
+ * anything else. */
 int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len, char **ret_error);
 
 /* Downloads url, at most max bytes, into the file path (written as
@@ -68,8 +70,13 @@ typedef struct azl_post {
  * -ETIMEDOUT, -ECONNREFUSED, -ECANCELED, -EIO, with a sentence in
  * *ret_error (owned by the caller; never holds a header). */
 int fetch_post(const azl_post *p, long *ret_status, char **ret_error);
+/* Whether url can be fetched: the first bytes of its body are asked for
+ * (an https server's certificate checked on the way), then the transfer
+ * stops. ca_file: a PEM file of the CAs to trust instead of the system's
+ * store, or NULL. Same errors as fetch_url(). */
+int fetch_check(const char *url, const char *ca_file, char **ret_error);
 /* Streams url, at most max bytes, into fd (a pipe) as it arrives; fd is
- * not closed. A reader that closes its end stops the download: -EPIPE,
- * without a message (the caller blocks SIGPIPE in the thread that calls
- * this). Otherwise the same errors as fetch_url(). */
-int fetch_to_fd(const char *url, int fd, uint64_t max, char **ret_error);
+ * not closed. ca_file as for fetch_check(). A reader that closes its end stops the download:
+ * -EPIPE, without a message (the caller blocks SIGPIPE in the thread that calls this). Otherwise
+ * the same errors as fetch_url(). */
+int fetch_to_fd(const char *url, const char *ca_file, int fd, uint64_t max, char **ret_error);

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -112,6 +113,21 @@ const char *log_path(void)
 }
 
 static log_forward_fn forward;
+
+int log_level_from_name(const char *name)
+{
+	static const struct {
+		const char *name;
+		azl_log_level level;
+	} names[] = {
+		{"debug", AZL_LOG_DEBUG}, {"info", AZL_LOG_INFO},      {"warning", AZL_LOG_WARNING},
+		{"error", AZL_LOG_ERROR}, {"critical", AZL_LOG_ERROR},
+	};
+	for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(name, names[i].name) == 0)
+			return (int)names[i].level;
+	return -EINVAL;
+}
 
 void log_set_forward(log_forward_fn fn)
 {

@@ -26,6 +26,10 @@ typedef enum azl_log_level {
 	AZL_LOG_ERROR,
 } azl_log_level;
 
+/* Anaconda's names (kickstart logging --level): debug, info, warning,
+ * error, critical (= error). Returns the level or -EINVAL. */
+int log_level_from_name(const char *name);
+
 /* Starts writing to path (appending what was logged so far); NULL keeps
  * the log in memory only. A regular file is truncated and made 0600; a
  * character device or a FIFO is written as it is. Returns 0, -ELOOP for

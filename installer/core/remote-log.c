@@ -16,6 +16,7 @@
 
 static int sock = -1;
 static char *host_name;
+static azl_log_level min_level = AZL_LOG_DEBUG;
 
 int remote_log_parse(const char *value, char **ret_host, char **ret_port)
 {
@@ -91,7 +92,7 @@ char *remote_log_format(int level, const char *hostname, long pid, long long sec
 
 static void forward(azl_log_level level, const char *msg)
 {
-	if (sock < 0)
+	if (sock < 0 || level < min_level)
 		return;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -122,6 +123,11 @@ int remote_log_from_cmdline(const char *cmdline)
 			value);
 		return -EINVAL;
 	}
+	return remote_log_open(host, port, AZL_LOG_DEBUG, "the kernel command line");
+}
+
+int remote_log_open(const char *host, const char *port, azl_log_level level, const char *origin)
+{
 	struct addrinfo hints = {.ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICSERV};
 	struct addrinfo *ai = NULL;
 	int r = getaddrinfo(host, port, &hints, &ai);
@@ -150,9 +156,16 @@ int remote_log_from_cmdline(const char *cmdline)
 	char hn[256] = "";
 	if (gethostname(hn, sizeof(hn) - 1) == 0)
 		host_name = xstrdup(hn);
+	min_level = level;
 	log_set_forward(forward);
-	log_info("syslog: the log also goes to %s port %s (UDP, RFC 5424)", host, port);
+	log_info("syslog: the log also goes to %s port %s (UDP, RFC 5424), as %s asks", host, port,
+		 origin);
 	return 1;
+}
+
+bool remote_log_active(void)
+{
+	return sock >= 0;
 }
 
 void remote_log_close(void)
@@ -163,4 +176,5 @@ void remote_log_close(void)
 	sock = -1;
 	free(host_name);
 	host_name = NULL;
+	min_level = AZL_LOG_DEBUG;
 }

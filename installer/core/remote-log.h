@@ -11,6 +11,10 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
+#include "log.h"
+
 #define REMOTE_LOG_MAX 2048
 
 /* Pure: parses HOST[:PORT] ([v6]:PORT, a bare v6 address); default port
@@ -23,4 +27,11 @@ char *remote_log_format(int level, const char *hostname, long pid, long long sec
  * is there, sends every log line from now on. Returns 1 when it does, 0
  * when there is none, -errno when the server cannot be used (logged). */
 int remote_log_from_cmdline(const char *cmdline);
+/* Sends every log line of level or above from now on to host:port (UDP);
+ * origin names who asked, for the log ("the kernel command line", "the
+ * answer file"). Returns 1, or -errno when the server cannot be used
+ * (logged as a warning: the log stays local). */
+int remote_log_open(const char *host, const char *port, azl_log_level level, const char *origin);
+/* Whether lines are being sent. */
+bool remote_log_active(void);
 void remote_log_close(void);

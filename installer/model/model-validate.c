@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "i18n.h"
+#include "log.h"
 #include "model-values.h"
 #include "model.h"
 #include "passwd-hash.h"
@@ -983,6 +984,33 @@ static void check_reporting(const azl_model *m, azl_diags *d)
 	}
 }
 
+/* What remote-log.c can send to: a host name or an address, no more. */
+static void check_logging(const azl_model *m, azl_diags *d)
+{
+	const azl_logging *l = &m->logging;
+	bool host_ok = !l->host || (*l->host && strlen(l->host) <= 253);
+	for (const char *p = l->host; host_ok && p && *p; p++)
+		host_ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			  (*p >= '0' && *p <= '9') || strchr(".-:%_", *p);
+	if (!host_ok) {
+		_cleanup_free_ char *h = value_for_message(l->host);
+		diag_error(d, model_value_loc(m, l->host, l->loc),
+			   _("logging: host '%s' is neither a host name nor an IP address"), h);
+	}
+	if (l->port && !l->host)
+		diag_error(d, l->loc,
+			   _("logging: a port needs a host; add the syslog server's host"));
+	if (l->port < 0 || l->port > 65535)
+		diag_error(d, l->loc, _("logging: port %d is not from 1 to 65535"), l->port);
+	if (l->level && log_level_from_name(l->level) < 0) {
+		_cleanup_free_ char *v = value_for_message(l->level);
+		diag_error(
+			d, model_value_loc(m, l->level, l->loc),
+			_("logging: level '%s' is none of debug, info, warning, error, critical"),
+			v);
+	}
+}
+
 static void check_bootloader(const azl_bootloader *b, const azl_storage *s, azl_diags *d)
 {
 	if (b->boot_drive_index < 0 ||
@@ -1170,6 +1198,7 @@ int model_validate(const azl_model *m, azl_diags *d, const char *zoneinfo_dir)
 
 	check_ntp(m, d);
 	check_reporting(m, d);
+	check_logging(m, d);
 	check_storage(&m->storage, model_asks_storage(m), d);
 	check_bootloader(&m->bootloader, &m->storage, d);
 	check_network(&m->network, d);

@@ -642,6 +642,18 @@ static void check_package_values(const vctx *c)
 			_("checksum '%s' is not a SHA-256 sum: 64 hex digits, as sha256sum prints it"),
 			v);
 	}
+	if (p->image.ca_cert && (p->image.ca_cert[0] != '/' || !is_word(p->image.ca_cert))) {
+		_cleanup_free_ char *v = value_for_message(p->image.ca_cert);
+		diag_error(
+			c->d, at(c, p->image.ca_cert, p->image.loc),
+			_("'ca_cert' '%s' must be the absolute path of a PEM file of CA certificates"),
+			v);
+	} else if (p->image.ca_cert && p->image.url && !startswith(p->image.url, "https://")) {
+		_cleanup_free_ char *v = value_for_message(p->image.url);
+		diag_error(c->d, at(c, p->image.ca_cert, p->image.loc),
+			   _("'ca_cert' applies to an https:// image only, not to '%s'; remove it"),
+			   v);
+	}
 	char *const *lists[] = {p->install, p->exclude};
 	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
 		for (size_t k = 0; lists[l] && lists[l][k]; k++)

@@ -506,6 +506,7 @@ void packages_done(azl_packages *p)
 	free(p->install_langs);
 	free(p->image.url);
 	free(p->image.checksum);
+	free(p->image.ca_cert);
 	*p = (azl_packages){0};
 }
 
@@ -587,6 +588,8 @@ void model_free(azl_model *m)
 	scripts_done(&m->scripts);
 	strv_free(m->interactive);
 	reporting_done(&m->reporting);
+	free(m->logging.host);
+	free(m->logging.level);
 	free(m->value_locs.slots);
 	free(m);
 }

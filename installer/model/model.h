@@ -386,6 +386,10 @@ typedef struct azl_repo {
 typedef struct azl_image {
 	char *url;	/* file://, http://, https:// */
 	char *checksum; /* SHA-256 of the file, 64 hex digits; NULL = none */
+	/* An https:// image's server is trusted when its certificate chains
+	 * to the CAs in this PEM file (an absolute path, pinned by the
+	 * operator) instead of the live system's store; NULL = the store. */
+	char *ca_cert;
 	azl_loc loc;
 } azl_image;
 
@@ -496,6 +500,17 @@ typedef struct azl_reporting {
 	azl_loc loc;
 } azl_reporting;
 
+/* "logging:" (kickstart logging --host --port --level): the install's log
+ * also sent to a syslog server, as inst.syslog= does (remote-log.h); the
+ * kernel command line's inst.syslog=/azl.syslog= wins over it. */
+typedef struct azl_logging {
+	char *host;  /* name, IPv4 or IPv6 address; NULL = no remote log */
+	int port;    /* 1..65535; 0 = 514 */
+	char *level; /* debug | info (default) | warning | error | critical:
+		      * the lowest level sent */
+	azl_loc loc;
+} azl_logging;
+
 /* --- where values were read --------------------------------------------- */
 
 /* A reader notes where each value it stores was written (the scalar's
@@ -533,6 +548,7 @@ typedef struct azl_model {
 	char **interactive; /* section names the TUI still shows; "*" = all */
 	azl_finish finish;
 	azl_reporting reporting;
+	azl_logging logging;
 	/* Which top-level sections the input said anything about; the TUI and
 	 * the writer use it to tell a default from an explicit choice. */
 	bool has_storage, has_network, has_accounts, has_packages;

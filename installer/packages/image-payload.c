@@ -32,6 +32,7 @@ const char *archive_adapter_version(void)
  * whose other end libarchive reads. */
 typedef struct fetcher {
 	const char *url;
+	const char *ca_file;
 	int fd; /* the pipe's write end, closed by the thread */
 	int r;
 	char *error;
@@ -47,7 +48,7 @@ static void *fetch_thread(void *data)
 	sigemptyset(&set);
 	sigaddset(&set, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	f->r = fetch_to_fd(f->url, f->fd, IMAGE_MAX_BYTES, &f->error);
+	f->r = fetch_to_fd(f->url, f->ca_file, f->fd, IMAGE_MAX_BYTES, &f->error);
 	close(f->fd);
 	f->fd = -1;
 	return NULL;
@@ -268,7 +269,14 @@ static int squashfs_save(stream *s, int root_fd, const char *shown)
 static int squashfs_extract(const char *root, const char *shown)
 {
 	_cleanup_free_ char *file = xasprintf("%s/%s", root, SQUASHFS_FILE);
-	char *argv[] = {"unsquashfs", "-f", "-no-progress", "-d", (char *)root, file, NULL};
+	/* Its data and fragment queues default to 256 MiB each: 268 MiB of
+	 * RSS whatever the image's size (bench/bench-image-rss.sh), too much
+	 * for a live system with little RAM; 16 MiB each cost no speed
+	 * there (docs/performance.md). */
+	char *argv[] = {
+		"unsquashfs", "-f", "-no-progress", "-da", "16", "-fr",
+		"16",	      "-d", (char *)root,   file,  NULL,
+	};
 	azl_spawn_opts o = {.quiet = true};
 	int r = spawn_check(argv, &o);
 	if (r < 0)
@@ -325,7 +333,7 @@ static int image_stream(azl_run_ctx *ctx, const azl_image *im, const char *shown
 		free(s);
 		return log_error_errno(-EIO, "cannot compute SHA-256");
 	}
-	fetcher f = {.url = im->url, .fd = p[1]};
+	fetcher f = {.url = im->url, .ca_file = im->ca_cert, .fd = p[1]};
 	int r = -pthread_create(&f.thread, NULL, fetch_thread, &f);
 	if (r < 0) {
 		close(p[0]);

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -18,6 +19,7 @@
 #include "cmdline.h"
 #include "initramfs-check.h"
 #include "exit-codes.h"
+#include "fetch.h"
 #include "i18n.h"
 #include "image-payload.h"
 #include "interrupt.h"
@@ -292,6 +294,33 @@ static int check_packages(run_job *j, const char *root)
 		      _("%s; nothing was written"), why ? why : strerror(-r));
 }
 
+/* An https image server whose certificate is not trusted is refused
+ * before anything is written (no retry or later phase changes that).
+ * Other failures (the image is not there, the server is down) are the
+ * image phase's, which reports them and runs the error scripts. */
+static int check_image_server(run_job *j)
+{
+	const azl_image *im = &j->m->packages.image;
+	if (!im->url || strncasecmp(im->url, "https://", 8) != 0)
+		return AZL_EXIT_OK;
+	_cleanup_free_ char *why = NULL;
+	int r = fetch_check(im->url, im->ca_cert, &why);
+	if (r == -EKEYREJECTED) {
+		log_error("%s", why);
+		return refuse(
+			j->res, AZL_EXIT_MACHINE,
+			_("%s; the certificate must name the URL's host and be signed by a CA named in 'ca_cert' (answer file) or in the live system's trust store; nothing was written"),
+			why);
+	}
+	if (is_interrupt(j, r)) {
+		j->res->interrupted = true;
+		return refuse(j->res, AZL_EXIT_INTERRUPTED, _("interrupted; nothing was written"));
+	}
+	if (r < 0)
+		log_warning("%s; the image phase tries again", why);
+	return AZL_EXIT_OK;
+}
+
 /* --- the phases ------------------------------------------------------- */
 
 typedef int (*phase_runner)(run_job *j);
@@ -485,6 +514,11 @@ static int install_into_dir(run_job *j)
 	char *net_pkg[] = {(char *)plan_network_package(m), NULL};
 	j->extra = net_pkg;
 	bool skip = o->start_at == AZL_PHASE_CONFIGURE;
+	if (!o->solve_only && !skip) {
+		int code = check_image_server(j);
+		if (code != AZL_EXIT_OK)
+			return code;
+	}
 	/* An image payload reads no repository. */
 	if (!o->solve_only && !skip && !m->packages.image.url) {
 		int code = check_repo_keys(m, o, res);
@@ -767,6 +801,11 @@ static int install_onto_disks(run_job *j)
 	 * as Anaconda adds the boot loader and storage tools. */
 	_cleanup_strv_free_ char **needed = plan_required_packages(j->plan);
 	j->extra = needed;
+	if (o->stop_after != AZL_PHASE_STORAGE) {
+		int code = check_image_server(j);
+		if (code != AZL_EXIT_OK)
+			return code;
+	}
 	/* After the live network is up: keys may be fetched by URL. */
 	if (o->stop_after != AZL_PHASE_STORAGE && !m->packages.image.url) {
 		int code = check_repo_keys(m, o, j->res);
