@@ -58,6 +58,7 @@ packages:
 EOT
 mapfile -t nevras < <("$bin" install --root "$work/s" --repo "$repo" --answers "$work/min.yaml" \
 	--stop-after depsolve --progress=json | grep -v '^{')
+[ "${#nevras[@]}" -gt 0 ] || { echo "FAIL: depsolving @minimal from $repo gave no packages" >&2; exit 1; }
 echo "${#nevras[@]} packages of @minimal from $repo"
 rss "install @minimal --root ($which)" 0 \
 	"$bin" install --root "$work/r1" --repo "$repo" --answers "$work/min.yaml" --stop-after packages
