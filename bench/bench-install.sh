@@ -3,16 +3,20 @@
 # `azl-installer install --root R --stop-after packages`, by `rpm -i --root`
 # of exactly the RPM files the installer chose, and by `dnf --installroot`
 # of the same NEVRAs from the same repository; all three import the
-# repository's key into the target's rpmdb and check every package's
-# signature (dnf: gpgcheck=1, localpkg_gpgcheck=1). Alternating runs
+# repository's key into the target's rpmdb and require a valid signature on
+# every package (rpm: %_pkgverify_level signature; dnf: gpgcheck=1,
+# localpkg_gpgcheck=1); once, before the series, rpm and dnf must refuse
+# the packages into a root without the key, else the benchmark fails (they
+# would not be checking what the installer checks). Alternating runs
 # (bench/alternate.py), median (min–max) of wall time and CPU time.
 # After every run the target's rpmdb must list exactly the chosen packages:
 # anything else fails the benchmark. Root only. Not a test: it asserts
 # nothing about time.
 #
-#   bench/bench-install.sh [BUILD_DIR] [RUNS] [REPO]
-#       defaults: build, 5, real-repo (BUILD/real-repo, @minimal, about 140
-#       packages; demo-repo: the 22-package demo repository)
+#   [BENCH_PACKAGES='@minimal ...'] bench/bench-install.sh [BUILD_DIR] [RUNS] [REPO]
+#       defaults: build, 5, real-repo (BUILD/real-repo, about 140 packages;
+#       demo-repo: the 23-package demo repository); BENCH_PACKAGES: what
+#       to install from REPO (groups and names), default @minimal
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath "${1:-$src/build}")
@@ -31,10 +35,16 @@ rm -rf "$work"
 mkdir -p "$work"
 export AZL_CACHE_DIR=$work/cache
 
+# The package set: BENCH_PACKAGES, space-separated, as the answer file's
+# packages.install (default @minimal of that repository).
+set -f
+install=""
+for p in ${BENCH_PACKAGES:-@minimal}; do install+="${install:+, }\"$p\""; done
+set +f
 cat >"$work/answers.yaml" <<EOT
 version: 1
 packages:
-  install: ["@minimal"]
+  install: [$install]
 EOT
 # The transaction, once, to give rpm and dnf exactly the same packages.
 "$bin" install --root "$work/solve" --repo "$repo" --answers "$work/answers.yaml" \
@@ -43,10 +53,14 @@ files=()
 while read -r nevra; do files+=("$repo/Packages/$nevra.rpm"); done <"$work/nevras"
 for f in "${files[@]}"; do [ -f "$f" ] || { echo "no $f" >&2; exit 1; }; done
 bytes=$(du -cb "${files[@]}" | tail -1 | cut -f1)
-echo "${#files[@]} packages from $repo, $bytes bytes ($(echo "scale=1; $bytes / 1048576" | bc) MiB) of RPMs"
+[ "${#files[@]}" -gt 0 ] || { echo "FAIL: depsolving [$install] from $repo gave no packages" >&2; exit 1; }
+echo "${#files[@]} packages ([$install]) from $repo, $bytes bytes ($(echo "scale=1; $bytes / 1048576" | bc) MiB) of RPMs"
 
 db=/usr/lib/sysimage/rpm
-rpmcmd="rpm --root $work/r-rpm --dbpath $db --import $key && rpm -i --root $work/r-rpm --dbpath $db ${files[*]}"
+# Debian's rpm defaults to %_pkgverify_level digest (a package signed by an
+# unknown key installs with a warning); the installer requires signatures.
+rpmi="rpm -i --define '_pkgverify_level signature'"
+rpmcmd="rpm --root $work/r-rpm --dbpath $db --import $key && $rpmi --root $work/r-rpm --dbpath $db ${files[*]}"
 azlcmd="$bin install --root $work/r-azl --repo $repo --answers $work/answers.yaml --stop-after packages --progress=json"
 # dnf takes the rpmdb path from rpm's macros: Debian's default is
 # ~/.rpmdb, so HOME points at a .rpmmacros that says what the others use.
@@ -54,6 +68,21 @@ mkdir -p "$work/dnf-home"
 echo "%_dbpath $db" >"$work/dnf-home/.rpmmacros"
 dnfbase="HOME=$work/dnf-home dnf --installroot $work/r-dnf --setopt=reposdir=/dev/null --setopt=cachedir=$work/dnf-cache --repofrompath=azl,file://$repo --setopt=azl.gpgcheck=1 --setopt=localpkg_gpgcheck=1 --setopt=install_weak_deps=False --releasever=4.0 --forcearch=x86_64 -q -y"
 dnfcmd="rpm --root $work/r-dnf --dbpath $db --import $key && $dnfbase -C install $(tr '\n' ' ' <"$work/nevras")"
+
+# Once: without the key in the root, rpm and dnf must refuse the packages.
+mkdir -p "$work/nokey-rpm" "$work/nokey-dnf"
+if sh -c "$rpmi --test --root $work/nokey-rpm --dbpath $db ${files[*]}" >"$work/nokey-rpm.log" 2>&1 ||
+	! grep -q 'does not verify' "$work/nokey-rpm.log"; then
+	echo "FAIL: rpm -i took the packages without their key: it does not check signatures ($work/nokey-rpm.log)" >&2
+	exit 1
+fi
+if sh -c "${dnfbase/r-dnf/nokey-dnf} --setopt=tsflags=test install $(tr '\n' ' ' <"$work/nevras")" >"$work/nokey-dnf.log" 2>&1 ||
+	! grep -q 'GPG public keys installed\|GPG check FAILED\|Public key for .* is not installed' "$work/nokey-dnf.log"; then
+	echo "FAIL: dnf took the packages without their key: it does not check signatures ($work/nokey-dnf.log)" >&2
+	exit 1
+fi
+rm -rf "$work/nokey-rpm" "$work/nokey-dnf"
+echo "without the key, rpm and dnf refuse the packages: both check signatures"
 
 # Each contender's root must list exactly the chosen packages after each
 # run; anything else fails the benchmark.
