@@ -338,17 +338,21 @@ cell() {
 CELLS=${AZL_MATRIX_CELLS:-"megasas:e1000 mptsas1068:e1000e pvscsi:vmxnet3 lsi53c895a:rtl8139 ahci:i82559er nvme:e1000 usb-storage:rtl8139 am53c974:e1000e:rescue"}
 echo "== 2. the installed disk behind each controller, two guests at a time =="
 t=$(now)
-running=0
-for c in $CELLS; do
-	IFS=: read -r ctrl nic rescue <<<"$c"
-	if [ $running -ge 2 ]; then
-		wait -n || :
-		running=$((running - 1))
-	fi
-	cell "$ctrl-$nic" "$ctrl" "$nic" "$rescue" &
-	running=$((running + 1))
-done
-wait
+# (in a subshell, whose only children are the cells: the HTTP server is
+# a child of this shell, and a bare wait here would wait for it forever)
+(
+	running=0
+	for c in $CELLS; do
+		IFS=: read -r ctrl nic rescue <<<"$c"
+		if [ $running -ge 2 ]; then
+			wait -n || :
+			running=$((running - 1))
+		fi
+		cell "$ctrl-$nic" "$ctrl" "$nic" "$rescue" &
+		running=$((running + 1))
+	done
+	wait
+)
 matrix_s=$(since "$t")
 
 printf '\n%-12s %-9s %-14s %-10s %-16s %-6s %s\n' controller NIC "root driver" "NIC driver" lease boot-s result
@@ -376,7 +380,7 @@ for c in $CELLS; do
 		"${rdrv:--}" "${ndrv:--}" "${lease:--}" "${login:--}" "$verdict"
 done
 echo
-echo "figures: install ${install_s} s (live boot to power-off); matrix ${matrix_s} s for $(wc -w <<<"$CELLS") boots; whole test $(since "$T_ALL") s"
+echo "figures: install ${install_s} s ($MODE); matrix ${matrix_s} s for $(wc -w <<<"$CELLS") boots; whole test $(since "$T_ALL") s"
 [ -z "$live_bad" ] || fail "the live system saw no disk behind:$live_bad"
 [ $bad -eq 0 ] || fail "$bad cell(s) of the matrix failed (consoles: $WORK/*.log)"
 echo "all driver matrix cells passed"
