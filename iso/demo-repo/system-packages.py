@@ -171,7 +171,15 @@ REAL = [
          debs=["dbus-system-bus-common"]),
     dict(name="polkit", summary="polkitd", debs=["polkitd"]),
     dict(name="dracut", summary="dracut 059 (Debian's dracut-core): modules systemd, crypt, lvm, mdraid, ...",
-         debs=["dracut-core"], requires=["cpio", "gzip", "kmod", "systemd-udev"]),
+         debs=["dracut-core"],
+         # Fedora's dracut.spec Requires (but xz: no xz tool here; dracut
+         # compresses with gzip or zstd). Debian's dracut-core names none
+         # of bash, coreutils, findutils, grep, gzip, sed, util-linux
+         # (getopt): Debian has them as "essential"; without @minimal dracut
+         # stopped at "getopt: command not found".
+         requires=["bash", "coreutils", "cpio", "filesystem", "findutils", "grep",
+                   "gzip", "kmod", "sed", "util-linux", "systemd", "systemd-udev",
+                   "procps-ng"]),
     dict(name="NetworkManager", summary="NetworkManager with its keyfile plugin and nmcli",
          debs=["network-manager"],
          requires=["dbus-broker", "iproute"],
