@@ -88,6 +88,12 @@ static int solve(const azl_model *m, const azl_repo_list *repos, char *const *ex
 	for (size_t i = 0; extra && extra[i]; i++)
 		if (!strv_contains(install, extra[i]))
 			strv_push(&install, xstrdup(extra[i]));
+	/* The release package (/etc/os-release: without it systemd refuses
+	 * to switch root) is in every transaction, @minimal or not, as
+	 * Anaconda always adds @core, which holds it; "?": when a repository
+	 * provides it. */
+	if (!strv_contains(install, "?system-release"))
+		strv_push(&install, xstrdup("?system-release"));
 	depsolve_request rq = {
 		.install = install,
 		.exclude = p->exclude,

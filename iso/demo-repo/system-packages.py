@@ -171,7 +171,15 @@ REAL = [
          debs=["dbus-system-bus-common"]),
     dict(name="polkit", summary="polkitd", debs=["polkitd"]),
     dict(name="dracut", summary="dracut 059 (Debian's dracut-core): modules systemd, crypt, lvm, mdraid, ...",
-         debs=["dracut-core"], requires=["cpio", "gzip", "kmod", "systemd-udev"]),
+         debs=["dracut-core"],
+         # Fedora's dracut.spec Requires (but xz: no xz tool here; dracut
+         # compresses with gzip or zstd). Debian's dracut-core names none
+         # of bash, coreutils, findutils, grep, gzip, sed, util-linux
+         # (getopt): Debian has them as "essential"; without @minimal dracut
+         # stopped at "getopt: command not found".
+         requires=["bash", "coreutils", "cpio", "filesystem", "findutils", "grep",
+                   "gzip", "kmod", "sed", "util-linux", "systemd", "systemd-udev",
+                   "procps-ng"]),
     dict(name="NetworkManager", summary="NetworkManager with its keyfile plugin and nmcli",
          debs=["network-manager"],
          requires=["dbus-broker", "iproute"],
@@ -513,6 +521,16 @@ def _build_policy(builder, name, log):
         os.makedirs(os.path.join(root, d), exist_ok=True)
     shutil.copy(os.path.join(HERE, "files", FILES + "selinux/azl-local.cil"),
                 os.path.join(root, "tmp/azl-local.cil"))
+    # setup's passwd, group and login.defs: semodule's genhomedircon writes
+    # the home directory contexts of the users it finds, root's /root
+    # among them (without it /root was default_t and sshd was refused a
+    # search of it).
+    os.makedirs(os.path.join(root, "etc"), exist_ok=True)
+    for f in ("passwd", "group", "login.defs"):
+        dest = os.path.join(root, "etc", f)
+        if os.path.lexists(dest):
+            os.unlink(dest)  # perhaps a hard link into the staged packages
+        shutil.copy(os.path.join(HERE, "files", "setup", f), dest)
     script = ('set -e; set --; for m in $(cat /usr/share/selinux/targeted/.modules); do '
               'set -- "$@" -i /usr/share/selinux/targeted/$m.pp.bz2; done; '
               'set -- "$@" -i /tmp/azl-local.cil; '

@@ -215,6 +215,14 @@ grep -q '^bash-' "$tmp/im" || fail "ignore_missing dropped bash"
 grep -q "warning.*'no-such-package'" "$tmp/s.log" || fail "ignore_missing: no warning"
 ok "missing package: exit 1 naming it; ignore_missing: a warning"
 
+# The release package (/etc/os-release, without which systemd refuses to
+# switch root) comes with every install, @minimal or not: the installer
+# adds system-release, as Anaconda adds @core (docs/answer-file.md).
+answers "$tmp/a.yaml" 'bash' 'install_weak_deps: false'
+solve "$tmp/a.yaml" >"$tmp/rel" || fail "install: [bash]: exit $?"
+grep -q '^azurelinux-release-4' "$tmp/rel" || fail "install: [bash] does not bring azurelinux-release"
+ok "install: [bash] (no @minimal) brings azurelinux-release"
+
 answers "$tmp/a.yaml" 'bash' 'exclude: [busybox]'
 rc=0; solve "$tmp/a.yaml" >/dev/null || rc=$?
 [ $rc -eq 1 ] || fail "unresolvable: exit $rc, not 1 (nothing was written)"

@@ -58,6 +58,29 @@ YAML
 # loads rtl_nic/ firmware) and e1000 (none) loaded: /proc/modules' format.
 printf '%s\n' "r8169 110592 0 - Live 0x0000000000000000" \
 	"e1000 159744 0 - Live 0x0000000000000000" >"$tmp/modules"
+# dracut requires the tools Debian counts as "essential" (getopt is
+# util-linux's), as Fedora's dracut.spec does; and an answer file without
+# @minimal still gets them, and the release package (/etc/os-release:
+# without it systemd refuses to switch root), which the installer adds.
+req=$(rpm -qp --nosignature --requires "$repo"/Packages/dracut-[0-9]*.rpm)
+for p in bash coreutils findutils grep gzip sed util-linux kmod cpio systemd-udev; do
+	grep -qx "$p" <<<"$req" || fail "dracut does not require $p: $(tr '\n' ' ' <<<"$req")"
+done
+cat >"$tmp/small.yaml" <<YAML
+version: 1
+packages:
+  repos: [{name: real, baseurl: "file://$repo", gpgcheck: true}]
+  install: [dracut, kernel-core]
+  install_weak_deps: false
+YAML
+"$bin" install --root "$tmp/small" --answers "$tmp/small.yaml" --stop-after depsolve \
+	--log "$tmp/small.log" >"$tmp/small.out" 2>&1 || { cat "$tmp/small.out"; fail "solving dracut and kernel-core failed"; }
+for p in azurelinux-release util-linux grep sed findutils gzip; do
+	grep -q "^$p-[0-9]" "$tmp/small.out" || fail "install: [dracut, kernel-core] does not bring $p"
+done
+[ ! -e "$tmp/small/usr" ] || fail "--stop-after depsolve wrote into the root"
+ok "dracut requires util-linux, grep, sed, findutils, gzip; [dracut, kernel-core] alone brings them and azurelinux-release"
+
 t0=$(date +%s)
 AZL_PROC_MODULES=$tmp/modules "$bin" install --answers "$tmp/a.yaml" --disk "$img" --yes \
 	--log "$tmp/install.log" >"$tmp/out" 2>&1 || { cat "$tmp/out"; tail -30 "$tmp/install.log"; fail "install failed"; }
