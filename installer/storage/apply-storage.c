@@ -45,6 +45,7 @@
 
 #include "blkid-probe.h"
 #include "crypttab.h"
+#include "fs-facts.h"
 #include "fstab.h"
 #include "i18n.h"
 #include "log.h"
@@ -844,8 +845,14 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan, const azl_mo
 			break;
 		case AZL_OP_MOUNT: {
 			char *path = NULL;
+			/* The ESP is mounted during the install with the options
+			 * the installed system's fstab gives it (blivet does the
+			 * same): files rpm puts there with mode 0700 keep it, and
+			 * rpm -Va on the booted system agrees. */
 			_cleanup_free_ char *data =
-				ac->subvol ? subvol_options(ac->subvol, NULL) : NULL;
+				ac->subvol		? subvol_options(ac->subvol, NULL)
+				: ac->fs == AZL_FS_VFAT ? xstrdup(fs_facts(AZL_FS_VFAT)->options)
+							: NULL;
 			r = mount_target_fs_data(dev, ac->fs, target_dir, ac->mount, data, &path);
 			if (r == -ENODEV && ac->fs == AZL_FS_VFAT) {
 				r = 0; /* bootloader_apply uses mtools */

@@ -487,6 +487,15 @@ class Builder:
                  .replace("@EVR@", pkg["version"] + "-" + RELEASE))
 
     def spec(self, pkg):
+        def esp_attr(p):
+            # The ESP is FAT, mounted umask=0077: everything on it reads
+            # back 0700, and FAT keeps mtimes to 2 s. Fedora's shim and
+            # grub2 specs say so (%attr 0700, %verify(not mtime)), so that
+            # rpm -Va on the installed system reports nothing there.
+            if p.startswith("/boot/efi/"):
+                return "%attr(0700,root,root) %verify(not mtime) "
+            return ""
+
         name = pkg["name"]
         root = os.path.join(self.stage, name)
         kind = "real payload" if pkg["real"] else "placeholder"
@@ -508,11 +517,11 @@ class Builder:
             for f in fnames:
                 p = rel + "/" + f
                 lines.append(("%config(noreplace) " if p in pkg.get("config", ())
-                              else "") + '"%s"' % p)
+                              else "") + esp_attr(p) + '"%s"' % p)
         if name != "filesystem":
             dirs = [d for d in dirs if d not in fsdirs]
         dirs = [d for d in dirs if d not in pkg.get("unowned", ())]
-        body = ["%%dir \"%s\"" % d for d in sorted(dirs)] + sorted(lines)
+        body = ["%%dir %s\"%s\"" % (esp_attr(d), d) for d in sorted(dirs)] + sorted(lines)
         reqs = [self.subst(r, pkg) for r in pkg.get("requires", [])]
         auto = pkg.get("autoreqprov", False)
         s = ["Name: " + name,
