@@ -624,14 +624,8 @@ static int cmd_install(options *o)
 		}
 		/* The kickstart's logging --host (or the answer file's
 		 * logging:), unless the kernel command line named a server. */
-		if (real && m->logging.host && !remote_log_active()) {
-			char port[8];
-			snprintf(port, sizeof(port), "%d", m->logging.port ? m->logging.port : 514);
-			int level = m->logging.level ? log_level_from_name(m->logging.level) : -1;
-			remote_log_open(m->logging.host, port,
-					level < 0 ? AZL_LOG_INFO : (azl_log_level)level,
-					"the answer file");
-		}
+		if (real)
+			install_open_answers_syslog(m);
 		if (pre_ran) {
 			for (size_t i = 0; i < m->scripts.n_pre; i++)
 				script_done(&m->scripts.pre[i]);

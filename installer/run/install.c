@@ -30,6 +30,7 @@
 #include "netconf-match.h"
 #include "netconf.h"
 #include "progress.h"
+#include "remote-log.h"
 #include "rpm-install.h"
 #include "run.h"
 #include "spawn.h"
@@ -303,6 +304,15 @@ static int check_image_server(run_job *j)
 	const azl_image *im = &j->m->packages.image;
 	if (!im->url || strncasecmp(im->url, "https://", 8) != 0)
 		return AZL_EXIT_OK;
+	/* A ca_cert that cannot be read would reach curl as "bad CA file",
+	 * which reads as the server's fault. */
+	if (im->ca_cert && access(im->ca_cert, R_OK) < 0) {
+		int e = errno;
+		log_error("cannot read ca_cert '%s': %s", im->ca_cert, strerror(e));
+		return refuse(j->res, AZL_EXIT_MACHINE,
+			      _("cannot read the 'ca_cert' file '%s' (%s); nothing was written"),
+			      im->ca_cert, strerror(e));
+	}
 	_cleanup_free_ char *why = NULL;
 	int r = fetch_check(im->url, im->ca_cert, &why);
 	if (r == -EKEYREJECTED) {
@@ -686,6 +696,17 @@ static int plan_for_install(const azl_model *m, const azl_install_opts *o, azl_i
 	return AZL_EXIT_OK;
 }
 
+void install_open_answers_syslog(const azl_model *m)
+{
+	if (!m->logging.host || remote_log_active())
+		return;
+	char port[8];
+	snprintf(port, sizeof(port), "%d", m->logging.port ? m->logging.port : 514);
+	int level = m->logging.level ? log_level_from_name(m->logging.level) : -1;
+	remote_log_open(m->logging.host, port, level < 0 ? AZL_LOG_INFO : (azl_log_level)level,
+			"the answer file");
+}
+
 bool install_running_live(void)
 {
 	return access("/run/azl-live", F_OK) == 0 || cmdline_flag("azl.live");
@@ -796,6 +817,7 @@ static int install_onto_disks(run_job *j)
 		if (netconf_apply_live(&lm) < 0)
 			log_warning("the live network could not be configured; going on");
 		resolved_network_done(&rn);
+		install_open_answers_syslog(m);
 	}
 	/* What the plan itself needs on top of the answer file's packages,
 	 * as Anaconda adds the boot loader and storage tools. */

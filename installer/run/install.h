@@ -103,3 +103,9 @@ int install_finish(const azl_install_result *r, FILE *out, FILE *err);
 /* Whether this is the live environment (docs/system.md): /run/azl-live
  * exists or the kernel command line says azl.live. */
 bool install_running_live(void);
+
+/* Sends the log to the answer file's syslog server (logging:, kickstart
+ * logging --host) unless one is already active (inst.syslog= wins).
+ * Called once the answer file is read, and again once the live network is
+ * up (a static address from the answer file comes only then). */
+void install_open_answers_syslog(const azl_model *m);

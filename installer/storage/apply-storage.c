@@ -845,14 +845,17 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan, const azl_mo
 			break;
 		case AZL_OP_MOUNT: {
 			char *path = NULL;
-			/* The ESP is mounted during the install with the options
-			 * the installed system's fstab gives it (blivet does the
-			 * same): files rpm puts there with mode 0700 keep it, and
-			 * rpm -Va on the booted system agrees. */
+			/* A vfat file system without fstab options of its own (the
+			 * ESP) is mounted during the install with the default ones
+			 * its fstab line gets, as blivet does: files rpm puts there
+			 * with mode 0700 keep it, and rpm -Va on the booted system
+			 * agrees. Options the answer file gives go to fstab only
+			 * (nofail, x-systemd.* are not mount(2) options). */
 			_cleanup_free_ char *data =
-				ac->subvol		? subvol_options(ac->subvol, NULL)
-				: ac->fs == AZL_FS_VFAT ? xstrdup(fs_facts(AZL_FS_VFAT)->options)
-							: NULL;
+				ac->subvol ? subvol_options(ac->subvol, NULL)
+				: ac->fs == AZL_FS_VFAT && !fs_options_of(plan, ac->device)
+					? xstrdup(fs_facts(AZL_FS_VFAT)->options)
+					: NULL;
 			r = mount_target_fs_data(dev, ac->fs, target_dir, ac->mount, data, &path);
 			if (r == -ENODEV && ac->fs == AZL_FS_VFAT) {
 				r = 0; /* bootloader_apply uses mtools */

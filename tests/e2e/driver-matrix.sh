@@ -36,8 +36,7 @@ if [ "$(id -u)" != 0 ]; then echo "SKIP: not root"; exit 77; fi
 # AZL_MATRIX_INSTALL=live (default): the install runs in the live system
 # (step 1 above). =host: the install runs on this host into the disk image
 # (loop devices; the target's dracut is then generic, and there is neither
-# a live check nor a 0-rescue entry): what tests/e2e/test-driver-matrix.sh
-# runs in CI, for a few cells.
+# a live check nor a 0-rescue entry). Hand-run only (docs/system.md).
 MODE=${AZL_MATRIX_INSTALL:-live}
 case "$MODE" in live | host) ;; *) echo "AZL_MATRIX_INSTALL=live|host" >&2; exit 1 ;; esac
 for t in gpg xorriso losetup; do

@@ -103,6 +103,10 @@ fact "ada's context" "$ctx"
 # kernel ring buffer, each denial once (its text names the pid), listed
 # by kind.
 gs sh -c "'journalctl -b -o cat --no-pager; dmesg'" >"$WORK/guest-log.txt" 2>&1 || :
+# Zero denials counts only if the log was read: every boot's kernel log
+# starts with its version.
+grep -aq 'Linux version' "$WORK/guest-log.txt" ||
+	fail "could not read the guest's journal and kernel log: $(head -c 300 "$WORK/guest-log.txt")"
 grep -ao 'avc: *denied.*' "$WORK/guest-log.txt" | sort -u >"$WORK/avc.txt" || :
 avc=$(grep -c . "$WORK/avc.txt" || :)
 fact "AVC denials this boot" "$avc"

@@ -6,8 +6,9 @@
 #   - kickstart liveimg --url=https://..., the CA added to the live
 #     system's trust store (a private mount namespace binds a bundle with
 #     it over /etc/ssl/certs/ca-certificates.crt) -> installed;
-#   - no ca_cert and the CA not in the store, ca_cert naming another CA,
-#     a certificate for another name -> exit 2 before anything is written:
+#   - no ca_cert and the CA not in the store, ca_cert naming another CA
+#     (also while the store holds the server's CA: ca_cert replaces the
+#     store), a certificate for another name -> exit 2 before anything is written:
 #     the --root directory is not created, and a disk install leaves its
 #     sparse disk image without a single allocated block.
 set -euo pipefail
@@ -125,6 +126,18 @@ rc=$(run ks "$tmp/ks.cfg" unshare -m sh -c \
 ok "kickstart liveimg --url=https://: installed, the CA in the live system's store"
 rc=$(run ks-nostore "$tmp/ks.cfg")
 refused ks-nostore "kickstart liveimg, the CA not in the store"
+# ca_cert replaces the store, it does not add to it: the server's CA in
+# the live system's store, ca_cert naming another CA -> refused.
+rc=$(run rogue-store "$(yaml rogue-store good "$tmp/rogue.pem")" unshare -m sh -c \
+	'mount --bind "$0" /etc/ssl/certs/ca-certificates.crt && exec "$@"' "$tmp/bundle.crt")
+refused rogue-store "ca_cert naming another CA while the server's CA is in the store"
+
+# A ca_cert path that is not there: exit 2, the file named.
+rc=$(run missing-ca "$(yaml missing-ca good "$tmp/no-such-ca.pem")")
+[ "$rc" = 2 ] && grep -q "cannot read the 'ca_cert' file '$tmp/no-such-ca.pem'" "$tmp/missing-ca.out" ||
+	{ cat "$tmp/missing-ca.out"; fail "ca_cert missing: exit $rc, or the message does not name it"; }
+[ ! -e "$tmp/root-missing-ca" ] || fail "ca_cert missing: the root directory was created"
+ok "ca_cert missing: exit 2, the file named, nothing written"
 
 # A disk install: refused before the storage phase; the disk untouched.
 truncate -s 4G "$tmp/disk.img"
