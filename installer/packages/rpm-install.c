@@ -4,12 +4,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <mntent.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <rpm/header.h>
@@ -464,14 +466,89 @@ static size_t verifier_finish(verifier *v, bool stop)
 	return bad;
 }
 
+/* The file systems the transaction writes to, opened before it starts:
+ * rpm chroots into the target for the transaction, where neither the
+ * target's path nor /proc/self/mounts can be looked up. */
+#define MAX_TARGET_FS 16
+typedef struct target_fs {
+	int fd[MAX_TARGET_FS];
+	char *name[MAX_TARGET_FS]; /* "/", "/var", as the installed system mounts them */
+	size_t n;
+} target_fs;
+
+static void target_fs_open(target_fs *t, const char *root)
+{
+	*t = (target_fs){0};
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	t->fd[t->n] = fd;
+	t->name[t->n++] = xstrdup("/");
+	size_t n = strlen(root);
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	FILE *f = setmntent("/proc/self/mounts", "re");
+	struct mntent *me;
+	while (f && t->n < MAX_TARGET_FS && (me = getmntent(f))) {
+		const char *d = me->mnt_dir;
+		if (strncmp(d, root, n) != 0 || d[n] != '/' || !d[n + 1])
+			continue;
+		fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		t->fd[t->n] = fd;
+		t->name[t->n++] = xstrdup(d + n);
+	}
+	if (f)
+		endmntent(f);
+}
+
+static void target_fs_close(target_fs *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		close(t->fd[i]);
+		free(t->name[i]);
+	}
+	*t = (target_fs){0};
+}
+
 typedef struct run_state {
+	target_fs fs;
 	const rpm_install_pkg *pkgs;
 	size_t n, done;
 	uint64_t bytes, total_bytes;
 	FD_t fd;
 	bool failed;
 	bool interrupted; /* packages refused after SIGINT/SIGTERM */
+	char *full;	  /* "the file system on / has 0.4 MiB free; X needs 6.1 MiB" */
 } run_state;
+
+/* After a package failed to unpack: was it the disk? rpm's own message
+ * does not say (its errno is overwritten by then: "write failed - No
+ * such file or directory"; once the disk is full its sqlite database
+ * fails too and that is rpm's last word: "database table is locked").
+ * rpm has removed the package's half-written files, so a file system of
+ * the target with less room than the package's installed size, give or
+ * take block overhead, is the cause. Returns the sentence, or NULL. */
+static char *short_of_space(const target_fs *t, Header h, const char *nevra)
+{
+	uint64_t size = h ? headerGetNumber(h, RPMTAG_LONGSIZE) : 0;
+	if (size == 0)
+		return NULL;
+	uint64_t need = size + size / 8 + 1024 * 1024;
+	for (size_t i = 0; i < t->n; i++) {
+		struct statvfs sv;
+		if (fstatvfs(t->fd[i], &sv) < 0 || sv.f_blocks == 0 || (sv.f_flag & ST_RDONLY))
+			continue;
+		uint64_t avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+		if (avail < need)
+			return xasprintf(
+				"the file system on %s has %.1f MiB free; %s needs %.1f MiB",
+				t->name[i], (double)avail / 1048576.0, nevra,
+				(double)size / 1048576.0);
+	}
+	return NULL;
+}
 
 static void *on_event(const void *arg, const rpmCallbackType what, const rpm_loff_t amount,
 		      const rpm_loff_t total, fnpyKey key, rpmCallbackData data)
@@ -526,6 +603,11 @@ static void *on_event(const void *arg, const rpmCallbackType what, const rpm_lof
 	case RPMCALLBACK_CPIO_ERROR:
 		st->failed = true;
 		log_error("cannot unpack %s", p ? p->nevra : "a package");
+		if (!st->full && p) {
+			st->full = short_of_space(&st->fs, (Header)arg, p->nevra);
+			if (st->full)
+				log_error("%s: %s", st->full, strerror(ENOSPC));
+		}
 		break;
 	default:
 		break;
@@ -671,7 +753,9 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 	if (sfd)
 		rpmtsSetScriptFd(ts, sfd);
 	log_info("rpm transaction: %zu packages into '%s'", n, root);
+	target_fs_open(&st.fs, root);
 	int rc = rpmtsRun(ts, NULL, RPMPROB_FILTER_NONE);
+	target_fs_close(&st.fs);
 	if (st.interrupted || interrupt_requested()) {
 		log_error("interrupted: the rpm transaction stopped after %zu of %zu packages",
 			  st.done, n);
@@ -704,6 +788,14 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 		close(mfd);
 	}
 	close_ts(ts);
+	if (st.full) {
+		/* The last word (the install's failure message), after what
+		 * rpm's database said on closing. */
+		if (r < 0)
+			log_error("the rpm transaction failed because %s: %s", st.full,
+				  strerror(ENOSPC));
+		free(st.full);
+	}
 	if (r < 0)
 		return r;
 	progress_packages(n, n, st.total_bytes, st.total_bytes, "packages installed");

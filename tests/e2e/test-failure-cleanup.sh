@@ -144,6 +144,10 @@ EOF
 		check b 3 $?
 		grep -q 'No space left on device' "/tmp/install-b.log" &&
 			echo "e2e: b: the log says: No space left on device"
+		# Whatever rpm hit first (a file, or its sqlite database), the
+		# failure names the full file system.
+		grep -q "the rpm transaction failed because the file system on / has .* MiB free" "/tmp/out-b" &&
+			echo "e2e: b: the failure names the full file system"
 		;;
 	c)
 		start c
@@ -202,6 +206,7 @@ console fail reject 'Kernel panic' reject 'E2E-UNCLEAN' \
 	expect "E2E-RESULT a rc=3 $ok" 600 mark a-tool-fails \
 	expect "E2E-RESULT b rc=3 $ok" 1200 mark b-disk-full \
 	expect 'e2e: b: the log says: No space left on device' 10 \
+	expect 'e2e: b: the failure names the full file system' 10 \
 	expect "E2E-RESULT c rc=3 $ok" 1500 mark c-post-fails \
 	expect "E2E-RESULT d rc=130 $ok" 1200 mark d-sigint \
 	expect 'e2e: d took' 10 \
