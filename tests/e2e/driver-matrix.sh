@@ -64,10 +64,8 @@ if [ "$MODE" = live ]; then
 fi
 
 # --- the repository over HTTP, its key pinned by fingerprint --------------
-key=$(cd "$REPO" && ls RPM-GPG-KEY-* | head -1)
-[ -n "$key" ] || fail "no RPM-GPG-KEY-* in $REPO"
-fpr=$(gpg --show-keys --with-colons "$REPO/$key" 2>/dev/null | awk -F: '$1 == "fpr" {print $10; exit}')
-[[ "$fpr" =~ ^[0-9A-F]{40}$ ]] || fail "no fingerprint for $REPO/$key"
+e2e_repo_key "$REPO"
+key=$KEY fpr=$FPR
 e2e_http "$REPO"
 url=http://10.0.2.2:$HTTP_PORT
 [ "$MODE" = live ] || url=http://127.0.0.1:$HTTP_PORT

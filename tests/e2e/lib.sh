@@ -135,6 +135,15 @@ E2E_ROOT_HASH='$6$e2esalt$vrdMxOBhfC2olCvPfWSDcDgObCP3uj33yuEAhwmJzAMMd7pt45PTQy
 
 # Serves DIR over HTTP on 127.0.0.1 (a free port, printed in HTTP_PORT);
 # guests reach it through guestfwd at http://10.0.2.100/.
+# e2e_repo_key REPO: KEY (the repository's RPM-GPG-KEY-* file name) and
+# FPR (its full fingerprint), for an answer file that pins the key.
+e2e_repo_key() {
+	KEY=$(cd "$1" && ls RPM-GPG-KEY-* 2>/dev/null | head -1)
+	[ -n "$KEY" ] || fail "no RPM-GPG-KEY-* in $1"
+	FPR=$(gpg --show-keys --with-colons "$1/$KEY" 2>/dev/null | awk -F: '$1 == "fpr" {print $10; exit}')
+	[[ "$FPR" =~ ^[0-9A-F]{40}$ ]] || fail "no fingerprint for $1/$KEY"
+}
+
 e2e_http() {
 	local dir=$1
 	HTTP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -50,10 +50,8 @@ REPO=${AZL_REAL_REPO:-$AZL_BUILD_DIR/real-repo}
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
 
-key=$(cd "$REPO" && ls RPM-GPG-KEY-* | head -1)
-[ -n "$key" ] || fail "no RPM-GPG-KEY-* in $REPO"
-fpr=$(gpg --show-keys --with-colons "$REPO/$key" 2>/dev/null | awk -F: '$1 == "fpr" {print $10; exit}')
-[[ "$fpr" =~ ^[0-9A-F]{40}$ ]] || fail "no fingerprint for $REPO/$key"
+e2e_repo_key "$REPO"
+key=$KEY fpr=$FPR
 e2e_http "$REPO"
 url=http://10.0.2.2:$HTTP_PORT
 

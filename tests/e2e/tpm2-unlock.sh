@@ -46,10 +46,8 @@ else
 		-extract /boot/initrd.img "$WORK/initrd.img" >"$WORK/xorriso.log" 2>&1 ||
 		{ cat "$WORK/xorriso.log"; fail "cannot take the kernel out of $ISO"; }
 fi
-key=$(cd "$REPO" && ls RPM-GPG-KEY-* | head -1)
-[ -n "$key" ] || fail "no RPM-GPG-KEY-* in $REPO"
-fpr=$(gpg --show-keys --with-colons "$REPO/$key" 2>/dev/null | awk -F: '$1 == "fpr" {print $10; exit}')
-[[ "$fpr" =~ ^[0-9A-F]{40}$ ]] || fail "no fingerprint for $REPO/$key"
+e2e_repo_key "$REPO"
+key=$KEY fpr=$FPR
 e2e_http "$REPO"
 url=http://10.0.2.2:$HTTP_PORT
 
