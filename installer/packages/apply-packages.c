@@ -9,9 +9,15 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <ftw.h>
+#include <linux/magic.h>
+#include <mntent.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -147,6 +153,7 @@ int packages_solve(const azl_model *m, const azl_cli_repos *repos, char *const *
 typedef struct dl_pool {
 	const azl_run_ctx *ctx;
 	const azl_repo_list *repos;
+	char *const *dirs; /* [repos->n]: where to download, NULL: the cache */
 	const depsolve_pkg *pkgs;
 	size_t n;
 	char **paths; /* [n] */
@@ -165,7 +172,8 @@ static int fetch_one(const dl_pool *p, size_t i, char **ret)
 	const depsolve_pkg *pkg = &p->pkgs[i];
 	const azl_repo_src *src = &p->repos->repos[pkg->repo];
 	uint64_t max = pkg->size && pkg->size < FETCH_MAX_PACKAGE ? pkg->size : FETCH_MAX_PACKAGE;
-	return repo_fetch_sized(src, pkg->location, max, pkg->checksum_type, pkg->checksum, ret);
+	return repo_fetch_into(src, p->dirs ? p->dirs[pkg->repo] : NULL, pkg->location, max,
+			       pkg->checksum_type, pkg->checksum, ret);
 }
 
 static void *dl_worker(void *arg)
@@ -192,11 +200,127 @@ static void *dl_worker(void *arg)
 	return NULL;
 }
 
+/* The live system's cache is in RAM when its file system is tmpfs or
+ * ramfs (the root the kernel unpacked the initramfs into); a path not
+ * made yet counts by its nearest parent. */
+static bool in_ram(const char *path)
+{
+	_cleanup_free_ char *p = xstrdup(path);
+	struct statfs sf;
+	for (;;) {
+		if (statfs(p, &sf) == 0)
+			return (unsigned long)sf.f_type == TMPFS_MAGIC ||
+			       (unsigned long)sf.f_type == RAMFS_MAGIC;
+		char *s = strrchr(p, '/');
+		if (!s)
+			return false;
+		if (s == p) {
+			if (!p[1])
+				return false;
+			s[1] = '\0';
+		} else
+			*s = '\0';
+	}
+}
+
+#define MIB(b) ((double)(b) / 1048576.0)
+
+/* Where the packages of a remote repository are downloaded when the
+ * cache is in RAM: a directory of its own on the target file system with
+ * the most room left once the downloads and, on the file system of /,
+ * the installed packages are counted (as Anaconda picks a download
+ * location on the target when the live system's RAM is short). Not /boot
+ * nor the ESP, nor a file system in RAM. *ret NULL: the cache, as it is. */
+static int pick_download_dir(const azl_repo_list *repos, const depsolve_pkg *pkgs, size_t n,
+			     const char *root, char **ret)
+{
+	*ret = NULL;
+	uint64_t dl = 0, inst = 0;
+	bool ram = false;
+	for (size_t i = 0; i < n; i++) {
+		const azl_repo_src *src = &repos->repos[pkgs[i].repo];
+		inst += pkgs[i].installsize;
+		if (!src->cache_dir)
+			continue;
+		dl += pkgs[i].size;
+		ram = ram || in_ram(src->cache_dir);
+	}
+	if (!root || dl == 0 || !ram)
+		return 0;
+	struct stat rst;
+	if (stat(root, &rst) < 0)
+		return 0;
+	size_t rn = strlen(root);
+	while (rn > 1 && root[rn - 1] == '/')
+		rn--;
+	FILE *f = setmntent("/proc/self/mounts", "re");
+	if (!f)
+		return 0;
+	_cleanup_free_ char *best = NULL;
+	uint64_t best_slack = 0, best_free = 0;
+	struct mntent *me;
+	while ((me = getmntent(f))) {
+		const char *d = me->mnt_dir;
+		if (strncmp(d, root, rn) != 0 || (d[rn] != '/' && d[rn] != '\0'))
+			continue;
+		const char *in = d[rn] ? d + rn : "/";
+		if (startswith(in, "/boot") || hasmntopt(me, "ro") ||
+		    streq_ptr(me->mnt_type, "vfat") || streq_ptr(me->mnt_type, "tmpfs") ||
+		    streq_ptr(me->mnt_type, "ramfs"))
+			continue;
+		struct stat st;
+		struct statvfs sv;
+		if (stat(d, &st) < 0 || statvfs(d, &sv) < 0)
+			continue;
+		uint64_t avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+		uint64_t need = dl + dl / 10 + (st.st_dev == rst.st_dev ? inst + inst / 10 : 0) +
+				(64u << 20);
+		if (avail < need || (best && avail - need <= best_slack))
+			continue;
+		free(best);
+		best = xstrdup(d);
+		best_slack = avail - need;
+		best_free = avail;
+	}
+	endmntent(f);
+	if (!best) {
+		log_info(
+			"the cache is in RAM and no file system of the target has room for %.0f MiB of downloads beside %.0f MiB installed; downloading into RAM",
+			MIB(dl), MIB(inst));
+		return 0;
+	}
+	_cleanup_free_ char *tmpl = xasprintf("%s/.azl-installer-downloads.XXXXXX", best);
+	if (!mkdtemp(tmpl))
+		return log_error_errno(-errno, "cannot make a download directory in '%s'", best);
+	log_info(
+		"the cache is in RAM: %.0f MiB of packages are downloaded into %s (%.0f MiB free), removed after the transaction",
+		MIB(dl), tmpl, MIB(best_free));
+	*ret = TAKE_PTR(tmpl);
+	return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if ((type == FTW_DP ? rmdir(path) : unlink(path)) < 0)
+		log_warning("cannot remove '%s': %s", path, strerror(errno));
+	return 0;
+}
+
+/* Removes the download directory with what is in it (not crossing into
+ * another file system, not following symlinks). */
+static void remove_download_dir(const char *dir)
+{
+	if (dir && nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
+		log_warning("cannot remove '%s': %s", dir, strerror(errno));
+}
+
 /* Local paths of every package (paths[i] for pkgs[i]): in place, or
- * downloaded into the cache, DOWNLOADS_AT_ONCE at a time. The first
- * failure stops the downloads not yet started. */
+ * downloaded into the cache (or dl_dir, when given), DOWNLOADS_AT_ONCE at
+ * a time. The first failure stops the downloads not yet started. */
 static int fetch_packages(const azl_run_ctx *ctx, const azl_repo_list *repos,
-			  const depsolve_pkg *pkgs, size_t n, char ***ret)
+			  const depsolve_pkg *pkgs, size_t n, const char *dl_dir, char ***ret)
 {
 	uint64_t total = 0;
 	size_t remote = 0;
@@ -204,7 +328,14 @@ static int fetch_packages(const azl_run_ctx *ctx, const azl_repo_list *repos,
 		total += pkgs[i].size;
 		remote += repos->repos[pkgs[i].repo].cache_dir != NULL;
 	}
-	dl_pool p = {.ctx = ctx, .repos = repos, .pkgs = pkgs, .n = n};
+	/* Each remote repository's own directory in dl_dir; NULL: the cache. */
+	char **dirs = dl_dir ? xcalloc(repos->n, sizeof(*dirs)) : NULL;
+	for (size_t i = 0; dirs && i < repos->n; i++) {
+		const char *c = repos->repos[i].cache_dir;
+		const char *tag = c ? strrchr(c, '/') : NULL;
+		dirs[i] = tag ? xasprintf("%s%s", dl_dir, tag) : NULL;
+	}
+	dl_pool p = {.ctx = ctx, .repos = repos, .dirs = dirs, .pkgs = pkgs, .n = n};
 	p.paths = xcalloc(n + 1, sizeof(*p.paths));
 	p.rc = xcalloc(n ? n : 1, sizeof(*p.rc));
 	pthread_mutex_init(&p.lock, NULL);
@@ -247,6 +378,9 @@ static int fetch_packages(const azl_run_ctx *ctx, const azl_repo_list *repos,
 		pthread_join(threads[t], NULL);
 	pthread_cond_destroy(&p.cond);
 	pthread_mutex_destroy(&p.lock);
+	for (size_t i = 0; dirs && i < repos->n; i++)
+		free(dirs[i]);
+	free(dirs);
 	int r = 0;
 	for (size_t i = 0; i < p.next; i++) {
 		if (p.rc[i] >= 0)
@@ -348,6 +482,7 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 	_cleanup_strv_free_ char **paths = NULL;
 	_cleanup_strv_free_ char **keys = NULL;
 	rpm_install_pkg *items = NULL;
+	_cleanup_free_ char *dl_dir = NULL;
 	r = solve(m, &l, extra, root, false, NULL, &pkgs, &n);
 	if (r < 0)
 		goto out;
@@ -358,7 +493,10 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 		progress_phase(AZL_PHASE_PACKAGES, 100, _("Every package asked for is installed"));
 		goto out;
 	}
-	r = fetch_packages(ctx, &l, pkgs, n, &paths);
+	r = pick_download_dir(&l, pkgs, n, root, &dl_dir);
+	if (r < 0)
+		goto out;
+	r = fetch_packages(ctx, &l, pkgs, n, dl_dir, &paths);
 	if (r < 0)
 		goto out;
 	r = collect_keys(&l, &keys);
@@ -383,6 +521,7 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 	if (r >= 0)
 		log_info("the rpm transaction took %.1f s", now_s() - t0);
 out:
+	remove_download_dir(dl_dir);
 	free(items);
 	depsolve_pkgs_free(pkgs, n);
 	repo_list_done(&l);

@@ -887,6 +887,7 @@ static depsolve_pkg pkg_from_solvable(Pool *pool, Solvable *s)
 		p.checksum = xstrdup(pool_bin2hex(pool, chk, solv_chksum_len(type)));
 	}
 	p.size = solvable_lookup_num(s, SOLVABLE_DOWNLOADSIZE, 0);
+	p.installsize = solvable_lookup_num(s, SOLVABLE_INSTALLSIZE, 0);
 	p.repo = (size_t)(uintptr_t)s->repo->appdata - 1;
 	Id sb = pool_str2id(pool, "secure-boot(signed)", 0);
 	if (sb && s->provides) {

@@ -22,11 +22,12 @@ typedef struct azl_solver azl_solver;
 typedef struct depsolve_pkg {
 	char *nevra; /* name-[epoch:]version-release.arch */
 	char *name;
-	char *location;	     /* relative to its repository's base URL */
-	char *checksum_type; /* "sha256" ..., NULL if the metadata has none */
-	char *checksum;	     /* hex */
-	uint64_t size;	     /* download size in bytes */
-	size_t repo;	     /* the index given to depsolve_add_repo() */
+	char *location;	      /* relative to its repository's base URL */
+	char *checksum_type;  /* "sha256" ..., NULL if the metadata has none */
+	char *checksum;	      /* hex */
+	uint64_t size;	      /* download size in bytes */
+	uint64_t installsize; /* installed size in bytes (0: unknown) */
+	size_t repo;	      /* the index given to depsolve_add_repo() */
 	/* Provides "secure-boot(signed)": the package's boot images carry
 	 * Secure Boot signatures (docs/secure-boot.md). */
 	bool secure_boot_signed;

@@ -348,6 +348,12 @@ int repo_fetch(const azl_repo_src *r, const char *relpath, const char *chk_type,
 int repo_fetch_sized(const azl_repo_src *r, const char *relpath, uint64_t max, const char *chk_type,
 		     const char *chk_hex, char **ret_path)
 {
+	return repo_fetch_into(r, NULL, relpath, max, chk_type, chk_hex, ret_path);
+}
+
+int repo_fetch_into(const azl_repo_src *r, const char *dir, const char *relpath, uint64_t max,
+		    const char *chk_type, const char *chk_hex, char **ret_path)
+{
 	if (!relpath) {
 		/* The caller names the package (depsolve refuses one without
 		 * a location); never a NULL path further down. */
@@ -378,6 +384,10 @@ int repo_fetch_sized(const azl_repo_src *r, const char *relpath, uint64_t max, c
 			return 0;
 		}
 		unlink(path);
+	}
+	if (dir) {
+		free(path);
+		path = xasprintf("%s/%s", dir, relpath);
 	}
 	int err = mkdir_parents_of(path);
 	if (err < 0)

@@ -74,6 +74,11 @@ int repo_fetch(const azl_repo_src *r, const char *relpath, const char *chk_type,
  * beyond it is refused (-EFBIG). */
 int repo_fetch_sized(const azl_repo_src *r, const char *relpath, uint64_t max, const char *chk_type,
 		     const char *chk_hex, char **ret_path);
+/* repo_fetch_sized() of a remote file into dir instead of the
+ * repository's cache (dir NULL: the cache); a copy in the cache that
+ * matches chk_hex is still used where it lies. */
+int repo_fetch_into(const azl_repo_src *r, const char *dir, const char *relpath, uint64_t max,
+		    const char *chk_type, const char *chk_hex, char **ret_path);
 
 /* The armored public keys that verify the repository's packages, only
  * from where the operator put trust (DESIGN.md, Trust; docs/packages.md):
