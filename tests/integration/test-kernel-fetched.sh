@@ -36,7 +36,18 @@ grep -qx "usr/lib/modules/$kver/modules.dep" "$tmp/live.list" || fail "no module
 # Kickstarts written for Anaconda (Ironic's heartbeats) run /usr/bin/curl
 # in %pre and %onerror, in the live environment.
 grep -qx "usr/bin/curl" "$tmp/live.list" || fail "no /usr/bin/curl in the initramfs"
-grep -q "usr/lib/modules/$kver/kernel/drivers/md/dm-crypt.ko" "$tmp/live.list" || fail "no dm-crypt in the initramfs"
+grep -qx "usr/lib/modules/$kver/kernel/drivers/md/dm-crypt.ko.xz" "$tmp/live.list" || fail "no dm-crypt.ko.xz in the initramfs"
+! grep -q '\.ko$' "$tmp/live.list" || fail "uncompressed modules in the initramfs: $(grep -c '\.ko$' "$tmp/live.list")"
+grep -q "/dm-crypt.ko.xz:" <(cd "$tmp" && cpio -i --to-stdout "usr/lib/modules/$kver/modules.dep" <initrd.img 2>/dev/null) ||
+	fail "modules.dep does not name dm-crypt.ko.xz"
+# ICU's 31 MiB of data (libxml2's, for libarchive's xar reader) is the
+# empty package of iso/live/icu-stubdata.c; libicuuc still finds its symbol.
+icu=$(grep -x 'usr/lib/x86_64-linux-gnu/libicudata\.so\.[0-9]*' "$tmp/live.list" || :)
+if [ -n "$icu" ]; then
+	(cd "$tmp" && cpio -id --quiet "$icu" <initrd.img 2>/dev/null)
+	[ "$(stat -c %s "$tmp/$icu")" -lt 65536 ] || fail "$icu is ICU's whole data ($(stat -c %s "$tmp/$icu") bytes)"
+	nm -D --defined-only "$tmp/$icu" | grep -q " R icudt[0-9]*_dat$" || fail "$icu does not export icudtNN_dat"
+fi
 ok "live initramfs and vmlinuz from $kdir ($kver) with the host's /boot and /lib/modules empty"
 
 # Without --kernel, the build machine as sysroot: refused, not read.
