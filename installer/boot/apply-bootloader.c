@@ -328,7 +328,10 @@ static int hostonly_drivers(const azl_target *t, char **ret_need, char ***ret_ex
 	_cleanup_strv_free_ char **ctl_whys = NULL;
 	r = initramfs_controller_modules("/sys", &ctl, &ctl_whys);
 	if (r < 0)
-		return r;
+		/* The other disks are a help; the layout's drivers are known. */
+		log_warning(
+			"initramfs: cannot list this machine's disks in /sys/class/block (%s); host-only with the drivers the layout needs only",
+			strerror(-r));
 	azl_buf b = {0}, all = {0};
 	for (size_t i = 0; need && need[i]; i++)
 		buf_printf(&b, "%s%s", b.len ? " " : "", need[i]);
@@ -343,8 +346,10 @@ static int hostonly_drivers(const azl_target *t, char **ret_need, char ***ret_ex
 	*ret_need = b.len ? buf_steal(&b) : NULL;
 	if (*ret_need)
 		log_info("initramfs: host-only with the drivers the layout needs: %s", *ret_need);
-	log_info("initramfs: host-only with the drivers of every disk controller: %s",
-		 all.len ? all.data : "none (built into the kernel, or no disk with a controller)");
+	if (r >= 0)
+		log_info("initramfs: host-only with the drivers of every disk controller: %s",
+			 all.len ? all.data
+				 : "none (built into the kernel, or no disk with a controller)");
 	buf_free(&all);
 	buf_free(&b);
 	*ret_extra = extra;

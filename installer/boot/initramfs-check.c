@@ -186,12 +186,12 @@ int initramfs_controller_modules(const char *sysfs, char ***ret_mods, char ***re
 {
 	char root[PATH_MAX];
 	if (!realpath(sysfs, root))
-		return log_error_errno(errno, "cannot resolve the sysfs directory '%s'", sysfs);
+		return -errno;
 	_cleanup_free_ char *devices = xasprintf("%s/devices/", strcmp(root, "/") ? root : "");
 	_cleanup_free_ char *classdir = xasprintf("%s/class/block", root);
 	DIR *d = opendir(classdir);
 	if (!d)
-		return log_error_errno(errno, "cannot list '%s'", classdir);
+		return -errno;
 	/* A server may have hundreds of disks: a builder, not strv_push. */
 	strv_builder nb = {0};
 	struct dirent *e;

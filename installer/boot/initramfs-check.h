@@ -23,7 +23,8 @@ int initramfs_needed_modules(const char *target, char ***ret_mods, char ***ret_w
  * *ret_whys names the first disk of each (same index). Partitions are
  * their disk's; a disk without a device (loop, ram, zram, nbd, dm, md)
  * has no controller. Drivers built into the kernel have no module and
- * are not listed. Returns 0 or -errno. */
+ * are not listed. Returns 0 or -errno (not logged: SYSFS/class/block
+ * cannot be listed). */
 int initramfs_controller_modules(const char *sysfs, char ***ret_mods, char ***ret_whys);
 /* The modules the kernel KVER of the target has, loadable
  * (modules.dep) or built in (modules.builtin); NULL when it lists

@@ -31,8 +31,12 @@ int main(int argc, char **argv)
 		log_set_stderr_level(AZL_LOG_INFO, true);
 		_cleanup_strv_free_ char **mods = NULL;
 		_cleanup_strv_free_ char **whys = NULL;
-		if (initramfs_controller_modules(argv[2], &mods, &whys) < 0)
+		int r = initramfs_controller_modules(argv[2], &mods, &whys);
+		if (r < 0) {
+			fprintf(stderr, "initramfs-check: cannot walk the sysfs '%s': %s\n",
+				argv[2], strerror(-r));
 			return 1;
+		}
 		for (size_t i = 0; mods && mods[i]; i++)
 			printf("%s %s\n", mods[i], whys[i]);
 		return 0;
