@@ -193,7 +193,8 @@ static bool target_has_real_dracut(const azl_target *t)
 /* What the layout needs in the initramfs img of kernel k, proven there
  * (initramfs-check.c); the firmware of this machine's loaded modules
  * when this machine boots the disk. */
-static int check_initramfs(const azl_target *t, const char *k, const char *img, bool hostonly)
+static int check_initramfs(const azl_target *t, const char *k, const char *img, bool hostonly,
+			   char *const *extras, char *const *extra_whys)
 {
 	_cleanup_strv_free_ char **mods = NULL;
 	_cleanup_strv_free_ char **whys = NULL;
@@ -205,7 +206,7 @@ static int check_initramfs(const azl_target *t, const char *k, const char *img, 
 		log_info(
 			"initramfs: '%s' is a disk image (no controller of its own): the machine that boots it brings the driver, and the initramfs is generic",
 			images[i]);
-	r = initramfs_verify(t, k, img, mods, whys);
+	r = initramfs_verify(t, k, img, mods, whys, extras, extra_whys);
 	if (r < 0)
 		return r;
 	return hostonly ? initramfs_check_firmware(t, k, NULL) : 0;
@@ -301,6 +302,78 @@ static int rescue_finish(const azl_target *t, const char *k, pid_t pid, char **r
 	return 0;
 }
 
+/* The drivers of the host-only initramfs (docs/system.md, "Host-only"):
+ * the layout's (*ret_need, space-separated: an install error when the
+ * initramfs lacks one) and the other drivers of every disk controller
+ * bound on this machine (*ret_extra, each with the disk that needs it in
+ * *ret_extra_whys: added, a warning when missing), as dracut's host-only
+ * mode keeps on Fedora every storage driver that udev and the loaded
+ * modules show it. The live environment has neither for dracut in the
+ * target's chroot, which on its own kept only what it found for / (the
+ * driver matrix found initramfs images without the disk controller). So
+ * a disk behind another controller of this machine (the answer file's
+ * OEMDRV disk's, a SAS HBA beside SATA boot disks) boots through the
+ * normal entry too; one behind a controller that was not there at
+ * install is the 0-rescue entry's. */
+static int hostonly_drivers(const azl_target *t, char **ret_need, char ***ret_extra,
+			    char ***ret_extra_whys)
+{
+	_cleanup_strv_free_ char **need = NULL;
+	_cleanup_strv_free_ char **whys = NULL;
+	_cleanup_strv_free_ char **images = NULL;
+	int r = initramfs_needed_modules(t->root, &need, &whys, &images);
+	if (r < 0)
+		return r;
+	_cleanup_strv_free_ char **ctl = NULL;
+	_cleanup_strv_free_ char **ctl_whys = NULL;
+	r = initramfs_controller_modules("/sys", &ctl, &ctl_whys);
+	if (r < 0)
+		/* The other disks are a help; the layout's drivers are known. */
+		log_warning(
+			"initramfs: cannot list this machine's disks in /sys/class/block (%s); host-only with the drivers the layout needs only",
+			strerror(-r));
+	azl_buf b = {0}, all = {0};
+	for (size_t i = 0; need && need[i]; i++)
+		buf_printf(&b, "%s%s", b.len ? " " : "", need[i]);
+	char **extra = NULL, **extra_whys = NULL;
+	for (size_t i = 0; ctl && ctl[i]; i++) {
+		buf_printf(&all, "%s%s", all.len ? " " : "", ctl[i]);
+		if (strv_contains(need, ctl[i]))
+			continue;
+		strv_push(&extra, xstrdup(ctl[i]));
+		strv_push(&extra_whys, xstrdup(ctl_whys[i]));
+	}
+	*ret_need = b.len ? buf_steal(&b) : NULL;
+	if (*ret_need)
+		log_info("initramfs: host-only with the drivers the layout needs: %s", *ret_need);
+	if (r >= 0)
+		log_info("initramfs: host-only with the drivers of every disk controller: %s",
+			 all.len ? all.data
+				 : "none (built into the kernel, or no disk with a controller)");
+	buf_free(&all);
+	buf_free(&b);
+	*ret_extra = extra;
+	*ret_extra_whys = extra_whys;
+	return 0;
+}
+
+/* --add-drivers for the kernel k: need (the layout's, always) and each
+ * of extra that k has (dracut's --add-drivers fails on a module the
+ * kernel lacks, and another disk's controller must not fail the install;
+ * initramfs_verify warns about it). NULL: none. */
+static char *kernel_drivers(const azl_target *t, const char *k, const char *need,
+			    char *const *extra)
+{
+	azl_buf b = {0};
+	if (need)
+		buf_printf(&b, "%s", need);
+	_cleanup_strv_free_ char **known = extra ? initramfs_kernel_modules(t, k) : NULL;
+	for (size_t i = 0; extra && extra[i]; i++)
+		if (strv_contains(known, extra[i]))
+			buf_printf(&b, "%s%s", b.len ? " " : "", extra[i]);
+	return b.len ? buf_steal(&b) : NULL;
+}
+
 /* The kernels in /boot and a fresh initramfs from the target's dracut,
  * each checked for what the layout needs; a rescue kernel and initramfs
  * (*ret_rescue: its version, or NULL) when the dracut is real. */
@@ -317,20 +390,12 @@ static int install_kernels(const azl_target *t, char **kernels, const azl_instal
 	pid_t rescue_pid = -1;
 	int r = 0;
 	*ret_rescue = NULL;
+	_cleanup_strv_free_ char **extra = NULL;
+	_cleanup_strv_free_ char **extra_whys = NULL;
 	if (hostonly && real) {
-		_cleanup_strv_free_ char **need = NULL;
-		_cleanup_strv_free_ char **whys = NULL;
-		_cleanup_strv_free_ char **images = NULL;
-		r = initramfs_needed_modules(t->root, &need, &whys, &images);
+		r = hostonly_drivers(t, &drivers, &extra, &extra_whys);
 		if (r < 0)
 			return r;
-		azl_buf b = {0};
-		for (size_t i = 0; need && need[i]; i++)
-			buf_printf(&b, "%s%s", b.len ? " " : "", need[i]);
-		drivers = b.len ? buf_steal(&b) : NULL;
-		if (drivers)
-			log_info("initramfs: host-only with the drivers the layout needs: %s",
-				 drivers);
 	}
 	if (have_dracut) {
 		log_info("initramfs: the target's dracut, %s%s%s",
@@ -355,12 +420,13 @@ static int install_kernels(const azl_target *t, char **kernels, const azl_instal
 		_cleanup_free_ char *img = xasprintf("/boot/initramfs-%s.img", k);
 		if (have_dracut) {
 			_cleanup_free_ char *abs = xasprintf("/%s", dracut);
+			_cleanup_free_ char *all = kernel_drivers(t, k, drivers, extra);
 			_cleanup_strv_free_ char **argv =
-				bootloader_dracut_argv(abs, k, img, mods, drivers, hostonly);
+				bootloader_dracut_argv(abs, k, img, mods, all, hostonly);
 			azl_spawn_opts o = {.chroot = t->root};
 			r = spawn_check(argv, &o);
 			if (r >= 0 && real)
-				r = check_initramfs(t, k, img, hostonly);
+				r = check_initramfs(t, k, img, hostonly, extra, extra_whys);
 		} else if (!target_exists(t, img))
 			log_warning(
 				"the target has no dracut and no %s; the kernel %s boots without an initramfs",

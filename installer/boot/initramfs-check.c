@@ -102,6 +102,23 @@ static const char *md_level_module(const char *level)
 	return NULL;
 }
 
+/* The module of every driver bound from the sysfs device dir dev (a
+ * resolved path) up to the root of the device tree (under devices, the
+ * resolved SYSFS/devices/): the disk's (sd_mod), its controller's, the
+ * bus's above it (usb_storage, then xhci_pci). Overwrites dev. */
+static void walk_device(char *dev, const char *devices, const char *why, char ***mods, char ***whys)
+{
+	for (char *p = dev; startswith(p, devices);) {
+		_cleanup_free_ char *m = driver_module(p);
+		if (m)
+			need(mods, whys, m, why);
+		char *slash = strrchr(p, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
+	}
+}
+
 /* Walks the block device at sysfs path sys (a /sys/class/block/X or
  * /sys/dev/block/M:m) for what it needs; dev names it for people. */
 static void walk_block(const char *sys, const char *what, char ***mods, char ***whys,
@@ -157,15 +174,55 @@ static void walk_block(const char *sys, const char *what, char ***mods, char ***
 			strv_push(images, xstrdup(n));
 		return;
 	}
-	for (char *p = dev; startswith(p, "/sys/devices/");) {
-		_cleanup_free_ char *m = driver_module(p);
-		if (m)
-			need(mods, whys, m, why);
-		char *slash = strrchr(p, '/');
-		if (!slash)
-			break;
-		*slash = '\0';
+	walk_device(dev, "/sys/devices/", why, mods, whys);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int initramfs_controller_modules(const char *sysfs, char ***ret_mods, char ***ret_whys)
+{
+	char root[PATH_MAX];
+	if (!realpath(sysfs, root))
+		return -errno;
+	_cleanup_free_ char *devices = xasprintf("%s/devices/", strcmp(root, "/") ? root : "");
+	_cleanup_free_ char *classdir = xasprintf("%s/class/block", root);
+	DIR *d = opendir(classdir);
+	if (!d)
+		return -errno;
+	/* A server may have hundreds of disks: a builder, not strv_push. */
+	strv_builder nb = {0};
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			strvb_push(&nb, xstrdup(e->d_name));
+	closedir(d);
+	size_t n = nb.n;
+	_cleanup_strv_free_ char **names = strvb_steal(&nb);
+	/* In name order, so that the list (and the log) is the same on each
+	 * run and a controller is named after its first disk. */
+	qsort(names, n, sizeof(*names), cmp_str);
+	char **mods = NULL, **whys = NULL;
+	for (size_t i = 0; names && names[i]; i++) {
+		/* Partitions have their disk's controller. A disk without a
+		 * device (loop, ram, zram, nbd, dm-, md) has no controller:
+		 * its driver is in the kernel or comes with the layout. */
+		_cleanup_free_ char *part = xasprintf("%s/%s/partition", classdir, names[i]);
+		if (access(part, F_OK) == 0)
+			continue;
+		_cleanup_free_ char *link = xasprintf("%s/%s/device", classdir, names[i]);
+		char dev[PATH_MAX];
+		if (!realpath(link, dev))
+			continue;
+		_cleanup_free_ char *why =
+			xasprintf("'/dev/%s' (a disk of this machine)", names[i]);
+		walk_device(dev, devices, why, &mods, &whys);
 	}
+	*ret_mods = mods;
+	*ret_whys = whys;
+	return 0;
 }
 
 /* Unescapes mountinfo's octal escapes in place. */
@@ -293,8 +350,22 @@ static char **kernel_list(const azl_target *t, const char *kver, const char *fil
 	return initramfs_listed_modules(lines, kver);
 }
 
+char **initramfs_kernel_modules(const azl_target *t, const char *kver)
+{
+	_cleanup_strv_free_ char **known = kernel_list(t, kver, "modules.dep");
+	_cleanup_strv_free_ char **builtin = kernel_list(t, kver, "modules.builtin");
+	if (!known && !builtin)
+		return NULL;
+	strv_builder b = {0};
+	for (size_t i = 0; known && known[i]; i++)
+		strvb_push(&b, TAKE_PTR(known[i]));
+	for (size_t i = 0; builtin && builtin[i]; i++)
+		strvb_push(&b, TAKE_PTR(builtin[i]));
+	return strvb_steal(&b);
+}
+
 int initramfs_verify(const azl_target *t, const char *kver, const char *image, char *const *mods,
-		     char *const *whys)
+		     char *const *whys, char *const *extras, char *const *extra_whys)
 {
 	const char *lsinitrds[] = {"usr/bin/lsinitrd", "usr/lib/dracut/lsinitrd.sh", NULL};
 	const char *ls = NULL;
@@ -336,11 +407,34 @@ int initramfs_verify(const azl_target *t, const char *kver, const char *image, c
 							"has no such module either)");
 		bad++;
 	}
-	if (bad)
+	if (bad) {
+		buf_free(&ok);
 		return -ENOENT;
+	}
 	log_info("initramfs '%s' holds what the layout needs: %s", image,
 		 ok.len ? ok.data : "nothing beyond the kernel");
 	buf_free(&ok);
+	/* The other disks' controllers: a help for a disk the layout does
+	 * not use at install time, never an install error. */
+	azl_buf more = {0};
+	for (size_t i = 0; extras && extras[i]; i++) {
+		if (strv_contains(mods, extras[i]))
+			continue;
+		if (strv_contains(builtin, extras[i]) || strv_contains(have, extras[i])) {
+			buf_printf(&more, "%s%s", more.len ? ", " : "", extras[i]);
+			continue;
+		}
+		log_warning(
+			"initramfs: '%s' has no module '%s', the driver of %s; the installed system's normal entry will not see that disk%s",
+			image, extras[i], extra_whys[i],
+			strv_contains(known, extras[i])
+				? " (the 0-rescue entry may)"
+				: " (the kernel has no such module either)");
+	}
+	if (more.len)
+		log_info("initramfs '%s' holds the drivers of the machine's other disks too: %s",
+			 image, more.data);
+	buf_free(&more);
 	return 0;
 }
 

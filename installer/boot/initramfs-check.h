@@ -16,15 +16,30 @@
  * /proc/self/mountinfo and /sys. Returns 0 or -errno. */
 int initramfs_needed_modules(const char *target, char ***ret_mods, char ***ret_whys,
 			     char ***ret_images);
+/* The modules of the drivers bound from every whole disk of this machine
+ * (SYSFS/class/block; SYSFS is "/sys" or another mount of sysfs) up to
+ * the root of the device tree: each disk controller's, with the disk's
+ * and the buses' above it, each once, in the order of the disks' names;
+ * *ret_whys names the first disk of each (same index). Partitions are
+ * their disk's; a disk without a device (loop, ram, zram, nbd, dm, md)
+ * has no controller. Drivers built into the kernel have no module and
+ * are not listed. Returns 0 or -errno (not logged: SYSFS/class/block
+ * cannot be listed). */
+int initramfs_controller_modules(const char *sysfs, char ***ret_mods, char ***ret_whys);
+/* The modules the kernel KVER of the target has, loadable
+ * (modules.dep) or built in (modules.builtin); NULL when it lists
+ * neither. */
+char **initramfs_kernel_modules(const azl_target *t, const char *kver);
 /* Pure: the module names (kernel spelling, '_') of lsinitrd's listing
  * under modules/KVER/. */
 char **initramfs_listed_modules(const char *listing, const char *kver);
 /* Lists IMAGE (a path in the target) with the target's lsinitrd in a
  * chroot and logs an error naming each of mods that it neither holds
- * nor the kernel KVER has built in. Returns 0, -ENOENT when one is
- * missing, or -errno. */
+ * nor the kernel KVER has built in; a warning only for each of extras
+ * (the drivers of disks the layout does not use; NULL: none) that is
+ * missing. Returns 0, -ENOENT when one of mods is missing, or -errno. */
 int initramfs_verify(const azl_target *t, const char *kver, const char *image, char *const *mods,
-		     char *const *whys);
+		     char *const *whys, char *const *extras, char *const *extra_whys);
 /* Loop devices and NBD (qemu-nbd) stand for an image of another machine. */
 bool initramfs_image_disk(const char *dev);
 /* The loaded modules of the machine that boots the installed disk, as

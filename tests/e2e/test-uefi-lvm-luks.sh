@@ -229,6 +229,19 @@ esac
 echo "facts from inside the installed system:"
 gs cat /var/log/azl-installer/install.log >"$WORK/installed.log" || fail "no /var/log/azl-installer/install.log"
 e2e_planned_packages "$WORK/installed.log" "$WORK/planned.txt"
+# Host-only keeps the drivers of every disk controller bound at install
+# (docs/system.md "Boot loader"): the installer CD's (sr_mod behind q35's
+# AHCI) beside the installed disks' virtio_blk, held by the initramfs.
+ctl=$(tr -d '\r' <"$WORK/installed.log" |
+	sed -n 's/.*host-only with the drivers of every disk controller: //p' | head -1)
+fact "host-only disk controllers" "$ctl"
+for m in sr_mod ahci virtio_blk; do
+	[[ " $ctl " == *" $m "* ]] || fail "host-only did not keep $m (every disk controller: '$ctl')"
+done
+held=$(tr -d '\r' <"$WORK/installed.log" |
+	sed -n "s/.*holds the drivers of the machine's other disks too: //p" | head -1)
+[[ ", $held, " == *", sr_mod, "* && ", $held, " == *", ahci, "* ]] ||
+	fail "the initramfs check did not find the CD's sr_mod and ahci ('$held')"
 profile=$(tr -d '\r' <"$WORK/installed.log" |
 	sed -n 's|.*wrote /etc/NetworkManager/system-connections/\(.*\)\.nmconnection$|\1|p' | head -1)
 [ -n "$profile" ] || fail "the install log names no NetworkManager profile"
