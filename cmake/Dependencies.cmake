@@ -27,4 +27,5 @@ azl_require(CURL       libcurl        libcurl4-openssl-dev)
 azl_require(ARCHIVE    libarchive     libarchive-dev)
 azl_require(XCRYPT     libxcrypt      libcrypt-dev)
 azl_require(GCRYPT     libgcrypt      libgcrypt20-dev)
+azl_require(CRYPTO     libcrypto      libssl-dev) # X.509: the TLS library of libcurl4-openssl
 azl_require(CMOCKA     cmocka         libcmocka-dev)

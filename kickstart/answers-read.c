@@ -1266,6 +1266,22 @@ static void h_logging(reader *r, const field *f, const ynode *v, void *base)
 	read_map(r, v, logging_fields, ELEMENTSOF(logging_fields), &m->logging);
 }
 
+/* --- certificates (kickstart %certificate) ------------------------------ */
+
+static const field certificate_fields[] = {
+	F_STR("filename", azl_certificate, filename),
+	F_STR("dir", azl_certificate, dir),
+	F_STR("pem", azl_certificate, pem),
+};
+
+static void h_certificates(reader *r, const field *f, const ynode *v, void *base)
+{
+	azl_model *m = base;
+	read_list_of_maps(r, f, v, &m->certificates, &m->n_certificates, sizeof(azl_certificate),
+			  offsetof(azl_certificate, loc), certificate_fields,
+			  ELEMENTSOF(certificate_fields));
+}
+
 static const field top_fields[] = {
 	{.key = "version", .kind = YNODE_SCALAR, .fn = h_ignore},
 	F_CHECKED("locale", azl_model, locale, check_locale),
@@ -1285,6 +1301,7 @@ static const field top_fields[] = {
 	F_ENUM("finish", finish, azl_model, finish),
 	F_SECTION("reporting", h_reporting),
 	F_SECTION("logging", h_logging),
+	{.key = "certificates", .kind = YNODE_SEQUENCE, .fn = h_certificates, .what = N_("a list")},
 };
 
 /* --- the driver --------------------------------------------------------- */

@@ -770,6 +770,18 @@ char *answers_write(const azl_model *m, int *ret_err)
 			kv_int(&w, 2, "port", m->logging.port);
 		kv_str(&w, 2, "level", m->logging.level);
 	}
+	if (m->n_certificates) {
+		key(&w, 0, "certificates");
+		buf_append(&w.b, "\n");
+		for (size_t i = 0; i < m->n_certificates; i++) {
+			const azl_certificate *c = &m->certificates[i];
+			open_entry(&w);
+			kv_str(&w, 4, "filename", c->filename);
+			kv_str(&w, 4, "dir", c->dir);
+			kv_text(&w, 4, "pem", c->pem);
+			close_entry(&w, 4);
+		}
+	}
 
 	if (w.err < 0) {
 		buf_free(&w.b);

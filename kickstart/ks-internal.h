@@ -215,6 +215,7 @@ typedef enum ks_section_kind {
 	KS_SEC_TRACEBACK,
 	KS_SEC_ADDON,
 	KS_SEC_ANACONDA,
+	KS_SEC_CERTIFICATE,
 } ks_section_kind;
 
 /* A %section: its header split into words (words[0] is "%post"), and its

@@ -69,6 +69,7 @@ static const struct {
 	{"%traceback", KS_SEC_TRACEBACK},
 	{"%addon", KS_SEC_ADDON},
 	{"%anaconda", KS_SEC_ANACONDA},
+	{"%certificate", KS_SEC_CERTIFICATE},
 };
 
 static int section_kind(const char *word, ks_section_kind *ret)

@@ -293,6 +293,67 @@ static int addon_reporting(ks_ctx *c, char **words, azl_loc loc, char **lines, c
 	return 0;
 }
 
+/* %certificate --filename=NAME --dir=DIR (pykickstart's CertificateSection,
+ * F42; --type F45) with PEM text as its body: certificates: of the answer
+ * file. Anaconda writes the body and a newline to DIR/NAME, in the live
+ * environment and in the target; docs/kickstart.md#certificates says what
+ * this installer does instead in the live environment. */
+#define ANCHORS_DIR "/etc/pki/ca-trust/source/anchors/"
+
+static const ks_option opt_certificate[] = {
+	{"--filename", NULL, KS_VALUE, KS_DONE},
+	{"--dir", NULL, KS_VALUE, KS_DONE},
+	{"--type", NULL, KS_VALUE, KS_DONE},
+	{NULL, NULL, 0, 0},
+};
+
+static int certificate(ks_ctx *c, const ks_line *h, char **lines, const azl_loc *locs, size_t n)
+{
+	const char *name = ks_opt(h, "--filename");
+	const char *dir = ks_opt(h, "--dir");
+	const char *type = ks_opt(h, "--type");
+	if (!name) {
+		diag_error(c->d, h->loc,
+			   _("'%%certificate' needs --filename, the name of its file"));
+		return -EINVAL;
+	}
+	if (type && strcmp(type, "anchor") != 0) {
+		_cleanup_free_ char *v = value_for_message(type);
+		diag_error(c->d, h->loc,
+			   _("'%%certificate --type=%s': the one type there is, is 'anchor'"), v);
+		return -EINVAL;
+	}
+	if (!dir && !type) {
+		diag_error(
+			c->d, h->loc,
+			_("'%%certificate' needs --dir (or --type=anchor), where the file goes"));
+		return -EINVAL;
+	}
+	/* Anaconda runs update-ca-trust extract after writing an anchor;
+	 * this installer writes the file only. */
+	if (type)
+		diag_warn(
+			c->d, h->loc,
+			_("'%%certificate --type=anchor': the file goes to %s; 'update-ca-trust extract' is not run: add it to %%post for the installed system's bundle to hold it"),
+			ANCHORS_DIR);
+	bool blank = true;
+	for (size_t i = 0; i < n && blank; i++)
+		blank = lines[i][strspn(lines[i], " \t\r")] == '\0';
+	if (blank) {
+		diag_error(c->d, h->loc, _("the '%%certificate' section is empty"));
+		return -EINVAL;
+	}
+	azl_certificate *ce = xappend(&c->m->certificates, &c->m->n_certificates, sizeof(*ce));
+	ce->filename = xstrdup(name);
+	ce->dir = xstrdup(type ? ANCHORS_DIR : dir);
+	ce->pem = join_lines(lines, n);
+	ce->loc = h->loc;
+	model_note_loc(c->m, ce->filename, h->loc);
+	model_note_loc(c->m, ce->dir, h->loc);
+	model_note_loc(c->m, ce->pem, n ? locs[0] : h->loc);
+	return 0;
+}
+
 int ks_section(ks_ctx *c, ks_section_kind kind, char **words, azl_loc loc, char **lines,
 	       const azl_loc *line_locs, size_t n_lines)
 {
@@ -337,6 +398,9 @@ int ks_section(ks_ctx *c, ks_section_kind kind, char **words, azl_loc loc, char 
 	case KS_SEC_ANACONDA:
 		diag_warn(c->d, loc, _("'%s' is not supported and was ignored"), words[0]);
 		return 0;
+	case KS_SEC_CERTIFICATE:
+		opts = opt_certificate;
+		break;
 	}
 	ks_line h = {0};
 	int r = ks_parse_options(c, words[0], opts, words, loc, &h);
@@ -347,6 +411,8 @@ int ks_section(ks_ctx *c, ks_section_kind kind, char **words, azl_loc loc, char 
 	if (r == 0) {
 		if (kind == KS_SEC_PACKAGES)
 			r = packages(c, &h, lines, line_locs, n_lines);
+		else if (kind == KS_SEC_CERTIFICATE)
+			r = certificate(c, &h, lines, line_locs, n_lines);
 		else
 			script(c, kind, &h, lines, n_lines);
 	}

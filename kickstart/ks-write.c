@@ -762,5 +762,17 @@ scripts:
 	for (size_t i = 0; i < m->scripts.n_error; i++)
 		write_script(&b, "%onerror", &m->scripts.error[i], false);
 	write_reporting(&b, &m->reporting);
+	for (size_t i = 0; i < m->n_certificates; i++) {
+		const azl_certificate *c = &m->certificates[i];
+		buf_append(&b, "\n%certificate");
+		put_opt(&b, "--filename", c->filename ? c->filename : "");
+		put_opt(&b, "--dir", c->dir ? c->dir : "");
+		buf_append(&b, "\n");
+		const char *pem = c->pem ? c->pem : "";
+		buf_append(&b, pem);
+		if (*pem && pem[strlen(pem) - 1] != '\n')
+			buf_append(&b, "\n");
+		buf_append(&b, "%end\n");
+	}
 	return buf_steal(&b);
 }

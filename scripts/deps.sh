@@ -23,7 +23,7 @@ PKGS="
 build-essential cmake pkg-config clang clang-format
 libncurses-dev libparted-dev libblkid-dev libcryptsetup-dev libnm-dev
 libyaml-dev librpm-dev libsolv-dev libsolvext-dev libcurl4-openssl-dev libarchive-dev
-libcrypt-dev libgcrypt20-dev libcmocka-dev gettext
+libcrypt-dev libgcrypt20-dev libssl-dev libcmocka-dev gettext
 python3 python3-jsonschema python3-yaml python3-jinja2 tzdata
 parted util-linux fdisk e2fsprogs xfsprogs btrfs-progs dosfstools mtools cryptsetup-bin
 lvm2 kmod mdadm

@@ -21,7 +21,7 @@ check() { # check EXPECTED_CODE DESCRIPTION -- CMD...
 }
 
 v=$(check 0 "--version" -- "$AZL_BIN" --version)
-for lib in libblkid libparted libcryptsetup libnm libyaml librpm libsolv libcurl libxcrypt ncursesw; do
+for lib in libblkid libparted libcryptsetup libnm libyaml librpm libsolv libcurl libxcrypt libcrypto ncursesw; do
 	echo "$v" | grep -q "^  $lib " || flunk "--version does not name $lib"
 done
 check 0 "--help" -- "$AZL_BIN" --help | grep -q "azl-installer validate" ||

@@ -32,6 +32,7 @@
 #include "netconf-nm.h"
 #include "parted-table.h"
 #include "passwd-hash.h"
+#include "x509-pem.h"
 #include "phase.h"
 #include "plan.h"
 #include "progress.h"
@@ -83,6 +84,7 @@ static int version(void)
 	printf("  libcurl       %s\n", curl_adapter_version());
 	printf("  libarchive    %s\n", archive_adapter_version());
 	printf("  libxcrypt     %s\n", xcrypt_adapter_version());
+	printf("  libcrypto     %s\n", crypto_adapter_version());
 	printf("  ncursesw      %s\n", curses_adapter_version());
 	return AZL_EXIT_OK;
 }

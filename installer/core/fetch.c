@@ -146,6 +146,51 @@ static long env_seconds(const char *name, long def)
 	return n;
 }
 
+/* The live system's store and the CAs of fetch_trust_add(): one PEM
+ * bundle, built before any thread fetches and read-only afterwards. */
+static azl_buf trust_bundle;
+static bool trust_store_read;
+
+#define TRUST_STORE_MAX (16u << 20)
+
+void fetch_trust_add(const char *pem, size_t len)
+{
+	global_init();
+	if (!trust_store_read) {
+		trust_store_read = true;
+		char *path = NULL;
+		CURL *c = curl_easy_init();
+		if (c && curl_easy_getinfo(c, CURLINFO_CAINFO, &path) == CURLE_OK && path) {
+			_cleanup_free_ char *text = NULL;
+			size_t n = 0;
+			int r = read_file_bounded(path, TRUST_STORE_MAX, &text, &n);
+			if (r < 0)
+				log_warning(
+					"cannot read the trust store '%s': %s; the added certificates are trusted alone",
+					path, strerror(-r));
+			else {
+				buf_appendn(&trust_bundle, text, n);
+				buf_append(&trust_bundle, "\n");
+			}
+		}
+		if (c)
+			curl_easy_cleanup(c);
+	}
+	buf_appendn(&trust_bundle, pem, len);
+	buf_append(&trust_bundle, "\n");
+}
+
+/* The store and the added CAs, when CAs were added. CURLOPT_CAINFO_BLOB
+ * replaces libcurl's CA file (CURLOPT_CAINFO), hence the store inside. */
+static void set_trust(CURL *c)
+{
+	if (!trust_bundle.len)
+		return;
+	struct curl_blob blob = {
+		.data = trust_bundle.data, .len = trust_bundle.len, .flags = CURL_BLOB_NOCOPY};
+	curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
+}
+
 static void set_common_options(CURL *c, const char *url, uint64_t max, char *errbuf)
 {
 	curl_easy_setopt(c, CURLOPT_URL, url);
@@ -219,7 +264,8 @@ static int perform(const char *url, sink *s, char **ret_error)
 		/* Only these CAs: not the store as well. */
 		curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file);
 		curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
-	}
+	} else
+		set_trust(c);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
 	/* Any thread may download; no SIGALRM for name lookups. */
@@ -313,6 +359,7 @@ int fetch_post(const azl_post *p, long *ret_status, char **ret_error)
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	set_trust(c);
 	/* Called from a thread of its own: no SIGALRM for name lookups. */
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, p->connect_timeout_ms);

@@ -50,6 +50,15 @@ int fetch_to_file(const char *url, const char *path, uint64_t max, char **ret_er
  * several threads at once. */
 void fetch_global_init(void);
 
+/* CAs that every https transfer of this process trusts besides the live
+ * system's store (certificates:, kickstart %certificate, as Anaconda
+ * imports them into the installer environment): pem is copied. The store
+ * (libcurl's CA file, CURLINFO_CAINFO) is read once, here, and handed to
+ * libcurl together with pem as one bundle in memory. A transfer given its
+ * own ca_file (packages.image.ca_cert) still trusts that file alone. Call
+ * before a second thread fetches. */
+void fetch_trust_add(const char *pem, size_t len);
+
 /* One POST (status reporting, report.c). */
 typedef struct azl_post {
 	const char *url;

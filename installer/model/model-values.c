@@ -21,6 +21,7 @@
 #include "model-values.h"
 #include "passwd-hash.h"
 #include "util.h"
+#include "x509-pem.h"
 
 typedef struct vctx {
 	const azl_model *m;
@@ -772,6 +773,69 @@ static void check_interpreters(const vctx *c, const azl_script *s, size_t n)
 	}
 }
 
+/* A directory as %certificate --dir gives it: path_is_normal(), a trailing
+ * '/' allowed (Anaconda's own examples have one). */
+static bool cert_dir_is_valid(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > 4095)
+		return false;
+	_cleanup_free_ char *d = xstrdup(s);
+	if (n > 1 && d[n - 1] == '/')
+		d[n - 1] = '\0';
+	if (!path_is_normal(d))
+		return false;
+	for (size_t i = 0; i < ELEMENTSOF(api_dirs); i++)
+		if (path_under(d, api_dirs[i]))
+			return false;
+	return true;
+}
+
+/* certificates: (kickstart %certificate): the file name is one plain
+ * name, the directory a path of the target, the text X.509 certificates
+ * in PEM and nothing else (no private key written 0644). */
+static void check_certificate_values(const vctx *c)
+{
+	for (size_t i = 0; i < c->m->n_certificates; i++) {
+		const azl_certificate *ce = &c->m->certificates[i];
+		const char *fn = ce->filename;
+		_cleanup_free_ char *name = value_for_message(fn ? fn : "");
+		if (!fn)
+			diag_error(c->d, ce->loc,
+				   _("a certificate needs 'filename', the name of its file"));
+		else if (!is_word(fn) || strchr(fn, '/') || strlen(fn) > 255 ||
+			 streq_ptr(fn, ".") || streq_ptr(fn, "..")) {
+			_cleanup_free_ char *v = value_for_message(fn);
+			diag_error(
+				c->d, at(c, fn, ce->loc),
+				_("certificate 'filename' '%s' must be a plain file name like ca.pem: no '/', no spaces, not '.' or '..'"),
+				v);
+		}
+		const char *dir = ce->dir;
+		if (!dir)
+			diag_error(
+				c->d, ce->loc,
+				_("certificate '%s' needs 'dir', the directory of the installed system it goes to (like /etc/pki/ca-trust/source/anchors)"),
+				name);
+		else if (!cert_dir_is_valid(dir)) {
+			_cleanup_free_ char *v = value_for_message(dir);
+			diag_error(
+				c->d, at(c, dir, ce->loc),
+				_("certificate 'dir' '%s' must be an absolute directory without spaces, '.' or '..', not under /proc, /sys, /dev or /run"),
+				v);
+		}
+		if (!ce->pem) {
+			diag_error(c->d, ce->loc,
+				   _("certificate '%s' needs 'pem', the certificate itself"), name);
+			continue;
+		}
+		_cleanup_free_ char *why = NULL;
+		if (pem_certificates_check(ce->pem, strlen(ce->pem), &why) < 0)
+			diag_error(c->d, at(c, ce->pem, ce->loc), _("certificate '%s': %s"), name,
+				   why);
+	}
+}
+
 void model_check_values(const azl_model *m, azl_diags *d)
 {
 	const vctx c = {m, d};
@@ -785,4 +849,5 @@ void model_check_values(const azl_model *m, azl_diags *d)
 	check_interpreters(&c, m->scripts.pre, m->scripts.n_pre);
 	check_interpreters(&c, m->scripts.post, m->scripts.n_post);
 	check_interpreters(&c, m->scripts.error, m->scripts.n_error);
+	check_certificate_values(&c);
 }

@@ -367,6 +367,16 @@ void reporting_done(azl_reporting *r)
 	*r = (azl_reporting){0};
 }
 
+void certificate_done(azl_certificate *c)
+{
+	if (!c)
+		return;
+	free(c->filename);
+	free(c->dir);
+	free(c->pem);
+	*c = (azl_certificate){0};
+}
+
 void encryption_done(azl_encryption *e)
 {
 	if (!e)
@@ -590,6 +600,9 @@ void model_free(azl_model *m)
 	reporting_done(&m->reporting);
 	free(m->logging.host);
 	free(m->logging.level);
+	for (size_t i = 0; i < m->n_certificates; i++)
+		certificate_done(&m->certificates[i]);
+	free(m->certificates);
 	free(m->value_locs.slots);
 	free(m);
 }

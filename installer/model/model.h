@@ -511,6 +511,17 @@ typedef struct azl_logging {
 	azl_loc loc;
 } azl_logging;
 
+/* "certificates:" (kickstart %certificate, as Anaconda reads it): PEM
+ * certificates written into the target at DIR/FILENAME (0644, root) in the
+ * configure phase, and trusted by the install's own https downloads besides
+ * the live system's store (docs/kickstart.md#certificates). */
+typedef struct azl_certificate {
+	char *filename; /* a plain file name: no '/', not '.' or '..' */
+	char *dir;	/* absolute, without '.', '..' or '//' */
+	char *pem;	/* one or more PEM "CERTIFICATE" blocks */
+	azl_loc loc;
+} azl_certificate;
+
 /* --- where values were read --------------------------------------------- */
 
 /* A reader notes where each value it stores was written (the scalar's
@@ -549,6 +560,8 @@ typedef struct azl_model {
 	azl_finish finish;
 	azl_reporting reporting;
 	azl_logging logging;
+	azl_certificate *certificates;
+	size_t n_certificates;
 	/* Which top-level sections the input said anything about; the TUI and
 	 * the writer use it to tell a default from an explicit choice. */
 	bool has_storage, has_network, has_accounts, has_packages;
@@ -588,6 +601,7 @@ void raid_spec_done(azl_raid_spec *r);
 void ntp_done(azl_ntp *n);
 void webhook_done(azl_webhook *w);
 void reporting_done(azl_reporting *r);
+void certificate_done(azl_certificate *c);
 void bootloader_done(azl_bootloader *b);
 void bond_done(azl_bond *b);
 void interface_done(azl_interface *i);

@@ -892,6 +892,18 @@ static int install_checked(const azl_model *m, const azl_install_opts *o, azl_ru
 			return code;
 	}
 	log_info("azl-installer %s", AZL_VERSION);
+	/* certificates: are CAs of the install's own https downloads besides
+	 * the live store, as Anaconda imports them into the installer
+	 * environment (docs/kickstart.md#certificates); once per process. */
+	static bool certificates_trusted;
+	if (!certificates_trusted && m->n_certificates) {
+		for (size_t i = 0; i < m->n_certificates; i++)
+			fetch_trust_add(m->certificates[i].pem, strlen(m->certificates[i].pem));
+		log_info(
+			"certificates: %zu file(s) trusted by the install's https downloads besides the live system's store",
+			m->n_certificates);
+		certificates_trusted = true;
+	}
 
 	if (o->root_dir && o->disks)
 		return refuse(res, AZL_EXIT_INVALID,

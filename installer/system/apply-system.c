@@ -132,10 +132,41 @@ static int network_apply(const azl_model *m, const azl_target *t)
 	return r;
 }
 
+/* certificates: (kickstart %certificate) at DIR/FILENAME, 0644 root, the
+ * directory made when missing and a file already there replaced, as
+ * Anaconda's ImportCertificatesTask does; first, as Anaconda imports them
+ * first in its configuration queue. Through the target's root fd: a
+ * symlink in the target never leads the write out of it. */
+static int certificates_apply(const azl_model *m, const azl_target *t)
+{
+	for (size_t i = 0; i < m->n_certificates; i++) {
+		const azl_certificate *c = &m->certificates[i];
+		/* --dir /etc/pki/custom/ as Anaconda's examples write it. */
+		_cleanup_free_ char *dir = xstrdup(c->dir);
+		for (size_t dl = strlen(dir); dl > 0 && dir[dl - 1] == '/';)
+			dir[--dl] = '\0';
+		int r = *dir ? target_mkdir_p(t, dir, 0755) : 0;
+		if (r < 0)
+			return log_error_errno(
+				r, "cannot create the directory '%s' of certificate '%s'", c->dir,
+				c->filename);
+		_cleanup_free_ char *path = xasprintf("%s/%s", dir, c->filename);
+		if (target_exists(t, path))
+			log_info("certificate: %s is there already; replacing it", path);
+		r = target_write_file(t, path, c->pem, strlen(c->pem), 0644, 0, 0);
+		if (r < 0)
+			return log_error_errno(r, "cannot write the certificate %s", path);
+		log_info("certificate: wrote %s", path);
+	}
+	return 0;
+}
+
 int system_apply(const azl_model *m, const azl_target *t, const azl_installed_storage *st)
 {
 	(void)st;
 	int r;
+	if ((r = certificates_apply(m, t)) < 0)
+		return r;
 	progress_phase(AZL_PHASE_CONFIGURE, 0, _("Setting host name, time zone and locale"));
 	if ((r = identity_apply(m, t)) < 0)
 		return r;

@@ -6,6 +6,12 @@
 #   - kickstart liveimg --url=https://..., the CA added to the live
 #     system's trust store (a private mount namespace binds a bundle with
 #     it over /etc/ssl/certs/ca-certificates.crt) -> installed;
+#   - kickstart liveimg with %certificate naming the CA, the store without
+#     it -> installed (the certificate trusted besides the store), and the
+#     certificate written to DIR/NAME of the target (0644, root; over a
+#     symlink the image holds there, never through it); converted, the
+#     answer file's certificates: holds it; %certificate naming another CA
+#     -> refused, but accepted while the store holds the server's CA;
 #   - no ca_cert and the CA not in the store, ca_cert naming another CA
 #     (also while the store holds the server's CA: ca_cert replaces the
 #     store), a certificate for another name -> exit 2 before anything is written:
@@ -49,6 +55,10 @@ cert forged rogue "IP:127.0.0.1"
 mkdir -p "$tmp/src/usr/lib/modules/6.1.0-test/" "$tmp/src/etc" "$tmp/www"
 echo kernel >"$tmp/src/usr/lib/modules/6.1.0-test/vmlinuz"
 echo "over https" >"$tmp/src/etc/motd"
+# Where %certificate writes: a symlink out of the target, which the write
+# must replace, never follow.
+mkdir -p "$tmp/src/etc/pki/ca-trust/source/anchors"
+ln -s "$tmp/outside.pem" "$tmp/src/etc/pki/ca-trust/source/anchors/azl-test-ca.pem"
 tar --numeric-owner -C "$tmp/src" -cf - . | zstd -q -o "$tmp/www/img.tar.zst"
 sum=$(sha256sum "$tmp/www/img.tar.zst" | cut -d' ' -f1)
 
@@ -126,6 +136,44 @@ rc=$(run ks "$tmp/ks.cfg" unshare -m sh -c \
 ok "kickstart liveimg --url=https://: installed, the CA in the live system's store"
 rc=$(run ks-nostore "$tmp/ks.cfg")
 refused ks-nostore "kickstart liveimg, the CA not in the store"
+# %certificate: the CA trusted besides the store (which lacks it), and
+# written into the target; converted to certificates:.
+ks_cert() { # NAME CA
+	{
+		printf 'liveimg --url=https://127.0.0.1:%s/img.tar.zst --checksum=%s\n' "${port[good]}" "$sum"
+		echo '%certificate --filename=azl-test-ca.pem --dir=/etc/pki/ca-trust/source/anchors/'
+		cat "$tmp/$2.pem"
+		echo '%end'
+	} >"$tmp/$1.cfg"
+	echo "$tmp/$1.cfg"
+}
+rc=0
+"$AZL_BIN" install --root "$tmp/root-kscert" --answers "$(ks_cert kscert ca)" >"$tmp/kscert.out" 2>&1 || rc=$?
+[ "$rc" = 0 ] && [ "$(cat "$tmp/root-kscert/etc/motd")" = "over https" ] ||
+	{ cat "$tmp/kscert.out"; fail "kickstart liveimg with %certificate, the CA not in the store: exit $rc"; }
+ok "kickstart liveimg --url=https:// with %certificate: the CA trusted besides the store"
+f=$tmp/root-kscert/etc/pki/ca-trust/source/anchors/azl-test-ca.pem
+[ -f "$f" ] && [ ! -L "$f" ] && [ "$(stat -c '%a %u %g' "$f")" = "644 0 0" ] && cmp -s "$f" "$tmp/ca.pem" ||
+	{ ls -l "$f"; fail "%certificate: the target's file is not the CA, 0644, root, a regular file"; }
+[ ! -e "$tmp/outside.pem" ] || fail "%certificate: the write followed the target's symlink out of it"
+ok "%certificate: written to the target (0644, root), the symlink there replaced, not followed"
+"$AZL_BIN" convert "$tmp/kscert.cfg" -o "$tmp/kscert.yaml" 2>/dev/null
+python3 - "$tmp/kscert.yaml" "$tmp/ca.pem" <<'PY' || fail "convert: certificates: does not hold the %certificate"
+import sys, yaml
+c = yaml.safe_load(open(sys.argv[1]))["certificates"]
+assert c == [{"filename": "azl-test-ca.pem", "dir": "/etc/pki/ca-trust/source/anchors/",
+              "pem": open(sys.argv[2]).read()}], c
+PY
+ok "convert: %certificate is certificates: [{filename, dir, pem}]"
+rc=$(run kscert-rogue "$(ks_cert kscert-rogue rogue)")
+refused kscert-rogue "kickstart %certificate naming another CA"
+# ... in addition to the store, not instead of it: %certificate naming
+# another CA, the server's CA in the store -> installed.
+rc=$(run kscert-store "$tmp/kscert-rogue.cfg" unshare -m sh -c \
+	'mount --bind "$0" /etc/ssl/certs/ca-certificates.crt && exec "$@"' "$tmp/bundle.crt")
+[ "$rc" = 0 ] || { cat "$tmp/kscert-store.out"; fail "%certificate of another CA, the server's CA in the store: exit $rc"; }
+ok "%certificate adds to the live system's store: the store's CA still trusted"
+
 # ca_cert replaces the store, it does not add to it: the server's CA in
 # the live system's store, ca_cert naming another CA -> refused.
 rc=$(run rogue-store "$(yaml rogue-store good "$tmp/rogue.pem")" unshare -m sh -c \

@@ -172,7 +172,7 @@ static void test_yaml_round_trip(void **state)
 	size_t tried = 0;
 	/* Which of issue 6's fields went through the round trip. */
 	bool vg = false, pv = false, ntp = false, link = false, bootif = false, ssh = false,
-	     drive = false;
+	     drive = false, certs = false;
 	for (char **n = names; *n; n++) {
 		_cleanup_free_ char *yamlp = xasprintf("kickstart/%s.yaml", *n);
 		_cleanup_free_ char *text = slurp(yamlp);
@@ -197,6 +197,7 @@ static void test_yaml_round_trip(void **state)
 		}
 		ssh |= m->accounts.root.allow_ssh;
 		drive |= m->bootloader.boot_drive_index > 0;
+		certs |= m->n_certificates >= 3; /* certificate.ks: %certificate */
 		_cleanup_free_ char *k = kickstart_write(m);
 		_cleanup_model_ azl_model *m2 = NULL;
 		if (kickstart_read_text("round-trip.ks", k, strlen(k), NULL, NULL, false, &d, &m2) <
@@ -218,7 +219,7 @@ static void test_yaml_round_trip(void **state)
 		diags_done(&d);
 	}
 	assert_true(tried >= 10);
-	assert_true(vg && pv && ntp && link && bootif && ssh && drive);
+	assert_true(vg && pv && ntp && link && bootif && ssh && drive && certs);
 	assert_true(ok);
 }
 
