@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -150,6 +151,23 @@ static int archive_errno_of(struct archive *a, int def)
 	return e > 0 ? -e : def;
 }
 
+/* Starts writing a file just unpacked to the disk, as dpkg does: the
+ * kernel writes it while the next ones are unpacked, instead of all of
+ * them at the end (the target's unmount) when the machine has the RAM to
+ * hold the whole image dirty. Best effort: no wait, nothing to fail. */
+#define WRITEBACK_MIN_BYTES (128 * 1024)
+
+static void start_writeback(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	close(fd);
+}
+
 /* Every entry of a into w (whose paths are relative to the current
  * directory, the target's root). */
 static int extract(azl_run_ctx *ctx, struct archive *a, struct archive *w, const char *shown,
@@ -189,6 +207,9 @@ static int extract(azl_run_ctx *ctx, struct archive *a, struct archive *w, const
 		if (r < ARCHIVE_WARN)
 			return log_error_errno(-EIO, "image '%s': finishing '%s' failed: %s", shown,
 					       path ? path : "?", archive_error_string(w));
+		if (path && archive_entry_filetype(e) == AE_IFREG &&
+		    archive_entry_size(e) >= WRITEBACK_MIN_BYTES)
+			start_writeback(path);
 		n++;
 		time_t now = time(NULL);
 		if (now != last) {

@@ -25,6 +25,8 @@ echo kernel >"$src/usr/lib/modules/6.1.0-test/vmlinuz"
 echo hello >"$src/etc/motd"
 ln "$src/etc/motd" "$src/etc/motd.link"
 ln -s ../usr/lib "$src/etc/lib-link"
+# over 128 KiB: its writeback is started as soon as it is written
+head -c 300000 /dev/urandom >"$src/usr/lib/big" && chmod 000 "$src/usr/lib/big"
 tar --numeric-owner -C "$src" -cf "$tmp/img.tar" .
 gzip -k "$tmp/img.tar" && xz -k "$tmp/img.tar" && zstd -q "$tmp/img.tar"
 mkdir "$tmp/nokernel" && echo x >"$tmp/nokernel/file"
@@ -48,6 +50,8 @@ for ext in tar tar.gz tar.xz tar.zst; do
 	[ "$(cat "$r/etc/motd")" = hello ] || fail ".$ext: /etc/motd not extracted"
 	[ "$(stat -c %i "$r/etc/motd")" = "$(stat -c %i "$r/etc/motd.link")" ] || fail ".$ext: hard link lost"
 	[ "$(readlink "$r/etc/lib-link")" = ../usr/lib ] || fail ".$ext: symlink lost"
+	cmp -s "$src/usr/lib/big" "$r/usr/lib/big" && [ "$(stat -c %a "$r/usr/lib/big")" = 0 ] ||
+		fail ".$ext: a 300 kB file with mode 000 not extracted as it was"
 	ok ".$ext extracted, checksum matched"
 done
 
