@@ -140,7 +140,13 @@ E2E_ROOT_HASH='$6$e2esalt$vrdMxOBhfC2olCvPfWSDcDgObCP3uj33yuEAhwmJzAMMd7pt45PTQy
 e2e_repo_key() {
 	KEY=$(cd "$1" && ls RPM-GPG-KEY-* 2>/dev/null | head -1)
 	[ -n "$KEY" ] || fail "no RPM-GPG-KEY-* in $1"
-	FPR=$(gpg --show-keys --with-colons "$1/$KEY" 2>/dev/null | awk -F: '$1 == "fpr" {print $10; exit}')
+	# A keyring of its own: gpg would otherwise create root's ~/.gnupg.
+	local home
+	home=$(mktemp -d)
+	FPR=$(GNUPGHOME=$home gpg --show-keys --with-colons "$1/$KEY" 2>/dev/null |
+		awk -F: '$1 == "fpr" {print $10; exit}')
+	gpgconf --homedir "$home" --kill all 2>/dev/null || :
+	rm -rf "$home"
 	[[ "$FPR" =~ ^[0-9A-F]{40}$ ]] || fail "no fingerprint for $1/$KEY"
 }
 
