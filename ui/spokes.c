@@ -875,17 +875,6 @@ int comps_read_repo(const char *repo, depsolve_group **ret, size_t *ret_n)
 
 /* --- time zones ------------------------------------------------------- */
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char **sorted(char **v)
-{
-	qsort(v, strv_length(v), sizeof(char *), cmp_str);
-	return v;
-}
-
 /* Only the geographic regions: the legacy names (US/, Etc/, posix/ ...)
  * would just make the list long. */
 static const char *const regions[] = {
@@ -905,7 +894,7 @@ char **zones_regions(const char *zoneinfo_dir)
 	}
 	if (timezone_is_valid("UTC", zoneinfo_dir))
 		strv_push(&v, xstrdup("UTC"));
-	return sorted(v);
+	return strv_sort(v);
 }
 
 static void add_zones(char ***v, const char *dir, const char *prefix, int depth)
@@ -939,5 +928,5 @@ char **zones_in_region(const char *zoneinfo_dir, const char *region)
 		return v;
 	_cleanup_free_ char *dir = xasprintf("%s/%s", base, region);
 	add_zones(&v, dir, "", 0);
-	return sorted(v);
+	return strv_sort(v);
 }

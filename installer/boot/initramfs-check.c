@@ -177,11 +177,6 @@ static void walk_block(const char *sys, const char *what, char ***mods, char ***
 	walk_device(dev, "/sys/devices/", why, mods, whys);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int initramfs_controller_modules(const char *sysfs, char ***ret_mods, char ***ret_whys)
 {
 	char root[PATH_MAX];
@@ -203,7 +198,7 @@ int initramfs_controller_modules(const char *sysfs, char ***ret_mods, char ***re
 	_cleanup_strv_free_ char **names = strvb_steal(&nb);
 	/* In name order, so that the list (and the log) is the same on each
 	 * run and a controller is named after its first disk. */
-	qsort(names, n, sizeof(*names), cmp_str);
+	strv_sort_n(names, n);
 	char **mods = NULL, **whys = NULL;
 	for (size_t i = 0; names && names[i]; i++) {
 		/* Partitions have their disk's controller. A disk without a

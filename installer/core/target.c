@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <mntent.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,4 +195,57 @@ char *target_path(const azl_target *t, const char *relpath)
 	while (*relpath == '/')
 		relpath++;
 	return xasprintf("%s/%s", t->root, relpath);
+}
+
+int target_mounts(const char *root, target_mount **ret, size_t *ret_n)
+{
+	*ret = NULL;
+	*ret_n = 0;
+	size_t rn = strlen(root);
+	while (rn > 0 && root[rn - 1] == '/')
+		rn--; /* "/" is the empty prefix */
+	FILE *f = setmntent("/proc/self/mounts", "re");
+	if (!f)
+		return -errno;
+	target_mount *v = NULL;
+	size_t n = 0, cap = 0;
+	struct mntent *me;
+	while ((me = getmntent(f))) {
+		const char *d = me->mnt_dir;
+		if (strncmp(d, root, rn) != 0 || (d[rn] != '/' && d[rn] != '\0'))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 8;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[n++] = (target_mount){
+			.dir = xstrdup(d),
+			.in = xstrdup(d[rn] && d[rn + 1] ? d + rn : "/"),
+			.type = xstrdup(me->mnt_type),
+			.ro = hasmntopt(me, "ro") != NULL,
+		};
+	}
+	endmntent(f);
+	/* root itself first (a later mount over it hides the earlier one,
+	 * so the last of several wins) */
+	for (size_t i = n; i-- > 0;)
+		if (strcmp(v[i].in, "/") == 0) {
+			target_mount m = v[i];
+			memmove(v + 1, v, i * sizeof(*v));
+			v[0] = m;
+			break;
+		}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+void target_mounts_free(target_mount *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(m[i].dir);
+		free(m[i].in);
+		free(m[i].type);
+	}
+	free(m);
 }

@@ -36,3 +36,16 @@ bool target_exists(const azl_target *t, const char *relpath);
 int target_symlink(const azl_target *t, const char *dest, const char *relpath);
 /* The absolute host path of relpath (for tools that take paths). */
 char *target_path(const azl_target *t, const char *relpath);
+
+/* A mount at or below a target's root, from /proc/self/mounts. */
+typedef struct target_mount {
+	char *dir;  /* host path: "/mnt/azl/var" */
+	char *in;   /* where the installed system mounts it: "/", "/var" */
+	char *type; /* "ext4", "vfat", ... */
+	bool ro;
+} target_mount;
+
+/* The mounts at or below root (root itself first when it is one), in
+ * the mount table's order; *ret_n 0 when none. */
+int target_mounts(const char *root, target_mount **ret, size_t *ret_n);
+void target_mounts_free(target_mount *m, size_t n);

@@ -196,6 +196,18 @@ static int strv_ref_cmp(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+static int strv_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **strv_sort_n(char **v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), strv_cmp);
+	return v;
+}
+
 void strv_uniq(char **v)
 {
 	size_t n = strv_length(v);

@@ -84,6 +84,10 @@ bool strv_contains(char *const *v, const char *s);
 /* Removes every string equal to an earlier one, keeping the order of the
  * first ones: O(n log n). */
 void strv_uniq(char **v);
+/* Sorts the first n strings of v by strcmp (n need not reach a NULL);
+ * returns v. */
+char **strv_sort_n(char **v, size_t n);
+#define strv_sort(v) strv_sort_n((v), strv_length(v))
 
 /* A string list under construction: appends in amortized O(1). v is a
  * plain NULL-terminated strv (or NULL while n is 0). */

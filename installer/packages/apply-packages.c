@@ -11,7 +11,6 @@
 #include <fnmatch.h>
 #include <ftw.h>
 #include <linux/magic.h>
-#include <mntent.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,11 +116,6 @@ static int solve(const azl_model *m, const azl_repo_list *repos, char *const *ex
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int packages_solve(const azl_model *m, const azl_cli_repos *repos, char *const *extra,
 		   const char *root, char ***ret)
 {
@@ -140,7 +134,7 @@ int packages_solve(const azl_model *m, const azl_cli_repos *repos, char *const *
 		strv_push(&names, xstrdup(pkgs[i].nevra));
 	depsolve_pkgs_free(pkgs, n);
 	if (names)
-		qsort(names, n, sizeof(char *), cmp_str);
+		strv_sort_n(names, n);
 	*ret = names;
 	return 0;
 }
@@ -250,23 +244,16 @@ static int pick_download_dir(const azl_repo_list *repos, const depsolve_pkg *pkg
 	struct stat rst;
 	if (stat(root, &rst) < 0)
 		return 0;
-	size_t rn = strlen(root);
-	while (rn > 1 && root[rn - 1] == '/')
-		rn--;
-	FILE *f = setmntent("/proc/self/mounts", "re");
-	if (!f)
+	target_mount *m = NULL;
+	size_t nm = 0;
+	if (target_mounts(root, &m, &nm) < 0)
 		return 0;
 	_cleanup_free_ char *best = NULL;
 	uint64_t best_slack = 0, best_free = 0;
-	struct mntent *me;
-	while ((me = getmntent(f))) {
-		const char *d = me->mnt_dir;
-		if (strncmp(d, root, rn) != 0 || (d[rn] != '/' && d[rn] != '\0'))
-			continue;
-		const char *in = d[rn] ? d + rn : "/";
-		if (startswith(in, "/boot") || hasmntopt(me, "ro") ||
-		    streq_ptr(me->mnt_type, "vfat") || streq_ptr(me->mnt_type, "tmpfs") ||
-		    streq_ptr(me->mnt_type, "ramfs"))
+	for (size_t i = 0; i < nm; i++) {
+		const char *d = m[i].dir;
+		if (startswith(m[i].in, "/boot") || m[i].ro || streq_ptr(m[i].type, "vfat") ||
+		    streq_ptr(m[i].type, "tmpfs") || streq_ptr(m[i].type, "ramfs"))
 			continue;
 		struct stat st;
 		struct statvfs sv;
@@ -282,7 +269,7 @@ static int pick_download_dir(const azl_repo_list *repos, const depsolve_pkg *pkg
 		best_slack = avail - need;
 		best_free = avail;
 	}
-	endmntent(f);
+	target_mounts_free(m, nm);
 	if (!best) {
 		log_info(
 			"the cache is in RAM and no file system of the target has room for %.0f MiB of downloads beside %.0f MiB installed; downloading into RAM",

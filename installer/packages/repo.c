@@ -463,11 +463,6 @@ static int read_own_key(int dirfd, const char *dir, const char *name, char **ret
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* RPM-GPG-KEY-* at a local repository's root, else its
  * repodata/repomd.xml.key (the demo repository has both). */
 static int local_keys(const azl_repo_src *r, char ***keys)
@@ -487,7 +482,7 @@ static int local_keys(const azl_repo_src *r, char ***keys)
 	else
 		e = log_error_errno(errno, "cannot read '%s'", r->local_dir);
 	if (names)
-		qsort(names, strv_length(names), sizeof(char *), cmp_str);
+		strv_sort(names);
 	for (size_t i = 0; e >= 0 && names && names[i]; i++) {
 		char *text = NULL;
 		e = read_own_key(dfd, r->local_dir, names[i], &text);

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <mntent.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -484,23 +483,20 @@ static void target_fs_open(target_fs *t, const char *root)
 		return;
 	t->fd[t->n] = fd;
 	t->name[t->n++] = xstrdup("/");
-	size_t n = strlen(root);
-	while (n > 1 && root[n - 1] == '/')
-		n--;
-	FILE *f = setmntent("/proc/self/mounts", "re");
-	struct mntent *me;
-	while (f && t->n < MAX_TARGET_FS && (me = getmntent(f))) {
-		const char *d = me->mnt_dir;
-		if (strncmp(d, root, n) != 0 || d[n] != '/' || !d[n + 1])
+	target_mount *m = NULL;
+	size_t n = 0;
+	if (target_mounts(root, &m, &n) < 0)
+		return;
+	for (size_t i = 0; i < n && t->n < MAX_TARGET_FS; i++) {
+		if (strcmp(m[i].in, "/") == 0)
 			continue;
-		fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fd = open(m[i].dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		t->fd[t->n] = fd;
-		t->name[t->n++] = xstrdup(d + n);
+		t->name[t->n++] = xstrdup(m[i].in);
 	}
-	if (f)
-		endmntent(f);
+	target_mounts_free(m, n);
 }
 
 static void target_fs_close(target_fs *t)

@@ -142,11 +142,6 @@ static bool has_entry(int dfd, const char *ifname, const char *name)
 	return fstatat(dfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Why ifname is not the link interface; NULL when it is. */
 static const char *not_link(int dfd, const char *ifname, char **ret_mac)
 {
@@ -184,7 +179,7 @@ int netconf_link_mac(const char *sysfs_dir, char **ret_mac, char **ret_ifname)
 			strv_push(&names, xstrdup(de->d_name));
 	size_t n = strv_length(names);
 	if (n)
-		qsort(names, n, sizeof(*names), cmp_str);
+		strv_sort_n(names, n);
 	azl_buf seen = {0};
 	char *mac = NULL;
 	for (size_t k = 0; k < n && !mac; k++) {

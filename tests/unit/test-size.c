@@ -161,12 +161,40 @@ static void test_human(void **state)
 	check_human(UINT64_MAX, "16384 PiB");
 }
 
+/* The string-list helpers beside the size ones in util.c. */
+static void test_strv_sort_uniq(void **state)
+{
+	(void)state;
+	char **v = NULL;
+	const char *in[] = {"nvme", "ahci", "virtio_blk", "ahci", "sr_mod", "nvme"};
+	for (size_t i = 0; i < sizeof(in) / sizeof(*in); i++)
+		strv_push(&v, xstrdup(in[i]));
+	strv_uniq(v);
+	assert_int_equal(strv_length(v), 4);
+	assert_string_equal(v[0], "nvme"); /* first ones kept, in order */
+	assert_string_equal(v[3], "sr_mod");
+	assert_ptr_equal(strv_sort(v), v);
+	const char *want[] = {"ahci", "nvme", "sr_mod", "virtio_blk"};
+	for (size_t i = 0; i < 4; i++)
+		assert_string_equal(v[i], want[i]);
+	assert_null(v[4]);
+	/* Only the first n, which need not end at the NULL. */
+	free(v[0]);
+	v[0] = xstrdup("zz");
+	strv_sort_n(v, 2);
+	assert_string_equal(v[0], "nvme");
+	assert_string_equal(v[1], "zz");
+	assert_string_equal(v[2], "sr_mod");
+	strv_sort_n(NULL, 0);
+	strv_free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_bytes), cmocka_unit_test(test_parse_other),
 		cmocka_unit_test(test_parse_bad),   cmocka_unit_test(test_format),
-		cmocka_unit_test(test_human),
+		cmocka_unit_test(test_human),	    cmocka_unit_test(test_strv_sort_uniq),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
