@@ -6,6 +6,7 @@
  */
 #include "luks-enroll.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "chroot.h"
 #include "log.h"
 #include "spawn.h"
+#include "tpm-eventlog.h"
 #include "util.h"
 
 bool luks_tpm2_present(void)
@@ -135,11 +137,62 @@ static int enroll_recovery(const azl_target *t, const char *keyfile, const char 
 	return 0;
 }
 
+/* Does the installed system boot through shim (an EFI/<vendor>/shimx64.efi
+ * on its ESP)? */
+static bool target_boots_shim(const azl_target *t)
+{
+	_cleanup_free_ char *efi = target_path(t, "boot/efi/EFI");
+	DIR *d = opendir(efi);
+	if (!d)
+		return false;
+	bool found = false;
+	struct dirent *de;
+	while (!found && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		_cleanup_free_ char *rel = xasprintf("boot/efi/EFI/%s/shimx64.efi", de->d_name);
+		found = target_exists(t, rel);
+	}
+	closedir(d);
+	return found;
+}
+
+/* A key sealed to PCR 7 holds PCR 7 as this boot measured it. shim
+ * extends PCR 7 (SbatLevel, its certificates): when the installed system
+ * boots through shim and this boot did not (QEMU's -kernel, iPXE loading
+ * the kernel), the key will never unseal. Said, not refused: the
+ * passphrase still opens the disk, and the key can be enrolled again from
+ * the installed system. */
+static void check_pcr7(const azl_target *t, uint32_t mask, const char *log_path)
+{
+	if (mask && !(mask & (UINT32_C(1) << 7)))
+		return;
+	tpm_eventlog_pcr7 ev;
+	int r = tpm_eventlog_read(log_path, &ev);
+	if (r < 0) {
+		log_warning(
+			"cannot read the firmware's TPM event log '%s' (%s): PCR 7 is sealed as this boot measured it, which holds only if the installed system boots the same way",
+			log_path, strerror(-r));
+		return;
+	}
+	bool shim = target_boots_shim(t);
+	log_info(
+		"TPM event log: %zu PCR 7 events, %zu of them shim's%s%s%s; the installed system boots %s shim",
+		ev.events, ev.shim_events, ev.shim_names ? " (" : "",
+		ev.shim_names ? ev.shim_names : "", ev.shim_names ? ")" : "",
+		shim ? "through" : "without");
+	if (shim && ev.shim_events == 0)
+		log_warning(
+			"this system was not booted through shim (PCR 7 has no shim events) but the installed system is: the TPM2 key sealed to PCR 7 will not unlock it, and its first boot asks for the passphrase; boot the installer through shim (the ISO, or PXE with shimx64.efi and GRUB), or enroll the key again in the installed system: systemd-cryptenroll --wipe-slot=tpm2 --tpm2-device=auto --tpm2-pcrs=7 DEVICE");
+	tpm_eventlog_pcr7_done(&ev);
+}
+
 static int enroll_all(const azl_model *m, const azl_target *t, const azl_installed_storage *st,
 		      const char *keyfile)
 {
 	const azl_tpm2 *tp = &m->storage.encryption.tpm2;
 	_cleanup_free_ char *pcrs = luks_tpm2_pcrs_arg(tp->pcr_mask);
+	check_pcr7(t, tp->pcr_mask, "/sys/kernel/security/tpm0/binary_bios_measurements");
 	azl_buf keys = {0};
 	int r = 0;
 	for (size_t i = 0; st->luks_devices && st->luks_devices[i] && r >= 0; i++) {
