@@ -4,8 +4,9 @@
  * always ROOT/usr/lib/sysimage/rpm (sqlite), whatever the host's macros
  * say; keys are imported into that rpmdb; every package's digests are
  * checked, and its signature when its repository says gpgcheck, before
- * anything is installed (the whole files on a second thread while the
- * headers are read and the transaction is checked and ordered). Scriptlets run
+ * anything is installed (by rpm_check_package() as each package is
+ * fetched, else on a second thread while the headers are read and the
+ * transaction is checked and ordered). Scriptlets run
  * chrooted into the root (librpm does that), their output goes to the install
  * log. No per-file fsync
  * (%_flush_io stays off); one syncfs() at the end.
