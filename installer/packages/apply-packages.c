@@ -175,6 +175,13 @@ static char *spool_dir(const azl_repo_src *src)
 {
 	const char *s = strrchr(src->solv_dir, '/');
 	char *d = xstrndup(src->solv_dir, s ? (size_t)(s - src->solv_dir) : strlen(src->solv_dir));
+	for (char *c = d + 1; *c; c++) {
+		if (*c != '/')
+			continue;
+		*c = '\0';
+		(void)mkdir(d, 0755);
+		*c = '/';
+	}
 	(void)mkdir(d, 0700);
 	return d;
 }
@@ -379,10 +386,10 @@ static int fetch_packages(const azl_run_ctx *ctx, const azl_repo_list *repos,
 		want = n < checkers ? n : checkers;
 	pthread_t threads[DOWNLOADS_AT_ONCE];
 	size_t started = 0;
-	if (remote > 1) {
+	if (remote > 0 && want > 1)
 		fetch_global_init();
+	if (remote > 1)
 		log_info("downloading %zu packages, %d at a time", remote, DOWNLOADS_AT_ONCE);
-	}
 	for (; want > 1 && started < want; started++) {
 		p.running++;
 		if (pthread_create(&threads[started], NULL, dl_worker, &p)) {

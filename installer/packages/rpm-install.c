@@ -1061,9 +1061,11 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 		      verifier_start(&v, ts, pkgs, n, RPMSIG_DIGEST_TYPE | RPMSIG_SIGNATURE_TYPE));
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		Header h = NULL;
-		if (st.checked)
-			h = headerLink(st.checked->hdr[i]);
-		else
+		if (st.checked) {
+			/* Taken: freed once added, not held to the end. */
+			h = st.checked->hdr[i];
+			st.checked->hdr[i] = NULL;
+		} else
 			r = read_verified(ts, &pkgs[i], &h);
 		if (r < 0)
 			break;
