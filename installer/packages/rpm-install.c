@@ -726,12 +726,10 @@ int rpm_check_package(rpm_checked *c, size_t i, const rpm_install_pkg *p, const 
 		pthread_mutex_unlock(&c->lock);
 	}
 	c->fd[i] = fd;
-	if (c->first == 0) {
-		pthread_mutex_lock(&c->lock);
-		if (c->first == 0)
-			c->first = t0;
-		pthread_mutex_unlock(&c->lock);
-	}
+	pthread_mutex_lock(&c->lock);
+	if (c->first == 0)
+		c->first = t0;
+	pthread_mutex_unlock(&c->lock);
 	rpmts ts = checked_ts_get(c);
 	bool quiet = quiet_notices;
 	quiet_notices = true;
