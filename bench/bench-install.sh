@@ -16,7 +16,9 @@
 #   [BENCH_PACKAGES='@minimal ...'] bench/bench-install.sh [BUILD_DIR] [RUNS] [REPO]
 #       defaults: build, 5, real-repo (BUILD/real-repo, about 140 packages;
 #       demo-repo: the 23-package demo repository); BENCH_PACKAGES: what
-#       to install from REPO (groups and names), default @minimal
+#       to install from REPO (groups and names), default @minimal;
+#       BENCH_BEFORE=PATH: another azl-installer binary (an older commit's)
+#       as a fourth contender, the same way as the first
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath "${1:-$src/build}")
@@ -105,6 +107,12 @@ chmod +x "$work/same.sh"
 mkdir -p "$work/r-dnf"
 sh -c "$dnfbase makecache" >/dev/null
 rm -rf "$work/r-dnf"
+before=()
+if [ -n "${BENCH_BEFORE:-}" ]; then
+	before=(--name-d "azl-installer before" --prep-d "rm -rf $work/r-old; sync"
+		--d "${azlcmd/$bin/$BENCH_BEFORE}" --check-d "$work/same.sh $work/r-old")
+	before[5]=${before[5]/r-azl/r-old}
+fi
 python3 "$src/bench/alternate.py" --runs "$runs" \
 	--name-a azl-installer --prep-a "rm -rf $work/r-azl; sync" --a "$azlcmd" \
 	--check-a "$work/same.sh $work/r-azl" \
@@ -112,7 +120,7 @@ python3 "$src/bench/alternate.py" --runs "$runs" \
 	--check-b "$work/same.sh $work/r-rpm" \
 	--name-c "dnf --installroot" --prep-c "rm -rf $work/r-dnf; mkdir -p $work/r-dnf; sync" --c "$dnfcmd" \
 	--check-c "$work/same.sh $work/r-dnf" \
-	--json "$work/result.json"
+	"${before[@]}" --json "$work/result.json"
 echo "same packages, every run, in all three roots: ${#files[@]}"
 echo "azl command: $azlcmd"
 echo "rpm -i command: $rpmcmd" | cut -c1-300

@@ -157,7 +157,39 @@ typedef struct dl_pool {
 	size_t next, done, running;
 	uint64_t done_bytes;
 	bool stop;
+	/* Each package checked by the thread that fetched it (NULL: by the
+	 * transaction); a package that does not pass stops nothing. */
+	rpm_checked *checked;
 } dl_pool;
+
+/* The directory of the installer's own for a repository (its cache's,
+ * made now), where rpm_check_package() copies a package that others can
+ * change: the parent of its parsed-metadata cache. */
+static char *spool_dir(const azl_repo_src *src)
+{
+	const char *s = strrchr(src->solv_dir, '/');
+	char *d = xstrndup(src->solv_dir, s ? (size_t)(s - src->solv_dir) : strlen(src->solv_dir));
+	for (char *c = d + 1; *c; c++) {
+		if (*c != '/')
+			continue;
+		*c = '\0';
+		(void)mkdir(d, 0755);
+		*c = '/';
+	}
+	(void)mkdir(d, 0700);
+	return d;
+}
+
+/* The check of package i (rpm-install.c) right after it was fetched. */
+static void check_one(const dl_pool *p, size_t i, const char *path)
+{
+	const depsolve_pkg *pkg = &p->pkgs[i];
+	const azl_repo_src *src = &p->repos->repos[pkg->repo];
+	rpm_install_pkg item = {
+		.path = path, .nevra = pkg->nevra, .size = pkg->size, .gpgcheck = src->gpgcheck};
+	_cleanup_free_ char *spool = spool_dir(src);
+	(void)rpm_check_package(p->checked, i, &item, spool);
+}
 
 /* One package: in place, or downloaded into the cache and checked against
  * primary.xml's checksum. */
@@ -179,6 +211,8 @@ static void *dl_worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		char *path = NULL;
 		int r = run_cancelled(p->ctx) ? -EINTR : fetch_one(p, i, &path);
+		if (r >= 0 && p->checked)
+			check_one(p, i, path);
 		pthread_mutex_lock(&p->lock);
 		p->paths[i] = path;
 		p->rc[i] = r;
@@ -307,7 +341,8 @@ static void remove_download_dir(const char *dir)
  * downloaded into the cache (or dl_dir, when given), DOWNLOADS_AT_ONCE at
  * a time. The first failure stops the downloads not yet started. */
 static int fetch_packages(const azl_run_ctx *ctx, const azl_repo_list *repos,
-			  const depsolve_pkg *pkgs, size_t n, const char *dl_dir, char ***ret)
+			  const depsolve_pkg *pkgs, size_t n, const char *dl_dir,
+			  rpm_checked *checked, char ***ret)
 {
 	uint64_t total = 0;
 	size_t remote = 0;
@@ -322,18 +357,26 @@ static int fetch_packages(const azl_run_ctx *ctx, const azl_repo_list *repos,
 		const char *tag = c ? strrchr(c, '/') : NULL;
 		dirs[i] = tag ? xasprintf("%s%s", dl_dir, tag) : NULL;
 	}
-	dl_pool p = {.ctx = ctx, .repos = repos, .dirs = dirs, .pkgs = pkgs, .n = n};
+	dl_pool p = {
+		.ctx = ctx, .repos = repos, .dirs = dirs, .pkgs = pkgs, .n = n, .checked = checked};
 	p.paths = xcalloc(n + 1, sizeof(*p.paths));
 	p.rc = xcalloc(n ? n : 1, sizeof(*p.rc));
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
 	size_t want = remote < DOWNLOADS_AT_ONCE ? remote : DOWNLOADS_AT_ONCE;
+	/* Checking packages in place (file://) takes every core. */
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t checkers = cpus < 1		     ? 1
+			  : cpus > DOWNLOADS_AT_ONCE ? DOWNLOADS_AT_ONCE
+						     : (size_t)cpus;
+	if (checked && want < checkers)
+		want = n < checkers ? n : checkers;
 	pthread_t threads[DOWNLOADS_AT_ONCE];
 	size_t started = 0;
-	if (want > 1) {
+	if (remote > 0 && want > 1)
 		fetch_global_init();
+	if (remote > 1)
 		log_info("downloading %zu packages, %d at a time", remote, DOWNLOADS_AT_ONCE);
-	}
 	for (; want > 1 && started < want; started++) {
 		p.running++;
 		if (pthread_create(&threads[started], NULL, dl_worker, &p)) {
@@ -470,6 +513,7 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 	_cleanup_strv_free_ char **keys = NULL;
 	rpm_install_pkg *items = NULL;
 	_cleanup_free_ char *dl_dir = NULL;
+	rpm_checked *checked = NULL;
 	r = solve(m, &l, extra, root, false, NULL, &pkgs, &n);
 	if (r < 0)
 		goto out;
@@ -483,10 +527,17 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 	r = pick_download_dir(&l, pkgs, n, root, &dl_dir);
 	if (r < 0)
 		goto out;
-	r = fetch_packages(ctx, &l, pkgs, n, dl_dir, &paths);
+	r = collect_keys(&l, &keys);
 	if (r < 0)
 		goto out;
-	r = collect_keys(&l, &keys);
+	/* With gpgcheck on every repository of the transaction (the usual
+	 * case), each package is checked as soon as it is fetched. */
+	bool all_signed = true;
+	for (size_t i = 0; i < n; i++)
+		all_signed = all_signed && l.repos[pkgs[i].repo].gpgcheck;
+	if (all_signed)
+		checked = rpm_checked_new(n, keys);
+	r = fetch_packages(ctx, &l, pkgs, n, dl_dir, checked, &paths);
 	if (r < 0)
 		goto out;
 	items = xcalloc(n, sizeof(*items));
@@ -503,11 +554,14 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 		.nodocs = m->packages.exclude_docs,
 		.install_langs = m->packages.install_langs,
 		.keys = keys,
+		.checked = checked,
 	};
 	r = rpm_install_with(root, items, n, &ro);
 	if (r >= 0)
 		log_info("the rpm transaction took %.1f s", now_s() - t0);
 out:
+	/* Closed before the download directory goes (private copies, too). */
+	rpm_checked_free(checked);
 	remove_download_dir(dl_dir);
 	free(items);
 	depsolve_pkgs_free(pkgs, n);

@@ -8,8 +8,11 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <time.h>
+#include <linux/magic.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -465,6 +468,342 @@ static size_t verifier_finish(verifier *v, bool stop)
 	return bad;
 }
 
+/*
+ * rpm_checked: the same checks, done per package as each one is there, by
+ * the threads that fetch them (apply-packages.c), on every core. rpm reads
+ * each package twice, checks the whole file in rpmtsRun()'s first pass and
+ * unpacks it in the second, each time opening it again by its path
+ * through the callback; here the check and the unpacking read one open
+ * file, so what was checked is what is unpacked.
+ */
+struct rpm_checked {
+	size_t n;
+	rpmKeyring keyring;
+	pthread_mutex_t lock;
+	rpmts *pool; /* transaction sets not in use, each with keyring */
+	size_t n_pool;
+	int *fd;	    /* [n]: the file, open; -1: none */
+	Header *hdr;	    /* [n]: its header, checked */
+	int *rc;	    /* [n]: 0 passed, -errno; 1: not checked */
+	const char **why;   /* [n]: why it is refused */
+	bool *whole_bad;    /* [n]: the whole-file check failed */
+	size_t copies;	    /* files copied first */
+	double busy, first; /* seconds checking (summed); when it started */
+};
+
+/* The keys as rpmtsImportPubkey() puts them into a transaction set's
+ * keyring: each primary key with its subkeys. */
+static rpmKeyring keyring_from(char *const *keys)
+{
+	rpmKeyring kr = rpmKeyringNew();
+	for (size_t i = 0; keys && keys[i]; i++) {
+		uint8_t *pkt = NULL;
+		size_t len = 0;
+		rpmPubkey k = NULL;
+		if (pgpParsePkts(keys[i], &pkt, &len) == PGPARMOR_PUBKEY)
+			k = rpmPubkeyNew(pkt, len);
+		free(pkt);
+		if (!k) {
+			rpmKeyringFree(kr);
+			return NULL;
+		}
+		rpmKeyringAddKey(kr, k);
+		int ns = 0;
+		rpmPubkey *subs = rpmGetSubkeys(k, &ns);
+		for (int j = 0; subs && j < ns; j++) {
+			rpmKeyringAddKey(kr, subs[j]);
+			rpmPubkeyFree(subs[j]);
+		}
+		free(subs);
+		rpmPubkeyFree(k);
+	}
+	return kr;
+}
+
+rpm_checked *rpm_checked_new(size_t n, char *const *keys)
+{
+	if (n == 0 || rpm_setup() < 0)
+		return NULL;
+	/* Every package stays open until the transaction has read it. */
+	rlim_t need = (rlim_t)n + 256;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return NULL;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+			log_info(
+				"%zu packages cannot be held open at once (open-file limit %llu); the transaction checks them itself",
+				n, (unsigned long long)rl.rlim_max);
+			return NULL;
+		}
+		rl.rlim_cur = need;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			return NULL;
+	}
+	rpmKeyring kr = keyring_from(keys);
+	if (!kr) {
+		log_warning("a repository key does not parse; the transaction checks the packages");
+		return NULL;
+	}
+	rpm_checked *c = xcalloc(1, sizeof(*c));
+	c->n = n;
+	c->keyring = kr;
+	pthread_mutex_init(&c->lock, NULL);
+	c->fd = xcalloc(n, sizeof(*c->fd));
+	c->hdr = xcalloc(n, sizeof(*c->hdr));
+	c->rc = xcalloc(n, sizeof(*c->rc));
+	c->why = xcalloc(n, sizeof(*c->why));
+	c->whole_bad = xcalloc(n, sizeof(*c->whole_bad));
+	for (size_t i = 0; i < n; i++) {
+		c->fd[i] = -1;
+		c->rc[i] = 1;
+	}
+	return c;
+}
+
+void rpm_checked_free(rpm_checked *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->fd[i] >= 0)
+			close(c->fd[i]);
+		headerFree(c->hdr[i]);
+	}
+	for (size_t i = 0; i < c->n_pool; i++)
+		rpmtsFree(c->pool[i]);
+	free(c->pool);
+	rpmKeyringFree(c->keyring);
+	pthread_mutex_destroy(&c->lock);
+	free(c->fd);
+	free(c->hdr);
+	free(c->rc);
+	free(c->why);
+	free(c->whole_bad);
+	free(c);
+}
+
+/* A transaction set of the pool: rpm_checked's keys only, the level
+ * rpmtsRun() would check at with gpgcheck (digests and signatures), the
+ * flags of the configuration, as the transaction's own. */
+static rpmts checked_ts_get(rpm_checked *c)
+{
+	pthread_mutex_lock(&c->lock);
+	rpmts ts = c->n_pool ? c->pool[--c->n_pool] : NULL;
+	if (!ts) {
+		ts = rpmtsCreate();
+		rpmtsSetKeyring(ts, c->keyring);
+		rpmtsSetVfyLevel(ts, RPMSIG_DIGEST_TYPE | RPMSIG_SIGNATURE_TYPE);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return ts;
+}
+
+static void checked_ts_put(rpm_checked *c, rpmts ts, double busy)
+{
+	pthread_mutex_lock(&c->lock);
+	c->pool = xrealloc(c->pool, (c->n_pool + 1) * sizeof(*c->pool));
+	c->pool[c->n_pool++] = ts;
+	c->busy += busy;
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Whether no one but root can change the file's bytes while it is open:
+ * owned by root, not writable by group or others, on a local file system
+ * (a network one's server can change it under us). */
+static bool only_root_writes(int fd)
+{
+	struct stat st;
+	struct statfs sf;
+	if (fstat(fd, &st) < 0 || fstatfs(fd, &sf) < 0)
+		return false;
+	switch ((unsigned long)sf.f_type) {
+	case NFS_SUPER_MAGIC:
+	case SMB_SUPER_MAGIC:
+	case 0xFF534D42UL: /* cifs */
+	case 0xFE534D42UL: /* smb2 */
+	case FUSE_SUPER_MAGIC:
+	case V9FS_MAGIC:
+	case CEPH_SUPER_MAGIC:
+	case AFS_FS_MAGIC:
+	case CODA_SUPER_MAGIC:
+		return false;
+	default:
+		break;
+	}
+	return st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/* A copy of src in an unnamed file (O_TMPFILE, 0600) of dir: no name, so
+ * only this fd reaches it. Returns the fd or -errno. */
+static int private_copy(int src, const char *dir)
+{
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	char buf[1 << 16];
+	off_t off = 0;
+	for (;;) {
+		ssize_t k = pread(src, buf, sizeof(buf), off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (k == 0)
+				return fd;
+			break;
+		}
+		for (ssize_t w = 0; w < k;) {
+			ssize_t m = write(fd, buf + w, (size_t)(k - w));
+			if (m < 0 && errno == EINTR)
+				continue;
+			if (m <= 0)
+				goto fail;
+			w += m;
+		}
+		off += k;
+	}
+fail:;
+	int r = errno ? -errno : -EIO;
+	close(fd);
+	return r;
+}
+
+/* An FD_t over fd from its first byte (a dup: the offset is shared). */
+static FD_t fd_from_start(int fd)
+{
+	FD_t f = fdDup(fd);
+	if (f && lseek(Fileno(f), 0, SEEK_SET) != 0) {
+		Fclose(f);
+		f = NULL;
+	}
+	return f;
+}
+
+/* The whole-file check rpmtsRun() does, on fd (rpmVerifySignatures() is
+ * the code it runs: rpmpkgRead() and rpmvsVerify() at the transaction
+ * set's level and flags with its keys). */
+static bool whole_file_ok(rpmts ts, int fd, const char *path)
+{
+	struct rpmQVKArguments_s qva = {0};
+	FD_t f = fd_from_start(fd);
+	bool ok = f && rpmVerifySignatures(&qva, ts, f, path) == 0;
+	if (f)
+		Fclose(f);
+	return ok;
+}
+
+int rpm_check_package(rpm_checked *c, size_t i, const rpm_install_pkg *p, const char *spool)
+{
+	double t0 = mono_s();
+	int r = 0;
+	int fd = open(p->path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		r = -errno;
+	else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		r = -EINVAL;
+	if (r < 0) {
+		if (fd >= 0)
+			close(fd);
+		c->rc[i] = r;
+		c->why[i] = "it cannot be opened as a file";
+		return log_error_errno(r, "cannot open package '%s'", p->path);
+	}
+	if (!only_root_writes(fd)) {
+		int copy = private_copy(fd, spool);
+		close(fd);
+		if (copy < 0) {
+			c->rc[i] = copy;
+			c->why[i] = "no private copy of it could be made";
+			return log_error_errno(
+				copy, "cannot copy package '%s' (others can change it) into '%s'",
+				p->path, spool);
+		}
+		fd = copy;
+		pthread_mutex_lock(&c->lock);
+		c->copies++;
+		pthread_mutex_unlock(&c->lock);
+	}
+	c->fd[i] = fd;
+	pthread_mutex_lock(&c->lock);
+	if (c->first == 0)
+		c->first = t0;
+	pthread_mutex_unlock(&c->lock);
+	rpmts ts = checked_ts_get(c);
+	bool quiet = quiet_notices;
+	quiet_notices = true;
+	/* The header as rpm_install() reads it (rpmReadPackageFile(): its
+	 * digests and signature), and why it is refused, if it is. */
+	Header h = NULL;
+	FD_t f = fd_from_start(fd);
+	rpmRC rc = f ? rpmReadPackageFile(ts, f, p->path, &h) : RPMRC_FAIL;
+	if (f)
+		Fclose(f);
+	const char *why = NULL;
+	switch (rc) {
+	case RPMRC_OK:
+		if (!has_signature(h))
+			why = "it is not signed";
+		break;
+	case RPMRC_NOKEY:
+	case RPMRC_NOTTRUSTED:
+		why = "it is signed by a key that none of the repositories' keys (gpgkey) is";
+		break;
+	default:
+		why = "its digests or signature do not verify (damaged or tampered with)";
+	}
+	/* Then the whole file, payload digest included. */
+	if (!why && !whole_file_ok(ts, fd, p->path)) {
+		why = "its digests or signature do not verify (damaged or tampered with)";
+		c->whole_bad[i] = true;
+	}
+	quiet_notices = quiet;
+	checked_ts_put(c, ts, mono_s() - t0);
+	if (why) {
+		headerFree(h);
+		c->why[i] = why;
+		c->rc[i] = -EBADMSG;
+		return -EBADMSG;
+	}
+	c->hdr[i] = h;
+	c->rc[i] = 0;
+	return 0;
+}
+
+/* After rpm_check_package() of every package: each one refused is named
+ * (with which digest or signature failed, from librpm, verbosely); returns
+ * 0 when all passed, else the first failure. */
+static int checked_report(rpm_checked *c, const rpm_install_pkg *pkgs, size_t n)
+{
+	int r = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (c->rc[i] == 0)
+			continue;
+		if (c->rc[i] == 1) {
+			log_error("package '%s' was not checked; nothing was installed",
+				  pkgs[i].nevra);
+			r = r ? r : -EIO;
+			continue;
+		}
+		if (c->whole_bad[i] && c->fd[i] >= 0) {
+			rpmts ts = checked_ts_get(c);
+			int mask = rpmlogSetMask(0);
+			rpmSetVerbosity(RPMLOG_INFO);
+			whole_file_ok(ts, c->fd[i], pkgs[i].path);
+			rpmlogSetMask(mask);
+			checked_ts_put(c, ts, 0);
+		}
+		log_error("package '%s' is refused: %s; nothing was installed", pkgs[i].nevra,
+			  c->why[i] ? c->why[i] : strerror(-c->rc[i]));
+		r = r ? r : c->rc[i];
+	}
+	if (r == 0)
+		log_info(
+			"verified %zu packages (digests, payload, signatures) ahead of the transaction, each as it was fetched: %.2f s of checking on all cores, done %.2f s after the first began; %zu privately copied first",
+			n, c->busy, mono_s() - c->first, c->copies);
+	return r;
+}
+
 /* The file systems the transaction writes to, opened before it starts:
  * rpm chroots into the target for the transaction, where neither the
  * target's path nor /proc/self/mounts can be looked up. */
@@ -510,6 +849,7 @@ static void target_fs_close(target_fs *t)
 
 typedef struct run_state {
 	target_fs fs;
+	rpm_checked *checked; /* the files to unpack, checked, open */
 	const rpm_install_pkg *pkgs;
 	size_t n, done;
 	uint64_t bytes, total_bytes;
@@ -566,7 +906,11 @@ static void *on_event(const void *arg, const rpmCallbackType what, const rpm_lof
 			st->interrupted = true;
 			return NULL;
 		}
-		st->fd = Fopen(p->path, "r.ufdio");
+		/* Checked ahead: the very file that was checked. */
+		if (st->checked)
+			st->fd = fd_from_start(st->checked->fd[p - st->pkgs]);
+		else
+			st->fd = Fopen(p->path, "r.ufdio");
 		if (!st->fd || Ferror(st->fd)) {
 			log_error("cannot open package '%s'", p->path);
 			if (st->fd)
@@ -690,16 +1034,33 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 	bool all_signed = true;
 	for (size_t i = 0; i < n; i++)
 		all_signed = all_signed && pkgs[i].gpgcheck;
-	/* Every package's repository has gpgcheck (the usual case): the
+	/* Checked ahead, each package as it was fetched: every one passed or
+	 * nothing is installed; their headers are read. */
+	rpm_checked *checked = opts && all_signed ? opts->checked : NULL;
+	if (checked && checked->n == n) {
+		st.checked = checked;
+		r = checked_report(checked, pkgs, n);
+		if (r < 0) {
+			close_ts(ts);
+			return r;
+		}
+	}
+	/* Else, every package's repository has gpgcheck (the usual case): the
 	 * whole-file check runs on the second core from now on. Otherwise
 	 * rpmtsRun() does it at the digest level, as rpm -i would (it lets
 	 * a signature by an unknown key pass there). */
 	verifier v = {0};
-	bool ahead = all_signed && n > 0 &&
-		     verifier_start(&v, ts, pkgs, n, RPMSIG_DIGEST_TYPE | RPMSIG_SIGNATURE_TYPE);
+	bool ahead = st.checked ||
+		     (all_signed && n > 0 &&
+		      verifier_start(&v, ts, pkgs, n, RPMSIG_DIGEST_TYPE | RPMSIG_SIGNATURE_TYPE));
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		Header h = NULL;
-		r = read_verified(ts, &pkgs[i], &h);
+		if (st.checked) {
+			/* Taken: freed once added, not held to the end. */
+			h = st.checked->hdr[i];
+			st.checked->hdr[i] = NULL;
+		} else
+			r = read_verified(ts, &pkgs[i], &h);
 		if (r < 0)
 			break;
 		st.total_bytes += pkgs[i].size;
@@ -712,7 +1073,7 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 	if (r < 0) {
 		verifier_finish(&v, true);
 		/* Every bad package is named, not only the first. */
-		for (size_t i = 0; r == -EBADMSG && i < n; i++) {
+		for (size_t i = 0; r == -EBADMSG && !st.checked && i < n; i++) {
 			Header h = NULL;
 			if (read_verified(ts, &pkgs[i], &h) == 0)
 				headerFree(h);
@@ -733,7 +1094,8 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 	rpmtsOrder(ts);
 	if (ahead) {
 		/* Nothing is unpacked before every package passed. */
-		if (verifier_finish(&v, interrupt_requested()) > 0 || interrupt_requested()) {
+		if ((!st.checked && verifier_finish(&v, interrupt_requested()) > 0) ||
+		    interrupt_requested()) {
 			close_ts(ts);
 			return interrupt_requested() ? -EINTR : -EBADMSG;
 		}

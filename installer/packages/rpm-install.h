@@ -4,8 +4,9 @@
  * always ROOT/usr/lib/sysimage/rpm (sqlite), whatever the host's macros
  * say; keys are imported into that rpmdb; every package's digests are
  * checked, and its signature when its repository says gpgcheck, before
- * anything is installed (the whole files on a second thread while the
- * headers are read and the transaction is checked and ordered). Scriptlets run
+ * anything is installed (by rpm_check_package() as each package is
+ * fetched, else on a second thread while the headers are read and the
+ * transaction is checked and ordered). Scriptlets run
  * chrooted into the root (librpm does that), their output goes to the install
  * log. No per-file fsync
  * (%_flush_io stays off); one syncfs() at the end.
@@ -57,6 +58,32 @@ int rpm_import_keys(const char *root, char *const *keys);
  * Progress: progress_packages() once per package. */
 int rpm_install(const char *root, const rpm_install_pkg *pkgs, size_t n);
 
+/*
+ * Packages checked ahead of the transaction, each as soon as it is there
+ * (a download finished, a local file found), on every core: what
+ * rpmtsRun() would check of each whole file before unpacking the first
+ * one (lead, signature header, header digests and signature, the payload
+ * digest, at %_pkgverify_level signature with the given keys only), and
+ * its header read and checked as rpm_install() reads it. Each file is
+ * opened once and the transaction reads the package from that same open
+ * file, so the bytes checked are the bytes unpacked; a file that a user
+ * other than root could change, or one on a network file system, is
+ * first copied into an unnamed file (O_TMPFILE, 0600) of spool and that
+ * copy is checked and unpacked.
+ */
+typedef struct rpm_checked rpm_checked;
+
+/* For n packages, all of them from repositories with gpgcheck; keys: the
+ * armored keys the transaction imports (the only ones trusted). NULL when
+ * the packages cannot be held open at once (the open-file limit) or a key
+ * does not parse: rpm_install_with() then checks them itself. */
+rpm_checked *rpm_checked_new(size_t n, char *const *keys);
+/* Checks pkgs[i] into c; thread-safe for distinct i. spool: a directory
+ * of the installer's own for private copies. Returns 0, or -EBADMSG
+ * (named in the log), -errno when it cannot be read. */
+int rpm_check_package(rpm_checked *c, size_t i, const rpm_install_pkg *p, const char *spool);
+void rpm_checked_free(rpm_checked *c);
+
 /* What a kickstart's %packages line asks of the transaction. */
 typedef struct rpm_install_opts {
 	bool nodocs;		   /* --excludedocs: RPMTRANS_FLAG_NODOCS */
@@ -66,6 +93,9 @@ typedef struct rpm_install_opts {
 	 * transaction set (rpm_import_keys() otherwise): librpm writes an
 	 * rpmdb it created itself without an fsync per package. */
 	char *const *keys;
+	/* Every package checked with rpm_check_package() (NULL: none); a
+	 * package that did not pass is refused, nothing is installed. */
+	rpm_checked *checked;
 } rpm_install_opts;
 /* rpm_install() with opts (NULL = none). */
 int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
