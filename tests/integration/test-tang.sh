@@ -50,8 +50,8 @@ start_tang() {
 	socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" EXEC:"/usr/libexec/tangd $tmp/$1" \
 		2>>"$tmp/socat.log" &
 	tang_pids="$tang_pids $!"
-	local i
-	for i in $(seq 50); do
+
+	for _ in $(seq 50); do
 		curl -sf "http://127.0.0.1:$port/adv" >/dev/null && return 0
 		sleep 0.1
 	done
