@@ -242,12 +242,27 @@ REAL = [
     dict(name="clevis", summary="clevis: automated decryption with pins (tang, tpm2, sss)",
          debs=["clevis"],
          requires=["curl", "jose", "luksmeta", "libpwquality-tools", "cracklib-runtime"]),
+    # clevis luks bind makes its key with pwmake, which reads cracklib's
+    # dictionary. Debian builds it in cracklib-runtime's postinst
+    # (update-cracklib), which is not run here: the build machine's, made
+    # the same way from the same word list (scripts/deps.sh brings
+    # cracklib-runtime with clevis-luks).
+    dict(name="cracklib-runtime", summary="cracklib's tools and its dictionary",
+         debs=["cracklib-runtime"],
+         payload=[("host", "/var/cache/cracklib/cracklib_dict." + x,
+                   "/var/cache/cracklib/cracklib_dict." + x, 0o644)
+                  for x in ("hwm", "pwd", "pwi")]),
     dict(name="clevis-luks", summary="clevis luks bind, unlock, list, pass",
          debs=["clevis-luks"], requires=["clevis", "cryptsetup", "luksmeta"]),
     dict(name="clevis-systemd", summary="clevis-luks-askpass: answers systemd-cryptsetup's passphrase question",
          debs=["clevis-systemd"], requires=["clevis-luks", "systemd"]),
+    # dracut's clevis module installs /etc/services (curl's port names),
+    # which Fedora's setup package has and the reused setup does not.
     dict(name="clevis-dracut", summary="dracut modules clevis, clevis-pin-tang, clevis-pin-sss, ...",
-         debs=["clevis-dracut"], requires=["clevis-systemd", "dracut", "dracut-network"]),
+         debs=["clevis-dracut"],
+         requires=["clevis-systemd", "dracut", "dracut-network", "netbase"]),
+    dict(name="netbase", summary="/etc/services, /etc/protocols, /etc/rpc, /etc/ethertypes",
+         debs=["netbase"]),
     dict(name="dracut-network", summary="dracut's network modules (network, network-manager, network-legacy, ...)",
          debs=["dracut-network"], requires=["dracut", "iputils-arping", "isc-dhcp-client"]),
     dict(name="lvm2", summary="LVM2 (lvm, dmeventd)", debs=["lvm2", "dmeventd"],
