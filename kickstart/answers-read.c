@@ -500,8 +500,38 @@ static void h_tpm2(reader *r, const field *f, const ynode *v, void *base)
 	read_map(r, v, tpm2_fields, ELEMENTSOF(tpm2_fields), t);
 }
 
+static const field tang_fields[] = {
+	F_STR("url", azl_tang_server, url),
+	F_STR("thumbprint", azl_tang_server, thumbprint),
+};
+
+/* tang: [{url, thumbprint}, ...]: both keys of each entry are needed; what
+ * their values must be is checked with the rest of the model. */
+static void h_tang(reader *r, const field *f, const ynode *v, void *base)
+{
+	azl_encryption *e = base;
+	e->tang_loc = r->key->loc;
+	if (v->n_items == 0) {
+		diag_error(r->d, v->loc,
+			   _("'tang' needs at least one server: [{url: ..., thumbprint: ...}]"));
+		return;
+	}
+	size_t first = e->n_tang;
+	read_list_of_maps(r, f, v, &e->tang, &e->n_tang, sizeof(azl_tang_server),
+			  offsetof(azl_tang_server, loc), tang_fields, ELEMENTSOF(tang_fields));
+	for (size_t i = first; i < e->n_tang; i++) {
+		if (!e->tang[i].url)
+			diag_error(r->d, e->tang[i].loc, _("each 'tang' server needs 'url'"));
+		if (!e->tang[i].thumbprint)
+			diag_error(
+				r->d, e->tang[i].loc,
+				_("each 'tang' server needs 'thumbprint' (tang-show-keys prints it on the server)"));
+	}
+}
+
 static const field encryption_fields[] = {
 	F_SUB("tpm2", YNODE_MAPPING, h_tpm2),
+	F_SUB("tang", YNODE_SEQUENCE, h_tang),
 	F_SECRET("passphrase", azl_encryption, passphrase),
 	F_STR("passphrase_file", azl_encryption, passphrase_file),
 	F_CHECKED("pbkdf", azl_encryption, pbkdf, check_pbkdf),

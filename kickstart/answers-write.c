@@ -299,6 +299,18 @@ static void close_entry(writer *w, int ind)
 
 /* --- sections ----------------------------------------------------------- */
 
+static void write_tang(writer *w, const azl_encryption *e)
+{
+	key(w, 4, "tang");
+	buf_append(&w->b, "\n");
+	for (size_t i = 0; i < e->n_tang; i++) {
+		open_entry(w);
+		kv_str(w, 8, "url", e->tang[i].url);
+		kv_str(w, 8, "thumbprint", e->tang[i].thumbprint);
+		close_entry(w, 8);
+	}
+}
+
 static void write_disk(writer *w, int ind, const azl_disk_spec *d)
 {
 	if (d->path) {
@@ -449,6 +461,8 @@ static void write_storage(writer *w, const azl_storage *s)
 			kv_int(w, 4, "pbkdf_iter_time", e->pbkdf_iter_time_ms);
 		if (e->tpm2.enabled)
 			write_tpm2(w, &e->tpm2);
+		if (e->n_tang > 0)
+			write_tang(w, e);
 		close_map(w, em);
 	}
 	if (s->n_partitions > 0) {

@@ -17,6 +17,9 @@
 # the system service; installing nginx on a machine whose init starts
 # services also starts Debian's default site on port 80, which the test
 # does not use (it runs its own nginx with its own configuration).
+# tang, socat and clevis-luks: tests/integration/test-tang.sh runs Debian's
+# tangd behind socat on 127.0.0.1 and binds LUKS images with clevis (not
+# clevis-dracut: it needs dracut, which must not be on this machine).
 set -eu
 
 PKGS="
@@ -37,6 +40,7 @@ dnf time bc
 network-manager iproute2 dnsmasq-base nginx
 curl openssl strace openssh-client
 swtpm
+tang socat clevis-luks
 "
 
 missing=""

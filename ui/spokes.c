@@ -334,6 +334,14 @@ void storage_clone(azl_storage *dst, const azl_storage *src)
 	dst->encryption.passphrase_file = xstrdup(src->encryption.passphrase_file);
 	dst->encryption.pbkdf = xstrdup(src->encryption.pbkdf);
 	dst->encryption.tpm2.recovery_key_file = xstrdup(src->encryption.tpm2.recovery_key_file);
+	dst->encryption.tang = src->encryption.n_tang
+				       ? xcalloc(src->encryption.n_tang, sizeof(azl_tang_server))
+				       : NULL;
+	for (size_t i = 0; i < src->encryption.n_tang; i++) {
+		dst->encryption.tang[i] = src->encryption.tang[i];
+		dst->encryption.tang[i].url = xstrdup(src->encryption.tang[i].url);
+		dst->encryption.tang[i].thumbprint = xstrdup(src->encryption.tang[i].thumbprint);
+	}
 	dst->partitions =
 		src->n_partitions ? xcalloc(src->n_partitions, sizeof(*dst->partitions)) : NULL;
 	for (size_t i = 0; i < src->n_partitions; i++) {

@@ -134,6 +134,12 @@ char *bootloader_dracut_modules(const azl_installed_storage *st)
 	 * image needs it named. */
 	if (st->luks_uuids && st->luks_uuids[0] && st->luks_tpm2)
 		buf_append(&b, " tpm2-tss");
+	/* clevis's: clevis-luks-askpass answers systemd-cryptsetup with the
+	 * key tang gives back; clevis-pin-tang brings dracut's network
+	 * module (NetworkManager's nm-initrd-generator in the target). */
+	if (st->luks_uuids && st->luks_uuids[0] && st->luks_tang)
+		buf_append(&b, st->luks_tang_sss ? " clevis clevis-pin-tang clevis-pin-sss"
+						 : " clevis clevis-pin-tang");
 	if (st->lvm_lvs && st->lvm_lvs[0])
 		buf_printf(&b, "%slvm", b.len ? " " : "");
 	if (st->md_uuids && st->md_uuids[0])
@@ -315,7 +321,7 @@ static int rescue_finish(const azl_target *t, const char *k, pid_t pid, char **r
  * OEMDRV disk's, a SAS HBA beside SATA boot disks) boots through the
  * normal entry too; one behind a controller that was not there at
  * install is the 0-rescue entry's. */
-static int hostonly_drivers(const azl_target *t, char **ret_need, char ***ret_extra,
+static int hostonly_drivers(const azl_target *t, bool nics, char **ret_need, char ***ret_extra,
 			    char ***ret_extra_whys)
 {
 	_cleanup_strv_free_ char **need = NULL;
@@ -332,6 +338,22 @@ static int hostonly_drivers(const azl_target *t, char **ret_need, char ***ret_ex
 		log_warning(
 			"initramfs: cannot list this machine's disks in /sys/class/block (%s); host-only with the drivers the layout needs only",
 			strerror(-r));
+	/* tang (issue 20's "the NIC for network-bound unlock"): the drivers
+	 * of this machine's network interfaces, added like the other
+	 * controllers' (a warning when the kernel lacks one: the passphrase
+	 * still opens the disk). */
+	if (nics && r >= 0) {
+		_cleanup_strv_free_ char **nic = NULL;
+		_cleanup_strv_free_ char **nic_whys = NULL;
+		if (initramfs_nic_modules("/sys", &nic, &nic_whys) < 0)
+			log_warning(
+				"initramfs: cannot list this machine's network interfaces in /sys/class/net; tang needs their drivers in the initramfs");
+		for (size_t i = 0; nic && nic[i]; i++)
+			if (!strv_contains(ctl, nic[i])) {
+				strv_push(&ctl, xstrdup(nic[i]));
+				strv_push(&ctl_whys, xstrdup(nic_whys[i]));
+			}
+	}
 	azl_buf b = {0}, all = {0};
 	for (size_t i = 0; need && need[i]; i++)
 		buf_printf(&b, "%s%s", b.len ? " " : "", need[i]);
@@ -393,7 +415,7 @@ static int install_kernels(const azl_target *t, char **kernels, const azl_instal
 	_cleanup_strv_free_ char **extra = NULL;
 	_cleanup_strv_free_ char **extra_whys = NULL;
 	if (hostonly && real) {
-		r = hostonly_drivers(t, &drivers, &extra, &extra_whys);
+		r = hostonly_drivers(t, st->luks_tang, &drivers, &extra, &extra_whys);
 		if (r < 0)
 			return r;
 	}
@@ -449,6 +471,14 @@ static int install_kernels(const azl_target *t, char **kernels, const azl_instal
 	return r < 0 ? r : u;
 }
 
+static bool args_have(char *const *args, const char *prefix)
+{
+	for (size_t i = 0; args && args[i]; i++)
+		if (startswith(args[i], prefix))
+			return true;
+	return false;
+}
+
 /* Whether args already choose the major LSM or switch SELinux off. */
 static bool args_choose_lsm(char *const *args)
 {
@@ -472,6 +502,14 @@ char *bootloader_cmdline(const azl_model *m, const azl_installed_storage *st, bo
 	 * generic rescue image): the TPM first, then the passphrase. */
 	if (st->luks_uuids && st->luks_uuids[0] && st->luks_tpm2)
 		buf_append(&b, " rd.luks.options=tpm2-device=auto");
+	/* tang: the initramfs brings the network up before it opens the
+	 * containers, as clevis's dracut README asks (rd.neednet=1), by DHCP
+	 * unless kernel_args configure it (ip=...). */
+	if (st->luks_uuids && st->luks_uuids[0] && st->luks_tang) {
+		buf_append(&b, " rd.neednet=1");
+		if (!args_have(m->bootloader.kernel_args, "ip="))
+			buf_append(&b, " ip=dhcp");
+	}
 	for (size_t i = 0; st->lvm_lvs && st->lvm_lvs[i]; i++)
 		buf_printf(&b, " rd.lvm.lv=%s", st->lvm_lvs[i]);
 	for (size_t i = 0; st->md_boot_uuids && st->md_boot_uuids[i]; i++)

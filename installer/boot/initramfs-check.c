@@ -177,13 +177,16 @@ static void walk_block(const char *sys, const char *what, char ***mods, char ***
 	walk_device(dev, "/sys/devices/", why, mods, whys);
 }
 
-int initramfs_controller_modules(const char *sysfs, char ***ret_mods, char ***ret_whys)
+/* The modules of the drivers bound from each device of SYSFS/class/CLASS
+ * (whole disks only for block) up to the root of the device tree. */
+static int class_modules(const char *sysfs, const char *class, const char *what, char ***ret_mods,
+			 char ***ret_whys)
 {
 	char root[PATH_MAX];
 	if (!realpath(sysfs, root))
 		return -errno;
 	_cleanup_free_ char *devices = xasprintf("%s/devices/", strcmp(root, "/") ? root : "");
-	_cleanup_free_ char *classdir = xasprintf("%s/class/block", root);
+	_cleanup_free_ char *classdir = xasprintf("%s/class/%s", root, class);
 	DIR *d = opendir(classdir);
 	if (!d)
 		return -errno;
@@ -200,24 +203,37 @@ int initramfs_controller_modules(const char *sysfs, char ***ret_mods, char ***re
 	 * run and a controller is named after its first disk. */
 	strv_sort_n(names, n);
 	char **mods = NULL, **whys = NULL;
+	bool block = strcmp(class, "block") == 0;
 	for (size_t i = 0; names && names[i]; i++) {
 		/* Partitions have their disk's controller. A disk without a
 		 * device (loop, ram, zram, nbd, dm-, md) has no controller:
-		 * its driver is in the kernel or comes with the layout. */
+		 * its driver is in the kernel or comes with the layout; an
+		 * interface without one (lo, a bridge, a VLAN) neither. */
 		_cleanup_free_ char *part = xasprintf("%s/%s/partition", classdir, names[i]);
-		if (access(part, F_OK) == 0)
+		if (block && access(part, F_OK) == 0)
 			continue;
 		_cleanup_free_ char *link = xasprintf("%s/%s/device", classdir, names[i]);
 		char dev[PATH_MAX];
 		if (!realpath(link, dev))
 			continue;
-		_cleanup_free_ char *why =
-			xasprintf("'/dev/%s' (a disk of this machine)", names[i]);
+		_cleanup_free_ char *why = block ? xasprintf("'/dev/%s' (%s)", names[i], what)
+						 : xasprintf("'%s' (%s)", names[i], what);
 		walk_device(dev, devices, why, &mods, &whys);
 	}
 	*ret_mods = mods;
 	*ret_whys = whys;
 	return 0;
+}
+
+int initramfs_controller_modules(const char *sysfs, char ***ret_mods, char ***ret_whys)
+{
+	return class_modules(sysfs, "block", "a disk of this machine", ret_mods, ret_whys);
+}
+
+int initramfs_nic_modules(const char *sysfs, char ***ret_mods, char ***ret_whys)
+{
+	return class_modules(sysfs, "net", "a network interface of this machine, for tang",
+			     ret_mods, ret_whys);
 }
 
 /* Unescapes mountinfo's octal escapes in place. */

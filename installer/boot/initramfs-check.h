@@ -26,6 +26,10 @@ int initramfs_needed_modules(const char *target, char ***ret_mods, char ***ret_w
  * are not listed. Returns 0 or -errno (not logged: SYSFS/class/block
  * cannot be listed). */
 int initramfs_controller_modules(const char *sysfs, char ***ret_mods, char ***ret_whys);
+/* The same for the network interfaces of SYSFS/class/net that have a
+ * device (not lo, bridges, VLANs): the NIC drivers a network-bound unlock
+ * (tang) needs in the initramfs. */
+int initramfs_nic_modules(const char *sysfs, char ***ret_mods, char ***ret_whys);
 /* The modules the kernel KVER of the target has, loadable
  * (modules.dep) or built in (modules.builtin); NULL when it lists
  * neither. */

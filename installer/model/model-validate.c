@@ -632,16 +632,20 @@ static void check_storage(const azl_storage *s, bool asked, azl_diags *d)
 		diag_error(d, e->loc, _("'encryption' needs 'passphrase' or 'passphrase_file'"));
 	/* The TPM key sits next to the passphrase, never instead of it: the
 	 * passphrase is the way in when the PCRs change. */
-	if (e->tpm2.enabled && s->n_partitions > 0) {
+	if ((e->tpm2.enabled || e->n_tang > 0) && s->n_partitions > 0) {
 		bool any = false;
 		for (size_t i = 0; i < s->n_partitions; i++)
 			any = any || s->partitions[i].encrypt;
 		for (size_t i = 0; i < s->n_raids; i++)
 			any = any || s->raids[i].encrypt;
-		if (!any)
+		if (!any && e->tpm2.enabled)
 			diag_error(
 				d, e->tpm2.loc,
 				_("'tpm2' unlocks encrypted volumes, and this layout has none; add 'encrypt: true' to a partition or remove 'tpm2'"));
+		if (!any && e->n_tang > 0)
+			diag_error(
+				d, e->tang_loc,
+				_("'tang' unlocks encrypted volumes, and this layout has none; add 'encrypt: true' to a partition or remove 'tang'"));
 	}
 	for (size_t i = 0; i < s->n_disks; i++) {
 		const azl_disk_spec *ds = &s->disks[i];

@@ -18,6 +18,7 @@
 
 #include "fs-facts.h"
 #include "i18n.h"
+#include "jwk.h"
 #include "model-values.h"
 #include "passwd-hash.h"
 #include "util.h"
@@ -243,10 +244,79 @@ static void check_tpm2(const vctx *c, const azl_tpm2 *t)
 	}
 }
 
+/* What clevis fetches as URL/adv with curl: http or https, a host name
+ * (letters, digits, '-', '.'), an IPv4 or a bracketed IPv6 address, an
+ * optional port, an optional path; no user, query or fragment, nothing
+ * JSON or a shell would quote. */
+static bool tang_url_is_valid(const char *u)
+{
+	const char *p = startswith(u, "http://") ? u + 7 : startswith(u, "https://") ? u + 8 : NULL;
+	if (!p)
+		return false;
+	size_t host = 0;
+	if (*p == '[') {
+		const char *end = strchr(p, ']');
+		if (!end || end == p + 1)
+			return false;
+		for (const char *q = p + 1; q < end; q++)
+			if (!(isxdigit((unsigned char)*q) || *q == ':' || *q == '.'))
+				return false;
+		p = end + 1;
+		host = 1;
+	} else
+		for (; is_alnum(*p) || *p == '-' || *p == '.'; p++)
+			host++;
+	if (host == 0)
+		return false;
+	if (*p == ':') {
+		unsigned long port = 0;
+		size_t digits = 0;
+		for (p++; *p >= '0' && *p <= '9' && digits < 6; p++, digits++)
+			port = port * 10 + (unsigned long)(*p - '0');
+		if (digits == 0 || port == 0 || port > 65535)
+			return false;
+	}
+	if (*p && *p != '/')
+		return false;
+	for (; *p; p++)
+		if (!(is_alnum(*p) || strchr("/-._~%!$&'()*+,;=:@", *p)))
+			return false;
+	return strlen(u) <= 2048;
+}
+
+static void check_tang(const vctx *c, const azl_encryption *e)
+{
+	for (size_t i = 0; i < e->n_tang; i++) {
+		const azl_tang_server *t = &e->tang[i];
+		if (t->url && !tang_url_is_valid(t->url)) {
+			_cleanup_free_ char *v = value_for_message(t->url);
+			diag_error(
+				c->d, at(c, t->url, t->loc),
+				_("tang 'url' '%s' is not an http or https URL with a host, like http://tang.example.com:7500"),
+				v);
+		}
+		for (size_t j = 0; t->url && j < i; j++)
+			if (streq_ptr(e->tang[j].url, t->url)) {
+				_cleanup_free_ char *v = value_for_message(t->url);
+				diag_error(c->d, at(c, t->url, t->loc),
+					   _("tang server '%s' is listed twice"), v);
+				break;
+			}
+		if (t->thumbprint && jwk_thumbprint_hash(t->thumbprint) == AZL_THP_NONE) {
+			_cleanup_free_ char *v = value_for_message(t->thumbprint);
+			diag_error(
+				c->d, at(c, t->thumbprint, t->loc),
+				_("tang 'thumbprint' '%s' is not a JWK thumbprint: 43 (SHA-256) or 27 (SHA-1) base64url characters, as tang-show-keys prints them"),
+				v);
+		}
+	}
+}
+
 static void check_encryption(const vctx *c, const azl_encryption *e)
 {
 	if (e->tpm2.enabled)
 		check_tpm2(c, &e->tpm2);
+	check_tang(c, e);
 	if (e->passphrase && e->passphrase->len == 0)
 		diag_error(
 			c->d, at(c, e->passphrase, e->loc),

@@ -385,6 +385,11 @@ void encryption_done(azl_encryption *e)
 	free(e->passphrase_file);
 	free(e->pbkdf);
 	free(e->tpm2.recovery_key_file);
+	for (size_t i = 0; i < e->n_tang; i++) {
+		free(e->tang[i].url);
+		free(e->tang[i].thumbprint);
+	}
+	free(e->tang);
 	*e = (azl_encryption){0};
 }
 

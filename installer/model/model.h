@@ -225,6 +225,17 @@ typedef struct azl_tpm2 {
 /* The PCRs of tpm2 when pcrs: is not given: 7, the Secure Boot state. */
 #define AZL_TPM2_DEFAULT_PCRS (UINT32_C(1) << 7)
 
+/* storage.encryption.tang[]: a tang server whose advertisement is checked
+ * at install time against the pinned thumbprint, and to which clevis binds
+ * every LUKS container (one server: the tang pin; several: sss, t=1). The
+ * passphrase stays as the recovery. */
+typedef struct azl_tang_server {
+	char *url;	  /* http(s)://host[:port][/path], no query or fragment */
+	char *thumbprint; /* RFC 7638 JWK thumbprint of a signing key, base64url:
+			   * SHA-256 (43 characters) or SHA-1 (27) */
+	azl_loc loc;
+} azl_tang_server;
+
 typedef struct azl_encryption {
 	bool enabled;
 	azl_secret *passphrase;
@@ -233,6 +244,9 @@ typedef struct azl_encryption {
 	uint32_t pbkdf_memory_kib;   /* 0 = libcryptsetup's default */
 	uint32_t pbkdf_iter_time_ms; /* 0 = default */
 	azl_tpm2 tpm2;
+	azl_tang_server *tang; /* n_tang > 0: clevis binds to these */
+	size_t n_tang;
+	azl_loc tang_loc;
 	azl_loc loc;
 } azl_encryption;
 

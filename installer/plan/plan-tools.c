@@ -124,6 +124,16 @@ char **plan_required_packages(const azl_plan *p)
 		add(&v, "tpm2-tss");
 		add(&v, "tpm2-tools");
 	}
+	/* storage.encryption.tang: clevis luks bind at install time; the
+	 * dracut modules clevis and clevis-pin-tang (clevis-dracut), and
+	 * clevis-luks-askpass answering systemd-cryptsetup's question at boot
+	 * (clevis-systemd), as Fedora splits them. */
+	if (luks && p->tang) {
+		add(&v, "clevis");
+		add(&v, "clevis-luks");
+		add(&v, "clevis-dracut");
+		add(&v, "clevis-systemd");
+	}
 	if (lvm)
 		add(&v, "lvm2");
 	/* mdadm.conf's reader, and dracut's mdraid module needs it. */

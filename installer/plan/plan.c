@@ -346,6 +346,7 @@ int plan_build(const azl_model *m, const azl_machine *machine, const azl_plan_ov
 		plan->firmware = AZL_FIRMWARE_UEFI;
 	plan->secure_boot = m->bootloader.secure_boot;
 	plan->tpm2 = m->storage.encryption.tpm2.enabled;
+	plan->tang = m->storage.encryption.n_tang > 0;
 
 	/* What the answer file leaves to be asked (a kickstart without
 	 * storage commands, or --encrypted without --passphrase: Anaconda

@@ -160,6 +160,7 @@ typedef struct azl_plan {
 	azl_firmware firmware;	     /* resolved: never AUTO */
 	azl_secure_boot secure_boot; /* bootloader.secure_boot */
 	bool tpm2;		     /* storage.encryption.tpm2: its packages in the target */
+	bool tang;		     /* storage.encryption.tang: clevis in the target */
 	azl_plan_disk *disks;
 	size_t n_disks;
 	azl_plan_vg *vgs;

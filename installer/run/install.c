@@ -34,6 +34,7 @@
 #include "rpm-install.h"
 #include "run.h"
 #include "spawn.h"
+#include "tang.h"
 #include "target.h"
 
 #define DEFAULT_TARGET "/run/azl-installer/target"
@@ -341,6 +342,7 @@ static int run_pre(run_job *j)
 }
 
 static int recovery_key_file_problem(const azl_model *m, char **ret_why);
+static int tang_problem(const azl_model *m, char **ret_why);
 
 static int run_storage(run_job *j)
 {
@@ -349,6 +351,11 @@ static int run_storage(run_job *j)
 		int k = recovery_key_file_problem(j->m, &why);
 		if (k < 0) {
 			log_error("%s", why);
+			return k;
+		}
+		if (j->m->storage.encryption.n_tang > 0 && (k = tang_problem(j->m, &why)) < 0) {
+			if (why)
+				log_error("%s", why);
 			return k;
 		}
 	}
@@ -671,6 +678,54 @@ static int check_recovery_key_file(const azl_model *m, const azl_install_opts *o
 	return AZL_EXIT_OK;
 }
 
+/* storage.encryption.tang: each server's advertisement fetched now and
+ * its signing keys checked against the pinned thumbprint, as clevis will
+ * when it binds late in the install: a server this machine cannot reach
+ * or that is not the pinned one is the machine's refusal (exit 2) before
+ * anything is written, not a failure after the disks were erased.
+ * Returns 0, or -errno with a line for each bad server in *ret_why. */
+static int tang_problem(const azl_model *m, char **ret_why)
+{
+	const azl_encryption *e = &m->storage.encryption;
+	azl_buf b = {0};
+	int r = 0;
+	*ret_why = NULL;
+	for (size_t i = 0; i < e->n_tang; i++) {
+		const azl_tang_server *s = &e->tang[i];
+		_cleanup_free_ char *why = NULL;
+		int k = tang_adv_check(s->url, s->thumbprint, &why);
+		if (k == -EINTR)
+			return k;
+		if (k < 0) {
+			buf_printf(&b, "%s%s; %s", b.len ? "\n" : "", why,
+				   _("nothing was written"));
+			if (r == 0)
+				r = k;
+		} else
+			log_info(
+				"tang: '%s' advertises a signing key with the pinned thumbprint %s",
+				s->url, s->thumbprint);
+	}
+	*ret_why = b.len ? buf_steal(&b) : NULL;
+	buf_free(&b);
+	return r;
+}
+
+/* Before the plan, as for the recovery key file: with %pre scripts (which
+ * may bring the network up) run_storage() asks after they ran. */
+static int check_tang(const azl_model *m, const azl_install_opts *o, azl_install_result *res)
+{
+	if (o->dry_run || !o->yes || m->scripts.n_pre > 0 || m->storage.encryption.n_tang == 0)
+		return AZL_EXIT_OK;
+	_cleanup_free_ char *why = NULL;
+	int r = tang_problem(m, &why);
+	if (r == -EINTR)
+		return refuse(res, AZL_EXIT_INTERRUPTED, _("interrupted; nothing was written"));
+	if (r < 0)
+		return refuse(res, AZL_EXIT_MACHINE, "%s", why);
+	return AZL_EXIT_OK;
+}
+
 int install_plan_exit_code(const azl_plan_error *e)
 {
 	return e->kind == AZL_PLAN_ERROR_ANSWERS ? AZL_EXIT_INVALID : AZL_EXIT_MACHINE;
@@ -928,6 +983,9 @@ static int install_checked(const azl_model *m, const azl_install_opts *o, azl_ru
 	}
 
 	int code = check_recovery_key_file(m, o, res);
+	if (code != AZL_EXIT_OK)
+		return code;
+	code = check_tang(m, o, res);
 	if (code != AZL_EXIT_OK)
 		return code;
 	_cleanup_plan_ azl_plan *plan = NULL;

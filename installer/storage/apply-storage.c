@@ -764,6 +764,8 @@ static int run_actions(azl_storage_state *st, const azl_plan *plan, const azl_mo
 			strv_push(&st->result.luks_uuids, uuid);
 			strv_push(&st->result.luks_devices, xstrdup(dev));
 			st->result.luks_tpm2 = e->tpm2.enabled;
+			st->result.luks_tang = e->n_tang > 0;
+			st->result.luks_tang_sss = e->n_tang > 1;
 			/* The installed system names the mapping luks-UUID, as
 			 * Anaconda does and as rd.luks.uuid=luks-UUID makes the
 			 * initramfs open it: a crypttab name that differs from

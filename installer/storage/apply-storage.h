@@ -46,9 +46,13 @@ typedef struct azl_installed_storage {
 	char **mirror_boot_disks;
 	char **esp_members;
 	/* The devices of luks_uuids, in the same order; whether a TPM2 key
-	 * is enrolled in each (storage.encryption.tpm2). */
+	 * is enrolled in each (storage.encryption.tpm2); whether clevis binds
+	 * each to tang servers (storage.encryption.tang), and to more than
+	 * one (the sss pin). */
 	char **luks_devices;
 	bool luks_tpm2;
+	bool luks_tang;
+	bool luks_tang_sss;
 } azl_installed_storage;
 
 typedef struct azl_storage_state azl_storage_state;

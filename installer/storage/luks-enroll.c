@@ -2,7 +2,9 @@
 /*
  * TPM2 and recovery-key enrolment (luks-enroll.h): the target's
  * systemd-cryptenroll, run chrooted, as `systemd-cryptenroll
- * --unlock-key-file=KEYFILE --tpm2-device=auto --tpm2-pcrs=7 DEVICE`.
+ * --unlock-key-file=KEYFILE --tpm2-device=auto --tpm2-pcrs=7 DEVICE`;
+ * tang binding: the target's `clevis luks bind` (tang.c), with the same
+ * key file.
  */
 #include "luks-enroll.h"
 
@@ -17,6 +19,7 @@
 #include "chroot.h"
 #include "log.h"
 #include "spawn.h"
+#include "tang.h"
 #include "tpm-eventlog.h"
 #include "util.h"
 
@@ -192,16 +195,21 @@ static int enroll_all(const azl_model *m, const azl_target *t, const azl_install
 {
 	const azl_tpm2 *tp = &m->storage.encryption.tpm2;
 	_cleanup_free_ char *pcrs = luks_tpm2_pcrs_arg(tp->pcr_mask);
-	check_pcr7(t, tp->pcr_mask, "/sys/kernel/security/tpm0/binary_bios_measurements");
+	if (tp->enabled)
+		check_pcr7(t, tp->pcr_mask, "/sys/kernel/security/tpm0/binary_bios_measurements");
 	azl_buf keys = {0};
 	int r = 0;
 	for (size_t i = 0; st->luks_devices && st->luks_devices[i] && r >= 0; i++) {
 		const char *dev = st->luks_devices[i];
-		r = enroll_tpm2(t, keyfile, dev, pcrs);
-		if (r >= 0 && tp->recovery_key_file)
+		if (tp->enabled)
+			r = enroll_tpm2(t, keyfile, dev, pcrs);
+		if (r >= 0 && m->storage.encryption.n_tang > 0)
+			r = tang_bind(t->root, dev, keyfile, m->storage.encryption.tang,
+				      m->storage.encryption.n_tang);
+		if (r >= 0 && tp->enabled && tp->recovery_key_file)
 			r = enroll_recovery(t, keyfile, dev, st->luks_uuids[i], &keys);
 	}
-	if (r >= 0 && tp->recovery_key_file) {
+	if (r >= 0 && tp->enabled && tp->recovery_key_file) {
 		r = write_new_file(tp->recovery_key_file, keys.data ? keys.data : "", keys.len);
 		if (r < 0)
 			log_error_errno(
@@ -219,33 +227,54 @@ static int enroll_all(const azl_model *m, const azl_target *t, const azl_install
 	return r;
 }
 
+int luks_with_key_file(const azl_secret *pass, int (*fn)(const char *keyfile, void *userdata),
+		       void *userdata)
+{
+	/* mkdtemp: mode 0700. /run is bind mounted into the target: one
+	 * path for both sides. */
+	char dir[] = "/run/azl-enroll-XXXXXX";
+	if (!mkdtemp(dir))
+		return log_error_errno(errno, "cannot create a directory on /run for the key file");
+	_cleanup_free_ char *keyfile = xasprintf("%s/key", dir);
+	int r = write_new_file(keyfile, pass->data, pass->len);
+	if (r < 0)
+		log_error_errno(r, "cannot write the key file '%s'", keyfile);
+	else
+		r = fn(keyfile, userdata);
+	wipe_file(keyfile, pass->len);
+	rmdir(dir);
+	return r;
+}
+
+typedef struct enroll_job {
+	const azl_model *m;
+	const azl_target *t;
+	const azl_installed_storage *st;
+} enroll_job;
+
+static int enroll_in_target(const char *keyfile, void *userdata)
+{
+	const enroll_job *j = userdata;
+	azl_chroot_mounts cm = {0};
+	int r = chroot_mount(j->t->root, &cm);
+	if (r < 0)
+		log_error_errno(r, "cannot mount /dev, /proc, /sys, /run in the target");
+	else
+		r = enroll_all(j->m, j->t, j->st, keyfile);
+	int u = chroot_umount(&cm);
+	return r < 0 ? r : u;
+}
+
 int luks_enroll_apply(const azl_model *m, const azl_target *t, const azl_installed_storage *st)
 {
-	if (!m->storage.encryption.tpm2.enabled || !st || !st->luks_devices || !st->luks_devices[0])
+	const azl_encryption *e = &m->storage.encryption;
+	if ((!e->tpm2.enabled && e->n_tang == 0) || !st || !st->luks_devices ||
+	    !st->luks_devices[0])
 		return 0;
 	_cleanup_secret_ azl_secret *pass = NULL;
 	int r = storage_passphrase(m, &pass);
 	if (r < 0)
 		return r;
-	/* /run is bind mounted into the target: one path for both sides. */
-	char dir[] = "/run/azl-enroll-XXXXXX";
-	if (!mkdtemp(dir))
-		return log_error_errno(errno, "cannot create a directory on /run for the key file");
-	_cleanup_free_ char *keyfile = xasprintf("%s/key", dir);
-	r = write_new_file(keyfile, pass->data, pass->len);
-	if (r < 0) {
-		log_error_errno(r, "cannot write the key file '%s'", keyfile);
-		rmdir(dir);
-		return r;
-	}
-	azl_chroot_mounts cm = {0};
-	r = chroot_mount(t->root, &cm);
-	if (r < 0)
-		log_error_errno(r, "cannot mount /dev, /proc, /sys, /run in the target");
-	else
-		r = enroll_all(m, t, st, keyfile);
-	int u = chroot_umount(&cm);
-	wipe_file(keyfile, pass->len);
-	rmdir(dir);
-	return r < 0 ? r : u;
+	enroll_job j = {m, t, st};
+	return luks_with_key_file(pass, enroll_in_target, &j);
 }

@@ -37,8 +37,10 @@ debconf cdebconf perl perl-base perl-modules-5.36 libperl5.36 usrmerge
 usr-is-merged init-system-helpers adduser ucf lsb-base dpkg runit-helper
 sensible-utils base-files base-passwd tzdata ca-certificates ncurses-base
 debugedit libfile-find-rule-perl sgml-base xml-core media-types
-linux-base initramfs-tools python3
+linux-base initramfs-tools python3 dracut
 """.split()
+# dracut: Debian's kernel hooks around dracut-core (which the "dracut" entry
+# carries); clevis-dracut depends on it.
 
 # Debian library package -> Fedora name. The rule for the rest: the
 # Debian name.
@@ -232,6 +234,37 @@ REAL = [
          payload=[own("/usr/lib/sysusers.d/tpm2-tss.conf", "tpm2-tss/sysusers.conf")]),
     dict(name="tpm2-tools", summary="tpm2 and the tpm2_* tools", debs=["tpm2-tools"],
          requires=["tpm2-tss"]),
+    # storage.encryption.tang (docs/storage.md "Network-bound unlock"):
+    # the installer runs the target's clevis luks bind; dracut's clevis
+    # modules and clevis-luks-askpass unlock at boot through dracut's
+    # network module. Fedora's split; the requires are Debian's Depends
+    # (tools without a soname link).
+    dict(name="clevis", summary="clevis: automated decryption with pins (tang, tpm2, sss)",
+         debs=["clevis"],
+         requires=["curl", "jose", "luksmeta", "libpwquality-tools", "cracklib-runtime"]),
+    # clevis luks bind makes its key with pwmake, which reads cracklib's
+    # dictionary. Debian builds it in cracklib-runtime's postinst
+    # (update-cracklib), which is not run here: the build machine's, made
+    # the same way from the same word list (scripts/deps.sh brings
+    # cracklib-runtime with clevis-luks).
+    dict(name="cracklib-runtime", summary="cracklib's tools and its dictionary",
+         debs=["cracklib-runtime"],
+         payload=[("host", "/var/cache/cracklib/cracklib_dict." + x,
+                   "/var/cache/cracklib/cracklib_dict." + x, 0o644)
+                  for x in ("hwm", "pwd", "pwi")]),
+    dict(name="clevis-luks", summary="clevis luks bind, unlock, list, pass",
+         debs=["clevis-luks"], requires=["clevis", "cryptsetup", "luksmeta"]),
+    dict(name="clevis-systemd", summary="clevis-luks-askpass: answers systemd-cryptsetup's passphrase question",
+         debs=["clevis-systemd"], requires=["clevis-luks", "systemd"]),
+    # dracut's clevis module installs /etc/services (curl's port names),
+    # which Fedora's setup package has and the reused setup does not.
+    dict(name="clevis-dracut", summary="dracut modules clevis, clevis-pin-tang, clevis-pin-sss, ...",
+         debs=["clevis-dracut"],
+         requires=["clevis-systemd", "dracut", "dracut-network", "netbase"]),
+    dict(name="netbase", summary="/etc/services, /etc/protocols, /etc/rpc, /etc/ethertypes",
+         debs=["netbase"]),
+    dict(name="dracut-network", summary="dracut's network modules (network, network-manager, network-legacy, ...)",
+         debs=["dracut-network"], requires=["dracut", "iputils-arping", "isc-dhcp-client"]),
     dict(name="lvm2", summary="LVM2 (lvm, dmeventd)", debs=["lvm2", "dmeventd"],
          requires=["device-mapper"]),
     # Software RAID (docs/storage.md "Software RAID"): mdadm, mdmon, the md

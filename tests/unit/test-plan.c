@@ -1356,6 +1356,27 @@ static void test_tpm2_packages(void **state)
 	assert_true(strv_contains(with, "tpm2-tools"));
 }
 
+/* storage.encryption.tang adds clevis and its dracut and systemd parts,
+ * only with something encrypted (issue #16). */
+static void test_tang_packages(void **state)
+{
+	(void)state;
+	_cleanup_machine_ azl_machine *uefi = load("uefi-one-disk");
+	_cleanup_model_ azl_model *m = model_new();
+	m->storage.encryption.enabled = true;
+	_cleanup_plan_ azl_plan *a = build(m, uefi);
+	_cleanup_strv_free_ char **without = plan_required_packages(a);
+	assert_false(strv_contains(without, "clevis"));
+	m->storage.encryption.tang = xcalloc(1, sizeof(azl_tang_server));
+	m->storage.encryption.n_tang = 1;
+	_cleanup_plan_ azl_plan *b = build(m, uefi);
+	_cleanup_strv_free_ char **with = plan_required_packages(b);
+	const char *want[] = {"clevis", "clevis-luks", "clevis-dracut", "clevis-systemd"};
+	for (size_t i = 0; i < ELEMENTSOF(want); i++)
+		assert_true(strv_contains(with, want[i]));
+	assert_false(strv_contains(with, "tpm2-tss"));
+}
+
 /* --- golden JSON -------------------------------------------------------- */
 
 static void golden(const azl_plan *p, const char *name)
@@ -1461,6 +1482,7 @@ int main(void)
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_fs_facts),
 		cmocka_unit_test(test_tpm2_packages),
+		cmocka_unit_test(test_tang_packages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -273,6 +273,31 @@ static void test_tpm2_pieces(void **state)
 	assert_string_equal(p1, "0+7+23");
 }
 
+/* storage.encryption.tang (issue #16): clevis's dracut modules (sss for
+ * several servers), the network in the initramfs unless kernel_args set
+ * ip= themselves. */
+static void test_tang_pieces(void **state)
+{
+	(void)state;
+	char *luks[] = {"1111", NULL};
+	azl_installed_storage st = {.root_uuid = "ROOT", .luks_uuids = luks, .luks_tang = true};
+	_cleanup_free_ char *mods = bootloader_dracut_modules(&st);
+	assert_string_equal(mods, "crypt clevis clevis-pin-tang");
+	st.luks_tang_sss = true;
+	_cleanup_free_ char *mods2 = bootloader_dracut_modules(&st);
+	assert_string_equal(mods2, "crypt clevis clevis-pin-tang clevis-pin-sss");
+	azl_model m = {0};
+	m.selinux = AZL_SELINUX_DISABLED;
+	_cleanup_free_ char *c = bootloader_cmdline(&m, &st, false);
+	assert_string_equal(c, "root=UUID=ROOT ro rd.luks.uuid=luks-1111 rd.neednet=1 ip=dhcp");
+	char *args[] = {"ip=192.0.2.10::192.0.2.1:255.255.255.0::eth0:none", NULL};
+	m.bootloader.kernel_args = args;
+	_cleanup_free_ char *c2 = bootloader_cmdline(&m, &st, false);
+	assert_string_equal(
+		c2,
+		"root=UUID=ROOT ro rd.luks.uuid=luks-1111 rd.neednet=1 ip=192.0.2.10::192.0.2.1:255.255.255.0::eth0:none");
+}
+
 /* What dracut is asked for and what the boot entries say (issue #12). */
 static void test_boot_pieces(void **state)
 {
@@ -352,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_networkd),     cmocka_unit_test(test_bond_vlan_networkd),
 		cmocka_unit_test(test_bond_vlan_nm), cmocka_unit_test(test_accounts_edit),
 		cmocka_unit_test(test_boot_pieces),  cmocka_unit_test(test_tpm2_pieces),
+		cmocka_unit_test(test_tang_pieces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -207,6 +207,31 @@ static void test_storage_clone_subvolumes(void **state)
 	storage_done(&src);
 }
 
+/* The Disks page's clone keeps storage.encryption.tang (issue 16: the TUI
+ * has no editor for it, and a Cancel or an OK must not lose it). */
+static void test_storage_clone_tang(void **state)
+{
+	(void)state;
+	azl_storage src = {0};
+	src.encryption.enabled = true;
+	src.encryption.tang = xcalloc(2, sizeof(*src.encryption.tang));
+	src.encryption.n_tang = 2;
+	src.encryption.tang[0] = (azl_tang_server){.url = xstrdup("http://192.0.2.7:7500"),
+						   .thumbprint = xstrdup("thp-a")};
+	src.encryption.tang[1] = (azl_tang_server){.url = xstrdup("http://192.0.2.8"),
+						   .thumbprint = xstrdup("thp-b")};
+	azl_storage clone = {0};
+	storage_clone(&clone, &src);
+	assert_int_equal(clone.encryption.n_tang, 2);
+	assert_ptr_not_equal(clone.encryption.tang, src.encryption.tang);
+	assert_ptr_not_equal(clone.encryption.tang[1].url, src.encryption.tang[1].url);
+	assert_string_equal(clone.encryption.tang[1].url, "http://192.0.2.8");
+	assert_string_equal(clone.encryption.tang[0].thumbprint, "thp-a");
+	storage_done(&clone); /* Cancel */
+	assert_string_equal(src.encryption.tang[0].url, "http://192.0.2.7:7500");
+	storage_done(&src);
+}
+
 /* The TUI installs only what model_validate() takes (tui.c asks
  * model_first_error() before it begins): a key the Accounts spoke lets
  * through with a control character is stopped there. */
@@ -466,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_partition_editor),
 		cmocka_unit_test(test_clone_commit),
 		cmocka_unit_test(test_storage_clone_subvolumes),
+		cmocka_unit_test(test_storage_clone_tang),
 		cmocka_unit_test(test_tui_gate),
 		cmocka_unit_test(test_network),
 		cmocka_unit_test(test_netinfo_sysfs),
