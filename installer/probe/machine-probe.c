@@ -425,22 +425,16 @@ static char *transport_of(const char *name)
 	return NULL;
 }
 
-/* The serial number: the attributes of NVMe, virtio-blk and SCSI in the
- * order they are most trustworthy; VPD page 0x80 as the last resort. */
-static char *serial_of(const char *name)
+/* The unit serial number of a SCSI disk (SATA ones too: libata answers
+ * with the ATA serial), VPD page 0x80 under SYS (a /sys/class/block
+ * directory): four header bytes, then the serial, padded with blanks. */
+static char *vpd_serial(const char *sys, const char *name)
 {
-	static const char *const attrs[] = {"device/serial", "serial", "device/wwid"};
-	for (size_t i = 0; i < ELEMENTSOF(attrs); i++) {
-		char *s = sysfs_read(SYS_BLOCK "/%s/%s", name, attrs[i]);
-		if (s)
-			return s;
-	}
-	_cleanup_free_ char *path = xasprintf(SYS_BLOCK "/%s/device/vpd_pg80", name);
+	_cleanup_free_ char *path = xasprintf("%s/%s/device/vpd_pg80", sys, name);
 	_cleanup_free_ char *raw = NULL;
 	size_t len = 0;
 	if (read_file_bounded(path, 512, &raw, &len) < 0 || len <= 4)
 		return NULL;
-	/* Four header bytes, then the serial, padded with blanks. */
 	size_t b = 4, e = len;
 	while (b < e && (isspace((unsigned char)raw[b]) || !raw[b]))
 		b++;
@@ -452,32 +446,189 @@ static char *serial_of(const char *name)
 	return e > b ? xstrndup(raw + b, e - b) : NULL;
 }
 
-static char **by_id_of(const char *node)
+/* The serial number: NVMe's and virtio-blk's attributes, then VPD page
+ * 0x80 (what lsblk shows for SATA and SCSI disks), then the SCSI
+ * identifier (device/wwid, "t10.ATA  MODEL  SERIAL" on a SATA disk: a
+ * name, not a serial) as the last resort. */
+static char *serial_of(const char *name)
+{
+	static const char *const attrs[] = {"device/serial", "serial"};
+	for (size_t i = 0; i < ELEMENTSOF(attrs); i++) {
+		char *s = sysfs_read(SYS_BLOCK "/%s/%s", name, attrs[i]);
+		if (s)
+			return s;
+	}
+	char *s = vpd_serial(SYS_BLOCK, name);
+	return s ? s : sysfs_read(SYS_BLOCK "/%s/device/wwid", name);
+}
+
+/* --- /dev/disk/by-id names ------------------------------------------------
+ * The live system has no udev, so /dev/disk/by-id does not exist there:
+ * the names udev's 60-persistent-storage.rules (systemd 252) gives a
+ * whole disk are made here from the same sysfs attributes.
+ */
+
+/* udev's replacement of characters in a link name: blanks and anything
+ * but ASCII letters, digits and "#+-.:=@_" become '_' (bytes of UTF-8
+ * are kept by udev; here they are replaced too: a disk's name is ASCII).
+ * collapse: runs of blanks become one '_' and leading and trailing ones
+ * go (ata_id's udev_replace_whitespace). */
+static char *by_id_escape(const char *s, bool collapse)
+{
+	azl_buf b = {0};
+	if (collapse)
+		while (isspace((unsigned char)*s))
+			s++;
+	size_t n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (collapse && isspace(c)) {
+			while (i + 1 < n && isspace((unsigned char)s[i + 1]))
+				i++;
+			buf_printf(&b, "_");
+		} else if (isalnum(c) || strchr("#+-.:=@_", c))
+			buf_printf(&b, "%c", c);
+		else
+			buf_printf(&b, "_");
+	}
+	if (!b.len) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+/* An ATA string of IDENTIFY DEVICE data: words, each with its two bytes
+ * swapped. */
+static char *ata_string(const unsigned char *id, size_t off, size_t len)
+{
+	char *s = xcalloc(len + 1, 1);
+	for (size_t i = 0; i + 1 < len; i += 2) {
+		s[i] = (char)id[off + i + 1];
+		s[i + 1] = (char)id[off + i];
+	}
+	for (size_t i = 0; i < len; i++)
+		if (!isprint((unsigned char)s[i]))
+			s[i] = ' ';
+	return s;
+}
+
+static void push_link(char ***v, const char *prefix, const char *a, const char *b)
+{
+	_cleanup_free_ char *x = a ? by_id_escape(a, false) : NULL;
+	_cleanup_free_ char *y = b ? by_id_escape(b, false) : NULL;
+	if ((a && !x) || (b && !y))
+		return;
+	char *link = xasprintf("/dev/disk/by-id/%s%s%s%s", prefix, x ? x : "", x && y ? "_" : "",
+			       y ? y : "");
+	if (strv_contains(*v, link))
+		free(link);
+	else
+		strv_push(v, link);
+}
+
+/* ATA disks (SCSI vendor "ATA"): ata_id's ata-MODEL_SERIAL from the
+ * IDENTIFY data libata puts in VPD page 0x89 (the model there has 40
+ * characters, the SCSI model attribute only 16), and wwn-0x... when the
+ * disk has a World Wide Name. Without page 0x89: the model attribute
+ * and the serial of page 0x80. */
+static void ata_links(const char *sys, const char *name, char ***v)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s/device/vpd_pg89", sys, name);
+	_cleanup_free_ char *raw = NULL;
+	size_t len = 0;
+	_cleanup_free_ char *model = NULL, *serial = NULL;
+	uint64_t wwn = 0;
+	/* Page 0x89: 60 bytes of header, then the 512 bytes of IDENTIFY. */
+	if (read_file_bounded(path, 4096, &raw, &len) == 0 && len >= 60 + 512) {
+		const unsigned char *id = (const unsigned char *)raw + 60;
+		_cleanup_free_ char *m = ata_string(id, 27 * 2, 40);
+		_cleanup_free_ char *s = ata_string(id, 10 * 2, 20);
+		model = by_id_escape(m, true);
+		serial = by_id_escape(s, true);
+		unsigned w87 = id[87 * 2] | id[87 * 2 + 1] << 8;
+		if ((w87 & 0xc000) == 0x4000 && (w87 & 0x100))
+			for (int w = 108; w <= 111; w++)
+				wwn = wwn << 16 | (uint64_t)(id[w * 2] | id[w * 2 + 1] << 8);
+	} else {
+		_cleanup_free_ char *m = sysfs_read("%s/%s/device/model", sys, name);
+		_cleanup_free_ char *s = vpd_serial(sys, name);
+		model = m ? by_id_escape(m, true) : NULL;
+		serial = s ? by_id_escape(s, true) : NULL;
+	}
+	if (model && serial) {
+		char *link = xasprintf("/dev/disk/by-id/ata-%s_%s", model, serial);
+		strv_push(v, link);
+	}
+	if (wwn) {
+		char *link = xasprintf("/dev/disk/by-id/wwn-0x%016" PRIx64, wwn);
+		strv_push(v, link);
+	}
+}
+
+char **machine_by_id_names(const char *sys, const char *name)
 {
 	char **v = NULL;
+	if (startswith(name, "nvme")) {
+		/* nvme-WWID, nvme-MODEL_SERIAL and nvme-MODEL_SERIAL_NSID */
+		_cleanup_free_ char *wwid = sysfs_read("%s/%s/wwid", sys, name);
+		_cleanup_free_ char *model = sysfs_read("%s/%s/device/model", sys, name);
+		_cleanup_free_ char *serial = sysfs_read("%s/%s/device/serial", sys, name);
+		_cleanup_free_ char *nsid = sysfs_read("%s/%s/nsid", sys, name);
+		if (wwid)
+			push_link(&v, "nvme-", wwid, NULL);
+		if (model && serial) {
+			push_link(&v, "nvme-", model, serial);
+			if (nsid) {
+				_cleanup_free_ char *ms = xasprintf("%s_%s", model, serial);
+				push_link(&v, "nvme-", ms, nsid);
+			}
+		}
+	} else if (startswith(name, "vd")) {
+		_cleanup_free_ char *serial = sysfs_read("%s/%s/serial", sys, name);
+		if (serial)
+			push_link(&v, "virtio-", serial, NULL);
+	} else if (startswith(name, "sd")) {
+		_cleanup_free_ char *vendor = sysfs_read("%s/%s/device/vendor", sys, name);
+		_cleanup_free_ char *wwid = sysfs_read("%s/%s/device/wwid", sys, name);
+		if (streq_ptr(vendor, "ATA"))
+			ata_links(sys, name, &v);
+		else if (wwid && startswith(wwid, "naa.")) {
+			/* scsi_id: an NAA identifier is ID_SERIAL "3" + its hex
+			 * digits, and the World Wide Name. (Other identifiers
+			 * get names only udev's scsi_id knows how to make.) */
+			_cleanup_free_ char *hex = xasprintf("3%s", wwid + 4);
+			push_link(&v, "scsi-", hex, NULL);
+			_cleanup_free_ char *w = xasprintf("0x%s", wwid + 4);
+			push_link(&v, "wwn-", w, NULL);
+		}
+	}
+	return v;
+}
+
+/* The names in /dev/disk/by-id that point to node (with udev), and the
+ * ones machine_by_id_names() makes for it (without). */
+static char **by_id_of(const char *node)
+{
+	char **v = machine_by_id_names(SYS_BLOCK, node + strlen("/dev/"));
 	DIR *d = opendir("/dev/disk/by-id");
 	if (!d)
-		return NULL;
+		return strv_sort(v);
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
 		_cleanup_free_ char *link = xasprintf("/dev/disk/by-id/%s", de->d_name);
 		_cleanup_free_ char *real = realpath(link, NULL);
-		if (streq_ptr(real, node))
+		if (streq_ptr(real, node) && !strv_contains(v, link))
 			strv_push(&v, TAKE_PTR(link));
 	}
 	closedir(d);
 	/* readdir order is the directory's hash order: sort for output
 	 * that does not change between runs. */
-	size_t n = strv_length(v);
-	for (size_t i = 1; i < n; i++)
-		for (size_t k = i; k > 0 && strcmp(v[k - 1], v[k]) > 0; k--) {
-			char *t = v[k];
-			v[k] = v[k - 1];
-			v[k - 1] = t;
-		}
-	return v;
+	return strv_sort(v);
 }
 
 /* A partition the kernel knows of: its sysfs name and device number. */

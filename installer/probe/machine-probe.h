@@ -17,3 +17,11 @@ int machine_probe(char *const *only, azl_machine **ret);
  * /sys/firmware/efi/efivars) into m: 4 bytes of attributes, then the
  * value byte. A variable that is missing or unreadable counts as 0. */
 void machine_read_secure_boot(const char *efivars, azl_machine *m);
+
+/* The /dev/disk/by-id names udev (60-persistent-storage.rules) gives the
+ * whole disk NAME (nvme0n1, vda, sda), made from the sysfs attributes
+ * under SYS (a /sys/class/block directory): nvme-WWID,
+ * nvme-MODEL_SERIAL[_NSID], virtio-SERIAL, ata-MODEL_SERIAL and wwn-0x...
+ * of SATA disks, scsi-3NAA and wwn-0xNAA of SCSI disks with an NAA
+ * identifier. For a live system without udev. NULL: none. */
+char **machine_by_id_names(const char *sys, const char *name);

@@ -15,6 +15,7 @@ E2E_DIR=$AZL_SOURCE_DIR/tests/e2e
 CONSOLE="python3 $E2E_DIR/console.py"
 MEM=${AZL_E2E_MEM:-1536}
 QEMU_WRAP=()
+E2E_BOOT_STEPS=()
 QEMU_SMP=2
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
@@ -168,11 +169,17 @@ e2e_http() {
 
 # Boots an installed disk and logs in as root on the serial console.
 # e2e_boot_installed NAME FW DISK HOSTNAME [LUKS-PASSPHRASE]
+# E2E_DISK_DEVICE (a QEMU -device without drive=): the disk's controller
+# instead of virtio-blk; E2E_BOOT_STEPS (an array of console.py steps):
+# run at the shell before poweroff.
 e2e_boot_installed() {
 	local name=$1 fw=$2 disk=$3 host=$4 pass=${5:-}
-	local t
+	local t drive=(-drive "file=$disk,if=virtio,format=raw")
 	t=$(now)
-	qemu_start "$name" "$fw" -drive "file=$disk,if=virtio,format=raw" \
+	if [ -n "${E2E_DISK_DEVICE:-}" ]; then
+		drive=(-drive "if=none,id=d0,file=$disk,format=raw" -device "$E2E_DISK_DEVICE,drive=d0")
+	fi
+	qemu_start "$name" "$fw" "${drive[@]}" \
 		-netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0
 	local unlock=()
 	if [ -n "$pass" ]; then
@@ -184,10 +191,20 @@ e2e_boot_installed() {
 		expect '# ' 60 send '\n' expect '# ' 10 \
 		send 'cat /etc/hostname; echo e2e-$((40+2))\n' \
 		expect "^$host" 30 expect 'e2e-42' 30 \
+		"${E2E_BOOT_STEPS[@]}" \
 		send 'poweroff\n'
 	echo "$name: installed system to login: $(since "$t") s"
 	qemu_wait 120 || :
 }
+
+# A shell command line for an installed system's console (busybox is
+# enough), followed by a disk name DISK: prints root=NAME (the block device
+# of /, from /proc/self/mountinfo) and DISK-driver=DRIVER for every driver
+# bound to a device on DISK's sysfs path (sd, ahci, nvme, virtio_scsi ...).
+# Each printed line is made at run time: a pattern for it cannot match the
+# command's echo.
+# shellcheck disable=SC2016 # expanded in the guest
+E2E_ROOT_DISK_CMD='rd() { echo root=$(basename $(readlink -f /sys/dev/block/$(awk '"'"'$5 == "/" {print $3}'"'"' /proc/self/mountinfo))); p=$(readlink -f /sys/class/block/$1); for c in /sys/bus/*/drivers/*/*; do case $p/ in */${c##*/}/*) echo $1-driver=$(basename ${c%/*});; esac; done; }; rd'
 
 # Stops the guest started last (a test that has seen what it waited for).
 qemu_kill() {

@@ -9,6 +9,9 @@
 # OEMDRV volume (efibootmgr from the repository writes the NVRAM entry),
 # and the installed disk boots to a login. The demo repository stands in
 # for an Azure Linux mirror here (no mirror is reachable from CI).
+# The target disk has 4 KiB logical sectors (a 4Kn virtio-blk disk, issue
+# #16): the GPT is read at LBA 1 = byte 4096 of the image, and inside the
+# booted system the disk reports 4096-byte logical blocks.
 . "$(dirname "$0")/lib.sh"
 e2e_requirements
 e2e_workdir live-from-repo
@@ -63,10 +66,12 @@ finish: poweroff
 YAML
 e2e_oemdrv "$WORK/answers.yaml" azl-answers.yaml "$WORK/oemdrv.img"
 truncate -s 6G "$WORK/disk.img"
+# The target: a virtio-blk disk with 4096-byte logical and physical sectors.
+E2E_DISK_DEVICE=virtio-blk-pci,logical_block_size=4096,physical_block_size=4096
 
 t=$(now)
 qemu_start install uefi -boot order=d -cdrom "$WORK/live.iso" \
-	-drive "file=$WORK/disk.img,if=virtio,format=raw" \
+	-drive "if=none,id=d0,file=$WORK/disk.img,format=raw" -device "$E2E_DISK_DEVICE,drive=d0" \
 	-drive "file=$WORK/oemdrv.img,if=virtio,format=raw,readonly=on"
 console install reject 'Kernel panic' reject '"phase":"error"' \
 	reject 'efibootmgr is missing' \
@@ -87,4 +92,21 @@ python3 "$E2E_DIR/efivars.py" "$WORK/vars.fd" --first-is 'Azure Linux 4.0' \
 	exit 1
 }
 
+# A GPT made for 4 KiB sectors: its header at LBA 1, byte 4096 (with
+# 512-byte sectors it would be at 512).
+python3 - "$WORK/disk.img" <<'EOF' || exit 1
+import sys
+with open(sys.argv[1], "rb") as f:
+    f.seek(4096)
+    h = f.read(8)
+    f.seek(512)
+    l = f.read(8)
+if h != b"EFI PART" or l == b"EFI PART":
+    sys.exit("e2e: no GPT header at byte 4096 of the 4Kn disk (at 4096: %r, at 512: %r)" % (h, l))
+EOF
+
+# shellcheck disable=SC2016 # expanded in the guest
+E2E_BOOT_STEPS=(send 'echo lbs=$(cat /sys/block/vda/queue/logical_block_size)/$(cat /sys/block/vda/queue/physical_block_size)\n'
+	expect '^lbs=4096/4096\s*$' 30 expect '# ' 10
+	send "$E2E_ROOT_DISK_CMD vda\n" expect '^vda-driver=virtio_blk\s*$' 30 expect '# ' 10)
 e2e_boot_installed boot uefi "$WORK/disk.img" azl-fromrepo

@@ -11,6 +11,9 @@
 #   3. the installed disk boots through the NVRAM entry for shim; inside,
 #      the kernel said "secureboot: Secure boot enabled", lockdown is on
 #      and the install log saw Secure Boot on;
+#   The target disk of 2-4 is a SCSI disk on virtio-scsi (issue #16),
+#   chosen in the answer file by match: {model: ...}; inside, / is on
+#   sdaN behind virtio_scsi;
 #   4. negative control: a copy of the installed disk with Debian's signed
 #      GRUB replaced by the demo repository's unsigned self-built GRUB on
 #      the ESP: shim refuses it (Security Violation), nothing boots.
@@ -40,7 +43,7 @@ echo "ISO as a USB disk under Secure Boot, to the installer: $(since "$t") s"
 cat >"$WORK/answers.yaml" <<YAML
 version: 1
 hostname: azl-sb
-storage: {disks: [/dev/vda], wipe: all, layout: plain, filesystem: ext4, swap: none}
+storage: {disks: [{match: {model: QEMU HARDDISK}}], wipe: all, layout: plain, filesystem: ext4, swap: none}
 bootloader:
   firmware: uefi
   secure_boot: required
@@ -53,11 +56,14 @@ finish: poweroff
 YAML
 e2e_oemdrv "$WORK/answers.yaml" azl-answers.yaml "$WORK/oemdrv.img"
 truncate -s 6G "$WORK/disk.img"
+# The target: a SCSI disk on a virtio-scsi controller.
+scsi=(-device "virtio-scsi-pci,id=scsi0" -drive "if=none,id=scsidisk0,file=$WORK/disk.img,format=raw"
+	-device "scsi-hd,drive=scsidisk0,bus=scsi0.0")
 
 # 2. The ISO as a CD, an unattended install.
 t=$(now)
 qemu_start install uefi "${SB[@]}" -boot order=d -cdrom "$iso" \
-	-drive "file=$WORK/disk.img,if=virtio,format=raw" \
+	"${scsi[@]}" \
 	-drive "file=$WORK/oemdrv.img,if=virtio,format=raw,readonly=on"
 console install reject 'Kernel panic' reject '"phase":"error"' \
 	reject 'Security Violation' reject 'bad shim signature' \
@@ -93,7 +99,7 @@ cp --sparse=always "$WORK/disk.img" "$WORK/unsigned.img"
 
 # 3. The installed disk, with the variable store the install left.
 t=$(now)
-qemu_start boot uefi "${SB[@]}" -drive "file=$WORK/disk.img,if=virtio,format=raw" \
+qemu_start boot uefi "${SB[@]}" "${scsi[@]}" \
 	-netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0
 console boot reject 'Kernel panic' reject 'Security Violation' \
 	expect 'secureboot: Secure boot enabled' 300 mark kernel-secure-boot \
@@ -106,6 +112,8 @@ console boot reject 'Kernel panic' reject 'Security Violation' \
 	expect 'lockdown=.*\[(integrity|confidentiality)\]' 30 mark lockdown \
 	send 'dmesg | grep -c "Secure boot enabled"; grep -h "Secure Boot on" /var/log/azl-installer/* | head -n 1\n' \
 	expect 'this machine: UEFI, Secure Boot on, setup mode off' 30 \
+	expect '# ' 10 send "$E2E_ROOT_DISK_CMD sda\n" \
+	expect '^root=sda[0-9]+\s*$' 30 expect '^sda-driver=virtio_scsi\s*$' 30 \
 	expect '# ' 10 send 'poweroff\n'
 qemu_wait 120 || :
 echo "installed system under Secure Boot to a shell: $(since "$t") s"
@@ -125,7 +133,7 @@ uesp="$WORK/unsigned.img@@$esp_off"
 mcopy -o -i "$uesp" "$WORK/grub-unsigned.efi" ::/EFI/azurelinux/grubx64.efi
 mcopy -o -i "$uesp" "$WORK/grub-unsigned.efi" ::/EFI/BOOT/grubx64.efi
 t=$(now)
-qemu_start unsigned uefi "${SB[@]}" -drive "file=$WORK/unsigned.img,if=virtio,format=raw"
+qemu_start unsigned uefi "${SB[@]}" "${scsi[@]/disk.img/unsigned.img}"
 console unsigned reject 'Linux version' reject 'login: *$' \
 	expect 'Security Violation' 240 mark shim-refused
 qemu_kill

@@ -13,7 +13,9 @@
 # RPMs) served over HTTP on 127.0.0.1 (the guest's 10.0.2.2), its key
 # pinned in the answer file by URL and fingerprint; a static IPv4 address
 # 10.0.2.15/24 via 10.0.2.2, DNS 10.0.2.3, on the NIC matched by its MAC;
-# finish: poweroff.
+# finish: poweroff. The target disk is an NVMe namespace (QEMU's nvme
+# controller, serial AZLNVME0001), chosen in the answer file by
+# match: {serial: ...} (issue #16, disk families).
 #
 # Between install and boot, the installed disk's ESP is read with mtools
 # (shim as \EFI\BOOT\BOOTX64.EFI and in \EFI\azurelinux\ with GRUB next to
@@ -29,7 +31,8 @@
 # (e2e_real_checks in lib.sh, plus): cryptsetup shows LUKS2 with argon2id,
 # lvs the planned volumes with their planned sizes (azl-installer plan
 # --json), the profile's static address, gateway and DNS on the NIC with
-# the answer file's MAC, SELinux enforcing. It prints the facts and the figures
+# the answer file's MAC, SELinux enforcing, / on a partition of nvme0n1
+# (below dm-crypt and LVM) and nvme in the host-only initramfs. It prints the facts and the figures
 # (install phases, boot to SSH) that docs/performance.md quotes.
 . "$(dirname "$0")/lib.sh"
 e2e_requirements
@@ -62,6 +65,10 @@ e2e_http "$REPO"
 url=http://10.0.2.2:$HTTP_PORT
 
 mac=52:54:00:e2:12:0a
+serial=AZLNVME0001
+# The target: an NVMe namespace on QEMU's nvme controller.
+nvme=(-drive "if=none,id=nvm,file=$WORK/disk.img,format=raw,cache=unsafe"
+	-device "nvme,drive=nvm,serial=$serial")
 host=vault.example.com
 tz=America/New_York
 cat >"$WORK/answers.yaml" <<YAML
@@ -72,7 +79,7 @@ keyboard: fr
 locale: fr_FR.UTF-8
 selinux: enforcing
 storage:
-  disks: [/dev/vda]
+  disks: [{match: {serial: $serial}}]
   wipe: all
   table: gpt
   layout: lvm
@@ -117,7 +124,9 @@ truncate -s $size "$WORK/disk.img"
 python3 - "$E2E_DIR/../fixtures/machines/uefi-one-disk.json" "$WORK/disk.img" >"$WORK/machine.json" <<'EOF'
 import json, os, sys
 m = json.load(open(sys.argv[1]))
-m["disks"][0]["size"] = os.path.getsize(sys.argv[2])
+d = m["disks"][0]
+d.update(path="/dev/nvme0n1", name="nvme0n1", serial="AZLNVME0001", model="QEMU NVMe Ctrl",
+         transport="nvme", by_id=[], size=os.path.getsize(sys.argv[2]))
 print(json.dumps(m))
 EOF
 "$AZL_BIN" plan --answers "$WORK/answers.yaml" --machine "$WORK/machine.json" --json >"$WORK/plan.json" ||
@@ -132,7 +141,7 @@ for vg in json.load(open(sys.argv[1]))["volume_groups"]:
 # --- 1. the install: ISO as a CD, UEFI --------------------------------------
 t=$(now)
 qemu_start install uefi -boot order=d -cdrom "$AZL_BUILD_DIR/azl-installer.iso" \
-	-drive "file=$WORK/disk.img,if=virtio,format=raw,cache=unsafe" \
+	"${nvme[@]}" \
 	-drive "file=$WORK/oemdrv.img,if=virtio,format=raw,readonly=on" \
 	-nic "user,model=virtio-net-pci,mac=$mac"
 console install reject 'Kernel panic' reject '"phase":"error"' \
@@ -203,7 +212,7 @@ ok "ESP holds shim and GRUB; BootOrder starts with $entry"
 port=$(e2e_free_port)
 e2e_ssh_setup "$port" ada
 t=$(now)
-qemu_start boot uefi -drive "file=$WORK/disk.img,if=virtio,format=raw,cache=unsafe" \
+qemu_start boot uefi "${nvme[@]}" \
 	-nic "user,model=virtio-net-pci,mac=$mac,hostfwd=tcp:127.0.0.1:$port-:22"
 console boot reject 'Kernel panic' reject 'Entering emergency mode' \
 	expect 'BdsDxe: starting Boot' 120 mark firmware \
@@ -231,11 +240,12 @@ gs cat /var/log/azl-installer/install.log >"$WORK/installed.log" || fail "no /va
 e2e_planned_packages "$WORK/installed.log" "$WORK/planned.txt"
 # Host-only keeps the drivers of every disk controller bound at install
 # (docs/system.md "Boot loader"): the installer CD's (sr_mod behind q35's
-# AHCI) beside the installed disks' virtio_blk, held by the initramfs.
+# AHCI) beside the installed disk's nvme, held by the initramfs. (The
+# OEMDRV volume is a virtio disk: virtio_blk is bound too.)
 ctl=$(tr -d '\r' <"$WORK/installed.log" |
 	sed -n 's/.*host-only with the drivers of every disk controller: //p' | head -1)
 fact "host-only disk controllers" "$ctl"
-for m in sr_mod ahci virtio_blk; do
+for m in sr_mod ahci nvme; do
 	[[ " $ctl " == *" $m "* ]] || fail "host-only did not keep $m (every disk controller: '$ctl')"
 done
 held=$(tr -d '\r' <"$WORK/installed.log" |
@@ -268,6 +278,23 @@ fact "lvs" "$(tr '\n' ';' <"$WORK/lvs.txt")"
 diff -u "$WORK/lvs.planned" "$WORK/lvs.txt" || fail "lvs differs from the plan"
 g swapon --show=NAME --noheadings --raw | grep -q '^/dev/dm-\|^/dev/mapper/' ||
 	fail "the swap in use is not the volume on LUKS"
+# / through dm (LVM on LUKS) down to a partition of the NVMe namespace,
+# the controller bound by the nvme driver.
+v=$(g lsblk -rnso NAME,TYPE "$(g findmnt -no SOURCE /)" | awk '$2 == "part" {print $1}')
+fact "/ below dm" "$v ($(g readlink -f /sys/class/block/nvme0n1/device/device/driver))"
+[[ "$v" =~ ^nvme0n1p[0-9]+$ ]] || fail "/ is not on a partition of nvme0n1 ('$v')"
+[ "$(basename "$(g readlink -f /sys/class/block/nvme0n1/device/device/driver)")" = nvme ] ||
+	fail "nvme0n1's controller is not driven by nvme"
+layout=$(tr -d '\r' <"$WORK/installed.log" | sed -n "s/.*holds what the layout needs: //p" | head -1)
+fact "initramfs: the layout needs" "$layout"
+[[ ", $layout, " == *", nvme, "* ]] || fail "the initramfs check did not find nvme for the layout ('$layout')"
+img=$(tr -d '\r' <"$WORK/installed.log" | sed -n "s/.*initramfs '\([^']*\)' holds what the layout needs.*/\1/p" | head -1)
+img=/boot/${img#*/boot/}
+v=$(gs lsinitrd "$img" | grep -c '/nvme\.ko' || :)
+fact "lsinitrd $img: nvme.ko" "$v"
+[ "$v" -ge 1 ] || fail "the initramfs $img has no nvme.ko"
+[ "$(g cat /sys/class/block/nvme0n1/device/serial | tr -d ' ')" = "$serial" ] ||
+	fail "nvme0n1 is not the disk with serial $serial"
 v=$(g getenforce)
 fact "getenforce" "$v"
 [ "$v" = Enforcing ] || fail "SELinux is '$v', not Enforcing"

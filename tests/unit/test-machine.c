@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -358,6 +359,124 @@ static void test_untrusted_text(void **state)
 	(void)state;
 }
 
+/* --- by-id names from a sysfs tree (the live system has no udev) ------- */
+
+static void put(const char *dir, const char *rel, const void *data, size_t n)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s", dir, rel);
+	for (char *s = strchr(path + strlen(dir) + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = 0;
+		(void)mkdir(path, 0755);
+		*s = '/';
+	}
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+}
+#define put_text(dir, rel, text) put(dir, rel, text, strlen(text))
+
+/* An ATA string into IDENTIFY data: blank-padded, bytes of a word swapped. */
+static void ata_put(unsigned char *id, size_t word, size_t words, const char *s)
+{
+	for (size_t i = 0; i < words * 2; i++) {
+		char c = i < strlen(s) ? s[i] : ' ';
+		id[word * 2 + (i ^ 1)] = (unsigned char)c;
+	}
+}
+
+static void assert_links(char **v, const char *const *want)
+{
+	size_t n = 0;
+	for (; want[n]; n++) {
+		if (!strv_contains(v, want[n]))
+			fail_msg("no %s", want[n]);
+	}
+	assert_int_equal(strv_length(v), n);
+}
+
+static void test_by_id_names(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/test-machine-sys-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+
+	/* NVMe (QEMU's nvme, serial=AZLNVME0001): the wwid, model_serial and
+	 * model_serial_nsid, blanks as '_'. */
+	put_text(dir, "nvme0n1/wwid", "nvme.1b36-415a4c4e564d4530303031-51454d55-00000001\n");
+	put_text(dir, "nvme0n1/nsid", "1\n");
+	put_text(dir, "nvme0n1/device/model", "QEMU NVMe Ctrl                          \n");
+	put_text(dir, "nvme0n1/device/serial", "AZLNVME0001         \n");
+	_cleanup_strv_free_ char **nvme = machine_by_id_names(dir, "nvme0n1");
+	assert_links(
+		nvme,
+		(const char *const[]){
+			"/dev/disk/by-id/nvme-nvme.1b36-415a4c4e564d4530303031-51454d55-00000001",
+			"/dev/disk/by-id/nvme-QEMU_NVMe_Ctrl_AZLNVME0001",
+			"/dev/disk/by-id/nvme-QEMU_NVMe_Ctrl_AZLNVME0001_1",
+			NULL,
+		});
+
+	/* virtio-blk: virtio-SERIAL; none without a serial. */
+	put_text(dir, "vda/serial", "vd-1\n");
+	_cleanup_strv_free_ char **vd = machine_by_id_names(dir, "vda");
+	assert_links(vd, (const char *const[]){"/dev/disk/by-id/virtio-vd-1", NULL});
+	put_text(dir, "vdb/size", "8\n");
+	assert_null(machine_by_id_names(dir, "vdb"));
+
+	/* SATA: ata_id's names from the IDENTIFY data of VPD page 0x89 (a
+	 * model longer than the 16 characters of the SCSI model, blanks
+	 * collapsed) and the World Wide Name (word 87 bit 8). */
+	unsigned char pg89[60 + 512] = {0, 0x89, 0x02, 0x38};
+	unsigned char *id = pg89 + 60;
+	ata_put(id, 10, 10, "   WD-WCC1234567");
+	ata_put(id, 27, 20, "WDC  WD10EZEX-00BN5A0");
+	id[87 * 2] = 0x00;
+	id[87 * 2 + 1] = 0x41; /* 0x4100: valid, WWN supported */
+	const unsigned char wwn[8] = {0x50, 0x01, 0x4e, 0xe2, 0xb1, 0x23, 0x45, 0x67};
+	for (int w = 0; w < 4; w++) {
+		id[(108 + w) * 2] = wwn[w * 2 + 1];
+		id[(108 + w) * 2 + 1] = wwn[w * 2];
+	}
+	put_text(dir, "sda/device/vendor", "ATA     \n");
+	put_text(dir, "sda/device/model", "WDC  WD10EZEX-00\n");
+	put(dir, "sda/device/vpd_pg89", pg89, sizeof(pg89));
+	_cleanup_strv_free_ char **ata = machine_by_id_names(dir, "sda");
+	assert_links(ata, (const char *const[]){
+				  "/dev/disk/by-id/ata-WDC_WD10EZEX-00BN5A0_WD-WCC1234567",
+				  "/dev/disk/by-id/wwn-0x50014ee2b1234567",
+				  NULL,
+			  });
+
+	/* SATA without page 0x89 (QEMU's ide-hd on an older kernel): the
+	 * model attribute and the serial of page 0x80. */
+	const unsigned char pg80[] = {0,   0x80, 0,   20,  'Q', 'M', '0', '0', '0', '0', '1', ' ',
+				      ' ', ' ',	 ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	put_text(dir, "sdb/device/vendor", "ATA     \n");
+	put_text(dir, "sdb/device/model", "QEMU HARDDISK   \n");
+	put(dir, "sdb/device/vpd_pg80", pg80, sizeof(pg80));
+	_cleanup_strv_free_ char **ata2 = machine_by_id_names(dir, "sdb");
+	assert_links(ata2,
+		     (const char *const[]){"/dev/disk/by-id/ata-QEMU_HARDDISK_QM00001", NULL});
+
+	/* SCSI with an NAA identifier: scsi-3NAA and wwn-0xNAA; with a T10
+	 * vendor identifier only (scsi_id's business): nothing. */
+	put_text(dir, "sdc/device/vendor", "SEAGATE \n");
+	put_text(dir, "sdc/device/wwid", "naa.5000c500a1b2c3d4\n");
+	_cleanup_strv_free_ char **sas = machine_by_id_names(dir, "sdc");
+	assert_links(sas, (const char *const[]){
+				  "/dev/disk/by-id/scsi-35000c500a1b2c3d4",
+				  "/dev/disk/by-id/wwn-0x5000c500a1b2c3d4",
+				  NULL,
+			  });
+	put_text(dir, "sdd/device/vendor", "QEMU    \n");
+	put_text(dir, "sdd/device/wwid", "t10.QEMU    QEMU HARDDISK   drive-scsi0-0-0-0\n");
+	assert_null(machine_by_id_names(dir, "sdd"));
+
+	_cleanup_free_ char *rm = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(rm), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),    cmocka_unit_test(test_unknown_key),
 		cmocka_unit_test(test_wrong_types), cmocka_unit_test(test_not_a_mapping),
 		cmocka_unit_test(test_text),	    cmocka_unit_test(test_untrusted_text),
+		cmocka_unit_test(test_by_id_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
