@@ -200,7 +200,7 @@ static bool target_has_real_dracut(const azl_target *t)
  * (initramfs-check.c); the firmware of this machine's loaded modules
  * when this machine boots the disk. */
 static int check_initramfs(const azl_target *t, const char *k, const char *img, bool hostonly,
-			   char *const *extras, char *const *extra_whys)
+			   bool nics, char *const *extras, char *const *extra_whys)
 {
 	_cleanup_strv_free_ char **mods = NULL;
 	_cleanup_strv_free_ char **whys = NULL;
@@ -208,6 +208,18 @@ static int check_initramfs(const azl_target *t, const char *k, const char *img, 
 	int r = initramfs_needed_modules(t->root, &mods, &whys, &images);
 	if (r < 0)
 		return r;
+	/* tang: the initramfs opens / only once the network is up, so the
+	 * drivers of this machine's NICs are needed like the disk's. */
+	if (nics && hostonly) {
+		_cleanup_strv_free_ char **nic = NULL;
+		_cleanup_strv_free_ char **nic_whys = NULL;
+		if (initramfs_nic_modules("/sys", &nic, &nic_whys) >= 0)
+			for (size_t i = 0; nic && nic[i]; i++)
+				if (!strv_contains(mods, nic[i])) {
+					strv_push(&mods, xstrdup(nic[i]));
+					strv_push(&whys, xstrdup(nic_whys[i]));
+				}
+	}
 	for (size_t i = 0; images && images[i]; i++)
 		log_info(
 			"initramfs: '%s' is a disk image (no controller of its own): the machine that boots it brings the driver, and the initramfs is generic",
@@ -448,7 +460,8 @@ static int install_kernels(const azl_target *t, char **kernels, const azl_instal
 			azl_spawn_opts o = {.chroot = t->root};
 			r = spawn_check(argv, &o);
 			if (r >= 0 && real)
-				r = check_initramfs(t, k, img, hostonly, extra, extra_whys);
+				r = check_initramfs(t, k, img, hostonly, st && st->luks_tang, extra,
+						    extra_whys);
 		} else if (!target_exists(t, img))
 			log_warning(
 				"the target has no dracut and no %s; the kernel %s boots without an initramfs",
