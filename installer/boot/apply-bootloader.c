@@ -196,35 +196,44 @@ static bool target_has_real_dracut(const azl_target *t)
 	return target_exists(t, "usr/lib/dracut/dracut-functions.sh");
 }
 
-/* What the layout needs in the initramfs img of kernel k, proven there
- * (initramfs-check.c); the firmware of this machine's loaded modules
- * when this machine boots the disk. */
-static int check_initramfs(const azl_target *t, const char *k, const char *img, bool hostonly,
-			   bool nics, char *const *extras, char *const *extra_whys)
+/* The drivers of every kernel's initramfs, found once per install
+ * (install_kernels): the layout's, and host-only the other controllers'
+ * and (with tang) the network interfaces'. */
+typedef struct {
+	/* An install error when an initramfs lacks one: the layout's
+	 * drivers, and with tang host-only the NICs' (the initramfs opens /
+	 * only once the network is up). */
+	char **need;
+	char **need_whys;
+	/* --add-drivers for every kernel: the layout's, space-separated;
+	 * NULL for none. */
+	char *add;
+	/* Host-only: every bound controller's and NIC's driver not in add,
+	 * added when the kernel has it; a warning when an initramfs lacks
+	 * one that is not in need. */
+	char **extra;
+	char **extra_whys;
+} initramfs_drivers;
+
+static void initramfs_drivers_free(initramfs_drivers *d)
 {
-	_cleanup_strv_free_ char **mods = NULL;
-	_cleanup_strv_free_ char **whys = NULL;
-	_cleanup_strv_free_ char **images = NULL;
-	int r = initramfs_needed_modules(t->root, &mods, &whys, &images);
-	if (r < 0)
-		return r;
-	/* tang: the initramfs opens / only once the network is up, so the
-	 * drivers of this machine's NICs are needed like the disk's. */
-	if (nics && hostonly) {
-		_cleanup_strv_free_ char **nic = NULL;
-		_cleanup_strv_free_ char **nic_whys = NULL;
-		if (initramfs_nic_modules("/sys", &nic, &nic_whys) >= 0)
-			for (size_t i = 0; nic && nic[i]; i++)
-				if (!strv_contains(mods, nic[i])) {
-					strv_push(&mods, xstrdup(nic[i]));
-					strv_push(&whys, xstrdup(nic_whys[i]));
-				}
-	}
-	for (size_t i = 0; images && images[i]; i++)
-		log_info(
-			"initramfs: '%s' is a disk image (no controller of its own): the machine that boots it brings the driver, and the initramfs is generic",
-			images[i]);
-	r = initramfs_verify(t, k, img, mods, whys, extras, extra_whys);
+	if (!d)
+		return;
+	strv_free(d->need);
+	strv_free(d->need_whys);
+	free(d->add);
+	strv_free(d->extra);
+	strv_free(d->extra_whys);
+	*d = (initramfs_drivers){0};
+}
+
+/* What the layout needs in the initramfs img of kernel k (d), proven
+ * there (initramfs-check.c); the firmware of this machine's loaded
+ * modules when this machine boots the disk. */
+static int check_initramfs(const azl_target *t, const char *k, const char *img, bool hostonly,
+			   const initramfs_drivers *d)
+{
+	int r = initramfs_verify(t, k, img, d->need, d->need_whys, d->extra, d->extra_whys);
 	if (r < 0)
 		return r;
 	return hostonly ? initramfs_check_firmware(t, k, NULL) : 0;
@@ -320,28 +329,42 @@ static int rescue_finish(const azl_target *t, const char *k, pid_t pid, char **r
 	return 0;
 }
 
-/* The drivers of the host-only initramfs (docs/system.md, "Host-only"):
- * the layout's (*ret_need, space-separated: an install error when the
- * initramfs lacks one) and the other drivers of every disk controller
- * bound on this machine (*ret_extra, each with the disk that needs it in
- * *ret_extra_whys: added, a warning when missing), as dracut's host-only
- * mode keeps on Fedora every storage driver that udev and the loaded
- * modules show it. The live environment has neither for dracut in the
- * target's chroot, which on its own kept only what it found for / (the
- * driver matrix found initramfs images without the disk controller). So
- * a disk behind another controller of this machine (the answer file's
- * OEMDRV disk's, a SAS HBA beside SATA boot disks) boots through the
- * normal entry too; one behind a controller that was not there at
- * install is the 0-rescue entry's. */
-static int hostonly_drivers(const azl_target *t, bool nics, char **ret_need, char ***ret_extra,
-			    char ***ret_extra_whys)
+/* The drivers of the initramfs (docs/system.md, "Host-only"): the
+ * layout's always (d->add, d->need); host-only (this machine boots the
+ * disk) also the other drivers of every disk controller bound on this
+ * machine (d->extra, each with the disk that needs it), as dracut's
+ * host-only mode keeps on Fedora every storage driver that udev and the
+ * loaded modules show it. The live environment has neither for dracut in
+ * the target's chroot, which on its own kept only what it found for /
+ * (the driver matrix found initramfs images without the disk
+ * controller). So a disk behind another controller of this machine (the
+ * answer file's OEMDRV disk's, a SAS HBA beside SATA boot disks) boots
+ * through the normal entry too; one behind a controller that was not
+ * there at install is the 0-rescue entry's. With tang (nics), host-only,
+ * the drivers of this machine's network interfaces too: in d->extra (so
+ * that --add-drivers never names a module the kernel lacks) and in
+ * d->need (the initramfs must hold them: it opens / only once the
+ * network is up). */
+static int find_initramfs_drivers(const azl_target *t, bool hostonly, bool nics,
+				  initramfs_drivers *d)
 {
-	_cleanup_strv_free_ char **need = NULL;
-	_cleanup_strv_free_ char **whys = NULL;
 	_cleanup_strv_free_ char **images = NULL;
-	int r = initramfs_needed_modules(t->root, &need, &whys, &images);
+	int r = initramfs_needed_modules(t->root, &d->need, &d->need_whys, &images);
 	if (r < 0)
 		return r;
+	for (size_t i = 0; images && images[i]; i++)
+		log_info(
+			"initramfs: '%s' is a disk image (no controller of its own): the machine that boots it brings the driver, and the initramfs is generic",
+			images[i]);
+	azl_buf b = {0};
+	for (size_t i = 0; d->need && d->need[i]; i++)
+		buf_printf(&b, "%s%s", b.len ? " " : "", d->need[i]);
+	d->add = b.len ? buf_steal(&b) : NULL;
+	buf_free(&b);
+	if (!hostonly)
+		return 0;
+	if (d->add)
+		log_info("initramfs: host-only with the drivers the layout needs: %s", d->add);
 	_cleanup_strv_free_ char **ctl = NULL;
 	_cleanup_strv_free_ char **ctl_whys = NULL;
 	r = initramfs_controller_modules("/sys", &ctl, &ctl_whys);
@@ -350,44 +373,35 @@ static int hostonly_drivers(const azl_target *t, bool nics, char **ret_need, cha
 		log_warning(
 			"initramfs: cannot list this machine's disks in /sys/class/block (%s); host-only with the drivers the layout needs only",
 			strerror(-r));
-	/* tang (issue 20's "the NIC for network-bound unlock"): the drivers
-	 * of this machine's network interfaces, added like the other
-	 * controllers' (a warning when the kernel lacks one: the passphrase
-	 * still opens the disk). */
-	if (nics && r >= 0) {
-		_cleanup_strv_free_ char **nic = NULL;
-		_cleanup_strv_free_ char **nic_whys = NULL;
-		if (initramfs_nic_modules("/sys", &nic, &nic_whys) < 0)
-			log_warning(
-				"initramfs: cannot list this machine's network interfaces in /sys/class/net; tang needs their drivers in the initramfs");
-		for (size_t i = 0; nic && nic[i]; i++)
-			if (!strv_contains(ctl, nic[i])) {
-				strv_push(&ctl, xstrdup(nic[i]));
-				strv_push(&ctl_whys, xstrdup(nic_whys[i]));
-			}
-	}
-	azl_buf b = {0}, all = {0};
-	for (size_t i = 0; need && need[i]; i++)
-		buf_printf(&b, "%s%s", b.len ? " " : "", need[i]);
-	char **extra = NULL, **extra_whys = NULL;
-	for (size_t i = 0; ctl && ctl[i]; i++) {
-		buf_printf(&all, "%s%s", all.len ? " " : "", ctl[i]);
-		if (strv_contains(need, ctl[i]))
-			continue;
-		strv_push(&extra, xstrdup(ctl[i]));
-		strv_push(&extra_whys, xstrdup(ctl_whys[i]));
-	}
-	*ret_need = b.len ? buf_steal(&b) : NULL;
-	if (*ret_need)
-		log_info("initramfs: host-only with the drivers the layout needs: %s", *ret_need);
-	if (r >= 0)
+	else {
+		azl_buf all = {0};
+		for (size_t i = 0; ctl && ctl[i]; i++)
+			buf_printf(&all, "%s%s", all.len ? " " : "", ctl[i]);
 		log_info("initramfs: host-only with the drivers of every disk controller: %s",
 			 all.len ? all.data
 				 : "none (built into the kernel, or no disk with a controller)");
-	buf_free(&all);
-	buf_free(&b);
-	*ret_extra = extra;
-	*ret_extra_whys = extra_whys;
+		buf_free(&all);
+	}
+	_cleanup_strv_free_ char **nic = NULL;
+	_cleanup_strv_free_ char **nic_whys = NULL;
+	if (nics && initramfs_nic_modules("/sys", &nic, &nic_whys) < 0)
+		log_warning(
+			"initramfs: cannot list this machine's network interfaces in /sys/class/net; tang needs their drivers in the initramfs");
+	for (size_t i = 0; nic && nic[i]; i++)
+		if (!strv_contains(ctl, nic[i])) {
+			strv_push(&ctl, xstrdup(nic[i]));
+			strv_push(&ctl_whys, xstrdup(nic_whys[i]));
+		}
+	for (size_t i = 0; ctl && ctl[i]; i++)
+		if (!strv_contains(d->need, ctl[i])) { /* (the layout's are in add) */
+			strv_push(&d->extra, xstrdup(ctl[i]));
+			strv_push(&d->extra_whys, xstrdup(ctl_whys[i]));
+		}
+	for (size_t i = 0; nic && nic[i]; i++)
+		if (!strv_contains(d->need, nic[i])) {
+			strv_push(&d->need, xstrdup(nic[i]));
+			strv_push(&d->need_whys, xstrdup(nic_whys[i]));
+		}
 	return 0;
 }
 
@@ -419,15 +433,13 @@ static int install_kernels(const azl_target *t, char **kernels, const azl_instal
 	bool have_dracut = target_has_tool(t, dracuts, &dracut);
 	bool real = have_dracut && target_has_real_dracut(t);
 	_cleanup_free_ char *mods = bootloader_dracut_modules(st);
-	_cleanup_free_ char *drivers = NULL;
+	_cleanup_(initramfs_drivers_free) initramfs_drivers drivers = {0};
 	azl_chroot_mounts cm = {0};
 	pid_t rescue_pid = -1;
 	int r = 0;
 	*ret_rescue = NULL;
-	_cleanup_strv_free_ char **extra = NULL;
-	_cleanup_strv_free_ char **extra_whys = NULL;
-	if (hostonly && real) {
-		r = hostonly_drivers(t, st->luks_tang, &drivers, &extra, &extra_whys);
+	if (real) {
+		r = find_initramfs_drivers(t, hostonly, st && st->luks_tang, &drivers);
 		if (r < 0)
 			return r;
 	}
@@ -454,14 +466,14 @@ static int install_kernels(const azl_target *t, char **kernels, const azl_instal
 		_cleanup_free_ char *img = xasprintf("/boot/initramfs-%s.img", k);
 		if (have_dracut) {
 			_cleanup_free_ char *abs = xasprintf("/%s", dracut);
-			_cleanup_free_ char *all = kernel_drivers(t, k, drivers, extra);
+			_cleanup_free_ char *all =
+				hostonly ? kernel_drivers(t, k, drivers.add, drivers.extra) : NULL;
 			_cleanup_strv_free_ char **argv =
 				bootloader_dracut_argv(abs, k, img, mods, all, hostonly);
 			azl_spawn_opts o = {.chroot = t->root};
 			r = spawn_check(argv, &o);
 			if (r >= 0 && real)
-				r = check_initramfs(t, k, img, hostonly, st && st->luks_tang, extra,
-						    extra_whys);
+				r = check_initramfs(t, k, img, hostonly, &drivers);
 		} else if (!target_exists(t, img))
 			log_warning(
 				"the target has no dracut and no %s; the kernel %s boots without an initramfs",
