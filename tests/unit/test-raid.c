@@ -225,6 +225,20 @@ static void test_mirror_uefi(void **state)
 	_cleanup_free_ char *json = plan_to_json(p);
 	assert_non_null(strstr(json, "\"raids\""));
 	assert_non_null(strstr(json, "\"op\": \"raid-create\""));
+
+	/* boot_drive on the second member's disk (kickstart's
+	 * bootloader --boot-drive=sdb under a mirrored /boot/efi, as
+	 * nanite10-cobbler-rhel79.ks of the corpus has it): that disk
+	 * holds the ESP too, so it boots first and the other gets the
+	 * second NVRAM entry */
+	m->bootloader.boot_drive_index = 2;
+	_cleanup_plan_ azl_plan *q = build(m, mach);
+	assert_string_equal(q->boot_disk, "/dev/vdb");
+	assert_string_equal(q->disks[0].path, "/dev/vdb");
+	assert_non_null(q->mirror_boot_disks);
+	assert_string_equal(q->mirror_boot_disks[0], "/dev/vda");
+	assert_null(q->mirror_boot_disks[1]);
+	assert_string_equal(find_raid(q, "esp")->members[0], "/dev/vda1");
 }
 
 /* BIOS: GRUB on every member disk, each with its own BIOS boot
