@@ -748,7 +748,13 @@ static int read_volume(ks_ctx *c, const ks_line *l, ks_part *p)
 	p->recommended = ks_has(l, "--recommended");
 	if (ks_has(l, "--hibernation"))
 		p->recommended = true;
-	if ((v = ks_opt(l, "--fstype")) && parse_fstype(c, l, v, &p->fs) < 0)
+	/* A RAID member is made an md member whatever its --fstype says
+	 * (Anaconda's custom_partitioning.py: raid.NN is "mdmember"), so
+	 * older kickstarts' --fstype=raid is no error; cmd_part says what
+	 * was ignored. */
+	bool raid_member = (streq_ptr(l->cmd, "part") || streq_ptr(l->cmd, "partition")) &&
+			   ks_member_of(p->mount) == KS_MEMBER_RAID;
+	if ((v = ks_opt(l, "--fstype")) && !raid_member && parse_fstype(c, l, v, &p->fs) < 0)
 		return -EINVAL;
 	if ((v = ks_opt(l, "--label")))
 		p->label = xstrdup(v);
@@ -796,7 +802,12 @@ static int cmd_part(ks_ctx *c, const ks_line *l)
 			ks_part_done(&p);
 			return -EINVAL;
 		}
-		if (p.fs != AZL_FS_NONE || p.label || p.fsoptions || p.encrypt)
+		/* mdmember, and the names older kickstarts gave it (blivet's
+		 * "software RAID", "raid"), say what the member is anyway. */
+		const char *mfs = ks_opt(l, "--fstype");
+		bool quiet_fs = !mfs || strcmp(mfs, "mdmember") == 0 || strcmp(mfs, "raid") == 0 ||
+				strcmp(mfs, "software RAID") == 0;
+		if (!quiet_fs || p.label || p.fsoptions || p.encrypt)
 			diag_warn(
 				c->d, l->loc,
 				_("RAID member '%s' holds no file system of its own; its --fstype, --label, --fsoptions and --encrypted were ignored (give them to the raid line)"),

@@ -553,9 +553,15 @@ int plan_custom(const azl_model *m, const azl_machine *machine, azl_plan *plan, 
 		root_disk = root_pv_disk;
 
 	/* bootloader.boot_drive decides; else the disk of /boot/efi
-	 * (UEFI), else /boot, else /. */
+	 * (UEFI), else /boot, else /. A mirrored /boot/efi is on every
+	 * disk of its members: the boot drive may be any of them, as in
+	 * Anaconda, whose stage 1 device is the array when the boot drive
+	 * is one of its disks (the other members get NVRAM entries). */
+	bool esp_on_boot_drive = esp_disk == boot_drive;
+	for (size_t k = 0; esp_raid && boot_drive != SIZE_MAX && k < w[boot_drive].n_reqs; k++)
+		esp_on_boot_drive |= streq_ptr(w[boot_drive].reqs[k].raid, esp_raid);
 	if (boot_drive != SIZE_MAX && plan->firmware == AZL_FIRMWARE_UEFI && esp_disk != SIZE_MAX &&
-	    esp_disk != boot_drive)
+	    !esp_on_boot_drive)
 		return fail(
 			err, AZL_PLAN_ERROR_ANSWERS, -EINVAL,
 			_("'/boot/efi' is on disk '%s', but bootloader.boot_drive is '%s', where the firmware looks for the boot loader; put /boot/efi on disk %zu or change boot_drive"),

@@ -225,6 +225,20 @@ static void test_mirror_uefi(void **state)
 	_cleanup_free_ char *json = plan_to_json(p);
 	assert_non_null(strstr(json, "\"raids\""));
 	assert_non_null(strstr(json, "\"op\": \"raid-create\""));
+
+	/* boot_drive on the second member's disk (kickstart's
+	 * bootloader --boot-drive=sdb under a mirrored /boot/efi, as
+	 * nanite10-cobbler-rhel79.ks of the corpus has it): that disk
+	 * holds the ESP too, so it boots first and the other gets the
+	 * second NVRAM entry */
+	m->bootloader.boot_drive_index = 2;
+	_cleanup_plan_ azl_plan *q = build(m, mach);
+	assert_string_equal(q->boot_disk, "/dev/vdb");
+	assert_string_equal(q->disks[0].path, "/dev/vdb");
+	assert_non_null(q->mirror_boot_disks);
+	assert_string_equal(q->mirror_boot_disks[0], "/dev/vda");
+	assert_null(q->mirror_boot_disks[1]);
+	assert_string_equal(find_raid(q, "esp")->members[0], "/dev/vda1");
 }
 
 /* BIOS: GRUB on every member disk, each with its own BIOS boot
@@ -562,6 +576,51 @@ static void test_tui_clone(void **state)
 /* Kickstart members without --ondisk: each array's members go to the
  * disks of the list in order, skipping those its other members are on;
  * without a disk list they stay together and are refused at their line. */
+/* part raid.NN --fstype: Anaconda makes an md member whatever it says
+ * (HPE's lsrrb kickstarts write --fstype=raid, Anaconda's own
+ * mdmember): no error; quiet for the names of an md member, a warning
+ * for a file system, which belongs on the raid line. */
+static void test_ks_member_fstype(void **state)
+{
+	(void)state;
+	const char *ks = "rootpw --lock\n"
+			 "clearpart --all --drives=vda,vdb\n"
+			 "part raid.01 --fstype=raid --size=1 --grow --ondisk=vda\n"
+			 "part raid.02 --fstype=\"software RAID\" --size=1 --grow --ondisk=vdb\n"
+			 "part raid.11 --fstype=mdmember --size=1024 --ondisk=vda\n"
+			 "part raid.12 --fstype=zfs --size=1024 --ondisk=vdb\n"
+			 "raid / --device=md0 --fstype=xfs --level=1 raid.01 raid.02\n"
+			 "raid /boot --device=md1 --level=1 raid.11 raid.12\n";
+	_cleanup_free_ char *zi = xasprintf("%s/answers/zoneinfo", fixtures());
+	azl_diags d;
+	diags_init(&d);
+	azl_model *m = NULL;
+	int r = kickstart_read_text("raid.ks", ks, strlen(ks), NULL, zi, false, &d, &m);
+	azl_buf b = {0};
+	for (size_t i = 0; i < d.n; i++) {
+		_cleanup_free_ char *line = diag_format(&d, &d.items[i]);
+		buf_printf(&b, "%s\n", line);
+	}
+	_cleanup_free_ char *text = b.len ? buf_steal(&b) : xstrdup("");
+	diags_done(&d);
+	if (r < 0)
+		print_error("%s", text);
+	assert_int_equal(r, 0);
+	/* one warning, for zfs on line 6 */
+	assert_string_equal(
+		text,
+		"raid.ks:6: warning: RAID member 'raid.12' holds no file system of its own; its --fstype, --label, --fsoptions and --encrypted were ignored (give them to the raid line)\n");
+	const azl_storage *st = &m->storage;
+	assert_int_equal(st->n_partitions, 4);
+	for (size_t i = 0; i < 4; i++) {
+		assert_non_null(st->partitions[i].raid);
+		assert_int_equal(st->partitions[i].fs, AZL_FS_NONE);
+	}
+	assert_int_equal(st->n_raids, 2);
+	assert_int_equal(st->raids[0].fs, AZL_FS_XFS);
+	model_free(m);
+}
+
 static void test_ks_no_ondisk(void **state)
 {
 	(void)state;
@@ -623,7 +682,7 @@ int main(void)
 		cmocka_unit_test(test_planner_refusals), cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_round_trip),	 cmocka_unit_test(test_conf_line),
 		cmocka_unit_test(test_boot_args),	 cmocka_unit_test(test_tui_clone),
-		cmocka_unit_test(test_ks_no_ondisk),
+		cmocka_unit_test(test_ks_member_fstype), cmocka_unit_test(test_ks_no_ondisk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
