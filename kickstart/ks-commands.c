@@ -754,7 +754,17 @@ static int read_volume(ks_ctx *c, const ks_line *l, ks_part *p)
 	 * was ignored. */
 	bool raid_member = (streq_ptr(l->cmd, "part") || streq_ptr(l->cmd, "partition")) &&
 			   ks_member_of(p->mount) == KS_MEMBER_RAID;
-	if ((v = ks_opt(l, "--fstype")) && !raid_member && parse_fstype(c, l, v, &p->fs) < 0)
+	/* So is a physical volume (part pv.NN, raid pv.NN: "lvmpv"), and
+	 * blivet's older name for it, "physical volume (LVM)", is no error
+	 * either; another name is said and ignored. */
+	bool pv = ks_member_of(p->mount) == KS_MEMBER_PV;
+	v = ks_opt(l, "--fstype");
+	if (v && pv && strcmp(v, "lvmpv") != 0 && strcmp(v, "physical volume (LVM)") != 0)
+		diag_warn(
+			c->d, l->loc,
+			_("LVM physical volume '%s' holds no file system of its own; its --fstype '%s' was ignored"),
+			p->mount, v);
+	if (v && !raid_member && !pv && parse_fstype(c, l, v, &p->fs) < 0)
 		return -EINVAL;
 	if ((v = ks_opt(l, "--label")))
 		p->label = xstrdup(v);

@@ -573,9 +573,27 @@ static void test_tui_clone(void **state)
 	assert_false(storage_wants_encryption(&m->storage));
 }
 
-/* Kickstart members without --ondisk: each array's members go to the
- * disks of the list in order, skipping those its other members are on;
- * without a disk list they stay together and are refused at their line. */
+/* Reads the kickstart text ks as raid.ks (it must be accepted): the
+ * model in *ret, its messages returned, one a line. */
+static char *ks_read_ok(const char *ks, azl_model **ret)
+{
+	_cleanup_free_ char *zi = xasprintf("%s/answers/zoneinfo", fixtures());
+	azl_diags d;
+	diags_init(&d);
+	int r = kickstart_read_text("raid.ks", ks, strlen(ks), NULL, zi, false, &d, ret);
+	azl_buf b = {0};
+	for (size_t i = 0; i < d.n; i++) {
+		_cleanup_free_ char *line = diag_format(&d, &d.items[i]);
+		buf_printf(&b, "%s\n", line);
+	}
+	char *text = b.len ? buf_steal(&b) : xstrdup("");
+	diags_done(&d);
+	if (r < 0)
+		print_error("%s", text);
+	assert_int_equal(r, 0);
+	return text;
+}
+
 /* part raid.NN --fstype: Anaconda makes an md member whatever it says
  * (HPE's lsrrb kickstarts write --fstype=raid, Anaconda's own
  * mdmember): no error; quiet for the names of an md member, a warning
@@ -591,21 +609,8 @@ static void test_ks_member_fstype(void **state)
 			 "part raid.12 --fstype=zfs --size=1024 --ondisk=vdb\n"
 			 "raid / --device=md0 --fstype=xfs --level=1 raid.01 raid.02\n"
 			 "raid /boot --device=md1 --level=1 raid.11 raid.12\n";
-	_cleanup_free_ char *zi = xasprintf("%s/answers/zoneinfo", fixtures());
-	azl_diags d;
-	diags_init(&d);
 	azl_model *m = NULL;
-	int r = kickstart_read_text("raid.ks", ks, strlen(ks), NULL, zi, false, &d, &m);
-	azl_buf b = {0};
-	for (size_t i = 0; i < d.n; i++) {
-		_cleanup_free_ char *line = diag_format(&d, &d.items[i]);
-		buf_printf(&b, "%s\n", line);
-	}
-	_cleanup_free_ char *text = b.len ? buf_steal(&b) : xstrdup("");
-	diags_done(&d);
-	if (r < 0)
-		print_error("%s", text);
-	assert_int_equal(r, 0);
+	_cleanup_free_ char *text = ks_read_ok(ks, &m);
 	/* one warning, for zfs on line 6 */
 	assert_string_equal(
 		text,
@@ -621,6 +626,38 @@ static void test_ks_member_fstype(void **state)
 	model_free(m);
 }
 
+/* A physical volume's --fstype (part pv.NN, raid pv.NN): lvmpv and
+ * blivet's older "physical volume (LVM)" quiet, another name a warning;
+ * never a file system. */
+static void test_ks_pv_fstype(void **state)
+{
+	(void)state;
+	const char *ks =
+		"rootpw --lock\n"
+		"clearpart --all --drives=vda,vdb\n"
+		"part raid.01 --size=4096 --ondisk=vda\n"
+		"part raid.02 --size=4096 --ondisk=vdb\n"
+		"part pv.11 --fstype=\"physical volume (LVM)\" --size=1 --grow --ondisk=vda\n"
+		"part pv.12 --fstype=xfs --size=1 --grow --ondisk=vdb\n"
+		"raid pv.01 --fstype=lvmpv --device=md0 --level=1 raid.01 raid.02\n"
+		"volgroup vg pv.01 pv.11 pv.12\n"
+		"logvol / --vgname=vg --name=root --size=1 --grow\n";
+	azl_model *m = NULL;
+	_cleanup_free_ char *text = ks_read_ok(ks, &m);
+	assert_string_equal(
+		text,
+		"raid.ks:6: warning: LVM physical volume 'pv.12' holds no file system of its own; its --fstype 'xfs' was ignored\n");
+	const azl_storage *st = &m->storage;
+	for (size_t i = 0; i < st->n_partitions; i++)
+		assert_int_equal(st->partitions[i].fs, AZL_FS_NONE);
+	assert_int_equal(st->n_raids, 1);
+	assert_int_equal(st->raids[0].fs, AZL_FS_NONE);
+	model_free(m);
+}
+
+/* Kickstart members without --ondisk: each array's members go to the
+ * disks of the list in order, skipping those its other members are on;
+ * without a disk list they stay together and are refused at their line. */
 static void test_ks_no_ondisk(void **state)
 {
 	(void)state;
@@ -682,7 +719,8 @@ int main(void)
 		cmocka_unit_test(test_planner_refusals), cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_round_trip),	 cmocka_unit_test(test_conf_line),
 		cmocka_unit_test(test_boot_args),	 cmocka_unit_test(test_tui_clone),
-		cmocka_unit_test(test_ks_member_fstype), cmocka_unit_test(test_ks_no_ondisk),
+		cmocka_unit_test(test_ks_member_fstype), cmocka_unit_test(test_ks_pv_fstype),
+		cmocka_unit_test(test_ks_no_ondisk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
