@@ -8,19 +8,10 @@
 # is written again, sound; writers take the cache's lock.
 set -euo pipefail
 
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
-build=${AZL_BUILD_DIR:-$(dirname "$0")/../../build}
-bin=${AZL_BIN:-$build/azl-installer}
-repo=$build/demo-repo
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
-cmake --build "$build" --target demo-repo >/dev/null
+. "$(dirname "$0")/demo-repo-lib.sh" test-packages-cache
 [ -z "${ASAN_OPTIONS:-}" ] || export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
 
-tmp=$(mktemp -d /tmp/test-packages-cache.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-export AZL_CACHE_DIR=$tmp/cache
-rq() { rpm --root "$1" --dbpath /usr/lib/sysimage/rpm "${@:2}"; }
 answers() { # answers FILE install-list
 	printf 'version: 1\npackages:\n  install: [%s]\n' "$2" >"$1"
 }

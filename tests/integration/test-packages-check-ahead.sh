@@ -14,16 +14,8 @@
 #    that was checked.
 set -euo pipefail
 
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
-build=${AZL_BUILD_DIR:-$(dirname "$0")/../../build}
-build=$(realpath "$build")
-bin=${AZL_BIN:-$build/azl-installer}
-repo=$build/demo-repo
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
-cmake --build "$build" --target demo-repo >/dev/null
+. "$(dirname "$0")/demo-repo-lib.sh" test-packages-ahead
 
-tmp=$(mktemp -d /tmp/test-packages-ahead.XXXXXX)
 pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || :; done
@@ -31,10 +23,8 @@ cleanup() {
 }
 trap cleanup EXIT
 [ -n "${KEEP:-}" ] && trap - EXIT
-export AZL_CACHE_DIR=$tmp/cache
 export GNUPGHOME=$tmp/gnupg
 mkdir -m 700 "$GNUPGHOME"
-rq() { rpm --root "$1" --dbpath /usr/lib/sysimage/rpm "${@:2}"; }
 key=$repo/RPM-GPG-KEY-azl-demo
 
 # A copy of the demo repository (bash and what it needs), bash a file of

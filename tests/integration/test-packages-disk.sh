@@ -9,15 +9,8 @@ set -euo pipefail
 
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 losetup -f >/dev/null 2>&1 || { echo "SKIP: no loop devices"; exit 77; }
-build=${AZL_BUILD_DIR:-$(dirname "$0")/../../build}
-bin=${AZL_BIN:-$build/azl-installer}
-repo=$build/demo-repo
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
-# Incremental: rebuilt only when iso/demo-repo changed.
-cmake --build "$build" --target demo-repo >/dev/null
+. "$(dirname "$0")/demo-repo-lib.sh" test-packages-disk
 
-tmp=$(mktemp -d /tmp/test-packages-disk.XXXXXX)
 loop=""
 cleanup() {
 	mountpoint -q "$tmp/mnt" && umount "$tmp/mnt"
@@ -25,7 +18,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-export AZL_CACHE_DIR=$tmp/cache
 rq() { rpm --root "$tmp/mnt" --dbpath /usr/lib/sysimage/rpm "$@"; }
 
 truncate -s 512M "$tmp/disk.img"

@@ -12,14 +12,8 @@ set -euo pipefail
 
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 losetup -f >/dev/null 2>&1 || { echo "SKIP: no loop devices"; exit 77; }
-build=${AZL_BUILD_DIR:-$(dirname "$0")/../../build}
-bin=${AZL_BIN:-$build/azl-installer}
-repo=$build/demo-repo
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
-cmake --build "$build" --target demo-repo >/dev/null
+. "$(dirname "$0")/demo-repo-lib.sh" test-packages-full
 
-tmp=$(mktemp -d /tmp/test-packages-full.XXXXXX)
 loop=""
 cleanup() {
 	mountpoint -q "$tmp/mnt" && umount "$tmp/mnt"
@@ -27,7 +21,6 @@ cleanup() {
 	[ -n "${KEEP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
-export AZL_CACHE_DIR=$tmp/cache
 
 truncate -s 256M "$tmp/disk.img"
 loop=$(losetup -f --show "$tmp/disk.img")

@@ -6,16 +6,9 @@
 # after it not installed, and the installer gone within seconds.
 set -euo pipefail
 
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
-build=${AZL_BUILD_DIR:-$(dirname "$0")/../../build}
-bin=${AZL_BIN:-$build/azl-installer}
-repo=$build/demo-repo
-fail() { echo "FAIL: $*" >&2; exit 1; }
-cmake --build "$build" --target demo-repo >/dev/null
+. "$(dirname "$0")/demo-repo-lib.sh" test-packages-interrupt
 
-tmp=$(mktemp -d /tmp/test-packages-interrupt.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-export AZL_CACHE_DIR=$tmp/cache
 
 for sig in INT TERM; do
 	root=$tmp/root-$sig

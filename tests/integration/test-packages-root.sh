@@ -10,23 +10,13 @@
 # with package names.
 set -euo pipefail
 
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
-build=${AZL_BUILD_DIR:-$(dirname "$0")/../../build}
-bin=${AZL_BIN:-$build/azl-installer}
-repo=$build/demo-repo
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
-# Incremental: rebuilt only when iso/demo-repo changed.
-cmake --build "$build" --target demo-repo >/dev/null
+. "$(dirname "$0")/demo-repo-lib.sh" test-packages-root
 
 # Under ASan: full stacks, so that tests/lsan.supp's leak:repo_add_rpmdb
 # (libsolvext's own, when it reads the target's rpmdb) can match.
 [ -z "${ASAN_OPTIONS:-}" ] || export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
 
-tmp=$(mktemp -d /tmp/test-packages-root.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-export AZL_CACHE_DIR=$tmp/cache
-rq() { rpm --root "$1" --dbpath /usr/lib/sysimage/rpm "${@:2}"; }
 
 answers() { # answers FILE install-list [extra packages: lines]
 	local f=$1 list=$2

@@ -9,16 +9,8 @@
 # an HTTPS server with a self-signed certificate is refused (TLS verified).
 set -euo pipefail
 
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
-build=${AZL_BUILD_DIR:-$(dirname "$0")/../../build}
-bin=${AZL_BIN:-$build/azl-installer}
-repo=$build/demo-repo
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
-# Incremental: rebuilt only when iso/demo-repo changed.
-cmake --build "$build" --target demo-repo >/dev/null
+. "$(dirname "$0")/demo-repo-lib.sh" test-packages-sig
 
-tmp=$(mktemp -d /tmp/test-packages-sig.XXXXXX)
 pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || :; done
@@ -26,8 +18,6 @@ cleanup() {
 }
 trap cleanup EXIT
 [ -n "${KEEP:-}" ] && trap - EXIT
-export AZL_CACHE_DIR=$tmp/cache
-rq() { rpm --root "$1" --dbpath /usr/lib/sysimage/rpm "${@:2}"; }
 
 # A copy of the demo repository with setup replaced by a variant.
 variant() { # variant DIR -> repo with Packages/ hard-linked, repodata new

@@ -19,15 +19,8 @@
 # stderr or stdout.
 set -euo pipefail
 
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
-build=${AZL_BUILD_DIR:-$(dirname "$0")/../../build}
-bin=${AZL_BIN:-$build/azl-installer}
-repo=$build/demo-repo
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
-cmake --build "$build" --target demo-repo >/dev/null
+. "$(dirname "$0")/demo-repo-lib.sh" test-repo-trust
 
-tmp=$(mktemp -d /tmp/test-repo-trust.XXXXXX)
 pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || :; done
@@ -37,10 +30,8 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-export AZL_CACHE_DIR=$tmp/cache
 export GNUPGHOME=$tmp/gnupg
 mkdir -m 700 "$GNUPGHOME"
-rq() { rpm --root "$1" --dbpath /usr/lib/sysimage/rpm "${@:2}"; }
 fpr_of() { gpg --show-keys --with-colons "$1" 2>/dev/null | awk -F: '/^fpr/ && !f {print $10; f = 1}'; }
 
 # --- the hostile repository ------------------------------------------------

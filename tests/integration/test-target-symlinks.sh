@@ -12,18 +12,9 @@
 #     host's.
 set -euo pipefail
 
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
-build=${AZL_BUILD_DIR:-$(dirname "$0")/../../build}
-bin=${AZL_BIN:-$build/azl-installer}
-repo=$build/demo-repo
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
-cmake --build "$build" --target demo-repo >/dev/null
+. "$(dirname "$0")/demo-repo-lib.sh" test-target-symlinks
 
-tmp=$(mktemp -d /tmp/test-target-symlinks.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-export AZL_CACHE_DIR=$tmp/cache
-rq() { rpm --root "$1" --dbpath /usr/lib/sysimage/rpm "${@:2}"; }
 printf 'version: 1\npackages:\n  install: [filesystem]\n' >"$tmp/a.yaml"
 
 # A directory of "the host" with a real (empty) rpmdb in it.
