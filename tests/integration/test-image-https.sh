@@ -62,25 +62,9 @@ ln -s "$tmp/outside.pem" "$tmp/src/etc/pki/ca-trust/source/anchors/azl-test-ca.p
 tar --numeric-owner -C "$tmp/src" -cf - . | zstd -q -o "$tmp/www/img.tar.zst"
 sum=$(sha256sum "$tmp/www/img.tar.zst" | cut -d' ' -f1)
 
-cat >"$tmp/serve.py" <<'PY'
-import functools, http.server, ssl, sys
-d, cert, key, portfile = sys.argv[1:5]
-class H(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *a):
-        pass
-srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(H, directory=d))
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(cert, key)
-srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(srv.server_address[1]))
-import os
-os.rename(portfile + ".tmp", portfile)
-srv.serve_forever()
-PY
 declare -A port
 for s in good wrongname forged; do
-	python3 "$tmp/serve.py" "$tmp/www" "$tmp/$s.pem" "$tmp/$s.key" "$tmp/$s.port" &
+	python3 "$(dirname "$0")/../https-serve.py" "$tmp/www" "$tmp/$s.pem" "$tmp/$s.key" "$tmp/$s.port" &
 	pids+=($!)
 done
 for s in good wrongname forged; do
