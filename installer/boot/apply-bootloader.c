@@ -537,8 +537,8 @@ char *bootloader_cmdline(const azl_model *m, const azl_installed_storage *st, bo
 	}
 	for (size_t i = 0; st->lvm_lvs && st->lvm_lvs[i]; i++)
 		buf_printf(&b, " rd.lvm.lv=%s", st->lvm_lvs[i]);
-	for (size_t i = 0; st->md_boot_uuids && st->md_boot_uuids[i]; i++)
-		buf_printf(&b, " rd.md.uuid=%s", st->md_boot_uuids[i]);
+	for (size_t i = 0; st->md_uuids && st->md_uuids[i]; i++)
+		buf_printf(&b, " rd.md.uuid=%s", st->md_uuids[i]);
 	/* SELinux must be the active major LSM for the mode to mean
 	 * anything. Debian's kernel (the demo repository's) starts AppArmor
 	 * unless told otherwise, as Debian's own selinux-activate does with

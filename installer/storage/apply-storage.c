@@ -113,7 +113,6 @@ static void installed_storage_done(azl_installed_storage *s)
 	free(s->boot_disk);
 	strv_free(s->disks);
 	strv_free(s->md_uuids);
-	strv_free(s->md_boot_uuids);
 	strv_free(s->mirror_boot_disks);
 	strv_free(s->esp_members);
 	*s = (azl_installed_storage){0};
@@ -708,12 +707,6 @@ static int create_raid(azl_storage_state *st, const azl_plan *plan, const char *
 	if (!line)
 		return step_failed(-ENODATA, "mdadm --detail '%s'", pr->device);
 	strv_push(&st->mdadm_conf, line);
-	/* The arrays the initramfs must assemble: under /, swap, a PV, /usr
-	 * (dracut mounts a separate /usr before switch-root) or encrypted
-	 * (rd.luks.uuid= names every container). */
-	if (pr->encrypted || streq_ptr(pr->mount, "/usr") ||
-	    (pr->role != AZL_ROLE_ESP && pr->role != AZL_ROLE_BOOT && pr->role != AZL_ROLE_DATA))
-		strv_push(&st->result.md_boot_uuids, xstrdup(uuid));
 	strv_push(&st->result.md_uuids, TAKE_PTR(uuid));
 	log_info("RAID%d '%s' over %zu members: %s", pr->level, pr->device, strv_length(members),
 		 line);

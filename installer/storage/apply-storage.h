@@ -32,17 +32,12 @@ typedef struct azl_installed_storage {
 			      device for an image) */
 	char **disks;	   /* every whole disk used (loop devices for images) */
 	/* Software RAID: the arrays' UUIDs (mdadm's 8:8:8:8 form) for
-	 * rd.md.uuid=, written to the target's /etc/mdadm.conf; the other
-	 * disks that get the boot loader (plan->mirror_boot_disks, as
+	 * rd.md.uuid= (every array: the initramfs assembles them all, see
+	 * docs/storage.md), written to the target's /etc/mdadm.conf too; the
+	 * other disks that get the boot loader (plan->mirror_boot_disks, as
 	 * devices); the member partitions of a mirrored ESP, for an NVRAM
 	 * entry each. */
 	char **md_uuids;
-	/* The arrays the initramfs assembles (rd.md.uuid=): those under /
-	 * or swap (and encrypted ones, whose rd.luks.uuid= waits for
-	 * them). /boot, /boot/efi and data arrays are the booted system's
-	 * udev's to assemble: an initramfs waiting for an array whose
-	 * disks its host-only drivers do not reach never finds /. */
-	char **md_boot_uuids;
 	char **mirror_boot_disks;
 	char **esp_members;
 	/* The devices of luks_uuids, in the same order; whether a TPM2 key

@@ -523,17 +523,15 @@ static void test_conf_line(void **state)
 }
 
 /* What the boot loader gets from an installed RAID: dracut's mdraid
- * module and rd.md.uuid= for every array. */
+ * module and rd.md.uuid= for every array, /boot's too (the initramfs
+ * assembles them all). */
 static void test_boot_args(void **state)
 {
 	(void)state;
 	char *md[] = {"3e4b2b6c:1f0e5a3d:9a7c1b2e:4d5f6a7b", "01234567:89abcdef:01234567:89abcdef",
 		      NULL};
 	char *lvs[] = {"vg_sys/root", NULL};
-	char *md_boot[] = {md[1], NULL};
-	/* (md[0]: /boot's, assembled by the booted system) */
-	azl_installed_storage st = {
-		.root_uuid = "ROOT", .lvm_lvs = lvs, .md_uuids = md, .md_boot_uuids = md_boot};
+	azl_installed_storage st = {.root_uuid = "ROOT", .lvm_lvs = lvs, .md_uuids = md};
 	_cleanup_free_ char *mods = bootloader_dracut_modules(&st);
 	assert_string_equal(mods, "lvm mdraid");
 	azl_model m = {0};
@@ -541,7 +539,7 @@ static void test_boot_args(void **state)
 	_cleanup_free_ char *c = bootloader_cmdline(&m, &st, false);
 	assert_string_equal(
 		c,
-		"root=UUID=ROOT ro rd.lvm.lv=vg_sys/root rd.md.uuid=01234567:89abcdef:01234567:89abcdef");
+		"root=UUID=ROOT ro rd.lvm.lv=vg_sys/root rd.md.uuid=3e4b2b6c:1f0e5a3d:9a7c1b2e:4d5f6a7b rd.md.uuid=01234567:89abcdef:01234567:89abcdef");
 }
 
 /* The TUI's Disks page edits a clone of the storage and drops it on
