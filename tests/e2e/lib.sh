@@ -65,6 +65,31 @@ e2e_build() {
 	}
 }
 
+# e2e_https DIR: DIR served over HTTPS on 127.0.0.1 (the guest's 10.0.2.2)
+# at $HTTPS_PORT (tests/https-serve.py; requests logged in $WORK/https.log),
+# with a certificate for IP 10.0.2.2 signed by a CA made here, in
+# $WORK/e2e-ca.pem: the guest trusts the server only through it (the
+# answer file's certificates:).
+e2e_https() {
+	local dir=$1 i=0
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-subj "/CN=azl e2e CA" -keyout "$WORK/e2e-ca.key" -out "$WORK/e2e-ca.pem" 2>/dev/null
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=10.0.2.2" \
+		-keyout "$WORK/https.key" -out "$WORK/https.csr" 2>/dev/null
+	printf 'subjectAltName=IP:10.0.2.2\nextendedKeyUsage=serverAuth\n' >"$WORK/https.ext"
+	openssl x509 -req -in "$WORK/https.csr" -CA "$WORK/e2e-ca.pem" -CAkey "$WORK/e2e-ca.key" \
+		-CAcreateserial -days 2 -extfile "$WORK/https.ext" -out "$WORK/https.pem" 2>/dev/null
+	python3 "$AZL_SOURCE_DIR/tests/https-serve.py" "$dir" "$WORK/https.pem" "$WORK/https.key" \
+		"$WORK/https.port" 127.0.0.1 "$WORK/https.log" 2>"$WORK/https.err" &
+	QEMU_PIDS="$QEMU_PIDS $!"
+	until [ -s "$WORK/https.port" ]; do
+		sleep 0.1
+		i=$((i + 1))
+		[ $i -lt 100 ] || { cat "$WORK/https.err"; echo "e2e: the HTTPS server did not start"; exit 1; }
+	done
+	HTTPS_PORT=$(cat "$WORK/https.port")
+}
+
 # A FAT volume labelled OEMDRV holding the given file under NAME.
 e2e_oemdrv() { # FILE NAME OUT
 	rm -f "$3"

@@ -10,8 +10,11 @@
 # volume labelled OEMDRV; JSON progress on the serial console) of the
 # guided LVM layout on LUKS2 (argon2id) with swap, from build/real-repo
 # (Debian 12's real systemd, dracut, NetworkManager, OpenSSH, ... as signed
-# RPMs) served over HTTP on 127.0.0.1 (the guest's 10.0.2.2), its key
-# pinned in the answer file by URL and fingerprint; a static IPv4 address
+# RPMs) served over HTTPS on 127.0.0.1 (the guest's 10.0.2.2; the
+# server's certificate chains to a CA made for the run, which the answer
+# file's certificates: carries: the install trusts it in addition to the
+# live store, the installed system gets it as a trust anchor, checked
+# from inside), its key pinned in the answer file by URL and fingerprint; a static IPv4 address
 # 10.0.2.15/24 via 10.0.2.2, DNS 10.0.2.3, on the NIC matched by its MAC;
 # finish: poweroff. The target disk is an NVMe namespace (QEMU's nvme
 # controller, serial AZLNVME0001), chosen in the answer file by
@@ -61,8 +64,11 @@ umask 022
 
 e2e_repo_key "$REPO"
 key=$KEY fpr=$FPR
-e2e_http "$REPO"
-url=http://10.0.2.2:$HTTP_PORT
+# Over HTTPS (issue 17): the server's certificate chains only to a CA made
+# for this run, which the answer file's certificates: gives the install's
+# downloads (and the installed system's trust anchors).
+e2e_https "$REPO"
+url=https://10.0.2.2:$HTTPS_PORT
 
 mac=52:54:00:e2:12:0a
 serial=AZLNVME0001
@@ -109,6 +115,11 @@ packages:
       gpgkey: "$url/$key"
       gpgkey_fingerprint: "$fpr"
   install: ["@minimal"]  # shim-x64: added by the installer for UEFI
+certificates:
+  - filename: azl-e2e-ca.pem
+    dir: /etc/pki/ca-trust/source/anchors
+    pem: |
+$(sed 's/^/      /' "$WORK/e2e-ca.pem")
 scripts:
   error:
     - run: tail -n 40 /run/azl-installer/install.log | sed 's/^/LOG /' >/dev/console
@@ -160,6 +171,9 @@ sed 's/^mark /  install: /' "$WORK/install.marks"
 grep -aqF -f "$WORK/passphrase" "$WORK/install.log" && fail "the passphrase is on the install console"
 grep -aqF -f "$WORK/password" "$WORK/install.log" && fail "the password is on the install console"
 ok "installed from $url in ${install_s} s (QEMU start to power-off)"
+n=$(grep -c '^GET /Packages/.*\.rpm 200$' "$WORK/https.log" || :)
+[ "$n" -gt 100 ] || fail "only $n packages were fetched over HTTPS (https.log)"
+ok "$n packages fetched over HTTPS, the server trusted through certificates: only"
 
 # --- 2. the ESP and NVRAM as the installer left them --------------------------
 export MTOOLS_SKIP_CHECK=1
@@ -298,6 +312,11 @@ fact "lsinitrd $img: nvme.ko" "$v"
 v=$(g getenforce)
 fact "getenforce" "$v"
 [ "$v" = Enforcing ] || fail "SELinux is '$v', not Enforcing"
+g cat /etc/pki/ca-trust/source/anchors/azl-e2e-ca.pem | cmp -s - "$WORK/e2e-ca.pem" ||
+	fail "/etc/pki/ca-trust/source/anchors/azl-e2e-ca.pem is not the answer file's certificate"
+v=$(g stat -c '%a %U' /etc/pki/ca-trust/source/anchors/azl-e2e-ca.pem)
+fact "certificates: azl-e2e-ca.pem" "$v"
+[ "$v" = "644 root" ] || fail "the certificate's mode and owner are '$v', not '644 root'"
 
 # --- figures ------------------------------------------------------------------
 used=$(g df -m --output=used / | tail -1 | tr -d ' ')
