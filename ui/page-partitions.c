@@ -12,7 +12,7 @@
 #include "util.h"
 
 static const char parts_help[] =
-	N_("a add  d delete  s size  m mount  f filesystem  e encrypt  r RAID  Enter/Esc back");
+	N_("a add  d delete  s size  m mount  f filesystem  e encrypt  r RAID  Esc back");
 
 /* A member of an array shows the array's mount, filesystem and
  * encryption, then "raid1 boot, disk 2". */
