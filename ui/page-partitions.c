@@ -26,9 +26,12 @@ static char *part_line(const azl_storage *st, size_t i)
 	const char *mount = r ? r->mount : p->mount;
 	const char *fs = fs_to_string(r ? r->fs : p->fs);
 	bool enc = r ? r->encrypt : p->encrypt;
+	/* An answer file may name a member's disk by path. */
+	_cleanup_free_ char *disk = p->disk_path ? xstrdup(p->disk_path)
+				    : r		 ? xasprintf(_("disk %d"), p->disk_index ?: 1)
+						 : xstrdup("");
 	_cleanup_free_ char *where =
-		r ? xasprintf(_("raid%d %s, disk %d"), r->level, r->name, p->disk_index ?: 1)
-		  : xstrdup(p->disk_path ? p->disk_path : "");
+		r ? xasprintf(_("raid%d %s, %s"), r->level, r->name, disk) : TAKE_PTR(disk);
 	return xasprintf("%-20s %-10s %-6s %-9s %s", mount ? mount : "-", sz, fs ? fs : "-",
 			 enc ? _("encrypted") : "", where);
 }
@@ -161,9 +164,10 @@ int page_partitions(ui_ctx *c, azl_storage *st)
 		case 'm': {
 			if (!cur)
 				break;
+			const azl_raid_spec *r = partition_raid(st, l.sel);
 			_cleanup_free_ char *mnt = ui_input(
 				_("Mount point"), _("Mount point (/, /boot, /home, /srv, swap):"),
-				cur->mount);
+				r ? r->mount : cur->mount);
 			if (mnt && partition_set_mount(st, l.sel, mnt, &why) < 0)
 				fail(why);
 			break;
