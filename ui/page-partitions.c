@@ -3,6 +3,7 @@
  * partitions, the keys edit them, the plan below says at once whether
  * the layout fits. Nothing is written; the Summary shows what will be. */
 #include <curses.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,21 +12,64 @@
 #include "util.h"
 
 static const char parts_help[] =
-	N_("a add  d delete  s size  m mount  f filesystem  e encrypt  Enter/Esc back");
+	N_("a add  d delete  s size  m mount  f filesystem  e encrypt  r RAID  Esc back");
 
-static char *part_line(const azl_partition_spec *p)
+/* A member of an array shows the array's mount, filesystem and
+ * encryption, then "raid1 boot, disk 2". */
+static char *part_line(const azl_storage *st, size_t i)
 {
+	const azl_partition_spec *p = &st->partitions[i];
+	const azl_raid_spec *r = partition_raid(st, i);
 	_cleanup_free_ char *sz = p->grow			   ? xstrdup(_("grow"))
 				  : p->size.kind == AZL_SIZE_UNSET ? xstrdup(_("rest"))
 								   : size_format(&p->size);
-	const char *fs = fs_to_string(p->fs);
-	return xasprintf("%-20s %-10s %-6s %-9s %s", p->mount ? p->mount : "-", sz, fs ? fs : "-",
-			 p->encrypt ? _("encrypted") : "", p->disk_path ? p->disk_path : "");
+	const char *mount = r ? r->mount : p->mount;
+	const char *fs = fs_to_string(r ? r->fs : p->fs);
+	bool enc = r ? r->encrypt : p->encrypt;
+	/* An answer file may name a member's disk by path. */
+	_cleanup_free_ char *disk = p->disk_path ? xstrdup(p->disk_path)
+				    : r		 ? xasprintf(_("disk %d"), p->disk_index ?: 1)
+						 : xstrdup("");
+	_cleanup_free_ char *where =
+		r ? xasprintf(_("raid%d %s, %s"), r->level, r->name, disk) : TAKE_PTR(disk);
+	return xasprintf("%-20s %-10s %-6s %-9s %s", mount ? mount : "-", sz, fs ? fs : "-",
+			 enc ? _("encrypted") : "", where);
 }
 
 static void fail(const char *why)
 {
 	ui_message(_("Partition"), why);
+}
+
+/* r: the level, then the disks (all by default), as numbers into the
+ * storage's disk list. -ECANCELED when a question is dismissed. */
+static int make_raid(azl_storage *st, size_t i, const char **ret_why)
+{
+	const char *why = partition_raid_refusal(st, i);
+	if (why) {
+		*ret_why = why;
+		return -EINVAL;
+	}
+	_cleanup_free_ char *level =
+		ui_input(_("Software RAID"), _("RAID level (1, 5, 6, 10):"), "1");
+	if (!level)
+		return -ECANCELED;
+	azl_buf prompt = {0}, all = {0};
+	buf_printf(&prompt, "%s", _("Disks, by number:"));
+	for (size_t k = 0; k < st->n_disks; k++) {
+		const char *path = st->disks[k].path;
+		buf_printf(&prompt, " %zu %s", k + 1, path ? path : "?");
+		buf_printf(&all, "%s%zu", k ? " " : "", k + 1);
+	}
+	_cleanup_free_ char *ptext = buf_steal(&prompt), *atext = buf_steal(&all);
+	_cleanup_free_ char *disks = ui_input(_("Software RAID"), ptext, atext);
+	if (!disks)
+		return -ECANCELED;
+	char *end = NULL;
+	long lv = strtol(level, &end, 10);
+	if (end == level || *end || lv < 0 || lv > 100)
+		lv = 0;
+	return partition_make_raid(st, i, (int)lv, disks, ret_why);
 }
 
 int page_partitions(ui_ctx *c, azl_storage *st)
@@ -35,7 +79,7 @@ int page_partitions(ui_ctx *c, azl_storage *st)
 		size_t sel = l.sel;
 		char **v = xzalloc(sizeof(char *));
 		for (size_t i = 0; i < st->n_partitions; i++)
-			strv_push(&v, part_line(&st->partitions[i]));
+			strv_push(&v, part_line(st, i));
 		ui_list_set(&l, v);
 		l.sel = sel < l.n ? sel : (l.n ? l.n - 1 : 0);
 
@@ -95,8 +139,16 @@ int page_partitions(ui_ctx *c, azl_storage *st)
 		}
 		case 'd':
 		case -KEY_DC:
-			if (cur && ui_ask(_("Delete"), _("Delete this partition from the layout?")))
+			if (cur &&
+			    ui_ask(_("Delete"),
+				   cur->raid
+					   ? _("Delete this RAID and all its members from the layout?")
+					   : _("Delete this partition from the layout?")))
 				partition_delete(st, l.sel);
+			break;
+		case 'r':
+			if (cur && make_raid(st, l.sel, &why) == -EINVAL)
+				fail(why);
 			break;
 		case 's': {
 			if (!cur)
@@ -112,23 +164,21 @@ int page_partitions(ui_ctx *c, azl_storage *st)
 		case 'm': {
 			if (!cur)
 				break;
+			const azl_raid_spec *r = partition_raid(st, l.sel);
 			_cleanup_free_ char *mnt = ui_input(
 				_("Mount point"), _("Mount point (/, /boot, /home, /srv, swap):"),
-				cur->mount);
+				r ? r->mount : cur->mount);
 			if (mnt && partition_set_mount(st, l.sel, mnt, &why) < 0)
 				fail(why);
 			break;
 		}
 		case 'f':
 			if (cur)
-				cur->fs = partition_next_fs(cur);
+				partition_cycle_fs(st, l.sel);
 			break;
 		case 'e':
-			if (cur && !streq_ptr(cur->mount, "/boot") &&
-			    !streq_ptr(cur->mount, "/boot/efi"))
-				cur->encrypt = !cur->encrypt;
-			else if (cur)
-				fail(_("The boot loader must read /boot and /boot/efi: they stay unencrypted."));
+			if (cur && partition_toggle_encrypt(st, l.sel, &why) < 0)
+				fail(why);
 			break;
 		default:
 			ui_list_key(&l, key, h);

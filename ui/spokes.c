@@ -477,12 +477,17 @@ static bool mount_is_valid(const char *m, const char **ret_why)
 	return true;
 }
 
-static bool mount_taken(const azl_storage *s, const char *m, size_t except)
+/* Whether a partition (other than except) or an array (other than
+ * except_raid) has the mount point already. */
+static bool mount_taken(const azl_storage *s, const char *m, size_t except, size_t except_raid)
 {
 	if (streq_ptr(m, "swap"))
 		return false;
 	for (size_t i = 0; i < s->n_partitions; i++)
 		if (i != except && streq_ptr(s->partitions[i].mount, m))
+			return true;
+	for (size_t i = 0; i < s->n_raids; i++)
+		if (i != except_raid && streq_ptr(s->raids[i].mount, m))
 			return true;
 	return false;
 }
@@ -510,7 +515,7 @@ int partition_add(azl_storage *s, const char *mount, const char *size, azl_fs fs
 	const char *why = NULL;
 	if (!mount_is_valid(mount, &why))
 		goto fail;
-	if (mount_taken(s, mount, SIZE_MAX)) {
+	if (mount_taken(s, mount, SIZE_MAX, SIZE_MAX)) {
 		why = _("that mount point is already used");
 		goto fail;
 	}
@@ -528,14 +533,23 @@ fail:
 	return -EINVAL;
 }
 
-int partition_delete(azl_storage *s, size_t i)
+static void remove_partition(azl_storage *s, size_t i)
 {
-	if (i >= s->n_partitions)
-		return -ENOENT;
 	partition_spec_done(&s->partitions[i]);
 	memmove(&s->partitions[i], &s->partitions[i + 1],
 		(s->n_partitions - i - 1) * sizeof(*s->partitions));
 	s->n_partitions--;
+}
+
+int partition_delete(azl_storage *s, size_t i)
+{
+	if (i >= s->n_partitions)
+		return -ENOENT;
+	if (s->partitions[i].raid) {
+		_cleanup_free_ char *name = xstrdup(s->partitions[i].raid);
+		return raid_delete(s, name);
+	}
+	remove_partition(s, i);
 	return 0;
 }
 
@@ -550,46 +564,108 @@ int partition_resize(azl_storage *s, size_t i, const char *size, const char **re
 			*ret_why = why;
 		return -EINVAL;
 	}
-	s->partitions[i].size = tmp.size;
-	s->partitions[i].grow = tmp.grow;
+	/* The members of an array keep one size: md uses the smallest. */
+	for (size_t k = 0; k < s->n_partitions; k++) {
+		azl_partition_spec *p = &s->partitions[k];
+		if (k == i || (p->raid && streq_ptr(p->raid, s->partitions[i].raid))) {
+			p->size = tmp.size;
+			p->grow = tmp.grow;
+		}
+	}
 	return 0;
+}
+
+/* The filesystem a new mount point takes: its own where it has one
+ * (swap, vfat), else the current one unless that was swap or vfat. */
+static azl_fs fs_for_new_mount(const char *mount, azl_fs cur)
+{
+	azl_fs want = fs_default_for_mount(mount);
+	return want != AZL_FS_EXT4 || cur == AZL_FS_SWAP || cur == AZL_FS_VFAT ? want : cur;
+}
+
+static bool is_boot(const char *mount)
+{
+	return streq_ptr(mount, "/boot") || streq_ptr(mount, "/boot/efi");
 }
 
 int partition_set_mount(azl_storage *s, size_t i, const char *mount, const char **ret_why)
 {
 	if (i >= s->n_partitions)
 		return -ENOENT;
+	azl_raid_spec *r = partition_raid(s, i);
+	size_t except = r ? SIZE_MAX : i, except_raid = r ? (size_t)(r - s->raids) : SIZE_MAX;
 	const char *why = NULL;
 	if (!mount_is_valid(mount, &why) ||
-	    (mount_taken(s, mount, i) && (why = _("that mount point is already used")))) {
+	    (mount_taken(s, mount, except, except_raid) &&
+	     (why = _("that mount point is already used"))) ||
+	    (r && streq_ptr(mount, "/boot/efi") && r->level != 1 &&
+	     (why = _("/boot/efi can only be a mirror (RAID1): the firmware reads one member as a plain FAT partition")))) {
 		if (ret_why)
 			*ret_why = why;
 		return -EINVAL;
 	}
-	azl_partition_spec *p = &s->partitions[i];
-	free(p->mount);
-	p->mount = xstrdup(mount);
-	azl_fs want = fs_default_for_mount(mount);
-	if (want != AZL_FS_EXT4 || p->fs == AZL_FS_SWAP || p->fs == AZL_FS_VFAT)
-		p->fs = want;
+	char **m = r ? &r->mount : &s->partitions[i].mount;
+	azl_fs *fs = r ? &r->fs : &s->partitions[i].fs;
+	free(*m);
+	*m = xstrdup(mount);
+	*fs = fs_for_new_mount(mount, *fs);
+	if (r && streq_ptr(mount, "/boot/efi") && !streq_ptr(r->metadata, "1.0")) {
+		free(r->metadata);
+		r->metadata = xstrdup("1.0");
+	}
+	if (r && is_boot(mount))
+		r->encrypt = false;
 	return 0;
+}
+
+static azl_fs next_fs(const char *mount, azl_fs fs)
+{
+	if (streq_ptr(mount, "swap"))
+		return AZL_FS_SWAP;
+	if (streq_ptr(mount, "/boot/efi"))
+		return AZL_FS_VFAT;
+	switch (fs) {
+	case AZL_FS_EXT4:
+		return AZL_FS_XFS;
+	case AZL_FS_XFS:
+		return streq_ptr(mount, "/") || streq_ptr(mount, "/boot") ? AZL_FS_EXT4
+									  : AZL_FS_VFAT;
+	default:
+		return AZL_FS_EXT4;
+	}
 }
 
 azl_fs partition_next_fs(const azl_partition_spec *p)
 {
-	if (streq_ptr(p->mount, "swap"))
-		return AZL_FS_SWAP;
-	if (streq_ptr(p->mount, "/boot/efi"))
-		return AZL_FS_VFAT;
-	switch (p->fs) {
-	case AZL_FS_EXT4:
-		return AZL_FS_XFS;
-	case AZL_FS_XFS:
-		return streq_ptr(p->mount, "/") || streq_ptr(p->mount, "/boot") ? AZL_FS_EXT4
-										: AZL_FS_VFAT;
-	default:
-		return AZL_FS_EXT4;
+	return next_fs(p->mount, p->fs);
+}
+
+void partition_cycle_fs(azl_storage *s, size_t i)
+{
+	if (i >= s->n_partitions)
+		return;
+	azl_raid_spec *r = partition_raid(s, i);
+	if (r)
+		r->fs = next_fs(r->mount, r->fs);
+	else
+		s->partitions[i].fs = partition_next_fs(&s->partitions[i]);
+}
+
+int partition_toggle_encrypt(azl_storage *s, size_t i, const char **ret_why)
+{
+	if (i >= s->n_partitions)
+		return -ENOENT;
+	azl_raid_spec *r = partition_raid(s, i);
+	const char *mount = r ? r->mount : s->partitions[i].mount;
+	if (is_boot(mount)) {
+		if (ret_why)
+			*ret_why = _(
+				"The boot loader must read /boot and /boot/efi: they stay unencrypted.");
+		return -EINVAL;
 	}
+	bool *e = r ? &r->encrypt : &s->partitions[i].encrypt;
+	*e = !*e;
+	return 0;
 }
 
 void partitions_from_guided(azl_storage *s, azl_firmware firmware)
@@ -607,6 +683,175 @@ void partitions_from_guided(azl_storage *s, azl_firmware firmware)
 		partition_add(s, "swap", sz, AZL_FS_SWAP, enc, NULL);
 	}
 	partition_add(s, "/", "grow", s->filesystem ? s->filesystem : AZL_FS_EXT4, enc, NULL);
+}
+
+/* --- software RAID edits ---------------------------------------------- */
+
+static azl_raid_spec *find_raid(const azl_storage *s, const char *name)
+{
+	for (size_t i = 0; name && i < s->n_raids; i++)
+		if (streq_ptr(s->raids[i].name, name))
+			return &s->raids[i];
+	return NULL;
+}
+
+azl_raid_spec *partition_raid(const azl_storage *s, size_t i)
+{
+	return i < s->n_partitions ? find_raid(s, s->partitions[i].raid) : NULL;
+}
+
+char *raid_name_for_mount(const azl_storage *s, const char *mount)
+{
+	_cleanup_free_ char *base = NULL;
+	if (streq_ptr(mount, "/"))
+		base = xstrdup("root");
+	else if (!mount || mount[0] != '/')
+		base = xstrdup(mount && *mount ? mount : "md");
+	else
+		base = xstrndup(mount + 1, 24);
+	/* md names: [A-Za-z0-9_.-], not starting with '-', at most 32. */
+	for (char *c = base; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '.' && (*c != '-' || c == base))
+			*c = '_';
+	char *name = xstrdup(base);
+	for (int n = 2; find_raid(s, name); n++) {
+		free(name);
+		name = xasprintf("%s_%d", base, n);
+	}
+	return name;
+}
+
+const char *partition_raid_refusal(const azl_storage *s, size_t i)
+{
+	if (i >= s->n_partitions)
+		return _("there is no partition here");
+	const azl_partition_spec *p = &s->partitions[i];
+	if (p->raid)
+		return _("this partition is a member of a RAID already");
+	if (!p->mount)
+		return _("only a partition with a mount point (or swap) becomes a RAID");
+	if (p->existing || p->n_subvolumes > 0 || p->volume_group)
+		return _(
+			"an existing partition, a btrfs with subvolumes or an LVM volume cannot become a RAID here");
+	if (s->n_disks < 2)
+		return _("a RAID needs at least two disks: choose them in the Disks spoke");
+	return NULL;
+}
+
+/* "1 3", "1,2,3": 1-based numbers into storage.disks, each once; NULL or
+ * "" = all of them. on[] gets which; returns how many, or -EINVAL. */
+static int parse_raid_disks(const azl_storage *s, const char *text, bool *on, const char **ret_why)
+{
+	int n = 0;
+	if (!text || !*text) {
+		for (size_t k = 0; k < s->n_disks; k++)
+			on[k] = true;
+		return (int)s->n_disks;
+	}
+	for (const char *c = text; *c;) {
+		if (*c == ' ' || *c == ',') {
+			c++;
+			continue;
+		}
+		char *end = NULL;
+		long d = isdigit((unsigned char)*c) ? strtol(c, &end, 10) : 0;
+		if (d < 1 || (size_t)d > s->n_disks || on[d - 1]) {
+			*ret_why = _("disks are numbers from the disk list, each once: 1 2 3");
+			return -EINVAL;
+		}
+		on[d - 1] = true;
+		n++;
+		c = end;
+	}
+	return n;
+}
+
+/* Why level cannot be made over n disks, or NULL: the validator's rule
+ * (raid_level_min_members). */
+static const char *level_refusal(int level, int n, const char *mount)
+{
+	int min = raid_level_min_members(level);
+	if (min == 0)
+		return _("the RAID levels are 1, 5, 6 and 10");
+	if (streq_ptr(mount, "/boot/efi") && level != 1)
+		return _(
+			"/boot/efi can only be a mirror (RAID1): the firmware reads one member as a plain FAT partition");
+	if (n < 2)
+		return _("a RAID needs at least two disks");
+	if (n >= min)
+		return NULL;
+	return level == 5   ? _("RAID5 needs at least 3 disks")
+	       : level == 6 ? _("RAID6 needs at least 4 disks")
+			    : _("RAID10 needs at least 4 disks; use RAID1 for two");
+}
+
+/* Replaces partition i by n members, one on each chosen disk. */
+static void split_into_members(azl_storage *s, size_t i, const bool *on, size_t n, const char *name)
+{
+	azl_partition_spec tmpl = {
+		.size = s->partitions[i].size,
+		.grow = s->partitions[i].grow,
+		.max_bytes = s->partitions[i].max_bytes,
+	};
+	remove_partition(s, i);
+	s->partitions = xrealloc(s->partitions, (s->n_partitions + n) * sizeof(*s->partitions));
+	memmove(&s->partitions[i + n], &s->partitions[i],
+		(s->n_partitions - i) * sizeof(*s->partitions));
+	s->n_partitions += n;
+	size_t at = i;
+	for (size_t k = 0; k < s->n_disks; k++) {
+		if (!on[k])
+			continue;
+		azl_partition_spec *p = &s->partitions[at++];
+		*p = tmpl;
+		p->raid = xstrdup(name);
+		p->disk_index = (int)k + 1;
+	}
+}
+
+int partition_make_raid(azl_storage *s, size_t i, int level, const char *disks,
+			const char **ret_why)
+{
+	const char *why = partition_raid_refusal(s, i);
+	_cleanup_free_ bool *on = xcalloc(s->n_disks ? s->n_disks : 1, sizeof(bool));
+	int n = 0;
+	if (!why && (n = parse_raid_disks(s, disks, on, &why)) >= 0)
+		why = level_refusal(level, n, s->partitions[i].mount);
+	if (why) {
+		if (ret_why)
+			*ret_why = why;
+		return -EINVAL;
+	}
+	azl_partition_spec *p = &s->partitions[i];
+	azl_raid_spec *r = xappend(&s->raids, &s->n_raids, sizeof(*s->raids));
+	r->name = raid_name_for_mount(s, p->mount);
+	r->level = level;
+	/* As the kickstart translator does: the firmware reads an ESP
+	 * member as FAT only with the superblock at the end. */
+	r->metadata = streq_ptr(p->mount, "/boot/efi") ? xstrdup("1.0") : NULL;
+	r->mount = TAKE_PTR(p->mount);
+	r->fs = p->fs;
+	r->encrypt = p->encrypt && !is_boot(r->mount);
+	r->label = TAKE_PTR(p->label);
+	r->fs_options = TAKE_PTR(p->fs_options);
+	split_into_members(s, i, on, (size_t)n, r->name);
+	return 0;
+}
+
+int raid_delete(azl_storage *s, const char *name)
+{
+	azl_raid_spec *r = find_raid(s, name);
+	if (!r)
+		return -ENOENT;
+	_cleanup_free_ char *copy = xstrdup(name);
+	for (size_t k = s->n_partitions; k-- > 0;)
+		if (streq_ptr(s->partitions[k].raid, copy))
+			remove_partition(s, k);
+	size_t at = (size_t)(r - s->raids);
+	raid_spec_done(r);
+	memmove(&s->raids[at], &s->raids[at + 1], (s->n_raids - at - 1) * sizeof(*s->raids));
+	s->n_raids--;
+	return 0;
 }
 
 /* --- network edits ---------------------------------------------------- */

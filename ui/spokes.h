@@ -77,6 +77,34 @@ int partition_resize(azl_storage *s, size_t i, const char *size, const char **re
 int partition_set_mount(azl_storage *s, size_t i, const char *mount, const char **ret_why);
 /* The filesystems a mount point may take, cycled by the editor. */
 azl_fs partition_next_fs(const azl_partition_spec *p);
+/* The editor's f and e keys on partition i: on a member of an array they
+ * change the array. -EINVAL (with *ret_why) for /boot and /boot/efi. */
+void partition_cycle_fs(azl_storage *s, size_t i);
+int partition_toggle_encrypt(azl_storage *s, size_t i, const char **ret_why);
+/* Software RAID (docs/storage.md "Software RAID"). A member of an array
+ * has raid: NAME and disk: N; its array in storage.raids has the mount,
+ * fs and encrypt. partition_delete() of a member removes the whole array
+ * (members and spec); partition_resize() and partition_set_mount() of a
+ * member change all members or the array. */
+/* The array partition i is a member of, or NULL. Not owned. */
+azl_raid_spec *partition_raid(const azl_storage *s, size_t i);
+/* Why partition i cannot become an array (translated, static), or NULL. */
+const char *partition_raid_refusal(const azl_storage *s, size_t i);
+/* Turns partition i into an array of level (1, 5, 6, 10) over disks, a
+ * list of 1-based numbers into storage.disks ("1 2 3"; NULL or "" = all):
+ * the spec goes into storage.raids, named after the mount point
+ * (raid_name_for_mount), and the partition is replaced, in its place, by
+ * one member per disk with its size. /boot/efi gets metadata "1.0".
+ * -EINVAL with a translated static *ret_why when the level cannot be
+ * made over that many disks (raid_level_min_members) or the partition
+ * cannot become one (partition_raid_refusal). */
+int partition_make_raid(azl_storage *s, size_t i, int level, const char *disks,
+			const char **ret_why);
+/* Removes the array NAME: its members and its spec. -ENOENT. */
+int raid_delete(azl_storage *s, const char *name);
+/* root, boot, boot_efi, home, swap, var_log...; _2, _3 when taken.
+ * Allocated. */
+char *raid_name_for_mount(const azl_storage *s, const char *mount);
 /* Turns a guided layout into the custom partitions it stands for, so the
  * editor starts from something sensible. */
 void partitions_from_guided(azl_storage *s, azl_firmware firmware);
