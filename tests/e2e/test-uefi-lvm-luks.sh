@@ -314,7 +314,7 @@ fact "getenforce" "$v"
 [ "$v" = Enforcing ] || fail "SELinux is '$v', not Enforcing"
 g cat /etc/pki/ca-trust/source/anchors/azl-e2e-ca.pem | cmp -s - "$WORK/e2e-ca.pem" ||
 	fail "/etc/pki/ca-trust/source/anchors/azl-e2e-ca.pem is not the answer file's certificate"
-v=$(g stat -c '%a %U' /etc/pki/ca-trust/source/anchors/azl-e2e-ca.pem)
+v=$(g "stat -c '%a %U' /etc/pki/ca-trust/source/anchors/azl-e2e-ca.pem")
 fact "certificates: azl-e2e-ca.pem" "$v"
 [ "$v" = "644 root" ] || fail "the certificate's mode and owner are '$v', not '644 root'"
 
