@@ -144,12 +144,21 @@ scripts:
         i=0
         while [ \$i -lt 60 ] && grep -q ' /srv ' /etc/fstab && ! findmnt -n /srv >/dev/null; do sleep 1; i=\$((i + 1)); done
         sed 's/^/MDSTAT /' /proc/mdstat
-        # each array by its name without the host part (mdadm's "Name :
-        # HOST:NAME"), whatever /dev/md/ holds
-        for md in /dev/md[0-9]*; do
-          n=\$(mdadm --detail "\$md" | sed -n 's/^ *Name : \([^ ]*\).*/\1/p')
-          n=\${n#*:}
-          mdadm --detail "\$md" | sed -n "s|^ *\\(Raid Level\\|Raid Devices\\|Active Devices\\|State\\) : |DETAIL \$n \\1=|p" | tr -s ' '
+        # each array by its name (/dev/md/NAME, from mdadm.conf), read
+        # from the kernel (sysfs) rather than mdadm --detail, which printed
+        # nothing here in a first run (its first lines are kept, MDADM)
+        for l in /dev/md/*; do
+          n=\${l##*/}
+          s=/sys/block/\$(basename "\$(readlink -f "\$l")")/md
+          rd=\$(cat \$s/raid_disks)
+          deg=\$(cat \$s/degraded 2>/dev/null || echo 0)
+          st=\$(cat \$s/array_state)
+          [ "\$deg" -gt 0 ] && st="\$st, degraded"
+          echo "DETAIL \$n Raid Level=\$(cat \$s/level)"
+          echo "DETAIL \$n Raid Devices=\$rd"
+          echo "DETAIL \$n Active Devices=\$((rd - deg))"
+          echo "DETAIL \$n State=\$st"
+          mdadm --detail "\$l" 2>&1 | head -n 4 | sed "s|^|MDADM \$n |"
         done
         echo "MDLINKS \$(ls /dev/md 2>&1 | tr '\\n' ' ')"
         echo "MOUNT / \$(findmnt -no SOURCE /)"
@@ -231,7 +240,7 @@ boot() {
 		send 'poweroff\n' eof 120 ||
 		fail "boot '$name' (without ${skip:-no disk}) did not reach a root prompt and raid-facts"
 	qemu_wait 30 || :
-	tr -d '\r' <"$WORK/$name.log" | grep -E '^(MDSTAT|DETAIL|MDLINKS|MOUNT|PVS|CMDLINE|STATE|PATH) ' >"$WORK/$name.facts" || :
+	tr -d '\r' <"$WORK/$name.log" | grep -E '^(MDSTAT|DETAIL|MDADM|MDLINKS|MOUNT|PVS|CMDLINE|STATE|PATH) ' >"$WORK/$name.facts" || :
 	echo "-- $name: $(since "$t") s from QEMU start to power-off"
 	sed 's/^/   /' "$WORK/$name.facts"
 }
