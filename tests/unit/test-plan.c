@@ -16,26 +16,11 @@
 #include "machine.h"
 #include "model.h"
 #include "plan.h"
+#include "unit-fixtures.h"
 #include "util.h"
 
 #define MIB ((uint64_t)1024 * 1024)
 #define GIB (MIB * 1024)
-
-static azl_machine *load(const char *name)
-{
-	const char *dir = getenv("AZL_FIXTURES");
-	_cleanup_free_ char *path =
-		xasprintf("%s/machines/%s.json", dir ? dir : "tests/fixtures", name);
-	azl_diags d;
-	diags_init(&d);
-	azl_machine *m = NULL;
-	int r = machine_from_json(path, &d, &m);
-	if (r < 0)
-		diags_print(&d, stderr);
-	diags_done(&d);
-	assert_int_equal(r, 0);
-	return m;
-}
 
 static void set_disks(azl_model *m, const char *a, const char *b)
 {

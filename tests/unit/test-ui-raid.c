@@ -18,27 +18,8 @@
 #include "model.h"
 #include "plan.h"
 #include "spokes.h"
+#include "unit-fixtures.h"
 #include "util.h"
-
-static const char *fixtures(void)
-{
-	const char *f = getenv("AZL_FIXTURES");
-	return f ? f : "tests/fixtures";
-}
-
-static azl_machine *load(const char *name)
-{
-	_cleanup_free_ char *path = xasprintf("%s/machines/%s.json", fixtures(), name);
-	azl_diags d;
-	diags_init(&d);
-	azl_machine *m = NULL;
-	int r = machine_from_json(path, &d, &m);
-	if (r < 0)
-		diags_print(&d, stderr);
-	diags_done(&d);
-	assert_int_equal(r, 0);
-	return m;
-}
 
 /* A model whose storage is the editor's starting point on n disks: the
  * guided UEFI layout as custom partitions (/boot/efi, /boot, swap, /). */
