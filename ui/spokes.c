@@ -541,11 +541,15 @@ static void remove_partition(azl_storage *s, size_t i)
 	s->n_partitions--;
 }
 
+static azl_raid_spec *find_raid(const azl_storage *s, const char *name);
+
 int partition_delete(azl_storage *s, size_t i)
 {
 	if (i >= s->n_partitions)
 		return -ENOENT;
-	if (s->partitions[i].raid) {
+	/* (a member of an array that storage.raids does not list, as an
+	 * answer file loaded unvalidated may have, goes alone) */
+	if (s->partitions[i].raid && find_raid(s, s->partitions[i].raid)) {
 		_cleanup_free_ char *name = xstrdup(s->partitions[i].raid);
 		return raid_delete(s, name);
 	}

@@ -78,7 +78,8 @@ int partition_set_mount(azl_storage *s, size_t i, const char *mount, const char 
 /* The filesystems a mount point may take, cycled by the editor. */
 azl_fs partition_next_fs(const azl_partition_spec *p);
 /* The editor's f and e keys on partition i: on a member of an array they
- * change the array. -EINVAL (with *ret_why) for /boot and /boot/efi. */
+ * change the array. partition_toggle_encrypt: -EINVAL (with *ret_why)
+ * for /boot and /boot/efi. */
 void partition_cycle_fs(azl_storage *s, size_t i);
 int partition_toggle_encrypt(azl_storage *s, size_t i, const char **ret_why);
 /* Software RAID (docs/storage.md "Software RAID"). A member of an array

@@ -187,6 +187,13 @@ static void test_delete_member(void **state)
 	assert_int_equal(raid_delete(s, "root"), 0);
 	assert_int_equal(s->n_raids, 0);
 	assert_int_equal(s->n_partitions, 2);
+	/* a member of an array storage.raids does not list (an answer file
+	 * the TUI loaded before validation) goes alone: the Disks spoke's
+	 * custom -> guided switch deletes until none is left */
+	free(s->partitions[0].raid);
+	s->partitions[0].raid = xstrdup("rooot");
+	assert_int_equal(partition_delete(s, 0), 0);
+	assert_int_equal(s->n_partitions, 1);
 }
 
 static void test_refusals(void **state)
