@@ -20,8 +20,10 @@
 # with a small package set. Then three boots of the installed disks
 # (snapshot=on from the second: each starts from the installed state),
 # each logged into as root on the serial console, where raid-facts
-# (written by the answer file's post script) prints /proc/mdstat, mdadm
-# --detail of each array and what / and the others are mounted from:
+# (written by the answer file's post script) prints /proc/mdstat, each
+# array's level, members and state as the kernel has them (sysfs; the
+# first lines of mdadm --detail beside) and what / and the others are
+# mounted from:
 #   1. all disks: every array active with all its members;
 #   2. the first disk removed (uefi-lvm: the firmware's first entry is
 #      gone, the second disk's boots; bios-raid5: SeaBIOS boots the next
@@ -260,7 +262,7 @@ if [ "$CASE" = uefi-lvm ]; then
 	has full '^MOUNT /srv /dev/md'
 	has full '^MOUNT /boot /dev/md'
 	has full '^MOUNT /boot/efi /dev/md'
-	has full '^PVS /dev/md[^ ]* vg_sys'
+	has full '^PVS +/dev/md[^ ]* vg_sys'
 	ok "all disks: four arrays assembled, / on LVM on the NVMe mirror, /srv on the SATA RAID5"
 	SKIPS=(nvme0 nvme1)
 else
