@@ -4,13 +4,8 @@
 # guided plain (btrfs is never put on LVM), the layout fits and the hub
 # summary says plain btrfs; choosing LVM again makes the filesystem ext4.
 set -euo pipefail
-command -v tmux >/dev/null || { echo "no tmux" >&2; exit 77; }
-: "${AZL_BIN:?}" "${AZL_FIXTURES:?}" "${AZL_BUILD_DIR:?}"
 . "$(dirname "$0")/tui-lib.sh"
-fail() { echo "FAIL: $*" >&2; tui_screen >&2 || :; exit 1; }
-ok() { echo "ok: $*"; }
-tmp=$(mktemp -d /tmp/check-tui-btrfs.XXXXXX)
-trap 'tui_stop; rm -rf "$tmp"' EXIT
+tui_check_init check-tui-btrfs
 machine=$AZL_FIXTURES/machines/uefi-one-disk.json
 mkdir -p "$tmp/repo/repodata"
 

@@ -5,12 +5,8 @@
 # a kickstart without storage commands opens with Disks to choose. Driven
 # through tmux like a person on a console.
 set -euo pipefail
-command -v tmux >/dev/null || { echo "no tmux" >&2; exit 77; }
-: "${AZL_BIN:?}" "${AZL_FIXTURES:?}" "${AZL_BUILD_DIR:?}"
 . "$(dirname "$0")/tui-lib.sh"
-fail() { echo "FAIL: $*" >&2; tui_screen >&2 || :; exit 1; }
-ok() { echo "ok: $*"; }
-trap 'tui_stop' EXIT
+tui_check_init check-tui-kickstart-ask
 machine=$AZL_FIXTURES/machines/uefi-one-disk.json
 ks=$AZL_FIXTURES/kickstart
 

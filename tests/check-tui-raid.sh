@@ -6,13 +6,8 @@
 # a member removes the whole array; the saved answer file has raids:,
 # validates and plans.
 set -euo pipefail
-command -v tmux >/dev/null || { echo "no tmux" >&2; exit 77; }
-: "${AZL_BIN:?}" "${AZL_FIXTURES:?}" "${AZL_BUILD_DIR:?}"
 . "$(dirname "$0")/tui-lib.sh"
-fail() { echo "FAIL: $*" >&2; tui_screen >&2 || :; exit 1; }
-ok() { echo "ok: $*"; }
-tmp=$(mktemp -d /tmp/check-tui-raid.XXXXXX)
-trap 'tui_stop; rm -rf "$tmp"' EXIT
+tui_check_init check-tui-raid
 machine=$AZL_FIXTURES/machines/two-disks.json
 mkdir -p "$tmp/repo/repodata"
 out=$tmp/answers.yaml

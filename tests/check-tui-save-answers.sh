@@ -7,13 +7,8 @@
 # that file with interactive: [accounts] pre-fills the TUI and shows only
 # the Accounts spoke.
 set -euo pipefail
-command -v tmux >/dev/null || { echo "no tmux" >&2; exit 77; }
-: "${AZL_BIN:?}" "${AZL_FIXTURES:?}" "${AZL_BUILD_DIR:?}"
 . "$(dirname "$0")/tui-lib.sh"
-fail() { echo "FAIL: $*" >&2; tui_screen >&2 || :; exit 1; }
-ok() { echo "ok: $*"; }
-tmp=$(mktemp -d /tmp/check-tui.XXXXXX)
-trap 'tui_stop; rm -rf "$tmp"' EXIT
+tui_check_init check-tui
 machine=$AZL_FIXTURES/machines/uefi-one-disk.json
 repo=$tmp/repo
 mkdir -p "$repo/repodata"

@@ -29,3 +29,15 @@ tui_wait() {
 tui_keys() { tmx send-keys -t "$tui_session" "$@"; sleep 0.3; }
 tui_type() { tmx send-keys -t "$tui_session" -l "$1"; sleep 0.3; }
 tui_exit_code() { tui_screen | sed -n 's/^TUI-EXIT=\([0-9]*\).*/\1/p' | tail -1; }
+# The start of every tests/check-tui-*.sh: exit 77 without tmux, the
+# environment ctest gives (AZL_BIN, AZL_FIXTURES, AZL_BUILD_DIR), fail
+# (with the screen) and ok, and $tmp (/tmp/NAME.XXXXXX), removed with the
+# tmux server at exit.
+tui_check_init() { # NAME
+	command -v tmux >/dev/null || { echo "no tmux" >&2; exit 77; }
+	: "${AZL_BIN:?}" "${AZL_FIXTURES:?}" "${AZL_BUILD_DIR:?}"
+	fail() { echo "FAIL: $*" >&2; tui_screen >&2 || :; exit 1; }
+	ok() { echo "ok: $*"; }
+	tmp=$(mktemp -d "/tmp/$1.XXXXXX")
+	trap 'tui_stop; rm -rf "$tmp"' EXIT
+}

@@ -87,18 +87,6 @@ static void expect_fail(const azl_model *m, const azl_machine *mach, azl_plan_er
 	plan_error_done(&err);
 }
 
-static azl_plan *build(const azl_model *m, const azl_machine *mach)
-{
-	azl_plan *p = NULL;
-	azl_plan_error err = {0};
-	int r = plan_build(m, mach, NULL, &p, &err);
-	if (r < 0)
-		print_error("plan_build: %s\n", err.message);
-	assert_int_equal(r, 0);
-	plan_error_done(&err);
-	return p;
-}
-
 static const azl_plan_raid *find_raid(const azl_plan *p, const char *name)
 {
 	for (size_t i = 0; i < p->n_raids; i++)
@@ -136,7 +124,7 @@ static void test_mirror_uefi(void **state)
 	(void)state;
 	_cleanup_machine_ azl_machine *mach = load("two-disks");
 	_cleanup_model_ azl_model *m = read_ok(mirror_yaml);
-	_cleanup_plan_ azl_plan *p = build(m, mach);
+	_cleanup_plan_ azl_plan *p = plan_ok(m, mach);
 
 	assert_int_equal(p->n_disks, 2);
 	assert_int_equal(p->n_raids, 3);
@@ -213,7 +201,7 @@ static void test_mirror_uefi(void **state)
 	 * holds the ESP too, so it boots first and the other gets the
 	 * second NVRAM entry */
 	m->bootloader.boot_drive_index = 2;
-	_cleanup_plan_ azl_plan *q = build(m, mach);
+	_cleanup_plan_ azl_plan *q = plan_ok(m, mach);
 	assert_string_equal(q->boot_disk, "/dev/vdb");
 	assert_string_equal(q->disks[0].path, "/dev/vdb");
 	assert_non_null(q->mirror_boot_disks);
@@ -253,7 +241,7 @@ static void test_bios_raid5(void **state)
 			"  raids:\n"
 			"    - {name: boot, level: 1, mount: /boot, spares: 1}\n"
 			"    - {name: root, level: 5, mount: /, fs: xfs}\n");
-	_cleanup_plan_ azl_plan *p = build(m, mach);
+	_cleanup_plan_ azl_plan *p = plan_ok(m, mach);
 	assert_int_equal(p->n_disks, 3);
 	for (size_t i = 0; i < 3; i++) {
 		assert_int_equal(p->disks[i].parts[0].role, AZL_ROLE_BIOSBOOT);
@@ -414,7 +402,7 @@ static void test_planner_refusals(void **state)
 		m, mach, AZL_PLAN_ERROR_MACHINE,
 		"software RAID needs the kernel's md driver, which this machine does not have; leave storage.raids out, or boot a kernel with md_mod (the live environment has it)");
 	mach->md_raid = true;
-	_cleanup_plan_ azl_plan *p = build(m, mach);
+	_cleanup_plan_ azl_plan *p = plan_ok(m, mach);
 	assert_int_equal(p->n_raids, 3);
 }
 
@@ -540,7 +528,7 @@ static void test_tui_clone(void **state)
 	storage_done(&c);
 	/* the model is whole: it still plans */
 	_cleanup_machine_ azl_machine *mach = load("two-disks");
-	_cleanup_plan_ azl_plan *p = build(m, mach);
+	_cleanup_plan_ azl_plan *p = plan_ok(m, mach);
 	assert_int_equal(p->n_raids, 3);
 
 	/* the Disks spoke: '/' on a volume of a group on an array is a
@@ -664,7 +652,7 @@ static void test_ks_no_ondisk(void **state)
 	assert_string_equal(s->partitions[2].disk_path, "/dev/vdb");
 	assert_int_equal(s->partitions[3].disk_index, 1);
 	_cleanup_machine_ azl_machine *mach = load("two-disks");
-	_cleanup_plan_ azl_plan *p = build(m, mach);
+	_cleanup_plan_ azl_plan *p = plan_ok(m, mach);
 	assert_int_equal(p->n_raids, 2);
 	model_free(m);
 

@@ -45,18 +45,6 @@ static size_t find_mount(const azl_storage *s, const char *mount)
 	return SIZE_MAX;
 }
 
-static azl_plan *build(const azl_model *m, const azl_machine *mach)
-{
-	azl_plan *p = NULL;
-	azl_plan_error err = {0};
-	int r = plan_build(m, mach, NULL, &p, &err);
-	if (r < 0)
-		print_error("plan_build: %s\n", err.message);
-	assert_int_equal(r, 0);
-	plan_error_done(&err);
-	return p;
-}
-
 static void assert_valid(const azl_model *m)
 {
 	_cleanup_free_ char *e = model_first_error(m, NULL);
@@ -122,7 +110,7 @@ static void test_mirrors(void **state)
 
 	assert_valid(m);
 	_cleanup_machine_ azl_machine *mach = load("two-disks");
-	_cleanup_plan_ azl_plan *p = build(m, mach);
+	_cleanup_plan_ azl_plan *p = plan_ok(m, mach);
 	assert_int_equal(p->n_raids, 2);
 	assert_int_equal(plan_raid(p, "boot")->level, 1);
 	assert_string_equal(plan_raid(p, "root")->mount, "/");
@@ -154,7 +142,7 @@ static void test_raid5_three_disks(void **state)
 
 	assert_valid(m);
 	_cleanup_machine_ azl_machine *mach = load("three-disks");
-	_cleanup_plan_ azl_plan *p = build(m, mach);
+	_cleanup_plan_ azl_plan *p = plan_ok(m, mach);
 	assert_int_equal(p->n_raids, 3);
 	const azl_plan_raid *root = plan_raid(p, "root");
 	assert_int_equal(root->level, 5);

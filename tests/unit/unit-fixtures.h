@@ -2,7 +2,8 @@
 /*
  * What the unit tests share: the fixtures directory (AZL_FIXTURES, set by
  * tests/CMakeLists.txt; tests/fixtures when run from the source tree) and
- * a machine description read from it. Include after <cmocka.h>.
+ * a machine description read from it, and a plan that must build.
+ * Include after <cmocka.h>.
  */
 #pragma once
 
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 
 #include "machine.h"
+#include "plan.h"
 #include "util.h"
 
 static inline const char *fixtures(void)
@@ -31,4 +33,18 @@ static inline azl_machine *load(const char *name)
 	diags_done(&d);
 	assert_int_equal(r, 0);
 	return m;
+}
+
+/* The plan of m on mach, which must build (the planner's message
+ * printed when it does not). */
+static inline azl_plan *plan_ok(const azl_model *m, const azl_machine *mach)
+{
+	azl_plan *p = NULL;
+	azl_plan_error err = {0};
+	int r = plan_build(m, mach, NULL, &p, &err);
+	if (r < 0)
+		print_error("plan_build: %s\n", err.message);
+	assert_int_equal(r, 0);
+	plan_error_done(&err);
+	return p;
 }
