@@ -180,6 +180,12 @@ void fetch_trust_add(const char *pem, size_t len)
 	buf_append(&trust_bundle, "\n");
 }
 
+const char *fetch_trust_bundle(size_t *ret_len)
+{
+	*ret_len = trust_bundle.len;
+	return trust_bundle.len ? trust_bundle.data : NULL;
+}
+
 /* The store and the added CAs, when CAs were added. CURLOPT_CAINFO_BLOB
  * replaces libcurl's CA file (CURLOPT_CAINFO), hence the store inside. */
 static void set_trust(CURL *c)

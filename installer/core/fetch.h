@@ -59,6 +59,10 @@ void fetch_global_init(void);
  * before a second thread fetches. */
 void fetch_trust_add(const char *pem, size_t len);
 
+/* That bundle (the store, then the added CAs), NULL when nothing was
+ * added: what the install's scripts outside the target are pointed at. */
+const char *fetch_trust_bundle(size_t *ret_len);
+
 /* One POST (status reporting, report.c). */
 typedef struct azl_post {
 	const char *url;

@@ -83,21 +83,6 @@ fail:;
 	_exit(127);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 int spawn_run(char *const argv[], const azl_spawn_opts *o)
 {
 	static const azl_spawn_opts none = {0};

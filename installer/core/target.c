@@ -103,21 +103,6 @@ int target_mkdir_p(const azl_target *t, const char *relpath, mode_t mode)
 	return 0;
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, s, n);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		s += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 int target_write_file(const azl_target *t, const char *relpath, const char *content, size_t len,
 		      mode_t mode, uid_t uid, gid_t gid)
 {

@@ -368,7 +368,7 @@ int write_file_atomic(const char *path, const char *text, size_t len, unsigned m
 	return r;
 }
 
-static int write_all(int fd, const char *text, size_t len)
+int write_all(int fd, const char *text, size_t len)
 {
 	while (len > 0) {
 		ssize_t k = write(fd, text, len);

@@ -126,6 +126,9 @@ int read_file_bounded(const char *path, size_t max, char **ret, size_t *ret_len)
  * regular_only: anything but a regular file is -EINVAL. */
 int read_fd_bounded(int fd, size_t max, bool regular_only, char **ret, size_t *ret_len);
 
+/* write(2) until all of text is written (EINTR retried); 0 or -errno. */
+int write_all(int fd, const char *text, size_t len);
+
 /* Writes text to path atomically (a temp file beside it, fsync, rename)
  * with mode: a crash never leaves half a file. Returns 0 or -errno. */
 int write_file_atomic(const char *path, const char *text, size_t len, unsigned mode);

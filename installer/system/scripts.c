@@ -8,6 +8,7 @@
 
 #include "apply-system.h"
 #include "chroot.h"
+#include "fetch.h"
 #include "i18n.h"
 #include "log.h"
 #include "progress.h"
@@ -74,7 +75,7 @@ static int open_log(const char *log, const char *chroot_dir, const char *root)
 /* The script text goes to the interpreter on stdin, as Anaconda's %pre
  * and %post do with a file: no shell string is ever built from it. */
 static int run_one(const azl_script *s, const char *kind, size_t idx, const char *chroot_dir,
-		   const char *root)
+		   const char *root, const char *ca_bundle)
 {
 	const char *interp = s->interpreter ? s->interpreter : "/bin/sh";
 	char *argv[] = {(char *)interp, NULL};
@@ -82,7 +83,21 @@ static int run_one(const azl_script *s, const char *kind, size_t idx, const char
 	 * (Anaconda's --nochroot scripts use /mnt/sysroot the same way). */
 	_cleanup_free_ char *target_env =
 		root && !chroot_dir ? xasprintf("AZL_TARGET=%s", root) : NULL;
-	char *env[] = {"AZL_INSTALLER=1", target_env, NULL};
+	/* The answer file's certificates, trusted by the install's own
+	 * downloads besides the live system's store, are trusted by what a
+	 * script outside the target runs too (curl, OpenSSL, Python):
+	 * Ironic's %pre/%onerror heartbeats to an API behind a private CA. */
+	const bool ca = ca_bundle && !chroot_dir;
+	_cleanup_free_ char *ssl_env = ca ? xasprintf("SSL_CERT_FILE=%s", ca_bundle) : NULL;
+	_cleanup_free_ char *curl_env = ca ? xasprintf("CURL_CA_BUNDLE=%s", ca_bundle) : NULL;
+	char *env[5] = {"AZL_INSTALLER=1"};
+	size_t k = 1;
+	if (target_env)
+		env[k++] = target_env;
+	if (ca) {
+		env[k++] = ssl_env;
+		env[k++] = curl_env;
+	}
 	int log_fd = -1;
 	if (s->log) {
 		log_fd = open_log(s->log, chroot_dir, root);
@@ -115,6 +130,38 @@ static int run_one(const azl_script *s, const char *kind, size_t idx, const char
 	return r < 0 ? r : -EIO;
 }
 
+/* The trust bundle of the install's downloads (the store and the answer
+ * file's certificates) in a file of its own for the scripts that run
+ * outside the target, when there are certificates and such a script;
+ * removed after them. Returns its path or NULL. */
+static char *write_ca_bundle(const azl_script *list, size_t n, const char *root)
+{
+	size_t len = 0;
+	const char *pem = fetch_trust_bundle(&len);
+	bool outside = false;
+	for (size_t i = 0; i < n; i++)
+		outside = outside || !(list[i].chroot && root);
+	if (!pem || !outside)
+		return NULL;
+	const char *tmp = getenv("TMPDIR");
+	char *path = xasprintf("%s/azl-installer-ca.XXXXXX", tmp && tmp[0] == '/' ? tmp : "/tmp");
+	int fd = mkostemp(path, O_CLOEXEC);
+	int r = fd < 0 ? -errno : fchmod(fd, 0644) < 0 ? -errno : write_all(fd, pem, len);
+	if (r < 0) {
+		log_warning(
+			"cannot write the certificates for the scripts to '%s': %s; they see the live system's store only",
+			path, strerror(-r));
+		if (fd >= 0) {
+			close(fd);
+			(void)unlink(path);
+		}
+		free(path);
+		return NULL;
+	}
+	close(fd);
+	return path;
+}
+
 int scripts_run(const azl_model *m, azl_script_when when, const char *root)
 {
 	const azl_script *list;
@@ -143,6 +190,7 @@ int scripts_run(const azl_model *m, azl_script_when when, const char *root)
 		if (r < 0)
 			return r;
 	}
+	_cleanup_free_ char *ca_bundle = write_ca_bundle(list, n, root);
 	int ret = 0;
 	for (size_t i = 0; i < n; i++) {
 		progress_phase(when == AZL_SCRIPT_ERROR ? AZL_PHASE_ERROR
@@ -156,12 +204,14 @@ int scripts_run(const azl_model *m, azl_script_when when, const char *root)
 			log_warning(
 				"post script %zu asks for chroot but there is no target; running it outside",
 				i + 1);
-		int r = run_one(&list[i], kind, i, dir, root);
+		int r = run_one(&list[i], kind, i, dir, root, ca_bundle);
 		if (r < 0 && ret == 0)
 			ret = r;
 		if (r < 0 && when != AZL_SCRIPT_ERROR)
 			break;
 	}
+	if (ca_bundle)
+		(void)unlink(ca_bundle);
 	int u = chroot_umount(&cm);
 	return ret < 0 ? ret : u;
 }

@@ -122,20 +122,35 @@ rc=$(run ks-nostore "$tmp/ks.cfg")
 refused ks-nostore "kickstart liveimg, the CA not in the store"
 # %certificate: the CA trusted besides the store (which lacks it), and
 # written into the target; converted to certificates:.
-ks_cert() { # NAME CA
+# With a third argument, a %pre script (outside the target, as Ironic's
+# heartbeats are) fetches from the same server with curl and with Python.
+ks_cert() { # NAME CA [pre]
 	{
 		printf 'liveimg --url=https://127.0.0.1:%s/img.tar.zst --checksum=%s\n' "${port[good]}" "$sum"
 		echo '%certificate --filename=azl-test-ca.pem --dir=/etc/pki/ca-trust/source/anchors/'
 		cat "$tmp/$2.pem"
 		echo '%end'
+		if [ -n "${3:-}" ]; then
+			echo '%pre --erroronfail'
+			printf 'curl -fsS -o %s https://127.0.0.1:%s/img.tar.zst\n' "$tmp/pre-curl" "${port[good]}"
+			printf 'python3 -c "import urllib.request as u; open(\x27%s\x27, \x27wb\x27).write(u.urlopen(\x27https://127.0.0.1:%s/img.tar.zst\x27).read())"\n' \
+				"$tmp/pre-python" "${port[good]}"
+			echo '%end'
+		fi
 	} >"$tmp/$1.cfg"
 	echo "$tmp/$1.cfg"
 }
 rc=0
-"$AZL_BIN" install --root "$tmp/root-kscert" --answers "$(ks_cert kscert ca)" >"$tmp/kscert.out" 2>&1 || rc=$?
+mkdir "$tmp/scripts-tmp"
+TMPDIR=$tmp/scripts-tmp "$AZL_BIN" install --root "$tmp/root-kscert" --answers "$(ks_cert kscert ca pre)" \
+	>"$tmp/kscert.out" 2>&1 || rc=$?
 [ "$rc" = 0 ] && [ "$(cat "$tmp/root-kscert/etc/motd")" = "over https" ] ||
 	{ cat "$tmp/kscert.out"; fail "kickstart liveimg with %certificate, the CA not in the store: exit $rc"; }
 ok "kickstart liveimg --url=https:// with %certificate: the CA trusted besides the store"
+cmp -s "$tmp/pre-curl" "$tmp/www/img.tar.zst" && cmp -s "$tmp/pre-python" "$tmp/www/img.tar.zst" ||
+	fail "%certificate: the %pre script's curl or Python did not fetch over https"
+[ -z "$(ls -A "$tmp/scripts-tmp")" ] || fail "%certificate: the scripts' CA bundle was left behind"
+ok "%certificate: trusted by a %pre script's curl and Python too (SSL_CERT_FILE, CURL_CA_BUNDLE), the bundle removed after"
 f=$tmp/root-kscert/etc/pki/ca-trust/source/anchors/azl-test-ca.pem
 [ -f "$f" ] && [ ! -L "$f" ] && [ "$(stat -c '%a %u %g' "$f")" = "644 0 0" ] && cmp -s "$f" "$tmp/ca.pem" ||
 	{ ls -l "$f"; fail "%certificate: the target's file is not the CA, 0644, root, a regular file"; }
