@@ -31,7 +31,12 @@
 #               the image and the node power-cycled (Ironic's power
 #               driver would): start, end (from %post, in the installed
 #               system). Its installed disk (LVM: autopart, as is; root
-#               locked) boots to the image's serial getty.
+#               locked) boots to the image's serial getty. Then the
+#               node's image source is a package repository (Ironic's
+#               is_source_a_path: `url --url` and an empty %packages in
+#               the kickstart, inst.repo= on the kernel line): a third
+#               deploy installs @minimal from it (start, end) and that
+#               disk boots to a login prompt too.
 #   guest 3     dnsmasq names core.0 (GRUB for BIOS PXE): GRUB and its
 #               grub.cfg over TFTP, kernel and initramfs over GRUB's HTTP
 #               ((http,10.77.0.1)/pxe/vmlinuz), and a KICKSTART over TFTP
@@ -202,6 +207,70 @@ for f in vmlinuz initrd.img; do
 done
 mv "$ironic/$NODE/initrd.img" "$ironic/$NODE/ramdisk"
 
+# Guest 2's package repository (its third deploy: Ironic's repository
+# form, `url --url` with an empty %packages, which installs @minimal): the
+# demo repository's RPMs and a curl package, with curl in @minimal, as
+# Azure Linux's @minimal has it (the template's %post runs
+# /usr/bin/curl in the installed system; the demo repository has no curl).
+# The curl RPM is the build machine's curl and the libraries it needs that
+# the demo repository does not have, built with rpmbuild and signed with
+# the demo repository's key (a copy of its keyring).
+irepo=$www/ironic-repo
+mkdir -p "$irepo/Packages" "$WORK/curl-rpm/root/usr/bin" "$WORK/curl-rpm/root/usr/lib/x86_64-linux-gnu"
+ln "$AZL_BUILD_DIR"/demo-repo/Packages/*.rpm "$irepo/Packages/" 2>/dev/null ||
+	cp "$AZL_BUILD_DIR"/demo-repo/Packages/*.rpm "$irepo/Packages/"
+rpm -qlp "$irepo"/Packages/*.rpm 2>/dev/null | sort -u >"$WORK/demo-files"
+cp -L /usr/bin/curl "$WORK/curl-rpm/root/usr/bin/"
+curl_files=/usr/bin/curl
+for f in $(ldd /usr/bin/curl | awk '$2 == "=>" {print $3}'); do
+	p=/usr/lib/x86_64-linux-gnu/${f##*/}
+	grep -qxF "$p" "$WORK/demo-files" && continue
+	cp -L "$f" "$WORK/curl-rpm/root$p"
+	curl_files="$curl_files $p"
+done
+curl_version=$(curl --version | awk 'NR == 1 {print $2}')
+cat >"$WORK/curl-rpm/curl.spec" <<SPEC
+Name: curl
+Version: $curl_version
+Release: 1.azl4
+Summary: curl (the build machine's), for the fleet test's package repository
+License: curl
+AutoReqProv: no
+Requires: glibc azl-demo-libs
+%description
+The build machine's curl and the libraries it needs that the demo
+repository lacks: what a kickstart's %post runs to call its engine back.
+%install
+cp -a $WORK/curl-rpm/root/. %{buildroot}/
+%files
+$(printf '%s\n' $curl_files)
+SPEC
+rpmbuild -bb --quiet --define "_topdir $WORK/curl-rpm/top" --define "_rpmdir $irepo/Packages" \
+	--define '_rpmfilename %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm' \
+	--define '__os_install_post %{nil}' --define 'debug_package %{nil}' \
+	--define '_build_id_links none' "$WORK/curl-rpm/curl.spec" >"$WORK/curl-rpm/build.log" 2>&1 || {
+	cat "$WORK/curl-rpm/build.log"
+	echo "e2e: building the curl RPM failed"
+	exit 1
+}
+cp -a "$AZL_BUILD_DIR/demo-repo-work/gnupg" "$WORK/curl-rpm/gnupg"
+GNUPGHOME=$WORK/curl-rpm/gnupg rpmsign --addsign --define '_gpg_name azl-demo@invalid' \
+	--define "_gpg_path $WORK/curl-rpm/gnupg" --define '__gpg /usr/bin/gpg' \
+	"$irepo"/Packages/curl-*.rpm >"$WORK/curl-rpm/sign.log" 2>&1 || {
+	cat "$WORK/curl-rpm/sign.log"
+	echo "e2e: signing the curl RPM failed"
+	exit 1
+}
+gpgconf --homedir "$WORK/curl-rpm/gnupg" --kill all 2>/dev/null || :
+sed 's|^\( *\)<packagereq type="mandatory">busybox</packagereq>|&\n\1<packagereq type="mandatory">curl</packagereq>|' \
+	"$AZL_BUILD_DIR/demo-repo-work/comps.xml" >"$WORK/ironic-comps.xml"
+createrepo_c --quiet --groupfile "$WORK/ironic-comps.xml" "$irepo" >"$WORK/curl-rpm/createrepo.log" 2>&1 || {
+	cat "$WORK/curl-rpm/createrepo.log"
+	echo "e2e: indexing guest 2's repository failed"
+	exit 1
+}
+echo "guest 2's package repository: the demo repository's RPMs and curl ($(echo "$curl_files" | wc -w) files) in @minimal"
+
 # Ironic's API as far as the heartbeats go: method, headers, token, order.
 TOKEN=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
 mkdir -p "$WORK/ironic-api"
@@ -213,18 +282,25 @@ for _ in $(seq 100); do
 done
 [ -s "$WORK/ironic-api/port" ] || { cat "$WORK/ironic-api.log"; echo "e2e: no heartbeat receiver"; exit 1; }
 IRONIC_API=http://$SRV:$(cat "$WORK/ironic-api/port")
-# ironic_ks IMAGE-URL: the node's kickstart, as Ironic renders it.
-ironic_ks() {
+# ironic_deploy IMAGE-SOURCE [--source-is-path]: what Ironic writes for
+# the node's next deploy: its kickstart and its per-MAC iPXE configuration
+# (with --source-is-path, the image source is a package repository: `url
+# --url` in the kickstart, inst.repo= on the kernel line). Its
+# [pxe]kernel_append_params carry the webhook and the repository key, as
+# docs/kickstart.md tells an Ironic operator to set them.
+ironic_deploy() {
+	local repo_url=()
+	[ "${2:-}" != --source-is-path ] || repo_url=(--repo-url "$1")
 	python3 "$IRONIC_KS" render "$ironic_pkg/root" "$ironic/$NODE/ks.cfg.new" "$1" \
-		"$IRONIC_API" "$NODE" "$TOKEN" --config-drive &&
-		mv "$ironic/$NODE/ks.cfg.new" "$ironic/$NODE/ks.cfg"
+		"$IRONIC_API" "$NODE" "$TOKEN" --config-drive ${2:+"$2"} &&
+		mv "$ironic/$NODE/ks.cfg.new" "$ironic/$NODE/ks.cfg" &&
+		python3 "$IRONIC_KS" ipxe "$ironic_pkg/root" "$ironic" "$(mac_of 2)" \
+			"http://$SRV/ironic/$NODE/kernel" "http://$SRV/ironic/$NODE/ramdisk" \
+			"http://$SRV/ironic/$NODE/ks.cfg" "http://$SRV/ironic/$NODE" \
+			"nofb nomodeset vga=normal console=ttyS0,115200 azl.report=$hook $repo_opts" \
+			"${repo_url[@]}"
 }
-ironic_ks "http://$SRV/ironic/images/no-such-image.tar.zst" || { echo "e2e: rendering Ironic's kickstart failed"; exit 1; }
-python3 "$IRONIC_KS" ipxe "$ironic_pkg/root" "$ironic" "$(mac_of 2)" \
-	"http://$SRV/ironic/$NODE/kernel" "http://$SRV/ironic/$NODE/ramdisk" \
-	"http://$SRV/ironic/$NODE/ks.cfg" "http://$SRV/ironic/$NODE" \
-	"nofb nomodeset vga=normal console=ttyS0,115200 azl.report=$hook" ||
-	{ echo "e2e: rendering Ironic's iPXE files failed"; exit 1; }
+ironic_deploy "http://$SRV/ironic/images/no-such-image.tar.zst" || { echo "e2e: rendering Ironic's files failed"; exit 1; }
 
 # iPXE: the shipped sample, its unattended entry given the key and the webhook.
 sed -e "s|http://ANSWERS-SERVER/|http://$SRV/|g" -e "s|REPO-SERVER|$SRV|g" \
@@ -348,7 +424,7 @@ ironic_guest() {
 	echo "a deploy without its image: failed after $(since "$t") s"
 	# What Ironic's power driver does for the next deploy.
 	qemu_kill
-	ironic_ks "http://$SRV/ironic/images/azl.tar.zst" || { echo "e2e: rendering Ironic's kickstart failed"; return 1; }
+	ironic_deploy "http://$SRV/ironic/images/azl.tar.zst" || { echo "e2e: rendering Ironic's files failed"; return 1; }
 	t=$(now)
 	qemu_start install2 bios -boot order=n -smbios "type=1,serial=FLEET-2" \
 		-netdev "tap,id=n0,ifname=tap2,script=no,downscript=no" \
@@ -371,6 +447,32 @@ ironic_guest() {
 	console boot2 reject 'Kernel panic' reject 'dropping to a shell' \
 		expect 'login: *$' 400 mark login-prompt
 	echo "boot2: installed system to login prompt: $(since "$t") s"
+	qemu_kill
+	# The third deploy: the node's image source is now a package
+	# repository (Ironic's is_source_a_path form).
+	ironic_deploy "http://$SRV/ironic-repo/" --source-is-path ||
+		{ echo "e2e: rendering Ironic's files failed"; return 1; }
+	t=$(now)
+	qemu_start install2-repo bios -boot order=n -smbios "type=1,serial=FLEET-2" \
+		-netdev "tap,id=n0,ifname=tap2,script=no,downscript=no" \
+		-device "virtio-net-pci,netdev=n0,mac=$mac" \
+		-drive "file=$WORK/disk2.img,if=virtio,format=raw"
+	console install2-repo reject 'Kernel panic' reject '"phase":"error"' \
+		expect "installer ready after .*answers: http://$SRV/ironic/$NODE/ks.cfg" 600 mark installer-ready \
+		expect '\{"phase":"storage"' 600 mark storage \
+		expect '\{"phase":"packages"' 900 mark packages \
+		expect '\{"phase":"bootloader"' 900 mark bootloader \
+		expect '\{"phase":"finish","percent":100' 600 mark finished \
+		eof 300
+	echo "install from the repository: $(since "$t") s"
+	qemu_wait 120
+	# The demo system's init runs a getty on ttyS0.
+	t=$(now)
+	qemu_start boot2-repo bios -drive "file=$WORK/disk2.img,if=virtio,format=raw" \
+		-netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0
+	console boot2-repo reject 'Kernel panic' reject 'dropping to a shell' \
+		expect 'login: *$' 400 mark login-prompt
+	echo "boot2-repo: installed system to login prompt: $(since "$t") s"
 	qemu_kill
 }
 
@@ -442,22 +544,31 @@ want="/ironic/$NODE/kernel 200
 	exit 1
 }
 n=$(awk -v ip="$(ip_of 2)" '$1 == ip && $4 == "/ironic/boot.ipxe"' "$WORK/access.log" | wc -l)
-[ "$n" = 2 ] || { echo "e2e: guest 2 fetched Ironic's boot.ipxe $n times, not twice (two deploys)"; exit 1; }
-echo "guest 2: nginx served it, in each of its two network boots, Ironic's boot.ipxe, its pxelinux.cfg/$(mac_of 2 | tr : -), kernel, ramdisk and ks.cfg"
+[ "$n" = 3 ] || { echo "e2e: guest 2 fetched Ironic's boot.ipxe $n times, not 3 (three deploys)"; exit 1; }
+echo "guest 2: nginx served it, in each of its three network boots, Ironic's boot.ipxe, its pxelinux.cfg/$(mac_of 2 | tr : -), kernel, ramdisk and ks.cfg"
 got=$(awk -v ip="$(ip_of 2)" '$1 == ip && $4 ~ "^/ironic/images/" { print $4, $6 }' "$WORK/access.log" | sort -u)
 [ "$got" = "/ironic/images/azl.tar.zst 200
 /ironic/images/no-such-image.tar.zst 404" ] || { echo "e2e: guest 2's image requests: $got"; exit 1; }
-# Ironic's heartbeats: the failed deploy start, error; the second start,
-# end; each a POST from the node, accepted (JSON, API 1.72, the token).
+# Its third deploy: the repository of inst.repo= and `url --url`.
+got=$(awk -v ip="$(ip_of 2)" '$1 == ip && $4 ~ "^/ironic-repo/(repodata/repomd.xml|Packages/curl-)" { print $4, $6 }' "$WORK/access.log" |
+	sed 's|/curl-[^ ]*|/curl-*|' | sort -u)
+[ "$got" = "/ironic-repo/Packages/curl-* 200
+/ironic-repo/repodata/repomd.xml 200" ] || { echo "e2e: guest 2's repository requests: ${got:-none}"; exit 1; }
+n=$(awk -v ip="$(ip_of 2)" '$1 == ip && $4 ~ "^/ironic-repo/Packages/" && $6 == 200' "$WORK/access.log" | wc -l)
+echo "guest 2: its third deploy took the repository's metadata and $n packages, curl among them, from /ironic-repo/"
+# Ironic's heartbeats: the failed deploy start, error; the second (image)
+# and the third (repository) start, end; each a POST from the node,
+# accepted (JSON, API 1.72, the token).
 python3 - "$WORK/heartbeats" "$(ip_of 2)" <<'PY'
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 got = [r["status"] for r in recs]
-assert got == ["start", "error", "start", "end"], got
+assert got == ["start", "error", "start", "end", "start", "end"], got
 for r in recs:
     assert r["accepted"] and r["method"] == "POST", r
     assert r["client"] == sys.argv[2], r
-print("guest 2: heartbeats start, error (the deploy without its image), start, end; "
+print("guest 2: heartbeats start, error (the deploy without its image), start, end (the image), "
+      "start, end (the repository); "
       "POST, JSON, API 1.72, the agent token, from %s" % sys.argv[2])
 PY
 got=$(sed -n "s|.*dnsmasq-tftp.*: sent $tftp/answers/\([^ ]*\) to \(.*\)|\2 \1|p" "$WORK/dnsmasq.log" | sort -u)
@@ -506,13 +617,21 @@ for i in (1, 2, 3):
         assert [(e["name"], e["result"], e.get("phase")) for e in bad] == [
             ("azl-installer/image", "FAIL", "image"), ("azl-installer", "FAIL", "image")], bad
         assert bad[1]["exit_code"] == 3 and "no-such-image" in bad[1]["reason"], bad[1]
-        evs = evs[[k for k, (_, e) in enumerate(evs) if e["name"] == "azl-installer"][2]:]
+        # then the repository form: the same phases with packages
+        want += sequence("packages")
     assert seq == want, "%s: sequence:\n%s\nwanted:\n%s" % (mac, seq, want)
-    fin = [e for _, e in evs if e["event_type"] == "finish"]
-    assert all(e["result"] == "SUCCESS" for e in fin), fin
-    assert fin[-1]["exit_code"] == 0, fin[-1]
+    # The deploys that passed: each from its start of azl-installer on.
+    starts = [k for k, (_, e) in enumerate(evs)
+              if e["event_type"] == "start" and e["name"] == "azl-installer"]
+    for a, b in zip(starts[1 if i == 2 else 0:], starts[2 if i == 2 else 1:] + [len(evs)]):
+        fin = [e for _, e in evs[a:b] if e["event_type"] == "finish"]
+        assert all(e["result"] == "SUCCESS" for e in fin), fin
+        assert fin[-1]["exit_code"] == 0, fin[-1]
+    if i == 2:
+        evs = evs[starts[1]:]
     prog = sum(1 for _, e in evs if e["event_type"] == "progress")
-    print("guest %d: %d events in order (%d progress), finish SUCCESS, from %s" % (i, len(evs), prog, r["client"]))
+    print("guest %d: %d events in order (%d progress), finish SUCCESS%s, from %s"
+          % (i, len(evs), prog, " in both deploys that passed" if i == 2 else "", r["client"]))
 PY
 
 # What each install took from the servers (printed, not asserted).

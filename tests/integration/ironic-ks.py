@@ -13,7 +13,7 @@ render PKGROOT OUT IMAGE_URL API_URL NODE TOKEN [--config-drive] [--source-is-pa
     is_source_a_path when the node's image_source is a package
     repository (--source-is-path: the template's `url --url` form).
 
-ipxe PKGROOT HTTPROOT MAC KERNEL_URL RAMDISK_URL KS_URL STAGE2_URL APPEND
+ipxe PKGROOT HTTPROOT MAC KERNEL_URL RAMDISK_URL KS_URL STAGE2_URL APPEND [--repo-url URL]
     What Ironic's iPXE boot writes into its HTTP root for a node that the
     anaconda deploy installs: boot.ipxe (the package's boot script,
     rendered as create_ipxe_boot_script() does: it chains
@@ -21,7 +21,11 @@ ipxe PKGROOT HTTPROOT MAC KERNEL_URL RAMDISK_URL KS_URL STAGE2_URL APPEND
     package's ipxe_config.template rendered as create_pxe_config() does,
     then switched to its boot_anaconda entry by Ironic's own
     _replace_boot_line(), as the anaconda deploy's prepare_instance()
-    does). APPEND is [pxe]kernel_append_params.
+    does). APPEND is [pxe]kernel_append_params. --repo-url: a node whose
+    image_source is a package repository (is_source_a_path) and that names
+    no stage2: build_pxe_config_options() sets repo_url to the
+    image_source, and the template's kernel line then says inst.repo=URL
+    instead of inst.stage2= (STAGE2_URL is then unused).
 
 serve DIR LOG PORTFILE TOKEN [ADDRESS]
     Serves DIR over HTTP on ADDRESS (default 127.0.0.1; GET) and records the heartbeats
@@ -94,7 +98,8 @@ def render(pkgroot, out, image_url, api_url, node, token, config_drive,
         f.write(text)
 
 
-def ipxe(pkgroot, httproot, mac, kernel, ramdisk, ks_url, stage2, append):
+def ipxe(pkgroot, httproot, mac, kernel, ramdisk, ks_url, stage2, append,
+         repo_url=None):
     import re
     import jinja2
     import jinja2.sandbox
@@ -123,6 +128,9 @@ def ipxe(pkgroot, httproot, mac, kernel, ramdisk, ks_url, stage2, append):
         "pxe_append_params": append, "ipxe_timeout": 0,
         "initrd_filename": "deploy_ramdisk",
     }
+    if repo_url:
+        options["repo_url"] = repo_url
+        del options["stage2_url"]
     config = render_template(os.path.join(modules, "ipxe_config.template"),
                              {"pxe_options": options, "ROOT": "{{ ROOT }}",
                               "DISK_IDENTIFIER": "{{ DISK_IDENTIFIER }}"})
@@ -188,6 +196,8 @@ if __name__ == "__main__":
                source_is_path="--source-is-path" in sys.argv[8:])
     elif len(sys.argv) == 10 and sys.argv[1] == "ipxe":
         ipxe(*sys.argv[2:10])
+    elif len(sys.argv) == 12 and sys.argv[1] == "ipxe" and sys.argv[10] == "--repo-url":
+        ipxe(*sys.argv[2:10], repo_url=sys.argv[11])
     elif len(sys.argv) in (6, 7) and sys.argv[1] == "serve":
         serve(*sys.argv[2:])
     else:
