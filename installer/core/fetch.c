@@ -43,6 +43,10 @@ typedef struct sink {
 	bool write_failed;
 	/* fetch_check(): the first bytes arrived; the transfer stops. */
 	bool probe, probed;
+	/* fetch_head(): only the first head bytes are wanted (a range is
+	 * asked for; a server that sends the whole file is cut off there). */
+	uint64_t head;
+	bool headed;
 	/* A PEM file of the CAs to trust instead of the system's store. */
 	const char *ca_file;
 } sink;
@@ -54,6 +58,13 @@ static size_t on_data(char *p, size_t size, size_t n, void *userdata)
 	if (s->probe) {
 		s->probed = true;
 		return 0;
+	}
+	if (s->head && s->got + k >= s->head) {
+		size_t take = (size_t)(s->head - s->got);
+		buf_appendn(&s->buf, p, take);
+		s->got = s->head;
+		s->headed = true;
+		return take == k ? k : 0; /* more than asked for: stop here */
 	}
 	if (s->got + k > s->max) {
 		s->too_big = true;
@@ -149,41 +160,53 @@ static long env_seconds(const char *name, long def)
 /* The live system's store and the CAs of fetch_trust_add(): one PEM
  * bundle, built before any thread fetches and read-only afterwards. */
 static azl_buf trust_bundle;
-static bool trust_store_read;
+static bool trust_store_read, trust_added;
 
 #define TRUST_STORE_MAX (16u << 20)
 
-void fetch_trust_add(const char *pem, size_t len)
+/* The live system's store into the bundle, once. */
+static void trust_load_store(void)
 {
 	global_init();
-	if (!trust_store_read) {
-		trust_store_read = true;
-		char *path = NULL;
-		CURL *c = curl_easy_init();
-		if (c && curl_easy_getinfo(c, CURLINFO_CAINFO, &path) == CURLE_OK && path) {
-			_cleanup_free_ char *text = NULL;
-			size_t n = 0;
-			int r = read_file_bounded(path, TRUST_STORE_MAX, &text, &n);
-			if (r < 0)
-				log_warning(
-					"cannot read the trust store '%s': %s; the added certificates are trusted alone",
-					path, strerror(-r));
-			else {
-				buf_appendn(&trust_bundle, text, n);
-				buf_append(&trust_bundle, "\n");
-			}
+	if (trust_store_read)
+		return;
+	trust_store_read = true;
+	char *path = NULL;
+	CURL *c = curl_easy_init();
+	if (c && curl_easy_getinfo(c, CURLINFO_CAINFO, &path) == CURLE_OK && path) {
+		_cleanup_free_ char *text = NULL;
+		size_t n = 0;
+		int r = read_file_bounded(path, TRUST_STORE_MAX, &text, &n);
+		if (r < 0)
+			log_warning(
+				"cannot read the trust store '%s': %s; the added certificates are trusted alone",
+				path, strerror(-r));
+		else {
+			buf_appendn(&trust_bundle, text, n);
+			buf_append(&trust_bundle, "\n");
 		}
-		if (c)
-			curl_easy_cleanup(c);
 	}
+	if (c)
+		curl_easy_cleanup(c);
+}
+
+void fetch_trust_add(const char *pem, size_t len)
+{
+	trust_load_store();
+	trust_added = true;
 	buf_appendn(&trust_bundle, pem, len);
 	buf_append(&trust_bundle, "\n");
 }
 
+void fetch_trust_preload(void)
+{
+	trust_load_store();
+}
+
 const char *fetch_trust_bundle(size_t *ret_len)
 {
-	*ret_len = trust_bundle.len;
-	return trust_bundle.len ? trust_bundle.data : NULL;
+	*ret_len = trust_added ? trust_bundle.len : 0;
+	return trust_added && trust_bundle.len ? trust_bundle.data : NULL;
 }
 
 /* The store and the added CAs, when CAs were added. CURLOPT_CAINFO_BLOB
@@ -207,6 +230,10 @@ static void set_common_options(CURL *c, const char *url, uint64_t max, char *err
 			 strncasecmp(url, "https:", 6) == 0 ? "https" : "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+	/* Names stay resolved for the whole install: the streamed package
+	 * downloads run while rpm has chrooted the process into the target,
+	 * where the installing system's resolver configuration is not. */
+	curl_easy_setopt(c, CURLOPT_DNS_CACHE_TIMEOUT, -1L);
 	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -274,13 +301,18 @@ static int perform(const char *url, sink *s, char **ret_error)
 		set_trust(c);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
+	_cleanup_free_ char *range =
+		s->head ? xasprintf("0-%llu", (unsigned long long)s->head - 1) : NULL;
+	if (range)
+		curl_easy_setopt(c, CURLOPT_RANGE, range);
 	/* Any thread may download; no SIGALRM for name lookups. */
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	if (share)
 		curl_easy_setopt(c, CURLOPT_SHARE, share);
 	CURLcode cr = curl_easy_perform(c);
 	curl_easy_cleanup(c);
-	if ((cr == CURLE_OK && !s->too_big) || (cr == CURLE_WRITE_ERROR && s->probed))
+	if ((cr == CURLE_OK && !s->too_big) ||
+	    (cr == CURLE_WRITE_ERROR && (s->probed || s->headed)))
 		return 0;
 	if (s->write_failed)
 		return -EIO; /* the caller names the file */
@@ -403,6 +435,26 @@ int fetch_post(const azl_post *p, long *ret_status, char **ret_error)
 	if (cr == CURLE_COULDNT_CONNECT)
 		return -ECONNREFUSED;
 	return -EIO;
+}
+
+int fetch_head(const char *url, uint64_t len, uint64_t max, char **ret, size_t *ret_len,
+	       char **ret_error)
+{
+	sink s = {.max = max, .head = len};
+	int r = len ? perform(url, &s, ret_error) : -EINVAL;
+	if (r >= 0 && s.got < len) {
+		_cleanup_free_ char *shown = redact_urls(url);
+		*ret_error = xasprintf(_("'%s' ends after %llu bytes, before byte %llu"), shown,
+				       (unsigned long long)s.got, (unsigned long long)len);
+		r = -EBADMSG;
+	}
+	if (r < 0) {
+		buf_free(&s.buf);
+		return r;
+	}
+	*ret_len = s.buf.len;
+	*ret = buf_steal(&s.buf);
+	return 0;
 }
 
 int fetch_check(const char *url, const char *ca_file, char **ret_error)

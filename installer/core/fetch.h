@@ -44,6 +44,12 @@ int fetch_url(const char *url, size_t max, char **ret, size_t *ret_len, char **r
  * the part is removed on any failure). Same errors as fetch_url(). */
 int fetch_to_file(const char *url, const char *path, uint64_t max, char **ret_error);
 
+/* The first len bytes of url (a range request; a server that answers
+ * with the whole file is cut off after them), into *ret; max bounds the
+ * whole file as fetch_to_file() does. -EBADMSG when it is shorter. */
+int fetch_head(const char *url, uint64_t len, uint64_t max, char **ret, size_t *ret_len,
+	       char **ret_error);
+
 /* curl_global_init() and the connection cache shared by every transfer
  * (HTTP keep-alive across files and threads): before a second thread uses
  * this adapter. fetch_url() and fetch_to_file() are then safe to call from
@@ -58,6 +64,11 @@ void fetch_global_init(void);
  * own ca_file (packages.image.ca_cert) still trusts that file alone. Call
  * before a second thread fetches. */
 void fetch_trust_add(const char *pem, size_t len);
+
+/* Reads the store into that bundle now, added CAs or not: every later
+ * transfer takes its CAs from memory, none from a file (the streamed
+ * package downloads run while the process is chrooted into the target). */
+void fetch_trust_preload(void);
 
 /* That bundle (the store, then the added CAs), NULL when nothing was
  * added: what the install's scripts outside the target are pointed at. */

@@ -8,12 +8,14 @@
 #include "apply-packages.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <ftw.h>
 #include <linux/magic.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -23,6 +25,7 @@
 #include "depsolve.h"
 #include "fetch.h"
 #include "i18n.h"
+#include "interrupt.h"
 #include "log.h"
 #include "netconf.h"
 #include "progress.h"
@@ -147,7 +150,7 @@ int packages_solve(const azl_model *m, const azl_cli_repos *repos, char *const *
 typedef struct dl_pool {
 	const azl_run_ctx *ctx;
 	const azl_repo_list *repos;
-	char *const *dirs; /* [repos->n]: where to download, NULL: the cache */
+	char **dirs; /* [repos->n]: where to download, NULL: the cache */
 	const depsolve_pkg *pkgs;
 	size_t n;
 	char **paths; /* [n] */
@@ -160,6 +163,15 @@ typedef struct dl_pool {
 	/* Each package checked by the thread that fetched it (NULL: by the
 	 * transaction); a package that does not pass stops nothing. */
 	rpm_checked *checked;
+	/* Streamed: the order to fetch in (rpm's), the threads, started by
+	 * the transaction once it is ordered; a failure goes to checked,
+	 * where the transaction waits for each package. */
+	size_t *order;
+	bool streamed;
+	repo_dirs *rd; /* [repos->n], streamed: opened before the chroot */
+	int *spool_fd; /* [repos->n] */
+	size_t remote, started;
+	pthread_t threads[DOWNLOADS_AT_ONCE];
 } dl_pool;
 
 /* The directory of the installer's own for a repository (its cache's,
@@ -181,14 +193,14 @@ static char *spool_dir(const azl_repo_src *src)
 }
 
 /* The check of package i (rpm-install.c) right after it was fetched. */
-static void check_one(const dl_pool *p, size_t i, const char *path)
+static int check_one(const dl_pool *p, size_t i, const char *path)
 {
 	const depsolve_pkg *pkg = &p->pkgs[i];
 	const azl_repo_src *src = &p->repos->repos[pkg->repo];
 	rpm_install_pkg item = {
 		.path = path, .nevra = pkg->nevra, .size = pkg->size, .gpgcheck = src->gpgcheck};
 	_cleanup_free_ char *spool = spool_dir(src);
-	(void)rpm_check_package(p->checked, i, &item, spool);
+	return rpm_check_package(p->checked, i, &item, spool);
 }
 
 /* One package: in place, or downloaded into the cache and checked against
@@ -207,18 +219,44 @@ static void *dl_worker(void *arg)
 	dl_pool *p = arg;
 	pthread_mutex_lock(&p->lock);
 	while (!p->stop && p->next < p->n) {
-		size_t i = p->next++;
+		size_t i = p->order ? p->order[p->next] : p->next;
+		p->next++;
 		pthread_mutex_unlock(&p->lock);
 		char *path = NULL;
-		int r = run_cancelled(p->ctx) ? -EINTR : fetch_one(p, i, &path);
-		if (r >= 0 && p->checked)
-			check_one(p, i, path);
+		int r = run_cancelled(p->ctx) ? -EINTR : 0, checked = 0;
+		if (r == 0 && p->streamed) {
+			/* rpm has chrooted the process into the target: only
+			 * what is open already leads back out. */
+			const depsolve_pkg *pkg = &p->pkgs[i];
+			const azl_repo_src *src = &p->repos->repos[pkg->repo];
+			uint64_t max = pkg->size && pkg->size < FETCH_MAX_PACKAGE
+					       ? pkg->size
+					       : FETCH_MAX_PACKAGE;
+			int fd = -1;
+			r = repo_open_package(src, &p->rd[pkg->repo], pkg->location, max,
+					      pkg->checksum_type, pkg->checksum, &fd);
+			rpm_install_pkg item = {.path = pkg->location,
+						.nevra = pkg->nevra,
+						.size = pkg->size,
+						.gpgcheck = src->gpgcheck};
+			if (r >= 0)
+				checked = rpm_check_package_fd(p->checked, i, &item, fd,
+							       p->spool_fd[pkg->repo]);
+		} else if (r == 0) {
+			r = fetch_one(p, i, &path);
+			checked = r >= 0 && p->checked ? check_one(p, i, path) : 0;
+		}
+		if (r < 0 && p->streamed)
+			rpm_checked_fail(p->checked, i, r,
+					 r == -EINTR ? "the install was interrupted"
+						     : "it could not be fetched");
 		pthread_mutex_lock(&p->lock);
 		p->paths[i] = path;
 		p->rc[i] = r;
 		p->done++;
 		p->done_bytes += p->pkgs[i].size;
-		if (r < 0)
+		/* Streamed, a refused package ends the transaction there. */
+		if (r < 0 || (p->streamed && checked < 0))
 			p->stop = true;
 		pthread_cond_signal(&p->cond);
 	}
@@ -337,6 +375,111 @@ static void remove_download_dir(const char *dir)
 		log_warning("cannot remove '%s': %s", dir, strerror(errno));
 }
 
+/* The pool for pkgs, not started: each remote repository's own directory
+ * in dl_dir (NULL: the cache). */
+static void pool_init(dl_pool *p, const azl_run_ctx *ctx, const azl_repo_list *repos,
+		      const depsolve_pkg *pkgs, size_t n, const char *dl_dir, rpm_checked *checked)
+{
+	char **dirs = dl_dir ? xcalloc(repos->n, sizeof(*dirs)) : NULL;
+	for (size_t i = 0; dirs && i < repos->n; i++) {
+		const char *c = repos->repos[i].cache_dir;
+		const char *tag = c ? strrchr(c, '/') : NULL;
+		dirs[i] = tag ? xasprintf("%s%s", dl_dir, tag) : NULL;
+	}
+	*p = (dl_pool){
+		.ctx = ctx, .repos = repos, .dirs = dirs, .pkgs = pkgs, .n = n, .checked = checked};
+	p->paths = xcalloc(n + 1, sizeof(*p->paths));
+	p->rc = xcalloc(n ? n : 1, sizeof(*p->rc));
+	for (size_t i = 0; i < n; i++)
+		p->remote += repos->repos[pkgs[i].repo].cache_dir != NULL;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+}
+
+/* Starts the pool's threads: DOWNLOADS_AT_ONCE for downloads, one per
+ * core for checking packages in place (file://); none when one will do
+ * (the caller then runs dl_worker() itself). */
+static void pool_start(dl_pool *p)
+{
+	size_t want = p->remote < DOWNLOADS_AT_ONCE ? p->remote : DOWNLOADS_AT_ONCE;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t checkers = cpus < 1		     ? 1
+			  : cpus > DOWNLOADS_AT_ONCE ? DOWNLOADS_AT_ONCE
+						     : (size_t)cpus;
+	if (p->checked && want < checkers)
+		want = p->n < checkers ? p->n : checkers;
+	/* Streamed, the transaction waits on another thread: never here. */
+	if (p->streamed && want < 1)
+		want = 1;
+	if (p->remote > 0 && (want > 1 || p->streamed))
+		fetch_global_init();
+	if (p->remote > 1)
+		log_info("downloading %zu packages, %d at a time", p->remote, DOWNLOADS_AT_ONCE);
+	for (; (want > 1 || p->streamed) && p->started < want; p->started++) {
+		pthread_mutex_lock(&p->lock);
+		p->running++;
+		pthread_mutex_unlock(&p->lock);
+		if (pthread_create(&p->threads[p->started], NULL, dl_worker, p)) {
+			pthread_mutex_lock(&p->lock);
+			p->running--;
+			pthread_mutex_unlock(&p->lock);
+			break;
+		}
+	}
+	/* Streamed with no thread: nothing will arrive; the transaction
+	 * must not wait for it. */
+	for (size_t i = 0; p->streamed && p->started == 0 && i < p->n; i++)
+		rpm_checked_fail(p->checked, i, -EAGAIN, "no thread could be started to fetch it");
+}
+
+/* Joins the pool's threads (stop: the downloads not started are not) and
+ * frees what the pool has but the paths. Returns 0, or the first failure
+ * (-ENXIO for a package that is not there), each named in the log. */
+static int pool_join(dl_pool *p, bool stop)
+{
+	pthread_mutex_lock(&p->lock);
+	p->stop = p->stop || stop;
+	pthread_mutex_unlock(&p->lock);
+	for (size_t t = 0; t < p->started; t++)
+		pthread_join(p->threads[t], NULL);
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
+	for (size_t k = 0; p->rd && k < p->repos->n; k++) {
+		repo_dirs_close(&p->rd[k]);
+		if (p->spool_fd[k] >= 0)
+			close(p->spool_fd[k]);
+	}
+	free(p->rd);
+	free(p->spool_fd);
+	for (size_t i = 0; p->dirs && i < p->repos->n; i++)
+		free(p->dirs[i]);
+	free(p->dirs);
+	int r = 0;
+	for (size_t k = 0; k < p->next; k++) {
+		size_t i = p->order ? p->order[k] : k;
+		if (p->rc[i] >= 0)
+			continue;
+		if (p->rc[i] != -EINTR)
+			log_error("cannot get package '%s' from repository '%s'", p->pkgs[i].nevra,
+				  p->repos->repos[p->pkgs[i].repo].name);
+		if (r == 0)
+			r = p->rc[i];
+	}
+	free(p->order);
+	if (r == 0 && p->next < p->n && !stop)
+		r = -EINTR;
+	free(p->rc);
+	return r == -ENOENT ? -ENXIO : r;
+}
+
+static void pool_free_paths(dl_pool *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->paths[i]);
+	free(p->paths);
+	p->paths = NULL;
+}
+
 /* Local paths of every package (paths[i] for pkgs[i]): in place, or
  * downloaded into the cache (or dl_dir, when given), DOWNLOADS_AT_ONCE at
  * a time. The first failure stops the downloads not yet started. */
@@ -345,46 +488,12 @@ static int fetch_packages(const azl_run_ctx *ctx, const azl_repo_list *repos,
 			  rpm_checked *checked, char ***ret)
 {
 	uint64_t total = 0;
-	size_t remote = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		total += pkgs[i].size;
-		remote += repos->repos[pkgs[i].repo].cache_dir != NULL;
-	}
-	/* Each remote repository's own directory in dl_dir; NULL: the cache. */
-	char **dirs = dl_dir ? xcalloc(repos->n, sizeof(*dirs)) : NULL;
-	for (size_t i = 0; dirs && i < repos->n; i++) {
-		const char *c = repos->repos[i].cache_dir;
-		const char *tag = c ? strrchr(c, '/') : NULL;
-		dirs[i] = tag ? xasprintf("%s%s", dl_dir, tag) : NULL;
-	}
-	dl_pool p = {
-		.ctx = ctx, .repos = repos, .dirs = dirs, .pkgs = pkgs, .n = n, .checked = checked};
-	p.paths = xcalloc(n + 1, sizeof(*p.paths));
-	p.rc = xcalloc(n ? n : 1, sizeof(*p.rc));
-	pthread_mutex_init(&p.lock, NULL);
-	pthread_cond_init(&p.cond, NULL);
-	size_t want = remote < DOWNLOADS_AT_ONCE ? remote : DOWNLOADS_AT_ONCE;
-	/* Checking packages in place (file://) takes every core. */
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t checkers = cpus < 1		     ? 1
-			  : cpus > DOWNLOADS_AT_ONCE ? DOWNLOADS_AT_ONCE
-						     : (size_t)cpus;
-	if (checked && want < checkers)
-		want = n < checkers ? n : checkers;
-	pthread_t threads[DOWNLOADS_AT_ONCE];
-	size_t started = 0;
-	if (remote > 0 && want > 1)
-		fetch_global_init();
-	if (remote > 1)
-		log_info("downloading %zu packages, %d at a time", remote, DOWNLOADS_AT_ONCE);
-	for (; want > 1 && started < want; started++) {
-		p.running++;
-		if (pthread_create(&threads[started], NULL, dl_worker, &p)) {
-			p.running--;
-			break;
-		}
-	}
-	if (started == 0) {
+	dl_pool p;
+	pool_init(&p, ctx, repos, pkgs, n, dl_dir, checked);
+	pool_start(&p);
+	if (p.started == 0) {
 		p.running = 1;
 		dl_worker(&p); /* one at a time, on this thread */
 	}
@@ -392,7 +501,7 @@ static int fetch_packages(const azl_run_ctx *ctx, const azl_repo_list *repos,
 	pthread_mutex_lock(&p.lock);
 	size_t shown = 0;
 	while (p.running > 0) {
-		if (remote && p.done != shown) {
+		if (p.remote && p.done != shown) {
 			shown = p.done;
 			int pct = total ? (int)(p.done_bytes * 10 / total) : 0;
 			pthread_mutex_unlock(&p.lock);
@@ -404,34 +513,190 @@ static int fetch_packages(const azl_run_ctx *ctx, const azl_repo_list *repos,
 		pthread_cond_wait(&p.cond, &p.lock);
 	}
 	pthread_mutex_unlock(&p.lock);
-	for (size_t t = 0; t < started; t++)
-		pthread_join(threads[t], NULL);
-	pthread_cond_destroy(&p.cond);
-	pthread_mutex_destroy(&p.lock);
-	for (size_t i = 0; dirs && i < repos->n; i++)
-		free(dirs[i]);
-	free(dirs);
-	int r = 0;
-	for (size_t i = 0; i < p.next; i++) {
-		if (p.rc[i] >= 0)
-			continue;
-		if (p.rc[i] != -EINTR)
-			log_error("cannot get package '%s' from repository '%s'", pkgs[i].nevra,
-				  repos->repos[pkgs[i].repo].name);
-		if (r == 0)
-			r = p.rc[i];
-	}
-	if (r == 0 && p.next < n)
-		r = -EINTR;
-	free(p.rc);
+	int r = pool_join(&p, false);
 	if (r < 0) {
-		for (size_t i = 0; i < n; i++)
-			free(p.paths[i]);
-		free(p.paths);
-		return r == -ENOENT ? -ENXIO : r;
+		pool_free_paths(&p);
+		return r;
 	}
 	*ret = p.paths;
 	return 0;
+}
+
+/* Streamed: every directory the pool reads or writes, opened now. */
+static int pool_open_dirs(dl_pool *p)
+{
+	p->rd = xcalloc(p->repos->n, sizeof(*p->rd));
+	p->spool_fd = xcalloc(p->repos->n, sizeof(*p->spool_fd));
+	for (size_t k = 0; k < p->repos->n; k++) {
+		p->rd[k] = (repo_dirs){.local_fd = -1, .cache_fd = -1, .dl_fd = -1};
+		p->spool_fd[k] = -1;
+	}
+	for (size_t k = 0; k < p->repos->n; k++) {
+		const azl_repo_src *src = &p->repos->repos[k];
+		int r = repo_dirs_open(src, p->dirs ? p->dirs[k] : NULL, &p->rd[k]);
+		if (r < 0)
+			return r;
+		_cleanup_free_ char *spool = spool_dir(src);
+		p->spool_fd[k] = open(spool, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (p->spool_fd[k] < 0)
+			return log_error_errno(-errno, "cannot open '%s'", spool);
+	}
+	return 0;
+}
+
+/* Streamed: called by the transaction once it is ordered. */
+static void pool_start_ordered(void *data, const size_t *order, size_t k)
+{
+	dl_pool *p = data;
+	/* Every package once: those rpm did not name (none, normally) last. */
+	p->order = xcalloc(p->n, sizeof(*p->order));
+	bool *seen = xcalloc(p->n, sizeof(*seen));
+	size_t m = 0;
+	for (size_t j = 0; j < k; j++)
+		if (order[j] < p->n && !seen[order[j]]) {
+			seen[order[j]] = true;
+			p->order[m++] = order[j];
+		}
+	for (size_t i = 0; i < p->n; i++)
+		if (!seen[i])
+			p->order[m++] = i;
+	free(seen);
+	pool_start(p);
+}
+
+#define HEADERS_AT_ONCE 8
+
+typedef struct hdr_pool {
+	const azl_repo_list *repos;
+	const depsolve_pkg *pkgs;
+	size_t n;
+	rpm_checked *checked;
+	pthread_mutex_t lock;
+	size_t next;
+	int rc;
+} hdr_pool;
+
+/* Package i's header: from the file in place, or the first bytes of the
+ * remote file (to the end of its header, as its metadata says). */
+static int read_header(const hdr_pool *h, size_t i)
+{
+	const depsolve_pkg *pkg = &h->pkgs[i];
+	const azl_repo_src *src = &h->repos->repos[pkg->repo];
+	rpm_install_pkg item = {.nevra = pkg->nevra, .size = pkg->size, .gpgcheck = true};
+	int fd;
+	if (!repo_relpath_safe(pkg->location)) {
+		log_error("repository '%s' names an unsafe path '%s'", src->name,
+			  pkg->location ? pkg->location : "(none)");
+		return -EBADMSG;
+	}
+	if (src->local_dir) {
+		_cleanup_free_ char *path = xasprintf("%s/%s", src->local_dir, pkg->location);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return log_error_errno(-errno, "repository '%s': cannot read '%s'",
+					       src->name, path);
+	} else {
+		/* A copy in the cache: no request (the whole file is checked
+		 * against its checksum before it is used). */
+		_cleanup_free_ char *cached = xasprintf("%s/%s", src->cache_dir, pkg->location);
+		fd = open(cached, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			int r = rpm_check_header(h->checked, i, &item, fd, true);
+			close(fd);
+			if (r == 0)
+				return 0;
+		}
+		uint64_t max =
+			pkg->size && pkg->size < FETCH_MAX_PACKAGE ? pkg->size : FETCH_MAX_PACKAGE;
+		_cleanup_free_ char *buf = NULL;
+		size_t len = 0;
+		int r = repo_fetch_head(src, pkg->location, pkg->header_end, max, &buf, &len);
+		if (r < 0) {
+			if (r != -EINTR)
+				log_error("cannot get package '%s' from repository '%s'",
+					  pkg->nevra, src->name);
+			return r;
+		}
+		fd = memfd_create("rpm-header", MFD_CLOEXEC);
+		if (fd < 0)
+			return log_error_errno(-errno, "cannot hold the header of '%s'",
+					       pkg->nevra);
+		r = write_all(fd, buf, len);
+		if (r < 0) {
+			close(fd);
+			return log_error_errno(r, "cannot hold the header of '%s'", pkg->nevra);
+		}
+	}
+	int r = rpm_check_header(h->checked, i, &item, fd, false);
+	close(fd);
+	return r;
+}
+
+static void *hdr_worker(void *arg)
+{
+	hdr_pool *h = arg;
+	pthread_mutex_lock(&h->lock);
+	while (h->rc == 0 && h->next < h->n && !interrupt_requested()) {
+		size_t i = h->next++;
+		pthread_mutex_unlock(&h->lock);
+		int r = read_header(h, i);
+		pthread_mutex_lock(&h->lock);
+		if (r < 0 && h->rc == 0)
+			h->rc = r;
+	}
+	if (h->rc == 0 && h->next < h->n)
+		h->rc = -EINTR;
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
+/* A header's end beyond this is not believed: no header is that large
+ * (the kernel's modules have a few MiB), and the range is held in memory. */
+#define HEADER_MAX (64u << 20)
+
+/* Whether the packages can be streamed: checked ahead, and every remote
+ * one's metadata says where its header ends, within the package and
+ * HEADER_MAX (else every package is fetched first, bounded as usual). */
+static bool can_stream(const azl_repo_list *repos, const depsolve_pkg *pkgs, size_t n,
+		       const rpm_checked *checked)
+{
+	if (!checked || getenv("AZL_NO_STREAM"))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (repos->repos[pkgs[i].repo].cache_dir &&
+		    (pkgs[i].header_end == 0 || pkgs[i].header_end > HEADER_MAX ||
+		     (pkgs[i].size && pkgs[i].header_end > pkgs[i].size)))
+			return false;
+	return true;
+}
+
+/* Every package's header, read and checked before the transaction
+ * (HEADERS_AT_ONCE at a time). */
+static int read_headers(const azl_repo_list *repos, const depsolve_pkg *pkgs, size_t n,
+			rpm_checked *checked)
+{
+	double t0 = now_s();
+	hdr_pool h = {.repos = repos, .pkgs = pkgs, .n = n, .checked = checked};
+	pthread_mutex_init(&h.lock, NULL);
+	pthread_t threads[HEADERS_AT_ONCE];
+	size_t started = 0;
+	bool remote = false;
+	for (size_t i = 0; i < n; i++)
+		remote = remote || repos->repos[pkgs[i].repo].cache_dir;
+	if (remote)
+		fetch_global_init();
+	for (; remote && started < HEADERS_AT_ONCE && started < n; started++)
+		if (pthread_create(&threads[started], NULL, hdr_worker, &h))
+			break;
+	if (started == 0)
+		hdr_worker(&h);
+	for (size_t t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+	pthread_mutex_destroy(&h.lock);
+	if (h.rc == 0)
+		log_info("read and checked the headers of %zu packages in %.2f s%s", n,
+			 now_s() - t0, remote ? ", the remote ones by range requests" : "");
+	return h.rc == -ENOENT ? -ENXIO : h.rc;
 }
 
 /* Every gpgcheck repository's keys, imported by the transaction before
@@ -514,6 +779,8 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 	rpm_install_pkg *items = NULL;
 	_cleanup_free_ char *dl_dir = NULL;
 	rpm_checked *checked = NULL;
+	dl_pool pool = {0};
+	bool pool_on = false;
 	r = solve(m, &l, extra, root, false, NULL, &pkgs, &n);
 	if (r < 0)
 		goto out;
@@ -537,13 +804,32 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 		all_signed = all_signed && l.repos[pkgs[i].repo].gpgcheck;
 	if (all_signed)
 		checked = rpm_checked_new(n, keys);
-	r = fetch_packages(ctx, &l, pkgs, n, dl_dir, checked, &paths);
-	if (r < 0)
-		goto out;
+	/* Streamed (docs/packages.md): the headers first, then rpm installs
+	 * each package as soon as its file is there and checked, while the
+	 * ones after it are fetched and checked. */
+	bool stream = can_stream(&l, pkgs, n, checked);
+	if (stream) {
+		/* Before any thread fetches (fetch.c reads it once). */
+		fetch_trust_preload();
+		r = read_headers(&l, pkgs, n, checked);
+		if (r < 0)
+			goto out;
+		pool_init(&pool, ctx, &l, pkgs, n, dl_dir, checked);
+		pool.streamed = pool_on = true;
+		r = pool_open_dirs(&pool);
+		if (r < 0)
+			goto out;
+	} else {
+		r = fetch_packages(ctx, &l, pkgs, n, dl_dir, checked, &paths);
+		if (r < 0)
+			goto out;
+	}
 	items = xcalloc(n, sizeof(*items));
 	for (size_t i = 0; i < n; i++)
 		items[i] = (rpm_install_pkg){
-			.path = paths[i],
+			/* Streamed, rpm reads the checked file; the name is
+			 * for messages. */
+			.path = stream ? pkgs[i].location : paths[i],
 			.nevra = pkgs[i].nevra,
 			.size = pkgs[i].size,
 			.gpgcheck = l.repos[pkgs[i].repo].gpgcheck,
@@ -555,11 +841,25 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 		.install_langs = m->packages.install_langs,
 		.keys = keys,
 		.checked = checked,
+		.ordered = stream ? pool_start_ordered : NULL,
+		.ordered_data = &pool,
 	};
 	r = rpm_install_with(root, items, n, &ro);
+	if (pool_on) {
+		pool_on = false;
+		int pr = pool_join(&pool, true);
+		pool_free_paths(&pool);
+		/* A package that was not there: as when it is fetched first. */
+		if (r < 0 && pr < 0)
+			r = pr;
+	}
 	if (r >= 0)
 		log_info("the rpm transaction took %.1f s", now_s() - t0);
 out:
+	if (pool_on) {
+		(void)pool_join(&pool, true);
+		pool_free_paths(&pool);
+	}
 	/* Closed before the download directory goes (private copies, too). */
 	rpm_checked_free(checked);
 	remove_download_dir(dl_dir);

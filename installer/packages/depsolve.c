@@ -284,8 +284,8 @@ static bool load_solv_cache(Repo *repo, const char *path)
 }
 
 /* What the installer never reads (only names, dependencies, location,
- * checksum, size, summary and files): left out of the cache, which is
- * then a third smaller and read that much faster. */
+ * checksum, sizes, the header's end, summary and files): left out of the
+ * cache, which is then a third smaller and read that much faster. */
 static int cache_keyfilter(Repo *repo, Repokey *key, void *kfdata)
 {
 	switch (key->name) {
@@ -296,11 +296,9 @@ static int cache_keyfilter(Repo *repo, Repokey *key, void *kfdata)
 	case SOLVABLE_BUILDHOST:
 	case SOLVABLE_PACKAGER:
 	case SOLVABLE_VENDOR:
-	case SOLVABLE_INSTALLSIZE:
 	case SOLVABLE_SOURCEARCH:
 	case SOLVABLE_SOURCENAME:
 	case SOLVABLE_SOURCEEVR:
-	case SOLVABLE_HEADEREND:
 	case SOLVABLE_GROUP:
 	case SOLVABLE_PKGID:
 	case SOLVABLE_HDRID:
@@ -888,6 +886,7 @@ static depsolve_pkg pkg_from_solvable(Pool *pool, Solvable *s)
 	}
 	p.size = solvable_lookup_num(s, SOLVABLE_DOWNLOADSIZE, 0);
 	p.installsize = solvable_lookup_num(s, SOLVABLE_INSTALLSIZE, 0);
+	p.header_end = solvable_lookup_num(s, SOLVABLE_HEADEREND, 0);
 	p.repo = (size_t)(uintptr_t)s->repo->appdata - 1;
 	Id sb = pool_str2id(pool, "secure-boot(signed)", 0);
 	if (sb && s->provides) {
@@ -1244,19 +1243,19 @@ int depsolve_solve(azl_solver *s, const depsolve_request *rq, depsolve_pkg **ret
 	return r;
 }
 
-int depsolve_check_file(const char *path, const char *type, const char *hex)
+int depsolve_check_fd(int fd, const char *type, const char *hex)
 {
 	Id t = solv_chksum_str2type(type);
 	if (!t)
 		return -EINVAL;
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	Chksum *c = solv_chksum_create(t);
 	unsigned char buf[65536];
 	ssize_t k;
-	while ((k = read(fd, buf, sizeof(buf))) > 0)
+	off_t off = 0;
+	while ((k = pread(fd, buf, sizeof(buf), off)) > 0) {
 		solv_chksum_add(c, buf, (int)k);
+		off += k;
+	}
 	int err = k < 0 ? -errno : 0;
 	int len = 0;
 	const unsigned char *sum = solv_chksum_get(c, &len);
@@ -1269,6 +1268,16 @@ int depsolve_check_file(const char *path, const char *type, const char *hex)
 	if (err)
 		return err;
 	return strcasecmp(got, hex) == 0 ? 0 : -EBADMSG;
+}
+
+int depsolve_check_file(const char *path, const char *type, const char *hex)
+{
+	if (!solv_chksum_str2type(type))
+		return -EINVAL;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return depsolve_check_fd(fd, type, hex);
 }
 
 void depsolve_groups_free(depsolve_group *g, size_t n)

@@ -27,6 +27,7 @@ typedef struct depsolve_pkg {
 	char *checksum;	      /* hex */
 	uint64_t size;	      /* download size in bytes */
 	uint64_t installsize; /* installed size in bytes (0: unknown) */
+	uint64_t header_end;  /* where its header ends (rpm:header-range; 0: unknown) */
 	size_t repo;	      /* the index given to depsolve_add_repo() */
 	/* Provides "secure-boot(signed)": the package's boot images carry
 	 * Secure Boot signatures (docs/secure-boot.md). */
@@ -82,6 +83,8 @@ size_t depsolve_packages_read(const azl_solver *s);
 /* Checks a file against a checksum of type "sha256", "sha512", "sha1"...
  * Returns 0, -EBADMSG on a mismatch, -EINVAL for an unknown type. */
 int depsolve_check_file(const char *path, const char *type, const char *hex);
+/* The same of an open file, read from its first byte (pread). */
+int depsolve_check_fd(int fd, const char *type, const char *hex);
 
 /* One <group> of a comps document, for the TUI's Software spoke. */
 typedef struct depsolve_group {

@@ -309,9 +309,9 @@ int repo_list_build(const azl_packages *p, const azl_cli_repos *cli, const char 
 }
 
 /* Metadata may name any path; only plain relative ones are taken. */
-static bool relpath_is_safe(const char *p)
+bool repo_relpath_safe(const char *p)
 {
-	if (!p[0] || p[0] == '/')
+	if (!p || !p[0] || p[0] == '/')
 		return false;
 	for (const char *s = p; s; s = strchr(s, '/')) {
 		if (*s == '/')
@@ -351,6 +351,155 @@ int repo_fetch_sized(const azl_repo_src *r, const char *relpath, uint64_t max, c
 	return repo_fetch_into(r, NULL, relpath, max, chk_type, chk_hex, ret_path);
 }
 
+int repo_fetch_head(const azl_repo_src *r, const char *relpath, uint64_t len, uint64_t max,
+		    char **ret, size_t *ret_len)
+{
+	if (!relpath || !repo_relpath_safe(relpath) || !r->cache_dir) {
+		log_error("repository '%s': no remote package '%s'", r->name,
+			  relpath ? relpath : "(none)");
+		return -EBADMSG;
+	}
+	_cleanup_free_ char *url = xasprintf("%s%s", r->baseurl, relpath);
+	_cleanup_free_ char *why = NULL;
+	int err = fetch_head(url, len, max, ret, ret_len, &why);
+	if (err < 0)
+		log_error("repository '%s': %s", r->name, why);
+	return err;
+}
+
+static int open_dir_made(const char *dir)
+{
+	_cleanup_free_ char *probe = xasprintf("%s/.", dir);
+	int r = mkdir_parents_of(probe);
+	if (r < 0)
+		return r;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int repo_dirs_open(const azl_repo_src *r, const char *dl_dir, repo_dirs *ret)
+{
+	*ret = (repo_dirs){.local_fd = -1, .cache_fd = -1, .dl_fd = -1};
+	const char *what = r->local_dir ? r->local_dir : r->cache_dir;
+	int fd = -EINVAL;
+	if (r->local_dir) {
+		fd = open(r->local_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			fd = -errno;
+	} else if (r->cache_dir)
+		fd = open_dir_made(r->cache_dir);
+	if (fd < 0)
+		return log_error_errno(fd, "repository '%s': cannot open '%s'", r->name,
+				       what ? what : "(nothing)");
+	if (r->local_dir) {
+		ret->local_fd = fd;
+		return 0;
+	}
+	ret->cache_fd = ret->dl_fd = fd;
+	if (dl_dir) {
+		fd = open_dir_made(dl_dir);
+		if (fd < 0) {
+			repo_dirs_close(ret);
+			return log_error_errno(fd, "cannot open the download directory '%s'",
+					       dl_dir);
+		}
+		ret->dl_fd = fd;
+	}
+	return 0;
+}
+
+void repo_dirs_close(repo_dirs *d)
+{
+	if (d->dl_fd >= 0 && d->dl_fd != d->cache_fd)
+		close(d->dl_fd);
+	if (d->cache_fd >= 0)
+		close(d->cache_fd);
+	if (d->local_fd >= 0)
+		close(d->local_fd);
+	*d = (repo_dirs){.local_fd = -1, .cache_fd = -1, .dl_fd = -1};
+}
+
+/* mkdir -p of relpath's parent directories under dir_fd. */
+static int mkdir_parents_at(int dir_fd, const char *relpath)
+{
+	_cleanup_free_ char *p = xstrdup(relpath);
+	for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdirat(dir_fd, p, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	return 0;
+}
+
+int repo_open_package(const azl_repo_src *r, const repo_dirs *d, const char *relpath, uint64_t max,
+		      const char *chk_type, const char *chk_hex, int *ret_fd)
+{
+	if (!relpath || !repo_relpath_safe(relpath)) {
+		log_error("repository '%s' names an unsafe path '%s'", r->name,
+			  relpath ? relpath : "(none)");
+		return -EBADMSG;
+	}
+	if (r->local_dir) {
+		int fd = openat(d->local_fd, relpath, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			int err = -errno;
+			log_error("repository '%s': cannot read '%s/%s': %s", r->name, r->local_dir,
+				  relpath, strerror(-err));
+			return err;
+		}
+		*ret_fd = fd;
+		return 0;
+	}
+	if (chk_type && chk_hex) {
+		int fd = openat(d->cache_fd, relpath, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && depsolve_check_fd(fd, chk_type, chk_hex) == 0) {
+			log_debug("repository '%s': '%s' from the cache", r->name, relpath);
+			*ret_fd = fd;
+			return 0;
+		}
+		if (fd >= 0) {
+			close(fd);
+			(void)unlinkat(d->cache_fd, relpath, 0);
+		}
+	}
+	/* Unnamed until it is whole and matches: never a partial file. */
+	int fd = openat(d->dl_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return log_error_errno(-errno, "repository '%s': cannot make a file for '%s'",
+				       r->name, relpath);
+	_cleanup_free_ char *url = xasprintf("%s%s", r->baseurl, relpath);
+	_cleanup_free_ char *why = NULL;
+	int err = fetch_to_fd(url, NULL, fd, max, &why);
+	if (err < 0) {
+		close(fd);
+		log_error("repository '%s': %s", r->name, why ? why : strerror(-err));
+		return err;
+	}
+	if (chk_type && chk_hex) {
+		err = depsolve_check_fd(fd, chk_type, chk_hex);
+		if (err < 0) {
+			close(fd);
+			log_error(
+				"repository '%s': '%s' does not match its %s checksum in the metadata",
+				r->name, url, chk_type);
+			return err == -EBADMSG ? err : -EIO;
+		}
+	}
+	/* Kept in the cache for the next install, when that is where it
+	 * went (not into a download directory that goes afterwards). */
+	if (d->dl_fd == d->cache_fd && mkdir_parents_at(d->cache_fd, relpath) == 0) {
+		_cleanup_free_ char *part = xasprintf("%s.%ld.part", relpath, (long)getpid());
+		(void)unlinkat(d->cache_fd, part, 0);
+		if (linkat(fd, "", d->cache_fd, part, AT_EMPTY_PATH) == 0 &&
+		    renameat(d->cache_fd, part, d->cache_fd, relpath) < 0)
+			(void)unlinkat(d->cache_fd, part, 0);
+	}
+	log_debug("repository '%s': downloaded '%s'", r->name, url);
+	*ret_fd = fd;
+	return 0;
+}
+
 int repo_fetch_into(const azl_repo_src *r, const char *dir, const char *relpath, uint64_t max,
 		    const char *chk_type, const char *chk_hex, char **ret_path)
 {
@@ -360,7 +509,7 @@ int repo_fetch_into(const azl_repo_src *r, const char *dir, const char *relpath,
 		log_error("repository '%s': a file without a location", r->name);
 		return -EBADMSG;
 	}
-	if (!relpath_is_safe(relpath)) {
+	if (!repo_relpath_safe(relpath)) {
 		log_error("repository '%s' names an unsafe path '%s'", r->name, relpath);
 		return -EBADMSG;
 	}

@@ -80,6 +80,40 @@ int repo_fetch_sized(const azl_repo_src *r, const char *relpath, uint64_t max, c
 int repo_fetch_into(const azl_repo_src *r, const char *dir, const char *relpath, uint64_t max,
 		    const char *chk_type, const char *chk_hex, char **ret_path);
 
+/* The directories of one repository, opened before an rpm transaction
+ * (which chroots the whole process into the target: paths of the
+ * installing system no longer resolve while it runs): local_fd, a local
+ * repository's directory; cache_fd, a remote one's cache; dl_fd, where
+ * its packages are downloaded (cache_fd, or a download directory). */
+typedef struct repo_dirs {
+	int local_fd, cache_fd, dl_fd;
+} repo_dirs;
+
+/* Opens r's directories (made when missing); dl_dir: its download
+ * directory, NULL: the cache. Returns 0 or -errno (logged). */
+int repo_dirs_open(const azl_repo_src *r, const char *dl_dir, repo_dirs *ret);
+void repo_dirs_close(repo_dirs *d);
+
+/* repo_fetch_into() by file descriptors: the package open (read from
+ * its first byte), in place or from the cache when it matches, else
+ * downloaded into an unnamed file of dl_fd (O_TMPFILE) and checked
+ * against the checksum (then linked into the cache when dl_fd is the
+ * cache). No path of the installing system is looked up. Returns 0 or
+ * -errno (logged). */
+int repo_open_package(const azl_repo_src *r, const repo_dirs *d, const char *relpath, uint64_t max,
+		      const char *chk_type, const char *chk_hex, int *ret_fd);
+
+/* Whether a path the metadata names stays inside the repository:
+ * relative, no ".." component. */
+bool repo_relpath_safe(const char *relpath);
+
+/* The first len bytes of a remote package (a range request), for its
+ * header before the whole file is there; max: the package's size bound,
+ * as repo_fetch_sized() has it. *ret is the caller's. Returns 0 or
+ * -errno (logged). */
+int repo_fetch_head(const azl_repo_src *r, const char *relpath, uint64_t len, uint64_t max,
+		    char **ret, size_t *ret_len);
+
 /* The armored public keys that verify the repository's packages, only
  * from where the operator put trust (DESIGN.md, Trust; docs/packages.md):
  *   - gpgkey: a path or file: URL as it is; an http:, https: or tftp: URL

@@ -489,6 +489,12 @@ struct rpm_checked {
 	bool *whole_bad;    /* [n]: the whole-file check failed */
 	size_t copies;	    /* files copied first */
 	double busy, first; /* seconds checking (summed); when it started */
+	/* Streamed (rpm_check_header() of every package first): the
+	 * transaction runs while the files arrive and are checked; cond is
+	 * signalled as each rc[] is set. */
+	bool streamed;
+	pthread_cond_t cond;
+	char **hdrid; /* [n]: the digest of the header read first */
 };
 
 /* The keys as rpmtsImportPubkey() puts them into a transaction set's
@@ -549,6 +555,8 @@ rpm_checked *rpm_checked_new(size_t n, char *const *keys)
 	c->n = n;
 	c->keyring = kr;
 	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	c->hdrid = xcalloc(n, sizeof(*c->hdrid));
 	c->fd = xcalloc(n, sizeof(*c->fd));
 	c->hdr = xcalloc(n, sizeof(*c->hdr));
 	c->rc = xcalloc(n, sizeof(*c->rc));
@@ -569,12 +577,15 @@ void rpm_checked_free(rpm_checked *c)
 		if (c->fd[i] >= 0)
 			close(c->fd[i]);
 		headerFree(c->hdr[i]);
+		free(c->hdrid[i]);
 	}
 	for (size_t i = 0; i < c->n_pool; i++)
 		rpmtsFree(c->pool[i]);
 	free(c->pool);
 	rpmKeyringFree(c->keyring);
 	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->cond);
+	free(c->hdrid);
 	free(c->fd);
 	free(c->hdr);
 	free(c->rc);
@@ -608,6 +619,54 @@ static void checked_ts_put(rpm_checked *c, rpmts ts, double busy)
 	pthread_mutex_unlock(&c->lock);
 }
 
+/* Package i's result, for whoever waits for it (the streamed
+ * transaction). */
+static void checked_set(rpm_checked *c, size_t i, int rc, const char *why)
+{
+	pthread_mutex_lock(&c->lock);
+	c->rc[i] = rc;
+	if (why)
+		c->why[i] = why;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void rpm_checked_fail(rpm_checked *c, size_t i, int rc, const char *why)
+{
+	if (c && i < c->n)
+		checked_set(c, i, rc < 0 ? rc : -EIO, why);
+}
+
+/* Why a header that rpmReadPackageFile() returned rc for is refused, or
+ * NULL. */
+static const char *header_refusal(rpmRC rc, Header h)
+{
+	switch (rc) {
+	case RPMRC_OK:
+		return has_signature(h) ? NULL : "it is not signed";
+	case RPMRC_NOKEY:
+	case RPMRC_NOTTRUSTED:
+		return "it is signed by a key that none of the repositories' keys (gpgkey) is";
+	default:
+		return "its digests or signature do not verify (damaged or tampered with)";
+	}
+}
+
+/* The digest that names a header (SHA-256, else SHA-1), NULL if none. */
+static char *header_id(Header h)
+{
+	char *id = headerGetAsString(h, RPMTAG_SHA256HEADER);
+	if (!id || !id[0]) {
+		free(id);
+		id = headerGetAsString(h, RPMTAG_SHA1HEADER);
+	}
+	if (id && !id[0]) {
+		free(id);
+		id = NULL;
+	}
+	return id;
+}
+
 /* Whether no one but root can change the file's bytes while it is open:
  * owned by root, not writable by group or others, on a local file system
  * (a network one's server can change it under us). */
@@ -636,9 +695,9 @@ static bool only_root_writes(int fd)
 
 /* A copy of src in an unnamed file (O_TMPFILE, 0600) of dir: no name, so
  * only this fd reaches it. Returns the fd or -errno. */
-static int private_copy(int src, const char *dir)
+static int private_copy(int src, int dir_fd)
 {
-	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	int fd = openat(dir_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
 	char buf[1 << 16];
@@ -694,30 +753,37 @@ static bool whole_file_ok(rpmts ts, int fd, const char *path)
 
 int rpm_check_package(rpm_checked *c, size_t i, const rpm_install_pkg *p, const char *spool)
 {
+	int fd = open(p->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int r = -errno;
+		checked_set(c, i, r, "it cannot be opened as a file");
+		return log_error_errno(r, "cannot open package '%s'", p->path);
+	}
+	_cleanup_close_ int spool_fd = open(spool, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return rpm_check_package_fd(c, i, p, fd, spool_fd);
+}
+
+int rpm_check_package_fd(rpm_checked *c, size_t i, const rpm_install_pkg *p, int fd, int spool_fd)
+{
 	double t0 = mono_s();
 	int r = 0;
-	int fd = open(p->path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
-	if (fd < 0)
-		r = -errno;
-	else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		r = -EINVAL;
 	if (r < 0) {
-		if (fd >= 0)
-			close(fd);
-		c->rc[i] = r;
-		c->why[i] = "it cannot be opened as a file";
+		close(fd);
+		checked_set(c, i, r, "it cannot be opened as a file");
 		return log_error_errno(r, "cannot open package '%s'", p->path);
 	}
 	if (!only_root_writes(fd)) {
-		int copy = private_copy(fd, spool);
+		int copy = private_copy(fd, spool_fd);
 		close(fd);
 		if (copy < 0) {
-			c->rc[i] = copy;
-			c->why[i] = "no private copy of it could be made";
+			checked_set(c, i, copy, "no private copy of it could be made");
 			return log_error_errno(
-				copy, "cannot copy package '%s' (others can change it) into '%s'",
-				p->path, spool);
+				copy,
+				"cannot copy package '%s' (others can change it) into the installer's spool",
+				p->path);
 		}
 		fd = copy;
 		pthread_mutex_lock(&c->lock);
@@ -739,18 +805,13 @@ int rpm_check_package(rpm_checked *c, size_t i, const rpm_install_pkg *p, const 
 	rpmRC rc = f ? rpmReadPackageFile(ts, f, p->path, &h) : RPMRC_FAIL;
 	if (f)
 		Fclose(f);
-	const char *why = NULL;
-	switch (rc) {
-	case RPMRC_OK:
-		if (!has_signature(h))
-			why = "it is not signed";
-		break;
-	case RPMRC_NOKEY:
-	case RPMRC_NOTTRUSTED:
-		why = "it is signed by a key that none of the repositories' keys (gpgkey) is";
-		break;
-	default:
-		why = "its digests or signature do not verify (damaged or tampered with)";
+	const char *why = header_refusal(rc, h);
+	/* Streamed: the transaction holds the header read first; this file
+	 * must carry that very header. */
+	if (!why && c->streamed) {
+		_cleanup_free_ char *id = header_id(h);
+		if (!id || !c->hdrid[i] || strcmp(id, c->hdrid[i]) != 0)
+			why = "its header is not the one read before the transaction (the server sent another file)";
 	}
 	/* Then the whole file, payload digest included. */
 	if (!why && !whole_file_ok(ts, fd, p->path)) {
@@ -761,13 +822,83 @@ int rpm_check_package(rpm_checked *c, size_t i, const rpm_install_pkg *p, const 
 	checked_ts_put(c, ts, mono_s() - t0);
 	if (why) {
 		headerFree(h);
-		c->why[i] = why;
-		c->rc[i] = -EBADMSG;
+		checked_set(c, i, -EBADMSG, why);
 		return -EBADMSG;
 	}
-	c->hdr[i] = h;
-	c->rc[i] = 0;
+	if (c->streamed)
+		headerFree(h);
+	else
+		c->hdr[i] = h;
+	checked_set(c, i, 0, NULL);
 	return 0;
+}
+
+int rpm_check_header(rpm_checked *c, size_t i, const rpm_install_pkg *p, int fd, bool probe)
+{
+	double t0 = mono_s();
+	rpmts ts = checked_ts_get(c);
+	bool quiet = quiet_notices;
+	quiet_notices = true;
+	Header h = NULL;
+	FD_t f = fd_from_start(fd);
+	rpmRC rc = f ? rpmReadPackageFile(ts, f, p->nevra, &h) : RPMRC_FAIL;
+	if (f)
+		Fclose(f);
+	quiet_notices = quiet;
+	checked_ts_put(c, ts, mono_s() - t0);
+	const char *why = header_refusal(rc, h);
+	char *id = why ? NULL : header_id(h);
+	if (!why && !id)
+		why = "its header has no digest";
+	if (why) {
+		headerFree(h);
+		free(id);
+		if (probe)
+			return -EBADMSG;
+		checked_set(c, i, -EBADMSG, why);
+		log_error("package '%s' is refused: %s; nothing was installed", p->nevra, why);
+		return -EBADMSG;
+	}
+	pthread_mutex_lock(&c->lock);
+	c->streamed = true;
+	c->hdr[i] = h;
+	c->hdrid[i] = id;
+	pthread_mutex_unlock(&c->lock);
+	return 0;
+}
+
+/* Streamed: waits until package i is checked (or the install is
+ * interrupted: -EINTR); its result. */
+static int checked_wait(rpm_checked *c, size_t i)
+{
+	pthread_mutex_lock(&c->lock);
+	while (c->rc[i] == 1 && !interrupt_requested()) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 200 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000 * 1000 * 1000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000 * 1000 * 1000;
+		}
+		pthread_cond_timedwait(&c->cond, &c->lock, &ts);
+	}
+	int r = c->rc[i] == 1 ? -EINTR : c->rc[i];
+	pthread_mutex_unlock(&c->lock);
+	return r;
+}
+
+/* The whole-file check of package i once more, verbosely: librpm's log
+ * then says which digest or signature failed. */
+static void checked_explain(rpm_checked *c, size_t i, const char *path)
+{
+	if (c->fd[i] < 0)
+		return;
+	rpmts ts = checked_ts_get(c);
+	int mask = rpmlogSetMask(0);
+	rpmSetVerbosity(RPMLOG_INFO);
+	whole_file_ok(ts, c->fd[i], path);
+	rpmlogSetMask(mask);
+	checked_ts_put(c, ts, 0);
 }
 
 /* After rpm_check_package() of every package: each one refused is named
@@ -785,14 +916,8 @@ static int checked_report(rpm_checked *c, const rpm_install_pkg *pkgs, size_t n)
 			r = r ? r : -EIO;
 			continue;
 		}
-		if (c->whole_bad[i] && c->fd[i] >= 0) {
-			rpmts ts = checked_ts_get(c);
-			int mask = rpmlogSetMask(0);
-			rpmSetVerbosity(RPMLOG_INFO);
-			whole_file_ok(ts, c->fd[i], pkgs[i].path);
-			rpmlogSetMask(mask);
-			checked_ts_put(c, ts, 0);
-		}
+		if (c->whole_bad[i])
+			checked_explain(c, i, pkgs[i].path);
 		log_error("package '%s' is refused: %s; nothing was installed", pkgs[i].nevra,
 			  c->why[i] ? c->why[i] : strerror(-c->rc[i]));
 		r = r ? r : c->rc[i];
@@ -856,7 +981,12 @@ typedef struct run_state {
 	FD_t fd;
 	bool failed;
 	bool interrupted; /* packages refused after SIGINT/SIGTERM */
-	char *full;	  /* "the file system on / has 0.4 MiB free; X needs 6.1 MiB" */
+	/* Streamed: the first package that did not arrive or did not pass
+	 * its check, and its result; every package after it is refused. */
+	const rpm_install_pkg *refused;
+	int refused_rc;
+	size_t refused_after; /* packages installed before it */
+	char *full;	      /* "the file system on / has 0.4 MiB free; X needs 6.1 MiB" */
 } run_state;
 
 /* After a package failed to unpack: was it the disk? rpm's own message
@@ -905,6 +1035,27 @@ static void *on_event(const void *arg, const rpmCallbackType what, const rpm_lof
 					    p->nevra);
 			st->interrupted = true;
 			return NULL;
+		}
+		/* Streamed: this package's file may still be on its way. */
+		if (st->checked && st->checked->streamed) {
+			if (st->refused)
+				return NULL;
+			size_t i = (size_t)(p - st->pkgs);
+			int r = checked_wait(st->checked, i);
+			if (r == -EINTR && interrupt_requested()) {
+				log_warning("interrupted: the rpm transaction stops before %s",
+					    p->nevra);
+				st->interrupted = true;
+				return NULL;
+			}
+			if (r < 0) {
+				/* Said when rpm is done (its own complaints
+				 * about the packages left come first). */
+				st->refused = p;
+				st->refused_rc = r;
+				st->refused_after = st->done;
+				return NULL;
+			}
 		}
 		/* Checked ahead: the very file that was checked. */
 		if (st->checked)
@@ -1037,7 +1188,10 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 	/* Checked ahead, each package as it was fetched: every one passed or
 	 * nothing is installed; their headers are read. */
 	rpm_checked *checked = opts && all_signed ? opts->checked : NULL;
-	if (checked && checked->n == n) {
+	const bool streamed = checked && checked->n == n && checked->streamed;
+	if (streamed)
+		st.checked = checked;
+	else if (checked && checked->n == n) {
 		st.checked = checked;
 		r = checked_report(checked, pkgs, n);
 		if (r < 0) {
@@ -1059,6 +1213,10 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 			/* Taken: freed once added, not held to the end. */
 			h = st.checked->hdr[i];
 			st.checked->hdr[i] = NULL;
+			if (!h) {
+				log_error("package '%s' has no checked header", pkgs[i].nevra);
+				r = -EIO;
+			}
 		} else
 			r = read_verified(ts, &pkgs[i], &h);
 		if (r < 0)
@@ -1092,6 +1250,22 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 		return -EPROTO;
 	}
 	rpmtsOrder(ts);
+	if (streamed && opts->ordered) {
+		/* The files are fetched and checked in the order rpm wants
+		 * them, while it installs those already there. */
+		size_t *order = xcalloc(n, sizeof(*order));
+		size_t k = 0;
+		rpmtsi pi = rpmtsiInit(ts);
+		rpmte te;
+		while (k < n && (te = rpmtsiNext(pi, TR_ADDED))) {
+			const rpm_install_pkg *p = rpmteKey(te);
+			if (p)
+				order[k++] = (size_t)(p - pkgs);
+		}
+		rpmtsiFree(pi);
+		opts->ordered(opts->ordered_data, order, k);
+		free(order);
+	}
 	if (ahead) {
 		/* Nothing is unpacked before every package passed. */
 		if ((!st.checked && verifier_finish(&v, interrupt_requested()) > 0) ||
@@ -1118,6 +1292,16 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 		log_error("interrupted: the rpm transaction stopped after %zu of %zu packages",
 			  st.done, n);
 		r = -EINTR;
+	} else if (st.refused) {
+		size_t i = (size_t)(st.refused - pkgs);
+		if (checked->whole_bad[i])
+			checked_explain(checked, i, st.refused->path);
+		log_error(
+			"package '%s' is refused: %s; the rpm transaction stopped before it: %zu of %zu packages were installed, none after it",
+			st.refused->nevra,
+			checked->why[i] ? checked->why[i] : strerror(-st.refused_rc),
+			st.refused_after, n);
+		r = st.refused_rc;
 	} else if (rc > 0) {
 		log_problems(ts, "rpm transaction");
 		r = -EBADMSG;
@@ -1156,6 +1340,10 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 	}
 	if (r < 0)
 		return r;
+	if (streamed)
+		log_info(
+			"verified %zu packages (digests, payload, signatures) as they arrived, beside the transaction: %.2f s of checking on all cores",
+			n, checked->busy);
 	progress_packages(n, n, st.total_bytes, st.total_bytes, "packages installed");
 	/* One flush for the whole tree instead of one per file. */
 	double t0 = mono_s();

@@ -82,6 +82,26 @@ rpm_checked *rpm_checked_new(size_t n, char *const *keys);
  * of the installer's own for private copies. Returns 0, or -EBADMSG
  * (named in the log), -errno when it cannot be read. */
 int rpm_check_package(rpm_checked *c, size_t i, const rpm_install_pkg *p, const char *spool);
+/* The same of the open file fd (taken: closed by c); spool_fd: that
+ * directory, open. No path is looked up (the streamed transaction's
+ * chroot). */
+int rpm_check_package_fd(rpm_checked *c, size_t i, const rpm_install_pkg *p, int fd, int spool_fd);
+/*
+ * Streamed: every package's header is read first (rpm_check_header():
+ * from the file's first bytes, its digests and signature checked with
+ * the keys), the transaction is ordered and started with those headers,
+ * and each whole file is fetched and checked (rpm_check_package(), which
+ * then also requires the header read first) while rpm installs the ones
+ * before it; rpm opens a package only after it passed. A package that
+ * does not arrive or does not pass stops the transaction there: the
+ * packages before it in rpm's order stay installed, none after it is.
+ * fd: the file or its first bytes (a memfd); thread-safe for distinct
+ * i. Returns 0 or -EBADMSG (logged: nothing was installed; probe: not
+ * logged, nothing recorded, as for a cached copy that may be stale).
+ */
+int rpm_check_header(rpm_checked *c, size_t i, const rpm_install_pkg *p, int fd, bool probe);
+/* Package i will not be there (its download failed: rc, why). */
+void rpm_checked_fail(rpm_checked *c, size_t i, int rc, const char *why);
 void rpm_checked_free(rpm_checked *c);
 
 /* What a kickstart's %packages line asks of the transaction. */
@@ -94,8 +114,15 @@ typedef struct rpm_install_opts {
 	 * rpmdb it created itself without an fsync per package. */
 	char *const *keys;
 	/* Every package checked with rpm_check_package() (NULL: none); a
-	 * package that did not pass is refused, nothing is installed. */
+	 * package that did not pass is refused, nothing is installed. When
+	 * every header was read with rpm_check_header() first (streamed),
+	 * ordered(ordered_data, order, n) is called once the transaction is
+	 * ordered, with the package indexes in the order rpm installs them:
+	 * the caller then fetches and checks them, in that order, on threads
+	 * of its own, while rpm_install_with() runs the transaction. */
 	rpm_checked *checked;
+	void (*ordered)(void *ordered_data, const size_t *order, size_t n);
+	void *ordered_data;
 } rpm_install_opts;
 /* rpm_install() with opts (NULL = none). */
 int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,

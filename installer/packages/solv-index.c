@@ -22,7 +22,7 @@
 /* The file: a header, then sections at 8-byte aligned offsets, in the
  * machine's own byte order (the cache never leaves the machine; another
  * magic or size is "not an index"), then the seal of solv-cache.h. */
-#define IX_MAGIC "AZLSIX04"
+#define IX_MAGIC "AZLSIX05"
 
 typedef struct ix_header {
 	char magic[8];
@@ -38,7 +38,7 @@ typedef struct ix_header {
 
 typedef struct ix_pkg {
 	uint32_t name, evr, arch, location, chk_type, chk_hex, deps, pad;
-	uint64_t dlsize;
+	uint64_t dlsize, instsize, hdrend;
 } ix_pkg;
 
 typedef struct ix_name {
@@ -236,6 +236,8 @@ static void add_solvable(writer *w, Solvable *s)
 		p->chk_hex = add_text(w, pool_bin2hex(pool, chk, solv_chksum_len(type)));
 	}
 	p->dlsize = solvable_lookup_num(s, SOLVABLE_DOWNLOADSIZE, 0);
+	p->instsize = solvable_lookup_num(s, SOLVABLE_INSTALLSIZE, 0);
+	p->hdrend = solvable_lookup_num(s, SOLVABLE_HEADEREND, 0);
 	p->deps = (uint32_t)w->deps.n;
 	const Offset arrays[N_DEPARRAYS] = {s->provides,    s->obsoletes,  s->conflicts,
 					    s->requires,    s->recommends, s->suggests,
@@ -908,6 +910,10 @@ size_t solv_reach_load(solv_reach *r, size_t k, Repo *repo)
 		}
 		if (p->dlsize)
 			repodata_set_num(data, id, SOLVABLE_DOWNLOADSIZE, p->dlsize);
+		if (p->instsize)
+			repodata_set_num(data, id, SOLVABLE_INSTALLSIZE, p->instsize);
+		if (p->hdrend)
+			repodata_set_num(data, id, SOLVABLE_HEADEREND, p->hdrend);
 		n++;
 	}
 	free(ids);

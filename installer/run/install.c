@@ -154,8 +154,14 @@ static bool is_interrupt(const run_job *j, int r)
 static int phase_result(run_job *j, azl_phase phase, int r)
 {
 	azl_install_result *res = j->res;
-	if (r >= 0 && run_cancelled(j->ctx))
+	if (r >= 0 && run_cancelled(j->ctx)) {
+		/* The step was done when the request came: the log says why
+		 * the install stops here. */
+		if (res->error >= 0)
+			log_warning("interrupted: the install stops after step '%s'",
+				    phase_name(phase));
 		r = -EINTR;
+	}
 	if (r >= 0 || res->error < 0)
 		return r;
 	res->phase = phase;
