@@ -198,9 +198,10 @@ void fetch_trust_add(const char *pem, size_t len)
 	buf_append(&trust_bundle, "\n");
 }
 
-void fetch_trust_preload(void)
+bool fetch_trust_preload(void)
 {
 	trust_load_store();
+	return trust_bundle.len > 0;
 }
 
 const char *fetch_trust_bundle(size_t *ret_len)
@@ -218,6 +219,9 @@ static void set_trust(CURL *c)
 	struct curl_blob blob = {
 		.data = trust_bundle.data, .len = trust_bundle.len, .flags = CURL_BLOB_NOCOPY};
 	curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
+	/* Everything is in the blob: no directory of CAs looked up either
+	 * (the streamed downloads run in rpm's chroot). */
+	curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
 }
 
 static void set_common_options(CURL *c, const char *url, uint64_t max, char *errbuf)

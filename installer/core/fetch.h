@@ -68,7 +68,7 @@ void fetch_trust_add(const char *pem, size_t len);
 /* Reads the store into that bundle now, added CAs or not: every later
  * transfer takes its CAs from memory, none from a file (the streamed
  * package downloads run while the process is chrooted into the target). */
-void fetch_trust_preload(void);
+bool fetch_trust_preload(void); /* false: the store could not be read */
 
 /* That bundle (the store, then the added CAs), NULL when nothing was
  * added: what the install's scripts outside the target are pointed at. */

@@ -169,6 +169,7 @@ typedef struct dl_pool {
 	size_t *order;
 	bool streamed;
 	repo_dirs *rd; /* [repos->n], streamed: opened before the chroot */
+	int *prefd;    /* [n], streamed: packages opened already (hdr_pool) */
 	int *spool_fd; /* [repos->n] */
 	size_t remote, started;
 	pthread_t threads[DOWNLOADS_AT_ONCE];
@@ -232,9 +233,12 @@ static void *dl_worker(void *arg)
 			uint64_t max = pkg->size && pkg->size < FETCH_MAX_PACKAGE
 					       ? pkg->size
 					       : FETCH_MAX_PACKAGE;
-			int fd = -1;
-			r = repo_open_package(src, &p->rd[pkg->repo], pkg->location, max,
-					      pkg->checksum_type, pkg->checksum, &fd);
+			int fd = p->prefd ? p->prefd[i] : -1;
+			if (fd >= 0)
+				p->prefd[i] = -1; /* taken */
+			else
+				r = repo_open_package(src, &p->rd[pkg->repo], pkg->location, max,
+						      pkg->checksum_type, pkg->checksum, &fd);
 			rpm_install_pkg item = {.path = pkg->location,
 						.nevra = pkg->nevra,
 						.size = pkg->size,
@@ -451,6 +455,11 @@ static int pool_join(dl_pool *p, bool stop)
 	}
 	free(p->rd);
 	free(p->spool_fd);
+	for (size_t i = 0; p->prefd && i < p->n; i++)
+		if (p->prefd[i] >= 0)
+			close(p->prefd[i]);
+	free(p->prefd);
+	p->prefd = NULL;
 	for (size_t i = 0; p->dirs && i < p->repos->n; i++)
 		free(p->dirs[i]);
 	free(p->dirs);
@@ -459,7 +468,8 @@ static int pool_join(dl_pool *p, bool stop)
 		size_t i = p->order ? p->order[k] : k;
 		if (p->rc[i] >= 0)
 			continue;
-		if (p->rc[i] != -EINTR)
+		/* Streamed, the transaction has said it (rpm_checked_fail()). */
+		if (p->rc[i] != -EINTR && !p->streamed)
 			log_error("cannot get package '%s' from repository '%s'", p->pkgs[i].nevra,
 				  p->repos->repos[p->pkgs[i].repo].name);
 		if (r == 0)
@@ -548,6 +558,10 @@ static int pool_open_dirs(dl_pool *p)
 static void pool_start_ordered(void *data, const size_t *order, size_t k)
 {
 	dl_pool *p = data;
+	/* librpm's transaction sets made now, before rpm forks its first
+	 * scriptlet: making one takes librpm's macro lock, which a forked
+	 * child (rpm expands a macro there) must not inherit held. */
+	rpm_checked_reserve(p->checked, DOWNLOADS_AT_ONCE);
 	/* Every package once: those rpm did not name (none, normally) last. */
 	p->order = xcalloc(p->n, sizeof(*p->order));
 	bool *seen = xcalloc(p->n, sizeof(*seen));
@@ -574,6 +588,11 @@ typedef struct hdr_pool {
 	pthread_mutex_t lock;
 	size_t next;
 	int rc;
+	/* [n]: the file each header was read from, when it is the whole
+	 * package (in place, or a cached copy that matches its checksum),
+	 * kept open for the fetching threads: opened on the installing
+	 * system, not in rpm's chroot; -1: to be downloaded. */
+	int *prefd;
 } hdr_pool;
 
 /* Package i's header: from the file in place, or the first bytes of the
@@ -595,17 +614,24 @@ static int read_header(const hdr_pool *h, size_t i)
 		if (fd < 0)
 			return log_error_errno(-errno, "repository '%s': cannot read '%s'",
 					       src->name, path);
+		int r = rpm_check_header(h->checked, i, &item, fd, false);
+		if (r < 0)
+			close(fd);
+		else
+			h->prefd[i] = fd;
+		return r;
 	} else {
-		/* A copy in the cache: no request (the whole file is checked
-		 * against its checksum before it is used). */
+		/* A copy in the cache that matches its checksum: no request. */
 		_cleanup_free_ char *cached = xasprintf("%s/%s", src->cache_dir, pkg->location);
 		fd = open(cached, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			int r = rpm_check_header(h->checked, i, &item, fd, true);
-			close(fd);
-			if (r == 0)
-				return 0;
+		if (fd >= 0 && pkg->checksum_type && pkg->checksum &&
+		    depsolve_check_fd(fd, pkg->checksum_type, pkg->checksum) == 0 &&
+		    rpm_check_header(h->checked, i, &item, fd, true) == 0) {
+			h->prefd[i] = fd;
+			return 0;
 		}
+		if (fd >= 0)
+			close(fd);
 		uint64_t max =
 			pkg->size && pkg->size < FETCH_MAX_PACKAGE ? pkg->size : FETCH_MAX_PACKAGE;
 		_cleanup_free_ char *buf = NULL;
@@ -652,7 +678,7 @@ static void *hdr_worker(void *arg)
 
 /* A header's end beyond this is not believed: no header is that large
  * (the kernel's modules have a few MiB), and the range is held in memory. */
-#define HEADER_MAX (64u << 20)
+#define HEADER_MAX (8u << 20)
 
 /* Whether the packages can be streamed: checked ahead, and every remote
  * one's metadata says where its header ends, within the package and
@@ -662,21 +688,31 @@ static bool can_stream(const azl_repo_list *repos, const depsolve_pkg *pkgs, siz
 {
 	if (!checked || getenv("AZL_NO_STREAM"))
 		return false;
-	for (size_t i = 0; i < n; i++)
-		if (repos->repos[pkgs[i].repo].cache_dir &&
-		    (pkgs[i].header_end == 0 || pkgs[i].header_end > HEADER_MAX ||
-		     (pkgs[i].size && pkgs[i].header_end > pkgs[i].size)))
+	bool remote = false;
+	for (size_t i = 0; i < n; i++) {
+		if (!repos->repos[pkgs[i].repo].cache_dir)
+			continue;
+		remote = true;
+		if (pkgs[i].header_end == 0 || pkgs[i].header_end > HEADER_MAX ||
+		    (pkgs[i].size && pkgs[i].header_end > pkgs[i].size))
 			return false;
+	}
+	/* Downloads in rpm's chroot take their CAs from memory only. */
+	if (remote && !fetch_trust_preload()) {
+		log_info(
+			"the trust store could not be read into memory; every package is fetched before the transaction");
+		return false;
+	}
 	return true;
 }
 
 /* Every package's header, read and checked before the transaction
  * (HEADERS_AT_ONCE at a time). */
 static int read_headers(const azl_repo_list *repos, const depsolve_pkg *pkgs, size_t n,
-			rpm_checked *checked)
+			rpm_checked *checked, int *prefd)
 {
 	double t0 = now_s();
-	hdr_pool h = {.repos = repos, .pkgs = pkgs, .n = n, .checked = checked};
+	hdr_pool h = {.repos = repos, .pkgs = pkgs, .n = n, .checked = checked, .prefd = prefd};
 	pthread_mutex_init(&h.lock, NULL);
 	pthread_t threads[HEADERS_AT_ONCE];
 	size_t started = 0;
@@ -685,6 +721,21 @@ static int read_headers(const azl_repo_list *repos, const depsolve_pkg *pkgs, si
 		remote = remote || repos->repos[pkgs[i].repo].cache_dir;
 	if (remote)
 		fetch_global_init();
+	/* Each remote repository's name resolved into the shared DNS cache
+	 * now, while the installing system's resolver is reachable: its
+	 * downloads may all come later, in rpm's chroot. */
+	for (size_t k = 0; remote && k < repos->n; k++) {
+		const azl_repo_src *src = &repos->repos[k];
+		if (!src->cache_dir)
+			continue;
+		_cleanup_free_ char *buf = NULL;
+		size_t len = 0;
+		int r = repo_fetch_head(src, "repodata/repomd.xml", 1, FETCH_MAX_SMALL, &buf, &len);
+		if (r < 0) {
+			pthread_mutex_destroy(&h.lock);
+			return r == -ENOENT ? -ENXIO : r;
+		}
+	}
 	for (; remote && started < HEADERS_AT_ONCE && started < n; started++)
 		if (pthread_create(&threads[started], NULL, hdr_worker, &h))
 			break;
@@ -781,6 +832,7 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 	rpm_checked *checked = NULL;
 	dl_pool pool = {0};
 	bool pool_on = false;
+	int *prefd = NULL; /* streamed: [n], see hdr_pool */
 	r = solve(m, &l, extra, root, false, NULL, &pkgs, &n);
 	if (r < 0)
 		goto out;
@@ -811,11 +863,16 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 	if (stream) {
 		/* Before any thread fetches (fetch.c reads it once). */
 		fetch_trust_preload();
-		r = read_headers(&l, pkgs, n, checked);
+		prefd = xcalloc(n, sizeof(*prefd));
+		for (size_t i = 0; i < n; i++)
+			prefd[i] = -1;
+		r = read_headers(&l, pkgs, n, checked, prefd);
 		if (r < 0)
 			goto out;
 		pool_init(&pool, ctx, &l, pkgs, n, dl_dir, checked);
 		pool.streamed = pool_on = true;
+		pool.prefd = prefd; /* the pool's from here */
+		prefd = NULL;
 		r = pool_open_dirs(&pool);
 		if (r < 0)
 			goto out;
@@ -847,18 +904,23 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 	r = rpm_install_with(root, items, n, &ro);
 	if (pool_on) {
 		pool_on = false;
-		int pr = pool_join(&pool, true);
+		(void)pool_join(&pool, true);
 		pool_free_paths(&pool);
 		/* A package that was not there: as when it is fetched first. */
-		if (r < 0 && pr < 0)
-			r = pr;
+		if (r == -ENOENT)
+			r = -ENXIO;
 	}
 	if (r >= 0)
 		log_info("the rpm transaction took %.1f s", now_s() - t0);
 out:
 	if (pool_on) {
-		(void)pool_join(&pool, true);
+		(void)pool_join(&pool, true); /* closes prefd */
 		pool_free_paths(&pool);
+	} else if (prefd) {
+		for (size_t i = 0; i < n; i++)
+			if (prefd[i] >= 0)
+				close(prefd[i]);
+		free(prefd);
 	}
 	/* Closed before the download directory goes (private copies, too). */
 	rpm_checked_free(checked);

@@ -619,6 +619,18 @@ static void checked_ts_put(rpm_checked *c, rpmts ts, double busy)
 	pthread_mutex_unlock(&c->lock);
 }
 
+void rpm_checked_reserve(rpm_checked *c, size_t k)
+{
+	if (!c)
+		return;
+	rpmts ts[16];
+	size_t n = k < 16 ? k : 16;
+	for (size_t i = 0; i < n; i++)
+		ts[i] = checked_ts_get(c);
+	for (size_t i = 0; i < n; i++)
+		checked_ts_put(c, ts[i], 0);
+}
+
 /* Package i's result, for whoever waits for it (the streamed
  * transaction). */
 static void checked_set(rpm_checked *c, size_t i, int rc, const char *why)

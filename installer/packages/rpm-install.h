@@ -100,6 +100,9 @@ int rpm_check_package_fd(rpm_checked *c, size_t i, const rpm_install_pkg *p, int
  * logged, nothing recorded, as for a cached copy that may be stale).
  */
 int rpm_check_header(rpm_checked *c, size_t i, const rpm_install_pkg *p, int fd, bool probe);
+/* At least k transaction sets ready for the checking threads, made now
+ * (on the caller's thread). */
+void rpm_checked_reserve(rpm_checked *c, size_t k);
 /* Package i will not be there (its download failed: rc, why). */
 void rpm_checked_fail(rpm_checked *c, size_t i, int rc, const char *why);
 void rpm_checked_free(rpm_checked *c);
