@@ -75,7 +75,10 @@ option router 198.51.100.1
 option lease 600
 EOF
 touch "$W/udhcpd.leases"
-ip netns exec "$PEER" busybox udhcpd -f "$W/udhcpd.conf" >"$W/udhcpd.log" 2>&1 &
+# The peer's network only (nsenter): `ip netns exec` would also copy the
+# mount table, keeping any file system another test mounts meanwhile busy
+# for as long as udhcpd runs (the e2e pass runs beside this one).
+nsenter --net="/run/netns/$PEER" busybox udhcpd -f "$W/udhcpd.conf" >"$W/udhcpd.log" 2>&1 &
 PIDS="$PIDS $!"
 
 # A private system bus: root may own and call anything on it.
