@@ -579,6 +579,8 @@ static void pool_start_ordered(void *data, const size_t *order, size_t k)
 }
 
 #define HEADERS_AT_ONCE 8
+/* A remote package this small is fetched whole instead of its header. */
+#define WHOLE_MAX (256u << 10)
 
 typedef struct hdr_pool {
 	const azl_repo_list *repos;
@@ -593,6 +595,7 @@ typedef struct hdr_pool {
 	 * kept open for the fetching threads: opened on the installing
 	 * system, not in rpm's chroot; -1: to be downloaded. */
 	int *prefd;
+	const repo_dirs *rd; /* [repos->n]: where a small package is downloaded */
 } hdr_pool;
 
 /* Package i's header: from the file in place, or the first bytes of the
@@ -632,6 +635,25 @@ static int read_header(const hdr_pool *h, size_t i)
 		}
 		if (fd >= 0)
 			close(fd);
+		/* A small package whole, in the request its header would take:
+		 * one round trip instead of two, and the transaction's first
+		 * packages (libraries, mostly small) are there when it starts. */
+		if (pkg->size && pkg->size <= WHOLE_MAX) {
+			int r = repo_open_package(src, &h->rd[pkg->repo], pkg->location, pkg->size,
+						  pkg->checksum_type, pkg->checksum, &fd);
+			if (r < 0) {
+				if (r != -EINTR)
+					log_error("cannot get package '%s' from repository '%s'",
+						  pkg->nevra, src->name);
+				return r;
+			}
+			r = rpm_check_header(h->checked, i, &item, fd, false);
+			if (r < 0)
+				close(fd);
+			else
+				h->prefd[i] = fd;
+			return r;
+		}
 		uint64_t max =
 			pkg->size && pkg->size < FETCH_MAX_PACKAGE ? pkg->size : FETCH_MAX_PACKAGE;
 		_cleanup_free_ char *buf = NULL;
@@ -709,10 +731,11 @@ static bool can_stream(const azl_repo_list *repos, const depsolve_pkg *pkgs, siz
 /* Every package's header, read and checked before the transaction
  * (HEADERS_AT_ONCE at a time). */
 static int read_headers(const azl_repo_list *repos, const depsolve_pkg *pkgs, size_t n,
-			rpm_checked *checked, int *prefd)
+			rpm_checked *checked, int *prefd, const repo_dirs *rd)
 {
 	double t0 = now_s();
-	hdr_pool h = {.repos = repos, .pkgs = pkgs, .n = n, .checked = checked, .prefd = prefd};
+	hdr_pool h = {
+		.repos = repos, .pkgs = pkgs, .n = n, .checked = checked, .prefd = prefd, .rd = rd};
 	pthread_mutex_init(&h.lock, NULL);
 	pthread_t threads[HEADERS_AT_ONCE];
 	size_t started = 0;
@@ -832,7 +855,6 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 	rpm_checked *checked = NULL;
 	dl_pool pool = {0};
 	bool pool_on = false;
-	int *prefd = NULL; /* streamed: [n], see hdr_pool */
 	r = solve(m, &l, extra, root, false, NULL, &pkgs, &n);
 	if (r < 0)
 		goto out;
@@ -863,17 +885,15 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 	if (stream) {
 		/* Before any thread fetches (fetch.c reads it once). */
 		fetch_trust_preload();
-		prefd = xcalloc(n, sizeof(*prefd));
-		for (size_t i = 0; i < n; i++)
-			prefd[i] = -1;
-		r = read_headers(&l, pkgs, n, checked, prefd);
-		if (r < 0)
-			goto out;
 		pool_init(&pool, ctx, &l, pkgs, n, dl_dir, checked);
 		pool.streamed = pool_on = true;
-		pool.prefd = prefd; /* the pool's from here */
-		prefd = NULL;
+		pool.prefd = xcalloc(n, sizeof(*pool.prefd));
+		for (size_t i = 0; i < n; i++)
+			pool.prefd[i] = -1;
 		r = pool_open_dirs(&pool);
+		if (r < 0)
+			goto out;
+		r = read_headers(&l, pkgs, n, checked, pool.prefd, pool.rd);
 		if (r < 0)
 			goto out;
 	} else {
@@ -916,11 +936,6 @@ out:
 	if (pool_on) {
 		(void)pool_join(&pool, true); /* closes prefd */
 		pool_free_paths(&pool);
-	} else if (prefd) {
-		for (size_t i = 0; i < n; i++)
-			if (prefd[i] >= 0)
-				close(prefd[i]);
-		free(prefd);
 	}
 	/* Closed before the download directory goes (private copies, too). */
 	rpm_checked_free(checked);
