@@ -419,6 +419,15 @@ void repo_dirs_close(repo_dirs *d)
 	*d = (repo_dirs){.local_fd = -1, .cache_fd = -1, .dl_fd = -1};
 }
 
+/* A download that does not match its checksum (err from the check):
+ * said, and refused. */
+static int checksum_refused(const azl_repo_src *r, const char *url, const char *chk_type, int err)
+{
+	log_error("repository '%s': '%s' does not match its %s checksum in the metadata", r->name,
+		  url, chk_type);
+	return err == -EBADMSG ? err : -EIO;
+}
+
 /* mkdir -p of relpath's parent directories under dir_fd. */
 static int mkdir_parents_at(int dir_fd, const char *relpath)
 {
@@ -480,10 +489,7 @@ int repo_open_package(const azl_repo_src *r, const repo_dirs *d, const char *rel
 		err = depsolve_check_fd(fd, chk_type, chk_hex);
 		if (err < 0) {
 			close(fd);
-			log_error(
-				"repository '%s': '%s' does not match its %s checksum in the metadata",
-				r->name, url, chk_type);
-			return err == -EBADMSG ? err : -EIO;
+			return checksum_refused(r, url, chk_type, err);
 		}
 	}
 	/* Kept in the cache for the next install, when that is where it
@@ -552,10 +558,7 @@ int repo_fetch_into(const azl_repo_src *r, const char *dir, const char *relpath,
 		err = depsolve_check_file(path, chk_type, chk_hex);
 		if (err < 0) {
 			unlink(path);
-			log_error(
-				"repository '%s': '%s' does not match its %s checksum in the metadata",
-				r->name, url, chk_type);
-			return err == -EBADMSG ? err : -EIO;
+			return checksum_refused(r, url, chk_type, err);
 		}
 	}
 	log_debug("repository '%s': downloaded '%s'", r->name, url);

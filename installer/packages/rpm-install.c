@@ -763,6 +763,17 @@ static bool whole_file_ok(rpmts ts, int fd, const char *path)
 	return ok;
 }
 
+/* The package's header read at fd (from its first byte), its digests and
+ * signature checked with ts's keys (rpmReadPackageFile()). */
+static rpmRC read_header_at(rpmts ts, int fd, const char *name, Header *ret)
+{
+	FD_t f = fd_from_start(fd);
+	rpmRC rc = f ? rpmReadPackageFile(ts, f, name, ret) : RPMRC_FAIL;
+	if (f)
+		Fclose(f);
+	return rc;
+}
+
 int rpm_check_package(rpm_checked *c, size_t i, const rpm_install_pkg *p, const char *spool)
 {
 	int fd = open(p->path, O_RDONLY | O_CLOEXEC);
@@ -813,11 +824,7 @@ int rpm_check_package_fd(rpm_checked *c, size_t i, const rpm_install_pkg *p, int
 	/* The header as rpm_install() reads it (rpmReadPackageFile(): its
 	 * digests and signature), and why it is refused, if it is. */
 	Header h = NULL;
-	FD_t f = fd_from_start(fd);
-	rpmRC rc = f ? rpmReadPackageFile(ts, f, p->path, &h) : RPMRC_FAIL;
-	if (f)
-		Fclose(f);
-	const char *why = header_refusal(rc, h);
+	const char *why = header_refusal(read_header_at(ts, fd, p->path, &h), h);
 	/* Streamed: the transaction holds the header read first; this file
 	 * must carry that very header. */
 	if (!why && c->streamed) {
@@ -852,10 +859,7 @@ int rpm_check_header(rpm_checked *c, size_t i, const rpm_install_pkg *p, int fd,
 	bool quiet = quiet_notices;
 	quiet_notices = true;
 	Header h = NULL;
-	FD_t f = fd_from_start(fd);
-	rpmRC rc = f ? rpmReadPackageFile(ts, f, p->nevra, &h) : RPMRC_FAIL;
-	if (f)
-		Fclose(f);
+	rpmRC rc = read_header_at(ts, fd, p->nevra, &h);
 	quiet_notices = quiet;
 	checked_ts_put(c, ts, mono_s() - t0);
 	const char *why = header_refusal(rc, h);

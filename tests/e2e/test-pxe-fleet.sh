@@ -412,16 +412,50 @@ nsx python3 -c "import urllib.request as u; u.urlopen('http://$SRV/pxe/boot.ipxe
 }
 [ -n "$(nsx ss -Hlun 'sport = :67')" ] || { cat "$WORK/dnsmasq.out"; echo "e2e: dnsmasq is not listening"; exit 1; }
 
-# Guest 2: Ironic's deploy fails (no image), is deployed again, boots.
+# Guest 2's network boot, as Ironic's power driver makes it: NAME.
+ironic_pxe() {
+	qemu_start "$1" bios -boot order=n -smbios "type=1,serial=FLEET-2" \
+		-netdev "tap,id=n0,ifname=tap2,script=no,downscript=no" \
+		-device "virtio-net-pci,netdev=n0,mac=$(mac_of 2)" \
+		-drive "file=$WORK/disk2.img,if=virtio,format=raw"
+}
+# A deploy of guest 2 that passes: NAME PAYLOAD-PHASE (image, packages).
+ironic_install() {
+	local t
+	t=$(now)
+	ironic_pxe "$1"
+	console "$1" reject 'Kernel panic' reject '"phase":"error"' \
+		expect "installer ready after .*answers: http://$SRV/ironic/$NODE/ks.cfg" 600 mark installer-ready \
+		expect '\{"phase":"storage"' 600 mark storage \
+		expect "\\{\"phase\":\"$2\"" 900 mark "$2" \
+		expect '\{"phase":"bootloader"' 900 mark bootloader \
+		expect '\{"phase":"finish","percent":100' 600 mark finished \
+		eof 300
+	echo "$1: $(since "$t") s"
+	qemu_wait 120
+}
+# Guest 2's installed disk to a login prompt: NAME. Root is locked
+# (rootpw --lock): the login prompt is as far as a boot goes without
+# credentials (the image's serial getty; the demo system's init runs one
+# on ttyS0).
+ironic_boot() {
+	local t
+	t=$(now)
+	qemu_start "$1" bios -drive "file=$WORK/disk2.img,if=virtio,format=raw" \
+		-netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0
+	console "$1" reject 'Kernel panic' reject 'dropping to a shell' \
+		expect 'login: *$' 400 mark login-prompt
+	echo "$1: installed system to login prompt: $(since "$t") s"
+	qemu_kill
+}
+
+# Guest 2: Ironic's deploy fails (no image), is deployed again from the
+# image, boots, is deployed from a package repository, boots.
 ironic_guest() {
-	local mac t
-	mac=$(mac_of 2)
+	local t
 	truncate -s 6G "$WORK/disk2.img"
 	t=$(now)
-	qemu_start install2-broken bios -boot order=n -smbios "type=1,serial=FLEET-2" \
-		-netdev "tap,id=n0,ifname=tap2,script=no,downscript=no" \
-		-device "virtio-net-pci,netdev=n0,mac=$mac" \
-		-drive "file=$WORK/disk2.img,if=virtio,format=raw"
+	ironic_pxe install2-broken
 	console install2-broken reject 'Kernel panic' reject '"phase":"finish"' \
 		expect "installer ready after .*answers: http://$SRV/ironic/$NODE/ks.cfg" 600 mark installer-ready \
 		expect '"phase":"error","percent":100,"message":"azl-installer exited with 3' 600 mark failed
@@ -429,55 +463,14 @@ ironic_guest() {
 	# What Ironic's power driver does for the next deploy.
 	qemu_kill
 	ironic_deploy "http://$SRV/ironic/images/azl.tar.zst" || { echo "e2e: rendering Ironic's files failed"; return 1; }
-	t=$(now)
-	qemu_start install2 bios -boot order=n -smbios "type=1,serial=FLEET-2" \
-		-netdev "tap,id=n0,ifname=tap2,script=no,downscript=no" \
-		-device "virtio-net-pci,netdev=n0,mac=$mac" \
-		-drive "file=$WORK/disk2.img,if=virtio,format=raw"
-	console install2 reject 'Kernel panic' reject '"phase":"error"' \
-		expect "installer ready after .*answers: http://$SRV/ironic/$NODE/ks.cfg" 600 mark installer-ready \
-		expect '\{"phase":"storage"' 600 mark storage \
-		expect '\{"phase":"image"' 900 mark image \
-		expect '\{"phase":"bootloader"' 900 mark bootloader \
-		expect '\{"phase":"finish","percent":100' 600 mark finished \
-		eof 300
-	echo "install: $(since "$t") s"
-	qemu_wait 120
-	# Root is locked (rootpw --lock): the login prompt of the image's
-	# serial getty is as far as a boot goes without credentials.
-	t=$(now)
-	qemu_start boot2 bios -drive "file=$WORK/disk2.img,if=virtio,format=raw" \
-		-netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0
-	console boot2 reject 'Kernel panic' reject 'dropping to a shell' \
-		expect 'login: *$' 400 mark login-prompt
-	echo "boot2: installed system to login prompt: $(since "$t") s"
-	qemu_kill
+	ironic_install install2 image
+	ironic_boot boot2
 	# The third deploy: the node's image source is now a package
 	# repository (Ironic's is_source_a_path form).
 	ironic_deploy "http://$SRV/ironic-repo/" --source-is-path ||
 		{ echo "e2e: rendering Ironic's files failed"; return 1; }
-	t=$(now)
-	qemu_start install2-repo bios -boot order=n -smbios "type=1,serial=FLEET-2" \
-		-netdev "tap,id=n0,ifname=tap2,script=no,downscript=no" \
-		-device "virtio-net-pci,netdev=n0,mac=$mac" \
-		-drive "file=$WORK/disk2.img,if=virtio,format=raw"
-	console install2-repo reject 'Kernel panic' reject '"phase":"error"' \
-		expect "installer ready after .*answers: http://$SRV/ironic/$NODE/ks.cfg" 600 mark installer-ready \
-		expect '\{"phase":"storage"' 600 mark storage \
-		expect '\{"phase":"packages"' 900 mark packages \
-		expect '\{"phase":"bootloader"' 900 mark bootloader \
-		expect '\{"phase":"finish","percent":100' 600 mark finished \
-		eof 300
-	echo "install from the repository: $(since "$t") s"
-	qemu_wait 120
-	# The demo system's init runs a getty on ttyS0.
-	t=$(now)
-	qemu_start boot2-repo bios -drive "file=$WORK/disk2.img,if=virtio,format=raw" \
-		-netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0
-	console boot2-repo reject 'Kernel panic' reject 'dropping to a shell' \
-		expect 'login: *$' 400 mark login-prompt
-	echo "boot2-repo: installed system to login prompt: $(since "$t") s"
-	qemu_kill
+	ironic_install install2-repo packages
+	ironic_boot boot2-repo
 }
 
 # One guest: PXE install, then its installed disk to a login.
