@@ -2,13 +2,17 @@
 # tests/integration/test-tui-*.sh): start the real binary in a detached
 # 80x24 tmux session, send keys, wait for text with a bounded poll.
 tui_session=azl-tui-$$
-# A tmux server of our own: no interference with other tmux users or
-# with a server that is shutting down after an earlier test.
-tmx() { tmux -L "$tui_session" -f /dev/null "$@"; }
+tui_server=0
+# A tmux server of our own for each tui_start: no interference with other
+# tmux users, nor with the previous start's server, which exits when its
+# last session is killed. Starting the next session on the same socket
+# raced with that exit ("server exited unexpectedly", CI stop 29).
+tmx() { tmux -L "$tui_session-$tui_server" -f /dev/null "$@"; }
 tui_start() { # TERM COMMAND...
 	local term=$1
 	shift
-	tmx kill-session -t "$tui_session" 2>/dev/null || :
+	tmx kill-server 2>/dev/null || :
+	tui_server=$((tui_server + 1))
 	tmx new-session -d -s "$tui_session" -x 80 -y 24 \
 		"env TERM=$term LANG=C.UTF-8 AZL_LOCALEDIR=$AZL_BUILD_DIR/locale $* ; echo \"TUI-EXIT=\$?\"; sleep 600"
 }
