@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gcrypt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1153,6 +1155,15 @@ static int solve_pool(azl_solver *s, const depsolve_request *rq, bool quiet, dep
 		return -EPROTO;
 	}
 	Transaction *trans = solver_create_transaction(solv);
+	/* Each step's place in libsolv's install order (rank). */
+	Queue listed;
+	queue_init_clone(&listed, &trans->steps);
+	transaction_order(trans, 0);
+	Id *rank = solv_calloc(pool->nsolvables, sizeof(*rank));
+	for (int i = 0; i < trans->steps.count; i++)
+		rank[trans->steps.elements[i]] = i;
+	queue_free(&trans->steps);
+	trans->steps = listed;
 	depsolve_pkg *pkgs = NULL;
 	size_t n = 0;
 	uint64_t bytes = 0;
@@ -1163,6 +1174,7 @@ static int solve_pool(azl_solver *s, const depsolve_request *rq, bool quiet, dep
 			continue; /* replaced by an update, rpm erases it */
 		depsolve_pkg *p = xappend(&pkgs, &n, sizeof(*pkgs));
 		*p = pkg_from_solvable(pool, sv);
+		p->rank = (size_t)rank[trans->steps.elements[i]];
 		bytes += p->size;
 		if (p->location)
 			continue;
@@ -1172,6 +1184,7 @@ static int solve_pool(azl_solver *s, const depsolve_request *rq, bool quiet, dep
 				"package '%s' of repository '%s' has no location in the repository's metadata; fix the repository (createrepo_c) or exclude it",
 				p->nevra, sv->repo->name);
 	}
+	solv_free(rank);
 	transaction_free(trans);
 	solver_free(solv);
 	if (r < 0) {
@@ -1243,11 +1256,54 @@ int depsolve_solve(azl_solver *s, const depsolve_request *rq, depsolve_pkg **ret
 	return r;
 }
 
+static void gcrypt_init(void)
+{
+	if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P) && gcry_check_version(NULL)) {
+		gcry_control(GCRYCTL_DISABLE_SECMEM, 0);
+		gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
+	}
+}
+
+/* The digest by libgcrypt (the library librpm checks packages with):
+ * SHA-256 at the CPU's speed (SHA extensions), several times libsolv's
+ * portable one. 1: a type libgcrypt does not know. */
+static int check_fd_gcrypt(int fd, const char *type, const char *hex)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, gcrypt_init);
+	if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P))
+		return 1;
+	int algo = gcry_md_map_name(type);
+	unsigned dlen = algo ? gcry_md_get_algo_dlen(algo) : 0;
+	gcry_md_hd_t md;
+	if (!algo || dlen == 0 || dlen > 64 || gcry_md_open(&md, algo, 0) != 0)
+		return 1;
+	unsigned char buf[65536];
+	ssize_t k;
+	off_t off = 0;
+	while ((k = pread(fd, buf, sizeof(buf), off)) > 0) {
+		gcry_md_write(md, buf, (size_t)k);
+		off += k;
+	}
+	int err = k < 0 ? -errno : 0;
+	char got[2 * 64 + 1];
+	if (!err)
+		solv_bin2hex(gcry_md_read(md, algo), (int)dlen, got);
+	gcry_md_close(md);
+	if (err)
+		return err;
+	return strcasecmp(got, hex) == 0 ? 0 : -EBADMSG;
+}
+
 int depsolve_check_fd(int fd, const char *type, const char *hex)
 {
+	/* Only the types libsolv knows (the ones repodata uses). */
 	Id t = solv_chksum_str2type(type);
 	if (!t)
 		return -EINVAL;
+	int r = check_fd_gcrypt(fd, type, hex);
+	if (r <= 0)
+		return r;
 	Chksum *c = solv_chksum_create(t);
 	unsigned char buf[65536];
 	ssize_t k;

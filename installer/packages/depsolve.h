@@ -29,6 +29,11 @@ typedef struct depsolve_pkg {
 	uint64_t installsize; /* installed size in bytes (0: unknown) */
 	uint64_t header_end;  /* where its header ends (rpm:header-range; 0: unknown) */
 	size_t repo;	      /* the index given to depsolve_add_repo() */
+	/* Its place in libsolv's install order (requirements first, close
+	 * to the order rpm will choose): what to fetch first. The packages
+	 * themselves are listed in the transaction's own order, which is
+	 * the order rpm is given them (its ties follow that order). */
+	size_t rank;
 	/* Provides "secure-boot(signed)": the package's boot images carry
 	 * Secure Boot signatures (docs/secure-boot.md). */
 	bool secure_boot_signed;
