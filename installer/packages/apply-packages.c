@@ -171,9 +171,18 @@ typedef struct dl_pool {
 	repo_dirs *rd; /* [repos->n], streamed: opened before the chroot */
 	int *prefd;    /* [n], streamed: packages opened already (hdr_pool) */
 	int *spool_fd; /* [repos->n] */
+	/* Streamed: the larger remote packages (ahead[n_ahead], in
+	 * libsolv's order) are fetched from the start, beside the header
+	 * requests, until rpm's order is known; each is checked later, in
+	 * that order, by the thread that takes it (state). */
+	size_t *ahead, n_ahead, ahead_next;
+	unsigned char *state;	  /* [n]: PKG_* */
+	int *ahead_fd, *ahead_rc; /* [n] */
 	size_t remote, started;
 	pthread_t threads[DOWNLOADS_AT_ONCE];
 } dl_pool;
+
+enum { PKG_TODO, PKG_AHEAD, PKG_FETCHED, PKG_TAKEN };
 
 /* The directory of the installer's own for a repository (its cache's,
  * made now), where rpm_check_package() copies a package that others can
@@ -215,16 +224,85 @@ static int fetch_one(const dl_pool *p, size_t i, char **ret)
 			       pkg->checksum_type, pkg->checksum, ret);
 }
 
+/* Streamed, before rpm's order is known: package i fetched (not checked:
+ * its header is not read yet) into ahead_fd[i] / ahead_rc[i]. Called and
+ * returns with the pool's lock held. */
+static void fetch_ahead(dl_pool *p, size_t i)
+{
+	p->state[i] = PKG_AHEAD;
+	pthread_mutex_unlock(&p->lock);
+	const depsolve_pkg *pkg = &p->pkgs[i];
+	const azl_repo_src *src = &p->repos->repos[pkg->repo];
+	uint64_t max = pkg->size && pkg->size < FETCH_MAX_PACKAGE ? pkg->size : FETCH_MAX_PACKAGE;
+	int fd = -1;
+	int r = run_cancelled(p->ctx)
+			? -EINTR
+			: repo_open_package(src, &p->rd[pkg->repo], pkg->location, max,
+					    pkg->checksum_type, pkg->checksum, &fd);
+	if (r >= 0)
+		log_debug("'%s' fetched ahead of rpm's order", pkg->nevra);
+	pthread_mutex_lock(&p->lock);
+	p->ahead_fd[i] = r < 0 ? -1 : fd;
+	p->ahead_rc[i] = r < 0 ? r : 0;
+	p->state[i] = PKG_FETCHED;
+	pthread_cond_broadcast(&p->cond);
+}
+
+/* The next package to fetch and check, or SIZE_MAX when there is none
+ * (or the pool stops). Streamed, fetches ahead until rpm's order is
+ * known, and waits for a package another thread is fetching ahead.
+ * Called and returns with the pool's lock held. */
+static size_t pool_next(dl_pool *p)
+{
+	for (;;) {
+		if (p->stop)
+			return SIZE_MAX;
+		if (p->streamed && !p->order) {
+			if (p->ahead_next < p->n_ahead) {
+				size_t i = p->ahead[p->ahead_next++];
+				if (p->state[i] == PKG_TODO)
+					fetch_ahead(p, i);
+				continue;
+			}
+			pthread_cond_wait(&p->cond, &p->lock);
+			continue;
+		}
+		if (p->next >= p->n)
+			return SIZE_MAX;
+		size_t i = p->order ? p->order[p->next] : p->next;
+		p->next++;
+		while (p->state && p->state[i] == PKG_AHEAD)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->state)
+			p->state[i] = PKG_TAKEN;
+		return i;
+	}
+}
+
 static void *dl_worker(void *arg)
 {
 	dl_pool *p = arg;
 	pthread_mutex_lock(&p->lock);
-	while (!p->stop && p->next < p->n) {
-		size_t i = p->order ? p->order[p->next] : p->next;
-		p->next++;
+	for (size_t i; (i = pool_next(p)) != SIZE_MAX;) {
+		int fd = -1, r = 0, checked = 0;
+		if (p->streamed) {
+			/* Taken: the file opened by the header step, or fetched
+			 * ahead (or why it could not be). */
+			fd = p->prefd[i];
+			p->prefd[i] = -1;
+			if (p->ahead_fd[i] >= 0) {
+				if (fd < 0)
+					fd = p->ahead_fd[i];
+				else
+					close(p->ahead_fd[i]);
+				p->ahead_fd[i] = -1;
+			} else if (fd < 0 && p->ahead_rc[i] < 0)
+				r = p->ahead_rc[i];
+		}
 		pthread_mutex_unlock(&p->lock);
 		char *path = NULL;
-		int r = run_cancelled(p->ctx) ? -EINTR : 0, checked = 0;
+		if (r == 0 && run_cancelled(p->ctx))
+			r = -EINTR;
 		if (r == 0 && p->streamed) {
 			/* rpm has chrooted the process into the target: only
 			 * what is open already leads back out. */
@@ -233,23 +311,24 @@ static void *dl_worker(void *arg)
 			uint64_t max = pkg->size && pkg->size < FETCH_MAX_PACKAGE
 					       ? pkg->size
 					       : FETCH_MAX_PACKAGE;
-			int fd = p->prefd ? p->prefd[i] : -1;
-			if (fd >= 0)
-				p->prefd[i] = -1; /* taken */
-			else
+			if (fd < 0)
 				r = repo_open_package(src, &p->rd[pkg->repo], pkg->location, max,
 						      pkg->checksum_type, pkg->checksum, &fd);
 			rpm_install_pkg item = {.path = pkg->location,
 						.nevra = pkg->nevra,
 						.size = pkg->size,
 						.gpgcheck = src->gpgcheck};
-			if (r >= 0)
+			if (r >= 0) {
 				checked = rpm_check_package_fd(p->checked, i, &item, fd,
 							       p->spool_fd[pkg->repo]);
+				fd = -1; /* taken */
+			}
 		} else if (r == 0) {
 			r = fetch_one(p, i, &path);
 			checked = r >= 0 && p->checked ? check_one(p, i, path) : 0;
 		}
+		if (fd >= 0)
+			close(fd);
 		if (r < 0 && p->streamed)
 			rpm_checked_fail(p->checked, i, r,
 					 r == -EINTR ? "the install was interrupted"
@@ -262,10 +341,10 @@ static void *dl_worker(void *arg)
 		/* Streamed, a refused package ends the transaction there. */
 		if (r < 0 || (p->streamed && checked < 0))
 			p->stop = true;
-		pthread_cond_signal(&p->cond);
+		pthread_cond_broadcast(&p->cond);
 	}
 	p->running--;
-	pthread_cond_signal(&p->cond);
+	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
@@ -443,6 +522,7 @@ static int pool_join(dl_pool *p, bool stop)
 {
 	pthread_mutex_lock(&p->lock);
 	p->stop = p->stop || stop;
+	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 	for (size_t t = 0; t < p->started; t++)
 		pthread_join(p->threads[t], NULL);
@@ -460,6 +540,16 @@ static int pool_join(dl_pool *p, bool stop)
 			close(p->prefd[i]);
 	free(p->prefd);
 	p->prefd = NULL;
+	for (size_t i = 0; p->ahead_fd && i < p->n; i++)
+		if (p->ahead_fd[i] >= 0)
+			close(p->ahead_fd[i]);
+	free(p->ahead_fd);
+	free(p->ahead_rc);
+	free(p->ahead);
+	free(p->state);
+	p->ahead_fd = p->ahead_rc = NULL;
+	p->ahead = NULL;
+	p->state = NULL;
 	for (size_t i = 0; p->dirs && i < p->repos->n; i++)
 		free(p->dirs[i]);
 	free(p->dirs);
@@ -563,19 +653,25 @@ static void pool_start_ordered(void *data, const size_t *order, size_t k)
 	 * child (rpm expands a macro there) must not inherit held. */
 	rpm_checked_reserve(p->checked, DOWNLOADS_AT_ONCE);
 	/* Every package once: those rpm did not name (none, normally) last. */
-	p->order = xcalloc(p->n, sizeof(*p->order));
+	size_t *o = xcalloc(p->n, sizeof(*o));
 	bool *seen = xcalloc(p->n, sizeof(*seen));
 	size_t m = 0;
 	for (size_t j = 0; j < k; j++)
 		if (order[j] < p->n && !seen[order[j]]) {
 			seen[order[j]] = true;
-			p->order[m++] = order[j];
+			o[m++] = order[j];
 		}
 	for (size_t i = 0; i < p->n; i++)
 		if (!seen[i])
-			p->order[m++] = i;
+			o[m++] = i;
 	free(seen);
-	pool_start(p);
+	/* The threads fetching ahead go on in this order. */
+	pthread_mutex_lock(&p->lock);
+	p->order = o;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	if (p->started == 0)
+		pool_start(p);
 }
 
 #define HEADERS_AT_ONCE 8
@@ -839,6 +935,13 @@ static int check_network_service(const azl_model *m, const depsolve_pkg *pkgs, s
 	return -ENOPKG;
 }
 
+static int by_rank(const void *a, const void *b, void *data)
+{
+	const depsolve_pkg *pkgs = data;
+	size_t x = pkgs[*(const size_t *)a].rank, y = pkgs[*(const size_t *)b].rank;
+	return x < y ? -1 : x > y;
+}
+
 int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_repos *repos,
 		   char *const *extra, const char *root)
 {
@@ -893,6 +996,21 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 		r = pool_open_dirs(&pool);
 		if (r < 0)
 			goto out;
+		/* The larger remote packages start downloading now, beside
+		 * the header requests: the line is busy from the start. */
+		pool.state = xcalloc(n, sizeof(*pool.state));
+		pool.ahead = xcalloc(n, sizeof(*pool.ahead));
+		pool.ahead_fd = xcalloc(n, sizeof(*pool.ahead_fd));
+		pool.ahead_rc = xcalloc(n, sizeof(*pool.ahead_rc));
+		for (size_t i = 0; i < n; i++) {
+			pool.ahead_fd[i] = -1;
+			if (l.repos[pkgs[i].repo].cache_dir && pkgs[i].size > WHOLE_MAX)
+				pool.ahead[pool.n_ahead++] = i;
+		}
+		/* In libsolv's install order, as close to rpm's as is known
+		 * before rpm has ordered its transaction. */
+		qsort_r(pool.ahead, pool.n_ahead, sizeof(*pool.ahead), by_rank, pkgs);
+		pool_start(&pool);
 		r = read_headers(&l, pkgs, n, checked, pool.prefd, pool.rd);
 		if (r < 0)
 			goto out;

@@ -7,7 +7,10 @@
 #    refused (file:// and downloaded over HTTP): the transaction, which
 #    runs while the packages arrive and are checked (streamed,
 #    docs/packages.md), stops before it; neither it nor anything after it
-#    is installed (bash is the last package rpm unpacks here);
+#    is installed (bash is the last package rpm unpacks here); the same
+#    of busybox, over HTTP, larger than a package fetched whole with the
+#    headers, so downloaded while the headers are read, before rpm has
+#    ordered the transaction, and checked only after its header;
 #  - a package signed by a key that is not pinned, and one whose signed
 #    header was changed (its signature BAD), are refused;
 #  - a package file that another user can change is copied privately
@@ -32,12 +35,12 @@ key=$repo/RPM-GPG-KEY-azl-demo
 
 # A copy of the demo repository (bash and what it needs), bash a file of
 # its own, changed by CHANGE; repodata made anew (its checksums match).
-variant() { # variant DIR CHANGE -> the path of bash's file in $f
+variant() { # variant DIR CHANGE [NAME] -> the path of NAME's (bash's) file in $f
 	local d=$1
 	mkdir -p "$d/Packages"
 	ln "$repo"/Packages/*.rpm "$d/Packages/"
 	cp "$repo"/comps.xml "$d/"
-	f=$d/Packages/$(basename "$(ls "$repo"/Packages/bash-[0-9]*.rpm | head -1)")
+	f=$d/Packages/$(basename "$(ls "$repo"/Packages/"${3:-bash}"-[0-9]*.rpm | head -1)")
 	rm "$f"
 	cp "$repo/Packages/$(basename "$f")" "$f"
 	"$2" "$f"
@@ -63,11 +66,13 @@ refused() { # NAME WHY-REGEX
 	[ ! -e "$tmp/$1/usr/bin" ] && [ ! -e "$tmp/$1/etc/passwd" ] || fail "$1: files were unpacked"
 }
 # A package refused while the transaction runs: it, and nothing after it.
-refused_streamed() { # NAME WHY-REGEX
+refused_streamed() { # NAME WHY-REGEX [PACKAGE]
+	local p=${3:-bash}
 	[ $rc -eq 3 ] || { tail -5 "$tmp/$1.log"; fail "$1: exit $rc, not 3"; }
-	grep -q "'bash-[^']*' is refused: $2.*the rpm transaction stopped before it" "$tmp/$1.log" ||
-		{ grep -i bash "$tmp/$1.log" | tail -5; fail "$1: the log does not refuse bash ($2) in the transaction"; }
-	grep -q "'bash-[^']*' is refused" "$tmp/$1.err" || fail "$1: stderr does not name bash"
+	grep -q "'$p-[0-9][^']*' is refused: $2.*the rpm transaction stopped before it" "$tmp/$1.log" ||
+		{ grep -i "$p" "$tmp/$1.log" | tail -5; fail "$1: the log does not refuse $p ($2) in the transaction"; }
+	grep -q "'$p-[0-9][^']*' is refused" "$tmp/$1.err" || fail "$1: stderr does not name $p"
+	! rq "$tmp/$1" -q "$p" >/dev/null 2>&1 || fail "$1: $p was installed"
 	! rq "$tmp/$1" -q bash >/dev/null 2>&1 || fail "$1: bash was installed"
 	[ ! -e "$tmp/$1/usr/bin/bash" ] || fail "$1: bash's files were unpacked"
 }
@@ -101,6 +106,22 @@ refused_streamed h "its digests or signature do not verify"
 grep -q 'GET /Packages/bash-' "$tmp/http.log" || fail "h: bash was not downloaded"
 grep -q "Payload SHA256 digest: BAD" "$tmp/h.log" || fail "h: the log does not say which digest failed"
 ok "http://: a changed payload, checked as it was downloaded, is refused; the transaction stopped before it"
+
+# busybox is larger than a package fetched whole with the headers (256 KiB):
+# its download starts beside the header requests, before rpm's order is
+# known; its check waits for its header. Refused all the same.
+[ "$(stat -c %s "$repo"/Packages/busybox-[0-9]*.rpm)" -gt 262144 ] || fail "busybox is not larger than 256 KiB"
+variant "$tmp/big" payload busybox
+port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 -m http.server --bind 127.0.0.1 --directory "$tmp/big" "$port2" >"$tmp/http2.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port2/repodata/repomd.xml" >/dev/null && break; sleep 0.1; done
+answers "$tmp/g.yaml" "http://127.0.0.1:$port2/"
+install g "$tmp/g.yaml"
+refused_streamed g "its digests or signature do not verify" busybox
+grep -q "'busybox-[0-9][^']*' fetched ahead of rpm's order" "$tmp/g.log" || fail "g: busybox was not fetched ahead"
+grep -q "Payload SHA256 digest: BAD" "$tmp/g.log" || fail "g: the log does not say which digest failed"
+ok "http://: a changed payload of a package fetched ahead (busybox) is refused in rpm's order; nothing after it installed"
 
 # --- signatures: a key not pinned; a signed header changed --------------------
 gpg --batch --quiet --gen-key <<'EOT'
