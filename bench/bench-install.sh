@@ -36,6 +36,10 @@ work=${BENCH_DIR:-/var/tmp/azl-bench}/install-$which
 rm -rf "$work"
 mkdir -p "$work"
 export AZL_CACHE_DIR=$work/cache
+# Each contender installs into a file system made just before its run
+# (bench/fresh-root.sh says why), unmounted at the end.
+fresh=$src/bench/fresh-root.sh
+trap 'for r in r-azl r-rpm r-dnf r-old; do "$fresh" -u "$work/$r" 2>/dev/null || :; done' EXIT
 
 # The package set: BENCH_PACKAGES, space-separated, as the answer file's
 # packages.install (default @minimal of that repository).
@@ -109,16 +113,16 @@ sh -c "$dnfbase makecache" >/dev/null
 rm -rf "$work/r-dnf"
 before=()
 if [ -n "${BENCH_BEFORE:-}" ]; then
-	before=(--name-d "azl-installer before" --prep-d "rm -rf $work/r-old; sync"
+	before=(--name-d "azl-installer before" --prep-d "$fresh $work/r-old; sync"
 		--d "${azlcmd/$bin/$BENCH_BEFORE}" --check-d "$work/same.sh $work/r-old")
 	before[5]=${before[5]/r-azl/r-old}
 fi
 python3 "$src/bench/alternate.py" --runs "$runs" \
-	--name-a azl-installer --prep-a "rm -rf $work/r-azl; sync" --a "$azlcmd" \
+	--name-a azl-installer --prep-a "$fresh $work/r-azl; sync" --a "$azlcmd" \
 	--check-a "$work/same.sh $work/r-azl" \
-	--name-b "rpm -i" --prep-b "rm -rf $work/r-rpm; mkdir -p $work/r-rpm; sync" --b "$rpmcmd" \
+	--name-b "rpm -i" --prep-b "$fresh $work/r-rpm; sync" --b "$rpmcmd" \
 	--check-b "$work/same.sh $work/r-rpm" \
-	--name-c "dnf --installroot" --prep-c "rm -rf $work/r-dnf; mkdir -p $work/r-dnf; sync" --c "$dnfcmd" \
+	--name-c "dnf --installroot" --prep-c "$fresh $work/r-dnf; sync" --c "$dnfcmd" \
 	--check-c "$work/same.sh $work/r-dnf" \
 	"${before[@]}" --json "$work/result.json"
 echo "same packages, every run, in all three roots: ${#files[@]}"

@@ -39,7 +39,9 @@ ns=azlbench$$
 vh=azlb$$h
 vn=azlb$$n
 net=10.231.$(($$ % 250)).
+fresh=$src/bench/fresh-root.sh
 cleanup() {
+	for r in r-azl-http r-azl-file r-dnf-http r-dnf-file; do "$fresh" -u "$work/$r" 2>/dev/null || :; done
 	[ -n "${srvpids:-}" ] && kill $srvpids 2>/dev/null
 	ip link del "$vh" 2>/dev/null || :
 	ip netns del "$ns" 2>/dev/null || :
@@ -126,13 +128,13 @@ for c in file http; do
 done
 
 python3 "$src/bench/alternate.py" --runs "$runs" \
-	--name-a "azl-installer http" --prep-a "rm -rf $work/r-azl-http $AZL_CACHE_DIR/azl-*/Packages; sync" \
+	--name-a "azl-installer http" --prep-a "rm -rf $AZL_CACHE_DIR/azl-*/Packages; $fresh $work/r-azl-http; sync" \
 	--a "$(azl http.yaml r-azl-http)" --check-a "$work/same.sh $work/r-azl-http $AZL_CACHE_DIR" \
-	--name-b "azl-installer file" --prep-b "rm -rf $work/r-azl-file; sync" \
+	--name-b "azl-installer file" --prep-b "$fresh $work/r-azl-file; sync" \
 	--b "$(azl file.yaml r-azl-file)" --check-b "$work/same.sh $work/r-azl-file" \
-	--name-c "dnf http" --prep-c "rm -rf $work/r-dnf-http; mkdir -p $work/r-dnf-http; find $work/dnf-cache-http -name '*.rpm' -delete; sync" \
+	--name-c "dnf http" --prep-c "find $work/dnf-cache-http -name '*.rpm' -delete; $fresh $work/r-dnf-http; sync" \
 	--c "$(dnfcmd "$url" r-dnf-http dnf-cache-http)" --check-c "$work/same.sh $work/r-dnf-http $work/dnf-cache-http" \
-	--name-d "dnf file" --prep-d "rm -rf $work/r-dnf-file; mkdir -p $work/r-dnf-file; sync" \
+	--name-d "dnf file" --prep-d "$fresh $work/r-dnf-file; sync" \
 	--d "$(dnfcmd "file://$repo" r-dnf-file dnf-cache-file)" --check-d "$work/same.sh $work/r-dnf-file" \
 	--ratio c/d --json "$work/result.json"
 echo "same $n packages, every run, in all four roots; every HTTP run downloaded all of them"
