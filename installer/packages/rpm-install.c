@@ -994,7 +994,7 @@ static void target_fs_close(target_fs *t)
  * ones, and the syncfs() at the end has only the rest left to wait for.
  * (Without it, nothing reaches the disk before that syncfs(): the kernel
  * starts writeback at a share of RAM that an install never reaches.) */
-#define FLUSH_EVERY (32u << 20)
+#define FLUSH_EVERY (16u << 20)
 typedef struct flusher {
 	const target_fs *fs;
 	pthread_t thread;
