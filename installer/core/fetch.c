@@ -91,12 +91,24 @@ static size_t on_data(char *p, size_t size, size_t n, void *userdata)
 	return k;
 }
 
+static _Thread_local const atomic_bool *cancel_flag;
+
+void fetch_cancel_on(const atomic_bool *flag)
+{
+	cancel_flag = flag;
+}
+
+static bool cancelled(void)
+{
+	return cancel_flag && atomic_load(cancel_flag);
+}
+
 /* Called at least once a second, even while nothing arrives. */
 static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 		       curl_off_t ulnow)
 {
 	(void)userdata, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
-	return interrupt_requested() ? 1 : 0;
+	return interrupt_requested() || cancelled() ? 1 : 0;
 }
 
 /* Connections (and DNS answers) kept open between transfers and shared by
@@ -262,6 +274,11 @@ static int fetch_error(CURLcode cr, const sink *s, const char *url, const char *
 		*ret_error = xasprintf(_("'%s' is larger than %llu bytes; refusing it"), shown,
 				       (unsigned long long)s->max);
 		return -EFBIG;
+	}
+	if (cr == CURLE_ABORTED_BY_CALLBACK && !interrupt_requested() && cancelled()) {
+		*ret_error =
+			xasprintf(_("the download of '%s' was stopped: no longer needed"), shown);
+		return -ECANCELED;
 	}
 	if (cr == CURLE_ABORTED_BY_CALLBACK) {
 		*ret_error = xasprintf(_("the download of '%s' was interrupted"), shown);

@@ -56,6 +56,11 @@ int fetch_head(const char *url, uint64_t len, uint64_t max, char **ret, size_t *
  * several threads at once. */
 void fetch_global_init(void);
 
+/* The calling thread's transfers stop (-ECANCELED, within a second) once
+ * *flag is true; NULL: no such flag. For threads that fetch ahead of a
+ * transaction that may end before they are done. */
+void fetch_cancel_on(const atomic_bool *flag);
+
 /* CAs that every https transfer of this process trusts besides the live
  * system's store (certificates:, kickstart %certificate, as Anaconda
  * imports them into the installer environment): pem is copied. The store

@@ -160,6 +160,8 @@ typedef struct dl_pool {
 	size_t next, done, running;
 	uint64_t done_bytes;
 	bool stop;
+	/* Set when the pool is stopped: downloads under way end too. */
+	atomic_bool cancel;
 	/* Each package checked by the thread that fetched it (NULL: by the
 	 * transaction); a package that does not pass stops nothing. */
 	rpm_checked *checked;
@@ -173,9 +175,11 @@ typedef struct dl_pool {
 	int *spool_fd; /* [repos->n] */
 	/* Streamed: threads of their own fetch the larger remote packages
 	 * from the start, beside the header requests (ahead[n_ahead], in
-	 * libsolv's order), then, once rpm's order is known, every package
-	 * not there yet in that order (from ahead_pos); each is checked by
-	 * the thread that takes it in rpm's order (state). */
+	 * libsolv's order, those with no copy in the cache: the header step
+	 * checks those); once rpm's order is known, those still running go
+	 * on with every package not there yet in that order (from
+	 * ahead_pos). Each is checked by the thread that takes it in rpm's
+	 * order (state). */
 	size_t *ahead, n_ahead, ahead_next, ahead_pos;
 	unsigned char *state;	  /* [n]: PKG_* */
 	int *ahead_fd, *ahead_rc; /* [n] */
@@ -232,6 +236,7 @@ static int fetch_one(const dl_pool *p, size_t i, char **ret)
 static void fetch_ahead(dl_pool *p, size_t i)
 {
 	p->state[i] = PKG_AHEAD;
+	bool ordered = p->order != NULL; /* read under the lock */
 	pthread_mutex_unlock(&p->lock);
 	const depsolve_pkg *pkg = &p->pkgs[i];
 	const azl_repo_src *src = &p->repos->repos[pkg->repo];
@@ -242,7 +247,7 @@ static void fetch_ahead(dl_pool *p, size_t i)
 			: repo_open_package(src, &p->rd[pkg->repo], pkg->location, max,
 					    pkg->checksum_type, pkg->checksum, &fd);
 	if (r >= 0)
-		log_debug("'%s' fetched ahead%s", pkg->nevra, p->order ? "" : " of rpm's order");
+		log_debug("'%s' fetched ahead%s", pkg->nevra, ordered ? "" : " of rpm's order");
 	pthread_mutex_lock(&p->lock);
 	p->ahead_fd[i] = r < 0 ? -1 : fd;
 	p->ahead_rc[i] = r < 0 ? r : 0;
@@ -260,7 +265,9 @@ static size_t ahead_next(dl_pool *p)
 			if (p->ahead_next >= p->n_ahead)
 				return SIZE_MAX; /* every larger one is under way */
 			size_t i = p->ahead[p->ahead_next++];
-			if (p->state[i] == PKG_TODO)
+			const depsolve_pkg *pkg = &p->pkgs[i];
+			if (p->state[i] == PKG_TODO &&
+			    faccessat(p->rd[pkg->repo].cache_fd, pkg->location, F_OK, 0) < 0)
 				return i;
 			continue;
 		}
@@ -277,6 +284,7 @@ static size_t ahead_next(dl_pool *p)
 static void *ahead_worker(void *arg)
 {
 	dl_pool *p = arg;
+	fetch_cancel_on(&p->cancel);
 	pthread_mutex_lock(&p->lock);
 	for (size_t i; (i = ahead_next(p)) != SIZE_MAX;)
 		fetch_ahead(p, i);
@@ -315,6 +323,7 @@ static size_t pool_next(dl_pool *p)
 static void *dl_worker(void *arg)
 {
 	dl_pool *p = arg;
+	fetch_cancel_on(&p->cancel);
 	pthread_mutex_lock(&p->lock);
 	for (size_t i; (i = pool_next(p)) != SIZE_MAX;) {
 		int fd = -1, r = 0, checked = 0;
@@ -557,6 +566,9 @@ static int pool_join(dl_pool *p, bool stop)
 	p->stop = p->stop || stop;
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
+	/* What is still downloading is not needed any more. */
+	if (stop)
+		atomic_store(&p->cancel, true);
 	for (size_t t = 0; t < p->started; t++)
 		pthread_join(p->threads[t], NULL);
 	for (size_t t = 0; t < p->ahead_started; t++)
@@ -1049,6 +1061,7 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 		/* In libsolv's install order, as close to rpm's as is known
 		 * before rpm has ordered its transaction. */
 		qsort_r(pool.ahead, pool.n_ahead, sizeof(*pool.ahead), by_rank, pkgs);
+		depsolve_checksum_init(); /* before the threads that check */
 		ahead_start(&pool);
 		r = read_headers(&l, pkgs, n, checked, pool.prefd, pool.rd);
 		if (r < 0)

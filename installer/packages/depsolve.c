@@ -1264,13 +1264,19 @@ static void gcrypt_init(void)
 	}
 }
 
+static pthread_once_t gcrypt_once = PTHREAD_ONCE_INIT;
+
+void depsolve_checksum_init(void)
+{
+	pthread_once(&gcrypt_once, gcrypt_init);
+}
+
 /* The digest by libgcrypt (the library librpm checks packages with):
  * SHA-256 at the CPU's speed (SHA extensions), several times libsolv's
  * portable one. 1: a type libgcrypt does not know. */
 static int check_fd_gcrypt(int fd, const char *type, const char *hex)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, gcrypt_init);
+	depsolve_checksum_init();
 	if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P))
 		return 1;
 	int algo = gcry_md_map_name(type);

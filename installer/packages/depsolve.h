@@ -41,6 +41,11 @@ typedef struct depsolve_pkg {
 
 void depsolve_pkgs_free(depsolve_pkg *p, size_t n);
 
+/* Initialises the library depsolve_check_fd() hashes with (libgcrypt):
+ * call on the main thread before threads check files; it is also done on
+ * first use. */
+void depsolve_checksum_init(void);
+
 /* Resolves a repository-relative path to a local file (downloading it),
  * checking it against the checksum when one is given. */
 typedef int (*depsolve_fetch_fn)(void *userdata, const char *relpath, const char *chk_type,

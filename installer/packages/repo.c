@@ -482,7 +482,9 @@ int repo_open_package(const azl_repo_src *r, const repo_dirs *d, const char *rel
 	int err = fetch_to_fd(url, NULL, fd, max, &why);
 	if (err < 0) {
 		close(fd);
-		log_error("repository '%s': %s", r->name, why ? why : strerror(-err));
+		/* Stopped because the install ended: nothing went wrong here. */
+		log_msg(err == -ECANCELED ? AZL_LOG_DEBUG : AZL_LOG_ERROR, "repository '%s': %s",
+			r->name, why ? why : strerror(-err));
 		return err;
 	}
 	if (chk_type && chk_hex) {

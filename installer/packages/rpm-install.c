@@ -1056,6 +1056,7 @@ static void flusher_stop(flusher *f)
 		pthread_cond_signal(&f->cond);
 		pthread_mutex_unlock(&f->lock);
 		pthread_join(f->thread, NULL);
+		f->started = false;
 	}
 	pthread_cond_destroy(&f->cond);
 	pthread_mutex_destroy(&f->lock);

@@ -164,6 +164,23 @@ install s "$tmp/s.yaml"
 refused s "its digests or signature do not verify"
 ok "a package whose signed header was changed (signature BAD) is refused, nothing installed"
 
+# The same over HTTP, while busybox is being fetched ahead from a server
+# that would take half a minute to send it (bash's header comes 2 s late,
+# so busybox's download is under way when bash is refused): the install
+# ends without waiting for busybox, whose download is stopped.
+port3=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 "$(dirname "$0")/slow-serve.py" "$tmp/header" "$port3" "$tmp/slow.log" busybox /Packages/bash- 2 &
+pids+=($!)
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port3/repodata/repomd.xml" >/dev/null && break; sleep 0.1; done
+answers "$tmp/sh.yaml" "http://127.0.0.1:$port3/"
+install sh "$tmp/sh.yaml"
+refused sh "its digests or signature do not verify"
+for _ in $(seq 100); do grep -q "busybox" "$tmp/slow.log" 2>/dev/null && break; sleep 0.2; done
+grep -q "^aborted /Packages/busybox-" "$tmp/slow.log" ||
+	fail "sh: busybox's download was not stopped: $(cat "$tmp/slow.log" 2>/dev/null)"
+! grep -q "^done /Packages/busybox-" "$tmp/slow.log" || fail "sh: busybox was sent whole"
+ok "http://: refused in the header step, the install does not wait for a package fetched ahead: its download is stopped"
+
 # --- the bytes checked are the bytes unpacked ---------------------------------
 # The repository's files belong to another user, who may change them: each
 # is copied before it is checked. The last package rpm unpacks is
