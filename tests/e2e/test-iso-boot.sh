@@ -9,6 +9,9 @@
 #   2. OVMF, the same ISO file as a USB stick (hybrid GPT + EFI system
 #      partition): GRUB's menu, "Rescue shell" chosen with the arrow keys,
 #      and a shell that sees UEFI, the medium and the installer.
+#   3. SeaBIOS with 272 MiB, too little for the live system: the kernel
+#      cannot unpack all of the initramfs, and the live init says so (and
+#      how much RAM it needs) instead of failing later on a missing file.
 . "$(dirname "$0")/lib.sh"
 e2e_requirements
 e2e_workdir iso-boot
@@ -55,3 +58,15 @@ console uefi reject 'Kernel panic' \
 	expect '/sys/firmware/efi' 20 expect '^1\s*$' 20 expect 'azl-installer [0-9]' 20 \
 	send 'poweroff -f\n' eof 60
 echo "UEFI USB boot to rescue shell: $(since "$t") s"
+
+echo "== SeaBIOS with 272 MiB: too little RAM, said =="
+t=$(now)
+MEM=272 qemu_start small bios -boot order=d -cdrom "$ISO"
+console small reject 'Kernel panic' \
+	expect 'Install Azure Linux 4.0' 120 mark grub-menu \
+	expect 'Initramfs unpacking failed' 120 \
+	expect 'azl-live: the live system did not fit into this machine.s RAM \([0-9]+ MiB usable.*give it at least 384 MiB' 60 \
+	expect 'opening a shell on the console' 30 \
+	expect 'azl-live:.*# ' 30 \
+	send 'poweroff -f\n' eof 60
+echo "272 MiB boot to the memory message: $(since "$t") s"
