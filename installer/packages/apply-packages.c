@@ -289,6 +289,7 @@ static void *ahead_worker(void *arg)
 	for (size_t i; (i = ahead_next(p)) != SIZE_MAX;)
 		fetch_ahead(p, i);
 	pthread_mutex_unlock(&p->lock);
+	fetch_cancel_on(NULL);
 	return NULL;
 }
 
@@ -388,6 +389,9 @@ static void *dl_worker(void *arg)
 	p->running--;
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
+	/* fetch_packages() runs this on its own thread when one will do:
+	 * the flag (in that function's pool) must not outlive it there. */
+	fetch_cancel_on(NULL);
 	return NULL;
 }
 

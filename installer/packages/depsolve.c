@@ -1271,34 +1271,27 @@ void depsolve_checksum_init(void)
 	pthread_once(&gcrypt_once, gcrypt_init);
 }
 
-/* The digest by libgcrypt (the library librpm checks packages with):
- * SHA-256 at the CPU's speed (SHA extensions), several times libsolv's
- * portable one. 1: a type libgcrypt does not know. */
-static int check_fd_gcrypt(int fd, const char *type, const char *hex)
+/* Feeds every byte of fd (from its start) to add(ctx, ...); 0 or -errno. */
+static int digest_fd(int fd, void (*add)(void *ctx, const void *buf, size_t len), void *ctx)
 {
-	depsolve_checksum_init();
-	if (!gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P))
-		return 1;
-	int algo = gcry_md_map_name(type);
-	unsigned dlen = algo ? gcry_md_get_algo_dlen(algo) : 0;
-	gcry_md_hd_t md;
-	if (!algo || dlen == 0 || dlen > 64 || gcry_md_open(&md, algo, 0) != 0)
-		return 1;
 	unsigned char buf[65536];
 	ssize_t k;
 	off_t off = 0;
 	while ((k = pread(fd, buf, sizeof(buf), off)) > 0) {
-		gcry_md_write(md, buf, (size_t)k);
+		add(ctx, buf, (size_t)k);
 		off += k;
 	}
-	int err = k < 0 ? -errno : 0;
-	char got[2 * 64 + 1];
-	if (!err)
-		solv_bin2hex(gcry_md_read(md, algo), (int)dlen, got);
-	gcry_md_close(md);
-	if (err)
-		return err;
-	return strcasecmp(got, hex) == 0 ? 0 : -EBADMSG;
+	return k < 0 ? -errno : 0;
+}
+
+static void add_gcrypt(void *ctx, const void *buf, size_t len)
+{
+	gcry_md_write(*(gcry_md_hd_t *)ctx, buf, len);
+}
+
+static void add_solv(void *ctx, const void *buf, size_t len)
+{
+	solv_chksum_add(ctx, buf, (int)len);
 }
 
 int depsolve_check_fd(int fd, const char *type, const char *hex)
@@ -1307,26 +1300,32 @@ int depsolve_check_fd(int fd, const char *type, const char *hex)
 	Id t = solv_chksum_str2type(type);
 	if (!t)
 		return -EINVAL;
-	int r = check_fd_gcrypt(fd, type, hex);
-	if (r <= 0)
-		return r;
-	Chksum *c = solv_chksum_create(t);
-	unsigned char buf[65536];
-	ssize_t k;
-	off_t off = 0;
-	while ((k = pread(fd, buf, sizeof(buf), off)) > 0) {
-		solv_chksum_add(c, buf, (int)k);
-		off += k;
-	}
-	int err = k < 0 ? -errno : 0;
-	int len = 0;
-	const unsigned char *sum = solv_chksum_get(c, &len);
 	char got[2 * 64 + 1];
-	if (len <= 0 || len > 64)
-		err = err ? err : -EINVAL;
-	else
-		solv_bin2hex(sum, len, got);
-	solv_chksum_free(c, NULL);
+	int err;
+	/* By libgcrypt (the library librpm checks packages with): SHA-256
+	 * at the CPU's speed (SHA extensions), several times libsolv's
+	 * portable code, which does the types libgcrypt does not know
+	 * ("sha", MD5 in FIPS mode). */
+	depsolve_checksum_init();
+	int algo = gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P) ? gcry_md_map_name(type) : 0;
+	unsigned dlen = algo ? gcry_md_get_algo_dlen(algo) : 0;
+	gcry_md_hd_t md;
+	if (algo && dlen > 0 && dlen <= 64 && gcry_md_open(&md, algo, 0) == 0) {
+		err = digest_fd(fd, add_gcrypt, &md);
+		if (!err)
+			solv_bin2hex(gcry_md_read(md, algo), (int)dlen, got);
+		gcry_md_close(md);
+	} else {
+		Chksum *c = solv_chksum_create(t);
+		err = digest_fd(fd, add_solv, c);
+		int len = 0;
+		const unsigned char *sum = solv_chksum_get(c, &len);
+		if (len <= 0 || len > 64)
+			err = err ? err : -EINVAL;
+		else
+			solv_bin2hex(sum, len, got);
+		solv_chksum_free(c, NULL);
+	}
 	if (err)
 		return err;
 	return strcasecmp(got, hex) == 0 ? 0 : -EBADMSG;

@@ -2,9 +2,9 @@
 """A test HTTP server (HTTP/1.1, byte ranges) over DIR that is slow on
 purpose: a whole-file GET of a path containing SLOW is sent in 16 KiB
 pieces, one every half second, and one containing LATE is answered after
-LATE_SECONDS. Each whole-file transfer of a SLOW path ends with a line in
-LOG: "done PATH" when every byte was sent, "aborted PATH" when the client
-went away first.
+LATE_SECONDS. Each whole-file transfer of a SLOW path writes lines to
+LOG: "start PATH" when it begins, then "done PATH" when every byte was
+sent or "aborted PATH" when the client went away first.
 
     slow-serve.py DIR PORT LOG SLOW LATE LATE_SECONDS
 """
@@ -52,6 +52,7 @@ class H(http.server.BaseHTTPRequestHandler):
         if slow not in self.path:
             self.wfile.write(data)
             return
+        note("start " + self.path)
         try:
             for i in range(0, len(data), 16384):
                 self.wfile.write(data[i:i + 16384])

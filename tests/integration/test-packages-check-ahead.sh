@@ -10,7 +10,10 @@
 #    is installed (bash is the last package rpm unpacks here); the same
 #    of busybox, over HTTP, larger than a package fetched whole with the
 #    headers, so downloaded while the headers are read, before rpm has
-#    ordered the transaction, and checked only after its header;
+#    ordered the transaction, and checked only after its header; refused
+#    in the header step instead, the install does not wait for such a
+#    download (stopped), nor after Ctrl-C (exit 130, nothing installed,
+#    the next run works);
 #  - a package signed by a key that is not pinned, and one whose signed
 #    header was changed (its signature BAD), are refused;
 #  - a package file that another user can change is copied privately
@@ -76,6 +79,22 @@ refused_streamed() { # NAME WHY-REGEX [PACKAGE]
 	! rq "$tmp/$1" -q bash >/dev/null 2>&1 || fail "$1: bash was installed"
 	[ ! -e "$tmp/$1/usr/bin/bash" ] || fail "$1: bash's files were unpacked"
 }
+# An HTTP server over DIR on a free port of 127.0.0.1, answering before
+# this returns; its base URL in $url. Python's http.server (its log in
+# LOG), or with SLOW LATE SECONDS tests/integration/slow-serve.py.
+serve() { # DIR LOG [SLOW LATE SECONDS]
+	local port
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	if [ $# -gt 2 ]; then
+		python3 "$(dirname "$0")/slow-serve.py" "$1" "$port" "$2" "$3" "$4" "$5" &
+	else
+		python3 -m http.server --bind 127.0.0.1 --directory "$1" "$port" >"$2" 2>&1 &
+	fi
+	pids+=($!)
+	url=http://127.0.0.1:$port/
+	for _ in $(seq 50); do curl -sf "${url}repodata/repomd.xml" >/dev/null && return 0; sleep 0.1; done
+	fail "the server over $1 does not answer"
+}
 checksig() { rpmkeys --root "$tmp/keys" --checksig -v "$1" 2>&1 || :; }
 mkdir -p "$tmp/keys"
 rpmkeys --root "$tmp/keys" --import "$key" 2>/dev/null
@@ -96,11 +115,8 @@ refused_streamed p "its digests or signature do not verify"
 grep -q "Payload SHA256 digest: BAD" "$tmp/p.log" || fail "p: the log does not say which digest failed"
 ok "file://: a changed payload under a valid header signature is refused; the transaction stopped before it"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 -m http.server --bind 127.0.0.1 --directory "$tmp/payload" "$port" >"$tmp/http.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/repodata/repomd.xml" >/dev/null && break; sleep 0.1; done
-answers "$tmp/h.yaml" "http://127.0.0.1:$port/"
+serve "$tmp/payload" "$tmp/http.log"
+answers "$tmp/h.yaml" "$url"
 install h "$tmp/h.yaml"
 refused_streamed h "its digests or signature do not verify"
 grep -q 'GET /Packages/bash-' "$tmp/http.log" || fail "h: bash was not downloaded"
@@ -112,11 +128,8 @@ ok "http://: a changed payload, checked as it was downloaded, is refused; the tr
 # known; its check waits for its header. Refused all the same.
 [ "$(stat -c %s "$repo"/Packages/busybox-[0-9]*.rpm)" -gt 262144 ] || fail "busybox is not larger than 256 KiB"
 variant "$tmp/big" payload busybox
-port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 -m http.server --bind 127.0.0.1 --directory "$tmp/big" "$port2" >"$tmp/http2.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port2/repodata/repomd.xml" >/dev/null && break; sleep 0.1; done
-answers "$tmp/g.yaml" "http://127.0.0.1:$port2/"
+serve "$tmp/big" "$tmp/http2.log"
+answers "$tmp/g.yaml" "$url"
 install g "$tmp/g.yaml"
 refused_streamed g "its digests or signature do not verify" busybox
 grep -q "'busybox-[0-9][^']*' fetched ahead of rpm's order" "$tmp/g.log" || fail "g: busybox was not fetched ahead"
@@ -168,18 +181,38 @@ ok "a package whose signed header was changed (signature BAD) is refused, nothin
 # that would take half a minute to send it (bash's header comes 2 s late,
 # so busybox's download is under way when bash is refused): the install
 # ends without waiting for busybox, whose download is stopped.
-port3=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 "$(dirname "$0")/slow-serve.py" "$tmp/header" "$port3" "$tmp/slow.log" busybox /Packages/bash- 2 &
-pids+=($!)
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port3/repodata/repomd.xml" >/dev/null && break; sleep 0.1; done
-answers "$tmp/sh.yaml" "http://127.0.0.1:$port3/"
+serve "$tmp/header" "$tmp/slow.log" busybox /Packages/bash- 2
+answers "$tmp/sh.yaml" "$url"
 install sh "$tmp/sh.yaml"
 refused sh "its digests or signature do not verify"
-for _ in $(seq 100); do grep -q "busybox" "$tmp/slow.log" 2>/dev/null && break; sleep 0.2; done
+for _ in $(seq 100); do grep -q "^\(done\|aborted\) " "$tmp/slow.log" 2>/dev/null && break; sleep 0.2; done
 grep -q "^aborted /Packages/busybox-" "$tmp/slow.log" ||
 	fail "sh: busybox's download was not stopped: $(cat "$tmp/slow.log" 2>/dev/null)"
 ! grep -q "^done /Packages/busybox-" "$tmp/slow.log" || fail "sh: busybox was sent whole"
 ok "http://: refused in the header step, the install does not wait for a package fetched ahead: its download is stopped"
+
+# Ctrl-C while busybox is being fetched ahead (the demo repository, from
+# the slow server): exit 130 at once, its download aborted,
+# nothing installed, and the next run works.
+serve "$repo" "$tmp/slow2.log" busybox none 0
+answers "$tmp/i.yaml" "$url"
+"$bin" install --root "$tmp/i" --answers "$tmp/i.yaml" --stop-after packages \
+	--log "$tmp/i.log" >"$tmp/i.out" 2>&1 &
+ipid=$!
+for _ in $(seq 300); do grep -q "^start /Packages/busybox-" "$tmp/slow2.log" 2>/dev/null && break; sleep 0.1; done
+grep -q "^start /Packages/busybox-" "$tmp/slow2.log" || { kill "$ipid"; fail "i: busybox was not fetched"; }
+kill -INT "$ipid"
+rc=0
+wait "$ipid" || rc=$?
+[ $rc -eq 130 ] || { tail -5 "$tmp/i.log"; fail "i: exit $rc after SIGINT, not 130"; }
+for _ in $(seq 50); do grep -q "^\(done\|aborted\) " "$tmp/slow2.log" && break; sleep 0.2; done
+grep -q "^aborted /Packages/busybox-" "$tmp/slow2.log" || fail "i: busybox's download went on: $(cat "$tmp/slow2.log")"
+[ -z "$(rq "$tmp/i" -qa 2>/dev/null | grep -v gpg-pubkey || :)" ] || fail "i: something was installed"
+serve "$repo" "$tmp/http3.log"
+answers "$tmp/i2.yaml" "$url"
+install i2 "$tmp/i2.yaml"
+[ $rc -eq 0 ] || { tail -5 "$tmp/i2.log"; fail "i2: the run after the interrupted one: exit $rc"; }
+ok "Ctrl-C while a package is fetched ahead: exit 130, its download aborted, nothing installed; the next run works"
 
 # --- the bytes checked are the bytes unpacked ---------------------------------
 # The repository's files belong to another user, who may change them: each
