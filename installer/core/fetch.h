@@ -26,6 +26,9 @@ const char *curl_adapter_version(void);
 #define FETCH_MAX_METADATA (256ull << 20)
 /* A package: the size its metadata states, never more than this. */
 #define FETCH_MAX_PACKAGE (8ull << 30)
+/* Connections kept alive between transfers (all threads together): no
+ * more threads than this should fetch at once. */
+#define FETCH_MAX_CONNECTIONS 32
 /* Bytes per second below which a download counts as stalled. */
 #define FETCH_MIN_RATE 1024
 

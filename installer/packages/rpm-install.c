@@ -489,6 +489,7 @@ struct rpm_checked {
 	bool *whole_bad;    /* [n]: the whole-file check failed */
 	size_t copies;	    /* files copied first */
 	double busy, first; /* seconds checking (summed); when it started */
+	double waited;	    /* seconds the transaction waited for packages */
 	/* Streamed (rpm_check_header() of every package first): the
 	 * transaction runs while the files arrive and are checked; cond is
 	 * signalled as each rc[] is set. */
@@ -888,6 +889,7 @@ int rpm_check_header(rpm_checked *c, size_t i, const rpm_install_pkg *p, int fd,
 static int checked_wait(rpm_checked *c, size_t i)
 {
 	pthread_mutex_lock(&c->lock);
+	double t0 = c->rc[i] == 1 ? mono_s() : 0;
 	while (c->rc[i] == 1 && !interrupt_requested()) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -899,6 +901,8 @@ static int checked_wait(rpm_checked *c, size_t i)
 		pthread_cond_timedwait(&c->cond, &c->lock, &ts);
 	}
 	int r = c->rc[i] == 1 ? -EINTR : c->rc[i];
+	if (t0 > 0)
+		c->waited += mono_s() - t0;
 	pthread_mutex_unlock(&c->lock);
 	return r;
 }
@@ -1437,8 +1441,8 @@ int rpm_install_with(const char *root, const rpm_install_pkg *pkgs, size_t n,
 		return r;
 	if (streamed)
 		log_info(
-			"verified %zu packages (digests, payload, signatures) as they arrived, beside the transaction: %.2f s of checking on all cores",
-			n, checked->busy);
+			"verified %zu packages (digests, payload, signatures) as they arrived, beside the transaction: %.2f s of checking on all cores; the transaction waited %.2f s for packages on their way",
+			n, checked->busy, checked->waited);
 	progress_packages(n, n, st.total_bytes, st.total_bytes, "packages installed");
 	/* One flush for the whole tree instead of one per file. */
 	double t0 = mono_s();
