@@ -4,10 +4,13 @@
 # ways. The namespace is reached through a veth pair shaped to 1 Gbit/s
 # each way (tc tbf) and a 20 ms round trip: the kernel of the build machine
 # has no netem (CONFIG_NET_SCH_NETEM unset), so the delay is
-# bench/delay-line.py, a TCP relay in the namespace that holds every chunk
-# 10 ms each way and a new connection's first request one more round trip
-# (its docstring says what it does not model). The server is
-# bench/http-serve.py (HTTP/1.1, keep-alive). Before each run the
+# bench/delay-line.c, a TCP relay in the namespace (built here) that holds
+# every chunk 10 ms each way and a new connection's first request one more
+# round trip (its comment says what it does not model). The server is
+# nginx (HTTP/1.1, keep-alive, sendfile, range requests), as on a
+# mirror; AZL_BENCH_SERVER=python serves with bench/http-serve.py and
+# AZL_BENCH_RELAY=python delays with bench/delay-line.py instead, the rig
+# of the earlier figures. Before each run the
 # downloaded packages are deleted (the metadata caches stay warm, as in
 # bench-install.sh); after each run the root's rpmdb must list exactly the
 # chosen packages, and the HTTP runs must have downloaded every one of
@@ -26,8 +29,8 @@ repo=$build/$which
 [ -f "$repo/repodata/repomd.xml" ] || nice -n 10 cmake --build "$build" --target "$which" >/dev/null
 repo=$(realpath "$repo")
 key=$(ls "$repo"/RPM-GPG-KEY-* | sed -n 1p)
-command -v dnf >/dev/null && [ -x /usr/bin/time ] || {
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dnf time >/dev/null
+command -v dnf >/dev/null && [ -x /usr/bin/time ] && [ -x /usr/sbin/nginx ] || {
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dnf time nginx-light >/dev/null
 }
 work=${BENCH_DIR:-/var/tmp/azl-bench}/network-$which
 rm -rf "$work"
@@ -58,16 +61,54 @@ ip -n "$ns" link set lo up
 # 1 Gbit/s each way; a burst of 1 MiB, at most 50 ms queued.
 tc qdisc add dev "$vh" root tbf rate 1gbit burst 1mb latency 50ms
 tc -n "$ns" qdisc add dev "$vn" root tbf rate 1gbit burst 1mb latency 50ms
-ip netns exec "$ns" python3 "$src/bench/http-serve.py" "$repo" 127.0.0.1 8081 &
-srvpids=$!
-ip netns exec "$ns" python3 "$src/bench/delay-line.py" "${net}2" 8080 127.0.0.1 8081 "$ms" &
+if [ "${AZL_BENCH_SERVER:-nginx}" = python ]; then
+	ip netns exec "$ns" python3 "$src/bench/http-serve.py" "$repo" 127.0.0.1 8081 &
+	srvpids=$!
+else
+	mkdir -p "$work/nginx"
+	cat >"$work/nginx/nginx.conf" <<EOT
+daemon off;
+user root;
+worker_processes 1;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	sendfile on;
+	tcp_nopush on;
+	keepalive_requests 1000000;
+	keepalive_timeout 300s;
+	client_body_temp_path $work/nginx/body;
+	proxy_temp_path $work/nginx/proxy;
+	fastcgi_temp_path $work/nginx/fastcgi;
+	uwsgi_temp_path $work/nginx/uwsgi;
+	scgi_temp_path $work/nginx/scgi;
+	default_type application/octet-stream;
+	server {
+		listen 127.0.0.1:8081;
+		root $repo;
+	}
+}
+EOT
+	ip netns exec "$ns" /usr/sbin/nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+	srvpids=$!
+fi
+if [ "${AZL_BENCH_RELAY:-c}" = python ]; then
+	ip netns exec "$ns" python3 "$src/bench/delay-line.py" "${net}2" 8080 127.0.0.1 8081 "$ms" &
+else
+	cc -O2 -Wall -Wextra -Werror -pthread -o "$work/delay-line" "$src/bench/delay-line.c"
+	ip netns exec "$ns" "$work/delay-line" "${net}2" 8080 127.0.0.1 8081 "$ms" &
+fi
 srvpids="$srvpids $!"
 url=http://${net}2:8080/
 for _ in $(seq 100); do curl -sf -o /dev/null "${url}repodata/repomd.xml" && break; sleep 0.1; done
 rtt=$(curl -s -o /dev/null -w '%{time_starttransfer}' "${url}repodata/repomd.xml")
+# The same request twice on one connection: the second is a kept-alive one.
+rtt2=$(curl -s -o /dev/null -o /dev/null -w '%{time_starttransfer} ' "${url}repodata/repomd.xml" "${url}repodata/repomd.xml" | cut -d' ' -f2)
 big=$(ls -S "$repo"/Packages/*.rpm | sed -n 1p)
 rate=$(curl -s -o /dev/null -w '%{speed_download}' "${url}Packages/$(basename "$big")")
-echo "network: $url, one new connection's first answer after ${rtt} s (handshake + request), $(basename "$big") at $(echo "scale=1; $rate * 8 / 1000000" | bc) Mbit/s"
+echo "network: $url, one new connection's first answer after ${rtt} s (handshake + request), on a kept-alive one after ${rtt2} s, $(basename "$big") at $(echo "scale=1; $rate * 8 / 1000000" | bc) Mbit/s"
 
 # --- the contenders ------------------------------------------------------------
 answers() { # FILE BASEURL
