@@ -18,6 +18,8 @@
 #
 #   bench/bench-network.sh [BUILD_DIR] [RUNS] [REPO] [ONE_WAY_MS]
 #       defaults: build, 5, real-repo, 10
+# AZL_BIN=A AZL_BIN_B=B: two builds of the installer side by side instead
+# (each over HTTP and from file://, alternating; no dnf).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath "${1:-$src/build}")
@@ -168,6 +170,23 @@ for c in file http; do
 	rm -rf "$work/r-dnf-$c"
 done
 
+if [ -n "${AZL_BIN_B:-}" ]; then
+	# Two builds of the installer side by side (AZL_BIN against
+	# AZL_BIN_B), each over HTTP and from file://; no dnf.
+	azlb() { echo "$AZL_BIN_B install --root $work/$2 --answers $work/$1 --stop-after packages --progress=json"; }
+	python3 "$src/bench/alternate.py" --runs "$runs" \
+		--name-a "A http" --prep-a "rm -rf $AZL_CACHE_DIR/azl-*/Packages; $fresh $work/r-azl-http; sync" \
+		--a "$(azl http.yaml r-azl-http)" --check-a "$work/same.sh $work/r-azl-http $AZL_CACHE_DIR" \
+		--name-b "B http" --prep-b "rm -rf $AZL_CACHE_DIR/azl-*/Packages; $fresh $work/r-dnf-http; sync" \
+		--b "$(azlb http.yaml r-dnf-http)" --check-b "$work/same.sh $work/r-dnf-http $AZL_CACHE_DIR" \
+		--name-c "A file" --prep-c "$fresh $work/r-azl-file; sync" \
+		--c "$(azl file.yaml r-azl-file)" --check-c "$work/same.sh $work/r-azl-file" \
+		--name-d "B file" --prep-d "$fresh $work/r-dnf-file; sync" \
+		--d "$(azlb file.yaml r-dnf-file)" --check-d "$work/same.sh $work/r-dnf-file" \
+		--ratio a/c --ratio b/d --ratio a/b --json "$work/result.json"
+	echo "A: $bin; B: $AZL_BIN_B; same $n packages, every run; every HTTP run downloaded all of them"
+	exit 0
+fi
 python3 "$src/bench/alternate.py" --runs "$runs" \
 	--name-a "azl-installer http" --prep-a "rm -rf $AZL_CACHE_DIR/azl-*/Packages; $fresh $work/r-azl-http; sync" \
 	--a "$(azl http.yaml r-azl-http)" --check-a "$work/same.sh $work/r-azl-http $AZL_CACHE_DIR" \
