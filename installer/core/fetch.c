@@ -111,11 +111,16 @@ static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, cur
 	return interrupt_requested() || cancelled() ? 1 : 0;
 }
 
-/* Connections (and DNS answers) kept open between transfers and shared by
- * the threads that download packages side by side: a repository's next
- * file goes over a connection already open (HTTP keep-alive) instead of a
- * new TCP and TLS handshake each. */
+/* DNS answers shared by every thread. Connections are not: libcurl does
+ * not support sharing them between threads that transfer at once
+ * (CURLSHOPT_SHARE(3), CURL_LOCK_DATA_CONNECT), so each thread keeps its
+ * own easy handle between its transfers (thread_handle()), and with it
+ * its connections: a thread's next file from a repository goes over the
+ * connection it already has open (HTTP keep-alive) instead of a new TCP
+ * and TLS handshake. */
 static CURLSH *share;
+static pthread_key_t handle_key;
+static bool handle_key_made;
 static pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
 
 static void share_lock(CURL *c, curl_lock_data data, curl_lock_access access, void *userdata)
@@ -130,6 +135,12 @@ static void share_unlock(CURL *c, curl_lock_data data, void *userdata)
 	pthread_mutex_unlock(&share_locks[data]);
 }
 
+/* A thread's handle, when the thread ends: its connections are closed. */
+static void handle_free(void *c)
+{
+	curl_easy_cleanup(c);
+}
+
 static void global_init(void)
 {
 	static bool initialised;
@@ -141,9 +152,9 @@ static void global_init(void)
 		if (share) {
 			curl_share_setopt(share, CURLSHOPT_LOCKFUNC, share_lock);
 			curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, share_unlock);
-			curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
 			curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 		}
+		handle_key_made = pthread_key_create(&handle_key, handle_free) == 0;
 		initialised = true;
 	}
 }
@@ -302,11 +313,29 @@ static int fetch_error(CURLcode cr, const sink *s, const char *url, const char *
 		       : -EIO;
 }
 
+/* The calling thread's easy handle, its options reset and its open
+ * connections kept; NULL when out of memory. *ret_kept: false when it
+ * could not be kept for the thread (the caller cleans it up). */
+static CURL *thread_handle(bool *ret_kept)
+{
+	CURL *c = handle_key_made ? pthread_getspecific(handle_key) : NULL;
+	*ret_kept = true;
+	if (c) {
+		curl_easy_reset(c);
+		return c;
+	}
+	c = curl_easy_init();
+	if (c && (!handle_key_made || pthread_setspecific(handle_key, c) != 0))
+		*ret_kept = false;
+	return c;
+}
+
 /* Runs one transfer into s. */
 static int perform(const char *url, sink *s, char **ret_error)
 {
 	global_init();
-	CURL *c = curl_easy_init();
+	bool kept;
+	CURL *c = thread_handle(&kept);
 	if (!c) {
 		_cleanup_free_ char *shown = redact_urls(url);
 		*ret_error = xasprintf(_("could not fetch '%s': %s"), shown, strerror(ENOMEM));
@@ -328,16 +357,15 @@ static int perform(const char *url, sink *s, char **ret_error)
 		curl_easy_setopt(c, CURLOPT_RANGE, range);
 	/* Any thread may download; no SIGALRM for name lookups. */
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	/* Connections kept open for the next transfer, of every thread: a
-	 * transfer run by curl_easy_perform() closes the oldest idle one of
-	 * the shared cache once it holds more than this (libcurl's default,
-	 * 5), so with more threads than that nearly every request opened a
-	 * new connection (bench-network: 163 connections for 168 requests). */
-	curl_easy_setopt(c, CURLOPT_MAXCONNECTS, (long)FETCH_MAX_CONNECTIONS);
 	if (share)
 		curl_easy_setopt(c, CURLOPT_SHARE, share);
 	CURLcode cr = curl_easy_perform(c);
-	curl_easy_cleanup(c);
+	if (kept) {
+		/* Nothing of this call's frame stays with the kept handle. */
+		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, NULL);
+	} else
+		curl_easy_cleanup(c);
 	if ((cr == CURLE_OK && !s->too_big) ||
 	    (cr == CURLE_WRITE_ERROR && (s->probed || s->headed)))
 		return 0;

@@ -26,9 +26,6 @@ const char *curl_adapter_version(void);
 #define FETCH_MAX_METADATA (256ull << 20)
 /* A package: the size its metadata states, never more than this. */
 #define FETCH_MAX_PACKAGE (8ull << 30)
-/* Connections kept alive between transfers (all threads together): no
- * more threads than this should fetch at once. */
-#define FETCH_MAX_CONNECTIONS 32
 /* Bytes per second below which a download counts as stalled. */
 #define FETCH_MIN_RATE 1024
 
@@ -53,10 +50,11 @@ int fetch_to_file(const char *url, const char *path, uint64_t max, char **ret_er
 int fetch_head(const char *url, uint64_t len, uint64_t max, char **ret, size_t *ret_len,
 	       char **ret_error);
 
-/* curl_global_init() and the connection cache shared by every transfer
- * (HTTP keep-alive across files and threads): before a second thread uses
- * this adapter. fetch_url() and fetch_to_file() are then safe to call from
- * several threads at once. */
+/* curl_global_init() and the DNS cache shared by every transfer: before a
+ * second thread uses this adapter. fetch_url() and fetch_to_file() are
+ * then safe to call from several threads at once. Each thread keeps its
+ * connections open between its transfers (HTTP keep-alive) until it
+ * ends. */
 void fetch_global_init(void);
 
 /* The calling thread's transfers stop (-ECANCELED, within a second) once

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* fetch_url() from many threads at once keeps its HTTP connections alive
- * and shares them (fetch.h, fetch_global_init()): 12 threads fetch 20
- * files each from an HTTP/1.1 server of this test's own on 127.0.0.1,
- * which counts the connections it accepts. Every request must be answered
- * (the body checked), and the 240 requests must come over at most 12
- * connections. Before FETCH_MAX_CONNECTIONS, libcurl's cache of 5 idle
- * connections closed one at nearly every transfer: about 200 connections. */
+/* fetch_url() from many threads at once keeps each thread's HTTP
+ * connection alive between its transfers (fetch.h, fetch_global_init()):
+ * 12 threads fetch 20 files each from an HTTP/1.1 server of this test's
+ * own on 127.0.0.1, which counts the connections it accepts. Every request
+ * must be answered (the body checked), and the 240 requests must come over
+ * at most 12 connections. With the connection cache shared between the
+ * threads (libcurl's 5 kept), one was closed at nearly every transfer:
+ * 227 and 234 connections in two runs. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -36,18 +37,19 @@ static int port;
 static void *serve_conn(void *arg)
 {
 	int fd = (int)(intptr_t)arg;
-	char buf[4096];
+	char buf[4097]; /* one more for the NUL that sscanf() needs */
 	size_t have = 0;
 	for (;;) {
 		char *end;
 		while (!(end = memmem(buf, have, "\r\n\r\n", 4))) {
-			if (have == sizeof(buf))
+			if (have == sizeof(buf) - 1)
 				goto out;
-			ssize_t n = read(fd, buf + have, sizeof(buf) - have);
+			ssize_t n = read(fd, buf + have, sizeof(buf) - 1 - have);
 			if (n <= 0)
 				goto out;
 			have += (size_t)n;
 		}
+		buf[have] = '\0';
 		unsigned k = 0;
 		if (sscanf(buf, "GET /%u ", &k) != 1)
 			goto out;
@@ -72,8 +74,10 @@ static void *server(void *arg)
 	int lfd = (int)(intptr_t)arg;
 	for (;;) {
 		int fd = accept(lfd, NULL, NULL);
-		if (fd < 0)
+		if (fd < 0) {
+			usleep(10000); /* out of descriptors: not a busy loop */
 			continue;
+		}
 		atomic_fetch_add(&connections, 1);
 		pthread_t t;
 		if (pthread_create(&t, NULL, serve_conn, (void *)(intptr_t)fd) == 0)
