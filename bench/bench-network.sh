@@ -31,7 +31,7 @@ repo=$build/$which
 [ -f "$repo/repodata/repomd.xml" ] || nice -n 10 cmake --build "$build" --target "$which" >/dev/null
 repo=$(realpath "$repo")
 key=$(ls "$repo"/RPM-GPG-KEY-* | sed -n 1p)
-command -v dnf >/dev/null && [ -x /usr/bin/time ] && [ -x /usr/sbin/nginx ] || {
+[ -n "${AZL_BIN_B:-}" ] || command -v dnf >/dev/null && [ -x /usr/bin/time ] && [ -x /usr/sbin/nginx ] || {
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dnf time nginx-light >/dev/null
 }
 work=${BENCH_DIR:-/var/tmp/azl-bench}/network-$which
@@ -76,7 +76,10 @@ pid $work/nginx/nginx.pid;
 error_log $work/nginx/error.log;
 events { worker_connections 4096; }
 http {
-	access_log off;
+	# Which connection served each request: how many requests went over
+	# a connection kept alive (printed at the end).
+	log_format conn "\$connection \$request_uri";
+	access_log $work/nginx/access.log conn buffer=64k;
 	sendfile on;
 	tcp_nopush on;
 	keepalive_requests 1000000;
@@ -160,9 +163,17 @@ dnfcmd() { # REPOURL ROOT CACHE
 
 # Metadata caches warm: the installer's (both repositories) and dnf's.
 for y in file http; do
-	"$bin" install --root "$work/solve" --answers "$work/$y.yaml" --stop-after depsolve >/dev/null
+	for b in "$bin" ${AZL_BIN_B:+"$AZL_BIN_B"}; do
+		"$b" install --root "$work/solve" --answers "$work/$y.yaml" --stop-after depsolve >/dev/null
+	done
 done
+conns() { # how many requests over how many connections, all runs so far
+	[ -f "$work/nginx/access.log" ] || return 0
+	kill -USR1 "$(cat "$work/nginx/nginx.pid")" 2>/dev/null && sleep 0.5 # flush the buffer
+	echo "nginx: $(wc -l <"$work/nginx/access.log") requests over $(cut -d' ' -f1 "$work/nginx/access.log" | sort -u | wc -l) connections in all"
+}
 for c in file http; do
+	[ -z "${AZL_BIN_B:-}" ] || break
 	u="file://$repo"
 	[ $c = http ] && u=$url
 	mkdir -p "$work/r-dnf-$c"
@@ -185,6 +196,7 @@ if [ -n "${AZL_BIN_B:-}" ]; then
 		--d "$(azlb file.yaml r-dnf-file)" --check-d "$work/same.sh $work/r-dnf-file" \
 		--ratio a/c --ratio b/d --ratio a/b --json "$work/result.json"
 	echo "A: $bin; B: $AZL_BIN_B; same $n packages, every run; every HTTP run downloaded all of them"
+	conns
 	exit 0
 fi
 python3 "$src/bench/alternate.py" --runs "$runs" \
@@ -198,5 +210,6 @@ python3 "$src/bench/alternate.py" --runs "$runs" \
 	--d "$(dnfcmd "file://$repo" r-dnf-file dnf-cache-file)" --check-d "$work/same.sh $work/r-dnf-file" \
 	--ratio c/d --json "$work/result.json"
 echo "same $n packages, every run, in all four roots; every HTTP run downloaded all of them"
+conns
 echo "azl http command: $(azl http.yaml r-azl-http)"
 echo "dnf http command: $(dnfcmd "$url" r-dnf-http dnf-cache-http)" | cut -c1-400

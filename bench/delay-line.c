@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #define CHUNK (256 * 1024)
-#define QLEN 64
+#define QLEN  64
 
 typedef struct chunk {
 	struct timespec due;
@@ -216,8 +216,10 @@ int main(int argc, char **argv)
 	pthread_attr_setstacksize(&attr, 256 * 1024);
 	for (;;) {
 		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd < 0)
+		if (fd < 0) {
+			usleep(10000); /* out of descriptors: not a busy loop */
 			continue;
+		}
 		conn *c = calloc(1, sizeof(*c));
 		pthread_t t;
 		if (c)
