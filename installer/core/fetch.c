@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "i18n.h"
@@ -247,8 +248,18 @@ static void set_trust(CURL *c)
 	curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
 }
 
+/* Sockets that programs started meanwhile (rpm's scriptlets, dracut, the
+ * boot loader's tools) do not inherit: a connection is kept open between
+ * transfers, and libcurl makes its sockets without SOCK_CLOEXEC. */
+static curl_socket_t open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	(void)clientp, (void)purpose;
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
 static void set_common_options(CURL *c, const char *url, uint64_t max, char *errbuf)
 {
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "file,http,https,tftp");
 	/* A redirect never downgrades: from https only to https (an answer
@@ -447,6 +458,7 @@ int fetch_post(const azl_post *p, long *ret_status, char **ret_error)
 		hl = curl_slist_append(hl, p->headers[i]);
 	char errbuf[CURL_ERROR_SIZE] = "";
 	size_t got = 0;
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	curl_easy_setopt(c, CURLOPT_URL, p->url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);

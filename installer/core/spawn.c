@@ -69,6 +69,12 @@ _Noreturn static void child(char *const argv[], const azl_spawn_opts *o, int in_
 
 	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
 		goto fail;
+	/* Nothing else of the installer's reaches the tool: a descriptor
+	 * made without O_CLOEXEC by a library (libcurl's socketpair of a
+	 * handle kept between transfers) is closed at the exec as well. */
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		for (int fd = 3; fd < 4096; fd++)
+			(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 	if (o && o->chroot) {
 		if (chroot(o->chroot) < 0 || chdir("/") < 0)
 			goto fail;

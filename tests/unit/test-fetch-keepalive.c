@@ -6,8 +6,11 @@
  * must be answered (the body checked), and the 240 requests must come over
  * at most 12 connections. With the connection cache shared between the
  * threads (libcurl's 5 kept), one was closed at nearly every transfer:
- * 227 and 234 connections in two runs. */
+ * 227 and 234 connections in two runs. Then nothing of a connection a
+ * thread keeps may reach a program the installer runs. */
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -25,6 +28,7 @@
 #include <cmocka.h>
 
 #include "fetch.h"
+#include "spawn.h"
 
 #define THREADS	   12
 #define PER_THREAD 20
@@ -73,7 +77,7 @@ static void *server(void *arg)
 {
 	int lfd = (int)(intptr_t)arg;
 	for (;;) {
-		int fd = accept(lfd, NULL, NULL);
+		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0) {
 			usleep(10000); /* out of descriptors: not a busy loop */
 			continue;
@@ -139,10 +143,54 @@ static void test_keepalive_across_threads(void **state)
 	assert_true(atomic_load(&connections) <= THREADS);
 }
 
+/* The connection kept open after a transfer is not inherited by the
+ * programs the installer starts (rpm's scriptlets, dracut): after a fetch
+ * on this thread every TCP socket of this process is close-on-exec, and
+ * a program run by spawn_run() sees no descriptor but 0, 1, 2 and the
+ * one it reads /proc/self/fd with (libcurl keeps a socketpair without
+ * O_CLOEXEC with each handle). */
+static void test_kept_connection_not_inherited(void **state)
+{
+	(void)state;
+	char url[64], *body = NULL, *why = NULL;
+	size_t len = 0;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/7", port);
+	assert_int_equal(fetch_url(url, 1024, &body, &len, &why), 0);
+	free(body);
+	free(why);
+	DIR *d = opendir("/proc/self/fd");
+	assert_non_null(d);
+	int tcp = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		int fd = atoi(e->d_name), domain = 0;
+		socklen_t dl = sizeof(domain);
+		if (e->d_name[0] == '.' || fd == dirfd(d) ||
+		    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &dl) < 0 || domain != AF_INET)
+			continue;
+		if (!(fcntl(fd, F_GETFD) & FD_CLOEXEC))
+			fail_msg("TCP socket %d is inherited by programs started now", fd);
+		tcp++;
+	}
+	closedir(d);
+	/* the listening socket, the kept connection and its server side */
+	assert_true(tcp >= 3);
+
+	char *out = NULL;
+	char *argv[] = {"ls", "/proc/self/fd", NULL};
+	azl_spawn_opts o = {.capture = &out, .quiet = true};
+	assert_int_equal(spawn_run(argv, &o), 0);
+	assert_non_null(out);
+	for (char *tok = strtok(out, "\n"); tok; tok = strtok(NULL, "\n"))
+		if (atoi(tok) > 3)
+			fail_msg("a program run now inherits descriptor %s", tok);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keepalive_across_threads),
+		cmocka_unit_test(test_kept_connection_not_inherited),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
