@@ -370,6 +370,11 @@ static int perform(const char *url, sink *s, char **ret_error)
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	if (share)
 		curl_easy_setopt(c, CURLOPT_SHARE, share);
+#if LIBCURL_VERSION_NUM >= 0x075700
+	/* A CA file is read again for every transfer, as when each had a
+	 * handle of its own: the kept handle does not trust an old copy. */
+	curl_easy_setopt(c, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+#endif
 	CURLcode cr = curl_easy_perform(c);
 	if (kept) {
 		/* Nothing of this call's frame stays with the kept handle. */

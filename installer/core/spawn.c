@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -72,9 +73,17 @@ _Noreturn static void child(char *const argv[], const azl_spawn_opts *o, int in_
 	/* Nothing else of the installer's reaches the tool: a descriptor
 	 * made without O_CLOEXEC by a library (libcurl's socketpair of a
 	 * handle kept between transfers) is closed at the exec as well. */
-	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		for (int fd = 3; fd < 4096; fd++)
-			(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		/* A kernel before 5.11: each descriptor up to the limit
+		 * (raised by rpm-install.c to hold every package open). */
+		struct rlimit rl = {0};
+		rlim_t end = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+					     rl.rlim_cur < (1u << 20)
+				     ? rl.rlim_cur
+				     : (1u << 20);
+		for (rlim_t fd = 3; fd < end; fd++)
+			(void)fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+	}
 	if (o && o->chroot) {
 		if (chroot(o->chroot) < 0 || chdir("/") < 0)
 			goto fail;

@@ -115,22 +115,29 @@ static void *client(void *arg)
 	return NULL;
 }
 
-static void test_keepalive_across_threads(void **state)
+/* The server, for every test of the group. */
+static int start_server(void **state)
 {
 	(void)state;
 	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_true(lfd >= 0);
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t alen = sizeof(a);
-	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(lfd, 64), 0);
-	assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &alen), 0);
-	port = ntohs(a.sin_port);
 	pthread_t srv;
-	assert_int_equal(pthread_create(&srv, NULL, server, (void *)(intptr_t)lfd), 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(lfd, 64) < 0 ||
+	    getsockname(lfd, (struct sockaddr *)&a, &alen) < 0 ||
+	    pthread_create(&srv, NULL, server, (void *)(intptr_t)lfd) != 0) {
+		perror("the test's HTTP server");
+		return -1;
+	}
+	port = ntohs(a.sin_port);
 	pthread_detach(srv);
-
 	fetch_global_init();
+	return 0;
+}
+
+static void test_keepalive_across_threads(void **state)
+{
+	(void)state;
 	pthread_t t[THREADS];
 	for (int i = 0; i < THREADS; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, client, (void *)(intptr_t)i), 0);
@@ -192,5 +199,5 @@ int main(void)
 		cmocka_unit_test(test_keepalive_across_threads),
 		cmocka_unit_test(test_kept_connection_not_inherited),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, start_server, NULL);
 }
