@@ -19,9 +19,10 @@
 #   bench/bench-network.sh [BUILD_DIR] [RUNS] [REPO] [ONE_WAY_MS]
 #       defaults: build, 5, real-repo, 10
 # AZL_BIN=A AZL_BIN_B=B: two builds of the installer side by side instead
-# (each over HTTP and from file://, alternating; no dnf).
+# of the installer and dnf (each over HTTP and from file://, alternating).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
+. "$src/tests/nginx-conf.sh"
 build=$(realpath "${1:-$src/build}")
 runs=${2:-5}
 which=${3:-real-repo}
@@ -67,36 +68,9 @@ if [ "${AZL_BENCH_SERVER:-nginx}" = python ]; then
 	ip netns exec "$ns" python3 "$src/bench/http-serve.py" "$repo" 127.0.0.1 8081 &
 	srvpids=$!
 else
-	mkdir -p "$work/nginx"
-	cat >"$work/nginx/nginx.conf" <<EOT
-daemon off;
-user root;
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 4096; }
-http {
-	# Which connection served each request: how many requests went over
-	# a connection kept alive (printed at the end).
-	log_format conn "\$connection \$request_uri";
-	access_log $work/nginx/access.log conn buffer=64k;
-	sendfile on;
-	tcp_nopush on;
-	keepalive_requests 1000000;
-	keepalive_timeout 300s;
-	client_body_temp_path $work/nginx/body;
-	proxy_temp_path $work/nginx/proxy;
-	fastcgi_temp_path $work/nginx/fastcgi;
-	uwsgi_temp_path $work/nginx/uwsgi;
-	scgi_temp_path $work/nginx/scgi;
-	default_type application/octet-stream;
-	server {
-		listen 127.0.0.1:8081;
-		root $repo;
-	}
-}
-EOT
-	ip netns exec "$ns" /usr/sbin/nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+	# One worker: the server is not what is measured.
+	nginx_conf "$work" 127.0.0.1:8081 "$repo" 1
+	ip netns exec "$ns" /usr/sbin/nginx -p "$work/nginx" -c "$work/nginx.conf" &
 	srvpids=$!
 fi
 if [ "${AZL_BENCH_RELAY:-c}" = python ]; then
@@ -149,8 +123,8 @@ fi
 EOT
 chmod +x "$work/same.sh"
 
-azl() { # ANSWERS ROOT
-	echo "$bin install --root $work/$2 --answers $work/$1 --stop-after packages --progress=json"
+azl() { # BINARY ANSWERS ROOT
+	echo "$1 install --root $work/$3 --answers $work/$2 --stop-after packages --progress=json"
 }
 mkdir -p "$work/dnf-home"
 echo "%_dbpath $db" >"$work/dnf-home/.rpmmacros"
@@ -168,9 +142,8 @@ for y in file http; do
 	done
 done
 conns() { # how many requests over how many connections, all runs so far
-	[ -f "$work/nginx/access.log" ] || return 0
-	kill -USR1 "$(cat "$work/nginx/nginx.pid")" 2>/dev/null && sleep 0.5 # flush the buffer
-	echo "nginx: $(wc -l <"$work/nginx/access.log") requests over $(cut -d' ' -f1 "$work/nginx/access.log" | sort -u | wc -l) connections in all"
+	[ -f "$work/access.log" ] || return 0
+	echo "nginx: $(wc -l <"$work/access.log") requests over $(awk '{ print $8 }' "$work/access.log" | sort -u | wc -l) connections in all"
 }
 for c in file http; do
 	[ -z "${AZL_BIN_B:-}" ] || break
@@ -181,35 +154,29 @@ for c in file http; do
 	rm -rf "$work/r-dnf-$c"
 done
 
+# A and B: the installer (AZL_BIN) over HTTP and from file://. C and D:
+# dnf the same two ways, or with AZL_BIN_B a second build of the installer.
 if [ -n "${AZL_BIN_B:-}" ]; then
-	# Two builds of the installer side by side (AZL_BIN against
-	# AZL_BIN_B), each over HTTP and from file://; no dnf.
-	azlb() { echo "$AZL_BIN_B install --root $work/$2 --answers $work/$1 --stop-after packages --progress=json"; }
-	python3 "$src/bench/alternate.py" --runs "$runs" \
-		--name-a "A http" --prep-a "rm -rf $AZL_CACHE_DIR/azl-*/Packages; $fresh $work/r-azl-http; sync" \
-		--a "$(azl http.yaml r-azl-http)" --check-a "$work/same.sh $work/r-azl-http $AZL_CACHE_DIR" \
-		--name-b "B http" --prep-b "rm -rf $AZL_CACHE_DIR/azl-*/Packages; $fresh $work/r-dnf-http; sync" \
-		--b "$(azlb http.yaml r-dnf-http)" --check-b "$work/same.sh $work/r-dnf-http $AZL_CACHE_DIR" \
-		--name-c "A file" --prep-c "$fresh $work/r-azl-file; sync" \
-		--c "$(azl file.yaml r-azl-file)" --check-c "$work/same.sh $work/r-azl-file" \
-		--name-d "B file" --prep-d "$fresh $work/r-dnf-file; sync" \
-		--d "$(azlb file.yaml r-dnf-file)" --check-d "$work/same.sh $work/r-dnf-file" \
-		--ratio a/c --ratio b/d --ratio a/b --json "$work/result.json"
-	echo "A: $bin; B: $AZL_BIN_B; same $n packages, every run; every HTTP run downloaded all of them"
-	conns
-	exit 0
+	names=("A http" "A file" "B http" "B file")
+	c=(--prep-c "rm -rf $AZL_CACHE_DIR/azl-*/Packages; $fresh $work/r-dnf-http; sync"
+		--c "$(azl "$AZL_BIN_B" http.yaml r-dnf-http)" --check-c "$work/same.sh $work/r-dnf-http $AZL_CACHE_DIR")
+	d=(--d "$(azl "$AZL_BIN_B" file.yaml r-dnf-file)")
+else
+	names=("azl-installer http" "azl-installer file" "dnf http" "dnf file")
+	c=(--prep-c "find $work/dnf-cache-http -name '*.rpm' -delete; $fresh $work/r-dnf-http; sync"
+		--c "$(dnfcmd "$url" r-dnf-http dnf-cache-http)" --check-c "$work/same.sh $work/r-dnf-http $work/dnf-cache-http")
+	d=(--d "$(dnfcmd "file://$repo" r-dnf-file dnf-cache-file)")
 fi
 python3 "$src/bench/alternate.py" --runs "$runs" \
-	--name-a "azl-installer http" --prep-a "rm -rf $AZL_CACHE_DIR/azl-*/Packages; $fresh $work/r-azl-http; sync" \
-	--a "$(azl http.yaml r-azl-http)" --check-a "$work/same.sh $work/r-azl-http $AZL_CACHE_DIR" \
-	--name-b "azl-installer file" --prep-b "$fresh $work/r-azl-file; sync" \
-	--b "$(azl file.yaml r-azl-file)" --check-b "$work/same.sh $work/r-azl-file" \
-	--name-c "dnf http" --prep-c "find $work/dnf-cache-http -name '*.rpm' -delete; $fresh $work/r-dnf-http; sync" \
-	--c "$(dnfcmd "$url" r-dnf-http dnf-cache-http)" --check-c "$work/same.sh $work/r-dnf-http $work/dnf-cache-http" \
-	--name-d "dnf file" --prep-d "$fresh $work/r-dnf-file; sync" \
-	--d "$(dnfcmd "file://$repo" r-dnf-file dnf-cache-file)" --check-d "$work/same.sh $work/r-dnf-file" \
+	--name-a "${names[0]}" --prep-a "rm -rf $AZL_CACHE_DIR/azl-*/Packages; $fresh $work/r-azl-http; sync" \
+	--a "$(azl "$bin" http.yaml r-azl-http)" --check-a "$work/same.sh $work/r-azl-http $AZL_CACHE_DIR" \
+	--name-b "${names[1]}" --prep-b "$fresh $work/r-azl-file; sync" \
+	--b "$(azl "$bin" file.yaml r-azl-file)" --check-b "$work/same.sh $work/r-azl-file" \
+	--name-c "${names[2]}" "${c[@]}" \
+	--name-d "${names[3]}" --prep-d "$fresh $work/r-dnf-file; sync" "${d[@]}" --check-d "$work/same.sh $work/r-dnf-file" \
 	--ratio c/d --json "$work/result.json"
 echo "same $n packages, every run, in all four roots; every HTTP run downloaded all of them"
 conns
-echo "azl http command: $(azl http.yaml r-azl-http)"
+[ -z "${AZL_BIN_B:-}" ] || { echo "A: $bin; B: $AZL_BIN_B"; exit 0; }
+echo "azl http command: $(azl "$bin" http.yaml r-azl-http)"
 echo "dnf http command: $(dnfcmd "$url" r-dnf-http dnf-cache-http)" | cut -c1-400

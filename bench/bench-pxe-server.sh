@@ -17,6 +17,7 @@
 # and nginx's own CPU time per GiB served (what the server costs).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../tests/nginx-conf.sh"
 build=$(cd "${1:-$here/../build}" && pwd)
 repo=$build/${2:-demo-repo}
 shift $(($# > 2 ? 2 : $#))
@@ -59,30 +60,7 @@ nsx ip link set br0 up
 ln "$build/pxe/vmlinuz" "$build/pxe/initrd.img" "$W/www/pxe/" 2>/dev/null ||
 	cp "$build/pxe/vmlinuz" "$build/pxe/initrd.img" "$W/www/pxe/"
 ln -s "$repo" "$W/www/repo"
-cat >"$W/nginx.conf" <<CONF
-user root;
-worker_processes 2;
-daemon off;
-pid $W/nginx.pid;
-error_log $W/nginx-error.log;
-events { worker_connections 4096; }
-http {
-	log_format bench '\$remote_addr \$msec "\$request" \$status \$body_bytes_sent';
-	access_log $W/access.log bench;
-	client_body_temp_path $W/nginx/body;
-	proxy_temp_path $W/nginx/proxy;
-	fastcgi_temp_path $W/nginx/fastcgi;
-	uwsgi_temp_path $W/nginx/uwsgi;
-	scgi_temp_path $W/nginx/scgi;
-	default_type application/octet-stream;
-	sendfile on;
-	keepalive_requests 10000;
-	server {
-		listen $SRV:80;
-		root $W/www;
-	}
-}
-CONF
+nginx_conf "$W" "$SRV:80" "$W/www"
 nsx nginx -c "$W/nginx.conf" -p "$W/nginx" </dev/null >"$W/nginx.out" 2>&1 &
 for _ in $(seq 50); do
 	nsx curl -sf -o /dev/null "http://$SRV/pxe/vmlinuz" && break

@@ -56,6 +56,7 @@
 # the servers (nginx's access log; TFTP: the sizes of the files dnsmasq
 # logged as sent) and the time each step took.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../nginx-conf.sh"
 e2e_requirements
 for t in ip dnsmasq nginx zstd apt-get dpkg; do
 	command -v "$t" >/dev/null || {
@@ -360,30 +361,7 @@ poweroff
 %end
 KS
 
-mkdir -p "$WORK/nginx"
-cat >"$WORK/nginx.conf" <<CONF
-user root;
-worker_processes 2;
-daemon off;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 512; }
-http {
-	log_format fleet '\$remote_addr \$msec "\$request" \$status \$body_bytes_sent';
-	access_log $WORK/access.log fleet;
-	client_body_temp_path $WORK/nginx/body;
-	proxy_temp_path $WORK/nginx/proxy;
-	fastcgi_temp_path $WORK/nginx/fastcgi;
-	uwsgi_temp_path $WORK/nginx/uwsgi;
-	scgi_temp_path $WORK/nginx/scgi;
-	default_type application/octet-stream;
-	sendfile on;
-	server {
-		listen $SRV:80;
-		root $www;
-	}
-}
-CONF
+nginx_conf "$WORK" "$SRV:80" "$www"
 nsx nginx -c "$WORK/nginx.conf" -p "$WORK/nginx" </dev/null >"$WORK/nginx.out" 2>&1 &
 
 hosts=()
