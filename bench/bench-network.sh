@@ -61,9 +61,11 @@ ip link set "$vh" up
 ip -n "$ns" addr add "${net}2/24" dev "$vn"
 ip -n "$ns" link set "$vn" up
 ip -n "$ns" link set lo up
-# 1 Gbit/s each way; a burst of 1 MiB, at most 50 ms queued.
-tc qdisc add dev "$vh" root tbf rate 1gbit burst 1mb latency 50ms
-tc -n "$ns" qdisc add dev "$vn" root tbf rate 1gbit burst 1mb latency 50ms
+# 1 Gbit/s each way (AZL_BENCH_RATE: another tc rate, e.g. 200mbit); a
+# burst of 1 MiB, at most 50 ms queued.
+rate=${AZL_BENCH_RATE:-1gbit}
+tc qdisc add dev "$vh" root tbf rate "$rate" burst 1mb latency 50ms
+tc -n "$ns" qdisc add dev "$vn" root tbf rate "$rate" burst 1mb latency 50ms
 if [ "${AZL_BENCH_SERVER:-nginx}" = python ]; then
 	ip netns exec "$ns" python3 "$src/bench/http-serve.py" "$repo" 127.0.0.1 8081 &
 	srvpids=$!
