@@ -52,6 +52,13 @@ typedef struct sink {
 	const char *ca_file;
 } sink;
 
+static _Thread_local _Atomic uint64_t *count_into;
+
+void fetch_count_on(_Atomic uint64_t *counter)
+{
+	count_into = counter;
+}
+
 static size_t on_data(char *p, size_t size, size_t n, void *userdata)
 {
 	sink *s = userdata;
@@ -72,6 +79,8 @@ static size_t on_data(char *p, size_t size, size_t n, void *userdata)
 		return 0; /* makes curl stop with CURLE_WRITE_ERROR */
 	}
 	s->got += k;
+	if (count_into)
+		atomic_fetch_add(count_into, k);
 	if (s->to_fd) {
 		for (size_t done = 0; done < k;) {
 			ssize_t w = write(s->fd, p + done, k - done);

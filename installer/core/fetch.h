@@ -61,6 +61,11 @@ void fetch_global_init(void);
  * *flag is true; NULL: no such flag. For threads that fetch ahead of a
  * transaction that may end before they are done. */
 void fetch_cancel_on(const atomic_bool *flag);
+/* Every body byte the calling thread's transfers receive from now on
+ * (fetch_to_file(), fetch_url() and the package downloads) is added to
+ * *counter; NULL: none. How far a download has come, for a caller that
+ * schedules the next ones (apply-packages.c). */
+void fetch_count_on(_Atomic uint64_t *counter);
 
 /* CAs that every https transfer of this process trusts besides the live
  * system's store (certificates:, kickstart %certificate, as Anaconda

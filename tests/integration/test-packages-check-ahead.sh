@@ -13,7 +13,9 @@
 #    ordered the transaction, and checked only after its header; refused
 #    in the header step instead, the install does not wait for such a
 #    download (stopped), nor after Ctrl-C (exit 130, nothing installed,
-#    the next run works);
+#    the next run works); downloads keep to rpm's order within a window
+#    of bytes still to come (AZL_FETCH_WINDOW): with one byte, a download
+#    fetched ahead waits for the one before it, and the install is the same;
 #  - a package signed by a key that is not pinned, and one whose signed
 #    header was changed (its signature BAD), are refused;
 #  - a package file that another user can change is copied privately
@@ -216,6 +218,34 @@ answers "$tmp/i2.yaml" "$url"
 install i2 "$tmp/i2.yaml"
 [ $rc -eq 0 ] || { tail -5 "$tmp/i2.log"; fail "i2: the run after the interrupted one: exit $rc"; }
 ok "Ctrl-C while a package is fetched ahead: exit 130, its download aborted, nothing installed; the next run works"
+
+# Downloads keep to rpm's order: one starts only while the bytes still to
+# come of those under way are fewer than the window (8 MiB). busybox and
+# tzdata, the two packages here larger than one fetched whole with the
+# headers, are fetched ahead, from a server that answers every package
+# request half a second late: with the window, neither waits for the
+# other (1.4 MiB together); with a window of one byte, the second waits
+# for the first. The same packages either way.
+cat >"$tmp/w.yaml" <<EOT
+version: 1
+packages:
+  repos: [{name: v, baseurl: "URL", gpgcheck: true, gpgkey: "$key"}]
+  install: [bash, tzdata]
+EOT
+serve "$repo" "$tmp/late.log" none /Packages/ 0.5
+sed -i "s|URL|$url|" "$tmp/w.yaml"
+install w0 "$tmp/w.yaml"
+[ $rc -eq 0 ] || { tail -5 "$tmp/w0.log"; fail "w0: exit $rc"; }
+grep -q "downloaded in rpm's order, at most 8.0 MiB .*: 0 downloads waited" "$tmp/w0.log" ||
+	fail "w0: a download waited for the window: $(grep "rpm's order, at most" "$tmp/w0.log")"
+rm -rf "$AZL_CACHE_DIR"/*/Packages
+AZL_FETCH_WINDOW=1 install w "$tmp/w.yaml"
+[ $rc -eq 0 ] || { tail -5 "$tmp/w.log"; fail "w: exit $rc"; }
+grep -q "downloaded in rpm's order, at most 0.0 MiB .*: [1-9][0-9]* downloads waited" "$tmp/w.log" ||
+	fail "w: no download waited for a one-byte window: $(grep "rpm's order, at most" "$tmp/w.log")"
+diff <(rq "$tmp/w0" -qa | sort) <(rq "$tmp/w" -qa | sort) || fail "w: not the packages of w0"
+rq "$tmp/w" -q tzdata >/dev/null || fail "w: tzdata is not installed"
+ok "downloads keep to rpm's order within a window of bytes still to come: with one byte, each waits for the one before; the same packages"
 
 # --- the bytes checked are the bytes unpacked ---------------------------------
 # The repository's files belong to another user, who may change them: each
