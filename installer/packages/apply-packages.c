@@ -12,7 +12,6 @@
 #include <fnmatch.h>
 #include <ftw.h>
 #include <linux/magic.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,8 +188,7 @@ typedef struct dl_pool {
 	 * fetch_count_on()). */
 	size_t fly[2 * DOWNLOADS_AT_ONCE], n_fly;
 	_Atomic uint64_t *got;
-	bool *held;	     /* [n] its download waited for the window */
-	size_t window_waits; /* how many did */
+	bool *held; /* [n] its download waited for the window */
 	size_t remote, started, ahead_started, ahead_running;
 	pthread_t threads[DOWNLOADS_AT_ONCE];
 	pthread_t ahead_threads[DOWNLOADS_AT_ONCE];
@@ -376,7 +374,6 @@ static size_t ahead_next(dl_pool *p)
 			continue;
 		}
 		(*pos)++;
-		p->window_waits += p->held[i];
 		return i;
 	}
 	return SIZE_MAX;
@@ -455,10 +452,8 @@ static size_t pool_next(dl_pool *p)
 		} else
 			break;
 	}
-	if (p->state) {
-		p->window_waits += p->state[i] == PKG_TODO && must_fetch(p, i) && p->held[i];
+	if (p->state)
 		p->state[i] = PKG_TAKEN;
-	}
 	return i;
 }
 
@@ -743,9 +738,7 @@ static int pool_join(dl_pool *p, bool stop)
 	free(p->ahead_rc);
 	free(p->ahead);
 	free(p->state);
-	free(p->held);
 	free((void *)p->got);
-	p->held = NULL;
 	p->got = NULL;
 	p->ahead_fd = p->ahead_rc = NULL;
 	p->ahead = NULL;
@@ -1255,13 +1248,19 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 		pool_on = false;
 		(void)pool_join(&pool, true);
 		pool_free_paths(&pool);
-		if (pool.remote)
-			log_info(
-				"downloaded in rpm's order, at most %.1f MiB of the packages still to "
-				"come at once: %zu downloads waited for the ones before them",
-				window_bytes() == UINT64_MAX ? INFINITY
-							     : (double)window_bytes() / (1 << 20),
-				pool.window_waits);
+		if (pool.remote) {
+			size_t waited = 0;
+			for (size_t i = 0; i < n; i++)
+				waited += pool.held[i];
+			_cleanup_free_ char *w =
+				window_bytes() == UINT64_MAX
+					? xstrdup("no bound on")
+					: xasprintf("at most %.1f MiB of",
+						    (double)window_bytes() / (1 << 20));
+			log_info("downloaded in rpm's order, %s the packages still to come at "
+				 "once: %zu downloads waited for the ones before them",
+				 w, waited);
+		}
 		/* A package that was not there: as when it is fetched first. */
 		if (r == -ENOENT)
 			r = -ENXIO;
@@ -1273,6 +1272,7 @@ out:
 		(void)pool_join(&pool, true); /* closes prefd */
 		pool_free_paths(&pool);
 	}
+	free(pool.held);
 	/* Closed before the download directory goes (private copies, too). */
 	rpm_checked_free(checked);
 	remove_download_dir(dl_dir);
