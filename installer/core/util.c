@@ -520,3 +520,16 @@ DIR *fd_opendir_dup(int fd)
 	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	return fd_opendir(copy < 0 ? -errno : copy);
 }
+
+struct timespec deadline_after_ms(clockid_t clock, long ms)
+{
+	struct timespec t;
+	clock_gettime(clock, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}

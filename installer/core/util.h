@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #define _cleanup_(f)   __attribute__((cleanup(f)))
@@ -128,6 +129,11 @@ int read_fd_bounded(int fd, size_t max, bool regular_only, char **ret, size_t *r
 
 /* write(2) until all of text is written (EINTR retried); 0 or -errno. */
 int write_all(int fd, const char *text, size_t len);
+
+/* The time ms (>= 0) milliseconds from now on clock: the deadline of a
+ * pthread_cond_timedwait() (CLOCK_REALTIME for a condition variable made
+ * with the defaults, CLOCK_MONOTONIC for one set to that clock). */
+struct timespec deadline_after_ms(clockid_t clock, long ms);
 
 /* Writes text to path atomically (a temp file beside it, fsync, rename)
  * with mode: a crash never leaves half a file. Returns 0 or -errno. */

@@ -300,13 +300,7 @@ static void fly_del(dl_pool *p, size_t i)
  * lock held: progress is not signalled, so this looks again every 5 ms. */
 static void window_wait(dl_pool *p)
 {
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	t.tv_nsec += 5 * 1000 * 1000;
-	if (t.tv_nsec >= 1000000000L) {
-		t.tv_sec++;
-		t.tv_nsec -= 1000000000L;
-	}
+	struct timespec t = deadline_after_ms(CLOCK_MONOTONIC, 5);
 	(void)pthread_cond_timedwait(&p->cond, &p->lock, &t);
 }
 

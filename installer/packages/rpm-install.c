@@ -891,13 +891,7 @@ static int checked_wait(rpm_checked *c, size_t i)
 	pthread_mutex_lock(&c->lock);
 	double t0 = c->rc[i] == 1 ? mono_s() : 0;
 	while (c->rc[i] == 1 && !interrupt_requested()) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 200 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000 * 1000 * 1000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000 * 1000 * 1000;
-		}
+		struct timespec ts = deadline_after_ms(CLOCK_REALTIME, 200);
 		pthread_cond_timedwait(&c->cond, &c->lock, &ts);
 	}
 	int r = c->rc[i] == 1 ? -EINTR : c->rc[i];

@@ -181,14 +181,7 @@ static long long now_ms(void)
  * false when it was. Called with s->mu held. */
 static bool nap(sender *s, long ms, bool final)
 {
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (ms % 1000) * 1000000;
-	if (until.tv_nsec >= 1000000000) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000;
-	}
+	struct timespec until = deadline_after_ms(CLOCK_REALTIME, ms);
 	while (!s->abort && (final || !s->draining)) {
 		int r = pthread_cond_timedwait(&s->cv, &s->mu, &until);
 		if (r == ETIMEDOUT)
@@ -321,13 +314,7 @@ static void sender_stop(sender *s, long long deadline)
 	s->draining = true;
 	pthread_cond_broadcast(&s->cv);
 	while ((s->n > 0 || s->busy) && now_ms() < deadline) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 50 * 1000000;
-		if (until.tv_nsec >= 1000000000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
-		}
+		struct timespec until = deadline_after_ms(CLOCK_REALTIME, 50);
 		pthread_cond_timedwait(&s->idle_cv, &s->mu, &until);
 	}
 	atomic_store(&s->abort, 1);
