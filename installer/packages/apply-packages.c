@@ -260,9 +260,18 @@ static uint64_t window_bytes(void)
 	if (!v) {
 		const char *e = getenv("AZL_FETCH_WINDOW");
 		char *end = NULL;
-		unsigned long long x = e && *e ? strtoull(e, &end, 10) : 0;
-		v = end && !*end ? (x ? x : UINT64_MAX) : WINDOW_BYTES;
-		atomic_store(&w, v);
+		errno = 0;
+		unsigned long long x = e && *e >= '0' && *e <= '9' ? strtoull(e, &end, 10) : 0;
+		bool ok = end && !*end && errno == 0;
+		v = ok ? (x ? x : UINT64_MAX) : WINDOW_BYTES;
+		/* Said once: the first thread to look stores v. */
+		uint64_t none = 0;
+		if (atomic_compare_exchange_strong(&w, &none, v) && e && *e && !ok) {
+			_cleanup_free_ char *shown = str_escape_untrusted(e);
+			log_warning(
+				"AZL_FETCH_WINDOW='%s' is not a number of bytes; the default window (%.1f MiB) is used",
+				shown, (double)WINDOW_BYTES / 1048576.0);
+		}
 	}
 	return v;
 }

@@ -16,6 +16,7 @@
 #    the next run works); downloads keep to rpm's order within a window
 #    of bytes still to come (AZL_FETCH_WINDOW): with one byte, a download
 #    fetched ahead waits for the one before it, and the install is the same;
+#    a window that is not a number of bytes is said and the default kept;
 #  - a package signed by a key that is not pinned, and one whose signed
 #    header was changed (its signature BAD), are refused;
 #  - a package file that another user can change is copied privately
@@ -234,8 +235,12 @@ packages:
 EOT
 serve "$repo" "$tmp/late.log" none /Packages/ 0.5
 sed -i "s|URL|$url|" "$tmp/w.yaml"
-install w0 "$tmp/w.yaml"
+# A window that is not a number of bytes ("8MiB") is said, and the
+# default kept.
+AZL_FETCH_WINDOW=8MiB install w0 "$tmp/w.yaml"
 [ $rc -eq 0 ] || { tail -5 "$tmp/w0.log"; fail "w0: exit $rc"; }
+grep -q "AZL_FETCH_WINDOW='8MiB' is not a number of bytes; the default window (8.0 MiB) is used" "$tmp/w0.log" ||
+	fail "w0: the window that is not a number was not said"
 grep -q "downloaded in rpm's order, at most 8.0 MiB .*: 0 downloads waited" "$tmp/w0.log" ||
 	fail "w0: a download waited for the window: $(grep "rpm's order, at most" "$tmp/w0.log")"
 rm -rf "$AZL_CACHE_DIR"/*/Packages
