@@ -269,7 +269,7 @@ static uint64_t window_bytes(void)
 		if (atomic_compare_exchange_strong(&w, &none, v) && e && *e && !ok) {
 			_cleanup_free_ char *shown = str_escape_untrusted(e);
 			log_warning(
-				"AZL_FETCH_WINDOW='%s' is not a number of bytes; the default window (%.1f MiB) is used",
+				"AZL_FETCH_WINDOW='%s' is not a number of bytes (digits only, below 2^64); the default window (%.1f MiB) is used",
 				shown, (double)WINDOW_BYTES / 1048576.0);
 		}
 	}

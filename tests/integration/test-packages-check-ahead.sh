@@ -239,7 +239,7 @@ sed -i "s|URL|$url|" "$tmp/w.yaml"
 # default kept.
 AZL_FETCH_WINDOW=8MiB install w0 "$tmp/w.yaml"
 [ $rc -eq 0 ] || { tail -5 "$tmp/w0.log"; fail "w0: exit $rc"; }
-grep -q "AZL_FETCH_WINDOW='8MiB' is not a number of bytes; the default window (8.0 MiB) is used" "$tmp/w0.log" ||
+grep -q "AZL_FETCH_WINDOW='8MiB' is not a number of bytes (digits only, below 2^64); the default window (8.0 MiB) is used" "$tmp/w0.log" ||
 	fail "w0: the window that is not a number was not said"
 grep -q "downloaded in rpm's order, at most 8.0 MiB .*: 0 downloads waited" "$tmp/w0.log" ||
 	fail "w0: a download waited for the window: $(grep "rpm's order, at most" "$tmp/w0.log")"
@@ -250,7 +250,7 @@ grep -q "downloaded in rpm's order, at most 0.0 MiB .*: [1-9][0-9]* downloads wa
 	fail "w: no download waited for a one-byte window: $(grep "rpm's order, at most" "$tmp/w.log")"
 diff <(rq "$tmp/w0" -qa | sort) <(rq "$tmp/w" -qa | sort) || fail "w: not the packages of w0"
 rq "$tmp/w" -q tzdata >/dev/null || fail "w: tzdata is not installed"
-ok "downloads keep to rpm's order within a window of bytes still to come: with one byte, each waits for the one before; the same packages"
+ok "downloads keep to rpm's order within a window of bytes still to come: with one byte, each waits for the one before; the same packages; a window that is not a number is said, the default kept"
 
 # --- the bytes checked are the bytes unpacked ---------------------------------
 # The repository's files belong to another user, who may change them: each
