@@ -177,17 +177,16 @@ void fetch_global_init(void)
 /* A whole number of seconds from the environment, or def. */
 static long env_seconds(const char *name, long def)
 {
-	const char *v = getenv(name);
-	if (!v || !*v)
+	uint64_t n = 0;
+	int r = env_uint(name, 7 * 24 * 3600, &n);
+	if (r == 0)
 		return def;
-	char *end = NULL;
-	errno = 0;
-	long n = strtol(v, &end, 10);
-	if (errno || *end || n <= 0 || n > 7L * 24 * 3600) {
-		log_warning("%s='%s' is not a number of seconds; using %ld", name, v, def);
+	if (r < 0 || n == 0) {
+		_cleanup_free_ char *shown = str_escape_untrusted(getenv(name));
+		log_warning("%s='%s' is not a number of seconds; using %ld", name, shown, def);
 		return def;
 	}
-	return n;
+	return (long)n;
 }
 
 /* The live system's store and the CAs of fetch_trust_add(): one PEM

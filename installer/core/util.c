@@ -533,3 +533,19 @@ struct timespec deadline_after_ms(clockid_t clock, long ms)
 	}
 	return t;
 }
+
+int env_uint(const char *name, uint64_t max, uint64_t *ret)
+{
+	const char *v = getenv(name);
+	if (!v || !*v)
+		return 0;
+	if (*v < '0' || *v > '9')
+		return -EINVAL;
+	char *end = NULL;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (errno || *end || n > max)
+		return -EINVAL;
+	*ret = n;
+	return 1;
+}

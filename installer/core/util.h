@@ -135,6 +135,12 @@ int write_all(int fd, const char *text, size_t len);
  * with the defaults, CLOCK_MONOTONIC for one set to that clock). */
 struct timespec deadline_after_ms(clockid_t clock, long ms);
 
+/* The environment variable name as a whole number of at most max, digits
+ * only (no sign, no spaces, no unit): 1 and *ret; 0 when it is unset or
+ * empty; -EINVAL for anything else, which the caller names in a warning
+ * (escaped: str_escape_untrusted()) before it keeps its default. */
+int env_uint(const char *name, uint64_t max, uint64_t *ret);
+
 /* Writes text to path atomically (a temp file beside it, fsync, rename)
  * with mode: a crash never leaves half a file. Returns 0 or -errno. */
 int write_file_atomic(const char *path, const char *text, size_t len, unsigned mode);

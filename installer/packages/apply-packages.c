@@ -258,16 +258,14 @@ static uint64_t window_bytes(void)
 	static _Atomic uint64_t w;
 	uint64_t v = atomic_load(&w);
 	if (!v) {
-		const char *e = getenv("AZL_FETCH_WINDOW");
-		char *end = NULL;
-		errno = 0;
-		unsigned long long x = e && *e >= '0' && *e <= '9' ? strtoull(e, &end, 10) : 0;
-		bool ok = end && !*end && errno == 0;
-		v = ok ? (x ? x : UINT64_MAX) : WINDOW_BYTES;
+		uint64_t x = 0;
+		int r = env_uint("AZL_FETCH_WINDOW", UINT64_MAX, &x);
+		v = r > 0 ? (x ? x : UINT64_MAX) : WINDOW_BYTES;
 		/* Said once: the first thread to look stores v. */
 		uint64_t none = 0;
-		if (atomic_compare_exchange_strong(&w, &none, v) && e && *e && !ok) {
-			_cleanup_free_ char *shown = str_escape_untrusted(e);
+		if (atomic_compare_exchange_strong(&w, &none, v) && r < 0) {
+			_cleanup_free_ char *shown =
+				str_escape_untrusted(getenv("AZL_FETCH_WINDOW"));
 			log_warning(
 				"AZL_FETCH_WINDOW='%s' is not a number of bytes (digits only, below 2^64); the default window (%.1f MiB) is used",
 				shown, (double)WINDOW_BYTES / 1048576.0);

@@ -3,8 +3,7 @@
  * receive, with reasons that hold quotes, backslashes, line breaks and
  * other control characters escaped (a receiver's JSON parser must read
  * every event); the machine's identity from BOOTIF= and SMBIOS files; the
- * syslog line and the inst.syslog= value; the deadline of its timed
- * waits. */
+ * syslog line and the inst.syslog= value. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include <errno.h>
 
@@ -156,36 +154,6 @@ static void test_syslog_value_and_line(void **state)
 	assert_string_equal(m, "<14>1 1970-01-01T00:00:00.000000Z - azl-installer 1 - - x");
 }
 
-static long long ns_of(struct timespec t)
-{
-	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
-/* The deadline of the sender's timed waits (nap(), the drain), and of
- * the other timed waits (deadline_after_ms(), util.c): ms after the
- * call (on the monotonic clock; on the wall clock, which may be stepped,
- * only its form), its nanoseconds carried into seconds. */
-static void test_deadline_after_ms(void **state)
-{
-	(void)state;
-	const clockid_t clocks[] = {CLOCK_MONOTONIC, CLOCK_REALTIME};
-	const long ms[] = {0, 1, 5, 50, 200, 999, 1000, 1999, 2500};
-	for (size_t c = 0; c < 2; c++)
-		for (size_t k = 0; k < sizeof(ms) / sizeof(ms[0]); k++) {
-			struct timespec before, after;
-			clock_gettime(clocks[c], &before);
-			struct timespec d = deadline_after_ms(clocks[c], ms[k]);
-			clock_gettime(clocks[c], &after);
-			assert_true(d.tv_nsec >= 0 && d.tv_nsec < 1000000000L);
-			/* The wall clock may be stepped meanwhile: bounds on
-			 * the monotonic one only. */
-			if (clocks[c] != CLOCK_MONOTONIC)
-				continue;
-			assert_true(ns_of(d) - ns_of(before) >= ms[k] * 1000000LL);
-			assert_true(ns_of(d) - ns_of(after) <= ms[k] * 1000000LL);
-		}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,7 +161,6 @@ int main(void)
 		cmocka_unit_test(test_progress_and_start),
 		cmocka_unit_test(test_machine_id),
 		cmocka_unit_test(test_syslog_value_and_line),
-		cmocka_unit_test(test_deadline_after_ms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
