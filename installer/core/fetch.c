@@ -36,8 +36,11 @@ bool fetch_is_url(const char *s)
 typedef struct sink {
 	azl_buf buf;
 	FILE *f;
-	int fd; /* to_fd: a pipe, written as the body arrives */
+	int fd; /* to_fd: a pipe or a file, written as the body arrives */
 	bool to_fd;
+	/* to_fd: each chunk once it is in fd, in order */
+	fetch_tap_fn tap;
+	void *tap_ctx;
 	uint64_t got;
 	uint64_t max;
 	bool too_big;
@@ -92,6 +95,8 @@ static size_t on_data(char *p, size_t size, size_t n, void *userdata)
 			}
 			done += (size_t)w;
 		}
+		if (s->tap)
+			s->tap(s->tap_ctx, p, k);
 	} else if (!s->f)
 		buf_appendn(&s->buf, p, k);
 	else if (fwrite(p, 1, k, s->f) != k) {
@@ -545,7 +550,18 @@ int fetch_check(const char *url, const char *ca_file, char **ret_error)
 
 int fetch_to_fd(const char *url, const char *ca_file, int fd, uint64_t max, char **ret_error)
 {
-	sink s = {.fd = fd, .to_fd = true, .max = max, .ca_file = ca_file};
+	return fetch_to_fd_tap(url, ca_file, fd, max, NULL, NULL, ret_error);
+}
+
+int fetch_to_fd_tap(const char *url, const char *ca_file, int fd, uint64_t max, fetch_tap_fn tap,
+		    void *tap_ctx, char **ret_error)
+{
+	sink s = {.fd = fd,
+		  .to_fd = true,
+		  .max = max,
+		  .ca_file = ca_file,
+		  .tap = tap,
+		  .tap_ctx = tap_ctx};
 	int r = perform(url, &s, ret_error);
 	/* The reader closed its end: it knows why. */
 	return r < 0 && s.write_failed ? -EPIPE : r;

@@ -115,3 +115,11 @@ int fetch_check(const char *url, const char *ca_file, char **ret_error);
  * -EPIPE, without a message (the caller blocks SIGPIPE in the thread that calls this). Otherwise
  * the same errors as fetch_url(). */
 int fetch_to_fd(const char *url, const char *ca_file, int fd, uint64_t max, char **ret_error);
+/* fetch_to_fd() into fd (a pipe or a file), each chunk of the body also
+ * handed to tap(tap_ctx, bytes, len) once it is written into fd: every
+ * byte of fd, once, in order, on the calling thread (a digest computed
+ * as the download arrives, instead of reading the file again). After a
+ * failure tap has seen a part of the body only. */
+typedef void (*fetch_tap_fn)(void *ctx, const void *buf, size_t len);
+int fetch_to_fd_tap(const char *url, const char *ca_file, int fd, uint64_t max, fetch_tap_fn tap,
+		    void *tap_ctx, char **ret_error);

@@ -1271,64 +1271,86 @@ void depsolve_checksum_init(void)
 	pthread_once(&gcrypt_once, gcrypt_init);
 }
 
-/* Feeds every byte of fd (from its start) to add(ctx, ...); 0 or -errno. */
-static int digest_fd(int fd, void (*add)(void *ctx, const void *buf, size_t len), void *ctx)
+/* A digest being computed: by libgcrypt (the library librpm checks
+ * packages with): SHA-256 at the CPU's speed (SHA extensions), several
+ * times libsolv's portable code, which does the types libgcrypt does not
+ * know ("sha", MD5 in FIPS mode). */
+struct depsolve_digest {
+	gcry_md_hd_t md; /* NULL: libsolv's c */
+	int algo;
+	Chksum *c;
+};
+
+depsolve_digest *depsolve_digest_new(const char *type)
 {
-	unsigned char buf[65536];
-	ssize_t k;
-	off_t off = 0;
-	while ((k = pread(fd, buf, sizeof(buf), off)) > 0) {
-		add(ctx, buf, (size_t)k);
-		off += k;
+	/* Only the types libsolv knows (the ones repodata uses). */
+	Id t = type ? solv_chksum_str2type(type) : 0;
+	if (!t)
+		return NULL;
+	depsolve_checksum_init();
+	depsolve_digest *d = xcalloc(1, sizeof(*d));
+	int algo = gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P) ? gcry_md_map_name(type) : 0;
+	unsigned dlen = algo ? gcry_md_get_algo_dlen(algo) : 0;
+	if (algo && dlen > 0 && dlen <= 64 && gcry_md_open(&d->md, algo, 0) == 0)
+		d->algo = algo;
+	else {
+		d->md = NULL;
+		d->c = solv_chksum_create(t);
 	}
-	return k < 0 ? -errno : 0;
+	return d;
 }
 
-static void add_gcrypt(void *ctx, const void *buf, size_t len)
+void depsolve_digest_add(void *digest, const void *buf, size_t len)
 {
-	gcry_md_write(*(gcry_md_hd_t *)ctx, buf, len);
+	depsolve_digest *d = digest;
+	if (d->md)
+		gcry_md_write(d->md, buf, len);
+	else
+		solv_chksum_add(d->c, buf, (int)len);
 }
 
-static void add_solv(void *ctx, const void *buf, size_t len)
+int depsolve_digest_check(depsolve_digest *d, const char *hex)
 {
-	solv_chksum_add(ctx, buf, (int)len);
+	char got[2 * 64 + 1];
+	if (d->md)
+		solv_bin2hex(gcry_md_read(d->md, d->algo), (int)gcry_md_get_algo_dlen(d->algo),
+			     got);
+	else {
+		int len = 0;
+		const unsigned char *sum = solv_chksum_get(d->c, &len);
+		if (len <= 0 || len > 64)
+			return -EINVAL;
+		solv_bin2hex(sum, len, got);
+	}
+	return hex && strcasecmp(got, hex) == 0 ? 0 : -EBADMSG;
+}
+
+void depsolve_digest_free(depsolve_digest *d)
+{
+	if (!d)
+		return;
+	if (d->md)
+		gcry_md_close(d->md);
+	else
+		solv_chksum_free(d->c, NULL);
+	free(d);
 }
 
 int depsolve_check_fd(int fd, const char *type, const char *hex)
 {
-	/* Only the types libsolv knows (the ones repodata uses). */
-	Id t = solv_chksum_str2type(type);
-	if (!t)
+	depsolve_digest *d = depsolve_digest_new(type);
+	if (!d)
 		return -EINVAL;
-	char got[2 * 64 + 1];
-	int err;
-	/* By libgcrypt (the library librpm checks packages with): SHA-256
-	 * at the CPU's speed (SHA extensions), several times libsolv's
-	 * portable code, which does the types libgcrypt does not know
-	 * ("sha", MD5 in FIPS mode). */
-	depsolve_checksum_init();
-	int algo = gcry_control(GCRYCTL_INITIALIZATION_FINISHED_P) ? gcry_md_map_name(type) : 0;
-	unsigned dlen = algo ? gcry_md_get_algo_dlen(algo) : 0;
-	gcry_md_hd_t md;
-	if (algo && dlen > 0 && dlen <= 64 && gcry_md_open(&md, algo, 0) == 0) {
-		err = digest_fd(fd, add_gcrypt, &md);
-		if (!err)
-			solv_bin2hex(gcry_md_read(md, algo), (int)dlen, got);
-		gcry_md_close(md);
-	} else {
-		Chksum *c = solv_chksum_create(t);
-		err = digest_fd(fd, add_solv, c);
-		int len = 0;
-		const unsigned char *sum = solv_chksum_get(c, &len);
-		if (len <= 0 || len > 64)
-			err = err ? err : -EINVAL;
-		else
-			solv_bin2hex(sum, len, got);
-		solv_chksum_free(c, NULL);
+	unsigned char buf[65536];
+	ssize_t k;
+	off_t off = 0;
+	while ((k = pread(fd, buf, sizeof(buf), off)) > 0) {
+		depsolve_digest_add(d, buf, (size_t)k);
+		off += k;
 	}
-	if (err)
-		return err;
-	return strcasecmp(got, hex) == 0 ? 0 : -EBADMSG;
+	int r = k < 0 ? -errno : depsolve_digest_check(d, hex);
+	depsolve_digest_free(d);
+	return r;
 }
 
 int depsolve_check_file(const char *path, const char *type, const char *hex)

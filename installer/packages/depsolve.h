@@ -96,6 +96,18 @@ int depsolve_check_file(const char *path, const char *type, const char *hex);
 /* The same of an open file, read from its first byte (pread). */
 int depsolve_check_fd(int fd, const char *type, const char *hex);
 
+/* The same computed as the bytes go by (a download, as it arrives):
+ * depsolve_digest_new() is NULL for a type depsolve_check_fd() refuses
+ * with -EINVAL; depsolve_digest_add() takes the bytes in order (its first
+ * argument is the digest: a callback's context); depsolve_digest_check()
+ * compares once, after the last byte (0 or -EBADMSG; -EINVAL for a digest
+ * libsolv could not finish). */
+typedef struct depsolve_digest depsolve_digest;
+depsolve_digest *depsolve_digest_new(const char *type);
+void depsolve_digest_add(void *digest, const void *buf, size_t len);
+int depsolve_digest_check(depsolve_digest *d, const char *hex);
+void depsolve_digest_free(depsolve_digest *d);
+
 /* One <group> of a comps document, for the TUI's Software spoke. */
 typedef struct depsolve_group {
 	char *id;	   /* <id> */

@@ -479,8 +479,13 @@ int repo_open_package(const azl_repo_src *r, const repo_dirs *d, const char *rel
 				       r->name, relpath);
 	_cleanup_free_ char *url = xasprintf("%s%s", r->baseurl, relpath);
 	_cleanup_free_ char *why = NULL;
-	int err = fetch_to_fd(url, NULL, fd, max, &why);
+	/* The checksum computed as the bytes arrive, on this thread, which
+	 * otherwise waits for the network: the file is not read again for
+	 * it (a type this cannot compute is refused below, as before). */
+	depsolve_digest *dg = chk_type && chk_hex ? depsolve_digest_new(chk_type) : NULL;
+	int err = fetch_to_fd_tap(url, NULL, fd, max, dg ? depsolve_digest_add : NULL, dg, &why);
 	if (err < 0) {
+		depsolve_digest_free(dg);
 		close(fd);
 		/* Stopped because the install ended: nothing went wrong here. */
 		log_msg(err == -ECANCELED ? AZL_LOG_DEBUG : AZL_LOG_ERROR, "repository '%s': %s",
@@ -488,7 +493,9 @@ int repo_open_package(const azl_repo_src *r, const repo_dirs *d, const char *rel
 		return err;
 	}
 	if (chk_type && chk_hex) {
-		err = depsolve_check_fd(fd, chk_type, chk_hex);
+		err = dg ? depsolve_digest_check(dg, chk_hex)
+			 : depsolve_check_fd(fd, chk_type, chk_hex);
+		depsolve_digest_free(dg);
 		if (err < 0) {
 			close(fd);
 			return checksum_refused(r, url, chk_type, err);
