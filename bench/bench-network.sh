@@ -10,7 +10,10 @@
 # nginx (HTTP/1.1, keep-alive, sendfile, range requests), as on a
 # mirror; AZL_BENCH_SERVER=python serves with bench/http-serve.py and
 # AZL_BENCH_RELAY=python delays with bench/delay-line.py instead, the rig
-# of the earlier figures. Before each run the
+# of the earlier figures. AZL_BENCH_RELAY=none: no delay line at all (the
+# server listens on the shaped veth itself, ONE_WAY_MS is ignored): what
+# the network path costs on this machine with no round trip to wait for,
+# the control for what the delay costs. Before each run the
 # downloaded packages are deleted (the metadata caches stay warm, as in
 # bench-install.sh); after each run the root's rpmdb must list exactly the
 # chosen packages, and the HTTP runs must have downloaded every one of
@@ -66,22 +69,37 @@ ip -n "$ns" link set lo up
 rate=${AZL_BENCH_RATE:-1gbit}
 tc qdisc add dev "$vh" root tbf rate "$rate" burst 1mb latency 50ms
 tc -n "$ns" qdisc add dev "$vn" root tbf rate "$rate" burst 1mb latency 50ms
+relay=${AZL_BENCH_RELAY:-c}
+case $relay in c | python | none) ;; *)
+	echo "AZL_BENCH_RELAY='$relay': expected c, python or none" >&2
+	exit 2
+	;;
+esac
+# Behind the delay line the server listens on the namespace's loopback;
+# with none, on the veth where the clients reach it.
+if [ "$relay" = none ]; then
+	srvhost=${net}2 srvport=8080
+	ms=0
+else
+	srvhost=127.0.0.1 srvport=8081
+fi
 if [ "${AZL_BENCH_SERVER:-nginx}" = python ]; then
-	ip netns exec "$ns" python3 "$src/bench/http-serve.py" "$repo" 127.0.0.1 8081 &
+	ip netns exec "$ns" python3 "$src/bench/http-serve.py" "$repo" "$srvhost" "$srvport" &
 	srvpids=$!
 else
 	# One worker: the server is not what is measured.
-	nginx_conf "$work" 127.0.0.1:8081 "$repo" 1
+	nginx_conf "$work" "$srvhost:$srvport" "$repo" 1
 	ip netns exec "$ns" /usr/sbin/nginx -p "$work/nginx" -c "$work/nginx.conf" &
 	srvpids=$!
 fi
-if [ "${AZL_BENCH_RELAY:-c}" = python ]; then
+if [ "$relay" = python ]; then
 	ip netns exec "$ns" python3 "$src/bench/delay-line.py" "${net}2" 8080 127.0.0.1 8081 "$ms" &
-else
+	srvpids="$srvpids $!"
+elif [ "$relay" = c ]; then
 	cc -O2 -Wall -Wextra -Werror -pthread -o "$work/delay-line" "$src/bench/delay-line.c"
 	ip netns exec "$ns" "$work/delay-line" "${net}2" 8080 127.0.0.1 8081 "$ms" &
+	srvpids="$srvpids $!"
 fi
-srvpids="$srvpids $!"
 url=http://${net}2:8080/
 for _ in $(seq 100); do curl -sf -o /dev/null "${url}repodata/repomd.xml" && break; sleep 0.1; done
 rtt=$(curl -s -o /dev/null -w '%{time_starttransfer}' "${url}repodata/repomd.xml")
@@ -89,7 +107,7 @@ rtt=$(curl -s -o /dev/null -w '%{time_starttransfer}' "${url}repodata/repomd.xml
 rtt2=$(curl -s -o /dev/null -o /dev/null -w '%{time_starttransfer} ' "${url}repodata/repomd.xml" "${url}repodata/repomd.xml" | cut -d' ' -f2)
 big=$(ls -S "$repo"/Packages/*.rpm | sed -n 1p)
 rate=$(curl -s -o /dev/null -w '%{speed_download}' "${url}Packages/$(basename "$big")")
-echo "network: $url, one new connection's first answer after ${rtt} s (handshake + request), on a kept-alive one after ${rtt2} s, $(basename "$big") at $(echo "scale=1; $rate * 8 / 1000000" | bc) Mbit/s"
+echo "network: $url (delay line: $relay, ${ms} ms each way), one new connection's first answer after ${rtt} s (handshake + request), on a kept-alive one after ${rtt2} s, $(basename "$big") at $(echo "scale=1; $rate * 8 / 1000000" | bc) Mbit/s"
 
 # --- the contenders ------------------------------------------------------------
 answers() { # FILE BASEURL
