@@ -481,7 +481,9 @@ int repo_open_package(const azl_repo_src *r, const repo_dirs *d, const char *rel
 	_cleanup_free_ char *why = NULL;
 	/* The checksum computed as the bytes arrive, on this thread, which
 	 * otherwise waits for the network: the file is not read again for
-	 * it (a type this cannot compute is refused below, as before). */
+	 * it (a type this cannot compute is refused below, as before). What
+	 * is checked is what was written into fd, an unnamed file only root
+	 * can reach; rpm's whole-file check reads the file itself later. */
 	depsolve_digest *dg = chk_type && chk_hex ? depsolve_digest_new(chk_type) : NULL;
 	int err = fetch_to_fd_tap(url, NULL, fd, max, dg ? depsolve_digest_add : NULL, dg, &why);
 	if (err < 0) {

@@ -144,8 +144,9 @@ static void test_fetch_tap(void **state)
 	assert_int_equal(depsolve_check_fd(fd, "sha256", hex), 0);
 	depsolve_digest_free(d);
 
-	/* A download larger than allowed fails; the tap saw a part only,
-	 * and its digest does not pass. */
+	/* A download larger than allowed fails (here before any byte of
+	 * the body: curl knows the size), and what the tap saw, if
+	 * anything, does not pass. */
 	int fd2 = memfd_create("download", MFD_CLOEXEC);
 	assert_true(fd2 >= 0);
 	d = depsolve_digest_new("sha256");
