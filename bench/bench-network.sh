@@ -31,6 +31,12 @@ runs=${2:-5}
 which=${3:-real-repo}
 ms=${4:-10}
 bin=${AZL_BIN:-$build/azl-installer}
+relay=${AZL_BENCH_RELAY:-c}
+case $relay in c | python | none) ;; *)
+	echo "AZL_BENCH_RELAY='$relay': expected c, python or none" >&2
+	exit 2
+	;;
+esac
 repo=$build/$which
 [ -f "$repo/repodata/repomd.xml" ] || nice -n 10 cmake --build "$build" --target "$which" >/dev/null
 repo=$(realpath "$repo")
@@ -69,12 +75,6 @@ ip -n "$ns" link set lo up
 rate=${AZL_BENCH_RATE:-1gbit}
 tc qdisc add dev "$vh" root tbf rate "$rate" burst 1mb latency 50ms
 tc -n "$ns" qdisc add dev "$vn" root tbf rate "$rate" burst 1mb latency 50ms
-relay=${AZL_BENCH_RELAY:-c}
-case $relay in c | python | none) ;; *)
-	echo "AZL_BENCH_RELAY='$relay': expected c, python or none" >&2
-	exit 2
-	;;
-esac
 # Behind the delay line the server listens on the namespace's loopback;
 # with none, on the veth where the clients reach it.
 if [ "$relay" = none ]; then

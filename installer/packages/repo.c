@@ -481,7 +481,7 @@ int repo_open_package(const azl_repo_src *r, const repo_dirs *d, const char *rel
 	_cleanup_free_ char *why = NULL;
 	/* The checksum computed as the bytes arrive, on this thread, which
 	 * otherwise waits for the network: the file is not read again for
-	 * it (a type this cannot compute is refused below, as before). What
+	 * it (a type it cannot compute is refused below, as before). What
 	 * is checked is what was written into fd, an unnamed file only root
 	 * can reach; rpm's whole-file check reads the file itself later. */
 	depsolve_digest *dg = chk_type && chk_hex ? depsolve_digest_new(chk_type) : NULL;
@@ -495,8 +495,9 @@ int repo_open_package(const azl_repo_src *r, const repo_dirs *d, const char *rel
 		return err;
 	}
 	if (chk_type && chk_hex) {
-		err = dg ? depsolve_digest_check(dg, chk_hex)
-			 : depsolve_check_fd(fd, chk_type, chk_hex);
+		/* No digest: a type libsolv does not know, which reading
+		 * the file could not check either. */
+		err = dg ? depsolve_digest_check(dg, chk_hex) : -EINVAL;
 		depsolve_digest_free(dg);
 		if (err < 0) {
 			close(fd);
