@@ -878,7 +878,9 @@ static void pool_start_ordered(void *data, const size_t *order, size_t k)
 #define HEADERS_AT_ONCE 16
 #endif
 /* A remote package this small is fetched whole instead of its header. */
+#ifndef WHOLE_MAX
 #define WHOLE_MAX (256u << 10)
+#endif
 
 typedef struct hdr_pool {
 	const azl_repo_list *repos;
@@ -1044,10 +1046,11 @@ static int read_headers(const azl_repo_list *repos, const depsolve_pkg *pkgs, si
 		fetch_global_init();
 	/* Each remote repository's name resolved into the shared DNS cache
 	 * now, while the installing system's resolver is reachable: its
-	 * downloads may all come later, in rpm's chroot. */
+	 * downloads may all come later, in rpm's chroot. Not again for one
+	 * whose repomd.xml this run has just read (a round trip saved). */
 	for (size_t k = 0; remote && k < repos->n; k++) {
 		const azl_repo_src *src = &repos->repos[k];
-		if (!src->cache_dir)
+		if (!src->cache_dir || repo_reached(src))
 			continue;
 		_cleanup_free_ char *buf = NULL;
 		size_t len = 0;

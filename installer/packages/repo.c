@@ -5,11 +5,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "depsolve.h"
@@ -182,6 +184,80 @@ static void mirror_choose(const char *src, const char *base)
 	c->base = xstrdup(base);
 }
 
+/* Each repository's repomd.xml as this run read it: an install reads its
+ * repositories more than once (the check before anything is written, then
+ * the package phase), and each read asked the server again, a round trip
+ * each time. Within REPOMD_FRESH_S of the first read, the same index is
+ * used again: the package phase installs from the repository the check
+ * solved against, even when the mirror changes in between (as dnf keeps
+ * metadata between its runs, for hours); an interactive session left
+ * longer reads it again. Guarded: package downloads run on other
+ * threads. */
+#define REPOMD_FRESH_S 300.0
+typedef struct repomd_seen {
+	char *url;
+	char *body;
+	size_t len;
+	double at;
+} repomd_seen;
+static repomd_seen *repomds;
+static size_t n_repomds;
+static pthread_mutex_t repomds_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static double mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void repomd_remember(const char *url, const char *body, size_t len)
+{
+	pthread_mutex_lock(&repomds_lock);
+	repomd_seen *e = NULL;
+	for (size_t i = 0; i < n_repomds && !e; i++)
+		if (streq_ptr(repomds[i].url, url))
+			e = &repomds[i];
+	if (!e) {
+		e = xappend(&repomds, &n_repomds, sizeof(*e));
+		e->url = xstrdup(url);
+	}
+	free(e->body);
+	e->body = xmalloc(len + 1);
+	memcpy(e->body, body, len);
+	e->body[len] = '\0';
+	e->len = len;
+	e->at = mono_now();
+	pthread_mutex_unlock(&repomds_lock);
+}
+
+/* A copy of what this run read from url less than REPOMD_FRESH_S ago
+ * (*ret the caller's), or false. */
+static bool repomd_recalled(const char *url, char **ret, size_t *ret_len)
+{
+	bool found = false;
+	pthread_mutex_lock(&repomds_lock);
+	for (size_t i = 0; i < n_repomds && !found; i++)
+		if (streq_ptr(repomds[i].url, url) && mono_now() - repomds[i].at < REPOMD_FRESH_S) {
+			*ret = xmalloc(repomds[i].len + 1);
+			memcpy(*ret, repomds[i].body, repomds[i].len + 1);
+			*ret_len = repomds[i].len;
+			found = true;
+		}
+	pthread_mutex_unlock(&repomds_lock);
+	return found;
+}
+
+bool repo_reached(const azl_repo_src *r)
+{
+	if (!r->cache_dir)
+		return false;
+	_cleanup_free_ char *url = xasprintf("%srepodata/repomd.xml", r->baseurl);
+	_cleanup_free_ char *body = NULL;
+	size_t len = 0;
+	return repomd_recalled(url, &body, &len);
+}
+
 static int resolve_mirrors(const azl_repo *m, const char *name, char **ret)
 {
 	bool metalink = !m->mirrorlist;
@@ -216,6 +292,8 @@ static int resolve_mirrors(const azl_repo *m, const char *name, char **ret)
 		}
 		log_info("repository '%s': mirror %zu of its %s: %s (used for the whole run)", name,
 			 i + 1, what, urls[i]);
+		/* What the probe read is the index the run uses. */
+		repomd_remember(repomd, body, n);
 		mirror_choose(src, urls[i]);
 		*ret = xstrdup(urls[i]);
 		return 0;
@@ -518,6 +596,29 @@ int repo_open_package(const azl_repo_src *r, const repo_dirs *d, const char *rel
 	return 0;
 }
 
+/* path holds body: left alone when it does already, else written whole
+ * (a file named for this process, renamed over it). */
+static int repomd_put(const char *path, const char *body, size_t len)
+{
+	_cleanup_free_ char *have = NULL;
+	size_t have_len = 0;
+	if (read_file_bounded(path, len + 1, &have, &have_len) == 0 && have_len == len &&
+	    memcmp(have, body, len) == 0)
+		return 0;
+	_cleanup_free_ char *part = xasprintf("%s.%ld.part", path, (long)getpid());
+	int fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	int r = write_all(fd, body, len);
+	if (close(fd) < 0 && r >= 0)
+		r = -errno;
+	if (r >= 0 && rename(part, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(part);
+	return r;
+}
+
 int repo_fetch_into(const azl_repo_src *r, const char *dir, const char *relpath, uint64_t max,
 		    const char *chk_type, const char *chk_hex, char **ret_path)
 {
@@ -560,11 +661,29 @@ int repo_fetch_into(const azl_repo_src *r, const char *dir, const char *relpath,
 	if (err < 0)
 		return log_error_errno(err, "cannot create the cache for '%s'", path);
 	_cleanup_free_ char *url = xasprintf("%s%s", r->baseurl, relpath);
+	/* The index itself (no checksum names it): once per run. */
+	bool index = !chk_type && streq_ptr(relpath, "repodata/repomd.xml");
+	_cleanup_free_ char *seen = NULL;
+	size_t seen_len = 0;
+	if (index && repomd_recalled(url, &seen, &seen_len)) {
+		err = repomd_put(path, seen, seen_len);
+		if (err < 0)
+			return log_error_errno(err, "cannot write '%s'", path);
+		log_debug("repository '%s': '%s' as read earlier in this run", r->name, url);
+		*ret_path = TAKE_PTR(path);
+		return 0;
+	}
 	_cleanup_free_ char *why = NULL;
 	err = fetch_to_file(url, path, max, &why);
 	if (err < 0) {
 		log_error("repository '%s': %s", r->name, why);
 		return err;
+	}
+	if (index) {
+		_cleanup_free_ char *body = NULL;
+		size_t len = 0;
+		if (read_file_bounded(path, max, &body, &len) == 0)
+			repomd_remember(url, body, len);
 	}
 	if (chk_type && chk_hex) {
 		err = depsolve_check_file(path, chk_type, chk_hex);

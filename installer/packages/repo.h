@@ -103,6 +103,11 @@ void repo_dirs_close(repo_dirs *d);
 int repo_open_package(const azl_repo_src *r, const repo_dirs *d, const char *relpath, uint64_t max,
 		      const char *chk_type, const char *chk_hex, int *ret_fd);
 
+/* Whether this run read the remote repository's repomd.xml a moment ago
+ * (its host's address is then in the shared DNS cache): false for a local
+ * one. */
+bool repo_reached(const azl_repo_src *r);
+
 /* Whether a path the metadata names stays inside the repository:
  * relative, no ".." component. */
 bool repo_relpath_safe(const char *relpath);

@@ -8,7 +8,10 @@
 # then `install --root --stop-after depsolve` solves from the second
 # mirror. A list that names no working mirror fails and says
 # so (exit 3, as an unreachable baseurl); the kickstart without a key is
-# warned about at convert time.
+# warned about at convert time. The server's request log shows each run
+# asking for a repository's repomd.xml once (docs/packages.md): the chosen
+# mirror's probe is the index, and an install over HTTP to --stop-after
+# packages reads it once for the check and the package phase.
 set -euo pipefail
 
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
@@ -61,7 +64,10 @@ solve() { # name repo-option expected-exit
 	[ "$rc" = "$3" ] || { cat "$tmp/$1.out"; tail -5 "$tmp/$1.log"; fail "$1: exit $rc, not $3"; }
 }
 
+before=$(fetched os/repodata/repomd.xml)
 solve mirrorlist "--mirrorlist=$base/mirrorlist" 0
+n=$(($(fetched os/repodata/repomd.xml) - before))
+[ "$n" = 1 ] || fail "mirrorlist: the chosen mirror's repomd.xml fetched $n times in one run, not once (the probe's answer is the index the run uses)"
 grep -q "mirrorlist: $base/mirrorlist" "$tmp/mirrorlist.yaml" || fail "mirrorlist: not in the answer file"
 grep -q "filesystem" "$tmp/mirrorlist.out" || fail "mirrorlist: filesystem not solved"
 grep -q "mirror 3 of its mirrorlist: $base/os/" "$tmp/mirrorlist.log" || { cat "$tmp/mirrorlist.log"; fail "mirrorlist: the third mirror was not the one used"; }
@@ -83,4 +89,16 @@ solve nomirror "--mirrorlist=$base/nomirror" 3
 grep -q "no mirror its mirrorlist names serves repodata/repomd.xml (2 tried)" "$tmp/nomirror.log" ||
 	{ cat "$tmp/nomirror.out"; tail "$tmp/nomirror.log"; fail "nomirror: message"; }
 ok "a mirrorlist without a working mirror: exit 3 (as an unreachable baseurl), said"
+# One run, one repomd.xml: the check before anything is written and the
+# package phase read the repository from the same index, asked for once.
+before=$(fetched os/repodata/repomd.xml)
+printf 'version: 1\npackages:\n  repos: [{name: os, baseurl: "%s/os/", gpgcheck: false}]\n  install: [filesystem]\n' "$base" >"$tmp/once.yaml"
+"$bin" install --root "$tmp/once-root" --answers "$tmp/once.yaml" --stop-after packages \
+	--log "$tmp/once.log" >"$tmp/once.out" 2>&1 || { cat "$tmp/once.out"; tail -5 "$tmp/once.log"; fail "once: install"; }
+rpm --root "$tmp/once-root" --dbpath /usr/lib/sysimage/rpm -q filesystem >/dev/null || fail "once: filesystem not installed"
+n=$(($(fetched os/repodata/repomd.xml) - before))
+[ "$n" = 1 ] || { grep repomd "$tmp/once.log"; fail "once: repomd.xml fetched $n times in one install, not once"; }
+grep -q "repomd.xml' as read earlier in this run" "$tmp/once.log" || fail "once: the second read is not said to reuse the first"
+ok "an install over HTTP reads repomd.xml once: the check and the package phase use the same index"
+
 echo "all mirrorlist/metalink checks passed"
