@@ -25,7 +25,11 @@ the medians. Asserts nothing about time.
     alternate.py --runs 5 --name-a azl --a 'CMD' [--prep-a CMD] [--check-a CMD] \
                  --name-b rpm --b 'CMD' [--prep-b CMD] [--check-b CMD] \
                  [--name-c dnf --c 'CMD' ...] [--name-d ... --d 'CMD' ...]
-                 [--ratio c/d ...] [--json OUT]
+                 [--ratio c/d ...] [--json OUT] [--cpus 0]
+
+--cpus LIST: the timed commands run on those CPUs only (their affinity,
+inherited by every process and thread they start); prepare and check
+commands are not confined.
 """
 import argparse
 import json
@@ -84,13 +88,14 @@ class Cgroup:
             os.unlink(self.rss)
 
 
-def run(cmd, tag):
+def run(cmd, tag, cpus=None):
     cg = Cgroup(tag)
     try:
         load1 = os.getloadavg()[0]
         t0 = time.monotonic()
         p = subprocess.Popen(cg.wrap(cmd), stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+                             stderr=subprocess.DEVNULL,
+                             preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
         _, status, _ = os.wait4(p.pid, 0)
         answer = time.monotonic() - t0
         while not cg.empty():
@@ -138,7 +143,16 @@ def main():
     ap.add_argument("--ratio", action="append", default=[],
                     help="X/Y: also print the ratio of contender X to Y (letters)")
     ap.add_argument("--json")
+    ap.add_argument("--cpus", help="CPU list (0,2-3) the timed commands are confined to")
     a = ap.parse_args()
+    cpus = None
+    if a.cpus:
+        cpus = set()
+        for part in a.cpus.split(","):
+            lo, _, hi = part.partition("-")
+            cpus.update(range(int(lo), int(hi or lo) + 1))
+        if not cpus <= os.sched_getaffinity(0):
+            sys.exit(f"alternate.py: --cpus {a.cpus}: not all of them are available here")
     who = [(x, getattr(a, f"name_{x}"), getattr(a, f"prep_{x}"), getattr(a, x),
             getattr(a, f"check_{x}"), getattr(a, f"ok_{x}"))
            for x in "abcd" if getattr(a, x) is not None]
@@ -147,7 +161,7 @@ def main():
         for tag, name, prep, cmd, check, ok in who:
             subprocess.run(["/bin/sh", "-c", prep], check=True,
                            stdout=subprocess.DEVNULL)
-            r = run(cmd, f"{i}{tag}")
+            r = run(cmd, f"{i}{tag}", cpus)
             if r["exit"] != ok:
                 sys.exit(f"FAIL: {name} run {i + 1}: exit {r['exit']}, expected {ok}: {cmd}")
             c = subprocess.run(["/bin/sh", "-c", check])

@@ -13,7 +13,10 @@
 # of the earlier figures. AZL_BENCH_RELAY=none: no delay line at all (the
 # server listens on the shaped veth itself, ONE_WAY_MS is ignored): what
 # the network path costs on this machine with no round trip to wait for,
-# the control for what the delay costs. Before each run the
+# the control for what the delay costs. AZL_BENCH_CPUS=split: the mirror
+# (server and delay line) on CPU 1 and every contender confined to CPU 0,
+# as if the mirror were another machine and the installer's had one core
+# (the default, shared: all of them on all cores). Before each run the
 # downloaded packages are deleted (the metadata caches stay warm, as in
 # bench-install.sh); after each run the root's rpmdb must list exactly the
 # chosen packages, and the HTTP runs must have downloaded every one of
@@ -34,6 +37,19 @@ bin=${AZL_BIN:-$build/azl-installer}
 relay=${AZL_BENCH_RELAY:-c}
 case $relay in c | python | none) ;; *)
 	echo "AZL_BENCH_RELAY='$relay': expected c, python or none" >&2
+	exit 2
+	;;
+esac
+cpus=${AZL_BENCH_CPUS:-shared}
+srvpin=() clipin=()
+case $cpus in
+shared) ;;
+split)
+	[ "$(nproc)" -ge 2 ] || { echo "AZL_BENCH_CPUS=split needs two CPUs" >&2; exit 2; }
+	srvpin=(taskset -c 1) clipin=(--cpus 0)
+	;;
+*)
+	echo "AZL_BENCH_CPUS='$cpus': expected shared or split" >&2
 	exit 2
 	;;
 esac
@@ -84,20 +100,20 @@ else
 	srvhost=127.0.0.1 srvport=8081
 fi
 if [ "${AZL_BENCH_SERVER:-nginx}" = python ]; then
-	ip netns exec "$ns" python3 "$src/bench/http-serve.py" "$repo" "$srvhost" "$srvport" &
+	ip netns exec "$ns" "${srvpin[@]}" python3 "$src/bench/http-serve.py" "$repo" "$srvhost" "$srvport" &
 	srvpids=$!
 else
 	# One worker: the server is not what is measured.
 	nginx_conf "$work" "$srvhost:$srvport" "$repo" 1
-	ip netns exec "$ns" /usr/sbin/nginx -p "$work/nginx" -c "$work/nginx.conf" &
+	ip netns exec "$ns" "${srvpin[@]}" /usr/sbin/nginx -p "$work/nginx" -c "$work/nginx.conf" &
 	srvpids=$!
 fi
 if [ "$relay" = python ]; then
-	ip netns exec "$ns" python3 "$src/bench/delay-line.py" "${net}2" 8080 127.0.0.1 8081 "$ms" &
+	ip netns exec "$ns" "${srvpin[@]}" python3 "$src/bench/delay-line.py" "${net}2" 8080 127.0.0.1 8081 "$ms" &
 	srvpids="$srvpids $!"
 elif [ "$relay" = c ]; then
 	cc -O2 -Wall -Wextra -Werror -pthread -o "$work/delay-line" "$src/bench/delay-line.c"
-	ip netns exec "$ns" "$work/delay-line" "${net}2" 8080 127.0.0.1 8081 "$ms" &
+	ip netns exec "$ns" "${srvpin[@]}" "$work/delay-line" "${net}2" 8080 127.0.0.1 8081 "$ms" &
 	srvpids="$srvpids $!"
 fi
 url=http://${net}2:8080/
@@ -107,7 +123,7 @@ rtt=$(curl -s -o /dev/null -w '%{time_starttransfer}' "${url}repodata/repomd.xml
 rtt2=$(curl -s -o /dev/null -o /dev/null -w '%{time_starttransfer} ' "${url}repodata/repomd.xml" "${url}repodata/repomd.xml" | cut -d' ' -f2)
 big=$(ls -S "$repo"/Packages/*.rpm | sed -n 1p)
 rate=$(curl -s -o /dev/null -w '%{speed_download}' "${url}Packages/$(basename "$big")")
-echo "network: $url (delay line: $relay, ${ms} ms each way), one new connection's first answer after ${rtt} s (handshake + request), on a kept-alive one after ${rtt2} s, $(basename "$big") at $(echo "scale=1; $rate * 8 / 1000000" | bc) Mbit/s"
+echo "network: $url (delay line: $relay, ${ms} ms each way), one new connection's first answer after ${rtt} s (handshake + request), on a kept-alive one after ${rtt2} s, $(basename "$big") at $(echo "scale=1; $rate * 8 / 1000000" | bc) Mbit/s; CPUs: $cpus${srvpin:+ (mirror on CPU 1, contenders on CPU 0)}"
 
 # --- the contenders ------------------------------------------------------------
 answers() { # FILE BASEURL
@@ -187,7 +203,7 @@ else
 		--c "$(dnfcmd "$url" r-dnf-http dnf-cache-http)" --check-c "$work/same.sh $work/r-dnf-http $work/dnf-cache-http")
 	d=(--d "$(dnfcmd "file://$repo" r-dnf-file dnf-cache-file)")
 fi
-python3 "$src/bench/alternate.py" --runs "$runs" \
+python3 "$src/bench/alternate.py" --runs "$runs" "${clipin[@]}" \
 	--name-a "${names[0]}" --prep-a "rm -rf $AZL_CACHE_DIR/azl-*/Packages; $fresh $work/r-azl-http; sync" \
 	--a "$(azl "$bin" http.yaml r-azl-http)" --check-a "$work/same.sh $work/r-azl-http $AZL_CACHE_DIR" \
 	--name-b "${names[1]}" --prep-b "$fresh $work/r-azl-file; sync" \

@@ -7,7 +7,8 @@
 #   - a run's detached grandchild (like the installer's cache writer) has
 #     finished before the run's check starts ("done" waits for it), and its
 #     CPU time is counted in the run's;
-#   - a spread wider than the difference is printed "indistinguishable".
+#   - a spread wider than the difference is printed "indistinguishable";
+#   - --cpus confines the timed command to those CPUs.
 # Needs root (a cgroup per run).
 set -u
 SRC=${AZL_SOURCE_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -52,7 +53,15 @@ python3 "$alt" --runs 3 --a 'sleep 0.01' --b 'sleep 0.02' --c 'sleep 0.01; [ -f 
 	>"$tmp/o" 2>&1 || flunk "three contenders: $(cat "$tmp/o")"
 grep -q "ratio A/C answer: .*indistinguishable" "$tmp/o" ||
 	flunk "a spread of 1 s around a difference below it is not 'indistinguishable': $(cat "$tmp/o")"
+# --cpus 0: the timed command (and what it starts) runs on CPU 0 only;
+# a CPU this machine does not have is refused.
+python3 "$alt" --runs 1 --cpus 0 --a "sh -c 'taskset -pc \$\$' >$tmp/aff" --b true >"$tmp/o" 2>&1 ||
+	flunk "--cpus 0: $(cat "$tmp/o")"
+grep -q "current affinity list: 0\$" "$tmp/aff" 2>/dev/null || flunk "--cpus 0: the command's affinity: $(cat "$tmp/aff" 2>&1)"
+python3 "$alt" --runs 1 --cpus 4095 --a true --b true >"$tmp/o" 2>&1 &&
+	flunk "--cpus 4095 was taken"
+grep -q "not all of them are available" "$tmp/o" || flunk "--cpus 4095: $(cat "$tmp/o")"
 ls /sys/fs/cgroup/cpuacct/azl-bench-* /sys/fs/cgroup/azl-bench-* >/dev/null 2>&1 &&
 	flunk "a cgroup was left behind"
-[ $fail -eq 0 ] && echo "ok: bench/alternate.py fails on failed checks and exit codes, waits for detached processes, counts their CPU"
+[ $fail -eq 0 ] && echo "ok: bench/alternate.py fails on failed checks and exit codes, waits for detached processes, counts their CPU, confines to --cpus"
 exit $fail
