@@ -146,11 +146,16 @@ def main():
     ap.add_argument("--cpus", help="CPU list (0,2-3) the timed commands are confined to")
     a = ap.parse_args()
     cpus = None
-    if a.cpus:
+    if a.cpus is not None:
         cpus = set()
-        for part in a.cpus.split(","):
-            lo, _, hi = part.partition("-")
-            cpus.update(range(int(lo), int(hi or lo) + 1))
+        try:
+            for part in a.cpus.split(","):
+                lo, _, hi = part.partition("-")
+                cpus.update(range(int(lo), int(hi or lo) + 1))
+        except ValueError:
+            sys.exit(f"alternate.py: --cpus {a.cpus}: not a CPU list (0,2-3)")
+        if not cpus:
+            sys.exit(f"alternate.py: --cpus {a.cpus}: no CPU in it")
         if not cpus <= os.sched_getaffinity(0):
             sys.exit(f"alternate.py: --cpus {a.cpus}: not all of them are available here")
     who = [(x, getattr(a, f"name_{x}"), getattr(a, f"prep_{x}"), getattr(a, x),

@@ -45,7 +45,7 @@ srvpin=() clipin=()
 case $cpus in
 shared) ;;
 split)
-	[ "$(nproc)" -ge 2 ] || { echo "AZL_BENCH_CPUS=split needs two CPUs" >&2; exit 2; }
+	taskset -c 0,1 true 2>/dev/null || { echo "AZL_BENCH_CPUS=split needs CPUs 0 and 1" >&2; exit 2; }
 	srvpin=(taskset -c 1) clipin=(--cpus 0)
 	;;
 *)

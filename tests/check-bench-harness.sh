@@ -53,14 +53,18 @@ python3 "$alt" --runs 3 --a 'sleep 0.01' --b 'sleep 0.02' --c 'sleep 0.01; [ -f 
 	>"$tmp/o" 2>&1 || flunk "three contenders: $(cat "$tmp/o")"
 grep -q "ratio A/C answer: .*indistinguishable" "$tmp/o" ||
 	flunk "a spread of 1 s around a difference below it is not 'indistinguishable': $(cat "$tmp/o")"
-# --cpus 0: the timed command (and what it starts) runs on CPU 0 only;
-# a CPU this machine does not have is refused.
-python3 "$alt" --runs 1 --cpus 0 --a "sh -c 'taskset -pc \$\$' >$tmp/aff" --b true >"$tmp/o" 2>&1 ||
-	flunk "--cpus 0: $(cat "$tmp/o")"
-grep -q "current affinity list: 0\$" "$tmp/aff" 2>/dev/null || flunk "--cpus 0: the command's affinity: $(cat "$tmp/aff" 2>&1)"
-python3 "$alt" --runs 1 --cpus 4095 --a true --b true >"$tmp/o" 2>&1 &&
-	flunk "--cpus 4095 was taken"
-grep -q "not all of them are available" "$tmp/o" || flunk "--cpus 4095: $(cat "$tmp/o")"
+# --cpus C: the timed command (and what it starts) runs on CPU C only (the
+# first this test may use); a CPU it may not use, an empty list and a
+# malformed one are refused.
+c=$(python3 -c 'import os; print(min(os.sched_getaffinity(0)))')
+python3 "$alt" --runs 1 --cpus "$c" --a "sh -c 'taskset -pc \$\$' >$tmp/aff" --b true >"$tmp/o" 2>&1 ||
+	flunk "--cpus $c: $(cat "$tmp/o")"
+grep -q "current affinity list: $c\$" "$tmp/aff" 2>/dev/null || flunk "--cpus $c: the command's affinity: $(cat "$tmp/aff" 2>&1)"
+for bad in 4095:"not all of them are available" 3-1:"no CPU in it" 0,:"not a CPU list"; do
+	python3 "$alt" --runs 1 --cpus "${bad%%:*}" --a true --b true >"$tmp/o" 2>&1 &&
+		flunk "--cpus ${bad%%:*} was taken"
+	grep -q "${bad#*:}" "$tmp/o" || flunk "--cpus ${bad%%:*}: $(cat "$tmp/o")"
+done
 ls /sys/fs/cgroup/cpuacct/azl-bench-* /sys/fs/cgroup/azl-bench-* >/dev/null 2>&1 &&
 	flunk "a cgroup was left behind"
 [ $fail -eq 0 ] && echo "ok: bench/alternate.py fails on failed checks and exit codes, waits for detached processes, counts their CPU, confines to --cpus"

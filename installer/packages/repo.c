@@ -232,18 +232,23 @@ static void repomd_remember(const char *url, const char *body, size_t len)
 }
 
 /* A copy of what this run read from url less than REPOMD_FRESH_S ago
- * (*ret the caller's), or false. */
-static bool repomd_recalled(const char *url, char **ret, size_t *ret_len)
+ * and at most max bytes long (*ret the caller's; ret NULL: whether there
+ * is one), or false. */
+static bool repomd_recalled(const char *url, size_t max, char **ret, size_t *ret_len)
 {
 	bool found = false;
 	pthread_mutex_lock(&repomds_lock);
-	for (size_t i = 0; i < n_repomds && !found; i++)
-		if (streq_ptr(repomds[i].url, url) && mono_now() - repomds[i].at < REPOMD_FRESH_S) {
-			*ret = xmalloc(repomds[i].len + 1);
-			memcpy(*ret, repomds[i].body, repomds[i].len + 1);
-			*ret_len = repomds[i].len;
-			found = true;
+	for (size_t i = 0; i < n_repomds && !found; i++) {
+		const repomd_seen *e = &repomds[i];
+		if (!streq_ptr(e->url, url) || mono_now() - e->at >= REPOMD_FRESH_S || e->len > max)
+			continue;
+		if (ret) {
+			*ret = xmalloc(e->len + 1);
+			memcpy(*ret, e->body, e->len + 1);
+			*ret_len = e->len;
 		}
+		found = true;
+	}
 	pthread_mutex_unlock(&repomds_lock);
 	return found;
 }
@@ -253,9 +258,7 @@ bool repo_reached(const azl_repo_src *r)
 	if (!r->cache_dir)
 		return false;
 	_cleanup_free_ char *url = xasprintf("%srepodata/repomd.xml", r->baseurl);
-	_cleanup_free_ char *body = NULL;
-	size_t len = 0;
-	return repomd_recalled(url, &body, &len);
+	return repomd_recalled(url, SIZE_MAX, NULL, NULL);
 }
 
 static int resolve_mirrors(const azl_repo *m, const char *name, char **ret)
@@ -665,7 +668,8 @@ int repo_fetch_into(const azl_repo_src *r, const char *dir, const char *relpath,
 	bool index = !chk_type && streq_ptr(relpath, "repodata/repomd.xml");
 	_cleanup_free_ char *seen = NULL;
 	size_t seen_len = 0;
-	if (index && repomd_recalled(url, &seen, &seen_len)) {
+	/* Not beyond this read's bound (a mirror's probe takes more). */
+	if (index && repomd_recalled(url, max, &seen, &seen_len)) {
 		err = repomd_put(path, seen, seen_len);
 		if (err < 0)
 			return log_error_errno(err, "cannot write '%s'", path);
