@@ -388,6 +388,12 @@ nsx python3 -c "import urllib.request as u; u.urlopen('http://$SRV/pxe/boot.ipxe
 	echo "e2e: nginx does not serve"
 	exit 1
 }
+# dnsmasq binds its sockets a moment after it starts (on a loaded machine
+# later than nginx answers): waited for, not looked at once.
+for _ in $(seq 50); do
+	[ -z "$(nsx ss -Hlun 'sport = :67')" ] || break
+	sleep 0.2
+done
 [ -n "$(nsx ss -Hlun 'sport = :67')" ] || { cat "$WORK/dnsmasq.out"; echo "e2e: dnsmasq is not listening"; exit 1; }
 
 # Guest 2's network boot, as Ironic's power driver makes it: NAME.
