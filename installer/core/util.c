@@ -521,6 +521,13 @@ DIR *fd_opendir_dup(int fd)
 	return fd_opendir(copy < 0 ? -errno : copy);
 }
 
+double mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 struct timespec deadline_after_ms(clockid_t clock, long ms)
 {
 	struct timespec t;

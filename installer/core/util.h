@@ -130,6 +130,10 @@ int read_fd_bounded(int fd, size_t max, bool regular_only, char **ret, size_t *r
 /* write(2) until all of text is written (EINTR retried); 0 or -errno. */
 int write_all(int fd, const char *text, size_t len);
 
+/* Seconds on CLOCK_MONOTONIC: for measuring how long something took, or
+ * how old something is. */
+double mono_s(void);
+
 /* The time ms (>= 0) milliseconds from now on clock: the deadline of a
  * pthread_cond_timedwait() (CLOCK_REALTIME for a condition variable made
  * with the defaults, CLOCK_MONOTONIC for one set to that clock). */

@@ -45,13 +45,6 @@ static int fetch_from_repo(void *userdata, const char *relpath, const char *chk_
 	return repo_fetch(c->repo, relpath, chk_type, chk_hex, ret_path);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Loads every repository and solves the model's request. check: the
  * check before anything is written (packages_check()): no progress
  * events, and the names no repository has in *missing. root NULL: an
@@ -59,7 +52,7 @@ static double now_s(void)
 static int solve(const azl_model *m, const azl_repo_list *repos, char *const *extra,
 		 const char *root, bool check, char ***missing, depsolve_pkg **ret, size_t *ret_n)
 {
-	double t0 = now_s();
+	double t0 = mono_s();
 	_cleanup_solver_ azl_solver *s = NULL;
 	int r = rpm_setup();
 	if (r < 0)
@@ -115,7 +108,7 @@ static int solve(const azl_model *m, const azl_repo_list *repos, char *const *ex
 	if (r < 0)
 		return r;
 	log_info("depsolving%s took %.3f s", check ? " (the check before anything is written)" : "",
-		 now_s() - t0);
+		 mono_s() - t0);
 	return 0;
 }
 
@@ -878,9 +871,7 @@ static void pool_start_ordered(void *data, const size_t *order, size_t k)
 #define HEADERS_AT_ONCE 16
 #endif
 /* A remote package this small is fetched whole instead of its header. */
-#ifndef WHOLE_MAX
 #define WHOLE_MAX (256u << 10)
-#endif
 
 typedef struct hdr_pool {
 	const azl_repo_list *repos;
@@ -1033,7 +1024,7 @@ static bool can_stream(const azl_repo_list *repos, const depsolve_pkg *pkgs, siz
 static int read_headers(const azl_repo_list *repos, const depsolve_pkg *pkgs, size_t n,
 			rpm_checked *checked, int *prefd, const repo_dirs *rd)
 {
-	double t0 = now_s();
+	double t0 = mono_s();
 	hdr_pool h = {
 		.repos = repos, .pkgs = pkgs, .n = n, .checked = checked, .prefd = prefd, .rd = rd};
 	pthread_mutex_init(&h.lock, NULL);
@@ -1070,7 +1061,7 @@ static int read_headers(const azl_repo_list *repos, const depsolve_pkg *pkgs, si
 	pthread_mutex_destroy(&h.lock);
 	if (h.rc == 0)
 		log_info("read and checked the headers of %zu packages in %.2f s%s", n,
-			 now_s() - t0, remote ? ", the remote ones by range requests" : "");
+			 mono_s() - t0, remote ? ", the remote ones by range requests" : "");
 	return h.rc == -ENOENT ? -ENXIO : h.rc;
 }
 
@@ -1238,7 +1229,7 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 			.gpgcheck = l.repos[pkgs[i].repo].gpgcheck,
 		};
 	progress_phase(AZL_PHASE_PACKAGES, 10, _("Installing %zu packages"), n);
-	double t0 = now_s();
+	double t0 = mono_s();
 	rpm_install_opts ro = {
 		.nodocs = m->packages.exclude_docs,
 		.install_langs = m->packages.install_langs,
@@ -1270,7 +1261,7 @@ int packages_apply(const azl_run_ctx *ctx, const azl_model *m, const azl_cli_rep
 			r = -ENXIO;
 	}
 	if (r >= 0)
-		log_info("the rpm transaction took %.1f s", now_s() - t0);
+		log_info("the rpm transaction took %.1f s", mono_s() - t0);
 out:
 	if (pool_on) {
 		(void)pool_join(&pool, true); /* closes prefd */

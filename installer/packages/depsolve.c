@@ -76,9 +76,7 @@ struct azl_solver {
  * a solve spends its time (docs/performance.md). */
 static double now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	return mono_s() * 1e3;
 }
 
 static void repo_state_done(repo_state *l)

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "depsolve.h"
@@ -204,13 +203,6 @@ static repomd_seen *repomds;
 static size_t n_repomds;
 static pthread_mutex_t repomds_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static double mono_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void repomd_remember(const char *url, const char *body, size_t len)
 {
 	pthread_mutex_lock(&repomds_lock);
@@ -227,7 +219,7 @@ static void repomd_remember(const char *url, const char *body, size_t len)
 	memcpy(e->body, body, len);
 	e->body[len] = '\0';
 	e->len = len;
-	e->at = mono_now();
+	e->at = mono_s();
 	pthread_mutex_unlock(&repomds_lock);
 }
 
@@ -240,7 +232,7 @@ static bool repomd_recalled(const char *url, size_t max, char **ret, size_t *ret
 	pthread_mutex_lock(&repomds_lock);
 	for (size_t i = 0; i < n_repomds && !found; i++) {
 		const repomd_seen *e = &repomds[i];
-		if (!streq_ptr(e->url, url) || mono_now() - e->at >= REPOMD_FRESH_S || e->len > max)
+		if (!streq_ptr(e->url, url) || mono_s() - e->at >= REPOMD_FRESH_S || e->len > max)
 			continue;
 		if (ret) {
 			*ret = xmalloc(e->len + 1);
@@ -599,8 +591,7 @@ int repo_open_package(const azl_repo_src *r, const repo_dirs *d, const char *rel
 	return 0;
 }
 
-/* path holds body: left alone when it does already, else written whole
- * (a file named for this process, renamed over it). */
+/* path holds body: left alone when it does already, else written whole. */
 static int repomd_put(const char *path, const char *body, size_t len)
 {
 	_cleanup_free_ char *have = NULL;
@@ -608,18 +599,7 @@ static int repomd_put(const char *path, const char *body, size_t len)
 	if (read_file_bounded(path, len + 1, &have, &have_len) == 0 && have_len == len &&
 	    memcmp(have, body, len) == 0)
 		return 0;
-	_cleanup_free_ char *part = xasprintf("%s.%ld.part", path, (long)getpid());
-	int fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	int r = write_all(fd, body, len);
-	if (close(fd) < 0 && r >= 0)
-		r = -errno;
-	if (r >= 0 && rename(part, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(part);
-	return r;
+	return write_file_atomic(path, body, len, 0644);
 }
 
 int repo_fetch_into(const azl_repo_src *r, const char *dir, const char *relpath, uint64_t max,

@@ -376,13 +376,6 @@ typedef struct verifier {
 	double seconds;
 } verifier;
 
-static double mono_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* Whether the whole file verifies; in librpm's log: one line per
  * package, one per digest and signature when librpm is verbose. */
 static bool verify_file(rpmts ts, const char *path)

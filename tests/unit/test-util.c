@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Helpers of core/util.c that several layers lean on: the deadline of a
- * timed wait, and a number read from the environment (AZL_FETCH_STALL,
- * AZL_FETCH_DEADLINE, AZL_FETCH_WINDOW), where an operator's typo must be
- * told apart from an unset variable. */
+ * timed wait, the monotonic clock in seconds, and a number read from the environment
+ * (AZL_FETCH_STALL, AZL_FETCH_DEADLINE, AZL_FETCH_WINDOW), where an operator's typo must be told
+ * apart from an unset variable. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -75,11 +75,28 @@ static void test_env_uint(void **state)
 	unsetenv("AZL_TEST_NUMBER");
 }
 
+/* mono_s() is CLOCK_MONOTONIC in seconds: within a few milliseconds of
+ * the clock read beside it, and a 20 ms sleep moves it by at least that. */
+static void test_mono_s(void **state)
+{
+	(void)state;
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	double a = mono_s();
+	double c = (double)ns_of(t) / 1e9;
+	assert_true(a >= c && a - c < 0.5);
+	struct timespec nap = {.tv_nsec = 20 * 1000000L};
+	nanosleep(&nap, NULL);
+	double b = mono_s();
+	assert_true(b - a >= 0.02 && b - a < 5.0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_deadline_after_ms),
 		cmocka_unit_test(test_env_uint),
+		cmocka_unit_test(test_mono_s),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
